@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+const slackUserIdList = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)), {
+    message: 'must be a comma-separated list of Slack user ids (U…/W…)',
+  });
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((s) => (s && s.trim() !== '' ? s.trim() : undefined));
+
+const cardId = z.coerce.number().int().positive();
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const configSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: optionalString.refine((t) => t === undefined || t.startsWith('xapp-'), {
+      message: 'must be an app-level token starting with xapp-',
+    }),
+    SLACK_API_URL: optionalString.pipe(z.url().optional()),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_URL: z
+      .string()
+      .default('file:./data/crm.db')
+      .refine((u) => /^(file:|postgres(ql)?:\/\/)/.test(u), {
+        message: 'must be file:<path> (SQLite) or postgres://… (PostgreSQL)',
+      }),
+    METABASE_URL: optionalString.pipe(z.url().optional()),
+    METABASE_API_KEY: optionalString,
+    METABASE_USERNAME: optionalString,
+    METABASE_PASSWORD: optionalString,
+    METABASE_CUSTOMERS_CARD_ID: optionalString.pipe(cardId.optional()),
+    METABASE_ORDERS_CARD_ID: optionalString.pipe(cardId.optional()),
+    METABASE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    CRM_ADMINS: slackUserIdList,
+    CRM_MANAGERS: slackUserIdList,
+    CRM_ACCOUNT_MANAGERS: slackUserIdList,
+    CRM_SYNC_DAYS: z.coerce.number().int().min(1).max(3650).default(120),
+    CRM_TIMEZONE: z.string().default('UTC').refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Asia/Dubai' }),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required in HTTP mode (set SLACK_APP_TOKEN for Socket Mode instead)' });
+    }
+    if (c.METABASE_URL) {
+      if (!c.METABASE_API_KEY && !(c.METABASE_USERNAME && c.METABASE_PASSWORD)) {
+        ctx.addIssue({ code: 'custom', path: ['METABASE_API_KEY'], message: 'is required with METABASE_URL (or METABASE_USERNAME and METABASE_PASSWORD)' });
+      }
+      if (!c.METABASE_CUSTOMERS_CARD_ID) ctx.addIssue({ code: 'custom', path: ['METABASE_CUSTOMERS_CARD_ID'], message: 'is required with METABASE_URL' });
+      if (!c.METABASE_ORDERS_CARD_ID) ctx.addIssue({ code: 'custom', path: ['METABASE_ORDERS_CARD_ID'], message: 'is required with METABASE_URL' });
+    }
+    if (Boolean(c.METABASE_USERNAME) !== Boolean(c.METABASE_PASSWORD)) {
+      ctx.addIssue({ code: 'custom', path: ['METABASE_PASSWORD'], message: 'METABASE_USERNAME and METABASE_PASSWORD go together' });
+    }
+  });
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export interface MetabaseConfig {
+  url: string;
+  auth: { kind: 'apiKey'; apiKey: string } | { kind: 'session'; username: string; password: string };
+  customersCardId: number;
+  ordersCardId: number;
+  timeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration error:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    return `${name} ${message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** The Metabase settings, or null when production reading is off (no METABASE_URL). */
+export function metabaseConfig(config: AppConfig): MetabaseConfig | null {
+  if (!config.METABASE_URL || !config.METABASE_CUSTOMERS_CARD_ID || !config.METABASE_ORDERS_CARD_ID) return null;
+  const auth = config.METABASE_API_KEY
+    ? ({ kind: 'apiKey', apiKey: config.METABASE_API_KEY } as const)
+    : ({ kind: 'session', username: config.METABASE_USERNAME!, password: config.METABASE_PASSWORD! } as const);
+  return {
+    url: config.METABASE_URL.replace(/\/+$/, ''),
+    auth,
+    customersCardId: config.METABASE_CUSTOMERS_CARD_ID,
+    ordersCardId: config.METABASE_ORDERS_CARD_ID,
+    timeoutMs: config.METABASE_TIMEOUT_MS,
+  };
+}

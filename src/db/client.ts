@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
+import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
+
+/**
+ * The CRM's Prisma client. Both generated clients come from the same models
+ * (prisma/postgres/schema.prisma is generated from prisma/schema.prisma), so the code is
+ * written against one type and either provider fits it.
+ */
+export type CrmPrisma = SqlitePrismaClient;
+export type DbProvider = 'sqlite' | 'postgres';
+
+export interface Database {
+  prisma: CrmPrisma;
+  provider: DbProvider;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** SQLite busy timeout: how long a writer waits for another connection's lock. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+export function providerOf(url: string): DbProvider {
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
+  if (url.startsWith('file:')) return 'sqlite';
+  throw new Error(`DATABASE_URL must be file:<path> or postgres://…, got ${url.split(':')[0]}:`);
+}
+
+/** Absolute path of a `file:` URL, relative paths resolved against the working directory. */
+export function sqlitePath(url: string): string {
+  return resolve(url.slice('file:'.length).split('?')[0]!);
+}
+
+/** The `schema` search-path parameter of a postgres URL (`?schema=x`), default public. */
+export function postgresSchemaOf(url: string): string {
+  return new URL(url).searchParams.get('schema') ?? 'public';
+}
+
+export function postgresConnectionString(url: string): string {
+  const u = new URL(url);
+  u.searchParams.delete('schema');
+  return u.toString();
+}
+
+/** Opens the CRM database. Call `migrateDatabase` first: the app never runs un-migrated. */
+export function openDatabase(url: string): Database {
+  const provider = providerOf(url);
+  if (provider === 'sqlite') {
+    const path = sqlitePath(url);
+    mkdirSync(dirname(path), { recursive: true });
+    const adapter = new PrismaBetterSQLite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    const prisma = new SqlitePrismaClient({ adapter });
+    return { prisma, provider, url, close: () => prisma.$disconnect() };
+  }
+  const schema = postgresSchemaOf(url);
+  // The search path makes raw SQL (insert-or-ignore, leases) hit the same schema as Prisma's queries.
+  const adapter = new PrismaPg(
+    { connectionString: postgresConnectionString(url), max: 10, options: `-c search_path="${schema.replace(/"/g, '""')}"` },
+    { schema },
+  );
+  const prisma = new PostgresPrismaClient({ adapter }) as unknown as CrmPrisma;
+  return { prisma, provider, url, close: () => prisma.$disconnect() };
+}

@@ -1,0 +1,13 @@
+// `npm run db:migrate`: applies pending migrations to DATABASE_URL (default file:./data/crm.db).
+import { migrateDatabase } from './migrate';
+
+const url = process.env.DATABASE_URL || 'file:./data/crm.db';
+migrateDatabase(url).then(
+  (r) => {
+    console.log(r.applied.length ? `Applied migrations: ${r.applied.join(', ')}` : `Database is up to date (${r.alreadyApplied} migrations).`);
+  },
+  (err: Error) => {
+    console.error(`Migration failed: ${err.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,136 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
+import { providerOf, sqlitePath, postgresSchemaOf, postgresConnectionString, SQLITE_BUSY_TIMEOUT_MS } from './client';
+
+/**
+ * Applies the committed migrations (prisma/migrations for SQLite, prisma/postgres/migrations
+ * for PostgreSQL) in order, each in a transaction, recording them in Prisma's own
+ * `_prisma_migrations` table so `prisma migrate status` agrees.
+ *
+ * Why not `prisma migrate deploy`: on PostgreSQL the JS schema engine of Prisma 6.19 fails
+ * ("Column type 'name' could not be deserialized"), and the runtime image should not need
+ * the Prisma CLI. The SQL files themselves are written by `prisma migrate diff`.
+ */
+export interface MigrationResult {
+  applied: string[];
+  alreadyApplied: number;
+}
+
+const projectRoot = join(__dirname, '..', '..');
+
+export function migrationsDir(provider: 'sqlite' | 'postgres'): string {
+  return join(projectRoot, provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations');
+}
+
+interface MigrationFile {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+function readMigrations(dir: string): MigrationFile[] {
+  if (!existsSync(dir)) throw new Error(`No migrations folder at ${dir}`);
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'migration.sql')))
+    .map((d) => d.name)
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    });
+}
+
+export async function migrateDatabase(url: string): Promise<MigrationResult> {
+  const provider = providerOf(url);
+  const migrations = readMigrations(migrationsDir(provider));
+  return provider === 'sqlite' ? migrateSqlite(url, migrations) : migratePostgres(url, migrations);
+}
+
+function migrateSqlite(url: string, migrations: MigrationFile[]): MigrationResult {
+  const path = sqlitePath(url);
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  try {
+    // WAL lets the Home tab read while sync and alerts write; it persists in the file.
+    db.pragma('journal_mode = WAL');
+    db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+      "id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME,
+      "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" DATETIME,
+      "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
+      "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`);
+    const applied: string[] = [];
+    // IMMEDIATE takes the write lock first, so two processes starting together migrate once.
+    const run = db.transaction(() => {
+      const done = new Map(
+        (db.prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL').all() as { migration_name: string; checksum: string }[]).map((r) => [r.migration_name, r.checksum]),
+      );
+      for (const m of migrations) {
+        const seen = done.get(m.name);
+        if (seen !== undefined) {
+          if (seen !== m.checksum) throw new Error(`Migration ${m.name} was edited after it was applied (checksum differs)`);
+          continue;
+        }
+        db.exec(m.sql);
+        db.prepare(
+          'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
+        ).run(randomUUID(), m.checksum, new Date().toISOString(), m.name, new Date().toISOString());
+        applied.push(m.name);
+      }
+    });
+    run.immediate();
+    return { applied, alreadyApplied: migrations.length - applied.length };
+  } finally {
+    db.close();
+  }
+}
+
+async function migratePostgres(url: string, migrations: MigrationFile[]): Promise<MigrationResult> {
+  const schema = postgresSchemaOf(url);
+  const client = new Client({ connectionString: postgresConnectionString(url) });
+  await client.connect();
+  try {
+    const ident = `"${schema.replace(/"/g, '""')}"`;
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident}`);
+    await client.query(`SET search_path TO ${ident}`);
+    // One migrator at a time across every app instance on this database.
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`crm-migrate:${schema}`]);
+    await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+      "id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ,
+      "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ,
+      "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
+    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
+      'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const done = new Map(rows.map((r) => [r.migration_name, r.checksum]));
+    const applied: string[] = [];
+    for (const m of migrations) {
+      const seen = done.get(m.name);
+      if (seen !== undefined) {
+        if (seen !== m.checksum) throw new Error(`Migration ${m.name} was edited after it was applied (checksum differs)`);
+        continue;
+      }
+      // The generated SQL creates "public"; tables go to the search path's schema.
+      const sql = m.sql.replace(/^CREATE SCHEMA IF NOT EXISTS "public";$/m, '');
+      await client.query('BEGIN');
+      try {
+        await client.query(sql);
+        await client.query(
+          'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, now(), $3, now(), 1)',
+          [randomUUID(), m.checksum, m.name],
+        );
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw new Error(`Migration ${m.name} failed: ${(err as Error).message}`);
+      }
+      applied.push(m.name);
+    }
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`crm-migrate:${schema}`]);
+    return { applied, alreadyApplied: migrations.length - applied.length };
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The production read layer's contract. Production (customers, orders) is read through
+ * Metabase saved questions only; see DESIGN.md "Metabase contract".
+ */
+
+/** One row of the Customers card: one customer in one currency it has bought in. */
+export interface CustomerCurrencyRow {
+  customerId: string;
+  customerName: string;
+  company: string | null;
+  email: string | null;
+  phone: string | null;
+  market: string;
+  currency: string;
+  orderCount: number;
+  /** Lifetime total in that currency, as an exact decimal string (e.g. "1234.567"). */
+  lifetimeTotal: string;
+  lastOrderAt: Date;
+}
+
+/** One row of the Orders card. */
+export interface OrderRow {
+  orderId: string;
+  createdAt: Date;
+  market: string;
+  currency: string;
+  /** Order total in its currency, as an exact decimal string. */
+  total: string;
+  status: string;
+}
+
+export interface RejectedRow {
+  /** 0-based position in the card's result. */
+  index: number;
+  reason: string;
+}
+
+export interface CardResult<T> {
+  rows: T[];
+  /** Rows that did not fit the card's schema: logged and skipped, never silently. */
+  rejected: RejectedRow[];
+}
+
+/** Outcome of the latest call to production, for /healthz and the Home tab. */
+export interface ProductionCallStatus {
+  at: Date;
+  ok: boolean;
+  error?: string;
+}
+
+/** Read-only access to production. There is deliberately nothing here that writes. */
+export interface ProductionReader {
+  /** B2B customers with an order in the last `days` days, one row per currency. */
+  fetchCustomers(days: number): Promise<CardResult<CustomerCurrencyRow>>;
+  /** Every order of one customer. */
+  fetchOrders(customerId: string): Promise<CardResult<OrderRow>>;
+  /** The latest call's outcome, without making a request. Null before the first call. */
+  lastCall(): ProductionCallStatus | null;
+}
+
+/** A failure reading production, with a message fit to show a user. */
+export class ProductionError extends Error {
+  constructor(
+    /** e.g. "Production data unavailable: Metabase timed out after 10 s" */
+    readonly userMessage: string,
+    readonly detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(detail ? `${userMessage} (${detail})` : userMessage, options);
+    this.name = 'ProductionError';
+  }
+}
