@@ -13,7 +13,7 @@ const optionalString = z
   .optional()
   .transform((s) => (s && s.trim() !== '' ? s.trim() : undefined));
 
-const cardId = z.coerce.number().int().positive();
+const cardId = z.coerce.number<string | undefined>().int().positive();
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -32,7 +32,7 @@ export const configSchema = z
       message: 'must be an app-level token starting with xapp-',
     }),
     SLACK_API_URL: optionalString.pipe(z.url().optional()),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: z.coerce.number({ message: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(3000),
     DATABASE_URL: z
       .string()
       .default('file:./data/crm.db')
@@ -52,22 +52,28 @@ export const configSchema = z
     CRM_SYNC_DAYS: z.coerce.number().int().min(1).max(3650).default(120),
     CRM_TIMEZONE: z.string().default('UTC').refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Asia/Dubai' }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  })
-  .superRefine((c, ctx) => {
-    if (!c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required in HTTP mode (set SLACK_APP_TOKEN for Socket Mode instead)' });
-    }
-    if (c.METABASE_URL) {
-      if (!c.METABASE_API_KEY && !(c.METABASE_USERNAME && c.METABASE_PASSWORD)) {
-        ctx.addIssue({ code: 'custom', path: ['METABASE_API_KEY'], message: 'is required with METABASE_URL (or METABASE_USERNAME and METABASE_PASSWORD)' });
-      }
-      if (!c.METABASE_CUSTOMERS_CARD_ID) ctx.addIssue({ code: 'custom', path: ['METABASE_CUSTOMERS_CARD_ID'], message: 'is required with METABASE_URL' });
-      if (!c.METABASE_ORDERS_CARD_ID) ctx.addIssue({ code: 'custom', path: ['METABASE_ORDERS_CARD_ID'], message: 'is required with METABASE_URL' });
-    }
-    if (Boolean(c.METABASE_USERNAME) !== Boolean(c.METABASE_PASSWORD)) {
-      ctx.addIssue({ code: 'custom', path: ['METABASE_PASSWORD'], message: 'METABASE_USERNAME and METABASE_PASSWORD go together' });
-    }
   });
+
+const present = (v: string | undefined) => v !== undefined && v.trim() !== '';
+
+/** Rules across variables, checked on the raw environment so they are reported with the others. */
+function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  if (!present(env.SLACK_APP_TOKEN) && !present(env.SLACK_SIGNING_SECRET)) {
+    problems.push('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (present(env.METABASE_URL)) {
+    if (!present(env.METABASE_API_KEY) && !(present(env.METABASE_USERNAME) && present(env.METABASE_PASSWORD))) {
+      problems.push('METABASE_API_KEY is required with METABASE_URL (or METABASE_USERNAME and METABASE_PASSWORD)');
+    }
+    if (!present(env.METABASE_CUSTOMERS_CARD_ID)) problems.push('METABASE_CUSTOMERS_CARD_ID is required with METABASE_URL');
+    if (!present(env.METABASE_ORDERS_CARD_ID)) problems.push('METABASE_ORDERS_CARD_ID is required with METABASE_URL');
+  }
+  if (present(env.METABASE_USERNAME) !== present(env.METABASE_PASSWORD)) {
+    problems.push('METABASE_PASSWORD and METABASE_USERNAME go together: set both or neither');
+  }
+  return problems;
+}
 
 export type AppConfig = z.infer<typeof configSchema>;
 
@@ -89,13 +95,21 @@ export class ConfigError extends Error {
 /** Validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = configSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const name = issue.path.join('.') || '(environment)';
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-    return `${name} ${message}`;
-  });
-  throw new ConfigError(problems);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '(environment)');
+        const missing = env[name] === undefined || env[name]?.trim() === '';
+        return `${name} ${missing ? 'is required' : `${issue.message} (got "${redactValue(name, env[name]!)}")`}`;
+      });
+  problems.push(...crossVariableProblems(env));
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
+  return parsed.data;
+}
+
+/** Secrets never appear in an error message. */
+function redactValue(name: string, value: string): string {
+  return /TOKEN|SECRET|KEY|PASSWORD/.test(name) ? '[redacted]' : value.slice(0, 60);
 }
 
 /** The Metabase settings, or null when production reading is off (no METABASE_URL). */

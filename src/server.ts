@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { AppConfig } from './config';
+import { metabaseConfig } from './config';
+import type { Clock } from './clock';
+import { systemClock } from './clock';
+import type { Logger } from './logger';
+import type { AppDeps } from './deps';
+import type { ProductionReader } from './production/types';
+import { migrateDatabase } from './db/migrate';
+import { openDatabase } from './db/client';
+import { buildApp, type BuiltApp } from './slack/app';
+import { startScheduler, type Scheduler } from './jobs/scheduler';
+import { allJobs } from './jobs';
+import { prepareData } from './startup';
+import { createProductionReaderFromConfig } from './production/factory';
+
+export interface RunningServer {
+  deps: AppDeps;
+  built: BuiltApp;
+  /** The HTTP port actually bound (HTTP mode), useful with PORT=0. */
+  port: number | null;
+  /** Graceful stop: stop taking work, finish in-flight requests, stop schedules, close the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: AppConfig;
+  logger: Logger;
+  clock?: Clock;
+  /** Overrides the Metabase reader built from config (tests). */
+  production?: ProductionReader | null;
+  /** Run the cron schedules (default true). Tests drive jobs directly. */
+  schedules?: boolean;
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const migration = await migrateDatabase(config.DATABASE_URL);
+  if (migration.applied.length) logger.info({ applied: migration.applied }, 'database migrated');
+  const db = openDatabase(config.DATABASE_URL);
+  const mb = metabaseConfig(config);
+  const production =
+    options.production !== undefined ? options.production : mb ? createProductionReaderFromConfig(mb, logger, clock) : null;
+  if (!production) logger.warn('METABASE_URL is not set: production data and lead sync are off');
+  const deps: AppDeps = { config, db, production, clock, logger, instanceId: randomUUID() };
+  await prepareData(deps);
+
+  const built = buildApp(deps);
+  let port: number | null = null;
+  if (built.mode === 'http') {
+    const server = (await built.app.start(config.PORT)) as Server;
+    port = (server.address() as AddressInfo).port;
+    logger.info({ port }, 'listening (HTTP mode: POST /slack/events, GET /healthz)');
+  } else {
+    await built.app.start();
+    logger.info('connected (Socket Mode)');
+  }
+  const scheduler: Scheduler | null = options.schedules === false ? null : startScheduler(deps, built.app.client, allJobs());
+
+  let stopping: Promise<void> | null = null;
+  return {
+    deps,
+    built,
+    port,
+    stop() {
+      stopping ??= (async () => {
+        await built.app.stop();
+        await scheduler?.stop();
+        await db.close();
+        logger.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}

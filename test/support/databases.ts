@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { migrateDatabase } from '../../src/db/migrate';
+import { openDatabase, type Database } from '../../src/db/client';
+
+/** The local PostgreSQL server every session and CI run has (trust auth). */
+export const POSTGRES_BASE_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabaseUrl {
+  url: string;
+  /** Deletes the file or drops the schema. */
+  cleanup(): Promise<void>;
+}
+
+/** A fresh SQLite file in its own temporary folder. */
+export function tempSqliteUrl(): TestDatabaseUrl {
+  const dir = mkdtempSync(join(tmpdir(), 'crm-test-'));
+  return {
+    url: `file:${join(dir, 'nested', 'crm.db')}`,
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A fresh PostgreSQL schema on the local server, so test files can run in parallel. */
+export function tempPostgresUrl(): TestDatabaseUrl {
+  const schema = `crm_test_${randomBytes(6).toString('hex')}`;
+  return {
+    url: `${POSTGRES_BASE_URL}?schema=${schema}`,
+    cleanup: async () => {
+      const client = new Client({ connectionString: POSTGRES_BASE_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+export type Provider = 'sqlite' | 'postgres';
+
+/** A migrated, open database of the given provider, and its cleanup. */
+export async function openTestDatabase(provider: Provider = 'sqlite'): Promise<{ db: Database; url: string; cleanup(): Promise<void> }> {
+  const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
+  await migrateDatabase(target.url);
+  const db = openDatabase(target.url);
+  return {
+    db,
+    url: target.url,
+    cleanup: async () => {
+      await db.close();
+      await target.cleanup();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { loadConfig, type AppConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { ManualClock, type Clock } from '../../src/clock';
+import { startServer, type RunningServer } from '../../src/server';
+import type { ProductionReader } from '../../src/production/types';
+import { FakeSlack, startFakeSlack } from './fake-slack';
+import { SlackDriver } from './slack-driver';
+import { tempPostgresUrl, tempSqliteUrl, type Provider } from './databases';
+
+export const TEST_SIGNING_SECRET = 'test-signing-secret';
+export const TEST_BOT_TOKEN = 'xoxb-test-token';
+
+export interface TestAppOptions {
+  /** Extra or overriding environment variables (e.g. METABASE_URL, CRM_ADMINS). */
+  env?: Record<string, string>;
+  clock?: Clock;
+  database?: Provider;
+  /** Reuse a database URL (e.g. to restart the app on the same data). */
+  databaseUrl?: string;
+  /** Reuse a running fake Slack. */
+  slack?: FakeSlack;
+  /** Override the production reader (default: built from env, null without METABASE_URL). */
+  production?: ProductionReader | null;
+}
+
+export interface TestApp {
+  server: RunningServer;
+  deps: RunningServer['deps'];
+  config: AppConfig;
+  slack: FakeSlack;
+  driver: SlackDriver;
+  clock: Clock;
+  baseUrl: string;
+  databaseUrl: string;
+  /** Stops the app only (the database and fake Slack stay for a restart). */
+  stopApp(): Promise<void>;
+  /** Stops everything and removes the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole app over real HTTP: a temporary SQLite file (or PostgreSQL schema), migrated;
+ * the fake Slack Web API; schedules off (tests run jobs directly with the clock they hold).
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const slack = options.slack ?? (await startFakeSlack());
+  const target = options.databaseUrl
+    ? { url: options.databaseUrl, cleanup: async () => undefined }
+    : options.database === 'postgres'
+      ? tempPostgresUrl()
+      : tempSqliteUrl();
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    DATABASE_URL: target.url,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const clock = options.clock ?? new ManualClock();
+  const logger = createLogger(config.LOG_LEVEL);
+  const server = await startServer({
+    config,
+    logger,
+    clock,
+    schedules: false,
+    ...(options.production !== undefined ? { production: options.production } : {}),
+  });
+  const baseUrl = `http://127.0.0.1:${server.port}`;
+  const driver = new SlackDriver(baseUrl, TEST_SIGNING_SECRET, () => slack.responseUrl());
+  let appStopped = false;
+  const stopApp = async () => {
+    if (appStopped) return;
+    appStopped = true;
+    await server.stop();
+  };
+  return {
+    server,
+    deps: server.deps,
+    config,
+    slack,
+    driver,
+    clock,
+    baseUrl,
+    databaseUrl: target.url,
+    stopApp,
+    async stop() {
+      await stopApp();
+      if (!options.slack) await slack.close();
+      await target.cleanup();
+    },
+  };
+}

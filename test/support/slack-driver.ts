@@ -1,0 +1,174 @@
+import { createHmac } from 'node:crypto';
+import { FAKE_TEAM_ID } from './fake-slack';
+
+/**
+ * Sends requests to the running app exactly as Slack does: signed with the signing secret
+ * (v0 HMAC-SHA256 over `v0:<timestamp>:<body>`); Events API as JSON; slash commands and
+ * interactivity form-encoded (interactivity as `payload=<JSON>`).
+ */
+export interface DriverResponse {
+  status: number;
+  text: string;
+  /** Parsed JSON body, when the app answered JSON (e.g. a view_submission's response_action). */
+  json: any;
+}
+
+export interface SignOptions {
+  /** Seconds since the epoch to sign with (default: now). */
+  timestamp?: number;
+  /** Sign with this secret instead of the app's (forgery). */
+  secret?: string;
+  /** Send this signature header verbatim. */
+  signature?: string;
+}
+
+let counter = 0;
+const nextId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export class SlackDriver {
+  constructor(
+    readonly baseUrl: string,
+    private readonly signingSecret: string,
+    /** Where response_url points (the fake Slack's /response/ endpoint base). */
+    private readonly responseUrlFor: () => string,
+    readonly path = '/slack/events',
+  ) {}
+
+  sign(body: string, options: SignOptions = {}): Record<string, string> {
+    const ts = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const sig = options.signature ?? `v0=${createHmac('sha256', options.secret ?? this.signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
+    return { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig };
+  }
+
+  async post(body: string, contentType: string, options: SignOptions = {}): Promise<DriverResponse> {
+    const res = await fetch(`${this.baseUrl}${this.path}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...this.sign(body, options) },
+      body,
+    });
+    const text = await res.text();
+    let json: any = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, text, json };
+  }
+
+  /** An Events API callback wrapping `event`. */
+  event(event: Record<string, any>, options?: SignOptions): Promise<DriverResponse> {
+    const body = JSON.stringify({
+      token: 'legacy-token',
+      team_id: FAKE_TEAM_ID,
+      api_app_id: 'AFAKE',
+      event: { event_ts: `${Date.now() / 1000}`, ...event },
+      type: 'event_callback',
+      event_id: nextId('Ev'),
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: FAKE_TEAM_ID, user_id: 'UBOT0001', is_bot: true }],
+    });
+    return this.post(body, 'application/json', options);
+  }
+
+  /** The user opened the app's Home tab. */
+  openHome(userId: string, options?: SignOptions): Promise<DriverResponse> {
+    return this.event({ type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home' }, options);
+  }
+
+  /** A slash command, e.g. command('U1', '/crm', 'find acme'). */
+  command(userId: string, command: string, text: string, extra: Record<string, string> = {}, options?: SignOptions): Promise<DriverResponse> {
+    const form = new URLSearchParams({
+      token: 'legacy-token',
+      team_id: FAKE_TEAM_ID,
+      team_domain: 'fake',
+      channel_id: 'C0GENERAL',
+      channel_name: 'general',
+      user_id: userId,
+      user_name: userId.toLowerCase(),
+      command,
+      text,
+      api_app_id: 'AFAKE',
+      is_enterprise_install: 'false',
+      response_url: this.responseUrlFor(),
+      trigger_id: nextId('trig.'),
+      ...extra,
+    });
+    return this.post(form.toString(), 'application/x-www-form-urlencoded', options);
+  }
+
+  /** `/crm <text>` from a user. */
+  crm(userId: string, text: string, extra?: Record<string, string>): Promise<DriverResponse> {
+    return this.command(userId, '/crm', text, extra);
+  }
+
+  /** An interactivity payload (block_actions, view_submission, shortcut, block_suggestion…). */
+  interaction(payload: Record<string, any>, options?: SignOptions): Promise<DriverResponse> {
+    const full = {
+      team: { id: FAKE_TEAM_ID, domain: 'fake' },
+      api_app_id: 'AFAKE',
+      token: 'legacy-token',
+      trigger_id: nextId('trig.'),
+      ...payload,
+    };
+    const form = new URLSearchParams({ payload: JSON.stringify(full) });
+    return this.post(form.toString(), 'application/x-www-form-urlencoded', options);
+  }
+
+  /** A button/overflow/select action in a view (Home tab or modal) or a message. */
+  blockAction(userId: string, action: Record<string, any>, container: Record<string, any> = { type: 'view', view_id: 'V1' }, extra: Record<string, any> = {}): Promise<DriverResponse> {
+    return this.interaction({
+      type: 'block_actions',
+      user: { id: userId, username: userId.toLowerCase(), team_id: FAKE_TEAM_ID },
+      container,
+      response_url: this.responseUrlFor(),
+      actions: [{ action_ts: `${Date.now() / 1000}`, block_id: action.block_id ?? 'b', type: action.type ?? 'button', ...action }],
+      ...extra,
+    });
+  }
+
+  /**
+   * Submits a modal. `values` is block_id -> action_id -> value object as Slack sends it,
+   * e.g. { stage_block: { stage: { type: 'static_select', selected_option: { value: 'contacted' } } } }.
+   */
+  submitView(userId: string, view: { callback_id: string; private_metadata?: string; values: Record<string, Record<string, any>> }): Promise<DriverResponse> {
+    return this.interaction({
+      type: 'view_submission',
+      user: { id: userId, username: userId.toLowerCase(), team_id: FAKE_TEAM_ID },
+      view: {
+        id: nextId('V'),
+        type: 'modal',
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata ?? '',
+        state: { values: view.values },
+        hash: 'h',
+      },
+    });
+  }
+
+  /** A message shortcut ("Log to CRM") on a message. */
+  messageShortcut(userId: string, callbackId: string, message: { ts: string; text: string; user?: string }, channelId = 'C0GENERAL'): Promise<DriverResponse> {
+    return this.interaction({
+      type: 'message_action',
+      callback_id: callbackId,
+      user: { id: userId, name: userId.toLowerCase() },
+      channel: { id: channelId, name: 'general' },
+      message: { type: 'message', ...message },
+      message_ts: message.ts,
+      response_url: this.responseUrlFor(),
+    });
+  }
+
+  /** A block_suggestion request from an external_select (typeahead). */
+  suggestion(userId: string, actionId: string, value: string, blockId = 'lead_block'): Promise<DriverResponse> {
+    return this.interaction({
+      type: 'block_suggestion',
+      user: { id: userId, name: userId.toLowerCase(), team_id: FAKE_TEAM_ID },
+      action_id: actionId,
+      block_id: blockId,
+      value,
+      container: { type: 'view', view_id: 'V1' },
+      view: { id: 'V1', type: 'modal', callback_id: 'log_to_crm' },
+    });
+  }
+}
