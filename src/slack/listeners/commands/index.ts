@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../deps';
+import { registerCrmCommand } from './crm';
 
-export function registerCommands(_app: App, _deps: AppDeps): void {
-  // Listeners of this kind are registered here, one file per callback.
+export function registerCommands(app: App, deps: AppDeps): void {
+  registerCrmCommand(app, deps);
 }

@@ -1,0 +1,95 @@
+import type { CrmPrisma } from '../db/client';
+import type { Clock } from '../clock';
+
+export const ROLES = ['admin', 'manager', 'account_manager'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Admin',
+  manager: 'Manager',
+  account_manager: 'Account manager',
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Account managers and admins change leads; managers read everything. */
+export function canEditLeads(role: Role | null): boolean {
+  return role === 'admin' || role === 'account_manager';
+}
+
+export function canConfigure(role: Role | null): boolean {
+  return role === 'admin';
+}
+
+export class RosterError extends Error {
+  constructor(readonly userMessage: string) {
+    super(userMessage);
+    this.name = 'RosterError';
+  }
+}
+
+export async function getRole(prisma: CrmPrisma, userId: string): Promise<Role | null> {
+  const m = await prisma.rosterMember.findUnique({ where: { userId } });
+  return m && isRole(m.role) ? m.role : null;
+}
+
+export interface RosterSeed {
+  admins: string[];
+  managers: string[];
+  accountManagers: string[];
+}
+
+/**
+ * Adds the CRM_* users to the roster at start. Idempotent, and it never overrides a role
+ * an admin has since changed from Slack (the database is the roster's source of truth).
+ */
+export async function seedRosterFromConfig(prisma: CrmPrisma, seed: RosterSeed): Promise<number> {
+  const wanted = new Map<string, Role>();
+  for (const id of seed.accountManagers) wanted.set(id, 'account_manager');
+  for (const id of seed.managers) wanted.set(id, 'manager');
+  for (const id of seed.admins) wanted.set(id, 'admin');
+  if (wanted.size === 0) return 0;
+  const existing = new Set((await prisma.rosterMember.findMany({ where: { userId: { in: [...wanted.keys()] } }, select: { userId: true } })).map((m) => m.userId));
+  let added = 0;
+  for (const [userId, role] of wanted) {
+    if (existing.has(userId)) continue;
+    await prisma.rosterMember.upsert({ where: { userId }, create: { userId, role, addedBy: 'config' }, update: {} });
+    added += 1;
+  }
+  return added;
+}
+
+export async function listRoster(prisma: CrmPrisma): Promise<{ userId: string; role: Role }[]> {
+  const rows = await prisma.rosterMember.findMany({ orderBy: [{ role: 'asc' }, { userId: 'asc' }] });
+  return rows.filter((r) => isRole(r.role)).map((r) => ({ userId: r.userId, role: r.role as Role }));
+}
+
+/** Adds a member or changes their role; audited. The last admin cannot be demoted. */
+export async function setRole(prisma: CrmPrisma, clock: Clock, actorId: string, userId: string, role: Role): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const current = await tx.rosterMember.findUnique({ where: { userId } });
+    if (current?.role === role) return;
+    if (current?.role === 'admin' && role !== 'admin') {
+      const admins = await tx.rosterMember.count({ where: { role: 'admin' } });
+      if (admins <= 1) throw new RosterError('The last admin cannot be demoted: make someone else an admin first.');
+    }
+    await tx.rosterMember.upsert({ where: { userId }, create: { userId, role, addedBy: actorId }, update: { role } });
+    await tx.auditEntry.create({ data: { actorId, setting: `roster:${userId}`, oldValue: current?.role ?? null, newValue: role, createdAt: clock.now() } });
+  });
+}
+
+/** Removes a member; audited. The last admin cannot be removed. */
+export async function removeMember(prisma: CrmPrisma, clock: Clock, actorId: string, userId: string): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const current = await tx.rosterMember.findUnique({ where: { userId } });
+    if (!current) throw new RosterError(`<@${userId}> is not on the roster.`);
+    if (current.role === 'admin') {
+      const admins = await tx.rosterMember.count({ where: { role: 'admin' } });
+      if (admins <= 1) throw new RosterError('The last admin cannot be removed: make someone else an admin first.');
+    }
+    await tx.rosterMember.delete({ where: { userId } });
+    await tx.auditEntry.create({ data: { actorId, setting: `roster:${userId}`, oldValue: current.role, newValue: null, createdAt: clock.now() } });
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * Every action_id the app's views use. Listeners register against these; a test checks
+ * that every interactive element in every view uses one of them.
+ */
+export const ACTION_IDS = {
+  // Home tab
+  homeFilterOwner: 'home_filter_owner',
+  homeFilterStage: 'home_filter_stage',
+  homeFilterUncontactedDays: 'home_filter_uncontacted_days',
+  homeShowMore: 'home_show_more',
+  homeRefresh: 'home_refresh',
+  leadOverflow: 'lead_overflow',
+  // Lead card / messages
+  openStageModal: 'open_stage_modal',
+  openNoteModal: 'open_note_modal',
+  openContactModal: 'open_contact_modal',
+  openOwnerModal: 'open_owner_modal',
+  openFollowUpModal: 'open_follow_up_modal',
+  assignToMe: 'assign_to_me',
+  viewOrders: 'view_orders',
+  leadHistoryPage: 'lead_history_page',
+  // Follow-up alerts
+  alertDone: 'alert_done',
+  alertSnoozeDay: 'alert_snooze_day',
+  alertSnoozeWeek: 'alert_snooze_week',
+  alertOpenLead: 'alert_open_lead',
+  alertCancel: 'alert_cancel',
+  alertEdit: 'alert_edit',
+  // Modals
+  leadSelect: 'lead_select',
+  // Digest / admin
+  digestViewInCrm: 'digest_view_in_crm',
+  adminOpenSetting: 'admin_open_setting',
+} as const;
+
+export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
+
+/** Modal callback ids (DESIGN.md: stable). Admin settings use `admin_<setting>`. */
+export const CALLBACK_IDS = {
+  stageChange: 'stage_change',
+  leadNote: 'lead_note',
+  leadContact: 'lead_contact',
+  leadOwner: 'lead_owner',
+  followUp: 'follow_up',
+  logToCrm: 'log_to_crm',
+} as const;
+
+export const adminCallbackId = (setting: string) => `admin_${setting}`;
+
+/** The message shortcut's callback id (manifest.yml). */
+export const LOG_TO_CRM_SHORTCUT = 'log_to_crm';
+
+export function isKnownActionId(id: string): boolean {
+  return (Object.values(ACTION_IDS) as string[]).includes(id);
+}

@@ -1,0 +1,25 @@
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { AppDeps } from '../../deps';
+import type { Viewer } from '../viewer';
+
+/**
+ * Sections of the Home tab that belong to other features (notices for admins, the
+ * viewer's follow-ups, the admin settings). Each is built by its feature's pure builder;
+ * the pipeline gets what is left of Slack's 100-block budget.
+ */
+export interface HomeExtras {
+  /** Shown first (e.g. admin notices: an alert disabled because its owner left). */
+  notices: KnownBlock[];
+  /** "My follow-ups". */
+  followUps: KnownBlock[];
+  /** Admin settings and audit, admins only. */
+  admin: KnownBlock[];
+}
+
+/** Upper bound of blocks all extras may use together, so the pipeline always fits. */
+export const HOME_EXTRAS_BLOCK_BUDGET = 30;
+
+export async function loadHomeExtras(_deps: AppDeps, _client: WebClient, _viewer: Viewer): Promise<HomeExtras> {
+  return { notices: [], followUps: [], admin: [] };
+}

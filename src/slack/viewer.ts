@@ -1,0 +1,83 @@
+import type { WebClient } from '@slack/web-api';
+import type { AppDeps } from '../deps';
+import { getRole, canConfigure, canEditLeads, type Role } from '../domain/roster';
+
+/** Who is asking, and what they may do. Resolved once per request, in one place. */
+export interface Viewer {
+  userId: string;
+  /** Null: not on the roster. */
+  role: Role | null;
+  /** Slack guest (single- or multi-channel): never sees customer data. */
+  guest: boolean;
+  /** IANA time zone from users.info, falling back to CRM_TIMEZONE. */
+  timeZone: string;
+}
+
+export function canRead(v: Viewer): boolean {
+  return v.role !== null && !v.guest;
+}
+export function canEdit(v: Viewer): boolean {
+  return canRead(v) && canEditLeads(v.role);
+}
+export function canAdminister(v: Viewer): boolean {
+  return canRead(v) && canConfigure(v.role);
+}
+
+/** users.info facts are cached this long in the database. */
+export const USER_CACHE_TTL_MS = 6 * 60 * 60 * 1000;
+
+export interface SlackUserFacts {
+  tz: string | null;
+  guest: boolean;
+  deleted: boolean;
+}
+
+/** users.info (time zone, guest, deactivated), cached in SlackUserCache. */
+export async function slackUserFacts(deps: AppDeps, client: WebClient, userId: string): Promise<SlackUserFacts> {
+  const { prisma } = deps.db;
+  const now = deps.clock.now();
+  const cached = await prisma.slackUserCache.findUnique({ where: { userId } });
+  if (cached && now.getTime() - cached.fetchedAt.getTime() < USER_CACHE_TTL_MS) {
+    return { tz: cached.tz, guest: cached.isRestricted || cached.isUltraRestricted, deleted: cached.deleted };
+  }
+  try {
+    const res = await client.users.info({ user: userId });
+    const u = res.user ?? {};
+    const data = {
+      tz: u.tz ?? null,
+      isRestricted: Boolean(u.is_restricted),
+      isUltraRestricted: Boolean(u.is_ultra_restricted),
+      deleted: Boolean(u.deleted),
+      fetchedAt: now,
+    };
+    await prisma.slackUserCache.upsert({ where: { userId }, create: { userId, ...data }, update: data });
+    return { tz: data.tz, guest: data.isRestricted || data.isUltraRestricted, deleted: data.deleted };
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (code === 'user_not_found') return { tz: null, guest: false, deleted: true };
+    deps.logger.warn({ err, userId }, 'users.info failed; using cached or default facts');
+    // Fail closed on guest status only when we never knew it.
+    return cached
+      ? { tz: cached.tz, guest: cached.isRestricted || cached.isUltraRestricted, deleted: cached.deleted }
+      : { tz: null, guest: true, deleted: false };
+  }
+}
+
+export async function resolveViewer(deps: AppDeps, client: WebClient, userId: string): Promise<Viewer> {
+  const role = await getRole(deps.db.prisma, userId);
+  // Non-members never see data, so their guest status does not matter: skip the call.
+  if (role === null) return { userId, role, guest: false, timeZone: deps.config.CRM_TIMEZONE };
+  const facts = await slackUserFacts(deps, client, userId);
+  return { userId, role, guest: facts.guest, timeZone: facts.tz ?? deps.config.CRM_TIMEZONE };
+}
+
+export type AccessLevel = 'read' | 'edit' | 'admin';
+
+/** The polite refusal for a viewer lacking `level`, or null when allowed. */
+export function refusalFor(v: Viewer, level: AccessLevel): string | null {
+  if (v.guest) return 'Sorry, the CRM is not available to guest accounts.';
+  if (v.role === null) return 'Sorry, you are not on the CRM roster yet. Ask a CRM admin to add you.';
+  if (level === 'edit' && !canEdit(v)) return 'Your role (manager) can read the pipeline but not change leads.';
+  if (level === 'admin' && !canAdminister(v)) return 'Only CRM admins can do that.';
+  return null;
+}
