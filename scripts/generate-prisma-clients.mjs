@@ -5,7 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writePostgresSchema } from './generate-postgres-schema.mjs';
+import schemaTools from './postgres-schema.cjs';
+const { writePostgresSchema } = schemaTools;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 writePostgresSchema();

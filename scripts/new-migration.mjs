@@ -7,7 +7,8 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync, readFileSync } from
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { toPostgresSchema, writePostgresSchema } from './generate-postgres-schema.mjs';
+import schemaTools from './postgres-schema.cjs';
+const { toPostgresSchema, writePostgresSchema } = schemaTools;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const name = (process.argv[2] ?? '').replace(/[^a-z0-9_]/gi, '_');
