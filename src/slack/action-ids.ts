@@ -28,6 +28,16 @@ export const ACTION_IDS = {
   alertEdit: 'alert_edit',
   // Modals
   leadSelect: 'lead_select',
+  // Lead modals' inputs (issue 5)
+  stageSelect: 'stage_select',
+  stageNote: 'stage_note',
+  churnReason: 'churn_reason',
+  noteText: 'note_text',
+  contactName: 'contact_name',
+  contactRole: 'contact_role',
+  contactEmail: 'contact_email',
+  contactPhone: 'contact_phone',
+  ownerSelect: 'owner_select',
   // Digest / admin
   digestViewInCrm: 'digest_view_in_crm',
   adminOpenSetting: 'admin_open_setting',
