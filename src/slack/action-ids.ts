@@ -8,6 +8,7 @@ export const ACTION_IDS = {
   homeFilterStage: 'home_filter_stage',
   homeFilterUncontactedDays: 'home_filter_uncontacted_days',
   homeShowMore: 'home_show_more',
+  homeShowPrevious: 'home_show_previous',
   homeRefresh: 'home_refresh',
   leadOverflow: 'lead_overflow',
   // Lead card / messages
