@@ -1,0 +1,56 @@
+import type { DigestSchedule } from './settings';
+import { addDays, formatLocalDate, localParts, parseTimeOfDay, zonedInstant, type LocalDate } from './local-time';
+
+/**
+ * When digests are due. A digest belongs to a period named by the local date of its
+ * scheduled time ("daily:2026-11-25", "weekly:2026-11-23"), so it is posted once per period
+ * even if several instances check, or the schedule's time is edited on the day.
+ */
+
+/** A digest delayed (downtime, a failed post) is still sent up to this late; after that it is stale news and skipped. */
+export const DIGEST_CATCH_UP_MS = 2 * 60 * 60 * 1000;
+
+export interface DigestPeriod {
+  /** Unique per period: the DigestRun key. */
+  periodKey: string;
+  /** The scheduled time this digest stands for (end of the period it covers). */
+  occurrenceAt: Date;
+  /** Start of the covered period: the previous scheduled time. */
+  from: Date;
+  /** End of the covered period. */
+  to: Date;
+}
+
+function occurrenceOn(date: LocalDate, schedule: DigestSchedule): Date {
+  const t = parseTimeOfDay(schedule.time)!;
+  return zonedInstant(date, t.hour, t.minute, schedule.timeZone);
+}
+
+/** The latest scheduled time at or before `now`, and the period it closes. */
+export function latestDigestPeriod(schedule: DigestSchedule, now: Date): DigestPeriod {
+  const p = localParts(now, schedule.timeZone);
+  const today: LocalDate = { year: p.year, month: p.month, day: p.day };
+  const step = schedule.frequency === 'daily' ? 1 : 7;
+  let date = schedule.frequency === 'daily' ? today : addDays(today, -((p.weekday - schedule.weekday + 7) % 7));
+  if (occurrenceOn(date, schedule).getTime() > now.getTime()) date = addDays(date, -step);
+  const occurrenceAt = occurrenceOn(date, schedule);
+  return {
+    periodKey: `${schedule.frequency}:${formatLocalDate(date)}`,
+    occurrenceAt,
+    from: occurrenceOn(addDays(date, -step), schedule),
+    to: occurrenceAt,
+  };
+}
+
+/** The period whose digest should go out now, or null when none is due (not yet, or too late). */
+export function dueDigestPeriod(schedule: DigestSchedule, now: Date, catchUpMs = DIGEST_CATCH_UP_MS): DigestPeriod | null {
+  const period = latestDigestPeriod(schedule, now);
+  const late = now.getTime() - period.occurrenceAt.getTime();
+  return late >= 0 && late <= catchUpMs ? period : null;
+}
+
+/** For a preview: a period as long as the schedule's (a day or a week) ending now. */
+export function trailingDigestPeriod(schedule: DigestSchedule, now: Date): DigestPeriod {
+  const lengthMs = (schedule.frequency === 'daily' ? 1 : 7) * 24 * 60 * 60 * 1000;
+  return { periodKey: 'preview', occurrenceAt: now, from: new Date(now.getTime() - lengthMs), to: now };
+}

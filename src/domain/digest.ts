@@ -1,0 +1,300 @@
+import { z } from 'zod';
+import type { CrmPrisma } from '../db/client';
+import { STAGES, type StageSlug } from './stages';
+import type { StaleThresholds } from './settings';
+
+/**
+ * The figures of a manager digest for a period, from the CRM database only (no Metabase):
+ * the pipeline by stage with its change since the last posted digest, stage movements,
+ * new leads from sync, the biggest uncontacted recent buyers, overdue follow-ups per
+ * account manager, stale leads, and the rate dates the USD figures rest on.
+ */
+
+/** "Recent buyer" for the uncontacted list: an order in the last this many days. */
+export const UNCONTACTED_RECENT_DAYS = 90;
+export const TOP_UNCONTACTED = 10;
+/** How many items of each list a digest carries; the rest are counted ("and 12 more"). */
+export const DIGEST_LIST_LIMIT = 10;
+export const DIGEST_SHORT_LIST_LIMIT = 5;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface StageFigure {
+  slug: StageSlug;
+  count: number;
+  usdCents: bigint;
+  /** Leads whose lifetime figure left out a currency it could not convert. */
+  incompleteCount: number;
+  unknownCurrencies: string[];
+  /** Change since the last posted digest; null when there was none. */
+  countChange: number | null;
+  usdChange: bigint | null;
+}
+
+export interface DigestLead {
+  leadId: number;
+  customerId: string;
+  name: string;
+  company: string | null;
+  stage: string;
+  ownerId: string | null;
+  usdCents: bigint;
+  unknownCurrencies: string[];
+  lastOrderAt: Date | null;
+  lastTouchAt: Date | null;
+}
+
+export interface StageMovement {
+  at: Date;
+  /** Null: a system change. */
+  actorId: string | null;
+  leadId: number;
+  customerName: string;
+  fromStage: string | null;
+  toStage: string | null;
+}
+
+export interface OverdueFollowUps {
+  ownerId: string;
+  count: number;
+  oldestDueAt: Date;
+}
+
+export interface StaleStage {
+  slug: StageSlug;
+  thresholdDays: number;
+  count: number;
+}
+
+export interface DigestFigures {
+  from: Date;
+  to: Date;
+  generatedAt: Date;
+  pipeline: StageFigure[];
+  /** When the snapshot the changes compare with was taken; null: first digest. */
+  comparedWith: Date | null;
+  movements: { total: number; latest: StageMovement[] };
+  newLeads: { total: number; top: DigestLead[] };
+  uncontacted: { days: number; total: number; top: DigestLead[] };
+  overdue: { total: number; byOwner: OverdueFollowUps[] };
+  stale: { total: number; byStage: StaleStage[]; top: DigestLead[] };
+  /** Oldest and newest rate dates behind the cached USD figures; null when there are none. */
+  rates: { oldest: Date | null; newest: Date | null };
+}
+
+/** The pipeline as it stood when a digest was posted: the baseline of the next one's changes. */
+export interface PipelineSnapshot {
+  takenAt: Date;
+  periodKey: string;
+  stages: Partial<Record<StageSlug, { count: number; usdCents: bigint }>>;
+}
+
+/** Internal state, not an admin setting: kept in the Setting table under this key. */
+export const DIGEST_SNAPSHOT_KEY = 'digest_last_snapshot';
+
+const storedSnapshotSchema = z.object({
+  takenAt: z.iso.datetime(),
+  periodKey: z.string(),
+  stages: z.record(z.string(), z.object({ count: z.number().int(), usdCents: z.string().regex(/^-?\d+$/) })),
+});
+
+export async function loadLastSnapshot(prisma: CrmPrisma): Promise<PipelineSnapshot | null> {
+  const row = await prisma.setting.findUnique({ where: { key: DIGEST_SNAPSHOT_KEY } });
+  if (!row) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(row.value);
+  } catch {
+    return null;
+  }
+  const parsed = storedSnapshotSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const stages: PipelineSnapshot['stages'] = {};
+  for (const s of STAGES) {
+    const v = parsed.data.stages[s.slug];
+    if (v) stages[s.slug] = { count: v.count, usdCents: BigInt(v.usdCents) };
+  }
+  return { takenAt: new Date(parsed.data.takenAt), periodKey: parsed.data.periodKey, stages };
+}
+
+export async function saveSnapshot(prisma: CrmPrisma, figures: DigestFigures, periodKey: string): Promise<void> {
+  const value = JSON.stringify({
+    takenAt: figures.generatedAt.toISOString(),
+    periodKey,
+    stages: Object.fromEntries(figures.pipeline.map((s) => [s.slug, { count: s.count, usdCents: s.usdCents.toString() }])),
+  });
+  await prisma.setting.upsert({
+    where: { key: DIGEST_SNAPSHOT_KEY },
+    create: { key: DIGEST_SNAPSHOT_KEY, value, updatedBy: null, updatedAt: figures.generatedAt },
+    update: { value, updatedAt: figures.generatedAt },
+  });
+}
+
+export interface DigestInput {
+  from: Date;
+  to: Date;
+  now: Date;
+  staleThresholds: StaleThresholds;
+  previous: PipelineSnapshot | null;
+}
+
+const leadSelect = {
+  id: true,
+  customerId: true,
+  stage: true,
+  ownerId: true,
+  lastTouchAt: true,
+  customer: { select: { name: true, company: true, lifetimeUsdCents: true, unknownCurrencies: true, lastOrderAt: true } },
+} as const;
+
+type SelectedLead = {
+  id: number;
+  customerId: string;
+  stage: string;
+  ownerId: string | null;
+  lastTouchAt: Date | null;
+  customer: { name: string; company: string | null; lifetimeUsdCents: bigint; unknownCurrencies: string; lastOrderAt: Date | null };
+};
+
+function splitCurrencies(list: string): string[] {
+  return list.split(',').map((c) => c.trim()).filter(Boolean);
+}
+
+function toDigestLead(l: SelectedLead): DigestLead {
+  return {
+    leadId: l.id,
+    customerId: l.customerId,
+    name: l.customer.name,
+    company: l.customer.company,
+    stage: l.stage,
+    ownerId: l.ownerId,
+    usdCents: l.customer.lifetimeUsdCents,
+    unknownCurrencies: splitCurrencies(l.customer.unknownCurrencies),
+    lastOrderAt: l.customer.lastOrderAt,
+    lastTouchAt: l.lastTouchAt,
+  };
+}
+
+async function pipelineFigures(prisma: CrmPrisma, previous: PipelineSnapshot | null): Promise<StageFigure[]> {
+  return Promise.all(
+    STAGES.map(async ({ slug }) => {
+      const [agg, incompleteCount, incompleteLists] = await Promise.all([
+        prisma.customerFigures.aggregate({ where: { lead: { is: { stage: slug } } }, _sum: { lifetimeUsdCents: true }, _count: { _all: true } }),
+        prisma.customerFigures.count({ where: { lead: { is: { stage: slug } }, unknownCurrencies: { not: '' } } }),
+        prisma.customerFigures.findMany({
+          where: { lead: { is: { stage: slug } }, unknownCurrencies: { not: '' } },
+          distinct: ['unknownCurrencies'],
+          select: { unknownCurrencies: true },
+          take: 20,
+        }),
+      ]);
+      const count = agg._count._all;
+      const usdCents = agg._sum.lifetimeUsdCents ?? 0n;
+      const before = previous?.stages[slug];
+      const unknown = new Set(incompleteLists.flatMap((r) => splitCurrencies(r.unknownCurrencies)));
+      return {
+        slug,
+        count,
+        usdCents,
+        incompleteCount,
+        unknownCurrencies: [...unknown].sort(),
+        countChange: previous ? count - (before?.count ?? 0) : null,
+        usdChange: previous ? usdCents - (before?.usdCents ?? 0n) : null,
+      };
+    }),
+  );
+}
+
+async function staleLeads(prisma: CrmPrisma, thresholds: StaleThresholds, now: Date): Promise<DigestFigures['stale']> {
+  const tracked = STAGES.flatMap(({ slug }) => {
+    const thresholdDays = thresholds[slug];
+    return thresholdDays ? [{ slug, thresholdDays, cutoff: new Date(now.getTime() - thresholdDays * DAY_MS) }] : [];
+  });
+  // Never touched: its age counts from when sync created it.
+  const whereFor = (t: (typeof tracked)[number]) => ({
+    stage: t.slug,
+    OR: [{ lastTouchAt: { lt: t.cutoff } }, { lastTouchAt: null, createdAt: { lt: t.cutoff } }],
+  });
+  const byStage = await Promise.all(tracked.map(async (t) => ({ slug: t.slug, thresholdDays: t.thresholdDays, count: await prisma.lead.count({ where: whereFor(t) }) })));
+  const total = byStage.reduce((n, s) => n + s.count, 0);
+  const top =
+    total === 0
+      ? []
+      : await prisma.lead.findMany({
+          where: { OR: tracked.map(whereFor) },
+          orderBy: [{ customer: { lifetimeUsdCents: 'desc' } }, { id: 'asc' }],
+          take: DIGEST_SHORT_LIST_LIMIT,
+          select: leadSelect,
+        });
+  return { total, byStage: byStage.filter((s) => s.count > 0), top: top.map(toDigestLead) };
+}
+
+export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput): Promise<DigestFigures> {
+  const { from, to, now } = input;
+  const inPeriod = { gte: from, lt: to };
+  const recentSince = new Date(now.getTime() - UNCONTACTED_RECENT_DAYS * DAY_MS);
+  const uncontactedWhere = { lastTouchAt: null, customer: { is: { lastOrderAt: { gte: recentSince } } } };
+  const overdueWhere = { active: true, nextDueAt: { lt: now } };
+
+  const [pipeline, movementTotal, movementRows, newTotal, newTop, uncontactedTotal, uncontactedTop, overdueGroups, stale, rateAgg] = await Promise.all([
+    pipelineFigures(prisma, input.previous),
+    prisma.activity.count({ where: { kind: 'stage_change', createdAt: inPeriod } }),
+    prisma.activity.findMany({
+      where: { kind: 'stage_change', createdAt: inPeriod },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: DIGEST_LIST_LIMIT,
+      select: { createdAt: true, actorId: true, leadId: true, fromValue: true, toValue: true, lead: { select: { customer: { select: { name: true } } } } },
+    }),
+    prisma.lead.count({ where: { createdAt: inPeriod } }),
+    prisma.lead.findMany({
+      where: { createdAt: inPeriod },
+      orderBy: [{ customer: { lifetimeUsdCents: 'desc' } }, { id: 'asc' }],
+      take: DIGEST_SHORT_LIST_LIMIT,
+      select: leadSelect,
+    }),
+    prisma.lead.count({ where: uncontactedWhere }),
+    prisma.lead.findMany({
+      where: uncontactedWhere,
+      orderBy: [{ customer: { lifetimeUsdCents: 'desc' } }, { id: 'asc' }],
+      take: TOP_UNCONTACTED,
+      select: leadSelect,
+    }),
+    prisma.followUpAlert.groupBy({ by: ['ownerId'], where: overdueWhere, _count: { _all: true }, _min: { nextDueAt: true } }),
+    staleLeads(prisma, input.staleThresholds, now),
+    prisma.customerFigures.aggregate({ where: { lead: { isNot: null }, rateDate: { not: null } }, _min: { rateDate: true }, _max: { rateDate: true } }),
+  ]);
+
+  const byOwner = overdueGroups
+    .map((g) => ({ ownerId: g.ownerId, count: g._count._all, oldestDueAt: g._min.nextDueAt! }))
+    .sort((a, b) => b.count - a.count || a.oldestDueAt.getTime() - b.oldestDueAt.getTime() || a.ownerId.localeCompare(b.ownerId));
+
+  return {
+    from,
+    to,
+    generatedAt: now,
+    pipeline,
+    comparedWith: input.previous?.takenAt ?? null,
+    movements: {
+      total: movementTotal,
+      latest: movementRows.map((a) => ({
+        at: a.createdAt,
+        actorId: a.actorId,
+        leadId: a.leadId,
+        customerName: a.lead.customer.name,
+        fromStage: a.fromValue,
+        toStage: a.toValue,
+      })),
+    },
+    newLeads: { total: newTotal, top: newTop.map(toDigestLead) },
+    uncontacted: { days: UNCONTACTED_RECENT_DAYS, total: uncontactedTotal, top: uncontactedTop.map(toDigestLead) },
+    overdue: { total: byOwner.reduce((n, o) => n + o.count, 0), byOwner },
+    stale,
+    rates: { oldest: rateAgg._min.rateDate, newest: rateAgg._max.rateDate },
+  };
+}
+
+/** Nothing happened and nothing needs attention: the digest says so in one line. */
+export function isQuietDigest(f: DigestFigures): boolean {
+  const pipelineMoved = f.pipeline.some((s) => (s.countChange ?? 0) !== 0 || (s.usdChange ?? 0n) !== 0n);
+  return !pipelineMoved && f.movements.total === 0 && f.newLeads.total === 0 && f.uncontacted.total === 0 && f.overdue.total === 0 && f.stale.total === 0;
+}

@@ -1,0 +1,195 @@
+import type { KnownBlock } from '@slack/types';
+import { ACTION_IDS } from '../action-ids';
+import { escapeMrkdwn, truncate } from './mrkdwn';
+import { formatRateDate, formatUsd } from '../../domain/money';
+import { stageLabel, type StageLabels } from '../../domain/stages';
+import { formatLocalDate, formatLocalDateTime, localParts } from '../../domain/local-time';
+import { isQuietDigest, type DigestFigures, type DigestLead } from '../../domain/digest';
+
+/** Slack's limit for a message; the digest's layout uses far fewer, whatever the data size. */
+export const MAX_MESSAGE_BLOCKS = 50;
+const MAX_SECTION_TEXT = 3000;
+const MAX_NAME = 60;
+
+export interface DigestMessageOptions {
+  stageLabels: StageLabels;
+  /** Zone the period and dates are shown in (the schedule's). */
+  timeZone: string;
+  /** Deep link to the app's Home tab; null: a plain button (its click refreshes Home). */
+  homeUrl: string | null;
+  /** A preview shown to one person rather than the channel's digest. */
+  preview?: boolean;
+}
+
+export interface DigestMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+function section(text: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, MAX_SECTION_TEXT) } };
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
+
+function signedUsd(cents: bigint): string {
+  return cents > 0n ? `+${formatUsd(cents)}` : formatUsd(cents);
+}
+
+function customerName(name: string, company?: string | null): string {
+  const n = `*${escapeMrkdwn(truncate(name, MAX_NAME))}*`;
+  return company && company !== name ? `${n} (${escapeMrkdwn(truncate(company, MAX_NAME))})` : n;
+}
+
+function usdFigure(lead: Pick<DigestLead, 'usdCents' | 'unknownCurrencies'>): string {
+  const incomplete = lead.unknownCurrencies.length ? ` (incomplete: ${escapeMrkdwn(lead.unknownCurrencies.join(', '))} not converted)` : '';
+  return `${formatUsd(lead.usdCents)}${incomplete}`;
+}
+
+function owner(ownerId: string | null): string {
+  return ownerId ? `<@${ownerId}>` : 'unowned';
+}
+
+function more(total: number, shown: number): string[] {
+  return total > shown ? [`_…and ${(total - shown).toLocaleString('en-US')} more_`] : [];
+}
+
+function periodLabel(f: DigestFigures, timeZone: string): string {
+  return `${formatLocalDateTime(f.from, timeZone)} – ${formatLocalDateTime(f.to, timeZone)} (${timeZone})`;
+}
+
+function localDate(d: Date, timeZone: string): string {
+  return formatLocalDate(localParts(d, timeZone));
+}
+
+function viewInCrmButton(homeUrl: string | null): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: 'digest_actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_IDS.digestViewInCrm,
+        text: { type: 'plain_text', text: 'View in CRM' },
+        value: 'home',
+        ...(homeUrl ? { url: homeUrl } : {}),
+      },
+    ],
+  };
+}
+
+/**
+ * The digest as a Slack message: a fixed layout of at most a dozen blocks, every list cut
+ * to a few items with a count of the rest, so it fits Slack's 50-block limit at any size.
+ */
+export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptions): DigestMessage {
+  const { stageLabels, timeZone } = options;
+  const label = (slug: string | null) => escapeMrkdwn(slug ? stageLabel(slug, stageLabels) : '(none)');
+  const period = periodLabel(f, timeZone);
+  const heading = options.preview ? 'CRM digest preview' : 'CRM digest';
+
+  if (isQuietDigest(f)) {
+    const line = `${heading}: nothing new for ${period}: no stage changes, no new leads, nothing overdue or stale.`;
+    return { text: line, blocks: [section(line)] };
+  }
+
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(heading, 150) } },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: truncate(
+            `${period}${f.comparedWith ? ` · changes since the digest of ${formatLocalDateTime(f.comparedWith, timeZone)}` : ''}${options.preview ? ' · only you can see this preview' : ''}`,
+            MAX_SECTION_TEXT,
+          ),
+        },
+      ],
+    },
+  ];
+
+  const pipelineLines = f.pipeline.map((s) => {
+    const change =
+      s.countChange !== null && s.usdChange !== null && (s.countChange !== 0 || s.usdChange !== 0n)
+        ? ` (${signed(s.countChange)} · ${signedUsd(s.usdChange)})`
+        : '';
+    const incomplete = s.incompleteCount
+      ? ` · :warning: ${s.incompleteCount} incomplete (${escapeMrkdwn(s.unknownCurrencies.join(', ') || 'unknown currency')} not converted)`
+      : '';
+    return `*${label(s.slug)}*: ${plural(s.count, 'lead')} · ${formatUsd(s.usdCents)}${change}${incomplete}`;
+  });
+  blocks.push(section(['*Pipeline*', ...pipelineLines].join('\n')));
+  blocks.push({ type: 'divider' });
+
+  if (f.movements.total > 0) {
+    const lines = f.movements.latest.map(
+      (m) => `${m.actorId ? `<@${m.actorId}>` : 'The CRM'} moved ${customerName(m.customerName)} from ${label(m.fromStage)} to ${label(m.toStage)}`,
+    );
+    blocks.push(section([`*Stage changes (${f.movements.total.toLocaleString('en-US')})*`, ...lines, ...more(f.movements.total, lines.length)].join('\n')));
+  }
+
+  if (f.newLeads.total > 0) {
+    const lines = f.newLeads.top.map((l) => `${customerName(l.name, l.company)} · ${usdFigure(l)}`);
+    blocks.push(section([`*New leads from sync (${f.newLeads.total.toLocaleString('en-US')})*`, ...lines, ...more(f.newLeads.total, lines.length)].join('\n')));
+  }
+
+  if (f.uncontacted.total > 0) {
+    const lines = f.uncontacted.top.map(
+      (l, i) =>
+        `${i + 1}. ${customerName(l.name, l.company)} · ${usdFigure(l)} · last order ${l.lastOrderAt ? localDate(l.lastOrderAt, timeZone) : 'unknown'} · ${owner(l.ownerId)}`,
+    );
+    blocks.push(
+      section(
+        [
+          `*Not contacted yet, ordered in the last ${f.uncontacted.days} days (${f.uncontacted.total.toLocaleString('en-US')})*`,
+          ...lines,
+          ...more(f.uncontacted.total, lines.length),
+        ].join('\n'),
+      ),
+    );
+  }
+
+  if (f.overdue.total > 0) {
+    const shown = f.overdue.byOwner.slice(0, 10);
+    const lines = shown.map((o) => `<@${o.ownerId}>: ${plural(o.count, 'overdue follow-up')} (oldest due ${localDate(o.oldestDueAt, timeZone)})`);
+    const hidden = f.overdue.byOwner.length - shown.length;
+    blocks.push(
+      section([`*Overdue follow-ups (${f.overdue.total.toLocaleString('en-US')})*`, ...lines, ...(hidden > 0 ? [`_…and ${hidden} more people_`] : [])].join('\n')),
+    );
+  }
+
+  if (f.stale.total > 0) {
+    const perStage = f.stale.byStage.map((s) => `${label(s.slug)}: ${s.count.toLocaleString('en-US')} (no touch for ${s.thresholdDays}+ days)`).join(' · ');
+    const lines = f.stale.top.map(
+      (l) => `${customerName(l.name, l.company)} · ${label(l.stage)} · ${usdFigure(l)} · last touch ${l.lastTouchAt ? localDate(l.lastTouchAt, timeZone) : 'never'} · ${owner(l.ownerId)}`,
+    );
+    blocks.push(section([`*Stale leads (${f.stale.total.toLocaleString('en-US')})*`, perStage, ...lines, ...more(f.stale.total, lines.length)].join('\n')));
+  }
+
+  const { oldest, newest } = f.rates;
+  const rateText = !oldest || !newest
+    ? 'No USD figures yet (no synced customers).'
+    : oldest.getTime() === newest.getTime() || formatRateDate(oldest) === formatRateDate(newest)
+      ? `USD figures at the currency rates of ${formatRateDate(newest)}.`
+      : `USD figures at the currency rates of ${formatRateDate(oldest)} to ${formatRateDate(newest)}.`;
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: rateText }] });
+  blocks.push(viewInCrmButton(options.homeUrl));
+
+  const text = [
+    `${heading} for ${period}`,
+    `${plural(f.movements.total, 'stage change')}, ${plural(f.newLeads.total, 'new lead')}, ${plural(f.uncontacted.total, 'uncontacted recent buyer')}, ${plural(f.overdue.total, 'overdue follow-up')}, ${plural(f.stale.total, 'stale lead')}`,
+  ].join(': ');
+  return { text: truncate(text, MAX_SECTION_TEXT), blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
+}
+
+/** `slack://` deep link to the app's Home tab. */
+export function appHomeUrl(teamId: string, appId: string): string {
+  return `slack://app?team=${encodeURIComponent(teamId)}&id=${encodeURIComponent(appId)}&tab=home`;
+}
