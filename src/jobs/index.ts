@@ -1,6 +1,7 @@
 import type { Job } from './scheduler';
+import { digestJob } from './digest';
 
 /** Every scheduled job of the app. Features add theirs here. */
 export function allJobs(): Job[] {
-  return [];
+  return [digestJob];
 }
