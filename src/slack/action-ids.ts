@@ -42,6 +42,18 @@ export const ACTION_IDS = {
   // Digest / admin
   digestViewInCrm: 'digest_view_in_crm',
   adminOpenSetting: 'admin_open_setting',
+  // Admin modals' inputs (issue 7)
+  adminDigestChannel: 'admin_digest_channel_input',
+  adminDigestFrequency: 'admin_digest_frequency',
+  adminDigestWeekday: 'admin_digest_weekday',
+  adminDigestTime: 'admin_digest_time',
+  adminDigestTimeZone: 'admin_digest_time_zone',
+  adminSyncDays: 'admin_sync_days',
+  adminStaleDays: 'admin_stale_days',
+  adminStageLabel: 'admin_stage_label',
+  adminRate: 'admin_rate',
+  adminRosterUsers: 'admin_roster_users',
+  adminRosterRole: 'admin_roster_role',
 } as const;
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
