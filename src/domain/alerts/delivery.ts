@@ -1,0 +1,181 @@
+import { Prisma } from '../../generated/sqlite/client';
+import type { CrmPrisma } from '../../db/client';
+import { escapeMrkdwn } from '../../slack/views/mrkdwn';
+import { nextOccurrenceAfter } from './schedule';
+
+/**
+ * Exactly-once delivery of due follow-ups across app instances sharing one database.
+ *
+ * A due occurrence is claimed by inserting its AlertDelivery row (unique per alert and
+ * occurrence) with a lease. Only the instance whose insert (or re-claim of an expired,
+ * unsent lease) succeeds sends it. A crash between claim and send leaves the row
+ * `claimed`; once the lease expires any instance re-claims and sends it.
+ *
+ * The occurrence claimed is the alert's nextDueAt: after downtime that is the first one
+ * missed, and after sending nextDueAt jumps to the first occurrence after now, so one
+ * message ("overdue since …") stands for all the missed ones.
+ */
+
+/** How long a claim holds before another instance may take the occurrence over. */
+export const DEFAULT_CLAIM_LEASE_MS = 2 * 60_000;
+
+/** Sends that failed this many times for an unexpected reason disable the alert (with an admin notice). */
+export const MAX_DELIVERY_ATTEMPTS = 5;
+
+export interface DueOccurrence {
+  alertId: number;
+  occurrenceAt: Date;
+}
+
+/** Active alerts due at `now`, in id order after `afterId` (a cursor, so a tick visits each once). */
+export async function findDueOccurrences(prisma: CrmPrisma, now: Date, afterId: number, limit: number): Promise<DueOccurrence[]> {
+  const rows = await prisma.followUpAlert.findMany({
+    where: { active: true, nextDueAt: { lte: now }, id: { gt: afterId } },
+    orderBy: { id: 'asc' },
+    take: limit,
+    select: { id: true, nextDueAt: true },
+  });
+  return rows.map((r) => ({ alertId: r.id, occurrenceAt: r.nextDueAt! }));
+}
+
+export interface ClaimedOccurrence extends DueOccurrence {
+  deliveryId: number;
+  /** 1 on the first claim; more when re-claimed after a failed or abandoned attempt. */
+  attempts: number;
+}
+
+/**
+ * Claims the given occurrences for `holder` in one statement: new ones are inserted, ones
+ * whose earlier claim expired without a send are taken over. Returns those now held.
+ */
+export async function claimOccurrences(
+  prisma: CrmPrisma,
+  due: DueOccurrence[],
+  holder: string,
+  now: Date,
+  leaseMs = DEFAULT_CLAIM_LEASE_MS,
+): Promise<ClaimedOccurrence[]> {
+  if (due.length === 0) return [];
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const values = Prisma.join(due.map((d) => Prisma.sql`(${d.alertId}, ${d.occurrenceAt}, ${holder}, ${leaseUntil}, 1, 'claimed', ${now})`));
+  const rows = await prisma.$queryRaw<{ id: number | bigint; alertId: number | bigint; attempts: number | bigint }[]>`
+    INSERT INTO "AlertDelivery" ("alertId", "occurrenceAt", "claimedBy", "leaseUntil", "attempts", "status", "createdAt")
+    VALUES ${values}
+    ON CONFLICT ("alertId", "occurrenceAt") DO UPDATE
+      SET "claimedBy" = excluded."claimedBy", "leaseUntil" = excluded."leaseUntil", "attempts" = "AlertDelivery"."attempts" + 1
+      WHERE "AlertDelivery"."status" = 'claimed' AND "AlertDelivery"."leaseUntil" <= ${now}
+    RETURNING "id", "alertId", "attempts"`;
+  const occurrenceOf = new Map(due.map((d) => [d.alertId, d.occurrenceAt]));
+  return rows.map((r) => ({
+    deliveryId: Number(r.id),
+    alertId: Number(r.alertId),
+    occurrenceAt: occurrenceOf.get(Number(r.alertId))!,
+    attempts: Number(r.attempts),
+  }));
+}
+
+/** What became of one claimed occurrence. */
+export type DeliveryOutcome =
+  | { kind: 'sent'; claim: ClaimedOccurrence; channel: string; messageTs: string }
+  /** A fault that may pass (5xx, network, rate limit): claimable again from `retryAt`. */
+  | { kind: 'retry'; claim: ClaimedOccurrence; error: string; retryAt: Date }
+  /** The owner cannot receive DMs any more (deactivated, not found): stop and tell the admins. */
+  | { kind: 'unreachable'; claim: ClaimedOccurrence; error: string }
+  /** Failed for a reason that will not pass by itself: stop and tell the admins. */
+  | { kind: 'failed'; claim: ClaimedOccurrence; error: string };
+
+export interface AlertForOutcome {
+  id: number;
+  ownerId: string;
+  kind: string;
+  interval: number | null;
+  weekday: number | null;
+  dayOfMonth: number | null;
+  timeOfDay: string;
+  timeZone: string;
+  startDate: string;
+  leadName: string;
+}
+
+/**
+ * Records the outcomes of one batch of sends, in one transaction. A sent occurrence moves
+ * the alert to its next occurrence after now (only if nobody changed nextDueAt meanwhile,
+ * e.g. an edit or a snooze); an unreachable owner disables every active alert of theirs,
+ * with one admin notice per owner. AdminNotice.text is mrkdwn: names are escaped here.
+ */
+export async function recordOutcomes(
+  prisma: CrmPrisma,
+  outcomes: DeliveryOutcome[],
+  alerts: ReadonlyMap<number, AlertForOutcome>,
+  holder: string,
+  now: Date,
+): Promise<{ disabledAlerts: number; notices: number }> {
+  if (outcomes.length === 0) return { disabledAlerts: 0, notices: 0 };
+  let disabledAlerts = 0;
+  let notices = 0;
+  await prisma.$transaction(async (tx) => {
+    const unreachableOwners = new Map<string, string>();
+    for (const o of outcomes) {
+      const { claim } = o;
+      const mine = { id: claim.deliveryId, claimedBy: holder };
+      const alert = alerts.get(claim.alertId);
+      if (o.kind === 'sent') {
+        await tx.alertDelivery.updateMany({ where: mine, data: { status: 'sent', sentAt: now, channel: o.channel, messageTs: o.messageTs, lastError: null } });
+        if (alert) {
+          const later = now.getTime() > claim.occurrenceAt.getTime() ? now : claim.occurrenceAt;
+          await tx.followUpAlert.updateMany({
+            where: { id: claim.alertId, nextDueAt: claim.occurrenceAt },
+            data: { nextDueAt: nextOccurrenceAfter(alert, later) },
+          });
+        }
+      } else if (o.kind === 'retry') {
+        await tx.alertDelivery.updateMany({ where: mine, data: { leaseUntil: o.retryAt, lastError: o.error.slice(0, 500) } });
+      } else {
+        await tx.alertDelivery.updateMany({ where: mine, data: { status: 'failed', lastError: o.error.slice(0, 500) } });
+        if (!alert) continue;
+        if (o.kind === 'unreachable') {
+          unreachableOwners.set(alert.ownerId, o.error);
+          continue;
+        }
+        const res = await tx.followUpAlert.updateMany({
+          where: { id: alert.id, active: true },
+          data: { active: false, disabledReason: `delivery failed: ${o.error}`.slice(0, 500) },
+        });
+        if (res.count) {
+          disabledAlerts += res.count;
+          notices += 1;
+          await tx.adminNotice.create({
+            data: {
+              text: `Follow-up for *${escapeMrkdwn(alert.leadName)}* (owner <@${alert.ownerId}>) disabled: Slack refused the reminder ${MAX_DELIVERY_ATTEMPTS} times (\`${escapeMrkdwn(o.error)}\`).`,
+              createdAt: now,
+            },
+          });
+        }
+      }
+    }
+    for (const [ownerId, error] of unreachableOwners) {
+      const affected = await tx.followUpAlert.findMany({
+        where: { ownerId, active: true },
+        select: { id: true, lead: { select: { customer: { select: { name: true } } } } },
+        take: 1000,
+      });
+      if (affected.length === 0) continue;
+      await tx.followUpAlert.updateMany({
+        where: { id: { in: affected.map((a) => a.id) } },
+        data: { active: false, disabledReason: `owner unreachable: ${error}` },
+      });
+      disabledAlerts += affected.length;
+      notices += 1;
+      const names = affected.slice(0, 5).map((a) => `*${escapeMrkdwn(a.lead.customer.name)}*`);
+      const more = affected.length > 5 ? ` and ${affected.length - 5} more` : '';
+      const what = affected.length === 1 ? `Follow-up for ${names[0]}` : `${affected.length} follow-ups (${names.join(', ')}${more})`;
+      await tx.adminNotice.create({
+        data: {
+          text: `${what} disabled: <@${ownerId}> was deactivated or cannot receive messages (\`${escapeMrkdwn(error)}\`). Reassign the leads and set new follow-ups.`,
+          createdAt: now,
+        },
+      });
+    }
+  });
+  return { disabledAlerts, notices };
+}

@@ -1,0 +1,88 @@
+import type { CrmPrisma } from '../../db/client';
+import { describeSchedule } from './schedule';
+
+/** One line of "My follow-ups". */
+export interface FollowUpListItem {
+  alertId: number;
+  leadId: number;
+  leadName: string;
+  message: string;
+  scheduleText: string;
+  timeZone: string;
+  /** overdue: due and not yet sent, or sent and not marked done. */
+  state: 'overdue' | 'upcoming';
+  /** overdue: since when; upcoming: when next due. */
+  at: Date | null;
+}
+
+export interface FollowUpList {
+  items: FollowUpListItem[];
+  overdue: number;
+  upcoming: number;
+}
+
+/** Most active follow-ups one owner plausibly has; more are counted, not listed. */
+const OWNER_SCAN_LIMIT = 500;
+
+/** The owner's active follow-ups: overdue first (oldest first), then upcoming (soonest first). */
+export async function listFollowUpsForOwner(prisma: CrmPrisma, ownerId: string, now: Date, limit: number): Promise<FollowUpList> {
+  const alerts = await prisma.followUpAlert.findMany({
+    where: { ownerId, active: true },
+    take: OWNER_SCAN_LIMIT,
+    orderBy: { id: 'asc' },
+    include: {
+      lead: { select: { customer: { select: { name: true } } } },
+      deliveries: { where: { status: 'sent' }, orderBy: { occurrenceAt: 'asc' }, take: 1, select: { occurrenceAt: true } },
+    },
+  });
+  const all: FollowUpListItem[] = alerts.map((a) => {
+    const unanswered = a.deliveries[0]?.occurrenceAt ?? null;
+    const dueNow = a.nextDueAt && a.nextDueAt.getTime() <= now.getTime() ? a.nextDueAt : null;
+    const overdueSince = [unanswered, dueNow].filter((d): d is Date => d !== null).sort((x, y) => x.getTime() - y.getTime())[0] ?? null;
+    return {
+      alertId: a.id,
+      leadId: a.leadId,
+      leadName: a.lead.customer.name,
+      message: a.message,
+      scheduleText: describeSchedule(a),
+      timeZone: a.timeZone,
+      state: overdueSince ? 'overdue' : 'upcoming',
+      at: overdueSince ?? a.nextDueAt,
+    };
+  });
+  const time = (d: Date | null) => d?.getTime() ?? Number.MAX_SAFE_INTEGER;
+  const overdue = all.filter((i) => i.state === 'overdue').sort((x, y) => time(x.at) - time(y.at));
+  const upcoming = all.filter((i) => i.state === 'upcoming').sort((x, y) => time(x.at) - time(y.at));
+  return { items: [...overdue, ...upcoming].slice(0, limit), overdue: overdue.length, upcoming: upcoming.length };
+}
+
+/** Overdue follow-ups per owner (due and unsent, or sent and not done), e.g. for digests. */
+export async function countOverdueFollowUpsByOwner(prisma: CrmPrisma, now: Date): Promise<Map<string, number>> {
+  const rows = await prisma.followUpAlert.findMany({
+    where: { active: true, OR: [{ nextDueAt: { lte: now } }, { deliveries: { some: { status: 'sent' } } }] },
+    select: { ownerId: true },
+  });
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.ownerId, (counts.get(r.ownerId) ?? 0) + 1);
+  return counts;
+}
+
+export interface AdminNoticeItem {
+  id: number;
+  /** mrkdwn, already escaped. */
+  text: string;
+  createdAt: Date;
+}
+
+export async function listOpenAdminNotices(prisma: CrmPrisma, limit: number): Promise<{ notices: AdminNoticeItem[]; total: number }> {
+  const where = { resolvedAt: null };
+  const [notices, total] = await Promise.all([
+    prisma.adminNotice.findMany({ where, orderBy: { createdAt: 'desc' }, take: limit, select: { id: true, text: true, createdAt: true } }),
+    prisma.adminNotice.count({ where }),
+  ]);
+  return { notices, total };
+}
+
+export async function resolveAdminNotice(prisma: CrmPrisma, id: number, now: Date): Promise<void> {
+  await prisma.adminNotice.updateMany({ where: { id, resolvedAt: null }, data: { resolvedAt: now } });
+}

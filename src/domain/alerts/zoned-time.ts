@@ -1,0 +1,136 @@
+/**
+ * Wall-clock time in IANA time zones using Intl only (no date library). Local calendar
+ * dates are day numbers (days since 1970-01-01), so calendar arithmetic is integer
+ * arithmetic and never touches a time zone.
+ */
+
+const MS_PER_MINUTE = 60_000;
+export const MS_PER_DAY = 86_400_000;
+
+/** Days since 1970-01-01 in the proleptic Gregorian calendar. */
+export type DayNumber = number;
+
+export function dayOf(year: number, month: number, day: number): DayNumber {
+  return Math.floor(Date.UTC(year, month - 1, day) / MS_PER_DAY);
+}
+
+export function dayParts(day: DayNumber): { year: number; month: number; day: number } {
+  const d = new Date(day * MS_PER_DAY);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export function isoWeekdayOf(day: DayNumber): number {
+  const d = new Date(day * MS_PER_DAY).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** "YYYY-MM-DD" -> day number, or null when it is not a real calendar date. */
+export function parseLocalDate(text: string | null | undefined): DayNumber | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec((text ?? '').trim());
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return dayOf(year, month, day);
+}
+
+export function formatLocalDate(day: DayNumber): string {
+  const p = dayParts(day);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+/** "HH:MM" (24 h) -> minutes after midnight, or null when malformed. */
+export function parseTimeOfDay(text: string | null | undefined): number | null {
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec((text ?? '').trim());
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+}
+
+export function formatTimeOfDay(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+export function isValidTimeZone(tz: string | null | undefined): tz is string {
+  if (!tz) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function partsFormatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The local date and minute of the day a wall clock in `timeZone` shows at `instantMs`. */
+export function localDateTimeOf(instant: Date | number, timeZone: string): { day: DayNumber; minutes: number; seconds: number } {
+  const parts: Record<string, number> = {};
+  for (const p of partsFormatter(timeZone).formatToParts(new Date(instant))) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return { day: dayOf(parts.year!, parts.month!, parts.day!), minutes: (parts.hour! % 24) * 60 + parts.minute!, seconds: parts.second! };
+}
+
+/** Offset of `timeZone` from UTC at an instant, in ms (positive east of Greenwich). */
+function offsetAt(instantMs: number, timeZone: string): number {
+  const wholeSeconds = Math.floor(instantMs / 1000) * 1000;
+  const local = localDateTimeOf(wholeSeconds, timeZone);
+  return local.day * MS_PER_DAY + local.minutes * MS_PER_MINUTE + local.seconds * 1000 - wholeSeconds;
+}
+
+/**
+ * The instant a wall clock in `timeZone` reads `minutes` after midnight on `day`.
+ * In a DST overlap (the hour that happens twice) the first one wins; in a gap (the hour
+ * that never happens) the result is moved forward by the gap, e.g. 02:30 -> 03:30, the
+ * way calendar apps treat it.
+ */
+export function zonedToInstant(day: DayNumber, minutes: number, timeZone: string): Date {
+  const naive = day * MS_PER_DAY + minutes * MS_PER_MINUTE;
+  // Offsets a day either side bracket any DST change near this wall time.
+  const before = offsetAt(naive - MS_PER_DAY, timeZone);
+  const after = offsetAt(naive + MS_PER_DAY, timeZone);
+  const candidates = [...new Set([naive - before, naive - after])]
+    .filter((t) => offsetAt(t, timeZone) === naive - t)
+    .sort((a, b) => a - b);
+  return new Date(candidates[0] ?? naive - before);
+}
+
+/** Adds whole local days to an instant, keeping its wall-clock time (DST-aware). */
+export function addLocalDays(instant: Date, days: number, timeZone: string): Date {
+  const local = localDateTimeOf(instant, timeZone);
+  return zonedToInstant(local.day + days, local.minutes, timeZone);
+}
+
+/** "Mon 2 Mar 2026, 09:00" in `timeZone`: fallback text where Slack's date token is not rendered. */
+export function formatInstantIn(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(instant);
+}
