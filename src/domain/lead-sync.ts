@@ -1,0 +1,431 @@
+import { Prisma } from '../generated/sqlite/client';
+import type { AppDeps } from '../deps';
+import type { CrmPrisma } from '../db/client';
+import { ProductionError, type CustomerCurrencyRow, type ProductionReader } from '../production/types';
+import { MoneyError, parseAmount, sumUsd, toUsd, type RateTable, type UsdConversion } from './money';
+import { getRates } from './rates';
+
+/** Setting key an admin may set to override CRM_SYNC_DAYS (a JSON number of days). */
+export const SYNC_DAYS_SETTING = 'sync_days';
+
+/** Rows per SQL statement / customers per transaction: few round trips, well under every parameter limit. */
+export const SYNC_CHUNK_SIZE = 500;
+
+export type SyncTrigger = 'home_opened' | 'command' | 'schedule' | 'bench' | 'test';
+
+export interface SyncRunResult {
+  runId: number;
+  trigger: string;
+  status: 'ok' | 'failed';
+  startedAt: Date;
+  finishedAt: Date;
+  /** Distinct customers production returned. */
+  fetched: number;
+  /** New leads created by this run. */
+  created: number;
+  /** Known customers whose cached figures changed. */
+  updated: number;
+  /** Rows refused (by the card's schema or because their amount could not be read). */
+  rejected: number;
+  /** What the user should see when the run failed. */
+  error: string | null;
+}
+
+export type SyncDeps = Pick<AppDeps, 'db' | 'clock' | 'logger' | 'config'>;
+
+/** The sync window: the admin's setting when valid, else CRM_SYNC_DAYS. */
+export async function syncWindowDays(deps: Pick<AppDeps, 'db' | 'config'>): Promise<number> {
+  const row = await deps.db.prisma.setting.findUnique({ where: { key: SYNC_DAYS_SETTING } });
+  if (row) {
+    try {
+      const days: unknown = JSON.parse(row.value);
+      if (typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 3650) return days;
+    } catch {
+      // A hand-edited, malformed value: fall back to the configured window.
+    }
+  }
+  return deps.config.CRM_SYNC_DAYS;
+}
+
+/** A customer's figures as the cache stores them. */
+export interface CustomerFiguresRow {
+  customerId: string;
+  name: string;
+  company: string | null;
+  email: string | null;
+  phone: string | null;
+  markets: string;
+  orderCount: number;
+  lifetimeUsdCents: bigint;
+  unknownCurrencies: string;
+  lastOrderAt: Date | null;
+  rateDate: Date | null;
+  searchText: string;
+}
+
+export interface CurrencyTotalRow {
+  customerId: string;
+  currency: string;
+  market: string;
+  orderCount: number;
+  lifetimeMinor: bigint;
+  lastOrderAt: Date | null;
+}
+
+export interface CustomerSnapshot {
+  figures: CustomerFiguresRow;
+  totals: CurrencyTotalRow[];
+}
+
+interface CurrencyAccumulator {
+  currency: string;
+  market: string;
+  marketAt: number;
+  orderCount: number;
+  /** Null once an amount of this currency could not be read or has no known exponent. */
+  minor: bigint | null;
+  exponent: number | null;
+  lastOrderAt: Date;
+}
+
+interface CustomerAccumulator {
+  customerId: string;
+  /** Rows newest first decide the contact fields: production's latest data wins. */
+  rows: CustomerCurrencyRow[];
+  currencies: Map<string, CurrencyAccumulator>;
+  unreadable: Set<string>;
+}
+
+const maxDate = (a: Date | null, b: Date | null) => (a === null ? b : b === null ? a : a.getTime() >= b.getTime() ? a : b);
+
+/**
+ * Turns the Customers card's per-currency rows into one snapshot per customer: lifetime USD
+ * over every currency (exact, at the current rates), order count, markets, last order and
+ * contact fields. An amount that cannot be read is counted in `rejected` and its currency
+ * marks the figure incomplete, so the total is never silently too low.
+ */
+export function buildCustomerSnapshots(
+  rows: readonly CustomerCurrencyRow[],
+  rates: RateTable,
+  onUnreadable: (row: CustomerCurrencyRow, reason: string) => void = () => undefined,
+): { snapshots: CustomerSnapshot[]; unreadableRows: number } {
+  const byCustomer = new Map<string, CustomerAccumulator>();
+  let unreadableRows = 0;
+  for (const row of rows) {
+    let acc = byCustomer.get(row.customerId);
+    if (!acc) {
+      acc = { customerId: row.customerId, rows: [], currencies: new Map(), unreadable: new Set() };
+      byCustomer.set(row.customerId, acc);
+    }
+    acc.rows.push(row);
+    let parsed: ReturnType<typeof parseAmount> | null = null;
+    try {
+      parsed = parseAmount(row.lifetimeTotal, row.currency);
+    } catch (err) {
+      unreadableRows += 1;
+      acc.unreadable.add(row.currency);
+      onUnreadable(row, err instanceof MoneyError ? err.message : String(err));
+    }
+    const at = row.lastOrderAt.getTime();
+    const cur = acc.currencies.get(row.currency);
+    // The card gives one row per currency; should it ever give two, they add up.
+    if (!cur) {
+      acc.currencies.set(row.currency, {
+        currency: row.currency,
+        market: row.market,
+        marketAt: at,
+        orderCount: row.orderCount,
+        minor: parsed?.kind === 'money' ? parsed.minor : null,
+        exponent: parsed?.kind === 'money' ? parsed.exponent : null,
+        lastOrderAt: row.lastOrderAt,
+      });
+    } else {
+      cur.orderCount += row.orderCount;
+      cur.minor = cur.minor !== null && parsed?.kind === 'money' ? cur.minor + parsed.minor : null;
+      if (at > cur.marketAt) {
+        cur.market = row.market;
+        cur.marketAt = at;
+      }
+      cur.lastOrderAt = maxDate(cur.lastOrderAt, row.lastOrderAt)!;
+    }
+  }
+
+  const snapshots: CustomerSnapshot[] = [];
+  for (const acc of byCustomer.values()) {
+    const newestFirst = [...acc.rows].sort((a, b) => b.lastOrderAt.getTime() - a.lastOrderAt.getTime());
+    const pick = (f: (r: CustomerCurrencyRow) => string | null) => newestFirst.map(f).find((v) => v !== null && v !== '') ?? null;
+    const conversions: UsdConversion[] = [];
+    const totals: CurrencyTotalRow[] = [];
+    let orderCount = 0;
+    let lastOrderAt: Date | null = null;
+    const markets = new Set<string>();
+    for (const cur of [...acc.currencies.values()].sort((a, b) => a.currency.localeCompare(b.currency))) {
+      orderCount += cur.orderCount;
+      lastOrderAt = maxDate(lastOrderAt, cur.lastOrderAt);
+      markets.add(cur.market);
+      if (cur.minor === null || cur.exponent === null || acc.unreadable.has(cur.currency)) {
+        conversions.push({ kind: 'unknown_currency', currency: cur.currency });
+      } else {
+        conversions.push(toUsd({ currency: cur.currency, minor: cur.minor, exponent: cur.exponent }, rates));
+      }
+      // Amounts in a currency without a known exponent cannot be held in minor units: no row.
+      if (cur.minor !== null && cur.exponent !== null) {
+        totals.push({
+          customerId: acc.customerId,
+          currency: cur.currency,
+          market: cur.market,
+          orderCount: cur.orderCount,
+          lifetimeMinor: cur.minor,
+          lastOrderAt: cur.lastOrderAt,
+        });
+      }
+    }
+    const sum = sumUsd(conversions);
+    const name = pick((r) => r.customerName) ?? acc.customerId;
+    const company = pick((r) => r.company);
+    const email = pick((r) => r.email);
+    snapshots.push({
+      figures: {
+        customerId: acc.customerId,
+        name,
+        company,
+        email,
+        phone: pick((r) => r.phone),
+        markets: [...markets].sort().join(','),
+        orderCount,
+        lifetimeUsdCents: sum.usdCents,
+        unknownCurrencies: sum.unknownCurrencies.join(','),
+        lastOrderAt,
+        // The oldest rate the figure rests on: the date a reader should be wary of.
+        rateDate: sum.rateDates[0] ?? null,
+        searchText: `${name} ${company ?? ''} ${email ?? ''} ${acc.customerId}`.toLowerCase(),
+      },
+      totals,
+    });
+  }
+  return { snapshots, unreadableRows };
+}
+
+const time = (d: Date | null) => (d === null ? null : d.getTime());
+
+function sameFigures(a: CustomerFiguresRow, b: CustomerFiguresRow): boolean {
+  return (
+    a.name === b.name &&
+    a.company === b.company &&
+    a.email === b.email &&
+    a.phone === b.phone &&
+    a.markets === b.markets &&
+    a.orderCount === b.orderCount &&
+    a.lifetimeUsdCents === b.lifetimeUsdCents &&
+    a.unknownCurrencies === b.unknownCurrencies &&
+    time(a.lastOrderAt) === time(b.lastOrderAt) &&
+    time(a.rateDate) === time(b.rateDate) &&
+    a.searchText === b.searchText
+  );
+}
+
+function totalsKey(totals: readonly CurrencyTotalRow[]): string {
+  return totals
+    .map((t) => `${t.currency}|${t.market}|${t.orderCount}|${t.lifetimeMinor}|${time(t.lastOrderAt)}`)
+    .sort()
+    .join(';');
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+interface ExistingState {
+  figures: Map<string, CustomerFiguresRow>;
+  totals: Map<string, CurrencyTotalRow[]>;
+  leads: Set<string>;
+}
+
+/** The cached state of a batch of customers, three queries per chunk. */
+async function loadExisting(prisma: CrmPrisma, ids: string[]): Promise<ExistingState> {
+  const state: ExistingState = { figures: new Map(), totals: new Map(), leads: new Set() };
+  for (const chunk of chunks(ids, SYNC_CHUNK_SIZE)) {
+    const [figures, totals, leads] = await Promise.all([
+      prisma.customerFigures.findMany({
+        where: { customerId: { in: chunk } },
+        select: {
+          customerId: true, name: true, company: true, email: true, phone: true, markets: true, orderCount: true,
+          lifetimeUsdCents: true, unknownCurrencies: true, lastOrderAt: true, rateDate: true, searchText: true,
+        },
+      }),
+      prisma.customerCurrencyTotal.findMany({ where: { customerId: { in: chunk } } }),
+      prisma.lead.findMany({ where: { customerId: { in: chunk } }, select: { customerId: true } }),
+    ]);
+    for (const f of figures) state.figures.set(f.customerId, f);
+    for (const t of totals) {
+      const list = state.totals.get(t.customerId) ?? [];
+      list.push(t);
+      state.totals.set(t.customerId, list);
+    }
+    for (const l of leads) state.leads.add(l.customerId);
+  }
+  return state;
+}
+
+type Tx = Prisma.TransactionClient;
+
+/** Insert-or-update of the figure cache: one statement per chunk; firstSeenAt only on insert. */
+async function upsertFigures(tx: Tx, rows: CustomerFiguresRow[], now: Date): Promise<void> {
+  if (!rows.length) return;
+  const values = Prisma.join(
+    rows.map(
+      (f) => Prisma.sql`(${f.customerId}, ${f.name}, ${f.company}, ${f.email}, ${f.phone}, ${f.markets}, ${f.orderCount},
+        ${f.lifetimeUsdCents}, ${f.unknownCurrencies}, ${f.lastOrderAt}, ${f.rateDate}, ${f.searchText}, ${now}, ${now})`,
+    ),
+  );
+  await tx.$executeRaw`
+    INSERT INTO "CustomerFigures" ("customerId", "name", "company", "email", "phone", "markets", "orderCount",
+      "lifetimeUsdCents", "unknownCurrencies", "lastOrderAt", "rateDate", "searchText", "firstSeenAt", "refreshedAt")
+    VALUES ${values}
+    ON CONFLICT ("customerId") DO UPDATE SET
+      "name" = excluded."name", "company" = excluded."company", "email" = excluded."email", "phone" = excluded."phone",
+      "markets" = excluded."markets", "orderCount" = excluded."orderCount", "lifetimeUsdCents" = excluded."lifetimeUsdCents",
+      "unknownCurrencies" = excluded."unknownCurrencies", "lastOrderAt" = excluded."lastOrderAt", "rateDate" = excluded."rateDate",
+      "searchText" = excluded."searchText", "refreshedAt" = excluded."refreshedAt"`;
+}
+
+/** Replaces the per-currency totals of the given customers. */
+async function replaceTotals(tx: Tx, customerIds: string[], totals: CurrencyTotalRow[]): Promise<void> {
+  if (!customerIds.length) return;
+  await tx.$executeRaw`DELETE FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${Prisma.join(customerIds)})`;
+  for (const chunk of chunks(totals, SYNC_CHUNK_SIZE)) {
+    const values = Prisma.join(
+      chunk.map((t) => Prisma.sql`(${t.customerId}, ${t.currency}, ${t.market}, ${t.orderCount}, ${t.lifetimeMinor}, ${t.lastOrderAt})`),
+    );
+    await tx.$executeRaw`
+      INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt")
+      VALUES ${values}
+      ON CONFLICT ("customerId", "currency") DO UPDATE SET
+        "market" = excluded."market", "orderCount" = excluded."orderCount",
+        "lifetimeMinor" = excluded."lifetimeMinor", "lastOrderAt" = excluded."lastOrderAt"`;
+  }
+}
+
+/**
+ * Creates the missing leads (stage `lead`, no owner). Insert-or-ignore on the unique
+ * customer id: a lead created meanwhile by another run or instance is left alone, and only
+ * the rows this statement inserted come back, so each gets exactly one "created" activity.
+ */
+async function insertMissingLeads(tx: Tx, customerIds: string[], now: Date): Promise<number> {
+  if (!customerIds.length) return 0;
+  const values = Prisma.join(customerIds.map((id) => Prisma.sql`(${id}, ${'lead'}, ${1}, ${now}, ${now})`));
+  const inserted = await tx.$queryRaw<{ id: number }[]>`
+    INSERT INTO "Lead" ("customerId", "stage", "version", "createdAt", "updatedAt")
+    VALUES ${values}
+    ON CONFLICT ("customerId") DO NOTHING
+    RETURNING "id"`;
+  if (inserted.length) {
+    const activities = Prisma.join(
+      inserted.map((l) => Prisma.sql`(${Number(l.id)}, ${null}, ${'created'}, ${'lead'}, ${'Created by the production sync'}, ${false}, ${now})`),
+    );
+    await tx.$executeRaw`
+      INSERT INTO "Activity" ("leadId", "actorId", "kind", "toValue", "text", "isTouch", "createdAt") VALUES ${activities}`;
+  }
+  return inserted.length;
+}
+
+/** Counts of one write pass. */
+export interface SyncWriteCounts {
+  created: number;
+  updated: number;
+}
+
+/**
+ * Writes snapshots to the CRM database: changed or new figures (unchanged ones are skipped
+ * by comparison, so a no-change sync writes nothing), their currency totals, and a lead for
+ * every customer without one. One transaction per chunk of customers. Never touches an
+ * existing lead's stage, owner, contact or notes.
+ */
+export async function writeCustomerSnapshots(prisma: CrmPrisma, snapshots: readonly CustomerSnapshot[], now: Date): Promise<SyncWriteCounts> {
+  const existing = await loadExisting(
+    prisma,
+    snapshots.map((s) => s.figures.customerId),
+  );
+  const changed: CustomerSnapshot[] = [];
+  const missingLeads: string[] = [];
+  let updated = 0;
+  for (const s of snapshots) {
+    const id = s.figures.customerId;
+    const before = existing.figures.get(id);
+    if (!before || !sameFigures(before, s.figures) || totalsKey(existing.totals.get(id) ?? []) !== totalsKey(s.totals)) {
+      changed.push(s);
+      if (before) updated += 1;
+    }
+    if (!existing.leads.has(id)) missingLeads.push(id);
+  }
+
+  const missing = new Set(missingLeads);
+  const changedIds = new Set(changed.map((s) => s.figures.customerId));
+  // Customers with nothing to write drop out; the rest go in chunks, figures before leads (foreign key).
+  const work = snapshots.filter((s) => changedIds.has(s.figures.customerId) || missing.has(s.figures.customerId));
+  let created = 0;
+  for (const chunk of chunks(work, SYNC_CHUNK_SIZE)) {
+    const toWrite = chunk.filter((s) => changedIds.has(s.figures.customerId));
+    const leadIds = chunk.map((s) => s.figures.customerId).filter((id) => missing.has(id));
+    created += await prisma.$transaction(async (tx) => {
+      await upsertFigures(tx, toWrite.map((s) => s.figures), now);
+      await replaceTotals(
+        tx,
+        toWrite.map((s) => s.figures.customerId),
+        toWrite.flatMap((s) => s.totals),
+      );
+      return insertMissingLeads(tx, leadIds, now);
+    });
+  }
+  return { created, updated };
+}
+
+/** Short text for SyncRun.error and the Home warning. */
+export function syncErrorMessage(err: unknown): string {
+  if (err instanceof ProductionError) return err.userMessage;
+  return 'Lead sync failed with an internal error (see the logs)';
+}
+
+/**
+ * The lead sync: reads the Customers card for the window, refreshes the cached figures and
+ * creates a lead for every customer that has none. Every run is recorded in SyncRun.
+ * It never throws for a production or database failure: the run is recorded as failed and
+ * returned, so callers can show it.
+ */
+export async function syncLeadsFromProduction(
+  deps: SyncDeps,
+  production: ProductionReader,
+  options: { trigger: SyncTrigger | string },
+): Promise<SyncRunResult> {
+  const { prisma } = deps.db;
+  const log = deps.logger.child({ component: 'lead-sync', trigger: options.trigger });
+  const startedAt = deps.clock.now();
+  const run = await prisma.syncRun.create({ data: { trigger: options.trigger, startedAt, status: 'running' } });
+  const counts = { fetched: 0, created: 0, updated: 0, rejected: 0 };
+  let error: string | null = null;
+  const started = performance.now();
+  try {
+    const days = await syncWindowDays(deps);
+    const [card, rates] = await Promise.all([production.fetchCustomers(days), getRates(prisma)]);
+    const { snapshots, unreadableRows } = buildCustomerSnapshots(card.rows, rates, (row, reason) =>
+      log.error({ customerId: row.customerId, currency: row.currency, reason }, 'customer row refused: lifetime_total unreadable'),
+    );
+    counts.fetched = snapshots.length;
+    counts.rejected = card.rejected.length + unreadableRows;
+    const written = await writeCustomerSnapshots(prisma, snapshots, deps.clock.now());
+    counts.created = written.created;
+    counts.updated = written.updated;
+  } catch (err) {
+    error = syncErrorMessage(err);
+    log.error({ err }, 'lead sync failed');
+  }
+  const finishedAt = deps.clock.now();
+  await prisma.syncRun.update({
+    where: { id: run.id },
+    data: { finishedAt, status: error ? 'failed' : 'ok', ...counts, error },
+  });
+  log.info({ ...counts, ms: Math.round(performance.now() - started), ok: !error }, 'lead sync finished');
+  return { runId: run.id, trigger: options.trigger, status: error ? 'failed' : 'ok', startedAt, finishedAt, ...counts, error };
+}

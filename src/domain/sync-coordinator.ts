@@ -1,0 +1,175 @@
+import type { AppDeps } from '../deps';
+import { releaseLease, tryAcquireLease } from '../db/leases';
+import { syncLeadsFromProduction, type SyncRunResult, type SyncTrigger } from './lead-sync';
+
+/** The lease that keeps the sync single across app instances sharing one database. */
+export const SYNC_LEASE_NAME = 'lead_sync';
+
+export interface SyncPolicy {
+  /** A successful run younger than this is reused instead of syncing again. */
+  reuseMs: number;
+  /** After a failed run, the next automatic attempt waits at least this long. */
+  retryAfterFailureMs: number;
+  /** Lease lifetime: longer than any sync, short enough that a crashed holder does not block for long. */
+  leaseTtlMs: number;
+}
+
+export const DEFAULT_SYNC_POLICY: SyncPolicy = { reuseMs: 60_000, retryAfterFailureMs: 30_000, leaseTtlMs: 5 * 60_000 };
+
+/**
+ * What asking for a sync did:
+ * - `ran`: this process ran it (or joined the run in flight): `run` is that run;
+ * - `reused`: a successful run younger than `reuseMs` exists: `run` is it;
+ * - `backoff`: the last run failed less than `retryAfterFailureMs` ago;
+ * - `busy_elsewhere`: another instance holds the lease;
+ * - `off`: production is not configured.
+ */
+export type SyncOutcome =
+  | { kind: 'ran'; run: SyncRunResult; joined: boolean; changed: boolean }
+  | { kind: 'reused'; run: LastSyncRun; changed: false }
+  | { kind: 'backoff'; run: LastSyncRun; changed: false }
+  | { kind: 'busy_elsewhere'; changed: false }
+  | { kind: 'off'; changed: false };
+
+/** The latest finished run, as the coordinator and the Home header read it. */
+export interface LastSyncRun {
+  id: number;
+  status: 'ok' | 'failed';
+  startedAt: Date;
+  finishedAt: Date;
+  created: number;
+  updated: number;
+  error: string | null;
+}
+
+export async function latestFinishedRun(prisma: AppDeps['db']['prisma']): Promise<LastSyncRun | null> {
+  const row = await prisma.syncRun.findFirst({
+    where: { status: { in: ['ok', 'failed'] }, finishedAt: { not: null } },
+    orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+  });
+  if (!row || !row.finishedAt) return null;
+  return {
+    id: row.id,
+    status: row.status === 'ok' ? 'ok' : 'failed',
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    created: row.created,
+    updated: row.updated,
+    error: row.error,
+  };
+}
+
+/**
+ * Decides when the lead sync runs, for one process: concurrent requests share one run
+ * (single-flight), a recent success is reused, a recent failure is not retried at once,
+ * and a database lease keeps other instances out while a run is going. Decisions read the
+ * latest run from the database, so instances also reuse each other's runs.
+ */
+export class SyncCoordinator {
+  private inFlight: Promise<SyncOutcome> | null = null;
+
+  constructor(
+    private readonly deps: AppDeps,
+    readonly policy: SyncPolicy = DEFAULT_SYNC_POLICY,
+  ) {}
+
+  /** True while this process is running a sync. */
+  get running(): boolean {
+    return this.inFlight !== null;
+  }
+
+  /**
+   * Runs the sync if due, or joins the run in flight. `force` (the admin's `/crm sync`)
+   * skips the reuse and back-off windows but still joins a run in flight and respects the lease.
+   */
+  async requestSync(options: { trigger: SyncTrigger; force?: boolean }): Promise<SyncOutcome> {
+    const production = this.deps.production;
+    if (!production) return { kind: 'off', changed: false };
+    if (this.inFlight) return this.join(this.inFlight);
+
+    if (!options.force) {
+      const last = await latestFinishedRun(this.deps.db.prisma);
+      // Another request may have started a run while we were reading.
+      if (this.inFlight) return this.join(this.inFlight);
+      const age = last ? this.deps.clock.now().getTime() - last.finishedAt.getTime() : Infinity;
+      if (last?.status === 'ok' && age < this.policy.reuseMs) return { kind: 'reused', run: last, changed: false };
+      if (last?.status === 'failed' && age < this.policy.retryAfterFailureMs) return { kind: 'backoff', run: last, changed: false };
+    }
+    if (this.inFlight) return this.join(this.inFlight);
+
+    const flight = this.runUnderLease(production, options.trigger).finally(() => {
+      this.inFlight = null;
+    });
+    this.inFlight = flight;
+    return flight;
+  }
+
+  private async join(flight: Promise<SyncOutcome>): Promise<SyncOutcome> {
+    const outcome = await flight;
+    return outcome.kind === 'ran' ? { ...outcome, joined: true } : outcome;
+  }
+
+  private async runUnderLease(production: NonNullable<AppDeps['production']>, trigger: SyncTrigger): Promise<SyncOutcome> {
+    const { prisma } = this.deps.db;
+    const holder = this.deps.instanceId;
+    const acquired = await tryAcquireLease(prisma, SYNC_LEASE_NAME, holder, this.policy.leaseTtlMs, this.deps.clock.now());
+    if (!acquired) {
+      this.deps.logger.debug('lead sync skipped: another instance holds the lease');
+      return { kind: 'busy_elsewhere', changed: false };
+    }
+    try {
+      const previous = await latestFinishedRun(prisma);
+      const run = await syncLeadsFromProduction(this.deps, production, { trigger });
+      // A run that changed data, or turned a failure into a success (or back), changes what Home shows.
+      const changed = run.created > 0 || run.updated > 0 || (previous?.status ?? null) !== run.status || run.status === 'failed';
+      return { kind: 'ran', run, joined: false, changed };
+    } finally {
+      await releaseLease(prisma, SYNC_LEASE_NAME, holder).catch((err: unknown) =>
+        this.deps.logger.warn({ err }, 'could not release the lead sync lease; it expires on its own'),
+      );
+    }
+  }
+}
+
+const coordinators = new WeakMap<AppDeps, SyncCoordinator>();
+
+/** The process's coordinator for these dependencies (one per running app). */
+export function syncCoordinatorFor(deps: AppDeps): SyncCoordinator {
+  let c = coordinators.get(deps);
+  if (!c) {
+    c = new SyncCoordinator(deps);
+    coordinators.set(deps, c);
+  }
+  return c;
+}
+
+/** The state of the lead sync as the Home header shows it. */
+export type SyncStatus =
+  | { kind: 'off' }
+  | { kind: 'never'; running: boolean }
+  | { kind: 'ok'; finishedAt: Date; created: number; running: boolean }
+  | { kind: 'failing'; since: Date; error: string; lastSuccessAt: Date | null };
+
+/**
+ * Reads the sync state from SyncRun: the last success, or, when the latest run failed,
+ * since when production has been unavailable (the first failure after the last success).
+ */
+export async function loadSyncStatus(deps: AppDeps): Promise<SyncStatus> {
+  if (!deps.production) return { kind: 'off' };
+  const { prisma } = deps.db;
+  const running = syncCoordinatorFor(deps).running;
+  const last = await latestFinishedRun(prisma);
+  if (!last) return { kind: 'never', running };
+  if (last.status === 'ok') return { kind: 'ok', finishedAt: last.finishedAt, created: last.created, running };
+  const lastOk = await prisma.syncRun.findFirst({ where: { status: 'ok' }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
+  const firstFailure = await prisma.syncRun.findFirst({
+    where: { status: 'failed', ...(lastOk ? { startedAt: { gt: lastOk.startedAt } } : {}) },
+    orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
+  });
+  return {
+    kind: 'failing',
+    since: firstFailure?.startedAt ?? last.startedAt,
+    error: last.error ?? 'Production data unavailable',
+    lastSuccessAt: lastOk?.finishedAt ?? null,
+  };
+}
