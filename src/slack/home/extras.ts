@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../../deps';
 import type { Viewer } from '../viewer';
+import { loadAdminHomeSection } from './admin-section';
 
 /**
  * Sections of the Home tab that belong to other features (notices for admins, the
@@ -20,6 +21,6 @@ export interface HomeExtras {
 /** Upper bound of blocks all extras may use together, so the pipeline always fits. */
 export const HOME_EXTRAS_BLOCK_BUDGET = 30;
 
-export async function loadHomeExtras(_deps: AppDeps, _client: WebClient, _viewer: Viewer): Promise<HomeExtras> {
-  return { notices: [], followUps: [], admin: [] };
+export async function loadHomeExtras(deps: AppDeps, _client: WebClient, viewer: Viewer): Promise<HomeExtras> {
+  return { notices: [], followUps: [], admin: await loadAdminHomeSection(deps, viewer) };
 }

@@ -1,0 +1,103 @@
+import type { KnownBlock } from '@slack/types';
+import { ACTION_IDS } from '../action-ids';
+import { escapeMrkdwn, truncate } from './mrkdwn';
+import { formatRateDate } from '../../domain/money';
+import { SETTINGS, isSettingKey, type AuditRecord, type SettingValues } from '../../domain/settings';
+import { STAGES, stageLabel } from '../../domain/stages';
+import { ROLE_LABELS, isRole, type Role } from '../../domain/roster';
+import { formatLocalDateTime } from '../../domain/local-time';
+import { describeSchedule, describeStaleThresholds, type AdminSettingName } from './admin-common';
+
+export interface AdminHomeData {
+  settings: SettingValues;
+  rates: { count: number; oldestRateDate: Date | null; newestRateDate: Date | null };
+  rosterCounts: Record<Role, number>;
+  audit: AuditRecord[];
+  /** The admin's zone, for the audit times. */
+  timeZone: string;
+}
+
+/** Blocks the Admin section uses at most (part of HOME_EXTRAS_BLOCK_BUDGET). */
+export const ADMIN_SECTION_MAX_BLOCKS = 10;
+const MAX_VALUE_TEXT = 80;
+
+function settingRow(name: AdminSettingName, title: string, value: string): KnownBlock {
+  return {
+    type: 'section',
+    block_id: `admin:${name}`,
+    text: { type: 'mrkdwn', text: truncate(`*${title}*\n${value}`, 3000) },
+    accessory: { type: 'button', action_id: ACTION_IDS.adminOpenSetting, value: name, text: { type: 'plain_text', text: 'Change' } },
+  };
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** One side of an audit entry, readable: channels as links, roles and labels by name, JSON compacted. */
+export function formatAuditValue(setting: string, raw: string | null): string {
+  if (raw === null) return setting.startsWith('roster:') ? '(not on the roster)' : '(none)';
+  if (setting.startsWith('roster:')) return isRole(raw) ? ROLE_LABELS[raw] : escapeMrkdwn(raw);
+  if (setting.startsWith('rate:')) return escapeMrkdwn(raw);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return escapeMrkdwn(truncate(raw, MAX_VALUE_TEXT));
+  }
+  if (setting === 'digest_channel') return typeof value === 'string' && /^[CG][A-Z0-9]+$/.test(value) ? `<#${value}>` : 'off';
+  if (setting === 'sync_days' && typeof value === 'number') return `${value} days`;
+  if (setting === 'digest_schedule' && value && typeof value === 'object') {
+    const parsed = SETTINGS.digest_schedule.schema.safeParse(value);
+    if (parsed.success) return escapeMrkdwn(describeSchedule(parsed.data));
+  }
+  if (setting === 'stale_thresholds') {
+    const parsed = SETTINGS.stale_thresholds.schema.safeParse(value);
+    if (parsed.success) return escapeMrkdwn(truncate(describeStaleThresholds(parsed.data, {}), MAX_VALUE_TEXT * 2));
+  }
+  if (setting === 'stage_labels' && value && typeof value === 'object') {
+    return escapeMrkdwn(truncate(STAGES.map((s) => (value as Record<string, unknown>)[s.slug] ?? s.label).join(' · '), MAX_VALUE_TEXT * 2));
+  }
+  return escapeMrkdwn(truncate(JSON.stringify(value), MAX_VALUE_TEXT));
+}
+
+function auditSubject(setting: string): string {
+  if (setting.startsWith('roster:')) return `Roster <@${setting.slice('roster:'.length)}>`;
+  if (setting.startsWith('rate:')) return `${escapeMrkdwn(setting.slice('rate:'.length))} rate`;
+  return isSettingKey(setting) ? SETTINGS[setting].title : escapeMrkdwn(setting);
+}
+
+export function formatAuditLine(entry: AuditRecord, timeZone: string): string {
+  return `${formatLocalDateTime(entry.createdAt, timeZone)} · <@${entry.actorId}> · ${auditSubject(entry.setting)}: ${formatAuditValue(entry.setting, entry.oldValue)} → ${formatAuditValue(entry.setting, entry.newValue)}`;
+}
+
+/** The Admin section of the Home tab (admins only): each setting with a Change button, then the audit list. */
+export function buildAdminHomeSection(data: AdminHomeData): KnownBlock[] {
+  const { settings, rates, rosterCounts } = data;
+  const labels = settings.stage_labels;
+  const rateDates =
+    rates.oldestRateDate && rates.newestRateDate
+      ? formatRateDate(rates.oldestRateDate) === formatRateDate(rates.newestRateDate)
+        ? `rates of ${formatRateDate(rates.newestRateDate)}`
+        : `rates of ${formatRateDate(rates.oldestRateDate)} to ${formatRateDate(rates.newestRateDate)}`
+      : 'no rates set';
+  const audit = data.audit.length
+    ? data.audit.map((e) => `• ${formatAuditLine(e, data.timeZone)}`).join('\n')
+    : '_No changes recorded yet._';
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Admin' } },
+    settingRow('digest_channel', 'Digest channel', settings.digest_channel ? `<#${settings.digest_channel}>` : 'Not set: no digest is posted.'),
+    settingRow('digest_schedule', 'Digest schedule', escapeMrkdwn(describeSchedule(settings.digest_schedule))),
+    settingRow('sync_window', 'Sync window', `Customers with an order in the last ${settings.sync_days} days become leads.`),
+    settingRow('stale_thresholds', 'Stale lead thresholds (days without a touch)', escapeMrkdwn(describeStaleThresholds(settings.stale_thresholds, labels))),
+    settingRow('stage_labels', 'Stage labels', escapeMrkdwn(STAGES.map((s) => stageLabel(s.slug, labels)).join(' → '))),
+    settingRow('currency_rates', 'Currency rates (USD)', `${plural(rates.count, 'currency', 'currencies')}, ${rateDates}`),
+    settingRow(
+      'roster',
+      'Roster',
+      `${plural(rosterCounts.admin, 'admin')} · ${plural(rosterCounts.manager, 'manager')} · ${plural(rosterCounts.account_manager, 'account manager')}`,
+    ),
+    { type: 'section', block_id: 'admin:audit', text: { type: 'mrkdwn', text: truncate(`*Audit* (latest changes)\n${audit}`, 3000) } },
+  ];
+  return blocks;
+}

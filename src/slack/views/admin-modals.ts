@@ -1,0 +1,192 @@
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { ACTION_IDS, adminCallbackId } from '../action-ids';
+import { escapeMrkdwn, truncate } from './mrkdwn';
+import { formatRateDate } from '../../domain/money';
+import { WEEKDAYS, MAX_STAGE_LABEL_LENGTH, type DigestSchedule, type StaleThresholds } from '../../domain/settings';
+import { STAGES, type StageSlug } from '../../domain/stages';
+import { ROLES, ROLE_LABELS, type Role } from '../../domain/roster';
+import type { StoredRate } from '../../domain/rates';
+import { formatLocalDateTime } from '../../domain/local-time';
+import { ADMIN_BLOCKS, type AdminSettingName } from './admin-common';
+
+/** Pure builders of the admin settings modals; callback_id `admin_<setting>`. */
+
+function modal(setting: AdminSettingName, title: string, blocks: KnownBlock[], submit = 'Save'): ModalView {
+  return {
+    type: 'modal',
+    callback_id: adminCallbackId(setting),
+    title: { type: 'plain_text', text: truncate(title, 24) },
+    submit: { type: 'plain_text', text: submit },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks,
+  };
+}
+
+function option(text: string, value: string): PlainTextOption {
+  return { text: { type: 'plain_text', text: truncate(text, 75) }, value };
+}
+
+function note(text: string): KnownBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, 3000) }] };
+}
+
+export function buildDigestChannelModal(current: string | null): ModalView {
+  return modal('digest_channel', 'Digest channel', [
+    {
+      type: 'input',
+      block_id: ADMIN_BLOCKS.digestChannel,
+      optional: true,
+      label: { type: 'plain_text', text: 'Post manager digests to' },
+      hint: { type: 'plain_text', text: 'The CRM app must be a member: type /invite @CRM in the channel first. Leave empty to stop posting digests.' },
+      element: {
+        type: 'conversations_select',
+        action_id: ACTION_IDS.adminDigestChannel,
+        filter: { include: ['public', 'private'], exclude_bot_users: true, exclude_external_shared_channels: true },
+        placeholder: { type: 'plain_text', text: 'Choose a channel' },
+        ...(current ? { initial_conversation: current } : {}),
+      },
+    },
+  ]);
+}
+
+export function buildDigestScheduleModal(current: DigestSchedule): ModalView {
+  const frequencies = [option('Daily', 'daily'), option('Weekly', 'weekly')];
+  const weekdays = WEEKDAYS.map((d, i) => option(d, String(i + 1)));
+  return modal('digest_schedule', 'Digest schedule', [
+    {
+      type: 'input',
+      block_id: ADMIN_BLOCKS.digestFrequency,
+      label: { type: 'plain_text', text: 'How often' },
+      element: {
+        type: 'static_select',
+        action_id: ACTION_IDS.adminDigestFrequency,
+        options: frequencies,
+        initial_option: frequencies.find((o) => o.value === current.frequency)!,
+      },
+    },
+    {
+      type: 'input',
+      block_id: ADMIN_BLOCKS.digestWeekday,
+      label: { type: 'plain_text', text: 'Day of the week (weekly digests)' },
+      element: { type: 'static_select', action_id: ACTION_IDS.adminDigestWeekday, options: weekdays, initial_option: weekdays[current.weekday - 1]! },
+    },
+    {
+      type: 'input',
+      block_id: ADMIN_BLOCKS.digestTime,
+      label: { type: 'plain_text', text: 'Time of day' },
+      element: { type: 'timepicker', action_id: ACTION_IDS.adminDigestTime, initial_time: current.time },
+    },
+    {
+      type: 'input',
+      block_id: ADMIN_BLOCKS.digestTimeZone,
+      label: { type: 'plain_text', text: 'Time zone' },
+      hint: { type: 'plain_text', text: 'An IANA time zone name, e.g. Asia/Dubai, Asia/Riyadh, Europe/London or UTC.' },
+      element: { type: 'plain_text_input', action_id: ACTION_IDS.adminDigestTimeZone, initial_value: current.timeZone, max_length: 64 },
+    },
+  ]);
+}
+
+export function buildSyncWindowModal(days: number): ModalView {
+  return modal('sync_window', 'Sync window', [
+    {
+      type: 'input',
+      block_id: ADMIN_BLOCKS.syncDays,
+      label: { type: 'plain_text', text: 'Days of orders that make a customer a lead' },
+      hint: { type: 'plain_text', text: 'Every B2B customer with an order in this many days gets a lead at the next sync (1 to 3650).' },
+      element: { type: 'number_input', action_id: ACTION_IDS.adminSyncDays, is_decimal_allowed: false, min_value: '1', max_value: '3650', initial_value: String(days) },
+    },
+  ]);
+}
+
+export function buildStaleThresholdsModal(current: StaleThresholds, labels: Record<StageSlug, string>): ModalView {
+  return modal('stale_thresholds', 'Stale thresholds', [
+    note('A lead is *stale* when nobody has touched it for this many days in its stage. Leave a stage empty to not track it.'),
+    ...STAGES.map(
+      (s): KnownBlock => ({
+        type: 'input',
+        block_id: ADMIN_BLOCKS.staleDays(s.slug),
+        optional: true,
+        label: { type: 'plain_text', text: truncate(`${labels[s.slug]} (days)`, 2000) },
+        element: {
+          type: 'number_input',
+          action_id: ACTION_IDS.adminStaleDays,
+          is_decimal_allowed: false,
+          min_value: '1',
+          max_value: '3650',
+          ...(current[s.slug] ? { initial_value: String(current[s.slug]) } : {}),
+        },
+      }),
+    ),
+  ]);
+}
+
+export function buildStageLabelsModal(labels: Record<StageSlug, string>): ModalView {
+  return modal('stage_labels', 'Stage labels', [
+    note('Rename the pipeline stages as your team says them. The stages themselves and their order stay the same.'),
+    ...STAGES.map(
+      (s): KnownBlock => ({
+        type: 'input',
+        block_id: ADMIN_BLOCKS.stageLabel(s.slug),
+        label: { type: 'plain_text', text: `Stage "${s.slug}" (default: ${s.label})` },
+        element: { type: 'plain_text_input', action_id: ACTION_IDS.adminStageLabel, initial_value: labels[s.slug], max_length: MAX_STAGE_LABEL_LENGTH },
+      }),
+    ),
+  ]);
+}
+
+/** One input per currency with its current rate, and who set it when (or that it is a default). */
+export function buildCurrencyRatesModal(rates: StoredRate[], timeZone: string): ModalView {
+  const blocks: KnownBlock[] = [note('USD value of *one unit* of each currency. Lifetime figures use the new rates from the next sync.')];
+  for (const r of rates) {
+    blocks.push({
+      type: 'input',
+      block_id: ADMIN_BLOCKS.rate(r.currency),
+      label: { type: 'plain_text', text: `${r.currency}: USD per 1 ${r.currency}` },
+      element: { type: 'plain_text_input', action_id: ACTION_IDS.adminRate, initial_value: r.usdPerUnit, max_length: 32 },
+    });
+    blocks.push(
+      note(
+        r.updatedBy
+          ? `Rate of ${formatRateDate(r.rateDate)}, set by <@${r.updatedBy}> on ${formatLocalDateTime(r.updatedAt, timeZone)}`
+          : `Default rate of ${formatRateDate(r.rateDate)}: please check it`,
+      ),
+    );
+  }
+  return modal('currency_rates', 'Currency rates', blocks);
+}
+
+/** The roster as it is, and a form to add people, change their role or remove them. */
+export function buildRosterModal(members: { userId: string; role: Role }[]): ModalView {
+  const byRole = ROLES.map((role) => {
+    const ids = members.filter((m) => m.role === role).map((m) => `<@${m.userId}>`);
+    return `*${ROLE_LABELS[role]}s* (${ids.length}): ${ids.length ? ids.join(', ') : '_none_'}`;
+  });
+  const roleOptions = [...ROLES.map((r) => option(ROLE_LABELS[r], r)), option('Remove from the roster', 'remove')];
+  return modal('roster', 'Roster', [
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(byRole.join('\n'), 3000) } },
+    { type: 'divider' },
+    {
+      type: 'input',
+      block_id: ADMIN_BLOCKS.rosterUsers,
+      label: { type: 'plain_text', text: 'People' },
+      element: { type: 'multi_users_select', action_id: ACTION_IDS.adminRosterUsers, placeholder: { type: 'plain_text', text: 'Choose people' }, max_selected_items: 20 },
+    },
+    {
+      type: 'input',
+      block_id: ADMIN_BLOCKS.rosterRole,
+      label: { type: 'plain_text', text: 'Give them this role' },
+      hint: { type: 'plain_text', text: 'Account managers change leads; managers read everything and get digests; admins also configure.' },
+      element: { type: 'static_select', action_id: ACTION_IDS.adminRosterRole, options: roleOptions },
+    },
+  ]);
+}
+
+/** Shown instead of a settings modal to someone who is not (or no longer) an admin. */
+export function buildAdminRefusalModal(message: string): ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: 'CRM settings' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(message) } }],
+  };
+}
