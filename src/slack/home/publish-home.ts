@@ -1,11 +1,52 @@
 import type { WebClient } from '@slack/web-api';
+import type { HomeView } from '@slack/types';
 import type { AppDeps } from '../../deps';
-import { buildPlaceholderHome } from '../views/placeholder-home';
+import { loadHomeFilter } from '../../domain/home-filter';
+import { loadPipeline } from '../../domain/pipeline';
+import { loadStageLabels } from '../../domain/stages';
+import { loadSyncStatus } from '../../domain/sync-coordinator';
+import { canEdit, refusalFor, resolveViewer, type Viewer } from '../viewer';
+import { buildNoAccessHome, buildPipelineHome, HOME_PAGE_SIZE_ALL_STAGES, HOME_PAGE_SIZE_ONE_STAGE } from '../views/pipeline-home';
+import { loadHomeExtras } from './extras';
+
+/**
+ * The Home view of one viewer, from the CRM database only (never Metabase): no-access for
+ * guests and users outside the roster, else the pipeline with the viewer's filter.
+ */
+export async function buildHomeFor(deps: AppDeps, client: WebClient, viewer: Viewer): Promise<HomeView> {
+  const refusal = refusalFor(viewer, 'read');
+  if (refusal) return buildNoAccessHome(refusal);
+  const { prisma } = deps.db;
+  const now = deps.clock.now();
+  const filter = await loadHomeFilter(prisma, viewer.userId);
+  const [stageLabels, snapshot, sync, extras] = await Promise.all([
+    loadStageLabels(prisma),
+    loadPipeline(prisma, {
+      filter,
+      viewerId: viewer.userId,
+      now,
+      pageSize: filter.stage ? HOME_PAGE_SIZE_ONE_STAGE : HOME_PAGE_SIZE_ALL_STAGES,
+    }),
+    loadSyncStatus(deps),
+    loadHomeExtras(deps, client, viewer),
+  ]);
+  return buildPipelineHome({
+    viewer: { userId: viewer.userId, canEdit: canEdit(viewer), timeZone: viewer.timeZone },
+    now,
+    stageLabels,
+    filter,
+    snapshot,
+    sync,
+    extras,
+  });
+}
 
 /**
  * Publishes the Home tab for one user from the CRM database (no Metabase wait).
  * Called on app_home_opened and after any change that the user or a lead's owner should see.
  */
-export async function publishHome(_deps: AppDeps, client: WebClient, userId: string): Promise<void> {
-  await client.views.publish({ user_id: userId, view: buildPlaceholderHome() });
+export async function publishHome(deps: AppDeps, client: WebClient, userId: string): Promise<void> {
+  const viewer = await resolveViewer(deps, client, userId);
+  const view = await buildHomeFor(deps, client, viewer);
+  await client.views.publish({ user_id: userId, view });
 }

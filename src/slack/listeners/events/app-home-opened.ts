@@ -1,12 +1,32 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../deps';
-import { buildPlaceholderHome } from '../../views/placeholder-home';
+import { syncCoordinatorFor } from '../../../domain/sync-coordinator';
+import { publishHome } from '../../home/publish-home';
+import { canRead, resolveViewer } from '../../viewer';
 
-/** Publishes the Home tab when a user opens it. */
+/**
+ * A user opened the Home tab: publish at once from the CRM database, then run (or join) the
+ * lead sync and publish again if it changed what the dashboard shows. Bolt has already
+ * acknowledged the event, so nothing here holds Slack up; Metabase is never awaited before
+ * the first publish.
+ */
 export function registerAppHomeOpened(app: App, deps: AppDeps): void {
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
-    await client.views.publish({ user_id: event.user, view: buildPlaceholderHome() });
-    deps.logger.debug({ user: event.user }, 'home published');
+    const userId = event.user;
+    try {
+      await publishHome(deps, client, userId);
+    } catch (err) {
+      deps.logger.error({ err, user: userId }, 'publishing the Home tab failed');
+    }
+    // Only roster members' visits start a sync: a stranger opening the tab costs production nothing.
+    const viewer = await resolveViewer(deps, client, userId).catch(() => null);
+    if (!viewer || !canRead(viewer) || !deps.production) return;
+    try {
+      const outcome = await syncCoordinatorFor(deps).requestSync({ trigger: 'home_opened' });
+      if (outcome.changed) await publishHome(deps, client, userId);
+    } catch (err) {
+      deps.logger.error({ err, user: userId }, 'lead sync after app_home_opened failed');
+    }
   });
 }

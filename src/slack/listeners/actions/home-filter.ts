@@ -1,0 +1,42 @@
+import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
+import type { AppDeps } from '../../../deps';
+import { isOwnerFilter, isValidUncontactedDays, updateHomeFilter, type HomeFilterChange } from '../../../domain/home-filter';
+import { isStageSlug } from '../../../domain/stages';
+import { ACTION_IDS } from '../../action-ids';
+import { publishHome } from '../../home/publish-home';
+import { canRead, resolveViewer } from '../../viewer';
+
+/** The change a filter control asks for, or null when the value is not one we offer. */
+export function filterChangeFor(actionId: string, value: string): HomeFilterChange | null {
+  if (actionId === ACTION_IDS.homeFilterOwner) return isOwnerFilter(value) ? { kind: 'owner', owner: value } : null;
+  if (actionId === ACTION_IDS.homeFilterStage) {
+    if (value === 'all') return { kind: 'stage', stage: null };
+    return isStageSlug(value) ? { kind: 'stage', stage: value } : null;
+  }
+  if (actionId === ACTION_IDS.homeFilterUncontactedDays) {
+    const days = Number(value);
+    return isValidUncontactedDays(days) ? { kind: 'uncontactedDays', days } : null;
+  }
+  return null;
+}
+
+/** The Home filter selects (owner, stage, uncontacted days): save the choice for the user, republish. */
+export function registerHomeFilter(app: App, deps: AppDeps): void {
+  for (const actionId of [ACTION_IDS.homeFilterOwner, ACTION_IDS.homeFilterStage, ACTION_IDS.homeFilterUncontactedDays]) {
+    app.action<BlockAction<StaticSelectAction>>(actionId, async ({ ack, body, action, client }) => {
+      await ack();
+      const userId = body.user.id;
+      try {
+        const viewer = await resolveViewer(deps, client, userId);
+        if (canRead(viewer)) {
+          const change = filterChangeFor(action.action_id, action.selected_option?.value ?? '');
+          if (change) await updateHomeFilter(deps.db.prisma, userId, change);
+          else deps.logger.warn({ actionId, value: action.selected_option?.value }, 'unknown Home filter value ignored');
+        }
+        await publishHome(deps, client, userId);
+      } catch (err) {
+        deps.logger.error({ err, user: userId, actionId }, 'Home filter change failed');
+      }
+    });
+  }
+}
