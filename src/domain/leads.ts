@@ -1,0 +1,426 @@
+import type { Clock } from '../clock';
+import type { CrmPrisma } from '../db/client';
+import { getRole } from './roster';
+import { isStageSlug, stageLabel, type StageLabels, type StageSlug } from './stages';
+
+/**
+ * Everything a person does to a lead: stage changes, notes, contact info, ownership and
+ * logged touches. Each change writes one Activity row and bumps Lead.version in the same
+ * transaction; updates that carry an expected version fail with StaleLeadError when the
+ * lead changed meanwhile, so an old modal never overwrites newer data.
+ */
+
+/** Activity kinds written here (the sync writes `created`, follow-ups write `follow_up`). */
+export type ActivityKind = 'stage_change' | 'owner_change' | 'note' | 'contact_change' | 'touch' | 'follow_up' | 'created';
+
+export const MAX_NOTE_LENGTH = 2900;
+export const MAX_CHURN_REASON_LENGTH = 500;
+export const MAX_CONTACT_FIELD_LENGTH = 150;
+
+export class LeadNotFoundError extends Error {
+  readonly userMessage = 'That lead no longer exists.';
+  constructor(readonly leadId: number) {
+    super(`lead ${leadId} not found`);
+    this.name = 'LeadNotFoundError';
+  }
+}
+
+/** The lead changed since the user loaded it: nothing was written. */
+export class StaleLeadError extends Error {
+  readonly userMessage: string;
+  constructor(
+    readonly leadId: number,
+    readonly expectedVersion: number,
+    readonly actualVersion: number,
+  ) {
+    super(`lead ${leadId} is at version ${actualVersion}, expected ${expectedVersion}`);
+    this.name = 'StaleLeadError';
+    this.userMessage = 'Someone changed this lead after you opened this form, so nothing was saved. Close it and open it again to see the latest.';
+  }
+}
+
+/** Input a person has to correct; `field` names the form field it belongs to. */
+export class LeadValidationError extends Error {
+  constructor(
+    readonly field: 'stage' | 'note' | 'churnReason' | 'contactName' | 'contactRole' | 'contactEmail' | 'contactPhone' | 'owner',
+    readonly userMessage: string,
+  ) {
+    super(userMessage);
+    this.name = 'LeadValidationError';
+  }
+}
+
+export interface LeadContact {
+  name: string | null;
+  role: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface ActivityEntry {
+  id: number;
+  kind: string;
+  actorId: string | null;
+  fromValue: string | null;
+  toValue: string | null;
+  text: string | null;
+  permalink: string | null;
+  createdAt: Date;
+}
+
+/** What the lead card shows. */
+export interface LeadCardData {
+  leadId: number;
+  customerId: string;
+  name: string;
+  company: string | null;
+  email: string | null;
+  phone: string | null;
+  markets: string[];
+  stage: string;
+  ownerId: string | null;
+  contact: LeadContact;
+  orderCount: number;
+  lifetimeUsdCents: bigint;
+  /** Currencies left out of the USD figure (it is then a lower bound). */
+  unknownCurrencies: string[];
+  rateDate: Date | null;
+  lastOrderAt: Date | null;
+  lastTouchAt: Date | null;
+  version: number;
+  /** The latest notes (notes and logged touches with text), newest first. */
+  recentNotes: ActivityEntry[];
+  /** The latest activity of every kind, newest first. */
+  recentActivity: ActivityEntry[];
+  activityCount: number;
+}
+
+const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { notes?: number; activity?: number } = {}): Promise<LeadCardData> {
+  const lead = await prisma.lead.findUnique({ where: { id: leadId }, include: { customer: true } });
+  if (!lead) throw new LeadNotFoundError(leadId);
+  const [recentNotes, recentActivity, activityCount] = await Promise.all([
+    prisma.activity.findMany({
+      where: { leadId, kind: { in: ['note', 'touch'] }, text: { not: null } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: options.notes ?? 3,
+    }),
+    prisma.activity.findMany({ where: { leadId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: options.activity ?? 5 }),
+    prisma.activity.count({ where: { leadId } }),
+  ]);
+  const c = lead.customer;
+  return {
+    leadId: lead.id,
+    customerId: lead.customerId,
+    name: c.name,
+    company: c.company,
+    email: c.email,
+    phone: c.phone,
+    markets: splitList(c.markets),
+    stage: lead.stage,
+    ownerId: lead.ownerId,
+    contact: { name: lead.contactName, role: lead.contactRole, email: lead.contactEmail, phone: lead.contactPhone },
+    orderCount: c.orderCount,
+    lifetimeUsdCents: c.lifetimeUsdCents,
+    unknownCurrencies: splitList(c.unknownCurrencies),
+    rateDate: c.rateDate,
+    lastOrderAt: c.lastOrderAt,
+    lastTouchAt: lead.lastTouchAt,
+    version: lead.version,
+    recentNotes: recentNotes.map(toEntry),
+    recentActivity: recentActivity.map(toEntry),
+    activityCount,
+  };
+}
+
+export function toEntry(a: {
+  id: number;
+  kind: string;
+  actorId: string | null;
+  fromValue: string | null;
+  toValue: string | null;
+  text: string | null;
+  permalink: string | null;
+  createdAt: Date;
+}): ActivityEntry {
+  return { id: a.id, kind: a.kind, actorId: a.actorId, fromValue: a.fromValue, toValue: a.toValue, text: a.text, permalink: a.permalink, createdAt: a.createdAt };
+}
+
+/** The minimum a modal needs about a lead: who it is and which version the user saw. */
+export interface LeadSummary {
+  leadId: number;
+  customerId: string;
+  name: string;
+  company: string | null;
+  stage: string;
+  ownerId: string | null;
+  contact: LeadContact;
+  version: number;
+}
+
+export async function getLeadSummary(prisma: CrmPrisma, leadId: number): Promise<LeadSummary> {
+  const lead = await prisma.lead.findUnique({ where: { id: leadId }, include: { customer: { select: { name: true, company: true } } } });
+  if (!lead) throw new LeadNotFoundError(leadId);
+  return {
+    leadId: lead.id,
+    customerId: lead.customerId,
+    name: lead.customer.name,
+    company: lead.customer.company,
+    stage: lead.stage,
+    ownerId: lead.ownerId,
+    contact: { name: lead.contactName, role: lead.contactRole, email: lead.contactEmail, phone: lead.contactPhone },
+    version: lead.version,
+  };
+}
+
+/** Result of a change: the lead as it is now, and the owner before the change (for republishing Homes). */
+export interface LeadChange {
+  leadId: number;
+  version: number;
+  ownerId: string | null;
+  previousOwnerId: string | null;
+  activityId: number;
+}
+
+type Tx = Parameters<Parameters<CrmPrisma['$transaction']>[0]>[0];
+
+const leadBeforeSelect = { version: true, ownerId: true, stage: true, contactName: true, contactRole: true, contactEmail: true, contactPhone: true } as const;
+type LeadBefore = { version: number; ownerId: string | null; stage: string; contactName: string | null; contactRole: string | null; contactEmail: string | null; contactPhone: string | null };
+
+interface ApplyArgs {
+  leadId: number;
+  /** Undefined: apply whatever the current version (appending a note never overwrites anything). */
+  expectedVersion?: number;
+  actorId: string;
+  /** Lead columns to set besides version (and lastTouchAt for touches). */
+  data: { stage?: string; ownerId?: string | null; contactName?: string | null; contactRole?: string | null; contactEmail?: string | null; contactPhone?: string | null };
+  activity: { kind: ActivityKind; fromValue?: string | null; toValue?: string | null; text?: string | null; permalink?: string | null; isTouch: boolean };
+}
+
+/**
+ * One change in one transaction: a conditional update (id and, when given, version) so two
+ * concurrent writers cannot both win, then the Activity row.
+ */
+async function applyChange(prisma: CrmPrisma, clock: Clock, args: ApplyArgs, check?: (lead: LeadBefore) => { fromValue?: string | null } | void): Promise<LeadChange> {
+  const now = clock.now();
+  return prisma.$transaction(async (tx: Tx) => {
+    const before = await tx.lead.findUnique({ where: { id: args.leadId }, select: leadBeforeSelect });
+    if (!before) throw new LeadNotFoundError(args.leadId);
+    if (args.expectedVersion !== undefined && before.version !== args.expectedVersion) {
+      throw new StaleLeadError(args.leadId, args.expectedVersion, before.version);
+    }
+    const fromValue = check?.(before)?.fromValue ?? args.activity.fromValue ?? null;
+    const updated = await tx.lead.updateMany({
+      where: { id: args.leadId, version: before.version },
+      data: { ...args.data, version: { increment: 1 }, ...(args.activity.isTouch ? { lastTouchAt: now } : {}), updatedAt: now },
+    });
+    if (updated.count !== 1) {
+      const current = await tx.lead.findUnique({ where: { id: args.leadId }, select: { version: true } });
+      throw new StaleLeadError(args.leadId, args.expectedVersion ?? before.version, current?.version ?? before.version);
+    }
+    const activity = await tx.activity.create({
+      data: {
+        leadId: args.leadId,
+        actorId: args.actorId,
+        kind: args.activity.kind,
+        fromValue,
+        toValue: args.activity.toValue ?? null,
+        text: args.activity.text ?? null,
+        permalink: args.activity.permalink ?? null,
+        isTouch: args.activity.isTouch,
+        createdAt: now,
+      },
+    });
+    const ownerId = args.data.ownerId !== undefined ? args.data.ownerId : before.ownerId;
+    return { leadId: args.leadId, version: before.version + 1, ownerId, previousOwnerId: before.ownerId, activityId: activity.id };
+  });
+}
+
+function cleanText(text: string | null | undefined): string {
+  return (text ?? '').replace(/\r\n/g, '\n').trim();
+}
+
+export interface StageChangeInput {
+  leadId: number;
+  expectedVersion?: number;
+  actorId: string;
+  toStage: string;
+  note?: string | null;
+  /** Required when moving to churned. */
+  churnReason?: string | null;
+  labels?: StageLabels;
+}
+
+/**
+ * Moves a lead to another stage. A move to any stage but `lead` is a human touch (DESIGN.md:
+ * "a stage change away from lead"). Moving to churned needs a reason.
+ */
+export async function changeStage(prisma: CrmPrisma, clock: Clock, input: StageChangeInput): Promise<LeadChange> {
+  const toStage = input.toStage.trim();
+  if (!isStageSlug(toStage)) throw new LeadValidationError('stage', `"${toStage}" is not a pipeline stage.`);
+  const note = cleanText(input.note);
+  const reason = cleanText(input.churnReason);
+  if (note.length > MAX_NOTE_LENGTH) throw new LeadValidationError('note', `The note is too long (${note.length} characters; at most ${MAX_NOTE_LENGTH}).`);
+  if (toStage === 'churned' && !reason) throw new LeadValidationError('churnReason', 'Moving a lead to Churned needs a reason.');
+  if (reason.length > MAX_CHURN_REASON_LENGTH) throw new LeadValidationError('churnReason', `The reason is too long (at most ${MAX_CHURN_REASON_LENGTH} characters).`);
+  const text = [toStage === 'churned' && reason ? `Churn reason: ${reason}` : null, note || null].filter(Boolean).join('\n') || null;
+  return applyChange(
+    prisma,
+    clock,
+    {
+      leadId: input.leadId,
+      expectedVersion: input.expectedVersion,
+      actorId: input.actorId,
+      data: { stage: toStage },
+      activity: { kind: 'stage_change', toValue: toStage, text, isTouch: toStage !== 'lead' },
+    },
+    (lead) => {
+      if (lead.stage === toStage) throw new LeadValidationError('stage', `The lead is already in ${stageLabel(toStage, input.labels)}.`);
+      return { fromValue: lead.stage };
+    },
+  );
+}
+
+export interface NoteInput {
+  leadId: number;
+  actorId: string;
+  text: string;
+  /** Link to the Slack message the note came from ("Log to CRM"). */
+  permalink?: string | null;
+  expectedVersion?: number;
+}
+
+/** Adds a note (a human touch). Appending never overwrites, so no version is needed. */
+export async function addNote(prisma: CrmPrisma, clock: Clock, input: NoteInput): Promise<LeadChange> {
+  const text = cleanText(input.text);
+  if (!text) throw new LeadValidationError('note', 'The note is empty.');
+  if (text.length > MAX_NOTE_LENGTH) throw new LeadValidationError('note', `The note is too long (${text.length} characters; at most ${MAX_NOTE_LENGTH}).`);
+  return applyChange(prisma, clock, {
+    leadId: input.leadId,
+    expectedVersion: input.expectedVersion,
+    actorId: input.actorId,
+    data: {},
+    activity: { kind: 'note', text, permalink: input.permalink ?? null, isTouch: true },
+  });
+}
+
+export interface TouchInput {
+  leadId: number;
+  actorId: string;
+  /** How the customer was contacted, e.g. "call", "email", "meeting". */
+  channel: string;
+  text?: string | null;
+  permalink?: string | null;
+}
+
+/** Records that someone contacted the customer (call, e-mail, meeting): a human touch. */
+export async function logTouch(prisma: CrmPrisma, clock: Clock, input: TouchInput): Promise<LeadChange> {
+  const channel = cleanText(input.channel).toLowerCase() || 'contact';
+  const text = cleanText(input.text);
+  if (text.length > MAX_NOTE_LENGTH) throw new LeadValidationError('note', `The note is too long (at most ${MAX_NOTE_LENGTH} characters).`);
+  return applyChange(prisma, clock, {
+    leadId: input.leadId,
+    actorId: input.actorId,
+    data: {},
+    activity: { kind: 'touch', toValue: channel, text: text || null, permalink: input.permalink ?? null, isTouch: true },
+  });
+}
+
+// A practical e-mail check: one @, a dot in the domain, no spaces. Full RFC 5322 is not the point.
+const EMAIL_RE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/;
+// Digits with the usual separators; 6 to 20 digits in all.
+const PHONE_RE = /^\+?[0-9 ().\-/]+$/;
+
+export interface ContactInput {
+  leadId: number;
+  expectedVersion?: number;
+  actorId: string;
+  contact: { name?: string | null; role?: string | null; email?: string | null; phone?: string | null };
+}
+
+/** Validates contact fields; returns the cleaned values (empty = null). Throws LeadValidationError. */
+export function validateContact(contact: ContactInput['contact']): LeadContact {
+  const clean = (v: string | null | undefined) => cleanText(v) || null;
+  const out: LeadContact = { name: clean(contact.name), role: clean(contact.role), email: clean(contact.email), phone: clean(contact.phone) };
+  const fields = [
+    ['contactName', out.name],
+    ['contactRole', out.role],
+    ['contactEmail', out.email],
+    ['contactPhone', out.phone],
+  ] as const;
+  for (const [field, value] of fields) {
+    if (value && value.length > MAX_CONTACT_FIELD_LENGTH) throw new LeadValidationError(field, `Too long (at most ${MAX_CONTACT_FIELD_LENGTH} characters).`);
+  }
+  if (out.email && !EMAIL_RE.test(out.email)) throw new LeadValidationError('contactEmail', 'That is not a valid e-mail address, e.g. jane@acme.com.');
+  if (out.phone) {
+    const digits = out.phone.replace(/\D/g, '').length;
+    if (!PHONE_RE.test(out.phone) || digits < 6 || digits > 20) {
+      throw new LeadValidationError('contactPhone', 'That is not a valid phone number, e.g. +971 4 123 4567.');
+    }
+  }
+  return out;
+}
+
+const describeContact = (c: LeadContact) => [c.name, c.role, c.email, c.phone].filter(Boolean).join(' · ') || null;
+
+/** Sets the lead's contact person. Not a touch: editing details is not contacting the customer. */
+export async function updateContact(prisma: CrmPrisma, clock: Clock, input: ContactInput): Promise<LeadChange> {
+  const next = validateContact(input.contact);
+  return applyChange(
+    prisma,
+    clock,
+    {
+      leadId: input.leadId,
+      expectedVersion: input.expectedVersion,
+      actorId: input.actorId,
+      data: { contactName: next.name, contactRole: next.role, contactEmail: next.email, contactPhone: next.phone },
+      activity: { kind: 'contact_change', toValue: describeContact(next), isTouch: false },
+    },
+    (lead) => ({ fromValue: describeContact({ name: lead.contactName, role: lead.contactRole, email: lead.contactEmail, phone: lead.contactPhone }) }),
+  );
+}
+
+export interface OwnerInput {
+  leadId: number;
+  expectedVersion?: number;
+  actorId: string;
+  /** Null: unassign. */
+  ownerId: string | null;
+  /** Refuse when the lead already has another owner (for "Assign to me" from an old card). */
+  onlyIfUnownedOrMine?: boolean;
+}
+
+/** Gives the lead an owner, who must be on the roster. Not a touch. */
+export async function changeOwner(prisma: CrmPrisma, clock: Clock, input: OwnerInput): Promise<LeadChange> {
+  if (input.ownerId !== null && (await getRole(prisma, input.ownerId)) === null) {
+    throw new LeadValidationError('owner', 'That person is not on the CRM roster, so cannot own leads. Ask a CRM admin to add them first.');
+  }
+  return applyChange(
+    prisma,
+    clock,
+    {
+      leadId: input.leadId,
+      expectedVersion: input.expectedVersion,
+      actorId: input.actorId,
+      data: { ownerId: input.ownerId },
+      activity: { kind: 'owner_change', toValue: input.ownerId, isTouch: false },
+    },
+    (lead) => {
+      if (lead.ownerId === input.ownerId) {
+        throw new LeadValidationError('owner', input.ownerId ? (input.ownerId === input.actorId ? 'You already own this lead.' : 'They already own this lead.') : 'The lead has no owner already.');
+      }
+      if (input.onlyIfUnownedOrMine && lead.ownerId !== null && lead.ownerId !== input.ownerId) {
+        throw new LeadValidationError('owner', `<@${lead.ownerId}> already owns this lead. Use "Change owner" to take it over.`);
+      }
+      return { fromValue: lead.ownerId };
+    },
+  );
+}
+
+/** Slack user ids whose Home tab shows this lead differently after a change. */
+export function homesToRepublish(actorId: string, change: Pick<LeadChange, 'ownerId' | 'previousOwnerId'>): string[] {
+  return [...new Set([actorId, change.ownerId, change.previousOwnerId].filter((id): id is string => Boolean(id)))];
+}
+
+export type { StageSlug };

@@ -1,0 +1,66 @@
+import type { CrmPrisma } from '../db/client';
+
+/**
+ * "Which B2B customers ordered in the last N days but haven't been contacted?": leads whose
+ * customer has an order in the window (CustomerFigures.lastOrderAt) and no human touch ever
+ * (Lead.lastTouchAt null), biggest lifetime USD first.
+ */
+
+export const DEFAULT_UNCONTACTED_DAYS = 90;
+export const MAX_UNCONTACTED_DAYS = 3650;
+
+export interface UncontactedLead {
+  leadId: number;
+  customerId: string;
+  name: string;
+  company: string | null;
+  ownerId: string | null;
+  stage: string;
+  lifetimeUsdCents: bigint;
+  unknownCurrencies: string[];
+  lastOrderAt: Date;
+  markets: string[];
+}
+
+export interface UncontactedResult {
+  leads: UncontactedLead[];
+  total: number;
+  totalUsdCents: bigint;
+  days: number;
+  since: Date;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export async function findUncontacted(prisma: CrmPrisma, options: { days: number; now: Date; limit?: number }): Promise<UncontactedResult> {
+  const since = new Date(options.now.getTime() - options.days * DAY_MS);
+  const where = { lastTouchAt: null, customer: { lastOrderAt: { gte: since } } };
+  const [rows, total, sum] = await Promise.all([
+    prisma.lead.findMany({
+      where,
+      include: { customer: true },
+      orderBy: [{ customer: { lifetimeUsdCents: 'desc' } }, { id: 'asc' }],
+      take: options.limit ?? 20,
+    }),
+    prisma.lead.count({ where }),
+    prisma.customerFigures.aggregate({ where: { lead: { lastTouchAt: null }, lastOrderAt: { gte: since } }, _sum: { lifetimeUsdCents: true } }),
+  ]);
+  return {
+    leads: rows.map((l) => ({
+      leadId: l.id,
+      customerId: l.customerId,
+      name: l.customer.name,
+      company: l.customer.company,
+      ownerId: l.ownerId,
+      stage: l.stage,
+      lifetimeUsdCents: l.customer.lifetimeUsdCents,
+      unknownCurrencies: l.customer.unknownCurrencies.split(',').filter(Boolean),
+      lastOrderAt: l.customer.lastOrderAt!,
+      markets: l.customer.markets.split(',').filter(Boolean),
+    })),
+    total,
+    totalUsdCents: sum._sum.lifetimeUsdCents ?? 0n,
+    days: options.days,
+    since,
+  };
+}

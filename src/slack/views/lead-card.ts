@@ -1,0 +1,92 @@
+import type { Button, KnownBlock } from '@slack/types';
+import type { LeadCardData } from '../../domain/leads';
+import type { HistoryPage } from '../../domain/lead-history';
+import { stageLabel, type StageLabels } from '../../domain/stages';
+import { ACTION_IDS } from '../action-ids';
+import type { EphemeralMessage } from '../commands/types';
+import { escapeMrkdwn, truncate } from './mrkdwn';
+import { customerTitle, describeActivity, ownerText, rateDateText, slackDate, usdText } from './lead-format';
+
+export interface LeadCardOptions {
+  labels?: StageLabels;
+  /** The person looking: decides "Assign to me" and whether edit buttons show. */
+  viewerId: string;
+  canEdit: boolean;
+}
+
+function button(text: string, actionId: string, value: string, style?: 'primary'): Button {
+  return { type: 'button', text: { type: 'plain_text', text, emoji: true }, action_id: actionId, value, ...(style ? { style } : {}) };
+}
+
+function contactText(c: LeadCardData['contact']): string {
+  const parts = [c.name, c.role].filter(Boolean).map((p) => escapeMrkdwn(p!));
+  const reach = [c.email, c.phone].filter(Boolean).map((p) => escapeMrkdwn(p!));
+  if (parts.length === 0 && reach.length === 0) return '_none yet_';
+  return [parts.join(', '), reach.join(' · ')].filter(Boolean).join('\n');
+}
+
+/** The lead card: who the customer is, where it stands, what happened lately, and what to do next. */
+export function buildLeadCard(card: LeadCardData, options: LeadCardOptions): EphemeralMessage {
+  const { labels } = options;
+  const id = String(card.leadId);
+  const facts = [
+    `\`${escapeMrkdwn(card.customerId)}\``,
+    card.markets.length ? `markets ${escapeMrkdwn(card.markets.join(', '))}` : null,
+    card.email ? escapeMrkdwn(card.email) : null,
+    card.phone ? escapeMrkdwn(card.phone) : null,
+  ].filter(Boolean);
+  const blocks: KnownBlock[] = [
+    { type: 'section', block_id: `lead:${id}`, text: { type: 'mrkdwn', text: `${customerTitle(card.name, card.company)}\n${facts.join(' · ')}` } },
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Stage*\n${escapeMrkdwn(stageLabel(card.stage, labels))}` },
+        { type: 'mrkdwn', text: `*Owner*\n${ownerText(card.ownerId)}` },
+        { type: 'mrkdwn', text: `*Lifetime value*\n${usdText(card.lifetimeUsdCents, card.unknownCurrencies)}\n_${rateDateText(card.rateDate)}_` },
+        { type: 'mrkdwn', text: `*Orders*\n${card.orderCount}${card.lastOrderAt ? `, last ${slackDate(card.lastOrderAt)}` : ''}` },
+        { type: 'mrkdwn', text: `*Contact*\n${contactText(card.contact)}` },
+        { type: 'mrkdwn', text: `*Last touch*\n${card.lastTouchAt ? slackDate(card.lastTouchAt) : '_not contacted yet_'}` },
+      ],
+    },
+  ];
+  if (card.recentNotes.length) {
+    const notes = card.recentNotes.map((n) => `> ${describeActivity(n, labels, 500).replace(/\n/g, '\n> ')}`);
+    blocks.push({ type: 'section', block_id: `lead_notes:${id}`, text: { type: 'mrkdwn', text: truncate(`*Latest notes*\n${notes.join('\n')}`, 2900) } });
+  }
+  if (card.recentActivity.length) {
+    const lines = card.recentActivity.map((a) => describeActivity(a, labels, 150));
+    blocks.push({ type: 'context', block_id: `lead_history:${id}`, elements: [{ type: 'mrkdwn', text: truncate(`*History*\n${lines.join('\n')}`, 2900) }] });
+  }
+  const actions: Button[] = [];
+  if (options.canEdit) {
+    actions.push(
+      button('Change stage', ACTION_IDS.openStageModal, id, 'primary'),
+      button('Add note', ACTION_IDS.openNoteModal, id),
+      button('Contact info', ACTION_IDS.openContactModal, id),
+      button('Change owner', ACTION_IDS.openOwnerModal, id),
+    );
+    if (card.ownerId !== options.viewerId) actions.push(button('Assign to me', ACTION_IDS.assignToMe, id));
+    actions.push(button('Follow-up', ACTION_IDS.openFollowUpModal, id));
+  }
+  actions.push(button('Orders', ACTION_IDS.viewOrders, id));
+  if (card.activityCount > card.recentActivity.length) actions.push(button(`All history (${card.activityCount})`, ACTION_IDS.leadHistoryPage, `${id}:1`));
+  blocks.push({ type: 'actions', block_id: `lead_actions:${id}`, elements: actions });
+  return { text: escapeMrkdwn(`${card.name} · ${stageLabel(card.stage, labels)}`), blocks };
+}
+
+/** One page of a lead's history, with Newer/Older buttons. */
+export function buildLeadHistoryMessage(lead: { name: string; company: string | null }, page: HistoryPage, labels?: StageLabels): EphemeralMessage {
+  const lines = page.entries.map((e) => `• ${describeActivity(e, labels, 300)}`);
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `${customerTitle(lead.name, lead.company)}: history, page ${page.page} of ${page.pageCount} (${page.total} entries)` },
+    },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n') || '_Nothing has happened to this lead yet._', 2900) } },
+  ];
+  const nav: Button[] = [];
+  if (page.page > 1) nav.push(button('Newer', ACTION_IDS.leadHistoryPage, `${page.leadId}:${page.page - 1}`));
+  if (page.page < page.pageCount) nav.push(button('Older', ACTION_IDS.leadHistoryPage, `${page.leadId}:${page.page + 1}`));
+  if (nav.length) blocks.push({ type: 'actions', block_id: `history_nav:${page.leadId}`, elements: nav });
+  return { text: escapeMrkdwn(`${lead.name}: history page ${page.page} of ${page.pageCount}`), blocks };
+}
