@@ -68,8 +68,8 @@ const allStages = (leadsPerStage: number, countPerStage = leadsPerStage) =>
     ),
   );
 
-const texts = (blocks: KnownBlock[]) => JSON.stringify(blocks);
-const byId = (blocks: KnownBlock[], id: string) => blocks.find((b) => (b as { block_id?: string }).block_id === id) as any;
+const texts = (blocks: readonly unknown[]) => JSON.stringify(blocks);
+const byId = (blocks: readonly unknown[], id: string) => blocks.find((b) => (b as { block_id?: string }).block_id === id) as any;
 
 describe('buildPipelineHome', () => {
   it('shows the six stages in order, each heading with block_id stage:<slug>, count and USD total', () => {
