@@ -4,9 +4,7 @@ import type { CrmPrisma } from '../db/client';
 import { ProductionError, type CustomerCurrencyRow, type ProductionReader } from '../production/types';
 import { MoneyError, parseAmount, sumUsd, toUsd, type RateTable, type UsdConversion } from './money';
 import { getRates } from './rates';
-
-/** Setting key an admin may set to override CRM_SYNC_DAYS (a JSON number of days). */
-export const SYNC_DAYS_SETTING = 'sync_days';
+import { getSyncDays } from './settings';
 
 /** Rows per SQL statement / customers per transaction: few round trips, well under every parameter limit. */
 export const SYNC_CHUNK_SIZE = 500;
@@ -32,20 +30,6 @@ export interface SyncRunResult {
 }
 
 export type SyncDeps = Pick<AppDeps, 'db' | 'clock' | 'logger' | 'config'>;
-
-/** The sync window: the admin's setting when valid, else CRM_SYNC_DAYS. */
-export async function syncWindowDays(deps: Pick<AppDeps, 'db' | 'config'>): Promise<number> {
-  const row = await deps.db.prisma.setting.findUnique({ where: { key: SYNC_DAYS_SETTING } });
-  if (row) {
-    try {
-      const days: unknown = JSON.parse(row.value);
-      if (typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 3650) return days;
-    } catch {
-      // A hand-edited, malformed value: fall back to the configured window.
-    }
-  }
-  return deps.config.CRM_SYNC_DAYS;
-}
 
 /** A customer's figures as the cache stores them. */
 export interface CustomerFiguresRow {
@@ -407,7 +391,7 @@ export async function syncLeadsFromProduction(
   let error: string | null = null;
   const started = performance.now();
   try {
-    const days = await syncWindowDays(deps);
+    const days = await getSyncDays(prisma, deps.config);
     const [card, rates] = await Promise.all([production.fetchCustomers(days), getRates(prisma)]);
     const { snapshots, unreadableRows } = buildCustomerSnapshots(card.rows, rates, (row, reason) =>
       log.error({ customerId: row.customerId, currency: row.currency, reason }, 'customer row refused: lifetime_total unreadable'),

@@ -3,7 +3,8 @@ import { createLogger } from '../../src/logger';
 import { ManualClock } from '../../src/clock';
 import type { Database } from '../../src/db/client';
 import { seedDefaultRates } from '../../src/domain/rates';
-import { SYNC_DAYS_SETTING, syncLeadsFromProduction, type SyncDeps } from '../../src/domain/lead-sync';
+import { syncLeadsFromProduction, type SyncDeps } from '../../src/domain/lead-sync';
+import { SETTING_KEYS } from '../../src/domain/settings';
 import { openTestDatabase, type Provider } from '../support/databases';
 import { StaticProductionReader, customerRow } from '../support/static-production';
 
@@ -112,7 +113,7 @@ describe.each<Provider>(['sqlite', 'postgres'])('syncLeadsFromProduction on %s',
   });
 
   it("uses the admin's sync window when set", async () => {
-    await db.prisma.setting.create({ data: { key: SYNC_DAYS_SETTING, value: '30' } });
+    await db.prisma.setting.create({ data: { key: SETTING_KEYS.syncDays, value: '30' } });
     const production = new StaticProductionReader([]);
     await syncLeadsFromProduction(deps, production, { trigger: 'test' });
     expect(production.calls).toEqual([{ days: 30 }]);
