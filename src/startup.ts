@@ -1,5 +1,6 @@
 import type { AppDeps } from './deps';
 import { seedRosterFromConfig } from './domain/roster';
+import { seedDefaultRates } from './domain/rates';
 
 /**
  * Idempotent data set-up run at every start, after migrations: seeding that must exist
@@ -13,4 +14,6 @@ export async function prepareData(deps: AppDeps): Promise<void> {
     accountManagers: config.CRM_ACCOUNT_MANAGERS,
   });
   if (added) deps.logger.info({ added }, 'roster seeded from CRM_* variables');
+  const rates = await seedDefaultRates(deps.db.prisma, deps.clock);
+  if (rates.length) deps.logger.info({ currencies: rates }, 'default currency rates seeded');
 }
