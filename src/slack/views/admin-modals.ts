@@ -181,8 +181,8 @@ export function buildRosterModal(members: { userId: string; role: Role }[]): Mod
   ]);
 }
 
-/** Shown instead of a settings modal to someone who is not (or no longer) an admin. */
-export function buildAdminRefusalModal(message: string): ModalView {
+/** A one-message modal: a refusal for a non-admin, or why a save failed. */
+export function buildAdminMessageModal(message: string): ModalView {
   return {
     type: 'modal',
     title: { type: 'plain_text', text: 'CRM settings' },

@@ -1,11 +1,15 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../deps';
+import { registerAdminOpenSetting } from './admin-open-setting';
+import { registerDigestViewInCrm } from './digest-view-in-crm';
 import { registerHomeFilter } from './home-filter';
 import { registerHomePaging } from './home-paging';
 import { registerHomeRefresh } from './home-refresh';
 
 export function registerActions(app: App, deps: AppDeps): void {
   // Listeners of this kind are registered here, one file per callback.
+  registerAdminOpenSetting(app, deps);
+  registerDigestViewInCrm(app, deps);
   registerHomeFilter(app, deps);
   registerHomePaging(app, deps);
   registerHomeRefresh(app, deps);

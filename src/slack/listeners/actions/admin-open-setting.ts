@@ -1,0 +1,70 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { ModalView } from '@slack/types';
+import type { AppDeps } from '../../../deps';
+import { ACTION_IDS } from '../../action-ids';
+import { refusalFor, resolveViewer, type Viewer } from '../../viewer';
+import { getAllSettings } from '../../../domain/settings';
+import { listRates } from '../../../domain/rates';
+import { listRoster } from '../../../domain/roster';
+import { isAdminSettingName, type AdminSettingName } from '../../views/admin-common';
+import {
+  buildAdminMessageModal,
+  buildCurrencyRatesModal,
+  buildDigestChannelModal,
+  buildDigestScheduleModal,
+  buildRosterModal,
+  buildStageLabelsModal,
+  buildStaleThresholdsModal,
+  buildSyncWindowModal,
+} from '../../views/admin-modals';
+
+/** The modal of one admin setting, filled with its current value. */
+export async function buildAdminSettingModal(deps: AppDeps, viewer: Viewer, name: AdminSettingName): Promise<ModalView> {
+  const { prisma } = deps.db;
+  const settings = await getAllSettings(prisma, deps.config);
+  switch (name) {
+    case 'digest_channel':
+      return buildDigestChannelModal(settings.digest_channel);
+    case 'digest_schedule':
+      return buildDigestScheduleModal(settings.digest_schedule);
+    case 'sync_window':
+      return buildSyncWindowModal(settings.sync_days);
+    case 'stale_thresholds':
+      return buildStaleThresholdsModal(settings.stale_thresholds, settings.stage_labels);
+    case 'stage_labels':
+      return buildStageLabelsModal(settings.stage_labels);
+    case 'currency_rates':
+      return buildCurrencyRatesModal(await listRates(prisma), viewer.timeZone);
+    case 'roster':
+      return buildRosterModal(await listRoster(prisma));
+  }
+}
+
+async function openModal(deps: AppDeps, client: WebClient, body: BlockButtonAction): Promise<void> {
+  const name = body.actions[0]?.value ?? '';
+  const viewer = await resolveViewer(deps, client, body.user.id);
+  const refusal = refusalFor(viewer, 'admin');
+  if (refusal) {
+    deps.logger.warn({ userId: body.user.id, setting: name }, 'refused to open an admin setting for a non-admin');
+    await client.views.open({ trigger_id: body.trigger_id, view: buildAdminMessageModal(refusal) });
+    return;
+  }
+  if (!isAdminSettingName(name)) {
+    deps.logger.warn({ userId: body.user.id, setting: name }, 'unknown admin setting button');
+    return;
+  }
+  await client.views.open({ trigger_id: body.trigger_id, view: await buildAdminSettingModal(deps, viewer, name) });
+}
+
+/** "Change" next to a setting in the Admin section of Home: opens its modal (admins only). */
+export function registerAdminOpenSetting(app: App, deps: AppDeps): void {
+  app.action<BlockButtonAction>(ACTION_IDS.adminOpenSetting, async ({ ack, body, client }) => {
+    await ack();
+    try {
+      await openModal(deps, client, body);
+    } catch (err) {
+      deps.logger.error({ err, userId: body.user.id }, 'could not open an admin setting modal');
+    }
+  });
+}

@@ -1,0 +1,48 @@
+import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { AppDeps } from '../../../deps';
+import { refusalFor, resolveViewer } from '../../viewer';
+import { publishHome } from '../../home/publish-home';
+import { isAdminSettingName } from '../../views/admin-common';
+import { buildAdminMessageModal } from '../../views/admin-modals';
+import { ADMIN_SUBMISSIONS } from './admin-submissions';
+
+const ADMIN_CALLBACK = /^admin_(.+)$/;
+
+/**
+ * Every admin settings modal (callback_id `admin_<setting>`): authorise again on submit (a
+ * forged or stale submission by a non-admin is refused and logged), save through the
+ * domain, answer field errors, then republish the admin's Home with the new values.
+ */
+export function registerAdminSettingsSubmissions(app: App, deps: AppDeps): void {
+  app.view<ViewSubmitAction>({ callback_id: ADMIN_CALLBACK, type: 'view_submission' }, async ({ ack, body, view, client }) => {
+    const userId = body.user.id;
+    const name = ADMIN_CALLBACK.exec(view.callback_id)?.[1] ?? '';
+    try {
+      const viewer = await resolveViewer(deps, client, userId);
+      const refusal = refusalFor(viewer, 'admin');
+      if (refusal) {
+        deps.logger.warn({ userId, callbackId: view.callback_id, role: viewer.role }, 'refused an admin settings submission from a non-admin');
+        return await ack({ response_action: 'update', view: buildAdminMessageModal(refusal) });
+      }
+      if (!isAdminSettingName(name)) {
+        deps.logger.warn({ userId, callbackId: view.callback_id }, 'submission of an unknown admin setting');
+        return await ack({ response_action: 'update', view: buildAdminMessageModal('That setting does not exist (any more). Open it again from the Home tab.') });
+      }
+      const errors = await ADMIN_SUBMISSIONS[name]({ deps, client, viewer, values: view.state.values });
+      if (Object.keys(errors).length) {
+        deps.logger.info({ userId, setting: name, fields: Object.keys(errors) }, 'admin setting refused: invalid input');
+        return await ack({ response_action: 'errors', errors });
+      }
+      await ack();
+      deps.logger.info({ userId, setting: name }, 'admin setting saved');
+    } catch (err) {
+      deps.logger.error({ err, userId, setting: name }, 'saving an admin setting failed');
+      return await ack({ response_action: 'update', view: buildAdminMessageModal('Sorry, the setting could not be saved. The error has been logged; please try again.') });
+    }
+    try {
+      await publishHome(deps, client, userId);
+    } catch (err) {
+      deps.logger.warn({ err, userId }, 'could not republish Home after an admin change');
+    }
+  });
+}

@@ -1,0 +1,187 @@
+import type { WebClient } from '@slack/web-api';
+import type { ViewStateValue } from '@slack/bolt';
+import type { AppDeps } from '../../../deps';
+import type { Viewer } from '../../viewer';
+import { ACTION_IDS } from '../../action-ids';
+import { ADMIN_BLOCKS, type AdminSettingName } from '../../views/admin-common';
+import { SettingValidationError, updateSetting, type SettingKey } from '../../../domain/settings';
+import { STAGES } from '../../../domain/stages';
+import { listRates, RateValidationError, updateRate } from '../../../domain/rates';
+import { rateProblem } from '../../../domain/money';
+import { RosterError, isRole, removeMember, setRole } from '../../../domain/roster';
+
+/** A modal's submitted values: block_id -> action_id -> value (as Slack sends them). */
+export type ViewValues = Record<string, Record<string, ViewStateValue>>;
+
+/** Field errors by block id (shown under the field); empty: saved. */
+export type FieldErrors = Record<string, string>;
+
+export interface SubmissionContext {
+  deps: AppDeps;
+  client: WebClient;
+  viewer: Viewer;
+  values: ViewValues;
+}
+
+function field(values: ViewValues, blockId: string, actionId: string): ViewStateValue | undefined {
+  return values[blockId]?.[actionId];
+}
+
+function text(values: ViewValues, blockId: string, actionId: string): string {
+  return (field(values, blockId, actionId)?.value ?? '').trim();
+}
+
+/** Maps a setting's field errors to the modal's blocks. */
+function settingErrors(err: unknown, blockFor: (field: string) => string, labelFor: (field: string) => string): FieldErrors {
+  if (!(err instanceof SettingValidationError)) throw err;
+  const errors: FieldErrors = {};
+  for (const [f, message] of Object.entries(err.fieldErrors)) errors[blockFor(f)] ??= `${labelFor(f)} ${message}.`;
+  return errors;
+}
+
+async function save(ctx: SubmissionContext, key: SettingKey, value: unknown, blockFor: (field: string) => string, labelFor: (field: string) => string): Promise<FieldErrors> {
+  try {
+    await updateSetting(ctx.deps.db.prisma, ctx.deps.config, ctx.deps.clock, ctx.viewer.userId, key, value);
+    return {};
+  } catch (err) {
+    return settingErrors(err, blockFor, labelFor);
+  }
+}
+
+const INVITE_HINT = 'Type /invite @CRM in that channel, then save again.';
+
+async function digestChannel(ctx: SubmissionContext): Promise<FieldErrors> {
+  const block = ADMIN_BLOCKS.digestChannel;
+  const channel = field(ctx.values, block, ACTION_IDS.adminDigestChannel)?.selected_conversation ?? null;
+  if (channel) {
+    // Check now that the app can post there, rather than failing silently at digest time.
+    try {
+      const info = await ctx.client.conversations.info({ channel });
+      const c = info.channel;
+      if (c?.is_archived) return { [block]: 'That channel is archived. Choose another one.' };
+      if (c?.is_im || c?.is_mpim) return { [block]: 'Choose a channel, not a direct message.' };
+      if (!c?.is_member) return { [block]: `The CRM app is not a member of ${c?.name ? `#${c.name}` : 'that channel'}. ${INVITE_HINT}` };
+    } catch (err) {
+      const code = (err as { data?: { error?: string } }).data?.error;
+      if (code === 'channel_not_found') return { [block]: `The CRM app cannot see that channel (a private channel it is not in). ${INVITE_HINT}` };
+      ctx.deps.logger.error({ err, channel }, 'conversations.info failed while checking the digest channel');
+      return { [block]: 'Slack could not confirm the app can post there. Please try again in a moment.' };
+    }
+  }
+  return save(ctx, 'digest_channel', channel, () => block, () => 'The channel');
+}
+
+async function digestSchedule(ctx: SubmissionContext): Promise<FieldErrors> {
+  const v = ctx.values;
+  const weekdayText = field(v, ADMIN_BLOCKS.digestWeekday, ACTION_IDS.adminDigestWeekday)?.selected_option?.value ?? '';
+  const candidate = {
+    frequency: field(v, ADMIN_BLOCKS.digestFrequency, ACTION_IDS.adminDigestFrequency)?.selected_option?.value,
+    weekday: /^[1-7]$/.test(weekdayText) ? Number(weekdayText) : undefined,
+    time: field(v, ADMIN_BLOCKS.digestTime, ACTION_IDS.adminDigestTime)?.selected_time ?? '',
+    timeZone: text(v, ADMIN_BLOCKS.digestTimeZone, ACTION_IDS.adminDigestTimeZone),
+  };
+  const blocks: Record<string, string> = {
+    frequency: ADMIN_BLOCKS.digestFrequency,
+    weekday: ADMIN_BLOCKS.digestWeekday,
+    time: ADMIN_BLOCKS.digestTime,
+    timeZone: ADMIN_BLOCKS.digestTimeZone,
+  };
+  const labels: Record<string, string> = { frequency: 'How often', weekday: 'The day', time: 'The time', timeZone: `"${candidate.timeZone}"` };
+  if (candidate.frequency === undefined) return { [blocks.frequency!]: 'Choose daily or weekly.' };
+  if (candidate.weekday === undefined) return { [blocks.weekday!]: 'Choose a day of the week.' };
+  if (!candidate.timeZone) return { [blocks.timeZone!]: 'Enter a time zone, e.g. Asia/Dubai.' };
+  return save(ctx, 'digest_schedule', candidate, (f) => blocks[f] ?? blocks.time!, (f) => labels[f] ?? 'The value');
+}
+
+/** A whole number of days from a number input, or an error message. */
+function parseDays(raw: string): number | string {
+  if (!/^\d+$/.test(raw)) return 'Enter a whole number of days between 1 and 3650.';
+  return Number(raw);
+}
+
+async function syncWindow(ctx: SubmissionContext): Promise<FieldErrors> {
+  const block = ADMIN_BLOCKS.syncDays;
+  const days = parseDays(text(ctx.values, block, ACTION_IDS.adminSyncDays));
+  if (typeof days === 'string') return { [block]: days };
+  return save(ctx, 'sync_days', days, () => block, () => 'The window');
+}
+
+async function staleThresholds(ctx: SubmissionContext): Promise<FieldErrors> {
+  const candidate: Record<string, number | null> = {};
+  const errors: FieldErrors = {};
+  for (const s of STAGES) {
+    const block = ADMIN_BLOCKS.staleDays(s.slug);
+    const raw = text(ctx.values, block, ACTION_IDS.adminStaleDays);
+    if (raw === '') {
+      candidate[s.slug] = null;
+      continue;
+    }
+    const days = parseDays(raw);
+    if (typeof days === 'string') errors[block] = `${days} Leave it empty to not track this stage.`;
+    else candidate[s.slug] = days;
+  }
+  if (Object.keys(errors).length) return errors;
+  return save(ctx, 'stale_thresholds', candidate, (f) => ADMIN_BLOCKS.staleDays(f), () => 'The threshold');
+}
+
+async function stageLabels(ctx: SubmissionContext): Promise<FieldErrors> {
+  const candidate = Object.fromEntries(STAGES.map((s) => [s.slug, text(ctx.values, ADMIN_BLOCKS.stageLabel(s.slug), ACTION_IDS.adminStageLabel)]));
+  return save(ctx, 'stage_labels', candidate, (f) => ADMIN_BLOCKS.stageLabel(f), () => 'The label');
+}
+
+async function currencyRates(ctx: SubmissionContext): Promise<FieldErrors> {
+  const { prisma } = ctx.deps.db;
+  const current = await listRates(prisma);
+  const changes: { currency: string; usdPerUnit: string }[] = [];
+  const errors: FieldErrors = {};
+  for (const rate of current) {
+    const block = ADMIN_BLOCKS.rate(rate.currency);
+    if (!ctx.values[block]) continue;
+    const typed = text(ctx.values, block, ACTION_IDS.adminRate);
+    if (typed === rate.usdPerUnit) continue;
+    const problem = rateProblem(typed);
+    if (problem) errors[block] = `The ${rate.currency} rate ${problem}.`;
+    else changes.push({ currency: rate.currency, usdPerUnit: typed });
+  }
+  // All or nothing from the admin's point of view: nothing is saved while a field is wrong.
+  if (Object.keys(errors).length) return errors;
+  for (const change of changes) {
+    try {
+      await updateRate(prisma, { ...change, actorId: ctx.viewer.userId }, ctx.deps.clock);
+    } catch (err) {
+      if (err instanceof RateValidationError) return { [ADMIN_BLOCKS.rate(change.currency)]: err.userMessage };
+      throw err;
+    }
+  }
+  return {};
+}
+
+async function roster(ctx: SubmissionContext): Promise<FieldErrors> {
+  const users = field(ctx.values, ADMIN_BLOCKS.rosterUsers, ACTION_IDS.adminRosterUsers)?.selected_users ?? [];
+  const choice = field(ctx.values, ADMIN_BLOCKS.rosterRole, ACTION_IDS.adminRosterRole)?.selected_option?.value ?? '';
+  if (users.length === 0) return { [ADMIN_BLOCKS.rosterUsers]: 'Choose at least one person.' };
+  if (choice !== 'remove' && !isRole(choice)) return { [ADMIN_BLOCKS.rosterRole]: 'Choose a role, or remove from the roster.' };
+  const { prisma } = ctx.deps.db;
+  // Each person is one audited change; a refusal (last admin) stops before the rest and says why.
+  for (const userId of users) {
+    try {
+      if (choice === 'remove') await removeMember(prisma, ctx.deps.clock, ctx.viewer.userId, userId);
+      else await setRole(prisma, ctx.deps.clock, ctx.viewer.userId, userId, choice);
+    } catch (err) {
+      if (err instanceof RosterError) return { [ADMIN_BLOCKS.rosterUsers]: err.userMessage.replace(/<@(\w+)>/g, '$1') };
+      throw err;
+    }
+  }
+  return {};
+}
+
+/** Saves one admin modal's values; returns the field errors to show, or {} when saved. */
+export const ADMIN_SUBMISSIONS: Record<AdminSettingName, (ctx: SubmissionContext) => Promise<FieldErrors>> = {
+  digest_channel: digestChannel,
+  digest_schedule: digestSchedule,
+  sync_window: syncWindow,
+  stale_thresholds: staleThresholds,
+  stage_labels: stageLabels,
+  currency_rates: currencyRates,
+  roster,
+};
