@@ -1,7 +1,8 @@
 import type { Job } from './scheduler';
 import { digestJob } from './digest';
+import { followUpAlertsJob } from './follow-up-alerts';
 
 /** Every scheduled job of the app. Features add theirs here. */
 export function allJobs(): Job[] {
-  return [digestJob];
+  return [digestJob, followUpAlertsJob()];
 }

@@ -1,0 +1,45 @@
+import { ManualClock } from '../../src/clock';
+import { followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
+import { DEFAULT_ALERT_DELIVERY } from '../../src/slack/follow-ups/deliver-due-alerts';
+import { migrateDatabase } from '../../src/db/migrate';
+import { startFakeSlack } from '../support/fake-slack';
+import { tempPostgresUrl, tempSqliteUrl, type Provider } from '../support/databases';
+import { instanceDeps, seedAlert, seedLead, slackClient } from '../support/alert-fixtures';
+
+// Small batches so the two instances contend for the same occurrences many times over.
+const job = followUpAlertsJob({ ...DEFAULT_ALERT_DELIVERY, maxPerSecond: 2000, concurrency: 8, batchSize: 15 });
+
+describe.each<Provider>(['sqlite', 'postgres'])('two app instances on one %s database', (provider) => {
+  it('deliver every due follow-up exactly once when their ticks run at the same time', async () => {
+    const slack = await startFakeSlack();
+    const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
+    await migrateDatabase(target.url);
+    const clockA = new ManualClock('2026-03-02T08:00:00Z');
+    const clockB = new ManualClock('2026-03-02T08:00:00Z');
+    const a = instanceDeps(target.url, clockA);
+    const b = instanceDeps(target.url, clockB);
+    try {
+      const owners = Array.from({ length: 120 }, (_, i) => `U0AM${String(i).padStart(5, '0')}`);
+      const leadId = await seedLead(a.db.prisma, 'Shared Co');
+      for (const owner of owners) {
+        await seedAlert(a, leadId, owner, { kind: 'every_days', interval: 1, startDate: '2026-03-02', timeOfDay: '09:00', timeZone: 'Europe/London' });
+      }
+      for (const day of ['2026-03-02T09:00:30Z', '2026-03-03T09:00:30Z']) {
+        clockA.set(day);
+        clockB.set(day);
+        await Promise.all([job.run(a, slackClient(slack)), job.run(b, slackClient(slack))]);
+      }
+      const perOwner = new Map<string, number>();
+      for (const c of slack.callsTo('chat.postMessage')) perOwner.set(c.args.channel, (perOwner.get(c.args.channel) ?? 0) + 1);
+      expect(perOwner.size).toBe(120);
+      expect([...perOwner.values()].every((n) => n === 2)).toBe(true);
+      const byInstance = await a.db.prisma.alertDelivery.groupBy({ by: ['claimedBy'], _count: true, where: { status: 'sent' } });
+      expect(byInstance.reduce((n, g) => n + g._count, 0)).toBe(240);
+    } finally {
+      await a.db.close();
+      await b.db.close();
+      await slack.close();
+      await target.cleanup();
+    }
+  });
+});

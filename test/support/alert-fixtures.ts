@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { LogLevel, WebClient } from '@slack/web-api';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import type { ManualClock } from '../../src/clock';
+import type { AppDeps } from '../../src/deps';
+import { openDatabase, type CrmPrisma } from '../../src/db/client';
+import { createAlert } from '../../src/domain/alerts/alerts';
+import type { AlertSchedule } from '../../src/domain/alerts/schedule';
+import { nextOccurrenceAfter } from '../../src/domain/alerts/schedule';
+import type { FakeSlack } from './fake-slack';
+
+/** One app instance's dependencies on a shared database URL (its own connection pool). */
+export function instanceDeps(url: string, clock: ManualClock): AppDeps {
+  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', DATABASE_URL: url, LOG_LEVEL: 'silent' });
+  return { config, db: openDatabase(url), production: null, clock, logger: createLogger('silent'), instanceId: randomUUID() };
+}
+
+/** A WebClient pointed at the fake Slack, retrying like the app's (or not at all). */
+export function slackClient(slack: FakeSlack, retries = 5): WebClient {
+  return new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries, factor: 2, minTimeout: 50, maxTimeout: 2000 }, logLevel: LogLevel.ERROR });
+}
+
+let customerSeq = 0;
+export async function seedLead(prisma: CrmPrisma, name: string, extra: { stage?: string; lifetimeUsdCents?: bigint; unknownCurrencies?: string } = {}): Promise<number> {
+  const customerId = `C${(++customerSeq).toString().padStart(5, '0')}${randomUUID().slice(0, 4)}`;
+  await prisma.customerFigures.create({
+    data: {
+      customerId,
+      name,
+      markets: 'AE',
+      orderCount: 3,
+      lifetimeUsdCents: extra.lifetimeUsdCents ?? 123_456n,
+      unknownCurrencies: extra.unknownCurrencies ?? '',
+      searchText: `${name.toLowerCase()} ${customerId.toLowerCase()}`,
+    },
+  });
+  const lead = await prisma.lead.create({ data: { customerId, stage: extra.stage ?? 'negotiation' } });
+  return lead.id;
+}
+
+export async function seedAlert(deps: AppDeps, leadId: number, ownerId: string, schedule: Partial<AlertSchedule> & { kind: string }, message = 'Call about the trial order'): Promise<number> {
+  const full: AlertSchedule = { interval: null, weekday: null, dayOfMonth: null, timeOfDay: '09:00', timeZone: 'UTC', startDate: '2026-03-02', ...schedule };
+  const firstDueAt = nextOccurrenceAfter(full, deps.clock.now());
+  if (!firstDueAt) throw new Error('schedule has no future occurrence');
+  const { id } = await createAlert(deps.db.prisma, deps.clock, { leadId, ownerId, createdBy: ownerId, message, schedule: full, firstDueAt });
+  return id;
+}
+
+/** Successful DMs per recipient. */
+export function dmsTo(slack: FakeSlack, userId: string) {
+  return slack.callsTo('chat.postMessage').filter((c) => c.args.channel === userId);
+}
+
+export function allText(blocks: any[]): string {
+  return JSON.stringify(blocks);
+}
