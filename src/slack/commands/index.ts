@@ -1,9 +1,24 @@
 import type { Subcommand } from './types';
 import { syncSubcommand } from './sync';
 import { digestSubcommand } from './digest';
+import { findCommand } from './find';
+import { leadCommand } from './lead';
+import { uncontactedCommand } from './uncontacted';
+import { mineCommand } from './mine';
+import { stageCommand } from './stage';
+import { noteCommand } from './note';
 
 /** Every /crm subcommand, in the order `/crm help` lists them. Features add theirs here. */
-export const SUBCOMMANDS: Subcommand[] = [digestSubcommand, syncSubcommand];
+export const SUBCOMMANDS: Subcommand[] = [
+  findCommand,
+  leadCommand,
+  uncontactedCommand,
+  mineCommand,
+  stageCommand,
+  noteCommand,
+  digestSubcommand,
+  syncSubcommand,
+];
 
 export function findSubcommand(name: string): Subcommand | undefined {
   return SUBCOMMANDS.find((s) => s.name === name.toLowerCase());

@@ -5,6 +5,9 @@ import { registerDigestViewInCrm } from './digest-view-in-crm';
 import { registerHomeFilter } from './home-filter';
 import { registerHomePaging } from './home-paging';
 import { registerHomeRefresh } from './home-refresh';
+import { registerLeadCardButtons } from './lead-card-buttons';
+import { registerLeadOverflow } from './lead-overflow';
+import { registerLeadHistoryPage } from './lead-history-page';
 
 export function registerActions(app: App, deps: AppDeps): void {
   // Listeners of this kind are registered here, one file per callback.
@@ -13,4 +16,7 @@ export function registerActions(app: App, deps: AppDeps): void {
   registerHomeFilter(app, deps);
   registerHomePaging(app, deps);
   registerHomeRefresh(app, deps);
+  registerLeadCardButtons(app, deps);
+  registerLeadOverflow(app, deps);
+  registerLeadHistoryPage(app, deps);
 }

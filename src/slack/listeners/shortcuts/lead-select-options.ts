@@ -1,0 +1,27 @@
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../../../deps';
+import { searchLeads } from '../../../domain/lead-search';
+import { ACTION_IDS } from '../../action-ids';
+import { buildLeadOptions } from '../../views/lead-modals';
+import { refusalFor, resolveViewer } from '../../viewer';
+
+/** Slack shows at most 100 options and waits 3 s for them. */
+export const LEAD_OPTIONS_LIMIT = 100;
+
+/** Typeahead of the lead picker (block_suggestion): ranked lead search, no data for outsiders. */
+export function registerLeadSelectOptions(app: App, deps: AppDeps): void {
+  app.options(ACTION_IDS.leadSelect, async ({ ack, body, client }) => {
+    try {
+      const viewer = await resolveViewer(deps, client, body.user.id);
+      if (refusalFor(viewer, 'read')) {
+        deps.logger.info({ userId: body.user.id }, 'lead typeahead refused');
+        return void (await ack({ options: [] }));
+      }
+      const { matches } = await searchLeads(deps.db.prisma, body.value ?? '', LEAD_OPTIONS_LIMIT);
+      await ack({ options: buildLeadOptions(matches) });
+    } catch (err) {
+      deps.logger.error({ err }, 'lead typeahead failed');
+      await ack({ options: [] });
+    }
+  });
+}
