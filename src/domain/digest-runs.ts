@@ -22,20 +22,16 @@ export interface DigestClaim {
 /** True when `holder` now owns the period's post; false when it is posted or someone else holds it. */
 export async function claimDigestRun(prisma: CrmPrisma, claim: DigestClaim): Promise<boolean> {
   const leaseUntil = new Date(claim.now.getTime() + (claim.leaseMs ?? DIGEST_CLAIM_LEASE_MS));
-  try {
-    await prisma.digestRun.create({
-      data: { periodKey: claim.periodKey, channel: claim.channel, claimedBy: claim.holder, leaseUntil, createdAt: claim.now },
-    });
-    return true;
-  } catch (err) {
-    if ((err as { code?: unknown }).code !== 'P2002') throw err;
-  }
-  // Taking over is one conditional UPDATE, so two instances cannot both win it.
-  const taken = await prisma.digestRun.updateMany({
-    where: { periodKey: claim.periodKey, postedAt: null, leaseUntil: { lte: claim.now } },
-    data: { claimedBy: claim.holder, leaseUntil, channel: claim.channel },
-  });
-  return taken.count > 0;
+  // One statement: insert the period's run, or take over a claim that expired unposted.
+  // Two instances can never both win it, and there is no read-then-write for SQLite to deadlock on.
+  const rows = await prisma.$queryRaw<{ claimedBy: string }[]>`
+    INSERT INTO "DigestRun" ("periodKey", "channel", "claimedBy", "leaseUntil", "createdAt")
+    VALUES (${claim.periodKey}, ${claim.channel}, ${claim.holder}, ${leaseUntil}, ${claim.now})
+    ON CONFLICT ("periodKey") DO UPDATE
+      SET "claimedBy" = excluded."claimedBy", "leaseUntil" = excluded."leaseUntil", "channel" = excluded."channel"
+      WHERE "DigestRun"."postedAt" IS NULL AND "DigestRun"."leaseUntil" <= ${claim.now}
+    RETURNING "claimedBy"`;
+  return rows.length === 1 && rows[0]!.claimedBy === claim.holder;
 }
 
 export async function markDigestPosted(prisma: CrmPrisma, periodKey: string, holder: string, postedAt: Date, messageTs: string | null): Promise<void> {

@@ -123,11 +123,11 @@ export async function saveSnapshot(prisma: CrmPrisma, figures: DigestFigures, pe
     periodKey,
     stages: Object.fromEntries(figures.pipeline.map((s) => [s.slug, { count: s.count, usdCents: s.usdCents.toString() }])),
   });
-  await prisma.setting.upsert({
-    where: { key: DIGEST_SNAPSHOT_KEY },
-    create: { key: DIGEST_SNAPSHOT_KEY, value, updatedBy: null, updatedAt: figures.generatedAt },
-    update: { value, updatedAt: figures.generatedAt },
-  });
+  // One statement (not Prisma's read-then-write upsert), so it cannot deadlock with another instance's write on SQLite.
+  await prisma.$executeRaw`
+    INSERT INTO "Setting" ("key", "value", "updatedBy", "updatedAt")
+    VALUES (${DIGEST_SNAPSHOT_KEY}, ${value}, NULL, ${figures.generatedAt})
+    ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "updatedAt" = excluded."updatedAt"`;
 }
 
 export interface DigestInput {

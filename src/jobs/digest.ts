@@ -37,8 +37,9 @@ export async function runDigestJob(deps: AppDeps, client: WebClient): Promise<Di
     const { figures, message } = await composeDigest(deps, client, period, { preview: false });
     const res = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
     await markDigestPosted(prisma, period.periodKey, deps.instanceId, deps.clock.now(), res.ts ?? null);
-    await saveSnapshot(prisma, figures, period.periodKey);
     deps.logger.info({ periodKey: period.periodKey, channel }, 'digest posted');
+    // Posted is posted: a lost baseline only makes the next digest's changes read "since" an older one.
+    await saveSnapshot(prisma, figures, period.periodKey).catch((err: unknown) => deps.logger.warn({ err }, 'could not save the digest snapshot'));
     return 'posted';
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
