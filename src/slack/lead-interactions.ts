@@ -42,6 +42,11 @@ export interface InteractionOrigin {
   responseUrl?: string;
 }
 
+/** The response_url of an action on a message; actions in views (Home, modals) have none to answer in. */
+export function messageResponseUrl(body: { container?: { type?: string }; response_url?: string }): string | undefined {
+  return body.container?.type === 'message' ? body.response_url : undefined;
+}
+
 /** Posts to a response_url (ephemeral to the clicker). Valid 30 minutes, 5 uses. */
 export async function postToResponseUrl(url: string, message: EphemeralMessage & { replace_original?: boolean }): Promise<void> {
   const res = await fetch(url, {
