@@ -27,6 +27,16 @@ export const ACTION_IDS = {
   alertOpenLead: 'alert_open_lead',
   alertCancel: 'alert_cancel',
   alertEdit: 'alert_edit',
+  adminNoticeResolve: 'admin_notice_resolve',
+  // Follow-up modal's inputs (issue 6)
+  followUpMessage: 'follow_up_message_input',
+  followUpKind: 'follow_up_kind_input',
+  followUpDate: 'follow_up_date_input',
+  followUpTime: 'follow_up_time_input',
+  followUpInterval: 'follow_up_interval_input',
+  followUpWeekday: 'follow_up_weekday_input',
+  followUpDayOfMonth: 'follow_up_day_of_month_input',
+  followUpOwner: 'follow_up_owner_input',
   // Modals
   leadSelect: 'lead_select',
   // Lead modals' inputs (issue 5)
