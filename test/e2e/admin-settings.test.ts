@@ -115,7 +115,7 @@ describe('admin configuration from the Home tab', () => {
     it.each([['0'], ['3651'], ['1.5'], ['soon']])('refuses %s days', async (v) => {
       const res = await submit(ADMIN, 'sync_window', values(v));
       expect(res.json.response_action).toBe('errors');
-      expect(res.json.errors.sync_days).toMatch(/\d+ days?\b/);
+      expect(res.json.errors.sync_days).toMatch(/\bdays?\b/);
       expect(await getSyncDays(t.deps.db.prisma, t.deps.config)).toBe(120);
     });
 
