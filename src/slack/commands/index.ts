@@ -7,6 +7,7 @@ import { uncontactedCommand } from './uncontacted';
 import { mineCommand } from './mine';
 import { stageCommand } from './stage';
 import { noteCommand } from './note';
+import { remindCommand } from './remind';
 
 /** Every /crm subcommand, in the order `/crm help` lists them. Features add theirs here. */
 export const SUBCOMMANDS: Subcommand[] = [
@@ -16,6 +17,7 @@ export const SUBCOMMANDS: Subcommand[] = [
   mineCommand,
   stageCommand,
   noteCommand,
+  remindCommand,
   digestSubcommand,
   syncSubcommand,
 ];

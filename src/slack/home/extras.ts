@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../../deps';
 import type { Viewer } from '../viewer';
 import { loadAdminHomeSection } from './admin-section';
+import { loadFollowUpHomeSections } from '../follow-ups/home-section';
 
 /**
  * Sections of the Home tab that belong to other features (notices for admins, the
@@ -22,5 +23,6 @@ export interface HomeExtras {
 export const HOME_EXTRAS_BLOCK_BUDGET = 30;
 
 export async function loadHomeExtras(deps: AppDeps, _client: WebClient, viewer: Viewer): Promise<HomeExtras> {
-  return { notices: [], followUps: [], admin: await loadAdminHomeSection(deps, viewer) };
+  const [followUpSections, admin] = await Promise.all([loadFollowUpHomeSections(deps, viewer), loadAdminHomeSection(deps, viewer)]);
+  return { notices: followUpSections.notices, followUps: followUpSections.followUps, admin };
 }

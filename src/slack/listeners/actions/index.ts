@@ -8,6 +8,8 @@ import { registerHomeRefresh } from './home-refresh';
 import { registerLeadCardButtons } from './lead-card-buttons';
 import { registerLeadOverflow } from './lead-overflow';
 import { registerLeadHistoryPage } from './lead-history-page';
+import { registerFollowUpReminderButtons } from './follow-up-reminder-buttons';
+import { registerFollowUpHomeButtons } from './follow-up-home-buttons';
 
 export function registerActions(app: App, deps: AppDeps): void {
   // Listeners of this kind are registered here, one file per callback.
@@ -19,4 +21,6 @@ export function registerActions(app: App, deps: AppDeps): void {
   registerLeadCardButtons(app, deps);
   registerLeadOverflow(app, deps);
   registerLeadHistoryPage(app, deps);
+  registerFollowUpReminderButtons(app, deps);
+  registerFollowUpHomeButtons(app, deps);
 }

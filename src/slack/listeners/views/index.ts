@@ -6,6 +6,7 @@ import { registerLeadNoteSubmission } from './lead-note';
 import { registerLeadContactSubmission } from './lead-contact';
 import { registerLeadOwnerSubmission } from './lead-owner';
 import { registerLogToCrmSubmission } from './log-to-crm';
+import { registerFollowUpSubmission } from './follow-up';
 
 export function registerViews(app: App, deps: AppDeps): void {
   // Listeners of this kind are registered here, one file per callback.
@@ -15,4 +16,5 @@ export function registerViews(app: App, deps: AppDeps): void {
   registerLeadContactSubmission(app, deps);
   registerLeadOwnerSubmission(app, deps);
   registerLogToCrmSubmission(app, deps);
+  registerFollowUpSubmission(app, deps);
 }
