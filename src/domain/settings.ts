@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppConfig } from '../config';
 import type { Clock } from '../clock';
 import type { CrmPrisma } from '../db/client';
-import { STAGES, type StageLabels, type StageSlug } from './stages';
+import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageLabels, type StageSlug } from './stages';
 import { isTimeZone, parseTimeOfDay } from './local-time';
 
 /**
@@ -23,7 +23,7 @@ export type SettingKey = (typeof SETTING_KEYS)[keyof typeof SETTING_KEYS];
 
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 
-export const MAX_STAGE_LABEL_LENGTH = 40;
+export { MAX_STAGE_LABEL_LENGTH };
 
 const days = z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days (10 years)');
 
