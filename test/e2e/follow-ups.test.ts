@@ -83,8 +83,8 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
     expect(alert).toMatchObject({ ownerId: AM, kind: 'every_weeks', interval: 2, timeZone: 'Asia/Dubai', nextDueAt: new Date('2026-03-16T05:00:00Z') });
     const history = await t.deps.db.prisma.activity.findFirstOrThrow({ where: { leadId, kind: 'follow_up', toValue: 'created' } });
     expect(history).toMatchObject({ actorId: AM, isTouch: false });
-    const [publish] = await t.slack.waitFor(() => t.slack.callsTo('views.publish').filter((c) => c.args.user_id === AM).length && t.slack.callsTo('views.publish'));
-    const home = JSON.stringify(publish!.args.view.blocks);
+    const publish = await t.slack.waitFor(() => t.slack.callsTo('views.publish').find((c) => c.args.user_id === AM));
+    const home = JSON.stringify(publish.args.view.blocks);
     expect(home).toContain('My follow-ups');
     expect(home).toContain('Check in about &lt;the&gt; trial &amp; pricing');
     expect(home).toContain(`"action_id":"alert_edit","text":{"type":"plain_text","text":"Edit"},"value":"${alert.id}"`);
