@@ -7,12 +7,14 @@ import { uncontactedCommand } from './uncontacted';
 import { mineCommand } from './mine';
 import { stageCommand } from './stage';
 import { noteCommand } from './note';
+import { ordersCommand } from './orders';
 import { remindCommand } from './remind';
 
 /** Every /crm subcommand, in the order `/crm help` lists them. Features add theirs here. */
 export const SUBCOMMANDS: Subcommand[] = [
   findCommand,
   leadCommand,
+  ordersCommand,
   uncontactedCommand,
   mineCommand,
   stageCommand,

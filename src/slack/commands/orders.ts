@@ -1,0 +1,17 @@
+import { orderHistoryMessage } from '../order-history-reply';
+import { PRODUCTION_NOT_CONFIGURED } from '../views/order-history';
+import { leadFromArgument } from './lead-argument';
+import type { Subcommand } from './types';
+
+export const ordersCommand: Subcommand = {
+  name: 'orders',
+  usage: '/crm orders <customer>',
+  description: 'order history from production, newest first, in local currency and USD',
+  access: 'read',
+  async run(ctx) {
+    const lead = await leadFromArgument(ctx, ctx.args, this.usage);
+    if (!lead) return;
+    if (!ctx.deps.production) return ctx.reply({ text: PRODUCTION_NOT_CONFIGURED });
+    await ctx.reply(await orderHistoryMessage(ctx.deps, lead.leadId));
+  },
+};

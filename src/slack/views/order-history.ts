@@ -1,0 +1,56 @@
+import type { KnownBlock } from '@slack/types';
+import { formatRateDate, formatUsd } from '../../domain/money';
+import type { OrderHistory } from '../../domain/order-history';
+import type { EphemeralMessage } from '../commands/types';
+import { escapeMrkdwn, truncate } from './mrkdwn';
+import { customerTitle, slackDate } from './lead-format';
+
+/** How many orders one message lists; totals always cover all of them. */
+export const ORDERS_SHOWN = 25;
+
+export interface OrderHistoryCustomer {
+  name: string;
+  company: string | null;
+  customerId: string;
+}
+
+/** A customer's orders, newest first: local amount, USD, status; totals per currency and in USD; rate dates. */
+export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history: OrderHistory): EphemeralMessage {
+  const title = `${customerTitle(customer.name, customer.company)} · \`${escapeMrkdwn(customer.customerId)}\``;
+  if (history.orders.length === 0) {
+    const rejected = history.rejectedCount ? ` (${history.rejectedCount} order row(s) could not be read and were logged)` : '';
+    return { text: `${title}: production has no orders for this customer${rejected}.` };
+  }
+  const orderLines = history.orders.slice(0, ORDERS_SHOWN).map((o) => {
+    const usd = o.usdFormatted ?? `no USD rate for ${escapeMrkdwn(o.currency)}`;
+    return `• ${slackDate(o.createdAt)} · \`${escapeMrkdwn(truncate(o.orderId, 40))}\` · ${escapeMrkdwn(o.market)} · ${escapeMrkdwn(o.localFormatted)} · ${usd} · _${escapeMrkdwn(truncate(o.status, 40))}_`;
+  });
+  const more = history.orders.length - orderLines.length;
+  if (more > 0) orderLines.push(`_…and ${more} older order${more === 1 ? '' : 's'} (included in the totals)._`);
+  const totalLines = history.totalsByCurrency.map(
+    (t) => `• ${escapeMrkdwn(t.localFormatted)} (${t.usdFormatted ?? `no USD rate for ${escapeMrkdwn(t.currency)}`}) over ${t.orderCount} order${t.orderCount === 1 ? '' : 's'}`,
+  );
+  const sum = history.usdTotal;
+  const usdTotal = sum.incomplete
+    ? `${formatUsd(sum.usdCents)}+ (incomplete: ${escapeMrkdwn(sum.unknownCurrencies.join(', '))} not converted)`
+    : formatUsd(sum.usdCents);
+  const rates = history.rateDates.length ? `at rates of ${history.rateDates.map(formatRateDate).join(', ')}` : 'no USD rate used';
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `${title}: ${history.orders.length} order${history.orders.length === 1 ? '' : 's'}, newest first` } },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(orderLines.join('\n'), 2900) } },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(`*Totals*\n${totalLines.join('\n')}\n*Total in USD: ${usdTotal}*`, 2900) } },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `USD ${rates}.${history.rejectedCount ? ` ${history.rejectedCount} order row(s) from production could not be read and were logged.` : ''}`,
+        },
+      ],
+    },
+  ];
+  return { text: `${escapeMrkdwn(customer.name)}: ${history.orders.length} orders, ${escapeMrkdwn(usdTotal)} in USD`, blocks };
+}
+
+export const PRODUCTION_NOT_CONFIGURED =
+  'Order history comes from production through Metabase, which is not configured here (METABASE_URL is unset), so it cannot be shown.';
