@@ -22,6 +22,9 @@ export const DEFAULT_CLAIM_LEASE_MS = 2 * 60_000;
 /** Sends that failed this many times for an unexpected reason disable the alert (with an admin notice). */
 export const MAX_DELIVERY_ATTEMPTS = 5;
 
+/** Sent deliveries recorded per UPDATE (2 parameters each per column; well under both databases' limits). */
+const SENT_UPDATE_CHUNK = 200;
+
 export interface DueOccurrence {
   alertId: number;
   occurrenceAt: Date;
@@ -115,18 +118,22 @@ export async function recordOutcomes(
   let notices = 0;
   await prisma.$transaction(async (tx) => {
     const unreachableOwners = new Map<string, string>();
+    // Alerts moving from the same occurrence to the same next one advance in one statement (bursts share both).
+    const advances = new Map<string, { occurrenceAt: Date; next: Date | null; alertIds: number[] }>();
+    const sent: Extract<DeliveryOutcome, { kind: 'sent' }>[] = [];
     for (const o of outcomes) {
       const { claim } = o;
       const mine = { id: claim.deliveryId, claimedBy: holder };
       const alert = alerts.get(claim.alertId);
       if (o.kind === 'sent') {
-        await tx.alertDelivery.updateMany({ where: mine, data: { status: 'sent', sentAt: now, channel: o.channel, messageTs: o.messageTs, lastError: null } });
+        sent.push(o);
         if (alert) {
           const later = now.getTime() > claim.occurrenceAt.getTime() ? now : claim.occurrenceAt;
-          await tx.followUpAlert.updateMany({
-            where: { id: claim.alertId, nextDueAt: claim.occurrenceAt },
-            data: { nextDueAt: nextOccurrenceAfter(alert, later) },
-          });
+          const next = nextOccurrenceAfter(alert, later);
+          const key = `${claim.occurrenceAt.getTime()}>${next?.getTime() ?? 'none'}`;
+          const group = advances.get(key) ?? { occurrenceAt: claim.occurrenceAt, next, alertIds: [] };
+          group.alertIds.push(claim.alertId);
+          advances.set(key, group);
         }
       } else if (o.kind === 'retry') {
         await tx.alertDelivery.updateMany({ where: mine, data: { leaseUntil: o.retryAt, lastError: o.error.slice(0, 500) } });
@@ -152,6 +159,22 @@ export async function recordOutcomes(
           });
         }
       }
+    }
+    for (let i = 0; i < sent.length; i += SENT_UPDATE_CHUNK) {
+      const chunk = sent.slice(i, i + SENT_UPDATE_CHUNK);
+      const caseOf = (value: (o: (typeof chunk)[number]) => string) =>
+        Prisma.join(chunk.map((o) => Prisma.sql`WHEN ${o.claim.deliveryId} THEN ${value(o)}`), ' ');
+      // One statement per chunk instead of one per message: a burst of thousands records quickly.
+      await tx.$executeRaw`
+        UPDATE "AlertDelivery"
+        SET "status" = 'sent', "sentAt" = ${now}, "lastError" = NULL,
+            "channel" = CASE "id" ${caseOf((o) => o.channel)} END,
+            "messageTs" = CASE "id" ${caseOf((o) => o.messageTs)} END
+        WHERE "id" IN (${Prisma.join(chunk.map((o) => o.claim.deliveryId))}) AND "claimedBy" = ${holder}`;
+    }
+    for (const g of advances.values()) {
+      // Only if nobody moved nextDueAt meanwhile (an edit or a snooze wins).
+      await tx.followUpAlert.updateMany({ where: { id: { in: g.alertIds }, nextDueAt: g.occurrenceAt }, data: { nextDueAt: g.next } });
     }
     for (const [ownerId, error] of unreachableOwners) {
       const affected = await tx.followUpAlert.findMany({

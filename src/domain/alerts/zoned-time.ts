@@ -121,16 +121,23 @@ export function addLocalDays(instant: Date, days: number, timeZone: string): Dat
   return zonedToInstant(local.day + days, local.minutes, timeZone);
 }
 
+const labelFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** "Mon 2 Mar 2026, 09:00" in `timeZone`: fallback text where Slack's date token is not rendered. */
 export function formatInstantIn(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(instant);
+  let f = labelFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    labelFormatters.set(timeZone, f);
+  }
+  return f.format(instant);
 }

@@ -1,0 +1,140 @@
+// Follow-up delivery benchmark: 10,000 alerts fall due in the same minute and two app
+// instances (own connection pools and Slack clients) deliver them together from one
+// database to the fake Slack. Prints time to deliver all, duplicates and peak RSS.
+// Run: npx tsx bench/alerts.bench.ts [sqlite|postgres]   (or npm run bench -- alerts)
+import { randomUUID } from 'node:crypto';
+import { LogLevel, WebClient } from '@slack/web-api';
+import { ManualClock } from '../src/clock';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import type { AppDeps } from '../src/deps';
+import { openDatabase } from '../src/db/client';
+import { migrateDatabase } from '../src/db/migrate';
+import { followUpAlertsJob } from '../src/jobs/follow-up-alerts';
+import { DEFAULT_ALERT_DELIVERY, type AlertDeliveryOptions } from '../src/slack/follow-ups/deliver-due-alerts';
+import { startFakeSlack } from '../test/support/fake-slack';
+import { tempPostgresUrl, tempSqliteUrl } from '../test/support/databases';
+
+type Row = Record<string, string | number>;
+
+const ALERTS = 10_000;
+const LEADS = 1_000;
+const DUE = new Date('2026-03-02T09:00:00Z');
+
+/** Pacing lifted for the fake (no workspace limit): what the code itself can do. */
+const BENCH_DELIVERY: AlertDeliveryOptions = { ...DEFAULT_ALERT_DELIVERY, concurrency: 32, maxPerSecond: 5_000, batchSize: 500 };
+
+function deps(url: string, clock: ManualClock): AppDeps {
+  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 's', DATABASE_URL: url, LOG_LEVEL: 'silent' });
+  return { config, db: openDatabase(url), production: null, clock, logger: createLogger('silent'), instanceId: randomUUID() };
+}
+
+async function seed(d: AppDeps): Promise<void> {
+  const { prisma } = d.db;
+  const customers = Array.from({ length: LEADS }, (_, i) => ({
+    customerId: `B${i}`,
+    name: `Bench Customer ${i}`,
+    markets: 'AE',
+    orderCount: 1,
+    lifetimeUsdCents: BigInt(i * 100),
+    searchText: `bench customer ${i} b${i}`,
+  }));
+  await prisma.customerFigures.createMany({ data: customers });
+  await prisma.lead.createMany({ data: customers.map((c) => ({ customerId: c.customerId, stage: 'negotiation' })) });
+  const leadIds = (await prisma.lead.findMany({ select: { id: true } })).map((l) => l.id);
+  for (let start = 0; start < ALERTS; start += 1000) {
+    await prisma.followUpAlert.createMany({
+      data: Array.from({ length: Math.min(1000, ALERTS - start) }, (_, k) => {
+        const i = start + k;
+        // One owner per alert, so a duplicate shows as a second DM to the same user.
+        return {
+          leadId: leadIds[i % leadIds.length]!,
+          ownerId: `U${String(i).padStart(8, '0')}`,
+          message: `Follow up #${i}`,
+          kind: 'every_weeks',
+          interval: 1,
+          timeOfDay: '09:00',
+          timeZone: 'UTC',
+          startDate: '2026-03-02',
+          nextDueAt: DUE,
+          createdBy: 'UBENCH',
+        };
+      }),
+    });
+  }
+}
+
+async function runOnce(provider: 'sqlite' | 'postgres'): Promise<Row> {
+  const slack = await startFakeSlack();
+  const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
+  await migrateDatabase(target.url);
+  const clock = new ManualClock(new Date(DUE.getTime() + 20_000));
+  const a = deps(target.url, clock);
+  const b = deps(target.url, clock);
+  const client = () => new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, logLevel: LogLevel.ERROR, retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5000 } });
+  try {
+    await seed(a);
+    const job = followUpAlertsJob(BENCH_DELIVERY);
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
+    const started = performance.now();
+    await Promise.all([job.run(a, client()), job.run(b, client())]);
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    const dms = slack.callsTo('chat.postMessage');
+    const recipients = new Set(dms.map((c) => c.args.channel));
+    const byInstance = await a.db.prisma.alertDelivery.groupBy({ by: ['claimedBy'], _count: true, where: { status: 'sent' } });
+    const stillDue = await a.db.prisma.followUpAlert.count({ where: { nextDueAt: { lte: clock.now() } } });
+    return {
+      database: provider,
+      alerts: ALERTS,
+      delivered: recipients.size,
+      duplicates: dms.length - recipients.size,
+      'still due': stillDue,
+      'split a/b': byInstance.map((g) => g._count).join(' / '),
+      'seconds to deliver all': Number(seconds.toFixed(2)),
+      'DMs per second': Math.round(recipients.size / seconds),
+      'peak RSS MB': Math.round(peakRss / 1024 / 1024),
+      pacing: `${BENCH_DELIVERY.concurrency} in flight, ≤${BENCH_DELIVERY.maxPerSecond}/s per instance`,
+    };
+  } finally {
+    await a.db.close();
+    await b.db.close();
+    await slack.close();
+    await target.cleanup();
+  }
+}
+
+/** At the production default pacing, how long a burst takes (computed, not run: it is the cap). */
+function defaultPacingRow(): Row {
+  const perInstance = DEFAULT_ALERT_DELIVERY.maxPerSecond;
+  return {
+    database: '(default pacing)',
+    alerts: ALERTS,
+    pacing: `${DEFAULT_ALERT_DELIVERY.concurrency} in flight, ≤${perInstance}/s per instance`,
+    'seconds to deliver all': Math.ceil(ALERTS / (2 * perInstance)),
+    'DMs per second': 2 * perInstance,
+  };
+}
+
+export async function runAlertsBench(providers: ('sqlite' | 'postgres')[] = ['sqlite', 'postgres']): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const p of providers) rows.push(await runOnce(p));
+  rows.push(defaultPacingRow());
+  return rows;
+}
+
+if (require.main === module) {
+  const arg = process.argv[2];
+  const providers = arg === 'sqlite' || arg === 'postgres' ? [arg as 'sqlite' | 'postgres'] : undefined;
+  runAlertsBench(providers).then(
+    (rows) => {
+      console.table(rows);
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
