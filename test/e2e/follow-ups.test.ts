@@ -148,6 +148,13 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
     expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({ nextDueAt: new Date('2026-03-09T15:00:00Z') });
   });
 
+  it('Open lead on the DM shows the lead card to the person who clicked', async () => {
+    await t.driver.blockAction(AM, { action_id: 'alert_open_lead', value: String(leadId) }, { type: 'message', channel_id: 'DU0AM00001', message_ts: '1.1' }, { channel: { id: 'DU0AM00001' }, message: { ts: '1.1' } });
+    const [reply] = await t.slack.waitForResponse(1);
+    expect(reply!.body.response_type).toBe('ephemeral');
+    expect(JSON.stringify(reply!.body.blocks)).toContain('Gulf Traders &amp; Sons');
+  });
+
   it('someone else cannot press Done on a DM that is not theirs', async () => {
     const alertId = await seedAlert(t.deps, leadId, AM2, { kind: 'once', startDate: '2026-03-02', timeOfDay: '12:00', timeZone: 'UTC' }, 'Not yours');
     clock.set('2026-03-02T12:00:10Z');

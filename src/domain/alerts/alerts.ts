@@ -1,6 +1,6 @@
 import type { CrmPrisma } from '../../db/client';
 import type { Clock } from '../../clock';
-import { describeSchedule, nextOccurrenceAfter, type AlertSchedule } from './schedule';
+import { describeSchedule, type AlertSchedule } from './schedule';
 import { addLocalDays } from './zoned-time';
 
 /**
@@ -211,7 +211,3 @@ export async function snoozeDelivery(prisma: CrmPrisma, clock: Clock, deliveryId
   return { ...base, snoozedUntil: until, alreadyHandled: false };
 }
 
-/** Next due time of a schedule after `now` (used when (re)computing nextDueAt). */
-export function nextDueAfter(schedule: AlertSchedule, now: Date): Date | null {
-  return nextOccurrenceAfter(schedule, now);
-}
