@@ -304,6 +304,31 @@ export function sumUsd(conversions: Iterable<UsdConversion>): UsdSum {
   };
 }
 
+/** Exact sum of decimals at their common scale (for amounts whose currency exponent is unknown). */
+export function addDecimals(a: Decimal, b: Decimal): Decimal {
+  const scale = Math.max(a.scale, b.scale);
+  return { units: a.units * pow10(scale - a.scale) + b.units * pow10(scale - b.scale), scale };
+}
+
+/** Sum of parsed amounts of ONE currency, still exact and still in that currency. */
+export function sumAmounts(currency: string, amounts: Iterable<ParsedAmount>): ParsedAmount {
+  const exponent = currencyExponent(currency);
+  if (exponent === undefined) {
+    let total: Decimal = { units: 0n, scale: 0 };
+    for (const a of amounts) {
+      if (a.currency !== currency) throw new MoneyError('invalid_decimal', `cannot add ${a.currency} to ${currency}`);
+      total = addDecimals(total, a.kind === 'money' ? { units: a.minor, scale: a.exponent } : a.decimal);
+    }
+    return { kind: 'unknown_currency', currency, decimal: total };
+  }
+  let minor = 0n;
+  for (const a of amounts) {
+    if (a.currency !== currency || a.kind !== 'money') throw new MoneyError('invalid_decimal', `cannot add ${a.currency} to ${currency}`);
+    minor += a.minor;
+  }
+  return { kind: 'money', currency, minor, exponent };
+}
+
 // ---------------------------------------------------------------------------------------
 // Formatting
 
@@ -349,4 +374,13 @@ export function formatAmount(amount: ParsedAmount): string {
 /** "rates of 2026-11-20" style date label (UTC calendar date) for captions next to USD figures. */
 export function formatRateDate(date: Date): string {
   return date.toISOString().slice(0, 10);
+}
+
+/**
+ * A USD sum as one line: "$1,234.56", or "$1,234.56 (incomplete: no USD rate for GBP, XYZ)"
+ * so an incomplete figure never passes for a total.
+ */
+export function formatUsdSum(sum: UsdSum): string {
+  const amount = formatUsd(sum.usdCents);
+  return sum.incomplete ? `${amount} (incomplete: no USD rate for ${sum.unknownCurrencies.join(', ')})` : amount;
 }
