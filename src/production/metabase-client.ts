@@ -45,24 +45,30 @@ const SESSION_HEADER = 'X-Metabase-Session';
 /** First rejected rows logged one by one; beyond that only a count, so a broken card cannot flood the log. */
 const MAX_REJECTED_ROWS_LOGGED = 20;
 
+/**
+ * Everything but the four public methods is an ES private (#) member, so the guarantee
+ * holds at run time too: no cast or bracket access can reach the request function.
+ */
 export class MetabaseClient implements ProductionReader {
-  private readonly agent: Agent;
-  private readonly retry: RetryPolicy;
-  private readonly log: Logger;
-  private sessionId: string | null = null;
-  private loginInFlight: Promise<string> | null = null;
-  private latest: ProductionCallStatus | null = null;
+  readonly #agent: Agent;
+  readonly #retry: RetryPolicy;
+  readonly #log: Logger;
+  #sessionId: string | null = null;
+  #loginInFlight: Promise<string> | null = null;
+  #latest: ProductionCallStatus | null = null;
 
-  constructor(
-    private readonly config: MetabaseConfig,
-    logger: Logger,
-    private readonly clock: Clock = systemClock,
-    private readonly options: MetabaseClientOptions = {},
-  ) {
-    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.log = logger.child({ component: 'metabase' });
+  readonly #config: MetabaseConfig;
+  readonly #clock: Clock;
+  readonly #onRequest: MetabaseClientOptions['onRequest'];
+
+  constructor(config: MetabaseConfig, logger: Logger, clock: Clock = systemClock, options: MetabaseClientOptions = {}) {
+    this.#config = config;
+    this.#clock = clock;
+    this.#onRequest = options.onRequest;
+    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#log = logger.child({ component: 'metabase' });
     // A dedicated pool: its time limits apply to Metabase only, and close() frees it.
-    this.agent = new Agent({
+    this.#agent = new Agent({
       connect: { timeout: config.timeoutMs },
       headersTimeout: config.timeoutMs,
       bodyTimeout: config.timeoutMs,
@@ -72,52 +78,52 @@ export class MetabaseClient implements ProductionReader {
 
   async fetchCustomers(days: number): Promise<CardResult<CustomerCurrencyRow>> {
     if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
-    return this.track('customers', async () => {
-      const result = await this.runCard(this.config.customersCardId, CUSTOMERS_CARD, [templateTag('number', 'days', days)]);
-      return this.validate('customers', result);
+    return this.#track('customers', async () => {
+      const result = await this.#runCard(this.#config.customersCardId, CUSTOMERS_CARD, [templateTag('number', 'days', days)]);
+      return this.#validate('customers', result);
     });
   }
 
   async fetchOrders(customerId: string): Promise<CardResult<OrderRow>> {
     if (customerId.trim() === '') throw new RangeError('customerId must not be empty');
-    return this.track('orders', async () => {
+    return this.#track('orders', async () => {
       // "category" is the parameter type every Metabase version accepts for a text template tag.
-      const result = await this.runCard(this.config.ordersCardId, ORDERS_CARD, [templateTag('category', 'customer_id', customerId)]);
-      return this.validate('orders', result);
+      const result = await this.#runCard(this.#config.ordersCardId, ORDERS_CARD, [templateTag('category', 'customer_id', customerId)]);
+      return this.#validate('orders', result);
     });
   }
 
   lastCall(): ProductionCallStatus | null {
-    return this.latest;
+    return this.#latest;
   }
 
   /** Closes the connection pool. The client cannot be used afterwards. */
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.#agent.close();
   }
 
   // -------------------------------------------------------------------------------------
 
-  private async track<T>(card: 'customers' | 'orders', call: () => Promise<T>): Promise<T> {
+  async #track<T>(card: 'customers' | 'orders', call: () => Promise<T>): Promise<T> {
     try {
       const result = await call();
-      this.latest = { at: this.clock.now(), ok: true };
+      this.#latest = { at: this.#clock.now(), ok: true };
       return result;
     } catch (err) {
       const error =
         err instanceof MetabaseError ? err : new MetabaseError('bad_response', `${UNAVAILABLE}: unexpected error reading Metabase`, String(err), undefined, { cause: err });
-      this.latest = { at: this.clock.now(), ok: false, error: error.userMessage };
-      this.log.warn({ card, kind: error.kind, status: error.status, detail: error.detail }, error.userMessage);
+      this.#latest = { at: this.#clock.now(), ok: false, error: error.userMessage };
+      this.#log.warn({ card, kind: error.kind, status: error.status, detail: error.detail }, error.userMessage);
       throw error;
     }
   }
 
-  private validate<T>(card: 'customers' | 'orders', result: CardResult<T>): CardResult<T> {
+  #validate<T>(card: 'customers' | 'orders', result: CardResult<T>): CardResult<T> {
     if (result.rejected.length > 0) {
       for (const r of result.rejected.slice(0, MAX_REJECTED_ROWS_LOGGED)) {
-        this.log.warn({ card, rowIndex: r.index, reason: r.reason }, 'Metabase row rejected: it does not fit the card schema');
+        this.#log.warn({ card, rowIndex: r.index, reason: r.reason }, 'Metabase row rejected: it does not fit the card schema');
       }
-      this.log.warn(
+      this.#log.warn(
         { card, rejected: result.rejected.length, kept: result.rows.length },
         `${result.rejected.length} Metabase row(s) rejected, ${result.rows.length} kept`,
       );
@@ -126,38 +132,38 @@ export class MetabaseClient implements ProductionReader {
   }
 
   /** Runs one saved question and validates its rows as they arrive, retrying transient failures. */
-  private runCard<S extends z.ZodType, T>(cardId: number, spec: CardSpec<S, T>, parameters: CardParameter[]): Promise<CardResult<T>> {
+  #runCard<S extends z.ZodType, T>(cardId: number, spec: CardSpec<S, T>, parameters: CardParameter[]): Promise<CardResult<T>> {
     const path = `/api/card/${cardId}/query/json`;
     const body = new URLSearchParams({ parameters: JSON.stringify(parameters), format_rows: 'false' }).toString();
     const form = 'application/x-www-form-urlencoded';
-    const read = (status: number, answer: ResponseBody) => this.readCardAnswer(cardId, spec, status, answer);
+    const read = (status: number, answer: ResponseBody) => this.#readCardAnswer(cardId, spec, status, answer);
     let reloggedIn = false;
     return withRetry(
-      this.retry,
+      this.#retry,
       async () => {
-        const headers = await this.authHeaders();
-        let result = await this.post(path, body, form, headers, read);
+        const headers = await this.#authHeaders();
+        let result = await this.#post(path, body, form, headers, read);
         // A session can expire at any time; log in again once per call, then give up.
-        if (result === UNAUTHORISED && this.config.auth.kind === 'session' && !reloggedIn) {
+        if (result === UNAUTHORISED && this.#config.auth.kind === 'session' && !reloggedIn) {
           reloggedIn = true;
-          this.log.info('Metabase session expired; logging in again');
+          this.#log.info('Metabase session expired; logging in again');
           // Unless a concurrent call has already replaced it.
-          if (this.sessionId === headers[SESSION_HEADER]) this.sessionId = null;
-          result = await this.post(path, body, form, await this.authHeaders(), read);
+          if (this.#sessionId === headers[SESSION_HEADER]) this.#sessionId = null;
+          result = await this.#post(path, body, form, await this.#authHeaders(), read);
         }
         if (result === UNAUTHORISED) {
-          const what = this.config.auth.kind === 'apiKey' ? 'the API key' : 'the session';
+          const what = this.#config.auth.kind === 'apiKey' ? 'the API key' : 'the session';
           throw new MetabaseError('auth', `${UNAVAILABLE}: Metabase rejected ${what} (HTTP 401)`, undefined, 401);
         }
         return result;
       },
       (err) => err instanceof MetabaseError && err.retryable,
       (err, attempt, delayMs) =>
-        this.log.info({ cardId, attempt, delayMs, detail: (err as MetabaseError).detail }, 'Metabase read failed; retrying'),
+        this.#log.info({ cardId, attempt, delayMs, detail: (err as MetabaseError).detail }, 'Metabase read failed; retrying'),
     );
   }
 
-  private async readCardAnswer<S extends z.ZodType, T>(
+  async #readCardAnswer<S extends z.ZodType, T>(
     cardId: number,
     spec: CardSpec<S, T>,
     status: number,
@@ -185,25 +191,25 @@ export class MetabaseClient implements ProductionReader {
     return reader.result();
   }
 
-  private async authHeaders(): Promise<Record<string, string>> {
-    const auth = this.config.auth;
+  async #authHeaders(): Promise<Record<string, string>> {
+    const auth = this.#config.auth;
     if (auth.kind === 'apiKey') return { 'x-api-key': auth.apiKey };
-    return { [SESSION_HEADER]: await this.session() };
+    return { [SESSION_HEADER]: await this.#session() };
   }
 
   /** The current session, logging in if there is none; concurrent callers share one login. */
-  private session(): Promise<string> {
-    if (this.sessionId) return Promise.resolve(this.sessionId);
-    this.loginInFlight ??= this.login().finally(() => {
-      this.loginInFlight = null;
+  #session(): Promise<string> {
+    if (this.#sessionId) return Promise.resolve(this.#sessionId);
+    this.#loginInFlight ??= this.#login().finally(() => {
+      this.#loginInFlight = null;
     });
-    return this.loginInFlight;
+    return this.#loginInFlight;
   }
 
-  private async login(): Promise<string> {
-    const auth = this.config.auth;
+  async #login(): Promise<string> {
+    const auth = this.#config.auth;
     if (auth.kind !== 'session') throw new Error('login without session credentials');
-    const { status, text } = await this.post(
+    const { status, text } = await this.#post(
       '/api/session',
       JSON.stringify({ username: auth.username, password: auth.password }),
       'application/json',
@@ -219,7 +225,7 @@ export class MetabaseClient implements ProductionReader {
       id = undefined;
     }
     if (typeof id !== 'string' || id === '') throw new MetabaseError('bad_response', `${UNAVAILABLE}: Metabase login answered without a session id`, undefined, status);
-    this.sessionId = id;
+    this.#sessionId = id;
     return id;
   }
 
@@ -232,20 +238,20 @@ export class MetabaseClient implements ProductionReader {
    * from a constant and a configured card id. `read` consumes the answer inside the time
    * limit, so a body that stalls halfway is a timeout too.
    */
-  private async post<R>(path: string, body: string, contentType: string, headers: Record<string, string>, read: (status: number, answer: ResponseBody) => Promise<R>): Promise<R> {
-    const signal = AbortSignal.timeout(this.config.timeoutMs);
-    this.options.onRequest?.('POST', path);
+  async #post<R>(path: string, body: string, contentType: string, headers: Record<string, string>, read: (status: number, answer: ResponseBody) => Promise<R>): Promise<R> {
+    const signal = AbortSignal.timeout(this.#config.timeoutMs);
+    this.#onRequest?.('POST', path);
     try {
-      const res = await request(`${this.config.url}${path}`, {
+      const res = await request(`${this.#config.url}${path}`, {
         method: 'POST',
-        dispatcher: this.agent,
+        dispatcher: this.#agent,
         headers: { ...headers, 'content-type': contentType, accept: 'application/json' },
         body,
         signal,
       });
       return await read(res.statusCode, res.body);
     } catch (err) {
-      throw fromTransportError(err, this.config.timeoutMs, signal.aborted);
+      throw fromTransportError(err, this.#config.timeoutMs, signal.aborted);
     }
   }
 }

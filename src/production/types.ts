@@ -56,6 +56,8 @@ export interface ProductionReader {
   fetchOrders(customerId: string): Promise<CardResult<OrderRow>>;
   /** The latest call's outcome, without making a request. Null before the first call. */
   lastCall(): ProductionCallStatus | null;
+  /** Frees connections on shutdown (the Metabase client has a pool); optional for fakes. */
+  close?(): Promise<void>;
 }
 
 /** A failure reading production, with a message fit to show a user. */

@@ -88,6 +88,8 @@ export type FailureKind =
   | 'slow'
   /** Reads the request, then destroys the socket without answering. */
   | 'deadSocket'
+  /** Sends HTTP 200 and the first bytes of the array, then nothing for `delayMs` (default 60 s). */
+  | 'stalledBody'
   /** HTTP 401, as when the session has expired (API keys get the same answer). */
   | 'sessionExpired';
 
@@ -274,6 +276,12 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
       case 'slow':
         await wait(f.delayMs ?? 60_000);
         return res.destroyed || req.socket.destroyed;
+      case 'stalledBody':
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.write('[');
+        await wait(f.delayMs ?? 60_000);
+        if (!res.destroyed) res.end(']');
+        return true;
     }
   }
 
