@@ -11,9 +11,14 @@
  *   child answers one request to itself before the runs, so its own start-up is not timed.
  * - Run 1 is a cold client (first call in a fresh process, as after a deploy); runs 2 and 3
  *   are warm (the app is long-lived and syncs repeatedly). Both are reported.
+ * - RSS: `rssBeforeMB` is the process before the first fetch (Node + tsx + modules),
+ *   `coldRunPeakRssMB` the peak during run 1, `peakRssSampledMB` / `maxRssMB` the peak over
+ *   all runs (sampled every 10 ms / the kernel's high-water mark), which includes earlier
+ *   runs' rows not yet collected.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { cpus, loadavg } from 'node:os';
 import { request } from 'undici';
 import { createLogger } from '../src/logger';
 import { decimalToUsd, formatUsd, sumUsd, type UsdConversion } from '../src/domain/money';
@@ -140,7 +145,11 @@ export async function runProductionReadBench(): Promise<Record<string, string | 
 
   try {
     const runs: RunFigures[] = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await runOnce());
+    let coldPeakRss = 0;
+    for (let i = 0; i < RUNS; i++) {
+      runs.push(await runOnce());
+      if (i === 0) coldPeakRss = peakRss;
+    }
     const cold = runs[0]!;
     const warm = runs.slice(1).reduce((best, r) => (r.totalMs < best.totalMs ? r : best));
     return {
@@ -154,9 +163,13 @@ export async function runProductionReadBench(): Promise<Record<string, string | 
       warmTotalMs: warm.totalMs,
       warmRowsPerSecond: Math.round((ROWS * 1000) / warm.totalMs),
       rssBeforeMB: Math.round(rssBefore / MB),
+      coldRunPeakRssMB: Math.round(coldPeakRss / MB),
       peakRssSampledMB: Math.round(peakRss / MB),
       maxRssMB: Math.round((process.resourceUsage().maxRSS * 1024) / MB),
       usdTotal: cold.usdTotal,
+      // Other work on the machine slows the cold run most: say how busy it was.
+      cpus: cpus().length,
+      loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
     };
   } finally {
     clearInterval(sampler);
