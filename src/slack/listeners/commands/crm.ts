@@ -4,6 +4,7 @@ import { SUBCOMMANDS, findSubcommand } from '../../commands';
 import { buildHelpMessage } from '../../commands/help';
 import { UsageError, type EphemeralMessage } from '../../commands/types';
 import { refusalFor, resolveViewer } from '../../viewer';
+import { escapeMrkdwn } from '../../views/mrkdwn';
 
 /** `/crm <subcommand> [args]`: ack at once, authorise, run the subcommand, reply ephemerally. */
 export function registerCrmCommand(app: App, deps: AppDeps): void {
@@ -11,7 +12,7 @@ export function registerCrmCommand(app: App, deps: AppDeps): void {
     await ack();
     const reply = (m: EphemeralMessage) => respond({ response_type: 'ephemeral', replace_original: false, ...m }).then(() => undefined);
     const text = command.text.trim();
-    const [name = '', ...rest] = text.split(/\s+/);
+    const [name = ''] = text.split(/\s+/);
     const args = text.slice(name.length).trim();
     try {
       const viewer = await resolveViewer(deps, client, command.user_id);
@@ -24,12 +25,11 @@ export function registerCrmCommand(app: App, deps: AppDeps): void {
       }
       const denied = refusalFor(viewer, sub.access);
       if (denied) return await reply({ text: denied });
-      void rest;
       await sub.run({ deps, client, viewer, args, triggerId: command.trigger_id, channelId: command.channel_id, reply });
     } catch (err) {
       if (err instanceof UsageError) {
         const sub = findSubcommand(name);
-        return void (await reply({ text: `${err.userMessage}\nUsage: \`${sub?.usage ?? '/crm help'}\`` }));
+        return void (await reply({ text: `${err.userMessage}\nUsage: \`${escapeMrkdwn(sub?.usage ?? '/crm help')}\`` }));
       }
       deps.logger.error({ err, subcommand: name }, '/crm failed');
       const userMessage = (err as { userMessage?: string }).userMessage;
