@@ -40,7 +40,7 @@ describe('/crm lead commands over HTTP', () => {
     expect(bulk.match(/Bulk Buyer \d+/g)).toHaveLength(10);
     expect(bulk).toContain('…and 2 more');
     expect(visibleText(await crm(t, AM, 'find zzz-nothing'))).toContain('No lead matches “zzz-nothing”');
-    expect(visibleText(await crm(t, AM, 'find'))).toMatch(/Say what to search for\.\nUsage: `\/crm find /Say what to search for\.\nUsage: `\/crm find (<|&lt;)text/lt;text/Say what to search for\.\nUsage: `\/crm find (<|&lt;)text/gt;`/);
+    expect(visibleText(await crm(t, AM, 'find'))).toMatch(/Say what to search for\.\nUsage: `\/crm find &lt;text&gt;`/);
   });
 
   it('lead: shows the card with stage, owner, USD with rate date, incomplete figures and known buttons', async () => {
