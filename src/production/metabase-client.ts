@@ -22,6 +22,11 @@ import type { CardResult, CustomerCurrencyRow, OrderRow, ProductionCallStatus, P
  *
  * Why the export endpoint: `POST /api/card/:id/query` caps results at 2,000 rows, and a
  * sync that silently loses customer 2,001 is a bug.
+ *
+ * Time limits: `timeoutMs` bounds each try (connect, first byte, the whole body); transient
+ * failures are tried again up to `retry.maxAttempts` times with capped backoff, so a call
+ * gives up after at most maxAttempts × timeoutMs plus the waits. Callers that must not wait
+ * (the Home tab) run it in the background.
  */
 
 /** One Metabase saved-question parameter, as the export endpoint takes it. */
@@ -110,11 +115,15 @@ export class MetabaseClient implements ProductionReader {
       this.#latest = { at: this.#clock.now(), ok: true };
       return result;
     } catch (err) {
-      const error =
-        err instanceof MetabaseError ? err : new MetabaseError('bad_response', `${UNAVAILABLE}: unexpected error reading Metabase`, String(err), undefined, { cause: err });
-      this.#latest = { at: this.#clock.now(), ok: false, error: error.userMessage };
-      this.#log.warn({ card, kind: error.kind, status: error.status, detail: error.detail }, error.userMessage);
-      throw error;
+      if (!(err instanceof MetabaseError)) {
+        // A bug of ours, not Metabase's: logged loudly, still shown to users as unavailable.
+        this.#log.error({ card, err }, 'unexpected error reading Metabase');
+        this.#latest = { at: this.#clock.now(), ok: false, error: `${UNAVAILABLE}: unexpected error reading Metabase` };
+        throw new MetabaseError('bad_response', this.#latest.error!, String(err), undefined, { cause: err });
+      }
+      this.#latest = { at: this.#clock.now(), ok: false, error: err.userMessage };
+      this.#log.warn({ card, kind: err.kind, status: err.status, detail: err.detail }, err.userMessage);
+      throw err;
     }
   }
 
@@ -231,10 +240,6 @@ export class MetabaseClient implements ProductionReader {
 
   /**
    * The one place a request leaves this module: always POST, always to a path built above
-   * from a constant and a configured card id.
-   */
-  /**
-   * The one place a request leaves this module: always POST, always to a path built above
    * from a constant and a configured card id. `read` consumes the answer inside the time
    * limit, so a body that stalls halfway is a timeout too.
    */
@@ -251,12 +256,22 @@ export class MetabaseClient implements ProductionReader {
       });
       return await read(res.statusCode, res.body);
     } catch (err) {
-      throw fromTransportError(err, this.#config.timeoutMs, signal.aborted);
+      // Our own errors (a worded MetabaseError, a bug) pass as they are: only what the
+      // network did becomes a timeout or network failure, and only those are retried.
+      if (signal.aborted || isTransportError(err)) throw fromTransportError(err, this.#config.timeoutMs, signal.aborted);
+      throw err;
     }
   }
 }
 
 const UNAUTHORISED = Symbol('unauthorised');
+
+/** undici and socket errors carry a code (UND_ERR_*, ECONNRESET…); aborts are named. */
+function isTransportError(err: unknown): boolean {
+  if (err instanceof MetabaseError || typeof err !== 'object' || err === null) return false;
+  const { code, name } = err as { code?: unknown; name?: unknown };
+  return (typeof code === 'string' && /^(UND_ERR|E[A-Z])/.test(code)) || name === 'AbortError' || name === 'TimeoutError';
+}
 
 type ResponseBody = Dispatcher.ResponseData['body'];
 

@@ -214,6 +214,17 @@ describe('failures', () => {
     expect(cardRequests(mb)).toHaveLength(1);
   });
 
+  it('refuses an answer that is not a list of rows, without retrying', async () => {
+    const { mb, client } = await setup();
+    mb.failNext({ kind: 'httpError', status: 200, body: '<html>Metabase is starting</html>' });
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ kind: 'bad_response', userMessage: 'Production data unavailable: Metabase answered with something that is not JSON' });
+    mb.failNext({ kind: 'httpError', status: 200, body: '{"data":{"rows":[]}}' });
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ kind: 'bad_response', userMessage: 'Production data unavailable: Metabase answered with something that is not a list of rows' });
+    mb.failNext({ kind: 'httpError', status: 200, body: '[{"customer_id":"C1"},' });
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ kind: 'bad_response', userMessage: 'Production data unavailable: Metabase answered with something that is not a list of rows' });
+    expect(cardRequests(mb)).toHaveLength(3);
+  });
+
   it('names a card id Metabase does not have', async () => {
     const { client } = await setup({}, { customersCardId: 999 });
     await expect(client.fetchCustomers(120)).rejects.toMatchObject({ userMessage: 'Production data unavailable: Metabase has no saved question 999 (HTTP 404)' });

@@ -82,7 +82,7 @@ export type FailureKind =
   | 'failed200'
   /** HTTP 500 with a JSON message. */
   | 'http500'
-  /** HTTP `status` (default 400) with a JSON message. */
+  /** HTTP `status` (default 400) with a JSON message, or with `body` exactly as given. */
   | 'httpError'
   /** Answers normally, but only after `delayMs` (default 60 s): longer than any client timeout. */
   | 'slow'
@@ -100,6 +100,8 @@ export interface FailureSpec {
   delayMs?: number;
   status?: number;
   message?: string;
+  /** httpError: the raw body to send instead of a JSON message (e.g. an HTML error page). */
+  body?: string;
   /** Which requests it hits: card queries (default) or logins. */
   target?: 'card' | 'session';
 }
@@ -264,7 +266,11 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
         sendJson(res, 500, { message: f.message ?? 'Internal server error' });
         return true;
       case 'httpError':
-        sendJson(res, f.status ?? 400, { message: f.message ?? 'Bad request' });
+        if (f.body === undefined) sendJson(res, f.status ?? 400, { message: f.message ?? 'Bad request' });
+        else {
+          res.writeHead(f.status ?? 400, { 'content-type': 'text/html' });
+          res.end(f.body);
+        }
         return true;
       case 'sessionExpired':
         res.writeHead(401, { 'content-type': 'text/plain' });
