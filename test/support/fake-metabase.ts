@@ -25,6 +25,13 @@
  * Customers card semantics: a customer is returned when at least one of its rows has
  * `last_order_at` within `days` days of `now()`; then ALL its currency rows are returned.
  * Orders card: the rows given to `setOrders(customerId, rows)`, or none.
+ *
+ * Failure modes (`failNext`, card queries by default, `target: 'session'` for logins):
+ * failed202 / failed200 (`{"status":"failed","error":…}`), http500, httpError (any status,
+ * JSON message or raw `body`), slow (answers after `delayMs`), stalledBody (headers and `[`,
+ * then silence), deadSocket (connection destroyed), sessionExpired (401). `times` repeats.
+ * `setLatency(ms)` delays every answer; `expireSessions()` invalidates every session.
+ * Serialised rows are cached per output style, so repeated 100,000-row answers stay cheap.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
