@@ -16,6 +16,9 @@ import { allJobs } from './jobs';
 import { prepareData } from './startup';
 import { createProductionReaderFromConfig } from './production/factory';
 
+/** How long a graceful stop waits for listener work that continues after its ack. */
+const STOP_DRAIN_TIMEOUT_MS = 15_000;
+
 export interface RunningServer {
   deps: AppDeps;
   built: BuiltApp;
@@ -68,6 +71,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     stop() {
       stopping ??= (async () => {
         await built.app.stop();
+        const drained = await built.inFlight.drain(STOP_DRAIN_TIMEOUT_MS);
+        if (!drained) logger.warn({ running: built.inFlight.size }, 'stopping with listener work still running');
         await scheduler?.stop();
         await db.close();
         logger.info('stopped');

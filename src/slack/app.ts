@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps';
 import { boltLogger } from './bolt-logger';
 import { healthRoute } from './health';
 import { registerListeners } from './listeners';
+import { InFlightWork } from './in-flight';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -11,6 +12,8 @@ export interface BuiltApp {
   /** Set in HTTP mode; Socket Mode has no HTTP server of ours. */
   receiver: HTTPReceiver | null;
   mode: 'http' | 'socket';
+  /** Listener runs still going after their ack; a graceful stop waits for them. */
+  inFlight: InFlightWork;
 }
 
 /**
@@ -48,9 +51,13 @@ export function buildApp(deps: AppDeps): BuiltApp {
     });
     app = new App({ token: config.SLACK_BOT_TOKEN, receiver, logger, logLevel: LogLevel.INFO, clientOptions });
   }
+  const inFlight = new InFlightWork();
+  app.use(async ({ next }) => {
+    await inFlight.track(next());
+  });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   registerListeners(app, deps);
-  return { app, receiver, mode: receiver ? 'http' : 'socket' };
+  return { app, receiver, mode: receiver ? 'http' : 'socket', inFlight };
 }

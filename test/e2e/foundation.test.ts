@@ -41,3 +41,27 @@ describe('the app over HTTP with signed requests', () => {
     expect(typeof body.version).toBe('string');
   });
 });
+
+describe('graceful stop', () => {
+  it('finishes listener work that continues after the ack before it resolves', async () => {
+    const t = await startTestApp();
+    try {
+      let finished = false;
+      t.server.built.app.command('/slow', async ({ ack, client, command }) => {
+        await ack();
+        await new Promise((r) => setTimeout(r, 400));
+        await client.chat.postMessage({ channel: command.user_id, text: 'done after ack' });
+        finished = true;
+      });
+      const res = await t.driver.command('U0SLOW001', '/slow', '');
+      expect(res.status).toBe(200);
+      expect(finished).toBe(false);
+      await t.stopApp();
+      expect(finished).toBe(true);
+      expect(t.slack.callsTo('chat.postMessage').map((c) => c.args.text)).toEqual(['done after ack']);
+      await expect(fetch(`${t.baseUrl}/healthz`)).rejects.toThrow();
+    } finally {
+      await t.stop();
+    }
+  });
+});
