@@ -1,13 +1,14 @@
 import { Prisma } from '../generated/sqlite/client';
 import type { AppDeps } from '../deps';
-import type { CrmPrisma } from '../db/client';
+import type { Database, DbProvider } from '../db/client';
+import { jsonRowsSelect, jsonTextList, type BulkColumnType } from '../db/bulk-rows';
 import { ProductionError, type CustomerCurrencyRow, type ProductionReader } from '../production/types';
 import { MoneyError, parseAmount, sumUsd, toUsd, type RateTable, type UsdConversion } from './money';
 import { getRates } from './rates';
 import { getSyncDays } from './settings';
 
-/** Rows per SQL statement / customers per transaction: few round trips, well under every parameter limit. */
-export const SYNC_CHUNK_SIZE = 500;
+/** Customers per write transaction (each chunk is a handful of statements, whatever its size). */
+export const SYNC_CHUNK_SIZE = 1_000;
 
 export type SyncTrigger = 'home_opened' | 'command' | 'schedule' | 'bench' | 'test';
 
@@ -227,25 +228,40 @@ interface ExistingState {
   leads: Set<string>;
 }
 
-/** The cached state of a batch of customers, three queries per chunk. */
-async function loadExisting(prisma: CrmPrisma, ids: string[]): Promise<ExistingState> {
+/** Customers per query when reading the cached state: a few queries even for 50,000. */
+const LOAD_CHUNK_SIZE = 10_000;
+
+const dateOrNull = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
+
+/**
+ * The cached state of the synced customers. Raw selects with the ids as one JSON
+ * parameter: Prisma's findMany costs ten times more per row here, and this runs on every sync.
+ */
+async function loadExisting(db: Database, ids: string[]): Promise<ExistingState> {
+  const { prisma, provider } = db;
   const state: ExistingState = { figures: new Map(), totals: new Map(), leads: new Set() };
-  for (const chunk of chunks(ids, SYNC_CHUNK_SIZE)) {
-    const [figures, totals, leads] = await Promise.all([
-      prisma.customerFigures.findMany({
-        where: { customerId: { in: chunk } },
-        select: {
-          customerId: true, name: true, company: true, email: true, phone: true, markets: true, orderCount: true,
-          lifetimeUsdCents: true, unknownCurrencies: true, lastOrderAt: true, rateDate: true, searchText: true,
-        },
-      }),
-      prisma.customerCurrencyTotal.findMany({ where: { customerId: { in: chunk } } }),
-      prisma.lead.findMany({ where: { customerId: { in: chunk } }, select: { customerId: true } }),
-    ]);
-    for (const f of figures) state.figures.set(f.customerId, f);
+  for (const chunk of chunks(ids, LOAD_CHUNK_SIZE)) {
+    const figures = await prisma.$queryRaw<(Omit<CustomerFiguresRow, 'lastOrderAt' | 'rateDate'> & { lastOrderAt: Date | string | null; rateDate: Date | string | null })[]>`
+      SELECT "customerId", "name", "company", "email", "phone", "markets", "orderCount", "lifetimeUsdCents",
+             "unknownCurrencies", "lastOrderAt", "rateDate", "searchText"
+      FROM "CustomerFigures" WHERE "customerId" IN (${jsonTextList(provider, chunk)})`;
+    const totals = await prisma.$queryRaw<(Omit<CurrencyTotalRow, 'lastOrderAt'> & { lastOrderAt: Date | string | null })[]>`
+      SELECT "customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt"
+      FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${jsonTextList(provider, chunk)})`;
+    const leads = await prisma.$queryRaw<{ customerId: string }[]>`
+      SELECT "customerId" FROM "Lead" WHERE "customerId" IN (${jsonTextList(provider, chunk)})`;
+    for (const f of figures) {
+      state.figures.set(f.customerId, {
+        ...f,
+        orderCount: Number(f.orderCount),
+        lifetimeUsdCents: BigInt(f.lifetimeUsdCents),
+        lastOrderAt: dateOrNull(f.lastOrderAt),
+        rateDate: dateOrNull(f.rateDate),
+      });
+    }
     for (const t of totals) {
       const list = state.totals.get(t.customerId) ?? [];
-      list.push(t);
+      list.push({ ...t, orderCount: Number(t.orderCount), lifetimeMinor: BigInt(t.lifetimeMinor), lastOrderAt: dateOrNull(t.lastOrderAt) });
       state.totals.set(t.customerId, list);
     }
     for (const l of leads) state.leads.add(l.customerId);
@@ -255,19 +271,20 @@ async function loadExisting(prisma: CrmPrisma, ids: string[]): Promise<ExistingS
 
 type Tx = Prisma.TransactionClient;
 
+const FIGURE_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'text', 'text', 'text', 'int', 'bigint', 'text', 'datetime', 'datetime', 'text'];
+
 /** Insert-or-update of the figure cache: one statement per chunk; firstSeenAt only on insert. */
-async function upsertFigures(tx: Tx, rows: CustomerFiguresRow[], now: Date): Promise<void> {
+async function upsertFigures(tx: Tx, provider: DbProvider, rows: CustomerFiguresRow[], now: Date): Promise<void> {
   if (!rows.length) return;
-  const values = Prisma.join(
-    rows.map(
-      (f) => Prisma.sql`(${f.customerId}, ${f.name}, ${f.company}, ${f.email}, ${f.phone}, ${f.markets}, ${f.orderCount},
-        ${f.lifetimeUsdCents}, ${f.unknownCurrencies}, ${f.lastOrderAt}, ${f.rateDate}, ${f.searchText}, ${now}, ${now})`,
-    ),
-  );
+  const values = rows.map((f) => [
+    f.customerId, f.name, f.company, f.email, f.phone, f.markets, f.orderCount,
+    f.lifetimeUsdCents, f.unknownCurrencies, f.lastOrderAt, f.rateDate, f.searchText,
+  ]);
+  const at = { value: now, type: 'datetime' } as const;
   await tx.$executeRaw`
     INSERT INTO "CustomerFigures" ("customerId", "name", "company", "email", "phone", "markets", "orderCount",
       "lifetimeUsdCents", "unknownCurrencies", "lastOrderAt", "rateDate", "searchText", "firstSeenAt", "refreshedAt")
-    VALUES ${values}
+    ${jsonRowsSelect(provider, values, FIGURE_TYPES, [at, at])}
     ON CONFLICT ("customerId") DO UPDATE SET
       "name" = excluded."name", "company" = excluded."company", "email" = excluded."email", "phone" = excluded."phone",
       "markets" = excluded."markets", "orderCount" = excluded."orderCount", "lifetimeUsdCents" = excluded."lifetimeUsdCents",
@@ -276,20 +293,17 @@ async function upsertFigures(tx: Tx, rows: CustomerFiguresRow[], now: Date): Pro
 }
 
 /** Replaces the per-currency totals of the given customers. */
-async function replaceTotals(tx: Tx, customerIds: string[], totals: CurrencyTotalRow[]): Promise<void> {
+async function replaceTotals(tx: Tx, provider: DbProvider, customerIds: string[], totals: CurrencyTotalRow[]): Promise<void> {
   if (!customerIds.length) return;
-  await tx.$executeRaw`DELETE FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${Prisma.join(customerIds)})`;
-  for (const chunk of chunks(totals, SYNC_CHUNK_SIZE)) {
-    const values = Prisma.join(
-      chunk.map((t) => Prisma.sql`(${t.customerId}, ${t.currency}, ${t.market}, ${t.orderCount}, ${t.lifetimeMinor}, ${t.lastOrderAt})`),
-    );
-    await tx.$executeRaw`
-      INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt")
-      VALUES ${values}
-      ON CONFLICT ("customerId", "currency") DO UPDATE SET
-        "market" = excluded."market", "orderCount" = excluded."orderCount",
-        "lifetimeMinor" = excluded."lifetimeMinor", "lastOrderAt" = excluded."lastOrderAt"`;
-  }
+  await tx.$executeRaw`DELETE FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${jsonTextList(provider, customerIds)})`;
+  if (!totals.length) return;
+  const values = totals.map((t) => [t.customerId, t.currency, t.market, t.orderCount, t.lifetimeMinor, t.lastOrderAt]);
+  await tx.$executeRaw`
+    INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt")
+    ${jsonRowsSelect(provider, values, ['text', 'text', 'text', 'int', 'bigint', 'datetime'])}
+    ON CONFLICT ("customerId", "currency") DO UPDATE SET
+      "market" = excluded."market", "orderCount" = excluded."orderCount",
+      "lifetimeMinor" = excluded."lifetimeMinor", "lastOrderAt" = excluded."lastOrderAt"`;
 }
 
 /**
@@ -297,20 +311,29 @@ async function replaceTotals(tx: Tx, customerIds: string[], totals: CurrencyTota
  * customer id: a lead created meanwhile by another run or instance is left alone, and only
  * the rows this statement inserted come back, so each gets exactly one "created" activity.
  */
-async function insertMissingLeads(tx: Tx, customerIds: string[], now: Date): Promise<number> {
+async function insertMissingLeads(tx: Tx, provider: DbProvider, customerIds: string[], now: Date): Promise<number> {
   if (!customerIds.length) return 0;
-  const values = Prisma.join(customerIds.map((id) => Prisma.sql`(${id}, ${'lead'}, ${1}, ${now}, ${now})`));
-  const inserted = await tx.$queryRaw<{ id: number }[]>`
+  const inserted = await tx.$queryRaw<{ id: number | bigint }[]>`
     INSERT INTO "Lead" ("customerId", "stage", "version", "createdAt", "updatedAt")
-    VALUES ${values}
+    ${jsonRowsSelect(provider, customerIds.map((id) => [id]), ['text'], [
+      { value: 'lead', type: 'text' },
+      { value: 1, type: 'int' },
+      { value: now, type: 'datetime' },
+      { value: now, type: 'datetime' },
+    ])}
     ON CONFLICT ("customerId") DO NOTHING
     RETURNING "id"`;
   if (inserted.length) {
-    const activities = Prisma.join(
-      inserted.map((l) => Prisma.sql`(${Number(l.id)}, ${null}, ${'created'}, ${'lead'}, ${'Created by the production sync'}, ${false}, ${now})`),
-    );
     await tx.$executeRaw`
-      INSERT INTO "Activity" ("leadId", "actorId", "kind", "toValue", "text", "isTouch", "createdAt") VALUES ${activities}`;
+      INSERT INTO "Activity" ("leadId", "actorId", "kind", "toValue", "text", "isTouch", "createdAt")
+      ${jsonRowsSelect(provider, inserted.map((l) => [Number(l.id)]), ['int'], [
+        { value: null, type: 'text' },
+        { value: 'created', type: 'text' },
+        { value: 'lead', type: 'text' },
+        { value: 'Created by the production sync', type: 'text' },
+        { value: false, type: 'bool' },
+        { value: now, type: 'datetime' },
+      ])}`;
   }
   return inserted.length;
 }
@@ -327,9 +350,10 @@ export interface SyncWriteCounts {
  * every customer without one. One transaction per chunk of customers. Never touches an
  * existing lead's stage, owner, contact or notes.
  */
-export async function writeCustomerSnapshots(prisma: CrmPrisma, snapshots: readonly CustomerSnapshot[], now: Date): Promise<SyncWriteCounts> {
+export async function writeCustomerSnapshots(db: Database, snapshots: readonly CustomerSnapshot[], now: Date): Promise<SyncWriteCounts> {
+  const { prisma, provider } = db;
   const existing = await loadExisting(
-    prisma,
+    db,
     snapshots.map((s) => s.figures.customerId),
   );
   const changed: CustomerSnapshot[] = [];
@@ -354,13 +378,14 @@ export async function writeCustomerSnapshots(prisma: CrmPrisma, snapshots: reado
     const toWrite = chunk.filter((s) => changedIds.has(s.figures.customerId));
     const leadIds = chunk.map((s) => s.figures.customerId).filter((id) => missing.has(id));
     created += await prisma.$transaction(async (tx) => {
-      await upsertFigures(tx, toWrite.map((s) => s.figures), now);
+      await upsertFigures(tx, provider, toWrite.map((s) => s.figures), now);
       await replaceTotals(
         tx,
+        provider,
         toWrite.map((s) => s.figures.customerId),
         toWrite.flatMap((s) => s.totals),
       );
-      return insertMissingLeads(tx, leadIds, now);
+      return insertMissingLeads(tx, provider, leadIds, now);
     });
   }
   return { created, updated };
@@ -398,7 +423,7 @@ export async function syncLeadsFromProduction(
     );
     counts.fetched = snapshots.length;
     counts.rejected = card.rejected.length + unreadableRows;
-    const written = await writeCustomerSnapshots(prisma, snapshots, deps.clock.now());
+    const written = await writeCustomerSnapshots(deps.db, snapshots, deps.clock.now());
     counts.created = written.created;
     counts.updated = written.updated;
   } catch (err) {
