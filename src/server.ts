@@ -74,6 +74,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         const drained = await built.inFlight.drain(STOP_DRAIN_TIMEOUT_MS);
         if (!drained) logger.warn({ running: built.inFlight.size }, 'stopping with listener work still running');
         await scheduler?.stop();
+        await production?.close?.();
         await db.close();
         logger.info('stopped');
       })();
