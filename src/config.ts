@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone } from './domain/zoned-time';
 
 const slackUserIdList = z
   .string()
@@ -14,15 +15,6 @@ const optionalString = z
   .transform((s) => (s && s.trim() !== '' ? s.trim() : undefined));
 
 const cardId = z.coerce.number<string | undefined>().int().positive();
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const configSchema = z
   .object({
@@ -50,7 +42,7 @@ export const configSchema = z
     CRM_MANAGERS: slackUserIdList,
     CRM_ACCOUNT_MANAGERS: slackUserIdList,
     CRM_SYNC_DAYS: z.coerce.number().int().min(1).max(3650).default(120),
-    CRM_TIMEZONE: z.string().default('UTC').refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Asia/Dubai' }),
+    CRM_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, { message: 'must be an IANA time zone, e.g. Asia/Dubai' }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
 

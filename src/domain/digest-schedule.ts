@@ -1,5 +1,5 @@
 import type { DigestSchedule } from './settings';
-import { addDays, formatLocalDate, localParts, parseTimeOfDay, zonedInstant, type LocalDate } from './local-time';
+import { formatLocalDate, isoWeekdayOf, localDateTimeOf, parseTimeOfDay, zonedToInstant, type DayNumber } from './zoned-time';
 
 /**
  * When digests are due. A digest belongs to a period named by the local date of its
@@ -21,23 +21,21 @@ export interface DigestPeriod {
   to: Date;
 }
 
-function occurrenceOn(date: LocalDate, schedule: DigestSchedule): Date {
-  const t = parseTimeOfDay(schedule.time)!;
-  return zonedInstant(date, t.hour, t.minute, schedule.timeZone);
+function occurrenceOn(day: DayNumber, schedule: DigestSchedule): Date {
+  return zonedToInstant(day, parseTimeOfDay(schedule.time)!, schedule.timeZone);
 }
 
 /** The latest scheduled time at or before `now`, and the period it closes. */
 export function latestDigestPeriod(schedule: DigestSchedule, now: Date): DigestPeriod {
-  const p = localParts(now, schedule.timeZone);
-  const today: LocalDate = { year: p.year, month: p.month, day: p.day };
+  const today = localDateTimeOf(now, schedule.timeZone).day;
   const step = schedule.frequency === 'daily' ? 1 : 7;
-  let date = schedule.frequency === 'daily' ? today : addDays(today, -((p.weekday - schedule.weekday + 7) % 7));
-  if (occurrenceOn(date, schedule).getTime() > now.getTime()) date = addDays(date, -step);
-  const occurrenceAt = occurrenceOn(date, schedule);
+  let day = schedule.frequency === 'daily' ? today : today - ((isoWeekdayOf(today) - schedule.weekday + 7) % 7);
+  if (occurrenceOn(day, schedule).getTime() > now.getTime()) day -= step;
+  const occurrenceAt = occurrenceOn(day, schedule);
   return {
-    periodKey: `${schedule.frequency}:${formatLocalDate(date)}`,
+    periodKey: `${schedule.frequency}:${formatLocalDate(day)}`,
     occurrenceAt,
-    from: occurrenceOn(addDays(date, -step), schedule),
+    from: occurrenceOn(day - step, schedule),
     to: occurrenceAt,
   };
 }

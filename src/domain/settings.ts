@@ -3,7 +3,7 @@ import type { AppConfig } from '../config';
 import type { Clock } from '../clock';
 import type { CrmPrisma } from '../db/client';
 import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageLabels, type StageSlug } from './stages';
-import { isTimeZone, parseTimeOfDay } from './local-time';
+import { isTimeOfDay, isValidTimeZone } from './zoned-time';
 
 /**
  * Admin settings, one JSON value per key in the Setting table, each validated with zod and
@@ -31,8 +31,8 @@ const digestScheduleSchema = z.object({
   frequency: z.enum(['daily', 'weekly']),
   /** ISO weekday, 1 = Monday; used by weekly digests. */
   weekday: z.number().int().min(1).max(7),
-  time: z.string().refine((t) => parseTimeOfDay(t) !== null, { message: 'must be a time of day such as 09:00' }),
-  timeZone: z.string().refine(isTimeZone, { message: 'is not a time zone this server knows (use an IANA name such as Asia/Dubai)' }),
+  time: z.string().refine(isTimeOfDay, { message: 'must be a time of day such as 09:00' }),
+  timeZone: z.string().refine(isValidTimeZone, { message: 'is not a time zone this server knows (use an IANA name such as Asia/Dubai)' }),
 });
 export type DigestSchedule = z.infer<typeof digestScheduleSchema>;
 

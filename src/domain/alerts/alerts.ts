@@ -1,7 +1,7 @@
 import type { CrmPrisma } from '../../db/client';
 import type { Clock } from '../../clock';
 import { describeSchedule, type AlertSchedule } from './schedule';
-import { addLocalDays } from './zoned-time';
+import { addLocalDays } from '../zoned-time';
 
 /**
  * Follow-up alerts: create, edit, cancel, and what the owner does with a delivered

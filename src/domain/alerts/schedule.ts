@@ -9,7 +9,7 @@ import {
   parseTimeOfDay,
   zonedToInstant,
   type DayNumber,
-} from './zoned-time';
+} from '../zoned-time';
 
 /**
  * When a follow-up falls due. Occurrences are computed from the schedule alone (start

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { ACTION_IDS } from '../action-ids';
 import { escapeMrkdwn, truncate } from '../views/mrkdwn';
-import { formatInstantIn } from '../../domain/alerts/zoned-time';
+import { formatInstantIn } from '../../domain/zoned-time';
 
 /** Everything a follow-up DM shows. */
 export interface AlertMessageData {

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../deps';
 import { getRole } from '../../domain/roster';
 import { validateAlertForm } from '../../domain/alerts/alert-input';
 import { AlertError, createAlert, mayManageAlert, updateAlert } from '../../domain/alerts/alerts';
-import { formatLocalDate, isValidTimeZone, localDateTimeOf } from '../../domain/alerts/zoned-time';
+import { formatLocalDate, isValidTimeZone, localDateTimeOf } from '../../domain/zoned-time';
 import { canAdminister, refusalFor, slackUserFacts, type Viewer } from '../viewer';
 import {
   buildFollowUpModal,

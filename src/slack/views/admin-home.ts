@@ -5,7 +5,7 @@ import { formatRateDate } from '../../domain/money';
 import { SETTINGS, isSettingKey, type AuditRecord, type SettingValues } from '../../domain/settings';
 import { STAGES, stageLabel } from '../../domain/stages';
 import { ROLE_LABELS, isRole, type Role } from '../../domain/roster';
-import { formatLocalDateTime } from '../../domain/local-time';
+import { formatShortInstantIn } from '../../domain/zoned-time';
 import { describeSchedule, describeStaleThresholds, type AdminSettingName } from './admin-common';
 
 export interface AdminHomeData {
@@ -68,7 +68,7 @@ function auditSubject(setting: string): string {
 }
 
 export function formatAuditLine(entry: AuditRecord, timeZone: string): string {
-  return `${formatLocalDateTime(entry.createdAt, timeZone)} · <@${entry.actorId}> · ${auditSubject(entry.setting)}: ${formatAuditValue(entry.setting, entry.oldValue)} → ${formatAuditValue(entry.setting, entry.newValue)}`;
+  return `${formatShortInstantIn(entry.createdAt, timeZone)} · <@${entry.actorId}> · ${auditSubject(entry.setting)}: ${formatAuditValue(entry.setting, entry.oldValue)} → ${formatAuditValue(entry.setting, entry.newValue)}`;
 }
 
 /** The Admin section of the Home tab (admins only): each setting with a Change button, then the audit list. */

@@ -6,7 +6,7 @@ import { WEEKDAYS, MAX_STAGE_LABEL_LENGTH, type DigestSchedule, type StaleThresh
 import { STAGES, type StageSlug } from '../../domain/stages';
 import { ROLES, ROLE_LABELS, type Role } from '../../domain/roster';
 import type { StoredRate } from '../../domain/rates';
-import { formatLocalDateTime } from '../../domain/local-time';
+import { formatShortInstantIn } from '../../domain/zoned-time';
 import { ADMIN_BLOCKS, type AdminSettingName } from './admin-common';
 
 /** Pure builders of the admin settings modals; callback_id `admin_<setting>`. */
@@ -147,7 +147,7 @@ export function buildCurrencyRatesModal(rates: StoredRate[], timeZone: string): 
     blocks.push(
       note(
         r.updatedBy
-          ? `Rate of ${formatRateDate(r.rateDate)}, set by <@${r.updatedBy}> on ${formatLocalDateTime(r.updatedAt, timeZone)}`
+          ? `Rate of ${formatRateDate(r.rateDate)}, set by <@${r.updatedBy}> on ${formatShortInstantIn(r.updatedAt, timeZone)}`
           : `Default rate of ${formatRateDate(r.rateDate)}: please check it`,
       ),
     );

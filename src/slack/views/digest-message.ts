@@ -3,7 +3,7 @@ import { ACTION_IDS } from '../action-ids';
 import { escapeMrkdwn, truncate } from './mrkdwn';
 import { formatRateDate, formatUsd } from '../../domain/money';
 import { stageLabel, type StageLabels } from '../../domain/stages';
-import { formatLocalDate, formatLocalDateTime, localParts } from '../../domain/local-time';
+import { formatLocalDateOf, formatShortInstantIn } from '../../domain/zoned-time';
 import { isQuietDigest, type DigestFigures, type DigestLead } from '../../domain/digest';
 
 /** Slack's limit for a message; the digest's layout uses far fewer, whatever the data size. */
@@ -61,11 +61,7 @@ function more(total: number, shown: number): string[] {
 }
 
 function periodLabel(f: DigestFigures, timeZone: string): string {
-  return `${formatLocalDateTime(f.from, timeZone)} – ${formatLocalDateTime(f.to, timeZone)} (${timeZone})`;
-}
-
-function localDate(d: Date, timeZone: string): string {
-  return formatLocalDate(localParts(d, timeZone));
+  return `${formatShortInstantIn(f.from, timeZone)} – ${formatShortInstantIn(f.to, timeZone)} (${timeZone})`;
 }
 
 function viewInCrmButton(homeUrl: string | null): KnownBlock {
@@ -107,7 +103,7 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
         {
           type: 'mrkdwn',
           text: truncate(
-            `${period}${f.comparedWith ? ` · changes since the digest of ${formatLocalDateTime(f.comparedWith, timeZone)}` : ''}${options.preview ? ' · only you can see this preview' : ''}`,
+            `${period}${f.comparedWith ? ` · changes since the digest of ${formatShortInstantIn(f.comparedWith, timeZone)}` : ''}${options.preview ? ' · only you can see this preview' : ''}`,
             MAX_SECTION_TEXT,
           ),
         },
@@ -143,7 +139,7 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
   if (f.uncontacted.total > 0) {
     const lines = f.uncontacted.top.map(
       (l, i) =>
-        `${i + 1}. ${customerName(l.name, l.company)} · ${usdFigure(l)} · last order ${l.lastOrderAt ? localDate(l.lastOrderAt, timeZone) : 'unknown'} · ${owner(l.ownerId)}`,
+        `${i + 1}. ${customerName(l.name, l.company)} · ${usdFigure(l)} · last order ${l.lastOrderAt ? formatLocalDateOf(l.lastOrderAt, timeZone) : 'unknown'} · ${owner(l.ownerId)}`,
     );
     blocks.push(
       section(
@@ -158,7 +154,7 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
 
   if (f.overdue.total > 0) {
     const shown = f.overdue.byOwner.slice(0, 10);
-    const lines = shown.map((o) => `<@${o.ownerId}>: ${plural(o.count, 'overdue follow-up')} (oldest due ${localDate(o.oldestDueAt, timeZone)})`);
+    const lines = shown.map((o) => `<@${o.ownerId}>: ${plural(o.count, 'overdue follow-up')} (oldest due ${formatLocalDateOf(o.oldestDueAt, timeZone)})`);
     const hidden = f.overdue.byOwner.length - shown.length;
     blocks.push(
       section([`*Overdue follow-ups (${f.overdue.total.toLocaleString('en-US')})*`, ...lines, ...(hidden > 0 ? [`_…and ${hidden} more people_`] : [])].join('\n')),
@@ -168,7 +164,7 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
   if (f.stale.total > 0) {
     const perStage = f.stale.byStage.map((s) => `${label(s.slug)}: ${s.count.toLocaleString('en-US')} (no touch for ${s.thresholdDays}+ days)`).join(' · ');
     const lines = f.stale.top.map(
-      (l) => `${customerName(l.name, l.company)} · ${label(l.stage)} · ${usdFigure(l)} · last touch ${l.lastTouchAt ? localDate(l.lastTouchAt, timeZone) : 'never'} · ${owner(l.ownerId)}`,
+      (l) => `${customerName(l.name, l.company)} · ${label(l.stage)} · ${usdFigure(l)} · last touch ${l.lastTouchAt ? formatLocalDateOf(l.lastTouchAt, timeZone) : 'never'} · ${owner(l.ownerId)}`,
     );
     blocks.push(section([`*Stale leads (${f.stale.total.toLocaleString('en-US')})*`, perStage, ...lines, ...more(f.stale.total, lines.length)].join('\n')));
   }

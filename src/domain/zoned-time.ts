@@ -1,7 +1,7 @@
 /**
- * Wall-clock time in IANA time zones using Intl only (no date library). Local calendar
- * dates are day numbers (days since 1970-01-01), so calendar arithmetic is integer
- * arithmetic and never touches a time zone.
+ * Wall-clock time in IANA time zones using Intl only (no date library), for follow-up
+ * schedules and digest schedules alike. Local calendar dates are day numbers (days since
+ * 1970-01-01), so calendar arithmetic is integer arithmetic and never touches a time zone.
  */
 
 const MS_PER_MINUTE = 60_000;
@@ -51,6 +51,12 @@ export function parseTimeOfDay(text: string | null | undefined): number | null {
 
 export function formatTimeOfDay(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/** Exactly "HH:MM" (24 h, two-digit hour): the form Slack's timepicker gives and accepts back. */
+export function isTimeOfDay(text: string): boolean {
+  const minutes = parseTimeOfDay(text);
+  return minutes !== null && formatTimeOfDay(minutes) === text.trim();
 }
 
 export function isValidTimeZone(tz: string | null | undefined): tz is string {
@@ -121,23 +127,36 @@ export function addLocalDays(instant: Date, days: number, timeZone: string): Dat
   return zonedToInstant(local.day + days, local.minutes, timeZone);
 }
 
+const LABEL_FORMATS = {
+  /** "Mon 2 Mar 2026, 09:00" */
+  long: { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  /** "Mon 2 Mar, 09:00" */
+  short: { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
 const labelFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatLabel(instant: Date, timeZone: string, style: keyof typeof LABEL_FORMATS): string {
+  const key = `${style} ${timeZone}`;
+  let f = labelFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, ...LABEL_FORMATS[style] });
+    labelFormatters.set(key, f);
+  }
+  return f.format(instant);
+}
 
 /** "Mon 2 Mar 2026, 09:00" in `timeZone`: fallback text where Slack's date token is not rendered. */
 export function formatInstantIn(instant: Date, timeZone: string): string {
-  let f = labelFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    labelFormatters.set(timeZone, f);
-  }
-  return f.format(instant);
+  return formatLabel(instant, timeZone, 'long');
+}
+
+/** "Mon 2 Mar, 09:00" in `timeZone`: an instant in a message about recent days (digests, audit lines). */
+export function formatShortInstantIn(instant: Date, timeZone: string): string {
+  return formatLabel(instant, timeZone, 'short');
+}
+
+/** "YYYY-MM-DD": the local date of an instant in `timeZone`. */
+export function formatLocalDateOf(instant: Date, timeZone: string): string {
+  return formatLocalDate(localDateTimeOf(instant, timeZone).day);
 }
