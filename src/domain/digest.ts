@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CrmPrisma } from '../db/client';
+import { leadMatchSelect, toLeadMatch, type LeadMatch, type LeadMatchRow } from './lead-search';
 import { STAGES, type StageSlug } from './stages';
 import type { StaleThresholds } from './settings';
 
@@ -31,14 +32,7 @@ export interface StageFigure {
   usdChange: bigint | null;
 }
 
-export interface DigestLead {
-  leadId: number;
-  customerId: string;
-  name: string;
-  company: string | null;
-  stage: string;
-  ownerId: string | null;
-  usdCents: bigint;
+export interface DigestLead extends LeadMatch {
   unknownCurrencies: string[];
   lastOrderAt: Date | null;
   lastTouchAt: Date | null;
@@ -139,21 +133,14 @@ export interface DigestInput {
 }
 
 const leadSelect = {
-  id: true,
-  customerId: true,
-  stage: true,
-  ownerId: true,
+  ...leadMatchSelect,
   lastTouchAt: true,
-  customer: { select: { name: true, company: true, lifetimeUsdCents: true, unknownCurrencies: true, lastOrderAt: true } },
+  customer: { select: { ...leadMatchSelect.customer.select, unknownCurrencies: true, lastOrderAt: true } },
 } as const;
 
-type SelectedLead = {
-  id: number;
-  customerId: string;
-  stage: string;
-  ownerId: string | null;
+type SelectedLead = LeadMatchRow & {
   lastTouchAt: Date | null;
-  customer: { name: string; company: string | null; lifetimeUsdCents: bigint; unknownCurrencies: string; lastOrderAt: Date | null };
+  customer: { unknownCurrencies: string; lastOrderAt: Date | null };
 };
 
 function splitCurrencies(list: string): string[] {
@@ -162,13 +149,7 @@ function splitCurrencies(list: string): string[] {
 
 function toDigestLead(l: SelectedLead): DigestLead {
   return {
-    leadId: l.id,
-    customerId: l.customerId,
-    name: l.customer.name,
-    company: l.customer.company,
-    stage: l.stage,
-    ownerId: l.ownerId,
-    usdCents: l.customer.lifetimeUsdCents,
+    ...toLeadMatch(l),
     unknownCurrencies: splitCurrencies(l.customer.unknownCurrencies),
     lastOrderAt: l.customer.lastOrderAt,
     lastTouchAt: l.lastTouchAt,

@@ -1,5 +1,5 @@
 import type { CrmPrisma } from '../db/client';
-import type { LeadMatch, LeadResolution } from './lead-lookup';
+import type { LeadIdentity } from './leads';
 
 /**
  * Lead search over name, company, e-mail and customer id (CustomerFigures.searchText is
@@ -8,6 +8,46 @@ import type { LeadMatch, LeadResolution } from './lead-lookup';
  */
 
 export const MATCH_RANK = { exactId: 0, exactName: 1, prefix: 2, contains: 3 } as const;
+
+/** A lead as lists of leads show it: who the customer is, where the lead stands, what it is worth. */
+export interface LeadMatch extends LeadIdentity {
+  lifetimeUsdCents: bigint;
+}
+
+/** The Prisma `select` of a lead that toLeadMatch reads; extend it for more fields. */
+export const leadMatchSelect = {
+  id: true,
+  customerId: true,
+  stage: true,
+  ownerId: true,
+  customer: { select: { name: true, company: true, lifetimeUsdCents: true } },
+} as const;
+
+/** What leadMatchSelect reads. */
+export interface LeadMatchRow {
+  id: number;
+  customerId: string;
+  stage: string;
+  ownerId: string | null;
+  customer: { name: string; company: string | null; lifetimeUsdCents: bigint };
+}
+
+export function toLeadMatch(l: LeadMatchRow): LeadMatch {
+  return {
+    leadId: l.id,
+    customerId: l.customerId,
+    name: l.customer.name,
+    company: l.customer.company,
+    stage: l.stage,
+    ownerId: l.ownerId,
+    lifetimeUsdCents: l.customer.lifetimeUsdCents,
+  };
+}
+
+export type LeadResolution =
+  | { kind: 'found'; lead: LeadMatch }
+  | { kind: 'ambiguous'; candidates: LeadMatch[]; total: number }
+  | { kind: 'none' };
 
 export interface RankedMatch extends LeadMatch {
   rank: number;
@@ -62,25 +102,12 @@ export async function searchLeads(prisma: CrmPrisma, text: string, limit = 10): 
   ]);
   const ids = rows.map((r) => Number(r.id));
   const rankOf = new Map(rows.map((r) => [Number(r.id), Number(r.rank)]));
-  const leads = await prisma.lead.findMany({
-    where: { id: { in: ids } },
-    select: { id: true, customerId: true, stage: true, ownerId: true, customer: { select: { name: true, company: true, lifetimeUsdCents: true } } },
-  });
+  const leads = await prisma.lead.findMany({ where: { id: { in: ids } }, select: leadMatchSelect });
   const byId = new Map(leads.map((l) => [l.id, l]));
   const matches: RankedMatch[] = [];
   for (const id of ids) {
     const l = byId.get(id);
-    if (!l) continue;
-    matches.push({
-      leadId: l.id,
-      customerId: l.customerId,
-      name: l.customer.name,
-      company: l.customer.company,
-      stage: l.stage,
-      ownerId: l.ownerId,
-      lifetimeUsdCents: l.customer.lifetimeUsdCents,
-      rank: rankOf.get(id)!,
-    });
+    if (l) matches.push({ ...toLeadMatch(l), rank: rankOf.get(id)! });
   }
   return { matches, total: Number(counted[0]?.n ?? 0) };
 }

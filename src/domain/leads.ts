@@ -147,14 +147,18 @@ export function toEntry(a: {
   return { id: a.id, kind: a.kind, actorId: a.actorId, fromValue: a.fromValue, toValue: a.toValue, text: a.text, permalink: a.permalink, createdAt: a.createdAt };
 }
 
-/** The minimum a modal needs about a lead: who it is and which version the user saw. */
-export interface LeadSummary {
+/** Who a lead is and where it stands: the fields every list, modal and message names it by. */
+export interface LeadIdentity {
   leadId: number;
   customerId: string;
   name: string;
   company: string | null;
   stage: string;
   ownerId: string | null;
+}
+
+/** The minimum a modal needs about a lead: who it is and which version the user saw. */
+export interface LeadSummary extends LeadIdentity {
   contact: LeadContact;
   version: number;
 }

@@ -16,7 +16,7 @@ function lead(i: number, extra: Partial<DigestLead> = {}): DigestLead {
     company: `Company ${i}`,
     stage: 'lead',
     ownerId: i % 2 ? `U0AM${i}` : null,
-    usdCents: BigInt(1_000_000 - i),
+    lifetimeUsdCents: BigInt(1_000_000 - i),
     unknownCurrencies: [],
     lastOrderAt: new Date('2026-11-20T10:00:00Z'),
     lastTouchAt: null,

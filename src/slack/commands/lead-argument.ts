@@ -1,5 +1,4 @@
-import type { LeadMatch } from '../../domain/lead-lookup';
-import { resolveLeadExactly, resolveLeadText } from '../../domain/lead-search';
+import { resolveLeadExactly, resolveLeadText, type LeadMatch } from '../../domain/lead-search';
 import { loadStageLabels } from '../../domain/stages';
 import { buildCandidatesMessage } from '../views/lead-lists';
 import { escapeMrkdwn, truncate } from '../views/mrkdwn';

@@ -47,9 +47,9 @@ function customerName(name: string, company?: string | null): string {
   return company && company !== name ? `${n} (${escapeMrkdwn(truncate(company, MAX_NAME))})` : n;
 }
 
-function usdFigure(lead: Pick<DigestLead, 'usdCents' | 'unknownCurrencies'>): string {
+function usdFigure(lead: Pick<DigestLead, 'lifetimeUsdCents' | 'unknownCurrencies'>): string {
   const incomplete = lead.unknownCurrencies.length ? ` (incomplete: ${escapeMrkdwn(lead.unknownCurrencies.join(', '))} not converted)` : '';
-  return `${formatUsd(lead.usdCents)}${incomplete}`;
+  return `${formatUsd(lead.lifetimeUsdCents)}${incomplete}`;
 }
 
 function owner(ownerId: string | null): string {

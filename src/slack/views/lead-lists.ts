@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { LeadMatch } from '../../domain/lead-lookup';
+import type { LeadMatch } from '../../domain/lead-search';
 import type { OwnedStage } from '../../domain/my-leads';
 import type { UncontactedResult } from '../../domain/uncontacted';
 import { formatUsd } from '../../domain/money';
