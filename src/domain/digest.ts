@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CrmPrisma } from '../db/client';
+import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './alerts/listing';
 import { leadMatchSelect, toLeadMatch, type LeadMatch, type LeadMatchRow } from './lead-search';
 import { STAGES, type StageSlug } from './stages';
 import type { StaleThresholds } from './settings';
@@ -48,12 +49,6 @@ export interface StageMovement {
   toStage: string | null;
 }
 
-export interface OverdueFollowUps {
-  ownerId: string;
-  count: number;
-  oldestDueAt: Date;
-}
-
 export interface StaleStage {
   slug: StageSlug;
   thresholdDays: number;
@@ -70,6 +65,7 @@ export interface DigestFigures {
   movements: { total: number; latest: StageMovement[] };
   newLeads: { total: number; top: DigestLead[] };
   uncontacted: { days: number; total: number; top: DigestLead[] };
+  /** Per owner; see countOverdueFollowUpsByOwner for what counts as overdue. */
   overdue: { total: number; byOwner: OverdueFollowUps[] };
   stale: { total: number; byStage: StaleStage[]; top: DigestLead[] };
   /** Oldest and newest rate dates behind the cached USD figures; null when there are none. */
@@ -215,9 +211,8 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
   const inPeriod = { gte: from, lt: to };
   const recentSince = new Date(now.getTime() - UNCONTACTED_RECENT_DAYS * DAY_MS);
   const uncontactedWhere = { lastTouchAt: null, customer: { is: { lastOrderAt: { gte: recentSince } } } };
-  const overdueWhere = { active: true, nextDueAt: { lt: now } };
 
-  const [pipeline, movementTotal, movementRows, newTotal, newTop, uncontactedTotal, uncontactedTop, overdueGroups, stale, rateAgg] = await Promise.all([
+  const [pipeline, movementTotal, movementRows, newTotal, newTop, uncontactedTotal, uncontactedTop, overdueByOwner, stale, rateAgg] = await Promise.all([
     pipelineFigures(prisma, input.previous),
     prisma.activity.count({ where: { kind: 'stage_change', createdAt: inPeriod } }),
     prisma.activity.findMany({
@@ -240,14 +235,10 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
       take: TOP_UNCONTACTED,
       select: leadSelect,
     }),
-    prisma.followUpAlert.groupBy({ by: ['ownerId'], where: overdueWhere, _count: { _all: true }, _min: { nextDueAt: true } }),
+    countOverdueFollowUpsByOwner(prisma, now),
     staleLeads(prisma, input.staleThresholds, now),
     prisma.customerFigures.aggregate({ where: { lead: { isNot: null }, rateDate: { not: null } }, _min: { rateDate: true }, _max: { rateDate: true } }),
   ]);
-
-  const byOwner = overdueGroups
-    .map((g) => ({ ownerId: g.ownerId, count: g._count._all, oldestDueAt: g._min.nextDueAt! }))
-    .sort((a, b) => b.count - a.count || a.oldestDueAt.getTime() - b.oldestDueAt.getTime() || a.ownerId.localeCompare(b.ownerId));
 
   return {
     from,
@@ -268,7 +259,7 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
     },
     newLeads: { total: newTotal, top: newTop.map(toDigestLead) },
     uncontacted: { days: UNCONTACTED_RECENT_DAYS, total: uncontactedTotal, top: uncontactedTop.map(toDigestLead) },
-    overdue: { total: byOwner.reduce((n, o) => n + o.count, 0), byOwner },
+    overdue: { total: overdueByOwner.reduce((n, o) => n + o.count, 0), byOwner: overdueByOwner },
     stale,
     rates: { oldest: rateAgg._min.rateDate, newest: rateAgg._max.rateDate },
   };

@@ -32,10 +32,15 @@ async function customerWithLead(
   return lead.id;
 }
 
-async function alert(prisma: CrmPrisma, leadId: number, ownerId: string, nextDueAt: Date, active = true): Promise<void> {
-  await prisma.followUpAlert.create({
+async function alert(prisma: CrmPrisma, leadId: number, ownerId: string, nextDueAt: Date, active = true): Promise<number> {
+  const created = await prisma.followUpAlert.create({
     data: { leadId, ownerId, message: 'call', kind: 'once', timeOfDay: '09:00', timeZone: 'UTC', startDate: '2026-11-01', nextDueAt, active, createdBy: ownerId },
   });
+  return created.id;
+}
+
+async function reminder(prisma: CrmPrisma, alertId: number, occurrenceAt: Date, status: string): Promise<void> {
+  await prisma.alertDelivery.create({ data: { alertId, occurrenceAt, claimedBy: 'test', leaseUntil: occurrenceAt, attempts: 1, status, sentAt: occurrenceAt } });
 }
 
 /** A small CRM whose digest figures are known by hand (see each expectation). */
@@ -108,6 +113,30 @@ describe.each<Provider>(['sqlite', 'postgres'])('digest figures on %s', (provide
       expect(snap?.stages.lead).toEqual({ count: 3, usdCents: 1_500_000n });
       const next = await computeDigestFigures(db.prisma, { from: now, to: now, now, staleThresholds: DEFAULT_STALE_THRESHOLDS, previous: snap });
       expect(next.pipeline.every((s) => s.countChange === 0 && s.usdChange === 0n)).toBe(true);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('counts a follow-up whose reminder was sent but not marked Done as overdue since that reminder', async () => {
+    const { db, cleanup } = await openTestDatabase(provider);
+    try {
+      const lead = await customerWithLead(db.prisma, { id: 'c1', name: 'ACME', usd: 1n, lastOrderAt: day('2026-01-01'), stage: 'active_account', createdAt: day('2026-01-01'), lastTouchAt: day('2026-11-24') });
+      // Weekly: sent on the 18th and the 25th at 09:00 (now), never answered; sending moved nextDueAt to next week.
+      const unanswered = await alert(db.prisma, lead, 'U0AM1', day('2026-12-02'));
+      await reminder(db.prisma, unanswered, new Date('2026-11-18T09:00:00Z'), 'sent');
+      await reminder(db.prisma, unanswered, new Date('2026-11-25T09:00:00Z'), 'sent');
+      // Answered (Done or snoozed): not overdue.
+      const done = await alert(db.prisma, lead, 'U0AM2', day('2026-12-02'));
+      await reminder(db.prisma, done, new Date('2026-11-18T09:00:00Z'), 'done');
+      const snoozed = await alert(db.prisma, lead, 'U0AM2', day('2026-11-26'));
+      await reminder(db.prisma, snoozed, new Date('2026-11-18T09:00:00Z'), 'snoozed');
+      // Sent and unanswered, but cancelled since: not overdue.
+      const cancelled = await alert(db.prisma, lead, 'U0AM3', day('2026-12-02'), false);
+      await reminder(db.prisma, cancelled, new Date('2026-11-18T09:00:00Z'), 'sent');
+
+      const f = await computeDigestFigures(db.prisma, { from, to: now, now, staleThresholds: DEFAULT_STALE_THRESHOLDS, previous: null });
+      expect(f.overdue).toEqual({ total: 1, byOwner: [{ ownerId: 'U0AM1', count: 1, oldestDueAt: new Date('2026-11-18T09:00:00Z') }] });
     } finally {
       await cleanup();
     }

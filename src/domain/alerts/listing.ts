@@ -21,6 +21,20 @@ export interface FollowUpList {
   upcoming: number;
 }
 
+/** The oldest reminder sent and not yet marked Done (or snoozed) of an alert. */
+const oldestUnansweredDelivery = { where: { status: 'sent' }, orderBy: { occurrenceAt: 'asc' }, take: 1, select: { occurrenceAt: true } } as const;
+
+/**
+ * Since when an active alert is overdue, or null when it is not: the earlier of its oldest
+ * unanswered reminder (sending moves nextDueAt on, so that alone would miss it) and its
+ * next occurrence when that is due and not yet sent.
+ */
+function overdueSince(a: { nextDueAt: Date | null; deliveries: { occurrenceAt: Date }[] }, now: Date): Date | null {
+  const unanswered = a.deliveries[0]?.occurrenceAt ?? null;
+  const dueNow = a.nextDueAt && a.nextDueAt.getTime() <= now.getTime() ? a.nextDueAt : null;
+  return [unanswered, dueNow].filter((d): d is Date => d !== null).sort((x, y) => x.getTime() - y.getTime())[0] ?? null;
+}
+
 /** Most active follow-ups one owner plausibly has; more are counted, not listed. */
 const OWNER_SCAN_LIMIT = 500;
 
@@ -32,13 +46,11 @@ export async function listFollowUpsForOwner(prisma: CrmPrisma, ownerId: string, 
     orderBy: { id: 'asc' },
     include: {
       lead: { select: { customer: { select: { name: true } } } },
-      deliveries: { where: { status: 'sent' }, orderBy: { occurrenceAt: 'asc' }, take: 1, select: { occurrenceAt: true } },
+      deliveries: oldestUnansweredDelivery,
     },
   });
   const all: FollowUpListItem[] = alerts.map((a) => {
-    const unanswered = a.deliveries[0]?.occurrenceAt ?? null;
-    const dueNow = a.nextDueAt && a.nextDueAt.getTime() <= now.getTime() ? a.nextDueAt : null;
-    const overdueSince = [unanswered, dueNow].filter((d): d is Date => d !== null).sort((x, y) => x.getTime() - y.getTime())[0] ?? null;
+    const since = overdueSince(a, now);
     return {
       alertId: a.id,
       leadId: a.leadId,
@@ -46,8 +58,8 @@ export async function listFollowUpsForOwner(prisma: CrmPrisma, ownerId: string, 
       message: a.message,
       scheduleText: describeSchedule(a),
       timeZone: a.timeZone,
-      state: overdueSince ? 'overdue' : 'upcoming',
-      at: overdueSince ?? a.nextDueAt,
+      state: since ? 'overdue' : 'upcoming',
+      at: since ?? a.nextDueAt,
     };
   });
   const time = (d: Date | null) => d?.getTime() ?? Number.MAX_SAFE_INTEGER;
@@ -56,15 +68,34 @@ export async function listFollowUpsForOwner(prisma: CrmPrisma, ownerId: string, 
   return { items: [...overdue, ...upcoming].slice(0, limit), overdue: overdue.length, upcoming: upcoming.length };
 }
 
-/** Overdue follow-ups per owner (due and unsent, or sent and not done), e.g. for digests. */
-export async function countOverdueFollowUpsByOwner(prisma: CrmPrisma, now: Date): Promise<Map<string, number>> {
+export interface OverdueFollowUps {
+  ownerId: string;
+  count: number;
+  /** When the longest-overdue of them fell due. */
+  oldestDueAt: Date;
+}
+
+/**
+ * Overdue follow-ups per owner (due and unsent, or sent and not done), e.g. for digests:
+ * most first, then longest overdue first.
+ */
+export async function countOverdueFollowUpsByOwner(prisma: CrmPrisma, now: Date): Promise<OverdueFollowUps[]> {
   const rows = await prisma.followUpAlert.findMany({
     where: { active: true, OR: [{ nextDueAt: { lte: now } }, { deliveries: { some: { status: 'sent' } } }] },
-    select: { ownerId: true },
+    select: { ownerId: true, nextDueAt: true, deliveries: oldestUnansweredDelivery },
   });
-  const counts = new Map<string, number>();
-  for (const r of rows) counts.set(r.ownerId, (counts.get(r.ownerId) ?? 0) + 1);
-  return counts;
+  const byOwner = new Map<string, OverdueFollowUps>();
+  for (const r of rows) {
+    const since = overdueSince(r, now);
+    if (!since) continue;
+    const o = byOwner.get(r.ownerId);
+    if (!o) byOwner.set(r.ownerId, { ownerId: r.ownerId, count: 1, oldestDueAt: since });
+    else {
+      o.count += 1;
+      if (since.getTime() < o.oldestDueAt.getTime()) o.oldestDueAt = since;
+    }
+  }
+  return [...byOwner.values()].sort((a, b) => b.count - a.count || a.oldestDueAt.getTime() - b.oldestDueAt.getTime() || a.ownerId.localeCompare(b.ownerId));
 }
 
 export interface AdminNoticeItem {
