@@ -5,15 +5,9 @@ import { getAllSettings } from '../domain/settings';
 import { dueDigestPeriod } from '../domain/digest-schedule';
 import { claimDigestRun, markDigestFailed, markDigestPosted } from '../domain/digest-runs';
 import { saveSnapshot } from '../domain/digest';
+import { raiseAdminNotice } from '../domain/admin-notices';
 import { composeDigest } from '../slack/digest-compose';
-
-/** Slack errors that no retry fixes: an admin must act (invite the bot, pick another channel). */
-const CHANNEL_PROBLEMS: Record<string, string> = {
-  not_in_channel: 'the CRM app is not a member of that channel. Invite it there with `/invite @CRM`',
-  channel_not_found: 'the channel was not found (deleted, or private without the CRM app). Invite the app with `/invite @CRM` or choose another channel',
-  is_archived: 'the channel is archived. Choose another digest channel',
-  restricted_action: 'posting there is restricted for apps. Choose another digest channel',
-};
+import { digestChannelProblem } from '../slack/views/admin-notices';
 
 export type DigestRunOutcome = 'no_channel' | 'not_due' | 'claimed_elsewhere' | 'posted' | 'failed';
 
@@ -45,12 +39,10 @@ export async function runDigestJob(deps: AppDeps, client: WebClient): Promise<Di
     const code = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
     deps.logger.error({ err, periodKey: period.periodKey, channel }, 'digest could not be posted');
     await markDigestFailed(prisma, period.periodKey, deps.instanceId, code, deps.clock.now());
-    const problem = CHANNEL_PROBLEMS[code];
-    if (problem) {
-      const text = `The ${period.periodKey.split(':')[0]} digest could not be posted to <#${channel}>: ${problem}.`;
+    if (digestChannelProblem(code)) {
+      const notice = { kind: 'digest_not_posted', frequency: period.periodKey.split(':')[0]!, channelId: channel, error: code } as const;
       // One notice per problem is enough: retries of the same period must not pile them up.
-      const open = await prisma.adminNotice.findFirst({ where: { text, resolvedAt: null } });
-      if (!open) await prisma.adminNotice.create({ data: { text, createdAt: deps.clock.now() } });
+      await raiseAdminNotice(prisma, notice, deps.clock.now(), { onlyOnce: true });
     }
     return 'failed';
   }

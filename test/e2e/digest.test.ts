@@ -3,6 +3,8 @@ import { ManualClock } from '../../src/clock';
 import { runDigestJob } from '../../src/jobs/digest';
 import { updateSetting } from '../../src/domain/settings';
 import type { CrmPrisma } from '../../src/db/client';
+import { listOpenAdminNotices } from '../../src/domain/admin-notices';
+import { adminNoticeText } from '../../src/slack/views/admin-notices';
 
 const ADMIN = 'U0ADMIN01';
 const MANAGER = 'U0MGR0001';
@@ -124,10 +126,10 @@ describe('digest delivery problems and quiet periods', () => {
     await seedUncontactedBuyer(t.deps.db.prisma, clock.now());
     clock.set('2026-11-26T09:00:00Z');
     expect(await runDigestJob(t.deps, t.server.built.app.client)).toBe('failed');
-    const notices = await t.deps.db.prisma.adminNotice.findMany({ where: { resolvedAt: null } });
-    expect(notices).toHaveLength(1);
-    expect(notices[0]!.text).toContain('/invite @CRM');
-    expect(notices[0]!.text).toContain(`<#${CHANNEL}>`);
+    const { notices } = await listOpenAdminNotices(t.deps.db.prisma, 10);
+    expect(notices.map((n) => adminNoticeText(n.notice))).toEqual([
+      `The daily digest could not be posted to <#${CHANNEL}>: the CRM app is not a member of that channel. Invite it there with \`/invite @CRM\`.`,
+    ]);
     const run = await t.deps.db.prisma.digestRun.findUnique({ where: { periodKey: 'daily:2026-11-26' } });
     expect(run).toMatchObject({ postedAt: null, error: 'not_in_channel' });
 

@@ -7,7 +7,14 @@ import { claimOccurrences, findDueOccurrences, DEFAULT_CLAIM_LEASE_MS } from '..
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
 import { tempSqliteUrl } from '../support/databases';
 import { migrateDatabase } from '../../src/db/migrate';
+import { listOpenAdminNotices } from '../../src/domain/admin-notices';
+import { adminNoticeText } from '../../src/slack/views/admin-notices';
 import { allText, dmsTo, instanceDeps, seedAlert, seedLead, slackClient } from '../support/alert-fixtures';
+
+/** The open admin notices as admins read them (mrkdwn). */
+async function noticeTexts(deps: AppDeps): Promise<string[]> {
+  return (await listOpenAdminNotices(deps.db.prisma, 10)).notices.map((n) => adminNoticeText(n.notice));
+}
 
 const fast = followUpAlertsJob({ ...DEFAULT_ALERT_DELIVERY, maxPerSecond: 1000, concurrency: 8 });
 
@@ -155,10 +162,13 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
       [false, 'owner unreachable: user_not_found'],
       [false, 'owner unreachable: user_not_found'],
     ]);
-    const notices = await deps.db.prisma.adminNotice.findMany();
+    const notices = await noticeTexts(deps);
     expect(notices).toHaveLength(1);
-    expect(notices[0]!.text).toContain('<@U0GONE001> was deactivated');
-    expect(notices[0]!.text).toContain('ACME &lt;Trading&gt;');
+    expect(notices[0]).toBe(
+      '2 follow-ups (*ACME &lt;Trading&gt;*, *Later Ltd*) disabled: <@U0GONE001> was deactivated or cannot receive messages (`user_not_found`). Reassign the leads and set new follow-ups.',
+    );
+    // Stored as data, not markup: the name as production has it.
+    expect((await deps.db.prisma.adminNotice.findFirstOrThrow()).text).toContain('"ACME <Trading>"');
     clock.advance(7 * 86_400_000);
     await fast.run(deps, client);
     expect(dmsTo(slack, 'U0GONE001')).toHaveLength(1);
@@ -175,8 +185,14 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
     }
     expect(dmsTo(slack, 'U0AM0001')).toHaveLength(5);
     expect(await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({ active: false });
-    const [notice] = await deps.db.prisma.adminNotice.findMany();
-    expect(notice!.text).toMatch(/Broken Blocks Inc.*invalid_blocks/);
+    expect(await noticeTexts(deps)).toEqual([
+      'Follow-up for *Broken Blocks Inc* (owner <@U0AM0001>) disabled: Slack refused the reminder 5 times (`invalid_blocks`).',
+    ]);
+  });
+
+  it('shows a notice stored as mrkdwn before notices were data as it was stored', async () => {
+    await deps.db.prisma.adminNotice.create({ data: { text: 'Follow-up for *ACME &lt;Old&gt;* disabled.', createdAt: clock.now() } });
+    expect(await noticeTexts(deps)).toEqual(['Follow-up for *ACME &lt;Old&gt;* disabled.']);
   });
 
   it('paces a burst: sends spread out at maxPerSecond', async () => {

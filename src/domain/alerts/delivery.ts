@@ -1,6 +1,6 @@
 import { Prisma } from '../../generated/sqlite/client';
 import type { CrmPrisma } from '../../db/client';
-import { escapeMrkdwn } from '../../slack/views/mrkdwn';
+import { NOTICE_LEAD_NAMES, raiseAdminNotice } from '../admin-notices';
 import { nextOccurrenceAfter } from './schedule';
 
 /**
@@ -104,7 +104,7 @@ export interface AlertForOutcome {
  * Records the outcomes of one batch of sends, in one transaction. A sent occurrence moves
  * the alert to its next occurrence after now (only if nobody changed nextDueAt meanwhile,
  * e.g. an edit or a snooze); an unreachable owner disables every active alert of theirs,
- * with one admin notice per owner. AdminNotice.text is mrkdwn: names are escaped here.
+ * with one admin notice per owner.
  */
 export async function recordOutcomes(
   prisma: CrmPrisma,
@@ -151,12 +151,11 @@ export async function recordOutcomes(
         if (res.count) {
           disabledAlerts += res.count;
           notices += 1;
-          await tx.adminNotice.create({
-            data: {
-              text: `Follow-up for *${escapeMrkdwn(alert.leadName)}* (owner <@${alert.ownerId}>) disabled: Slack refused the reminder ${MAX_DELIVERY_ATTEMPTS} times (\`${escapeMrkdwn(o.error)}\`).`,
-              createdAt: now,
-            },
-          });
+          await raiseAdminNotice(
+            tx,
+            { kind: 'follow_up_failed', leadName: alert.leadName, ownerId: alert.ownerId, attempts: MAX_DELIVERY_ATTEMPTS, error: o.error },
+            now,
+          );
         }
       }
     }
@@ -180,6 +179,7 @@ export async function recordOutcomes(
       const affected = await tx.followUpAlert.findMany({
         where: { ownerId, active: true },
         select: { id: true, lead: { select: { customer: { select: { name: true } } } } },
+        orderBy: { id: 'asc' },
         take: 1000,
       });
       if (affected.length === 0) continue;
@@ -189,15 +189,8 @@ export async function recordOutcomes(
       });
       disabledAlerts += affected.length;
       notices += 1;
-      const names = affected.slice(0, 5).map((a) => `*${escapeMrkdwn(a.lead.customer.name)}*`);
-      const more = affected.length > 5 ? ` and ${affected.length - 5} more` : '';
-      const what = affected.length === 1 ? `Follow-up for ${names[0]}` : `${affected.length} follow-ups (${names.join(', ')}${more})`;
-      await tx.adminNotice.create({
-        data: {
-          text: `${what} disabled: <@${ownerId}> was deactivated or cannot receive messages (\`${escapeMrkdwn(error)}\`). Reassign the leads and set new follow-ups.`,
-          createdAt: now,
-        },
-      });
+      const leadNames = affected.slice(0, NOTICE_LEAD_NAMES).map((a) => a.lead.customer.name);
+      await raiseAdminNotice(tx, { kind: 'owner_unreachable', ownerId, count: affected.length, leadNames, error }, now);
     }
   });
   return { disabledAlerts, notices };

@@ -97,23 +97,3 @@ export async function countOverdueFollowUpsByOwner(prisma: CrmPrisma, now: Date)
   }
   return [...byOwner.values()].sort((a, b) => b.count - a.count || a.oldestDueAt.getTime() - b.oldestDueAt.getTime() || a.ownerId.localeCompare(b.ownerId));
 }
-
-export interface AdminNoticeItem {
-  id: number;
-  /** mrkdwn, already escaped. */
-  text: string;
-  createdAt: Date;
-}
-
-export async function listOpenAdminNotices(prisma: CrmPrisma, limit: number): Promise<{ notices: AdminNoticeItem[]; total: number }> {
-  const where = { resolvedAt: null };
-  const [notices, total] = await Promise.all([
-    prisma.adminNotice.findMany({ where, orderBy: { createdAt: 'desc' }, take: limit, select: { id: true, text: true, createdAt: true } }),
-    prisma.adminNotice.count({ where }),
-  ]);
-  return { notices, total };
-}
-
-export async function resolveAdminNotice(prisma: CrmPrisma, id: number, now: Date): Promise<void> {
-  await prisma.adminNotice.updateMany({ where: { id, resolvedAt: null }, data: { resolvedAt: now } });
-}

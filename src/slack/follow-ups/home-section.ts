@@ -3,7 +3,9 @@ import type { AppDeps } from '../../deps';
 import { ACTION_IDS } from '../action-ids';
 import { escapeMrkdwn, truncate } from '../views/mrkdwn';
 import { canAdminister, canRead, type Viewer } from '../viewer';
-import { listFollowUpsForOwner, listOpenAdminNotices, type AdminNoticeItem, type FollowUpList } from '../../domain/alerts/listing';
+import { listFollowUpsForOwner, type FollowUpList } from '../../domain/alerts/listing';
+import { listOpenAdminNotices, type AdminNoticeItem } from '../../domain/admin-notices';
+import { adminNoticeText } from '../views/admin-notices';
 import { slackDate } from './alert-message';
 
 /** Home budget (HOME_EXTRAS_BLOCK_BUDGET is shared with the admin section): 2 blocks per follow-up. */
@@ -65,8 +67,7 @@ export function buildAdminNoticesSection(notices: AdminNoticeItem[], total: numb
     blocks.push({
       type: 'section',
       block_id: `admin_notice:${n.id}`,
-      // Notice text is stored as mrkdwn with names already escaped (src/domain/alerts/delivery.ts).
-      text: { type: 'mrkdwn', text: truncate(n.text, 2900) },
+      text: { type: 'mrkdwn', text: truncate(adminNoticeText(n.notice), 2900) },
       accessory: { type: 'button', action_id: ACTION_IDS.adminNoticeResolve, text: { type: 'plain_text', text: 'Dismiss' }, value: String(n.id) },
     });
   }

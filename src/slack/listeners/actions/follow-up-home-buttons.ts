@@ -2,7 +2,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../../../deps';
 import { ACTION_IDS } from '../../action-ids';
 import { AlertError, cancelAlert, mayManageAlert } from '../../../domain/alerts/alerts';
-import { resolveAdminNotice } from '../../../domain/alerts/listing';
+import { resolveAdminNotice } from '../../../domain/admin-notices';
 import { openEditFollowUpModal, republishFollowUpHomes } from '../../follow-ups/modal-flow';
 import { buildFollowUpNoticeModal } from '../../views/follow-up-modal';
 import { canAdminister, refusalFor, resolveViewer } from '../../viewer';
