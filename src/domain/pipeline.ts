@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/sqlite/client';
-import type { CrmPrisma } from '../db/client';
+import type { CrmPrisma, Database } from '../db/client';
 import { STAGES, type StageSlug } from './stages';
 import type { HomeFilter } from './home-filter';
 
@@ -60,30 +60,10 @@ export function uncontactedSince(now: Date, days: number): Date {
   return new Date(now.getTime() - days * DAY_MS);
 }
 
-/** The filter as a Prisma `where` on Lead (for the indexed top-N lists). */
-function leadWhere(q: PipelineQuery, stage: StageSlug): Prisma.LeadWhereInput {
-  const where: Prisma.LeadWhereInput = { stage };
-  switch (q.filter.owner) {
-    case 'mine':
-      where.ownerId = q.viewerId;
-      break;
-    case 'unowned':
-      where.ownerId = null;
-      break;
-    case 'uncontacted':
-      where.lastTouchAt = null;
-      where.customer = { lastOrderAt: { gte: uncontactedSince(q.now, q.filter.uncontactedDays) } };
-      break;
-    case 'all':
-      break;
-  }
-  return where;
-}
-
-/** The same filter as SQL conditions over `"Lead" l JOIN "CustomerFigures" c` (for the aggregates). */
-function filterSql(q: PipelineQuery): Prisma.Sql {
+/** The filter as SQL conditions over `"Lead" l` and `"CustomerFigures" c`. */
+function filterConditions(q: PipelineQuery, stage: StageSlug | null): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
-  if (q.filter.stage) conditions.push(Prisma.sql`l."stage" = ${q.filter.stage}`);
+  if (stage) conditions.push(Prisma.sql`l."stage" = ${stage}`);
   switch (q.filter.owner) {
     case 'mine':
       conditions.push(Prisma.sql`l."ownerId" = ${q.viewerId}`);
@@ -98,6 +78,10 @@ function filterSql(q: PipelineQuery): Prisma.Sql {
     case 'all':
       break;
   }
+  return conditions;
+}
+
+function whereSql(conditions: Prisma.Sql[]): Prisma.Sql {
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
 }
 
@@ -118,7 +102,7 @@ async function stageAggregates(prisma: CrmPrisma, q: PipelineQuery) {
     SELECT l."stage" AS "stage", c."unknownCurrencies" AS "unknownCurrencies",
            COUNT(*) AS "n", CAST(SUM(c."lifetimeUsdCents") AS TEXT) AS "cents"
     FROM "Lead" l JOIN "CustomerFigures" c ON c."customerId" = l."customerId"
-    ${filterSql(q)}
+    ${whereSql(filterConditions(q, q.filter.stage))}
     GROUP BY l."stage", c."unknownCurrencies"`;
   const byStage = new Map<string, { count: number; cents: bigint; incomplete: Set<string>; incompleteCount: number }>();
   for (const r of rows) {
@@ -139,40 +123,76 @@ export function splitList(text: string | null | undefined): string[] {
   return text ? text.split(',').map((s) => s.trim()).filter(Boolean) : [];
 }
 
-const leadSelect = {
-  id: true,
-  customerId: true,
-  stage: true,
-  ownerId: true,
-  lastTouchAt: true,
-  customer: {
-    select: { name: true, company: true, markets: true, lifetimeUsdCents: true, unknownCurrencies: true, lastOrderAt: true, rateDate: true },
-  },
-} as const;
+interface LeadRow {
+  id: number | bigint;
+  customerId: string;
+  stage: string;
+  ownerId: string | null;
+  lastTouchAt: Date | string | null;
+  name: string;
+  company: string | null;
+  markets: string;
+  lifetimeUsdCents: bigint | number | string;
+  unknownCurrencies: string;
+  lastOrderAt: Date | string | null;
+  rateDate: Date | string | null;
+}
 
-/** One page of a stage's leads by lifetime USD (indexed order + take; never the whole stage). */
-export async function stageLeadsPage(prisma: CrmPrisma, q: PipelineQuery, stage: StageSlug, page: number): Promise<PipelineLead[]> {
-  const rows = await prisma.lead.findMany({
-    where: leadWhere(q, stage),
-    select: leadSelect,
-    // The id breaks ties so paging is stable between two pages.
-    orderBy: [{ customer: { lifetimeUsdCents: 'desc' } }, { id: 'asc' }],
-    skip: page * q.pageSize,
-    take: q.pageSize,
-  });
+const dateOrNull = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
+
+const LEAD_COLUMNS = Prisma.raw(`l."id", l."customerId", l."stage", l."ownerId", l."lastTouchAt", c."name", c."company", c."markets",
+  c."lifetimeUsdCents", c."unknownCurrencies", c."lastOrderAt", c."rateDate"`);
+
+/**
+ * Above this many index entries to walk, SQLite reads the stage's leads and sorts them
+ * instead of walking customers by USD: a sparse stage or a deep page would walk too far.
+ */
+const MAX_USD_INDEX_WALK = 5_000;
+
+/**
+ * One page of a stage's leads by lifetime USD, highest first (LIMIT/OFFSET; never the whole
+ * stage in memory). On SQLite the join order is chosen here (CROSS JOIN fixes it): walking
+ * the lifetimeUsdCents index stops after a few rows when the stage is dense, where SQLite's
+ * own choice reads and sorts the whole stage. Both orders use the same tie-break (the
+ * index's own order), so paging is stable whichever is used. PostgreSQL plans it well itself.
+ */
+export async function stageLeadsPage(
+  db: Pick<Database, 'prisma' | 'provider'>,
+  q: PipelineQuery,
+  stage: StageSlug,
+  page: number,
+  density: { matching: number; customers: number },
+): Promise<PipelineLead[]> {
+  const where = whereSql([Prisma.sql`l."customerId" = c."customerId"`, ...filterConditions(q, stage)]);
+  const limit = q.pageSize;
+  const offset = page * q.pageSize;
+  let rows: LeadRow[];
+  if (db.provider === 'sqlite') {
+    const walk = ((offset + limit) * density.customers) / Math.max(1, density.matching);
+    const from = walk <= MAX_USD_INDEX_WALK
+      ? Prisma.sql`"CustomerFigures" c CROSS JOIN "Lead" l`
+      : Prisma.sql`"Lead" l CROSS JOIN "CustomerFigures" c`;
+    rows = await db.prisma.$queryRaw<LeadRow[]>`
+      SELECT ${LEAD_COLUMNS} FROM ${from} ${where}
+      ORDER BY c."lifetimeUsdCents" DESC, c.rowid DESC LIMIT ${limit} OFFSET ${offset}`;
+  } else {
+    rows = await db.prisma.$queryRaw<LeadRow[]>`
+      SELECT ${LEAD_COLUMNS} FROM "CustomerFigures" c CROSS JOIN "Lead" l ${where}
+      ORDER BY c."lifetimeUsdCents" DESC, c."customerId" DESC LIMIT ${limit} OFFSET ${offset}`;
+  }
   return rows.map((r) => ({
-    leadId: r.id,
+    leadId: Number(r.id),
     customerId: r.customerId,
     stage: r.stage,
-    name: r.customer.name,
-    company: r.customer.company,
-    markets: splitList(r.customer.markets),
-    lifetimeUsdCents: r.customer.lifetimeUsdCents,
-    unknownCurrencies: splitList(r.customer.unknownCurrencies),
-    lastOrderAt: r.customer.lastOrderAt,
-    rateDate: r.customer.rateDate,
+    name: r.name,
+    company: r.company,
+    markets: splitList(r.markets),
+    lifetimeUsdCents: BigInt(r.lifetimeUsdCents),
+    unknownCurrencies: splitList(r.unknownCurrencies),
+    lastOrderAt: dateOrNull(r.lastOrderAt),
+    rateDate: dateOrNull(r.rateDate),
     ownerId: r.ownerId,
-    lastTouchAt: r.lastTouchAt,
+    lastTouchAt: dateOrNull(r.lastTouchAt),
   }));
 }
 
@@ -180,8 +200,9 @@ export async function stageLeadsPage(prisma: CrmPrisma, q: PipelineQuery, stage:
  * What the Home tab shows: every stage (or the filtered one) with its count, USD total and
  * the requested page of its top leads. A page beyond the end falls back to the last page.
  */
-export async function loadPipeline(prisma: CrmPrisma, q: PipelineQuery): Promise<PipelineSnapshot> {
-  const aggregates = await stageAggregates(prisma, q);
+export async function loadPipeline(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery): Promise<PipelineSnapshot> {
+  const { prisma } = db;
+  const [aggregates, customers] = await Promise.all([stageAggregates(prisma, q), prisma.customerFigures.count()]);
   const shown = STAGES.filter((s) => q.filter.stage === null || s.slug === q.filter.stage);
   const stages = await Promise.all(
     shown.map(async ({ slug }): Promise<StageSummary> => {
@@ -195,7 +216,7 @@ export async function loadPipeline(prisma: CrmPrisma, q: PipelineQuery): Promise
         lifetimeUsdCents: agg?.cents ?? 0n,
         incompleteCurrencies: agg ? [...agg.incomplete].sort() : [],
         incompleteCount: agg?.incompleteCount ?? 0,
-        leads: count > 0 ? await stageLeadsPage(prisma, q, slug, page) : [],
+        leads: count > 0 ? await stageLeadsPage(db, q, slug, page, { matching: count, customers }) : [],
         page,
         pageSize: q.pageSize,
       };

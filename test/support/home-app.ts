@@ -62,16 +62,14 @@ export async function startHomeApp(options: { customers?: FakeCustomerRow[]; sla
     reader,
     clock,
     async restart() {
+      // Stopping the app closes its production reader.
       await t.stopApp();
-      await reader.close();
       reader = makeReader();
       t = await startTestApp({ env: ROSTER_ENV, clock, production: reader, slack: t.slack, databaseUrl: t.databaseUrl });
       app.t = t;
       app.reader = reader;
     },
     async stop() {
-      await t.stopApp();
-      await reader.close();
       await t.stop();
       if (!options.slack) await slack.close();
       await mb.close();

@@ -21,7 +21,7 @@ export async function buildHomeFor(deps: AppDeps, client: WebClient, viewer: Vie
   const filter = await loadHomeFilter(prisma, viewer.userId);
   const [stageLabels, snapshot, sync, extras] = await Promise.all([
     loadStageLabels(prisma),
-    loadPipeline(prisma, {
+    loadPipeline(deps.db, {
       filter,
       viewerId: viewer.userId,
       now,
