@@ -1,4 +1,5 @@
 import type { CrmPrisma } from '../db/client';
+import { toLeadMatch, type LeadMatch } from './lead-search';
 
 /**
  * "Which B2B customers ordered in the last N days but haven't been contacted?": leads whose
@@ -9,14 +10,7 @@ import type { CrmPrisma } from '../db/client';
 export const DEFAULT_UNCONTACTED_DAYS = 90;
 export const MAX_UNCONTACTED_DAYS = 3650;
 
-export interface UncontactedLead {
-  leadId: number;
-  customerId: string;
-  name: string;
-  company: string | null;
-  ownerId: string | null;
-  stage: string;
-  lifetimeUsdCents: bigint;
+export interface UncontactedLead extends LeadMatch {
   unknownCurrencies: string[];
   lastOrderAt: Date;
   markets: string[];
@@ -47,13 +41,7 @@ export async function findUncontacted(prisma: CrmPrisma, options: { days: number
   ]);
   return {
     leads: rows.map((l) => ({
-      leadId: l.id,
-      customerId: l.customerId,
-      name: l.customer.name,
-      company: l.customer.company,
-      ownerId: l.ownerId,
-      stage: l.stage,
-      lifetimeUsdCents: l.customer.lifetimeUsdCents,
+      ...toLeadMatch(l),
       unknownCurrencies: l.customer.unknownCurrencies.split(',').filter(Boolean),
       lastOrderAt: l.customer.lastOrderAt!,
       markets: l.customer.markets.split(',').filter(Boolean),
