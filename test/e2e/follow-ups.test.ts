@@ -64,7 +64,7 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
     await t.driver.crm(AM, 'remind nobody-like-this');
     await t.driver.crm(MANAGER, 'remind gulf');
     const replies = (await t.slack.waitForResponse(3)).map((r) => r.body.text as string);
-    expect(replies.find((r) => r.includes('Say which customer'))).toContain('/crm remind <customer>');
+    expect(replies.find((r) => r.includes('Say which customer'))).toContain('/crm remind &lt;customer&gt;');
     expect(replies.some((r) => r.includes('No lead matches “nobody-like-this”'))).toBe(true);
     expect(replies.some((r) => r.includes('can read the pipeline but not change leads'))).toBe(true);
     expect(t.slack.callsTo('views.open')).toHaveLength(0);
