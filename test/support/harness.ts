@@ -6,6 +6,7 @@ import type { ProductionReader } from '../../src/production/types';
 import { FakeSlack, startFakeSlack } from './fake-slack';
 import { SlackDriver } from './slack-driver';
 import { tempPostgresUrl, tempSqliteUrl, type Provider } from './databases';
+import { unknownActionIdsSentTo } from './action-id-audit';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret';
 export const TEST_BOT_TOKEN = 'xoxb-test-token';
@@ -87,8 +88,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     stopApp,
     async stop() {
       await stopApp();
+      const unknown = unknownActionIdsSentTo(slack);
       if (!options.slack) await slack.close();
       await target.cleanup();
+      // Every control the app rendered must use an id from ACTION_IDS (src/slack/action-ids.ts).
+      if (unknown.length) throw new Error(`The app sent controls with action ids missing from ACTION_IDS: ${unknown.join(', ')}`);
     },
   };
 }
