@@ -1,6 +1,7 @@
 import { startTestApp, type TestApp } from '../support/harness';
 import { getAllSettings, getSyncDays } from '../../src/domain/settings';
 import { ACTION_IDS } from '../../src/slack/action-ids';
+import { seedLead } from '../support/seed-leads';
 
 const ADMIN = 'U0ADMIN01';
 const MANAGER = 'U0MGR0001';
@@ -190,6 +191,17 @@ describe('admin configuration from the Home tab', () => {
       });
       expect(res.json.errors).toEqual({ 'rate:AED': 'The AED rate must be a plain decimal number such as 0.2723.' });
       expect((await t.deps.db.prisma.currencyRate.findUnique({ where: { currency: 'SAR' } }))!.usdPerUnit).toBe('0.2666');
+    });
+
+    it('recomputes lifetime USD with a new rate at once, and the admin sees it on Home', async () => {
+      const { prisma } = t.deps.db;
+      await seedLead(prisma, { customerId: 'KW-REVALUE', name: 'Kuwait Revalue Co', lifetimeUsdCents: 1n });
+      await prisma.customerCurrencyTotal.create({ data: { customerId: 'KW-REVALUE', currency: 'KWD', market: 'KW', orderCount: 2, lifetimeMinor: 1_000_500n } });
+      await submit(ADMIN, 'currency_rates', { 'rate:KWD': { [ACTION_IDS.adminRate]: { type: 'plain_text_input', value: '3.25' } } });
+      const home = await publishedHomeOf(ADMIN);
+      // 1,000.500 KWD x 3.25 = 3,251.625 USD, rounded half-up.
+      expect(JSON.stringify(home)).toContain('$3,251.63');
+      expect((await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'KW-REVALUE' } })).lifetimeUsdCents).toBe(325_163n);
     });
 
     it('saves changed rates with who and when, audited', async () => {

@@ -136,7 +136,7 @@ export function buildStageLabelsModal(labels: Record<StageSlug, string>): ModalV
 
 /** One input per currency with its current rate, and who set it when (or that it is a default). */
 export function buildCurrencyRatesModal(rates: StoredRate[], timeZone: string): ModalView {
-  const blocks: KnownBlock[] = [note('USD value of *one unit* of each currency. Lifetime figures use the new rates from the next sync.')];
+  const blocks: KnownBlock[] = [note('USD value of *one unit* of each currency. Lifetime figures are recomputed with the new rates as soon as you save.')];
   for (const r of rates) {
     blocks.push({
       type: 'input',

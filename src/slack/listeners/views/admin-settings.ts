@@ -17,6 +17,7 @@ export function registerAdminSettingsSubmissions(app: App, deps: AppDeps): void 
   app.view<ViewSubmitAction>({ callback_id: ADMIN_CALLBACK, type: 'view_submission' }, async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const name = ADMIN_CALLBACK.exec(view.callback_id)?.[1] ?? '';
+    const afterSave: (() => Promise<void>)[] = [];
     try {
       const viewer = await resolveViewer(deps, client, userId);
       const refusal = refusalFor(viewer, 'admin');
@@ -28,7 +29,7 @@ export function registerAdminSettingsSubmissions(app: App, deps: AppDeps): void 
         deps.logger.warn({ userId, callbackId: view.callback_id }, 'submission of an unknown admin setting');
         return await ack({ response_action: 'update', view: buildAdminMessageModal('That setting does not exist (any more). Open it again from the Home tab.') });
       }
-      const errors = await ADMIN_SUBMISSIONS[name]({ deps, client, viewer, values: view.state.values });
+      const errors = await ADMIN_SUBMISSIONS[name]({ deps, client, viewer, values: view.state.values, afterSave });
       if (Object.keys(errors).length) {
         deps.logger.info({ userId, setting: name, fields: Object.keys(errors) }, 'admin setting refused: invalid input');
         return await ack({ response_action: 'errors', errors });
@@ -38,6 +39,11 @@ export function registerAdminSettingsSubmissions(app: App, deps: AppDeps): void 
     } catch (err) {
       deps.logger.error({ err, userId, setting: name }, 'saving an admin setting failed');
       return await ack({ response_action: 'update', view: buildAdminMessageModal('Sorry, the setting could not be saved. The error has been logged; please try again.') });
+    }
+    try {
+      for (const work of afterSave) await work();
+    } catch (err) {
+      deps.logger.error({ err, userId, setting: name }, 'follow-up work after an admin change failed');
     }
     try {
       await publishHome(deps, client, userId);

@@ -7,6 +7,7 @@ import { ADMIN_BLOCKS, type AdminSettingName } from '../../views/admin-common';
 import { SettingValidationError, updateSetting, type SettingKey } from '../../../domain/settings';
 import { STAGES } from '../../../domain/stages';
 import { listRates, RateValidationError, updateRate } from '../../../domain/rates';
+import { revalueCustomerFigures } from '../../../domain/revalue-figures';
 import { rateProblem } from '../../../domain/money';
 import { RosterError, isRole, removeMember, setRole } from '../../../domain/roster';
 
@@ -21,6 +22,8 @@ export interface SubmissionContext {
   client: WebClient;
   viewer: Viewer;
   values: ViewValues;
+  /** Work to run once Slack has its answer (the modal closed), before Home is republished. */
+  afterSave: (() => Promise<void>)[];
 }
 
 function field(values: ViewValues, blockId: string, actionId: string): ViewStateValue | undefined {
@@ -153,6 +156,8 @@ async function currencyRates(ctx: SubmissionContext): Promise<FieldErrors> {
       throw err;
     }
   }
+  // Lifetime USD figures follow the new rates at once (from the cached per-currency totals).
+  if (changes.length) ctx.afterSave.push(async () => void (await revalueCustomerFigures(prisma, changes.map((c) => c.currency))));
   return {};
 }
 
