@@ -1,5 +1,6 @@
 import { Prisma } from '../generated/sqlite/client';
 import type { AppDeps } from '../deps';
+import { TimeSlicer, yieldToEventLoop } from '../cooperative';
 import type { Database, DbProvider } from '../db/client';
 import { jsonRowsSelect, jsonTextList, type BulkColumnType } from '../db/bulk-rows';
 import { ProductionError, type CustomerCurrencyRow, type ProductionReader } from '../production/types';
@@ -88,15 +89,19 @@ const maxDate = (a: Date | null, b: Date | null) => (a === null ? b : b === null
  * over every currency (exact, at the current rates), order count, markets, last order and
  * contact fields. An amount that cannot be read is counted in `rejected` and its currency
  * marks the figure incomplete, so the total is never silently too low.
+ * Cooperative: it lets the event loop turn every few milliseconds (see cooperative.ts).
  */
-export function buildCustomerSnapshots(
+export async function buildCustomerSnapshots(
   rows: readonly CustomerCurrencyRow[],
   rates: RateTable,
   onUnreadable: (row: CustomerCurrencyRow, reason: string) => void = () => undefined,
-): { snapshots: CustomerSnapshot[]; unreadableRows: number } {
+  slicer: TimeSlicer = new TimeSlicer(),
+): Promise<{ snapshots: CustomerSnapshot[]; unreadableRows: number }> {
   const byCustomer = new Map<string, CustomerAccumulator>();
   let unreadableRows = 0;
-  for (const row of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    if ((i & 255) === 0 && slicer.due()) await slicer.yield();
+    const row = rows[i]!;
     let acc = byCustomer.get(row.customerId);
     if (!acc) {
       acc = { customerId: row.customerId, rows: [], currencies: new Map(), unreadable: new Set() };
@@ -137,6 +142,7 @@ export function buildCustomerSnapshots(
 
   const snapshots: CustomerSnapshot[] = [];
   for (const acc of byCustomer.values()) {
+    if ((snapshots.length & 255) === 0 && slicer.due()) await slicer.yield();
     const newestFirst = [...acc.rows].sort((a, b) => b.lastOrderAt.getTime() - a.lastOrderAt.getTime());
     const pick = (f: (r: CustomerCurrencyRow) => string | null) => newestFirst.map(f).find((v) => v !== null && v !== '') ?? null;
     const conversions: UsdConversion[] = [];
@@ -228,8 +234,12 @@ interface ExistingState {
   leads: Set<string>;
 }
 
-/** Customers per query when reading the cached state: a few queries even for 50,000. */
-const LOAD_CHUNK_SIZE = 10_000;
+/**
+ * Customers per query when reading the cached state: few queries even for 50,000, each
+ * short enough (tens of ms on SQLite, where it blocks the event loop) for Home publishes to
+ * slip in between.
+ */
+const LOAD_CHUNK_SIZE = 2_000;
 
 const dateOrNull = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
 
@@ -237,17 +247,20 @@ const dateOrNull = (v: Date | string | null) => (v === null ? null : v instanceo
  * The cached state of the synced customers. Raw selects with the ids as one JSON
  * parameter: Prisma's findMany costs ten times more per row here, and this runs on every sync.
  */
-async function loadExisting(db: Database, ids: string[]): Promise<ExistingState> {
+async function loadExisting(db: Database, ids: string[], slicer: TimeSlicer): Promise<ExistingState> {
   const { prisma, provider } = db;
   const state: ExistingState = { figures: new Map(), totals: new Map(), leads: new Set() };
   for (const chunk of chunks(ids, LOAD_CHUNK_SIZE)) {
+    await slicer.yieldIfDue();
     const figures = await prisma.$queryRaw<(Omit<CustomerFiguresRow, 'lastOrderAt' | 'rateDate'> & { lastOrderAt: Date | string | null; rateDate: Date | string | null })[]>`
       SELECT "customerId", "name", "company", "email", "phone", "markets", "orderCount", "lifetimeUsdCents",
              "unknownCurrencies", "lastOrderAt", "rateDate", "searchText"
       FROM "CustomerFigures" WHERE "customerId" IN (${jsonTextList(provider, chunk)})`;
+    await slicer.yieldIfDue();
     const totals = await prisma.$queryRaw<(Omit<CurrencyTotalRow, 'lastOrderAt'> & { lastOrderAt: Date | string | null })[]>`
       SELECT "customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt"
       FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${jsonTextList(provider, chunk)})`;
+    await slicer.yieldIfDue();
     const leads = await prisma.$queryRaw<{ customerId: string }[]>`
       SELECT "customerId" FROM "Lead" WHERE "customerId" IN (${jsonTextList(provider, chunk)})`;
     for (const f of figures) {
@@ -348,18 +361,27 @@ export interface SyncWriteCounts {
  * Writes snapshots to the CRM database: changed or new figures (unchanged ones are skipped
  * by comparison, so a no-change sync writes nothing), their currency totals, and a lead for
  * every customer without one. One transaction per chunk of customers. Never touches an
- * existing lead's stage, owner, contact or notes.
+ * existing lead's stage, owner, contact or notes. Cooperative: the event loop turns between
+ * reads, every few milliseconds of comparing, and between write transactions (never inside one).
  */
-export async function writeCustomerSnapshots(db: Database, snapshots: readonly CustomerSnapshot[], now: Date): Promise<SyncWriteCounts> {
+export async function writeCustomerSnapshots(
+  db: Database,
+  snapshots: readonly CustomerSnapshot[],
+  now: Date,
+  slicer: TimeSlicer = new TimeSlicer(),
+): Promise<SyncWriteCounts> {
   const { prisma, provider } = db;
   const existing = await loadExisting(
     db,
     snapshots.map((s) => s.figures.customerId),
+    slicer,
   );
   const changed: CustomerSnapshot[] = [];
   const missingLeads: string[] = [];
   let updated = 0;
-  for (const s of snapshots) {
+  for (let i = 0; i < snapshots.length; i++) {
+    if ((i & 255) === 0 && slicer.due()) await slicer.yield();
+    const s = snapshots[i]!;
     const id = s.figures.customerId;
     const before = existing.figures.get(id);
     if (!before || !sameFigures(before, s.figures) || totalsKey(existing.totals.get(id) ?? []) !== totalsKey(s.totals)) {
@@ -375,6 +397,7 @@ export async function writeCustomerSnapshots(db: Database, snapshots: readonly C
   const work = snapshots.filter((s) => changedIds.has(s.figures.customerId) || missing.has(s.figures.customerId));
   let created = 0;
   for (const chunk of chunks(work, SYNC_CHUNK_SIZE)) {
+    await yieldToEventLoop();
     const toWrite = chunk.filter((s) => changedIds.has(s.figures.customerId));
     const leadIds = chunk.map((s) => s.figures.customerId).filter((id) => missing.has(id));
     created += await prisma.$transaction(async (tx) => {
@@ -418,12 +441,16 @@ export async function syncLeadsFromProduction(
   try {
     const days = await getSyncDays(prisma, deps.config);
     const [card, rates] = await Promise.all([production.fetchCustomers(days), getRates(prisma)]);
-    const { snapshots, unreadableRows } = buildCustomerSnapshots(card.rows, rates, (row, reason) =>
-      log.error({ customerId: row.customerId, currency: row.currency, reason }, 'customer row refused: lifetime_total unreadable'),
+    const slicer = new TimeSlicer();
+    const { snapshots, unreadableRows } = await buildCustomerSnapshots(
+      card.rows,
+      rates,
+      (row, reason) => log.error({ customerId: row.customerId, currency: row.currency, reason }, 'customer row refused: lifetime_total unreadable'),
+      slicer,
     );
     counts.fetched = snapshots.length;
     counts.rejected = card.rejected.length + unreadableRows;
-    const written = await writeCustomerSnapshots(deps.db, snapshots, deps.clock.now());
+    const written = await writeCustomerSnapshots(deps.db, snapshots, deps.clock.now(), slicer);
     counts.created = written.created;
     counts.updated = written.updated;
   } catch (err) {

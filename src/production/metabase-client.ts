@@ -1,6 +1,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Clock } from '../clock';
+import { TimeSlicer } from '../cooperative';
 import { systemClock } from '../clock';
 import type { MetabaseConfig } from '../config';
 import type { Logger } from '../logger';
@@ -186,9 +187,13 @@ export class MetabaseClient implements ProductionReader {
 
     const stream = new JsonArrayStream();
     const reader = new CardRowReader(spec);
+    // Chunks already buffered are handed out through microtasks only: without a yield now and
+    // then, parsing a large export would hold the event loop (and every Slack request) until done.
+    const slicer = new TimeSlicer();
     for await (const chunk of answer) {
       const items = stream.push(chunk as Uint8Array);
       if (items.length) reader.push(items);
+      if (slicer.due()) await slicer.yield();
     }
     if (stream.notAnArray) throw bodyError(status, stream.takeText());
     try {

@@ -5,6 +5,7 @@ import type { Database } from '../../src/db/client';
 import { seedDefaultRates } from '../../src/domain/rates';
 import { syncLeadsFromProduction, type SyncDeps } from '../../src/domain/lead-sync';
 import { SETTING_KEYS } from '../../src/domain/settings';
+import type { ProductionReader } from '../../src/production/types';
 import { openTestDatabase, type Provider } from '../support/databases';
 import { StaticProductionReader, customerRow } from '../support/static-production';
 
@@ -130,5 +131,27 @@ describe.each<Provider>(['sqlite', 'postgres'])('syncLeadsFromProduction on %s',
     expect(await db.prisma.lead.count()).toBe(1_234);
     expect(await db.prisma.activity.count({ where: { kind: 'created' } })).toBe(1_234);
     expect(await db.prisma.customerFigures.count()).toBe(1_234);
+  });
+
+  it('lets the event loop turn while it works (SQLite queries alone never do), so Slack requests are not held up', async () => {
+    const rows = Array.from({ length: 2_500 }, (_, i) => customerRow({ customerId: `C${i}`, lifetimeTotal: `${i}.00` }));
+    const production = new StaticProductionReader(rows);
+    const events: string[] = [];
+    // Queued once the data is in hand: only a yield inside the sync's own work lets it run before the end.
+    const reader: ProductionReader = {
+      fetchCustomers: async (days) => {
+        const card = await production.fetchCustomers(days);
+        setImmediate(() => events.push('turn'));
+        return card;
+      },
+      fetchOrders: () => production.fetchOrders(),
+      lastCall: () => production.lastCall(),
+    };
+    const sync = syncLeadsFromProduction(deps, reader, { trigger: 'test' }).then((run) => {
+      events.push('done');
+      return run;
+    });
+    expect(await sync).toMatchObject({ status: 'ok', created: 2_500 });
+    expect(events).toEqual(['turn', 'done']);
   });
 });

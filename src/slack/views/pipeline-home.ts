@@ -82,17 +82,21 @@ export function relativeTime(then: Date, now: Date): string {
   return `${days} day${days === 1 ? '' : 's'} ago`;
 }
 
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using it, and Home formats a date per lead line. */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = dateTimeFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    dateTimeFormats.set(timeZone, f);
+  }
+  return f;
+}
+
 function localDateParts(date: Date, timeZone: string): { date: string; time: string } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
+    dateTimeFormat(timeZone)
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
