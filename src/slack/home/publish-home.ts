@@ -41,12 +41,51 @@ export async function buildHomeFor(deps: AppDeps, client: WebClient, viewer: Vie
   });
 }
 
+/** Per app: which publish of each user started last, and the chain their sends go through. */
+interface PublishOrder {
+  next: number;
+  latest: Map<string, number>;
+  sending: Map<string, Promise<void>>;
+}
+const publishOrders = new WeakMap<AppDeps, PublishOrder>();
+
+function publishOrderOf(deps: AppDeps): PublishOrder {
+  let order = publishOrders.get(deps);
+  if (!order) {
+    order = { next: 0, latest: new Map(), sending: new Map() };
+    publishOrders.set(deps, order);
+  }
+  return order;
+}
+
 /**
  * Publishes the Home tab for one user from the CRM database (no Metabase wait).
  * Called on app_home_opened and after any change that the user or a lead's owner should see.
+ *
+ * Publishes of one user never go out of order: when several overlap (twenty opens during a
+ * sync, a change while the first view is still being built), a view read before a newer
+ * publish started is dropped instead of being sent after it, so Slack keeps the freshest
+ * view. Every change republishes after its write, so the newest publish carries it.
  */
 export async function publishHome(deps: AppDeps, client: WebClient, userId: string): Promise<void> {
+  const order = publishOrderOf(deps);
+  const ticket = ++order.next;
+  order.latest.set(userId, ticket);
   const viewer = await resolveViewer(deps, client, userId);
   const view = await buildHomeFor(deps, client, viewer);
-  await client.views.publish({ user_id: userId, view });
+  const previous = order.sending.get(userId) ?? Promise.resolve();
+  const send = previous.then(async () => {
+    if (order.latest.get(userId) !== ticket) return;
+    await client.views.publish({ user_id: userId, view });
+  });
+  const settled = send.catch(() => undefined);
+  order.sending.set(userId, settled);
+  try {
+    await send;
+  } finally {
+    if (order.sending.get(userId) === settled) {
+      order.sending.delete(userId);
+      if (order.latest.get(userId) === ticket) order.latest.delete(userId);
+    }
+  }
 }
