@@ -14,6 +14,7 @@ import { followUpAlertsJob } from '../src/jobs/follow-up-alerts';
 import { DEFAULT_ALERT_DELIVERY, type AlertDeliveryOptions } from '../src/slack/follow-ups/deliver-due-alerts';
 import { startFakeSlack } from '../test/support/fake-slack';
 import { tempPostgresUrl, tempSqliteUrl } from '../test/support/databases';
+import { runWhenMain } from './support/run-directly';
 
 type Row = Record<string, string | number>;
 
@@ -124,17 +125,7 @@ export async function runAlertsBench(providers: ('sqlite' | 'postgres')[] = ['sq
   return rows;
 }
 
-if (require.main === module) {
+runWhenMain(module, () => {
   const arg = process.argv[2];
-  const providers = arg === 'sqlite' || arg === 'postgres' ? [arg as 'sqlite' | 'postgres'] : undefined;
-  runAlertsBench(providers).then(
-    (rows) => {
-      console.table(rows);
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+  return runAlertsBench(arg === 'sqlite' || arg === 'postgres' ? [arg] : undefined);
+});

@@ -30,6 +30,7 @@ import { syncCoordinatorFor } from '../src/domain/sync-coordinator';
 import { STAGES } from '../src/domain/stages';
 import { startTestApp, type TestApp } from '../test/support/harness';
 import { startFakeMetabaseProcess, type FakeMetabaseProcess } from './support/fake-metabase-process';
+import { runWhenMain } from './support/run-directly';
 
 type Row = Record<string, string | number>;
 
@@ -247,15 +248,4 @@ export async function runHomeBench(): Promise<Row[]> {
   return rows;
 }
 
-if (require.main === module) {
-  runHomeBench().then(
-    (rows) => {
-      console.table(rows);
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(module, runHomeBench);

@@ -22,6 +22,7 @@ import { decimalToUsd, formatUsd, sumUsd, type UsdConversion } from '../src/doma
 import { defaultRateTable } from '../src/domain/rates';
 import { createProductionReader } from '../src/production/metabase-client';
 import { startFakeMetabaseProcess } from './support/fake-metabase-process';
+import { runWhenMain } from './support/run-directly';
 
 const ROWS = 100_000;
 const RUNS = 3;
@@ -106,15 +107,4 @@ export async function runProductionReadBench(): Promise<Record<string, string | 
   }
 }
 
-if (require.main === module) {
-  runProductionReadBench().then(
-    (figures) => {
-      console.log(`production read: ${ROWS} Customers rows (title keys, string values) via fake Metabase, ${RUNS} runs`);
-      for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(26)} ${v}`);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(module, runProductionReadBench);
