@@ -17,25 +17,28 @@ export interface Scheduler {
 
 export function startScheduler(deps: AppDeps, client: WebClient, jobs: Job[]): Scheduler {
   const inFlight = new Set<Promise<void>>();
-  const tasks: ScheduledTask[] = jobs.map((job) => {
-    let running = false;
-    return cron.schedule(
+  const log = deps.logger.child({ component: 'node-cron' });
+  const logger = {
+    info: (m: string) => log.info(m),
+    warn: (m: string) => log.warn(m),
+    error: (m: string | Error, err?: Error) => log.error({ err: err ?? m }, String(m)),
+    debug: (m: string | Error) => log.debug(String(m)),
+  };
+  // node-cron's noOverlap skips a tick while the job's previous run (the returned promise) is going.
+  const tasks: ScheduledTask[] = jobs.map((job) =>
+    cron.schedule(
       job.schedule,
       () => {
-        if (running) return;
-        running = true;
         const p = job
           .run(deps, client)
           .catch((err: unknown) => deps.logger.error({ err, job: job.name }, 'scheduled job failed'))
-          .finally(() => {
-            running = false;
-            inFlight.delete(p);
-          });
+          .finally(() => inFlight.delete(p));
         inFlight.add(p);
+        return p;
       },
-      { name: job.name, noOverlap: true },
-    );
-  });
+      { name: job.name, noOverlap: true, logger },
+    ),
+  );
   return {
     async stop() {
       await Promise.all(tasks.map((t) => t.stop()));
