@@ -43,6 +43,18 @@ function readMigrations(dir: string): MigrationFile[] {
     });
 }
 
+/** Migrations not yet applied, in order; refuses when an applied one was edited since. */
+function pendingMigrations(migrations: MigrationFile[], applied: { migration_name: string; checksum: string }[]): MigrationFile[] {
+  const done = new Map(applied.map((r) => [r.migration_name, r.checksum]));
+  return migrations.filter((m) => {
+    const seen = done.get(m.name);
+    if (seen !== undefined && seen !== m.checksum) throw new Error(`Migration ${m.name} was edited after it was applied (checksum differs)`);
+    return seen === undefined;
+  });
+}
+
+const APPLIED_SQL = 'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+
 export async function migrateDatabase(url: string): Promise<MigrationResult> {
   const provider = providerOf(url);
   const migrations = readMigrations(migrationsDir(provider));
@@ -64,15 +76,8 @@ function migrateSqlite(url: string, migrations: MigrationFile[]): MigrationResul
     const applied: string[] = [];
     // IMMEDIATE takes the write lock first, so two processes starting together migrate once.
     const run = db.transaction(() => {
-      const done = new Map(
-        (db.prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL').all() as { migration_name: string; checksum: string }[]).map((r) => [r.migration_name, r.checksum]),
-      );
-      for (const m of migrations) {
-        const seen = done.get(m.name);
-        if (seen !== undefined) {
-          if (seen !== m.checksum) throw new Error(`Migration ${m.name} was edited after it was applied (checksum differs)`);
-          continue;
-        }
+      const todo = pendingMigrations(migrations, db.prepare(APPLIED_SQL).all() as { migration_name: string; checksum: string }[]);
+      for (const m of todo) {
         db.exec(m.sql);
         db.prepare(
           'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
@@ -101,17 +106,9 @@ async function migratePostgres(url: string, migrations: MigrationFile[]): Promis
       "id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ,
       "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ,
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
-    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
-      'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-    );
-    const done = new Map(rows.map((r) => [r.migration_name, r.checksum]));
+    const { rows } = await client.query<{ migration_name: string; checksum: string }>(APPLIED_SQL);
     const applied: string[] = [];
-    for (const m of migrations) {
-      const seen = done.get(m.name);
-      if (seen !== undefined) {
-        if (seen !== m.checksum) throw new Error(`Migration ${m.name} was edited after it was applied (checksum differs)`);
-        continue;
-      }
+    for (const m of pendingMigrations(migrations, rows)) {
       // The generated SQL creates "public"; tables go to the search path's schema.
       const sql = m.sql.replace(/^CREATE SCHEMA IF NOT EXISTS "public";$/m, '');
       await client.query('BEGIN');
