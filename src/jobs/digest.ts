@@ -28,7 +28,7 @@ export async function runDigestJob(deps: AppDeps, client: WebClient): Promise<Di
   if (!claimed) return 'claimed_elsewhere';
 
   try {
-    const { figures, message } = await composeDigest(deps, client, period, { preview: false });
+    const { figures, message } = await composeDigest(deps, client, settings, period, { preview: false });
     const res = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
     await markDigestPosted(prisma, period.periodKey, deps.instanceId, deps.clock.now(), res.ts ?? null);
     deps.logger.info({ periodKey: period.periodKey, channel }, 'digest posted');

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../deps';
 import { computeDigestFigures, loadLastSnapshot, type DigestFigures } from '../domain/digest';
 import type { DigestPeriod } from '../domain/digest-schedule';
-import { getAllSettings } from '../domain/settings';
+import type { SettingValues } from '../domain/settings';
 import { appHomeUrl, buildDigestMessage, type DigestMessage } from './views/digest-message';
 
 /** The app's team and app id do not change while it runs: look them up once per client. */
@@ -38,10 +38,15 @@ export interface ComposedDigest {
   message: DigestMessage;
 }
 
-/** Computes a period's figures and renders the digest message, with the current settings. */
-export async function composeDigest(deps: AppDeps, client: WebClient, period: Pick<DigestPeriod, 'from' | 'to'>, options: { preview: boolean }): Promise<ComposedDigest> {
+/** Computes a period's figures and renders the digest message, with the settings the caller read. */
+export async function composeDigest(
+  deps: AppDeps,
+  client: WebClient,
+  settings: SettingValues,
+  period: Pick<DigestPeriod, 'from' | 'to'>,
+  options: { preview: boolean },
+): Promise<ComposedDigest> {
   const { prisma } = deps.db;
-  const settings = await getAllSettings(prisma, deps.config);
   const [previous, homeUrl] = await Promise.all([loadLastSnapshot(prisma), resolveAppHomeUrl(deps, client)]);
   const figures = await computeDigestFigures(prisma, {
     from: period.from,

@@ -1,5 +1,5 @@
 import type { Subcommand } from './types';
-import { getSetting } from '../../domain/settings';
+import { getAllSettings } from '../../domain/settings';
 import { trailingDigestPeriod } from '../../domain/digest-schedule';
 import { composeDigest } from '../digest-compose';
 
@@ -15,8 +15,9 @@ export const digestSubcommand: Subcommand = {
       return ctx.reply({ text: 'Digest previews are for managers and admins.' });
     }
     const { deps } = ctx;
-    const schedule = await getSetting(deps.db.prisma, deps.config, 'digest_schedule');
-    const { message } = await composeDigest(deps, ctx.client, trailingDigestPeriod(schedule, deps.clock.now()), { preview: true });
+    const settings = await getAllSettings(deps.db.prisma, deps.config);
+    const period = trailingDigestPeriod(settings.digest_schedule, deps.clock.now());
+    const { message } = await composeDigest(deps, ctx.client, settings, period, { preview: true });
     await ctx.reply({ text: message.text, blocks: message.blocks });
   },
 };
