@@ -3,7 +3,7 @@
 // and prisma/schema.prisma. `prisma migrate dev` needs a shadow database and the native
 // engine, neither of which this setup has; `migrate diff --script` works offline.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -42,4 +42,4 @@ for (const p of providers) {
 }
 mkdirSync(dirname(snapshot), { recursive: true });
 copyFileSync(join(root, 'prisma/schema.prisma'), snapshot);
-if (existsSync(pgSnapshot)) execFileSync('rm', [pgSnapshot]);
+rmSync(pgSnapshot, { force: true });
