@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
-import { formatRateDate, formatUsd } from '../../domain/money';
+import { formatRateDate } from '../../domain/money';
 import type { OrderHistory } from '../../domain/order-history';
 import type { EphemeralMessage } from '../commands/types';
 import { escapeMrkdwn, truncate } from './mrkdwn';
-import { customerTitle, slackDate } from './lead-format';
+import { customerTitle, slackDate, usdText } from './lead-format';
 
 /** How many orders one message lists; totals always cover all of them. */
 export const ORDERS_SHOWN = 25;
@@ -30,10 +30,7 @@ export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history
   const totalLines = history.totalsByCurrency.map(
     (t) => `• ${escapeMrkdwn(t.localFormatted)} (${t.usdFormatted ?? `no USD rate for ${escapeMrkdwn(t.currency)}`}) over ${t.orderCount} order${t.orderCount === 1 ? '' : 's'}`,
   );
-  const sum = history.usdTotal;
-  const usdTotal = sum.incomplete
-    ? `${formatUsd(sum.usdCents)}+ (incomplete: ${escapeMrkdwn(sum.unknownCurrencies.join(', '))} not converted)`
-    : formatUsd(sum.usdCents);
+  const usdTotal = usdText(history.usdTotal.usdCents, history.usdTotal.unknownCurrencies);
   const rates = history.rateDates.length ? `at rates of ${history.rateDates.map(formatRateDate).join(', ')}` : 'no USD rate used';
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `${title}: ${history.orders.length} order${history.orders.length === 1 ? '' : 's'}, newest first` } },
