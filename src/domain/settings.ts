@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppConfig } from '../config';
 import type { Clock } from '../clock';
 import type { CrmPrisma } from '../db/client';
-import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageLabels, type StageSlug } from './stages';
+import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from './stages';
 import { isTimeOfDay, isValidTimeZone } from './zoned-time';
 
 /**
@@ -20,10 +20,6 @@ export const SETTING_KEYS = {
 } as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[keyof typeof SETTING_KEYS];
-
-export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
-
-export { MAX_STAGE_LABEL_LENGTH };
 
 const days = z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days (10 years)');
 
@@ -156,18 +152,13 @@ export async function getSetting<K extends SettingKey>(prisma: CrmPrisma, config
   return decodeStored(key, row?.value, config);
 }
 
-/** Every setting at once (one query), with who changed each last. */
+/** Every setting at once (one query). */
 export async function getAllSettings(prisma: CrmPrisma, config: AppConfig): Promise<SettingValues> {
   const rows = await prisma.setting.findMany({ where: { key: { in: Object.keys(SETTINGS) } } });
   const byKey = new Map(rows.map((r) => [r.key, r.value]));
   const out = {} as Record<SettingKey, unknown>;
   for (const key of Object.keys(SETTINGS) as SettingKey[]) out[key] = decodeStored(key, byKey.get(key), config);
   return out as unknown as SettingValues;
-}
-
-/** The current stage labels (admin-renamed or default), for stageLabel(). */
-export async function getStageLabels(prisma: CrmPrisma, config: AppConfig): Promise<StageLabels> {
-  return getSetting(prisma, config, 'stage_labels');
 }
 
 /** Sync window in days: the admin's value, else CRM_SYNC_DAYS. */

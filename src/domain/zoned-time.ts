@@ -19,6 +19,9 @@ export function dayParts(day: DayNumber): { year: number; month: number; day: nu
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
+/** Indexed by ISO weekday - 1. */
+export const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export function isoWeekdayOf(day: DayNumber): number {
   const d = new Date(day * MS_PER_DAY).getUTCDay();

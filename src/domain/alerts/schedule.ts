@@ -8,6 +8,7 @@ import {
   parseLocalDate,
   parseTimeOfDay,
   zonedToInstant,
+  WEEKDAY_NAMES,
   type DayNumber,
 } from '../zoned-time';
 
@@ -37,8 +38,6 @@ export interface AlertSchedule {
   /** once: the date; recurring: the first possible date. "YYYY-MM-DD". */
   startDate: string;
 }
-
-export const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 
 export class InvalidScheduleError extends Error {
   constructor(message: string) {

@@ -1,6 +1,7 @@
 import type { StaleThresholds } from '../../domain/settings';
-import { WEEKDAYS, type DigestSchedule } from '../../domain/settings';
+import type { DigestSchedule } from '../../domain/settings';
 import { STAGES, type StageLabels, stageLabel } from '../../domain/stages';
+import { WEEKDAY_NAMES } from '../../domain/zoned-time';
 
 /** The admin settings, by the name used in the Home button's value and the modal's callback_id (`admin_<name>`). */
 export const ADMIN_SETTINGS = ['digest_channel', 'digest_schedule', 'sync_window', 'stale_thresholds', 'stage_labels', 'currency_rates', 'roster'] as const;
@@ -26,7 +27,7 @@ export const ADMIN_BLOCKS = {
 } as const;
 
 export function describeSchedule(s: DigestSchedule): string {
-  const when = s.frequency === 'daily' ? 'Daily' : `Weekly on ${WEEKDAYS[s.weekday - 1]}`;
+  const when = s.frequency === 'daily' ? 'Daily' : `Weekly on ${WEEKDAY_NAMES[s.weekday - 1]}`;
   return `${when} at ${s.time} (${s.timeZone})`;
 }
 

@@ -2,11 +2,11 @@ import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { ACTION_IDS, adminCallbackId } from '../action-ids';
 import { escapeMrkdwn, truncate } from './mrkdwn';
 import { formatRateDate } from '../../domain/money';
-import { WEEKDAYS, MAX_STAGE_LABEL_LENGTH, type DigestSchedule, type StaleThresholds } from '../../domain/settings';
-import { STAGES, type StageSlug } from '../../domain/stages';
+import type { DigestSchedule, StaleThresholds } from '../../domain/settings';
+import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from '../../domain/stages';
 import { ROLES, ROLE_LABELS, type Role } from '../../domain/roster';
 import type { StoredRate } from '../../domain/rates';
-import { formatShortInstantIn } from '../../domain/zoned-time';
+import { WEEKDAY_NAMES, formatShortInstantIn } from '../../domain/zoned-time';
 import { ADMIN_BLOCKS, type AdminSettingName } from './admin-common';
 
 /** Pure builders of the admin settings modals; callback_id `admin_<setting>`. */
@@ -51,7 +51,7 @@ export function buildDigestChannelModal(current: string | null): ModalView {
 
 export function buildDigestScheduleModal(current: DigestSchedule): ModalView {
   const frequencies = [option('Daily', 'daily'), option('Weekly', 'weekly')];
-  const weekdays = WEEKDAYS.map((d, i) => option(d, String(i + 1)));
+  const weekdays = WEEKDAY_NAMES.map((d, i) => option(d, String(i + 1)));
   return modal('digest_schedule', 'Digest schedule', [
     {
       type: 'input',
