@@ -1,5 +1,5 @@
 import type { CrmPrisma } from '../db/client';
-import { LeadNotFoundError, toEntry, type ActivityEntry } from './leads';
+import { activityEntrySelect, LeadNotFoundError, type ActivityEntry } from './leads';
 
 /** A lead's Activity, newest first, one page at a time. */
 
@@ -25,6 +25,7 @@ export async function getLeadHistory(prisma: CrmPrisma, leadId: number, page = 1
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     skip: (current - 1) * pageSize,
     take: pageSize,
+    select: activityEntrySelect,
   });
-  return { leadId, entries: rows.map(toEntry), page: current, pageCount, total };
+  return { leadId, entries: rows, page: current, pageCount, total };
 }

@@ -68,6 +68,18 @@ export interface ActivityEntry {
   createdAt: Date;
 }
 
+/** The Prisma `select` that reads an Activity row as an ActivityEntry. */
+export const activityEntrySelect = {
+  id: true,
+  kind: true,
+  actorId: true,
+  fromValue: true,
+  toValue: true,
+  text: true,
+  permalink: true,
+  createdAt: true,
+} as const satisfies Record<keyof ActivityEntry, true>;
+
 /** What the lead card shows. */
 export interface LeadCardData {
   leadId: number;
@@ -105,8 +117,9 @@ export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { 
       where: { leadId, kind: { in: ['note', 'touch'] }, text: { not: null } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: options.notes ?? 3,
+      select: activityEntrySelect,
     }),
-    prisma.activity.findMany({ where: { leadId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: options.activity ?? 5 }),
+    prisma.activity.findMany({ where: { leadId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: options.activity ?? 5, select: activityEntrySelect }),
     prisma.activity.count({ where: { leadId } }),
   ]);
   const c = lead.customer;
@@ -128,23 +141,10 @@ export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { 
     lastOrderAt: c.lastOrderAt,
     lastTouchAt: lead.lastTouchAt,
     version: lead.version,
-    recentNotes: recentNotes.map(toEntry),
-    recentActivity: recentActivity.map(toEntry),
+    recentNotes,
+    recentActivity,
     activityCount,
   };
-}
-
-export function toEntry(a: {
-  id: number;
-  kind: string;
-  actorId: string | null;
-  fromValue: string | null;
-  toValue: string | null;
-  text: string | null;
-  permalink: string | null;
-  createdAt: Date;
-}): ActivityEntry {
-  return { id: a.id, kind: a.kind, actorId: a.actorId, fromValue: a.fromValue, toValue: a.toValue, text: a.text, permalink: a.permalink, createdAt: a.createdAt };
 }
 
 /** Who a lead is and where it stands: the fields every list, modal and message names it by. */
