@@ -9,23 +9,22 @@ import type { InteractionOrigin } from './lead-interactions';
 import { postToResponseUrl } from './lead-interactions';
 import { buildNoticeModal } from './views/lead-modals';
 import { escapeMrkdwn } from './views/mrkdwn';
-import { buildOrderHistoryMessage, PRODUCTION_NOT_CONFIGURED } from './views/order-history';
+import { buildOrderHistoryMessage, PRODUCTION_NOT_CONFIGURED, type OrderHistoryCustomer } from './views/order-history';
 
 /**
- * A lead's order history as a message, read from production now. Never throws for a
+ * A customer's order history as a message, read from production now. Never throws for a
  * production failure: the user is told plainly that production data is unavailable.
  */
-export async function orderHistoryMessage(deps: AppDeps, leadId: number): Promise<EphemeralMessage> {
-  const lead = await getLeadSummary(deps.db.prisma, leadId);
+export async function orderHistoryMessage(deps: AppDeps, customer: OrderHistoryCustomer): Promise<EphemeralMessage> {
   if (!deps.production) return { text: PRODUCTION_NOT_CONFIGURED };
   try {
     const rates = await getRates(deps.db.prisma);
-    const history = await getOrderHistory(deps.production, rates, lead.customerId);
-    return buildOrderHistoryMessage(lead, history);
+    const history = await getOrderHistory(deps.production, rates, customer.customerId);
+    return buildOrderHistoryMessage(customer, history);
   } catch (err) {
     if (err instanceof ProductionError) {
-      deps.logger.warn({ err, customerId: lead.customerId }, 'order history unavailable');
-      return { text: `${escapeMrkdwn(err.userMessage)}. The order history of ${escapeMrkdwn(lead.name)} cannot be shown right now; try again later.` };
+      deps.logger.warn({ err, customerId: customer.customerId }, 'order history unavailable');
+      return { text: `${escapeMrkdwn(err.userMessage)}. The order history of ${escapeMrkdwn(customer.name)} cannot be shown right now; try again later.` };
     }
     throw err;
   }
@@ -38,12 +37,12 @@ export async function orderHistoryMessage(deps: AppDeps, leadId: number): Promis
  */
 export async function showOrderHistory(deps: AppDeps, client: WebClient, origin: InteractionOrigin, leadId: number): Promise<void> {
   if (origin.responseUrl) {
-    await postToResponseUrl(origin.responseUrl, await orderHistoryMessage(deps, leadId));
+    await postToResponseUrl(origin.responseUrl, await orderHistoryMessage(deps, await getLeadSummary(deps.db.prisma, leadId)));
     return;
   }
   if (!origin.triggerId) throw new Error('nowhere to show the order history');
   const opened = await client.views.open({ trigger_id: origin.triggerId, view: buildNoticeModal('Order history', 'Loading orders from production…') });
-  const message = await orderHistoryMessage(deps, leadId);
+  const message = await orderHistoryMessage(deps, await getLeadSummary(deps.db.prisma, leadId));
   const view = { ...buildNoticeModal('Order history', message.text), ...(message.blocks ? { blocks: message.blocks } : {}) };
   await client.views.update({ view_id: opened.view!.id!, view });
 }

@@ -1,5 +1,4 @@
 import { orderHistoryMessage } from '../order-history-reply';
-import { PRODUCTION_NOT_CONFIGURED } from '../views/order-history';
 import { leadFromArgument } from './lead-argument';
 import type { Subcommand } from './types';
 
@@ -11,7 +10,7 @@ export const ordersCommand: Subcommand = {
   async run(ctx) {
     const lead = await leadFromArgument(ctx, ctx.args, this.usage);
     if (!lead) return;
-    if (!ctx.deps.production) return ctx.reply({ text: PRODUCTION_NOT_CONFIGURED });
-    await ctx.reply(await orderHistoryMessage(ctx.deps, lead.leadId));
+    // The matched lead already names the customer: no second read of it.
+    await ctx.reply(await orderHistoryMessage(ctx.deps, lead));
   },
 };
