@@ -3,6 +3,7 @@ import type { CrmPrisma } from '../db/client';
 import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './alerts/listing';
 import { leadMatchSelect, toLeadMatch, type LeadMatch, type LeadMatchRow } from './lead-search';
 import { STAGES, type StageSlug } from './stages';
+import { DEFAULT_UNCONTACTED_DAYS, findUncontacted } from './uncontacted';
 import type { StaleThresholds } from './settings';
 
 /**
@@ -12,8 +13,6 @@ import type { StaleThresholds } from './settings';
  * account manager, stale leads, and the rate dates the USD figures rest on.
  */
 
-/** "Recent buyer" for the uncontacted list: an order in the last this many days. */
-export const UNCONTACTED_RECENT_DAYS = 90;
 export const TOP_UNCONTACTED = 10;
 /** How many items of each list a digest carries; the rest are counted ("and 12 more"). */
 export const DIGEST_LIST_LIMIT = 10;
@@ -209,10 +208,8 @@ async function staleLeads(prisma: CrmPrisma, thresholds: StaleThresholds, now: D
 export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput): Promise<DigestFigures> {
   const { from, to, now } = input;
   const inPeriod = { gte: from, lt: to };
-  const recentSince = new Date(now.getTime() - UNCONTACTED_RECENT_DAYS * DAY_MS);
-  const uncontactedWhere = { lastTouchAt: null, customer: { is: { lastOrderAt: { gte: recentSince } } } };
 
-  const [pipeline, movementTotal, movementRows, newTotal, newTop, uncontactedTotal, uncontactedTop, overdueByOwner, stale, rateAgg] = await Promise.all([
+  const [pipeline, movementTotal, movementRows, newTotal, newTop, uncontacted, overdueByOwner, stale, rateAgg] = await Promise.all([
     pipelineFigures(prisma, input.previous),
     prisma.activity.count({ where: { kind: 'stage_change', createdAt: inPeriod } }),
     prisma.activity.findMany({
@@ -228,13 +225,8 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
       take: DIGEST_SHORT_LIST_LIMIT,
       select: leadSelect,
     }),
-    prisma.lead.count({ where: uncontactedWhere }),
-    prisma.lead.findMany({
-      where: uncontactedWhere,
-      orderBy: [{ customer: { lifetimeUsdCents: 'desc' } }, { id: 'asc' }],
-      take: TOP_UNCONTACTED,
-      select: leadSelect,
-    }),
+    // The `/crm uncontacted` question with its default window.
+    findUncontacted(prisma, { days: DEFAULT_UNCONTACTED_DAYS, now, limit: TOP_UNCONTACTED }),
     countOverdueFollowUpsByOwner(prisma, now),
     staleLeads(prisma, input.staleThresholds, now),
     prisma.customerFigures.aggregate({ where: { lead: { isNot: null }, rateDate: { not: null } }, _min: { rateDate: true }, _max: { rateDate: true } }),
@@ -258,7 +250,7 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
       })),
     },
     newLeads: { total: newTotal, top: newTop.map(toDigestLead) },
-    uncontacted: { days: UNCONTACTED_RECENT_DAYS, total: uncontactedTotal, top: uncontactedTop.map(toDigestLead) },
+    uncontacted: { days: uncontacted.days, total: uncontacted.total, top: uncontacted.leads.map((l) => ({ ...l, lastTouchAt: null })) },
     overdue: { total: overdueByOwner.reduce((n, o) => n + o.count, 0), byOwner: overdueByOwner },
     stale,
     rates: { oldest: rateAgg._min.rateDate, newest: rateAgg._max.rateDate },
