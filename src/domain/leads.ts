@@ -109,6 +109,11 @@ export interface LeadCardData {
 
 const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
+/** The contact person stored in a Lead row's contact columns. */
+function contactOf(lead: { contactName: string | null; contactRole: string | null; contactEmail: string | null; contactPhone: string | null }): LeadContact {
+  return { name: lead.contactName, role: lead.contactRole, email: lead.contactEmail, phone: lead.contactPhone };
+}
+
 export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { notes?: number; activity?: number } = {}): Promise<LeadCardData> {
   const lead = await prisma.lead.findUnique({ where: { id: leadId }, include: { customer: true } });
   if (!lead) throw new LeadNotFoundError(leadId);
@@ -133,7 +138,7 @@ export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { 
     markets: splitList(c.markets),
     stage: lead.stage,
     ownerId: lead.ownerId,
-    contact: { name: lead.contactName, role: lead.contactRole, email: lead.contactEmail, phone: lead.contactPhone },
+    contact: contactOf(lead),
     orderCount: c.orderCount,
     lifetimeUsdCents: c.lifetimeUsdCents,
     unknownCurrencies: splitList(c.unknownCurrencies),
@@ -173,7 +178,7 @@ export async function getLeadSummary(prisma: CrmPrisma, leadId: number): Promise
     company: lead.customer.company,
     stage: lead.stage,
     ownerId: lead.ownerId,
-    contact: { name: lead.contactName, role: lead.contactRole, email: lead.contactEmail, phone: lead.contactPhone },
+    contact: contactOf(lead),
     version: lead.version,
   };
 }
@@ -381,7 +386,7 @@ export async function updateContact(prisma: CrmPrisma, clock: Clock, input: Cont
       data: { contactName: next.name, contactRole: next.role, contactEmail: next.email, contactPhone: next.phone },
       activity: { kind: 'contact_change', toValue: describeContact(next), isTouch: false },
     },
-    (lead) => ({ fromValue: describeContact({ name: lead.contactName, role: lead.contactRole, email: lead.contactEmail, phone: lead.contactPhone }) }),
+    (lead) => ({ fromValue: describeContact(contactOf(lead)) }),
   );
 }
 
