@@ -1,5 +1,5 @@
 import type { DigestSchedule } from './settings';
-import { formatLocalDate, isoWeekdayOf, localDateTimeOf, parseTimeOfDay, zonedToInstant, type DayNumber } from './zoned-time';
+import { MS_PER_DAY, formatLocalDate, isoWeekdayOf, localDateTimeOf, parseTimeOfDay, zonedToInstant, type DayNumber } from './zoned-time';
 
 /**
  * When digests are due. A digest belongs to a period named by the local date of its
@@ -49,6 +49,6 @@ export function dueDigestPeriod(schedule: DigestSchedule, now: Date, catchUpMs =
 
 /** For a preview: a period as long as the schedule's (a day or a week) ending now. */
 export function trailingDigestPeriod(schedule: DigestSchedule, now: Date): DigestPeriod {
-  const lengthMs = (schedule.frequency === 'daily' ? 1 : 7) * 24 * 60 * 60 * 1000;
+  const lengthMs = (schedule.frequency === 'daily' ? 1 : 7) * MS_PER_DAY;
   return { periodKey: 'preview', occurrenceAt: now, from: new Date(now.getTime() - lengthMs), to: now };
 }

@@ -5,6 +5,7 @@ import { leadMatchSelect, toLeadMatch, type LeadMatch, type LeadMatchRow } from 
 import { STAGES, type StageSlug } from './stages';
 import { DEFAULT_UNCONTACTED_DAYS, findUncontacted } from './uncontacted';
 import type { StaleThresholds } from './settings';
+import { MS_PER_DAY } from './zoned-time';
 
 /**
  * The figures of a manager digest for a period, from the CRM database only (no Metabase):
@@ -17,8 +18,6 @@ export const TOP_UNCONTACTED = 10;
 /** How many items of each list a digest carries; the rest are counted ("and 12 more"). */
 export const DIGEST_LIST_LIMIT = 10;
 export const DIGEST_SHORT_LIST_LIMIT = 5;
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface StageFigure {
   slug: StageSlug;
@@ -184,7 +183,7 @@ async function pipelineFigures(prisma: CrmPrisma, previous: PipelineSnapshot | n
 async function staleLeads(prisma: CrmPrisma, thresholds: StaleThresholds, now: Date): Promise<DigestFigures['stale']> {
   const tracked = STAGES.flatMap(({ slug }) => {
     const thresholdDays = thresholds[slug];
-    return thresholdDays ? [{ slug, thresholdDays, cutoff: new Date(now.getTime() - thresholdDays * DAY_MS) }] : [];
+    return thresholdDays ? [{ slug, thresholdDays, cutoff: new Date(now.getTime() - thresholdDays * MS_PER_DAY) }] : [];
   });
   // Never touched: its age counts from when sync created it.
   const whereFor = (t: (typeof tracked)[number]) => ({
