@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { CrmPrisma } from '../db/client';
+import { splitList } from './pipeline';
 import { getRole } from './roster';
 import { isStageSlug, stageLabel, type StageLabels, type StageSlug } from './stages';
 
@@ -106,8 +107,6 @@ export interface LeadCardData {
   recentActivity: ActivityEntry[];
   activityCount: number;
 }
-
-const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
 /** The contact person stored in a Lead row's contact columns. */
 function contactOf(lead: { contactName: string | null; contactRole: string | null; contactEmail: string | null; contactPhone: string | null }): LeadContact {

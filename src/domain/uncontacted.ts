@@ -1,5 +1,6 @@
 import type { CrmPrisma } from '../db/client';
 import { toLeadMatch, type LeadMatch } from './lead-search';
+import { splitList } from './pipeline';
 
 /**
  * "Which B2B customers ordered in the last N days but haven't been contacted?": leads whose
@@ -42,9 +43,9 @@ export async function findUncontacted(prisma: CrmPrisma, options: { days: number
   return {
     leads: rows.map((l) => ({
       ...toLeadMatch(l),
-      unknownCurrencies: l.customer.unknownCurrencies.split(',').filter(Boolean),
+      unknownCurrencies: splitList(l.customer.unknownCurrencies),
       lastOrderAt: l.customer.lastOrderAt!,
-      markets: l.customer.markets.split(',').filter(Boolean),
+      markets: splitList(l.customer.markets),
     })),
     total,
     totalUsdCents: sum._sum.lifetimeUsdCents ?? 0n,
