@@ -313,28 +313,6 @@ export async function addNote(prisma: CrmPrisma, clock: Clock, input: NoteInput)
   });
 }
 
-export interface TouchInput {
-  leadId: number;
-  actorId: string;
-  /** How the customer was contacted, e.g. "call", "email", "meeting". */
-  channel: string;
-  text?: string | null;
-  permalink?: string | null;
-}
-
-/** Records that someone contacted the customer (call, e-mail, meeting): a human touch. */
-export async function logTouch(prisma: CrmPrisma, clock: Clock, input: TouchInput): Promise<LeadChange> {
-  const channel = cleanText(input.channel).toLowerCase() || 'contact';
-  const text = cleanText(input.text);
-  if (text.length > MAX_NOTE_LENGTH) throw new LeadValidationError('note', `The note is too long (at most ${MAX_NOTE_LENGTH} characters).`);
-  return applyChange(prisma, clock, {
-    leadId: input.leadId,
-    actorId: input.actorId,
-    data: {},
-    activity: { kind: 'touch', toValue: channel, text: text || null, permalink: input.permalink ?? null, isTouch: true },
-  });
-}
-
 // A practical e-mail check: one @, a dot in the domain, no spaces. Full RFC 5322 is not the point.
 const EMAIL_RE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/;
 // Digits with the usual separators; 6 to 20 digits in all.
