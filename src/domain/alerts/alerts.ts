@@ -141,32 +141,50 @@ export async function cancelAlert(prisma: CrmPrisma, clock: Clock, alertId: numb
 }
 
 export interface DeliveryAction {
+  deliveryId: number;
   alertId: number;
   leadId: number;
   ownerId: string;
   channel: string | null;
   messageTs: string | null;
   occurrenceAt: Date;
+  sentAt: Date | null;
   /** Set by snooze: when the reminder comes back. */
   snoozedUntil?: Date;
   /** True when this press changed nothing (already done / alert gone). */
   alreadyHandled: boolean;
 }
 
-async function loadDelivery(prisma: CrmPrisma, deliveryId: number) {
-  const delivery = await prisma.alertDelivery.findUnique({ where: { id: deliveryId }, include: { alert: true } });
-  if (!delivery) throw new AlertError('not_found', 'That follow-up no longer exists.');
-  return delivery;
+/** Who pressed a reminder's button: only its owner (or an admin) may answer it. */
+export interface DeliveryActor {
+  userId: string;
+  isAdmin: boolean;
+}
+
+async function loadDelivery(prisma: CrmPrisma, deliveryId: number, actor: DeliveryActor) {
+  const d = await prisma.alertDelivery.findUnique({ where: { id: deliveryId }, include: { alert: true } });
+  if (!d) throw new AlertError('not_found', 'That follow-up no longer exists.');
+  if (d.alert.ownerId !== actor.userId && !actor.isAdmin) throw new AlertError('forbidden', 'Only the person this follow-up is for can answer it.');
+  const base = {
+    deliveryId: d.id,
+    alertId: d.alertId,
+    leadId: d.alert.leadId,
+    ownerId: d.alert.ownerId,
+    channel: d.channel,
+    messageTs: d.messageTs,
+    occurrenceAt: d.occurrenceAt,
+    sentAt: d.sentAt,
+  };
+  return { d, base };
 }
 
 /**
  * The owner pressed Done on a reminder: that reminder and any earlier unanswered ones of
  * the alert are done; a one-off alert is complete. Written to the lead's history.
  */
-export async function markDeliveryDone(prisma: CrmPrisma, clock: Clock, deliveryId: number, actorId: string): Promise<DeliveryAction> {
+export async function markDeliveryDone(prisma: CrmPrisma, clock: Clock, deliveryId: number, actor: DeliveryActor): Promise<DeliveryAction> {
   const now = clock.now();
-  const d = await loadDelivery(prisma, deliveryId);
-  const base = { alertId: d.alertId, leadId: d.alert.leadId, ownerId: d.alert.ownerId, channel: d.channel, messageTs: d.messageTs, occurrenceAt: d.occurrenceAt };
+  const { d, base } = await loadDelivery(prisma, deliveryId, actor);
   if (d.status === 'done') return { ...base, alreadyHandled: true };
   await prisma.$transaction(async (tx) => {
     await tx.alertDelivery.updateMany({
@@ -179,7 +197,7 @@ export async function markDeliveryDone(prisma: CrmPrisma, clock: Clock, delivery
       await tx.followUpAlert.update({ where: { id: d.alertId }, data: { active: false, nextDueAt: null, version: { increment: 1 }, updatedAt: now } });
     }
     await tx.activity.create({
-      data: { leadId: d.alert.leadId, actorId, kind: 'follow_up', toValue: 'done', text: d.alert.message, createdAt: now },
+      data: { leadId: d.alert.leadId, actorId: actor.userId, kind: 'follow_up', toValue: 'done', text: d.alert.message, createdAt: now },
     });
   });
   return { ...base, alreadyHandled: false };
@@ -192,10 +210,9 @@ export type SnoozeLength = 'day' | 'week';
  * one week later in the alert's zone (or sooner, if the schedule's next occurrence is
  * sooner). The schedule itself is untouched, so a recurring alert keeps its rhythm.
  */
-export async function snoozeDelivery(prisma: CrmPrisma, clock: Clock, deliveryId: number, length: SnoozeLength): Promise<DeliveryAction> {
+export async function snoozeDelivery(prisma: CrmPrisma, clock: Clock, deliveryId: number, length: SnoozeLength, actor: DeliveryActor): Promise<DeliveryAction> {
   const now = clock.now();
-  const d = await loadDelivery(prisma, deliveryId);
-  const base = { alertId: d.alertId, leadId: d.alert.leadId, ownerId: d.alert.ownerId, channel: d.channel, messageTs: d.messageTs, occurrenceAt: d.occurrenceAt };
+  const { d, base } = await loadDelivery(prisma, deliveryId, actor);
   if (!d.alert.active) throw new AlertError('inactive', 'This follow-up was cancelled or disabled, so it cannot be snoozed.');
   if (d.status === 'done') return { ...base, alreadyHandled: true };
   const until = addLocalDays(new Date(Math.floor(now.getTime() / 60_000) * 60_000), length === 'day' ? 1 : 7, d.alert.timeZone);

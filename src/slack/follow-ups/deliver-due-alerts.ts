@@ -69,15 +69,15 @@ export function alertMessageData(alert: AlertRow, labels: StageLabels, delivery:
   };
 }
 
-/** Loads what the DM and the Done/Snooze update of one delivery show. */
-export async function loadAlertMessageData(deps: AppDeps, deliveryId: number): Promise<AlertMessageData | null> {
-  const delivery = await deps.db.prisma.alertDelivery.findUnique({ where: { id: deliveryId } });
-  if (!delivery) return null;
-  const [alert] = await loadAlerts(deps, [delivery.alertId]);
+/** Loads what the Done/Snooze update of one sent delivery shows. */
+export async function loadAlertMessageData(
+  deps: AppDeps,
+  delivery: { deliveryId: number; alertId: number; occurrenceAt: Date; sentAt: Date | null },
+): Promise<AlertMessageData | null> {
+  const [[alert], labels] = await Promise.all([loadAlerts(deps, [delivery.alertId]), loadStageLabels(deps.db.prisma)]);
   if (!alert) return null;
-  const labels = await loadStageLabels(deps.db.prisma);
   // Overdue-ness as of when it was sent, so an update does not change the story.
-  return alertMessageData(alert, labels, { deliveryId, occurrenceAt: delivery.occurrenceAt }, delivery.sentAt ?? delivery.occurrenceAt);
+  return alertMessageData(alert, labels, delivery, delivery.sentAt ?? delivery.occurrenceAt);
 }
 
 function classify(err: unknown, claim: ClaimedOccurrence, now: Date): Exclude<DeliveryOutcome, { kind: 'sent' }> {

@@ -26,17 +26,16 @@ export function registerFollowUpReminderButtons(app: App, deps: AppDeps): void {
       if (!Number.isInteger(deliveryId)) return void deps.logger.warn({ actionId, value: action.value }, 'follow-up button without a delivery id');
       const viewer = await resolveViewer(deps, client, body.user.id);
       const { prisma } = deps.db;
-      const delivery = await prisma.alertDelivery.findUnique({ where: { id: deliveryId }, include: { alert: { select: { ownerId: true } } } });
-      if (!delivery) return void (await tell('That follow-up no longer exists.'));
-      if (delivery.alert.ownerId !== viewer.userId && !canAdminister(viewer)) return void (await tell('Only the person this follow-up is for can answer it.'));
+      const actor = { userId: viewer.userId, isAdmin: canAdminister(viewer) };
       let result: DeliveryAction;
       try {
-        result = what === 'done' ? await markDeliveryDone(prisma, deps.clock, deliveryId, viewer.userId) : await snoozeDelivery(prisma, deps.clock, deliveryId, what);
+        result =
+          what === 'done' ? await markDeliveryDone(prisma, deps.clock, deliveryId, actor) : await snoozeDelivery(prisma, deps.clock, deliveryId, what, actor);
       } catch (err) {
         if (err instanceof AlertError) return void (await tell(err.userMessage));
         throw err;
       }
-      const data = await loadAlertMessageData(deps, deliveryId);
+      const data = await loadAlertMessageData(deps, result);
       const channel = result.channel ?? body.channel?.id;
       const ts = result.messageTs ?? body.message?.ts;
       if (data && channel && ts) {
