@@ -1,7 +1,7 @@
-import type { ViewOutput } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import type { App, ViewOutput } from '@slack/bolt';
 import type { AppDeps } from '../../../deps';
-import { LeadNotFoundError, LeadValidationError, StaleLeadError } from '../../../domain/leads';
+import { LeadNotFoundError, LeadValidationError, StaleLeadError, type LeadChange } from '../../../domain/leads';
+import { afterLeadChange } from '../../lead-interactions';
 import { decodeLeadMetadata, LEAD_BLOCKS, type LeadModalMetadata } from '../../views/lead-modals';
 import { refusalFor, resolveViewer, type Viewer } from '../../viewer';
 
@@ -29,29 +29,48 @@ export function selectedUser(view: ViewOutput, blockId: string, actionId: string
   return view.state.values[blockId]?.[actionId]?.selected_user ?? null;
 }
 
+export interface LeadSubmission {
+  view: ViewOutput;
+  viewer: Viewer;
+  meta: LeadModalMetadata;
+}
+
 /**
- * Authorises the submitter (edit access) and reads the lead metadata. On refusal or
- * forged metadata, the error to show on `primaryBlock`.
+ * Registers the view_submission listener of a lead modal: authorises the submitter (edit
+ * access), reads the lead metadata, runs `save`, and answers its failure as field errors
+ * (a LeadValidationError on its field, anything else on `primaryBlock`; `overrides` moves
+ * a field's errors to another block). On success it acks, then republishes the Homes the
+ * change concerns and refreshes the card the modal came from.
  */
-export async function beginLeadSubmission(
+export function registerLeadSubmission(
+  app: App,
   deps: AppDeps,
-  client: WebClient,
-  userId: string,
-  view: ViewOutput,
-  primaryBlock: string,
-): Promise<{ viewer: Viewer; meta: LeadModalMetadata } | { errors: ErrorsResponse }> {
-  const viewer = await resolveViewer(deps, client, userId);
-  const refusal = refusalFor(viewer, 'edit');
-  if (refusal) {
-    deps.logger.warn({ userId, callbackId: view.callback_id }, 'lead modal submission refused');
-    return { errors: fieldErrors({ [primaryBlock]: refusal }) };
-  }
-  const meta = decodeLeadMetadata(view.private_metadata);
-  if (!meta) {
-    deps.logger.warn({ userId, callbackId: view.callback_id }, 'lead modal without valid metadata');
-    return { errors: fieldErrors({ [primaryBlock]: 'This form is out of date. Close it and open it again from the lead.' }) };
-  }
-  return { viewer, meta };
+  options: { callbackId: string; primaryBlock: string; overrides?: Partial<Record<LeadValidationError['field'], string>> },
+  save: (submission: LeadSubmission) => Promise<LeadChange>,
+): void {
+  const { callbackId, primaryBlock } = options;
+  app.view(callbackId, async ({ ack, body, view, client }) => {
+    const userId = body.user.id;
+    const viewer = await resolveViewer(deps, client, userId);
+    const refusal = refusalFor(viewer, 'edit');
+    if (refusal) {
+      deps.logger.warn({ userId, callbackId }, 'lead modal submission refused');
+      return void (await ack(fieldErrors({ [primaryBlock]: refusal })));
+    }
+    const meta = decodeLeadMetadata(view.private_metadata);
+    if (!meta) {
+      deps.logger.warn({ userId, callbackId }, 'lead modal without valid metadata');
+      return void (await ack(fieldErrors({ [primaryBlock]: 'This form is out of date. Close it and open it again from the lead.' })));
+    }
+    let change: LeadChange;
+    try {
+      change = await save({ view, viewer, meta });
+    } catch (err) {
+      return void (await ack(errorsForFailure(deps, err, primaryBlock, options.overrides)));
+    }
+    await ack();
+    await afterLeadChange(deps, client, viewer, change, meta.responseUrl);
+  });
 }
 
 const FIELD_BLOCKS: Record<LeadValidationError['field'], string> = {
