@@ -40,6 +40,6 @@ export const syncSubcommand: Subcommand = {
     await ctx.reply({ text: ':hourglass_flowing_sand: Syncing leads from production…' });
     const outcome = await syncCoordinatorFor(ctx.deps).requestSync({ trigger: 'command', force: true });
     await ctx.reply({ text: syncReplyText(outcome) });
-    if (outcome.changed) await publishHome(ctx.deps, ctx.client, ctx.viewer.userId);
+    if (outcome.changed) await publishHome(ctx.deps, ctx.client, ctx.viewer);
   },
 };

@@ -66,12 +66,16 @@ function publishOrderOf(deps: AppDeps): PublishOrder {
  * sync, a change while the first view is still being built), a view read before a newer
  * publish started is dropped instead of being sent after it, so Slack keeps the freshest
  * view. Every change republishes after its write, so the newest publish carries it.
+ *
+ * Pass the Viewer when the caller has already resolved it for this request, so the roster
+ * and users.info cache are not read twice; a bare user id is resolved here.
  */
-export async function publishHome(deps: AppDeps, client: WebClient, userId: string): Promise<void> {
+export async function publishHome(deps: AppDeps, client: WebClient, who: string | Viewer): Promise<void> {
+  const userId = typeof who === 'string' ? who : who.userId;
   const order = publishOrderOf(deps);
   const ticket = ++order.next;
   order.latest.set(userId, ticket);
-  const viewer = await resolveViewer(deps, client, userId);
+  const viewer = typeof who === 'string' ? await resolveViewer(deps, client, who) : who;
   const view = await buildHomeFor(deps, client, viewer);
   const previous = order.sending.get(userId) ?? Promise.resolve();
   const send = previous.then(async () => {

@@ -33,7 +33,7 @@ export function registerHomeFilter(app: App, deps: AppDeps): void {
           if (change) await updateHomeFilter(deps.db.prisma, userId, change);
           else deps.logger.warn({ actionId, value: action.selected_option?.value }, 'unknown Home filter value ignored');
         }
-        await publishHome(deps, client, userId);
+        await publishHome(deps, client, viewer);
       } catch (err) {
         deps.logger.error({ err, user: userId, actionId }, 'Home filter change failed');
       }

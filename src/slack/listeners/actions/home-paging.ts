@@ -27,7 +27,7 @@ export function registerHomePaging(app: App, deps: AppDeps): void {
           if (change) await updateHomeFilter(deps.db.prisma, userId, change);
           else deps.logger.warn({ value: action.value }, 'malformed Home paging value ignored');
         }
-        await publishHome(deps, client, userId);
+        await publishHome(deps, client, viewer);
       } catch (err) {
         deps.logger.error({ err, user: userId }, 'Home paging failed');
       }

@@ -14,11 +14,11 @@ export function registerHomeRefresh(app: App, deps: AppDeps): void {
     await ack();
     const userId = body.user.id;
     try {
-      await publishHome(deps, client, userId);
       const viewer = await resolveViewer(deps, client, userId);
+      await publishHome(deps, client, viewer);
       if (!canRead(viewer) || !deps.production) return;
       const outcome = await syncCoordinatorFor(deps).requestSync({ trigger: 'home_opened' });
-      if (outcome.changed) await publishHome(deps, client, userId);
+      if (outcome.changed) await publishHome(deps, client, viewer);
     } catch (err) {
       deps.logger.error({ err, user: userId }, 'Home refresh failed');
     }
