@@ -1,4 +1,4 @@
-import { resolveLeadExactly, resolveLeadText, type LeadMatch } from '../../domain/lead-search';
+import { resolveLeadExactly, resolveLeadText, type LeadMatch, type LeadResolution } from '../../domain/lead-search';
 import { loadStageLabels } from '../../domain/stages';
 import { buildCandidatesMessage } from '../views/lead-lists';
 import { escapeMrkdwn, truncate } from '../views/mrkdwn';
@@ -11,11 +11,14 @@ import { UsageError, type CommandContext } from './types';
 export async function leadFromArgument(ctx: CommandContext, text: string, usage: string): Promise<LeadMatch | null> {
   const q = text.trim();
   if (!q) throw new UsageError('Say which customer: a customer id, name, company or e-mail.');
-  const { prisma } = ctx.deps.db;
-  const resolution = await resolveLeadText(prisma, q);
+  return leadFromResolution(ctx, q, await resolveLeadText(ctx.deps.db.prisma, q), usage);
+}
+
+/** leadFromArgument for a text the caller has already resolved. */
+export async function leadFromResolution(ctx: CommandContext, q: string, resolution: LeadResolution, usage: string): Promise<LeadMatch | null> {
   if (resolution.kind === 'found') return resolution.lead;
   if (resolution.kind === 'none') throw new UsageError(`No lead matches “${escapeMrkdwn(truncate(q, 100))}”.`);
-  await ctx.reply(buildCandidatesMessage(q, resolution.candidates, resolution.total, usage, await loadStageLabels(prisma)));
+  await ctx.reply(buildCandidatesMessage(q, resolution.candidates, resolution.total, usage, await loadStageLabels(ctx.deps.db.prisma)));
   return null;
 }
 

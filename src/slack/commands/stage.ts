@@ -5,7 +5,7 @@ import { customerTitle } from '../views/lead-format';
 import { buildStageChangeModal } from '../views/lead-modals';
 import { escapeMrkdwn, truncate } from '../views/mrkdwn';
 import { resolveLeadText } from '../../domain/lead-search';
-import { leadFromArgument } from './lead-argument';
+import { leadFromArgument, leadFromResolution } from './lead-argument';
 import { UsageError, type CommandContext, type Subcommand } from './types';
 
 /** Every way to name a stage (slug, default label, admin label), lower-cased, longest first. */
@@ -45,17 +45,18 @@ export const stageCommand: Subcommand = {
     if (!customer) throw new UsageError('Say which customer to move.');
     if (!stage) {
       // "stage ACME": let the user pick in the form. "stage ACME bogus": say the stage is unknown.
-      const whole = await resolveLeadText(prisma, customer);
-      if (whole.kind === 'found') return openStageModal(ctx, whole.lead.leadId, labels);
+      const resolution = await resolveLeadText(prisma, customer);
       const words = customer.split(/\s+/);
-      if (words.length > 1) {
+      if (resolution.kind !== 'found' && words.length > 1) {
         const stageList = STAGES.map((s) => stageLabel(s.slug, labels)).join(', ');
         throw new UsageError(`“${escapeMrkdwn(truncate(words[words.length - 1]!, 40))}” is not a stage. Stages: ${escapeMrkdwn(stageList)}.`);
       }
+      const lead = await leadFromResolution(ctx, customer, resolution, this.usage);
+      if (lead) await openStageModal(ctx, lead.leadId, labels);
+      return;
     }
     const lead = await leadFromArgument(ctx, customer, this.usage);
     if (!lead) return;
-    if (!stage) return openStageModal(ctx, lead.leadId, labels);
     if (stage === 'churned') {
       await openStageModal(ctx, lead.leadId, labels, 'churned');
       await ctx.reply({ text: `Moving ${customerTitle(lead.name, lead.company)} to ${escapeMrkdwn(stageLabel('churned', labels))} needs a reason: fill it in the form.` });
