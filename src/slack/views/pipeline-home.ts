@@ -1,6 +1,7 @@
 import type { ActionsBlock, HomeView, KnownBlock, Option, PlainTextOption, SectionBlock } from '@slack/types';
 import { ACTION_IDS } from '../action-ids';
 import { formatUsd } from '../../domain/money';
+import { formatLocalDate, formatLocalDateOf, formatTimeOfDay, localDateTimeOf } from '../../domain/zoned-time';
 import { STAGES, stageLabel, type StageLabels, type StageSlug } from '../../domain/stages';
 import { OWNER_FILTERS, UNCONTACTED_DAY_CHOICES, type HomeFilter, type OwnerFilter } from '../../domain/home-filter';
 import type { PipelineLead, PipelineSnapshot, StageSummary } from '../../domain/pipeline';
@@ -82,36 +83,11 @@ export function relativeTime(then: Date, now: Date): string {
   return `${days} day${days === 1 ? '' : 's'} ago`;
 }
 
-/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using it, and Home formats a date per lead line. */
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-
-function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = dateTimeFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    dateTimeFormats.set(timeZone, f);
-  }
-  return f;
-}
-
-function localDateParts(date: Date, timeZone: string): { date: string; time: string } {
-  const parts = Object.fromEntries(
-    dateTimeFormat(timeZone)
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
-}
-
-/** A calendar date in the viewer's time zone, e.g. "2026-11-20". */
-export function localDate(date: Date, timeZone: string): string {
-  return localDateParts(date, timeZone).date;
-}
-
 /** "10:42" today, else "2026-11-24 10:42", in the viewer's time zone. */
-export function localTimeOrDateTime(date: Date, now: Date, timeZone: string): string {
-  const d = localDateParts(date, timeZone);
-  return d.date === localDateParts(now, timeZone).date ? d.time : `${d.date} ${d.time}`;
+function localTimeOrDateTime(date: Date, now: Date, timeZone: string): string {
+  const d = localDateTimeOf(date, timeZone);
+  const time = formatTimeOfDay(d.minutes);
+  return d.day === localDateTimeOf(now, timeZone).day ? time : `${formatLocalDate(d.day)} ${time}`;
 }
 
 const UNAVAILABLE_PREFIX = /^Production data unavailable:\s*/i;
@@ -204,7 +180,7 @@ function leadLine(lead: PipelineLead, viewer: PipelineHomeViewer): SectionBlock 
   const facts = [
     lead.markets.length ? listOf(lead.markets, 11) : null,
     usd,
-    lead.lastOrderAt ? `last order ${localDate(lead.lastOrderAt, viewer.timeZone)}` : null,
+    lead.lastOrderAt ? `last order ${formatLocalDateOf(lead.lastOrderAt, viewer.timeZone)}` : null,
     lead.ownerId ? `<@${lead.ownerId}>` : 'unowned',
     lead.lastTouchAt === null ? ':new: _not contacted yet_' : null,
   ].filter((f): f is string => f !== null);
