@@ -102,7 +102,8 @@ export async function deliverDueAlerts(deps: AppDeps, client: WebClient, options
   const { prisma } = deps.db;
   const tickAt = deps.clock.now();
   const report: DeliveryReport = { claimed: 0, sent: 0, retried: 0, disabled: 0 };
-  const labels = await loadStageLabels(prisma);
+  // Read once a tick has something to send: most minutes nothing is due.
+  let labels: StageLabels | undefined;
   let cursor = 0;
   for (;;) {
     const due = await findDueOccurrences(prisma, tickAt, cursor, options.batchSize);
@@ -111,6 +112,7 @@ export async function deliverDueAlerts(deps: AppDeps, client: WebClient, options
     const claims = await claimOccurrences(prisma, due, deps.instanceId, deps.clock.now(), options.leaseMs);
     if (claims.length === 0) continue;
     report.claimed += claims.length;
+    const stageLabels = (labels ??= await loadStageLabels(prisma));
     const alerts = new Map((await loadAlerts(deps, claims.map((c) => c.alertId))).map((a) => [a.id, a]));
     const outcomes: DeliveryOutcome[] = [];
     await forEachPaced(claims, options, async (claim) => {
@@ -118,7 +120,7 @@ export async function deliverDueAlerts(deps: AppDeps, client: WebClient, options
       if (!alert) return; // deleted with its lead meanwhile: nothing to send
       const now = deps.clock.now();
       try {
-        const message = buildAlertMessage(alertMessageData(alert, labels, claim, now));
+        const message = buildAlertMessage(alertMessageData(alert, stageLabels, claim, now));
         const res = await client.chat.postMessage({ channel: alert.ownerId, ...message, unfurl_links: false });
         outcomes.push({ kind: 'sent', claim, channel: String(res.channel ?? alert.ownerId), messageTs: String(res.ts ?? '') });
       } catch (err) {
