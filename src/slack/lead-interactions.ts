@@ -126,11 +126,13 @@ export async function runLeadVerb(deps: AppDeps, client: WebClient, viewer: View
       }
       case 'assign': {
         const change = await changeOwner(prisma, deps.clock, { leadId, actorId: viewer.userId, ownerId: viewer.userId, onlyIfUnownedOrMine: true });
-        const lead = await getLeadSummary(prisma, leadId);
-        await Promise.all([
-          afterLeadChange(deps, client, viewer, change, origin.responseUrl),
-          origin.responseUrl ? Promise.resolve() : tellUser(deps, client, origin, `You now own ${escapeMrkdwn(lead.name)}.`, 'Assigned'),
-        ]);
+        // A card (response_url) is refreshed and shows the new owner; elsewhere (Home) say it.
+        const confirm = async () => {
+          if (origin.responseUrl) return;
+          const lead = await getLeadSummary(prisma, leadId);
+          await tellUser(deps, client, origin, `You now own ${escapeMrkdwn(lead.name)}.`, 'Assigned');
+        };
+        await Promise.all([afterLeadChange(deps, client, viewer, change, origin.responseUrl), confirm()]);
         return;
       }
       case 'orders':
