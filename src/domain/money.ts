@@ -20,23 +20,6 @@ export const MARKET_CURRENCY_EXPONENTS = {
   USD: 2,
 } as const;
 
-export type MarketCurrency = keyof typeof MARKET_CURRENCY_EXPONENTS;
-
-/** The 11 default markets and their currencies, in the order the product lists them. */
-export const DEFAULT_MARKETS: readonly { market: string; currency: MarketCurrency }[] = [
-  { market: 'AE', currency: 'AED' },
-  { market: 'SA', currency: 'SAR' },
-  { market: 'KW', currency: 'KWD' },
-  { market: 'QA', currency: 'QAR' },
-  { market: 'BH', currency: 'BHD' },
-  { market: 'OM', currency: 'OMR' },
-  { market: 'EG', currency: 'EGP' },
-  { market: 'IN', currency: 'INR' },
-  { market: 'PK', currency: 'PKR' },
-  { market: 'LK', currency: 'LKR' },
-  { market: 'US', currency: 'USD' },
-];
-
 /**
  * Other ISO 4217 codes we know the exponent of, so that an admin can add a rate for a
  * currency production starts selling in. Codes not listed here are "unknown": their
@@ -144,13 +127,6 @@ export function parseAmount(text: string, currency: string): ParsedAmount {
   const exponent = currencyExponent(currency);
   if (exponent === undefined) return { kind: 'unknown_currency', currency, decimal: parseDecimal(text) };
   return { kind: 'money', currency, minor: decimalToMinor(text, exponent), exponent };
-}
-
-/** Throws unless the currency is known; for code that has already filtered unknown ones. */
-export function toMoney(text: string, currency: string): Money {
-  const parsed = parseAmount(text, currency);
-  if (parsed.kind !== 'money') throw new MoneyError('invalid_decimal', `unknown currency ${currency}`);
-  return { currency: parsed.currency, minor: parsed.minor, exponent: parsed.exponent };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@
 export class JsonArrayStream {
   private buffer = '';
   private opened = false;
-  private closed = false;
   /** True right after elements were handed out, until the separating comma has been seen. */
   private betweenElements = false;
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
@@ -41,7 +40,6 @@ export class JsonArrayStream {
     if (!rest.endsWith(']')) throw new SyntaxError('JSON array is not closed');
     const body = rest.slice(0, -1).trim();
     this.buffer = '';
-    this.closed = true;
     if (body === '') return [];
     return JSON.parse(`[${body}]`) as unknown[];
   }
@@ -51,10 +49,6 @@ export class JsonArrayStream {
     const text = this.buffer + this.decoder.decode();
     this.buffer = '';
     return text;
-  }
-
-  get finished(): boolean {
-    return this.closed;
   }
 
   private open(): boolean {
