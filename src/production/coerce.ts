@@ -1,10 +1,10 @@
+import { isPlainDecimal } from '../domain/money';
+
 /**
  * Value coercions for Metabase export rows. With format_rows=false Metabase sends numbers
  * as JSON numbers and dates as ISO 8601 text, but columns typed as text in the card (or a
  * cast in its SQL) arrive as strings; both shapes must read the same.
  */
-
-const PLAIN_DECIMAL_RE = /^[+-]?\d+(?:\.\d+)?$/;
 
 /**
  * A JSON number as the shortest plain decimal text that reads back as the same double:
@@ -39,7 +39,7 @@ export function toDecimalText(value: unknown): string | null {
   if (typeof value === 'number') return Number.isFinite(value) ? numberToDecimalText(value) : null;
   if (typeof value !== 'string') return null;
   const text = value.trim();
-  return PLAIN_DECIMAL_RE.test(text) ? text : null;
+  return isPlainDecimal(text) ? text : null;
 }
 
 /** A non-negative safe integer from a number or a digit string; null otherwise. */
