@@ -126,10 +126,15 @@ function code(raw: string): string {
   return c;
 }
 
+/** An amount column as exact decimal text that fits its currency's exponent. */
+function amountText(column: string, value: string | number, currency: string): string {
+  const amount = need(toDecimalText(value), column, DECIMAL_PROBLEM);
+  checkPrecision(column, amount, currency);
+  return amount;
+}
+
 function toCustomerRow(r: z.infer<typeof customerRowSchema>): CustomerCurrencyRow {
   const currency = code(r.currency);
-  const lifetimeTotal = need(toDecimalText(r.lifetime_total), 'lifetime_total', DECIMAL_PROBLEM);
-  checkPrecision('lifetime_total', lifetimeTotal, currency);
   return {
     customerId: need(toIdText(r.customer_id), 'customer_id', ID_PROBLEM),
     customerName: r.customer_name.trim(),
@@ -139,21 +144,19 @@ function toCustomerRow(r: z.infer<typeof customerRowSchema>): CustomerCurrencyRo
     market: code(r.market),
     currency,
     orderCount: need(toCount(r.order_count), 'order_count', COUNT_PROBLEM),
-    lifetimeTotal,
+    lifetimeTotal: amountText('lifetime_total', r.lifetime_total, currency),
     lastOrderAt: need(toIsoDate(r.last_order_at), 'last_order_at', DATE_PROBLEM),
   };
 }
 
 function toOrderRow(r: z.infer<typeof orderRowSchema>): OrderRow {
   const currency = code(r.currency);
-  const total = need(toDecimalText(r.total), 'total', DECIMAL_PROBLEM);
-  checkPrecision('total', total, currency);
   return {
     orderId: need(toIdText(r.order_id), 'order_id', ID_PROBLEM),
     createdAt: need(toIsoDate(r.created_at), 'created_at', DATE_PROBLEM),
     market: code(r.market),
     currency,
-    total,
+    total: amountText('total', r.total, currency),
     status: r.status.trim(),
   };
 }
