@@ -42,9 +42,9 @@ export interface InteractionOrigin {
   responseUrl?: string;
 }
 
-/** The response_url of an action on a message; actions in views (Home, modals) have none to answer in. */
-export function messageResponseUrl(body: { container?: { type?: string }; response_url?: string }): string | undefined {
-  return body.container?.type === 'message' ? body.response_url : undefined;
+/** Where a block action came from; only an action on a message has a response_url to answer in (Home and modals do not). */
+export function actionOrigin(body: { user: { id: string }; trigger_id?: string; container?: { type?: string }; response_url?: string }): InteractionOrigin {
+  return { userId: body.user.id, triggerId: body.trigger_id, responseUrl: body.container?.type === 'message' ? body.response_url : undefined };
 }
 
 /** Posts to a response_url (ephemeral to the clicker). Valid 30 minutes, 5 uses. */

@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../../../deps';
 import { ACTION_IDS } from '../../action-ids';
-import { messageResponseUrl, runLeadVerb, type LeadVerb } from '../../lead-interactions';
+import { actionOrigin, runLeadVerb, type LeadVerb } from '../../lead-interactions';
 import { resolveViewer } from '../../viewer';
 
 /** The lead card's buttons, each a verb on the lead whose id is the button's value. */
@@ -22,7 +22,7 @@ export function registerLeadCardButtons(app: App, deps: AppDeps): void {
       const leadId = Number(action.value);
       if (!Number.isInteger(leadId)) return void deps.logger.warn({ actionId, value: action.value }, 'lead button without a lead id');
       const viewer = await resolveViewer(deps, client, body.user.id);
-      await runLeadVerb(deps, client, viewer, { userId: body.user.id, triggerId: body.trigger_id, responseUrl: messageResponseUrl(body) }, verb, leadId);
+      await runLeadVerb(deps, client, viewer, actionOrigin(body), verb, leadId);
     });
   }
 }

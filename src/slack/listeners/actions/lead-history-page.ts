@@ -4,7 +4,7 @@ import { getLeadHistory } from '../../../domain/lead-history';
 import { getLeadSummary, LeadNotFoundError } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/stages';
 import { ACTION_IDS } from '../../action-ids';
-import { messageResponseUrl, postToResponseUrl, tellUser } from '../../lead-interactions';
+import { actionOrigin, postToResponseUrl, tellUser } from '../../lead-interactions';
 import { buildLeadHistoryMessage } from '../../views/lead-card';
 import { buildNoticeModal } from '../../views/lead-modals';
 import { refusalFor, resolveViewer } from '../../viewer';
@@ -13,7 +13,7 @@ import { refusalFor, resolveViewer } from '../../viewer';
 export function registerLeadHistoryPage(app: App, deps: AppDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.leadHistoryPage, async ({ ack, body, action, client }) => {
     await ack();
-    const origin = { userId: body.user.id, triggerId: body.trigger_id, responseUrl: messageResponseUrl(body) };
+    const origin = actionOrigin(body);
     const viewer = await resolveViewer(deps, client, body.user.id);
     const refusal = refusalFor(viewer, 'read');
     if (refusal) return tellUser(deps, client, origin, refusal, 'Not allowed');

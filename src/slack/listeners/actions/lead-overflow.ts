@@ -1,7 +1,7 @@
 import type { App, BlockAction, OverflowAction } from '@slack/bolt';
 import type { AppDeps } from '../../../deps';
 import { ACTION_IDS } from '../../action-ids';
-import { messageResponseUrl, isLeadVerb, runLeadVerb } from '../../lead-interactions';
+import { actionOrigin, isLeadVerb, runLeadVerb } from '../../lead-interactions';
 import { resolveViewer } from '../../viewer';
 
 /** The Home tab's per-lead overflow menu: option values are `<verb>:<leadId>`. */
@@ -19,6 +19,6 @@ export function registerLeadOverflow(app: App, deps: AppDeps): void {
       return;
     }
     const viewer = await resolveViewer(deps, client, body.user.id);
-    await runLeadVerb(deps, client, viewer, { userId: body.user.id, triggerId: body.trigger_id, responseUrl: messageResponseUrl(body) }, parsed.verb, parsed.leadId);
+    await runLeadVerb(deps, client, viewer, actionOrigin(body), parsed.verb, parsed.leadId);
   });
 }
