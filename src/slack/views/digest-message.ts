@@ -172,7 +172,7 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
   const { oldest, newest } = f.rates;
   const rateText = !oldest || !newest
     ? 'No USD figures yet (no synced customers).'
-    : oldest.getTime() === newest.getTime() || formatRateDate(oldest) === formatRateDate(newest)
+    : formatRateDate(oldest) === formatRateDate(newest)
       ? `USD figures at the currency rates of ${formatRateDate(newest)}.`
       : `USD figures at the currency rates of ${formatRateDate(oldest)} to ${formatRateDate(newest)}.`;
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: rateText }] });
