@@ -376,30 +376,25 @@ export async function writeCustomerSnapshots(
     snapshots.map((s) => s.figures.customerId),
     slicer,
   );
-  const changed: CustomerSnapshot[] = [];
-  const missingLeads: string[] = [];
+  // Customers with nothing to write drop out; the rest go in chunks, figures before leads (foreign key).
+  const work: { snapshot: CustomerSnapshot; changed: boolean; needsLead: boolean }[] = [];
   let updated = 0;
   for (let i = 0; i < snapshots.length; i++) {
     if ((i & 255) === 0 && slicer.due()) await slicer.yield();
     const s = snapshots[i]!;
     const id = s.figures.customerId;
     const before = existing.figures.get(id);
-    if (!before || !sameFigures(before, s.figures) || totalsKey(existing.totals.get(id) ?? []) !== totalsKey(s.totals)) {
-      changed.push(s);
-      if (before) updated += 1;
-    }
-    if (!existing.leads.has(id)) missingLeads.push(id);
+    const changed = !before || !sameFigures(before, s.figures) || totalsKey(existing.totals.get(id) ?? []) !== totalsKey(s.totals);
+    const needsLead = !existing.leads.has(id);
+    if (changed && before) updated += 1;
+    if (changed || needsLead) work.push({ snapshot: s, changed, needsLead });
   }
 
-  const missing = new Set(missingLeads);
-  const changedIds = new Set(changed.map((s) => s.figures.customerId));
-  // Customers with nothing to write drop out; the rest go in chunks, figures before leads (foreign key).
-  const work = snapshots.filter((s) => changedIds.has(s.figures.customerId) || missing.has(s.figures.customerId));
   let created = 0;
   for (const chunk of chunks(work, SYNC_CHUNK_SIZE)) {
     await yieldToEventLoop();
-    const toWrite = chunk.filter((s) => changedIds.has(s.figures.customerId));
-    const leadIds = chunk.map((s) => s.figures.customerId).filter((id) => missing.has(id));
+    const toWrite = chunk.filter((w) => w.changed).map((w) => w.snapshot);
+    const leadIds = chunk.filter((w) => w.needsLead).map((w) => w.snapshot.figures.customerId);
     created += await prisma.$transaction(async (tx) => {
       await upsertFigures(tx, provider, toWrite.map((s) => s.figures), now);
       await replaceTotals(
