@@ -95,3 +95,8 @@ export function jsonTextList(provider: DbProvider, values: readonly string[]): P
     ? Prisma.sql`SELECT value FROM json_each(${json})`
     : Prisma.sql`SELECT jsonb_array_elements_text(CAST(${json} AS jsonb))`;
 }
+
+/** A DateTime column read by a raw query: a Date on PostgreSQL, the stored text on SQLite. */
+export function rawDate(value: Date | string | null): Date | null {
+  return value === null ? null : value instanceof Date ? value : new Date(value);
+}

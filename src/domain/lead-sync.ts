@@ -2,7 +2,7 @@ import { Prisma } from '../generated/sqlite/client';
 import type { AppDeps } from '../deps';
 import { TimeSlicer, yieldToEventLoop } from '../cooperative';
 import type { Database, DbProvider } from '../db/client';
-import { jsonRowsSelect, jsonTextList, type BulkColumnType } from '../db/bulk-rows';
+import { jsonRowsSelect, jsonTextList, rawDate, type BulkColumnType } from '../db/bulk-rows';
 import { ProductionError, type CustomerCurrencyRow, type ProductionReader } from '../production/types';
 import { MoneyError, parseAmount, sumUsd, toUsd, type RateTable, type UsdConversion } from './money';
 import { getRates } from './rates';
@@ -241,8 +241,6 @@ interface ExistingState {
  */
 const LOAD_CHUNK_SIZE = 2_000;
 
-const dateOrNull = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
-
 /**
  * The cached state of the synced customers. Raw selects with the ids as one JSON
  * parameter: Prisma's findMany costs ten times more per row here, and this runs on every sync.
@@ -268,13 +266,13 @@ async function loadExisting(db: Database, ids: string[], slicer: TimeSlicer): Pr
         ...f,
         orderCount: Number(f.orderCount),
         lifetimeUsdCents: BigInt(f.lifetimeUsdCents),
-        lastOrderAt: dateOrNull(f.lastOrderAt),
-        rateDate: dateOrNull(f.rateDate),
+        lastOrderAt: rawDate(f.lastOrderAt),
+        rateDate: rawDate(f.rateDate),
       });
     }
     for (const t of totals) {
       const list = state.totals.get(t.customerId) ?? [];
-      list.push({ ...t, orderCount: Number(t.orderCount), lifetimeMinor: BigInt(t.lifetimeMinor), lastOrderAt: dateOrNull(t.lastOrderAt) });
+      list.push({ ...t, orderCount: Number(t.orderCount), lifetimeMinor: BigInt(t.lifetimeMinor), lastOrderAt: rawDate(t.lastOrderAt) });
       state.totals.set(t.customerId, list);
     }
     for (const l of leads) state.leads.add(l.customerId);

@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/sqlite/client';
+import { rawDate } from '../db/bulk-rows';
 import type { Database } from '../db/client';
 import { STAGES, type StageSlug } from './stages';
 import type { HomeFilter } from './home-filter';
@@ -150,8 +151,6 @@ interface LeadRow {
   rateDate: Date | string | null;
 }
 
-const dateOrNull = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
-
 const LEAD_COLUMNS = Prisma.raw(`l."id", l."customerId", l."stage", l."ownerId", l."lastTouchAt", c."name", c."company", c."markets",
   c."lifetimeUsdCents", c."unknownCurrencies", c."lastOrderAt", c."rateDate"`);
 
@@ -201,10 +200,10 @@ export async function stageLeadsPage(
     markets: splitList(r.markets),
     lifetimeUsdCents: BigInt(r.lifetimeUsdCents),
     unknownCurrencies: splitList(r.unknownCurrencies),
-    lastOrderAt: dateOrNull(r.lastOrderAt),
-    rateDate: dateOrNull(r.rateDate),
+    lastOrderAt: rawDate(r.lastOrderAt),
+    rateDate: rawDate(r.rateDate),
     ownerId: r.ownerId,
-    lastTouchAt: dateOrNull(r.lastTouchAt),
+    lastTouchAt: rawDate(r.lastTouchAt),
   }));
 }
 
