@@ -2,7 +2,6 @@ import type { HomeView } from '@slack/types';
 import { ManualClock } from '../../src/clock';
 import { createLogger } from '../../src/logger';
 import { createProductionReader, type MetabaseClient } from '../../src/production/metabase-client';
-import { syncCoordinatorFor } from '../../src/domain/sync-coordinator';
 import { startFakeSlack, type FakeSlack } from './fake-slack';
 import { startFakeMetabase, type FakeCustomerRow, type FakeMetabase } from './fake-metabase';
 import { startTestApp, type TestApp } from './harness';
@@ -100,17 +99,10 @@ export async function waitForViews(slack: FakeSlack, userId: string, count: numb
   }, timeoutMs, `${count} Home view(s) for ${userId}`);
 }
 
-/** Waits until no sync is running in the app and the Slack calls have been quiet for a moment. */
-export async function waitForQuiet(t: TestApp, quietMs = 150, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let seen = -1;
-  while (Date.now() < deadline) {
-    const calls = t.slack.calls.length;
-    if (!syncCoordinatorFor(t.deps).running && calls === seen) return;
-    seen = calls;
-    await new Promise((r) => setTimeout(r, quietMs));
-  }
-  throw new Error('the app did not settle');
+/** Waits until every listener run the requests so far started (sync and republish included) has finished. */
+export async function waitForQuiet(t: TestApp, timeoutMs = 20_000): Promise<void> {
+  // Every listener run (including the sync and republish after the ack) is tracked by the app.
+  if (!(await t.server.built.inFlight.drain(timeoutMs))) throw new Error('the app did not settle');
 }
 
 /** The block with this block_id, or undefined. */
