@@ -6,6 +6,7 @@ import { STAGES, type StageSlug } from './stages';
 import { DEFAULT_UNCONTACTED_DAYS, findUncontacted } from './uncontacted';
 import type { StaleThresholds } from './settings';
 import { MS_PER_DAY } from './zoned-time';
+import { splitList } from './pipeline';
 
 /**
  * The figures of a manager digest for a period, from the CRM database only (no Metabase):
@@ -137,14 +138,10 @@ type SelectedLead = LeadMatchRow & {
   customer: { unknownCurrencies: string; lastOrderAt: Date | null };
 };
 
-function splitCurrencies(list: string): string[] {
-  return list.split(',').map((c) => c.trim()).filter(Boolean);
-}
-
 function toDigestLead(l: SelectedLead): DigestLead {
   return {
     ...toLeadMatch(l),
-    unknownCurrencies: splitCurrencies(l.customer.unknownCurrencies),
+    unknownCurrencies: splitList(l.customer.unknownCurrencies),
     lastOrderAt: l.customer.lastOrderAt,
     lastTouchAt: l.lastTouchAt,
   };
@@ -166,7 +163,7 @@ async function pipelineFigures(prisma: CrmPrisma, previous: PipelineSnapshot | n
       const count = agg._count._all;
       const usdCents = agg._sum.lifetimeUsdCents ?? 0n;
       const before = previous?.stages[slug];
-      const unknown = new Set(incompleteLists.flatMap((r) => splitCurrencies(r.unknownCurrencies)));
+      const unknown = new Set(incompleteLists.flatMap((r) => splitList(r.unknownCurrencies)));
       return {
         slug,
         count,

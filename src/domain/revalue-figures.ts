@@ -1,6 +1,7 @@
 import type { CrmPrisma } from '../db/client';
 import { currencyExponent, sumUsd, toUsd, type UsdConversion } from './money';
 import { getRates } from './rates';
+import { splitList } from './pipeline';
 
 /** Customers revalued per statement batch. */
 const REVALUE_CHUNK_SIZE = 1_000;
@@ -41,7 +42,7 @@ export async function revalueCustomerFigures(prisma: CrmPrisma, currencies: stri
             : toUsd({ currency: t.currency, minor: t.lifetimeMinor, exponent }, rates);
         });
         // Amounts in currencies the sync could not hold in minor units have no totals row: still unknown.
-        for (const c of f.unknownCurrencies.split(',').filter(Boolean)) {
+        for (const c of splitList(f.unknownCurrencies)) {
           if (!held.has(c)) conversions.push({ kind: 'unknown_currency', currency: c });
         }
         const sum = sumUsd(conversions);

@@ -15,6 +15,7 @@ import { formatUsd } from '../../domain/money';
 import { loadStageLabels, stageLabel, type StageLabels } from '../../domain/stages';
 import { OVERDUE_AFTER_MS, buildAlertMessage, type AlertMessageData } from './alert-message';
 import { forEachPaced, type Pacing } from './send-pacer';
+import { splitList } from '../../domain/pipeline';
 
 export interface AlertDeliveryOptions extends Pacing {
   /** Occurrences claimed at a time; keep batchSize / maxPerSecond well under the lease. */
@@ -59,7 +60,7 @@ export function alertMessageData(alert: AlertRow, labels: StageLabels, delivery:
     company: customer.company,
     stageLabel: stageLabel(alert.lead.stage, labels),
     lifetimeUsd: formatUsd(customer.lifetimeUsdCents),
-    unconvertedCurrencies: customer.unknownCurrencies.split(',').filter(Boolean),
+    unconvertedCurrencies: splitList(customer.unknownCurrencies),
     message: alert.message,
     scheduleText: describeSchedule(alert),
     timeZone: alert.timeZone,
