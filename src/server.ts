@@ -14,7 +14,7 @@ import { buildApp, type BuiltApp } from './slack/app';
 import { startScheduler, type Scheduler } from './jobs/scheduler';
 import { allJobs } from './jobs';
 import { prepareData } from './startup';
-import { createProductionReaderFromConfig } from './production/factory';
+import { createProductionReader } from './production/metabase-client';
 
 /** How long a graceful stop waits for listener work that continues after its ack. */
 const STOP_DRAIN_TIMEOUT_MS = 15_000;
@@ -46,7 +46,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const db = openDatabase(config.DATABASE_URL);
   const mb = metabaseConfig(config);
   const production =
-    options.production !== undefined ? options.production : mb ? createProductionReaderFromConfig(mb, logger, clock) : null;
+    options.production !== undefined ? options.production : mb ? createProductionReader(mb, logger, clock) : null;
   if (!production) logger.warn('METABASE_URL is not set: production data and lead sync are off');
   const deps: AppDeps = { config, db, production, clock, logger, instanceId: randomUUID() };
   await prepareData(deps);
