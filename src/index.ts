@@ -1,8 +1,8 @@
 // Entry point: environment -> config -> dependencies -> Bolt app -> schedules.
 // The only module that reads process.env.
 import { ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
-import { startServer } from './server';
+import { createLogger, describeError, maskSecrets, secretsOf } from './logger';
+import { type RunningServer, startServer } from './server';
 
 async function main(): Promise<void> {
   let config;
@@ -15,8 +15,25 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.LOG_LEVEL);
-  const server = await startServer({ config, logger });
+  const secrets = secretsOf(config);
+  const logger = createLogger(config.LOG_LEVEL, undefined, { secrets });
+  // Last resort: Node would print the whole error object (request headers and bodies
+  // included) to stderr. A stray rejection is logged and the app keeps serving; an
+  // uncaught exception leaves unknown state, so it is logged and the process exits.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection'));
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
+  let server: RunningServer;
+  try {
+    server = await startServer({ config, logger });
+  } catch (err) {
+    logger.fatal({ err }, 'failed to start');
+    // The error's own words, without what it carried (URLs with passwords, request bodies).
+    process.stderr.write(`Failed to start: ${maskSecrets(describeError(err), secrets)}\n`);
+    process.exit(1);
+  }
 
   let signals = 0;
   const shutdown = (signal: string) => {
@@ -36,6 +53,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Failed to start: ${(err as Error).message}\n`);
+  process.stderr.write(`Failed to start: ${maskSecrets(describeError(err), [])}\n`);
   process.exit(1);
 });

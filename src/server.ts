@@ -52,6 +52,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   await prepareData(deps);
 
   const built = buildApp(deps);
+  await built.app.init();
   let port: number | null = null;
   if (built.mode === 'http') {
     const server = (await built.app.start(config.PORT)) as Server;

@@ -4,8 +4,11 @@ import { boltLogger } from './bolt-logger';
 import { healthRoute } from './health';
 import { registerListeners } from './listeners';
 import { InFlightWork } from './in-flight';
+import { slackFetch } from './slack-http';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** Slack's own payloads are a few kilobytes; a larger body is refused (413) as it streams in. */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 export interface BuiltApp {
   app: App;
@@ -20,6 +23,9 @@ export interface BuiltApp {
  * The Bolt app with every listener registered. HTTP mode serves events, commands and
  * interactivity on POST /slack/events (signatures verified by Bolt, requests older than
  * five minutes refused) and GET /healthz; Socket Mode when SLACK_APP_TOKEN is set.
+ * Initialisation (the token check, `auth.test`) is deferred to `app.init()`, which the server
+ * awaits: a refused token fails the start with a clear message, where Bolt's eager check
+ * would leave a rejected promise nobody awaits and no event could ever be authorised.
  */
 export function buildApp(deps: AppDeps): BuiltApp {
   const { config } = deps;
@@ -28,6 +34,10 @@ export function buildApp(deps: AppDeps): BuiltApp {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL.replace(/\/?$/, '/') } : {}),
     // @slack/web-api queues calls and honours 429 Retry-After; keep retries bounded.
     retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5000 },
+    // Each attempt is bounded, so one hung socket cannot stall a job.
+    timeout: config.SLACK_TIMEOUT_MS,
+    // Used for Web API calls and respond(): Slack's hosts only, with a time limit.
+    fetch: slackFetch(config, deps.logger),
   };
   let app: App;
   let receiver: HTTPReceiver | null = null;
@@ -36,6 +46,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
       token: config.SLACK_BOT_TOKEN,
       appToken: config.SLACK_APP_TOKEN,
       socketMode: true,
+      deferInitialization: true,
       logger,
       logLevel: LogLevel.INFO,
       clientOptions,
@@ -46,10 +57,18 @@ export function buildApp(deps: AppDeps): BuiltApp {
     receiver = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET!,
       endpoints: SLACK_EVENTS_PATH,
+      bodyLimit: MAX_REQUEST_BODY_BYTES,
       customRoutes: [healthRoute(deps)],
       logger,
     });
-    app = new App({ token: config.SLACK_BOT_TOKEN, receiver, logger, logLevel: LogLevel.INFO, clientOptions });
+    app = new App({
+      token: config.SLACK_BOT_TOKEN,
+      receiver,
+      deferInitialization: true,
+      logger,
+      logLevel: LogLevel.INFO,
+      clientOptions,
+    });
   }
   const inFlight = new InFlightWork();
   app.use(async ({ next }) => {

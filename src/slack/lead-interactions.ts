@@ -10,6 +10,7 @@ import { canEdit, refusalFor, type Viewer } from './viewer';
 import type { EphemeralMessage } from './commands/types';
 import { escapeMrkdwn } from './views/mrkdwn';
 import { showOrderHistory } from './order-history-reply';
+import { postToResponseUrl as postToSlackHook } from './slack-http';
 
 /**
  * What the lead card's buttons, the Home tab's overflow menu and some commands do with a
@@ -47,14 +48,13 @@ export function actionOrigin(body: { user: { id: string }; trigger_id?: string; 
   return { userId: body.user.id, triggerId: body.trigger_id, responseUrl: body.container?.type === 'message' ? body.response_url : undefined };
 }
 
-/** Posts to a response_url (ephemeral to the clicker). Valid 30 minutes, 5 uses. */
-export async function postToResponseUrl(url: string, message: EphemeralMessage & { replace_original?: boolean }): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...message }),
-  });
-  if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
+/** Posts to a response_url (ephemeral to the clicker). Valid 30 minutes, 5 uses; Slack's hooks host only. */
+export async function postToResponseUrl(
+  deps: AppDeps,
+  url: string,
+  message: EphemeralMessage & { replace_original?: boolean },
+): Promise<void> {
+  await postToSlackHook(deps, url, { response_type: 'ephemeral', replace_original: false, ...message });
 }
 
 /**
@@ -63,7 +63,7 @@ export async function postToResponseUrl(url: string, message: EphemeralMessage &
  */
 export async function tellUser(deps: AppDeps, client: WebClient, origin: InteractionOrigin, text: string, title = 'CRM'): Promise<void> {
   try {
-    if (origin.responseUrl) return await postToResponseUrl(origin.responseUrl, { text });
+    if (origin.responseUrl) return await postToResponseUrl(deps, origin.responseUrl, { text });
     if (origin.triggerId) return void (await client.views.open({ trigger_id: origin.triggerId, view: buildNoticeModal(title, text) }));
     await client.chat.postMessage({ channel: origin.userId, text });
   } catch (err) {
@@ -85,7 +85,7 @@ export async function refreshLeadCard(deps: AppDeps, viewer: Viewer, leadId: num
   if (!responseUrl) return;
   try {
     const [card, labels] = await Promise.all([getLeadCard(deps.db.prisma, leadId), loadStageLabels(deps.db.prisma)]);
-    await postToResponseUrl(responseUrl, { ...buildLeadCard(card, { labels, viewerId: viewer.userId, canEdit: canEdit(viewer) }), replace_original: true });
+    await postToResponseUrl(deps, responseUrl, { ...buildLeadCard(card, { labels, viewerId: viewer.userId, canEdit: canEdit(viewer) }), replace_original: true });
   } catch (err) {
     deps.logger.warn({ err, leadId }, 'could not refresh the lead card');
   }

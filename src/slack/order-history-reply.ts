@@ -37,7 +37,7 @@ export async function orderHistoryMessage(deps: AppDeps, customer: OrderHistoryC
  */
 export async function showOrderHistory(deps: AppDeps, client: WebClient, origin: InteractionOrigin, leadId: number): Promise<void> {
   if (origin.responseUrl) {
-    await postToResponseUrl(origin.responseUrl, await orderHistoryMessage(deps, await getLeadSummary(deps.db.prisma, leadId)));
+    await postToResponseUrl(deps, origin.responseUrl, await orderHistoryMessage(deps, await getLeadSummary(deps.db.prisma, leadId)));
     return;
   }
   if (!origin.triggerId) throw new Error('nowhere to show the order history');

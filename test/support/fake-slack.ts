@@ -36,9 +36,10 @@ export interface FakeUser {
 type Responder = (args: Record<string, any>, call: RecordedCall) => Record<string, any>;
 
 interface Failure {
-  kind: 'error' | 'ratelimit' | 'http500';
+  kind: 'error' | 'ratelimit' | 'http500' | 'http' | 'hang';
   error?: string;
   retryAfterSeconds?: number;
+  status?: number;
   remaining: number;
 }
 
@@ -55,6 +56,7 @@ export class FakeSlack {
   readonly channels = new Map<string, { id: string; name: string; is_private?: boolean }>();
   private readonly responders = new Map<string, Responder>();
   private readonly failures = new Map<string, Failure[]>();
+  private hungResponses = 0;
   private readonly waiters: Array<() => void> = [];
   private server!: Server;
   private tsCounter = 0;
@@ -111,6 +113,25 @@ export class FakeSlack {
   /** The next `times` calls of `method` answer HTTP 500. */
   serverError(method: string, times = 1): void {
     this.pushFailure(method, { kind: 'http500', remaining: times });
+  }
+
+  /**
+   * The next `times` calls of `method` answer HTTP `status` with a body that echoes the
+   * request (its Authorization header and arguments), as some proxies' error pages do:
+   * whatever the app logs of such an answer must not repeat it.
+   */
+  httpError(method: string, status: number, times = 1): void {
+    this.pushFailure(method, { kind: 'http', status, remaining: times });
+  }
+
+  /** The next `times` calls of `method` get no answer at all (until the fake closes). */
+  hang(method: string, times = 1): void {
+    this.pushFailure(method, { kind: 'hang', remaining: times });
+  }
+
+  /** The next `times` posts to a response_url get no answer at all (until the fake closes). */
+  hangResponses(times = 1): void {
+    this.hungResponses += times;
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -175,6 +196,10 @@ export class FakeSlack {
     const args = parseArgs(raw, contentType);
     const path = (req.url ?? '').split('?')[0]!;
     if (path.startsWith('/response/')) {
+      if (this.hungResponses > 0) {
+        this.hungResponses -= 1;
+        return;
+      }
       this.responses.push({ id: path.slice('/response/'.length), body: args, at: Date.now() });
       this.notify();
       return json(res, 200, { ok: true });
@@ -195,6 +220,8 @@ export class FakeSlack {
         return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       }
       if (f.kind === 'http500') return json(res, 500, { ok: false, error: 'internal_error' });
+      if (f.kind === 'http') return json(res, f.status ?? 400, { ok: false, error: 'http_error', echo: { authorization: call.authorization, args } });
+      if (f.kind === 'hang') return;
       return json(res, 200, { ok: false, error: f.error });
     }
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || args.token;

@@ -1,5 +1,6 @@
 import { loadConfig, type AppConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import type { DestinationStream } from 'pino';
+import { createLogger, secretsOf } from '../../src/logger';
 import { ManualClock, type Clock } from '../../src/clock';
 import { startServer, type RunningServer } from '../../src/server';
 import type { ProductionReader } from '../../src/production/types';
@@ -22,6 +23,8 @@ export interface TestAppOptions {
   slack?: FakeSlack;
   /** Override the production reader (default: built from env, null without METABASE_URL). */
   production?: ProductionReader | null;
+  /** Where the app's log lines go (default: nowhere unless TEST_LOG_LEVEL is set). */
+  logStream?: DestinationStream;
 }
 
 export interface TestApp {
@@ -60,7 +63,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const clock = options.clock ?? new ManualClock();
-  const logger = createLogger(config.LOG_LEVEL);
+  // Built as src/index.ts builds it: configured secrets are masked wherever they appear.
+  const logger = createLogger(config.LOG_LEVEL, options.logStream, { secrets: secretsOf(config) });
   const server = await startServer({
     config,
     logger,

@@ -23,7 +23,7 @@ export function registerLeadHistoryPage(app: App, deps: AppDeps): void {
     try {
       const [lead, page, labels] = await Promise.all([getLeadSummary(prisma, Number(m[1])), getLeadHistory(prisma, Number(m[1]), Number(m[2])), loadStageLabels(prisma)]);
       const message = buildLeadHistoryMessage(lead, page, labels);
-      if (origin.responseUrl) await postToResponseUrl(origin.responseUrl, { ...message, replace_original: true });
+      if (origin.responseUrl) await postToResponseUrl(deps, origin.responseUrl, { ...message, replace_original: true });
       else await client.views.open({ trigger_id: body.trigger_id, view: { ...buildNoticeModal('Lead history', message.text), blocks: message.blocks ?? [] } });
     } catch (err) {
       if (err instanceof LeadNotFoundError) return tellUser(deps, client, origin, err.userMessage);
