@@ -5,7 +5,7 @@ import { isStageSlug, type StageSlug } from './stages';
 export const OWNER_FILTERS = ['all', 'mine', 'unowned', 'uncontacted'] as const;
 export type OwnerFilter = (typeof OWNER_FILTERS)[number];
 
-/** The "uncontacted in N days" choices offered on Home (DESIGN.md default: 90). */
+/** The "uncontacted in N days" choices offered on Home (default 90, docs/product.md). */
 export const UNCONTACTED_DAY_CHOICES = [7, 14, 30, 60, 90, 120, 180, 365] as const;
 export const DEFAULT_UNCONTACTED_DAYS = 90;
 

@@ -261,8 +261,8 @@ export interface StageChangeInput {
 }
 
 /**
- * Moves a lead to another stage. A move to any stage but `lead` is a human touch (DESIGN.md:
- * "a stage change away from lead"). Moving to churned needs a reason.
+ * Moves a lead to another stage. A move to any stage but `lead` is a human touch (see
+ * "What contacted means" in docs/product.md). Moving to churned needs a reason.
  */
 export async function changeStage(prisma: CrmPrisma, clock: Clock, input: StageChangeInput): Promise<LeadChange> {
   const toStage = input.toStage.trim();

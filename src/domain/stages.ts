@@ -1,7 +1,7 @@
 import type { CrmPrisma } from '../db/client';
 
 /**
- * The pipeline's six stages, in order (DESIGN.md "Pipeline"). Slugs never change; labels
+ * The pipeline's six stages, in order (docs/product.md "The pipeline"). Slugs never change; labels
  * may be renamed by an admin (Setting 'stage_labels'), so callers pass the current labels.
  */
 export const STAGES = [

@@ -1,6 +1,6 @@
 /**
  * The production read layer's contract. Production (customers, orders) is read through
- * Metabase saved questions only; see DESIGN.md "Metabase contract".
+ * Metabase saved questions only; see docs/metabase.md.
  */
 
 /** One row of the Customers card: one customer in one currency it has bought in. */
