@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * A fake Slack Web API on loopback. Records every call (form-encoded or JSON bodies; JSON
  * fields such as `view` and `blocks` are decoded), answers like Slack for the methods the
- * app uses, can be told to fail or rate-limit, and serves `response_url` endpoints.
+ * app uses (with the bot token's scopes in `x-oauth-scopes` when `grantedScopes` is set),
+ * can be told to fail or rate-limit, and serves `response_url` endpoints.
  */
 export interface RecordedCall {
   method: string;
@@ -42,6 +43,17 @@ interface Failure {
   remaining: number;
 }
 
+/** A channel as conversations.info describes it (the fields the app reads). */
+export interface FakeChannel {
+  id: string;
+  name: string;
+  is_private?: boolean;
+  is_archived?: boolean;
+  is_shared?: boolean;
+  is_ext_shared?: boolean;
+  is_org_shared?: boolean;
+}
+
 export const FAKE_TEAM_ID = 'T0FAKE';
 export const FAKE_BOT_USER_ID = 'UBOT0001';
 
@@ -52,7 +64,12 @@ export class FakeSlack {
   /** Channels the bot is a member of (for conversations.info / chat.postMessage). */
   readonly botChannels = new Set<string>();
   /** Channels that exist; posting to one the bot is not in answers not_in_channel. */
-  readonly channels = new Map<string, { id: string; name: string; is_private?: boolean }>();
+  readonly channels = new Map<string, FakeChannel>();
+  /**
+   * The bot token's scopes, sent like Slack in the `x-oauth-scopes` header of every answer
+   * to a bot-token call; null sends no header.
+   */
+  grantedScopes: string[] | null = null;
   private readonly responders = new Map<string, Responder>();
   private readonly failures = new Map<string, Failure[]>();
   private readonly waiters: Array<() => void> = [];
@@ -199,9 +216,10 @@ export class FakeSlack {
     }
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || args.token;
     if (!token) return json(res, 200, { ok: false, error: 'not_authed' });
+    const scopes: Record<string, string> = this.grantedScopes && String(token).startsWith('xoxb-') ? { 'x-oauth-scopes': this.grantedScopes.join(',') } : {};
     const custom = this.responders.get(method);
-    if (custom) return json(res, 200, custom(args, call));
-    return json(res, 200, this.defaultAnswer(method, args));
+    if (custom) return json(res, 200, custom(args, call), scopes);
+    return json(res, 200, this.defaultAnswer(method, args, String(token)), scopes);
   }
 
   private nextTs(): string {
@@ -209,8 +227,12 @@ export class FakeSlack {
     return `${Math.floor(Date.now() / 1000)}.${String(this.tsCounter).padStart(6, '0')}`;
   }
 
-  private defaultAnswer(method: string, args: Record<string, any>): Record<string, any> {
+  private defaultAnswer(method: string, args: Record<string, any>, token: string): Record<string, any> {
     switch (method) {
+      case 'apps.connections.open':
+        // Slack takes only an app-level token here, and answers a one-time WebSocket URL.
+        if (!token.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+        return { ok: true, url: `wss://fake.slack.invalid/link/?ticket=${this.nextTs()}` };
       case 'auth.test':
         return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'crm', team_id: FAKE_TEAM_ID, user_id: FAKE_BOT_USER_ID, bot_id: 'BFAKE' };
       case 'views.publish':
@@ -290,7 +312,7 @@ function tryJson(v: string): unknown {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

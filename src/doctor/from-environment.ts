@@ -1,0 +1,88 @@
+import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
+import { metabaseConfig } from '../config';
+import { systemClock, type Clock } from '../clock';
+import { openDatabase, type Database } from '../db/client';
+import { createLogger } from '../logger';
+import { createProductionReader } from '../production/metabase-client';
+import { checkConfig } from './check-config';
+import { readManifestBotScopes, MANIFEST_PATH } from './manifest-scopes';
+import { skipped, withoutSecrets, type CheckId, type DoctorReport } from './report';
+import { runDoctor } from './run-doctor';
+
+export interface EnvironmentDoctorOptions {
+  clock?: Clock;
+  manifestPath?: string;
+  /** Time limit of one Slack call. Default 10 s. */
+  slackTimeoutMs?: number;
+}
+
+/** The checks that need a valid configuration, listed as not run when it is not. */
+const AFTER_CONFIG: [CheckId, string][] = [
+  ['database', 'Database'],
+  ['migrations', 'Migrations'],
+  ['slack_token', 'Slack bot token'],
+  ['slack_scopes', 'Slack scopes'],
+  ['socket_mode', 'Socket Mode'],
+  ['digest_channel', 'Digest channel'],
+  ['metabase', 'Metabase'],
+  ['customers_card', 'Customers card'],
+  ['orders_card', 'Orders card'],
+];
+
+/**
+ * `npm run doctor`: the whole report for the configuration in `env`, talking to the real
+ * services with their own short-lived clients (few retries, so a dead service answers in
+ * seconds) and closing them afterwards. Opens the CRM database read-only for its checks.
+ */
+export async function doctorFromEnvironment(env: NodeJS.ProcessEnv, options: EnvironmentDoctorOptions = {}): Promise<DoctorReport> {
+  const clock = options.clock ?? systemClock;
+  const { config, failure } = checkConfig(env);
+  if (!config) {
+    const checks = [failure!, ...AFTER_CONFIG.map(([id, title]) => skipped(id, title, 'not checked: fix the configuration first'))];
+    return withoutSecrets({ checkedAt: clock.now(), checks }, secretValuesIn(env));
+  }
+
+  const slack = new WebClient(config.SLACK_BOT_TOKEN, {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL.replace(/\/?$/, '/') } : {}),
+    // One retry, not the SDK's default of ten over half an hour: the doctor must answer.
+    retryConfig: { retries: 1, factor: 1, minTimeout: 300, maxTimeout: 300 },
+    timeout: options.slackTimeoutMs ?? 10_000,
+    logger: silentLogger(),
+  });
+  const mb = metabaseConfig(config);
+  const production = mb ? createProductionReader(mb, createLogger('silent'), clock, { retry: { maxAttempts: 2 } }) : null;
+  let db: Database | null = null;
+  let requiredScopes;
+  try {
+    requiredScopes = readManifestBotScopes(options.manifestPath ?? MANIFEST_PATH);
+  } catch (err) {
+    requiredScopes = err as Error;
+  }
+  try {
+    const report = await runDoctor({
+      config,
+      slack,
+      production,
+      crmDatabase: () => (db ??= openDatabase(config.DATABASE_URL)).prisma,
+      requiredScopes,
+      clock,
+    });
+    return withoutSecrets(report, secretValuesIn(env));
+  } finally {
+    await production?.close();
+    await (db as Database | null)?.close();
+  }
+}
+
+/** Values of the variables that hold secrets, for the last guard over the report. */
+function secretValuesIn(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => /TOKEN|SECRET|KEY|PASSWORD/.test(name) && typeof value === 'string' && value.trim() !== '')
+    .map(([, value]) => value!.trim());
+}
+
+function silentLogger(): SlackLogger {
+  let level = LogLevel.ERROR;
+  const quiet = () => undefined;
+  return { debug: quiet, info: quiet, warn: quiet, error: quiet, setLevel: (l) => void (level = l), getLevel: () => level, setName: quiet };
+}
