@@ -10,6 +10,7 @@ import { registerLeadOverflow } from './lead-overflow';
 import { registerLeadHistoryPage } from './lead-history-page';
 import { registerFollowUpReminderButtons } from './follow-up-reminder-buttons';
 import { registerFollowUpHomeButtons } from './follow-up-home-buttons';
+import { registerAdminCheckSetup } from './admin-check-setup';
 
 export function registerActions(app: App, deps: AppDeps): void {
   // Listeners of this kind are registered here, one file per callback.
@@ -23,4 +24,5 @@ export function registerActions(app: App, deps: AppDeps): void {
   registerLeadHistoryPage(app, deps);
   registerFollowUpReminderButtons(app, deps);
   registerFollowUpHomeButtons(app, deps);
+  registerAdminCheckSetup(app, deps);
 }

@@ -1,0 +1,32 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { AppDeps } from '../../../deps';
+import { runDoctorInApp } from '../../../doctor/in-app';
+import { ACTION_IDS } from '../../action-ids';
+import { refusalFor, resolveViewer } from '../../viewer';
+import { buildAdminMessageModal } from '../../views/admin-modals';
+import { buildDoctorModal } from '../../views/doctor-report';
+
+/**
+ * *Check setup* in the Admin section of Home: opens a modal at once (the trigger expires in
+ * three seconds), runs the checks, then replaces the modal's content with the report.
+ */
+export function registerAdminCheckSetup(app: App, deps: AppDeps): void {
+  app.action<BlockButtonAction>(ACTION_IDS.adminCheckSetup, async ({ ack, body, client }) => {
+    await ack();
+    const userId = body.user.id;
+    try {
+      const viewer = await resolveViewer(deps, client, userId);
+      const refusal = refusalFor(viewer, 'admin');
+      if (refusal) {
+        deps.logger.warn({ userId }, 'refused the setup check to a non-admin');
+        await client.views.open({ trigger_id: body.trigger_id, view: buildAdminMessageModal(refusal) });
+        return;
+      }
+      const opened = await client.views.open({ trigger_id: body.trigger_id, view: buildDoctorModal(null) });
+      const report = await runDoctorInApp(deps, client);
+      await client.views.update({ view_id: opened.view!.id!, ...(opened.view?.hash ? { hash: opened.view.hash } : {}), view: buildDoctorModal(report) });
+    } catch (err) {
+      deps.logger.error({ err, userId }, 'the setup check from Home failed');
+    }
+  });
+}
