@@ -1,6 +1,6 @@
 // `npm run doctor`: checks the configuration, the database, Slack and Metabase, prints a
 // report with a fix for each problem, and exits 1 when anything failed (0 with warnings only).
-import { doctorFromEnvironment } from './from-environment';
+import { doctorFromEnvironment, secretValuesIn } from './from-environment';
 import { formatDoctorReport } from './format-text';
 import { summarise } from './report';
 
@@ -12,7 +12,8 @@ doctorFromEnvironment(process.env).then(
   },
   (err: unknown) => {
     // A bug of the doctor's own, not a finding: say so without a stack trace full of values.
-    process.stderr.write(`The doctor itself failed: ${(err as Error)?.message ?? String(err)}\n`);
+    const message = secretValuesIn(process.env).reduce<string>((m, secret) => (secret ? m.split(secret).join('[redacted]') : m), (err as Error)?.message ?? String(err));
+    process.stderr.write(`The doctor itself failed: ${message}\n`);
     process.exitCode = 2;
   },
 );

@@ -7,7 +7,7 @@ import { createProductionReader } from '../production/metabase-client';
 import { checkConfig } from './check-config';
 import { readManifestBotScopes, MANIFEST_PATH } from './manifest-scopes';
 import { skipped, withoutSecrets, type CheckId, type DoctorReport } from './report';
-import { runDoctor } from './run-doctor';
+import { runDoctor, secretsOf } from './run-doctor';
 
 export interface EnvironmentDoctorOptions {
   clock?: Clock;
@@ -74,11 +74,18 @@ export async function doctorFromEnvironment(env: NodeJS.ProcessEnv, options: Env
   }
 }
 
-/** Values of the variables that hold secrets, for the last guard over the report. */
-function secretValuesIn(env: NodeJS.ProcessEnv): string[] {
-  return Object.entries(env)
-    .filter(([name, value]) => /TOKEN|SECRET|KEY|PASSWORD/.test(name) && typeof value === 'string' && value.trim() !== '')
-    .map(([, value]) => value!.trim());
+/** The secrets in the environment, read raw so they are guarded even when the configuration is invalid. */
+export function secretValuesIn(env: NodeJS.ProcessEnv): (string | undefined)[] {
+  const raw = (name: string) => env[name]?.trim() || undefined;
+  return secretsOf({
+    SLACK_BOT_TOKEN: raw('SLACK_BOT_TOKEN'),
+    SLACK_APP_TOKEN: raw('SLACK_APP_TOKEN'),
+    SLACK_SIGNING_SECRET: raw('SLACK_SIGNING_SECRET'),
+    METABASE_API_KEY: raw('METABASE_API_KEY'),
+    METABASE_PASSWORD: raw('METABASE_PASSWORD'),
+    DATABASE_URL: raw('DATABASE_URL'),
+    METABASE_URL: raw('METABASE_URL'),
+  });
 }
 
 function silentLogger(): SlackLogger {

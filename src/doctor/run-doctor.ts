@@ -51,7 +51,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
 
   let settings: { digestChannel: string | null; syncDays: number } | null = null;
   let prisma: CrmPrisma | null = null;
-  let settingsProblem = 'the database is not ready';
+  let settingsProblem = 'the settings cannot be read before the database is created and migrated';
   if (db.readable) {
     try {
       prisma = deps.crmDatabase();

@@ -165,6 +165,14 @@ describe('the doctor finds what is broken', () => {
     expect(check('metabase')).toMatchObject({ status: 'fail', finding: `${new URL(world.mb.url).host} refused the API key (HTTP 401)` });
   });
 
+  it('a refused Metabase login (session auth)', async () => {
+    const { METABASE_API_KEY: _key, ...rest } = world.env;
+    const { text, check } = await doctor({ ...rest, METABASE_USERNAME: 'crm@example.com', METABASE_PASSWORD: 'wrong-password-secret' });
+    expect(check('metabase')).toMatchObject({ status: 'fail', finding: `${new URL(world.mb.url).host} refused the login (HTTP 401)` });
+    expect(check('metabase').fix).toBe('Check METABASE_USERNAME and METABASE_PASSWORD (log in to Metabase with them to be sure).');
+    expect(text).not.toContain('wrong-password-secret');
+  });
+
   it('a card id with no saved question behind it', async () => {
     const { check } = await doctor({ ...world.env, METABASE_ORDERS_CARD_ID: '99' });
     expect(check('metabase').status).toBe('ok');
@@ -240,7 +248,7 @@ describe('the doctor finds what is broken', () => {
       const path = join(dir, 'crm.db');
       const { check } = await doctor({ ...world.env, DATABASE_URL: `file:${path}` });
       expect(check('database')).toMatchObject({ status: 'warn', finding: `SQLite file ${path} does not exist yet` });
-      expect(check('digest_channel')).toMatchObject({ status: 'skip', finding: 'not checked: the database is not ready' });
+      expect(check('digest_channel')).toMatchObject({ status: 'skip', finding: 'not checked: the settings cannot be read before the database is created and migrated' });
       expect(existsSync(path)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -31,7 +31,8 @@ describe('the setup check in Block Kit', () => {
     expect(modal.blocks.length).toBeLessThanOrEqual(100);
   });
 
-  it('says the checks are running before the report is ready', () => {
-    expect(buildDoctorModal(null).blocks).toEqual([expect.objectContaining({ block_id: 'doctor:running' })]);
+  it('says the checks are running before the report is ready, and if the check itself failed', () => {
+    expect(buildDoctorModal('running').blocks).toEqual([expect.objectContaining({ block_id: 'doctor:running' })]);
+    expect(buildDoctorModal('failed').blocks).toEqual([expect.objectContaining({ block_id: 'doctor:failed' })]);
   });
 });

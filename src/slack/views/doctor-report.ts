@@ -38,12 +38,15 @@ export function buildDoctorReportMessage(report: DoctorReport): { text: string; 
 /** While the checks run, and before the report is ready. */
 export const DOCTOR_RUNNING_TEXT = ':hourglass_flowing_sand: Checking the configuration, the database, Slack and Metabase… this takes a few seconds.';
 
-/** The *Check setup* modal: "checking…" while `report` is null, then the report. */
-export function buildDoctorModal(report: DoctorReport | null): ModalView {
+const DOCTOR_FAILED_TEXT = ':x: The setup check itself failed. It has been logged; `npm run doctor` on the server may say more.';
+
+/** The *Check setup* modal: "checking…" while the checks run, then the report (or that the check itself failed). */
+export function buildDoctorModal(state: DoctorReport | 'running' | 'failed'): ModalView {
+  const message = (blockId: string, text: string): KnownBlock[] => [{ type: 'section', block_id: blockId, text: { type: 'mrkdwn', text } }];
   return {
     type: 'modal',
     title: { type: 'plain_text', text: TITLE },
     close: { type: 'plain_text', text: 'Close' },
-    blocks: report ? buildDoctorReportBlocks(report) : [{ type: 'section', block_id: 'doctor:running', text: { type: 'mrkdwn', text: DOCTOR_RUNNING_TEXT } }],
+    blocks: state === 'running' ? message('doctor:running', DOCTOR_RUNNING_TEXT) : state === 'failed' ? message('doctor:failed', DOCTOR_FAILED_TEXT) : buildDoctorReportBlocks(state),
   };
 }

@@ -22,11 +22,20 @@ export function registerAdminCheckSetup(app: App, deps: AppDeps): void {
         await client.views.open({ trigger_id: body.trigger_id, view: buildAdminMessageModal(refusal) });
         return;
       }
-      const opened = await client.views.open({ trigger_id: body.trigger_id, view: buildDoctorModal(null) });
-      const report = await runDoctorInApp(deps, client);
-      await client.views.update({ view_id: opened.view!.id!, ...(opened.view?.hash ? { hash: opened.view.hash } : {}), view: buildDoctorModal(report) });
+      const opened = await client.views.open({ trigger_id: body.trigger_id, view: buildDoctorModal('running') });
+      const viewId = opened.view?.id;
+      if (!viewId) return;
+      let report;
+      try {
+        report = await runDoctorInApp(deps, client);
+      } catch (err) {
+        deps.logger.error({ err, userId }, 'the setup check failed');
+        await client.views.update({ view_id: viewId, view: buildDoctorModal('failed') });
+        return;
+      }
+      await client.views.update({ view_id: viewId, view: buildDoctorModal(report) });
     } catch (err) {
-      deps.logger.error({ err, userId }, 'the setup check from Home failed');
+      deps.logger.error({ err, userId }, 'the setup check from Home could not be shown');
     }
   });
 }
