@@ -4,10 +4,11 @@ import type { Job } from './scheduler';
 import { getAllSettings } from '../domain/settings';
 import { dueDigestPeriod } from '../domain/digest-schedule';
 import { claimDigestRun, markDigestFailed, markDigestPosted } from '../domain/digest-runs';
-import { saveSnapshot } from '../domain/digest';
+import { saveSnapshot, type DigestFigures } from '../domain/digest';
 import { raiseAdminNotice } from '../domain/admin-notices';
 import { composeDigest } from '../slack/digest-compose';
 import { digestChannelProblem } from '../slack/views/admin-notices';
+import { shareDigestPicture } from '../slack/digest-picture';
 
 export type DigestRunOutcome = 'no_channel' | 'not_due' | 'claimed_elsewhere' | 'posted' | 'failed';
 
@@ -27,6 +28,7 @@ export async function runDigestJob(deps: AppDeps, client: WebClient): Promise<Di
   const claimed = await claimDigestRun(prisma, { periodKey: period.periodKey, channel, holder: deps.instanceId, now });
   if (!claimed) return 'claimed_elsewhere';
 
+  let posted: { figures: DigestFigures; channelId: string };
   try {
     const { figures, message } = await composeDigest(deps, client, settings, period, { preview: false });
     const res = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
@@ -34,7 +36,7 @@ export async function runDigestJob(deps: AppDeps, client: WebClient): Promise<Di
     deps.logger.info({ periodKey: period.periodKey, channel }, 'digest posted');
     // Posted is posted: a lost baseline only makes the next digest's changes read "since" an older one.
     await saveSnapshot(prisma, figures, period.periodKey).catch((err: unknown) => deps.logger.warn({ err }, 'could not save the digest snapshot'));
-    return 'posted';
+    posted = { figures, channelId: res.channel ?? channel };
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
     deps.logger.error({ err, periodKey: period.periodKey, channel }, 'digest could not be posted');
@@ -46,6 +48,10 @@ export async function runDigestJob(deps: AppDeps, client: WebClient): Promise<Di
     }
     return 'failed';
   }
+  // Outside the try: whatever happens to the picture, the posted text is never marked failed and re-sent.
+  const chart = { stageLabels: settings.stage_labels, timeZone: settings.digest_schedule.timeZone };
+  await shareDigestPicture(deps, client, { figures: posted.figures, chart, to: { channelId: posted.channelId } });
+  return 'posted';
 }
 
 export const digestJob: Job = {

@@ -4,6 +4,7 @@ import { ManualClock, type Clock } from '../../src/clock';
 import { startServer, type RunningServer } from '../../src/server';
 import type { ProductionReader } from '../../src/production/types';
 import { FakeSlack, startFakeSlack } from './fake-slack';
+import { fakeFilesOf } from './fake-slack-files';
 import { SlackDriver } from './slack-driver';
 import { tempPostgresUrl, tempSqliteUrl, type Provider } from './databases';
 import { unknownActionIdsSentTo } from './action-id-audit';
@@ -45,6 +46,7 @@ export interface TestApp {
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const slack = options.slack ?? (await startFakeSlack());
+  fakeFilesOf(slack);
   const target = options.databaseUrl
     ? { url: options.databaseUrl, cleanup: async () => undefined }
     : options.database === 'postgres'

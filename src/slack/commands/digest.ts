@@ -2,6 +2,7 @@ import type { Subcommand } from './types';
 import { getAllSettings } from '../../domain/settings';
 import { trailingDigestPeriod } from '../../domain/digest-schedule';
 import { composeDigest } from '../digest-compose';
+import { shareDigestPicture } from '../digest-picture';
 
 /** `/crm digest`: what the channel digest would say for a period ending now, to the caller only. */
 export const digestSubcommand: Subcommand = {
@@ -17,7 +18,12 @@ export const digestSubcommand: Subcommand = {
     const { deps } = ctx;
     const settings = await getAllSettings(deps.db.prisma, deps.config);
     const period = trailingDigestPeriod(settings.digest_schedule, deps.clock.now());
-    const { message } = await composeDigest(deps, ctx.client, settings, period, { preview: true });
+    const { figures, message } = await composeDigest(deps, ctx.client, settings, period, { preview: true });
     await ctx.reply({ text: message.text, blocks: message.blocks });
+    // An ephemeral message cannot carry an uploaded file: the picture goes to the asker's DM with the app.
+    const chart = { stageLabels: settings.stage_labels, timeZone: settings.digest_schedule.timeZone };
+    const picture = await shareDigestPicture(deps, ctx.client, { figures, chart, to: { userId: ctx.viewer.userId } });
+    if (picture === 'shared') await ctx.reply({ text: 'The pipeline picture for this preview is in your messages with the CRM app.' });
+    if (picture === 'failed') await ctx.reply({ text: 'The pipeline picture could not be sent (the preview above has the same figures). The problem has been logged.' });
   },
 };
