@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { formatUsd } from '../domain/money';
@@ -172,12 +172,14 @@ export async function pipelineChartSvg(data: PipelineChartData): Promise<string>
   }
 }
 
+/** System fonts off: the picture must not depend on what the machine happens to have installed. */
+export const CHART_RESVG_OPTIONS: ResvgRenderOptions = {
+  font: { fontFiles: CHART_FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+  fitTo: { mode: 'zoom', value: SCALE },
+  background: 'white',
+};
+
 export async function renderPipelineChart(data: PipelineChartData): Promise<RenderedChart> {
   const svg = await pipelineChartSvg(data);
-  const resvg = new Resvg(svg, {
-    font: { fontFiles: CHART_FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
-    fitTo: { mode: 'zoom', value: SCALE },
-    background: 'white',
-  });
-  return { png: resvg.render().asPng(), altText: pipelineChartAltText(data) };
+  return { png: new Resvg(svg, CHART_RESVG_OPTIONS).render().asPng(), altText: pipelineChartAltText(data) };
 }

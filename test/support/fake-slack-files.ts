@@ -35,6 +35,8 @@ export interface UploadAttempt {
   fileId: string | null;
   status: number;
   bytes: number;
+  /** The upload URL is pre-signed: a client has no reason to send its token there. */
+  authorization: string | undefined;
 }
 
 const CONVERSATION_ID = /^[CGDZ][A-Z0-9]{8,}$/;
@@ -102,7 +104,7 @@ export class FakeSlackFiles {
     const body = await readRaw(req);
     const fileId = this.byToken.get(path.slice('/upload/v1/'.length)) ?? null;
     const answer = (status: number, text: string) => {
-      this.uploads.push({ fileId, status, bytes: body.length });
+      this.uploads.push({ fileId, status, bytes: body.length, authorization: req.headers.authorization });
       res.writeHead(status, { 'content-type': 'text/plain' });
       res.end(text);
       return true;
