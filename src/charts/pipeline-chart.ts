@@ -83,10 +83,10 @@ function bar(stage: string, order: number, series: string, count: number, usdCen
   };
 }
 
-/** Room to the right of the longest bar for its label. */
-function domainMax(values: number[], headroom: number): number {
+/** From zero (or a negative figure: refunds can outweigh orders) with room right of the longest bar for its label. */
+function domain(values: number[], headroom: number): [number, number] {
   const max = Math.max(0, ...values);
-  return max === 0 ? 1 : max * headroom;
+  return [Math.min(0, ...values), max === 0 ? 1 : max * headroom];
 }
 
 export function buildPipelineChartSpec(data: PipelineChartData): TopLevelSpec {
@@ -105,7 +105,7 @@ export function buildPipelineChartSpec(data: PipelineChartData): TopLevelSpec {
         field: value,
         type: 'quantitative',
         title: null,
-        scale: { domain: [0, domainMax(rows.stages.map((r) => r[value]), headroom)], nice: false },
+        scale: { domain: domain(rows.stages.map((r) => r[value]), headroom), nice: false },
         axis: { tickCount: 4, grid: true, ...(format ? { format } : { tickMinStep: 1 }) },
       },
     },
@@ -139,7 +139,7 @@ export function buildPipelineChartSpec(data: PipelineChartData): TopLevelSpec {
               field: 'count',
               type: 'quantitative',
               title: null,
-              scale: { domain: [0, domainMax(rows.routes.map((r) => r.count), 1.12)], nice: false },
+              scale: { domain: domain(rows.routes.map((r) => r.count), 1.12), nice: false },
               axis: { tickMinStep: 1, tickCount: 4 },
             },
           },
