@@ -101,7 +101,16 @@ export class SocketReceiver implements Receiver {
         resolve();
       });
     });
-    await this.bolt.start();
+    try {
+      await this.bolt.start();
+    } catch (err) {
+      // Slack refused the app-level token (network faults are retried, never end up here).
+      this.set('stopped');
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      const code = (err as { data?: { error?: string } }).data?.error;
+      if (!code) throw err;
+      throw new Error(`Slack refused to open a Socket Mode connection (${code}): check SLACK_APP_TOKEN, an app-level token (xapp-) with the connections:write scope`);
+    }
   }
 
   /** The port the routes are served on, once started. */
