@@ -69,10 +69,11 @@ export class SocketReceiver implements Receiver {
       this.set('connected');
       log.info('Socket Mode connected');
     });
+    // Slack asks for a new connection regularly: a close is routine, hence info.
     client.on('close', () => {
       if (this.stopping) return this.set('stopped');
       this.set('reconnecting');
-      log.warn('Socket Mode connection closed: reconnecting');
+      log.info('Socket Mode connection closed: reconnecting');
     });
     client.on('reconnecting', () => this.set('reconnecting'));
     client.on('disconnected', () => this.set('stopped'));
