@@ -22,7 +22,7 @@ const STOP_DRAIN_TIMEOUT_MS = 15_000;
 export interface RunningServer {
   deps: AppDeps;
   built: BuiltApp;
-  /** The HTTP port actually bound (HTTP mode), useful with PORT=0. */
+  /** The HTTP port actually bound (/slack/events and /healthz, or only /healthz in Socket Mode), useful with PORT=0. */
   port: number | null;
   /** Graceful stop: stop taking work, finish in-flight requests, stop schedules, close the database. */
   stop(): Promise<void>;
@@ -59,7 +59,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger.info({ port }, 'listening (HTTP mode: POST /slack/events, GET /healthz)');
   } else {
     await built.app.start();
-    logger.info('connected (Socket Mode)');
+    port = built.socket!.port;
+    logger.info({ port }, 'connected (Socket Mode; GET /healthz on this port)');
   }
   const scheduler: Scheduler | null = options.schedules === false ? null : startScheduler(deps, built.app.client, allJobs());
 
@@ -70,9 +71,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port,
     stop() {
       stopping ??= (async () => {
-        await built.app.stop();
+        // Stop taking work first. Over HTTP, closing the server lets requests already in finish;
+        // in Socket Mode the socket stays open until the work in flight has sent its acks.
+        if (built.socket) built.socket.pause();
+        else await built.app.stop();
         const drained = await built.inFlight.drain(STOP_DRAIN_TIMEOUT_MS);
         if (!drained) logger.warn({ running: built.inFlight.size }, 'stopping with listener work still running');
+        if (built.socket) await built.app.stop();
         await scheduler?.stop();
         await production?.close?.();
         await db.close();
