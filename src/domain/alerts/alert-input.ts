@@ -1,5 +1,5 @@
 import { isAlertKind, nextOccurrenceAfter, type AlertKind, type AlertSchedule } from './schedule';
-import { formatLocalDate, formatTimeOfDay, localDateTimeOf, parseLocalDate, parseTimeOfDay } from '../zoned-time';
+import { formatLocalDate, formatTimeOfDay, localDateTimeOf, parseLocalDate, parseTimeOfDay } from '../../shared/zoned-time';
 
 /** What the follow-up modal collects, as typed (strings; missing = null). */
 export interface AlertForm {

@@ -10,7 +10,7 @@ import {
   zonedToInstant,
   WEEKDAY_NAMES,
   type DayNumber,
-} from '../zoned-time';
+} from '../../shared/zoned-time';
 
 /**
  * When a follow-up falls due. Occurrences are computed from the schedule alone (start

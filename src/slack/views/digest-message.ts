@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
-import { ACTION_IDS } from '../action-ids';
+import { ACTION_IDS } from './action-ids';
 import { escapeMrkdwn, truncate } from './mrkdwn';
-import { formatRateDate, formatUsd } from '../../domain/money';
+import { formatRateDate, formatUsd } from '../../shared/money';
 import { stageLabel, type StageLabels } from '../../domain/stages';
-import { formatLocalDateOf, formatShortInstantIn } from '../../domain/zoned-time';
+import { formatLocalDateOf, formatShortInstantIn } from '../../shared/zoned-time';
 import { isQuietDigest, type DigestFigures, type DigestLead } from '../../domain/digest';
 
 /** Slack's limit for a message; the digest's layout uses far fewer, whatever the data size. */

@@ -1,4 +1,4 @@
-import { formatRateDate, formatUsd } from '../../domain/money';
+import { formatRateDate, formatUsd } from '../../shared/money';
 import type { ActivityEntry } from '../../domain/leads';
 import { stageLabel, type StageLabels } from '../../domain/stages';
 import { escapeMrkdwn, truncate } from './mrkdwn';
