@@ -1,5 +1,5 @@
 /**
- * Home tab and lead sync benchmark (issue 4). Runs the real app over HTTP against the fake
+ * Home tab and lead sync benchmark. Runs the real app over HTTP against the fake
  * Slack and the fake Metabase (through the real Metabase client) on a temporary SQLite file:
  *
  * (a) first views.publish after app_home_opened, 5,000 and 50,000 leads, Metabase answering

@@ -253,11 +253,6 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
   };
 }
 
-/** Nothing happened and nothing needs attention: the digest says so in one line. */
-export function isQuietDigest(f: DigestFigures): boolean {
-  const pipelineMoved = f.pipeline.some((s) => (s.countChange ?? 0) !== 0 || (s.usdChange ?? 0n) !== 0n);
-  return !pipelineMoved && f.movements.total === 0 && f.newLeads.total === 0 && f.uncontacted.total === 0 && f.overdue.total === 0 && f.stale.total === 0;
-}
 
 /** A period's figures, compared with the last posted digest's snapshot, with the stale thresholds of `settings`. */
 export async function digestFiguresFor(

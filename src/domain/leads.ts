@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import { UserFacingError } from '../shared/errors';
+import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../shared/limits';
 import type { CrmPrisma } from '../db/client';
 import { splitList } from './pipeline';
 import { getRole } from './roster';
@@ -15,9 +16,7 @@ import { isStageSlug, stageLabel, type StageLabels, type StageSlug } from './sta
 /** Activity kinds written here (the sync writes `created`, follow-ups write `follow_up`). */
 export type ActivityKind = 'stage_change' | 'owner_change' | 'note' | 'contact_change' | 'touch' | 'follow_up' | 'created';
 
-export const MAX_NOTE_LENGTH = 2900;
-export const MAX_CHURN_REASON_LENGTH = 500;
-export const MAX_CONTACT_FIELD_LENGTH = 150;
+export { MAX_NOTE_LENGTH, MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH } from '../shared/limits';
 
 export class LeadNotFoundError extends UserFacingError {
   constructor(readonly leadId: number) {
@@ -261,8 +260,8 @@ export interface StageChangeInput {
 }
 
 /**
- * Moves a lead to another stage. A move to any stage but `lead` is a human touch (DESIGN.md:
- * "a stage change away from lead"). Moving to churned needs a reason.
+ * Moves a lead to another stage. A move to any stage but `lead` is a human touch
+ * (a stage change away from lead counts as contact). Moving to churned needs a reason.
  */
 export async function changeStage(prisma: CrmPrisma, clock: Clock, input: StageChangeInput): Promise<LeadChange> {
   const toStage = input.toStage.trim();

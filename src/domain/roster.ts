@@ -1,19 +1,9 @@
 import type { CrmPrisma } from '../db/client';
 import type { Clock } from '../clock';
 import { UserFacingError } from '../shared/errors';
+import { ROLES, isRole, type Role } from '../shared/roles';
 
-export const ROLES = ['admin', 'manager', 'account_manager'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const ROLE_LABELS: Record<Role, string> = {
-  admin: 'Admin',
-  manager: 'Manager',
-  account_manager: 'Account manager',
-};
-
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}
+export { ROLES, ROLE_LABELS, isRole, type Role } from '../shared/roles';
 
 /** Account managers and admins change leads; managers read everything. */
 export function canEditLeads(role: Role | null): boolean {

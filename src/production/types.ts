@@ -1,7 +1,7 @@
 import { UserFacingError } from '../shared/errors';
 /**
  * The production read layer's contract. Production (customers, orders) is read through
- * Metabase saved questions only; see DESIGN.md "Metabase contract".
+ * Metabase saved questions only (cards, read by id).
  */
 
 /** One row of the Customers card: one customer in one currency it has bought in. */

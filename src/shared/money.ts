@@ -5,7 +5,7 @@
  * a float cannot hold 0.1 or a KWD fils exactly, and sums of floats drift.
  */
 
-/** ISO 4217 minor-unit exponents of the 11 markets' currencies (DESIGN.md "Markets and money"). */
+/** ISO 4217 minor-unit exponents of the 11 markets' currencies. */
 export const MARKET_CURRENCY_EXPONENTS = {
   AED: 2,
   SAR: 2,

@@ -1,6 +1,6 @@
 /**
- * The Metabase client is read-only by construction (DESIGN.md "Dual-database safety
- * boundary"): it can log in and run the two configured saved questions, nothing else.
+ * The Metabase client is read-only by construction (the CRM never writes to
+ * production): it can log in and run the two configured saved questions, nothing else.
  *
  * Every request every client in this file makes goes through fake Metabases that record
  * it; the tests below drive all of the client's features (both cards, API key and session

@@ -28,7 +28,7 @@ export const ACTION_IDS = {
   alertCancel: 'alert_cancel',
   alertEdit: 'alert_edit',
   adminNoticeResolve: 'admin_notice_resolve',
-  // Follow-up modal's inputs (issue 6)
+  // Follow-up modal's inputs
   followUpMessage: 'follow_up_message_input',
   followUpKind: 'follow_up_kind_input',
   followUpDate: 'follow_up_date_input',
@@ -39,7 +39,7 @@ export const ACTION_IDS = {
   followUpOwner: 'follow_up_owner_input',
   // Modals
   leadSelect: 'lead_select',
-  // Lead modals' inputs (issue 5)
+  // Lead modals' inputs
   stageSelect: 'stage_select',
   stageNote: 'stage_note',
   churnReason: 'churn_reason',
@@ -52,7 +52,7 @@ export const ACTION_IDS = {
   // Digest / admin
   digestViewInCrm: 'digest_view_in_crm',
   adminOpenSetting: 'admin_open_setting',
-  // Admin modals' inputs (issue 7)
+  // Admin modals' inputs
   adminDigestChannel: 'admin_digest_channel_input',
   adminDigestFrequency: 'admin_digest_frequency',
   adminDigestWeekday: 'admin_digest_weekday',
@@ -68,7 +68,7 @@ export const ACTION_IDS = {
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
 
-/** Modal callback ids (DESIGN.md: stable). Admin settings use `admin_<setting>`. */
+/** Modal callback ids; stable, like the action ids. Admin settings use `admin_<setting>`. */
 export const CALLBACK_IDS = {
   stageChange: 'stage_change',
   leadNote: 'lead_note',

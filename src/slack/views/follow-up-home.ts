@@ -1,16 +1,12 @@
 import type { KnownBlock } from '@slack/types';
-import type { AppDeps } from '../../deps';
-import { ACTION_IDS } from '../views/action-ids';
-import { escapeMrkdwn, truncate } from '../views/mrkdwn';
-import { canAdminister, canRead, type Viewer } from '../viewer';
-import { listFollowUpsForOwner, type FollowUpList } from '../../domain/alerts/listing';
-import { listOpenAdminNotices, type AdminNoticeItem } from '../../domain/admin-notices';
-import { adminNoticeText } from '../views/admin-notices';
+import { ACTION_IDS } from './action-ids';
+import { escapeMrkdwn, truncate } from './mrkdwn';
+import type { FollowUpList } from '../../domain/alerts/listing';
+import type { AdminNoticeItem } from '../../domain/admin-notices';
+import { adminNoticeText } from './admin-notices';
 import { slackDate } from './alert-message';
 
-/** Home budget (HOME_EXTRAS_BLOCK_BUDGET is shared with the admin section): 2 blocks per follow-up. */
-export const HOME_FOLLOW_UPS_SHOWN = 5;
-export const HOME_NOTICES_SHOWN = 3;
+/** Part of HOME_EXTRAS_BLOCK_BUDGET (shared with the admin section): 2 blocks per follow-up. */
 
 /** "My follow-ups": overdue first, then upcoming, each with Edit and Cancel. At most 2 + 2×5 blocks. */
 export function buildMyFollowUpsSection(list: FollowUpList): KnownBlock[] {

@@ -2,8 +2,8 @@ import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { ACTION_IDS, CALLBACK_IDS } from './action-ids';
 import { escapeMrkdwn, truncate } from './mrkdwn';
 import type { AlertForm, AlertFormField } from '../../domain/alerts/alert-input';
-import { MAX_ALERT_MESSAGE_LENGTH } from '../../domain/alerts/alert-input';
-import { ALERT_KINDS, type AlertKind } from '../../domain/alerts/schedule';
+import { MAX_ALERT_MESSAGE_LENGTH } from '../../shared/limits';
+import { ALERT_KINDS, type AlertKind } from '../../shared/choices';
 import { WEEKDAY_NAMES } from '../../shared/zoned-time';
 
 /**

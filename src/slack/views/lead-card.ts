@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { LeadCardData } from '../../domain/leads';
 import type { HistoryPage } from '../../domain/lead-history';
-import { stageLabel, type StageLabels } from '../../domain/stages';
+import { stageLabel, type StageLabels } from '../../shared/stages';
 import { ACTION_IDS } from './action-ids';
 import type { EphemeralMessage } from './message';
 import { escapeMrkdwn, truncate } from './mrkdwn';

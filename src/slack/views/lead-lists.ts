@@ -3,7 +3,7 @@ import type { LeadMatch } from '../../domain/lead-search';
 import type { OwnedStage } from '../../domain/my-leads';
 import type { UncontactedResult } from '../../domain/uncontacted';
 import { formatUsd } from '../../shared/money';
-import { stageLabel, type StageLabels } from '../../domain/stages';
+import { stageLabel, type StageLabels } from '../../shared/stages';
 import type { EphemeralMessage } from './message';
 import { escapeMrkdwn, truncate } from './mrkdwn';
 import { customerTitle, ownerText, slackDate, usdText } from './lead-format';

@@ -2,8 +2,9 @@ import type { ActionsBlock, HomeView, KnownBlock, Option, PlainTextOption, Secti
 import { ACTION_IDS } from './action-ids';
 import { formatUsd } from '../../shared/money';
 import { formatLocalDate, formatLocalDateOf, formatTimeOfDay, localDateTimeOf } from '../../shared/zoned-time';
-import { STAGES, stageLabel, type StageLabels, type StageSlug } from '../../domain/stages';
-import { OWNER_FILTERS, UNCONTACTED_DAY_CHOICES, type HomeFilter, type OwnerFilter } from '../../domain/home-filter';
+import { STAGES, stageLabel, type StageLabels, type StageSlug } from '../../shared/stages';
+import type { HomeFilter } from '../../domain/home-filter';
+import { OWNER_FILTERS, UNCONTACTED_DAY_CHOICES, type OwnerFilter } from '../../shared/choices';
 import type { PipelineLead, PipelineSnapshot, StageSummary } from '../../domain/pipeline';
 import type { SyncStatus } from '../../domain/sync-coordinator';
 import { escapeMrkdwn, truncate } from './mrkdwn';
