@@ -26,7 +26,6 @@ import { ManualClock } from '../src/clock';
 import { createLogger } from '../src/logger';
 import { createProductionReader } from '../src/production/metabase-client';
 import { syncLeadsFromProduction } from '../src/domain/lead-sync';
-import { syncCoordinatorFor } from '../src/domain/sync-coordinator';
 import { STAGES } from '../src/domain/stages';
 import { startTestApp, type TestApp } from '../test/support/harness';
 import { startFakeMetabaseProcess, type FakeMetabaseProcess } from './support/fake-metabase-process';
@@ -146,7 +145,7 @@ async function settle(app: BenchApp): Promise<void> {
   let seen = -1;
   for (;;) {
     const calls = app.t.slack.calls.length;
-    if (!syncCoordinatorFor(app.t.deps).running && calls === seen) return;
+    if (!app.t.deps.syncCoordinator.running && calls === seen) return;
     seen = calls;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -7,6 +7,8 @@ import type { Clock } from './clock';
 import { systemClock } from './clock';
 import type { Logger } from './logger';
 import type { AppDeps } from './deps';
+import type { AppContext } from './app-context';
+import { createAppServices } from './services';
 import type { ProductionReader } from './production/types';
 import { migrateDatabase } from './db/migrate';
 import { openDatabase } from './db/client';
@@ -20,7 +22,8 @@ import { createProductionReader } from './production/metabase-client';
 const STOP_DRAIN_TIMEOUT_MS = 15_000;
 
 export interface RunningServer {
-  deps: AppDeps;
+  /** The app's dependencies and its app-lifetime state (sync coordinator, Home publisher, caches). */
+  deps: AppContext;
   built: BuiltApp;
   /** The HTTP port actually bound (/slack/events and /healthz, or only /healthz in Socket Mode), useful with PORT=0. */
   port: number | null;
@@ -48,8 +51,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const production =
     options.production !== undefined ? options.production : mb ? createProductionReader(mb, logger, clock) : null;
   if (!production) logger.warn('METABASE_URL is not set: production data and lead sync are off');
-  const deps: AppDeps = { config, db, production, clock, logger, instanceId: randomUUID() };
-  await prepareData(deps);
+  const base: AppDeps = { config, db, production, clock, logger, instanceId: randomUUID() };
+  await prepareData(base);
+  // App-lifetime state is built here, once, and handed to listeners and jobs.
+  const deps: AppContext = { ...base, ...createAppServices(base) };
 
   const built = buildApp(deps);
   let port: number | null = null;

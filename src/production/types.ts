@@ -1,3 +1,4 @@
+import { UserFacingError } from '../shared/errors';
 /**
  * The production read layer's contract. Production (customers, orders) is read through
  * Metabase saved questions only; see docs/metabase.md.
@@ -61,14 +62,14 @@ export interface ProductionReader {
 }
 
 /** A failure reading production, with a message fit to show a user. */
-export class ProductionError extends Error {
+export class ProductionError extends UserFacingError {
   constructor(
     /** e.g. "Production data unavailable: Metabase timed out after 10 s" */
-    readonly userMessage: string,
+    userMessage: string,
     readonly detail?: string,
     options?: { cause?: unknown },
   ) {
-    super(detail ? `${userMessage} (${detail})` : userMessage, options);
+    super(userMessage, { detail: detail ? `${userMessage} (${detail})` : userMessage, cause: options?.cause });
     this.name = 'ProductionError';
   }
 }

@@ -1,5 +1,7 @@
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { AppDeps } from '../deps';
+import type { AppContext } from '../app-context';
+import { createAppServices } from '../services';
 import { boltLogger } from './bolt-logger';
 import { healthRoute } from './health';
 import { registerListeners } from './listeners';
@@ -25,7 +27,9 @@ export interface BuiltApp {
  * five minutes refused) and GET /healthz; Socket Mode when SLACK_APP_TOKEN is set (GET /healthz
  * still served on PORT, with the socket's state).
  */
-export function buildApp(deps: AppDeps): BuiltApp {
+export function buildApp(base: AppDeps | AppContext): BuiltApp {
+  // server.ts hands over the app-lifetime state it built; a bare AppDeps gets its own.
+  const deps: AppContext = 'homePublisher' in base ? base : { ...base, ...createAppServices(base) };
   const { config } = deps;
   const logger = boltLogger(deps.logger);
   const slackApiUrl = config.SLACK_API_URL?.replace(/\/?$/, '/');

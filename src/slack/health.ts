@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../deps';
+import { checkDatabase } from '../db/client';
 import type { SocketConnection } from './socket-receiver';
 
 export interface HealthReport {
@@ -20,13 +21,7 @@ const version: string = require('../../package.json').version;
 
 /** Database answers? How did the last Metabase call go? Sends Metabase nothing. */
 export async function healthReport(deps: AppDeps, slack?: () => SlackConnectionReport): Promise<HealthReport> {
-  let database: HealthReport['database'];
-  try {
-    await deps.db.prisma.$queryRawUnsafe('SELECT 1');
-    database = { ok: true, provider: deps.db.provider };
-  } catch (err) {
-    database = { ok: false, provider: deps.db.provider, error: (err as Error).message };
-  }
+  const database = await checkDatabase(deps.db);
   const last = deps.production?.lastCall() ?? null;
   const metabase: HealthReport['metabase'] = deps.production
     ? { configured: true, lastCall: last && { ok: last.ok, at: last.at.toISOString(), ...(last.error ? { error: last.error } : {}) } }

@@ -1,6 +1,6 @@
 import { followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
-import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/action-ids';
-import { DEFAULT_ALERT_DELIVERY } from '../../src/slack/follow-ups/deliver-due-alerts';
+import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/views/action-ids';
+import { DEFAULT_ALERT_DELIVERY } from '../../src/jobs/follow-up-alerts';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
 import { seedAlert } from '../support/alert-fixtures';
 import type { TestApp } from '../support/harness';
