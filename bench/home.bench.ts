@@ -1,5 +1,5 @@
 /**
- * Home tab and lead sync benchmark (issue 4). Runs the real app over HTTP against the fake
+ * Home tab and lead sync benchmark. Runs the real app over HTTP against the fake
  * Slack and the fake Metabase (through the real Metabase client) on a temporary SQLite file:
  *
  * (a) first views.publish after app_home_opened, 5,000 and 50,000 leads, Metabase answering
@@ -26,7 +26,6 @@ import { ManualClock } from '../src/clock';
 import { createLogger } from '../src/logger';
 import { createProductionReader } from '../src/production/metabase-client';
 import { syncLeadsFromProduction } from '../src/domain/lead-sync';
-import { syncCoordinatorFor } from '../src/domain/sync-coordinator';
 import { STAGES } from '../src/domain/stages';
 import { startTestApp, type TestApp } from '../test/support/harness';
 import { startFakeMetabaseProcess, type FakeMetabaseProcess } from './support/fake-metabase-process';
@@ -146,7 +145,7 @@ async function settle(app: BenchApp): Promise<void> {
   let seen = -1;
   for (;;) {
     const calls = app.t.slack.calls.length;
-    if (!syncCoordinatorFor(app.t.deps).running && calls === seen) return;
+    if (!app.t.deps.syncCoordinator.running && calls === seen) return;
     seen = calls;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,7 +1,7 @@
 import type { DigestFigures } from '../domain/digest';
-import { formatUsd } from '../domain/money';
-import { stageLabel, type StageLabels } from '../domain/stages';
-import { formatShortInstantIn } from '../domain/zoned-time';
+import { formatUsd } from '../shared/money';
+import { stageLabel, type StageLabels } from '../shared/stages';
+import { formatShortInstantIn } from '../shared/zoned-time';
 
 /**
  * What the digest's pipeline picture shows, taken from the same figures as the digest's

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { formatUsd } from '../domain/money';
+import { formatUsd } from '../shared/money';
 import { pipelineChartAltText, type PipelineChartData } from './pipeline-chart-data';
 
 /**

@@ -64,3 +64,13 @@ export function openDatabase(url: string): Database {
   const prisma = new PostgresPrismaClient({ adapter }) as unknown as CrmPrisma;
   return { prisma, provider, url, close: () => prisma.$disconnect() };
 }
+
+/** Does the database answer? For the health route; never throws. */
+export async function checkDatabase(db: Database): Promise<{ ok: boolean; provider: string; error?: string }> {
+  try {
+    await db.prisma.$queryRawUnsafe('SELECT 1');
+    return { ok: true, provider: db.provider };
+  } catch (err) {
+    return { ok: false, provider: db.provider, error: (err as Error).message };
+  }
+}

@@ -1,12 +1,12 @@
 import type { CrmPrisma } from '../db/client';
 import type { Clock } from '../clock';
 import { toCsv } from './csv';
-import { currencyExponent } from './money';
+import { currencyExponent } from '../shared/money';
 import { splitList } from './pipeline';
 import type { Role } from './roster';
 import { STAGES, stageLabel, type StageLabels, type StageSlug } from './stages';
 import { DEFAULT_UNCONTACTED_DAYS, MAX_UNCONTACTED_DAYS } from './uncontacted';
-import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from './zoned-time';
+import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../shared/zoned-time';
 
 /**
  * Leads as a spreadsheet: which leads a person may export, the rows, the CSV, and the audit

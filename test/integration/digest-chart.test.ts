@@ -6,7 +6,7 @@ import { buildDigestMessage } from '../../src/slack/views/digest-message';
 import { pipelineChartAltText, pipelineChartData } from '../../src/charts/pipeline-chart-data';
 import { buildPipelineChartSpec, type RouteBarRow, type StageBarRow } from '../../src/charts/pipeline-chart';
 import { seedLead } from '../support/seed-leads';
-import { formatUsd } from '../../src/domain/money';
+import { formatUsd } from '../../src/shared/money';
 
 const now = new Date('2026-11-30T05:00:00Z');
 const from = new Date('2026-11-23T05:00:00Z');
