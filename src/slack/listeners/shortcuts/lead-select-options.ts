@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../deps';
-import { searchLeads } from '../../../domain/lead-search';
+import { searchLeadsTop } from '../../../domain/lead-search';
 import { ACTION_IDS } from '../../action-ids';
 import { buildLeadOptions } from '../../views/lead-modals';
 import { refusalFor, resolveViewer } from '../../viewer';
@@ -17,7 +17,7 @@ export function registerLeadSelectOptions(app: App, deps: AppDeps): void {
         deps.logger.info({ userId: body.user.id }, 'lead typeahead refused');
         return void (await ack({ options: [] }));
       }
-      const { matches } = await searchLeads(deps.db.prisma, body.value ?? '', LEAD_OPTIONS_LIMIT);
+      const matches = await searchLeadsTop(deps.db.prisma, body.value ?? '', LEAD_OPTIONS_LIMIT);
       await ack({ options: buildLeadOptions(matches) });
     } catch (err) {
       deps.logger.error({ err }, 'lead typeahead failed');
