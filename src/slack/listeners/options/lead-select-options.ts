@@ -1,5 +1,5 @@
 import type { AppContext } from '../../../app-context';
-import { searchLeads } from '../../../domain/lead-search';
+import { searchLeadsTop } from '../../../domain/lead-search';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { buildLeadOptions } from '../../views/lead-modals';
 import type { OptionsListener } from '../types';
@@ -16,7 +16,7 @@ export function leadSelectOptions(deps: AppContext): OptionsListener {
         deps.logger.info({ userId: body.user.id }, 'lead typeahead refused');
         return void (await ack({ options: [] }));
       }
-      const { matches } = await searchLeads(deps.db.prisma, body.value ?? '', LEAD_OPTIONS_LIMIT);
+      const matches = await searchLeadsTop(deps.db.prisma, body.value ?? '', LEAD_OPTIONS_LIMIT);
       await ack({ options: buildLeadOptions(matches) });
     } catch (err) {
       deps.logger.error({ err }, 'lead typeahead failed');
