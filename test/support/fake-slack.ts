@@ -35,6 +35,9 @@ export interface FakeUser {
 
 type Responder = (args: Record<string, any>, call: RecordedCall) => Record<string, any>;
 
+/** Answers a request outside the Web API from the raw request (e.g. file upload URLs); true when it did. */
+export type RawRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
 interface Failure {
   kind: 'error' | 'ratelimit' | 'http500';
   error?: string;
@@ -53,6 +56,8 @@ export class FakeSlack {
   readonly botChannels = new Set<string>();
   /** Channels that exist; posting to one the bot is not in answers not_in_channel. */
   readonly channels = new Map<string, { id: string; name: string; is_private?: boolean }>();
+  /** Tried before the Web API, in order (see fake-slack-files.ts). */
+  readonly rawRoutes: RawRoute[] = [];
   private readonly responders = new Map<string, Responder>();
   private readonly failures = new Map<string, Failure[]>();
   private readonly waiters: Array<() => void> = [];
@@ -170,6 +175,7 @@ export class FakeSlack {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const route of this.rawRoutes) if (await route(req, res)) return;
     const raw = await readBody(req);
     const contentType = String(req.headers['content-type'] ?? '');
     const args = parseArgs(raw, contentType);

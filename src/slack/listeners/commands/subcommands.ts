@@ -9,6 +9,7 @@ import { stageCommand } from './stage';
 import { noteCommand } from './note';
 import { ordersCommand } from './orders';
 import { remindCommand } from './remind';
+import { exportCommand } from './export';
 
 /** Every /crm subcommand, in the order `/crm help` lists them. Features add theirs here. */
 export const SUBCOMMANDS: Subcommand[] = [
@@ -21,6 +22,7 @@ export const SUBCOMMANDS: Subcommand[] = [
   noteCommand,
   remindCommand,
   digestSubcommand,
+  exportCommand,
   syncSubcommand,
 ];
 
