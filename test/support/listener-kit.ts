@@ -3,13 +3,13 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../src/app-context';
 import { ManualClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
-import { seedRosterFromConfig } from '../../src/domain/roster';
 import { createLogger } from '../../src/logger';
 import type { ProductionReader } from '../../src/production/types';
 import { createAppServices } from '../../src/services';
+import { prepareData } from '../../src/startup';
 import type { Viewer } from '../../src/slack/viewer';
 import { openTestDatabase } from './databases';
-import { ADMIN, AM, AM2, GUEST, MANAGER } from './lead-e2e';
+import { GUEST, ROSTER_ENV } from './lead-e2e';
 
 /**
  * Listener unit tests in the Bolt sample apps' style: a listener factory is called with the
@@ -30,15 +30,18 @@ export interface ListenerDeps {
 }
 
 /**
- * The app's dependencies on a fresh, migrated SQLite file with the test roster seeded
- * (ADMIN, MANAGER, AM, AM2, and GUEST as an account manager who is a Slack guest).
+ * The app's dependencies on a fresh, migrated SQLite file, prepared as at start: the test
+ * roster (ADMIN, MANAGER, AM, AM2, and GUEST, an account manager who is a Slack guest) and
+ * the default currency rates.
  */
 export async function openListenerDeps(options: { production?: ProductionReader | null; env?: Record<string, string> } = {}): Promise<ListenerDeps> {
   const { db, url, cleanup } = await openTestDatabase('sqlite');
-  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', DATABASE_URL: url, LOG_LEVEL: 'silent', CRM_TIMEZONE: 'UTC', ...options.env });
+  const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', DATABASE_URL: url, LOG_LEVEL: 'silent', CRM_TIMEZONE: 'UTC', ...ROSTER_ENV };
+  const config = loadConfig({ ...env, ...options.env });
   const clock = new ManualClock('2026-11-25T09:00:00Z');
-  await seedRosterFromConfig(db.prisma, { admins: [ADMIN], managers: [MANAGER], accountManagers: [AM, AM2, GUEST] });
   const base = { config, db, production: options.production ?? null, clock, logger: createLogger('silent'), instanceId: randomUUID() };
+  // What every start does before the first request: the roster from CRM_*, the default rates.
+  await prepareData(base);
   const deps: AppContext = { ...base, ...createAppServices(base) };
   return { deps, clock, cleanup };
 }
