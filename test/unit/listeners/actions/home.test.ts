@@ -157,12 +157,13 @@ describe('adminNoticeResolve', () => {
     expect(f.client.views.publish.mock.calls).toEqual([[{ user_id: ADMIN, view: await t.deps.homePublisher.buildFor(viewerOf(ADMIN, 'admin')) }]]);
   });
 
-  it('a manager cannot dismiss it: the notice stays open', async () => {
+  it('a manager (e.g. a demoted admin on a stale Home) is told why; the notice stays open', async () => {
     const id = await raise();
     const f = fakes();
     await adminNoticeResolve(t.deps)(blockAction(f, { userId: MANAGER, actionId: ACTION_IDS.adminNoticeResolve, value: String(id) }));
     expect((await listOpenAdminNotices(t.deps.db.prisma, 50)).notices.map((n) => n.id)).toContain(id);
     expect(f.client.views.publish).not.toHaveBeenCalled();
+    expect(f.client.views.open.mock.calls).toEqual([[{ trigger_id: TRIGGER_ID, view: buildAdminMessageModal('Only CRM admins can do that.') }]]);
   });
 });
 
