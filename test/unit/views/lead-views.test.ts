@@ -118,7 +118,7 @@ describe('buildLeadCard', () => {
 
   it('an editor gets the edit buttons (no "Assign to me" on their own lead); a reader only Orders', () => {
     const own = buildLeadCard(card(), { viewerId: 'U0AMANAGE1', canEdit: true });
-    expect(actionIds(own.blocks)).toEqual([
+    expect(actionIds(own.blocks ?? [])).toEqual([
       ACTION_IDS.openStageModal,
       ACTION_IDS.openNoteModal,
       ACTION_IDS.openContactModal,
@@ -126,8 +126,8 @@ describe('buildLeadCard', () => {
       ACTION_IDS.openFollowUpModal,
       ACTION_IDS.viewOrders,
     ]);
-    expect(actionIds(buildLeadCard(card(), { viewerId: 'U0AMANAGE2', canEdit: true }).blocks)).toContain(ACTION_IDS.assignToMe);
-    expect(actionIds(buildLeadCard(card(), { viewerId: 'U0MANAGER1', canEdit: false }).blocks)).toEqual([ACTION_IDS.viewOrders]);
+    expect(actionIds(buildLeadCard(card(), { viewerId: 'U0AMANAGE2', canEdit: true }).blocks ?? [])).toContain(ACTION_IDS.assignToMe);
+    expect(actionIds(buildLeadCard(card(), { viewerId: 'U0MANAGER1', canEdit: false }).blocks ?? [])).toEqual([ACTION_IDS.viewOrders]);
     expect(buttons(own.blocks).every((b: any) => b.value === '7')).toBe(true);
   });
 
@@ -145,7 +145,7 @@ describe('buildLeadHistoryMessage', () => {
   const page = (n: number, count: number) => ({ leadId: 7, page: n, pageCount: count, total: count * 10, entries: [entry(1)] });
 
   it('Newer and Older only where there is a page to go to', () => {
-    expect(actionIds(buildLeadHistoryMessage(summary, page(1, 1)).blocks)).toEqual([]);
+    expect(actionIds(buildLeadHistoryMessage(summary, page(1, 1)).blocks ?? [])).toEqual([]);
     const middle = buildLeadHistoryMessage(summary, page(2, 3));
     expect(buttons(middle.blocks).map((b: any) => [b.text.text, b.value])).toEqual([
       ['Newer', '7:1'],
