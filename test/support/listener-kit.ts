@@ -196,3 +196,11 @@ export const userSelect = (user: string | null) => ({ type: 'users_select', sele
 
 /** Every text in a message or view, joined: what a reader sees. */
 export { visibleText, actionIds } from './lead-e2e';
+
+/**
+ * What a views.publish call must carry: this user and exactly this view (other arguments,
+ * such as a hash against out-of-order publishes, are not this test's business).
+ */
+export function published(userId: string, view: unknown) {
+  return expect.objectContaining({ user_id: userId, view });
+}

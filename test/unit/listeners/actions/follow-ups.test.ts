@@ -27,6 +27,7 @@ import {
   TRIGGER_ID,
   viewerOf,
   type ListenerDeps,
+  published,
 } from '../../../support/listener-kit';
 
 const DM = 'D0AMDM001';
@@ -62,7 +63,7 @@ describe('alertDone', () => {
     const data = await loadAlertMessageData(prisma(), r);
     expect(f.client.chat.update).toHaveBeenCalledWith({ channel: DM, ts: TS, ...buildAlertMessage(data!, { kind: 'done', by: AM, at: t.clock.now() }) });
     expect(f.shown()).toEqual(['chat.update', 'views.publish']);
-    expect(f.client.views.publish).toHaveBeenCalledWith({ user_id: AM, view: await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager')) });
+    expect(f.client.views.publish).toHaveBeenCalledWith(published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager'))));
   });
 
   it('refuses someone else\'s reminder, in the conversation, and changes nothing', async () => {

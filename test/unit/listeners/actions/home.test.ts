@@ -26,6 +26,7 @@ import {
   viewerOf,
   visibleText,
   type ListenerDeps,
+  published,
 } from '../../../support/listener-kit';
 
 let t: ListenerDeps;
@@ -44,7 +45,7 @@ describe('homeFilter', () => {
     expect(f.calls[0]).toBe('ack');
     expect((await loadHomeFilter(t.deps.db.prisma, AM)).stage).toBe('contacted');
     expect(f.client.views.publish).toHaveBeenCalledTimes(1);
-    expect(f.client.views.publish).toHaveBeenCalledWith({ user_id: AM, view: await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager')) });
+    expect(f.client.views.publish).toHaveBeenCalledWith(published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager'))));
   });
 
   it('saves the owner choice; choosing a number of days switches to the uncontacted view', async () => {
@@ -66,7 +67,7 @@ describe('homeFilter', () => {
     const f = fakes();
     await homeFilter(t.deps)(blockAction(f, { userId: STRANGER, actionId: ACTION_IDS.homeFilterStage, selected: 'lead' }));
     expect(await loadHomeFilter(t.deps.db.prisma, STRANGER)).toEqual(DEFAULT_HOME_FILTER);
-    expect(f.client.views.publish).toHaveBeenCalledWith({ user_id: STRANGER, view: buildNoAccessHome(NO_ROSTER) });
+    expect(f.client.views.publish).toHaveBeenCalledWith(published(STRANGER, buildNoAccessHome(NO_ROSTER)));
   });
 });
 
@@ -76,7 +77,7 @@ describe('homePaging', () => {
     await homePaging(t.deps)(blockAction(f, { userId: AM, actionId: ACTION_IDS.homeShowMore, value: 'contacted:1' }));
     expect(f.calls[0]).toBe('ack');
     expect((await loadHomeFilter(t.deps.db.prisma, AM)).pages).toEqual({ contacted: 1 });
-    expect(f.client.views.publish).toHaveBeenCalledWith({ user_id: AM, view: await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager')) });
+    expect(f.client.views.publish).toHaveBeenCalledWith(published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager'))));
   });
 
   it('ignores a malformed value', async () => {
@@ -90,7 +91,7 @@ describe('homePaging', () => {
     const f = fakes();
     await homePaging(t.deps)(blockAction(f, { userId: GUEST, actionId: ACTION_IDS.homeShowMore, value: 'lead:1' }));
     expect(await loadHomeFilter(t.deps.db.prisma, GUEST)).toEqual(DEFAULT_HOME_FILTER);
-    expect(f.client.views.publish).toHaveBeenCalledWith({ user_id: GUEST, view: buildNoAccessHome('Sorry, the CRM is not available to guest accounts.') });
+    expect(f.client.views.publish).toHaveBeenCalledWith(published(GUEST, buildNoAccessHome('Sorry, the CRM is not available to guest accounts.')));
   });
 });
 
@@ -125,7 +126,7 @@ describe('homeRefresh', () => {
       const f = fakes();
       await homeRefresh(local.deps)(blockAction(f, { userId: STRANGER, actionId: ACTION_IDS.homeRefresh, value: 'refresh' }));
       expect(reader.calls).toHaveLength(0);
-      expect(f.client.views.publish.mock.calls).toEqual([[{ user_id: STRANGER, view: buildNoAccessHome(NO_ROSTER) }]]);
+      expect(f.client.views.publish.mock.calls).toEqual([[published(STRANGER, buildNoAccessHome(NO_ROSTER))]]);
     } finally {
       await local.cleanup();
     }
@@ -137,7 +138,7 @@ describe('digestViewInCrm', () => {
     const f = fakes();
     await digestViewInCrm(t.deps)(blockAction(f, { userId: MANAGER, actionId: ACTION_IDS.digestViewInCrm, value: 'home', from: 'message' }));
     expect(f.calls[0]).toBe('ack');
-    expect(f.client.views.publish.mock.calls).toEqual([[{ user_id: MANAGER, view: await t.deps.homePublisher.buildFor(viewerOf(MANAGER, 'manager')) }]]);
+    expect(f.client.views.publish.mock.calls).toEqual([[published(MANAGER, await t.deps.homePublisher.buildFor(viewerOf(MANAGER, 'manager')))]]);
   });
 });
 
@@ -154,7 +155,7 @@ describe('adminNoticeResolve', () => {
     await adminNoticeResolve(t.deps)(blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.adminNoticeResolve, value: String(id) }));
     expect(f.calls[0]).toBe('ack');
     expect((await listOpenAdminNotices(t.deps.db.prisma, 50)).notices.map((n) => n.id)).not.toContain(id);
-    expect(f.client.views.publish.mock.calls).toEqual([[{ user_id: ADMIN, view: await t.deps.homePublisher.buildFor(viewerOf(ADMIN, 'admin')) }]]);
+    expect(f.client.views.publish.mock.calls).toEqual([[published(ADMIN, await t.deps.homePublisher.buildFor(viewerOf(ADMIN, 'admin')))]]);
   });
 
   it('a manager (e.g. a demoted admin on a stale Home) is told why; the notice stays open', async () => {

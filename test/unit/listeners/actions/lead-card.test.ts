@@ -38,6 +38,7 @@ import {
   viewerOf,
   visibleText,
   type ListenerDeps,
+  published,
 } from '../../../support/listener-kit';
 
 captureResponseUrls();
@@ -165,7 +166,7 @@ describe('assignToMe', () => {
     expect(f.calls[0]).toBe('ack');
     expect((await summary2(id)).ownerId).toBe(AM2);
     expect(f.client.views.publish).toHaveBeenCalledTimes(1);
-    expect(f.client.views.publish).toHaveBeenCalledWith({ user_id: AM2, view: await t.deps.homePublisher.buildFor(viewerOf(AM2, 'account_manager')) });
+    expect(f.client.views.publish).toHaveBeenCalledWith(published(AM2, await t.deps.homePublisher.buildFor(viewerOf(AM2, 'account_manager'))));
     const card = await getLeadCard(prisma(), id);
     expect(f.responseUrlPosts).toEqual([
       {

@@ -2,7 +2,7 @@ import { appHomeOpened } from '../../../../src/slack/listeners/events/app-home-o
 import { buildNoAccessHome } from '../../../../src/slack/views/pipeline-home';
 import { customerRow, StaticProductionReader } from '../../../support/static-production';
 import { seedLead } from '../../../support/seed-leads';
-import { AM, fakes, GUEST, MANAGER, openListenerDeps, STRANGER, viewerOf, visibleText, type Fakes, type ListenerDeps } from '../../../support/listener-kit';
+import { AM, fakes, GUEST, MANAGER, openListenerDeps, STRANGER, viewerOf, visibleText, type Fakes, published, type ListenerDeps } from '../../../support/listener-kit';
 
 /** app_home_opened as Bolt hands it over (Bolt has acked the event already). */
 const opened = (f: Fakes, user: string, tab = 'home') => ({
@@ -26,7 +26,7 @@ describe('appHomeOpened', () => {
   it('publishes the dashboard the Home builder makes for the viewer', async () => {
     const f = fakes();
     await appHomeOpened(t.deps)(opened(f, AM) as any);
-    expect(f.client.views.publish.mock.calls).toEqual([[{ user_id: AM, view: await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager')) }]]);
+    expect(f.client.views.publish.mock.calls).toEqual([[published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager')))]]);
     expect(visibleText(f.client.views.publish.mock.calls[0]![0].view)).toContain('ACME &amp; Co');
   });
 
@@ -36,7 +36,7 @@ describe('appHomeOpened', () => {
   ])('gives %s the no-access Home, without customer data', async (userId, refusal) => {
     const f = fakes();
     await appHomeOpened(t.deps)(opened(f, userId) as any);
-    expect(f.client.views.publish.mock.calls).toEqual([[{ user_id: userId, view: buildNoAccessHome(refusal) }]]);
+    expect(f.client.views.publish.mock.calls).toEqual([[published(userId, buildNoAccessHome(refusal))]]);
     expect(visibleText(f.client.views.publish.mock.calls[0]![0].view)).not.toContain('ACME');
   });
 

@@ -6,7 +6,7 @@ import { ACTION_IDS, adminCallbackId } from '../../../../src/slack/views/action-
 import { ADMIN_BLOCKS } from '../../../../src/slack/views/admin-common';
 import { buildAdminMessageModal } from '../../../../src/slack/views/admin-modals';
 import { seedLead } from '../../../support/seed-leads';
-import { ADMIN, fakes, input, MANAGER, openListenerDeps, select, STRANGER, viewerOf, viewSubmission, type Fakes, type ListenerDeps } from '../../../support/listener-kit';
+import { ADMIN, fakes, input, MANAGER, openListenerDeps, select, STRANGER, viewerOf, viewSubmission, type Fakes, published, type ListenerDeps } from '../../../support/listener-kit';
 
 let t: ListenerDeps;
 beforeAll(async () => {
@@ -26,7 +26,7 @@ const syncDays = (value: string) => ({ [ADMIN_BLOCKS.syncDays]: { [ACTION_IDS.ad
 async function expectSaved(f: Fakes): Promise<void> {
   expect(f.ack.mock.calls).toEqual([[]]);
   expect(f.indexOf('ack')).toBeLessThan(f.indexOf('views.publish'));
-  expect(f.client.views.publish.mock.calls).toEqual([[{ user_id: ADMIN, view: await t.deps.homePublisher.buildFor(viewerOf(ADMIN, 'admin')) }]]);
+  expect(f.client.views.publish.mock.calls).toEqual([[published(ADMIN, await t.deps.homePublisher.buildFor(viewerOf(ADMIN, 'admin')))]]);
 }
 
 describe('adminSettings (view submission)', () => {

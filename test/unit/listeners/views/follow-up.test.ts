@@ -5,7 +5,7 @@ import { CALLBACK_IDS } from '../../../../src/slack/views/action-ids';
 import { encodeFollowUpMetadata, FOLLOW_UP_BLOCKS, FOLLOW_UP_INPUTS } from '../../../../src/slack/views/follow-up-modal';
 import { seedAlert } from '../../../support/alert-fixtures';
 import { seedLead } from '../../../support/seed-leads';
-import { AM, AM2, fakes, GUEST, MANAGER, openListenerDeps, STRANGER, viewerOf, viewSubmission, type Fakes, type ListenerDeps } from '../../../support/listener-kit';
+import { AM, AM2, fakes, GUEST, MANAGER, openListenerDeps, STRANGER, viewerOf, viewSubmission, type Fakes, published, type ListenerDeps } from '../../../support/listener-kit';
 
 let t: ListenerDeps;
 let leadId: number;
@@ -45,7 +45,7 @@ describe('followUp (view submission)', () => {
     expect(saved!.nextDueAt!.toISOString()).toBe('2026-11-27T06:00:00.000Z');
     expect(f.shown()).toEqual(['views.publish']);
     expect(f.indexOf('ack')).toBeLessThan(f.indexOf('views.publish'));
-    expect(f.client.views.publish).toHaveBeenCalledWith({ user_id: AM, view: await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager')) });
+    expect(f.client.views.publish).toHaveBeenCalledWith(published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager'))));
   });
 
   it('for someone else: saved for them, both Homes republished', async () => {

@@ -27,6 +27,7 @@ import {
   viewSubmission,
   type Fakes,
   type ListenerDeps,
+  published,
 } from '../../../support/listener-kit';
 
 captureResponseUrls();
@@ -76,7 +77,7 @@ describe('stageChange', () => {
     expectClosed(f);
     expect((await getLeadSummary(prisma(), leadId)).stage).toBe('contacted');
     expect(f.client.views.publish.mock.calls.map((c) => c[0].user_id).sort()).toEqual([AM, AM2].sort());
-    expect(f.client.views.publish).toHaveBeenCalledWith({ user_id: AM, view: await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager')) });
+    expect(f.client.views.publish).toHaveBeenCalledWith(published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager'))));
     const card = buildLeadCard(await getLeadCard(prisma(), leadId), { labels: await loadStageLabels(prisma()), viewerId: AM, canEdit: true });
     expect(f.responseUrlPosts).toEqual([{ url: RESPONSE_URL, body: { response_type: 'ephemeral', replace_original: true, ...card } }]);
   });
