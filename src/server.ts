@@ -15,6 +15,8 @@ import { startScheduler, type Scheduler } from './jobs/scheduler';
 import { allJobs } from './jobs';
 import { prepareData } from './startup';
 import { createProductionReader } from './production/metabase-client';
+import { startInstanceHeartbeat } from './db/instance-heartbeat';
+import { describeBackupMode } from './backup/settings';
 
 /** How long a graceful stop waits for listener work that continues after its ack. */
 const STOP_DRAIN_TIMEOUT_MS = 15_000;
@@ -50,6 +52,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   if (!production) logger.warn('METABASE_URL is not set: production data and lead sync are off');
   const deps: AppDeps = { config, db, production, clock, logger, instanceId: randomUUID() };
   await prepareData(deps);
+  const heartbeat = await startInstanceHeartbeat(deps);
+  const backupMode = describeBackupMode(config);
+  logger[backupMode.level]({ backup: backupMode.mode }, backupMode.message);
 
   const built = buildApp(deps);
   let port: number | null = null;
@@ -74,6 +79,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         const drained = await built.inFlight.drain(STOP_DRAIN_TIMEOUT_MS);
         if (!drained) logger.warn({ running: built.inFlight.size }, 'stopping with listener work still running');
         await scheduler?.stop();
+        await heartbeat.stop();
         await production?.close?.();
         await db.close();
         logger.info('stopped');

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../deps';
+import { backupHealth, type BackupHealth } from '../backup/backup-health';
 
 export interface HealthReport {
   ok: boolean;
@@ -8,6 +9,7 @@ export interface HealthReport {
   metabase:
     | { configured: false }
     | { configured: true; lastCall: null | { ok: boolean; at: string; error?: string } };
+  backup: BackupHealth;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,7 +28,7 @@ export async function healthReport(deps: AppDeps): Promise<HealthReport> {
   const metabase: HealthReport['metabase'] = deps.production
     ? { configured: true, lastCall: last && { ok: last.ok, at: last.at.toISOString(), ...(last.error ? { error: last.error } : {}) } }
     : { configured: false };
-  return { ok: database.ok, version, database, metabase };
+  return { ok: database.ok, version, database, metabase, backup: await backupHealth(deps) };
 }
 
 export function healthRoute(deps: AppDeps) {
