@@ -177,7 +177,7 @@ async function parentsFirst(prisma: CrmPrisma, provider: DbProvider, models: str
           `SELECT m.name AS "child", f."table" AS "parent" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'`,
         )
       : await prisma.$queryRawUnsafe<{ child: string; parent: string }[]>(
-          `SELECT cl.relname AS "child", ref.relname AS "parent" FROM pg_constraint c
+          `SELECT cl.relname::text AS "child", ref.relname::text AS "parent" FROM pg_constraint c
              JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_class ref ON ref.oid = c.confrelid
            WHERE c.contype = 'f' AND cl.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())`,
         );
@@ -196,7 +196,7 @@ async function parentsFirst(prisma: CrmPrisma, provider: DbProvider, models: str
 /** PostgreSQL: rows arrived with their ids, so each serial sequence must continue after the largest. */
 async function advanceSequences(tx: CrmPrisma, models: string[]): Promise<void> {
   const serials = await tx.$queryRawUnsafe<{ table: string; column: string }[]>(
-    `SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
+    `SELECT table_name::text AS "table", column_name::text AS "column" FROM information_schema.columns
      WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'`,
   );
   for (const { table, column } of serials) {
