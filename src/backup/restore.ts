@@ -1,5 +1,5 @@
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { openDatabase, providerOf, sqlitePath } from '../db/client';
 import { knownMigrations, migrateDatabase } from '../db/migrate';
 import { INSTANCE_HEARTBEAT_TTL_MS, liveInstances } from '../db/instance-heartbeat';
@@ -116,18 +116,30 @@ function stampOf(now: Date): string {
   return now.toISOString().replace(/[-:.]/g, '');
 }
 
-/** Moves the database file (and any WAL/shared-memory file) aside; returns the new name of the main file. */
-function setAside(path: string, now: Date): string | null {
+/** Litestream's bookkeeping for the file: it does not notice a replaced database, so it must start afresh. */
+function litestreamDirOf(path: string): string {
+  return join(dirname(path), `.${basename(path)}-litestream`);
+}
+
+/** Moves the database file (and any WAL/shared-memory file, and Litestream's folder) aside; returns the new name of the main file. */
+function setAside(path: string, now: Date, say: (line: string) => void): string | null {
   if (!existsSync(path)) return null;
   const aside = `${path}.before-restore-${stampOf(now)}`;
   for (const suffix of SIDE_FILES) if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+  const litestream = litestreamDirOf(path);
+  if (existsSync(litestream)) {
+    renameSync(litestream, litestreamDirOf(aside));
+    say(`Litestream's folder for the old database was moved aside too; Litestream starts a new generation when it runs again.`);
+  }
   fsyncDir(dirname(path));
   return aside;
 }
 
 function putBack(aside: string | null, path: string): void {
   for (const suffix of SIDE_FILES) rmSync(path + suffix, { force: true });
-  if (aside) for (const suffix of SIDE_FILES) if (existsSync(aside + suffix)) renameSync(aside + suffix, path + suffix);
+  if (!aside) return;
+  for (const suffix of SIDE_FILES) if (existsSync(aside + suffix)) renameSync(aside + suffix, path + suffix);
+  if (existsSync(litestreamDirOf(aside))) renameSync(litestreamDirOf(aside), litestreamDirOf(path));
 }
 
 /**
@@ -156,7 +168,7 @@ async function restoreSqliteBackup(options: RestoreOptions): Promise<RestoreRepo
   await refuseIfAppRunning(options.databaseUrl, options.now, say);
   const path = sqlitePath(options.databaseUrl);
   mkdirSync(dirname(path), { recursive: true });
-  const aside = setAside(path, options.now);
+  const aside = setAside(path, options.now, say);
   if (aside) say(`The current database was kept as ${aside}.`);
   try {
     const incoming = `${path}.restoring`;
@@ -203,7 +215,7 @@ async function importDataExport(options: RestoreOptions): Promise<RestoreReport>
 
   // SQLite: import into a new file where the database lives, keeping the current one aside.
   const path = provider === 'sqlite' ? sqlitePath(options.databaseUrl) : null;
-  const aside = path ? setAside(path, options.now) : null;
+  const aside = path ? setAside(path, options.now, say) : null;
   if (aside) say(`The current database was kept as ${aside}.`);
   try {
     await migrateDatabase(options.databaseUrl);

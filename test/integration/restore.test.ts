@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -81,7 +81,14 @@ describe('npm run restore with a SQLite backup', () => {
     const env = await databaseWithBackup();
     try {
       await changeLiveData(env.url);
-      const report = await restoreFromFile({ file: env.backup, databaseUrl: env.url, now: clock.now() });
+      // Litestream's bookkeeping for the old file would not match the new one.
+      const litestream = join(dirname(sqlitePath(env.url)), '.crm.db-litestream');
+      mkdirSync(litestream);
+      const said: string[] = [];
+      const report = await restoreFromFile({ file: env.backup, databaseUrl: env.url, now: clock.now(), say: (l) => said.push(l) });
+      expect(existsSync(litestream)).toBe(false);
+      expect(existsSync(join(dirname(sqlitePath(env.url)), '.crm.db.before-restore-20261125T090000000Z-litestream'))).toBe(true);
+      expect(said).toContain(`Litestream's folder for the old database was moved aside too; Litestream starts a new generation when it runs again.`);
       expect(report).toMatchObject({ kind: 'sqlite-backup', migrated: [] });
       expect(await leadNames(env.url)).toEqual(['Original Buyer']);
       expect(report.setAside).toMatch(/crm\.db\.before-restore-20261125T090000000Z$/);
