@@ -258,3 +258,18 @@ export async function importCrmData(prisma: CrmPrisma, provider: DbProvider, dat
   );
   return { rowCounts: doc.rowCounts };
 }
+
+/** How much an export holds, for the person who asked and the audit list. */
+export function describeCrmDataExport(doc: CrmDataExport): { rows: number; tables: number; text: string } {
+  const rows = Object.values(doc.rowCounts).reduce((a, b) => a + b, 0);
+  const tables = Object.keys(doc.rowCounts).length;
+  return { rows, tables, text: `${rows.toLocaleString('en-US')} rows in ${tables} tables` };
+}
+
+/** The audit key of a data export, shown in the admins' audit list. */
+export const CRM_DATA_EXPORT_AUDIT_KEY = 'export:crm-data';
+
+/** Who took the CRM's data out, and when: one audit entry per export sent. */
+export async function recordCrmDataExport(prisma: CrmPrisma, actorId: string, doc: CrmDataExport, now: Date): Promise<void> {
+  await prisma.auditEntry.create({ data: { actorId, setting: CRM_DATA_EXPORT_AUDIT_KEY, oldValue: null, newValue: describeCrmDataExport(doc).text, createdAt: now } });
+}

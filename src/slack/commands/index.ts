@@ -9,6 +9,7 @@ import { stageCommand } from './stage';
 import { noteCommand } from './note';
 import { ordersCommand } from './orders';
 import { remindCommand } from './remind';
+import { exportCrmDataSubcommand } from './export-crm-data';
 
 /** Every /crm subcommand, in the order `/crm help` lists them. Features add theirs here. */
 export const SUBCOMMANDS: Subcommand[] = [
@@ -22,6 +23,7 @@ export const SUBCOMMANDS: Subcommand[] = [
   remindCommand,
   digestSubcommand,
   syncSubcommand,
+  exportCrmDataSubcommand,
 ];
 
 export function findSubcommand(name: string): Subcommand | undefined {
