@@ -29,11 +29,11 @@ async function main(): Promise<number> {
     console.error(`Backup failed: ${result.error}`);
     return 1;
   }
-  const rows = Object.entries(result.manifest.tableCounts)
-    .filter(([t]) => !t.startsWith('_'))
-    .reduce((n, [, c]) => n + c, 0);
+  // Prisma's migration history is not CRM data.
+  const tables = Object.entries(result.manifest.tableCounts).filter(([t]) => !t.startsWith('_'));
+  const rows = tables.reduce((n, [, c]) => n + c, 0);
   console.log(`Backup written and verified: ${result.path}`);
-  console.log(`  ${result.manifest.bytes.toLocaleString('en-US')} bytes, ${rows.toLocaleString('en-US')} rows, integrity ok, migration ${result.manifest.migration ?? 'none'}`);
+  console.log(`  ${result.manifest.bytes.toLocaleString('en-US')} bytes, ${rows.toLocaleString('en-US')} rows in ${tables.length} tables, integrity ok, migration ${result.manifest.migration ?? 'none'}`);
   if (result.pruned.length) console.log(`  retention deleted ${result.pruned.length} older backup(s)`);
   return 0;
 }

@@ -10,11 +10,11 @@ async function main(): Promise<number> {
   }
   const databaseUrl = process.env.DATABASE_URL || 'file:./data/crm.db';
   const report = await restoreFromFile({ file, databaseUrl, now: new Date(), say: (line) => console.log(line) });
-  const rows = Object.entries(report.rowCounts)
-    .filter(([t]) => !t.startsWith('_'))
-    .reduce((n, [, c]) => n + c, 0);
+  // Prisma's migration history is not CRM data.
+  const tables = Object.entries(report.rowCounts).filter(([t]) => !t.startsWith('_'));
+  const rows = tables.reduce((n, [, c]) => n + c, 0);
   console.log(report.kind === 'sqlite-backup' ? 'Backup restored.' : 'Data export imported.');
-  console.log(`  ${rows.toLocaleString('en-US')} rows in ${Object.keys(report.rowCounts).length} tables`);
+  console.log(`  ${rows.toLocaleString('en-US')} rows in ${tables.length} tables`);
   if (report.migrated.length) console.log(`  migrations applied after the restore: ${report.migrated.join(', ')}`);
   if (report.setAside) console.log(`  the replaced database is kept as ${report.setAside}`);
   return 0;

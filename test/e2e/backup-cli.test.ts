@@ -33,7 +33,7 @@ describe('npm run backup and npm run restore', () => {
     const backup = await run('src/backup/backup-cli.ts', [], env);
     expect(backup.stderr).toBe('');
     expect(backup.code).toBe(0);
-    expect(backup.stdout).toMatch(/^Backup written and verified: .*crm-backup-\d{8}T\d{9}Z\.db\n {2}[\d,]+ bytes, \d+ rows, integrity ok, migration \d{14}_\w+\n$/);
+    expect(backup.stdout).toMatch(/^Backup written and verified: .*crm-backup-\d{8}T\d{9}Z\.db\n {2}[\d,]+ bytes, \d+ rows in \d+ tables, integrity ok, migration \d{14}_\w+\n$/);
     const folder = join(dirname(sqlitePath(db.url)), 'backups');
     const file = join(folder, readdirSync(folder).find((n) => n.endsWith('.db'))!);
 
