@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidTimeZone } from './domain/zoned-time';
+import { isValidTimeZone } from './shared/zoned-time';
 
 const slackUserIdList = z
   .string()

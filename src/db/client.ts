@@ -45,6 +45,13 @@ export function postgresConnectionString(url: string): string {
   return u.toString();
 }
 
+const postgresClients = new WeakSet<object>();
+
+/** Which provider a client opened by openDatabase talks to (for SQL that differs between them). */
+export function providerOfClient(prisma: CrmPrisma): DbProvider {
+  return postgresClients.has(prisma) ? 'postgres' : 'sqlite';
+}
+
 /** Opens the CRM database. Call `migrateDatabase` first: the app never runs un-migrated. */
 export function openDatabase(url: string): Database {
   const provider = providerOf(url);
@@ -62,5 +69,16 @@ export function openDatabase(url: string): Database {
     { schema },
   );
   const prisma = new PostgresPrismaClient({ adapter }) as unknown as CrmPrisma;
+  postgresClients.add(prisma);
   return { prisma, provider, url, close: () => prisma.$disconnect() };
+}
+
+/** Does the database answer? For the health route; never throws. */
+export async function checkDatabase(db: Database): Promise<{ ok: boolean; provider: string; error?: string }> {
+  try {
+    await db.prisma.$queryRawUnsafe('SELECT 1');
+    return { ok: true, provider: db.provider };
+  } catch (err) {
+    return { ok: false, provider: db.provider, error: (err as Error).message };
+  }
 }

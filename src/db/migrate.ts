@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { providerOf, sqlitePath, postgresSchemaOf, postgresConnectionString, SQLITE_BUSY_TIMEOUT_MS } from './client';
+import { SQLITE_SEARCH_INDEX_REPAIR, SQLITE_SEARCH_TABLE } from './search-index';
 
 /**
  * Applies the committed migrations (prisma/migrations for SQLite, prisma/postgres/migrations
@@ -89,6 +90,9 @@ function migrateSqlite(url: string, migrations: MigrationFile[]): MigrationResul
         ).run(randomUUID(), m.checksum, new Date().toISOString(), m.name, new Date().toISOString());
         applied.push(m.name);
       }
+      // A migration that redefined CustomerFigures dropped the search triggers with the old table.
+      const hasSearch = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(SQLITE_SEARCH_TABLE);
+      if (applied.length && hasSearch) db.exec(SQLITE_SEARCH_INDEX_REPAIR);
     });
     run.immediate();
     return { applied, alreadyApplied: migrations.length - applied.length };

@@ -4,8 +4,8 @@ import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './alerts/li
 import { leadMatchSelect, toLeadMatch, type LeadMatch, type LeadMatchRow } from './lead-search';
 import { STAGES, type StageSlug } from './stages';
 import { DEFAULT_UNCONTACTED_DAYS, findUncontacted } from './uncontacted';
-import type { StaleThresholds } from './settings';
-import { MS_PER_DAY } from './zoned-time';
+import type { SettingValues, StaleThresholds } from './settings';
+import { MS_PER_DAY } from '../shared/zoned-time';
 import { splitList } from './pipeline';
 
 /**
@@ -253,8 +253,14 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
   };
 }
 
-/** Nothing happened and nothing needs attention: the digest says so in one line. */
-export function isQuietDigest(f: DigestFigures): boolean {
-  const pipelineMoved = f.pipeline.some((s) => (s.countChange ?? 0) !== 0 || (s.usdChange ?? 0n) !== 0n);
-  return !pipelineMoved && f.movements.total === 0 && f.newLeads.total === 0 && f.uncontacted.total === 0 && f.overdue.total === 0 && f.stale.total === 0;
+
+/** A period's figures, compared with the last posted digest's snapshot, with the stale thresholds of `settings`. */
+export async function digestFiguresFor(
+  prisma: CrmPrisma,
+  settings: Pick<SettingValues, 'stale_thresholds'>,
+  period: { from: Date; to: Date },
+  now: Date,
+): Promise<DigestFigures> {
+  const previous = await loadLastSnapshot(prisma);
+  return computeDigestFigures(prisma, { from: period.from, to: period.to, now, staleThresholds: settings.stale_thresholds, previous });
 }

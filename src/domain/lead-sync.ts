@@ -4,7 +4,7 @@ import { TimeSlicer, yieldToEventLoop } from '../cooperative';
 import type { Database, DbProvider } from '../db/client';
 import { jsonRowsSelect, jsonTextList, rawDate, type BulkColumnType } from '../db/bulk-rows';
 import { ProductionError, type CustomerCurrencyRow, type ProductionReader } from '../production/types';
-import { MoneyError, parseAmount, sumUsd, toUsd, type RateTable, type UsdConversion } from './money';
+import { MoneyError, parseAmount, sumUsd, toUsd, type RateTable, type UsdConversion } from '../shared/money';
 import { getRates } from './rates';
 import { getSyncDays } from './settings';
 

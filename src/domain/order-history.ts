@@ -9,7 +9,7 @@ import {
   type RateTable,
   type UsdConversion,
   type UsdSum,
-} from './money';
+} from '../shared/money';
 import type { OrderRow, ProductionReader } from '../production/types';
 
 /** One order as shown to a user: local amount, its USD value and the rate behind it. */

@@ -256,21 +256,35 @@ interface SnapshotCache {
 
 /** Distinct questions kept per data version (filters x pages in use at once). */
 const MAX_CACHED_SNAPSHOTS = 100;
-const snapshotCaches = new WeakMap<object, SnapshotCache>();
+
+/** Pipeline results shared by the viewers of one app, per database connection; built once in server.ts. */
+export class PipelineCache {
+  private readonly byConnection = new WeakMap<object, SnapshotCache>();
+
+  get(db: Pick<Database, 'prisma'>): SnapshotCache | undefined {
+    return this.byConnection.get(db.prisma);
+  }
+
+  set(db: Pick<Database, 'prisma'>, cache: SnapshotCache): void {
+    this.byConnection.set(db.prisma, cache);
+  }
+}
 
 /**
  * loadPipeline with sharing on SQLite: viewers asking the same question of the same data
  * version share one computation (and its result, until anything is written). SQLite runs
  * every query on one connection, so fifty people opening Home at once would otherwise wait
  * for fifty identical scans. Exact: any write changes the version, so nothing stale is served.
+ * Without `shared`, every call computes afresh.
  */
-export async function loadPipeline(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery): Promise<PipelineSnapshot> {
+export async function loadPipeline(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery, shared?: PipelineCache): Promise<PipelineSnapshot> {
+  if (!shared) return computePipeline(db, q);
   const version = await sqliteDataVersion(db);
   if (version === null) return computePipeline(db, q);
-  let cache = snapshotCaches.get(db.prisma);
+  let cache = shared.get(db);
   if (!cache || cache.version !== version) {
     cache = { version, entries: new Map() };
-    snapshotCaches.set(db.prisma, cache);
+    shared.set(db, cache);
   }
   const key = JSON.stringify([
     q.filter.owner,

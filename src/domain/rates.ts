@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { UserFacingError } from '../shared/errors';
 import type { CrmPrisma } from '../db/client';
 import {
   buildRateTable,
@@ -8,7 +9,7 @@ import {
   rateProblem,
   type RateTable,
   type UsdRate,
-} from './money';
+} from '../shared/money';
 
 /**
  * Default USD value of one unit of each market currency, seeded on first start.
@@ -95,12 +96,10 @@ export async function listRates(prisma: CrmPrisma): Promise<StoredRate[]> {
 }
 
 /** A refused rate change, with a message fit to show the admin next to the field. */
-export class RateValidationError extends Error {
-  constructor(
-    readonly field: 'currency' | 'usdPerUnit',
-    readonly userMessage: string,
-  ) {
-    super(userMessage);
+export class RateValidationError extends UserFacingError {
+  declare readonly field: 'currency' | 'usdPerUnit';
+  constructor(field: 'currency' | 'usdPerUnit', userMessage: string) {
+    super(userMessage, { field });
     this.name = 'RateValidationError';
   }
 }

@@ -1,5 +1,5 @@
 import type { CrmPrisma } from '../db/client';
-import { currencyExponent, sumUsd, toUsd, type UsdConversion } from './money';
+import { currencyExponent, sumUsd, toUsd, type UsdConversion } from '../shared/money';
 import { getRates } from './rates';
 import { splitList } from './pipeline';
 

@@ -1,18 +1,9 @@
 import type { CrmPrisma } from '../db/client';
 import type { Clock } from '../clock';
+import { UserFacingError } from '../shared/errors';
+import { ROLES, isRole, type Role } from '../shared/roles';
 
-export const ROLES = ['admin', 'manager', 'account_manager'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const ROLE_LABELS: Record<Role, string> = {
-  admin: 'Admin',
-  manager: 'Manager',
-  account_manager: 'Account manager',
-};
-
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}
+export { ROLES, ROLE_LABELS, isRole, type Role } from '../shared/roles';
 
 /** Account managers and admins change leads; managers read everything. */
 export function canEditLeads(role: Role | null): boolean {
@@ -23,9 +14,9 @@ export function canConfigure(role: Role | null): boolean {
   return role === 'admin';
 }
 
-export class RosterError extends Error {
-  constructor(readonly userMessage: string) {
-    super(userMessage);
+export class RosterError extends UserFacingError {
+  constructor(userMessage: string, subjectUserId?: string) {
+    super(userMessage, subjectUserId ? { subjectUserId } : {});
     this.name = 'RosterError';
   }
 }
@@ -84,7 +75,7 @@ export async function setRole(prisma: CrmPrisma, clock: Clock, actorId: string, 
 export async function removeMember(prisma: CrmPrisma, clock: Clock, actorId: string, userId: string): Promise<void> {
   await prisma.$transaction(async (tx) => {
     const current = await tx.rosterMember.findUnique({ where: { userId } });
-    if (!current) throw new RosterError(`<@${userId}> is not on the roster.`);
+    if (!current) throw new RosterError('is not on the roster.', userId);
     if (current.role === 'admin') {
       const admins = await tx.rosterMember.count({ where: { role: 'admin' } });
       if (admins <= 1) throw new RosterError('The last admin cannot be removed: make someone else an admin first.');
@@ -92,4 +83,12 @@ export async function removeMember(prisma: CrmPrisma, clock: Clock, actorId: str
     await tx.rosterMember.delete({ where: { userId } });
     await tx.auditEntry.create({ data: { actorId, setting: `roster:${userId}`, oldValue: current.role, newValue: null, createdAt: clock.now() } });
   });
+}
+
+/** How many roster members hold each role. */
+export async function countRosterByRole(prisma: CrmPrisma): Promise<Record<Role, number>> {
+  const groups = await prisma.rosterMember.groupBy({ by: ['role'], _count: { _all: true } });
+  const counts = Object.fromEntries(ROLES.map((r) => [r, 0])) as Record<Role, number>;
+  for (const g of groups) if (isRole(g.role)) counts[g.role] = g._count._all;
+  return counts;
 }

@@ -1,12 +1,13 @@
 import type { WebClient } from '@slack/web-api';
-import type { AppDeps } from '../deps';
+import type { AppContext } from '../app-context';
 import type { Job } from './scheduler';
 import { getAllSettings } from '../domain/settings';
 import { dueDigestPeriod } from '../domain/digest-schedule';
 import { claimDigestRun, markDigestFailed, markDigestPosted } from '../domain/digest-runs';
-import { saveSnapshot } from '../domain/digest';
+import { digestFiguresFor, saveSnapshot } from '../domain/digest';
 import { raiseAdminNotice } from '../domain/admin-notices';
-import { composeDigest } from '../slack/digest-compose';
+import { slackErrorCode } from '../shared/slack-error-code';
+import { buildDigestMessage } from '../slack/views/digest-message';
 import { digestChannelProblem } from '../slack/views/admin-notices';
 
 export type DigestRunOutcome = 'no_channel' | 'not_due' | 'claimed_elsewhere' | 'posted' | 'failed';
@@ -16,7 +17,7 @@ export type DigestRunOutcome = 'no_channel' | 'not_due' | 'claimed_elsewhere' | 
  * period across instances (DigestRun claim with a lease). A failed post is retried later
  * within the catch-up window; a channel problem also leaves a notice for admins.
  */
-export async function runDigestJob(deps: AppDeps, client: WebClient): Promise<DigestRunOutcome> {
+export async function runDigestJob(deps: AppContext, client: WebClient): Promise<DigestRunOutcome> {
   const { prisma } = deps.db;
   const settings = await getAllSettings(prisma, deps.config);
   const channel = settings.digest_channel;
@@ -28,7 +29,9 @@ export async function runDigestJob(deps: AppDeps, client: WebClient): Promise<Di
   if (!claimed) return 'claimed_elsewhere';
 
   try {
-    const { figures, message } = await composeDigest(deps, client, settings, period, { preview: false });
+    const [figures, homeUrl] = await Promise.all([digestFiguresFor(prisma, settings, period, now), deps.appHomeUrl.get(client)]);
+    const options = { stageLabels: settings.stage_labels, timeZone: settings.digest_schedule.timeZone, homeUrl, preview: false };
+    const message = buildDigestMessage(figures, options);
     const res = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
     await markDigestPosted(prisma, period.periodKey, deps.instanceId, deps.clock.now(), res.ts ?? null);
     deps.logger.info({ periodKey: period.periodKey, channel }, 'digest posted');
@@ -36,7 +39,7 @@ export async function runDigestJob(deps: AppDeps, client: WebClient): Promise<Di
     await saveSnapshot(prisma, figures, period.periodKey).catch((err: unknown) => deps.logger.warn({ err }, 'could not save the digest snapshot'));
     return 'posted';
   } catch (err) {
-    const code = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
+    const code = slackErrorCode(err) ?? (err as Error).message;
     deps.logger.error({ err, periodKey: period.periodKey, channel }, 'digest could not be posted');
     await markDigestFailed(prisma, period.periodKey, deps.instanceId, code, deps.clock.now());
     if (digestChannelProblem(code)) {

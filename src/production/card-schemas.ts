@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyExponent } from '../domain/money';
+import { currencyExponent } from '../shared/money';
 import { toCount, toDecimalText, toIdText, toIsoDate, toOptionalText } from './coerce';
 import type { CardResult, CustomerCurrencyRow, OrderRow, RejectedRow } from './types';
 

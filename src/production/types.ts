@@ -1,6 +1,7 @@
+import { UserFacingError } from '../shared/errors';
 /**
  * The production read layer's contract. Production (customers, orders) is read through
- * Metabase saved questions only; see DESIGN.md "Metabase contract".
+ * Metabase saved questions only; see docs/metabase.md.
  */
 
 /** One row of the Customers card: one customer in one currency it has bought in. */
@@ -61,14 +62,14 @@ export interface ProductionReader {
 }
 
 /** A failure reading production, with a message fit to show a user. */
-export class ProductionError extends Error {
+export class ProductionError extends UserFacingError {
   constructor(
     /** e.g. "Production data unavailable: Metabase timed out after 10 s" */
-    readonly userMessage: string,
+    userMessage: string,
     readonly detail?: string,
     options?: { cause?: unknown },
   ) {
-    super(detail ? `${userMessage} (${detail})` : userMessage, options);
+    super(userMessage, { detail: detail ? `${userMessage} (${detail})` : userMessage, cause: options?.cause });
     this.name = 'ProductionError';
   }
 }

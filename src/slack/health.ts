@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../deps';
+import { checkDatabase } from '../db/client';
 import { backupHealth, type BackupHealth } from '../backup/backup-health';
+import type { SocketConnection } from './socket-receiver';
 
 export interface HealthReport {
   ok: boolean;
@@ -9,34 +11,32 @@ export interface HealthReport {
   metabase:
     | { configured: false }
     | { configured: true; lastCall: null | { ok: boolean; at: string; error?: string } };
+  /** How Slack reaches the app; in Socket Mode, the socket's state (a reconnect does not make the app unhealthy). */
+  slack?: SlackConnectionReport;
   backup: BackupHealth;
 }
+
+export type SlackConnectionReport = { mode: 'http' } | { mode: 'socket'; connection: SocketConnection; since: string };
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const version: string = require('../../package.json').version;
 
 /** Database answers? How did the last Metabase call go? Sends Metabase nothing. */
-export async function healthReport(deps: AppDeps): Promise<HealthReport> {
-  let database: HealthReport['database'];
-  try {
-    await deps.db.prisma.$queryRawUnsafe('SELECT 1');
-    database = { ok: true, provider: deps.db.provider };
-  } catch (err) {
-    database = { ok: false, provider: deps.db.provider, error: (err as Error).message };
-  }
+export async function healthReport(deps: AppDeps, slack?: () => SlackConnectionReport): Promise<HealthReport> {
+  const database = await checkDatabase(deps.db);
   const last = deps.production?.lastCall() ?? null;
   const metabase: HealthReport['metabase'] = deps.production
     ? { configured: true, lastCall: last && { ok: last.ok, at: last.at.toISOString(), ...(last.error ? { error: last.error } : {}) } }
     : { configured: false };
-  return { ok: database.ok, version, database, metabase, backup: await backupHealth(deps) };
+  return { ok: database.ok, version, database, metabase, ...(slack ? { slack: slack() } : {}), backup: await backupHealth(deps) };
 }
 
-export function healthRoute(deps: AppDeps) {
+export function healthRoute(deps: AppDeps, slack?: () => SlackConnectionReport) {
   return {
     path: '/healthz',
     method: ['GET'],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      healthReport(deps).then(
+      healthReport(deps, slack).then(
         (report) => {
           res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' });
           res.end(JSON.stringify(report));

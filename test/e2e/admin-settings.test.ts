@@ -1,6 +1,6 @@
 import { startTestApp, type TestApp } from '../support/harness';
 import { getAllSettings, getSyncDays } from '../../src/domain/settings';
-import { ACTION_IDS } from '../../src/slack/action-ids';
+import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { seedLead } from '../support/seed-leads';
 
 const ADMIN = 'U0ADMIN01';

@@ -1,4 +1,4 @@
-import { ACTION_IDS, isKnownActionId } from '../../src/slack/action-ids';
+import { ACTION_IDS, isKnownActionId } from '../../src/slack/views/action-ids';
 import { startTestApp, type TestApp } from '../support/harness';
 import { actionIds, addRosterUsers, AM, AM2, crm, MANAGER, ROSTER_ENV, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';

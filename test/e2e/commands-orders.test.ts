@@ -1,6 +1,6 @@
 import { createLogger } from '../../src/logger';
 import { MetabaseClient } from '../../src/production/metabase-client';
-import { ACTION_IDS } from '../../src/slack/action-ids';
+import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { startFakeMetabase, type FakeMetabase } from '../support/fake-metabase';
 import { startTestApp, type TestApp } from '../support/harness';
 import { addRosterUsers, AM, crm, MANAGER, ROSTER_ENV, visibleText } from '../support/lead-e2e';

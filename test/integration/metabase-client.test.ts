@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { ManualClock } from '../../src/clock';
 import type { MetabaseConfig } from '../../src/config';
-import { decimalToMinor } from '../../src/domain/money';
+import { decimalToMinor } from '../../src/shared/money';
 import { createLogger } from '../../src/logger';
 import { createProductionReader, MetabaseClient, type MetabaseClientOptions } from '../../src/production/metabase-client';
 import { MetabaseError } from '../../src/production/metabase-error';

@@ -1,5 +1,5 @@
 /**
- * The Metabase client is read-only by construction (DESIGN.md "Dual-database safety
+ * The Metabase client is read-only by construction (docs/product.md "Two databases, one
  * boundary"): it can log in and run the two configured saved questions, nothing else.
  *
  * Every request every client in this file makes goes through fake Metabases that record

@@ -1,6 +1,6 @@
 import { ManualClock } from '../../src/clock';
 import { openDatabase, type Database } from '../../src/db/client';
-import { decimalToUsd } from '../../src/domain/money';
+import { decimalToUsd } from '../../src/shared/money';
 import { DEFAULT_RATES_DATE, DEFAULT_USD_RATES, getRates, listRates, RateValidationError, seedDefaultRates, updateRate } from '../../src/domain/rates';
 import { openTestDatabase, type Provider } from '../support/databases';
 

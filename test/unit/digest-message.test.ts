@@ -1,7 +1,7 @@
 import type { DigestFigures, DigestLead } from '../../src/domain/digest';
 import { STAGES } from '../../src/domain/stages';
 import { buildDigestMessage, MAX_MESSAGE_BLOCKS } from '../../src/slack/views/digest-message';
-import { isKnownActionId, ACTION_IDS } from '../../src/slack/action-ids';
+import { isKnownActionId, ACTION_IDS } from '../../src/slack/views/action-ids';
 import { dueDigestPeriod, latestDigestPeriod } from '../../src/domain/digest-schedule';
 import { SettingValidationError, validateSetting, type DigestSchedule } from '../../src/domain/settings';
 

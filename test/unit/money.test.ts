@@ -18,7 +18,7 @@ import {
   sumUsd,
   toUsd,
   type UsdConversion,
-} from '../../src/domain/money';
+} from '../../src/shared/money';
 import { DEFAULT_RATES_DATE, defaultRateTable } from '../../src/domain/rates';
 
 const rates = defaultRateTable();

@@ -1,4 +1,4 @@
-import { buildRateTable, makeUsdRate } from '../../src/domain/money';
+import { buildRateTable, makeUsdRate } from '../../src/shared/money';
 import { buildOrderHistory, getOrderHistory } from '../../src/domain/order-history';
 import { DEFAULT_RATES_DATE, defaultRateTable } from '../../src/domain/rates';
 import { ProductionError, type CardResult, type OrderRow, type ProductionReader } from '../../src/production/types';

@@ -1,12 +1,12 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { ACTION_IDS, adminCallbackId } from '../action-ids';
+import { ACTION_IDS, adminCallbackId } from './action-ids';
 import { escapeMrkdwn, truncate } from './mrkdwn';
-import { formatRateDate } from '../../domain/money';
+import { formatRateDate } from '../../shared/money';
 import type { DigestSchedule, StaleThresholds } from '../../domain/settings';
-import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from '../../domain/stages';
-import { ROLES, ROLE_LABELS, type Role } from '../../domain/roster';
+import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from '../../shared/stages';
+import { ROLES, ROLE_LABELS, type Role } from '../../shared/roles';
 import type { StoredRate } from '../../domain/rates';
-import { WEEKDAY_NAMES, formatShortInstantIn } from '../../domain/zoned-time';
+import { WEEKDAY_NAMES, formatShortInstantIn } from '../../shared/zoned-time';
 import { ADMIN_BLOCKS, type AdminSettingName } from './admin-common';
 
 /** Pure builders of the admin settings modals; callback_id `admin_<setting>`. */

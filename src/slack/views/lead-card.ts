@@ -1,9 +1,9 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { LeadCardData } from '../../domain/leads';
 import type { HistoryPage } from '../../domain/lead-history';
-import { stageLabel, type StageLabels } from '../../domain/stages';
-import { ACTION_IDS } from '../action-ids';
-import type { EphemeralMessage } from '../commands/types';
+import { stageLabel, type StageLabels } from '../../shared/stages';
+import { ACTION_IDS } from './action-ids';
+import type { EphemeralMessage } from './message';
 import { escapeMrkdwn, truncate } from './mrkdwn';
 import { customerTitle, describeActivity, ownerText, rateDateText, slackDate, usdText } from './lead-format';
 

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
-import { formatRateDate } from '../../domain/money';
+import { formatRateDate } from '../../shared/money';
 import type { OrderHistory } from '../../domain/order-history';
-import type { EphemeralMessage } from '../commands/types';
+import type { EphemeralMessage } from './message';
 import { escapeMrkdwn, truncate } from './mrkdwn';
 import { customerTitle, slackDate, usdText } from './lead-format';
 
@@ -51,3 +51,10 @@ export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history
 
 export const PRODUCTION_NOT_CONFIGURED =
   'Order history comes from production through Metabase, which is not configured here (METABASE_URL is unset), so it cannot be shown.';
+
+/** What the user reads when production could not answer (`reason` is the error's user message). */
+export function buildOrderHistoryUnavailable(customer: OrderHistoryCustomer, reason: string): EphemeralMessage {
+  return {
+    text: `${escapeMrkdwn(reason)}. The order history of ${escapeMrkdwn(customer.name)} cannot be shown right now; try again later.`,
+  };
+}

@@ -1,14 +1,16 @@
 import type { WebClient } from '@slack/web-api';
 import type { ViewStateValue } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
+import type { AppContext } from '../../../app-context';
+import { slackErrorCode } from '../../../shared/slack-error-code';
+import { userErrorPlain } from '../../views/user-error';
 import type { Viewer } from '../../viewer';
-import { ACTION_IDS } from '../../action-ids';
+import { ACTION_IDS } from '../../views/action-ids';
 import { ADMIN_BLOCKS, type AdminSettingName } from '../../views/admin-common';
 import { SettingValidationError, updateSetting, type SettingKey } from '../../../domain/settings';
 import { STAGES } from '../../../domain/stages';
 import { listRates, RateValidationError, updateRate } from '../../../domain/rates';
 import { revalueCustomerFigures } from '../../../domain/revalue-figures';
-import { rateProblem } from '../../../domain/money';
+import { rateProblem } from '../../../shared/money';
 import { RosterError, isRole, removeMember, setRole } from '../../../domain/roster';
 
 /** A modal's submitted values: block_id -> action_id -> value (as Slack sends them). */
@@ -18,7 +20,7 @@ export type ViewValues = Record<string, Record<string, ViewStateValue>>;
 export type FieldErrors = Record<string, string>;
 
 export interface SubmissionContext {
-  deps: AppDeps;
+  deps: AppContext;
   client: WebClient;
   viewer: Viewer;
   values: ViewValues;
@@ -65,8 +67,7 @@ async function digestChannel(ctx: SubmissionContext): Promise<FieldErrors> {
       if (c?.is_im || c?.is_mpim) return { [block]: 'Choose a channel, not a direct message.' };
       if (!c?.is_member) return { [block]: `The CRM app is not a member of ${c?.name ? `#${c.name}` : 'that channel'}. ${INVITE_HINT}` };
     } catch (err) {
-      const code = (err as { data?: { error?: string } }).data?.error;
-      if (code === 'channel_not_found') return { [block]: `The CRM app cannot see that channel (a private channel it is not in). ${INVITE_HINT}` };
+      if (slackErrorCode(err) === 'channel_not_found') return { [block]: `The CRM app cannot see that channel (a private channel it is not in). ${INVITE_HINT}` };
       ctx.deps.logger.error({ err, channel }, 'conversations.info failed while checking the digest channel');
       return { [block]: 'Slack could not confirm the app can post there. Please try again in a moment.' };
     }
@@ -173,7 +174,7 @@ async function roster(ctx: SubmissionContext): Promise<FieldErrors> {
       if (choice === 'remove') await removeMember(prisma, ctx.deps.clock, ctx.viewer.userId, userId);
       else await setRole(prisma, ctx.deps.clock, ctx.viewer.userId, userId, choice);
     } catch (err) {
-      if (err instanceof RosterError) return { [ADMIN_BLOCKS.rosterUsers]: err.userMessage.replace(/<@(\w+)>/g, '$1') };
+      if (err instanceof RosterError) return { [ADMIN_BLOCKS.rosterUsers]: userErrorPlain(err) };
       throw err;
     }
   }

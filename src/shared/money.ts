@@ -1,0 +1,362 @@
+/**
+ * Exact money. Amounts arrive from production as decimal strings, become integer minor
+ * units (bigint) by their ISO 4217 exponent, are converted to USD cents with one stated
+ * rounding rule and summed as integers. No binary floating point anywhere on this path:
+ * a float cannot hold 0.1 or a KWD fils exactly, and sums of floats drift.
+ */
+
+/** ISO 4217 minor-unit exponents of the 11 markets' currencies (docs/product.md "Markets and currencies"). */
+export const MARKET_CURRENCY_EXPONENTS = {
+  AED: 2,
+  SAR: 2,
+  KWD: 3,
+  QAR: 2,
+  BHD: 3,
+  OMR: 3,
+  EGP: 2,
+  INR: 2,
+  PKR: 2,
+  LKR: 2,
+  USD: 2,
+} as const;
+
+/**
+ * Other ISO 4217 codes we know the exponent of, so that an admin can add a rate for a
+ * currency production starts selling in. Codes not listed here are "unknown": their
+ * amounts can be shown as given but never converted or counted.
+ */
+const OTHER_EXPONENTS: Readonly<Record<string, number>> = {
+  // 0 decimals
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  // 3 decimals
+  IQD: 3, JOD: 3, LYD: 3, TND: 3,
+  // 2 decimals
+  AUD: 2, BDT: 2, BRL: 2, CAD: 2, CHF: 2, CNY: 2, CZK: 2, DKK: 2, DZD: 2, EUR: 2, GBP: 2, GHS: 2, HKD: 2, HUF: 2,
+  IDR: 2, ILS: 2, KES: 2, LBP: 2, MAD: 2, MXN: 2, MYR: 2, NGN: 2, NOK: 2, NPR: 2, NZD: 2, PHP: 2, PLN: 2, RUB: 2,
+  SEK: 2, SGD: 2, THB: 2, TRY: 2, TWD: 2, TZS: 2, UAH: 2, ZAR: 2,
+};
+
+/** The exponent of an ISO 4217 code, or undefined for a code we do not know. */
+export function currencyExponent(currency: string): number | undefined {
+  return (MARKET_CURRENCY_EXPONENTS as Record<string, number>)[currency] ?? OTHER_EXPONENTS[currency];
+}
+
+export function isKnownCurrency(currency: string): boolean {
+  return currencyExponent(currency) !== undefined;
+}
+
+/** A failure to read an amount: malformed text, or more decimals than the currency has. */
+export class MoneyError extends Error {
+  constructor(
+    readonly code: 'invalid_decimal' | 'too_precise',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MoneyError';
+  }
+}
+
+/** An exact decimal: value = units / 10^scale. */
+export interface Decimal {
+  units: bigint;
+  scale: number;
+}
+
+/**
+ * Plain decimal notation only: optional sign, digits, optional fraction. Exponent notation
+ * ("1e3"), grouping ("1,234") and bare points (".5") are refused: production's cards return
+ * plain numbers with format_rows=false, so anything else means the data is not what we think.
+ */
+const DECIMAL_RE = /^([+-])?(\d+)(?:\.(\d+))?$/;
+
+export function isPlainDecimal(text: string): boolean {
+  return DECIMAL_RE.test(text);
+}
+
+/** Parses a plain decimal string exactly. Throws MoneyError('invalid_decimal'). */
+export function parseDecimal(text: string): Decimal {
+  const m = DECIMAL_RE.exec(text);
+  if (!m) throw new MoneyError('invalid_decimal', 'not a plain decimal number');
+  const fraction = m[3] ?? '';
+  const magnitude = BigInt(m[2]! + fraction);
+  return { units: m[1] === '-' ? -magnitude : magnitude, scale: fraction.length };
+}
+
+const POW10: bigint[] = Array.from({ length: 40 }, (_, i) => 10n ** BigInt(i));
+function pow10(n: number): bigint {
+  return POW10[n] ?? 10n ** BigInt(n);
+}
+
+/**
+ * Decimal string to integer minor units. Extra trailing zeros are fine ("12.3400" USD is
+ * 1234 cents); a non-zero digit beyond the currency's exponent is an error, not a silent
+ * rounding: it means production holds a value we cannot represent, and guessing would
+ * make totals disagree with production.
+ */
+export function decimalToMinor(text: string, exponent: number): bigint {
+  const { units, scale } = parseDecimal(text);
+  if (scale <= exponent) return units * pow10(exponent - scale);
+  const divisor = pow10(scale - exponent);
+  if (units % divisor !== 0n) {
+    throw new MoneyError('too_precise', `has more than ${exponent} decimal${exponent === 1 ? '' : 's'}`);
+  }
+  return units / divisor;
+}
+
+/** An amount in a currency we know, in minor units. */
+export interface Money {
+  currency: string;
+  /** Integer minor units (fils, cents, paisa…), negative for refunds. */
+  minor: bigint;
+  exponent: number;
+}
+
+/** A currency we do not know the exponent (or the rate) of: never counted as zero or as USD. */
+export interface UnknownCurrency {
+  kind: 'unknown_currency';
+  currency: string;
+}
+
+export type ParsedAmount = ({ kind: 'money' } & Money) | (UnknownCurrency & { decimal: Decimal });
+
+/**
+ * Reads an amount in a currency. An unknown currency is a result, not an error: the caller
+ * keeps the figure apart and marks its totals incomplete. Malformed text still throws.
+ */
+export function parseAmount(text: string, currency: string): ParsedAmount {
+  const exponent = currencyExponent(currency);
+  if (exponent === undefined) return { kind: 'unknown_currency', currency, decimal: parseDecimal(text) };
+  return { kind: 'money', currency, minor: decimalToMinor(text, exponent), exponent };
+}
+
+// ---------------------------------------------------------------------------------------
+// Rates and conversion
+
+/** The USD value of one unit of a currency, held exactly: usdPerUnit = units / 10^scale. */
+export interface UsdRate {
+  currency: string;
+  /** As stored and shown, e.g. "0.2723". */
+  usdPerUnit: string;
+  units: bigint;
+  scale: number;
+  /** The date the rate is valid for; shown next to every USD figure computed with it. */
+  rateDate: Date;
+}
+
+/** Currency code -> its USD rate. Built by rates.ts from the database (or defaults). */
+export type RateTable = ReadonlyMap<string, UsdRate>;
+
+/** Most fractional digits a rate may have; enough for PKR/LKR-size rates with 9+ significant digits. */
+export const MAX_RATE_DECIMALS = 12;
+/** Largest accepted rate (USD per unit): no currency is worth more than this; a bigger value is a typo. */
+export const MAX_RATE_USD_PER_UNIT = 100_000n;
+
+/** Why a rate string was refused, or null when it is a valid rate. No value in the message. */
+export function rateProblem(usdPerUnit: string): string | null {
+  if (!isPlainDecimal(usdPerUnit)) return 'must be a plain decimal number such as 0.2723';
+  const { units, scale } = parseDecimal(usdPerUnit);
+  if (units <= 0n) return 'must be greater than zero';
+  if (scale > MAX_RATE_DECIMALS) return `may have at most ${MAX_RATE_DECIMALS} decimals`;
+  if (units > MAX_RATE_USD_PER_UNIT * pow10(scale)) return `must be at most ${MAX_RATE_USD_PER_UNIT} USD per unit`;
+  return null;
+}
+
+/** Canonical text of a rate: no sign, no leading zeros, no trailing fractional zeros. */
+export function normaliseDecimalText(text: string): string {
+  const { units, scale } = parseDecimal(text);
+  return decimalToText(units, scale);
+}
+
+function decimalToText(units: bigint, scale: number): string {
+  const negative = units < 0n;
+  let digits = (negative ? -units : units).toString();
+  if (scale > 0) {
+    digits = digits.padStart(scale + 1, '0');
+    const fraction = digits.slice(-scale).replace(/0+$/, '');
+    const whole = digits.slice(0, -scale);
+    digits = fraction ? `${whole}.${fraction}` : whole;
+  }
+  return negative && units !== 0n ? `-${digits}` : digits;
+}
+
+/** Builds a rate; throws MoneyError if the text is not a valid rate. */
+export function makeUsdRate(currency: string, usdPerUnit: string, rateDate: Date): UsdRate {
+  const problem = rateProblem(usdPerUnit);
+  if (problem) throw new MoneyError('invalid_decimal', `rate for ${currency} ${problem}`);
+  const { units, scale } = parseDecimal(usdPerUnit);
+  return { currency, usdPerUnit, units, scale, rateDate };
+}
+
+export function buildRateTable(rates: Iterable<UsdRate>): RateTable {
+  const table = new Map<string, UsdRate>();
+  for (const r of rates) table.set(r.currency, r);
+  return table;
+}
+
+/**
+ * Rounds num/den to the nearest integer, halves away from zero: 0.5 -> 1, -0.5 -> -1.
+ * "Half-up" on magnitudes, so a refund converts to exactly minus its order and the two
+ * cancel in a sum. `den` must be positive.
+ */
+export function divideRoundHalfAwayFromZero(num: bigint, den: bigint): bigint {
+  const negative = num < 0n;
+  const magnitude = negative ? -num : num;
+  let q = magnitude / den;
+  if ((magnitude % den) * 2n >= den) q += 1n;
+  return negative ? -q : q;
+}
+
+/**
+ * Minor units to USD cents at a rate: cents = minor / 10^exponent * rate * 100, rounded
+ * once, half away from zero. Exact: the whole product is an integer before the division.
+ */
+export function minorToUsdCents(minor: bigint, exponent: number, rate: Pick<UsdRate, 'units' | 'scale'>): bigint {
+  return divideRoundHalfAwayFromZero(minor * rate.units * 100n, pow10(exponent + rate.scale));
+}
+
+/** A converted amount: the cents and the rate (with its date) that produced them. */
+export interface UsdAmount {
+  kind: 'usd';
+  usdCents: bigint;
+  currency: string;
+  usdPerUnit: string;
+  rateDate: Date;
+}
+
+/** Why an amount has no USD value: an unknown currency, or a known one without a rate. */
+export type UsdConversion = UsdAmount | UnknownCurrency;
+
+/**
+ * Converts an amount to USD cents. USD itself goes through the table too (rate 1 by
+ * default), so every figure carries a rate date and nothing is special-cased.
+ */
+export function toUsd(amount: ParsedAmount | Money, rates: RateTable): UsdConversion {
+  if ('kind' in amount && amount.kind === 'unknown_currency') return { kind: 'unknown_currency', currency: amount.currency };
+  const money = amount as Money;
+  const rate = rates.get(money.currency);
+  if (!rate) return { kind: 'unknown_currency', currency: money.currency };
+  return {
+    kind: 'usd',
+    usdCents: minorToUsdCents(money.minor, money.exponent, rate),
+    currency: money.currency,
+    usdPerUnit: rate.usdPerUnit,
+    rateDate: rate.rateDate,
+  };
+}
+
+/** Parses and converts in one step: a decimal string in a currency to USD. */
+export function decimalToUsd(text: string, currency: string, rates: RateTable): UsdConversion {
+  return toUsd(parseAmount(text, currency), rates);
+}
+
+/** A sum in USD that says whether it is whole and which rates it rests on. */
+export interface UsdSum {
+  usdCents: bigint;
+  /** True when some amount could not be converted: the figure is a lower bound, not a total. */
+  incomplete: boolean;
+  /** Currencies left out, sorted, each once. */
+  unknownCurrencies: string[];
+  /** The distinct rate dates used, oldest first. */
+  rateDates: Date[];
+}
+
+export function sumUsd(conversions: Iterable<UsdConversion>): UsdSum {
+  let usdCents = 0n;
+  const unknown = new Set<string>();
+  const dates = new Map<number, Date>();
+  for (const c of conversions) {
+    if (c.kind === 'usd') {
+      usdCents += c.usdCents;
+      dates.set(c.rateDate.getTime(), c.rateDate);
+    } else {
+      unknown.add(c.currency);
+    }
+  }
+  return {
+    usdCents,
+    incomplete: unknown.size > 0,
+    unknownCurrencies: [...unknown].sort(),
+    rateDates: [...dates.keys()].sort((a, b) => a - b).map((t) => dates.get(t)!),
+  };
+}
+
+/** Exact sum of decimals at their common scale (for amounts whose currency exponent is unknown). */
+export function addDecimals(a: Decimal, b: Decimal): Decimal {
+  const scale = Math.max(a.scale, b.scale);
+  return { units: a.units * pow10(scale - a.scale) + b.units * pow10(scale - b.scale), scale };
+}
+
+/** Sum of parsed amounts of ONE currency, still exact and still in that currency. */
+export function sumAmounts(currency: string, amounts: Iterable<ParsedAmount>): ParsedAmount {
+  const exponent = currencyExponent(currency);
+  if (exponent === undefined) {
+    let total: Decimal = { units: 0n, scale: 0 };
+    for (const a of amounts) {
+      if (a.currency !== currency) throw new MoneyError('invalid_decimal', `cannot add ${a.currency} to ${currency}`);
+      total = addDecimals(total, a.kind === 'money' ? { units: a.minor, scale: a.exponent } : a.decimal);
+    }
+    return { kind: 'unknown_currency', currency, decimal: total };
+  }
+  let minor = 0n;
+  for (const a of amounts) {
+    if (a.currency !== currency || a.kind !== 'money') throw new MoneyError('invalid_decimal', `cannot add ${a.currency} to ${currency}`);
+    minor += a.minor;
+  }
+  return { kind: 'money', currency, minor, exponent };
+}
+
+// ---------------------------------------------------------------------------------------
+// Formatting
+
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Formats a non-negative decimal with grouping: (123456789n, 3) -> "123,456.789". */
+function formatMagnitude(units: bigint, scale: number): string {
+  const digits = units.toString().padStart(scale + 1, '0');
+  if (scale === 0) return groupThousands(digits);
+  return `${groupThousands(digits.slice(0, -scale))}.${digits.slice(-scale)}`;
+}
+
+function toBigInt(value: bigint | number): bigint {
+  if (typeof value === 'bigint') return value;
+  if (!Number.isSafeInteger(value)) throw new MoneyError('invalid_decimal', 'cents must be a safe integer');
+  return BigInt(value);
+}
+
+/** USD cents as shown to users: "$1,234.56", "-$1,234.56", "$0.00". */
+export function formatUsd(cents: bigint | number): string {
+  const c = toBigInt(cents);
+  const negative = c < 0n;
+  return `${negative ? '-' : ''}$${formatMagnitude(negative ? -c : c, 2)}`;
+}
+
+/** A local amount with its code and the currency's decimals: "KWD 1,234.567", "AED -12.50". */
+export function formatMinor(minor: bigint, currency: string, exponent = currencyExponent(currency)): string {
+  if (exponent === undefined) throw new MoneyError('invalid_decimal', `unknown currency ${currency}`);
+  const negative = minor < 0n;
+  return `${currency} ${negative ? '-' : ''}${formatMagnitude(negative ? -minor : minor, exponent)}`;
+}
+
+/** Any parsed amount, including one in an unknown currency (shown with the decimals it came with). */
+export function formatAmount(amount: ParsedAmount): string {
+  if (amount.kind === 'money') return formatMinor(amount.minor, amount.currency, amount.exponent);
+  const { units, scale } = amount.decimal;
+  const negative = units < 0n;
+  return `${amount.currency} ${negative ? '-' : ''}${formatMagnitude(negative ? -units : units, scale)}`;
+}
+
+/** "rates of 2026-11-20" style date label (UTC calendar date) for captions next to USD figures. */
+export function formatRateDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * A USD sum as one line: "$1,234.56", or "$1,234.56 (incomplete: no USD rate for GBP, XYZ)"
+ * so an incomplete figure never passes for a total.
+ */
+export function formatUsdSum(sum: UsdSum): string {
+  const amount = formatUsd(sum.usdCents);
+  return sum.incomplete ? `${amount} (incomplete: no USD rate for ${sum.unknownCurrencies.join(', ')})` : amount;
+}
