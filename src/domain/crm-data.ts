@@ -269,7 +269,10 @@ export function describeCrmDataExport(doc: CrmDataExport): { rows: number; table
 /** The audit key of a data export, shown in the admins' audit list. */
 export const CRM_DATA_EXPORT_AUDIT_KEY = 'export:crm-data';
 
-/** Who took the CRM's data out, and when: one audit entry per export sent. */
-export async function recordCrmDataExport(prisma: CrmPrisma, actorId: string, doc: CrmDataExport, now: Date): Promise<void> {
-  await prisma.auditEntry.create({ data: { actorId, setting: CRM_DATA_EXPORT_AUDIT_KEY, oldValue: null, newValue: describeCrmDataExport(doc).text, createdAt: now } });
+/** Who took the CRM's data out, and when: audited before the file is sent, like every export. Returns the entry's id. */
+export async function recordCrmDataExport(prisma: CrmPrisma, actorId: string, doc: CrmDataExport, now: Date): Promise<number> {
+  const entry = await prisma.auditEntry.create({
+    data: { actorId, setting: CRM_DATA_EXPORT_AUDIT_KEY, oldValue: null, newValue: `JSON of all CRM data: ${describeCrmDataExport(doc).text}`, createdAt: now },
+  });
+  return entry.id;
 }

@@ -4,11 +4,12 @@ import type { Job } from './scheduler';
 import { getAllSettings } from '../domain/settings';
 import { dueDigestPeriod } from '../domain/digest-schedule';
 import { claimDigestRun, markDigestFailed, markDigestPosted } from '../domain/digest-runs';
-import { digestFiguresFor, saveSnapshot } from '../domain/digest';
+import { digestFiguresFor, saveSnapshot, type DigestFigures } from '../domain/digest';
 import { raiseAdminNotice } from '../domain/admin-notices';
 import { slackErrorCode } from '../shared/slack-error-code';
 import { buildDigestMessage } from '../slack/views/digest-message';
 import { digestChannelProblem } from '../slack/views/admin-notices';
+import { shareDigestPicture } from '../slack/files';
 
 export type DigestRunOutcome = 'no_channel' | 'not_due' | 'claimed_elsewhere' | 'posted' | 'failed';
 
@@ -28,6 +29,7 @@ export async function runDigestJob(deps: AppContext, client: WebClient): Promise
   const claimed = await claimDigestRun(prisma, { periodKey: period.periodKey, channel, holder: deps.instanceId, now });
   if (!claimed) return 'claimed_elsewhere';
 
+  let posted: { figures: DigestFigures; channelId: string };
   try {
     const [figures, homeUrl] = await Promise.all([digestFiguresFor(prisma, settings, period, now), deps.appHomeUrl.get(client)]);
     const options = { stageLabels: settings.stage_labels, timeZone: settings.digest_schedule.timeZone, homeUrl, preview: false };
@@ -37,7 +39,7 @@ export async function runDigestJob(deps: AppContext, client: WebClient): Promise
     deps.logger.info({ periodKey: period.periodKey, channel }, 'digest posted');
     // Posted is posted: a lost baseline only makes the next digest's changes read "since" an older one.
     await saveSnapshot(prisma, figures, period.periodKey).catch((err: unknown) => deps.logger.warn({ err }, 'could not save the digest snapshot'));
-    return 'posted';
+    posted = { figures, channelId: res.channel ?? channel };
   } catch (err) {
     const code = slackErrorCode(err) ?? (err as Error).message;
     deps.logger.error({ err, periodKey: period.periodKey, channel }, 'digest could not be posted');
@@ -49,6 +51,10 @@ export async function runDigestJob(deps: AppContext, client: WebClient): Promise
     }
     return 'failed';
   }
+  // Outside the try: whatever happens to the picture, the posted text is never marked failed and re-sent.
+  const chart = { stageLabels: settings.stage_labels, timeZone: settings.digest_schedule.timeZone };
+  await shareDigestPicture(deps, client, { figures: posted.figures, chart, to: { channelId: posted.channelId } });
+  return 'posted';
 }
 
 export const digestJob: Job = {

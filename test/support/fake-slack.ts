@@ -35,6 +35,9 @@ export interface FakeUser {
 
 type Responder = (args: Record<string, any>, call: RecordedCall) => Record<string, any>;
 
+/** Answers a request outside the Web API from the raw request (e.g. file upload URLs); true when it did. */
+export type RawRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
 interface Failure {
   kind: 'error' | 'ratelimit' | 'http500';
   error?: string;
@@ -53,11 +56,11 @@ export class FakeSlack {
   readonly botChannels = new Set<string>();
   /** Channels that exist; posting to one the bot is not in answers not_in_channel. */
   readonly channels = new Map<string, { id: string; name: string; is_private?: boolean }>();
+  /** Tried before the Web API, in order (see fake-slack-files.ts). */
+  readonly rawRoutes: RawRoute[] = [];
   private readonly responders = new Map<string, Responder>();
   private readonly failures = new Map<string, Failure[]>();
   private readonly waiters: Array<() => void> = [];
-  /** Files sent with files.getUploadURLExternal, the upload URL and files.completeUploadExternal, by file id. */
-  readonly uploads = new Map<string, FakeUpload>();
   private server!: Server;
   private tsCounter = 0;
   private viewCounter = 0;
@@ -172,12 +175,11 @@ export class FakeSlack {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    const raw = body.toString('utf8');
+    for (const route of this.rawRoutes) if (await route(req, res)) return;
+    const raw = await readBody(req);
     const contentType = String(req.headers['content-type'] ?? '');
-    const path = (req.url ?? '').split('?')[0]!;
-    if (path.startsWith('/upload/')) return this.receiveUpload(path.slice('/upload/'.length), body, contentType, res);
     const args = parseArgs(raw, contentType);
+    const path = (req.url ?? '').split('?')[0]!;
     if (path.startsWith('/response/')) {
       this.responses.push({ id: path.slice('/response/'.length), body: args, at: Date.now() });
       this.notify();
@@ -256,76 +258,21 @@ export class FakeSlack {
         if (!u) return { ok: false, error: 'user_not_found' };
         return { ok: true, user: { ...u, profile: { real_name: u.real_name ?? u.name } } };
       }
-      case 'files.getUploadURLExternal': {
-        if (!args.filename || !(Number(args.length) > 0)) return { ok: false, error: 'invalid_arguments' };
-        const id = `F${String(this.uploads.size + 1).padStart(8, '0')}`;
-        this.uploads.set(id, { id, filename: String(args.filename), length: Number(args.length), bytes: null, shared: null });
-        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
-      }
-      case 'files.completeUploadExternal': {
-        const files: { id: string; title?: string }[] = Array.isArray(args.files) ? args.files : [];
-        const uploads = files.map((f) => this.uploads.get(f.id));
-        if (!files.length || uploads.some((u) => !u || !u.bytes)) return { ok: false, error: 'file_not_found' };
-        for (const [i, u] of uploads.entries()) {
-          u!.shared = { channelId: args.channel_id ?? null, title: files[i]!.title ?? u!.filename, initialComment: args.initial_comment ?? null };
-        }
-        return { ok: true, files: uploads.map((u) => ({ id: u!.id, name: u!.filename, title: u!.shared!.title })) };
-      }
       default:
         return { ok: true };
     }
   }
-
-  /** The upload URL: takes the file's bytes (multipart, as @slack/web-api sends them, or raw) and checks the announced length. */
-  private receiveUpload(id: string, body: Buffer, contentType: string, res: ServerResponse): void {
-    const upload = this.uploads.get(id);
-    if (!upload) {
-      res.writeHead(404);
-      return void res.end('unknown upload');
-    }
-    const bytes = multipartFile(body, contentType) ?? body;
-    if (bytes.length !== upload.length) {
-      res.writeHead(400);
-      return void res.end(`expected ${upload.length} bytes, got ${bytes.length}`);
-    }
-    upload.bytes = bytes;
-    this.notify();
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end(`OK - ${bytes.length}`);
-  }
-}
-
-export interface FakeUpload {
-  id: string;
-  filename: string;
-  length: number;
-  /** Null until the bytes arrive at the upload URL. */
-  bytes: Buffer | null;
-  /** Set by files.completeUploadExternal. */
-  shared: { channelId: string | null; title: string; initialComment: string | null } | null;
-}
-
-/** The first part's content of a multipart/form-data body, or null when the body is not multipart. */
-function multipartFile(body: Buffer, contentType: string): Buffer | null {
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
-  if (!contentType.startsWith('multipart/form-data') || !boundary) return null;
-  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
-  const start = body.indexOf(delimiter);
-  const headersEnd = body.indexOf('\r\n\r\n', start);
-  const end = body.indexOf(Buffer.from(`\r\n--${boundary[1] ?? boundary[2]}`), headersEnd);
-  if (start < 0 || headersEnd < 0 || end < 0) return null;
-  return body.subarray(headersEnd + 4, end);
 }
 
 export async function startFakeSlack(): Promise<FakeSlack> {
   return new FakeSlack().start();
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }

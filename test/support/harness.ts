@@ -4,6 +4,7 @@ import { ManualClock, type Clock } from '../../src/clock';
 import { startServer, type RunningServer } from '../../src/server';
 import type { ProductionReader } from '../../src/production/types';
 import { FakeSlack, startFakeSlack } from './fake-slack';
+import { fakeFilesOf } from './fake-slack-files';
 import { SlackDriver, SocketDriver, type SlackPayloads, type Transport } from './slack-driver';
 import { startFakeSocketMode, type FakeSocketMode } from './fake-socket-mode';
 import { tempPostgresUrl, tempSqliteUrl, type Provider } from './databases';
@@ -56,6 +57,7 @@ export interface TestApp {
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const slack = options.slack ?? (await startFakeSlack());
+  fakeFilesOf(slack);
   const transport = options.transport ?? 'http';
   const socket = transport === 'socket' ? (options.socket ?? (await startFakeSocketMode(slack))) : null;
   const target = options.databaseUrl

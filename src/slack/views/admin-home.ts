@@ -62,6 +62,8 @@ function auditSubject(setting: string): string {
 }
 
 export function formatAuditLine(entry: AuditRecord, timeZone: string): string {
+  // An export changes nothing: the line says what was taken.
+  if (entry.setting.startsWith('export:')) return `${formatShortInstantIn(entry.createdAt, timeZone)} · <@${entry.actorId}> · Export: ${escapeMrkdwn(entry.newValue ?? '')}`;
   return `${formatShortInstantIn(entry.createdAt, timeZone)} · <@${entry.actorId}> · ${auditSubject(entry.setting)}: ${formatAuditValue(entry.setting, entry.oldValue)} → ${formatAuditValue(entry.setting, entry.newValue)}`;
 }
 

@@ -9,7 +9,7 @@ import { stageCommand } from './stage';
 import { noteCommand } from './note';
 import { ordersCommand } from './orders';
 import { remindCommand } from './remind';
-import { exportCrmDataSubcommand } from './export-crm-data';
+import { exportCommand } from './export';
 
 /** Every /crm subcommand, in the order `/crm help` lists them. Features add theirs here. */
 export const SUBCOMMANDS: Subcommand[] = [
@@ -22,8 +22,8 @@ export const SUBCOMMANDS: Subcommand[] = [
   noteCommand,
   remindCommand,
   digestSubcommand,
+  exportCommand,
   syncSubcommand,
-  exportCrmDataSubcommand,
 ];
 
 export function findSubcommand(name: string): Subcommand | undefined {
