@@ -211,6 +211,8 @@ async function importDataExport(options: RestoreOptions): Promise<RestoreReport>
       `The export was made at migration ${doc.migration}; this version is at ${known.at(-1)}. Import it with the version of the CRM whose last migration is ${doc.migration}, then start this version: it migrates the data.`,
     );
   }
+  // PostgreSQL: an empty schema gets its tables first, so the heartbeat check can read them.
+  if (provider === 'postgres') await migrateDatabase(options.databaseUrl);
   await refuseIfAppRunning(options.databaseUrl, options.now, say);
 
   // SQLite: import into a new file where the database lives, keeping the current one aside.

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openTestDatabase, tempSqliteUrl, type Provider } from '../support/databases';
+import { openTestDatabase, tempPostgresUrl, tempSqliteUrl, type Provider } from '../support/databases';
 import type { CrmPrisma } from '../../src/db/client';
 import { openDatabase } from '../../src/db/client';
 import { knownMigrations, migrateDatabase } from '../../src/db/migrate';
@@ -182,6 +182,33 @@ describe('npm run restore with a CRM data export', () => {
       } finally {
         await db.close();
       }
+    } finally {
+      await source.cleanup();
+      await target.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('imports the JSON file into an empty PostgreSQL schema: the way from SQLite to PostgreSQL', async () => {
+    const source = await openTestDatabase('sqlite');
+    const target = tempPostgresUrl();
+    const dir = mkdtempSync(join(tmpdir(), 'crm-export-'));
+    try {
+      await seedEveryTable(source.db.prisma);
+      const file = join(dir, 'crm-data.json');
+      writeFileSync(file, JSON.stringify(await exportCrmData(source.db.prisma)));
+      const said: string[] = [];
+      const report = await restoreFromFile({ file, databaseUrl: target.url, now: new Date('2026-11-25T12:00:00Z'), say: (l) => said.push(l) });
+      expect(report).toMatchObject({ kind: 'data-export', setAside: null });
+      expect(said).toEqual([]);
+      const db = openDatabase(target.url);
+      try {
+        expect(withoutTime(await exportCrmData(db.prisma))).toEqual(withoutTime(JSON.parse(readFileSync(file, 'utf8'))));
+      } finally {
+        await db.close();
+      }
+      // A second import finds the data there and refuses rather than merging.
+      await expect(restoreFromFile({ file, databaseUrl: target.url, now: new Date('2026-11-25T12:01:00Z') })).rejects.toThrow(/^The database is not empty/);
     } finally {
       await source.cleanup();
       await target.cleanup();
