@@ -44,6 +44,11 @@ function readMigrations(dir: string): MigrationFile[] {
     });
 }
 
+/** The migrations this version of the code ships, in order: what a database or backup may be at. */
+export function knownMigrations(provider: 'sqlite' | 'postgres'): { name: string; checksum: string }[] {
+  return readMigrations(migrationsDir(provider)).map(({ name, checksum }) => ({ name, checksum }));
+}
+
 /** Migrations not yet applied, in order; refuses when an applied one was edited since. */
 function pendingMigrations(migrations: MigrationFile[], applied: { migration_name: string; checksum: string }[]): MigrationFile[] {
   const done = new Map(applied.map((r) => [r.migration_name, r.checksum]));

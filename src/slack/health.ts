@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../deps';
 import { checkDatabase } from '../db/client';
+import { backupHealth, type BackupHealth } from '../backup/backup-health';
 import type { SocketConnection } from './socket-receiver';
 
 export interface HealthReport {
@@ -12,6 +13,7 @@ export interface HealthReport {
     | { configured: true; lastCall: null | { ok: boolean; at: string; error?: string } };
   /** How Slack reaches the app; in Socket Mode, the socket's state (a reconnect does not make the app unhealthy). */
   slack?: SlackConnectionReport;
+  backup: BackupHealth;
 }
 
 export type SlackConnectionReport = { mode: 'http' } | { mode: 'socket'; connection: SocketConnection; since: string };
@@ -26,7 +28,7 @@ export async function healthReport(deps: AppDeps, slack?: () => SlackConnectionR
   const metabase: HealthReport['metabase'] = deps.production
     ? { configured: true, lastCall: last && { ok: last.ok, at: last.at.toISOString(), ...(last.error ? { error: last.error } : {}) } }
     : { configured: false };
-  return { ok: database.ok, version, database, metabase, ...(slack ? { slack: slack() } : {}) };
+  return { ok: database.ok, version, database, metabase, ...(slack ? { slack: slack() } : {}), backup: await backupHealth(deps) };
 }
 
 export function healthRoute(deps: AppDeps, slack?: () => SlackConnectionReport) {

@@ -30,6 +30,10 @@ export function adminNoticeText(notice: AdminNotice | MrkdwnAdminNotice): string
     }
     case 'digest_not_posted':
       return `The ${escapeMrkdwn(notice.frequency)} digest could not be posted to <#${notice.channelId}>: ${digestChannelProblem(notice.error) ?? `Slack answered ${code(notice.error)}`}.`;
+    case 'backup_stale': {
+      const since = notice.lastGoodAt ? `since ${notice.lastGoodAt.slice(0, 16).replace('T', ' ')} UTC` : 'yet';
+      return `No good backup of the CRM database ${since} (one is due every ${notice.intervalHours} h). Check the app's logs and the free space of the backup folder.`;
+    }
     case 'mrkdwn':
       return notice.text;
   }
