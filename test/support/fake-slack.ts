@@ -36,7 +36,7 @@ export interface FakeUser {
 type Responder = (args: Record<string, any>, call: RecordedCall) => Record<string, any>;
 
 interface Failure {
-  kind: 'error' | 'ratelimit' | 'http500' | 'accept_then_drop' | 'accept_then_500';
+  kind: 'error' | 'ratelimit' | 'http500' | 'accept_then_drop' | 'accept_then_500' | 'accept_then_hold';
   error?: string;
   retryAfterSeconds?: number;
   remaining: number;
@@ -127,15 +127,17 @@ export class FakeSlack {
   /**
    * The next `times` calls of `method` are carried out (a post is stored in the channel's
    * history) but the answer is lost: `drop` closes the connection without a response,
-   * `http500` answers HTTP 500. The caller cannot know the post went through.
+   * `http500` answers HTTP 500, `hold` never answers (until the fake closes). The caller
+   * cannot know the post went through.
    */
-  acceptThenFail(method: string, how: 'drop' | 'http500' = 'drop', times = 1): void {
-    this.pushFailure(method, { kind: how === 'drop' ? 'accept_then_drop' : 'accept_then_500', remaining: times });
+  acceptThenFail(method: string, how: 'drop' | 'http500' | 'hold' = 'drop', times = 1): void {
+    const kind = how === 'drop' ? 'accept_then_drop' : how === 'http500' ? 'accept_then_500' : 'accept_then_hold';
+    this.pushFailure(method, { kind, remaining: times });
   }
 
   /** Messages posted to a channel (a user id means their DM with the bot). */
   messagesIn(channel: string): StoredMessage[] {
-    return this.history.get(this.users.has(channel) || /^U/.test(channel) ? `D${channel}` : channel) ?? [];
+    return this.history.get(this.users.has(channel) ? `D${channel}` : channel) ?? [];
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -220,8 +222,10 @@ export class FakeSlack {
         return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       }
       if (f.kind === 'http500') return json(res, 500, { ok: false, error: 'internal_error' });
-      if (f.kind === 'accept_then_drop' || f.kind === 'accept_then_500') {
+      if (f.kind === 'accept_then_drop' || f.kind === 'accept_then_500' || f.kind === 'accept_then_hold') {
         this.withHistory(method, args, this.defaultAnswer(method, args));
+        this.notify();
+        if (f.kind === 'accept_then_hold') return;
         if (f.kind === 'accept_then_500') return json(res, 500, { ok: false, error: 'internal_error' });
         return void req.socket.destroy();
       }
