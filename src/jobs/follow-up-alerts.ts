@@ -17,6 +17,7 @@ import { loadStageLabels, type StageLabels } from '../domain/stages';
 import { buildAlertMessage } from '../slack/views/alert-message';
 import { forEachPaced, type Pacing } from './send-pacer';
 import { LeaseKeeper } from './lease-keeper';
+import { ownerAccess } from './owner-access';
 import { OutcomeRecorder } from './outcome-recorder';
 import { findPostedMessage, postOnce, postingClient, POST_TIMEOUT_MS, type PostMetadata } from './slack-post';
 
@@ -95,6 +96,7 @@ export async function deliverDueAlerts(deps: AppDeps, client: WebClient, options
     report.claimed += claims.length;
     const stageLabels = (labels ??= await loadStageLabels(prisma));
     const alerts = new Map((await loadAlertsWithLead(prisma, claims.map((c) => c.alertId))).map((a) => [a.id, a]));
+    const access = await ownerAccess(deps, client, [...alerts.values()].map((a) => a.ownerId));
     const forOutcome = new Map<number, AlertForOutcome>([...alerts].map(([id, a]) => [id, { ...a, leadName: a.lead.customer.name }]));
 
     const lease = new LeaseKeeper(
@@ -125,6 +127,12 @@ export async function deliverDueAlerts(deps: AppDeps, client: WebClient, options
       const alert = alerts.get(claim.alertId);
       if (!alert) return; // deleted with its lead meanwhile: nothing to send
       const metadata = followUpMetadata(claim);
+      const allowed = access.get(alert.ownerId);
+      if (allowed?.ok === false) {
+        deps.logger.info({ alertId: claim.alertId, reason: allowed.reason }, 'follow-up owner has no access; paused');
+        return finish({ kind: 'no_access', claim, error: allowed.reason });
+      }
+      if (allowed?.ok === 'unknown') return finish({ kind: 'retry', claim, error: 'owner_status_unknown', retryAt: deps.clock.now() });
       for (;;) {
         if (releaseAt) return finish({ kind: 'retry', claim, error: 'ratelimited', retryAt: releaseAt });
         const wait = pausedUntil - Date.now();

@@ -2,6 +2,7 @@ import { Prisma } from '../../generated/sqlite/client';
 import type { CrmPrisma } from '../../db/client';
 import { NOTICE_LEAD_NAMES, raiseAdminNotice } from '../admin-notices';
 import { nextOccurrenceAfter } from './schedule';
+import { pauseAlertsOfOwner, type NoAccessReason } from './owner-access';
 
 /**
  * Exactly-once delivery of due follow-ups across app instances sharing one database.
@@ -120,6 +121,8 @@ export type DeliveryOutcome =
   | { kind: 'retry'; claim: ClaimedOccurrence; error: string; retryAt: Date; mayHavePosted?: Date }
   /** The owner cannot receive DMs any more (deactivated, not found): stop and tell the admins. */
   | { kind: 'unreachable'; claim: ClaimedOccurrence; error: string }
+  /** The owner may not receive it (not on the roster, read-only, a guest): nothing sent; their follow-ups pause. */
+  | { kind: 'no_access'; claim: ClaimedOccurrence; error: NoAccessReason }
   /** Failed for a reason that will not pass by itself: stop and tell the admins. */
   | { kind: 'failed'; claim: ClaimedOccurrence; error: string };
 
@@ -155,6 +158,7 @@ export async function recordOutcomes(
   let notices = 0;
   await prisma.$transaction(async (tx) => {
     const unreachableOwners = new Map<string, string>();
+    const noAccessOwners = new Map<string, NoAccessReason>();
     // Alerts moving from the same occurrence to the same next one advance in one statement (bursts share both).
     const advances = new Map<string, { occurrenceAt: Date; next: Date | null; alertIds: number[] }>();
     const sent: Extract<DeliveryOutcome, { kind: 'sent' }>[] = [];
@@ -179,6 +183,10 @@ export async function recordOutcomes(
       } else {
         await tx.alertDelivery.updateMany({ where: mine, data: { status: 'failed', lastError: o.error.slice(0, 500), claimedAt: null } });
         if (!alert) continue;
+        if (o.kind === 'no_access') {
+          noAccessOwners.set(alert.ownerId, o.error);
+          continue;
+        }
         if (o.kind === 'unreachable') {
           unreachableOwners.set(alert.ownerId, o.error);
           continue;
@@ -213,6 +221,11 @@ export async function recordOutcomes(
     for (const g of advances.values()) {
       // Only if nobody moved nextDueAt meanwhile (an edit or a snooze wins).
       await tx.followUpAlert.updateMany({ where: { id: { in: g.alertIds }, nextDueAt: g.occurrenceAt }, data: { nextDueAt: g.next } });
+    }
+    for (const [ownerId, reason] of noAccessOwners) {
+      const paused = await pauseAlertsOfOwner(tx, ownerId, reason, now);
+      disabledAlerts += paused;
+      if (paused) notices += 1;
     }
     for (const [ownerId, error] of unreachableOwners) {
       const affected = await tx.followUpAlert.findMany({
