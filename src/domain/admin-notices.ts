@@ -21,6 +21,15 @@ const adminNoticeSchema = z.discriminatedUnion('kind', [
     leadNames: z.array(z.string()),
     error: z.string(),
   }),
+  /** The owner lost access to the CRM (removed, demoted, or a guest): their follow-ups were paused. */
+  z.object({
+    kind: z.literal('owner_no_access'),
+    ownerId: z.string(),
+    count: z.number().int(),
+    leadNames: z.array(z.string()),
+    /** removed | read_only | guest */
+    reason: z.string(),
+  }),
   /** A scheduled digest could not be posted; `error` is Slack's error code. */
   z.object({ kind: z.literal('digest_not_posted'), frequency: z.string(), channelId: z.string(), error: z.string() }),
   /** No good backup of the CRM database for more than two backup periods; lastGoodAt null: none yet. */

@@ -2,6 +2,7 @@ import type { CrmPrisma } from '../db/client';
 import type { Clock } from '../clock';
 import { UserFacingError } from '../shared/errors';
 import { ROLES, isRole, type Role } from '../shared/roles';
+import { pauseAlertsOfOwner } from './alerts/owner-access';
 
 export { ROLES, ROLE_LABELS, isRole, type Role } from '../shared/roles';
 
@@ -67,6 +68,8 @@ export async function setRole(prisma: CrmPrisma, clock: Clock, actorId: string, 
       if (admins <= 1) throw new RosterError('The last admin cannot be demoted: make someone else an admin first.');
     }
     await tx.rosterMember.upsert({ where: { userId }, create: { userId, role, addedBy: actorId }, update: { role } });
+    // Follow-ups go only to people who can act on them: a demotion to read-only pauses theirs.
+    if (current && canEditLeads(current.role as Role) && !canEditLeads(role)) await pauseAlertsOfOwner(tx, userId, 'read_only', clock.now());
     await tx.auditEntry.create({ data: { actorId, setting: `roster:${userId}`, oldValue: current?.role ?? null, newValue: role, createdAt: clock.now() } });
   });
 }
@@ -81,6 +84,7 @@ export async function removeMember(prisma: CrmPrisma, clock: Clock, actorId: str
       if (admins <= 1) throw new RosterError('The last admin cannot be removed: make someone else an admin first.');
     }
     await tx.rosterMember.delete({ where: { userId } });
+    await pauseAlertsOfOwner(tx, userId, 'removed', clock.now());
     await tx.auditEntry.create({ data: { actorId, setting: `roster:${userId}`, oldValue: current.role, newValue: null, createdAt: clock.now() } });
   });
 }

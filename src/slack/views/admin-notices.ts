@@ -28,6 +28,13 @@ export function adminNoticeText(notice: AdminNotice | MrkdwnAdminNotice): string
       const what = notice.count === 1 ? `Follow-up for ${names[0]}` : `${notice.count} follow-ups (${names.join(', ')}${more})`;
       return `${what} disabled: <@${notice.ownerId}> was deactivated or cannot receive messages (${code(notice.error)}). Reassign the leads and set new follow-ups.`;
     }
+    case 'owner_no_access': {
+      const names = notice.leadNames.map(bold);
+      const more = notice.count > names.length ? ` and ${notice.count - names.length} more` : '';
+      const what = notice.count === 1 ? `Follow-up for ${names[0]}` : `${notice.count} follow-ups (${names.join(', ')}${more})`;
+      const why = notice.reason === 'guest' ? 'is a guest account' : notice.reason === 'read_only' ? 'can no longer change leads' : 'is no longer on the CRM roster';
+      return `${what} paused: <@${notice.ownerId}> ${why}. Reassign the leads and set new follow-ups.`;
+    }
     case 'digest_not_posted':
       return `The ${escapeMrkdwn(notice.frequency)} digest could not be posted to <#${notice.channelId}>: ${digestChannelProblem(notice.error) ?? `Slack answered ${code(notice.error)}`}.`;
     case 'backup_stale': {
