@@ -2,6 +2,7 @@ import { Prisma } from '../generated/sqlite/client';
 import type { AppDeps } from '../deps';
 import { TimeSlicer, yieldToEventLoop } from '../cooperative';
 import type { Database, DbProvider } from '../db/client';
+import { compactStageTotals } from '../db/stage-totals';
 import { jsonRowsSelect, jsonTextList, rawDate, type BulkColumnType } from '../db/bulk-rows';
 import { ProductionError, type CustomerCurrencyRow, type ProductionReader } from '../production/types';
 import { MoneyError, parseAmount, sumUsd, toUsd, type RateTable, type UsdConversion } from '../shared/money';
@@ -404,6 +405,7 @@ export async function writeCustomerSnapshots(
       return insertMissingLeads(tx, provider, leadIds, now);
     });
   }
+  await compactStageTotals(db);
   return { created, updated };
 }
 
