@@ -198,87 +198,59 @@ export async function buildCustomerSnapshots(
   return { snapshots, unreadableRows };
 }
 
-const time = (d: Date | null) => (d === null ? null : d.getTime());
-
-function sameFigures(a: CustomerFiguresRow, b: CustomerFiguresRow): boolean {
-  return (
-    a.name === b.name &&
-    a.company === b.company &&
-    a.email === b.email &&
-    a.phone === b.phone &&
-    a.markets === b.markets &&
-    a.orderCount === b.orderCount &&
-    a.lifetimeUsdCents === b.lifetimeUsdCents &&
-    a.unknownCurrencies === b.unknownCurrencies &&
-    time(a.lastOrderAt) === time(b.lastOrderAt) &&
-    time(a.rateDate) === time(b.rateDate) &&
-    a.searchText === b.searchText
-  );
-}
-
-function totalsKey(totals: readonly CurrencyTotalRow[]): string {
-  return totals
-    .map((t) => `${t.currency}|${t.market}|${t.orderCount}|${t.lifetimeMinor}|${time(t.lastOrderAt)}`)
-    .sort()
-    .join(';');
-}
-
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 
-interface ExistingState {
-  figures: Map<string, CustomerFiguresRow>;
-  totals: Map<string, CurrencyTotalRow[]>;
-  leads: Set<string>;
+const FIGURE_COLUMNS = ['customerId', 'name', 'company', 'email', 'phone', 'markets', 'orderCount', 'lifetimeUsdCents', 'unknownCurrencies', 'lastOrderAt', 'rateDate', 'searchText'];
+const TOTAL_COLUMNS = ['customerId', 'currency', 'market', 'orderCount', 'lifetimeMinor', 'lastOrderAt'];
+const TOTAL_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'int', 'bigint', 'datetime'];
+
+const figureValues = (f: CustomerFiguresRow) => [
+  f.customerId, f.name, f.company, f.email, f.phone, f.markets, f.orderCount,
+  f.lifetimeUsdCents, f.unknownCurrencies, f.lastOrderAt, f.rateDate, f.searchText,
+];
+const totalValues = (t: CurrencyTotalRow) => [t.customerId, t.currency, t.market, t.orderCount, t.lifetimeMinor, t.lastOrderAt];
+
+/** What one customer of a chunk needs: its figures written (new or changed), a lead created. */
+interface PendingWork {
+  known: boolean;
+  changed: boolean;
+  needsLead: boolean;
 }
 
 /**
- * Customers per query when reading the cached state: few queries even for 50,000, each
- * short enough (tens of ms on SQLite, where it blocks the event loop) for Home publishes to
- * slip in between.
+ * Which customers of a chunk need writing, asked of the database in one statement: the
+ * chunk's figures and totals travel as JSON parameters and are compared with the stored
+ * rows by primary key there; only the customers that differ (or have no lead) come back,
+ * so a no-change sync reads no rows at all into JavaScript.
  */
-const LOAD_CHUNK_SIZE = 2_000;
-
-/**
- * The cached state of the synced customers. Raw selects with the ids as one JSON
- * parameter: Prisma's findMany costs ten times more per row here, and this runs on every sync.
- */
-async function loadExisting(db: Database, ids: string[], slicer: TimeSlicer): Promise<ExistingState> {
+async function pendingWork(db: Database, chunk: readonly CustomerSnapshot[]): Promise<Map<string, PendingWork>> {
   const { prisma, provider } = db;
-  const state: ExistingState = { figures: new Map(), totals: new Map(), leads: new Set() };
-  for (const chunk of chunks(ids, LOAD_CHUNK_SIZE)) {
-    await slicer.yieldIfDue();
-    const figures = await prisma.$queryRaw<(Omit<CustomerFiguresRow, 'lastOrderAt' | 'rateDate'> & { lastOrderAt: Date | string | null; rateDate: Date | string | null })[]>`
-      SELECT "customerId", "name", "company", "email", "phone", "markets", "orderCount", "lifetimeUsdCents",
-             "unknownCurrencies", "lastOrderAt", "rateDate", "searchText"
-      FROM "CustomerFigures" WHERE "customerId" IN (${jsonTextList(provider, chunk)})`;
-    await slicer.yieldIfDue();
-    const totals = await prisma.$queryRaw<(Omit<CurrencyTotalRow, 'lastOrderAt'> & { lastOrderAt: Date | string | null })[]>`
-      SELECT "customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt"
-      FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${jsonTextList(provider, chunk)})`;
-    await slicer.yieldIfDue();
-    const leads = await prisma.$queryRaw<{ customerId: string }[]>`
-      SELECT "customerId" FROM "Lead" WHERE "customerId" IN (${jsonTextList(provider, chunk)})`;
-    for (const f of figures) {
-      state.figures.set(f.customerId, {
-        ...f,
-        orderCount: Number(f.orderCount),
-        lifetimeUsdCents: BigInt(f.lifetimeUsdCents),
-        lastOrderAt: rawDate(f.lastOrderAt),
-        rateDate: rawDate(f.rateDate),
-      });
-    }
-    for (const t of totals) {
-      const list = state.totals.get(t.customerId) ?? [];
-      list.push({ ...t, orderCount: Number(t.orderCount), lifetimeMinor: BigInt(t.lifetimeMinor), lastOrderAt: rawDate(t.lastOrderAt) });
-      state.totals.set(t.customerId, list);
-    }
-    for (const l of leads) state.leads.add(l.customerId);
-  }
-  return state;
+  const differs = Prisma.raw(provider === 'sqlite' ? 'IS NOT' : 'IS DISTINCT FROM');
+  const cols = (names: string[]) => Prisma.raw(names.map((c) => `"${c}"`).join(', '));
+  const figureDiffers = Prisma.join(FIGURE_COLUMNS.slice(1).map((c) => Prisma.sql`c.${Prisma.raw(`"${c}"`)} ${differs} n.${Prisma.raw(`"${c}"`)}`), ' OR ');
+  const totalDiffers = Prisma.join(TOTAL_COLUMNS.slice(2).map((c) => Prisma.sql`s.${Prisma.raw(`"${c}"`)} ${differs} t.${Prisma.raw(`"${c}"`)}`), ' OR ');
+  const figures = chunk.map((snap) => [...figureValues(snap.figures), snap.totals.length]);
+  const totals = chunk.flatMap((snap) => snap.totals.map(totalValues));
+  const rows = await prisma.$queryRaw<{ id: string; known: number | bigint; changed: number | bigint; hasLead: number | bigint }[]>`
+    WITH n(${cols([...FIGURE_COLUMNS, 'totalsCount'])}) AS (${jsonRowsSelect(provider, figures, [...FIGURE_TYPES, 'int'])}),
+         t(${cols(TOTAL_COLUMNS)}) AS (${jsonRowsSelect(provider, totals, TOTAL_TYPES)}),
+         changedTotals AS (
+           SELECT t."customerId" FROM t LEFT JOIN "CustomerCurrencyTotal" s ON s."customerId" = t."customerId" AND s."currency" = t."currency"
+           WHERE s."customerId" IS NULL OR ${totalDiffers})
+    SELECT * FROM (
+      SELECT n."customerId" AS "id",
+        CASE WHEN c."customerId" IS NULL THEN 0 ELSE 1 END AS "known",
+        CASE WHEN c."customerId" IS NULL OR ${figureDiffers}
+          OR (SELECT COUNT(*) FROM "CustomerCurrencyTotal" s WHERE s."customerId" = n."customerId") <> n."totalsCount"
+          OR n."customerId" IN (SELECT "customerId" FROM changedTotals) THEN 1 ELSE 0 END AS "changed",
+        CASE WHEN l."id" IS NULL THEN 0 ELSE 1 END AS "hasLead"
+      FROM n LEFT JOIN "CustomerFigures" c ON c."customerId" = n."customerId" LEFT JOIN "Lead" l ON l."customerId" = n."customerId"
+    ) w WHERE "changed" = 1 OR "hasLead" = 0`;
+  return new Map(rows.map((r) => [r.id, { known: Number(r.known) === 1, changed: Number(r.changed) === 1, needsLead: Number(r.hasLead) === 0 }]));
 }
 
 type Tx = Prisma.TransactionClient;
@@ -288,10 +260,7 @@ const FIGURE_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'text', 'text', 
 /** Insert-or-update of the figure cache: one statement per chunk; firstSeenAt only on insert. */
 async function upsertFigures(tx: Tx, provider: DbProvider, rows: CustomerFiguresRow[], now: Date): Promise<void> {
   if (!rows.length) return;
-  const values = rows.map((f) => [
-    f.customerId, f.name, f.company, f.email, f.phone, f.markets, f.orderCount,
-    f.lifetimeUsdCents, f.unknownCurrencies, f.lastOrderAt, f.rateDate, f.searchText,
-  ]);
+  const values = rows.map(figureValues);
   const at = { value: now, type: 'datetime' } as const;
   await tx.$executeRaw`
     INSERT INTO "CustomerFigures" ("customerId", "name", "company", "email", "phone", "markets", "orderCount",
@@ -309,10 +278,9 @@ async function replaceTotals(tx: Tx, provider: DbProvider, customerIds: string[]
   if (!customerIds.length) return;
   await tx.$executeRaw`DELETE FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${jsonTextList(provider, customerIds)})`;
   if (!totals.length) return;
-  const values = totals.map((t) => [t.customerId, t.currency, t.market, t.orderCount, t.lifetimeMinor, t.lastOrderAt]);
   await tx.$executeRaw`
     INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt")
-    ${jsonRowsSelect(provider, values, ['text', 'text', 'text', 'int', 'bigint', 'datetime'])}
+    ${jsonRowsSelect(provider, totals.map(totalValues), TOTAL_TYPES)}
     ON CONFLICT ("customerId", "currency") DO UPDATE SET
       "market" = excluded."market", "orderCount" = excluded."orderCount",
       "lifetimeMinor" = excluded."lifetimeMinor", "lastOrderAt" = excluded."lastOrderAt"`;
@@ -370,30 +338,17 @@ export async function writeCustomerSnapshots(
   slicer: TimeSlicer = new TimeSlicer(),
 ): Promise<SyncWriteCounts> {
   const { prisma, provider } = db;
-  const existing = await loadExisting(
-    db,
-    snapshots.map((s) => s.figures.customerId),
-    slicer,
-  );
-  // Customers with nothing to write drop out; the rest go in chunks, figures before leads (foreign key).
-  const work: { snapshot: CustomerSnapshot; changed: boolean; needsLead: boolean }[] = [];
-  let updated = 0;
-  for (let i = 0; i < snapshots.length; i++) {
-    if ((i & 255) === 0 && slicer.due()) await slicer.yield();
-    const s = snapshots[i]!;
-    const id = s.figures.customerId;
-    const before = existing.figures.get(id);
-    const changed = !before || !sameFigures(before, s.figures) || totalsKey(existing.totals.get(id) ?? []) !== totalsKey(s.totals);
-    const needsLead = !existing.leads.has(id);
-    if (changed && before) updated += 1;
-    if (changed || needsLead) work.push({ snapshot: s, changed, needsLead });
-  }
-
   let created = 0;
-  for (const chunk of chunks(work, SYNC_CHUNK_SIZE)) {
+  let updated = 0;
+  // Customers with nothing to write drop out; the rest are written chunk by chunk, figures before leads (foreign key).
+  for (const chunk of chunks(snapshots, SYNC_CHUNK_SIZE)) {
+    await slicer.yieldIfDue();
+    const pending = await pendingWork(db, chunk);
+    if (pending.size === 0) continue;
     await yieldToEventLoop();
-    const toWrite = chunk.filter((w) => w.changed).map((w) => w.snapshot);
-    const leadIds = chunk.filter((w) => w.needsLead).map((w) => w.snapshot.figures.customerId);
+    const toWrite = chunk.filter((s) => pending.get(s.figures.customerId)?.changed);
+    const leadIds = chunk.filter((s) => pending.get(s.figures.customerId)?.needsLead).map((s) => s.figures.customerId);
+    for (const s of toWrite) if (pending.get(s.figures.customerId)!.known) updated += 1;
     created += await prisma.$transaction(async (tx) => {
       await upsertFigures(tx, provider, toWrite.map((s) => s.figures), now);
       await replaceTotals(
