@@ -73,55 +73,81 @@ interface CurrencyAccumulator {
   minor: bigint | null;
   exponent: number | null;
   lastOrderAt: Date;
+  /** An amount of this currency could not be read: the figure is incomplete. */
+  unreadable: boolean;
 }
 
+/**
+ * What one customer's rows add up to so far: no row is kept. The contact fields are those
+ * of the newest row that has them (production's latest data wins; the first such row on a
+ * tie), tracked with the time of the row they came from.
+ */
 interface CustomerAccumulator {
   customerId: string;
-  /** Rows newest first decide the contact fields: production's latest data wins. */
-  rows: CustomerCurrencyRow[];
-  currencies: Map<string, CurrencyAccumulator>;
-  unreadable: Set<string>;
+  name: string | null;
+  nameAt: number;
+  company: string | null;
+  companyAt: number;
+  email: string | null;
+  emailAt: number;
+  phone: string | null;
+  phoneAt: number;
+  /** Usually one currency; a short array is smaller than a Map. */
+  currencies: CurrencyAccumulator[];
 }
 
 const maxDate = (a: Date | null, b: Date | null) => (a === null ? b : b === null ? a : a.getTime() >= b.getTime() ? a : b);
+const present = (v: string | null): v is string => v !== null && v !== '';
 
 /**
- * Turns the Customers card's per-currency rows into one snapshot per customer: lifetime USD
- * over every currency (exact, at the current rates), order count, markets, last order and
- * contact fields. An amount that cannot be read is counted in `rejected` and its currency
- * marks the figure incomplete, so the total is never silently too low.
- * Cooperative: it lets the event loop turn every few milliseconds (see cooperative.ts).
+ * Turns the Customers card's per-currency rows, as they are read, into one snapshot per
+ * customer: lifetime USD over every currency (exact, at the current rates), order count,
+ * markets, last order and contact fields. An amount that cannot be read is counted in
+ * `unreadableRows` and its currency marks the figure incomplete, so the total is never
+ * silently too low. Only a compact running total per customer is held, never the rows, and
+ * snapshots are made a chunk at a time for writing.
  */
-export async function buildCustomerSnapshots(
-  rows: readonly CustomerCurrencyRow[],
-  rates: RateTable,
-  onUnreadable: (row: CustomerCurrencyRow, reason: string) => void = () => undefined,
-  slicer: TimeSlicer = new TimeSlicer(),
-): Promise<{ snapshots: CustomerSnapshot[]; unreadableRows: number }> {
-  const byCustomer = new Map<string, CustomerAccumulator>();
-  let unreadableRows = 0;
-  for (let i = 0; i < rows.length; i++) {
-    if ((i & 255) === 0 && slicer.due()) await slicer.yield();
-    const row = rows[i]!;
-    let acc = byCustomer.get(row.customerId);
+export class CustomerSnapshotBuilder {
+  private readonly byCustomer = new Map<string, CustomerAccumulator>();
+  unreadableRows = 0;
+
+  constructor(private readonly onUnreadable: (row: CustomerCurrencyRow, reason: string) => void = () => undefined) {}
+
+  /** Distinct customers so far. */
+  get size(): number {
+    return this.byCustomer.size;
+  }
+
+  /** Forgets everything (the card is being read again from the top). */
+  clear(): void {
+    this.byCustomer.clear();
+    this.unreadableRows = 0;
+  }
+
+  add(row: CustomerCurrencyRow): void {
+    let acc = this.byCustomer.get(row.customerId);
     if (!acc) {
-      acc = { customerId: row.customerId, rows: [], currencies: new Map(), unreadable: new Set() };
-      byCustomer.set(row.customerId, acc);
+      acc = { customerId: row.customerId, name: null, nameAt: 0, company: null, companyAt: 0, email: null, emailAt: 0, phone: null, phoneAt: 0, currencies: [] };
+      this.byCustomer.set(row.customerId, acc);
     }
-    acc.rows.push(row);
+    const at = row.lastOrderAt.getTime();
+    if (present(row.customerName) && (acc.name === null || at > acc.nameAt)) [acc.name, acc.nameAt] = [row.customerName, at];
+    if (present(row.company) && (acc.company === null || at > acc.companyAt)) [acc.company, acc.companyAt] = [row.company, at];
+    if (present(row.email) && (acc.email === null || at > acc.emailAt)) [acc.email, acc.emailAt] = [row.email, at];
+    if (present(row.phone) && (acc.phone === null || at > acc.phoneAt)) [acc.phone, acc.phoneAt] = [row.phone, at];
     let parsed: ReturnType<typeof parseAmount> | null = null;
+    let unreadable = false;
     try {
       parsed = parseAmount(row.lifetimeTotal, row.currency);
     } catch (err) {
-      unreadableRows += 1;
-      acc.unreadable.add(row.currency);
-      onUnreadable(row, err instanceof MoneyError ? err.message : String(err));
+      unreadable = true;
+      this.unreadableRows += 1;
+      this.onUnreadable(row, err instanceof MoneyError ? err.message : String(err));
     }
-    const at = row.lastOrderAt.getTime();
-    const cur = acc.currencies.get(row.currency);
+    const cur = acc.currencies.find((c) => c.currency === row.currency);
     // The card gives one row per currency; should it ever give two, they add up.
     if (!cur) {
-      acc.currencies.set(row.currency, {
+      acc.currencies.push({
         currency: row.currency,
         market: row.market,
         marketAt: at,
@@ -129,10 +155,12 @@ export async function buildCustomerSnapshots(
         minor: parsed?.kind === 'money' ? parsed.minor : null,
         exponent: parsed?.kind === 'money' ? parsed.exponent : null,
         lastOrderAt: row.lastOrderAt,
+        unreadable,
       });
     } else {
       cur.orderCount += row.orderCount;
       cur.minor = cur.minor !== null && parsed?.kind === 'money' ? cur.minor + parsed.minor : null;
+      cur.unreadable ||= unreadable;
       if (at > cur.marketAt) {
         cur.market = row.market;
         cur.marketAt = at;
@@ -141,61 +169,80 @@ export async function buildCustomerSnapshots(
     }
   }
 
-  const snapshots: CustomerSnapshot[] = [];
-  for (const acc of byCustomer.values()) {
-    if ((snapshots.length & 255) === 0 && slicer.due()) await slicer.yield();
-    const newestFirst = [...acc.rows].sort((a, b) => b.lastOrderAt.getTime() - a.lastOrderAt.getTime());
-    const pick = (f: (r: CustomerCurrencyRow) => string | null) => newestFirst.map(f).find((v) => v !== null && v !== '') ?? null;
-    const conversions: UsdConversion[] = [];
-    const totals: CurrencyTotalRow[] = [];
-    let orderCount = 0;
-    let lastOrderAt: Date | null = null;
-    const markets = new Set<string>();
-    for (const cur of [...acc.currencies.values()].sort((a, b) => a.currency.localeCompare(b.currency))) {
-      orderCount += cur.orderCount;
-      lastOrderAt = maxDate(lastOrderAt, cur.lastOrderAt);
-      markets.add(cur.market);
-      if (cur.minor === null || cur.exponent === null || acc.unreadable.has(cur.currency)) {
-        conversions.push({ kind: 'unknown_currency', currency: cur.currency });
-      } else {
-        conversions.push(toUsd({ currency: cur.currency, minor: cur.minor, exponent: cur.exponent }, rates));
-      }
-      // Amounts in a currency without a known exponent cannot be held in minor units: no row.
-      if (cur.minor !== null && cur.exponent !== null) {
-        totals.push({
-          customerId: acc.customerId,
-          currency: cur.currency,
-          market: cur.market,
-          orderCount: cur.orderCount,
-          lifetimeMinor: cur.minor,
-          lastOrderAt: cur.lastOrderAt,
-        });
+  /** The snapshots, `size` customers at a time (each chunk made when asked for). */
+  *chunks(rates: RateTable, size: number): Generator<CustomerSnapshot[]> {
+    let chunk: CustomerSnapshot[] = [];
+    for (const acc of this.byCustomer.values()) {
+      chunk.push(snapshotOf(acc, rates));
+      if (chunk.length >= size) {
+        yield chunk;
+        chunk = [];
       }
     }
-    const sum = sumUsd(conversions);
-    const name = pick((r) => r.customerName) ?? acc.customerId;
-    const company = pick((r) => r.company);
-    const email = pick((r) => r.email);
-    snapshots.push({
-      figures: {
-        customerId: acc.customerId,
-        name,
-        company,
-        email,
-        phone: pick((r) => r.phone),
-        markets: [...markets].sort().join(','),
-        orderCount,
-        lifetimeUsdCents: sum.usdCents,
-        unknownCurrencies: sum.unknownCurrencies.join(','),
-        lastOrderAt,
-        // The oldest rate the figure rests on: the date a reader should be wary of.
-        rateDate: sum.rateDates[0] ?? null,
-        searchText: `${name} ${company ?? ''} ${email ?? ''} ${acc.customerId}`.toLowerCase(),
-      },
-      totals,
-    });
+    if (chunk.length) yield chunk;
   }
-  return { snapshots, unreadableRows };
+}
+
+function snapshotOf(acc: CustomerAccumulator, rates: RateTable): CustomerSnapshot {
+  const conversions: UsdConversion[] = [];
+  const totals: CurrencyTotalRow[] = [];
+  let orderCount = 0;
+  let lastOrderAt: Date | null = null;
+  const markets = new Set<string>();
+  for (const cur of [...acc.currencies].sort((a, b) => a.currency.localeCompare(b.currency))) {
+    orderCount += cur.orderCount;
+    lastOrderAt = maxDate(lastOrderAt, cur.lastOrderAt);
+    markets.add(cur.market);
+    if (cur.minor === null || cur.exponent === null || cur.unreadable) {
+      conversions.push({ kind: 'unknown_currency', currency: cur.currency });
+    } else {
+      conversions.push(toUsd({ currency: cur.currency, minor: cur.minor, exponent: cur.exponent }, rates));
+    }
+    // Amounts in a currency without a known exponent cannot be held in minor units: no row.
+    if (cur.minor !== null && cur.exponent !== null) {
+      totals.push({ customerId: acc.customerId, currency: cur.currency, market: cur.market, orderCount: cur.orderCount, lifetimeMinor: cur.minor, lastOrderAt: cur.lastOrderAt });
+    }
+  }
+  const sum = sumUsd(conversions);
+  const name = acc.name ?? acc.customerId;
+  return {
+    figures: {
+      customerId: acc.customerId,
+      name,
+      company: acc.company,
+      email: acc.email,
+      phone: acc.phone,
+      markets: [...markets].sort().join(','),
+      orderCount,
+      lifetimeUsdCents: sum.usdCents,
+      unknownCurrencies: sum.unknownCurrencies.join(','),
+      lastOrderAt,
+      // The oldest rate the figure rests on: the date a reader should be wary of.
+      rateDate: sum.rateDates[0] ?? null,
+      searchText: `${name} ${acc.company ?? ''} ${acc.email ?? ''} ${acc.customerId}`.toLowerCase(),
+    },
+    totals,
+  };
+}
+
+/** All rows at once (see CustomerSnapshotBuilder). Cooperative: the event loop turns every few milliseconds. */
+export async function buildCustomerSnapshots(
+  rows: readonly CustomerCurrencyRow[],
+  rates: RateTable,
+  onUnreadable: (row: CustomerCurrencyRow, reason: string) => void = () => undefined,
+  slicer: TimeSlicer = new TimeSlicer(),
+): Promise<{ snapshots: CustomerSnapshot[]; unreadableRows: number }> {
+  const builder = new CustomerSnapshotBuilder(onUnreadable);
+  for (let i = 0; i < rows.length; i++) {
+    if ((i & 255) === 0 && slicer.due()) await slicer.yield();
+    builder.add(rows[i]!);
+  }
+  const snapshots: CustomerSnapshot[] = [];
+  for (const chunk of builder.chunks(rates, 256)) {
+    await slicer.yieldIfDue();
+    snapshots.push(...chunk);
+  }
+  return { snapshots, unreadableRows: builder.unreadableRows };
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -337,11 +384,21 @@ export async function writeCustomerSnapshots(
   now: Date,
   slicer: TimeSlicer = new TimeSlicer(),
 ): Promise<SyncWriteCounts> {
+  return writeSnapshotChunks(db, chunks(snapshots, SYNC_CHUNK_SIZE), now, slicer);
+}
+
+/** writeCustomerSnapshots for snapshots made a chunk at a time (at most SYNC_CHUNK_SIZE each). */
+export async function writeSnapshotChunks(
+  db: Database,
+  snapshotChunks: Iterable<readonly CustomerSnapshot[]>,
+  now: Date,
+  slicer: TimeSlicer = new TimeSlicer(),
+): Promise<SyncWriteCounts> {
   const { prisma, provider } = db;
   let created = 0;
   let updated = 0;
   // Customers with nothing to write drop out; the rest are written chunk by chunk, figures before leads (foreign key).
-  for (const chunk of chunks(snapshots, SYNC_CHUNK_SIZE)) {
+  for (const chunk of snapshotChunks) {
     await slicer.yieldIfDue();
     const pending = await pendingWork(db, chunk);
     if (pending.size === 0) continue;
@@ -390,17 +447,27 @@ export async function syncLeadsFromProduction(
   const started = performance.now();
   try {
     const days = await getSyncDays(prisma, deps.config);
-    const [card, rates] = await Promise.all([production.fetchCustomers(days), getRates(prisma)]);
+    const rates = await getRates(prisma);
     const slicer = new TimeSlicer();
-    const { snapshots, unreadableRows } = await buildCustomerSnapshots(
-      card.rows,
-      rates,
-      (row, reason) => log.error({ customerId: row.customerId, currency: row.currency, reason }, 'customer row refused: lifetime_total unreadable'),
-      slicer,
+    const builder = new CustomerSnapshotBuilder((row, reason) =>
+      log.error({ customerId: row.customerId, currency: row.currency, reason }, 'customer row refused: lifetime_total unreadable'),
     );
-    counts.fetched = snapshots.length;
-    counts.rejected = card.rejected.length + unreadableRows;
-    const written = await writeCustomerSnapshots(deps.db, snapshots, deps.clock.now(), slicer);
+    let rejected: number;
+    if (production.streamCustomers) {
+      // Rows are added as they are read: the export is never held whole.
+      const read = await production.streamCustomers(days, { restart: () => builder.clear(), rows: (batch) => batch.forEach((row) => builder.add(row)) });
+      rejected = read.rejected.length;
+    } else {
+      const card = await production.fetchCustomers(days);
+      for (let i = 0; i < card.rows.length; i++) {
+        if ((i & 255) === 0 && slicer.due()) await slicer.yield();
+        builder.add(card.rows[i]!);
+      }
+      rejected = card.rejected.length;
+    }
+    counts.fetched = builder.size;
+    counts.rejected = rejected + builder.unreadableRows;
+    const written = await writeSnapshotChunks(deps.db, builder.chunks(rates, SYNC_CHUNK_SIZE), deps.clock.now(), slicer);
     counts.created = written.created;
     counts.updated = written.updated;
   } catch (err) {
