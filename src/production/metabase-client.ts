@@ -83,19 +83,22 @@ export class MetabaseClient implements ProductionReader {
   }
 
   async fetchCustomers(days: number): Promise<CardResult<CustomerCurrencyRow>> {
-    if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
-    return this.#track('customers', async () => {
-      const result = await this.#runCard(this.#config.customersCardId, CUSTOMERS_CARD, [templateTag('number', 'days', days)]);
-      return this.#validate('customers', result);
-    });
+    const { rows, rejected } = await this.#customers(days);
+    return { rows, rejected };
   }
 
   async streamCustomers(days: number, sink: RowSink<CustomerCurrencyRow>): Promise<{ kept: number; rejected: RejectedRow[] }> {
+    const { kept, rejected } = await this.#customers(days, sink);
+    return { kept, rejected };
+  }
+
+  /** The Customers card, held whole or handed to `sink` as it is read. */
+  async #customers(days: number, sink?: RowSink<CustomerCurrencyRow>): Promise<CardResult<CustomerCurrencyRow> & { kept: number }> {
     if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
     return this.#track('customers', async () => {
       const result = await this.#runCard(this.#config.customersCardId, CUSTOMERS_CARD, [templateTag('number', 'days', days)], sink);
       this.#validate('customers', result);
-      return { kept: result.kept, rejected: result.rejected };
+      return result;
     });
   }
 
