@@ -9,7 +9,7 @@ import { CardRowReader, CUSTOMERS_CARD, ORDERS_CARD, type CardSpec } from './car
 import { JsonArrayStream } from './json-array-stream';
 import { clip, fromTransportError, MetabaseError, UNAVAILABLE } from './metabase-error';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
-import type { CardResult, CustomerCurrencyRow, OrderRow, ProductionCallStatus, ProductionReader } from './types';
+import type { CardResult, CustomerCurrencyRow, OrderRow, ProductionCallStatus, ProductionReader, RejectedRow, RowSink } from './types';
 
 /**
  * The production read layer: runs the two configured saved questions through Metabase's
@@ -83,10 +83,22 @@ export class MetabaseClient implements ProductionReader {
   }
 
   async fetchCustomers(days: number): Promise<CardResult<CustomerCurrencyRow>> {
+    const { rows, rejected } = await this.#customers(days);
+    return { rows, rejected };
+  }
+
+  async streamCustomers(days: number, sink: RowSink<CustomerCurrencyRow>): Promise<{ kept: number; rejected: RejectedRow[] }> {
+    const { kept, rejected } = await this.#customers(days, sink);
+    return { kept, rejected };
+  }
+
+  /** The Customers card, held whole or handed to `sink` as it is read. */
+  async #customers(days: number, sink?: RowSink<CustomerCurrencyRow>): Promise<CardResult<CustomerCurrencyRow> & { kept: number }> {
     if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
     return this.#track('customers', async () => {
-      const result = await this.#runCard(this.#config.customersCardId, CUSTOMERS_CARD, [templateTag('number', 'days', days)]);
-      return this.#validate('customers', result);
+      const result = await this.#runCard(this.#config.customersCardId, CUSTOMERS_CARD, [templateTag('number', 'days', days)], sink);
+      this.#validate('customers', result);
+      return result;
     });
   }
 
@@ -128,25 +140,25 @@ export class MetabaseClient implements ProductionReader {
     }
   }
 
-  #validate<T>(card: 'customers' | 'orders', result: CardResult<T>): CardResult<T> {
+  #validate<T>(card: 'customers' | 'orders', result: CardResult<T> & { kept: number }): CardResult<T> {
     if (result.rejected.length > 0) {
       for (const r of result.rejected.slice(0, MAX_REJECTED_ROWS_LOGGED)) {
         this.#log.warn({ card, rowIndex: r.index, reason: r.reason }, 'Metabase row rejected: it does not fit the card schema');
       }
       this.#log.warn(
-        { card, rejected: result.rejected.length, kept: result.rows.length },
-        `${result.rejected.length} Metabase row(s) rejected, ${result.rows.length} kept`,
+        { card, rejected: result.rejected.length, kept: result.kept },
+        `${result.rejected.length} Metabase row(s) rejected, ${result.kept} kept`,
       );
     }
     return result;
   }
 
   /** Runs one saved question and validates its rows as they arrive, retrying transient failures. */
-  #runCard<S extends z.ZodType, T>(cardId: number, spec: CardSpec<S, T>, parameters: CardParameter[]): Promise<CardResult<T>> {
+  #runCard<S extends z.ZodType, T>(cardId: number, spec: CardSpec<S, T>, parameters: CardParameter[], sink?: RowSink<T>): Promise<CardResult<T> & { kept: number }> {
     const path = `/api/card/${cardId}/query/json`;
     const body = new URLSearchParams({ parameters: JSON.stringify(parameters), format_rows: 'false' }).toString();
     const form = 'application/x-www-form-urlencoded';
-    const read = (status: number, answer: ResponseBody) => this.#readCardAnswer(cardId, spec, status, answer);
+    const read = (status: number, answer: ResponseBody) => this.#readCardAnswer(cardId, spec, status, answer, sink);
     let reloggedIn = false;
     return withRetry(
       this.#retry,
@@ -178,15 +190,18 @@ export class MetabaseClient implements ProductionReader {
     spec: CardSpec<S, T>,
     status: number,
     answer: ResponseBody,
-  ): Promise<CardResult<T> | typeof UNAUTHORISED> {
+    sink?: RowSink<T>,
+  ): Promise<(CardResult<T> & { kept: number }) | typeof UNAUTHORISED> {
     if (status === 401) {
       await answer.dump();
       return UNAUTHORISED;
     }
     if (status < 200 || status >= 300) throw statusError(cardId, status, await answer.text());
 
+    // A retry reads the card from the top: what an earlier try handed out is forgotten.
+    sink?.restart();
     const stream = new JsonArrayStream();
-    const reader = new CardRowReader(spec);
+    const reader = new CardRowReader(spec, sink);
     // Chunks already buffered are handed out through microtasks only: without a yield now and
     // then, parsing a large export would hold the event loop (and every Slack request) until done.
     const slicer = new TimeSlicer();
@@ -202,7 +217,7 @@ export class MetabaseClient implements ProductionReader {
       if (!(err instanceof SyntaxError)) throw err;
       throw new MetabaseError('bad_response', `${UNAVAILABLE}: Metabase answered with something that is not a list of rows`, err.message, status);
     }
-    return reader.result();
+    return { ...reader.result(), kept: reader.kept };
   }
 
   async #authHeaders(): Promise<Record<string, string>> {
