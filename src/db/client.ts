@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
+import { ImmediateSqliteAdapterFactory } from './sqlite-adapter';
 
 /**
  * The CRM's Prisma client. Both generated clients come from the same models
@@ -22,6 +22,13 @@ export interface Database {
 
 /** SQLite busy timeout: how long a writer waits for another connection's lock. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * How long a SQLite transaction may wait to begin. Writers queue for the one write lock (see
+ * sqlite-adapter.ts), so under a burst from several instances the wait is longer than
+ * Prisma's default of 2 s; it stays bounded so a stuck lock still ends in an error.
+ */
+export const SQLITE_TRANSACTION_MAX_WAIT_MS = 15_000;
 
 export function providerOf(url: string): DbProvider {
   if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
@@ -58,8 +65,9 @@ export function openDatabase(url: string): Database {
   if (provider === 'sqlite') {
     const path = sqlitePath(url);
     mkdirSync(dirname(path), { recursive: true });
-    const adapter = new PrismaBetterSQLite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS });
-    const prisma = new SqlitePrismaClient({ adapter });
+    // Write transactions begin IMMEDIATE and wait for the lock without blocking the event loop.
+    const adapter = new ImmediateSqliteAdapterFactory(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
+    const prisma = new SqlitePrismaClient({ adapter, transactionOptions: { maxWait: SQLITE_TRANSACTION_MAX_WAIT_MS } });
     return { prisma, provider, url, close: () => prisma.$disconnect() };
   }
   const schema = postgresSchemaOf(url);
