@@ -6,6 +6,8 @@ import { jsonRowsSelect, jsonTextList, rawDate, type BulkColumnType } from '../d
 import { ProductionError, type CustomerCurrencyRow, type ProductionReader } from '../production/types';
 import { MoneyError, parseAmount, sumUsd, toUsd, type RateTable, type UsdConversion } from '../shared/money';
 import { getRates } from './rates';
+import { LOCKS, lockForTransaction } from '../db/locks';
+import { usdFigureFromTotals } from './revalue-figures';
 import { getSyncDays } from './settings';
 
 /** Customers per write transaction (each chunk is a handful of statements, whatever its size). */
@@ -349,6 +351,9 @@ async function insertMissingLeads(tx: Tx, provider: DbProvider, customerIds: str
   return inserted.length;
 }
 
+const sameRates = (a: RateTable, b: RateTable) =>
+  a.size === b.size && [...a.values()].every((r) => b.get(r.currency)?.usdPerUnit === r.usdPerUnit && b.get(r.currency)?.rateDate.getTime() === r.rateDate.getTime());
+
 /** Counts of one write pass. */
 export interface SyncWriteCounts {
   created: number;
@@ -367,6 +372,8 @@ export async function writeCustomerSnapshots(
   snapshots: readonly CustomerSnapshot[],
   now: Date,
   slicer: TimeSlicer = new TimeSlicer(),
+  /** The rates the snapshots' USD figures were computed at. */
+  builtAt?: RateTable,
 ): Promise<SyncWriteCounts> {
   const { prisma, provider } = db;
   const existing = await loadExisting(
@@ -394,7 +401,15 @@ export async function writeCustomerSnapshots(
     const toWrite = chunk.filter((w) => w.changed).map((w) => w.snapshot);
     const leadIds = chunk.filter((w) => w.needsLead).map((w) => w.snapshot.figures.customerId);
     created += await prisma.$transaction(async (tx) => {
-      await upsertFigures(tx, provider, toWrite.map((s) => s.figures), now);
+      // The rates are read again under the rates lock: if an admin changed one since the
+      // snapshots were built, the figures are redone at the new rates, so a rate change and its
+      // revaluation (revalue-figures.ts) never land between this read and this write.
+      await lockForTransaction(tx, provider, LOCKS.rates);
+      const current = builtAt && (await getRates(tx));
+      const figures = toWrite.map((s) =>
+        current && !sameRates(current, builtAt) ? { ...s.figures, ...usdFigureFromTotals(s.totals, s.figures.unknownCurrencies, current) } : s.figures,
+      );
+      await upsertFigures(tx, provider, figures, now);
       await replaceTotals(
         tx,
         provider,
@@ -443,7 +458,7 @@ export async function syncLeadsFromProduction(
     );
     counts.fetched = snapshots.length;
     counts.rejected = card.rejected.length + unreadableRows;
-    const written = await writeCustomerSnapshots(deps.db, snapshots, deps.clock.now(), slicer);
+    const written = await writeCustomerSnapshots(deps.db, snapshots, deps.clock.now(), slicer, rates);
     counts.created = written.created;
     counts.updated = written.updated;
   } catch (err) {

@@ -249,6 +249,15 @@ describe('admin configuration from the Home tab', () => {
       expect(demoted.json.errors.roster_users).toMatch(/last admin cannot be demoted/);
       expect(await roleOf(ADMIN)).toBe('admin');
     });
+
+    it('changes several people together or not at all: a refused last admin saves nobody', async () => {
+      const before = await t.deps.db.prisma.auditEntry.count();
+      const res = await submit(ADMIN, 'roster', values([AM, ADMIN], 'manager'));
+      expect(res.json.errors.roster_users).toMatch(/last admin cannot be demoted/);
+      expect(await roleOf(AM)).toBe('account_manager');
+      expect(await roleOf(ADMIN)).toBe('admin');
+      expect(await t.deps.db.prisma.auditEntry.count()).toBe(before);
+    });
   });
 
   describe('authorisation', () => {
