@@ -81,12 +81,38 @@ export function openDatabase(url: string): Database {
   return { prisma, provider, url, close: () => prisma.$disconnect() };
 }
 
+/** Why the database did not answer, in words fit for /healthz (never the driver's text). */
+export type DatabaseFailureKind = 'unreachable' | 'timeout' | 'busy' | 'error';
+
+function databaseFailureKind(err: unknown): DatabaseFailureKind {
+  const codes: string[] = [];
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    for (const key of ['code', 'originalCode', 'kind'] as const) {
+      const v = (e as Record<string, unknown>)[key];
+      if (typeof v === 'string') codes.push(v);
+    }
+  }
+  const text = `${codes.join(' ')} ${(err as Error)?.message ?? ''}`;
+  if (/SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(text)) return 'busy';
+  if (/timeout|timed out|ETIMEDOUT|P1008|P2024/i.test(text)) return 'timeout';
+  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|SQLITE_CANTOPEN|P1001|P1017|DatabaseNotReachable|connect/i.test(text)) return 'unreachable';
+  return 'error';
+}
+
+export interface DatabaseCheck {
+  ok: boolean;
+  provider: string;
+  kind?: DatabaseFailureKind;
+  /** The driver's own message: for the log only, never for the health answer. */
+  detail?: string;
+}
+
 /** Does the database answer? For the health route; never throws. */
-export async function checkDatabase(db: Database): Promise<{ ok: boolean; provider: string; error?: string }> {
+export async function checkDatabase(db: Database): Promise<DatabaseCheck> {
   try {
     await db.prisma.$queryRawUnsafe('SELECT 1');
     return { ok: true, provider: db.provider };
   } catch (err) {
-    return { ok: false, provider: db.provider, error: (err as Error).message };
+    return { ok: false, provider: db.provider, kind: databaseFailureKind(err), detail: (err as Error).message };
   }
 }

@@ -46,7 +46,10 @@ export interface CardResult<T> {
 export interface ProductionCallStatus {
   at: Date;
   ok: boolean;
+  /** A plain-language reason, fit to show a roster member. */
   error?: string;
+  /** What kind of failure, for /healthz (e.g. 'timeout', 'card_failed'). */
+  kind?: string;
 }
 
 /** Read-only access to production. There is deliberately nothing here that writes. */
