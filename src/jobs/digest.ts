@@ -10,6 +10,7 @@ import { slackErrorCode } from '../shared/slack-error-code';
 import { buildDigestMessage } from '../slack/views/digest-message';
 import { digestChannelProblem } from '../slack/views/admin-notices';
 import { shareDigestPicture } from '../slack/files';
+import { assertChannelNotShared } from '../slack/channel-sharing';
 
 export type DigestRunOutcome = 'no_channel' | 'not_due' | 'claimed_elsewhere' | 'posted' | 'failed';
 
@@ -34,6 +35,8 @@ export async function runDigestJob(deps: AppContext, client: WebClient): Promise
     const [figures, homeUrl] = await Promise.all([digestFiguresFor(prisma, settings, period, now), deps.appHomeUrl.get(client)]);
     const options = { stageLabels: settings.stage_labels, timeZone: settings.digest_schedule.timeZone, homeUrl, preview: false };
     const message = buildDigestMessage(figures, options);
+    // A channel shared since an admin chose it gets no customer data (a notice tells admins).
+    await assertChannelNotShared(client, channel);
     const res = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
     await markDigestPosted(prisma, period.periodKey, deps.instanceId, deps.clock.now(), res.ts ?? null);
     deps.logger.info({ periodKey: period.periodKey, channel }, 'digest posted');

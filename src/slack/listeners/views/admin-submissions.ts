@@ -12,6 +12,7 @@ import { listRates, RateValidationError } from '../../../domain/rates';
 import { changeRates } from '../../../domain/revalue-figures';
 import { rateProblem } from '../../../shared/money';
 import { RosterError, changeRoster, isRole } from '../../../domain/roster';
+import { isSharedChannel, SHARED_CHANNEL_REFUSAL } from '../../channel-sharing';
 
 /** A modal's submitted values: block_id -> action_id -> value (as Slack sends them). */
 export type ViewValues = Record<string, Record<string, ViewStateValue>>;
@@ -65,6 +66,10 @@ async function digestChannel(ctx: SubmissionContext): Promise<FieldErrors> {
       const c = info.channel;
       if (c?.is_archived) return { [block]: 'That channel is archived. Choose another one.' };
       if (c?.is_im || c?.is_mpim) return { [block]: 'Choose a channel, not a direct message.' };
+      if (isSharedChannel(c)) {
+        ctx.deps.logger.warn({ channel, userId: ctx.viewer.userId }, 'refused a shared channel as the digest channel');
+        return { [block]: SHARED_CHANNEL_REFUSAL };
+      }
       if (!c?.is_member) return { [block]: `The CRM app is not a member of ${c?.name ? `#${c.name}` : 'that channel'}. ${INVITE_HINT}` };
     } catch (err) {
       if (slackErrorCode(err) === 'channel_not_found') return { [block]: `The CRM app cannot see that channel (a private channel it is not in). ${INVITE_HINT}` };
