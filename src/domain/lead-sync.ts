@@ -7,6 +7,8 @@ import { jsonRowsSelect, jsonTextList, rawDate, type BulkColumnType } from '../d
 import { ProductionError, type CustomerCurrencyRow, type ProductionReader } from '../production/types';
 import { MoneyError, parseAmount, sumUsd, toUsd, type RateTable, type UsdConversion } from '../shared/money';
 import { getRates } from './rates';
+import { LOCKS, lockForTransaction } from '../db/locks';
+import { usdFigureFromTotals } from './revalue-figures';
 import { getSyncDays } from './settings';
 
 /** Customers per write transaction (each chunk is a handful of statements, whatever its size). */
@@ -409,6 +411,9 @@ async function insertMissingLeads(tx: Tx, provider: DbProvider, customerIds: str
   return inserted.length;
 }
 
+const sameRates = (a: RateTable, b: RateTable) =>
+  a.size === b.size && [...a.values()].every((r) => b.get(r.currency)?.usdPerUnit === r.usdPerUnit && b.get(r.currency)?.rateDate.getTime() === r.rateDate.getTime());
+
 /** Counts of one write pass. */
 export interface SyncWriteCounts {
   created: number;
@@ -427,8 +432,10 @@ export async function writeCustomerSnapshots(
   snapshots: readonly CustomerSnapshot[],
   now: Date,
   slicer: TimeSlicer = new TimeSlicer(),
+  /** The rates the snapshots' USD figures were computed at. */
+  builtAt?: RateTable,
 ): Promise<SyncWriteCounts> {
-  return writeSnapshotChunks(db, chunks(snapshots, SYNC_CHUNK_SIZE), now, slicer);
+  return writeSnapshotChunks(db, chunks(snapshots, SYNC_CHUNK_SIZE), now, slicer, builtAt);
 }
 
 /** writeCustomerSnapshots for snapshots made a chunk at a time (at most SYNC_CHUNK_SIZE each). */
@@ -437,6 +444,8 @@ export async function writeSnapshotChunks(
   snapshotChunks: Iterable<readonly CustomerSnapshot[]>,
   now: Date,
   slicer: TimeSlicer = new TimeSlicer(),
+  /** The rates the snapshots' USD figures were computed at. */
+  builtAt?: RateTable,
 ): Promise<SyncWriteCounts> {
   const { prisma, provider } = db;
   let created = 0;
@@ -451,7 +460,15 @@ export async function writeSnapshotChunks(
     const leadIds = chunk.filter((s) => pending.get(s.figures.customerId)?.needsLead).map((s) => s.figures.customerId);
     for (const s of toWrite) if (pending.get(s.figures.customerId)!.known) updated += 1;
     created += await prisma.$transaction(async (tx) => {
-      await upsertFigures(tx, provider, toWrite.map((s) => s.figures), now);
+      // The rates are read again under the rates lock: if an admin changed one since the
+      // snapshots were built, the figures are redone at the new rates, so a rate change and its
+      // revaluation (revalue-figures.ts) never land between this read and this write.
+      await lockForTransaction(tx, provider, LOCKS.rates);
+      const current = builtAt && (await getRates(tx));
+      const figures = toWrite.map((s) =>
+        current && !sameRates(current, builtAt) ? { ...s.figures, ...usdFigureFromTotals(s.totals, s.figures.unknownCurrencies, current) } : s.figures,
+      );
+      await upsertFigures(tx, provider, figures, now);
       await replaceTotals(
         tx,
         provider,
@@ -511,7 +528,7 @@ export async function syncLeadsFromProduction(
     }
     counts.fetched = builder.size;
     counts.rejected = rejected + builder.unreadableRows;
-    const written = await writeSnapshotChunks(deps.db, builder.chunks(rates, SYNC_CHUNK_SIZE), deps.clock.now(), slicer);
+    const written = await writeSnapshotChunks(deps.db, builder.chunks(rates, SYNC_CHUNK_SIZE), deps.clock.now(), slicer, rates);
     counts.created = written.created;
     counts.updated = written.updated;
   } catch (err) {

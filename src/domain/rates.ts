@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import { UserFacingError } from '../shared/errors';
 import type { CrmPrisma } from '../db/client';
+import type { CrmTx } from '../db/locks';
 import {
   buildRateTable,
   isKnownCurrency,
@@ -80,12 +81,12 @@ export async function seedDefaultRates(prisma: CrmPrisma, clock: Clock): Promise
  * The current rates. A stored value that is not a valid rate (edited by hand in the
  * database) is left out, so its currency shows as incomplete rather than as a wrong figure.
  */
-export async function getRates(prisma: CrmPrisma): Promise<RateTable> {
+export async function getRates(prisma: CrmPrisma | CrmTx): Promise<RateTable> {
   return buildRateTable(await listRates(prisma));
 }
 
 /** Every valid stored rate with who set it, sorted by currency: for the admin view. */
-export async function listRates(prisma: CrmPrisma): Promise<StoredRate[]> {
+export async function listRates(prisma: CrmPrisma | CrmTx): Promise<StoredRate[]> {
   const rows = await prisma.currencyRate.findMany({ orderBy: { currency: 'asc' } });
   const rates: StoredRate[] = [];
   for (const row of rows) {
@@ -112,12 +113,15 @@ export interface RateUpdate {
   actorId: string;
 }
 
-/**
- * Sets a currency's rate (creating it for a currency that had none), dated now, and records
- * who changed it from what to what in the audit log, in one transaction. Throws
- * RateValidationError for a bad currency or rate.
- */
-export async function updateRate(prisma: CrmPrisma, update: RateUpdate, clock: Clock): Promise<StoredRate> {
+/** A rate change checked and normalised: what `saveRateIn` writes. */
+interface CheckedRate {
+  currency: string;
+  usdPerUnit: string;
+  actorId: string;
+}
+
+/** Throws RateValidationError for a bad currency or rate. */
+export function checkRateUpdate(update: RateUpdate): CheckedRate {
   const currency = update.currency.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency) || !isKnownCurrency(currency)) {
     throw new RateValidationError('currency', `${update.currency.trim() || '(empty)'} is not a currency code this CRM knows`);
@@ -125,26 +129,31 @@ export async function updateRate(prisma: CrmPrisma, update: RateUpdate, clock: C
   const typed = update.usdPerUnit.trim();
   const problem = rateProblem(typed);
   if (problem) throw new RateValidationError('usdPerUnit', `The rate ${problem}.`);
-  const usdPerUnit = normaliseDecimalText(typed);
-  const now = clock.now();
+  return { currency, usdPerUnit: normaliseDecimalText(typed), actorId: update.actorId };
+}
 
-  const row = await prisma.$transaction(async (tx) => {
-    const before = await tx.currencyRate.findUnique({ where: { currency } });
-    const saved = await tx.currencyRate.upsert({
-      where: { currency },
-      create: { currency, usdPerUnit, rateDate: now, updatedBy: update.actorId, updatedAt: now },
-      update: { usdPerUnit, rateDate: now, updatedBy: update.actorId, updatedAt: now },
-    });
-    await tx.auditEntry.create({
-      data: {
-        actorId: update.actorId,
-        setting: rateSettingKey(currency),
-        oldValue: before?.usdPerUnit ?? null,
-        newValue: usdPerUnit,
-        createdAt: now,
-      },
-    });
-    return saved;
+/** Writes one checked rate, dated `now`, and its audit entry, inside the caller's transaction. */
+export async function saveRateIn(tx: CrmTx, rate: CheckedRate, now: Date): Promise<StoredRate> {
+  const { currency, usdPerUnit, actorId } = rate;
+  const before = await tx.currencyRate.findUnique({ where: { currency } });
+  const row = await tx.currencyRate.upsert({
+    where: { currency },
+    create: { currency, usdPerUnit, rateDate: now, updatedBy: actorId, updatedAt: now },
+    update: { usdPerUnit, rateDate: now, updatedBy: actorId, updatedAt: now },
+  });
+  await tx.auditEntry.create({
+    data: { actorId, setting: rateSettingKey(currency), oldValue: before?.usdPerUnit ?? null, newValue: usdPerUnit, createdAt: now },
   });
   return { ...makeUsdRate(row.currency, row.usdPerUnit, row.rateDate), updatedBy: row.updatedBy, updatedAt: row.updatedAt };
+}
+
+/**
+ * Sets a currency's rate (creating it for a currency that had none), dated now, and records
+ * who changed it from what to what in the audit log, in one transaction. Throws
+ * RateValidationError for a bad currency or rate. Does not revalue customer figures: an
+ * admin's change goes through `changeRates` (revalue-figures.ts), which does both at once.
+ */
+export async function updateRate(prisma: CrmPrisma, update: RateUpdate, clock: Clock): Promise<StoredRate> {
+  const checked = checkRateUpdate(update);
+  return prisma.$transaction((tx) => saveRateIn(tx, checked, clock.now()));
 }

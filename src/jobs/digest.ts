@@ -4,7 +4,8 @@ import type { Job } from './scheduler';
 import { getAllSettings } from '../domain/settings';
 import { dueDigestPeriod } from '../domain/digest-schedule';
 import { markDigestFailed, markDigestPosted, takeDigestRun, type DigestFailure } from '../domain/digest-runs';
-import { findPostedMessage, postOnce, postingClient, type PostMetadata } from './slack-post';
+import { findPostedMessage, postOnce, postingClient, type PostMetadata, type PostResult } from './slack-post';
+import { assertChannelNotShared, CHANNEL_SHARED } from '../slack/channel-sharing';
 import { digestFiguresFor, saveSnapshot, type DigestFigures } from '../domain/digest';
 import { raiseAdminNotice } from '../domain/admin-notices';
 import { slackErrorCode } from '../shared/slack-error-code';
@@ -69,8 +70,15 @@ export async function runDigestJob(deps: AppContext, client: WebClient): Promise
     const [figures, homeUrl] = await Promise.all([digestFiguresFor(prisma, settings, period, now), deps.appHomeUrl.get(client)]);
     const options = { stageLabels: settings.stage_labels, timeZone: settings.digest_schedule.timeZone, homeUrl, preview: false };
     const message = buildDigestMessage(figures, options);
+    // A channel shared since an admin chose it gets no customer data (a notice tells admins).
+    const shared = await assertChannelNotShared(client, channel).then(
+      () => null,
+      (err: unknown) => (slackErrorCode(err) === CHANNEL_SHARED ? CHANNEL_SHARED : Promise.reject(err)),
+    );
     const attemptAt = deps.clock.now();
-    const result = await postOnce(poster, { channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, metadata });
+    const result: PostResult = shared
+      ? { kind: 'refused', error: shared }
+      : await postOnce(poster, { channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, metadata });
     if (result.kind === 'posted') {
       await recordPosted(deps, periodKey, result.ts);
       deps.logger.info({ periodKey, channel }, 'digest posted');

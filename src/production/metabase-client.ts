@@ -7,7 +7,7 @@ import type { MetabaseConfig } from '../config';
 import type { Logger } from '../logger';
 import { CardRowReader, CUSTOMERS_CARD, ORDERS_CARD, type CardSpec } from './card-schemas';
 import { JsonArrayStream } from './json-array-stream';
-import { clip, fromTransportError, MetabaseError, UNAVAILABLE } from './metabase-error';
+import { clip, fromTransportError, healthKindOf, MetabaseError, redactPersonal, UNAVAILABLE } from './metabase-error';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
 import type { CardResult, CustomerCurrencyRow, OrderRow, ProductionCallStatus, ProductionReader, RejectedRow, RowSink } from './types';
 
@@ -131,10 +131,10 @@ export class MetabaseClient implements ProductionReader {
       if (!(err instanceof MetabaseError)) {
         // A bug of ours, not Metabase's: logged loudly, still shown to users as unavailable.
         this.#log.error({ card, err }, 'unexpected error reading Metabase');
-        this.#latest = { at: this.#clock.now(), ok: false, error: `${UNAVAILABLE}: unexpected error reading Metabase` };
+        this.#latest = { at: this.#clock.now(), ok: false, error: `${UNAVAILABLE}: unexpected error reading Metabase`, kind: 'internal' };
         throw new MetabaseError('bad_response', this.#latest.error!, String(err), undefined, { cause: err });
       }
-      this.#latest = { at: this.#clock.now(), ok: false, error: err.userMessage };
+      this.#latest = { at: this.#clock.now(), ok: false, error: err.userMessage, kind: healthKindOf(err.kind) };
       this.#log.warn({ card, kind: err.kind, status: err.status, detail: err.detail }, err.userMessage);
       throw err;
     }
@@ -297,10 +297,11 @@ type ResponseBody = Dispatcher.ResponseData['body'];
 
 /** A non-2xx answer to a card query, worded for the user. */
 function statusError(cardId: number, status: number, text: string): MetabaseError {
-  if (status >= 500) return new MetabaseError('server', `${UNAVAILABLE}: Metabase returned HTTP ${status}`, clip(text), status);
-  if (status === 403) return new MetabaseError('client', `${UNAVAILABLE}: Metabase refused access to saved question ${cardId} (HTTP 403)`, clip(text), status);
-  if (status === 404) return new MetabaseError('client', `${UNAVAILABLE}: Metabase has no saved question ${cardId} (HTTP 404)`, clip(text), status);
-  return new MetabaseError('client', `${UNAVAILABLE}: Metabase refused the request (HTTP ${status})`, clip(text), status);
+  const detail = redactPersonal(clip(text));
+  if (status >= 500) return new MetabaseError('server', `${UNAVAILABLE}: Metabase returned HTTP ${status}`, detail, status);
+  if (status === 403) return new MetabaseError('client', `${UNAVAILABLE}: Metabase refused access to saved question ${cardId} (HTTP 403)`, detail, status);
+  if (status === 404) return new MetabaseError('client', `${UNAVAILABLE}: Metabase has no saved question ${cardId} (HTTP 404)`, detail, status);
+  return new MetabaseError('client', `${UNAVAILABLE}: Metabase refused the request (HTTP ${status})`, detail, status);
 }
 
 /** A 2xx answer that is not an array: the export endpoint reports a failed query this way (HTTP 202 or 200). */
@@ -313,8 +314,9 @@ function bodyError(status: number, text: string): MetabaseError {
   }
   if (typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'failed') {
     const error = (body as { error?: unknown }).error;
-    const message = clip(typeof error === 'string' ? error : JSON.stringify(error ?? 'no message'));
-    return new MetabaseError('query_failed', `${UNAVAILABLE}: Metabase query failed: ${message}`, `HTTP ${status}`, status);
+    // Metabase's message quotes the card's SQL and can quote customer data: logs only, masked.
+    const message = redactPersonal(clip(typeof error === 'string' ? error : JSON.stringify(error ?? 'no message')));
+    return new MetabaseError('query_failed', `${UNAVAILABLE}: the report failed in Metabase (details are in the app's logs)`, `HTTP ${status}: ${message}`, status);
   }
   return new MetabaseError('bad_response', `${UNAVAILABLE}: Metabase answered with something that is not a list of rows`, clip(text, 120), status);
 }

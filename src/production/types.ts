@@ -46,7 +46,10 @@ export interface CardResult<T> {
 export interface ProductionCallStatus {
   at: Date;
   ok: boolean;
+  /** A plain-language reason, fit to show a roster member. */
   error?: string;
+  /** What kind of failure, for /healthz (e.g. 'timeout', 'card_failed'). */
+  kind?: string;
 }
 
 /** Receives a card's rows batch by batch as they are read and validated. */

@@ -64,7 +64,7 @@ export class FakeSlack {
   /** Channels the bot is a member of (for conversations.info / chat.postMessage). */
   readonly botChannels = new Set<string>();
   /** Channels that exist; posting to one the bot is not in answers not_in_channel. */
-  readonly channels = new Map<string, { id: string; name: string; is_private?: boolean }>();
+  readonly channels = new Map<string, { id: string; name: string; is_private?: boolean; is_shared?: boolean; is_ext_shared?: boolean; is_org_shared?: boolean; is_pending_ext_shared?: boolean }>();
   /** Tried before the Web API, in order (see fake-slack-files.ts). */
   readonly rawRoutes: RawRoute[] = [];
   private readonly responders = new Map<string, Responder>();

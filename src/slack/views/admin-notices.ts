@@ -7,6 +7,7 @@ const DIGEST_CHANNEL_PROBLEMS: Readonly<Record<string, string>> = {
   channel_not_found: 'the channel was not found (deleted, or private without the CRM app). Invite the app with `/invite @CRM` or choose another channel',
   is_archived: 'the channel is archived. Choose another digest channel',
   restricted_action: 'posting there is restricted for apps. Choose another digest channel',
+  channel_shared: 'the channel is now shared outside this workspace (Slack Connect), and the digest shows customer data. Choose a channel only your company can read',
 };
 
 /** What an admin should do about a digest post's Slack error (mrkdwn), or null when a retry may fix it. */
