@@ -280,6 +280,33 @@ export function sumUsd(conversions: Iterable<UsdConversion>): UsdSum {
   };
 }
 
+/** A rate behind a USD figure, named next to it so the figure can be checked by hand. */
+export interface RateUsed {
+  currency: string;
+  /** As stored, exact: e.g. "3.26". */
+  usdPerUnit: string;
+  rateDate: Date;
+}
+
+/**
+ * Rates as a reader sees them: one per currency, sorted by currency. A rate of exactly 1
+ * for USD is left out: it converts nothing a reader would check.
+ */
+export function distinctRates(rates: Iterable<RateUsed>): RateUsed[] {
+  const byCurrency = new Map<string, RateUsed>();
+  for (const r of rates) {
+    if (byCurrency.has(r.currency)) continue;
+    if (r.currency === 'USD' && normaliseDecimalText(r.usdPerUnit) === '1') continue;
+    byCurrency.set(r.currency, { currency: r.currency, usdPerUnit: r.usdPerUnit, rateDate: r.rateDate });
+  }
+  return [...byCurrency.values()].sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
+}
+
+/** The distinct rates behind some conversions (see distinctRates). */
+export function ratesUsed(conversions: Iterable<UsdConversion>): RateUsed[] {
+  return distinctRates([...conversions].filter((c): c is UsdAmount => c.kind === 'usd'));
+}
+
 /** Exact sum of decimals at their common scale (for amounts whose currency exponent is unknown). */
 export function addDecimals(a: Decimal, b: Decimal): Decimal {
   const scale = Math.max(a.scale, b.scale);
@@ -350,6 +377,26 @@ export function formatAmount(amount: ParsedAmount): string {
 /** "rates of 2026-11-20" style date label (UTC calendar date) for captions next to USD figures. */
 export function formatRateDate(date: Date): string {
   return date.toISOString().slice(0, 10);
+}
+
+/** Fewest decimals a rate is shown with ("$3.2600"), so rates line up and read as rates, not prices. */
+export const RATE_MIN_DECIMALS = 4;
+
+/**
+ * "1 KWD = $3.2600": the rate exactly as stored, padded to RATE_MIN_DECIMALS and never
+ * rounded ("1 PKR = $0.00355"), so a reader can redo the conversion. Not grouped, so it
+ * can be copied into a calculator.
+ */
+export function formatUsdRate(rate: Pick<RateUsed, 'currency' | 'usdPerUnit'>): string {
+  const { units, scale } = parseDecimal(rate.usdPerUnit);
+  const shown = Math.max(scale, RATE_MIN_DECIMALS);
+  const digits = (units * pow10(shown - scale)).toString().padStart(shown + 1, '0');
+  return `1 ${rate.currency} = $${digits.slice(0, -shown)}.${digits.slice(-shown)}`;
+}
+
+/** "1 KWD = $3.2600 (2025-11-24)": a rate with the date it is valid for. */
+export function formatRateUsed(rate: RateUsed): string {
+  return `${formatUsdRate(rate)} (${formatRateDate(rate.rateDate)})`;
 }
 
 /**
