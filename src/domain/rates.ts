@@ -118,10 +118,33 @@ export interface RateUpdate {
  * RateValidationError for a bad currency or rate.
  */
 export async function updateRate(prisma: CrmPrisma, update: RateUpdate, clock: Clock): Promise<StoredRate> {
-  const currency = update.currency.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency) || !isKnownCurrency(currency)) {
-    throw new RateValidationError('currency', `${update.currency.trim() || '(empty)'} is not a currency code this CRM knows`);
+  return saveRate(prisma, update, clock, 'set');
+}
+
+/**
+ * Adds the rate of a currency that has none yet (production started selling in it). Its
+ * exponent comes from ISO 4217 (shared/money.ts), so only a code listed there is accepted.
+ * Audited like a change, from no value. Refuses a currency that already has a rate, so an
+ * "add" never silently overwrites one.
+ */
+export async function addRate(prisma: CrmPrisma, update: RateUpdate, clock: Clock): Promise<StoredRate> {
+  return saveRate(prisma, update, clock, 'add');
+}
+
+/** The code an admin typed, upper-cased, or a RateValidationError saying what is wrong with it. */
+export function validCurrencyCode(typed: string): string {
+  const currency = typed.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) {
+    throw new RateValidationError('currency', `Enter a three-letter ISO 4217 currency code such as GBP${typed.trim() ? ` (got "${typed.trim().slice(0, 20)}")` : ''}.`);
   }
+  if (!isKnownCurrency(currency)) {
+    throw new RateValidationError('currency', `${currency} is not an ISO 4217 currency code this CRM knows, so it cannot be converted. Check the code.`);
+  }
+  return currency;
+}
+
+async function saveRate(prisma: CrmPrisma, update: RateUpdate, clock: Clock, mode: 'set' | 'add'): Promise<StoredRate> {
+  const currency = validCurrencyCode(update.currency);
   const typed = update.usdPerUnit.trim();
   const problem = rateProblem(typed);
   if (problem) throw new RateValidationError('usdPerUnit', `The rate ${problem}.`);
@@ -130,6 +153,7 @@ export async function updateRate(prisma: CrmPrisma, update: RateUpdate, clock: C
 
   const row = await prisma.$transaction(async (tx) => {
     const before = await tx.currencyRate.findUnique({ where: { currency } });
+    if (before && mode === 'add') throw new RateValidationError('currency', `${currency} already has a rate (${before.usdPerUnit}): change it in its own field.`);
     const saved = await tx.currencyRate.upsert({
       where: { currency },
       create: { currency, usdPerUnit, rateDate: now, updatedBy: update.actorId, updatedAt: now },
@@ -147,4 +171,35 @@ export async function updateRate(prisma: CrmPrisma, update: RateUpdate, clock: C
     return saved;
   });
   return { ...makeUsdRate(row.currency, row.usdPerUnit, row.rateDate), updatedBy: row.updatedBy, updatedAt: row.updatedAt };
+}
+
+/** Currencies customers bought in that no figure could be converted from, split by what an admin can do. */
+export interface UnconvertedCurrencies {
+  /** ISO 4217 codes with no rate: an admin can add one. */
+  needRate: string[];
+  /** Codes this CRM does not know: their amounts stay unconverted (production's data to check). */
+  unknownCodes: string[];
+}
+
+/** How many distinct "incomplete" lists are read; enough to name every currency in practice. */
+const UNCONVERTED_LISTS_READ = 200;
+
+/**
+ * The currencies that leave lifetime figures incomplete, from the cached figures (never
+ * production), for the admin's rates modal. A currency that has a rate is left out: its
+ * figure was incomplete for another reason (an unreadable amount, logged by the sync).
+ */
+export async function unconvertedCurrencies(prisma: CrmPrisma): Promise<UnconvertedCurrencies> {
+  const [lists, rates] = await Promise.all([
+    prisma.customerFigures.findMany({
+      where: { unknownCurrencies: { not: '' } },
+      distinct: ['unknownCurrencies'],
+      select: { unknownCurrencies: true },
+      take: UNCONVERTED_LISTS_READ,
+    }),
+    getRates(prisma),
+  ]);
+  const codes = new Set(lists.flatMap((l) => l.unknownCurrencies.split(',').map((c) => c.trim()).filter(Boolean)));
+  const missing = [...codes].filter((c) => !rates.has(c)).sort();
+  return { needRate: missing.filter(isKnownCurrency), unknownCodes: missing.filter((c) => !isKnownCurrency(c)) };
 }

@@ -1,7 +1,8 @@
 import { ManualClock } from '../../src/clock';
 import { openDatabase, type Database } from '../../src/db/client';
 import { decimalToUsd } from '../../src/shared/money';
-import { DEFAULT_RATES_DATE, DEFAULT_USD_RATES, getRates, listRates, RateValidationError, seedDefaultRates, updateRate } from '../../src/domain/rates';
+import { addRate, DEFAULT_RATES_DATE, DEFAULT_USD_RATES, getRates, listRates, RateValidationError, seedDefaultRates, unconvertedCurrencies, updateRate } from '../../src/domain/rates';
+import { seedLead } from '../support/seed-leads';
 import { openTestDatabase, type Provider } from '../support/databases';
 
 const ADMIN = 'U0ADMIN01';
@@ -86,6 +87,31 @@ describe('currency rates on SQLite', () => {
       await updateRate(db.prisma, { currency: 'EUR', usdPerUnit: '1.08', actorId: ADMIN }, clock);
       expect(decimalToUsd('10.00', 'EUR', await getRates(db.prisma))).toMatchObject({ kind: 'usd', usdCents: 1080n });
       expect(await db.prisma.auditEntry.findFirst()).toMatchObject({ setting: 'rate:EUR', oldValue: null, newValue: '1.08' });
+    });
+  });
+
+  it('adds a new ISO 4217 currency with its exponent from the standard, never overwriting an existing rate', async () => {
+    await withDatabase('sqlite', async (db) => {
+      const clock = new ManualClock('2026-12-01T00:00:00Z');
+      await seedDefaultRates(db.prisma, clock);
+      await seedLead(db.prisma, { customerId: 'A', name: 'A', unknownCurrencies: 'GBP,XYZ' });
+      await seedLead(db.prisma, { customerId: 'B', name: 'B', unknownCurrencies: 'JOD' });
+      // AED has a rate: its figure was incomplete for another reason (an unreadable amount).
+      await seedLead(db.prisma, { customerId: 'C', name: 'C', unknownCurrencies: 'AED' });
+      expect(await unconvertedCurrencies(db.prisma)).toEqual({ needRate: ['GBP', 'JOD'], unknownCodes: ['XYZ'] });
+
+      await addRate(db.prisma, { currency: ' jod ', usdPerUnit: '1.4104', actorId: ADMIN }, clock);
+      // JOD has 3 decimals in ISO 4217: 12.345 JOD is 12,345 fils, $17.41.
+      expect(decimalToUsd('12.345', 'JOD', await getRates(db.prisma))).toMatchObject({ kind: 'usd', usdCents: 1741n, usdPerUnit: '1.4104' });
+      expect(await unconvertedCurrencies(db.prisma)).toEqual({ needRate: ['GBP'], unknownCodes: ['XYZ'] });
+      const again = await addRate(db.prisma, { currency: 'JOD', usdPerUnit: '2', actorId: ADMIN }, clock).catch((e: unknown) => e);
+      expect(again).toMatchObject({ field: 'currency', userMessage: expect.stringContaining('JOD already has a rate') });
+      for (const currency of ['XYZ', 'GB', 'GBPX', '12A']) {
+        expect(await addRate(db.prisma, { currency, usdPerUnit: '1', actorId: ADMIN }, clock).catch((e: unknown) => e)).toMatchObject({ field: 'currency' });
+      }
+      expect(await addRate(db.prisma, { currency: 'GBP', usdPerUnit: '-1', actorId: ADMIN }, clock).catch((e: unknown) => e)).toMatchObject({ field: 'usdPerUnit' });
+      expect((await getRates(db.prisma)).get('JOD')!.usdPerUnit).toBe('1.4104');
+      expect(await db.prisma.auditEntry.findMany({ select: { setting: true, oldValue: true, newValue: true } })).toEqual([{ setting: 'rate:JOD', oldValue: null, newValue: '1.4104' }]);
     });
   });
 

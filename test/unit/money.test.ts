@@ -38,6 +38,15 @@ describe('ISO 4217 exponents', () => {
     expect(currencyExponent('JPY')).toBe(0);
     expect(currencyExponent('XYZ')).toBeUndefined();
   });
+
+  it('knows the rest of ISO 4217 by its exponents (not a locale\'s display decimals), so an admin can add any of them', () => {
+    expect(['GBP', 'EUR', 'PKR', 'IDR', 'ZWG', 'XCG'].map(currencyExponent)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(['JPY', 'KRW', 'CLP', 'XOF'].map(currencyExponent)).toEqual([0, 0, 0, 0]);
+    expect(['JOD', 'IQD', 'TND', 'LYD'].map(currencyExponent)).toEqual([3, 3, 3, 3]);
+    expect(['CLF', 'UYW'].map(currencyExponent)).toEqual([4, 4]);
+    // No minor unit in the standard: gold and the SDR are not sales currencies.
+    expect(['XAU', 'XDR', 'gbp', 'GB'].map(currencyExponent)).toEqual([undefined, undefined, undefined, undefined]);
+  });
 });
 
 describe('decimal strings to minor units', () => {

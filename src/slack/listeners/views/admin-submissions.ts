@@ -8,7 +8,7 @@ import { ACTION_IDS } from '../../views/action-ids';
 import { ADMIN_BLOCKS, type AdminSettingName } from '../../views/admin-common';
 import { SettingValidationError, updateSetting, type SettingKey } from '../../../domain/settings';
 import { STAGES } from '../../../domain/stages';
-import { listRates, RateValidationError, updateRate } from '../../../domain/rates';
+import { addRate, listRates, RateValidationError, updateRate, validCurrencyCode } from '../../../domain/rates';
 import { revalueCustomerFigures } from '../../../domain/revalue-figures';
 import { rateProblem } from '../../../shared/money';
 import { RosterError, isRole, removeMember, setRole } from '../../../domain/roster';
@@ -133,6 +133,30 @@ async function stageLabels(ctx: SubmissionContext): Promise<FieldErrors> {
   return save(ctx, 'stage_labels', candidate, (f) => ADMIN_BLOCKS.stageLabel(f), () => 'The label');
 }
 
+/** The "Add a currency" pair of the rates modal: nothing, a valid new rate, or the errors to show. */
+function newCurrency(ctx: SubmissionContext, existing: Set<string>): { add: { currency: string; usdPerUnit: string } | null; errors: FieldErrors } {
+  const codeBlock = ADMIN_BLOCKS.newCurrency;
+  const rateBlock = ADMIN_BLOCKS.newCurrencyRate;
+  const typedCode = text(ctx.values, codeBlock, ACTION_IDS.adminNewCurrency);
+  const typedRate = text(ctx.values, rateBlock, ACTION_IDS.adminRate);
+  if (!typedCode && !typedRate) return { add: null, errors: {} };
+  const errors: FieldErrors = {};
+  let currency: string | null = null;
+  if (!typedCode) errors[codeBlock] = 'Enter the currency code this rate is for, e.g. GBP.';
+  else {
+    try {
+      currency = validCurrencyCode(typedCode);
+      if (existing.has(currency)) errors[codeBlock] = `${currency} already has a rate: change it in its own field above.`;
+    } catch (err) {
+      if (!(err instanceof RateValidationError)) throw err;
+      errors[codeBlock] = err.userMessage;
+    }
+  }
+  const problem = typedRate ? rateProblem(typedRate) : 'is needed: the USD value of one unit, e.g. 1.27';
+  if (problem) errors[rateBlock] = `The rate ${problem}.`;
+  return Object.keys(errors).length || !currency ? { add: null, errors } : { add: { currency, usdPerUnit: typedRate }, errors };
+}
+
 async function currencyRates(ctx: SubmissionContext): Promise<FieldErrors> {
   const { prisma } = ctx.deps.db;
   const current = await listRates(prisma);
@@ -147,8 +171,19 @@ async function currencyRates(ctx: SubmissionContext): Promise<FieldErrors> {
     if (problem) errors[block] = `The ${rate.currency} rate ${problem}.`;
     else changes.push({ currency: rate.currency, usdPerUnit: typed });
   }
+  const added = newCurrency(ctx, new Set(current.map((r) => r.currency)));
+  Object.assign(errors, added.errors);
   // All or nothing from the admin's point of view: nothing is saved while a field is wrong.
   if (Object.keys(errors).length) return errors;
+  // The new currency first: if another admin added it meanwhile, nothing at all is saved.
+  if (added.add) {
+    try {
+      await addRate(prisma, { ...added.add, actorId: ctx.viewer.userId }, ctx.deps.clock);
+    } catch (err) {
+      if (!(err instanceof RateValidationError)) throw err;
+      return { [err.field === 'currency' ? ADMIN_BLOCKS.newCurrency : ADMIN_BLOCKS.newCurrencyRate]: err.userMessage };
+    }
+  }
   for (const change of changes) {
     try {
       await updateRate(prisma, { ...change, actorId: ctx.viewer.userId }, ctx.deps.clock);
@@ -158,7 +193,8 @@ async function currencyRates(ctx: SubmissionContext): Promise<FieldErrors> {
     }
   }
   // Lifetime USD figures follow the new rates at once (from the cached per-currency totals).
-  if (changes.length) ctx.afterSave.push(async () => void (await revalueCustomerFigures(prisma, changes.map((c) => c.currency))));
+  const revalue = [...changes, ...(added.add ? [added.add] : [])].map((c) => c.currency);
+  if (revalue.length) ctx.afterSave.push(async () => void (await revalueCustomerFigures(prisma, revalue)));
   return {};
 }
 
