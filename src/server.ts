@@ -17,6 +17,8 @@ import { startScheduler, type Scheduler } from './jobs/scheduler';
 import { allJobs } from './jobs';
 import { prepareData } from './startup';
 import { createProductionReader } from './production/metabase-client';
+import { startInstanceHeartbeat } from './db/instance-heartbeat';
+import { describeBackupMode } from './backup/settings';
 
 /** How long a graceful stop waits for listener work that continues after its ack. */
 const STOP_DRAIN_TIMEOUT_MS = 15_000;
@@ -55,6 +57,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   await prepareData(base);
   // App-lifetime state is built here, once, and handed to listeners and jobs.
   const deps: AppContext = { ...base, ...createAppServices(base) };
+  const heartbeat = await startInstanceHeartbeat(deps);
+  const backupMode = describeBackupMode(config);
+  logger[backupMode.level]({ backup: backupMode.mode }, backupMode.message);
 
   const built = buildApp(deps);
   let port: number | null = null;
@@ -84,6 +89,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         if (!drained) logger.warn({ running: built.inFlight.size }, 'stopping with listener work still running');
         if (built.socket) await built.app.stop();
         await scheduler?.stop();
+        await heartbeat.stop();
         await production?.close?.();
         await db.close();
         logger.info('stopped');

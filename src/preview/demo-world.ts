@@ -14,8 +14,8 @@ import { digestFiguresFor, saveSnapshot } from '../domain/digest';
 import { latestDigestPeriod } from '../domain/digest-schedule';
 import { syncLeadsFromProduction } from '../domain/lead-sync';
 import { addNote, changeOwner, changeStage, updateContact } from '../domain/leads';
-import { seedDefaultRates, updateRate } from '../domain/rates';
-import { revalueCustomerFigures } from '../domain/revalue-figures';
+import { seedDefaultRates } from '../domain/rates';
+import { changeRates } from '../domain/revalue-figures';
 import { seedRosterFromConfig } from '../domain/roster';
 import { getAllSettings, updateSetting } from '../domain/settings';
 import { DEMO_CUSTOMERS, DEMO_EVENTS, DEMO_NOW, DEMO_ORDERS, DEMO_TIME_ZONE, DEMO_USERS, type DemoEvent } from './demo-data';
@@ -97,8 +97,7 @@ async function apply(world: DemoWorld, event: DemoEvent): Promise<void> {
       return;
     }
     case 'rate':
-      await updateRate(prisma, { currency: event.currency, usdPerUnit: event.usdPerUnit, actorId: event.by }, clock);
-      await revalueCustomerFigures(prisma, [event.currency]);
+      await changeRates(prisma, [{ currency: event.currency, usdPerUnit: event.usdPerUnit, actorId: event.by }], clock);
       return;
     case 'digest_channel':
       await updateSetting(prisma, deps.config, clock, event.by, 'digest_channel', event.channel);

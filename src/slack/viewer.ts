@@ -25,8 +25,8 @@ export function canAdminister(v: Viewer): boolean {
   return canRead(v) && canConfigure(v.role);
 }
 
-/** users.info facts are cached this long in the database. */
-export const USER_CACHE_TTL_MS = 6 * 60 * 60 * 1000;
+/** users.info facts are cached this long in the database: guest status is at most an hour old. */
+export const USER_CACHE_TTL_MS = 60 * 60 * 1000;
 
 export interface SlackUserFacts {
   tz: string | null;

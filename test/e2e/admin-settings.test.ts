@@ -76,6 +76,16 @@ describe('admin configuration from the Home tab', () => {
       expect(res.json.errors.digest_channel).toMatch(/cannot see that channel.*\/invite @CRM/);
     });
 
+    it.each(['is_ext_shared', 'is_shared', 'is_org_shared', 'is_pending_ext_shared'] as const)('refuses a channel with %s (customer data stays inside the company)', async (flag) => {
+      const shared = `C0SHARED${flag.length}`;
+      t.slack.channels.set(shared, { id: shared, name: 'partners', [flag]: true });
+      t.slack.botChannels.add(shared);
+      const res = await submit(ADMIN, 'digest_channel', { digest_channel: { [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: shared } } });
+      expect(res.json.response_action).toBe('errors');
+      expect(res.json.errors.digest_channel).toMatch(/shared outside this workspace.*only your company can read/);
+      expect((await settings()).digest_channel).toBeNull();
+    });
+
     it('saves a channel the app is in, audits it and republishes the admin Home', async () => {
       t.slack.botChannels.add(CHANNEL);
       const res = await submit(ADMIN, 'digest_channel', { digest_channel: { [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: CHANNEL } } });
@@ -304,6 +314,15 @@ describe('admin configuration from the Home tab', () => {
       const demoted = await submit(ADMIN, 'roster', values([ADMIN], 'manager'));
       expect(demoted.json.errors.roster_users).toMatch(/last admin cannot be demoted/);
       expect(await roleOf(ADMIN)).toBe('admin');
+    });
+
+    it('changes several people together or not at all: a refused last admin saves nobody', async () => {
+      const before = await t.deps.db.prisma.auditEntry.count();
+      const res = await submit(ADMIN, 'roster', values([AM, ADMIN], 'manager'));
+      expect(res.json.errors.roster_users).toMatch(/last admin cannot be demoted/);
+      expect(await roleOf(AM)).toBe('account_manager');
+      expect(await roleOf(ADMIN)).toBe('admin');
+      expect(await t.deps.db.prisma.auditEntry.count()).toBe(before);
     });
   });
 

@@ -112,7 +112,7 @@ describe('/crm export', () => {
     await t.driver.crm(MANAGER, 'export stage <bogus>');
     const [reply] = await t.slack.waitForResponse(1);
     expect(reply!.body.text).toBe(
-      '“&lt;bogus&gt;” is not a stage. Stages: Lead, Contacted, Negotiation, Trial Order, Active Account, Churned.\nUsage: `/crm export [stage &lt;name&gt; | mine | uncontacted &lt;days&gt;]`',
+      '“&lt;bogus&gt;” is not a stage. Stages: Lead, Contacted, Negotiation, Trial Order, Active Account, Churned.\nUsage: `/crm export [stage &lt;name&gt; | mine | uncontacted &lt;days&gt; | crm-data]`',
     );
     expect(files.shared).toHaveLength(0);
     expect(await exportAudit()).toHaveLength(before);
@@ -148,10 +148,10 @@ describe('/crm export', () => {
     expect(files.shared).toHaveLength(0);
   });
 
-  it('leaves `crm-data` (the admins’ full data export) to its own command', async () => {
-    await t.driver.crm(ADMIN, 'export crm-data');
+  it('hands `crm-data` to the admins’ full data export: an account manager is refused it', async () => {
+    await t.driver.crm(AM, 'export crm-data');
     const [reply] = await t.slack.waitForResponse(1);
-    expect(reply!.body.text).toBe('The full CRM data export (`/crm export crm-data`) is not available in this version.');
+    expect(reply!.body.text).toBe('Only CRM admins can do that.');
     expect(files.shared).toHaveLength(0);
   });
 });

@@ -2,6 +2,7 @@ import { ManualClock } from '../../src/clock';
 import { openDatabase, type Database } from '../../src/db/client';
 import { decimalToUsd } from '../../src/shared/money';
 import { addRate, DEFAULT_RATES_DATE, DEFAULT_USD_RATES, getRates, listRates, RateValidationError, seedDefaultRates, unconvertedCurrencies, updateRate } from '../../src/domain/rates';
+import { changeRates } from '../../src/domain/revalue-figures';
 import { seedLead } from '../support/seed-leads';
 import { openTestDatabase, type Provider } from '../support/databases';
 
@@ -112,6 +113,26 @@ describe('currency rates on SQLite', () => {
       expect(await addRate(db.prisma, { currency: 'GBP', usdPerUnit: '-1', actorId: ADMIN }, clock).catch((e: unknown) => e)).toMatchObject({ field: 'usdPerUnit' });
       expect((await getRates(db.prisma)).get('JOD')!.usdPerUnit).toBe('1.4104');
       expect(await db.prisma.auditEntry.findMany({ select: { setting: true, oldValue: true, newValue: true } })).toEqual([{ setting: 'rate:JOD', oldValue: null, newValue: '1.4104' }]);
+    });
+  });
+
+  it('an admin\'s addition loses to one made meanwhile, and nothing of the same save is kept', async () => {
+    await withDatabase('sqlite', async (db) => {
+      const clock = new ManualClock('2026-12-01T00:00:00Z');
+      await seedDefaultRates(db.prisma, clock);
+      await addRate(db.prisma, { currency: 'GBP', usdPerUnit: '1.27', actorId: 'U0OTHER01' }, clock);
+      const err = await changeRates(
+        db.prisma,
+        [
+          { currency: 'AED', usdPerUnit: '0.28', actorId: ADMIN },
+          { currency: 'GBP', usdPerUnit: '1.30', actorId: ADMIN, mustBeNew: true },
+        ],
+        clock,
+      ).catch((e: unknown) => e);
+      expect(err).toMatchObject({ field: 'currency', currency: 'GBP', userMessage: 'GBP already has a rate (1.27): change it in its own field.' });
+      const rates = await getRates(db.prisma);
+      expect([rates.get('AED')!.usdPerUnit, rates.get('GBP')!.usdPerUnit]).toEqual(['0.2723', '1.27']);
+      expect(await db.prisma.auditEntry.count({ where: { actorId: ADMIN } })).toBe(0);
     });
   });
 

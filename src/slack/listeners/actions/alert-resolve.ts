@@ -1,7 +1,7 @@
 import type { AppContext } from '../../../app-context';
 import { AlertError, markDeliveryDone, snoozeDelivery, type DeliveryAction, type SnoozeLength } from '../../../domain/alerts/alerts';
 import { loadAlertMessageData } from '../../../domain/alerts/message-data';
-import { canAdminister, resolveViewer } from '../../viewer';
+import { canAdminister, refusalFor, resolveViewer } from '../../viewer';
 import { buildAlertMessage, type AlertMessageState } from '../../views/alert-message';
 import { userErrorText } from '../../views/user-error';
 import type { ButtonListener } from '../types';
@@ -18,6 +18,9 @@ export function resolveFollowUp(deps: AppContext, what: 'done' | SnoozeLength): 
       respond({ response_type: 'ephemeral', replace_original: false, text }).catch((err) => deps.logger.warn({ err }, 'could not answer a follow-up button'));
     if (!Number.isInteger(deliveryId)) return void deps.logger.warn({ actionId: action.action_id, value: action.value }, 'follow-up button without a delivery id');
     const viewer = await resolveViewer(deps, client, body.user.id);
+    // Owning the DM is not enough: someone removed from the roster, made a guest or read-only keeps no say.
+    const refusal = refusalFor(viewer, 'edit');
+    if (refusal) return void (await tell(refusal));
     const { prisma } = deps.db;
     const actor = { userId: viewer.userId, isAdmin: canAdminister(viewer) };
     let result: DeliveryAction;

@@ -15,6 +15,8 @@ import { loadStageLabels } from '../../../domain/stages';
 import { formatLocalDateOf } from '../../../shared/zoned-time';
 import { FileUploadError, openDirectMessage, shareFile } from '../../files';
 import { escapeMrkdwn } from '../../views/mrkdwn';
+import { refusalFor } from '../../viewer';
+import { CRM_DATA_EXPORT_ARGUMENT, runCrmDataExport } from './export-crm-data';
 import { UsageError, type Subcommand } from './subcommand';
 
 /** Display names of the owners in an export; an owner Slack will not describe keeps their id. */
@@ -37,17 +39,21 @@ async function ownerNames(client: WebClient, ownerIds: Iterable<string>): Promis
 /**
  * `/crm export [stage <name> | mine | uncontacted <days>]`: the leads as a CSV file in the
  * person's messages with the app (an ephemeral reply cannot carry a file). Audited.
+ * `/crm export crm-data` (admins) is the whole CRM as JSON instead (export-crm-data.ts).
  */
 export const exportCommand: Subcommand = {
   name: 'export',
-  usage: '/crm export [stage <name> | mine | uncontacted <days>]',
-  description: 'leads as a CSV file for a spreadsheet, sent to your messages with the app (account managers: the leads they own)',
+  usage: '/crm export [stage <name> | mine | uncontacted <days> | crm-data]',
+  description:
+    'leads as a CSV file for a spreadsheet, sent to your messages with the app (account managers: the leads they own); `crm-data` (admins): all of the CRM’s data as one JSON file',
   access: 'read',
   async run(ctx) {
     const { deps, client, viewer } = ctx;
     const { prisma } = deps.db;
     if (/^crm-data\b/i.test(ctx.args)) {
-      return ctx.reply({ text: 'The full CRM data export (`/crm export crm-data`) is not available in this version.' });
+      if (ctx.args.toLowerCase() !== CRM_DATA_EXPORT_ARGUMENT) throw new UsageError('`/crm export crm-data` takes nothing after it.');
+      const denied = refusalFor(viewer, 'admin');
+      return denied ? ctx.reply({ text: denied }) : runCrmDataExport(ctx);
     }
     const labels = await loadStageLabels(prisma);
     let filter;

@@ -8,10 +8,11 @@ import { ACTION_IDS } from '../../views/action-ids';
 import { ADMIN_BLOCKS, type AdminSettingName } from '../../views/admin-common';
 import { SettingValidationError, updateSetting, type SettingKey } from '../../../domain/settings';
 import { STAGES } from '../../../domain/stages';
-import { addRate, listRates, RateValidationError, updateRate, validCurrencyCode } from '../../../domain/rates';
-import { revalueCustomerFigures } from '../../../domain/revalue-figures';
+import { listRates, RateValidationError, validCurrencyCode } from '../../../domain/rates';
+import { changeRates } from '../../../domain/revalue-figures';
 import { rateProblem } from '../../../shared/money';
-import { RosterError, isRole, removeMember, setRole } from '../../../domain/roster';
+import { RosterError, changeRoster, isRole } from '../../../domain/roster';
+import { isSharedChannel, SHARED_CHANNEL_REFUSAL } from '../../channel-sharing';
 
 /** A modal's submitted values: block_id -> action_id -> value (as Slack sends them). */
 export type ViewValues = Record<string, Record<string, ViewStateValue>>;
@@ -65,6 +66,10 @@ async function digestChannel(ctx: SubmissionContext): Promise<FieldErrors> {
       const c = info.channel;
       if (c?.is_archived) return { [block]: 'That channel is archived. Choose another one.' };
       if (c?.is_im || c?.is_mpim) return { [block]: 'Choose a channel, not a direct message.' };
+      if (isSharedChannel(c)) {
+        ctx.deps.logger.warn({ channel, userId: ctx.viewer.userId }, 'refused a shared channel as the digest channel');
+        return { [block]: SHARED_CHANNEL_REFUSAL };
+      }
       if (!c?.is_member) return { [block]: `The CRM app is not a member of ${c?.name ? `#${c.name}` : 'that channel'}. ${INVITE_HINT}` };
     } catch (err) {
       if (slackErrorCode(err) === 'channel_not_found') return { [block]: `The CRM app cannot see that channel (a private channel it is not in). ${INVITE_HINT}` };
@@ -175,26 +180,20 @@ async function currencyRates(ctx: SubmissionContext): Promise<FieldErrors> {
   Object.assign(errors, added.errors);
   // All or nothing from the admin's point of view: nothing is saved while a field is wrong.
   if (Object.keys(errors).length) return errors;
-  // The new currency first: if another admin added it meanwhile, nothing at all is saved.
-  if (added.add) {
-    try {
-      await addRate(prisma, { ...added.add, actorId: ctx.viewer.userId }, ctx.deps.clock);
-    } catch (err) {
-      if (!(err instanceof RateValidationError)) throw err;
-      return { [err.field === 'currency' ? ADMIN_BLOCKS.newCurrency : ADMIN_BLOCKS.newCurrencyRate]: err.userMessage };
-    }
+  const updates = [
+    ...changes.map((c) => ({ ...c, actorId: ctx.viewer.userId })),
+    ...(added.add ? [{ ...added.add, actorId: ctx.viewer.userId, mustBeNew: true }] : []),
+  ];
+  // The rates and the lifetime USD figures they change are saved together, or not at all.
+  try {
+    await changeRates(prisma, updates, ctx.deps.clock);
+  } catch (err) {
+    if (!(err instanceof RateValidationError)) throw err;
+    // Another admin added the new currency meanwhile, or a rate changed under the form.
+    const onNew = added.add !== null && (err.currency === undefined || err.currency === added.add.currency);
+    if (onNew) return { [err.field === 'currency' ? ADMIN_BLOCKS.newCurrency : ADMIN_BLOCKS.newCurrencyRate]: err.userMessage };
+    return { [ADMIN_BLOCKS.rate(err.currency ?? changes[0]!.currency)]: err.userMessage };
   }
-  for (const change of changes) {
-    try {
-      await updateRate(prisma, { ...change, actorId: ctx.viewer.userId }, ctx.deps.clock);
-    } catch (err) {
-      if (err instanceof RateValidationError) return { [ADMIN_BLOCKS.rate(change.currency)]: err.userMessage };
-      throw err;
-    }
-  }
-  // Lifetime USD figures follow the new rates at once (from the cached per-currency totals).
-  const revalue = [...changes, ...(added.add ? [added.add] : [])].map((c) => c.currency);
-  if (revalue.length) ctx.afterSave.push(async () => void (await revalueCustomerFigures(prisma, revalue)));
   return {};
 }
 
@@ -204,15 +203,12 @@ async function roster(ctx: SubmissionContext): Promise<FieldErrors> {
   if (users.length === 0) return { [ADMIN_BLOCKS.rosterUsers]: 'Choose at least one person.' };
   if (choice !== 'remove' && !isRole(choice)) return { [ADMIN_BLOCKS.rosterRole]: 'Choose a role, or remove from the roster.' };
   const { prisma } = ctx.deps.db;
-  // Each person is one audited change; a refusal (last admin) stops before the rest and says why.
-  for (const userId of users) {
-    try {
-      if (choice === 'remove') await removeMember(prisma, ctx.deps.clock, ctx.viewer.userId, userId);
-      else await setRole(prisma, ctx.deps.clock, ctx.viewer.userId, userId, choice);
-    } catch (err) {
-      if (err instanceof RosterError) return { [ADMIN_BLOCKS.rosterUsers]: userErrorPlain(err) };
-      throw err;
-    }
+  // Everyone chosen changes in one transaction: a refusal (last admin) saves nothing and says why.
+  try {
+    await changeRoster(prisma, ctx.deps.clock, ctx.viewer.userId, users, choice === 'remove' ? 'remove' : choice);
+  } catch (err) {
+    if (err instanceof RosterError) return { [ADMIN_BLOCKS.rosterUsers]: userErrorPlain(err) };
+    throw err;
   }
   return {};
 }
