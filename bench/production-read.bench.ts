@@ -18,7 +18,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { createLogger } from '../src/logger';
-import { decimalToUsd, formatUsd, sumUsd, type UsdConversion } from '../src/domain/money';
+import { decimalToUsd, formatUsd, sumUsd, type UsdConversion } from '../src/shared/money';
 import { defaultRateTable } from '../src/domain/rates';
 import { createProductionReader } from '../src/production/metabase-client';
 import { startFakeMetabaseProcess } from './support/fake-metabase-process';

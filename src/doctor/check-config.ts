@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type AppConfig } from '../config';
-import type { CheckResult } from './report';
+import type { CheckResult } from '../shared/doctor-report';
 
 export interface ConfigCheck {
   /** Null when the configuration is not valid: nothing else can be checked. */

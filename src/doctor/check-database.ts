@@ -1,6 +1,6 @@
 import { providerOf, postgresSchemaOf } from '../db/client';
 import { migrationStatus, type MigrationStatus } from '../db/migrate';
-import type { CheckResult } from './report';
+import type { CheckResult } from '../shared/doctor-report';
 
 export interface DatabaseCheck {
   database: CheckResult;

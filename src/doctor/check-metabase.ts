@@ -2,7 +2,7 @@ import type { MetabaseConfig } from '../config';
 import { CUSTOMERS_CARD, ORDERS_CARD, normaliseColumnKey } from '../production/card-schemas';
 import { MetabaseError, formatSeconds } from '../production/metabase-error';
 import type { CardResult, ProductionReader } from '../production/types';
-import type { CheckResult } from './report';
+import type { CheckResult } from '../shared/doctor-report';
 
 /**
  * Metabase: reachable, the credential accepted, and each saved question returning the

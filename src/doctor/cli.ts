@@ -2,7 +2,7 @@
 // report with a fix for each problem, and exits 1 when anything failed (0 with warnings only).
 import { doctorFromEnvironment, secretValuesIn } from './from-environment';
 import { formatDoctorReport } from './format-text';
-import { summarise } from './report';
+import { summarise } from '../shared/doctor-report';
 
 doctorFromEnvironment(process.env).then(
   (report) => {

@@ -6,7 +6,7 @@ import { createLogger } from '../logger';
 import { createProductionReader } from '../production/metabase-client';
 import { checkConfig } from './check-config';
 import { readManifestBotScopes, MANIFEST_PATH } from './manifest-scopes';
-import { skipped, withoutSecrets, type CheckId, type DoctorReport } from './report';
+import { skipped, withoutSecrets, type CheckId, type DoctorReport } from '../shared/doctor-report';
 import { runDoctor, secretsOf } from './run-doctor';
 
 export interface EnvironmentDoctorOptions {

@@ -11,7 +11,7 @@ import { checkMetabase } from './check-metabase';
 import { checkAppToken } from './check-socket-mode';
 import { checkBotToken, compareScopes } from './check-slack-token';
 import type { ManifestScope } from './manifest-scopes';
-import { skipped, withoutSecrets, type CheckResult, type DoctorReport } from './report';
+import { skipped, withoutSecrets, type CheckResult, type DoctorReport } from '../shared/doctor-report';
 
 export interface DoctorDeps {
   /** A valid configuration (an invalid one is reported by `checkConfig` alone). */

@@ -3,7 +3,7 @@
  * the real Bolt app, with the fake Slack and a fake Metabase.
  */
 import { readManifestBotScopes } from '../../src/doctor/manifest-scopes';
-import { ACTION_IDS } from '../../src/slack/action-ids';
+import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { startFakeMetabase, type FakeMetabase } from '../support/fake-metabase';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
 import { startTestApp, type TestApp } from '../support/harness';
@@ -62,7 +62,7 @@ describe('the setup check in Slack', () => {
   });
 
   it('shows a problem with its fix: a missing scope', async () => {
-    slack.grantedScopes = ['commands', 'chat:write', 'channels:read', 'groups:read'];
+    slack.grantedScopes = readManifestBotScopes().map((s) => s.name).filter((s) => s !== 'users:read');
     await t.driver.crm(ADMIN, 'doctor');
     const [, report] = await slack.waitForResponse(2, 15_000);
     expect(report!.body.text).toBe('Setup check: 1 problem to fix.');

@@ -152,6 +152,6 @@ describe('by construction', () => {
   });
 
   it('exposes only the reader methods; the rest is private at run time', () => {
-    expect(Object.getOwnPropertyNames(MetabaseClient.prototype).sort()).toEqual(['close', 'constructor', 'fetchCustomers', 'fetchOrders', 'lastCall']);
+    expect(Object.getOwnPropertyNames(MetabaseClient.prototype).sort()).toEqual(['close', 'constructor', 'fetchCustomers', 'fetchOrders', 'lastCall', 'streamCustomers']);
   });
 });

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrateDatabase, migrationStatus, migrationsDir } from '../../src/db/migrate';
+import { knownMigrations, migrateDatabase, migrationStatus, migrationsDir } from '../../src/db/migrate';
 import { openDatabase, sqlitePath } from '../../src/db/client';
 import { tempPostgresUrl, tempSqliteUrl } from '../support/databases';
 import { toPostgresSchema } from '../../scripts/postgres-schema.cjs';
@@ -68,12 +68,13 @@ describe('migrations', () => {
   });
 
   describe('status, read without changing anything', () => {
-    const INIT = '20261125161933_init';
+    /** Every migration this version ships (the same names for both providers). */
+    const ALL = knownMigrations('sqlite').map((m) => m.name);
 
     it('reports a missing SQLite file without creating it', async () => {
       const target = tempSqliteUrl();
       try {
-        expect(await migrationStatus(target.url)).toEqual({ exists: false, applied: [], pending: [INIT], edited: [], unknown: [] });
+        expect(await migrationStatus(target.url)).toEqual({ exists: false, applied: [], pending: ALL, edited: [], unknown: [] });
         expect(existsSync(sqlitePath(target.url))).toBe(false);
       } finally {
         await target.cleanup();
@@ -85,17 +86,17 @@ describe('migrations', () => {
       const dir = mkdtempSync(join(tmpdir(), 'crm-migrations-'));
       try {
         await migrateDatabase(target.url);
-        expect(await migrationStatus(target.url)).toEqual({ exists: true, applied: [INIT], pending: [], edited: [], unknown: [] });
+        expect(await migrationStatus(target.url)).toEqual({ exists: true, applied: ALL, pending: [], edited: [], unknown: [] });
         // A newer version of the code: one more migration in the folder.
         cpSync(migrationsDir('sqlite'), dir, { recursive: true });
         mkdirSync(join(dir, '20991231000000_later'));
         writeFileSync(join(dir, '20991231000000_later', 'migration.sql'), 'CREATE TABLE "Later" ("id" INTEGER);');
-        expect(await migrationStatus(target.url, { dir })).toMatchObject({ applied: [INIT], pending: ['20991231000000_later'] });
+        expect(await migrationStatus(target.url, { dir })).toMatchObject({ applied: ALL, pending: ['20991231000000_later'] });
         const raw = new Database(sqlitePath(target.url));
         raw.prepare('UPDATE _prisma_migrations SET checksum = ?').run('0'.repeat(64));
         raw.prepare("INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ('x', 'y', '2026-01-01', '20990101000000_from_the_future', 1)").run();
         raw.close();
-        expect(await migrationStatus(target.url)).toEqual({ exists: true, applied: [], pending: [], edited: [INIT], unknown: ['20990101000000_from_the_future'] });
+        expect(await migrationStatus(target.url)).toEqual({ exists: true, applied: [], pending: [], edited: ALL, unknown: ['20990101000000_from_the_future'] });
         // Nothing was applied by asking.
         expect((await migrationStatus(target.url, { dir })).pending).toEqual(['20991231000000_later']);
       } finally {
@@ -107,7 +108,7 @@ describe('migrations', () => {
     it('reads PostgreSQL without creating the schema, then sees it migrated', async () => {
       const target = tempPostgresUrl();
       try {
-        expect(await migrationStatus(target.url)).toEqual({ exists: true, applied: [], pending: [INIT], edited: [], unknown: [] });
+        expect(await migrationStatus(target.url)).toEqual({ exists: true, applied: [], pending: ALL, edited: [], unknown: [] });
         const { Client } = await import('pg');
         const client = new Client({ connectionString: target.url.split('?')[0] });
         await client.connect();
@@ -116,7 +117,7 @@ describe('migrations', () => {
         await client.end();
         expect(found.rowCount).toBe(0);
         await migrateDatabase(target.url);
-        expect(await migrationStatus(target.url)).toEqual({ exists: true, applied: [INIT], pending: [], edited: [], unknown: [] });
+        expect(await migrationStatus(target.url)).toEqual({ exists: true, applied: ALL, pending: [], edited: [], unknown: [] });
       } finally {
         await target.cleanup();
       }

@@ -4,6 +4,7 @@ import { readManifestBotScopes } from '../../src/doctor/manifest-scopes';
 import { openTestDatabase } from './databases';
 import { startFakeMetabase, type FakeMetabase } from './fake-metabase';
 import { startFakeSlack, type FakeSlack } from './fake-slack';
+import { FakeSocketMode } from './fake-socket-mode';
 
 export const DOCTOR_NOW = new Date('2026-11-25T09:00:00Z');
 export const DIGEST_CHANNEL = 'CDIGEST01';
@@ -18,6 +19,8 @@ export const SECRETS = {
 
 export interface DoctorWorld {
   slack: FakeSlack;
+  /** Slack's Socket Mode side: answers apps.connections.open for SECRETS.app only. */
+  socket: FakeSocketMode;
   mb: FakeMetabase;
   databaseUrl: string;
   /** The environment of a healthy Socket Mode set-up against the fakes. */
@@ -29,14 +32,16 @@ export interface DoctorWorld {
 
 /**
  * A healthy set-up for the doctor: a migrated SQLite file with a digest channel chosen, a
- * fake Slack granting exactly the manifest's scopes with the bot in that channel, and a
- * fake Metabase serving both cards with one customer who ordered last week.
+ * fake Slack granting exactly the manifest's scopes with the bot in that channel (its Socket
+ * Mode side accepting SECRETS.app), and a fake Metabase serving both cards with one customer
+ * who ordered last week.
  */
 export async function healthyWorld(): Promise<DoctorWorld> {
   const slack = await startFakeSlack();
   slack.grantedScopes = readManifestBotScopes().map((s) => s.name);
   slack.channels.set(DIGEST_CHANNEL, { id: DIGEST_CHANNEL, name: 'sales-digest' });
   slack.botChannels.add(DIGEST_CHANNEL);
+  const socket = (await new FakeSocketMode(SECRETS.app).start()).attach(slack);
 
   const mb = await startFakeMetabase({ apiKey: SECRETS.metabaseKey, customersCardId: CUSTOMERS_CARD_ID, ordersCardId: ORDERS_CARD_ID, now: () => DOCTOR_NOW });
   mb.setCustomers([
@@ -61,6 +66,7 @@ export async function healthyWorld(): Promise<DoctorWorld> {
   };
   return {
     slack,
+    socket,
     mb,
     databaseUrl: database.url,
     env,
@@ -74,6 +80,7 @@ export async function healthyWorld(): Promise<DoctorWorld> {
     },
     async close() {
       await slack.close();
+      await socket.close();
       await mb.close().catch(() => undefined);
       await database.cleanup();
     },

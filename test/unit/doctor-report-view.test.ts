@@ -1,5 +1,5 @@
 import { buildDoctorModal, buildDoctorReportMessage } from '../../src/slack/views/doctor-report';
-import type { DoctorReport } from '../../src/doctor/report';
+import type { DoctorReport } from '../../src/shared/doctor-report';
 
 const report: DoctorReport = {
   checkedAt: new Date('2026-11-25T09:00:00Z'),

@@ -5,7 +5,7 @@ import { compareScopes } from '../../src/doctor/check-slack-token';
 import { describeDatabase } from '../../src/doctor/check-database';
 import { formatDoctorReport } from '../../src/doctor/format-text';
 import { botScopesFromManifest, readManifestBotScopes } from '../../src/doctor/manifest-scopes';
-import { summarise, withoutSecrets, type DoctorReport } from '../../src/doctor/report';
+import { summarise, withoutSecrets, type DoctorReport } from '../../src/shared/doctor-report';
 import { CUSTOMERS_CARD } from '../../src/production/card-schemas';
 
 const root = join(__dirname, '..', '..');
@@ -13,7 +13,18 @@ const root = join(__dirname, '..', '..');
 describe('the manifest bot scopes', () => {
   it('are read from both manifests, with what each is for', () => {
     const socket = readManifestBotScopes();
-    expect(socket.map((s) => s.name)).toEqual(['commands', 'chat:write', 'users:read', 'channels:read', 'groups:read']);
+    expect(socket.map((s) => s.name)).toEqual([
+      'commands',
+      'chat:write',
+      'users:read',
+      'channels:read',
+      'groups:read',
+      'files:write',
+      'im:write',
+      'im:history',
+      'channels:history',
+      'groups:history',
+    ]);
     expect(socket[0]).toEqual({ name: 'commands', purpose: '/crm and the "Log to CRM" shortcut' });
     expect(botScopesFromManifest(readFileSync(join(root, 'manifest.http.yml'), 'utf8'))).toEqual(socket);
   });

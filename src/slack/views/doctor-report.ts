@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { summarise, summaryLine, type CheckResult, type CheckStatus, type DoctorReport } from '../../doctor/report';
+import { summarise, summaryLine, type CheckResult, type CheckStatus, type DoctorReport } from '../../shared/doctor-report';
 import { escapeMrkdwn, truncate } from './mrkdwn';
 
 const EMOJI: Record<CheckStatus, string> = { ok: ':white_check_mark:', warn: ':warning:', fail: ':x:', skip: ':heavy_minus_sign:' };

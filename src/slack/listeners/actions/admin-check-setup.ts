@@ -1,17 +1,16 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
+import type { AppContext } from '../../../app-context';
 import { runDoctorInApp } from '../../../doctor/in-app';
-import { ACTION_IDS } from '../../action-ids';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { buildAdminMessageModal } from '../../views/admin-modals';
 import { buildDoctorModal } from '../../views/doctor-report';
+import type { ButtonListener } from '../types';
 
 /**
  * *Check setup* in the Admin section of Home: opens a modal at once (the trigger expires in
  * three seconds), runs the checks, then replaces the modal's content with the report.
  */
-export function registerAdminCheckSetup(app: App, deps: AppDeps): void {
-  app.action<BlockButtonAction>(ACTION_IDS.adminCheckSetup, async ({ ack, body, client }) => {
+export function adminCheckSetup(deps: AppContext): ButtonListener {
+  return async ({ ack, body, client }) => {
     await ack();
     const userId = body.user.id;
     try {
@@ -37,5 +36,5 @@ export function registerAdminCheckSetup(app: App, deps: AppDeps): void {
     } catch (err) {
       deps.logger.error({ err, userId }, 'the setup check from Home could not be shown');
     }
-  });
+  };
 }
