@@ -5,7 +5,7 @@ import { openDatabase, type Database } from '../db/client';
 import { createLogger } from '../logger';
 import { createProductionReader } from '../production/metabase-client';
 import { checkConfig } from './check-config';
-import { readManifestBotScopes, MANIFEST_PATH } from './manifest-scopes';
+import { readManifestBotScopes, MANIFEST_PATH, type ManifestScope } from './manifest-scopes';
 import { skipped, withoutSecrets, type CheckId, type DoctorReport } from '../shared/doctor-report';
 import { runDoctor, secretsOf } from './run-doctor';
 
@@ -52,7 +52,7 @@ export async function doctorFromEnvironment(env: NodeJS.ProcessEnv, options: Env
   const mb = metabaseConfig(config);
   const production = mb ? createProductionReader(mb, createLogger('silent'), clock, { retry: { maxAttempts: 2 } }) : null;
   let db: Database | null = null;
-  let requiredScopes;
+  let requiredScopes: ManifestScope[] | Error;
   try {
     requiredScopes = readManifestBotScopes(options.manifestPath ?? MANIFEST_PATH);
   } catch (err) {
@@ -63,7 +63,10 @@ export async function doctorFromEnvironment(env: NodeJS.ProcessEnv, options: Env
       config,
       slack,
       production,
-      crmDatabase: () => (db ??= openDatabase(config.DATABASE_URL)).prisma,
+      crmDatabase: () => {
+        db ??= openDatabase(config.DATABASE_URL);
+        return db.prisma;
+      },
       requiredScopes,
       clock,
     });
@@ -91,5 +94,8 @@ export function secretValuesIn(env: NodeJS.ProcessEnv): (string | undefined)[] {
 function silentLogger(): SlackLogger {
   let level = LogLevel.ERROR;
   const quiet = () => undefined;
-  return { debug: quiet, info: quiet, warn: quiet, error: quiet, setLevel: (l) => void (level = l), getLevel: () => level, setName: quiet };
+  const setLevel = (l: LogLevel) => {
+    level = l;
+  };
+  return { debug: quiet, info: quiet, warn: quiet, error: quiet, setLevel, getLevel: () => level, setName: quiet };
 }

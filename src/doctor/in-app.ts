@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../deps';
-import { readManifestBotScopes } from './manifest-scopes';
+import { readManifestBotScopes, type ManifestScope } from './manifest-scopes';
 import type { DoctorReport } from '../shared/doctor-report';
 import { runDoctor } from './run-doctor';
 
@@ -9,7 +9,7 @@ import { runDoctor } from './run-doctor';
  * as `npm run doctor`, with the app's own Slack client, Metabase reader and database.
  */
 export function runDoctorInApp(deps: AppDeps, client: WebClient): Promise<DoctorReport> {
-  let requiredScopes;
+  let requiredScopes: ManifestScope[] | Error;
   try {
     requiredScopes = readManifestBotScopes();
   } catch (err) {

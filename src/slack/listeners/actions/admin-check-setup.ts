@@ -1,5 +1,6 @@
 import type { AppContext } from '../../../app-context';
 import { runDoctorInApp } from '../../../doctor/in-app';
+import type { DoctorReport } from '../../../shared/doctor-report';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { buildAdminMessageModal } from '../../views/admin-modals';
 import { buildDoctorModal } from '../../views/doctor-report';
@@ -24,7 +25,7 @@ export function adminCheckSetup(deps: AppContext): ButtonListener {
       const opened = await client.views.open({ trigger_id: body.trigger_id, view: buildDoctorModal('running') });
       const viewId = opened.view?.id;
       if (!viewId) return;
-      let report;
+      let report: DoctorReport;
       try {
         report = await runDoctorInApp(deps, client);
       } catch (err) {
