@@ -16,7 +16,7 @@ export const CRM_EXPORT_VERSION = 1;
  * Left out on purpose: leases (which running instance holds which job, and instance
  * heartbeats) and the backup history describe the machine the data came from, not the CRM.
  */
-export const TABLES_NOT_EXPORTED: readonly string[] = ['JobLease', 'BackupRun'];
+export const TABLES_NOT_EXPORTED: readonly string[] = ['JobLease', 'BackupRun', 'StageTotal'];
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 type Row = Record<string, unknown>;

@@ -2,7 +2,9 @@ import type { Clock } from '../clock';
 import { UserFacingError } from '../shared/errors';
 import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../shared/limits';
 import type { CrmPrisma } from '../db/client';
+import { distinctRates, type RateUsed } from '../shared/money';
 import { splitList } from './pipeline';
+import { getRates } from './rates';
 import { getRole } from './roster';
 import { isStageSlug, stageLabel, type StageLabels, type StageSlug } from './stages';
 
@@ -97,6 +99,11 @@ export interface LeadCardData {
   /** Currencies left out of the USD figure (it is then a lower bound). */
   unknownCurrencies: string[];
   rateDate: Date | null;
+  /**
+   * The current rate of each currency the customer bought in (by currency, USD at 1 left
+   * out): the rates the lifetime value is kept at, since a rate change revalues it.
+   */
+  rates: RateUsed[];
   lastOrderAt: Date | null;
   lastTouchAt: Date | null;
   version: number;
@@ -115,7 +122,7 @@ function contactOf(lead: { contactName: string | null; contactRole: string | nul
 export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { notes?: number; activity?: number } = {}): Promise<LeadCardData> {
   const lead = await prisma.lead.findUnique({ where: { id: leadId }, include: { customer: true } });
   if (!lead) throw new LeadNotFoundError(leadId);
-  const [recentNotes, recentActivity, activityCount] = await Promise.all([
+  const [recentNotes, recentActivity, activityCount, currencies, rateTable] = await Promise.all([
     prisma.activity.findMany({
       where: { leadId, kind: { in: ['note', 'touch'] }, text: { not: null } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -124,8 +131,11 @@ export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { 
     }),
     prisma.activity.findMany({ where: { leadId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: options.activity ?? 5, select: activityEntrySelect }),
     prisma.activity.count({ where: { leadId } }),
+    prisma.customerCurrencyTotal.findMany({ where: { customerId: lead.customerId }, select: { currency: true }, orderBy: { currency: 'asc' } }),
+    getRates(prisma),
   ]);
   const c = lead.customer;
+  const rates = distinctRates(currencies.flatMap(({ currency }) => rateTable.get(currency) ?? []));
   return {
     leadId: lead.id,
     customerId: lead.customerId,
@@ -141,6 +151,7 @@ export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { 
     lifetimeUsdCents: c.lifetimeUsdCents,
     unknownCurrencies: splitList(c.unknownCurrencies),
     rateDate: c.rateDate,
+    rates,
     lastOrderAt: c.lastOrderAt,
     lastTouchAt: lead.lastTouchAt,
     version: lead.version,

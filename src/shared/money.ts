@@ -21,24 +21,33 @@ export const MARKET_CURRENCY_EXPONENTS = {
 } as const;
 
 /**
- * Other ISO 4217 codes we know the exponent of, so that an admin can add a rate for a
- * currency production starts selling in. Codes not listed here are "unknown": their
- * amounts can be shown as given but never converted or counted.
+ * ISO 4217 codes by exponent (minor units), the active list plus a few recently withdrawn
+ * codes (HRK, SLL, ZWL, CUC) that old orders may still carry. Codes with no minor unit in
+ * the standard (XAU, XDR and other funds and metals) are left out on purpose. These are
+ * ISO's exponents, not the display decimals of a locale: ISO gives PKR and IQD 2 and 3
+ * where CLDR shows 0. A code not listed here is "unknown": its amounts can be shown as
+ * given but never converted or counted, and an admin cannot give it a rate.
  */
-const OTHER_EXPONENTS: Readonly<Record<string, number>> = {
-  // 0 decimals
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  // 3 decimals
-  IQD: 3, JOD: 3, LYD: 3, TND: 3,
-  // 2 decimals
-  AUD: 2, BDT: 2, BRL: 2, CAD: 2, CHF: 2, CNY: 2, CZK: 2, DKK: 2, DZD: 2, EUR: 2, GBP: 2, GHS: 2, HKD: 2, HUF: 2,
-  IDR: 2, ILS: 2, KES: 2, LBP: 2, MAD: 2, MXN: 2, MYR: 2, NGN: 2, NOK: 2, NPR: 2, NZD: 2, PHP: 2, PLN: 2, RUB: 2,
-  SEK: 2, SGD: 2, THB: 2, TRY: 2, TWD: 2, TZS: 2, UAH: 2, ZAR: 2,
+const ISO_4217_CODES_BY_EXPONENT: Readonly<Record<0 | 2 | 3 | 4, string>> = {
+  0: 'BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF',
+  2: `
+  AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP BYN BZD
+  CAD CDF CHE CHF CHW CNY COP COU CRC CUC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL
+  GHS GIP GMD GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT LAK LBP LKR
+  LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD PAB
+  PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP
+  SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD USN UYU UZS VED VES WST XCD XCG YER ZAR ZMW ZWG ZWL`,
+  3: 'BHD IQD JOD KWD LYD OMR TND',
+  4: 'CLF UYW',
 };
+
+const ISO_4217_EXPONENTS: ReadonlyMap<string, number> = new Map(
+  Object.entries(ISO_4217_CODES_BY_EXPONENT).flatMap(([exponent, codes]) => codes.trim().split(/\s+/).map((code) => [code, Number(exponent)] as const)),
+);
 
 /** The exponent of an ISO 4217 code, or undefined for a code we do not know. */
 export function currencyExponent(currency: string): number | undefined {
-  return (MARKET_CURRENCY_EXPONENTS as Record<string, number>)[currency] ?? OTHER_EXPONENTS[currency];
+  return (MARKET_CURRENCY_EXPONENTS as Record<string, number>)[currency] ?? ISO_4217_EXPONENTS.get(currency);
 }
 
 export function isKnownCurrency(currency: string): boolean {
@@ -280,6 +289,33 @@ export function sumUsd(conversions: Iterable<UsdConversion>): UsdSum {
   };
 }
 
+/** A rate behind a USD figure, named next to it so the figure can be checked by hand. */
+export interface RateUsed {
+  currency: string;
+  /** As stored, exact: e.g. "3.26". */
+  usdPerUnit: string;
+  rateDate: Date;
+}
+
+/**
+ * Rates as a reader sees them: one per currency, sorted by currency. A rate of exactly 1
+ * for USD is left out: it converts nothing a reader would check.
+ */
+export function distinctRates(rates: Iterable<RateUsed>): RateUsed[] {
+  const byCurrency = new Map<string, RateUsed>();
+  for (const r of rates) {
+    if (byCurrency.has(r.currency)) continue;
+    if (r.currency === 'USD' && normaliseDecimalText(r.usdPerUnit) === '1') continue;
+    byCurrency.set(r.currency, { currency: r.currency, usdPerUnit: r.usdPerUnit, rateDate: r.rateDate });
+  }
+  return [...byCurrency.values()].sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
+}
+
+/** The distinct rates behind some conversions (see distinctRates). */
+export function ratesUsed(conversions: Iterable<UsdConversion>): RateUsed[] {
+  return distinctRates([...conversions].filter((c): c is UsdAmount => c.kind === 'usd'));
+}
+
 /** Exact sum of decimals at their common scale (for amounts whose currency exponent is unknown). */
 export function addDecimals(a: Decimal, b: Decimal): Decimal {
   const scale = Math.max(a.scale, b.scale);
@@ -350,6 +386,26 @@ export function formatAmount(amount: ParsedAmount): string {
 /** "rates of 2026-11-20" style date label (UTC calendar date) for captions next to USD figures. */
 export function formatRateDate(date: Date): string {
   return date.toISOString().slice(0, 10);
+}
+
+/** Fewest decimals a rate is shown with ("$3.2600"), so rates line up and read as rates, not prices. */
+export const RATE_MIN_DECIMALS = 4;
+
+/**
+ * "1 KWD = $3.2600": the rate exactly as stored, padded to RATE_MIN_DECIMALS and never
+ * rounded ("1 PKR = $0.00355"), so a reader can redo the conversion. Not grouped, so it
+ * can be copied into a calculator.
+ */
+export function formatUsdRate(rate: Pick<RateUsed, 'currency' | 'usdPerUnit'>): string {
+  const { units, scale } = parseDecimal(rate.usdPerUnit);
+  const shown = Math.max(scale, RATE_MIN_DECIMALS);
+  const digits = (units * pow10(shown - scale)).toString().padStart(shown + 1, '0');
+  return `1 ${rate.currency} = $${digits.slice(0, -shown)}.${digits.slice(-shown)}`;
+}
+
+/** "1 KWD = $3.2600 (2025-11-24)": a rate with the date it is valid for. */
+export function formatRateUsed(rate: RateUsed): string {
+  return `${formatUsdRate(rate)} (${formatRateDate(rate.rateDate)})`;
 }
 
 /**

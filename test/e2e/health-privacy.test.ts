@@ -86,6 +86,7 @@ describe('/healthz when the database fails', () => {
     const failure = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432 for user crm_owner'), { code: 'ECONNREFUSED' });
     const deps = {
       db: { provider: 'postgres', prisma: { $queryRawUnsafe: () => Promise.reject(failure) } },
+      config: { DATABASE_URL: 'postgres://crm_owner@10.1.2.3:5432/crm' },
       production: null,
       logger: createLogger('info', sink),
     } as unknown as AppDeps;

@@ -63,6 +63,7 @@ export const ACTION_IDS = {
   adminStaleDays: 'admin_stale_days',
   adminStageLabel: 'admin_stage_label',
   adminRate: 'admin_rate',
+  adminNewCurrency: 'admin_new_currency',
   adminRosterUsers: 'admin_roster_users',
   adminRosterRole: 'admin_roster_role',
 } as const;

@@ -22,6 +22,8 @@ export const ADMIN_BLOCKS = {
   staleDays: (slug: string) => `stale:${slug}`,
   stageLabel: (slug: string) => `label:${slug}`,
   rate: (currency: string) => `rate:${currency}`,
+  newCurrency: 'rate_new_currency',
+  newCurrencyRate: 'rate_new_usd',
   rosterUsers: 'roster_users',
   rosterRole: 'roster_role',
 } as const;

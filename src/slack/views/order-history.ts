@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { formatRateDate } from '../../shared/money';
+import { formatRateUsed } from '../../shared/money';
 import type { OrderHistory } from '../../domain/order-history';
 import type { EphemeralMessage } from './message';
 import { escapeMrkdwn, truncate } from './mrkdwn';
@@ -14,7 +14,13 @@ export interface OrderHistoryCustomer {
   customerId: string;
 }
 
-/** A customer's orders, newest first: local amount, USD, status; totals per currency and in USD; rate dates. */
+/** Each rate behind the USD figures with its date, so a figure can be redone by hand. */
+function ratesText(history: OrderHistory): string {
+  if (history.ratesUsed.length) return `USD at ${history.ratesUsed.map((r) => escapeMrkdwn(formatRateUsed(r))).join(' · ')}.`;
+  return history.rateDates.length ? 'All amounts are in USD: no conversion.' : 'No USD rate used.';
+}
+
+/** A customer's orders, newest first: local amount, USD, status; totals per currency and in USD; each rate used, with its date. */
 export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history: OrderHistory): EphemeralMessage {
   const title = `${customerTitle(customer.name, customer.company)} · \`${escapeMrkdwn(customer.customerId)}\``;
   if (history.orders.length === 0) {
@@ -31,7 +37,6 @@ export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history
     (t) => `• ${escapeMrkdwn(t.localFormatted)} (${t.usdFormatted ?? `no USD rate for ${escapeMrkdwn(t.currency)}`}) over ${t.orderCount} order${t.orderCount === 1 ? '' : 's'}`,
   );
   const usdTotal = usdText(history.usdTotal.usdCents, history.usdTotal.unknownCurrencies);
-  const rates = history.rateDates.length ? `at rates of ${history.rateDates.map(formatRateDate).join(', ')}` : 'no USD rate used';
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `${title}: ${history.orders.length} order${history.orders.length === 1 ? '' : 's'}, newest first` } },
     { type: 'section', text: { type: 'mrkdwn', text: truncate(orderLines.join('\n'), 2900) } },
@@ -41,7 +46,10 @@ export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history
       elements: [
         {
           type: 'mrkdwn',
-          text: `USD ${rates}.${history.rejectedCount ? ` ${history.rejectedCount} order row(s) from production could not be read and were logged.` : ''}`,
+          text: truncate(
+            `${ratesText(history)}${history.rejectedCount ? ` ${history.rejectedCount} order row(s) from production could not be read and were logged.` : ''}`,
+            2900,
+          ),
         },
       ],
     },

@@ -124,6 +124,19 @@ describe('the admin settings modals', () => {
     expect(text).toContain('set by <@U0ADMIN01>');
   });
 
+  it('rates end with an optional "Add a currency" pair, naming the currencies that leave figures incomplete', () => {
+    const plain = buildCurrencyRatesModal([rate('AED')], 'UTC');
+    const inputs = (view: any) => view.blocks.filter((b: any) => b.type === 'input');
+    expect(inputs(plain).slice(-2).map((b: any) => [b.block_id, b.optional, b.element.action_id])).toEqual([
+      [ADMIN_BLOCKS.newCurrency, true, ACTION_IDS.adminNewCurrency],
+      [ADMIN_BLOCKS.newCurrencyRate, true, ACTION_IDS.adminRate],
+    ]);
+    expect(visibleText(plain)).not.toContain('Customers bought in');
+    const waiting = visibleText(buildCurrencyRatesModal([rate('AED')], 'UTC', { needRate: ['EUR', 'GBP'], unknownCodes: ['<X>'] }));
+    expect(waiting).toContain('Customers bought in EUR, GBP, which have no rate yet');
+    expect(waiting).toContain('Production also sends &lt;X&gt;, which is not an ISO 4217 code');
+  });
+
   it('the roster modal lists members by role and offers removal', () => {
     const view = buildRosterModal([
       { userId: 'U0ADMIN01', role: 'admin' },

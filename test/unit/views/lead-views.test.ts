@@ -55,6 +55,7 @@ const card = (partial: Partial<LeadCardData> = {}): LeadCardData => ({
   lifetimeUsdCents: 1234_56n,
   unknownCurrencies: [],
   rateDate: new Date('2025-11-24T00:00:00Z'),
+  rates: [{ currency: 'KWD', usdPerUnit: '3.26', rateDate: new Date('2025-11-24T00:00:00Z') }],
   lastOrderAt: new Date('2026-11-20T10:00:00Z'),
   lastTouchAt: null,
   version: 1,
@@ -134,6 +135,17 @@ describe('buildLeadCard', () => {
   it('"All history" appears when there is more than shown, pointing at page 1', () => {
     const m = buildLeadCard(card({ activityCount: 30 }), { viewerId: 'U0MANAGER1', canEdit: false });
     expect(buttons(m.blocks).find((b: any) => b.action_id === ACTION_IDS.leadHistoryPage)).toMatchObject({ value: '7:1', text: { text: 'All history (30)' } });
+  });
+
+  it('names each rate the lifetime value is at, with its date; no line when nothing was converted', () => {
+    const rates = [
+      { currency: 'AED', usdPerUnit: '0.2723', rateDate: new Date('2025-11-24T00:00:00Z') },
+      { currency: 'PKR', usdPerUnit: '0.00355', rateDate: new Date('2026-11-28T00:00:00Z') },
+    ];
+    const text = visibleText(buildLeadCard(card({ rates }), { viewerId: 'U1', canEdit: false }));
+    expect(text).toContain('Lifetime value in USD at 1 AED = $0.2723 (2025-11-24) · 1 PKR = $0.00355 (2026-11-28)');
+    expect(visibleText(buildLeadCard(card(), { viewerId: 'U1', canEdit: false }))).toContain('1 KWD = $3.2600 (2025-11-24)');
+    expect(visibleText(buildLeadCard(card({ rates: [] }), { viewerId: 'U1', canEdit: false }))).not.toContain(' = $');
   });
 
   it('custom stage labels are used', () => {

@@ -4,7 +4,7 @@ import type { AppContext } from '../../../app-context';
 import type { ButtonListener } from '../types';
 import { refusalFor, resolveViewer, type Viewer } from '../../viewer';
 import { getAllSettings } from '../../../domain/settings';
-import { listRates } from '../../../domain/rates';
+import { listRates, unconvertedCurrencies } from '../../../domain/rates';
 import { listRoster } from '../../../domain/roster';
 import { isAdminSettingName, type AdminSettingName } from '../../views/admin-common';
 import {
@@ -34,7 +34,7 @@ export async function buildAdminSettingModal(deps: AppDeps, viewer: Viewer, name
     case 'stage_labels':
       return buildStageLabelsModal(settings.stage_labels);
     case 'currency_rates':
-      return buildCurrencyRatesModal(await listRates(prisma), viewer.timeZone);
+      return buildCurrencyRatesModal(await listRates(prisma), viewer.timeZone, await unconvertedCurrencies(prisma));
     case 'roster':
       return buildRosterModal(await listRoster(prisma));
   }

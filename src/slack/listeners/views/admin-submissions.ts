@@ -8,7 +8,7 @@ import { ACTION_IDS } from '../../views/action-ids';
 import { ADMIN_BLOCKS, type AdminSettingName } from '../../views/admin-common';
 import { SettingValidationError, updateSetting, type SettingKey } from '../../../domain/settings';
 import { STAGES } from '../../../domain/stages';
-import { listRates, RateValidationError } from '../../../domain/rates';
+import { listRates, RateValidationError, validCurrencyCode } from '../../../domain/rates';
 import { changeRates } from '../../../domain/revalue-figures';
 import { rateProblem } from '../../../shared/money';
 import { RosterError, changeRoster, isRole } from '../../../domain/roster';
@@ -138,6 +138,30 @@ async function stageLabels(ctx: SubmissionContext): Promise<FieldErrors> {
   return save(ctx, 'stage_labels', candidate, (f) => ADMIN_BLOCKS.stageLabel(f), () => 'The label');
 }
 
+/** The "Add a currency" pair of the rates modal: nothing, a valid new rate, or the errors to show. */
+function newCurrency(ctx: SubmissionContext, existing: Set<string>): { add: { currency: string; usdPerUnit: string } | null; errors: FieldErrors } {
+  const codeBlock = ADMIN_BLOCKS.newCurrency;
+  const rateBlock = ADMIN_BLOCKS.newCurrencyRate;
+  const typedCode = text(ctx.values, codeBlock, ACTION_IDS.adminNewCurrency);
+  const typedRate = text(ctx.values, rateBlock, ACTION_IDS.adminRate);
+  if (!typedCode && !typedRate) return { add: null, errors: {} };
+  const errors: FieldErrors = {};
+  let currency: string | null = null;
+  if (!typedCode) errors[codeBlock] = 'Enter the currency code this rate is for, e.g. GBP.';
+  else {
+    try {
+      currency = validCurrencyCode(typedCode);
+      if (existing.has(currency)) errors[codeBlock] = `${currency} already has a rate: change it in its own field above.`;
+    } catch (err) {
+      if (!(err instanceof RateValidationError)) throw err;
+      errors[codeBlock] = err.userMessage;
+    }
+  }
+  const problem = typedRate ? rateProblem(typedRate) : 'is needed: the USD value of one unit, e.g. 1.27';
+  if (problem) errors[rateBlock] = `The rate ${problem}.`;
+  return Object.keys(errors).length || !currency ? { add: null, errors } : { add: { currency, usdPerUnit: typedRate }, errors };
+}
+
 async function currencyRates(ctx: SubmissionContext): Promise<FieldErrors> {
   const { prisma } = ctx.deps.db;
   const current = await listRates(prisma);
@@ -152,14 +176,23 @@ async function currencyRates(ctx: SubmissionContext): Promise<FieldErrors> {
     if (problem) errors[block] = `The ${rate.currency} rate ${problem}.`;
     else changes.push({ currency: rate.currency, usdPerUnit: typed });
   }
+  const added = newCurrency(ctx, new Set(current.map((r) => r.currency)));
+  Object.assign(errors, added.errors);
   // All or nothing from the admin's point of view: nothing is saved while a field is wrong.
   if (Object.keys(errors).length) return errors;
+  const updates = [
+    ...changes.map((c) => ({ ...c, actorId: ctx.viewer.userId })),
+    ...(added.add ? [{ ...added.add, actorId: ctx.viewer.userId, mustBeNew: true }] : []),
+  ];
   // The rates and the lifetime USD figures they change are saved together, or not at all.
   try {
-    await changeRates(prisma, changes.map((c) => ({ ...c, actorId: ctx.viewer.userId })), ctx.deps.clock);
+    await changeRates(prisma, updates, ctx.deps.clock);
   } catch (err) {
-    if (err instanceof RateValidationError) return { [ADMIN_BLOCKS.rate(changes[0]!.currency)]: err.userMessage };
-    throw err;
+    if (!(err instanceof RateValidationError)) throw err;
+    // Another admin added the new currency meanwhile, or a rate changed under the form.
+    const onNew = added.add !== null && (err.currency === undefined || err.currency === added.add.currency);
+    if (onNew) return { [err.field === 'currency' ? ADMIN_BLOCKS.newCurrency : ADMIN_BLOCKS.newCurrencyRate]: err.userMessage };
+    return { [ADMIN_BLOCKS.rate(err.currency ?? changes[0]!.currency)]: err.userMessage };
   }
   return {};
 }
