@@ -1,5 +1,5 @@
 import type { CrmPrisma } from '../db/client';
-import { activityEntrySelect, getLeadSummary, type ActivityEntry, type LeadSummary } from './leads';
+import { type ActivityEntry, activityEntrySelect, getLeadSummary, type LeadSummary } from './leads';
 
 /**
  * What changed on a lead since a version someone saw: each change made through leads.ts bumps
@@ -21,6 +21,11 @@ export async function changesSince(prisma: CrmPrisma, leadId: number, seenVersio
   const changes =
     missed === 0
       ? []
-      : await prisma.activity.findMany({ where: { leadId, kind: { in: VERSIONED_KINDS } }, orderBy: { id: 'desc' }, take: missed, select: activityEntrySelect });
+      : await prisma.activity.findMany({
+          where: { leadId, kind: { in: VERSIONED_KINDS } },
+          orderBy: { id: 'desc' },
+          take: missed,
+          select: activityEntrySelect,
+        });
   return { lead, changes };
 }

@@ -207,6 +207,9 @@ export type Tx = Parameters<Parameters<CrmPrisma['$transaction']>[0]>[0];
 const leadBeforeSelect = { version: true, ownerId: true, stage: true, contactName: true, contactRole: true, contactEmail: true, contactPhone: true } as const;
 type LeadBefore = { version: number; ownerId: string | null; stage: string; contactName: string | null; contactRole: string | null; contactEmail: string | null; contactPhone: string | null };
 
+/** Checks the lead before a change (throws to refuse it) and may give the activity's fromValue. */
+type ChangeCheck = (lead: LeadBefore) => { fromValue?: string | null } | undefined;
+
 interface ApplyArgs {
   leadId: number;
   /** Undefined: apply whatever the current version (appending a note never overwrites anything). */
@@ -221,13 +224,13 @@ interface ApplyArgs {
  * One change in one transaction: a conditional update (id and, when given, version) so two
  * concurrent writers cannot both win, then the Activity row.
  */
-async function applyChange(prisma: CrmPrisma, clock: Clock, args: ApplyArgs, check?: (lead: LeadBefore) => { fromValue?: string | null } | void): Promise<LeadChange> {
+async function applyChange(prisma: CrmPrisma, clock: Clock, args: ApplyArgs, check?: ChangeCheck): Promise<LeadChange> {
   const now = clock.now();
   return prisma.$transaction((tx: Tx) => applyChangeIn(tx, now, args, check));
 }
 
 /** applyChange inside a transaction the caller runs (a change saved together with other writes). */
-async function applyChangeIn(tx: Tx, now: Date, args: ApplyArgs, check?: (lead: LeadBefore) => { fromValue?: string | null } | void): Promise<LeadChange> {
+async function applyChangeIn(tx: Tx, now: Date, args: ApplyArgs, check?: ChangeCheck): Promise<LeadChange> {
   const before = await tx.lead.findUnique({ where: { id: args.leadId }, select: leadBeforeSelect });
   if (!before) throw new LeadNotFoundError(args.leadId);
   if (args.expectedVersion !== undefined && before.version !== args.expectedVersion) {

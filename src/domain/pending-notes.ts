@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { CrmPrisma } from '../db/client';
 import { UserFacingError } from '../shared/errors';
-import { addNoteIn, validateNoteText, type LeadChange, type Tx } from './leads';
+import { addNoteIn, type LeadChange, type Tx, validateNoteText } from './leads';
 
 /**
  * Notes waiting for their lead: `/crm note` with a customer that matched several leads keeps
@@ -21,12 +21,18 @@ export interface PendingNoteRef {
 }
 
 /** Keeps `text` (validated as a note) for `authorId`; clears rows expired for more than a day. */
-export async function keepPendingNote(prisma: CrmPrisma, clock: Clock, input: { authorId: string; text: string }): Promise<PendingNoteRef> {
+export async function keepPendingNote(
+  prisma: CrmPrisma,
+  clock: Clock,
+  input: { authorId: string; text: string },
+): Promise<PendingNoteRef> {
   const text = validateNoteText(input.text);
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + PENDING_NOTE_TTL_MS);
   await prisma.pendingNote.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - EXPIRED_KEPT_MS) } } });
-  const row = await prisma.pendingNote.create({ data: { id: randomUUID(), authorId: input.authorId, text, createdAt: now, expiresAt } });
+  const row = await prisma.pendingNote.create({
+    data: { id: randomUUID(), authorId: input.authorId, text, createdAt: now, expiresAt },
+  });
   return { id: row.id, expiresAt };
 }
 
@@ -45,7 +51,11 @@ export type PendingNoteOutcome =
  * expires, only once. The claim and the note are one transaction, so a failure leaves the note
  * kept (the button works again) and two clicks never save it twice.
  */
-export async function savePendingNote(prisma: CrmPrisma, clock: Clock, input: { id: string; actorId: string; leadId: number }): Promise<PendingNoteOutcome> {
+export async function savePendingNote(
+  prisma: CrmPrisma,
+  clock: Clock,
+  input: { id: string; actorId: string; leadId: number },
+): Promise<PendingNoteOutcome> {
   const now = clock.now();
   const pending = await prisma.pendingNote.findUnique({ where: { id: input.id } });
   if (!pending) return { kind: 'unknown' };
@@ -54,7 +64,10 @@ export async function savePendingNote(prisma: CrmPrisma, clock: Clock, input: { 
   if (pending.expiresAt.getTime() <= now.getTime()) return { kind: 'expired', text: pending.text };
   try {
     return await prisma.$transaction(async (tx: Tx): Promise<PendingNoteOutcome> => {
-      const claimed = await tx.pendingNote.updateMany({ where: { id: input.id, usedAt: null }, data: { usedAt: now, leadId: input.leadId } });
+      const claimed = await tx.pendingNote.updateMany({
+        where: { id: input.id, usedAt: null },
+        data: { usedAt: now, leadId: input.leadId },
+      });
       if (claimed.count !== 1) {
         // Another click won the race: its transaction committed first.
         const winner = await tx.pendingNote.findUnique({ where: { id: input.id }, select: { leadId: true } });

@@ -1,7 +1,7 @@
 import { ManualClock } from '../../src/clock';
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { startTestApp, type TestApp } from '../support/harness';
-import { addRosterUsers, AM, AM2, crm, ROSTER_ENV, visibleText } from '../support/lead-e2e';
+import { AM, AM2, addRosterUsers, crm, ROSTER_ENV, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';
 
 /** `/crm note` never drops what was typed: refusals give the note back; an ambiguous customer gets buttons. */
@@ -20,13 +20,22 @@ describe('/crm note gives the note back over HTTP', () => {
   beforeEach(() => t.slack.reset());
 
   const notesOf = (customerId: string) =>
-    t.deps.db.prisma.activity.findMany({ where: { kind: 'note', lead: { customerId } }, orderBy: { id: 'asc' } }).then((rows) => rows.map((r) => r.text));
-  const buttonsOf = (message: any) => (message.blocks as any[]).filter((b) => b.accessory?.action_id === ACTION_IDS.notePickLead).map((b) => ({ line: b.text.text as string, value: b.accessory.value as string }));
+    t.deps.db.prisma.activity
+      .findMany({ where: { kind: 'note', lead: { customerId } }, orderBy: { id: 'asc' } })
+      .then((rows) => rows.map((r) => r.text));
+  const buttonsOf = (message: any) =>
+    (message.blocks as any[])
+      .filter((b) => b.accessory?.action_id === ACTION_IDS.notePickLead)
+      .map((b) => ({ line: b.text.text as string, value: b.accessory.value as string }));
 
   /** Clicks a button on the ephemeral reply; returns what the app posted back to that click's response_url. */
   async function click(userId: string, value: string): Promise<any> {
     const before = t.slack.responses.length;
-    const res = await t.driver.blockAction(userId, { action_id: ACTION_IDS.notePickLead, value }, { type: 'message', is_ephemeral: true, channel_id: 'C0GENERAL', message_ts: '1.1' });
+    const res = await t.driver.blockAction(
+      userId,
+      { action_id: ACTION_IDS.notePickLead, value },
+      { type: 'message', is_ephemeral: true, channel_id: 'C0GENERAL', message_ts: '1.1' },
+    );
     expect(res.status).toBe(200);
     const responses = await t.slack.waitForResponse(before + 1);
     return responses[before]!.body;
@@ -70,7 +79,9 @@ describe('/crm note gives the note back over HTTP', () => {
     clock.advance(31 * 60_000);
     const late = await click(AM, button!.value);
     expect(late.replace_original).toBe(true);
-    expect(visibleText(late)).toContain('These buttons stopped working 30 minutes after the note was sent, so it was not saved.');
+    expect(visibleText(late)).toContain(
+      'These buttons stopped working 30 minutes after the note was sent, so it was not saved.',
+    );
     expect(visibleText(late)).toContain('```\nFollow up next week\n```');
     expect(await notesOf('G-1')).toEqual([]);
   });

@@ -26,7 +26,7 @@ function cost(text: string, i: number): number {
 function fence(piece: string): string {
   const escaped = piece.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   // Three backticks would close the code block early: keep adjacent backticks apart.
-  return '```\n' + escaped.replace(/`(?=`)/g, '`\u200b') + '\n```';
+  return `\`\`\`\n${escaped.replace(/`(?=`)/g, '`\u200b')}\n\`\`\``;
 }
 
 /** Where to end a piece that may not go past `limit`: after a line break, else after a space, else at `limit` (never inside a surrogate pair). */

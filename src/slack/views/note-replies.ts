@@ -3,10 +3,10 @@ import type { LeadMatch } from '../../domain/lead-search';
 import type { StageLabels } from '../../shared/stages';
 import { ACTION_IDS } from './action-ids';
 import { givenBack } from './given-back';
+import { customerTitle } from './lead-format';
 import { leadLine } from './lead-lists';
 import type { EphemeralMessage } from './message';
 import { escapeMrkdwn, truncate } from './mrkdwn';
-import { customerTitle } from './lead-format';
 
 /**
  * The answers of `/crm note` and of its lead buttons when the note was not saved: each gives
@@ -25,7 +25,8 @@ const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ t
 function noteBlocks(note: string, intro: string): KnownBlock[] {
   const back = givenBack(note, NOTE_BLOCKS);
   const blocks: KnownBlock[] = [section(intro), ...back.texts.map(section)];
-  if (back.shown < note.length) blocks.push(context(`Your note is ${note.length} characters long; only the first ${back.shown} fit here.`));
+  if (back.shown < note.length)
+    blocks.push(context(`Your note is ${note.length} characters long; only the first ${back.shown} fit here.`));
   return blocks;
 }
 
@@ -70,12 +71,21 @@ export function buildNoteLeadChoice(c: NoteChoice): EphemeralMessage {
     blocks.push({
       type: 'section',
       text: { type: 'mrkdwn', text: leadLine(m, c.labels) },
-      accessory: { type: 'button', action_id: ACTION_IDS.notePickLead, text: { type: 'plain_text', text: 'Save note here' }, value: pickLeadValue(c.pendingId, m.leadId) },
+      accessory: {
+        type: 'button',
+        action_id: ACTION_IDS.notePickLead,
+        text: { type: 'plain_text', text: 'Save note here' },
+        value: pickLeadValue(c.pendingId, m.leadId),
+      },
     });
   }
   const more = c.total - shown.length;
   if (more > 0) {
-    blocks.push(context(`…and ${more} more. Not listed? Send the note again with the customer id: \`${escapeMrkdwn(c.usage)}\` (\`/crm find ${q}\` shows the ids).`));
+    blocks.push(
+      context(
+        `…and ${more} more. Not listed? Send the note again with the customer id: \`${escapeMrkdwn(c.usage)}\` (\`/crm find ${q}\` shows the ids).`,
+      ),
+    );
   }
   blocks.push(...noteBlocks(c.note, `Your note (the buttons work for ${c.minutes} minutes):`));
   return { text: `“${q}” matches ${c.total} leads: pick the one this note is for.`, blocks };
@@ -88,12 +98,20 @@ export function buildNoteSavedOn(lead: { name: string; company: string | null } 
 
 /** A second click: the note is saved already (on `lead`, when it still exists). */
 export function buildNoteAlreadySaved(lead: { name: string; company: string | null } | null): EphemeralMessage {
-  return { text: lead ? `This note is already saved on ${customerTitle(lead.name, lead.company)}.` : 'This note is already saved.' };
+  return {
+    text: lead
+      ? `This note is already saved on ${customerTitle(lead.name, lead.company)}.`
+      : 'This note is already saved.',
+  };
 }
 
 /** The choice came too late: nothing saved, the note given back. */
 export function buildNoteExpired(note: string, minutes: number): EphemeralMessage {
-  return buildNoteNotSaved(`These buttons stopped working ${minutes} minutes after the note was sent, so it was not saved. Send it again with the customer id.`, note, NOTE_USAGE);
+  return buildNoteNotSaved(
+    `These buttons stopped working ${minutes} minutes after the note was sent, so it was not saved. Send it again with the customer id.`,
+    note,
+    NOTE_USAGE,
+  );
 }
 
 export const NOTE_USAGE = '/crm note <customer> <text>';

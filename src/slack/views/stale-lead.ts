@@ -1,5 +1,5 @@
 import type { ActivityEntry } from '../../domain/leads';
-import { stageLabel, type StageLabels } from '../../shared/stages';
+import { type StageLabels, stageLabel } from '../../shared/stages';
 import { mention, slackDate } from './lead-format';
 import { escapeMrkdwn, truncate } from './mrkdwn';
 
@@ -39,6 +39,7 @@ export function describeChange(entry: ActivityEntry, labels?: StageLabels): stri
 export function staleLeadNotice(changes: ActivityEntry[], labels?: StageLabels): string {
   const [latest] = changes;
   const what = latest ? describeChange(latest, labels) : 'Someone changed this lead';
-  const earlier = changes.length > 1 ? ` (after ${changes.length - 1} other change${changes.length === 2 ? '' : 's'})` : '';
+  const earlier =
+    changes.length > 1 ? ` (after ${changes.length - 1} other change${changes.length === 2 ? '' : 's'})` : '';
   return `:warning: ${what}${earlier} while you had this form open. Your values are kept: submit again to apply them on top.`;
 }

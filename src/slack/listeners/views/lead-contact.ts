@@ -4,7 +4,7 @@ import { updateContact } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildContactModal, LEAD_BLOCKS } from '../../views/lead-modals';
 import type { ViewListener } from '../types';
-import { inputValue, leadSubmission, type LeadSubmissionOptions } from './lead-submission';
+import { inputValue, type LeadSubmissionOptions, leadSubmission } from './lead-submission';
 
 const typed = (view: ViewOutput) => ({
   name: inputValue(view, LEAD_BLOCKS.contactName, ACTION_IDS.contactName),
@@ -18,9 +18,15 @@ export function leadContact(deps: AppContext): ViewListener {
   const options: LeadSubmissionOptions = {
     callbackId: CALLBACK_IDS.leadContact,
     primaryBlock: LEAD_BLOCKS.contactName,
-    refill: ({ view, meta }, { lead, notice }) => buildContactModal(lead, { responseUrl: meta.responseUrl, notice, values: typed(view) }),
+    refill: ({ view, meta }, { lead, notice }) =>
+      buildContactModal(lead, { responseUrl: meta.responseUrl, notice, values: typed(view) }),
   };
   return leadSubmission(deps, options, ({ view, viewer, meta }) =>
-    updateContact(deps.db.prisma, deps.clock, { leadId: meta.leadId, expectedVersion: meta.version, actorId: viewer.userId, contact: typed(view) }),
+    updateContact(deps.db.prisma, deps.clock, {
+      leadId: meta.leadId,
+      expectedVersion: meta.version,
+      actorId: viewer.userId,
+      contact: typed(view),
+    }),
   );
 }

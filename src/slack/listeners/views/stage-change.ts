@@ -5,7 +5,7 @@ import { loadStageLabels } from '../../../domain/stages';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildStageChangeModal, LEAD_BLOCKS } from '../../views/lead-modals';
 import type { ViewListener } from '../types';
-import { inputValue, leadSubmission, selectedValue, type LeadSubmissionOptions } from './lead-submission';
+import { inputValue, type LeadSubmissionOptions, leadSubmission, selectedValue } from './lead-submission';
 
 const typed = (view: ViewOutput) => ({
   stage: selectedValue(view, LEAD_BLOCKS.stage, ACTION_IDS.stageSelect),
@@ -21,7 +21,13 @@ export function stageChange(deps: AppContext): ViewListener {
     overrides: { note: LEAD_BLOCKS.stageNote },
     refill: ({ view, meta }, { lead, notice, labels }) => {
       const { stage, note, churnReason } = typed(view);
-      return buildStageChangeModal(lead, { labels, responseUrl: meta.responseUrl, notice, values: { note, churnReason }, ...(stage ? { preselect: stage } : {}) });
+      return buildStageChangeModal(lead, {
+        labels,
+        responseUrl: meta.responseUrl,
+        notice,
+        values: { note, churnReason },
+        ...(stage ? { preselect: stage } : {}),
+      });
     },
   };
   return leadSubmission(deps, options, async ({ view, viewer, meta }) => {

@@ -3,21 +3,27 @@ import { keepPendingNote } from '../../../../src/domain/pending-notes';
 import { notePickLead } from '../../../../src/slack/listeners/actions/note-pick-lead';
 import { refusalFor } from '../../../../src/slack/viewer';
 import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
-import { buildNoteAlreadySaved, buildNoteExpired, buildNoteNotSaved, buildNoteSavedOn, pickLeadValue } from '../../../../src/slack/views/note-replies';
-import { seedLead } from '../../../support/seed-leads';
+import {
+  buildNoteAlreadySaved,
+  buildNoteExpired,
+  buildNoteNotSaved,
+  buildNoteSavedOn,
+  pickLeadValue,
+} from '../../../../src/slack/views/note-replies';
 import {
   AM,
   AM2,
   blockAction,
   captureResponseUrls,
+  type Fakes,
   fakes,
+  type ListenerDeps,
   MANAGER,
   openListenerDeps,
   RESPONSE_URL,
   viewerOf,
-  type Fakes,
-  type ListenerDeps,
 } from '../../../support/listener-kit';
+import { seedLead } from '../../../support/seed-leads';
 
 captureResponseUrls();
 
@@ -35,10 +41,13 @@ const prisma = () => t.deps.db.prisma;
 const keep = (text: string, authorId = AM) => keepPendingNote(prisma(), t.deps.clock, { authorId, text });
 const click = (f: Fakes, userId: string, value: string) =>
   notePickLead(t.deps)(blockAction(f, { userId, actionId: ACTION_IDS.notePickLead, value, from: 'message' }));
-const notes = async (leadId: number) => (await getLeadCard(prisma(), leadId, { notes: 10 })).recentNotes.map((n) => n.text);
+const notes = async (leadId: number) =>
+  (await getLeadCard(prisma(), leadId, { notes: 10 })).recentNotes.map((n) => n.text);
 /** What the button answered in the message it was on. */
 const answered = (f: Fakes, message: { text: string; blocks?: unknown[] }, replace: boolean) =>
-  expect(f.responseUrlPosts).toEqual([{ url: RESPONSE_URL, body: { response_type: 'ephemeral', replace_original: replace, ...message } }]);
+  expect(f.responseUrlPosts).toEqual([
+    { url: RESPONSE_URL, body: { response_type: 'ephemeral', replace_original: replace, ...message } },
+  ]);
 
 it('saves the kept note on the lead picked, once: the message becomes the confirmation, a second click says it is saved already', async () => {
   const pending = await keep('Wants <b>samples</b> & prices');
@@ -91,7 +100,11 @@ it('a lead that is gone: not saved, the note given back and still kept for anoth
   const pending = await keep('Try another');
   const f = fakes();
   await click(f, AM, pickLeadValue(pending.id, 999_999));
-  answered(f, buildNoteNotSaved('That lead no longer exists. Pick another lead above, or send the note again.', 'Try another'), false);
+  answered(
+    f,
+    buildNoteNotSaved('That lead no longer exists. Pick another lead above, or send the note again.', 'Try another'),
+    false,
+  );
   const retry = fakes();
   await click(retry, AM, pickLeadValue(pending.id, second));
   expect(await notes(second)).toContain('Try another');
@@ -104,7 +117,11 @@ it('the database fails: logged, the note still kept, the button works again', as
   const tx = jest.spyOn(prisma(), '$transaction').mockRejectedValueOnce(new Error('database is locked'));
   await click(f, AM, pickLeadValue(pending.id, second));
   tx.mockRestore();
-  answered(f, { text: 'Sorry, saving the note failed. It has been logged; the note is still kept, so try the button again.' }, false);
+  answered(
+    f,
+    { text: 'Sorry, saving the note failed. It has been logged; the note is still kept, so try the button again.' },
+    false,
+  );
   expect(error).toHaveBeenCalledWith(expect.objectContaining({ leadId: second }), 'saving a kept note failed');
   error.mockRestore();
   await click(fakes(), AM, pickLeadValue(pending.id, second));

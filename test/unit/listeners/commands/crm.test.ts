@@ -254,7 +254,7 @@ describe('/crm note', () => {
       .filter((text): text is string => Boolean(text?.startsWith('```')))
       .map((text) => text.slice(4, -4))
       .join('');
-  const unescape = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescaped = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   const notesOn = (customerId: string) => prisma().activity.count({ where: { kind: 'note', lead: { customerId } } });
 
   it('an unknown customer: not saved, the note given back escaped to copy, with the usage', async () => {
@@ -265,7 +265,7 @@ describe('/crm note', () => {
     const message = f.respond.mock.calls[0]![0];
     expect(visibleText(message)).toContain('Your note was not saved');
     expect(givenBackText(message)).toBe('Called &lt;!channel&gt; &amp; agreed `a` `\u200b`\u200b`trial`\u200b`\u200b`');
-    expect(unescape(givenBackText(message)).replace(/\u200b/g, '')).toBe(note);
+    expect(unescaped(givenBackText(message)).replace(/\u200b/g, '')).toBe(note);
   });
 
   it('a note too long: not saved, given back whole over several blocks, cut at line breaks', async () => {
@@ -276,7 +276,7 @@ describe('/crm note', () => {
     await run(f, AM, `note C200 ${note}`);
     const message = f.respond.mock.calls[0]![0];
     expect(message.blocks[0].text.text).toBe(`The note is too long (${note.length} characters; at most 2900).`);
-    const pieces = (message.blocks as any[]).filter((b) => b.text?.text?.startsWith('```')).map((b) => unescape(b.text.text.slice(4, -4)));
+    const pieces = (message.blocks as any[]).filter((b) => b.text?.text?.startsWith('```')).map((b) => unescaped(b.text.text.slice(4, -4)));
     expect(pieces.length).toBeGreaterThan(1);
     for (const b of message.blocks) if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
     expect(pieces.join('')).toBe(note);
