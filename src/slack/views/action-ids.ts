@@ -20,6 +20,7 @@ export const ACTION_IDS = {
   assignToMe: 'assign_to_me',
   viewOrders: 'view_orders',
   leadHistoryPage: 'lead_history_page',
+  notePickLead: 'note_pick_lead',
   // Follow-up alerts
   alertDone: 'alert_done',
   alertSnoozeDay: 'alert_snooze_day',

@@ -16,6 +16,7 @@ import { homePaging } from './home-paging';
 import { homeRefresh } from './home-refresh';
 import { leadHistoryPage } from './lead-history-page';
 import { leadOverflow } from './lead-overflow';
+import { notePickLead } from './note-pick-lead';
 import { openContactModal } from './open-contact-modal';
 import { openFollowUpModal } from './open-follow-up-modal';
 import { openNoteModal } from './open-note-modal';
@@ -43,6 +44,8 @@ export function registerActions(app: App, deps: AppContext): void {
   app.action<Button>(ACTION_IDS.assignToMe, assignToMe(deps));
   app.action<Button>(ACTION_IDS.viewOrders, viewOrders(deps));
   app.action<Button>(ACTION_IDS.leadHistoryPage, leadHistoryPage(deps));
+  // `/crm note` whose customer matched several leads
+  app.action<Button>(ACTION_IDS.notePickLead, notePickLead(deps));
   // Follow-ups: the DM's buttons, and "My follow-ups" on Home
   app.action<Button>(ACTION_IDS.alertDone, alertDone(deps));
   app.action<Button>(ACTION_IDS.alertSnoozeDay, alertSnooze(deps, 'day'));
