@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type AppConfig } from '../config';
+import { type AppConfig, ConfigError, loadConfig } from '../config';
 import type { CheckResult } from '../shared/doctor-report';
 
 export interface ConfigCheck {

@@ -1,5 +1,5 @@
-import { providerOf, postgresSchemaOf } from '../db/client';
-import { migrationStatus, type MigrationStatus } from '../db/migrate';
+import { postgresSchemaOf, providerOf } from '../db/client';
+import { type MigrationStatus, migrationStatus } from '../db/migrate';
 import type { CheckResult } from '../shared/doctor-report';
 
 export interface DatabaseCheck {
@@ -35,7 +35,12 @@ export async function checkDatabase(url: string): Promise<DatabaseCheck> {
         finding: `${where} does not answer: ${reasonOf(err)}`,
         fix: 'Check DATABASE_URL, that the database server is running and reachable, and the credentials (README, section Configuration).',
       },
-      migrations: { id: 'migrations', title: 'Migrations', status: 'skip', finding: 'not checked: the database does not answer' },
+      migrations: {
+        id: 'migrations',
+        title: 'Migrations',
+        status: 'skip',
+        finding: 'not checked: the database does not answer',
+      },
       readable: false,
     };
   }
@@ -48,7 +53,12 @@ export async function checkDatabase(url: string): Promise<DatabaseCheck> {
         finding: `${where} does not exist yet`,
         fix: 'Nothing to do before the first start: `npm start` creates it (or `npm run db:migrate` now).',
       },
-      migrations: { id: 'migrations', title: 'Migrations', status: 'skip', finding: `not checked: no database yet (${status.pending.length} to apply at the first start)` },
+      migrations: {
+        id: 'migrations',
+        title: 'Migrations',
+        status: 'skip',
+        finding: `not checked: no database yet (${status.pending.length} to apply at the first start)`,
+      },
       readable: false,
     };
   }
@@ -76,12 +86,27 @@ function migrationsResult(s: MigrationStatus): CheckResult {
     fixes.push('The app applies pending migrations when it starts; to apply them now, run `npm run db:migrate`.');
   }
   if (s.unknown.length) {
-    problems.push(`the database has ${count(s.unknown.length, 'migration')} this version of the app does not know (${s.unknown.join(', ')})`);
+    problems.push(
+      `the database has ${count(s.unknown.length, 'migration')} this version of the app does not know (${s.unknown.join(', ')})`,
+    );
     fixes.push('A newer version of the app migrated this database: run that version (or a newer one).');
   }
-  if (problems.length) return { ...base, status: 'warn', finding: `${count(s.applied.length, 'migration')} applied; ${problems.join('; ')}`, fix: fixes.join(' ') };
+  if (problems.length)
+    return {
+      ...base,
+      status: 'warn',
+      finding: `${count(s.applied.length, 'migration')} applied; ${problems.join('; ')}`,
+      fix: fixes.join(' '),
+    };
   const latest = s.applied[s.applied.length - 1];
-  return { ...base, status: 'ok', finding: s.applied.length === 1 ? `the one migration is applied (${latest})` : `all ${s.applied.length} migrations applied (latest ${latest})` };
+  return {
+    ...base,
+    status: 'ok',
+    finding:
+      s.applied.length === 1
+        ? `the one migration is applied (${latest})`
+        : `all ${s.applied.length} migrations applied (latest ${latest})`,
+  };
 }
 
 function count(n: number, noun: string): string {

@@ -11,8 +11,18 @@ const CHOOSE_ANOTHER = 'choose another on the Home tab: Admin → Digest channel
  * every digest fails with not_in_channel), and is it shared outside the company (the
  * digest shows customer names and figures)?
  */
-export async function checkDigestChannel(client: WebClient, channelId: string | null, bot: BotIdentity | null): Promise<CheckResult> {
-  if (!channelId) return { id: 'digest_channel', title: TITLE, status: 'skip', finding: 'none chosen, so no digest is posted (an admin can choose one on the Home tab: Admin → Digest channel)' };
+export async function checkDigestChannel(
+  client: WebClient,
+  channelId: string | null,
+  bot: BotIdentity | null,
+): Promise<CheckResult> {
+  if (!channelId)
+    return {
+      id: 'digest_channel',
+      title: TITLE,
+      status: 'skip',
+      finding: 'none chosen, so no digest is posted (an admin can choose one on the Home tab: Admin → Digest channel)',
+    };
   const invite = `/invite @${bot?.name ?? 'CRM'}`;
   let channel: ChannelFacts;
   try {
@@ -29,9 +39,15 @@ export async function checkDigestChannel(client: WebClient, channelId: string | 
     }
     if (failure.kind === 'platform' && failure.error === 'missing_scope') {
       const scope = failure.needed ?? 'channels:read / groups:read';
-      return fail(`the bot may not look up the channel: missing scope ${scope}`, `Add ${scope} under OAuth & Permissions → Scopes → Bot Token Scopes, then reinstall the app.`);
+      return fail(
+        `the bot may not look up the channel: missing scope ${scope}`,
+        `Add ${scope} under OAuth & Permissions → Scopes → Bot Token Scopes, then reinstall the app.`,
+      );
     }
-    return fail(`conversations.info failed: ${describeSlackFailure(failure)}`, 'Run the doctor again; if it persists, check https://slack-status.com.');
+    return fail(
+      `conversations.info failed: ${describeSlackFailure(failure)}`,
+      'Run the doctor again; if it persists, check https://slack-status.com.',
+    );
   }
 
   const name = channel.name ? `#${channel.name}` : channelId;
@@ -53,7 +69,13 @@ export async function checkDigestChannel(client: WebClient, channelId: string | 
     problems.push(`${name} is shared with ${sharing}: they would read the digest's customer names and figures`);
     fixes.push(`Unless that is intended, ${CHOOSE_ANOTHER} (an internal one).`);
   }
-  if (status === 'ok') return { id: 'digest_channel', title: TITLE, status, finding: `${name}: the bot is a member, the channel is internal` };
+  if (status === 'ok')
+    return {
+      id: 'digest_channel',
+      title: TITLE,
+      status,
+      finding: `${name}: the bot is a member, the channel is internal`,
+    };
   return { id: 'digest_channel', title: TITLE, status, finding: problems.join('; '), fix: fixes.join(' ') };
 }
 

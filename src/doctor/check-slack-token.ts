@@ -20,15 +20,25 @@ export interface BotTokenCheck {
 }
 
 const TITLE = 'Slack bot token';
-const APP_SETTINGS = 'the app\'s settings at https://api.slack.com/apps';
+const APP_SETTINGS = "the app's settings at https://api.slack.com/apps";
 
 /** `auth.test` with SLACK_BOT_TOKEN: does Slack take the token, and for which workspace and bot? */
 export async function checkBotToken(client: WebClient): Promise<BotTokenCheck> {
   try {
     const res = await client.auth.test();
-    const bot: BotIdentity = { userId: res.user_id ?? '?', name: res.user ?? '?', teamId: res.team_id ?? '?', team: res.team ?? '?' };
+    const bot: BotIdentity = {
+      userId: res.user_id ?? '?',
+      name: res.user ?? '?',
+      teamId: res.team_id ?? '?',
+      team: res.team ?? '?',
+    };
     return {
-      result: { id: 'slack_token', title: TITLE, status: 'ok', finding: `works: bot @${bot.name} (${bot.userId}) in workspace ${bot.team} (${bot.teamId})` },
+      result: {
+        id: 'slack_token',
+        title: TITLE,
+        status: 'ok',
+        finding: `works: bot @${bot.name} (${bot.userId}) in workspace ${bot.team} (${bot.teamId})`,
+      },
       bot,
       grantedScopes: res.response_metadata?.scopes ?? null,
     };
@@ -39,7 +49,13 @@ export async function checkBotToken(client: WebClient): Promise<BotTokenCheck> {
 
 function tokenFailure(err: unknown): CheckResult {
   const failure = slackFailureOf(err);
-  const fail = (finding: string, fix: string): CheckResult => ({ id: 'slack_token', title: TITLE, status: 'fail', finding, fix });
+  const fail = (finding: string, fix: string): CheckResult => ({
+    id: 'slack_token',
+    title: TITLE,
+    status: 'fail',
+    finding,
+    fix,
+  });
   if (failure.kind === 'unreachable') return fail(describeSlackFailure(failure), UNREACHABLE_FIX);
   if (failure.kind === 'platform') {
     switch (failure.error) {
@@ -59,21 +75,34 @@ function tokenFailure(err: unknown): CheckResult {
         );
     }
   }
-  return fail(`auth.test failed: ${describeSlackFailure(failure)}`, 'Run the doctor again; if it persists, check https://slack-status.com.');
+  return fail(
+    `auth.test failed: ${describeSlackFailure(failure)}`,
+    'Run the doctor again; if it persists, check https://slack-status.com.',
+  );
 }
 
 /** The token's scopes against the manifest's bot scopes: a missing one breaks a feature, an extra one is more access than needed. */
 export function compareScopes(granted: string[] | null, required: ManifestScope[]): CheckResult {
   const title = 'Slack scopes';
   if (granted === null) {
-    return { id: 'slack_scopes', title, status: 'warn', finding: 'Slack did not say which scopes the token has, so they were not compared with manifest.yml' };
+    return {
+      id: 'slack_scopes',
+      title,
+      status: 'warn',
+      finding: 'Slack did not say which scopes the token has, so they were not compared with manifest.yml',
+    };
   }
   const have = new Set(granted);
   const wanted = new Set(required.map((s) => s.name));
   const missing = required.filter((s) => !have.has(s.name));
   const extra = granted.filter((s) => !wanted.has(s)).sort();
   if (missing.length === 0 && extra.length === 0) {
-    return { id: 'slack_scopes', title, status: 'ok', finding: `the token has every scope manifest.yml asks for: ${required.map((s) => s.name).join(', ')}` };
+    return {
+      id: 'slack_scopes',
+      title,
+      status: 'ok',
+      finding: `the token has every scope manifest.yml asks for: ${required.map((s) => s.name).join(', ')}`,
+    };
   }
   const names = missing.map((s) => s.name);
   const extraText = extra.length ? `extra (not in manifest.yml): ${extra.join(', ')}` : '';

@@ -3,7 +3,8 @@ import type { CheckResult } from '../shared/doctor-report';
 import { describeSlackFailure, slackFailureOf, UNREACHABLE_FIX } from './slack-errors';
 
 const TITLE = 'Socket Mode';
-const NEW_TOKEN = 'In the app\'s settings at https://api.slack.com/apps: Basic Information → App-Level Tokens → Generate Token and Scopes, with the scope connections:write; set SLACK_APP_TOKEN to it.';
+const NEW_TOKEN =
+  "In the app's settings at https://api.slack.com/apps: Basic Information → App-Level Tokens → Generate Token and Scopes, with the scope connections:write; set SLACK_APP_TOKEN to it.";
 
 /**
  * In Socket Mode, SLACK_APP_TOKEN must be able to open a connection: `apps.connections.open`
@@ -11,11 +12,26 @@ const NEW_TOKEN = 'In the app\'s settings at https://api.slack.com/apps: Basic I
  * not take a connection away from a running app.
  */
 export async function checkAppToken(client: WebClient, appToken: string | undefined): Promise<CheckResult> {
-  if (!appToken) return { id: 'socket_mode', title: TITLE, status: 'skip', finding: 'not used: SLACK_APP_TOKEN is unset, the app runs in HTTP mode' };
+  if (!appToken)
+    return {
+      id: 'socket_mode',
+      title: TITLE,
+      status: 'skip',
+      finding: 'not used: SLACK_APP_TOKEN is unset, the app runs in HTTP mode',
+    };
   try {
     const res = await client.apps.connections.open({ token: appToken });
-    if (!res.url) return fail('apps.connections.open answered without a connection URL', 'Run the doctor again; if it persists, generate a new app-level token.');
-    return { id: 'socket_mode', title: TITLE, status: 'ok', finding: 'SLACK_APP_TOKEN opens Socket Mode connections (the test connection was not used)' };
+    if (!res.url)
+      return fail(
+        'apps.connections.open answered without a connection URL',
+        'Run the doctor again; if it persists, generate a new app-level token.',
+      );
+    return {
+      id: 'socket_mode',
+      title: TITLE,
+      status: 'ok',
+      finding: 'SLACK_APP_TOKEN opens Socket Mode connections (the test connection was not used)',
+    };
   } catch (err) {
     const failure = slackFailureOf(err);
     if (failure.kind === 'unreachable') return fail(describeSlackFailure(failure), UNREACHABLE_FIX);
@@ -33,7 +49,7 @@ export async function checkAppToken(client: WebClient, appToken: string | undefi
     }
     return fail(
       `apps.connections.open failed: ${describeSlackFailure(failure)}`,
-      'Check that Socket Mode is on in the app\'s settings (Socket Mode → Enable Socket Mode), then run the doctor again.',
+      "Check that Socket Mode is on in the app's settings (Socket Mode → Enable Socket Mode), then run the doctor again.",
     );
   }
 }

@@ -1,8 +1,9 @@
 // `npm run doctor`: checks the configuration, the database, Slack and Metabase, prints a
 // report with a fix for each problem, and exits 1 when anything failed (0 with warnings only).
-import { doctorFromEnvironment, secretValuesIn } from './from-environment';
-import { formatDoctorReport } from './format-text';
+
 import { summarise } from '../shared/doctor-report';
+import { formatDoctorReport } from './format-text';
+import { doctorFromEnvironment, secretValuesIn } from './from-environment';
 
 doctorFromEnvironment(process.env).then(
   (report) => {
@@ -12,7 +13,10 @@ doctorFromEnvironment(process.env).then(
   },
   (err: unknown) => {
     // A bug of the doctor's own, not a finding: say so without a stack trace full of values.
-    const message = secretValuesIn(process.env).reduce<string>((m, secret) => (secret ? m.split(secret).join('[redacted]') : m), (err as Error)?.message ?? String(err));
+    const message = secretValuesIn(process.env).reduce<string>(
+      (m, secret) => (secret ? m.split(secret).join('[redacted]') : m),
+      (err as Error)?.message ?? String(err),
+    );
     process.stderr.write(`The doctor itself failed: ${message}\n`);
     process.exitCode = 2;
   },

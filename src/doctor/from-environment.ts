@@ -1,12 +1,12 @@
-import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
+import { LogLevel, type Logger as SlackLogger, WebClient } from '@slack/web-api';
+import { type Clock, systemClock } from '../clock';
 import { metabaseConfig } from '../config';
-import { systemClock, type Clock } from '../clock';
-import { openDatabase, type Database } from '../db/client';
+import { type Database, openDatabase } from '../db/client';
 import { createLogger } from '../logger';
 import { createProductionReader } from '../production/metabase-client';
+import { type CheckId, type DoctorReport, skipped, withoutSecrets } from '../shared/doctor-report';
 import { checkConfig } from './check-config';
-import { readManifestBotScopes, MANIFEST_PATH, type ManifestScope } from './manifest-scopes';
-import { skipped, withoutSecrets, type CheckId, type DoctorReport } from '../shared/doctor-report';
+import { MANIFEST_PATH, type ManifestScope, readManifestBotScopes } from './manifest-scopes';
 import { runDoctor, secretsOf } from './run-doctor';
 
 export interface EnvironmentDoctorOptions {
@@ -34,11 +34,17 @@ const AFTER_CONFIG: [CheckId, string][] = [
  * services with their own short-lived clients (few retries, so a dead service answers in
  * seconds) and closing them afterwards. Opens the CRM database read-only for its checks.
  */
-export async function doctorFromEnvironment(env: NodeJS.ProcessEnv, options: EnvironmentDoctorOptions = {}): Promise<DoctorReport> {
+export async function doctorFromEnvironment(
+  env: NodeJS.ProcessEnv,
+  options: EnvironmentDoctorOptions = {},
+): Promise<DoctorReport> {
   const clock = options.clock ?? systemClock;
   const { config, failure } = checkConfig(env);
   if (!config) {
-    const checks = [failure!, ...AFTER_CONFIG.map(([id, title]) => skipped(id, title, 'not checked: fix the configuration first'))];
+    const checks = [
+      failure!,
+      ...AFTER_CONFIG.map(([id, title]) => skipped(id, title, 'not checked: fix the configuration first')),
+    ];
     return withoutSecrets({ checkedAt: clock.now(), checks }, secretValuesIn(env));
   }
 
@@ -50,7 +56,9 @@ export async function doctorFromEnvironment(env: NodeJS.ProcessEnv, options: Env
     logger: silentLogger(),
   });
   const mb = metabaseConfig(config);
-  const production = mb ? createProductionReader(mb, createLogger('silent'), clock, { retry: { maxAttempts: 2 } }) : null;
+  const production = mb
+    ? createProductionReader(mb, createLogger('silent'), clock, { retry: { maxAttempts: 2 } })
+    : null;
   let db: Database | null = null;
   let requiredScopes: ManifestScope[] | Error;
   try {

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../deps';
-import { readManifestBotScopes, type ManifestScope } from './manifest-scopes';
 import type { DoctorReport } from '../shared/doctor-report';
+import { type ManifestScope, readManifestBotScopes } from './manifest-scopes';
 import { runDoctor } from './run-doctor';
 
 /**

@@ -34,7 +34,7 @@ export function botScopesFromManifest(text: string): ManifestScope[] {
       continue;
     }
     const item = /^\s*-\s+(\S+)$/.exec(line);
-    if (!item || (indent < parentIndent)) break;
+    if (!item || indent < parentIndent) break;
     const purpose = comment?.[1]?.trim();
     scopes.push({ name: item[1]!.replace(/^["']|["']$/g, ''), ...(purpose ? { purpose } : {}) });
   }

@@ -1,17 +1,17 @@
 import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../clock';
 import type { AppConfig } from '../config';
 import { metabaseConfig } from '../config';
-import type { Clock } from '../clock';
 import type { CrmPrisma } from '../db/client';
 import { getSetting } from '../domain/settings';
 import type { ProductionReader } from '../production/types';
+import { type CheckResult, type DoctorReport, skipped, withoutSecrets } from '../shared/doctor-report';
 import { checkDatabase, describeDatabase } from './check-database';
 import { checkDigestChannel } from './check-digest-channel';
 import { checkMetabase } from './check-metabase';
-import { checkAppToken } from './check-socket-mode';
 import { checkBotToken, compareScopes } from './check-slack-token';
+import { checkAppToken } from './check-socket-mode';
 import type { ManifestScope } from './manifest-scopes';
-import { skipped, withoutSecrets, type CheckResult, type DoctorReport } from '../shared/doctor-report';
 
 export interface DoctorDeps {
   /** A valid configuration (an invalid one is reported by `checkConfig` alone). */
@@ -36,7 +36,12 @@ export function configSummary(config: AppConfig): CheckResult {
   const database = describeDatabase(config.DATABASE_URL).split(' ')[0];
   const mb = metabaseConfig(config);
   const metabase = mb ? `Metabase saved questions ${mb.customersCardId} and ${mb.ordersCardId}` : 'no Metabase';
-  return { id: 'config', title: 'Configuration', status: 'ok', finding: `valid: ${mode}, ${database} database, ${metabase}` };
+  return {
+    id: 'config',
+    title: 'Configuration',
+    status: 'ok',
+    finding: `valid: ${mode}, ${database} database, ${metabase}`,
+  };
 }
 
 /**
@@ -55,7 +60,10 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   if (db.readable) {
     try {
       prisma = deps.crmDatabase();
-      const [digestChannel, syncDays] = await Promise.all([getSetting(prisma, config, 'digest_channel'), getSetting(prisma, config, 'sync_days')]);
+      const [digestChannel, syncDays] = await Promise.all([
+        getSetting(prisma, config, 'digest_channel'),
+        getSetting(prisma, config, 'sync_days'),
+      ]);
       settings = { digestChannel, syncDays };
     } catch (err) {
       settingsProblem = `the settings could not be read (${(err as Error).message.split('\n')[0]})`;
@@ -67,7 +75,12 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     const noToken = 'not checked: the bot token does not work';
     const scopes =
       deps.requiredScopes instanceof Error
-        ? ({ id: 'slack_scopes', title: 'Slack scopes', status: 'warn', finding: `not compared: manifest.yml could not be read (${deps.requiredScopes.message})` } as const)
+        ? ({
+            id: 'slack_scopes',
+            title: 'Slack scopes',
+            status: 'warn',
+            finding: `not compared: manifest.yml could not be read (${deps.requiredScopes.message})`,
+          } as const)
         : token.bot
           ? compareScopes(token.grantedScopes, deps.requiredScopes)
           : skipped('slack_scopes', 'Slack scopes', noToken);
@@ -84,13 +97,19 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     syncDays: settings?.syncDays ?? config.CRM_SYNC_DAYS,
     fallbackCustomerId: async () => {
       if (!prisma) return null;
-      const latest = await prisma.customerFigures.findFirst({ orderBy: { lastOrderAt: 'desc' }, select: { customerId: true } });
+      const latest = await prisma.customerFigures.findFirst({
+        orderBy: { lastOrderAt: 'desc' },
+        select: { customerId: true },
+      });
       return latest?.customerId ?? null;
     },
   });
 
   const [slack, metabase] = await Promise.all([slackChecks, metabaseChecks]);
-  const report: DoctorReport = { checkedAt, checks: [configSummary(config), db.database, db.migrations, ...slack, ...metabase] };
+  const report: DoctorReport = {
+    checkedAt,
+    checks: [configSummary(config), db.database, db.migrations, ...slack, ...metabase],
+  };
   return withoutSecrets(report, secretsOf(config));
 }
 

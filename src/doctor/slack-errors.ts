@@ -19,15 +19,25 @@ const NETWORK_WORDS: Record<string, string> = {
 };
 
 export function slackFailureOf(err: unknown): SlackFailure {
-  const e = err as { code?: unknown; data?: { error?: unknown; needed?: unknown }; original?: { code?: unknown; message?: unknown }; statusCode?: unknown };
+  const e = err as {
+    code?: unknown;
+    data?: { error?: unknown; needed?: unknown };
+    original?: { code?: unknown; message?: unknown };
+    statusCode?: unknown;
+  };
   if (e?.code === ErrorCode.PlatformError && typeof e.data?.error === 'string') {
-    return { kind: 'platform', error: e.data.error, ...(typeof e.data.needed === 'string' ? { needed: e.data.needed } : {}) };
+    return {
+      kind: 'platform',
+      error: e.data.error,
+      ...(typeof e.data.needed === 'string' ? { needed: e.data.needed } : {}),
+    };
   }
   if (e?.code === ErrorCode.RequestError) {
     const code = typeof e.original?.code === 'string' ? e.original.code : undefined;
     return { kind: 'unreachable', reason: (code && NETWORK_WORDS[code]) ?? code ?? 'network error' };
   }
-  if (e?.code === ErrorCode.HTTPError && typeof e.statusCode === 'number') return { kind: 'http', status: e.statusCode };
+  if (e?.code === ErrorCode.HTTPError && typeof e.statusCode === 'number')
+    return { kind: 'http', status: e.statusCode };
   if (e?.code === ErrorCode.RateLimitedError) return { kind: 'other', reason: 'rate limited by Slack' };
   return { kind: 'other', reason: err instanceof Error ? err.message : String(err) };
 }
@@ -46,4 +56,5 @@ export function describeSlackFailure(f: SlackFailure): string {
   }
 }
 
-export const UNREACHABLE_FIX = "Check that this machine can reach Slack's Web API (https://slack.com/api/, or SLACK_API_URL when set) through any proxy or firewall, then run the doctor again.";
+export const UNREACHABLE_FIX =
+  "Check that this machine can reach Slack's Web API (https://slack.com/api/, or SLACK_API_URL when set) through any proxy or firewall, then run the doctor again.";

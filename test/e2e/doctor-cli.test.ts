@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { SECRETS, healthyWorld, type DoctorWorld } from '../support/doctor-setup';
+import { type DoctorWorld, healthyWorld, SECRETS } from '../support/doctor-setup';
 
 const root = join(__dirname, '..', '..');
 let world: DoctorWorld;
@@ -40,7 +40,12 @@ describe('npm run doctor', () => {
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^CRM doctor, \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    expect(lines.filter((l) => /^[✓✗!–] /.test(l)).map((l) => l.slice(0, 1)).join('')).toBe('✓'.repeat(10));
+    expect(
+      lines
+        .filter((l) => /^[✓✗!–] /.test(l))
+        .map((l) => l.slice(0, 1))
+        .join(''),
+    ).toBe('✓'.repeat(10));
     expect(stdout).toContain('✓ Slack bot token  works: bot @crm (UBOT0001) in workspace Fake (T0FAKE)');
     expect(lines[lines.length - 1]).toBe('Everything checked is in order.');
     expectNoSecrets(stdout);

@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { sqlitePath } from '../../src/db/client';
 import { readManifestBotScopes } from '../../src/doctor/manifest-scopes';
 import { openTestDatabase } from './databases';
-import { startFakeMetabase, type FakeMetabase } from './fake-metabase';
-import { startFakeSlack, type FakeSlack } from './fake-slack';
+import { type FakeMetabase, startFakeMetabase } from './fake-metabase';
+import { type FakeSlack, startFakeSlack } from './fake-slack';
 import { FakeSocketMode } from './fake-socket-mode';
 
 export const DOCTOR_NOW = new Date('2026-11-25T09:00:00Z');
@@ -43,11 +43,33 @@ export async function healthyWorld(): Promise<DoctorWorld> {
   slack.botChannels.add(DIGEST_CHANNEL);
   const socket = (await new FakeSocketMode(SECRETS.app).start()).attach(slack);
 
-  const mb = await startFakeMetabase({ apiKey: SECRETS.metabaseKey, customersCardId: CUSTOMERS_CARD_ID, ordersCardId: ORDERS_CARD_ID, now: () => DOCTOR_NOW });
+  const mb = await startFakeMetabase({
+    apiKey: SECRETS.metabaseKey,
+    customersCardId: CUSTOMERS_CARD_ID,
+    ordersCardId: ORDERS_CARD_ID,
+    now: () => DOCTOR_NOW,
+  });
   mb.setCustomers([
-    { customer_id: 'C1', customer_name: 'ACME', market: 'AE', currency: 'AED', order_count: 2, lifetime_total: '10.00', last_order_at: '2026-11-20T00:00:00Z' },
+    {
+      customer_id: 'C1',
+      customer_name: 'ACME',
+      market: 'AE',
+      currency: 'AED',
+      order_count: 2,
+      lifetime_total: '10.00',
+      last_order_at: '2026-11-20T00:00:00Z',
+    },
   ]);
-  mb.setOrders('C1', [{ order_id: 1, created_at: '2026-11-20T00:00:00Z', market: 'AE', currency: 'AED', total: '10.00', status: 'delivered' }]);
+  mb.setOrders('C1', [
+    {
+      order_id: 1,
+      created_at: '2026-11-20T00:00:00Z',
+      market: 'AE',
+      currency: 'AED',
+      total: '10.00',
+      status: 'delivered',
+    },
+  ]);
 
   const database = await openTestDatabase('sqlite');
   await database.db.prisma.setting.create({ data: { key: 'digest_channel', value: JSON.stringify(DIGEST_CHANNEL) } });

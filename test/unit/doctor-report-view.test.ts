@@ -1,13 +1,32 @@
-import { buildDoctorModal, buildDoctorReportMessage } from '../../src/slack/views/doctor-report';
 import type { DoctorReport } from '../../src/shared/doctor-report';
+import { buildDoctorModal, buildDoctorReportMessage } from '../../src/slack/views/doctor-report';
 
 const report: DoctorReport = {
   checkedAt: new Date('2026-11-25T09:00:00Z'),
   checks: [
     { id: 'config', title: 'Configuration', status: 'ok', finding: 'valid' },
-    { id: 'digest_channel', title: 'Digest channel', status: 'fail', finding: 'the bot is not a member of #<!channel>&co', fix: 'Type /invite @crm in #<!channel>&co.' },
-    { id: 'slack_scopes', title: 'Slack scopes', status: 'warn', finding: 'extra: im:history', fix: 'Remove it.', details: ['x'.repeat(5000)] },
-    { id: 'socket_mode', title: 'Socket Mode', status: 'skip', finding: 'not used', fix: 'never shown for a skipped check' },
+    {
+      id: 'digest_channel',
+      title: 'Digest channel',
+      status: 'fail',
+      finding: 'the bot is not a member of #<!channel>&co',
+      fix: 'Type /invite @crm in #<!channel>&co.',
+    },
+    {
+      id: 'slack_scopes',
+      title: 'Slack scopes',
+      status: 'warn',
+      finding: 'extra: im:history',
+      fix: 'Remove it.',
+      details: ['x'.repeat(5000)],
+    },
+    {
+      id: 'socket_mode',
+      title: 'Socket Mode',
+      status: 'skip',
+      finding: 'not used',
+      fix: 'never shown for a skipped check',
+    },
   ],
 };
 
@@ -17,9 +36,13 @@ describe('the setup check in Block Kit', () => {
     expect(text).toBe('Setup check: 1 problem to fix, 1 warning.');
     const byId = Object.fromEntries(blocks.map((b: any) => [b.block_id, b]));
     expect(byId['doctor:config'].text.text).toBe(':white_check_mark: *Configuration*: valid');
-    expect(byId['doctor:digest_channel'].text.text).toBe(':x: *Digest channel*: the bot is not a member of #&lt;!channel&gt;&amp;co\n_Fix:_ Type /invite @crm in #&lt;!channel&gt;&amp;co.');
+    expect(byId['doctor:digest_channel'].text.text).toBe(
+      ':x: *Digest channel*: the bot is not a member of #&lt;!channel&gt;&amp;co\n_Fix:_ Type /invite @crm in #&lt;!channel&gt;&amp;co.',
+    );
     expect(byId['doctor:socket_mode'].text.text).toBe(':heavy_minus_sign: *Socket Mode*: not used');
-    expect(byId['doctor:summary'].elements[0].text).toBe(':x: 1 problem to fix, 1 warning. Checked 2026-11-25 09:00 UTC; `npm run doctor` on the server prints the same report.');
+    expect(byId['doctor:summary'].elements[0].text).toBe(
+      ':x: 1 problem to fix, 1 warning. Checked 2026-11-25 09:00 UTC; `npm run doctor` on the server prints the same report.',
+    );
   });
 
   it('stays within Block Kit limits: section text at most 3,000 characters, header and title short', () => {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeDatabase } from '../../src/doctor/check-database';
 import { compareColumns } from '../../src/doctor/check-metabase';
 import { compareScopes } from '../../src/doctor/check-slack-token';
-import { describeDatabase } from '../../src/doctor/check-database';
 import { formatDoctorReport } from '../../src/doctor/format-text';
 import { botScopesFromManifest, readManifestBotScopes } from '../../src/doctor/manifest-scopes';
-import { summarise, withoutSecrets, type DoctorReport } from '../../src/shared/doctor-report';
 import { CUSTOMERS_CARD } from '../../src/production/card-schemas';
+import { type DoctorReport, summarise, withoutSecrets } from '../../src/shared/doctor-report';
 
 const root = join(__dirname, '..', '..');
 
@@ -51,7 +51,9 @@ describe('the manifest bot scopes', () => {
   });
 
   it('refuse a manifest without bot scopes', () => {
-    expect(() => botScopesFromManifest('oauth_config:\n  scopes:\n    user:\n      - a\n')).toThrow('no oauth_config.scopes.bot list');
+    expect(() => botScopesFromManifest('oauth_config:\n  scopes:\n    user:\n      - a\n')).toThrow(
+      'no oauth_config.scopes.bot list',
+    );
   });
 });
 
@@ -63,10 +65,17 @@ describe('comparing scopes', () => {
   });
 
   it('fails on a missing scope, warns on an extra one, fails on both', () => {
-    expect(compareScopes(['commands'], required)).toMatchObject({ status: 'fail', finding: 'missing chat:write', details: ['chat:write: DMs'] });
+    expect(compareScopes(['commands'], required)).toMatchObject({
+      status: 'fail',
+      finding: 'missing chat:write',
+      details: ['chat:write: DMs'],
+    });
     expect(compareScopes(['commands', 'chat:write', 'im:history'], required)).toMatchObject({ status: 'warn' });
     const both = compareScopes(['im:history'], required);
-    expect(both).toMatchObject({ status: 'fail', finding: 'missing commands, chat:write; extra (not in manifest.yml): im:history' });
+    expect(both).toMatchObject({
+      status: 'fail',
+      finding: 'missing commands, chat:write; extra (not in manifest.yml): im:history',
+    });
     expect(both.fix).toMatch(/^Add commands and chat:write under OAuth & Permissions/);
   });
 
@@ -77,20 +86,36 @@ describe('comparing scopes', () => {
 
 describe('comparing card columns', () => {
   it('reads SQL names and humanised titles alike', () => {
-    const titles = ['Customer ID', 'Customer Name', 'Company', 'Email', 'Phone', 'Market', 'Currency', 'Order Count', 'Lifetime Total', 'Last Order At'];
+    const titles = [
+      'Customer ID',
+      'Customer Name',
+      'Company',
+      'Email',
+      'Phone',
+      'Market',
+      'Currency',
+      'Order Count',
+      'Lifetime Total',
+      'Last Order At',
+    ];
     expect(compareColumns(CUSTOMERS_CARD.columns, titles)).toEqual({ missing: [], unknown: [] });
   });
 
   it('names a renamed column on both sides', () => {
     const present = CUSTOMERS_CARD.columns.map((c) => (c === 'lifetime_total' ? 'Lifetime Value' : c));
-    expect(compareColumns(CUSTOMERS_CARD.columns, present)).toEqual({ missing: ['lifetime_total'], unknown: ['Lifetime Value'] });
+    expect(compareColumns(CUSTOMERS_CARD.columns, present)).toEqual({
+      missing: ['lifetime_total'],
+      unknown: ['Lifetime Value'],
+    });
   });
 });
 
 describe('where the database is, without credentials', () => {
   it('names the file or the server, never the password', () => {
     expect(describeDatabase('file:./data/crm.db')).toBe('SQLite file ./data/crm.db');
-    expect(describeDatabase('postgres://crm:hunter2@db.internal/crm?schema=sales')).toBe('PostgreSQL db.internal:5432/crm (schema sales)');
+    expect(describeDatabase('postgres://crm:hunter2@db.internal/crm?schema=sales')).toBe(
+      'PostgreSQL db.internal:5432/crm (schema sales)',
+    );
   });
 });
 
@@ -98,7 +123,14 @@ const report: DoctorReport = {
   checkedAt: new Date('2026-11-25T09:00:00.123Z'),
   checks: [
     { id: 'config', title: 'Configuration', status: 'ok', finding: 'valid' },
-    { id: 'slack_scopes', title: 'Slack scopes', status: 'fail', finding: 'missing groups:read', fix: 'Add it.', details: ['groups:read: private channels'] },
+    {
+      id: 'slack_scopes',
+      title: 'Slack scopes',
+      status: 'fail',
+      finding: 'missing groups:read',
+      fix: 'Add it.',
+      details: ['groups:read: private channels'],
+    },
     { id: 'digest_channel', title: 'Digest channel', status: 'warn', finding: 'shared', fix: 'Choose another.' },
     { id: 'socket_mode', title: 'Socket Mode', status: 'skip', finding: 'not used' },
   ],
@@ -134,7 +166,23 @@ describe('the terminal report', () => {
   });
 
   it('blanks any secret value that reached a finding, fix or detail', () => {
-    const leaky: DoctorReport = { ...report, checks: [{ id: 'metabase', title: 'Metabase', status: 'fail', finding: 'key sk-123456 refused', fix: 'replace sk-123456', details: ['sk-123456'] }] };
-    expect(withoutSecrets(leaky, ['sk-123456', undefined]).checks[0]).toMatchObject({ finding: 'key [redacted] refused', fix: 'replace [redacted]', details: ['[redacted]'] });
+    const leaky: DoctorReport = {
+      ...report,
+      checks: [
+        {
+          id: 'metabase',
+          title: 'Metabase',
+          status: 'fail',
+          finding: 'key sk-123456 refused',
+          fix: 'replace sk-123456',
+          details: ['sk-123456'],
+        },
+      ],
+    };
+    expect(withoutSecrets(leaky, ['sk-123456', undefined]).checks[0]).toMatchObject({
+      finding: 'key [redacted] refused',
+      fix: 'replace [redacted]',
+      details: ['[redacted]'],
+    });
   });
 });

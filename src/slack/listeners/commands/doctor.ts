@@ -1,6 +1,6 @@
 import { runDoctorInApp } from '../../../doctor/in-app';
 import { buildDoctorReportMessage, DOCTOR_RUNNING_TEXT } from '../../views/doctor-report';
-import { UsageError, type Subcommand } from './subcommand';
+import { type Subcommand, UsageError } from './subcommand';
 
 /**
  * `/crm doctor` (admins): the setup check. The command is acknowledged before this runs;
