@@ -24,7 +24,10 @@ export interface SubmissionContext {
   client: WebClient;
   viewer: Viewer;
   values: ViewValues;
-  /** Work to run once Slack has its answer (the modal closed), before Home is republished. */
+  /**
+   * Work to run once Slack has its answer, before the admin's Home is republished; also after
+   * field errors, since what was saved before a refusal stays saved.
+   */
   afterSave: (() => Promise<void>)[];
 }
 
@@ -168,11 +171,16 @@ async function roster(ctx: SubmissionContext): Promise<FieldErrors> {
   if (users.length === 0) return { [ADMIN_BLOCKS.rosterUsers]: 'Choose at least one person.' };
   if (choice !== 'remove' && !isRole(choice)) return { [ADMIN_BLOCKS.rosterRole]: 'Choose a role, or remove from the roster.' };
   const { prisma } = ctx.deps.db;
+  // Whoever was changed sees their new access on Home at once (no-access, read-only, or more),
+  // also when a later refusal stops the rest. The admin's own Home is republished anyway.
+  const changed: string[] = [];
+  ctx.afterSave.push(() => ctx.deps.homePublisher.republish(ctx.client, changed.filter((id) => id !== ctx.viewer.userId)));
   // Each person is one audited change; a refusal (last admin) stops before the rest and says why.
   for (const userId of users) {
     try {
       if (choice === 'remove') await removeMember(prisma, ctx.deps.clock, ctx.viewer.userId, userId);
       else await setRole(prisma, ctx.deps.clock, ctx.viewer.userId, userId, choice);
+      changed.push(userId);
     } catch (err) {
       if (err instanceof RosterError) return { [ADMIN_BLOCKS.rosterUsers]: userErrorPlain(err) };
       throw err;
