@@ -18,6 +18,13 @@ export function adminSettings(deps: AppContext): ViewListener {
     const userId = body.user.id;
     const name = ADMIN_CALLBACK.exec(view.callback_id)?.[1] ?? '';
     const afterSave: (() => Promise<void>)[] = [];
+    const runAfterSave = async () => {
+      try {
+        for (const work of afterSave) await work();
+      } catch (err) {
+        deps.logger.error({ err, userId, setting: name }, 'follow-up work after an admin change failed');
+      }
+    };
     try {
       const viewer = await resolveViewer(deps, client, userId);
       const refusal = refusalFor(viewer, 'admin');
@@ -32,19 +39,17 @@ export function adminSettings(deps: AppContext): ViewListener {
       const errors = await ADMIN_SUBMISSIONS[name]({ deps, client, viewer, values: view.state.values, afterSave });
       if (Object.keys(errors).length) {
         deps.logger.info({ userId, setting: name, fields: Object.keys(errors) }, 'admin setting refused: invalid input');
-        return await ack({ response_action: 'errors', errors });
+        await ack({ response_action: 'errors', errors });
+        return await runAfterSave();
       }
       await ack();
       deps.logger.info({ userId, setting: name }, 'admin setting saved');
     } catch (err) {
       deps.logger.error({ err, userId, setting: name }, 'saving an admin setting failed');
-      return await ack({ response_action: 'update', view: buildAdminMessageModal('Sorry, the setting could not be saved. The error has been logged; please try again.') });
+      await ack({ response_action: 'update', view: buildAdminMessageModal('Sorry, the setting could not be saved. The error has been logged; please try again.') });
+      return await runAfterSave();
     }
-    try {
-      for (const work of afterSave) await work();
-    } catch (err) {
-      deps.logger.error({ err, userId, setting: name }, 'follow-up work after an admin change failed');
-    }
+    await runAfterSave();
     try {
       await deps.homePublisher.publish(client, userId);
     } catch (err) {
