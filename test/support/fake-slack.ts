@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * A fake Slack Web API on loopback. Records every call (form-encoded or JSON bodies; JSON
  * fields such as `view` and `blocks` are decoded), answers like Slack for the methods the
- * app uses, can be told to fail or rate-limit, and serves `response_url` endpoints.
+ * app uses (with the bot token's scopes in `x-oauth-scopes` when `grantedScopes` is set),
+ * can be told to fail or rate-limit, and serves `response_url` endpoints.
  */
 export interface RecordedCall {
   method: string;
@@ -45,6 +46,18 @@ interface Failure {
   remaining: number;
 }
 
+/** A channel as conversations.info describes it (the fields the app reads). */
+export interface FakeChannel {
+  id: string;
+  name: string;
+  is_private?: boolean;
+  is_archived?: boolean;
+  is_shared?: boolean;
+  is_ext_shared?: boolean;
+  is_org_shared?: boolean;
+  is_pending_ext_shared?: boolean;
+}
+
 /** A message the fake holds in a channel's history (posted through chat.postMessage). */
 export interface StoredMessage {
   ts: string;
@@ -64,7 +77,12 @@ export class FakeSlack {
   /** Channels the bot is a member of (for conversations.info / chat.postMessage). */
   readonly botChannels = new Set<string>();
   /** Channels that exist; posting to one the bot is not in answers not_in_channel. */
-  readonly channels = new Map<string, { id: string; name: string; is_private?: boolean; is_shared?: boolean; is_ext_shared?: boolean; is_org_shared?: boolean; is_pending_ext_shared?: boolean }>();
+  readonly channels = new Map<string, FakeChannel>();
+  /**
+   * The bot token's scopes, sent like Slack in the `x-oauth-scopes` header of every answer
+   * to a bot-token call; null sends no header.
+   */
+  grantedScopes: string[] | null = null;
   /** Tried before the Web API, in order (see fake-slack-files.ts). */
   readonly rawRoutes: RawRoute[] = [];
   private readonly responders = new Map<string, Responder>();
@@ -239,9 +257,10 @@ export class FakeSlack {
     }
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || args.token;
     if (!token) return json(res, 200, { ok: false, error: 'not_authed' });
+    const scopes: Record<string, string> = this.grantedScopes && String(token).startsWith('xoxb-') ? { 'x-oauth-scopes': this.grantedScopes.join(',') } : {};
     const custom = this.responders.get(method);
-    if (custom) return json(res, 200, custom(args, call));
-    return json(res, 200, this.withHistory(method, args, this.defaultAnswer(method, args)));
+    if (custom) return json(res, 200, custom(args, call), scopes);
+    return json(res, 200, this.withHistory(method, args, this.defaultAnswer(method, args)), scopes);
   }
 
   /** A successful chat.postMessage is kept in its channel's history (with its metadata). */
@@ -364,7 +383,7 @@ function tryJson(v: string): unknown {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

@@ -53,6 +53,7 @@ export const ACTION_IDS = {
   // Digest / admin
   digestViewInCrm: 'digest_view_in_crm',
   adminOpenSetting: 'admin_open_setting',
+  adminCheckSetup: 'admin_check_setup',
   // Admin modals' inputs
   adminDigestChannel: 'admin_digest_channel_input',
   adminDigestFrequency: 'admin_digest_frequency',

@@ -83,6 +83,12 @@ export function buildAdminHomeSection(data: AdminHomeData): KnownBlock[] {
     : '_No changes recorded yet._';
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Admin' } },
+    // The setup check first: it is what an admin wants when something does not work.
+    {
+      type: 'actions',
+      block_id: 'admin:check_setup',
+      elements: [{ type: 'button', action_id: ACTION_IDS.adminCheckSetup, text: { type: 'plain_text', text: 'Check setup' } }],
+    },
     settingRow('digest_channel', 'Digest channel', settings.digest_channel ? `<#${settings.digest_channel}>` : 'Not set: no digest is posted.'),
     settingRow('digest_schedule', 'Digest schedule', escapeMrkdwn(describeSchedule(settings.digest_schedule))),
     settingRow('sync_window', 'Sync window', `Customers with an order in the last ${settings.sync_days} days become leads.`),

@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction, OverflowAction, StaticSelectAction } from '@slack/bolt';
 import type { AppContext } from '../../../app-context';
 import { ACTION_IDS } from '../../views/action-ids';
+import { adminCheckSetup } from './admin-check-setup';
 import { adminNoticeResolve } from './admin-notice-resolve';
 import { adminOpenSetting } from './admin-open-setting';
 import { alertCancel } from './alert-cancel';
@@ -55,5 +56,6 @@ export function registerActions(app: App, deps: AppContext): void {
   // Admin and digest
   app.action<Button>(ACTION_IDS.adminNoticeResolve, adminNoticeResolve(deps));
   app.action<Button>(ACTION_IDS.adminOpenSetting, adminOpenSetting(deps));
+  app.action<Button>(ACTION_IDS.adminCheckSetup, adminCheckSetup(deps));
   app.action<Button>(ACTION_IDS.digestViewInCrm, digestViewInCrm(deps));
 }
