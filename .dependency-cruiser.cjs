@@ -17,9 +17,16 @@ module.exports = {
       name: 'views-only-views-and-domain-types',
       severity: 'error',
       comment:
-        'Block Kit builders are pure functions: they may import other views, and types from the domain or from packages (e.g. Block Kit types), nothing else.',
+        'Block Kit builders are pure functions: they may import other views, the I/O-free helpers in shared/, and types from the domain or from packages (e.g. Block Kit types), nothing else.',
       from: { path: '^src/slack/views/' },
-      to: { pathNot: ['^src/slack/views/', '^src/domain/', 'node_modules'] },
+      to: { pathNot: ['^src/slack/views/', '^src/shared/', '^src/domain/', 'node_modules'] },
+    },
+    {
+      name: 'shared-is-a-leaf',
+      severity: 'error',
+      comment: 'shared/ holds pure helpers (money, zoned time, stages, errors) used by every layer; it imports nothing of ours.',
+      from: { path: '^src/shared/' },
+      to: { path: '^src/', pathNot: '^src/shared/' },
     },
     {
       name: 'views-only-type-imports-from-domain',

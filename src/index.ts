@@ -1,11 +1,13 @@
 // Entry point: environment -> config -> dependencies -> Bolt app -> schedules.
 // The only module that reads process.env.
-import { ConfigError, loadConfig } from './config';
-import { createLogger, describeError, maskSecrets, secretsOf } from './logger';
+import { type AppConfig, ConfigError, loadConfig } from './config';
+import { describeError } from './error-serializer';
+import { createLogger } from './logger';
+import { maskSecrets, secretsOf } from './secret-masking';
 import { type RunningServer, startServer } from './server';
 
 async function main(): Promise<void> {
-  let config;
+  let config: AppConfig;
   try {
     config = loadConfig(process.env);
   } catch (err) {
@@ -17,10 +19,13 @@ async function main(): Promise<void> {
   }
   const secrets = secretsOf(config);
   const logger = createLogger(config.LOG_LEVEL, undefined, { secrets });
-  // Last resort: Node would print the whole error object (request headers and bodies
-  // included) to stderr. A stray rejection is logged and the app keeps serving; an
+  // Last resort: every promise is meant to be handled where it is made. One that is not is a
+  // bug to fix, but must not stop a process serving everyone else (Node's default is to exit,
+  // printing the whole error object, request headers and bodies included, to stderr). An
   // uncaught exception leaves unknown state, so it is logged and the process exits.
-  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection'));
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection: logged, still serving');
+  });
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception');
     process.exit(1);

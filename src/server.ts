@@ -7,6 +7,8 @@ import type { Clock } from './clock';
 import { systemClock } from './clock';
 import type { Logger } from './logger';
 import type { AppDeps } from './deps';
+import type { AppContext } from './app-context';
+import { createAppServices } from './services';
 import type { ProductionReader } from './production/types';
 import { migrateDatabase } from './db/migrate';
 import { openDatabase } from './db/client';
@@ -15,14 +17,17 @@ import { startScheduler, type Scheduler } from './jobs/scheduler';
 import { allJobs } from './jobs';
 import { prepareData } from './startup';
 import { createProductionReader } from './production/metabase-client';
+import { startInstanceHeartbeat } from './db/instance-heartbeat';
+import { describeBackupMode } from './backup/settings';
 
 /** How long a graceful stop waits for listener work that continues after its ack. */
 const STOP_DRAIN_TIMEOUT_MS = 15_000;
 
 export interface RunningServer {
-  deps: AppDeps;
+  /** The app's dependencies and its app-lifetime state (sync coordinator, Home publisher, caches). */
+  deps: AppContext;
   built: BuiltApp;
-  /** The HTTP port actually bound (HTTP mode), useful with PORT=0. */
+  /** The HTTP port actually bound (/slack/events and /healthz, or only /healthz in Socket Mode), useful with PORT=0. */
   port: number | null;
   /** Graceful stop: stop taking work, finish in-flight requests, stop schedules, close the database. */
   stop(): Promise<void>;
@@ -48,11 +53,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const production =
     options.production !== undefined ? options.production : mb ? createProductionReader(mb, logger, clock) : null;
   if (!production) logger.warn('METABASE_URL is not set: production data and lead sync are off');
-  const deps: AppDeps = { config, db, production, clock, logger, instanceId: randomUUID() };
-  await prepareData(deps);
+  const base: AppDeps = { config, db, production, clock, logger, instanceId: randomUUID() };
+  await prepareData(base);
+  // App-lifetime state is built here, once, and handed to listeners and jobs.
+  const deps: AppContext = { ...base, ...createAppServices(base) };
+  const heartbeat = await startInstanceHeartbeat(deps);
+  const backupMode = describeBackupMode(config);
+  logger[backupMode.level]({ backup: backupMode.mode }, backupMode.message);
 
   const built = buildApp(deps);
-  await built.app.init();
   let port: number | null = null;
   if (built.mode === 'http') {
     const server = (await built.app.start(config.PORT)) as Server;
@@ -60,7 +69,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger.info({ port }, 'listening (HTTP mode: POST /slack/events, GET /healthz)');
   } else {
     await built.app.start();
-    logger.info('connected (Socket Mode)');
+    port = built.socket!.port;
+    logger.info({ port }, 'connected (Socket Mode; GET /healthz on this port)');
   }
   const scheduler: Scheduler | null = options.schedules === false ? null : startScheduler(deps, built.app.client, allJobs());
 
@@ -71,10 +81,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port,
     stop() {
       stopping ??= (async () => {
-        await built.app.stop();
+        // Stop taking work first. Over HTTP, closing the server lets requests already in finish;
+        // in Socket Mode the socket stays open until the work in flight has sent its acks.
+        if (built.socket) built.socket.pause();
+        else await built.app.stop();
         const drained = await built.inFlight.drain(STOP_DRAIN_TIMEOUT_MS);
         if (!drained) logger.warn({ running: built.inFlight.size }, 'stopping with listener work still running');
+        if (built.socket) await built.app.stop();
         await scheduler?.stop();
+        await heartbeat.stop();
         await production?.close?.();
         await db.close();
         logger.info('stopped');

@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { providerOf, sqlitePath, postgresSchemaOf, postgresConnectionString, SQLITE_BUSY_TIMEOUT_MS } from './client';
+import { SQLITE_SEARCH_INDEX_REPAIR, SQLITE_SEARCH_TABLE } from './search-index';
+import { SQLITE_STAGE_TOTALS_REPAIR, SQLITE_STAGE_TOTALS_TABLE } from './stage-totals';
 
 /**
  * Applies the committed migrations (prisma/migrations for SQLite, prisma/postgres/migrations
@@ -43,6 +45,11 @@ function readMigrations(dir: string): MigrationFile[] {
     });
 }
 
+/** The migrations this version of the code ships, in order: what a database or backup may be at. */
+export function knownMigrations(provider: 'sqlite' | 'postgres'): { name: string; checksum: string }[] {
+  return readMigrations(migrationsDir(provider)).map(({ name, checksum }) => ({ name, checksum }));
+}
+
 /** Migrations not yet applied, in order; refuses when an applied one was edited since. */
 function pendingMigrations(migrations: MigrationFile[], applied: { migration_name: string; checksum: string }[]): MigrationFile[] {
   const done = new Map(applied.map((r) => [r.migration_name, r.checksum]));
@@ -54,6 +61,71 @@ function pendingMigrations(migrations: MigrationFile[], applied: { migration_nam
 }
 
 const APPLIED_SQL = 'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+
+/** Where a database stands against the committed migrations, read without changing anything. */
+export interface MigrationStatus {
+  /** False when the SQLite file does not exist yet: the first start creates it. */
+  exists: boolean;
+  applied: string[];
+  /** Not applied yet, in order: the next start (or `npm run db:migrate`) applies them. */
+  pending: string[];
+  /** Applied, but the file changed since: the app refuses to start. */
+  edited: string[];
+  /** Recorded as applied but absent from the migrations folder: a newer version of the app migrated it. */
+  unknown: string[];
+}
+
+/**
+ * Compares the database with the migrations folder, read-only: opens SQLite read-only and
+ * never creates the file, the schema or the `_prisma_migrations` table. Throws when the
+ * database does not answer.
+ */
+export async function migrationStatus(url: string, options: { dir?: string; timeoutMs?: number } = {}): Promise<MigrationStatus> {
+  const provider = providerOf(url);
+  const migrations = readMigrations(options.dir ?? migrationsDir(provider));
+  const applied = provider === 'sqlite' ? appliedSqlite(url) : await appliedPostgres(url, options.timeoutMs ?? 5000);
+  if (applied === null) return { exists: false, applied: [], pending: migrations.map((m) => m.name), edited: [], unknown: [] };
+  const done = new Map(applied.map((r) => [r.migration_name, r.checksum]));
+  const known = new Set(migrations.map((m) => m.name));
+  return {
+    exists: true,
+    applied: migrations.filter((m) => done.get(m.name) === m.checksum).map((m) => m.name),
+    pending: migrations.filter((m) => !done.has(m.name)).map((m) => m.name),
+    edited: migrations.filter((m) => done.has(m.name) && done.get(m.name) !== m.checksum).map((m) => m.name),
+    unknown: [...done.keys()].filter((name) => !known.has(name)).sort(),
+  };
+}
+
+type AppliedRow = { migration_name: string; checksum: string };
+
+/** The applied migrations of a SQLite file; null when the file does not exist. */
+function appliedSqlite(url: string): AppliedRow[] | null {
+  const path = sqlitePath(url);
+  if (!existsSync(path)) return null;
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  try {
+    const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+    return table ? (db.prepare(APPLIED_SQL).all() as AppliedRow[]) : [];
+  } finally {
+    db.close();
+  }
+}
+
+async function appliedPostgres(url: string, timeoutMs: number): Promise<AppliedRow[]> {
+  const schema = postgresSchemaOf(url);
+  const client = new Client({ connectionString: postgresConnectionString(url), connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  // An unreachable server answers through connect(); an error event after that must not crash the caller.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const ident = `"${schema.replace(/"/g, '""')}"`;
+    const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [`${ident}."_prisma_migrations"`]);
+    if (!rows[0]?.found) return [];
+    return (await client.query<AppliedRow>(APPLIED_SQL.replace('FROM _prisma_migrations', `FROM ${ident}."_prisma_migrations"`))).rows;
+  } finally {
+    await client.end();
+  }
+}
 
 export async function migrateDatabase(url: string): Promise<MigrationResult> {
   const provider = providerOf(url);
@@ -84,6 +156,10 @@ function migrateSqlite(url: string, migrations: MigrationFile[]): MigrationResul
         ).run(randomUUID(), m.checksum, new Date().toISOString(), m.name, new Date().toISOString());
         applied.push(m.name);
       }
+      // A migration that redefined Lead or CustomerFigures dropped their triggers with the old table.
+      const hasTable = (name: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+      if (applied.length && hasTable(SQLITE_SEARCH_TABLE)) db.exec(SQLITE_SEARCH_INDEX_REPAIR);
+      if (applied.length && hasTable(SQLITE_STAGE_TOTALS_TABLE)) db.exec(SQLITE_STAGE_TOTALS_REPAIR);
     });
     run.immediate();
     return { applied, alreadyApplied: migrations.length - applied.length };

@@ -1,6 +1,10 @@
 import type { Clock } from '../clock';
+import { UserFacingError } from '../shared/errors';
+import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../shared/limits';
 import type { CrmPrisma } from '../db/client';
+import { distinctRates, type RateUsed } from '../shared/money';
 import { splitList } from './pipeline';
+import { getRates } from './rates';
 import { getRole } from './roster';
 import { isStageSlug, stageLabel, type StageLabels, type StageSlug } from './stages';
 
@@ -14,39 +18,36 @@ import { isStageSlug, stageLabel, type StageLabels, type StageSlug } from './sta
 /** Activity kinds written here (the sync writes `created`, follow-ups write `follow_up`). */
 export type ActivityKind = 'stage_change' | 'owner_change' | 'note' | 'contact_change' | 'touch' | 'follow_up' | 'created';
 
-export const MAX_NOTE_LENGTH = 2900;
-export const MAX_CHURN_REASON_LENGTH = 500;
-export const MAX_CONTACT_FIELD_LENGTH = 150;
+export { MAX_NOTE_LENGTH, MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH } from '../shared/limits';
 
-export class LeadNotFoundError extends Error {
-  readonly userMessage = 'That lead no longer exists.';
+export class LeadNotFoundError extends UserFacingError {
   constructor(readonly leadId: number) {
-    super(`lead ${leadId} not found`);
+    super('That lead no longer exists.', { detail: `lead ${leadId} not found` });
     this.name = 'LeadNotFoundError';
   }
 }
 
 /** The lead changed since the user loaded it: nothing was written. */
-export class StaleLeadError extends Error {
-  readonly userMessage: string;
+export class StaleLeadError extends UserFacingError {
   constructor(
     readonly leadId: number,
     readonly expectedVersion: number,
     readonly actualVersion: number,
   ) {
-    super(`lead ${leadId} is at version ${actualVersion}, expected ${expectedVersion}`);
+    super('Someone changed this lead after you opened this form, so nothing was saved. Close it and open it again to see the latest.', {
+      detail: `lead ${leadId} is at version ${actualVersion}, expected ${expectedVersion}`,
+    });
     this.name = 'StaleLeadError';
-    this.userMessage = 'Someone changed this lead after you opened this form, so nothing was saved. Close it and open it again to see the latest.';
   }
 }
 
 /** Input a person has to correct; `field` names the form field it belongs to. */
-export class LeadValidationError extends Error {
-  constructor(
-    readonly field: 'stage' | 'note' | 'churnReason' | 'contactName' | 'contactRole' | 'contactEmail' | 'contactPhone' | 'owner',
-    readonly userMessage: string,
-  ) {
-    super(userMessage);
+export type LeadField = 'stage' | 'note' | 'churnReason' | 'contactName' | 'contactRole' | 'contactEmail' | 'contactPhone' | 'owner';
+
+export class LeadValidationError extends UserFacingError {
+  declare readonly field: LeadField;
+  constructor(field: LeadField, userMessage: string, subjectUserId?: string) {
+    super(userMessage, { field, ...(subjectUserId ? { subjectUserId } : {}) });
     this.name = 'LeadValidationError';
   }
 }
@@ -98,6 +99,11 @@ export interface LeadCardData {
   /** Currencies left out of the USD figure (it is then a lower bound). */
   unknownCurrencies: string[];
   rateDate: Date | null;
+  /**
+   * The current rate of each currency the customer bought in (by currency, USD at 1 left
+   * out): the rates the lifetime value is kept at, since a rate change revalues it.
+   */
+  rates: RateUsed[];
   lastOrderAt: Date | null;
   lastTouchAt: Date | null;
   version: number;
@@ -116,7 +122,7 @@ function contactOf(lead: { contactName: string | null; contactRole: string | nul
 export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { notes?: number; activity?: number } = {}): Promise<LeadCardData> {
   const lead = await prisma.lead.findUnique({ where: { id: leadId }, include: { customer: true } });
   if (!lead) throw new LeadNotFoundError(leadId);
-  const [recentNotes, recentActivity, activityCount] = await Promise.all([
+  const [recentNotes, recentActivity, activityCount, currencies, rateTable] = await Promise.all([
     prisma.activity.findMany({
       where: { leadId, kind: { in: ['note', 'touch'] }, text: { not: null } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -125,8 +131,11 @@ export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { 
     }),
     prisma.activity.findMany({ where: { leadId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: options.activity ?? 5, select: activityEntrySelect }),
     prisma.activity.count({ where: { leadId } }),
+    prisma.customerCurrencyTotal.findMany({ where: { customerId: lead.customerId }, select: { currency: true }, orderBy: { currency: 'asc' } }),
+    getRates(prisma),
   ]);
   const c = lead.customer;
+  const rates = distinctRates(currencies.flatMap(({ currency }) => rateTable.get(currency) ?? []));
   return {
     leadId: lead.id,
     customerId: lead.customerId,
@@ -142,6 +151,7 @@ export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { 
     lifetimeUsdCents: c.lifetimeUsdCents,
     unknownCurrencies: splitList(c.unknownCurrencies),
     rateDate: c.rateDate,
+    rates,
     lastOrderAt: c.lastOrderAt,
     lastTouchAt: lead.lastTouchAt,
     version: lead.version,
@@ -191,10 +201,14 @@ export interface LeadChange {
   activityId: number;
 }
 
-type Tx = Parameters<Parameters<CrmPrisma['$transaction']>[0]>[0];
+/** The client inside an interactive transaction. */
+export type Tx = Parameters<Parameters<CrmPrisma['$transaction']>[0]>[0];
 
 const leadBeforeSelect = { version: true, ownerId: true, stage: true, contactName: true, contactRole: true, contactEmail: true, contactPhone: true } as const;
 type LeadBefore = { version: number; ownerId: string | null; stage: string; contactName: string | null; contactRole: string | null; contactEmail: string | null; contactPhone: string | null };
+
+/** Checks the lead before a change (throws to refuse it) and may give the activity's fromValue. */
+type ChangeCheck = (lead: LeadBefore) => { fromValue?: string | null } | undefined;
 
 interface ApplyArgs {
   leadId: number;
@@ -210,39 +224,42 @@ interface ApplyArgs {
  * One change in one transaction: a conditional update (id and, when given, version) so two
  * concurrent writers cannot both win, then the Activity row.
  */
-async function applyChange(prisma: CrmPrisma, clock: Clock, args: ApplyArgs, check?: (lead: LeadBefore) => { fromValue?: string | null } | void): Promise<LeadChange> {
+async function applyChange(prisma: CrmPrisma, clock: Clock, args: ApplyArgs, check?: ChangeCheck): Promise<LeadChange> {
   const now = clock.now();
-  return prisma.$transaction(async (tx: Tx) => {
-    const before = await tx.lead.findUnique({ where: { id: args.leadId }, select: leadBeforeSelect });
-    if (!before) throw new LeadNotFoundError(args.leadId);
-    if (args.expectedVersion !== undefined && before.version !== args.expectedVersion) {
-      throw new StaleLeadError(args.leadId, args.expectedVersion, before.version);
-    }
-    const fromValue = check?.(before)?.fromValue ?? args.activity.fromValue ?? null;
-    const updated = await tx.lead.updateMany({
-      where: { id: args.leadId, version: before.version },
-      data: { ...args.data, version: { increment: 1 }, ...(args.activity.isTouch ? { lastTouchAt: now } : {}), updatedAt: now },
-    });
-    if (updated.count !== 1) {
-      const current = await tx.lead.findUnique({ where: { id: args.leadId }, select: { version: true } });
-      throw new StaleLeadError(args.leadId, args.expectedVersion ?? before.version, current?.version ?? before.version);
-    }
-    const activity = await tx.activity.create({
-      data: {
-        leadId: args.leadId,
-        actorId: args.actorId,
-        kind: args.activity.kind,
-        fromValue,
-        toValue: args.activity.toValue ?? null,
-        text: args.activity.text ?? null,
-        permalink: args.activity.permalink ?? null,
-        isTouch: args.activity.isTouch,
-        createdAt: now,
-      },
-    });
-    const ownerId = args.data.ownerId !== undefined ? args.data.ownerId : before.ownerId;
-    return { leadId: args.leadId, version: before.version + 1, ownerId, previousOwnerId: before.ownerId, activityId: activity.id };
+  return prisma.$transaction((tx: Tx) => applyChangeIn(tx, now, args, check));
+}
+
+/** applyChange inside a transaction the caller runs (a change saved together with other writes). */
+async function applyChangeIn(tx: Tx, now: Date, args: ApplyArgs, check?: ChangeCheck): Promise<LeadChange> {
+  const before = await tx.lead.findUnique({ where: { id: args.leadId }, select: leadBeforeSelect });
+  if (!before) throw new LeadNotFoundError(args.leadId);
+  if (args.expectedVersion !== undefined && before.version !== args.expectedVersion) {
+    throw new StaleLeadError(args.leadId, args.expectedVersion, before.version);
+  }
+  const fromValue = check?.(before)?.fromValue ?? args.activity.fromValue ?? null;
+  const updated = await tx.lead.updateMany({
+    where: { id: args.leadId, version: before.version },
+    data: { ...args.data, version: { increment: 1 }, ...(args.activity.isTouch ? { lastTouchAt: now } : {}), updatedAt: now },
   });
+  if (updated.count !== 1) {
+    const current = await tx.lead.findUnique({ where: { id: args.leadId }, select: { version: true } });
+    throw new StaleLeadError(args.leadId, args.expectedVersion ?? before.version, current?.version ?? before.version);
+  }
+  const activity = await tx.activity.create({
+    data: {
+      leadId: args.leadId,
+      actorId: args.actorId,
+      kind: args.activity.kind,
+      fromValue,
+      toValue: args.activity.toValue ?? null,
+      text: args.activity.text ?? null,
+      permalink: args.activity.permalink ?? null,
+      isTouch: args.activity.isTouch,
+      createdAt: now,
+    },
+  });
+  const ownerId = args.data.ownerId !== undefined ? args.data.ownerId : before.ownerId;
+  return { leadId: args.leadId, version: before.version + 1, ownerId, previousOwnerId: before.ownerId, activityId: activity.id };
 }
 
 function cleanText(text: string | null | undefined): string {
@@ -261,8 +278,8 @@ export interface StageChangeInput {
 }
 
 /**
- * Moves a lead to another stage. A move to any stage but `lead` is a human touch (DESIGN.md:
- * "a stage change away from lead"). Moving to churned needs a reason.
+ * Moves a lead to another stage. A move to any stage but `lead` is a human touch (see
+ * "What contacted means" in docs/product.md). Moving to churned needs a reason.
  */
 export async function changeStage(prisma: CrmPrisma, clock: Clock, input: StageChangeInput): Promise<LeadChange> {
   const toStage = input.toStage.trim();
@@ -299,18 +316,32 @@ export interface NoteInput {
   expectedVersion?: number;
 }
 
-/** Adds a note (a human touch). Appending never overwrites, so no version is needed. */
-export async function addNote(prisma: CrmPrisma, clock: Clock, input: NoteInput): Promise<LeadChange> {
-  const text = cleanText(input.text);
-  if (!text) throw new LeadValidationError('note', 'The note is empty.');
-  if (text.length > MAX_NOTE_LENGTH) throw new LeadValidationError('note', `The note is too long (${text.length} characters; at most ${MAX_NOTE_LENGTH}).`);
-  return applyChange(prisma, clock, {
+/** The note as it would be saved (line ends normalised, trimmed); LeadValidationError when empty or too long. */
+export function validateNoteText(text: string): string {
+  const clean = cleanText(text);
+  if (!clean) throw new LeadValidationError('note', 'The note is empty.');
+  if (clean.length > MAX_NOTE_LENGTH) throw new LeadValidationError('note', `The note is too long (${clean.length} characters; at most ${MAX_NOTE_LENGTH}).`);
+  return clean;
+}
+
+function noteChange(input: NoteInput): ApplyArgs {
+  return {
     leadId: input.leadId,
     expectedVersion: input.expectedVersion,
     actorId: input.actorId,
     data: {},
-    activity: { kind: 'note', text, permalink: input.permalink ?? null, isTouch: true },
-  });
+    activity: { kind: 'note', text: validateNoteText(input.text), permalink: input.permalink ?? null, isTouch: true },
+  };
+}
+
+/** Adds a note (a human touch). Appending never overwrites, so no version is needed. */
+export async function addNote(prisma: CrmPrisma, clock: Clock, input: NoteInput): Promise<LeadChange> {
+  return applyChange(prisma, clock, noteChange(input));
+}
+
+/** addNote inside the caller's transaction, so the note lands together with the caller's other writes. */
+export async function addNoteIn(tx: Tx, now: Date, input: NoteInput): Promise<LeadChange> {
+  return applyChangeIn(tx, now, noteChange(input));
 }
 
 // A practical e-mail check: one @, a dot in the domain, no spaces. Full RFC 5322 is not the point.
@@ -397,7 +428,7 @@ export async function changeOwner(prisma: CrmPrisma, clock: Clock, input: OwnerI
         throw new LeadValidationError('owner', input.ownerId ? (input.ownerId === input.actorId ? 'You already own this lead.' : 'They already own this lead.') : 'The lead has no owner already.');
       }
       if (input.onlyIfUnownedOrMine && lead.ownerId !== null && lead.ownerId !== input.ownerId) {
-        throw new LeadValidationError('owner', `<@${lead.ownerId}> already owns this lead. Use "Change owner" to take it over.`);
+        throw new LeadValidationError('owner', 'already owns this lead. Use "Change owner" to take it over.', lead.ownerId);
       }
       return { fromValue: lead.ownerId };
     },

@@ -1,10 +1,14 @@
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, type Authorize, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../deps';
+import type { AppContext } from '../app-context';
+import { createAppServices } from '../services';
 import { boltLogger } from './bolt-logger';
 import { healthRoute } from './health';
 import { registerListeners } from './listeners';
 import { InFlightWork } from './in-flight';
 import { slackFetch } from './slack-http';
+import { SocketReceiver } from './socket-receiver';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack's own payloads are a few kilobytes; a larger body is refused (413) as it streams in. */
@@ -12,9 +16,11 @@ export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 export interface BuiltApp {
   app: App;
-  /** Set in HTTP mode; Socket Mode has no HTTP server of ours. */
+  /** Set in HTTP mode: Bolt's receiver serving /slack/events and /healthz. */
   receiver: HTTPReceiver | null;
   mode: 'http' | 'socket';
+  /** Set in Socket Mode: the socket's state, and the gate a graceful stop closes first. */
+  socket: SocketReceiver | null;
   /** Listener runs still going after their ack; a graceful stop waits for them. */
   inFlight: InFlightWork;
 }
@@ -22,16 +28,17 @@ export interface BuiltApp {
 /**
  * The Bolt app with every listener registered. HTTP mode serves events, commands and
  * interactivity on POST /slack/events (signatures verified by Bolt, requests older than
- * five minutes refused) and GET /healthz; Socket Mode when SLACK_APP_TOKEN is set.
- * Initialisation (the token check, `auth.test`) is deferred to `app.init()`, which the server
- * awaits: a refused token fails the start with a clear message, where Bolt's eager check
- * would leave a rejected promise nobody awaits and no event could ever be authorised.
+ * five minutes refused) and GET /healthz; Socket Mode when SLACK_APP_TOKEN is set (GET /healthz
+ * still served on PORT, with the socket's state).
  */
-export function buildApp(deps: AppDeps): BuiltApp {
+export function buildApp(base: AppDeps | AppContext): BuiltApp {
+  // server.ts hands over the app-lifetime state it built; a bare AppDeps gets its own.
+  const deps: AppContext = 'homePublisher' in base ? base : { ...base, ...createAppServices(base) };
   const { config } = deps;
   const logger = boltLogger(deps.logger);
+  const slackApiUrl = config.SLACK_API_URL?.replace(/\/?$/, '/');
   const clientOptions = {
-    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL.replace(/\/?$/, '/') } : {}),
+    ...(slackApiUrl ? { slackApiUrl } : {}),
     // @slack/web-api queues calls and honours 429 Retry-After; keep retries bounded.
     retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5000 },
     // Each attempt is bounded, so one hung socket cannot stall a job.
@@ -39,38 +46,45 @@ export function buildApp(deps: AppDeps): BuiltApp {
     // Used for Web API calls and respond(): Slack's hosts only, with a time limit.
     fetch: slackFetch(config, deps.logger),
   };
+  // Bolt given a token checks it with auth.test at construction and keeps the answer for
+  // good: with Slack unreachable at start, a rejected promise nobody awaits and every later
+  // request refused. The token is handed over as is instead, so requests are served whatever
+  // Slack said at start; no listener needs the bot's own ids.
+  const authorize: Authorize<boolean> = async () => ({ botToken: config.SLACK_BOT_TOKEN });
   let app: App;
   let receiver: HTTPReceiver | null = null;
+  let socket: SocketReceiver | null = null;
+  const inFlight = new InFlightWork();
   if (config.SLACK_APP_TOKEN) {
-    app = new App({
-      token: config.SLACK_BOT_TOKEN,
+    const socketHealth = () => {
+      const { connection, since } = socket!.status();
+      return { mode: 'socket' as const, connection, since: since.toISOString() };
+    };
+    socket = new SocketReceiver({
       appToken: config.SLACK_APP_TOKEN,
-      socketMode: true,
-      deferInitialization: true,
-      logger,
-      logLevel: LogLevel.INFO,
-      clientOptions,
-      customRoutes: [healthRoute(deps)],
-      installerOptions: { port: config.PORT },
+      ...(slackApiUrl ? { slackApiUrl } : {}),
+      fetch: clientOptions.fetch,
+      timeoutMs: config.SLACK_TIMEOUT_MS,
+      port: config.PORT,
+      routes: [healthRoute(deps, socketHealth)],
+      inFlight,
+      logger: deps.logger,
+      boltLogger: logger,
+      clock: deps.clock,
     });
+    app = new App({ authorize, receiver: socket, logger, logLevel: LogLevel.INFO, clientOptions });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET!,
       endpoints: SLACK_EVENTS_PATH,
       bodyLimit: MAX_REQUEST_BODY_BYTES,
-      customRoutes: [healthRoute(deps)],
+      customRoutes: [healthRoute(deps, () => ({ mode: 'http' }))],
       logger,
     });
-    app = new App({
-      token: config.SLACK_BOT_TOKEN,
-      receiver,
-      deferInitialization: true,
-      logger,
-      logLevel: LogLevel.INFO,
-      clientOptions,
-    });
+    app = new App({ authorize, receiver, logger, logLevel: LogLevel.INFO, clientOptions });
   }
-  const inFlight = new InFlightWork();
+  // With `authorize` Bolt builds its client without the token; listeners and jobs use this one.
+  app.client = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, logger });
   app.use(async ({ next }) => {
     await inFlight.track(next());
   });
@@ -78,5 +92,5 @@ export function buildApp(deps: AppDeps): BuiltApp {
     deps.logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   registerListeners(app, deps);
-  return { app, receiver, mode: receiver ? 'http' : 'socket', inFlight };
+  return { app, receiver, mode: socket ? 'socket' : 'http', socket, inFlight };
 }

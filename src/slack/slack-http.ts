@@ -3,10 +3,17 @@ import type { Logger } from '../logger';
 
 /** Where Slack's `response_url`s point. */
 export const SLACK_HOOKS_ORIGIN = 'https://hooks.slack.com';
+/** Where files.getUploadURLExternal's upload URLs point. */
+export const SLACK_FILES_ORIGIN = 'https://files.slack.com';
 /** Where the Web API lives when SLACK_API_URL is unset. */
 const SLACK_API_ORIGIN = 'https://slack.com';
 
 type SlackConfig = Pick<AppConfig, 'SLACK_API_URL' | 'SLACK_TIMEOUT_MS'>;
+/** What a post to Slack needs: where Slack is, the time limit, and where to log a refusal. */
+export interface SlackHttpDeps {
+  config: SlackConfig;
+  logger: Logger;
+}
 type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** A request the app refused to send because its host is not Slack's. */
@@ -54,15 +61,11 @@ export function slackFetch(config: SlackConfig, logger: Logger): FetchFunction {
  * credential for those 30 minutes, so only its origin is ever logged.
  */
 export async function postToResponseUrl(
-  deps: { config: SlackConfig; logger: Logger },
+  deps: SlackHttpDeps,
   url: string,
   body: Record<string, unknown>,
 ): Promise<void> {
-  const origin = originOf(url);
-  if (origin !== SLACK_HOOKS_ORIGIN && origin !== configuredOrigin(deps.config)) {
-    deps.logger.warn({ origin }, 'refused to post to a response_url that is not on Slack');
-    throw new NotSlackUrlError(origin);
-  }
+  requireSlackOrigin(deps, url, SLACK_HOOKS_ORIGIN, 'a response_url');
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -70,4 +73,15 @@ export async function postToResponseUrl(
     signal: AbortSignal.timeout(deps.config.SLACK_TIMEOUT_MS),
   });
   if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
+}
+
+/**
+ * Throws NotSlackUrlError (logging the origin only: such URLs are credentials while they
+ * last) unless `url` is on `slackOrigin` or, for tests, the configured Web API's origin.
+ */
+export function requireSlackOrigin(deps: SlackHttpDeps, url: string, slackOrigin: string, what: string): void {
+  const origin = originOf(url);
+  if (origin === slackOrigin || origin === configuredOrigin(deps.config)) return;
+  deps.logger.warn({ origin }, `refused to send to ${what} that is not on Slack`);
+  throw new NotSlackUrlError(origin);
 }

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * A fake Slack Web API on loopback. Records every call (form-encoded or JSON bodies; JSON
  * fields such as `view` and `blocks` are decoded), answers like Slack for the methods the
- * app uses, can be told to fail or rate-limit, and serves `response_url` endpoints.
+ * app uses (with the bot token's scopes in `x-oauth-scopes` when `grantedScopes` is set),
+ * can be told to fail or rate-limit, and serves `response_url` endpoints.
  */
 export interface RecordedCall {
   method: string;
@@ -35,12 +36,36 @@ export interface FakeUser {
 
 type Responder = (args: Record<string, any>, call: RecordedCall) => Record<string, any>;
 
+/** Answers a request outside the Web API from the raw request (e.g. file upload URLs); true when it did. */
+export type RawRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
 interface Failure {
-  kind: 'error' | 'ratelimit' | 'http500' | 'http' | 'hang';
+  kind: 'error' | 'ratelimit' | 'http500' | 'http' | 'hang' | 'accept_then_drop' | 'accept_then_500' | 'accept_then_hold';
   error?: string;
   retryAfterSeconds?: number;
   status?: number;
   remaining: number;
+}
+
+/** A channel as conversations.info describes it (the fields the app reads). */
+export interface FakeChannel {
+  id: string;
+  name: string;
+  is_private?: boolean;
+  is_archived?: boolean;
+  is_shared?: boolean;
+  is_ext_shared?: boolean;
+  is_org_shared?: boolean;
+  is_pending_ext_shared?: boolean;
+}
+
+/** A message the fake holds in a channel's history (posted through chat.postMessage). */
+export interface StoredMessage {
+  ts: string;
+  text?: string;
+  user: string;
+  bot_id: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 export const FAKE_TEAM_ID = 'T0FAKE';
@@ -53,11 +78,20 @@ export class FakeSlack {
   /** Channels the bot is a member of (for conversations.info / chat.postMessage). */
   readonly botChannels = new Set<string>();
   /** Channels that exist; posting to one the bot is not in answers not_in_channel. */
-  readonly channels = new Map<string, { id: string; name: string; is_private?: boolean }>();
+  readonly channels = new Map<string, FakeChannel>();
+  /**
+   * The bot token's scopes, sent like Slack in the `x-oauth-scopes` header of every answer
+   * to a bot-token call; null sends no header.
+   */
+  grantedScopes: string[] | null = null;
+  /** Tried before the Web API, in order (see fake-slack-files.ts). */
+  readonly rawRoutes: RawRoute[] = [];
   private readonly responders = new Map<string, Responder>();
   private readonly failures = new Map<string, Failure[]>();
   private hungResponses = 0;
   private readonly waiters: Array<() => void> = [];
+  /** Channel id -> messages posted there, oldest first (DMs under `D<user id>`). */
+  readonly history = new Map<string, StoredMessage[]>();
   private server!: Server;
   private tsCounter = 0;
   private viewCounter = 0;
@@ -134,6 +168,22 @@ export class FakeSlack {
     this.hungResponses += times;
   }
 
+  /**
+   * The next `times` calls of `method` are carried out (a post is stored in the channel's
+   * history) but the answer is lost: `drop` closes the connection without a response,
+   * `http500` answers HTTP 500, `hold` never answers (until the fake closes). The caller
+   * cannot know the post went through.
+   */
+  acceptThenFail(method: string, how: 'drop' | 'http500' | 'hold' = 'drop', times = 1): void {
+    const kind = how === 'drop' ? 'accept_then_drop' : how === 'http500' ? 'accept_then_500' : 'accept_then_hold';
+    this.pushFailure(method, { kind, remaining: times });
+  }
+
+  /** Messages posted to a channel (a user id means their DM with the bot). */
+  messagesIn(channel: string): StoredMessage[] {
+    return this.history.get(this.users.has(channel) ? `D${channel}` : channel) ?? [];
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -191,6 +241,7 @@ export class FakeSlack {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const route of this.rawRoutes) if (await route(req, res)) return;
     const raw = await readBody(req);
     const contentType = String(req.headers['content-type'] ?? '');
     const args = parseArgs(raw, contentType);
@@ -222,13 +273,53 @@ export class FakeSlack {
       if (f.kind === 'http500') return json(res, 500, { ok: false, error: 'internal_error' });
       if (f.kind === 'http') return json(res, f.status ?? 400, { ok: false, error: 'http_error', echo: { authorization: call.authorization, args } });
       if (f.kind === 'hang') return;
+      if (f.kind === 'accept_then_drop' || f.kind === 'accept_then_500' || f.kind === 'accept_then_hold') {
+        this.withHistory(method, args, this.defaultAnswer(method, args));
+        this.notify();
+        if (f.kind === 'accept_then_hold') return;
+        if (f.kind === 'accept_then_500') return json(res, 500, { ok: false, error: 'internal_error' });
+        return void req.socket.destroy();
+      }
       return json(res, 200, { ok: false, error: f.error });
     }
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || args.token;
     if (!token) return json(res, 200, { ok: false, error: 'not_authed' });
+    const scopes: Record<string, string> = this.grantedScopes && String(token).startsWith('xoxb-') ? { 'x-oauth-scopes': this.grantedScopes.join(',') } : {};
     const custom = this.responders.get(method);
-    if (custom) return json(res, 200, custom(args, call));
-    return json(res, 200, this.defaultAnswer(method, args));
+    if (custom) return json(res, 200, custom(args, call), scopes);
+    return json(res, 200, this.withHistory(method, args, this.defaultAnswer(method, args)), scopes);
+  }
+
+  /** A successful chat.postMessage is kept in its channel's history (with its metadata). */
+  private withHistory(method: string, args: Record<string, any>, answer: Record<string, any>): Record<string, any> {
+    if (method !== 'chat.postMessage' || !answer.ok) return answer;
+    const list = this.history.get(answer.channel) ?? [];
+    const md = args.metadata;
+    list.push({
+      ts: answer.ts,
+      text: args.text,
+      user: FAKE_BOT_USER_ID,
+      bot_id: 'BFAKE',
+      ...(md && typeof md === 'object' && md.event_type ? { metadata: { event_type: String(md.event_type), event_payload: md.event_payload ?? {} } } : {}),
+    });
+    this.history.set(answer.channel, list);
+    return answer;
+  }
+
+  /** conversations.history: newest first within oldest/latest; metadata only with include_all_metadata. */
+  private conversationHistory(args: Record<string, any>): Record<string, any> {
+    const channel = String(args.channel ?? '');
+    if (this.channels.size && !channel.startsWith('D') && !this.channels.has(channel)) return { ok: false, error: 'channel_not_found' };
+    if (this.channels.has(channel) && !this.botChannels.has(channel)) return { ok: false, error: 'not_in_channel' };
+    const oldest = args.oldest !== undefined ? Number(args.oldest) : -Infinity;
+    const latest = args.latest !== undefined ? Number(args.latest) : Infinity;
+    const withMeta = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const inRange = (this.history.get(channel) ?? []).filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest).reverse();
+    const limit = Math.min(Number(args.limit ?? 100) || 100, 999);
+    const start = args.cursor ? Number(String(args.cursor).replace(/^next_/, '')) : 0;
+    const page = inRange.slice(start, start + limit).map(({ metadata, ...rest }) => ({ type: 'message', ...rest, ...(withMeta && metadata ? { metadata } : {}) }));
+    const more = start + limit < inRange.length;
+    return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? `next_${start + limit}` : '' } };
   }
 
   private nextTs(): string {
@@ -274,6 +365,8 @@ export class FakeSlack {
         if (!c) return { ok: false, error: 'channel_not_found' };
         return { ok: true, channel: { ...c, is_member: this.botChannels.has(c.id) } };
       }
+      case 'conversations.history':
+        return this.conversationHistory(args);
       case 'users.info': {
         const u = this.users.get(String(args.user));
         if (!u) return { ok: false, error: 'user_not_found' };
@@ -317,7 +410,7 @@ function tryJson(v: string): unknown {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

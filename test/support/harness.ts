@@ -1,11 +1,14 @@
 import { loadConfig, type AppConfig } from '../../src/config';
 import type { DestinationStream } from 'pino';
-import { createLogger, secretsOf } from '../../src/logger';
+import { createLogger } from '../../src/logger';
+import { secretsOf } from '../../src/secret-masking';
 import { ManualClock, type Clock } from '../../src/clock';
 import { startServer, type RunningServer } from '../../src/server';
 import type { ProductionReader } from '../../src/production/types';
 import { FakeSlack, startFakeSlack } from './fake-slack';
-import { SlackDriver } from './slack-driver';
+import { fakeFilesOf } from './fake-slack-files';
+import { SlackDriver, SocketDriver, type SlackPayloads, type Transport } from './slack-driver';
+import { startFakeSocketMode, type FakeSocketMode } from './fake-socket-mode';
 import { tempPostgresUrl, tempSqliteUrl, type Provider } from './databases';
 import { unknownActionIdsSentTo } from './action-id-audit';
 
@@ -25,6 +28,10 @@ export interface TestAppOptions {
   production?: ProductionReader | null;
   /** Where the app's log lines go (default: nowhere unless TEST_LOG_LEVEL is set). */
   logStream?: DestinationStream;
+  /** How Slack reaches the app: signed HTTP requests (default) or Socket Mode. */
+  transport?: Transport;
+  /** Socket Mode: reuse a running fake Socket Mode server (e.g. to restart the app). */
+  socket?: FakeSocketMode;
 }
 
 export interface TestApp {
@@ -32,8 +39,13 @@ export interface TestApp {
   deps: RunningServer['deps'];
   config: AppConfig;
   slack: FakeSlack;
-  driver: SlackDriver;
+  /** Sends Slack's requests over the app's transport. */
+  driver: SlackPayloads;
+  transport: Transport;
+  /** Socket Mode: the fake Socket Mode server the app is connected to. */
+  socket: FakeSocketMode | null;
   clock: Clock;
+  /** Where GET /healthz (and, over HTTP, POST /slack/events) is served. */
   baseUrl: string;
   databaseUrl: string;
   /** Stops the app only (the database and fake Slack stay for a restart). */
@@ -43,11 +55,15 @@ export interface TestApp {
 }
 
 /**
- * The whole app over real HTTP: a temporary SQLite file (or PostgreSQL schema), migrated;
- * the fake Slack Web API; schedules off (tests run jobs directly with the clock they hold).
+ * The whole app over real HTTP or a real Socket Mode connection: a temporary SQLite file (or
+ * PostgreSQL schema), migrated; the fake Slack Web API (and, in Socket Mode, the fake Socket
+ * Mode server); schedules off (tests run jobs directly with the clock they hold).
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const slack = options.slack ?? (await startFakeSlack());
+  fakeFilesOf(slack);
+  const transport = options.transport ?? 'http';
+  const socket = transport === 'socket' ? (options.socket ?? (await startFakeSocketMode(slack))) : null;
   const target = options.databaseUrl
     ? { url: options.databaseUrl, cleanup: async () => undefined }
     : options.database === 'postgres'
@@ -55,7 +71,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       : tempSqliteUrl();
   const config = loadConfig({
     SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
-    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    // Socket Mode needs no signing secret: leaving it out shows it.
+    ...(socket ? { SLACK_APP_TOKEN: socket.appToken } : { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }),
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
     DATABASE_URL: target.url,
@@ -73,7 +90,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.production !== undefined ? { production: options.production } : {}),
   });
   const baseUrl = `http://127.0.0.1:${server.port}`;
-  const driver = new SlackDriver(baseUrl, TEST_SIGNING_SECRET, () => slack.responseUrl());
+  const driver = socket ? new SocketDriver(socket, () => slack.responseUrl()) : new SlackDriver(baseUrl, TEST_SIGNING_SECRET, () => slack.responseUrl());
   let appStopped = false;
   const stopApp = async () => {
     if (appStopped) return;
@@ -86,6 +103,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     slack,
     driver,
+    transport,
+    socket,
     clock,
     baseUrl,
     databaseUrl: target.url,
@@ -93,10 +112,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async stop() {
       await stopApp();
       const unknown = unknownActionIdsSentTo(slack);
+      const protocolErrors = socket?.protocolErrors.slice() ?? [];
+      if (socket && !options.socket) await socket.close();
       if (!options.slack) await slack.close();
       await target.cleanup();
       // Every control the app rendered must use an id from ACTION_IDS (src/slack/action-ids.ts).
       if (unknown.length) throw new Error(`The app sent controls with action ids missing from ACTION_IDS: ${unknown.join(', ')}`);
+      // Every acknowledgement the app sent over the socket must follow Slack's protocol.
+      if (protocolErrors.length) throw new Error(`The app broke the Socket Mode protocol: ${protocolErrors.join('; ')}`);
     },
   };
 }

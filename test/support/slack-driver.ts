@@ -1,17 +1,25 @@
 import { createHmac } from 'node:crypto';
 import { FAKE_TEAM_ID } from './fake-slack';
+import type { EnvelopeType, FakeSocketMode } from './fake-socket-mode';
 
 /**
- * Sends requests to the running app exactly as Slack does: signed with the signing secret
- * (v0 HMAC-SHA256 over `v0:<timestamp>:<body>`); Events API as JSON; slash commands and
- * interactivity form-encoded (interactivity as `payload=<JSON>`).
+ * Sends what Slack sends to the running app, over either transport with the same methods:
+ * `SlackDriver` posts signed HTTP requests (v0 HMAC-SHA256 over `v0:<timestamp>:<body>`; Events
+ * API as JSON; slash commands and interactivity form-encoded, interactivity as `payload=<JSON>`);
+ * `SocketDriver` sends Socket Mode envelopes through the fake Socket Mode server and waits for
+ * the app's acknowledgement.
  */
 export interface DriverResponse {
+  /** The HTTP status; 200 once a Socket Mode envelope is acknowledged. */
   status: number;
   text: string;
-  /** Parsed JSON body, when the app answered JSON (e.g. a view_submission's response_action). */
+  /** The answer's JSON (e.g. a view_submission's response_action): the HTTP body, or the ack's payload. */
   json: any;
+  /** Socket Mode: the envelope this answer acknowledged. */
+  envelopeId?: string;
 }
+
+export type Transport = 'http' | 'socket';
 
 export interface SignOptions {
   /** Seconds since the epoch to sign with (default: now). */
@@ -25,40 +33,21 @@ export interface SignOptions {
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
 
-export class SlackDriver {
+/** Slack's payloads; the subclasses deliver them. */
+export abstract class SlackPayloads {
+  abstract readonly transport: Transport;
+
   constructor(
-    readonly baseUrl: string,
-    private readonly signingSecret: string,
     /** Where response_url points (the fake Slack's /response/ endpoint base). */
-    private readonly responseUrlFor: () => string,
-    readonly path = '/slack/events',
+    protected readonly responseUrlFor: () => string,
   ) {}
 
-  sign(body: string, options: SignOptions = {}): Record<string, string> {
-    const ts = options.timestamp ?? Math.floor(Date.now() / 1000);
-    const sig = options.signature ?? `v0=${createHmac('sha256', options.secret ?? this.signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
-    return { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig };
-  }
-
-  async post(body: string, contentType: string, options: SignOptions = {}): Promise<DriverResponse> {
-    const res = await fetch(`${this.baseUrl}${this.path}`, {
-      method: 'POST',
-      headers: { 'content-type': contentType, ...this.sign(body, options) },
-      body,
-    });
-    const text = await res.text();
-    let json: any = undefined;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, text, json };
-  }
+  /** `body`: the Events API callback, the slash command's fields, or the interactivity payload. */
+  protected abstract deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions): Promise<DriverResponse>;
 
   /** An Events API callback wrapping `event`. */
   event(event: Record<string, any>, options?: SignOptions): Promise<DriverResponse> {
-    const body = JSON.stringify({
+    const body = {
       token: 'legacy-token',
       team_id: FAKE_TEAM_ID,
       api_app_id: 'AFAKE',
@@ -67,8 +56,8 @@ export class SlackDriver {
       event_id: nextId('Ev'),
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ team_id: FAKE_TEAM_ID, user_id: 'UBOT0001', is_bot: true }],
-    });
-    return this.post(body, 'application/json', options);
+    };
+    return this.deliver('events_api', body, options);
   }
 
   /** The user opened the app's Home tab. */
@@ -78,7 +67,7 @@ export class SlackDriver {
 
   /** A slash command, e.g. command('U1', '/crm', 'find acme'). */
   command(userId: string, command: string, text: string, extra: Record<string, string> = {}, options?: SignOptions): Promise<DriverResponse> {
-    const form = new URLSearchParams({
+    const fields: Record<string, string> = {
       token: 'legacy-token',
       team_id: FAKE_TEAM_ID,
       team_domain: 'fake',
@@ -93,8 +82,8 @@ export class SlackDriver {
       response_url: this.responseUrlFor(),
       trigger_id: nextId('trig.'),
       ...extra,
-    });
-    return this.post(form.toString(), 'application/x-www-form-urlencoded', options);
+    };
+    return this.deliver('slash_commands', fields, options);
   }
 
   /** `/crm <text>` from a user. */
@@ -111,8 +100,7 @@ export class SlackDriver {
       trigger_id: nextId('trig.'),
       ...payload,
     };
-    const form = new URLSearchParams({ payload: JSON.stringify(full) });
-    return this.post(form.toString(), 'application/x-www-form-urlencoded', options);
+    return this.deliver('interactive', full, options);
   }
 
   /** A button/overflow/select action in a view (Home tab or modal) or a message. */
@@ -170,5 +158,67 @@ export class SlackDriver {
       container: { type: 'view', view_id: 'V1' },
       view: { id: 'V1', type: 'modal', callback_id: 'log_to_crm' },
     });
+  }
+}
+
+/** The app over HTTP: signed requests to POST /slack/events. */
+export class SlackDriver extends SlackPayloads {
+  readonly transport = 'http' as const;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly signingSecret: string,
+    responseUrlFor: () => string,
+    readonly path = '/slack/events',
+  ) {
+    super(responseUrlFor);
+  }
+
+  sign(body: string, options: SignOptions = {}): Record<string, string> {
+    const ts = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const sig = options.signature ?? `v0=${createHmac('sha256', options.secret ?? this.signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
+    return { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig };
+  }
+
+  async post(body: string, contentType: string, options: SignOptions = {}): Promise<DriverResponse> {
+    const res = await fetch(`${this.baseUrl}${this.path}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...this.sign(body, options) },
+      body,
+    });
+    const text = await res.text();
+    let json: any = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, text, json };
+  }
+
+  protected deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions): Promise<DriverResponse> {
+    if (type === 'events_api') return this.post(JSON.stringify(body), 'application/json', options);
+    const form = type === 'slash_commands' ? new URLSearchParams(body) : new URLSearchParams({ payload: JSON.stringify(body) });
+    return this.post(form.toString(), 'application/x-www-form-urlencoded', options);
+  }
+}
+
+/** The app in Socket Mode: envelopes through the fake Socket Mode server, answered by their ack. */
+export class SocketDriver extends SlackPayloads {
+  readonly transport = 'socket' as const;
+
+  constructor(
+    readonly socket: FakeSocketMode,
+    responseUrlFor: () => string,
+    /** How long to wait for an ack: a reconnect alone takes the socket client about 5 seconds. */
+    private readonly ackTimeoutMs = 15_000,
+  ) {
+    super(responseUrlFor);
+  }
+
+  protected async deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions): Promise<DriverResponse> {
+    if (options) throw new Error('signing options are for HTTP: Socket Mode envelopes are not signed');
+    const ack = await this.socket.send(type, body, this.ackTimeoutMs);
+    return { status: 200, text: ack.payload ? JSON.stringify(ack.payload) : '', json: ack.payload, envelopeId: ack.envelope_id };
   }
 }

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError } from '@slack/web-api';
-import { createLogger, maskSecrets, secretsOf } from '../../src/logger';
+import { createLogger } from '../../src/logger';
+import { maskSecrets, secretsOf } from '../../src/secret-masking';
 
 function capture(secrets: string[] = []) {
   const lines: string[] = [];

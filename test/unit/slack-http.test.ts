@@ -1,4 +1,6 @@
+import type { WebClient } from '@slack/web-api';
 import { createLogger } from '../../src/logger';
+import { shareFile } from '../../src/slack/files';
 import { NotSlackUrlError, postToResponseUrl, slackFetch } from '../../src/slack/slack-http';
 
 /** Where the app may send HTTP requests for Slack, with Slack's real hosts (no SLACK_API_URL). */
@@ -47,5 +49,29 @@ describe('outbound requests to Slack', () => {
     const signal = new AbortController().signal;
     await slackFetch(production, createLogger('silent'))('https://slack.com/api/auth.test', { signal });
     expect(fetchSpy.mock.calls[0]![1].signal).toBe(signal);
+  });
+});
+
+describe('file uploads', () => {
+  it('sends no byte to an upload URL that is not on Slack', async () => {
+    const deps = { config: { SLACK_API_URL: undefined, SLACK_TIMEOUT_MS: 10_000 }, logger: createLogger('silent') };
+    const client = {
+      apiCall: jest.fn(async () => ({ ok: true, upload_url: 'https://files.example/upload/v1/abc', file_id: 'F1' })),
+      files: { completeUploadExternal: jest.fn() },
+    };
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    try {
+      const share = shareFile(deps, client as unknown as WebClient, {
+        channelId: 'D0123456789',
+        filename: 'a.csv',
+        title: 'a',
+        bytes: Buffer.from('x'),
+      });
+      await expect(share).rejects.toMatchObject({ step: 'upload', code: 'not_a_slack_host' });
+      expect(client.files.completeUploadExternal).not.toHaveBeenCalled();
+      expect(fetchSpy).not.toHaveBeenCalled();
+    } finally {
+      fetchSpy.mockRestore();
+    }
   });
 });

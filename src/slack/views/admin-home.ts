@@ -1,21 +1,16 @@
 import type { KnownBlock } from '@slack/types';
-import { ACTION_IDS } from '../action-ids';
+import { ACTION_IDS } from './action-ids';
 import { escapeMrkdwn, truncate } from './mrkdwn';
-import { formatRateDate } from '../../domain/money';
-import { SETTINGS, isSettingKey, type AuditRecord, type SettingValues } from '../../domain/settings';
-import { STAGES, stageLabel } from '../../domain/stages';
-import { ROLE_LABELS, isRole, type Role } from '../../domain/roster';
-import { formatShortInstantIn } from '../../domain/zoned-time';
+import { formatRateDate } from '../../shared/money';
+import type { AuditRecord, SettingValues } from '../../domain/settings';
+import { digestScheduleSchema, isSettingKey, SETTING_TITLES, staleThresholdsSchema } from '../../shared/setting-schemas';
+import { STAGES, stageLabel } from '../../shared/stages';
+import { ROLE_LABELS, isRole, type Role } from '../../shared/roles';
+import { formatShortInstantIn } from '../../shared/zoned-time';
+import type { AdminHomeData } from '../../domain/home-data';
 import { describeSchedule, describeStaleThresholds, type AdminSettingName } from './admin-common';
 
-export interface AdminHomeData {
-  settings: SettingValues;
-  rates: { count: number; oldestRateDate: Date | null; newestRateDate: Date | null };
-  rosterCounts: Record<Role, number>;
-  audit: AuditRecord[];
-  /** The admin's zone, for the audit times. */
-  timeZone: string;
-}
+export type { AdminHomeData };
 
 /** Blocks the Admin section uses at most (part of HOME_EXTRAS_BLOCK_BUDGET). */
 export const ADMIN_SECTION_MAX_BLOCKS = 10;
@@ -48,11 +43,11 @@ export function formatAuditValue(setting: string, raw: string | null): string {
   if (setting === 'digest_channel') return typeof value === 'string' && /^[CG][A-Z0-9]+$/.test(value) ? `<#${value}>` : 'off';
   if (setting === 'sync_days' && typeof value === 'number') return `${value} days`;
   if (setting === 'digest_schedule' && value && typeof value === 'object') {
-    const parsed = SETTINGS.digest_schedule.schema.safeParse(value);
+    const parsed = digestScheduleSchema.safeParse(value);
     if (parsed.success) return escapeMrkdwn(describeSchedule(parsed.data));
   }
   if (setting === 'stale_thresholds') {
-    const parsed = SETTINGS.stale_thresholds.schema.safeParse(value);
+    const parsed = staleThresholdsSchema.safeParse(value);
     if (parsed.success) return escapeMrkdwn(truncate(describeStaleThresholds(parsed.data, {}), MAX_VALUE_TEXT * 2));
   }
   if (setting === 'stage_labels' && value && typeof value === 'object') {
@@ -64,10 +59,12 @@ export function formatAuditValue(setting: string, raw: string | null): string {
 function auditSubject(setting: string): string {
   if (setting.startsWith('roster:')) return `Roster <@${setting.slice('roster:'.length)}>`;
   if (setting.startsWith('rate:')) return `${escapeMrkdwn(setting.slice('rate:'.length))} rate`;
-  return isSettingKey(setting) ? SETTINGS[setting].title : escapeMrkdwn(setting);
+  return isSettingKey(setting) ? SETTING_TITLES[setting] : escapeMrkdwn(setting);
 }
 
 export function formatAuditLine(entry: AuditRecord, timeZone: string): string {
+  // An export changes nothing: the line says what was taken.
+  if (entry.setting.startsWith('export:')) return `${formatShortInstantIn(entry.createdAt, timeZone)} · <@${entry.actorId}> · Export: ${escapeMrkdwn(entry.newValue ?? '')}`;
   return `${formatShortInstantIn(entry.createdAt, timeZone)} · <@${entry.actorId}> · ${auditSubject(entry.setting)}: ${formatAuditValue(entry.setting, entry.oldValue)} → ${formatAuditValue(entry.setting, entry.newValue)}`;
 }
 
@@ -86,6 +83,12 @@ export function buildAdminHomeSection(data: AdminHomeData): KnownBlock[] {
     : '_No changes recorded yet._';
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Admin' } },
+    // The setup check first: it is what an admin wants when something does not work.
+    {
+      type: 'actions',
+      block_id: 'admin:check_setup',
+      elements: [{ type: 'button', action_id: ACTION_IDS.adminCheckSetup, text: { type: 'plain_text', text: 'Check setup' } }],
+    },
     settingRow('digest_channel', 'Digest channel', settings.digest_channel ? `<#${settings.digest_channel}>` : 'Not set: no digest is posted.'),
     settingRow('digest_schedule', 'Digest schedule', escapeMrkdwn(describeSchedule(settings.digest_schedule))),
     settingRow('sync_window', 'Sync window', `Customers with an order in the last ${settings.sync_days} days become leads.`),

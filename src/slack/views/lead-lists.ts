@@ -2,15 +2,15 @@ import type { KnownBlock } from '@slack/types';
 import type { LeadMatch } from '../../domain/lead-search';
 import type { OwnedStage } from '../../domain/my-leads';
 import type { UncontactedResult } from '../../domain/uncontacted';
-import { formatUsd } from '../../domain/money';
-import { stageLabel, type StageLabels } from '../../domain/stages';
-import type { EphemeralMessage } from '../commands/types';
+import { formatUsd } from '../../shared/money';
+import { stageLabel, type StageLabels } from '../../shared/stages';
+import type { EphemeralMessage } from './message';
 import { escapeMrkdwn, truncate } from './mrkdwn';
 import { customerTitle, ownerText, slackDate, usdText } from './lead-format';
 
 /** Lists of leads answered to /crm commands. Pure. */
 
-function leadLine(m: LeadMatch, labels?: StageLabels): string {
+export function leadLine(m: LeadMatch, labels?: StageLabels): string {
   return `• ${customerTitle(m.name, m.company)} · \`${escapeMrkdwn(m.customerId)}\` · ${escapeMrkdwn(stageLabel(m.stage, labels))} · ${ownerText(m.ownerId)} · ${formatUsd(m.lifetimeUsdCents)}`;
 }
 

@@ -1,7 +1,15 @@
-import type { App, ViewOutput } from '@slack/bolt';
+import type { ViewOutput } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
 import type { AppDeps } from '../../../deps';
-import { LeadNotFoundError, LeadValidationError, StaleLeadError, type LeadChange } from '../../../domain/leads';
-import { afterLeadChange } from '../../lead-interactions';
+import type { AppContext } from '../../../app-context';
+import { changesSince } from '../../../domain/lead-changes';
+import { LeadNotFoundError, LeadValidationError, StaleLeadError, type LeadChange, type LeadField, type LeadSummary } from '../../../domain/leads';
+import { loadStageLabels } from '../../../domain/stages';
+import type { StageLabels } from '../../../shared/stages';
+import { staleLeadNotice } from '../../views/stale-lead';
+import { userErrorPlain } from '../../views/user-error';
+import { afterLeadChange } from '../lead-change';
+import type { ViewListener } from '../types';
 import { decodeLeadMetadata, LEAD_BLOCKS, type LeadModalMetadata } from '../../views/lead-modals';
 import { refusalFor, resolveViewer, type Viewer } from '../../viewer';
 
@@ -35,21 +43,43 @@ export interface LeadSubmission {
   meta: LeadModalMetadata;
 }
 
+/** The lead as it is now, for a form refilled after someone else's change. */
+export interface LeadNow {
+  lead: LeadSummary;
+  /** mrkdwn: who changed what while the form was open. */
+  notice: string;
+  labels: StageLabels;
+}
+
+export interface LeadSubmissionOptions {
+  callbackId: string;
+  primaryBlock: string;
+  overrides?: Partial<Record<LeadField, string>>;
+  refill?: (submission: LeadSubmission, now: LeadNow) => ModalView;
+}
+
+export interface UpdateResponse {
+  response_action: 'update';
+  view: ModalView;
+}
+
 /**
- * Registers the view_submission listener of a lead modal: authorises the submitter (edit
+ * The view_submission listener of a lead modal: authorises the submitter (edit
  * access), reads the lead metadata, runs `save`, and answers its failure as field errors
  * (a LeadValidationError on its field, anything else on `primaryBlock`; `overrides` moves
- * a field's errors to another block). On success it acks, then republishes the Homes the
- * change concerns and refreshes the card the modal came from.
+ * a field's errors to another block). When the lead changed since the form was opened and
+ * `refill` is given, the form is replaced by `refill`'s: the same form at the lead's new
+ * version, holding what was typed and saying what changed, so submitting again applies it.
+ * On success it acks, then republishes the Homes the change concerns and refreshes the card
+ * the modal came from.
  */
-export function registerLeadSubmission(
-  app: App,
-  deps: AppDeps,
-  options: { callbackId: string; primaryBlock: string; overrides?: Partial<Record<LeadValidationError['field'], string>> },
+export function leadSubmission(
+  deps: AppContext,
+  options: LeadSubmissionOptions,
   save: (submission: LeadSubmission) => Promise<LeadChange>,
-): void {
+): ViewListener {
   const { callbackId, primaryBlock } = options;
-  app.view(callbackId, async ({ ack, body, view, client }) => {
+  return async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const viewer = await resolveViewer(deps, client, userId);
     const refusal = refusalFor(viewer, 'edit');
@@ -66,14 +96,27 @@ export function registerLeadSubmission(
     try {
       change = await save({ view, viewer, meta });
     } catch (err) {
-      return void (await ack(errorsForFailure(deps, err, primaryBlock, options.overrides)));
+      const refilled = err instanceof StaleLeadError && options.refill ? await refilledForm(deps, err, { view, viewer, meta }, options.refill) : null;
+      return void (await ack(refilled ?? errorsForFailure(deps, err, primaryBlock, options.overrides)));
     }
     await ack();
     await afterLeadChange(deps, client, viewer, change, meta.responseUrl);
-  });
+  };
 }
 
-const FIELD_BLOCKS: Record<LeadValidationError['field'], string> = {
+/** The form refilled at the lead's current version; null when the lead cannot be read (then the plain refusal). */
+async function refilledForm(deps: AppContext, err: StaleLeadError, submission: LeadSubmission, refill: NonNullable<LeadSubmissionOptions['refill']>): Promise<UpdateResponse | null> {
+  try {
+    const [{ lead, changes }, labels] = await Promise.all([changesSince(deps.db.prisma, err.leadId, err.expectedVersion), loadStageLabels(deps.db.prisma)]);
+    deps.logger.info({ leadId: err.leadId, expected: err.expectedVersion, actual: lead.version }, 'stale lead modal refilled at the new version');
+    return { response_action: 'update', view: refill(submission, { lead, notice: staleLeadNotice(changes, labels), labels }) };
+  } catch (readErr) {
+    if (!(readErr instanceof LeadNotFoundError)) deps.logger.error({ err: readErr, leadId: err.leadId }, 'reading what changed on a stale lead failed');
+    return null;
+  }
+}
+
+const FIELD_BLOCKS: Record<LeadField, string> = {
   stage: LEAD_BLOCKS.stage,
   note: LEAD_BLOCKS.note,
   churnReason: LEAD_BLOCKS.churnReason,
@@ -88,8 +131,8 @@ const FIELD_BLOCKS: Record<LeadValidationError['field'], string> = {
  * A failed change as field errors: validation on its field, a stale lead or a vanished one
  * on the primary field. Anything else is logged; the modal stays open with what was typed.
  */
-export function errorsForFailure(deps: AppDeps, err: unknown, primaryBlock: string, overrides: Partial<Record<LeadValidationError['field'], string>> = {}): ErrorsResponse {
-  if (err instanceof LeadValidationError) return fieldErrors({ [overrides[err.field] ?? FIELD_BLOCKS[err.field]]: err.userMessage });
+export function errorsForFailure(deps: AppDeps, err: unknown, primaryBlock: string, overrides: Partial<Record<LeadField, string>> = {}): ErrorsResponse {
+  if (err instanceof LeadValidationError) return fieldErrors({ [overrides[err.field] ?? FIELD_BLOCKS[err.field]]: userErrorPlain(err) });
   if (err instanceof StaleLeadError) {
     deps.logger.info({ leadId: err.leadId, expected: err.expectedVersion, actual: err.actualVersion }, 'stale lead modal refused');
     return fieldErrors({ [primaryBlock]: err.userMessage });
