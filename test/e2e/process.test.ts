@@ -66,7 +66,7 @@ describe('the app as a process', () => {
         expect(health.status).toBe(200);
         expect(await health.json()).toMatchObject({ ok: true, database: { ok: true } });
 
-        const driver = new SlackDriver(`http://127.0.0.1:${port}`, 'process-secret', () => slack.responseUrl());
+        const driver = new SlackDriver(`http://127.0.0.1:${port}`, 'process-secret', slack);
         expect((await driver.openHome('U0ADMIN01')).status).toBe(200);
         const [publish] = await slack.waitForCalls('views.publish', 1, 10000);
         expect(publish!.args.user_id).toBe('U0ADMIN01');

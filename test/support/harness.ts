@@ -4,9 +4,27 @@ import { ManualClock, type Clock } from '../../src/clock';
 import { startServer, type RunningServer } from '../../src/server';
 import type { ProductionReader } from '../../src/production/types';
 import { FakeSlack, startFakeSlack } from './fake-slack';
-import { SlackDriver } from './slack-driver';
+import { ACK_DEADLINE_MS, SlackDriver } from './slack-driver';
 import { tempPostgresUrl, tempSqliteUrl, type Provider } from './databases';
 import { unknownActionIdsSentTo } from './action-id-audit';
+
+/**
+ * What real Slack would have refused or shown as an error in this test: controls with
+ * action ids missing from ACTION_IDS (src/slack/action-ids.ts), calls the fake Slack
+ * refused (Block Kit limits, spent or expired trigger_ids and response_urls, unknown
+ * methods), answers outside Block Kit's limits, and requests acknowledged after 3 seconds.
+ * Checked when a test app stops, so every e2e test checks everything it made the app do.
+ */
+export function slackRuleBreaches(slack: FakeSlack, driver: SlackDriver): string[] {
+  const problems: string[] = [];
+  const unknown = unknownActionIdsSentTo(slack);
+  if (unknown.length) problems.push(`controls with action ids missing from ACTION_IDS: ${unknown.join(', ')}`);
+  const where = (test?: string) => (test ? `[${test}] ` : '');
+  for (const v of slack.violations) problems.push(`${where(v.test)}Slack refused ${v.method}: ${v.error}${v.messages.length ? ` (${v.messages.join('; ')})` : ''}`);
+  problems.push(...driver.problems);
+  for (const late of driver.lateAcks()) problems.push(`${where(late.test)}${late.what} was acknowledged after ${late.ms} ms (Slack gives up after ${ACK_DEADLINE_MS} ms)`);
+  return problems;
+}
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret';
 export const TEST_BOT_TOKEN = 'xoxb-test-token';
@@ -69,7 +87,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.production !== undefined ? { production: options.production } : {}),
   });
   const baseUrl = `http://127.0.0.1:${server.port}`;
-  const driver = new SlackDriver(baseUrl, TEST_SIGNING_SECRET, () => slack.responseUrl());
+  const driver = new SlackDriver(baseUrl, TEST_SIGNING_SECRET, slack);
   let appStopped = false;
   const stopApp = async () => {
     if (appStopped) return;
@@ -88,11 +106,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     stopApp,
     async stop() {
       await stopApp();
-      const unknown = unknownActionIdsSentTo(slack);
+      const problems = slackRuleBreaches(slack, driver);
       if (!options.slack) await slack.close();
       await target.cleanup();
-      // Every control the app rendered must use an id from ACTION_IDS (src/slack/action-ids.ts).
-      if (unknown.length) throw new Error(`The app sent controls with action ids missing from ACTION_IDS: ${unknown.join(', ')}`);
+      if (problems.length) throw new Error(`The app broke Slack's rules during this test:\n- ${problems.join('\n- ')}`);
     },
   };
 }
