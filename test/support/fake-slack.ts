@@ -160,6 +160,8 @@ const VIOLATION_ERRORS = new Set([
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
+  /** Every payload the app sent (call arguments, response_url bodies); unlike `calls`, never reset. */
+  readonly sent: Record<string, any>[] = [];
   readonly violations: SlackViolation[] = [];
   /** hash_conflict answers given (a race the app must handle, not a violation). */
   readonly hashConflicts: RecordedCall[] = [];
@@ -380,6 +382,7 @@ export class FakeSlack {
     const method = path.slice('/api/'.length);
     const call: RecordedCall = { method, args, contentType, authorization: req.headers.authorization, at: Date.now() };
     this.calls.push(call);
+    this.sent.push(args);
     this.notify();
 
     const delay = this.delays.get(method) ?? this.delays.get('*');
@@ -410,6 +413,7 @@ export class FakeSlack {
   }
 
   private handleResponseUrl(id: string, body: Record<string, any>, res: ServerResponse): void {
+    this.sent.push(body);
     const state = this.responseUrls.get(id);
     if (!state) return json(res, 404, this.refuse('response_url', 'no_service', [`no response_url ${id}`]));
     if (this.now() - state.createdAt > RESPONSE_URL_TTL_MS) return json(res, 404, this.refuse('response_url', 'expired_url', []));

@@ -7,18 +7,21 @@ import { FakeSlack, startFakeSlack } from './fake-slack';
 import { ACK_DEADLINE_MS, SlackDriver } from './slack-driver';
 import { tempPostgresUrl, tempSqliteUrl, type Provider } from './databases';
 import { unknownActionIdsSentTo } from './action-id-audit';
+import { brokenMrkdwnSentTo } from './mrkdwn-audit';
 
 /**
- * What real Slack would have refused or shown as an error in this test: controls with
- * action ids missing from ACTION_IDS (src/slack/action-ids.ts), calls the fake Slack
- * refused (Block Kit limits, spent or expired trigger_ids and response_urls, unknown
- * methods), answers outside Block Kit's limits, and requests acknowledged after 3 seconds.
+ * What real Slack would have refused, garbled or shown as an error in this test: controls
+ * with action ids missing from ACTION_IDS (src/slack/action-ids.ts), mrkdwn cut through an
+ * entity or a mention, calls the fake Slack refused (Block Kit limits, spent or expired
+ * trigger_ids and response_urls, unknown methods), answers outside Block Kit's limits,
+ * and requests acknowledged after 3 seconds.
  * Checked when a test app stops, so every e2e test checks everything it made the app do.
  */
 export function slackRuleBreaches(slack: FakeSlack, driver: SlackDriver): string[] {
   const problems: string[] = [];
   const unknown = unknownActionIdsSentTo(slack);
   if (unknown.length) problems.push(`controls with action ids missing from ACTION_IDS: ${unknown.join(', ')}`);
+  for (const broken of brokenMrkdwnSentTo(slack)) problems.push(`mrkdwn with a split entity or markup: ${broken}`);
   const where = (test?: string) => (test ? `[${test}] ` : '');
   for (const v of slack.violations) problems.push(`${where(v.test)}Slack refused ${v.method}: ${v.error}${v.messages.length ? ` (${v.messages.join('; ')})` : ''}`);
   problems.push(...driver.problems);
