@@ -38,6 +38,26 @@ export interface StartOptions {
   schedules?: boolean;
 }
 
+/**
+ * Socket Mode connects in the background, retried with backoff while Slack is unreachable
+ * (the /healthz server is up from the first attempt); the client reconnects by itself later.
+ */
+function connectSocketMode(built: BuiltApp, logger: Logger): void {
+  let delay = 1_000;
+  const retry = (err: unknown) => {
+    if (stoppedApps.has(built)) return;
+    logger.warn({ err, retryInMs: delay }, 'could not connect to Slack (Socket Mode); still running, will retry');
+    const timer = setTimeout(() => {
+      built.socketReceiver!.client.start().then(() => logger.info('connected (Socket Mode)'), retry);
+    }, delay);
+    timer.unref();
+    delay = Math.min(delay * 2, 5 * 60_000);
+  };
+  built.app.start().then(() => logger.info('connected (Socket Mode)'), retry);
+}
+
+const stoppedApps = new WeakSet<BuiltApp>();
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
@@ -52,14 +72,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   await prepareData(deps);
 
   const built = buildApp(deps);
+  built.tokenCheck.start();
   let port: number | null = null;
   if (built.mode === 'http') {
     const server = (await built.app.start(config.PORT)) as Server;
     port = (server.address() as AddressInfo).port;
     logger.info({ port }, 'listening (HTTP mode: POST /slack/events, GET /healthz)');
   } else {
-    await built.app.start();
-    logger.info('connected (Socket Mode)');
+    connectSocketMode(built, logger);
   }
   const scheduler: Scheduler | null = options.schedules === false ? null : startScheduler(deps, built.app.client, allJobs());
 
@@ -70,6 +90,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port,
     stop() {
       stopping ??= (async () => {
+        built.tokenCheck.stop();
+        stoppedApps.add(built);
         await built.app.stop();
         const drained = await built.inFlight.drain(STOP_DRAIN_TIMEOUT_MS);
         if (!drained) logger.warn({ running: built.inFlight.size }, 'stopping with listener work still running');

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../deps';
+import type { SlackTokenCheck, SlackTokenStatus } from './token-check';
 
 export interface HealthReport {
   ok: boolean;
@@ -8,13 +9,15 @@ export interface HealthReport {
   metabase:
     | { configured: false }
     | { configured: true; lastCall: null | { ok: boolean; at: string; error?: string } };
+  /** Whether Slack has accepted the bot token yet. Not part of `ok`: the app serves either way and recovers by itself. */
+  slack?: SlackTokenStatus;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const version: string = require('../../package.json').version;
 
-/** Database answers? How did the last Metabase call go? Sends Metabase nothing. */
-export async function healthReport(deps: AppDeps): Promise<HealthReport> {
+/** Database answers? How did the last Metabase call go? Has Slack accepted the token? Sends Metabase and Slack nothing. */
+export async function healthReport(deps: AppDeps, tokenCheck?: Pick<SlackTokenCheck, 'status'>): Promise<HealthReport> {
   let database: HealthReport['database'];
   try {
     await deps.db.prisma.$queryRawUnsafe('SELECT 1');
@@ -26,15 +29,15 @@ export async function healthReport(deps: AppDeps): Promise<HealthReport> {
   const metabase: HealthReport['metabase'] = deps.production
     ? { configured: true, lastCall: last && { ok: last.ok, at: last.at.toISOString(), ...(last.error ? { error: last.error } : {}) } }
     : { configured: false };
-  return { ok: database.ok, version, database, metabase };
+  return { ok: database.ok, version, database, metabase, ...(tokenCheck ? { slack: tokenCheck.status() } : {}) };
 }
 
-export function healthRoute(deps: AppDeps) {
+export function healthRoute(deps: AppDeps, tokenCheck?: Pick<SlackTokenCheck, 'status'>) {
   return {
     path: '/healthz',
     method: ['GET'],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      healthReport(deps).then(
+      healthReport(deps, tokenCheck).then(
         (report) => {
           res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' });
           res.end(JSON.stringify(report));

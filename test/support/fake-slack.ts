@@ -187,16 +187,16 @@ export class FakeSlack {
   private offsetMs = 0;
   url = '';
 
-  async start(): Promise<this> {
+  /** Listens on loopback, on `port` (default: any free one). */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err) => {
         res.writeHead(500);
         res.end(String(err));
       });
     });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}`;
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
