@@ -121,8 +121,8 @@ describe('fake Slack', () => {
 describe('text as Slack sends it', () => {
   it('escapes &, < and > and keeps mentions, channels, links and dates in Slack markup', () => {
     expect(slackText('AT&T <b>')).toBe('AT&amp;T &lt;b&gt;');
-    expect(slackText('ask <@U123> and <@U456|ana> in <#C1|sales>, see <https://x.example/a?b=1&c=2|the deck> & <!here>')).toBe(
-      'ask <@U123> and <@U456|ana> in <#C1|sales>, see <https://x.example/a?b=1&c=2|the deck> &amp; <!here>',
+    expect(slackText('ask <@U123> and <@U456|ana> in <#C1|sales>, see <https://x.example/a?b=1&c=2|Q&A deck> & <!here>')).toBe(
+      'ask <@U123> and <@U456|ana> in <#C1|sales>, see <https://x.example/a?b=1&amp;c=2|Q&amp;A deck> &amp; <!here>',
     );
     expect(slackText('1 < 2 > 0')).toBe('1 &lt; 2 &gt; 0');
   });

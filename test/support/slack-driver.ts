@@ -62,13 +62,14 @@ const SLACK_MARKUP = /<(?:@[UW][A-Z0-9]+(?:\|[^<>]*)?|#[CGD][A-Z0-9]+(?:\|[^<>]*
 
 /**
  * Text as Slack delivers what a person typed: `&`, `<`, `>` escaped, except the markup
- * Slack itself produces for mentions, channels, links and dates, which is kept.
+ * Slack itself produces for mentions, channels, links and dates, which is kept (with any
+ * `&` in a URL or label escaped, as Slack does).
  */
 export function slackText(typed: string): string {
   let out = '';
   let last = 0;
   for (const m of typed.matchAll(SLACK_MARKUP)) {
-    out += escape(typed.slice(last, m.index)) + m[0];
+    out += escape(typed.slice(last, m.index)) + m[0].replace(/&(?!amp;|lt;|gt;)/g, '&amp;');
     last = m.index! + m[0].length;
   }
   return out + escape(typed.slice(last));

@@ -189,15 +189,21 @@ function leadLine(lead: PipelineLead, viewer: PipelineHomeViewer): SectionBlock 
     if (!viewer.canEdit) return false;
     return v !== 'assign' || lead.ownerId !== viewer.userId;
   });
+  // A menu of one item is a detour: a read-only viewer gets the one thing they can do as a
+  // button (the lead card's Orders button, same listener).
+  const accessory: SectionBlock['accessory'] =
+    verbs.length === 1 && verbs[0] === 'orders'
+      ? { type: 'button', action_id: ACTION_IDS.viewOrders, text: plain(OVERFLOW_LABELS.orders), value: String(lead.leadId) }
+      : {
+          type: 'overflow',
+          action_id: ACTION_IDS.leadOverflow,
+          options: verbs.map((v) => option(OVERFLOW_LABELS[v], leadOverflowValue(v, lead.leadId))) as Option[] as PlainTextOption[],
+        };
   return {
     type: 'section',
     block_id: `lead:${lead.leadId}`,
     text: { type: 'mrkdwn', text: cutMrkdwn(`*${name}*${company}\n${facts.join('  ·  ')}`, 3000) },
-    accessory: {
-      type: 'overflow',
-      action_id: ACTION_IDS.leadOverflow,
-      options: verbs.map((v) => option(OVERFLOW_LABELS[v], leadOverflowValue(v, lead.leadId))) as Option[] as PlainTextOption[],
-    },
+    accessory,
   };
 }
 
