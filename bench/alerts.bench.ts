@@ -10,8 +10,7 @@ import { createLogger } from '../src/logger';
 import type { AppDeps } from '../src/deps';
 import { openDatabase } from '../src/db/client';
 import { migrateDatabase } from '../src/db/migrate';
-import { followUpAlertsJob } from '../src/jobs/follow-up-alerts';
-import { DEFAULT_ALERT_DELIVERY, type AlertDeliveryOptions } from '../src/slack/follow-ups/deliver-due-alerts';
+import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob, type AlertDeliveryOptions } from '../src/jobs/follow-up-alerts';
 import { startFakeSlack } from '../test/support/fake-slack';
 import { tempPostgresUrl, tempSqliteUrl } from '../test/support/databases';
 import { runWhenMain } from './support/run-directly';
@@ -43,6 +42,11 @@ async function seed(d: AppDeps): Promise<void> {
   await prisma.customerFigures.createMany({ data: customers });
   await prisma.lead.createMany({ data: customers.map((c) => ({ customerId: c.customerId, stage: 'negotiation' })) });
   const leadIds = (await prisma.lead.findMany({ select: { id: true } })).map((l) => l.id);
+  // Follow-ups go only to roster members who can change leads (checked at send).
+  for (let start = 0; start < ALERTS; start += 1000) {
+    const ids = Array.from({ length: Math.min(1000, ALERTS - start) }, (_, k) => `U${String(start + k).padStart(8, '0')}`);
+    await prisma.rosterMember.createMany({ data: ids.map((userId) => ({ userId, role: 'account_manager', addedBy: 'bench' })) });
+  }
   for (let start = 0; start < ALERTS; start += 1000) {
     await prisma.followUpAlert.createMany({
       data: Array.from({ length: Math.min(1000, ALERTS - start) }, (_, k) => {

@@ -1,7 +1,7 @@
 /**
  * Benchmark: fetch + parse + validate + convert to USD 100,000 Customers-card rows from the
  * fake Metabase, through the real client and money code. Prints rows/s, time and peak RSS.
- * Target (issue 3): 100k rows in under 2 s, peak RSS under 300 MB on a 2-core machine.
+ * Target: 100k rows in under 2 s, peak RSS under 300 MB on a 2-core machine.
  *
  *   npx tsx bench/production-read.bench.ts
  *
@@ -18,7 +18,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { createLogger } from '../src/logger';
-import { decimalToUsd, formatUsd, sumUsd, type UsdConversion } from '../src/domain/money';
+import { decimalToUsd, formatUsd, sumUsd, type UsdConversion } from '../src/shared/money';
 import { defaultRateTable } from '../src/domain/rates';
 import { createProductionReader } from '../src/production/metabase-client';
 import { startFakeMetabaseProcess } from './support/fake-metabase-process';

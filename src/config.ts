@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidTimeZone } from './domain/zoned-time';
+import { isValidTimeZone } from './shared/zoned-time';
 
 const slackUserIdList = z
   .string()
@@ -13,6 +13,12 @@ const optionalString = z
   .string()
   .optional()
   .transform((s) => (s && s.trim() !== '' ? s.trim() : undefined));
+
+/** A whole number in [min, max]; unset or blank means the default (a blank must not read as 0). */
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  optionalString
+    .pipe(z.coerce.number<string | undefined>({ message: `must be a whole number from ${min} to ${max}` }).int().min(min).max(max).optional())
+    .transform((v) => v ?? fallback);
 
 const cardId = z.coerce.number<string | undefined>().int().positive();
 
@@ -43,6 +49,13 @@ export const configSchema = z
     CRM_ACCOUNT_MANAGERS: slackUserIdList,
     CRM_SYNC_DAYS: z.coerce.number().int().min(1).max(3650).default(120),
     CRM_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, { message: 'must be an IANA time zone, e.g. Asia/Dubai' }),
+    CRM_BACKUP: optionalString
+      .pipe(z.enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'must be on or off' }).optional())
+      .transform((v) => v === undefined || v === 'on' || v === 'true' || v === '1'),
+    CRM_BACKUP_DIR: optionalString,
+    CRM_BACKUP_INTERVAL_HOURS: wholeNumber(1, 24 * 7, 24),
+    CRM_BACKUP_KEEP_DAILY: wholeNumber(0, 3660, 7),
+    CRM_BACKUP_KEEP_WEEKLY: wholeNumber(0, 520, 4),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
 

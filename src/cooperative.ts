@@ -3,7 +3,7 @@
  * compares and writes tens of thousands of rows; on SQLite every query runs synchronously
  * (better-sqlite3), so an `await` on it resumes through microtasks only and never lets the
  * loop turn. Without explicit yields, a 50,000-customer sync holds the loop for seconds and
- * every Home publish waiting behind it (DESIGN: "publish at once") waits that long.
+ * every Home publish waiting behind it (Home is published at once on open) waits that long.
  *
  * `yieldToEventLoop()` is a macrotask turn (setImmediate): pending I/O callbacks, timers and
  * the microtasks they start all run before the work resumes. `TimeSlicer` yields only when

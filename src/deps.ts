@@ -5,8 +5,9 @@ import type { Clock } from './clock';
 import type { Logger } from './logger';
 
 /**
- * Everything the app depends on, passed in so a test can build the whole app against a
- * temporary database, fake servers and a controllable clock. Only src/index.ts reads the environment.
+ * What the app is given from outside, passed in so a test can build the whole app against
+ * a temporary database, fake servers and a controllable clock. Only src/index.ts reads the
+ * environment.
  */
 export interface AppDeps {
   config: AppConfig;

@@ -7,6 +7,8 @@ import type { Clock } from './clock';
 import { systemClock } from './clock';
 import type { Logger } from './logger';
 import type { AppDeps } from './deps';
+import type { AppContext } from './app-context';
+import { createAppServices } from './services';
 import type { ProductionReader } from './production/types';
 import { migrateDatabase } from './db/migrate';
 import { openDatabase } from './db/client';
@@ -15,14 +17,17 @@ import { startScheduler, type Scheduler } from './jobs/scheduler';
 import { allJobs } from './jobs';
 import { prepareData } from './startup';
 import { createProductionReader } from './production/metabase-client';
+import { startInstanceHeartbeat } from './db/instance-heartbeat';
+import { describeBackupMode } from './backup/settings';
 
 /** How long a graceful stop waits for listener work that continues after its ack. */
 const STOP_DRAIN_TIMEOUT_MS = 15_000;
 
 export interface RunningServer {
-  deps: AppDeps;
+  /** The app's dependencies and its app-lifetime state (sync coordinator, Home publisher, caches). */
+  deps: AppContext;
   built: BuiltApp;
-  /** The HTTP port actually bound (HTTP mode), useful with PORT=0. */
+  /** The HTTP port actually bound (/slack/events and /healthz, or only /healthz in Socket Mode), useful with PORT=0. */
   port: number | null;
   /** Graceful stop: stop taking work, finish in-flight requests, stop schedules, close the database. */
   stop(): Promise<void>;
@@ -38,26 +43,6 @@ export interface StartOptions {
   schedules?: boolean;
 }
 
-/**
- * Socket Mode connects in the background, retried with backoff while Slack is unreachable
- * (the /healthz server is up from the first attempt); the client reconnects by itself later.
- */
-function connectSocketMode(built: BuiltApp, logger: Logger): void {
-  let delay = 1_000;
-  const retry = (err: unknown) => {
-    if (stoppedApps.has(built)) return;
-    logger.warn({ err, retryInMs: delay }, 'could not connect to Slack (Socket Mode); still running, will retry');
-    const timer = setTimeout(() => {
-      built.socketReceiver!.client.start().then(() => logger.info('connected (Socket Mode)'), retry);
-    }, delay);
-    timer.unref();
-    delay = Math.min(delay * 2, 5 * 60_000);
-  };
-  built.app.start().then(() => logger.info('connected (Socket Mode)'), retry);
-}
-
-const stoppedApps = new WeakSet<BuiltApp>();
-
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
@@ -68,8 +53,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const production =
     options.production !== undefined ? options.production : mb ? createProductionReader(mb, logger, clock) : null;
   if (!production) logger.warn('METABASE_URL is not set: production data and lead sync are off');
-  const deps: AppDeps = { config, db, production, clock, logger, instanceId: randomUUID() };
-  await prepareData(deps);
+  const base: AppDeps = { config, db, production, clock, logger, instanceId: randomUUID() };
+  await prepareData(base);
+  // App-lifetime state is built here, once, and handed to listeners and jobs.
+  const deps: AppContext = { ...base, ...createAppServices(base) };
+  const heartbeat = await startInstanceHeartbeat(deps);
+  const backupMode = describeBackupMode(config);
+  logger[backupMode.level]({ backup: backupMode.mode }, backupMode.message);
 
   const built = buildApp(deps);
   built.tokenCheck.start();
@@ -79,7 +69,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port = (server.address() as AddressInfo).port;
     logger.info({ port }, 'listening (HTTP mode: POST /slack/events, GET /healthz)');
   } else {
-    connectSocketMode(built, logger);
+    await built.app.start();
+    port = built.socket!.port;
+    logger.info({ port }, 'connected (Socket Mode; GET /healthz on this port)');
   }
   const scheduler: Scheduler | null = options.schedules === false ? null : startScheduler(deps, built.app.client, allJobs());
 
@@ -90,12 +82,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port,
     stop() {
       stopping ??= (async () => {
+        // Stop taking work first. Over HTTP, closing the server lets requests already in finish;
+        // in Socket Mode the socket stays open until the work in flight has sent its acks.
         built.tokenCheck.stop();
-        stoppedApps.add(built);
-        await built.app.stop();
+        if (built.socket) built.socket.pause();
+        else await built.app.stop();
         const drained = await built.inFlight.drain(STOP_DRAIN_TIMEOUT_MS);
         if (!drained) logger.warn({ running: built.inFlight.size }, 'stopping with listener work still running');
+        if (built.socket) await built.app.stop();
         await scheduler?.stop();
+        await heartbeat.stop();
         await production?.close?.();
         await db.close();
         logger.info('stopped');

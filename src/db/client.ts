@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
+import { ImmediateSqliteAdapterFactory } from './sqlite-adapter';
 
 /**
  * The CRM's Prisma client. Both generated clients come from the same models
@@ -22,6 +22,13 @@ export interface Database {
 
 /** SQLite busy timeout: how long a writer waits for another connection's lock. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * How long a SQLite transaction may wait to begin. Writers queue for the one write lock (see
+ * sqlite-adapter.ts), so under a burst from several instances the wait is longer than
+ * Prisma's default of 2 s; it stays bounded so a stuck lock still ends in an error.
+ */
+export const SQLITE_TRANSACTION_MAX_WAIT_MS = 15_000;
 
 export function providerOf(url: string): DbProvider {
   if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
@@ -45,14 +52,22 @@ export function postgresConnectionString(url: string): string {
   return u.toString();
 }
 
+const postgresClients = new WeakSet<object>();
+
+/** Which provider a client opened by openDatabase talks to (for SQL that differs between them). */
+export function providerOfClient(prisma: CrmPrisma): DbProvider {
+  return postgresClients.has(prisma) ? 'postgres' : 'sqlite';
+}
+
 /** Opens the CRM database. Call `migrateDatabase` first: the app never runs un-migrated. */
 export function openDatabase(url: string): Database {
   const provider = providerOf(url);
   if (provider === 'sqlite') {
     const path = sqlitePath(url);
     mkdirSync(dirname(path), { recursive: true });
-    const adapter = new PrismaBetterSQLite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS });
-    const prisma = new SqlitePrismaClient({ adapter });
+    // Write transactions begin IMMEDIATE and wait for the lock without blocking the event loop.
+    const adapter = new ImmediateSqliteAdapterFactory(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
+    const prisma = new SqlitePrismaClient({ adapter, transactionOptions: { maxWait: SQLITE_TRANSACTION_MAX_WAIT_MS } });
     return { prisma, provider, url, close: () => prisma.$disconnect() };
   }
   const schema = postgresSchemaOf(url);
@@ -62,5 +77,42 @@ export function openDatabase(url: string): Database {
     { schema },
   );
   const prisma = new PostgresPrismaClient({ adapter }) as unknown as CrmPrisma;
+  postgresClients.add(prisma);
   return { prisma, provider, url, close: () => prisma.$disconnect() };
+}
+
+/** Why the database did not answer, in words fit for /healthz (never the driver's text). */
+export type DatabaseFailureKind = 'unreachable' | 'timeout' | 'busy' | 'error';
+
+function databaseFailureKind(err: unknown): DatabaseFailureKind {
+  const codes: string[] = [];
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    for (const key of ['code', 'originalCode', 'kind'] as const) {
+      const v = (e as Record<string, unknown>)[key];
+      if (typeof v === 'string') codes.push(v);
+    }
+  }
+  const text = `${codes.join(' ')} ${(err as Error)?.message ?? ''}`;
+  if (/SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(text)) return 'busy';
+  if (/timeout|timed out|ETIMEDOUT|P1008|P2024/i.test(text)) return 'timeout';
+  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|SQLITE_CANTOPEN|P1001|P1017|DatabaseNotReachable|connect/i.test(text)) return 'unreachable';
+  return 'error';
+}
+
+export interface DatabaseCheck {
+  ok: boolean;
+  provider: string;
+  kind?: DatabaseFailureKind;
+  /** The driver's own message: for the log only, never for the health answer. */
+  detail?: string;
+}
+
+/** Does the database answer? For the health route; never throws. */
+export async function checkDatabase(db: Database): Promise<DatabaseCheck> {
+  try {
+    await db.prisma.$queryRawUnsafe('SELECT 1');
+    return { ok: true, provider: db.provider };
+  } catch (err) {
+    return { ok: false, provider: db.provider, kind: databaseFailureKind(err), detail: (err as Error).message };
+  }
 }

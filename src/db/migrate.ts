@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { providerOf, sqlitePath, postgresSchemaOf, postgresConnectionString, SQLITE_BUSY_TIMEOUT_MS } from './client';
+import { SQLITE_SEARCH_INDEX_REPAIR, SQLITE_SEARCH_TABLE } from './search-index';
+import { SQLITE_STAGE_TOTALS_REPAIR, SQLITE_STAGE_TOTALS_TABLE } from './stage-totals';
 
 /**
  * Applies the committed migrations (prisma/migrations for SQLite, prisma/postgres/migrations
@@ -41,6 +43,11 @@ function readMigrations(dir: string): MigrationFile[] {
       const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
       return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
     });
+}
+
+/** The migrations this version of the code ships, in order: what a database or backup may be at. */
+export function knownMigrations(provider: 'sqlite' | 'postgres'): { name: string; checksum: string }[] {
+  return readMigrations(migrationsDir(provider)).map(({ name, checksum }) => ({ name, checksum }));
 }
 
 /** Migrations not yet applied, in order; refuses when an applied one was edited since. */
@@ -84,6 +91,10 @@ function migrateSqlite(url: string, migrations: MigrationFile[]): MigrationResul
         ).run(randomUUID(), m.checksum, new Date().toISOString(), m.name, new Date().toISOString());
         applied.push(m.name);
       }
+      // A migration that redefined Lead or CustomerFigures dropped their triggers with the old table.
+      const hasTable = (name: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+      if (applied.length && hasTable(SQLITE_SEARCH_TABLE)) db.exec(SQLITE_SEARCH_INDEX_REPAIR);
+      if (applied.length && hasTable(SQLITE_STAGE_TOTALS_TABLE)) db.exec(SQLITE_STAGE_TOTALS_REPAIR);
     });
     run.immediate();
     return { applied, alreadyApplied: migrations.length - applied.length };

@@ -21,8 +21,19 @@ const adminNoticeSchema = z.discriminatedUnion('kind', [
     leadNames: z.array(z.string()),
     error: z.string(),
   }),
+  /** The owner lost access to the CRM (removed, demoted, or a guest): their follow-ups were paused. */
+  z.object({
+    kind: z.literal('owner_no_access'),
+    ownerId: z.string(),
+    count: z.number().int(),
+    leadNames: z.array(z.string()),
+    /** removed | read_only | guest */
+    reason: z.string(),
+  }),
   /** A scheduled digest could not be posted; `error` is Slack's error code. */
   z.object({ kind: z.literal('digest_not_posted'), frequency: z.string(), channelId: z.string(), error: z.string() }),
+  /** No good backup of the CRM database for more than two backup periods; lastGoodAt null: none yet. */
+  z.object({ kind: z.literal('backup_stale'), lastGoodAt: z.string().nullable(), intervalHours: z.number().int() }),
 ]);
 
 export type AdminNotice = z.infer<typeof adminNoticeSchema>;
@@ -62,12 +73,27 @@ type NoticeWriter = Pick<CrmPrisma, 'adminNotice'>;
 
 /**
  * Records a notice for admins. `onlyOnce`: not if the same notice is still open, so a
- * problem retried every few minutes is told once.
+ * problem retried every few minutes is told once. `onceEver`: not if the same notice was
+ * ever raised, so a condition checked every minute is not told again after an admin dismissed it.
+ * True when the notice was recorded.
  */
-export async function raiseAdminNotice(db: NoticeWriter, notice: AdminNotice, now: Date, options: { onlyOnce?: boolean } = {}): Promise<void> {
+export async function raiseAdminNotice(
+  db: NoticeWriter,
+  notice: AdminNotice,
+  now: Date,
+  options: { onlyOnce?: boolean; onceEver?: boolean } = {},
+): Promise<boolean> {
   const text = encode(notice);
-  if (options.onlyOnce && (await db.adminNotice.findFirst({ where: { text, resolvedAt: null }, select: { id: true } }))) return;
+  if (options.onceEver && (await db.adminNotice.findFirst({ where: { text }, select: { id: true } }))) return false;
+  if (options.onlyOnce && (await db.adminNotice.findFirst({ where: { text, resolvedAt: null }, select: { id: true } }))) return false;
   await db.adminNotice.create({ data: { text, createdAt: now } });
+  return true;
+}
+
+/** Resolves every open notice of one kind, when what it reported is no longer true. */
+export async function resolveAdminNoticesOfKind(prisma: CrmPrisma, kind: AdminNotice['kind'], now: Date): Promise<void> {
+  // encode() writes through the schema, so "kind" is always the first key of the stored JSON.
+  await prisma.adminNotice.updateMany({ where: { text: { startsWith: `{"kind":${JSON.stringify(kind)},` }, resolvedAt: null }, data: { resolvedAt: now } });
 }
 
 /** The latest open notices, newest first, and how many are open in all. */

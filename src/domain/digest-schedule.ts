@@ -1,5 +1,5 @@
 import type { DigestSchedule } from './settings';
-import { MS_PER_DAY, formatLocalDate, isoWeekdayOf, localDateTimeOf, parseTimeOfDay, zonedToInstant, type DayNumber } from './zoned-time';
+import { MS_PER_DAY, formatLocalDate, isoWeekdayOf, localDateTimeOf, parseTimeOfDay, zonedToInstant, type DayNumber } from '../shared/zoned-time';
 
 /**
  * When digests are due. A digest belongs to a period named by the local date of its

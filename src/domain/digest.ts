@@ -4,8 +4,8 @@ import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './alerts/li
 import { leadMatchSelect, toLeadMatch, type LeadMatch, type LeadMatchRow } from './lead-search';
 import { STAGES, type StageSlug } from './stages';
 import { DEFAULT_UNCONTACTED_DAYS, findUncontacted } from './uncontacted';
-import type { StaleThresholds } from './settings';
-import { MS_PER_DAY } from './zoned-time';
+import type { SettingValues, StaleThresholds } from './settings';
+import { MS_PER_DAY } from '../shared/zoned-time';
 import { splitList } from './pipeline';
 
 /**
@@ -48,6 +48,13 @@ export interface StageMovement {
   toStage: string | null;
 }
 
+/** How many leads took one route between two stages in the period (slugs; null: none). */
+export interface StagePath {
+  fromStage: string | null;
+  toStage: string | null;
+  count: number;
+}
+
 export interface StaleStage {
   slug: StageSlug;
   thresholdDays: number;
@@ -61,7 +68,8 @@ export interface DigestFigures {
   pipeline: StageFigure[];
   /** When the snapshot the changes compare with was taken; null: first digest. */
   comparedWith: Date | null;
-  movements: { total: number; latest: StageMovement[] };
+  /** `paths` covers every stage change of the period, most travelled first: its counts add up to `total`. */
+  movements: { total: number; latest: StageMovement[]; paths: StagePath[] };
   newLeads: { total: number; top: DigestLead[] };
   uncontacted: { days: number; total: number; top: DigestLead[] };
   /** Per owner; see countOverdueFollowUpsByOwner for what counts as overdue. */
@@ -205,7 +213,7 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
   const { from, to, now } = input;
   const inPeriod = { gte: from, lt: to };
 
-  const [pipeline, movementTotal, movementRows, newTotal, newTop, uncontacted, overdueByOwner, stale, rateAgg] = await Promise.all([
+  const [pipeline, movementTotal, movementRows, movementPaths, newTotal, newTop, uncontacted, overdueByOwner, stale, rateAgg] = await Promise.all([
     pipelineFigures(prisma, input.previous),
     prisma.activity.count({ where: { kind: 'stage_change', createdAt: inPeriod } }),
     prisma.activity.findMany({
@@ -214,6 +222,7 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
       take: DIGEST_LIST_LIMIT,
       select: { createdAt: true, actorId: true, leadId: true, fromValue: true, toValue: true, lead: { select: { customer: { select: { name: true } } } } },
     }),
+    prisma.activity.groupBy({ by: ['fromValue', 'toValue'], where: { kind: 'stage_change', createdAt: inPeriod }, _count: { _all: true } }),
     prisma.lead.count({ where: { createdAt: inPeriod } }),
     prisma.lead.findMany({
       where: { createdAt: inPeriod },
@@ -244,6 +253,7 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
         fromStage: a.fromValue,
         toStage: a.toValue,
       })),
+      paths: sortPaths(movementPaths.map((p) => ({ fromStage: p.fromValue, toStage: p.toValue, count: p._count._all }))),
     },
     newLeads: { total: newTotal, top: newTop.map(toDigestLead) },
     uncontacted: { days: uncontacted.days, total: uncontacted.total, top: uncontacted.leads.map((l) => ({ ...l, lastTouchAt: null })) },
@@ -253,8 +263,23 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
   };
 }
 
-/** Nothing happened and nothing needs attention: the digest says so in one line. */
-export function isQuietDigest(f: DigestFigures): boolean {
-  const pipelineMoved = f.pipeline.some((s) => (s.countChange ?? 0) !== 0 || (s.usdChange ?? 0n) !== 0n);
-  return !pipelineMoved && f.movements.total === 0 && f.newLeads.total === 0 && f.uncontacted.total === 0 && f.overdue.total === 0 && f.stale.total === 0;
+function stageOrder(slug: string | null): number {
+  const i = STAGES.findIndex((s) => s.slug === slug);
+  return i === -1 ? STAGES.length : i;
+}
+
+/** Most travelled first; ties in pipeline order of the stage left, then of the stage reached. */
+function sortPaths(paths: StagePath[]): StagePath[] {
+  return paths.sort((a, b) => b.count - a.count || stageOrder(a.fromStage) - stageOrder(b.fromStage) || stageOrder(a.toStage) - stageOrder(b.toStage));
+}
+
+/** A period's figures, compared with the last posted digest's snapshot, with the stale thresholds of `settings`. */
+export async function digestFiguresFor(
+  prisma: CrmPrisma,
+  settings: Pick<SettingValues, 'stale_thresholds'>,
+  period: { from: Date; to: Date },
+  now: Date,
+): Promise<DigestFigures> {
+  const previous = await loadLastSnapshot(prisma);
+  return computeDigestFigures(prisma, { from: period.from, to: period.to, now, staleThresholds: settings.stale_thresholds, previous });
 }

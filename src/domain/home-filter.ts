@@ -1,12 +1,10 @@
+import { OWNER_FILTERS, UNCONTACTED_DAY_CHOICES, type OwnerFilter } from '../shared/choices';
 import type { CrmPrisma } from '../db/client';
 import { isStageSlug, type StageSlug } from './stages';
 
 /** Whose leads the Home tab shows. */
-export const OWNER_FILTERS = ['all', 'mine', 'unowned', 'uncontacted'] as const;
-export type OwnerFilter = (typeof OWNER_FILTERS)[number];
+export { OWNER_FILTERS, UNCONTACTED_DAY_CHOICES, type OwnerFilter } from '../shared/choices';
 
-/** The "uncontacted in N days" choices offered on Home (DESIGN.md default: 90). */
-export const UNCONTACTED_DAY_CHOICES = [7, 14, 30, 60, 90, 120, 180, 365] as const;
 export const DEFAULT_UNCONTACTED_DAYS = 90;
 
 /** A user's Home tab filter and paging, persisted in UserPreference.homeFilter (JSON). */

@@ -2,10 +2,13 @@ import { Prisma } from '../generated/sqlite/client';
 import type { AppDeps } from '../deps';
 import { TimeSlicer, yieldToEventLoop } from '../cooperative';
 import type { Database, DbProvider } from '../db/client';
+import { compactStageTotals } from '../db/stage-totals';
 import { jsonRowsSelect, jsonTextList, rawDate, type BulkColumnType } from '../db/bulk-rows';
 import { ProductionError, type CustomerCurrencyRow, type ProductionReader } from '../production/types';
-import { MoneyError, parseAmount, sumUsd, toUsd, type RateTable, type UsdConversion } from './money';
+import { MoneyError, parseAmount, sumUsd, toUsd, type RateTable, type UsdConversion } from '../shared/money';
 import { getRates } from './rates';
+import { LOCKS, lockForTransaction } from '../db/locks';
+import { usdFigureFromTotals } from './revalue-figures';
 import { getSyncDays } from './settings';
 
 /** Customers per write transaction (each chunk is a handful of statements, whatever its size). */
@@ -72,55 +75,81 @@ interface CurrencyAccumulator {
   minor: bigint | null;
   exponent: number | null;
   lastOrderAt: Date;
+  /** An amount of this currency could not be read: the figure is incomplete. */
+  unreadable: boolean;
 }
 
+/**
+ * What one customer's rows add up to so far: no row is kept. The contact fields are those
+ * of the newest row that has them (production's latest data wins; the first such row on a
+ * tie), tracked with the time of the row they came from.
+ */
 interface CustomerAccumulator {
   customerId: string;
-  /** Rows newest first decide the contact fields: production's latest data wins. */
-  rows: CustomerCurrencyRow[];
-  currencies: Map<string, CurrencyAccumulator>;
-  unreadable: Set<string>;
+  name: string | null;
+  nameAt: number;
+  company: string | null;
+  companyAt: number;
+  email: string | null;
+  emailAt: number;
+  phone: string | null;
+  phoneAt: number;
+  /** Usually one currency; a short array is smaller than a Map. */
+  currencies: CurrencyAccumulator[];
 }
 
 const maxDate = (a: Date | null, b: Date | null) => (a === null ? b : b === null ? a : a.getTime() >= b.getTime() ? a : b);
+const present = (v: string | null): v is string => v !== null && v !== '';
 
 /**
- * Turns the Customers card's per-currency rows into one snapshot per customer: lifetime USD
- * over every currency (exact, at the current rates), order count, markets, last order and
- * contact fields. An amount that cannot be read is counted in `rejected` and its currency
- * marks the figure incomplete, so the total is never silently too low.
- * Cooperative: it lets the event loop turn every few milliseconds (see cooperative.ts).
+ * Turns the Customers card's per-currency rows, as they are read, into one snapshot per
+ * customer: lifetime USD over every currency (exact, at the current rates), order count,
+ * markets, last order and contact fields. An amount that cannot be read is counted in
+ * `unreadableRows` and its currency marks the figure incomplete, so the total is never
+ * silently too low. Only a compact running total per customer is held, never the rows, and
+ * snapshots are made a chunk at a time for writing.
  */
-export async function buildCustomerSnapshots(
-  rows: readonly CustomerCurrencyRow[],
-  rates: RateTable,
-  onUnreadable: (row: CustomerCurrencyRow, reason: string) => void = () => undefined,
-  slicer: TimeSlicer = new TimeSlicer(),
-): Promise<{ snapshots: CustomerSnapshot[]; unreadableRows: number }> {
-  const byCustomer = new Map<string, CustomerAccumulator>();
-  let unreadableRows = 0;
-  for (let i = 0; i < rows.length; i++) {
-    if ((i & 255) === 0 && slicer.due()) await slicer.yield();
-    const row = rows[i]!;
-    let acc = byCustomer.get(row.customerId);
+export class CustomerSnapshotBuilder {
+  private readonly byCustomer = new Map<string, CustomerAccumulator>();
+  unreadableRows = 0;
+
+  constructor(private readonly onUnreadable: (row: CustomerCurrencyRow, reason: string) => void = () => undefined) {}
+
+  /** Distinct customers so far. */
+  get size(): number {
+    return this.byCustomer.size;
+  }
+
+  /** Forgets everything (the card is being read again from the top). */
+  clear(): void {
+    this.byCustomer.clear();
+    this.unreadableRows = 0;
+  }
+
+  add(row: CustomerCurrencyRow): void {
+    let acc = this.byCustomer.get(row.customerId);
     if (!acc) {
-      acc = { customerId: row.customerId, rows: [], currencies: new Map(), unreadable: new Set() };
-      byCustomer.set(row.customerId, acc);
+      acc = { customerId: row.customerId, name: null, nameAt: 0, company: null, companyAt: 0, email: null, emailAt: 0, phone: null, phoneAt: 0, currencies: [] };
+      this.byCustomer.set(row.customerId, acc);
     }
-    acc.rows.push(row);
+    const at = row.lastOrderAt.getTime();
+    if (present(row.customerName) && (acc.name === null || at > acc.nameAt)) [acc.name, acc.nameAt] = [row.customerName, at];
+    if (present(row.company) && (acc.company === null || at > acc.companyAt)) [acc.company, acc.companyAt] = [row.company, at];
+    if (present(row.email) && (acc.email === null || at > acc.emailAt)) [acc.email, acc.emailAt] = [row.email, at];
+    if (present(row.phone) && (acc.phone === null || at > acc.phoneAt)) [acc.phone, acc.phoneAt] = [row.phone, at];
     let parsed: ReturnType<typeof parseAmount> | null = null;
+    let unreadable = false;
     try {
       parsed = parseAmount(row.lifetimeTotal, row.currency);
     } catch (err) {
-      unreadableRows += 1;
-      acc.unreadable.add(row.currency);
-      onUnreadable(row, err instanceof MoneyError ? err.message : String(err));
+      unreadable = true;
+      this.unreadableRows += 1;
+      this.onUnreadable(row, err instanceof MoneyError ? err.message : String(err));
     }
-    const at = row.lastOrderAt.getTime();
-    const cur = acc.currencies.get(row.currency);
+    const cur = acc.currencies.find((c) => c.currency === row.currency);
     // The card gives one row per currency; should it ever give two, they add up.
     if (!cur) {
-      acc.currencies.set(row.currency, {
+      acc.currencies.push({
         currency: row.currency,
         market: row.market,
         marketAt: at,
@@ -128,10 +157,12 @@ export async function buildCustomerSnapshots(
         minor: parsed?.kind === 'money' ? parsed.minor : null,
         exponent: parsed?.kind === 'money' ? parsed.exponent : null,
         lastOrderAt: row.lastOrderAt,
+        unreadable,
       });
     } else {
       cur.orderCount += row.orderCount;
       cur.minor = cur.minor !== null && parsed?.kind === 'money' ? cur.minor + parsed.minor : null;
+      cur.unreadable ||= unreadable;
       if (at > cur.marketAt) {
         cur.market = row.market;
         cur.marketAt = at;
@@ -140,86 +171,80 @@ export async function buildCustomerSnapshots(
     }
   }
 
-  const snapshots: CustomerSnapshot[] = [];
-  for (const acc of byCustomer.values()) {
-    if ((snapshots.length & 255) === 0 && slicer.due()) await slicer.yield();
-    const newestFirst = [...acc.rows].sort((a, b) => b.lastOrderAt.getTime() - a.lastOrderAt.getTime());
-    const pick = (f: (r: CustomerCurrencyRow) => string | null) => newestFirst.map(f).find((v) => v !== null && v !== '') ?? null;
-    const conversions: UsdConversion[] = [];
-    const totals: CurrencyTotalRow[] = [];
-    let orderCount = 0;
-    let lastOrderAt: Date | null = null;
-    const markets = new Set<string>();
-    for (const cur of [...acc.currencies.values()].sort((a, b) => a.currency.localeCompare(b.currency))) {
-      orderCount += cur.orderCount;
-      lastOrderAt = maxDate(lastOrderAt, cur.lastOrderAt);
-      markets.add(cur.market);
-      if (cur.minor === null || cur.exponent === null || acc.unreadable.has(cur.currency)) {
-        conversions.push({ kind: 'unknown_currency', currency: cur.currency });
-      } else {
-        conversions.push(toUsd({ currency: cur.currency, minor: cur.minor, exponent: cur.exponent }, rates));
-      }
-      // Amounts in a currency without a known exponent cannot be held in minor units: no row.
-      if (cur.minor !== null && cur.exponent !== null) {
-        totals.push({
-          customerId: acc.customerId,
-          currency: cur.currency,
-          market: cur.market,
-          orderCount: cur.orderCount,
-          lifetimeMinor: cur.minor,
-          lastOrderAt: cur.lastOrderAt,
-        });
+  /** The snapshots, `size` customers at a time (each chunk made when asked for). */
+  *chunks(rates: RateTable, size: number): Generator<CustomerSnapshot[]> {
+    let chunk: CustomerSnapshot[] = [];
+    for (const acc of this.byCustomer.values()) {
+      chunk.push(snapshotOf(acc, rates));
+      if (chunk.length >= size) {
+        yield chunk;
+        chunk = [];
       }
     }
-    const sum = sumUsd(conversions);
-    const name = pick((r) => r.customerName) ?? acc.customerId;
-    const company = pick((r) => r.company);
-    const email = pick((r) => r.email);
-    snapshots.push({
-      figures: {
-        customerId: acc.customerId,
-        name,
-        company,
-        email,
-        phone: pick((r) => r.phone),
-        markets: [...markets].sort().join(','),
-        orderCount,
-        lifetimeUsdCents: sum.usdCents,
-        unknownCurrencies: sum.unknownCurrencies.join(','),
-        lastOrderAt,
-        // The oldest rate the figure rests on: the date a reader should be wary of.
-        rateDate: sum.rateDates[0] ?? null,
-        searchText: `${name} ${company ?? ''} ${email ?? ''} ${acc.customerId}`.toLowerCase(),
-      },
-      totals,
-    });
+    if (chunk.length) yield chunk;
   }
-  return { snapshots, unreadableRows };
 }
 
-const time = (d: Date | null) => (d === null ? null : d.getTime());
-
-function sameFigures(a: CustomerFiguresRow, b: CustomerFiguresRow): boolean {
-  return (
-    a.name === b.name &&
-    a.company === b.company &&
-    a.email === b.email &&
-    a.phone === b.phone &&
-    a.markets === b.markets &&
-    a.orderCount === b.orderCount &&
-    a.lifetimeUsdCents === b.lifetimeUsdCents &&
-    a.unknownCurrencies === b.unknownCurrencies &&
-    time(a.lastOrderAt) === time(b.lastOrderAt) &&
-    time(a.rateDate) === time(b.rateDate) &&
-    a.searchText === b.searchText
-  );
+function snapshotOf(acc: CustomerAccumulator, rates: RateTable): CustomerSnapshot {
+  const conversions: UsdConversion[] = [];
+  const totals: CurrencyTotalRow[] = [];
+  let orderCount = 0;
+  let lastOrderAt: Date | null = null;
+  const markets = new Set<string>();
+  for (const cur of [...acc.currencies].sort((a, b) => a.currency.localeCompare(b.currency))) {
+    orderCount += cur.orderCount;
+    lastOrderAt = maxDate(lastOrderAt, cur.lastOrderAt);
+    markets.add(cur.market);
+    if (cur.minor === null || cur.exponent === null || cur.unreadable) {
+      conversions.push({ kind: 'unknown_currency', currency: cur.currency });
+    } else {
+      conversions.push(toUsd({ currency: cur.currency, minor: cur.minor, exponent: cur.exponent }, rates));
+    }
+    // Amounts in a currency without a known exponent cannot be held in minor units: no row.
+    if (cur.minor !== null && cur.exponent !== null) {
+      totals.push({ customerId: acc.customerId, currency: cur.currency, market: cur.market, orderCount: cur.orderCount, lifetimeMinor: cur.minor, lastOrderAt: cur.lastOrderAt });
+    }
+  }
+  const sum = sumUsd(conversions);
+  const name = acc.name ?? acc.customerId;
+  return {
+    figures: {
+      customerId: acc.customerId,
+      name,
+      company: acc.company,
+      email: acc.email,
+      phone: acc.phone,
+      markets: [...markets].sort().join(','),
+      orderCount,
+      lifetimeUsdCents: sum.usdCents,
+      unknownCurrencies: sum.unknownCurrencies.join(','),
+      lastOrderAt,
+      // The oldest rate the figure rests on: the date a reader should be wary of.
+      rateDate: sum.rateDates[0] ?? null,
+      searchText: `${name} ${acc.company ?? ''} ${acc.email ?? ''} ${acc.customerId}`.toLowerCase(),
+    },
+    totals,
+  };
 }
 
-function totalsKey(totals: readonly CurrencyTotalRow[]): string {
-  return totals
-    .map((t) => `${t.currency}|${t.market}|${t.orderCount}|${t.lifetimeMinor}|${time(t.lastOrderAt)}`)
-    .sort()
-    .join(';');
+/** All rows at once (see CustomerSnapshotBuilder). Cooperative: the event loop turns every few milliseconds. */
+export async function buildCustomerSnapshots(
+  rows: readonly CustomerCurrencyRow[],
+  rates: RateTable,
+  onUnreadable: (row: CustomerCurrencyRow, reason: string) => void = () => undefined,
+  slicer: TimeSlicer = new TimeSlicer(),
+): Promise<{ snapshots: CustomerSnapshot[]; unreadableRows: number }> {
+  const builder = new CustomerSnapshotBuilder(onUnreadable);
+  for (let i = 0; i < rows.length; i++) {
+    if ((i & 255) === 0 && slicer.due()) await slicer.yield();
+    builder.add(rows[i]!);
+  }
+  const snapshots: CustomerSnapshot[] = [];
+  for (const chunk of builder.chunks(rates, 256)) {
+    await slicer.yieldIfDue();
+    snapshots.push(...chunk);
+  }
+  return { snapshots, unreadableRows: builder.unreadableRows };
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -228,56 +253,97 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-interface ExistingState {
-  figures: Map<string, CustomerFiguresRow>;
-  totals: Map<string, CurrencyTotalRow[]>;
-  leads: Set<string>;
+const FIGURE_COLUMNS = ['customerId', 'name', 'company', 'email', 'phone', 'markets', 'orderCount', 'lifetimeUsdCents', 'unknownCurrencies', 'lastOrderAt', 'rateDate', 'searchText'];
+const TOTAL_COLUMNS = ['customerId', 'currency', 'market', 'orderCount', 'lifetimeMinor', 'lastOrderAt'];
+const TOTAL_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'int', 'bigint', 'datetime'];
+
+const figureValues = (f: CustomerFiguresRow) => [
+  f.customerId, f.name, f.company, f.email, f.phone, f.markets, f.orderCount,
+  f.lifetimeUsdCents, f.unknownCurrencies, f.lastOrderAt, f.rateDate, f.searchText,
+];
+const totalValues = (t: CurrencyTotalRow) => [t.customerId, t.currency, t.market, t.orderCount, t.lifetimeMinor, t.lastOrderAt];
+
+/** What one customer of a chunk needs: its figures written (new or changed), a lead created. */
+interface PendingWork {
+  known: boolean;
+  changed: boolean;
+  needsLead: boolean;
 }
 
 /**
- * Customers per query when reading the cached state: few queries even for 50,000, each
- * short enough (tens of ms on SQLite, where it blocks the event loop) for Home publishes to
- * slip in between.
+ * Which customers of a chunk need writing, asked of the database in one statement: the
+ * chunk's figures and totals travel as JSON parameters and are compared with the stored
+ * rows by primary key there; only the customers that differ (or have no lead) come back,
+ * so a no-change sync reads no rows at all into JavaScript.
  */
-const LOAD_CHUNK_SIZE = 2_000;
+async function pendingWork(db: Database, chunk: readonly CustomerSnapshot[]): Promise<Map<string, PendingWork>> {
+  const { prisma, provider } = db;
+  if (provider === 'sqlite') return pendingWorkSqlite(db, chunk);
+  const differs = Prisma.raw('IS DISTINCT FROM');
+  const cols = (names: string[]) => Prisma.raw(names.map((c) => `"${c}"`).join(', '));
+  const figureDiffers = Prisma.join(FIGURE_COLUMNS.slice(1).map((c) => Prisma.sql`c.${Prisma.raw(`"${c}"`)} ${differs} n.${Prisma.raw(`"${c}"`)}`), ' OR ');
+  const totalDiffers = Prisma.join(TOTAL_COLUMNS.slice(2).map((c) => Prisma.sql`s.${Prisma.raw(`"${c}"`)} ${differs} t.${Prisma.raw(`"${c}"`)}`), ' OR ');
+  const figures = chunk.map((snap) => [...figureValues(snap.figures), snap.totals.length]);
+  const totals = chunk.flatMap((snap) => snap.totals.map(totalValues));
+  const rows = await prisma.$queryRaw<{ id: string; known: number | bigint; changed: number | bigint; hasLead: number | bigint }[]>`
+    WITH n(${cols([...FIGURE_COLUMNS, 'totalsCount'])}) AS (${jsonRowsSelect(provider, figures, [...FIGURE_TYPES, 'int'])}),
+         t(${cols(TOTAL_COLUMNS)}) AS (${jsonRowsSelect(provider, totals, TOTAL_TYPES)}),
+         changedTotals AS (
+           SELECT t."customerId" FROM t LEFT JOIN "CustomerCurrencyTotal" s ON s."customerId" = t."customerId" AND s."currency" = t."currency"
+           WHERE s."customerId" IS NULL OR ${totalDiffers})
+    SELECT * FROM (
+      SELECT n."customerId" AS "id",
+        CASE WHEN c."customerId" IS NULL THEN 0 ELSE 1 END AS "known",
+        CASE WHEN c."customerId" IS NULL OR ${figureDiffers}
+          OR (SELECT COUNT(*) FROM "CustomerCurrencyTotal" s WHERE s."customerId" = n."customerId") <> n."totalsCount"
+          OR n."customerId" IN (SELECT "customerId" FROM changedTotals) THEN 1 ELSE 0 END AS "changed",
+        CASE WHEN l."id" IS NULL THEN 0 ELSE 1 END AS "hasLead"
+      FROM n LEFT JOIN "CustomerFigures" c ON c."customerId" = n."customerId" LEFT JOIN "Lead" l ON l."customerId" = n."customerId"
+    ) w WHERE "changed" = 1 OR "hasLead" = 0`;
+  return new Map(rows.map((r) => [r.id, { known: Number(r.known) === 1, changed: Number(r.changed) === 1, needsLead: Number(r.hasLead) === 0 }]));
+}
+
+const UNIT = '\u001f';
+const ROW = '\u001d';
+const NULL_MARK = '\u001e';
+const fpText = (v: string | null) => (v === null ? NULL_MARK : v);
+const fpDate = (d: Date | null) => (d === null ? NULL_MARK : d.toISOString().replace('Z', '+00:00'));
+
+/** A customer's stored state as one string, built the same way in JavaScript and in SQLite's SQL below. */
+function fingerprint(s: CustomerSnapshot): string {
+  const f = s.figures;
+  const totals = [...s.totals]
+    .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0))
+    .map((t) => [t.currency, t.market, t.orderCount, t.lifetimeMinor, fpDate(t.lastOrderAt)].join(UNIT))
+    .join(ROW);
+  return [f.name, fpText(f.company), fpText(f.email), fpText(f.phone), f.markets, f.orderCount, f.lifetimeUsdCents, f.unknownCurrencies, fpDate(f.lastOrderAt), fpDate(f.rateDate), f.searchText, totals].join(UNIT);
+}
+
+const SQLITE_FINGERPRINT = Prisma.raw(`c."name" || char(31) || COALESCE(c."company", char(30)) || char(31) || COALESCE(c."email", char(30)) || char(31)
+  || COALESCE(c."phone", char(30)) || char(31) || c."markets" || char(31) || c."orderCount" || char(31) || c."lifetimeUsdCents" || char(31)
+  || c."unknownCurrencies" || char(31) || COALESCE(c."lastOrderAt", char(30)) || char(31) || COALESCE(c."rateDate", char(30)) || char(31)
+  || c."searchText" || char(31) || COALESCE((SELECT group_concat(s."currency" || char(31) || s."market" || char(31) || s."orderCount" || char(31)
+     || s."lifetimeMinor" || char(31) || COALESCE(s."lastOrderAt", char(30)), char(29) ORDER BY s."currency")
+     FROM "CustomerCurrencyTotal" s WHERE s."customerId" = c."customerId"), '')`);
 
 /**
- * The cached state of the synced customers. Raw selects with the ids as one JSON
- * parameter: Prisma's findMany costs ten times more per row here, and this runs on every sync.
+ * pendingWork on SQLite: each customer travels as its id and one fingerprint string, which
+ * SQLite compares with the same string made from the stored rows (found by primary key).
+ * Two JSON values per customer instead of eighteen: SQLite re-reads a row's JSON text for
+ * every value taken from it, which was most of the cost.
  */
-async function loadExisting(db: Database, ids: string[], slicer: TimeSlicer): Promise<ExistingState> {
-  const { prisma, provider } = db;
-  const state: ExistingState = { figures: new Map(), totals: new Map(), leads: new Set() };
-  for (const chunk of chunks(ids, LOAD_CHUNK_SIZE)) {
-    await slicer.yieldIfDue();
-    const figures = await prisma.$queryRaw<(Omit<CustomerFiguresRow, 'lastOrderAt' | 'rateDate'> & { lastOrderAt: Date | string | null; rateDate: Date | string | null })[]>`
-      SELECT "customerId", "name", "company", "email", "phone", "markets", "orderCount", "lifetimeUsdCents",
-             "unknownCurrencies", "lastOrderAt", "rateDate", "searchText"
-      FROM "CustomerFigures" WHERE "customerId" IN (${jsonTextList(provider, chunk)})`;
-    await slicer.yieldIfDue();
-    const totals = await prisma.$queryRaw<(Omit<CurrencyTotalRow, 'lastOrderAt'> & { lastOrderAt: Date | string | null })[]>`
-      SELECT "customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt"
-      FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${jsonTextList(provider, chunk)})`;
-    await slicer.yieldIfDue();
-    const leads = await prisma.$queryRaw<{ customerId: string }[]>`
-      SELECT "customerId" FROM "Lead" WHERE "customerId" IN (${jsonTextList(provider, chunk)})`;
-    for (const f of figures) {
-      state.figures.set(f.customerId, {
-        ...f,
-        orderCount: Number(f.orderCount),
-        lifetimeUsdCents: BigInt(f.lifetimeUsdCents),
-        lastOrderAt: rawDate(f.lastOrderAt),
-        rateDate: rawDate(f.rateDate),
-      });
-    }
-    for (const t of totals) {
-      const list = state.totals.get(t.customerId) ?? [];
-      list.push({ ...t, orderCount: Number(t.orderCount), lifetimeMinor: BigInt(t.lifetimeMinor), lastOrderAt: rawDate(t.lastOrderAt) });
-      state.totals.set(t.customerId, list);
-    }
-    for (const l of leads) state.leads.add(l.customerId);
-  }
-  return state;
+async function pendingWorkSqlite(db: Database, chunk: readonly CustomerSnapshot[]): Promise<Map<string, PendingWork>> {
+  const values = JSON.stringify(chunk.map((snap) => [snap.figures.customerId, fingerprint(snap)]));
+  const rows = await db.prisma.$queryRaw<{ id: string; known: number | bigint; changed: number | bigint; hasLead: number | bigint }[]>`
+    SELECT * FROM (
+      SELECT n."id",
+        CASE WHEN c."customerId" IS NULL THEN 0 ELSE 1 END AS "known",
+        CASE WHEN c."customerId" IS NULL OR ${SQLITE_FINGERPRINT} IS NOT n."fp" THEN 1 ELSE 0 END AS "changed",
+        CASE WHEN l."id" IS NULL THEN 0 ELSE 1 END AS "hasLead"
+      FROM (SELECT value->>0 AS "id", value->>1 AS "fp" FROM json_each(${values})) n
+      LEFT JOIN "CustomerFigures" c ON c."customerId" = n."id" LEFT JOIN "Lead" l ON l."customerId" = n."id"
+    ) w WHERE "changed" = 1 OR "hasLead" = 0`;
+  return new Map(rows.map((r) => [r.id, { known: Number(r.known) === 1, changed: Number(r.changed) === 1, needsLead: Number(r.hasLead) === 0 }]));
 }
 
 type Tx = Prisma.TransactionClient;
@@ -287,10 +353,7 @@ const FIGURE_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'text', 'text', 
 /** Insert-or-update of the figure cache: one statement per chunk; firstSeenAt only on insert. */
 async function upsertFigures(tx: Tx, provider: DbProvider, rows: CustomerFiguresRow[], now: Date): Promise<void> {
   if (!rows.length) return;
-  const values = rows.map((f) => [
-    f.customerId, f.name, f.company, f.email, f.phone, f.markets, f.orderCount,
-    f.lifetimeUsdCents, f.unknownCurrencies, f.lastOrderAt, f.rateDate, f.searchText,
-  ]);
+  const values = rows.map(figureValues);
   const at = { value: now, type: 'datetime' } as const;
   await tx.$executeRaw`
     INSERT INTO "CustomerFigures" ("customerId", "name", "company", "email", "phone", "markets", "orderCount",
@@ -308,10 +371,9 @@ async function replaceTotals(tx: Tx, provider: DbProvider, customerIds: string[]
   if (!customerIds.length) return;
   await tx.$executeRaw`DELETE FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${jsonTextList(provider, customerIds)})`;
   if (!totals.length) return;
-  const values = totals.map((t) => [t.customerId, t.currency, t.market, t.orderCount, t.lifetimeMinor, t.lastOrderAt]);
   await tx.$executeRaw`
     INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt")
-    ${jsonRowsSelect(provider, values, ['text', 'text', 'text', 'int', 'bigint', 'datetime'])}
+    ${jsonRowsSelect(provider, totals.map(totalValues), TOTAL_TYPES)}
     ON CONFLICT ("customerId", "currency") DO UPDATE SET
       "market" = excluded."market", "orderCount" = excluded."orderCount",
       "lifetimeMinor" = excluded."lifetimeMinor", "lastOrderAt" = excluded."lastOrderAt"`;
@@ -349,6 +411,9 @@ async function insertMissingLeads(tx: Tx, provider: DbProvider, customerIds: str
   return inserted.length;
 }
 
+const sameRates = (a: RateTable, b: RateTable) =>
+  a.size === b.size && [...a.values()].every((r) => b.get(r.currency)?.usdPerUnit === r.usdPerUnit && b.get(r.currency)?.rateDate.getTime() === r.rateDate.getTime());
+
 /** Counts of one write pass. */
 export interface SyncWriteCounts {
   created: number;
@@ -367,34 +432,43 @@ export async function writeCustomerSnapshots(
   snapshots: readonly CustomerSnapshot[],
   now: Date,
   slicer: TimeSlicer = new TimeSlicer(),
+  /** The rates the snapshots' USD figures were computed at. */
+  builtAt?: RateTable,
+): Promise<SyncWriteCounts> {
+  return writeSnapshotChunks(db, chunks(snapshots, SYNC_CHUNK_SIZE), now, slicer, builtAt);
+}
+
+/** writeCustomerSnapshots for snapshots made a chunk at a time (at most SYNC_CHUNK_SIZE each). */
+export async function writeSnapshotChunks(
+  db: Database,
+  snapshotChunks: Iterable<readonly CustomerSnapshot[]>,
+  now: Date,
+  slicer: TimeSlicer = new TimeSlicer(),
+  /** The rates the snapshots' USD figures were computed at. */
+  builtAt?: RateTable,
 ): Promise<SyncWriteCounts> {
   const { prisma, provider } = db;
-  const existing = await loadExisting(
-    db,
-    snapshots.map((s) => s.figures.customerId),
-    slicer,
-  );
-  // Customers with nothing to write drop out; the rest go in chunks, figures before leads (foreign key).
-  const work: { snapshot: CustomerSnapshot; changed: boolean; needsLead: boolean }[] = [];
-  let updated = 0;
-  for (let i = 0; i < snapshots.length; i++) {
-    if ((i & 255) === 0 && slicer.due()) await slicer.yield();
-    const s = snapshots[i]!;
-    const id = s.figures.customerId;
-    const before = existing.figures.get(id);
-    const changed = !before || !sameFigures(before, s.figures) || totalsKey(existing.totals.get(id) ?? []) !== totalsKey(s.totals);
-    const needsLead = !existing.leads.has(id);
-    if (changed && before) updated += 1;
-    if (changed || needsLead) work.push({ snapshot: s, changed, needsLead });
-  }
-
   let created = 0;
-  for (const chunk of chunks(work, SYNC_CHUNK_SIZE)) {
+  let updated = 0;
+  // Customers with nothing to write drop out; the rest are written chunk by chunk, figures before leads (foreign key).
+  for (const chunk of snapshotChunks) {
+    await slicer.yieldIfDue();
+    const pending = await pendingWork(db, chunk);
+    if (pending.size === 0) continue;
     await yieldToEventLoop();
-    const toWrite = chunk.filter((w) => w.changed).map((w) => w.snapshot);
-    const leadIds = chunk.filter((w) => w.needsLead).map((w) => w.snapshot.figures.customerId);
+    const toWrite = chunk.filter((s) => pending.get(s.figures.customerId)?.changed);
+    const leadIds = chunk.filter((s) => pending.get(s.figures.customerId)?.needsLead).map((s) => s.figures.customerId);
+    for (const s of toWrite) if (pending.get(s.figures.customerId)!.known) updated += 1;
     created += await prisma.$transaction(async (tx) => {
-      await upsertFigures(tx, provider, toWrite.map((s) => s.figures), now);
+      // The rates are read again under the rates lock: if an admin changed one since the
+      // snapshots were built, the figures are redone at the new rates, so a rate change and its
+      // revaluation (revalue-figures.ts) never land between this read and this write.
+      await lockForTransaction(tx, provider, LOCKS.rates);
+      const current = builtAt && (await getRates(tx));
+      const figures = toWrite.map((s) =>
+        current && !sameRates(current, builtAt) ? { ...s.figures, ...usdFigureFromTotals(s.totals, s.figures.unknownCurrencies, current) } : s.figures,
+      );
+      await upsertFigures(tx, provider, figures, now);
       await replaceTotals(
         tx,
         provider,
@@ -404,6 +478,7 @@ export async function writeCustomerSnapshots(
       return insertMissingLeads(tx, provider, leadIds, now);
     });
   }
+  await compactStageTotals(db);
   return { created, updated };
 }
 
@@ -433,17 +508,27 @@ export async function syncLeadsFromProduction(
   const started = performance.now();
   try {
     const days = await getSyncDays(prisma, deps.config);
-    const [card, rates] = await Promise.all([production.fetchCustomers(days), getRates(prisma)]);
+    const rates = await getRates(prisma);
     const slicer = new TimeSlicer();
-    const { snapshots, unreadableRows } = await buildCustomerSnapshots(
-      card.rows,
-      rates,
-      (row, reason) => log.error({ customerId: row.customerId, currency: row.currency, reason }, 'customer row refused: lifetime_total unreadable'),
-      slicer,
+    const builder = new CustomerSnapshotBuilder((row, reason) =>
+      log.error({ customerId: row.customerId, currency: row.currency, reason }, 'customer row refused: lifetime_total unreadable'),
     );
-    counts.fetched = snapshots.length;
-    counts.rejected = card.rejected.length + unreadableRows;
-    const written = await writeCustomerSnapshots(deps.db, snapshots, deps.clock.now(), slicer);
+    let rejected: number;
+    if (production.streamCustomers) {
+      // Rows are added as they are read: the export is never held whole.
+      const read = await production.streamCustomers(days, { restart: () => builder.clear(), rows: (batch) => batch.forEach((row) => builder.add(row)) });
+      rejected = read.rejected.length;
+    } else {
+      const card = await production.fetchCustomers(days);
+      for (let i = 0; i < card.rows.length; i++) {
+        if ((i & 255) === 0 && slicer.due()) await slicer.yield();
+        builder.add(card.rows[i]!);
+      }
+      rejected = card.rejected.length;
+    }
+    counts.fetched = builder.size;
+    counts.rejected = rejected + builder.unreadableRows;
+    const written = await writeSnapshotChunks(deps.db, builder.chunks(rates, SYNC_CHUNK_SIZE), deps.clock.now(), slicer, rates);
     counts.created = written.created;
     counts.updated = written.updated;
   } catch (err) {

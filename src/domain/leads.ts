@@ -1,6 +1,10 @@
 import type { Clock } from '../clock';
+import { UserFacingError } from '../shared/errors';
+import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../shared/limits';
 import type { CrmPrisma } from '../db/client';
+import { distinctRates, type RateUsed } from '../shared/money';
 import { splitList } from './pipeline';
+import { getRates } from './rates';
 import { getRole } from './roster';
 import { isStageSlug, stageLabel, type StageLabels, type StageSlug } from './stages';
 
@@ -14,39 +18,36 @@ import { isStageSlug, stageLabel, type StageLabels, type StageSlug } from './sta
 /** Activity kinds written here (the sync writes `created`, follow-ups write `follow_up`). */
 export type ActivityKind = 'stage_change' | 'owner_change' | 'note' | 'contact_change' | 'touch' | 'follow_up' | 'created';
 
-export const MAX_NOTE_LENGTH = 2900;
-export const MAX_CHURN_REASON_LENGTH = 500;
-export const MAX_CONTACT_FIELD_LENGTH = 150;
+export { MAX_NOTE_LENGTH, MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH } from '../shared/limits';
 
-export class LeadNotFoundError extends Error {
-  readonly userMessage = 'That lead no longer exists.';
+export class LeadNotFoundError extends UserFacingError {
   constructor(readonly leadId: number) {
-    super(`lead ${leadId} not found`);
+    super('That lead no longer exists.', { detail: `lead ${leadId} not found` });
     this.name = 'LeadNotFoundError';
   }
 }
 
 /** The lead changed since the user loaded it: nothing was written. */
-export class StaleLeadError extends Error {
-  readonly userMessage: string;
+export class StaleLeadError extends UserFacingError {
   constructor(
     readonly leadId: number,
     readonly expectedVersion: number,
     readonly actualVersion: number,
   ) {
-    super(`lead ${leadId} is at version ${actualVersion}, expected ${expectedVersion}`);
+    super('Someone changed this lead after you opened this form, so nothing was saved. Close it and open it again to see the latest.', {
+      detail: `lead ${leadId} is at version ${actualVersion}, expected ${expectedVersion}`,
+    });
     this.name = 'StaleLeadError';
-    this.userMessage = 'Someone changed this lead after you opened this form, so nothing was saved. Close it and open it again to see the latest.';
   }
 }
 
 /** Input a person has to correct; `field` names the form field it belongs to. */
-export class LeadValidationError extends Error {
-  constructor(
-    readonly field: 'stage' | 'note' | 'churnReason' | 'contactName' | 'contactRole' | 'contactEmail' | 'contactPhone' | 'owner',
-    readonly userMessage: string,
-  ) {
-    super(userMessage);
+export type LeadField = 'stage' | 'note' | 'churnReason' | 'contactName' | 'contactRole' | 'contactEmail' | 'contactPhone' | 'owner';
+
+export class LeadValidationError extends UserFacingError {
+  declare readonly field: LeadField;
+  constructor(field: LeadField, userMessage: string, subjectUserId?: string) {
+    super(userMessage, { field, ...(subjectUserId ? { subjectUserId } : {}) });
     this.name = 'LeadValidationError';
   }
 }
@@ -98,6 +99,11 @@ export interface LeadCardData {
   /** Currencies left out of the USD figure (it is then a lower bound). */
   unknownCurrencies: string[];
   rateDate: Date | null;
+  /**
+   * The current rate of each currency the customer bought in (by currency, USD at 1 left
+   * out): the rates the lifetime value is kept at, since a rate change revalues it.
+   */
+  rates: RateUsed[];
   lastOrderAt: Date | null;
   lastTouchAt: Date | null;
   version: number;
@@ -116,7 +122,7 @@ function contactOf(lead: { contactName: string | null; contactRole: string | nul
 export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { notes?: number; activity?: number } = {}): Promise<LeadCardData> {
   const lead = await prisma.lead.findUnique({ where: { id: leadId }, include: { customer: true } });
   if (!lead) throw new LeadNotFoundError(leadId);
-  const [recentNotes, recentActivity, activityCount] = await Promise.all([
+  const [recentNotes, recentActivity, activityCount, currencies, rateTable] = await Promise.all([
     prisma.activity.findMany({
       where: { leadId, kind: { in: ['note', 'touch'] }, text: { not: null } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -125,8 +131,11 @@ export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { 
     }),
     prisma.activity.findMany({ where: { leadId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: options.activity ?? 5, select: activityEntrySelect }),
     prisma.activity.count({ where: { leadId } }),
+    prisma.customerCurrencyTotal.findMany({ where: { customerId: lead.customerId }, select: { currency: true }, orderBy: { currency: 'asc' } }),
+    getRates(prisma),
   ]);
   const c = lead.customer;
+  const rates = distinctRates(currencies.flatMap(({ currency }) => rateTable.get(currency) ?? []));
   return {
     leadId: lead.id,
     customerId: lead.customerId,
@@ -142,6 +151,7 @@ export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { 
     lifetimeUsdCents: c.lifetimeUsdCents,
     unknownCurrencies: splitList(c.unknownCurrencies),
     rateDate: c.rateDate,
+    rates,
     lastOrderAt: c.lastOrderAt,
     lastTouchAt: lead.lastTouchAt,
     version: lead.version,
@@ -261,8 +271,8 @@ export interface StageChangeInput {
 }
 
 /**
- * Moves a lead to another stage. A move to any stage but `lead` is a human touch (DESIGN.md:
- * "a stage change away from lead"). Moving to churned needs a reason.
+ * Moves a lead to another stage. A move to any stage but `lead` is a human touch (see
+ * "What contacted means" in docs/product.md). Moving to churned needs a reason.
  */
 export async function changeStage(prisma: CrmPrisma, clock: Clock, input: StageChangeInput): Promise<LeadChange> {
   const toStage = input.toStage.trim();
@@ -397,7 +407,7 @@ export async function changeOwner(prisma: CrmPrisma, clock: Clock, input: OwnerI
         throw new LeadValidationError('owner', input.ownerId ? (input.ownerId === input.actorId ? 'You already own this lead.' : 'They already own this lead.') : 'The lead has no owner already.');
       }
       if (input.onlyIfUnownedOrMine && lead.ownerId !== null && lead.ownerId !== input.ownerId) {
-        throw new LeadValidationError('owner', `<@${lead.ownerId}> already owns this lead. Use "Change owner" to take it over.`);
+        throw new LeadValidationError('owner', 'already owns this lead. Use "Change owner" to take it over.', lead.ownerId);
       }
       return { fromValue: lead.ownerId };
     },

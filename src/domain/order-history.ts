@@ -2,14 +2,16 @@ import {
   formatAmount,
   formatUsd,
   parseAmount,
+  ratesUsed,
   sumAmounts,
   sumUsd,
   toUsd,
   type ParsedAmount,
   type RateTable,
+  type RateUsed,
   type UsdConversion,
   type UsdSum,
-} from './money';
+} from '../shared/money';
 import type { OrderRow, ProductionReader } from '../production/types';
 
 /** One order as shown to a user: local amount, its USD value and the rate behind it. */
@@ -54,6 +56,8 @@ export interface OrderHistory {
   usdTotal: UsdSum;
   /** The distinct rate dates behind every USD figure here, oldest first. */
   rateDates: Date[];
+  /** Each rate behind the USD figures here (one per currency, by currency), with its date. */
+  ratesUsed: RateUsed[];
   /** Orders production returned that did not fit the card (logged by the client). */
   rejectedCount: number;
 }
@@ -110,5 +114,13 @@ export function buildOrderHistory(customerId: string, rows: readonly OrderRow[],
     };
   });
   const usdTotal = sumUsd(totalsByCurrency.map((t) => t.usd));
-  return { customerId, orders, totalsByCurrency, usdTotal, rateDates: usdTotal.rateDates, rejectedCount };
+  return {
+    customerId,
+    orders,
+    totalsByCurrency,
+    usdTotal,
+    rateDates: usdTotal.rateDates,
+    ratesUsed: ratesUsed(totalsByCurrency.map((t) => t.usd)),
+    rejectedCount,
+  };
 }

@@ -96,31 +96,14 @@ interface StageAggregateRow {
   cents: string | null;
 }
 
-/**
- * Per-stage counts and USD sums in one grouped scan. Grouping by the unknown-currency list
- * as well names the currencies that make a stage's total incomplete without a second pass.
- * SUM is cast to text so both providers return it exactly (PostgreSQL sums bigint as numeric).
- * On SQLite, unless an index narrows the leads (mine, one stage), reading CustomerFigures in
- * table order and probing Lead is 2-3x faster than SQLite's own plan (which walks Lead by
- * stage and probes customers at random).
- */
-async function stageAggregates(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery) {
-  const selective = q.filter.owner === 'mine' || q.filter.stage !== null;
-  const from =
-    db.provider === 'sqlite' && !selective
-      ? Prisma.sql`"CustomerFigures" c CROSS JOIN "Lead" l`
-      : Prisma.sql`"Lead" l CROSS JOIN "CustomerFigures" c`;
-  const join = Prisma.sql`c."customerId" = l."customerId"`;
-  const rows = await db.prisma.$queryRaw<StageAggregateRow[]>`
-    SELECT l."stage" AS "stage", c."unknownCurrencies" AS "unknownCurrencies",
-           COUNT(*) AS "n", CAST(SUM(c."lifetimeUsdCents") AS TEXT) AS "cents"
-    FROM ${from}
-    ${whereSql([join, ...filterConditions(q, q.filter.stage)])}
-    GROUP BY l."stage", c."unknownCurrencies"`;
-  const byStage = new Map<string, { count: number; cents: bigint; incomplete: Set<string>; incompleteCount: number }>();
+type StageAggregates = Map<string, { count: number; cents: bigint; incomplete: Set<string>; incompleteCount: number }>;
+
+function foldAggregates(rows: StageAggregateRow[]): StageAggregates {
+  const byStage: StageAggregates = new Map();
   for (const r of rows) {
-    const s = byStage.get(r.stage) ?? { count: 0, cents: 0n, incomplete: new Set<string>(), incompleteCount: 0 };
     const n = Number(r.n);
+    if (n === 0) continue;
+    const s = byStage.get(r.stage) ?? { count: 0, cents: 0n, incomplete: new Set<string>(), incompleteCount: 0 };
     s.count += n;
     s.cents += BigInt(r.cents ?? '0');
     if (r.unknownCurrencies) {
@@ -130,6 +113,54 @@ async function stageAggregates(db: Pick<Database, 'prisma' | 'provider'>, q: Pip
     byStage.set(r.stage, s);
   }
   return byStage;
+}
+
+/**
+ * Per-stage counts and USD sums. Every filter but "uncontacted" reads the totals the
+ * database keeps per stage, owner and unknown-currency list (src/db/stage-totals.ts): a few
+ * dozen rows whatever the number of leads. SUM is cast to text so both providers return it
+ * exactly (PostgreSQL sums bigint as numeric).
+ */
+async function stageAggregates(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery): Promise<StageAggregates> {
+  if (q.filter.owner === 'uncontacted') return scannedStageAggregates(db, q);
+  const conditions: Prisma.Sql[] = [];
+  if (q.filter.stage) conditions.push(Prisma.sql`"stage" = ${q.filter.stage}`);
+  if (q.filter.owner === 'mine') conditions.push(Prisma.sql`"ownerKey" = ${q.viewerId}`);
+  if (q.filter.owner === 'unowned') conditions.push(Prisma.sql`"ownerKey" = ''`);
+  return foldAggregates(
+    await db.prisma.$queryRaw<StageAggregateRow[]>`
+      SELECT "stage", "unknownCurrencies", SUM("leads") AS "n", CAST(SUM("usdCents") AS TEXT) AS "cents"
+      FROM "StageTotal" ${whereSql(conditions)}
+      GROUP BY "stage", "unknownCurrencies"`,
+  );
+}
+
+/**
+ * The "uncontacted" filter depends on the clock (an order in the last N days), so no stored
+ * total can answer it: one grouped scan over the matching leads. Grouping by the
+ * unknown-currency list as well names the currencies that make a stage's total incomplete
+ * without a second pass.
+ */
+async function scannedStageAggregates(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery): Promise<StageAggregates> {
+  // On SQLite, unless one stage narrows the leads, reading customers (by the last-order
+  // index) and probing Lead beats SQLite's own plan, which walks Lead and probes at random.
+  const from =
+    db.provider === 'sqlite' && q.filter.stage === null
+      ? Prisma.sql`"CustomerFigures" c CROSS JOIN "Lead" l`
+      : Prisma.sql`"Lead" l CROSS JOIN "CustomerFigures" c`;
+  const rows = await db.prisma.$queryRaw<StageAggregateRow[]>`
+    SELECT l."stage" AS "stage", c."unknownCurrencies" AS "unknownCurrencies",
+           COUNT(*) AS "n", CAST(SUM(c."lifetimeUsdCents") AS TEXT) AS "cents"
+    FROM ${from}
+    ${whereSql([Prisma.sql`c."customerId" = l."customerId"`, ...filterConditions(q, q.filter.stage)])}
+    GROUP BY l."stage", c."unknownCurrencies"`;
+  return foldAggregates(rows);
+}
+
+/** Leads in every stage (for the page planner's density estimate): the sum of the stored totals. */
+async function countAllLeads(db: Pick<Database, 'prisma'>): Promise<number> {
+  const [row] = await db.prisma.$queryRaw<{ n: bigint | number | null }[]>`SELECT SUM("leads") AS "n" FROM "StageTotal"`;
+  return Number(row?.n ?? 0);
 }
 
 export function splitList(text: string | null | undefined): string[] {
@@ -212,8 +243,7 @@ export async function stageLeadsPage(
  * the requested page of its top leads. A page beyond the end falls back to the last page.
  */
 export async function computePipeline(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery): Promise<PipelineSnapshot> {
-  const { prisma } = db;
-  const [aggregates, customers] = await Promise.all([stageAggregates(db, q), prisma.customerFigures.count()]);
+  const [aggregates, customers] = await Promise.all([stageAggregates(db, q), countAllLeads(db)]);
   const shown = STAGES.filter((s) => q.filter.stage === null || s.slug === q.filter.stage);
   const stages = await Promise.all(
     shown.map(async ({ slug }): Promise<StageSummary> => {
@@ -256,21 +286,35 @@ interface SnapshotCache {
 
 /** Distinct questions kept per data version (filters x pages in use at once). */
 const MAX_CACHED_SNAPSHOTS = 100;
-const snapshotCaches = new WeakMap<object, SnapshotCache>();
+
+/** Pipeline results shared by the viewers of one app, per database connection; built once in server.ts. */
+export class PipelineCache {
+  private readonly byConnection = new WeakMap<object, SnapshotCache>();
+
+  get(db: Pick<Database, 'prisma'>): SnapshotCache | undefined {
+    return this.byConnection.get(db.prisma);
+  }
+
+  set(db: Pick<Database, 'prisma'>, cache: SnapshotCache): void {
+    this.byConnection.set(db.prisma, cache);
+  }
+}
 
 /**
  * loadPipeline with sharing on SQLite: viewers asking the same question of the same data
  * version share one computation (and its result, until anything is written). SQLite runs
  * every query on one connection, so fifty people opening Home at once would otherwise wait
  * for fifty identical scans. Exact: any write changes the version, so nothing stale is served.
+ * Without `shared`, every call computes afresh.
  */
-export async function loadPipeline(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery): Promise<PipelineSnapshot> {
+export async function loadPipeline(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery, shared?: PipelineCache): Promise<PipelineSnapshot> {
+  if (!shared) return computePipeline(db, q);
   const version = await sqliteDataVersion(db);
   if (version === null) return computePipeline(db, q);
-  let cache = snapshotCaches.get(db.prisma);
+  let cache = shared.get(db);
   if (!cache || cache.version !== version) {
     cache = { version, entries: new Map() };
-    snapshotCaches.set(db.prisma, cache);
+    shared.set(db, cache);
   }
   const key = JSON.stringify([
     q.filter.owner,

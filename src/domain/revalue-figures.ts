@@ -1,22 +1,47 @@
-import type { CrmPrisma } from '../db/client';
-import { currencyExponent, sumUsd, toUsd, type UsdConversion } from './money';
-import { getRates } from './rates';
+import type { Clock } from '../clock';
+import { providerOfClient, type CrmPrisma } from '../db/client';
+import { LOCKS, lockForTransaction, type CrmTx } from '../db/locks';
+import { currencyExponent, sumUsd, toUsd, type RateTable, type UsdConversion } from '../shared/money';
+import { checkRateUpdate, getRates, saveRateIn, type RateUpdate, type StoredRate } from './rates';
 import { splitList } from './pipeline';
 
 /** Customers revalued per statement batch. */
 const REVALUE_CHUNK_SIZE = 1_000;
 
+/** A customer's lifetime USD fields, as CustomerFigures stores them. */
+export interface UsdFigure {
+  lifetimeUsdCents: bigint;
+  unknownCurrencies: string;
+  rateDate: Date | null;
+}
+
+/**
+ * Lifetime USD of one customer from its per-currency totals at `rates`. Currencies listed as
+ * unknown without a totals row (amounts the sync could not hold in minor units) stay unknown.
+ */
+export function usdFigureFromTotals(totals: readonly { currency: string; lifetimeMinor: bigint }[], unknownCurrencies: string, rates: RateTable): UsdFigure {
+  const held = new Set(totals.map((t) => t.currency));
+  const conversions: UsdConversion[] = totals.map((t) => {
+    const exponent = currencyExponent(t.currency);
+    return exponent === undefined ? { kind: 'unknown_currency', currency: t.currency } : toUsd({ currency: t.currency, minor: t.lifetimeMinor, exponent }, rates);
+  });
+  for (const c of splitList(unknownCurrencies)) {
+    if (!held.has(c)) conversions.push({ kind: 'unknown_currency', currency: c });
+  }
+  const sum = sumUsd(conversions);
+  return { lifetimeUsdCents: sum.usdCents, unknownCurrencies: sum.unknownCurrencies.join(','), rateDate: sum.rateDates[0] ?? null };
+}
+
 /**
  * Recomputes the cached lifetime USD of every customer that bought in one of `currencies`,
- * from the per-currency totals the last sync stored, at the current rates. Called when an
- * admin changes a rate, so the Home tab and digests show the new rate (and its date) at
- * once instead of after the next sync. Production is not asked: the totals are the cache.
- * Returns how many customers were revalued.
+ * from the per-currency totals the last sync stored, at the rates `tx` sees. Runs inside the
+ * caller's transaction (a rate change and its revaluation are one). Production is not asked:
+ * the totals are the cache. Returns how many customers were revalued.
  */
-export async function revalueCustomerFigures(prisma: CrmPrisma, currencies: string[]): Promise<number> {
+export async function revalueCustomerFiguresIn(tx: CrmTx, currencies: string[]): Promise<number> {
   if (currencies.length === 0) return 0;
-  const rates = await getRates(prisma);
-  const affected = await prisma.customerCurrencyTotal.findMany({
+  const rates = await getRates(tx);
+  const affected = await tx.customerCurrencyTotal.findMany({
     where: { currency: { in: currencies } },
     select: { customerId: true },
     distinct: ['customerId'],
@@ -25,33 +50,47 @@ export async function revalueCustomerFigures(prisma: CrmPrisma, currencies: stri
   const ids = affected.map((a) => a.customerId);
   for (let i = 0; i < ids.length; i += REVALUE_CHUNK_SIZE) {
     const chunk = ids.slice(i, i + REVALUE_CHUNK_SIZE);
-    const [totals, figures] = await Promise.all([
-      prisma.customerCurrencyTotal.findMany({ where: { customerId: { in: chunk } } }),
-      prisma.customerFigures.findMany({ where: { customerId: { in: chunk } }, select: { customerId: true, unknownCurrencies: true } }),
-    ]);
+    const totals = await tx.customerCurrencyTotal.findMany({ where: { customerId: { in: chunk } } });
+    const figures = await tx.customerFigures.findMany({ where: { customerId: { in: chunk } }, select: { customerId: true, unknownCurrencies: true } });
     const totalsByCustomer = new Map<string, typeof totals>();
     for (const t of totals) totalsByCustomer.set(t.customerId, [...(totalsByCustomer.get(t.customerId) ?? []), t]);
-    await prisma.$transaction(
-      figures.map((f) => {
-        const own = totalsByCustomer.get(f.customerId) ?? [];
-        const held = new Set(own.map((t) => t.currency));
-        const conversions: UsdConversion[] = own.map((t) => {
-          const exponent = currencyExponent(t.currency);
-          return exponent === undefined
-            ? { kind: 'unknown_currency', currency: t.currency }
-            : toUsd({ currency: t.currency, minor: t.lifetimeMinor, exponent }, rates);
-        });
-        // Amounts in currencies the sync could not hold in minor units have no totals row: still unknown.
-        for (const c of splitList(f.unknownCurrencies)) {
-          if (!held.has(c)) conversions.push({ kind: 'unknown_currency', currency: c });
-        }
-        const sum = sumUsd(conversions);
-        return prisma.customerFigures.update({
-          where: { customerId: f.customerId },
-          data: { lifetimeUsdCents: sum.usdCents, unknownCurrencies: sum.unknownCurrencies.join(','), rateDate: sum.rateDates[0] ?? null },
-        });
-      }),
-    );
+    for (const f of figures) {
+      await tx.customerFigures.update({
+        where: { customerId: f.customerId },
+        data: usdFigureFromTotals(totalsByCustomer.get(f.customerId) ?? [], f.unknownCurrencies, rates),
+      });
+    }
   }
   return ids.length;
+}
+
+/** Revalues in a transaction of its own (see revalueCustomerFiguresIn). */
+export async function revalueCustomerFigures(prisma: CrmPrisma, currencies: string[]): Promise<number> {
+  return prisma.$transaction((tx) => revalueCustomerFiguresIn(tx, currencies), { timeout: REVALUE_TIMEOUT_MS });
+}
+
+/** A large customer base takes a while to revalue; Prisma's default of 5 s would cut it off. */
+const REVALUE_TIMEOUT_MS = 60_000;
+
+/**
+ * An admin's rate changes: the rates, their audit entries and the revaluation of every
+ * customer figure they touch, all or nothing. Under the rates lock, so a sync's write of
+ * figures (which reads the rates under the same lock) never lands between the two halves.
+ * Throws RateValidationError (before writing anything) for a bad currency or rate.
+ */
+export async function changeRates(prisma: CrmPrisma, updates: readonly RateUpdate[], clock: Clock): Promise<{ rates: StoredRate[]; revalued: number }> {
+  const checked = updates.map(checkRateUpdate);
+  if (checked.length === 0) return { rates: [], revalued: 0 };
+  const provider = providerOfClient(prisma);
+  const now = clock.now();
+  return prisma.$transaction(
+    async (tx) => {
+      await lockForTransaction(tx, provider, LOCKS.rates);
+      const rates: StoredRate[] = [];
+      for (const c of checked) rates.push(await saveRateIn(tx, c, now));
+      const revalued = await revalueCustomerFiguresIn(tx, [...new Set(checked.map((c) => c.currency))]);
+      return { rates, revalued };
+    },
+    { timeout: REVALUE_TIMEOUT_MS },
+  );
 }

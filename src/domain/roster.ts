@@ -1,18 +1,11 @@
-import type { CrmPrisma } from '../db/client';
+import { providerOfClient, type CrmPrisma } from '../db/client';
+import { LOCKS, lockForTransaction, type CrmTx } from '../db/locks';
 import type { Clock } from '../clock';
+import { UserFacingError } from '../shared/errors';
+import { ROLES, isRole, type Role } from '../shared/roles';
+import { pauseAlertsOfOwner } from './alerts/owner-access';
 
-export const ROLES = ['admin', 'manager', 'account_manager'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const ROLE_LABELS: Record<Role, string> = {
-  admin: 'Admin',
-  manager: 'Manager',
-  account_manager: 'Account manager',
-};
-
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}
+export { ROLES, ROLE_LABELS, isRole, type Role } from '../shared/roles';
 
 /** Account managers and admins change leads; managers read everything. */
 export function canEditLeads(role: Role | null): boolean {
@@ -23,9 +16,9 @@ export function canConfigure(role: Role | null): boolean {
   return role === 'admin';
 }
 
-export class RosterError extends Error {
-  constructor(readonly userMessage: string) {
-    super(userMessage);
+export class RosterError extends UserFacingError {
+  constructor(userMessage: string, subjectUserId?: string) {
+    super(userMessage, subjectUserId ? { subjectUserId } : {});
     this.name = 'RosterError';
   }
 }
@@ -66,30 +59,76 @@ export async function listRoster(prisma: CrmPrisma): Promise<{ userId: string; r
   return rows.filter((r) => isRole(r.role)).map((r) => ({ userId: r.userId, role: r.role as Role }));
 }
 
+type Tx = CrmTx;
+
+/**
+ * One roster transaction: changes of several people land together or not at all, and the
+ * last-admin rule is checked inside it. Concurrent roster transactions run one after the
+ * other, so two admins demoting each other at the same moment cannot both see "two admins":
+ * on PostgreSQL a transaction-scoped advisory lock queues them (READ COMMITTED alone would
+ * let both count the other as still an admin); SQLite write transactions begin IMMEDIATE
+ * (db/sqlite-adapter.ts), which serialises them already.
+ */
+async function rosterTransaction<T>(prisma: CrmPrisma, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const provider = providerOfClient(prisma);
+  return prisma.$transaction(async (tx) => {
+    await lockForTransaction(tx, provider, LOCKS.roster);
+    return work(tx);
+  });
+}
+
+async function setRoleIn(tx: Tx, clock: Clock, actorId: string, userId: string, role: Role): Promise<void> {
+  const current = await tx.rosterMember.findUnique({ where: { userId } });
+  if (current?.role === role) return;
+  if (current?.role === 'admin' && role !== 'admin') {
+    const admins = await tx.rosterMember.count({ where: { role: 'admin' } });
+    if (admins <= 1) throw new RosterError('The last admin cannot be demoted: make someone else an admin first.');
+  }
+  await tx.rosterMember.upsert({ where: { userId }, create: { userId, role, addedBy: actorId }, update: { role } });
+  // Follow-ups go only to people who can act on them: a demotion to read-only pauses theirs.
+  if (current && canEditLeads(current.role as Role) && !canEditLeads(role)) await pauseAlertsOfOwner(tx, userId, 'read_only', clock.now());
+  await tx.auditEntry.create({ data: { actorId, setting: `roster:${userId}`, oldValue: current?.role ?? null, newValue: role, createdAt: clock.now() } });
+}
+
+async function removeMemberIn(tx: Tx, clock: Clock, actorId: string, userId: string): Promise<void> {
+  const current = await tx.rosterMember.findUnique({ where: { userId } });
+  if (!current) throw new RosterError('is not on the roster.', userId);
+  if (current.role === 'admin') {
+    const admins = await tx.rosterMember.count({ where: { role: 'admin' } });
+    if (admins <= 1) throw new RosterError('The last admin cannot be removed: make someone else an admin first.');
+  }
+  await tx.rosterMember.delete({ where: { userId } });
+  await pauseAlertsOfOwner(tx, userId, 'removed', clock.now());
+  await tx.auditEntry.create({ data: { actorId, setting: `roster:${userId}`, oldValue: current.role, newValue: null, createdAt: clock.now() } });
+}
+
 /** Adds a member or changes their role; audited. The last admin cannot be demoted. */
 export async function setRole(prisma: CrmPrisma, clock: Clock, actorId: string, userId: string, role: Role): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    const current = await tx.rosterMember.findUnique({ where: { userId } });
-    if (current?.role === role) return;
-    if (current?.role === 'admin' && role !== 'admin') {
-      const admins = await tx.rosterMember.count({ where: { role: 'admin' } });
-      if (admins <= 1) throw new RosterError('The last admin cannot be demoted: make someone else an admin first.');
-    }
-    await tx.rosterMember.upsert({ where: { userId }, create: { userId, role, addedBy: actorId }, update: { role } });
-    await tx.auditEntry.create({ data: { actorId, setting: `roster:${userId}`, oldValue: current?.role ?? null, newValue: role, createdAt: clock.now() } });
-  });
+  await rosterTransaction(prisma, (tx) => setRoleIn(tx, clock, actorId, userId, role));
 }
 
 /** Removes a member; audited. The last admin cannot be removed. */
 export async function removeMember(prisma: CrmPrisma, clock: Clock, actorId: string, userId: string): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    const current = await tx.rosterMember.findUnique({ where: { userId } });
-    if (!current) throw new RosterError(`<@${userId}> is not on the roster.`);
-    if (current.role === 'admin') {
-      const admins = await tx.rosterMember.count({ where: { role: 'admin' } });
-      if (admins <= 1) throw new RosterError('The last admin cannot be removed: make someone else an admin first.');
+  await rosterTransaction(prisma, (tx) => removeMemberIn(tx, clock, actorId, userId));
+}
+
+/**
+ * Gives several people one role, or removes them, as one audited transaction: a refusal
+ * for anyone (the last admin) saves nothing for everyone.
+ */
+export async function changeRoster(prisma: CrmPrisma, clock: Clock, actorId: string, userIds: readonly string[], change: Role | 'remove'): Promise<void> {
+  await rosterTransaction(prisma, async (tx) => {
+    for (const userId of userIds) {
+      if (change === 'remove') await removeMemberIn(tx, clock, actorId, userId);
+      else await setRoleIn(tx, clock, actorId, userId, change);
     }
-    await tx.rosterMember.delete({ where: { userId } });
-    await tx.auditEntry.create({ data: { actorId, setting: `roster:${userId}`, oldValue: current.role, newValue: null, createdAt: clock.now() } });
   });
+}
+
+/** How many roster members hold each role. */
+export async function countRosterByRole(prisma: CrmPrisma): Promise<Record<Role, number>> {
+  const groups = await prisma.rosterMember.groupBy({ by: ['role'], _count: { _all: true } });
+  const counts = Object.fromEntries(ROLES.map((r) => [r, 0])) as Record<Role, number>;
+  for (const g of groups) if (isRole(g.role)) counts[g.role] = g._count._all;
+  return counts;
 }

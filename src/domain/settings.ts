@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { AppConfig } from '../config';
 import type { Clock } from '../clock';
+import { UserFacingError } from '../shared/errors';
 import type { CrmPrisma } from '../db/client';
 import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from './stages';
-import { isTimeOfDay, isValidTimeZone } from './zoned-time';
+import { isTimeOfDay, isValidTimeZone } from '../shared/zoned-time';
 
 /**
  * Admin settings, one JSON value per key in the Setting table, each validated with zod and
@@ -113,12 +114,13 @@ export function isSettingKey(value: string): value is SettingKey {
 }
 
 /** A refused value: one message per offending field (path joined by '.'; '' for the whole value). */
-export class SettingValidationError extends Error {
+export class SettingValidationError extends UserFacingError {
   constructor(
     readonly key: SettingKey,
     readonly fieldErrors: Record<string, string>,
   ) {
-    super(`invalid ${key}: ${Object.entries(fieldErrors).map(([f, m]) => `${f || key} ${m}`).join('; ')}`);
+    const said = Object.entries(fieldErrors).map(([f, m]) => `${f || key} ${m}`).join('; ');
+    super(said, { detail: `invalid ${key}: ${said}` });
     this.name = 'SettingValidationError';
   }
 }

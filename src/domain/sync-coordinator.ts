@@ -131,18 +131,6 @@ export class SyncCoordinator {
   }
 }
 
-const coordinators = new WeakMap<AppDeps, SyncCoordinator>();
-
-/** The process's coordinator for these dependencies (one per running app). */
-export function syncCoordinatorFor(deps: AppDeps): SyncCoordinator {
-  let c = coordinators.get(deps);
-  if (!c) {
-    c = new SyncCoordinator(deps);
-    coordinators.set(deps, c);
-  }
-  return c;
-}
-
 /** The state of the lead sync as the Home header shows it. */
 export type SyncStatus =
   | { kind: 'off' }
@@ -153,11 +141,11 @@ export type SyncStatus =
 /**
  * Reads the sync state from SyncRun: the last success, or, when the latest run failed,
  * since when production has been unavailable (the first failure after the last success).
+ * `running`: whether this process is syncing now (its coordinator knows).
  */
-export async function loadSyncStatus(deps: AppDeps): Promise<SyncStatus> {
+export async function loadSyncStatus(deps: Pick<AppDeps, 'db' | 'production'>, running = false): Promise<SyncStatus> {
   if (!deps.production) return { kind: 'off' };
   const { prisma } = deps.db;
-  const running = syncCoordinatorFor(deps).running;
   const last = await latestFinishedRun(prisma);
   if (!last) return { kind: 'never', running };
   if (last.status === 'ok') return { kind: 'ok', finishedAt: last.finishedAt, created: last.created, running };

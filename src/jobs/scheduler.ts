@@ -1,13 +1,14 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../deps';
+import type { AppContext } from '../app-context';
 
 /** A recurring job: runs on a cron schedule; overlapping runs of one job are skipped. */
-export interface Job {
+export interface Job<D extends AppDeps = AppContext> {
   name: string;
   /** node-cron expression, e.g. '* * * * *' (every minute). */
   schedule: string;
-  run(deps: AppDeps, client: WebClient): Promise<void>;
+  run(deps: D, client: WebClient): Promise<void>;
 }
 
 export interface Scheduler {
@@ -15,7 +16,7 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-export function startScheduler(deps: AppDeps, client: WebClient, jobs: Job[]): Scheduler {
+export function startScheduler<D extends AppDeps>(deps: D, client: WebClient, jobs: Job<D>[]): Scheduler {
   const inFlight = new Set<Promise<void>>();
   const log = deps.logger.child({ component: 'node-cron' });
   const logger = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { currencyExponent } from '../domain/money';
+import { currencyExponent } from '../shared/money';
 import { toCount, toDecimalText, toIdText, toIsoDate, toOptionalText } from './coerce';
-import type { CardResult, CustomerCurrencyRow, OrderRow, RejectedRow } from './types';
+import type { CardResult, CustomerCurrencyRow, OrderRow, RejectedRow, RowSink } from './types';
 
 /**
  * The zod schemas of the two saved questions, and the key normalisation in front of them.
@@ -213,18 +213,26 @@ function reasonOf(error: z.ZodError): string {
 
 /**
  * Validates a card's rows as they arrive, in batches. A row that does not fit is kept
- * apart in `rejected` with its position and reason; the others are kept, in order.
+ * apart in `rejected` with its position and reason; the others are kept, in order, or
+ * handed to `sink` batch by batch when there is one (then only counted here).
  */
 export class CardRowReader<S extends z.ZodType, T> {
   private readonly rows: T[] = [];
   private readonly rejected: RejectedRow[] = [];
   private plan: (string | undefined)[] | null = null;
   private index = 0;
+  /** Rows that passed. */
+  kept = 0;
 
-  constructor(private readonly spec: CardSpec<S, T>) {}
+  constructor(
+    private readonly spec: CardSpec<S, T>,
+    private readonly sink?: Pick<RowSink<T>, 'rows'>,
+  ) {}
 
   push(rawRows: readonly unknown[]): void {
     const { spec } = this;
+    const batch: T[] = this.sink ? [] : this.rows;
+    const before = batch.length;
     for (const raw of rawRows) {
       const index = this.index++;
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -242,12 +250,14 @@ export class CardRowReader<S extends z.ZodType, T> {
         continue;
       }
       try {
-        this.rows.push(spec.toRow(checked.data));
+        batch.push(spec.toRow(checked.data));
       } catch (err) {
         if (!(err instanceof ColumnProblem)) throw err;
         this.rejected.push({ index, reason: err.message });
       }
     }
+    this.kept += batch.length - before;
+    if (this.sink && batch.length) this.sink.rows(batch);
   }
 
   result(): CardResult<T> {

@@ -7,9 +7,9 @@ import type { MetabaseConfig } from '../config';
 import type { Logger } from '../logger';
 import { CardRowReader, CUSTOMERS_CARD, ORDERS_CARD, type CardSpec } from './card-schemas';
 import { JsonArrayStream } from './json-array-stream';
-import { clip, fromTransportError, MetabaseError, UNAVAILABLE } from './metabase-error';
+import { clip, fromTransportError, healthKindOf, MetabaseError, redactPersonal, UNAVAILABLE } from './metabase-error';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
-import type { CardResult, CustomerCurrencyRow, OrderRow, ProductionCallStatus, ProductionReader } from './types';
+import type { CardResult, CustomerCurrencyRow, OrderRow, ProductionCallStatus, ProductionReader, RejectedRow, RowSink } from './types';
 
 /**
  * The production read layer: runs the two configured saved questions through Metabase's
@@ -83,10 +83,22 @@ export class MetabaseClient implements ProductionReader {
   }
 
   async fetchCustomers(days: number): Promise<CardResult<CustomerCurrencyRow>> {
+    const { rows, rejected } = await this.#customers(days);
+    return { rows, rejected };
+  }
+
+  async streamCustomers(days: number, sink: RowSink<CustomerCurrencyRow>): Promise<{ kept: number; rejected: RejectedRow[] }> {
+    const { kept, rejected } = await this.#customers(days, sink);
+    return { kept, rejected };
+  }
+
+  /** The Customers card, held whole or handed to `sink` as it is read. */
+  async #customers(days: number, sink?: RowSink<CustomerCurrencyRow>): Promise<CardResult<CustomerCurrencyRow> & { kept: number }> {
     if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
     return this.#track('customers', async () => {
-      const result = await this.#runCard(this.#config.customersCardId, CUSTOMERS_CARD, [templateTag('number', 'days', days)]);
-      return this.#validate('customers', result);
+      const result = await this.#runCard(this.#config.customersCardId, CUSTOMERS_CARD, [templateTag('number', 'days', days)], sink);
+      this.#validate('customers', result);
+      return result;
     });
   }
 
@@ -119,34 +131,34 @@ export class MetabaseClient implements ProductionReader {
       if (!(err instanceof MetabaseError)) {
         // A bug of ours, not Metabase's: logged loudly, still shown to users as unavailable.
         this.#log.error({ card, err }, 'unexpected error reading Metabase');
-        this.#latest = { at: this.#clock.now(), ok: false, error: `${UNAVAILABLE}: unexpected error reading Metabase` };
+        this.#latest = { at: this.#clock.now(), ok: false, error: `${UNAVAILABLE}: unexpected error reading Metabase`, kind: 'internal' };
         throw new MetabaseError('bad_response', this.#latest.error!, String(err), undefined, { cause: err });
       }
-      this.#latest = { at: this.#clock.now(), ok: false, error: err.userMessage };
+      this.#latest = { at: this.#clock.now(), ok: false, error: err.userMessage, kind: healthKindOf(err.kind) };
       this.#log.warn({ card, kind: err.kind, status: err.status, detail: err.detail }, err.userMessage);
       throw err;
     }
   }
 
-  #validate<T>(card: 'customers' | 'orders', result: CardResult<T>): CardResult<T> {
+  #validate<T>(card: 'customers' | 'orders', result: CardResult<T> & { kept: number }): CardResult<T> {
     if (result.rejected.length > 0) {
       for (const r of result.rejected.slice(0, MAX_REJECTED_ROWS_LOGGED)) {
         this.#log.warn({ card, rowIndex: r.index, reason: r.reason }, 'Metabase row rejected: it does not fit the card schema');
       }
       this.#log.warn(
-        { card, rejected: result.rejected.length, kept: result.rows.length },
-        `${result.rejected.length} Metabase row(s) rejected, ${result.rows.length} kept`,
+        { card, rejected: result.rejected.length, kept: result.kept },
+        `${result.rejected.length} Metabase row(s) rejected, ${result.kept} kept`,
       );
     }
     return result;
   }
 
   /** Runs one saved question and validates its rows as they arrive, retrying transient failures. */
-  #runCard<S extends z.ZodType, T>(cardId: number, spec: CardSpec<S, T>, parameters: CardParameter[]): Promise<CardResult<T>> {
+  #runCard<S extends z.ZodType, T>(cardId: number, spec: CardSpec<S, T>, parameters: CardParameter[], sink?: RowSink<T>): Promise<CardResult<T> & { kept: number }> {
     const path = `/api/card/${cardId}/query/json`;
     const body = new URLSearchParams({ parameters: JSON.stringify(parameters), format_rows: 'false' }).toString();
     const form = 'application/x-www-form-urlencoded';
-    const read = (status: number, answer: ResponseBody) => this.#readCardAnswer(cardId, spec, status, answer);
+    const read = (status: number, answer: ResponseBody) => this.#readCardAnswer(cardId, spec, status, answer, sink);
     let reloggedIn = false;
     return withRetry(
       this.#retry,
@@ -178,15 +190,18 @@ export class MetabaseClient implements ProductionReader {
     spec: CardSpec<S, T>,
     status: number,
     answer: ResponseBody,
-  ): Promise<CardResult<T> | typeof UNAUTHORISED> {
+    sink?: RowSink<T>,
+  ): Promise<(CardResult<T> & { kept: number }) | typeof UNAUTHORISED> {
     if (status === 401) {
       await answer.dump();
       return UNAUTHORISED;
     }
     if (status < 200 || status >= 300) throw statusError(cardId, status, await answer.text());
 
+    // A retry reads the card from the top: what an earlier try handed out is forgotten.
+    sink?.restart();
     const stream = new JsonArrayStream();
-    const reader = new CardRowReader(spec);
+    const reader = new CardRowReader(spec, sink);
     // Chunks already buffered are handed out through microtasks only: without a yield now and
     // then, parsing a large export would hold the event loop (and every Slack request) until done.
     const slicer = new TimeSlicer();
@@ -202,7 +217,7 @@ export class MetabaseClient implements ProductionReader {
       if (!(err instanceof SyntaxError)) throw err;
       throw new MetabaseError('bad_response', `${UNAVAILABLE}: Metabase answered with something that is not a list of rows`, err.message, status);
     }
-    return reader.result();
+    return { ...reader.result(), kept: reader.kept };
   }
 
   async #authHeaders(): Promise<Record<string, string>> {
@@ -282,10 +297,11 @@ type ResponseBody = Dispatcher.ResponseData['body'];
 
 /** A non-2xx answer to a card query, worded for the user. */
 function statusError(cardId: number, status: number, text: string): MetabaseError {
-  if (status >= 500) return new MetabaseError('server', `${UNAVAILABLE}: Metabase returned HTTP ${status}`, clip(text), status);
-  if (status === 403) return new MetabaseError('client', `${UNAVAILABLE}: Metabase refused access to saved question ${cardId} (HTTP 403)`, clip(text), status);
-  if (status === 404) return new MetabaseError('client', `${UNAVAILABLE}: Metabase has no saved question ${cardId} (HTTP 404)`, clip(text), status);
-  return new MetabaseError('client', `${UNAVAILABLE}: Metabase refused the request (HTTP ${status})`, clip(text), status);
+  const detail = redactPersonal(clip(text));
+  if (status >= 500) return new MetabaseError('server', `${UNAVAILABLE}: Metabase returned HTTP ${status}`, detail, status);
+  if (status === 403) return new MetabaseError('client', `${UNAVAILABLE}: Metabase refused access to saved question ${cardId} (HTTP 403)`, detail, status);
+  if (status === 404) return new MetabaseError('client', `${UNAVAILABLE}: Metabase has no saved question ${cardId} (HTTP 404)`, detail, status);
+  return new MetabaseError('client', `${UNAVAILABLE}: Metabase refused the request (HTTP ${status})`, detail, status);
 }
 
 /** A 2xx answer that is not an array: the export endpoint reports a failed query this way (HTTP 202 or 200). */
@@ -298,8 +314,9 @@ function bodyError(status: number, text: string): MetabaseError {
   }
   if (typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'failed') {
     const error = (body as { error?: unknown }).error;
-    const message = clip(typeof error === 'string' ? error : JSON.stringify(error ?? 'no message'));
-    return new MetabaseError('query_failed', `${UNAVAILABLE}: Metabase query failed: ${message}`, `HTTP ${status}`, status);
+    // Metabase's message quotes the card's SQL and can quote customer data: logs only, masked.
+    const message = redactPersonal(clip(typeof error === 'string' ? error : JSON.stringify(error ?? 'no message')));
+    return new MetabaseError('query_failed', `${UNAVAILABLE}: the report failed in Metabase (details are in the app's logs)`, `HTTP ${status}: ${message}`, status);
   }
   return new MetabaseError('bad_response', `${UNAVAILABLE}: Metabase answered with something that is not a list of rows`, clip(text, 120), status);
 }

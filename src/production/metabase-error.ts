@@ -40,6 +40,42 @@ export function formatSeconds(ms: number): string {
   return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(3))} s`;
 }
 
+/**
+ * What /healthz says about the last Metabase call: a kind, never Metabase's own text (a
+ * failed card's message quotes its SQL and can quote customer data).
+ */
+export type MetabaseHealthKind = 'timeout' | 'unreachable' | 'server' | 'card_failed' | 'auth' | 'refused' | 'bad_response' | 'internal';
+
+export function healthKindOf(kind: MetabaseFailureKind | undefined): MetabaseHealthKind {
+  switch (kind) {
+    case 'timeout':
+      return 'timeout';
+    case 'network':
+      return 'unreachable';
+    case 'server':
+      return 'server';
+    case 'query_failed':
+      return 'card_failed';
+    case 'auth':
+      return 'auth';
+    case 'client':
+      return 'refused';
+    case 'bad_response':
+      return 'bad_response';
+    default:
+      return 'internal';
+  }
+}
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// Seven or more digits, optionally with spaces, dots, dashes or brackets between them and a leading +.
+const PHONE = /\+?\d[\d ().-]{5,}\d/g;
+
+/** Metabase's text with e-mail addresses and phone numbers masked: fit for a log line. */
+export function redactPersonal(text: string): string {
+  return text.replace(EMAIL, '[email]').replace(PHONE, (m) => (m.replace(/\D/g, '').length >= 7 ? '[phone]' : m));
+}
+
 /** Keeps messages from Metabase short enough for a Slack line and a log field. */
 export function clip(text: string, max = 300): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();

@@ -1,6 +1,7 @@
+import { UserFacingError } from '../shared/errors';
 /**
  * The production read layer's contract. Production (customers, orders) is read through
- * Metabase saved questions only; see DESIGN.md "Metabase contract".
+ * Metabase saved questions only; see docs/metabase.md.
  */
 
 /** One row of the Customers card: one customer in one currency it has bought in. */
@@ -45,13 +46,28 @@ export interface CardResult<T> {
 export interface ProductionCallStatus {
   at: Date;
   ok: boolean;
+  /** A plain-language reason, fit to show a roster member. */
   error?: string;
+  /** What kind of failure, for /healthz (e.g. 'timeout', 'card_failed'). */
+  kind?: string;
+}
+
+/** Receives a card's rows batch by batch as they are read and validated. */
+export interface RowSink<T> {
+  /** The card is being read again from the top (a retry after a failure halfway): forget the rows so far. */
+  restart(): void;
+  rows(batch: readonly T[]): void;
 }
 
 /** Read-only access to production. There is deliberately nothing here that writes. */
 export interface ProductionReader {
   /** B2B customers with an order in the last `days` days, one row per currency. */
   fetchCustomers(days: number): Promise<CardResult<CustomerCurrencyRow>>;
+  /**
+   * The same rows handed to `sink` as they arrive, never held whole (optional: readers
+   * without it are read through fetchCustomers). Resolves with the rows kept and refused.
+   */
+  streamCustomers?(days: number, sink: RowSink<CustomerCurrencyRow>): Promise<{ kept: number; rejected: RejectedRow[] }>;
   /** Every order of one customer. */
   fetchOrders(customerId: string): Promise<CardResult<OrderRow>>;
   /** The latest call's outcome, without making a request. Null before the first call. */
@@ -61,14 +77,14 @@ export interface ProductionReader {
 }
 
 /** A failure reading production, with a message fit to show a user. */
-export class ProductionError extends Error {
+export class ProductionError extends UserFacingError {
   constructor(
     /** e.g. "Production data unavailable: Metabase timed out after 10 s" */
-    readonly userMessage: string,
+    userMessage: string,
     readonly detail?: string,
     options?: { cause?: unknown },
   ) {
-    super(detail ? `${userMessage} (${detail})` : userMessage, options);
+    super(userMessage, { detail: detail ? `${userMessage} (${detail})` : userMessage, cause: options?.cause });
     this.name = 'ProductionError';
   }
 }

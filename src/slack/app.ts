@@ -1,21 +1,24 @@
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Authorize } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type Authorize } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../deps';
+import type { AppContext } from '../app-context';
+import { createAppServices } from '../services';
 import { boltLogger } from './bolt-logger';
 import { healthRoute } from './health';
 import { registerListeners } from './listeners';
 import { InFlightWork } from './in-flight';
 import { SlackTokenCheck } from './token-check';
+import { SocketReceiver } from './socket-receiver';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface BuiltApp {
   app: App;
-  /** Set in HTTP mode; Socket Mode has no HTTP server of ours. */
+  /** Set in HTTP mode: Bolt's receiver serving /slack/events and /healthz. */
   receiver: HTTPReceiver | null;
-  /** Set in Socket Mode: its connection is retried while Slack is unreachable. */
-  socketReceiver: SocketModeReceiver | null;
   mode: 'http' | 'socket';
+  /** Set in Socket Mode: the socket's state, and the gate a graceful stop closes first. */
+  socket: SocketReceiver | null;
   /** Listener runs still going after their ack; a graceful stop waits for them. */
   inFlight: InFlightWork;
   /** The bot token check (auth.test with backoff); started by the server, reported on /healthz. */
@@ -25,12 +28,16 @@ export interface BuiltApp {
 /**
  * The Bolt app with every listener registered. HTTP mode serves events, commands and
  * interactivity on POST /slack/events (signatures verified by Bolt, requests older than
- * five minutes refused) and GET /healthz; Socket Mode when SLACK_APP_TOKEN is set.
+ * five minutes refused) and GET /healthz; Socket Mode when SLACK_APP_TOKEN is set (GET /healthz
+ * still served on PORT, with the socket's state).
  */
-export function buildApp(deps: AppDeps): BuiltApp {
+export function buildApp(base: AppDeps | AppContext): BuiltApp {
+  // server.ts hands over the app-lifetime state it built; a bare AppDeps gets its own.
+  const deps: AppContext = 'homePublisher' in base ? base : { ...base, ...createAppServices(base) };
   const { config } = deps;
   const logger = boltLogger(deps.logger);
-  const apiUrl = config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL.replace(/\/?$/, '/') } : {};
+  const slackApiUrl = config.SLACK_API_URL?.replace(/\/?$/, '/');
+  const apiUrl = slackApiUrl ? { slackApiUrl } : {};
   const clientOptions = {
     ...apiUrl,
     // @slack/web-api queues calls and honours 429 Retry-After; keep retries bounded.
@@ -42,30 +49,37 @@ export function buildApp(deps: AppDeps): BuiltApp {
   // when Slack is unreachable: unhandled, and every later request refused. Authorize from
   // the token check instead: requests are served whether or not it has succeeded yet.
   const authorize: Authorize<boolean> = async () => ({ botToken: config.SLACK_BOT_TOKEN, ...tokenCheck.identity() });
-  const health = healthRoute(deps, tokenCheck);
   let app: App;
   let receiver: HTTPReceiver | null = null;
-  let socketReceiver: SocketModeReceiver | null = null;
+  let socket: SocketReceiver | null = null;
+  const inFlight = new InFlightWork();
   if (config.SLACK_APP_TOKEN) {
-    socketReceiver = new SocketModeReceiver({
+    const socketHealth = () => {
+      const { connection, since } = socket!.status();
+      return { mode: 'socket' as const, connection, since: since.toISOString(), token: tokenCheck.status() };
+    };
+    socket = new SocketReceiver({
       appToken: config.SLACK_APP_TOKEN,
-      logger,
-      customRoutes: [health],
-      installerOptions: { port: config.PORT, clientOptions: { ...apiUrl } },
+      ...apiUrl,
+      port: config.PORT,
+      routes: [healthRoute(deps, socketHealth)],
+      inFlight,
+      logger: deps.logger,
+      boltLogger: logger,
+      clock: deps.clock,
     });
-    app = new App({ authorize, receiver: socketReceiver, logger, logLevel: LogLevel.INFO, clientOptions });
+    app = new App({ authorize, receiver: socket, logger, logLevel: LogLevel.INFO, clientOptions });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET!,
       endpoints: SLACK_EVENTS_PATH,
-      customRoutes: [health],
+      customRoutes: [healthRoute(deps, () => ({ mode: 'http', token: tokenCheck.status() }))],
       logger,
     });
     app = new App({ authorize, receiver, logger, logLevel: LogLevel.INFO, clientOptions });
   }
   // With `authorize` Bolt builds its client without the token; listeners and jobs use this one.
   app.client = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, logger });
-  const inFlight = new InFlightWork();
   app.use(async ({ next }) => {
     await inFlight.track(next());
   });
@@ -73,5 +87,5 @@ export function buildApp(deps: AppDeps): BuiltApp {
     deps.logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   registerListeners(app, deps);
-  return { app, receiver, socketReceiver, mode: receiver ? 'http' : 'socket', inFlight, tokenCheck };
+  return { app, receiver, mode: socket ? 'socket' : 'http', socket, inFlight, tokenCheck };
 }

@@ -1,43 +1,53 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../deps';
-import type { SlackTokenCheck, SlackTokenStatus } from './token-check';
+import { checkDatabase } from '../db/client';
+import { backupHealth, type BackupHealth } from '../backup/backup-health';
+import type { SocketConnection } from './socket-receiver';
+import type { SlackTokenStatus } from './token-check';
 
 export interface HealthReport {
   ok: boolean;
   version: string;
-  database: { ok: boolean; provider: string; error?: string };
+  /** ok / failing and the kind of failure; the driver's text goes to the log only. */
+  database: { ok: boolean; provider: string; kind?: string };
+  /** How the last Metabase call went, as a kind; Metabase's text (its SQL errors) is never here. */
   metabase:
     | { configured: false }
-    | { configured: true; lastCall: null | { ok: boolean; at: string; error?: string } };
-  /** Whether Slack has accepted the bot token yet. Not part of `ok`: the app serves either way and recovers by itself. */
-  slack?: SlackTokenStatus;
+    | { configured: true; lastCall: null | { ok: boolean; at: string; kind?: string } };
+  /**
+   * How Slack reaches the app (in Socket Mode, the socket's state) and whether Slack has
+   * accepted the bot token yet. Not part of `ok`: the app serves either way and recovers by itself.
+   */
+  slack?: SlackConnectionReport;
+  backup: BackupHealth;
 }
+
+export type SlackConnectionReport = ({ mode: 'http' } | { mode: 'socket'; connection: SocketConnection; since: string }) & { token?: SlackTokenStatus };
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const version: string = require('../../package.json').version;
 
-/** Database answers? How did the last Metabase call go? Has Slack accepted the token? Sends Metabase and Slack nothing. */
-export async function healthReport(deps: AppDeps, tokenCheck?: Pick<SlackTokenCheck, 'status'>): Promise<HealthReport> {
-  let database: HealthReport['database'];
-  try {
-    await deps.db.prisma.$queryRawUnsafe('SELECT 1');
-    database = { ok: true, provider: deps.db.provider };
-  } catch (err) {
-    database = { ok: false, provider: deps.db.provider, error: (err as Error).message };
-  }
+/**
+ * Database answers? How did the last Metabase call go? Sends Metabase nothing. The route is
+ * public, so it names kinds of failure only; what went wrong in detail is logged.
+ */
+export async function healthReport(deps: AppDeps, slack?: () => SlackConnectionReport): Promise<HealthReport> {
+  const check = await checkDatabase(deps.db);
+  if (!check.ok) deps.logger.error({ provider: check.provider, kind: check.kind, detail: check.detail }, 'health check: the database did not answer');
+  const database = { ok: check.ok, provider: check.provider, ...(check.kind ? { kind: check.kind } : {}) };
   const last = deps.production?.lastCall() ?? null;
   const metabase: HealthReport['metabase'] = deps.production
-    ? { configured: true, lastCall: last && { ok: last.ok, at: last.at.toISOString(), ...(last.error ? { error: last.error } : {}) } }
+    ? { configured: true, lastCall: last && { ok: last.ok, at: last.at.toISOString(), ...(last.ok ? {} : { kind: last.kind ?? 'internal' }) } }
     : { configured: false };
-  return { ok: database.ok, version, database, metabase, ...(tokenCheck ? { slack: tokenCheck.status() } : {}) };
+  return { ok: database.ok, version, database, metabase, ...(slack ? { slack: slack() } : {}), backup: await backupHealth(deps) };
 }
 
-export function healthRoute(deps: AppDeps, tokenCheck?: Pick<SlackTokenCheck, 'status'>) {
+export function healthRoute(deps: AppDeps, slack?: () => SlackConnectionReport) {
   return {
     path: '/healthz',
     method: ['GET'],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      healthReport(deps, tokenCheck).then(
+      healthReport(deps, slack).then(
         (report) => {
           res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' });
           res.end(JSON.stringify(report));
@@ -45,7 +55,7 @@ export function healthRoute(deps: AppDeps, tokenCheck?: Pick<SlackTokenCheck, 's
         (err: Error) => {
           deps.logger.error({ err }, 'health check failed');
           res.writeHead(503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ok: false, error: err.message }));
+          res.end(JSON.stringify({ ok: false, kind: 'internal' }));
         },
       );
     },

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger';
+import { slackErrorCode } from '../shared/slack-error-code';
 
 /**
  * The start-up check of the bot token (auth.test), retried with backoff until Slack
@@ -33,10 +34,11 @@ export interface TokenCheckBackoff {
 
 export const DEFAULT_TOKEN_CHECK_BACKOFF: TokenCheckBackoff = { firstDelayMs: 1_000, maxDelayMs: 5 * 60_000 };
 
-/** A Web API failure as a short code: `invalid_auth`, `ECONNREFUSED`, `HTTP 503`… */
-export function slackErrorCode(err: unknown): string {
-  const e = err as { code?: string; data?: { error?: string }; original?: { code?: string }; statusCode?: number; message?: string };
-  if (e?.data?.error) return e.data.error;
+/** A failed check as a short code: `invalid_auth`, `ECONNREFUSED`, `HTTP 503`… (never a credential). */
+export function tokenCheckFailure(err: unknown): string {
+  const e = err as { code?: string; original?: { code?: string }; statusCode?: number };
+  const refused = slackErrorCode(err);
+  if (refused) return refused;
   if (e?.original?.code) return e.original.code;
   if (e?.statusCode) return `HTTP ${e.statusCode}`;
   return e?.code ?? 'unknown_error';
@@ -91,7 +93,7 @@ export class SlackTokenCheck {
       (err: unknown) => {
         const attempts = this.state.attempts + 1;
         const delay = Math.min(this.backoff.maxDelayMs, this.backoff.firstDelayMs * 2 ** Math.min(attempts - 1, 20));
-        const error = slackErrorCode(err);
+        const error = tokenCheckFailure(err);
         this.state = { ok: false, attempts, lastCheckAt: new Date().toISOString(), error, nextCheckAt: new Date(Date.now() + delay).toISOString() };
         this.logger.warn({ error, attempt: attempts, retryInMs: delay }, 'Slack did not accept the bot token check; still serving, will check again');
         if (this.stopped) return;

@@ -1,6 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../deps';
 import { getRole, canConfigure, canEditLeads, type Role } from '../domain/roster';
+import { readUserFacts, saveUserFacts, type UserFacts } from '../domain/user-facts';
+import { slackErrorCode } from '../shared/slack-error-code';
 
 /** Who is asking, and what they may do. Resolved once per request, in one place. */
 export interface Viewer {
@@ -23,8 +25,8 @@ export function canAdminister(v: Viewer): boolean {
   return canRead(v) && canConfigure(v.role);
 }
 
-/** users.info facts are cached this long in the database. */
-export const USER_CACHE_TTL_MS = 6 * 60 * 60 * 1000;
+/** users.info facts are cached this long in the database: guest status is at most an hour old. */
+export const USER_CACHE_TTL_MS = 60 * 60 * 1000;
 
 export interface SlackUserFacts {
   tz: string | null;
@@ -36,25 +38,24 @@ export interface SlackUserFacts {
 export async function slackUserFacts(deps: AppDeps, client: WebClient, userId: string): Promise<SlackUserFacts> {
   const { prisma } = deps.db;
   const now = deps.clock.now();
-  const cached = await prisma.slackUserCache.findUnique({ where: { userId } });
+  const cached = await readUserFacts(prisma, userId);
   if (cached && now.getTime() - cached.fetchedAt.getTime() < USER_CACHE_TTL_MS) {
     return { tz: cached.tz, guest: cached.isRestricted || cached.isUltraRestricted, deleted: cached.deleted };
   }
   try {
     const res = await client.users.info({ user: userId });
     const u = res.user ?? {};
-    const data = {
+    const data: UserFacts = {
       tz: u.tz ?? null,
       isRestricted: Boolean(u.is_restricted),
       isUltraRestricted: Boolean(u.is_ultra_restricted),
       deleted: Boolean(u.deleted),
       fetchedAt: now,
     };
-    await prisma.slackUserCache.upsert({ where: { userId }, create: { userId, ...data }, update: data });
+    await saveUserFacts(prisma, userId, data);
     return { tz: data.tz, guest: data.isRestricted || data.isUltraRestricted, deleted: data.deleted };
   } catch (err) {
-    const code = (err as { data?: { error?: string } }).data?.error;
-    if (code === 'user_not_found') return { tz: null, guest: false, deleted: true };
+    if (slackErrorCode(err) === 'user_not_found') return { tz: null, guest: false, deleted: true };
     deps.logger.warn({ err, userId }, 'users.info failed; using cached or default facts');
     // Fail closed on guest status only when we never knew it.
     return cached

@@ -1,6 +1,6 @@
 import { startTestApp, type TestApp } from '../support/harness';
 import { getAllSettings, getSyncDays } from '../../src/domain/settings';
-import { ACTION_IDS } from '../../src/slack/action-ids';
+import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { seedLead } from '../support/seed-leads';
 
 const ADMIN = 'U0ADMIN01';
@@ -74,6 +74,16 @@ describe('admin configuration from the Home tab', () => {
     it('refuses a private channel the app cannot see', async () => {
       const res = await submit(ADMIN, 'digest_channel', { digest_channel: { [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: 'G0SECRET1' } } });
       expect(res.json.errors.digest_channel).toMatch(/cannot see that channel.*\/invite @CRM/);
+    });
+
+    it.each(['is_ext_shared', 'is_shared', 'is_org_shared', 'is_pending_ext_shared'] as const)('refuses a channel with %s (customer data stays inside the company)', async (flag) => {
+      const shared = `C0SHARED${flag.length}`;
+      t.slack.channels.set(shared, { id: shared, name: 'partners', [flag]: true });
+      t.slack.botChannels.add(shared);
+      const res = await submit(ADMIN, 'digest_channel', { digest_channel: { [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: shared } } });
+      expect(res.json.response_action).toBe('errors');
+      expect(res.json.errors.digest_channel).toMatch(/shared outside this workspace.*only your company can read/);
+      expect((await settings()).digest_channel).toBeNull();
     });
 
     it('saves a channel the app is in, audits it and republishes the admin Home', async () => {
@@ -216,6 +226,62 @@ describe('admin configuration from the Home tab', () => {
     });
   });
 
+  describe('adding a currency', () => {
+    const newCurrency = (code: string, rate: string) => ({
+      rate_new_currency: { [ACTION_IDS.adminNewCurrency]: { type: 'plain_text_input', value: code } },
+      rate_new_usd: { [ACTION_IDS.adminRate]: { type: 'plain_text_input', value: rate } },
+    });
+
+    it('a GBP sale no longer stays incomplete: the modal names GBP, the admin adds its rate, audited, and figures follow', async () => {
+      const { prisma } = t.deps.db;
+      // Synced before GBP had a rate: the GBP total is held in pence, the figure marked incomplete.
+      await seedLead(prisma, {
+        customerId: 'GB-1',
+        name: 'London <Imports> & Co',
+        lifetimeUsdCents: 272_30n,
+        unknownCurrencies: 'GBP',
+        currencies: [{ currency: 'AED', lifetimeMinor: 1_000_00n }, { currency: 'GBP', lifetimeMinor: 2_000_00n, market: 'GB' }],
+      });
+      await seedLead(prisma, { customerId: 'ZZ-1', name: 'Odd Data', unknownCurrencies: 'XYZ' });
+
+      await openSetting(ADMIN, 'currency_rates');
+      const [open] = await t.slack.waitForCalls('views.open');
+      const modal = JSON.stringify(open!.args.view);
+      expect(modal).toContain('Customers bought in GBP, which has no rate yet');
+      expect(modal).toContain('Production also sends XYZ, which is not an ISO 4217 code');
+      const blockIds = open!.args.view.blocks.map((b: any) => b.block_id);
+      expect(blockIds).toEqual(expect.arrayContaining(['rate_new_currency', 'rate_new_usd']));
+
+      const refused = async (values: Record<string, Record<string, any>>) => (await submit(ADMIN, 'currency_rates', values)).json.errors;
+      expect(await refused(newCurrency('GB', '1.27'))).toEqual({ rate_new_currency: 'Enter a three-letter ISO 4217 currency code such as GBP (got "GB").' });
+      expect(await refused(newCurrency('XYZ', '1.27'))).toEqual({ rate_new_currency: 'XYZ is not an ISO 4217 currency code this CRM knows, so it cannot be converted. Check the code.' });
+      expect(await refused(newCurrency('KWD', '3.3'))).toEqual({ rate_new_currency: 'KWD already has a rate: change it in its own field above.' });
+      expect(await refused(newCurrency('GBP', '0'))).toEqual({ rate_new_usd: 'The rate must be greater than zero.' });
+      expect(await refused(newCurrency('GBP', ''))).toEqual({ rate_new_usd: 'The rate is needed: the USD value of one unit, e.g. 1.27.' });
+      expect(await refused(newCurrency('', '1.27'))).toEqual({ rate_new_currency: 'Enter the currency code this rate is for, e.g. GBP.' });
+      // A bad field elsewhere in the modal keeps the new currency from being saved too.
+      expect(await refused({ ...newCurrency('GBP', '1.27'), 'rate:AED': { [ACTION_IDS.adminRate]: { type: 'plain_text_input', value: 'x' } } })).toHaveProperty(['rate:AED']);
+      expect(await prisma.currencyRate.findUnique({ where: { currency: 'GBP' } })).toBeNull();
+      expect(await audit('rate:GBP')).toEqual([]);
+
+      t.slack.reset();
+      const saved = await submit(ADMIN, 'currency_rates', newCurrency('gbp', '1.2700'));
+      expect(saved.json?.errors).toBeUndefined();
+      expect(await prisma.currencyRate.findUnique({ where: { currency: 'GBP' } })).toMatchObject({ usdPerUnit: '1.27', updatedBy: ADMIN, rateDate: t.clock.now() });
+      expect(await audit('rate:GBP')).toEqual([expect.objectContaining({ actorId: ADMIN, oldValue: null, newValue: '1.27' })]);
+      // 1,000.00 AED x 0.2723 + 2,000.00 GBP x 1.27 = 272.30 + 2,540.00, and no longer incomplete.
+      // Figures are revalued before the admin's Home is republished.
+      await publishedHomeOf(ADMIN);
+      expect(await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GB-1' } })).toMatchObject({ lifetimeUsdCents: 2_812_30n, unknownCurrencies: '' });
+      // The next modal lists GBP with its own field and no longer asks for it.
+      t.slack.reset();
+      await openSetting(ADMIN, 'currency_rates');
+      const [again] = await t.slack.waitForCalls('views.open');
+      expect(again!.args.view.blocks.map((b: any) => b.block_id)).toContain('rate:GBP');
+      expect(JSON.stringify(again!.args.view)).not.toContain('Customers bought in GBP');
+    });
+  });
+
   describe('roster', () => {
     const values = (users: string[], role: string | null) => ({
       roster_users: { [ACTION_IDS.adminRosterUsers]: { type: 'multi_users_select', selected_users: users } },
@@ -248,6 +314,15 @@ describe('admin configuration from the Home tab', () => {
       const demoted = await submit(ADMIN, 'roster', values([ADMIN], 'manager'));
       expect(demoted.json.errors.roster_users).toMatch(/last admin cannot be demoted/);
       expect(await roleOf(ADMIN)).toBe('admin');
+    });
+
+    it('changes several people together or not at all: a refused last admin saves nobody', async () => {
+      const before = await t.deps.db.prisma.auditEntry.count();
+      const res = await submit(ADMIN, 'roster', values([AM, ADMIN], 'manager'));
+      expect(res.json.errors.roster_users).toMatch(/last admin cannot be demoted/);
+      expect(await roleOf(AM)).toBe('account_manager');
+      expect(await roleOf(ADMIN)).toBe('admin');
+      expect(await t.deps.db.prisma.auditEntry.count()).toBe(before);
     });
   });
 

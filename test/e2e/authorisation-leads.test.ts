@@ -1,4 +1,4 @@
-import { ACTION_IDS } from '../../src/slack/action-ids';
+import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
 import { startTestApp, type TestApp } from '../support/harness';
 import { addRosterUsers, ADMIN, AM, crm, GUEST, MANAGER, ROSTER_ENV, STRANGER, visibleText } from '../support/lead-e2e';

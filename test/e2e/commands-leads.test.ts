@@ -1,4 +1,4 @@
-import { ACTION_IDS, isKnownActionId } from '../../src/slack/action-ids';
+import { ACTION_IDS, isKnownActionId } from '../../src/slack/views/action-ids';
 import { startTestApp, type TestApp } from '../support/harness';
 import { actionIds, addRosterUsers, AM, AM2, crm, MANAGER, ROSTER_ENV, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';
@@ -10,7 +10,7 @@ describe('/crm lead commands over HTTP', () => {
     t = await startTestApp({ env: ROSTER_ENV });
     addRosterUsers(t);
     const p = t.deps.db.prisma;
-    acme = await seedLead(p, { customerId: 'C-1001', name: '<!channel> ACME & Co', company: 'ACME Holdings', email: 'buy@acme.example', lifetimeUsdCents: 1_234_56n, markets: 'AE,SA', orderCount: 4 });
+    acme = await seedLead(p, { customerId: 'C-1001', name: '<!channel> ACME & Co', company: 'ACME Holdings', email: 'buy@acme.example', lifetimeUsdCents: 1_234_56n, markets: 'AE,SA', orderCount: 4, currencies: [{ currency: 'AED', lifetimeMinor: 3_000_00n }, { currency: 'KWD', lifetimeMinor: 128_125n, market: 'KW' }, { currency: 'USD', lifetimeMinor: 10_00n, market: 'US' }] });
     await seedLead(p, { customerId: 'C-1002', name: 'Acme Logistics', lifetimeUsdCents: 50_000_00n, ownerId: AM });
     await seedLead(p, { customerId: 'C-1003', name: 'Desert Rose Trading', lifetimeUsdCents: 900_00n, ownerId: AM, stage: 'negotiation', lastTouchAt: new Date('2026-11-01T00:00:00Z') });
     await seedLead(p, { customerId: 'C-1004', name: 'Old Buyer', lifetimeUsdCents: 5_000_000_00n, lastOrderAt: new Date('2025-01-01T00:00:00Z') });
@@ -51,6 +51,9 @@ describe('/crm lead commands over HTTP', () => {
     expect(text).toContain('_unowned_');
     expect(text).toContain('$1,234.56');
     expect(text).toContain('at rates of 2025-11-24');
+    // Each rate the figure rests on, exactly as seeded, with its date (USD at 1 needs no line).
+    expect(text).toContain('Lifetime value in USD at 1 AED = $0.2723 (2025-11-24) · 1 KWD = $3.2600 (2025-11-24)');
+    expect(text).not.toContain('1 USD =');
     expect(text).toContain('_not contacted yet_');
     const ids = actionIds(card.blocks);
     expect(ids).toEqual(expect.arrayContaining([ACTION_IDS.openStageModal, ACTION_IDS.openNoteModal, ACTION_IDS.openContactModal, ACTION_IDS.openOwnerModal, ACTION_IDS.assignToMe, ACTION_IDS.viewOrders, ACTION_IDS.openFollowUpModal]));

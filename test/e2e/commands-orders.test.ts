@@ -1,6 +1,6 @@
 import { createLogger } from '../../src/logger';
 import { MetabaseClient } from '../../src/production/metabase-client';
-import { ACTION_IDS } from '../../src/slack/action-ids';
+import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { startFakeMetabase, type FakeMetabase } from '../support/fake-metabase';
 import { startTestApp, type TestApp } from '../support/harness';
 import { addRosterUsers, AM, crm, MANAGER, ROSTER_ENV, visibleText } from '../support/lead-e2e';
@@ -35,7 +35,7 @@ describe('/crm orders and the Orders button, with a fake Metabase', () => {
   });
   beforeEach(() => t.slack.reset());
 
-  it('lists orders newest first with local amount, USD and status, totals per currency and in USD, and the rate date', async () => {
+  it('lists orders newest first with local amount, USD and status, totals per currency and in USD, and each rate used', async () => {
     const text = visibleText(await crm(t, MANAGER, 'orders K-7'));
     expect(text).toContain('*Kuwait &lt;b&gt;Build&lt;/b&gt; &amp; Co* · `K-7`: 4 orders, newest first');
     const order = (id: string) => text.indexOf(`\`${id}\``);
@@ -49,7 +49,8 @@ describe('/crm orders and the Orders button, with a fake Metabase', () => {
     // KWD 101.000 at 3.26 = $329.26.
     expect(text).toContain('• KWD 101.000 ($329.26) over 2 orders');
     expect(text).toContain('*Total in USD: $429.26+ (incomplete: XYZ not converted)*');
-    expect(text).toContain('USD at rates of 2025-11-24');
+    // Each rate used, exactly and with its date, so the figures can be redone by hand.
+    expect(text).toContain('USD at 1 AED = $0.2723 (2025-11-24) · 1 KWD = $3.2600 (2025-11-24).');
   });
 
   it('says plainly when Metabase fails, and the Orders button answers under the card', async () => {

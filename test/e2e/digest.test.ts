@@ -144,9 +144,29 @@ describe('digest delivery problems and quiet periods', () => {
     expect(await t.deps.db.prisma.adminNotice.count()).toBe(1);
   });
 
+  it('when the channel has been shared outside the workspace since: posts nothing, logs it and tells admins', async () => {
+    t.slack.reset();
+    const error = jest.spyOn(t.deps.logger, 'error');
+    try {
+      t.slack.channels.set(CHANNEL, { id: CHANNEL, name: 'sales-digest', is_ext_shared: true });
+      clock.set('2026-11-27T09:00:00Z');
+      expect(await runDigestJob(t.deps, t.server.built.app.client)).toBe('failed');
+      expect(digestPosts(t)).toHaveLength(0);
+      expect(error).toHaveBeenCalledWith(expect.objectContaining({ channel: CHANNEL, periodKey: 'daily:2026-11-27' }), 'digest could not be posted');
+      const { notices } = await listOpenAdminNotices(t.deps.db.prisma, 10);
+      expect(notices.map((n) => adminNoticeText(n.notice))).toContain(
+        `The daily digest could not be posted to <#${CHANNEL}>: the channel is now shared outside this workspace (Slack Connect), and the digest shows customer data. Choose a channel only your company can read.`,
+      );
+      expect(await t.deps.db.prisma.digestRun.findUnique({ where: { periodKey: 'daily:2026-11-27' } })).toMatchObject({ postedAt: null, error: 'channel_shared' });
+    } finally {
+      error.mockRestore();
+      t.slack.channels.set(CHANNEL, { id: CHANNEL, name: 'sales-digest' });
+    }
+  });
+
   it('does nothing when no digest channel is set', async () => {
     await updateSetting(t.deps.db.prisma, t.deps.config, t.deps.clock, ADMIN, 'digest_channel', null);
-    clock.set('2026-11-27T09:00:00Z');
+    clock.set('2026-11-28T09:00:00Z');
     expect(await runDigestJob(t.deps, t.server.built.app.client)).toBe('no_channel');
   });
 });

@@ -1,6 +1,5 @@
 import { ManualClock } from '../../src/clock';
-import { followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
-import { DEFAULT_ALERT_DELIVERY } from '../../src/slack/follow-ups/deliver-due-alerts';
+import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
 import { buildFollowUpModal, FOLLOW_UP_BLOCKS, FOLLOW_UP_INPUTS } from '../../src/slack/views/follow-up-modal';
 import { startTestApp, type TestApp } from '../support/harness';
 import { seedAlert, seedLead } from '../support/alert-fixtures';

@@ -1,4 +1,4 @@
-import { ACTION_IDS } from '../../src/slack/action-ids';
+import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { writeCustomerSnapshots, type CustomerSnapshot } from '../../src/domain/lead-sync';
 import { STAGES } from '../../src/domain/stages';
 import { startTestApp, type TestApp } from '../support/harness';

@@ -1,4 +1,4 @@
-import { ACTION_IDS } from '../../src/slack/action-ids';
+import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { getLeadSummary } from '../../src/domain/leads';
 import { buildStageChangeModal, LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
 import { startTestApp, type TestApp } from '../support/harness';

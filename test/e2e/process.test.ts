@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { FakeSlack, startFakeSlack } from '../support/fake-slack';
-import { SlackDriver } from '../support/slack-driver';
+import { SlackDriver, SocketDriver } from '../support/slack-driver';
+import { startFakeSocketMode, type FakeSocketMode } from '../support/fake-socket-mode';
 import { tempSqliteUrl } from '../support/databases';
 
 const root = join(__dirname, '..', '..');
@@ -112,13 +113,13 @@ describe('the app as a process', () => {
         await waitForLog(app.output, /"attempt":4/, 20_000);
         expect(app.child.exitCode).toBeNull();
         const down = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
-        expect(down).toMatchObject({ ok: true, database: { ok: true }, slack: { ok: false, error: 'ECONNREFUSED' } });
+        expect(down).toMatchObject({ ok: true, database: { ok: true }, slack: { mode: 'http', token: { ok: false, error: 'ECONNREFUSED' } } });
 
         // Slack comes up where the app expects it: the next check succeeds.
         slack = await new FakeSlack().start(slackPort);
         await waitForLog(app.output, /Slack accepted the bot token/, 20_000);
         const up = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { slack: unknown };
-        expect(up.slack).toMatchObject({ ok: true });
+        expect(up.slack).toMatchObject({ token: { ok: true } });
 
         app.child.kill('SIGTERM');
         expect(await app.exited).toBe(0);
@@ -144,6 +145,67 @@ describe('the app as a process', () => {
       } finally {
         app.child.kill('SIGKILL');
         await slack.close();
+      }
+    });
+  });
+
+  describe('in Socket Mode, with SLACK_APP_TOKEN and the fake Socket Mode server', () => {
+    let slack: FakeSlack;
+    let socket: FakeSocketMode;
+    const db = tempSqliteUrl();
+    beforeAll(async () => {
+      slack = await startFakeSlack();
+      socket = await startFakeSocketMode(slack);
+    });
+    afterAll(async () => {
+      await socket.close();
+      await slack.close();
+      await db.cleanup();
+    });
+    const env = (appToken: string) => ({
+      SLACK_BOT_TOKEN: 'xoxb-process-test',
+      SLACK_APP_TOKEN: appToken,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+      DATABASE_URL: db.url,
+      CRM_ADMINS: 'U0ADMIN01',
+    });
+
+    it('connects, answers /healthz with the socket state, serves an event, and on SIGTERM finishes the work in flight, closes the socket and exits 0', async () => {
+      const app = runApp(env(socket.appToken));
+      try {
+        const [, port] = await waitForLog(app.output, /"port":(\d+)[^\n]*connected \(Socket Mode/);
+        const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as Record<string, any>;
+        expect(health).toMatchObject({ ok: true, slack: { mode: 'socket', connection: 'connected' } });
+
+        // The first publish is rate limited for a second: the work is still running when SIGTERM comes.
+        slack.rateLimit('views.publish', 1, 1);
+        const driver = new SocketDriver(socket, slack);
+        expect((await driver.openHome('U0ADMIN01')).status).toBe(200);
+        await slack.waitForCalls('views.publish', 1, 10000);
+        app.child.kill('SIGTERM');
+        expect(await app.exited).toBe(0);
+
+        const publishes = slack.callsTo('views.publish');
+        expect(publishes).toHaveLength(2);
+        expect(publishes[1]!.args.user_id).toBe('U0ADMIN01');
+        expect(socket.connections).toEqual([expect.objectContaining({ closedBy: 'app', closeCode: 1000 })]);
+        expect(socket.protocolErrors).toEqual([]);
+        expect(app.output()).toContain('"msg":"stopped"');
+        expect(app.output()).not.toContain(socket.appToken);
+      } finally {
+        app.child.kill('SIGKILL');
+      }
+    });
+
+    it('stops with one clear message when Slack refuses the app-level token', async () => {
+      const app = runApp(env('xapp-1-A0FAKE-1-revoked'));
+      try {
+        expect(await app.exited).toBe(1);
+        expect(app.output()).toContain('Failed to start: Slack refused to open a Socket Mode connection (invalid_auth): check SLACK_APP_TOKEN');
+        expect(app.output()).not.toContain('xapp-1-A0FAKE-1-revoked');
+      } finally {
+        app.child.kill('SIGKILL');
       }
     });
   });

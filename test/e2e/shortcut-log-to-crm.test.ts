@@ -1,4 +1,4 @@
-import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/action-ids';
+import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/views/action-ids';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
 import { startTestApp, type TestApp } from '../support/harness';
 import { addRosterUsers, AM, crm, MANAGER, ROSTER_ENV, STRANGER, visibleText } from '../support/lead-e2e';

@@ -6,7 +6,7 @@
  */
 import { WebClient } from '@slack/web-api';
 import { getLeadCard } from '../../src/domain/leads';
-import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/action-ids';
+import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/views/action-ids';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
 import { startTestApp, type TestApp } from '../support/harness';
 import { addRosterUsers, AM, AM2, crm, MANAGER, visibleText } from '../support/lead-e2e';

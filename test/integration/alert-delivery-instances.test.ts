@@ -1,6 +1,5 @@
 import { ManualClock } from '../../src/clock';
-import { followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
-import { DEFAULT_ALERT_DELIVERY } from '../../src/slack/follow-ups/deliver-due-alerts';
+import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
 import { migrateDatabase } from '../../src/db/migrate';
 import { startFakeSlack } from '../support/fake-slack';
 import { tempPostgresUrl, tempSqliteUrl, type Provider } from '../support/databases';

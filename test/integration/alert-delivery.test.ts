@@ -1,8 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { ManualClock } from '../../src/clock';
 import type { AppDeps } from '../../src/deps';
-import { followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
-import { DEFAULT_ALERT_DELIVERY } from '../../src/slack/follow-ups/deliver-due-alerts';
+import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
 import { claimOccurrences, findDueOccurrences, DEFAULT_CLAIM_LEASE_MS } from '../../src/domain/alerts/delivery';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
 import { tempSqliteUrl } from '../support/databases';

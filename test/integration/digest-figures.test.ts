@@ -88,6 +88,7 @@ describe.each<Provider>(['sqlite', 'postgres'])('digest figures on %s', (provide
 
       expect(f.movements.total).toBe(1);
       expect(f.movements.latest[0]).toMatchObject({ actorId: 'U0AM1', customerName: 'Gamma', fromStage: 'lead', toStage: 'contacted' });
+      expect(f.movements.paths).toEqual([{ fromStage: 'lead', toStage: 'contacted', count: 1 }]);
       expect(f.newLeads.total).toBe(1);
       expect(f.newLeads.top.map((l) => l.name)).toEqual(['ACME']);
       expect(f.uncontacted.total).toBe(2);

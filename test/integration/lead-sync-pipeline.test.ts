@@ -1,7 +1,7 @@
 import { openDatabase, type Database } from '../../src/db/client';
 import { writeCustomerSnapshots, type CustomerSnapshot } from '../../src/domain/lead-sync';
 import { DEFAULT_HOME_FILTER, type HomeFilter } from '../../src/domain/home-filter';
-import { loadPipeline, type PipelineSnapshot } from '../../src/domain/pipeline';
+import { loadPipeline, PipelineCache, type PipelineSnapshot } from '../../src/domain/pipeline';
 import { openTestDatabase, type Provider } from '../support/databases';
 
 const NOW = new Date('2026-11-25T09:00:00Z');
@@ -101,10 +101,11 @@ describe.each<Provider>(['sqlite', 'postgres'])('pipeline queries on %s', (provi
   });
 
   it('never serves a result from before a write, from this process or another', async () => {
-    const before = await loadPipeline(db, query());
+    const cache = new PipelineCache();
+    const before = await loadPipeline(db, query(), cache);
     expect(stageOf(before, 'contacted').count).toBe(0);
     await db.prisma.lead.update({ where: { customerId: 'A' }, data: { stage: 'contacted' } });
-    expect(stageOf(await loadPipeline(db, query()), 'contacted').count).toBe(1);
+    expect(stageOf(await loadPipeline(db, query(), cache), 'contacted').count).toBe(1);
 
     // Another instance on the same database moves a lead.
     const other = openDatabase(url);
@@ -113,7 +114,7 @@ describe.each<Provider>(['sqlite', 'postgres'])('pipeline queries on %s', (provi
     } finally {
       await other.close();
     }
-    const after = await loadPipeline(db, query());
+    const after = await loadPipeline(db, query(), cache);
     expect(stageOf(after, 'contacted')).toMatchObject({ count: 2, lifetimeUsdCents: 800_00n, incompleteCurrencies: ['XYZ'] });
     expect(stageOf(after, 'lead').count).toBe(3);
   });

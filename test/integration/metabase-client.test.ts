@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { ManualClock } from '../../src/clock';
 import type { MetabaseConfig } from '../../src/config';
-import { decimalToMinor } from '../../src/domain/money';
+import { decimalToMinor } from '../../src/shared/money';
 import { createLogger } from '../../src/logger';
 import { createProductionReader, MetabaseClient, type MetabaseClientOptions } from '../../src/production/metabase-client';
 import { MetabaseError } from '../../src/production/metabase-error';
@@ -184,9 +184,11 @@ describe('failures', () => {
     mb.failNext({ kind, message: 'ERROR: relation "orders" does not exist' });
     const err = await client.fetchCustomers(120).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProductionError);
-    expect((err as ProductionError).userMessage).toBe('Production data unavailable: Metabase query failed: ERROR: relation "orders" does not exist');
+    // Metabase's SQL error goes to the log only; people see a plain reason.
+    expect((err as ProductionError).userMessage).toBe("Production data unavailable: the report failed in Metabase (details are in the app's logs)");
+    expect((err as ProductionError).detail).toContain('relation "orders" does not exist');
     expect(cardRequests(mb)).toHaveLength(1);
-    expect(client.lastCall()).toEqual({ at: NOW, ok: false, error: (err as ProductionError).userMessage });
+    expect(client.lastCall()).toEqual({ at: NOW, ok: false, error: (err as ProductionError).userMessage, kind: 'card_failed' });
   });
 
   it('retries a 500 and succeeds', async () => {

@@ -1,5 +1,5 @@
 /**
- * The Metabase client is read-only by construction (DESIGN.md "Dual-database safety
+ * The Metabase client is read-only by construction (docs/product.md "Two databases, one
  * boundary"): it can log in and run the two configured saved questions, nothing else.
  *
  * Every request every client in this file makes goes through fake Metabases that record
@@ -152,6 +152,6 @@ describe('by construction', () => {
   });
 
   it('exposes only the reader methods; the rest is private at run time', () => {
-    expect(Object.getOwnPropertyNames(MetabaseClient.prototype).sort()).toEqual(['close', 'constructor', 'fetchCustomers', 'fetchOrders', 'lastCall']);
+    expect(Object.getOwnPropertyNames(MetabaseClient.prototype).sort()).toEqual(['close', 'constructor', 'fetchCustomers', 'fetchOrders', 'lastCall', 'streamCustomers']);
   });
 });

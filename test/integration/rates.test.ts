@@ -1,7 +1,9 @@
 import { ManualClock } from '../../src/clock';
 import { openDatabase, type Database } from '../../src/db/client';
-import { decimalToUsd } from '../../src/domain/money';
-import { DEFAULT_RATES_DATE, DEFAULT_USD_RATES, getRates, listRates, RateValidationError, seedDefaultRates, updateRate } from '../../src/domain/rates';
+import { decimalToUsd } from '../../src/shared/money';
+import { addRate, DEFAULT_RATES_DATE, DEFAULT_USD_RATES, getRates, listRates, RateValidationError, seedDefaultRates, unconvertedCurrencies, updateRate } from '../../src/domain/rates';
+import { changeRates } from '../../src/domain/revalue-figures';
+import { seedLead } from '../support/seed-leads';
 import { openTestDatabase, type Provider } from '../support/databases';
 
 const ADMIN = 'U0ADMIN01';
@@ -86,6 +88,51 @@ describe('currency rates on SQLite', () => {
       await updateRate(db.prisma, { currency: 'EUR', usdPerUnit: '1.08', actorId: ADMIN }, clock);
       expect(decimalToUsd('10.00', 'EUR', await getRates(db.prisma))).toMatchObject({ kind: 'usd', usdCents: 1080n });
       expect(await db.prisma.auditEntry.findFirst()).toMatchObject({ setting: 'rate:EUR', oldValue: null, newValue: '1.08' });
+    });
+  });
+
+  it('adds a new ISO 4217 currency with its exponent from the standard, never overwriting an existing rate', async () => {
+    await withDatabase('sqlite', async (db) => {
+      const clock = new ManualClock('2026-12-01T00:00:00Z');
+      await seedDefaultRates(db.prisma, clock);
+      await seedLead(db.prisma, { customerId: 'A', name: 'A', unknownCurrencies: 'GBP,XYZ' });
+      await seedLead(db.prisma, { customerId: 'B', name: 'B', unknownCurrencies: 'JOD' });
+      // AED has a rate: its figure was incomplete for another reason (an unreadable amount).
+      await seedLead(db.prisma, { customerId: 'C', name: 'C', unknownCurrencies: 'AED' });
+      expect(await unconvertedCurrencies(db.prisma)).toEqual({ needRate: ['GBP', 'JOD'], unknownCodes: ['XYZ'] });
+
+      await addRate(db.prisma, { currency: ' jod ', usdPerUnit: '1.4104', actorId: ADMIN }, clock);
+      // JOD has 3 decimals in ISO 4217: 12.345 JOD is 12,345 fils, $17.41.
+      expect(decimalToUsd('12.345', 'JOD', await getRates(db.prisma))).toMatchObject({ kind: 'usd', usdCents: 1741n, usdPerUnit: '1.4104' });
+      expect(await unconvertedCurrencies(db.prisma)).toEqual({ needRate: ['GBP'], unknownCodes: ['XYZ'] });
+      const again = await addRate(db.prisma, { currency: 'JOD', usdPerUnit: '2', actorId: ADMIN }, clock).catch((e: unknown) => e);
+      expect(again).toMatchObject({ field: 'currency', userMessage: expect.stringContaining('JOD already has a rate') });
+      for (const currency of ['XYZ', 'GB', 'GBPX', '12A']) {
+        expect(await addRate(db.prisma, { currency, usdPerUnit: '1', actorId: ADMIN }, clock).catch((e: unknown) => e)).toMatchObject({ field: 'currency' });
+      }
+      expect(await addRate(db.prisma, { currency: 'GBP', usdPerUnit: '-1', actorId: ADMIN }, clock).catch((e: unknown) => e)).toMatchObject({ field: 'usdPerUnit' });
+      expect((await getRates(db.prisma)).get('JOD')!.usdPerUnit).toBe('1.4104');
+      expect(await db.prisma.auditEntry.findMany({ select: { setting: true, oldValue: true, newValue: true } })).toEqual([{ setting: 'rate:JOD', oldValue: null, newValue: '1.4104' }]);
+    });
+  });
+
+  it('an admin\'s addition loses to one made meanwhile, and nothing of the same save is kept', async () => {
+    await withDatabase('sqlite', async (db) => {
+      const clock = new ManualClock('2026-12-01T00:00:00Z');
+      await seedDefaultRates(db.prisma, clock);
+      await addRate(db.prisma, { currency: 'GBP', usdPerUnit: '1.27', actorId: 'U0OTHER01' }, clock);
+      const err = await changeRates(
+        db.prisma,
+        [
+          { currency: 'AED', usdPerUnit: '0.28', actorId: ADMIN },
+          { currency: 'GBP', usdPerUnit: '1.30', actorId: ADMIN, mustBeNew: true },
+        ],
+        clock,
+      ).catch((e: unknown) => e);
+      expect(err).toMatchObject({ field: 'currency', currency: 'GBP', userMessage: 'GBP already has a rate (1.27): change it in its own field.' });
+      const rates = await getRates(db.prisma);
+      expect([rates.get('AED')!.usdPerUnit, rates.get('GBP')!.usdPerUnit]).toEqual(['0.2723', '1.27']);
+      expect(await db.prisma.auditEntry.count({ where: { actorId: ADMIN } })).toBe(0);
     });
   });
 

@@ -1,7 +1,8 @@
-import { openTestDatabase } from '../support/databases';
+import { openTestDatabase, type Provider } from '../support/databases';
 import { seedLead } from '../support/seed-leads';
-import { seedDefaultRates, updateRate } from '../../src/domain/rates';
-import { revalueCustomerFigures } from '../../src/domain/revalue-figures';
+import { getRates, seedDefaultRates, updateRate } from '../../src/domain/rates';
+import { changeRates, revalueCustomerFigures } from '../../src/domain/revalue-figures';
+import { writeCustomerSnapshots, type CustomerSnapshot } from '../../src/domain/lead-sync';
 import { ManualClock } from '../../src/clock';
 
 describe('revaluing cached customer figures after a rate change', () => {
@@ -37,5 +38,62 @@ describe('revaluing cached customer figures after a rate change', () => {
     } finally {
       await cleanup();
     }
+  });
+});
+
+describe.each<Provider>(['sqlite', 'postgres'])('rate changes are all or nothing on %s', (provider) => {
+  let handle: Awaited<ReturnType<typeof openTestDatabase>>;
+  const clock = new ManualClock('2026-11-25T10:00:00Z');
+  beforeAll(async () => {
+    handle = await openTestDatabase(provider);
+    const { prisma } = handle.db;
+    await seedDefaultRates(prisma, clock);
+    await seedLead(prisma, { customerId: 'GULF', name: 'Gulf Traders', lifetimeUsdCents: 0n });
+    await prisma.customerCurrencyTotal.create({ data: { customerId: 'GULF', currency: 'KWD', market: 'KW', orderCount: 1, lifetimeMinor: 1_000n } });
+  });
+  afterAll(async () => handle.cleanup());
+
+  async function failFigureUpdates(on: boolean): Promise<void> {
+    const run = (sql: string) => handle.db.prisma.$executeRawUnsafe(sql);
+    if (provider === 'sqlite') {
+      await run(on ? `CREATE TRIGGER fail_figures BEFORE UPDATE ON "CustomerFigures" BEGIN SELECT RAISE(ABORT, 'figures refused'); END` : 'DROP TRIGGER fail_figures');
+    } else if (on) {
+      await run(`CREATE FUNCTION fail_figures() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'figures refused'; END $$ LANGUAGE plpgsql`);
+      await run(`CREATE TRIGGER fail_figures BEFORE UPDATE ON "CustomerFigures" FOR EACH ROW EXECUTE FUNCTION fail_figures()`);
+    } else {
+      await run(`DROP TRIGGER fail_figures ON "CustomerFigures"`);
+      await run(`DROP FUNCTION fail_figures()`);
+    }
+  }
+
+  it('a revaluation that fails leaves the rate, its audit entry and the figures as they were', async () => {
+    const { prisma } = handle.db;
+    await failFigureUpdates(true);
+    try {
+      await expect(changeRates(prisma, [{ currency: 'KWD', usdPerUnit: '9', actorId: 'U0ADMIN01' }], clock)).rejects.toThrow();
+    } finally {
+      await failFigureUpdates(false);
+    }
+    expect((await prisma.currencyRate.findUniqueOrThrow({ where: { currency: 'KWD' } })).usdPerUnit).toBe('3.26');
+    expect(await prisma.auditEntry.count({ where: { setting: 'rate:KWD' } })).toBe(0);
+    expect((await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GULF' } })).lifetimeUsdCents).toBe(0n);
+
+    // The same change with the database healthy: rate and figure together (1.000 KWD x 9 = 9 USD).
+    const saved = await changeRates(prisma, [{ currency: 'KWD', usdPerUnit: '9', actorId: 'U0ADMIN01' }], clock);
+    expect(saved.revalued).toBe(1);
+    expect((await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GULF' } })).lifetimeUsdCents).toBe(9_00n);
+  });
+
+  it('a sync built at rates an admin changed since writes its figures at the new rates', async () => {
+    const { prisma } = handle.db;
+    const old = await getRates(prisma);
+    await changeRates(prisma, [{ currency: 'KWD', usdPerUnit: '2', actorId: 'U0ADMIN01' }], clock);
+    const stale: CustomerSnapshot = {
+      figures: { ...(await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GULF' } })), orderCount: 2, lifetimeUsdCents: 99_00n },
+      totals: [{ customerId: 'GULF', currency: 'KWD', market: 'KW', orderCount: 2, lifetimeMinor: 3_000n, lastOrderAt: null }],
+    };
+    await writeCustomerSnapshots(handle.db, [stale], clock.now(), undefined, old);
+    // 3.000 KWD x 2 = 6 USD, not the 99 USD computed at the old rate.
+    expect((await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GULF' } })).lifetimeUsdCents).toBe(6_00n);
   });
 });

@@ -1,4 +1,4 @@
-import { isKnownActionId } from '../../src/slack/action-ids';
+import { isKnownActionId } from '../../src/slack/views/action-ids';
 import type { FakeSlack } from './fake-slack';
 
 /** Every `action_id` found anywhere in a Block Kit payload (views, messages, blocks). */

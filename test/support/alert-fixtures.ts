@@ -43,6 +43,8 @@ export async function seedAlert(deps: AppDeps, leadId: number, ownerId: string, 
   const full: AlertSchedule = { interval: null, weekday: null, dayOfMonth: null, timeOfDay: '09:00', timeZone: 'UTC', startDate: '2026-03-02', ...schedule };
   const firstDueAt = nextOccurrenceAfter(full, deps.clock.now());
   if (!firstDueAt) throw new Error('schedule has no future occurrence');
+  // Follow-ups go only to people on the roster who can change leads.
+  await deps.db.prisma.rosterMember.upsert({ where: { userId: ownerId }, create: { userId: ownerId, role: 'account_manager', addedBy: 'test' }, update: {} });
   const { id } = await createAlert(deps.db.prisma, deps.clock, { leadId, ownerId, createdBy: ownerId, message, schedule: full, firstDueAt });
   return id;
 }

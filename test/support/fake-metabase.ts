@@ -1,6 +1,6 @@
 /**
  * A fake Metabase on 127.0.0.1 for tests and benchmarks. It serves the two saved questions
- * of DESIGN.md ("Metabase contract") the way the real one does, including its traps:
+ * of docs/metabase.md the way the real one does, including its traps:
  *
  * - `POST /api/card/:id/query/json` (the export endpoint): form-encoded body
  *   `parameters=<JSON array>&format_rows=false`; answers a JSON array of row objects keyed

@@ -86,8 +86,11 @@ export interface StoredView {
 
 type Responder = (args: Record<string, any>, call: RecordedCall) => Record<string, any>;
 
+/** Answers a request outside the Web API from the raw request (e.g. file upload URLs); true when it did. */
+export type RawRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
 interface Failure {
-  kind: 'error' | 'ratelimit' | 'http500';
+  kind: 'error' | 'ratelimit' | 'http500' | 'accept_then_drop' | 'accept_then_500' | 'accept_then_hold';
   error?: string;
   retryAfterSeconds?: number;
   remaining: number;
@@ -107,6 +110,15 @@ interface TriggerState {
 interface ResponseUrlState {
   createdAt: number;
   posts: number;
+}
+
+/** A message the fake holds in a channel's history (posted through chat.postMessage). */
+export interface StoredMessage {
+  ts: string;
+  text?: string;
+  user: string;
+  bot_id: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 export const FAKE_TEAM_ID = 'T0FAKE';
@@ -131,6 +143,7 @@ const KNOWN_METHODS = new Set([
   'chat.postEphemeral',
   'chat.postMessage',
   'chat.update',
+  'conversations.history',
   'conversations.info',
   'conversations.open',
   'users.info',
@@ -169,7 +182,9 @@ export class FakeSlack {
   /** Channels the bot is a member of (for conversations.info / chat.postMessage). */
   readonly botChannels = new Set<string>();
   /** Channels that exist; posting to one the bot is not in answers not_in_channel. */
-  readonly channels = new Map<string, { id: string; name: string; is_private?: boolean }>();
+  readonly channels = new Map<string, { id: string; name: string; is_private?: boolean; is_shared?: boolean; is_ext_shared?: boolean; is_org_shared?: boolean; is_pending_ext_shared?: boolean }>();
+  /** Tried before the Web API, in order (see fake-slack-files.ts). */
+  readonly rawRoutes: RawRoute[] = [];
   /** Every view the app opened, pushed or published, by id. */
   readonly views = new Map<string, StoredView>();
   private readonly homes = new Map<string, string>();
@@ -180,6 +195,8 @@ export class FakeSlack {
   private readonly failures = new Map<string, Failure[]>();
   private readonly delays = new Map<string, Delay>();
   private readonly waiters: Array<() => void> = [];
+  /** Channel id -> messages posted there, oldest first (DMs under `D<user id>`). */
+  readonly history = new Map<string, StoredMessage[]>();
   private server!: Server;
   private tsCounter = 0;
   private idCounter = 0;
@@ -261,6 +278,22 @@ export class FakeSlack {
   /** The next `times` calls of `method` (`*`: any method) answer after `ms`. */
   slowDown(method: string, ms: number, times = Number.POSITIVE_INFINITY): void {
     this.delays.set(method, { ms, remaining: times });
+  }
+
+  /**
+   * The next `times` calls of `method` are carried out (a post is stored in the channel's
+   * history) but the answer is lost: `drop` closes the connection without a response,
+   * `http500` answers HTTP 500, `hold` never answers (until the fake closes). The caller
+   * cannot know the post went through.
+   */
+  acceptThenFail(method: string, how: 'drop' | 'http500' | 'hold' = 'drop', times = 1): void {
+    const kind = how === 'drop' ? 'accept_then_drop' : how === 'http500' ? 'accept_then_500' : 'accept_then_hold';
+    this.pushFailure(method, { kind, remaining: times });
+  }
+
+  /** Messages posted to a channel (a user id means their DM with the bot). */
+  messagesIn(channel: string): StoredMessage[] {
+    return this.history.get(this.users.has(channel) ? `D${channel}` : channel) ?? [];
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -368,6 +401,7 @@ export class FakeSlack {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const route of this.rawRoutes) if (await route(req, res)) return;
     const raw = await readBody(req);
     const contentType = String(req.headers['content-type'] ?? '');
     const path = (req.url ?? '').split('?')[0]!;
@@ -401,13 +435,20 @@ export class FakeSlack {
         return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       }
       if (f.kind === 'http500') return json(res, 500, { ok: false, error: 'internal_error' });
+      if (f.kind === 'accept_then_drop' || f.kind === 'accept_then_500' || f.kind === 'accept_then_hold') {
+        this.withHistory(method, args, this.defaultAnswer(method, args));
+        this.notify();
+        if (f.kind === 'accept_then_hold') return;
+        if (f.kind === 'accept_then_500') return json(res, 500, { ok: false, error: 'internal_error' });
+        return void req.socket.destroy();
+      }
       return json(res, 200, { ok: false, error: f.error });
     }
-    if (!KNOWN_METHODS.has(method)) return json(res, 200, this.refuse(method, 'unknown_method', [], { req_method: method }));
+    const custom = this.responders.get(method);
+    if (!custom && !KNOWN_METHODS.has(method)) return json(res, 200, this.refuse(method, 'unknown_method', [], { req_method: method }));
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || args.token;
     if (!token) return json(res, 200, { ok: false, error: 'not_authed' });
-    const custom = this.responders.get(method);
-    const answer = custom ? custom(args, call) : this.defaultAnswer(method, args);
+    const answer = custom ? custom(args, call) : this.withHistory(method, args, this.defaultAnswer(method, args));
     if (answer.ok === false && answer.error === 'hash_conflict') this.hashConflicts.push(call);
     return json(res, 200, answer);
   }
@@ -437,6 +478,38 @@ export class FakeSlack {
       ...(messages.length ? { response_metadata: { messages } } : {}),
       ...extra,
     };
+  }
+
+  /** A successful chat.postMessage is kept in its channel's history (with its metadata). */
+  private withHistory(method: string, args: Record<string, any>, answer: Record<string, any>): Record<string, any> {
+    if (method !== 'chat.postMessage' || !answer.ok) return answer;
+    const list = this.history.get(answer.channel) ?? [];
+    const md = args.metadata;
+    list.push({
+      ts: answer.ts,
+      text: args.text,
+      user: FAKE_BOT_USER_ID,
+      bot_id: 'BFAKE',
+      ...(md && typeof md === 'object' && md.event_type ? { metadata: { event_type: String(md.event_type), event_payload: md.event_payload ?? {} } } : {}),
+    });
+    this.history.set(answer.channel, list);
+    return answer;
+  }
+
+  /** conversations.history: newest first within oldest/latest; metadata only with include_all_metadata. */
+  private conversationHistory(args: Record<string, any>): Record<string, any> {
+    const channel = String(args.channel ?? '');
+    if (this.channels.size && !channel.startsWith('D') && !this.channels.has(channel)) return { ok: false, error: 'channel_not_found' };
+    if (this.channels.has(channel) && !this.botChannels.has(channel)) return { ok: false, error: 'not_in_channel' };
+    const oldest = args.oldest !== undefined ? Number(args.oldest) : -Infinity;
+    const latest = args.latest !== undefined ? Number(args.latest) : Infinity;
+    const withMeta = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const inRange = (this.history.get(channel) ?? []).filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest).reverse();
+    const limit = Math.min(Number(args.limit ?? 100) || 100, 999);
+    const start = args.cursor ? Number(String(args.cursor).replace(/^next_/, '')) : 0;
+    const page = inRange.slice(start, start + limit).map(({ metadata, ...rest }) => ({ type: 'message', ...rest, ...(withMeta && metadata ? { metadata } : {}) }));
+    const more = start + limit < inRange.length;
+    return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? `next_${start + limit}` : '' } };
   }
 
   private nextTs(): string {
@@ -597,6 +670,8 @@ export class FakeSlack {
         if (!c) return { ok: false, error: 'channel_not_found' };
         return { ok: true, channel: { ...c, is_member: this.botChannels.has(c.id) } };
       }
+      case 'conversations.history':
+        return this.conversationHistory(args);
       case 'users.info': {
         const u = this.users.get(String(args.user));
         if (!u) return { ok: false, error: 'user_not_found' };

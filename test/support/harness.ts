@@ -4,20 +4,22 @@ import { ManualClock, type Clock } from '../../src/clock';
 import { startServer, type RunningServer } from '../../src/server';
 import type { ProductionReader } from '../../src/production/types';
 import { FakeSlack, startFakeSlack } from './fake-slack';
-import { ACK_DEADLINE_MS, SlackDriver } from './slack-driver';
+import { fakeFilesOf } from './fake-slack-files';
+import { ACK_DEADLINE_MS, SlackDriver, SocketDriver, type SlackPayloads, type Transport } from './slack-driver';
+import { startFakeSocketMode, type FakeSocketMode } from './fake-socket-mode';
 import { tempPostgresUrl, tempSqliteUrl, type Provider } from './databases';
 import { unknownActionIdsSentTo } from './action-id-audit';
 import { brokenMrkdwnSentTo } from './mrkdwn-audit';
 
 /**
  * What real Slack would have refused, garbled or shown as an error in this test: controls
- * with action ids missing from ACTION_IDS (src/slack/action-ids.ts), mrkdwn cut through an
- * entity or a mention, calls the fake Slack refused (Block Kit limits, spent or expired
- * trigger_ids and response_urls, unknown methods), answers outside Block Kit's limits,
- * and requests acknowledged after 3 seconds.
+ * with action ids missing from ACTION_IDS (src/slack/views/action-ids.ts), mrkdwn cut
+ * through an entity or a mention, calls the fake Slack refused (Block Kit limits, spent or
+ * expired trigger_ids and response_urls, unknown methods), answers outside Block Kit's
+ * limits, requests acknowledged after 3 seconds, and Socket Mode acks that break the protocol.
  * Checked when a test app stops, so every e2e test checks everything it made the app do.
  */
-export function slackRuleBreaches(slack: FakeSlack, driver: SlackDriver): string[] {
+export function slackRuleBreaches(slack: FakeSlack, driver: SlackPayloads, socket: FakeSocketMode | null = null): string[] {
   const problems: string[] = [];
   const unknown = unknownActionIdsSentTo(slack);
   if (unknown.length) problems.push(`controls with action ids missing from ACTION_IDS: ${unknown.join(', ')}`);
@@ -26,6 +28,10 @@ export function slackRuleBreaches(slack: FakeSlack, driver: SlackDriver): string
   for (const v of slack.violations) problems.push(`${where(v.test)}Slack refused ${v.method}: ${v.error}${v.messages.length ? ` (${v.messages.join('; ')})` : ''}`);
   problems.push(...driver.problems);
   for (const late of driver.lateAcks()) problems.push(`${where(late.test)}${late.what} was acknowledged after ${late.ms} ms (Slack gives up after ${ACK_DEADLINE_MS} ms)`);
+  if (socket) {
+    for (const late of socket.lateAcks()) problems.push(`${late.type} envelope ${late.envelope_id} was acknowledged after ${late.afterMs} ms (Slack gives up after ${ACK_DEADLINE_MS} ms)`);
+    for (const error of socket.protocolErrors) problems.push(`Socket Mode protocol: ${error}`);
+  }
   return problems;
 }
 
@@ -43,6 +49,10 @@ export interface TestAppOptions {
   slack?: FakeSlack;
   /** Override the production reader (default: built from env, null without METABASE_URL). */
   production?: ProductionReader | null;
+  /** How Slack reaches the app: signed HTTP requests (default) or Socket Mode. */
+  transport?: Transport;
+  /** Socket Mode: reuse a running fake Socket Mode server (e.g. to restart the app). */
+  socket?: FakeSocketMode;
 }
 
 export interface TestApp {
@@ -50,8 +60,13 @@ export interface TestApp {
   deps: RunningServer['deps'];
   config: AppConfig;
   slack: FakeSlack;
-  driver: SlackDriver;
+  /** Sends Slack's requests over the app's transport. */
+  driver: SlackPayloads;
+  transport: Transport;
+  /** Socket Mode: the fake Socket Mode server the app is connected to. */
+  socket: FakeSocketMode | null;
   clock: Clock;
+  /** Where GET /healthz (and, over HTTP, POST /slack/events) is served. */
   baseUrl: string;
   databaseUrl: string;
   /** Stops the app only (the database and fake Slack stay for a restart). */
@@ -61,11 +76,15 @@ export interface TestApp {
 }
 
 /**
- * The whole app over real HTTP: a temporary SQLite file (or PostgreSQL schema), migrated;
- * the fake Slack Web API; schedules off (tests run jobs directly with the clock they hold).
+ * The whole app over real HTTP or a real Socket Mode connection: a temporary SQLite file (or
+ * PostgreSQL schema), migrated; the fake Slack Web API (and, in Socket Mode, the fake Socket
+ * Mode server); schedules off (tests run jobs directly with the clock they hold).
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const slack = options.slack ?? (await startFakeSlack());
+  fakeFilesOf(slack);
+  const transport = options.transport ?? 'http';
+  const socket = transport === 'socket' ? (options.socket ?? (await startFakeSocketMode(slack))) : null;
   const target = options.databaseUrl
     ? { url: options.databaseUrl, cleanup: async () => undefined }
     : options.database === 'postgres'
@@ -73,7 +92,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       : tempSqliteUrl();
   const config = loadConfig({
     SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
-    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    // Socket Mode needs no signing secret: leaving it out shows it.
+    ...(socket ? { SLACK_APP_TOKEN: socket.appToken } : { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }),
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
     DATABASE_URL: target.url,
@@ -90,7 +110,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.production !== undefined ? { production: options.production } : {}),
   });
   const baseUrl = `http://127.0.0.1:${server.port}`;
-  const driver = new SlackDriver(baseUrl, TEST_SIGNING_SECRET, slack);
+  const driver = socket ? new SocketDriver(socket, slack) : new SlackDriver(baseUrl, TEST_SIGNING_SECRET, slack);
   let appStopped = false;
   const stopApp = async () => {
     if (appStopped) return;
@@ -103,13 +123,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     slack,
     driver,
+    transport,
+    socket,
     clock,
     baseUrl,
     databaseUrl: target.url,
     stopApp,
     async stop() {
       await stopApp();
-      const problems = slackRuleBreaches(slack, driver);
+      const problems = slackRuleBreaches(slack, driver, socket);
+      if (socket && !options.socket) await socket.close();
       if (!options.slack) await slack.close();
       await target.cleanup();
       if (problems.length) throw new Error(`The app broke Slack's rules during this test:\n- ${problems.join('\n- ')}`);

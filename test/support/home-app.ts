@@ -5,6 +5,8 @@ import { createProductionReader, type MetabaseClient } from '../../src/productio
 import { startFakeSlack, type FakeSlack } from './fake-slack';
 import { startFakeMetabase, type FakeCustomerRow, type FakeMetabase } from './fake-metabase';
 import { startTestApp, type TestApp } from './harness';
+import type { Transport } from './slack-driver';
+import { startFakeSocketMode } from './fake-socket-mode';
 
 /** Roster of the Home tests. */
 export const ADMIN = 'U0ADMIN01';
@@ -38,7 +40,7 @@ export interface HomeApp {
  * (through the real Metabase client), the roster above, and a manual clock the fake
  * Metabase's `days` window follows.
  */
-export async function startHomeApp(options: { customers?: FakeCustomerRow[]; slack?: FakeSlack; clock?: ManualClock } = {}): Promise<HomeApp> {
+export async function startHomeApp(options: { customers?: FakeCustomerRow[]; slack?: FakeSlack; clock?: ManualClock; transport?: Transport } = {}): Promise<HomeApp> {
   const clock = options.clock ?? new ManualClock('2026-11-25T09:00:00Z');
   const mb = await startFakeMetabase({ apiKey: 'mb-key', customersCardId: CUSTOMERS_CARD_ID, ordersCardId: ORDERS_CARD_ID, now: () => clock.now() });
   mb.setCustomers(options.customers ?? []);
@@ -52,7 +54,9 @@ export async function startHomeApp(options: { customers?: FakeCustomerRow[]; sla
     );
   let reader = makeReader();
   const slack = options.slack ?? (await startFakeSlack());
-  let t = await startTestApp({ env: ROSTER_ENV, clock, production: reader, slack });
+  const transport = options.transport ?? 'http';
+  const socket = transport === 'socket' ? await startFakeSocketMode(slack) : undefined;
+  let t = await startTestApp({ env: ROSTER_ENV, clock, production: reader, slack, transport, ...(socket ? { socket } : {}) });
   for (const id of [ADMIN, AM, AM2, MANAGER, STRANGER]) t.slack.addUser({ id, tz: 'Asia/Dubai' });
   t.slack.addUser({ id: GUEST, is_restricted: true });
   const app: HomeApp = {
@@ -64,12 +68,13 @@ export async function startHomeApp(options: { customers?: FakeCustomerRow[]; sla
       // Stopping the app closes its production reader.
       await t.stopApp();
       reader = makeReader();
-      t = await startTestApp({ env: ROSTER_ENV, clock, production: reader, slack: t.slack, databaseUrl: t.databaseUrl });
+      t = await startTestApp({ env: ROSTER_ENV, clock, production: reader, slack: t.slack, databaseUrl: t.databaseUrl, transport, ...(socket ? { socket } : {}) });
       app.t = t;
       app.reader = reader;
     },
     async stop() {
       await t.stop();
+      await socket?.close();
       if (!options.slack) await slack.close();
       await mb.close();
     },

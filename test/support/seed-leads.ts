@@ -16,6 +16,8 @@ export interface LeadSeed {
   stage?: string;
   ownerId?: string | null;
   lastTouchAt?: Date | null;
+  /** Per-currency lifetime totals (minor units), as the sync stores them. */
+  currencies?: { currency: string; lifetimeMinor: bigint; market?: string; orderCount?: number }[];
 }
 
 export async function seedLead(prisma: CrmPrisma, s: LeadSeed): Promise<number> {
@@ -36,6 +38,11 @@ export async function seedLead(prisma: CrmPrisma, s: LeadSeed): Promise<number> 
       searchText,
     },
   });
+  for (const c of s.currencies ?? []) {
+    await prisma.customerCurrencyTotal.create({
+      data: { customerId: s.customerId, currency: c.currency, market: c.market ?? 'AE', orderCount: c.orderCount ?? 1, lifetimeMinor: c.lifetimeMinor, lastOrderAt: null },
+    });
+  }
   const lead = await prisma.lead.create({
     data: { customerId: s.customerId, stage: s.stage ?? 'lead', ownerId: s.ownerId ?? null, lastTouchAt: s.lastTouchAt ?? null },
   });

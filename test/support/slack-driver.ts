@@ -1,11 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { currentTestName, FAKE_TEAM_ID, type FakeSlack } from './fake-slack';
 import { checkMessage, checkSuggestionOptions, checkView, slackMessages, type BlockKitProblem } from './block-kit-limits';
+import type { EnvelopeType, FakeSocketMode } from './fake-socket-mode';
 
 /**
- * Sends requests to the running app exactly as Slack does: signed with the signing secret
- * (v0 HMAC-SHA256 over `v0:<timestamp>:<body>`); Events API as JSON; slash commands and
- * interactivity form-encoded (interactivity as `payload=<JSON>`).
+ * Sends what Slack sends to the running app, over either transport with the same methods:
+ * `SlackDriver` posts signed HTTP requests (v0 HMAC-SHA256 over `v0:<timestamp>:<body>`; Events
+ * API as JSON; slash commands and interactivity form-encoded, interactivity as `payload=<JSON>`);
+ * `SocketDriver` sends Socket Mode envelopes through the fake Socket Mode server and waits for
+ * the app's acknowledgement.
  *
  * What Slack sends, it sends here too:
  * - typed text (command text, a shared message's text) with `&`, `<` and `>` as `&amp;`,
@@ -14,22 +17,27 @@ import { checkMessage, checkSuggestionOptions, checkView, slackMessages, type Bl
  *   keeps: write a test's typed text with its mentions already in that markup;
  * - trigger_ids and response_urls issued by the fake Slack, so they expire and wear out
  *   as Slack's do;
- * - an event not answered with HTTP 2xx within 3 seconds is sent again at once with
- *   `X-Slack-Retry-Num: 1` and `X-Slack-Retry-Reason: http_timeout` (or `http_error`).
+ * - over HTTP, an event not answered with HTTP 2xx within 3 seconds is sent again at once
+ *   with `X-Slack-Retry-Num: 1` and `X-Slack-Retry-Reason: http_timeout` (or `http_error`).
  *   Slack retries up to three times (at once, after 1 and after 5 minutes); only the
  *   first retry is sent here, to keep tests short.
  *
  * Every request's time to acknowledge is measured (`acks`); the harness fails a test when
- * any took longer than Slack waits (3 seconds). What the app answers in the HTTP response
- * (view_submission `response_action` views, block_suggestion options, command replies) is
- * checked against Block Kit's limits; problems are kept in `problems`.
+ * any took longer than Slack waits (3 seconds). What the app answers (view_submission
+ * `response_action` views, block_suggestion options, command replies) is checked against
+ * Block Kit's limits; problems are kept in `problems`.
  */
 export interface DriverResponse {
+  /** The HTTP status; 200 once a Socket Mode envelope is acknowledged. */
   status: number;
   text: string;
-  /** Parsed JSON body, when the app answered JSON (e.g. a view_submission's response_action). */
+  /** The answer's JSON (e.g. a view_submission's response_action): the HTTP body, or the ack's payload. */
   json: any;
+  /** Socket Mode: the envelope this answer acknowledged. */
+  envelopeId?: string;
 }
+
+export type Transport = 'http' | 'socket';
 
 export interface SignOptions {
   /** Seconds since the epoch to sign with (default: now). */
@@ -79,79 +87,50 @@ function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export class SlackDriver {
+/** Slack's payloads; the subclasses deliver them. */
+export abstract class SlackPayloads {
+  abstract readonly transport: Transport;
   /** Every request's time to answer, in order. */
   readonly acks: AckTiming[] = [];
-  /** Block Kit problems in what the app answered in HTTP responses. */
+  /** Block Kit problems in what the app answered. */
   readonly problems: string[] = [];
   /** Events sent again because the first delivery was late or failed. */
   readonly retries: { eventId: string; reason: string; status: number }[] = [];
 
   constructor(
-    readonly baseUrl: string,
-    private readonly signingSecret: string,
     /** The fake Slack: issues trigger_ids and response_urls, keeps modals open or closes them. */
-    private readonly slack: SlackSide,
-    readonly path = '/slack/events',
+    protected readonly slack: SlackSide,
   ) {}
+
+  /** `body`: the Events API callback, the slash command's fields, or the interactivity payload. */
+  protected abstract deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions, what?: string): Promise<DriverResponse>;
 
   /** Requests answered later than Slack waits. */
   lateAcks(limitMs = ACK_DEADLINE_MS): AckTiming[] {
     return this.acks.filter((a) => a.ms > limitMs);
   }
 
-  sign(body: string, options: SignOptions = {}): Record<string, string> {
-    const ts = options.timestamp ?? Math.floor(Date.now() / 1000);
-    const sig = options.signature ?? `v0=${createHmac('sha256', options.secret ?? this.signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
-    return { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig };
-  }
-
-  async post(body: string, contentType: string, options: SignOptions = {}, what = 'request', headers: Record<string, string> = {}): Promise<DriverResponse> {
+  /** Delivers and measures the time to the answer. */
+  protected async timed(what: string, send: () => Promise<DriverResponse>): Promise<DriverResponse> {
     const started = Date.now();
-    const res = await fetch(`${this.baseUrl}${this.path}`, {
-      method: 'POST',
-      headers: { 'content-type': contentType, ...this.sign(body, options), ...headers },
-      body,
-    });
-    const text = await res.text();
+    const res = await send();
     this.acks.push({ what, ms: Date.now() - started, status: res.status, test: currentTestName() });
-    let json: any = undefined;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, text, json };
+    return res;
   }
 
-  /** An Events API callback wrapping `event`; re-sent once, as Slack does, when answered late or with an error. */
-  async event(event: Record<string, any>, options?: SignOptions): Promise<DriverResponse> {
-    const eventId = nextId('Ev');
-    const body = JSON.stringify({
+  /** An Events API callback wrapping `event`. */
+  event(event: Record<string, any>, options?: SignOptions): Promise<DriverResponse> {
+    const body = {
       token: 'legacy-token',
       team_id: FAKE_TEAM_ID,
       api_app_id: 'AFAKE',
       event: { event_ts: `${Date.now() / 1000}`, ...event },
       type: 'event_callback',
-      event_id: eventId,
+      event_id: nextId('Ev'),
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ team_id: FAKE_TEAM_ID, user_id: 'UBOT0001', is_bot: true }],
-    });
-    const what = `event ${String(event.type)}`;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), ACK_DEADLINE_MS);
-    });
-    const first = this.post(body, 'application/json', options, what);
-    const outcome = await Promise.race([first, late]);
-    clearTimeout(timer);
-    const forged = options?.secret !== undefined || options?.signature !== undefined || options?.timestamp !== undefined;
-    const reason = outcome === 'late' ? 'http_timeout' : outcome.status >= 300 && !forged ? 'http_error' : null;
-    if (reason) {
-      const retry = await this.post(body, 'application/json', options, `${what} (retry 1)`, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': reason });
-      this.retries.push({ eventId, reason, status: retry.status });
-    }
-    return first;
+    };
+    return this.deliver('events_api', body, options, `event ${String(event.type)}`);
   }
 
   /** The user opened the app's Home tab. */
@@ -164,7 +143,7 @@ export class SlackDriver {
    * typed, mentions and links already in Slack's markup; it is sent encoded as Slack does.
    */
   async command(userId: string, command: string, typed: string, extra: Record<string, string> = {}, options?: SignOptions): Promise<DriverResponse> {
-    const form = new URLSearchParams({
+    const fields: Record<string, string> = {
       token: 'legacy-token',
       team_id: FAKE_TEAM_ID,
       team_domain: 'fake',
@@ -179,8 +158,8 @@ export class SlackDriver {
       response_url: this.slack.responseUrl(),
       trigger_id: this.slack.issueTrigger(userId),
       ...extra,
-    });
-    const res = await this.post(form.toString(), 'application/x-www-form-urlencoded', options, `${command} ${typed.split(' ')[0] ?? ''}`);
+    };
+    const res = await this.deliver('slash_commands', fields, options, `${command} ${typed.split(' ')[0] ?? ''}`);
     if (res.json && typeof res.json === 'object') this.check(`${command} answer`, checkMessage(res.json));
     return res;
   }
@@ -200,8 +179,8 @@ export class SlackDriver {
       trigger_id: this.slack.issueTrigger(userId),
       ...payload,
     };
-    const form = new URLSearchParams({ payload: JSON.stringify(full) });
-    return this.post(form.toString(), 'application/x-www-form-urlencoded', options, `${String(payload.type)} ${String(payload.callback_id ?? payload.view?.callback_id ?? payload.actions?.[0]?.action_id ?? payload.action_id ?? '')}`);
+    const what = `${String(payload.type)} ${String(payload.callback_id ?? payload.view?.callback_id ?? payload.actions?.[0]?.action_id ?? payload.action_id ?? '')}`;
+    return this.deliver('interactive', full, options, what);
   }
 
   /** A button/overflow/select action in a view (Home tab or modal) or a message. */
@@ -285,5 +264,89 @@ export class SlackDriver {
   private check(what: string, problems: BlockKitProblem[]): void {
     const test = currentTestName();
     if (problems.length) this.problems.push(`${test ? `[${test}] ` : ''}${what}: ${slackMessages(problems).join('; ')}`);
+  }
+}
+
+/** The app over HTTP: signed requests to POST /slack/events. */
+export class SlackDriver extends SlackPayloads {
+  readonly transport = 'http' as const;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly signingSecret: string,
+    slack: SlackSide,
+    readonly path = '/slack/events',
+  ) {
+    super(slack);
+  }
+
+  sign(body: string, options: SignOptions = {}): Record<string, string> {
+    const ts = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const sig = options.signature ?? `v0=${createHmac('sha256', options.secret ?? this.signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
+    return { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig };
+  }
+
+  post(body: string, contentType: string, options: SignOptions = {}, what = 'request', headers: Record<string, string> = {}): Promise<DriverResponse> {
+    return this.timed(what, async () => {
+      const res = await fetch(`${this.baseUrl}${this.path}`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, ...this.sign(body, options), ...headers },
+        body,
+      });
+      const text = await res.text();
+      let json: any = undefined;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, text, json };
+    });
+  }
+
+  protected deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions, what = 'request'): Promise<DriverResponse> {
+    if (type === 'events_api') return this.deliverEvent(body, options, what);
+    const form = type === 'slash_commands' ? new URLSearchParams(body) : new URLSearchParams({ payload: JSON.stringify(body) });
+    return this.post(form.toString(), 'application/x-www-form-urlencoded', options, what);
+  }
+
+  /** Re-sent once, as Slack does, when answered late or with an error. */
+  private async deliverEvent(event: Record<string, any>, options: SignOptions | undefined, what: string): Promise<DriverResponse> {
+    const body = JSON.stringify(event);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), ACK_DEADLINE_MS);
+    });
+    const first = this.post(body, 'application/json', options, what);
+    const outcome = await Promise.race([first, late]);
+    clearTimeout(timer);
+    const forged = options?.secret !== undefined || options?.signature !== undefined || options?.timestamp !== undefined;
+    const reason = outcome === 'late' ? 'http_timeout' : outcome.status >= 300 && !forged ? 'http_error' : null;
+    if (reason) {
+      const retry = await this.post(body, 'application/json', options, `${what} (retry 1)`, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': reason });
+      this.retries.push({ eventId: String(event.event_id), reason, status: retry.status });
+    }
+    return first;
+  }
+}
+
+/** The app in Socket Mode: envelopes through the fake Socket Mode server, answered by their ack. */
+export class SocketDriver extends SlackPayloads {
+  readonly transport = 'socket' as const;
+
+  constructor(
+    readonly socket: FakeSocketMode,
+    slack: SlackSide,
+    /** How long to wait for an ack: a reconnect alone takes the socket client about 5 seconds. */
+    private readonly ackTimeoutMs = 15_000,
+  ) {
+    super(slack);
+  }
+
+  /** The time to each ack is measured by the fake Socket Mode server, from the envelope's last delivery. */
+  protected async deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions): Promise<DriverResponse> {
+    if (options) throw new Error('signing options are for HTTP: Socket Mode envelopes are not signed');
+    const ack = await this.socket.send(type, body, this.ackTimeoutMs);
+    return { status: 200, text: ack.payload ? JSON.stringify(ack.payload) : '', json: ack.payload, envelopeId: ack.envelope_id };
   }
 }

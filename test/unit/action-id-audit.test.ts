@@ -1,5 +1,5 @@
 import { collectActionIds, unknownActionIdsSentTo } from '../support/action-id-audit';
-import { ACTION_IDS } from '../../src/slack/action-ids';
+import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { FakeSlack } from '../support/fake-slack';
 import { brokenMrkdwn, brokenMrkdwnSentTo } from '../support/mrkdwn-audit';
 

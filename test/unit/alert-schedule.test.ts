@@ -1,5 +1,5 @@
 import { countOccurrencesBetween, describeSchedule, nextOccurrenceAfter, type AlertSchedule } from '../../src/domain/alerts/schedule';
-import { addLocalDays, zonedToInstant, parseLocalDate } from '../../src/domain/zoned-time';
+import { addLocalDays, zonedToInstant, parseLocalDate } from '../../src/shared/zoned-time';
 import { validateAlertForm, type AlertForm } from '../../src/domain/alerts/alert-input';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;

@@ -29,7 +29,7 @@ describe('connection mode', () => {
     const built = buildApp(depsWith({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-abc' }));
     expect(built.mode).toBe('socket');
     expect(built.receiver).toBeNull();
-    expect(built.socketReceiver).not.toBeNull();
+    expect(built.socket).not.toBeNull();
   });
 
   it('calls Slack for nothing while building: the token is checked by the server, with retries', async () => {

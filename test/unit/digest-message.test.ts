@@ -1,7 +1,7 @@
 import type { DigestFigures, DigestLead } from '../../src/domain/digest';
 import { STAGES } from '../../src/domain/stages';
 import { buildDigestMessage, MAX_MESSAGE_BLOCKS } from '../../src/slack/views/digest-message';
-import { isKnownActionId, ACTION_IDS } from '../../src/slack/action-ids';
+import { isKnownActionId, ACTION_IDS } from '../../src/slack/views/action-ids';
 import { dueDigestPeriod, latestDigestPeriod } from '../../src/domain/digest-schedule';
 import { SettingValidationError, validateSetting, type DigestSchedule } from '../../src/domain/settings';
 
@@ -31,7 +31,7 @@ function quietFigures(): DigestFigures {
     generatedAt: to,
     pipeline: STAGES.map((s) => ({ slug: s.slug, count: 0, usdCents: 0n, incompleteCount: 0, unknownCurrencies: [], countChange: null, usdChange: null })),
     comparedWith: null,
-    movements: { total: 0, latest: [] },
+    movements: { total: 0, latest: [], paths: [] },
     newLeads: { total: 0, top: [] },
     uncontacted: { days: 90, total: 0, top: [] },
     overdue: { total: 0, byOwner: [] },
@@ -58,6 +58,7 @@ function busyFigures(): DigestFigures {
     movements: {
       total: many,
       latest: Array.from({ length: 10 }, (_, i) => ({ at: to, actorId: 'U0AM1', leadId: i, customerName: `Moved ${i} <b>`, fromStage: 'lead', toStage: 'contacted' })),
+      paths: [{ fromStage: 'lead', toStage: 'contacted', count: many }],
     },
     newLeads: { total: many, top: Array.from({ length: 5 }, (_, i) => lead(i)) },
     uncontacted: { days: 90, total: many, top: Array.from({ length: 10 }, (_, i) => lead(i, { unknownCurrencies: i === 0 ? ['KWX'] : [] })) },

@@ -4,8 +4,11 @@ import {
   decimalToMinor,
   decimalToUsd,
   divideRoundHalfAwayFromZero,
+  distinctRates,
   formatAmount,
   formatMinor,
+  formatRateUsed,
+  formatUsdRate,
   formatUsd,
   formatUsdSum,
   makeUsdRate,
@@ -14,11 +17,12 @@ import {
   normaliseDecimalText,
   parseAmount,
   rateProblem,
+  ratesUsed,
   sumAmounts,
   sumUsd,
   toUsd,
   type UsdConversion,
-} from '../../src/domain/money';
+} from '../../src/shared/money';
 import { DEFAULT_RATES_DATE, defaultRateTable } from '../../src/domain/rates';
 
 const rates = defaultRateTable();
@@ -33,6 +37,15 @@ describe('ISO 4217 exponents', () => {
     expect(['KWD', 'BHD', 'OMR'].map(currencyExponent)).toEqual([3, 3, 3]);
     expect(currencyExponent('JPY')).toBe(0);
     expect(currencyExponent('XYZ')).toBeUndefined();
+  });
+
+  it('knows the rest of ISO 4217 by its exponents (not a locale\'s display decimals), so an admin can add any of them', () => {
+    expect(['GBP', 'EUR', 'PKR', 'IDR', 'ZWG', 'XCG'].map(currencyExponent)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(['JPY', 'KRW', 'CLP', 'XOF'].map(currencyExponent)).toEqual([0, 0, 0, 0]);
+    expect(['JOD', 'IQD', 'TND', 'LYD'].map(currencyExponent)).toEqual([3, 3, 3, 3]);
+    expect(['CLF', 'UYW'].map(currencyExponent)).toEqual([4, 4]);
+    // No minor unit in the standard: gold and the SDR are not sales currencies.
+    expect(['XAU', 'XDR', 'gbp', 'GB'].map(currencyExponent)).toEqual([undefined, undefined, undefined, undefined]);
   });
 });
 
@@ -219,5 +232,45 @@ describe('rates as text', () => {
     expect(normaliseDecimalText('3.00')).toBe('3');
     expect(normaliseDecimalText('+1.5')).toBe('1.5');
     expect(normaliseDecimalText('-0.0')).toBe('0');
+  });
+});
+
+describe('the rates behind a figure, shown exactly', () => {
+  it.each([
+    ['KWD', '3.26', '1 KWD = $3.2600'],
+    ['AED', '0.2723', '1 AED = $0.2723'],
+    ['PKR', '0.00355', '1 PKR = $0.00355'],
+    ['LKR', '0.000000000001', '1 LKR = $0.000000000001'],
+    ['EUR', '1.08', '1 EUR = $1.0800'],
+    ['BHD', '2.65957446', '1 BHD = $2.65957446'],
+    ['XAU', '2650', '1 XAU = $2650.0000'],
+  ])('%s at %s reads %j: every stored digit, never rounded', (currency, usdPerUnit, text) => {
+    expect(formatUsdRate({ currency, usdPerUnit })).toBe(text);
+  });
+
+  it('a shown rate redoes the conversion to the cent', () => {
+    const rate = makeUsdRate('PKR', '0.00355', DEFAULT_RATES_DATE);
+    const shown = formatUsdRate(rate).split('$')[1]!;
+    // PKR 123,456.78 at the shown rate: 438.2716 -> $438.27, the same as the conversion.
+    expect(minorToUsdCents(12345678n, 2, makeUsdRate('PKR', shown, DEFAULT_RATES_DATE))).toBe(cents(toUsd(parseAmount('123456.78', 'PKR'), buildRateTable([rate]))));
+    expect(formatUsd(minorToUsdCents(12345678n, 2, rate))).toBe('$438.27');
+  });
+
+  it('names the date with the rate', () => {
+    expect(formatRateUsed({ currency: 'KWD', usdPerUnit: '3.26', rateDate: new Date('2025-11-24T00:00:00Z') })).toBe('1 KWD = $3.2600 (2025-11-24)');
+  });
+
+  it('lists each currency once, sorted, leaving out USD at 1 and amounts that were not converted', () => {
+    const later = new Date('2026-11-28T00:00:00Z');
+    const table = buildRateTable([...defaultRateTable().values(), makeUsdRate('GBP', '1.27', later)]);
+    const used = ratesUsed(['10', '5'].flatMap((n) => ['KWD', 'USD', 'GBP', 'XYZ', 'AED'].map((c) => decimalToUsd(n, c, table))));
+    expect(used).toEqual([
+      { currency: 'AED', usdPerUnit: '0.2723', rateDate: DEFAULT_RATES_DATE },
+      { currency: 'GBP', usdPerUnit: '1.27', rateDate: later },
+      { currency: 'KWD', usdPerUnit: '3.26', rateDate: DEFAULT_RATES_DATE },
+    ]);
+    // A USD rate that is not 1 (an admin's choice) is shown: it changes the figures.
+    expect(distinctRates([{ currency: 'USD', usdPerUnit: '1.000', rateDate: later }])).toEqual([]);
+    expect(distinctRates([{ currency: 'USD', usdPerUnit: '0.99', rateDate: later }])).toEqual([{ currency: 'USD', usdPerUnit: '0.99', rateDate: later }]);
   });
 });

@@ -1,6 +1,8 @@
-import { buildRateTable, makeUsdRate } from '../../src/domain/money';
+import { buildRateTable, makeUsdRate } from '../../src/shared/money';
 import { buildOrderHistory, getOrderHistory } from '../../src/domain/order-history';
 import { DEFAULT_RATES_DATE, defaultRateTable } from '../../src/domain/rates';
+import { buildOrderHistoryMessage } from '../../src/slack/views/order-history';
+import { visibleText } from '../support/lead-e2e';
 import { ProductionError, type CardResult, type OrderRow, type ProductionReader } from '../../src/production/types';
 
 const order = (orderId: string, createdAt: string, currency: string, total: string, status = 'delivered', market = 'AE'): OrderRow => ({
@@ -77,6 +79,25 @@ describe('order history', () => {
     const rates = buildRateTable([makeUsdRate('AED', '0.2723', DEFAULT_RATES_DATE), makeUsdRate('SAR', '0.2666', later)]);
     const history = buildOrderHistory('C3', [order('A', '2026-11-01T00:00:00Z', 'AED', '1.00'), order('S', '2026-11-02T00:00:00Z', 'SAR', '1.00', 'delivered', 'SA')], 0, rates);
     expect(history.rateDates).toEqual([DEFAULT_RATES_DATE, later]);
+    expect(history.ratesUsed).toEqual([
+      { currency: 'AED', usdPerUnit: '0.2723', rateDate: DEFAULT_RATES_DATE },
+      { currency: 'SAR', usdPerUnit: '0.2666', rateDate: later },
+    ]);
+  });
+
+  it('the message names each rate used with its date, and says when nothing needed converting', () => {
+    const later = new Date('2026-11-24T00:00:00Z');
+    const rates = buildRateTable([...defaultRateTable().values(), makeUsdRate('PKR', '0.00355', later)]);
+    const customer = { name: '<!channel> Evil & Co', company: null, customerId: 'C3' };
+    const rows = [order('K', '2026-11-01T00:00:00Z', 'KWD', '100.125', 'delivered', 'KW'), order('P', '2026-11-02T00:00:00Z', 'PKR', '1000.00', 'delivered', 'PK'), order('U', '2026-11-03T00:00:00Z', 'USD', '5.00'), order('X', '2026-11-04T00:00:00Z', 'XYZ', '1')];
+    const text = visibleText(buildOrderHistoryMessage(customer, buildOrderHistory('C3', rows, 0, rates)));
+    expect(text).toContain('USD at 1 KWD = $3.2600 (2025-11-24) · 1 PKR = $0.00355 (2026-11-24).');
+    expect(text).not.toContain('1 USD =');
+    expect(text).toContain('no USD rate for XYZ');
+    const usdOnly = visibleText(buildOrderHistoryMessage(customer, buildOrderHistory('C3', [order('U', '2026-11-03T00:00:00Z', 'USD', '5.00')], 0, rates)));
+    expect(usdOnly).toContain('All amounts are in USD: no conversion.');
+    const unknownOnly = visibleText(buildOrderHistoryMessage(customer, buildOrderHistory('C3', [order('X', '2026-11-03T00:00:00Z', 'XYZ', '5')], 0, rates)));
+    expect(unknownOnly).toContain('No USD rate used.');
   });
 
   it('orders ties on time by order id, newest id first, and handles no orders', () => {

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { ACTION_IDS, isKnownActionId } from '../../src/slack/action-ids';
+import { ACTION_IDS, isKnownActionId } from '../../src/slack/views/action-ids';
 import { DEFAULT_HOME_FILTER, type HomeFilter } from '../../src/domain/home-filter';
 import type { PipelineLead, PipelineSnapshot, StageSummary } from '../../src/domain/pipeline';
 import { STAGES, type StageSlug } from '../../src/domain/stages';
@@ -9,8 +9,8 @@ import {
   HOME_MAX_BLOCKS,
   syncStatusText,
   type PipelineHomeData,
+  HOME_EXTRAS_BLOCK_BUDGET,
 } from '../../src/slack/views/pipeline-home';
-import { HOME_EXTRAS_BLOCK_BUDGET } from '../../src/slack/home/extras';
 
 const now = new Date('2026-11-25T09:00:00Z');
 

@@ -1,5 +1,5 @@
 import { createLogger } from '../../src/logger';
-import { SlackTokenCheck, slackErrorCode } from '../../src/slack/token-check';
+import { SlackTokenCheck, tokenCheckFailure } from '../../src/slack/token-check';
 
 /** An auth.test that fails with `errors` in turn, then answers. */
 function authTest(errors: unknown[]) {
@@ -50,8 +50,8 @@ describe('the start-up token check', () => {
   });
 
   it('names a failure by its code, never by a credential', () => {
-    expect(slackErrorCode(invalidAuth)).toBe('invalid_auth');
-    expect(slackErrorCode(refused)).toBe('ECONNREFUSED');
-    expect(slackErrorCode(Object.assign(new Error('x'), { code: 'slack_webapi_http_error', statusCode: 503 }))).toBe('HTTP 503');
+    expect(tokenCheckFailure(invalidAuth)).toBe('invalid_auth');
+    expect(tokenCheckFailure(refused)).toBe('ECONNREFUSED');
+    expect(tokenCheckFailure(Object.assign(new Error('x'), { code: 'slack_webapi_http_error', statusCode: 503 }))).toBe('HTTP 503');
   });
 });

@@ -10,7 +10,7 @@ import { MAX_ALERT_MESSAGE_LENGTH } from '../../src/domain/alerts/alert-input';
 import { buildOrderHistory } from '../../src/domain/order-history';
 import { defaultRateTable } from '../../src/domain/rates';
 import type { OrderRow } from '../../src/production/types';
-import { buildAlertMessage } from '../../src/slack/follow-ups/alert-message';
+import { buildAlertMessage } from '../../src/slack/views/alert-message';
 import { buildAdminHomeSection } from '../../src/slack/views/admin-home';
 import { buildRosterModal } from '../../src/slack/views/admin-modals';
 import { buildLeadCard, buildLeadHistoryMessage } from '../../src/slack/views/lead-card';
@@ -69,6 +69,7 @@ describe('views with hostile data stay within Slack limits and never cut through
       lifetimeUsdCents: 100n,
       unknownCurrencies: [],
       rateDate: at,
+      rates: [],
       lastOrderAt: at,
       lastTouchAt: at,
       version: 1,

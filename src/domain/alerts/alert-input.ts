@@ -1,5 +1,6 @@
+import { MAX_ALERT_MESSAGE_LENGTH } from '../../shared/limits';
 import { isAlertKind, nextOccurrenceAfter, type AlertKind, type AlertSchedule } from './schedule';
-import { formatLocalDate, formatTimeOfDay, localDateTimeOf, parseLocalDate, parseTimeOfDay } from '../zoned-time';
+import { formatLocalDate, formatTimeOfDay, localDateTimeOf, parseLocalDate, parseTimeOfDay } from '../../shared/zoned-time';
 
 /** What the follow-up modal collects, as typed (strings; missing = null). */
 export interface AlertForm {
@@ -15,7 +16,7 @@ export interface AlertForm {
 
 export type AlertFormField = keyof AlertForm;
 
-export const MAX_ALERT_MESSAGE_LENGTH = 1000;
+export { MAX_ALERT_MESSAGE_LENGTH } from '../../shared/limits';
 const MAX_INTERVAL: Record<'every_days' | 'every_weeks', number> = { every_days: 365, every_weeks: 52 };
 
 export type ValidatedAlert =

@@ -1,7 +1,8 @@
 import type { CrmPrisma } from '../../db/client';
 import type { Clock } from '../../clock';
 import { describeSchedule, type AlertSchedule } from './schedule';
-import { addLocalDays } from '../zoned-time';
+import { addLocalDays } from '../../shared/zoned-time';
+import { UserFacingError } from '../../shared/errors';
 
 /**
  * Follow-up alerts: create, edit, cancel, and what the owner does with a delivered
@@ -10,10 +11,10 @@ import { addLocalDays } from '../zoned-time';
  */
 
 /** A follow-up operation the user cannot do: the text says why. */
-export class AlertError extends Error {
+export class AlertError extends UserFacingError {
   constructor(
     readonly code: 'not_found' | 'stale' | 'inactive' | 'forbidden',
-    readonly userMessage: string,
+    userMessage: string,
   ) {
     super(userMessage);
     this.name = 'AlertError';
@@ -228,3 +229,13 @@ export async function snoozeDelivery(prisma: CrmPrisma, clock: Clock, deliveryId
   return { ...base, snoozedUntil: until, alreadyHandled: false };
 }
 
+
+/** One follow-up, or null when it does not exist. */
+export function getAlert(prisma: CrmPrisma, alertId: number) {
+  return prisma.followUpAlert.findUnique({ where: { id: alertId } });
+}
+
+/** One follow-up with its lead's customer name and company (the modal shows them), or null. */
+export function getAlertWithCustomer(prisma: CrmPrisma, alertId: number) {
+  return prisma.followUpAlert.findUnique({ where: { id: alertId }, include: { lead: { include: { customer: { select: { name: true, company: true } } } } } });
+}

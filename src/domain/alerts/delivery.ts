@@ -2,6 +2,7 @@ import { Prisma } from '../../generated/sqlite/client';
 import type { CrmPrisma } from '../../db/client';
 import { NOTICE_LEAD_NAMES, raiseAdminNotice } from '../admin-notices';
 import { nextOccurrenceAfter } from './schedule';
+import { pauseAlertsOfOwner, type NoAccessReason } from './owner-access';
 
 /**
  * Exactly-once delivery of due follow-ups across app instances sharing one database.
@@ -10,6 +11,12 @@ import { nextOccurrenceAfter } from './schedule';
  * occurrence) with a lease. Only the instance whose insert (or re-claim of an expired,
  * unsent lease) succeeds sends it. A crash between claim and send leaves the row
  * `claimed`; once the lease expires any instance re-claims and sends it.
+ *
+ * A holder that may have posted without recording it (its answer was lost, or it died
+ * between post and record) leaves `checkFrom` behind: whoever sends the occurrence next
+ * first looks for the DM in Slack (by its metadata) instead of posting blindly. `claimedAt`
+ * is what makes that work for a crash: it stays set while the holder may be posting, and
+ * a takeover turns it into `checkFrom`.
  *
  * The occurrence claimed is the alert's nextDueAt: after downtime that is the first one
  * missed, and after sending nextDueAt jumps to the first occurrence after now, so one
@@ -45,6 +52,15 @@ export interface ClaimedOccurrence extends DueOccurrence {
   deliveryId: number;
   /** 1 on the first claim; more when re-claimed after a failed or abandoned attempt. */
   attempts: number;
+  /** Set when an earlier attempt may have reached Slack: look for the DM from this time before posting. */
+  checkFrom: Date | null;
+}
+
+function toDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  const d = new Date(typeof v === 'bigint' ? Number(v) : (v as string | number));
+  return Number.isNaN(d.getTime()) ? null : d;
 }
 
 /**
@@ -60,30 +76,53 @@ export async function claimOccurrences(
 ): Promise<ClaimedOccurrence[]> {
   if (due.length === 0) return [];
   const leaseUntil = new Date(now.getTime() + leaseMs);
-  const values = Prisma.join(due.map((d) => Prisma.sql`(${d.alertId}, ${d.occurrenceAt}, ${holder}, ${leaseUntil}, 1, 'claimed', ${now})`));
-  const rows = await prisma.$queryRaw<{ id: number | bigint; alertId: number | bigint; attempts: number | bigint }[]>`
-    INSERT INTO "AlertDelivery" ("alertId", "occurrenceAt", "claimedBy", "leaseUntil", "attempts", "status", "createdAt")
+  const values = Prisma.join(due.map((d) => Prisma.sql`(${d.alertId}, ${d.occurrenceAt}, ${holder}, ${leaseUntil}, 1, 'claimed', ${now}, ${now})`));
+  // A takeover inherits the previous holder's doubt: if it never said its post failed
+  // (claimedAt still set), that post may be in Slack.
+  const rows = await prisma.$queryRaw<{ id: number | bigint; alertId: number | bigint; attempts: number | bigint; checkFrom: unknown }[]>`
+    INSERT INTO "AlertDelivery" ("alertId", "occurrenceAt", "claimedBy", "leaseUntil", "attempts", "status", "claimedAt", "createdAt")
     VALUES ${values}
     ON CONFLICT ("alertId", "occurrenceAt") DO UPDATE
-      SET "claimedBy" = excluded."claimedBy", "leaseUntil" = excluded."leaseUntil", "attempts" = "AlertDelivery"."attempts" + 1
+      SET "claimedBy" = excluded."claimedBy", "leaseUntil" = excluded."leaseUntil", "attempts" = "AlertDelivery"."attempts" + 1,
+          "checkFrom" = COALESCE("AlertDelivery"."checkFrom", "AlertDelivery"."claimedAt"), "claimedAt" = excluded."claimedAt"
       WHERE "AlertDelivery"."status" = 'claimed' AND "AlertDelivery"."leaseUntil" <= ${now}
-    RETURNING "id", "alertId", "attempts"`;
+    RETURNING "id", "alertId", "attempts", "checkFrom"`;
   const occurrenceOf = new Map(due.map((d) => [d.alertId, d.occurrenceAt]));
   return rows.map((r) => ({
     deliveryId: Number(r.id),
     alertId: Number(r.alertId),
     occurrenceAt: occurrenceOf.get(Number(r.alertId))!,
     attempts: Number(r.attempts),
+    checkFrom: toDate(r.checkFrom),
   }));
+}
+
+/**
+ * Extends the lease of claims still being worked on by `holder`; returns how many it still
+ * holds. A batch renews while it runs, so a slow batch (rate limits, a slow Slack) is not
+ * taken over and sent twice.
+ */
+export async function renewClaims(prisma: CrmPrisma, deliveryIds: number[], holder: string, now: Date, leaseMs = DEFAULT_CLAIM_LEASE_MS): Promise<number> {
+  if (deliveryIds.length === 0) return 0;
+  const res = await prisma.alertDelivery.updateMany({
+    where: { id: { in: deliveryIds }, claimedBy: holder, status: 'claimed' },
+    data: { leaseUntil: new Date(now.getTime() + leaseMs) },
+  });
+  return res.count;
 }
 
 /** What became of one claimed occurrence. */
 export type DeliveryOutcome =
   | { kind: 'sent'; claim: ClaimedOccurrence; channel: string; messageTs: string }
-  /** A fault that may pass (5xx, network, rate limit): claimable again from `retryAt`. */
-  | { kind: 'retry'; claim: ClaimedOccurrence; error: string; retryAt: Date }
+  /**
+   * A fault that may pass (5xx, network, rate limit): claimable again from `retryAt`.
+   * `mayHavePosted` is when an attempt whose outcome is unknown began (lost answer, timeout).
+   */
+  | { kind: 'retry'; claim: ClaimedOccurrence; error: string; retryAt: Date; mayHavePosted?: Date }
   /** The owner cannot receive DMs any more (deactivated, not found): stop and tell the admins. */
   | { kind: 'unreachable'; claim: ClaimedOccurrence; error: string }
+  /** The owner may not receive it (not on the roster, read-only, a guest): nothing sent; their follow-ups pause. */
+  | { kind: 'no_access'; claim: ClaimedOccurrence; error: NoAccessReason }
   /** Failed for a reason that will not pass by itself: stop and tell the admins. */
   | { kind: 'failed'; claim: ClaimedOccurrence; error: string };
 
@@ -101,7 +140,8 @@ export interface AlertForOutcome {
 }
 
 /**
- * Records the outcomes of one batch of sends, in one transaction. A sent occurrence moves
+ * Records the outcomes of sends, in one transaction (the job records each send as soon as
+ * Slack accepts it, grouping only those that finish while a write is under way). A sent occurrence moves
  * the alert to its next occurrence after now (only if nobody changed nextDueAt meanwhile,
  * e.g. an edit or a snooze); an unreachable owner disables every active alert of theirs,
  * with one admin notice per owner.
@@ -118,6 +158,7 @@ export async function recordOutcomes(
   let notices = 0;
   await prisma.$transaction(async (tx) => {
     const unreachableOwners = new Map<string, string>();
+    const noAccessOwners = new Map<string, NoAccessReason>();
     // Alerts moving from the same occurrence to the same next one advance in one statement (bursts share both).
     const advances = new Map<string, { occurrenceAt: Date; next: Date | null; alertIds: number[] }>();
     const sent: Extract<DeliveryOutcome, { kind: 'sent' }>[] = [];
@@ -136,10 +177,16 @@ export async function recordOutcomes(
           advances.set(key, group);
         }
       } else if (o.kind === 'retry') {
-        await tx.alertDelivery.updateMany({ where: mine, data: { leaseUntil: o.retryAt, lastError: o.error.slice(0, 500) } });
+        // claimedAt cleared: this holder knows where its post stands (not posted, or noted in checkFrom).
+        const checkFrom = claim.checkFrom ?? o.mayHavePosted ?? null;
+        await tx.alertDelivery.updateMany({ where: mine, data: { leaseUntil: o.retryAt, lastError: o.error.slice(0, 500), claimedAt: null, checkFrom } });
       } else {
-        await tx.alertDelivery.updateMany({ where: mine, data: { status: 'failed', lastError: o.error.slice(0, 500) } });
+        await tx.alertDelivery.updateMany({ where: mine, data: { status: 'failed', lastError: o.error.slice(0, 500), claimedAt: null } });
         if (!alert) continue;
+        if (o.kind === 'no_access') {
+          noAccessOwners.set(alert.ownerId, o.error);
+          continue;
+        }
         if (o.kind === 'unreachable') {
           unreachableOwners.set(alert.ownerId, o.error);
           continue;
@@ -174,6 +221,11 @@ export async function recordOutcomes(
     for (const g of advances.values()) {
       // Only if nobody moved nextDueAt meanwhile (an edit or a snooze wins).
       await tx.followUpAlert.updateMany({ where: { id: { in: g.alertIds }, nextDueAt: g.occurrenceAt }, data: { nextDueAt: g.next } });
+    }
+    for (const [ownerId, reason] of noAccessOwners) {
+      const paused = await pauseAlertsOfOwner(tx, ownerId, reason, now);
+      disabledAlerts += paused;
+      if (paused) notices += 1;
     }
     for (const [ownerId, error] of unreachableOwners) {
       const affected = await tx.followUpAlert.findMany({

@@ -1,3 +1,4 @@
+import { ALERT_KINDS, type AlertKind } from '../../shared/choices';
 import {
   daysInMonth,
   dayOf,
@@ -10,14 +11,13 @@ import {
   zonedToInstant,
   WEEKDAY_NAMES,
   type DayNumber,
-} from '../zoned-time';
+} from '../../shared/zoned-time';
 
 /**
  * When a follow-up falls due. Occurrences are computed from the schedule alone (start
  * date, time of day, zone), never from when the last one was sent, so they never drift.
  */
-export const ALERT_KINDS = ['once', 'every_days', 'every_weeks', 'weekly', 'monthly'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+export { ALERT_KINDS, type AlertKind } from '../../shared/choices';
 
 export function isAlertKind(value: string): value is AlertKind {
   return (ALERT_KINDS as readonly string[]).includes(value);

@@ -1,7 +1,7 @@
 import type { StaleThresholds } from '../../domain/settings';
 import type { DigestSchedule } from '../../domain/settings';
-import { STAGES, type StageLabels, stageLabel } from '../../domain/stages';
-import { WEEKDAY_NAMES } from '../../domain/zoned-time';
+import { STAGES, type StageLabels, stageLabel } from '../../shared/stages';
+import { WEEKDAY_NAMES } from '../../shared/zoned-time';
 
 /** The admin settings, by the name used in the Home button's value and the modal's callback_id (`admin_<name>`). */
 export const ADMIN_SETTINGS = ['digest_channel', 'digest_schedule', 'sync_window', 'stale_thresholds', 'stage_labels', 'currency_rates', 'roster'] as const;
@@ -22,6 +22,8 @@ export const ADMIN_BLOCKS = {
   staleDays: (slug: string) => `stale:${slug}`,
   stageLabel: (slug: string) => `label:${slug}`,
   rate: (currency: string) => `rate:${currency}`,
+  newCurrency: 'rate_new_currency',
+  newCurrencyRate: 'rate_new_usd',
   rosterUsers: 'roster_users',
   rosterRole: 'roster_role',
 } as const;

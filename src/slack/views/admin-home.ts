@@ -1,21 +1,15 @@
 import type { KnownBlock } from '@slack/types';
-import { ACTION_IDS } from '../action-ids';
+import { ACTION_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList } from './mrkdwn';
-import { formatRateDate } from '../../domain/money';
+import { formatRateDate } from '../../shared/money';
 import { SETTINGS, isSettingKey, type AuditRecord, type SettingValues } from '../../domain/settings';
-import { STAGES, stageLabel } from '../../domain/stages';
-import { ROLE_LABELS, isRole, type Role } from '../../domain/roster';
-import { formatShortInstantIn } from '../../domain/zoned-time';
+import { STAGES, stageLabel } from '../../shared/stages';
+import { ROLE_LABELS, isRole, type Role } from '../../shared/roles';
+import { formatShortInstantIn } from '../../shared/zoned-time';
+import type { AdminHomeData } from '../../domain/home-data';
 import { describeSchedule, describeStaleThresholds, type AdminSettingName } from './admin-common';
 
-export interface AdminHomeData {
-  settings: SettingValues;
-  rates: { count: number; oldestRateDate: Date | null; newestRateDate: Date | null };
-  rosterCounts: Record<Role, number>;
-  audit: AuditRecord[];
-  /** The admin's zone, for the audit times. */
-  timeZone: string;
-}
+export type { AdminHomeData };
 
 /** Blocks the Admin section uses at most (part of HOME_EXTRAS_BLOCK_BUDGET). */
 export const ADMIN_SECTION_MAX_BLOCKS = 10;
@@ -68,6 +62,8 @@ function auditSubject(setting: string): string {
 }
 
 export function formatAuditLine(entry: AuditRecord, timeZone: string): string {
+  // An export changes nothing: the line says what was taken.
+  if (entry.setting.startsWith('export:')) return `${formatShortInstantIn(entry.createdAt, timeZone)} · <@${entry.actorId}> · Export: ${escapeMrkdwn(entry.newValue ?? '')}`;
   return `${formatShortInstantIn(entry.createdAt, timeZone)} · <@${entry.actorId}> · ${auditSubject(entry.setting)}: ${formatAuditValue(entry.setting, entry.oldValue)} → ${formatAuditValue(entry.setting, entry.newValue)}`;
 }
 

@@ -1,12 +1,12 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { ACTION_IDS, adminCallbackId } from '../action-ids';
+import { ACTION_IDS, adminCallbackId } from './action-ids';
 import { cutMrkdwn, escapeMrkdwn, truncate } from './mrkdwn';
-import { formatRateDate } from '../../domain/money';
+import { formatRateDate } from '../../shared/money';
 import type { DigestSchedule, StaleThresholds } from '../../domain/settings';
-import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from '../../domain/stages';
-import { ROLES, ROLE_LABELS, type Role } from '../../domain/roster';
-import type { StoredRate } from '../../domain/rates';
-import { WEEKDAY_NAMES, formatShortInstantIn } from '../../domain/zoned-time';
+import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from '../../shared/stages';
+import { ROLES, ROLE_LABELS, type Role } from '../../shared/roles';
+import type { StoredRate, UnconvertedCurrencies } from '../../domain/rates';
+import { WEEKDAY_NAMES, formatShortInstantIn } from '../../shared/zoned-time';
 import { ADMIN_BLOCKS, type AdminSettingName } from './admin-common';
 
 /** Pure builders of the admin settings modals; callback_id `admin_<setting>`. */
@@ -134,8 +134,12 @@ export function buildStageLabelsModal(labels: Record<StageSlug, string>): ModalV
   ]);
 }
 
-/** One input per currency with its current rate, and who set it when (or that it is a default). */
-export function buildCurrencyRatesModal(rates: StoredRate[], timeZone: string): ModalView {
+/**
+ * One input per currency with its current rate, and who set it when (or that it is a
+ * default); then a pair of fields to add a currency that has no rate yet, naming the
+ * currencies that leave figures incomplete.
+ */
+export function buildCurrencyRatesModal(rates: StoredRate[], timeZone: string, unconverted: UnconvertedCurrencies = { needRate: [], unknownCodes: [] }): ModalView {
   const blocks: KnownBlock[] = [note('USD value of *one unit* of each currency. Lifetime figures are recomputed with the new rates as soon as you save.')];
   for (const r of rates) {
     blocks.push({
@@ -152,6 +156,29 @@ export function buildCurrencyRatesModal(rates: StoredRate[], timeZone: string): 
       ),
     );
   }
+  blocks.push({ type: 'divider' }, { type: 'section', text: { type: 'mrkdwn', text: '*Add a currency*' } });
+  const waiting = [
+    unconverted.needRate.length ? `Customers bought in ${escapeMrkdwn(unconverted.needRate.join(', '))}, which ha${unconverted.needRate.length === 1 ? 's' : 've'} no rate yet: their figures are marked incomplete until you add one.` : null,
+    unconverted.unknownCodes.length ? `Production also sends ${escapeMrkdwn(unconverted.unknownCodes.join(', '))}, which ${unconverted.unknownCodes.length === 1 ? 'is not an ISO 4217 code' : 'are not ISO 4217 codes'}: check the data in production.` : null,
+  ].filter(Boolean);
+  if (waiting.length) blocks.push(note(waiting.join(' ')));
+  blocks.push(
+    {
+      type: 'input',
+      block_id: ADMIN_BLOCKS.newCurrency,
+      optional: true,
+      label: { type: 'plain_text', text: 'Currency code (ISO 4217)' },
+      hint: { type: 'plain_text', text: 'Three letters, e.g. GBP. Its decimals come from ISO 4217 (GBP 2, JPY 0, JOD 3).' },
+      element: { type: 'plain_text_input', action_id: ACTION_IDS.adminNewCurrency, max_length: 3, placeholder: { type: 'plain_text', text: unconverted.needRate[0] ?? 'GBP' } },
+    },
+    {
+      type: 'input',
+      block_id: ADMIN_BLOCKS.newCurrencyRate,
+      optional: true,
+      label: { type: 'plain_text', text: 'USD per 1 unit of it' },
+      element: { type: 'plain_text_input', action_id: ACTION_IDS.adminRate, max_length: 32, placeholder: { type: 'plain_text', text: 'e.g. 1.27' } },
+    },
+  );
   return modal('currency_rates', 'Currency rates', blocks);
 }
 

@@ -1,10 +1,10 @@
 import type { KnownBlock } from '@slack/types';
-import { ACTION_IDS } from '../action-ids';
+import { ACTION_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList, truncate } from './mrkdwn';
-import { formatRateDate, formatUsd } from '../../domain/money';
-import { stageLabel, type StageLabels } from '../../domain/stages';
-import { formatLocalDateOf, formatShortInstantIn } from '../../domain/zoned-time';
-import { isQuietDigest, type DigestFigures, type DigestLead } from '../../domain/digest';
+import { formatRateDate, formatUsd } from '../../shared/money';
+import { stageLabel, type StageLabels } from '../../shared/stages';
+import { formatLocalDateOf, formatShortInstantIn } from '../../shared/zoned-time';
+import type { DigestFigures, DigestLead } from '../../domain/digest';
 
 /** Slack's limit for a message; the digest's layout uses far fewer, whatever the data size. */
 export const MAX_MESSAGE_BLOCKS = 50;
@@ -178,4 +178,10 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
 /** `slack://` deep link to the app's Home tab. */
 export function appHomeUrl(teamId: string, appId: string): string {
   return `slack://app?team=${encodeURIComponent(teamId)}&id=${encodeURIComponent(appId)}&tab=home`;
+}
+
+/** Nothing happened and nothing needs attention: the digest says so in one line. */
+export function isQuietDigest(f: DigestFigures): boolean {
+  const pipelineMoved = f.pipeline.some((s) => (s.countChange ?? 0) !== 0 || (s.usdChange ?? 0n) !== 0n);
+  return !pipelineMoved && f.movements.total === 0 && f.newLeads.total === 0 && f.uncontacted.total === 0 && f.overdue.total === 0 && f.stale.total === 0;
 }

@@ -1,10 +1,10 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { ACTION_IDS, CALLBACK_IDS } from '../action-ids';
+import { ACTION_IDS, CALLBACK_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, truncate } from './mrkdwn';
 import type { AlertForm, AlertFormField } from '../../domain/alerts/alert-input';
-import { MAX_ALERT_MESSAGE_LENGTH } from '../../domain/alerts/alert-input';
-import { ALERT_KINDS, type AlertKind } from '../../domain/alerts/schedule';
-import { WEEKDAY_NAMES } from '../../domain/zoned-time';
+import { MAX_ALERT_MESSAGE_LENGTH } from '../../shared/limits';
+import { ALERT_KINDS, type AlertKind } from '../../shared/choices';
+import { WEEKDAY_NAMES } from '../../shared/zoned-time';
 
 /**
  * The follow-up modal (callback_id `follow_up`), as a pure builder, and the reader of its

@@ -1,10 +1,11 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { LeadCardData } from '../../domain/leads';
 import type { HistoryPage } from '../../domain/lead-history';
-import { stageLabel, type StageLabels } from '../../domain/stages';
-import { ACTION_IDS } from '../action-ids';
-import type { EphemeralMessage } from '../commands/types';
-import { escapeMrkdwn, fitList } from './mrkdwn';
+import { formatRateUsed } from '../../shared/money';
+import { stageLabel, type StageLabels } from '../../shared/stages';
+import { ACTION_IDS } from './action-ids';
+import type { EphemeralMessage } from './message';
+import { escapeMrkdwn, fitList, truncate } from './mrkdwn';
 import { customerTitle, describeActivity, ownerText, rateDateText, slackDate, usdText } from './lead-format';
 
 /** Slack's limit for a section's text. */
@@ -52,6 +53,10 @@ export function buildLeadCard(card: LeadCardData, options: LeadCardOptions): Eph
       ],
     },
   ];
+  if (card.rates.length) {
+    const rates = card.rates.map((r) => escapeMrkdwn(formatRateUsed(r))).join(' · ');
+    blocks.push({ type: 'context', block_id: `lead_rates:${id}`, elements: [{ type: 'mrkdwn', text: truncate(`Lifetime value in USD at ${rates}`, 2900) }] });
+  }
   if (card.recentNotes.length) {
     const notes = card.recentNotes.map((n) => `> ${describeActivity(n, labels, 500).replace(/\n/g, '\n> ')}`);
     blocks.push({ type: 'section', block_id: `lead_notes:${id}`, text: { type: 'mrkdwn', text: fitList({ head: '*Latest notes*', lines: notes }, SECTION_TEXT) } });

@@ -1,6 +1,6 @@
-import { formatRateDate, formatUsd } from '../../domain/money';
+import { formatRateDate, formatUsd } from '../../shared/money';
 import type { ActivityEntry } from '../../domain/leads';
-import { stageLabel, type StageLabels } from '../../domain/stages';
+import { stageLabel, type StageLabels } from '../../shared/stages';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';
 import { noteToMrkdwn } from './slack-text';
 

@@ -2,9 +2,9 @@ import type { KnownBlock } from '@slack/types';
 import type { LeadMatch } from '../../domain/lead-search';
 import type { OwnedStage } from '../../domain/my-leads';
 import type { UncontactedResult } from '../../domain/uncontacted';
-import { formatUsd } from '../../domain/money';
-import { stageLabel, type StageLabels } from '../../domain/stages';
-import type { EphemeralMessage } from '../commands/types';
+import { formatUsd } from '../../shared/money';
+import { stageLabel, type StageLabels } from '../../shared/stages';
+import type { EphemeralMessage } from './message';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';
 import { customerTitle, ownerText, slackDate, usdText } from './lead-format';
 

@@ -1,8 +1,8 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { LeadSummary } from '../../domain/leads';
-import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../../domain/leads';
-import { STAGES, stageLabel, type StageLabels } from '../../domain/stages';
-import { ACTION_IDS, CALLBACK_IDS } from '../action-ids';
+import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../../shared/limits';
+import { STAGES, stageLabel, type StageLabels } from '../../shared/stages';
+import { ACTION_IDS, CALLBACK_IDS } from './action-ids';
 import { cutMrkdwn, escapeMrkdwn, truncate } from './mrkdwn';
 import { customerTitle, ownerText } from './lead-format';
 

@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
-import { formatRateDate } from '../../domain/money';
+import { formatRateUsed } from '../../shared/money';
 import type { OrderHistory } from '../../domain/order-history';
-import type { EphemeralMessage } from '../commands/types';
-import { escapeAndCut, escapeMrkdwn, fitList } from './mrkdwn';
+import type { EphemeralMessage } from './message';
+import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList } from './mrkdwn';
 import { customerTitle, slackDate, usdText } from './lead-format';
 
 /** How many orders one message lists; totals always cover all of them. */
@@ -14,7 +14,13 @@ export interface OrderHistoryCustomer {
   customerId: string;
 }
 
-/** A customer's orders, newest first: local amount, USD, status; totals per currency and in USD; rate dates. */
+/** Each rate behind the USD figures with its date, so a figure can be redone by hand. */
+function ratesText(history: OrderHistory): string {
+  if (history.ratesUsed.length) return `USD at ${history.ratesUsed.map((r) => escapeMrkdwn(formatRateUsed(r))).join(' · ')}.`;
+  return history.rateDates.length ? 'All amounts are in USD: no conversion.' : 'No USD rate used.';
+}
+
+/** A customer's orders, newest first: local amount, USD, status; totals per currency and in USD; each rate used, with its date. */
 export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history: OrderHistory): EphemeralMessage {
   const title = `${customerTitle(customer.name, customer.company)} · \`${escapeMrkdwn(customer.customerId)}\``;
   if (history.orders.length === 0) {
@@ -31,7 +37,6 @@ export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history
   );
   const usdTotal = usdText(history.usdTotal.usdCents, history.usdTotal.unknownCurrencies);
   const usdLine = `*Total in USD: ${usdTotal}*`;
-  const rates = history.rateDates.length ? `at rates of ${history.rateDates.map(formatRateDate).join(', ')}` : 'no USD rate used';
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `${title}: ${history.orders.length} order${history.orders.length === 1 ? '' : 's'}, newest first` } },
     { type: 'section', text: { type: 'mrkdwn', text: fitList({ lines: orderLines, total: history.orders.length, more: olderOrders }, 3000) } },
@@ -41,7 +46,10 @@ export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history
       elements: [
         {
           type: 'mrkdwn',
-          text: `USD ${rates}.${history.rejectedCount ? ` ${history.rejectedCount} order row(s) from production could not be read and were logged.` : ''}`,
+          text: cutMrkdwn(
+            `${ratesText(history)}${history.rejectedCount ? ` ${history.rejectedCount} order row(s) from production could not be read and were logged.` : ''}`,
+            2900,
+          ),
         },
       ],
     },
@@ -51,3 +59,10 @@ export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history
 
 export const PRODUCTION_NOT_CONFIGURED =
   'Order history comes from production through Metabase, which is not configured here (METABASE_URL is unset), so it cannot be shown.';
+
+/** What the user reads when production could not answer (`reason` is the error's user message). */
+export function buildOrderHistoryUnavailable(customer: OrderHistoryCustomer, reason: string): EphemeralMessage {
+  return {
+    text: `${escapeMrkdwn(reason)}. The order history of ${escapeMrkdwn(customer.name)} cannot be shown right now; try again later.`,
+  };
+}

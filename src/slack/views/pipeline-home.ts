@@ -1,22 +1,35 @@
 import type { ActionsBlock, HomeView, KnownBlock, Option, PlainTextOption, SectionBlock } from '@slack/types';
-import { ACTION_IDS } from '../action-ids';
-import { formatUsd } from '../../domain/money';
-import { formatLocalDate, formatLocalDateOf, formatTimeOfDay, localDateTimeOf } from '../../domain/zoned-time';
-import { STAGES, stageLabel, type StageLabels, type StageSlug } from '../../domain/stages';
-import { OWNER_FILTERS, UNCONTACTED_DAY_CHOICES, type HomeFilter, type OwnerFilter } from '../../domain/home-filter';
+import { ACTION_IDS } from './action-ids';
+import { formatUsd } from '../../shared/money';
+import { formatLocalDate, formatLocalDateOf, formatTimeOfDay, localDateTimeOf } from '../../shared/zoned-time';
+import { STAGES, stageLabel, type StageLabels, type StageSlug } from '../../shared/stages';
+import type { HomeFilter } from '../../domain/home-filter';
+import { OWNER_FILTERS, UNCONTACTED_DAY_CHOICES, type OwnerFilter } from '../../shared/choices';
 import type { PipelineLead, PipelineSnapshot, StageSummary } from '../../domain/pipeline';
 import type { SyncStatus } from '../../domain/sync-coordinator';
-import type { HomeExtras } from '../home/extras';
-import { HOME_EXTRAS_BLOCK_BUDGET } from '../home/extras';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn, truncate } from './mrkdwn';
 
 /** Slack's limit of blocks in a Home view. */
 export const HOME_MAX_BLOCKS = 100;
-/** Leads listed per stage when all six stages are shown, and when one stage is. */
-export const HOME_PAGE_SIZE_ALL_STAGES = 5;
-export const HOME_PAGE_SIZE_ONE_STAGE = 20;
 
 export type HomeSyncStatus = SyncStatus;
+
+/**
+ * Sections of the Home tab besides the pipeline (admin notices, the viewer's follow-ups, the
+ * admin settings), each built by its own pure builder; the pipeline gets what is left of
+ * Slack's 100-block budget.
+ */
+export interface HomeExtras {
+  /** Shown first (e.g. admin notices: an alert disabled because its owner left). */
+  notices: KnownBlock[];
+  /** "My follow-ups". */
+  followUps: KnownBlock[];
+  /** Admin settings and audit, admins only. */
+  admin: KnownBlock[];
+}
+
+/** Upper bound of blocks all extras may use together, so the pipeline always fits. */
+export const HOME_EXTRAS_BLOCK_BUDGET = 30;
 
 export interface PipelineHomeViewer {
   userId: string;

@@ -1,11 +1,10 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import type { ModalView } from '@slack/types';
 import type { AppDeps } from '../../../deps';
-import { ACTION_IDS } from '../../action-ids';
+import type { AppContext } from '../../../app-context';
+import type { ButtonListener } from '../types';
 import { refusalFor, resolveViewer, type Viewer } from '../../viewer';
 import { getAllSettings } from '../../../domain/settings';
-import { listRates } from '../../../domain/rates';
+import { listRates, unconvertedCurrencies } from '../../../domain/rates';
 import { listRoster } from '../../../domain/roster';
 import { isAdminSettingName, type AdminSettingName } from '../../views/admin-common';
 import {
@@ -35,36 +34,32 @@ export async function buildAdminSettingModal(deps: AppDeps, viewer: Viewer, name
     case 'stage_labels':
       return buildStageLabelsModal(settings.stage_labels);
     case 'currency_rates':
-      return buildCurrencyRatesModal(await listRates(prisma), viewer.timeZone);
+      return buildCurrencyRatesModal(await listRates(prisma), viewer.timeZone, await unconvertedCurrencies(prisma));
     case 'roster':
       return buildRosterModal(await listRoster(prisma));
   }
 }
 
-async function openModal(deps: AppDeps, client: WebClient, body: BlockButtonAction): Promise<void> {
-  const name = body.actions[0]?.value ?? '';
-  const viewer = await resolveViewer(deps, client, body.user.id);
-  const refusal = refusalFor(viewer, 'admin');
-  if (refusal) {
-    deps.logger.warn({ userId: body.user.id, setting: name }, 'refused to open an admin setting for a non-admin');
-    await client.views.open({ trigger_id: body.trigger_id, view: buildAdminMessageModal(refusal) });
-    return;
-  }
-  if (!isAdminSettingName(name)) {
-    deps.logger.warn({ userId: body.user.id, setting: name }, 'unknown admin setting button');
-    return;
-  }
-  await client.views.open({ trigger_id: body.trigger_id, view: await buildAdminSettingModal(deps, viewer, name) });
-}
-
 /** "Change" next to a setting in the Admin section of Home: opens its modal (admins only). */
-export function registerAdminOpenSetting(app: App, deps: AppDeps): void {
-  app.action<BlockButtonAction>(ACTION_IDS.adminOpenSetting, async ({ ack, body, client }) => {
+export function adminOpenSetting(deps: AppContext): ButtonListener {
+  return async ({ ack, body, action, client }) => {
     await ack();
+    const name = action.value ?? '';
     try {
-      await openModal(deps, client, body);
+      const viewer = await resolveViewer(deps, client, body.user.id);
+      const refusal = refusalFor(viewer, 'admin');
+      if (refusal) {
+        deps.logger.warn({ userId: body.user.id, setting: name }, 'refused to open an admin setting for a non-admin');
+        await client.views.open({ trigger_id: body.trigger_id, view: buildAdminMessageModal(refusal) });
+        return;
+      }
+      if (!isAdminSettingName(name)) {
+        deps.logger.warn({ userId: body.user.id, setting: name }, 'unknown admin setting button');
+        return;
+      }
+      await client.views.open({ trigger_id: body.trigger_id, view: await buildAdminSettingModal(deps, viewer, name) });
     } catch (err) {
       deps.logger.error({ err, userId: body.user.id }, 'could not open an admin setting modal');
     }
-  });
+  };
 }

@@ -1,10 +1,9 @@
-import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
+import type { AppContext } from '../../../app-context';
 import { isOwnerFilter, isValidUncontactedDays, updateHomeFilter, type HomeFilterChange } from '../../../domain/home-filter';
 import { isStageSlug } from '../../../domain/stages';
-import { ACTION_IDS } from '../../action-ids';
-import { publishHome } from '../../home/publish-home';
+import { ACTION_IDS } from '../../views/action-ids';
 import { canRead, resolveViewer } from '../../viewer';
+import type { SelectListener } from '../types';
 
 /** The change a filter control asks for, or null when the value is not one we offer. */
 export function filterChangeFor(actionId: string, value: string): HomeFilterChange | null {
@@ -21,22 +20,20 @@ export function filterChangeFor(actionId: string, value: string): HomeFilterChan
 }
 
 /** The Home filter selects (owner, stage, uncontacted days): save the choice for the user, republish. */
-export function registerHomeFilter(app: App, deps: AppDeps): void {
-  for (const actionId of [ACTION_IDS.homeFilterOwner, ACTION_IDS.homeFilterStage, ACTION_IDS.homeFilterUncontactedDays]) {
-    app.action<BlockAction<StaticSelectAction>>(actionId, async ({ ack, body, action, client }) => {
-      await ack();
-      const userId = body.user.id;
-      try {
-        const viewer = await resolveViewer(deps, client, userId);
-        if (canRead(viewer)) {
-          const change = filterChangeFor(action.action_id, action.selected_option?.value ?? '');
-          if (change) await updateHomeFilter(deps.db.prisma, userId, change);
-          else deps.logger.warn({ actionId, value: action.selected_option?.value }, 'unknown Home filter value ignored');
-        }
-        await publishHome(deps, client, viewer);
-      } catch (err) {
-        deps.logger.error({ err, user: userId, actionId }, 'Home filter change failed');
+export function homeFilter(deps: AppContext): SelectListener {
+  return async ({ ack, body, action, client }) => {
+    await ack();
+    const userId = body.user.id;
+    try {
+      const viewer = await resolveViewer(deps, client, userId);
+      if (canRead(viewer)) {
+        const change = filterChangeFor(action.action_id, action.selected_option?.value ?? '');
+        if (change) await updateHomeFilter(deps.db.prisma, userId, change);
+        else deps.logger.warn({ actionId: action.action_id, value: action.selected_option?.value }, 'unknown Home filter value ignored');
       }
-    });
-  }
+      await deps.homePublisher.publish(client, viewer);
+    } catch (err) {
+      deps.logger.error({ err, user: userId, actionId: action.action_id }, 'Home filter change failed');
+    }
+  };
 }

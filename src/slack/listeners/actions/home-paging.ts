@@ -1,10 +1,8 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
+import type { AppContext } from '../../../app-context';
 import { MAX_PAGE, updateHomeFilter, type HomeFilterChange } from '../../../domain/home-filter';
 import { isStageSlug } from '../../../domain/stages';
-import { ACTION_IDS } from '../../action-ids';
-import { publishHome } from '../../home/publish-home';
 import { canRead, resolveViewer } from '../../viewer';
+import type { ButtonListener } from '../types';
 
 /** Reads a paging button's `<stage>:<page>` value. */
 export function pageChangeFor(value: string): HomeFilterChange | null {
@@ -15,22 +13,20 @@ export function pageChangeFor(value: string): HomeFilterChange | null {
 }
 
 /** "Show more in <stage>" and "Back to the top": remember the stage's page for the user, republish. */
-export function registerHomePaging(app: App, deps: AppDeps): void {
-  for (const actionId of [ACTION_IDS.homeShowMore, ACTION_IDS.homeShowPrevious]) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
-      await ack();
-      const userId = body.user.id;
-      try {
-        const viewer = await resolveViewer(deps, client, userId);
-        if (canRead(viewer)) {
-          const change = pageChangeFor(action.value ?? '');
-          if (change) await updateHomeFilter(deps.db.prisma, userId, change);
-          else deps.logger.warn({ value: action.value }, 'malformed Home paging value ignored');
-        }
-        await publishHome(deps, client, viewer);
-      } catch (err) {
-        deps.logger.error({ err, user: userId }, 'Home paging failed');
+export function homePaging(deps: AppContext): ButtonListener {
+  return async ({ ack, body, action, client }) => {
+    await ack();
+    const userId = body.user.id;
+    try {
+      const viewer = await resolveViewer(deps, client, userId);
+      if (canRead(viewer)) {
+        const change = pageChangeFor(action.value ?? '');
+        if (change) await updateHomeFilter(deps.db.prisma, userId, change);
+        else deps.logger.warn({ value: action.value }, 'malformed Home paging value ignored');
       }
-    });
-  }
+      await deps.homePublisher.publish(client, viewer);
+    } catch (err) {
+      deps.logger.error({ err, user: userId }, 'Home paging failed');
+    }
+  };
 }

@@ -1,26 +1,56 @@
-import type { App } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
-import { registerAdminOpenSetting } from './admin-open-setting';
-import { registerDigestViewInCrm } from './digest-view-in-crm';
-import { registerHomeFilter } from './home-filter';
-import { registerHomePaging } from './home-paging';
-import { registerHomeRefresh } from './home-refresh';
-import { registerLeadCardButtons } from './lead-card-buttons';
-import { registerLeadOverflow } from './lead-overflow';
-import { registerLeadHistoryPage } from './lead-history-page';
-import { registerFollowUpReminderButtons } from './follow-up-reminder-buttons';
-import { registerFollowUpHomeButtons } from './follow-up-home-buttons';
+import type { App, BlockAction, ButtonAction, OverflowAction, StaticSelectAction } from '@slack/bolt';
+import type { AppContext } from '../../../app-context';
+import { ACTION_IDS } from '../../views/action-ids';
+import { adminNoticeResolve } from './admin-notice-resolve';
+import { adminOpenSetting } from './admin-open-setting';
+import { alertCancel } from './alert-cancel';
+import { alertDone } from './alert-done';
+import { alertEdit } from './alert-edit';
+import { alertOpenLead } from './alert-open-lead';
+import { alertSnooze } from './alert-snooze';
+import { assignToMe } from './assign-to-me';
+import { digestViewInCrm } from './digest-view-in-crm';
+import { homeFilter } from './home-filter';
+import { homePaging } from './home-paging';
+import { homeRefresh } from './home-refresh';
+import { leadHistoryPage } from './lead-history-page';
+import { leadOverflow } from './lead-overflow';
+import { openContactModal } from './open-contact-modal';
+import { openFollowUpModal } from './open-follow-up-modal';
+import { openNoteModal } from './open-note-modal';
+import { openOwnerModal } from './open-owner-modal';
+import { openStageModal } from './open-stage-modal';
+import { viewOrders } from './view-orders';
 
-export function registerActions(app: App, deps: AppDeps): void {
-  // Listeners of this kind are registered here, one file per callback.
-  registerAdminOpenSetting(app, deps);
-  registerDigestViewInCrm(app, deps);
-  registerHomeFilter(app, deps);
-  registerHomePaging(app, deps);
-  registerHomeRefresh(app, deps);
-  registerLeadCardButtons(app, deps);
-  registerLeadOverflow(app, deps);
-  registerLeadHistoryPage(app, deps);
-  registerFollowUpReminderButtons(app, deps);
-  registerFollowUpHomeButtons(app, deps);
+/** Every block action, by action id; one listener per file. */
+export function registerActions(app: App, deps: AppContext): void {
+  type Button = BlockAction<ButtonAction>;
+  // Home tab
+  app.action<BlockAction<StaticSelectAction>>(ACTION_IDS.homeFilterOwner, homeFilter(deps));
+  app.action<BlockAction<StaticSelectAction>>(ACTION_IDS.homeFilterStage, homeFilter(deps));
+  app.action<BlockAction<StaticSelectAction>>(ACTION_IDS.homeFilterUncontactedDays, homeFilter(deps));
+  app.action<Button>(ACTION_IDS.homeShowMore, homePaging(deps));
+  app.action<Button>(ACTION_IDS.homeShowPrevious, homePaging(deps));
+  app.action<Button>(ACTION_IDS.homeRefresh, homeRefresh(deps));
+  app.action<BlockAction<OverflowAction>>(ACTION_IDS.leadOverflow, leadOverflow(deps));
+  // Lead card
+  app.action<Button>(ACTION_IDS.openStageModal, openStageModal(deps));
+  app.action<Button>(ACTION_IDS.openNoteModal, openNoteModal(deps));
+  app.action<Button>(ACTION_IDS.openContactModal, openContactModal(deps));
+  app.action<Button>(ACTION_IDS.openOwnerModal, openOwnerModal(deps));
+  app.action<Button>(ACTION_IDS.openFollowUpModal, openFollowUpModal(deps));
+  app.action<Button>(ACTION_IDS.assignToMe, assignToMe(deps));
+  app.action<Button>(ACTION_IDS.viewOrders, viewOrders(deps));
+  app.action<Button>(ACTION_IDS.leadHistoryPage, leadHistoryPage(deps));
+  // Follow-ups: the DM's buttons, and "My follow-ups" on Home
+  app.action<Button>(ACTION_IDS.alertDone, alertDone(deps));
+  app.action<Button>(ACTION_IDS.alertSnoozeDay, alertSnooze(deps, 'day'));
+  app.action<Button>(ACTION_IDS.alertSnoozeWeek, alertSnooze(deps, 'week'));
+  app.action<Button>(ACTION_IDS.alertOpenLead, alertOpenLead(deps));
+  app.action<Button>(ACTION_IDS.alertEdit, alertEdit(deps));
+  app.action<Button>(ACTION_IDS.alertCancel, alertCancel(deps));
+  // Admin and digest
+  app.action<Button>(ACTION_IDS.adminNoticeResolve, adminNoticeResolve(deps));
+  app.action<Button>(ACTION_IDS.adminOpenSetting, adminOpenSetting(deps));
+  app.action<Button>(ACTION_IDS.digestViewInCrm, digestViewInCrm(deps));
 }

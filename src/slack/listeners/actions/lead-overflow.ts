@@ -1,8 +1,20 @@
-import type { App, BlockAction, OverflowAction } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
-import { ACTION_IDS } from '../../action-ids';
-import { actionOrigin, isLeadVerb, runLeadVerb } from '../../lead-interactions';
+import type { AppContext } from '../../../app-context';
+import { actionOrigin } from '../../reply';
 import { resolveViewer } from '../../viewer';
+import type { OverflowListener } from '../types';
+import { assignVerb } from './assign-to-me';
+import { runLeadVerb, type LeadVerb } from './lead-verb';
+import { contactVerb } from './open-contact-modal';
+import { followUpVerb } from './open-follow-up-modal';
+import { noteVerb } from './open-note-modal';
+import { ownerVerb } from './open-owner-modal';
+import { stageVerb } from './open-stage-modal';
+import { ordersVerb } from './view-orders';
+
+/** The verbs the overflow menu may name, by name (the same listeners as the lead card's buttons). */
+const OVERFLOW_VERBS: Record<string, LeadVerb> = Object.fromEntries(
+  [stageVerb, noteVerb, contactVerb, ownerVerb, assignVerb, ordersVerb, followUpVerb].map((v) => [v.name, v]),
+);
 
 /** The Home tab's per-lead overflow menu: option values are `<verb>:<leadId>`. */
 export function parseOverflowValue(value: string): { verb: string; leadId: number } | null {
@@ -10,15 +22,16 @@ export function parseOverflowValue(value: string): { verb: string; leadId: numbe
   return m ? { verb: m[1]!, leadId: Number(m[2]) } : null;
 }
 
-export function registerLeadOverflow(app: App, deps: AppDeps): void {
-  app.action<BlockAction<OverflowAction>>(ACTION_IDS.leadOverflow, async ({ ack, body, action, client }) => {
+export function leadOverflow(deps: AppContext): OverflowListener {
+  return async ({ ack, body, action, client }) => {
     await ack();
     const parsed = parseOverflowValue(action.selected_option?.value ?? '');
-    if (!parsed || !isLeadVerb(parsed.verb)) {
+    const verb = parsed && Object.hasOwn(OVERFLOW_VERBS, parsed.verb) ? OVERFLOW_VERBS[parsed.verb] : undefined;
+    if (!parsed || !verb) {
       deps.logger.warn({ value: action.selected_option?.value }, 'unknown lead overflow option');
       return;
     }
     const viewer = await resolveViewer(deps, client, body.user.id);
-    await runLeadVerb(deps, client, viewer, actionOrigin(body), parsed.verb, parsed.leadId);
-  });
+    await runLeadVerb({ deps, client, viewer, origin: actionOrigin(body), leadId: parsed.leadId }, verb);
+  };
 }

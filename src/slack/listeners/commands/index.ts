@@ -1,7 +1,8 @@
 import type { App } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
-import { registerCrmCommand } from './crm';
+import type { AppContext } from '../../../app-context';
+import { crmCommand } from './crm';
 
-export function registerCommands(app: App, deps: AppDeps): void {
-  registerCrmCommand(app, deps);
+/** The slash commands; `/crm` routes to one file per subcommand (subcommands.ts lists them). */
+export function registerCommands(app: App, deps: AppContext): void {
+  app.command('/crm', crmCommand(deps));
 }

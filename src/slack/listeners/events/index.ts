@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
-import { registerAppHomeOpened } from './app-home-opened';
+import type { AppContext } from '../../../app-context';
+import { appHomeOpened } from './app-home-opened';
 
-export function registerEvents(app: App, deps: AppDeps): void {
-  registerAppHomeOpened(app, deps);
+export function registerEvents(app: App, deps: AppContext): void {
+  app.event('app_home_opened', appHomeOpened(deps));
 }

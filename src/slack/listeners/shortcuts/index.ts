@@ -1,10 +1,8 @@
-import type { App } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
-import { registerLogToCrmShortcut } from './log-to-crm';
-import { registerLeadSelectOptions } from './lead-select-options';
+import type { App, MessageShortcut } from '@slack/bolt';
+import type { AppContext } from '../../../app-context';
+import { LOG_TO_CRM_SHORTCUT } from '../../views/action-ids';
+import { logToCrmShortcut } from './log-to-crm';
 
-export function registerShortcuts(app: App, deps: AppDeps): void {
-  // Listeners of this kind are registered here, one file per callback.
-  registerLogToCrmShortcut(app, deps);
-  registerLeadSelectOptions(app, deps);
+export function registerShortcuts(app: App, deps: AppContext): void {
+  app.shortcut<MessageShortcut>({ callback_id: LOG_TO_CRM_SHORTCUT, type: 'message_action' }, logToCrmShortcut(deps));
 }

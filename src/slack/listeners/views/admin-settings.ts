@@ -1,20 +1,20 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
+import type { AppContext } from '../../../app-context';
 import { refusalFor, resolveViewer } from '../../viewer';
-import { publishHome } from '../../home/publish-home';
+import type { ViewListener } from '../types';
 import { isAdminSettingName } from '../../views/admin-common';
 import { buildAdminMessageModal } from '../../views/admin-modals';
 import { ADMIN_SUBMISSIONS } from './admin-submissions';
 
-const ADMIN_CALLBACK = /^admin_(.+)$/;
+/** callback_id of every admin settings modal: `admin_<setting>`. */
+export const ADMIN_CALLBACK = /^admin_(.+)$/;
 
 /**
  * Every admin settings modal (callback_id `admin_<setting>`): authorise again on submit (a
  * forged or stale submission by a non-admin is refused and logged), save through the
  * domain, answer field errors, then republish the admin's Home with the new values.
  */
-export function registerAdminSettingsSubmissions(app: App, deps: AppDeps): void {
-  app.view<ViewSubmitAction>({ callback_id: ADMIN_CALLBACK, type: 'view_submission' }, async ({ ack, body, view, client }) => {
+export function adminSettings(deps: AppContext): ViewListener {
+  return async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const name = ADMIN_CALLBACK.exec(view.callback_id)?.[1] ?? '';
     const afterSave: (() => Promise<void>)[] = [];
@@ -46,9 +46,9 @@ export function registerAdminSettingsSubmissions(app: App, deps: AppDeps): void 
       deps.logger.error({ err, userId, setting: name }, 'follow-up work after an admin change failed');
     }
     try {
-      await publishHome(deps, client, userId);
+      await deps.homePublisher.publish(client, userId);
     } catch (err) {
       deps.logger.warn({ err, userId }, 'could not republish Home after an admin change');
     }
-  });
+  };
 }

@@ -1,15 +1,18 @@
 import type { WebClient } from '@slack/web-api';
 import type { ViewStateValue } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
+import type { AppContext } from '../../../app-context';
+import { slackErrorCode } from '../../../shared/slack-error-code';
+import { userErrorPlain } from '../../views/user-error';
 import type { Viewer } from '../../viewer';
-import { ACTION_IDS } from '../../action-ids';
+import { ACTION_IDS } from '../../views/action-ids';
 import { ADMIN_BLOCKS, type AdminSettingName } from '../../views/admin-common';
 import { SettingValidationError, updateSetting, type SettingKey } from '../../../domain/settings';
 import { STAGES } from '../../../domain/stages';
-import { listRates, RateValidationError, updateRate } from '../../../domain/rates';
-import { revalueCustomerFigures } from '../../../domain/revalue-figures';
-import { rateProblem } from '../../../domain/money';
-import { RosterError, isRole, removeMember, setRole } from '../../../domain/roster';
+import { listRates, RateValidationError, validCurrencyCode } from '../../../domain/rates';
+import { changeRates } from '../../../domain/revalue-figures';
+import { rateProblem } from '../../../shared/money';
+import { RosterError, changeRoster, isRole } from '../../../domain/roster';
+import { isSharedChannel, SHARED_CHANNEL_REFUSAL } from '../../channel-sharing';
 
 /** A modal's submitted values: block_id -> action_id -> value (as Slack sends them). */
 export type ViewValues = Record<string, Record<string, ViewStateValue>>;
@@ -18,7 +21,7 @@ export type ViewValues = Record<string, Record<string, ViewStateValue>>;
 export type FieldErrors = Record<string, string>;
 
 export interface SubmissionContext {
-  deps: AppDeps;
+  deps: AppContext;
   client: WebClient;
   viewer: Viewer;
   values: ViewValues;
@@ -63,10 +66,13 @@ async function digestChannel(ctx: SubmissionContext): Promise<FieldErrors> {
       const c = info.channel;
       if (c?.is_archived) return { [block]: 'That channel is archived. Choose another one.' };
       if (c?.is_im || c?.is_mpim) return { [block]: 'Choose a channel, not a direct message.' };
+      if (isSharedChannel(c)) {
+        ctx.deps.logger.warn({ channel, userId: ctx.viewer.userId }, 'refused a shared channel as the digest channel');
+        return { [block]: SHARED_CHANNEL_REFUSAL };
+      }
       if (!c?.is_member) return { [block]: `The CRM app is not a member of ${c?.name ? `#${c.name}` : 'that channel'}. ${INVITE_HINT}` };
     } catch (err) {
-      const code = (err as { data?: { error?: string } }).data?.error;
-      if (code === 'channel_not_found') return { [block]: `The CRM app cannot see that channel (a private channel it is not in). ${INVITE_HINT}` };
+      if (slackErrorCode(err) === 'channel_not_found') return { [block]: `The CRM app cannot see that channel (a private channel it is not in). ${INVITE_HINT}` };
       ctx.deps.logger.error({ err, channel }, 'conversations.info failed while checking the digest channel');
       return { [block]: 'Slack could not confirm the app can post there. Please try again in a moment.' };
     }
@@ -132,6 +138,30 @@ async function stageLabels(ctx: SubmissionContext): Promise<FieldErrors> {
   return save(ctx, 'stage_labels', candidate, (f) => ADMIN_BLOCKS.stageLabel(f), () => 'The label');
 }
 
+/** The "Add a currency" pair of the rates modal: nothing, a valid new rate, or the errors to show. */
+function newCurrency(ctx: SubmissionContext, existing: Set<string>): { add: { currency: string; usdPerUnit: string } | null; errors: FieldErrors } {
+  const codeBlock = ADMIN_BLOCKS.newCurrency;
+  const rateBlock = ADMIN_BLOCKS.newCurrencyRate;
+  const typedCode = text(ctx.values, codeBlock, ACTION_IDS.adminNewCurrency);
+  const typedRate = text(ctx.values, rateBlock, ACTION_IDS.adminRate);
+  if (!typedCode && !typedRate) return { add: null, errors: {} };
+  const errors: FieldErrors = {};
+  let currency: string | null = null;
+  if (!typedCode) errors[codeBlock] = 'Enter the currency code this rate is for, e.g. GBP.';
+  else {
+    try {
+      currency = validCurrencyCode(typedCode);
+      if (existing.has(currency)) errors[codeBlock] = `${currency} already has a rate: change it in its own field above.`;
+    } catch (err) {
+      if (!(err instanceof RateValidationError)) throw err;
+      errors[codeBlock] = err.userMessage;
+    }
+  }
+  const problem = typedRate ? rateProblem(typedRate) : 'is needed: the USD value of one unit, e.g. 1.27';
+  if (problem) errors[rateBlock] = `The rate ${problem}.`;
+  return Object.keys(errors).length || !currency ? { add: null, errors } : { add: { currency, usdPerUnit: typedRate }, errors };
+}
+
 async function currencyRates(ctx: SubmissionContext): Promise<FieldErrors> {
   const { prisma } = ctx.deps.db;
   const current = await listRates(prisma);
@@ -146,18 +176,24 @@ async function currencyRates(ctx: SubmissionContext): Promise<FieldErrors> {
     if (problem) errors[block] = `The ${rate.currency} rate ${problem}.`;
     else changes.push({ currency: rate.currency, usdPerUnit: typed });
   }
+  const added = newCurrency(ctx, new Set(current.map((r) => r.currency)));
+  Object.assign(errors, added.errors);
   // All or nothing from the admin's point of view: nothing is saved while a field is wrong.
   if (Object.keys(errors).length) return errors;
-  for (const change of changes) {
-    try {
-      await updateRate(prisma, { ...change, actorId: ctx.viewer.userId }, ctx.deps.clock);
-    } catch (err) {
-      if (err instanceof RateValidationError) return { [ADMIN_BLOCKS.rate(change.currency)]: err.userMessage };
-      throw err;
-    }
+  const updates = [
+    ...changes.map((c) => ({ ...c, actorId: ctx.viewer.userId })),
+    ...(added.add ? [{ ...added.add, actorId: ctx.viewer.userId, mustBeNew: true }] : []),
+  ];
+  // The rates and the lifetime USD figures they change are saved together, or not at all.
+  try {
+    await changeRates(prisma, updates, ctx.deps.clock);
+  } catch (err) {
+    if (!(err instanceof RateValidationError)) throw err;
+    // Another admin added the new currency meanwhile, or a rate changed under the form.
+    const onNew = added.add !== null && (err.currency === undefined || err.currency === added.add.currency);
+    if (onNew) return { [err.field === 'currency' ? ADMIN_BLOCKS.newCurrency : ADMIN_BLOCKS.newCurrencyRate]: err.userMessage };
+    return { [ADMIN_BLOCKS.rate(err.currency ?? changes[0]!.currency)]: err.userMessage };
   }
-  // Lifetime USD figures follow the new rates at once (from the cached per-currency totals).
-  if (changes.length) ctx.afterSave.push(async () => void (await revalueCustomerFigures(prisma, changes.map((c) => c.currency))));
   return {};
 }
 
@@ -167,15 +203,12 @@ async function roster(ctx: SubmissionContext): Promise<FieldErrors> {
   if (users.length === 0) return { [ADMIN_BLOCKS.rosterUsers]: 'Choose at least one person.' };
   if (choice !== 'remove' && !isRole(choice)) return { [ADMIN_BLOCKS.rosterRole]: 'Choose a role, or remove from the roster.' };
   const { prisma } = ctx.deps.db;
-  // Each person is one audited change; a refusal (last admin) stops before the rest and says why.
-  for (const userId of users) {
-    try {
-      if (choice === 'remove') await removeMember(prisma, ctx.deps.clock, ctx.viewer.userId, userId);
-      else await setRole(prisma, ctx.deps.clock, ctx.viewer.userId, userId, choice);
-    } catch (err) {
-      if (err instanceof RosterError) return { [ADMIN_BLOCKS.rosterUsers]: err.userMessage.replace(/<@(\w+)>/g, '$1') };
-      throw err;
-    }
+  // Everyone chosen changes in one transaction: a refusal (last admin) saves nothing and says why.
+  try {
+    await changeRoster(prisma, ctx.deps.clock, ctx.viewer.userId, users, choice === 'remove' ? 'remove' : choice);
+  } catch (err) {
+    if (err instanceof RosterError) return { [ADMIN_BLOCKS.rosterUsers]: userErrorPlain(err) };
+    throw err;
   }
   return {};
 }

@@ -1,23 +1,88 @@
-import type { App } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
-import { CALLBACK_IDS } from '../../action-ids';
-import { resolveViewer } from '../../viewer';
-import { republishFollowUpHomes, saveFollowUpSubmission } from '../../follow-ups/modal-flow';
+import type { WebClient } from '@slack/web-api';
+import type { AppContext } from '../../../app-context';
+import { validateAlertForm } from '../../../domain/alerts/alert-input';
+import { AlertError, createAlert, getAlert, mayManageAlert, updateAlert } from '../../../domain/alerts/alerts';
+import { getRole } from '../../../domain/roster';
+import { isValidTimeZone } from '../../../shared/zoned-time';
+import { canAdminister, refusalFor, resolveViewer, slackUserFacts, type Viewer } from '../../viewer';
+import { decodeFollowUpMetadata, followUpErrors, FOLLOW_UP_BLOCKS, readFollowUpSubmission } from '../../views/follow-up-modal';
+import { userErrorPlain } from '../../views/user-error';
+import type { ViewListener } from '../types';
+
+/** The zone a person's follow-ups are read in: their Slack zone (cached users.info), else CRM_TIMEZONE. */
+async function ownerTimeZone(deps: AppContext, client: WebClient, userId: string): Promise<string> {
+  const facts = await slackUserFacts(deps, client, userId);
+  return isValidTimeZone(facts.tz) ? facts.tz : deps.config.CRM_TIMEZONE;
+}
+
+type SubmissionResult = { ok: true; alertId: number | null; ownerId: string; nextDueAt: Date } | { ok: false; errors: Record<string, string> };
+
+/** Validates and saves a follow-up modal submission: the field errors to answer with, or what was saved. */
+async function saveFollowUp(
+  deps: AppContext,
+  client: WebClient,
+  viewer: Viewer,
+  view: { private_metadata?: string; state: { values: Record<string, Record<string, any>> } },
+): Promise<SubmissionResult> {
+  const fail = (field: keyof typeof FOLLOW_UP_BLOCKS, message: string): SubmissionResult => ({ ok: false, errors: { [FOLLOW_UP_BLOCKS[field]]: message } });
+  const refusal = refusalFor(viewer, 'edit');
+  if (refusal) {
+    deps.logger.warn({ userId: viewer.userId }, 'follow-up submission refused');
+    return fail('message', refusal);
+  }
+  const meta = decodeFollowUpMetadata(view.private_metadata);
+  if (!meta) {
+    deps.logger.warn({ userId: viewer.userId }, 'follow-up modal without valid metadata');
+    return fail('message', 'This form is out of date. Close it and open it again from the lead.');
+  }
+  const { prisma } = deps.db;
+  const form = readFollowUpSubmission(view.state.values);
+  const ownerId = form.ownerId ?? viewer.userId;
+  if (ownerId !== viewer.userId) {
+    if ((await getRole(prisma, ownerId)) === null) return fail('owner', 'That person is not on the CRM roster, so they cannot get follow-ups.');
+    const facts = await slackUserFacts(deps, client, ownerId);
+    if (facts.deleted || facts.guest) return fail('owner', 'That person cannot get follow-ups (deactivated or a guest account).');
+  }
+  const timeZone = ownerId === viewer.userId ? viewer.timeZone : await ownerTimeZone(deps, client, ownerId);
+  const valid = validateAlertForm(form, timeZone, deps.clock.now());
+  if (!valid.ok) {
+    deps.logger.info({ userId: viewer.userId, fields: Object.keys(valid.errors) }, 'follow-up form refused');
+    return { ok: false, errors: followUpErrors(valid.errors) };
+  }
+  const fields = { ownerId, message: valid.message, schedule: valid.schedule, firstDueAt: valid.firstDueAt };
+  try {
+    if (meta.alertId !== undefined) {
+      const existing = await getAlert(prisma, meta.alertId);
+      if (!existing || existing.leadId !== meta.leadId) return fail('message', 'That follow-up no longer exists.');
+      if (!mayManageAlert(existing, viewer.userId, canAdminister(viewer))) {
+        return fail('message', 'Only the person reminded, the one who set the follow-up, or an admin can change it.');
+      }
+      const saved = await updateAlert(prisma, deps.clock, { alertId: meta.alertId, expectedVersion: meta.version!, actorId: viewer.userId, ...fields });
+      return { ok: true, alertId: meta.alertId, ownerId, nextDueAt: saved.nextDueAt };
+    }
+    const created = await createAlert(prisma, deps.clock, { leadId: meta.leadId, createdBy: viewer.userId, ...fields });
+    return { ok: true, alertId: created.id, ownerId, nextDueAt: created.nextDueAt };
+  } catch (err) {
+    if (err instanceof AlertError) return fail('message', userErrorPlain(err));
+    throw err;
+  }
+}
 
 /** The follow-up modal: field errors answered in place; on success the Home tabs concerned are republished. */
-export function registerFollowUpSubmission(app: App, deps: AppDeps): void {
-  app.view(CALLBACK_IDS.followUp, async ({ ack, body, view, client }) => {
+export function followUp(deps: AppContext): ViewListener {
+  return async ({ ack, body, view, client }) => {
     const viewer = await resolveViewer(deps, client, body.user.id);
     let result;
     try {
-      result = await saveFollowUpSubmission(deps, client, viewer, view);
+      result = await saveFollowUp(deps, client, viewer, view);
     } catch (err) {
       deps.logger.error({ err, userId: viewer.userId }, 'saving a follow-up failed');
-      return void (await ack({ response_action: 'errors', errors: { follow_up_message: 'Sorry, the follow-up could not be saved. It has been logged; try again.' } }));
+      const errors = { [FOLLOW_UP_BLOCKS.message]: 'Sorry, the follow-up could not be saved. It has been logged; try again.' };
+      return void (await ack({ response_action: 'errors', errors }));
     }
     if (!result.ok) return void (await ack({ response_action: 'errors', errors: result.errors }));
     await ack();
     deps.logger.info({ userId: viewer.userId, alertId: result.alertId, nextDueAt: result.nextDueAt }, 'follow-up saved');
-    await republishFollowUpHomes(deps, client, [viewer.userId, result.ownerId]);
-  });
+    await deps.homePublisher.republish(client, [viewer.userId, result.ownerId]);
+  };
 }

@@ -1,20 +1,22 @@
-import type { App } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
-import { registerAdminSettingsSubmissions } from './admin-settings';
-import { registerStageChangeSubmission } from './stage-change';
-import { registerLeadNoteSubmission } from './lead-note';
-import { registerLeadContactSubmission } from './lead-contact';
-import { registerLeadOwnerSubmission } from './lead-owner';
-import { registerLogToCrmSubmission } from './log-to-crm';
-import { registerFollowUpSubmission } from './follow-up';
+import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { AppContext } from '../../../app-context';
+import { CALLBACK_IDS } from '../../views/action-ids';
+import { ADMIN_CALLBACK, adminSettings } from './admin-settings';
+import { followUp } from './follow-up';
+import { leadContact } from './lead-contact';
+import { leadNote } from './lead-note';
+import { leadOwner } from './lead-owner';
+import { logToCrm } from './log-to-crm';
+import { stageChange } from './stage-change';
 
-export function registerViews(app: App, deps: AppDeps): void {
-  // Listeners of this kind are registered here, one file per callback.
-  registerAdminSettingsSubmissions(app, deps);
-  registerStageChangeSubmission(app, deps);
-  registerLeadNoteSubmission(app, deps);
-  registerLeadContactSubmission(app, deps);
-  registerLeadOwnerSubmission(app, deps);
-  registerLogToCrmSubmission(app, deps);
-  registerFollowUpSubmission(app, deps);
+/** Every modal submission, by callback id; one listener per file. */
+export function registerViews(app: App, deps: AppContext): void {
+  app.view<ViewSubmitAction>(CALLBACK_IDS.stageChange, stageChange(deps));
+  app.view<ViewSubmitAction>(CALLBACK_IDS.leadNote, leadNote(deps));
+  app.view<ViewSubmitAction>(CALLBACK_IDS.leadContact, leadContact(deps));
+  app.view<ViewSubmitAction>(CALLBACK_IDS.leadOwner, leadOwner(deps));
+  app.view<ViewSubmitAction>(CALLBACK_IDS.logToCrm, logToCrm(deps));
+  app.view<ViewSubmitAction>(CALLBACK_IDS.followUp, followUp(deps));
+  // Every admin settings modal: callback_id `admin_<setting>`.
+  app.view<ViewSubmitAction>({ callback_id: ADMIN_CALLBACK, type: 'view_submission' }, adminSettings(deps));
 }

@@ -1,12 +1,13 @@
-import type { App } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
+import type { AppContext } from '../../../app-context';
 import { updateContact } from '../../../domain/leads';
-import { ACTION_IDS, CALLBACK_IDS } from '../../action-ids';
+import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { LEAD_BLOCKS } from '../../views/lead-modals';
-import { inputValue, registerLeadSubmission } from './lead-submission';
+import type { ViewListener } from '../types';
+import { inputValue, leadSubmission } from './lead-submission';
 
-export function registerLeadContactSubmission(app: App, deps: AppDeps): void {
-  registerLeadSubmission(app, deps, { callbackId: CALLBACK_IDS.leadContact, primaryBlock: LEAD_BLOCKS.contactName }, ({ view, viewer, meta }) =>
+/** The contact modal submitted: the lead's contact person. */
+export function leadContact(deps: AppContext): ViewListener {
+  return leadSubmission(deps, { callbackId: CALLBACK_IDS.leadContact, primaryBlock: LEAD_BLOCKS.contactName }, ({ view, viewer, meta }) =>
     updateContact(deps.db.prisma, deps.clock, {
       leadId: meta.leadId,
       expectedVersion: meta.version,

@@ -1,12 +1,13 @@
-import type { App } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
+import type { AppContext } from '../../../app-context';
 import { changeOwner, LeadValidationError } from '../../../domain/leads';
-import { ACTION_IDS, CALLBACK_IDS } from '../../action-ids';
+import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { LEAD_BLOCKS } from '../../views/lead-modals';
-import { registerLeadSubmission, selectedUser } from './lead-submission';
+import type { ViewListener } from '../types';
+import { leadSubmission, selectedUser } from './lead-submission';
 
-export function registerLeadOwnerSubmission(app: App, deps: AppDeps): void {
-  registerLeadSubmission(app, deps, { callbackId: CALLBACK_IDS.leadOwner, primaryBlock: LEAD_BLOCKS.owner }, async ({ view, viewer, meta }) => {
+/** The change-owner modal submitted. */
+export function leadOwner(deps: AppContext): ViewListener {
+  return leadSubmission(deps, { callbackId: CALLBACK_IDS.leadOwner, primaryBlock: LEAD_BLOCKS.owner }, async ({ view, viewer, meta }) => {
     const ownerId = selectedUser(view, LEAD_BLOCKS.owner, ACTION_IDS.ownerSelect);
     if (!ownerId) throw new LeadValidationError('owner', 'Pick the new owner.');
     return changeOwner(deps.db.prisma, deps.clock, { leadId: meta.leadId, expectedVersion: meta.version, actorId: viewer.userId, ownerId });

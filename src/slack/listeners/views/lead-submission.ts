@@ -1,7 +1,10 @@
-import type { App, ViewOutput } from '@slack/bolt';
+import type { ViewOutput } from '@slack/bolt';
 import type { AppDeps } from '../../../deps';
-import { LeadNotFoundError, LeadValidationError, StaleLeadError, type LeadChange } from '../../../domain/leads';
-import { afterLeadChange } from '../../lead-interactions';
+import type { AppContext } from '../../../app-context';
+import { LeadNotFoundError, LeadValidationError, StaleLeadError, type LeadChange, type LeadField } from '../../../domain/leads';
+import { userErrorPlain } from '../../views/user-error';
+import { afterLeadChange } from '../lead-change';
+import type { ViewListener } from '../types';
 import { decodeLeadMetadata, LEAD_BLOCKS, type LeadModalMetadata } from '../../views/lead-modals';
 import { refusalFor, resolveViewer, type Viewer } from '../../viewer';
 
@@ -36,20 +39,19 @@ export interface LeadSubmission {
 }
 
 /**
- * Registers the view_submission listener of a lead modal: authorises the submitter (edit
+ * The view_submission listener of a lead modal: authorises the submitter (edit
  * access), reads the lead metadata, runs `save`, and answers its failure as field errors
  * (a LeadValidationError on its field, anything else on `primaryBlock`; `overrides` moves
  * a field's errors to another block). On success it acks, then republishes the Homes the
  * change concerns and refreshes the card the modal came from.
  */
-export function registerLeadSubmission(
-  app: App,
-  deps: AppDeps,
-  options: { callbackId: string; primaryBlock: string; overrides?: Partial<Record<LeadValidationError['field'], string>> },
+export function leadSubmission(
+  deps: AppContext,
+  options: { callbackId: string; primaryBlock: string; overrides?: Partial<Record<LeadField, string>> },
   save: (submission: LeadSubmission) => Promise<LeadChange>,
-): void {
+): ViewListener {
   const { callbackId, primaryBlock } = options;
-  app.view(callbackId, async ({ ack, body, view, client }) => {
+  return async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const viewer = await resolveViewer(deps, client, userId);
     const refusal = refusalFor(viewer, 'edit');
@@ -70,10 +72,10 @@ export function registerLeadSubmission(
     }
     await ack();
     await afterLeadChange(deps, client, viewer, change, meta.responseUrl);
-  });
+  };
 }
 
-const FIELD_BLOCKS: Record<LeadValidationError['field'], string> = {
+const FIELD_BLOCKS: Record<LeadField, string> = {
   stage: LEAD_BLOCKS.stage,
   note: LEAD_BLOCKS.note,
   churnReason: LEAD_BLOCKS.churnReason,
@@ -88,8 +90,8 @@ const FIELD_BLOCKS: Record<LeadValidationError['field'], string> = {
  * A failed change as field errors: validation on its field, a stale lead or a vanished one
  * on the primary field. Anything else is logged; the modal stays open with what was typed.
  */
-export function errorsForFailure(deps: AppDeps, err: unknown, primaryBlock: string, overrides: Partial<Record<LeadValidationError['field'], string>> = {}): ErrorsResponse {
-  if (err instanceof LeadValidationError) return fieldErrors({ [overrides[err.field] ?? FIELD_BLOCKS[err.field]]: err.userMessage });
+export function errorsForFailure(deps: AppDeps, err: unknown, primaryBlock: string, overrides: Partial<Record<LeadField, string>> = {}): ErrorsResponse {
+  if (err instanceof LeadValidationError) return fieldErrors({ [overrides[err.field] ?? FIELD_BLOCKS[err.field]]: userErrorPlain(err) });
   if (err instanceof StaleLeadError) {
     deps.logger.info({ leadId: err.leadId, expected: err.expectedVersion, actual: err.actualVersion }, 'stale lead modal refused');
     return fieldErrors({ [primaryBlock]: err.userMessage });

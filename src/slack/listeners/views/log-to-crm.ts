@@ -1,15 +1,15 @@
-import type { App } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
+import type { AppContext } from '../../../app-context';
 import { addNote } from '../../../domain/leads';
-import { ACTION_IDS, CALLBACK_IDS } from '../../action-ids';
-import { afterLeadChange } from '../../lead-interactions';
+import { ACTION_IDS } from '../../views/action-ids';
+import { afterLeadChange } from '../lead-change';
+import type { ViewListener } from '../types';
 import { decodeLogToCrmMetadata, LEAD_BLOCKS } from '../../views/lead-modals';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { errorsForFailure, fieldErrors, inputValue, selectedValue } from './lead-submission';
 
 /** "Log to CRM" submitted: the note is stored on the chosen lead with a permalink to the message. */
-export function registerLogToCrmSubmission(app: App, deps: AppDeps): void {
-  app.view(CALLBACK_IDS.logToCrm, async ({ ack, body, view, client }) => {
+export function logToCrm(deps: AppContext): ViewListener {
+  return async ({ ack, body, view, client }) => {
     const viewer = await resolveViewer(deps, client, body.user.id);
     const refusal = refusalFor(viewer, 'edit');
     if (refusal) {
@@ -39,5 +39,5 @@ export function registerLogToCrmSubmission(app: App, deps: AppDeps): void {
     }
     await ack();
     await afterLeadChange(deps, client, viewer, change);
-  });
+  };
 }

@@ -1,14 +1,15 @@
-import type { App } from '@slack/bolt';
-import type { AppDeps } from '../../../deps';
+import type { AppContext } from '../../../app-context';
 import { changeStage, LeadValidationError } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/stages';
-import { ACTION_IDS, CALLBACK_IDS } from '../../action-ids';
+import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { LEAD_BLOCKS } from '../../views/lead-modals';
-import { inputValue, registerLeadSubmission, selectedValue } from './lead-submission';
+import type { ViewListener } from '../types';
+import { inputValue, leadSubmission, selectedValue } from './lead-submission';
 
-export function registerStageChangeSubmission(app: App, deps: AppDeps): void {
+/** The stage-change modal submitted: moves the lead (a churn needs its reason). */
+export function stageChange(deps: AppContext): ViewListener {
   const options = { callbackId: CALLBACK_IDS.stageChange, primaryBlock: LEAD_BLOCKS.stage, overrides: { note: LEAD_BLOCKS.stageNote } };
-  registerLeadSubmission(app, deps, options, async ({ view, viewer, meta }) => {
+  return leadSubmission(deps, options, async ({ view, viewer, meta }) => {
     const toStage = selectedValue(view, LEAD_BLOCKS.stage, ACTION_IDS.stageSelect);
     if (!toStage) throw new LeadValidationError('stage', 'Pick a stage.');
     return changeStage(deps.db.prisma, deps.clock, {

@@ -1,0 +1,20 @@
+import type { AppDeps } from './deps';
+import type { SyncCoordinator } from './domain/sync-coordinator';
+import type { PipelineCache } from './domain/pipeline';
+import type { HomePublisher } from './slack/publish-home';
+import type { AppHomeUrl } from './slack/app-home-url';
+
+/** State that lives as long as the app: built once by `createAppServices` in server.ts. */
+export interface AppServices {
+  /** Single-flight lead sync for this process. */
+  syncCoordinator: SyncCoordinator;
+  /** Pipeline results shared between viewers asking the same question of the same data. */
+  pipelineCache: PipelineCache;
+  /** Publishes Home tabs, in order per user. */
+  homePublisher: HomePublisher;
+  /** The Home tab's deep link, looked up once. */
+  appHomeUrl: AppHomeUrl;
+}
+
+/** Everything a listener or job gets. */
+export type AppContext = AppDeps & AppServices;

@@ -1,0 +1,110 @@
+import type { AppConfig } from '../config';
+import type { Clock } from '../clock';
+import type { Database } from '../db/client';
+import type { ProductionReader } from '../production/types';
+import { listOpenAdminNotices, type AdminNoticeItem } from './admin-notices';
+import { listFollowUpsForOwner, type FollowUpList } from './alerts/listing';
+import { loadHomeFilter, type HomeFilter } from './home-filter';
+import { loadPipeline, type PipelineCache, type PipelineSnapshot } from './pipeline';
+import { listRates } from './rates';
+import { countRosterByRole, type Role } from './roster';
+import { getAllSettings, latestAuditEntries, type AuditRecord, type SettingValues } from './settings';
+import { loadStageLabels, type StageLabels } from './stages';
+import { loadSyncStatus, type SyncStatus } from './sync-coordinator';
+
+/** Follow-ups shown on Home; each takes 2 blocks of the Home budget. */
+export const HOME_FOLLOW_UPS_SHOWN = 5;
+/** Admin notices shown on Home; the rest are counted. */
+export const HOME_NOTICES_SHOWN = 3;
+/** Audit lines shown on Home; the full trail stays in AuditEntry. */
+export const HOME_AUDIT_ENTRIES = 8;
+/** Leads per stage on one page: with every stage shown, and with one stage picked. */
+export const HOME_PAGE_SIZE_ALL_STAGES = 5;
+export const HOME_PAGE_SIZE_ONE_STAGE = 20;
+
+/** What the Admin section shows. */
+export interface AdminHomeData {
+  settings: SettingValues;
+  rates: { count: number; oldestRateDate: Date | null; newestRateDate: Date | null };
+  rosterCounts: Record<Role, number>;
+  audit: AuditRecord[];
+  /** The admin's zone, for the audit times. */
+  timeZone: string;
+}
+
+/** Everything a roster member's Home tab shows. */
+export interface HomeData {
+  now: Date;
+  stageLabels: StageLabels;
+  filter: HomeFilter;
+  snapshot: PipelineSnapshot;
+  sync: SyncStatus;
+  followUps: FollowUpList;
+  notices: { notices: AdminNoticeItem[]; total: number };
+  /** Null for anyone but an admin. */
+  admin: AdminHomeData | null;
+}
+
+/** Who the Home tab is for (already authorised to read). */
+export interface HomeReader {
+  userId: string;
+  timeZone: string;
+  isAdmin: boolean;
+}
+
+export interface HomeDataDeps {
+  db: Database;
+  config: AppConfig;
+  clock: Clock;
+  production: ProductionReader | null;
+  pipelineCache: PipelineCache;
+  /** Whether this process is syncing now. */
+  syncRunning: () => boolean;
+}
+
+async function loadAdminHomeData(deps: HomeDataDeps, reader: HomeReader): Promise<AdminHomeData> {
+  const { prisma } = deps.db;
+  const [settings, rates, rosterCounts, audit] = await Promise.all([
+    getAllSettings(prisma, deps.config),
+    listRates(prisma),
+    countRosterByRole(prisma),
+    latestAuditEntries(prisma, HOME_AUDIT_ENTRIES),
+  ]);
+  const dates = rates.map((r) => r.rateDate.getTime());
+  return {
+    settings,
+    rates: {
+      count: rates.length,
+      oldestRateDate: dates.length ? new Date(Math.min(...dates)) : null,
+      newestRateDate: dates.length ? new Date(Math.max(...dates)) : null,
+    },
+    rosterCounts,
+    audit,
+    timeZone: reader.timeZone,
+  };
+}
+
+/**
+ * Everything the Home tab shows for one reader, from the CRM database only (never
+ * Metabase): the pipeline with their filter, the sync state, their follow-ups, and for
+ * admins the open notices and the admin settings.
+ */
+export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Promise<HomeData> {
+  const { prisma } = deps.db;
+  const now = deps.clock.now();
+  const filter = await loadHomeFilter(prisma, reader.userId);
+  const noNotices = { notices: [], total: 0 };
+  const [stageLabels, snapshot, sync, followUps, notices, admin] = await Promise.all([
+    loadStageLabels(prisma),
+    loadPipeline(
+      deps.db,
+      { filter, viewerId: reader.userId, now, pageSize: filter.stage ? HOME_PAGE_SIZE_ONE_STAGE : HOME_PAGE_SIZE_ALL_STAGES },
+      deps.pipelineCache,
+    ),
+    loadSyncStatus(deps, deps.syncRunning()),
+    listFollowUpsForOwner(prisma, reader.userId, now, HOME_FOLLOW_UPS_SHOWN),
+    reader.isAdmin ? listOpenAdminNotices(prisma, HOME_NOTICES_SHOWN) : Promise.resolve(noNotices),
+    reader.isAdmin ? loadAdminHomeData(deps, reader) : Promise.resolve(null),
+  ]);
+  return { now, stageLabels, filter, snapshot, sync, followUps, notices, admin };
+}

@@ -1,0 +1,270 @@
+import type { CrmPrisma } from '../db/client';
+import type { Clock } from '../clock';
+import { toCsv } from './csv';
+import { currencyExponent } from '../shared/money';
+import { splitList } from './pipeline';
+import type { Role } from './roster';
+import { STAGES, stageLabel, type StageLabels, type StageSlug } from './stages';
+import { DEFAULT_UNCONTACTED_DAYS, MAX_UNCONTACTED_DAYS } from './uncontacted';
+import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../shared/zoned-time';
+
+/**
+ * Leads as a spreadsheet: which leads a person may export, the rows, the CSV, and the audit
+ * entry every export leaves. Managers and admins oversee the whole pipeline and export all of
+ * it; an account manager exports the book they own (a file leaves the CRM's access control
+ * for good, so it carries no more than that person answers for).
+ */
+
+export type ExportFilter =
+  | { kind: 'all' }
+  | { kind: 'stage'; stage: StageSlug }
+  | { kind: 'mine' }
+  | { kind: 'uncontacted'; days: number };
+
+/** Null: every lead; otherwise only leads owned by this user. */
+export type ExportScope = { ownerId: string | null };
+
+export function exportScopeFor(role: Role, userId: string): ExportScope {
+  return role === 'account_manager' ? { ownerId: userId } : { ownerId: null };
+}
+
+/** A request the user typed wrong; the message says how to fix it. */
+export class ExportRequestError extends Error {
+  constructor(readonly userMessage: string) {
+    super(userMessage);
+    this.name = 'ExportRequestError';
+  }
+}
+
+function stageFromName(name: string, labels: StageLabels): StageSlug | null {
+  const wanted = name.trim().toLowerCase();
+  for (const s of STAGES) {
+    const names = [s.slug, s.slug.replace(/_/g, ' '), s.label, stageLabel(s.slug, labels)].map((n) => n.toLowerCase());
+    if (names.includes(wanted)) return s.slug;
+  }
+  return null;
+}
+
+/** `""`, `stage <name>`, `mine`, `uncontacted [days]`. */
+export function parseExportRequest(args: string, labels: StageLabels): ExportFilter {
+  const text = args.trim();
+  if (!text) return { kind: 'all' };
+  const [word = '', ...restWords] = text.split(/\s+/);
+  const rest = restWords.join(' ');
+  switch (word.toLowerCase()) {
+    case 'mine':
+      if (rest) throw new ExportRequestError('`mine` takes nothing after it.');
+      return { kind: 'mine' };
+    case 'stage': {
+      const stages = STAGES.map((s) => stageLabel(s.slug, labels)).join(', ');
+      if (!rest) throw new ExportRequestError(`Say which stage: ${stages}.`);
+      const stage = stageFromName(rest, labels);
+      if (!stage) throw new ExportRequestError(`“${rest.slice(0, 40)}” is not a stage. Stages: ${stages}.`);
+      return { kind: 'stage', stage };
+    }
+    case 'uncontacted': {
+      if (!rest) return { kind: 'uncontacted', days: DEFAULT_UNCONTACTED_DAYS };
+      const days = Number(rest);
+      if (!/^\d+$/.test(rest) || days < 1 || days > MAX_UNCONTACTED_DAYS) {
+        throw new ExportRequestError(`“${rest.slice(0, 40)}” is not a number of days from 1 to ${MAX_UNCONTACTED_DAYS}.`);
+      }
+      return { kind: 'uncontacted', days };
+    }
+    default:
+      throw new ExportRequestError(`“${word.slice(0, 40)}” is not something to export.`);
+  }
+}
+
+/** "stage Negotiation", "own leads", "uncontacted, ordered in the last 30 days", "all leads"; with the scope. */
+export function describeExport(filter: ExportFilter, scope: ExportScope, labels: StageLabels): string {
+  const what =
+    filter.kind === 'all'
+      ? 'all leads'
+      : filter.kind === 'mine'
+        ? 'own leads'
+        : filter.kind === 'stage'
+          ? `stage ${stageLabel(filter.stage, labels)}`
+          : `uncontacted, ordered in the last ${filter.days} days`;
+  return scope.ownerId && filter.kind !== 'mine' ? `${what} (own leads only)` : what;
+}
+
+/** A short name for the file: crm-leads-stage-negotiation-2026-11-30.csv. */
+export function exportFileName(filter: ExportFilter, day: string): string {
+  const part = filter.kind === 'stage' ? `stage-${filter.stage.replace(/_/g, '-')}` : filter.kind === 'uncontacted' ? `uncontacted-${filter.days}d` : filter.kind;
+  return `crm-leads-${part}-${day}.csv`;
+}
+
+export interface CurrencyTotal {
+  currency: string;
+  minor: bigint;
+}
+
+export interface LeadExportRow {
+  customerId: string;
+  name: string;
+  company: string | null;
+  stage: string;
+  ownerId: string | null;
+  markets: string[];
+  lifetimeUsdCents: bigint;
+  /** Currencies left out of the USD figure (no rate, or amounts that could not be read). */
+  unknownCurrencies: string[];
+  totals: CurrencyTotal[];
+  lastOrderAt: Date | null;
+  lastTouchAt: Date | null;
+  nextFollowUpAt: Date | null;
+}
+
+const PAGE = 1000;
+
+/** Every matching lead, biggest lifetime USD first (as on Home), read a page at a time. */
+export async function loadLeadsForExport(
+  prisma: CrmPrisma,
+  request: { filter: ExportFilter; scope: ExportScope; viewerId: string; now: Date; pageSize?: number },
+): Promise<LeadExportRow[]> {
+  const { filter, scope } = request;
+  const pageSize = request.pageSize ?? PAGE;
+  const conditions: object[] = [];
+  if (scope.ownerId) conditions.push({ ownerId: scope.ownerId });
+  if (filter.kind === 'mine') conditions.push({ ownerId: request.viewerId });
+  if (filter.kind === 'stage') conditions.push({ stage: filter.stage });
+  if (filter.kind === 'uncontacted') {
+    conditions.push({ lastTouchAt: null, customer: { lastOrderAt: { gte: new Date(request.now.getTime() - filter.days * MS_PER_DAY) } } });
+  }
+  const rows: LeadExportRow[] = [];
+  let after: { cents: bigint; id: number } | null = null;
+  for (;;) {
+    const keyset: object[] = after
+      ? [{ OR: [{ customer: { lifetimeUsdCents: { lt: after.cents } } }, { customer: { lifetimeUsdCents: after.cents }, id: { gt: after.id } }] }]
+      : [];
+    const page = await prisma.lead.findMany({
+      where: { AND: [...conditions, ...keyset] },
+      orderBy: [{ customer: { lifetimeUsdCents: 'desc' } }, { id: 'asc' }],
+      take: pageSize,
+      select: {
+        id: true,
+        customerId: true,
+        stage: true,
+        ownerId: true,
+        lastTouchAt: true,
+        customer: {
+          select: { name: true, company: true, markets: true, lifetimeUsdCents: true, unknownCurrencies: true, lastOrderAt: true, totals: { select: { currency: true, lifetimeMinor: true } } },
+        },
+      },
+    });
+    if (page.length === 0) break;
+    const followUps = await prisma.followUpAlert.groupBy({
+      by: ['leadId'],
+      where: { leadId: { in: page.map((l) => l.id) }, active: true, nextDueAt: { not: null } },
+      _min: { nextDueAt: true },
+    });
+    const nextByLead = new Map(followUps.map((f) => [f.leadId, f._min.nextDueAt]));
+    for (const l of page) {
+      rows.push({
+        customerId: l.customerId,
+        name: l.customer.name,
+        company: l.customer.company,
+        stage: l.stage,
+        ownerId: l.ownerId,
+        markets: splitList(l.customer.markets),
+        lifetimeUsdCents: l.customer.lifetimeUsdCents,
+        unknownCurrencies: splitList(l.customer.unknownCurrencies),
+        totals: l.customer.totals.map((t) => ({ currency: t.currency, minor: t.lifetimeMinor })).sort((a, b) => a.currency.localeCompare(b.currency)),
+        lastOrderAt: l.customer.lastOrderAt,
+        lastTouchAt: l.lastTouchAt,
+        nextFollowUpAt: nextByLead.get(l.id) ?? null,
+      });
+    }
+    const last = page[page.length - 1]!;
+    after = { cents: last.customer.lifetimeUsdCents, id: last.id };
+    if (page.length < pageSize) break;
+  }
+  return rows;
+}
+
+/** Exact decimal text of minor units, no grouping, so spreadsheets read it as a number: "-1234.50". */
+export function minorToDecimal(minor: bigint, exponent: number): string {
+  const negative = minor < 0n;
+  const digits = (negative ? -minor : minor).toString().padStart(exponent + 1, '0');
+  const whole = exponent ? `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}` : digits;
+  return negative ? `-${whole}` : whole;
+}
+
+function localDateTime(at: Date | null, timeZone: string): string {
+  if (!at) return '';
+  const local = localDateTimeOf(at, timeZone);
+  return `${formatLocalDate(local.day)} ${formatTimeOfDay(local.minutes)}`;
+}
+
+export interface CsvOptions {
+  stageLabels: StageLabels;
+  /** Dates are written as local "YYYY-MM-DD HH:MM" in this zone, named in the header. */
+  timeZone: string;
+  /** Owner display names by Slack id; an unknown owner shows as the id alone. */
+  ownerNames: ReadonlyMap<string, string>;
+}
+
+/** The CSV: fixed columns, then one column per currency the exported leads bought in. */
+export function leadExportCsv(rows: readonly LeadExportRow[], options: CsvOptions): string {
+  const currencies = [...new Set(rows.flatMap((r) => r.totals.map((t) => t.currency)))].sort();
+  const zone = options.timeZone;
+  const header = [
+    'Customer ID',
+    'Name',
+    'Company',
+    'Stage',
+    'Owner',
+    'Owner Slack ID',
+    'Markets',
+    'Lifetime USD',
+    'Not converted to USD',
+    ...currencies.map((c) => `Lifetime ${c}`),
+    `Last order (${zone})`,
+    `Last touch (${zone})`,
+    `Next follow-up (${zone})`,
+  ];
+  const body = rows.map((r) => {
+    const byCurrency = new Map(r.totals.map((t) => [t.currency, t.minor]));
+    return [
+      r.customerId,
+      r.name,
+      r.company,
+      stageLabel(r.stage, options.stageLabels),
+      r.ownerId ? (options.ownerNames.get(r.ownerId) ?? r.ownerId) : '',
+      r.ownerId,
+      r.markets.join(', '),
+      minorToDecimal(r.lifetimeUsdCents, 2),
+      r.unknownCurrencies.join(', '),
+      ...currencies.map((c) => {
+        const minor = byCurrency.get(c);
+        const exponent = currencyExponent(c);
+        return minor === undefined || exponent === undefined ? '' : minorToDecimal(minor, exponent);
+      }),
+      localDateTime(r.lastOrderAt, zone),
+      localDateTime(r.lastTouchAt, zone),
+      localDateTime(r.nextFollowUpAt, zone),
+    ];
+  });
+  return toCsv(header, body);
+}
+
+/** AuditEntry.setting of a lead export. */
+export const EXPORT_AUDIT_SETTING = 'export:leads';
+
+/** Every export is audited before the file is sent; returns the entry's id. */
+export async function recordExport(prisma: CrmPrisma, clock: Clock, actorId: string, summary: string): Promise<number> {
+  const entry = await prisma.auditEntry.create({ data: { actorId, setting: EXPORT_AUDIT_SETTING, oldValue: null, newValue: summary, createdAt: clock.now() } });
+  return entry.id;
+}
+
+/** The file never reached the person: the audit entry says so rather than vanishing. */
+export async function markExportUndelivered(prisma: CrmPrisma, auditId: number, reason: string): Promise<void> {
+  const entry = await prisma.auditEntry.findUnique({ where: { id: auditId } });
+  if (!entry) return;
+  await prisma.auditEntry.update({ where: { id: auditId }, data: { newValue: `${entry.newValue ?? ''} (not delivered: ${reason})` } });
+}
+
+/** The audit line's text: "CSV of 12 leads: stage Negotiation". */
+export function exportAuditSummary(count: number, description: string): string {
+  return `CSV of ${count.toLocaleString('en-US')} ${count === 1 ? 'lead' : 'leads'}: ${description}`;
+}

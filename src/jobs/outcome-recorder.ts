@@ -1,0 +1,57 @@
+import type { Logger } from '../logger';
+
+/**
+ * Writes outcomes as soon as they come: the first waits for nothing, and those arriving
+ * while a write is under way go together in the next one. A failed write is retried a few
+ * times (the posts it records are in Slack already: only the recording may be repeated);
+ * if it still fails the outcomes stay unrecorded, and the claims' leases run out so that
+ * another attempt finds the posts in Slack before sending anything.
+ */
+export class OutcomeRecorder<T> {
+  private queue: T[] = [];
+  private writing: Promise<void> | null = null;
+  /** Outcomes that could not be recorded at all. */
+  lost = 0;
+
+  constructor(
+    private readonly write: (items: T[]) => Promise<void>,
+    private readonly logger: Logger,
+    private readonly onRecorded: (items: T[]) => void = () => {},
+    private readonly retryDelaysMs: readonly number[] = [100, 500, 2000],
+  ) {}
+
+  push(item: T): void {
+    this.queue.push(item);
+    this.writing ??= this.loop().finally(() => {
+      this.writing = null;
+    });
+  }
+
+  /** Resolves once everything pushed so far has been written (or given up on). */
+  async drain(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.queue.length) {
+      const items = this.queue;
+      this.queue = [];
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await this.write(items);
+          this.onRecorded(items);
+          break;
+        } catch (err) {
+          const delay = this.retryDelaysMs[attempt];
+          if (delay === undefined) {
+            this.lost += items.length;
+            this.logger.error({ err, outcomes: items.length }, 'could not record delivery outcomes; they will be checked in Slack before any resend');
+            break;
+          }
+          this.logger.warn({ err, attempt: attempt + 1 }, 'recording delivery outcomes failed; retrying');
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    }
+  }
+}

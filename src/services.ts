@@ -1,0 +1,18 @@
+import type { AppDeps } from './deps';
+import type { AppServices } from './app-context';
+import { SyncCoordinator } from './domain/sync-coordinator';
+import { PipelineCache } from './domain/pipeline';
+import { HomePublisher } from './slack/publish-home';
+import { AppHomeUrl } from './slack/app-home-url';
+
+/** Builds the app-lifetime state once, for one running app (server.ts calls it at start). */
+export function createAppServices(deps: AppDeps): AppServices {
+  const syncCoordinator = new SyncCoordinator(deps);
+  const pipelineCache = new PipelineCache();
+  return {
+    syncCoordinator,
+    pipelineCache,
+    homePublisher: new HomePublisher(deps, { syncCoordinator, pipelineCache }),
+    appHomeUrl: new AppHomeUrl(deps.logger),
+  };
+}

@@ -1,0 +1,43 @@
+import type { AppContext } from '../../../app-context';
+import { getAlertWithCustomer, mayManageAlert } from '../../../domain/alerts/alerts';
+import { canAdminister, refusalFor, resolveViewer } from '../../viewer';
+import { buildFollowUpModal, buildFollowUpNoticeModal } from '../../views/follow-up-modal';
+import type { ButtonListener } from '../types';
+
+/** "Edit" under one of "My follow-ups" on Home: the follow-up modal, prefilled. */
+export function alertEdit(deps: AppContext): ButtonListener {
+  return async ({ ack, body, action, client }) => {
+    await ack();
+    const viewer = await resolveViewer(deps, client, body.user.id);
+    const alertId = Number(action.value);
+    const refusal = refusalFor(viewer, 'edit');
+    const alert = refusal || !Number.isInteger(alertId) ? null : await getAlertWithCustomer(deps.db.prisma, alertId);
+    const message = refusal
+      ? refusal
+      : !alert || !alert.active
+        ? 'That follow-up was cancelled or completed.'
+        : !mayManageAlert(alert, viewer.userId, canAdminister(viewer))
+          ? 'Only the person reminded, the one who set the follow-up, or an admin can change it.'
+          : null;
+    if (message || !alert) {
+      await client.views.open({ trigger_id: body.trigger_id, view: buildFollowUpNoticeModal(message ?? 'That follow-up no longer exists.') });
+      return;
+    }
+    const view = buildFollowUpModal({
+      lead: { leadId: alert.leadId, name: alert.lead.customer.name, company: alert.lead.customer.company },
+      values: {
+        message: alert.message,
+        kind: alert.kind,
+        date: alert.startDate,
+        time: alert.timeOfDay,
+        interval: alert.interval?.toString() ?? null,
+        weekday: alert.weekday?.toString() ?? null,
+        dayOfMonth: alert.dayOfMonth?.toString() ?? null,
+        ownerId: alert.ownerId,
+      },
+      timeZone: alert.timeZone,
+      editing: { alertId: alert.id, version: alert.version },
+    });
+    await client.views.open({ trigger_id: body.trigger_id, view });
+  };
+}

@@ -1,0 +1,19 @@
+import { getLeadSummary } from '../../../domain/leads';
+import type { AppContext } from '../../../app-context';
+import { buildContactModal } from '../../views/lead-modals';
+import type { ButtonListener } from '../types';
+import { leadButton, triggerOf, type LeadVerb } from './lead-verb';
+
+/** Opens the contact modal of a lead. */
+export const contactVerb: LeadVerb = {
+  name: 'contact',
+  access: 'edit',
+  async run({ deps, client, origin, leadId }) {
+    const lead = await getLeadSummary(deps.db.prisma, leadId);
+    await client.views.open({ trigger_id: triggerOf(origin), view: buildContactModal(lead, { responseUrl: origin.responseUrl }) });
+  },
+};
+
+export function openContactModal(deps: AppContext): ButtonListener {
+  return leadButton(deps, contactVerb);
+}

@@ -1,0 +1,19 @@
+import { getLeadSummary } from '../../../domain/leads';
+import type { AppContext } from '../../../app-context';
+import { buildOwnerModal } from '../../views/lead-modals';
+import type { ButtonListener } from '../types';
+import { leadButton, triggerOf, type LeadVerb } from './lead-verb';
+
+/** Opens the change-owner modal of a lead. */
+export const ownerVerb: LeadVerb = {
+  name: 'owner',
+  access: 'edit',
+  async run({ deps, client, origin, leadId }) {
+    const lead = await getLeadSummary(deps.db.prisma, leadId);
+    await client.views.open({ trigger_id: triggerOf(origin), view: buildOwnerModal(lead, { responseUrl: origin.responseUrl }) });
+  },
+};
+
+export function openOwnerModal(deps: AppContext): ButtonListener {
+  return leadButton(deps, ownerVerb);
+}

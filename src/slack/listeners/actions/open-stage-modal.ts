@@ -1,0 +1,21 @@
+import { getLeadSummary } from '../../../domain/leads';
+import { loadStageLabels } from '../../../domain/stages';
+import type { AppContext } from '../../../app-context';
+import { buildStageChangeModal } from '../../views/lead-modals';
+import type { ButtonListener } from '../types';
+import { leadButton, triggerOf, type LeadVerb } from './lead-verb';
+
+/** "Change stage": opens the stage-change modal (with the current labels). */
+export const stageVerb: LeadVerb = {
+  name: 'stage',
+  access: 'edit',
+  async run({ deps, client, origin, leadId }) {
+    const { prisma } = deps.db;
+    const [lead, labels] = await Promise.all([getLeadSummary(prisma, leadId), loadStageLabels(prisma)]);
+    await client.views.open({ trigger_id: triggerOf(origin), view: buildStageChangeModal(lead, { labels, responseUrl: origin.responseUrl }) });
+  },
+};
+
+export function openStageModal(deps: AppContext): ButtonListener {
+  return leadButton(deps, stageVerb);
+}

@@ -1,0 +1,66 @@
+import type { WebClient } from '@slack/web-api';
+import type { AppContext } from '../../../app-context';
+import { getLeadSummary } from '../../../domain/leads';
+import { getOrderHistory } from '../../../domain/order-history';
+import { getRates } from '../../../domain/rates';
+import { ProductionError } from '../../../production/types';
+import { postToResponseUrl, type InteractionOrigin } from '../../reply';
+import { buildNoticeModal } from '../../views/lead-modals';
+import type { EphemeralMessage } from '../../views/message';
+import {
+  buildOrderHistoryMessage,
+  buildOrderHistoryUnavailable,
+  PRODUCTION_NOT_CONFIGURED,
+  type OrderHistoryCustomer,
+} from '../../views/order-history';
+import type { ButtonListener } from '../types';
+import { leadButton, type LeadVerb } from './lead-verb';
+
+/**
+ * A customer's order history as a message, read from production now. Never throws for a
+ * production failure: the user is told plainly that production data is unavailable.
+ */
+export async function orderHistoryMessage(deps: AppContext, customer: OrderHistoryCustomer): Promise<EphemeralMessage> {
+  if (!deps.production) return { text: PRODUCTION_NOT_CONFIGURED };
+  try {
+    const rates = await getRates(deps.db.prisma);
+    const history = await getOrderHistory(deps.production, rates, customer.customerId);
+    return buildOrderHistoryMessage(customer, history);
+  } catch (err) {
+    if (err instanceof ProductionError) {
+      deps.logger.warn({ err, customerId: customer.customerId }, 'order history unavailable');
+      return buildOrderHistoryUnavailable(customer, err.userMessage);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Shows the order history where the user asked: under the message they clicked, or (from
+ * the Home tab) in a modal opened at once with "Loading…" and updated when Metabase
+ * answers, because a trigger_id expires in 3 s and Metabase may take longer.
+ */
+async function showOrderHistory(deps: AppContext, client: WebClient, origin: InteractionOrigin, leadId: number): Promise<void> {
+  const { prisma } = deps.db;
+  if (origin.responseUrl) {
+    await postToResponseUrl(origin.responseUrl, await orderHistoryMessage(deps, await getLeadSummary(prisma, leadId)));
+    return;
+  }
+  if (!origin.triggerId) throw new Error('nowhere to show the order history');
+  const loading = buildNoticeModal('Order history', 'Loading orders from production…');
+  const opened = await client.views.open({ trigger_id: origin.triggerId, view: loading });
+  const message = await orderHistoryMessage(deps, await getLeadSummary(prisma, leadId));
+  const view = { ...buildNoticeModal('Order history', message.text), ...(message.blocks ? { blocks: message.blocks } : {}) };
+  await client.views.update({ view_id: opened.view!.id!, view });
+}
+
+/** "Orders": the lead's order history from production. */
+export const ordersVerb: LeadVerb = {
+  name: 'orders',
+  access: 'read',
+  run: ({ deps, client, origin, leadId }) => showOrderHistory(deps, client, origin, leadId),
+};
+
+export function viewOrders(deps: AppContext): ButtonListener {
+  return leadButton(deps, ordersVerb);
+}

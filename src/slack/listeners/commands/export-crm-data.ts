@@ -1,0 +1,42 @@
+import { describeCrmDataExport, exportCrmData, recordCrmDataExport } from '../../../domain/crm-data';
+import { markExportUndelivered } from '../../../domain/lead-export';
+import { UserFacingError } from '../../../shared/errors';
+import { FileUploadError, openDirectMessage, shareFile } from '../../files';
+import type { CommandContext } from './subcommand';
+
+/** `/crm export crm-data`: the argument that asks for the whole-data JSON export instead of a CSV. */
+export const CRM_DATA_EXPORT_ARGUMENT = 'crm-data';
+
+/**
+ * `/crm export crm-data` (admins; the caller checks): every CRM table as one JSON file, sent
+ * to the admin's direct messages with the app (never to the channel the command was typed
+ * in). Audited before it is sent; a file that could not be sent stays in the audit list, marked so.
+ */
+export async function runCrmDataExport(ctx: CommandContext): Promise<void> {
+  const { deps, client, viewer } = ctx;
+  await ctx.reply({ text: ':hourglass_flowing_sand: Preparing the export of the CRM data…' });
+  const now = deps.clock.now();
+  const doc = await exportCrmData(deps.db.prisma, now);
+  const bytes = Buffer.from(`${JSON.stringify(doc)}\n`);
+  const summary = describeCrmDataExport(doc);
+  const auditId = await recordCrmDataExport(deps.db.prisma, viewer.userId, doc, now);
+  try {
+    const channelId = await openDirectMessage(client, viewer.userId);
+    await shareFile(client, {
+      channelId,
+      filename: `crm-data-${now.toISOString().slice(0, 10)}.json`,
+      title: `CRM data ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      bytes,
+      initialComment:
+        `The CRM data export you asked for: ${summary.text}, at migration ${doc.migration}. It includes customers' contact details: ` +
+        'keep it somewhere safe. `npm run restore -- <file>` imports it into an empty database.',
+    });
+  } catch (err) {
+    const code = err instanceof FileUploadError ? err.code : 'an error';
+    const reason = err instanceof FileUploadError ? `${err.step}: ${err.code}` : 'error';
+    await markExportUndelivered(deps.db.prisma, auditId, reason).catch((e: unknown) => deps.logger.warn({ err: e }, 'could not mark the export undelivered'));
+    throw new UserFacingError(`Could not send the export file to you (Slack answered \`${code}\`). Please try again later.`, { cause: err });
+  }
+  deps.logger.info({ actorId: viewer.userId, rows: summary.rows, bytes: bytes.length }, 'CRM data exported');
+  await ctx.reply({ text: `:white_check_mark: Sent to your direct messages with the app: ${summary.text} (${Math.ceil(bytes.length / 1024).toLocaleString('en-US')} KB).` });
+}

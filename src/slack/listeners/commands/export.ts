@@ -1,0 +1,89 @@
+import type { WebClient } from '@slack/web-api';
+import {
+  describeExport,
+  ExportRequestError,
+  exportAuditSummary,
+  exportFileName,
+  exportScopeFor,
+  leadExportCsv,
+  loadLeadsForExport,
+  markExportUndelivered,
+  parseExportRequest,
+  recordExport,
+} from '../../../domain/lead-export';
+import { loadStageLabels } from '../../../domain/stages';
+import { formatLocalDateOf } from '../../../shared/zoned-time';
+import { FileUploadError, openDirectMessage, shareFile } from '../../files';
+import { escapeMrkdwn } from '../../views/mrkdwn';
+import { refusalFor } from '../../viewer';
+import { CRM_DATA_EXPORT_ARGUMENT, runCrmDataExport } from './export-crm-data';
+import { UsageError, type Subcommand } from './subcommand';
+
+/** Display names of the owners in an export; an owner Slack will not describe keeps their id. */
+async function ownerNames(client: WebClient, ownerIds: Iterable<string>): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  await Promise.all(
+    [...new Set(ownerIds)].map(async (id) => {
+      try {
+        const { user } = await client.users.info({ user: id });
+        const name = user?.profile?.display_name || user?.profile?.real_name || user?.real_name || user?.name;
+        if (name) names.set(id, name);
+      } catch {
+        // The id alone still says who owns the lead.
+      }
+    }),
+  );
+  return names;
+}
+
+/**
+ * `/crm export [stage <name> | mine | uncontacted <days>]`: the leads as a CSV file in the
+ * person's messages with the app (an ephemeral reply cannot carry a file). Audited.
+ * `/crm export crm-data` (admins) is the whole CRM as JSON instead (export-crm-data.ts).
+ */
+export const exportCommand: Subcommand = {
+  name: 'export',
+  usage: '/crm export [stage <name> | mine | uncontacted <days> | crm-data]',
+  description:
+    'leads as a CSV file for a spreadsheet, sent to your messages with the app (account managers: the leads they own); `crm-data` (admins): all of the CRM’s data as one JSON file',
+  access: 'read',
+  async run(ctx) {
+    const { deps, client, viewer } = ctx;
+    const { prisma } = deps.db;
+    if (/^crm-data\b/i.test(ctx.args)) {
+      if (ctx.args.toLowerCase() !== CRM_DATA_EXPORT_ARGUMENT) throw new UsageError('`/crm export crm-data` takes nothing after it.');
+      const denied = refusalFor(viewer, 'admin');
+      return denied ? ctx.reply({ text: denied }) : runCrmDataExport(ctx);
+    }
+    const labels = await loadStageLabels(prisma);
+    let filter;
+    try {
+      filter = parseExportRequest(ctx.args, labels);
+    } catch (err) {
+      if (err instanceof ExportRequestError) throw new UsageError(escapeMrkdwn(err.userMessage));
+      throw err;
+    }
+    const scope = exportScopeFor(viewer.role!, viewer.userId);
+    const description = describeExport(filter, scope, labels);
+    const now = deps.clock.now();
+    const rows = await loadLeadsForExport(prisma, { filter, scope, viewerId: viewer.userId, now });
+    if (rows.length === 0) return ctx.reply({ text: `No leads to export (${escapeMrkdwn(description)}).` });
+
+    const names = await ownerNames(client, rows.flatMap((r) => (r.ownerId ? [r.ownerId] : [])));
+    const csv = leadExportCsv(rows, { stageLabels: labels, timeZone: viewer.timeZone, ownerNames: names });
+    const summary = exportAuditSummary(rows.length, description);
+    const auditId = await recordExport(prisma, deps.clock, viewer.userId, summary);
+    try {
+      const channelId = await openDirectMessage(client, viewer.userId);
+      const filename = exportFileName(filter, formatLocalDateOf(now, viewer.timeZone));
+      await shareFile(client, { channelId, filename, title: filename, bytes: Buffer.from(csv, 'utf8'), initialComment: `Your CRM export: ${summary}.` });
+    } catch (err) {
+      const reason = err instanceof FileUploadError ? `${err.step}: ${err.code}` : 'error';
+      deps.logger.error({ err, user: viewer.userId, rows: rows.length }, 'lead export could not be sent');
+      await markExportUndelivered(prisma, auditId, reason).catch((e: unknown) => deps.logger.warn({ err: e }, 'could not mark the export undelivered'));
+      return ctx.reply({ text: 'Sorry, the export file could not be sent to your messages with the CRM app. The problem has been logged; try again later.' });
+    }
+    deps.logger.info({ user: viewer.userId, rows: rows.length }, 'lead export sent');
+    await ctx.reply({ text: `Your export (${escapeMrkdwn(summary)}) is in your messages with the CRM app.` });
+  },
+};

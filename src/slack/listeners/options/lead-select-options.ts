@@ -1,0 +1,26 @@
+import type { AppContext } from '../../../app-context';
+import { searchLeadsTop } from '../../../domain/lead-search';
+import { refusalFor, resolveViewer } from '../../viewer';
+import { buildLeadOptions } from '../../views/lead-modals';
+import type { OptionsListener } from '../types';
+
+/** Slack shows at most 100 options and waits 3 s for them. */
+export const LEAD_OPTIONS_LIMIT = 100;
+
+/** Typeahead of the lead picker (block_suggestion): ranked lead search, no data for outsiders. */
+export function leadSelectOptions(deps: AppContext): OptionsListener {
+  return async ({ ack, body, client }) => {
+    try {
+      const viewer = await resolveViewer(deps, client, body.user.id);
+      if (refusalFor(viewer, 'read')) {
+        deps.logger.info({ userId: body.user.id }, 'lead typeahead refused');
+        return void (await ack({ options: [] }));
+      }
+      const matches = await searchLeadsTop(deps.db.prisma, body.value ?? '', LEAD_OPTIONS_LIMIT);
+      await ack({ options: buildLeadOptions(matches) });
+    } catch (err) {
+      deps.logger.error({ err }, 'lead typeahead failed');
+      await ack({ options: [] });
+    }
+  };
+}

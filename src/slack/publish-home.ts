@@ -1,0 +1,77 @@
+import type { WebClient } from '@slack/web-api';
+import type { HomeView } from '@slack/types';
+import type { AppDeps } from '../deps';
+import { loadHomeData } from '../domain/home-data';
+import type { PipelineCache } from '../domain/pipeline';
+import type { SyncCoordinator } from '../domain/sync-coordinator';
+import { canAdminister, canEdit, refusalFor, resolveViewer, type Viewer } from './viewer';
+import { buildHomeView } from './views/home';
+import { buildNoAccessHome } from './views/pipeline-home';
+
+/**
+ * Publishes Home tabs: load (domain) -> build (view) -> views.publish. Built once per app
+ * (server.ts), because it remembers which publish of each user started last.
+ *
+ * Publishes of one user never go out of order: when several overlap (twenty opens during a
+ * sync, a change while the first view is still being built), a view read before a newer
+ * publish started is dropped instead of being sent after it, so Slack keeps the freshest
+ * view. Every change republishes after its write, so the newest publish carries it.
+ */
+export class HomePublisher {
+  private next = 0;
+  private readonly latest = new Map<string, number>();
+  private readonly sending = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly state: { syncCoordinator: SyncCoordinator; pipelineCache: PipelineCache },
+  ) {}
+
+  /** The Home view of one viewer: no-access for guests and users outside the roster, else the dashboard. */
+  async buildFor(viewer: Viewer): Promise<HomeView> {
+    const refusal = refusalFor(viewer, 'read');
+    if (refusal) return buildNoAccessHome(refusal);
+    const { syncCoordinator, pipelineCache } = this.state;
+    const data = await loadHomeData(
+      { ...this.deps, pipelineCache, syncRunning: () => syncCoordinator.running },
+      { userId: viewer.userId, timeZone: viewer.timeZone, isAdmin: canAdminister(viewer) },
+    );
+    return buildHomeView(data, { userId: viewer.userId, canEdit: canEdit(viewer), timeZone: viewer.timeZone });
+  }
+
+  /**
+   * Publishes the Home tab for one user. Pass the Viewer when the caller has already resolved
+   * it for this request, so the roster and users.info cache are not read twice.
+   */
+  async publish(client: WebClient, who: string | Viewer): Promise<void> {
+    const userId = typeof who === 'string' ? who : who.userId;
+    const ticket = ++this.next;
+    this.latest.set(userId, ticket);
+    const viewer = typeof who === 'string' ? await resolveViewer(this.deps, client, who) : who;
+    const view = await this.buildFor(viewer);
+    const previous = this.sending.get(userId) ?? Promise.resolve();
+    const send = previous.then(async () => {
+      if (this.latest.get(userId) !== ticket) return;
+      await client.views.publish({ user_id: userId, view });
+    });
+    const settled = send.catch(() => undefined);
+    this.sending.set(userId, settled);
+    try {
+      await send;
+    } finally {
+      if (this.sending.get(userId) === settled) {
+        this.sending.delete(userId);
+        if (this.latest.get(userId) === ticket) this.latest.delete(userId);
+      }
+    }
+  }
+
+  /** Republishes the Home tabs of everyone a change concerns; failures are logged, never thrown. */
+  async republish(client: WebClient, userIds: string[]): Promise<void> {
+    await Promise.all(
+      [...new Set(userIds)].map((id) =>
+        this.publish(client, id).catch((err) => this.deps.logger.warn({ err, userId: id }, 'republishing the Home tab failed')),
+      ),
+    );
+  }
+}

@@ -1,0 +1,22 @@
+import type { HomeView } from '@slack/types';
+import type { HomeData } from '../../domain/home-data';
+import { buildAdminHomeSection, ADMIN_SECTION_MAX_BLOCKS } from './admin-home';
+import { buildAdminNoticesSection, buildMyFollowUpsSection } from './follow-up-home';
+import { buildPipelineHome, type PipelineHomeViewer } from './pipeline-home';
+
+/** The whole Home tab of a roster member: admin notices, pipeline, their follow-ups, and the Admin section for admins. */
+export function buildHomeView(data: HomeData, viewer: PipelineHomeViewer): HomeView {
+  return buildPipelineHome({
+    viewer,
+    now: data.now,
+    stageLabels: data.stageLabels,
+    filter: data.filter,
+    snapshot: data.snapshot,
+    sync: data.sync,
+    extras: {
+      notices: buildAdminNoticesSection(data.notices.notices, data.notices.total),
+      followUps: buildMyFollowUpsSection(data.followUps),
+      admin: data.admin ? buildAdminHomeSection(data.admin).slice(0, ADMIN_SECTION_MAX_BLOCKS) : [],
+    },
+  });
+}

@@ -1,0 +1,224 @@
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTestDatabase, tempPostgresUrl, tempSqliteUrl, type Provider } from '../support/databases';
+import type { CrmPrisma } from '../../src/db/client';
+import { openDatabase } from '../../src/db/client';
+import { knownMigrations, migrateDatabase } from '../../src/db/migrate';
+import { CrmDataImportError, TABLES_NOT_EXPORTED, exportCrmData, exportedModels, importCrmData, type CrmDataExport } from '../../src/domain/crm-data';
+import { Prisma } from '../../src/generated/sqlite/client';
+import { restoreFromFile } from '../../src/backup/restore';
+
+const at = (iso: string) => new Date(iso);
+
+/** At least one row in every exported table, with the values that are easy to get wrong. */
+async function seedEveryTable(prisma: CrmPrisma): Promise<void> {
+  await prisma.customerFigures.create({
+    data: {
+      customerId: 'C-1',
+      name: '<!channel> ACME & Co — Dubaï 🏗️',
+      company: null,
+      email: 'buyer@acme.example',
+      phone: '+971 4 000 0000',
+      markets: 'AE,KW',
+      orderCount: 12,
+      lifetimeUsdCents: 9_007_199_254_740_993n, // beyond a double's exact range
+      unknownCurrencies: 'XYZ',
+      lastOrderAt: at('2026-11-20T10:11:12.345Z'),
+      rateDate: null,
+      searchText: 'acme',
+      firstSeenAt: at('2026-01-01T00:00:00.001Z'),
+      refreshedAt: at('2026-11-24T23:59:59.999Z'),
+    },
+  });
+  await prisma.customerFigures.create({ data: { customerId: 'C-2', name: 'Second', markets: 'US', orderCount: 1, lifetimeUsdCents: -5n, searchText: 'second' } });
+  await prisma.customerCurrencyTotal.createMany({
+    data: [
+      { customerId: 'C-1', currency: 'KWD', market: 'KW', orderCount: 3, lifetimeMinor: 123_456_789n, lastOrderAt: at('2026-10-01T00:00:00Z') },
+      { customerId: 'C-1', currency: 'AED', market: 'AE', orderCount: 9, lifetimeMinor: 42n, lastOrderAt: null },
+    ],
+  });
+  const lead = await prisma.lead.create({
+    data: { customerId: 'C-1', stage: 'negotiation', ownerId: 'U0OWNER01', contactName: 'Zoë "Z" O’Neil', contactEmail: 'z@acme.example', lastTouchAt: at('2026-11-21T08:00:00Z'), version: 7 },
+  });
+  await prisma.lead.create({ data: { customerId: 'C-2' } });
+  await prisma.activity.createMany({
+    data: [
+      { leadId: lead.id, actorId: 'U0OWNER01', kind: 'note', text: 'line one\nline two\ttab "quoted" \\ backslash', isTouch: true, createdAt: at('2026-11-21T08:00:00Z') },
+      { leadId: lead.id, actorId: null, kind: 'created', isTouch: false, permalink: 'https://x.slack.com/archives/C1/p1' },
+    ],
+  });
+  const alert = await prisma.followUpAlert.create({
+    data: { leadId: lead.id, ownerId: 'U0OWNER01', message: 'Call back', kind: 'every_weeks', interval: 2, timeOfDay: '09:30', timeZone: 'Asia/Dubai', startDate: '2026-11-26', nextDueAt: at('2026-11-26T05:30:00Z'), createdBy: 'U0OWNER01' },
+  });
+  await prisma.alertDelivery.create({ data: { alertId: alert.id, occurrenceAt: at('2026-11-12T05:30:00Z'), claimedBy: 'i1', leaseUntil: at('2026-11-12T05:31:00Z'), status: 'sent', sentAt: at('2026-11-12T05:30:01Z'), channel: 'DU0OWNER01', messageTs: '1.000001' } });
+  await prisma.rosterMember.create({ data: { userId: 'U0ADMIN01', role: 'admin', addedBy: null } });
+  await prisma.setting.create({ data: { key: 'sync_days', value: '90', updatedBy: 'U0ADMIN01' } });
+  await prisma.currencyRate.create({ data: { currency: 'KWD', usdPerUnit: '3.2531', rateDate: at('2025-11-24T00:00:00Z') } });
+  await prisma.auditEntry.create({ data: { actorId: 'U0ADMIN01', setting: 'sync_days', oldValue: '120', newValue: '90' } });
+  await prisma.syncRun.create({ data: { trigger: 'home', status: 'ok', fetched: 2, created: 2, finishedAt: at('2026-11-25T09:00:01Z') } });
+  await prisma.digestRun.create({ data: { periodKey: 'daily:2026-11-25', channel: 'C0DIGEST1', claimedBy: 'i1', leaseUntil: at('2026-11-25T09:02:00Z'), postedAt: at('2026-11-25T09:00:02Z') } });
+  await prisma.userPreference.create({ data: { userId: 'U0OWNER01', homeFilter: '{"kind":"mine"}' } });
+  await prisma.slackUserCache.create({ data: { userId: 'U0OWNER01', tz: 'Asia/Dubai', isRestricted: true, fetchedAt: at('2026-11-25T00:00:00Z') } });
+  await prisma.adminNotice.create({ data: { text: '{"kind":"backup_stale","lastGoodAt":null,"intervalHours":24}', resolvedAt: at('2026-11-25T10:00:00Z') } });
+  // Machine state that stays out of the export.
+  await prisma.jobLease.create({ data: { name: 'instance:abc', holder: 'abc', expiresAt: at('2026-11-25T09:01:00Z') } });
+}
+
+/** The export through a real file: what an admin downloads is text. */
+function throughJson(doc: CrmDataExport): unknown {
+  return JSON.parse(JSON.stringify(doc));
+}
+
+function withoutTime(doc: CrmDataExport): Omit<CrmDataExport, 'exportedAt'> {
+  const { exportedAt, ...rest } = doc;
+  void exportedAt;
+  return rest;
+}
+
+describe.each<[Provider, Provider]>([
+  ['sqlite', 'sqlite'],
+  ['postgres', 'postgres'],
+  ['sqlite', 'postgres'],
+])('CRM data export from %s, imported into %s', (from, to) => {
+  it('round-trips every table, value for value', async () => {
+    const source = await openTestDatabase(from);
+    const dest = await openTestDatabase(to);
+    try {
+      await seedEveryTable(source.db.prisma);
+      const first = await exportCrmData(source.db.prisma, at('2026-11-25T12:00:00Z'));
+      expect(first.migration).toBe(knownMigrations(from).at(-1)!.name);
+      expect(Object.keys(first.tables).sort()).toEqual(exportedModels().sort());
+      for (const model of exportedModels()) expect(first.rowCounts[model]).toBeGreaterThan(0);
+      expect(first.tables.JobLease).toBeUndefined();
+
+      const imported = await importCrmData(dest.db.prisma, to, throughJson(first));
+      expect(imported.rowCounts).toEqual(first.rowCounts);
+      const second = await exportCrmData(dest.db.prisma, at('2026-11-25T12:05:00Z'));
+      expect(withoutTime(second)).toEqual(withoutTime(first));
+
+      // The per-stage totals the Home tab reads are derived, not exported: the import rebuilds them.
+      const totals = async (prisma: typeof dest.db.prisma) =>
+        (await prisma.stageTotal.groupBy({ by: ['stage'], _sum: { leads: true, usdCents: true }, orderBy: { stage: 'asc' } })).filter((t) => t._sum.leads);
+      expect(await totals(dest.db.prisma)).toEqual(await totals(source.db.prisma));
+      expect((await totals(dest.db.prisma)).length).toBeGreaterThan(0);
+
+      const figures = await dest.db.prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'C-1' } });
+      expect(figures.lifetimeUsdCents).toBe(9_007_199_254_740_993n);
+      expect(figures.lastOrderAt).toEqual(at('2026-11-20T10:11:12.345Z'));
+      // New rows continue after the imported ids (PostgreSQL sequences are moved on).
+      const maxLead = Math.max(...first.tables.Lead!.map((r) => r.id as number));
+      const next = await dest.db.prisma.activity.create({ data: { leadId: maxLead, kind: 'note', text: 'after import', isTouch: true } });
+      expect(next.id).toBeGreaterThan(Math.max(...first.tables.Activity!.map((r) => r.id as number)));
+    } finally {
+      await source.cleanup();
+      await dest.cleanup();
+    }
+  });
+});
+
+describe('CRM data import refuses what it cannot take whole', () => {
+  let source: Awaited<ReturnType<typeof openTestDatabase>>;
+  let doc: CrmDataExport;
+  beforeAll(async () => {
+    source = await openTestDatabase('sqlite');
+    await seedEveryTable(source.db.prisma);
+    doc = await exportCrmData(source.db.prisma);
+  });
+  afterAll(async () => source.cleanup());
+
+  async function refusalInto(data: unknown): Promise<string> {
+    const dest = await openTestDatabase('sqlite');
+    try {
+      const err = await importCrmData(dest.db.prisma, 'sqlite', data).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(CrmDataImportError);
+      // All or nothing: not one row went in.
+      expect(await dest.db.prisma.customerFigures.count()).toBe(0);
+      return (err as Error).message;
+    } finally {
+      await dest.cleanup();
+    }
+  }
+
+  it('refuses a database that already holds data', async () => {
+    const err = await importCrmData(source.db.prisma, 'sqlite', doc).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(CrmDataImportError);
+    expect((err as Error).message).toMatch(/^The database is not empty \(.*CustomerFigures \(2\).*\): import only into a new, empty database$/);
+  });
+
+  it('refuses another migration level, another format, and damaged rows', async () => {
+    expect(await refusalInto({ ...doc, migration: '20200101000000_other' })).toMatch(/made at migration 20200101000000_other but the database is at /);
+    expect(await refusalInto({ ...doc, format: 'something-else' })).toMatch(/^Not a usable CRM data export: format: not a CRM data export/);
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, Unicorn: [] } })).toBe('The export has tables this version of the CRM does not know: Unicorn');
+    const leads = doc.tables.Lead!.map((r, i) => (i === 1 ? { ...r, createdAt: 'yesterday' } : r));
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, Lead: leads } })).toMatch(/^Lead row 2, createdAt: expected an ISO 8601 date-time/);
+    const dropped = { ...doc, tables: { ...doc.tables, Activity: doc.tables.Activity!.slice(1) } };
+    expect(await refusalInto(dropped)).toMatch(/^The export is damaged: table Activity says 2 rows but holds 1$/);
+    // A row whose parent is missing fails inside the transaction: nothing is kept.
+    const orphan = { ...doc, tables: { ...doc.tables, CustomerFigures: doc.tables.CustomerFigures!.filter((r) => r.customerId !== 'C-2') }, rowCounts: { ...doc.rowCounts, CustomerFigures: 1 } };
+    expect(await refusalInto(orphan)).toMatch(/^Lead: rows 1 to 2 could not be inserted/);
+  });
+
+  it('leaves only leases, backup history and the derived stage totals out, and every other model in', () => {
+    expect([...TABLES_NOT_EXPORTED].sort()).toEqual(['BackupRun', 'JobLease', 'StageTotal']);
+    expect([...exportedModels(), ...TABLES_NOT_EXPORTED].sort()).toEqual(Object.values(Prisma.ModelName).sort());
+  });
+});
+
+describe('npm run restore with a CRM data export', () => {
+  it('imports the JSON file into a new SQLite database, keeping the current one aside', async () => {
+    const source = await openTestDatabase('sqlite');
+    const target = tempSqliteUrl();
+    const dir = mkdtempSync(join(tmpdir(), 'crm-export-'));
+    try {
+      await seedEveryTable(source.db.prisma);
+      const file = join(dir, 'crm-data.json');
+      writeFileSync(file, JSON.stringify(await exportCrmData(source.db.prisma)));
+      // The target already has a database: it is set aside, not merged into.
+      await migrateDatabase(target.url);
+      const report = await restoreFromFile({ file, databaseUrl: target.url, now: new Date('2026-11-25T12:00:00Z') });
+      expect(report.kind).toBe('data-export');
+      expect(report.setAside).toMatch(/before-restore/);
+      const db = openDatabase(target.url);
+      try {
+        expect(withoutTime(await exportCrmData(db.prisma))).toEqual(withoutTime(JSON.parse(readFileSync(file, 'utf8'))));
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await source.cleanup();
+      await target.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('imports the JSON file into an empty PostgreSQL schema: the way from SQLite to PostgreSQL', async () => {
+    const source = await openTestDatabase('sqlite');
+    const target = tempPostgresUrl();
+    const dir = mkdtempSync(join(tmpdir(), 'crm-export-'));
+    try {
+      await seedEveryTable(source.db.prisma);
+      const file = join(dir, 'crm-data.json');
+      writeFileSync(file, JSON.stringify(await exportCrmData(source.db.prisma)));
+      const said: string[] = [];
+      const report = await restoreFromFile({ file, databaseUrl: target.url, now: new Date('2026-11-25T12:00:00Z'), say: (l) => said.push(l) });
+      expect(report).toMatchObject({ kind: 'data-export', setAside: null });
+      expect(said).toEqual([]);
+      const db = openDatabase(target.url);
+      try {
+        expect(withoutTime(await exportCrmData(db.prisma))).toEqual(withoutTime(JSON.parse(readFileSync(file, 'utf8'))));
+      } finally {
+        await db.close();
+      }
+      // A second import finds the data there and refuses rather than merging.
+      await expect(restoreFromFile({ file, databaseUrl: target.url, now: new Date('2026-11-25T12:01:00Z') })).rejects.toThrow(/^The database is not empty/);
+    } finally {
+      await source.cleanup();
+      await target.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

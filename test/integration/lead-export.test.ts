@@ -1,0 +1,86 @@
+import { openTestDatabase, type Provider } from '../support/databases';
+import { seedLead } from '../support/seed-leads';
+import type { CrmPrisma } from '../../src/db/client';
+import { loadLeadsForExport, type ExportFilter, type ExportScope } from '../../src/domain/lead-export';
+
+const now = new Date('2026-11-30T09:00:00Z');
+const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
+
+/** Nine leads; equal lifetime figures on purpose, so paging must order ties by id. */
+async function seed(prisma: CrmPrisma): Promise<Record<string, number>> {
+  const ids: Record<string, number> = {};
+  const add = async (customerId: string, s: Partial<Parameters<typeof seedLead>[1]>) => {
+    ids[customerId] = await seedLead(prisma, { customerId, name: customerId.toUpperCase(), lifetimeUsdCents: 100_00n, ...s });
+  };
+  await add('a', { stage: 'lead', ownerId: 'U0AM1', lifetimeUsdCents: 900_00n, lastOrderAt: daysAgo(5) });
+  await add('b', { stage: 'negotiation', ownerId: 'U0AM1', lifetimeUsdCents: 500_00n, lastOrderAt: daysAgo(5), lastTouchAt: daysAgo(1) });
+  await add('c', { stage: 'negotiation', ownerId: 'U0AM2', lifetimeUsdCents: 500_00n, lastOrderAt: daysAgo(40) });
+  await add('d', { stage: 'lead', ownerId: null, lifetimeUsdCents: 500_00n, lastOrderAt: daysAgo(10) });
+  await add('e', { stage: 'lead', ownerId: null, lastOrderAt: daysAgo(200) });
+  await add('f', { stage: 'contacted', ownerId: 'U0AM2', lastOrderAt: daysAgo(2), lastTouchAt: daysAgo(2) });
+  await add('g', { stage: 'lead', ownerId: null, lifetimeUsdCents: 0n, lastOrderAt: daysAgo(1) });
+  await add('h', { stage: 'churned', ownerId: 'U0AM1', lifetimeUsdCents: 2_000_00n, lastOrderAt: null });
+  await add('i', { stage: 'lead', ownerId: 'U0AM2', lifetimeUsdCents: 500_00n, lastOrderAt: daysAgo(89) });
+  await prisma.customerCurrencyTotal.createMany({
+    data: [
+      { customerId: 'a', currency: 'KWD', market: 'KW', orderCount: 2, lifetimeMinor: 123_456n },
+      { customerId: 'a', currency: 'AED', market: 'AE', orderCount: 1, lifetimeMinor: 10_000n },
+    ],
+  });
+  const alert = (leadId: number, nextDueAt: Date | null, active: boolean) =>
+    prisma.followUpAlert.create({ data: { leadId, ownerId: 'U0AM1', message: 'call', kind: 'once', timeOfDay: '09:00', timeZone: 'UTC', startDate: '2026-12-01', nextDueAt, active, createdBy: 'U0AM1' } });
+  await alert(ids.a!, new Date('2026-12-05T09:00:00Z'), true);
+  await alert(ids.a!, new Date('2026-12-02T09:00:00Z'), true);
+  await alert(ids.a!, new Date('2026-12-01T09:00:00Z'), false);
+  await alert(ids.b!, null, true);
+  return ids;
+}
+
+describe.each<Provider>(['sqlite', 'postgres'])('loading leads for export on %s', (provider) => {
+  let prisma: CrmPrisma;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const opened = await openTestDatabase(provider);
+    prisma = opened.db.prisma;
+    cleanup = opened.cleanup;
+    await seed(prisma);
+  });
+  afterAll(() => cleanup());
+
+  const load = (filter: ExportFilter, scope: ExportScope = { ownerId: null }, pageSize?: number) =>
+    loadLeadsForExport(prisma, { filter, scope, viewerId: 'U0AM1', now, ...(pageSize ? { pageSize } : {}) }).then((rows) => rows.map((r) => r.customerId));
+
+  it('reads every lead, biggest first and ties by age, whatever the page size', async () => {
+    const everything = ['h', 'a', 'b', 'c', 'd', 'i', 'e', 'f', 'g'];
+    expect(await load({ kind: 'all' })).toEqual(everything);
+    expect(await load({ kind: 'all' }, { ownerId: null }, 2)).toEqual(everything);
+    expect(await load({ kind: 'all' }, { ownerId: null }, 1)).toEqual(everything);
+  });
+
+  it('filters by stage, owner and the uncontacted question', async () => {
+    expect(await load({ kind: 'stage', stage: 'negotiation' })).toEqual(['b', 'c']);
+    expect(await load({ kind: 'mine' })).toEqual(['h', 'a', 'b']);
+    // Ordered in the last 90 days and never touched.
+    expect(await load({ kind: 'uncontacted', days: 90 })).toEqual(['a', 'c', 'd', 'i', 'g']);
+    expect(await load({ kind: 'uncontacted', days: 7 })).toEqual(['a', 'g']);
+  });
+
+  it('keeps an account manager to the leads they own, whatever they ask for', async () => {
+    const own = { ownerId: 'U0AM1' };
+    expect(await load({ kind: 'all' }, own)).toEqual(['h', 'a', 'b']);
+    expect(await load({ kind: 'stage', stage: 'negotiation' }, own)).toEqual(['b']);
+    expect(await load({ kind: 'uncontacted', days: 90 }, own, 1)).toEqual(['a']);
+  });
+
+  it('carries per-currency totals and the next active follow-up', async () => {
+    const rows = await loadLeadsForExport(prisma, { filter: { kind: 'mine' }, scope: { ownerId: null }, viewerId: 'U0AM1', now });
+    const a = rows.find((r) => r.customerId === 'a')!;
+    expect(a.totals).toEqual([
+      { currency: 'AED', minor: 10_000n },
+      { currency: 'KWD', minor: 123_456n },
+    ]);
+    expect(a.nextFollowUpAt).toEqual(new Date('2026-12-02T09:00:00Z'));
+    expect(rows.find((r) => r.customerId === 'b')!.nextFollowUpAt).toBeNull();
+    expect(a.lifetimeUsdCents).toBe(900_00n);
+  });
+});

@@ -1,0 +1,44 @@
+import { migrateDatabase } from '../../src/db/migrate';
+import { openDatabase, type Database } from '../../src/db/client';
+import { tempSqliteUrl, type TestDatabaseUrl } from '../support/databases';
+import { seedLead } from '../support/seed-leads';
+import { addNote, changeStage } from '../../src/domain/leads';
+import { ManualClock } from '../../src/clock';
+import { UserFacingError } from '../../src/shared/errors';
+
+/** Two connections on one SQLite file stand for two app processes sharing it. */
+describe('SQLite write transactions from two connections', () => {
+  let target: TestDatabaseUrl;
+  let one: Database;
+  let two: Database;
+  beforeAll(async () => {
+    target = tempSqliteUrl();
+    await migrateDatabase(target.url);
+    one = openDatabase(target.url);
+    two = openDatabase(target.url);
+  });
+  afterAll(async () => {
+    await one.close();
+    await two.close();
+    await target.cleanup();
+  });
+
+  it('60 read-then-write changes of one lead at once all land (no SQLITE_BUSY / BUSY_SNAPSHOT)', async () => {
+    const id = await seedLead(one.prisma, { customerId: 'P-1', name: 'Busy Customer' });
+    const clock = new ManualClock();
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) => {
+        const prisma = (i % 2 ? one : two).prisma;
+        return i % 3 === 0
+          ? changeStage(prisma, clock, { leadId: id, actorId: 'U1', toStage: i % 2 ? 'contacted' : 'negotiation' })
+          : addNote(prisma, clock, { leadId: id, actorId: 'U1', text: `busy note ${i}` });
+      }),
+    );
+    // A stage change may be refused as a no-op ("already in …"): a refusal the user reads, not a failure.
+    const failures = results.flatMap((r) => (r.status === 'rejected' && !(r.reason instanceof UserFacingError) ? [String((r.reason as Error).message).slice(0, 300)] : []));
+    expect(failures).toEqual([]);
+    const refused = results.filter((r) => r.status === 'rejected').length;
+    expect(await one.prisma.activity.count({ where: { leadId: id, kind: 'note' } })).toBe(40);
+    expect((await one.prisma.lead.findUniqueOrThrow({ where: { id } })).version).toBe(61 - refused);
+  }, 60_000);
+});

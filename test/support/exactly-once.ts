@@ -1,0 +1,295 @@
+/**
+ * Fault-injection scenarios for the sending jobs, shared by the integration test and the
+ * benchmark: two app instances (own pools, own Slack clients) on one SQLite file or
+ * PostgreSQL schema, the fake Slack misbehaving, and at the end a count of what reached
+ * Slack: sent (posts Slack accepted), delivered (distinct recipients / periods), lost,
+ * duplicates.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { LogLevel, WebClient } from '@slack/web-api';
+import { systemClock, type Clock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import type { AppDeps } from '../../src/deps';
+import type { AppContext } from '../../src/app-context';
+import { createAppServices } from '../../src/services';
+import { openDatabase, type Database } from '../../src/db/client';
+import { migrateDatabase } from '../../src/db/migrate';
+import { DEFAULT_ALERT_DELIVERY, deliverDueAlerts, type AlertDeliveryOptions } from '../../src/jobs/follow-up-alerts';
+import { runDigestJob } from '../../src/jobs/digest';
+import { DIGEST_CLAIM_LEASE_MS } from '../../src/domain/digest-runs';
+import { updateSetting } from '../../src/domain/settings';
+import { startFakeSlack, type FakeSlack } from './fake-slack';
+import { tempPostgresUrl, tempSqliteUrl, type Provider } from './databases';
+
+export type Scenario = 'ratelimit_storm' | 'db_refuses_outcome' | 'response_lost' | 'sigkill';
+export const SCENARIOS: Scenario[] = ['ratelimit_storm', 'db_refuses_outcome', 'response_lost', 'sigkill'];
+
+export interface Tally {
+  job: 'follow-ups' | 'digest';
+  scenario: Scenario;
+  database: Provider;
+  /** Posts Slack accepted. */
+  sent: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  /** Outcomes left unrecorded in the database at the end (should be 0). */
+  unrecorded: number;
+  killed: number;
+}
+
+/** Short enough that the faults outlast it; the jobs renew it while they work. */
+export const TEST_LEASE_MS = 1_000;
+
+const ROOT = join(__dirname, '..', '..');
+
+/** A clock running with real time, shifted by `offsetMs` (to play an instance whose lease view is later). */
+export class OffsetClock implements Clock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}
+
+export function instance(url: string, slackApiUrl: string, clock: Clock = systemClock, db: Database = openDatabase(url)): AppContext {
+  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-faults', SLACK_SIGNING_SECRET: 's', DATABASE_URL: url, LOG_LEVEL: 'silent', SLACK_API_URL: slackApiUrl });
+  const base: AppDeps = { config, db, production: null, clock, logger: createLogger('silent'), instanceId: randomUUID() };
+  return { ...base, ...createAppServices(base) };
+}
+
+/** The app's own client settings: retries on, so a test shows the job does not let them resend. */
+export function appClient(slack: FakeSlack): WebClient {
+  return new WebClient('xoxb-faults', { slackApiUrl: slack.apiUrl, logLevel: LogLevel.ERROR, retryConfig: { retries: 5, factor: 2, minTimeout: 50, maxTimeout: 500 } });
+}
+
+/**
+ * The same database, except that writes recording outcomes (the delivery transaction, a
+ * digest marked posted) are refused `times` times: the database failing right after Slack
+ * accepted a post.
+ */
+export function refusingOutcomeWrites(db: Database, times = Number.POSITIVE_INFINITY): Database & { refused: () => number; heal: () => void } {
+  let refused = 0;
+  let healed = false;
+  const refuse = () => {
+    if (healed || refused >= times) return false;
+    refused += 1;
+    return true;
+  };
+  const digestRun = new Proxy(db.prisma.digestRun, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target) as unknown;
+      if (prop === 'updateMany') {
+        return async (args: { data?: { postedAt?: unknown } }) => {
+          if (args.data?.postedAt && refuse()) throw new Error('database refused the write (injected)');
+          return (v as (a: unknown) => Promise<unknown>).call(target, args);
+        };
+      }
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const prisma = new Proxy(db.prisma, {
+    get(target, prop) {
+      if (prop === 'digestRun') return digestRun;
+      const v = Reflect.get(target, prop, target) as unknown;
+      if (prop === '$transaction') {
+        return async (...args: unknown[]) => {
+          if (refuse()) throw new Error('database refused the write (injected)');
+          return (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        };
+      }
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return { ...db, prisma, close: () => db.close(), refused: () => refused, heal: () => (healed = true) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `child-instance.ts` (one job against the shared database) in a process of its own. */
+function startChild(args: string[]) {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'child-instance.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? null : code)));
+  return { child, exited, stderr: () => stderr };
+}
+
+// ---------------------------------------------------------------- follow-up DMs
+
+export const FAULT_DELIVERY: AlertDeliveryOptions = { ...DEFAULT_ALERT_DELIVERY, concurrency: 4, maxPerSecond: 200, batchSize: 15, leaseMs: TEST_LEASE_MS, postTimeoutMs: 5_000 };
+
+async function seedDueAlerts(db: Database, count: number): Promise<string[]> {
+  const { prisma } = db;
+  await prisma.customerFigures.create({ data: { customerId: 'X1', name: 'Faulty Co', markets: 'AE', orderCount: 1, lifetimeUsdCents: 100n, searchText: 'faulty co' } });
+  const lead = await prisma.lead.create({ data: { customerId: 'X1', stage: 'negotiation' } });
+  const owners = Array.from({ length: count }, (_, i) => `U0FLT${String(i).padStart(4, '0')}`);
+  await prisma.rosterMember.createMany({ data: owners.map((userId) => ({ userId, role: 'account_manager', addedBy: 'test' })) });
+  const due = new Date(Date.now() - 1_000);
+  await prisma.followUpAlert.createMany({
+    data: owners.map((ownerId) => ({
+      leadId: lead.id,
+      ownerId,
+      message: 'Call them',
+      kind: 'every_days',
+      interval: 1,
+      timeOfDay: '00:00',
+      timeZone: 'UTC',
+      startDate: '2026-01-01',
+      nextDueAt: due,
+      createdBy: ownerId,
+    })),
+  });
+  return owners;
+}
+
+async function followUpTally(slack: FakeSlack, db: Database, owners: string[], scenario: Scenario, provider: Provider, killed: number): Promise<Tally> {
+  let sent = 0;
+  let delivered = 0;
+  for (const o of owners) {
+    const n = slack.messagesIn(o).length;
+    sent += n;
+    if (n > 0) delivered += 1;
+  }
+  const recorded = await db.prisma.alertDelivery.count({ where: { status: 'sent' } });
+  return { job: 'follow-ups', scenario, database: provider, sent, delivered, lost: owners.length - delivered, duplicates: sent - delivered, unrecorded: delivered - recorded, killed };
+}
+
+/** Ticks both instances until every follow-up is recorded as sent, or the deadline. */
+async function tickUntilRecorded(instances: AppContext[], clients: WebClient[], db: Database, total: number, deadlineMs: number, options = FAULT_DELIVERY): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    await Promise.all(instances.map((d, i) => deliverDueAlerts(d, clients[i]!, options)));
+    if ((await db.prisma.alertDelivery.count({ where: { status: 'sent' } })) >= total) return;
+    await sleep(250);
+  }
+}
+
+export async function runFollowUpScenario(scenario: Scenario, provider: Provider, count = 30): Promise<Tally> {
+  const slack = await startFakeSlack();
+  const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
+  await migrateDatabase(target.url);
+  const shared = openDatabase(target.url);
+  const opened: Database[] = [shared];
+  try {
+    const owners = await seedDueAlerts(shared, count);
+    for (const id of owners) slack.addUser({ id });
+    let killed = 0;
+    const dbA = scenario === 'db_refuses_outcome' ? refusingOutcomeWrites(openDatabase(target.url)) : openDatabase(target.url);
+    const dbB = openDatabase(target.url);
+    opened.push(dbA, dbB);
+    const a = instance(target.url, slack.apiUrl, systemClock, dbA);
+    const b = instance(target.url, slack.apiUrl, systemClock, dbB);
+    const clients = [appClient(slack), appClient(slack)];
+    if (scenario === 'ratelimit_storm') {
+      // Every post refused for longer than the lease, several times over.
+      slack.rateLimit('chat.postMessage', Math.ceil((TEST_LEASE_MS * 2) / 1000), 6);
+    } else if (scenario === 'response_lost') {
+      slack.acceptThenFail('chat.postMessage', 'drop', 4);
+      slack.acceptThenFail('chat.postMessage', 'http500', 4);
+    } else if (scenario === 'db_refuses_outcome') {
+      // Instance A alone first, its database refusing every outcome write (retries too): the
+      // DMs it sends go unrecorded, and must not be sent again once the database is back.
+      await deliverDueAlerts(a, clients[0]!, FAULT_DELIVERY);
+      (dbA as ReturnType<typeof refusingOutcomeWrites>).heal();
+    } else if (scenario === 'sigkill') {
+      const slow = JSON.stringify({ ...FAULT_DELIVERY, maxPerSecond: 10, concurrency: 2 });
+      const run = startChild(['follow-ups', target.url, slack.apiUrl, slow]);
+      await slack.waitFor(() => slack.callsTo('chat.postMessage').length >= Math.floor(count / 3), 20_000, 'the child to send a third');
+      run.child.kill('SIGKILL');
+      await run.exited;
+      killed = 1;
+    }
+    await tickUntilRecorded([a, b], clients, shared, count, 30_000);
+    return await followUpTally(slack, shared, owners, scenario, provider, killed);
+  } finally {
+    for (const d of opened) await d.close().catch(() => {});
+    await slack.close();
+    await target.cleanup();
+  }
+}
+
+// ---------------------------------------------------------------- digests
+
+export const DIGEST_CHANNEL = 'C0FAULTS1';
+
+async function configureDigest(d: AppContext, slack: FakeSlack): Promise<void> {
+  slack.channels.set(DIGEST_CHANNEL, { id: DIGEST_CHANNEL, name: 'sales-digest' });
+  slack.botChannels.add(DIGEST_CHANNEL);
+  // Daily, a few minutes ago in UTC: due now, within the catch-up window.
+  const t = new Date(Date.now() - 3 * 60_000);
+  const time = `${String(t.getUTCHours()).padStart(2, '0')}:${String(t.getUTCMinutes()).padStart(2, '0')}`;
+  const { prisma } = d.db;
+  await updateSetting(prisma, d.config, d.clock, 'UADMIN', 'digest_channel', DIGEST_CHANNEL);
+  await updateSetting(prisma, d.config, d.clock, 'UADMIN', 'digest_schedule', { frequency: 'daily', weekday: 1, time, timeZone: 'UTC' });
+}
+
+async function digestTally(slack: FakeSlack, db: Database, scenario: Scenario, provider: Provider, killed: number): Promise<Tally> {
+  const posts = slack.messagesIn(DIGEST_CHANNEL).filter((m) => m.metadata?.event_type === 'crm_digest');
+  const periods = new Set(posts.map((m) => String(m.metadata!.event_payload.period_key)));
+  const recorded = await db.prisma.digestRun.count({ where: { postedAt: { not: null } } });
+  return { job: 'digest', scenario, database: provider, sent: posts.length, delivered: periods.size, lost: 1 - periods.size, duplicates: posts.length - periods.size, unrecorded: periods.size - recorded, killed };
+}
+
+export async function runDigestScenario(scenario: Scenario, provider: Provider): Promise<Tally> {
+  const slack = await startFakeSlack();
+  const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
+  await migrateDatabase(target.url);
+  const shared = openDatabase(target.url);
+  const opened: Database[] = [shared];
+  try {
+    const clockA = new OffsetClock();
+    const clockB = new OffsetClock();
+    const dbA = scenario === 'db_refuses_outcome' ? refusingOutcomeWrites(openDatabase(target.url)) : openDatabase(target.url);
+    const dbB = openDatabase(target.url);
+    opened.push(dbA, dbB);
+    const a = instance(target.url, slack.apiUrl, clockA, dbA);
+    const b = instance(target.url, slack.apiUrl, clockB, dbB);
+    await configureDigest(b, slack);
+    const clients = [appClient(slack), appClient(slack)];
+    let killed = 0;
+    /** B, with its clock moved past the lease: a takeover of whatever A left. */
+    const takeOver = async () => {
+      clockB.offsetMs += DIGEST_CLAIM_LEASE_MS + 1_000;
+      return runDigestJob(b, clients[1]!);
+    };
+    if (scenario === 'ratelimit_storm') {
+      // Retry-After longer than the claim lease, three times.
+      slack.rateLimit('chat.postMessage', DIGEST_CLAIM_LEASE_MS / 1000 + 60, 3);
+      await Promise.all([runDigestJob(a, clients[0]!), runDigestJob(b, clients[1]!)]);
+      for (let i = 0; i < 4; i += 1) {
+        clockA.offsetMs += DIGEST_CLAIM_LEASE_MS / 1000 * 1000 + 61_000;
+        clockB.offsetMs = clockA.offsetMs;
+        await Promise.all([runDigestJob(a, clients[0]!), runDigestJob(b, clients[1]!)]);
+      }
+    } else if (scenario === 'response_lost') {
+      slack.acceptThenFail('chat.postMessage', 'drop', 1);
+      await runDigestJob(a, clients[0]!);
+      await Promise.all([runDigestJob(a, clients[0]!), runDigestJob(b, clients[1]!)]);
+      await takeOver();
+    } else if (scenario === 'db_refuses_outcome') {
+      await runDigestJob(a, clients[0]!);
+      (dbA as ReturnType<typeof refusingOutcomeWrites>).heal();
+      await takeOver();
+    } else if (scenario === 'sigkill') {
+      // The post reaches Slack, whose answer never comes; A is killed while waiting for it.
+      slack.acceptThenFail('chat.postMessage', 'hold', 1);
+      const run = startChild(['digest', target.url, slack.apiUrl]);
+      await slack.waitFor(() => slack.messagesIn(DIGEST_CHANNEL).length >= 1, 20_000, 'the child to post the digest');
+      run.child.kill('SIGKILL');
+      await run.exited;
+      killed = 1;
+      await takeOver();
+    }
+    // Whatever is left: both instances again, later still.
+    clockA.offsetMs = clockB.offsetMs = Math.max(clockA.offsetMs, clockB.offsetMs) + DIGEST_CLAIM_LEASE_MS + 1_000;
+    await Promise.all([runDigestJob(a, clients[0]!), runDigestJob(b, clients[1]!)]);
+    return await digestTally(slack, shared, scenario, provider, killed);
+  } finally {
+    for (const d of opened) await d.close().catch(() => {});
+    await slack.close();
+    await target.cleanup();
+  }
+}

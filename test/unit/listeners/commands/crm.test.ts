@@ -1,0 +1,333 @@
+import { digestFiguresFor } from '../../../../src/domain/digest';
+import { trailingDigestPeriod } from '../../../../src/domain/digest-schedule';
+import { resolveLeadText, searchLeads } from '../../../../src/domain/lead-search';
+import { getLeadCard, getLeadSummary } from '../../../../src/domain/leads';
+import { listLeadsOwnedBy } from '../../../../src/domain/my-leads';
+import { getOrderHistory } from '../../../../src/domain/order-history';
+import { getRates } from '../../../../src/domain/rates';
+import { getAllSettings } from '../../../../src/domain/settings';
+import { loadStageLabels } from '../../../../src/domain/stages';
+import { findUncontacted } from '../../../../src/domain/uncontacted';
+import type { ProductionReader } from '../../../../src/production/types';
+import { formatLocalDate, localDateTimeOf } from '../../../../src/shared/zoned-time';
+import { crmCommand } from '../../../../src/slack/listeners/commands/crm';
+import { FIND_RESULTS_LIMIT } from '../../../../src/slack/listeners/commands/find';
+import { SUBCOMMANDS } from '../../../../src/slack/listeners/commands/subcommands';
+import { UNCONTACTED_LIST_LIMIT } from '../../../../src/slack/listeners/commands/uncontacted';
+import { refusalFor } from '../../../../src/slack/viewer';
+import { buildDigestMessage } from '../../../../src/slack/views/digest-message';
+import { buildFollowUpModal } from '../../../../src/slack/views/follow-up-modal';
+import { buildHelpMessage } from '../../../../src/slack/views/help';
+import { buildLeadCard } from '../../../../src/slack/views/lead-card';
+import { buildCandidatesMessage, buildFindResults, buildMyLeads, buildUncontactedList } from '../../../../src/slack/views/lead-lists';
+import { buildStageChangeModal } from '../../../../src/slack/views/lead-modals';
+import { buildOrderHistoryMessage } from '../../../../src/slack/views/order-history';
+import type { EphemeralMessage } from '../../../../src/slack/views/message';
+import { customerRow, StaticProductionReader } from '../../../support/static-production';
+import { seedLead } from '../../../support/seed-leads';
+import {
+  ADMIN,
+  AM,
+  AM2,
+  fakes,
+  GUEST,
+  MANAGER,
+  openListenerDeps,
+  slashCommand,
+  STRANGER,
+  TRIGGER_ID,
+  USER_TZ,
+  viewerOf,
+  type Fakes,
+  type ListenerDeps,
+} from '../../../support/listener-kit';
+
+const orders: ProductionReader = {
+  fetchCustomers: () => Promise.reject(new Error('not used')),
+  fetchOrders: async () => ({
+    rows: [{ orderId: 'O-77', createdAt: new Date('2026-11-01T10:00:00Z'), market: 'AE', currency: 'AED', total: '500.00', status: 'delivered' }],
+    rejected: [],
+  }),
+  lastCall: () => null,
+};
+
+let t: ListenerDeps;
+let acme: number;
+beforeAll(async () => {
+  t = await openListenerDeps({ production: orders });
+  const p = t.deps.db.prisma;
+  acme = await seedLead(p, { customerId: 'C100', name: 'ACME <Trading> & Co', ownerId: AM, lastOrderAt: new Date('2026-11-20T10:00:00Z') });
+  await seedLead(p, { customerId: 'C101', name: 'Acme Foods', ownerId: AM2 });
+  await seedLead(p, { customerId: 'C102', name: 'Acme Metals' });
+  await seedLead(p, { customerId: 'C200', name: 'Zenith', ownerId: AM });
+});
+afterAll(() => t.cleanup());
+
+const prisma = () => t.deps.db.prisma;
+const labels = () => loadStageLabels(prisma());
+const run = async (f: Fakes, userId: string, text: string) => crmCommand(t.deps)(slashCommand(f, { userId, text }));
+/** What `respond` sends for a reply of `message`. */
+const reply = (message: EphemeralMessage) => [{ response_type: 'ephemeral', replace_original: false, ...message }];
+const NO_ROSTER = 'Sorry, you are not on the CRM roster yet. Ask a CRM admin to add you.';
+
+/** The command was acked before anything was said or shown. */
+function expectAckedFirst(f: Fakes): void {
+  expect(f.ack.mock.calls).toEqual([[]]);
+  expect(f.calls[0]).toBe('ack');
+}
+
+describe('/crm (router)', () => {
+  it.each(['', 'help', 'HELP'])('"/crm %s" lists every subcommand', async (text) => {
+    const f = fakes();
+    await run(f, MANAGER, text);
+    expectAckedFirst(f);
+    expect(f.respond.mock.calls).toEqual([reply(buildHelpMessage(SUBCOMMANDS))]);
+  });
+
+  it('an unknown subcommand: says so (escaped) above the help', async () => {
+    const f = fakes();
+    await run(f, AM, 'frobnicate <!channel>');
+    expect(f.respond.mock.calls).toEqual([reply(buildHelpMessage(SUBCOMMANDS, 'Unknown command `frobnicate`.'))]);
+  });
+
+  it.each([
+    [GUEST, 'Sorry, the CRM is not available to guest accounts.'],
+    [STRANGER, NO_ROSTER],
+  ])('refuses %s before anything else, even help', async (userId, refusal) => {
+    for (const text of ['help', 'find acme', 'lead C100']) {
+      const f = fakes();
+      await run(f, userId, text);
+      expectAckedFirst(f);
+      expect(f.respond.mock.calls).toEqual([reply({ text: refusal })]);
+      expect(f.shown()).toEqual(['respond']);
+    }
+  });
+
+  it('an unexpected failure is answered and logged, never thrown', async () => {
+    const f = fakes();
+    f.client.views.open.mockRejectedValueOnce(new Error('socket hang up'));
+    const error = jest.spyOn(t.deps.logger, 'error');
+    await run(f, AM, 'remind C100');
+    expect(f.respond.mock.calls).toEqual([reply({ text: 'Sorry, something went wrong running that command. It has been logged.' })]);
+    expect(error).toHaveBeenCalledWith(expect.objectContaining({ subcommand: 'remind' }), '/crm failed');
+    error.mockRestore();
+  });
+});
+
+describe('/crm find', () => {
+  it('replies with the results the builder makes', async () => {
+    const f = fakes();
+    await run(f, MANAGER, 'find acme');
+    const { matches, total } = await searchLeads(prisma(), 'acme', FIND_RESULTS_LIMIT);
+    expectAckedFirst(f);
+    expect(total).toBe(3);
+    expect(f.respond.mock.calls).toEqual([reply(buildFindResults('acme', matches, total, await labels()))]);
+  });
+
+  it('without text: says what is missing, with the usage', async () => {
+    const f = fakes();
+    await run(f, MANAGER, 'find');
+    expect(f.respond.mock.calls).toEqual([reply({ text: 'Say what to search for.\nUsage: `/crm find &lt;text&gt;`' })]);
+  });
+});
+
+describe('/crm lead', () => {
+  it('replies with the lead card the builder makes, with edit buttons for an account manager', async () => {
+    const f = fakes();
+    await run(f, AM, 'lead C100');
+    const card = buildLeadCard(await getLeadCard(prisma(), acme), { labels: await labels(), viewerId: AM, canEdit: true });
+    expect(f.respond.mock.calls).toEqual([reply(card)]);
+    expect(JSON.stringify(card)).toContain('ACME &lt;Trading&gt; &amp; Co');
+  });
+
+  it('a manager gets the read-only card', async () => {
+    const f = fakes();
+    await run(f, MANAGER, 'lead C100');
+    expect(f.respond.mock.calls).toEqual([reply(buildLeadCard(await getLeadCard(prisma(), acme), { labels: await labels(), viewerId: MANAGER, canEdit: false }))]);
+  });
+
+  it('several matches: lists the candidates', async () => {
+    const f = fakes();
+    await run(f, AM, 'lead acme');
+    const resolution = await resolveLeadText(prisma(), 'acme');
+    if (resolution.kind !== 'ambiguous') throw new Error(`expected candidates, got ${resolution.kind}`);
+    expect(f.respond.mock.calls).toEqual([reply(buildCandidatesMessage('acme', resolution.candidates, resolution.total, '/crm lead <customer id or name>', await labels()))]);
+  });
+
+  it('no match: says so, escaped, with the usage', async () => {
+    const f = fakes();
+    await run(f, AM, 'lead <@U123>');
+    expect(f.respond.mock.calls).toEqual([reply({ text: 'No lead matches “&lt;@U123&gt;”.\nUsage: `/crm lead &lt;customer id or name&gt;`' })]);
+  });
+});
+
+describe('/crm orders', () => {
+  it('replies with the order history the builder makes', async () => {
+    const f = fakes();
+    await run(f, MANAGER, 'orders C100');
+    const resolution = await resolveLeadText(prisma(), 'C100');
+    if (resolution.kind !== 'found') throw new Error('C100 not found');
+    const expected = buildOrderHistoryMessage(resolution.lead, await getOrderHistory(orders, await getRates(prisma()), 'C100'));
+    expect(f.respond.mock.calls).toEqual([reply(expected)]);
+    expect(JSON.stringify(expected)).toContain('O-77');
+  });
+});
+
+describe('/crm uncontacted', () => {
+  it('replies with the list the builder makes for the days asked', async () => {
+    const f = fakes();
+    await run(f, AM, 'uncontacted 30');
+    const result = await findUncontacted(prisma(), { days: 30, now: t.clock.now(), limit: UNCONTACTED_LIST_LIMIT });
+    expect(result.leads.length).toBeGreaterThan(0);
+    expect(f.respond.mock.calls).toEqual([reply(buildUncontactedList(result, await labels()))]);
+  });
+
+  it('refuses a number of days out of range', async () => {
+    const f = fakes();
+    await run(f, AM, 'uncontacted 0');
+    expect(f.respond.mock.calls[0]![0].text).toMatch(/^“0” is not a number of days from 1 to 3650\.\nUsage: /);
+  });
+});
+
+describe('/crm mine', () => {
+  it('replies with the viewer\'s leads by stage', async () => {
+    const f = fakes();
+    await run(f, AM, 'mine');
+    expect(f.respond.mock.calls).toEqual([reply(buildMyLeads(await listLeadsOwnedBy(prisma(), AM), await labels()))]);
+  });
+});
+
+describe('/crm stage', () => {
+  it('moves a lead, confirms, and republishes the Homes concerned after the reply', async () => {
+    const id = await seedLead(prisma(), { customerId: 'C300', name: 'Stage Co', ownerId: AM2 });
+    const f = fakes();
+    await run(f, AM, 'stage C300 negotiation');
+    expectAckedFirst(f);
+    expect((await getLeadSummary(prisma(), id)).stage).toBe('negotiation');
+    expect(f.respond.mock.calls).toEqual([reply({ text: 'Moved *Stage Co* from Lead to *Negotiation*.' })]);
+    expect(f.client.views.publish.mock.calls.map((c) => c[0].user_id).sort()).toEqual([AM, AM2].sort());
+  });
+
+  it('without a stage: opens the stage modal the builder makes', async () => {
+    const f = fakes();
+    await run(f, AM, 'stage C100');
+    expect(f.client.views.open.mock.calls).toEqual([[{ trigger_id: TRIGGER_ID, view: buildStageChangeModal(await getLeadSummary(prisma(), acme), { labels: await labels() }) }]]);
+    expect(f.respond).not.toHaveBeenCalled();
+  });
+
+  it('churned: opens the modal preselected, and says a reason is needed', async () => {
+    const f = fakes();
+    await run(f, AM, 'stage C100 churned');
+    expect(f.client.views.open).toHaveBeenCalledWith({
+      trigger_id: TRIGGER_ID,
+      view: buildStageChangeModal(await getLeadSummary(prisma(), acme), { labels: await labels(), preselect: 'churned' }),
+    });
+    expect(f.respond.mock.calls).toEqual([reply({ text: 'Moving *ACME &lt;Trading&gt; &amp; Co* to Churned needs a reason: fill it in the form.' })]);
+    expect((await getLeadSummary(prisma(), acme)).stage).toBe('lead');
+  });
+
+  it('refuses a manager', async () => {
+    const f = fakes();
+    await run(f, MANAGER, 'stage C100 contacted');
+    expect(f.respond.mock.calls).toEqual([reply({ text: refusalFor(viewerOf(MANAGER, 'manager'), 'edit')! })]);
+    expect((await getLeadSummary(prisma(), acme)).stage).toBe('lead');
+  });
+});
+
+describe('/crm note', () => {
+  it('saves the note on a quoted customer name and confirms', async () => {
+    const f = fakes();
+    await run(f, AM, 'note "Zenith" wants samples');
+    const card = await getLeadCard(prisma(), (await resolveLeadText(prisma(), 'C200') as any).lead.leadId);
+    expect(card.recentNotes[0]!.text).toBe('wants samples');
+    expect(f.respond.mock.calls).toEqual([reply({ text: 'Note saved on *Zenith*.' })]);
+    expect(f.client.views.publish).toHaveBeenCalledWith(expect.objectContaining({ user_id: AM }));
+  });
+
+  it('refuses a manager', async () => {
+    const f = fakes();
+    await run(f, MANAGER, 'note C200 hello');
+    expect(f.respond.mock.calls).toEqual([reply({ text: refusalFor(viewerOf(MANAGER, 'manager'), 'edit')! })]);
+  });
+});
+
+describe('/crm remind', () => {
+  it('opens the follow-up modal on that lead, for the caller, tomorrow 09:00 their time', async () => {
+    const f = fakes();
+    await run(f, AM, 'remind C200');
+    const tomorrow = formatLocalDate(localDateTimeOf(t.clock.now(), USER_TZ).day + 1);
+    const lead = await getLeadSummary(prisma(), (await resolveLeadText(prisma(), 'C200') as any).lead.leadId);
+    expect(f.client.views.open.mock.calls).toEqual([
+      [
+        {
+          trigger_id: TRIGGER_ID,
+          view: buildFollowUpModal({
+            lead: { leadId: lead.leadId, name: lead.name, company: lead.company },
+            values: { message: null, kind: 'once', date: tomorrow, time: '09:00', interval: null, weekday: null, dayOfMonth: null, ownerId: AM },
+            timeZone: USER_TZ,
+          }),
+        },
+      ],
+    ]);
+  });
+});
+
+describe('/crm digest', () => {
+  it('previews the digest the builder makes, to a manager', async () => {
+    const f = fakes();
+    await run(f, MANAGER, 'digest');
+    const settings = await getAllSettings(prisma(), t.deps.config);
+    const now = t.clock.now();
+    const figures = await digestFiguresFor(prisma(), settings, trailingDigestPeriod(settings.digest_schedule, now), now);
+    const message = buildDigestMessage(figures, {
+      stageLabels: settings.stage_labels,
+      timeZone: settings.digest_schedule.timeZone,
+      homeUrl: await t.deps.appHomeUrl.get(f.web),
+      preview: true,
+    });
+    // The preview comes first; the picture goes to the asker's DM after it (covered end to end in
+    // test/e2e/digest-picture.test.ts), so only the first reply is the builder's message.
+    expect(f.respond.mock.calls[0]).toEqual(reply({ text: message.text, blocks: message.blocks }));
+  });
+
+  it('is not for account managers', async () => {
+    const f = fakes();
+    await run(f, AM, 'digest');
+    expect(f.respond.mock.calls).toEqual([reply({ text: 'Digest previews are for managers and admins.' })]);
+  });
+});
+
+describe('/crm sync', () => {
+  it('is for admins only', async () => {
+    const f = fakes();
+    await run(f, MANAGER, 'sync');
+    expect(f.respond.mock.calls).toEqual([reply({ text: 'Only CRM admins can do that.' })]);
+  });
+
+  it('runs the sync now and reports what it did', async () => {
+    const reader = new StaticProductionReader([customerRow({ customerId: 'C900', customerName: 'Fresh Imports' })]);
+    const local = await openListenerDeps({ production: reader });
+    try {
+      const f = fakes();
+      await crmCommand(local.deps)(slashCommand(f, { userId: ADMIN, text: 'sync' }));
+      expect(reader.calls).toHaveLength(1);
+      const texts = f.respond.mock.calls.map((c) => c[0].text);
+      expect(texts[0]).toBe(':hourglass_flowing_sand: Syncing leads from production…');
+      expect(texts[1]).toMatch(/^:white_check_mark: Sync done: 1 customers read, 1 new leads, 0 updated, in \d+\.\d s\.$/);
+      expect(f.client.views.publish).toHaveBeenCalledWith(expect.objectContaining({ user_id: ADMIN }));
+    } finally {
+      await local.cleanup();
+    }
+  });
+
+  it('without production: says there is nothing to sync', async () => {
+    const local = await openListenerDeps();
+    try {
+      const f = fakes();
+      await crmCommand(local.deps)(slashCommand(f, { userId: ADMIN, text: 'sync' }));
+      expect(f.respond.mock.calls).toEqual([reply({ text: 'Production data is not configured (METABASE_URL unset), so there is nothing to sync.' })]);
+    } finally {
+      await local.cleanup();
+    }
+  });
+});

@@ -1,0 +1,88 @@
+import { appHomeOpened } from '../../../../src/slack/listeners/events/app-home-opened';
+import { buildNoAccessHome } from '../../../../src/slack/views/pipeline-home';
+import { customerRow, StaticProductionReader } from '../../../support/static-production';
+import { seedLead } from '../../../support/seed-leads';
+import { AM, fakes, GUEST, MANAGER, openListenerDeps, STRANGER, viewerOf, visibleText, type Fakes, published, type ListenerDeps } from '../../../support/listener-kit';
+
+/** app_home_opened as Bolt hands it over (Bolt has acked the event already). */
+const opened = (f: Fakes, user: string, tab = 'home') => ({
+  event: { type: 'app_home_opened', user, channel: 'D0HOME001', tab, event_ts: '1700000000.1' },
+  client: f.web,
+  body: {},
+  payload: {},
+  next: jest.fn(),
+  logger: console,
+  context: {},
+});
+
+describe('appHomeOpened', () => {
+  let t: ListenerDeps;
+  beforeAll(async () => {
+    t = await openListenerDeps();
+    await seedLead(t.deps.db.prisma, { customerId: 'C100', name: 'ACME & Co', ownerId: AM });
+  });
+  afterAll(() => t.cleanup());
+
+  it('publishes the dashboard the Home builder makes for the viewer', async () => {
+    const f = fakes();
+    await appHomeOpened(t.deps)(opened(f, AM) as any);
+    expect(f.client.views.publish.mock.calls).toEqual([[published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager')))]]);
+    expect(visibleText(f.client.views.publish.mock.calls[0]![0].view)).toContain('ACME &amp; Co');
+  });
+
+  it.each([
+    [GUEST, 'Sorry, the CRM is not available to guest accounts.'],
+    [STRANGER, 'Sorry, you are not on the CRM roster yet. Ask a CRM admin to add you.'],
+  ])('gives %s the no-access Home, without customer data', async (userId, refusal) => {
+    const f = fakes();
+    await appHomeOpened(t.deps)(opened(f, userId) as any);
+    expect(f.client.views.publish.mock.calls).toEqual([[published(userId, buildNoAccessHome(refusal))]]);
+    expect(visibleText(f.client.views.publish.mock.calls[0]![0].view)).not.toContain('ACME');
+  });
+
+  it('ignores the Messages tab', async () => {
+    const f = fakes();
+    await appHomeOpened(t.deps)(opened(f, AM, 'messages') as any);
+    expect(f.calls).toEqual([]);
+  });
+
+  it('a publish Slack refuses is logged, not thrown', async () => {
+    const f = fakes();
+    f.client.views.publish.mockRejectedValueOnce(Object.assign(new Error('An API error occurred: invalid_blocks'), { data: { error: 'invalid_blocks' } }));
+    const error = jest.spyOn(t.deps.logger, 'error');
+    await expect(appHomeOpened(t.deps)(opened(f, MANAGER) as any)).resolves.toBeUndefined();
+    expect(error).toHaveBeenCalledWith(expect.objectContaining({ user: MANAGER }), 'publishing the Home tab failed');
+    error.mockRestore();
+  });
+});
+
+describe('appHomeOpened with production', () => {
+  it('publishes from the CRM database first, syncs, then publishes again with the new lead', async () => {
+    const reader = new StaticProductionReader([customerRow({ customerId: 'C900', customerName: 'Fresh Imports' })]);
+    const t = await openListenerDeps({ production: reader });
+    try {
+      const f = fakes();
+      await appHomeOpened(t.deps)(opened(f, MANAGER) as any);
+      expect(reader.calls).toHaveLength(1);
+      const views = f.client.views.publish.mock.calls.map((c) => visibleText(c[0].view));
+      expect(views).toHaveLength(2);
+      expect(views[0]).not.toContain('Fresh Imports');
+      expect(views[1]).toContain('Fresh Imports');
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('a stranger opening the tab starts no sync', async () => {
+    const reader = new StaticProductionReader([customerRow({ customerId: 'C901' })]);
+    const t = await openListenerDeps({ production: reader });
+    try {
+      const f = fakes();
+      await appHomeOpened(t.deps)(opened(f, STRANGER) as any);
+      expect(reader.calls).toEqual([]);
+      expect(f.client.views.publish).toHaveBeenCalledTimes(1);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import { searchLeads } from '../../../../src/domain/lead-search';
+import { LEAD_OPTIONS_LIMIT, leadSelectOptions } from '../../../../src/slack/listeners/options/lead-select-options';
+import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
+import { buildLeadOptions } from '../../../../src/slack/views/lead-modals';
+import { seedLead } from '../../../support/seed-leads';
+import { AM, fakes, GUEST, MANAGER, openListenerDeps, STRANGER, type Fakes, type ListenerDeps } from '../../../support/listener-kit';
+
+let t: ListenerDeps;
+beforeAll(async () => {
+  t = await openListenerDeps();
+  await seedLead(t.deps.db.prisma, { customerId: 'C100', name: 'ACME Trading', company: 'ACME LLC' });
+  await seedLead(t.deps.db.prisma, { customerId: 'C101', name: 'Acme Foods' });
+  await seedLead(t.deps.db.prisma, { customerId: 'C102', name: 'Zenith' });
+});
+afterAll(() => t.cleanup());
+
+/** block_suggestion for the lead picker. */
+const suggestion = (f: Fakes, userId: string, value: string) => {
+  const body = { type: 'block_suggestion', action_id: ACTION_IDS.leadSelect, block_id: 'lead_block', user: { id: userId }, value, view: { id: 'V0MODAL01' } };
+  return { ack: f.ack, client: f.web, body, options: body, payload: body, next: jest.fn(), logger: console, context: {} } as any;
+};
+
+describe('leadSelectOptions', () => {
+  it('answers with the options the builder makes for the ranked search', async () => {
+    const f = fakes();
+    await leadSelectOptions(t.deps)(suggestion(f, AM, 'acme'));
+    const { matches } = await searchLeads(t.deps.db.prisma, 'acme', LEAD_OPTIONS_LIMIT);
+    expect(matches.map((m) => m.customerId).sort()).toEqual(['C100', 'C101']);
+    expect(f.ack.mock.calls).toEqual([[{ options: buildLeadOptions(matches) }]]);
+    expect(f.ack.mock.calls[0]![0].options.map((o: any) => o.text.text)).toContain('ACME Trading (ACME LLC) · C100');
+  });
+
+  it('a manager may search (reading is enough)', async () => {
+    const f = fakes();
+    await leadSelectOptions(t.deps)(suggestion(f, MANAGER, 'zen'));
+    expect(f.ack.mock.calls[0]![0].options.map((o: any) => o.text.text)).toEqual(['Zenith · C102']);
+  });
+
+  it.each([GUEST, STRANGER])('%s gets no options at all', async (userId) => {
+    const f = fakes();
+    await leadSelectOptions(t.deps)(suggestion(f, userId, 'acme'));
+    expect(f.ack.mock.calls).toEqual([[{ options: [] }]]);
+  });
+});

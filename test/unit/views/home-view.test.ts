@@ -1,0 +1,104 @@
+import type { HomeData } from '../../../src/domain/home-data';
+import { DEFAULT_HOME_FILTER } from '../../../src/domain/home-filter';
+import type { PipelineLead } from '../../../src/domain/pipeline';
+import { DEFAULT_STALE_THRESHOLDS } from '../../../src/domain/settings';
+import { STAGES, type StageSlug } from '../../../src/shared/stages';
+import { ACTION_IDS, isKnownActionId } from '../../../src/slack/views/action-ids';
+import { buildHomeView } from '../../../src/slack/views/home';
+import { HOME_MAX_BLOCKS } from '../../../src/slack/views/pipeline-home';
+import { actionIds, visibleText } from '../../support/lead-e2e';
+
+const now = new Date('2026-11-25T09:00:00Z');
+const NASTY = '<!channel> ACME & Co';
+
+const lead = (id: number, stage: StageSlug): PipelineLead => ({
+  leadId: id,
+  customerId: `C${id}`,
+  stage,
+  name: id === 1 ? NASTY : `Customer ${id}`,
+  company: null,
+  markets: ['AE'],
+  lifetimeUsdCents: 100_00n,
+  unknownCurrencies: [],
+  lastOrderAt: new Date('2026-11-20T10:00:00Z'),
+  rateDate: new Date('2025-11-24T00:00:00Z'),
+  ownerId: null,
+  lastTouchAt: null,
+});
+
+function homeData(partial: Partial<HomeData> = {}, leadsPerStage = 2): HomeData {
+  let id = 0;
+  const stages = STAGES.map((s) => {
+    const leads = Array.from({ length: leadsPerStage }, () => lead(++id, s.slug));
+    return { slug: s.slug, count: leads.length, lifetimeUsdCents: 200_00n, incompleteCurrencies: [], incompleteCount: 0, leads, page: 0, pageSize: 5 };
+  });
+  return {
+    now,
+    stageLabels: {},
+    filter: DEFAULT_HOME_FILTER,
+    snapshot: { totalCount: id, stages } as HomeData['snapshot'],
+    sync: { kind: 'ok', finishedAt: new Date(now.getTime() - 60_000), created: 0, running: false },
+    followUps: {
+      items: [{ alertId: 5, leadId: 1, leadName: NASTY, message: 'Call', scheduleText: 'Once', timeZone: 'UTC', state: 'upcoming', at: now }],
+      overdue: 0,
+      upcoming: 1,
+    } as HomeData['followUps'],
+    notices: { notices: [{ id: 9, createdAt: now, notice: { kind: 'digest_not_posted', frequency: 'weekly', channelId: 'C1', error: 'not_in_channel' } }], total: 1 },
+    admin: null,
+    ...partial,
+  };
+}
+
+const adminData: NonNullable<HomeData['admin']> = {
+  settings: {
+    digest_channel: null,
+    digest_schedule: { frequency: 'daily', weekday: 1, time: '08:00', timeZone: 'UTC' },
+    sync_days: 90,
+    stale_thresholds: DEFAULT_STALE_THRESHOLDS,
+    stage_labels: Object.fromEntries(STAGES.map((s) => [s.slug, s.label])) as Record<StageSlug, string>,
+  },
+  rates: { count: 0, oldestRateDate: null, newestRateDate: null },
+  rosterCounts: { admin: 1, manager: 0, account_manager: 0 },
+  audit: [],
+  timeZone: 'UTC',
+};
+
+const viewer = { userId: 'U0AMANAGE1', canEdit: true, timeZone: 'UTC' };
+
+describe('buildHomeView', () => {
+  it('admin notices first, then the pipeline, then "My follow-ups"; names escaped', () => {
+    const view = buildHomeView(homeData(), viewer);
+    const ids = (view.blocks as any[]).map((b) => b.block_id);
+    expect(ids.indexOf('admin_notices')).toBe(0);
+    expect(ids.indexOf('admin_notices')).toBeLessThan(ids.indexOf('home_title'));
+    expect(ids.indexOf('home_title')).toBeLessThan(ids.indexOf('follow_ups'));
+    const text = visibleText(view);
+    expect(text).toContain('&lt;!channel&gt; ACME &amp; Co');
+    expect(text).not.toContain('<!channel>');
+    for (const id of actionIds(view.blocks)) expect(isKnownActionId(id)).toBe(true);
+  });
+
+  it('the Admin section only for an admin, with its Change buttons', () => {
+    expect(actionIds(buildHomeView(homeData(), viewer).blocks)).not.toContain(ACTION_IDS.adminOpenSetting);
+    const admin = buildHomeView(homeData({ admin: adminData }), { ...viewer, userId: 'U0ADMIN01' });
+    expect(actionIds(admin.blocks).filter((id) => id === ACTION_IDS.adminOpenSetting)).toHaveLength(7);
+    expect((admin.blocks as any[]).at(-1)!.block_id).toBe('admin:audit');
+  });
+
+  it('a reader gets no edit controls in the lead menus; an editor does', () => {
+    const overflowValues = (v: any) => (v.blocks as any[]).flatMap((b) => (b.accessory?.action_id === ACTION_IDS.leadOverflow ? b.accessory.options.map((o: any) => o.value) : []));
+    const reader = overflowValues(buildHomeView(homeData(), { ...viewer, canEdit: false }));
+    const editor = overflowValues(buildHomeView(homeData(), viewer));
+    expect(editor.some((v: string) => v.startsWith('stage:'))).toBe(true);
+    expect(reader.some((v: string) => v.startsWith('stage:') || v.startsWith('note:') || v.startsWith('assign:'))).toBe(false);
+  });
+
+  it('stays within Slack\'s 100 blocks with every section full', () => {
+    const view = buildHomeView(homeData({ admin: adminData }, 40), viewer);
+    expect(view.blocks.length).toBeLessThanOrEqual(HOME_MAX_BLOCKS);
+    const ids = (view.blocks as any[]).map((b) => b.block_id);
+    expect(ids).toContain('home_cut');
+    expect(ids).toContain('admin:audit');
+    expect(ids).toContain('follow_ups');
+  });
+});
