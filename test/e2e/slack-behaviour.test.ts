@@ -73,6 +73,10 @@ describe('real Slack behaviour', () => {
         values: { [LEAD_BLOCKS.note]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: 'Called back' } } },
       });
       expect(t.driver.lateAcks().filter((a) => a.what.includes('lead_note'))).toEqual([]);
+      // Answered with "Saving…" in time, then the same modal says it is saved; the note is stored once.
+      const [update] = await t.slack.waitForCalls('views.update', 1, 10_000);
+      expect(visibleText(update!.args.view)).toContain('Saved');
+      expect(await t.deps.db.prisma.activity.count({ where: { leadId: gulf, text: 'Called back' } })).toBe(1);
     });
 
     it('saving the digest channel, which Slack must confirm the app can post in', async () => {
@@ -81,6 +85,10 @@ describe('real Slack behaviour', () => {
       t.slack.slowDown('conversations.info', SLOW_SLACK_MS);
       await t.driver.submitView(ADMIN, { callback_id: 'admin_digest_channel', values: { digest_channel: { [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: 'C0DIGEST1' } } } });
       expect(t.driver.lateAcks().filter((a) => a.what.includes('admin_digest_channel'))).toEqual([]);
+      const [update] = await t.slack.waitForCalls('views.update', 1, 10_000);
+      expect(visibleText(update!.args.view)).toContain('Saved');
+      await t.slack.waitForCalls('views.publish', 1, 10_000);
+      expect(visibleText(t.slack.homeOf(ADMIN)!.view)).toContain('C0DIGEST1');
     });
 
     it('"Log to CRM" submitted while chat.getPermalink is slow', async () => {
@@ -94,12 +102,21 @@ describe('real Slack behaviour', () => {
         },
       });
       expect(t.driver.lateAcks().filter((a) => a.what.includes('log_to_crm'))).toEqual([]);
+      // The note is saved in time, without the link Slack was too slow to give.
+      const saved = await t.deps.db.prisma.activity.findFirstOrThrow({ where: { leadId: gulf, text: 'Slow permalink' } });
+      expect(saved.permalink).toBeNull();
     });
 
     it('the lead typeahead asked by someone the app has not looked up yet', async () => {
       t.slack.slowDown('users.info', SLOW_SLACK_MS);
-      await t.driver.suggestion(FRESH[1]!, ACTION_IDS.leadSelect, 'gulf');
+      const first = await t.driver.suggestion(FRESH[1]!, ACTION_IDS.leadSelect, 'gulf');
       expect(t.driver.lateAcks().filter((a) => a.what.includes('block_suggestion'))).toEqual([]);
+      // Nothing shown to someone not known yet; once Slack has answered, the next keystroke lists the leads.
+      expect(first.json).toEqual({ options: [] });
+      await t.server.built.inFlight.drain(10_000);
+      await new Promise((r) => setTimeout(r, SLOW_SLACK_MS));
+      const next = await t.driver.suggestion(FRESH[1]!, ACTION_IDS.leadSelect, 'gulf');
+      expect(next.json.options.map((o: any) => o.value)).toContain(String(gulf));
     });
   });
 
@@ -108,7 +125,9 @@ describe('real Slack behaviour', () => {
       t.slack.slowDown('users.info', SLOW_SLACK_MS);
       await t.driver.blockAction(FRESH[2]!, { type: 'overflow', action_id: ACTION_IDS.leadOverflow, selected_option: { value: `stage:${gulf}` } });
       await t.slack.waitForCalls('views.open', 1, 10_000);
-      expect(t.slack.openModalOf(FRESH[2]!)).toBeDefined();
+      // "Loading…" opened while the trigger was valid, then turned into the stage modal.
+      await t.slack.waitForCalls('views.update', 1, 10_000);
+      expect(t.slack.openModalOf(FRESH[2]!)?.view.callback_id).toBe('stage_change');
       expect(t.slack.takeViolations()).toEqual([]);
     });
 

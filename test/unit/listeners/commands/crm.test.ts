@@ -156,8 +156,12 @@ describe('/crm lead', () => {
 
   it('no match: says so, escaped, with the usage', async () => {
     const f = fakes();
+    // Slack sends a mention as `<@U123>` and a typed `<b>` as `&lt;b&gt;`: both read as typed, shown escaped.
     await run(f, AM, 'lead <@U123>');
-    expect(f.respond.mock.calls).toEqual([reply({ text: 'No lead matches “&lt;@U123&gt;”.\nUsage: `/crm lead &lt;customer id or name&gt;`' })]);
+    expect(f.respond.mock.calls).toEqual([reply({ text: 'No lead matches “@U123”.\nUsage: `/crm lead &lt;customer id or name&gt;`' })]);
+    const g = fakes();
+    await run(g, AM, 'lead &lt;b&gt; &amp; co');
+    expect(g.respond.mock.calls).toEqual([reply({ text: 'No lead matches “&lt;b&gt; &amp; co”.\nUsage: `/crm lead &lt;customer id or name&gt;`' })]);
   });
 });
 
