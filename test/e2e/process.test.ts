@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { SlackDriver, SocketDriver } from '../support/slack-driver';
@@ -100,9 +101,16 @@ describe('the app as a process', () => {
     });
 
     it('keeps running with the README’s "try it locally" command, says so on /healthz, and recovers when Slack answers', async () => {
-      // README: SLACK_BOT_TOKEN=xoxb-dev SLACK_SIGNING_SECRET=dev SLACK_API_URL=http://127.0.0.1:9999/api/ npm start
+      // The command line as the README writes it: its variables, then `npm start`, which is
+      // the set-up (done for this test run) followed by `tsx src/index.ts`, run here.
+      const line = /^(SLACK_BOT_TOKEN=\S+(?: [A-Z_]+=\S+)*) npm start$/m.exec(readFileSync(join(root, 'README.md'), 'utf8'));
+      expect(line).not.toBeNull();
+      const readmeEnv = Object.fromEntries(line![1]!.split(' ').map((a) => a.split('=', 2) as [string, string]));
+      expect(readmeEnv).toEqual({ SLACK_BOT_TOKEN: 'xoxb-dev', SLACK_SIGNING_SECRET: 'dev', SLACK_API_URL: 'http://127.0.0.1:9999/api/' });
+      expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start).toBe('npm run setup && tsx src/index.ts');
+      // Port 9999 may be taken on this machine: another port where nothing listens, same shape.
       const slackPort = await freePort();
-      const app = runApp({ SLACK_BOT_TOKEN: 'xoxb-dev', SLACK_SIGNING_SECRET: 'dev', SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`, PORT: '0', DATABASE_URL: db.url, CRM_ADMINS: 'U0ADMIN01' });
+      const app = runApp({ ...readmeEnv, SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`, PORT: '0', DATABASE_URL: db.url, CRM_ADMINS: 'U0ADMIN01' });
       let slack: FakeSlack | null = null;
       try {
         const [, port] = await waitForLog(app.output, /"port":(\d+)/);
