@@ -1,6 +1,7 @@
 // Follow-up delivery benchmark: 10,000 alerts fall due in the same minute and two app
 // instances (own connection pools and Slack clients) deliver them together from one
-// database to the fake Slack. Prints time to deliver all, duplicates and peak RSS.
+// database to the fake Slack. Prints time to deliver all, duplicates and peak RSS; once with
+// every owner's guest status to look up in Slack (users.info each), once with it cached.
 // Run: npx tsx bench/alerts.bench.ts [sqlite|postgres]   (or npm run bench -- alerts)
 import { randomUUID } from 'node:crypto';
 import { LogLevel, WebClient } from '@slack/web-api';
@@ -29,7 +30,7 @@ function deps(url: string, clock: ManualClock): AppDeps {
   return { config, db: openDatabase(url), production: null, clock, logger: createLogger('silent'), instanceId: randomUUID() };
 }
 
-async function seed(d: AppDeps): Promise<void> {
+async function seed(d: AppDeps, ownersCached: boolean): Promise<void> {
   const { prisma } = d.db;
   const customers = Array.from({ length: LEADS }, (_, i) => ({
     customerId: `B${i}`,
@@ -46,6 +47,14 @@ async function seed(d: AppDeps): Promise<void> {
   for (let start = 0; start < ALERTS; start += 1000) {
     const ids = Array.from({ length: Math.min(1000, ALERTS - start) }, (_, k) => `U${String(start + k).padStart(8, '0')}`);
     await prisma.rosterMember.createMany({ data: ids.map((userId) => ({ userId, role: 'account_manager', addedBy: 'bench' })) });
+  }
+  if (ownersCached) {
+    // Their guest status fetched within the hour (e.g. they opened Home): no users.info at send.
+    const fetchedAt = d.clock.now();
+    for (let start = 0; start < ALERTS; start += 1000) {
+      const ids = Array.from({ length: Math.min(1000, ALERTS - start) }, (_, k) => `U${String(start + k).padStart(8, '0')}`);
+      await prisma.slackUserCache.createMany({ data: ids.map((userId) => ({ userId, tz: 'UTC', fetchedAt })) });
+    }
   }
   for (let start = 0; start < ALERTS; start += 1000) {
     await prisma.followUpAlert.createMany({
@@ -69,7 +78,7 @@ async function seed(d: AppDeps): Promise<void> {
   }
 }
 
-async function runOnce(provider: 'sqlite' | 'postgres'): Promise<Row> {
+async function runOnce(provider: 'sqlite' | 'postgres', ownersCached: boolean): Promise<Row> {
   const slack = await startFakeSlack();
   const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
   await migrateDatabase(target.url);
@@ -78,7 +87,8 @@ async function runOnce(provider: 'sqlite' | 'postgres'): Promise<Row> {
   const b = deps(target.url, clock);
   const client = () => new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, logLevel: LogLevel.ERROR, retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5000 } });
   try {
-    await seed(a);
+    await seed(a, ownersCached);
+    for (let i = 0; i < ALERTS; i += 1) slack.addUser({ id: `U${String(i).padStart(8, '0')}`, tz: 'UTC' });
     const job = followUpAlertsJob(BENCH_DELIVERY);
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
@@ -93,6 +103,7 @@ async function runOnce(provider: 'sqlite' | 'postgres'): Promise<Row> {
     return {
       database: provider,
       alerts: ALERTS,
+      'owner status': ownersCached ? 'cached' : 'users.info each',
       delivered: recipients.size,
       duplicates: dms.length - recipients.size,
       'still due': stillDue,
@@ -124,7 +135,10 @@ function defaultPacingRow(): Row {
 
 export async function runAlertsBench(providers: ('sqlite' | 'postgres')[] = ['sqlite', 'postgres']): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const p of providers) rows.push(await runOnce(p));
+  for (const p of providers) {
+    rows.push(await runOnce(p, false));
+    rows.push(await runOnce(p, true));
+  }
   rows.push(defaultPacingRow());
   return rows;
 }

@@ -15,11 +15,18 @@ const targets = [
   ['prisma/schema.prisma', 'file:./data/crm.db'],
   ['prisma/postgres/schema.prisma', 'postgresql://localhost:5432/placeholder'],
 ];
+// --quiet (used by `npm run doctor`): Prisma's chatter is shown only when generation fails.
+const quiet = process.argv.includes('--quiet');
 for (const [schema, url] of targets) {
-  execFileSync(prisma, ['generate', '--schema', schema], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-  });
+  try {
+    execFileSync(prisma, ['generate', '--schema', schema], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', quiet ? 'pipe' : 'inherit'],
+      env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+    });
+  } catch (err) {
+    if (quiet && err.stderr) process.stderr.write(err.stderr);
+    throw err;
+  }
 }
-console.log('Prisma clients generated (sqlite, postgres).');
+if (!quiet) console.log('Prisma clients generated (sqlite, postgres).');

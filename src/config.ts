@@ -112,9 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return parsed.data;
 }
 
-/** Secrets never appear in an error message. */
+/** Secrets never appear in an error message: nor does a password inside a URL (`scheme://user:pw@host`). */
 function redactValue(name: string, value: string): string {
-  return /TOKEN|SECRET|KEY|PASSWORD/.test(name) ? '[redacted]' : value.slice(0, 60);
+  return /TOKEN|SECRET|KEY|PASSWORD/.test(name) ? '[redacted]' : value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/i, '$1[redacted]@').slice(0, 60);
 }
 
 /** The Metabase settings, or null when production reading is off (no METABASE_URL). */

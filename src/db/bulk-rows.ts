@@ -88,6 +88,24 @@ export function jsonRowsSelect(
     : Prisma.sql`SELECT ${selectList} FROM jsonb_array_elements(CAST(${json} AS jsonb)) AS rows(value) WHERE true`;
 }
 
+/** A column of `jsonRowsTable`: its name in the derived table and its type. */
+export interface BulkColumn {
+  name: string;
+  type: BulkColumnType;
+}
+
+/**
+ * The rows as a derived table with named columns, for `UPDATE t SET … FROM <this> AS r
+ * WHERE t."id" = r."id"` (one statement for many rows, the same on both databases).
+ */
+export function jsonRowsTable(provider: DbProvider, rows: readonly BulkValue[][], columns: readonly BulkColumn[]): Prisma.Sql {
+  const json = JSON.stringify(rows.map((r) => columns.map((c, i) => encode(provider, r[i] ?? null, c.type))));
+  const select = columns.map((c, i) => `${columnExpr(provider, i, c.type)} AS "${c.name.replace(/"/g, '""')}"`).join(', ');
+  return provider === 'sqlite'
+    ? Prisma.sql`(SELECT ${Prisma.raw(select)} FROM json_each(${json}))`
+    : Prisma.sql`(SELECT ${Prisma.raw(select)} FROM jsonb_array_elements(CAST(${json} AS jsonb)) AS rows(value))`;
+}
+
 /** A subquery of the given texts, for `"col" IN (<this>)`: one parameter whatever the count. */
 export function jsonTextList(provider: DbProvider, values: readonly string[]): Prisma.Sql {
   const json = JSON.stringify(values);

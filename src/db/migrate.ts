@@ -62,6 +62,71 @@ function pendingMigrations(migrations: MigrationFile[], applied: { migration_nam
 
 const APPLIED_SQL = 'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
 
+/** Where a database stands against the committed migrations, read without changing anything. */
+export interface MigrationStatus {
+  /** False when the SQLite file does not exist yet: the first start creates it. */
+  exists: boolean;
+  applied: string[];
+  /** Not applied yet, in order: the next start (or `npm run db:migrate`) applies them. */
+  pending: string[];
+  /** Applied, but the file changed since: the app refuses to start. */
+  edited: string[];
+  /** Recorded as applied but absent from the migrations folder: a newer version of the app migrated it. */
+  unknown: string[];
+}
+
+/**
+ * Compares the database with the migrations folder, read-only: opens SQLite read-only and
+ * never creates the file, the schema or the `_prisma_migrations` table. Throws when the
+ * database does not answer.
+ */
+export async function migrationStatus(url: string, options: { dir?: string; timeoutMs?: number } = {}): Promise<MigrationStatus> {
+  const provider = providerOf(url);
+  const migrations = readMigrations(options.dir ?? migrationsDir(provider));
+  const applied = provider === 'sqlite' ? appliedSqlite(url) : await appliedPostgres(url, options.timeoutMs ?? 5000);
+  if (applied === null) return { exists: false, applied: [], pending: migrations.map((m) => m.name), edited: [], unknown: [] };
+  const done = new Map(applied.map((r) => [r.migration_name, r.checksum]));
+  const known = new Set(migrations.map((m) => m.name));
+  return {
+    exists: true,
+    applied: migrations.filter((m) => done.get(m.name) === m.checksum).map((m) => m.name),
+    pending: migrations.filter((m) => !done.has(m.name)).map((m) => m.name),
+    edited: migrations.filter((m) => done.has(m.name) && done.get(m.name) !== m.checksum).map((m) => m.name),
+    unknown: [...done.keys()].filter((name) => !known.has(name)).sort(),
+  };
+}
+
+type AppliedRow = { migration_name: string; checksum: string };
+
+/** The applied migrations of a SQLite file; null when the file does not exist. */
+function appliedSqlite(url: string): AppliedRow[] | null {
+  const path = sqlitePath(url);
+  if (!existsSync(path)) return null;
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  try {
+    const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+    return table ? (db.prepare(APPLIED_SQL).all() as AppliedRow[]) : [];
+  } finally {
+    db.close();
+  }
+}
+
+async function appliedPostgres(url: string, timeoutMs: number): Promise<AppliedRow[]> {
+  const schema = postgresSchemaOf(url);
+  const client = new Client({ connectionString: postgresConnectionString(url), connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  // An unreachable server answers through connect(); an error event after that must not crash the caller.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const ident = `"${schema.replace(/"/g, '""')}"`;
+    const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [`${ident}."_prisma_migrations"`]);
+    if (!rows[0]?.found) return [];
+    return (await client.query<AppliedRow>(APPLIED_SQL.replace('FROM _prisma_migrations', `FROM ${ident}."_prisma_migrations"`))).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 export async function migrateDatabase(url: string): Promise<MigrationResult> {
   const provider = providerOf(url);
   const migrations = readMigrations(migrationsDir(provider));

@@ -201,10 +201,14 @@ export interface LeadChange {
   activityId: number;
 }
 
-type Tx = Parameters<Parameters<CrmPrisma['$transaction']>[0]>[0];
+/** The client inside an interactive transaction. */
+export type Tx = Parameters<Parameters<CrmPrisma['$transaction']>[0]>[0];
 
 const leadBeforeSelect = { version: true, ownerId: true, stage: true, contactName: true, contactRole: true, contactEmail: true, contactPhone: true } as const;
 type LeadBefore = { version: number; ownerId: string | null; stage: string; contactName: string | null; contactRole: string | null; contactEmail: string | null; contactPhone: string | null };
+
+/** Checks the lead before a change (throws to refuse it) and may give the activity's fromValue. */
+type ChangeCheck = (lead: LeadBefore) => { fromValue?: string | null } | undefined;
 
 interface ApplyArgs {
   leadId: number;
@@ -220,39 +224,42 @@ interface ApplyArgs {
  * One change in one transaction: a conditional update (id and, when given, version) so two
  * concurrent writers cannot both win, then the Activity row.
  */
-async function applyChange(prisma: CrmPrisma, clock: Clock, args: ApplyArgs, check?: (lead: LeadBefore) => { fromValue?: string | null } | void): Promise<LeadChange> {
+async function applyChange(prisma: CrmPrisma, clock: Clock, args: ApplyArgs, check?: ChangeCheck): Promise<LeadChange> {
   const now = clock.now();
-  return prisma.$transaction(async (tx: Tx) => {
-    const before = await tx.lead.findUnique({ where: { id: args.leadId }, select: leadBeforeSelect });
-    if (!before) throw new LeadNotFoundError(args.leadId);
-    if (args.expectedVersion !== undefined && before.version !== args.expectedVersion) {
-      throw new StaleLeadError(args.leadId, args.expectedVersion, before.version);
-    }
-    const fromValue = check?.(before)?.fromValue ?? args.activity.fromValue ?? null;
-    const updated = await tx.lead.updateMany({
-      where: { id: args.leadId, version: before.version },
-      data: { ...args.data, version: { increment: 1 }, ...(args.activity.isTouch ? { lastTouchAt: now } : {}), updatedAt: now },
-    });
-    if (updated.count !== 1) {
-      const current = await tx.lead.findUnique({ where: { id: args.leadId }, select: { version: true } });
-      throw new StaleLeadError(args.leadId, args.expectedVersion ?? before.version, current?.version ?? before.version);
-    }
-    const activity = await tx.activity.create({
-      data: {
-        leadId: args.leadId,
-        actorId: args.actorId,
-        kind: args.activity.kind,
-        fromValue,
-        toValue: args.activity.toValue ?? null,
-        text: args.activity.text ?? null,
-        permalink: args.activity.permalink ?? null,
-        isTouch: args.activity.isTouch,
-        createdAt: now,
-      },
-    });
-    const ownerId = args.data.ownerId !== undefined ? args.data.ownerId : before.ownerId;
-    return { leadId: args.leadId, version: before.version + 1, ownerId, previousOwnerId: before.ownerId, activityId: activity.id };
+  return prisma.$transaction((tx: Tx) => applyChangeIn(tx, now, args, check));
+}
+
+/** applyChange inside a transaction the caller runs (a change saved together with other writes). */
+async function applyChangeIn(tx: Tx, now: Date, args: ApplyArgs, check?: ChangeCheck): Promise<LeadChange> {
+  const before = await tx.lead.findUnique({ where: { id: args.leadId }, select: leadBeforeSelect });
+  if (!before) throw new LeadNotFoundError(args.leadId);
+  if (args.expectedVersion !== undefined && before.version !== args.expectedVersion) {
+    throw new StaleLeadError(args.leadId, args.expectedVersion, before.version);
+  }
+  const fromValue = check?.(before)?.fromValue ?? args.activity.fromValue ?? null;
+  const updated = await tx.lead.updateMany({
+    where: { id: args.leadId, version: before.version },
+    data: { ...args.data, version: { increment: 1 }, ...(args.activity.isTouch ? { lastTouchAt: now } : {}), updatedAt: now },
   });
+  if (updated.count !== 1) {
+    const current = await tx.lead.findUnique({ where: { id: args.leadId }, select: { version: true } });
+    throw new StaleLeadError(args.leadId, args.expectedVersion ?? before.version, current?.version ?? before.version);
+  }
+  const activity = await tx.activity.create({
+    data: {
+      leadId: args.leadId,
+      actorId: args.actorId,
+      kind: args.activity.kind,
+      fromValue,
+      toValue: args.activity.toValue ?? null,
+      text: args.activity.text ?? null,
+      permalink: args.activity.permalink ?? null,
+      isTouch: args.activity.isTouch,
+      createdAt: now,
+    },
+  });
+  const ownerId = args.data.ownerId !== undefined ? args.data.ownerId : before.ownerId;
+  return { leadId: args.leadId, version: before.version + 1, ownerId, previousOwnerId: before.ownerId, activityId: activity.id };
 }
 
 function cleanText(text: string | null | undefined): string {
@@ -309,18 +316,32 @@ export interface NoteInput {
   expectedVersion?: number;
 }
 
-/** Adds a note (a human touch). Appending never overwrites, so no version is needed. */
-export async function addNote(prisma: CrmPrisma, clock: Clock, input: NoteInput): Promise<LeadChange> {
-  const text = cleanText(input.text);
-  if (!text) throw new LeadValidationError('note', 'The note is empty.');
-  if (text.length > MAX_NOTE_LENGTH) throw new LeadValidationError('note', `The note is too long (${text.length} characters; at most ${MAX_NOTE_LENGTH}).`);
-  return applyChange(prisma, clock, {
+/** The note as it would be saved (line ends normalised, trimmed); LeadValidationError when empty or too long. */
+export function validateNoteText(text: string): string {
+  const clean = cleanText(text);
+  if (!clean) throw new LeadValidationError('note', 'The note is empty.');
+  if (clean.length > MAX_NOTE_LENGTH) throw new LeadValidationError('note', `The note is too long (${clean.length} characters; at most ${MAX_NOTE_LENGTH}).`);
+  return clean;
+}
+
+function noteChange(input: NoteInput): ApplyArgs {
+  return {
     leadId: input.leadId,
     expectedVersion: input.expectedVersion,
     actorId: input.actorId,
     data: {},
-    activity: { kind: 'note', text, permalink: input.permalink ?? null, isTouch: true },
-  });
+    activity: { kind: 'note', text: validateNoteText(input.text), permalink: input.permalink ?? null, isTouch: true },
+  };
+}
+
+/** Adds a note (a human touch). Appending never overwrites, so no version is needed. */
+export async function addNote(prisma: CrmPrisma, clock: Clock, input: NoteInput): Promise<LeadChange> {
+  return applyChange(prisma, clock, noteChange(input));
+}
+
+/** addNote inside the caller's transaction, so the note lands together with the caller's other writes. */
+export async function addNoteIn(tx: Tx, now: Date, input: NoteInput): Promise<LeadChange> {
+  return applyChangeIn(tx, now, noteChange(input));
 }
 
 // A practical e-mail check: one @, a dot in the domain, no spaces. Full RFC 5322 is not the point.

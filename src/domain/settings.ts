@@ -3,8 +3,22 @@ import type { AppConfig } from '../config';
 import type { Clock } from '../clock';
 import { UserFacingError } from '../shared/errors';
 import type { CrmPrisma } from '../db/client';
-import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from './stages';
-import { isTimeOfDay, isValidTimeZone } from '../shared/zoned-time';
+import { STAGES, type StageSlug } from './stages';
+import {
+  channelIdSchema,
+  DEFAULT_STALE_THRESHOLDS,
+  days,
+  digestScheduleSchema,
+  isSettingKey,
+  SETTING_TITLES,
+  type DigestSchedule,
+  type SettingKey,
+  type StaleThresholds,
+  stageLabelsSchema,
+  staleThresholdsSchema,
+} from '../shared/setting-schemas';
+
+export { DEFAULT_STALE_THRESHOLDS, isSettingKey, type DigestSchedule, type StaleThresholds };
 
 /**
  * Admin settings, one JSON value per key in the Setting table, each validated with zod and
@@ -20,54 +34,7 @@ export const SETTING_KEYS = {
   stageLabels: 'stage_labels',
 } as const;
 
-export type SettingKey = (typeof SETTING_KEYS)[keyof typeof SETTING_KEYS];
-
-const days = z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days (10 years)');
-
-const digestScheduleSchema = z.object({
-  frequency: z.enum(['daily', 'weekly']),
-  /** ISO weekday, 1 = Monday; used by weekly digests. */
-  weekday: z.number().int().min(1).max(7),
-  time: z.string().refine(isTimeOfDay, { message: 'must be a time of day such as 09:00' }),
-  timeZone: z.string().refine(isValidTimeZone, { message: 'is not a time zone this server knows (use an IANA name such as Asia/Dubai)' }),
-});
-export type DigestSchedule = z.infer<typeof digestScheduleSchema>;
-
-const stageSlugs = STAGES.map((s) => s.slug) as [StageSlug, ...StageSlug[]];
-
-/** Days without a touch after which a lead in a stage counts as stale; null: not tracked. */
-export type StaleThresholds = Record<StageSlug, number | null>;
-const staleThresholdsSchema = z.object(Object.fromEntries(stageSlugs.map((s) => [s, days.nullable()])) as Record<StageSlug, z.ZodNullable<typeof days>>);
-
-export const DEFAULT_STALE_THRESHOLDS: StaleThresholds = {
-  lead: 14,
-  contacted: 14,
-  negotiation: 7,
-  trial_order: 14,
-  active_account: 60,
-  churned: null,
-};
-
-const stageLabelsSchema = z
-  .object(
-    Object.fromEntries(
-      stageSlugs.map((s) => [
-        s,
-        z.string().trim().min(1, 'must not be empty').max(MAX_STAGE_LABEL_LENGTH, `must be at most ${MAX_STAGE_LABEL_LENGTH} characters`),
-      ]),
-    ) as Record<StageSlug, z.ZodString>,
-  )
-  .superRefine((labels, ctx) => {
-    const seen = new Map<string, StageSlug>();
-    for (const slug of stageSlugs) {
-      const key = labels[slug].toLowerCase();
-      const first = seen.get(key);
-      if (first) ctx.addIssue({ code: 'custom', path: [slug], message: `is the same as the label of another stage (${first})` });
-      else seen.set(key, slug);
-    }
-  });
-
-const channelIdSchema = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel').nullable();
+export type { SettingKey };
 
 /** Each setting's type, schema and default. */
 interface SettingDefinition<T> {
@@ -87,31 +54,28 @@ export interface SettingValues {
 }
 
 export const SETTINGS: { [K in SettingKey]: SettingDefinition<SettingValues[K]> } = {
-  digest_channel: { key: 'digest_channel', title: 'Digest channel', schema: channelIdSchema, defaultValue: () => null },
+  digest_channel: { key: 'digest_channel', title: SETTING_TITLES.digest_channel, schema: channelIdSchema, defaultValue: () => null },
   digest_schedule: {
     key: 'digest_schedule',
-    title: 'Digest schedule',
+    title: SETTING_TITLES.digest_schedule,
     schema: digestScheduleSchema,
     defaultValue: (config) => ({ frequency: 'weekly', weekday: 1, time: '09:00', timeZone: config.CRM_TIMEZONE }),
   },
-  sync_days: { key: 'sync_days', title: 'Sync window', schema: days, defaultValue: (config) => config.CRM_SYNC_DAYS },
+  sync_days: { key: 'sync_days', title: SETTING_TITLES.sync_days, schema: days, defaultValue: (config) => config.CRM_SYNC_DAYS },
   stale_thresholds: {
     key: 'stale_thresholds',
-    title: 'Stale lead thresholds',
+    title: SETTING_TITLES.stale_thresholds,
     schema: staleThresholdsSchema as z.ZodType<StaleThresholds>,
     defaultValue: () => ({ ...DEFAULT_STALE_THRESHOLDS }),
   },
   stage_labels: {
     key: 'stage_labels',
-    title: 'Stage labels',
+    title: SETTING_TITLES.stage_labels,
     schema: stageLabelsSchema as z.ZodType<Record<StageSlug, string>>,
     defaultValue: () => Object.fromEntries(STAGES.map((s) => [s.slug, s.label])) as Record<StageSlug, string>,
   },
 };
 
-export function isSettingKey(value: string): value is SettingKey {
-  return Object.prototype.hasOwnProperty.call(SETTINGS, value);
-}
 
 /** A refused value: one message per offending field (path joined by '.'; '' for the whole value). */
 export class SettingValidationError extends UserFacingError {

@@ -74,7 +74,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * One tick of follow-up delivery: claims due occurrences a batch at a time, sends each as
- * a DM to its owner (paced), and records each send as soon as Slack accepts it. Safe to
+ * a DM to its owner (paced), and records each send as soon as Slack accepts it (sends
+ * accepted while a record is being written go together in the next one). Safe to
  * run on several instances at once against one database: each occurrence is sent by one
  * of them, and a post whose outcome is unknown is looked for in the DM before any resend.
  */
@@ -96,7 +97,7 @@ export async function deliverDueAlerts(deps: AppDeps, client: WebClient, options
     report.claimed += claims.length;
     const stageLabels = (labels ??= await loadStageLabels(prisma));
     const alerts = new Map((await loadAlertsWithLead(prisma, claims.map((c) => c.alertId))).map((a) => [a.id, a]));
-    const access = await ownerAccess(deps, client, [...alerts.values()].map((a) => a.ownerId));
+    const access = await ownerAccess(deps, client, [...alerts.values()].map((a) => a.ownerId), options.concurrency);
     const forOutcome = new Map<number, AlertForOutcome>([...alerts].map(([id, a]) => [id, { ...a, leadName: a.lead.customer.name }]));
 
     const lease = new LeaseKeeper(
@@ -105,7 +106,7 @@ export async function deliverDueAlerts(deps: AppDeps, client: WebClient, options
     ).start();
     const recorder = new OutcomeRecorder<DeliveryOutcome>(
       async (outcomes) => {
-        const recorded = await recordOutcomes(prisma, outcomes, forOutcome, deps.instanceId, deps.clock.now());
+        const recorded = await recordOutcomes(prisma, deps.db.provider, outcomes, forOutcome, deps.instanceId, deps.clock.now());
         report.disabled += recorded.disabledAlerts;
         if (recorded.notices) deps.logger.warn({ notices: recorded.notices, disabled: recorded.disabledAlerts }, 'follow-ups disabled; admins notified');
       },

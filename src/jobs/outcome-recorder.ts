@@ -1,11 +1,17 @@
 import type { Logger } from '../logger';
 
 /**
- * Writes outcomes as soon as they come: the first waits for nothing, and those arriving
- * while a write is under way go together in the next one. A failed write is retried a few
- * times (the posts it records are in Slack already: only the recording may be repeated);
- * if it still fails the outcomes stay unrecorded, and the claims' leases run out so that
- * another attempt finds the posts in Slack before sending anything.
+ * Group commit of outcomes: a write starts as soon as the recorder is idle, and those
+ * arriving while a write is under way go together in the next one, so an outcome waits at
+ * most for one write before its own. A write first lets the current turn of the event loop
+ * finish (no timer): answers Slack already sent are read and join it. Without that, SQLite,
+ * whose driver runs a whole transaction without giving the event loop a turn, would write
+ * every outcome on its own.
+ *
+ * A failed write is retried a few times (the posts it records are in Slack already: only
+ * the recording may be repeated); if it still fails the outcomes stay unrecorded, and the
+ * claims' leases run out so that another attempt finds the posts in Slack before sending
+ * anything.
  */
 export class OutcomeRecorder<T> {
   private queue: T[] = [];
@@ -34,6 +40,7 @@ export class OutcomeRecorder<T> {
 
   private async loop(): Promise<void> {
     while (this.queue.length) {
+      await new Promise<void>((r) => setImmediate(r));
       const items = this.queue;
       this.queue = [];
       for (let attempt = 0; ; attempt += 1) {

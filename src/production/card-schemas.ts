@@ -220,6 +220,7 @@ export class CardRowReader<S extends z.ZodType, T> {
   private readonly rows: T[] = [];
   private readonly rejected: RejectedRow[] = [];
   private plan: (string | undefined)[] | null = null;
+  private columns: string[] | null = null;
   private index = 0;
   /** Rows that passed. */
   kept = 0;
@@ -239,7 +240,10 @@ export class CardRowReader<S extends z.ZodType, T> {
         this.rejected.push({ index, reason: 'row: not an object keyed by column' });
         continue;
       }
-      this.plan ??= keyPlan(spec.columns, raw);
+      if (this.plan === null) {
+        this.plan = keyPlan(spec.columns, raw);
+        this.columns = Object.keys(raw);
+      }
       let { keyed, complete } = keyedBy(spec.columns, this.plan, raw as Record<string, unknown>);
       // A column missing under the usual title: look at this row's own keys before rejecting it.
       if (!complete) ({ keyed } = keyedBy(spec.columns, keyPlan(spec.columns, raw), raw as Record<string, unknown>));
@@ -261,7 +265,7 @@ export class CardRowReader<S extends z.ZodType, T> {
   }
 
   result(): CardResult<T> {
-    return { rows: this.rows, rejected: this.rejected };
+    return { rows: this.rows, rejected: this.rejected, ...(this.columns ? { columns: this.columns } : {}) };
   }
 }
 

@@ -83,8 +83,8 @@ export class MetabaseClient implements ProductionReader {
   }
 
   async fetchCustomers(days: number): Promise<CardResult<CustomerCurrencyRow>> {
-    const { rows, rejected } = await this.#customers(days);
-    return { rows, rejected };
+    const { rows, rejected, columns } = await this.#customers(days);
+    return { rows, rejected, ...(columns ? { columns } : {}) };
   }
 
   async streamCustomers(days: number, sink: RowSink<CustomerCurrencyRow>): Promise<{ kept: number; rejected: RejectedRow[] }> {

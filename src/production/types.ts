@@ -40,6 +40,11 @@ export interface CardResult<T> {
   rows: T[];
   /** Rows that did not fit the card's schema: logged and skipped, never silently. */
   rejected: RejectedRow[];
+  /**
+   * The column titles of the first row, as Metabase sent them: what the card returns, to
+   * compare with the contract. Absent when there was no row (an export has no header).
+   */
+  columns?: string[];
 }
 
 /** Outcome of the latest call to production, for /healthz and the Home tab. */

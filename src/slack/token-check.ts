@@ -94,8 +94,17 @@ export class SlackTokenCheck {
         const attempts = this.state.attempts + 1;
         const delay = Math.min(this.backoff.maxDelayMs, this.backoff.firstDelayMs * 2 ** Math.min(attempts - 1, 20));
         const error = tokenCheckFailure(err);
-        this.state = { ok: false, attempts, lastCheckAt: new Date().toISOString(), error, nextCheckAt: new Date(Date.now() + delay).toISOString() };
-        this.logger.warn({ error, attempt: attempts, retryInMs: delay }, 'Slack did not accept the bot token check; still serving, will check again');
+        this.state = {
+          ok: false,
+          attempts,
+          lastCheckAt: new Date().toISOString(),
+          error,
+          nextCheckAt: new Date(Date.now() + delay).toISOString(),
+        };
+        this.logger.warn(
+          { error, attempt: attempts, retryInMs: delay },
+          'Slack did not accept the bot token check; still serving, will check again',
+        );
         if (this.stopped) return;
         this.timer = setTimeout(() => this.attempt(), delay);
         // A pending re-check never keeps the process alive on its own.

@@ -308,6 +308,29 @@ describe('admin configuration from the Home tab', () => {
       ]);
     });
 
+    it('republishes the Home of whoever was demoted or removed: read-only, then the no-access view', async () => {
+      const who = 'U0HOME001';
+      const leadId = await seedLead(t.deps.db.prisma, { customerId: 'HOME-ROSTER', name: 'Home Roster Co', lifetimeUsdCents: 5_000_00n });
+      await submit(ADMIN, 'roster', values([who], 'account_manager'));
+      const overflowOf = (view: any) => view.blocks.find((b: any) => b.block_id === `lead:${leadId}`)?.accessory.options.map((o: any) => o.value);
+      // Added: the dashboard at once, with the lead's change verbs.
+      expect(overflowOf(await publishedHomeOf(who))).toContain(`stage:${leadId}`);
+
+      t.slack.reset();
+      await submit(ADMIN, 'roster', values([who], 'manager'));
+      const readOnly = await publishedHomeOf(who);
+      // Read-only: the one action left (View orders) is a button, not a one-item menu.
+      const row = readOnly.blocks.find((b: any) => b.block_id === `lead:${leadId}`);
+      expect(row.accessory).toMatchObject({ type: 'button', value: String(leadId) });
+      expect(row.accessory.text.text).toBe('View orders');
+
+      t.slack.reset();
+      await submit(ADMIN, 'roster', values([who], 'remove'));
+      const removed = await publishedHomeOf(who);
+      expect(removed.blocks.map((b: any) => b.block_id)).toEqual(['home_title', 'no_access']);
+      expect(JSON.stringify(removed)).not.toContain('Home Roster Co');
+    });
+
     it('never removes or demotes the last admin', async () => {
       const removed = await submit(ADMIN, 'roster', values([ADMIN], 'remove'));
       expect(removed.json.errors.roster_users).toMatch(/last admin cannot be removed/);

@@ -85,18 +85,36 @@ describe('lead modals over HTTP', () => {
     expect(activity).toMatchObject({ kind: 'stage_change', fromValue: 'lead', toValue: 'churned', text: 'Churn reason: Went with a competitor', actorId: AM });
   });
 
-  it('stage: a stale modal is refused and the newer change kept', async () => {
+  it('stage: a stale modal comes back filled in, saying who moved the lead; submitting again applies it on top', async () => {
     const id = await newLead();
-    const oldMeta = await meta(id);
+    const view = await clickCardButton(AM, A.openStageModal, id);
     await crm(t, AM2, `stage M-${seq} negotiation`);
-    const res = await t.driver.submitView(AM, {
-      callback_id: 'stage_change',
-      private_metadata: oldMeta,
-      values: { [B.stage]: { [A.stageSelect]: { type: 'static_select', selected_option: { value: 'contacted' } } } },
-    });
-    expect(res.json.response_action).toBe('errors');
-    expect(res.json.errors[B.stage]).toContain('Someone changed this lead after you opened this form');
+    const typed = {
+      [B.stage]: { [A.stageSelect]: { type: 'static_select', selected_option: { value: 'churned' } } },
+      [B.churnReason]: { [A.churnReason]: text('Chose a local supplier') },
+      [B.stageNote]: { [A.stageNote]: text('Long call & a <b>firm</b> no') },
+    };
+    const res = await t.driver.submitView(AM, { callback_id: 'stage_change', private_metadata: view.private_metadata, values: typed });
+    expect(res.status).toBe(200);
+    expect(res.json.response_action).toBe('update');
+    const refilled = res.json.view;
+    expect(refilled.callback_id).toBe('stage_change');
+    const shown = visibleText(refilled);
+    expect(shown).toMatch(new RegExp(`<@${AM2}> moved this lead from \\*Lead\\* to \\*Negotiation\\* at <!date\\^\\d+\\^\\{time\\} on \\{date_short\\}\\|`));
+    expect(shown).toContain('Your values are kept: submit again to apply them on top.');
+    expect(shown).not.toContain('Close it');
+    const block = (id: string) => refilled.blocks.find((b: any) => b.block_id === id);
+    expect(block(B.stage).element).toMatchObject({ action_id: A.stageSelect, initial_option: { value: 'churned' } });
+    expect(block(B.churnReason).element).toMatchObject({ action_id: A.churnReason, initial_value: 'Chose a local supplier' });
+    expect(block(B.stageNote).element).toMatchObject({ action_id: A.stageNote, initial_value: 'Long call & a <b>firm</b> no' });
+    expect(JSON.parse(refilled.private_metadata)).toMatchObject({ leadId: id, version: 2 });
     expect((await lead(id)).stage).toBe('negotiation');
+
+    const again = await t.driver.submitView(AM, { callback_id: 'stage_change', private_metadata: refilled.private_metadata, values: typed });
+    expect(again.json?.response_action).toBeUndefined();
+    expect(await lead(id)).toMatchObject({ stage: 'churned', version: 3 });
+    const last = await t.deps.db.prisma.activity.findFirstOrThrow({ where: { leadId: id }, orderBy: { id: 'desc' } });
+    expect(last).toMatchObject({ kind: 'stage_change', fromValue: 'negotiation', toValue: 'churned', actorId: AM, text: 'Churn reason: Chose a local supplier\nLong call & a <b>firm</b> no' });
   });
 
   it('note: empty is refused; a note from an old modal is still saved (append-only); marks the lead contacted', async () => {
@@ -113,7 +131,7 @@ describe('lead modals over HTTP', () => {
     expect((await lead(id)).lastTouchAt).not.toBeNull();
   });
 
-  it('contact: prefilled; bad e-mail and bad phone answered on their fields; stale refused; valid saved', async () => {
+  it('contact: prefilled; bad e-mail and bad phone answered on their fields; stale comes back filled in; saved on the second submit', async () => {
     const id = await newLead();
     await t.deps.db.prisma.lead.update({ where: { id }, data: { contactName: 'Old Name' } });
     const view = await clickCardButton(AM, A.openContactModal, id);
@@ -129,14 +147,19 @@ describe('lead modals over HTTP', () => {
     expect(badEmail.json).toEqual({ response_action: 'errors', errors: { [B.contactEmail]: expect.stringContaining('not a valid e-mail') } });
     const badPhone = await t.driver.submitView(AM, { callback_id: 'lead_contact', private_metadata: view.private_metadata, values: values('jane@acme.com', 'call me') });
     expect(badPhone.json).toEqual({ response_action: 'errors', errors: { [B.contactPhone]: expect.stringContaining('not a valid phone number') } });
-    const stale = await t.driver.submitView(AM, { callback_id: 'lead_contact', private_metadata: await meta(id, 0), values: values('jane@acme.com', '+971 4 123 4567') });
-    expect(stale.json.errors[B.contactName]).toContain('Someone changed this lead');
-    const ok = await t.driver.submitView(AM, { callback_id: 'lead_contact', private_metadata: view.private_metadata, values: values('jane@acme.com', '+971 4 123 4567') });
+    await t.driver.submitView(AM2, { callback_id: 'lead_contact', private_metadata: view.private_metadata, values: { ...values('sam@acme.com', '+971 4 000 0000'), [B.contactName]: { [A.contactName]: text('Sam Roe') } } });
+    const stale = await t.driver.submitView(AM, { callback_id: 'lead_contact', private_metadata: view.private_metadata, values: values('jane@acme.com', '+971 4 123 4567') });
+    expect(stale.json.response_action).toBe('update');
+    expect(visibleText(stale.json.view)).toContain(`<@${AM2}> set the contact to Sam Roe · Buyer · sam@acme.com · +971 4 000 0000 at`);
+    const field = (blockId: string) => stale.json.view.blocks.find((b: any) => b.block_id === blockId).element.initial_value;
+    expect([B.contactName, B.contactRole, B.contactEmail, B.contactPhone].map(field)).toEqual(['Jane Doe', 'Buyer', 'jane@acme.com', '+971 4 123 4567']);
+    expect((await lead(id)).contactName).toBe('Sam Roe');
+    const ok = await t.driver.submitView(AM, { callback_id: 'lead_contact', private_metadata: stale.json.view.private_metadata, values: values('jane@acme.com', '+971 4 123 4567') });
     expect(ok.json?.response_action).toBeUndefined();
     expect(await lead(id)).toMatchObject({ contactName: 'Jane Doe', contactRole: 'Buyer', contactEmail: 'jane@acme.com', contactPhone: '+971 4 123 4567', lastTouchAt: null });
   });
 
-  it('owner: must be on the roster; stale refused; saved and Homes of old and new owner republished', async () => {
+  it('owner: must be on the roster; stale comes back with the pick; saved and Homes of old and new owner republished', async () => {
     const id = await newLead({ ownerId: AM2 });
     const view = await clickCardButton(AM, A.openOwnerModal, id);
     expect(view.callback_id).toBe('lead_owner');
@@ -145,7 +168,8 @@ describe('lead modals over HTTP', () => {
     const outsider = await t.driver.submitView(AM, { callback_id: 'lead_owner', private_metadata: view.private_metadata, values: pick(STRANGER) });
     expect(outsider.json).toEqual({ response_action: 'errors', errors: { [B.owner]: expect.stringContaining('not on the CRM roster') } });
     const stale = await t.driver.submitView(AM, { callback_id: 'lead_owner', private_metadata: await meta(id, 0), values: pick(ADMIN) });
-    expect(stale.json.errors[B.owner]).toContain('Someone changed this lead');
+    expect(stale.json.response_action).toBe('update');
+    expect(stale.json.view.blocks.find((b: any) => b.block_id === B.owner).element.initial_user).toBe(ADMIN);
     t.slack.reset();
     const ok = await t.driver.submitView(AM, { callback_id: 'lead_owner', private_metadata: view.private_metadata, values: pick(ADMIN) });
     expect(ok.json?.response_action).toBeUndefined();

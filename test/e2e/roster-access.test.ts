@@ -94,4 +94,36 @@ describe('follow-ups and the roster', () => {
     expect(t.slack.callsTo('chat.update')).toHaveLength(0);
     expect(await t.deps.db.prisma.alertDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: 'sent' });
   });
+
+  it('Open lead on a follow-up DM checks the role: read-only for a manager, refused once removed or a guest', async () => {
+    const who = owner();
+    const alertId = await dueAlert(who, '12:00');
+    clock.set('2026-03-02T12:00:10Z');
+    await job.run(t.deps, t.server.built.app.client);
+    const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
+    const openLead = async (n: number) => {
+      await t.driver.blockAction(who, { action_id: 'alert_open_lead', value: String(leadId) }, { type: 'message', channel_id: delivery.channel, message_ts: delivery.messageTs }, { channel: { id: delivery.channel }, message: { ts: delivery.messageTs } });
+      return (await t.slack.waitForResponse(n))[n - 1]!.body;
+    };
+    const buttonsOf = (reply: any) => reply.blocks.find((b: any) => String(b.block_id).startsWith('lead_actions:')).elements.map((e: any) => e.action_id);
+    const before = t.slack.responses.length;
+    expect(buttonsOf(await openLead(before + 1))).toContain('open_stage_modal');
+
+    await setRole(t.deps.db.prisma, clock, ADMIN, who, 'manager');
+    const readOnly = await openLead(before + 2);
+    expect(JSON.stringify(readOnly.blocks)).toContain('Roster Co');
+    expect(buttonsOf(readOnly)).toEqual(['view_orders', 'lead_history_page']); // reading only
+
+    await removeMember(t.deps.db.prisma, clock, ADMIN, who);
+    const removed = await openLead(before + 3);
+    expect(removed).toMatchObject({ response_type: 'ephemeral', text: 'Sorry, you are not on the CRM roster yet. Ask a CRM admin to add you.' });
+    expect(removed.blocks).toBeUndefined();
+
+    await setRole(t.deps.db.prisma, clock, ADMIN, who, 'account_manager');
+    t.slack.addUser({ id: who, is_restricted: true });
+    await t.deps.db.prisma.slackUserCache.deleteMany({ where: { userId: who } }); // as if the hour had passed
+    const guest = await openLead(before + 4);
+    expect(guest).toMatchObject({ text: 'Sorry, the CRM is not available to guest accounts.' });
+    expect(guest.blocks).toBeUndefined();
+  });
 });

@@ -23,7 +23,9 @@ describe('real Slack behaviour', () => {
   let att: number;
   let gulf: number;
   beforeAll(async () => {
-    t = await startTestApp({ env: { CRM_ADMINS: ADMIN, CRM_MANAGERS: MANAGER, CRM_ACCOUNT_MANAGERS: [AM, AM2, ...FRESH].join(',') } });
+    t = await startTestApp({
+      env: { CRM_ADMINS: ADMIN, CRM_MANAGERS: MANAGER, CRM_ACCOUNT_MANAGERS: [AM, AM2, ...FRESH].join(',') },
+    });
     addRosterUsers(t);
     for (const id of FRESH) t.slack.addUser({ id });
     const p = t.deps.db.prisma;
@@ -54,12 +56,16 @@ describe('real Slack behaviour', () => {
         callback_id: 'log_to_crm',
         private_metadata: open!.args.view.private_metadata,
         values: {
-          [LEAD_BLOCKS.lead]: { [ACTION_IDS.leadSelect]: { type: 'external_select', selected_option: { value: String(gulf) } } },
+          [LEAD_BLOCKS.lead]: {
+            [ACTION_IDS.leadSelect]: { type: 'external_select', selected_option: { value: String(gulf) } },
+          },
           [LEAD_BLOCKS.note]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: prefilled } },
         },
       });
       const card = visibleText(await crm(t, AM, 'lead G-1'));
-      expect(card).toContain('asked <@U0AMANAGE2> about Q&amp;A pricing, see <https://example.com/p?a=1&amp;b=2|the deck>');
+      expect(card).toContain(
+        'asked <@U0AMANAGE2> about Q&amp;A pricing, see <https://example.com/p?a=1&amp;b=2|the deck>',
+      );
     });
   });
 
@@ -83,7 +89,14 @@ describe('real Slack behaviour', () => {
       t.slack.channels.set('C0DIGEST1', { id: 'C0DIGEST1', name: 'sales-digest' });
       t.slack.botChannels.add('C0DIGEST1');
       t.slack.slowDown('conversations.info', SLOW_SLACK_MS);
-      await t.driver.submitView(ADMIN, { callback_id: 'admin_digest_channel', values: { digest_channel: { [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: 'C0DIGEST1' } } } });
+      await t.driver.submitView(ADMIN, {
+        callback_id: 'admin_digest_channel',
+        values: {
+          digest_channel: {
+            [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: 'C0DIGEST1' },
+          },
+        },
+      });
       expect(t.driver.lateAcks().filter((a) => a.what.includes('admin_digest_channel'))).toEqual([]);
       const [update] = await t.slack.waitForCalls('views.update', 1, 10_000);
       expect(visibleText(update!.args.view)).toContain('Saved');
@@ -97,13 +110,17 @@ describe('real Slack behaviour', () => {
         callback_id: 'log_to_crm',
         private_metadata: JSON.stringify({ channelId: 'C0SALES', messageTs: '1732000000.000300' }),
         values: {
-          [LEAD_BLOCKS.lead]: { [ACTION_IDS.leadSelect]: { type: 'external_select', selected_option: { value: String(gulf) } } },
+          [LEAD_BLOCKS.lead]: {
+            [ACTION_IDS.leadSelect]: { type: 'external_select', selected_option: { value: String(gulf) } },
+          },
           [LEAD_BLOCKS.note]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: 'Slow permalink' } },
         },
       });
       expect(t.driver.lateAcks().filter((a) => a.what.includes('log_to_crm'))).toEqual([]);
       // The note is saved in time, without the link Slack was too slow to give.
-      const saved = await t.deps.db.prisma.activity.findFirstOrThrow({ where: { leadId: gulf, text: 'Slow permalink' } });
+      const saved = await t.deps.db.prisma.activity.findFirstOrThrow({
+        where: { leadId: gulf, text: 'Slow permalink' },
+      });
       expect(saved.permalink).toBeNull();
     });
 
@@ -123,7 +140,11 @@ describe('real Slack behaviour', () => {
   describe('a trigger_id works once and for 3 seconds', () => {
     it('opens "Change stage" from Home even when looking the user up takes Slack 3.5 seconds', async () => {
       t.slack.slowDown('users.info', SLOW_SLACK_MS);
-      await t.driver.blockAction(FRESH[2]!, { type: 'overflow', action_id: ACTION_IDS.leadOverflow, selected_option: { value: `stage:${gulf}` } });
+      await t.driver.blockAction(FRESH[2]!, {
+        type: 'overflow',
+        action_id: ACTION_IDS.leadOverflow,
+        selected_option: { value: `stage:${gulf}` },
+      });
       await t.slack.waitForCalls('views.open', 1, 10_000);
       // "Loading…" opened while the trigger was valid, then turned into the stage modal.
       await t.slack.waitForCalls('views.update', 1, 10_000);
@@ -132,7 +153,11 @@ describe('real Slack behaviour', () => {
     });
 
     it('finishes the "Loading orders…" modal with views.update when the lead is gone, never reusing the trigger', async () => {
-      await t.driver.blockAction(AM, { type: 'overflow', action_id: ACTION_IDS.leadOverflow, selected_option: { value: 'orders:999999' } });
+      await t.driver.blockAction(AM, {
+        type: 'overflow',
+        action_id: ACTION_IDS.leadOverflow,
+        selected_option: { value: 'orders:999999' },
+      });
       const [update] = await t.slack.waitForCalls('views.update', 1, 10_000);
       expect(visibleText(update!.args.view)).toMatch(/no longer exists|not found|removed/i);
       expect(t.slack.takeViolations()).toEqual([]);
@@ -151,9 +176,16 @@ describe('real Slack behaviour', () => {
       expect(second!.args.hash).toBe(firstHash);
 
       // Another instance publishes in between: the app's next publish meets a stale hash.
-      await new WebClient('xoxb-other-instance', { slackApiUrl: t.slack.apiUrl }).views.publish({ user_id: AM2, view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'older' } }] } });
+      await new WebClient('xoxb-other-instance', { slackApiUrl: t.slack.apiUrl }).views.publish({
+        user_id: AM2,
+        view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'older' } }] },
+      });
       await t.driver.openHome(AM2);
-      await t.slack.waitFor(() => t.slack.hashConflicts.length === 1 && JSON.stringify(t.slack.homeOf(AM2)!.view).includes('Pipeline'), 10_000, 'a rebuilt Home after the conflict');
+      await t.slack.waitFor(
+        () => t.slack.hashConflicts.length === 1 && JSON.stringify(t.slack.homeOf(AM2)!.view).includes('Pipeline'),
+        10_000,
+        'a rebuilt Home after the conflict',
+      );
     });
   });
 
@@ -162,7 +194,11 @@ describe('real Slack behaviour', () => {
     const [publish] = await t.slack.waitForCalls('views.publish');
     const row = publish!.args.view.blocks.find((b: any) => b.block_id === `lead:${att}`);
     expect(row.accessory).toMatchObject({ type: 'button', action_id: ACTION_IDS.viewOrders, value: String(att) });
-    await t.driver.blockAction(MANAGER, { action_id: row.accessory.action_id, value: row.accessory.value, block_id: row.block_id }, { type: 'view', view_id: t.slack.homeOf(MANAGER)!.id });
+    await t.driver.blockAction(
+      MANAGER,
+      { action_id: row.accessory.action_id, value: row.accessory.value, block_id: row.block_id },
+      { type: 'view', view_id: t.slack.homeOf(MANAGER)!.id },
+    );
     const [open] = await t.slack.waitForCalls('views.open');
     expect(visibleText(open!.args.view)).toContain('Order history');
   });

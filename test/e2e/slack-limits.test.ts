@@ -21,7 +21,8 @@ import { addRosterUsers, AM, crm, MANAGER, ROSTER_ENV, visibleText } from '../su
 import { seedLead } from '../support/seed-leads';
 
 /** `&`, `<`, `>` and words: 100 characters that escape to about 260. */
-const HOSTILE = 'Q&A <b>bold</b> & more > less & AT&T <@U123> & <!channel> & R&D <https://x|y> && <<>> & words & so on!!';
+const HOSTILE =
+  'Q&A <b>bold</b> & more > less & AT&T <@U123> & <!channel> & R&D <https://x|y> && <<>> & words & so on!!';
 const hostile = (length: number) => HOSTILE.repeat(Math.ceil(length / HOSTILE.length)).slice(0, length);
 
 describe('Slack limits with hostile data', () => {
@@ -32,17 +33,33 @@ describe('Slack limits with hostile data', () => {
   beforeAll(async () => {
     mb = await startFakeMetabase({ apiKey: 'mb-key', customersCardId: 11, ordersCardId: 12 });
     const production = new MetabaseClient(
-      { url: mb.url, auth: { kind: 'apiKey', apiKey: 'mb-key' }, customersCardId: 11, ordersCardId: 12, timeoutMs: 2000 },
+      {
+        url: mb.url,
+        auth: { kind: 'apiKey', apiKey: 'mb-key' },
+        customersCardId: 11,
+        ordersCardId: 12,
+        timeoutMs: 2000,
+      },
       createLogger('silent'),
       undefined,
       { retry: { maxAttempts: 1 } },
     );
     t = await startTestApp({ env: ROSTER_ENV, clock, production });
     addRosterUsers(t);
-    leadId = await seedLead(t.deps.db.prisma, { customerId: 'H-1', name: hostile(200), company: hostile(150), ownerId: AM, markets: 'AE,SA,KW,QA,BH,OM,EG,IN,PK,LK,US' });
+    leadId = await seedLead(t.deps.db.prisma, {
+      customerId: 'H-1',
+      name: hostile(200),
+      company: hostile(150),
+      ownerId: AM,
+      markets: 'AE,SA,KW,QA,BH,OM,EG,IN,PK,LK,US',
+    });
     for (let i = 0; i < 12; i++) {
       clock.set(new Date(Date.parse('2026-11-25T09:00:00Z') + i * 60_000));
-      await addNote(t.deps.db.prisma, clock, { leadId, actorId: AM, text: `${String(i).padStart(2, '0')}: ${hostile(MAX_NOTE_LENGTH - 4)}` });
+      await addNote(t.deps.db.prisma, clock, {
+        leadId,
+        actorId: AM,
+        text: `${String(i).padStart(2, '0')}: ${hostile(MAX_NOTE_LENGTH - 4)}`,
+      });
     }
   });
   afterAll(async () => {
@@ -55,14 +72,22 @@ describe('Slack limits with hostile data', () => {
     const text = visibleText(card);
     expect(text).toContain('*Latest notes*');
     expect(text).toContain('Q&amp;A &lt;b&gt;bold&lt;/b&gt;');
-    expect(card.blocks.find((b: any) => b.block_id === `lead_notes:${leadId}`).text.text.length).toBeLessThanOrEqual(3000);
+    expect(card.blocks.find((b: any) => b.block_id === `lead_notes:${leadId}`).text.text.length).toBeLessThanOrEqual(
+      3000,
+    );
   });
 
   it('shows every entry of a full history page of long notes, within limits', async () => {
     const card = await crm(t, AM, 'lead H-1');
-    const all = card.blocks.flatMap((b: any) => b.elements ?? []).find((e: any) => e.action_id === ACTION_IDS.leadHistoryPage);
+    const all = card.blocks
+      .flatMap((b: any) => b.elements ?? [])
+      .find((e: any) => e.action_id === ACTION_IDS.leadHistoryPage);
     const before = t.slack.responses.length;
-    await t.driver.blockAction(AM, { action_id: ACTION_IDS.leadHistoryPage, value: all.value }, { type: 'message', is_ephemeral: true, channel_id: 'C0GENERAL', message_ts: '1.1' });
+    await t.driver.blockAction(
+      AM,
+      { action_id: ACTION_IDS.leadHistoryPage, value: all.value },
+      { type: 'message', is_ephemeral: true, channel_id: 'C0GENERAL', message_ts: '1.1' },
+    );
     const [page] = (await t.slack.waitForResponse(before + 1)).slice(before);
     const text = visibleText(page!.body);
     expect(text).toContain('history, page 1 of 2 (12 entries)');
@@ -90,7 +115,13 @@ describe('Slack limits with hostile data', () => {
 
   it('delivers a follow-up whose message is 1,000 ampersands, cut to fit once escaped', async () => {
     clock.set('2026-11-25T09:00:00Z');
-    await seedAlert(t.deps, leadId, AM, { kind: 'once', startDate: '2026-11-25', timeOfDay: '10:00', timeZone: 'UTC' }, '&'.repeat(MAX_ALERT_MESSAGE_LENGTH));
+    await seedAlert(
+      t.deps,
+      leadId,
+      AM,
+      { kind: 'once', startDate: '2026-11-25', timeOfDay: '10:00', timeZone: 'UTC' },
+      '&'.repeat(MAX_ALERT_MESSAGE_LENGTH),
+    );
     clock.set('2026-11-25T10:00:10Z');
     await followUpAlertsJob({ ...DEFAULT_ALERT_DELIVERY, maxPerSecond: 1000 }).run(t.deps, t.server.built.app.client);
     const dm = t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === AM);

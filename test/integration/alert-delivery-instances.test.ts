@@ -19,6 +19,7 @@ describe.each<Provider>(['sqlite', 'postgres'])('two app instances on one %s dat
     const b = instanceDeps(target.url, clockB);
     try {
       const owners = Array.from({ length: 120 }, (_, i) => `U0AM${String(i).padStart(5, '0')}`);
+      for (const id of owners) slack.addUser({ id, tz: 'Europe/London' });
       const leadId = await seedLead(a.db.prisma, 'Shared Co');
       for (const owner of owners) {
         await seedAlert(a, leadId, owner, { kind: 'every_days', interval: 1, startDate: '2026-03-02', timeOfDay: '09:00', timeZone: 'Europe/London' });
@@ -34,6 +35,10 @@ describe.each<Provider>(['sqlite', 'postgres'])('two app instances on one %s dat
       expect([...perOwner.values()].every((n) => n === 2)).toBe(true);
       const byInstance = await a.db.prisma.alertDelivery.groupBy({ by: ['claimedBy'], _count: true, where: { status: 'sent' } });
       expect(byInstance.reduce((n, g) => n + g._count, 0)).toBe(240);
+      // Guest status is asked of Slack once per owner a day (the cache is shared by the instances).
+      expect(slack.callsTo('users.info')).toHaveLength(240);
+      const cached = await a.db.prisma.slackUserCache.findMany({ where: { userId: { in: owners } } });
+      expect(cached.map((c) => [c.tz, c.isRestricted, c.fetchedAt.toISOString().slice(0, 10)])).toEqual(owners.map(() => ['Europe/London', false, '2026-03-03']));
     } finally {
       await a.db.close();
       await b.db.close();

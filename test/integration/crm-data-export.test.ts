@@ -61,6 +61,7 @@ async function seedEveryTable(prisma: CrmPrisma): Promise<void> {
   await prisma.userPreference.create({ data: { userId: 'U0OWNER01', homeFilter: '{"kind":"mine"}' } });
   await prisma.slackUserCache.create({ data: { userId: 'U0OWNER01', tz: 'Asia/Dubai', isRestricted: true, fetchedAt: at('2026-11-25T00:00:00Z') } });
   await prisma.adminNotice.create({ data: { text: '{"kind":"backup_stale","lastGoodAt":null,"intervalHours":24}', resolvedAt: at('2026-11-25T10:00:00Z') } });
+  await prisma.pendingNote.create({ data: { id: '6f1c2d3e-0000-4000-8000-000000000001', authorId: 'U0OWNER01', text: 'Waiting & <kept>', createdAt: at('2026-11-25T09:00:00Z'), expiresAt: at('2026-11-25T09:30:00Z') } });
   // Machine state that stays out of the export.
   await prisma.jobLease.create({ data: { name: 'instance:abc', holder: 'abc', expiresAt: at('2026-11-25T09:01:00Z') } });
 }

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrateDatabase, migrationsDir } from '../../src/db/migrate';
+import { knownMigrations, migrateDatabase, migrationStatus, migrationsDir } from '../../src/db/migrate';
 import { openDatabase, sqlitePath } from '../../src/db/client';
 import { tempPostgresUrl, tempSqliteUrl } from '../support/databases';
 import { toPostgresSchema } from '../../scripts/postgres-schema.cjs';
@@ -64,5 +65,66 @@ describe('migrations', () => {
     const root = join(__dirname, '..', '..');
     const expected = toPostgresSchema(readFileSync(join(root, 'prisma/schema.prisma'), 'utf8'));
     expect(readFileSync(join(root, 'prisma/postgres/schema.prisma'), 'utf8')).toBe(expected);
+  });
+
+  describe('status, read without changing anything', () => {
+    /** Every migration this version ships (the same names for both providers). */
+    const ALL = knownMigrations('sqlite').map((m) => m.name);
+
+    it('reports a missing SQLite file without creating it', async () => {
+      const target = tempSqliteUrl();
+      try {
+        expect(await migrationStatus(target.url)).toEqual({ exists: false, applied: [], pending: ALL, edited: [], unknown: [] });
+        expect(existsSync(sqlitePath(target.url))).toBe(false);
+      } finally {
+        await target.cleanup();
+      }
+    });
+
+    it('tells applied, pending, edited and unknown migrations apart on SQLite', async () => {
+      const target = tempSqliteUrl();
+      const dir = mkdtempSync(join(tmpdir(), 'crm-migrations-'));
+      try {
+        await migrateDatabase(target.url);
+        expect(await migrationStatus(target.url)).toEqual({ exists: true, applied: ALL, pending: [], edited: [], unknown: [] });
+        // A newer version of the code: one more migration in the folder.
+        cpSync(migrationsDir('sqlite'), dir, { recursive: true });
+        mkdirSync(join(dir, '20991231000000_later'));
+        writeFileSync(join(dir, '20991231000000_later', 'migration.sql'), 'CREATE TABLE "Later" ("id" INTEGER);');
+        expect(await migrationStatus(target.url, { dir })).toMatchObject({ applied: ALL, pending: ['20991231000000_later'] });
+        const raw = new Database(sqlitePath(target.url));
+        raw.prepare('UPDATE _prisma_migrations SET checksum = ?').run('0'.repeat(64));
+        raw.prepare("INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ('x', 'y', '2026-01-01', '20990101000000_from_the_future', 1)").run();
+        raw.close();
+        expect(await migrationStatus(target.url)).toEqual({ exists: true, applied: [], pending: [], edited: ALL, unknown: ['20990101000000_from_the_future'] });
+        // Nothing was applied by asking.
+        expect((await migrationStatus(target.url, { dir })).pending).toEqual(['20991231000000_later']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        await target.cleanup();
+      }
+    });
+
+    it('reads PostgreSQL without creating the schema, then sees it migrated', async () => {
+      const target = tempPostgresUrl();
+      try {
+        expect(await migrationStatus(target.url)).toEqual({ exists: true, applied: [], pending: ALL, edited: [], unknown: [] });
+        const { Client } = await import('pg');
+        const client = new Client({ connectionString: target.url.split('?')[0] });
+        await client.connect();
+        const schema = new URL(target.url).searchParams.get('schema');
+        const found = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
+        await client.end();
+        expect(found.rowCount).toBe(0);
+        await migrateDatabase(target.url);
+        expect(await migrationStatus(target.url)).toEqual({ exists: true, applied: ALL, pending: [], edited: [], unknown: [] });
+      } finally {
+        await target.cleanup();
+      }
+    });
+
+    it('throws, quickly, when PostgreSQL does not answer', async () => {
+      await expect(migrationStatus('postgres://crm:pw@127.0.0.1:1/crm', { timeoutMs: 2000 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    });
   });
 });

@@ -62,12 +62,48 @@ export const LIMITS = {
   anyText: 3000,
 } as const;
 
-const BLOCK_TYPES = new Set(['section', 'header', 'divider', 'context', 'actions', 'input', 'image', 'rich_text', 'markdown', 'video', 'file', 'table']);
+const BLOCK_TYPES = new Set([
+  'section',
+  'header',
+  'divider',
+  'context',
+  'actions',
+  'input',
+  'image',
+  'rich_text',
+  'markdown',
+  'video',
+  'file',
+  'table',
+]);
 
 const SELECTS = ['static_select', 'external_select', 'users_select', 'conversations_select', 'channels_select'];
 const MULTI_SELECTS = SELECTS.map((s) => `multi_${s}`);
-const ACCESSORY_ELEMENTS = new Set(['button', 'checkboxes', 'datepicker', 'image', 'overflow', 'radio_buttons', 'timepicker', 'workflow_button', ...SELECTS, ...MULTI_SELECTS]);
-const ACTIONS_ELEMENTS = new Set(['button', 'checkboxes', 'datepicker', 'datetimepicker', 'overflow', 'radio_buttons', 'timepicker', 'workflow_button', 'rich_text_input', ...SELECTS, ...MULTI_SELECTS]);
+const ACCESSORY_ELEMENTS = new Set([
+  'button',
+  'checkboxes',
+  'datepicker',
+  'image',
+  'overflow',
+  'radio_buttons',
+  'timepicker',
+  'workflow_button',
+  ...SELECTS,
+  ...MULTI_SELECTS,
+]);
+const ACTIONS_ELEMENTS = new Set([
+  'button',
+  'checkboxes',
+  'datepicker',
+  'datetimepicker',
+  'overflow',
+  'radio_buttons',
+  'timepicker',
+  'workflow_button',
+  'rich_text_input',
+  ...SELECTS,
+  ...MULTI_SELECTS,
+]);
 const INPUT_ELEMENTS = new Set([
   'checkboxes',
   'datepicker',
@@ -106,17 +142,27 @@ class Checker {
   /** An optional string field no longer than `max`. */
   string(value: unknown, pointer: string, max: number): void {
     if (value === undefined) return;
-    if (typeof value !== 'string') return this.add(pointer, 'must be a string');
+    if (typeof value !== 'string') {
+      this.add(pointer, 'must be a string');
+      return;
+    }
     if (value.length > max) this.add(pointer, `must be less than ${max + 1} characters`);
   }
 
   /** A text object: `plain_text` (or `mrkdwn` when allowed) with 1 to `max` characters. */
   text(value: unknown, pointer: string, max: number, kinds: 'plain' | 'any' = 'any'): void {
-    if (!isObj(value)) return this.add(pointer, 'must be a text object');
+    if (!isObj(value)) {
+      this.add(pointer, 'must be a text object');
+      return;
+    }
     const allowed = kinds === 'plain' ? ['plain_text'] : ['plain_text', 'mrkdwn'];
     if (!allowed.includes(value.type)) this.add(`${pointer}/type`, `must be one of ${allowed.join(', ')}`);
-    if (value.type === 'mrkdwn' && 'emoji' in value) this.add(`${pointer}/emoji`, 'emoji is only allowed on plain_text');
-    if (typeof value.text !== 'string') return this.add(pointer, 'missing required field: text');
+    if (value.type === 'mrkdwn' && 'emoji' in value)
+      this.add(`${pointer}/emoji`, 'emoji is only allowed on plain_text');
+    if (typeof value.text !== 'string') {
+      this.add(pointer, 'missing required field: text');
+      return;
+    }
     if (value.text.length === 0) this.add(`${pointer}/text`, 'must be more than 0 characters');
     if (value.text.length > max) this.add(`${pointer}/text`, `must be less than ${max + 1} characters`);
   }
@@ -133,7 +179,10 @@ class Checker {
 
   confirm(value: unknown, pointer: string): void {
     if (value === undefined) return;
-    if (!isObj(value)) return this.add(pointer, 'must be a confirm object');
+    if (!isObj(value)) {
+      this.add(pointer, 'must be a confirm object');
+      return;
+    }
     for (const key of ['title', 'text', 'confirm', 'deny']) this.required(value, key, pointer);
     if (value.title) this.text(value.title, `${pointer}/title`, LIMITS.confirmTitle, 'plain');
     if (value.text) this.text(value.text, `${pointer}/text`, LIMITS.confirmText);
@@ -142,10 +191,14 @@ class Checker {
   }
 
   option(value: unknown, pointer: string, kinds: 'plain' | 'any' = 'plain', allowUrl = false): void {
-    if (!isObj(value)) return this.add(pointer, 'must be an option object');
+    if (!isObj(value)) {
+      this.add(pointer, 'must be an option object');
+      return;
+    }
     if (this.required(value, 'text', pointer)) this.text(value.text, `${pointer}/text`, LIMITS.optionText, kinds);
     if (this.required(value, 'value', pointer)) this.string(value.value, `${pointer}/value`, LIMITS.optionValue);
-    if (value.description !== undefined) this.text(value.description, `${pointer}/description`, LIMITS.optionDescription, kinds);
+    if (value.description !== undefined)
+      this.text(value.description, `${pointer}/description`, LIMITS.optionDescription, kinds);
     if (value.url !== undefined) {
       if (!allowUrl) this.add(`${pointer}/url`, 'url is only allowed on overflow menu options');
       this.string(value.url, `${pointer}/url`, LIMITS.url);
@@ -153,15 +206,28 @@ class Checker {
   }
 
   /** Options of a select, overflow or the answer to a block_suggestion. */
-  options(list: unknown, pointer: string, min: number, max: number, kinds: 'plain' | 'any' = 'plain', allowUrl = false): void {
+  options(
+    list: unknown,
+    pointer: string,
+    min: number,
+    max: number,
+    kinds: 'plain' | 'any' = 'plain',
+    allowUrl = false,
+  ): void {
     if (!this.count(list, pointer, min, max)) return;
-    list.forEach((o, i) => this.option(o, `${pointer}/${i}`, kinds, allowUrl));
+    for (const [i, o] of (list as unknown[]).entries()) this.option(o, `${pointer}/${i}`, kinds, allowUrl);
   }
 
   element(el: unknown, pointer: string, allowed: Set<string>, where: string): void {
-    if (!isObj(el)) return this.add(pointer, 'must be an element object');
+    if (!isObj(el)) {
+      this.add(pointer, 'must be an element object');
+      return;
+    }
     if (!this.required(el, 'type', pointer)) return;
-    if (!allowed.has(el.type)) return this.add(`${pointer}/type`, `${String(el.type)} is not allowed in ${where}`);
+    if (!allowed.has(el.type)) {
+      this.add(`${pointer}/type`, `${String(el.type)} is not allowed in ${where}`);
+      return;
+    }
     this.string(el.action_id, `${pointer}/action_id`, LIMITS.actionId);
     this.confirm(el.confirm, `${pointer}/confirm`);
     if (el.placeholder !== undefined) this.text(el.placeholder, `${pointer}/placeholder`, LIMITS.placeholder, 'plain');
@@ -172,10 +238,18 @@ class Checker {
         this.string(el.value, `${pointer}/value`, LIMITS.buttonValue);
         this.string(el.url, `${pointer}/url`, LIMITS.url);
         this.string(el.accessibility_label, `${pointer}/accessibility_label`, LIMITS.accessibilityLabel);
-        if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger') this.add(`${pointer}/style`, 'must be one of primary, danger');
+        if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger')
+          this.add(`${pointer}/style`, 'must be one of primary, danger');
         break;
       case 'overflow':
-        this.options(el.options, `${pointer}/options`, LIMITS.overflowOptions.min, LIMITS.overflowOptions.max, 'plain', true);
+        this.options(
+          el.options,
+          `${pointer}/options`,
+          LIMITS.overflowOptions.min,
+          LIMITS.overflowOptions.max,
+          'plain',
+          true,
+        );
         break;
       case 'static_select':
       case 'multi_static_select':
@@ -186,10 +260,16 @@ class Checker {
         this.options(el.options, `${pointer}/options`, 1, LIMITS.choiceOptions, 'any');
         break;
       case 'plain_text_input':
-        if (el.max_length !== undefined && !(Number.isInteger(el.max_length) && el.max_length >= 1 && el.max_length <= LIMITS.textInputLength)) {
+        if (
+          el.max_length !== undefined &&
+          !(Number.isInteger(el.max_length) && el.max_length >= 1 && el.max_length <= LIMITS.textInputLength)
+        ) {
           this.add(`${pointer}/max_length`, `must be between 1 and ${LIMITS.textInputLength}`);
         }
-        if (el.min_length !== undefined && !(Number.isInteger(el.min_length) && el.min_length >= 0 && el.min_length <= LIMITS.textInputLength)) {
+        if (
+          el.min_length !== undefined &&
+          !(Number.isInteger(el.min_length) && el.min_length >= 0 && el.min_length <= LIMITS.textInputLength)
+        ) {
           this.add(`${pointer}/min_length`, `must be between 0 and ${LIMITS.textInputLength}`);
         }
         this.string(el.initial_value, `${pointer}/initial_value`, LIMITS.textInputLength);
@@ -198,10 +278,12 @@ class Checker {
         if (typeof el.is_decimal_allowed !== 'boolean') this.add(pointer, 'missing required field: is_decimal_allowed');
         break;
       case 'datepicker':
-        if (el.initial_date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(el.initial_date))) this.add(`${pointer}/initial_date`, 'must be in the format YYYY-MM-DD');
+        if (el.initial_date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(el.initial_date)))
+          this.add(`${pointer}/initial_date`, 'must be in the format YYYY-MM-DD');
         break;
       case 'timepicker':
-        if (el.initial_time !== undefined && !/^\d{2}:\d{2}$/.test(String(el.initial_time))) this.add(`${pointer}/initial_time`, 'must be in the format HH:mm');
+        if (el.initial_time !== undefined && !/^\d{2}:\d{2}$/.test(String(el.initial_time)))
+          this.add(`${pointer}/initial_time`, 'must be in the format HH:mm');
         break;
       case 'image':
         this.image(el, pointer);
@@ -212,31 +294,43 @@ class Checker {
   staticSelect(el: Obj, pointer: string): void {
     const hasOptions = el.options !== undefined;
     const hasGroups = el.option_groups !== undefined;
-    if (hasOptions === hasGroups) return this.add(pointer, 'exactly one of options or option_groups is required');
+    if (hasOptions === hasGroups) {
+      this.add(pointer, 'exactly one of options or option_groups is required');
+      return;
+    }
     let all: Obj[] = [];
     if (hasOptions) {
       this.options(el.options, `${pointer}/options`, 1, LIMITS.selectOptions);
       if (Array.isArray(el.options)) all = el.options;
     } else if (this.count(el.option_groups, `${pointer}/option_groups`, 1, LIMITS.optionGroups)) {
-      (el.option_groups as unknown[]).forEach((g, i) => {
+      for (const [i, g] of (el.option_groups as unknown[]).entries()) {
         const p = `${pointer}/option_groups/${i}`;
-        if (!isObj(g)) return this.add(p, 'must be an option group object');
+        if (!isObj(g)) {
+          this.add(p, 'must be an option group object');
+          continue;
+        }
         if (this.required(g, 'label', p)) this.text(g.label, `${p}/label`, LIMITS.optionGroupLabel, 'plain');
         this.options(g.options, `${p}/options`, 1, LIMITS.selectOptions);
         if (Array.isArray(g.options)) all.push(...g.options);
-      });
+      }
     }
     // Slack refuses an initial option that is not one of the options offered.
-    const initial = [el.initial_option, ...(Array.isArray(el.initial_options) ? el.initial_options : [])].filter((o) => o !== undefined);
+    const initial = [el.initial_option, ...(Array.isArray(el.initial_options) ? el.initial_options : [])].filter(
+      (o) => o !== undefined,
+    );
     for (const o of initial) {
       if (!isObj(o) || !all.some((a) => isObj(a) && a.value === o.value && a.text?.text === o.text?.text)) {
-        this.add(`${pointer}/${el.initial_option !== undefined ? 'initial_option' : 'initial_options'}`, 'must match one of the provided options');
+        this.add(
+          `${pointer}/${el.initial_option !== undefined ? 'initial_option' : 'initial_options'}`,
+          'must match one of the provided options',
+        );
       }
     }
   }
 
   image(el: Obj, pointer: string): void {
-    if (el.image_url === undefined && el.slack_file === undefined) this.add(pointer, 'missing required field: image_url');
+    if (el.image_url === undefined && el.slack_file === undefined)
+      this.add(pointer, 'missing required field: image_url');
     this.string(el.image_url, `${pointer}/image_url`, LIMITS.imageUrl);
     if (this.required(el, 'alt_text', pointer)) this.string(el.alt_text, `${pointer}/alt_text`, LIMITS.altText);
   }
@@ -253,21 +347,31 @@ class Checker {
   }
 
   block(block: unknown, pointer: string): void {
-    if (!isObj(block)) return this.add(pointer, 'must be a block object');
+    if (!isObj(block)) {
+      this.add(pointer, 'must be a block object');
+      return;
+    }
     if (!this.required(block, 'type', pointer)) return;
-    if (!BLOCK_TYPES.has(block.type)) return this.add(`${pointer}/type`, `invalid block type: ${String(block.type)}`);
+    if (!BLOCK_TYPES.has(block.type)) {
+      this.add(`${pointer}/type`, `invalid block type: ${String(block.type)}`);
+      return;
+    }
     if (block.block_id !== undefined) {
-      if (typeof block.block_id !== 'string' || block.block_id.length === 0) this.add(`${pointer}/block_id`, 'must be a non-empty string');
+      if (typeof block.block_id !== 'string' || block.block_id.length === 0)
+        this.add(`${pointer}/block_id`, 'must be a non-empty string');
       else this.string(block.block_id, `${pointer}/block_id`, LIMITS.blockId);
     }
     switch (block.type) {
       case 'section':
-        if (block.text === undefined && block.fields === undefined) this.add(pointer, 'missing required field: text or fields');
+        if (block.text === undefined && block.fields === undefined)
+          this.add(pointer, 'missing required field: text or fields');
         if (block.text !== undefined) this.text(block.text, `${pointer}/text`, LIMITS.sectionText);
         if (block.fields !== undefined && this.count(block.fields, `${pointer}/fields`, 1, LIMITS.sectionFields)) {
-          (block.fields as unknown[]).forEach((f, i) => this.text(f, `${pointer}/fields/${i}`, LIMITS.sectionFieldText));
+          for (const [i, f] of (block.fields as unknown[]).entries())
+            this.text(f, `${pointer}/fields/${i}`, LIMITS.sectionFieldText);
         }
-        if (block.accessory !== undefined) this.element(block.accessory, `${pointer}/accessory`, ACCESSORY_ELEMENTS, 'a section accessory');
+        if (block.accessory !== undefined)
+          this.element(block.accessory, `${pointer}/accessory`, ACCESSORY_ELEMENTS, 'a section accessory');
         break;
       case 'header':
         if (this.required(block, 'text', pointer)) this.text(block.text, `${pointer}/text`, LIMITS.headerText, 'plain');
@@ -283,14 +387,17 @@ class Checker {
         break;
       case 'actions':
         if (this.count(block.elements, `${pointer}/elements`, 1, LIMITS.actionsElements)) {
-          (block.elements as unknown[]).forEach((e, i) => this.element(e, `${pointer}/elements/${i}`, ACTIONS_ELEMENTS, 'an actions block'));
+          for (const [i, e] of (block.elements as unknown[]).entries())
+            this.element(e, `${pointer}/elements/${i}`, ACTIONS_ELEMENTS, 'an actions block');
           this.uniqueActionIds(block.elements, `${pointer}/elements`);
         }
         break;
       case 'input':
-        if (this.required(block, 'label', pointer)) this.text(block.label, `${pointer}/label`, LIMITS.inputLabel, 'plain');
+        if (this.required(block, 'label', pointer))
+          this.text(block.label, `${pointer}/label`, LIMITS.inputLabel, 'plain');
         if (block.hint !== undefined) this.text(block.hint, `${pointer}/hint`, LIMITS.inputHint, 'plain');
-        if (this.required(block, 'element', pointer)) this.element(block.element, `${pointer}/element`, INPUT_ELEMENTS, 'an input block');
+        if (this.required(block, 'element', pointer))
+          this.element(block.element, `${pointer}/element`, INPUT_ELEMENTS, 'an input block');
         break;
       case 'image':
         this.image(block, pointer);
@@ -313,8 +420,14 @@ class Checker {
   }
 
   view(view: unknown, pointer: string): void {
-    if (!isObj(view)) return this.add(pointer, 'must be a view object');
-    if (view.type !== 'modal' && view.type !== 'home') return this.add(`${pointer}/type`, 'must be one of modal, home');
+    if (!isObj(view)) {
+      this.add(pointer, 'must be a view object');
+      return;
+    }
+    if (view.type !== 'modal' && view.type !== 'home') {
+      this.add(`${pointer}/type`, 'must be one of modal, home');
+      return;
+    }
     if (this.required(view, 'blocks', pointer)) this.blocks(view.blocks, `${pointer}/blocks`, view.type);
     this.string(view.private_metadata, `${pointer}/private_metadata`, LIMITS.privateMetadata);
     this.string(view.callback_id, `${pointer}/callback_id`, LIMITS.callbackId);
@@ -324,11 +437,16 @@ class Checker {
       if (view.submit !== undefined) this.text(view.submit, `${pointer}/submit`, LIMITS.viewButton, 'plain');
       if (view.close !== undefined) this.text(view.close, `${pointer}/close`, LIMITS.viewButton, 'plain');
       // "submit is required when an input block is within the blocks array" (view reference).
-      if (view.submit === undefined && Array.isArray(view.blocks) && view.blocks.some((b: unknown) => isObj(b) && b.type === 'input')) {
+      if (
+        view.submit === undefined &&
+        Array.isArray(view.blocks) &&
+        view.blocks.some((b: unknown) => isObj(b) && b.type === 'input')
+      ) {
         this.add(`${pointer}/submit`, 'submit is required when blocks contain input blocks');
       }
     } else {
-      for (const key of ['title', 'submit', 'close']) if (view[key] !== undefined) this.add(`${pointer}/${key}`, `${key} is not allowed in a home view`);
+      for (const key of ['title', 'submit', 'close'])
+        if (view[key] !== undefined) this.add(`${pointer}/${key}`, `${key} is not allowed in a home view`);
     }
   }
 }

@@ -7,7 +7,8 @@ import { checkMessage, checkView, slackMessages } from './block-kit-limits';
  * A fake Slack on loopback that answers like Slack and is as strict as Slack: the Web API
  * methods the app uses, and the `response_url`s it answers to. Records every call
  * (form-encoded or JSON bodies; JSON fields such as `view` and `blocks` decoded) and every
- * accepted response_url post; can be told to fail, rate-limit or be slow.
+ * accepted response_url post; sends the bot token's scopes in `x-oauth-scopes` when
+ * `grantedScopes` is set; can be told to fail, rate-limit or be slow.
  *
  * What it refuses, as Slack does:
  * - views and messages outside Block Kit's limits (test/support/block-kit-limits.ts):
@@ -112,6 +113,18 @@ interface ResponseUrlState {
   posts: number;
 }
 
+/** A channel as conversations.info describes it (the fields the app reads). */
+export interface FakeChannel {
+  id: string;
+  name: string;
+  is_private?: boolean;
+  is_archived?: boolean;
+  is_shared?: boolean;
+  is_ext_shared?: boolean;
+  is_org_shared?: boolean;
+  is_pending_ext_shared?: boolean;
+}
+
 /** A message the fake holds in a channel's history (posted through chat.postMessage). */
 export interface StoredMessage {
   ts: string;
@@ -182,7 +195,12 @@ export class FakeSlack {
   /** Channels the bot is a member of (for conversations.info / chat.postMessage). */
   readonly botChannels = new Set<string>();
   /** Channels that exist; posting to one the bot is not in answers not_in_channel. */
-  readonly channels = new Map<string, { id: string; name: string; is_private?: boolean; is_shared?: boolean; is_ext_shared?: boolean; is_org_shared?: boolean; is_pending_ext_shared?: boolean }>();
+  readonly channels = new Map<string, FakeChannel>();
+  /**
+   * The bot token's scopes, sent like Slack in the `x-oauth-scopes` header of every answer
+   * to a bot-token call; null sends no header.
+   */
+  grantedScopes: string[] | null = null;
   /** Tried before the Web API, in order (see fake-slack-files.ts). */
   readonly rawRoutes: RawRoute[] = [];
   /** Every view the app opened, pushed or published, by id. */
@@ -426,7 +444,7 @@ export class FakeSlack {
     }
 
     const pending = this.failures.get(method);
-    if (pending && pending.length) {
+    if (pending?.length) {
       const f = pending[0]!;
       f.remaining -= 1;
       if (f.remaining <= 0) pending.shift();
@@ -448,19 +466,32 @@ export class FakeSlack {
     if (!custom && !KNOWN_METHODS.has(method)) return json(res, 200, this.refuse(method, 'unknown_method', [], { req_method: method }));
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || args.token;
     if (!token) return json(res, 200, { ok: false, error: 'not_authed' });
+    const scopes: Record<string, string> = this.grantedScopes && String(token).startsWith('xoxb-') ? { 'x-oauth-scopes': this.grantedScopes.join(',') } : {};
     const answer = custom ? custom(args, call) : this.withHistory(method, args, this.defaultAnswer(method, args));
     if (answer.ok === false && answer.error === 'hash_conflict') this.hashConflicts.push(call);
-    return json(res, 200, answer);
+    return json(res, 200, answer, scopes);
   }
 
   private handleResponseUrl(id: string, body: Record<string, any>, res: ServerResponse): void {
     this.sent.push(body);
     const state = this.responseUrls.get(id);
-    if (!state) return json(res, 404, this.refuse('response_url', 'no_service', [`no response_url ${id}`]));
-    if (this.now() - state.createdAt > RESPONSE_URL_TTL_MS) return json(res, 404, this.refuse('response_url', 'expired_url', []));
-    if (state.posts >= RESPONSE_URL_MAX_POSTS) return json(res, 404, this.refuse('response_url', 'used_url', []));
+    if (!state) {
+      json(res, 404, this.refuse('response_url', 'no_service', [`no response_url ${id}`]));
+      return;
+    }
+    if (this.now() - state.createdAt > RESPONSE_URL_TTL_MS) {
+      json(res, 404, this.refuse('response_url', 'expired_url', []));
+      return;
+    }
+    if (state.posts >= RESPONSE_URL_MAX_POSTS) {
+      json(res, 404, this.refuse('response_url', 'used_url', []));
+      return;
+    }
     const problems = checkMessage(body);
-    if (problems.length) return json(res, 400, this.refuse('response_url', 'invalid_blocks', slackMessages(problems)));
+    if (problems.length) {
+      json(res, 400, this.refuse('response_url', 'invalid_blocks', slackMessages(problems)));
+      return;
+    }
     state.posts += 1;
     this.responses.push({ id, body, at: Date.now() });
     this.notify();
@@ -599,7 +630,7 @@ export class FakeSlack {
       }
       case 'views.update': {
         const stored = typeof args.view_id === 'string' ? this.views.get(args.view_id) : [...this.views.values()].find((v) => v.view.external_id && v.view.external_id === args.external_id);
-        if (!stored || !stored.open) return this.refuse(method, 'not_found', [`no open view ${String(args.view_id ?? args.external_id)}`]);
+        if (!stored?.open) return this.refuse(method, 'not_found', [`no open view ${String(args.view_id ?? args.external_id)}`]);
         if (args.hash !== undefined && args.hash !== stored.hash) return { ok: false, error: 'hash_conflict' };
         const invalid = this.invalidView(method, args.view, stored.type);
         if (invalid) return invalid;
@@ -715,7 +746,7 @@ function tryJson(v: string): unknown {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

@@ -77,13 +77,13 @@ export function slackText(typed: string): string {
   let out = '';
   let last = 0;
   for (const m of typed.matchAll(SLACK_MARKUP)) {
-    out += escape(typed.slice(last, m.index)) + m[0].replace(/&(?!amp;|lt;|gt;)/g, '&amp;');
+    out += escapeEntities(typed.slice(last, m.index)) + m[0].replace(/&(?!amp;|lt;|gt;)/g, '&amp;');
     last = m.index! + m[0].length;
   }
-  return out + escape(typed.slice(last));
+  return out + escapeEntities(typed.slice(last));
 }
 
-function escape(text: string): string {
+function escapeEntities(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -294,7 +294,7 @@ export class SlackDriver extends SlackPayloads {
         body,
       });
       const text = await res.text();
-      let json: any = undefined;
+      let json: any ;
       try {
         json = text ? JSON.parse(text) : undefined;
       } catch {

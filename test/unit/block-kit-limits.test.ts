@@ -1,10 +1,26 @@
-import { checkBlocks, checkMessage, checkSuggestionOptions, checkView, slackMessages } from '../support/block-kit-limits';
+import {
+  checkBlocks,
+  checkMessage,
+  checkSuggestionOptions,
+  checkView,
+  slackMessages,
+} from '../support/block-kit-limits';
 
 const plain = (text: string) => ({ type: 'plain_text', text });
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
-const section = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'section', text: mrkdwn(text), ...extra });
+const section = (text: string, extra: Record<string, unknown> = {}) => ({
+  type: 'section',
+  text: mrkdwn(text),
+  ...extra,
+});
 const option = (text: string, value: string) => ({ text: plain(text), value });
-const modal = (blocks: unknown[], extra: Record<string, unknown> = {}) => ({ type: 'modal', title: plain('Title'), close: plain('Close'), blocks, ...extra });
+const modal = (blocks: unknown[], extra: Record<string, unknown> = {}) => ({
+  type: 'modal',
+  title: plain('Title'),
+  close: plain('Close'),
+  blocks,
+  ...extra,
+});
 const pointers = (problems: { pointer: string }[]) => problems.map((p) => p.pointer);
 
 describe('Block Kit limits', () => {
@@ -20,10 +36,18 @@ describe('Block Kit limits', () => {
           elements: [
             { type: 'button', action_id: 'a1', text: plain('t'.repeat(75)), value: 'v'.repeat(2000) },
             { type: 'overflow', action_id: 'a2', options: [option('only one', 'x')] },
-            { type: 'static_select', action_id: 'a3', options: Array.from({ length: 100 }, (_, i) => option('o'.repeat(75), `${i}`.padEnd(150, 'v'))) },
+            {
+              type: 'static_select',
+              action_id: 'a3',
+              options: Array.from({ length: 100 }, (_, i) => option('o'.repeat(75), `${i}`.padEnd(150, 'v'))),
+            },
           ],
         },
-        { type: 'input', label: plain('Label'), element: { type: 'plain_text_input', action_id: 'i', max_length: 3000 } },
+        {
+          type: 'input',
+          label: plain('Label'),
+          element: { type: 'plain_text_input', action_id: 'i', max_length: 3000 },
+        },
       ],
       { title: plain('t'.repeat(24)), submit: plain('s'.repeat(24)), private_metadata: 'm'.repeat(3000) },
     );
@@ -37,9 +61,17 @@ describe('Block Kit limits', () => {
         section('s'.repeat(3001)),
         { type: 'section', fields: [mrkdwn('f'.repeat(2001))] },
         { type: 'actions', elements: [{ type: 'button', action_id: 'b', text: plain('t'.repeat(76)) }] },
-        { type: 'actions', elements: [{ type: 'static_select', action_id: 's', options: [option('o'.repeat(76), 'v'.repeat(151))] }] },
+        {
+          type: 'actions',
+          elements: [{ type: 'static_select', action_id: 's', options: [option('o'.repeat(76), 'v'.repeat(151))] }],
+        },
       ],
-      { title: plain('t'.repeat(25)), submit: plain('s'.repeat(25)), close: plain('c'.repeat(25)), private_metadata: 'm'.repeat(3001) },
+      {
+        title: plain('t'.repeat(25)),
+        submit: plain('s'.repeat(25)),
+        close: plain('c'.repeat(25)),
+        private_metadata: 'm'.repeat(3001),
+      },
     );
     const problems = checkView(view);
     expect(pointers(problems).sort()).toEqual(
@@ -56,16 +88,22 @@ describe('Block Kit limits', () => {
         '/view/private_metadata',
       ].sort(),
     );
-    expect(problems.find((p) => p.pointer === '/view/blocks/0/text/text')!.message).toBe('must be less than 151 characters');
+    expect(problems.find((p) => p.pointer === '/view/blocks/0/text/text')!.message).toBe(
+      'must be less than 151 characters',
+    );
   });
 
   it('counts blocks per surface: 100 in a modal or Home, 50 in a message', () => {
     const blocks = (n: number) => Array.from({ length: n }, () => ({ type: 'divider' }));
     expect(checkView({ type: 'home', blocks: blocks(100) })).toEqual([]);
-    expect(checkView({ type: 'home', blocks: blocks(101) })).toEqual([{ pointer: '/view/blocks', message: 'no more than 100 items allowed' }]);
+    expect(checkView({ type: 'home', blocks: blocks(101) })).toEqual([
+      { pointer: '/view/blocks', message: 'no more than 100 items allowed' },
+    ]);
     expect(checkView(modal(blocks(101)))).toHaveLength(1);
     expect(checkMessage({ blocks: blocks(50) })).toEqual([]);
-    expect(checkMessage({ blocks: blocks(51) })).toEqual([{ pointer: '/blocks', message: 'no more than 50 items allowed' }]);
+    expect(checkMessage({ blocks: blocks(51) })).toEqual([
+      { pointer: '/blocks', message: 'no more than 50 items allowed' },
+    ]);
   });
 
   it('counts fields, context elements, overflow and select options', () => {
@@ -74,8 +112,20 @@ describe('Block Kit limits', () => {
         { type: 'section', fields: Array.from({ length: 11 }, () => mrkdwn('f')) },
         { type: 'context', elements: Array.from({ length: 11 }, () => mrkdwn('c')) },
         section('x', { accessory: { type: 'overflow', action_id: 'o', options: [] } }),
-        section('x', { accessory: { type: 'overflow', action_id: 'o', options: Array.from({ length: 6 }, (_, i) => option('o', `${i}`)) } }),
-        section('x', { accessory: { type: 'static_select', action_id: 's', options: Array.from({ length: 101 }, (_, i) => option('o', `${i}`)) } }),
+        section('x', {
+          accessory: {
+            type: 'overflow',
+            action_id: 'o',
+            options: Array.from({ length: 6 }, (_, i) => option('o', `${i}`)),
+          },
+        }),
+        section('x', {
+          accessory: {
+            type: 'static_select',
+            action_id: 's',
+            options: Array.from({ length: 101 }, (_, i) => option('o', `${i}`)),
+          },
+        }),
       ],
       'message',
     );
@@ -108,7 +158,13 @@ describe('Block Kit limits', () => {
   it('wants required fields: types, text objects, a modal title, input label and element, submit with inputs', () => {
     const problems = checkView({
       type: 'modal',
-      blocks: [{ text: mrkdwn('no type') }, { type: 'section' }, { type: 'input' }, { type: 'header', text: { type: 'plain_text', text: '' } }, { type: 'section', text: { type: 'mrkdwn', text: 'x', emoji: true } }],
+      blocks: [
+        { text: mrkdwn('no type') },
+        { type: 'section' },
+        { type: 'input' },
+        { type: 'header', text: { type: 'plain_text', text: '' } },
+        { type: 'section', text: { type: 'mrkdwn', text: 'x', emoji: true } },
+      ],
     });
     expect(problems).toEqual([
       { pointer: '/view/blocks/0', message: 'missing required field: type' },
@@ -127,22 +183,37 @@ describe('Block Kit limits', () => {
       [
         { type: 'header', text: mrkdwn('*bold*') },
         section('x', { accessory: { type: 'button', action_id: 'b', text: mrkdwn('b') } }),
-        section('x', { accessory: { type: 'static_select', action_id: 's', options: [option('A', 'a')], initial_option: option('B', 'b') } }),
+        section('x', {
+          accessory: {
+            type: 'static_select',
+            action_id: 's',
+            options: [option('A', 'a')],
+            initial_option: option('B', 'b'),
+          },
+        }),
       ],
       'home',
     );
-    expect(pointers(problems)).toEqual(['/blocks/0/text/type', '/blocks/1/accessory/text/type', '/blocks/2/accessory/initial_option']);
+    expect(pointers(problems)).toEqual([
+      '/blocks/0/text/type',
+      '/blocks/1/accessory/text/type',
+      '/blocks/2/accessory/initial_option',
+    ]);
   });
 
   it('checks the options answered to a typeahead', () => {
     expect(checkSuggestionOptions({ options: [option('A', '1')] })).toEqual([]);
-    expect(checkSuggestionOptions({ options: Array.from({ length: 101 }, (_, i) => option('A', `${i}`)) })).toEqual([{ pointer: '/options', message: 'no more than 100 items allowed' }]);
-    expect(pointers(checkSuggestionOptions({ options: [option('x'.repeat(76), '1')] }))).toEqual(['/options/0/text/text']);
+    expect(checkSuggestionOptions({ options: Array.from({ length: 101 }, (_, i) => option('A', `${i}`)) })).toEqual([
+      { pointer: '/options', message: 'no more than 100 items allowed' },
+    ]);
+    expect(pointers(checkSuggestionOptions({ options: [option('x'.repeat(76), '1')] }))).toEqual([
+      '/options/0/text/text',
+    ]);
   });
 
   it('formats problems as Slack does in response_metadata.messages', () => {
-    expect(slackMessages([{ pointer: '/view/blocks/0/text/text', message: 'must be less than 151 characters' }])).toEqual([
-      '[ERROR] must be less than 151 characters [json-pointer:/view/blocks/0/text/text]',
-    ]);
+    expect(
+      slackMessages([{ pointer: '/view/blocks/0/text/text', message: 'must be less than 151 characters' }]),
+    ).toEqual(['[ERROR] must be less than 151 characters [json-pointer:/view/blocks/0/text/text]']);
   });
 });

@@ -30,6 +30,12 @@ const titleRow = {
 };
 
 describe('column keys', () => {
+  it('reports the columns of the first row as Metabase titled them, and none for an empty result', () => {
+    expect(parseCardRows(CUSTOMERS_CARD, [titleRow, sqlRow]).columns).toEqual(Object.keys(titleRow));
+    expect(parseCardRows(CUSTOMERS_CARD, [{ client_name: 'x' }]).columns).toEqual(['client_name']);
+    expect(parseCardRows(CUSTOMERS_CARD, []).columns).toBeUndefined();
+  });
+
   it('reads SQL names and humanised titles the same', () => {
     expect(normaliseColumnKey('Customer ID')).toBe(normaliseColumnKey('customer_id'));
     expect(normaliseColumnKey('Last-Order_At')).toBe(normaliseColumnKey('last_order_at'));

@@ -36,6 +36,12 @@ describe('configuration from the environment', () => {
     expect(problems.join('\n')).not.toContain('xoxp-user-token');
   });
 
+  it('keeps a password inside a malformed URL out of the message', () => {
+    const problems = problemsOf({ ...base, DATABASE_URL: 'mysql://crm:hunter2@db.internal/crm' });
+    expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL must be .*\(got "mysql:\/\/\[redacted\]@db\.internal\/crm"\)$/)]);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
   it('requires the card ids and a credential with METABASE_URL', () => {
     const problems = problemsOf({ ...base, METABASE_URL: 'http://mb.local' });
     expect(problems.map((p) => p.split(' ')[0])).toEqual(expect.arrayContaining(['METABASE_API_KEY', 'METABASE_CUSTOMERS_CARD_ID', 'METABASE_ORDERS_CARD_ID']));

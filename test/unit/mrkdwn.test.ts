@@ -29,7 +29,7 @@ describe('escape, then cut', () => {
   it('cuts after a whole line when that keeps at least half of the room', () => {
     const text = ['first line', 'second line', 'third line that is long'].join('\n');
     expect(cutMrkdwn(text, 30)).toBe('first line\nsecond line\n…');
-    expect(cutMrkdwn('short\n' + 'x'.repeat(40), 30)).toBe(`short\n${'x'.repeat(23)}…`);
+    expect(cutMrkdwn(`short\n${'x'.repeat(40)}`, 30)).toBe(`short\n${'x'.repeat(23)}…`);
   });
 
   it('leaves text within the limit alone, and never splits an emoji', () => {

@@ -9,19 +9,29 @@ describe('text from Slack, decoded once', () => {
 
   it('reads markup as it reads in Slack, in plain mode', () => {
     expect(decodeSlackText('ask <@U123> or <@U456|ana> in <#C1|sales>')).toBe('ask @U123 or @ana in #sales');
-    expect(decodeSlackText('see <https://x.example/a?b=1&amp;c=2|Q&amp;A deck> or <https://x.example> or <mailto:a@b.example|a@b.example>')).toBe(
-      'see Q&A deck or https://x.example or a@b.example',
+    expect(
+      decodeSlackText(
+        'see <https://x.example/a?b=1&amp;c=2|Q&amp;A deck> or <https://x.example> or <mailto:a@b.example|a@b.example>',
+      ),
+    ).toBe('see Q&A deck or https://x.example or a@b.example');
+    expect(decodeSlackText('<!here> <!subteam^S1|@sales-team> on <!date^1795597200^{date_short}|Nov 25>')).toBe(
+      '@here @sales-team on Nov 25',
     );
-    expect(decodeSlackText('<!here> <!subteam^S1|@sales-team> on <!date^1795597200^{date_short}|Nov 25>')).toBe('@here @sales-team on Nov 25');
   });
 
   it('keeps people, channels and links in Slack markup for notes, but never a ping', () => {
-    const note = decodeSlackText('asked <@U0AM1|ana> about Q&amp;A pricing, see <https://x.example/p?a=1&amp;b=2|the &lt;deck&gt;> in <#C1|sales> <!channel>', 'note');
-    expect(note).toBe('asked <@U0AM1> about Q&A pricing, see <https://x.example/p?a=1&amp;b=2|the &lt;deck&gt;> in <#C1|sales> @channel');
+    const note = decodeSlackText(
+      'asked <@U0AM1|ana> about Q&amp;A pricing, see <https://x.example/p?a=1&amp;b=2|the &lt;deck&gt;> in <#C1|sales> <!channel>',
+      'note',
+    );
+    expect(note).toBe(
+      'asked <@U0AM1> about Q&A pricing, see <https://x.example/p?a=1&amp;b=2|the &lt;deck&gt;> in <#C1|sales> @channel',
+    );
   });
 
   it('shows a stored note with its mentions and links, everything else escaped', () => {
-    const stored = 'asked <@U0AM1> about Q&A pricing, see <https://x.example/p?a=1&amp;b=2|the &lt;deck&gt;> in <#C1|sales> @channel <!channel> <b>';
+    const stored =
+      'asked <@U0AM1> about Q&A pricing, see <https://x.example/p?a=1&amp;b=2|the &lt;deck&gt;> in <#C1|sales> @channel <!channel> <b>';
     expect(noteToMrkdwn(stored)).toBe(
       'asked <@U0AM1> about Q&amp;A pricing, see <https://x.example/p?a=1&amp;b=2|the &lt;deck&gt;> in <#C1|sales> @channel &lt;!channel&gt; &lt;b&gt;',
     );

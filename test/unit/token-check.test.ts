@@ -17,8 +17,14 @@ function authTest(errors: unknown[]) {
   };
 }
 
-const refused = Object.assign(new Error('A request error occurred: connect ECONNREFUSED'), { code: 'slack_webapi_request_error', original: { code: 'ECONNREFUSED' } });
-const invalidAuth = Object.assign(new Error('An API error occurred: invalid_auth'), { code: 'slack_webapi_platform_error', data: { ok: false, error: 'invalid_auth' } });
+const refused = Object.assign(new Error('A request error occurred: connect ECONNREFUSED'), {
+  code: 'slack_webapi_request_error',
+  original: { code: 'ECONNREFUSED' },
+});
+const invalidAuth = Object.assign(new Error('An API error occurred: invalid_auth'), {
+  code: 'slack_webapi_platform_error',
+  data: { ok: false, error: 'invalid_auth' },
+});
 
 describe('the start-up token check', () => {
   it('retries with growing delays until Slack accepts the token, and reports each state', async () => {
@@ -52,6 +58,8 @@ describe('the start-up token check', () => {
   it('names a failure by its code, never by a credential', () => {
     expect(tokenCheckFailure(invalidAuth)).toBe('invalid_auth');
     expect(tokenCheckFailure(refused)).toBe('ECONNREFUSED');
-    expect(tokenCheckFailure(Object.assign(new Error('x'), { code: 'slack_webapi_http_error', statusCode: 503 }))).toBe('HTTP 503');
+    expect(tokenCheckFailure(Object.assign(new Error('x'), { code: 'slack_webapi_http_error', statusCode: 503 }))).toBe(
+      'HTTP 503',
+    );
   });
 });

@@ -23,11 +23,22 @@ const hostile = (length: number) => HOSTILE.repeat(Math.ceil(length / HOSTILE.le
 const at = new Date('2026-11-25T09:00:00Z');
 
 function sound(payload: unknown): string[] {
-  return mrkdwnTexts(payload).map(brokenMrkdwn).filter((p): p is string => p !== null);
+  return mrkdwnTexts(payload)
+    .map(brokenMrkdwn)
+    .filter((p): p is string => p !== null);
 }
 
 function note(id: number, text: string): ActivityEntry {
-  return { id, kind: 'note', actorId: 'U0AM00001', fromValue: null, toValue: null, text, permalink: 'https://fake.slack.com/archives/C1/p1', createdAt: new Date(at.getTime() - id * 60_000) };
+  return {
+    id,
+    kind: 'note',
+    actorId: 'U0AM00001',
+    fromValue: null,
+    toValue: null,
+    text,
+    permalink: 'https://fake.slack.com/archives/C1/p1',
+    createdAt: new Date(at.getTime() - id * 60_000),
+  };
 }
 
 describe('views with hostile data stay within Slack limits and never cut through an entity', () => {
@@ -83,8 +94,13 @@ describe('views with hostile data stay within Slack limits and never cut through
   });
 
   it('a history page of ten longest notes shows all ten', () => {
-    const entries = Array.from({ length: 10 }, (_, i) => note(i + 1, `entry ${i + 1}: ${hostile(MAX_NOTE_LENGTH - 20)}`));
-    const message = buildLeadHistoryMessage({ name: hostile(200), company: null }, { leadId: 7, entries, page: 1, pageCount: 3, total: 30 });
+    const entries = Array.from({ length: 10 }, (_, i) =>
+      note(i + 1, `entry ${i + 1}: ${hostile(MAX_NOTE_LENGTH - 20)}`),
+    );
+    const message = buildLeadHistoryMessage(
+      { name: hostile(200), company: null },
+      { leadId: 7, entries, page: 1, pageCount: 3, total: 30 },
+    );
     expect(checkMessage(message)).toEqual([]);
     expect(sound(message)).toEqual([]);
     for (let i = 1; i <= 10; i++) expect(JSON.stringify(message.blocks)).toContain(`entry ${i}: Q&amp;A`);
@@ -99,7 +115,10 @@ describe('views with hostile data stay within Slack limits and never cut through
       total: '10.00',
       status: hostile(200),
     }));
-    const message = buildOrderHistoryMessage({ name: hostile(200), company: hostile(200), customerId: 'C1' }, buildOrderHistory('C1', rows, 0, defaultRateTable()));
+    const message = buildOrderHistoryMessage(
+      { name: hostile(200), company: hostile(200), customerId: 'C1' },
+      buildOrderHistory('C1', rows, 0, defaultRateTable()),
+    );
     expect(checkMessage(message)).toEqual([]);
     expect(sound(message)).toEqual([]);
     const orders = (message.blocks![1] as any).text.text as string;
@@ -108,7 +127,10 @@ describe('views with hostile data stay within Slack limits and never cut through
   });
 
   it('a roster of 500 people: mentions never cut, and how many are not listed', () => {
-    const members = Array.from({ length: 500 }, (_, i) => ({ userId: `U${String(i).padStart(9, '0')}`, role: i % 3 === 0 ? ('admin' as const) : ('account_manager' as const) }));
+    const members = Array.from({ length: 500 }, (_, i) => ({
+      userId: `U${String(i).padStart(9, '0')}`,
+      role: i % 3 === 0 ? ('admin' as const) : ('account_manager' as const),
+    }));
     const view = buildRosterModal(members);
     expect(checkView(view)).toEqual([]);
     expect(sound(view)).toEqual([]);
@@ -122,11 +144,25 @@ describe('views with hostile data stay within Slack limits and never cut through
         digest_schedule: { frequency: 'daily', weekday: 1, time: '09:00', timeZone: 'UTC' },
         sync_days: 90,
         stale_thresholds: { lead: 7, contacted: 14, qualified: 14, negotiation: 7, won: null, churned: null } as any,
-        stage_labels: { lead: hostile(40), contacted: hostile(40), qualified: hostile(40), negotiation: hostile(40), won: hostile(40), churned: hostile(40) } as any,
+        stage_labels: {
+          lead: hostile(40),
+          contacted: hostile(40),
+          qualified: hostile(40),
+          negotiation: hostile(40),
+          won: hostile(40),
+          churned: hostile(40),
+        } as any,
       } as any,
       rates: { count: 11, oldestRateDate: at, newestRateDate: at },
       rosterCounts: { admin: 1, manager: 2, account_manager: 3 },
-      audit: Array.from({ length: 40 }, (_, i) => ({ id: i, setting: 'stage_labels', actorId: 'U0ADMIN01', oldValue: JSON.stringify({ lead: hostile(40) }), newValue: JSON.stringify({ lead: hostile(40) }), createdAt: at })) as any,
+      audit: Array.from({ length: 40 }, (_, i) => ({
+        id: i,
+        setting: 'stage_labels',
+        actorId: 'U0ADMIN01',
+        oldValue: JSON.stringify({ lead: hostile(40) }),
+        newValue: JSON.stringify({ lead: hostile(40) }),
+        createdAt: at,
+      })) as any,
       timeZone: 'UTC',
     });
     expect(checkBlocks(blocks, 'home')).toEqual([]);

@@ -1,5 +1,6 @@
 import { Prisma } from '../../generated/sqlite/client';
-import type { CrmPrisma } from '../../db/client';
+import type { CrmPrisma, DbProvider } from '../../db/client';
+import { jsonRowsTable } from '../../db/bulk-rows';
 import { NOTICE_LEAD_NAMES, raiseAdminNotice } from '../admin-notices';
 import { nextOccurrenceAfter } from './schedule';
 import { pauseAlertsOfOwner, type NoAccessReason } from './owner-access';
@@ -28,9 +29,6 @@ export const DEFAULT_CLAIM_LEASE_MS = 2 * 60_000;
 
 /** Sends that failed this many times for an unexpected reason disable the alert (with an admin notice). */
 export const MAX_DELIVERY_ATTEMPTS = 5;
-
-/** Sent deliveries recorded per UPDATE (2 parameters each per column; well under both databases' limits). */
-const SENT_UPDATE_CHUNK = 200;
 
 export interface DueOccurrence {
   alertId: number;
@@ -141,13 +139,14 @@ export interface AlertForOutcome {
 
 /**
  * Records the outcomes of sends, in one transaction (the job records each send as soon as
- * Slack accepts it, grouping only those that finish while a write is under way). A sent occurrence moves
+ * Slack accepts it, grouping those that finish while a write is under way). A sent occurrence moves
  * the alert to its next occurrence after now (only if nobody changed nextDueAt meanwhile,
  * e.g. an edit or a snooze); an unreachable owner disables every active alert of theirs,
  * with one admin notice per owner.
  */
 export async function recordOutcomes(
   prisma: CrmPrisma,
+  provider: DbProvider,
   outcomes: DeliveryOutcome[],
   alerts: ReadonlyMap<number, AlertForOutcome>,
   holder: string,
@@ -159,8 +158,8 @@ export async function recordOutcomes(
   await prisma.$transaction(async (tx) => {
     const unreachableOwners = new Map<string, string>();
     const noAccessOwners = new Map<string, NoAccessReason>();
-    // Alerts moving from the same occurrence to the same next one advance in one statement (bursts share both).
-    const advances = new Map<string, { occurrenceAt: Date; next: Date | null; alertIds: number[] }>();
+    // [alert id, the occurrence sent, the next one]: all advance in one statement.
+    const advances: [number, Date, Date | null][] = [];
     const sent: Extract<DeliveryOutcome, { kind: 'sent' }>[] = [];
     for (const o of outcomes) {
       const { claim } = o;
@@ -170,11 +169,7 @@ export async function recordOutcomes(
         sent.push(o);
         if (alert) {
           const later = now.getTime() > claim.occurrenceAt.getTime() ? now : claim.occurrenceAt;
-          const next = nextOccurrenceAfter(alert, later);
-          const key = `${claim.occurrenceAt.getTime()}>${next?.getTime() ?? 'none'}`;
-          const group = advances.get(key) ?? { occurrenceAt: claim.occurrenceAt, next, alertIds: [] };
-          group.alertIds.push(claim.alertId);
-          advances.set(key, group);
+          advances.push([claim.alertId, claim.occurrenceAt, nextOccurrenceAfter(alert, later)]);
         }
       } else if (o.kind === 'retry') {
         // claimedAt cleared: this holder knows where its post stands (not posted, or noted in checkFrom).
@@ -206,21 +201,35 @@ export async function recordOutcomes(
         }
       }
     }
-    for (let i = 0; i < sent.length; i += SENT_UPDATE_CHUNK) {
-      const chunk = sent.slice(i, i + SENT_UPDATE_CHUNK);
-      const caseOf = (value: (o: (typeof chunk)[number]) => string) =>
-        Prisma.join(chunk.map((o) => Prisma.sql`WHEN ${o.claim.deliveryId} THEN ${value(o)}`), ' ');
-      // One statement per chunk instead of one per message: a burst of thousands records quickly.
+    if (sent.length) {
+      // Every send of this write in one statement: the rows travel as one JSON parameter.
+      const rows = jsonRowsTable(
+        provider,
+        sent.map((o) => [o.claim.deliveryId, o.channel, o.messageTs]),
+        [
+          { name: 'id', type: 'int' },
+          { name: 'channel', type: 'text' },
+          { name: 'messageTs', type: 'text' },
+        ],
+      );
       await tx.$executeRaw`
         UPDATE "AlertDelivery"
-        SET "status" = 'sent', "sentAt" = ${now}, "lastError" = NULL,
-            "channel" = CASE "id" ${caseOf((o) => o.channel)} END,
-            "messageTs" = CASE "id" ${caseOf((o) => o.messageTs)} END
-        WHERE "id" IN (${Prisma.join(chunk.map((o) => o.claim.deliveryId))}) AND "claimedBy" = ${holder}`;
+        SET "status" = 'sent', "sentAt" = ${now}, "lastError" = NULL, "channel" = r."channel", "messageTs" = r."messageTs"
+        FROM ${rows} AS r
+        WHERE "AlertDelivery"."id" = r."id" AND "AlertDelivery"."claimedBy" = ${holder}`;
     }
-    for (const g of advances.values()) {
+    if (advances.length) {
       // Only if nobody moved nextDueAt meanwhile (an edit or a snooze wins).
-      await tx.followUpAlert.updateMany({ where: { id: { in: g.alertIds }, nextDueAt: g.occurrenceAt }, data: { nextDueAt: g.next } });
+      const rows = jsonRowsTable(provider, advances, [
+        { name: 'id', type: 'int' },
+        { name: 'occurrenceAt', type: 'datetime' },
+        { name: 'next', type: 'datetime' },
+      ]);
+      await tx.$executeRaw`
+        UPDATE "FollowUpAlert"
+        SET "nextDueAt" = r."next", "updatedAt" = ${now}
+        FROM ${rows} AS r
+        WHERE "FollowUpAlert"."id" = r."id" AND "FollowUpAlert"."nextDueAt" = r."occurrenceAt"`;
     }
     for (const [ownerId, reason] of noAccessOwners) {
       const paused = await pauseAlertsOfOwner(tx, ownerId, reason, now);

@@ -13,7 +13,9 @@ export async function viewerForAction(deps: AppDeps, client: WebClient, origin: 
   const inTime = await resolveViewerWithin(deps, client, origin.userId);
   if (inTime.viewer) return inTime.viewer;
   if (!origin.responseUrl && origin.triggerId) {
-    await openModal(client, origin, buildNoticeModal('CRM', 'Loading…')).catch((err) => deps.logger.warn({ err }, 'could not open the loading modal'));
+    await openModal(client, origin, buildNoticeModal('CRM', 'Loading…')).catch((err) =>
+      deps.logger.warn({ err }, 'could not open the loading modal'),
+    );
   }
   return inTime.later;
 }

@@ -20,6 +20,7 @@ export const ACTION_IDS = {
   assignToMe: 'assign_to_me',
   viewOrders: 'view_orders',
   leadHistoryPage: 'lead_history_page',
+  notePickLead: 'note_pick_lead',
   // Follow-up alerts
   alertDone: 'alert_done',
   alertSnoozeDay: 'alert_snooze_day',
@@ -52,6 +53,7 @@ export const ACTION_IDS = {
   // Digest / admin
   digestViewInCrm: 'digest_view_in_crm',
   adminOpenSetting: 'admin_open_setting',
+  adminCheckSetup: 'admin_check_setup',
   // Admin modals' inputs
   adminDigestChannel: 'admin_digest_channel_input',
   adminDigestFrequency: 'admin_digest_frequency',

@@ -2,7 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import { ACTION_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList } from './mrkdwn';
 import { formatRateDate } from '../../shared/money';
-import { SETTINGS, isSettingKey, type AuditRecord, type SettingValues } from '../../domain/settings';
+import type { AuditRecord, SettingValues } from '../../domain/settings';
+import { digestScheduleSchema, isSettingKey, SETTING_TITLES, staleThresholdsSchema } from '../../shared/setting-schemas';
 import { STAGES, stageLabel } from '../../shared/stages';
 import { ROLE_LABELS, isRole, type Role } from '../../shared/roles';
 import { formatShortInstantIn } from '../../shared/zoned-time';
@@ -42,11 +43,11 @@ export function formatAuditValue(setting: string, raw: string | null): string {
   if (setting === 'digest_channel') return typeof value === 'string' && /^[CG][A-Z0-9]+$/.test(value) ? `<#${value}>` : 'off';
   if (setting === 'sync_days' && typeof value === 'number') return `${value} days`;
   if (setting === 'digest_schedule' && value && typeof value === 'object') {
-    const parsed = SETTINGS.digest_schedule.schema.safeParse(value);
+    const parsed = digestScheduleSchema.safeParse(value);
     if (parsed.success) return escapeMrkdwn(describeSchedule(parsed.data));
   }
   if (setting === 'stale_thresholds') {
-    const parsed = SETTINGS.stale_thresholds.schema.safeParse(value);
+    const parsed = staleThresholdsSchema.safeParse(value);
     if (parsed.success) return escapeAndCut(describeStaleThresholds(parsed.data, {}), MAX_VALUE_TEXT * 2);
   }
   if (setting === 'stage_labels' && value && typeof value === 'object') {
@@ -58,7 +59,7 @@ export function formatAuditValue(setting: string, raw: string | null): string {
 function auditSubject(setting: string): string {
   if (setting.startsWith('roster:')) return `Roster <@${setting.slice('roster:'.length)}>`;
   if (setting.startsWith('rate:')) return `${escapeMrkdwn(setting.slice('rate:'.length))} rate`;
-  return isSettingKey(setting) ? SETTINGS[setting].title : escapeMrkdwn(setting);
+  return isSettingKey(setting) ? SETTING_TITLES[setting] : escapeMrkdwn(setting);
 }
 
 export function formatAuditLine(entry: AuditRecord, timeZone: string): string {
@@ -82,6 +83,12 @@ export function buildAdminHomeSection(data: AdminHomeData): KnownBlock[] {
     : '*Audit* (latest changes)\n_No changes recorded yet._';
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Admin' } },
+    // The setup check first: it is what an admin wants when something does not work.
+    {
+      type: 'actions',
+      block_id: 'admin:check_setup',
+      elements: [{ type: 'button', action_id: ACTION_IDS.adminCheckSetup, text: { type: 'plain_text', text: 'Check setup' } }],
+    },
     settingRow('digest_channel', 'Digest channel', settings.digest_channel ? `<#${settings.digest_channel}>` : 'Not set: no digest is posted.'),
     settingRow('digest_schedule', 'Digest schedule', escapeMrkdwn(describeSchedule(settings.digest_schedule))),
     settingRow('sync_window', 'Sync window', `Customers with an order in the last ${settings.sync_days} days become leads.`),

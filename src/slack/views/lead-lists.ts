@@ -10,7 +10,7 @@ import { customerTitle, ownerText, slackDate, usdText } from './lead-format';
 
 /** Lists of leads answered to /crm commands. Pure. */
 
-function leadLine(m: LeadMatch, labels?: StageLabels): string {
+export function leadLine(m: LeadMatch, labels?: StageLabels): string {
   return `• ${customerTitle(m.name, m.company)} · \`${escapeMrkdwn(m.customerId)}\` · ${escapeMrkdwn(stageLabel(m.stage, labels))} · ${ownerText(m.ownerId)} · ${formatUsd(m.lifetimeUsdCents)}`;
 }
 

@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import type { LeadSummary } from '../../domain/leads';
+import type { LeadContact, LeadSummary } from '../../domain/leads';
 import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../../shared/limits';
 import { STAGES, stageLabel, type StageLabels } from '../../shared/stages';
 import { ACTION_IDS, CALLBACK_IDS } from './action-ids';
@@ -72,6 +72,14 @@ function leadHeading(lead: LeadSummary, extra?: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: `${customerTitle(lead.name, lead.company)} · \`${escapeMrkdwn(lead.customerId)}\`${extra ? `\n${extra}` : ''}` } };
 }
 
+/** The block that says why a form came back refilled (the lead changed while it was open). */
+function noticeBlocks(notice: string | undefined): KnownBlock[] {
+  return notice ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(notice, 2900) }] }] : [];
+}
+
+/** An initial_value only when there is one (Slack refuses an empty one). */
+const initialValue = (value: string | null | undefined) => (value ? { initial_value: value } : {});
+
 function stageOption(slug: string, labels?: StageLabels): PlainTextOption {
   return { text: plain(stageLabel(slug, labels)), value: slug };
 }
@@ -80,7 +88,20 @@ function meta(lead: LeadSummary, responseUrl?: string): string {
   return encodeMetadata({ leadId: lead.leadId, version: lead.version, ...(responseUrl ? { responseUrl } : {}) });
 }
 
-export function buildStageChangeModal(lead: LeadSummary, options: { labels?: StageLabels; preselect?: string; responseUrl?: string } = {}): ModalView {
+/**
+ * A form refilled with what the person typed, after someone else changed the lead: `notice`
+ * says what changed. The inputs keep their block and action ids, which is also what makes
+ * Slack keep the typed values on an update; initial values carry the same values.
+ */
+export interface Refill<V> {
+  values?: V;
+  notice?: string;
+}
+
+export function buildStageChangeModal(
+  lead: LeadSummary,
+  options: { labels?: StageLabels; preselect?: string; responseUrl?: string } & Refill<{ note?: string; churnReason?: string }> = {},
+): ModalView {
   const selected = options.preselect ?? lead.stage;
   return modal(
     CALLBACK_IDS.stageChange,
@@ -88,6 +109,7 @@ export function buildStageChangeModal(lead: LeadSummary, options: { labels?: Sta
     'Save',
     [
       leadHeading(lead, `Now in *${escapeMrkdwn(stageLabel(lead.stage, options.labels))}*`),
+      ...noticeBlocks(options.notice),
       {
         type: 'input',
         block_id: LEAD_BLOCKS.stage,
@@ -104,14 +126,14 @@ export function buildStageChangeModal(lead: LeadSummary, options: { labels?: Sta
         block_id: LEAD_BLOCKS.churnReason,
         optional: true,
         label: plain('Reason (required for Churned)'),
-        element: { type: 'plain_text_input', action_id: ACTION_IDS.churnReason, max_length: MAX_CHURN_REASON_LENGTH },
+        element: { type: 'plain_text_input', action_id: ACTION_IDS.churnReason, max_length: MAX_CHURN_REASON_LENGTH, ...initialValue(options.values?.churnReason) },
       },
       {
         type: 'input',
         block_id: LEAD_BLOCKS.stageNote,
         optional: true,
         label: plain('Note'),
-        element: { type: 'plain_text_input', action_id: ACTION_IDS.stageNote, multiline: true, max_length: MAX_NOTE_LENGTH },
+        element: { type: 'plain_text_input', action_id: ACTION_IDS.stageNote, multiline: true, max_length: MAX_NOTE_LENGTH, ...initialValue(options.values?.note) },
       },
     ],
     meta(lead, options.responseUrl),
@@ -147,19 +169,20 @@ function textInput(blockId: string, actionId: string, label: string, initial: st
       action_id: actionId,
       max_length: MAX_CONTACT_FIELD_LENGTH,
       placeholder: plain(placeholder),
-      ...(initial ? { initial_value: initial } : {}),
+      ...initialValue(initial),
     },
   };
 }
 
-export function buildContactModal(lead: LeadSummary, options: { responseUrl?: string } = {}): ModalView {
-  const c = lead.contact;
+export function buildContactModal(lead: LeadSummary, options: { responseUrl?: string } & Refill<LeadContact> = {}): ModalView {
+  const c = options.values ?? lead.contact;
   return modal(
     CALLBACK_IDS.leadContact,
     'Contact info',
     'Save',
     [
       leadHeading(lead),
+      ...noticeBlocks(options.notice),
       textInput(LEAD_BLOCKS.contactName, ACTION_IDS.contactName, 'Name', c.name, 'Jane Doe'),
       textInput(LEAD_BLOCKS.contactRole, ACTION_IDS.contactRole, 'Role', c.role, 'Head of purchasing'),
       textInput(LEAD_BLOCKS.contactEmail, ACTION_IDS.contactEmail, 'E-mail', c.email, 'jane@acme.com'),
@@ -169,19 +192,21 @@ export function buildContactModal(lead: LeadSummary, options: { responseUrl?: st
   );
 }
 
-export function buildOwnerModal(lead: LeadSummary, options: { responseUrl?: string } = {}): ModalView {
+export function buildOwnerModal(lead: LeadSummary, options: { responseUrl?: string } & Refill<{ ownerId: string | null }> = {}): ModalView {
+  const selected = options.values ? options.values.ownerId : lead.ownerId;
   return modal(
     CALLBACK_IDS.leadOwner,
     'Change owner',
     'Save',
     [
       leadHeading(lead, `Owner now: ${ownerText(lead.ownerId)}`),
+      ...noticeBlocks(options.notice),
       {
         type: 'input',
         block_id: LEAD_BLOCKS.owner,
         label: plain('New owner'),
         hint: plain('Must be on the CRM roster.', 150),
-        element: { type: 'users_select', action_id: ACTION_IDS.ownerSelect, ...(lead.ownerId ? { initial_user: lead.ownerId } : {}) },
+        element: { type: 'users_select', action_id: ACTION_IDS.ownerSelect, ...(selected ? { initial_user: selected } : {}) },
       },
     ],
     meta(lead, options.responseUrl),

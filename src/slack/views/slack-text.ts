@@ -31,11 +31,14 @@ function splitLabel(inner: string): [string, string | undefined] {
 function markupPart(inner: string): SlackTextPart | null {
   const [target, label] = splitLabel(inner);
   if (/^@[UW][A-Z0-9]+$/.test(target)) return { kind: 'user', id: target.slice(1), ...(label ? { label } : {}) };
-  if (/^#[CGD][A-Z0-9]+$/.test(target)) return { kind: 'channel', id: target.slice(1), ...(label ? { label } : {}), raw: inner };
+  if (/^#[CGD][A-Z0-9]+$/.test(target))
+    return { kind: 'channel', id: target.slice(1), ...(label ? { label } : {}), raw: inner };
   if (/^!(here|channel|everyone)$/.test(target)) return { kind: 'broadcast', name: target.slice(1) };
-  if (target.startsWith('!subteam^')) return { kind: 'usergroup', id: target.slice('!subteam^'.length), ...(label ? { label } : {}) };
+  if (target.startsWith('!subteam^'))
+    return { kind: 'usergroup', id: target.slice('!subteam^'.length), ...(label ? { label } : {}) };
   if (target.startsWith('!date^')) return { kind: 'date', fallback: label ?? '' };
-  if (/^(https?|mailto|tel):\S+$/i.test(target)) return { kind: 'link', url: decodeEntities(target), ...(label ? { label } : {}), raw: inner };
+  if (/^(https?|mailto|tel):\S+$/i.test(target))
+    return { kind: 'link', url: decodeEntities(target), ...(label ? { label } : {}), raw: inner };
   return null;
 }
 
@@ -103,7 +106,7 @@ function keptMarkupOf(part: SlackTextPart): string | null {
  */
 export function decodeSlackText(encoded: string, mode: 'plain' | 'note' = 'plain'): string {
   return parseSlackText(encoded)
-    .map((p) => (mode === 'note' ? keptMarkupOf(p) ?? plainOf(p) : plainOf(p)))
+    .map((p) => (mode === 'note' ? (keptMarkupOf(p) ?? plainOf(p)) : plainOf(p)))
     .join('');
 }
 

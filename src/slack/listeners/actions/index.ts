@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction, OverflowAction, StaticSelectAction } from '@slack/bolt';
 import type { AppContext } from '../../../app-context';
 import { ACTION_IDS } from '../../views/action-ids';
+import { adminCheckSetup } from './admin-check-setup';
 import { adminNoticeResolve } from './admin-notice-resolve';
 import { adminOpenSetting } from './admin-open-setting';
 import { alertCancel } from './alert-cancel';
@@ -15,6 +16,7 @@ import { homePaging } from './home-paging';
 import { homeRefresh } from './home-refresh';
 import { leadHistoryPage } from './lead-history-page';
 import { leadOverflow } from './lead-overflow';
+import { notePickLead } from './note-pick-lead';
 import { openContactModal } from './open-contact-modal';
 import { openFollowUpModal } from './open-follow-up-modal';
 import { openNoteModal } from './open-note-modal';
@@ -42,6 +44,8 @@ export function registerActions(app: App, deps: AppContext): void {
   app.action<Button>(ACTION_IDS.assignToMe, assignToMe(deps));
   app.action<Button>(ACTION_IDS.viewOrders, viewOrders(deps));
   app.action<Button>(ACTION_IDS.leadHistoryPage, leadHistoryPage(deps));
+  // `/crm note` whose customer matched several leads
+  app.action<Button>(ACTION_IDS.notePickLead, notePickLead(deps));
   // Follow-ups: the DM's buttons, and "My follow-ups" on Home
   app.action<Button>(ACTION_IDS.alertDone, alertDone(deps));
   app.action<Button>(ACTION_IDS.alertSnoozeDay, alertSnooze(deps, 'day'));
@@ -52,5 +56,6 @@ export function registerActions(app: App, deps: AppContext): void {
   // Admin and digest
   app.action<Button>(ACTION_IDS.adminNoticeResolve, adminNoticeResolve(deps));
   app.action<Button>(ACTION_IDS.adminOpenSetting, adminOpenSetting(deps));
+  app.action<Button>(ACTION_IDS.adminCheckSetup, adminCheckSetup(deps));
   app.action<Button>(ACTION_IDS.digestViewInCrm, digestViewInCrm(deps));
 }

@@ -10,6 +10,7 @@ import { noteCommand } from './note';
 import { ordersCommand } from './orders';
 import { remindCommand } from './remind';
 import { exportCommand } from './export';
+import { doctorSubcommand } from './doctor';
 
 /** Every /crm subcommand, in the order `/crm help` lists them. Features add theirs here. */
 export const SUBCOMMANDS: Subcommand[] = [
@@ -24,6 +25,7 @@ export const SUBCOMMANDS: Subcommand[] = [
   digestSubcommand,
   exportCommand,
   syncSubcommand,
+  doctorSubcommand,
 ];
 
 export function findSubcommand(name: string): Subcommand | undefined {

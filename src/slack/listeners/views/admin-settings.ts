@@ -22,6 +22,13 @@ export function adminSettings(deps: AppContext): ViewListener {
     const afterSave: (() => Promise<void>)[] = [];
     // Some settings are checked with Slack first (the digest channel: conversations.info),
     // which may be slow: answered in time either way (see answerInTime).
+    const runAfterSave = async () => {
+      try {
+        for (const work of afterSave) await work();
+      } catch (err) {
+        deps.logger.error({ err, userId, setting: name }, 'follow-up work after an admin change failed');
+      }
+    };
     const work = async (): Promise<SubmissionAnswer> => {
       try {
         const viewer = await resolveViewer(deps, client, userId);
@@ -37,26 +44,28 @@ export function adminSettings(deps: AppContext): ViewListener {
         const errors = await ADMIN_SUBMISSIONS[name]({ deps, client, viewer, values: view.state.values, afterSave });
         if (Object.keys(errors).length) {
           deps.logger.info({ userId, setting: name, fields: Object.keys(errors) }, 'admin setting refused: invalid input');
-          return { ack: { response_action: 'errors', errors } };
+          return { ack: { response_action: 'errors', errors }, after: runAfterSave };
         }
         deps.logger.info({ userId, setting: name }, 'admin setting saved');
-        return { ack: undefined, done: 'Saved.', after: () => afterAdminSave(deps, client, userId, name, afterSave) };
+        return {
+          ack: undefined,
+          done: 'Saved.',
+          after: async () => {
+            await runAfterSave();
+            await republishAdminHome(deps, client, userId);
+          },
+        };
       } catch (err) {
         deps.logger.error({ err, userId, setting: name }, 'saving an admin setting failed');
-        return { ack: { response_action: 'update', view: buildAdminMessageModal('Sorry, the setting could not be saved. The error has been logged; please try again.') } };
+        return { ack: { response_action: 'update', view: buildAdminMessageModal('Sorry, the setting could not be saved. The error has been logged; please try again.') }, after: runAfterSave };
       }
     };
     await answerInTime({ ack, client, logger: deps.logger, viewId: view.id, title: 'CRM settings', work: work() });
   };
 }
 
-/** After a saved admin change: its follow-up work, then the admin's Home with the new values. */
-async function afterAdminSave(deps: AppContext, client: WebClient, userId: string, name: string, afterSave: (() => Promise<void>)[]): Promise<void> {
-  try {
-    for (const work of afterSave) await work();
-  } catch (err) {
-    deps.logger.error({ err, userId, setting: name }, 'follow-up work after an admin change failed');
-  }
+/** The admin's Home, with the new values. */
+async function republishAdminHome(deps: AppContext, client: WebClient, userId: string): Promise<void> {
   try {
     await deps.homePublisher.publish(client, userId);
   } catch (err) {

@@ -25,7 +25,10 @@ export interface SubmissionContext {
   client: WebClient;
   viewer: Viewer;
   values: ViewValues;
-  /** Work to run once Slack has its answer (the modal closed), before Home is republished. */
+  /**
+   * Work to run once Slack has its answer, before the admin's Home is republished; also after
+   * field errors, since what was saved before a refusal stays saved.
+   */
   afterSave: (() => Promise<void>)[];
 }
 
@@ -210,6 +213,9 @@ async function roster(ctx: SubmissionContext): Promise<FieldErrors> {
     if (err instanceof RosterError) return { [ADMIN_BLOCKS.rosterUsers]: userErrorPlain(err) };
     throw err;
   }
+  // Whoever was changed sees their new access on Home at once (no-access, read-only, or more).
+  // The admin's own Home is republished anyway.
+  ctx.afterSave.push(() => ctx.deps.homePublisher.republish(ctx.client, users.filter((id) => id !== ctx.viewer.userId)));
   return {};
 }
 

@@ -1,12 +1,14 @@
+import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../../logger';
 import { buildNoticeModal } from '../../views/lead-modals';
 import { escapeMrkdwn } from '../../views/mrkdwn';
 
-type ModalView = ReturnType<typeof buildNoticeModal>;
-
 /** What a view submission answers: field errors, another view, or nothing (the modal closes). */
-export type SubmissionAck = { response_action: 'errors'; errors: Record<string, string> } | { response_action: 'update'; view: ModalView } | undefined;
+export type SubmissionAck =
+  | { response_action: 'errors'; errors: Record<string, string> }
+  | { response_action: 'update'; view: ModalView }
+  | undefined;
 
 export interface SubmissionAnswer {
   ack: SubmissionAck;
@@ -42,7 +44,12 @@ export async function answerInTime(args: {
   // A failure the work did not answer itself is logged and shown, never left unanswered.
   const work = args.work.catch((err: unknown): SubmissionAnswer => {
     logger.error({ err }, 'a view submission failed');
-    return { ack: { response_action: 'update', view: buildNoticeModal(title, 'Sorry, that could not be saved. It has been logged; please try again.') } };
+    return {
+      ack: {
+        response_action: 'update',
+        view: buildNoticeModal(title, 'Sorry, that could not be saved. It has been logged; please try again.'),
+      },
+    };
   });
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
@@ -69,7 +76,9 @@ function lateView(title: string, answer: SubmissionAnswer): ModalView {
   const ack = answer.ack;
   if (ack?.response_action === 'update') return ack.view;
   if (ack?.response_action === 'errors') {
-    const reasons = Object.values(ack.errors).map((e) => `• ${escapeMrkdwn(e)}`).join('\n');
+    const reasons = Object.values(ack.errors)
+      .map((e) => `• ${escapeMrkdwn(e)}`)
+      .join('\n');
     return buildNoticeModal(title, `Not saved:\n${reasons}\nOpen it again to retry.`);
   }
   return buildNoticeModal(title, escapeMrkdwn(answer.done ?? 'Saved.'));

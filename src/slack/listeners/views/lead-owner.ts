@@ -1,15 +1,30 @@
 import type { AppContext } from '../../../app-context';
 import { changeOwner, LeadValidationError } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
-import { LEAD_BLOCKS } from '../../views/lead-modals';
+import { buildOwnerModal, LEAD_BLOCKS } from '../../views/lead-modals';
 import type { ViewListener } from '../types';
-import { leadSubmission, selectedUser } from './lead-submission';
+import { type LeadSubmissionOptions, leadSubmission, selectedUser } from './lead-submission';
 
 /** The change-owner modal submitted. */
 export function leadOwner(deps: AppContext): ViewListener {
-  return leadSubmission(deps, { callbackId: CALLBACK_IDS.leadOwner, primaryBlock: LEAD_BLOCKS.owner }, async ({ view, viewer, meta }) => {
+  const options: LeadSubmissionOptions = {
+    callbackId: CALLBACK_IDS.leadOwner,
+    primaryBlock: LEAD_BLOCKS.owner,
+    refill: ({ view, meta }, { lead, notice }) =>
+      buildOwnerModal(lead, {
+        responseUrl: meta.responseUrl,
+        notice,
+        values: { ownerId: selectedUser(view, LEAD_BLOCKS.owner, ACTION_IDS.ownerSelect) },
+      }),
+  };
+  return leadSubmission(deps, options, async ({ view, viewer, meta }) => {
     const ownerId = selectedUser(view, LEAD_BLOCKS.owner, ACTION_IDS.ownerSelect);
     if (!ownerId) throw new LeadValidationError('owner', 'Pick the new owner.');
-    return changeOwner(deps.db.prisma, deps.clock, { leadId: meta.leadId, expectedVersion: meta.version, actorId: viewer.userId, ownerId });
+    return changeOwner(deps.db.prisma, deps.clock, {
+      leadId: meta.leadId,
+      expectedVersion: meta.version,
+      actorId: viewer.userId,
+      ownerId,
+    });
   });
 }

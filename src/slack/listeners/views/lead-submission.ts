@@ -1,7 +1,12 @@
 import type { ViewOutput } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
 import type { AppDeps } from '../../../deps';
 import type { AppContext } from '../../../app-context';
-import { LeadNotFoundError, LeadValidationError, StaleLeadError, type LeadChange, type LeadField } from '../../../domain/leads';
+import { changesSince } from '../../../domain/lead-changes';
+import { LeadNotFoundError, LeadValidationError, StaleLeadError, type LeadChange, type LeadField, type LeadSummary } from '../../../domain/leads';
+import { loadStageLabels } from '../../../domain/stages';
+import type { StageLabels } from '../../../shared/stages';
+import { staleLeadNotice } from '../../views/stale-lead';
 import { userErrorPlain } from '../../views/user-error';
 import { afterLeadChange } from '../lead-change';
 import type { ViewListener } from '../types';
@@ -39,16 +44,39 @@ export interface LeadSubmission {
   meta: LeadModalMetadata;
 }
 
+/** The lead as it is now, for a form refilled after someone else's change. */
+export interface LeadNow {
+  lead: LeadSummary;
+  /** mrkdwn: who changed what while the form was open. */
+  notice: string;
+  labels: StageLabels;
+}
+
+export interface LeadSubmissionOptions {
+  callbackId: string;
+  primaryBlock: string;
+  overrides?: Partial<Record<LeadField, string>>;
+  refill?: (submission: LeadSubmission, now: LeadNow) => ModalView;
+}
+
+export interface UpdateResponse {
+  response_action: 'update';
+  view: ModalView;
+}
+
 /**
  * The view_submission listener of a lead modal: authorises the submitter (edit
  * access), reads the lead metadata, runs `save`, and answers its failure as field errors
  * (a LeadValidationError on its field, anything else on `primaryBlock`; `overrides` moves
- * a field's errors to another block). On success it acks, then republishes the Homes the
- * change concerns and refreshes the card the modal came from.
+ * a field's errors to another block). When the lead changed since the form was opened and
+ * `refill` is given, the form is replaced by `refill`'s: the same form at the lead's new
+ * version, holding what was typed and saying what changed, so submitting again applies it.
+ * On success it acks, then republishes the Homes the change concerns and refreshes the card
+ * the modal came from.
  */
 export function leadSubmission(
   deps: AppContext,
-  options: { callbackId: string; primaryBlock: string; overrides?: Partial<Record<LeadField, string>> },
+  options: LeadSubmissionOptions,
   save: (submission: LeadSubmission) => Promise<LeadChange>,
 ): ViewListener {
   const { callbackId, primaryBlock } = options;
@@ -70,12 +98,26 @@ export function leadSubmission(
       try {
         change = await save({ view, viewer, meta });
       } catch (err) {
-        return { ack: errorsForFailure(deps, err, primaryBlock, options.overrides) };
+        // A stale form is given back refilled at the lead's new version, with what changed.
+        const refilled = err instanceof StaleLeadError && options.refill ? await refilledForm(deps, err, { view, viewer, meta }, options.refill) : null;
+        return { ack: refilled ?? errorsForFailure(deps, err, primaryBlock, options.overrides) };
       }
       return { ack: undefined, after: () => afterLeadChange(deps, client, viewer, change, meta.responseUrl) };
     };
     await answerInTime({ ack, client, logger: deps.logger, viewId: view.id, title: 'Lead', work: work() });
   };
+}
+
+/** The form refilled at the lead's current version; null when the lead cannot be read (then the plain refusal). */
+async function refilledForm(deps: AppContext, err: StaleLeadError, submission: LeadSubmission, refill: NonNullable<LeadSubmissionOptions['refill']>): Promise<UpdateResponse | null> {
+  try {
+    const [{ lead, changes }, labels] = await Promise.all([changesSince(deps.db.prisma, err.leadId, err.expectedVersion), loadStageLabels(deps.db.prisma)]);
+    deps.logger.info({ leadId: err.leadId, expected: err.expectedVersion, actual: lead.version }, 'stale lead modal refilled at the new version');
+    return { response_action: 'update', view: refill(submission, { lead, notice: staleLeadNotice(changes, labels), labels }) };
+  } catch (readErr) {
+    if (!(readErr instanceof LeadNotFoundError)) deps.logger.error({ err: readErr, leadId: err.leadId }, 'reading what changed on a stale lead failed');
+    return null;
+  }
 }
 
 const FIELD_BLOCKS: Record<LeadField, string> = {

@@ -1,24 +1,45 @@
+import type { ViewOutput } from '@slack/bolt';
 import type { AppContext } from '../../../app-context';
 import { changeStage, LeadValidationError } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/stages';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
-import { LEAD_BLOCKS } from '../../views/lead-modals';
+import { buildStageChangeModal, LEAD_BLOCKS } from '../../views/lead-modals';
 import type { ViewListener } from '../types';
-import { inputValue, leadSubmission, selectedValue } from './lead-submission';
+import { inputValue, type LeadSubmissionOptions, leadSubmission, selectedValue } from './lead-submission';
+
+const typed = (view: ViewOutput) => ({
+  stage: selectedValue(view, LEAD_BLOCKS.stage, ACTION_IDS.stageSelect),
+  note: inputValue(view, LEAD_BLOCKS.stageNote, ACTION_IDS.stageNote),
+  churnReason: inputValue(view, LEAD_BLOCKS.churnReason, ACTION_IDS.churnReason),
+});
 
 /** The stage-change modal submitted: moves the lead (a churn needs its reason). */
 export function stageChange(deps: AppContext): ViewListener {
-  const options = { callbackId: CALLBACK_IDS.stageChange, primaryBlock: LEAD_BLOCKS.stage, overrides: { note: LEAD_BLOCKS.stageNote } };
+  const options: LeadSubmissionOptions = {
+    callbackId: CALLBACK_IDS.stageChange,
+    primaryBlock: LEAD_BLOCKS.stage,
+    overrides: { note: LEAD_BLOCKS.stageNote },
+    refill: ({ view, meta }, { lead, notice, labels }) => {
+      const { stage, note, churnReason } = typed(view);
+      return buildStageChangeModal(lead, {
+        labels,
+        responseUrl: meta.responseUrl,
+        notice,
+        values: { note, churnReason },
+        ...(stage ? { preselect: stage } : {}),
+      });
+    },
+  };
   return leadSubmission(deps, options, async ({ view, viewer, meta }) => {
-    const toStage = selectedValue(view, LEAD_BLOCKS.stage, ACTION_IDS.stageSelect);
+    const { stage: toStage, note, churnReason } = typed(view);
     if (!toStage) throw new LeadValidationError('stage', 'Pick a stage.');
     return changeStage(deps.db.prisma, deps.clock, {
       leadId: meta.leadId,
       expectedVersion: meta.version,
       actorId: viewer.userId,
       toStage,
-      note: inputValue(view, LEAD_BLOCKS.stageNote, ACTION_IDS.stageNote),
-      churnReason: inputValue(view, LEAD_BLOCKS.churnReason, ACTION_IDS.churnReason),
+      note,
+      churnReason,
       labels: await loadStageLabels(deps.db.prisma),
     });
   });

@@ -1,6 +1,7 @@
 import { listOpenAdminNotices, raiseAdminNotice } from '../../../../src/domain/admin-notices';
 import { DEFAULT_HOME_FILTER, loadHomeFilter } from '../../../../src/domain/home-filter';
 import { getAllSettings } from '../../../../src/domain/settings';
+import { adminCheckSetup } from '../../../../src/slack/listeners/actions/admin-check-setup';
 import { adminNoticeResolve } from '../../../../src/slack/listeners/actions/admin-notice-resolve';
 import { adminOpenSetting } from '../../../../src/slack/listeners/actions/admin-open-setting';
 import { digestViewInCrm } from '../../../../src/slack/listeners/actions/digest-view-in-crm';
@@ -9,6 +10,7 @@ import { homePaging } from '../../../../src/slack/listeners/actions/home-paging'
 import { homeRefresh } from '../../../../src/slack/listeners/actions/home-refresh';
 import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
 import { buildAdminMessageModal, buildRosterModal, buildSyncWindowModal } from '../../../../src/slack/views/admin-modals';
+import { buildDoctorModal } from '../../../../src/slack/views/doctor-report';
 import { buildNoAccessHome } from '../../../../src/slack/views/pipeline-home';
 import { listRoster } from '../../../../src/domain/roster';
 import { customerRow, StaticProductionReader } from '../../../support/static-production';
@@ -196,5 +198,43 @@ describe('adminOpenSetting', () => {
     const f = fakes();
     await adminOpenSetting(t.deps)(blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.adminOpenSetting, value: 'launch_codes' }));
     expect(f.shown()).toEqual([]);
+  });
+});
+
+describe('adminCheckSetup', () => {
+  it('acks, opens the "checking" modal at once, then fills that modal with the report', async () => {
+    const f = fakes();
+    await adminCheckSetup(t.deps)(blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.adminCheckSetup }));
+    expect(f.calls[0]).toBe('ack');
+    expect(f.client.views.open.mock.calls).toEqual([[{ trigger_id: TRIGGER_ID, view: buildDoctorModal('running') }]]);
+    expect(f.indexOf('views.open')).toBeLessThan(f.indexOf('auth.test'));
+    expect(f.client.views.update).toHaveBeenCalledTimes(1);
+    const { view_id, view } = f.client.views.update.mock.calls[0]![0];
+    expect(view_id).toBe('V0MODAL01');
+    expect(view.title.text).toBe('Setup check');
+    expect(view.blocks.map((b: { block_id: string }) => b.block_id)).toEqual([
+      'doctor:config',
+      'doctor:database',
+      'doctor:migrations',
+      'doctor:slack_token',
+      'doctor:slack_scopes',
+      'doctor:socket_mode',
+      'doctor:digest_channel',
+      'doctor:metabase',
+      'doctor:customers_card',
+      'doctor:orders_card',
+      'doctor:summary',
+    ]);
+  });
+
+  it.each([
+    [MANAGER, 'Only CRM admins can do that.'],
+    [STRANGER, NO_ROSTER],
+  ])('refuses %s with a message modal and checks nothing', async (userId, refusal) => {
+    const f = fakes();
+    await adminCheckSetup(t.deps)(blockAction(f, { userId, actionId: ACTION_IDS.adminCheckSetup }));
+    expect(f.client.views.open.mock.calls).toEqual([[{ trigger_id: TRIGGER_ID, view: buildAdminMessageModal(refusal) }]]);
+    expect(f.client.auth.test).not.toHaveBeenCalled();
+    expect(f.client.views.update).not.toHaveBeenCalled();
   });
 });

@@ -21,6 +21,8 @@ import { buildHelpMessage } from '../../../../src/slack/views/help';
 import { buildLeadCard } from '../../../../src/slack/views/lead-card';
 import { buildCandidatesMessage, buildFindResults, buildMyLeads, buildUncontactedList } from '../../../../src/slack/views/lead-lists';
 import { buildStageChangeModal } from '../../../../src/slack/views/lead-modals';
+import { buildNoteLeadChoice, buildNoteNotSaved } from '../../../../src/slack/views/note-replies';
+import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
 import { buildOrderHistoryMessage } from '../../../../src/slack/views/order-history';
 import type { EphemeralMessage } from '../../../../src/slack/views/message';
 import { customerRow, StaticProductionReader } from '../../../support/static-production';
@@ -38,6 +40,7 @@ import {
   TRIGGER_ID,
   USER_TZ,
   viewerOf,
+  visibleText,
   type Fakes,
   type ListenerDeps,
 } from '../../../support/listener-kit';
@@ -246,6 +249,80 @@ describe('/crm note', () => {
     expect(card.recentNotes[0]!.text).toBe('wants samples');
     expect(f.respond.mock.calls).toEqual([reply({ text: 'Note saved on *Zenith*.' })]);
     expect(f.client.views.publish).toHaveBeenCalledWith(expect.objectContaining({ user_id: AM }));
+  });
+
+  /** The note as the reply shows it: every code block's content, joined (escaped as Slack shows it). */
+  const givenBackText = (message: any) =>
+    (message.blocks as any[])
+      .map((b) => b.text?.text as string | undefined)
+      .filter((text): text is string => Boolean(text?.startsWith('```')))
+      .map((text) => text.slice(4, -4))
+      .join('');
+  const unescaped = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const notesOn = (customerId: string) => prisma().activity.count({ where: { kind: 'note', lead: { customerId } } });
+
+  it('an unknown customer: not saved, the note given back escaped to copy, with the usage', async () => {
+    const f = fakes();
+    // As Slack sends a typed `<!channel> &` (a real @channel would arrive as `<!channel>`).
+    await run(f, AM, 'note Nobody Called &lt;!channel&gt; &amp; agreed `a` ```trial```');
+    const note = 'Called <!channel> & agreed `a` ```trial```';
+    expect(f.respond.mock.calls).toEqual([reply(buildNoteNotSaved('No lead matches “Nobody”.', note, '/crm note <customer> <text>'))]);
+    const message = f.respond.mock.calls[0]![0];
+    expect(visibleText(message)).toContain('Your note was not saved');
+    expect(givenBackText(message)).toBe('Called &lt;!channel&gt; &amp; agreed `a` `\u200b`\u200b`trial`\u200b`\u200b`');
+    expect(unescaped(givenBackText(message)).replace(/\u200b/g, '')).toBe(note);
+  });
+
+  it('a note too long: not saved, given back whole over several blocks, cut at line breaks', async () => {
+    const lines = Array.from({ length: 60 }, (_, i) => `Line ${i}: ${'x'.repeat(60)} & more`);
+    const note = lines.join('\n');
+    const before = await notesOn('C200');
+    const f = fakes();
+    await run(f, AM, `note C200 ${note}`);
+    const message = f.respond.mock.calls[0]![0];
+    expect(message.blocks[0].text.text).toBe(`The note is too long (${note.length} characters; at most 2900).`);
+    const pieces = (message.blocks as any[]).filter((b) => b.text?.text?.startsWith('```')).map((b) => unescaped(b.text.text.slice(4, -4)));
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const b of message.blocks) if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
+    expect(pieces.join('')).toBe(note);
+    for (const piece of pieces.slice(0, -1)) expect(piece.endsWith('\n')).toBe(true);
+    expect(await notesOn('C200')).toBe(before);
+  });
+
+  it('saving fails: the note is given back, the failure logged', async () => {
+    const f = fakes();
+    const error = jest.spyOn(t.deps.logger, 'error');
+    const tx = jest.spyOn(prisma(), '$transaction').mockRejectedValueOnce(new Error('database is locked'));
+    await run(f, AM, 'note C200 Kept & safe');
+    tx.mockRestore();
+    expect(f.respond.mock.calls).toEqual([reply(buildNoteNotSaved('Sorry, saving the note failed. It has been logged; try again in a moment.', 'Kept & safe'))]);
+    expect(error).toHaveBeenCalledWith(expect.objectContaining({ leadId: expect.any(Number) }), '/crm note: saving failed');
+    error.mockRestore();
+  });
+
+  it('a customer matching several leads: one button per lead saves the kept note there; nothing saved yet', async () => {
+    const f = fakes();
+    await run(f, AM, 'note acme Wants <b>samples</b> & prices');
+    const kept = await prisma().pendingNote.findFirstOrThrow({ where: { authorId: AM }, orderBy: { createdAt: 'desc' } });
+    expect(kept).toMatchObject({ text: 'Wants <b>samples</b> & prices', usedAt: null, expiresAt: new Date(t.clock.now().getTime() + 30 * 60_000) });
+    const resolution = await resolveLeadText(prisma(), 'acme', 5);
+    if (resolution.kind !== 'ambiguous') throw new Error('expected several leads');
+    const expected = buildNoteLeadChoice({ query: 'acme', candidates: resolution.candidates, total: resolution.total, pendingId: kept.id, note: kept.text, minutes: 30, usage: '/crm note <customer> <text>', labels: await labels() });
+    expect(f.respond.mock.calls).toEqual([reply(expected)]);
+    const buttons = (expected.blocks as any[]).filter((b) => b.accessory).map((b) => b.accessory);
+    expect(buttons.map((b) => b.action_id)).toEqual([ACTION_IDS.notePickLead, ACTION_IDS.notePickLead, ACTION_IDS.notePickLead]);
+    expect(buttons.map((b) => b.value)).toEqual(resolution.candidates.map((c) => `${kept.id}:${c.leadId}`));
+    expect(givenBackText(expected)).toBe('Wants &lt;b&gt;samples&lt;/b&gt; &amp; prices');
+    expect(await prisma().activity.count({ where: { kind: 'note', text: kept.text } })).toBe(0);
+  });
+
+  it('more than five leads match: five buttons, how many more, and how to narrow it', async () => {
+    for (let i = 0; i < 7; i++) await seedLead(prisma(), { customerId: `M${i}`, name: `Manyco ${i}` });
+    const f = fakes();
+    await run(f, AM, 'note manyco hello');
+    const message = f.respond.mock.calls[0]![0];
+    expect((message.blocks as any[]).filter((b) => b.accessory?.action_id === ACTION_IDS.notePickLead)).toHaveLength(5);
+    expect(visibleText(message)).toContain('…and 2 more. Not listed? Send the note again with the customer id: `/crm note &lt;customer&gt; &lt;text&gt;` (`/crm find manyco` shows the ids).');
   });
 
   it('refuses a manager', async () => {

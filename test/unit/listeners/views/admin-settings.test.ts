@@ -85,14 +85,19 @@ describe('adminSettings (view submission)', () => {
     await expectSaved(f);
   });
 
-  it('roster: adds people with a role', async () => {
+  it('roster: adds people with a role, and their Home follows at once', async () => {
     const f = fakes();
     await submit(f, ADMIN, 'roster', {
       [ADMIN_BLOCKS.rosterUsers]: { [ACTION_IDS.adminRosterUsers]: { type: 'multi_users_select', selected_users: ['U0NEWBIE1'] } },
       [ADMIN_BLOCKS.rosterRole]: { [ACTION_IDS.adminRosterRole]: select('manager') },
     });
     expect(await getRole(prisma(), 'U0NEWBIE1')).toBe('manager');
-    await expectSaved(f);
+    expect(f.ack.mock.calls).toEqual([[]]);
+    expect(f.indexOf('ack')).toBeLessThan(f.indexOf('views.publish'));
+    expect(f.client.views.publish.mock.calls).toEqual([
+      [published('U0NEWBIE1', await t.deps.homePublisher.buildFor(viewerOf('U0NEWBIE1', 'manager')))],
+      [published(ADMIN, await t.deps.homePublisher.buildFor(viewerOf(ADMIN, 'admin')))],
+    ]);
   });
 
   it('roster: the last admin cannot remove themselves', async () => {

@@ -8,7 +8,8 @@ import { stageChange } from '../../../../src/slack/listeners/views/stage-change'
 import { refusalFor } from '../../../../src/slack/viewer';
 import { ACTION_IDS, CALLBACK_IDS } from '../../../../src/slack/views/action-ids';
 import { buildLeadCard } from '../../../../src/slack/views/lead-card';
-import { encodeMetadata, LEAD_BLOCKS } from '../../../../src/slack/views/lead-modals';
+import { buildContactModal, buildOwnerModal, buildStageChangeModal, encodeMetadata, LEAD_BLOCKS } from '../../../../src/slack/views/lead-modals';
+import { staleLeadNotice } from '../../../../src/slack/views/stale-lead';
 import { seedLead } from '../../../support/seed-leads';
 import {
   AM,
@@ -28,6 +29,7 @@ import {
   type Fakes,
   type ListenerDeps,
   published,
+  visibleText,
 } from '../../../support/listener-kit';
 
 captureResponseUrls();
@@ -90,16 +92,49 @@ describe('stageChange', () => {
     expect((await getLeadSummary(prisma(), leadId)).stage).toBe('lead');
   });
 
-  it('a form opened before someone else\'s change is refused on the stage field', async () => {
+  it('a form opened before someone else\'s change comes back filled in, at the new version, saying what changed; submitting again applies it', async () => {
+    const leadId = await newLead();
+    const stale = await metaFor(leadId, RESPONSE_URL);
+    await stageChange(t.deps)(viewSubmission(fakes(), { userId: AM2, callbackId: CALLBACK_IDS.stageChange, privateMetadata: stale, values: stageValues('negotiation') }));
+    const moved = (await getLeadCard(prisma(), leadId)).recentActivity[0]!;
+    const f = fakes();
+    await stageChange(t.deps)(viewSubmission(f, { userId: AM, callbackId: CALLBACK_IDS.stageChange, privateMetadata: stale, values: stageValues('churned', 'Called & <b>lost</b>', 'Went elsewhere') }));
+    const now = await getLeadSummary(prisma(), leadId);
+    const notice = staleLeadNotice([moved], await loadStageLabels(prisma()));
+    expect(notice).toContain(`<@${AM2}> moved this lead from *Lead* to *Negotiation* at <!date^${Math.floor(moved.createdAt.getTime() / 1000)}^`);
+    expect(notice).toContain('Your values are kept: submit again to apply them on top.');
+    const refilled = buildStageChangeModal(now, { labels: await loadStageLabels(prisma()), responseUrl: RESPONSE_URL, preselect: 'churned', values: { note: 'Called & <b>lost</b>', churnReason: 'Went elsewhere' }, notice });
+    expect(f.ack.mock.calls).toEqual([[{ response_action: 'update', view: refilled }]]);
+    expect(f.shown()).toEqual([]);
+    // What the person sees: their stage, reason and note, and the lead's new version.
+    const blocks = refilled.blocks as any[];
+    expect(blocks.find((b) => b.block_id === LEAD_BLOCKS.stage).element.initial_option.value).toBe('churned');
+    expect(blocks.find((b) => b.block_id === LEAD_BLOCKS.churnReason).element.initial_value).toBe('Went elsewhere');
+    expect(blocks.find((b) => b.block_id === LEAD_BLOCKS.stageNote).element.initial_value).toBe('Called & <b>lost</b>');
+    expect(JSON.parse(refilled.private_metadata!)).toEqual({ leadId, version: now.version, responseUrl: RESPONSE_URL });
+    expect(now.stage).toBe('negotiation');
+
+    const again = fakes();
+    await stageChange(t.deps)(
+      viewSubmission(again, { userId: AM, callbackId: CALLBACK_IDS.stageChange, privateMetadata: refilled.private_metadata, values: stageValues('churned', 'Called & <b>lost</b>', 'Went elsewhere') }),
+    );
+    expectClosed(again);
+    expect((await getLeadSummary(prisma(), leadId)).stage).toBe('churned');
+  });
+
+  it('several changes since the form opened: the latest is named and the others counted', async () => {
     const leadId = await newLead();
     const stale = await metaFor(leadId);
     await stageChange(t.deps)(viewSubmission(fakes(), { userId: AM2, callbackId: CALLBACK_IDS.stageChange, privateMetadata: stale, values: stageValues('contacted') }));
+    await leadOwner(t.deps)(viewSubmission(fakes(), { userId: AM2, callbackId: CALLBACK_IDS.leadOwner, privateMetadata: await metaFor(leadId), values: { [LEAD_BLOCKS.owner]: { [ACTION_IDS.ownerSelect]: userSelect(AM2) } } }));
     const f = fakes();
     await stageChange(t.deps)(viewSubmission(f, { userId: AM, callbackId: CALLBACK_IDS.stageChange, privateMetadata: stale, values: stageValues('negotiation') }));
-    expectErrors(f, {
-      [LEAD_BLOCKS.stage]: 'Someone changed this lead after you opened this form, so nothing was saved. Close it and open it again to see the latest.',
-    });
-    expect((await getLeadSummary(prisma(), leadId)).stage).toBe('contacted');
+    const view = f.ack.mock.calls[0]![0].view;
+    const text = visibleText(view);
+    expect(text).toContain(`<@${AM2}> gave this lead to <@${AM2}> at`);
+    expect(text).toContain('(after 1 other change)');
+    expect(text).toContain('Now in *Contacted*');
+    expect(JSON.parse(view.private_metadata).version).toBe(3);
   });
 
   it('refuses a manager on the stage field (a forged or stale submission)', async () => {
@@ -164,6 +199,28 @@ describe('leadContact', () => {
     expect((await getLeadSummary(prisma(), leadId)).contact).toEqual({ name: 'Jane Doe', role: 'Buyer', email: 'jane@acme.com', phone: '+971 4 123 4567' });
   });
 
+  it('a form opened before someone else\'s change comes back with the typed contact and what changed', async () => {
+    const leadId = await newLead();
+    const stale = await metaFor(leadId);
+    await leadContact(t.deps)(viewSubmission(fakes(), { userId: AM2, callbackId: CALLBACK_IDS.leadContact, privateMetadata: stale, values: values('sam@acme.com') }));
+    const f = fakes();
+    const mine = { ...values('jane@acme.com'), [LEAD_BLOCKS.contactRole]: { [ACTION_IDS.contactRole]: input(null) } };
+    await leadContact(t.deps)(viewSubmission(f, { userId: AM, callbackId: CALLBACK_IDS.leadContact, privateMetadata: stale, values: mine }));
+    const now = await getLeadSummary(prisma(), leadId);
+    const [changed] = (await getLeadCard(prisma(), leadId)).recentActivity;
+    const expected = buildContactModal(now, { notice: staleLeadNotice([changed!]), values: { name: 'Jane Doe', role: '', email: 'jane@acme.com', phone: '+971 4 123 4567' } });
+    expect(f.ack.mock.calls).toEqual([[{ response_action: 'update', view: expected }]]);
+    const blocks = expected.blocks as any[];
+    expect(blocks.find((b) => b.block_id === LEAD_BLOCKS.contactEmail).element.initial_value).toBe('jane@acme.com');
+    expect(blocks.find((b) => b.block_id === LEAD_BLOCKS.contactRole).element.initial_value).toBeUndefined();
+    expect(visibleText(expected)).toContain(`<@${AM2}> set the contact to Jane Doe · Buyer · sam@acme.com · +971 4 123 4567 at`);
+    expect(now.contact.email).toBe('sam@acme.com');
+    const again = fakes();
+    await leadContact(t.deps)(viewSubmission(again, { userId: AM, callbackId: CALLBACK_IDS.leadContact, privateMetadata: expected.private_metadata, values: mine }));
+    expectClosed(again);
+    expect((await getLeadSummary(prisma(), leadId)).contact).toEqual({ name: 'Jane Doe', role: null, email: 'jane@acme.com', phone: '+971 4 123 4567' });
+  });
+
   it('a bad e-mail: the error is on the e-mail field, nothing saved', async () => {
     const leadId = await newLead();
     const f = fakes();
@@ -190,6 +247,18 @@ describe('leadOwner', () => {
     const f = fakes();
     await leadOwner(t.deps)(viewSubmission(f, { userId: AM, callbackId: CALLBACK_IDS.leadOwner, privateMetadata: await metaFor(leadId), values: values(STRANGER) }));
     expectErrors(f, { [LEAD_BLOCKS.owner]: 'That person is not on the CRM roster, so cannot own leads. Ask a CRM admin to add them first.' });
+  });
+
+  it('a form opened before someone else\'s change comes back with the picked owner and what changed', async () => {
+    const leadId = await newLead(AM);
+    const stale = await metaFor(leadId);
+    await leadOwner(t.deps)(viewSubmission(fakes(), { userId: AM, callbackId: CALLBACK_IDS.leadOwner, privateMetadata: stale, values: values(AM2) }));
+    const f = fakes();
+    await leadOwner(t.deps)(viewSubmission(f, { userId: AM2, callbackId: CALLBACK_IDS.leadOwner, privateMetadata: stale, values: values(AM) }));
+    const now = await getLeadSummary(prisma(), leadId);
+    const [changed] = (await getLeadCard(prisma(), leadId)).recentActivity;
+    expect(f.ack.mock.calls).toEqual([[{ response_action: 'update', view: buildOwnerModal(now, { notice: staleLeadNotice([changed!]), values: { ownerId: AM } }) }]]);
+    expect(now.ownerId).toBe(AM2);
   });
 
   it('no one picked: error on the owner field', async () => {

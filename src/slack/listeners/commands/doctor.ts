@@ -1,0 +1,20 @@
+import { runDoctorInApp } from '../../../doctor/in-app';
+import { buildDoctorReportMessage, DOCTOR_RUNNING_TEXT } from '../../views/doctor-report';
+import { type Subcommand, UsageError } from './subcommand';
+
+/**
+ * `/crm doctor` (admins): the setup check. The command is acknowledged before this runs;
+ * the checks take seconds, so a "checking" reply comes first and the report after.
+ */
+export const doctorSubcommand: Subcommand = {
+  name: 'doctor',
+  usage: '/crm doctor',
+  description: 'check the setup: configuration, database, Slack, Metabase (admins)',
+  access: 'admin',
+  async run(ctx) {
+    if (ctx.args) throw new UsageError('`/crm doctor` takes no arguments.');
+    await ctx.reply({ text: DOCTOR_RUNNING_TEXT });
+    const report = await runDoctorInApp(ctx.deps, ctx.client);
+    await ctx.reply(buildDoctorReportMessage(report));
+  },
+};
