@@ -49,7 +49,7 @@ const NOW = new Date('2026-11-25T09:00:00Z');
 const CUSTOMERS_CARD = 11;
 const ORDERS_CARD = 12;
 const SYNC_DAYS = 120;
-export const USERS = Array.from({ length: 60 }, (_, i) => `U0BENCH${String(i).padStart(3, '0')}`);
+const USERS = Array.from({ length: 60 }, (_, i) => `U0BENCH${String(i).padStart(3, '0')}`);
 
 /**
  * Records event-loop delay until stopped; resolves with the longest stall in ms (10 ms
@@ -74,7 +74,7 @@ interface BenchApp {
 }
 
 /** The app on a fresh database, and a fake Metabase serving `customers` customers (fixture `home`). */
-export async function startBenchApp(customers: number, provider: BenchProvider = 'sqlite'): Promise<BenchApp> {
+async function startBenchApp(customers: number, provider: BenchProvider = 'sqlite'): Promise<BenchApp> {
   const clock = new ManualClock(NOW);
   const mb = await startFakeMetabaseProcess({ apiKey: 'bench-key', customersCardId: CUSTOMERS_CARD, ordersCardId: ORDERS_CARD, now: NOW });
   await mb.setCustomers({ fixture: 'home', count: customers });
@@ -102,7 +102,7 @@ export async function startBenchApp(customers: number, provider: BenchProvider =
 }
 
 /** A sync run directly (as the coordinator would), timed, with the Metabase read included. */
-export async function timedSync(app: BenchApp): Promise<{ ms: number; created: number; updated: number; fetched: number }> {
+async function timedSync(app: BenchApp): Promise<{ ms: number; created: number; updated: number; fetched: number }> {
   const started = performance.now();
   const run = await syncLeadsFromProduction(app.t.deps, app.t.deps.production!, { trigger: 'bench' });
   if (run.status !== 'ok') throw new Error(`bench sync failed: ${run.error}`);
@@ -110,7 +110,7 @@ export async function timedSync(app: BenchApp): Promise<{ ms: number; created: n
 }
 
 /** Spreads the leads over the six stages and a few owners, as a real pipeline would be. */
-export async function spreadPipeline(app: BenchApp): Promise<void> {
+async function spreadPipeline(app: BenchApp): Promise<void> {
   const { prisma } = app.t.deps.db;
   const cases = STAGES.map((s, i) => `WHEN ${i} THEN '${s.slug}'`).join(' ');
   await prisma.$executeRawUnsafe(`UPDATE "Lead" SET "stage" = CASE "id" % 10 ${cases} ELSE 'lead' END`);
@@ -118,7 +118,7 @@ export async function spreadPipeline(app: BenchApp): Promise<void> {
 }
 
 /** Sends app_home_opened for each user; resolves with ms from request to that user's first publish. */
-export async function openAndTimeFirstPublish(app: BenchApp, users: string[]): Promise<number[]> {
+async function openAndTimeFirstPublish(app: BenchApp, users: string[]): Promise<number[]> {
   const { slack, driver } = app.t;
   return Promise.all(
     users.map(async (user) => {
@@ -139,7 +139,7 @@ function firstView(app: BenchApp, user: string): unknown {
 }
 
 /** Waits until no sync runs and Slack has been quiet for a moment. */
-export async function settle(app: BenchApp): Promise<void> {
+async function settle(app: BenchApp): Promise<void> {
   let seen = -1;
   for (;;) {
     const calls = app.t.slack.calls.length;
