@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { HomeView } from '@slack/types';
+import { asForeground } from '../cooperative';
 import type { AppDeps } from '../deps';
 import { loadHomeData } from '../domain/home-data';
 import type { PipelineCache } from '../domain/pipeline';
@@ -50,7 +51,12 @@ export class HomePublisher {
    * Publishes the Home tab for one user. Pass the Viewer when the caller has already resolved
    * it for this request, so the roster and users.info cache are not read twice.
    */
-  async publish(client: WebClient, who: string | Viewer): Promise<void> {
+  publish(client: WebClient, who: string | Viewer): Promise<void> {
+    // Someone is looking at the tab: ahead of the sync (see asForeground).
+    return asForeground(() => this.publishNow(client, who));
+  }
+
+  private async publishNow(client: WebClient, who: string | Viewer): Promise<void> {
     const userId = typeof who === 'string' ? who : who.userId;
     const ticket = ++this.next;
     this.latest.set(userId, ticket);
