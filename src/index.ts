@@ -16,6 +16,12 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  // Last resort: every promise is meant to be handled where it is made. One that is not is a
+  // bug to fix, but must not stop a process serving everyone else (Node's default is to
+  // exit). The logger's error serializer keeps credentials out of the log line.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection: logged, still serving');
+  });
   const server = await startServer({ config, logger });
 
   let signals = 0;

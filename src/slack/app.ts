@@ -1,4 +1,5 @@
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type Authorize } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../deps';
 import type { AppContext } from '../app-context';
 import { createAppServices } from '../services';
@@ -6,6 +7,7 @@ import { boltLogger } from './bolt-logger';
 import { healthRoute } from './health';
 import { registerListeners } from './listeners';
 import { InFlightWork } from './in-flight';
+import { SlackTokenCheck } from './token-check';
 import { SocketReceiver } from './socket-receiver';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -19,6 +21,8 @@ export interface BuiltApp {
   socket: SocketReceiver | null;
   /** Listener runs still going after their ack; a graceful stop waits for them. */
   inFlight: InFlightWork;
+  /** The bot token check (auth.test with backoff); started by the server, reported on /healthz. */
+  tokenCheck: SlackTokenCheck;
 }
 
 /**
@@ -33,11 +37,18 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
   const { config } = deps;
   const logger = boltLogger(deps.logger);
   const slackApiUrl = config.SLACK_API_URL?.replace(/\/?$/, '/');
+  const apiUrl = slackApiUrl ? { slackApiUrl } : {};
   const clientOptions = {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
+    ...apiUrl,
     // @slack/web-api queues calls and honours 429 Retry-After; keep retries bounded.
     retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5000 },
   };
+  // The token check retries on its own schedule; each attempt is one quick call.
+  const tokenCheck = new SlackTokenCheck(new WebClient(config.SLACK_BOT_TOKEN, { ...apiUrl, logger, retryConfig: { retries: 0 } }), deps.logger);
+  // Bolt given a token verifies it with auth.test at once and keeps the rejected promise
+  // when Slack is unreachable: unhandled, and every later request refused. Authorize from
+  // the token check instead: requests are served whether or not it has succeeded yet.
+  const authorize: Authorize<boolean> = async () => ({ botToken: config.SLACK_BOT_TOKEN, ...tokenCheck.identity() });
   let app: App;
   let receiver: HTTPReceiver | null = null;
   let socket: SocketReceiver | null = null;
@@ -45,11 +56,11 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
   if (config.SLACK_APP_TOKEN) {
     const socketHealth = () => {
       const { connection, since } = socket!.status();
-      return { mode: 'socket' as const, connection, since: since.toISOString() };
+      return { mode: 'socket' as const, connection, since: since.toISOString(), token: tokenCheck.status() };
     };
     socket = new SocketReceiver({
       appToken: config.SLACK_APP_TOKEN,
-      ...(slackApiUrl ? { slackApiUrl } : {}),
+      ...apiUrl,
       port: config.PORT,
       routes: [healthRoute(deps, socketHealth)],
       inFlight,
@@ -57,16 +68,18 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
       boltLogger: logger,
       clock: deps.clock,
     });
-    app = new App({ token: config.SLACK_BOT_TOKEN, receiver: socket, logger, logLevel: LogLevel.INFO, clientOptions });
+    app = new App({ authorize, receiver: socket, logger, logLevel: LogLevel.INFO, clientOptions });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET!,
       endpoints: SLACK_EVENTS_PATH,
-      customRoutes: [healthRoute(deps, () => ({ mode: 'http' }))],
+      customRoutes: [healthRoute(deps, () => ({ mode: 'http', token: tokenCheck.status() }))],
       logger,
     });
-    app = new App({ token: config.SLACK_BOT_TOKEN, receiver, logger, logLevel: LogLevel.INFO, clientOptions });
+    app = new App({ authorize, receiver, logger, logLevel: LogLevel.INFO, clientOptions });
   }
+  // With `authorize` Bolt builds its client without the token; listeners and jobs use this one.
+  app.client = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, logger });
   app.use(async ({ next }) => {
     await inFlight.track(next());
   });
@@ -74,5 +87,5 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
     deps.logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   registerListeners(app, deps);
-  return { app, receiver, mode: socket ? 'socket' : 'http', socket, inFlight };
+  return { app, receiver, mode: socket ? 'socket' : 'http', socket, inFlight, tokenCheck };
 }
