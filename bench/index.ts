@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 type Row = Record<string, string | number>;
+
 type BenchFn = () => Promise<Row | Row[]>;
 
 async function runOneFile(file: string): Promise<void> {
@@ -29,9 +30,15 @@ function runAll(filters: string[]): void {
     .sort();
   if (files.length === 0) throw new Error(`no benchmark matches ${filters.join(', ')}`);
   let failed = 0;
+  // BENCH_HEAP_MB=192 runs each benchmark under that V8 heap limit, as a container whose
+  // limit Node sees (or NODE_OPTIONS) would: V8 sizes its heap from the memory it sees and lets
+  // garbage pile up far past what the app holds when it sees a whole machine.
+  const heapMb = Number(process.env.BENCH_HEAP_MB ?? 0);
+  const heapFlag = heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : [];
+  console.log(`node heap limit: ${heapMb > 0 ? `${heapMb} MB (--max-old-space-size)` : 'V8 default'}`);
   for (const file of files) {
     // The same node flags (tsx's loader) in a fresh process per file.
-    const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--one', file], { stdio: 'inherit' });
+    const child = spawnSync(process.execPath, [...process.execArgv, ...heapFlag, __filename, '--one', file], { stdio: 'inherit' });
     if (child.status !== 0) failed += 1;
   }
   if (failed) process.exitCode = 1;

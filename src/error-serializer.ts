@@ -10,7 +10,7 @@ const MAX_STACK_FRAMES = 12;
  * request config, headers and bodies (the bot token, customers' e-mails), Prisma prints a
  * failed call's arguments, pg adds the offending row. Kept: name, message (for Prisma, its
  * first and last lines, without the argument dump), code, Slack's `data.error`, HTTP
- * status, Metabase's failure kind, rate-limit delay, stack frames, and the same for causes.
+ * status, Metabase's failure kind, the form field a user error is about, rate-limit delay, stack frames, and the same for causes.
  */
 export function serializeError(value: unknown, depth = 0): unknown {
   if (typeof value !== 'object' || value === null) return value;
@@ -23,6 +23,7 @@ export function serializeError(value: unknown, depth = 0): unknown {
   const status = typeof e.statusCode === 'number' ? e.statusCode : e.status;
   if (typeof status === 'number') out.statusCode = status;
   if (typeof e.kind === 'string') out.kind = e.kind;
+  if (typeof e.field === 'string') out.field = e.field;
   if (typeof e.retryAfter === 'number') out.retryAfter = e.retryAfter;
   if (typeof e.stack === 'string') {
     const frames = e.stack

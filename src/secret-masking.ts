@@ -5,8 +5,8 @@ export const MASK = '[redacted]';
 /** Shorter values are not masked by value: masking every "abc" would garble the logs. */
 export const MIN_MASKED_LENGTH = 6;
 
-/** Slack tokens of any kind (bot, user, app-level, configuration), configured or not. */
-const SLACK_TOKEN_PATTERN = /\b(?:xox[a-z]|xapp)-[A-Za-z0-9-]{4,}/g;
+/** Slack tokens of any kind (bot, user, app-level, configuration), configured or not, and bearer credentials. */
+const CREDENTIAL_PATTERN = /\b(?:xox[a-z]|xapp)-[A-Za-z0-9-]{4,}|\bBearer\s+[^\s"',;\\]+/gi;
 
 /** The configured values that must never be written anywhere: tokens, secrets, keys, passwords. */
 export function secretsOf(config: {
@@ -38,8 +38,8 @@ function databasePassword(url: string | undefined): string | undefined {
 }
 
 /**
- * Replaces every occurrence of a secret (as written, and as JSON would escape it) and any
- * Slack token in `text`. One `includes` per secret, so a line without secrets costs little.
+ * Replaces every occurrence of a secret (as written, and as JSON would escape it), any
+ * Slack token and any bearer credential in `text`. One `includes` per secret, so a line without secrets costs little.
  */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
@@ -48,5 +48,5 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
     const escaped = JSON.stringify(secret).slice(1, -1);
     if (escaped !== secret && out.includes(escaped)) out = out.split(escaped).join(MASK);
   }
-  return out.includes('xox') || out.includes('xapp-') ? out.replace(SLACK_TOKEN_PATTERN, MASK) : out;
+  return /xox|xapp-|bearer/i.test(out) ? out.replace(CREDENTIAL_PATTERN, MASK) : out;
 }

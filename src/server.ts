@@ -62,6 +62,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   logger[backupMode.level]({ backup: backupMode.mode }, backupMode.message);
 
   const built = buildApp(deps);
+  built.tokenCheck.start();
   let port: number | null = null;
   if (built.mode === 'http') {
     const server = (await built.app.start(config.PORT)) as Server;
@@ -83,6 +84,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       stopping ??= (async () => {
         // Stop taking work first. Over HTTP, closing the server lets requests already in finish;
         // in Socket Mode the socket stays open until the work in flight has sent its acks.
+        built.tokenCheck.stop();
         if (built.socket) built.socket.pause();
         else await built.app.stop();
         const drained = await built.inFlight.drain(STOP_DRAIN_TIMEOUT_MS);

@@ -37,9 +37,9 @@ export function benchSizes(defaults: readonly number[]): number[] {
 
 export type BenchProvider = 'sqlite' | 'postgres';
 
-/** Databases to run on: `BENCH_PROVIDERS=sqlite` (or `postgres`, or both, the default). */
-export function benchProviders(): BenchProvider[] {
-  const raw = process.env.BENCH_PROVIDERS ?? 'sqlite,postgres';
+/** Databases to run on: `BENCH_PROVIDERS=sqlite` (or `postgres`, or both), else the benchmark's default. */
+export function benchProviders(defaults: readonly BenchProvider[] = ['sqlite', 'postgres']): BenchProvider[] {
+  const raw = process.env.BENCH_PROVIDERS ?? defaults.join(',');
   const list = raw.split(',').map((s) => s.trim());
   for (const p of list) if (p !== 'sqlite' && p !== 'postgres') throw new Error(`BENCH_PROVIDERS: unknown provider ${p}`);
   return list as BenchProvider[];

@@ -5,7 +5,7 @@ import type { ProductionReader } from '../production/types';
 import { listOpenAdminNotices, type AdminNoticeItem } from './admin-notices';
 import { listFollowUpsForOwner, type FollowUpList } from './alerts/listing';
 import { loadHomeFilter, type HomeFilter } from './home-filter';
-import { loadPipeline, type PipelineCache, type PipelineSnapshot } from './pipeline';
+import { loadPipeline, shareAtCurrentVersion, type PipelineCache, type PipelineSnapshot } from './pipeline';
 import { listRates } from './rates';
 import { countRosterByRole, type Role } from './roster';
 import { getAllSettings, latestAuditEntries, type AuditRecord, type SettingValues } from './settings';
@@ -92,16 +92,19 @@ async function loadAdminHomeData(deps: HomeDataDeps, reader: HomeReader): Promis
 export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Promise<HomeData> {
   const { prisma } = deps.db;
   const now = deps.clock.now();
-  const filter = await loadHomeFilter(prisma, reader.userId);
+  const running = deps.syncRunning();
+  // What every viewer sees alike (labels, sync state, the pipeline for a filter) is read once
+  // per data version and shared by everyone opening Home meanwhile.
+  const [filter, share] = await Promise.all([loadHomeFilter(prisma, reader.userId), shareAtCurrentVersion(deps.db, deps.pipelineCache)]);
   const noNotices = { notices: [], total: 0 };
   const [stageLabels, snapshot, sync, followUps, notices, admin] = await Promise.all([
-    loadStageLabels(prisma),
+    share.get('stageLabels', () => loadStageLabels(prisma)),
     loadPipeline(
       deps.db,
       { filter, viewerId: reader.userId, now, pageSize: filter.stage ? HOME_PAGE_SIZE_ONE_STAGE : HOME_PAGE_SIZE_ALL_STAGES },
-      deps.pipelineCache,
+      share,
     ),
-    loadSyncStatus(deps, deps.syncRunning()),
+    share.get(`sync:${running}`, () => loadSyncStatus(deps, running)),
     listFollowUpsForOwner(prisma, reader.userId, now, HOME_FOLLOW_UPS_SHOWN),
     reader.isAdmin ? listOpenAdminNotices(prisma, HOME_NOTICES_SHOWN) : Promise.resolve(noNotices),
     reader.isAdmin ? loadAdminHomeData(deps, reader) : Promise.resolve(null),

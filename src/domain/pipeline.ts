@@ -279,44 +279,71 @@ async function sqliteDataVersion(db: Pick<Database, 'prisma' | 'provider'>): Pro
   return row ? `${row.tc}:${row.dv}` : null;
 }
 
-interface SnapshotCache {
+interface VersionCache {
   version: string;
-  entries: Map<string, Promise<PipelineSnapshot>>;
+  entries: Map<string, Promise<unknown>>;
 }
 
-/** Distinct questions kept per data version (filters x pages in use at once). */
-const MAX_CACHED_SNAPSHOTS = 100;
+/** Distinct questions kept per data version (filters x pages in use at once, and the Home tab's shared parts). */
+const MAX_CACHED_ENTRIES = 100;
 
-/** Pipeline results shared by the viewers of one app, per database connection; built once in server.ts. */
+/** Results shared by the viewers of one app, per database connection and data version; built once in server.ts. */
 export class PipelineCache {
-  private readonly byConnection = new WeakMap<object, SnapshotCache>();
+  private readonly byConnection = new WeakMap<object, VersionCache>();
 
-  get(db: Pick<Database, 'prisma'>): SnapshotCache | undefined {
+  get(db: Pick<Database, 'prisma'>): VersionCache | undefined {
     return this.byConnection.get(db.prisma);
   }
 
-  set(db: Pick<Database, 'prisma'>, cache: SnapshotCache): void {
+  set(db: Pick<Database, 'prisma'>, cache: VersionCache): void {
     this.byConnection.set(db.prisma, cache);
   }
 }
 
+/** Answers questions at one data version: each distinct question is computed once, shared by everyone asking it. */
+export interface VersionedShare {
+  get<T>(key: string, compute: () => Promise<T>): Promise<T>;
+}
+
+const UNSHARED: VersionedShare = { get: (_key, compute) => compute() };
+
 /**
- * loadPipeline with sharing on SQLite: viewers asking the same question of the same data
- * version share one computation (and its result, until anything is written). SQLite runs
- * every query on one connection, so fifty people opening Home at once would otherwise wait
- * for fifty identical scans. Exact: any write changes the version, so nothing stale is served.
- * Without `shared`, every call computes afresh.
+ * The share for the data as it is now (one query reads the version). On SQLite, viewers
+ * asking the same question of the same data version share one computation (and its result,
+ * until anything is written): SQLite runs every query on one connection, so fifty people
+ * opening Home at once would otherwise wait for fifty identical reads. Exact: any write
+ * changes the version, so nothing stale is served. The version is read by each caller, never
+ * shared while in flight: a publish that follows a write must see that write. Without
+ * `shared`, or on PostgreSQL, every question is computed afresh.
  */
-export async function loadPipeline(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery, shared?: PipelineCache): Promise<PipelineSnapshot> {
-  if (!shared) return computePipeline(db, q);
+export async function shareAtCurrentVersion(db: Pick<Database, 'prisma' | 'provider'>, shared?: PipelineCache): Promise<VersionedShare> {
+  if (!shared) return UNSHARED;
   const version = await sqliteDataVersion(db);
-  if (version === null) return computePipeline(db, q);
+  if (version === null) return UNSHARED;
   let cache = shared.get(db);
   if (!cache || cache.version !== version) {
     cache = { version, entries: new Map() };
     shared.set(db, cache);
   }
-  const key = JSON.stringify([
+  const at = cache;
+  return {
+    get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+      const hit = at.entries.get(key);
+      if (hit) return hit as Promise<T>;
+      if (at.entries.size >= MAX_CACHED_ENTRIES) at.entries.clear();
+      const computing = compute();
+      at.entries.set(key, computing);
+      // A failed computation is not kept: the next viewer tries again.
+      computing.catch(() => at.entries.delete(key));
+      return computing;
+    },
+  };
+}
+
+/** The key of a pipeline question: what the answer depends on. */
+function pipelineKey(q: PipelineQuery): string {
+  return JSON.stringify([
+    'pipeline',
     q.filter.owner,
     q.filter.owner === 'mine' ? q.viewerId : null,
     q.filter.owner === 'uncontacted' ? uncontactedSince(q.now, q.filter.uncontactedDays).getTime() : null,
@@ -324,13 +351,13 @@ export async function loadPipeline(db: Pick<Database, 'prisma' | 'provider'>, q:
     q.filter.pages,
     q.pageSize,
   ]);
-  const hit = cache.entries.get(key);
-  if (hit) return hit;
-  if (cache.entries.size >= MAX_CACHED_SNAPSHOTS) cache.entries.clear();
-  const entries = cache.entries;
-  const computing = computePipeline(db, q);
-  entries.set(key, computing);
-  // A failed computation is not kept: the next viewer tries again.
-  computing.catch(() => entries.delete(key));
-  return computing;
+}
+
+/**
+ * loadPipeline with sharing on SQLite (see shareAtCurrentVersion): pass the app's cache, or
+ * a share already taken for this request. Without either, every call computes afresh.
+ */
+export async function loadPipeline(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery, shared?: PipelineCache | VersionedShare): Promise<PipelineSnapshot> {
+  const share = shared instanceof PipelineCache || shared === undefined ? await shareAtCurrentVersion(db, shared) : shared;
+  return share.get(pipelineKey(q), () => computePipeline(db, q));
 }

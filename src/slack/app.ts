@@ -8,6 +8,7 @@ import { healthRoute } from './health';
 import { registerListeners } from './listeners';
 import { InFlightWork } from './in-flight';
 import { slackFetch } from './slack-http';
+import { SlackTokenCheck } from './token-check';
 import { SocketReceiver } from './socket-receiver';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -23,6 +24,8 @@ export interface BuiltApp {
   socket: SocketReceiver | null;
   /** Listener runs still going after their ack; a graceful stop waits for them. */
   inFlight: InFlightWork;
+  /** The bot token check (auth.test with backoff); started by the server, reported on /healthz. */
+  tokenCheck: SlackTokenCheck;
 }
 
 /**
@@ -37,8 +40,9 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
   const { config } = deps;
   const logger = boltLogger(deps.logger);
   const slackApiUrl = config.SLACK_API_URL?.replace(/\/?$/, '/');
+  const apiUrl = slackApiUrl ? { slackApiUrl } : {};
   const clientOptions = {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
+    ...apiUrl,
     // @slack/web-api queues calls and honours 429 Retry-After; keep retries bounded.
     retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5000 },
     // Each attempt is bounded, so one hung socket cannot stall a job.
@@ -46,11 +50,21 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
     // Used for Web API calls and respond(): Slack's hosts only, with a time limit.
     fetch: slackFetch(config, deps.logger),
   };
-  // Bolt given a token checks it with auth.test at construction and keeps the answer for
-  // good: with Slack unreachable at start, a rejected promise nobody awaits and every later
-  // request refused. The token is handed over as is instead, so requests are served whatever
-  // Slack said at start; no listener needs the bot's own ids.
-  const authorize: Authorize<boolean> = async () => ({ botToken: config.SLACK_BOT_TOKEN });
+  // The token check retries on its own schedule; each attempt is one quick call.
+  const tokenCheck = new SlackTokenCheck(
+    new WebClient(config.SLACK_BOT_TOKEN, {
+      ...apiUrl,
+      logger,
+      retryConfig: { retries: 0 },
+      timeout: config.SLACK_TIMEOUT_MS,
+      fetch: clientOptions.fetch,
+    }),
+    deps.logger,
+  );
+  // Bolt given a token verifies it with auth.test at once and keeps the rejected promise
+  // when Slack is unreachable: unhandled, and every later request refused. Authorize from
+  // the token check instead: requests are served whether or not it has succeeded yet.
+  const authorize: Authorize<boolean> = async () => ({ botToken: config.SLACK_BOT_TOKEN, ...tokenCheck.identity() });
   let app: App;
   let receiver: HTTPReceiver | null = null;
   let socket: SocketReceiver | null = null;
@@ -58,11 +72,11 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
   if (config.SLACK_APP_TOKEN) {
     const socketHealth = () => {
       const { connection, since } = socket!.status();
-      return { mode: 'socket' as const, connection, since: since.toISOString() };
+      return { mode: 'socket' as const, connection, since: since.toISOString(), token: tokenCheck.status() };
     };
     socket = new SocketReceiver({
       appToken: config.SLACK_APP_TOKEN,
-      ...(slackApiUrl ? { slackApiUrl } : {}),
+      ...apiUrl,
       fetch: clientOptions.fetch,
       timeoutMs: config.SLACK_TIMEOUT_MS,
       port: config.PORT,
@@ -78,7 +92,7 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
       signingSecret: config.SLACK_SIGNING_SECRET!,
       endpoints: SLACK_EVENTS_PATH,
       bodyLimit: MAX_REQUEST_BODY_BYTES,
-      customRoutes: [healthRoute(deps, () => ({ mode: 'http' }))],
+      customRoutes: [healthRoute(deps, () => ({ mode: 'http', token: tokenCheck.status() }))],
       logger,
     });
     app = new App({ authorize, receiver, logger, logLevel: LogLevel.INFO, clientOptions });
@@ -92,5 +106,5 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
     deps.logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   registerListeners(app, deps);
-  return { app, receiver, mode: socket ? 'socket' : 'http', socket, inFlight };
+  return { app, receiver, mode: socket ? 'socket' : 'http', socket, inFlight, tokenCheck };
 }

@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps';
 import { checkDatabase } from '../db/client';
 import { backupHealth, type BackupHealth } from '../backup/backup-health';
 import type { SocketConnection } from './socket-receiver';
+import type { SlackTokenStatus } from './token-check';
 
 export interface HealthReport {
   ok: boolean;
@@ -13,12 +14,15 @@ export interface HealthReport {
   metabase:
     | { configured: false }
     | { configured: true; lastCall: null | { ok: boolean; at: string; kind?: string } };
-  /** How Slack reaches the app; in Socket Mode, the socket's state (a reconnect does not make the app unhealthy). */
+  /**
+   * How Slack reaches the app (in Socket Mode, the socket's state) and whether Slack has
+   * accepted the bot token yet. Not part of `ok`: the app serves either way and recovers by itself.
+   */
   slack?: SlackConnectionReport;
   backup: BackupHealth;
 }
 
-export type SlackConnectionReport = { mode: 'http' } | { mode: 'socket'; connection: SocketConnection; since: string };
+export type SlackConnectionReport = ({ mode: 'http' } | { mode: 'socket'; connection: SocketConnection; since: string }) & { token?: SlackTokenStatus };
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const version: string = require('../../package.json').version;

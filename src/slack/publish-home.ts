@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { HomeView } from '@slack/types';
+import { asForeground } from '../cooperative';
 import type { AppDeps } from '../deps';
 import { loadHomeData } from '../domain/home-data';
 import type { PipelineCache } from '../domain/pipeline';
@@ -7,6 +8,7 @@ import type { SyncCoordinator } from '../domain/sync-coordinator';
 import { canAdminister, canEdit, refusalFor, resolveViewer, type Viewer } from './viewer';
 import { buildHomeView } from './views/home';
 import { buildNoAccessHome } from './views/pipeline-home';
+import { slackErrorCode } from '../shared/slack-error-code';
 
 /**
  * Publishes Home tabs: load (domain) -> build (view) -> views.publish. Built once per app
@@ -16,11 +18,17 @@ import { buildNoAccessHome } from './views/pipeline-home';
  * sync, a change while the first view is still being built), a view read before a newer
  * publish started is dropped instead of being sent after it, so Slack keeps the freshest
  * view. Every change republishes after its write, so the newest publish carries it.
+ *
+ * Each publish passes the `hash` of the view it replaces (the last one this instance
+ * published for the user), so Slack refuses it (`hash_conflict`) when another instance has
+ * published since: the view is then rebuilt from the data as it is now and published once more.
  */
 export class HomePublisher {
   private next = 0;
   private readonly latest = new Map<string, number>();
   private readonly sending = new Map<string, Promise<void>>();
+  /** The hash of the Home view last published for each user, from Slack's answer. */
+  private readonly hashes = new Map<string, string>();
 
   constructor(
     private readonly deps: AppDeps,
@@ -43,7 +51,12 @@ export class HomePublisher {
    * Publishes the Home tab for one user. Pass the Viewer when the caller has already resolved
    * it for this request, so the roster and users.info cache are not read twice.
    */
-  async publish(client: WebClient, who: string | Viewer): Promise<void> {
+  publish(client: WebClient, who: string | Viewer): Promise<void> {
+    // Someone is looking at the tab: ahead of the sync (see asForeground).
+    return asForeground(() => this.publishNow(client, who));
+  }
+
+  private async publishNow(client: WebClient, who: string | Viewer): Promise<void> {
     const userId = typeof who === 'string' ? who : who.userId;
     const ticket = ++this.next;
     this.latest.set(userId, ticket);
@@ -52,7 +65,15 @@ export class HomePublisher {
     const previous = this.sending.get(userId) ?? Promise.resolve();
     const send = previous.then(async () => {
       if (this.latest.get(userId) !== ticket) return;
-      await client.views.publish({ user_id: userId, view });
+      try {
+        await this.send(client, userId, view, this.hashes.get(userId));
+      } catch (err) {
+        if (slackErrorCode(err) !== 'hash_conflict') throw err;
+        // Another instance published since: rebuild from the data as it is now, publish once more.
+        this.hashes.delete(userId);
+        this.deps.logger.info({ userId }, 'Home changed elsewhere since our last publish: rebuilding it');
+        await this.send(client, userId, await this.buildFor(viewer), undefined);
+      }
     });
     const settled = send.catch(() => undefined);
     this.sending.set(userId, settled);
@@ -64,6 +85,11 @@ export class HomePublisher {
         if (this.latest.get(userId) === ticket) this.latest.delete(userId);
       }
     }
+  }
+
+  private async send(client: WebClient, userId: string, view: HomeView, hash: string | undefined): Promise<void> {
+    const res = await client.views.publish({ user_id: userId, view, ...(hash ? { hash } : {}) });
+    if (res.view?.hash) this.hashes.set(userId, res.view.hash);
   }
 
   /** Republishes the Home tabs of everyone a change concerns; failures are logged, never thrown. */

@@ -72,6 +72,37 @@ export async function resolveViewer(deps: AppDeps, client: WebClient, userId: st
   return { userId, role, guest: facts.guest, timeZone: facts.tz ?? deps.config.CRM_TIMEZONE };
 }
 
+/**
+ * How long a listener waits for the viewer before it must answer Slack: Slack waits 3 s for
+ * an ack (and a trigger_id lasts 3 s), and the rest of the request (database, rendering,
+ * views.open) needs the remainder.
+ */
+export const VIEWER_WAIT_MS = 1_000;
+
+/** The viewer, now; or, when Slack is too slow and nothing is cached, the viewer to come. */
+export type ViewerInTime = { viewer: Viewer; later?: undefined } | { viewer?: undefined; later: Promise<Viewer> };
+
+/**
+ * `resolveViewer` within `waitMs`. When users.info takes longer, the cached facts serve
+ * even if older than an hour (the call goes on and refreshes the cache); with nothing cached
+ * the caller gets `later` and must answer Slack first (guest status is never guessed).
+ */
+export async function resolveViewerWithin(deps: AppDeps, client: WebClient, userId: string, waitMs = VIEWER_WAIT_MS): Promise<ViewerInTime> {
+  const full = resolveViewer(deps, client, userId);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), waitMs);
+  });
+  const first = await Promise.race([full, timeout]).finally(() => clearTimeout(timer));
+  if (first) return { viewer: first };
+  const [role, cached] = await Promise.all([getRole(deps.db.prisma, userId), readUserFacts(deps.db.prisma, userId)]);
+  if (role !== null && cached) {
+    full.catch(() => undefined);
+    return { viewer: { userId, role, guest: cached.isRestricted || cached.isUltraRestricted, timeZone: cached.tz ?? deps.config.CRM_TIMEZONE } };
+  }
+  return { later: full };
+}
+
 export type AccessLevel = 'read' | 'edit' | 'admin';
 
 /** The polite refusal for a viewer lacking `level`, or null when allowed. */

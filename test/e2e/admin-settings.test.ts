@@ -319,7 +319,10 @@ describe('admin configuration from the Home tab', () => {
       t.slack.reset();
       await submit(ADMIN, 'roster', values([who], 'manager'));
       const readOnly = await publishedHomeOf(who);
-      expect(overflowOf(readOnly)).toEqual([`orders:${leadId}`]);
+      // Read-only: the one action left (View orders) is a button, not a one-item menu.
+      const row = readOnly.blocks.find((b: any) => b.block_id === `lead:${leadId}`);
+      expect(row.accessory).toMatchObject({ type: 'button', value: String(leadId) });
+      expect(row.accessory.text.text).toBe('View orders');
 
       t.slack.reset();
       await submit(ADMIN, 'roster', values([who], 'remove'));

@@ -128,11 +128,14 @@ describe('/crm lead commands over HTTP', () => {
     expect(opens[1]!.args.view.blocks[1].element.initial_option.value).toBe('churned');
   });
 
-  it('note: stores the note on the lead named with spaces, and escapes it on the card', async () => {
+  it('note: stores what was typed on the lead named with spaces, and shows it escaped on the card with its mention', async () => {
+    // Typed: "Called @someone & agreed a <b>trial</b>"; Slack sends the mention as <@U123> and escapes the rest.
     const saved = visibleText(await crm(t, AM, 'note Acme Logistics Called <@U123> & agreed a <b>trial</b>'));
     expect(saved).toContain('Note saved on *Acme Logistics*');
+    const stored = await t.deps.db.prisma.activity.findFirstOrThrow({ where: { kind: 'note', text: { startsWith: 'Called' } }, orderBy: { id: 'desc' } });
+    expect(stored.text).toBe('Called <@U123> & agreed a <b>trial</b>');
     const card = visibleText(await crm(t, AM, 'lead C-1002'));
-    expect(card).toContain('Called &lt;@U123&gt; &amp; agreed a &lt;b&gt;trial&lt;/b&gt;');
+    expect(card).toContain('Called <@U123> &amp; agreed a &lt;b&gt;trial&lt;/b&gt;');
     expect(visibleText(await crm(t, AM, 'note "ACME & Co" quoted name works'))).toContain('Note saved');
     expect(visibleText(await crm(t, AM, 'note C-1002'))).toContain('Write the note after the customer.');
   });

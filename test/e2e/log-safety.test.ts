@@ -7,7 +7,7 @@ import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
 import { tempSqliteUrl } from '../support/databases';
 import { type FakeMetabase, startFakeMetabase } from '../support/fake-metabase';
-import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
+import { FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { startTestApp, type TestApp } from '../support/harness';
 import { seedLead } from '../support/seed-leads';
 import { SlackDriver } from '../support/slack-driver';
@@ -157,8 +157,7 @@ async function startScenario(
     where: { id: leadId },
     data: { contactName: 'Omar', contactEmail: SECRET.contactEmail, contactPhone: SECRET.contactPhone },
   });
-  const apiOrigin = new URL(t.config.SLACK_API_URL ?? slack.url).origin;
-  const driver = new SlackDriver(t.baseUrl, SECRET.signingSecret, () => `${apiOrigin}/response/${Date.now()}`);
+  const driver = new SlackDriver(t.baseUrl, SECRET.signingSecret, slack);
   return {
     slack,
     mb,
@@ -407,11 +406,8 @@ describe('Slack unreachable at start', () => {
     try {
       const port = Number((await app.waitFor(/"port":(\d+)[^\n]*listening/))[1]);
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-      const driver = new SlackDriver(
-        `http://127.0.0.1:${port}`,
-        SECRET.signingSecret,
-        () => `http://127.0.0.1:${closed}/response/`,
-      );
+      // Slack's side of the requests only (trigger ids, response_urls): nothing answers its calls.
+      const driver = new SlackDriver(`http://127.0.0.1:${port}`, SECRET.signingSecret, new FakeSlack());
       expect((await driver.openHome(AM)).status).toBe(200);
       // The Home publish cannot reach Slack: logged once the client's retries are spent.
       await app.waitFor(/WebAPIRequestError/);

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
+import { FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { SlackDriver, SocketDriver } from '../support/slack-driver';
 import { startFakeSocketMode, type FakeSocketMode } from '../support/fake-socket-mode';
 import { tempSqliteUrl } from '../support/databases';
@@ -8,8 +11,8 @@ import { tempSqliteUrl } from '../support/databases';
 const root = join(__dirname, '..', '..');
 
 /** Runs src/index.ts as the real process would (`npm start` minus the install). */
-function runApp(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/index.ts'], {
+function runApp(env: Record<string, string>, preload: string[] = []): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', ...preload.flatMap((p) => ['--require', p]), 'src/index.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -19,6 +22,15 @@ function runApp(env: Record<string, string>): { child: ChildProcess; output: () 
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
+}
+
+/** A loopback port nothing listens on (yet). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 async function waitForLog(output: () => string, pattern: RegExp, timeoutMs = 15000): Promise<RegExpMatchArray> {
@@ -67,7 +79,7 @@ describe('the app as a process', () => {
         expect(health.status).toBe(200);
         expect(await health.json()).toMatchObject({ ok: true, database: { ok: true } });
 
-        const driver = new SlackDriver(`http://127.0.0.1:${port}`, 'process-secret', () => slack.responseUrl());
+        const driver = new SlackDriver(`http://127.0.0.1:${port}`, 'process-secret', slack);
         expect((await driver.openHome('U0ADMIN01')).status).toBe(200);
         const [publish] = await slack.waitForCalls('views.publish', 1, 10000);
         expect(publish!.args.user_id).toBe('U0ADMIN01');
@@ -78,6 +90,69 @@ describe('the app as a process', () => {
         await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
       } finally {
         app.child.kill('SIGKILL');
+      }
+    });
+  });
+
+  describe('when Slack is unreachable or misbehaves', () => {
+    const db = tempSqliteUrl();
+    afterAll(async () => {
+      await db.cleanup();
+    });
+
+    it('keeps running with the README’s "try it locally" command, says so on /healthz, and recovers when Slack answers', async () => {
+      // The command line as the README writes it: its variables, then `npm start`, which is
+      // the set-up (done for this test run) followed by `tsx src/index.ts`, run here.
+      const line = /^(SLACK_BOT_TOKEN=\S+(?: [A-Z_]+=\S+)*) npm start$/m.exec(readFileSync(join(root, 'README.md'), 'utf8'));
+      expect(line).not.toBeNull();
+      const readmeEnv = Object.fromEntries(line![1]!.split(' ').map((a) => a.split('=', 2) as [string, string]));
+      expect(readmeEnv).toEqual({ SLACK_BOT_TOKEN: 'xoxb-dev', SLACK_SIGNING_SECRET: 'dev', SLACK_API_URL: 'http://127.0.0.1:9999/api/' });
+      expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start).toBe('npm run setup && tsx src/index.ts');
+      // Port 9999 may be taken on this machine: another port where nothing listens, same shape.
+      const slackPort = await freePort();
+      const app = runApp({ ...readmeEnv, SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`, PORT: '0', DATABASE_URL: db.url, CRM_ADMINS: 'U0ADMIN01' });
+      let slack: FakeSlack | null = null;
+      try {
+        const [, port] = await waitForLog(app.output, /"port":(\d+)/);
+        // Slack is down: a signed request is still acknowledged (the Home publish fails later, logged).
+        const driver = new SlackDriver(`http://127.0.0.1:${port}`, 'dev', new FakeSlack());
+        expect((await driver.openHome('U0ADMIN01')).status).toBe(200);
+        // Checks 1 s, 2 s and 4 s apart: the fourth comes after the 6 s the process used to die at.
+        await waitForLog(app.output, /"attempt":4/, 20_000);
+        expect(app.child.exitCode).toBeNull();
+        const down = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
+        expect(down).toMatchObject({ ok: true, database: { ok: true }, slack: { mode: 'http', token: { ok: false, error: 'ECONNREFUSED' } } });
+
+        // Slack comes up where the app expects it: the next check succeeds.
+        slack = await new FakeSlack().start(slackPort);
+        await waitForLog(app.output, /Slack accepted the bot token/, 20_000);
+        const up = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { slack: unknown };
+        expect(up.slack).toMatchObject({ token: { ok: true } });
+
+        app.child.kill('SIGTERM');
+        expect(await app.exited).toBe(0);
+        expect(app.output()).not.toContain('xoxb-dev');
+        expect(app.output()).not.toMatch(/unhandled|\n\s+at /i);
+      } finally {
+        app.child.kill('SIGKILL');
+        await slack?.close();
+      }
+    }, 60_000);
+
+    it('logs a promise rejection nothing handled, without the token, and keeps serving', async () => {
+      const slack = await startFakeSlack();
+      const app = runApp({ SLACK_BOT_TOKEN: 'xoxb-process-test', SLACK_SIGNING_SECRET: 'process-secret', SLACK_API_URL: slack.apiUrl, PORT: '0', DATABASE_URL: db.url }, [join(root, 'test/support/reject-once.cjs')]);
+      try {
+        const [, port] = await waitForLog(app.output, /"port":(\d+)/);
+        await waitForLog(app.output, /unhandled promise rejection: logged, still serving/);
+        expect(app.output()).toContain('simulated_bug');
+        expect(app.output()).not.toContain('xoxb-process-test');
+        expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+        app.child.kill('SIGTERM');
+        expect(await app.exited).toBe(0);
+      } finally {
+        app.child.kill('SIGKILL');
+        await slack.close();
       }
     });
   });
@@ -113,7 +188,7 @@ describe('the app as a process', () => {
 
         // The first publish is rate limited for a second: the work is still running when SIGTERM comes.
         slack.rateLimit('views.publish', 1, 1);
-        const driver = new SocketDriver(socket, () => slack.responseUrl());
+        const driver = new SocketDriver(socket, slack);
         expect((await driver.openHome('U0ADMIN01')).status).toBe(200);
         await slack.waitForCalls('views.publish', 1, 10000);
         app.child.kill('SIGTERM');

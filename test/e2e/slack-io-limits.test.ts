@@ -5,7 +5,7 @@ import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { MAX_REQUEST_BODY_BYTES } from '../../src/slack/app';
 import { startTestApp, TEST_SIGNING_SECRET, type TestApp } from '../support/harness';
 import { seedLead } from '../support/seed-leads';
-import { SlackDriver } from '../support/slack-driver';
+import { SlackDriver, type SlackSide } from '../support/slack-driver';
 
 /** Bounded I/O at the Slack edge: request bodies, Web API and response_url time limits, response_url hosts. */
 describe('Slack I/O limits', () => {
@@ -124,7 +124,15 @@ describe('Slack I/O limits', () => {
   });
 
   it('posts to a response_url only on Slack’s hooks host (here: the configured fake), refusing and logging others', async () => {
-    const driver = new SlackDriver(t.baseUrl, TEST_SIGNING_SECRET, () => `${elsewhereUrl}/actions/T1/1/abc`);
+    // Slack's side as usual, except that its response_urls point elsewhere.
+    const elsewhere: SlackSide = {
+      issueTrigger: t.slack.issueTrigger.bind(t.slack),
+      openModalOf: t.slack.openModalOf.bind(t.slack),
+      assumeModal: t.slack.assumeModal.bind(t.slack),
+      afterSubmission: t.slack.afterSubmission.bind(t.slack),
+      responseUrl: () => `${elsewhereUrl}/actions/T1/1/abc`,
+    };
+    const driver = new SlackDriver(t.baseUrl, TEST_SIGNING_SECRET, elsewhere);
     await driver.crm(AM, 'help');
     await driver.blockAction(
       AM,

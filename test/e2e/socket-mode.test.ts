@@ -37,7 +37,7 @@ describe('Socket Mode: reconnection', () => {
     const before = socket.helloCount;
     socket.requestReconnect('refresh_requested', 10_000);
     await socket.waitForNoConnection();
-    expect(await waitForSocketHealth(t, 'reconnecting')).toEqual({ mode: 'socket', connection: 'reconnecting', since: expect.any(String) });
+    expect(await waitForSocketHealth(t, 'reconnecting')).toEqual({ mode: 'socket', connection: 'reconnecting', since: expect.any(String), token: expect.any(Object) });
     await socket.waitForConnections(before + 1);
     await waitForSocketHealth(t, 'connected');
     // The app closed the old connection itself, normally, as soon as Slack asked.

@@ -50,7 +50,9 @@ describe.each(['http', 'socket'] as const)('the main journeys over %s', (transpo
   it('reports on /healthz how Slack reaches the app', async () => {
     const body = (await (await fetch(`${t.baseUrl}/healthz`)).json()) as Record<string, any>;
     expect(body.ok).toBe(true);
-    expect(body.slack).toEqual(transport === 'http' ? { mode: 'http' } : { mode: 'socket', connection: 'connected', since: expect.any(String) });
+    expect(body.slack).toEqual(
+      transport === 'http' ? { mode: 'http', token: expect.any(Object) } : { mode: 'socket', connection: 'connected', since: expect.any(String), token: expect.any(Object) },
+    );
   });
 
   it('Home opened: publishes the pipeline at once, syncs, and publishes the new leads', async () => {
@@ -86,7 +88,8 @@ describe.each(['http', 'socket'] as const)('the main journeys over %s', (transpo
     const [open] = await t.slack.waitForCalls('views.open');
     const modal = open!.args.view;
     expect(modal.callback_id).toBe('stage_change');
-    expect(open!.args.trigger_id).toMatch(/^trig\./);
+    // The trigger_id Slack sent with the click (the fake refuses any other).
+    expect(open!.args.trigger_id).toMatch(/^\d+\.\d+\.[0-9a-f]+$/);
 
     const submit = (stage: string, reason: string) =>
       t.driver.submitView(AM, {

@@ -21,7 +21,6 @@ export function collectActionIds(value: unknown, into: Set<string> = new Set()):
  */
 export function unknownActionIdsSentTo(slack: FakeSlack): string[] {
   const seen = new Set<string>();
-  for (const call of slack.calls) collectActionIds(call.args, seen);
-  for (const response of slack.responses) collectActionIds(response.body, seen);
+  for (const payload of slack.sent) collectActionIds(payload, seen);
   return [...seen].filter((id) => !isKnownActionId(id)).sort();
 }

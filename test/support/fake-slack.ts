@@ -1,11 +1,33 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkMessage, checkView, slackMessages } from './block-kit-limits';
 
 /**
- * A fake Slack Web API on loopback. Records every call (form-encoded or JSON bodies; JSON
- * fields such as `view` and `blocks` are decoded), answers like Slack for the methods the
- * app uses (with the bot token's scopes in `x-oauth-scopes` when `grantedScopes` is set),
- * can be told to fail or rate-limit, and serves `response_url` endpoints.
+ * A fake Slack on loopback that answers like Slack and is as strict as Slack: the Web API
+ * methods the app uses, and the `response_url`s it answers to. Records every call
+ * (form-encoded or JSON bodies; JSON fields such as `view` and `blocks` decoded) and every
+ * accepted response_url post; sends the bot token's scopes in `x-oauth-scopes` when
+ * `grantedScopes` is set; can be told to fail, rate-limit or be slow.
+ *
+ * What it refuses, as Slack does:
+ * - views and messages outside Block Kit's limits (test/support/block-kit-limits.ts):
+ *   `invalid_arguments` for views, `invalid_blocks` for messages, with
+ *   `response_metadata.messages` pointing at the offending field;
+ * - a `trigger_id` it did not issue (`invalid_trigger_id`), one already used
+ *   (`exchanged_trigger_id`) or older than 3 seconds (`expired_trigger_id`); the error
+ *   names are views.open's documented errors;
+ * - a sixth post to a `response_url`, or one after 30 minutes ("up to 5 times within 30
+ *   minutes", Slack's slash command guide): HTTP 404 with `used_url` / `expired_url` (the
+ *   exact body Slack sends is not documented; the status is what clients act on);
+ * - `views.update` of a view that is closed or unknown (`not_found`), and `views.update` /
+ *   `views.publish` with a `hash` that is not the view's current one (`hash_conflict`);
+ * - a method it does not implement (`unknown_method`), so a new call fails loudly here
+ *   until the fake learns it.
+ *
+ * Everything refused because the app broke Slack's rules (all of the above except
+ * hash_conflict, which a correct app meets in a race and must handle) is also kept in
+ * `violations`; the test harness fails a test whose app caused any.
  */
 export interface RecordedCall {
   method: string;
@@ -22,6 +44,22 @@ export interface RecordedResponse {
   at: number;
 }
 
+/** Something the app sent that real Slack refuses. */
+export interface SlackViolation {
+  /** Web API method, or `response_url`. */
+  method: string;
+  error: string;
+  messages: string[];
+  at: number;
+  /** The test running when it happened (Jest's current test name), if any. */
+  test?: string;
+}
+
+/** The name of the Jest test running now, to say which test caused a problem. */
+export function currentTestName(): string | undefined {
+  return (globalThis as { expect?: { getState?: () => { currentTestName?: string } } }).expect?.getState?.().currentTestName;
+}
+
 export interface FakeUser {
   id: string;
   name?: string;
@@ -32,6 +70,19 @@ export interface FakeUser {
   is_ultra_restricted?: boolean;
   deleted?: boolean;
   is_bot?: boolean;
+}
+
+/** A view as the fake Slack holds it (what `views.*` answer with, plus who sees it). */
+export interface StoredView {
+  id: string;
+  hash: string;
+  type: 'modal' | 'home';
+  /** The user whose modal or Home tab this is. */
+  userId: string | undefined;
+  view: Record<string, any>;
+  open: boolean;
+  rootId: string;
+  previousId: string | null;
 }
 
 type Responder = (args: Record<string, any>, call: RecordedCall) => Record<string, any>;
@@ -45,6 +96,22 @@ interface Failure {
   retryAfterSeconds?: number;
   status?: number;
   remaining: number;
+}
+
+interface Delay {
+  ms: number;
+  remaining: number;
+}
+
+interface TriggerState {
+  issuedAt: number;
+  userId: string | undefined;
+  usedBy: string | null;
+}
+
+interface ResponseUrlState {
+  createdAt: number;
+  posts: number;
 }
 
 /** A channel as conversations.info describes it (the fields the app reads). */
@@ -71,9 +138,60 @@ export interface StoredMessage {
 export const FAKE_TEAM_ID = 'T0FAKE';
 export const FAKE_BOT_USER_ID = 'UBOT0001';
 
+/** A trigger_id works this long after Slack sent it, and once. */
+export const TRIGGER_TTL_MS = 3_000;
+/** A response_url takes this many posts within this long. */
+export const RESPONSE_URL_MAX_POSTS = 5;
+export const RESPONSE_URL_TTL_MS = 30 * 60_000;
+/** views.publish/open/update/push refuse a view larger than this (`view_too_large`). */
+export const MAX_VIEW_BYTES = 250_000;
+/** Views.push refuses a fourth view on a modal's stack (`push_limit_reached`). */
+export const MAX_PUSHED_VIEWS = 3;
+
+/** The Web API methods the fake implements; anything else answers `unknown_method`. */
+const KNOWN_METHODS = new Set([
+  'auth.test',
+  'bots.info',
+  'chat.delete',
+  'chat.getPermalink',
+  'chat.postEphemeral',
+  'chat.postMessage',
+  'chat.update',
+  'conversations.history',
+  'conversations.info',
+  'conversations.open',
+  'users.info',
+  'views.open',
+  'views.publish',
+  'views.push',
+  'views.update',
+]);
+
+/** Errors that are the app's fault (Slack would refuse them in every run), not a race. */
+const VIOLATION_ERRORS = new Set([
+  'invalid_arguments',
+  'invalid_blocks',
+  'no_text',
+  'view_too_large',
+  'unknown_method',
+  'invalid_trigger_id',
+  'exchanged_trigger_id',
+  'expired_trigger_id',
+  'push_limit_reached',
+  'not_found',
+  'message_not_found',
+  'used_url',
+  'expired_url',
+]);
+
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
+  /** Every payload the app sent (call arguments, response_url bodies); unlike `calls`, never reset. */
+  readonly sent: Record<string, any>[] = [];
+  readonly violations: SlackViolation[] = [];
+  /** hash_conflict answers given (a race the app must handle, not a violation). */
+  readonly hashConflicts: RecordedCall[] = [];
   readonly users = new Map<string, FakeUser>();
   /** Channels the bot is a member of (for conversations.info / chat.postMessage). */
   readonly botChannels = new Set<string>();
@@ -86,27 +204,36 @@ export class FakeSlack {
   grantedScopes: string[] | null = null;
   /** Tried before the Web API, in order (see fake-slack-files.ts). */
   readonly rawRoutes: RawRoute[] = [];
+  /** Every view the app opened, pushed or published, by id. */
+  readonly views = new Map<string, StoredView>();
+  private readonly homes = new Map<string, string>();
+  private readonly messages = new Map<string, { channel: string; ts: string }>();
+  private readonly triggers = new Map<string, TriggerState>();
+  private readonly responseUrls = new Map<string, ResponseUrlState>();
   private readonly responders = new Map<string, Responder>();
   private readonly failures = new Map<string, Failure[]>();
   private hungResponses = 0;
+  private readonly delays = new Map<string, Delay>();
   private readonly waiters: Array<() => void> = [];
   /** Channel id -> messages posted there, oldest first (DMs under `D<user id>`). */
   readonly history = new Map<string, StoredMessage[]>();
   private server!: Server;
   private tsCounter = 0;
-  private viewCounter = 0;
+  private idCounter = 0;
+  /** Added to the clock for trigger and response_url expiry (tests move Slack's time). */
+  private offsetMs = 0;
   url = '';
 
-  async start(): Promise<this> {
+  /** Listens on loopback, on `port` (default: any free one). */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err) => {
         res.writeHead(500);
         res.end(String(err));
       });
     });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}`;
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
@@ -115,8 +242,27 @@ export class FakeSlack {
     return `${this.url}/api/`;
   }
 
-  /** A response_url the app may POST to; posts are recorded in `responses`. */
+  /** Slack's clock (real time, plus what `advance` added). */
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  /** Moves Slack's clock forward: triggers and response_urls age. */
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+
+  /** A new trigger_id, as Slack puts in an interaction or command for `userId`. */
+  issueTrigger(userId?: string): string {
+    this.idCounter += 1;
+    const id = `${Math.floor(this.now() / 1000)}.${this.idCounter}.${randomBytes(6).toString('hex')}`;
+    this.triggers.set(id, { issuedAt: this.now(), userId, usedBy: null });
+    return id;
+  }
+
+  /** A response_url the app may POST to (5 times in 30 minutes); posts are recorded in `responses`. */
   responseUrl(id = `r${Date.now()}${Math.random().toString(36).slice(2, 6)}`): string {
+    this.responseUrls.set(id, { createdAt: this.now(), posts: 0 });
     return `${this.url}/response/${id}`;
   }
 
@@ -147,6 +293,11 @@ export class FakeSlack {
   /** The next `times` calls of `method` answer HTTP 500. */
   serverError(method: string, times = 1): void {
     this.pushFailure(method, { kind: 'http500', remaining: times });
+  }
+
+  /** The next `times` calls of `method` (`*`: any method) answer after `ms`. */
+  slowDown(method: string, ms: number, times = Number.POSITIVE_INFINITY): void {
+    this.delays.set(method, { ms, remaining: times });
   }
 
   /**
@@ -193,10 +344,55 @@ export class FakeSlack {
     return all[all.length - 1];
   }
 
+  /** Returns the violations so far and forgets them (for tests that provoke one on purpose). */
+  takeViolations(): SlackViolation[] {
+    return this.violations.splice(0);
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.responses.length = 0;
     this.failures.clear();
+    this.delays.clear();
+  }
+
+  /** The modal on top of `userId`'s stack (optionally with this callback_id), if one is open. */
+  openModalOf(userId: string, callbackId?: string): StoredView | undefined {
+    const open = [...this.views.values()].filter((v) => v.type === 'modal' && v.open && v.userId === userId && (callbackId === undefined || v.view.callback_id === callbackId));
+    return open[open.length - 1];
+  }
+
+  /** The user's current Home view, if one was published. */
+  homeOf(userId: string): StoredView | undefined {
+    const id = this.homes.get(userId);
+    return id ? this.views.get(id) : undefined;
+  }
+
+  /** A modal the user has open, as if the app had opened it (for tests that submit one directly). */
+  assumeModal(userId: string, view: Record<string, any>): StoredView {
+    return this.storeView({ type: 'modal', userId, view, rootId: null, previousId: null });
+  }
+
+  /** What Slack does after a view_submission is acknowledged with `ack` (the app's HTTP answer). */
+  afterSubmission(viewId: string, ack: Record<string, any> | undefined): void {
+    const stored = this.views.get(viewId);
+    if (!stored) return;
+    switch (ack?.response_action) {
+      case 'errors':
+        return; // the modal stays open with the errors shown
+      case 'update':
+        stored.view = ack.view;
+        stored.hash = this.newHash();
+        return;
+      case 'push':
+        this.storeView({ type: 'modal', userId: stored.userId, view: ack.view, rootId: stored.rootId, previousId: stored.id });
+        return;
+      case 'clear':
+        for (const v of this.views.values()) if (v.rootId === stored.rootId) v.open = false;
+        return;
+      default:
+        stored.open = false;
+    }
   }
 
   /** Resolves when `predicate` holds over the recorded calls, or rejects after `timeoutMs`. */
@@ -206,7 +402,10 @@ export class FakeSlack {
       const value = predicate();
       if (value) return value;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ') || '(none)'}`);
+      if (left <= 0) {
+        const violations = this.violations.length ? `; Slack refused: ${this.violations.map((v) => `${v.method} ${v.error} ${v.messages.join(' ')}`).join('; ')}` : '';
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ') || '(none)'}${violations}`);
+      }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 50));
         this.waiters.push(() => {
@@ -244,25 +443,33 @@ export class FakeSlack {
     for (const route of this.rawRoutes) if (await route(req, res)) return;
     const raw = await readBody(req);
     const contentType = String(req.headers['content-type'] ?? '');
-    const args = parseArgs(raw, contentType);
     const path = (req.url ?? '').split('?')[0]!;
-    if (path.startsWith('/response/')) {
-      if (this.hungResponses > 0) {
-        this.hungResponses -= 1;
-        return;
-      }
-      this.responses.push({ id: path.slice('/response/'.length), body: args, at: Date.now() });
-      this.notify();
-      return json(res, 200, { ok: true });
+    let args: Record<string, any>;
+    try {
+      args = parseArgs(raw, contentType);
+    } catch {
+      return json(res, path.startsWith('/response/') ? 400 : 200, { ok: false, error: 'invalid_json' });
     }
+    if (path.startsWith('/response/') && this.hungResponses > 0) {
+      this.hungResponses -= 1;
+      return;
+    }
+    if (path.startsWith('/response/')) return this.handleResponseUrl(path.slice('/response/'.length), args, res);
     if (!path.startsWith('/api/')) return json(res, 404, { ok: false, error: 'unknown_path' });
     const method = path.slice('/api/'.length);
     const call: RecordedCall = { method, args, contentType, authorization: req.headers.authorization, at: Date.now() };
     this.calls.push(call);
+    this.sent.push(args);
     this.notify();
 
+    const delay = this.delays.get(method) ?? this.delays.get('*');
+    if (delay && delay.remaining > 0) {
+      delay.remaining -= 1;
+      await new Promise((r) => setTimeout(r, delay.ms));
+    }
+
     const pending = this.failures.get(method);
-    if (pending && pending.length) {
+    if (pending?.length) {
       const f = pending[0]!;
       f.remaining -= 1;
       if (f.remaining <= 0) pending.shift();
@@ -282,12 +489,53 @@ export class FakeSlack {
       }
       return json(res, 200, { ok: false, error: f.error });
     }
+    const custom = this.responders.get(method);
+    if (!custom && !KNOWN_METHODS.has(method)) return json(res, 200, this.refuse(method, 'unknown_method', [], { req_method: method }));
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || args.token;
     if (!token) return json(res, 200, { ok: false, error: 'not_authed' });
     const scopes: Record<string, string> = this.grantedScopes && String(token).startsWith('xoxb-') ? { 'x-oauth-scopes': this.grantedScopes.join(',') } : {};
-    const custom = this.responders.get(method);
-    if (custom) return json(res, 200, custom(args, call), scopes);
-    return json(res, 200, this.withHistory(method, args, this.defaultAnswer(method, args)), scopes);
+    const answer = custom ? custom(args, call) : this.withHistory(method, args, this.defaultAnswer(method, args));
+    if (answer.ok === false && answer.error === 'hash_conflict') this.hashConflicts.push(call);
+    return json(res, 200, answer, scopes);
+  }
+
+  private handleResponseUrl(id: string, body: Record<string, any>, res: ServerResponse): void {
+    this.sent.push(body);
+    const state = this.responseUrls.get(id);
+    if (!state) {
+      json(res, 404, this.refuse('response_url', 'no_service', [`no response_url ${id}`]));
+      return;
+    }
+    if (this.now() - state.createdAt > RESPONSE_URL_TTL_MS) {
+      json(res, 404, this.refuse('response_url', 'expired_url', []));
+      return;
+    }
+    if (state.posts >= RESPONSE_URL_MAX_POSTS) {
+      json(res, 404, this.refuse('response_url', 'used_url', []));
+      return;
+    }
+    const problems = checkMessage(body);
+    if (problems.length) {
+      json(res, 400, this.refuse('response_url', 'invalid_blocks', slackMessages(problems)));
+      return;
+    }
+    state.posts += 1;
+    this.responses.push({ id, body, at: Date.now() });
+    this.notify();
+    json(res, 200, { ok: true });
+  }
+
+  /** Slack's error answer; kept in `violations` when the error is the app's fault. */
+  private refuse(method: string, error: string, messages: string[], extra: Record<string, unknown> = {}): Record<string, any> {
+    if (VIOLATION_ERRORS.has(error) || method === 'response_url') this.violations.push({ method, error, messages, at: Date.now(), test: currentTestName() });
+    this.notify();
+    return {
+      ok: false,
+      error,
+      ...(error === 'invalid_blocks' ? { errors: messages.map((m) => m.replace(/^\[ERROR\] /, '')) } : {}),
+      ...(messages.length ? { response_metadata: { messages } } : {}),
+      ...extra,
+    };
   }
 
   /** A successful chat.postMessage is kept in its channel's history (with its metadata). */
@@ -327,33 +575,148 @@ export class FakeSlack {
     return `${Math.floor(Date.now() / 1000)}.${String(this.tsCounter).padStart(6, '0')}`;
   }
 
+  private newHash(): string {
+    return `${Math.floor(Date.now() / 1000)}.${randomBytes(5).toString('hex')}`;
+  }
+
+  private storeView(v: { type: 'modal' | 'home'; userId: string | undefined; view: Record<string, any>; rootId: string | null; previousId: string | null }): StoredView {
+    this.idCounter += 1;
+    const id = `V${String(this.idCounter).padStart(8, '0')}`;
+    const stored: StoredView = { id, hash: this.newHash(), type: v.type, userId: v.userId, view: v.view, open: true, rootId: v.rootId ?? id, previousId: v.previousId };
+    this.views.set(id, stored);
+    return stored;
+  }
+
+  /** The view object Slack answers with: what was sent, plus id, a fresh hash and state. */
+  private viewAnswer(stored: StoredView): Record<string, any> {
+    return {
+      ok: true,
+      view: {
+        ...stored.view,
+        id: stored.id,
+        team_id: FAKE_TEAM_ID,
+        hash: stored.hash,
+        state: { values: {} },
+        root_view_id: stored.rootId,
+        previous_view_id: stored.previousId,
+        app_id: 'AFAKE',
+        bot_id: 'BFAKE',
+      },
+    };
+  }
+
+  /** Block Kit problems of a view argument, as Slack's error answer; null when valid. */
+  private invalidView(method: string, view: unknown, type?: 'modal' | 'home'): Record<string, any> | null {
+    if (view === undefined || view === null || typeof view !== 'object') return this.refuse(method, 'invalid_arguments', ['[ERROR] missing required field: view']);
+    if (JSON.stringify(view).length > MAX_VIEW_BYTES) return this.refuse(method, 'view_too_large', []);
+    const problems = checkView(view);
+    if (type && (view as { type?: string }).type !== type) problems.unshift({ pointer: '/view/type', message: `must be ${type} for ${method}` });
+    return problems.length ? this.refuse(method, 'invalid_arguments', slackMessages(problems)) : null;
+  }
+
+  /** Exchanges a trigger_id: null when it works, else Slack's error answer. */
+  private exchangeTrigger(method: string, triggerId: unknown): { error: Record<string, any> } | { userId: string | undefined } {
+    if (typeof triggerId !== 'string' || !triggerId) return { error: this.refuse(method, 'invalid_arguments', ['[ERROR] missing required field: trigger_id']) };
+    const t = this.triggers.get(triggerId);
+    if (!t) return { error: this.refuse(method, 'invalid_trigger_id', []) };
+    if (t.usedBy) return { error: this.refuse(method, 'exchanged_trigger_id', [`already used by ${t.usedBy}`]) };
+    if (this.now() - t.issuedAt > TRIGGER_TTL_MS) return { error: this.refuse(method, 'expired_trigger_id', [`issued ${this.now() - t.issuedAt} ms ago`]) };
+    t.usedBy = method;
+    return { userId: t.userId };
+  }
+
+  private invalidMessage(method: string, args: Record<string, any>): Record<string, any> | null {
+    if (args.text === undefined && args.blocks === undefined && args.attachments === undefined) return this.refuse(method, 'no_text', []);
+    const problems = checkMessage(args);
+    return problems.length ? this.refuse(method, 'invalid_blocks', slackMessages(problems)) : null;
+  }
+
   private defaultAnswer(method: string, args: Record<string, any>): Record<string, any> {
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'crm', team_id: FAKE_TEAM_ID, user_id: FAKE_BOT_USER_ID, bot_id: 'BFAKE' };
-      case 'views.publish':
-      case 'views.open':
-      case 'views.update':
+      case 'bots.info':
+        return { ok: true, bot: { id: args.bot ?? 'BFAKE', app_id: 'AFAKE', user_id: FAKE_BOT_USER_ID } };
+      case 'views.open': {
+        const invalid = this.invalidView(method, args.view, 'modal');
+        if (invalid) return invalid;
+        const trigger = this.exchangeTrigger(method, args.trigger_id);
+        if ('error' in trigger) return trigger.error;
+        return this.viewAnswer(this.storeView({ type: 'modal', userId: trigger.userId, view: args.view, rootId: null, previousId: null }));
+      }
       case 'views.push': {
-        this.viewCounter += 1;
-        return { ok: true, view: { id: `V${this.viewCounter}`, hash: `h${this.viewCounter}`, ...(args.view ?? {}) } };
+        const invalid = this.invalidView(method, args.view, 'modal');
+        if (invalid) return invalid;
+        const trigger = this.exchangeTrigger(method, args.trigger_id);
+        if ('error' in trigger) return trigger.error;
+        const top = trigger.userId ? this.openModalOf(trigger.userId) : undefined;
+        if (!top) return this.refuse(method, 'not_found', ['no open modal to push onto']);
+        const depth = [...this.views.values()].filter((v) => v.rootId === top.rootId && v.open).length;
+        if (depth >= MAX_PUSHED_VIEWS) return this.refuse(method, 'push_limit_reached', []);
+        return this.viewAnswer(this.storeView({ type: 'modal', userId: trigger.userId, view: args.view, rootId: top.rootId, previousId: top.id }));
+      }
+      case 'views.update': {
+        const stored = typeof args.view_id === 'string' ? this.views.get(args.view_id) : [...this.views.values()].find((v) => v.view.external_id && v.view.external_id === args.external_id);
+        if (!stored?.open) return this.refuse(method, 'not_found', [`no open view ${String(args.view_id ?? args.external_id)}`]);
+        if (args.hash !== undefined && args.hash !== stored.hash) return { ok: false, error: 'hash_conflict' };
+        const invalid = this.invalidView(method, args.view, stored.type);
+        if (invalid) return invalid;
+        stored.view = args.view;
+        stored.hash = this.newHash();
+        return this.viewAnswer(stored);
+      }
+      case 'views.publish': {
+        const userId = String(args.user_id ?? '');
+        if (!userId) return this.refuse(method, 'invalid_arguments', ['[ERROR] missing required field: user_id']);
+        const invalid = this.invalidView(method, args.view, 'home');
+        if (invalid) return invalid;
+        const current = this.homeOf(userId);
+        if (args.hash !== undefined && current && args.hash !== current.hash) return { ok: false, error: 'hash_conflict' };
+        if (current) {
+          current.view = args.view;
+          current.hash = this.newHash();
+          return this.viewAnswer(current);
+        }
+        const stored = this.storeView({ type: 'home', userId, view: args.view, rootId: null, previousId: null });
+        this.homes.set(userId, stored.id);
+        return this.viewAnswer(stored);
       }
       case 'chat.postMessage': {
         const channel = String(args.channel ?? '');
-        if (this.users.has(channel)) {
-          const u = this.users.get(channel)!;
-          if (u.deleted) return { ok: false, error: 'user_not_found' };
-          return { ok: true, channel: `D${channel}`, ts: this.nextTs(), message: { text: args.text } };
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        const invalid = this.invalidMessage(method, args);
+        if (invalid) return invalid;
+        let posted: string;
+        if (this.users.has(channel) || /^[UW][A-Z0-9]+$/.test(channel)) {
+          // Posting to a user id posts in the app's DM with them: the answer names the DM.
+          if (this.users.get(channel)?.deleted) return { ok: false, error: 'user_not_found' };
+          posted = `D${channel}`;
+        } else if (channel.startsWith('D')) {
+          posted = channel;
+        } else {
+          if (this.channels.size && !this.channels.has(channel)) return { ok: false, error: 'channel_not_found' };
+          if (this.channels.has(channel) && !this.botChannels.has(channel)) return { ok: false, error: 'not_in_channel' };
+          posted = channel;
         }
-        if (channel.startsWith('D')) return { ok: true, channel, ts: this.nextTs(), message: { text: args.text } };
-        if (this.channels.size && !this.channels.has(channel)) return { ok: false, error: 'channel_not_found' };
-        if (this.channels.has(channel) && !this.botChannels.has(channel)) return { ok: false, error: 'not_in_channel' };
-        return { ok: true, channel, ts: this.nextTs(), message: { text: args.text } };
+        const ts = this.nextTs();
+        this.messages.set(`${posted}:${ts}`, { channel: posted, ts });
+        return { ok: true, channel: posted, ts, message: { text: args.text } };
       }
-      case 'chat.update':
+      case 'chat.update': {
+        const invalid = this.invalidMessage(method, args);
+        if (invalid) return invalid;
+        if (!this.messages.has(`${args.channel}:${args.ts}`)) return this.refuse(method, 'message_not_found', [`no message ${String(args.ts)} in ${String(args.channel)}`]);
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
-      case 'chat.postEphemeral':
+      }
+      case 'chat.delete':
+        if (!this.messages.delete(`${args.channel}:${args.ts}`)) return this.refuse(method, 'message_not_found', []);
+        return { ok: true, channel: args.channel, ts: args.ts };
+      case 'chat.postEphemeral': {
+        if (!args.user) return this.refuse(method, 'invalid_arguments', ['[ERROR] missing required field: user']);
+        const invalid = this.invalidMessage(method, args);
+        if (invalid) return invalid;
         return { ok: true, message_ts: this.nextTs() };
+      }
       case 'chat.getPermalink':
         return { ok: true, channel: args.channel, permalink: `https://fake.slack.com/archives/${args.channel}/p${String(args.message_ts).replace('.', '')}` };
       case 'conversations.open': {
@@ -373,7 +736,7 @@ export class FakeSlack {
         return { ok: true, user: { ...u, profile: { real_name: u.real_name ?? u.name } } };
       }
       default:
-        return { ok: true };
+        return this.refuse(method, 'unknown_method', [], { req_method: method });
     }
   }
 }

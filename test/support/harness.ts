@@ -7,10 +7,35 @@ import { startServer, type RunningServer } from '../../src/server';
 import type { ProductionReader } from '../../src/production/types';
 import { FakeSlack, startFakeSlack } from './fake-slack';
 import { fakeFilesOf } from './fake-slack-files';
-import { SlackDriver, SocketDriver, type SlackPayloads, type Transport } from './slack-driver';
+import { ACK_DEADLINE_MS, SlackDriver, SocketDriver, type SlackPayloads, type Transport } from './slack-driver';
 import { startFakeSocketMode, type FakeSocketMode } from './fake-socket-mode';
 import { tempPostgresUrl, tempSqliteUrl, type Provider } from './databases';
 import { unknownActionIdsSentTo } from './action-id-audit';
+import { brokenMrkdwnSentTo } from './mrkdwn-audit';
+
+/**
+ * What real Slack would have refused, garbled or shown as an error in this test: controls
+ * with action ids missing from ACTION_IDS (src/slack/views/action-ids.ts), mrkdwn cut
+ * through an entity or a mention, calls the fake Slack refused (Block Kit limits, spent or
+ * expired trigger_ids and response_urls, unknown methods), answers outside Block Kit's
+ * limits, requests acknowledged after 3 seconds, and Socket Mode acks that break the protocol.
+ * Checked when a test app stops, so every e2e test checks everything it made the app do.
+ */
+export function slackRuleBreaches(slack: FakeSlack, driver: SlackPayloads, socket: FakeSocketMode | null = null): string[] {
+  const problems: string[] = [];
+  const unknown = unknownActionIdsSentTo(slack);
+  if (unknown.length) problems.push(`controls with action ids missing from ACTION_IDS: ${unknown.join(', ')}`);
+  for (const broken of brokenMrkdwnSentTo(slack)) problems.push(`mrkdwn with a split entity or markup: ${broken}`);
+  const where = (test?: string) => (test ? `[${test}] ` : '');
+  for (const v of slack.violations) problems.push(`${where(v.test)}Slack refused ${v.method}: ${v.error}${v.messages.length ? ` (${v.messages.join('; ')})` : ''}`);
+  problems.push(...driver.problems);
+  for (const late of driver.lateAcks()) problems.push(`${where(late.test)}${late.what} was acknowledged after ${late.ms} ms (Slack gives up after ${ACK_DEADLINE_MS} ms)`);
+  if (socket) {
+    for (const late of socket.lateAcks()) problems.push(`${late.type} envelope ${late.envelope_id} was acknowledged after ${late.afterMs} ms (Slack gives up after ${ACK_DEADLINE_MS} ms)`);
+    for (const error of socket.protocolErrors) problems.push(`Socket Mode protocol: ${error}`);
+  }
+  return problems;
+}
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret';
 export const TEST_BOT_TOKEN = 'xoxb-test-token';
@@ -90,7 +115,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.production !== undefined ? { production: options.production } : {}),
   });
   const baseUrl = `http://127.0.0.1:${server.port}`;
-  const driver = socket ? new SocketDriver(socket, () => slack.responseUrl()) : new SlackDriver(baseUrl, TEST_SIGNING_SECRET, () => slack.responseUrl());
+  const driver = socket ? new SocketDriver(socket, slack) : new SlackDriver(baseUrl, TEST_SIGNING_SECRET, slack);
   let appStopped = false;
   const stopApp = async () => {
     if (appStopped) return;
@@ -111,15 +136,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     stopApp,
     async stop() {
       await stopApp();
-      const unknown = unknownActionIdsSentTo(slack);
-      const protocolErrors = socket?.protocolErrors.slice() ?? [];
+      const problems = slackRuleBreaches(slack, driver, socket);
       if (socket && !options.socket) await socket.close();
       if (!options.slack) await slack.close();
       await target.cleanup();
-      // Every control the app rendered must use an id from ACTION_IDS (src/slack/action-ids.ts).
-      if (unknown.length) throw new Error(`The app sent controls with action ids missing from ACTION_IDS: ${unknown.join(', ')}`);
-      // Every acknowledgement the app sent over the socket must follow Slack's protocol.
-      if (protocolErrors.length) throw new Error(`The app broke the Socket Mode protocol: ${protocolErrors.join('; ')}`);
+      if (problems.length) throw new Error(`The app broke Slack's rules during this test:\n- ${problems.join('\n- ')}`);
     },
   };
 }

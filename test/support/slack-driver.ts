@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { FAKE_TEAM_ID } from './fake-slack';
+import { currentTestName, FAKE_TEAM_ID, type FakeSlack } from './fake-slack';
+import { checkMessage, checkSuggestionOptions, checkView, slackMessages, type BlockKitProblem } from './block-kit-limits';
 import type { EnvelopeType, FakeSocketMode } from './fake-socket-mode';
 
 /**
@@ -8,6 +9,23 @@ import type { EnvelopeType, FakeSocketMode } from './fake-socket-mode';
  * API as JSON; slash commands and interactivity form-encoded, interactivity as `payload=<JSON>`);
  * `SocketDriver` sends Socket Mode envelopes through the fake Socket Mode server and waits for
  * the app's acknowledgement.
+ *
+ * What Slack sends, it sends here too:
+ * - typed text (command text, a shared message's text) with `&`, `<` and `>` as `&amp;`,
+ *   `&lt;` and `&gt;`, and mentions, channels and links in Slack's markup (`<@U…>`,
+ *   `<@U…|name>`, `<#C…|name>`, `<https://…|label>`, `<!here>`), which `slackText`
+ *   keeps: write a test's typed text with its mentions already in that markup;
+ * - trigger_ids and response_urls issued by the fake Slack, so they expire and wear out
+ *   as Slack's do;
+ * - over HTTP, an event not answered with HTTP 2xx within 3 seconds is sent again at once
+ *   with `X-Slack-Retry-Num: 1` and `X-Slack-Retry-Reason: http_timeout` (or `http_error`).
+ *   Slack retries up to three times (at once, after 1 and after 5 minutes); only the
+ *   first retry is sent here, to keep tests short.
+ *
+ * Every request's time to acknowledge is measured (`acks`); the harness fails a test when
+ * any took longer than Slack waits (3 seconds). What the app answers (view_submission
+ * `response_action` views, block_suggestion options, command replies) is checked against
+ * Block Kit's limits; problems are kept in `problems`.
  */
 export interface DriverResponse {
   /** The HTTP status; 200 once a Socket Mode envelope is acknowledged. */
@@ -30,20 +48,75 @@ export interface SignOptions {
   signature?: string;
 }
 
+/** How long one request took to be answered. */
+export interface AckTiming {
+  what: string;
+  ms: number;
+  status: number;
+  /** The test running when it was sent. */
+  test?: string;
+}
+
+/** Slack shows an error to the user when a request is not answered within this long. */
+export const ACK_DEADLINE_MS = 3_000;
+
+/** The part of the fake Slack the driver needs: where trigger_ids and response_urls come from. */
+export type SlackSide = Pick<FakeSlack, 'issueTrigger' | 'responseUrl' | 'openModalOf' | 'assumeModal' | 'afterSubmission'>;
+
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+const SLACK_MARKUP = /<(?:@[UW][A-Z0-9]+(?:\|[^<>]*)?|#[CGD][A-Z0-9]+(?:\|[^<>]*)?|!(?:here|channel|everyone)|!subteam\^[A-Z0-9]+(?:\|[^<>]*)?|!date\^[^<>|]+\|[^<>]*|(?:https?|mailto):[^<>|\s]+(?:\|[^<>]*)?)>/g;
+
+/**
+ * Text as Slack delivers what a person typed: `&`, `<`, `>` escaped, except the markup
+ * Slack itself produces for mentions, channels, links and dates, which is kept (with any
+ * `&` in a URL or label escaped, as Slack does).
+ */
+export function slackText(typed: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of typed.matchAll(SLACK_MARKUP)) {
+    out += escapeEntities(typed.slice(last, m.index)) + m[0].replace(/&(?!amp;|lt;|gt;)/g, '&amp;');
+    last = m.index! + m[0].length;
+  }
+  return out + escapeEntities(typed.slice(last));
+}
+
+function escapeEntities(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
 
 /** Slack's payloads; the subclasses deliver them. */
 export abstract class SlackPayloads {
   abstract readonly transport: Transport;
+  /** Every request's time to answer, in order. */
+  readonly acks: AckTiming[] = [];
+  /** Block Kit problems in what the app answered. */
+  readonly problems: string[] = [];
+  /** Events sent again because the first delivery was late or failed. */
+  readonly retries: { eventId: string; reason: string; status: number }[] = [];
 
   constructor(
-    /** Where response_url points (the fake Slack's /response/ endpoint base). */
-    protected readonly responseUrlFor: () => string,
+    /** The fake Slack: issues trigger_ids and response_urls, keeps modals open or closes them. */
+    protected readonly slack: SlackSide,
   ) {}
 
   /** `body`: the Events API callback, the slash command's fields, or the interactivity payload. */
-  protected abstract deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions): Promise<DriverResponse>;
+  protected abstract deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions, what?: string): Promise<DriverResponse>;
+
+  /** Requests answered later than Slack waits. */
+  lateAcks(limitMs = ACK_DEADLINE_MS): AckTiming[] {
+    return this.acks.filter((a) => a.ms > limitMs);
+  }
+
+  /** Delivers and measures the time to the answer. */
+  protected async timed(what: string, send: () => Promise<DriverResponse>): Promise<DriverResponse> {
+    const started = Date.now();
+    const res = await send();
+    this.acks.push({ what, ms: Date.now() - started, status: res.status, test: currentTestName() });
+    return res;
+  }
 
   /** An Events API callback wrapping `event`. */
   event(event: Record<string, any>, options?: SignOptions): Promise<DriverResponse> {
@@ -57,7 +130,7 @@ export abstract class SlackPayloads {
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ team_id: FAKE_TEAM_ID, user_id: 'UBOT0001', is_bot: true }],
     };
-    return this.deliver('events_api', body, options);
+    return this.deliver('events_api', body, options, `event ${String(event.type)}`);
   }
 
   /** The user opened the app's Home tab. */
@@ -65,8 +138,11 @@ export abstract class SlackPayloads {
     return this.event({ type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home' }, options);
   }
 
-  /** A slash command, e.g. command('U1', '/crm', 'find acme'). */
-  command(userId: string, command: string, text: string, extra: Record<string, string> = {}, options?: SignOptions): Promise<DriverResponse> {
+  /**
+   * A slash command, e.g. command('U1', '/crm', 'find acme'). `typed` is what the person
+   * typed, mentions and links already in Slack's markup; it is sent encoded as Slack does.
+   */
+  async command(userId: string, command: string, typed: string, extra: Record<string, string> = {}, options?: SignOptions): Promise<DriverResponse> {
     const fields: Record<string, string> = {
       token: 'legacy-token',
       team_id: FAKE_TEAM_ID,
@@ -76,14 +152,16 @@ export abstract class SlackPayloads {
       user_id: userId,
       user_name: userId.toLowerCase(),
       command,
-      text,
+      text: slackText(typed),
       api_app_id: 'AFAKE',
       is_enterprise_install: 'false',
-      response_url: this.responseUrlFor(),
-      trigger_id: nextId('trig.'),
+      response_url: this.slack.responseUrl(),
+      trigger_id: this.slack.issueTrigger(userId),
       ...extra,
     };
-    return this.deliver('slash_commands', fields, options);
+    const res = await this.deliver('slash_commands', fields, options, `${command} ${typed.split(' ')[0] ?? ''}`);
+    if (res.json && typeof res.json === 'object') this.check(`${command} answer`, checkMessage(res.json));
+    return res;
   }
 
   /** `/crm <text>` from a user. */
@@ -93,14 +171,16 @@ export abstract class SlackPayloads {
 
   /** An interactivity payload (block_actions, view_submission, shortcut, block_suggestion…). */
   interaction(payload: Record<string, any>, options?: SignOptions): Promise<DriverResponse> {
+    const userId: string | undefined = payload.user?.id;
     const full = {
       team: { id: FAKE_TEAM_ID, domain: 'fake' },
       api_app_id: 'AFAKE',
       token: 'legacy-token',
-      trigger_id: nextId('trig.'),
+      trigger_id: this.slack.issueTrigger(userId),
       ...payload,
     };
-    return this.deliver('interactive', full, options);
+    const what = `${String(payload.type)} ${String(payload.callback_id ?? payload.view?.callback_id ?? payload.actions?.[0]?.action_id ?? payload.action_id ?? '')}`;
+    return this.deliver('interactive', full, options, what);
   }
 
   /** A button/overflow/select action in a view (Home tab or modal) or a message. */
@@ -109,7 +189,8 @@ export abstract class SlackPayloads {
       type: 'block_actions',
       user: { id: userId, username: userId.toLowerCase(), team_id: FAKE_TEAM_ID },
       container,
-      response_url: this.responseUrlFor(),
+      // Slack sends a response_url with actions in messages only.
+      ...(container.type === 'message' ? { response_url: this.slack.responseUrl() } : {}),
       actions: [{ action_ts: `${Date.now() / 1000}`, block_id: action.block_id ?? 'b', type: action.type ?? 'button', ...action }],
       ...extra,
     });
@@ -118,38 +199,56 @@ export abstract class SlackPayloads {
   /**
    * Submits a modal. `values` is block_id -> action_id -> value object as Slack sends it,
    * e.g. { stage_block: { stage: { type: 'static_select', selected_option: { value: 'contacted' } } } }.
+   * The modal is the one the app opened for this user with this callback_id (else one is
+   * assumed open); after the answer, Slack closes, updates or pushes it as the app asked.
    */
-  submitView(userId: string, view: { callback_id: string; private_metadata?: string; values: Record<string, Record<string, any>> }): Promise<DriverResponse> {
-    return this.interaction({
+  async submitView(userId: string, view: { callback_id: string; private_metadata?: string; values: Record<string, Record<string, any>> }): Promise<DriverResponse> {
+    const open =
+      this.slack.openModalOf(userId, view.callback_id) ??
+      this.slack.assumeModal(userId, { type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata ?? '', title: { type: 'plain_text', text: 'Modal' }, blocks: [] });
+    const res = await this.interaction({
       type: 'view_submission',
       user: { id: userId, username: userId.toLowerCase(), team_id: FAKE_TEAM_ID },
       view: {
-        id: nextId('V'),
+        id: open.id,
+        team_id: FAKE_TEAM_ID,
         type: 'modal',
         callback_id: view.callback_id,
-        private_metadata: view.private_metadata ?? '',
+        private_metadata: view.private_metadata ?? open.view.private_metadata ?? '',
         state: { values: view.values },
-        hash: 'h',
+        hash: open.hash,
+        root_view_id: open.rootId,
+        previous_view_id: open.previousId,
       },
     });
+    const ack = res.json && typeof res.json === 'object' ? res.json : undefined;
+    if (ack?.view) this.check(`${view.callback_id} response_action ${String(ack.response_action)}`, checkView(ack.view));
+    if (ack?.response_action === 'errors') {
+      // Slack shows each error under the input block it names; any other key is refused.
+      const inputs = new Set((open.view.blocks ?? []).filter((b: any) => b.type === 'input').map((b: any) => b.block_id));
+      const unknown = Object.keys(ack.errors ?? {}).filter((k) => open.view.blocks?.length && !inputs.has(k));
+      if (unknown.length) this.problems.push(`${currentTestName() ? `[${currentTestName()}] ` : ''}${view.callback_id}: errors for blocks that are not inputs of the modal: ${unknown.join(', ')}`);
+    }
+    if (res.status === 200) this.slack.afterSubmission(open.id, ack);
+    return res;
   }
 
-  /** A message shortcut ("Log to CRM") on a message. */
+  /** A message shortcut ("Log to CRM") on a message; `message.text` is sent encoded as Slack stores it. */
   messageShortcut(userId: string, callbackId: string, message: { ts: string; text: string; user?: string }, channelId = 'C0GENERAL'): Promise<DriverResponse> {
     return this.interaction({
       type: 'message_action',
       callback_id: callbackId,
       user: { id: userId, name: userId.toLowerCase() },
       channel: { id: channelId, name: 'general' },
-      message: { type: 'message', ...message },
+      message: { type: 'message', ...message, text: slackText(message.text) },
       message_ts: message.ts,
-      response_url: this.responseUrlFor(),
+      response_url: this.slack.responseUrl(),
     });
   }
 
   /** A block_suggestion request from an external_select (typeahead). */
-  suggestion(userId: string, actionId: string, value: string, blockId = 'lead_block'): Promise<DriverResponse> {
-    return this.interaction({
+  async suggestion(userId: string, actionId: string, value: string, blockId = 'lead_block'): Promise<DriverResponse> {
+    const res = await this.interaction({
       type: 'block_suggestion',
       user: { id: userId, name: userId.toLowerCase(), team_id: FAKE_TEAM_ID },
       action_id: actionId,
@@ -158,6 +257,13 @@ export abstract class SlackPayloads {
       container: { type: 'view', view_id: 'V1' },
       view: { id: 'V1', type: 'modal', callback_id: 'log_to_crm' },
     });
+    if (res.status === 200) this.check(`${actionId} options`, res.json && typeof res.json === 'object' ? checkSuggestionOptions(res.json) : [{ pointer: '', message: 'not a JSON options answer' }]);
+    return res;
+  }
+
+  private check(what: string, problems: BlockKitProblem[]): void {
+    const test = currentTestName();
+    if (problems.length) this.problems.push(`${test ? `[${test}] ` : ''}${what}: ${slackMessages(problems).join('; ')}`);
   }
 }
 
@@ -168,10 +274,10 @@ export class SlackDriver extends SlackPayloads {
   constructor(
     readonly baseUrl: string,
     private readonly signingSecret: string,
-    responseUrlFor: () => string,
+    slack: SlackSide,
     readonly path = '/slack/events',
   ) {
-    super(responseUrlFor);
+    super(slack);
   }
 
   sign(body: string, options: SignOptions = {}): Record<string, string> {
@@ -180,26 +286,47 @@ export class SlackDriver extends SlackPayloads {
     return { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig };
   }
 
-  async post(body: string, contentType: string, options: SignOptions = {}): Promise<DriverResponse> {
-    const res = await fetch(`${this.baseUrl}${this.path}`, {
-      method: 'POST',
-      headers: { 'content-type': contentType, ...this.sign(body, options) },
-      body,
+  post(body: string, contentType: string, options: SignOptions = {}, what = 'request', headers: Record<string, string> = {}): Promise<DriverResponse> {
+    return this.timed(what, async () => {
+      const res = await fetch(`${this.baseUrl}${this.path}`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, ...this.sign(body, options), ...headers },
+        body,
+      });
+      const text = await res.text();
+      let json: any ;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, text, json };
     });
-    const text = await res.text();
-    let json: any = undefined;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, text, json };
   }
 
-  protected deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions): Promise<DriverResponse> {
-    if (type === 'events_api') return this.post(JSON.stringify(body), 'application/json', options);
+  protected deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions, what = 'request'): Promise<DriverResponse> {
+    if (type === 'events_api') return this.deliverEvent(body, options, what);
     const form = type === 'slash_commands' ? new URLSearchParams(body) : new URLSearchParams({ payload: JSON.stringify(body) });
-    return this.post(form.toString(), 'application/x-www-form-urlencoded', options);
+    return this.post(form.toString(), 'application/x-www-form-urlencoded', options, what);
+  }
+
+  /** Re-sent once, as Slack does, when answered late or with an error. */
+  private async deliverEvent(event: Record<string, any>, options: SignOptions | undefined, what: string): Promise<DriverResponse> {
+    const body = JSON.stringify(event);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), ACK_DEADLINE_MS);
+    });
+    const first = this.post(body, 'application/json', options, what);
+    const outcome = await Promise.race([first, late]);
+    clearTimeout(timer);
+    const forged = options?.secret !== undefined || options?.signature !== undefined || options?.timestamp !== undefined;
+    const reason = outcome === 'late' ? 'http_timeout' : outcome.status >= 300 && !forged ? 'http_error' : null;
+    if (reason) {
+      const retry = await this.post(body, 'application/json', options, `${what} (retry 1)`, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': reason });
+      this.retries.push({ eventId: String(event.event_id), reason, status: retry.status });
+    }
+    return first;
   }
 }
 
@@ -209,13 +336,14 @@ export class SocketDriver extends SlackPayloads {
 
   constructor(
     readonly socket: FakeSocketMode,
-    responseUrlFor: () => string,
+    slack: SlackSide,
     /** How long to wait for an ack: a reconnect alone takes the socket client about 5 seconds. */
     private readonly ackTimeoutMs = 15_000,
   ) {
-    super(responseUrlFor);
+    super(slack);
   }
 
+  /** The time to each ack is measured by the fake Socket Mode server, from the envelope's last delivery. */
   protected async deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions): Promise<DriverResponse> {
     if (options) throw new Error('signing options are for HTTP: Socket Mode envelopes are not signed');
     const ack = await this.socket.send(type, body, this.ackTimeoutMs);

@@ -1,7 +1,26 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError } from '@slack/web-api';
+import {
+  LogLevel,
+  type Logger as SlackLogger,
+  WebAPIHTTPError,
+  WebAPIPlatformError,
+  WebAPIRequestError,
+  WebClient,
+} from '@slack/web-api';
 import { createLogger } from '../../src/logger';
 import { maskSecrets, secretsOf } from '../../src/secret-masking';
+
+const quietSlackLogger: SlackLogger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => LogLevel.ERROR,
+  setName() {},
+};
 
 function capture(secrets: string[] = []) {
   const lines: string[] = [];
@@ -118,5 +137,50 @@ describe('logging', () => {
     expect(secretsOf({ DATABASE_URL: 'postgres://crm:s%40cret-pw@db:5432/crm' })).toEqual(['s@cret-pw']);
     expect(secretsOf({ DATABASE_URL: 'file:./data/crm.db' })).toEqual([]);
     expect(maskSecrets('connect to s@cret-pw', ['s@cret-pw'])).toBe('connect to [redacted]');
+  });
+});
+
+describe('logging errors', () => {
+  it('never logs the bot token carried by a Slack Web API request error, and keeps what helps', async () => {
+    // A port nothing listens on: the request fails the way it does when Slack is unreachable.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const client = new WebClient('xoxb-1234-secret-token', {
+      slackApiUrl: `http://127.0.0.1:${port}/api/`,
+      retryConfig: { retries: 0 },
+      logger: quietSlackLogger,
+    });
+    const err = await client.auth.test().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    // The raw error does carry it (the HTTP client's request headers): this is what must not leak.
+    expect(JSON.stringify(err, Object.getOwnPropertyNames(err))).toMatch(/xoxb-1234-secret-token|original/);
+
+    const { lines, logger } = capture();
+    logger.error({ err }, 'auth.test failed');
+    const out = lines.join('');
+    expect(out).not.toContain('xoxb-1234-secret-token');
+    expect(out).toContain('slack_webapi_request_error');
+    // Outside jest the system error (ECONNREFUSED) is the cause's cause, kept (see above); under
+    // jest fetch's error comes from another realm and the client keeps only its text.
+    expect(out).toMatch(/ECONNREFUSED|fetch failed/);
+  });
+
+  it('masks a bearer credential in any text', () => {
+    const { lines, logger } = capture();
+    logger.warn({ detail: 'upstream said: authorization: Bearer abc.def-123' }, 'x');
+    expect(lines.join('')).not.toContain('abc.def-123');
+  });
+
+  it('scrubs tokens out of messages and unexpected values', () => {
+    const { lines, logger } = capture();
+    logger.error({ err: new Error('failed with Authorization: Bearer xoxb-999-abc and xapp-1-XYZ') }, 'x');
+    logger.error({ err: 'rejected: token xoxp-77-def' }, 'y');
+    const out = lines.join('');
+    for (const secret of ['xoxb-999-abc', 'xapp-1-XYZ', 'xoxp-77-def']) expect(out).not.toContain(secret);
   });
 });

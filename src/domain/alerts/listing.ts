@@ -40,6 +40,10 @@ const OWNER_SCAN_LIMIT = 500;
 
 /** The owner's active follow-ups: overdue first (oldest first), then upcoming (soonest first). */
 export async function listFollowUpsForOwner(prisma: CrmPrisma, ownerId: string, now: Date, limit: number): Promise<FollowUpList> {
+  // Most Home opens are by owners without follow-ups: one indexed probe answers them, where
+  // the read below costs four queries (the relations are read separately) even when empty.
+  const any = await prisma.followUpAlert.findFirst({ where: { ownerId, active: true }, select: { id: true } });
+  if (!any) return { items: [], overdue: 0, upcoming: 0 };
   const alerts = await prisma.followUpAlert.findMany({
     where: { ownerId, active: true },
     take: OWNER_SCAN_LIMIT,

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { ACTION_IDS } from './action-ids';
-import { escapeMrkdwn, truncate } from './mrkdwn';
+import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList } from './mrkdwn';
 import { formatRateDate } from '../../shared/money';
 import type { AuditRecord, SettingValues } from '../../domain/settings';
 import { digestScheduleSchema, isSettingKey, SETTING_TITLES, staleThresholdsSchema } from '../../shared/setting-schemas';
@@ -20,7 +20,7 @@ function settingRow(name: AdminSettingName, title: string, value: string): Known
   return {
     type: 'section',
     block_id: `admin:${name}`,
-    text: { type: 'mrkdwn', text: truncate(`*${title}*\n${value}`, 3000) },
+    text: { type: 'mrkdwn', text: cutMrkdwn(`*${title}*\n${value}`, 3000) },
     accessory: { type: 'button', action_id: ACTION_IDS.adminOpenSetting, value: name, text: { type: 'plain_text', text: 'Change' } },
   };
 }
@@ -38,7 +38,7 @@ export function formatAuditValue(setting: string, raw: string | null): string {
   try {
     value = JSON.parse(raw);
   } catch {
-    return escapeMrkdwn(truncate(raw, MAX_VALUE_TEXT));
+    return escapeAndCut(raw, MAX_VALUE_TEXT);
   }
   if (setting === 'digest_channel') return typeof value === 'string' && /^[CG][A-Z0-9]+$/.test(value) ? `<#${value}>` : 'off';
   if (setting === 'sync_days' && typeof value === 'number') return `${value} days`;
@@ -48,12 +48,12 @@ export function formatAuditValue(setting: string, raw: string | null): string {
   }
   if (setting === 'stale_thresholds') {
     const parsed = staleThresholdsSchema.safeParse(value);
-    if (parsed.success) return escapeMrkdwn(truncate(describeStaleThresholds(parsed.data, {}), MAX_VALUE_TEXT * 2));
+    if (parsed.success) return escapeAndCut(describeStaleThresholds(parsed.data, {}), MAX_VALUE_TEXT * 2);
   }
   if (setting === 'stage_labels' && value && typeof value === 'object') {
-    return escapeMrkdwn(truncate(STAGES.map((s) => (value as Record<string, unknown>)[s.slug] ?? s.label).join(' · '), MAX_VALUE_TEXT * 2));
+    return escapeAndCut(STAGES.map((s) => (value as Record<string, unknown>)[s.slug] ?? s.label).join(' · '), MAX_VALUE_TEXT * 2);
   }
-  return escapeMrkdwn(truncate(JSON.stringify(value), MAX_VALUE_TEXT));
+  return escapeAndCut(JSON.stringify(value), MAX_VALUE_TEXT);
 }
 
 function auditSubject(setting: string): string {
@@ -79,8 +79,8 @@ export function buildAdminHomeSection(data: AdminHomeData): KnownBlock[] {
         : `rates of ${formatRateDate(rates.oldestRateDate)} to ${formatRateDate(rates.newestRateDate)}`
       : 'no rates set';
   const audit = data.audit.length
-    ? data.audit.map((e) => `• ${formatAuditLine(e, data.timeZone)}`).join('\n')
-    : '_No changes recorded yet._';
+    ? fitList({ head: '*Audit* (latest changes)', lines: data.audit.map((e) => `• ${formatAuditLine(e, data.timeZone)}`) }, 3000)
+    : '*Audit* (latest changes)\n_No changes recorded yet._';
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Admin' } },
     // The setup check first: it is what an admin wants when something does not work.
@@ -100,7 +100,7 @@ export function buildAdminHomeSection(data: AdminHomeData): KnownBlock[] {
       'Roster',
       `${plural(rosterCounts.admin, 'admin')} · ${plural(rosterCounts.manager, 'manager')} · ${plural(rosterCounts.account_manager, 'account manager')}`,
     ),
-    { type: 'section', block_id: 'admin:audit', text: { type: 'mrkdwn', text: truncate(`*Audit* (latest changes)\n${audit}`, 3000) } },
+    { type: 'section', block_id: 'admin:audit', text: { type: 'mrkdwn', text: audit } },
   ];
   return blocks;
 }

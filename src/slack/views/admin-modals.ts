@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { ACTION_IDS, adminCallbackId } from './action-ids';
-import { escapeMrkdwn, truncate } from './mrkdwn';
+import { cutMrkdwn, escapeMrkdwn, truncate } from './mrkdwn';
 import { formatRateDate } from '../../shared/money';
 import type { DigestSchedule, StaleThresholds } from '../../domain/settings';
 import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from '../../shared/stages';
@@ -27,7 +27,7 @@ function option(text: string, value: string): PlainTextOption {
 }
 
 function note(text: string): KnownBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, 3000) }] };
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: cutMrkdwn(text, 3000) }] };
 }
 
 export function buildDigestChannelModal(current: string | null): ModalView {
@@ -182,15 +182,27 @@ export function buildCurrencyRatesModal(rates: StoredRate[], timeZone: string, u
   return modal('currency_rates', 'Currency rates', blocks);
 }
 
+/** Mentions joined by commas within `max` characters, ending "and N more" when some do not fit. */
+function mentionList(mentions: string[], max: number): string {
+  let text = '';
+  for (let i = 0; i < mentions.length; i++) {
+    const next = text ? `${text}, ${mentions[i]}` : mentions[i]!;
+    const rest = mentions.length - i - 1;
+    if (next.length + (rest ? ` and ${rest} more`.length : 0) > max) return `${text} and ${mentions.length - i} more`;
+    text = next;
+  }
+  return text;
+}
+
 /** The roster as it is, and a form to add people, change their role or remove them. */
 export function buildRosterModal(members: { userId: string; role: Role }[]): ModalView {
   const byRole = ROLES.map((role) => {
     const ids = members.filter((m) => m.role === role).map((m) => `<@${m.userId}>`);
-    return `*${ROLE_LABELS[role]}s* (${ids.length}): ${ids.length ? ids.join(', ') : '_none_'}`;
+    return `*${ROLE_LABELS[role]}s* (${ids.length}): ${ids.length ? mentionList(ids, Math.floor(3000 / ROLES.length) - 40) : '_none_'}`;
   });
   const roleOptions = [...ROLES.map((r) => option(ROLE_LABELS[r], r)), option('Remove from the roster', 'remove')];
   return modal('roster', 'Roster', [
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(byRole.join('\n'), 3000) } },
+    { type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(byRole.join('\n'), 3000) } },
     { type: 'divider' },
     {
       type: 'input',

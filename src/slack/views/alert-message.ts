@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { ACTION_IDS } from './action-ids';
-import { escapeMrkdwn, truncate } from './mrkdwn';
+import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';
 import { formatInstantIn } from '../../shared/zoned-time';
 import type { AlertMessageData } from '../../domain/alerts/message-data';
 
@@ -14,18 +14,21 @@ export function slackDate(instant: Date, timeZone: string): string {
 
 /** The follow-up DM: lead, stage, lifetime USD, the message, and Done / Snooze / Open lead. */
 export function buildAlertMessage(d: AlertMessageData, state: AlertMessageState = { kind: 'due' }): { text: string; blocks: KnownBlock[] } {
-  const name = escapeMrkdwn(truncate(d.leadName, 150));
-  const company = d.company && d.company !== d.leadName ? ` (${escapeMrkdwn(truncate(d.company, 100))})` : '';
+  const name = escapeAndCut(d.leadName, 150);
+  const company = d.company && d.company !== d.leadName ? ` (${escapeAndCut(d.company, 100)})` : '';
   const lifetime = d.unconvertedCurrencies.length
     ? `${d.lifetimeUsd} (incomplete: ${escapeMrkdwn(d.unconvertedCurrencies.join(', '))} not converted)`
     : d.lifetimeUsd;
   const due = d.overdueSince
     ? `:warning: *Overdue since ${slackDate(d.overdueSince, d.timeZone)}*${d.missedCount > 0 ? ` (${d.missedCount} more reminder${d.missedCount === 1 ? '' : 's'} missed while it could not be sent)` : ''}`
     : `Due ${slackDate(d.occurrenceAt, d.timeZone)}`;
+  const heading = `:bell: *Follow-up: ${name}*${company}\n>`;
+  // Slack's 3,000 characters count the escaped, quoted message: escape, quote, then cut.
+  const quoted = cutMrkdwn(escapeMrkdwn(d.message).replace(/\n/g, '\n>'), 3000 - heading.length);
   const blocks: KnownBlock[] = [
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: `:bell: *Follow-up: ${name}*${company}\n>${escapeMrkdwn(truncate(d.message, 2000)).replace(/\n/g, '\n>')}` },
+      text: { type: 'mrkdwn', text: `${heading}${quoted}` },
     },
     {
       type: 'section',
@@ -63,5 +66,5 @@ export function buildAlertMessage(d: AlertMessageData, state: AlertMessageState 
     blocks.push({ type: 'actions', block_id: `alert:${d.deliveryId}`, elements: [openLead] });
   }
   const prefix = state.kind === 'done' ? 'Done: ' : state.kind === 'snoozed' ? 'Snoozed: ' : d.overdueSince ? 'Overdue follow-up: ' : 'Follow-up: ';
-  return { text: `${prefix}${name}: ${escapeMrkdwn(truncate(d.message, 150))}`, blocks };
+  return { text: `${prefix}${name}: ${escapeAndCut(d.message, 300)}`, blocks };
 }

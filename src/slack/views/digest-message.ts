@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { ACTION_IDS } from './action-ids';
-import { escapeMrkdwn, truncate } from './mrkdwn';
+import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList, truncate } from './mrkdwn';
 import { formatRateDate, formatUsd } from '../../shared/money';
 import { stageLabel, type StageLabels } from '../../shared/stages';
 import { formatLocalDateOf, formatShortInstantIn } from '../../shared/zoned-time';
@@ -27,7 +27,12 @@ export interface DigestMessage {
 }
 
 function section(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, MAX_SECTION_TEXT) } };
+  return { type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(text, MAX_SECTION_TEXT) } };
+}
+
+/** A titled list: whole entries only, and how many of `total` are not shown. */
+function listSection(head: string, lines: string[], total: number, more = (n: number) => `_…and ${n.toLocaleString('en-US')} more_`): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: fitList({ head, lines, total, more }, MAX_SECTION_TEXT) } };
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -43,8 +48,8 @@ function signedUsd(cents: bigint): string {
 }
 
 function customerName(name: string, company?: string | null): string {
-  const n = `*${escapeMrkdwn(truncate(name, MAX_NAME))}*`;
-  return company && company !== name ? `${n} (${escapeMrkdwn(truncate(company, MAX_NAME))})` : n;
+  const n = `*${escapeAndCut(name, MAX_NAME)}*`;
+  return company && company !== name ? `${n} (${escapeAndCut(company, MAX_NAME)})` : n;
 }
 
 function usdFigure(lead: Pick<DigestLead, 'lifetimeUsdCents' | 'unknownCurrencies'>): string {
@@ -54,10 +59,6 @@ function usdFigure(lead: Pick<DigestLead, 'lifetimeUsdCents' | 'unknownCurrencie
 
 function owner(ownerId: string | null): string {
   return ownerId ? `<@${ownerId}>` : 'unowned';
-}
-
-function more(total: number, shown: number): string[] {
-  return total > shown ? [`_…and ${(total - shown).toLocaleString('en-US')} more_`] : [];
 }
 
 function periodLabel(f: DigestFigures, timeZone: string): string {
@@ -102,7 +103,7 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
       elements: [
         {
           type: 'mrkdwn',
-          text: truncate(
+          text: cutMrkdwn(
             `${period}${f.comparedWith ? ` · changes since the digest of ${formatShortInstantIn(f.comparedWith, timeZone)}` : ''}${options.preview ? ' · only you can see this preview' : ''}`,
             MAX_SECTION_TEXT,
           ),
@@ -121,19 +122,19 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
       : '';
     return `*${label(s.slug)}*: ${plural(s.count, 'lead')} · ${formatUsd(s.usdCents)}${change}${incomplete}`;
   });
-  blocks.push(section(['*Pipeline*', ...pipelineLines].join('\n')));
+  blocks.push(listSection('*Pipeline*', pipelineLines, pipelineLines.length));
   blocks.push({ type: 'divider' });
 
   if (f.movements.total > 0) {
     const lines = f.movements.latest.map(
       (m) => `${m.actorId ? `<@${m.actorId}>` : 'The CRM'} moved ${customerName(m.customerName)} from ${label(m.fromStage)} to ${label(m.toStage)}`,
     );
-    blocks.push(section([`*Stage changes (${f.movements.total.toLocaleString('en-US')})*`, ...lines, ...more(f.movements.total, lines.length)].join('\n')));
+    blocks.push(listSection(`*Stage changes (${f.movements.total.toLocaleString('en-US')})*`, lines, f.movements.total));
   }
 
   if (f.newLeads.total > 0) {
     const lines = f.newLeads.top.map((l) => `${customerName(l.name, l.company)} · ${usdFigure(l)}`);
-    blocks.push(section([`*New leads from sync (${f.newLeads.total.toLocaleString('en-US')})*`, ...lines, ...more(f.newLeads.total, lines.length)].join('\n')));
+    blocks.push(listSection(`*New leads from sync (${f.newLeads.total.toLocaleString('en-US')})*`, lines, f.newLeads.total));
   }
 
   if (f.uncontacted.total > 0) {
@@ -141,24 +142,13 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
       (l, i) =>
         `${i + 1}. ${customerName(l.name, l.company)} · ${usdFigure(l)} · last order ${l.lastOrderAt ? formatLocalDateOf(l.lastOrderAt, timeZone) : 'unknown'} · ${owner(l.ownerId)}`,
     );
-    blocks.push(
-      section(
-        [
-          `*Not contacted yet, ordered in the last ${f.uncontacted.days} days (${f.uncontacted.total.toLocaleString('en-US')})*`,
-          ...lines,
-          ...more(f.uncontacted.total, lines.length),
-        ].join('\n'),
-      ),
-    );
+    blocks.push(listSection(`*Not contacted yet, ordered in the last ${f.uncontacted.days} days (${f.uncontacted.total.toLocaleString('en-US')})*`, lines, f.uncontacted.total));
   }
 
   if (f.overdue.total > 0) {
     const shown = f.overdue.byOwner.slice(0, 10);
     const lines = shown.map((o) => `<@${o.ownerId}>: ${plural(o.count, 'overdue follow-up')} (oldest due ${formatLocalDateOf(o.oldestDueAt, timeZone)})`);
-    const hidden = f.overdue.byOwner.length - shown.length;
-    blocks.push(
-      section([`*Overdue follow-ups (${f.overdue.total.toLocaleString('en-US')})*`, ...lines, ...(hidden > 0 ? [`_…and ${hidden} more people_`] : [])].join('\n')),
-    );
+    blocks.push(listSection(`*Overdue follow-ups (${f.overdue.total.toLocaleString('en-US')})*`, lines, f.overdue.byOwner.length, (n) => `_…and ${n} more people_`));
   }
 
   if (f.stale.total > 0) {
@@ -166,7 +156,7 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
     const lines = f.stale.top.map(
       (l) => `${customerName(l.name, l.company)} · ${label(l.stage)} · ${usdFigure(l)} · last touch ${l.lastTouchAt ? formatLocalDateOf(l.lastTouchAt, timeZone) : 'never'} · ${owner(l.ownerId)}`,
     );
-    blocks.push(section([`*Stale leads (${f.stale.total.toLocaleString('en-US')})*`, perStage, ...lines, ...more(f.stale.total, lines.length)].join('\n')));
+    blocks.push(listSection(`*Stale leads (${f.stale.total.toLocaleString('en-US')})*\n${cutMrkdwn(perStage, 1000)}`, lines, f.stale.total));
   }
 
   const { oldest, newest } = f.rates;

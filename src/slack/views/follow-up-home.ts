@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { ACTION_IDS } from './action-ids';
-import { escapeMrkdwn, truncate } from './mrkdwn';
+import { cutMrkdwn, escapeAndCut } from './mrkdwn';
 import type { FollowUpList } from '../../domain/alerts/listing';
 import type { AdminNoticeItem } from '../../domain/admin-notices';
 import { adminNoticeText } from './admin-notices';
@@ -26,7 +26,7 @@ export function buildMyFollowUpsSection(list: FollowUpList): KnownBlock[] {
       block_id: `follow_up:${item.alertId}`,
       text: {
         type: 'mrkdwn',
-        text: truncate(`*${escapeMrkdwn(truncate(item.leadName, 100))}*: ${escapeMrkdwn(truncate(item.message, 200))}\n${when} · ${escapeMrkdwn(item.scheduleText)}`, 3000),
+        text: cutMrkdwn(`*${escapeAndCut(item.leadName, 100)}*: ${escapeAndCut(item.message, 200)}\n${when} · ${escapeAndCut(item.scheduleText, 300)}`, 3000),
       },
     });
     blocks.push({
@@ -42,7 +42,7 @@ export function buildMyFollowUpsSection(list: FollowUpList): KnownBlock[] {
           value: String(item.alertId),
           confirm: {
             title: { type: 'plain_text', text: 'Cancel follow-up?' },
-            text: { type: 'mrkdwn', text: `No more reminders for *${escapeMrkdwn(truncate(item.leadName, 100))}* from this follow-up.` },
+            text: { type: 'mrkdwn', text: `No more reminders for *${escapeAndCut(item.leadName, 100)}* from this follow-up.` },
             confirm: { type: 'plain_text', text: 'Cancel it' },
             deny: { type: 'plain_text', text: 'Keep it' },
           },
@@ -63,7 +63,7 @@ export function buildAdminNoticesSection(notices: AdminNoticeItem[], total: numb
     blocks.push({
       type: 'section',
       block_id: `admin_notice:${n.id}`,
-      text: { type: 'mrkdwn', text: truncate(adminNoticeText(n.notice), 2900) },
+      text: { type: 'mrkdwn', text: cutMrkdwn(adminNoticeText(n.notice), 3000) },
       accessory: { type: 'button', action_id: ACTION_IDS.adminNoticeResolve, text: { type: 'plain_text', text: 'Dismiss' }, value: String(n.id) },
     });
   }

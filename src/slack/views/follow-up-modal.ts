@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { ACTION_IDS, CALLBACK_IDS } from './action-ids';
-import { escapeMrkdwn, truncate } from './mrkdwn';
+import { cutMrkdwn, escapeAndCut, truncate } from './mrkdwn';
 import type { AlertForm, AlertFormField } from '../../domain/alerts/alert-input';
 import { MAX_ALERT_MESSAGE_LENGTH } from '../../shared/limits';
 import { ALERT_KINDS, type AlertKind } from '../../shared/choices';
@@ -81,9 +81,9 @@ export function buildFollowUpModal(d: FollowUpModalData): ModalView {
   const v = d.values;
   const kindOptions = ALERT_KINDS.map((k) => option(KIND_LABELS[k], k));
   const weekdayOptions = WEEKDAY_NAMES.map((name, i) => option(name, String(i + 1)));
-  const company = d.lead.company && d.lead.company !== d.lead.name ? ` (${escapeMrkdwn(truncate(d.lead.company, 100))})` : '';
+  const company = d.lead.company && d.lead.company !== d.lead.name ? ` (${escapeAndCut(d.lead.company, 100)})` : '';
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(truncate(d.lead.name, 150))}*${company}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: `*${escapeAndCut(d.lead.name, 150)}*${company}` } },
     {
       type: 'input',
       block_id: FOLLOW_UP_BLOCKS.message,
@@ -194,5 +194,5 @@ export function followUpErrors(errors: Partial<Record<AlertFormField | 'owner', 
 
 /** A one-section modal that says why the follow-up modal could not open or save. */
 export function buildFollowUpNoticeModal(text: string): ModalView {
-  return { type: 'modal', title: plain('Follow-up', 24), close: plain('Close', 24), blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return { type: 'modal', title: plain('Follow-up', 24), close: plain('Close', 24), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(text, 3000) } }] };
 }

@@ -5,8 +5,11 @@ import { formatRateUsed } from '../../shared/money';
 import { stageLabel, type StageLabels } from '../../shared/stages';
 import { ACTION_IDS } from './action-ids';
 import type { EphemeralMessage } from './message';
-import { escapeMrkdwn, truncate } from './mrkdwn';
+import { escapeMrkdwn, fitList, truncate } from './mrkdwn';
 import { customerTitle, describeActivity, ownerText, rateDateText, slackDate, usdText } from './lead-format';
+
+/** Slack's limit for a section's text. */
+const SECTION_TEXT = 3000;
 
 export interface LeadCardOptions {
   labels?: StageLabels;
@@ -56,11 +59,11 @@ export function buildLeadCard(card: LeadCardData, options: LeadCardOptions): Eph
   }
   if (card.recentNotes.length) {
     const notes = card.recentNotes.map((n) => `> ${describeActivity(n, labels, 500).replace(/\n/g, '\n> ')}`);
-    blocks.push({ type: 'section', block_id: `lead_notes:${id}`, text: { type: 'mrkdwn', text: truncate(`*Latest notes*\n${notes.join('\n')}`, 2900) } });
+    blocks.push({ type: 'section', block_id: `lead_notes:${id}`, text: { type: 'mrkdwn', text: fitList({ head: '*Latest notes*', lines: notes }, SECTION_TEXT) } });
   }
   if (card.recentActivity.length) {
     const lines = card.recentActivity.map((a) => describeActivity(a, labels, 150));
-    blocks.push({ type: 'context', block_id: `lead_history:${id}`, elements: [{ type: 'mrkdwn', text: truncate(`*History*\n${lines.join('\n')}`, 2900) }] });
+    blocks.push({ type: 'context', block_id: `lead_history:${id}`, elements: [{ type: 'mrkdwn', text: fitList({ head: '*History*', lines }, SECTION_TEXT) }] });
   }
   const actions: Button[] = [];
   if (options.canEdit) {
@@ -79,7 +82,24 @@ export function buildLeadCard(card: LeadCardData, options: LeadCardOptions): Eph
   return { text: escapeMrkdwn(`${card.name} · ${stageLabel(card.stage, labels)}`), blocks };
 }
 
-/** One page of a lead's history, with Newer/Older buttons. */
+/** Entries in sections of at most SECTION_TEXT characters each, every entry whole. */
+function entrySections(lines: string[]): KnownBlock[] {
+  const sections: string[][] = [[]];
+  let length = 0;
+  for (const line of lines) {
+    const current = sections[sections.length - 1]!;
+    if (current.length && length + 1 + line.length > SECTION_TEXT) {
+      sections.push([line]);
+      length = line.length;
+    } else {
+      current.push(line);
+      length += (current.length > 1 ? 1 : 0) + line.length;
+    }
+  }
+  return sections.map((s) => ({ type: 'section', text: { type: 'mrkdwn', text: fitList({ lines: s }, SECTION_TEXT) } }));
+}
+
+/** One page of a lead's history, with Newer/Older buttons: every entry of the page, each cut to 300 characters. */
 export function buildLeadHistoryMessage(lead: { name: string; company: string | null }, page: HistoryPage, labels?: StageLabels): EphemeralMessage {
   const lines = page.entries.map((e) => `• ${describeActivity(e, labels, 300)}`);
   const blocks: KnownBlock[] = [
@@ -87,7 +107,7 @@ export function buildLeadHistoryMessage(lead: { name: string; company: string | 
       type: 'section',
       text: { type: 'mrkdwn', text: `${customerTitle(lead.name, lead.company)}: history, page ${page.page} of ${page.pageCount} (${page.total} entries)` },
     },
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n') || '_Nothing has happened to this lead yet._', 2900) } },
+    ...(lines.length ? entrySections(lines) : [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: '_Nothing has happened to this lead yet._' } }]),
   ];
   const nav: Button[] = [];
   if (page.page > 1) nav.push(button('Newer', ACTION_IDS.leadHistoryPage, `${page.leadId}:${page.page - 1}`));

@@ -1,7 +1,8 @@
 import { formatRateDate, formatUsd } from '../../shared/money';
 import type { ActivityEntry } from '../../domain/leads';
 import { stageLabel, type StageLabels } from '../../shared/stages';
-import { escapeMrkdwn, truncate } from './mrkdwn';
+import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';
+import { noteToMrkdwn } from './slack-text';
 
 /** Small mrkdwn formatters shared by the lead card, lists and history. Pure. */
 
@@ -32,16 +33,20 @@ export function rateDateText(rateDate: Date | null): string {
   return rateDate ? `at rates of ${formatRateDate(rateDate)}` : 'rate date unknown';
 }
 
-/** "*ACME Trading* (ACME LLC)", escaped. */
+/** "*ACME Trading* (ACME LLC)", escaped, each at most 120 characters once escaped. */
 export function customerTitle(name: string, company: string | null): string {
-  const n = `*${escapeMrkdwn(truncate(name, 120))}*`;
-  return company && company.trim() && company.trim() !== name.trim() ? `${n} (${escapeMrkdwn(truncate(company, 120))})` : n;
+  const n = `*${escapeAndCut(name, 120)}*`;
+  return company && company.trim() && company.trim() !== name.trim() ? `${n} (${escapeAndCut(company, 120)})` : n;
 }
 
-/** One Activity row as a line of mrkdwn, e.g. "25 Nov · @ana moved Lead → Contacted". */
+/**
+ * One Activity row as a line of mrkdwn, e.g. "25 Nov · @ana moved Lead → Contacted". The
+ * typed text shows its mentions and links (`noteToMrkdwn`) and is cut to `maxText`
+ * characters as sent to Slack.
+ */
 export function describeActivity(entry: ActivityEntry, labels?: StageLabels, maxText = 400): string {
   const who = entry.actorId ? mention(entry.actorId) : 'The CRM';
-  const quoted = entry.text ? `: ${escapeMrkdwn(truncate(entry.text, maxText))}` : '';
+  const quoted = entry.text ? `: ${cutMrkdwn(noteToMrkdwn(entry.text), maxText)}` : '';
   const link = entry.permalink && /^https:\/\//.test(entry.permalink) ? ` (<${entry.permalink.replace(/[<>|]/g, '')}|message>)` : '';
   let what: string;
   switch (entry.kind) {
@@ -57,7 +62,7 @@ export function describeActivity(entry: ActivityEntry, labels?: StageLabels, max
       what = `${who} noted${quoted}${link}`;
       break;
     case 'contact_change':
-      what = `${who} set the contact to ${entry.toValue ? escapeMrkdwn(truncate(entry.toValue, 300)) : '(none)'}`;
+      what = `${who} set the contact to ${entry.toValue ? escapeAndCut(entry.toValue, 300) : '(none)'}`;
       break;
     case 'touch':
       what = `${who} logged a ${escapeMrkdwn(entry.toValue ?? 'contact')}${quoted}${link}`;

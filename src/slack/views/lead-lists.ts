@@ -5,7 +5,7 @@ import type { UncontactedResult } from '../../domain/uncontacted';
 import { formatUsd } from '../../shared/money';
 import { stageLabel, type StageLabels } from '../../shared/stages';
 import type { EphemeralMessage } from './message';
-import { escapeMrkdwn, truncate } from './mrkdwn';
+import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';
 import { customerTitle, ownerText, slackDate, usdText } from './lead-format';
 
 /** Lists of leads answered to /crm commands. Pure. */
@@ -27,7 +27,7 @@ function sectionsOf(lines: string[]): KnownBlock[] {
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
       current = '';
     }
-    current = current ? `${current}\n${line}` : truncate(line, 2900);
+    current = current ? `${current}\n${line}` : cutMrkdwn(line, 2900);
   }
   if (current) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
   return blocks;
@@ -35,7 +35,7 @@ function sectionsOf(lines: string[]): KnownBlock[] {
 
 /** `/crm find` results: at most `matches.length` lines and "and N more". */
 export function buildFindResults(query: string, matches: LeadMatch[], total: number, labels?: StageLabels): EphemeralMessage {
-  const q = escapeMrkdwn(truncate(query, 100));
+  const q = escapeAndCut(query, 100);
   if (matches.length === 0) {
     return { text: `No lead matches “${q}”. Search by name, company, e-mail or customer id.` };
   }
@@ -47,7 +47,7 @@ export function buildFindResults(query: string, matches: LeadMatch[], total: num
 
 /** When a name matches several leads: the candidates and how to be precise. */
 export function buildCandidatesMessage(query: string, candidates: LeadMatch[], total: number, usage: string, labels?: StageLabels): EphemeralMessage {
-  const q = escapeMrkdwn(truncate(query, 100));
+  const q = escapeAndCut(query, 100);
   const lines = [
     `“${q}” matches ${total} leads. Use the customer id of the one you mean:`,
     ...candidates.map((m) => leadLine(m, labels)),

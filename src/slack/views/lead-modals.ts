@@ -3,7 +3,7 @@ import type { LeadContact, LeadSummary } from '../../domain/leads';
 import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../../shared/limits';
 import { STAGES, stageLabel, type StageLabels } from '../../shared/stages';
 import { ACTION_IDS, CALLBACK_IDS } from './action-ids';
-import { escapeMrkdwn, truncate } from './mrkdwn';
+import { cutMrkdwn, escapeMrkdwn, truncate } from './mrkdwn';
 import { customerTitle, ownerText } from './lead-format';
 
 /**
@@ -256,7 +256,7 @@ export function buildNoticeModal(title: string, text: string): ModalView {
     type: 'modal',
     title: plain(title, 24),
     close: plain('Close', 24),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 2900) } }],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(text, 3000) } }],
   };
 }
 

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatRateUsed } from '../../shared/money';
 import type { OrderHistory } from '../../domain/order-history';
 import type { EphemeralMessage } from './message';
-import { escapeMrkdwn, truncate } from './mrkdwn';
+import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList } from './mrkdwn';
 import { customerTitle, slackDate, usdText } from './lead-format';
 
 /** How many orders one message lists; totals always cover all of them. */
@@ -28,25 +28,25 @@ export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history
     return { text: `${title}: production has no orders for this customer${rejected}.` };
   }
   const orderLines = history.orders.slice(0, ORDERS_SHOWN).map((o) => {
-    const usd = o.usdFormatted ?? `no USD rate for ${escapeMrkdwn(o.currency)}`;
-    return `• ${slackDate(o.createdAt)} · \`${escapeMrkdwn(truncate(o.orderId, 40))}\` · ${escapeMrkdwn(o.market)} · ${escapeMrkdwn(o.localFormatted)} · ${usd} · _${escapeMrkdwn(truncate(o.status, 40))}_`;
+    const usd = o.usdFormatted ?? `no USD rate for ${escapeAndCut(o.currency, 20)}`;
+    return `• ${slackDate(o.createdAt)} · \`${escapeAndCut(o.orderId, 40)}\` · ${escapeAndCut(o.market, 20)} · ${escapeAndCut(o.localFormatted, 40)} · ${usd} · _${escapeAndCut(o.status, 40)}_`;
   });
-  const more = history.orders.length - orderLines.length;
-  if (more > 0) orderLines.push(`_…and ${more} older order${more === 1 ? '' : 's'} (included in the totals)._`);
+  const olderOrders = (n: number) => `_…and ${n} older order${n === 1 ? '' : 's'} (included in the totals)._`;
   const totalLines = history.totalsByCurrency.map(
     (t) => `• ${escapeMrkdwn(t.localFormatted)} (${t.usdFormatted ?? `no USD rate for ${escapeMrkdwn(t.currency)}`}) over ${t.orderCount} order${t.orderCount === 1 ? '' : 's'}`,
   );
   const usdTotal = usdText(history.usdTotal.usdCents, history.usdTotal.unknownCurrencies);
+  const usdLine = `*Total in USD: ${usdTotal}*`;
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `${title}: ${history.orders.length} order${history.orders.length === 1 ? '' : 's'}, newest first` } },
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(orderLines.join('\n'), 2900) } },
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(`*Totals*\n${totalLines.join('\n')}\n*Total in USD: ${usdTotal}*`, 2900) } },
+    { type: 'section', text: { type: 'mrkdwn', text: fitList({ lines: orderLines, total: history.orders.length, more: olderOrders }, 3000) } },
+    { type: 'section', text: { type: 'mrkdwn', text: `${fitList({ head: '*Totals*', lines: totalLines, more: (n) => `_…and ${n} more currencies_` }, 3000 - usdLine.length - 1)}\n${usdLine}` } },
     {
       type: 'context',
       elements: [
         {
           type: 'mrkdwn',
-          text: truncate(
+          text: cutMrkdwn(
             `${ratesText(history)}${history.rejectedCount ? ` ${history.rejectedCount} order row(s) from production could not be read and were logged.` : ''}`,
             2900,
           ),

@@ -7,7 +7,7 @@ import type { HomeFilter } from '../../domain/home-filter';
 import { OWNER_FILTERS, UNCONTACTED_DAY_CHOICES, type OwnerFilter } from '../../shared/choices';
 import type { PipelineLead, PipelineSnapshot, StageSummary } from '../../domain/pipeline';
 import type { SyncStatus } from '../../domain/sync-coordinator';
-import { escapeMrkdwn, truncate } from './mrkdwn';
+import { cutMrkdwn, escapeAndCut, escapeMrkdwn, truncate } from './mrkdwn';
 
 /** Slack's limit of blocks in a Home view. */
 export const HOME_MAX_BLOCKS = 100;
@@ -116,7 +116,7 @@ export function syncStatusText(sync: HomeSyncStatus, now: Date, timeZone: string
       return `:white_check_mark: Synced ${relativeTime(sync.finishedAt, now)}${created}${sync.running ? ' · syncing…' : ''}`;
     }
     case 'failing': {
-      const reason = escapeMrkdwn(truncate(sync.error.replace(UNAVAILABLE_PREFIX, ''), 300));
+      const reason = escapeAndCut(sync.error.replace(UNAVAILABLE_PREFIX, ''), 300);
       const cached = sync.lastSuccessAt ? `showing cached figures from ${relativeTime(sync.lastSuccessAt, now)}` : 'no cached figures yet';
       return `:warning: Production data unavailable since ${localTimeOrDateTime(sync.since, now, timeZone)} (${reason}) — ${cached}`;
     }
@@ -181,12 +181,12 @@ function stageHeading(stage: StageSummary, labels: StageLabels): SectionBlock {
     const first = stage.page * stage.pageSize + 1;
     text += `\n_Showing ${first.toLocaleString('en-US')}–${(first + stage.leads.length - 1).toLocaleString('en-US')} by lifetime USD_`;
   }
-  return { type: 'section', block_id: `stage:${stage.slug}`, text: { type: 'mrkdwn', text: truncate(text, 3000) } };
+  return { type: 'section', block_id: `stage:${stage.slug}`, text: { type: 'mrkdwn', text: cutMrkdwn(text, 3000) } };
 }
 
 function leadLine(lead: PipelineLead, viewer: PipelineHomeViewer): SectionBlock {
-  const name = escapeMrkdwn(truncate(lead.name, 80));
-  const company = lead.company && lead.company !== lead.name ? `  ·  ${escapeMrkdwn(truncate(lead.company, 60))}` : '';
+  const name = escapeAndCut(lead.name, 80);
+  const company = lead.company && lead.company !== lead.name ? `  ·  ${escapeAndCut(lead.company, 60)}` : '';
   const usd = lead.unknownCurrencies.length
     ? `*${formatUsd(lead.lifetimeUsdCents)}* + ${listOf(lead.unknownCurrencies, 4)} not converted (incomplete)`
     : `*${formatUsd(lead.lifetimeUsdCents)}*`;
@@ -202,15 +202,21 @@ function leadLine(lead: PipelineLead, viewer: PipelineHomeViewer): SectionBlock 
     if (!viewer.canEdit) return false;
     return v !== 'assign' || lead.ownerId !== viewer.userId;
   });
+  // A menu of one item is a detour: a read-only viewer gets the one thing they can do as a
+  // button (the lead card's Orders button, same listener).
+  const accessory: SectionBlock['accessory'] =
+    verbs.length === 1 && verbs[0] === 'orders'
+      ? { type: 'button', action_id: ACTION_IDS.viewOrders, text: plain(OVERFLOW_LABELS.orders), value: String(lead.leadId) }
+      : {
+          type: 'overflow',
+          action_id: ACTION_IDS.leadOverflow,
+          options: verbs.map((v) => option(OVERFLOW_LABELS[v], leadOverflowValue(v, lead.leadId))) as Option[] as PlainTextOption[],
+        };
   return {
     type: 'section',
     block_id: `lead:${lead.leadId}`,
-    text: { type: 'mrkdwn', text: truncate(`*${name}*${company}\n${facts.join('  ·  ')}`, 3000) },
-    accessory: {
-      type: 'overflow',
-      action_id: ACTION_IDS.leadOverflow,
-      options: verbs.map((v) => option(OVERFLOW_LABELS[v], leadOverflowValue(v, lead.leadId))) as Option[] as PlainTextOption[],
-    },
+    text: { type: 'mrkdwn', text: cutMrkdwn(`*${name}*${company}\n${facts.join('  ·  ')}`, 3000) },
+    accessory,
   };
 }
 

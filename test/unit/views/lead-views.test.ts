@@ -113,7 +113,8 @@ describe('buildLeadCard', () => {
     expect(m.text).toBe(`${ESCAPED} · Negotiation`);
     expect(text).toContain(`*${ESCAPED}*`);
     expect(text).toContain('$1,234.56');
-    expect(text).toContain('&lt;@U0BOSS&gt; said &gt; no');
+    // A note keeps its mentions as mentions (as Slack sent them); everything else is escaped.
+    expect(text).toContain('<@U0BOSS> said &gt; no');
     expect(text).not.toContain('<!channel>');
   });
 

@@ -2,7 +2,9 @@ import type { ModalView } from '@slack/types';
 import type { AppDeps } from '../../../deps';
 import type { AppContext } from '../../../app-context';
 import type { ButtonListener } from '../types';
-import { refusalFor, resolveViewer, type Viewer } from '../../viewer';
+import { refusalFor, type Viewer } from '../../viewer';
+import { openModal, type InteractionOrigin } from '../../reply';
+import { viewerForAction } from '../viewer-for-action';
 import { getAllSettings } from '../../../domain/settings';
 import { listRates, unconvertedCurrencies } from '../../../domain/rates';
 import { listRoster } from '../../../domain/roster';
@@ -46,18 +48,19 @@ export function adminOpenSetting(deps: AppContext): ButtonListener {
     await ack();
     const name = action.value ?? '';
     try {
-      const viewer = await resolveViewer(deps, client, body.user.id);
+      const origin: InteractionOrigin = { userId: body.user.id, triggerId: body.trigger_id };
+      const viewer = await viewerForAction(deps, client, origin);
       const refusal = refusalFor(viewer, 'admin');
       if (refusal) {
         deps.logger.warn({ userId: body.user.id, setting: name }, 'refused to open an admin setting for a non-admin');
-        await client.views.open({ trigger_id: body.trigger_id, view: buildAdminMessageModal(refusal) });
+        await openModal(client, origin, buildAdminMessageModal(refusal));
         return;
       }
       if (!isAdminSettingName(name)) {
         deps.logger.warn({ userId: body.user.id, setting: name }, 'unknown admin setting button');
         return;
       }
-      await client.views.open({ trigger_id: body.trigger_id, view: await buildAdminSettingModal(deps, viewer, name) });
+      await openModal(client, origin, await buildAdminSettingModal(deps, viewer, name));
     } catch (err) {
       deps.logger.error({ err, userId: body.user.id }, 'could not open an admin setting modal');
     }

@@ -1,6 +1,8 @@
 import type { AppContext } from '../../../app-context';
 import { getAlertWithCustomer, mayManageAlert } from '../../../domain/alerts/alerts';
-import { canAdminister, refusalFor, resolveViewer } from '../../viewer';
+import { canAdminister, refusalFor } from '../../viewer';
+import { openModal, type InteractionOrigin } from '../../reply';
+import { viewerForAction } from '../viewer-for-action';
 import { buildFollowUpModal, buildFollowUpNoticeModal } from '../../views/follow-up-modal';
 import type { ButtonListener } from '../types';
 
@@ -8,7 +10,8 @@ import type { ButtonListener } from '../types';
 export function alertEdit(deps: AppContext): ButtonListener {
   return async ({ ack, body, action, client }) => {
     await ack();
-    const viewer = await resolveViewer(deps, client, body.user.id);
+    const origin: InteractionOrigin = { userId: body.user.id, triggerId: body.trigger_id };
+    const viewer = await viewerForAction(deps, client, origin);
     const alertId = Number(action.value);
     const refusal = refusalFor(viewer, 'edit');
     const alert = refusal || !Number.isInteger(alertId) ? null : await getAlertWithCustomer(deps.db.prisma, alertId);
@@ -20,7 +23,7 @@ export function alertEdit(deps: AppContext): ButtonListener {
           ? 'Only the person reminded, the one who set the follow-up, or an admin can change it.'
           : null;
     if (message || !alert) {
-      await client.views.open({ trigger_id: body.trigger_id, view: buildFollowUpNoticeModal(message ?? 'That follow-up no longer exists.') });
+      await openModal(client, origin, buildFollowUpNoticeModal(message ?? 'That follow-up no longer exists.'));
       return;
     }
     const view = buildFollowUpModal({
@@ -38,6 +41,6 @@ export function alertEdit(deps: AppContext): ButtonListener {
       timeZone: alert.timeZone,
       editing: { alertId: alert.id, version: alert.version },
     });
-    await client.views.open({ trigger_id: body.trigger_id, view });
+    await openModal(client, origin, view);
   };
 }

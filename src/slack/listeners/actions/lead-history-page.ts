@@ -3,8 +3,9 @@ import { getLeadHistory } from '../../../domain/lead-history';
 import { getLeadSummary } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/stages';
 import { UserFacingError } from '../../../shared/errors';
-import { actionOrigin, postToResponseUrl, tellUser } from '../../reply';
-import { refusalFor, resolveViewer } from '../../viewer';
+import { actionOrigin, openModal, postToResponseUrl, tellUser } from '../../reply';
+import { refusalFor } from '../../viewer';
+import { viewerForAction } from '../viewer-for-action';
 import { buildLeadHistoryMessage } from '../../views/lead-card';
 import { buildNoticeModal } from '../../views/lead-modals';
 import { userErrorText } from '../../views/user-error';
@@ -15,7 +16,7 @@ export function leadHistoryPage(deps: AppContext): ButtonListener {
   return async ({ ack, body, action, client }) => {
     await ack();
     const origin = actionOrigin(body);
-    const viewer = await resolveViewer(deps, client, body.user.id);
+    const viewer = await viewerForAction(deps, client, origin);
     const refusal = refusalFor(viewer, 'read');
     if (refusal) return tellUser(deps, client, origin, refusal, 'Not allowed');
     const m = /^(\d+):(\d+)$/.exec(action.value ?? '');
@@ -26,7 +27,7 @@ export function leadHistoryPage(deps: AppContext): ButtonListener {
       const [lead, page, labels] = await Promise.all([getLeadSummary(prisma, leadId), getLeadHistory(prisma, leadId, Number(m[2])), loadStageLabels(prisma)]);
       const message = buildLeadHistoryMessage(lead, page, labels);
       if (origin.responseUrl) await postToResponseUrl(deps, origin.responseUrl, { ...message, replace_original: true });
-      else await client.views.open({ trigger_id: body.trigger_id, view: { ...buildNoticeModal('Lead history', message.text), blocks: message.blocks ?? [] } });
+      else await openModal(client, origin, { ...buildNoticeModal('Lead history', message.text), blocks: message.blocks ?? [] });
     } catch (err) {
       if (err instanceof UserFacingError) return tellUser(deps, client, origin, userErrorText(err));
       deps.logger.error({ err }, 'lead history failed');

@@ -1,9 +1,9 @@
 import type { AppContext } from '../../../app-context';
 import { actionOrigin } from '../../reply';
-import { resolveViewer } from '../../viewer';
 import type { OverflowListener } from '../types';
 import { assignVerb } from './assign-to-me';
 import { runLeadVerb, type LeadVerb } from './lead-verb';
+import { viewerForAction } from '../viewer-for-action';
 import { contactVerb } from './open-contact-modal';
 import { followUpVerb } from './open-follow-up-modal';
 import { noteVerb } from './open-note-modal';
@@ -31,7 +31,8 @@ export function leadOverflow(deps: AppContext): OverflowListener {
       deps.logger.warn({ value: action.selected_option?.value }, 'unknown lead overflow option');
       return;
     }
-    const viewer = await resolveViewer(deps, client, body.user.id);
-    await runLeadVerb({ deps, client, viewer, origin: actionOrigin(body), leadId: parsed.leadId }, verb);
+    const origin = actionOrigin(body);
+    const viewer = await viewerForAction(deps, client, origin);
+    await runLeadVerb({ deps, client, viewer, origin, leadId: parsed.leadId }, verb);
   };
 }

@@ -2,7 +2,8 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
 import { UserFacingError } from '../../../shared/errors';
 import { actionOrigin, tellUser, type InteractionOrigin } from '../../reply';
-import { refusalFor, resolveViewer, type Viewer } from '../../viewer';
+import { refusalFor, type Viewer } from '../../viewer';
+import { viewerForAction } from '../viewer-for-action';
 import { userErrorText } from '../../views/user-error';
 import type { ButtonListener } from '../types';
 
@@ -48,13 +49,8 @@ export function leadButton(deps: AppContext, verb: LeadVerb): ButtonListener {
     await ack();
     const leadId = Number(action.value);
     if (!Number.isInteger(leadId)) return void deps.logger.warn({ actionId: action.action_id, value: action.value }, 'lead button without a lead id');
-    const viewer = await resolveViewer(deps, client, body.user.id);
-    await runLeadVerb({ deps, client, viewer, origin: actionOrigin(body), leadId }, verb);
+    const origin = actionOrigin(body);
+    const viewer = await viewerForAction(deps, client, origin);
+    await runLeadVerb({ deps, client, viewer, origin, leadId }, verb);
   };
-}
-
-/** The trigger a modal verb opens its modal with. */
-export function triggerOf(origin: InteractionOrigin): string {
-  if (!origin.triggerId) throw new Error('no trigger_id to open a modal with');
-  return origin.triggerId;
 }

@@ -2,11 +2,11 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
 import { getLeadSummary, LeadNotFoundError } from '../../../domain/leads';
 import { formatLocalDate, localDateTimeOf } from '../../../shared/zoned-time';
-import { tellUser } from '../../reply';
+import { openModal, tellUser, type InteractionOrigin } from '../../reply';
 import { refusalFor, type Viewer } from '../../viewer';
 import { buildFollowUpModal } from '../../views/follow-up-modal';
 import type { ButtonListener } from '../types';
-import { leadButton, triggerOf, type LeadVerb } from './lead-verb';
+import { leadButton, type LeadVerb } from './lead-verb';
 
 export type OpenResult = { ok: true } | { ok: false; message: string };
 
@@ -18,7 +18,7 @@ export type OpenResult = { ok: true } | { ok: false; message: string };
 export async function openNewFollowUpModal(
   deps: AppContext,
   client: WebClient,
-  args: { triggerId: string; viewer: Viewer; leadId: number },
+  args: { origin: InteractionOrigin; viewer: Viewer; leadId: number },
 ): Promise<OpenResult> {
   const refusal = refusalFor(args.viewer, 'edit');
   if (refusal) return { ok: false, message: refusal };
@@ -36,7 +36,7 @@ export async function openNewFollowUpModal(
     values: { message: null, kind: 'once', date: tomorrow, time: '09:00', interval: null, weekday: null, dayOfMonth: null, ownerId: args.viewer.userId },
     timeZone,
   });
-  await client.views.open({ trigger_id: args.triggerId, view });
+  await openModal(client, args.origin, view);
   return { ok: true };
 }
 
@@ -45,7 +45,7 @@ export const followUpVerb: LeadVerb = {
   name: 'follow_up',
   access: 'read',
   async run({ deps, client, viewer, origin, leadId }) {
-    const result = await openNewFollowUpModal(deps, client, { triggerId: triggerOf(origin), viewer, leadId });
+    const result = await openNewFollowUpModal(deps, client, { origin, viewer, leadId });
     if (!result.ok) await tellUser(deps, client, origin, result.message, 'Follow-up');
   },
 };

@@ -2,7 +2,8 @@ import { getLeadSummary } from '../../../domain/leads';
 import type { AppContext } from '../../../app-context';
 import { buildOwnerModal } from '../../views/lead-modals';
 import type { ButtonListener } from '../types';
-import { leadButton, triggerOf, type LeadVerb } from './lead-verb';
+import { openModal } from '../../reply';
+import { leadButton, type LeadVerb } from './lead-verb';
 
 /** Opens the change-owner modal of a lead. */
 export const ownerVerb: LeadVerb = {
@@ -10,7 +11,7 @@ export const ownerVerb: LeadVerb = {
   access: 'edit',
   async run({ deps, client, origin, leadId }) {
     const lead = await getLeadSummary(deps.db.prisma, leadId);
-    await client.views.open({ trigger_id: triggerOf(origin), view: buildOwnerModal(lead, { responseUrl: origin.responseUrl }) });
+    await openModal(client, origin, buildOwnerModal(lead, { responseUrl: origin.responseUrl }));
   },
 };
 

@@ -3,7 +3,8 @@ import { loadStageLabels } from '../../../domain/stages';
 import type { AppContext } from '../../../app-context';
 import { buildStageChangeModal } from '../../views/lead-modals';
 import type { ButtonListener } from '../types';
-import { leadButton, triggerOf, type LeadVerb } from './lead-verb';
+import { openModal } from '../../reply';
+import { leadButton, type LeadVerb } from './lead-verb';
 
 /** "Change stage": opens the stage-change modal (with the current labels). */
 export const stageVerb: LeadVerb = {
@@ -12,7 +13,7 @@ export const stageVerb: LeadVerb = {
   async run({ deps, client, origin, leadId }) {
     const { prisma } = deps.db;
     const [lead, labels] = await Promise.all([getLeadSummary(prisma, leadId), loadStageLabels(prisma)]);
-    await client.views.open({ trigger_id: triggerOf(origin), view: buildStageChangeModal(lead, { labels, responseUrl: origin.responseUrl }) });
+    await openModal(client, origin, buildStageChangeModal(lead, { labels, responseUrl: origin.responseUrl }));
   },
 };
 

@@ -4,7 +4,7 @@ import { getLeadSummary } from '../../../domain/leads';
 import { getOrderHistory } from '../../../domain/order-history';
 import { getRates } from '../../../domain/rates';
 import { ProductionError } from '../../../production/types';
-import { postToResponseUrl, type InteractionOrigin } from '../../reply';
+import { openModal, postToResponseUrl, type InteractionOrigin } from '../../reply';
 import { buildNoticeModal } from '../../views/lead-modals';
 import type { EphemeralMessage } from '../../views/message';
 import {
@@ -46,12 +46,11 @@ async function showOrderHistory(deps: AppContext, client: WebClient, origin: Int
     await postToResponseUrl(deps, origin.responseUrl, await orderHistoryMessage(deps, await getLeadSummary(prisma, leadId)));
     return;
   }
-  if (!origin.triggerId) throw new Error('nowhere to show the order history');
-  const loading = buildNoticeModal('Order history', 'Loading orders from production…');
-  const opened = await client.views.open({ trigger_id: origin.triggerId, view: loading });
+  // Opened (or, after a slow start, updated) at once; every later answer, errors included,
+  // updates this modal: the trigger_id is spent.
+  await openModal(client, origin, buildNoticeModal('Order history', 'Loading orders from production…'));
   const message = await orderHistoryMessage(deps, await getLeadSummary(prisma, leadId));
-  const view = { ...buildNoticeModal('Order history', message.text), ...(message.blocks ? { blocks: message.blocks } : {}) };
-  await client.views.update({ view_id: opened.view!.id!, view });
+  await openModal(client, origin, { ...buildNoticeModal('Order history', message.text), ...(message.blocks ? { blocks: message.blocks } : {}) });
 }
 
 /** "Orders": the lead's order history from production. */

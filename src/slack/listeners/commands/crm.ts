@@ -3,6 +3,7 @@ import { UserFacingError } from '../../../shared/errors';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { buildHelpMessage } from '../../views/help';
 import { escapeMrkdwn } from '../../views/mrkdwn';
+import { decodeSlackText } from '../../views/slack-text';
 import { userErrorText } from '../../views/user-error';
 import type { CommandListener } from '../types';
 import { UsageError, type EphemeralMessage } from './subcommand';
@@ -13,9 +14,14 @@ export function crmCommand(deps: AppContext): CommandListener {
   return async ({ command, ack, respond, client }) => {
     await ack();
     const reply = (m: EphemeralMessage) => respond({ response_type: 'ephemeral', replace_original: false, ...m }).then(() => undefined);
-    const text = command.text.trim();
-    const [name = ''] = text.split(/\s+/);
-    const args = text.slice(name.length).trim();
+    // Slack sends the text encoded (`&amp;`, `&lt;`, mentions as `<@U…|name>`): decoded once,
+    // here. `args` is what was typed, as it reads; `noteArgs` keeps people, channels and links
+    // in Slack's markup for text that is stored and shown again.
+    const encoded = command.text.trim();
+    const [rawName = ''] = encoded.split(/\s+/);
+    const name = decodeSlackText(rawName);
+    const args = decodeSlackText(encoded.slice(rawName.length)).trim();
+    const noteArgs = decodeSlackText(encoded.slice(rawName.length), 'note').trim();
     try {
       const viewer = await resolveViewer(deps, client, command.user_id);
       const refusal = refusalFor(viewer, 'read');
@@ -25,7 +31,7 @@ export function crmCommand(deps: AppContext): CommandListener {
       if (!sub) return await reply(buildHelpMessage(SUBCOMMANDS, `Unknown command \`${name.replace(/[`<>&]/g, '')}\`.`));
       const denied = refusalFor(viewer, sub.access);
       if (denied) return await reply({ text: denied });
-      await sub.run({ deps, client, viewer, args, triggerId: command.trigger_id, channelId: command.channel_id, reply });
+      await sub.run({ deps, client, viewer, args, noteArgs, triggerId: command.trigger_id, channelId: command.channel_id, reply });
     } catch (err) {
       if (err instanceof UsageError) {
         const usage = findSubcommand(name)?.usage ?? '/crm help';

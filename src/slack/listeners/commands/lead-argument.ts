@@ -1,7 +1,7 @@
 import { resolveLeadExactly, resolveLeadText, type LeadMatch, type LeadResolution } from '../../../domain/lead-search';
 import { loadStageLabels } from '../../../domain/stages';
 import { buildCandidatesMessage } from '../../views/lead-lists';
-import { escapeMrkdwn, truncate } from '../../views/mrkdwn';
+import { escapeAndCut } from '../../views/mrkdwn';
 import { UsageError, type CommandContext } from './subcommand';
 
 /**
@@ -17,7 +17,7 @@ export async function leadFromArgument(ctx: CommandContext, text: string, usage:
 /** leadFromArgument for a text the caller has already resolved. */
 export async function leadFromResolution(ctx: CommandContext, q: string, resolution: LeadResolution, usage: string): Promise<LeadMatch | null> {
   if (resolution.kind === 'found') return resolution.lead;
-  if (resolution.kind === 'none') throw new UsageError(`No lead matches “${escapeMrkdwn(truncate(q, 100))}”.`);
+  if (resolution.kind === 'none') throw new UsageError(`No lead matches “${escapeAndCut(q, 100)}”.`);
   await ctx.reply(buildCandidatesMessage(q, resolution.candidates, resolution.total, usage, await loadStageLabels(ctx.deps.db.prisma)));
   return null;
 }

@@ -29,7 +29,8 @@ export const noteCommand: Subcommand = {
   access: 'edit',
   async run(ctx) {
     if (!ctx.args) throw new UsageError('Say which customer, then the note.');
-    const { customer, rest, exact } = await splitCustomerAndText(ctx, ctx.args);
+    // Split on the note form, so the note keeps its mentions and links.
+    const { customer, rest, exact } = await splitCustomerAndText(ctx, ctx.noteArgs);
     if (!rest) throw new UsageError('Write the note after the customer.');
     try {
       validateNoteText(rest);

@@ -15,7 +15,7 @@ export const remindCommand: Subcommand = {
     if (!q) throw new UsageError('Say which customer to set a follow-up for: a customer id, name, company or e-mail.');
     const lead = await leadFromArgument(ctx, q, USAGE);
     if (!lead) return;
-    const result = await openNewFollowUpModal(ctx.deps, ctx.client, { triggerId: ctx.triggerId, viewer: ctx.viewer, leadId: lead.leadId });
+    const result = await openNewFollowUpModal(ctx.deps, ctx.client, { origin: { userId: ctx.viewer.userId, triggerId: ctx.triggerId }, viewer: ctx.viewer, leadId: lead.leadId });
     if (!result.ok) await ctx.reply({ text: result.message });
   },
 };

@@ -2,7 +2,7 @@ import { changeStage, getLeadSummary, homesToRepublish } from '../../../domain/l
 import { loadStageLabels, STAGES, stageLabel, type StageLabels, type StageSlug } from '../../../domain/stages';
 import { customerTitle } from '../../views/lead-format';
 import { buildStageChangeModal } from '../../views/lead-modals';
-import { escapeMrkdwn, truncate } from '../../views/mrkdwn';
+import { escapeAndCut, escapeMrkdwn } from '../../views/mrkdwn';
 import { resolveLeadText } from '../../../domain/lead-search';
 import { leadFromArgument, leadFromResolution } from './lead-argument';
 import { UsageError, type CommandContext, type Subcommand } from './subcommand';
@@ -48,7 +48,7 @@ export const stageCommand: Subcommand = {
       const words = customer.split(/\s+/);
       if (resolution.kind !== 'found' && words.length > 1) {
         const stageList = STAGES.map((s) => stageLabel(s.slug, labels)).join(', ');
-        throw new UsageError(`“${escapeMrkdwn(truncate(words[words.length - 1]!, 40))}” is not a stage. Stages: ${escapeMrkdwn(stageList)}.`);
+        throw new UsageError(`“${escapeAndCut(words[words.length - 1]!, 40)}” is not a stage. Stages: ${escapeMrkdwn(stageList)}.`);
       }
       const lead = await leadFromResolution(ctx, customer, resolution, this.usage);
       if (lead) await openStageModal(ctx, lead.leadId, labels);

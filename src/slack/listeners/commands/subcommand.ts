@@ -10,8 +10,10 @@ export interface CommandContext {
   deps: AppContext;
   client: WebClient;
   viewer: Viewer;
-  /** The text after the subcommand name, trimmed. */
+  /** The text after the subcommand name as typed (decoded from Slack's encoding), trimmed. */
   args: string;
+  /** The same, with people, channels and links kept in Slack's markup: for text that is stored (notes). */
+  noteArgs: string;
   triggerId: string;
   channelId: string;
   /** Replies to the caller only (response_url, ephemeral). */

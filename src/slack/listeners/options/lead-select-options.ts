@@ -1,6 +1,6 @@
 import type { AppContext } from '../../../app-context';
 import { searchLeadsTop } from '../../../domain/lead-search';
-import { refusalFor, resolveViewer } from '../../viewer';
+import { refusalFor, resolveViewerWithin } from '../../viewer';
 import { buildLeadOptions } from '../../views/lead-modals';
 import type { OptionsListener } from '../types';
 
@@ -11,7 +11,13 @@ export const LEAD_OPTIONS_LIMIT = 100;
 export function leadSelectOptions(deps: AppContext): OptionsListener {
   return async ({ ack, body, client }) => {
     try {
-      const viewer = await resolveViewer(deps, client, body.user.id);
+      // Slack waits 3 s for the options: no waiting on a slow users.info. With nothing
+      // cached, no options this time; the look-up goes on and the next keystroke has it.
+      const { viewer } = await resolveViewerWithin(deps, client, body.user.id);
+      if (!viewer) {
+        deps.logger.info({ userId: body.user.id }, 'lead typeahead: who is asking is not known yet');
+        return void (await ack({ options: [] }));
+      }
       if (refusalFor(viewer, 'read')) {
         deps.logger.info({ userId: body.user.id }, 'lead typeahead refused');
         return void (await ack({ options: [] }));

@@ -8,6 +8,7 @@ import { canAdminister, refusalFor, resolveViewer, slackUserFacts, type Viewer }
 import { decodeFollowUpMetadata, followUpErrors, FOLLOW_UP_BLOCKS, readFollowUpSubmission } from '../../views/follow-up-modal';
 import { userErrorPlain } from '../../views/user-error';
 import type { ViewListener } from '../types';
+import { answerInTime, type SubmissionAnswer } from './answer-in-time';
 
 /** The zone a person's follow-ups are read in: their Slack zone (cached users.info), else CRM_TIMEZONE. */
 async function ownerTimeZone(deps: AppContext, client: WebClient, userId: string): Promise<string> {
@@ -71,18 +72,21 @@ async function saveFollowUp(
 /** The follow-up modal: field errors answered in place; on success the Home tabs concerned are republished. */
 export function followUp(deps: AppContext): ViewListener {
   return async ({ ack, body, view, client }) => {
-    const viewer = await resolveViewer(deps, client, body.user.id);
-    let result;
-    try {
-      result = await saveFollowUp(deps, client, viewer, view);
-    } catch (err) {
-      deps.logger.error({ err, userId: viewer.userId }, 'saving a follow-up failed');
-      const errors = { [FOLLOW_UP_BLOCKS.message]: 'Sorry, the follow-up could not be saved. It has been logged; try again.' };
-      return void (await ack({ response_action: 'errors', errors }));
-    }
-    if (!result.ok) return void (await ack({ response_action: 'errors', errors: result.errors }));
-    await ack();
-    deps.logger.info({ userId: viewer.userId, alertId: result.alertId, nextDueAt: result.nextDueAt }, 'follow-up saved');
-    await deps.homePublisher.republish(client, [viewer.userId, result.ownerId]);
+    const work = async (): Promise<SubmissionAnswer> => {
+      const viewer = await resolveViewer(deps, client, body.user.id);
+      let result;
+      try {
+        result = await saveFollowUp(deps, client, viewer, view);
+      } catch (err) {
+        deps.logger.error({ err, userId: viewer.userId }, 'saving a follow-up failed');
+        const errors = { [FOLLOW_UP_BLOCKS.message]: 'Sorry, the follow-up could not be saved. It has been logged; try again.' };
+        return { ack: { response_action: 'errors', errors } };
+      }
+      if (!result.ok) return { ack: { response_action: 'errors', errors: result.errors } };
+      deps.logger.info({ userId: viewer.userId, alertId: result.alertId, nextDueAt: result.nextDueAt }, 'follow-up saved');
+      const ownerId = result.ownerId;
+      return { ack: undefined, done: 'Follow-up saved.', after: () => deps.homePublisher.republish(client, [viewer.userId, ownerId]) };
+    };
+    await answerInTime({ ack, client, logger: deps.logger, viewId: view.id, title: 'Follow-up', work: work() });
   };
 }

@@ -10,6 +10,7 @@ import { staleLeadNotice } from '../../views/stale-lead';
 import { userErrorPlain } from '../../views/user-error';
 import { afterLeadChange } from '../lead-change';
 import type { ViewListener } from '../types';
+import { answerInTime, type SubmissionAnswer } from './answer-in-time';
 import { decodeLeadMetadata, LEAD_BLOCKS, type LeadModalMetadata } from '../../views/lead-modals';
 import { refusalFor, resolveViewer, type Viewer } from '../../viewer';
 
@@ -81,26 +82,29 @@ export function leadSubmission(
   const { callbackId, primaryBlock } = options;
   return async ({ ack, body, view, client }) => {
     const userId = body.user.id;
-    const viewer = await resolveViewer(deps, client, userId);
-    const refusal = refusalFor(viewer, 'edit');
-    if (refusal) {
-      deps.logger.warn({ userId, callbackId }, 'lead modal submission refused');
-      return void (await ack(fieldErrors({ [primaryBlock]: refusal })));
-    }
-    const meta = decodeLeadMetadata(view.private_metadata);
-    if (!meta) {
-      deps.logger.warn({ userId, callbackId }, 'lead modal without valid metadata');
-      return void (await ack(fieldErrors({ [primaryBlock]: 'This form is out of date. Close it and open it again from the lead.' })));
-    }
-    let change: LeadChange;
-    try {
-      change = await save({ view, viewer, meta });
-    } catch (err) {
-      const refilled = err instanceof StaleLeadError && options.refill ? await refilledForm(deps, err, { view, viewer, meta }, options.refill) : null;
-      return void (await ack(refilled ?? errorsForFailure(deps, err, primaryBlock, options.overrides)));
-    }
-    await ack();
-    await afterLeadChange(deps, client, viewer, change, meta.responseUrl);
+    const work = async (): Promise<SubmissionAnswer> => {
+      const viewer = await resolveViewer(deps, client, userId);
+      const refusal = refusalFor(viewer, 'edit');
+      if (refusal) {
+        deps.logger.warn({ userId, callbackId }, 'lead modal submission refused');
+        return { ack: fieldErrors({ [primaryBlock]: refusal }) };
+      }
+      const meta = decodeLeadMetadata(view.private_metadata);
+      if (!meta) {
+        deps.logger.warn({ userId, callbackId }, 'lead modal without valid metadata');
+        return { ack: fieldErrors({ [primaryBlock]: 'This form is out of date. Close it and open it again from the lead.' }) };
+      }
+      let change: LeadChange;
+      try {
+        change = await save({ view, viewer, meta });
+      } catch (err) {
+        // A stale form is given back refilled at the lead's new version, with what changed.
+        const refilled = err instanceof StaleLeadError && options.refill ? await refilledForm(deps, err, { view, viewer, meta }, options.refill) : null;
+        return { ack: refilled ?? errorsForFailure(deps, err, primaryBlock, options.overrides) };
+      }
+      return { ack: undefined, after: () => afterLeadChange(deps, client, viewer, change, meta.responseUrl) };
+    };
+    await answerInTime({ ack, client, logger: deps.logger, viewId: view.id, title: 'Lead', work: work() });
   };
 }
 

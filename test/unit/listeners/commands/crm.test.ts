@@ -159,8 +159,12 @@ describe('/crm lead', () => {
 
   it('no match: says so, escaped, with the usage', async () => {
     const f = fakes();
+    // Slack sends a mention as `<@U123>` and a typed `<b>` as `&lt;b&gt;`: both read as typed, shown escaped.
     await run(f, AM, 'lead <@U123>');
-    expect(f.respond.mock.calls).toEqual([reply({ text: 'No lead matches “&lt;@U123&gt;”.\nUsage: `/crm lead &lt;customer id or name&gt;`' })]);
+    expect(f.respond.mock.calls).toEqual([reply({ text: 'No lead matches “@U123”.\nUsage: `/crm lead &lt;customer id or name&gt;`' })]);
+    const g = fakes();
+    await run(g, AM, 'lead &lt;b&gt; &amp; co');
+    expect(g.respond.mock.calls).toEqual([reply({ text: 'No lead matches “&lt;b&gt; &amp; co”.\nUsage: `/crm lead &lt;customer id or name&gt;`' })]);
   });
 });
 
@@ -259,7 +263,8 @@ describe('/crm note', () => {
 
   it('an unknown customer: not saved, the note given back escaped to copy, with the usage', async () => {
     const f = fakes();
-    await run(f, AM, 'note Nobody Called <!channel> & agreed `a` ```trial```');
+    // As Slack sends a typed `<!channel> &` (a real @channel would arrive as `<!channel>`).
+    await run(f, AM, 'note Nobody Called &lt;!channel&gt; &amp; agreed `a` ```trial```');
     const note = 'Called <!channel> & agreed `a` ```trial```';
     expect(f.respond.mock.calls).toEqual([reply(buildNoteNotSaved('No lead matches “Nobody”.', note, '/crm note <customer> <text>'))]);
     const message = f.respond.mock.calls[0]![0];
