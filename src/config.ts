@@ -30,6 +30,7 @@ export const configSchema = z
       message: 'must be an app-level token starting with xapp-',
     }),
     SLACK_API_URL: optionalString.pipe(z.url().optional()),
+    SLACK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     PORT: z.coerce.number({ message: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(3000),
     DATABASE_URL: z
       .string()

@@ -1,11 +1,13 @@
 // Entry point: environment -> config -> dependencies -> Bolt app -> schedules.
 // The only module that reads process.env.
-import { ConfigError, loadConfig } from './config';
+import { type AppConfig, ConfigError, loadConfig } from './config';
+import { describeError } from './error-serializer';
 import { createLogger } from './logger';
-import { startServer } from './server';
+import { maskSecrets, secretsOf } from './secret-masking';
+import { type RunningServer, startServer } from './server';
 
 async function main(): Promise<void> {
-  let config;
+  let config: AppConfig;
   try {
     config = loadConfig(process.env);
   } catch (err) {
@@ -15,14 +17,28 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const secrets = secretsOf(config);
+  const logger = createLogger(config.LOG_LEVEL, undefined, { secrets });
   // Last resort: every promise is meant to be handled where it is made. One that is not is a
-  // bug to fix, but must not stop a process serving everyone else (Node's default is to
-  // exit). The logger's error serializer keeps credentials out of the log line.
+  // bug to fix, but must not stop a process serving everyone else (Node's default is to exit,
+  // printing the whole error object, request headers and bodies included, to stderr). An
+  // uncaught exception leaves unknown state, so it is logged and the process exits.
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled promise rejection: logged, still serving');
   });
-  const server = await startServer({ config, logger });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
+  let server: RunningServer;
+  try {
+    server = await startServer({ config, logger });
+  } catch (err) {
+    logger.fatal({ err }, 'failed to start');
+    // The error's own words, without what it carried (URLs with passwords, request bodies).
+    process.stderr.write(`Failed to start: ${maskSecrets(describeError(err), secrets)}\n`);
+    process.exit(1);
+  }
 
   let signals = 0;
   const shutdown = (signal: string) => {
@@ -42,6 +58,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Failed to start: ${(err as Error).message}\n`);
+  process.stderr.write(`Failed to start: ${maskSecrets(describeError(err), [])}\n`);
   process.exit(1);
 });

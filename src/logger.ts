@@ -1,4 +1,6 @@
-import pino, { type Logger, type DestinationStream } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { serializeError } from './error-serializer';
+import { MASK, MIN_MASKED_LENGTH, maskSecrets } from './secret-masking';
 
 export type { Logger };
 
@@ -30,49 +32,24 @@ export const redactedPaths = [
   'row.phone',
 ];
 
-/** Slack tokens (bot, user, app, config) and bearer credentials, wherever they appear in a string. */
-const SECRET_IN_TEXT = /\bxox[a-z]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+|\bBearer\s+[^\s"',;]+/gi;
-
-export function scrubSecrets(text: string): string {
-  return text.replace(SECRET_IN_TEXT, '[redacted]');
+export interface LoggerOptions {
+  /** Values masked wherever they appear in a line (see `secretsOf`). */
+  secrets?: readonly string[];
 }
 
-/** Error fields kept in logs; anything else (an HTTP client's `config`, `request`, `original`) may carry credentials. */
-const KEPT_ERROR_FIELDS = new Set(['type', 'message', 'stack', 'code', 'data', 'statusCode', 'retryAfter', 'meta', 'name', 'field', 'cause']);
-
-function scrubValue(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return scrubSecrets(value);
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubValue(v, depth + 1)]));
-}
-
-/**
- * Errors as logged: pino's standard fields and a few known-safe ones (a Slack error's
- * `code` and `data`, a status code), every string scrubbed of tokens. A Web API request
- * error carries the HTTP client's request, headers included (`Authorization: Bearer
- * xoxb-…`): that part is never logged.
- */
-export function serializeError(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: scrubSecrets(typeof err === 'string' ? err : JSON.stringify(err) ?? String(err)) };
-  const standard = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(standard)) {
-    if (!KEPT_ERROR_FIELDS.has(key)) continue;
-    out[key] = key === 'cause' && value instanceof Error ? serializeError(value) : scrubValue(value);
-  }
-  return out;
-}
-
-export function createLogger(level: string = 'info', destination?: DestinationStream): Logger {
+export function createLogger(level = 'info', destination?: DestinationStream, options: LoggerOptions = {}): Logger {
+  const secrets = (options.secrets ?? []).filter((s) => s.length >= MIN_MASKED_LENGTH);
+  const target = destination ?? pino.destination({ dest: 1, sync: true });
+  // Masking the finished line covers the message, bindings and every nested field in one pass.
+  const masked: DestinationStream = { write: (line: string) => target.write(maskSecrets(line, secrets)) };
   return pino(
     {
       level,
-      redact: { paths: redactedPaths, censor: '[redacted]' },
-      serializers: { err: serializeError },
+      redact: { paths: redactedPaths, censor: MASK },
+      serializers: { err: serializeError, error: serializeError },
       base: { app: 'slack-crm' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    masked,
   );
 }

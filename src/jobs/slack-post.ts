@@ -31,21 +31,34 @@ export function postingClient(client: WebClient, timeoutMs = POST_TIMEOUT_MS): W
     rejectRateLimitedCalls: true,
     timeout: timeoutMs,
     logLevel: LogLevel.ERROR,
-    // The original HTTP error carries the request headers (the token) and body.
-    attachOriginalToWebAPIRequestError: false,
   });
 }
 
 /** Errors raised before any byte of the request left: the post certainly did not happen. */
 const NOT_SENT = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ERR_INVALID_URL|ERR_INVALID_CHAR)\b/;
 
+/**
+ * A request error's words and codes down its `cause` chain: the Web API client's fetch
+ * reports "fetch failed" and puts the system error (ECONNREFUSED, ECONNRESET) in its causes.
+ */
+function requestErrorText(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth += 1) {
+    const { name, message, code, cause } = e as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
+    for (const part of [name, message, code]) if (typeof part === 'string') parts.push(part);
+    e = cause;
+  }
+  return parts.join(' ');
+}
+
 /** Classifies a Web API failure (see PostResult). */
 export function postFailure(err: unknown): Exclude<PostResult, { kind: 'posted' }> {
-  const e = err as { code?: string; retryAfter?: number; statusCode?: number; message?: string };
+  const e = err as { code?: string; retryAfter?: number; statusCode?: number };
   if (e.code === ErrorCode.PlatformError) return { kind: 'refused', error: slackErrorCode(err) ?? 'unknown_error' };
   if (e.code === ErrorCode.RateLimitedError) return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
   if (e.code === ErrorCode.HTTPError) return { kind: 'unknown', error: `http_${e.statusCode ?? 'error'}` };
-  const message = String(e.message ?? '');
+  const message = requestErrorText(err);
   const code = NOT_SENT.exec(message)?.[1];
   if (code) return { kind: 'refused', error: code };
   return { kind: 'unknown', error: /timeout/i.test(message) ? 'timeout' : (/ECONNRESET|socket hang up/i.exec(message)?.[0] ?? 'request_error') };

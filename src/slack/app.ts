@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, LogLevel, type Authorize } from '@slack/bolt';
+import { App, type Authorize, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../deps';
 import type { AppContext } from '../app-context';
@@ -7,10 +7,13 @@ import { boltLogger } from './bolt-logger';
 import { healthRoute } from './health';
 import { registerListeners } from './listeners';
 import { InFlightWork } from './in-flight';
+import { slackFetch } from './slack-http';
 import { SlackTokenCheck } from './token-check';
 import { SocketReceiver } from './socket-receiver';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** Slack's own payloads are a few kilobytes; a larger body is refused (413) as it streams in. */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 export interface BuiltApp {
   app: App;
@@ -42,9 +45,22 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
     ...apiUrl,
     // @slack/web-api queues calls and honours 429 Retry-After; keep retries bounded.
     retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5000 },
+    // Each attempt is bounded, so one hung socket cannot stall a job.
+    timeout: config.SLACK_TIMEOUT_MS,
+    // Used for Web API calls and respond(): Slack's hosts only, with a time limit.
+    fetch: slackFetch(config, deps.logger),
   };
   // The token check retries on its own schedule; each attempt is one quick call.
-  const tokenCheck = new SlackTokenCheck(new WebClient(config.SLACK_BOT_TOKEN, { ...apiUrl, logger, retryConfig: { retries: 0 } }), deps.logger);
+  const tokenCheck = new SlackTokenCheck(
+    new WebClient(config.SLACK_BOT_TOKEN, {
+      ...apiUrl,
+      logger,
+      retryConfig: { retries: 0 },
+      timeout: config.SLACK_TIMEOUT_MS,
+      fetch: clientOptions.fetch,
+    }),
+    deps.logger,
+  );
   // Bolt given a token verifies it with auth.test at once and keeps the rejected promise
   // when Slack is unreachable: unhandled, and every later request refused. Authorize from
   // the token check instead: requests are served whether or not it has succeeded yet.
@@ -61,6 +77,8 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
     socket = new SocketReceiver({
       appToken: config.SLACK_APP_TOKEN,
       ...apiUrl,
+      fetch: clientOptions.fetch,
+      timeoutMs: config.SLACK_TIMEOUT_MS,
       port: config.PORT,
       routes: [healthRoute(deps, socketHealth)],
       inFlight,
@@ -73,6 +91,7 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
     receiver = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET!,
       endpoints: SLACK_EVENTS_PATH,
+      bodyLimit: MAX_REQUEST_BODY_BYTES,
       customRoutes: [healthRoute(deps, () => ({ mode: 'http', token: tokenCheck.status() }))],
       logger,
     });

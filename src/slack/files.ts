@@ -7,6 +7,7 @@ import { formatLocalDateOf } from '../shared/zoned-time';
 import { pipelineChartData, type ChartOptions } from '../charts/pipeline-chart-data';
 import { renderPipelineChart } from '../charts/pipeline-chart';
 import { isQuietDigest } from './views/digest-message';
+import { NotSlackUrlError, requireSlackOrigin, SLACK_FILES_ORIGIN, type SlackHttpDeps } from './slack-http';
 
 /**
  * Files the app shares in Slack: the upload flow below, and the digest's pipeline picture
@@ -50,13 +51,12 @@ export class FileUploadError extends Error {
 }
 
 export interface UploadOptions {
-  /** Per attempt of the byte upload. */
+  /** Per attempt of the byte upload (default SLACK_TIMEOUT_MS). */
   timeoutMs?: number;
   /** Waits before the 2nd, 3rd… attempt of the byte upload after a network error or 5xx. */
   retryDelaysMs?: number[];
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRY_DELAYS_MS = [500, 1500];
 
 function failureCode(err: unknown): string {
@@ -72,9 +72,16 @@ async function slackStep<T>(step: UploadStep, call: () => Promise<T>): Promise<T
   }
 }
 
-async function postBytes(url: string, bytes: Buffer, options: UploadOptions): Promise<void> {
+async function postBytes(deps: SlackHttpDeps, url: string, bytes: Buffer, options: UploadOptions): Promise<void> {
+  try {
+    // The bytes go to Slack's upload host only, whatever an answer names.
+    requireSlackOrigin(deps, url, SLACK_FILES_ORIGIN, 'an upload URL');
+  } catch (err) {
+    if (err instanceof NotSlackUrlError) throw new FileUploadError('upload', 'not_a_slack_host');
+    throw err;
+  }
   const delays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? deps.config.SLACK_TIMEOUT_MS;
   let lastCode = 'unknown_error';
   for (let attempt = 0; attempt <= delays.length; attempt += 1) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, delays[attempt - 1]));
@@ -99,7 +106,12 @@ async function postBytes(url: string, bytes: Buffer, options: UploadOptions): Pr
   throw new FileUploadError('upload', lastCode);
 }
 
-export async function shareFile(client: WebClient, file: FileShare, options: UploadOptions = {}): Promise<{ fileId: string }> {
+export async function shareFile(
+  deps: SlackHttpDeps,
+  client: WebClient,
+  file: FileShare,
+  options: UploadOptions = {},
+): Promise<{ fileId: string }> {
   const reserved = await slackStep('get_upload_url', () =>
     client.apiCall('files.getUploadURLExternal', {
       filename: file.filename,
@@ -109,7 +121,7 @@ export async function shareFile(client: WebClient, file: FileShare, options: Upl
   );
   const { upload_url: uploadUrl, file_id: fileId } = reserved as { upload_url?: unknown; file_id?: unknown };
   if (typeof uploadUrl !== 'string' || typeof fileId !== 'string') throw new FileUploadError('get_upload_url', 'no_upload_url');
-  await postBytes(uploadUrl, file.bytes, options);
+  await postBytes(deps, uploadUrl, file.bytes, options);
   await slackStep('complete', () =>
     client.files.completeUploadExternal({
       files: [{ id: fileId, title: file.title }],
@@ -166,7 +178,7 @@ export async function shareDigestPicture(deps: AppDeps, client: WebClient, req: 
     const initialComment = preview
       ? `Pipeline picture for your digest preview of ${data.period}. Only you can see it here.`
       : `Pipeline picture for this digest: ${data.period}.`;
-    await shareFile(client, { channelId, filename, title, bytes: png, altText, initialComment });
+    await shareFile(deps, client, { channelId, filename, title, bytes: png, altText, initialComment });
     deps.logger.info({ ...where, bytes: png.length }, 'digest picture shared');
     return 'shared';
   } catch (err) {

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../logger';
 import type { EphemeralMessage } from './views/message';
 import { buildNoticeModal } from './views/lead-modals';
+import { postToResponseUrl as postToSlackHook, type SlackHttpDeps } from './slack-http';
 
 /** Where an interaction came from: a message has a response_url; a view (Home, modal) only a trigger. */
 export interface InteractionOrigin {
@@ -42,14 +42,13 @@ export function actionOrigin(body: {
   return { userId: body.user.id, triggerId: body.trigger_id, responseUrl: body.container?.type === 'message' ? body.response_url : undefined };
 }
 
-/** Posts to a response_url (ephemeral to the clicker). Valid 30 minutes, 5 uses. */
-export async function postToResponseUrl(url: string, message: EphemeralMessage & { replace_original?: boolean }): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...message }),
-  });
-  if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
+/** Posts to a response_url (ephemeral to the clicker). Valid 30 minutes, 5 uses; Slack's hooks host only. */
+export async function postToResponseUrl(
+  deps: SlackHttpDeps,
+  url: string,
+  message: EphemeralMessage & { replace_original?: boolean },
+): Promise<void> {
+  await postToSlackHook(deps, url, { response_type: 'ephemeral', replace_original: false, ...message });
 }
 
 /**
@@ -58,14 +57,14 @@ export async function postToResponseUrl(url: string, message: EphemeralMessage &
  * this interaction when there is one), else by DM. Never throws.
  */
 export async function tellUser(
-  deps: { logger: Logger },
+  deps: SlackHttpDeps,
   client: WebClient,
   origin: InteractionOrigin,
   text: string,
   title = 'CRM',
 ): Promise<void> {
   try {
-    if (origin.responseUrl) return await postToResponseUrl(origin.responseUrl, { text });
+    if (origin.responseUrl) return await postToResponseUrl(deps, origin.responseUrl, { text });
     if (origin.viewId || origin.triggerId) return void (await openModal(client, origin, buildNoticeModal(title, text)));
     await client.chat.postMessage({ channel: origin.userId, text });
   } catch (err) {

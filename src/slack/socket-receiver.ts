@@ -23,6 +23,9 @@ export interface SocketReceiverOptions {
   appToken: string;
   /** SLACK_API_URL, where apps.connections.open is called. */
   slackApiUrl?: string;
+  /** The app's `fetch` for Slack (its hosts only) and the time limit of one attempt. */
+  fetch?: WebClientOptions['fetch'];
+  timeoutMs?: number;
   port: number;
   /** GET routes served on `port` (the health check). */
   routes: HttpRoute[];
@@ -36,9 +39,9 @@ export interface SocketReceiverOptions {
 const CLOSE_TIMEOUT_MS = 5_000;
 
 /**
- * apps.connections.open is retried for as long as it takes: the socket client gives up for
- * good on an HTTP or network error once the Web API's retries run out, and would then never
- * reconnect. Rate limits (429 Retry-After) are honoured by the Web API client.
+ * apps.connections.open is retried for as long as it takes: the socket client (3.x) treats an
+ * HTTP or network error that outlasts the Web API's retries as unrecoverable and would then
+ * never reconnect. Rate limits (429 Retry-After) are honoured by the Web API client.
  */
 const CONNECT_RETRY = { forever: true, factor: 2, minTimeout: 200, maxTimeout: 30_000 };
 
@@ -62,7 +65,14 @@ export class SocketReceiver implements Receiver {
       appToken: options.appToken,
       logger: options.boltLogger,
       // No routes or installer given to Bolt: it starts no HTTP server of its own.
-      installerOptions: { clientOptions: { ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}), retryConfig: CONNECT_RETRY } satisfies WebClientOptions },
+      installerOptions: {
+        clientOptions: {
+          ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+          ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+          retryConfig: CONNECT_RETRY,
+        } satisfies WebClientOptions,
+      },
     });
     const client = this.bolt.client;
     client.on('connected', () => {

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger';
-import { slackErrorCode } from '../shared/slack-error-code';
+import { requestFailureCode, slackErrorCode } from '../shared/slack-error-code';
 
 /**
  * The start-up check of the bot token (auth.test), retried with backoff until Slack
@@ -36,10 +36,11 @@ export const DEFAULT_TOKEN_CHECK_BACKOFF: TokenCheckBackoff = { firstDelayMs: 1_
 
 /** A failed check as a short code: `invalid_auth`, `ECONNREFUSED`, `HTTP 503`… (never a credential). */
 export function tokenCheckFailure(err: unknown): string {
-  const e = err as { code?: string; original?: { code?: string }; statusCode?: number };
+  const e = err as { code?: string; statusCode?: number };
   const refused = slackErrorCode(err);
   if (refused) return refused;
-  if (e?.original?.code) return e.original.code;
+  const network = requestFailureCode(err);
+  if (network) return network;
   if (e?.statusCode) return `HTTP ${e.statusCode}`;
   return e?.code ?? 'unknown_error';
 }

@@ -91,9 +91,10 @@ type Responder = (args: Record<string, any>, call: RecordedCall) => Record<strin
 export type RawRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 interface Failure {
-  kind: 'error' | 'ratelimit' | 'http500' | 'accept_then_drop' | 'accept_then_500' | 'accept_then_hold';
+  kind: 'error' | 'ratelimit' | 'http500' | 'http' | 'hang' | 'accept_then_drop' | 'accept_then_500' | 'accept_then_hold';
   error?: string;
   retryAfterSeconds?: number;
+  status?: number;
   remaining: number;
 }
 
@@ -211,6 +212,7 @@ export class FakeSlack {
   private readonly responseUrls = new Map<string, ResponseUrlState>();
   private readonly responders = new Map<string, Responder>();
   private readonly failures = new Map<string, Failure[]>();
+  private hungResponses = 0;
   private readonly delays = new Map<string, Delay>();
   private readonly waiters: Array<() => void> = [];
   /** Channel id -> messages posted there, oldest first (DMs under `D<user id>`). */
@@ -296,6 +298,25 @@ export class FakeSlack {
   /** The next `times` calls of `method` (`*`: any method) answer after `ms`. */
   slowDown(method: string, ms: number, times = Number.POSITIVE_INFINITY): void {
     this.delays.set(method, { ms, remaining: times });
+  }
+
+  /**
+   * The next `times` calls of `method` answer HTTP `status` with a body that echoes the
+   * request (its Authorization header and arguments), as some proxies' error pages do:
+   * whatever the app logs of such an answer must not repeat it.
+   */
+  httpError(method: string, status: number, times = 1): void {
+    this.pushFailure(method, { kind: 'http', status, remaining: times });
+  }
+
+  /** The next `times` calls of `method` get no answer at all (until the fake closes). */
+  hang(method: string, times = 1): void {
+    this.pushFailure(method, { kind: 'hang', remaining: times });
+  }
+
+  /** The next `times` posts to a response_url get no answer at all (until the fake closes). */
+  hangResponses(times = 1): void {
+    this.hungResponses += times;
   }
 
   /**
@@ -429,6 +450,10 @@ export class FakeSlack {
     } catch {
       return json(res, path.startsWith('/response/') ? 400 : 200, { ok: false, error: 'invalid_json' });
     }
+    if (path.startsWith('/response/') && this.hungResponses > 0) {
+      this.hungResponses -= 1;
+      return;
+    }
     if (path.startsWith('/response/')) return this.handleResponseUrl(path.slice('/response/'.length), args, res);
     if (!path.startsWith('/api/')) return json(res, 404, { ok: false, error: 'unknown_path' });
     const method = path.slice('/api/'.length);
@@ -453,6 +478,8 @@ export class FakeSlack {
         return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       }
       if (f.kind === 'http500') return json(res, 500, { ok: false, error: 'internal_error' });
+      if (f.kind === 'http') return json(res, f.status ?? 400, { ok: false, error: 'http_error', echo: { authorization: call.authorization, args } });
+      if (f.kind === 'hang') return;
       if (f.kind === 'accept_then_drop' || f.kind === 'accept_then_500' || f.kind === 'accept_then_hold') {
         this.withHistory(method, args, this.defaultAnswer(method, args));
         this.notify();

@@ -1,5 +1,7 @@
 import { loadConfig, type AppConfig } from '../../src/config';
+import type { DestinationStream } from 'pino';
 import { createLogger } from '../../src/logger';
+import { secretsOf } from '../../src/secret-masking';
 import { ManualClock, type Clock } from '../../src/clock';
 import { startServer, type RunningServer } from '../../src/server';
 import type { ProductionReader } from '../../src/production/types';
@@ -49,6 +51,8 @@ export interface TestAppOptions {
   slack?: FakeSlack;
   /** Override the production reader (default: built from env, null without METABASE_URL). */
   production?: ProductionReader | null;
+  /** Where the app's log lines go (default: nowhere unless TEST_LOG_LEVEL is set). */
+  logStream?: DestinationStream;
   /** How Slack reaches the app: signed HTTP requests (default) or Socket Mode. */
   transport?: Transport;
   /** Socket Mode: reuse a running fake Socket Mode server (e.g. to restart the app). */
@@ -101,7 +105,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const clock = options.clock ?? new ManualClock();
-  const logger = createLogger(config.LOG_LEVEL);
+  // Built as src/index.ts builds it: configured secrets are masked wherever they appear.
+  const logger = createLogger(config.LOG_LEVEL, options.logStream, { secrets: secretsOf(config) });
   const server = await startServer({
     config,
     logger,

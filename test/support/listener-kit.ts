@@ -134,7 +134,7 @@ function capturedPosts(calls: string[]): ResponseUrlPost[] {
 }
 
 /**
- * Replaces global fetch for the test file so response_url posts are recorded by the latest
+ * Replaces global fetch for the test file so response_url posts (on Slack's hooks host, where the app only posts them) are recorded by the latest
  * fakes() instead of leaving the machine. Call once per file (beforeAll); restored afterwards.
  */
 export function captureResponseUrls(): void {
@@ -142,7 +142,7 @@ export function captureResponseUrls(): void {
   beforeAll(() => {
     spy = jest.spyOn(globalThis, 'fetch').mockImplementation(async (input: any, init?: any) => {
       const url = String(input);
-      if (!url.startsWith('https://hooks.slack.test/')) throw new Error(`unexpected fetch to ${url}`);
+      if (!url.startsWith('https://hooks.slack.com/')) throw new Error(`unexpected fetch to ${url}`);
       activePosts?.calls.push('response_url');
       activePosts?.posts.push({ url, body: JSON.parse(String(init?.body ?? '{}')) });
       return new Response('ok', { status: 200 });
@@ -151,7 +151,7 @@ export function captureResponseUrls(): void {
   afterAll(() => spy.mockRestore());
 }
 
-export const RESPONSE_URL = 'https://hooks.slack.test/actions/T0TEAM001/1/abc';
+export const RESPONSE_URL = 'https://hooks.slack.com/actions/T0TEAM001/1/abc';
 export const TRIGGER_ID = '1111.2222.trigger';
 
 /** Arguments of a block action: a button (value) or an overflow/select (selected option). */

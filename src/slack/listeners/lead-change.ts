@@ -11,7 +11,7 @@ export async function refreshLeadCard(deps: AppContext, viewer: Viewer, leadId: 
   if (!responseUrl) return;
   try {
     const [card, labels] = await Promise.all([getLeadCard(deps.db.prisma, leadId), loadStageLabels(deps.db.prisma)]);
-    await postToResponseUrl(responseUrl, { ...buildLeadCard(card, { labels, viewerId: viewer.userId, canEdit: canEdit(viewer) }), replace_original: true });
+    await postToResponseUrl(deps, responseUrl, { ...buildLeadCard(card, { labels, viewerId: viewer.userId, canEdit: canEdit(viewer) }), replace_original: true });
   } catch (err) {
     deps.logger.warn({ err, leadId }, 'could not refresh the lead card');
   }

@@ -26,7 +26,7 @@ export function leadHistoryPage(deps: AppContext): ButtonListener {
     try {
       const [lead, page, labels] = await Promise.all([getLeadSummary(prisma, leadId), getLeadHistory(prisma, leadId, Number(m[2])), loadStageLabels(prisma)]);
       const message = buildLeadHistoryMessage(lead, page, labels);
-      if (origin.responseUrl) await postToResponseUrl(origin.responseUrl, { ...message, replace_original: true });
+      if (origin.responseUrl) await postToResponseUrl(deps, origin.responseUrl, { ...message, replace_original: true });
       else await openModal(client, origin, { ...buildNoticeModal('Lead history', message.text), blocks: message.blocks ?? [] });
     } catch (err) {
       if (err instanceof UserFacingError) return tellUser(deps, client, origin, userErrorText(err));

@@ -84,7 +84,7 @@ async function tell(
 ): Promise<void> {
   try {
     if (origin.responseUrl)
-      return await postToResponseUrl(origin.responseUrl, { ...message, replace_original: replace });
+      return await postToResponseUrl(deps, origin.responseUrl, { ...message, replace_original: replace });
     await client.chat.postMessage({ channel: origin.userId, ...message });
   } catch (err) {
     deps.logger.warn({ err, userId: origin.userId }, 'could not answer the note button');

@@ -43,7 +43,7 @@ export async function orderHistoryMessage(deps: AppContext, customer: OrderHisto
 async function showOrderHistory(deps: AppContext, client: WebClient, origin: InteractionOrigin, leadId: number): Promise<void> {
   const { prisma } = deps.db;
   if (origin.responseUrl) {
-    await postToResponseUrl(origin.responseUrl, await orderHistoryMessage(deps, await getLeadSummary(prisma, leadId)));
+    await postToResponseUrl(deps, origin.responseUrl, await orderHistoryMessage(deps, await getLeadSummary(prisma, leadId)));
     return;
   }
   // Opened (or, after a slow start, updated) at once; every later answer, errors included,

@@ -22,7 +22,7 @@ export async function runCrmDataExport(ctx: CommandContext): Promise<void> {
   const auditId = await recordCrmDataExport(deps.db.prisma, viewer.userId, doc, now);
   try {
     const channelId = await openDirectMessage(client, viewer.userId);
-    await shareFile(client, {
+    await shareFile(deps, client, {
       channelId,
       filename: `crm-data-${now.toISOString().slice(0, 10)}.json`,
       title: `CRM data ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`,

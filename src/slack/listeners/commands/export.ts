@@ -76,7 +76,7 @@ export const exportCommand: Subcommand = {
     try {
       const channelId = await openDirectMessage(client, viewer.userId);
       const filename = exportFileName(filter, formatLocalDateOf(now, viewer.timeZone));
-      await shareFile(client, { channelId, filename, title: filename, bytes: Buffer.from(csv, 'utf8'), initialComment: `Your CRM export: ${summary}.` });
+      await shareFile(deps, client, { channelId, filename, title: filename, bytes: Buffer.from(csv, 'utf8'), initialComment: `Your CRM export: ${summary}.` });
     } catch (err) {
       const reason = err instanceof FileUploadError ? `${err.step}: ${err.code}` : 'error';
       deps.logger.error({ err, user: viewer.userId, rows: rows.length }, 'lead export could not be sent');

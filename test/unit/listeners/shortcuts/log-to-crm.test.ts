@@ -20,7 +20,7 @@ const shortcut = (f: Fakes, userId: string, text: unknown = 'They want 40 pallet
     channel: { id: 'C0SALES01' },
     message_ts: '1700000000.000100',
     message: { type: 'message', ts: '1700000000.000100', text },
-    response_url: 'https://hooks.slack.test/shortcut',
+    response_url: 'https://hooks.slack.com/shortcut',
   };
   return { ack: f.ack, client: f.web, shortcut: s, body: s, payload: s, respond: f.respond, say: jest.fn(), next: jest.fn(), logger: console, context: {} } as any;
 };
