@@ -24,7 +24,8 @@ module.exports = {
     {
       name: 'shared-is-a-leaf',
       severity: 'error',
-      comment: 'shared/ holds pure helpers (money, zoned time, stages, errors) used by every layer; it imports nothing of ours.',
+      comment:
+        'shared/ holds pure helpers (money, zoned time, stages, errors) used by every layer; it imports nothing of ours.',
       from: { path: '^src/shared/' },
       to: { path: '^src/', pathNot: '^src/shared/' },
     },

@@ -2,9 +2,10 @@
 // The native schema engine cannot be downloaded here, so the CLI runs its JS (Wasm)
 // engine through a driver adapter chosen from DATABASE_URL. The app applies migrations
 // itself at start (src/db/migrate.ts), for both providers.
-import { defineConfig } from 'prisma/config';
+
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { defineConfig } from 'prisma/config';
 
 const url = process.env.DATABASE_URL ?? 'file:./data/crm.db';
 const isPostgres = /^postgres(ql)?:\/\//.test(url);

@@ -7,13 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { ManualClock } from '../src/clock';
 import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
-import type { AppDeps } from '../src/deps';
 import { openDatabase } from '../src/db/client';
 import { migrateDatabase } from '../src/db/migrate';
-import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob, type AlertDeliveryOptions } from '../src/jobs/follow-up-alerts';
-import { startFakeSlack } from '../test/support/fake-slack';
+import type { AppDeps } from '../src/deps';
+import { type AlertDeliveryOptions, DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../src/jobs/follow-up-alerts';
+import { createLogger } from '../src/logger';
 import { tempPostgresUrl, tempSqliteUrl } from '../test/support/databases';
+import { startFakeSlack } from '../test/support/fake-slack';
 import { runWhenMain } from './support/run-directly';
 
 type Row = Record<string, string | number>;
@@ -23,11 +23,28 @@ const LEADS = 1_000;
 const DUE = new Date('2026-03-02T09:00:00Z');
 
 /** Pacing lifted for the fake (no workspace limit): what the code itself can do. */
-const BENCH_DELIVERY: AlertDeliveryOptions = { ...DEFAULT_ALERT_DELIVERY, concurrency: 32, maxPerSecond: 5_000, batchSize: 500 };
+const BENCH_DELIVERY: AlertDeliveryOptions = {
+  ...DEFAULT_ALERT_DELIVERY,
+  concurrency: 32,
+  maxPerSecond: 5_000,
+  batchSize: 500,
+};
 
 function deps(url: string, clock: ManualClock): AppDeps {
-  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 's', DATABASE_URL: url, LOG_LEVEL: 'silent' });
-  return { config, db: openDatabase(url), production: null, clock, logger: createLogger('silent'), instanceId: randomUUID() };
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: 's',
+    DATABASE_URL: url,
+    LOG_LEVEL: 'silent',
+  });
+  return {
+    config,
+    db: openDatabase(url),
+    production: null,
+    clock,
+    logger: createLogger('silent'),
+    instanceId: randomUUID(),
+  };
 }
 
 async function seed(d: AppDeps, ownersCached: boolean): Promise<void> {
@@ -45,14 +62,22 @@ async function seed(d: AppDeps, ownersCached: boolean): Promise<void> {
   const leadIds = (await prisma.lead.findMany({ select: { id: true } })).map((l) => l.id);
   // Follow-ups go only to roster members who can change leads (checked at send).
   for (let start = 0; start < ALERTS; start += 1000) {
-    const ids = Array.from({ length: Math.min(1000, ALERTS - start) }, (_, k) => `U${String(start + k).padStart(8, '0')}`);
-    await prisma.rosterMember.createMany({ data: ids.map((userId) => ({ userId, role: 'account_manager', addedBy: 'bench' })) });
+    const ids = Array.from(
+      { length: Math.min(1000, ALERTS - start) },
+      (_, k) => `U${String(start + k).padStart(8, '0')}`,
+    );
+    await prisma.rosterMember.createMany({
+      data: ids.map((userId) => ({ userId, role: 'account_manager', addedBy: 'bench' })),
+    });
   }
   if (ownersCached) {
     // Their guest status fetched within the hour (e.g. they opened Home): no users.info at send.
     const fetchedAt = d.clock.now();
     for (let start = 0; start < ALERTS; start += 1000) {
-      const ids = Array.from({ length: Math.min(1000, ALERTS - start) }, (_, k) => `U${String(start + k).padStart(8, '0')}`);
+      const ids = Array.from(
+        { length: Math.min(1000, ALERTS - start) },
+        (_, k) => `U${String(start + k).padStart(8, '0')}`,
+      );
       await prisma.slackUserCache.createMany({ data: ids.map((userId) => ({ userId, tz: 'UTC', fetchedAt })) });
     }
   }
@@ -85,7 +110,12 @@ async function runOnce(provider: 'sqlite' | 'postgres', ownersCached: boolean): 
   const clock = new ManualClock(new Date(DUE.getTime() + 20_000));
   const a = deps(target.url, clock);
   const b = deps(target.url, clock);
-  const client = () => new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, logLevel: LogLevel.ERROR, retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5000 } });
+  const client = () =>
+    new WebClient('xoxb-bench', {
+      slackApiUrl: slack.apiUrl,
+      logLevel: LogLevel.ERROR,
+      retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5000 },
+    });
   try {
     await seed(a, ownersCached);
     for (let i = 0; i < ALERTS; i += 1) slack.addUser({ id: `U${String(i).padStart(8, '0')}`, tz: 'UTC' });
@@ -98,7 +128,11 @@ async function runOnce(provider: 'sqlite' | 'postgres', ownersCached: boolean): 
     clearInterval(sampler);
     const dms = slack.callsTo('chat.postMessage');
     const recipients = new Set(dms.map((c) => c.args.channel));
-    const byInstance = await a.db.prisma.alertDelivery.groupBy({ by: ['claimedBy'], _count: true, where: { status: 'sent' } });
+    const byInstance = await a.db.prisma.alertDelivery.groupBy({
+      by: ['claimedBy'],
+      _count: true,
+      where: { status: 'sent' },
+    });
     const stillDue = await a.db.prisma.followUpAlert.count({ where: { nextDueAt: { lte: clock.now() } } });
     return {
       database: provider,

@@ -3,14 +3,24 @@
 // the database) misbehaves; counts what reached Slack. "killed" instances may leave at most
 // one duplicate each.
 // Run: npx tsx bench/exactly-once.bench.ts   (or npm run bench -- exactly-once)
-import { SCENARIOS, runDigestScenario, runFollowUpScenario, type Tally } from '../test/support/exactly-once';
+
 import type { Provider } from '../test/support/databases';
+import { runDigestScenario, runFollowUpScenario, SCENARIOS, type Tally } from '../test/support/exactly-once';
 import { runWhenMain } from './support/run-directly';
 
 type Row = Record<string, string | number>;
 
 function row(t: Tally): Row {
-  return { job: t.job, fault: t.scenario.replace(/_/g, ' '), database: t.database, sent: t.sent, delivered: t.delivered, lost: t.lost, duplicates: t.duplicates, 'killed instances': t.killed };
+  return {
+    job: t.job,
+    fault: t.scenario.replace(/_/g, ' '),
+    database: t.database,
+    sent: t.sent,
+    delivered: t.delivered,
+    lost: t.lost,
+    duplicates: t.duplicates,
+    'killed instances': t.killed,
+  };
 }
 
 export async function runExactlyOnceBench(): Promise<Row[]> {

@@ -30,17 +30,26 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ManualClock } from '../src/clock';
-import { createLogger } from '../src/logger';
-import { createProductionReader } from '../src/production/metabase-client';
-import { syncLeadsFromProduction } from '../src/domain/lead-sync';
-import { STAGES } from '../src/domain/stages';
-import { startTestApp, type TestApp } from '../test/support/harness';
-import { tempSqliteUrl } from '../test/support/databases';
 import { migrateDatabase } from '../src/db/migrate';
 import { HOME_PAGE_SIZE_ALL_STAGES } from '../src/domain/home-data';
+import { syncLeadsFromProduction } from '../src/domain/lead-sync';
+import { STAGES } from '../src/domain/stages';
+import { createLogger } from '../src/logger';
+import { createProductionReader } from '../src/production/metabase-client';
+import { tempSqliteUrl } from '../test/support/databases';
+import { startTestApp, type TestApp } from '../test/support/harness';
+import { type FakeMetabaseProcess, startFakeMetabaseProcess } from './support/fake-metabase-process';
 import { fetchExportBody, homeFloor, syncCompareFloor, syncCreateFloor } from './support/floors';
-import { benchProviders, benchSizes, ms, percentile, ratio, rssSampler, thousands, type BenchProvider } from './support/measure';
-import { startFakeMetabaseProcess, type FakeMetabaseProcess } from './support/fake-metabase-process';
+import {
+  type BenchProvider,
+  benchProviders,
+  benchSizes,
+  ms,
+  percentile,
+  ratio,
+  rssSampler,
+  thousands,
+} from './support/measure';
 import { runWhenMain } from './support/run-directly';
 
 type Row = Record<string, string | number>;
@@ -76,15 +85,31 @@ interface BenchApp {
 /** The app on a fresh database, and a fake Metabase serving `customers` customers (fixture `home`). */
 async function startBenchApp(customers: number, provider: BenchProvider = 'sqlite'): Promise<BenchApp> {
   const clock = new ManualClock(NOW);
-  const mb = await startFakeMetabaseProcess({ apiKey: 'bench-key', customersCardId: CUSTOMERS_CARD, ordersCardId: ORDERS_CARD, now: NOW });
+  const mb = await startFakeMetabaseProcess({
+    apiKey: 'bench-key',
+    customersCardId: CUSTOMERS_CARD,
+    ordersCardId: ORDERS_CARD,
+    now: NOW,
+  });
   await mb.setCustomers({ fixture: 'home', count: customers });
   await mb.warm(SYNC_DAYS);
   const production = createProductionReader(
-    { url: mb.url, auth: { kind: 'apiKey', apiKey: 'bench-key' }, customersCardId: CUSTOMERS_CARD, ordersCardId: ORDERS_CARD, timeoutMs: 30_000 },
+    {
+      url: mb.url,
+      auth: { kind: 'apiKey', apiKey: 'bench-key' },
+      customersCardId: CUSTOMERS_CARD,
+      ordersCardId: ORDERS_CARD,
+      timeoutMs: 30_000,
+    },
     createLogger('silent'),
     clock,
   );
-  const t = await startTestApp({ env: { CRM_ACCOUNT_MANAGERS: USERS.join(','), LOG_LEVEL: 'silent' }, clock, production, database: provider });
+  const t = await startTestApp({
+    env: { CRM_ACCOUNT_MANAGERS: USERS.join(','), LOG_LEVEL: 'silent' },
+    clock,
+    production,
+    database: provider,
+  });
   for (const id of USERS) t.slack.addUser({ id, tz: 'Asia/Dubai' });
   // Regular users: their users.info facts are already cached, as they are after a first visit.
   for (const userId of USERS) {
@@ -126,7 +151,11 @@ async function openAndTimeFirstPublish(app: BenchApp, users: string[]): Promise<
       const started = performance.now();
       const res = await driver.openHome(user);
       if (res.status !== 200) throw new Error(`app_home_opened answered ${res.status}`);
-      await slack.waitFor(() => slack.callsTo('views.publish').filter((c) => c.args.user_id === user).length > seen, 30_000, `publish for ${user}`);
+      await slack.waitFor(
+        () => slack.callsTo('views.publish').filter((c) => c.args.user_id === user).length > seen,
+        30_000,
+        `publish for ${user}`,
+      );
       return performance.now() - started;
     }),
   );
@@ -154,7 +183,11 @@ const sqliteOnly = <T>(provider: BenchProvider, floor: () => T): T | null => (pr
 const DB_NAME: Record<BenchProvider, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 
 /** (a): sequential opens, each with a sync due (the clock moves past the reuse window). */
-async function firstPublishLatency(leads: number, opens: number, provider: BenchProvider): Promise<{ rows: Row[]; app: BenchApp }> {
+async function firstPublishLatency(
+  leads: number,
+  opens: number,
+  provider: BenchProvider,
+): Promise<{ rows: Row[]; app: BenchApp }> {
   const app = await startBenchApp(leads, provider);
   await timedSync(app);
   await spreadPipeline(app);
@@ -225,7 +258,21 @@ export async function runHomeBench(): Promise<Row[]> {
         floorMs = await syncCreateFloor(fresh.url, body(app));
         await fresh.cleanup();
       }
-      rows.push({ scenario: '(b) sync creating 10,000 new leads (incl. Metabase export read)', db, samples: 1, ms: ms(run.ms), floor_ms: floorMs === null ? 'n/a' : ms(floorMs), ratio: floorMs === null ? 'n/a' : ratio(run.ms, floorMs), created: run.created, target: '≤ 2x floor', ok: floorMs !== null && run.ms <= 2 * floorMs && run.created === 10_000 ? 'yes' : floorMs === null ? 'n/a' : 'NO', peak_rss_mb: peak, base_rss_mb: baseRss, loop_max_block_ms: loopMax });
+      rows.push({
+        scenario: '(b) sync creating 10,000 new leads (incl. Metabase export read)',
+        db,
+        samples: 1,
+        ms: ms(run.ms),
+        floor_ms: floorMs === null ? 'n/a' : ms(floorMs),
+        ratio: floorMs === null ? 'n/a' : ratio(run.ms, floorMs),
+        created: run.created,
+        target: '≤ 2x floor',
+        ok:
+          floorMs !== null && run.ms <= 2 * floorMs && run.created === 10_000 ? 'yes' : floorMs === null ? 'n/a' : 'NO',
+        peak_rss_mb: peak,
+        base_rss_mb: baseRss,
+        loop_max_block_ms: loopMax,
+      });
       await app.stop();
     }
 
@@ -242,7 +289,21 @@ export async function runHomeBench(): Promise<Row[]> {
       const peak = stopRss();
       const floor = provider === 'sqlite' ? await syncCompareFloor(app.t.databaseUrl, body(app)) : null;
       if (floor?.differing) throw new Error(`no-change floor saw ${floor.differing} differing rows`);
-      rows.push({ scenario: `(b) no-change sync of ${thousands(customers)} customers (incl. Metabase export read)`, db, samples: 1, ms: ms(run.ms), floor_ms: floor ? ms(floor.ms) : 'n/a', ratio: floor ? ratio(run.ms, floor.ms) : 'n/a', created: run.created, updated: run.updated, target: '≤ 2x floor', ok: floor ? (run.ms <= 2 * floor.ms && run.created === 0 && run.updated === 0 ? 'yes' : 'NO') : 'n/a', peak_rss_mb: peak, base_rss_mb: baseRss, loop_max_block_ms: loopMax });
+      rows.push({
+        scenario: `(b) no-change sync of ${thousands(customers)} customers (incl. Metabase export read)`,
+        db,
+        samples: 1,
+        ms: ms(run.ms),
+        floor_ms: floor ? ms(floor.ms) : 'n/a',
+        ratio: floor ? ratio(run.ms, floor.ms) : 'n/a',
+        created: run.created,
+        updated: run.updated,
+        target: '≤ 2x floor',
+        ok: floor ? (run.ms <= 2 * floor.ms && run.created === 0 && run.updated === 0 ? 'yes' : 'NO') : 'n/a',
+        peak_rss_mb: peak,
+        base_rss_mb: baseRss,
+        loop_max_block_ms: loopMax,
+      });
 
       await app.mb.setLatency(200);
       app.clock.advance(61_000);

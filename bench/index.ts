@@ -13,7 +13,9 @@ type BenchFn = () => Promise<Row | Row[]>;
 async function runOneFile(file: string): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(join(__dirname, file)) as Record<string, unknown>;
-  const benches = Object.entries(mod).filter(([name, fn]) => /^run\w*Bench$/.test(name) && typeof fn === 'function') as [string, BenchFn][];
+  const benches = Object.entries(mod).filter(
+    ([name, fn]) => /^run\w*Bench$/.test(name) && typeof fn === 'function',
+  ) as [string, BenchFn][];
   for (const [name, fn] of benches) {
     console.log(`\n== ${file}: ${name} ==`);
     const started = Date.now();
@@ -38,7 +40,9 @@ function runAll(filters: string[]): void {
   console.log(`node heap limit: ${heapMb > 0 ? `${heapMb} MB (--max-old-space-size)` : 'V8 default'}`);
   for (const file of files) {
     // The same node flags (tsx's loader) in a fresh process per file.
-    const child = spawnSync(process.execPath, [...process.execArgv, ...heapFlag, __filename, '--one', file], { stdio: 'inherit' });
+    const child = spawnSync(process.execPath, [...process.execArgv, ...heapFlag, __filename, '--one', file], {
+      stdio: 'inherit',
+    });
     if (child.status !== 0) failed += 1;
   }
   if (failed) process.exitCode = 1;

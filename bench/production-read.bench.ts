@@ -27,12 +27,12 @@
  *   kernel's high-water mark over the whole benchmark.
  */
 import { cpus, loadavg } from 'node:os';
-import { createLogger } from '../src/logger';
-import { decimalToUsd, formatUsd, sumUsd, type UsdConversion } from '../src/shared/money';
-import { defaultRateTable } from '../src/domain/rates';
 import { CustomerSnapshotBuilder } from '../src/domain/lead-sync';
+import { defaultRateTable } from '../src/domain/rates';
+import { createLogger } from '../src/logger';
 import { createProductionReader } from '../src/production/metabase-client';
 import type { CustomerCurrencyRow } from '../src/production/types';
+import { decimalToUsd, formatUsd, sumUsd, type UsdConversion } from '../src/shared/money';
 import { startFakeMetabaseProcess } from './support/fake-metabase-process';
 import { fetchExportBody } from './support/floors';
 import { ms, percentile, ratio, rssSampler } from './support/measure';
@@ -49,11 +49,24 @@ type Row = Record<string, string | number>;
 export async function runProductionReadBench(): Promise<Row[]> {
   // The fake serves 100k rows over all 11 currencies (fixture `productionRead`), warmed so
   // the timed runs measure the client.
-  const fake = await startFakeMetabaseProcess({ apiKey: API_KEY, customersCardId: CARD.customers, ordersCardId: CARD.orders, keyStyle: 'title', stringValues: true, now: new Date() });
+  const fake = await startFakeMetabaseProcess({
+    apiKey: API_KEY,
+    customersCardId: CARD.customers,
+    ordersCardId: CARD.orders,
+    keyStyle: 'title',
+    stringValues: true,
+    now: new Date(),
+  });
   await fake.setCustomers({ fixture: 'productionRead', count: ROWS });
   await fake.warm(SYNC_DAYS);
   const client = createProductionReader(
-    { url: fake.url, auth: { kind: 'apiKey', apiKey: API_KEY }, customersCardId: CARD.customers, ordersCardId: CARD.orders, timeoutMs: 30_000 },
+    {
+      url: fake.url,
+      auth: { kind: 'apiKey', apiKey: API_KEY },
+      customersCardId: CARD.customers,
+      ordersCardId: CARD.orders,
+      timeoutMs: 30_000,
+    },
     createLogger('silent'),
   );
   const rates = defaultRateTable();
@@ -91,7 +104,12 @@ export async function runProductionReadBench(): Promise<Row[]> {
   const streamIntoBuilder = async (): Promise<number> => {
     const started = performance.now();
     const builder = new CustomerSnapshotBuilder();
-    const read = await client.streamCustomers(SYNC_DAYS, { restart: () => builder.clear(), rows: (batch) => batch.forEach((row) => builder.add(row)) });
+    const read = await client.streamCustomers(SYNC_DAYS, {
+      restart: () => builder.clear(),
+      rows: (batch) => {
+        for (const row of batch) builder.add(row);
+      },
+    });
     let cents = 0n;
     for (const chunk of builder.chunks(rates, 1000)) for (const s of chunk) cents += s.figures.lifetimeUsdCents;
     const elapsed = performance.now() - started;
@@ -104,7 +122,8 @@ export async function runProductionReadBench(): Promise<Row[]> {
     const started = performance.now();
     const { rows, rejected } = await client.fetchCustomers(SYNC_DAYS);
     const conversions: UsdConversion[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) conversions[i] = decimalToUsd(rows[i]!.lifetimeTotal, rows[i]!.currency, rates);
+    for (let i = 0; i < rows.length; i++)
+      conversions[i] = decimalToUsd(rows[i]!.lifetimeTotal, rows[i]!.currency, rates);
     const total = sumUsd(conversions);
     const elapsed = performance.now() - started;
     if (rejected.length) throw new Error(`whole: ${rejected.length} rows rejected`);
@@ -114,18 +133,21 @@ export async function runProductionReadBench(): Promise<Row[]> {
 
   const floor = async (): Promise<number> => {
     const started = performance.now();
-    const raw = JSON.parse(await fetchExportBody(fake.url, API_KEY, CARD.customers, SYNC_DAYS)) as Record<string, string | null>[];
+    const raw = JSON.parse(await fetchExportBody(fake.url, API_KEY, CARD.customers, SYNC_DAYS)) as Record<
+      string,
+      string | null
+    >[];
     const conversions: UsdConversion[] = new Array(raw.length);
     for (let i = 0; i < raw.length; i++) {
       const r = raw[i]!;
       const row: CustomerCurrencyRow = {
         customerId: r['Customer ID']!.trim(),
         customerName: r['Customer Name']!.trim(),
-        company: r['Company']?.trim() || null,
-        email: r['Email']?.trim() || null,
-        phone: r['Phone']?.trim() || null,
-        market: r['Market']!.trim().toUpperCase(),
-        currency: r['Currency']!.trim().toUpperCase(),
+        company: r.Company?.trim() || null,
+        email: r.Email?.trim() || null,
+        phone: r.Phone?.trim() || null,
+        market: r.Market!.trim().toUpperCase(),
+        currency: r.Currency!.trim().toUpperCase(),
         orderCount: Number(r['Order Count']),
         lifetimeTotal: r['Lifetime Total']!.trim(),
         lastOrderAt: new Date(r['Last Order At']!),
@@ -162,13 +184,38 @@ export async function runProductionReadBench(): Promise<Row[]> {
     const base = { rows: ROWS, runs: RUNS, cpus: cpus().length, load_1m: load };
     const line = (path: string, runs: number[], extra: Row): Row => {
       const median = percentile(runs, 50);
-      return { path, ...base, median_ms: ms(median), best_ms: ms(Math.min(...runs)), floor_median_ms: ms(floorMedian), ratio: ratio(median, floorMedian), rows_per_s: Math.round((ROWS * 1000) / median), ...extra };
+      return {
+        path,
+        ...base,
+        median_ms: ms(median),
+        best_ms: ms(Math.min(...runs)),
+        floor_median_ms: ms(floorMedian),
+        ratio: ratio(median, floorMedian),
+        rows_per_s: Math.round((ROWS * 1000) / median),
+        ...extra,
+      };
     };
     return [
-      line('stream (sync path): read, validate, convert', streamRuns, { cold_ms: ms(cold), peak_rss_mb: streamPeak, target: '≤ 1000 ms, ≤ 200 MB', ok: percentile(streamRuns, 50) <= 1000 && streamPeak <= 200 ? 'yes' : 'NO' }),
-      line("stream into the sync's per-customer builder", builderRuns, { peak_rss_mb: allPeak, target: '≤ 1000 ms', ok: percentile(builderRuns, 50) <= 1000 ? 'yes' : 'NO' }),
+      line('stream (sync path): read, validate, convert', streamRuns, {
+        cold_ms: ms(cold),
+        peak_rss_mb: streamPeak,
+        target: '≤ 1000 ms, ≤ 200 MB',
+        ok: percentile(streamRuns, 50) <= 1000 && streamPeak <= 200 ? 'yes' : 'NO',
+      }),
+      line("stream into the sync's per-customer builder", builderRuns, {
+        peak_rss_mb: allPeak,
+        target: '≤ 1000 ms',
+        ok: percentile(builderRuns, 50) <= 1000 ? 'yes' : 'NO',
+      }),
       line('whole (fetchCustomers), then convert', wholeRuns, { peak_rss_mb: allPeak, max_rss_mb: maxRss }),
-      { path: 'floor: body whole, JSON.parse, convert loop (no validation)', ...base, median_ms: ms(floorMedian), best_ms: ms(Math.min(...floorRuns)), peak_rss_mb: allPeak, usd_total: expectedTotal ?? '' },
+      {
+        path: 'floor: body whole, JSON.parse, convert loop (no validation)',
+        ...base,
+        median_ms: ms(floorMedian),
+        best_ms: ms(Math.min(...floorRuns)),
+        peak_rss_mb: allPeak,
+        usd_total: expectedTotal ?? '',
+      },
     ];
   } finally {
     await client.close();

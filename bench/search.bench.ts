@@ -22,11 +22,20 @@ import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { ManualClock } from '../src/clock';
 import { postgresConnectionString, postgresSchemaOf, sqlitePath } from '../src/db/client';
-import { searchLeads, normaliseQuery } from '../src/domain/lead-search';
-import { writeCustomerSnapshots, type CustomerSnapshot } from '../src/domain/lead-sync';
+import { normaliseQuery, searchLeads } from '../src/domain/lead-search';
+import { type CustomerSnapshot, writeCustomerSnapshots } from '../src/domain/lead-sync';
 import { ACTION_IDS } from '../src/slack/views/action-ids';
 import { startTestApp } from '../test/support/harness';
-import { benchProviders, benchSizes, ms, percentile, ratio, rssSampler, thousands, type BenchProvider } from './support/measure';
+import {
+  type BenchProvider,
+  benchProviders,
+  benchSizes,
+  ms,
+  percentile,
+  ratio,
+  rssSampler,
+  thousands,
+} from './support/measure';
 import { runWhenMain } from './support/run-directly';
 
 type Row = Record<string, string | number>;
@@ -36,15 +45,101 @@ const AM = 'U0BENCHAM1';
 const ROUNDS = 3;
 const P95_TARGET_MS = 25;
 
-const FIRST = ['Golden', 'Desert', 'Blue', 'Royal', 'Silver', 'Green', 'Red', 'Star', 'Ocean', 'Falcon', 'Cedar', 'Pearl', 'Crescent', 'Emerald', 'Sun', 'Palm', 'Oasis', 'Noble', 'Unity', 'Prime', 'Atlas', 'Summit', 'Harbor', 'Crown', 'Delta', 'Nile', 'Gulf', 'Orient', 'Saffron', 'Amber', 'Ivory', 'Coral', 'Jade', 'Onyx', 'Sapphire', 'Horizon', 'Phoenix', 'Lotus', 'Zenith', 'Aurora'];
-const SECOND = ['Rose', 'Dune', 'Bridge', 'Gate', 'Tower', 'River', 'Valley', 'Garden', 'Bay', 'Point', 'Field', 'Stone', 'Bloom', 'Wave', 'Leaf', 'Peak', 'Trail', 'Coast', 'Spring', 'Grove', 'Light', 'Wind', 'Moon', 'Sands', 'Port', 'Hill', 'Lake', 'Forest', 'Island', 'Market', 'Bazaar', 'Square', 'Plaza', 'Way', 'Line', 'Link', 'Works', 'Hub', 'Circle', 'Road'];
+const FIRST = [
+  'Golden',
+  'Desert',
+  'Blue',
+  'Royal',
+  'Silver',
+  'Green',
+  'Red',
+  'Star',
+  'Ocean',
+  'Falcon',
+  'Cedar',
+  'Pearl',
+  'Crescent',
+  'Emerald',
+  'Sun',
+  'Palm',
+  'Oasis',
+  'Noble',
+  'Unity',
+  'Prime',
+  'Atlas',
+  'Summit',
+  'Harbor',
+  'Crown',
+  'Delta',
+  'Nile',
+  'Gulf',
+  'Orient',
+  'Saffron',
+  'Amber',
+  'Ivory',
+  'Coral',
+  'Jade',
+  'Onyx',
+  'Sapphire',
+  'Horizon',
+  'Phoenix',
+  'Lotus',
+  'Zenith',
+  'Aurora',
+];
+const SECOND = [
+  'Rose',
+  'Dune',
+  'Bridge',
+  'Gate',
+  'Tower',
+  'River',
+  'Valley',
+  'Garden',
+  'Bay',
+  'Point',
+  'Field',
+  'Stone',
+  'Bloom',
+  'Wave',
+  'Leaf',
+  'Peak',
+  'Trail',
+  'Coast',
+  'Spring',
+  'Grove',
+  'Light',
+  'Wind',
+  'Moon',
+  'Sands',
+  'Port',
+  'Hill',
+  'Lake',
+  'Forest',
+  'Island',
+  'Market',
+  'Bazaar',
+  'Square',
+  'Plaza',
+  'Way',
+  'Line',
+  'Link',
+  'Works',
+  'Hub',
+  'Circle',
+  'Road',
+];
 const SUFFIX = ['Trading', 'Foods', 'General Trading LLC', 'Supplies', 'Logistics', 'Stores', 'Import Export', 'Group'];
 
 function customerName(i: number): { name: string; company: string | null; email: string } {
   const a = FIRST[i % FIRST.length]!;
   const b = SECOND[Math.floor(i / FIRST.length) % SECOND.length]!;
   const s = SUFFIX[Math.floor(i / (FIRST.length * SECOND.length)) % SUFFIX.length]!;
-  return { name: `${a} ${b} ${s}`, company: i % 2 ? `${a} ${b} Holdings` : null, email: `${a}.${b}${i}@example.com`.toLowerCase() };
+  return {
+    name: `${a} ${b} ${s}`,
+    company: i % 2 ? `${a} ${b} Holdings` : null,
+    email: `${a}.${b}${i}@example.com`.toLowerCase(),
+  };
 }
 
 const customerId = (i: number) => `C${String(i).padStart(7, '0')}`;
@@ -56,8 +151,17 @@ function snapshots(n: number): CustomerSnapshot[] {
     const id = customerId(i);
     out.push({
       figures: {
-        customerId: id, name, company, email, phone: null, markets: 'AE', orderCount: 1 + (i % 9),
-        lifetimeUsdCents: BigInt((i * 7919) % 10_000_000), unknownCurrencies: '', lastOrderAt: NOW, rateDate: NOW,
+        customerId: id,
+        name,
+        company,
+        email,
+        phone: null,
+        markets: 'AE',
+        orderCount: 1 + (i % 9),
+        lifetimeUsdCents: BigInt((i * 7919) % 10_000_000),
+        unknownCurrencies: '',
+        lastOrderAt: NOW,
+        rateDate: NOW,
         searchText: `${name} ${company ?? ''} ${email} ${id}`.toLowerCase(),
       },
       totals: [],
@@ -87,7 +191,9 @@ interface Floor {
 async function openFloor(provider: BenchProvider, url: string): Promise<Floor> {
   if (provider === 'sqlite') {
     const db = new Database(sqlitePath(url), { readonly: true });
-    const byIndex = db.prepare(`SELECT c."customerId" FROM "CustomerSearch" s JOIN "CustomerFigures" c ON c.rowid = s.rowid WHERE s."searchText" GLOB ? LIMIT 100`);
+    const byIndex = db.prepare(
+      `SELECT c."customerId" FROM "CustomerSearch" s JOIN "CustomerFigures" c ON c.rowid = s.rowid WHERE s."searchText" GLOB ? LIMIT 100`,
+    );
     const byScan = db.prepare(`SELECT "customerId" FROM "CustomerFigures" WHERE instr("searchText", ?) > 0 LIMIT 100`);
     return {
       async lookup(text) {
@@ -108,7 +214,11 @@ async function openFloor(provider: BenchProvider, url: string): Promise<Floor> {
     async lookup(text) {
       const needle = normaliseQuery(text).replace(/[\\%_]/g, (c) => `\\${c}`);
       const started = performance.now();
-      await client.query({ name: 'floor', text: `SELECT "customerId" FROM "CustomerFigures" WHERE "searchText" LIKE $1 LIMIT 100`, values: [`%${needle}%`] });
+      await client.query({
+        name: 'floor',
+        text: `SELECT "customerId" FROM "CustomerFigures" WHERE "searchText" LIKE $1 LIMIT 100`,
+        values: [`%${needle}%`],
+      });
       return performance.now() - started;
     },
     close: () => client.end(),

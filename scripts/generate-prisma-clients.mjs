@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import schemaTools from './postgres-schema.cjs';
+
 const { writePostgresSchema } = schemaTools;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -3,11 +3,12 @@
 // and prisma/schema.prisma. `prisma migrate dev` needs a shadow database and the native
 // engine, neither of which this setup has; `migrate diff --script` works offline.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import schemaTools from './postgres-schema.cjs';
+
 const { toPostgresSchema, writePostgresSchema } = schemaTools;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,8 +25,18 @@ const pgSnapshot = join(root, 'prisma/postgres/migrations/schema.last.prisma');
 if (existsSync(snapshot)) writeFileSync(pgSnapshot, toPostgresSchema(readFileSync(snapshot, 'utf8')));
 
 const providers = [
-  { dir: 'prisma/migrations', schema: 'prisma/schema.prisma', last: snapshot, url: 'file:' + join(tmpdir(), 'crm-migration-diff.db') },
-  { dir: 'prisma/postgres/migrations', schema: 'prisma/postgres/schema.prisma', last: pgSnapshot, url: process.env.MIGRATION_DIFF_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test' },
+  {
+    dir: 'prisma/migrations',
+    schema: 'prisma/schema.prisma',
+    last: snapshot,
+    url: `file:${join(tmpdir(), 'crm-migration-diff.db')}`,
+  },
+  {
+    dir: 'prisma/postgres/migrations',
+    schema: 'prisma/postgres/schema.prisma',
+    last: pgSnapshot,
+    url: process.env.MIGRATION_DIFF_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test',
+  },
 ];
 for (const p of providers) {
   const from = existsSync(p.last) ? ['--from-schema-datamodel', p.last] : ['--from-empty'];

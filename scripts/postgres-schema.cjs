@@ -14,7 +14,7 @@ function toPostgresSchema(text) {
   if (!out.includes('"postgresql"') || !out.includes('generated/postgres')) {
     throw new Error('prisma/schema.prisma no longer has the generator/datasource lines this script rewrites');
   }
-  return '// GENERATED from prisma/schema.prisma by scripts/postgres-schema.cjs. Do not edit.\n' + out;
+  return `// GENERATED from prisma/schema.prisma by scripts/postgres-schema.cjs. Do not edit.\n${out}`;
 }
 
 function writePostgresSchema() {

@@ -4,7 +4,12 @@ import { isValidTimeZone } from './shared/zoned-time';
 const slackUserIdList = z
   .string()
   .default('')
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)), {
     message: 'must be a comma-separated list of Slack user ids (U…/W…)',
   });
@@ -17,48 +22,57 @@ const optionalString = z
 /** A whole number in [min, max]; unset or blank means the default (a blank must not read as 0). */
 const wholeNumber = (min: number, max: number, fallback: number) =>
   optionalString
-    .pipe(z.coerce.number<string | undefined>({ message: `must be a whole number from ${min} to ${max}` }).int().min(min).max(max).optional())
+    .pipe(
+      z.coerce
+        .number<string | undefined>({ message: `must be a whole number from ${min} to ${max}` })
+        .int()
+        .min(min)
+        .max(max)
+        .optional(),
+    )
     .transform((v) => v ?? fallback);
 
 const cardId = z.coerce.number<string | undefined>().int().positive();
 
-export const configSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
-    SLACK_SIGNING_SECRET: optionalString,
-    SLACK_APP_TOKEN: optionalString.refine((t) => t === undefined || t.startsWith('xapp-'), {
-      message: 'must be an app-level token starting with xapp-',
+export const configSchema = z.object({
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString.refine((t) => t === undefined || t.startsWith('xapp-'), {
+    message: 'must be an app-level token starting with xapp-',
+  }),
+  SLACK_API_URL: optionalString.pipe(z.url().optional()),
+  SLACK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  PORT: z.coerce.number({ message: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/crm.db')
+    .refine((u) => /^(file:|postgres(ql)?:\/\/)/.test(u), {
+      message: 'must be file:<path> (SQLite) or postgres://… (PostgreSQL)',
     }),
-    SLACK_API_URL: optionalString.pipe(z.url().optional()),
-    SLACK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-    PORT: z.coerce.number({ message: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(3000),
-    DATABASE_URL: z
-      .string()
-      .default('file:./data/crm.db')
-      .refine((u) => /^(file:|postgres(ql)?:\/\/)/.test(u), {
-        message: 'must be file:<path> (SQLite) or postgres://… (PostgreSQL)',
-      }),
-    METABASE_URL: optionalString.pipe(z.url().optional()),
-    METABASE_API_KEY: optionalString,
-    METABASE_USERNAME: optionalString,
-    METABASE_PASSWORD: optionalString,
-    METABASE_CUSTOMERS_CARD_ID: optionalString.pipe(cardId.optional()),
-    METABASE_ORDERS_CARD_ID: optionalString.pipe(cardId.optional()),
-    METABASE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-    CRM_ADMINS: slackUserIdList,
-    CRM_MANAGERS: slackUserIdList,
-    CRM_ACCOUNT_MANAGERS: slackUserIdList,
-    CRM_SYNC_DAYS: z.coerce.number().int().min(1).max(3650).default(120),
-    CRM_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, { message: 'must be an IANA time zone, e.g. Asia/Dubai' }),
-    CRM_BACKUP: optionalString
-      .pipe(z.enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'must be on or off' }).optional())
-      .transform((v) => v === undefined || v === 'on' || v === 'true' || v === '1'),
-    CRM_BACKUP_DIR: optionalString,
-    CRM_BACKUP_INTERVAL_HOURS: wholeNumber(1, 24 * 7, 24),
-    CRM_BACKUP_KEEP_DAILY: wholeNumber(0, 3660, 7),
-    CRM_BACKUP_KEEP_WEEKLY: wholeNumber(0, 520, 4),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  });
+  METABASE_URL: optionalString.pipe(z.url().optional()),
+  METABASE_API_KEY: optionalString,
+  METABASE_USERNAME: optionalString,
+  METABASE_PASSWORD: optionalString,
+  METABASE_CUSTOMERS_CARD_ID: optionalString.pipe(cardId.optional()),
+  METABASE_ORDERS_CARD_ID: optionalString.pipe(cardId.optional()),
+  METABASE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  CRM_ADMINS: slackUserIdList,
+  CRM_MANAGERS: slackUserIdList,
+  CRM_ACCOUNT_MANAGERS: slackUserIdList,
+  CRM_SYNC_DAYS: z.coerce.number().int().min(1).max(3650).default(120),
+  CRM_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine(isValidTimeZone, { message: 'must be an IANA time zone, e.g. Asia/Dubai' }),
+  CRM_BACKUP: optionalString
+    .pipe(z.enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'must be on or off' }).optional())
+    .transform((v) => v === undefined || v === 'on' || v === 'true' || v === '1'),
+  CRM_BACKUP_DIR: optionalString,
+  CRM_BACKUP_INTERVAL_HOURS: wholeNumber(1, 24 * 7, 24),
+  CRM_BACKUP_KEEP_DAILY: wholeNumber(0, 3660, 7),
+  CRM_BACKUP_KEEP_WEEKLY: wholeNumber(0, 520, 4),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
 
 const present = (v: string | undefined) => v !== undefined && v.trim() !== '';
 
@@ -72,7 +86,8 @@ function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
     if (!present(env.METABASE_API_KEY) && !(present(env.METABASE_USERNAME) && present(env.METABASE_PASSWORD))) {
       problems.push('METABASE_API_KEY is required with METABASE_URL (or METABASE_USERNAME and METABASE_PASSWORD)');
     }
-    if (!present(env.METABASE_CUSTOMERS_CARD_ID)) problems.push('METABASE_CUSTOMERS_CARD_ID is required with METABASE_URL');
+    if (!present(env.METABASE_CUSTOMERS_CARD_ID))
+      problems.push('METABASE_CUSTOMERS_CARD_ID is required with METABASE_URL');
     if (!present(env.METABASE_ORDERS_CARD_ID)) problems.push('METABASE_ORDERS_CARD_ID is required with METABASE_URL');
   }
   if (present(env.METABASE_USERNAME) !== present(env.METABASE_PASSWORD)) {
@@ -115,7 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 /** Secrets never appear in an error message: nor does a password inside a URL (`scheme://user:pw@host`). */
 function redactValue(name: string, value: string): string {
-  return /TOKEN|SECRET|KEY|PASSWORD/.test(name) ? '[redacted]' : value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/i, '$1[redacted]@').slice(0, 60);
+  return /TOKEN|SECRET|KEY|PASSWORD/.test(name)
+    ? '[redacted]'
+    : value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/i, '$1[redacted]@').slice(0, 60);
 }
 
 /** The Metabase settings, or null when production reading is off (no METABASE_URL). */

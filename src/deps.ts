@@ -1,8 +1,8 @@
+import type { Clock } from './clock';
 import type { AppConfig } from './config';
 import type { Database } from './db/client';
-import type { ProductionReader } from './production/types';
-import type { Clock } from './clock';
 import type { Logger } from './logger';
+import type { ProductionReader } from './production/types';
 
 /**
  * What the app is given from outside, passed in so a test can build the whole app against

@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { AppConfig } from './config';
-import { metabaseConfig } from './config';
+import type { AddressInfo } from 'node:net';
+import type { AppContext } from './app-context';
+import { describeBackupMode } from './backup/settings';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
-import type { Logger } from './logger';
-import type { AppDeps } from './deps';
-import type { AppContext } from './app-context';
-import { createAppServices } from './services';
-import type { ProductionReader } from './production/types';
-import { migrateDatabase } from './db/migrate';
+import type { AppConfig } from './config';
+import { metabaseConfig } from './config';
 import { openDatabase } from './db/client';
-import { buildApp, type BuiltApp } from './slack/app';
-import { startScheduler, type Scheduler } from './jobs/scheduler';
-import { allJobs } from './jobs';
-import { prepareData } from './startup';
-import { createProductionReader } from './production/metabase-client';
 import { startInstanceHeartbeat } from './db/instance-heartbeat';
-import { describeBackupMode } from './backup/settings';
+import { migrateDatabase } from './db/migrate';
+import type { AppDeps } from './deps';
+import { allJobs } from './jobs';
+import { type Scheduler, startScheduler } from './jobs/scheduler';
+import type { Logger } from './logger';
+import { createProductionReader } from './production/metabase-client';
+import type { ProductionReader } from './production/types';
+import { createAppServices } from './services';
+import { type BuiltApp, buildApp } from './slack/app';
+import { prepareData } from './startup';
 
 /** How long a graceful stop waits for listener work that continues after its ack. */
 const STOP_DRAIN_TIMEOUT_MS = 15_000;
@@ -73,7 +73,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port = built.socket!.port;
     logger.info({ port }, 'connected (Socket Mode; GET /healthz on this port)');
   }
-  const scheduler: Scheduler | null = options.schedules === false ? null : startScheduler(deps, built.app.client, allJobs());
+  const scheduler: Scheduler | null =
+    options.schedules === false ? null : startScheduler(deps, built.app.client, allJobs());
 
   let stopping: Promise<void> | null = null;
   return {

@@ -1,9 +1,9 @@
-import type { AppDeps } from './deps';
 import type { AppServices } from './app-context';
-import { SyncCoordinator } from './domain/sync-coordinator';
+import type { AppDeps } from './deps';
 import { PipelineCache } from './domain/pipeline';
-import { HomePublisher } from './slack/publish-home';
+import { SyncCoordinator } from './domain/sync-coordinator';
 import { AppHomeUrl } from './slack/app-home-url';
+import { HomePublisher } from './slack/publish-home';
 
 /** Builds the app-lifetime state once, for one running app (server.ts calls it at start). */
 export function createAppServices(deps: AppDeps): AppServices {

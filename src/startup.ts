@@ -1,6 +1,6 @@
 import type { AppDeps } from './deps';
-import { seedRosterFromConfig } from './domain/roster';
 import { seedDefaultRates } from './domain/rates';
+import { seedRosterFromConfig } from './domain/roster';
 
 /**
  * Idempotent data set-up run at every start, after migrations: seeding that must exist

@@ -11,7 +11,14 @@ import type { FakeCustomerRow } from '../../test/support/fake-metabase';
 
 const DAY = 86_400_000;
 
-const HOME_CURRENCIES = [['AE', 'AED'], ['SA', 'SAR'], ['KW', 'KWD'], ['IN', 'INR'], ['EG', 'EGP'], ['US', 'USD']] as const;
+const HOME_CURRENCIES = [
+  ['AE', 'AED'],
+  ['SA', 'SAR'],
+  ['KW', 'KWD'],
+  ['IN', 'INR'],
+  ['EG', 'EGP'],
+  ['US', 'USD'],
+] as const;
 
 /** Home bench: `n` customers, a fifth of them buying in two currencies, orders spread over the last 100 days. */
 function homeCustomers(n: number, now: Date): FakeCustomerRow[] {
@@ -20,14 +27,47 @@ function homeCustomers(n: number, now: Date): FakeCustomerRow[] {
     const id = `B${String(i).padStart(6, '0')}`;
     const [market, currency] = HOME_CURRENCIES[i % HOME_CURRENCIES.length]!;
     const lastOrder = new Date(now.getTime() - (i % 100) * DAY).toISOString();
-    const base = { customer_id: id, customer_name: `Bench Customer ${i}`, company: `Bench Co ${i}`, email: `buyer${i}@example.com`, phone: null };
-    rows.push({ ...base, market, currency, order_count: 1 + (i % 9), lifetime_total: `${(i * 7919) % 1_000_000}.${String(i % 100).padStart(2, '0')}`, last_order_at: lastOrder });
-    if (i % 5 === 0) rows.push({ ...base, market: 'AE', currency: 'AED', order_count: 2, lifetime_total: '1250.00', last_order_at: lastOrder });
+    const base = {
+      customer_id: id,
+      customer_name: `Bench Customer ${i}`,
+      company: `Bench Co ${i}`,
+      email: `buyer${i}@example.com`,
+      phone: null,
+    };
+    rows.push({
+      ...base,
+      market,
+      currency,
+      order_count: 1 + (i % 9),
+      lifetime_total: `${(i * 7919) % 1_000_000}.${String(i % 100).padStart(2, '0')}`,
+      last_order_at: lastOrder,
+    });
+    if (i % 5 === 0)
+      rows.push({
+        ...base,
+        market: 'AE',
+        currency: 'AED',
+        order_count: 2,
+        lifetime_total: '1250.00',
+        last_order_at: lastOrder,
+      });
   }
   return rows;
 }
 
-const MARKET_OF: Record<string, string> = { AED: 'AE', SAR: 'SA', KWD: 'KW', QAR: 'QA', BHD: 'BH', OMR: 'OM', EGP: 'EG', INR: 'IN', PKR: 'PK', LKR: 'LK', USD: 'US' };
+const MARKET_OF: Record<string, string> = {
+  AED: 'AE',
+  SAR: 'SA',
+  KWD: 'KW',
+  QAR: 'QA',
+  BHD: 'BH',
+  OMR: 'OM',
+  EGP: 'EG',
+  INR: 'IN',
+  PKR: 'PK',
+  LKR: 'LK',
+  USD: 'US',
+};
 
 /** Production-read bench: `count` rows over all 11 currencies; every third row is a second currency of the previous customer. */
 function productionReadRows(count: number, now: Date): FakeCustomerRow[] {
@@ -47,7 +87,9 @@ function productionReadRows(count: number, now: Date): FakeCustomerRow[] {
       market: MARKET_OF[currency]!,
       currency,
       order_count: 1 + (i % 40),
-      lifetime_total: threeDecimals ? `${whole}.${String(i % 1000).padStart(3, '0')}` : `${whole}.${String(i % 100).padStart(2, '0')}`,
+      lifetime_total: threeDecimals
+        ? `${whole}.${String(i % 1000).padStart(3, '0')}`
+        : `${whole}.${String(i % 100).padStart(2, '0')}`,
       // Within the last 100 days, so every row is inside the 120-day window.
       last_order_at: new Date(now.getTime() - (i % 100) * DAY).toISOString(),
     });

@@ -14,10 +14,15 @@
  * ```
  * Rows can also be sent as they are (`setCustomers(rows)`), at the cost of serialising them.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'undici';
-import { startFakeMetabase, type FakeCustomerRow, type FakeMetabase, type FakeMetabaseOptions } from '../../test/support/fake-metabase';
+import {
+  type FakeCustomerRow,
+  type FakeMetabase,
+  type FakeMetabaseOptions,
+  startFakeMetabase,
+} from '../../test/support/fake-metabase';
 import { CUSTOMER_FIXTURES, type CustomerFixtureSpec } from './customer-fixtures';
 
 const ROLE_ENV = 'BENCH_FAKE_METABASE_CHILD';
@@ -59,7 +64,9 @@ async function serve(options: ChildOptions): Promise<void> {
   const run = async (cmd: Command): Promise<unknown> => {
     switch (cmd.op) {
       case 'setCustomers':
-        return mb.setCustomers(Array.isArray(cmd.rows) ? cmd.rows : CUSTOMER_FIXTURES[cmd.rows.fixture](cmd.rows.count, now ?? new Date()));
+        return mb.setCustomers(
+          Array.isArray(cmd.rows) ? cmd.rows : CUSTOMER_FIXTURES[cmd.rows.fixture](cmd.rows.count, now ?? new Date()),
+        );
       case 'setLatency':
         return mb.setLatency(cmd.ms);
       case 'warm':
@@ -86,8 +93,14 @@ async function serve(options: ChildOptions): Promise<void> {
 async function warm(mb: FakeMetabase, options: ChildOptions, days: number): Promise<void> {
   const res = await request(`${mb.url}/api/card/${options.customersCardId}/query/json`, {
     method: 'POST',
-    headers: { ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ parameters: JSON.stringify([{ type: 'number', target: ['variable', ['template-tag', 'days']], value: days }]), format_rows: 'false' }).toString(),
+    headers: {
+      ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      parameters: JSON.stringify([{ type: 'number', target: ['variable', ['template-tag', 'days']], value: days }]),
+      format_rows: 'false',
+    }).toString(),
   });
   await res.body.dump({ limit: Infinity });
   mb.clearRequests();
@@ -101,7 +114,8 @@ function loaderArgs(): string[] {
   const args: string[] = [];
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {
-    if ((argv[i] === '--require' || argv[i] === '--import' || argv[i] === '-r') && argv[i + 1]) args.push(argv[i]!, argv[++i]!);
+    if ((argv[i] === '--require' || argv[i] === '--import' || argv[i] === '-r') && argv[i + 1])
+      args.push(argv[i]!, argv[++i]!);
   }
   return args.length ? args : ['--import', 'tsx'];
 }

@@ -26,7 +26,10 @@ export async function fetchExportBody(url: string, apiKey: string, cardId: numbe
   const res = await request(`${url}/api/card/${cardId}/query/json`, {
     method: 'POST',
     headers: { 'x-api-key': apiKey, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ parameters: JSON.stringify([{ type: 'number', target: ['variable', ['template-tag', 'days']], value: days }]), format_rows: 'false' }).toString(),
+    body: new URLSearchParams({
+      parameters: JSON.stringify([{ type: 'number', target: ['variable', ['template-tag', 'days']], value: days }]),
+      format_rows: 'false',
+    }).toString(),
   });
   return res.body.text();
 }
@@ -42,17 +45,37 @@ export async function syncCreateFloor(dbUrl: string, fetchBody: () => Promise<st
   const db = new Database(sqlitePath(dbUrl));
   try {
     const now = new Date().toISOString().replace('Z', '+00:00');
-    const figures = db.prepare(`INSERT INTO "CustomerFigures" ("customerId", "name", "company", "email", "phone", "markets", "orderCount", "lifetimeUsdCents", "unknownCurrencies", "lastOrderAt", "rateDate", "searchText", "firstSeenAt", "refreshedAt")
+    const figures =
+      db.prepare(`INSERT INTO "CustomerFigures" ("customerId", "name", "company", "email", "phone", "markets", "orderCount", "lifetimeUsdCents", "unknownCurrencies", "lastOrderAt", "rateDate", "searchText", "firstSeenAt", "refreshedAt")
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?) ON CONFLICT ("customerId") DO UPDATE SET "orderCount" = "orderCount" + excluded."orderCount"`);
-    const total = db.prepare(`INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt") VALUES (?, ?, ?, ?, ?, ?)
+    const total =
+      db.prepare(`INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt") VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT ("customerId", "currency") DO UPDATE SET "orderCount" = "orderCount" + excluded."orderCount", "lifetimeMinor" = "lifetimeMinor" + excluded."lifetimeMinor"`);
-    const lead = db.prepare(`INSERT INTO "Lead" ("customerId", "stage", "version", "createdAt", "updatedAt") VALUES (?, 'lead', 1, ?, ?) ON CONFLICT ("customerId") DO NOTHING`);
-    const activity = db.prepare(`INSERT INTO "Activity" ("leadId", "kind", "toValue", "text", "isTouch", "createdAt") VALUES (?, 'created', 'lead', 'Created by the production sync', 0, ?)`);
+    const lead = db.prepare(
+      `INSERT INTO "Lead" ("customerId", "stage", "version", "createdAt", "updatedAt") VALUES (?, 'lead', 1, ?, ?) ON CONFLICT ("customerId") DO NOTHING`,
+    );
+    const activity = db.prepare(
+      `INSERT INTO "Activity" ("leadId", "kind", "toValue", "text", "isTouch", "createdAt") VALUES (?, 'created', 'lead', 'Created by the production sync', 0, ?)`,
+    );
     const started = performance.now();
     const rows = JSON.parse(await fetchBody()) as ExportRow[];
     db.transaction(() => {
       for (const r of rows) {
-        figures.run(r.customer_id, r.customer_name, r.company, r.email, r.phone, r.market, Number(r.order_count), minor(r.lifetime_total), r.last_order_at, now, `${r.customer_name} ${r.company ?? ''} ${r.email ?? ''} ${r.customer_id}`.toLowerCase(), now, now);
+        figures.run(
+          r.customer_id,
+          r.customer_name,
+          r.company,
+          r.email,
+          r.phone,
+          r.market,
+          Number(r.order_count),
+          minor(r.lifetime_total),
+          r.last_order_at,
+          now,
+          `${r.customer_name} ${r.company ?? ''} ${r.email ?? ''} ${r.customer_id}`.toLowerCase(),
+          now,
+          now,
+        );
         total.run(r.customer_id, r.currency, r.market, Number(r.order_count), minor(r.lifetime_total), r.last_order_at);
         const inserted = lead.run(r.customer_id, now, now);
         if (inserted.changes) activity.run(inserted.lastInsertRowid, now);
@@ -69,20 +92,37 @@ export async function syncCreateFloor(dbUrl: string, fetchBody: () => Promise<st
  * each row's customer and currency total by primary key (prepared statements) and compare
  * a few fields.
  */
-export async function syncCompareFloor(dbUrl: string, fetchBody: () => Promise<string>): Promise<{ ms: number; differing: number }> {
+export async function syncCompareFloor(
+  dbUrl: string,
+  fetchBody: () => Promise<string>,
+): Promise<{ ms: number; differing: number }> {
   const db = new Database(sqlitePath(dbUrl), { readonly: true });
   try {
     const figures = db.prepare(`SELECT "name", "email", "phone" FROM "CustomerFigures" WHERE "customerId" = ?`);
-    const total = db.prepare(`SELECT "orderCount", "lifetimeMinor" FROM "CustomerCurrencyTotal" WHERE "customerId" = ? AND "currency" = ?`).safeIntegers(true);
+    const total = db
+      .prepare(
+        `SELECT "orderCount", "lifetimeMinor" FROM "CustomerCurrencyTotal" WHERE "customerId" = ? AND "currency" = ?`,
+      )
+      .safeIntegers(true);
     const started = performance.now();
     const rows = JSON.parse(await fetchBody()) as ExportRow[];
     let differing = 0;
     db.transaction(() => {
       for (const r of rows) {
-        const f = figures.get(r.customer_id) as { name: string; email: string | null; phone: string | null } | undefined;
+        const f = figures.get(r.customer_id) as
+          | { name: string; email: string | null; phone: string | null }
+          | undefined;
         const t = total.get(r.customer_id, r.currency) as { orderCount: bigint; lifetimeMinor: bigint } | undefined;
         // A currency given twice is stored summed: its rows compare as "at least".
-        if (!f || !t || f.name !== r.customer_name || f.email !== r.email || t.lifetimeMinor < minor(r.lifetime_total) || Number(t.orderCount) < Number(r.order_count)) differing += 1;
+        if (
+          !f ||
+          !t ||
+          f.name !== r.customer_name ||
+          f.email !== r.email ||
+          t.lifetimeMinor < minor(r.lifetime_total) ||
+          Number(t.orderCount) < Number(r.order_count)
+        )
+          differing += 1;
       }
     })();
     return { ms: performance.now() - started, differing };
@@ -98,11 +138,19 @@ export async function syncCompareFloor(dbUrl: string, fetchBody: () => Promise<s
  * such build; `scanOnce` times the floor before stored totals existed (one grouped scan of
  * every lead instead of the totals), printed beside it to show what the totals take away.
  */
-export function homeFloor(dbUrl: string, pageSize: number): { once(view: unknown): number; scanOnce(view: unknown): number; close(): void } {
+export function homeFloor(
+  dbUrl: string,
+  pageSize: number,
+): { once(view: unknown): number; scanOnce(view: unknown): number; close(): void } {
   const db = new Database(sqlitePath(dbUrl), { readonly: true });
-  const totals = db.prepare(`SELECT "stage", "unknownCurrencies", SUM("leads") AS n, SUM("usdCents") AS cents FROM "StageTotal" GROUP BY "stage", "unknownCurrencies"`);
-  const scan = db.prepare(`SELECT l."stage", COUNT(*) AS n, SUM(c."lifetimeUsdCents") AS cents FROM "CustomerFigures" c JOIN "Lead" l ON l."customerId" = c."customerId" GROUP BY l."stage"`);
-  const page = db.prepare(`SELECT l."id", c."name", c."company", c."lifetimeUsdCents", c."lastOrderAt", l."ownerId" FROM "CustomerFigures" c CROSS JOIN "Lead" l
+  const totals = db.prepare(
+    `SELECT "stage", "unknownCurrencies", SUM("leads") AS n, SUM("usdCents") AS cents FROM "StageTotal" GROUP BY "stage", "unknownCurrencies"`,
+  );
+  const scan = db.prepare(
+    `SELECT l."stage", COUNT(*) AS n, SUM(c."lifetimeUsdCents") AS cents FROM "CustomerFigures" c JOIN "Lead" l ON l."customerId" = c."customerId" GROUP BY l."stage"`,
+  );
+  const page =
+    db.prepare(`SELECT l."id", c."name", c."company", c."lifetimeUsdCents", c."lastOrderAt", l."ownerId" FROM "CustomerFigures" c CROSS JOIN "Lead" l
     WHERE l."customerId" = c."customerId" AND l."stage" = ? ORDER BY c."lifetimeUsdCents" DESC LIMIT ?`);
   const build = (aggregate: Database.Statement, view: unknown) => {
     const started = performance.now();

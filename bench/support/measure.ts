@@ -31,7 +31,8 @@ export function benchSizes(defaults: readonly number[]): number[] {
   const raw = process.env.BENCH_SIZES;
   if (!raw) return [...defaults];
   const sizes = raw.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`BENCH_SIZES must be a comma list of positive integers, got ${raw}`);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`BENCH_SIZES must be a comma list of positive integers, got ${raw}`);
   return sizes;
 }
 
@@ -41,7 +42,8 @@ export type BenchProvider = 'sqlite' | 'postgres';
 export function benchProviders(defaults: readonly BenchProvider[] = ['sqlite', 'postgres']): BenchProvider[] {
   const raw = process.env.BENCH_PROVIDERS ?? defaults.join(',');
   const list = raw.split(',').map((s) => s.trim());
-  for (const p of list) if (p !== 'sqlite' && p !== 'postgres') throw new Error(`BENCH_PROVIDERS: unknown provider ${p}`);
+  for (const p of list)
+    if (p !== 'sqlite' && p !== 'postgres') throw new Error(`BENCH_PROVIDERS: unknown provider ${p}`);
   return list as BenchProvider[];
 }
 

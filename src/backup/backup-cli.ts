@@ -1,22 +1,33 @@
 // `npm run backup`: one verified backup of the SQLite database now, into CRM_BACKUP_DIR.
-import { configSchema } from '../config';
+
 import { systemClock } from '../clock';
+import { configSchema } from '../config';
 import { createLogger } from '../logger';
-import { backupSettings } from './settings';
 import { takeManualBackup } from './manual-backup';
+import { backupSettings } from './settings';
 
 async function main(): Promise<number> {
   const parsed = configSchema
-    .pick({ DATABASE_URL: true, CRM_BACKUP_DIR: true, CRM_BACKUP_INTERVAL_HOURS: true, CRM_BACKUP_KEEP_DAILY: true, CRM_BACKUP_KEEP_WEEKLY: true })
+    .pick({
+      DATABASE_URL: true,
+      CRM_BACKUP_DIR: true,
+      CRM_BACKUP_INTERVAL_HOURS: true,
+      CRM_BACKUP_KEEP_DAILY: true,
+      CRM_BACKUP_KEEP_WEEKLY: true,
+    })
     .safeParse(process.env);
   if (!parsed.success) {
-    console.error(`Configuration error: ${parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; ')}`);
+    console.error(
+      `Configuration error: ${parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; ')}`,
+    );
     return 2;
   }
   // CRM_BACKUP=off stops the schedule only: asking for a backup by hand always takes one.
   const settings = backupSettings({ ...parsed.data, CRM_BACKUP: true });
   if (settings.mode !== 'sqlite') {
-    console.error('DATABASE_URL points at PostgreSQL: back it up with pg_dump (see README, Operations). The CRM takes no PostgreSQL backups itself.');
+    console.error(
+      'DATABASE_URL points at PostgreSQL: back it up with pg_dump (see README, Operations). The CRM takes no PostgreSQL backups itself.',
+    );
     return 2;
   }
   const result = await takeManualBackup({
@@ -33,7 +44,9 @@ async function main(): Promise<number> {
   const tables = Object.entries(result.manifest.tableCounts).filter(([t]) => !t.startsWith('_'));
   const rows = tables.reduce((n, [, c]) => n + c, 0);
   console.log(`Backup written and verified: ${result.path}`);
-  console.log(`  ${result.manifest.bytes.toLocaleString('en-US')} bytes, ${rows.toLocaleString('en-US')} rows in ${tables.length} tables, integrity ok, migration ${result.manifest.migration ?? 'none'}`);
+  console.log(
+    `  ${result.manifest.bytes.toLocaleString('en-US')} bytes, ${rows.toLocaleString('en-US')} rows in ${tables.length} tables, integrity ok, migration ${result.manifest.migration ?? 'none'}`,
+  );
   if (result.pruned.length) console.log(`  retention deleted ${result.pruned.length} older backup(s)`);
   return 0;
 }

@@ -16,13 +16,32 @@ export interface BackupRunRecord {
 }
 
 export async function findBackupRun(prisma: CrmPrisma, periodKey: string): Promise<BackupRunRecord | null> {
-  return prisma.backupRun.findUnique({ where: { periodKey }, select: { periodKey: true, status: true, startedAt: true, finishedAt: true } });
+  return prisma.backupRun.findUnique({
+    where: { periodKey },
+    select: { periodKey: true, status: true, startedAt: true, finishedAt: true },
+  });
 }
 
 /** Marks the period's backup as running (a retry of a failed or abandoned one reuses its row). */
-export async function startBackupRun(prisma: CrmPrisma, run: { periodKey: string; trigger: BackupTrigger; holder: string; startedAt: Date }): Promise<void> {
-  const fresh = { trigger: run.trigger, holder: run.holder, startedAt: run.startedAt, finishedAt: null, status: 'running', fileName: null, tableCounts: null, error: null };
-  await prisma.backupRun.upsert({ where: { periodKey: run.periodKey }, create: { periodKey: run.periodKey, ...fresh }, update: fresh });
+export async function startBackupRun(
+  prisma: CrmPrisma,
+  run: { periodKey: string; trigger: BackupTrigger; holder: string; startedAt: Date },
+): Promise<void> {
+  const fresh = {
+    trigger: run.trigger,
+    holder: run.holder,
+    startedAt: run.startedAt,
+    finishedAt: null,
+    status: 'running',
+    fileName: null,
+    tableCounts: null,
+    error: null,
+  };
+  await prisma.backupRun.upsert({
+    where: { periodKey: run.periodKey },
+    create: { periodKey: run.periodKey, ...fresh },
+    update: fresh,
+  });
 }
 
 export async function finishBackupRunGood(
@@ -32,17 +51,35 @@ export async function finishBackupRunGood(
 ): Promise<void> {
   await prisma.backupRun.update({
     where: { periodKey },
-    data: { status: 'good', finishedAt: result.finishedAt, fileName: result.fileName, tableCounts: JSON.stringify(result.tableCounts), error: null },
+    data: {
+      status: 'good',
+      finishedAt: result.finishedAt,
+      fileName: result.fileName,
+      tableCounts: JSON.stringify(result.tableCounts),
+      error: null,
+    },
   });
 }
 
-export async function finishBackupRunFailed(prisma: CrmPrisma, periodKey: string, finishedAt: Date, error: string): Promise<void> {
-  await prisma.backupRun.update({ where: { periodKey }, data: { status: 'failed', finishedAt, error: error.slice(0, 500) } });
+export async function finishBackupRunFailed(
+  prisma: CrmPrisma,
+  periodKey: string,
+  finishedAt: Date,
+  error: string,
+): Promise<void> {
+  await prisma.backupRun.update({
+    where: { periodKey },
+    data: { status: 'failed', finishedAt, error: error.slice(0, 500) },
+  });
 }
 
 /** When the newest good backup finished, or null if there is none yet. */
 export async function lastGoodBackupAt(prisma: CrmPrisma): Promise<Date | null> {
-  const row = await prisma.backupRun.findFirst({ where: { status: 'good' }, orderBy: { finishedAt: 'desc' }, select: { finishedAt: true } });
+  const row = await prisma.backupRun.findFirst({
+    where: { status: 'good' },
+    orderBy: { finishedAt: 'desc' },
+    select: { finishedAt: true },
+  });
   return row?.finishedAt ?? null;
 }
 

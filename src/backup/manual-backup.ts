@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Clock } from '../clock';
-import type { Logger } from '../logger';
-import { openDatabase, type CrmPrisma } from '../db/client';
+import { type CrmPrisma, openDatabase } from '../db/client';
 import { releaseLease, tryAcquireLease } from '../db/leases';
+import type { Logger } from '../logger';
 import { BACKUP_LEASE_MS, BACKUP_LEASE_NAME } from './settings';
-import { takeBackup, type BackupResult, type SqliteBackupTarget } from './take-backup';
+import { type BackupResult, type SqliteBackupTarget, takeBackup } from './take-backup';
 
 export interface ManualBackupOptions {
   databaseUrl: string;
@@ -30,13 +30,15 @@ async function hasBackupRunTable(prisma: CrmPrisma): Promise<boolean> {
  * app's schedule (so the two never write the folder at once), whether or not the app runs.
  */
 export async function takeManualBackup(options: ManualBackupOptions): Promise<BackupResult> {
-  if (!existsSync(options.target.databasePath)) return { status: 'failed', error: `there is no database at ${options.target.databasePath}` };
+  if (!existsSync(options.target.databasePath))
+    return { status: 'failed', error: `there is no database at ${options.target.databasePath}` };
   const db = openDatabase(options.databaseUrl);
   const holder = `cli:${randomUUID()}`;
   try {
     const deadline = Date.now() + (options.waitMs ?? 120_000);
     while (!(await tryAcquireLease(db.prisma, BACKUP_LEASE_NAME, holder, BACKUP_LEASE_MS, options.clock.now()))) {
-      if (Date.now() > deadline) return { status: 'failed', error: 'the app has been taking a backup for too long; try again later' };
+      if (Date.now() > deadline)
+        return { status: 'failed', error: 'the app has been taking a backup for too long; try again later' };
       await new Promise((r) => setTimeout(r, 1000));
     }
     try {

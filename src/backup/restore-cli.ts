@@ -1,6 +1,6 @@
 // `npm run restore -- <file>`: restores a backup (.db) or imports a CRM data export (.json)
 // into DATABASE_URL, with every check first. See README, Operations.
-import { restoreFromFile, RestoreRefusedError } from './restore';
+import { RestoreRefusedError, restoreFromFile } from './restore';
 
 async function main(): Promise<number> {
   const file = process.argv[2];
@@ -23,7 +23,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: Error) => {
-    console.error(err instanceof RestoreRefusedError ? `Not restored: ${err.message}` : `Restore failed: ${err.message}`);
+    console.error(
+      err instanceof RestoreRefusedError ? `Not restored: ${err.message}` : `Restore failed: ${err.message}`,
+    );
     process.exit(1);
   },
 );

@@ -1,11 +1,21 @@
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { openDatabase, providerOf, sqlitePath } from '../db/client';
-import { knownMigrations, migrateDatabase } from '../db/migrate';
 import { INSTANCE_HEARTBEAT_TTL_MS, liveInstances } from '../db/instance-heartbeat';
+import { knownMigrations, migrateDatabase } from '../db/migrate';
 import { CrmDataImportError, importCrmData, parseCrmDataExport } from '../domain/crm-data';
-import { inspectSqliteFile, type SqliteInspection } from './sqlite-snapshot';
 import { fsyncDir, fsyncFile, readManifest, sha256OfFile } from './backup-files';
+import { inspectSqliteFile, type SqliteInspection } from './sqlite-snapshot';
 
 /** A restore that must not go ahead; the message is for the person running it. Nothing was changed. */
 export class RestoreRefusedError extends Error {
@@ -61,7 +71,9 @@ export async function checkBackupFile(file: string): Promise<SqliteInspection> {
   const name = basename(file);
   const manifest = readManifest(file);
   if (manifest && (await sha256OfFile(file)) !== manifest.sha256) {
-    throw new RestoreRefusedError(`${name} does not match its manifest (its checksum differs): the file changed or was damaged after the backup was taken.`);
+    throw new RestoreRefusedError(
+      `${name} does not match its manifest (its checksum differs): the file changed or was damaged after the backup was taken.`,
+    );
   }
   const inspection = await inspectSqliteFile(file);
   if (!inspection.ok) {
@@ -71,9 +83,12 @@ export async function checkBackupFile(file: string): Promise<SqliteInspection> {
       .replace(/\*\*\* in database \w+ \*\*\*\s*/g, '')
       .replace(/\s+/g, ' ')
       .trim();
-    throw new RestoreRefusedError(`${name} is corrupt or not a SQLite database, so it was not restored (SQLite says: ${problems}).`);
+    throw new RestoreRefusedError(
+      `${name} is corrupt or not a SQLite database, so it was not restored (SQLite says: ${problems}).`,
+    );
   }
-  if (!inspection.migrations) throw new RestoreRefusedError(`${name} is a SQLite database but not a CRM one (it has no migration history).`);
+  if (!inspection.migrations)
+    throw new RestoreRefusedError(`${name} is a SQLite database but not a CRM one (it has no migration history).`);
   const known = new Map(knownMigrations('sqlite').map((m) => [m.name, m.checksum]));
   const newer = inspection.migrations.filter((m) => !known.has(m.name)).map((m) => m.name);
   if (newer.length) {
@@ -83,7 +98,9 @@ export async function checkBackupFile(file: string): Promise<SqliteInspection> {
   }
   const edited = inspection.migrations.filter((m) => known.get(m.name) !== m.checksum).map((m) => m.name);
   if (edited.length) {
-    throw new RestoreRefusedError(`${name} applied a different version of migration ${edited.join(', ')} than this code ships; restore it with the version of the CRM that made it.`);
+    throw new RestoreRefusedError(
+      `${name} applied a different version of migration ${edited.join(', ')} than this code ships; restore it with the version of the CRM that made it.`,
+    );
   }
   return inspection;
 }
@@ -105,7 +122,9 @@ async function refuseIfAppRunning(databaseUrl: string, now: Date, say: (line: st
   } catch (err) {
     if (err instanceof RestoreRefusedError) throw err;
     // A damaged database is a reason to restore: say so, and go on.
-    say(`Could not read the app's heartbeats from the current database (${(err as Error).message.split('\n').at(-1)}). Make sure no app instance uses it.`);
+    say(
+      `Could not read the app's heartbeats from the current database (${(err as Error).message.split('\n').at(-1)}). Make sure no app instance uses it.`,
+    );
   } finally {
     // The last connection to close folds the WAL into the file, so the file set aside is complete on its own.
     await db.close();
@@ -129,7 +148,9 @@ function setAside(path: string, now: Date, say: (line: string) => void): string 
   const litestream = litestreamDirOf(path);
   if (existsSync(litestream)) {
     renameSync(litestream, litestreamDirOf(aside));
-    say(`Litestream's folder for the old database was moved aside too; Litestream starts a new generation when it runs again.`);
+    say(
+      `Litestream's folder for the old database was moved aside too; Litestream starts a new generation when it runs again.`,
+    );
   }
   fsyncDir(dirname(path));
   return aside;
@@ -150,7 +171,10 @@ async function forgetRunningState(databaseUrl: string, now: Date): Promise<void>
   const db = openDatabase(databaseUrl);
   try {
     await db.prisma.jobLease.deleteMany({});
-    await db.prisma.backupRun.updateMany({ where: { status: 'running' }, data: { status: 'failed', finishedAt: now, error: 'unfinished in the backup this database was restored from' } });
+    await db.prisma.backupRun.updateMany({
+      where: { status: 'running' },
+      data: { status: 'failed', finishedAt: now, error: 'unfinished in the backup this database was restored from' },
+    });
   } finally {
     await db.close();
   }
@@ -164,7 +188,9 @@ async function restoreSqliteBackup(options: RestoreOptions): Promise<RestoreRepo
     );
   }
   const inspection = await checkBackupFile(options.file);
-  say(`${basename(options.file)} is sound: ${Object.keys(inspection.tableCounts).length} tables, migration ${inspection.migrations!.at(-1)?.name ?? 'none'}.`);
+  say(
+    `${basename(options.file)} is sound: ${Object.keys(inspection.tableCounts).length} tables, migration ${inspection.migrations!.at(-1)?.name ?? 'none'}.`,
+  );
   await refuseIfAppRunning(options.databaseUrl, options.now, say);
   const path = sqlitePath(options.databaseUrl);
   mkdirSync(dirname(path), { recursive: true });
@@ -204,7 +230,9 @@ async function importDataExport(options: RestoreOptions): Promise<RestoreReport>
   const provider = providerOf(options.databaseUrl);
   const known = knownMigrations(provider).map((m) => m.name);
   if (!known.includes(doc.migration)) {
-    throw new RestoreRefusedError(`The export was made by a newer version of the CRM (migration ${doc.migration}, unknown here). Upgrade the CRM, then import it.`);
+    throw new RestoreRefusedError(
+      `The export was made by a newer version of the CRM (migration ${doc.migration}, unknown here). Upgrade the CRM, then import it.`,
+    );
   }
   if (doc.migration !== known.at(-1)) {
     throw new RestoreRefusedError(

@@ -44,7 +44,9 @@ function newestPerBucket(newestFirst: DatedBackup[], bucketOf: (d: Date) => stri
 
 /** The names to keep; every other backup may be deleted. */
 export function backupsToKeep(backups: DatedBackup[], policy: RetentionPolicy): Set<string> {
-  const newestFirst = [...backups].sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime() || b.name.localeCompare(a.name));
+  const newestFirst = [...backups].sort(
+    (a, b) => b.takenAt.getTime() - a.takenAt.getTime() || b.name.localeCompare(a.name),
+  );
   const keep = new Set<string>();
   if (newestFirst.length) keep.add(newestFirst[0]!.name);
   for (const n of newestPerBucket(newestFirst, dayKey, policy.daily)) keep.add(n);

@@ -18,7 +18,12 @@ export const BACKUP_LEASE_MS = 30 * 60 * 1000;
 
 type BackupConfig = Pick<
   AppConfig,
-  'DATABASE_URL' | 'CRM_BACKUP' | 'CRM_BACKUP_DIR' | 'CRM_BACKUP_INTERVAL_HOURS' | 'CRM_BACKUP_KEEP_DAILY' | 'CRM_BACKUP_KEEP_WEEKLY'
+  | 'DATABASE_URL'
+  | 'CRM_BACKUP'
+  | 'CRM_BACKUP_DIR'
+  | 'CRM_BACKUP_INTERVAL_HOURS'
+  | 'CRM_BACKUP_KEEP_DAILY'
+  | 'CRM_BACKUP_KEEP_WEEKLY'
 >;
 
 export function backupSettings(config: BackupConfig): BackupSettings {
@@ -46,7 +51,11 @@ export function staleAfterMs(intervalMs: number): number {
 }
 
 /** What the app says at start about its backups (PostgreSQL: the database server's own tools). */
-export function describeBackupMode(config: BackupConfig): { mode: BackupSettings['mode']; level: 'info' | 'warn'; message: string } {
+export function describeBackupMode(config: BackupConfig): {
+  mode: BackupSettings['mode'];
+  level: 'info' | 'warn';
+  message: string;
+} {
   const settings = backupSettings(config);
   switch (settings.mode) {
     case 'sqlite':
@@ -59,9 +68,14 @@ export function describeBackupMode(config: BackupConfig): { mode: BackupSettings
       return {
         mode: 'external',
         level: 'info',
-        message: 'backups: the app takes none on PostgreSQL; back the database up with pg_dump or WAL archiving (see README, Operations)',
+        message:
+          'backups: the app takes none on PostgreSQL; back the database up with pg_dump or WAL archiving (see README, Operations)',
       };
     case 'off':
-      return { mode: 'off', level: 'warn', message: 'backups: off (CRM_BACKUP=off); nothing backs up the CRM database unless you do (e.g. Litestream)' };
+      return {
+        mode: 'off',
+        level: 'warn',
+        message: 'backups: off (CRM_BACKUP=off); nothing backs up the CRM database unless you do (e.g. Litestream)',
+      };
   }
 }

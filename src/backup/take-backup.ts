@@ -1,11 +1,11 @@
 import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CrmPrisma } from '../db/client';
 import type { Clock } from '../clock';
-import type { Logger } from '../logger';
+import type { CrmPrisma } from '../db/client';
 import { resolveAdminNoticesOfKind } from '../domain/admin-notices';
-import { snapshotSqlite } from './sqlite-snapshot';
+import type { Logger } from '../logger';
 import {
+  type BackupManifest,
   backupFileName,
   fsyncDir,
   fsyncFile,
@@ -14,10 +14,10 @@ import {
   partialPathFor,
   sha256OfFile,
   writeManifest,
-  type BackupManifest,
 } from './backup-files';
+import { type BackupTrigger, finishBackupRunFailed, finishBackupRunGood, startBackupRun } from './backup-runs';
 import { backupsToKeep, type RetentionPolicy } from './retention';
-import { finishBackupRunFailed, finishBackupRunGood, startBackupRun, type BackupTrigger } from './backup-runs';
+import { snapshotSqlite } from './sqlite-snapshot';
 
 export interface SqliteBackupTarget {
   databasePath: string;
@@ -80,10 +80,17 @@ export async function takeBackup(options: TakeBackupOptions): Promise<BackupResu
     writeManifest(path, manifest);
     const finishedAt = clock.now();
     if (record) {
-      await finishBackupRunGood(prisma, periodKey, { finishedAt, fileName: manifest.file, tableCounts: manifest.tableCounts });
+      await finishBackupRunGood(prisma, periodKey, {
+        finishedAt,
+        fileName: manifest.file,
+        tableCounts: manifest.tableCounts,
+      });
       await resolveAdminNoticesOfKind(prisma, 'backup_stale', finishedAt);
     }
-    logger.info({ file: manifest.file, bytes: manifest.bytes, tables: Object.keys(manifest.tableCounts).length, trigger }, 'backup taken and verified');
+    logger.info(
+      { file: manifest.file, bytes: manifest.bytes, tables: Object.keys(manifest.tableCounts).length, trigger },
+      'backup taken and verified',
+    );
     const pruned = pruneBackupFolder(target.dir, target.retention, finishedAt, logger);
     return { status: 'good', path, manifest, pruned };
   } catch (err) {
@@ -94,7 +101,10 @@ export async function takeBackup(options: TakeBackupOptions): Promise<BackupResu
       // the folder itself is the problem; nothing was written
     }
     logger.error({ err, dir: target.dir, trigger }, 'backup failed');
-    if (record) await finishBackupRunFailed(prisma, periodKey, clock.now(), error).catch((e: unknown) => logger.error({ err: e }, 'could not record the failed backup'));
+    if (record)
+      await finishBackupRunFailed(prisma, periodKey, clock.now(), error).catch((e: unknown) =>
+        logger.error({ err: e }, 'could not record the failed backup'),
+      );
     return { status: 'failed', error };
   }
 }

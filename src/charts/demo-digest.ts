@@ -6,8 +6,23 @@ import type { StageSlug } from '../shared/stages';
  * database (`npm run chart:preview`) and for the renderer's tests.
  */
 
-function stage(slug: StageSlug, count: number, usdCents: bigint, countChange: number, usdChange: bigint, unknown: string[] = []): StageFigure {
-  return { slug, count, usdCents, incompleteCount: unknown.length ? 2 : 0, unknownCurrencies: unknown, countChange, usdChange };
+function stage(
+  slug: StageSlug,
+  count: number,
+  usdCents: bigint,
+  countChange: number,
+  usdChange: bigint,
+  unknown: string[] = [],
+): StageFigure {
+  return {
+    slug,
+    count,
+    usdCents,
+    incompleteCount: unknown.length ? 2 : 0,
+    unknownCurrencies: unknown,
+    countChange,
+    usdChange,
+  };
 }
 
 function path(fromStage: StageSlug, toStage: StageSlug, count: number): StagePath {

@@ -1,6 +1,6 @@
 import type { DigestFigures } from '../domain/digest';
 import { formatUsd } from '../shared/money';
-import { stageLabel, type StageLabels } from '../shared/stages';
+import { type StageLabels, stageLabel } from '../shared/stages';
 import { formatShortInstantIn } from '../shared/zoned-time';
 
 /**
@@ -80,7 +80,8 @@ function signedUsd(cents: bigint): string {
 
 function stageSentence(s: ChartStage): string {
   let text = `${s.label}: ${leads(s.count)}, ${formatUsd(s.usdCents)}`;
-  if (s.incompleteCount) text += ` (${s.incompleteCount} incomplete: ${s.unknownCurrencies.join(', ') || 'unknown currency'} not converted)`;
+  if (s.incompleteCount)
+    text += ` (${s.incompleteCount} incomplete: ${s.unknownCurrencies.join(', ') || 'unknown currency'} not converted)`;
   if (s.previousCount !== null && s.previousUsdCents !== null) {
     const countChange = s.count - s.previousCount;
     const usdChange = s.usdCents - s.previousUsdCents;

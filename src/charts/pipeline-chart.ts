@@ -3,7 +3,7 @@ import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { formatUsd } from '../shared/money';
-import { pipelineChartAltText, type PipelineChartData } from './pipeline-chart-data';
+import { type PipelineChartData, pipelineChartAltText } from './pipeline-chart-data';
 
 /**
  * The digest's pipeline picture, drawn on the server: a Vega-Lite spec, compiled and laid
@@ -60,12 +60,25 @@ export function pipelineChartRows(data: PipelineChartData): { stages: StageBarRo
     }
     stages.push(bar(s.label, order, now, s.count, s.usdCents, mark));
   });
-  const shown = data.movements.routes.slice(0, data.movements.routes.length > MAX_CHART_ROUTES ? MAX_CHART_ROUTES - 1 : MAX_CHART_ROUTES);
-  const routes: RouteBarRow[] = shown.map((r, order) => ({ route: `${r.from} → ${r.to}`, order, count: r.count, countText: r.count.toLocaleString('en-US') }));
+  const shown = data.movements.routes.slice(
+    0,
+    data.movements.routes.length > MAX_CHART_ROUTES ? MAX_CHART_ROUTES - 1 : MAX_CHART_ROUTES,
+  );
+  const routes: RouteBarRow[] = shown.map((r, order) => ({
+    route: `${r.from} → ${r.to}`,
+    order,
+    count: r.count,
+    countText: r.count.toLocaleString('en-US'),
+  }));
   const others = data.movements.routes.slice(shown.length);
   if (others.length) {
     const count = others.reduce((n, r) => n + r.count, 0);
-    routes.push({ route: `${others.length} other routes`, order: shown.length, count, countText: count.toLocaleString('en-US') });
+    routes.push({
+      route: `${others.length} other routes`,
+      order: shown.length,
+      count,
+      countText: count.toLocaleString('en-US'),
+    });
   }
   return { stages, routes };
 }
@@ -92,9 +105,26 @@ function domain(values: number[], headroom: number): [number, number] {
 export function buildPipelineChartSpec(data: PipelineChartData): TopLevelSpec {
   const rows = pipelineChartRows(data);
   const series = [...new Set(rows.stages.map((r) => r.series))];
-  const colour = { field: 'series', type: 'nominal', scale: { domain: series, range: series.length === 2 ? [BEFORE_COLOUR, NOW_COLOUR] : [NOW_COLOUR] }, legend: { orient: 'top', title: null, direction: 'horizontal', labelFontSize: 11, labelLimit: 400 } } as const;
-  const stageAxis = { field: 'stage', type: 'nominal', sort: { field: 'order', op: 'min' }, title: null, axis: { labelLimit: 150 } } as const;
-  const panel = (title: string, value: 'count' | 'usd', text: 'countText' | 'usdText', headroom: number, format?: string) => ({
+  const colour = {
+    field: 'series',
+    type: 'nominal',
+    scale: { domain: series, range: series.length === 2 ? [BEFORE_COLOUR, NOW_COLOUR] : [NOW_COLOUR] },
+    legend: { orient: 'top', title: null, direction: 'horizontal', labelFontSize: 11, labelLimit: 400 },
+  } as const;
+  const stageAxis = {
+    field: 'stage',
+    type: 'nominal',
+    sort: { field: 'order', op: 'min' },
+    title: null,
+    axis: { labelLimit: 150 },
+  } as const;
+  const panel = (
+    title: string,
+    value: 'count' | 'usd',
+    text: 'countText' | 'usdText',
+    headroom: number,
+    format?: string,
+  ) => ({
     title: { text: title, anchor: 'start', fontSize: 13 },
     width: 300,
     height: { step: series.length === 2 ? 13 : 18 },
@@ -105,18 +135,30 @@ export function buildPipelineChartSpec(data: PipelineChartData): TopLevelSpec {
         field: value,
         type: 'quantitative',
         title: null,
-        scale: { domain: domain(rows.stages.map((r) => r[value]), headroom), nice: false },
+        scale: {
+          domain: domain(
+            rows.stages.map((r) => r[value]),
+            headroom,
+          ),
+          nice: false,
+        },
         axis: { tickCount: 4, grid: true, ...(format ? { format } : { tickMinStep: 1 }) },
       },
     },
     layer: [
       { mark: { type: 'bar', cornerRadiusEnd: 2 }, encoding: { color: colour } },
-      { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#222' }, encoding: { text: { field: text, type: 'nominal' } } },
+      {
+        mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#222' },
+        encoding: { text: { field: text, type: 'nominal' } },
+      },
     ],
   });
   const anyIncomplete = data.stages.some((s) => s.incompleteCount > 0);
   const unknown = [...new Set(data.stages.flatMap((s) => s.unknownCurrencies))].sort();
-  const subtitle = [data.period, ...(anyIncomplete ? [`* incomplete: ${unknown.join(', ') || 'a currency'} not converted to USD`] : [])];
+  const subtitle = [
+    data.period,
+    ...(anyIncomplete ? [`* incomplete: ${unknown.join(', ') || 'a currency'} not converted to USD`] : []),
+  ];
   const movesTitle = `Stage changes in the period: ${data.movements.total.toLocaleString('en-US')}`;
   const moves =
     rows.routes.length === 0
@@ -134,28 +176,57 @@ export function buildPipelineChartSpec(data: PipelineChartData): TopLevelSpec {
           height: { step: 18 },
           data: { values: rows.routes },
           encoding: {
-            y: { field: 'route', type: 'nominal', sort: { field: 'order', op: 'min' }, title: null, axis: { labelLimit: 260 } },
+            y: {
+              field: 'route',
+              type: 'nominal',
+              sort: { field: 'order', op: 'min' },
+              title: null,
+              axis: { labelLimit: 260 },
+            },
             x: {
               field: 'count',
               type: 'quantitative',
               title: null,
-              scale: { domain: domain(rows.routes.map((r) => r.count), 1.12), nice: false },
+              scale: {
+                domain: domain(
+                  rows.routes.map((r) => r.count),
+                  1.12,
+                ),
+                nice: false,
+              },
               axis: { tickMinStep: 1, tickCount: 4 },
             },
           },
           layer: [
             { mark: { type: 'bar', color: MOVE_COLOUR, cornerRadiusEnd: 2 } },
-            { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#222' }, encoding: { text: { field: 'countText', type: 'nominal' } } },
+            {
+              mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#222' },
+              encoding: { text: { field: 'countText', type: 'nominal' } },
+            },
           ],
         };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: 'Pipeline by stage', subtitle, anchor: 'start', fontSize: 16, subtitleFontSize: 11, subtitleColor: '#444' },
+    title: {
+      text: 'Pipeline by stage',
+      subtitle,
+      anchor: 'start',
+      fontSize: 16,
+      subtitleFontSize: 11,
+      subtitleColor: '#444',
+    },
     background: 'white',
     padding: 16,
-    config: { font: FONT_FAMILY, view: { stroke: null }, axis: { labelFontSize: 10, domainColor: '#999', tickColor: '#999', gridColor: '#eee' } },
+    config: {
+      font: FONT_FAMILY,
+      view: { stroke: null },
+      axis: { labelFontSize: 10, domainColor: '#999', tickColor: '#999', gridColor: '#eee' },
+    },
     vconcat: [
-      { data: { values: rows.stages }, hconcat: [panel('Leads', 'count', 'countText', 1.18), panel('Lifetime USD', 'usd', 'usdText', 1.55, '$~s')] },
+      {
+        data: { values: rows.stages },
+        hconcat: [panel('Leads', 'count', 'countText', 1.18), panel('Lifetime USD', 'usd', 'usdText', 1.55, '$~s')],
+      },
       moves,
     ],
     spacing: 24,
@@ -174,7 +245,12 @@ export async function pipelineChartSvg(data: PipelineChartData): Promise<string>
 
 /** System fonts off: the picture must not depend on what the machine happens to have installed. */
 export const CHART_RESVG_OPTIONS: ResvgRenderOptions = {
-  font: { fontFiles: CHART_FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+  font: {
+    fontFiles: CHART_FONT_FILES,
+    loadSystemFonts: false,
+    defaultFontFamily: FONT_FAMILY,
+    sansSerifFamily: FONT_FAMILY,
+  },
   fitTo: { mode: 'zoom', value: SCALE },
   background: 'white',
 };

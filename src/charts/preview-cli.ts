@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { demoDigestFigures } from './demo-digest';
-import { pipelineChartData } from './pipeline-chart-data';
 import { renderPipelineChart } from './pipeline-chart';
+import { pipelineChartData } from './pipeline-chart-data';
 
 /**
  * `npm run chart:preview [-- <file.png>]`: draws the digest picture from demo figures, so it
@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const { png, altText } = await renderPipelineChart(data);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, png);
-  process.stdout.write(`${out} (${png.length.toLocaleString('en-US')} bytes)\nalt text (${altText.length} characters): ${altText}\n`);
+  process.stdout.write(
+    `${out} (${png.length.toLocaleString('en-US')} bytes)\nalt text (${altText.length} characters): ${altText}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

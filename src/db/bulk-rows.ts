@@ -36,8 +36,9 @@ function encode(provider: DbProvider, value: BulkValue, type: BulkColumnType): s
 
 /** The SQL reading one column of a JSON row (`index`), or the whole element when rows are bare values (null). */
 function columnExpr(provider: DbProvider, index: number | null, type: BulkColumnType): string {
-  const v = index === null ? (provider === 'sqlite' ? 'value' : '(value #>> \'{}\')') : `value->>${index}`;
-  if (provider === 'sqlite') return type === 'int' || type === 'bigint' || type === 'bool' ? `CAST(${v} AS INTEGER)` : v;
+  const v = index === null ? (provider === 'sqlite' ? 'value' : "(value #>> '{}')") : `value->>${index}`;
+  if (provider === 'sqlite')
+    return type === 'int' || type === 'bigint' || type === 'bool' ? `CAST(${v} AS INTEGER)` : v;
   switch (type) {
     case 'int':
       return `CAST(${v} AS integer)`;
@@ -58,12 +59,20 @@ export interface BulkConstant {
   type: BulkColumnType;
 }
 
-const PG_TYPES: Record<BulkColumnType, string> = { text: 'text', int: 'integer', bigint: 'bigint', bool: 'boolean', datetime: 'timestamp(3)' };
+const PG_TYPES: Record<BulkColumnType, string> = {
+  text: 'text',
+  int: 'integer',
+  bigint: 'bigint',
+  bool: 'boolean',
+  datetime: 'timestamp(3)',
+};
 
 function constantExpr(provider: DbProvider, c: BulkConstant): Prisma.Sql {
   const encoded = encode(provider, c.value, c.type);
   // PostgreSQL cannot infer a bare parameter's type in a SELECT list.
-  return provider === 'sqlite' ? Prisma.sql`${encoded}` : Prisma.sql`CAST(${encoded} AS ${Prisma.raw(PG_TYPES[c.type])})`;
+  return provider === 'sqlite'
+    ? Prisma.sql`${encoded}`
+    : Prisma.sql`CAST(${encoded} AS ${Prisma.raw(PG_TYPES[c.type])})`;
 }
 
 /**
@@ -78,8 +87,15 @@ export function jsonRowsSelect(
   constants: readonly BulkConstant[] = [],
 ): Prisma.Sql {
   // Prisma's cost grows with the bytes of a parameter: a one-column row travels as a bare value.
-  const json = JSON.stringify(types.length === 1 ? rows.map((r) => encode(provider, r[0] ?? null, types[0]!)) : rows.map((r) => types.map((t, i) => encode(provider, r[i] ?? null, t))));
-  const columns = types.length === 1 ? columnExpr(provider, null, types[0]!) : types.map((t, i) => columnExpr(provider, i, t)).join(', ');
+  const json = JSON.stringify(
+    types.length === 1
+      ? rows.map((r) => encode(provider, r[0] ?? null, types[0]!))
+      : rows.map((r) => types.map((t, i) => encode(provider, r[i] ?? null, t))),
+  );
+  const columns =
+    types.length === 1
+      ? columnExpr(provider, null, types[0]!)
+      : types.map((t, i) => columnExpr(provider, i, t)).join(', ');
   const selectList = constants.length
     ? Prisma.sql`${Prisma.raw(columns)}, ${Prisma.join(constants.map((c) => constantExpr(provider, c)))}`
     : Prisma.raw(columns);
@@ -98,9 +114,15 @@ export interface BulkColumn {
  * The rows as a derived table with named columns, for `UPDATE t SET … FROM <this> AS r
  * WHERE t."id" = r."id"` (one statement for many rows, the same on both databases).
  */
-export function jsonRowsTable(provider: DbProvider, rows: readonly BulkValue[][], columns: readonly BulkColumn[]): Prisma.Sql {
+export function jsonRowsTable(
+  provider: DbProvider,
+  rows: readonly BulkValue[][],
+  columns: readonly BulkColumn[],
+): Prisma.Sql {
   const json = JSON.stringify(rows.map((r) => columns.map((c, i) => encode(provider, r[i] ?? null, c.type))));
-  const select = columns.map((c, i) => `${columnExpr(provider, i, c.type)} AS "${c.name.replace(/"/g, '""')}"`).join(', ');
+  const select = columns
+    .map((c, i) => `${columnExpr(provider, i, c.type)} AS "${c.name.replace(/"/g, '""')}"`)
+    .join(', ');
   return provider === 'sqlite'
     ? Prisma.sql`(SELECT ${Prisma.raw(select)} FROM json_each(${json}))`
     : Prisma.sql`(SELECT ${Prisma.raw(select)} FROM jsonb_array_elements(CAST(${json} AS jsonb)) AS rows(value))`;

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
+import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
 import { ImmediateSqliteAdapterFactory } from './sqlite-adapter';
 
 /**
@@ -73,7 +73,11 @@ export function openDatabase(url: string): Database {
   const schema = postgresSchemaOf(url);
   // The search path makes raw SQL (insert-or-ignore, leases) hit the same schema as Prisma's queries.
   const adapter = new PrismaPg(
-    { connectionString: postgresConnectionString(url), max: 10, options: `-c search_path="${schema.replace(/"/g, '""')}"` },
+    {
+      connectionString: postgresConnectionString(url),
+      max: 10,
+      options: `-c search_path="${schema.replace(/"/g, '""')}"`,
+    },
     { schema },
   );
   const prisma = new PostgresPrismaClient({ adapter }) as unknown as CrmPrisma;
@@ -95,7 +99,12 @@ function databaseFailureKind(err: unknown): DatabaseFailureKind {
   const text = `${codes.join(' ')} ${(err as Error)?.message ?? ''}`;
   if (/SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(text)) return 'busy';
   if (/timeout|timed out|ETIMEDOUT|P1008|P2024/i.test(text)) return 'timeout';
-  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|SQLITE_CANTOPEN|P1001|P1017|DatabaseNotReachable|connect/i.test(text)) return 'unreachable';
+  if (
+    /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|SQLITE_CANTOPEN|P1001|P1017|DatabaseNotReachable|connect/i.test(
+      text,
+    )
+  )
+    return 'unreachable';
   return 'error';
 }
 

@@ -1,6 +1,6 @@
-import type { CrmPrisma } from './client';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import type { CrmPrisma } from './client';
 import { releaseLease, tryAcquireLease } from './leases';
 
 /**
@@ -22,16 +22,28 @@ export interface InstanceHeartbeat {
 export async function beat(prisma: CrmPrisma, instanceId: string, now: Date): Promise<void> {
   await tryAcquireLease(prisma, `${INSTANCE_LEASE_PREFIX}${instanceId}`, instanceId, INSTANCE_HEARTBEAT_TTL_MS, now);
   // Rows of instances that crashed long ago would only pile up.
-  await prisma.jobLease.deleteMany({ where: { name: { startsWith: INSTANCE_LEASE_PREFIX }, expiresAt: { lt: new Date(now.getTime() - INSTANCE_HEARTBEAT_TTL_MS) } } });
+  await prisma.jobLease.deleteMany({
+    where: {
+      name: { startsWith: INSTANCE_LEASE_PREFIX },
+      expiresAt: { lt: new Date(now.getTime() - INSTANCE_HEARTBEAT_TTL_MS) },
+    },
+  });
 }
 
 /** Writes the first heartbeat before returning, then renews it in the background. */
-export async function startInstanceHeartbeat(deps: { db: { prisma: CrmPrisma }; clock: Clock; logger: Logger; instanceId: string }): Promise<InstanceHeartbeat> {
+export async function startInstanceHeartbeat(deps: {
+  db: { prisma: CrmPrisma };
+  clock: Clock;
+  logger: Logger;
+  instanceId: string;
+}): Promise<InstanceHeartbeat> {
   const { prisma } = deps.db;
   await beat(prisma, deps.instanceId, deps.clock.now());
   let inFlight: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    inFlight = beat(prisma, deps.instanceId, deps.clock.now()).catch((err: unknown) => deps.logger.warn({ err }, 'could not renew the instance heartbeat'));
+    inFlight = beat(prisma, deps.instanceId, deps.clock.now()).catch((err: unknown) =>
+      deps.logger.warn({ err }, 'could not renew the instance heartbeat'),
+    );
   }, INSTANCE_HEARTBEAT_EVERY_MS);
   timer.unref();
   return {
@@ -53,6 +65,9 @@ export interface LiveInstance {
 
 /** Instances whose heartbeat has not expired at `now`. */
 export async function liveInstances(prisma: CrmPrisma, now: Date): Promise<LiveInstance[]> {
-  const rows = await prisma.jobLease.findMany({ where: { name: { startsWith: INSTANCE_LEASE_PREFIX }, expiresAt: { gt: now } }, select: { holder: true, updatedAt: true } });
+  const rows = await prisma.jobLease.findMany({
+    where: { name: { startsWith: INSTANCE_LEASE_PREFIX }, expiresAt: { gt: now } },
+    select: { holder: true, updatedAt: true },
+  });
   return rows.map((r) => ({ instanceId: r.holder, renewedAt: r.updatedAt }));
 }

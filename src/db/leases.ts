@@ -5,7 +5,13 @@ import type { CrmPrisma } from './client';
  * holder of an unexpired lease runs it. Taking one is a single atomic upsert, the same
  * SQL on SQLite and PostgreSQL.
  */
-export async function tryAcquireLease(prisma: CrmPrisma, name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+export async function tryAcquireLease(
+  prisma: CrmPrisma,
+  name: string,
+  holder: string,
+  ttlMs: number,
+  now: Date,
+): Promise<boolean> {
   const expiresAt = new Date(now.getTime() + ttlMs);
   const changed = await prisma.$executeRaw`
     INSERT INTO "JobLease" ("name", "holder", "expiresAt", "updatedAt")

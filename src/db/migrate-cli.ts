@@ -4,7 +4,11 @@ import { migrateDatabase } from './migrate';
 const url = process.env.DATABASE_URL || 'file:./data/crm.db';
 migrateDatabase(url).then(
   (r) => {
-    console.log(r.applied.length ? `Applied migrations: ${r.applied.join(', ')}` : `Database is up to date (${r.alreadyApplied} migrations).`);
+    console.log(
+      r.applied.length
+        ? `Applied migrations: ${r.applied.join(', ')}`
+        : `Database is up to date (${r.alreadyApplied} migrations).`,
+    );
   },
   (err: Error) => {
     console.error(`Migration failed: ${err.message}`);

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
-import { providerOf, sqlitePath, postgresSchemaOf, postgresConnectionString, SQLITE_BUSY_TIMEOUT_MS } from './client';
+import { postgresConnectionString, postgresSchemaOf, providerOf, SQLITE_BUSY_TIMEOUT_MS, sqlitePath } from './client';
 import { SQLITE_SEARCH_INDEX_REPAIR, SQLITE_SEARCH_TABLE } from './search-index';
 import { SQLITE_STAGE_TOTALS_REPAIR, SQLITE_STAGE_TOTALS_TABLE } from './stage-totals';
 
@@ -51,16 +51,21 @@ export function knownMigrations(provider: 'sqlite' | 'postgres'): { name: string
 }
 
 /** Migrations not yet applied, in order; refuses when an applied one was edited since. */
-function pendingMigrations(migrations: MigrationFile[], applied: { migration_name: string; checksum: string }[]): MigrationFile[] {
+function pendingMigrations(
+  migrations: MigrationFile[],
+  applied: { migration_name: string; checksum: string }[],
+): MigrationFile[] {
   const done = new Map(applied.map((r) => [r.migration_name, r.checksum]));
   return migrations.filter((m) => {
     const seen = done.get(m.name);
-    if (seen !== undefined && seen !== m.checksum) throw new Error(`Migration ${m.name} was edited after it was applied (checksum differs)`);
+    if (seen !== undefined && seen !== m.checksum)
+      throw new Error(`Migration ${m.name} was edited after it was applied (checksum differs)`);
     return seen === undefined;
   });
 }
 
-const APPLIED_SQL = 'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+const APPLIED_SQL =
+  'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
 
 /** Where a database stands against the committed migrations, read without changing anything. */
 export interface MigrationStatus {
@@ -80,11 +85,15 @@ export interface MigrationStatus {
  * never creates the file, the schema or the `_prisma_migrations` table. Throws when the
  * database does not answer.
  */
-export async function migrationStatus(url: string, options: { dir?: string; timeoutMs?: number } = {}): Promise<MigrationStatus> {
+export async function migrationStatus(
+  url: string,
+  options: { dir?: string; timeoutMs?: number } = {},
+): Promise<MigrationStatus> {
   const provider = providerOf(url);
   const migrations = readMigrations(options.dir ?? migrationsDir(provider));
   const applied = provider === 'sqlite' ? appliedSqlite(url) : await appliedPostgres(url, options.timeoutMs ?? 5000);
-  if (applied === null) return { exists: false, applied: [], pending: migrations.map((m) => m.name), edited: [], unknown: [] };
+  if (applied === null)
+    return { exists: false, applied: [], pending: migrations.map((m) => m.name), edited: [], unknown: [] };
   const done = new Map(applied.map((r) => [r.migration_name, r.checksum]));
   const known = new Set(migrations.map((m) => m.name));
   return {
@@ -104,7 +113,9 @@ function appliedSqlite(url: string): AppliedRow[] | null {
   if (!existsSync(path)) return null;
   const db = new Database(path, { readonly: true, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
   try {
-    const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+    const table = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'")
+      .get();
     return table ? (db.prepare(APPLIED_SQL).all() as AppliedRow[]) : [];
   } finally {
     db.close();
@@ -113,15 +124,25 @@ function appliedSqlite(url: string): AppliedRow[] | null {
 
 async function appliedPostgres(url: string, timeoutMs: number): Promise<AppliedRow[]> {
   const schema = postgresSchemaOf(url);
-  const client = new Client({ connectionString: postgresConnectionString(url), connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  const client = new Client({
+    connectionString: postgresConnectionString(url),
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+  });
   // An unreachable server answers through connect(); an error event after that must not crash the caller.
   client.on('error', () => undefined);
   await client.connect();
   try {
     const ident = `"${schema.replace(/"/g, '""')}"`;
-    const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [`${ident}."_prisma_migrations"`]);
+    const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [
+      `${ident}."_prisma_migrations"`,
+    ]);
     if (!rows[0]?.found) return [];
-    return (await client.query<AppliedRow>(APPLIED_SQL.replace('FROM _prisma_migrations', `FROM ${ident}."_prisma_migrations"`))).rows;
+    return (
+      await client.query<AppliedRow>(
+        APPLIED_SQL.replace('FROM _prisma_migrations', `FROM ${ident}."_prisma_migrations"`),
+      )
+    ).rows;
   } finally {
     await client.end();
   }
@@ -148,7 +169,10 @@ function migrateSqlite(url: string, migrations: MigrationFile[]): MigrationResul
     const applied: string[] = [];
     // IMMEDIATE takes the write lock first, so two processes starting together migrate once.
     const run = db.transaction(() => {
-      const todo = pendingMigrations(migrations, db.prepare(APPLIED_SQL).all() as { migration_name: string; checksum: string }[]);
+      const todo = pendingMigrations(
+        migrations,
+        db.prepare(APPLIED_SQL).all() as { migration_name: string; checksum: string }[],
+      );
       for (const m of todo) {
         db.exec(m.sql);
         db.prepare(
@@ -157,7 +181,8 @@ function migrateSqlite(url: string, migrations: MigrationFile[]): MigrationResul
         applied.push(m.name);
       }
       // A migration that redefined Lead or CustomerFigures dropped their triggers with the old table.
-      const hasTable = (name: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+      const hasTable = (name: string) =>
+        db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
       if (applied.length && hasTable(SQLITE_SEARCH_TABLE)) db.exec(SQLITE_SEARCH_INDEX_REPAIR);
       if (applied.length && hasTable(SQLITE_STAGE_TOTALS_TABLE)) db.exec(SQLITE_STAGE_TOTALS_REPAIR);
     });

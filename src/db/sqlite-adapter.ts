@@ -86,7 +86,8 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
   ) {
     this.adapterName = inner.adapterName;
     this.client = (inner as unknown as { client: BetterSqliteClient }).client;
-    if (!this.client || typeof this.client.prepare !== 'function') throw new Error('the better-sqlite3 adapter no longer exposes its connection');
+    if (!this.client || typeof this.client.prepare !== 'function')
+      throw new Error('the better-sqlite3 adapter no longer exposes its connection');
     this.client.pragma(`busy_timeout = ${SYNC_BUSY_WAIT_MS}`);
   }
 
@@ -108,7 +109,8 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
     // SQLite transactions are serializable; any other level is a caller's mistake.
-    if (isolationLevel && isolationLevel !== 'SERIALIZABLE') throw new Error(`SQLite has no ${isolationLevel} isolation level`);
+    if (isolationLevel && isolationLevel !== 'SERIALIZABLE')
+      throw new Error(`SQLite has no ${isolationLevel} isolation level`);
     const release = await this.mutex.acquire();
     try {
       await retryOnBusy(() => this.client.prepare('BEGIN IMMEDIATE').run(), this.wait);

@@ -10,7 +10,13 @@ import type { CrmPrisma } from '../db/client';
 
 const adminNoticeSchema = z.discriminatedUnion('kind', [
   /** Slack kept refusing one follow-up's reminder, so the follow-up was disabled. */
-  z.object({ kind: z.literal('follow_up_failed'), leadName: z.string(), ownerId: z.string(), attempts: z.number().int(), error: z.string() }),
+  z.object({
+    kind: z.literal('follow_up_failed'),
+    leadName: z.string(),
+    ownerId: z.string(),
+    attempts: z.number().int(),
+    error: z.string(),
+  }),
   /** The owner cannot receive messages any more: all their follow-ups were disabled. */
   z.object({
     kind: z.literal('owner_unreachable'),
@@ -85,22 +91,38 @@ export async function raiseAdminNotice(
 ): Promise<boolean> {
   const text = encode(notice);
   if (options.onceEver && (await db.adminNotice.findFirst({ where: { text }, select: { id: true } }))) return false;
-  if (options.onlyOnce && (await db.adminNotice.findFirst({ where: { text, resolvedAt: null }, select: { id: true } }))) return false;
+  if (options.onlyOnce && (await db.adminNotice.findFirst({ where: { text, resolvedAt: null }, select: { id: true } })))
+    return false;
   await db.adminNotice.create({ data: { text, createdAt: now } });
   return true;
 }
 
 /** Resolves every open notice of one kind, when what it reported is no longer true. */
-export async function resolveAdminNoticesOfKind(prisma: CrmPrisma, kind: AdminNotice['kind'], now: Date): Promise<void> {
+export async function resolveAdminNoticesOfKind(
+  prisma: CrmPrisma,
+  kind: AdminNotice['kind'],
+  now: Date,
+): Promise<void> {
   // encode() writes through the schema, so "kind" is always the first key of the stored JSON.
-  await prisma.adminNotice.updateMany({ where: { text: { startsWith: `{"kind":${JSON.stringify(kind)},` }, resolvedAt: null }, data: { resolvedAt: now } });
+  await prisma.adminNotice.updateMany({
+    where: { text: { startsWith: `{"kind":${JSON.stringify(kind)},` }, resolvedAt: null },
+    data: { resolvedAt: now },
+  });
 }
 
 /** The latest open notices, newest first, and how many are open in all. */
-export async function listOpenAdminNotices(prisma: CrmPrisma, limit: number): Promise<{ notices: AdminNoticeItem[]; total: number }> {
+export async function listOpenAdminNotices(
+  prisma: CrmPrisma,
+  limit: number,
+): Promise<{ notices: AdminNoticeItem[]; total: number }> {
   const where = { resolvedAt: null };
   const [rows, total] = await Promise.all([
-    prisma.adminNotice.findMany({ where, orderBy: { createdAt: 'desc' }, take: limit, select: { id: true, text: true, createdAt: true } }),
+    prisma.adminNotice.findMany({
+      where,
+      orderBy: { createdAt: 'desc' },
+      take: limit,
+      select: { id: true, text: true, createdAt: true },
+    }),
     prisma.adminNotice.count({ where }),
   ]);
   return { notices: rows.map((r) => ({ id: r.id, notice: decode(r.text), createdAt: r.createdAt })), total };

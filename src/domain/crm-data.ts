@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Prisma } from '../generated/sqlite/client';
 import type { CrmPrisma, DbProvider } from '../db/client';
+import { Prisma } from '../generated/sqlite/client';
 
 /**
  * The CRM's own data as one JSON document, so it is never locked in: every table, rows as
@@ -76,7 +76,8 @@ function encodeValue(type: string, value: unknown): JsonValue {
 
 function decodeValue(type: string, value: unknown, where: string): unknown {
   if (value === null) return null;
-  const fail = (expected: string) => new CrmDataImportError(`${where}: expected ${expected}, got ${JSON.stringify(value)?.slice(0, 40)}`);
+  const fail = (expected: string) =>
+    new CrmDataImportError(`${where}: expected ${expected}, got ${JSON.stringify(value)?.slice(0, 40)}`);
   switch (type) {
     case 'DateTime': {
       const d = typeof value === 'string' ? new Date(value) : null;
@@ -136,12 +137,23 @@ export async function exportCrmData(prisma: CrmPrisma, now: Date = new Date()): 
     tables[model] = rows;
     rowCounts[model] = rows.length;
   }
-  return { format: CRM_EXPORT_FORMAT, version: CRM_EXPORT_VERSION, exportedAt: now.toISOString(), migration, rowCounts, tables };
+  return {
+    format: CRM_EXPORT_FORMAT,
+    version: CRM_EXPORT_VERSION,
+    exportedAt: now.toISOString(),
+    migration,
+    rowCounts,
+    tables,
+  };
 }
 
 const headerSchema = z.object({
-  format: z.literal(CRM_EXPORT_FORMAT, { message: `not a CRM data export (its "format" is not "${CRM_EXPORT_FORMAT}")` }),
-  version: z.literal(CRM_EXPORT_VERSION, { message: `export format version ${CRM_EXPORT_VERSION} is the only one this version reads` }),
+  format: z.literal(CRM_EXPORT_FORMAT, {
+    message: `not a CRM data export (its "format" is not "${CRM_EXPORT_FORMAT}")`,
+  }),
+  version: z.literal(CRM_EXPORT_VERSION, {
+    message: `export format version ${CRM_EXPORT_VERSION} is the only one this version reads`,
+  }),
   exportedAt: z.string(),
   migration: z.string().min(1),
   rowCounts: z.record(z.string(), z.number().int().min(0)),
@@ -153,17 +165,23 @@ export function parseCrmDataExport(data: unknown): CrmDataExport {
   const parsed = headerSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new CrmDataImportError(`Not a usable CRM data export: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
+    throw new CrmDataImportError(
+      `Not a usable CRM data export: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`,
+    );
   }
   const doc = parsed.data as CrmDataExport;
   const expected = exportedModels();
   const unknown = Object.keys(doc.tables).filter((t) => !expected.includes(t));
-  if (unknown.length) throw new CrmDataImportError(`The export has tables this version of the CRM does not know: ${unknown.join(', ')}`);
+  if (unknown.length)
+    throw new CrmDataImportError(`The export has tables this version of the CRM does not know: ${unknown.join(', ')}`);
   const missing = expected.filter((t) => !(t in doc.tables));
-  if (missing.length) throw new CrmDataImportError(`The export is incomplete: tables ${missing.join(', ')} are missing`);
+  if (missing.length)
+    throw new CrmDataImportError(`The export is incomplete: tables ${missing.join(', ')} are missing`);
   for (const t of expected) {
     if (doc.rowCounts[t] !== doc.tables[t]!.length) {
-      throw new CrmDataImportError(`The export is damaged: table ${t} says ${doc.rowCounts[t] ?? 'no'} rows but holds ${doc.tables[t]!.length}`);
+      throw new CrmDataImportError(
+        `The export is damaged: table ${t} says ${doc.rowCounts[t] ?? 'no'} rows but holds ${doc.tables[t]!.length}`,
+      );
     }
   }
   return doc;
@@ -203,7 +221,11 @@ async function advanceSequences(tx: CrmPrisma, models: string[]): Promise<void> 
     if (!models.includes(table)) continue;
     const t = `"${table.replace(/"/g, '""')}"`;
     const c = `"${column.replace(/"/g, '""')}"`;
-    await tx.$queryRawUnsafe(`SELECT setval(pg_get_serial_sequence($1, $2), GREATEST(COALESCE(MAX(${c}), 0), 1), MAX(${c}) IS NOT NULL) FROM ${t}`, t, column);
+    await tx.$queryRawUnsafe(
+      `SELECT setval(pg_get_serial_sequence($1, $2), GREATEST(COALESCE(MAX(${c}), 0), 1), MAX(${c}) IS NOT NULL) FROM ${t}`,
+      t,
+      column,
+    );
   }
 }
 
@@ -214,7 +236,11 @@ const INSERT_BATCH = 500;
  * transaction: all of it or nothing. Refuses (CrmDataImportError) a document of another
  * migration level, a database that already holds CRM data, and any row that does not fit.
  */
-export async function importCrmData(prisma: CrmPrisma, provider: DbProvider, data: unknown): Promise<{ rowCounts: Record<string, number> }> {
+export async function importCrmData(
+  prisma: CrmPrisma,
+  provider: DbProvider,
+  data: unknown,
+): Promise<{ rowCounts: Record<string, number> }> {
   const doc = parseCrmDataExport(data);
   const level = await currentMigration(prisma);
   if (level !== doc.migration) {
@@ -228,7 +254,10 @@ export async function importCrmData(prisma: CrmPrisma, provider: DbProvider, dat
     const n = await modelOf(prisma, m).count();
     if (n > 0) occupied.push(`${m} (${n})`);
   }
-  if (occupied.length) throw new CrmDataImportError(`The database is not empty (${occupied.join(', ')}): import only into a new, empty database`);
+  if (occupied.length)
+    throw new CrmDataImportError(
+      `The database is not empty (${occupied.join(', ')}): import only into a new, empty database`,
+    );
 
   const order = await parentsFirst(prisma, provider, models);
   await prisma.$transaction(
@@ -248,7 +277,9 @@ export async function importCrmData(prisma: CrmPrisma, provider: DbProvider, dat
           try {
             await modelOf(tx, model).createMany({ data: rows.slice(i, i + INSERT_BATCH) });
           } catch (err) {
-            throw new CrmDataImportError(`${model}: rows ${i + 1} to ${Math.min(i + INSERT_BATCH, rows.length)} could not be inserted (${(err as Error).message.split('\n').at(-1)})`);
+            throw new CrmDataImportError(
+              `${model}: rows ${i + 1} to ${Math.min(i + INSERT_BATCH, rows.length)} could not be inserted (${(err as Error).message.split('\n').at(-1)})`,
+            );
           }
         }
       }
@@ -270,9 +301,20 @@ export function describeCrmDataExport(doc: CrmDataExport): { rows: number; table
 export const CRM_DATA_EXPORT_AUDIT_KEY = 'export:crm-data';
 
 /** Who took the CRM's data out, and when: audited before the file is sent, like every export. Returns the entry's id. */
-export async function recordCrmDataExport(prisma: CrmPrisma, actorId: string, doc: CrmDataExport, now: Date): Promise<number> {
+export async function recordCrmDataExport(
+  prisma: CrmPrisma,
+  actorId: string,
+  doc: CrmDataExport,
+  now: Date,
+): Promise<number> {
   const entry = await prisma.auditEntry.create({
-    data: { actorId, setting: CRM_DATA_EXPORT_AUDIT_KEY, oldValue: null, newValue: `JSON of all CRM data: ${describeCrmDataExport(doc).text}`, createdAt: now },
+    data: {
+      actorId,
+      setting: CRM_DATA_EXPORT_AUDIT_KEY,
+      oldValue: null,
+      newValue: `JSON of all CRM data: ${describeCrmDataExport(doc).text}`,
+      createdAt: now,
+    },
   });
   return entry.id;
 }

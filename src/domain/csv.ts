@@ -34,7 +34,8 @@ export function csvRecord(cells: ReadonlyArray<string | null | undefined>): stri
 export function toCsv(header: readonly string[], rows: Iterable<ReadonlyArray<string | null | undefined>>): string {
   const parts = [UTF8_BOM, csvRecord(header)];
   for (const row of rows) {
-    if (row.length !== header.length) throw new Error(`CSV row has ${row.length} fields; the header has ${header.length}`);
+    if (row.length !== header.length)
+      throw new Error(`CSV row has ${row.length} fields; the header has ${header.length}`);
     parts.push(csvRecord(row));
   }
   return parts.join('');

@@ -44,7 +44,12 @@ export async function takeDigestRun(prisma: CrmPrisma, claim: DigestClaim): Prom
     RETURNING "claimedBy", "checkFrom"`;
   if (rows.length !== 1 || rows[0]!.claimedBy !== claim.holder) return null;
   const raw = rows[0]!.checkFrom;
-  const checkFrom = raw === null || raw === undefined ? null : raw instanceof Date ? raw : new Date(typeof raw === 'bigint' ? Number(raw) : (raw as string | number));
+  const checkFrom =
+    raw === null || raw === undefined
+      ? null
+      : raw instanceof Date
+        ? raw
+        : new Date(typeof raw === 'bigint' ? Number(raw) : (raw as string | number));
   return { checkFrom: checkFrom && !Number.isNaN(checkFrom.getTime()) ? checkFrom : null };
 }
 
@@ -53,8 +58,17 @@ export async function claimDigestRun(prisma: CrmPrisma, claim: DigestClaim): Pro
   return (await takeDigestRun(prisma, claim)) !== null;
 }
 
-export async function markDigestPosted(prisma: CrmPrisma, periodKey: string, holder: string, postedAt: Date, messageTs: string | null): Promise<void> {
-  await prisma.digestRun.updateMany({ where: { periodKey, claimedBy: holder }, data: { postedAt, messageTs, error: null } });
+export async function markDigestPosted(
+  prisma: CrmPrisma,
+  periodKey: string,
+  holder: string,
+  postedAt: Date,
+  messageTs: string | null,
+): Promise<void> {
+  await prisma.digestRun.updateMany({
+    where: { periodKey, claimedBy: holder },
+    data: { postedAt, messageTs, error: null },
+  });
 }
 
 export interface DigestFailure {
@@ -67,7 +81,14 @@ export interface DigestFailure {
 }
 
 /** Records the failure and holds the claim until the retry time. */
-export async function markDigestFailed(prisma: CrmPrisma, periodKey: string, holder: string, error: string, now: Date, failure: DigestFailure = {}): Promise<void> {
+export async function markDigestFailed(
+  prisma: CrmPrisma,
+  periodKey: string,
+  holder: string,
+  error: string,
+  now: Date,
+  failure: DigestFailure = {},
+): Promise<void> {
   await prisma.digestRun.updateMany({
     where: { periodKey, claimedBy: holder },
     data: {

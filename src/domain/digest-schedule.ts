@@ -1,5 +1,13 @@
+import {
+  type DayNumber,
+  formatLocalDate,
+  isoWeekdayOf,
+  localDateTimeOf,
+  MS_PER_DAY,
+  parseTimeOfDay,
+  zonedToInstant,
+} from '../shared/zoned-time';
 import type { DigestSchedule } from './settings';
-import { MS_PER_DAY, formatLocalDate, isoWeekdayOf, localDateTimeOf, parseTimeOfDay, zonedToInstant, type DayNumber } from '../shared/zoned-time';
 
 /**
  * When digests are due. A digest belongs to a period named by the local date of its
@@ -41,7 +49,11 @@ export function latestDigestPeriod(schedule: DigestSchedule, now: Date): DigestP
 }
 
 /** The period whose digest should go out now, or null when none is due (not yet, or too late). */
-export function dueDigestPeriod(schedule: DigestSchedule, now: Date, catchUpMs = DIGEST_CATCH_UP_MS): DigestPeriod | null {
+export function dueDigestPeriod(
+  schedule: DigestSchedule,
+  now: Date,
+  catchUpMs = DIGEST_CATCH_UP_MS,
+): DigestPeriod | null {
   const period = latestDigestPeriod(schedule, now);
   const late = now.getTime() - period.occurrenceAt.getTime();
   return late >= 0 && late <= catchUpMs ? period : null;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { CrmPrisma } from '../db/client';
+import { MS_PER_DAY } from '../shared/zoned-time';
 import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './alerts/listing';
-import { leadMatchSelect, toLeadMatch, type LeadMatch, type LeadMatchRow } from './lead-search';
+import { type LeadMatch, type LeadMatchRow, leadMatchSelect, toLeadMatch } from './lead-search';
+import { splitList } from './pipeline';
+import type { SettingValues, StaleThresholds } from './settings';
 import { STAGES, type StageSlug } from './stages';
 import { DEFAULT_UNCONTACTED_DAYS, findUncontacted } from './uncontacted';
-import type { SettingValues, StaleThresholds } from './settings';
-import { MS_PER_DAY } from '../shared/zoned-time';
-import { splitList } from './pipeline';
 
 /**
  * The figures of a manager digest for a period, from the CRM database only (no Metabase):
@@ -118,7 +118,9 @@ export async function saveSnapshot(prisma: CrmPrisma, figures: DigestFigures, pe
   const value = JSON.stringify({
     takenAt: figures.generatedAt.toISOString(),
     periodKey,
-    stages: Object.fromEntries(figures.pipeline.map((s) => [s.slug, { count: s.count, usdCents: s.usdCents.toString() }])),
+    stages: Object.fromEntries(
+      figures.pipeline.map((s) => [s.slug, { count: s.count, usdCents: s.usdCents.toString() }]),
+    ),
   });
   // One statement (not Prisma's read-then-write upsert), so it cannot deadlock with another instance's write on SQLite.
   await prisma.$executeRaw`
@@ -159,7 +161,11 @@ async function pipelineFigures(prisma: CrmPrisma, previous: PipelineSnapshot | n
   return Promise.all(
     STAGES.map(async ({ slug }) => {
       const [agg, incompleteCount, incompleteLists] = await Promise.all([
-        prisma.customerFigures.aggregate({ where: { lead: { is: { stage: slug } } }, _sum: { lifetimeUsdCents: true }, _count: { _all: true } }),
+        prisma.customerFigures.aggregate({
+          where: { lead: { is: { stage: slug } } },
+          _sum: { lifetimeUsdCents: true },
+          _count: { _all: true },
+        }),
         prisma.customerFigures.count({ where: { lead: { is: { stage: slug } }, unknownCurrencies: { not: '' } } }),
         prisma.customerFigures.findMany({
           where: { lead: { is: { stage: slug } }, unknownCurrencies: { not: '' } },
@@ -195,7 +201,13 @@ async function staleLeads(prisma: CrmPrisma, thresholds: StaleThresholds, now: D
     stage: t.slug,
     OR: [{ lastTouchAt: { lt: t.cutoff } }, { lastTouchAt: null, createdAt: { lt: t.cutoff } }],
   });
-  const byStage = await Promise.all(tracked.map(async (t) => ({ slug: t.slug, thresholdDays: t.thresholdDays, count: await prisma.lead.count({ where: whereFor(t) }) })));
+  const byStage = await Promise.all(
+    tracked.map(async (t) => ({
+      slug: t.slug,
+      thresholdDays: t.thresholdDays,
+      count: await prisma.lead.count({ where: whereFor(t) }),
+    })),
+  );
   const total = byStage.reduce((n, s) => n + s.count, 0);
   const top =
     total === 0
@@ -213,16 +225,38 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
   const { from, to, now } = input;
   const inPeriod = { gte: from, lt: to };
 
-  const [pipeline, movementTotal, movementRows, movementPaths, newTotal, newTop, uncontacted, overdueByOwner, stale, rateAgg] = await Promise.all([
+  const [
+    pipeline,
+    movementTotal,
+    movementRows,
+    movementPaths,
+    newTotal,
+    newTop,
+    uncontacted,
+    overdueByOwner,
+    stale,
+    rateAgg,
+  ] = await Promise.all([
     pipelineFigures(prisma, input.previous),
     prisma.activity.count({ where: { kind: 'stage_change', createdAt: inPeriod } }),
     prisma.activity.findMany({
       where: { kind: 'stage_change', createdAt: inPeriod },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: DIGEST_LIST_LIMIT,
-      select: { createdAt: true, actorId: true, leadId: true, fromValue: true, toValue: true, lead: { select: { customer: { select: { name: true } } } } },
+      select: {
+        createdAt: true,
+        actorId: true,
+        leadId: true,
+        fromValue: true,
+        toValue: true,
+        lead: { select: { customer: { select: { name: true } } } },
+      },
     }),
-    prisma.activity.groupBy({ by: ['fromValue', 'toValue'], where: { kind: 'stage_change', createdAt: inPeriod }, _count: { _all: true } }),
+    prisma.activity.groupBy({
+      by: ['fromValue', 'toValue'],
+      where: { kind: 'stage_change', createdAt: inPeriod },
+      _count: { _all: true },
+    }),
     prisma.lead.count({ where: { createdAt: inPeriod } }),
     prisma.lead.findMany({
       where: { createdAt: inPeriod },
@@ -234,7 +268,11 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
     findUncontacted(prisma, { days: DEFAULT_UNCONTACTED_DAYS, now, limit: TOP_UNCONTACTED }),
     countOverdueFollowUpsByOwner(prisma, now),
     staleLeads(prisma, input.staleThresholds, now),
-    prisma.customerFigures.aggregate({ where: { lead: { isNot: null }, rateDate: { not: null } }, _min: { rateDate: true }, _max: { rateDate: true } }),
+    prisma.customerFigures.aggregate({
+      where: { lead: { isNot: null }, rateDate: { not: null } },
+      _min: { rateDate: true },
+      _max: { rateDate: true },
+    }),
   ]);
 
   return {
@@ -253,10 +291,16 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
         fromStage: a.fromValue,
         toStage: a.toValue,
       })),
-      paths: sortPaths(movementPaths.map((p) => ({ fromStage: p.fromValue, toStage: p.toValue, count: p._count._all }))),
+      paths: sortPaths(
+        movementPaths.map((p) => ({ fromStage: p.fromValue, toStage: p.toValue, count: p._count._all })),
+      ),
     },
     newLeads: { total: newTotal, top: newTop.map(toDigestLead) },
-    uncontacted: { days: uncontacted.days, total: uncontacted.total, top: uncontacted.leads.map((l) => ({ ...l, lastTouchAt: null })) },
+    uncontacted: {
+      days: uncontacted.days,
+      total: uncontacted.total,
+      top: uncontacted.leads.map((l) => ({ ...l, lastTouchAt: null })),
+    },
     overdue: { total: overdueByOwner.reduce((n, o) => n + o.count, 0), byOwner: overdueByOwner },
     stale,
     rates: { oldest: rateAgg._min.rateDate, newest: rateAgg._max.rateDate },
@@ -270,7 +314,12 @@ function stageOrder(slug: string | null): number {
 
 /** Most travelled first; ties in pipeline order of the stage left, then of the stage reached. */
 function sortPaths(paths: StagePath[]): StagePath[] {
-  return paths.sort((a, b) => b.count - a.count || stageOrder(a.fromStage) - stageOrder(b.fromStage) || stageOrder(a.toStage) - stageOrder(b.toStage));
+  return paths.sort(
+    (a, b) =>
+      b.count - a.count ||
+      stageOrder(a.fromStage) - stageOrder(b.fromStage) ||
+      stageOrder(a.toStage) - stageOrder(b.toStage),
+  );
 }
 
 /** A period's figures, compared with the last posted digest's snapshot, with the stale thresholds of `settings`. */
@@ -281,5 +330,11 @@ export async function digestFiguresFor(
   now: Date,
 ): Promise<DigestFigures> {
   const previous = await loadLastSnapshot(prisma);
-  return computeDigestFigures(prisma, { from: period.from, to: period.to, now, staleThresholds: settings.stale_thresholds, previous });
+  return computeDigestFigures(prisma, {
+    from: period.from,
+    to: period.to,
+    now,
+    staleThresholds: settings.stale_thresholds,
+    previous,
+  });
 }

@@ -1,14 +1,14 @@
-import type { AppConfig } from '../config';
 import type { Clock } from '../clock';
+import type { AppConfig } from '../config';
 import type { Database } from '../db/client';
 import type { ProductionReader } from '../production/types';
-import { listOpenAdminNotices, type AdminNoticeItem } from './admin-notices';
-import { listFollowUpsForOwner, type FollowUpList } from './alerts/listing';
-import { loadHomeFilter, type HomeFilter } from './home-filter';
-import { loadPipeline, shareAtCurrentVersion, type PipelineCache, type PipelineSnapshot } from './pipeline';
+import { type AdminNoticeItem, listOpenAdminNotices } from './admin-notices';
+import { type FollowUpList, listFollowUpsForOwner } from './alerts/listing';
+import { type HomeFilter, loadHomeFilter } from './home-filter';
+import { loadPipeline, type PipelineCache, type PipelineSnapshot, shareAtCurrentVersion } from './pipeline';
 import { listRates } from './rates';
 import { countRosterByRole, type Role } from './roster';
-import { getAllSettings, latestAuditEntries, type AuditRecord, type SettingValues } from './settings';
+import { type AuditRecord, getAllSettings, latestAuditEntries, type SettingValues } from './settings';
 import { loadStageLabels, type StageLabels } from './stages';
 import { loadSyncStatus, type SyncStatus } from './sync-coordinator';
 
@@ -95,13 +95,21 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
   const running = deps.syncRunning();
   // What every viewer sees alike (labels, sync state, the pipeline for a filter) is read once
   // per data version and shared by everyone opening Home meanwhile.
-  const [filter, share] = await Promise.all([loadHomeFilter(prisma, reader.userId), shareAtCurrentVersion(deps.db, deps.pipelineCache)]);
+  const [filter, share] = await Promise.all([
+    loadHomeFilter(prisma, reader.userId),
+    shareAtCurrentVersion(deps.db, deps.pipelineCache),
+  ]);
   const noNotices = { notices: [], total: 0 };
   const [stageLabels, snapshot, sync, followUps, notices, admin] = await Promise.all([
     share.get('stageLabels', () => loadStageLabels(prisma)),
     loadPipeline(
       deps.db,
-      { filter, viewerId: reader.userId, now, pageSize: filter.stage ? HOME_PAGE_SIZE_ONE_STAGE : HOME_PAGE_SIZE_ALL_STAGES },
+      {
+        filter,
+        viewerId: reader.userId,
+        now,
+        pageSize: filter.stage ? HOME_PAGE_SIZE_ONE_STAGE : HOME_PAGE_SIZE_ALL_STAGES,
+      },
       share,
     ),
     share.get(`sync:${running}`, () => loadSyncStatus(deps, running)),

@@ -1,9 +1,9 @@
-import { OWNER_FILTERS, UNCONTACTED_DAY_CHOICES, type OwnerFilter } from '../shared/choices';
 import type { CrmPrisma } from '../db/client';
+import { OWNER_FILTERS, type OwnerFilter } from '../shared/choices';
 import { isStageSlug, type StageSlug } from './stages';
 
 /** Whose leads the Home tab shows. */
-export { OWNER_FILTERS, UNCONTACTED_DAY_CHOICES, type OwnerFilter } from '../shared/choices';
+export { OWNER_FILTERS, type OwnerFilter, UNCONTACTED_DAY_CHOICES } from '../shared/choices';
 
 export const DEFAULT_UNCONTACTED_DAYS = 90;
 
@@ -18,7 +18,12 @@ export interface HomeFilter {
   pages: Partial<Record<StageSlug, number>>;
 }
 
-export const DEFAULT_HOME_FILTER: HomeFilter = { owner: 'all', uncontactedDays: DEFAULT_UNCONTACTED_DAYS, stage: null, pages: {} };
+export const DEFAULT_HOME_FILTER: HomeFilter = {
+  owner: 'all',
+  uncontactedDays: DEFAULT_UNCONTACTED_DAYS,
+  stage: null,
+  pages: {},
+};
 
 /** Highest page a user can ask for: far beyond any real pipeline, but keeps `skip` bounded. */
 export const MAX_PAGE = 10_000;
@@ -54,7 +59,9 @@ export function parseHomeFilter(json: string | null | undefined): HomeFilter {
   return {
     owner: typeof v.owner === 'string' && isOwnerFilter(v.owner) ? v.owner : DEFAULT_HOME_FILTER.owner,
     uncontactedDays:
-      typeof v.uncontactedDays === 'number' && isValidUncontactedDays(v.uncontactedDays) ? v.uncontactedDays : DEFAULT_UNCONTACTED_DAYS,
+      typeof v.uncontactedDays === 'number' && isValidUncontactedDays(v.uncontactedDays)
+        ? v.uncontactedDays
+        : DEFAULT_UNCONTACTED_DAYS,
     stage: typeof v.stage === 'string' && isStageSlug(v.stage) ? v.stage : null,
     pages,
   };
@@ -100,7 +107,11 @@ export function applyHomeFilterChange(filter: HomeFilter, change: HomeFilterChan
 }
 
 /** Reads, changes and saves a user's filter; returns the saved filter. */
-export async function updateHomeFilter(prisma: CrmPrisma, userId: string, change: HomeFilterChange): Promise<HomeFilter> {
+export async function updateHomeFilter(
+  prisma: CrmPrisma,
+  userId: string,
+  change: HomeFilterChange,
+): Promise<HomeFilter> {
   const next = applyHomeFilterChange(await loadHomeFilter(prisma, userId), change);
   await saveHomeFilter(prisma, userId, next);
   return next;

@@ -1,12 +1,12 @@
-import type { CrmPrisma } from '../db/client';
 import type { Clock } from '../clock';
-import { toCsv } from './csv';
+import type { CrmPrisma } from '../db/client';
 import { currencyExponent } from '../shared/money';
+import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../shared/zoned-time';
+import { toCsv } from './csv';
 import { splitList } from './pipeline';
 import type { Role } from './roster';
-import { STAGES, stageLabel, type StageLabels, type StageSlug } from './stages';
+import { STAGES, type StageLabels, type StageSlug, stageLabel } from './stages';
 import { DEFAULT_UNCONTACTED_DAYS, MAX_UNCONTACTED_DAYS } from './uncontacted';
-import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../shared/zoned-time';
 
 /**
  * Leads as a spreadsheet: which leads a person may export, the rows, the CSV, and the audit
@@ -66,7 +66,9 @@ export function parseExportRequest(args: string, labels: StageLabels): ExportFil
       if (!rest) return { kind: 'uncontacted', days: DEFAULT_UNCONTACTED_DAYS };
       const days = Number(rest);
       if (!/^\d+$/.test(rest) || days < 1 || days > MAX_UNCONTACTED_DAYS) {
-        throw new ExportRequestError(`“${rest.slice(0, 40)}” is not a number of days from 1 to ${MAX_UNCONTACTED_DAYS}.`);
+        throw new ExportRequestError(
+          `“${rest.slice(0, 40)}” is not a number of days from 1 to ${MAX_UNCONTACTED_DAYS}.`,
+        );
       }
       return { kind: 'uncontacted', days };
     }
@@ -90,7 +92,12 @@ export function describeExport(filter: ExportFilter, scope: ExportScope, labels:
 
 /** A short name for the file: crm-leads-stage-negotiation-2026-11-30.csv. */
 export function exportFileName(filter: ExportFilter, day: string): string {
-  const part = filter.kind === 'stage' ? `stage-${filter.stage.replace(/_/g, '-')}` : filter.kind === 'uncontacted' ? `uncontacted-${filter.days}d` : filter.kind;
+  const part =
+    filter.kind === 'stage'
+      ? `stage-${filter.stage.replace(/_/g, '-')}`
+      : filter.kind === 'uncontacted'
+        ? `uncontacted-${filter.days}d`
+        : filter.kind;
   return `crm-leads-${part}-${day}.csv`;
 }
 
@@ -129,13 +136,23 @@ export async function loadLeadsForExport(
   if (filter.kind === 'mine') conditions.push({ ownerId: request.viewerId });
   if (filter.kind === 'stage') conditions.push({ stage: filter.stage });
   if (filter.kind === 'uncontacted') {
-    conditions.push({ lastTouchAt: null, customer: { lastOrderAt: { gte: new Date(request.now.getTime() - filter.days * MS_PER_DAY) } } });
+    conditions.push({
+      lastTouchAt: null,
+      customer: { lastOrderAt: { gte: new Date(request.now.getTime() - filter.days * MS_PER_DAY) } },
+    });
   }
   const rows: LeadExportRow[] = [];
   let after: { cents: bigint; id: number } | null = null;
   for (;;) {
     const keyset: object[] = after
-      ? [{ OR: [{ customer: { lifetimeUsdCents: { lt: after.cents } } }, { customer: { lifetimeUsdCents: after.cents }, id: { gt: after.id } }] }]
+      ? [
+          {
+            OR: [
+              { customer: { lifetimeUsdCents: { lt: after.cents } } },
+              { customer: { lifetimeUsdCents: after.cents }, id: { gt: after.id } },
+            ],
+          },
+        ]
       : [];
     const page = await prisma.lead.findMany({
       where: { AND: [...conditions, ...keyset] },
@@ -148,7 +165,15 @@ export async function loadLeadsForExport(
         ownerId: true,
         lastTouchAt: true,
         customer: {
-          select: { name: true, company: true, markets: true, lifetimeUsdCents: true, unknownCurrencies: true, lastOrderAt: true, totals: { select: { currency: true, lifetimeMinor: true } } },
+          select: {
+            name: true,
+            company: true,
+            markets: true,
+            lifetimeUsdCents: true,
+            unknownCurrencies: true,
+            lastOrderAt: true,
+            totals: { select: { currency: true, lifetimeMinor: true } },
+          },
         },
       },
     });
@@ -169,7 +194,9 @@ export async function loadLeadsForExport(
         markets: splitList(l.customer.markets),
         lifetimeUsdCents: l.customer.lifetimeUsdCents,
         unknownCurrencies: splitList(l.customer.unknownCurrencies),
-        totals: l.customer.totals.map((t) => ({ currency: t.currency, minor: t.lifetimeMinor })).sort((a, b) => a.currency.localeCompare(b.currency)),
+        totals: l.customer.totals
+          .map((t) => ({ currency: t.currency, minor: t.lifetimeMinor }))
+          .sort((a, b) => a.currency.localeCompare(b.currency)),
         lastOrderAt: l.customer.lastOrderAt,
         lastTouchAt: l.lastTouchAt,
         nextFollowUpAt: nextByLead.get(l.id) ?? null,
@@ -253,7 +280,9 @@ export const EXPORT_AUDIT_SETTING = 'export:leads';
 
 /** Every export is audited before the file is sent; returns the entry's id. */
 export async function recordExport(prisma: CrmPrisma, clock: Clock, actorId: string, summary: string): Promise<number> {
-  const entry = await prisma.auditEntry.create({ data: { actorId, setting: EXPORT_AUDIT_SETTING, oldValue: null, newValue: summary, createdAt: clock.now() } });
+  const entry = await prisma.auditEntry.create({
+    data: { actorId, setting: EXPORT_AUDIT_SETTING, oldValue: null, newValue: summary, createdAt: clock.now() },
+  });
   return entry.id;
 }
 
@@ -261,7 +290,10 @@ export async function recordExport(prisma: CrmPrisma, clock: Clock, actorId: str
 export async function markExportUndelivered(prisma: CrmPrisma, auditId: number, reason: string): Promise<void> {
   const entry = await prisma.auditEntry.findUnique({ where: { id: auditId } });
   if (!entry) return;
-  await prisma.auditEntry.update({ where: { id: auditId }, data: { newValue: `${entry.newValue ?? ''} (not delivered: ${reason})` } });
+  await prisma.auditEntry.update({
+    where: { id: auditId },
+    data: { newValue: `${entry.newValue ?? ''} (not delivered: ${reason})` },
+  });
 }
 
 /** The audit line's text: "CSV of 12 leads: stage Negotiation". */

@@ -1,5 +1,5 @@
 import type { CrmPrisma } from '../db/client';
-import { activityEntrySelect, LeadNotFoundError, type ActivityEntry } from './leads';
+import { type ActivityEntry, activityEntrySelect, LeadNotFoundError } from './leads';
 
 /** A lead's Activity, newest first, one page at a time. */
 
@@ -14,7 +14,12 @@ export interface HistoryPage {
   total: number;
 }
 
-export async function getLeadHistory(prisma: CrmPrisma, leadId: number, page = 1, pageSize = HISTORY_PAGE_SIZE): Promise<HistoryPage> {
+export async function getLeadHistory(
+  prisma: CrmPrisma,
+  leadId: number,
+  page = 1,
+  pageSize = HISTORY_PAGE_SIZE,
+): Promise<HistoryPage> {
   const exists = await prisma.lead.findUnique({ where: { id: leadId }, select: { id: true } });
   if (!exists) throw new LeadNotFoundError(leadId);
   const total = await prisma.activity.count({ where: { leadId } });

@@ -1,5 +1,5 @@
+import { type CrmPrisma, providerOfClient } from '../db/client';
 import { Prisma } from '../generated/sqlite/client';
-import { providerOfClient, type CrmPrisma } from '../db/client';
 import type { LeadIdentity } from './leads';
 
 /**
@@ -130,7 +130,8 @@ function scanContainsSql(d: Dialect, needle: string): Prisma.Sql {
   return Prisma.sql`${d.pos}(c."searchText", ${needle}) > 0`;
 }
 
-const MATCH_COLUMNS = Prisma.raw(`l."id" AS "id", l."customerId" AS "customerId", l."stage" AS "stage", l."ownerId" AS "ownerId",
+const MATCH_COLUMNS =
+  Prisma.raw(`l."id" AS "id", l."customerId" AS "customerId", l."stage" AS "stage", l."ownerId" AS "ownerId",
   c."name" AS "name", c."company" AS "company", c."lifetimeUsdCents" AS "lifetimeUsdCents"`);
 
 const RANK_ORDER = Prisma.raw(`ORDER BY "rank" ASC, "lifetimeUsdCents" DESC, "id" ASC`);
@@ -158,7 +159,12 @@ function toRanked(r: MatchRow): RankedMatch {
  * INDEXED_SEARCH_MAX_MATCHES, which a bounded probe of the index tells), all ranked in SQL,
  * with their count; null when the text is too short or too common for the index.
  */
-async function rankedThroughIndex(prisma: CrmPrisma, d: Dialect, needle: string, limit: number): Promise<LeadSearchResult | null> {
+async function rankedThroughIndex(
+  prisma: CrmPrisma,
+  d: Dialect,
+  needle: string,
+  limit: number,
+): Promise<LeadSearchResult | null> {
   if (needle.length < MIN_INDEXED_LENGTH) return null;
   const probe =
     d.provider === 'sqlite'
@@ -250,7 +256,8 @@ export async function resolveLeadText(prisma: CrmPrisma, text: string, candidate
   if (matches.length === 0) return { kind: 'none' };
   const [first, second] = matches;
   if (first!.rank === MATCH_RANK.exactId) return { kind: 'found', lead: strip(first!) };
-  if (first!.rank === MATCH_RANK.exactName && second?.rank !== MATCH_RANK.exactName) return { kind: 'found', lead: strip(first!) };
+  if (first!.rank === MATCH_RANK.exactName && second?.rank !== MATCH_RANK.exactName)
+    return { kind: 'found', lead: strip(first!) };
   if (total === 1) return { kind: 'found', lead: strip(first!) };
   return { kind: 'ambiguous', candidates: matches.slice(0, candidates).map(strip), total };
 }

@@ -1,13 +1,13 @@
-import { Prisma } from '../generated/sqlite/client';
-import type { AppDeps } from '../deps';
 import { TimeSlicer, yieldToEventLoop } from '../cooperative';
+import { type BulkColumnType, jsonRowsSelect, jsonTextList } from '../db/bulk-rows';
 import type { Database, DbProvider } from '../db/client';
-import { compactStageTotals } from '../db/stage-totals';
-import { jsonRowsSelect, jsonTextList, rawDate, type BulkColumnType } from '../db/bulk-rows';
-import { ProductionError, type CustomerCurrencyRow, type ProductionReader } from '../production/types';
-import { MoneyError, parseAmount, sumUsd, toUsd, type RateTable, type UsdConversion } from '../shared/money';
-import { getRates } from './rates';
 import { LOCKS, lockForTransaction } from '../db/locks';
+import { compactStageTotals } from '../db/stage-totals';
+import type { AppDeps } from '../deps';
+import { Prisma } from '../generated/sqlite/client';
+import { type CustomerCurrencyRow, ProductionError, type ProductionReader } from '../production/types';
+import { MoneyError, parseAmount, type RateTable, sumUsd, toUsd, type UsdConversion } from '../shared/money';
+import { getRates } from './rates';
 import { usdFigureFromTotals } from './revalue-figures';
 import { getSyncDays } from './settings';
 
@@ -98,7 +98,8 @@ interface CustomerAccumulator {
   currencies: CurrencyAccumulator[];
 }
 
-const maxDate = (a: Date | null, b: Date | null) => (a === null ? b : b === null ? a : a.getTime() >= b.getTime() ? a : b);
+const maxDate = (a: Date | null, b: Date | null) =>
+  a === null ? b : b === null ? a : a.getTime() >= b.getTime() ? a : b;
 const present = (v: string | null): v is string => v !== null && v !== '';
 
 /**
@@ -129,12 +130,25 @@ export class CustomerSnapshotBuilder {
   add(row: CustomerCurrencyRow): void {
     let acc = this.byCustomer.get(row.customerId);
     if (!acc) {
-      acc = { customerId: row.customerId, name: null, nameAt: 0, company: null, companyAt: 0, email: null, emailAt: 0, phone: null, phoneAt: 0, currencies: [] };
+      acc = {
+        customerId: row.customerId,
+        name: null,
+        nameAt: 0,
+        company: null,
+        companyAt: 0,
+        email: null,
+        emailAt: 0,
+        phone: null,
+        phoneAt: 0,
+        currencies: [],
+      };
       this.byCustomer.set(row.customerId, acc);
     }
     const at = row.lastOrderAt.getTime();
-    if (present(row.customerName) && (acc.name === null || at > acc.nameAt)) [acc.name, acc.nameAt] = [row.customerName, at];
-    if (present(row.company) && (acc.company === null || at > acc.companyAt)) [acc.company, acc.companyAt] = [row.company, at];
+    if (present(row.customerName) && (acc.name === null || at > acc.nameAt))
+      [acc.name, acc.nameAt] = [row.customerName, at];
+    if (present(row.company) && (acc.company === null || at > acc.companyAt))
+      [acc.company, acc.companyAt] = [row.company, at];
     if (present(row.email) && (acc.email === null || at > acc.emailAt)) [acc.email, acc.emailAt] = [row.email, at];
     if (present(row.phone) && (acc.phone === null || at > acc.phoneAt)) [acc.phone, acc.phoneAt] = [row.phone, at];
     let parsed: ReturnType<typeof parseAmount> | null = null;
@@ -202,7 +216,14 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable): CustomerSnapsho
     }
     // Amounts in a currency without a known exponent cannot be held in minor units: no row.
     if (cur.minor !== null && cur.exponent !== null) {
-      totals.push({ customerId: acc.customerId, currency: cur.currency, market: cur.market, orderCount: cur.orderCount, lifetimeMinor: cur.minor, lastOrderAt: cur.lastOrderAt });
+      totals.push({
+        customerId: acc.customerId,
+        currency: cur.currency,
+        market: cur.market,
+        orderCount: cur.orderCount,
+        lifetimeMinor: cur.minor,
+        lastOrderAt: cur.lastOrderAt,
+      });
     }
   }
   const sum = sumUsd(conversions);
@@ -253,15 +274,45 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-const FIGURE_COLUMNS = ['customerId', 'name', 'company', 'email', 'phone', 'markets', 'orderCount', 'lifetimeUsdCents', 'unknownCurrencies', 'lastOrderAt', 'rateDate', 'searchText'];
+const FIGURE_COLUMNS = [
+  'customerId',
+  'name',
+  'company',
+  'email',
+  'phone',
+  'markets',
+  'orderCount',
+  'lifetimeUsdCents',
+  'unknownCurrencies',
+  'lastOrderAt',
+  'rateDate',
+  'searchText',
+];
 const TOTAL_COLUMNS = ['customerId', 'currency', 'market', 'orderCount', 'lifetimeMinor', 'lastOrderAt'];
 const TOTAL_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'int', 'bigint', 'datetime'];
 
 const figureValues = (f: CustomerFiguresRow) => [
-  f.customerId, f.name, f.company, f.email, f.phone, f.markets, f.orderCount,
-  f.lifetimeUsdCents, f.unknownCurrencies, f.lastOrderAt, f.rateDate, f.searchText,
+  f.customerId,
+  f.name,
+  f.company,
+  f.email,
+  f.phone,
+  f.markets,
+  f.orderCount,
+  f.lifetimeUsdCents,
+  f.unknownCurrencies,
+  f.lastOrderAt,
+  f.rateDate,
+  f.searchText,
 ];
-const totalValues = (t: CurrencyTotalRow) => [t.customerId, t.currency, t.market, t.orderCount, t.lifetimeMinor, t.lastOrderAt];
+const totalValues = (t: CurrencyTotalRow) => [
+  t.customerId,
+  t.currency,
+  t.market,
+  t.orderCount,
+  t.lifetimeMinor,
+  t.lastOrderAt,
+];
 
 /** What one customer of a chunk needs: its figures written (new or changed), a lead created. */
 interface PendingWork {
@@ -281,11 +332,19 @@ async function pendingWork(db: Database, chunk: readonly CustomerSnapshot[]): Pr
   if (provider === 'sqlite') return pendingWorkSqlite(db, chunk);
   const differs = Prisma.raw('IS DISTINCT FROM');
   const cols = (names: string[]) => Prisma.raw(names.map((c) => `"${c}"`).join(', '));
-  const figureDiffers = Prisma.join(FIGURE_COLUMNS.slice(1).map((c) => Prisma.sql`c.${Prisma.raw(`"${c}"`)} ${differs} n.${Prisma.raw(`"${c}"`)}`), ' OR ');
-  const totalDiffers = Prisma.join(TOTAL_COLUMNS.slice(2).map((c) => Prisma.sql`s.${Prisma.raw(`"${c}"`)} ${differs} t.${Prisma.raw(`"${c}"`)}`), ' OR ');
+  const figureDiffers = Prisma.join(
+    FIGURE_COLUMNS.slice(1).map((c) => Prisma.sql`c.${Prisma.raw(`"${c}"`)} ${differs} n.${Prisma.raw(`"${c}"`)}`),
+    ' OR ',
+  );
+  const totalDiffers = Prisma.join(
+    TOTAL_COLUMNS.slice(2).map((c) => Prisma.sql`s.${Prisma.raw(`"${c}"`)} ${differs} t.${Prisma.raw(`"${c}"`)}`),
+    ' OR ',
+  );
   const figures = chunk.map((snap) => [...figureValues(snap.figures), snap.totals.length]);
   const totals = chunk.flatMap((snap) => snap.totals.map(totalValues));
-  const rows = await prisma.$queryRaw<{ id: string; known: number | bigint; changed: number | bigint; hasLead: number | bigint }[]>`
+  const rows = await prisma.$queryRaw<
+    { id: string; known: number | bigint; changed: number | bigint; hasLead: number | bigint }[]
+  >`
     WITH n(${cols([...FIGURE_COLUMNS, 'totalsCount'])}) AS (${jsonRowsSelect(provider, figures, [...FIGURE_TYPES, 'int'])}),
          t(${cols(TOTAL_COLUMNS)}) AS (${jsonRowsSelect(provider, totals, TOTAL_TYPES)}),
          changedTotals AS (
@@ -300,7 +359,12 @@ async function pendingWork(db: Database, chunk: readonly CustomerSnapshot[]): Pr
         CASE WHEN l."id" IS NULL THEN 0 ELSE 1 END AS "hasLead"
       FROM n LEFT JOIN "CustomerFigures" c ON c."customerId" = n."customerId" LEFT JOIN "Lead" l ON l."customerId" = n."customerId"
     ) w WHERE "changed" = 1 OR "hasLead" = 0`;
-  return new Map(rows.map((r) => [r.id, { known: Number(r.known) === 1, changed: Number(r.changed) === 1, needsLead: Number(r.hasLead) === 0 }]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { known: Number(r.known) === 1, changed: Number(r.changed) === 1, needsLead: Number(r.hasLead) === 0 },
+    ]),
+  );
 }
 
 const UNIT = '\u001f';
@@ -316,10 +380,24 @@ function fingerprint(s: CustomerSnapshot): string {
     .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0))
     .map((t) => [t.currency, t.market, t.orderCount, t.lifetimeMinor, fpDate(t.lastOrderAt)].join(UNIT))
     .join(ROW);
-  return [f.name, fpText(f.company), fpText(f.email), fpText(f.phone), f.markets, f.orderCount, f.lifetimeUsdCents, f.unknownCurrencies, fpDate(f.lastOrderAt), fpDate(f.rateDate), f.searchText, totals].join(UNIT);
+  return [
+    f.name,
+    fpText(f.company),
+    fpText(f.email),
+    fpText(f.phone),
+    f.markets,
+    f.orderCount,
+    f.lifetimeUsdCents,
+    f.unknownCurrencies,
+    fpDate(f.lastOrderAt),
+    fpDate(f.rateDate),
+    f.searchText,
+    totals,
+  ].join(UNIT);
 }
 
-const SQLITE_FINGERPRINT = Prisma.raw(`c."name" || char(31) || COALESCE(c."company", char(30)) || char(31) || COALESCE(c."email", char(30)) || char(31)
+const SQLITE_FINGERPRINT =
+  Prisma.raw(`c."name" || char(31) || COALESCE(c."company", char(30)) || char(31) || COALESCE(c."email", char(30)) || char(31)
   || COALESCE(c."phone", char(30)) || char(31) || c."markets" || char(31) || c."orderCount" || char(31) || c."lifetimeUsdCents" || char(31)
   || c."unknownCurrencies" || char(31) || COALESCE(c."lastOrderAt", char(30)) || char(31) || COALESCE(c."rateDate", char(30)) || char(31)
   || c."searchText" || char(31) || COALESCE((SELECT group_concat(s."currency" || char(31) || s."market" || char(31) || s."orderCount" || char(31)
@@ -334,7 +412,9 @@ const SQLITE_FINGERPRINT = Prisma.raw(`c."name" || char(31) || COALESCE(c."compa
  */
 async function pendingWorkSqlite(db: Database, chunk: readonly CustomerSnapshot[]): Promise<Map<string, PendingWork>> {
   const values = JSON.stringify(chunk.map((snap) => [snap.figures.customerId, fingerprint(snap)]));
-  const rows = await db.prisma.$queryRaw<{ id: string; known: number | bigint; changed: number | bigint; hasLead: number | bigint }[]>`
+  const rows = await db.prisma.$queryRaw<
+    { id: string; known: number | bigint; changed: number | bigint; hasLead: number | bigint }[]
+  >`
     SELECT * FROM (
       SELECT n."id",
         CASE WHEN c."customerId" IS NULL THEN 0 ELSE 1 END AS "known",
@@ -343,12 +423,30 @@ async function pendingWorkSqlite(db: Database, chunk: readonly CustomerSnapshot[
       FROM (SELECT value->>0 AS "id", value->>1 AS "fp" FROM json_each(${values})) n
       LEFT JOIN "CustomerFigures" c ON c."customerId" = n."id" LEFT JOIN "Lead" l ON l."customerId" = n."id"
     ) w WHERE "changed" = 1 OR "hasLead" = 0`;
-  return new Map(rows.map((r) => [r.id, { known: Number(r.known) === 1, changed: Number(r.changed) === 1, needsLead: Number(r.hasLead) === 0 }]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { known: Number(r.known) === 1, changed: Number(r.changed) === 1, needsLead: Number(r.hasLead) === 0 },
+    ]),
+  );
 }
 
 type Tx = Prisma.TransactionClient;
 
-const FIGURE_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'text', 'text', 'text', 'int', 'bigint', 'text', 'datetime', 'datetime', 'text'];
+const FIGURE_TYPES: BulkColumnType[] = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'int',
+  'bigint',
+  'text',
+  'datetime',
+  'datetime',
+  'text',
+];
 
 /** Insert-or-update of the figure cache: one statement per chunk; firstSeenAt only on insert. */
 async function upsertFigures(tx: Tx, provider: DbProvider, rows: CustomerFiguresRow[], now: Date): Promise<void> {
@@ -367,7 +465,12 @@ async function upsertFigures(tx: Tx, provider: DbProvider, rows: CustomerFigures
 }
 
 /** Replaces the per-currency totals of the given customers. */
-async function replaceTotals(tx: Tx, provider: DbProvider, customerIds: string[], totals: CurrencyTotalRow[]): Promise<void> {
+async function replaceTotals(
+  tx: Tx,
+  provider: DbProvider,
+  customerIds: string[],
+  totals: CurrencyTotalRow[],
+): Promise<void> {
   if (!customerIds.length) return;
   await tx.$executeRaw`DELETE FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${jsonTextList(provider, customerIds)})`;
   if (!totals.length) return;
@@ -388,31 +491,45 @@ async function insertMissingLeads(tx: Tx, provider: DbProvider, customerIds: str
   if (!customerIds.length) return 0;
   const inserted = await tx.$queryRaw<{ id: number | bigint }[]>`
     INSERT INTO "Lead" ("customerId", "stage", "version", "createdAt", "updatedAt")
-    ${jsonRowsSelect(provider, customerIds.map((id) => [id]), ['text'], [
-      { value: 'lead', type: 'text' },
-      { value: 1, type: 'int' },
-      { value: now, type: 'datetime' },
-      { value: now, type: 'datetime' },
-    ])}
+    ${jsonRowsSelect(
+      provider,
+      customerIds.map((id) => [id]),
+      ['text'],
+      [
+        { value: 'lead', type: 'text' },
+        { value: 1, type: 'int' },
+        { value: now, type: 'datetime' },
+        { value: now, type: 'datetime' },
+      ],
+    )}
     ON CONFLICT ("customerId") DO NOTHING
     RETURNING "id"`;
   if (inserted.length) {
     await tx.$executeRaw`
       INSERT INTO "Activity" ("leadId", "actorId", "kind", "toValue", "text", "isTouch", "createdAt")
-      ${jsonRowsSelect(provider, inserted.map((l) => [Number(l.id)]), ['int'], [
-        { value: null, type: 'text' },
-        { value: 'created', type: 'text' },
-        { value: 'lead', type: 'text' },
-        { value: 'Created by the production sync', type: 'text' },
-        { value: false, type: 'bool' },
-        { value: now, type: 'datetime' },
-      ])}`;
+      ${jsonRowsSelect(
+        provider,
+        inserted.map((l) => [Number(l.id)]),
+        ['int'],
+        [
+          { value: null, type: 'text' },
+          { value: 'created', type: 'text' },
+          { value: 'lead', type: 'text' },
+          { value: 'Created by the production sync', type: 'text' },
+          { value: false, type: 'bool' },
+          { value: now, type: 'datetime' },
+        ],
+      )}`;
   }
   return inserted.length;
 }
 
 const sameRates = (a: RateTable, b: RateTable) =>
-  a.size === b.size && [...a.values()].every((r) => b.get(r.currency)?.usdPerUnit === r.usdPerUnit && b.get(r.currency)?.rateDate.getTime() === r.rateDate.getTime());
+  a.size === b.size &&
+  [...a.values()].every(
+    (r) =>
+      b.get(r.currency)?.usdPerUnit === r.usdPerUnit && b.get(r.currency)?.rateDate.getTime() === r.rateDate.getTime(),
+  );
 
 /** Counts of one write pass. */
 export interface SyncWriteCounts {
@@ -466,7 +583,9 @@ export async function writeSnapshotChunks(
       await lockForTransaction(tx, provider, LOCKS.rates);
       const current = builtAt && (await getRates(tx));
       const figures = toWrite.map((s) =>
-        current && !sameRates(current, builtAt) ? { ...s.figures, ...usdFigureFromTotals(s.totals, s.figures.unknownCurrencies, current) } : s.figures,
+        current && !sameRates(current, builtAt)
+          ? { ...s.figures, ...usdFigureFromTotals(s.totals, s.figures.unknownCurrencies, current) }
+          : s.figures,
       );
       await upsertFigures(tx, provider, figures, now);
       await replaceTotals(
@@ -511,12 +630,20 @@ export async function syncLeadsFromProduction(
     const rates = await getRates(prisma);
     const slicer = new TimeSlicer();
     const builder = new CustomerSnapshotBuilder((row, reason) =>
-      log.error({ customerId: row.customerId, currency: row.currency, reason }, 'customer row refused: lifetime_total unreadable'),
+      log.error(
+        { customerId: row.customerId, currency: row.currency, reason },
+        'customer row refused: lifetime_total unreadable',
+      ),
     );
     let rejected: number;
     if (production.streamCustomers) {
       // Rows are added as they are read: the export is never held whole.
-      const read = await production.streamCustomers(days, { restart: () => builder.clear(), rows: (batch) => batch.forEach((row) => builder.add(row)) });
+      const read = await production.streamCustomers(days, {
+        restart: () => builder.clear(),
+        rows: (batch) => {
+          for (const row of batch) builder.add(row);
+        },
+      });
       rejected = read.rejected.length;
     } else {
       const card = await production.fetchCustomers(days);
@@ -528,7 +655,13 @@ export async function syncLeadsFromProduction(
     }
     counts.fetched = builder.size;
     counts.rejected = rejected + builder.unreadableRows;
-    const written = await writeSnapshotChunks(deps.db, builder.chunks(rates, SYNC_CHUNK_SIZE), deps.clock.now(), slicer, rates);
+    const written = await writeSnapshotChunks(
+      deps.db,
+      builder.chunks(rates, SYNC_CHUNK_SIZE),
+      deps.clock.now(),
+      slicer,
+      rates,
+    );
     counts.created = written.created;
     counts.updated = written.updated;
   } catch (err) {
@@ -541,5 +674,13 @@ export async function syncLeadsFromProduction(
     data: { finishedAt, status: error ? 'failed' : 'ok', ...counts, error },
   });
   log.info({ ...counts, ms: Math.round(performance.now() - started), ok: !error }, 'lead sync finished');
-  return { runId: run.id, trigger: options.trigger, status: error ? 'failed' : 'ok', startedAt, finishedAt, ...counts, error };
+  return {
+    runId: run.id,
+    trigger: options.trigger,
+    status: error ? 'failed' : 'ok',
+    startedAt,
+    finishedAt,
+    ...counts,
+    error,
+  };
 }

@@ -1,12 +1,12 @@
 import type { Clock } from '../clock';
+import type { CrmPrisma } from '../db/client';
 import { UserFacingError } from '../shared/errors';
 import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../shared/limits';
-import type { CrmPrisma } from '../db/client';
 import { distinctRates, type RateUsed } from '../shared/money';
 import { splitList } from './pipeline';
 import { getRates } from './rates';
 import { getRole } from './roster';
-import { isStageSlug, stageLabel, type StageLabels, type StageSlug } from './stages';
+import { isStageSlug, type StageLabels, type StageSlug, stageLabel } from './stages';
 
 /**
  * Everything a person does to a lead: stage changes, notes, contact info, ownership and
@@ -16,9 +16,16 @@ import { isStageSlug, stageLabel, type StageLabels, type StageSlug } from './sta
  */
 
 /** Activity kinds written here (the sync writes `created`, follow-ups write `follow_up`). */
-export type ActivityKind = 'stage_change' | 'owner_change' | 'note' | 'contact_change' | 'touch' | 'follow_up' | 'created';
+export type ActivityKind =
+  | 'stage_change'
+  | 'owner_change'
+  | 'note'
+  | 'contact_change'
+  | 'touch'
+  | 'follow_up'
+  | 'created';
 
-export { MAX_NOTE_LENGTH, MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH } from '../shared/limits';
+export { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../shared/limits';
 
 export class LeadNotFoundError extends UserFacingError {
   constructor(readonly leadId: number) {
@@ -34,15 +41,26 @@ export class StaleLeadError extends UserFacingError {
     readonly expectedVersion: number,
     readonly actualVersion: number,
   ) {
-    super('Someone changed this lead after you opened this form, so nothing was saved. Close it and open it again to see the latest.', {
-      detail: `lead ${leadId} is at version ${actualVersion}, expected ${expectedVersion}`,
-    });
+    super(
+      'Someone changed this lead after you opened this form, so nothing was saved. Close it and open it again to see the latest.',
+      {
+        detail: `lead ${leadId} is at version ${actualVersion}, expected ${expectedVersion}`,
+      },
+    );
     this.name = 'StaleLeadError';
   }
 }
 
 /** Input a person has to correct; `field` names the form field it belongs to. */
-export type LeadField = 'stage' | 'note' | 'churnReason' | 'contactName' | 'contactRole' | 'contactEmail' | 'contactPhone' | 'owner';
+export type LeadField =
+  | 'stage'
+  | 'note'
+  | 'churnReason'
+  | 'contactName'
+  | 'contactRole'
+  | 'contactEmail'
+  | 'contactPhone'
+  | 'owner';
 
 export class LeadValidationError extends UserFacingError {
   declare readonly field: LeadField;
@@ -115,11 +133,20 @@ export interface LeadCardData {
 }
 
 /** The contact person stored in a Lead row's contact columns. */
-function contactOf(lead: { contactName: string | null; contactRole: string | null; contactEmail: string | null; contactPhone: string | null }): LeadContact {
+function contactOf(lead: {
+  contactName: string | null;
+  contactRole: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+}): LeadContact {
   return { name: lead.contactName, role: lead.contactRole, email: lead.contactEmail, phone: lead.contactPhone };
 }
 
-export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { notes?: number; activity?: number } = {}): Promise<LeadCardData> {
+export async function getLeadCard(
+  prisma: CrmPrisma,
+  leadId: number,
+  options: { notes?: number; activity?: number } = {},
+): Promise<LeadCardData> {
   const lead = await prisma.lead.findUnique({ where: { id: leadId }, include: { customer: true } });
   if (!lead) throw new LeadNotFoundError(leadId);
   const [recentNotes, recentActivity, activityCount, currencies, rateTable] = await Promise.all([
@@ -129,9 +156,18 @@ export async function getLeadCard(prisma: CrmPrisma, leadId: number, options: { 
       take: options.notes ?? 3,
       select: activityEntrySelect,
     }),
-    prisma.activity.findMany({ where: { leadId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: options.activity ?? 5, select: activityEntrySelect }),
+    prisma.activity.findMany({
+      where: { leadId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: options.activity ?? 5,
+      select: activityEntrySelect,
+    }),
     prisma.activity.count({ where: { leadId } }),
-    prisma.customerCurrencyTotal.findMany({ where: { customerId: lead.customerId }, select: { currency: true }, orderBy: { currency: 'asc' } }),
+    prisma.customerCurrencyTotal.findMany({
+      where: { customerId: lead.customerId },
+      select: { currency: true },
+      orderBy: { currency: 'asc' },
+    }),
     getRates(prisma),
   ]);
   const c = lead.customer;
@@ -178,7 +214,10 @@ export interface LeadSummary extends LeadIdentity {
 }
 
 export async function getLeadSummary(prisma: CrmPrisma, leadId: number): Promise<LeadSummary> {
-  const lead = await prisma.lead.findUnique({ where: { id: leadId }, include: { customer: { select: { name: true, company: true } } } });
+  const lead = await prisma.lead.findUnique({
+    where: { id: leadId },
+    include: { customer: { select: { name: true, company: true } } },
+  });
   if (!lead) throw new LeadNotFoundError(leadId);
   return {
     leadId: lead.id,
@@ -204,8 +243,24 @@ export interface LeadChange {
 /** The client inside an interactive transaction. */
 export type Tx = Parameters<Parameters<CrmPrisma['$transaction']>[0]>[0];
 
-const leadBeforeSelect = { version: true, ownerId: true, stage: true, contactName: true, contactRole: true, contactEmail: true, contactPhone: true } as const;
-type LeadBefore = { version: number; ownerId: string | null; stage: string; contactName: string | null; contactRole: string | null; contactEmail: string | null; contactPhone: string | null };
+const leadBeforeSelect = {
+  version: true,
+  ownerId: true,
+  stage: true,
+  contactName: true,
+  contactRole: true,
+  contactEmail: true,
+  contactPhone: true,
+} as const;
+type LeadBefore = {
+  version: number;
+  ownerId: string | null;
+  stage: string;
+  contactName: string | null;
+  contactRole: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+};
 
 /** Checks the lead before a change (throws to refuse it) and may give the activity's fromValue. */
 type ChangeCheck = (lead: LeadBefore) => { fromValue?: string | null } | undefined;
@@ -216,8 +271,22 @@ interface ApplyArgs {
   expectedVersion?: number;
   actorId: string;
   /** Lead columns to set besides version (and lastTouchAt for touches). */
-  data: { stage?: string; ownerId?: string | null; contactName?: string | null; contactRole?: string | null; contactEmail?: string | null; contactPhone?: string | null };
-  activity: { kind: ActivityKind; fromValue?: string | null; toValue?: string | null; text?: string | null; permalink?: string | null; isTouch: boolean };
+  data: {
+    stage?: string;
+    ownerId?: string | null;
+    contactName?: string | null;
+    contactRole?: string | null;
+    contactEmail?: string | null;
+    contactPhone?: string | null;
+  };
+  activity: {
+    kind: ActivityKind;
+    fromValue?: string | null;
+    toValue?: string | null;
+    text?: string | null;
+    permalink?: string | null;
+    isTouch: boolean;
+  };
 }
 
 /**
@@ -239,7 +308,12 @@ async function applyChangeIn(tx: Tx, now: Date, args: ApplyArgs, check?: ChangeC
   const fromValue = check?.(before)?.fromValue ?? args.activity.fromValue ?? null;
   const updated = await tx.lead.updateMany({
     where: { id: args.leadId, version: before.version },
-    data: { ...args.data, version: { increment: 1 }, ...(args.activity.isTouch ? { lastTouchAt: now } : {}), updatedAt: now },
+    data: {
+      ...args.data,
+      version: { increment: 1 },
+      ...(args.activity.isTouch ? { lastTouchAt: now } : {}),
+      updatedAt: now,
+    },
   });
   if (updated.count !== 1) {
     const current = await tx.lead.findUnique({ where: { id: args.leadId }, select: { version: true } });
@@ -259,7 +333,13 @@ async function applyChangeIn(tx: Tx, now: Date, args: ApplyArgs, check?: ChangeC
     },
   });
   const ownerId = args.data.ownerId !== undefined ? args.data.ownerId : before.ownerId;
-  return { leadId: args.leadId, version: before.version + 1, ownerId, previousOwnerId: before.ownerId, activityId: activity.id };
+  return {
+    leadId: args.leadId,
+    version: before.version + 1,
+    ownerId,
+    previousOwnerId: before.ownerId,
+    activityId: activity.id,
+  };
 }
 
 function cleanText(text: string | null | undefined): string {
@@ -286,10 +366,21 @@ export async function changeStage(prisma: CrmPrisma, clock: Clock, input: StageC
   if (!isStageSlug(toStage)) throw new LeadValidationError('stage', `"${toStage}" is not a pipeline stage.`);
   const note = cleanText(input.note);
   const reason = cleanText(input.churnReason);
-  if (note.length > MAX_NOTE_LENGTH) throw new LeadValidationError('note', `The note is too long (${note.length} characters; at most ${MAX_NOTE_LENGTH}).`);
-  if (toStage === 'churned' && !reason) throw new LeadValidationError('churnReason', 'Moving a lead to Churned needs a reason.');
-  if (reason.length > MAX_CHURN_REASON_LENGTH) throw new LeadValidationError('churnReason', `The reason is too long (at most ${MAX_CHURN_REASON_LENGTH} characters).`);
-  const text = [toStage === 'churned' && reason ? `Churn reason: ${reason}` : null, note || null].filter(Boolean).join('\n') || null;
+  if (note.length > MAX_NOTE_LENGTH)
+    throw new LeadValidationError(
+      'note',
+      `The note is too long (${note.length} characters; at most ${MAX_NOTE_LENGTH}).`,
+    );
+  if (toStage === 'churned' && !reason)
+    throw new LeadValidationError('churnReason', 'Moving a lead to Churned needs a reason.');
+  if (reason.length > MAX_CHURN_REASON_LENGTH)
+    throw new LeadValidationError(
+      'churnReason',
+      `The reason is too long (at most ${MAX_CHURN_REASON_LENGTH} characters).`,
+    );
+  const text =
+    [toStage === 'churned' && reason ? `Churn reason: ${reason}` : null, note || null].filter(Boolean).join('\n') ||
+    null;
   return applyChange(
     prisma,
     clock,
@@ -301,7 +392,8 @@ export async function changeStage(prisma: CrmPrisma, clock: Clock, input: StageC
       activity: { kind: 'stage_change', toValue: toStage, text, isTouch: toStage !== 'lead' },
     },
     (lead) => {
-      if (lead.stage === toStage) throw new LeadValidationError('stage', `The lead is already in ${stageLabel(toStage, input.labels)}.`);
+      if (lead.stage === toStage)
+        throw new LeadValidationError('stage', `The lead is already in ${stageLabel(toStage, input.labels)}.`);
       return { fromValue: lead.stage };
     },
   );
@@ -320,7 +412,11 @@ export interface NoteInput {
 export function validateNoteText(text: string): string {
   const clean = cleanText(text);
   if (!clean) throw new LeadValidationError('note', 'The note is empty.');
-  if (clean.length > MAX_NOTE_LENGTH) throw new LeadValidationError('note', `The note is too long (${clean.length} characters; at most ${MAX_NOTE_LENGTH}).`);
+  if (clean.length > MAX_NOTE_LENGTH)
+    throw new LeadValidationError(
+      'note',
+      `The note is too long (${clean.length} characters; at most ${MAX_NOTE_LENGTH}).`,
+    );
   return clean;
 }
 
@@ -359,7 +455,12 @@ export interface ContactInput {
 /** Validates contact fields; returns the cleaned values (empty = null). Throws LeadValidationError. */
 export function validateContact(contact: ContactInput['contact']): LeadContact {
   const clean = (v: string | null | undefined) => cleanText(v) || null;
-  const out: LeadContact = { name: clean(contact.name), role: clean(contact.role), email: clean(contact.email), phone: clean(contact.phone) };
+  const out: LeadContact = {
+    name: clean(contact.name),
+    role: clean(contact.role),
+    email: clean(contact.email),
+    phone: clean(contact.phone),
+  };
   const fields = [
     ['contactName', out.name],
     ['contactRole', out.role],
@@ -367,9 +468,11 @@ export function validateContact(contact: ContactInput['contact']): LeadContact {
     ['contactPhone', out.phone],
   ] as const;
   for (const [field, value] of fields) {
-    if (value && value.length > MAX_CONTACT_FIELD_LENGTH) throw new LeadValidationError(field, `Too long (at most ${MAX_CONTACT_FIELD_LENGTH} characters).`);
+    if (value && value.length > MAX_CONTACT_FIELD_LENGTH)
+      throw new LeadValidationError(field, `Too long (at most ${MAX_CONTACT_FIELD_LENGTH} characters).`);
   }
-  if (out.email && !EMAIL_RE.test(out.email)) throw new LeadValidationError('contactEmail', 'That is not a valid e-mail address, e.g. jane@acme.com.');
+  if (out.email && !EMAIL_RE.test(out.email))
+    throw new LeadValidationError('contactEmail', 'That is not a valid e-mail address, e.g. jane@acme.com.');
   if (out.phone) {
     const digits = out.phone.replace(/\D/g, '').length;
     if (!PHONE_RE.test(out.phone) || digits < 6 || digits > 20) {
@@ -411,7 +514,10 @@ export interface OwnerInput {
 /** Gives the lead an owner, who must be on the roster. Not a touch. */
 export async function changeOwner(prisma: CrmPrisma, clock: Clock, input: OwnerInput): Promise<LeadChange> {
   if (input.ownerId !== null && (await getRole(prisma, input.ownerId)) === null) {
-    throw new LeadValidationError('owner', 'That person is not on the CRM roster, so cannot own leads. Ask a CRM admin to add them first.');
+    throw new LeadValidationError(
+      'owner',
+      'That person is not on the CRM roster, so cannot own leads. Ask a CRM admin to add them first.',
+    );
   }
   return applyChange(
     prisma,
@@ -425,10 +531,21 @@ export async function changeOwner(prisma: CrmPrisma, clock: Clock, input: OwnerI
     },
     (lead) => {
       if (lead.ownerId === input.ownerId) {
-        throw new LeadValidationError('owner', input.ownerId ? (input.ownerId === input.actorId ? 'You already own this lead.' : 'They already own this lead.') : 'The lead has no owner already.');
+        throw new LeadValidationError(
+          'owner',
+          input.ownerId
+            ? input.ownerId === input.actorId
+              ? 'You already own this lead.'
+              : 'They already own this lead.'
+            : 'The lead has no owner already.',
+        );
       }
       if (input.onlyIfUnownedOrMine && lead.ownerId !== null && lead.ownerId !== input.ownerId) {
-        throw new LeadValidationError('owner', 'already owns this lead. Use "Change owner" to take it over.', lead.ownerId);
+        throw new LeadValidationError(
+          'owner',
+          'already owns this lead. Use "Change owner" to take it over.',
+          lead.ownerId,
+        );
       }
       return { fromValue: lead.ownerId };
     },

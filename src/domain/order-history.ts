@@ -1,18 +1,18 @@
+import type { OrderRow, ProductionReader } from '../production/types';
 import {
   formatAmount,
   formatUsd,
+  type ParsedAmount,
   parseAmount,
+  type RateTable,
+  type RateUsed,
   ratesUsed,
   sumAmounts,
   sumUsd,
   toUsd,
-  type ParsedAmount,
-  type RateTable,
-  type RateUsed,
   type UsdConversion,
   type UsdSum,
 } from '../shared/money';
-import type { OrderRow, ProductionReader } from '../production/types';
 
 /** One order as shown to a user: local amount, its USD value and the rate behind it. */
 export interface OrderHistoryLine {
@@ -84,15 +84,27 @@ function line(row: OrderRow, rates: RateTable): OrderHistoryLine {
  * One customer's order history from the Orders card, in local currency and USD.
  * Throws ProductionError when Metabase cannot be read (the caller shows its userMessage).
  */
-export async function getOrderHistory(production: ProductionReader, rates: RateTable, customerId: string): Promise<OrderHistory> {
+export async function getOrderHistory(
+  production: ProductionReader,
+  rates: RateTable,
+  customerId: string,
+): Promise<OrderHistory> {
   const { rows, rejected } = await production.fetchOrders(customerId);
   return buildOrderHistory(customerId, rows, rejected.length, rates);
 }
 
 /** The pure part of getOrderHistory, for callers that already hold the rows. */
-export function buildOrderHistory(customerId: string, rows: readonly OrderRow[], rejectedCount: number, rates: RateTable): OrderHistory {
+export function buildOrderHistory(
+  customerId: string,
+  rows: readonly OrderRow[],
+  rejectedCount: number,
+  rates: RateTable,
+): OrderHistory {
   const orders = rows.map((r) => line(r, rates));
-  orders.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.orderId < b.orderId ? 1 : a.orderId > b.orderId ? -1 : 0));
+  orders.sort(
+    (a, b) =>
+      b.createdAt.getTime() - a.createdAt.getTime() || (a.orderId < b.orderId ? 1 : a.orderId > b.orderId ? -1 : 0),
+  );
 
   const byCurrency = new Map<string, OrderHistoryLine[]>();
   for (const o of orders) {
@@ -102,7 +114,10 @@ export function buildOrderHistory(customerId: string, rows: readonly OrderRow[],
   }
   const totalsByCurrency = [...byCurrency.keys()].sort().map((currency): CurrencyTotal => {
     const lines = byCurrency.get(currency)!;
-    const amount = sumAmounts(currency, lines.map((l) => l.amount));
+    const amount = sumAmounts(
+      currency,
+      lines.map((l) => l.amount),
+    );
     const usd = toUsd(amount, rates);
     return {
       currency,

@@ -1,8 +1,8 @@
-import { Prisma } from '../generated/sqlite/client';
 import { rawDate } from '../db/bulk-rows';
 import type { Database } from '../db/client';
-import { STAGES, type StageSlug } from './stages';
+import { Prisma } from '../generated/sqlite/client';
 import type { HomeFilter } from './home-filter';
+import { STAGES, type StageSlug } from './stages';
 
 /** One lead as the dashboard lists it: CRM fields plus the cached production figures. */
 export interface PipelineLead {
@@ -141,7 +141,10 @@ async function stageAggregates(db: Pick<Database, 'prisma' | 'provider'>, q: Pip
  * unknown-currency list as well names the currencies that make a stage's total incomplete
  * without a second pass.
  */
-async function scannedStageAggregates(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery): Promise<StageAggregates> {
+async function scannedStageAggregates(
+  db: Pick<Database, 'prisma' | 'provider'>,
+  q: PipelineQuery,
+): Promise<StageAggregates> {
   // On SQLite, unless one stage narrows the leads, reading customers (by the last-order
   // index) and probing Lead beats SQLite's own plan, which walks Lead and probes at random.
   const from =
@@ -159,12 +162,19 @@ async function scannedStageAggregates(db: Pick<Database, 'prisma' | 'provider'>,
 
 /** Leads in every stage (for the page planner's density estimate): the sum of the stored totals. */
 async function countAllLeads(db: Pick<Database, 'prisma'>): Promise<number> {
-  const [row] = await db.prisma.$queryRaw<{ n: bigint | number | null }[]>`SELECT SUM("leads") AS "n" FROM "StageTotal"`;
+  const [row] = await db.prisma.$queryRaw<
+    { n: bigint | number | null }[]
+  >`SELECT SUM("leads") AS "n" FROM "StageTotal"`;
   return Number(row?.n ?? 0);
 }
 
 export function splitList(text: string | null | undefined): string[] {
-  return text ? text.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return text
+    ? text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 interface LeadRow {
@@ -182,7 +192,8 @@ interface LeadRow {
   rateDate: Date | string | null;
 }
 
-const LEAD_COLUMNS = Prisma.raw(`l."id", l."customerId", l."stage", l."ownerId", l."lastTouchAt", c."name", c."company", c."markets",
+const LEAD_COLUMNS =
+  Prisma.raw(`l."id", l."customerId", l."stage", l."ownerId", l."lastTouchAt", c."name", c."company", c."markets",
   c."lifetimeUsdCents", c."unknownCurrencies", c."lastOrderAt", c."rateDate"`);
 
 /**
@@ -211,9 +222,10 @@ export async function stageLeadsPage(
   let rows: LeadRow[];
   if (db.provider === 'sqlite') {
     const walk = ((offset + limit) * density.customers) / Math.max(1, density.matching);
-    const from = walk <= MAX_USD_INDEX_WALK
-      ? Prisma.sql`"CustomerFigures" c CROSS JOIN "Lead" l`
-      : Prisma.sql`"Lead" l CROSS JOIN "CustomerFigures" c`;
+    const from =
+      walk <= MAX_USD_INDEX_WALK
+        ? Prisma.sql`"CustomerFigures" c CROSS JOIN "Lead" l`
+        : Prisma.sql`"Lead" l CROSS JOIN "CustomerFigures" c`;
     rows = await db.prisma.$queryRaw<LeadRow[]>`
       SELECT ${LEAD_COLUMNS} FROM ${from} ${where}
       ORDER BY c."lifetimeUsdCents" DESC, c.rowid DESC LIMIT ${limit} OFFSET ${offset}`;
@@ -242,7 +254,10 @@ export async function stageLeadsPage(
  * What the Home tab shows: every stage (or the filtered one) with its count, USD total and
  * the requested page of its top leads. A page beyond the end falls back to the last page.
  */
-export async function computePipeline(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery): Promise<PipelineSnapshot> {
+export async function computePipeline(
+  db: Pick<Database, 'prisma' | 'provider'>,
+  q: PipelineQuery,
+): Promise<PipelineSnapshot> {
   const [aggregates, customers] = await Promise.all([stageAggregates(db, q), countAllLeads(db)]);
   const shown = STAGES.filter((s) => q.filter.stage === null || s.slug === q.filter.stage);
   const stages = await Promise.all(
@@ -316,7 +331,10 @@ const UNSHARED: VersionedShare = { get: (_key, compute) => compute() };
  * shared while in flight: a publish that follows a write must see that write. Without
  * `shared`, or on PostgreSQL, every question is computed afresh.
  */
-export async function shareAtCurrentVersion(db: Pick<Database, 'prisma' | 'provider'>, shared?: PipelineCache): Promise<VersionedShare> {
+export async function shareAtCurrentVersion(
+  db: Pick<Database, 'prisma' | 'provider'>,
+  shared?: PipelineCache,
+): Promise<VersionedShare> {
   if (!shared) return UNSHARED;
   const version = await sqliteDataVersion(db);
   if (version === null) return UNSHARED;
@@ -357,7 +375,12 @@ function pipelineKey(q: PipelineQuery): string {
  * loadPipeline with sharing on SQLite (see shareAtCurrentVersion): pass the app's cache, or
  * a share already taken for this request. Without either, every call computes afresh.
  */
-export async function loadPipeline(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery, shared?: PipelineCache | VersionedShare): Promise<PipelineSnapshot> {
-  const share = shared instanceof PipelineCache || shared === undefined ? await shareAtCurrentVersion(db, shared) : shared;
+export async function loadPipeline(
+  db: Pick<Database, 'prisma' | 'provider'>,
+  q: PipelineQuery,
+  shared?: PipelineCache | VersionedShare,
+): Promise<PipelineSnapshot> {
+  const share =
+    shared instanceof PipelineCache || shared === undefined ? await shareAtCurrentVersion(db, shared) : shared;
   return share.get(pipelineKey(q), () => computePipeline(db, q));
 }

@@ -1,14 +1,14 @@
 import type { Clock } from '../clock';
-import { UserFacingError } from '../shared/errors';
 import type { CrmPrisma } from '../db/client';
 import type { CrmTx } from '../db/locks';
+import { UserFacingError } from '../shared/errors';
 import {
   buildRateTable,
   isKnownCurrency,
   makeUsdRate,
   normaliseDecimalText,
-  rateProblem,
   type RateTable,
+  rateProblem,
   type UsdRate,
 } from '../shared/money';
 
@@ -91,7 +91,11 @@ export async function listRates(prisma: CrmPrisma | CrmTx): Promise<StoredRate[]
   const rates: StoredRate[] = [];
   for (const row of rows) {
     if (rateProblem(row.usdPerUnit) !== null) continue;
-    rates.push({ ...makeUsdRate(row.currency, row.usdPerUnit, row.rateDate), updatedBy: row.updatedBy, updatedAt: row.updatedAt });
+    rates.push({
+      ...makeUsdRate(row.currency, row.usdPerUnit, row.rateDate),
+      updatedBy: row.updatedBy,
+      updatedAt: row.updatedAt,
+    });
   }
   return rates;
 }
@@ -136,10 +140,17 @@ interface CheckedRate {
 export function validCurrencyCode(typed: string): string {
   const currency = typed.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) {
-    throw new RateValidationError('currency', `Enter a three-letter ISO 4217 currency code such as GBP${typed.trim() ? ` (got "${typed.trim().slice(0, 20)}")` : ''}.`);
+    throw new RateValidationError(
+      'currency',
+      `Enter a three-letter ISO 4217 currency code such as GBP${typed.trim() ? ` (got "${typed.trim().slice(0, 20)}")` : ''}.`,
+    );
   }
   if (!isKnownCurrency(currency)) {
-    throw new RateValidationError('currency', `${currency} is not an ISO 4217 currency code this CRM knows, so it cannot be converted. Check the code.`, currency);
+    throw new RateValidationError(
+      'currency',
+      `${currency} is not an ISO 4217 currency code this CRM knows, so it cannot be converted. Check the code.`,
+      currency,
+    );
   }
   return currency;
 }
@@ -150,7 +161,12 @@ export function checkRateUpdate(update: RateUpdate): CheckedRate {
   const typed = update.usdPerUnit.trim();
   const problem = rateProblem(typed);
   if (problem) throw new RateValidationError('usdPerUnit', `The rate ${problem}.`, currency);
-  return { currency, usdPerUnit: normaliseDecimalText(typed), actorId: update.actorId, mustBeNew: update.mustBeNew ?? false };
+  return {
+    currency,
+    usdPerUnit: normaliseDecimalText(typed),
+    actorId: update.actorId,
+    mustBeNew: update.mustBeNew ?? false,
+  };
 }
 
 /** Writes one checked rate, dated `now`, and its audit entry, inside the caller's transaction. */
@@ -158,7 +174,11 @@ export async function saveRateIn(tx: CrmTx, rate: CheckedRate, now: Date): Promi
   const { currency, usdPerUnit, actorId } = rate;
   const before = await tx.currencyRate.findUnique({ where: { currency } });
   if (before && rate.mustBeNew) {
-    throw new RateValidationError('currency', `${currency} already has a rate (${before.usdPerUnit}): change it in its own field.`, currency);
+    throw new RateValidationError(
+      'currency',
+      `${currency} already has a rate (${before.usdPerUnit}): change it in its own field.`,
+      currency,
+    );
   }
   const row = await tx.currencyRate.upsert({
     where: { currency },
@@ -166,9 +186,19 @@ export async function saveRateIn(tx: CrmTx, rate: CheckedRate, now: Date): Promi
     update: { usdPerUnit, rateDate: now, updatedBy: actorId, updatedAt: now },
   });
   await tx.auditEntry.create({
-    data: { actorId, setting: rateSettingKey(currency), oldValue: before?.usdPerUnit ?? null, newValue: usdPerUnit, createdAt: now },
+    data: {
+      actorId,
+      setting: rateSettingKey(currency),
+      oldValue: before?.usdPerUnit ?? null,
+      newValue: usdPerUnit,
+      createdAt: now,
+    },
   });
-  return { ...makeUsdRate(row.currency, row.usdPerUnit, row.rateDate), updatedBy: row.updatedBy, updatedAt: row.updatedAt };
+  return {
+    ...makeUsdRate(row.currency, row.usdPerUnit, row.rateDate),
+    updatedBy: row.updatedBy,
+    updatedAt: row.updatedAt,
+  };
 }
 
 /**
@@ -218,7 +248,14 @@ export async function unconvertedCurrencies(prisma: CrmPrisma): Promise<Unconver
     }),
     getRates(prisma),
   ]);
-  const codes = new Set(lists.flatMap((l) => l.unknownCurrencies.split(',').map((c) => c.trim()).filter(Boolean)));
+  const codes = new Set(
+    lists.flatMap((l) =>
+      l.unknownCurrencies
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ),
+  );
   const missing = [...codes].filter((c) => !rates.has(c)).sort();
   return { needRate: missing.filter(isKnownCurrency), unknownCodes: missing.filter((c) => !isKnownCurrency(c)) };
 }

@@ -1,9 +1,9 @@
 import type { Clock } from '../clock';
-import { providerOfClient, type CrmPrisma } from '../db/client';
-import { LOCKS, lockForTransaction, type CrmTx } from '../db/locks';
-import { currencyExponent, sumUsd, toUsd, type RateTable, type UsdConversion } from '../shared/money';
-import { checkRateUpdate, getRates, saveRateIn, type RateUpdate, type StoredRate } from './rates';
+import { type CrmPrisma, providerOfClient } from '../db/client';
+import { type CrmTx, LOCKS, lockForTransaction } from '../db/locks';
+import { currencyExponent, type RateTable, sumUsd, toUsd, type UsdConversion } from '../shared/money';
 import { splitList } from './pipeline';
+import { checkRateUpdate, getRates, type RateUpdate, type StoredRate, saveRateIn } from './rates';
 
 /** Customers revalued per statement batch. */
 const REVALUE_CHUNK_SIZE = 1_000;
@@ -19,17 +19,27 @@ export interface UsdFigure {
  * Lifetime USD of one customer from its per-currency totals at `rates`. Currencies listed as
  * unknown without a totals row (amounts the sync could not hold in minor units) stay unknown.
  */
-export function usdFigureFromTotals(totals: readonly { currency: string; lifetimeMinor: bigint }[], unknownCurrencies: string, rates: RateTable): UsdFigure {
+export function usdFigureFromTotals(
+  totals: readonly { currency: string; lifetimeMinor: bigint }[],
+  unknownCurrencies: string,
+  rates: RateTable,
+): UsdFigure {
   const held = new Set(totals.map((t) => t.currency));
   const conversions: UsdConversion[] = totals.map((t) => {
     const exponent = currencyExponent(t.currency);
-    return exponent === undefined ? { kind: 'unknown_currency', currency: t.currency } : toUsd({ currency: t.currency, minor: t.lifetimeMinor, exponent }, rates);
+    return exponent === undefined
+      ? { kind: 'unknown_currency', currency: t.currency }
+      : toUsd({ currency: t.currency, minor: t.lifetimeMinor, exponent }, rates);
   });
   for (const c of splitList(unknownCurrencies)) {
     if (!held.has(c)) conversions.push({ kind: 'unknown_currency', currency: c });
   }
   const sum = sumUsd(conversions);
-  return { lifetimeUsdCents: sum.usdCents, unknownCurrencies: sum.unknownCurrencies.join(','), rateDate: sum.rateDates[0] ?? null };
+  return {
+    lifetimeUsdCents: sum.usdCents,
+    unknownCurrencies: sum.unknownCurrencies.join(','),
+    rateDate: sum.rateDates[0] ?? null,
+  };
 }
 
 /**
@@ -51,7 +61,10 @@ export async function revalueCustomerFiguresIn(tx: CrmTx, currencies: string[]):
   for (let i = 0; i < ids.length; i += REVALUE_CHUNK_SIZE) {
     const chunk = ids.slice(i, i + REVALUE_CHUNK_SIZE);
     const totals = await tx.customerCurrencyTotal.findMany({ where: { customerId: { in: chunk } } });
-    const figures = await tx.customerFigures.findMany({ where: { customerId: { in: chunk } }, select: { customerId: true, unknownCurrencies: true } });
+    const figures = await tx.customerFigures.findMany({
+      where: { customerId: { in: chunk } },
+      select: { customerId: true, unknownCurrencies: true },
+    });
     const totalsByCustomer = new Map<string, typeof totals>();
     for (const t of totals) totalsByCustomer.set(t.customerId, [...(totalsByCustomer.get(t.customerId) ?? []), t]);
     for (const f of figures) {
@@ -78,7 +91,11 @@ const REVALUE_TIMEOUT_MS = 60_000;
  * figures (which reads the rates under the same lock) never lands between the two halves.
  * Throws RateValidationError (before writing anything) for a bad currency or rate.
  */
-export async function changeRates(prisma: CrmPrisma, updates: readonly RateUpdate[], clock: Clock): Promise<{ rates: StoredRate[]; revalued: number }> {
+export async function changeRates(
+  prisma: CrmPrisma,
+  updates: readonly RateUpdate[],
+  clock: Clock,
+): Promise<{ rates: StoredRate[]; revalued: number }> {
   const checked = updates.map(checkRateUpdate);
   if (checked.length === 0) return { rates: [], revalued: 0 };
   const provider = providerOfClient(prisma);

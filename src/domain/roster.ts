@@ -1,11 +1,11 @@
-import { providerOfClient, type CrmPrisma } from '../db/client';
-import { LOCKS, lockForTransaction, type CrmTx } from '../db/locks';
 import type { Clock } from '../clock';
+import { type CrmPrisma, providerOfClient } from '../db/client';
+import { type CrmTx, LOCKS, lockForTransaction } from '../db/locks';
 import { UserFacingError } from '../shared/errors';
-import { ROLES, isRole, type Role } from '../shared/roles';
+import { isRole, ROLES, type Role } from '../shared/roles';
 import { pauseAlertsOfOwner } from './alerts/owner-access';
 
-export { ROLES, ROLE_LABELS, isRole, type Role } from '../shared/roles';
+export { isRole, ROLE_LABELS, ROLES, type Role } from '../shared/roles';
 
 /** Account managers and admins change leads; managers read everything. */
 export function canEditLeads(role: Role | null): boolean {
@@ -44,7 +44,11 @@ export async function seedRosterFromConfig(prisma: CrmPrisma, seed: RosterSeed):
   for (const id of seed.managers) wanted.set(id, 'manager');
   for (const id of seed.admins) wanted.set(id, 'admin');
   if (wanted.size === 0) return 0;
-  const existing = new Set((await prisma.rosterMember.findMany({ where: { userId: { in: [...wanted.keys()] } }, select: { userId: true } })).map((m) => m.userId));
+  const existing = new Set(
+    (
+      await prisma.rosterMember.findMany({ where: { userId: { in: [...wanted.keys()] } }, select: { userId: true } })
+    ).map((m) => m.userId),
+  );
   let added = 0;
   for (const [userId, role] of wanted) {
     if (existing.has(userId)) continue;
@@ -86,8 +90,17 @@ async function setRoleIn(tx: Tx, clock: Clock, actorId: string, userId: string, 
   }
   await tx.rosterMember.upsert({ where: { userId }, create: { userId, role, addedBy: actorId }, update: { role } });
   // Follow-ups go only to people who can act on them: a demotion to read-only pauses theirs.
-  if (current && canEditLeads(current.role as Role) && !canEditLeads(role)) await pauseAlertsOfOwner(tx, userId, 'read_only', clock.now());
-  await tx.auditEntry.create({ data: { actorId, setting: `roster:${userId}`, oldValue: current?.role ?? null, newValue: role, createdAt: clock.now() } });
+  if (current && canEditLeads(current.role as Role) && !canEditLeads(role))
+    await pauseAlertsOfOwner(tx, userId, 'read_only', clock.now());
+  await tx.auditEntry.create({
+    data: {
+      actorId,
+      setting: `roster:${userId}`,
+      oldValue: current?.role ?? null,
+      newValue: role,
+      createdAt: clock.now(),
+    },
+  });
 }
 
 async function removeMemberIn(tx: Tx, clock: Clock, actorId: string, userId: string): Promise<void> {
@@ -99,11 +112,19 @@ async function removeMemberIn(tx: Tx, clock: Clock, actorId: string, userId: str
   }
   await tx.rosterMember.delete({ where: { userId } });
   await pauseAlertsOfOwner(tx, userId, 'removed', clock.now());
-  await tx.auditEntry.create({ data: { actorId, setting: `roster:${userId}`, oldValue: current.role, newValue: null, createdAt: clock.now() } });
+  await tx.auditEntry.create({
+    data: { actorId, setting: `roster:${userId}`, oldValue: current.role, newValue: null, createdAt: clock.now() },
+  });
 }
 
 /** Adds a member or changes their role; audited. The last admin cannot be demoted. */
-export async function setRole(prisma: CrmPrisma, clock: Clock, actorId: string, userId: string, role: Role): Promise<void> {
+export async function setRole(
+  prisma: CrmPrisma,
+  clock: Clock,
+  actorId: string,
+  userId: string,
+  role: Role,
+): Promise<void> {
   await rosterTransaction(prisma, (tx) => setRoleIn(tx, clock, actorId, userId, role));
 }
 
@@ -116,7 +137,13 @@ export async function removeMember(prisma: CrmPrisma, clock: Clock, actorId: str
  * Gives several people one role, or removes them, as one audited transaction: a refusal
  * for anyone (the last admin) saves nothing for everyone.
  */
-export async function changeRoster(prisma: CrmPrisma, clock: Clock, actorId: string, userIds: readonly string[], change: Role | 'remove'): Promise<void> {
+export async function changeRoster(
+  prisma: CrmPrisma,
+  clock: Clock,
+  actorId: string,
+  userIds: readonly string[],
+  change: Role | 'remove',
+): Promise<void> {
   await rosterTransaction(prisma, async (tx) => {
     for (const userId of userIds) {
       if (change === 'remove') await removeMemberIn(tx, clock, actorId, userId);

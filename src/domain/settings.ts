@@ -1,24 +1,24 @@
-import { z } from 'zod';
-import type { AppConfig } from '../config';
+import type { z } from 'zod';
 import type { Clock } from '../clock';
-import { UserFacingError } from '../shared/errors';
+import type { AppConfig } from '../config';
 import type { CrmPrisma } from '../db/client';
-import { STAGES, type StageSlug } from './stages';
+import { UserFacingError } from '../shared/errors';
 import {
   channelIdSchema,
   DEFAULT_STALE_THRESHOLDS,
+  type DigestSchedule,
   days,
   digestScheduleSchema,
   isSettingKey,
   SETTING_TITLES,
-  type DigestSchedule,
   type SettingKey,
   type StaleThresholds,
   stageLabelsSchema,
   staleThresholdsSchema,
 } from '../shared/setting-schemas';
+import { STAGES, type StageSlug } from './stages';
 
-export { DEFAULT_STALE_THRESHOLDS, isSettingKey, type DigestSchedule, type StaleThresholds };
+export { DEFAULT_STALE_THRESHOLDS, type DigestSchedule, isSettingKey, type StaleThresholds };
 
 /**
  * Admin settings, one JSON value per key in the Setting table, each validated with zod and
@@ -54,14 +54,24 @@ export interface SettingValues {
 }
 
 export const SETTINGS: { [K in SettingKey]: SettingDefinition<SettingValues[K]> } = {
-  digest_channel: { key: 'digest_channel', title: SETTING_TITLES.digest_channel, schema: channelIdSchema, defaultValue: () => null },
+  digest_channel: {
+    key: 'digest_channel',
+    title: SETTING_TITLES.digest_channel,
+    schema: channelIdSchema,
+    defaultValue: () => null,
+  },
   digest_schedule: {
     key: 'digest_schedule',
     title: SETTING_TITLES.digest_schedule,
     schema: digestScheduleSchema,
     defaultValue: (config) => ({ frequency: 'weekly', weekday: 1, time: '09:00', timeZone: config.CRM_TIMEZONE }),
   },
-  sync_days: { key: 'sync_days', title: SETTING_TITLES.sync_days, schema: days, defaultValue: (config) => config.CRM_SYNC_DAYS },
+  sync_days: {
+    key: 'sync_days',
+    title: SETTING_TITLES.sync_days,
+    schema: days,
+    defaultValue: (config) => config.CRM_SYNC_DAYS,
+  },
   stale_thresholds: {
     key: 'stale_thresholds',
     title: SETTING_TITLES.stale_thresholds,
@@ -76,14 +86,15 @@ export const SETTINGS: { [K in SettingKey]: SettingDefinition<SettingValues[K]> 
   },
 };
 
-
 /** A refused value: one message per offending field (path joined by '.'; '' for the whole value). */
 export class SettingValidationError extends UserFacingError {
   constructor(
     readonly key: SettingKey,
     readonly fieldErrors: Record<string, string>,
   ) {
-    const said = Object.entries(fieldErrors).map(([f, m]) => `${f || key} ${m}`).join('; ');
+    const said = Object.entries(fieldErrors)
+      .map(([f, m]) => `${f || key} ${m}`)
+      .join('; ');
     super(said, { detail: `invalid ${key}: ${said}` });
     this.name = 'SettingValidationError';
   }
@@ -113,7 +124,11 @@ function decodeStored<K extends SettingKey>(key: K, raw: string | undefined, con
   return SETTINGS[key].defaultValue(config) as SettingValues[K];
 }
 
-export async function getSetting<K extends SettingKey>(prisma: CrmPrisma, config: AppConfig, key: K): Promise<SettingValues[K]> {
+export async function getSetting<K extends SettingKey>(
+  prisma: CrmPrisma,
+  config: AppConfig,
+  key: K,
+): Promise<SettingValues[K]> {
   const row = await prisma.setting.findUnique({ where: { key } });
   return decodeStored(key, row?.value, config);
 }
@@ -163,7 +178,13 @@ export async function updateSetting<K extends SettingKey>(
       update: { value: serialised, updatedBy: actorId, updatedAt: now },
     });
     await tx.auditEntry.create({
-      data: { actorId, setting: key, oldValue: before ? before.value : JSON.stringify(oldValue), newValue: serialised, createdAt: now },
+      data: {
+        actorId,
+        setting: key,
+        oldValue: before ? before.value : JSON.stringify(oldValue),
+        newValue: serialised,
+        createdAt: now,
+      },
     });
     return { changed: true, oldValue, newValue: value };
   });

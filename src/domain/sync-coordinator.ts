@@ -1,6 +1,6 @@
-import type { AppDeps } from '../deps';
 import { releaseLease, tryAcquireLease } from '../db/leases';
-import { syncLeadsFromProduction, type SyncRunResult, type SyncTrigger } from './lead-sync';
+import type { AppDeps } from '../deps';
+import { type SyncRunResult, type SyncTrigger, syncLeadsFromProduction } from './lead-sync';
 
 /** The lease that keeps the sync single across app instances sharing one database. */
 export const SYNC_LEASE_NAME = 'lead_sync';
@@ -47,7 +47,7 @@ export async function latestFinishedRun(prisma: AppDeps['db']['prisma']): Promis
     where: { status: { in: ['ok', 'failed'] }, finishedAt: { not: null } },
     orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
   });
-  if (!row || !row.finishedAt) return null;
+  if (!row?.finishedAt) return null;
   return {
     id: row.id,
     status: row.status === 'ok' ? 'ok' : 'failed',
@@ -93,7 +93,8 @@ export class SyncCoordinator {
       if (this.inFlight) return this.join(this.inFlight);
       const age = last ? this.deps.clock.now().getTime() - last.finishedAt.getTime() : Infinity;
       if (last?.status === 'ok' && age < this.policy.reuseMs) return { kind: 'reused', run: last, changed: false };
-      if (last?.status === 'failed' && age < this.policy.retryAfterFailureMs) return { kind: 'backoff', run: last, changed: false };
+      if (last?.status === 'failed' && age < this.policy.retryAfterFailureMs)
+        return { kind: 'backoff', run: last, changed: false };
     }
     if (this.inFlight) return this.join(this.inFlight);
 
@@ -109,10 +110,19 @@ export class SyncCoordinator {
     return outcome.kind === 'ran' ? { ...outcome, joined: true } : outcome;
   }
 
-  private async runUnderLease(production: NonNullable<AppDeps['production']>, trigger: SyncTrigger): Promise<SyncOutcome> {
+  private async runUnderLease(
+    production: NonNullable<AppDeps['production']>,
+    trigger: SyncTrigger,
+  ): Promise<SyncOutcome> {
     const { prisma } = this.deps.db;
     const holder = this.deps.instanceId;
-    const acquired = await tryAcquireLease(prisma, SYNC_LEASE_NAME, holder, this.policy.leaseTtlMs, this.deps.clock.now());
+    const acquired = await tryAcquireLease(
+      prisma,
+      SYNC_LEASE_NAME,
+      holder,
+      this.policy.leaseTtlMs,
+      this.deps.clock.now(),
+    );
     if (!acquired) {
       this.deps.logger.debug('lead sync skipped: another instance holds the lease');
       return { kind: 'busy_elsewhere', changed: false };
@@ -121,7 +131,8 @@ export class SyncCoordinator {
       const previous = await latestFinishedRun(prisma);
       const run = await syncLeadsFromProduction(this.deps, production, { trigger });
       // A run that changed data, or turned a failure into a success (or back), changes what Home shows.
-      const changed = run.created > 0 || run.updated > 0 || (previous?.status ?? null) !== run.status || run.status === 'failed';
+      const changed =
+        run.created > 0 || run.updated > 0 || (previous?.status ?? null) !== run.status || run.status === 'failed';
       return { kind: 'ran', run, joined: false, changed };
     } finally {
       await releaseLease(prisma, SYNC_LEASE_NAME, holder).catch((err: unknown) =>
@@ -149,7 +160,10 @@ export async function loadSyncStatus(deps: Pick<AppDeps, 'db' | 'production'>, r
   const last = await latestFinishedRun(prisma);
   if (!last) return { kind: 'never', running };
   if (last.status === 'ok') return { kind: 'ok', finishedAt: last.finishedAt, created: last.created, running };
-  const lastOk = await prisma.syncRun.findFirst({ where: { status: 'ok' }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
+  const lastOk = await prisma.syncRun.findFirst({
+    where: { status: 'ok' },
+    orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+  });
   const firstFailure = await prisma.syncRun.findFirst({
     where: { status: 'failed', ...(lastOk ? { startedAt: { gt: lastOk.startedAt } } : {}) },
     orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],

@@ -1,5 +1,5 @@
 import type { CrmPrisma } from '../db/client';
-import { toLeadMatch, type LeadMatch } from './lead-search';
+import { type LeadMatch, toLeadMatch } from './lead-search';
 import { splitList } from './pipeline';
 
 /**
@@ -27,7 +27,10 @@ export interface UncontactedResult {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export async function findUncontacted(prisma: CrmPrisma, options: { days: number; now: Date; limit?: number }): Promise<UncontactedResult> {
+export async function findUncontacted(
+  prisma: CrmPrisma,
+  options: { days: number; now: Date; limit?: number },
+): Promise<UncontactedResult> {
   const since = new Date(options.now.getTime() - options.days * DAY_MS);
   const where = { lastTouchAt: null, customer: { lastOrderAt: { gte: since } } };
   const [rows, total, sum] = await Promise.all([
@@ -38,7 +41,10 @@ export async function findUncontacted(prisma: CrmPrisma, options: { days: number
       take: options.limit ?? 20,
     }),
     prisma.lead.count({ where }),
-    prisma.customerFigures.aggregate({ where: { lead: { lastTouchAt: null }, lastOrderAt: { gte: since } }, _sum: { lifetimeUsdCents: true } }),
+    prisma.customerFigures.aggregate({
+      where: { lead: { lastTouchAt: null }, lastOrderAt: { gte: since } },
+      _sum: { lifetimeUsdCents: true },
+    }),
   ]);
   return {
     leads: rows.map((l) => ({

@@ -1,5 +1,5 @@
-import type { CrmPrisma, DbProvider } from '../db/client';
 import { jsonRowsSelect } from '../db/bulk-rows';
+import type { CrmPrisma, DbProvider } from '../db/client';
 
 /** What the app keeps of a Slack user's profile (users.info), to decide access and time zones. */
 export interface UserFacts {
@@ -13,7 +13,15 @@ export interface UserFacts {
 /** The stored facts of a user, or null when never fetched. */
 export async function readUserFacts(prisma: CrmPrisma, userId: string): Promise<UserFacts | null> {
   const row = await prisma.slackUserCache.findUnique({ where: { userId } });
-  return row && { tz: row.tz, isRestricted: row.isRestricted, isUltraRestricted: row.isUltraRestricted, deleted: row.deleted, fetchedAt: row.fetchedAt };
+  return (
+    row && {
+      tz: row.tz,
+      isRestricted: row.isRestricted,
+      isUltraRestricted: row.isUltraRestricted,
+      deleted: row.deleted,
+      fetchedAt: row.fetchedAt,
+    }
+  );
 }
 
 export async function saveUserFacts(prisma: CrmPrisma, userId: string, facts: UserFacts): Promise<void> {
@@ -23,13 +31,35 @@ export async function saveUserFacts(prisma: CrmPrisma, userId: string, facts: Us
 /** The stored facts of many users at once (those never fetched are absent). */
 export async function readUserFactsOf(prisma: CrmPrisma, userIds: string[]): Promise<Map<string, UserFacts>> {
   const rows = userIds.length ? await prisma.slackUserCache.findMany({ where: { userId: { in: userIds } } }) : [];
-  return new Map(rows.map((r) => [r.userId, { tz: r.tz, isRestricted: r.isRestricted, isUltraRestricted: r.isUltraRestricted, deleted: r.deleted, fetchedAt: r.fetchedAt }]));
+  return new Map(
+    rows.map((r) => [
+      r.userId,
+      {
+        tz: r.tz,
+        isRestricted: r.isRestricted,
+        isUltraRestricted: r.isUltraRestricted,
+        deleted: r.deleted,
+        fetchedAt: r.fetchedAt,
+      },
+    ]),
+  );
 }
 
 /** Saves the facts of many users in one statement (a burst of sends checks hundreds of owners). */
-export async function saveUserFactsOf(prisma: CrmPrisma, provider: DbProvider, facts: ReadonlyMap<string, UserFacts>): Promise<void> {
+export async function saveUserFactsOf(
+  prisma: CrmPrisma,
+  provider: DbProvider,
+  facts: ReadonlyMap<string, UserFacts>,
+): Promise<void> {
   if (facts.size === 0) return;
-  const rows = [...facts].map(([userId, f]) => [userId, f.tz, f.isRestricted, f.isUltraRestricted, f.deleted, f.fetchedAt]);
+  const rows = [...facts].map(([userId, f]) => [
+    userId,
+    f.tz,
+    f.isRestricted,
+    f.isUltraRestricted,
+    f.deleted,
+    f.fetchedAt,
+  ]);
   await prisma.$executeRaw`
     INSERT INTO "SlackUserCache" ("userId", "tz", "isRestricted", "isUltraRestricted", "deleted", "fetchedAt")
     ${jsonRowsSelect(provider, rows, ['text', 'text', 'bool', 'bool', 'bool', 'datetime'])}

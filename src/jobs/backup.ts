@@ -1,11 +1,17 @@
-import type { AppDeps } from '../deps';
-import type { Job } from './scheduler';
-import { releaseLease, tryAcquireLease } from '../db/leases';
-import { raiseAdminNotice } from '../domain/admin-notices';
-import { BACKUP_LEASE_MS, BACKUP_LEASE_NAME, backupPeriod, backupSettings, type BackupSettings } from '../backup/settings';
 import { findBackupRun } from '../backup/backup-runs';
 import { backupFreshness } from '../backup/freshness';
+import {
+  BACKUP_LEASE_MS,
+  BACKUP_LEASE_NAME,
+  type BackupSettings,
+  backupPeriod,
+  backupSettings,
+} from '../backup/settings';
 import { takeBackup } from '../backup/take-backup';
+import { releaseLease, tryAcquireLease } from '../db/leases';
+import type { AppDeps } from '../deps';
+import { raiseAdminNotice } from '../domain/admin-notices';
+import type { Job } from './scheduler';
 
 /** After a failed backup, wait this long before trying the same period again. */
 export const BACKUP_RETRY_AFTER_MS = 15 * 60 * 1000;
@@ -34,13 +40,15 @@ async function backupIfDue(deps: AppDeps, settings: SqliteSettings): Promise<Bac
   const due = async (): Promise<BackupTickOutcome | null> => {
     const run = await findBackupRun(prisma, period.key);
     if (run?.status === 'good') return 'done';
-    if (run?.status === 'failed' && run.finishedAt && now.getTime() - run.finishedAt.getTime() < BACKUP_RETRY_AFTER_MS) return 'retry_later';
+    if (run?.status === 'failed' && run.finishedAt && now.getTime() - run.finishedAt.getTime() < BACKUP_RETRY_AFTER_MS)
+      return 'retry_later';
     return null;
   };
   // Most ticks stop here, with one read and no write.
   const before = await due();
   if (before) return before;
-  if (!(await tryAcquireLease(prisma, BACKUP_LEASE_NAME, deps.instanceId, BACKUP_LEASE_MS, now))) return 'busy_elsewhere';
+  if (!(await tryAcquireLease(prisma, BACKUP_LEASE_NAME, deps.instanceId, BACKUP_LEASE_MS, now)))
+    return 'busy_elsewhere';
   try {
     // Another instance may have finished this period's backup since the first read.
     const underLease = await due();
@@ -66,8 +74,14 @@ async function noticeIfStale(deps: AppDeps, settings: SqliteSettings): Promise<v
   const freshness = await backupFreshness(prisma, settings.intervalMs, now);
   if (!freshness.stale) return;
   const lastGoodAt = freshness.lastGoodAt?.toISOString() ?? null;
-  const raised = await raiseAdminNotice(prisma, { kind: 'backup_stale', lastGoodAt, intervalHours: settings.intervalMs / 3_600_000 }, now, { onceEver: true });
-  if (raised) deps.logger.warn({ lastGoodAt }, 'no good backup for more than two backup periods: admins are told on Home');
+  const raised = await raiseAdminNotice(
+    prisma,
+    { kind: 'backup_stale', lastGoodAt, intervalHours: settings.intervalMs / 3_600_000 },
+    now,
+    { onceEver: true },
+  );
+  if (raised)
+    deps.logger.warn({ lastGoodAt }, 'no good backup for more than two backup periods: admins are told on Home');
 }
 
 /** Every minute: cheap when this period's backup exists; the work happens once per period. */

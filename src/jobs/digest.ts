@@ -1,17 +1,17 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../app-context';
-import type { Job } from './scheduler';
-import { getAllSettings } from '../domain/settings';
-import { dueDigestPeriod } from '../domain/digest-schedule';
-import { markDigestFailed, markDigestPosted, takeDigestRun, type DigestFailure } from '../domain/digest-runs';
-import { findPostedMessage, postOnce, postingClient, type PostMetadata, type PostResult } from './slack-post';
-import { assertChannelNotShared, CHANNEL_SHARED } from '../slack/channel-sharing';
-import { digestFiguresFor, saveSnapshot, type DigestFigures } from '../domain/digest';
 import { raiseAdminNotice } from '../domain/admin-notices';
+import { type DigestFigures, digestFiguresFor, saveSnapshot } from '../domain/digest';
+import { type DigestFailure, markDigestFailed, markDigestPosted, takeDigestRun } from '../domain/digest-runs';
+import { dueDigestPeriod } from '../domain/digest-schedule';
+import { getAllSettings } from '../domain/settings';
 import { slackErrorCode } from '../shared/slack-error-code';
-import { buildDigestMessage } from '../slack/views/digest-message';
-import { digestChannelProblem } from '../slack/views/admin-notices';
+import { assertChannelNotShared, CHANNEL_SHARED } from '../slack/channel-sharing';
 import { shareDigestPicture } from '../slack/files';
+import { digestChannelProblem } from '../slack/views/admin-notices';
+import { buildDigestMessage } from '../slack/views/digest-message';
+import type { Job } from './scheduler';
+import { findPostedMessage, type PostMetadata, type PostResult, postingClient, postOnce } from './slack-post';
 
 export type DigestRunOutcome = 'no_channel' | 'not_due' | 'claimed_elsewhere' | 'posted' | 'failed';
 
@@ -46,7 +46,10 @@ export async function runDigestJob(deps: AppContext, client: WebClient): Promise
   const poster = postingClient(client);
   const metadata = digestMetadata(periodKey);
   const failed = async (error: string, failure: DigestFailure = {}): Promise<'failed'> => {
-    await markDigestFailed(prisma, periodKey, deps.instanceId, error, deps.clock.now(), { checkFrom: held.checkFrom, ...failure });
+    await markDigestFailed(prisma, periodKey, deps.instanceId, error, deps.clock.now(), {
+      checkFrom: held.checkFrom,
+      ...failure,
+    });
     return 'failed';
   };
 
@@ -56,7 +59,9 @@ export async function runDigestJob(deps: AppContext, client: WebClient): Promise
       found = await findPostedMessage(poster, channel, held.checkFrom, metadata);
     } catch (err) {
       deps.logger.warn({ err, periodKey, channel }, 'could not look for an earlier digest post; will try again');
-      return failed(slackErrorCode(err) ?? 'could_not_check_channel', { retryAt: new Date(deps.clock.now().getTime() + 60_000) });
+      return failed(slackErrorCode(err) ?? 'could_not_check_channel', {
+        retryAt: new Date(deps.clock.now().getTime() + 60_000),
+      });
     }
     if (found) {
       deps.logger.info({ periodKey, channel }, 'digest already posted by an earlier attempt; recorded');
@@ -67,8 +72,16 @@ export async function runDigestJob(deps: AppContext, client: WebClient): Promise
 
   let posted: { figures: DigestFigures; channelId: string };
   try {
-    const [figures, homeUrl] = await Promise.all([digestFiguresFor(prisma, settings, period, now), deps.appHomeUrl.get(client)]);
-    const options = { stageLabels: settings.stage_labels, timeZone: settings.digest_schedule.timeZone, homeUrl, preview: false };
+    const [figures, homeUrl] = await Promise.all([
+      digestFiguresFor(prisma, settings, period, now),
+      deps.appHomeUrl.get(client),
+    ]);
+    const options = {
+      stageLabels: settings.stage_labels,
+      timeZone: settings.digest_schedule.timeZone,
+      homeUrl,
+      preview: false,
+    };
     const message = buildDigestMessage(figures, options);
     // A channel shared since an admin chose it gets no customer data (a notice tells admins).
     const shared = await assertChannelNotShared(client, channel).then(
@@ -78,25 +91,42 @@ export async function runDigestJob(deps: AppContext, client: WebClient): Promise
     const attemptAt = deps.clock.now();
     const result: PostResult = shared
       ? { kind: 'refused', error: shared }
-      : await postOnce(poster, { channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, metadata });
+      : await postOnce(poster, {
+          channel,
+          text: message.text,
+          blocks: message.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+          metadata,
+        });
     if (result.kind === 'posted') {
       await recordPosted(deps, periodKey, result.ts);
       deps.logger.info({ periodKey, channel }, 'digest posted');
       // Posted is posted: a lost baseline only makes the next digest's changes read "since" an older one.
-      await saveSnapshot(prisma, figures, periodKey).catch((err: unknown) => deps.logger.warn({ err }, 'could not save the digest snapshot'));
+      await saveSnapshot(prisma, figures, periodKey).catch((err: unknown) =>
+        deps.logger.warn({ err }, 'could not save the digest snapshot'),
+      );
       posted = { figures, channelId: result.channel || channel };
     } else if (result.kind === 'rate_limited') {
       deps.logger.warn({ periodKey, channel, retryAfterMs: result.retryAfterMs }, 'digest rate limited');
       return failed('ratelimited', { retryAt: new Date(deps.clock.now().getTime() + result.retryAfterMs) });
     } else if (result.kind === 'unknown') {
-      deps.logger.warn({ periodKey, channel, error: result.error }, 'digest post outcome unknown; will look for it before posting again');
+      deps.logger.warn(
+        { periodKey, channel, error: result.error },
+        'digest post outcome unknown; will look for it before posting again',
+      );
       return failed(result.error, { retryAt: deps.clock.now(), mayHavePosted: attemptAt });
     } else {
       const code = result.error;
       deps.logger.error({ periodKey, channel, error: code }, 'digest could not be posted');
       await failed(code);
       if (digestChannelProblem(code)) {
-        const notice = { kind: 'digest_not_posted', frequency: periodKey.split(':')[0]!, channelId: channel, error: code } as const;
+        const notice = {
+          kind: 'digest_not_posted',
+          frequency: periodKey.split(':')[0]!,
+          channelId: channel,
+          error: code,
+        } as const;
         // One notice per problem is enough: retries of the same period must not pile them up.
         await raiseAdminNotice(prisma, notice, deps.clock.now(), { onlyOnce: true });
       }
@@ -125,7 +155,10 @@ async function recordPosted(deps: AppContext, periodKey: string, ts: string): Pr
     } catch (err) {
       const delay = RECORD_RETRY_DELAYS_MS[attempt];
       if (delay === undefined) {
-        deps.logger.error({ err, periodKey }, 'could not record the posted digest; it will be found in the channel, not posted again');
+        deps.logger.error(
+          { err, periodKey },
+          'could not record the posted digest; it will be found in the channel, not posted again',
+        );
         return;
       }
       deps.logger.warn({ err, periodKey, attempt: attempt + 1 }, 'recording the posted digest failed; retrying');

@@ -1,25 +1,25 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../deps';
-import type { Job } from './scheduler';
 import {
-  DEFAULT_CLAIM_LEASE_MS,
-  MAX_DELIVERY_ATTEMPTS,
-  claimOccurrences,
-  findDueOccurrences,
-  recordOutcomes,
-  renewClaims,
   type AlertForOutcome,
   type ClaimedOccurrence,
+  claimOccurrences,
+  DEFAULT_CLAIM_LEASE_MS,
   type DeliveryOutcome,
+  findDueOccurrences,
+  MAX_DELIVERY_ATTEMPTS,
+  recordOutcomes,
+  renewClaims,
 } from '../domain/alerts/delivery';
 import { alertMessageData, loadAlertsWithLead } from '../domain/alerts/message-data';
 import { loadStageLabels, type StageLabels } from '../domain/stages';
 import { buildAlertMessage } from '../slack/views/alert-message';
-import { forEachPaced, type Pacing } from './send-pacer';
 import { LeaseKeeper } from './lease-keeper';
-import { ownerAccess } from './owner-access';
 import { OutcomeRecorder } from './outcome-recorder';
-import { findPostedMessage, postOnce, postingClient, POST_TIMEOUT_MS, type PostMetadata } from './slack-post';
+import { ownerAccess } from './owner-access';
+import type { Job } from './scheduler';
+import { forEachPaced, type Pacing } from './send-pacer';
+import { findPostedMessage, POST_TIMEOUT_MS, type PostMetadata, postingClient, postOnce } from './slack-post';
 
 export interface AlertDeliveryOptions extends Pacing {
   /** Occurrences claimed at a time. */
@@ -49,11 +49,21 @@ export const DEFAULT_ALERT_DELIVERY: AlertDeliveryOptions = {
 export const FOLLOW_UP_EVENT_TYPE = 'crm_follow_up';
 
 export function followUpMetadata(claim: Pick<ClaimedOccurrence, 'alertId' | 'occurrenceAt'>): PostMetadata {
-  return { event_type: FOLLOW_UP_EVENT_TYPE, event_payload: { alert_id: claim.alertId, occurrence_at: claim.occurrenceAt.toISOString() } };
+  return {
+    event_type: FOLLOW_UP_EVENT_TYPE,
+    event_payload: { alert_id: claim.alertId, occurrence_at: claim.occurrenceAt.toISOString() },
+  };
 }
 
 /** Slack errors meaning the owner cannot get DMs any more: retrying will not help. */
-const UNREACHABLE_ERRORS = new Set(['channel_not_found', 'user_not_found', 'account_inactive', 'user_disabled', 'cannot_dm_bot', 'is_archived']);
+const UNREACHABLE_ERRORS = new Set([
+  'channel_not_found',
+  'user_not_found',
+  'account_inactive',
+  'user_disabled',
+  'cannot_dm_bot',
+  'is_archived',
+]);
 
 export interface DeliveryReport {
   claimed: number;
@@ -79,7 +89,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * run on several instances at once against one database: each occurrence is sent by one
  * of them, and a post whose outcome is unknown is looked for in the DM before any resend.
  */
-export async function deliverDueAlerts(deps: AppDeps, client: WebClient, options: AlertDeliveryOptions = DEFAULT_ALERT_DELIVERY): Promise<DeliveryReport> {
+export async function deliverDueAlerts(
+  deps: AppDeps,
+  client: WebClient,
+  options: AlertDeliveryOptions = DEFAULT_ALERT_DELIVERY,
+): Promise<DeliveryReport> {
   const { prisma } = deps.db;
   const tickAt = deps.clock.now();
   const report: DeliveryReport = { claimed: 0, sent: 0, retried: 0, disabled: 0, found: 0 };
@@ -95,20 +109,51 @@ export async function deliverDueAlerts(deps: AppDeps, client: WebClient, options
     const claims = await claimOccurrences(prisma, due, deps.instanceId, deps.clock.now(), options.leaseMs);
     if (claims.length === 0) continue;
     report.claimed += claims.length;
-    const stageLabels = (labels ??= await loadStageLabels(prisma));
-    const alerts = new Map((await loadAlertsWithLead(prisma, claims.map((c) => c.alertId))).map((a) => [a.id, a]));
-    const access = await ownerAccess(deps, client, [...alerts.values()].map((a) => a.ownerId), options.concurrency);
-    const forOutcome = new Map<number, AlertForOutcome>([...alerts].map(([id, a]) => [id, { ...a, leadName: a.lead.customer.name }]));
+    labels ??= await loadStageLabels(prisma);
+    const stageLabels = labels;
+    const alerts = new Map(
+      (
+        await loadAlertsWithLead(
+          prisma,
+          claims.map((c) => c.alertId),
+        )
+      ).map((a) => [a.id, a]),
+    );
+    const access = await ownerAccess(
+      deps,
+      client,
+      [...alerts.values()].map((a) => a.ownerId),
+      options.concurrency,
+    );
+    const forOutcome = new Map<number, AlertForOutcome>(
+      [...alerts].map(([id, a]) => [id, { ...a, leadName: a.lead.customer.name }]),
+    );
 
     const lease = new LeaseKeeper(
-      { leaseMs: options.leaseMs, clock: deps.clock, logger: deps.logger, renew: (ids, now) => renewClaims(prisma, ids, deps.instanceId, now, options.leaseMs) },
+      {
+        leaseMs: options.leaseMs,
+        clock: deps.clock,
+        logger: deps.logger,
+        renew: (ids, now) => renewClaims(prisma, ids, deps.instanceId, now, options.leaseMs),
+      },
       claims.map((c) => c.deliveryId),
     ).start();
     const recorder = new OutcomeRecorder<DeliveryOutcome>(
       async (outcomes) => {
-        const recorded = await recordOutcomes(prisma, deps.db.provider, outcomes, forOutcome, deps.instanceId, deps.clock.now());
+        const recorded = await recordOutcomes(
+          prisma,
+          deps.db.provider,
+          outcomes,
+          forOutcome,
+          deps.instanceId,
+          deps.clock.now(),
+        );
         report.disabled += recorded.disabledAlerts;
-        if (recorded.notices) deps.logger.warn({ notices: recorded.notices, disabled: recorded.disabledAlerts }, 'follow-ups disabled; admins notified');
+        if (recorded.notices)
+          deps.logger.warn(
+            { notices: recorded.notices, disabled: recorded.disabledAlerts },
+            'follow-ups disabled; admins notified',
+          );
       },
       deps.logger,
       (outcomes) => {
@@ -133,7 +178,8 @@ export async function deliverDueAlerts(deps: AppDeps, client: WebClient, options
         deps.logger.info({ alertId: claim.alertId, reason: allowed.reason }, 'follow-up owner has no access; paused');
         return finish({ kind: 'no_access', claim, error: allowed.reason });
       }
-      if (allowed?.ok === 'unknown') return finish({ kind: 'retry', claim, error: 'owner_status_unknown', retryAt: deps.clock.now() });
+      if (allowed?.ok === 'unknown')
+        return finish({ kind: 'retry', claim, error: 'owner_status_unknown', retryAt: deps.clock.now() });
       for (;;) {
         if (releaseAt) return finish({ kind: 'retry', claim, error: 'ratelimited', retryAt: releaseAt });
         const wait = pausedUntil - Date.now();
@@ -151,8 +197,14 @@ export async function deliverDueAlerts(deps: AppDeps, client: WebClient, options
         }
         const message = buildAlertMessage(alertMessageData(alert, stageLabels, claim, now));
         const result = await postOnce(poster, { channel: alert.ownerId, ...message, unfurl_links: false, metadata });
-        if (result.kind === 'posted') return finish({ kind: 'sent', claim, channel: result.channel, messageTs: result.ts });
-        const fields = { alertId: claim.alertId, occurrenceAt: claim.occurrenceAt, attempts: claim.attempts, result: result.kind };
+        if (result.kind === 'posted')
+          return finish({ kind: 'sent', claim, channel: result.channel, messageTs: result.ts });
+        const fields = {
+          alertId: claim.alertId,
+          occurrenceAt: claim.occurrenceAt,
+          attempts: claim.attempts,
+          result: result.kind,
+        };
         if (result.kind === 'rate_limited') {
           deps.logger.warn({ ...fields, retryAfterMs: result.retryAfterMs }, 'follow-up DM rate limited');
           pausedUntil = Math.max(pausedUntil, Date.now() + result.retryAfterMs);
@@ -160,7 +212,10 @@ export async function deliverDueAlerts(deps: AppDeps, client: WebClient, options
           continue; // nothing was posted: the same DM again after the pause
         }
         if (result.kind === 'unknown') {
-          deps.logger.warn({ ...fields, error: result.error }, 'follow-up DM outcome unknown; will look for it before sending again');
+          deps.logger.warn(
+            { ...fields, error: result.error },
+            'follow-up DM outcome unknown; will look for it before sending again',
+          );
           return finish({ kind: 'retry', claim, error: result.error, retryAt: now, mayHavePosted: now });
         }
         const outcome = refused(result.error, claim, now);
@@ -176,7 +231,13 @@ export async function deliverDueAlerts(deps: AppDeps, client: WebClient, options
 }
 
 /** Where the DM of an earlier attempt is, null if it is not there, 'unknown' if Slack could not be asked. */
-async function lookForDm(deps: AppDeps, client: WebClient, ownerId: string, since: Date, metadata: PostMetadata): Promise<{ channel: string; ts: string } | null | 'unknown'> {
+async function lookForDm(
+  deps: AppDeps,
+  client: WebClient,
+  ownerId: string,
+  since: Date,
+  metadata: PostMetadata,
+): Promise<{ channel: string; ts: string } | null | 'unknown'> {
   try {
     const opened = await client.conversations.open({ users: ownerId });
     const channel = opened.channel?.id;

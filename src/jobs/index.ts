@@ -1,7 +1,7 @@
-import type { Job } from './scheduler';
+import { backupJob } from './backup';
 import { digestJob } from './digest';
 import { followUpAlertsJob } from './follow-up-alerts';
-import { backupJob } from './backup';
+import type { Job } from './scheduler';
 
 /** Every scheduled job of the app. Features add theirs here. */
 export function allJobs(): Job[] {

@@ -52,7 +52,9 @@ export class LeaseKeeper {
       .then(() => {
         this.heldUntil = now.getTime() + this.opts.leaseMs;
       })
-      .catch((err: unknown) => this.opts.logger.warn({ err, claims: this.pending.size }, 'could not renew the claim lease'))
+      .catch((err: unknown) =>
+        this.opts.logger.warn({ err, claims: this.pending.size }, 'could not renew the claim lease'),
+      )
       .finally(() => {
         this.renewing = null;
       });

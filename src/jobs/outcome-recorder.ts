@@ -52,7 +52,10 @@ export class OutcomeRecorder<T> {
           const delay = this.retryDelaysMs[attempt];
           if (delay === undefined) {
             this.lost += items.length;
-            this.logger.error({ err, outcomes: items.length }, 'could not record delivery outcomes; they will be checked in Slack before any resend');
+            this.logger.error(
+              { err, outcomes: items.length },
+              'could not record delivery outcomes; they will be checked in Slack before any resend',
+            );
             break;
           }
           this.logger.warn({ err, attempt: attempt + 1 }, 'recording delivery outcomes failed; retrying');

@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../deps';
+import type { NoAccessReason } from '../domain/alerts/owner-access';
 import { canEditLeads, isRole } from '../domain/roster';
 import { readUserFactsOf, saveUserFactsOf, type UserFacts } from '../domain/user-facts';
-import type { NoAccessReason } from '../domain/alerts/owner-access';
 import { slackErrorCode } from '../shared/slack-error-code';
 import { USER_CACHE_TTL_MS } from '../slack/viewer';
 
@@ -16,10 +16,17 @@ export type OwnerAccess = { ok: true } | { ok: false; reason: NoAccessReason } |
  * `inFlight` at a time (the sends' concurrency; users.info is Tier 4, 100+ a minute, and the
  * client waits out a 429), and the answers saved in one statement.
  */
-export async function ownerAccess(deps: AppDeps, client: WebClient, ownerIds: string[], inFlight = 4): Promise<Map<string, OwnerAccess>> {
+export async function ownerAccess(
+  deps: AppDeps,
+  client: WebClient,
+  ownerIds: string[],
+  inFlight = 4,
+): Promise<Map<string, OwnerAccess>> {
   const { prisma } = deps.db;
   const ids = [...new Set(ownerIds)];
-  const roles = new Map((await prisma.rosterMember.findMany({ where: { userId: { in: ids } } })).map((m) => [m.userId, m.role]));
+  const roles = new Map(
+    (await prisma.rosterMember.findMany({ where: { userId: { in: ids } } })).map((m) => [m.userId, m.role]),
+  );
   const out = new Map<string, OwnerAccess>();
   const members: string[] = [];
   for (const id of ids) {
@@ -42,7 +49,13 @@ export async function ownerAccess(deps: AppDeps, client: WebClient, ownerIds: st
       const id = stale[next++]!;
       try {
         const u = (await client.users.info({ user: id })).user ?? {};
-        fetched.set(id, { tz: u.tz ?? null, isRestricted: Boolean(u.is_restricted), isUltraRestricted: Boolean(u.is_ultra_restricted), deleted: Boolean(u.deleted), fetchedAt: now });
+        fetched.set(id, {
+          tz: u.tz ?? null,
+          isRestricted: Boolean(u.is_restricted),
+          isUltraRestricted: Boolean(u.is_ultra_restricted),
+          deleted: Boolean(u.deleted),
+          fetchedAt: now,
+        });
       } catch (err) {
         // A user Slack does not know is left to the post, which reports them unreachable.
         if (slackErrorCode(err) === 'user_not_found') continue;
@@ -59,7 +72,10 @@ export async function ownerAccess(deps: AppDeps, client: WebClient, ownerIds: st
       continue;
     }
     const facts = fetched.get(id) ?? cached.get(id);
-    out.set(id, facts && (facts.isRestricted || facts.isUltraRestricted) ? { ok: false, reason: 'guest' } : { ok: true });
+    out.set(
+      id,
+      facts && (facts.isRestricted || facts.isUltraRestricted) ? { ok: false, reason: 'guest' } : { ok: true },
+    );
   }
   return out;
 }

@@ -1,7 +1,7 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import type { WebClient } from '@slack/web-api';
-import type { AppDeps } from '../deps';
+import cron, { type ScheduledTask } from 'node-cron';
 import type { AppContext } from '../app-context';
+import type { AppDeps } from '../deps';
 
 /** A recurring job: runs on a cron schedule; overlapping runs of one job are skipped. */
 export interface Job<D extends AppDeps = AppContext> {

@@ -8,7 +8,11 @@ export interface Pacing {
   maxPerSecond: number;
 }
 
-export async function forEachPaced<T>(items: readonly T[], pacing: Pacing, send: (item: T) => Promise<void>): Promise<void> {
+export async function forEachPaced<T>(
+  items: readonly T[],
+  pacing: Pacing,
+  send: (item: T) => Promise<void>,
+): Promise<void> {
   const spacingMs = 1000 / pacing.maxPerSecond;
   let nextSlot = 0;
   let next = 0;

@@ -1,4 +1,4 @@
-import { ErrorCode, LogLevel, WebClient, type ChatPostMessageArguments } from '@slack/web-api';
+import { type ChatPostMessageArguments, ErrorCode, LogLevel, WebClient } from '@slack/web-api';
 import { slackErrorCode } from '../shared/slack-error-code';
 
 /**
@@ -56,12 +56,16 @@ function requestErrorText(err: unknown): string {
 export function postFailure(err: unknown): Exclude<PostResult, { kind: 'posted' }> {
   const e = err as { code?: string; retryAfter?: number; statusCode?: number };
   if (e.code === ErrorCode.PlatformError) return { kind: 'refused', error: slackErrorCode(err) ?? 'unknown_error' };
-  if (e.code === ErrorCode.RateLimitedError) return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
+  if (e.code === ErrorCode.RateLimitedError)
+    return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
   if (e.code === ErrorCode.HTTPError) return { kind: 'unknown', error: `http_${e.statusCode ?? 'error'}` };
   const message = requestErrorText(err);
   const code = NOT_SENT.exec(message)?.[1];
   if (code) return { kind: 'refused', error: code };
-  return { kind: 'unknown', error: /timeout/i.test(message) ? 'timeout' : (/ECONNRESET|socket hang up/i.exec(message)?.[0] ?? 'request_error') };
+  return {
+    kind: 'unknown',
+    error: /timeout/i.test(message) ? 'timeout' : (/ECONNRESET|socket hang up/i.exec(message)?.[0] ?? 'request_error'),
+  };
 }
 
 /** One attempt at chat.postMessage on a posting client. */
@@ -91,16 +95,28 @@ const MAX_PAGES = 5;
  * the channel type's history scope (im:history for a DM, channels:history / groups:history).
  * Throws when Slack cannot be asked; null when the message is not there.
  */
-export async function findPostedMessage(client: WebClient, channel: string, since: Date, metadata: PostMetadata): Promise<{ channel: string; ts: string } | null> {
+export async function findPostedMessage(
+  client: WebClient,
+  channel: string,
+  since: Date,
+  metadata: PostMetadata,
+): Promise<{ channel: string; ts: string } | null> {
   const oldest = ((since.getTime() - SKEW_MS) / 1000).toFixed(6);
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page += 1) {
-    const res = await client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+    const res = await client.conversations.history({
+      channel,
+      oldest,
+      include_all_metadata: true,
+      limit: 200,
+      ...(cursor ? { cursor } : {}),
+    });
     for (const m of res.messages ?? []) {
       const md = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
       if (md?.event_type !== metadata.event_type || !md.event_payload) continue;
       const payload = md.event_payload;
-      if (Object.entries(metadata.event_payload).every(([k, v]) => String(payload[k]) === String(v))) return { channel, ts: String(m.ts) };
+      if (Object.entries(metadata.event_payload).every(([k, v]) => String(payload[k]) === String(v)))
+        return { channel, ts: String(m.ts) };
     }
     cursor = res.response_metadata?.next_cursor || undefined;
     if (!res.has_more || !cursor) break;

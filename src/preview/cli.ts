@@ -18,11 +18,13 @@ function outFolder(argv: string[]): string {
   return resolve(value);
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function indexHtml(previews: Preview[]): string {
   const rows = previews.map(
-    (p) => `<li><a href="${escapeHtml(blockKitBuilderUrl(p.payload))}">${escapeHtml(p.title)}</a> (<a href="${escapeHtml(p.name)}.json">${escapeHtml(p.name)}.json</a>)</li>`,
+    (p) =>
+      `<li><a href="${escapeHtml(blockKitBuilderUrl(p.payload))}">${escapeHtml(p.title)}</a> (<a href="${escapeHtml(p.name)}.json">${escapeHtml(p.name)}.json</a>)</li>`,
   );
   return `<!doctype html>
 <meta charset="utf-8">

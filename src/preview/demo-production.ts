@@ -1,7 +1,13 @@
-import { minorToDecimal } from '../domain/lead-export';
-import type { CardResult, CustomerCurrencyRow, OrderRow, ProductionCallStatus, ProductionReader } from '../production/types';
-import { parseAmount, sumAmounts } from '../shared/money';
 import type { Clock } from '../clock';
+import { minorToDecimal } from '../domain/lead-export';
+import type {
+  CardResult,
+  CustomerCurrencyRow,
+  OrderRow,
+  ProductionCallStatus,
+  ProductionReader,
+} from '../production/types';
+import { parseAmount, sumAmounts } from '../shared/money';
 import type { DemoCustomer, DemoOrder } from './demo-data';
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
@@ -31,7 +37,10 @@ export class DemoProduction implements ProductionReader {
       if (!own.some((o) => new Date(o.createdAt).getTime() >= since)) continue;
       for (const currency of [...new Set(own.map((o) => o.currency))].sort()) {
         const inCurrency = own.filter((o) => o.currency === currency);
-        const total = sumAmounts(currency, inCurrency.map((o) => parseAmount(o.total, currency)));
+        const total = sumAmounts(
+          currency,
+          inCurrency.map((o) => parseAmount(o.total, currency)),
+        );
         const newest = inCurrency.reduce((a, b) => (a.createdAt > b.createdAt ? a : b));
         rows.push({
           customerId: c.customerId,
@@ -42,7 +51,10 @@ export class DemoProduction implements ProductionReader {
           market: newest.market,
           currency,
           orderCount: inCurrency.length,
-          lifetimeTotal: total.kind === 'money' ? minorToDecimal(total.minor, total.exponent) : minorToDecimal(total.decimal.units, total.decimal.scale),
+          lifetimeTotal:
+            total.kind === 'money'
+              ? minorToDecimal(total.minor, total.exponent)
+              : minorToDecimal(total.decimal.units, total.decimal.scale),
           lastOrderAt: new Date(newest.createdAt),
         });
       }
@@ -55,7 +67,14 @@ export class DemoProduction implements ProductionReader {
     const now = this.clock.now();
     const rows = this.orders
       .filter((o) => o.customerId === customerId && new Date(o.createdAt) <= now)
-      .map((o) => ({ orderId: o.orderId, createdAt: new Date(o.createdAt), market: o.market, currency: o.currency, total: o.total, status: o.status }));
+      .map((o) => ({
+        orderId: o.orderId,
+        createdAt: new Date(o.createdAt),
+        market: o.market,
+        currency: o.currency,
+        total: o.total,
+        status: o.status,
+      }));
     this.last = { at: now, ok: true };
     return { rows, rejected: [] };
   }

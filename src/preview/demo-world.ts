@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../clock';
-import { loadConfig, type AppConfig } from '../config';
-import { openDatabase, type Database } from '../db/client';
+import { type AppConfig, loadConfig } from '../config';
+import { type Database, openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import type { AppDeps } from '../deps';
-import { createLogger } from '../logger';
 import { raiseAdminNotice } from '../domain/admin-notices';
 import { validateAlertForm } from '../domain/alerts/alert-input';
 import { createAlert } from '../domain/alerts/alerts';
@@ -18,7 +17,16 @@ import { seedDefaultRates } from '../domain/rates';
 import { changeRates } from '../domain/revalue-figures';
 import { seedRosterFromConfig } from '../domain/roster';
 import { getAllSettings, updateSetting } from '../domain/settings';
-import { DEMO_CUSTOMERS, DEMO_EVENTS, DEMO_NOW, DEMO_ORDERS, DEMO_TIME_ZONE, DEMO_USERS, type DemoEvent } from './demo-data';
+import { createLogger } from '../logger';
+import {
+  DEMO_CUSTOMERS,
+  DEMO_EVENTS,
+  DEMO_NOW,
+  DEMO_ORDERS,
+  DEMO_TIME_ZONE,
+  DEMO_USERS,
+  type DemoEvent,
+} from './demo-data';
 import { DemoProduction } from './demo-production';
 
 /** The demo book loaded into a throwaway CRM database, with the app's dependencies around it. */
@@ -68,7 +76,11 @@ async function apply(world: DemoWorld, event: DemoEvent): Promise<void> {
       return;
     }
     case 'owner':
-      await changeOwner(prisma, clock, { leadId: await leadIdOf(world, event.customerId), actorId: event.by, ownerId: event.ownerId });
+      await changeOwner(prisma, clock, {
+        leadId: await leadIdOf(world, event.customerId),
+        actorId: event.by,
+        ownerId: event.ownerId,
+      });
       return;
     case 'stage':
       await changeStage(prisma, clock, {
@@ -80,7 +92,11 @@ async function apply(world: DemoWorld, event: DemoEvent): Promise<void> {
       });
       return;
     case 'note':
-      await addNote(prisma, clock, { leadId: await leadIdOf(world, event.customerId), actorId: event.by, text: event.text });
+      await addNote(prisma, clock, {
+        leadId: await leadIdOf(world, event.customerId),
+        actorId: event.by,
+        text: event.text,
+      });
       return;
     case 'contact':
       await updateContact(prisma, clock, {
@@ -103,10 +119,23 @@ async function apply(world: DemoWorld, event: DemoEvent): Promise<void> {
       await updateSetting(prisma, deps.config, clock, event.by, 'digest_channel', event.channel);
       return;
     case 'digest_schedule':
-      await updateSetting(prisma, deps.config, clock, event.by, 'digest_schedule', { frequency: 'weekly', weekday: 1, time: '08:00', timeZone: DEMO_TIME_ZONE });
+      await updateSetting(prisma, deps.config, clock, event.by, 'digest_schedule', {
+        frequency: 'weekly',
+        weekday: 1,
+        time: '08:00',
+        timeZone: DEMO_TIME_ZONE,
+      });
       return;
     case 'follow_up': {
-      const form = { message: event.message, kind: event.kindOf, date: event.date, time: event.time, interval: null, weekday: event.weekday ? String(event.weekday) : null, dayOfMonth: null };
+      const form = {
+        message: event.message,
+        kind: event.kindOf,
+        date: event.date,
+        time: event.time,
+        interval: null,
+        weekday: event.weekday ? String(event.weekday) : null,
+        dayOfMonth: null,
+      };
       const valid = validateAlertForm(form, DEMO_TIME_ZONE, clock.now());
       if (!valid.ok) throw new Error(`demo follow-up refused: ${JSON.stringify(valid.errors)}`);
       const created = await createAlert(prisma, clock, {
@@ -121,7 +150,11 @@ async function apply(world: DemoWorld, event: DemoEvent): Promise<void> {
       return;
     }
     case 'digest_failed':
-      await raiseAdminNotice(prisma, { kind: 'digest_not_posted', frequency: 'weekly', channelId: event.channel, error: event.error }, clock.now());
+      await raiseAdminNotice(
+        prisma,
+        { kind: 'digest_not_posted', frequency: 'weekly', channelId: event.channel, error: event.error },
+        clock.now(),
+      );
       return;
   }
 }
@@ -140,11 +173,22 @@ export async function buildDemoWorld(): Promise<DemoWorld> {
     db = openDatabase(url);
     const clock = new ManualClock(DEMO_EVENTS[0]!.at);
     const config = demoConfig(url);
-    const deps: AppDeps = { config, db, production: null, clock, logger: createLogger('silent'), instanceId: 'preview' };
+    const deps: AppDeps = {
+      config,
+      db,
+      production: null,
+      clock,
+      logger: createLogger('silent'),
+      instanceId: 'preview',
+    };
     const syncRound: DemoWorld['syncRound'] = { current: 1 };
     const production = new DemoProduction(DEMO_CUSTOMERS, DEMO_ORDERS, clock, (c) => c.firstSync <= syncRound.current);
     deps.production = production;
-    await seedRosterFromConfig(db.prisma, { admins: config.CRM_ADMINS, managers: config.CRM_MANAGERS, accountManagers: config.CRM_ACCOUNT_MANAGERS });
+    await seedRosterFromConfig(db.prisma, {
+      admins: config.CRM_ADMINS,
+      managers: config.CRM_MANAGERS,
+      accountManagers: config.CRM_ACCOUNT_MANAGERS,
+    });
     await seedDefaultRates(db.prisma, clock);
     const opened = db;
     const world: DemoWorld = {

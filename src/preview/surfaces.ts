@@ -1,6 +1,6 @@
 import type { HomeView, KnownBlock, ModalView } from '@slack/types';
-import { pipelineChartData } from '../charts/pipeline-chart-data';
 import { renderPipelineChart } from '../charts/pipeline-chart';
+import { pipelineChartData } from '../charts/pipeline-chart-data';
 import { claimOccurrences, findDueOccurrences } from '../domain/alerts/delivery';
 import { alertMessageData, loadAlertsWithLead } from '../domain/alerts/message-data';
 import { digestFiguresFor } from '../domain/digest';
@@ -31,10 +31,23 @@ import { appHomeUrl, buildDigestMessage } from '../slack/views/digest-message';
 import { buildFollowUpModal } from '../slack/views/follow-up-modal';
 import { buildHomeView } from '../slack/views/home';
 import { buildLeadCard } from '../slack/views/lead-card';
-import { buildContactModal, buildLogToCrmModal, buildNoteModal, buildOwnerModal, buildStageChangeModal } from '../slack/views/lead-modals';
+import {
+  buildContactModal,
+  buildLogToCrmModal,
+  buildNoteModal,
+  buildOwnerModal,
+  buildStageChangeModal,
+} from '../slack/views/lead-modals';
 import { buildOrderHistoryMessage } from '../slack/views/order-history';
 import { buildNoAccessHome } from '../slack/views/pipeline-home';
-import { DEMO_APP_ID, DEMO_FEATURED_CUSTOMER, DEMO_LOGGED_MESSAGE, DEMO_TEAM_ID, DEMO_TIME_ZONE, DEMO_USERS } from './demo-data';
+import {
+  DEMO_APP_ID,
+  DEMO_FEATURED_CUSTOMER,
+  DEMO_LOGGED_MESSAGE,
+  DEMO_TEAM_ID,
+  DEMO_TIME_ZONE,
+  DEMO_USERS,
+} from './demo-data';
 import type { DemoWorld } from './demo-world';
 
 /** Which Block Kit surface a preview is, and so what its JSON holds. */
@@ -81,7 +94,11 @@ async function adminModals(world: DemoWorld): Promise<Record<AdminSettingName, M
     sync_window: buildSyncWindowModal(settings.sync_days),
     stale_thresholds: buildStaleThresholdsModal(settings.stale_thresholds, settings.stage_labels),
     stage_labels: buildStageLabelsModal(settings.stage_labels),
-    currency_rates: buildCurrencyRatesModal(await listRates(prisma), DEMO_TIME_ZONE, await unconvertedCurrencies(prisma)),
+    currency_rates: buildCurrencyRatesModal(
+      await listRates(prisma),
+      DEMO_TIME_ZONE,
+      await unconvertedCurrencies(prisma),
+    ),
     roster: buildRosterModal(await listRoster(prisma)),
   };
 }
@@ -112,23 +129,55 @@ export async function buildPreviews(world: DemoWorld): Promise<PreviewSet> {
   const am = viewer(accountManager, 'account_manager');
 
   const previews: Preview[] = [
-    { name: 'home-account-manager', title: 'Home tab of an account manager', kind: 'home', payload: await homeOf(world, am, { canEdit: true, isAdmin: false }) },
-    { name: 'home-manager', title: 'Home tab of a manager (reads, does not edit)', kind: 'home', payload: await homeOf(world, viewer(manager, 'manager'), { canEdit: false, isAdmin: false }) },
-    { name: 'home-admin', title: 'Home tab of an admin (notices, Admin section)', kind: 'home', payload: await homeOf(world, viewer(admin, 'admin'), { canEdit: true, isAdmin: true }) },
-    { name: 'home-no-access', title: 'Home tab of someone not on the roster', kind: 'home', payload: buildNoAccessHome(refusalFor(viewer(stranger, null), 'read')!) },
+    {
+      name: 'home-account-manager',
+      title: 'Home tab of an account manager',
+      kind: 'home',
+      payload: await homeOf(world, am, { canEdit: true, isAdmin: false }),
+    },
+    {
+      name: 'home-manager',
+      title: 'Home tab of a manager (reads, does not edit)',
+      kind: 'home',
+      payload: await homeOf(world, viewer(manager, 'manager'), { canEdit: false, isAdmin: false }),
+    },
+    {
+      name: 'home-admin',
+      title: 'Home tab of an admin (notices, Admin section)',
+      kind: 'home',
+      payload: await homeOf(world, viewer(admin, 'admin'), { canEdit: true, isAdmin: true }),
+    },
+    {
+      name: 'home-no-access',
+      title: 'Home tab of someone not on the roster',
+      kind: 'home',
+      payload: buildNoAccessHome(refusalFor(viewer(stranger, null), 'read')!),
+    },
     {
       name: 'lead-card',
       title: `Lead card (/crm lead ${DEMO_FEATURED_CUSTOMER})`,
       kind: 'message',
-      payload: message(buildLeadCard(await getLeadCard(prisma, leadId), { labels, viewerId: accountManager, canEdit: true })),
+      payload: message(
+        buildLeadCard(await getLeadCard(prisma, leadId), { labels, viewerId: accountManager, canEdit: true }),
+      ),
     },
     {
       name: 'order-history',
       title: `Order history (/crm orders ${DEMO_FEATURED_CUSTOMER})`,
       kind: 'message',
-      payload: message(buildOrderHistoryMessage(lead, await getOrderHistory(world.production, await getRates(prisma), lead.customerId))),
+      payload: message(
+        buildOrderHistoryMessage(
+          lead,
+          await getOrderHistory(world.production, await getRates(prisma), lead.customerId),
+        ),
+      ),
     },
-    { name: 'modal-stage-change', title: 'Stage change modal', kind: 'modal', payload: buildStageChangeModal(lead, { labels }) },
+    {
+      name: 'modal-stage-change',
+      title: 'Stage change modal',
+      kind: 'modal',
+      payload: buildStageChangeModal(lead, { labels }),
+    },
     { name: 'modal-note', title: 'Note modal', kind: 'modal', payload: buildNoteModal(lead) },
     { name: 'modal-contact', title: 'Contact info modal', kind: 'modal', payload: buildContactModal(lead) },
     { name: 'modal-owner', title: 'Owner modal', kind: 'modal', payload: buildOwnerModal(lead) },
@@ -153,10 +202,20 @@ export async function buildPreviews(world: DemoWorld): Promise<PreviewSet> {
     },
   ];
   for (const [setting, view] of Object.entries(await adminModals(world))) {
-    previews.push({ name: `modal-admin_${setting}`, title: `Admin setting modal: ${setting}`, kind: 'modal', payload: view });
+    previews.push({
+      name: `modal-admin_${setting}`,
+      title: `Admin setting modal: ${setting}`,
+      kind: 'modal',
+      payload: view,
+    });
   }
   previews.push(
-    { name: 'modal-log-to-crm', title: 'Log to CRM (message shortcut) modal', kind: 'modal', payload: buildLogToCrmModal(DEMO_LOGGED_MESSAGE) },
+    {
+      name: 'modal-log-to-crm',
+      title: 'Log to CRM (message shortcut) modal',
+      kind: 'modal',
+      payload: buildLogToCrmModal(DEMO_LOGGED_MESSAGE),
+    },
     { name: 'message-follow-up-dm', title: 'Follow-up reminder DM', kind: 'message', payload: await followUpDm(world) },
   );
 
@@ -168,8 +227,15 @@ export async function buildPreviews(world: DemoWorld): Promise<PreviewSet> {
     timeZone: settings.digest_schedule.timeZone,
     homeUrl: appHomeUrl(DEMO_TEAM_ID, DEMO_APP_ID),
   });
-  previews.push({ name: 'message-digest', title: 'Weekly digest (channel message)', kind: 'message', payload: message(digest) });
-  const picture = await renderPipelineChart(pipelineChartData(figures, { stageLabels: settings.stage_labels, timeZone: settings.digest_schedule.timeZone }));
+  previews.push({
+    name: 'message-digest',
+    title: 'Weekly digest (channel message)',
+    kind: 'message',
+    payload: message(digest),
+  });
+  const picture = await renderPipelineChart(
+    pipelineChartData(figures, { stageLabels: settings.stage_labels, timeZone: settings.digest_schedule.timeZone }),
+  );
   return { previews, digestPicture: { png: picture.png, altText: picture.altText } };
 }
 

@@ -38,10 +38,16 @@ const isText = (v: unknown): v is string => typeof v === 'string';
 const isTextOrNumber = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
 
 const ID_PROBLEM = 'must be non-empty text or an integer';
-const idField = z.custom<string | number>((v) => (isText(v) ? /\S/.test(v) : Number.isSafeInteger(v)), problem(ID_PROBLEM));
+const idField = z.custom<string | number>(
+  (v) => (isText(v) ? /\S/.test(v) : Number.isSafeInteger(v)),
+  problem(ID_PROBLEM),
+);
 const textField = z.string(problem('must be text')).regex(/\S/, { error: 'must not be blank' });
 /** A nullable column: null or blank means "none", but the column itself must be in the card. */
-const optionalTextField = z.custom<string | number | null>((v) => v === null || isTextOrNumber(v), problem('must be text or empty'));
+const optionalTextField = z.custom<string | number | null>(
+  (v) => v === null || isTextOrNumber(v),
+  problem('must be text or empty'),
+);
 const MARKET_PROBLEM = 'must be a 2- or 3-letter market code';
 const marketField = z.string(problem(MARKET_PROBLEM)).regex(/^\s*[A-Za-z]{2,3}\s*$/, { error: MARKET_PROBLEM });
 const CURRENCY_PROBLEM = 'must be a 3-letter currency code';
@@ -244,7 +250,11 @@ function keyPlan(columns: readonly string[], raw: object): (string | undefined)[
   return columns.map((c) => byNormalised.get(normaliseColumnKey(c)));
 }
 
-function keyedBy(columns: readonly string[], plan: (string | undefined)[], raw: Record<string, unknown>): { keyed: Record<string, unknown>; complete: boolean } {
+function keyedBy(
+  columns: readonly string[],
+  plan: (string | undefined)[],
+  raw: Record<string, unknown>,
+): { keyed: Record<string, unknown>; complete: boolean } {
   const keyed: Record<string, unknown> = {};
   let complete = true;
   for (let i = 0; i < columns.length; i++) {
@@ -324,7 +334,10 @@ export class CardRowReader<S extends z.ZodType, T> {
 }
 
 /** Validates a whole card export at once (see CardRowReader). */
-export function parseCardRows<S extends z.ZodType, T>(spec: CardSpec<S, T>, rawRows: readonly unknown[]): CardResult<T> {
+export function parseCardRows<S extends z.ZodType, T>(
+  spec: CardSpec<S, T>,
+  rawRows: readonly unknown[],
+): CardResult<T> {
   const reader = new CardRowReader(spec);
   reader.push(rawRows);
   return reader.result();

@@ -1,15 +1,23 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
 import type { Clock } from '../clock';
-import { TimeSlicer } from '../cooperative';
 import { systemClock } from '../clock';
 import type { MetabaseConfig } from '../config';
+import { TimeSlicer } from '../cooperative';
 import type { Logger } from '../logger';
-import { CardRowReader, CUSTOMERS_CARD, ORDERS_CARD, type CardSpec } from './card-schemas';
+import { CardRowReader, type CardSpec, CUSTOMERS_CARD, ORDERS_CARD } from './card-schemas';
 import { JsonArrayStream } from './json-array-stream';
 import { clip, fromTransportError, healthKindOf, MetabaseError, redactPersonal, UNAVAILABLE } from './metabase-error';
-import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
-import type { CardResult, CustomerCurrencyRow, OrderRow, ProductionCallStatus, ProductionReader, RejectedRow, RowSink } from './types';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from './retry';
+import type {
+  CardResult,
+  CustomerCurrencyRow,
+  OrderRow,
+  ProductionCallStatus,
+  ProductionReader,
+  RejectedRow,
+  RowSink,
+} from './types';
 
 /**
  * The production read layer: runs the two configured saved questions through Metabase's
@@ -87,16 +95,27 @@ export class MetabaseClient implements ProductionReader {
     return { rows, rejected, ...(columns ? { columns } : {}) };
   }
 
-  async streamCustomers(days: number, sink: RowSink<CustomerCurrencyRow>): Promise<{ kept: number; rejected: RejectedRow[] }> {
+  async streamCustomers(
+    days: number,
+    sink: RowSink<CustomerCurrencyRow>,
+  ): Promise<{ kept: number; rejected: RejectedRow[] }> {
     const { kept, rejected } = await this.#customers(days, sink);
     return { kept, rejected };
   }
 
   /** The Customers card, held whole or handed to `sink` as it is read. */
-  async #customers(days: number, sink?: RowSink<CustomerCurrencyRow>): Promise<CardResult<CustomerCurrencyRow> & { kept: number }> {
+  async #customers(
+    days: number,
+    sink?: RowSink<CustomerCurrencyRow>,
+  ): Promise<CardResult<CustomerCurrencyRow> & { kept: number }> {
     if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
     return this.#track('customers', async () => {
-      const result = await this.#runCard(this.#config.customersCardId, CUSTOMERS_CARD, [templateTag('number', 'days', days)], sink);
+      const result = await this.#runCard(
+        this.#config.customersCardId,
+        CUSTOMERS_CARD,
+        [templateTag('number', 'days', days)],
+        sink,
+      );
       this.#validate('customers', result);
       return result;
     });
@@ -106,7 +125,9 @@ export class MetabaseClient implements ProductionReader {
     if (customerId.trim() === '') throw new RangeError('customerId must not be empty');
     return this.#track('orders', async () => {
       // "category" is the parameter type every Metabase version accepts for a text template tag.
-      const result = await this.#runCard(this.#config.ordersCardId, ORDERS_CARD, [templateTag('category', 'customer_id', customerId)]);
+      const result = await this.#runCard(this.#config.ordersCardId, ORDERS_CARD, [
+        templateTag('category', 'customer_id', customerId),
+      ]);
       return this.#validate('orders', result);
     });
   }
@@ -131,7 +152,12 @@ export class MetabaseClient implements ProductionReader {
       if (!(err instanceof MetabaseError)) {
         // A bug of ours, not Metabase's: logged loudly, still shown to users as unavailable.
         this.#log.error({ card, err }, 'unexpected error reading Metabase');
-        this.#latest = { at: this.#clock.now(), ok: false, error: `${UNAVAILABLE}: unexpected error reading Metabase`, kind: 'internal' };
+        this.#latest = {
+          at: this.#clock.now(),
+          ok: false,
+          error: `${UNAVAILABLE}: unexpected error reading Metabase`,
+          kind: 'internal',
+        };
         throw new MetabaseError('bad_response', this.#latest.error!, String(err), undefined, { cause: err });
       }
       this.#latest = { at: this.#clock.now(), ok: false, error: err.userMessage, kind: healthKindOf(err.kind) };
@@ -143,7 +169,10 @@ export class MetabaseClient implements ProductionReader {
   #validate<T>(card: 'customers' | 'orders', result: CardResult<T> & { kept: number }): CardResult<T> {
     if (result.rejected.length > 0) {
       for (const r of result.rejected.slice(0, MAX_REJECTED_ROWS_LOGGED)) {
-        this.#log.warn({ card, rowIndex: r.index, reason: r.reason }, 'Metabase row rejected: it does not fit the card schema');
+        this.#log.warn(
+          { card, rowIndex: r.index, reason: r.reason },
+          'Metabase row rejected: it does not fit the card schema',
+        );
       }
       this.#log.warn(
         { card, rejected: result.rejected.length, kept: result.kept },
@@ -154,7 +183,12 @@ export class MetabaseClient implements ProductionReader {
   }
 
   /** Runs one saved question and validates its rows as they arrive, retrying transient failures. */
-  #runCard<S extends z.ZodType, T>(cardId: number, spec: CardSpec<S, T>, parameters: CardParameter[], sink?: RowSink<T>): Promise<CardResult<T> & { kept: number }> {
+  #runCard<S extends z.ZodType, T>(
+    cardId: number,
+    spec: CardSpec<S, T>,
+    parameters: CardParameter[],
+    sink?: RowSink<T>,
+  ): Promise<CardResult<T> & { kept: number }> {
     const path = `/api/card/${cardId}/query/json`;
     const body = new URLSearchParams({ parameters: JSON.stringify(parameters), format_rows: 'false' }).toString();
     const form = 'application/x-www-form-urlencoded';
@@ -181,7 +215,10 @@ export class MetabaseClient implements ProductionReader {
       },
       (err) => err instanceof MetabaseError && err.retryable,
       (err, attempt, delayMs) =>
-        this.#log.info({ cardId, attempt, delayMs, detail: (err as MetabaseError).detail }, 'Metabase read failed; retrying'),
+        this.#log.info(
+          { cardId, attempt, delayMs, detail: (err as MetabaseError).detail },
+          'Metabase read failed; retrying',
+        ),
     );
   }
 
@@ -215,7 +252,12 @@ export class MetabaseClient implements ProductionReader {
       reader.push(stream.end());
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
-      throw new MetabaseError('bad_response', `${UNAVAILABLE}: Metabase answered with something that is not a list of rows`, err.message, status);
+      throw new MetabaseError(
+        'bad_response',
+        `${UNAVAILABLE}: Metabase answered with something that is not a list of rows`,
+        err.message,
+        status,
+      );
     }
     return { ...reader.result(), kept: reader.kept };
   }
@@ -245,15 +287,28 @@ export class MetabaseClient implements ProductionReader {
       {},
       async (status, answer) => ({ status, text: await answer.text() }),
     );
-    if (status >= 500) throw new MetabaseError('server', `${UNAVAILABLE}: Metabase login failed (HTTP ${status})`, clip(text), status);
-    if (status !== 200) throw new MetabaseError('auth', `${UNAVAILABLE}: Metabase rejected the login (HTTP ${status})`, clip(text), status);
+    if (status >= 500)
+      throw new MetabaseError('server', `${UNAVAILABLE}: Metabase login failed (HTTP ${status})`, clip(text), status);
+    if (status !== 200)
+      throw new MetabaseError(
+        'auth',
+        `${UNAVAILABLE}: Metabase rejected the login (HTTP ${status})`,
+        clip(text),
+        status,
+      );
     let id: unknown;
     try {
       id = (JSON.parse(text) as { id?: unknown }).id;
     } catch {
       id = undefined;
     }
-    if (typeof id !== 'string' || id === '') throw new MetabaseError('bad_response', `${UNAVAILABLE}: Metabase login answered without a session id`, undefined, status);
+    if (typeof id !== 'string' || id === '')
+      throw new MetabaseError(
+        'bad_response',
+        `${UNAVAILABLE}: Metabase login answered without a session id`,
+        undefined,
+        status,
+      );
     this.#sessionId = id;
     return id;
   }
@@ -263,7 +318,13 @@ export class MetabaseClient implements ProductionReader {
    * from a constant and a configured card id. `read` consumes the answer inside the time
    * limit, so a body that stalls halfway is a timeout too.
    */
-  async #post<R>(path: string, body: string, contentType: string, headers: Record<string, string>, read: (status: number, answer: ResponseBody) => Promise<R>): Promise<R> {
+  async #post<R>(
+    path: string,
+    body: string,
+    contentType: string,
+    headers: Record<string, string>,
+    read: (status: number, answer: ResponseBody) => Promise<R>,
+  ): Promise<R> {
     const signal = AbortSignal.timeout(this.#config.timeoutMs);
     this.#onRequest?.('POST', path);
     try {
@@ -278,7 +339,8 @@ export class MetabaseClient implements ProductionReader {
     } catch (err) {
       // Our own errors (a worded MetabaseError, a bug) pass as they are: only what the
       // network did becomes a timeout or network failure, and only those are retried.
-      if (signal.aborted || isTransportError(err)) throw fromTransportError(err, this.#config.timeoutMs, signal.aborted);
+      if (signal.aborted || isTransportError(err))
+        throw fromTransportError(err, this.#config.timeoutMs, signal.aborted);
       throw err;
     }
   }
@@ -290,7 +352,9 @@ const UNAUTHORISED = Symbol('unauthorised');
 function isTransportError(err: unknown): boolean {
   if (err instanceof MetabaseError || typeof err !== 'object' || err === null) return false;
   const { code, name } = err as { code?: unknown; name?: unknown };
-  return (typeof code === 'string' && /^(UND_ERR|E[A-Z])/.test(code)) || name === 'AbortError' || name === 'TimeoutError';
+  return (
+    (typeof code === 'string' && /^(UND_ERR|E[A-Z])/.test(code)) || name === 'AbortError' || name === 'TimeoutError'
+  );
 }
 
 type ResponseBody = Dispatcher.ResponseData['body'];
@@ -298,9 +362,22 @@ type ResponseBody = Dispatcher.ResponseData['body'];
 /** A non-2xx answer to a card query, worded for the user. */
 function statusError(cardId: number, status: number, text: string): MetabaseError {
   const detail = redactPersonal(clip(text));
-  if (status >= 500) return new MetabaseError('server', `${UNAVAILABLE}: Metabase returned HTTP ${status}`, detail, status);
-  if (status === 403) return new MetabaseError('client', `${UNAVAILABLE}: Metabase refused access to saved question ${cardId} (HTTP 403)`, detail, status);
-  if (status === 404) return new MetabaseError('client', `${UNAVAILABLE}: Metabase has no saved question ${cardId} (HTTP 404)`, detail, status);
+  if (status >= 500)
+    return new MetabaseError('server', `${UNAVAILABLE}: Metabase returned HTTP ${status}`, detail, status);
+  if (status === 403)
+    return new MetabaseError(
+      'client',
+      `${UNAVAILABLE}: Metabase refused access to saved question ${cardId} (HTTP 403)`,
+      detail,
+      status,
+    );
+  if (status === 404)
+    return new MetabaseError(
+      'client',
+      `${UNAVAILABLE}: Metabase has no saved question ${cardId} (HTTP 404)`,
+      detail,
+      status,
+    );
   return new MetabaseError('client', `${UNAVAILABLE}: Metabase refused the request (HTTP ${status})`, detail, status);
 }
 
@@ -310,15 +387,30 @@ function bodyError(status: number, text: string): MetabaseError {
   try {
     body = JSON.parse(text);
   } catch {
-    return new MetabaseError('bad_response', `${UNAVAILABLE}: Metabase answered with something that is not JSON`, clip(text, 120), status);
+    return new MetabaseError(
+      'bad_response',
+      `${UNAVAILABLE}: Metabase answered with something that is not JSON`,
+      clip(text, 120),
+      status,
+    );
   }
   if (typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'failed') {
     const error = (body as { error?: unknown }).error;
     // Metabase's message quotes the card's SQL and can quote customer data: logs only, masked.
     const message = redactPersonal(clip(typeof error === 'string' ? error : JSON.stringify(error ?? 'no message')));
-    return new MetabaseError('query_failed', `${UNAVAILABLE}: the report failed in Metabase (details are in the app's logs)`, `HTTP ${status}: ${message}`, status);
+    return new MetabaseError(
+      'query_failed',
+      `${UNAVAILABLE}: the report failed in Metabase (details are in the app's logs)`,
+      `HTTP ${status}: ${message}`,
+      status,
+    );
   }
-  return new MetabaseError('bad_response', `${UNAVAILABLE}: Metabase answered with something that is not a list of rows`, clip(text, 120), status);
+  return new MetabaseError(
+    'bad_response',
+    `${UNAVAILABLE}: Metabase answered with something that is not a list of rows`,
+    clip(text, 120),
+    status,
+  );
 }
 
 function templateTag(type: CardParameter['type'], tag: string, value: number | string): CardParameter {

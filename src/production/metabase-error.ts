@@ -44,7 +44,15 @@ export function formatSeconds(ms: number): string {
  * What /healthz says about the last Metabase call: a kind, never Metabase's own text (a
  * failed card's message quotes its SQL and can quote customer data).
  */
-export type MetabaseHealthKind = 'timeout' | 'unreachable' | 'server' | 'card_failed' | 'auth' | 'refused' | 'bad_response' | 'internal';
+export type MetabaseHealthKind =
+  | 'timeout'
+  | 'unreachable'
+  | 'server'
+  | 'card_failed'
+  | 'auth'
+  | 'refused'
+  | 'bad_response'
+  | 'internal';
 
 export function healthKindOf(kind: MetabaseFailureKind | undefined): MetabaseHealthKind {
   switch (kind) {
@@ -82,7 +90,12 @@ export function clip(text: string, max = 300): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
 
 const NETWORK_WORDS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -118,8 +131,16 @@ export function fromTransportError(err: unknown, timeoutMs: number, timedOut: bo
   const code = errorCode(err);
   const detail = err instanceof Error ? `${code ?? err.name}: ${err.message}` : String(err);
   if (timedOut || isAbortTimeout(err) || (code !== undefined && TIMEOUT_CODES.has(code))) {
-    return new MetabaseError('timeout', `${UNAVAILABLE}: Metabase timed out after ${formatSeconds(timeoutMs)}`, detail, undefined, { cause: err });
+    return new MetabaseError(
+      'timeout',
+      `${UNAVAILABLE}: Metabase timed out after ${formatSeconds(timeoutMs)}`,
+      detail,
+      undefined,
+      { cause: err },
+    );
   }
   const words = (code && NETWORK_WORDS[code]) ?? 'network error';
-  return new MetabaseError('network', `${UNAVAILABLE}: could not reach Metabase (${words})`, detail, undefined, { cause: err });
+  return new MetabaseError('network', `${UNAVAILABLE}: could not reach Metabase (${words})`, detail, undefined, {
+    cause: err,
+  });
 }

@@ -72,7 +72,10 @@ export interface ProductionReader {
    * The same rows handed to `sink` as they arrive, never held whole (optional: readers
    * without it are read through fetchCustomers). Resolves with the rows kept and refused.
    */
-  streamCustomers?(days: number, sink: RowSink<CustomerCurrencyRow>): Promise<{ kept: number; rejected: RejectedRow[] }>;
+  streamCustomers?(
+    days: number,
+    sink: RowSink<CustomerCurrencyRow>,
+  ): Promise<{ kept: number; rejected: RejectedRow[] }>;
   /** Every order of one customer. */
   fetchOrders(customerId: string): Promise<CardResult<OrderRow>>;
   /** The latest call's outcome, without making a request. Null before the first call. */

@@ -10,7 +10,10 @@ export class UserFacingError extends Error {
   readonly field: string | undefined;
   readonly subjectUserId: string | undefined;
 
-  constructor(userMessage: string, options: { field?: string; subjectUserId?: string; detail?: string; cause?: unknown } = {}) {
+  constructor(
+    userMessage: string,
+    options: { field?: string; subjectUserId?: string; detail?: string; cause?: unknown } = {},
+  ) {
     const said = options.subjectUserId ? `${options.subjectUserId} ${userMessage}` : userMessage;
     super(options.detail ?? said, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;

@@ -42,7 +42,12 @@ const ISO_4217_CODES_BY_EXPONENT: Readonly<Record<0 | 2 | 3 | 4, string>> = {
 };
 
 const ISO_4217_EXPONENTS: ReadonlyMap<string, number> = new Map(
-  Object.entries(ISO_4217_CODES_BY_EXPONENT).flatMap(([exponent, codes]) => codes.trim().split(/\s+/).map((code) => [code, Number(exponent)] as const)),
+  Object.entries(ISO_4217_CODES_BY_EXPONENT).flatMap(([exponent, codes]) =>
+    codes
+      .trim()
+      .split(/\s+/)
+      .map((code) => [code, Number(exponent)] as const),
+  ),
 );
 
 /** The exponent of an ISO 4217 code, or undefined for a code we do not know. */
@@ -240,7 +245,8 @@ export type UsdConversion = UsdAmount | UnknownCurrency;
  * default), so every figure carries a rate date and nothing is special-cased.
  */
 export function toUsd(amount: ParsedAmount | Money, rates: RateTable): UsdConversion {
-  if ('kind' in amount && amount.kind === 'unknown_currency') return { kind: 'unknown_currency', currency: amount.currency };
+  if ('kind' in amount && amount.kind === 'unknown_currency')
+    return { kind: 'unknown_currency', currency: amount.currency };
   const money = amount as Money;
   const rate = rates.get(money.currency);
   if (!rate) return { kind: 'unknown_currency', currency: money.currency };
@@ -335,7 +341,8 @@ export function sumAmounts(currency: string, amounts: Iterable<ParsedAmount>): P
   }
   let minor = 0n;
   for (const a of amounts) {
-    if (a.currency !== currency || a.kind !== 'money') throw new MoneyError('invalid_decimal', `cannot add ${a.currency} to ${currency}`);
+    if (a.currency !== currency || a.kind !== 'money')
+      throw new MoneyError('invalid_decimal', `cannot add ${a.currency} to ${currency}`);
     minor += a.minor;
   }
   return { kind: 'money', currency, minor, exponent };

@@ -22,14 +22,20 @@ export function isSettingKey(value: string): value is SettingKey {
   return Object.hasOwn(SETTING_TITLES, value);
 }
 
-export const days = z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days (10 years)');
+export const days = z
+  .number()
+  .int('must be a whole number of days')
+  .min(1, 'must be at least 1 day')
+  .max(3650, 'must be at most 3650 days (10 years)');
 
 export const digestScheduleSchema = z.object({
   frequency: z.enum(['daily', 'weekly']),
   /** ISO weekday, 1 = Monday; used by weekly digests. */
   weekday: z.number().int().min(1).max(7),
   time: z.string().refine(isTimeOfDay, { message: 'must be a time of day such as 09:00' }),
-  timeZone: z.string().refine(isValidTimeZone, { message: 'is not a time zone this server knows (use an IANA name such as Asia/Dubai)' }),
+  timeZone: z
+    .string()
+    .refine(isValidTimeZone, { message: 'is not a time zone this server knows (use an IANA name such as Asia/Dubai)' }),
 });
 export type DigestSchedule = z.infer<typeof digestScheduleSchema>;
 
@@ -37,7 +43,9 @@ const stageSlugs = STAGES.map((s) => s.slug) as [StageSlug, ...StageSlug[]];
 
 /** Days without a touch after which a lead in a stage counts as stale; null: not tracked. */
 export type StaleThresholds = Record<StageSlug, number | null>;
-export const staleThresholdsSchema = z.object(Object.fromEntries(stageSlugs.map((s) => [s, days.nullable()])) as Record<StageSlug, z.ZodNullable<typeof days>>);
+export const staleThresholdsSchema = z.object(
+  Object.fromEntries(stageSlugs.map((s) => [s, days.nullable()])) as Record<StageSlug, z.ZodNullable<typeof days>>,
+);
 
 export const DEFAULT_STALE_THRESHOLDS: StaleThresholds = {
   lead: 14,
@@ -53,7 +61,11 @@ export const stageLabelsSchema = z
     Object.fromEntries(
       stageSlugs.map((s) => [
         s,
-        z.string().trim().min(1, 'must not be empty').max(MAX_STAGE_LABEL_LENGTH, `must be at most ${MAX_STAGE_LABEL_LENGTH} characters`),
+        z
+          .string()
+          .trim()
+          .min(1, 'must not be empty')
+          .max(MAX_STAGE_LABEL_LENGTH, `must be at most ${MAX_STAGE_LABEL_LENGTH} characters`),
       ]),
     ) as Record<StageSlug, z.ZodString>,
   )
@@ -62,10 +74,13 @@ export const stageLabelsSchema = z
     for (const slug of stageSlugs) {
       const key = labels[slug].toLowerCase();
       const first = seen.get(key);
-      if (first) ctx.addIssue({ code: 'custom', path: [slug], message: `is the same as the label of another stage (${first})` });
+      if (first)
+        ctx.addIssue({ code: 'custom', path: [slug], message: `is the same as the label of another stage (${first})` });
       else seen.set(key, slug);
     }
   });
 
-export const channelIdSchema = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel').nullable();
-
+export const channelIdSchema = z
+  .string()
+  .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel')
+  .nullable();

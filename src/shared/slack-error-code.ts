@@ -18,7 +18,12 @@ export function slackErrorCode(err: unknown): string | null {
 export function requestFailureCode(err: unknown): string | null {
   let e: unknown = err;
   for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth += 1) {
-    const { code, name, cause, original } = e as { code?: unknown; name?: unknown; cause?: unknown; original?: unknown };
+    const { code, name, cause, original } = e as {
+      code?: unknown;
+      name?: unknown;
+      cause?: unknown;
+      original?: unknown;
+    };
     if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) return code;
     if (name === 'TimeoutError') return 'timeout';
     e = cause ?? original;

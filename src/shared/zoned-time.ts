@@ -92,12 +92,19 @@ function partsFormatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** The local date and minute of the day a wall clock in `timeZone` shows at `instantMs`. */
-export function localDateTimeOf(instant: Date | number, timeZone: string): { day: DayNumber; minutes: number; seconds: number } {
+export function localDateTimeOf(
+  instant: Date | number,
+  timeZone: string,
+): { day: DayNumber; minutes: number; seconds: number } {
   const parts: Record<string, number> = {};
   for (const p of partsFormatter(timeZone).formatToParts(new Date(instant))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
-  return { day: dayOf(parts.year!, parts.month!, parts.day!), minutes: (parts.hour! % 24) * 60 + parts.minute!, seconds: parts.second! };
+  return {
+    day: dayOf(parts.year!, parts.month!, parts.day!),
+    minutes: (parts.hour! % 24) * 60 + parts.minute!,
+    seconds: parts.second!,
+  };
 }
 
 /** Offset of `timeZone` from UTC at an instant, in ms (positive east of Greenwich). */
@@ -132,7 +139,15 @@ export function addLocalDays(instant: Date, days: number, timeZone: string): Dat
 
 const LABEL_FORMATS = {
   /** "Mon 2 Mar 2026, 09:00" */
-  long: { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  long: {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  },
   /** "Mon 2 Mar, 09:00" */
   short: { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;

@@ -1,15 +1,15 @@
 import { App, type Authorize, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { AppDeps } from '../deps';
 import type { AppContext } from '../app-context';
+import type { AppDeps } from '../deps';
 import { createAppServices } from '../services';
 import { boltLogger } from './bolt-logger';
 import { healthRoute } from './health';
-import { registerListeners } from './listeners';
 import { InFlightWork } from './in-flight';
+import { registerListeners } from './listeners';
 import { slackFetch } from './slack-http';
-import { SlackTokenCheck } from './token-check';
 import { SocketReceiver } from './socket-receiver';
+import { SlackTokenCheck } from './token-check';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack's own payloads are a few kilobytes; a larger body is refused (413) as it streams in. */

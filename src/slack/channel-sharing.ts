@@ -31,6 +31,8 @@ export const SHARED_CHANNEL_REFUSAL =
 export async function assertChannelNotShared(client: WebClient, channel: string): Promise<void> {
   const info = await client.conversations.info({ channel });
   if (isSharedChannel(info.channel)) {
-    throw Object.assign(new Error(`refused to post: channel ${channel} is shared outside the workspace`), { data: { ok: false, error: CHANNEL_SHARED } });
+    throw Object.assign(new Error(`refused to post: channel ${channel} is shared outside the workspace`), {
+      data: { ok: false, error: CHANNEL_SHARED },
+    });
   }
 }

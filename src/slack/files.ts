@@ -1,13 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import { request } from 'undici';
+import { renderPipelineChart } from '../charts/pipeline-chart';
+import { type ChartOptions, pipelineChartData } from '../charts/pipeline-chart-data';
 import type { AppDeps } from '../deps';
 import type { DigestFigures } from '../domain/digest';
 import { slackErrorCode } from '../shared/slack-error-code';
 import { formatLocalDateOf } from '../shared/zoned-time';
-import { pipelineChartData, type ChartOptions } from '../charts/pipeline-chart-data';
-import { renderPipelineChart } from '../charts/pipeline-chart';
-import { isQuietDigest } from './views/digest-message';
 import { NotSlackUrlError, requireSlackOrigin, SLACK_FILES_ORIGIN, type SlackHttpDeps } from './slack-http';
+import { isQuietDigest } from './views/digest-message';
 
 /**
  * Files the app shares in Slack: the upload flow below, and the digest's pipeline picture
@@ -120,7 +120,8 @@ export async function shareFile(
     }),
   );
   const { upload_url: uploadUrl, file_id: fileId } = reserved as { upload_url?: unknown; file_id?: unknown };
-  if (typeof uploadUrl !== 'string' || typeof fileId !== 'string') throw new FileUploadError('get_upload_url', 'no_upload_url');
+  if (typeof uploadUrl !== 'string' || typeof fileId !== 'string')
+    throw new FileUploadError('get_upload_url', 'no_upload_url');
   await postBytes(deps, uploadUrl, file.bytes, options);
   await slackStep('complete', () =>
     client.files.completeUploadExternal({
@@ -166,7 +167,11 @@ function pictureFile(figures: DigestFigures, chart: ChartOptions): { filename: s
   return { filename: `crm-pipeline-${day}.png`, title: `CRM pipeline by stage, ${day}` };
 }
 
-export async function shareDigestPicture(deps: AppDeps, client: WebClient, req: DigestPictureRequest): Promise<PictureOutcome> {
+export async function shareDigestPicture(
+  deps: AppDeps,
+  client: WebClient,
+  req: DigestPictureRequest,
+): Promise<PictureOutcome> {
   if (isQuietDigest(req.figures)) return 'skipped';
   const where = 'channelId' in req.to ? { channel: req.to.channelId } : { user: req.to.userId };
   try {

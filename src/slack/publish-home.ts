@@ -1,14 +1,14 @@
-import type { WebClient } from '@slack/web-api';
 import type { HomeView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
 import { asForeground } from '../cooperative';
 import type { AppDeps } from '../deps';
 import { loadHomeData } from '../domain/home-data';
 import type { PipelineCache } from '../domain/pipeline';
 import type { SyncCoordinator } from '../domain/sync-coordinator';
+import { slackErrorCode } from '../shared/slack-error-code';
 import { canAdminister, canEdit, refusalFor, resolveViewer, type Viewer } from './viewer';
 import { buildHomeView } from './views/home';
 import { buildNoAccessHome } from './views/pipeline-home';
-import { slackErrorCode } from '../shared/slack-error-code';
 
 /**
  * Publishes Home tabs: load (domain) -> build (view) -> views.publish. Built once per app
@@ -96,7 +96,9 @@ export class HomePublisher {
   async republish(client: WebClient, userIds: string[]): Promise<void> {
     await Promise.all(
       [...new Set(userIds)].map((id) =>
-        this.publish(client, id).catch((err) => this.deps.logger.warn({ err, userId: id }, 'republishing the Home tab failed')),
+        this.publish(client, id).catch((err) =>
+          this.deps.logger.warn({ err, userId: id }, 'republishing the Home tab failed'),
+        ),
       ),
     );
   }

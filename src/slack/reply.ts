@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import type { EphemeralMessage } from './views/message';
-import { buildNoticeModal } from './views/lead-modals';
 import { postToResponseUrl as postToSlackHook, type SlackHttpDeps } from './slack-http';
+import { buildNoticeModal } from './views/lead-modals';
+import type { EphemeralMessage } from './views/message';
 
 /** Where an interaction came from: a message has a response_url; a view (Home, modal) only a trigger. */
 export interface InteractionOrigin {
@@ -39,7 +39,11 @@ export function actionOrigin(body: {
   container?: { type?: string };
   response_url?: string;
 }): InteractionOrigin {
-  return { userId: body.user.id, triggerId: body.trigger_id, responseUrl: body.container?.type === 'message' ? body.response_url : undefined };
+  return {
+    userId: body.user.id,
+    triggerId: body.trigger_id,
+    responseUrl: body.container?.type === 'message' ? body.response_url : undefined,
+  };
 }
 
 /** Posts to a response_url (ephemeral to the clicker). Valid 30 minutes, 5 uses; Slack's hooks host only. */

@@ -1,6 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SocketModeReceiver, type App, type Logger as BoltLogger, type Receiver, type ReceiverEvent } from '@slack/bolt';
+import {
+  type App,
+  type Logger as BoltLogger,
+  type Receiver,
+  type ReceiverEvent,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
@@ -120,7 +126,9 @@ export class SocketReceiver implements Receiver {
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
       const code = (err as { data?: { error?: string } }).data?.error;
       if (!code) throw err;
-      throw new Error(`Slack refused to open a Socket Mode connection (${code}): check SLACK_APP_TOKEN, an app-level token (xapp-) with the connections:write scope`);
+      throw new Error(
+        `Slack refused to open a Socket Mode connection (${code}): check SLACK_APP_TOKEN, an app-level token (xapp-) with the connections:write scope`,
+      );
     }
   }
 

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../deps';
-import { getRole, canConfigure, canEditLeads, type Role } from '../domain/roster';
+import { canConfigure, canEditLeads, getRole, type Role } from '../domain/roster';
 import { readUserFacts, saveUserFacts, type UserFacts } from '../domain/user-facts';
 import { slackErrorCode } from '../shared/slack-error-code';
 
@@ -87,7 +87,12 @@ export type ViewerInTime = { viewer: Viewer; later?: undefined } | { viewer?: un
  * even if older than an hour (the call goes on and refreshes the cache); with nothing cached
  * the caller gets `later` and must answer Slack first (guest status is never guessed).
  */
-export async function resolveViewerWithin(deps: AppDeps, client: WebClient, userId: string, waitMs = VIEWER_WAIT_MS): Promise<ViewerInTime> {
+export async function resolveViewerWithin(
+  deps: AppDeps,
+  client: WebClient,
+  userId: string,
+  waitMs = VIEWER_WAIT_MS,
+): Promise<ViewerInTime> {
   const full = resolveViewer(deps, client, userId);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<null>((resolve) => {
@@ -98,7 +103,14 @@ export async function resolveViewerWithin(deps: AppDeps, client: WebClient, user
   const [role, cached] = await Promise.all([getRole(deps.db.prisma, userId), readUserFacts(deps.db.prisma, userId)]);
   if (role !== null && cached) {
     full.catch(() => undefined);
-    return { viewer: { userId, role, guest: cached.isRestricted || cached.isUltraRestricted, timeZone: cached.tz ?? deps.config.CRM_TIMEZONE } };
+    return {
+      viewer: {
+        userId,
+        role,
+        guest: cached.isRestricted || cached.isUltraRestricted,
+        timeZone: cached.tz ?? deps.config.CRM_TIMEZONE,
+      },
+    };
   }
   return { later: full };
 }

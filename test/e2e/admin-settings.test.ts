@@ -1,6 +1,6 @@
-import { startTestApp, type TestApp } from '../support/harness';
 import { getAllSettings, getSyncDays } from '../../src/domain/settings';
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
+import { startTestApp, type TestApp } from '../support/harness';
 import { seedLead } from '../support/seed-leads';
 
 const ADMIN = 'U0ADMIN01';
@@ -20,23 +20,38 @@ describe('admin configuration from the Home tab', () => {
   beforeEach(() => t.slack.reset());
 
   const settings = () => getAllSettings(t.deps.db.prisma, t.deps.config);
-  const submit = (user: string, setting: string, values: Record<string, Record<string, any>>) => t.driver.submitView(user, { callback_id: `admin_${setting}`, values });
-  const audit = (setting: string) => t.deps.db.prisma.auditEntry.findMany({ where: { setting }, orderBy: { id: 'asc' } });
+  const submit = (user: string, setting: string, values: Record<string, Record<string, any>>) =>
+    t.driver.submitView(user, { callback_id: `admin_${setting}`, values });
+  const audit = (setting: string) =>
+    t.deps.db.prisma.auditEntry.findMany({ where: { setting }, orderBy: { id: 'asc' } });
   const publishedHomeOf = async (user: string) => {
-    const calls = await t.slack.waitFor(() => {
-      const c = t.slack.callsTo('views.publish').filter((x) => x.args.user_id === user);
-      return c.length ? c : undefined;
-    }, 5000, `views.publish for ${user}`);
+    const calls = await t.slack.waitFor(
+      () => {
+        const c = t.slack.callsTo('views.publish').filter((x) => x.args.user_id === user);
+        return c.length ? c : undefined;
+      },
+      5000,
+      `views.publish for ${user}`,
+    );
     return calls.at(-1)!.args.view;
   };
-  const openSetting = (user: string, name: string) => t.driver.blockAction(user, { action_id: ACTION_IDS.adminOpenSetting, value: name, block_id: `admin:${name}` });
+  const openSetting = (user: string, name: string) =>
+    t.driver.blockAction(user, { action_id: ACTION_IDS.adminOpenSetting, value: name, block_id: `admin:${name}` });
 
   describe('the Admin section', () => {
     it('is shown to admins with a Change button per setting, and never to managers or account managers', async () => {
       await t.driver.openHome(ADMIN);
       const home = await publishedHomeOf(ADMIN);
       const ids = home.blocks.map((b: any) => b.block_id);
-      for (const name of ['digest_channel', 'digest_schedule', 'sync_window', 'stale_thresholds', 'stage_labels', 'currency_rates', 'roster']) {
+      for (const name of [
+        'digest_channel',
+        'digest_schedule',
+        'sync_window',
+        'stale_thresholds',
+        'stage_labels',
+        'currency_rates',
+        'roster',
+      ]) {
         expect(ids).toContain(`admin:${name}`);
         const row = home.blocks.find((b: any) => b.block_id === `admin:${name}`);
         expect(row.accessory).toMatchObject({ action_id: ACTION_IDS.adminOpenSetting, value: name });
@@ -65,42 +80,67 @@ describe('admin configuration from the Home tab', () => {
   describe('digest channel', () => {
     it('refuses a channel the app is not in, saying how to invite it', async () => {
       t.slack.channels.set(CHANNEL, { id: CHANNEL, name: 'sales-digest' });
-      const res = await submit(ADMIN, 'digest_channel', { digest_channel: { [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: CHANNEL } } });
+      const res = await submit(ADMIN, 'digest_channel', {
+        digest_channel: {
+          [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: CHANNEL },
+        },
+      });
       expect(res.json.response_action).toBe('errors');
-      expect(res.json.errors.digest_channel).toBe('The CRM app is not a member of #sales-digest. Type /invite @CRM in that channel, then save again.');
+      expect(res.json.errors.digest_channel).toBe(
+        'The CRM app is not a member of #sales-digest. Type /invite @CRM in that channel, then save again.',
+      );
       expect((await settings()).digest_channel).toBeNull();
     });
 
     it('refuses a private channel the app cannot see', async () => {
-      const res = await submit(ADMIN, 'digest_channel', { digest_channel: { [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: 'G0SECRET1' } } });
+      const res = await submit(ADMIN, 'digest_channel', {
+        digest_channel: {
+          [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: 'G0SECRET1' },
+        },
+      });
       expect(res.json.errors.digest_channel).toMatch(/cannot see that channel.*\/invite @CRM/);
     });
 
-    it.each(['is_ext_shared', 'is_shared', 'is_org_shared', 'is_pending_ext_shared'] as const)('refuses a channel with %s (customer data stays inside the company)', async (flag) => {
-      const shared = `C0SHARED${flag.length}`;
-      t.slack.channels.set(shared, { id: shared, name: 'partners', [flag]: true });
-      t.slack.botChannels.add(shared);
-      const res = await submit(ADMIN, 'digest_channel', { digest_channel: { [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: shared } } });
-      expect(res.json.response_action).toBe('errors');
-      expect(res.json.errors.digest_channel).toMatch(/shared outside this workspace.*only your company can read/);
-      expect((await settings()).digest_channel).toBeNull();
-    });
+    it.each(['is_ext_shared', 'is_shared', 'is_org_shared', 'is_pending_ext_shared'] as const)(
+      'refuses a channel with %s (customer data stays inside the company)',
+      async (flag) => {
+        const shared = `C0SHARED${flag.length}`;
+        t.slack.channels.set(shared, { id: shared, name: 'partners', [flag]: true });
+        t.slack.botChannels.add(shared);
+        const res = await submit(ADMIN, 'digest_channel', {
+          digest_channel: {
+            [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: shared },
+          },
+        });
+        expect(res.json.response_action).toBe('errors');
+        expect(res.json.errors.digest_channel).toMatch(/shared outside this workspace.*only your company can read/);
+        expect((await settings()).digest_channel).toBeNull();
+      },
+    );
 
     it('saves a channel the app is in, audits it and republishes the admin Home', async () => {
       t.slack.botChannels.add(CHANNEL);
-      const res = await submit(ADMIN, 'digest_channel', { digest_channel: { [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: CHANNEL } } });
+      const res = await submit(ADMIN, 'digest_channel', {
+        digest_channel: {
+          [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: CHANNEL },
+        },
+      });
       expect(res.json?.response_action).toBeUndefined();
       expect((await settings()).digest_channel).toBe(CHANNEL);
       const [entry] = await audit('digest_channel');
       expect(entry).toMatchObject({ actorId: ADMIN, oldValue: 'null', newValue: JSON.stringify(CHANNEL) });
       const home = await publishedHomeOf(ADMIN);
-      expect(JSON.stringify(home.blocks.find((b: any) => b.block_id === 'admin:digest_channel'))).toContain(`<#${CHANNEL}>`);
+      expect(JSON.stringify(home.blocks.find((b: any) => b.block_id === 'admin:digest_channel'))).toContain(
+        `<#${CHANNEL}>`,
+      );
     });
   });
 
   describe('digest schedule', () => {
     const values = (tz: string, time = '08:30') => ({
-      digest_frequency: { [ACTION_IDS.adminDigestFrequency]: { type: 'static_select', selected_option: { value: 'daily' } } },
+      digest_frequency: {
+        [ACTION_IDS.adminDigestFrequency]: { type: 'static_select', selected_option: { value: 'daily' } },
+      },
       digest_weekday: { [ACTION_IDS.adminDigestWeekday]: { type: 'static_select', selected_option: { value: '3' } } },
       digest_time: { [ACTION_IDS.adminDigestTime]: { type: 'timepicker', selected_time: time } },
       digest_time_zone: { [ACTION_IDS.adminDigestTimeZone]: { type: 'plain_text_input', value: tz } },
@@ -116,7 +156,12 @@ describe('admin configuration from the Home tab', () => {
     it('saves frequency, day, time and zone', async () => {
       const res = await submit(ADMIN, 'digest_schedule', values('Asia/Riyadh'));
       expect(res.json?.response_action).toBeUndefined();
-      expect((await settings()).digest_schedule).toEqual({ frequency: 'daily', weekday: 3, time: '08:30', timeZone: 'Asia/Riyadh' });
+      expect((await settings()).digest_schedule).toEqual({
+        frequency: 'daily',
+        weekday: 3,
+        time: '08:30',
+        timeZone: 'Asia/Riyadh',
+      });
     });
   });
 
@@ -156,17 +201,40 @@ describe('admin configuration from the Home tab', () => {
 
     it('saves per-stage days, empty meaning not tracked', async () => {
       await submit(ADMIN, 'stale_thresholds', values('5'));
-      expect((await settings()).stale_thresholds).toEqual({ lead: 21, contacted: 10, negotiation: 5, trial_order: null, active_account: 90, churned: null });
+      expect((await settings()).stale_thresholds).toEqual({
+        lead: 21,
+        contacted: 10,
+        negotiation: 5,
+        trial_order: null,
+        active_account: 90,
+        churned: null,
+      });
     });
   });
 
   describe('stage labels', () => {
     const values = (labels: Record<string, string>) =>
-      Object.fromEntries(Object.entries(labels).map(([slug, label]) => [`label:${slug}`, { [ACTION_IDS.adminStageLabel]: { type: 'plain_text_input', value: label } }]));
-    const good = { lead: 'New', contacted: 'Reached out', negotiation: 'Negotiating', trial_order: 'Trial', active_account: 'Customer', churned: 'Lost' };
+      Object.fromEntries(
+        Object.entries(labels).map(([slug, label]) => [
+          `label:${slug}`,
+          { [ACTION_IDS.adminStageLabel]: { type: 'plain_text_input', value: label } },
+        ]),
+      );
+    const good = {
+      lead: 'New',
+      contacted: 'Reached out',
+      negotiation: 'Negotiating',
+      trial_order: 'Trial',
+      active_account: 'Customer',
+      churned: 'Lost',
+    };
 
     it('refuses empty and duplicate labels on their fields, changing nothing', async () => {
-      const res = await submit(ADMIN, 'stage_labels', values({ ...good, contacted: '   ', trial_order: 'negotiating' }));
+      const res = await submit(
+        ADMIN,
+        'stage_labels',
+        values({ ...good, contacted: '   ', trial_order: 'negotiating' }),
+      );
       expect(res.json.errors).toEqual({
         'label:contacted': 'The label must not be empty.',
         'label:trial_order': 'The label is the same as the label of another stage (negotiation).',
@@ -200,18 +268,26 @@ describe('admin configuration from the Home tab', () => {
         'rate:SAR': { [ACTION_IDS.adminRate]: { type: 'plain_text_input', value: '0.27' } },
       });
       expect(res.json.errors).toEqual({ 'rate:AED': 'The AED rate must be a plain decimal number such as 0.2723.' });
-      expect((await t.deps.db.prisma.currencyRate.findUnique({ where: { currency: 'SAR' } }))!.usdPerUnit).toBe('0.2666');
+      expect((await t.deps.db.prisma.currencyRate.findUnique({ where: { currency: 'SAR' } }))!.usdPerUnit).toBe(
+        '0.2666',
+      );
     });
 
     it('recomputes lifetime USD with a new rate at once, and the admin sees it on Home', async () => {
       const { prisma } = t.deps.db;
       await seedLead(prisma, { customerId: 'KW-REVALUE', name: 'Kuwait Revalue Co', lifetimeUsdCents: 1n });
-      await prisma.customerCurrencyTotal.create({ data: { customerId: 'KW-REVALUE', currency: 'KWD', market: 'KW', orderCount: 2, lifetimeMinor: 1_000_500n } });
-      await submit(ADMIN, 'currency_rates', { 'rate:KWD': { [ACTION_IDS.adminRate]: { type: 'plain_text_input', value: '3.25' } } });
+      await prisma.customerCurrencyTotal.create({
+        data: { customerId: 'KW-REVALUE', currency: 'KWD', market: 'KW', orderCount: 2, lifetimeMinor: 1_000_500n },
+      });
+      await submit(ADMIN, 'currency_rates', {
+        'rate:KWD': { [ACTION_IDS.adminRate]: { type: 'plain_text_input', value: '3.25' } },
+      });
       const home = await publishedHomeOf(ADMIN);
       // 1,000.500 KWD x 3.25 = 3,251.625 USD, rounded half-up.
       expect(JSON.stringify(home)).toContain('$3,251.63');
-      expect((await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'KW-REVALUE' } })).lifetimeUsdCents).toBe(325_163n);
+      expect(
+        (await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'KW-REVALUE' } })).lifetimeUsdCents,
+      ).toBe(325_163n);
     });
 
     it('saves changed rates with who and when, audited', async () => {
@@ -221,7 +297,9 @@ describe('admin configuration from the Home tab', () => {
       });
       const sar = await t.deps.db.prisma.currencyRate.findUnique({ where: { currency: 'SAR' } });
       expect(sar).toMatchObject({ usdPerUnit: '0.27', updatedBy: ADMIN, rateDate: t.clock.now() });
-      expect(await audit('rate:SAR')).toEqual([expect.objectContaining({ actorId: ADMIN, oldValue: '0.2666', newValue: '0.27' })]);
+      expect(await audit('rate:SAR')).toEqual([
+        expect.objectContaining({ actorId: ADMIN, oldValue: '0.2666', newValue: '0.27' }),
+      ]);
       expect(await audit('rate:AED')).toEqual([]);
     });
   });
@@ -240,7 +318,10 @@ describe('admin configuration from the Home tab', () => {
         name: 'London <Imports> & Co',
         lifetimeUsdCents: 272_30n,
         unknownCurrencies: 'GBP',
-        currencies: [{ currency: 'AED', lifetimeMinor: 1_000_00n }, { currency: 'GBP', lifetimeMinor: 2_000_00n, market: 'GB' }],
+        currencies: [
+          { currency: 'AED', lifetimeMinor: 1_000_00n },
+          { currency: 'GBP', lifetimeMinor: 2_000_00n, market: 'GB' },
+        ],
       });
       await seedLead(prisma, { customerId: 'ZZ-1', name: 'Odd Data', unknownCurrencies: 'XYZ' });
 
@@ -252,27 +333,53 @@ describe('admin configuration from the Home tab', () => {
       const blockIds = open!.args.view.blocks.map((b: any) => b.block_id);
       expect(blockIds).toEqual(expect.arrayContaining(['rate_new_currency', 'rate_new_usd']));
 
-      const refused = async (values: Record<string, Record<string, any>>) => (await submit(ADMIN, 'currency_rates', values)).json.errors;
-      expect(await refused(newCurrency('GB', '1.27'))).toEqual({ rate_new_currency: 'Enter a three-letter ISO 4217 currency code such as GBP (got "GB").' });
-      expect(await refused(newCurrency('XYZ', '1.27'))).toEqual({ rate_new_currency: 'XYZ is not an ISO 4217 currency code this CRM knows, so it cannot be converted. Check the code.' });
-      expect(await refused(newCurrency('KWD', '3.3'))).toEqual({ rate_new_currency: 'KWD already has a rate: change it in its own field above.' });
+      const refused = async (values: Record<string, Record<string, any>>) =>
+        (await submit(ADMIN, 'currency_rates', values)).json.errors;
+      expect(await refused(newCurrency('GB', '1.27'))).toEqual({
+        rate_new_currency: 'Enter a three-letter ISO 4217 currency code such as GBP (got "GB").',
+      });
+      expect(await refused(newCurrency('XYZ', '1.27'))).toEqual({
+        rate_new_currency:
+          'XYZ is not an ISO 4217 currency code this CRM knows, so it cannot be converted. Check the code.',
+      });
+      expect(await refused(newCurrency('KWD', '3.3'))).toEqual({
+        rate_new_currency: 'KWD already has a rate: change it in its own field above.',
+      });
       expect(await refused(newCurrency('GBP', '0'))).toEqual({ rate_new_usd: 'The rate must be greater than zero.' });
-      expect(await refused(newCurrency('GBP', ''))).toEqual({ rate_new_usd: 'The rate is needed: the USD value of one unit, e.g. 1.27.' });
-      expect(await refused(newCurrency('', '1.27'))).toEqual({ rate_new_currency: 'Enter the currency code this rate is for, e.g. GBP.' });
+      expect(await refused(newCurrency('GBP', ''))).toEqual({
+        rate_new_usd: 'The rate is needed: the USD value of one unit, e.g. 1.27.',
+      });
+      expect(await refused(newCurrency('', '1.27'))).toEqual({
+        rate_new_currency: 'Enter the currency code this rate is for, e.g. GBP.',
+      });
       // A bad field elsewhere in the modal keeps the new currency from being saved too.
-      expect(await refused({ ...newCurrency('GBP', '1.27'), 'rate:AED': { [ACTION_IDS.adminRate]: { type: 'plain_text_input', value: 'x' } } })).toHaveProperty(['rate:AED']);
+      expect(
+        await refused({
+          ...newCurrency('GBP', '1.27'),
+          'rate:AED': { [ACTION_IDS.adminRate]: { type: 'plain_text_input', value: 'x' } },
+        }),
+      ).toHaveProperty(['rate:AED']);
       expect(await prisma.currencyRate.findUnique({ where: { currency: 'GBP' } })).toBeNull();
       expect(await audit('rate:GBP')).toEqual([]);
 
       t.slack.reset();
       const saved = await submit(ADMIN, 'currency_rates', newCurrency('gbp', '1.2700'));
       expect(saved.json?.errors).toBeUndefined();
-      expect(await prisma.currencyRate.findUnique({ where: { currency: 'GBP' } })).toMatchObject({ usdPerUnit: '1.27', updatedBy: ADMIN, rateDate: t.clock.now() });
-      expect(await audit('rate:GBP')).toEqual([expect.objectContaining({ actorId: ADMIN, oldValue: null, newValue: '1.27' })]);
+      expect(await prisma.currencyRate.findUnique({ where: { currency: 'GBP' } })).toMatchObject({
+        usdPerUnit: '1.27',
+        updatedBy: ADMIN,
+        rateDate: t.clock.now(),
+      });
+      expect(await audit('rate:GBP')).toEqual([
+        expect.objectContaining({ actorId: ADMIN, oldValue: null, newValue: '1.27' }),
+      ]);
       // 1,000.00 AED x 0.2723 + 2,000.00 GBP x 1.27 = 272.30 + 2,540.00, and no longer incomplete.
       // Figures are revalued before the admin's Home is republished.
       await publishedHomeOf(ADMIN);
-      expect(await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GB-1' } })).toMatchObject({ lifetimeUsdCents: 2_812_30n, unknownCurrencies: '' });
+      expect(await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GB-1' } })).toMatchObject({
+        lifetimeUsdCents: 2_812_30n,
+        unknownCurrencies: '',
+      });
       // The next modal lists GBP with its own field and no longer asks for it.
       t.slack.reset();
       await openSetting(ADMIN, 'currency_rates');
@@ -285,13 +392,20 @@ describe('admin configuration from the Home tab', () => {
   describe('roster', () => {
     const values = (users: string[], role: string | null) => ({
       roster_users: { [ACTION_IDS.adminRosterUsers]: { type: 'multi_users_select', selected_users: users } },
-      roster_role: { [ACTION_IDS.adminRosterRole]: { type: 'static_select', selected_option: role ? { value: role } : null } },
+      roster_role: {
+        [ACTION_IDS.adminRosterRole]: { type: 'static_select', selected_option: role ? { value: role } : null },
+      },
     });
-    const roleOf = async (userId: string) => (await t.deps.db.prisma.rosterMember.findUnique({ where: { userId } }))?.role ?? null;
+    const roleOf = async (userId: string) =>
+      (await t.deps.db.prisma.rosterMember.findUnique({ where: { userId } }))?.role ?? null;
 
     it('asks for people and a role', async () => {
-      expect((await submit(ADMIN, 'roster', values([], 'manager'))).json.errors).toEqual({ roster_users: 'Choose at least one person.' });
-      expect((await submit(ADMIN, 'roster', values([NEWCOMER], null))).json.errors).toEqual({ roster_role: 'Choose a role, or remove from the roster.' });
+      expect((await submit(ADMIN, 'roster', values([], 'manager'))).json.errors).toEqual({
+        roster_users: 'Choose at least one person.',
+      });
+      expect((await submit(ADMIN, 'roster', values([NEWCOMER], null))).json.errors).toEqual({
+        roster_role: 'Choose a role, or remove from the roster.',
+      });
     });
 
     it('adds a member, changes a role and removes a member, each audited', async () => {
@@ -310,9 +424,14 @@ describe('admin configuration from the Home tab', () => {
 
     it('republishes the Home of whoever was demoted or removed: read-only, then the no-access view', async () => {
       const who = 'U0HOME001';
-      const leadId = await seedLead(t.deps.db.prisma, { customerId: 'HOME-ROSTER', name: 'Home Roster Co', lifetimeUsdCents: 5_000_00n });
+      const leadId = await seedLead(t.deps.db.prisma, {
+        customerId: 'HOME-ROSTER',
+        name: 'Home Roster Co',
+        lifetimeUsdCents: 5_000_00n,
+      });
       await submit(ADMIN, 'roster', values([who], 'account_manager'));
-      const overflowOf = (view: any) => view.blocks.find((b: any) => b.block_id === `lead:${leadId}`)?.accessory.options.map((o: any) => o.value);
+      const overflowOf = (view: any) =>
+        view.blocks.find((b: any) => b.block_id === `lead:${leadId}`)?.accessory.options.map((o: any) => o.value);
       // Added: the dashboard at once, with the lead's change verbs.
       expect(overflowOf(await publishedHomeOf(who))).toContain(`stage:${leadId}`);
 
@@ -354,12 +473,17 @@ describe('admin configuration from the Home tab', () => {
       const warn = jest.spyOn(t.deps.logger, 'warn');
       try {
         const before = await t.deps.db.prisma.auditEntry.count();
-        const res = await submit(MANAGER, 'sync_window', { sync_days: { [ACTION_IDS.adminSyncDays]: { type: 'number_input', value: '7' } } });
+        const res = await submit(MANAGER, 'sync_window', {
+          sync_days: { [ACTION_IDS.adminSyncDays]: { type: 'number_input', value: '7' } },
+        });
         expect(res.json.response_action).toBe('update');
         expect(JSON.stringify(res.json.view)).toContain('Only CRM admins can do that.');
         expect(await getSyncDays(t.deps.db.prisma, t.deps.config)).toBe(90);
         expect(await t.deps.db.prisma.auditEntry.count()).toBe(before);
-        expect(warn).toHaveBeenCalledWith(expect.objectContaining({ userId: MANAGER, callbackId: 'admin_sync_window' }), expect.stringContaining('refused'));
+        expect(warn).toHaveBeenCalledWith(
+          expect.objectContaining({ userId: MANAGER, callbackId: 'admin_sync_window' }),
+          expect.stringContaining('refused'),
+        );
       } finally {
         warn.mockRestore();
       }

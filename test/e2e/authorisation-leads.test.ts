@@ -1,7 +1,7 @@
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
 import { startTestApp, type TestApp } from '../support/harness';
-import { addRosterUsers, ADMIN, AM, crm, GUEST, MANAGER, ROSTER_ENV, STRANGER, visibleText } from '../support/lead-e2e';
+import { ADMIN, AM, addRosterUsers, crm, GUEST, MANAGER, ROSTER_ENV, STRANGER, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';
 
 const SECRET_NAME = 'Secret Customer LLC';
@@ -40,7 +40,11 @@ describe('who may do what with leads', () => {
       await t.driver.blockAction(user, { action_id: ACTION_IDS.viewOrders, value: String(leadId) }, onMessage);
       const [answer] = await t.slack.waitForResponse(1);
       expect(answer!.body.text).toContain(refusal);
-      await t.driver.blockAction(user, { type: 'overflow', action_id: ACTION_IDS.leadOverflow, selected_option: { value: `stage:${leadId}` } });
+      await t.driver.blockAction(user, {
+        type: 'overflow',
+        action_id: ACTION_IDS.leadOverflow,
+        selected_option: { value: `stage:${leadId}` },
+      });
       const [open] = await t.slack.waitForCalls('views.open');
       expect(open!.args.view.callback_id).toBeUndefined();
       expect(visibleText(open!.args.view)).toContain(refusal);
@@ -54,7 +58,11 @@ describe('who may do what with leads', () => {
       const res = await t.driver.submitView(user, {
         callback_id: 'stage_change',
         private_metadata: JSON.stringify({ leadId, version: 1 }),
-        values: { [LEAD_BLOCKS.stage]: { [ACTION_IDS.stageSelect]: { type: 'static_select', selected_option: { value: 'contacted' } } } },
+        values: {
+          [LEAD_BLOCKS.stage]: {
+            [ACTION_IDS.stageSelect]: { type: 'static_select', selected_option: { value: 'contacted' } },
+          },
+        },
       });
       expect(res.json.errors[LEAD_BLOCKS.stage]).toContain(refusal);
       expect((await t.driver.suggestion(user, ACTION_IDS.leadSelect, 'secret')).json).toEqual({ options: [] });
@@ -66,7 +74,13 @@ describe('who may do what with leads', () => {
     it('reads leads but cannot open edit modals, assign or submit', async () => {
       expect(visibleText(await crm(t, MANAGER, 'lead Z-1'))).toContain(SECRET_NAME);
       expect(visibleText(await crm(t, MANAGER, 'find secret'))).toContain(SECRET_NAME);
-      for (const actionId of [ACTION_IDS.openStageModal, ACTION_IDS.openNoteModal, ACTION_IDS.openContactModal, ACTION_IDS.openOwnerModal, ACTION_IDS.assignToMe]) {
+      for (const actionId of [
+        ACTION_IDS.openStageModal,
+        ACTION_IDS.openNoteModal,
+        ACTION_IDS.openContactModal,
+        ACTION_IDS.openOwnerModal,
+        ACTION_IDS.assignToMe,
+      ]) {
         t.slack.reset();
         await t.driver.blockAction(MANAGER, { action_id: actionId, value: String(leadId) }, onMessage);
         const [answer] = await t.slack.waitForResponse(1);

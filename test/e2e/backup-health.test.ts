@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { ManualClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
+import { runBackupTick } from '../../src/jobs/backup';
 import { createLogger } from '../../src/logger';
 import { startServer } from '../../src/server';
-import { runBackupTick } from '../../src/jobs/backup';
-import { startTestApp, type TestApp } from '../support/harness';
 import { tempPostgresUrl } from '../support/databases';
 import { startFakeSlack } from '../support/fake-slack';
+import { startTestApp, type TestApp } from '../support/harness';
 
 const ADMIN = 'U0ADMIN001';
 const AM = 'U0AMGR0001';
@@ -26,7 +26,10 @@ describe('backups on /healthz and on the admins’ Home tab', () => {
   const clock = new ManualClock('2026-11-25T00:01:00Z');
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'crm-backup-e2e-'));
-    t = await startTestApp({ clock, env: { CRM_ADMINS: ADMIN, CRM_ACCOUNT_MANAGERS: AM, CRM_BACKUP_DIR: join(dir, 'backups') } });
+    t = await startTestApp({
+      clock,
+      env: { CRM_ADMINS: ADMIN, CRM_ACCOUNT_MANAGERS: AM, CRM_BACKUP_DIR: join(dir, 'backups') },
+    });
   });
   afterAll(async () => {
     await t.stop();
@@ -34,11 +37,23 @@ describe('backups on /healthz and on the admins’ Home tab', () => {
   });
 
   it('reports the age of the last good backup, with no path in it', async () => {
-    expect((await health(t)).backup).toEqual({ mode: 'sqlite', lastGoodAt: null, ageSeconds: null, stale: false, intervalHours: 24 });
+    expect((await health(t)).backup).toEqual({
+      mode: 'sqlite',
+      lastGoodAt: null,
+      ageSeconds: null,
+      stale: false,
+      intervalHours: 24,
+    });
     expect(await runBackupTick(t.deps)).toBe('good');
     clock.advance(90 * 60_000);
     const body = await health(t);
-    expect(body.backup).toEqual({ mode: 'sqlite', lastGoodAt: '2026-11-25T00:01:00.000Z', ageSeconds: 5400, stale: false, intervalHours: 24 });
+    expect(body.backup).toEqual({
+      mode: 'sqlite',
+      lastGoodAt: '2026-11-25T00:01:00.000Z',
+      ageSeconds: 5400,
+      stale: false,
+      intervalHours: 24,
+    });
     expect(JSON.stringify(body)).not.toContain(dir);
     expect(JSON.stringify(body)).not.toContain('crm-backup-');
   });
@@ -54,7 +69,9 @@ describe('backups on /healthz and on the admins’ Home tab', () => {
     await t.driver.openHome(ADMIN);
     const home = await t.slack.waitFor(() => t.slack.callsTo('views.publish').find((c) => c.args.user_id === ADMIN));
     const notice = home.args.view.blocks.find((b: any) => String(b.block_id).startsWith('admin_notice:'));
-    expect(notice.text.text).toContain('No good backup of the CRM database since 2026-11-25 00:01 UTC (one is due every 24 h).');
+    expect(notice.text.text).toContain(
+      'No good backup of the CRM database since 2026-11-25 00:01 UTC (one is due every 24 h).',
+    );
     expect(notice.text.text).not.toContain(dir);
 
     await t.driver.openHome(AM);
@@ -84,8 +101,19 @@ describe('backups on PostgreSQL', () => {
         done();
       },
     });
-    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, PORT: '0', DATABASE_URL: db.url });
-    const server = await startServer({ config, logger: createLogger('info', sink), clock: new ManualClock(), schedules: false });
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-t',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+      DATABASE_URL: db.url,
+    });
+    const server = await startServer({
+      config,
+      logger: createLogger('info', sink),
+      clock: new ManualClock(),
+      schedules: false,
+    });
     try {
       const res = await fetch(`http://127.0.0.1:${server.port}/healthz`);
       expect(((await res.json()) as Record<string, any>).backup).toEqual({ mode: 'external' });

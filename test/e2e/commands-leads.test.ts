@@ -1,6 +1,6 @@
 import { ACTION_IDS, isKnownActionId } from '../../src/slack/views/action-ids';
 import { startTestApp, type TestApp } from '../support/harness';
-import { actionIds, addRosterUsers, AM, AM2, crm, MANAGER, ROSTER_ENV, visibleText } from '../support/lead-e2e';
+import { AM, AM2, actionIds, addRosterUsers, crm, MANAGER, ROSTER_ENV, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';
 
 describe('/crm lead commands over HTTP', () => {
@@ -10,19 +10,57 @@ describe('/crm lead commands over HTTP', () => {
     t = await startTestApp({ env: ROSTER_ENV });
     addRosterUsers(t);
     const p = t.deps.db.prisma;
-    acme = await seedLead(p, { customerId: 'C-1001', name: '<!channel> ACME & Co', company: 'ACME Holdings', email: 'buy@acme.example', lifetimeUsdCents: 1_234_56n, markets: 'AE,SA', orderCount: 4, currencies: [{ currency: 'AED', lifetimeMinor: 3_000_00n }, { currency: 'KWD', lifetimeMinor: 128_125n, market: 'KW' }, { currency: 'USD', lifetimeMinor: 10_00n, market: 'US' }] });
+    acme = await seedLead(p, {
+      customerId: 'C-1001',
+      name: '<!channel> ACME & Co',
+      company: 'ACME Holdings',
+      email: 'buy@acme.example',
+      lifetimeUsdCents: 1_234_56n,
+      markets: 'AE,SA',
+      orderCount: 4,
+      currencies: [
+        { currency: 'AED', lifetimeMinor: 3_000_00n },
+        { currency: 'KWD', lifetimeMinor: 128_125n, market: 'KW' },
+        { currency: 'USD', lifetimeMinor: 10_00n, market: 'US' },
+      ],
+    });
     await seedLead(p, { customerId: 'C-1002', name: 'Acme Logistics', lifetimeUsdCents: 50_000_00n, ownerId: AM });
-    await seedLead(p, { customerId: 'C-1003', name: 'Desert Rose Trading', lifetimeUsdCents: 900_00n, ownerId: AM, stage: 'negotiation', lastTouchAt: new Date('2026-11-01T00:00:00Z') });
-    await seedLead(p, { customerId: 'C-1004', name: 'Old Buyer', lifetimeUsdCents: 5_000_000_00n, lastOrderAt: new Date('2025-01-01T00:00:00Z') });
-    await seedLead(p, { customerId: 'C-1005', name: 'Kuwait Partial', lifetimeUsdCents: 70_00n, unknownCurrencies: 'XYZ' });
-    for (let i = 0; i < 12; i++) await seedLead(p, { customerId: `B-${100 + i}`, name: `Bulk Buyer ${i}`, lifetimeUsdCents: BigInt(1000 + i) });
+    await seedLead(p, {
+      customerId: 'C-1003',
+      name: 'Desert Rose Trading',
+      lifetimeUsdCents: 900_00n,
+      ownerId: AM,
+      stage: 'negotiation',
+      lastTouchAt: new Date('2026-11-01T00:00:00Z'),
+    });
+    await seedLead(p, {
+      customerId: 'C-1004',
+      name: 'Old Buyer',
+      lifetimeUsdCents: 5_000_000_00n,
+      lastOrderAt: new Date('2025-01-01T00:00:00Z'),
+    });
+    await seedLead(p, {
+      customerId: 'C-1005',
+      name: 'Kuwait Partial',
+      lifetimeUsdCents: 70_00n,
+      unknownCurrencies: 'XYZ',
+    });
+    for (let i = 0; i < 12; i++)
+      await seedLead(p, { customerId: `B-${100 + i}`, name: `Bulk Buyer ${i}`, lifetimeUsdCents: BigInt(1000 + i) });
   });
   afterAll(async () => t.stop());
   beforeEach(() => t.slack.reset());
 
   it('lists every lead subcommand in /crm help', async () => {
     const text = visibleText(await crm(t, AM, 'help'));
-    for (const usage of ['/crm find <text>', '/crm lead <customer id or name>', '/crm uncontacted [days]', '/crm mine', '/crm stage <customer> <stage>', '/crm note <customer> <text>']) {
+    for (const usage of [
+      '/crm find <text>',
+      '/crm lead <customer id or name>',
+      '/crm uncontacted [days]',
+      '/crm mine',
+      '/crm stage <customer> <stage>',
+      '/crm note <customer> <text>',
+    ]) {
       expect(text).toContain(usage.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
     }
   });
@@ -56,7 +94,17 @@ describe('/crm lead commands over HTTP', () => {
     expect(text).not.toContain('1 USD =');
     expect(text).toContain('_not contacted yet_');
     const ids = actionIds(card.blocks);
-    expect(ids).toEqual(expect.arrayContaining([ACTION_IDS.openStageModal, ACTION_IDS.openNoteModal, ACTION_IDS.openContactModal, ACTION_IDS.openOwnerModal, ACTION_IDS.assignToMe, ACTION_IDS.viewOrders, ACTION_IDS.openFollowUpModal]));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        ACTION_IDS.openStageModal,
+        ACTION_IDS.openNoteModal,
+        ACTION_IDS.openContactModal,
+        ACTION_IDS.openOwnerModal,
+        ACTION_IDS.assignToMe,
+        ACTION_IDS.viewOrders,
+        ACTION_IDS.openFollowUpModal,
+      ]),
+    );
     expect(ids.every(isKnownActionId)).toBe(true);
     expect(visibleText(await crm(t, AM, 'lead kuwait partial'))).toContain('$70.00+ (incomplete: XYZ not converted)');
   });
@@ -132,7 +180,10 @@ describe('/crm lead commands over HTTP', () => {
     // Typed: "Called @someone & agreed a <b>trial</b>"; Slack sends the mention as <@U123> and escapes the rest.
     const saved = visibleText(await crm(t, AM, 'note Acme Logistics Called <@U123> & agreed a <b>trial</b>'));
     expect(saved).toContain('Note saved on *Acme Logistics*');
-    const stored = await t.deps.db.prisma.activity.findFirstOrThrow({ where: { kind: 'note', text: { startsWith: 'Called' } }, orderBy: { id: 'desc' } });
+    const stored = await t.deps.db.prisma.activity.findFirstOrThrow({
+      where: { kind: 'note', text: { startsWith: 'Called' } },
+      orderBy: { id: 'desc' },
+    });
     expect(stored.text).toBe('Called <@U123> & agreed a <b>trial</b>');
     const card = visibleText(await crm(t, AM, 'lead C-1002'));
     expect(card).toContain('Called <@U123> &amp; agreed a &lt;b&gt;trial&lt;/b&gt;');

@@ -1,9 +1,9 @@
 import { createLogger } from '../../src/logger';
 import { MetabaseClient } from '../../src/production/metabase-client';
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
-import { startFakeMetabase, type FakeMetabase } from '../support/fake-metabase';
+import { type FakeMetabase, startFakeMetabase } from '../support/fake-metabase';
 import { startTestApp, type TestApp } from '../support/harness';
-import { addRosterUsers, AM, crm, MANAGER, ROSTER_ENV, visibleText } from '../support/lead-e2e';
+import { AM, addRosterUsers, crm, MANAGER, ROSTER_ENV, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';
 
 describe('/crm orders and the Orders button, with a fake Metabase', () => {
@@ -14,7 +14,13 @@ describe('/crm orders and the Orders button, with a fake Metabase', () => {
   beforeAll(async () => {
     mb = await startFakeMetabase({ apiKey: 'mb-key', customersCardId: 11, ordersCardId: 12 });
     client = new MetabaseClient(
-      { url: mb.url, auth: { kind: 'apiKey', apiKey: 'mb-key' }, customersCardId: 11, ordersCardId: 12, timeoutMs: 2000 },
+      {
+        url: mb.url,
+        auth: { kind: 'apiKey', apiKey: 'mb-key' },
+        customersCardId: 11,
+        ordersCardId: 12,
+        timeoutMs: 2000,
+      },
       createLogger('silent'),
       undefined,
       { retry: { maxAttempts: 1 } },
@@ -23,10 +29,38 @@ describe('/crm orders and the Orders button, with a fake Metabase', () => {
     addRosterUsers(t);
     kuwaitLead = await seedLead(t.deps.db.prisma, { customerId: 'K-7', name: 'Kuwait <b>Build</b> & Co' });
     mb.setOrders('K-7', [
-      { order_id: 'O-1', created_at: '2026-10-01T08:00:00Z', market: 'KW', currency: 'KWD', total: '100.125', status: 'delivered' },
-      { order_id: 'O-3', created_at: '2026-11-20T08:00:00Z', market: 'AE', currency: 'AED', total: '367.25', status: '<shipped>' },
-      { order_id: 'O-2', created_at: '2026-11-01T08:00:00Z', market: 'KW', currency: 'KWD', total: '0.875', status: 'delivered' },
-      { order_id: 'O-4', created_at: '2026-09-01T08:00:00Z', market: 'XX', currency: 'XYZ', total: '10.00', status: 'delivered' },
+      {
+        order_id: 'O-1',
+        created_at: '2026-10-01T08:00:00Z',
+        market: 'KW',
+        currency: 'KWD',
+        total: '100.125',
+        status: 'delivered',
+      },
+      {
+        order_id: 'O-3',
+        created_at: '2026-11-20T08:00:00Z',
+        market: 'AE',
+        currency: 'AED',
+        total: '367.25',
+        status: '<shipped>',
+      },
+      {
+        order_id: 'O-2',
+        created_at: '2026-11-01T08:00:00Z',
+        market: 'KW',
+        currency: 'KWD',
+        total: '0.875',
+        status: 'delivered',
+      },
+      {
+        order_id: 'O-4',
+        created_at: '2026-09-01T08:00:00Z',
+        market: 'XX',
+        currency: 'XYZ',
+        total: '10.00',
+        status: 'delivered',
+      },
     ]);
   });
   afterAll(async () => {
@@ -59,13 +93,21 @@ describe('/crm orders and the Orders button, with a fake Metabase', () => {
     expect(failed).toContain('Production data unavailable');
     expect(failed).toContain('cannot be shown right now');
     const before = t.slack.responses.length;
-    await t.driver.blockAction(AM, { action_id: ACTION_IDS.viewOrders, value: String(kuwaitLead) }, { type: 'message', is_ephemeral: true });
+    await t.driver.blockAction(
+      AM,
+      { action_id: ACTION_IDS.viewOrders, value: String(kuwaitLead) },
+      { type: 'message', is_ephemeral: true },
+    );
     const answers = await t.slack.waitForResponse(before + 1);
     expect(visibleText(answers[before]!.body)).toContain('4 orders, newest first');
   });
 
   it('from the Home tab, opens a loading modal at once and fills it when Metabase answers', async () => {
-    await t.driver.blockAction(AM, { type: 'overflow', action_id: ACTION_IDS.leadOverflow, selected_option: { value: `orders:${kuwaitLead}` } }, { type: 'view', view_id: 'VHOME' });
+    await t.driver.blockAction(
+      AM,
+      { type: 'overflow', action_id: ACTION_IDS.leadOverflow, selected_option: { value: `orders:${kuwaitLead}` } },
+      { type: 'view', view_id: 'VHOME' },
+    );
     const [open] = await t.slack.waitForCalls('views.open');
     expect(visibleText(open!.args.view)).toContain('Loading orders');
     const [update] = await t.slack.waitForCalls('views.update');

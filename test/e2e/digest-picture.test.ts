@@ -1,10 +1,10 @@
-import { startTestApp, type TestApp } from '../support/harness';
-import { fakeFilesOf, type FakeSlackFiles } from '../support/fake-slack-files';
-import { seedLead } from '../support/seed-leads';
 import { ManualClock } from '../../src/clock';
-import { runDigestJob } from '../../src/jobs/digest';
-import { updateSetting } from '../../src/domain/settings';
 import type { CrmPrisma } from '../../src/db/client';
+import { updateSetting } from '../../src/domain/settings';
+import { runDigestJob } from '../../src/jobs/digest';
+import { type FakeSlackFiles, fakeFilesOf } from '../support/fake-slack-files';
+import { startTestApp, type TestApp } from '../support/harness';
+import { seedLead } from '../support/seed-leads';
 
 const ADMIN = 'U0ADMIN01';
 const MANAGER = 'U0MGR0001';
@@ -14,12 +14,43 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 
 /** Leads in three stages and two stage changes on 29 Nov: a digest with something to draw. */
 async function seedPipeline(prisma: CrmPrisma): Promise<void> {
-  const a = await seedLead(prisma, { customerId: 'c1', name: '<!channel> Evil & Co', stage: 'contacted', lifetimeUsdCents: 1_234_56n, lastOrderAt: new Date('2026-11-25T10:00:00Z') });
+  const a = await seedLead(prisma, {
+    customerId: 'c1',
+    name: '<!channel> Evil & Co',
+    stage: 'contacted',
+    lifetimeUsdCents: 1_234_56n,
+    lastOrderAt: new Date('2026-11-25T10:00:00Z'),
+  });
   await seedLead(prisma, { customerId: 'c2', name: 'Beta', stage: 'lead', lifetimeUsdCents: 5_000_00n });
-  const c = await seedLead(prisma, { customerId: 'c3', name: 'Gamma', stage: 'negotiation', lifetimeUsdCents: 99_999_99n });
+  const c = await seedLead(prisma, {
+    customerId: 'c3',
+    name: 'Gamma',
+    stage: 'negotiation',
+    lifetimeUsdCents: 99_999_99n,
+  });
   const at = new Date('2026-11-29T10:00:00Z');
-  await prisma.activity.create({ data: { leadId: a, actorId: MANAGER, kind: 'stage_change', fromValue: 'lead', toValue: 'contacted', isTouch: true, createdAt: at } });
-  await prisma.activity.create({ data: { leadId: c, actorId: MANAGER, kind: 'stage_change', fromValue: 'contacted', toValue: 'negotiation', isTouch: true, createdAt: at } });
+  await prisma.activity.create({
+    data: {
+      leadId: a,
+      actorId: MANAGER,
+      kind: 'stage_change',
+      fromValue: 'lead',
+      toValue: 'contacted',
+      isTouch: true,
+      createdAt: at,
+    },
+  });
+  await prisma.activity.create({
+    data: {
+      leadId: c,
+      actorId: MANAGER,
+      kind: 'stage_change',
+      fromValue: 'contacted',
+      toValue: 'negotiation',
+      isTouch: true,
+      createdAt: at,
+    },
+  });
 }
 
 /** "*Contacted*: 1 lead · $1,234.56" lines of a posted digest, as label, count text and USD text. */
@@ -50,7 +81,12 @@ describe('the pipeline picture with the channel digest', () => {
     await seedPipeline(t.deps.db.prisma);
     const { prisma } = t.deps.db;
     await updateSetting(prisma, t.deps.config, clock, ADMIN, 'digest_channel', CHANNEL);
-    await updateSetting(prisma, t.deps.config, clock, ADMIN, 'digest_schedule', { frequency: 'daily', weekday: 1, time: '09:00', timeZone: 'Asia/Dubai' });
+    await updateSetting(prisma, t.deps.config, clock, ADMIN, 'digest_schedule', {
+      frequency: 'daily',
+      weekday: 1,
+      time: '09:00',
+      timeZone: 'Asia/Dubai',
+    });
   });
   afterAll(async () => {
     await t.stop();
@@ -73,12 +109,16 @@ describe('the pipeline picture with the channel digest', () => {
     expect(picture!.bytes!.subarray(0, 8)).toEqual(PNG_SIGNATURE);
     const reserve = t.slack.lastCall('files.getUploadURLExternal')!.args;
     expect(reserve).toMatchObject({ filename: 'crm-pipeline-2026-11-30.png', length: String(picture!.bytes!.length) });
-    expect(files.uploads).toEqual([{ fileId: picture!.id, status: 200, bytes: picture!.bytes!.length, authorization: undefined }]);
+    expect(files.uploads).toEqual([
+      { fileId: picture!.id, status: 200, bytes: picture!.bytes!.length, authorization: undefined },
+    ]);
     expect(t.slack.lastCall('files.completeUploadExternal')!.args).toMatchObject({
       channel_id: CHANNEL,
       files: [{ id: picture!.id, title: 'CRM pipeline by stage, 2026-11-30' }],
     });
-    expect(picture!.initialComment).toBe('Pipeline picture for this digest: Sun 29 Nov, 09:00 – Mon 30 Nov, 09:00 (Asia/Dubai).');
+    expect(picture!.initialComment).toBe(
+      'Pipeline picture for this digest: Sun 29 Nov, 09:00 – Mon 30 Nov, 09:00 (Asia/Dubai).',
+    );
     expect(picture!.threadTs).toBeNull();
   });
 
@@ -95,7 +135,9 @@ describe('the pipeline picture with the channel digest', () => {
       'Churned: 0 leads, $0.00',
     ]);
     for (const l of lines) expect(picture!.altText).toContain(`${l.label}: ${l.leads}, ${l.usd}`);
-    expect(picture!.altText).toContain('Stage changes in the period: 2 (Lead to Contacted: 1; Contacted to Negotiation: 1)');
+    expect(picture!.altText).toContain(
+      'Stage changes in the period: 2 (Lead to Contacted: 1; Contacted to Negotiation: 1)',
+    );
     expect(JSON.stringify(post!.args.blocks)).toContain('*Stage changes (2)*');
   });
 
@@ -149,7 +191,12 @@ describe('the pipeline picture with the channel digest', () => {
       quiet.slack.botChannels.add(CHANNEL);
       const { prisma } = quiet.deps.db;
       await updateSetting(prisma, quiet.deps.config, quiet.clock, ADMIN, 'digest_channel', CHANNEL);
-      await updateSetting(prisma, quiet.deps.config, quiet.clock, ADMIN, 'digest_schedule', { frequency: 'daily', weekday: 1, time: '09:00', timeZone: 'UTC' });
+      await updateSetting(prisma, quiet.deps.config, quiet.clock, ADMIN, 'digest_schedule', {
+        frequency: 'daily',
+        weekday: 1,
+        time: '09:00',
+        timeZone: 'UTC',
+      });
       expect(await runDigestJob(quiet.deps, quiet.server.built.app.client)).toBe('posted');
       expect(quiet.slack.callsTo('chat.postMessage')).toHaveLength(1);
       expect(quiet.slack.callsTo('files.getUploadURLExternal')).toHaveLength(0);
@@ -180,14 +227,19 @@ describe('the pipeline picture with /crm digest', () => {
     const responses = await t.slack.waitForResponse(2);
     expect(responses[0]!.body).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(responses[0]!.body.blocks)).toContain('only you can see this preview');
-    expect(responses[1]!.body).toMatchObject({ response_type: 'ephemeral', text: 'The pipeline picture for this preview is in your messages with the CRM app.' });
+    expect(responses[1]!.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'The pipeline picture for this preview is in your messages with the CRM app.',
+    });
 
     expect(t.slack.lastCall('conversations.open')!.args).toMatchObject({ users: MANAGER });
     expect(files.shared).toHaveLength(1);
     const [picture] = files.shared;
     expect(picture!.channelId).toBe(`D${MANAGER}`);
     expect(picture!.bytes!.subarray(0, 8)).toEqual(PNG_SIGNATURE);
-    expect(picture!.initialComment).toMatch(/^Pipeline picture for your digest preview of .*\. Only you can see it here\.$/);
+    expect(picture!.initialComment).toMatch(
+      /^Pipeline picture for your digest preview of .*\. Only you can see it here\.$/,
+    );
     expect(picture!.altText).toContain('Contacted: 1 lead, $1,234.56');
     expect(t.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
@@ -198,9 +250,14 @@ describe('the pipeline picture with /crm digest', () => {
     await t.driver.crm(MANAGER, 'digest');
     const responses = await t.slack.waitForResponse(2);
     expect(JSON.stringify(responses[0]!.body.blocks)).toContain('CRM digest preview');
-    expect(responses[1]!.body.text).toBe('The pipeline picture could not be sent (the preview above has the same figures). The problem has been logged.');
+    expect(responses[1]!.body.text).toBe(
+      'The pipeline picture could not be sent (the preview above has the same figures). The problem has been logged.',
+    );
     expect(files.shared).toHaveLength(0);
-    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ step: 'get_upload_url', code: 'file_uploads_disabled', user: MANAGER }), expect.any(String));
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ step: 'get_upload_url', code: 'file_uploads_disabled', user: MANAGER }),
+      expect.any(String),
+    );
     warn.mockRestore();
   });
 });

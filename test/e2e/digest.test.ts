@@ -1,10 +1,10 @@
-import { startTestApp, type TestApp } from '../support/harness';
 import { ManualClock } from '../../src/clock';
-import { runDigestJob } from '../../src/jobs/digest';
-import { updateSetting } from '../../src/domain/settings';
 import type { CrmPrisma } from '../../src/db/client';
 import { listOpenAdminNotices } from '../../src/domain/admin-notices';
+import { updateSetting } from '../../src/domain/settings';
+import { runDigestJob } from '../../src/jobs/digest';
 import { adminNoticeText } from '../../src/slack/views/admin-notices';
+import { startTestApp, type TestApp } from '../support/harness';
 
 const ADMIN = 'U0ADMIN01';
 const MANAGER = 'U0MGR0001';
@@ -56,7 +56,8 @@ describe('scheduled digests across two app instances on one database', () => {
     await a.stop();
   });
 
-  const runBoth = () => Promise.all([runDigestJob(a.deps, a.server.built.app.client), runDigestJob(b.deps, b.server.built.app.client)]);
+  const runBoth = () =>
+    Promise.all([runDigestJob(a.deps, a.server.built.app.client), runDigestJob(b.deps, b.server.built.app.client)]);
 
   it('posts nothing before the scheduled time in its time zone', async () => {
     clock.set('2026-11-30T04:59:00Z');
@@ -117,7 +118,9 @@ describe('digest delivery problems and quiet periods', () => {
     expect(await runDigestJob(t.deps, t.server.built.app.client)).toBe('posted');
     const [post] = digestPosts(t);
     expect(post!.args.blocks).toHaveLength(1);
-    expect(post!.args.text).toMatch(/^CRM digest: nothing new for .*: no stage changes, no new leads, nothing overdue or stale\.$/);
+    expect(post!.args.text).toMatch(
+      /^CRM digest: nothing new for .*: no stage changes, no new leads, nothing overdue or stale\.$/,
+    );
   });
 
   it('when the app is not in the channel: posts nothing, tells admins how to invite it, and retries once invited', async () => {
@@ -152,12 +155,18 @@ describe('digest delivery problems and quiet periods', () => {
       clock.set('2026-11-27T09:00:00Z');
       expect(await runDigestJob(t.deps, t.server.built.app.client)).toBe('failed');
       expect(digestPosts(t)).toHaveLength(0);
-      expect(error).toHaveBeenCalledWith(expect.objectContaining({ channel: CHANNEL, periodKey: 'daily:2026-11-27' }), 'digest could not be posted');
+      expect(error).toHaveBeenCalledWith(
+        expect.objectContaining({ channel: CHANNEL, periodKey: 'daily:2026-11-27' }),
+        'digest could not be posted',
+      );
       const { notices } = await listOpenAdminNotices(t.deps.db.prisma, 10);
       expect(notices.map((n) => adminNoticeText(n.notice))).toContain(
         `The daily digest could not be posted to <#${CHANNEL}>: the channel is now shared outside this workspace (Slack Connect), and the digest shows customer data. Choose a channel only your company can read.`,
       );
-      expect(await t.deps.db.prisma.digestRun.findUnique({ where: { periodKey: 'daily:2026-11-27' } })).toMatchObject({ postedAt: null, error: 'channel_shared' });
+      expect(await t.deps.db.prisma.digestRun.findUnique({ where: { periodKey: 'daily:2026-11-27' } })).toMatchObject({
+        postedAt: null,
+        error: 'channel_shared',
+      });
     } finally {
       error.mockRestore();
       t.slack.channels.set(CHANNEL, { id: CHANNEL, name: 'sales-digest' });
@@ -196,6 +205,9 @@ describe('/crm digest', () => {
   it('tells an account manager previews are for managers and admins', async () => {
     await t.driver.crm(AM, 'digest');
     const [response] = await t.slack.waitForResponse();
-    expect(response!.body).toMatchObject({ response_type: 'ephemeral', text: 'Digest previews are for managers and admins.' });
+    expect(response!.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'Digest previews are for managers and admins.',
+    });
   });
 });

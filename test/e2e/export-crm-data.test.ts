@@ -1,9 +1,9 @@
-import { startTestApp, type TestApp } from '../support/harness';
-import { fakeFilesOf, type FakeSlackFiles } from '../support/fake-slack-files';
-import { openTestDatabase } from '../support/databases';
-import { addRosterUsers, ADMIN, AM, crm, ROSTER_ENV, visibleText } from '../support/lead-e2e';
-import { seedLead } from '../support/seed-leads';
 import { CRM_DATA_EXPORT_AUDIT_KEY, importCrmData } from '../../src/domain/crm-data';
+import { openTestDatabase } from '../support/databases';
+import { type FakeSlackFiles, fakeFilesOf } from '../support/fake-slack-files';
+import { startTestApp, type TestApp } from '../support/harness';
+import { ADMIN, AM, addRosterUsers, crm, ROSTER_ENV, visibleText } from '../support/lead-e2e';
+import { seedLead } from '../support/seed-leads';
 
 describe('/crm export crm-data', () => {
   let t: TestApp;
@@ -30,18 +30,30 @@ describe('/crm export crm-data', () => {
     await t.driver.crm(ADMIN, 'export crm-data');
     const [working, done] = await responsesAfter(before, 2);
     expect(working).toBe(':hourglass_flowing_sand: Preparing the export of the CRM data…');
-    expect(done).toMatch(/^:white_check_mark: Sent to your direct messages with the app: [\d,]+ rows in 16 tables \(\d+ KB\)\.$/);
+    expect(done).toMatch(
+      /^:white_check_mark: Sent to your direct messages with the app: [\d,]+ rows in 16 tables \(\d+ KB\)\.$/,
+    );
 
     expect(files.shared).toHaveLength(1);
     const [upload] = files.sharedIn(`D${ADMIN}`);
     expect(upload!.filename).toMatch(/^crm-data-\d{4}-\d{2}-\d{2}\.json$/);
-    expect(upload!.initialComment).toMatch(/^The CRM data export you asked for: [\d,]+ rows in 16 tables, at migration \d{14}_\w+\./);
+    expect(upload!.initialComment).toMatch(
+      /^The CRM data export you asked for: [\d,]+ rows in 16 tables, at migration \d{14}_\w+\./,
+    );
     const doc = JSON.parse(upload!.bytes!.toString('utf8'));
     expect(doc).toMatchObject({ format: 'slack-crm-data', version: 1 });
-    expect(doc.tables.CustomerFigures).toEqual([expect.objectContaining({ customerId: 'C-77', name: 'Exported & Co', email: 'buyer@exported.example' })]);
+    expect(doc.tables.CustomerFigures).toEqual([
+      expect.objectContaining({ customerId: 'C-77', name: 'Exported & Co', email: 'buyer@exported.example' }),
+    ]);
 
     const audit = await t.deps.db.prisma.auditEntry.findMany({ where: { setting: CRM_DATA_EXPORT_AUDIT_KEY } });
-    expect(audit).toEqual([expect.objectContaining({ actorId: ADMIN, oldValue: null, newValue: expect.stringMatching(/^JSON of all CRM data: [\d,]+ rows in 16 tables$/) })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actorId: ADMIN,
+        oldValue: null,
+        newValue: expect.stringMatching(/^JSON of all CRM data: [\d,]+ rows in 16 tables$/),
+      }),
+    ]);
 
     // What the admin downloads imports into an empty database.
     const dest = await openTestDatabase('sqlite');
@@ -70,8 +82,15 @@ describe('/crm export crm-data', () => {
     const before = t.slack.responses.length;
     await t.driver.crm(ADMIN, 'export crm-data');
     const [, failed] = await responsesAfter(before, 2);
-    expect(failed).toBe('Could not send the export file to you (Slack answered `not_in_channel`). Please try again later.');
-    const last = await t.deps.db.prisma.auditEntry.findFirstOrThrow({ where: { setting: CRM_DATA_EXPORT_AUDIT_KEY }, orderBy: { id: 'desc' } });
-    expect(last.newValue).toMatch(/^JSON of all CRM data: [\d,]+ rows in 16 tables \(not delivered: complete: not_in_channel\)$/);
+    expect(failed).toBe(
+      'Could not send the export file to you (Slack answered `not_in_channel`). Please try again later.',
+    );
+    const last = await t.deps.db.prisma.auditEntry.findFirstOrThrow({
+      where: { setting: CRM_DATA_EXPORT_AUDIT_KEY },
+      orderBy: { id: 'desc' },
+    });
+    expect(last.newValue).toMatch(
+      /^JSON of all CRM data: [\d,]+ rows in 16 tables \(not delivered: complete: not_in_channel\)$/,
+    );
   });
 });

@@ -37,7 +37,11 @@ describe('the app over HTTP with signed requests', () => {
     const res = await fetch(`${t.baseUrl}/healthz`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, any>;
-    expect(body).toMatchObject({ ok: true, database: { ok: true, provider: 'sqlite' }, metabase: { configured: false } });
+    expect(body).toMatchObject({
+      ok: true,
+      database: { ok: true, provider: 'sqlite' },
+      metabase: { configured: false },
+    });
     expect(typeof body.version).toBe('string');
   });
 });

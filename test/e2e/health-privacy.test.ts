@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
+import type { AppDeps } from '../../src/deps';
 import { createLogger } from '../../src/logger';
 import { MetabaseClient } from '../../src/production/metabase-client';
 import { healthReport } from '../../src/slack/health';
-import type { AppDeps } from '../../src/deps';
-import { startFakeMetabase, type FakeMetabase } from '../support/fake-metabase';
+import { type FakeMetabase, startFakeMetabase } from '../support/fake-metabase';
 import { startTestApp, type TestApp } from '../support/harness';
-import { addRosterUsers, ADMIN, AM, crm, ROSTER_ENV, visibleText } from '../support/lead-e2e';
+import { ADMIN, AM, addRosterUsers, crm, ROSTER_ENV, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';
 
 /** Log lines, as written. */
@@ -29,7 +29,13 @@ describe('a failed Metabase card never shows its SQL or customer data outside th
   beforeAll(async () => {
     mb = await startFakeMetabase({ apiKey: 'mb-key', customersCardId: 11, ordersCardId: 12 });
     const client = new MetabaseClient(
-      { url: mb.url, auth: { kind: 'apiKey', apiKey: 'mb-key' }, customersCardId: 11, ordersCardId: 12, timeoutMs: 2000 },
+      {
+        url: mb.url,
+        auth: { kind: 'apiKey', apiKey: 'mb-key' },
+        customersCardId: 11,
+        ordersCardId: 12,
+        timeoutMs: 2000,
+      },
       createLogger('info', logs),
       undefined,
       { retry: { maxAttempts: 1 } },
@@ -53,7 +59,10 @@ describe('a failed Metabase card never shows its SQL or customer data outside th
     const before = t.slack.responses.length;
     await t.driver.crm(ADMIN, 'sync');
     // "Syncing…" at once, then the outcome.
-    const sync = (await t.slack.waitForResponse(before + 2)).slice(before).map((r) => visibleText(r.body)).join('\n');
+    const sync = (await t.slack.waitForResponse(before + 2))
+      .slice(before)
+      .map((r) => visibleText(r.body))
+      .join('\n');
     expect(sync).toMatch(/failed/i);
     expect(leaksIn(sync)).toEqual([]);
 
@@ -66,11 +75,19 @@ describe('a failed Metabase card never shows its SQL or customer data outside th
 
     const res = await fetch(`${t.baseUrl}/healthz`);
     const body = await res.text();
-    expect(JSON.parse(body).metabase).toEqual({ configured: true, lastCall: { ok: false, at: expect.any(String), kind: 'card_failed' } });
+    expect(JSON.parse(body).metabase).toEqual({
+      configured: true,
+      lastCall: { ok: false, at: expect.any(String), kind: 'card_failed' },
+    });
     expect(leaksIn(body)).toEqual([]);
 
     // Every surface the app answered on, for good measure.
-    const everything = JSON.stringify([t.slack.responses, t.slack.callsTo('views.publish'), t.slack.callsTo('chat.postMessage'), t.slack.callsTo('views.open')]);
+    const everything = JSON.stringify([
+      t.slack.responses,
+      t.slack.callsTo('views.publish'),
+      t.slack.callsTo('chat.postMessage'),
+      t.slack.callsTo('views.open'),
+    ]);
     expect(leaksIn(everything)).toEqual([]);
 
     const log = logs.text.join('');
@@ -83,7 +100,9 @@ describe('a failed Metabase card never shows its SQL or customer data outside th
 describe('/healthz when the database fails', () => {
   it('names the kind of failure, and logs the driver text', async () => {
     const sink = new LogSink();
-    const failure = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432 for user crm_owner'), { code: 'ECONNREFUSED' });
+    const failure = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432 for user crm_owner'), {
+      code: 'ECONNREFUSED',
+    });
     const deps = {
       db: { provider: 'postgres', prisma: { $queryRawUnsafe: () => Promise.reject(failure) } },
       config: { DATABASE_URL: 'postgres://crm_owner@10.1.2.3:5432/crm' },

@@ -1,5 +1,17 @@
 import type { FakeCustomerRow } from '../support/fake-metabase';
-import { AM, AM2, ADMIN, blockById, lastView, leadNamesInStage, publishedViews, startHomeApp, waitForQuiet, waitForViews, type HomeApp } from '../support/home-app';
+import {
+  ADMIN,
+  AM,
+  AM2,
+  blockById,
+  type HomeApp,
+  lastView,
+  leadNamesInStage,
+  publishedViews,
+  startHomeApp,
+  waitForQuiet,
+  waitForViews,
+} from '../support/home-app';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-11-25T09:00:00Z');
@@ -10,8 +22,26 @@ function manyCustomers(n: number): FakeCustomerRow[] {
   const rows: FakeCustomerRow[] = [];
   for (let i = 1; i <= n; i++) {
     const id = `CUST${String(i).padStart(5, '0')}`;
-    rows.push({ customer_id: id, customer_name: `Customer ${i}`, company: `Company ${i}`, market: 'AE', currency: 'AED', order_count: 2, lifetime_total: `${i}.50`, last_order_at: daysAgo(i % 100) });
-    if (i % 5 === 0) rows.push({ customer_id: id, customer_name: `Customer ${i}`, market: 'SA', currency: 'SAR', order_count: 1, lifetime_total: '10.00', last_order_at: daysAgo(200) });
+    rows.push({
+      customer_id: id,
+      customer_name: `Customer ${i}`,
+      company: `Company ${i}`,
+      market: 'AE',
+      currency: 'AED',
+      order_count: 2,
+      lifetime_total: `${i}.50`,
+      last_order_at: daysAgo(i % 100),
+    });
+    if (i % 5 === 0)
+      rows.push({
+        customer_id: id,
+        customer_name: `Customer ${i}`,
+        market: 'SA',
+        currency: 'SAR',
+        order_count: 1,
+        lifetime_total: '10.00',
+        last_order_at: daysAgo(200),
+      });
   }
   return rows;
 }
@@ -58,7 +88,10 @@ describe('Home tab with the lead sync at scale (2,500 customers)', () => {
     const { prisma } = app.t.deps.db;
     expect(await prisma.lead.count()).toBe(2_500);
     const runs = await prisma.syncRun.findMany({ orderBy: { id: 'asc' } });
-    expect(runs.map((r) => [r.status, r.created, r.updated])).toEqual([['ok', 2_500, 0], ['ok', 0, 0]]);
+    expect(runs.map((r) => [r.status, r.created, r.updated])).toEqual([
+      ['ok', 2_500, 0],
+      ['ok', 0, 0],
+    ]);
     expect(await prisma.activity.count({ where: { kind: 'created' } })).toBe(2_500);
   });
 });
@@ -69,12 +102,45 @@ describe('Home tab and sync with a handful of customers', () => {
     app = await startHomeApp({
       customers: [
         // KWD has 3 decimals and is worth ~3.26 USD: 1,000.000 KWD = $3,260.00.
-        { customer_id: 'KW1', customer_name: 'Kuwait Gold', market: 'KW', currency: 'KWD', order_count: 1, lifetime_total: '1000.000', last_order_at: daysAgo(3) },
+        {
+          customer_id: 'KW1',
+          customer_name: 'Kuwait Gold',
+          market: 'KW',
+          currency: 'KWD',
+          order_count: 1,
+          lifetime_total: '1000.000',
+          last_order_at: daysAgo(3),
+        },
         // A bigger number in a weaker currency: 250,000.00 INR = $2,825.00.
-        { customer_id: 'IN1', customer_name: 'Mumbai Bulk', market: 'IN', currency: 'INR', order_count: 9, lifetime_total: '250000.00', last_order_at: daysAgo(5) },
-        { customer_id: 'EVIL', customer_name: '<!channel> Evil & Co', company: '<https://evil.example|click>', market: 'AE', currency: 'AED', order_count: 1, lifetime_total: '5.00', last_order_at: daysAgo(1) },
+        {
+          customer_id: 'IN1',
+          customer_name: 'Mumbai Bulk',
+          market: 'IN',
+          currency: 'INR',
+          order_count: 9,
+          lifetime_total: '250000.00',
+          last_order_at: daysAgo(5),
+        },
+        {
+          customer_id: 'EVIL',
+          customer_name: '<!channel> Evil & Co',
+          company: '<https://evil.example|click>',
+          market: 'AE',
+          currency: 'AED',
+          order_count: 1,
+          lifetime_total: '5.00',
+          last_order_at: daysAgo(1),
+        },
         // Last order 200 days ago: outside the 120-day window.
-        { customer_id: 'OLD1', customer_name: 'Long Gone', market: 'AE', currency: 'AED', order_count: 4, lifetime_total: '99999.00', last_order_at: daysAgo(200) },
+        {
+          customer_id: 'OLD1',
+          customer_name: 'Long Gone',
+          market: 'AE',
+          currency: 'AED',
+          order_count: 4,
+          lifetime_total: '99999.00',
+          last_order_at: daysAgo(200),
+        },
       ],
     });
   });
@@ -121,7 +187,9 @@ describe('Home tab and sync with a handful of customers', () => {
     expect(leadNamesInStage(cached!, 'lead')).toHaveLength(3);
     const status = blockById(warned!, 'sync_status').elements[0].text as string;
     // 09:02 UTC is 13:02 in Dubai (the viewer's time zone).
-    expect(status).toMatch(/^:warning: Production data unavailable since 13:02 \(.+\) — showing cached figures from 2 min ago$/);
+    expect(status).toMatch(
+      /^:warning: Production data unavailable since 13:02 \(.+\) — showing cached figures from 2 min ago$/,
+    );
     expect(leadNamesInStage(warned!, 'lead')).toEqual(['Kuwait Gold', 'Mumbai Bulk', '&lt;!channel&gt; Evil &amp; Co']);
     await waitForQuiet(app.t);
   });
@@ -129,13 +197,31 @@ describe('Home tab and sync with a handful of customers', () => {
   it('lets an admin force a sync with /crm sync, and reports what it did', async () => {
     app.clock.advance(60_000);
     app.mb.setCustomers([
-      { customer_id: 'KW1', customer_name: 'Kuwait Gold', market: 'KW', currency: 'KWD', order_count: 1, lifetime_total: '1000.000', last_order_at: daysAgo(3) },
-      { customer_id: 'NEW1', customer_name: 'Fresh Buyer', market: 'QA', currency: 'QAR', order_count: 1, lifetime_total: '10.00', last_order_at: daysAgo(0) },
+      {
+        customer_id: 'KW1',
+        customer_name: 'Kuwait Gold',
+        market: 'KW',
+        currency: 'KWD',
+        order_count: 1,
+        lifetime_total: '1000.000',
+        last_order_at: daysAgo(3),
+      },
+      {
+        customer_id: 'NEW1',
+        customer_name: 'Fresh Buyer',
+        market: 'QA',
+        currency: 'QAR',
+        order_count: 1,
+        lifetime_total: '10.00',
+        last_order_at: daysAgo(0),
+      },
     ]);
     app.t.slack.reset();
     await app.t.driver.crm(ADMIN, 'sync');
     const replies = await app.t.slack.waitForResponse(2, 10_000);
-    expect(replies[1]!.body.text).toMatch(/^:white_check_mark: Sync done: 2 customers read, 1 new leads, 0 updated, in \d+\.\d s\.$/);
+    expect(replies[1]!.body.text).toMatch(
+      /^:white_check_mark: Sync done: 2 customers read, 1 new leads, 0 updated, in \d+\.\d s\.$/,
+    );
     expect(await app.t.deps.db.prisma.lead.count()).toBe(4);
 
     app.t.slack.reset();

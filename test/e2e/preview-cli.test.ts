@@ -36,7 +36,22 @@ describe('npm run preview as a process', () => {
     expect(run.code).toBe(0);
     const files = readdirSync(out).sort();
     expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(21);
-    expect(files).toEqual(expect.arrayContaining(['home-account-manager.json', 'home-manager.json', 'home-admin.json', 'home-no-access.json', 'lead-card.json', 'order-history.json', 'modal-admin_currency_rates.json', 'modal-log-to-crm.json', 'message-follow-up-dm.json', 'message-digest.json', 'digest-chart.png', 'index.html']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'home-account-manager.json',
+        'home-manager.json',
+        'home-admin.json',
+        'home-no-access.json',
+        'lead-card.json',
+        'order-history.json',
+        'modal-admin_currency_rates.json',
+        'modal-log-to-crm.json',
+        'message-follow-up-dm.json',
+        'message-digest.json',
+        'digest-chart.png',
+        'index.html',
+      ]),
+    );
     for (const f of files.filter((x) => x.endsWith('.json'))) {
       const payload = JSON.parse(readFileSync(join(out, f), 'utf8'));
       if (f.startsWith('home-')) expect(payload.type).toBe('home');
@@ -46,8 +61,10 @@ describe('npm run preview as a process', () => {
     expect(readFileSync(join(out, 'digest-chart.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
   });
 
-  it('prints a Block Kit Builder link per file whose fragment is that file\'s JSON, and says the file is the fallback', () => {
-    const links = run.stdout.split('\n').filter((l) => l.trim().startsWith('https://app.slack.com/block-kit-builder/#'));
+  it("prints a Block Kit Builder link per file whose fragment is that file's JSON, and says the file is the fallback", () => {
+    const links = run.stdout
+      .split('\n')
+      .filter((l) => l.trim().startsWith('https://app.slack.com/block-kit-builder/#'));
     expect(links).toHaveLength(21);
     const home = JSON.parse(readFileSync(join(out, 'home-account-manager.json'), 'utf8'));
     const decoded = links.map((l) => JSON.parse(decodeURIComponent(l.trim().split('#')[1]!)));

@@ -1,22 +1,29 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FakeSlack, startFakeSlack } from '../support/fake-slack';
-import { SlackDriver, SocketDriver } from '../support/slack-driver';
-import { startFakeSocketMode, type FakeSocketMode } from '../support/fake-socket-mode';
 import { tempSqliteUrl } from '../support/databases';
+import { FakeSlack, startFakeSlack } from '../support/fake-slack';
+import { type FakeSocketMode, startFakeSocketMode } from '../support/fake-socket-mode';
+import { SlackDriver, SocketDriver } from '../support/slack-driver';
 
 const root = join(__dirname, '..', '..');
 
 /** Runs src/index.ts as the real process would (`npm start` minus the install). */
-function runApp(env: Record<string, string>, preload: string[] = []): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', ...preload.flatMap((p) => ['--require', p]), 'src/index.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function runApp(
+  env: Record<string, string>,
+  preload: string[] = [],
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(
+    process.execPath,
+    ['--require', 'tsx/cjs', ...preload.flatMap((p) => ['--require', p]), 'src/index.ts'],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -103,14 +110,28 @@ describe('the app as a process', () => {
     it('keeps running with the README’s "try it locally" command, says so on /healthz, and recovers when Slack answers', async () => {
       // The command line as the README writes it: its variables, then `npm start`, which is
       // the set-up (done for this test run) followed by `tsx src/index.ts`, run here.
-      const line = /^(SLACK_BOT_TOKEN=\S+(?: [A-Z_]+=\S+)*) npm start$/m.exec(readFileSync(join(root, 'README.md'), 'utf8'));
+      const line = /^(SLACK_BOT_TOKEN=\S+(?: [A-Z_]+=\S+)*) npm start$/m.exec(
+        readFileSync(join(root, 'README.md'), 'utf8'),
+      );
       expect(line).not.toBeNull();
       const readmeEnv = Object.fromEntries(line![1]!.split(' ').map((a) => a.split('=', 2) as [string, string]));
-      expect(readmeEnv).toEqual({ SLACK_BOT_TOKEN: 'xoxb-dev', SLACK_SIGNING_SECRET: 'dev', SLACK_API_URL: 'http://127.0.0.1:9999/api/' });
-      expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start).toBe('npm run setup && tsx src/index.ts');
+      expect(readmeEnv).toEqual({
+        SLACK_BOT_TOKEN: 'xoxb-dev',
+        SLACK_SIGNING_SECRET: 'dev',
+        SLACK_API_URL: 'http://127.0.0.1:9999/api/',
+      });
+      expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start).toBe(
+        'npm run setup && tsx src/index.ts',
+      );
       // Port 9999 may be taken on this machine: another port where nothing listens, same shape.
       const slackPort = await freePort();
-      const app = runApp({ ...readmeEnv, SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`, PORT: '0', DATABASE_URL: db.url, CRM_ADMINS: 'U0ADMIN01' });
+      const app = runApp({
+        ...readmeEnv,
+        SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
+        PORT: '0',
+        DATABASE_URL: db.url,
+        CRM_ADMINS: 'U0ADMIN01',
+      });
       let slack: FakeSlack | null = null;
       try {
         const [, port] = await waitForLog(app.output, /"port":(\d+)/);
@@ -121,7 +142,11 @@ describe('the app as a process', () => {
         await waitForLog(app.output, /"attempt":4/, 20_000);
         expect(app.child.exitCode).toBeNull();
         const down = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
-        expect(down).toMatchObject({ ok: true, database: { ok: true }, slack: { mode: 'http', token: { ok: false, error: 'ECONNREFUSED' } } });
+        expect(down).toMatchObject({
+          ok: true,
+          database: { ok: true },
+          slack: { mode: 'http', token: { ok: false, error: 'ECONNREFUSED' } },
+        });
 
         // Slack comes up where the app expects it: the next check succeeds.
         slack = await new FakeSlack().start(slackPort);
@@ -141,7 +166,16 @@ describe('the app as a process', () => {
 
     it('logs a promise rejection nothing handled, without the token, and keeps serving', async () => {
       const slack = await startFakeSlack();
-      const app = runApp({ SLACK_BOT_TOKEN: 'xoxb-process-test', SLACK_SIGNING_SECRET: 'process-secret', SLACK_API_URL: slack.apiUrl, PORT: '0', DATABASE_URL: db.url }, [join(root, 'test/support/reject-once.cjs')]);
+      const app = runApp(
+        {
+          SLACK_BOT_TOKEN: 'xoxb-process-test',
+          SLACK_SIGNING_SECRET: 'process-secret',
+          SLACK_API_URL: slack.apiUrl,
+          PORT: '0',
+          DATABASE_URL: db.url,
+        },
+        [join(root, 'test/support/reject-once.cjs')],
+      );
       try {
         const [, port] = await waitForLog(app.output, /"port":(\d+)/);
         await waitForLog(app.output, /unhandled promise rejection: logged, still serving/);
@@ -210,7 +244,9 @@ describe('the app as a process', () => {
       const app = runApp(env('xapp-1-A0FAKE-1-revoked'));
       try {
         expect(await app.exited).toBe(1);
-        expect(app.output()).toContain('Failed to start: Slack refused to open a Socket Mode connection (invalid_auth): check SLACK_APP_TOKEN');
+        expect(app.output()).toContain(
+          'Failed to start: Slack refused to open a Socket Mode connection (invalid_auth): check SLACK_APP_TOKEN',
+        );
         expect(app.output()).not.toContain('xapp-1-A0FAKE-1-revoked');
       } finally {
         app.child.kill('SIGKILL');

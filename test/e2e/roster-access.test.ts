@@ -1,9 +1,9 @@
 import { ManualClock } from '../../src/clock';
-import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
-import { removeMember, setRole } from '../../src/domain/roster';
 import { listOpenAdminNotices } from '../../src/domain/admin-notices';
-import { startTestApp, type TestApp } from '../support/harness';
+import { removeMember, setRole } from '../../src/domain/roster';
+import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
 import { dmsTo, seedAlert, seedLead } from '../support/alert-fixtures';
+import { startTestApp, type TestApp } from '../support/harness';
 
 // Follow-ups follow the roster at every moment: checked at send, paused with the roster change.
 const ADMIN = 'U0ADMIN01';
@@ -19,10 +19,19 @@ describe('follow-ups and the roster', () => {
     t.slack.addUser({ id, tz });
     return id;
   };
-  const dueAlert = async (ownerId: string, at: string) => seedAlert(t.deps, leadId, ownerId, { kind: 'every_days', interval: 1, startDate: '2026-03-02', timeOfDay: at, timeZone: 'UTC' });
+  const dueAlert = async (ownerId: string, at: string) =>
+    seedAlert(t.deps, leadId, ownerId, {
+      kind: 'every_days',
+      interval: 1,
+      startDate: '2026-03-02',
+      timeOfDay: at,
+      timeZone: 'UTC',
+    });
   const alertRow = (id: number) => t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id } });
   const noticesAbout = async (ownerId: string) =>
-    (await listOpenAdminNotices(t.deps.db.prisma, 50)).notices.filter((x) => x.notice.kind === 'owner_no_access' && x.notice.ownerId === ownerId);
+    (await listOpenAdminNotices(t.deps.db.prisma, 50)).notices.filter(
+      (x) => x.notice.kind === 'owner_no_access' && x.notice.ownerId === ownerId,
+    );
 
   beforeAll(async () => {
     clock = new ManualClock('2026-03-02T06:00:00Z');
@@ -87,12 +96,19 @@ describe('follow-ups and the roster', () => {
     const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
     await t.deps.db.prisma.rosterMember.update({ where: { userId: who }, data: { role: 'manager' } });
     for (const [i, action] of ['alert_done', 'alert_snooze_day'].entries()) {
-      await t.driver.blockAction(who, { action_id: action, value: String(delivery.id) }, { type: 'message', channel_id: delivery.channel, message_ts: delivery.messageTs }, { channel: { id: delivery.channel }, message: { ts: delivery.messageTs } });
+      await t.driver.blockAction(
+        who,
+        { action_id: action, value: String(delivery.id) },
+        { type: 'message', channel_id: delivery.channel, message_ts: delivery.messageTs },
+        { channel: { id: delivery.channel }, message: { ts: delivery.messageTs } },
+      );
       const replies = await t.slack.waitForResponse(i + 1);
       expect(replies[i]!.body.text).toContain('can read the pipeline but not change leads');
     }
     expect(t.slack.callsTo('chat.update')).toHaveLength(0);
-    expect(await t.deps.db.prisma.alertDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: 'sent' });
+    expect(await t.deps.db.prisma.alertDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({
+      status: 'sent',
+    });
   });
 
   it('Open lead on a follow-up DM checks the role: read-only for a manager, refused once removed or a guest', async () => {
@@ -102,10 +118,18 @@ describe('follow-ups and the roster', () => {
     await job.run(t.deps, t.server.built.app.client);
     const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
     const openLead = async (n: number) => {
-      await t.driver.blockAction(who, { action_id: 'alert_open_lead', value: String(leadId) }, { type: 'message', channel_id: delivery.channel, message_ts: delivery.messageTs }, { channel: { id: delivery.channel }, message: { ts: delivery.messageTs } });
+      await t.driver.blockAction(
+        who,
+        { action_id: 'alert_open_lead', value: String(leadId) },
+        { type: 'message', channel_id: delivery.channel, message_ts: delivery.messageTs },
+        { channel: { id: delivery.channel }, message: { ts: delivery.messageTs } },
+      );
       return (await t.slack.waitForResponse(n))[n - 1]!.body;
     };
-    const buttonsOf = (reply: any) => reply.blocks.find((b: any) => String(b.block_id).startsWith('lead_actions:')).elements.map((e: any) => e.action_id);
+    const buttonsOf = (reply: any) =>
+      reply.blocks
+        .find((b: any) => String(b.block_id).startsWith('lead_actions:'))
+        .elements.map((e: any) => e.action_id);
     const before = t.slack.responses.length;
     expect(buttonsOf(await openLead(before + 1))).toContain('open_stage_modal');
 
@@ -116,7 +140,10 @@ describe('follow-ups and the roster', () => {
 
     await removeMember(t.deps.db.prisma, clock, ADMIN, who);
     const removed = await openLead(before + 3);
-    expect(removed).toMatchObject({ response_type: 'ephemeral', text: 'Sorry, you are not on the CRM roster yet. Ask a CRM admin to add you.' });
+    expect(removed).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'Sorry, you are not on the CRM roster yet. Ask a CRM admin to add you.',
+    });
     expect(removed.blocks).toBeUndefined();
 
     await setRole(t.deps.db.prisma, clock, ADMIN, who, 'account_manager');

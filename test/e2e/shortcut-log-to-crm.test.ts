@@ -1,7 +1,7 @@
 import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/views/action-ids';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
 import { startTestApp, type TestApp } from '../support/harness';
-import { addRosterUsers, AM, crm, MANAGER, ROSTER_ENV, STRANGER, visibleText } from '../support/lead-e2e';
+import { AM, addRosterUsers, crm, MANAGER, ROSTER_ENV, STRANGER, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';
 
 describe('"Log to CRM" message shortcut over HTTP', () => {
@@ -13,23 +13,39 @@ describe('"Log to CRM" message shortcut over HTTP', () => {
     const p = t.deps.db.prisma;
     gulf = await seedLead(p, { customerId: 'G-1', name: 'Gulf Traders', lifetimeUsdCents: 10n });
     await seedLead(p, { customerId: 'G-2', name: 'Big Gulf Imports', lifetimeUsdCents: 99_999_00n });
-    for (let i = 0; i < 120; i++) await seedLead(p, { customerId: `W-${i}`, name: `Widget Buyer ${i}`, lifetimeUsdCents: BigInt(i) });
+    for (let i = 0; i < 120; i++)
+      await seedLead(p, { customerId: `W-${i}`, name: `Widget Buyer ${i}`, lifetimeUsdCents: BigInt(i) });
   });
   afterAll(async () => t.stop());
   beforeEach(() => t.slack.reset());
 
-  const submit = (userId: string, leadId: number | null, note: string, metadata = JSON.stringify({ channelId: 'C0SALES', messageTs: '1732000000.000100' })) =>
+  const submit = (
+    userId: string,
+    leadId: number | null,
+    note: string,
+    metadata = JSON.stringify({ channelId: 'C0SALES', messageTs: '1732000000.000100' }),
+  ) =>
     t.driver.submitView(userId, {
       callback_id: 'log_to_crm',
       private_metadata: metadata,
       values: {
-        [LEAD_BLOCKS.lead]: { [ACTION_IDS.leadSelect]: { type: 'external_select', selected_option: leadId === null ? null : { value: String(leadId) } } },
+        [LEAD_BLOCKS.lead]: {
+          [ACTION_IDS.leadSelect]: {
+            type: 'external_select',
+            selected_option: leadId === null ? null : { value: String(leadId) },
+          },
+        },
         [LEAD_BLOCKS.note]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: note } },
       },
     });
 
   it('opens the modal with a lead typeahead and the message text prefilled', async () => {
-    await t.driver.messageShortcut(AM, LOG_TO_CRM_SHORTCUT, { ts: '1732000000.000100', text: 'They want 50 units & a <discount>' }, 'C0SALES');
+    await t.driver.messageShortcut(
+      AM,
+      LOG_TO_CRM_SHORTCUT,
+      { ts: '1732000000.000100', text: 'They want 50 units & a <discount>' },
+      'C0SALES',
+    );
     const [open] = await t.slack.waitForCalls('views.open');
     const view = open!.args.view;
     expect(view.callback_id).toBe('log_to_crm');
@@ -60,21 +76,36 @@ describe('"Log to CRM" message shortcut over HTTP', () => {
     const [permalinkCall] = await t.slack.waitForCalls('chat.getPermalink');
     expect(permalinkCall!.args).toMatchObject({ channel: 'C0SALES', message_ts: '1732000000.000100' });
     const note = await t.deps.db.prisma.activity.findFirstOrThrow({ where: { leadId: gulf, kind: 'note' } });
-    expect(note).toMatchObject({ actorId: AM, text: 'They want 50 units & a <discount>', permalink: 'https://fake.slack.com/archives/C0SALES/p1732000000000100', isTouch: true });
+    expect(note).toMatchObject({
+      actorId: AM,
+      text: 'They want 50 units & a <discount>',
+      permalink: 'https://fake.slack.com/archives/C0SALES/p1732000000000100',
+      isTouch: true,
+    });
     const card = visibleText(await crm(t, AM, 'lead G-1'));
-    expect(card).toContain('They want 50 units &amp; a &lt;discount&gt; (<https://fake.slack.com/archives/C0SALES/p1732000000000100|message>)');
+    expect(card).toContain(
+      'They want 50 units &amp; a &lt;discount&gt; (<https://fake.slack.com/archives/C0SALES/p1732000000000100|message>)',
+    );
   });
 
   it('refuses a submission without a lead or with an empty note, on the field', async () => {
-    expect((await submit(AM, null, 'text')).json).toEqual({ response_action: 'errors', errors: { [LEAD_BLOCKS.lead]: 'Pick the lead this message is about.' } });
-    expect((await submit(AM, gulf, '  ')).json).toEqual({ response_action: 'errors', errors: { [LEAD_BLOCKS.note]: 'The note is empty.' } });
+    expect((await submit(AM, null, 'text')).json).toEqual({
+      response_action: 'errors',
+      errors: { [LEAD_BLOCKS.lead]: 'Pick the lead this message is about.' },
+    });
+    expect((await submit(AM, gulf, '  ')).json).toEqual({
+      response_action: 'errors',
+      errors: { [LEAD_BLOCKS.note]: 'The note is empty.' },
+    });
   });
 
   it('keeps the note without a link when chat.getPermalink fails', async () => {
     t.slack.failWith('chat.getPermalink', 'message_not_found');
     const res = await submit(AM, gulf, 'Logged while the message vanished');
     expect(res.json?.response_action).toBeUndefined();
-    const note = await t.deps.db.prisma.activity.findFirstOrThrow({ where: { leadId: gulf, text: 'Logged while the message vanished' } });
+    const note = await t.deps.db.prisma.activity.findFirstOrThrow({
+      where: { leadId: gulf, text: 'Logged while the message vanished' },
+    });
     expect(note.permalink).toBeNull();
   });
 

@@ -9,7 +9,7 @@ import { getLeadCard } from '../../src/domain/leads';
 import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/views/action-ids';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
 import { startTestApp, type TestApp } from '../support/harness';
-import { addRosterUsers, AM, AM2, crm, MANAGER, visibleText } from '../support/lead-e2e';
+import { AM, AM2, addRosterUsers, crm, MANAGER, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';
 
 /** Slack's Web API answering this slowly: longer than the 3 seconds a request may wait for its ack. */

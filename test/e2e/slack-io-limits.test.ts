@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { MAX_REQUEST_BODY_BYTES } from '../../src/slack/app';
+import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { startTestApp, TEST_SIGNING_SECRET, type TestApp } from '../support/harness';
 import { seedLead } from '../support/seed-leads';
 import { SlackDriver, type SlackSide } from '../support/slack-driver';

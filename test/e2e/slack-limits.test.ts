@@ -7,17 +7,16 @@
  * tests make the app send the largest payloads it can.
  */
 import { ManualClock } from '../../src/clock';
-import { createLogger } from '../../src/logger';
-import { MAX_NOTE_LENGTH, addNote } from '../../src/domain/leads';
 import { MAX_ALERT_MESSAGE_LENGTH } from '../../src/domain/alerts/alert-input';
-import { followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
+import { addNote, MAX_NOTE_LENGTH } from '../../src/domain/leads';
+import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
+import { createLogger } from '../../src/logger';
 import { MetabaseClient } from '../../src/production/metabase-client';
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
-import { DEFAULT_ALERT_DELIVERY } from '../../src/jobs/follow-up-alerts';
 import { seedAlert } from '../support/alert-fixtures';
-import { startFakeMetabase, type FakeMetabase } from '../support/fake-metabase';
+import { type FakeMetabase, startFakeMetabase } from '../support/fake-metabase';
 import { startTestApp, type TestApp } from '../support/harness';
-import { addRosterUsers, AM, crm, MANAGER, ROSTER_ENV, visibleText } from '../support/lead-e2e';
+import { AM, addRosterUsers, crm, MANAGER, ROSTER_ENV, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';
 
 /** `&`, `<`, `>` and words: 100 characters that escape to about 260. */

@@ -37,11 +37,20 @@ describe('Socket Mode: reconnection', () => {
     const before = socket.helloCount;
     socket.requestReconnect('refresh_requested', 10_000);
     await socket.waitForNoConnection();
-    expect(await waitForSocketHealth(t, 'reconnecting')).toEqual({ mode: 'socket', connection: 'reconnecting', since: expect.any(String), token: expect.any(Object) });
+    expect(await waitForSocketHealth(t, 'reconnecting')).toEqual({
+      mode: 'socket',
+      connection: 'reconnecting',
+      since: expect.any(String),
+      token: expect.any(Object),
+    });
     await socket.waitForConnections(before + 1);
     await waitForSocketHealth(t, 'connected');
     // The app closed the old connection itself, normally, as soon as Slack asked.
-    expect(socket.connections[before - 1]).toMatchObject({ disconnectSent: 'refresh_requested', closedBy: 'app', closeCode: 1000 });
+    expect(socket.connections[before - 1]).toMatchObject({
+      disconnectSent: 'refresh_requested',
+      closedBy: 'app',
+      closeCode: 1000,
+    });
 
     const res = await t.driver.openHome(ADMIN);
     expect(socket.ackFor(res.envelopeId!)!.connection).toBe(before + 1);
@@ -72,7 +81,11 @@ describe('Socket Mode: reconnection', () => {
     const res = await t.driver.openHome(ADMIN);
     expect(socket.connections[before - 1]!.closedBy).toBe('dropped');
     expect(socket.deliveriesOf(res.envelopeId!).map((d) => d.connection)).toEqual([before + 1]);
-    await t.slack.waitFor(() => homePublishesFor(t, ADMIN).length > published, 5_000, 'the Home publish for the held event');
+    await t.slack.waitFor(
+      () => homePublishesFor(t, ADMIN).length > published,
+      5_000,
+      'the Home publish for the held event',
+    );
     await waitForSocketHealth(t, 'connected');
   });
 
@@ -112,7 +125,14 @@ describe('Socket Mode: graceful stop', () => {
       // Arrives while the app stops: delivered, but not taken.
       const homeOpened = t.driver.openHome(ADMIN);
       homeOpened.catch(() => undefined);
-      await socket.waitFor(() => (socket.deliveries.length && socket.deliveries[socket.deliveries.length - 1]!.envelope.type === 'events_api' ? true : undefined), 5_000, 'the event delivery');
+      await socket.waitFor(
+        () =>
+          socket.deliveries.length && socket.deliveries[socket.deliveries.length - 1]!.envelope.type === 'events_api'
+            ? true
+            : undefined,
+        5_000,
+        'the event delivery',
+      );
       release();
       await stopping;
 

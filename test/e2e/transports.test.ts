@@ -1,10 +1,9 @@
-import { followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
+import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
 import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/views/action-ids';
-import { DEFAULT_ALERT_DELIVERY } from '../../src/jobs/follow-up-alerts';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
 import { seedAlert } from '../support/alert-fixtures';
 import type { TestApp } from '../support/harness';
-import { AM, leadNamesInStage, publishedViews, startHomeApp, waitForQuiet, type HomeApp } from '../support/home-app';
+import { AM, type HomeApp, leadNamesInStage, publishedViews, startHomeApp, waitForQuiet } from '../support/home-app';
 import { crm, visibleText } from '../support/lead-e2e';
 import type { DriverResponse } from '../support/slack-driver';
 
@@ -27,8 +26,25 @@ describe.each(['http', 'socket'] as const)('the main journeys over %s', (transpo
     app = await startHomeApp({
       transport,
       customers: [
-        { customer_id: 'GT1', customer_name: 'Gulf Traders', company: 'Gulf Traders LLC', market: 'AE', currency: 'AED', order_count: 3, lifetime_total: '9000.00', last_order_at: '2026-11-20T10:00:00Z' },
-        { customer_id: 'DR1', customer_name: 'Desert Rose', market: 'SA', currency: 'SAR', order_count: 1, lifetime_total: '500.00', last_order_at: '2026-11-22T10:00:00Z' },
+        {
+          customer_id: 'GT1',
+          customer_name: 'Gulf Traders',
+          company: 'Gulf Traders LLC',
+          market: 'AE',
+          currency: 'AED',
+          order_count: 3,
+          lifetime_total: '9000.00',
+          last_order_at: '2026-11-20T10:00:00Z',
+        },
+        {
+          customer_id: 'DR1',
+          customer_name: 'Desert Rose',
+          market: 'SA',
+          currency: 'SAR',
+          order_count: 1,
+          lifetime_total: '500.00',
+          last_order_at: '2026-11-22T10:00:00Z',
+        },
       ],
     });
     t = app.t;
@@ -41,7 +57,10 @@ describe.each(['http', 'socket'] as const)('the main journeys over %s', (transpo
 
   /** In Socket Mode, the answer is the ack of the very envelope sent, with the same payload. */
   function expectAnsweredInAck(res: DriverResponse, payloadType: string): void {
-    if (transport === 'http') return expect(res.envelopeId).toBeUndefined();
+    if (transport === 'http') {
+      expect(res.envelopeId).toBeUndefined();
+      return;
+    }
     const ack = t.socket!.ackFor(res.envelopeId!);
     expect(ack?.payload).toEqual(res.json);
     expect(t.socket!.deliveriesOf(res.envelopeId!).map((d) => d.envelope.payload.type)).toEqual([payloadType]);
@@ -51,7 +70,9 @@ describe.each(['http', 'socket'] as const)('the main journeys over %s', (transpo
     const body = (await (await fetch(`${t.baseUrl}/healthz`)).json()) as Record<string, any>;
     expect(body.ok).toBe(true);
     expect(body.slack).toEqual(
-      transport === 'http' ? { mode: 'http', token: expect.any(Object) } : { mode: 'socket', connection: 'connected', since: expect.any(String), token: expect.any(Object) },
+      transport === 'http'
+        ? { mode: 'http', token: expect.any(Object) }
+        : { mode: 'socket', connection: 'connected', since: expect.any(String), token: expect.any(Object) },
     );
   });
 
@@ -83,7 +104,11 @@ describe.each(['http', 'socket'] as const)('the main journeys over %s', (transpo
     const button = elementWithActionId(card.blocks, A.openStageModal);
     expect(button.value).toBe(String((await lead('GT1')).id));
 
-    const click = await t.driver.blockAction(AM, { action_id: A.openStageModal, value: button.value }, { type: 'message', is_ephemeral: true, channel_id: 'C0GENERAL', message_ts: '1.1' });
+    const click = await t.driver.blockAction(
+      AM,
+      { action_id: A.openStageModal, value: button.value },
+      { type: 'message', is_ephemeral: true, channel_id: 'C0GENERAL', message_ts: '1.1' },
+    );
     expect(click.status).toBe(200);
     const [open] = await t.slack.waitForCalls('views.open');
     const modal = open!.args.view;
@@ -95,11 +120,17 @@ describe.each(['http', 'socket'] as const)('the main journeys over %s', (transpo
       t.driver.submitView(AM, {
         callback_id: 'stage_change',
         private_metadata: modal.private_metadata,
-        values: { [B.stage]: { [A.stageSelect]: { type: 'static_select', selected_option: { value: stage } } }, [B.churnReason]: { [A.churnReason]: { type: 'plain_text_input', value: reason } } },
+        values: {
+          [B.stage]: { [A.stageSelect]: { type: 'static_select', selected_option: { value: stage } } },
+          [B.churnReason]: { [A.churnReason]: { type: 'plain_text_input', value: reason } },
+        },
       });
     const refused = await submit('churned', '');
     expect(refused.status).toBe(200);
-    expect(refused.json).toEqual({ response_action: 'errors', errors: { [B.churnReason]: 'Moving a lead to Churned needs a reason.' } });
+    expect(refused.json).toEqual({
+      response_action: 'errors',
+      errors: { [B.churnReason]: 'Moving a lead to Churned needs a reason.' },
+    });
     expectAnsweredInAck(refused, 'view_submission');
     expect((await lead('GT1')).stage).toBe('lead');
 
@@ -111,7 +142,12 @@ describe.each(['http', 'socket'] as const)('the main journeys over %s', (transpo
   });
 
   it('"Log to CRM": the shortcut opens the modal, the typeahead answers, the note is saved with its link', async () => {
-    await t.driver.messageShortcut(AM, LOG_TO_CRM_SHORTCUT, { ts: '1732000000.000100', text: 'They want 50 units' }, 'C0SALES');
+    await t.driver.messageShortcut(
+      AM,
+      LOG_TO_CRM_SHORTCUT,
+      { ts: '1732000000.000100', text: 'They want 50 units' },
+      'C0SALES',
+    );
     const [open] = await t.slack.waitForCalls('views.open');
     expect(open!.args.view.callback_id).toBe('log_to_crm');
     expect(open!.args.view.blocks[1].element.initial_value).toBe('They want 50 units');
@@ -131,27 +167,47 @@ describe.each(['http', 'socket'] as const)('the main journeys over %s', (transpo
     });
     expect(saved.json).toBeUndefined();
     const note = await t.deps.db.prisma.activity.findFirstOrThrow({ where: { leadId: desert.id, kind: 'note' } });
-    expect(note).toMatchObject({ actorId: AM, text: 'They want 50 units', permalink: 'https://fake.slack.com/archives/C0SALES/p1732000000000100' });
+    expect(note).toMatchObject({
+      actorId: AM,
+      text: 'They want 50 units',
+      permalink: 'https://fake.slack.com/archives/C0SALES/p1732000000000100',
+    });
   });
 
   it('a follow-up DM: Done updates the message in place and completes the follow-up', async () => {
     const desert = await lead('DR1');
     // 14:00 in Dubai is 10:00Z.
-    const alertId = await seedAlert(t.deps, desert.id, AM, { kind: 'once', startDate: '2026-11-25', timeOfDay: '14:00', timeZone: 'Asia/Dubai' }, 'Send the price list');
+    const alertId = await seedAlert(
+      t.deps,
+      desert.id,
+      AM,
+      { kind: 'once', startDate: '2026-11-25', timeOfDay: '14:00', timeZone: 'Asia/Dubai' },
+      'Send the price list',
+    );
     app.clock.set('2026-11-25T10:00:10Z');
     await job.run(t.deps, t.server.built.app.client);
     const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
-    const [dm] = t.slack.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.args.blocks).includes('Send the price list'));
+    const [dm] = t.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => JSON.stringify(c.args.blocks).includes('Send the price list'));
     const done = dm!.args.blocks.find((b: any) => b.type === 'actions').elements[0];
     expect(done.action_id).toBe(A.alertDone);
 
-    const res = await t.driver.blockAction(AM, { action_id: A.alertDone, value: done.value }, { type: 'message', channel_id: delivery.channel, message_ts: delivery.messageTs }, { channel: { id: delivery.channel }, message: { ts: delivery.messageTs, text: 'x' } });
+    const res = await t.driver.blockAction(
+      AM,
+      { action_id: A.alertDone, value: done.value },
+      { type: 'message', channel_id: delivery.channel, message_ts: delivery.messageTs },
+      { channel: { id: delivery.channel }, message: { ts: delivery.messageTs, text: 'x' } },
+    );
     expect(res.status).toBe(200);
     expect(res.json).toBeUndefined();
     const [update] = await t.slack.waitForCalls('chat.update');
     expect(update!.args).toMatchObject({ channel: delivery.channel, ts: delivery.messageTs });
     expect(JSON.stringify(update!.args.blocks)).toContain(`Done, marked by <@${AM}>`);
-    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({ active: false, nextDueAt: null });
+    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({
+      active: false,
+      nextDueAt: null,
+    });
   });
 });
 
@@ -160,7 +216,10 @@ function elementWithActionId(blocks: any[], actionId: string): any {
   const found: any[] = [];
   const walk = (node: any): void => {
     if (node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      for (const child of node) walk(child);
+      return;
+    }
     if (node.action_id === actionId) found.push(node);
     Object.values(node).forEach(walk);
   };

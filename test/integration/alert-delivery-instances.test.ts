@@ -1,9 +1,9 @@
 import { ManualClock } from '../../src/clock';
-import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
 import { migrateDatabase } from '../../src/db/migrate';
-import { startFakeSlack } from '../support/fake-slack';
-import { tempPostgresUrl, tempSqliteUrl, type Provider } from '../support/databases';
+import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
 import { instanceDeps, seedAlert, seedLead, slackClient } from '../support/alert-fixtures';
+import { type Provider, tempPostgresUrl, tempSqliteUrl } from '../support/databases';
+import { startFakeSlack } from '../support/fake-slack';
 
 // Small batches so the two instances contend for the same occurrences many times over.
 const job = followUpAlertsJob({ ...DEFAULT_ALERT_DELIVERY, maxPerSecond: 2000, concurrency: 8, batchSize: 15 });
@@ -22,7 +22,13 @@ describe.each<Provider>(['sqlite', 'postgres'])('two app instances on one %s dat
       for (const id of owners) slack.addUser({ id, tz: 'Europe/London' });
       const leadId = await seedLead(a.db.prisma, 'Shared Co');
       for (const owner of owners) {
-        await seedAlert(a, leadId, owner, { kind: 'every_days', interval: 1, startDate: '2026-03-02', timeOfDay: '09:00', timeZone: 'Europe/London' });
+        await seedAlert(a, leadId, owner, {
+          kind: 'every_days',
+          interval: 1,
+          startDate: '2026-03-02',
+          timeOfDay: '09:00',
+          timeZone: 'Europe/London',
+        });
       }
       for (const day of ['2026-03-02T09:00:30Z', '2026-03-03T09:00:30Z']) {
         clockA.set(day);
@@ -30,15 +36,22 @@ describe.each<Provider>(['sqlite', 'postgres'])('two app instances on one %s dat
         await Promise.all([job.run(a, slackClient(slack)), job.run(b, slackClient(slack))]);
       }
       const perOwner = new Map<string, number>();
-      for (const c of slack.callsTo('chat.postMessage')) perOwner.set(c.args.channel, (perOwner.get(c.args.channel) ?? 0) + 1);
+      for (const c of slack.callsTo('chat.postMessage'))
+        perOwner.set(c.args.channel, (perOwner.get(c.args.channel) ?? 0) + 1);
       expect(perOwner.size).toBe(120);
       expect([...perOwner.values()].every((n) => n === 2)).toBe(true);
-      const byInstance = await a.db.prisma.alertDelivery.groupBy({ by: ['claimedBy'], _count: true, where: { status: 'sent' } });
+      const byInstance = await a.db.prisma.alertDelivery.groupBy({
+        by: ['claimedBy'],
+        _count: true,
+        where: { status: 'sent' },
+      });
       expect(byInstance.reduce((n, g) => n + g._count, 0)).toBe(240);
       // Guest status is asked of Slack once per owner a day (the cache is shared by the instances).
       expect(slack.callsTo('users.info')).toHaveLength(240);
       const cached = await a.db.prisma.slackUserCache.findMany({ where: { userId: { in: owners } } });
-      expect(cached.map((c) => [c.tz, c.isRestricted, c.fetchedAt.toISOString().slice(0, 10)])).toEqual(owners.map(() => ['Europe/London', false, '2026-03-03']));
+      expect(cached.map((c) => [c.tz, c.isRestricted, c.fetchedAt.toISOString().slice(0, 10)])).toEqual(
+        owners.map(() => ['Europe/London', false, '2026-03-03']),
+      );
     } finally {
       await a.db.close();
       await b.db.close();

@@ -1,14 +1,14 @@
 import type { WebClient } from '@slack/web-api';
 import { ManualClock } from '../../src/clock';
-import type { AppDeps } from '../../src/deps';
-import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
-import { claimOccurrences, findDueOccurrences, DEFAULT_CLAIM_LEASE_MS } from '../../src/domain/alerts/delivery';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
-import { tempSqliteUrl } from '../support/databases';
 import { migrateDatabase } from '../../src/db/migrate';
+import type { AppDeps } from '../../src/deps';
 import { listOpenAdminNotices } from '../../src/domain/admin-notices';
+import { claimOccurrences, DEFAULT_CLAIM_LEASE_MS, findDueOccurrences } from '../../src/domain/alerts/delivery';
+import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
 import { adminNoticeText } from '../../src/slack/views/admin-notices';
 import { allText, dmsTo, instanceDeps, seedAlert, seedLead, slackClient } from '../support/alert-fixtures';
+import { tempSqliteUrl } from '../support/databases';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 
 /** The open admin notices as admins read them (mrkdwn). */
 async function noticeTexts(deps: AppDeps): Promise<string[]> {
@@ -41,8 +41,16 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
 
   it('sends a one-off at its time in the owner’s zone, once, with lead, stage, lifetime USD, message and buttons', async () => {
     slack.addUser({ id: 'U0AM0001', tz: 'Asia/Dubai' });
-    const leadId = await seedLead(deps.db.prisma, '<!channel> ACME & Co', { lifetimeUsdCents: 123_456n, unknownCurrencies: 'XYZ' });
-    const alertId = await seedAlert(deps, leadId, 'U0AM0001', { kind: 'once', startDate: '2026-03-02', timeOfDay: '09:00', timeZone: 'Asia/Dubai' });
+    const leadId = await seedLead(deps.db.prisma, '<!channel> ACME & Co', {
+      lifetimeUsdCents: 123_456n,
+      unknownCurrencies: 'XYZ',
+    });
+    const alertId = await seedAlert(deps, leadId, 'U0AM0001', {
+      kind: 'once',
+      startDate: '2026-03-02',
+      timeOfDay: '09:00',
+      timeZone: 'Asia/Dubai',
+    });
 
     clock.set('2026-03-02T04:59:00Z'); // 08:59 in Dubai
     await fast.run(deps, client);
@@ -73,7 +81,13 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
 
   it('moves a recurring alert to its next scheduled time, not to send time plus the interval', async () => {
     const leadId = await seedLead(deps.db.prisma, 'Gulf Traders');
-    const alertId = await seedAlert(deps, leadId, 'U0AM0001', { kind: 'every_weeks', interval: 2, startDate: '2026-03-02', timeOfDay: '09:00', timeZone: 'Asia/Kolkata' });
+    const alertId = await seedAlert(deps, leadId, 'U0AM0001', {
+      kind: 'every_weeks',
+      interval: 2,
+      startDate: '2026-03-02',
+      timeOfDay: '09:00',
+      timeZone: 'Asia/Kolkata',
+    });
     // 09:00 IST = 03:30 UTC; the clock starts at 04:00 so the first is on 16 March. The tick runs 3 minutes late.
     clock.set('2026-03-16T03:33:00Z');
     await fast.run(deps, client);
@@ -84,7 +98,13 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
 
   it('after downtime sends one “overdue since …” message for all missed occurrences', async () => {
     const leadId = await seedLead(deps.db.prisma, 'Nile Foods');
-    const alertId = await seedAlert(deps, leadId, 'U0AM0001', { kind: 'every_days', interval: 1, startDate: '2026-03-02', timeOfDay: '09:00', timeZone: 'America/Los_Angeles' });
+    const alertId = await seedAlert(deps, leadId, 'U0AM0001', {
+      kind: 'every_days',
+      interval: 1,
+      startDate: '2026-03-02',
+      timeOfDay: '09:00',
+      timeZone: 'America/Los_Angeles',
+    });
     // Due 2 Mar 17:00Z; the app was down until 5 Mar 20:00Z: 4 occurrences passed.
     clock.set('2026-03-05T20:00:00Z');
     await fast.run(deps, client);
@@ -101,7 +121,11 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
 
   it('re-sends an occurrence claimed by an instance that crashed before sending, once, after its lease expires', async () => {
     const leadId = await seedLead(deps.db.prisma, 'Crash Test Ltd');
-    const alertId = await seedAlert(deps, leadId, 'U0AM0001', { kind: 'once', startDate: '2026-03-02', timeOfDay: '09:00' });
+    const alertId = await seedAlert(deps, leadId, 'U0AM0001', {
+      kind: 'once',
+      startDate: '2026-03-02',
+      timeOfDay: '09:00',
+    });
     clock.set('2026-03-02T09:00:10Z');
     const due = await findDueOccurrences(deps.db.prisma, clock.now(), 0, 10);
     const claimed = await claimOccurrences(deps.db.prisma, due, 'crashed-instance', clock.now());
@@ -136,24 +160,45 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
   it('keeps an occurrence whose send hit a 5xx and delivers it on the next tick', async () => {
     const noRetry = slackClient(slack, 0);
     const leadId = await seedLead(deps.db.prisma, 'Flaky Slack Co');
-    const alertId = await seedAlert(deps, leadId, 'U0AM0001', { kind: 'every_days', interval: 1, startDate: '2026-03-02', timeOfDay: '09:00' });
+    const alertId = await seedAlert(deps, leadId, 'U0AM0001', {
+      kind: 'every_days',
+      interval: 1,
+      startDate: '2026-03-02',
+      timeOfDay: '09:00',
+    });
     slack.serverError('chat.postMessage', 1);
     clock.set('2026-03-02T09:00:05Z');
     await fast.run(deps, noRetry);
     const pending = await deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
     expect(pending).toMatchObject({ status: 'claimed', lastError: 'http_500' });
-    expect((await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).nextDueAt?.toISOString()).toBe('2026-03-02T09:00:00.000Z');
+    expect(
+      (await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).nextDueAt?.toISOString(),
+    ).toBe('2026-03-02T09:00:00.000Z');
 
     clock.advance(60_000);
     await fast.run(deps, noRetry);
-    expect(await deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } })).toMatchObject({ status: 'sent', attempts: 2 });
-    expect((await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).nextDueAt?.toISOString()).toBe('2026-03-03T09:00:00.000Z');
+    expect(await deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } })).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+    });
+    expect(
+      (await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).nextDueAt?.toISOString(),
+    ).toBe('2026-03-03T09:00:00.000Z');
   });
 
   it('disables every follow-up of a deactivated owner and tells the admins once', async () => {
     slack.addUser({ id: 'U0GONE001', deleted: true });
-    const a = await seedAlert(deps, await seedLead(deps.db.prisma, 'ACME <Trading>'), 'U0GONE001', { kind: 'once', startDate: '2026-03-02', timeOfDay: '09:00' });
-    const b = await seedAlert(deps, await seedLead(deps.db.prisma, 'Later Ltd'), 'U0GONE001', { kind: 'weekly', weekday: 5, startDate: '2026-03-02', timeOfDay: '09:00' });
+    const a = await seedAlert(deps, await seedLead(deps.db.prisma, 'ACME <Trading>'), 'U0GONE001', {
+      kind: 'once',
+      startDate: '2026-03-02',
+      timeOfDay: '09:00',
+    });
+    const b = await seedAlert(deps, await seedLead(deps.db.prisma, 'Later Ltd'), 'U0GONE001', {
+      kind: 'weekly',
+      weekday: 5,
+      startDate: '2026-03-02',
+      timeOfDay: '09:00',
+    });
     clock.set('2026-03-02T09:00:05Z');
     await fast.run(deps, client);
     const alerts = await deps.db.prisma.followUpAlert.findMany({ where: { id: { in: [a, b] } } });
@@ -175,7 +220,11 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
 
   it('disables an alert Slack keeps refusing for an unexpected reason after a few tries, with a notice', async () => {
     const leadId = await seedLead(deps.db.prisma, 'Broken Blocks Inc');
-    const alertId = await seedAlert(deps, leadId, 'U0AM0001', { kind: 'once', startDate: '2026-03-02', timeOfDay: '09:00' });
+    const alertId = await seedAlert(deps, leadId, 'U0AM0001', {
+      kind: 'once',
+      startDate: '2026-03-02',
+      timeOfDay: '09:00',
+    });
     slack.failWith('chat.postMessage', 'invalid_blocks', 10);
     clock.set('2026-03-02T09:00:05Z');
     for (let i = 0; i < 6; i++) {
@@ -183,20 +232,29 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
       clock.advance(60_000);
     }
     expect(dmsTo(slack, 'U0AM0001')).toHaveLength(5);
-    expect(await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({ active: false });
+    expect(await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({
+      active: false,
+    });
     expect(await noticeTexts(deps)).toEqual([
       'Follow-up for *Broken Blocks Inc* (owner <@U0AM0001>) disabled: Slack refused the reminder 5 times (`invalid_blocks`).',
     ]);
   });
 
   it('shows a notice stored as mrkdwn before notices were data as it was stored', async () => {
-    await deps.db.prisma.adminNotice.create({ data: { text: 'Follow-up for *ACME &lt;Old&gt;* disabled.', createdAt: clock.now() } });
+    await deps.db.prisma.adminNotice.create({
+      data: { text: 'Follow-up for *ACME &lt;Old&gt;* disabled.', createdAt: clock.now() },
+    });
     expect(await noticeTexts(deps)).toEqual(['Follow-up for *ACME &lt;Old&gt;* disabled.']);
   });
 
   it('paces a burst: sends spread out at maxPerSecond', async () => {
     const leadId = await seedLead(deps.db.prisma, 'Burst Co');
-    for (let i = 0; i < 25; i++) await seedAlert(deps, leadId, `U0AM${String(i).padStart(5, '0')}`, { kind: 'once', startDate: '2026-03-02', timeOfDay: '09:00' });
+    for (let i = 0; i < 25; i++)
+      await seedAlert(deps, leadId, `U0AM${String(i).padStart(5, '0')}`, {
+        kind: 'once',
+        startDate: '2026-03-02',
+        timeOfDay: '09:00',
+      });
     clock.set('2026-03-02T09:00:05Z');
     await followUpAlertsJob({ ...DEFAULT_ALERT_DELIVERY, maxPerSecond: 10, concurrency: 4 }).run(deps, client);
     const at = slack.callsTo('chat.postMessage').map((c) => c.at);

@@ -1,18 +1,18 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listBackupFolder } from '../../src/backup/backup-files';
+import { restoreFromFile } from '../../src/backup/restore';
 import { ManualClock } from '../../src/clock';
 import { openDatabase } from '../../src/db/client';
 import { migrateDatabase } from '../../src/db/migrate';
-import { addNote } from '../../src/domain/leads';
-import { listOpenAdminNotices } from '../../src/domain/admin-notices';
-import { runBackupTick } from '../../src/jobs/backup';
-import { restoreFromFile } from '../../src/backup/restore';
-import { listBackupFolder } from '../../src/backup/backup-files';
-import { backupDeps } from '../support/backup-deps';
-import { tempSqliteUrl, openTestDatabase } from '../support/databases';
-import { seedLead } from '../support/seed-leads';
 import type { AppDeps } from '../../src/deps';
+import { listOpenAdminNotices } from '../../src/domain/admin-notices';
+import { addNote } from '../../src/domain/leads';
+import { runBackupTick } from '../../src/jobs/backup';
+import { backupDeps } from '../support/backup-deps';
+import { openTestDatabase, tempSqliteUrl } from '../support/databases';
+import { seedLead } from '../support/seed-leads';
 
 const HOUR = 3_600_000;
 
@@ -47,7 +47,12 @@ describe('scheduled SQLite backups', () => {
       const leadId = await seedLead(deps.db.prisma, { customerId: 'C-BUSY', name: 'Busy Buyer' });
       // Enough history that the copy takes a while, so the writer below really overlaps it.
       await deps.db.prisma.activity.createMany({
-        data: Array.from({ length: 20_000 }, (_, i) => ({ leadId, kind: 'touch', text: `old touch ${i} ${'x'.repeat(200)}`, isTouch: true })),
+        data: Array.from({ length: 20_000 }, (_, i) => ({
+          leadId,
+          kind: 'touch',
+          text: `old touch ${i} ${'x'.repeat(200)}`,
+          isTouch: true,
+        })),
       });
       const committed: string[] = [];
       let writing = true;
@@ -63,7 +68,8 @@ describe('scheduled SQLite backups', () => {
       const committedBeforeBackup = [...committed];
       const outcome = await runBackupTick(deps);
       const committedDuringBackup = committed.length - committedBeforeBackup.length;
-      while (committed.length < committedBeforeBackup.length + committedDuringBackup + 10) await new Promise((r) => setTimeout(r, 5));
+      while (committed.length < committedBeforeBackup.length + committedDuringBackup + 10)
+        await new Promise((r) => setTimeout(r, 5));
       writing = false;
       await writer;
       expect(outcome).toBe('good');
@@ -75,7 +81,13 @@ describe('scheduled SQLite backups', () => {
         expect(report.kind).toBe('sqlite-backup');
         const db = openDatabase(restored.url);
         try {
-          const notes = (await db.prisma.activity.findMany({ where: { kind: 'note' }, orderBy: { id: 'asc' }, select: { text: true } })).map((n) => n.text);
+          const notes = (
+            await db.prisma.activity.findMany({
+              where: { kind: 'note' },
+              orderBy: { id: 'asc' },
+              select: { text: true },
+            })
+          ).map((n) => n.text);
           // Every note committed before the backup started, and the notes form an unbroken run: one moment's snapshot.
           expect(notes.slice(0, committedBeforeBackup.length)).toEqual(committedBeforeBackup);
           expect(notes).toEqual(committed.slice(0, notes.length));
@@ -152,7 +164,12 @@ describe('scheduled SQLite backups', () => {
 
   it('applies a configured retention and interval (every 6 h, keep 2 daily and 1 weekly)', async () => {
     const clock = new ManualClock('2026-11-22T23:30:00Z');
-    const deps = backupDeps(target.url, clock, { CRM_BACKUP_DIR: backupDir, CRM_BACKUP_INTERVAL_HOURS: '6', CRM_BACKUP_KEEP_DAILY: '2', CRM_BACKUP_KEEP_WEEKLY: '1' });
+    const deps = backupDeps(target.url, clock, {
+      CRM_BACKUP_DIR: backupDir,
+      CRM_BACKUP_INTERVAL_HOURS: '6',
+      CRM_BACKUP_KEEP_DAILY: '2',
+      CRM_BACKUP_KEEP_WEEKLY: '1',
+    });
     try {
       for (let i = 0; i < 5 * 24; i += 1) {
         clock.advance(HOUR);
@@ -185,7 +202,9 @@ describe('scheduled SQLite backups', () => {
       expect(await notices()).toEqual([]);
       clock.advance(15 * 60_000);
       expect(await runBackupTick(deps)).toBe('failed');
-      expect(await notices()).toEqual([{ kind: 'backup_stale', lastGoodAt: '2026-11-25T00:01:00.000Z', intervalHours: 24 }]);
+      expect(await notices()).toEqual([
+        { kind: 'backup_stale', lastGoodAt: '2026-11-25T00:01:00.000Z', intervalHours: 24 },
+      ]);
       for (let i = 0; i < 8; i += 1) {
         clock.advance(15 * 60_000);
         await runBackupTick(deps);

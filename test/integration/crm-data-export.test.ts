@@ -1,13 +1,20 @@
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openTestDatabase, tempPostgresUrl, tempSqliteUrl, type Provider } from '../support/databases';
+import { restoreFromFile } from '../../src/backup/restore';
 import type { CrmPrisma } from '../../src/db/client';
 import { openDatabase } from '../../src/db/client';
 import { knownMigrations, migrateDatabase } from '../../src/db/migrate';
-import { CrmDataImportError, TABLES_NOT_EXPORTED, exportCrmData, exportedModels, importCrmData, type CrmDataExport } from '../../src/domain/crm-data';
+import {
+  type CrmDataExport,
+  CrmDataImportError,
+  exportCrmData,
+  exportedModels,
+  importCrmData,
+  TABLES_NOT_EXPORTED,
+} from '../../src/domain/crm-data';
 import { Prisma } from '../../src/generated/sqlite/client';
-import { restoreFromFile } from '../../src/backup/restore';
+import { openTestDatabase, type Provider, tempPostgresUrl, tempSqliteUrl } from '../support/databases';
 
 const at = (iso: string) => new Date(iso);
 
@@ -31,39 +38,129 @@ async function seedEveryTable(prisma: CrmPrisma): Promise<void> {
       refreshedAt: at('2026-11-24T23:59:59.999Z'),
     },
   });
-  await prisma.customerFigures.create({ data: { customerId: 'C-2', name: 'Second', markets: 'US', orderCount: 1, lifetimeUsdCents: -5n, searchText: 'second' } });
+  await prisma.customerFigures.create({
+    data: {
+      customerId: 'C-2',
+      name: 'Second',
+      markets: 'US',
+      orderCount: 1,
+      lifetimeUsdCents: -5n,
+      searchText: 'second',
+    },
+  });
   await prisma.customerCurrencyTotal.createMany({
     data: [
-      { customerId: 'C-1', currency: 'KWD', market: 'KW', orderCount: 3, lifetimeMinor: 123_456_789n, lastOrderAt: at('2026-10-01T00:00:00Z') },
+      {
+        customerId: 'C-1',
+        currency: 'KWD',
+        market: 'KW',
+        orderCount: 3,
+        lifetimeMinor: 123_456_789n,
+        lastOrderAt: at('2026-10-01T00:00:00Z'),
+      },
       { customerId: 'C-1', currency: 'AED', market: 'AE', orderCount: 9, lifetimeMinor: 42n, lastOrderAt: null },
     ],
   });
   const lead = await prisma.lead.create({
-    data: { customerId: 'C-1', stage: 'negotiation', ownerId: 'U0OWNER01', contactName: 'Zoë "Z" O’Neil', contactEmail: 'z@acme.example', lastTouchAt: at('2026-11-21T08:00:00Z'), version: 7 },
+    data: {
+      customerId: 'C-1',
+      stage: 'negotiation',
+      ownerId: 'U0OWNER01',
+      contactName: 'Zoë "Z" O’Neil',
+      contactEmail: 'z@acme.example',
+      lastTouchAt: at('2026-11-21T08:00:00Z'),
+      version: 7,
+    },
   });
   await prisma.lead.create({ data: { customerId: 'C-2' } });
   await prisma.activity.createMany({
     data: [
-      { leadId: lead.id, actorId: 'U0OWNER01', kind: 'note', text: 'line one\nline two\ttab "quoted" \\ backslash', isTouch: true, createdAt: at('2026-11-21T08:00:00Z') },
-      { leadId: lead.id, actorId: null, kind: 'created', isTouch: false, permalink: 'https://x.slack.com/archives/C1/p1' },
+      {
+        leadId: lead.id,
+        actorId: 'U0OWNER01',
+        kind: 'note',
+        text: 'line one\nline two\ttab "quoted" \\ backslash',
+        isTouch: true,
+        createdAt: at('2026-11-21T08:00:00Z'),
+      },
+      {
+        leadId: lead.id,
+        actorId: null,
+        kind: 'created',
+        isTouch: false,
+        permalink: 'https://x.slack.com/archives/C1/p1',
+      },
     ],
   });
   const alert = await prisma.followUpAlert.create({
-    data: { leadId: lead.id, ownerId: 'U0OWNER01', message: 'Call back', kind: 'every_weeks', interval: 2, timeOfDay: '09:30', timeZone: 'Asia/Dubai', startDate: '2026-11-26', nextDueAt: at('2026-11-26T05:30:00Z'), createdBy: 'U0OWNER01' },
+    data: {
+      leadId: lead.id,
+      ownerId: 'U0OWNER01',
+      message: 'Call back',
+      kind: 'every_weeks',
+      interval: 2,
+      timeOfDay: '09:30',
+      timeZone: 'Asia/Dubai',
+      startDate: '2026-11-26',
+      nextDueAt: at('2026-11-26T05:30:00Z'),
+      createdBy: 'U0OWNER01',
+    },
   });
-  await prisma.alertDelivery.create({ data: { alertId: alert.id, occurrenceAt: at('2026-11-12T05:30:00Z'), claimedBy: 'i1', leaseUntil: at('2026-11-12T05:31:00Z'), status: 'sent', sentAt: at('2026-11-12T05:30:01Z'), channel: 'DU0OWNER01', messageTs: '1.000001' } });
+  await prisma.alertDelivery.create({
+    data: {
+      alertId: alert.id,
+      occurrenceAt: at('2026-11-12T05:30:00Z'),
+      claimedBy: 'i1',
+      leaseUntil: at('2026-11-12T05:31:00Z'),
+      status: 'sent',
+      sentAt: at('2026-11-12T05:30:01Z'),
+      channel: 'DU0OWNER01',
+      messageTs: '1.000001',
+    },
+  });
   await prisma.rosterMember.create({ data: { userId: 'U0ADMIN01', role: 'admin', addedBy: null } });
   await prisma.setting.create({ data: { key: 'sync_days', value: '90', updatedBy: 'U0ADMIN01' } });
-  await prisma.currencyRate.create({ data: { currency: 'KWD', usdPerUnit: '3.2531', rateDate: at('2025-11-24T00:00:00Z') } });
-  await prisma.auditEntry.create({ data: { actorId: 'U0ADMIN01', setting: 'sync_days', oldValue: '120', newValue: '90' } });
-  await prisma.syncRun.create({ data: { trigger: 'home', status: 'ok', fetched: 2, created: 2, finishedAt: at('2026-11-25T09:00:01Z') } });
-  await prisma.digestRun.create({ data: { periodKey: 'daily:2026-11-25', channel: 'C0DIGEST1', claimedBy: 'i1', leaseUntil: at('2026-11-25T09:02:00Z'), postedAt: at('2026-11-25T09:00:02Z') } });
+  await prisma.currencyRate.create({
+    data: { currency: 'KWD', usdPerUnit: '3.2531', rateDate: at('2025-11-24T00:00:00Z') },
+  });
+  await prisma.auditEntry.create({
+    data: { actorId: 'U0ADMIN01', setting: 'sync_days', oldValue: '120', newValue: '90' },
+  });
+  await prisma.syncRun.create({
+    data: { trigger: 'home', status: 'ok', fetched: 2, created: 2, finishedAt: at('2026-11-25T09:00:01Z') },
+  });
+  await prisma.digestRun.create({
+    data: {
+      periodKey: 'daily:2026-11-25',
+      channel: 'C0DIGEST1',
+      claimedBy: 'i1',
+      leaseUntil: at('2026-11-25T09:02:00Z'),
+      postedAt: at('2026-11-25T09:00:02Z'),
+    },
+  });
   await prisma.userPreference.create({ data: { userId: 'U0OWNER01', homeFilter: '{"kind":"mine"}' } });
-  await prisma.slackUserCache.create({ data: { userId: 'U0OWNER01', tz: 'Asia/Dubai', isRestricted: true, fetchedAt: at('2026-11-25T00:00:00Z') } });
-  await prisma.adminNotice.create({ data: { text: '{"kind":"backup_stale","lastGoodAt":null,"intervalHours":24}', resolvedAt: at('2026-11-25T10:00:00Z') } });
-  await prisma.pendingNote.create({ data: { id: '6f1c2d3e-0000-4000-8000-000000000001', authorId: 'U0OWNER01', text: 'Waiting & <kept>', createdAt: at('2026-11-25T09:00:00Z'), expiresAt: at('2026-11-25T09:30:00Z') } });
+  await prisma.slackUserCache.create({
+    data: { userId: 'U0OWNER01', tz: 'Asia/Dubai', isRestricted: true, fetchedAt: at('2026-11-25T00:00:00Z') },
+  });
+  await prisma.adminNotice.create({
+    data: {
+      text: '{"kind":"backup_stale","lastGoodAt":null,"intervalHours":24}',
+      resolvedAt: at('2026-11-25T10:00:00Z'),
+    },
+  });
+  await prisma.pendingNote.create({
+    data: {
+      id: '6f1c2d3e-0000-4000-8000-000000000001',
+      authorId: 'U0OWNER01',
+      text: 'Waiting & <kept>',
+      createdAt: at('2026-11-25T09:00:00Z'),
+      expiresAt: at('2026-11-25T09:30:00Z'),
+    },
+  });
   // Machine state that stays out of the export.
-  await prisma.jobLease.create({ data: { name: 'instance:abc', holder: 'abc', expiresAt: at('2026-11-25T09:01:00Z') } });
+  await prisma.jobLease.create({
+    data: { name: 'instance:abc', holder: 'abc', expiresAt: at('2026-11-25T09:01:00Z') },
+  });
 }
 
 /** The export through a real file: what an admin downloads is text. */
@@ -100,7 +197,13 @@ describe.each<[Provider, Provider]>([
 
       // The per-stage totals the Home tab reads are derived, not exported: the import rebuilds them.
       const totals = async (prisma: typeof dest.db.prisma) =>
-        (await prisma.stageTotal.groupBy({ by: ['stage'], _sum: { leads: true, usdCents: true }, orderBy: { stage: 'asc' } })).filter((t) => t._sum.leads);
+        (
+          await prisma.stageTotal.groupBy({
+            by: ['stage'],
+            _sum: { leads: true, usdCents: true },
+            orderBy: { stage: 'asc' },
+          })
+        ).filter((t) => t._sum.leads);
       expect(await totals(dest.db.prisma)).toEqual(await totals(source.db.prisma));
       expect((await totals(dest.db.prisma)).length).toBeGreaterThan(0);
 
@@ -109,7 +212,9 @@ describe.each<[Provider, Provider]>([
       expect(figures.lastOrderAt).toEqual(at('2026-11-20T10:11:12.345Z'));
       // New rows continue after the imported ids (PostgreSQL sequences are moved on).
       const maxLead = Math.max(...first.tables.Lead!.map((r) => r.id as number));
-      const next = await dest.db.prisma.activity.create({ data: { leadId: maxLead, kind: 'note', text: 'after import', isTouch: true } });
+      const next = await dest.db.prisma.activity.create({
+        data: { leadId: maxLead, kind: 'note', text: 'after import', isTouch: true },
+      });
       expect(next.id).toBeGreaterThan(Math.max(...first.tables.Activity!.map((r) => r.id as number)));
     } finally {
       await source.cleanup();
@@ -147,19 +252,33 @@ describe('CRM data import refuses what it cannot take whole', () => {
   it('refuses a database that already holds data', async () => {
     const err = await importCrmData(source.db.prisma, 'sqlite', doc).catch((e: Error) => e);
     expect(err).toBeInstanceOf(CrmDataImportError);
-    expect((err as Error).message).toMatch(/^The database is not empty \(.*CustomerFigures \(2\).*\): import only into a new, empty database$/);
+    expect((err as Error).message).toMatch(
+      /^The database is not empty \(.*CustomerFigures \(2\).*\): import only into a new, empty database$/,
+    );
   });
 
   it('refuses another migration level, another format, and damaged rows', async () => {
-    expect(await refusalInto({ ...doc, migration: '20200101000000_other' })).toMatch(/made at migration 20200101000000_other but the database is at /);
-    expect(await refusalInto({ ...doc, format: 'something-else' })).toMatch(/^Not a usable CRM data export: format: not a CRM data export/);
-    expect(await refusalInto({ ...doc, tables: { ...doc.tables, Unicorn: [] } })).toBe('The export has tables this version of the CRM does not know: Unicorn');
+    expect(await refusalInto({ ...doc, migration: '20200101000000_other' })).toMatch(
+      /made at migration 20200101000000_other but the database is at /,
+    );
+    expect(await refusalInto({ ...doc, format: 'something-else' })).toMatch(
+      /^Not a usable CRM data export: format: not a CRM data export/,
+    );
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, Unicorn: [] } })).toBe(
+      'The export has tables this version of the CRM does not know: Unicorn',
+    );
     const leads = doc.tables.Lead!.map((r, i) => (i === 1 ? { ...r, createdAt: 'yesterday' } : r));
-    expect(await refusalInto({ ...doc, tables: { ...doc.tables, Lead: leads } })).toMatch(/^Lead row 2, createdAt: expected an ISO 8601 date-time/);
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, Lead: leads } })).toMatch(
+      /^Lead row 2, createdAt: expected an ISO 8601 date-time/,
+    );
     const dropped = { ...doc, tables: { ...doc.tables, Activity: doc.tables.Activity!.slice(1) } };
     expect(await refusalInto(dropped)).toMatch(/^The export is damaged: table Activity says 2 rows but holds 1$/);
     // A row whose parent is missing fails inside the transaction: nothing is kept.
-    const orphan = { ...doc, tables: { ...doc.tables, CustomerFigures: doc.tables.CustomerFigures!.filter((r) => r.customerId !== 'C-2') }, rowCounts: { ...doc.rowCounts, CustomerFigures: 1 } };
+    const orphan = {
+      ...doc,
+      tables: { ...doc.tables, CustomerFigures: doc.tables.CustomerFigures!.filter((r) => r.customerId !== 'C-2') },
+      rowCounts: { ...doc.rowCounts, CustomerFigures: 1 },
+    };
     expect(await refusalInto(orphan)).toMatch(/^Lead: rows 1 to 2 could not be inserted/);
   });
 
@@ -185,7 +304,9 @@ describe('npm run restore with a CRM data export', () => {
       expect(report.setAside).toMatch(/before-restore/);
       const db = openDatabase(target.url);
       try {
-        expect(withoutTime(await exportCrmData(db.prisma))).toEqual(withoutTime(JSON.parse(readFileSync(file, 'utf8'))));
+        expect(withoutTime(await exportCrmData(db.prisma))).toEqual(
+          withoutTime(JSON.parse(readFileSync(file, 'utf8'))),
+        );
       } finally {
         await db.close();
       }
@@ -205,17 +326,26 @@ describe('npm run restore with a CRM data export', () => {
       const file = join(dir, 'crm-data.json');
       writeFileSync(file, JSON.stringify(await exportCrmData(source.db.prisma)));
       const said: string[] = [];
-      const report = await restoreFromFile({ file, databaseUrl: target.url, now: new Date('2026-11-25T12:00:00Z'), say: (l) => said.push(l) });
+      const report = await restoreFromFile({
+        file,
+        databaseUrl: target.url,
+        now: new Date('2026-11-25T12:00:00Z'),
+        say: (l) => said.push(l),
+      });
       expect(report).toMatchObject({ kind: 'data-export', setAside: null });
       expect(said).toEqual([]);
       const db = openDatabase(target.url);
       try {
-        expect(withoutTime(await exportCrmData(db.prisma))).toEqual(withoutTime(JSON.parse(readFileSync(file, 'utf8'))));
+        expect(withoutTime(await exportCrmData(db.prisma))).toEqual(
+          withoutTime(JSON.parse(readFileSync(file, 'utf8'))),
+        );
       } finally {
         await db.close();
       }
       // A second import finds the data there and refuses rather than merging.
-      await expect(restoreFromFile({ file, databaseUrl: target.url, now: new Date('2026-11-25T12:01:00Z') })).rejects.toThrow(/^The database is not empty/);
+      await expect(
+        restoreFromFile({ file, databaseUrl: target.url, now: new Date('2026-11-25T12:01:00Z') }),
+      ).rejects.toThrow(/^The database is not empty/);
     } finally {
       await source.cleanup();
       await target.cleanup();

@@ -1,12 +1,12 @@
-import { openTestDatabase } from '../support/databases';
+import { buildPipelineChartSpec, type RouteBarRow, type StageBarRow } from '../../src/charts/pipeline-chart';
+import { pipelineChartAltText, pipelineChartData } from '../../src/charts/pipeline-chart-data';
 import type { CrmPrisma } from '../../src/db/client';
 import { computeDigestFigures, type DigestFigures } from '../../src/domain/digest';
 import { DEFAULT_STALE_THRESHOLDS } from '../../src/domain/settings';
-import { buildDigestMessage } from '../../src/slack/views/digest-message';
-import { pipelineChartAltText, pipelineChartData } from '../../src/charts/pipeline-chart-data';
-import { buildPipelineChartSpec, type RouteBarRow, type StageBarRow } from '../../src/charts/pipeline-chart';
-import { seedLead } from '../support/seed-leads';
 import { formatUsd } from '../../src/shared/money';
+import { buildDigestMessage } from '../../src/slack/views/digest-message';
+import { openTestDatabase } from '../support/databases';
+import { seedLead } from '../support/seed-leads';
 
 const now = new Date('2026-11-30T05:00:00Z');
 const from = new Date('2026-11-23T05:00:00Z');
@@ -40,7 +40,9 @@ function digestPipeline(blocks: any[]): DigestStageLine[] {
     .split('\n')
     .slice(1)
     .map((line: string) => {
-      const m = /^\*(.+)\*: ([\d,]+) leads? · (-?\$[\d,]+\.\d\d)(?: \(([+-]?\d+) · ([+-]?-?\$[\d,]+\.\d\d)\))?/.exec(line);
+      const m = /^\*(.+)\*: ([\d,]+) leads? · (-?\$[\d,]+\.\d\d)(?: \(([+-]?\d+) · ([+-]?-?\$[\d,]+\.\d\d)\))?/.exec(
+        line,
+      );
       if (!m) throw new Error(`unreadable pipeline line: ${line}`);
       return {
         label: unescapeMrkdwn(m[1]!),
@@ -59,7 +61,18 @@ function digestStageChanges(blocks: any[]): number {
 }
 
 async function seed(prisma: CrmPrisma): Promise<void> {
-  const stages = ['lead', 'lead', 'lead', 'contacted', 'contacted', 'negotiation', 'trial_order', 'active_account', 'active_account', 'churned'];
+  const stages = [
+    'lead',
+    'lead',
+    'lead',
+    'contacted',
+    'contacted',
+    'negotiation',
+    'trial_order',
+    'active_account',
+    'active_account',
+    'churned',
+  ];
   const ids: number[] = [];
   for (const [i, stage] of stages.entries()) {
     ids.push(
@@ -74,7 +87,17 @@ async function seed(prisma: CrmPrisma): Promise<void> {
     );
   }
   const move = (leadId: number, fromValue: string, toValue: string, at: string) =>
-    prisma.activity.create({ data: { leadId, actorId: 'U0AM1', kind: 'stage_change', fromValue, toValue, isTouch: true, createdAt: new Date(at) } });
+    prisma.activity.create({
+      data: {
+        leadId,
+        actorId: 'U0AM1',
+        kind: 'stage_change',
+        fromValue,
+        toValue,
+        isTouch: true,
+        createdAt: new Date(at),
+      },
+    });
   await move(ids[3]!, 'lead', 'contacted', '2026-11-24T10:00:00Z');
   await move(ids[4]!, 'lead', 'contacted', '2026-11-25T10:00:00Z');
   await move(ids[5]!, 'contacted', 'negotiation', '2026-11-26T10:00:00Z');
@@ -96,9 +119,19 @@ describe('the digest picture shows the digest text’s figures', () => {
     const previous = {
       takenAt: from,
       periodKey: 'weekly:2026-11-23',
-      stages: { lead: { count: 5, usdCents: 4_000_00n }, contacted: { count: 1, usdCents: 999_99n }, active_account: { count: 2, usdCents: 17_000_00n } },
+      stages: {
+        lead: { count: 5, usdCents: 4_000_00n },
+        contacted: { count: 1, usdCents: 999_99n },
+        active_account: { count: 2, usdCents: 17_000_00n },
+      },
     };
-    figures = await computeDigestFigures(db.prisma, { from, to: now, now, staleThresholds: DEFAULT_STALE_THRESHOLDS, previous });
+    figures = await computeDigestFigures(db.prisma, {
+      from,
+      to: now,
+      now,
+      staleThresholds: DEFAULT_STALE_THRESHOLDS,
+      previous,
+    });
   });
   afterAll(() => cleanup());
 
@@ -115,7 +148,11 @@ describe('the digest picture shows the digest text’s figures', () => {
     for (const [i, t] of text.entries()) {
       expect(now[i]).toMatchObject({ count: t.count, usdCents: t.usdCents.toString() });
       expect(now[i]!.usdText.replace(/ \*$/, '')).toBe(t.usdText);
-      expect(before[i]).toMatchObject({ stage: t.label, count: t.count - t.countChange, usdCents: (t.usdCents - t.usdChange).toString() });
+      expect(before[i]).toMatchObject({
+        stage: t.label,
+        count: t.count - t.countChange,
+        usdCents: (t.usdCents - t.usdChange).toString(),
+      });
     }
     // A figure the text marks incomplete is marked on the picture too.
     const negotiation = now.find((r) => r.stage === 'Negotiation')!;

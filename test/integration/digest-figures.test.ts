@@ -1,8 +1,8 @@
-import { openTestDatabase, type Provider } from '../support/databases';
 import type { CrmPrisma } from '../../src/db/client';
 import { computeDigestFigures, loadLastSnapshot, saveSnapshot } from '../../src/domain/digest';
 import { claimDigestRun, markDigestFailed, markDigestPosted } from '../../src/domain/digest-runs';
 import { DEFAULT_STALE_THRESHOLDS } from '../../src/domain/settings';
+import { openTestDatabase, type Provider } from '../support/databases';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const from = new Date('2026-11-24T09:00:00Z');
@@ -11,7 +11,17 @@ const rateDate = day('2026-11-20');
 
 async function customerWithLead(
   prisma: CrmPrisma,
-  c: { id: string; name: string; usd: bigint; lastOrderAt: Date; unknown?: string; stage: string; lastTouchAt?: Date; createdAt: Date; ownerId?: string },
+  c: {
+    id: string;
+    name: string;
+    usd: bigint;
+    lastOrderAt: Date;
+    unknown?: string;
+    stage: string;
+    lastTouchAt?: Date;
+    createdAt: Date;
+    ownerId?: string;
+  },
 ): Promise<number> {
   await prisma.customerFigures.create({
     data: {
@@ -27,43 +37,140 @@ async function customerWithLead(
     },
   });
   const lead = await prisma.lead.create({
-    data: { customerId: c.id, stage: c.stage, lastTouchAt: c.lastTouchAt ?? null, createdAt: c.createdAt, ownerId: c.ownerId ?? null },
+    data: {
+      customerId: c.id,
+      stage: c.stage,
+      lastTouchAt: c.lastTouchAt ?? null,
+      createdAt: c.createdAt,
+      ownerId: c.ownerId ?? null,
+    },
   });
   return lead.id;
 }
 
-async function alert(prisma: CrmPrisma, leadId: number, ownerId: string, nextDueAt: Date, active = true): Promise<number> {
+async function alert(
+  prisma: CrmPrisma,
+  leadId: number,
+  ownerId: string,
+  nextDueAt: Date,
+  active = true,
+): Promise<number> {
   const created = await prisma.followUpAlert.create({
-    data: { leadId, ownerId, message: 'call', kind: 'once', timeOfDay: '09:00', timeZone: 'UTC', startDate: '2026-11-01', nextDueAt, active, createdBy: ownerId },
+    data: {
+      leadId,
+      ownerId,
+      message: 'call',
+      kind: 'once',
+      timeOfDay: '09:00',
+      timeZone: 'UTC',
+      startDate: '2026-11-01',
+      nextDueAt,
+      active,
+      createdBy: ownerId,
+    },
   });
   return created.id;
 }
 
 async function reminder(prisma: CrmPrisma, alertId: number, occurrenceAt: Date, status: string): Promise<void> {
-  await prisma.alertDelivery.create({ data: { alertId, occurrenceAt, claimedBy: 'test', leaseUntil: occurrenceAt, attempts: 1, status, sentAt: occurrenceAt } });
+  await prisma.alertDelivery.create({
+    data: {
+      alertId,
+      occurrenceAt,
+      claimedBy: 'test',
+      leaseUntil: occurrenceAt,
+      attempts: 1,
+      status,
+      sentAt: occurrenceAt,
+    },
+  });
 }
 
 /** A small CRM whose digest figures are known by hand (see each expectation). */
 async function seed(prisma: CrmPrisma): Promise<void> {
   // New in the period, ordered recently, never touched.
-  const acme = await customerWithLead(prisma, { id: 'c1', name: 'ACME', usd: 500_000n, lastOrderAt: day('2026-11-20'), stage: 'lead', createdAt: new Date('2026-11-24T12:00:00Z') });
+  const acme = await customerWithLead(prisma, {
+    id: 'c1',
+    name: 'ACME',
+    usd: 500_000n,
+    lastOrderAt: day('2026-11-20'),
+    stage: 'lead',
+    createdAt: new Date('2026-11-24T12:00:00Z'),
+  });
   // Last order 7 months ago: not a recent buyer; never touched for 55 days: stale.
-  await customerWithLead(prisma, { id: 'c2', name: 'Beta', usd: 300_000n, lastOrderAt: day('2026-05-01'), stage: 'lead', createdAt: day('2026-10-01') });
+  await customerWithLead(prisma, {
+    id: 'c2',
+    name: 'Beta',
+    usd: 300_000n,
+    lastOrderAt: day('2026-05-01'),
+    stage: 'lead',
+    createdAt: day('2026-10-01'),
+  });
   // Moved to contacted in the period; a currency it could not convert.
   const gamma = await customerWithLead(prisma, {
-    id: 'c3', name: 'Gamma', usd: 900_000n, unknown: 'XYZ', lastOrderAt: day('2026-11-01'), stage: 'contacted', lastTouchAt: new Date('2026-11-24T15:00:00Z'), createdAt: day('2026-10-01'),
+    id: 'c3',
+    name: 'Gamma',
+    usd: 900_000n,
+    unknown: 'XYZ',
+    lastOrderAt: day('2026-11-01'),
+    stage: 'contacted',
+    lastTouchAt: new Date('2026-11-24T15:00:00Z'),
+    createdAt: day('2026-10-01'),
   });
   // Negotiation, last touch 15 days ago (threshold 7): stale.
   const delta = await customerWithLead(prisma, {
-    id: 'c4', name: 'Delta', usd: 100_000n, lastOrderAt: day('2026-11-15'), stage: 'negotiation', lastTouchAt: day('2026-11-10'), createdAt: day('2026-10-01'), ownerId: 'U0AM2',
+    id: 'c4',
+    name: 'Delta',
+    usd: 100_000n,
+    lastOrderAt: day('2026-11-15'),
+    stage: 'negotiation',
+    lastTouchAt: day('2026-11-10'),
+    createdAt: day('2026-10-01'),
+    ownerId: 'U0AM2',
   });
   // Biggest uncontacted recent buyer, and stale (created 24 days ago, never touched).
-  await customerWithLead(prisma, { id: 'c5', name: 'Eps', usd: 700_000n, lastOrderAt: day('2026-11-22'), stage: 'lead', createdAt: day('2026-11-01') });
+  await customerWithLead(prisma, {
+    id: 'c5',
+    name: 'Eps',
+    usd: 700_000n,
+    lastOrderAt: day('2026-11-22'),
+    stage: 'lead',
+    createdAt: day('2026-11-01'),
+  });
 
-  await prisma.activity.create({ data: { leadId: gamma, actorId: 'U0AM1', kind: 'stage_change', fromValue: 'lead', toValue: 'contacted', isTouch: true, createdAt: new Date('2026-11-24T15:00:00Z') } });
+  await prisma.activity.create({
+    data: {
+      leadId: gamma,
+      actorId: 'U0AM1',
+      kind: 'stage_change',
+      fromValue: 'lead',
+      toValue: 'contacted',
+      isTouch: true,
+      createdAt: new Date('2026-11-24T15:00:00Z'),
+    },
+  });
   // Before the period: not a movement of this digest.
-  await prisma.activity.create({ data: { leadId: delta, actorId: 'U0AM2', kind: 'stage_change', fromValue: 'contacted', toValue: 'negotiation', isTouch: true, createdAt: day('2026-11-10') } });
-  await prisma.activity.create({ data: { leadId: acme, actorId: 'U0AM1', kind: 'note', text: 'hello', isTouch: false, createdAt: new Date('2026-11-24T16:00:00Z') } });
+  await prisma.activity.create({
+    data: {
+      leadId: delta,
+      actorId: 'U0AM2',
+      kind: 'stage_change',
+      fromValue: 'contacted',
+      toValue: 'negotiation',
+      isTouch: true,
+      createdAt: day('2026-11-10'),
+    },
+  });
+  await prisma.activity.create({
+    data: {
+      leadId: acme,
+      actorId: 'U0AM1',
+      kind: 'note',
+      text: 'hello',
+      isTouch: false,
+      createdAt: new Date('2026-11-24T16:00:00Z'),
+    },
+  });
 
   await alert(prisma, acme, 'U0AM1', day('2026-11-20'));
   await alert(prisma, delta, 'U0AM1', day('2026-11-24'));
@@ -77,17 +184,45 @@ describe.each<Provider>(['sqlite', 'postgres'])('digest figures on %s', (provide
     const { db, cleanup } = await openTestDatabase(provider);
     try {
       await seed(db.prisma);
-      const previous = { takenAt: from, periodKey: 'daily:2026-11-24', stages: { lead: { count: 1, usdCents: 500_000n } } };
-      const f = await computeDigestFigures(db.prisma, { from, to: now, now, staleThresholds: DEFAULT_STALE_THRESHOLDS, previous });
+      const previous = {
+        takenAt: from,
+        periodKey: 'daily:2026-11-24',
+        stages: { lead: { count: 1, usdCents: 500_000n } },
+      };
+      const f = await computeDigestFigures(db.prisma, {
+        from,
+        to: now,
+        now,
+        staleThresholds: DEFAULT_STALE_THRESHOLDS,
+        previous,
+      });
 
       const bySlug = Object.fromEntries(f.pipeline.map((s) => [s.slug, s]));
-      expect(bySlug.lead).toMatchObject({ count: 3, usdCents: 1_500_000n, countChange: 2, usdChange: 1_000_000n, incompleteCount: 0 });
-      expect(bySlug.contacted).toMatchObject({ count: 1, usdCents: 900_000n, countChange: 1, usdChange: 900_000n, incompleteCount: 1, unknownCurrencies: ['XYZ'] });
+      expect(bySlug.lead).toMatchObject({
+        count: 3,
+        usdCents: 1_500_000n,
+        countChange: 2,
+        usdChange: 1_000_000n,
+        incompleteCount: 0,
+      });
+      expect(bySlug.contacted).toMatchObject({
+        count: 1,
+        usdCents: 900_000n,
+        countChange: 1,
+        usdChange: 900_000n,
+        incompleteCount: 1,
+        unknownCurrencies: ['XYZ'],
+      });
       expect(bySlug.negotiation).toMatchObject({ count: 1, usdCents: 100_000n });
       expect(bySlug.churned).toMatchObject({ count: 0, usdCents: 0n, countChange: 0 });
 
       expect(f.movements.total).toBe(1);
-      expect(f.movements.latest[0]).toMatchObject({ actorId: 'U0AM1', customerName: 'Gamma', fromStage: 'lead', toStage: 'contacted' });
+      expect(f.movements.latest[0]).toMatchObject({
+        actorId: 'U0AM1',
+        customerName: 'Gamma',
+        fromStage: 'lead',
+        toStage: 'contacted',
+      });
       expect(f.movements.paths).toEqual([{ fromStage: 'lead', toStage: 'contacted', count: 1 }]);
       expect(f.newLeads.total).toBe(1);
       expect(f.newLeads.top.map((l) => l.name)).toEqual(['ACME']);
@@ -112,7 +247,13 @@ describe.each<Provider>(['sqlite', 'postgres'])('digest figures on %s', (provide
       await saveSnapshot(db.prisma, f, 'daily:2026-11-25');
       const snap = await loadLastSnapshot(db.prisma);
       expect(snap?.stages.lead).toEqual({ count: 3, usdCents: 1_500_000n });
-      const next = await computeDigestFigures(db.prisma, { from: now, to: now, now, staleThresholds: DEFAULT_STALE_THRESHOLDS, previous: snap });
+      const next = await computeDigestFigures(db.prisma, {
+        from: now,
+        to: now,
+        now,
+        staleThresholds: DEFAULT_STALE_THRESHOLDS,
+        previous: snap,
+      });
       expect(next.pipeline.every((s) => s.countChange === 0 && s.usdChange === 0n)).toBe(true);
     } finally {
       await cleanup();
@@ -122,7 +263,15 @@ describe.each<Provider>(['sqlite', 'postgres'])('digest figures on %s', (provide
   it('counts a follow-up whose reminder was sent but not marked Done as overdue since that reminder', async () => {
     const { db, cleanup } = await openTestDatabase(provider);
     try {
-      const lead = await customerWithLead(db.prisma, { id: 'c1', name: 'ACME', usd: 1n, lastOrderAt: day('2026-01-01'), stage: 'active_account', createdAt: day('2026-01-01'), lastTouchAt: day('2026-11-24') });
+      const lead = await customerWithLead(db.prisma, {
+        id: 'c1',
+        name: 'ACME',
+        usd: 1n,
+        lastOrderAt: day('2026-01-01'),
+        stage: 'active_account',
+        createdAt: day('2026-01-01'),
+        lastTouchAt: day('2026-11-24'),
+      });
       // Weekly: sent on the 18th and the 25th at 09:00 (now), never answered; sending moved nextDueAt to next week.
       const unanswered = await alert(db.prisma, lead, 'U0AM1', day('2026-12-02'));
       await reminder(db.prisma, unanswered, new Date('2026-11-18T09:00:00Z'), 'sent');
@@ -136,8 +285,17 @@ describe.each<Provider>(['sqlite', 'postgres'])('digest figures on %s', (provide
       const cancelled = await alert(db.prisma, lead, 'U0AM3', day('2026-12-02'), false);
       await reminder(db.prisma, cancelled, new Date('2026-11-18T09:00:00Z'), 'sent');
 
-      const f = await computeDigestFigures(db.prisma, { from, to: now, now, staleThresholds: DEFAULT_STALE_THRESHOLDS, previous: null });
-      expect(f.overdue).toEqual({ total: 1, byOwner: [{ ownerId: 'U0AM1', count: 1, oldestDueAt: new Date('2026-11-18T09:00:00Z') }] });
+      const f = await computeDigestFigures(db.prisma, {
+        from,
+        to: now,
+        now,
+        staleThresholds: DEFAULT_STALE_THRESHOLDS,
+        previous: null,
+      });
+      expect(f.overdue).toEqual({
+        total: 1,
+        byOwner: [{ ownerId: 'U0AM1', count: 1, oldestDueAt: new Date('2026-11-18T09:00:00Z') }],
+      });
     } finally {
       await cleanup();
     }
@@ -147,18 +305,26 @@ describe.each<Provider>(['sqlite', 'postgres'])('digest figures on %s', (provide
     const { db, cleanup } = await openTestDatabase(provider);
     try {
       const claims = await Promise.all(
-        ['a', 'b', 'c', 'd'].map((holder) => claimDigestRun(db.prisma, { periodKey: 'daily:2026-11-25', channel: 'C1', holder, now })),
+        ['a', 'b', 'c', 'd'].map((holder) =>
+          claimDigestRun(db.prisma, { periodKey: 'daily:2026-11-25', channel: 'C1', holder, now }),
+        ),
       );
       expect(claims.filter(Boolean)).toHaveLength(1);
       const winner = ['a', 'b', 'c', 'd'][claims.indexOf(true)]!;
       await markDigestFailed(db.prisma, 'daily:2026-11-25', winner, 'not_in_channel', now);
       const soon = new Date(now.getTime() + 60_000);
-      expect(await claimDigestRun(db.prisma, { periodKey: 'daily:2026-11-25', channel: 'C1', holder: 'z', now: soon })).toBe(false);
+      expect(
+        await claimDigestRun(db.prisma, { periodKey: 'daily:2026-11-25', channel: 'C1', holder: 'z', now: soon }),
+      ).toBe(false);
       const later = new Date(now.getTime() + 11 * 60_000);
-      expect(await claimDigestRun(db.prisma, { periodKey: 'daily:2026-11-25', channel: 'C1', holder: 'z', now: later })).toBe(true);
+      expect(
+        await claimDigestRun(db.prisma, { periodKey: 'daily:2026-11-25', channel: 'C1', holder: 'z', now: later }),
+      ).toBe(true);
       await markDigestPosted(db.prisma, 'daily:2026-11-25', 'z', later, '1.2');
       const muchLater = new Date(now.getTime() + 60 * 60_000);
-      expect(await claimDigestRun(db.prisma, { periodKey: 'daily:2026-11-25', channel: 'C1', holder: 'y', now: muchLater })).toBe(false);
+      expect(
+        await claimDigestRun(db.prisma, { periodKey: 'daily:2026-11-25', channel: 'C1', holder: 'y', now: muchLater }),
+      ).toBe(false);
     } finally {
       await cleanup();
     }

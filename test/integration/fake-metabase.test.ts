@@ -4,7 +4,7 @@
  * form parsing, exact number literals and format_rows.
  */
 import { request } from 'undici';
-import { startFakeMetabase, type FakeCustomerRow, type FakeMetabase } from '../support/fake-metabase';
+import { type FakeCustomerRow, type FakeMetabase, startFakeMetabase } from '../support/fake-metabase';
 
 const NOW = new Date('2026-11-25T09:00:00Z');
 let mb: FakeMetabase;
@@ -20,15 +20,30 @@ const row = (i: number, overrides: Partial<FakeCustomerRow> = {}): FakeCustomerR
   ...overrides,
 });
 
-const daysParam = (days: number) => JSON.stringify([{ type: 'number', target: ['variable', ['template-tag', 'days']], value: days }]);
+const daysParam = (days: number) =>
+  JSON.stringify([{ type: 'number', target: ['variable', ['template-tag', 'days']], value: days }]);
 
-async function post(path: string, body: string, contentType: string, headers: Record<string, string> = { 'x-api-key': 'k' }) {
-  const res = await request(`${mb.url}${path}`, { method: 'POST', headers: { ...headers, 'content-type': contentType }, body });
+async function post(
+  path: string,
+  body: string,
+  contentType: string,
+  headers: Record<string, string> = { 'x-api-key': 'k' },
+) {
+  const res = await request(`${mb.url}${path}`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': contentType },
+    body,
+  });
   return { status: res.statusCode, text: await res.body.text() };
 }
 
 const exportCustomers = (days: number, formatRows = 'false', headers?: Record<string, string>) =>
-  post('/api/card/1/query/json', new URLSearchParams({ parameters: daysParam(days), format_rows: formatRows }).toString(), 'application/x-www-form-urlencoded', headers);
+  post(
+    '/api/card/1/query/json',
+    new URLSearchParams({ parameters: daysParam(days), format_rows: formatRows }).toString(),
+    'application/x-www-form-urlencoded',
+    headers,
+  );
 
 beforeEach(async () => {
   mb = await startFakeMetabase({ apiKey: 'k', customersCardId: 1, ordersCardId: 2, now: () => NOW });
@@ -40,8 +55,15 @@ afterEach(async () => {
 describe('fake Metabase', () => {
   it('caps the non-export endpoint at 2,000 rows like the real one; the export endpoint is not capped', async () => {
     mb.setCustomers(Array.from({ length: 2500 }, (_, i) => row(i)));
-    const capped = await post('/api/card/1/query', JSON.stringify({ parameters: JSON.parse(daysParam(120)) as unknown[] }), 'application/json');
-    const body = JSON.parse(capped.text) as { row_count: number; data: { rows: unknown[][]; rows_truncated?: number; cols: { name: string }[] } };
+    const capped = await post(
+      '/api/card/1/query',
+      JSON.stringify({ parameters: JSON.parse(daysParam(120)) as unknown[] }),
+      'application/json',
+    );
+    const body = JSON.parse(capped.text) as {
+      row_count: number;
+      data: { rows: unknown[][]; rows_truncated?: number; cols: { name: string }[] };
+    };
     expect(body.row_count).toBe(2000);
     expect(body.data.rows).toHaveLength(2000);
     expect(body.data.rows_truncated).toBe(2000);
@@ -67,7 +89,10 @@ describe('fake Metabase', () => {
   });
 
   it('filters the Customers card on days and records the parsed form', async () => {
-    mb.setCustomers([row(1, { last_order_at: new Date(NOW.getTime() - 10 * 86_400_000) }), row(2, { last_order_at: new Date(NOW.getTime() - 50 * 86_400_000) })]);
+    mb.setCustomers([
+      row(1, { last_order_at: new Date(NOW.getTime() - 10 * 86_400_000) }),
+      row(2, { last_order_at: new Date(NOW.getTime() - 50 * 86_400_000) }),
+    ]);
     expect((JSON.parse((await exportCustomers(30)).text) as unknown[]).length).toBe(1);
     expect((JSON.parse((await exportCustomers(60)).text) as unknown[]).length).toBe(2);
     expect(mb.requests[0]!.form).toEqual({ parameters: daysParam(30), format_rows: 'false' });
@@ -86,7 +111,9 @@ describe('fake Metabase', () => {
     await get.body.dump();
     expect(get.statusCode).toBe(404);
     expect((await post('/api/dataset', '{}', 'application/json')).status).toBe(404);
-    expect((await post('/api/card/99/query/json', 'format_rows=false', 'application/x-www-form-urlencoded')).status).toBe(404);
+    expect(
+      (await post('/api/card/99/query/json', 'format_rows=false', 'application/x-www-form-urlencoded')).status,
+    ).toBe(404);
     const del = await request(`${mb.url}/api/card/1/query/json`, { method: 'DELETE', headers: { 'x-api-key': 'k' } });
     await del.body.dump();
     expect(del.statusCode).toBe(404);
@@ -96,7 +123,9 @@ describe('fake Metabase', () => {
   it('issues sessions and expires them', async () => {
     await mb.close();
     mb = await startFakeMetabase({ username: 'u', password: 'p', customersCardId: 1, ordersCardId: 2, now: () => NOW });
-    expect((await post('/api/session', JSON.stringify({ username: 'u', password: 'bad' }), 'application/json', {})).status).toBe(401);
+    expect(
+      (await post('/api/session', JSON.stringify({ username: 'u', password: 'bad' }), 'application/json', {})).status,
+    ).toBe(401);
     const login = await post('/api/session', JSON.stringify({ username: 'u', password: 'p' }), 'application/json', {});
     const { id } = JSON.parse(login.text) as { id: string };
     expect((await exportCustomers(120, 'false', { 'X-Metabase-Session': id })).status).toBe(200);

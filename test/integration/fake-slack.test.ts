@@ -3,8 +3,8 @@
  * Driven through @slack/web-api (the client the app uses), so the answers are read exactly
  * as the app reads them.
  */
-import { LogLevel, WebClient, type Logger, type WebAPIPlatformError } from '@slack/web-api';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
+import { type Logger, LogLevel, type WebAPIPlatformError, WebClient } from '@slack/web-api';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { slackText } from '../support/slack-driver';
 
 // The client logs every refusal; these tests provoke them on purpose.

@@ -1,12 +1,15 @@
 import { WebSocket } from 'ws';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
-import { FAKE_APP_TOKEN, startFakeSocketMode, type FakeSocketMode } from '../support/fake-socket-mode';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
+import { FAKE_APP_TOKEN, type FakeSocketMode, startFakeSocketMode } from '../support/fake-socket-mode';
 
 /** A bare WebSocket client standing in for the app: the fake's checks must catch its mistakes. */
 async function openUrl(slack: FakeSlack, token: string | null): Promise<any> {
   const res = await fetch(`${slack.apiUrl}apps.connections.open`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: token ? '' : 'token=xoxb-in-the-body',
   });
   return res.json();
@@ -49,7 +52,10 @@ describe('the fake Socket Mode server', () => {
     expect(await openUrl(slack, 'xoxb-a-bot-token')).toEqual({ ok: false, error: 'invalid_auth' });
     expect(await openUrl(slack, null)).toEqual({ ok: false, error: 'not_authed' });
     const open = await openUrl(slack, FAKE_APP_TOKEN);
-    expect(open).toEqual({ ok: true, url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=[\w-]+&app_id=A0FAKE$/) });
+    expect(open).toEqual({
+      ok: true,
+      url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=[\w-]+&app_id=A0FAKE$/),
+    });
   });
 
   it('says hello, takes a ticket once, and records acks with their payload', async () => {
@@ -61,9 +67,24 @@ describe('the fake Socket Mode server', () => {
 
     const acked = socket.send('interactive', { type: 'view_submission', view: { callback_id: 'x' } });
     const envelope = await until(() => app.messages.find((m) => m.type === 'interactive'));
-    expect(envelope).toMatchObject({ accepts_response_payload: true, retry_attempt: 0, retry_reason: '', payload: { type: 'view_submission' } });
-    app.ws.send(JSON.stringify({ envelope_id: envelope.envelope_id, payload: { response_action: 'errors', errors: { b: 'no' } } }));
-    expect(await acked).toMatchObject({ envelope_id: envelope.envelope_id, type: 'interactive', payload: { response_action: 'errors', errors: { b: 'no' } }, connection: 1 });
+    expect(envelope).toMatchObject({
+      accepts_response_payload: true,
+      retry_attempt: 0,
+      retry_reason: '',
+      payload: { type: 'view_submission' },
+    });
+    app.ws.send(
+      JSON.stringify({
+        envelope_id: envelope.envelope_id,
+        payload: { response_action: 'errors', errors: { b: 'no' } },
+      }),
+    );
+    expect(await acked).toMatchObject({
+      envelope_id: envelope.envelope_id,
+      type: 'interactive',
+      payload: { response_action: 'errors', errors: { b: 'no' } },
+      connection: 1,
+    });
     expect(socket.protocolErrors).toEqual([expect.stringContaining('unknown or used ticket')]);
     app.ws.close();
   });

@@ -1,7 +1,7 @@
+import type { CrmPrisma } from '../../src/db/client';
+import { type ExportFilter, type ExportScope, loadLeadsForExport } from '../../src/domain/lead-export';
 import { openTestDatabase, type Provider } from '../support/databases';
 import { seedLead } from '../support/seed-leads';
-import type { CrmPrisma } from '../../src/db/client';
-import { loadLeadsForExport, type ExportFilter, type ExportScope } from '../../src/domain/lead-export';
 
 const now = new Date('2026-11-30T09:00:00Z');
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
@@ -10,10 +10,21 @@ const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
 async function seed(prisma: CrmPrisma): Promise<Record<string, number>> {
   const ids: Record<string, number> = {};
   const add = async (customerId: string, s: Partial<Parameters<typeof seedLead>[1]>) => {
-    ids[customerId] = await seedLead(prisma, { customerId, name: customerId.toUpperCase(), lifetimeUsdCents: 100_00n, ...s });
+    ids[customerId] = await seedLead(prisma, {
+      customerId,
+      name: customerId.toUpperCase(),
+      lifetimeUsdCents: 100_00n,
+      ...s,
+    });
   };
   await add('a', { stage: 'lead', ownerId: 'U0AM1', lifetimeUsdCents: 900_00n, lastOrderAt: daysAgo(5) });
-  await add('b', { stage: 'negotiation', ownerId: 'U0AM1', lifetimeUsdCents: 500_00n, lastOrderAt: daysAgo(5), lastTouchAt: daysAgo(1) });
+  await add('b', {
+    stage: 'negotiation',
+    ownerId: 'U0AM1',
+    lifetimeUsdCents: 500_00n,
+    lastOrderAt: daysAgo(5),
+    lastTouchAt: daysAgo(1),
+  });
   await add('c', { stage: 'negotiation', ownerId: 'U0AM2', lifetimeUsdCents: 500_00n, lastOrderAt: daysAgo(40) });
   await add('d', { stage: 'lead', ownerId: null, lifetimeUsdCents: 500_00n, lastOrderAt: daysAgo(10) });
   await add('e', { stage: 'lead', ownerId: null, lastOrderAt: daysAgo(200) });
@@ -28,7 +39,20 @@ async function seed(prisma: CrmPrisma): Promise<Record<string, number>> {
     ],
   });
   const alert = (leadId: number, nextDueAt: Date | null, active: boolean) =>
-    prisma.followUpAlert.create({ data: { leadId, ownerId: 'U0AM1', message: 'call', kind: 'once', timeOfDay: '09:00', timeZone: 'UTC', startDate: '2026-12-01', nextDueAt, active, createdBy: 'U0AM1' } });
+    prisma.followUpAlert.create({
+      data: {
+        leadId,
+        ownerId: 'U0AM1',
+        message: 'call',
+        kind: 'once',
+        timeOfDay: '09:00',
+        timeZone: 'UTC',
+        startDate: '2026-12-01',
+        nextDueAt,
+        active,
+        createdBy: 'U0AM1',
+      },
+    });
   await alert(ids.a!, new Date('2026-12-05T09:00:00Z'), true);
   await alert(ids.a!, new Date('2026-12-02T09:00:00Z'), true);
   await alert(ids.a!, new Date('2026-12-01T09:00:00Z'), false);
@@ -48,7 +72,9 @@ describe.each<Provider>(['sqlite', 'postgres'])('loading leads for export on %s'
   afterAll(() => cleanup());
 
   const load = (filter: ExportFilter, scope: ExportScope = { ownerId: null }, pageSize?: number) =>
-    loadLeadsForExport(prisma, { filter, scope, viewerId: 'U0AM1', now, ...(pageSize ? { pageSize } : {}) }).then((rows) => rows.map((r) => r.customerId));
+    loadLeadsForExport(prisma, { filter, scope, viewerId: 'U0AM1', now, ...(pageSize ? { pageSize } : {}) }).then(
+      (rows) => rows.map((r) => r.customerId),
+    );
 
   it('reads every lead, biggest first and ties by age, whatever the page size', async () => {
     const everything = ['h', 'a', 'b', 'c', 'd', 'i', 'e', 'f', 'g'];
@@ -73,7 +99,12 @@ describe.each<Provider>(['sqlite', 'postgres'])('loading leads for export on %s'
   });
 
   it('carries per-currency totals and the next active follow-up', async () => {
-    const rows = await loadLeadsForExport(prisma, { filter: { kind: 'mine' }, scope: { ownerId: null }, viewerId: 'U0AM1', now });
+    const rows = await loadLeadsForExport(prisma, {
+      filter: { kind: 'mine' },
+      scope: { ownerId: null },
+      viewerId: 'U0AM1',
+      now,
+    });
     const a = rows.find((r) => r.customerId === 'a')!;
     expect(a.totals).toEqual([
       { currency: 'AED', minor: 10_000n },

@@ -1,7 +1,7 @@
 import { ManualClock } from '../../src/clock';
 import type { Database } from '../../src/db/client';
 import { INDEXED_SEARCH_MAX_MATCHES, searchLeads, searchLeadsTop } from '../../src/domain/lead-search';
-import { writeCustomerSnapshots, type CustomerSnapshot } from '../../src/domain/lead-sync';
+import { type CustomerSnapshot, writeCustomerSnapshots } from '../../src/domain/lead-sync';
 import { openTestDatabase, type Provider } from '../support/databases';
 
 describe.each<Provider>(['sqlite', 'postgres'])('lead search index on %s', (provider) => {
@@ -15,8 +15,18 @@ describe.each<Provider>(['sqlite', 'postgres'])('lead search index on %s', (prov
 
   const snapshot = (customerId: string, name: string, cents: bigint): CustomerSnapshot => ({
     figures: {
-      customerId, name, company: null, email: null, phone: null, markets: 'AE', orderCount: 1, lifetimeUsdCents: cents,
-      unknownCurrencies: '', lastOrderAt: clock.now(), rateDate: clock.now(), searchText: `${name}  ${customerId}`.toLowerCase(),
+      customerId,
+      name,
+      company: null,
+      email: null,
+      phone: null,
+      markets: 'AE',
+      orderCount: 1,
+      lifetimeUsdCents: cents,
+      unknownCurrencies: '',
+      lastOrderAt: clock.now(),
+      rateDate: clock.now(),
+      searchText: `${name}  ${customerId}`.toLowerCase(),
     },
     totals: [],
   });
@@ -34,7 +44,9 @@ describe.each<Provider>(['sqlite', 'postgres'])('lead search index on %s', (prov
   it('ranks a text that matches thousands of customers the same way: exact name, word prefix by USD, then the rest', async () => {
     // More matches than the index path takes: the best are found among the richest customers.
     const n = INDEXED_SEARCH_MAX_MATCHES + 200;
-    const snaps = Array.from({ length: n }, (_, i) => snapshot(`BR-${i}`, `Broadway Deli ${i}`, BigInt((i * 7919) % 100_000)));
+    const snaps = Array.from({ length: n }, (_, i) =>
+      snapshot(`BR-${i}`, `Broadway Deli ${i}`, BigInt((i * 7919) % 100_000)),
+    );
     snaps.push(snapshot('BR-X', 'Broadway', 1n), snapshot('BR-Y', 'Old Broadway', 99_999_999n));
     await writeCustomerSnapshots(db, snaps, clock.now());
     const byUsd = [...snaps].sort((a, b) => Number(b.figures.lifetimeUsdCents - a.figures.lifetimeUsdCents));
@@ -45,7 +57,9 @@ describe.each<Provider>(['sqlite', 'postgres'])('lead search index on %s', (prov
     expect(ids(found.matches)).toEqual(['BR-X', 'BR-Y', ...prefixed.slice(0, 3)]);
     expect(ids(await searchLeadsTop(db.prisma, 'broadway', 5))).toEqual(ids(found.matches));
     // Inside words only: every match ranks "contains", so by USD.
-    expect(ids(await searchLeadsTop(db.prisma, 'roadwa', 3))).toEqual(byUsd.slice(0, 3).map((s) => s.figures.customerId));
+    expect(ids(await searchLeadsTop(db.prisma, 'roadwa', 3))).toEqual(
+      byUsd.slice(0, 3).map((s) => s.figures.customerId),
+    );
     expect(ids(await searchLeadsTop(db.prisma, 'b', 2))).toEqual(['BR-Y', prefixed[0]]);
   });
 });

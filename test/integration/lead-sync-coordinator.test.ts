@@ -1,11 +1,11 @@
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
 import { ManualClock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
 import type { AppDeps } from '../../src/deps';
 import { seedDefaultRates } from '../../src/domain/rates';
-import { SyncCoordinator, loadSyncStatus } from '../../src/domain/sync-coordinator';
+import { loadSyncStatus, SyncCoordinator } from '../../src/domain/sync-coordinator';
+import { createLogger } from '../../src/logger';
 import { openTestDatabase } from '../support/databases';
-import { StaticProductionReader, customerRow } from '../support/static-production';
+import { customerRow, StaticProductionReader } from '../support/static-production';
 
 const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', LOG_LEVEL: 'silent' });
 
@@ -75,7 +75,11 @@ describe('SyncCoordinator', () => {
     expect((await coordinator.requestSync({ trigger: 'home_opened' })).kind).toBe('ran');
     expect(production.calls).toHaveLength(3);
     const status = await loadSyncStatus(deps);
-    expect(status).toMatchObject({ kind: 'failing', since: failedAt, error: 'Production data unavailable: Metabase timed out after 10 s' });
+    expect(status).toMatchObject({
+      kind: 'failing',
+      since: failedAt,
+      error: 'Production data unavailable: Metabase timed out after 10 s',
+    });
 
     clock.advance(31_000);
     await coordinator.requestSync({ trigger: 'home_opened' });
@@ -97,7 +101,10 @@ describe('SyncCoordinator', () => {
     const running = first.requestSync({ trigger: 'home_opened' });
     await new Promise((r) => setTimeout(r, 50));
 
-    expect(await second.requestSync({ trigger: 'command', force: true })).toEqual({ kind: 'busy_elsewhere', changed: false });
+    expect(await second.requestSync({ trigger: 'command', force: true })).toEqual({
+      kind: 'busy_elsewhere',
+      changed: false,
+    });
     release();
     expect((await running).kind).toBe('ran');
     expect(production.calls).toHaveLength(1);

@@ -1,13 +1,17 @@
-import { openDatabase, type Database } from '../../src/db/client';
-import { writeCustomerSnapshots, type CustomerSnapshot } from '../../src/domain/lead-sync';
+import { type Database, openDatabase } from '../../src/db/client';
 import { DEFAULT_HOME_FILTER, type HomeFilter } from '../../src/domain/home-filter';
+import { type CustomerSnapshot, writeCustomerSnapshots } from '../../src/domain/lead-sync';
 import { loadPipeline, PipelineCache, type PipelineSnapshot } from '../../src/domain/pipeline';
 import { openTestDatabase, type Provider } from '../support/databases';
 
 const NOW = new Date('2026-11-25T09:00:00Z');
 const DAY = 86_400_000;
 
-function snapshot(id: string, usdCents: bigint, options: { lastOrderDaysAgo?: number; unknown?: string } = {}): CustomerSnapshot {
+function snapshot(
+  id: string,
+  usdCents: bigint,
+  options: { lastOrderDaysAgo?: number; unknown?: string } = {},
+): CustomerSnapshot {
   return {
     figures: {
       customerId: id,
@@ -59,7 +63,10 @@ describe.each<Provider>(['sqlite', 'postgres'])('pipeline queries on %s', (provi
       ],
       NOW,
     );
-    await db.prisma.lead.update({ where: { customerId: 'E' }, data: { stage: 'negotiation', ownerId: 'U0AM00001', lastTouchAt: NOW } });
+    await db.prisma.lead.update({
+      where: { customerId: 'E' },
+      data: { stage: 'negotiation', ownerId: 'U0AM00001', lastTouchAt: NOW },
+    });
     await db.prisma.lead.update({ where: { customerId: 'D' }, data: { ownerId: 'U0AM00001' } });
     await db.prisma.lead.update({ where: { customerId: 'F' }, data: { lastTouchAt: NOW } });
   });
@@ -69,8 +76,20 @@ describe.each<Provider>(['sqlite', 'postgres'])('pipeline queries on %s', (provi
 
   it('counts and sums each stage exactly and names the currencies that make a total incomplete', async () => {
     const s = await loadPipeline(db, query());
-    expect(s.stages.map((x) => x.slug)).toEqual(['lead', 'contacted', 'negotiation', 'trial_order', 'active_account', 'churned']);
-    expect(stageOf(s, 'lead')).toMatchObject({ count: 5, lifetimeUsdCents: 2_000_00n, incompleteCurrencies: ['XYZ'], incompleteCount: 1 });
+    expect(s.stages.map((x) => x.slug)).toEqual([
+      'lead',
+      'contacted',
+      'negotiation',
+      'trial_order',
+      'active_account',
+      'churned',
+    ]);
+    expect(stageOf(s, 'lead')).toMatchObject({
+      count: 5,
+      lifetimeUsdCents: 2_000_00n,
+      incompleteCurrencies: ['XYZ'],
+      incompleteCount: 1,
+    });
     expect(stageOf(s, 'negotiation')).toMatchObject({ count: 1, lifetimeUsdCents: 700_00n, incompleteCurrencies: [] });
     expect(stageOf(s, 'churned')).toMatchObject({ count: 0, lifetimeUsdCents: 0n, leads: [] });
     expect(s.totalCount).toBe(6);
@@ -115,7 +134,11 @@ describe.each<Provider>(['sqlite', 'postgres'])('pipeline queries on %s', (provi
       await other.close();
     }
     const after = await loadPipeline(db, query(), cache);
-    expect(stageOf(after, 'contacted')).toMatchObject({ count: 2, lifetimeUsdCents: 800_00n, incompleteCurrencies: ['XYZ'] });
+    expect(stageOf(after, 'contacted')).toMatchObject({
+      count: 2,
+      lifetimeUsdCents: 800_00n,
+      incompleteCurrencies: ['XYZ'],
+    });
     expect(stageOf(after, 'lead').count).toBe(3);
   });
 });

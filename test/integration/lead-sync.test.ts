@@ -1,15 +1,20 @@
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
 import { ManualClock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
 import type { Database } from '../../src/db/client';
+import { type SyncDeps, syncLeadsFromProduction } from '../../src/domain/lead-sync';
 import { seedDefaultRates } from '../../src/domain/rates';
-import { syncLeadsFromProduction, type SyncDeps } from '../../src/domain/lead-sync';
 import { SETTING_KEYS } from '../../src/domain/settings';
+import { createLogger } from '../../src/logger';
 import type { ProductionReader } from '../../src/production/types';
 import { openTestDatabase, type Provider } from '../support/databases';
-import { StaticProductionReader, customerRow } from '../support/static-production';
+import { customerRow, StaticProductionReader } from '../support/static-production';
 
-const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', LOG_LEVEL: 'silent', CRM_SYNC_DAYS: '120' });
+const config = loadConfig({
+  SLACK_BOT_TOKEN: 'xoxb-test',
+  SLACK_SIGNING_SECRET: 's',
+  LOG_LEVEL: 'silent',
+  CRM_SYNC_DAYS: '120',
+});
 
 describe.each<Provider>(['sqlite', 'postgres'])('syncLeadsFromProduction on %s', (provider) => {
   let db: Database;
@@ -31,8 +36,27 @@ describe.each<Provider>(['sqlite', 'postgres'])('syncLeadsFromProduction on %s',
 
   it('caches each customer once with exact USD over all its currencies and creates an unowned lead', async () => {
     const production = new StaticProductionReader([
-      customerRow({ customerId: 'C1', customerName: 'Gulf Traders', company: 'Gulf Traders LLC', email: 'Buyer@Gulf.example', market: 'KW', currency: 'KWD', orderCount: 3, lifetimeTotal: '1000.005', lastOrderAt: new Date('2026-10-01T00:00:00Z') }),
-      customerRow({ customerId: 'C1', customerName: 'Gulf Traders', company: 'Gulf Traders LLC', market: 'AE', currency: 'AED', orderCount: 2, lifetimeTotal: '100.00', lastOrderAt: new Date('2026-11-20T00:00:00Z') }),
+      customerRow({
+        customerId: 'C1',
+        customerName: 'Gulf Traders',
+        company: 'Gulf Traders LLC',
+        email: 'Buyer@Gulf.example',
+        market: 'KW',
+        currency: 'KWD',
+        orderCount: 3,
+        lifetimeTotal: '1000.005',
+        lastOrderAt: new Date('2026-10-01T00:00:00Z'),
+      }),
+      customerRow({
+        customerId: 'C1',
+        customerName: 'Gulf Traders',
+        company: 'Gulf Traders LLC',
+        market: 'AE',
+        currency: 'AED',
+        orderCount: 2,
+        lifetimeTotal: '100.00',
+        lastOrderAt: new Date('2026-11-20T00:00:00Z'),
+      }),
     ]);
     const run = await syncLeadsFromProduction(deps, production, { trigger: 'test' });
 
@@ -49,31 +73,62 @@ describe.each<Provider>(['sqlite', 'postgres'])('syncLeadsFromProduction on %s',
       lastOrderAt: new Date('2026-11-20T00:00:00Z'),
       searchText: 'gulf traders gulf traders llc buyer@gulf.example c1',
     });
-    const totals = await db.prisma.customerCurrencyTotal.findMany({ where: { customerId: 'C1' }, orderBy: { currency: 'asc' } });
-    expect(totals.map((t) => [t.currency, t.lifetimeMinor])).toEqual([['AED', 10_000n], ['KWD', 1_000_005n]]);
+    const totals = await db.prisma.customerCurrencyTotal.findMany({
+      where: { customerId: 'C1' },
+      orderBy: { currency: 'asc' },
+    });
+    expect(totals.map((t) => [t.currency, t.lifetimeMinor])).toEqual([
+      ['AED', 10_000n],
+      ['KWD', 1_000_005n],
+    ]);
     const lead = await db.prisma.lead.findUniqueOrThrow({ where: { customerId: 'C1' }, include: { activities: true } });
     expect(lead).toMatchObject({ stage: 'lead', ownerId: null, lastTouchAt: null });
     expect(lead.activities).toEqual([expect.objectContaining({ kind: 'created', actorId: null, isTouch: false })]);
     const saved = await db.prisma.syncRun.findUniqueOrThrow({ where: { id: run.runId } });
-    expect(saved).toMatchObject({ trigger: 'test', status: 'ok', fetched: 1, created: 1, updated: 0, rejected: 0, error: null });
+    expect(saved).toMatchObject({
+      trigger: 'test',
+      status: 'ok',
+      fetched: 1,
+      created: 1,
+      updated: 0,
+      rejected: 0,
+      error: null,
+    });
     expect(saved.finishedAt).not.toBeNull();
   });
 
   it('writes nothing when production has not changed, and never touches stage, owner or contact of an existing lead', async () => {
-    const production = new StaticProductionReader([customerRow({ customerId: 'C1', lifetimeTotal: '100.00' }), customerRow({ customerId: 'C2' })]);
+    const production = new StaticProductionReader([
+      customerRow({ customerId: 'C1', lifetimeTotal: '100.00' }),
+      customerRow({ customerId: 'C2' }),
+    ]);
     await syncLeadsFromProduction(deps, production, { trigger: 'test' });
     await db.prisma.lead.update({
       where: { customerId: 'C1' },
-      data: { stage: 'negotiation', ownerId: 'U0AM00001', contactName: 'Rana', lastTouchAt: new Date('2026-11-21T00:00:00Z'), version: 4 },
+      data: {
+        stage: 'negotiation',
+        ownerId: 'U0AM00001',
+        contactName: 'Rana',
+        lastTouchAt: new Date('2026-11-21T00:00:00Z'),
+        version: 4,
+      },
     });
-    const refreshedBefore = (await db.prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'C2' } })).refreshedAt;
+    const refreshedBefore = (await db.prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'C2' } }))
+      .refreshedAt;
 
     clock.advance(60_000);
     const unchanged = await syncLeadsFromProduction(deps, production, { trigger: 'test' });
     expect(unchanged).toMatchObject({ status: 'ok', fetched: 2, created: 0, updated: 0 });
-    expect((await db.prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'C2' } })).refreshedAt).toEqual(refreshedBefore);
+    expect((await db.prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'C2' } })).refreshedAt).toEqual(
+      refreshedBefore,
+    );
 
-    production.rows[0] = customerRow({ customerId: 'C1', customerName: 'Renamed', lifetimeTotal: '200.00', orderCount: 2 });
+    production.rows[0] = customerRow({
+      customerId: 'C1',
+      customerName: 'Renamed',
+      lifetimeTotal: '200.00',
+      orderCount: 2,
+    });
     const changed = await syncLeadsFromProduction(deps, production, { trigger: 'test' });
     expect(changed).toMatchObject({ created: 0, updated: 1 });
     const lead = await db.prisma.lead.findUniqueOrThrow({ where: { customerId: 'C1' }, include: { customer: true } });
@@ -106,9 +161,16 @@ describe.each<Provider>(['sqlite', 'postgres'])('syncLeadsFromProduction on %s',
     production.failNext('Production data unavailable: Metabase timed out after 10 s');
 
     const run = await syncLeadsFromProduction(deps, production, { trigger: 'test' });
-    expect(run).toMatchObject({ status: 'failed', error: 'Production data unavailable: Metabase timed out after 10 s', created: 0 });
+    expect(run).toMatchObject({
+      status: 'failed',
+      error: 'Production data unavailable: Metabase timed out after 10 s',
+      created: 0,
+    });
     const saved = await db.prisma.syncRun.findUniqueOrThrow({ where: { id: run.runId } });
-    expect(saved).toMatchObject({ status: 'failed', error: 'Production data unavailable: Metabase timed out after 10 s' });
+    expect(saved).toMatchObject({
+      status: 'failed',
+      error: 'Production data unavailable: Metabase timed out after 10 s',
+    });
     expect(await db.prisma.customerFigures.count()).toBe(1);
     expect(await db.prisma.lead.count()).toBe(1);
   });
@@ -121,7 +183,9 @@ describe.each<Provider>(['sqlite', 'postgres'])('syncLeadsFromProduction on %s',
   });
 
   it('creates every lead once across chunks, even with two syncs racing on the same database', async () => {
-    const rows = Array.from({ length: 1_234 }, (_, i) => customerRow({ customerId: `C${i}`, lifetimeTotal: `${i}.00` }));
+    const rows = Array.from({ length: 1_234 }, (_, i) =>
+      customerRow({ customerId: `C${i}`, lifetimeTotal: `${i}.00` }),
+    );
     const production = new StaticProductionReader(rows);
     const [a, b] = await Promise.all([
       syncLeadsFromProduction(deps, production, { trigger: 'test' }),
@@ -134,7 +198,9 @@ describe.each<Provider>(['sqlite', 'postgres'])('syncLeadsFromProduction on %s',
   });
 
   it('lets the event loop turn while it works (SQLite queries alone never do), so Slack requests are not held up', async () => {
-    const rows = Array.from({ length: 2_500 }, (_, i) => customerRow({ customerId: `C${i}`, lifetimeTotal: `${i}.00` }));
+    const rows = Array.from({ length: 2_500 }, (_, i) =>
+      customerRow({ customerId: `C${i}`, lifetimeTotal: `${i}.00` }),
+    );
     const production = new StaticProductionReader(rows);
     const events: string[] = [];
     // Queued once the data is in hand: only a yield inside the sync's own work lets it run before the end.

@@ -1,8 +1,16 @@
 import { ManualClock } from '../../src/clock';
 import type { Database } from '../../src/db/client';
-import { addNote, changeOwner, changeStage, getLeadCard, LeadValidationError, StaleLeadError, updateContact } from '../../src/domain/leads';
 import { getLeadHistory } from '../../src/domain/lead-history';
 import { resolveLeadText, searchLeads } from '../../src/domain/lead-search';
+import {
+  addNote,
+  changeOwner,
+  changeStage,
+  getLeadCard,
+  LeadValidationError,
+  StaleLeadError,
+  updateContact,
+} from '../../src/domain/leads';
 import { findUncontacted } from '../../src/domain/uncontacted';
 import { openTestDatabase, type Provider } from '../support/databases';
 import { seedLead } from '../support/seed-leads';
@@ -40,22 +48,46 @@ describe.each<Provider>(['sqlite', 'postgres'])('lead domain on %s', (provider) 
     const p = db.prisma;
     const leadId = await seedLead(p, { customerId: 'V-1', name: 'Versioned' });
     const card = await getLeadCard(p, leadId);
-    await changeStage(p, clock, { leadId, expectedVersion: card.version, actorId: 'U0AM00001', toStage: 'contacted', note: 'Called' });
-    await expect(changeStage(p, clock, { leadId, expectedVersion: card.version, actorId: 'U0AM00001', toStage: 'negotiation' })).rejects.toBeInstanceOf(StaleLeadError);
-    await expect(changeStage(p, clock, { leadId, actorId: 'U0AM00001', toStage: 'churned' })).rejects.toMatchObject({ field: 'churnReason' });
+    await changeStage(p, clock, {
+      leadId,
+      expectedVersion: card.version,
+      actorId: 'U0AM00001',
+      toStage: 'contacted',
+      note: 'Called',
+    });
+    await expect(
+      changeStage(p, clock, { leadId, expectedVersion: card.version, actorId: 'U0AM00001', toStage: 'negotiation' }),
+    ).rejects.toBeInstanceOf(StaleLeadError);
+    await expect(changeStage(p, clock, { leadId, actorId: 'U0AM00001', toStage: 'churned' })).rejects.toMatchObject({
+      field: 'churnReason',
+    });
     const after = await getLeadCard(p, leadId);
     expect(after).toMatchObject({ stage: 'contacted', version: card.version + 1 });
     expect(after.lastTouchAt?.toISOString()).toBe('2026-11-25T09:00:00.000Z');
-    expect(after.recentActivity[0]).toMatchObject({ kind: 'stage_change', actorId: 'U0AM00001', fromValue: 'lead', toValue: 'contacted', text: 'Called' });
+    expect(after.recentActivity[0]).toMatchObject({
+      kind: 'stage_change',
+      actorId: 'U0AM00001',
+      fromValue: 'lead',
+      toValue: 'contacted',
+      text: 'Called',
+    });
   });
 
   it('refuses an owner who is not on the roster, validates contacts, pages history', async () => {
     const p = db.prisma;
     const leadId = await seedLead(p, { customerId: 'O-1', name: 'Owned' });
-    await expect(changeOwner(p, clock, { leadId, actorId: 'U0AM00001', ownerId: 'U0NOBODY1' })).rejects.toBeInstanceOf(LeadValidationError);
+    await expect(changeOwner(p, clock, { leadId, actorId: 'U0AM00001', ownerId: 'U0NOBODY1' })).rejects.toBeInstanceOf(
+      LeadValidationError,
+    );
     await changeOwner(p, clock, { leadId, actorId: 'U0AM00001', ownerId: 'U0AM00001' });
-    await expect(updateContact(p, clock, { leadId, actorId: 'U0AM00001', contact: { email: 'not-an-email' } })).rejects.toMatchObject({ field: 'contactEmail' });
-    await updateContact(p, clock, { leadId, actorId: 'U0AM00001', contact: { name: 'Jane', email: 'jane@owned.com', phone: '+971 4 123 4567' } });
+    await expect(
+      updateContact(p, clock, { leadId, actorId: 'U0AM00001', contact: { email: 'not-an-email' } }),
+    ).rejects.toMatchObject({ field: 'contactEmail' });
+    await updateContact(p, clock, {
+      leadId,
+      actorId: 'U0AM00001',
+      contact: { name: 'Jane', email: 'jane@owned.com', phone: '+971 4 123 4567' },
+    });
     for (let i = 0; i < 12; i++) await addNote(p, clock, { leadId, actorId: 'U0AM00001', text: `note ${i}` });
     const page1 = await getLeadHistory(p, leadId, 1, 10);
     const page2 = await getLeadHistory(p, leadId, 2, 10);
@@ -69,9 +101,24 @@ describe.each<Provider>(['sqlite', 'postgres'])('lead domain on %s', (provider) 
   it('lists uncontacted customers in the window, biggest first, and drops touched ones', async () => {
     const p = db.prisma;
     const now = clock.now();
-    await seedLead(p, { customerId: 'U-1', name: 'Uncontacted Small', lifetimeUsdCents: 10_00n, lastOrderAt: new Date('2026-11-01T00:00:00Z') });
-    const big = await seedLead(p, { customerId: 'U-2', name: 'Uncontacted Big', lifetimeUsdCents: 1_000_000_00n, lastOrderAt: new Date('2026-10-01T00:00:00Z') });
-    await seedLead(p, { customerId: 'U-3', name: 'Ordered Long Ago', lifetimeUsdCents: 2_000_000_00n, lastOrderAt: new Date('2026-01-01T00:00:00Z') });
+    await seedLead(p, {
+      customerId: 'U-1',
+      name: 'Uncontacted Small',
+      lifetimeUsdCents: 10_00n,
+      lastOrderAt: new Date('2026-11-01T00:00:00Z'),
+    });
+    const big = await seedLead(p, {
+      customerId: 'U-2',
+      name: 'Uncontacted Big',
+      lifetimeUsdCents: 1_000_000_00n,
+      lastOrderAt: new Date('2026-10-01T00:00:00Z'),
+    });
+    await seedLead(p, {
+      customerId: 'U-3',
+      name: 'Ordered Long Ago',
+      lifetimeUsdCents: 2_000_000_00n,
+      lastOrderAt: new Date('2026-01-01T00:00:00Z'),
+    });
     const before = await findUncontacted(p, { days: 90, now });
     expect(before.leads.map((l) => l.customerId).filter((c) => c.startsWith('U-'))).toEqual(['U-2', 'U-1']);
     await addNote(p, clock, { leadId: big, actorId: 'U0AM00001', text: 'called' });

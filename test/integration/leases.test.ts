@@ -1,5 +1,5 @@
+import { releaseLease, tryAcquireLease } from '../../src/db/leases';
 import { openTestDatabase, type Provider } from '../support/databases';
-import { tryAcquireLease, releaseLease } from '../../src/db/leases';
 
 describe.each<Provider>(['sqlite', 'postgres'])('job leases on %s', (provider) => {
   it('lets one holder at a time run a job until the lease expires', async () => {
@@ -23,7 +23,9 @@ describe.each<Provider>(['sqlite', 'postgres'])('job leases on %s', (provider) =
     const { db, cleanup } = await openTestDatabase(provider);
     try {
       const now = new Date('2026-11-25T10:00:00Z');
-      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => tryAcquireLease(db.prisma, 'digest', `h${i}`, 60_000, now)));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => tryAcquireLease(db.prisma, 'digest', `h${i}`, 60_000, now)),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
     } finally {
       await cleanup();

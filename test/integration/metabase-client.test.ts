@@ -1,12 +1,21 @@
 import { Writable } from 'node:stream';
 import { ManualClock } from '../../src/clock';
 import type { MetabaseConfig } from '../../src/config';
-import { decimalToMinor } from '../../src/shared/money';
 import { createLogger } from '../../src/logger';
-import { createProductionReader, MetabaseClient, type MetabaseClientOptions } from '../../src/production/metabase-client';
+import {
+  createProductionReader,
+  type MetabaseClient,
+  type MetabaseClientOptions,
+} from '../../src/production/metabase-client';
 import { MetabaseError } from '../../src/production/metabase-error';
 import { ProductionError } from '../../src/production/types';
-import { startFakeMetabase, type FakeCustomerRow, type FakeMetabase, type FakeMetabaseOptions } from '../support/fake-metabase';
+import { decimalToMinor } from '../../src/shared/money';
+import {
+  type FakeCustomerRow,
+  type FakeMetabase,
+  type FakeMetabaseOptions,
+  startFakeMetabase,
+} from '../support/fake-metabase';
 
 const CUSTOMERS = 11;
 const ORDERS = 12;
@@ -33,7 +42,8 @@ function customer(i: number, overrides: Partial<FakeCustomerRow> = {}): FakeCust
 class LogSink extends Writable {
   readonly lines: Record<string, unknown>[] = [];
   override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString().split('\n').filter(Boolean))
+      this.lines.push(JSON.parse(line) as Record<string, unknown>);
     done();
   }
 }
@@ -52,9 +62,20 @@ afterEach(async () => {
 
 async function setup(
   fake: Partial<FakeMetabaseOptions> = {},
-  client: { auth?: MetabaseConfig['auth']; timeoutMs?: number; options?: MetabaseClientOptions; customersCardId?: number } = {},
+  client: {
+    auth?: MetabaseConfig['auth'];
+    timeoutMs?: number;
+    options?: MetabaseClientOptions;
+    customersCardId?: number;
+  } = {},
 ): Promise<Setup> {
-  const mb = await startFakeMetabase({ apiKey: 'key-1', customersCardId: CUSTOMERS, ordersCardId: ORDERS, now: () => NOW, ...fake });
+  const mb = await startFakeMetabase({
+    apiKey: 'key-1',
+    customersCardId: CUSTOMERS,
+    ordersCardId: ORDERS,
+    now: () => NOW,
+    ...fake,
+  });
   open.push(mb);
   const logs = new LogSink();
   const clock = new ManualClock(NOW);
@@ -109,13 +130,24 @@ describe('Customers card through the export endpoint', () => {
     mb.setOptions({ keyStyle: 'title', stringValues: true });
     const titled = await client.fetchCustomers(120);
 
-    expect(mb.requests.map((r) => JSON.stringify(Object.keys(r.form ?? {})))).toEqual(['["parameters","format_rows"]', '["parameters","format_rows"]']);
+    expect(mb.requests.map((r) => JSON.stringify(Object.keys(r.form ?? {})))).toEqual([
+      '["parameters","format_rows"]',
+      '["parameters","format_rows"]',
+    ]);
     expect(titled.rejected).toEqual([]);
     // Same rows; a JSON number 1234.50 reads as "1234.5", the string as "1234.50": the same money.
     const withoutTotal = (rows: typeof plain.rows) => rows.map(({ lifetimeTotal: _t, ...rest }) => rest);
     expect(withoutTotal(titled.rows)).toEqual(withoutTotal(plain.rows));
     expect(plain.rows.map((r) => r.lifetimeTotal)).toEqual(['1234.567', '-0.5', '0']);
-    expect(titled.rows.map((r) => [r.customerId, r.currency, decimalToMinor(r.lifetimeTotal, r.currency === 'KWD' ? 3 : 2), r.orderCount, r.phone])).toEqual([
+    expect(
+      titled.rows.map((r) => [
+        r.customerId,
+        r.currency,
+        decimalToMinor(r.lifetimeTotal, r.currency === 'KWD' ? 3 : 2),
+        r.orderCount,
+        r.phone,
+      ]),
+    ).toEqual([
       ['C1', 'KWD', 1234567n, 2, null],
       ['C2', 'AED', -50n, 3, '+971 50 123 4567'],
       ['3003', 'AED', 0n, 4, null],
@@ -138,8 +170,30 @@ describe('Customers card through the export endpoint', () => {
     const { mb, client, logs } = await setup({ keyStyle: 'title', stringValues: true });
     mb.setCustomers([customer(1), customer(2)]);
     mb.setRawRows('customers', [
-      { 'Customer ID': 'C3', 'Customer Name': 'Bad Total', Company: null, Email: 'secret@example.com', Phone: null, Market: 'AE', Currency: 'AED', 'Order Count': '1', 'Lifetime Total': '1,234.00', 'Last Order At': daysAgo(1) },
-      { 'Customer ID': 'C4', 'Customer Name': 'Bad Date', Company: null, Email: 'secret@example.com', Phone: null, Market: 'AE', Currency: 'AED', 'Order Count': '1', 'Lifetime Total': '1.00', 'Last Order At': 'last Tuesday' },
+      {
+        'Customer ID': 'C3',
+        'Customer Name': 'Bad Total',
+        Company: null,
+        Email: 'secret@example.com',
+        Phone: null,
+        Market: 'AE',
+        Currency: 'AED',
+        'Order Count': '1',
+        'Lifetime Total': '1,234.00',
+        'Last Order At': daysAgo(1),
+      },
+      {
+        'Customer ID': 'C4',
+        'Customer Name': 'Bad Date',
+        Company: null,
+        Email: 'secret@example.com',
+        Phone: null,
+        Market: 'AE',
+        Currency: 'AED',
+        'Order Count': '1',
+        'Lifetime Total': '1.00',
+        'Last Order At': 'last Tuesday',
+      },
     ]);
 
     const { rows, rejected } = await client.fetchCustomers(120);
@@ -163,33 +217,73 @@ describe('Orders card', () => {
   it('passes the customer id as a text template tag and returns its orders', async () => {
     const { mb, client } = await setup({ keyStyle: 'title', stringValues: true });
     mb.setOrders('C1', [
-      { order_id: 501, created_at: '2026-11-01T08:00:00Z', market: 'KW', currency: 'KWD', total: '12.500', status: 'delivered' },
-      { order_id: 502, created_at: '2026-11-02T08:00:00Z', market: 'KW', currency: 'KWD', total: '-2.250', status: 'refunded' },
+      {
+        order_id: 501,
+        created_at: '2026-11-01T08:00:00Z',
+        market: 'KW',
+        currency: 'KWD',
+        total: '12.500',
+        status: 'delivered',
+      },
+      {
+        order_id: 502,
+        created_at: '2026-11-02T08:00:00Z',
+        market: 'KW',
+        currency: 'KWD',
+        total: '-2.250',
+        status: 'refunded',
+      },
     ]);
     const { rows, rejected } = await client.fetchOrders('C1');
     expect(rejected).toEqual([]);
     expect(rows).toEqual([
-      { orderId: '501', createdAt: new Date('2026-11-01T08:00:00Z'), market: 'KW', currency: 'KWD', total: '12.500', status: 'delivered' },
-      { orderId: '502', createdAt: new Date('2026-11-02T08:00:00Z'), market: 'KW', currency: 'KWD', total: '-2.250', status: 'refunded' },
+      {
+        orderId: '501',
+        createdAt: new Date('2026-11-01T08:00:00Z'),
+        market: 'KW',
+        currency: 'KWD',
+        total: '12.500',
+        status: 'delivered',
+      },
+      {
+        orderId: '502',
+        createdAt: new Date('2026-11-02T08:00:00Z'),
+        market: 'KW',
+        currency: 'KWD',
+        total: '-2.250',
+        status: 'refunded',
+      },
     ]);
     expect(mb.requests[0]).toMatchObject({ method: 'POST', path: `/api/card/${ORDERS}/query/json` });
-    expect(mb.requests[0]!.parameters).toEqual([{ type: 'category', target: ['variable', ['template-tag', 'customer_id']], value: 'C1' }]);
+    expect(mb.requests[0]!.parameters).toEqual([
+      { type: 'category', target: ['variable', ['template-tag', 'customer_id']], value: 'C1' },
+    ]);
     expect((await client.fetchOrders('nobody')).rows).toEqual([]);
   });
 });
 
 describe('failures', () => {
-  it.each(['failed202', 'failed200'] as const)('treats a %s body as an error with its message, without retrying', async (kind) => {
-    const { mb, client } = await setup();
-    mb.failNext({ kind, message: 'ERROR: relation "orders" does not exist' });
-    const err = await client.fetchCustomers(120).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ProductionError);
-    // Metabase's SQL error goes to the log only; people see a plain reason.
-    expect((err as ProductionError).userMessage).toBe("Production data unavailable: the report failed in Metabase (details are in the app's logs)");
-    expect((err as ProductionError).detail).toContain('relation "orders" does not exist');
-    expect(cardRequests(mb)).toHaveLength(1);
-    expect(client.lastCall()).toEqual({ at: NOW, ok: false, error: (err as ProductionError).userMessage, kind: 'card_failed' });
-  });
+  it.each(['failed202', 'failed200'] as const)(
+    'treats a %s body as an error with its message, without retrying',
+    async (kind) => {
+      const { mb, client } = await setup();
+      mb.failNext({ kind, message: 'ERROR: relation "orders" does not exist' });
+      const err = await client.fetchCustomers(120).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProductionError);
+      // Metabase's SQL error goes to the log only; people see a plain reason.
+      expect((err as ProductionError).userMessage).toBe(
+        "Production data unavailable: the report failed in Metabase (details are in the app's logs)",
+      );
+      expect((err as ProductionError).detail).toContain('relation "orders" does not exist');
+      expect(cardRequests(mb)).toHaveLength(1);
+      expect(client.lastCall()).toEqual({
+        at: NOW,
+        ok: false,
+        error: (err as ProductionError).userMessage,
+        kind: 'card_failed',
+      });
+    },
+  );
 
   it('retries a 500 and succeeds', async () => {
     const { mb, client, logs } = await setup();
@@ -205,35 +299,55 @@ describe('failures', () => {
   it('gives up after the bounded number of tries on a lasting 500', async () => {
     const { mb, client } = await setup({}, { options: { retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 10 } } });
     mb.failNext({ kind: 'http500', times: 10 });
-    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ userMessage: 'Production data unavailable: Metabase returned HTTP 500', kind: 'server' });
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({
+      userMessage: 'Production data unavailable: Metabase returned HTTP 500',
+      kind: 'server',
+    });
     expect(cardRequests(mb)).toHaveLength(3);
   });
 
   it('does not retry a 4xx', async () => {
     const { mb, client } = await setup();
     mb.failNext({ kind: 'httpError', status: 400, message: 'Invalid parameter' });
-    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ userMessage: 'Production data unavailable: Metabase refused the request (HTTP 400)', kind: 'client' });
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({
+      userMessage: 'Production data unavailable: Metabase refused the request (HTTP 400)',
+      kind: 'client',
+    });
     expect(cardRequests(mb)).toHaveLength(1);
   });
 
   it('refuses an answer that is not a list of rows, without retrying', async () => {
     const { mb, client } = await setup();
     mb.failNext({ kind: 'httpError', status: 200, body: '<html>Metabase is starting</html>' });
-    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ kind: 'bad_response', userMessage: 'Production data unavailable: Metabase answered with something that is not JSON' });
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({
+      kind: 'bad_response',
+      userMessage: 'Production data unavailable: Metabase answered with something that is not JSON',
+    });
     mb.failNext({ kind: 'httpError', status: 200, body: '{"data":{"rows":[]}}' });
-    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ kind: 'bad_response', userMessage: 'Production data unavailable: Metabase answered with something that is not a list of rows' });
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({
+      kind: 'bad_response',
+      userMessage: 'Production data unavailable: Metabase answered with something that is not a list of rows',
+    });
     mb.failNext({ kind: 'httpError', status: 200, body: '[{"customer_id":"C1"},' });
-    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ kind: 'bad_response', userMessage: 'Production data unavailable: Metabase answered with something that is not a list of rows' });
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({
+      kind: 'bad_response',
+      userMessage: 'Production data unavailable: Metabase answered with something that is not a list of rows',
+    });
     expect(cardRequests(mb)).toHaveLength(3);
   });
 
   it('names a card id Metabase does not have', async () => {
     const { client } = await setup({}, { customersCardId: 999 });
-    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ userMessage: 'Production data unavailable: Metabase has no saved question 999 (HTTP 404)' });
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({
+      userMessage: 'Production data unavailable: Metabase has no saved question 999 (HTTP 404)',
+    });
   });
 
   it('times out a slow Metabase quickly, retries, and says so in seconds', async () => {
-    const { mb, client } = await setup({}, { timeoutMs: 200, options: { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 } } });
+    const { mb, client } = await setup(
+      {},
+      { timeoutMs: 200, options: { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 } } },
+    );
     mb.failNext({ kind: 'slow', delayMs: 5_000, times: 2 });
     const started = Date.now();
     const err = await client.fetchCustomers(120).catch((e: unknown) => e);
@@ -247,7 +361,10 @@ describe('failures', () => {
     const { mb, client } = await setup({}, { timeoutMs: 300, options: { retry: { maxAttempts: 1 } } });
     mb.failNext({ kind: 'stalledBody', delayMs: 5_000 });
     const started = Date.now();
-    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ kind: 'timeout', userMessage: 'Production data unavailable: Metabase timed out after 0.3 s' });
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({
+      kind: 'timeout',
+      userMessage: 'Production data unavailable: Metabase timed out after 0.3 s',
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
@@ -272,19 +389,26 @@ describe('failures', () => {
     mb.failNext({ kind: 'deadSocket', times: 3 });
     await expect(client.fetchCustomers(120)).rejects.toMatchObject({
       kind: 'network',
-      userMessage: 'Production data unavailable: could not reach Metabase (connection closed before the answer was complete)',
+      userMessage:
+        'Production data unavailable: could not reach Metabase (connection closed before the answer was complete)',
     });
   });
 
   it('reports a Metabase that is not listening', async () => {
     const { mb, client } = await setup({}, { options: { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } } });
     await mb.close();
-    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ kind: 'network', userMessage: 'Production data unavailable: could not reach Metabase (connection refused)' });
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({
+      kind: 'network',
+      userMessage: 'Production data unavailable: could not reach Metabase (connection refused)',
+    });
   });
 
   it('refuses a wrong API key without retrying', async () => {
     const { mb, client } = await setup({}, { auth: { kind: 'apiKey', apiKey: 'wrong' } });
-    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ kind: 'auth', userMessage: 'Production data unavailable: Metabase rejected the API key (HTTP 401)' });
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({
+      kind: 'auth',
+      userMessage: 'Production data unavailable: Metabase rejected the API key (HTTP 401)',
+    });
     expect(cardRequests(mb)).toHaveLength(1);
   });
 });
@@ -311,19 +435,36 @@ describe('session login', () => {
     mb.expireSessions();
     expect((await client.fetchCustomers(120)).rows).toHaveLength(1);
     expect(mb.loginCount).toBe(2);
-    expect(mb.requests.map((r) => r.path)).toEqual(['/api/session', `/api/card/${CUSTOMERS}/query/json`, `/api/card/${CUSTOMERS}/query/json`, '/api/session', `/api/card/${CUSTOMERS}/query/json`]);
+    expect(mb.requests.map((r) => r.path)).toEqual([
+      '/api/session',
+      `/api/card/${CUSTOMERS}/query/json`,
+      `/api/card/${CUSTOMERS}/query/json`,
+      '/api/session',
+      `/api/card/${CUSTOMERS}/query/json`,
+    ]);
   });
 
   it('gives up after one re-login when Metabase keeps answering 401', async () => {
     const { mb, client } = await setup({ apiKey: undefined, username: 'crm@example.com', password: 'pw' }, session);
     mb.failNext({ kind: 'sessionExpired', times: 5 });
-    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ kind: 'auth', userMessage: 'Production data unavailable: Metabase rejected the session (HTTP 401)' });
-    expect(mb.requests.map((r) => r.path)).toEqual(['/api/session', `/api/card/${CUSTOMERS}/query/json`, '/api/session', `/api/card/${CUSTOMERS}/query/json`]);
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({
+      kind: 'auth',
+      userMessage: 'Production data unavailable: Metabase rejected the session (HTTP 401)',
+    });
+    expect(mb.requests.map((r) => r.path)).toEqual([
+      '/api/session',
+      `/api/card/${CUSTOMERS}/query/json`,
+      '/api/session',
+      `/api/card/${CUSTOMERS}/query/json`,
+    ]);
   });
 
   it('reports a refused login without retrying', async () => {
     const { mb, client } = await setup({ apiKey: undefined, username: 'crm@example.com', password: 'other' }, session);
-    await expect(client.fetchCustomers(120)).rejects.toMatchObject({ kind: 'auth', userMessage: 'Production data unavailable: Metabase rejected the login (HTTP 401)' });
+    await expect(client.fetchCustomers(120)).rejects.toMatchObject({
+      kind: 'auth',
+      userMessage: 'Production data unavailable: Metabase rejected the login (HTTP 401)',
+    });
     expect(mb.requests.map((r) => r.path)).toEqual(['/api/session']);
   });
 
@@ -332,7 +473,11 @@ describe('session login', () => {
     mb.setCustomers([customer(1)]);
     mb.failNext({ kind: 'http500', target: 'session' });
     expect((await client.fetchCustomers(120)).rows).toHaveLength(1);
-    expect(mb.requests.map((r) => r.path)).toEqual(['/api/session', '/api/session', `/api/card/${CUSTOMERS}/query/json`]);
+    expect(mb.requests.map((r) => r.path)).toEqual([
+      '/api/session',
+      '/api/session',
+      `/api/card/${CUSTOMERS}/query/json`,
+    ]);
   });
 });
 

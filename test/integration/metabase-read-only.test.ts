@@ -14,7 +14,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../src/logger';
 import { createProductionReader, MetabaseClient } from '../../src/production/metabase-client';
-import { startFakeMetabase, type FakeMetabase, type FakeMetabaseOptions } from '../support/fake-metabase';
+import { type FakeMetabase, type FakeMetabaseOptions, startFakeMetabase } from '../support/fake-metabase';
 
 const CUSTOMERS = 41;
 const ORDERS = 42;
@@ -32,7 +32,12 @@ const everything: Seen[] = [];
 let current: { mb: FakeMetabase; announced: { method: string; path: string }[] }[] = [];
 
 function allowed(r: { method: string; path: string }): boolean {
-  return r.method === 'POST' && (r.path === '/api/session' || r.path === `/api/card/${CUSTOMERS}/query/json` || r.path === `/api/card/${ORDERS}/query/json`);
+  return (
+    r.method === 'POST' &&
+    (r.path === '/api/session' ||
+      r.path === `/api/card/${CUSTOMERS}/query/json` ||
+      r.path === `/api/card/${ORDERS}/query/json`)
+  );
 }
 
 async function client(auth: 'apiKey' | 'session', fake: Partial<FakeMetabaseOptions> = {}, timeoutMs = 2_000) {
@@ -46,15 +51,49 @@ async function client(auth: 'apiKey' | 'session', fake: Partial<FakeMetabaseOpti
   const entry = { mb, announced: [] as { method: string; path: string }[] };
   current.push(entry);
   mb.setCustomers([
-    { customer_id: 'C1', customer_name: 'ACME', market: 'AE', currency: 'AED', order_count: 2, lifetime_total: '10.00', last_order_at: '2026-11-20T00:00:00Z' },
-    { customer_id: 'C1', customer_name: 'ACME', market: 'KW', currency: 'KWD', order_count: 1, lifetime_total: '1.500', last_order_at: '2026-01-20T00:00:00Z' },
+    {
+      customer_id: 'C1',
+      customer_name: 'ACME',
+      market: 'AE',
+      currency: 'AED',
+      order_count: 2,
+      lifetime_total: '10.00',
+      last_order_at: '2026-11-20T00:00:00Z',
+    },
+    {
+      customer_id: 'C1',
+      customer_name: 'ACME',
+      market: 'KW',
+      currency: 'KWD',
+      order_count: 1,
+      lifetime_total: '1.500',
+      last_order_at: '2026-01-20T00:00:00Z',
+    },
   ]);
-  mb.setOrders('C1', [{ order_id: 1, created_at: '2026-11-20T00:00:00Z', market: 'AE', currency: 'AED', total: '10.00', status: 'delivered' }]);
+  mb.setOrders('C1', [
+    {
+      order_id: 1,
+      created_at: '2026-11-20T00:00:00Z',
+      market: 'AE',
+      currency: 'AED',
+      total: '10.00',
+      status: 'delivered',
+    },
+  ]);
   const reader = createProductionReader(
-    { url: mb.url, auth: auth === 'apiKey' ? { kind: 'apiKey', apiKey: 'k' } : { kind: 'session', ...USER }, customersCardId: CUSTOMERS, ordersCardId: ORDERS, timeoutMs },
+    {
+      url: mb.url,
+      auth: auth === 'apiKey' ? { kind: 'apiKey', apiKey: 'k' } : { kind: 'session', ...USER },
+      customersCardId: CUSTOMERS,
+      ordersCardId: ORDERS,
+      timeoutMs,
+    },
     createLogger('silent'),
     undefined,
-    { retry: { maxAttempts: 3, baseDelayMs: 2, maxDelayMs: 5 }, onRequest: (method, path) => entry.announced.push({ method, path }) },
+    {
+      retry: { maxAttempts: 3, baseDelayMs: 2, maxDelayMs: 5 },
+      onRequest: (method, path) => entry.announced.push({ method, path }),
+    },
   );
   return { mb, reader };
 }
@@ -64,7 +103,12 @@ afterEach(async () => {
   current = [];
   for (const { mb, announced } of fakes) {
     await mb.close();
-    for (const r of mb.requests) everything.push({ method: r.method, path: r.path, announced: announced.some((a) => a.method === r.method && a.path === r.path) });
+    for (const r of mb.requests)
+      everything.push({
+        method: r.method,
+        path: r.path,
+        announced: announced.some((a) => a.method === r.method && a.path === r.path),
+      });
     // What the client says it sent and what the server received are the same list.
     const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
     expect(announced.map(key).sort()).toEqual(mb.requests.map(key).sort());
@@ -114,7 +158,12 @@ describe('every client feature, recorded', () => {
   it('reads bad rows and concurrent calls through the same two endpoints', async () => {
     const { mb, reader } = await client('session');
     mb.setRawRows('customers', [{ customer_id: '' }]);
-    const results = await Promise.all([reader.fetchCustomers(30), reader.fetchCustomers(120), reader.fetchOrders('C1'), reader.fetchOrders('C2')]);
+    const results = await Promise.all([
+      reader.fetchCustomers(30),
+      reader.fetchCustomers(120),
+      reader.fetchOrders('C1'),
+      reader.fetchOrders('C2'),
+    ]);
     expect(results[1]!.rejected).toHaveLength(1);
     expect(mb.loginCount).toBe(1);
     await reader.close();
@@ -122,7 +171,11 @@ describe('every client feature, recorded', () => {
 
   it('saw every kind of request across the file, and only the allowed ones', () => {
     const kinds = new Set(everything.map((r) => `${r.method} ${r.path}`));
-    expect([...kinds].sort()).toEqual(['POST /api/card/41/query/json', 'POST /api/card/42/query/json', 'POST /api/session']);
+    expect([...kinds].sort()).toEqual([
+      'POST /api/card/41/query/json',
+      'POST /api/card/42/query/json',
+      'POST /api/session',
+    ]);
     expect(everything.length).toBeGreaterThan(25);
     expect(everything.every((r) => r.announced)).toBe(true);
     // No write verb other than those POSTs, and never the capped non-export endpoint.
@@ -133,25 +186,45 @@ describe('every client feature, recorded', () => {
 
 describe('by construction', () => {
   const dir = join(__dirname, '..', '..', 'src', 'production');
-  const sources = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  const sources = Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
 
   it('has one file that talks HTTP, with one request call, always POST', () => {
-    const talking = Object.entries(sources).filter(([, src]) => /from 'undici'|from 'node:http|from 'https?'|\bfetch\(|axios/.test(src)).map(([f]) => f);
+    const talking = Object.entries(sources)
+      .filter(([, src]) => /from 'undici'|from 'node:http|from 'https?'|\bfetch\(|axios/.test(src))
+      .map(([f]) => f);
     expect(talking).toEqual(['metabase-client.ts']);
     const src = sources['metabase-client.ts']!;
     expect(src.match(/\brequest\(/g)).toHaveLength(1);
-    const verbs = Object.values(sources).flatMap((text) => text.match(/['"`](GET|HEAD|PUT|PATCH|DELETE|OPTIONS|POST|CONNECT|TRACE)['"`]/gi) ?? []);
+    const verbs = Object.values(sources).flatMap(
+      (text) => text.match(/['"`](GET|HEAD|PUT|PATCH|DELETE|OPTIONS|POST|CONNECT|TRACE)['"`]/gi) ?? [],
+    );
     expect(new Set(verbs)).toEqual(new Set(["'POST'"]));
   });
 
   it('names no API path but the login and the export of a configured card', () => {
     const paths = Object.values(sources).flatMap((src) => src.match(/[`'"]\/api\/[^`'"]*[`'"]/g) ?? []);
-    expect([...new Set(paths)].sort()).toEqual(["'/api/session'", '`/api/card/${cardId}/query/json`']);
+    // The second is the source text of a template literal, quoted here as plain text.
+    const exportPath = ['`/api/card/', '$', '{cardId}/query/json`'].join('');
+    expect([...new Set(paths)].sort()).toEqual(["'/api/session'", exportPath]);
     // cardId only ever comes from the configuration.
-    expect(sources['metabase-client.ts']!.match(/#runCard\(([^,]+),/g)).toEqual(['#runCard(this.#config.customersCardId,', '#runCard(this.#config.ordersCardId,']);
+    expect(sources['metabase-client.ts']!.match(/#runCard\(([^,]+),/g)).toEqual([
+      '#runCard(this.#config.customersCardId,',
+      '#runCard(this.#config.ordersCardId,',
+    ]);
   });
 
   it('exposes only the reader methods; the rest is private at run time', () => {
-    expect(Object.getOwnPropertyNames(MetabaseClient.prototype).sort()).toEqual(['close', 'constructor', 'fetchCustomers', 'fetchOrders', 'lastCall', 'streamCustomers']);
+    expect(Object.getOwnPropertyNames(MetabaseClient.prototype).sort()).toEqual([
+      'close',
+      'constructor',
+      'fetchCustomers',
+      'fetchOrders',
+      'lastCall',
+      'streamCustomers',
+    ]);
   });
 });

@@ -1,11 +1,11 @@
-import { ADMIN_SETTINGS } from '../../src/slack/views/admin-common';
-import { isKnownActionId } from '../../src/slack/views/action-ids';
 import { buildDemoWorld, type DemoWorld } from '../../src/preview/demo-world';
 import { blockKitBuilderUrl, buildPreviews, type PreviewSet } from '../../src/preview/surfaces';
+import { isKnownActionId } from '../../src/slack/views/action-ids';
+import { ADMIN_SETTINGS } from '../../src/slack/views/admin-common';
 import { collectActionIds } from '../support/action-id-audit';
-import { visibleText } from '../support/lead-e2e';
 // The fuller validator on another branch exports the same names: switch this import when it lands.
 import { checkMessage, checkView } from '../support/block-kit-limits';
+import { visibleText } from '../support/lead-e2e';
 
 describe('npm run preview: every surface from the demo data', () => {
   let world: DemoWorld;
@@ -46,7 +46,7 @@ describe('npm run preview: every surface from the demo data', () => {
     }
   });
 
-  it('every preview is within Block Kit\'s limits and uses only action ids the app handles', () => {
+  it("every preview is within Block Kit's limits and uses only action ids the app handles", () => {
     for (const p of set.previews) {
       const problems = p.kind === 'message' ? checkMessage(p.payload as { blocks: unknown }) : checkView(p.payload);
       expect({ name: p.name, problems }).toEqual({ name: p.name, problems: [] });
@@ -57,15 +57,34 @@ describe('npm run preview: every surface from the demo data', () => {
   it('the limits check fails a surface that breaks them, so the test above can fail', () => {
     const tooMany = { blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) };
     expect(checkMessage(tooMany)).toEqual([{ pointer: '/blocks', message: 'no more than 50 items allowed' }]);
-    const longTitle = { type: 'modal', title: { type: 'plain_text', text: 'A title much longer than Slack allows' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] };
-    expect(checkView(longTitle).map((p) => p.pointer).sort()).toEqual(['/view/blocks/0/text/text', '/view/title/text']);
-    const overflow = { type: 'home', blocks: [{ type: 'actions', elements: [{ type: 'overflow', action_id: 'a', options: [] }] }] };
+    const longTitle = {
+      type: 'modal',
+      title: { type: 'plain_text', text: 'A title much longer than Slack allows' },
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }],
+    };
+    expect(
+      checkView(longTitle)
+        .map((p) => p.pointer)
+        .sort(),
+    ).toEqual(['/view/blocks/0/text/text', '/view/title/text']);
+    const overflow = {
+      type: 'home',
+      blocks: [{ type: 'actions', elements: [{ type: 'overflow', action_id: 'a', options: [] }] }],
+    };
     expect(checkView(overflow).map((p) => p.pointer)).toEqual(['/view/blocks/0/elements/0/options']);
   });
 
   it('escapes the customer who tries to ping the channel, everywhere it appears', () => {
     const shown = set.previews.filter((p) => visibleText(p.payload).includes('Evil &amp; Co'));
-    expect(shown.map((p) => p.name)).toEqual(expect.arrayContaining(['home-account-manager', 'lead-card', 'order-history', 'message-follow-up-dm', 'message-digest']));
+    expect(shown.map((p) => p.name)).toEqual(
+      expect.arrayContaining([
+        'home-account-manager',
+        'lead-card',
+        'order-history',
+        'message-follow-up-dm',
+        'message-digest',
+      ]),
+    );
     for (const p of set.previews) expect(visibleText(p.payload)).not.toContain('<!channel>');
   });
 
@@ -79,9 +98,13 @@ describe('npm run preview: every surface from the demo data', () => {
     const card = visibleText(byName('lead-card').payload);
     expect(card).toContain('$8,721.87+ (incomplete: GBP not converted)');
     expect(card).toContain('Lifetime value in USD at 1 AED = $0.2723 (2025-11-24) · 1 KWD = $3.2600 (2025-11-24)');
-    expect(visibleText(byName('modal-admin_currency_rates').payload)).toContain('Customers bought in GBP, which has no rate yet');
+    expect(visibleText(byName('modal-admin_currency_rates').payload)).toContain(
+      'Customers bought in GBP, which has no rate yet',
+    );
     // The admin's SAR change of 2026-11-28 is in the digest's rate range.
-    expect(visibleText(byName('message-digest').payload)).toContain('USD figures at the currency rates of 2025-11-24 to 2026-11-28.');
+    expect(visibleText(byName('message-digest').payload)).toContain(
+      'USD figures at the currency rates of 2025-11-24 to 2026-11-28.',
+    );
   });
 
   it('shows each role what the app would: edit buttons for account managers, none for managers, the Admin section for admins only', () => {

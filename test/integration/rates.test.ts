@@ -1,10 +1,20 @@
 import { ManualClock } from '../../src/clock';
-import { openDatabase, type Database } from '../../src/db/client';
-import { decimalToUsd } from '../../src/shared/money';
-import { addRate, DEFAULT_RATES_DATE, DEFAULT_USD_RATES, getRates, listRates, RateValidationError, seedDefaultRates, unconvertedCurrencies, updateRate } from '../../src/domain/rates';
+import { type Database, openDatabase } from '../../src/db/client';
+import {
+  addRate,
+  DEFAULT_RATES_DATE,
+  DEFAULT_USD_RATES,
+  getRates,
+  listRates,
+  RateValidationError,
+  seedDefaultRates,
+  unconvertedCurrencies,
+  updateRate,
+} from '../../src/domain/rates';
 import { changeRates } from '../../src/domain/revalue-figures';
-import { seedLead } from '../support/seed-leads';
+import { decimalToUsd } from '../../src/shared/money';
 import { openTestDatabase, type Provider } from '../support/databases';
+import { seedLead } from '../support/seed-leads';
 
 const ADMIN = 'U0ADMIN01';
 
@@ -27,7 +37,11 @@ async function rateLifecycle(db: Database): Promise<void> {
   const rates = await getRates(db.prisma);
   expect(rates.size).toBe(11);
   expect(rates.get('KWD')).toMatchObject({ usdPerUnit: '3.26', rateDate: DEFAULT_RATES_DATE });
-  expect(decimalToUsd('1234.567', 'KWD', rates)).toMatchObject({ kind: 'usd', usdCents: 402469n, rateDate: DEFAULT_RATES_DATE });
+  expect(decimalToUsd('1234.567', 'KWD', rates)).toMatchObject({
+    kind: 'usd',
+    usdCents: 402469n,
+    rateDate: DEFAULT_RATES_DATE,
+  });
 
   clock.advance(3_600_000);
   const updated = await updateRate(db.prisma, { currency: 'aed', usdPerUnit: ' 0.27230 ', actorId: ADMIN }, clock);
@@ -36,14 +50,40 @@ async function rateLifecycle(db: Database): Promise<void> {
   clock.advance(60_000);
   await updateRate(db.prisma, { currency: 'AED', usdPerUnit: '0.2500', actorId: 'U0ADMIN02' }, clock);
   const audit = await db.prisma.auditEntry.findMany({ orderBy: { id: 'asc' } });
-  expect(audit.map((a) => ({ actorId: a.actorId, setting: a.setting, oldValue: a.oldValue, newValue: a.newValue, createdAt: a.createdAt }))).toEqual([
-    { actorId: ADMIN, setting: 'rate:AED', oldValue: '0.2723', newValue: '0.2723', createdAt: new Date('2026-11-25T10:00:00Z') },
-    { actorId: 'U0ADMIN02', setting: 'rate:AED', oldValue: '0.2723', newValue: '0.25', createdAt: new Date('2026-11-25T10:01:00Z') },
+  expect(
+    audit.map((a) => ({
+      actorId: a.actorId,
+      setting: a.setting,
+      oldValue: a.oldValue,
+      newValue: a.newValue,
+      createdAt: a.createdAt,
+    })),
+  ).toEqual([
+    {
+      actorId: ADMIN,
+      setting: 'rate:AED',
+      oldValue: '0.2723',
+      newValue: '0.2723',
+      createdAt: new Date('2026-11-25T10:00:00Z'),
+    },
+    {
+      actorId: 'U0ADMIN02',
+      setting: 'rate:AED',
+      oldValue: '0.2723',
+      newValue: '0.25',
+      createdAt: new Date('2026-11-25T10:01:00Z'),
+    },
   ]);
 
   // Every USD figure says which rate date it used.
   const after = await getRates(db.prisma);
-  expect(decimalToUsd('100.00', 'AED', after)).toEqual({ kind: 'usd', usdCents: 2500n, currency: 'AED', usdPerUnit: '0.25', rateDate: new Date('2026-11-25T10:01:00Z') });
+  expect(decimalToUsd('100.00', 'AED', after)).toEqual({
+    kind: 'usd',
+    usdCents: 2500n,
+    currency: 'AED',
+    usdPerUnit: '0.25',
+    rateDate: new Date('2026-11-25T10:01:00Z'),
+  });
 
   // Reseeding (every start) never overwrites an admin's value.
   expect(await seedDefaultRates(db.prisma, clock)).toEqual([]);
@@ -71,12 +111,17 @@ describe('currency rates on SQLite', () => {
         ['', '1', 'currency'],
       ];
       for (const [currency, usdPerUnit, field] of cases) {
-        const err = await updateRate(db.prisma, { currency, usdPerUnit, actorId: ADMIN }, clock).catch((e: unknown) => e);
+        const err = await updateRate(db.prisma, { currency, usdPerUnit, actorId: ADMIN }, clock).catch(
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(RateValidationError);
         expect(err).toMatchObject({ field, userMessage: expect.any(String) });
       }
       expect(await db.prisma.auditEntry.count()).toBe(0);
-      expect((await getRates(db.prisma)).get('AED')).toMatchObject({ usdPerUnit: '0.2723', rateDate: DEFAULT_RATES_DATE });
+      expect((await getRates(db.prisma)).get('AED')).toMatchObject({
+        usdPerUnit: '0.2723',
+        rateDate: DEFAULT_RATES_DATE,
+      });
     });
   });
 
@@ -84,10 +129,17 @@ describe('currency rates on SQLite', () => {
     await withDatabase('sqlite', async (db) => {
       const clock = new ManualClock('2026-12-01T00:00:00Z');
       await seedDefaultRates(db.prisma, clock);
-      expect(decimalToUsd('10.00', 'EUR', await getRates(db.prisma))).toEqual({ kind: 'unknown_currency', currency: 'EUR' });
+      expect(decimalToUsd('10.00', 'EUR', await getRates(db.prisma))).toEqual({
+        kind: 'unknown_currency',
+        currency: 'EUR',
+      });
       await updateRate(db.prisma, { currency: 'EUR', usdPerUnit: '1.08', actorId: ADMIN }, clock);
       expect(decimalToUsd('10.00', 'EUR', await getRates(db.prisma))).toMatchObject({ kind: 'usd', usdCents: 1080n });
-      expect(await db.prisma.auditEntry.findFirst()).toMatchObject({ setting: 'rate:EUR', oldValue: null, newValue: '1.08' });
+      expect(await db.prisma.auditEntry.findFirst()).toMatchObject({
+        setting: 'rate:EUR',
+        oldValue: null,
+        newValue: '1.08',
+      });
     });
   });
 
@@ -103,20 +155,35 @@ describe('currency rates on SQLite', () => {
 
       await addRate(db.prisma, { currency: ' jod ', usdPerUnit: '1.4104', actorId: ADMIN }, clock);
       // JOD has 3 decimals in ISO 4217: 12.345 JOD is 12,345 fils, $17.41.
-      expect(decimalToUsd('12.345', 'JOD', await getRates(db.prisma))).toMatchObject({ kind: 'usd', usdCents: 1741n, usdPerUnit: '1.4104' });
+      expect(decimalToUsd('12.345', 'JOD', await getRates(db.prisma))).toMatchObject({
+        kind: 'usd',
+        usdCents: 1741n,
+        usdPerUnit: '1.4104',
+      });
       expect(await unconvertedCurrencies(db.prisma)).toEqual({ needRate: ['GBP'], unknownCodes: ['XYZ'] });
-      const again = await addRate(db.prisma, { currency: 'JOD', usdPerUnit: '2', actorId: ADMIN }, clock).catch((e: unknown) => e);
-      expect(again).toMatchObject({ field: 'currency', userMessage: expect.stringContaining('JOD already has a rate') });
+      const again = await addRate(db.prisma, { currency: 'JOD', usdPerUnit: '2', actorId: ADMIN }, clock).catch(
+        (e: unknown) => e,
+      );
+      expect(again).toMatchObject({
+        field: 'currency',
+        userMessage: expect.stringContaining('JOD already has a rate'),
+      });
       for (const currency of ['XYZ', 'GB', 'GBPX', '12A']) {
-        expect(await addRate(db.prisma, { currency, usdPerUnit: '1', actorId: ADMIN }, clock).catch((e: unknown) => e)).toMatchObject({ field: 'currency' });
+        expect(
+          await addRate(db.prisma, { currency, usdPerUnit: '1', actorId: ADMIN }, clock).catch((e: unknown) => e),
+        ).toMatchObject({ field: 'currency' });
       }
-      expect(await addRate(db.prisma, { currency: 'GBP', usdPerUnit: '-1', actorId: ADMIN }, clock).catch((e: unknown) => e)).toMatchObject({ field: 'usdPerUnit' });
+      expect(
+        await addRate(db.prisma, { currency: 'GBP', usdPerUnit: '-1', actorId: ADMIN }, clock).catch((e: unknown) => e),
+      ).toMatchObject({ field: 'usdPerUnit' });
       expect((await getRates(db.prisma)).get('JOD')!.usdPerUnit).toBe('1.4104');
-      expect(await db.prisma.auditEntry.findMany({ select: { setting: true, oldValue: true, newValue: true } })).toEqual([{ setting: 'rate:JOD', oldValue: null, newValue: '1.4104' }]);
+      expect(
+        await db.prisma.auditEntry.findMany({ select: { setting: true, oldValue: true, newValue: true } }),
+      ).toEqual([{ setting: 'rate:JOD', oldValue: null, newValue: '1.4104' }]);
     });
   });
 
-  it('an admin\'s addition loses to one made meanwhile, and nothing of the same save is kept', async () => {
+  it("an admin's addition loses to one made meanwhile, and nothing of the same save is kept", async () => {
     await withDatabase('sqlite', async (db) => {
       const clock = new ManualClock('2026-12-01T00:00:00Z');
       await seedDefaultRates(db.prisma, clock);
@@ -129,7 +196,11 @@ describe('currency rates on SQLite', () => {
         ],
         clock,
       ).catch((e: unknown) => e);
-      expect(err).toMatchObject({ field: 'currency', currency: 'GBP', userMessage: 'GBP already has a rate (1.27): change it in its own field.' });
+      expect(err).toMatchObject({
+        field: 'currency',
+        currency: 'GBP',
+        userMessage: 'GBP already has a rate (1.27): change it in its own field.',
+      });
       const rates = await getRates(db.prisma);
       expect([rates.get('AED')!.usdPerUnit, rates.get('GBP')!.usdPerUnit]).toEqual(['0.2723', '1.27']);
       expect(await db.prisma.auditEntry.count({ where: { actorId: ADMIN } })).toBe(0);

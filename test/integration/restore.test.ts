@@ -1,16 +1,29 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { takeManualBackup } from '../../src/backup/manual-backup';
+import { RestoreRefusedError, restoreFromFile } from '../../src/backup/restore';
 import { ManualClock } from '../../src/clock';
 import { openDatabase, sqlitePath } from '../../src/db/client';
 import { knownMigrations, migrateDatabase } from '../../src/db/migrate';
 import { createLogger } from '../../src/logger';
-import { restoreFromFile, RestoreRefusedError } from '../../src/backup/restore';
-import { takeManualBackup } from '../../src/backup/manual-backup';
 import { tempSqliteUrl } from '../support/databases';
-import { seedLead } from '../support/seed-leads';
 import { startTestApp } from '../support/harness';
+import { seedLead } from '../support/seed-leads';
 
 const clock = new ManualClock('2026-11-25T09:00:00Z');
 const retention = { daily: 7, weekly: 4 };
@@ -85,10 +98,19 @@ describe('npm run restore with a SQLite backup', () => {
       const litestream = join(dirname(sqlitePath(env.url)), '.crm.db-litestream');
       mkdirSync(litestream);
       const said: string[] = [];
-      const report = await restoreFromFile({ file: env.backup, databaseUrl: env.url, now: clock.now(), say: (l) => said.push(l) });
+      const report = await restoreFromFile({
+        file: env.backup,
+        databaseUrl: env.url,
+        now: clock.now(),
+        say: (l) => said.push(l),
+      });
       expect(existsSync(litestream)).toBe(false);
-      expect(existsSync(join(dirname(sqlitePath(env.url)), '.crm.db.before-restore-20261125T090000000Z-litestream'))).toBe(true);
-      expect(said).toContain(`Litestream's folder for the old database was moved aside too; Litestream starts a new generation when it runs again.`);
+      expect(
+        existsSync(join(dirname(sqlitePath(env.url)), '.crm.db.before-restore-20261125T090000000Z-litestream')),
+      ).toBe(true);
+      expect(said).toContain(
+        `Litestream's folder for the old database was moved aside too; Litestream starts a new generation when it runs again.`,
+      );
       expect(report).toMatchObject({ kind: 'sqlite-backup', migrated: [] });
       expect(await leadNames(env.url)).toEqual(['Original Buyer']);
       expect(report.setAside).toMatch(/crm\.db\.before-restore-20261125T090000000Z$/);
@@ -119,11 +141,17 @@ describe('npm run restore with a SQLite backup', () => {
       );
       // With its manifest, the checksum catches any change first.
       overwrite(env.backup, statSync(env.backup).size - 100, Buffer.from('tampered'));
-      expect(await refusal(restoreFromFile({ file: env.backup, databaseUrl: env.url, now: clock.now() }))).toMatch(/does not match its manifest/);
+      expect(await refusal(restoreFromFile({ file: env.backup, databaseUrl: env.url, now: clock.now() }))).toMatch(
+        /does not match its manifest/,
+      );
       const junk = join(env.dir, 'notes.db');
       writeFileSync(junk, 'these are not the rows you are looking for\n'.repeat(100));
-      expect(await refusal(restoreFromFile({ file: junk, databaseUrl: env.url, now: clock.now() }))).toContain('notes.db is corrupt or not a SQLite database');
-      expect(await refusal(restoreFromFile({ file: join(env.dir, 'missing.db'), databaseUrl: env.url, now: clock.now() }))).toMatch(/^There is no file at /);
+      expect(await refusal(restoreFromFile({ file: junk, databaseUrl: env.url, now: clock.now() }))).toContain(
+        'notes.db is corrupt or not a SQLite database',
+      );
+      expect(
+        await refusal(restoreFromFile({ file: join(env.dir, 'missing.db'), databaseUrl: env.url, now: clock.now() })),
+      ).toMatch(/^There is no file at /);
 
       expect(await leadNames(env.url)).toEqual(['Changed Since']);
       expect(filesBeside(env.url)).toEqual([]);
@@ -138,13 +166,11 @@ describe('npm run restore with a SQLite backup', () => {
       const future = join(env.dir, 'future.db');
       copyFileSync(env.backup, future);
       const raw = new Database(future);
-      raw.prepare('INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)').run(
-        'f1',
-        'a'.repeat(64),
-        '2030-01-01T00:00:00Z',
-        '29991231000000_from_the_future',
-        '2030-01-01T00:00:00Z',
-      );
+      raw
+        .prepare(
+          'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
+        )
+        .run('f1', 'a'.repeat(64), '2030-01-01T00:00:00Z', '29991231000000_from_the_future', '2030-01-01T00:00:00Z');
       raw.close();
       expect(await refusal(restoreFromFile({ file: future, databaseUrl: env.url, now: clock.now() }))).toBe(
         'future.db was made by a newer version of the CRM: it has migration 29991231000000_from_the_future that this version does not know. Upgrade the CRM, then restore it.',
@@ -213,10 +239,18 @@ describe('npm run restore with a SQLite backup', () => {
     const env = await databaseWithBackup();
     try {
       const db = openDatabase(env.url);
-      await db.prisma.jobLease.create({ data: { name: 'instance:crashed', holder: 'crashed', expiresAt: new Date(clock.now().getTime() + 30_000) } });
+      await db.prisma.jobLease.create({
+        data: { name: 'instance:crashed', holder: 'crashed', expiresAt: new Date(clock.now().getTime() + 30_000) },
+      });
       await db.close();
-      await expect(restoreFromFile({ file: env.backup, databaseUrl: env.url, now: clock.now() })).rejects.toThrow(/running on this database/);
-      const report = await restoreFromFile({ file: env.backup, databaseUrl: env.url, now: new Date(clock.now().getTime() + 31_000) });
+      await expect(restoreFromFile({ file: env.backup, databaseUrl: env.url, now: clock.now() })).rejects.toThrow(
+        /running on this database/,
+      );
+      const report = await restoreFromFile({
+        file: env.backup,
+        databaseUrl: env.url,
+        now: new Date(clock.now().getTime() + 31_000),
+      });
       expect(report.kind).toBe('sqlite-backup');
       expect(readFileSync(sqlitePath(env.url)).subarray(0, 15).toString()).toBe('SQLite format 3');
     } finally {

@@ -1,9 +1,9 @@
-import { openTestDatabase, type Provider } from '../support/databases';
-import { seedLead } from '../support/seed-leads';
+import { ManualClock } from '../../src/clock';
+import { type CustomerSnapshot, writeCustomerSnapshots } from '../../src/domain/lead-sync';
 import { getRates, seedDefaultRates, updateRate } from '../../src/domain/rates';
 import { changeRates, revalueCustomerFigures } from '../../src/domain/revalue-figures';
-import { writeCustomerSnapshots, type CustomerSnapshot } from '../../src/domain/lead-sync';
-import { ManualClock } from '../../src/clock';
+import { openTestDatabase, type Provider } from '../support/databases';
+import { seedLead } from '../support/seed-leads';
 
 describe('revaluing cached customer figures after a rate change', () => {
   it('recomputes lifetime USD exactly from the stored per-currency totals, keeps unknown currencies, and leaves other customers alone', async () => {
@@ -13,7 +13,12 @@ describe('revaluing cached customer figures after a rate change', () => {
     try {
       await seedDefaultRates(prisma, clock);
       // Gulf: KWD 1,000.500 and USD 10.00, plus an amount in a currency the sync could not read.
-      await seedLead(prisma, { customerId: 'GULF', name: 'Gulf Traders', lifetimeUsdCents: 0n, unknownCurrencies: 'XYZ' });
+      await seedLead(prisma, {
+        customerId: 'GULF',
+        name: 'Gulf Traders',
+        lifetimeUsdCents: 0n,
+        unknownCurrencies: 'XYZ',
+      });
       await prisma.customerCurrencyTotal.createMany({
         data: [
           { customerId: 'GULF', currency: 'KWD', market: 'KW', orderCount: 3, lifetimeMinor: 1_000_500n },
@@ -21,7 +26,9 @@ describe('revaluing cached customer figures after a rate change', () => {
         ],
       });
       await seedLead(prisma, { customerId: 'CAIRO', name: 'Cairo Foods', lifetimeUsdCents: 4_12n });
-      await prisma.customerCurrencyTotal.create({ data: { customerId: 'CAIRO', currency: 'EGP', market: 'EG', orderCount: 1, lifetimeMinor: 20_000n } });
+      await prisma.customerCurrencyTotal.create({
+        data: { customerId: 'CAIRO', currency: 'EGP', market: 'EG', orderCount: 1, lifetimeMinor: 20_000n },
+      });
 
       clock.set('2026-11-26T08:00:00Z');
       await updateRate(prisma, { currency: 'KWD', usdPerUnit: '3.25', actorId: 'U0ADMIN01' }, clock);
@@ -49,17 +56,27 @@ describe.each<Provider>(['sqlite', 'postgres'])('rate changes are all or nothing
     const { prisma } = handle.db;
     await seedDefaultRates(prisma, clock);
     await seedLead(prisma, { customerId: 'GULF', name: 'Gulf Traders', lifetimeUsdCents: 0n });
-    await prisma.customerCurrencyTotal.create({ data: { customerId: 'GULF', currency: 'KWD', market: 'KW', orderCount: 1, lifetimeMinor: 1_000n } });
+    await prisma.customerCurrencyTotal.create({
+      data: { customerId: 'GULF', currency: 'KWD', market: 'KW', orderCount: 1, lifetimeMinor: 1_000n },
+    });
   });
   afterAll(async () => handle.cleanup());
 
   async function failFigureUpdates(on: boolean): Promise<void> {
     const run = (sql: string) => handle.db.prisma.$executeRawUnsafe(sql);
     if (provider === 'sqlite') {
-      await run(on ? `CREATE TRIGGER fail_figures BEFORE UPDATE ON "CustomerFigures" BEGIN SELECT RAISE(ABORT, 'figures refused'); END` : 'DROP TRIGGER fail_figures');
+      await run(
+        on
+          ? `CREATE TRIGGER fail_figures BEFORE UPDATE ON "CustomerFigures" BEGIN SELECT RAISE(ABORT, 'figures refused'); END`
+          : 'DROP TRIGGER fail_figures',
+      );
     } else if (on) {
-      await run(`CREATE FUNCTION fail_figures() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'figures refused'; END $$ LANGUAGE plpgsql`);
-      await run(`CREATE TRIGGER fail_figures BEFORE UPDATE ON "CustomerFigures" FOR EACH ROW EXECUTE FUNCTION fail_figures()`);
+      await run(
+        `CREATE FUNCTION fail_figures() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'figures refused'; END $$ LANGUAGE plpgsql`,
+      );
+      await run(
+        `CREATE TRIGGER fail_figures BEFORE UPDATE ON "CustomerFigures" FOR EACH ROW EXECUTE FUNCTION fail_figures()`,
+      );
     } else {
       await run(`DROP TRIGGER fail_figures ON "CustomerFigures"`);
       await run(`DROP FUNCTION fail_figures()`);
@@ -70,18 +87,24 @@ describe.each<Provider>(['sqlite', 'postgres'])('rate changes are all or nothing
     const { prisma } = handle.db;
     await failFigureUpdates(true);
     try {
-      await expect(changeRates(prisma, [{ currency: 'KWD', usdPerUnit: '9', actorId: 'U0ADMIN01' }], clock)).rejects.toThrow();
+      await expect(
+        changeRates(prisma, [{ currency: 'KWD', usdPerUnit: '9', actorId: 'U0ADMIN01' }], clock),
+      ).rejects.toThrow();
     } finally {
       await failFigureUpdates(false);
     }
     expect((await prisma.currencyRate.findUniqueOrThrow({ where: { currency: 'KWD' } })).usdPerUnit).toBe('3.26');
     expect(await prisma.auditEntry.count({ where: { setting: 'rate:KWD' } })).toBe(0);
-    expect((await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GULF' } })).lifetimeUsdCents).toBe(0n);
+    expect((await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GULF' } })).lifetimeUsdCents).toBe(
+      0n,
+    );
 
     // The same change with the database healthy: rate and figure together (1.000 KWD x 9 = 9 USD).
     const saved = await changeRates(prisma, [{ currency: 'KWD', usdPerUnit: '9', actorId: 'U0ADMIN01' }], clock);
     expect(saved.revalued).toBe(1);
-    expect((await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GULF' } })).lifetimeUsdCents).toBe(9_00n);
+    expect((await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GULF' } })).lifetimeUsdCents).toBe(
+      9_00n,
+    );
   });
 
   it('a sync built at rates an admin changed since writes its figures at the new rates', async () => {
@@ -89,11 +112,19 @@ describe.each<Provider>(['sqlite', 'postgres'])('rate changes are all or nothing
     const old = await getRates(prisma);
     await changeRates(prisma, [{ currency: 'KWD', usdPerUnit: '2', actorId: 'U0ADMIN01' }], clock);
     const stale: CustomerSnapshot = {
-      figures: { ...(await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GULF' } })), orderCount: 2, lifetimeUsdCents: 99_00n },
-      totals: [{ customerId: 'GULF', currency: 'KWD', market: 'KW', orderCount: 2, lifetimeMinor: 3_000n, lastOrderAt: null }],
+      figures: {
+        ...(await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GULF' } })),
+        orderCount: 2,
+        lifetimeUsdCents: 99_00n,
+      },
+      totals: [
+        { customerId: 'GULF', currency: 'KWD', market: 'KW', orderCount: 2, lifetimeMinor: 3_000n, lastOrderAt: null },
+      ],
     };
     await writeCustomerSnapshots(handle.db, [stale], clock.now(), undefined, old);
     // 3.000 KWD x 2 = 6 USD, not the 99 USD computed at the old rate.
-    expect((await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GULF' } })).lifetimeUsdCents).toBe(6_00n);
+    expect((await prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'GULF' } })).lifetimeUsdCents).toBe(
+      6_00n,
+    );
   });
 });

@@ -19,7 +19,9 @@ describe.each<Provider>(['sqlite', 'postgres'])('roster changes on %s', (provide
   it('a submission of several people is one transaction: the last-admin refusal saves none of them', async () => {
     await setRole(prisma(), clock, 'seed', 'UADMIN', 'admin');
     await setRole(prisma(), clock, 'seed', 'UAM', 'account_manager');
-    await expect(changeRoster(prisma(), clock, 'UADMIN', ['UAM', 'UNEW', 'UADMIN'], 'manager')).rejects.toBeInstanceOf(RosterError);
+    await expect(changeRoster(prisma(), clock, 'UADMIN', ['UAM', 'UNEW', 'UADMIN'], 'manager')).rejects.toBeInstanceOf(
+      RosterError,
+    );
     expect(await listRoster(prisma())).toEqual([
       { userId: 'UAM', role: 'account_manager' },
       { userId: 'UADMIN', role: 'admin' },

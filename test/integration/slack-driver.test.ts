@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { SlackDriver } from '../support/slack-driver';
 
 /** A stand-in app: records each request's headers and body, answers with `answer(n)` after `delayMs(n)`. */

@@ -1,10 +1,10 @@
-import { migrateDatabase } from '../../src/db/migrate';
-import { openDatabase, type Database } from '../../src/db/client';
-import { tempSqliteUrl, type TestDatabaseUrl } from '../support/databases';
-import { seedLead } from '../support/seed-leads';
-import { addNote, changeStage } from '../../src/domain/leads';
 import { ManualClock } from '../../src/clock';
+import { type Database, openDatabase } from '../../src/db/client';
+import { migrateDatabase } from '../../src/db/migrate';
+import { addNote, changeStage } from '../../src/domain/leads';
 import { UserFacingError } from '../../src/shared/errors';
+import { type TestDatabaseUrl, tempSqliteUrl } from '../support/databases';
+import { seedLead } from '../support/seed-leads';
 
 /** Two connections on one SQLite file stand for two app processes sharing it. */
 describe('SQLite write transactions from two connections', () => {
@@ -35,7 +35,11 @@ describe('SQLite write transactions from two connections', () => {
       }),
     );
     // A stage change may be refused as a no-op ("already in …"): a refusal the user reads, not a failure.
-    const failures = results.flatMap((r) => (r.status === 'rejected' && !(r.reason instanceof UserFacingError) ? [String((r.reason as Error).message).slice(0, 300)] : []));
+    const failures = results.flatMap((r) =>
+      r.status === 'rejected' && !(r.reason instanceof UserFacingError)
+        ? [String((r.reason as Error).message).slice(0, 300)]
+        : [],
+    );
     expect(failures).toEqual([]);
     const refused = results.filter((r) => r.status === 'rejected').length;
     expect(await one.prisma.activity.count({ where: { leadId: id, kind: 'note' } })).toBe(40);

@@ -1,11 +1,11 @@
-import Database from 'better-sqlite3';
-import { readdirSync, readFileSync, rmSync, statSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ManualClock } from '../../src/clock';
-import { sqlitePath, SQLITE_BUSY_TIMEOUT_MS } from '../../src/db/client';
-import { createLogger } from '../../src/logger';
+import Database from 'better-sqlite3';
 import { takeBackup } from '../../src/backup/take-backup';
+import { ManualClock } from '../../src/clock';
+import { SQLITE_BUSY_TIMEOUT_MS, sqlitePath } from '../../src/db/client';
+import { createLogger } from '../../src/logger';
 import { openTestDatabase } from '../support/databases';
 import { seedLead } from '../support/seed-leads';
 
@@ -29,7 +29,8 @@ describe('SQLite settings that Litestream relies on', () => {
   it('the app’s connection runs in WAL mode, passive auto-checkpoints on and normal locking', async () => {
     const { db, cleanup } = await openTestDatabase('sqlite');
     try {
-      const pragma = async (name: string) => Object.values((await db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(`PRAGMA ${name}`))[0]!)[0];
+      const pragma = async (name: string) =>
+        Object.values((await db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(`PRAGMA ${name}`))[0]!)[0];
       expect(await pragma('journal_mode')).toBe('wal');
       // SQLite's default (1000 pages, PASSIVE): never blocks Litestream, never truncates the WAL under it.
       expect(Number(await pragma('wal_autocheckpoint'))).toBe(1000);
@@ -93,8 +94,10 @@ describe('SQLite settings that Litestream relies on', () => {
     for (const file of sourceFiles(join(root, 'src'))) {
       const text = readFileSync(file, 'utf8');
       const rel = relative(root, file);
-      if (/wal_checkpoint|wal_autocheckpoint|locking_mode/i.test(text)) offenders.push(`${rel}: checkpoint or locking pragma`);
-      for (const m of text.matchAll(/journal_mode\s*=\s*(\w+)/gi)) if (m[1]!.toUpperCase() !== 'WAL') offenders.push(`${rel}: journal_mode = ${m[1]}`);
+      if (/wal_checkpoint|wal_autocheckpoint|locking_mode/i.test(text))
+        offenders.push(`${rel}: checkpoint or locking pragma`);
+      for (const m of text.matchAll(/journal_mode\s*=\s*(\w+)/gi))
+        if (m[1]!.toUpperCase() !== 'WAL') offenders.push(`${rel}: journal_mode = ${m[1]}`);
     }
     expect(offenders).toEqual([]);
   });

@@ -4,14 +4,15 @@
  * Usage: child-instance.ts follow-ups|digest <database url> <slack api url> [delivery options JSON]
  */
 import { systemClock } from '../../src/clock';
-import { deliverDueAlerts, type AlertDeliveryOptions } from '../../src/jobs/follow-up-alerts';
 import { runDigestJob } from '../../src/jobs/digest';
+import { type AlertDeliveryOptions, deliverDueAlerts } from '../../src/jobs/follow-up-alerts';
 import { appClient, instance } from './exactly-once';
 import type { FakeSlack } from './fake-slack';
 
 async function main(): Promise<void> {
   const [job, url, apiUrl, options] = process.argv.slice(2);
-  if (!job || !url || !apiUrl) throw new Error('usage: child-instance.ts follow-ups|digest <db url> <slack api url> [options]');
+  if (!job || !url || !apiUrl)
+    throw new Error('usage: child-instance.ts follow-ups|digest <db url> <slack api url> [options]');
   const deps = instance(url, apiUrl, systemClock);
   const client = appClient({ apiUrl } as FakeSlack);
   if (job === 'digest') await runDigestJob(deps, client);

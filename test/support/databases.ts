@@ -1,10 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { type Database, openDatabase } from '../../src/db/client';
 import { migrateDatabase } from '../../src/db/migrate';
-import { openDatabase, type Database } from '../../src/db/client';
 
 /** The local PostgreSQL server every session and CI run has (trust auth). */
 export const POSTGRES_BASE_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -44,7 +44,9 @@ export function tempPostgresUrl(): TestDatabaseUrl {
 export type Provider = 'sqlite' | 'postgres';
 
 /** A migrated, open database of the given provider, and its cleanup. */
-export async function openTestDatabase(provider: Provider = 'sqlite'): Promise<{ db: Database; url: string; cleanup(): Promise<void> }> {
+export async function openTestDatabase(
+  provider: Provider = 'sqlite',
+): Promise<{ db: Database; url: string; cleanup(): Promise<void> }> {
   const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
   await migrateDatabase(target.url);
   const db = openDatabase(target.url);

@@ -9,20 +9,20 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { LogLevel, WebClient } from '@slack/web-api';
-import { systemClock, type Clock } from '../../src/clock';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import type { AppDeps } from '../../src/deps';
 import type { AppContext } from '../../src/app-context';
-import { createAppServices } from '../../src/services';
-import { openDatabase, type Database } from '../../src/db/client';
+import { type Clock, systemClock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
+import { type Database, openDatabase } from '../../src/db/client';
 import { migrateDatabase } from '../../src/db/migrate';
-import { DEFAULT_ALERT_DELIVERY, deliverDueAlerts, type AlertDeliveryOptions } from '../../src/jobs/follow-up-alerts';
-import { runDigestJob } from '../../src/jobs/digest';
+import type { AppDeps } from '../../src/deps';
 import { DIGEST_CLAIM_LEASE_MS } from '../../src/domain/digest-runs';
 import { updateSetting } from '../../src/domain/settings';
-import { startFakeSlack, type FakeSlack } from './fake-slack';
-import { tempPostgresUrl, tempSqliteUrl, type Provider } from './databases';
+import { runDigestJob } from '../../src/jobs/digest';
+import { type AlertDeliveryOptions, DEFAULT_ALERT_DELIVERY, deliverDueAlerts } from '../../src/jobs/follow-up-alerts';
+import { createLogger } from '../../src/logger';
+import { createAppServices } from '../../src/services';
+import { type Provider, tempPostgresUrl, tempSqliteUrl } from './databases';
+import { type FakeSlack, startFakeSlack } from './fake-slack';
 
 export type Scenario = 'ratelimit_storm' | 'db_refuses_outcome' | 'response_lost' | 'sigkill';
 export const SCENARIOS: Scenario[] = ['ratelimit_storm', 'db_refuses_outcome', 'response_lost', 'sigkill'];
@@ -54,15 +54,37 @@ export class OffsetClock implements Clock {
   }
 }
 
-export function instance(url: string, slackApiUrl: string, clock: Clock = systemClock, db: Database = openDatabase(url)): AppContext {
-  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-faults', SLACK_SIGNING_SECRET: 's', DATABASE_URL: url, LOG_LEVEL: 'silent', SLACK_API_URL: slackApiUrl });
-  const base: AppDeps = { config, db, production: null, clock, logger: createLogger('silent'), instanceId: randomUUID() };
+export function instance(
+  url: string,
+  slackApiUrl: string,
+  clock: Clock = systemClock,
+  db: Database = openDatabase(url),
+): AppContext {
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-faults',
+    SLACK_SIGNING_SECRET: 's',
+    DATABASE_URL: url,
+    LOG_LEVEL: 'silent',
+    SLACK_API_URL: slackApiUrl,
+  });
+  const base: AppDeps = {
+    config,
+    db,
+    production: null,
+    clock,
+    logger: createLogger('silent'),
+    instanceId: randomUUID(),
+  };
   return { ...base, ...createAppServices(base) };
 }
 
 /** The app's own client settings: retries on, so a test shows the job does not let them resend. */
 export function appClient(slack: FakeSlack): WebClient {
-  return new WebClient('xoxb-faults', { slackApiUrl: slack.apiUrl, logLevel: LogLevel.ERROR, retryConfig: { retries: 5, factor: 2, minTimeout: 50, maxTimeout: 500 } });
+  return new WebClient('xoxb-faults', {
+    slackApiUrl: slack.apiUrl,
+    logLevel: LogLevel.ERROR,
+    retryConfig: { retries: 5, factor: 2, minTimeout: 50, maxTimeout: 500 },
+  });
 }
 
 /**
@@ -70,7 +92,10 @@ export function appClient(slack: FakeSlack): WebClient {
  * digest marked posted) are refused `times` times: the database failing right after Slack
  * accepted a post.
  */
-export function refusingOutcomeWrites(db: Database, times = Number.POSITIVE_INFINITY): Database & { refused: () => number; heal: () => void } {
+export function refusingOutcomeWrites(
+  db: Database,
+  times = Number.POSITIVE_INFINITY,
+): Database & { refused: () => number; heal: () => void } {
   let refused = 0;
   let healed = false;
   const refuse = () => {
@@ -110,23 +135,46 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `child-instance.ts` (one job against the shared database) in a process of its own. */
 function startChild(args: string[]) {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'child-instance.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'child-instance.ts'), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? null : code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ? null : code)),
+  );
   return { child, exited, stderr: () => stderr };
 }
 
 // ---------------------------------------------------------------- follow-up DMs
 
-export const FAULT_DELIVERY: AlertDeliveryOptions = { ...DEFAULT_ALERT_DELIVERY, concurrency: 4, maxPerSecond: 200, batchSize: 15, leaseMs: TEST_LEASE_MS, postTimeoutMs: 5_000 };
+export const FAULT_DELIVERY: AlertDeliveryOptions = {
+  ...DEFAULT_ALERT_DELIVERY,
+  concurrency: 4,
+  maxPerSecond: 200,
+  batchSize: 15,
+  leaseMs: TEST_LEASE_MS,
+  postTimeoutMs: 5_000,
+};
 
 async function seedDueAlerts(db: Database, count: number): Promise<string[]> {
   const { prisma } = db;
-  await prisma.customerFigures.create({ data: { customerId: 'X1', name: 'Faulty Co', markets: 'AE', orderCount: 1, lifetimeUsdCents: 100n, searchText: 'faulty co' } });
+  await prisma.customerFigures.create({
+    data: {
+      customerId: 'X1',
+      name: 'Faulty Co',
+      markets: 'AE',
+      orderCount: 1,
+      lifetimeUsdCents: 100n,
+      searchText: 'faulty co',
+    },
+  });
   const lead = await prisma.lead.create({ data: { customerId: 'X1', stage: 'negotiation' } });
   const owners = Array.from({ length: count }, (_, i) => `U0FLT${String(i).padStart(4, '0')}`);
-  await prisma.rosterMember.createMany({ data: owners.map((userId) => ({ userId, role: 'account_manager', addedBy: 'test' })) });
+  await prisma.rosterMember.createMany({
+    data: owners.map((userId) => ({ userId, role: 'account_manager', addedBy: 'test' })),
+  });
   const due = new Date(Date.now() - 1_000);
   await prisma.followUpAlert.createMany({
     data: owners.map((ownerId) => ({
@@ -145,7 +193,14 @@ async function seedDueAlerts(db: Database, count: number): Promise<string[]> {
   return owners;
 }
 
-async function followUpTally(slack: FakeSlack, db: Database, owners: string[], scenario: Scenario, provider: Provider, killed: number): Promise<Tally> {
+async function followUpTally(
+  slack: FakeSlack,
+  db: Database,
+  owners: string[],
+  scenario: Scenario,
+  provider: Provider,
+  killed: number,
+): Promise<Tally> {
   let sent = 0;
   let delivered = 0;
   for (const o of owners) {
@@ -154,11 +209,28 @@ async function followUpTally(slack: FakeSlack, db: Database, owners: string[], s
     if (n > 0) delivered += 1;
   }
   const recorded = await db.prisma.alertDelivery.count({ where: { status: 'sent' } });
-  return { job: 'follow-ups', scenario, database: provider, sent, delivered, lost: owners.length - delivered, duplicates: sent - delivered, unrecorded: delivered - recorded, killed };
+  return {
+    job: 'follow-ups',
+    scenario,
+    database: provider,
+    sent,
+    delivered,
+    lost: owners.length - delivered,
+    duplicates: sent - delivered,
+    unrecorded: delivered - recorded,
+    killed,
+  };
 }
 
 /** Ticks both instances until every follow-up is recorded as sent, or the deadline. */
-async function tickUntilRecorded(instances: AppContext[], clients: WebClient[], db: Database, total: number, deadlineMs: number, options = FAULT_DELIVERY): Promise<void> {
+async function tickUntilRecorded(
+  instances: AppContext[],
+  clients: WebClient[],
+  db: Database,
+  total: number,
+  deadlineMs: number,
+  options = FAULT_DELIVERY,
+): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
     await Promise.all(instances.map((d, i) => deliverDueAlerts(d, clients[i]!, options)));
@@ -177,7 +249,8 @@ export async function runFollowUpScenario(scenario: Scenario, provider: Provider
     const owners = await seedDueAlerts(shared, count);
     for (const id of owners) slack.addUser({ id });
     let killed = 0;
-    const dbA = scenario === 'db_refuses_outcome' ? refusingOutcomeWrites(openDatabase(target.url)) : openDatabase(target.url);
+    const dbA =
+      scenario === 'db_refuses_outcome' ? refusingOutcomeWrites(openDatabase(target.url)) : openDatabase(target.url);
     const dbB = openDatabase(target.url);
     opened.push(dbA, dbB);
     const a = instance(target.url, slack.apiUrl, systemClock, dbA);
@@ -197,7 +270,11 @@ export async function runFollowUpScenario(scenario: Scenario, provider: Provider
     } else if (scenario === 'sigkill') {
       const slow = JSON.stringify({ ...FAULT_DELIVERY, maxPerSecond: 10, concurrency: 2 });
       const run = startChild(['follow-ups', target.url, slack.apiUrl, slow]);
-      await slack.waitFor(() => slack.callsTo('chat.postMessage').length >= Math.floor(count / 3), 20_000, 'the child to send a third');
+      await slack.waitFor(
+        () => slack.callsTo('chat.postMessage').length >= Math.floor(count / 3),
+        20_000,
+        'the child to send a third',
+      );
       run.child.kill('SIGKILL');
       await run.exited;
       killed = 1;
@@ -223,14 +300,35 @@ async function configureDigest(d: AppContext, slack: FakeSlack): Promise<void> {
   const time = `${String(t.getUTCHours()).padStart(2, '0')}:${String(t.getUTCMinutes()).padStart(2, '0')}`;
   const { prisma } = d.db;
   await updateSetting(prisma, d.config, d.clock, 'UADMIN', 'digest_channel', DIGEST_CHANNEL);
-  await updateSetting(prisma, d.config, d.clock, 'UADMIN', 'digest_schedule', { frequency: 'daily', weekday: 1, time, timeZone: 'UTC' });
+  await updateSetting(prisma, d.config, d.clock, 'UADMIN', 'digest_schedule', {
+    frequency: 'daily',
+    weekday: 1,
+    time,
+    timeZone: 'UTC',
+  });
 }
 
-async function digestTally(slack: FakeSlack, db: Database, scenario: Scenario, provider: Provider, killed: number): Promise<Tally> {
+async function digestTally(
+  slack: FakeSlack,
+  db: Database,
+  scenario: Scenario,
+  provider: Provider,
+  killed: number,
+): Promise<Tally> {
   const posts = slack.messagesIn(DIGEST_CHANNEL).filter((m) => m.metadata?.event_type === 'crm_digest');
   const periods = new Set(posts.map((m) => String(m.metadata!.event_payload.period_key)));
   const recorded = await db.prisma.digestRun.count({ where: { postedAt: { not: null } } });
-  return { job: 'digest', scenario, database: provider, sent: posts.length, delivered: periods.size, lost: 1 - periods.size, duplicates: posts.length - periods.size, unrecorded: periods.size - recorded, killed };
+  return {
+    job: 'digest',
+    scenario,
+    database: provider,
+    sent: posts.length,
+    delivered: periods.size,
+    lost: 1 - periods.size,
+    duplicates: posts.length - periods.size,
+    unrecorded: periods.size - recorded,
+    killed,
+  };
 }
 
 export async function runDigestScenario(scenario: Scenario, provider: Provider): Promise<Tally> {
@@ -242,7 +340,8 @@ export async function runDigestScenario(scenario: Scenario, provider: Provider):
   try {
     const clockA = new OffsetClock();
     const clockB = new OffsetClock();
-    const dbA = scenario === 'db_refuses_outcome' ? refusingOutcomeWrites(openDatabase(target.url)) : openDatabase(target.url);
+    const dbA =
+      scenario === 'db_refuses_outcome' ? refusingOutcomeWrites(openDatabase(target.url)) : openDatabase(target.url);
     const dbB = openDatabase(target.url);
     opened.push(dbA, dbB);
     const a = instance(target.url, slack.apiUrl, clockA, dbA);
@@ -260,7 +359,7 @@ export async function runDigestScenario(scenario: Scenario, provider: Provider):
       slack.rateLimit('chat.postMessage', DIGEST_CLAIM_LEASE_MS / 1000 + 60, 3);
       await Promise.all([runDigestJob(a, clients[0]!), runDigestJob(b, clients[1]!)]);
       for (let i = 0; i < 4; i += 1) {
-        clockA.offsetMs += DIGEST_CLAIM_LEASE_MS / 1000 * 1000 + 61_000;
+        clockA.offsetMs += (DIGEST_CLAIM_LEASE_MS / 1000) * 1000 + 61_000;
         clockB.offsetMs = clockA.offsetMs;
         await Promise.all([runDigestJob(a, clients[0]!), runDigestJob(b, clients[1]!)]);
       }

@@ -247,7 +247,10 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
 
   function sendJson(res: ServerResponse, status: number, body: unknown): void {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
@@ -301,7 +304,13 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
   function parameterValue(parameters: unknown[], tag: string): unknown {
     for (const p of parameters) {
       const target = (p as { target?: unknown })?.target;
-      if (Array.isArray(target) && target[0] === 'variable' && Array.isArray(target[1]) && target[1][0] === 'template-tag' && target[1][1] === tag) {
+      if (
+        Array.isArray(target) &&
+        target[0] === 'variable' &&
+        Array.isArray(target[1]) &&
+        target[1][0] === 'template-tag' &&
+        target[1][1] === tag
+      ) {
         const value = (p as { value?: unknown }).value;
         return Array.isArray(value) && value.length === 1 ? value[0] : value;
       }
@@ -321,7 +330,8 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
     if (cardId === options.customersCardId) {
       const daysValue = parameterValue(parameters, 'days');
       const days = typeof daysValue === 'string' ? Number(daysValue) : daysValue;
-      if (typeof days !== 'number' || !Number.isFinite(days)) return { error: "ERROR: missing or non-numeric value for required parameter 'days'" };
+      if (typeof days !== 'number' || !Number.isFinite(days))
+        return { error: "ERROR: missing or non-numeric value for required parameter 'days'" };
       const since = now().getTime() - days * DAY_MS;
       const active = new Set<string>();
       for (const c of customers) if (c.lastOrderMs >= since) active.add(c.id);
@@ -329,8 +339,11 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
     }
     if (cardId === options.ordersCardId) {
       const id = parameterValue(parameters, 'customer_id');
-      if (typeof id !== 'string' && typeof id !== 'number') return { error: "ERROR: missing value for required parameter 'customer_id'" };
-      const rows = (orders.get(String(id)) ?? []).map((o): ServedRow => ({ cells: [o.order_id, isoOf(o.created_at), o.market, o.currency, o.total, o.status] }));
+      if (typeof id !== 'string' && typeof id !== 'number')
+        return { error: "ERROR: missing value for required parameter 'customer_id'" };
+      const rows = (orders.get(String(id)) ?? []).map(
+        (o): ServedRow => ({ cells: [o.order_id, isoOf(o.created_at), o.market, o.currency, o.total, o.status] }),
+      );
       return { columns: ORDER_COLUMNS, rows, raw: rawRows.orders };
     }
     return { error: 'not found' };
@@ -365,14 +378,17 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
     }
     let text = JSON.stringify(item);
     if (text.includes(NUMBER_MARK_JSON)) text = text.replace(NUMBER_LITERAL_RE, '$1');
-    (row.json ??= new Map()).set(style, text);
+    row.json ??= new Map();
+    row.json.set(style, text);
     return text;
   }
 
   /** Streams the export answer in chunks, honouring back-pressure: 100,000 rows stay cheap. */
   async function streamExport(res: ServerResponse, answer: CardAnswer, formatRows: boolean): Promise<void> {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-    const texts = answer.rows.map((r) => rowJson(answer.columns, r, formatRows)).concat(answer.raw.map((r) => JSON.stringify(r)));
+    const texts = answer.rows
+      .map((r) => rowJson(answer.columns, r, formatRows))
+      .concat(answer.raw.map((r) => JSON.stringify(r)));
     if (texts.length === 0) return void res.end('[]');
     for (let start = 0; start < texts.length; start += CHUNK_ROWS) {
       if (res.destroyed) return;
@@ -386,7 +402,9 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
   async function handle(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
     const contentType = String(req.headers['content-type'] ?? '');
-    const form = contentType.startsWith('application/x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(body)) : null;
+    const form = contentType.startsWith('application/x-www-form-urlencoded')
+      ? Object.fromEntries(new URLSearchParams(body))
+      : null;
     let parameters: unknown[] | null = null;
     let json: unknown = null;
     if (contentType.startsWith('application/json') && body) {
@@ -407,7 +425,16 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
     } else if (json && Array.isArray((json as { parameters?: unknown }).parameters)) {
       parameters = (json as { parameters: unknown[] }).parameters;
     }
-    requests.push({ method: req.method ?? '', path, query, headers: req.headers, body, form, parameters, at: new Date() });
+    requests.push({
+      method: req.method ?? '',
+      path,
+      query,
+      headers: req.headers,
+      body,
+      form,
+      parameters,
+      at: new Date(),
+    });
 
     await wait(latencyMs);
 
@@ -415,7 +442,11 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
       const failure = takeFailure('session');
       if (failure && (await applyFailure(failure, req, res))) return;
       const creds = (json ?? {}) as { username?: unknown; password?: unknown };
-      if (options.username === undefined || creds.username !== options.username || creds.password !== options.password) {
+      if (
+        options.username === undefined ||
+        creds.username !== options.username ||
+        creds.password !== options.password
+      ) {
         return sendJson(res, 401, { errors: { password: 'did not match stored password' } });
       }
       const id = randomUUID();
@@ -480,8 +511,20 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
     setCustomers(rows) {
       customers = rows.map((row) => {
         const lastOrderMs = new Date(row.last_order_at).getTime();
-        if (Number.isNaN(lastOrderMs)) throw new Error(`fake Metabase: bad last_order_at for customer ${row.customer_id}`);
-        const cells: Cell[] = [row.customer_id, row.customer_name, row.company ?? null, row.email ?? null, row.phone ?? null, row.market, row.currency, row.order_count, row.lifetime_total, isoOf(row.last_order_at)];
+        if (Number.isNaN(lastOrderMs))
+          throw new Error(`fake Metabase: bad last_order_at for customer ${row.customer_id}`);
+        const cells: Cell[] = [
+          row.customer_id,
+          row.customer_name,
+          row.company ?? null,
+          row.email ?? null,
+          row.phone ?? null,
+          row.market,
+          row.currency,
+          row.order_count,
+          row.lifetime_total,
+          isoOf(row.last_order_at),
+        ];
         return { cells, id: String(row.customer_id), lastOrderMs };
       });
     },

@@ -120,7 +120,8 @@ export class FakeSlackFiles {
     if (!file || file.completed) return answer(404, 'unknown upload url');
     const contentType = String(req.headers['content-type'] ?? '');
     const bytes = contentType.startsWith('multipart/form-data') ? firstMultipartPart(body, contentType) : body;
-    if (!bytes || bytes.length !== file.length) return answer(400, `expected ${file.length} bytes, got ${bytes?.length ?? 0}`);
+    if (!bytes || bytes.length !== file.length)
+      return answer(400, `expected ${file.length} bytes, got ${bytes?.length ?? 0}`);
     file.bytes = bytes;
     file.uploadContentType = contentType;
     return answer(200, `OK - ${bytes.length}`);
@@ -128,13 +129,16 @@ export class FakeSlackFiles {
 
   private complete(args: Record<string, any>): Record<string, any> {
     const files = args.files;
-    if (!Array.isArray(files) || files.length === 0 || files.some((f) => typeof f?.id !== 'string')) return { ok: false, error: 'invalid_arguments' };
+    if (!Array.isArray(files) || files.length === 0 || files.some((f) => typeof f?.id !== 'string'))
+      return { ok: false, error: 'invalid_arguments' };
     const channelId = args.channel_id === undefined ? null : String(args.channel_id);
     if (channelId !== null && !CONVERSATION_ID.test(channelId)) return { ok: false, error: 'invalid_arguments' };
     if (args.thread_ts !== undefined && channelId === null) return { ok: false, error: 'invalid_arguments' };
     if (channelId && !channelId.startsWith('D')) {
-      if (this.slack.channels.size && !this.slack.channels.has(channelId)) return { ok: false, error: 'channel_not_found' };
-      if (this.slack.channels.has(channelId) && !this.slack.botChannels.has(channelId)) return { ok: false, error: 'not_in_channel' };
+      if (this.slack.channels.size && !this.slack.channels.has(channelId))
+        return { ok: false, error: 'channel_not_found' };
+      if (this.slack.channels.has(channelId) && !this.slack.botChannels.has(channelId))
+        return { ok: false, error: 'not_in_channel' };
     }
     const found = files.map((f: { id: string }) => this.files.get(f.id));
     if (found.some((f) => !f || f.completed || f.bytes === null)) return { ok: false, error: 'file_not_found' };

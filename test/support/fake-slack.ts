@@ -57,7 +57,8 @@ export interface SlackViolation {
 
 /** The name of the Jest test running now, to say which test caused a problem. */
 export function currentTestName(): string | undefined {
-  return (globalThis as { expect?: { getState?: () => { currentTestName?: string } } }).expect?.getState?.().currentTestName;
+  return (globalThis as { expect?: { getState?: () => { currentTestName?: string } } }).expect?.getState?.()
+    .currentTestName;
 }
 
 export interface FakeUser {
@@ -91,7 +92,15 @@ type Responder = (args: Record<string, any>, call: RecordedCall) => Record<strin
 export type RawRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 interface Failure {
-  kind: 'error' | 'ratelimit' | 'http500' | 'http' | 'hang' | 'accept_then_drop' | 'accept_then_500' | 'accept_then_hold';
+  kind:
+    | 'error'
+    | 'ratelimit'
+    | 'http500'
+    | 'http'
+    | 'hang'
+    | 'accept_then_drop'
+    | 'accept_then_500'
+    | 'accept_then_hold';
   error?: string;
   retryAfterSeconds?: number;
   status?: number;
@@ -358,7 +367,13 @@ export class FakeSlack {
 
   /** The modal on top of `userId`'s stack (optionally with this callback_id), if one is open. */
   openModalOf(userId: string, callbackId?: string): StoredView | undefined {
-    const open = [...this.views.values()].filter((v) => v.type === 'modal' && v.open && v.userId === userId && (callbackId === undefined || v.view.callback_id === callbackId));
+    const open = [...this.views.values()].filter(
+      (v) =>
+        v.type === 'modal' &&
+        v.open &&
+        v.userId === userId &&
+        (callbackId === undefined || v.view.callback_id === callbackId),
+    );
     return open[open.length - 1];
   }
 
@@ -385,7 +400,13 @@ export class FakeSlack {
         stored.hash = this.newHash();
         return;
       case 'push':
-        this.storeView({ type: 'modal', userId: stored.userId, view: ack.view, rootId: stored.rootId, previousId: stored.id });
+        this.storeView({
+          type: 'modal',
+          userId: stored.userId,
+          view: ack.view,
+          rootId: stored.rootId,
+          previousId: stored.id,
+        });
         return;
       case 'clear':
         for (const v of this.views.values()) if (v.rootId === stored.rootId) v.open = false;
@@ -403,8 +424,12 @@ export class FakeSlack {
       if (value) return value;
       const left = deadline - Date.now();
       if (left <= 0) {
-        const violations = this.violations.length ? `; Slack refused: ${this.violations.map((v) => `${v.method} ${v.error} ${v.messages.join(' ')}`).join('; ')}` : '';
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ') || '(none)'}${violations}`);
+        const violations = this.violations.length
+          ? `; Slack refused: ${this.violations.map((v) => `${v.method} ${v.error} ${v.messages.join(' ')}`).join('; ')}`
+          : '';
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ') || '(none)'}${violations}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 50));
@@ -418,15 +443,23 @@ export class FakeSlack {
 
   /** Waits until `method` has been called at least `count` times in all; returns those calls. */
   waitForCalls(method: string, count = 1, timeoutMs = 5000): Promise<RecordedCall[]> {
-    return this.waitFor(() => {
-      const c = this.callsTo(method);
-      return c.length >= count ? c : undefined;
-    }, timeoutMs, `${count} × ${method}`);
+    return this.waitFor(
+      () => {
+        const c = this.callsTo(method);
+        return c.length >= count ? c : undefined;
+      },
+      timeoutMs,
+      `${count} × ${method}`,
+    );
   }
 
   /** Waits for a POST to a response_url. */
   waitForResponse(count = 1, timeoutMs = 5000): Promise<RecordedResponse[]> {
-    return this.waitFor(() => (this.responses.length >= count ? this.responses : undefined), timeoutMs, `${count} response_url post(s)`);
+    return this.waitFor(
+      () => (this.responses.length >= count ? this.responses : undefined),
+      timeoutMs,
+      `${count} response_url post(s)`,
+    );
   }
 
   private pushFailure(method: string, f: Failure): void {
@@ -478,7 +511,12 @@ export class FakeSlack {
         return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       }
       if (f.kind === 'http500') return json(res, 500, { ok: false, error: 'internal_error' });
-      if (f.kind === 'http') return json(res, f.status ?? 400, { ok: false, error: 'http_error', echo: { authorization: call.authorization, args } });
+      if (f.kind === 'http')
+        return json(res, f.status ?? 400, {
+          ok: false,
+          error: 'http_error',
+          echo: { authorization: call.authorization, args },
+        });
       if (f.kind === 'hang') return;
       if (f.kind === 'accept_then_drop' || f.kind === 'accept_then_500' || f.kind === 'accept_then_hold') {
         this.withHistory(method, args, this.defaultAnswer(method, args));
@@ -490,10 +528,12 @@ export class FakeSlack {
       return json(res, 200, { ok: false, error: f.error });
     }
     const custom = this.responders.get(method);
-    if (!custom && !KNOWN_METHODS.has(method)) return json(res, 200, this.refuse(method, 'unknown_method', [], { req_method: method }));
+    if (!custom && !KNOWN_METHODS.has(method))
+      return json(res, 200, this.refuse(method, 'unknown_method', [], { req_method: method }));
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || args.token;
     if (!token) return json(res, 200, { ok: false, error: 'not_authed' });
-    const scopes: Record<string, string> = this.grantedScopes && String(token).startsWith('xoxb-') ? { 'x-oauth-scopes': this.grantedScopes.join(',') } : {};
+    const scopes: Record<string, string> =
+      this.grantedScopes && String(token).startsWith('xoxb-') ? { 'x-oauth-scopes': this.grantedScopes.join(',') } : {};
     const answer = custom ? custom(args, call) : this.withHistory(method, args, this.defaultAnswer(method, args));
     if (answer.ok === false && answer.error === 'hash_conflict') this.hashConflicts.push(call);
     return json(res, 200, answer, scopes);
@@ -526,8 +566,14 @@ export class FakeSlack {
   }
 
   /** Slack's error answer; kept in `violations` when the error is the app's fault. */
-  private refuse(method: string, error: string, messages: string[], extra: Record<string, unknown> = {}): Record<string, any> {
-    if (VIOLATION_ERRORS.has(error) || method === 'response_url') this.violations.push({ method, error, messages, at: Date.now(), test: currentTestName() });
+  private refuse(
+    method: string,
+    error: string,
+    messages: string[],
+    extra: Record<string, unknown> = {},
+  ): Record<string, any> {
+    if (VIOLATION_ERRORS.has(error) || method === 'response_url')
+      this.violations.push({ method, error, messages, at: Date.now(), test: currentTestName() });
     this.notify();
     return {
       ok: false,
@@ -548,7 +594,9 @@ export class FakeSlack {
       text: args.text,
       user: FAKE_BOT_USER_ID,
       bot_id: 'BFAKE',
-      ...(md && typeof md === 'object' && md.event_type ? { metadata: { event_type: String(md.event_type), event_payload: md.event_payload ?? {} } } : {}),
+      ...(md && typeof md === 'object' && md.event_type
+        ? { metadata: { event_type: String(md.event_type), event_payload: md.event_payload ?? {} } }
+        : {}),
     });
     this.history.set(answer.channel, list);
     return answer;
@@ -557,17 +605,27 @@ export class FakeSlack {
   /** conversations.history: newest first within oldest/latest; metadata only with include_all_metadata. */
   private conversationHistory(args: Record<string, any>): Record<string, any> {
     const channel = String(args.channel ?? '');
-    if (this.channels.size && !channel.startsWith('D') && !this.channels.has(channel)) return { ok: false, error: 'channel_not_found' };
+    if (this.channels.size && !channel.startsWith('D') && !this.channels.has(channel))
+      return { ok: false, error: 'channel_not_found' };
     if (this.channels.has(channel) && !this.botChannels.has(channel)) return { ok: false, error: 'not_in_channel' };
     const oldest = args.oldest !== undefined ? Number(args.oldest) : -Infinity;
     const latest = args.latest !== undefined ? Number(args.latest) : Infinity;
     const withMeta = args.include_all_metadata === true || args.include_all_metadata === 'true';
-    const inRange = (this.history.get(channel) ?? []).filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest).reverse();
+    const inRange = (this.history.get(channel) ?? [])
+      .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest)
+      .reverse();
     const limit = Math.min(Number(args.limit ?? 100) || 100, 999);
     const start = args.cursor ? Number(String(args.cursor).replace(/^next_/, '')) : 0;
-    const page = inRange.slice(start, start + limit).map(({ metadata, ...rest }) => ({ type: 'message', ...rest, ...(withMeta && metadata ? { metadata } : {}) }));
+    const page = inRange
+      .slice(start, start + limit)
+      .map(({ metadata, ...rest }) => ({ type: 'message', ...rest, ...(withMeta && metadata ? { metadata } : {}) }));
     const more = start + limit < inRange.length;
-    return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? `next_${start + limit}` : '' } };
+    return {
+      ok: true,
+      messages: page,
+      has_more: more,
+      response_metadata: { next_cursor: more ? `next_${start + limit}` : '' },
+    };
   }
 
   private nextTs(): string {
@@ -579,10 +637,25 @@ export class FakeSlack {
     return `${Math.floor(Date.now() / 1000)}.${randomBytes(5).toString('hex')}`;
   }
 
-  private storeView(v: { type: 'modal' | 'home'; userId: string | undefined; view: Record<string, any>; rootId: string | null; previousId: string | null }): StoredView {
+  private storeView(v: {
+    type: 'modal' | 'home';
+    userId: string | undefined;
+    view: Record<string, any>;
+    rootId: string | null;
+    previousId: string | null;
+  }): StoredView {
     this.idCounter += 1;
     const id = `V${String(this.idCounter).padStart(8, '0')}`;
-    const stored: StoredView = { id, hash: this.newHash(), type: v.type, userId: v.userId, view: v.view, open: true, rootId: v.rootId ?? id, previousId: v.previousId };
+    const stored: StoredView = {
+      id,
+      hash: this.newHash(),
+      type: v.type,
+      userId: v.userId,
+      view: v.view,
+      open: true,
+      rootId: v.rootId ?? id,
+      previousId: v.previousId,
+    };
     this.views.set(id, stored);
     return stored;
   }
@@ -607,26 +680,34 @@ export class FakeSlack {
 
   /** Block Kit problems of a view argument, as Slack's error answer; null when valid. */
   private invalidView(method: string, view: unknown, type?: 'modal' | 'home'): Record<string, any> | null {
-    if (view === undefined || view === null || typeof view !== 'object') return this.refuse(method, 'invalid_arguments', ['[ERROR] missing required field: view']);
+    if (view === undefined || view === null || typeof view !== 'object')
+      return this.refuse(method, 'invalid_arguments', ['[ERROR] missing required field: view']);
     if (JSON.stringify(view).length > MAX_VIEW_BYTES) return this.refuse(method, 'view_too_large', []);
     const problems = checkView(view);
-    if (type && (view as { type?: string }).type !== type) problems.unshift({ pointer: '/view/type', message: `must be ${type} for ${method}` });
+    if (type && (view as { type?: string }).type !== type)
+      problems.unshift({ pointer: '/view/type', message: `must be ${type} for ${method}` });
     return problems.length ? this.refuse(method, 'invalid_arguments', slackMessages(problems)) : null;
   }
 
   /** Exchanges a trigger_id: null when it works, else Slack's error answer. */
-  private exchangeTrigger(method: string, triggerId: unknown): { error: Record<string, any> } | { userId: string | undefined } {
-    if (typeof triggerId !== 'string' || !triggerId) return { error: this.refuse(method, 'invalid_arguments', ['[ERROR] missing required field: trigger_id']) };
+  private exchangeTrigger(
+    method: string,
+    triggerId: unknown,
+  ): { error: Record<string, any> } | { userId: string | undefined } {
+    if (typeof triggerId !== 'string' || !triggerId)
+      return { error: this.refuse(method, 'invalid_arguments', ['[ERROR] missing required field: trigger_id']) };
     const t = this.triggers.get(triggerId);
     if (!t) return { error: this.refuse(method, 'invalid_trigger_id', []) };
     if (t.usedBy) return { error: this.refuse(method, 'exchanged_trigger_id', [`already used by ${t.usedBy}`]) };
-    if (this.now() - t.issuedAt > TRIGGER_TTL_MS) return { error: this.refuse(method, 'expired_trigger_id', [`issued ${this.now() - t.issuedAt} ms ago`]) };
+    if (this.now() - t.issuedAt > TRIGGER_TTL_MS)
+      return { error: this.refuse(method, 'expired_trigger_id', [`issued ${this.now() - t.issuedAt} ms ago`]) };
     t.usedBy = method;
     return { userId: t.userId };
   }
 
   private invalidMessage(method: string, args: Record<string, any>): Record<string, any> | null {
-    if (args.text === undefined && args.blocks === undefined && args.attachments === undefined) return this.refuse(method, 'no_text', []);
+    if (args.text === undefined && args.blocks === undefined && args.attachments === undefined)
+      return this.refuse(method, 'no_text', []);
     const problems = checkMessage(args);
     return problems.length ? this.refuse(method, 'invalid_blocks', slackMessages(problems)) : null;
   }
@@ -634,7 +715,15 @@ export class FakeSlack {
   private defaultAnswer(method: string, args: Record<string, any>): Record<string, any> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'crm', team_id: FAKE_TEAM_ID, user_id: FAKE_BOT_USER_ID, bot_id: 'BFAKE' };
+        return {
+          ok: true,
+          url: 'https://fake.slack.com/',
+          team: 'Fake',
+          user: 'crm',
+          team_id: FAKE_TEAM_ID,
+          user_id: FAKE_BOT_USER_ID,
+          bot_id: 'BFAKE',
+        };
       case 'bots.info':
         return { ok: true, bot: { id: args.bot ?? 'BFAKE', app_id: 'AFAKE', user_id: FAKE_BOT_USER_ID } };
       case 'views.open': {
@@ -642,7 +731,9 @@ export class FakeSlack {
         if (invalid) return invalid;
         const trigger = this.exchangeTrigger(method, args.trigger_id);
         if ('error' in trigger) return trigger.error;
-        return this.viewAnswer(this.storeView({ type: 'modal', userId: trigger.userId, view: args.view, rootId: null, previousId: null }));
+        return this.viewAnswer(
+          this.storeView({ type: 'modal', userId: trigger.userId, view: args.view, rootId: null, previousId: null }),
+        );
       }
       case 'views.push': {
         const invalid = this.invalidView(method, args.view, 'modal');
@@ -653,11 +744,23 @@ export class FakeSlack {
         if (!top) return this.refuse(method, 'not_found', ['no open modal to push onto']);
         const depth = [...this.views.values()].filter((v) => v.rootId === top.rootId && v.open).length;
         if (depth >= MAX_PUSHED_VIEWS) return this.refuse(method, 'push_limit_reached', []);
-        return this.viewAnswer(this.storeView({ type: 'modal', userId: trigger.userId, view: args.view, rootId: top.rootId, previousId: top.id }));
+        return this.viewAnswer(
+          this.storeView({
+            type: 'modal',
+            userId: trigger.userId,
+            view: args.view,
+            rootId: top.rootId,
+            previousId: top.id,
+          }),
+        );
       }
       case 'views.update': {
-        const stored = typeof args.view_id === 'string' ? this.views.get(args.view_id) : [...this.views.values()].find((v) => v.view.external_id && v.view.external_id === args.external_id);
-        if (!stored?.open) return this.refuse(method, 'not_found', [`no open view ${String(args.view_id ?? args.external_id)}`]);
+        const stored =
+          typeof args.view_id === 'string'
+            ? this.views.get(args.view_id)
+            : [...this.views.values()].find((v) => v.view.external_id && v.view.external_id === args.external_id);
+        if (!stored?.open)
+          return this.refuse(method, 'not_found', [`no open view ${String(args.view_id ?? args.external_id)}`]);
         if (args.hash !== undefined && args.hash !== stored.hash) return { ok: false, error: 'hash_conflict' };
         const invalid = this.invalidView(method, args.view, stored.type);
         if (invalid) return invalid;
@@ -671,7 +774,8 @@ export class FakeSlack {
         const invalid = this.invalidView(method, args.view, 'home');
         if (invalid) return invalid;
         const current = this.homeOf(userId);
-        if (args.hash !== undefined && current && args.hash !== current.hash) return { ok: false, error: 'hash_conflict' };
+        if (args.hash !== undefined && current && args.hash !== current.hash)
+          return { ok: false, error: 'hash_conflict' };
         if (current) {
           current.view = args.view;
           current.hash = this.newHash();
@@ -695,7 +799,8 @@ export class FakeSlack {
           posted = channel;
         } else {
           if (this.channels.size && !this.channels.has(channel)) return { ok: false, error: 'channel_not_found' };
-          if (this.channels.has(channel) && !this.botChannels.has(channel)) return { ok: false, error: 'not_in_channel' };
+          if (this.channels.has(channel) && !this.botChannels.has(channel))
+            return { ok: false, error: 'not_in_channel' };
           posted = channel;
         }
         const ts = this.nextTs();
@@ -705,7 +810,8 @@ export class FakeSlack {
       case 'chat.update': {
         const invalid = this.invalidMessage(method, args);
         if (invalid) return invalid;
-        if (!this.messages.has(`${args.channel}:${args.ts}`)) return this.refuse(method, 'message_not_found', [`no message ${String(args.ts)} in ${String(args.channel)}`]);
+        if (!this.messages.has(`${args.channel}:${args.ts}`))
+          return this.refuse(method, 'message_not_found', [`no message ${String(args.ts)} in ${String(args.channel)}`]);
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       }
       case 'chat.delete':
@@ -718,7 +824,11 @@ export class FakeSlack {
         return { ok: true, message_ts: this.nextTs() };
       }
       case 'chat.getPermalink':
-        return { ok: true, channel: args.channel, permalink: `https://fake.slack.com/archives/${args.channel}/p${String(args.message_ts).replace('.', '')}` };
+        return {
+          ok: true,
+          channel: args.channel,
+          permalink: `https://fake.slack.com/archives/${args.channel}/p${String(args.message_ts).replace('.', '')}`,
+        };
       case 'conversations.open': {
         const users = String(args.users ?? '');
         return { ok: true, channel: { id: `D${users.split(',')[0]}` } };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { FakeSlack, RecordedCall } from './fake-slack';
 
 /**
@@ -150,8 +150,19 @@ export class FakeSocketMode {
    * Sends an envelope to the newest connection, or keeps it for the next one (`events_api`
    * only; anything else fails at once without a connection, as Slack shows the user an error).
    */
-  enqueue(type: EnvelopeType, payload: Record<string, any>, acceptsResponsePayload = defaultAcceptsResponse(type, payload)): Envelope {
-    const envelope: Envelope = { envelope_id: randomUUID(), type, payload, accepts_response_payload: acceptsResponsePayload, retry_attempt: 0, retry_reason: '' };
+  enqueue(
+    type: EnvelopeType,
+    payload: Record<string, any>,
+    acceptsResponsePayload = defaultAcceptsResponse(type, payload),
+  ): Envelope {
+    const envelope: Envelope = {
+      envelope_id: randomUUID(),
+      type,
+      payload,
+      accepts_response_payload: acceptsResponsePayload,
+      retry_attempt: 0,
+      retry_reason: '',
+    };
     const entry: Pending = { envelope, connection: null, deliveredAt: 0 };
     this.pending.set(envelope.envelope_id, entry);
     const target = this.newest();
@@ -171,13 +182,17 @@ export class FakeSocketMode {
   }
 
   async waitForAck(envelopeId: string, timeoutMs = 10_000): Promise<RecordedAck> {
-    return this.waitFor(() => {
-      const ack = this.ackFor(envelopeId);
-      if (ack) return ack;
-      const failed = this.pending.get(envelopeId)?.failed;
-      if (failed) throw new Error(`envelope ${envelopeId} was not acknowledged: ${failed}`);
-      return undefined;
-    }, timeoutMs, `the ack of envelope ${envelopeId}`);
+    return this.waitFor(
+      () => {
+        const ack = this.ackFor(envelopeId);
+        if (ack) return ack;
+        const failed = this.pending.get(envelopeId)?.failed;
+        if (failed) throw new Error(`envelope ${envelopeId} was not acknowledged: ${failed}`);
+        return undefined;
+      },
+      timeoutMs,
+      `the ack of envelope ${envelopeId}`,
+    );
   }
 
   /** Envelopes not acknowledged (yet). */
@@ -220,7 +235,11 @@ export class FakeSocketMode {
 
   /** Waits until Slack has said hello on `count` connections in all. */
   waitForConnections(count: number, timeoutMs = 15_000): Promise<ConnectionRecord> {
-    return this.waitFor(() => (this.connections.length >= count && this.connections[count - 1]) || undefined, timeoutMs, `connection #${count}`);
+    return this.waitFor(
+      () => (this.connections.length >= count && this.connections[count - 1]) || undefined,
+      timeoutMs,
+      `connection #${count}`,
+    );
   }
 
   /** Waits until no connection is open. */
@@ -245,7 +264,10 @@ export class FakeSocketMode {
       const value = predicate();
       if (value !== undefined) return value;
       if (this.closed) throw new Error(`the fake Socket Mode server closed while waiting for ${what}`);
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; connections: ${this.connections.length}, open: ${this.live.size}, acks: ${this.acks.length}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}; connections: ${this.connections.length}, open: ${this.live.size}, acks: ${this.acks.length}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -278,7 +300,8 @@ export class FakeSocketMode {
       }),
     );
     // Envelopes waiting for a connection (sent in a gap, or unacknowledged on a closed one).
-    for (const entry of this.pending.values()) if (entry.connection === null && !entry.failed) this.deliver(entry, conn);
+    for (const entry of this.pending.values())
+      if (entry.connection === null && !entry.failed) this.deliver(entry, conn);
   }
 
   private received(conn: Live, text: string | null): void {
@@ -302,13 +325,25 @@ export class FakeSocketMode {
       this.protocolErrors.push(`ack for an envelope never sent: ${id}`);
       return;
     }
-    if (entry.connection !== conn.id) this.protocolErrors.push(`ack for envelope ${id} on connection ${conn.id}, delivered on ${entry.connection}`);
-    const payload = message.payload && typeof message.payload === 'object' && Object.keys(message.payload).length ? (message.payload as Record<string, any>) : undefined;
-    if (payload && !entry.envelope.accepts_response_payload) this.protocolErrors.push(`response payload on envelope ${id} (${entry.envelope.type}), which accepts none`);
+    if (entry.connection !== conn.id)
+      this.protocolErrors.push(`ack for envelope ${id} on connection ${conn.id}, delivered on ${entry.connection}`);
+    const payload =
+      message.payload && typeof message.payload === 'object' && Object.keys(message.payload).length
+        ? (message.payload as Record<string, any>)
+        : undefined;
+    if (payload && !entry.envelope.accepts_response_payload)
+      this.protocolErrors.push(`response payload on envelope ${id} (${entry.envelope.type}), which accepts none`);
     const at = Date.now();
     this.acked.add(id);
     this.pending.delete(id);
-    this.acks.push({ envelope_id: id, type: entry.envelope.type, ...(payload ? { payload } : {}), connection: conn.id, at, afterMs: at - entry.deliveredAt });
+    this.acks.push({
+      envelope_id: id,
+      type: entry.envelope.type,
+      ...(payload ? { payload } : {}),
+      connection: conn.id,
+      at,
+      afterMs: at - entry.deliveredAt,
+    });
   }
 
   private closedConn(conn: Live, code: number): void {
@@ -322,7 +357,11 @@ export class FakeSocketMode {
       if (entry.envelope.type === 'events_api') {
         // Slack retries an unacknowledged event on the next connection.
         entry.connection = null;
-        entry.envelope = { ...entry.envelope, retry_attempt: entry.envelope.retry_attempt + 1, retry_reason: 'timeout' };
+        entry.envelope = {
+          ...entry.envelope,
+          retry_attempt: entry.envelope.retry_attempt + 1,
+          retry_reason: 'timeout',
+        };
         const next = this.newest();
         if (next) this.deliver(entry, next);
       } else {

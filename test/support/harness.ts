@@ -1,17 +1,17 @@
-import { loadConfig, type AppConfig } from '../../src/config';
 import type { DestinationStream } from 'pino';
+import { type Clock, ManualClock } from '../../src/clock';
+import { type AppConfig, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { secretsOf } from '../../src/secret-masking';
-import { ManualClock, type Clock } from '../../src/clock';
-import { startServer, type RunningServer } from '../../src/server';
 import type { ProductionReader } from '../../src/production/types';
-import { FakeSlack, startFakeSlack } from './fake-slack';
-import { fakeFilesOf } from './fake-slack-files';
-import { ACK_DEADLINE_MS, SlackDriver, SocketDriver, type SlackPayloads, type Transport } from './slack-driver';
-import { startFakeSocketMode, type FakeSocketMode } from './fake-socket-mode';
-import { tempPostgresUrl, tempSqliteUrl, type Provider } from './databases';
+import { secretsOf } from '../../src/secret-masking';
+import { type RunningServer, startServer } from '../../src/server';
 import { unknownActionIdsSentTo } from './action-id-audit';
+import { type Provider, tempPostgresUrl, tempSqliteUrl } from './databases';
+import { type FakeSlack, startFakeSlack } from './fake-slack';
+import { fakeFilesOf } from './fake-slack-files';
+import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode';
 import { brokenMrkdwnSentTo } from './mrkdwn-audit';
+import { ACK_DEADLINE_MS, SlackDriver, type SlackPayloads, SocketDriver, type Transport } from './slack-driver';
 
 /**
  * What real Slack would have refused, garbled or shown as an error in this test: controls
@@ -21,17 +21,30 @@ import { brokenMrkdwnSentTo } from './mrkdwn-audit';
  * limits, requests acknowledged after 3 seconds, and Socket Mode acks that break the protocol.
  * Checked when a test app stops, so every e2e test checks everything it made the app do.
  */
-export function slackRuleBreaches(slack: FakeSlack, driver: SlackPayloads, socket: FakeSocketMode | null = null): string[] {
+export function slackRuleBreaches(
+  slack: FakeSlack,
+  driver: SlackPayloads,
+  socket: FakeSocketMode | null = null,
+): string[] {
   const problems: string[] = [];
   const unknown = unknownActionIdsSentTo(slack);
   if (unknown.length) problems.push(`controls with action ids missing from ACTION_IDS: ${unknown.join(', ')}`);
   for (const broken of brokenMrkdwnSentTo(slack)) problems.push(`mrkdwn with a split entity or markup: ${broken}`);
   const where = (test?: string) => (test ? `[${test}] ` : '');
-  for (const v of slack.violations) problems.push(`${where(v.test)}Slack refused ${v.method}: ${v.error}${v.messages.length ? ` (${v.messages.join('; ')})` : ''}`);
+  for (const v of slack.violations)
+    problems.push(
+      `${where(v.test)}Slack refused ${v.method}: ${v.error}${v.messages.length ? ` (${v.messages.join('; ')})` : ''}`,
+    );
   problems.push(...driver.problems);
-  for (const late of driver.lateAcks()) problems.push(`${where(late.test)}${late.what} was acknowledged after ${late.ms} ms (Slack gives up after ${ACK_DEADLINE_MS} ms)`);
+  for (const late of driver.lateAcks())
+    problems.push(
+      `${where(late.test)}${late.what} was acknowledged after ${late.ms} ms (Slack gives up after ${ACK_DEADLINE_MS} ms)`,
+    );
   if (socket) {
-    for (const late of socket.lateAcks()) problems.push(`${late.type} envelope ${late.envelope_id} was acknowledged after ${late.afterMs} ms (Slack gives up after ${ACK_DEADLINE_MS} ms)`);
+    for (const late of socket.lateAcks())
+      problems.push(
+        `${late.type} envelope ${late.envelope_id} was acknowledged after ${late.afterMs} ms (Slack gives up after ${ACK_DEADLINE_MS} ms)`,
+      );
     for (const error of socket.protocolErrors) problems.push(`Socket Mode protocol: ${error}`);
   }
   return problems;

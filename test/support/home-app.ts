@@ -2,11 +2,11 @@ import type { HomeView } from '@slack/types';
 import { ManualClock } from '../../src/clock';
 import { createLogger } from '../../src/logger';
 import { createProductionReader, type MetabaseClient } from '../../src/production/metabase-client';
-import { startFakeSlack, type FakeSlack } from './fake-slack';
-import { startFakeMetabase, type FakeCustomerRow, type FakeMetabase } from './fake-metabase';
+import { type FakeCustomerRow, type FakeMetabase, startFakeMetabase } from './fake-metabase';
+import { type FakeSlack, startFakeSlack } from './fake-slack';
+import { startFakeSocketMode } from './fake-socket-mode';
 import { startTestApp, type TestApp } from './harness';
 import type { Transport } from './slack-driver';
-import { startFakeSocketMode } from './fake-socket-mode';
 
 /** Roster of the Home tests. */
 export const ADMIN = 'U0ADMIN01';
@@ -40,13 +40,26 @@ export interface HomeApp {
  * (through the real Metabase client), the roster above, and a manual clock the fake
  * Metabase's `days` window follows.
  */
-export async function startHomeApp(options: { customers?: FakeCustomerRow[]; slack?: FakeSlack; clock?: ManualClock; transport?: Transport } = {}): Promise<HomeApp> {
+export async function startHomeApp(
+  options: { customers?: FakeCustomerRow[]; slack?: FakeSlack; clock?: ManualClock; transport?: Transport } = {},
+): Promise<HomeApp> {
   const clock = options.clock ?? new ManualClock('2026-11-25T09:00:00Z');
-  const mb = await startFakeMetabase({ apiKey: 'mb-key', customersCardId: CUSTOMERS_CARD_ID, ordersCardId: ORDERS_CARD_ID, now: () => clock.now() });
+  const mb = await startFakeMetabase({
+    apiKey: 'mb-key',
+    customersCardId: CUSTOMERS_CARD_ID,
+    ordersCardId: ORDERS_CARD_ID,
+    now: () => clock.now(),
+  });
   mb.setCustomers(options.customers ?? []);
   const makeReader = () =>
     createProductionReader(
-      { url: mb.url, auth: { kind: 'apiKey', apiKey: 'mb-key' }, customersCardId: CUSTOMERS_CARD_ID, ordersCardId: ORDERS_CARD_ID, timeoutMs: 5_000 },
+      {
+        url: mb.url,
+        auth: { kind: 'apiKey', apiKey: 'mb-key' },
+        customersCardId: CUSTOMERS_CARD_ID,
+        ordersCardId: ORDERS_CARD_ID,
+        timeoutMs: 5_000,
+      },
       // Quiet, and quick to give up: these tests are about what Home does with a failure.
       createLogger('silent'),
       clock,
@@ -56,7 +69,14 @@ export async function startHomeApp(options: { customers?: FakeCustomerRow[]; sla
   const slack = options.slack ?? (await startFakeSlack());
   const transport = options.transport ?? 'http';
   const socket = transport === 'socket' ? await startFakeSocketMode(slack) : undefined;
-  let t = await startTestApp({ env: ROSTER_ENV, clock, production: reader, slack, transport, ...(socket ? { socket } : {}) });
+  let t = await startTestApp({
+    env: ROSTER_ENV,
+    clock,
+    production: reader,
+    slack,
+    transport,
+    ...(socket ? { socket } : {}),
+  });
   for (const id of [ADMIN, AM, AM2, MANAGER, STRANGER]) t.slack.addUser({ id, tz: 'Asia/Dubai' });
   t.slack.addUser({ id: GUEST, is_restricted: true });
   const app: HomeApp = {
@@ -68,7 +88,15 @@ export async function startHomeApp(options: { customers?: FakeCustomerRow[]; sla
       // Stopping the app closes its production reader.
       await t.stopApp();
       reader = makeReader();
-      t = await startTestApp({ env: ROSTER_ENV, clock, production: reader, slack: t.slack, databaseUrl: t.databaseUrl, transport, ...(socket ? { socket } : {}) });
+      t = await startTestApp({
+        env: ROSTER_ENV,
+        clock,
+        production: reader,
+        slack: t.slack,
+        databaseUrl: t.databaseUrl,
+        transport,
+        ...(socket ? { socket } : {}),
+      });
       app.t = t;
       app.reader = reader;
     },
@@ -97,11 +125,20 @@ export function lastView(slack: FakeSlack, userId: string): HomeView {
 }
 
 /** Waits until `count` views have been published for the user. */
-export async function waitForViews(slack: FakeSlack, userId: string, count: number, timeoutMs = 10_000): Promise<HomeView[]> {
-  return slack.waitFor(() => {
-    const v = publishedViews(slack, userId);
-    return v.length >= count ? v : undefined;
-  }, timeoutMs, `${count} Home view(s) for ${userId}`);
+export async function waitForViews(
+  slack: FakeSlack,
+  userId: string,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<HomeView[]> {
+  return slack.waitFor(
+    () => {
+      const v = publishedViews(slack, userId);
+      return v.length >= count ? v : undefined;
+    },
+    timeoutMs,
+    `${count} Home view(s) for ${userId}`,
+  );
 }
 
 /** Waits until every listener run the requests so far started (sync and republish included) has finished. */

@@ -6,8 +6,8 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import type { ProductionReader } from '../../src/production/types';
 import { createAppServices } from '../../src/services';
-import { prepareData } from '../../src/startup';
 import type { Viewer } from '../../src/slack/viewer';
+import { prepareData } from '../../src/startup';
 import { openTestDatabase } from './databases';
 import { GUEST, ROSTER_ENV } from './lead-e2e';
 
@@ -34,12 +34,28 @@ export interface ListenerDeps {
  * roster (ADMIN, MANAGER, AM, AM2, and GUEST, an account manager who is a Slack guest) and
  * the default currency rates.
  */
-export async function openListenerDeps(options: { production?: ProductionReader | null; env?: Record<string, string> } = {}): Promise<ListenerDeps> {
+export async function openListenerDeps(
+  options: { production?: ProductionReader | null; env?: Record<string, string> } = {},
+): Promise<ListenerDeps> {
   const { db, url, cleanup } = await openTestDatabase('sqlite');
-  const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', DATABASE_URL: url, LOG_LEVEL: 'silent', CRM_TIMEZONE: 'UTC', ...ROSTER_ENV };
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: 's',
+    DATABASE_URL: url,
+    LOG_LEVEL: 'silent',
+    CRM_TIMEZONE: 'UTC',
+    ...ROSTER_ENV,
+  };
   const config = loadConfig({ ...env, ...options.env });
   const clock = new ManualClock('2026-11-25T09:00:00Z');
-  const base = { config, db, production: options.production ?? null, clock, logger: createLogger('silent'), instanceId: randomUUID() };
+  const base = {
+    config,
+    db,
+    production: options.production ?? null,
+    clock,
+    logger: createLogger('silent'),
+    instanceId: randomUUID(),
+  };
   // What every start does before the first request: the roster from CRM_*, the default rates.
   await prepareData(base);
   const deps: AppContext = { ...base, ...createAppServices(base) };
@@ -104,13 +120,23 @@ export function fakes(): Fakes {
     chat: {
       postMessage: fn('chat.postMessage', () => ({ ok: true, ts: '1700000000.000100' })),
       update: fn('chat.update'),
-      getPermalink: fn('chat.getPermalink', (a) => ({ ok: true, permalink: `https://example.slack.com/archives/${a.channel}/p${String(a.message_ts).replace('.', '')}` })),
+      getPermalink: fn('chat.getPermalink', (a) => ({
+        ok: true,
+        permalink: `https://example.slack.com/archives/${a.channel}/p${String(a.message_ts).replace('.', '')}`,
+      })),
     },
     users: {
-      info: fn('users.info', (a) => ({ ok: true, user: { id: a.user, tz: USER_TZ, is_restricted: a.user === GUEST, is_ultra_restricted: false, deleted: false } })),
+      info: fn('users.info', (a) => ({
+        ok: true,
+        user: { id: a.user, tz: USER_TZ, is_restricted: a.user === GUEST, is_ultra_restricted: false, deleted: false },
+      })),
     },
-    conversations: { info: fn('conversations.info', (a) => ({ ok: true, channel: { id: a.channel, name: 'sales', is_member: true } })) },
-    auth: { test: fn('auth.test', () => ({ ok: true, team_id: 'T0TEAM001', user_id: 'U0BOT0001', bot_id: 'B0BOT0001' })) },
+    conversations: {
+      info: fn('conversations.info', (a) => ({ ok: true, channel: { id: a.channel, name: 'sales', is_member: true } })),
+    },
+    auth: {
+      test: fn('auth.test', () => ({ ok: true, team_id: 'T0TEAM001', user_id: 'U0BOT0001', bot_id: 'B0BOT0001' })),
+    },
     bots: { info: fn('bots.info', () => ({ ok: true, bot: { app_id: 'A0APP0001' } })) },
   };
   return {
@@ -157,45 +183,107 @@ export const TRIGGER_ID = '1111.2222.trigger';
 /** Arguments of a block action: a button (value) or an overflow/select (selected option). */
 export function blockAction(
   f: Fakes,
-  o: { userId: string; actionId: string; value?: string; selected?: string; from?: 'message' | 'view'; channelId?: string; messageTs?: string },
+  o: {
+    userId: string;
+    actionId: string;
+    value?: string;
+    selected?: string;
+    from?: 'message' | 'view';
+    channelId?: string;
+    messageTs?: string;
+  },
 ): any {
   const from = o.from ?? 'view';
-  const action: any = { action_id: o.actionId, block_id: 'b', type: o.selected !== undefined ? 'static_select' : 'button', action_ts: '1700000000.1' };
+  const action: any = {
+    action_id: o.actionId,
+    block_id: 'b',
+    type: o.selected !== undefined ? 'static_select' : 'button',
+    action_ts: '1700000000.1',
+  };
   if (o.value !== undefined) action.value = o.value;
-  if (o.selected !== undefined) action.selected_option = { value: o.selected, text: { type: 'plain_text', text: o.selected } };
+  if (o.selected !== undefined)
+    action.selected_option = { value: o.selected, text: { type: 'plain_text', text: o.selected } };
   const body: any = {
     type: 'block_actions',
     user: { id: o.userId },
     trigger_id: TRIGGER_ID,
     actions: [action],
-    container: from === 'message' ? { type: 'message', channel_id: o.channelId ?? 'D0DM00001', message_ts: o.messageTs ?? '1700000000.000100' } : { type: 'view', view_id: 'V0HOME001' },
+    container:
+      from === 'message'
+        ? { type: 'message', channel_id: o.channelId ?? 'D0DM00001', message_ts: o.messageTs ?? '1700000000.000100' }
+        : { type: 'view', view_id: 'V0HOME001' },
     ...(from === 'message'
-      ? { response_url: RESPONSE_URL, channel: { id: o.channelId ?? 'D0DM00001' }, message: { ts: o.messageTs ?? '1700000000.000100' } }
+      ? {
+          response_url: RESPONSE_URL,
+          channel: { id: o.channelId ?? 'D0DM00001' },
+          message: { ts: o.messageTs ?? '1700000000.000100' },
+        }
       : { view: { id: 'V0HOME001', type: 'home' } }),
   };
-  return { ack: f.ack, respond: f.respond, client: f.web, body, action, payload: action, next: jest.fn(), logger: console, context: {} };
+  return {
+    ack: f.ack,
+    respond: f.respond,
+    client: f.web,
+    body,
+    action,
+    payload: action,
+    next: jest.fn(),
+    logger: console,
+    context: {},
+  };
 }
 
 /** Arguments of a view_submission with the given state values. */
-export function viewSubmission(f: Fakes, o: { userId: string; callbackId: string; privateMetadata?: string; values: Record<string, Record<string, any>> }): any {
-  const view = { id: 'V0MODAL01', type: 'modal', callback_id: o.callbackId, private_metadata: o.privateMetadata ?? '', state: { values: o.values }, hash: 'h' };
+export function viewSubmission(
+  f: Fakes,
+  o: { userId: string; callbackId: string; privateMetadata?: string; values: Record<string, Record<string, any>> },
+): any {
+  const view = {
+    id: 'V0MODAL01',
+    type: 'modal',
+    callback_id: o.callbackId,
+    private_metadata: o.privateMetadata ?? '',
+    state: { values: o.values },
+    hash: 'h',
+  };
   const body = { type: 'view_submission', user: { id: o.userId }, view };
   return { ack: f.ack, client: f.web, body, view, payload: view, next: jest.fn(), logger: console, context: {} };
 }
 
 /** Arguments of `/crm <text>`. */
 export function slashCommand(f: Fakes, o: { userId: string; text: string }): any {
-  const command = { command: '/crm', text: o.text, user_id: o.userId, trigger_id: TRIGGER_ID, channel_id: 'C0SALES01', response_url: RESPONSE_URL, team_id: 'T0TEAM001' };
-  return { ack: f.ack, respond: f.respond, client: f.web, command, body: command, payload: command, next: jest.fn(), logger: console, context: {} };
+  const command = {
+    command: '/crm',
+    text: o.text,
+    user_id: o.userId,
+    trigger_id: TRIGGER_ID,
+    channel_id: 'C0SALES01',
+    response_url: RESPONSE_URL,
+    team_id: 'T0TEAM001',
+  };
+  return {
+    ack: f.ack,
+    respond: f.respond,
+    client: f.web,
+    command,
+    body: command,
+    payload: command,
+    next: jest.fn(),
+    logger: console,
+    context: {},
+  };
 }
 
 /** Plain-text input state as Slack sends it. */
 export const input = (value: string | null) => ({ type: 'plain_text_input', value });
-export const select = (value: string | null) => ({ type: 'static_select', selected_option: value === null ? null : { value, text: { type: 'plain_text', text: value } } });
+export const select = (value: string | null) => ({
+  type: 'static_select',
+  selected_option: value === null ? null : { value, text: { type: 'plain_text', text: value } },
+});
 export const userSelect = (user: string | null) => ({ type: 'users_select', selected_user: user });
 
 /** Every text in a message or view, joined: what a reader sees. */
-export { visibleText, actionIds } from './lead-e2e';
+export { actionIds, visibleText } from './lead-e2e';
 
 /**
  * What a views.publish call must carry: this user and exactly this view (other arguments,

@@ -11,7 +11,8 @@ export function parseRfc4180(text: string): string[][] {
     throw new Error(`not RFC 4180 at offset ${i} (record ${records.length + 1}): ${what}`);
   };
   const endRecord = () => {
-    if (records.length && record.length !== records[0]!.length) fail(`${record.length} fields, the first record has ${records[0]!.length}`);
+    if (records.length && record.length !== records[0]!.length)
+      fail(`${record.length} fields, the first record has ${records[0]!.length}`);
     records.push(record);
     record = [];
   };

@@ -40,11 +40,23 @@ export async function seedLead(prisma: CrmPrisma, s: LeadSeed): Promise<number> 
   });
   for (const c of s.currencies ?? []) {
     await prisma.customerCurrencyTotal.create({
-      data: { customerId: s.customerId, currency: c.currency, market: c.market ?? 'AE', orderCount: c.orderCount ?? 1, lifetimeMinor: c.lifetimeMinor, lastOrderAt: null },
+      data: {
+        customerId: s.customerId,
+        currency: c.currency,
+        market: c.market ?? 'AE',
+        orderCount: c.orderCount ?? 1,
+        lifetimeMinor: c.lifetimeMinor,
+        lastOrderAt: null,
+      },
     });
   }
   const lead = await prisma.lead.create({
-    data: { customerId: s.customerId, stage: s.stage ?? 'lead', ownerId: s.ownerId ?? null, lastTouchAt: s.lastTouchAt ?? null },
+    data: {
+      customerId: s.customerId,
+      stage: s.stage ?? 'lead',
+      ownerId: s.ownerId ?? null,
+      lastTouchAt: s.lastTouchAt ?? null,
+    },
   });
   return lead.id;
 }

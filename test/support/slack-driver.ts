@@ -1,6 +1,12 @@
 import { createHmac } from 'node:crypto';
+import {
+  type BlockKitProblem,
+  checkMessage,
+  checkSuggestionOptions,
+  checkView,
+  slackMessages,
+} from './block-kit-limits';
 import { currentTestName, FAKE_TEAM_ID, type FakeSlack } from './fake-slack';
-import { checkMessage, checkSuggestionOptions, checkView, slackMessages, type BlockKitProblem } from './block-kit-limits';
 import type { EnvelopeType, FakeSocketMode } from './fake-socket-mode';
 
 /**
@@ -61,12 +67,16 @@ export interface AckTiming {
 export const ACK_DEADLINE_MS = 3_000;
 
 /** The part of the fake Slack the driver needs: where trigger_ids and response_urls come from. */
-export type SlackSide = Pick<FakeSlack, 'issueTrigger' | 'responseUrl' | 'openModalOf' | 'assumeModal' | 'afterSubmission'>;
+export type SlackSide = Pick<
+  FakeSlack,
+  'issueTrigger' | 'responseUrl' | 'openModalOf' | 'assumeModal' | 'afterSubmission'
+>;
 
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
 
-const SLACK_MARKUP = /<(?:@[UW][A-Z0-9]+(?:\|[^<>]*)?|#[CGD][A-Z0-9]+(?:\|[^<>]*)?|!(?:here|channel|everyone)|!subteam\^[A-Z0-9]+(?:\|[^<>]*)?|!date\^[^<>|]+\|[^<>]*|(?:https?|mailto):[^<>|\s]+(?:\|[^<>]*)?)>/g;
+const SLACK_MARKUP =
+  /<(?:@[UW][A-Z0-9]+(?:\|[^<>]*)?|#[CGD][A-Z0-9]+(?:\|[^<>]*)?|!(?:here|channel|everyone)|!subteam\^[A-Z0-9]+(?:\|[^<>]*)?|!date\^[^<>|]+\|[^<>]*|(?:https?|mailto):[^<>|\s]+(?:\|[^<>]*)?)>/g;
 
 /**
  * Text as Slack delivers what a person typed: `&`, `<`, `>` escaped, except the markup
@@ -103,7 +113,12 @@ export abstract class SlackPayloads {
   ) {}
 
   /** `body`: the Events API callback, the slash command's fields, or the interactivity payload. */
-  protected abstract deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions, what?: string): Promise<DriverResponse>;
+  protected abstract deliver(
+    type: EnvelopeType,
+    body: Record<string, any>,
+    options?: SignOptions,
+    what?: string,
+  ): Promise<DriverResponse>;
 
   /** Requests answered later than Slack waits. */
   lateAcks(limitMs = ACK_DEADLINE_MS): AckTiming[] {
@@ -142,7 +157,13 @@ export abstract class SlackPayloads {
    * A slash command, e.g. command('U1', '/crm', 'find acme'). `typed` is what the person
    * typed, mentions and links already in Slack's markup; it is sent encoded as Slack does.
    */
-  async command(userId: string, command: string, typed: string, extra: Record<string, string> = {}, options?: SignOptions): Promise<DriverResponse> {
+  async command(
+    userId: string,
+    command: string,
+    typed: string,
+    extra: Record<string, string> = {},
+    options?: SignOptions,
+  ): Promise<DriverResponse> {
     const fields: Record<string, string> = {
       token: 'legacy-token',
       team_id: FAKE_TEAM_ID,
@@ -184,14 +205,26 @@ export abstract class SlackPayloads {
   }
 
   /** A button/overflow/select action in a view (Home tab or modal) or a message. */
-  blockAction(userId: string, action: Record<string, any>, container: Record<string, any> = { type: 'view', view_id: 'V1' }, extra: Record<string, any> = {}): Promise<DriverResponse> {
+  blockAction(
+    userId: string,
+    action: Record<string, any>,
+    container: Record<string, any> = { type: 'view', view_id: 'V1' },
+    extra: Record<string, any> = {},
+  ): Promise<DriverResponse> {
     return this.interaction({
       type: 'block_actions',
       user: { id: userId, username: userId.toLowerCase(), team_id: FAKE_TEAM_ID },
       container,
       // Slack sends a response_url with actions in messages only.
       ...(container.type === 'message' ? { response_url: this.slack.responseUrl() } : {}),
-      actions: [{ action_ts: `${Date.now() / 1000}`, block_id: action.block_id ?? 'b', type: action.type ?? 'button', ...action }],
+      actions: [
+        {
+          action_ts: `${Date.now() / 1000}`,
+          block_id: action.block_id ?? 'b',
+          type: action.type ?? 'button',
+          ...action,
+        },
+      ],
       ...extra,
     });
   }
@@ -202,10 +235,19 @@ export abstract class SlackPayloads {
    * The modal is the one the app opened for this user with this callback_id (else one is
    * assumed open); after the answer, Slack closes, updates or pushes it as the app asked.
    */
-  async submitView(userId: string, view: { callback_id: string; private_metadata?: string; values: Record<string, Record<string, any>> }): Promise<DriverResponse> {
+  async submitView(
+    userId: string,
+    view: { callback_id: string; private_metadata?: string; values: Record<string, Record<string, any>> },
+  ): Promise<DriverResponse> {
     const open =
       this.slack.openModalOf(userId, view.callback_id) ??
-      this.slack.assumeModal(userId, { type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata ?? '', title: { type: 'plain_text', text: 'Modal' }, blocks: [] });
+      this.slack.assumeModal(userId, {
+        type: 'modal',
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata ?? '',
+        title: { type: 'plain_text', text: 'Modal' },
+        blocks: [],
+      });
     const res = await this.interaction({
       type: 'view_submission',
       user: { id: userId, username: userId.toLowerCase(), team_id: FAKE_TEAM_ID },
@@ -222,19 +264,30 @@ export abstract class SlackPayloads {
       },
     });
     const ack = res.json && typeof res.json === 'object' ? res.json : undefined;
-    if (ack?.view) this.check(`${view.callback_id} response_action ${String(ack.response_action)}`, checkView(ack.view));
+    if (ack?.view)
+      this.check(`${view.callback_id} response_action ${String(ack.response_action)}`, checkView(ack.view));
     if (ack?.response_action === 'errors') {
       // Slack shows each error under the input block it names; any other key is refused.
-      const inputs = new Set((open.view.blocks ?? []).filter((b: any) => b.type === 'input').map((b: any) => b.block_id));
+      const inputs = new Set(
+        (open.view.blocks ?? []).filter((b: any) => b.type === 'input').map((b: any) => b.block_id),
+      );
       const unknown = Object.keys(ack.errors ?? {}).filter((k) => open.view.blocks?.length && !inputs.has(k));
-      if (unknown.length) this.problems.push(`${currentTestName() ? `[${currentTestName()}] ` : ''}${view.callback_id}: errors for blocks that are not inputs of the modal: ${unknown.join(', ')}`);
+      if (unknown.length)
+        this.problems.push(
+          `${currentTestName() ? `[${currentTestName()}] ` : ''}${view.callback_id}: errors for blocks that are not inputs of the modal: ${unknown.join(', ')}`,
+        );
     }
     if (res.status === 200) this.slack.afterSubmission(open.id, ack);
     return res;
   }
 
   /** A message shortcut ("Log to CRM") on a message; `message.text` is sent encoded as Slack stores it. */
-  messageShortcut(userId: string, callbackId: string, message: { ts: string; text: string; user?: string }, channelId = 'C0GENERAL'): Promise<DriverResponse> {
+  messageShortcut(
+    userId: string,
+    callbackId: string,
+    message: { ts: string; text: string; user?: string },
+    channelId = 'C0GENERAL',
+  ): Promise<DriverResponse> {
     return this.interaction({
       type: 'message_action',
       callback_id: callbackId,
@@ -257,13 +310,20 @@ export abstract class SlackPayloads {
       container: { type: 'view', view_id: 'V1' },
       view: { id: 'V1', type: 'modal', callback_id: 'log_to_crm' },
     });
-    if (res.status === 200) this.check(`${actionId} options`, res.json && typeof res.json === 'object' ? checkSuggestionOptions(res.json) : [{ pointer: '', message: 'not a JSON options answer' }]);
+    if (res.status === 200)
+      this.check(
+        `${actionId} options`,
+        res.json && typeof res.json === 'object'
+          ? checkSuggestionOptions(res.json)
+          : [{ pointer: '', message: 'not a JSON options answer' }],
+      );
     return res;
   }
 
   private check(what: string, problems: BlockKitProblem[]): void {
     const test = currentTestName();
-    if (problems.length) this.problems.push(`${test ? `[${test}] ` : ''}${what}: ${slackMessages(problems).join('; ')}`);
+    if (problems.length)
+      this.problems.push(`${test ? `[${test}] ` : ''}${what}: ${slackMessages(problems).join('; ')}`);
   }
 }
 
@@ -282,11 +342,21 @@ export class SlackDriver extends SlackPayloads {
 
   sign(body: string, options: SignOptions = {}): Record<string, string> {
     const ts = options.timestamp ?? Math.floor(Date.now() / 1000);
-    const sig = options.signature ?? `v0=${createHmac('sha256', options.secret ?? this.signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const sig =
+      options.signature ??
+      `v0=${createHmac('sha256', options.secret ?? this.signingSecret)
+        .update(`v0:${ts}:${body}`)
+        .digest('hex')}`;
     return { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig };
   }
 
-  post(body: string, contentType: string, options: SignOptions = {}, what = 'request', headers: Record<string, string> = {}): Promise<DriverResponse> {
+  post(
+    body: string,
+    contentType: string,
+    options: SignOptions = {},
+    what = 'request',
+    headers: Record<string, string> = {},
+  ): Promise<DriverResponse> {
     return this.timed(what, async () => {
       const res = await fetch(`${this.baseUrl}${this.path}`, {
         method: 'POST',
@@ -294,7 +364,7 @@ export class SlackDriver extends SlackPayloads {
         body,
       });
       const text = await res.text();
-      let json: any ;
+      let json: any;
       try {
         json = text ? JSON.parse(text) : undefined;
       } catch {
@@ -304,14 +374,24 @@ export class SlackDriver extends SlackPayloads {
     });
   }
 
-  protected deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions, what = 'request'): Promise<DriverResponse> {
+  protected deliver(
+    type: EnvelopeType,
+    body: Record<string, any>,
+    options?: SignOptions,
+    what = 'request',
+  ): Promise<DriverResponse> {
     if (type === 'events_api') return this.deliverEvent(body, options, what);
-    const form = type === 'slash_commands' ? new URLSearchParams(body) : new URLSearchParams({ payload: JSON.stringify(body) });
+    const form =
+      type === 'slash_commands' ? new URLSearchParams(body) : new URLSearchParams({ payload: JSON.stringify(body) });
     return this.post(form.toString(), 'application/x-www-form-urlencoded', options, what);
   }
 
   /** Re-sent once, as Slack does, when answered late or with an error. */
-  private async deliverEvent(event: Record<string, any>, options: SignOptions | undefined, what: string): Promise<DriverResponse> {
+  private async deliverEvent(
+    event: Record<string, any>,
+    options: SignOptions | undefined,
+    what: string,
+  ): Promise<DriverResponse> {
     const body = JSON.stringify(event);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
@@ -320,10 +400,14 @@ export class SlackDriver extends SlackPayloads {
     const first = this.post(body, 'application/json', options, what);
     const outcome = await Promise.race([first, late]);
     clearTimeout(timer);
-    const forged = options?.secret !== undefined || options?.signature !== undefined || options?.timestamp !== undefined;
+    const forged =
+      options?.secret !== undefined || options?.signature !== undefined || options?.timestamp !== undefined;
     const reason = outcome === 'late' ? 'http_timeout' : outcome.status >= 300 && !forged ? 'http_error' : null;
     if (reason) {
-      const retry = await this.post(body, 'application/json', options, `${what} (retry 1)`, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': reason });
+      const retry = await this.post(body, 'application/json', options, `${what} (retry 1)`, {
+        'x-slack-retry-num': '1',
+        'x-slack-retry-reason': reason,
+      });
       this.retries.push({ eventId: String(event.event_id), reason, status: retry.status });
     }
     return first;
@@ -344,9 +428,18 @@ export class SocketDriver extends SlackPayloads {
   }
 
   /** The time to each ack is measured by the fake Socket Mode server, from the envelope's last delivery. */
-  protected async deliver(type: EnvelopeType, body: Record<string, any>, options?: SignOptions): Promise<DriverResponse> {
+  protected async deliver(
+    type: EnvelopeType,
+    body: Record<string, any>,
+    options?: SignOptions,
+  ): Promise<DriverResponse> {
     if (options) throw new Error('signing options are for HTTP: Socket Mode envelopes are not signed');
     const ack = await this.socket.send(type, body, this.ackTimeoutMs);
-    return { status: 200, text: ack.payload ? JSON.stringify(ack.payload) : '', json: ack.payload, envelopeId: ack.envelope_id };
+    return {
+      status: 200,
+      text: ack.payload ? JSON.stringify(ack.payload) : '',
+      json: ack.payload,
+      envelopeId: ack.envelope_id,
+    };
   }
 }

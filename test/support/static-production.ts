@@ -1,4 +1,11 @@
-import { ProductionError, type CardResult, type CustomerCurrencyRow, type OrderRow, type ProductionCallStatus, type ProductionReader } from '../../src/production/types';
+import {
+  type CardResult,
+  type CustomerCurrencyRow,
+  type OrderRow,
+  type ProductionCallStatus,
+  ProductionError,
+  type ProductionReader,
+} from '../../src/production/types';
 
 /**
  * An in-memory production reader for domain tests: serves the rows it is given, records

@@ -1,9 +1,9 @@
-import { loadConfig } from '../../src/config';
-import { buildApp } from '../../src/slack/app';
-import { createLogger } from '../../src/logger';
 import { systemClock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
 import type { AppDeps } from '../../src/deps';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
+import { createLogger } from '../../src/logger';
+import { buildApp } from '../../src/slack/app';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 
 describe('connection mode', () => {
   let slack: FakeSlack;
@@ -16,7 +16,14 @@ describe('connection mode', () => {
 
   function depsWith(env: Record<string, string>): AppDeps {
     // buildApp only wires listeners; nothing touches the database until a request arrives.
-    return { config: loadConfig({ SLACK_API_URL: slack.apiUrl, ...env }), db: {} as AppDeps['db'], production: null, clock: systemClock, logger: createLogger('silent'), instanceId: 'test' };
+    return {
+      config: loadConfig({ SLACK_API_URL: slack.apiUrl, ...env }),
+      db: {} as AppDeps['db'],
+      production: null,
+      clock: systemClock,
+      logger: createLogger('silent'),
+      instanceId: 'test',
+    };
   }
 
   it('serves HTTP (POST /slack/events) when no app token is set', async () => {

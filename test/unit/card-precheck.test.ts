@@ -1,4 +1,4 @@
-import { CUSTOMERS_CARD, ORDERS_CARD, type CardSpec } from '../../src/production/card-schemas';
+import { type CardSpec, CUSTOMERS_CARD, ORDERS_CARD } from '../../src/production/card-schemas';
 
 /**
  * Rows that fit skip zod (a hand-compiled check answers first), so the two must agree on
@@ -6,9 +6,37 @@ import { CUSTOMERS_CARD, ORDERS_CARD, type CardSpec } from '../../src/production
  * would reach the sync unchecked.
  */
 const VALUES: unknown[] = [
-  'C1', ' AE ', 'aed', 'ae', 'AED ', 'ABCD', 'A', 'A1', '', '   ', '\t', '12', '1234.50', '2026-11-20T10:00:00Z', 'x',
-  0, 1, -1, 1.5, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY,
-  null, undefined, true, false, {}, [], ['AE'], { value: 'AE' }, 10n,
+  'C1',
+  ' AE ',
+  'aed',
+  'ae',
+  'AED ',
+  'ABCD',
+  'A',
+  'A1',
+  '',
+  '   ',
+  '\t',
+  '12',
+  '1234.50',
+  '2026-11-20T10:00:00Z',
+  'x',
+  0,
+  1,
+  -1,
+  1.5,
+  2 ** 53,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  null,
+  undefined,
+  true,
+  false,
+  {},
+  [],
+  ['AE'],
+  { value: 'AE' },
+  10n,
 ];
 
 function agreesColumnByColumn(spec: CardSpec<never, unknown>, valid: Record<string, unknown>): string[] {
@@ -25,13 +53,31 @@ function agreesColumnByColumn(spec: CardSpec<never, unknown>, valid: Record<stri
 
 describe('the fast row check agrees with the card schemas', () => {
   test('Customers card: every column, every kind of value', () => {
-    const valid = { customer_id: 'C1', customer_name: 'ACME', company: null, email: 'a@b.example', phone: 971, market: 'AE', currency: 'AED', order_count: '3', lifetime_total: 12.5, last_order_at: '2026-11-20T10:00:00Z' };
+    const valid = {
+      customer_id: 'C1',
+      customer_name: 'ACME',
+      company: null,
+      email: 'a@b.example',
+      phone: 971,
+      market: 'AE',
+      currency: 'AED',
+      order_count: '3',
+      lifetime_total: 12.5,
+      last_order_at: '2026-11-20T10:00:00Z',
+    };
     expect(CUSTOMERS_CARD.fits(valid)).toBe(true);
     expect(agreesColumnByColumn(CUSTOMERS_CARD as unknown as CardSpec<never, unknown>, valid)).toEqual([]);
   });
 
   test('Orders card: every column, every kind of value', () => {
-    const valid = { order_id: 7, created_at: '2026-11-20T10:00:00Z', market: 'SA', currency: 'SAR', total: '10.00', status: 'paid' };
+    const valid = {
+      order_id: 7,
+      created_at: '2026-11-20T10:00:00Z',
+      market: 'SA',
+      currency: 'SAR',
+      total: '10.00',
+      status: 'paid',
+    };
     expect(ORDERS_CARD.fits(valid)).toBe(true);
     expect(agreesColumnByColumn(ORDERS_CARD as unknown as CardSpec<never, unknown>, valid)).toEqual([]);
   });

@@ -108,10 +108,26 @@ describe('bad rows', () => {
 
   it('validates Orders rows the same way, refunds included', () => {
     const { rows, rejected } = parseCardRows(ORDERS_CARD, [
-      { 'Order ID': 501, 'Created At': '2026-11-01T08:00:00Z', Market: 'KW', Currency: 'KWD', Total: '-12.500', Status: 'refunded' },
+      {
+        'Order ID': 501,
+        'Created At': '2026-11-01T08:00:00Z',
+        Market: 'KW',
+        Currency: 'KWD',
+        Total: '-12.500',
+        Status: 'refunded',
+      },
       { 'Order ID': 502, 'Created At': 'yesterday', Market: 'KW', Currency: 'KWD', Total: '1', Status: 'shipped' },
     ]);
-    expect(rows).toEqual([{ orderId: '501', createdAt: new Date('2026-11-01T08:00:00Z'), market: 'KW', currency: 'KWD', total: '-12.500', status: 'refunded' }]);
+    expect(rows).toEqual([
+      {
+        orderId: '501',
+        createdAt: new Date('2026-11-01T08:00:00Z'),
+        market: 'KW',
+        currency: 'KWD',
+        total: '-12.500',
+        status: 'refunded',
+      },
+    ]);
     expect(rejected).toEqual([{ index: 1, reason: 'created_at: must be an ISO 8601 date' }]);
   });
 });
@@ -149,7 +165,11 @@ describe('coercions', () => {
 });
 
 describe('streamed JSON array', () => {
-  const rows = Array.from({ length: 40 }, (_, i) => ({ id: i, name: i % 5 === 0 ? `tricky },{"id":"${i}"} ]` : `n${i}`, nested: { a: [i] } }));
+  const rows = Array.from({ length: 40 }, (_, i) => ({
+    id: i,
+    name: i % 5 === 0 ? `tricky },{"id":"${i}"} ]` : `n${i}`,
+    nested: { a: [i] },
+  }));
   const bytes = Buffer.from(JSON.stringify(rows));
 
   it.each([1, 2, 7, 64, 100_000])('gives back every element whatever the piece size (%i bytes)', (size) => {

@@ -1,9 +1,9 @@
 import type { DigestFigures, DigestLead } from '../../src/domain/digest';
-import { STAGES } from '../../src/domain/stages';
-import { buildDigestMessage, MAX_MESSAGE_BLOCKS } from '../../src/slack/views/digest-message';
-import { isKnownActionId, ACTION_IDS } from '../../src/slack/views/action-ids';
 import { dueDigestPeriod, latestDigestPeriod } from '../../src/domain/digest-schedule';
-import { SettingValidationError, validateSetting, type DigestSchedule } from '../../src/domain/settings';
+import { type DigestSchedule, SettingValidationError, validateSetting } from '../../src/domain/settings';
+import { STAGES } from '../../src/domain/stages';
+import { ACTION_IDS, isKnownActionId } from '../../src/slack/views/action-ids';
+import { buildDigestMessage, MAX_MESSAGE_BLOCKS } from '../../src/slack/views/digest-message';
 
 const from = new Date('2026-11-24T09:00:00Z');
 const to = new Date('2026-11-25T09:00:00Z');
@@ -29,7 +29,15 @@ function quietFigures(): DigestFigures {
     from,
     to,
     generatedAt: to,
-    pipeline: STAGES.map((s) => ({ slug: s.slug, count: 0, usdCents: 0n, incompleteCount: 0, unknownCurrencies: [], countChange: null, usdChange: null })),
+    pipeline: STAGES.map((s) => ({
+      slug: s.slug,
+      count: 0,
+      usdCents: 0n,
+      incompleteCount: 0,
+      unknownCurrencies: [],
+      countChange: null,
+      usdChange: null,
+    })),
     comparedWith: null,
     movements: { total: 0, latest: [], paths: [] },
     newLeads: { total: 0, top: [] },
@@ -57,12 +65,26 @@ function busyFigures(): DigestFigures {
     comparedWith: from,
     movements: {
       total: many,
-      latest: Array.from({ length: 10 }, (_, i) => ({ at: to, actorId: 'U0AM1', leadId: i, customerName: `Moved ${i} <b>`, fromStage: 'lead', toStage: 'contacted' })),
+      latest: Array.from({ length: 10 }, (_, i) => ({
+        at: to,
+        actorId: 'U0AM1',
+        leadId: i,
+        customerName: `Moved ${i} <b>`,
+        fromStage: 'lead',
+        toStage: 'contacted',
+      })),
       paths: [{ fromStage: 'lead', toStage: 'contacted', count: many }],
     },
     newLeads: { total: many, top: Array.from({ length: 5 }, (_, i) => lead(i)) },
-    uncontacted: { days: 90, total: many, top: Array.from({ length: 10 }, (_, i) => lead(i, { unknownCurrencies: i === 0 ? ['KWX'] : [] })) },
-    overdue: { total: many, byOwner: Array.from({ length: 400 }, (_, i) => ({ ownerId: `U0AM${i}`, count: 100, oldestDueAt: from })) },
+    uncontacted: {
+      days: 90,
+      total: many,
+      top: Array.from({ length: 10 }, (_, i) => lead(i, { unknownCurrencies: i === 0 ? ['KWX'] : [] })),
+    },
+    overdue: {
+      total: many,
+      byOwner: Array.from({ length: 400 }, (_, i) => ({ ownerId: `U0AM${i}`, count: 100, oldestDueAt: from })),
+    },
     stale: {
       total: many,
       byStage: STAGES.slice(0, 5).map((s) => ({ slug: s.slug, thresholdDays: 14, count: 10_000 })),
@@ -72,7 +94,11 @@ function busyFigures(): DigestFigures {
   };
 }
 
-const options = { stageLabels: { contacted: 'Reached out' }, timeZone: 'Asia/Dubai', homeUrl: 'slack://app?team=T1&id=A1&tab=home' };
+const options = {
+  stageLabels: { contacted: 'Reached out' },
+  timeZone: 'Asia/Dubai',
+  homeUrl: 'slack://app?team=T1&id=A1&tab=home',
+};
 
 describe('buildDigestMessage', () => {
   it('says a quiet period in one line, without an empty report', () => {
@@ -105,7 +131,11 @@ describe('buildDigestMessage', () => {
   it('ends with a View in CRM button linking to the app Home, with a registered action id', () => {
     const msg = buildDigestMessage(busyFigures(), options);
     const actions = msg.blocks[msg.blocks.length - 1] as any;
-    expect(actions.elements[0]).toMatchObject({ action_id: ACTION_IDS.digestViewInCrm, url: options.homeUrl, text: { text: 'View in CRM' } });
+    expect(actions.elements[0]).toMatchObject({
+      action_id: ACTION_IDS.digestViewInCrm,
+      url: options.homeUrl,
+      text: { text: 'View in CRM' },
+    });
     expect(isKnownActionId(actions.elements[0].action_id)).toBe(true);
     const plain = buildDigestMessage(busyFigures(), { ...options, homeUrl: null }).blocks.at(-1) as any;
     expect(plain.elements[0].url).toBeUndefined();
@@ -119,7 +149,11 @@ describe('digest schedule', () => {
     // Monday 30 Nov 2026 09:00 in Dubai is 05:00 UTC.
     expect(dueDigestPeriod(weekly, new Date('2026-11-30T04:59:00Z'))).toBeNull();
     const due = dueDigestPeriod(weekly, new Date('2026-11-30T05:00:00Z'));
-    expect(due).toMatchObject({ periodKey: 'weekly:2026-11-30', from: new Date('2026-11-23T05:00:00Z'), to: new Date('2026-11-30T05:00:00Z') });
+    expect(due).toMatchObject({
+      periodKey: 'weekly:2026-11-30',
+      from: new Date('2026-11-23T05:00:00Z'),
+      to: new Date('2026-11-30T05:00:00Z'),
+    });
     expect(dueDigestPeriod(weekly, new Date('2026-11-30T06:30:00Z'))?.periodKey).toBe('weekly:2026-11-30');
     // Far too late (stale news) and on other days: nothing due.
     expect(dueDigestPeriod(weekly, new Date('2026-11-30T12:00:00Z'))).toBeNull();
@@ -130,24 +164,40 @@ describe('digest schedule', () => {
     const daily: DigestSchedule = { frequency: 'daily', weekday: 1, time: '08:30', timeZone: 'Europe/London' };
     // 29 March 2026: clocks go forward; 08:30 BST is 07:30 UTC.
     const p = latestDigestPeriod(daily, new Date('2026-03-29T07:31:00Z'));
-    expect(p).toMatchObject({ periodKey: 'daily:2026-03-29', occurrenceAt: new Date('2026-03-29T07:30:00Z'), from: new Date('2026-03-28T08:30:00Z') });
+    expect(p).toMatchObject({
+      periodKey: 'daily:2026-03-29',
+      occurrenceAt: new Date('2026-03-29T07:30:00Z'),
+      from: new Date('2026-03-28T08:30:00Z'),
+    });
   });
 });
 
 describe('settings validation', () => {
   it('refuses empty and duplicate stage labels, naming the field', () => {
-    const labels = { lead: 'Lead', contacted: ' ', negotiation: 'Deal', trial_order: 'deal', active_account: 'Active', churned: 'Lost' };
+    const labels = {
+      lead: 'Lead',
+      contacted: ' ',
+      negotiation: 'Deal',
+      trial_order: 'deal',
+      active_account: 'Active',
+      churned: 'Lost',
+    };
     try {
       validateSetting('stage_labels', labels);
       throw new Error('expected a validation error');
     } catch (err) {
       expect(err).toBeInstanceOf(SettingValidationError);
-      expect((err as SettingValidationError).fieldErrors).toMatchObject({ contacted: 'must not be empty', trial_order: expect.stringContaining('same as the label') });
+      expect((err as SettingValidationError).fieldErrors).toMatchObject({
+        contacted: 'must not be empty',
+        trial_order: expect.stringContaining('same as the label'),
+      });
     }
   });
 
   it('refuses an unknown time zone and a sync window beyond ten years', () => {
-    expect(() => validateSetting('digest_schedule', { frequency: 'daily', weekday: 1, time: '09:00', timeZone: 'Mars/Olympus' })).toThrow(/time zone/);
+    expect(() =>
+      validateSetting('digest_schedule', { frequency: 'daily', weekday: 1, time: '09:00', timeZone: 'Mars/Olympus' }),
+    ).toThrow(/time zone/);
     expect(() => validateSetting('sync_days', 3651)).toThrow(/at most 3650/);
     expect(validateSetting('sync_days', 30)).toBe(30);
   });

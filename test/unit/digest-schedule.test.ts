@@ -1,7 +1,13 @@
 import { dueDigestPeriod, latestDigestPeriod } from '../../src/domain/digest-schedule';
-import { validateSetting, type DigestSchedule } from '../../src/domain/settings';
+import { type DigestSchedule, validateSetting } from '../../src/domain/settings';
 
-const schedule = (s: Partial<DigestSchedule>): DigestSchedule => ({ frequency: 'daily', weekday: 1, time: '09:00', timeZone: 'UTC', ...s });
+const schedule = (s: Partial<DigestSchedule>): DigestSchedule => ({
+  frequency: 'daily',
+  weekday: 1,
+  time: '09:00',
+  timeZone: 'UTC',
+  ...s,
+});
 const iso = (d: Date) => d.toISOString();
 
 describe('digest schedule', () => {
@@ -19,9 +25,15 @@ describe('digest schedule', () => {
   });
 
   it('treats DST days like follow-ups do: a skipped time moves forward, a repeated one takes the first', () => {
-    const gap = latestDigestPeriod(schedule({ time: '02:30', timeZone: 'America/New_York' }), new Date('2026-03-09T12:00:00Z'));
+    const gap = latestDigestPeriod(
+      schedule({ time: '02:30', timeZone: 'America/New_York' }),
+      new Date('2026-03-09T12:00:00Z'),
+    );
     expect(iso(gap.from)).toBe('2026-03-08T07:30:00.000Z');
-    const overlap = latestDigestPeriod(schedule({ time: '01:30', timeZone: 'America/New_York' }), new Date('2026-11-02T12:00:00Z'));
+    const overlap = latestDigestPeriod(
+      schedule({ time: '01:30', timeZone: 'America/New_York' }),
+      new Date('2026-11-02T12:00:00Z'),
+    );
     expect(iso(overlap.from)).toBe('2026-11-01T05:30:00.000Z');
   });
 
@@ -31,7 +43,9 @@ describe('digest schedule', () => {
   });
 
   it('accepts only HH:MM times and known time zones', () => {
-    expect(validateSetting('digest_schedule', schedule({ time: '09:00', timeZone: 'Asia/Riyadh' }))).toMatchObject({ time: '09:00' });
+    expect(validateSetting('digest_schedule', schedule({ time: '09:00', timeZone: 'Asia/Riyadh' }))).toMatchObject({
+      time: '09:00',
+    });
     expect(() => validateSetting('digest_schedule', schedule({ time: '9:00' }))).toThrow(/time/);
     expect(() => validateSetting('digest_schedule', schedule({ time: '24:00' }))).toThrow(/time/);
     expect(() => validateSetting('digest_schedule', schedule({ timeZone: 'Mars/Base' }))).toThrow(/timeZone/);

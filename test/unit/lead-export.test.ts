@@ -1,14 +1,14 @@
+import { UTF8_BOM } from '../../src/domain/csv';
 import {
   describeExport,
   ExportRequestError,
   exportFileName,
   exportScopeFor,
+  type LeadExportRow,
   leadExportCsv,
   minorToDecimal,
   parseExportRequest,
-  type LeadExportRow,
 } from '../../src/domain/lead-export';
-import { UTF8_BOM } from '../../src/domain/csv';
 import { parseRfc4180 } from '../support/rfc4180';
 
 const labels = { negotiation: 'Talks', active_account: 'حساب نشط' };
@@ -54,9 +54,15 @@ describe('who exports what', () => {
     expect(describeExport({ kind: 'all' }, { ownerId: 'U1' }, labels)).toBe('all leads (own leads only)');
     expect(describeExport({ kind: 'stage', stage: 'negotiation' }, { ownerId: null }, labels)).toBe('stage Talks');
     expect(describeExport({ kind: 'mine' }, { ownerId: 'U1' }, labels)).toBe('own leads');
-    expect(describeExport({ kind: 'uncontacted', days: 30 }, { ownerId: null }, labels)).toBe('uncontacted, ordered in the last 30 days');
-    expect(exportFileName({ kind: 'stage', stage: 'trial_order' }, '2026-11-30')).toBe('crm-leads-stage-trial-order-2026-11-30.csv');
-    expect(exportFileName({ kind: 'uncontacted', days: 30 }, '2026-11-30')).toBe('crm-leads-uncontacted-30d-2026-11-30.csv');
+    expect(describeExport({ kind: 'uncontacted', days: 30 }, { ownerId: null }, labels)).toBe(
+      'uncontacted, ordered in the last 30 days',
+    );
+    expect(exportFileName({ kind: 'stage', stage: 'trial_order' }, '2026-11-30')).toBe(
+      'crm-leads-stage-trial-order-2026-11-30.csv',
+    );
+    expect(exportFileName({ kind: 'uncontacted', days: 30 }, '2026-11-30')).toBe(
+      'crm-leads-uncontacted-30d-2026-11-30.csv',
+    );
   });
 });
 
@@ -104,15 +110,64 @@ describe('lead export CSV', () => {
         nextFollowUpAt: null,
       },
     ];
-    const csv = leadExportCsv(rows, { stageLabels: labels, timeZone: 'Asia/Dubai', ownerNames: new Map([['U0AM1', 'Aïsha']]) });
+    const csv = leadExportCsv(rows, {
+      stageLabels: labels,
+      timeZone: 'Asia/Dubai',
+      ownerNames: new Map([['U0AM1', 'Aïsha']]),
+    });
     expect(csv.startsWith(UTF8_BOM)).toBe(true);
     expect(parseRfc4180(csv.slice(1))).toEqual([
       [
-        'Customer ID', 'Name', 'Company', 'Stage', 'Owner', 'Owner Slack ID', 'Markets', 'Lifetime USD', 'Not converted to USD',
-        'Lifetime AED', 'Lifetime KWD', 'Lifetime SAR', 'Last order (Asia/Dubai)', 'Last touch (Asia/Dubai)', 'Next follow-up (Asia/Dubai)',
+        'Customer ID',
+        'Name',
+        'Company',
+        'Stage',
+        'Owner',
+        'Owner Slack ID',
+        'Markets',
+        'Lifetime USD',
+        'Not converted to USD',
+        'Lifetime AED',
+        'Lifetime KWD',
+        'Lifetime SAR',
+        'Last order (Asia/Dubai)',
+        'Last touch (Asia/Dubai)',
+        'Next follow-up (Asia/Dubai)',
       ],
-      ['c-1', 'Smith, "Jr" & Sons', 'Line one\nLine two', 'Talks', 'Aïsha', 'U0AM1', 'AE, KW', '1234567.89', 'XYZ', '1000.50', '1234.567', '', '2026-11-21 01:30', '', '2026-12-01 09:00'],
-      ['c-2', `'=HYPERLINK("http://evil.example","click")`, '', 'حساب نشط', '', '', 'SA', '-5.00', '', '', '', '-18.75', '', '2026-11-30 03:59', ''],
+      [
+        'c-1',
+        'Smith, "Jr" & Sons',
+        'Line one\nLine two',
+        'Talks',
+        'Aïsha',
+        'U0AM1',
+        'AE, KW',
+        '1234567.89',
+        'XYZ',
+        '1000.50',
+        '1234.567',
+        '',
+        '2026-11-21 01:30',
+        '',
+        '2026-12-01 09:00',
+      ],
+      [
+        'c-2',
+        `'=HYPERLINK("http://evil.example","click")`,
+        '',
+        'حساب نشط',
+        '',
+        '',
+        'SA',
+        '-5.00',
+        '',
+        '',
+        '',
+        '-18.75',
+        '',
+        '2026-11-30 03:59',
+        '',
+      ],
     ]);
   });
 });

@@ -20,7 +20,8 @@ function appDefinition(manifest: string): string[] {
     .map((line) => line.replace(/\s+#.*$/, ''));
 }
 
-const urlLines = (manifest: string) => manifest.split('\n').filter((line) => /^\s*(url|request_url|message_menu_options_url):/.test(line));
+const urlLines = (manifest: string) =>
+  manifest.split('\n').filter((line) => /^\s*(url|request_url|message_menu_options_url):/.test(line));
 
 describe('Slack app manifests', () => {
   const socket = read('manifest.yml');
@@ -35,12 +36,22 @@ describe('Slack app manifests', () => {
     expect(http).toMatch(/^\s*socket_mode_enabled: false$/m);
     const urls = urlLines(http).map((line) => line.trim().split(/:\s+/)[0]);
     expect(urls.sort()).toEqual(['message_menu_options_url', 'request_url', 'request_url', 'url']);
-    for (const line of urlLines(http)) expect(line.trim()).toMatch(new RegExp(`^[a-z_]+: https://[^/\\s]+${SLACK_EVENTS_PATH}$`));
+    for (const line of urlLines(http))
+      expect(line.trim()).toMatch(new RegExp(`^[a-z_]+: https://[^/\\s]+${SLACK_EVENTS_PATH}$`));
   });
 
   it('both describe the same app: scopes, command, shortcut and events', () => {
     expect(appDefinition(socket)).toEqual(appDefinition(http));
-    for (const expected of ['- commands', '- chat:write', '- users:read', '- channels:read', '- groups:read', '- app_home_opened', 'callback_id: log_to_crm', '- command: /crm']) {
+    for (const expected of [
+      '- commands',
+      '- chat:write',
+      '- users:read',
+      '- channels:read',
+      '- groups:read',
+      '- app_home_opened',
+      'callback_id: log_to_crm',
+      '- command: /crm',
+    ]) {
       expect(appDefinition(socket).map((l) => l.trim())).toContain(expected);
     }
   });

@@ -1,19 +1,20 @@
+import { DEFAULT_RATES_DATE, defaultRateTable } from '../../src/domain/rates';
 import {
   buildRateTable,
   currencyExponent,
   decimalToMinor,
   decimalToUsd,
-  divideRoundHalfAwayFromZero,
   distinctRates,
+  divideRoundHalfAwayFromZero,
   formatAmount,
   formatMinor,
   formatRateUsed,
-  formatUsdRate,
   formatUsd,
+  formatUsdRate,
   formatUsdSum,
+  MoneyError,
   makeUsdRate,
   minorToUsdCents,
-  MoneyError,
   normaliseDecimalText,
   parseAmount,
   rateProblem,
@@ -23,7 +24,6 @@ import {
   toUsd,
   type UsdConversion,
 } from '../../src/shared/money';
-import { DEFAULT_RATES_DATE, defaultRateTable } from '../../src/domain/rates';
 
 const rates = defaultRateTable();
 const cents = (c: UsdConversion): bigint => {
@@ -33,13 +33,15 @@ const cents = (c: UsdConversion): bigint => {
 
 describe('ISO 4217 exponents', () => {
   it('knows the 11 market currencies, three of them with 3 decimals', () => {
-    expect(['AED', 'SAR', 'QAR', 'EGP', 'INR', 'PKR', 'LKR', 'USD'].map(currencyExponent)).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(['AED', 'SAR', 'QAR', 'EGP', 'INR', 'PKR', 'LKR', 'USD'].map(currencyExponent)).toEqual([
+      2, 2, 2, 2, 2, 2, 2, 2,
+    ]);
     expect(['KWD', 'BHD', 'OMR'].map(currencyExponent)).toEqual([3, 3, 3]);
     expect(currencyExponent('JPY')).toBe(0);
     expect(currencyExponent('XYZ')).toBeUndefined();
   });
 
-  it('knows the rest of ISO 4217 by its exponents (not a locale\'s display decimals), so an admin can add any of them', () => {
+  it("knows the rest of ISO 4217 by its exponents (not a locale's display decimals), so an admin can add any of them", () => {
     expect(['GBP', 'EUR', 'PKR', 'IDR', 'ZWG', 'XCG'].map(currencyExponent)).toEqual([2, 2, 2, 2, 2, 2]);
     expect(['JPY', 'KRW', 'CLP', 'XOF'].map(currencyExponent)).toEqual([0, 0, 0, 0]);
     expect(['JOD', 'IQD', 'TND', 'LYD'].map(currencyExponent)).toEqual([3, 3, 3, 3]);
@@ -72,9 +74,12 @@ describe('decimal strings to minor units', () => {
     expect(() => decimalToMinor('1.5', 0)).toThrow(/more than 0 decimals/);
   });
 
-  it.each(['1e3', '1,234.00', '.5', '5.', '', ' 1', '1 ', 'abc', '--1', '0x10', 'NaN', 'Infinity'])('refuses %j', (text) => {
-    expect(() => decimalToMinor(text, 2)).toThrow(expect.objectContaining({ code: 'invalid_decimal' }));
-  });
+  it.each(['1e3', '1,234.00', '.5', '5.', '', ' 1', '1 ', 'abc', '--1', '0x10', 'NaN', 'Infinity'])(
+    'refuses %j',
+    (text) => {
+      expect(() => decimalToMinor(text, 2)).toThrow(expect.objectContaining({ code: 'invalid_decimal' }));
+    },
+  );
 
   it('reads an unknown currency as a marked result, not as an error, zero or USD', () => {
     const parsed = parseAmount('12.5', 'XYZ');
@@ -122,7 +127,12 @@ describe('conversion to USD cents', () => {
   });
 
   it('makes a refund exactly cancel its order', () => {
-    for (const [text, currency] of [['1234.567', 'KWD'], ['0.05', 'PKR'], ['19.99', 'INR'], ['0.333', 'BHD']] as const) {
+    for (const [text, currency] of [
+      ['1234.567', 'KWD'],
+      ['0.05', 'PKR'],
+      ['19.99', 'INR'],
+      ['0.333', 'BHD'],
+    ] as const) {
       const order = cents(decimalToUsd(text, currency, rates));
       const refund = cents(decimalToUsd(`-${text}`, currency, rates));
       expect(order + refund).toBe(0n);
@@ -135,7 +145,13 @@ describe('conversion to USD cents', () => {
   });
 
   it('carries the rate and its date with every USD figure', () => {
-    expect(decimalToUsd('10.00', 'AED', rates)).toEqual({ kind: 'usd', usdCents: 272n, currency: 'AED', usdPerUnit: '0.2723', rateDate: DEFAULT_RATES_DATE });
+    expect(decimalToUsd('10.00', 'AED', rates)).toEqual({
+      kind: 'usd',
+      usdCents: 272n,
+      currency: 'AED',
+      usdPerUnit: '0.2723',
+      rateDate: DEFAULT_RATES_DATE,
+    });
   });
 
   it('marks a known currency without a rate as unknown, never as USD', () => {
@@ -154,15 +170,30 @@ describe('conversion to USD cents', () => {
 
 describe('sums', () => {
   it('sums a multi-currency customer in integer cents and names the rate dates', () => {
-    const parts = [decimalToUsd('1000.00', 'AED', rates), decimalToUsd('10.000', 'KWD', rates), decimalToUsd('5.00', 'USD', rates), decimalToUsd('-1.00', 'USD', rates)];
+    const parts = [
+      decimalToUsd('1000.00', 'AED', rates),
+      decimalToUsd('10.000', 'KWD', rates),
+      decimalToUsd('5.00', 'USD', rates),
+      decimalToUsd('-1.00', 'USD', rates),
+    ];
     const sum = sumUsd(parts);
     // 272.30 + 32.60 + 5.00 - 1.00
-    expect(sum).toEqual({ usdCents: 30890n, incomplete: false, unknownCurrencies: [], rateDates: [DEFAULT_RATES_DATE] });
+    expect(sum).toEqual({
+      usdCents: 30890n,
+      incomplete: false,
+      unknownCurrencies: [],
+      rateDates: [DEFAULT_RATES_DATE],
+    });
     expect(formatUsdSum(sum)).toBe('$308.90');
   });
 
   it('flags an unknown currency as incomplete and names it, counting the rest', () => {
-    const sum = sumUsd([decimalToUsd('10.00', 'USD', rates), decimalToUsd('5', 'XYZ', rates), decimalToUsd('7', 'ABC', rates), decimalToUsd('1', 'XYZ', rates)]);
+    const sum = sumUsd([
+      decimalToUsd('10.00', 'USD', rates),
+      decimalToUsd('5', 'XYZ', rates),
+      decimalToUsd('7', 'ABC', rates),
+      decimalToUsd('1', 'XYZ', rates),
+    ]);
     expect(sum.usdCents).toBe(1000n);
     expect(sum.incomplete).toBe(true);
     expect(sum.unknownCurrencies).toEqual(['ABC', 'XYZ']);
@@ -172,11 +203,15 @@ describe('sums', () => {
   it('lists distinct rate dates oldest first', () => {
     const older = new Date('2026-01-01T00:00:00Z');
     const table = buildRateTable([makeUsdRate('USD', '1', DEFAULT_RATES_DATE), makeUsdRate('AED', '0.2723', older)]);
-    expect(sumUsd([decimalToUsd('1', 'USD', table), decimalToUsd('1', 'AED', table)]).rateDates).toEqual([DEFAULT_RATES_DATE, older].sort((a, b) => +a - +b));
+    expect(sumUsd([decimalToUsd('1', 'USD', table), decimalToUsd('1', 'AED', table)]).rateDates).toEqual(
+      [DEFAULT_RATES_DATE, older].sort((a, b) => +a - +b),
+    );
   });
 
   it('sums amounts of one currency exactly, including unknown ones', () => {
-    expect(sumAmounts('KWD', [parseAmount('0.001', 'KWD'), parseAmount('1.5', 'KWD'), parseAmount('-0.5', 'KWD')])).toEqual({ kind: 'money', currency: 'KWD', minor: 1001n, exponent: 3 });
+    expect(
+      sumAmounts('KWD', [parseAmount('0.001', 'KWD'), parseAmount('1.5', 'KWD'), parseAmount('-0.5', 'KWD')]),
+    ).toEqual({ kind: 'money', currency: 'KWD', minor: 1001n, exponent: 3 });
     const unknown = sumAmounts('XYZ', [parseAmount('0.1', 'XYZ'), parseAmount('0.25', 'XYZ')]);
     expect(formatAmount(unknown)).toBe('XYZ 0.35');
     expect(() => sumAmounts('KWD', [parseAmount('1', 'USD')])).toThrow(MoneyError);
@@ -252,18 +287,24 @@ describe('the rates behind a figure, shown exactly', () => {
     const rate = makeUsdRate('PKR', '0.00355', DEFAULT_RATES_DATE);
     const shown = formatUsdRate(rate).split('$')[1]!;
     // PKR 123,456.78 at the shown rate: 438.2716 -> $438.27, the same as the conversion.
-    expect(minorToUsdCents(12345678n, 2, makeUsdRate('PKR', shown, DEFAULT_RATES_DATE))).toBe(cents(toUsd(parseAmount('123456.78', 'PKR'), buildRateTable([rate]))));
+    expect(minorToUsdCents(12345678n, 2, makeUsdRate('PKR', shown, DEFAULT_RATES_DATE))).toBe(
+      cents(toUsd(parseAmount('123456.78', 'PKR'), buildRateTable([rate]))),
+    );
     expect(formatUsd(minorToUsdCents(12345678n, 2, rate))).toBe('$438.27');
   });
 
   it('names the date with the rate', () => {
-    expect(formatRateUsed({ currency: 'KWD', usdPerUnit: '3.26', rateDate: new Date('2025-11-24T00:00:00Z') })).toBe('1 KWD = $3.2600 (2025-11-24)');
+    expect(formatRateUsed({ currency: 'KWD', usdPerUnit: '3.26', rateDate: new Date('2025-11-24T00:00:00Z') })).toBe(
+      '1 KWD = $3.2600 (2025-11-24)',
+    );
   });
 
   it('lists each currency once, sorted, leaving out USD at 1 and amounts that were not converted', () => {
     const later = new Date('2026-11-28T00:00:00Z');
     const table = buildRateTable([...defaultRateTable().values(), makeUsdRate('GBP', '1.27', later)]);
-    const used = ratesUsed(['10', '5'].flatMap((n) => ['KWD', 'USD', 'GBP', 'XYZ', 'AED'].map((c) => decimalToUsd(n, c, table))));
+    const used = ratesUsed(
+      ['10', '5'].flatMap((n) => ['KWD', 'USD', 'GBP', 'XYZ', 'AED'].map((c) => decimalToUsd(n, c, table))),
+    );
     expect(used).toEqual([
       { currency: 'AED', usdPerUnit: '0.2723', rateDate: DEFAULT_RATES_DATE },
       { currency: 'GBP', usdPerUnit: '1.27', rateDate: later },
@@ -271,6 +312,8 @@ describe('the rates behind a figure, shown exactly', () => {
     ]);
     // A USD rate that is not 1 (an admin's choice) is shown: it changes the figures.
     expect(distinctRates([{ currency: 'USD', usdPerUnit: '1.000', rateDate: later }])).toEqual([]);
-    expect(distinctRates([{ currency: 'USD', usdPerUnit: '0.99', rateDate: later }])).toEqual([{ currency: 'USD', usdPerUnit: '0.99', rateDate: later }]);
+    expect(distinctRates([{ currency: 'USD', usdPerUnit: '0.99', rateDate: later }])).toEqual([
+      { currency: 'USD', usdPerUnit: '0.99', rateDate: later },
+    ]);
   });
 });

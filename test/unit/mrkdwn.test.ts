@@ -53,7 +53,9 @@ describe('fitList', () => {
   });
 
   it('counts entries beyond the lines given (total), and uses the caller’s wording', () => {
-    expect(fitList({ lines: ['• a', '• b'], total: 12, more: (n) => `_${n} older orders in the totals_` }, 3000)).toBe('• a\n• b\n_10 older orders in the totals_');
+    expect(fitList({ lines: ['• a', '• b'], total: 12, more: (n) => `_${n} older orders in the totals_` }, 3000)).toBe(
+      '• a\n• b\n_10 older orders in the totals_',
+    );
     expect(fitList({ lines: ['• a', '• b'] }, 3000)).toBe('• a\n• b');
   });
 

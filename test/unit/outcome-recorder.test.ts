@@ -33,7 +33,10 @@ describe('OutcomeRecorder (group commit)', () => {
     await turn();
     await turn();
     expect(recorded).toEqual([1, 2]);
-    expect(w.writes).toEqual([[1, 2], [3, 4]]);
+    expect(w.writes).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     w.release();
     await r.drain();
     expect(recorded).toEqual([1, 2, 3, 4]);

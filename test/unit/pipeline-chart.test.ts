@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import { demoDigestFigures } from '../../src/charts/demo-digest';
-import { MAX_ALT_TEXT, pipelineChartAltText, pipelineChartData } from '../../src/charts/pipeline-chart-data';
 import {
   buildPipelineChartSpec,
   CHART_FONT_FILES,
@@ -11,6 +10,7 @@ import {
   pipelineChartSvg,
   renderPipelineChart,
 } from '../../src/charts/pipeline-chart';
+import { MAX_ALT_TEXT, pipelineChartAltText, pipelineChartData } from '../../src/charts/pipeline-chart-data';
 import type { DigestFigures } from '../../src/domain/digest';
 import { STAGES } from '../../src/domain/stages';
 
@@ -36,8 +36,12 @@ describe('pipeline chart rendering', () => {
     const { width, height } = pngSize(png);
     expect(width).toBeGreaterThan(1200);
     expect(height).toBeGreaterThan(600);
-    expect(altText).toMatch(/^Bar charts of the CRM pipeline by stage for Mon 23 Nov, 09:00 – Mon 30 Nov, 09:00 \(Asia\/Dubai\)/);
-    expect(altText).toContain('Lead: 412 leads, $1,523,456.78; previously 375 leads, $1,424,691.35 (+37, +$98,765.43).');
+    expect(altText).toMatch(
+      /^Bar charts of the CRM pipeline by stage for Mon 23 Nov, 09:00 – Mon 30 Nov, 09:00 \(Asia\/Dubai\)/,
+    );
+    expect(altText).toContain(
+      'Lead: 412 leads, $1,523,456.78; previously 375 leads, $1,424,691.35 (+37, +$98,765.43).',
+    );
     expect(altText).toContain('Negotiation: 31 leads, $512,339.01 (2 incomplete: GBP not converted)');
   });
 
@@ -49,7 +53,8 @@ describe('pipeline chart rendering', () => {
     const svg = await pipelineChartSvg(pipelineChartData(demoDigestFigures(), options));
     expect(svg).toContain('font-family="DejaVu Sans"');
     // Text only: what the fonts draw, and what nothing draws without them.
-    const textOnly = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="30" font-family="DejaVu Sans" font-size="24">Lead حساب</text></svg>';
+    const textOnly =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="30" font-family="DejaVu Sans" font-size="24">Lead حساب</text></svg>';
     expect(darkPixels(textOnly, CHART_RESVG_OPTIONS)).toBeGreaterThan(200);
     expect(darkPixels(textOnly, { font: { loadSystemFonts: false }, background: 'white' })).toBe(0);
   });
@@ -78,8 +83,15 @@ describe('pipeline chart rendering', () => {
   });
 
   it('draws the most travelled routes and one bar for the rest, adding up to the total', () => {
-    const paths = Array.from({ length: 30 }, (_, i) => ({ fromStage: STAGES[i % 6]!.slug, toStage: STAGES[(i + 1) % 6]!.slug, count: 30 - i }));
-    const figures: DigestFigures = { ...demoDigestFigures(), movements: { total: paths.reduce((n, p) => n + p.count, 0), latest: [], paths } };
+    const paths = Array.from({ length: 30 }, (_, i) => ({
+      fromStage: STAGES[i % 6]!.slug,
+      toStage: STAGES[(i + 1) % 6]!.slug,
+      count: 30 - i,
+    }));
+    const figures: DigestFigures = {
+      ...demoDigestFigures(),
+      movements: { total: paths.reduce((n, p) => n + p.count, 0), latest: [], paths },
+    };
     const { routes } = pipelineChartRows(pipelineChartData(figures, options));
     expect(routes).toHaveLength(MAX_CHART_ROUTES);
     expect(routes.at(-1)!.route).toBe(`${30 - MAX_CHART_ROUTES + 1} other routes`);
@@ -88,7 +100,11 @@ describe('pipeline chart rendering', () => {
 
   it('keeps the alt text within Slack’s 1,000 characters, naming fewer routes and counting the rest', () => {
     const stageLabels = Object.fromEntries(STAGES.map((s) => [s.slug, `Quite a long label: ${s.slug}`]));
-    const paths = Array.from({ length: 30 }, (_, i) => ({ fromStage: STAGES[i % 6]!.slug, toStage: STAGES[(i + 2) % 6]!.slug, count: 1 }));
+    const paths = Array.from({ length: 30 }, (_, i) => ({
+      fromStage: STAGES[i % 6]!.slug,
+      toStage: STAGES[(i + 2) % 6]!.slug,
+      count: 1,
+    }));
     const figures: DigestFigures = { ...demoDigestFigures(), movements: { total: 30, latest: [], paths } };
     const alt = pipelineChartAltText(pipelineChartData(figures, { stageLabels, timeZone: 'UTC' }));
     expect(alt.length).toBeLessThanOrEqual(MAX_ALT_TEXT);
@@ -97,7 +113,10 @@ describe('pipeline chart rendering', () => {
   });
 
   it('escapes markup in admin-chosen stage labels instead of breaking the SVG', async () => {
-    const data = pipelineChartData(demoDigestFigures(), { stageLabels: { lead: '<b>Leads & "friends"</b>' }, timeZone: 'UTC' });
+    const data = pipelineChartData(demoDigestFigures(), {
+      stageLabels: { lead: '<b>Leads & "friends"</b>' },
+      timeZone: 'UTC',
+    });
     const svg = await pipelineChartSvg(data);
     expect(svg).toContain('&lt;b&gt;Leads &amp; "friends"&lt;/b&gt;');
     pngSize((await renderPipelineChart(data)).png);

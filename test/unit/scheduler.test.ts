@@ -1,7 +1,7 @@
+import type { WebClient } from '@slack/web-api';
+import type { AppDeps } from '../../src/deps';
 import { startScheduler } from '../../src/jobs/scheduler';
 import { createLogger } from '../../src/logger';
-import type { AppDeps } from '../../src/deps';
-import type { WebClient } from '@slack/web-api';
 
 describe('the job scheduler', () => {
   it('never overlaps two runs of one job, and stop() waits for the run in flight', async () => {

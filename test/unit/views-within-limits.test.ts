@@ -4,15 +4,16 @@
  * with the same Block Kit limits the fake Slack applies, and for mrkdwn cut through an
  * entity or a mention.
  */
+
+import { MAX_ALERT_MESSAGE_LENGTH } from '../../src/domain/alerts/alert-input';
 import type { ActivityEntry, LeadCardData } from '../../src/domain/leads';
 import { MAX_NOTE_LENGTH } from '../../src/domain/leads';
-import { MAX_ALERT_MESSAGE_LENGTH } from '../../src/domain/alerts/alert-input';
 import { buildOrderHistory } from '../../src/domain/order-history';
 import { defaultRateTable } from '../../src/domain/rates';
 import type { OrderRow } from '../../src/production/types';
-import { buildAlertMessage } from '../../src/slack/views/alert-message';
 import { buildAdminHomeSection } from '../../src/slack/views/admin-home';
 import { buildRosterModal } from '../../src/slack/views/admin-modals';
+import { buildAlertMessage } from '../../src/slack/views/alert-message';
 import { buildLeadCard, buildLeadHistoryMessage } from '../../src/slack/views/lead-card';
 import { buildOrderHistoryMessage } from '../../src/slack/views/order-history';
 import { checkBlocks, checkMessage, checkView } from '../support/block-kit-limits';

@@ -1,6 +1,12 @@
 import { MAX_ALERT_MESSAGE_LENGTH } from '../../shared/limits';
-import { isAlertKind, nextOccurrenceAfter, type AlertKind, type AlertSchedule } from './schedule';
-import { formatLocalDate, formatTimeOfDay, localDateTimeOf, parseLocalDate, parseTimeOfDay } from '../../shared/zoned-time';
+import {
+  formatLocalDate,
+  formatTimeOfDay,
+  localDateTimeOf,
+  parseLocalDate,
+  parseTimeOfDay,
+} from '../../shared/zoned-time';
+import { type AlertKind, type AlertSchedule, isAlertKind, nextOccurrenceAfter } from './schedule';
 
 /** What the follow-up modal collects, as typed (strings; missing = null). */
 export interface AlertForm {
@@ -17,6 +23,7 @@ export interface AlertForm {
 export type AlertFormField = keyof AlertForm;
 
 export { MAX_ALERT_MESSAGE_LENGTH } from '../../shared/limits';
+
 const MAX_INTERVAL: Record<'every_days' | 'every_weeks', number> = { every_days: 365, every_weeks: 52 };
 
 export type ValidatedAlert =
@@ -39,13 +46,15 @@ export function validateAlertForm(form: AlertForm, timeZone: string, now: Date):
   const errors: Partial<Record<AlertFormField, string>> = {};
   const message = (form.message ?? '').trim();
   if (!message) errors.message = 'Write what to follow up on, e.g. “Call about the trial order”.';
-  else if (message.length > MAX_ALERT_MESSAGE_LENGTH) errors.message = `Keep the message under ${MAX_ALERT_MESSAGE_LENGTH} characters.`;
+  else if (message.length > MAX_ALERT_MESSAGE_LENGTH)
+    errors.message = `Keep the message under ${MAX_ALERT_MESSAGE_LENGTH} characters.`;
 
   const kind = (form.kind ?? '').trim();
   if (!isAlertKind(kind)) errors.kind = 'Choose how often to remind.';
 
   const minutes = parseTimeOfDay(form.time);
-  if (minutes === null) errors.time = form.time?.trim() ? 'Enter a time as HH:MM (24 h), e.g. 09:30.' : 'Choose a time.';
+  if (minutes === null)
+    errors.time = form.time?.trim() ? 'Enter a time as HH:MM (24 h), e.g. 09:30.' : 'Choose a time.';
 
   const day = parseLocalDate(form.date);
   if (day === null) errors.date = form.date?.trim() ? 'Enter a date as YYYY-MM-DD.' : 'Choose a date.';
@@ -66,11 +75,13 @@ export function validateAlertForm(form: AlertForm, timeZone: string, now: Date):
   } else if (kind === 'monthly') {
     const n = wholeNumber(form.dayOfMonth, 1, 31);
     if (n === null) errors.dayOfMonth = 'Enter the day of the month to remind on (1–31).';
-    else if (n === 'bad') errors.dayOfMonth = 'Enter a day of the month from 1 to 31 (31 means the last day in shorter months).';
+    else if (n === 'bad')
+      errors.dayOfMonth = 'Enter a day of the month from 1 to 31 (31 means the last day in shorter months).';
     else dayOfMonth = n;
   }
 
-  if (Object.keys(errors).length || day === null || minutes === null || !isAlertKind(kind)) return { ok: false, errors };
+  if (Object.keys(errors).length || day === null || minutes === null || !isAlertKind(kind))
+    return { ok: false, errors };
 
   const schedule = {
     kind,
@@ -84,8 +95,13 @@ export function validateAlertForm(form: AlertForm, timeZone: string, now: Date):
   if (kind === 'once') {
     const today = localDateTimeOf(now, timeZone).day;
     const at = nextOccurrenceAfter(schedule, now);
-    if (day < today) return { ok: false, errors: { date: `That date is in the past (today is ${formatLocalDate(today)} in ${timeZone}).` } };
-    if (!at) return { ok: false, errors: { time: `That time has already passed today in ${timeZone}. Choose a later time.` } };
+    if (day < today)
+      return {
+        ok: false,
+        errors: { date: `That date is in the past (today is ${formatLocalDate(today)} in ${timeZone}).` },
+      };
+    if (!at)
+      return { ok: false, errors: { time: `That time has already passed today in ${timeZone}. Choose a later time.` } };
     return { ok: true, message, schedule, firstDueAt: at };
   }
   // A recurring start date may lie in the past (an edited alert keeps its anchor); the first due time is still in the future.

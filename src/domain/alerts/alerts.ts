@@ -1,8 +1,8 @@
-import type { CrmPrisma } from '../../db/client';
 import type { Clock } from '../../clock';
-import { describeSchedule, type AlertSchedule } from './schedule';
-import { addLocalDays } from '../../shared/zoned-time';
+import type { CrmPrisma } from '../../db/client';
 import { UserFacingError } from '../../shared/errors';
+import { addLocalDays } from '../../shared/zoned-time';
+import { type AlertSchedule, describeSchedule } from './schedule';
 
 /**
  * Follow-up alerts: create, edit, cancel, and what the owner does with a delivered
@@ -46,7 +46,11 @@ function scheduleColumns(s: AlertSchedule) {
   };
 }
 
-export async function createAlert(prisma: CrmPrisma, clock: Clock, input: NewAlert): Promise<{ id: number; nextDueAt: Date }> {
+export async function createAlert(
+  prisma: CrmPrisma,
+  clock: Clock,
+  input: NewAlert,
+): Promise<{ id: number; nextDueAt: Date }> {
   const now = clock.now();
   return prisma.$transaction(async (tx) => {
     const lead = await tx.lead.findUnique({ where: { id: input.leadId }, select: { id: true } });
@@ -104,7 +108,11 @@ export async function updateAlert(prisma: CrmPrisma, clock: Clock, edit: AlertEd
         updatedAt: now,
       },
     });
-    if (changed.count === 0) throw new AlertError('stale', 'Someone changed this follow-up while you were editing it. Open it again to see the current version.');
+    if (changed.count === 0)
+      throw new AlertError(
+        'stale',
+        'Someone changed this follow-up while you were editing it. Open it again to see the current version.',
+      );
     await tx.activity.create({
       data: {
         leadId: current.leadId,
@@ -120,11 +128,20 @@ export async function updateAlert(prisma: CrmPrisma, clock: Clock, edit: AlertEd
 }
 
 /** Only the owner, the creator or an admin may change or cancel a follow-up. */
-export function mayManageAlert(alert: { ownerId: string; createdBy: string }, userId: string, isAdmin: boolean): boolean {
+export function mayManageAlert(
+  alert: { ownerId: string; createdBy: string },
+  userId: string,
+  isAdmin: boolean,
+): boolean {
   return isAdmin || alert.ownerId === userId || alert.createdBy === userId;
 }
 
-export async function cancelAlert(prisma: CrmPrisma, clock: Clock, alertId: number, actorId: string): Promise<{ leadId: number; ownerId: string }> {
+export async function cancelAlert(
+  prisma: CrmPrisma,
+  clock: Clock,
+  alertId: number,
+  actorId: string,
+): Promise<{ leadId: number; ownerId: string }> {
   const now = clock.now();
   return prisma.$transaction(async (tx) => {
     const alert = await tx.followUpAlert.findUnique({ where: { id: alertId } });
@@ -132,10 +149,23 @@ export async function cancelAlert(prisma: CrmPrisma, clock: Clock, alertId: numb
     if (!alert.active) return { leadId: alert.leadId, ownerId: alert.ownerId };
     await tx.followUpAlert.update({
       where: { id: alertId },
-      data: { active: false, nextDueAt: null, disabledReason: `cancelled by ${actorId}`, version: { increment: 1 }, updatedAt: now },
+      data: {
+        active: false,
+        nextDueAt: null,
+        disabledReason: `cancelled by ${actorId}`,
+        version: { increment: 1 },
+        updatedAt: now,
+      },
     });
     await tx.activity.create({
-      data: { leadId: alert.leadId, actorId, kind: 'follow_up', toValue: 'cancelled', text: alert.message, createdAt: now },
+      data: {
+        leadId: alert.leadId,
+        actorId,
+        kind: 'follow_up',
+        toValue: 'cancelled',
+        text: alert.message,
+        createdAt: now,
+      },
     });
     return { leadId: alert.leadId, ownerId: alert.ownerId };
   });
@@ -165,7 +195,8 @@ export interface DeliveryActor {
 async function loadDelivery(prisma: CrmPrisma, deliveryId: number, actor: DeliveryActor) {
   const d = await prisma.alertDelivery.findUnique({ where: { id: deliveryId }, include: { alert: true } });
   if (!d) throw new AlertError('not_found', 'That follow-up no longer exists.');
-  if (d.alert.ownerId !== actor.userId && !actor.isAdmin) throw new AlertError('forbidden', 'Only the person this follow-up is for can answer it.');
+  if (d.alert.ownerId !== actor.userId && !actor.isAdmin)
+    throw new AlertError('forbidden', 'Only the person this follow-up is for can answer it.');
   const base = {
     deliveryId: d.id,
     alertId: d.alertId,
@@ -183,7 +214,12 @@ async function loadDelivery(prisma: CrmPrisma, deliveryId: number, actor: Delive
  * The owner pressed Done on a reminder: that reminder and any earlier unanswered ones of
  * the alert are done; a one-off alert is complete. Written to the lead's history.
  */
-export async function markDeliveryDone(prisma: CrmPrisma, clock: Clock, deliveryId: number, actor: DeliveryActor): Promise<DeliveryAction> {
+export async function markDeliveryDone(
+  prisma: CrmPrisma,
+  clock: Clock,
+  deliveryId: number,
+  actor: DeliveryActor,
+): Promise<DeliveryAction> {
   const now = clock.now();
   const { d, base } = await loadDelivery(prisma, deliveryId, actor);
   if (d.status === 'done') return { ...base, alreadyHandled: true };
@@ -195,10 +231,20 @@ export async function markDeliveryDone(prisma: CrmPrisma, clock: Clock, delivery
     await tx.alertDelivery.update({ where: { id: d.id }, data: { status: 'done' } });
     // A one-off alert with nothing more to send is complete (a pending snooze keeps it alive only if not done).
     if (d.alert.kind === 'once' && d.alert.active) {
-      await tx.followUpAlert.update({ where: { id: d.alertId }, data: { active: false, nextDueAt: null, version: { increment: 1 }, updatedAt: now } });
+      await tx.followUpAlert.update({
+        where: { id: d.alertId },
+        data: { active: false, nextDueAt: null, version: { increment: 1 }, updatedAt: now },
+      });
     }
     await tx.activity.create({
-      data: { leadId: d.alert.leadId, actorId: actor.userId, kind: 'follow_up', toValue: 'done', text: d.alert.message, createdAt: now },
+      data: {
+        leadId: d.alert.leadId,
+        actorId: actor.userId,
+        kind: 'follow_up',
+        toValue: 'done',
+        text: d.alert.message,
+        createdAt: now,
+      },
     });
   });
   return { ...base, alreadyHandled: false };
@@ -211,12 +257,23 @@ export type SnoozeLength = 'day' | 'week';
  * one week later in the alert's zone (or sooner, if the schedule's next occurrence is
  * sooner). The schedule itself is untouched, so a recurring alert keeps its rhythm.
  */
-export async function snoozeDelivery(prisma: CrmPrisma, clock: Clock, deliveryId: number, length: SnoozeLength, actor: DeliveryActor): Promise<DeliveryAction> {
+export async function snoozeDelivery(
+  prisma: CrmPrisma,
+  clock: Clock,
+  deliveryId: number,
+  length: SnoozeLength,
+  actor: DeliveryActor,
+): Promise<DeliveryAction> {
   const now = clock.now();
   const { d, base } = await loadDelivery(prisma, deliveryId, actor);
-  if (!d.alert.active) throw new AlertError('inactive', 'This follow-up was cancelled or disabled, so it cannot be snoozed.');
+  if (!d.alert.active)
+    throw new AlertError('inactive', 'This follow-up was cancelled or disabled, so it cannot be snoozed.');
   if (d.status === 'done') return { ...base, alreadyHandled: true };
-  const until = addLocalDays(new Date(Math.floor(now.getTime() / 60_000) * 60_000), length === 'day' ? 1 : 7, d.alert.timeZone);
+  const until = addLocalDays(
+    new Date(Math.floor(now.getTime() / 60_000) * 60_000),
+    length === 'day' ? 1 : 7,
+    d.alert.timeZone,
+  );
   const next = d.alert.nextDueAt && d.alert.nextDueAt.getTime() < until.getTime() ? d.alert.nextDueAt : until;
   await prisma.$transaction(async (tx) => {
     await tx.alertDelivery.updateMany({
@@ -229,7 +286,6 @@ export async function snoozeDelivery(prisma: CrmPrisma, clock: Clock, deliveryId
   return { ...base, snoozedUntil: until, alreadyHandled: false };
 }
 
-
 /** One follow-up, or null when it does not exist. */
 export function getAlert(prisma: CrmPrisma, alertId: number) {
   return prisma.followUpAlert.findUnique({ where: { id: alertId } });
@@ -237,5 +293,8 @@ export function getAlert(prisma: CrmPrisma, alertId: number) {
 
 /** One follow-up with its lead's customer name and company (the modal shows them), or null. */
 export function getAlertWithCustomer(prisma: CrmPrisma, alertId: number) {
-  return prisma.followUpAlert.findUnique({ where: { id: alertId }, include: { lead: { include: { customer: { select: { name: true, company: true } } } } } });
+  return prisma.followUpAlert.findUnique({
+    where: { id: alertId },
+    include: { lead: { include: { customer: { select: { name: true, company: true } } } } },
+  });
 }

@@ -1,9 +1,9 @@
-import { Prisma } from '../../generated/sqlite/client';
-import type { CrmPrisma, DbProvider } from '../../db/client';
 import { jsonRowsTable } from '../../db/bulk-rows';
+import type { CrmPrisma, DbProvider } from '../../db/client';
+import { Prisma } from '../../generated/sqlite/client';
 import { NOTICE_LEAD_NAMES, raiseAdminNotice } from '../admin-notices';
+import { type NoAccessReason, pauseAlertsOfOwner } from './owner-access';
 import { nextOccurrenceAfter } from './schedule';
-import { pauseAlertsOfOwner, type NoAccessReason } from './owner-access';
 
 /**
  * Exactly-once delivery of due follow-ups across app instances sharing one database.
@@ -36,7 +36,12 @@ export interface DueOccurrence {
 }
 
 /** Active alerts due at `now`, in id order after `afterId` (a cursor, so a tick visits each once). */
-export async function findDueOccurrences(prisma: CrmPrisma, now: Date, afterId: number, limit: number): Promise<DueOccurrence[]> {
+export async function findDueOccurrences(
+  prisma: CrmPrisma,
+  now: Date,
+  afterId: number,
+  limit: number,
+): Promise<DueOccurrence[]> {
   const rows = await prisma.followUpAlert.findMany({
     where: { active: true, nextDueAt: { lte: now }, id: { gt: afterId } },
     orderBy: { id: 'asc' },
@@ -74,10 +79,16 @@ export async function claimOccurrences(
 ): Promise<ClaimedOccurrence[]> {
   if (due.length === 0) return [];
   const leaseUntil = new Date(now.getTime() + leaseMs);
-  const values = Prisma.join(due.map((d) => Prisma.sql`(${d.alertId}, ${d.occurrenceAt}, ${holder}, ${leaseUntil}, 1, 'claimed', ${now}, ${now})`));
+  const values = Prisma.join(
+    due.map(
+      (d) => Prisma.sql`(${d.alertId}, ${d.occurrenceAt}, ${holder}, ${leaseUntil}, 1, 'claimed', ${now}, ${now})`,
+    ),
+  );
   // A takeover inherits the previous holder's doubt: if it never said its post failed
   // (claimedAt still set), that post may be in Slack.
-  const rows = await prisma.$queryRaw<{ id: number | bigint; alertId: number | bigint; attempts: number | bigint; checkFrom: unknown }[]>`
+  const rows = await prisma.$queryRaw<
+    { id: number | bigint; alertId: number | bigint; attempts: number | bigint; checkFrom: unknown }[]
+  >`
     INSERT INTO "AlertDelivery" ("alertId", "occurrenceAt", "claimedBy", "leaseUntil", "attempts", "status", "claimedAt", "createdAt")
     VALUES ${values}
     ON CONFLICT ("alertId", "occurrenceAt") DO UPDATE
@@ -100,7 +111,13 @@ export async function claimOccurrences(
  * holds. A batch renews while it runs, so a slow batch (rate limits, a slow Slack) is not
  * taken over and sent twice.
  */
-export async function renewClaims(prisma: CrmPrisma, deliveryIds: number[], holder: string, now: Date, leaseMs = DEFAULT_CLAIM_LEASE_MS): Promise<number> {
+export async function renewClaims(
+  prisma: CrmPrisma,
+  deliveryIds: number[],
+  holder: string,
+  now: Date,
+  leaseMs = DEFAULT_CLAIM_LEASE_MS,
+): Promise<number> {
   if (deliveryIds.length === 0) return 0;
   const res = await prisma.alertDelivery.updateMany({
     where: { id: { in: deliveryIds }, claimedBy: holder, status: 'claimed' },
@@ -174,9 +191,15 @@ export async function recordOutcomes(
       } else if (o.kind === 'retry') {
         // claimedAt cleared: this holder knows where its post stands (not posted, or noted in checkFrom).
         const checkFrom = claim.checkFrom ?? o.mayHavePosted ?? null;
-        await tx.alertDelivery.updateMany({ where: mine, data: { leaseUntil: o.retryAt, lastError: o.error.slice(0, 500), claimedAt: null, checkFrom } });
+        await tx.alertDelivery.updateMany({
+          where: mine,
+          data: { leaseUntil: o.retryAt, lastError: o.error.slice(0, 500), claimedAt: null, checkFrom },
+        });
       } else {
-        await tx.alertDelivery.updateMany({ where: mine, data: { status: 'failed', lastError: o.error.slice(0, 500), claimedAt: null } });
+        await tx.alertDelivery.updateMany({
+          where: mine,
+          data: { status: 'failed', lastError: o.error.slice(0, 500), claimedAt: null },
+        });
         if (!alert) continue;
         if (o.kind === 'no_access') {
           noAccessOwners.set(alert.ownerId, o.error);
@@ -195,7 +218,13 @@ export async function recordOutcomes(
           notices += 1;
           await raiseAdminNotice(
             tx,
-            { kind: 'follow_up_failed', leadName: alert.leadName, ownerId: alert.ownerId, attempts: MAX_DELIVERY_ATTEMPTS, error: o.error },
+            {
+              kind: 'follow_up_failed',
+              leadName: alert.leadName,
+              ownerId: alert.ownerId,
+              attempts: MAX_DELIVERY_ATTEMPTS,
+              error: o.error,
+            },
             now,
           );
         }

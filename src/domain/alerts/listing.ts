@@ -22,7 +22,12 @@ export interface FollowUpList {
 }
 
 /** The oldest reminder sent and not yet marked Done (or snoozed) of an alert. */
-const oldestUnansweredDelivery = { where: { status: 'sent' }, orderBy: { occurrenceAt: 'asc' }, take: 1, select: { occurrenceAt: true } } as const;
+const oldestUnansweredDelivery = {
+  where: { status: 'sent' },
+  orderBy: { occurrenceAt: 'asc' },
+  take: 1,
+  select: { occurrenceAt: true },
+} as const;
 
 /**
  * Since when an active alert is overdue, or null when it is not: the earlier of its oldest
@@ -39,7 +44,12 @@ function overdueSince(a: { nextDueAt: Date | null; deliveries: { occurrenceAt: D
 const OWNER_SCAN_LIMIT = 500;
 
 /** The owner's active follow-ups: overdue first (oldest first), then upcoming (soonest first). */
-export async function listFollowUpsForOwner(prisma: CrmPrisma, ownerId: string, now: Date, limit: number): Promise<FollowUpList> {
+export async function listFollowUpsForOwner(
+  prisma: CrmPrisma,
+  ownerId: string,
+  now: Date,
+  limit: number,
+): Promise<FollowUpList> {
   // Most Home opens are by owners without follow-ups: one indexed probe answers them, where
   // the read below costs four queries (the relations are read separately) even when empty.
   const any = await prisma.followUpAlert.findFirst({ where: { ownerId, active: true }, select: { id: true } });
@@ -99,5 +109,8 @@ export async function countOverdueFollowUpsByOwner(prisma: CrmPrisma, now: Date)
       if (since.getTime() < o.oldestDueAt.getTime()) o.oldestDueAt = since;
     }
   }
-  return [...byOwner.values()].sort((a, b) => b.count - a.count || a.oldestDueAt.getTime() - b.oldestDueAt.getTime() || a.ownerId.localeCompare(b.ownerId));
+  return [...byOwner.values()].sort(
+    (a, b) =>
+      b.count - a.count || a.oldestDueAt.getTime() - b.oldestDueAt.getTime() || a.ownerId.localeCompare(b.ownerId),
+  );
 }

@@ -1,7 +1,7 @@
 import type { CrmPrisma } from '../../db/client';
 import { formatUsd } from '../../shared/money';
 import { splitList } from '../pipeline';
-import { loadStageLabels, stageLabel, type StageLabels } from '../stages';
+import { loadStageLabels, type StageLabels, stageLabel } from '../stages';
 import { countOccurrencesBetween, describeSchedule } from './schedule';
 
 /** Everything a follow-up DM shows. */
@@ -33,14 +33,27 @@ export const OVERDUE_AFTER_MS = 5 * 60_000;
 export function loadAlertsWithLead(prisma: CrmPrisma, ids: number[]) {
   return prisma.followUpAlert.findMany({
     where: { id: { in: ids } },
-    include: { lead: { select: { id: true, stage: true, customer: { select: { name: true, company: true, lifetimeUsdCents: true, unknownCurrencies: true } } } } },
+    include: {
+      lead: {
+        select: {
+          id: true,
+          stage: true,
+          customer: { select: { name: true, company: true, lifetimeUsdCents: true, unknownCurrencies: true } },
+        },
+      },
+    },
   });
 }
 
 export type AlertWithLead = Awaited<ReturnType<typeof loadAlertsWithLead>>[number];
 
 /** What one occurrence's DM shows, as of `now` (overdue when sent late). */
-export function alertMessageData(alert: AlertWithLead, labels: StageLabels, delivery: { deliveryId: number; occurrenceAt: Date }, now: Date): AlertMessageData {
+export function alertMessageData(
+  alert: AlertWithLead,
+  labels: StageLabels,
+  delivery: { deliveryId: number; occurrenceAt: Date },
+  now: Date,
+): AlertMessageData {
   const late = now.getTime() - delivery.occurrenceAt.getTime() > OVERDUE_AFTER_MS;
   const customer = alert.lead.customer;
   return {
@@ -66,7 +79,10 @@ export async function loadAlertMessageData(
   prisma: CrmPrisma,
   delivery: { deliveryId: number; alertId: number; occurrenceAt: Date; sentAt: Date | null },
 ): Promise<AlertMessageData | null> {
-  const [[alert], labels] = await Promise.all([loadAlertsWithLead(prisma, [delivery.alertId]), loadStageLabels(prisma)]);
+  const [[alert], labels] = await Promise.all([
+    loadAlertsWithLead(prisma, [delivery.alertId]),
+    loadStageLabels(prisma),
+  ]);
   if (!alert) return null;
   // Overdue-ness as of when it was sent, so an update does not change the story.
   return alertMessageData(alert, labels, delivery, delivery.sentAt ?? delivery.occurrenceAt);

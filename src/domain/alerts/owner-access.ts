@@ -19,7 +19,10 @@ export async function pauseAlertsOfOwner(tx: Tx, ownerId: string, reason: NoAcce
     take: 1000,
   });
   if (affected.length === 0) return 0;
-  await tx.followUpAlert.updateMany({ where: { id: { in: affected.map((a) => a.id) } }, data: { active: false, disabledReason: `owner has no access: ${reason}` } });
+  await tx.followUpAlert.updateMany({
+    where: { id: { in: affected.map((a) => a.id) } },
+    data: { active: false, disabledReason: `owner has no access: ${reason}` },
+  });
   const leadNames = affected.slice(0, NOTICE_LEAD_NAMES).map((a) => a.lead.customer.name);
   await raiseAdminNotice(tx, { kind: 'owner_no_access', ownerId, count: affected.length, leadNames, reason }, now);
   return affected.length;

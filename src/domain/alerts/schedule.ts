@@ -1,16 +1,16 @@
 import { ALERT_KINDS, type AlertKind } from '../../shared/choices';
 import {
-  daysInMonth,
+  type DayNumber,
   dayOf,
   dayParts,
+  daysInMonth,
   formatTimeOfDay,
   isoWeekdayOf,
   localDateTimeOf,
   parseLocalDate,
   parseTimeOfDay,
-  zonedToInstant,
   WEEKDAY_NAMES,
-  type DayNumber,
+  zonedToInstant,
 } from '../../shared/zoned-time';
 
 /**
@@ -110,8 +110,11 @@ export function nextOccurrenceAfter(s: AlertSchedule, after: Date): Date | null 
 /** Occurrences in (from, to], at most `limit` (to say how many reminders were missed). */
 export function countOccurrencesBetween(s: AlertSchedule, from: Date, to: Date, limit = 100): number {
   let count = 0;
-  let cursor: Date | null = from;
-  while (count < limit && (cursor = nextOccurrenceAfter(s, cursor)) && cursor.getTime() <= to.getTime()) count += 1;
+  let cursor: Date | null = nextOccurrenceAfter(s, from);
+  while (count < limit && cursor && cursor.getTime() <= to.getTime()) {
+    count += 1;
+    cursor = nextOccurrenceAfter(s, cursor);
+  }
   return count;
 }
 

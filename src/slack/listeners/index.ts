@@ -1,11 +1,11 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../app-context';
-import { registerEvents } from './events';
-import { registerCommands } from './commands';
 import { registerActions } from './actions';
-import { registerViews } from './views';
-import { registerShortcuts } from './shortcuts';
+import { registerCommands } from './commands';
+import { registerEvents } from './events';
 import { registerOptions } from './options';
+import { registerShortcuts } from './shortcuts';
+import { registerViews } from './views';
 
 export function registerListeners(app: App, deps: AppContext): void {
   registerEvents(app, deps);

@@ -1,6 +1,7 @@
 import type {
   BlockAction,
   ButtonAction,
+  MessageShortcut,
   Middleware,
   OverflowAction,
   SlackActionMiddlewareArgs,
@@ -10,7 +11,6 @@ import type {
   SlackShortcutMiddlewareArgs,
   SlackViewMiddlewareArgs,
   StaticSelectAction,
-  MessageShortcut,
   ViewSubmitAction,
 } from '@slack/bolt';
 

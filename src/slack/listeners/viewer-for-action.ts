@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../../deps';
-import { openModal, type InteractionOrigin } from '../reply';
+import { type InteractionOrigin, openModal } from '../reply';
 import { resolveViewerWithin, type Viewer } from '../viewer';
 import { buildNoticeModal } from '../views/lead-modals';
 

@@ -1,10 +1,17 @@
-import type { StaleThresholds } from '../../domain/settings';
-import type { DigestSchedule } from '../../domain/settings';
+import type { DigestSchedule, StaleThresholds } from '../../domain/settings';
 import { STAGES, type StageLabels, stageLabel } from '../../shared/stages';
 import { WEEKDAY_NAMES } from '../../shared/zoned-time';
 
 /** The admin settings, by the name used in the Home button's value and the modal's callback_id (`admin_<name>`). */
-export const ADMIN_SETTINGS = ['digest_channel', 'digest_schedule', 'sync_window', 'stale_thresholds', 'stage_labels', 'currency_rates', 'roster'] as const;
+export const ADMIN_SETTINGS = [
+  'digest_channel',
+  'digest_schedule',
+  'sync_window',
+  'stale_thresholds',
+  'stage_labels',
+  'currency_rates',
+  'roster',
+] as const;
 export type AdminSettingName = (typeof ADMIN_SETTINGS)[number];
 
 export function isAdminSettingName(value: string): value is AdminSettingName {

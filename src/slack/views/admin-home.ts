@@ -1,14 +1,19 @@
 import type { KnownBlock } from '@slack/types';
-import { ACTION_IDS } from './action-ids';
-import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList } from './mrkdwn';
-import { formatRateDate } from '../../shared/money';
-import type { AuditRecord, SettingValues } from '../../domain/settings';
-import { digestScheduleSchema, isSettingKey, SETTING_TITLES, staleThresholdsSchema } from '../../shared/setting-schemas';
-import { STAGES, stageLabel } from '../../shared/stages';
-import { ROLE_LABELS, isRole, type Role } from '../../shared/roles';
-import { formatShortInstantIn } from '../../shared/zoned-time';
 import type { AdminHomeData } from '../../domain/home-data';
-import { describeSchedule, describeStaleThresholds, type AdminSettingName } from './admin-common';
+import type { AuditRecord } from '../../domain/settings';
+import { formatRateDate } from '../../shared/money';
+import { isRole, ROLE_LABELS } from '../../shared/roles';
+import {
+  digestScheduleSchema,
+  isSettingKey,
+  SETTING_TITLES,
+  staleThresholdsSchema,
+} from '../../shared/setting-schemas';
+import { STAGES, stageLabel } from '../../shared/stages';
+import { formatShortInstantIn } from '../../shared/zoned-time';
+import { ACTION_IDS } from './action-ids';
+import { type AdminSettingName, describeSchedule, describeStaleThresholds } from './admin-common';
+import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList } from './mrkdwn';
 
 export type { AdminHomeData };
 
@@ -21,7 +26,12 @@ function settingRow(name: AdminSettingName, title: string, value: string): Known
     type: 'section',
     block_id: `admin:${name}`,
     text: { type: 'mrkdwn', text: cutMrkdwn(`*${title}*\n${value}`, 3000) },
-    accessory: { type: 'button', action_id: ACTION_IDS.adminOpenSetting, value: name, text: { type: 'plain_text', text: 'Change' } },
+    accessory: {
+      type: 'button',
+      action_id: ACTION_IDS.adminOpenSetting,
+      value: name,
+      text: { type: 'plain_text', text: 'Change' },
+    },
   };
 }
 
@@ -40,7 +50,8 @@ export function formatAuditValue(setting: string, raw: string | null): string {
   } catch {
     return escapeAndCut(raw, MAX_VALUE_TEXT);
   }
-  if (setting === 'digest_channel') return typeof value === 'string' && /^[CG][A-Z0-9]+$/.test(value) ? `<#${value}>` : 'off';
+  if (setting === 'digest_channel')
+    return typeof value === 'string' && /^[CG][A-Z0-9]+$/.test(value) ? `<#${value}>` : 'off';
   if (setting === 'sync_days' && typeof value === 'number') return `${value} days`;
   if (setting === 'digest_schedule' && value && typeof value === 'object') {
     const parsed = digestScheduleSchema.safeParse(value);
@@ -51,7 +62,10 @@ export function formatAuditValue(setting: string, raw: string | null): string {
     if (parsed.success) return escapeAndCut(describeStaleThresholds(parsed.data, {}), MAX_VALUE_TEXT * 2);
   }
   if (setting === 'stage_labels' && value && typeof value === 'object') {
-    return escapeAndCut(STAGES.map((s) => (value as Record<string, unknown>)[s.slug] ?? s.label).join(' · '), MAX_VALUE_TEXT * 2);
+    return escapeAndCut(
+      STAGES.map((s) => (value as Record<string, unknown>)[s.slug] ?? s.label).join(' · '),
+      MAX_VALUE_TEXT * 2,
+    );
   }
   return escapeAndCut(JSON.stringify(value), MAX_VALUE_TEXT);
 }
@@ -64,7 +78,8 @@ function auditSubject(setting: string): string {
 
 export function formatAuditLine(entry: AuditRecord, timeZone: string): string {
   // An export changes nothing: the line says what was taken.
-  if (entry.setting.startsWith('export:')) return `${formatShortInstantIn(entry.createdAt, timeZone)} · <@${entry.actorId}> · Export: ${escapeMrkdwn(entry.newValue ?? '')}`;
+  if (entry.setting.startsWith('export:'))
+    return `${formatShortInstantIn(entry.createdAt, timeZone)} · <@${entry.actorId}> · Export: ${escapeMrkdwn(entry.newValue ?? '')}`;
   return `${formatShortInstantIn(entry.createdAt, timeZone)} · <@${entry.actorId}> · ${auditSubject(entry.setting)}: ${formatAuditValue(entry.setting, entry.oldValue)} → ${formatAuditValue(entry.setting, entry.newValue)}`;
 }
 
@@ -79,7 +94,10 @@ export function buildAdminHomeSection(data: AdminHomeData): KnownBlock[] {
         : `rates of ${formatRateDate(rates.oldestRateDate)} to ${formatRateDate(rates.newestRateDate)}`
       : 'no rates set';
   const audit = data.audit.length
-    ? fitList({ head: '*Audit* (latest changes)', lines: data.audit.map((e) => `• ${formatAuditLine(e, data.timeZone)}`) }, 3000)
+    ? fitList(
+        { head: '*Audit* (latest changes)', lines: data.audit.map((e) => `• ${formatAuditLine(e, data.timeZone)}`) },
+        3000,
+      )
     : '*Audit* (latest changes)\n_No changes recorded yet._';
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Admin' } },
@@ -87,14 +105,32 @@ export function buildAdminHomeSection(data: AdminHomeData): KnownBlock[] {
     {
       type: 'actions',
       block_id: 'admin:check_setup',
-      elements: [{ type: 'button', action_id: ACTION_IDS.adminCheckSetup, text: { type: 'plain_text', text: 'Check setup' } }],
+      elements: [
+        { type: 'button', action_id: ACTION_IDS.adminCheckSetup, text: { type: 'plain_text', text: 'Check setup' } },
+      ],
     },
-    settingRow('digest_channel', 'Digest channel', settings.digest_channel ? `<#${settings.digest_channel}>` : 'Not set: no digest is posted.'),
+    settingRow(
+      'digest_channel',
+      'Digest channel',
+      settings.digest_channel ? `<#${settings.digest_channel}>` : 'Not set: no digest is posted.',
+    ),
     settingRow('digest_schedule', 'Digest schedule', escapeMrkdwn(describeSchedule(settings.digest_schedule))),
-    settingRow('sync_window', 'Sync window', `Customers with an order in the last ${settings.sync_days} days become leads.`),
-    settingRow('stale_thresholds', 'Stale lead thresholds (days without a touch)', escapeMrkdwn(describeStaleThresholds(settings.stale_thresholds, labels))),
+    settingRow(
+      'sync_window',
+      'Sync window',
+      `Customers with an order in the last ${settings.sync_days} days become leads.`,
+    ),
+    settingRow(
+      'stale_thresholds',
+      'Stale lead thresholds (days without a touch)',
+      escapeMrkdwn(describeStaleThresholds(settings.stale_thresholds, labels)),
+    ),
     settingRow('stage_labels', 'Stage labels', escapeMrkdwn(STAGES.map((s) => stageLabel(s.slug, labels)).join(' → '))),
-    settingRow('currency_rates', 'Currency rates (USD)', `${plural(rates.count, 'currency', 'currencies')}, ${rateDates}`),
+    settingRow(
+      'currency_rates',
+      'Currency rates (USD)',
+      `${plural(rates.count, 'currency', 'currencies')}, ${rateDates}`,
+    ),
     settingRow(
       'roster',
       'Roster',

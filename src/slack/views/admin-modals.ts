@@ -1,13 +1,13 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { ACTION_IDS, adminCallbackId } from './action-ids';
-import { cutMrkdwn, escapeMrkdwn, truncate } from './mrkdwn';
-import { formatRateDate } from '../../shared/money';
-import type { DigestSchedule, StaleThresholds } from '../../domain/settings';
-import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from '../../shared/stages';
-import { ROLES, ROLE_LABELS, type Role } from '../../shared/roles';
 import type { StoredRate, UnconvertedCurrencies } from '../../domain/rates';
-import { WEEKDAY_NAMES, formatShortInstantIn } from '../../shared/zoned-time';
+import type { DigestSchedule, StaleThresholds } from '../../domain/settings';
+import { formatRateDate } from '../../shared/money';
+import { ROLE_LABELS, ROLES, type Role } from '../../shared/roles';
+import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from '../../shared/stages';
+import { formatShortInstantIn, WEEKDAY_NAMES } from '../../shared/zoned-time';
+import { ACTION_IDS, adminCallbackId } from './action-ids';
 import { ADMIN_BLOCKS, type AdminSettingName } from './admin-common';
+import { cutMrkdwn, escapeMrkdwn, truncate } from './mrkdwn';
 
 /** Pure builders of the admin settings modals; callback_id `admin_<setting>`. */
 
@@ -37,7 +37,10 @@ export function buildDigestChannelModal(current: string | null): ModalView {
       block_id: ADMIN_BLOCKS.digestChannel,
       optional: true,
       label: { type: 'plain_text', text: 'Post manager digests to' },
-      hint: { type: 'plain_text', text: 'The CRM app must be a member: type /invite @CRM in the channel first. Leave empty to stop posting digests.' },
+      hint: {
+        type: 'plain_text',
+        text: 'The CRM app must be a member: type /invite @CRM in the channel first. Leave empty to stop posting digests.',
+      },
       element: {
         type: 'conversations_select',
         action_id: ACTION_IDS.adminDigestChannel,
@@ -68,7 +71,12 @@ export function buildDigestScheduleModal(current: DigestSchedule): ModalView {
       type: 'input',
       block_id: ADMIN_BLOCKS.digestWeekday,
       label: { type: 'plain_text', text: 'Day of the week (weekly digests)' },
-      element: { type: 'static_select', action_id: ACTION_IDS.adminDigestWeekday, options: weekdays, initial_option: weekdays[current.weekday - 1]! },
+      element: {
+        type: 'static_select',
+        action_id: ACTION_IDS.adminDigestWeekday,
+        options: weekdays,
+        initial_option: weekdays[current.weekday - 1]!,
+      },
     },
     {
       type: 'input',
@@ -81,7 +89,12 @@ export function buildDigestScheduleModal(current: DigestSchedule): ModalView {
       block_id: ADMIN_BLOCKS.digestTimeZone,
       label: { type: 'plain_text', text: 'Time zone' },
       hint: { type: 'plain_text', text: 'An IANA time zone name, e.g. Asia/Dubai, Asia/Riyadh, Europe/London or UTC.' },
-      element: { type: 'plain_text_input', action_id: ACTION_IDS.adminDigestTimeZone, initial_value: current.timeZone, max_length: 64 },
+      element: {
+        type: 'plain_text_input',
+        action_id: ACTION_IDS.adminDigestTimeZone,
+        initial_value: current.timeZone,
+        max_length: 64,
+      },
     },
   ]);
 }
@@ -92,15 +105,27 @@ export function buildSyncWindowModal(days: number): ModalView {
       type: 'input',
       block_id: ADMIN_BLOCKS.syncDays,
       label: { type: 'plain_text', text: 'Days of orders that make a customer a lead' },
-      hint: { type: 'plain_text', text: 'Every B2B customer with an order in this many days gets a lead at the next sync (1 to 3650).' },
-      element: { type: 'number_input', action_id: ACTION_IDS.adminSyncDays, is_decimal_allowed: false, min_value: '1', max_value: '3650', initial_value: String(days) },
+      hint: {
+        type: 'plain_text',
+        text: 'Every B2B customer with an order in this many days gets a lead at the next sync (1 to 3650).',
+      },
+      element: {
+        type: 'number_input',
+        action_id: ACTION_IDS.adminSyncDays,
+        is_decimal_allowed: false,
+        min_value: '1',
+        max_value: '3650',
+        initial_value: String(days),
+      },
     },
   ]);
 }
 
 export function buildStaleThresholdsModal(current: StaleThresholds, labels: Record<StageSlug, string>): ModalView {
   return modal('stale_thresholds', 'Stale thresholds', [
-    note('A lead is *stale* when nobody has touched it for this many days in its stage. Leave a stage empty to not track it.'),
+    note(
+      'A lead is *stale* when nobody has touched it for this many days in its stage. Leave a stage empty to not track it.',
+    ),
     ...STAGES.map(
       (s): KnownBlock => ({
         type: 'input',
@@ -128,7 +153,12 @@ export function buildStageLabelsModal(labels: Record<StageSlug, string>): ModalV
         type: 'input',
         block_id: ADMIN_BLOCKS.stageLabel(s.slug),
         label: { type: 'plain_text', text: `Stage "${s.slug}" (default: ${s.label})` },
-        element: { type: 'plain_text_input', action_id: ACTION_IDS.adminStageLabel, initial_value: labels[s.slug], max_length: MAX_STAGE_LABEL_LENGTH },
+        element: {
+          type: 'plain_text_input',
+          action_id: ACTION_IDS.adminStageLabel,
+          initial_value: labels[s.slug],
+          max_length: MAX_STAGE_LABEL_LENGTH,
+        },
       }),
     ),
   ]);
@@ -139,14 +169,27 @@ export function buildStageLabelsModal(labels: Record<StageSlug, string>): ModalV
  * default); then a pair of fields to add a currency that has no rate yet, naming the
  * currencies that leave figures incomplete.
  */
-export function buildCurrencyRatesModal(rates: StoredRate[], timeZone: string, unconverted: UnconvertedCurrencies = { needRate: [], unknownCodes: [] }): ModalView {
-  const blocks: KnownBlock[] = [note('USD value of *one unit* of each currency. Lifetime figures are recomputed with the new rates as soon as you save.')];
+export function buildCurrencyRatesModal(
+  rates: StoredRate[],
+  timeZone: string,
+  unconverted: UnconvertedCurrencies = { needRate: [], unknownCodes: [] },
+): ModalView {
+  const blocks: KnownBlock[] = [
+    note(
+      'USD value of *one unit* of each currency. Lifetime figures are recomputed with the new rates as soon as you save.',
+    ),
+  ];
   for (const r of rates) {
     blocks.push({
       type: 'input',
       block_id: ADMIN_BLOCKS.rate(r.currency),
       label: { type: 'plain_text', text: `${r.currency}: USD per 1 ${r.currency}` },
-      element: { type: 'plain_text_input', action_id: ACTION_IDS.adminRate, initial_value: r.usdPerUnit, max_length: 32 },
+      element: {
+        type: 'plain_text_input',
+        action_id: ACTION_IDS.adminRate,
+        initial_value: r.usdPerUnit,
+        max_length: 32,
+      },
     });
     blocks.push(
       note(
@@ -158,8 +201,12 @@ export function buildCurrencyRatesModal(rates: StoredRate[], timeZone: string, u
   }
   blocks.push({ type: 'divider' }, { type: 'section', text: { type: 'mrkdwn', text: '*Add a currency*' } });
   const waiting = [
-    unconverted.needRate.length ? `Customers bought in ${escapeMrkdwn(unconverted.needRate.join(', '))}, which ha${unconverted.needRate.length === 1 ? 's' : 've'} no rate yet: their figures are marked incomplete until you add one.` : null,
-    unconverted.unknownCodes.length ? `Production also sends ${escapeMrkdwn(unconverted.unknownCodes.join(', '))}, which ${unconverted.unknownCodes.length === 1 ? 'is not an ISO 4217 code' : 'are not ISO 4217 codes'}: check the data in production.` : null,
+    unconverted.needRate.length
+      ? `Customers bought in ${escapeMrkdwn(unconverted.needRate.join(', '))}, which ha${unconverted.needRate.length === 1 ? 's' : 've'} no rate yet: their figures are marked incomplete until you add one.`
+      : null,
+    unconverted.unknownCodes.length
+      ? `Production also sends ${escapeMrkdwn(unconverted.unknownCodes.join(', '))}, which ${unconverted.unknownCodes.length === 1 ? 'is not an ISO 4217 code' : 'are not ISO 4217 codes'}: check the data in production.`
+      : null,
   ].filter(Boolean);
   if (waiting.length) blocks.push(note(waiting.join(' ')));
   blocks.push(
@@ -168,15 +215,28 @@ export function buildCurrencyRatesModal(rates: StoredRate[], timeZone: string, u
       block_id: ADMIN_BLOCKS.newCurrency,
       optional: true,
       label: { type: 'plain_text', text: 'Currency code (ISO 4217)' },
-      hint: { type: 'plain_text', text: 'Three letters, e.g. GBP. Its decimals come from ISO 4217 (GBP 2, JPY 0, JOD 3).' },
-      element: { type: 'plain_text_input', action_id: ACTION_IDS.adminNewCurrency, max_length: 3, placeholder: { type: 'plain_text', text: unconverted.needRate[0] ?? 'GBP' } },
+      hint: {
+        type: 'plain_text',
+        text: 'Three letters, e.g. GBP. Its decimals come from ISO 4217 (GBP 2, JPY 0, JOD 3).',
+      },
+      element: {
+        type: 'plain_text_input',
+        action_id: ACTION_IDS.adminNewCurrency,
+        max_length: 3,
+        placeholder: { type: 'plain_text', text: unconverted.needRate[0] ?? 'GBP' },
+      },
     },
     {
       type: 'input',
       block_id: ADMIN_BLOCKS.newCurrencyRate,
       optional: true,
       label: { type: 'plain_text', text: 'USD per 1 unit of it' },
-      element: { type: 'plain_text_input', action_id: ACTION_IDS.adminRate, max_length: 32, placeholder: { type: 'plain_text', text: 'e.g. 1.27' } },
+      element: {
+        type: 'plain_text_input',
+        action_id: ACTION_IDS.adminRate,
+        max_length: 32,
+        placeholder: { type: 'plain_text', text: 'e.g. 1.27' },
+      },
     },
   );
   return modal('currency_rates', 'Currency rates', blocks);
@@ -208,13 +268,21 @@ export function buildRosterModal(members: { userId: string; role: Role }[]): Mod
       type: 'input',
       block_id: ADMIN_BLOCKS.rosterUsers,
       label: { type: 'plain_text', text: 'People' },
-      element: { type: 'multi_users_select', action_id: ACTION_IDS.adminRosterUsers, placeholder: { type: 'plain_text', text: 'Choose people' }, max_selected_items: 20 },
+      element: {
+        type: 'multi_users_select',
+        action_id: ACTION_IDS.adminRosterUsers,
+        placeholder: { type: 'plain_text', text: 'Choose people' },
+        max_selected_items: 20,
+      },
     },
     {
       type: 'input',
       block_id: ADMIN_BLOCKS.rosterRole,
       label: { type: 'plain_text', text: 'Give them this role' },
-      hint: { type: 'plain_text', text: 'Account managers change leads; managers read everything and get digests; admins also configure.' },
+      hint: {
+        type: 'plain_text',
+        text: 'Account managers change leads; managers read everything and get digests; admins also configure.',
+      },
       element: { type: 'static_select', action_id: ACTION_IDS.adminRosterRole, options: roleOptions },
     },
   ]);

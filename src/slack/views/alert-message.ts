@@ -1,10 +1,13 @@
 import type { KnownBlock } from '@slack/types';
+import type { AlertMessageData } from '../../domain/alerts/message-data';
+import { formatInstantIn } from '../../shared/zoned-time';
 import { ACTION_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';
-import { formatInstantIn } from '../../shared/zoned-time';
-import type { AlertMessageData } from '../../domain/alerts/message-data';
 
-export type AlertMessageState = { kind: 'due' } | { kind: 'done'; by: string; at: Date } | { kind: 'snoozed'; by: string; until: Date };
+export type AlertMessageState =
+  | { kind: 'due' }
+  | { kind: 'done'; by: string; at: Date }
+  | { kind: 'snoozed'; by: string; until: Date };
 
 /** Slack renders this in each reader's own time zone; the fallback is in the alert's zone. */
 export function slackDate(instant: Date, timeZone: string): string {
@@ -13,7 +16,10 @@ export function slackDate(instant: Date, timeZone: string): string {
 }
 
 /** The follow-up DM: lead, stage, lifetime USD, the message, and Done / Snooze / Open lead. */
-export function buildAlertMessage(d: AlertMessageData, state: AlertMessageState = { kind: 'due' }): { text: string; blocks: KnownBlock[] } {
+export function buildAlertMessage(
+  d: AlertMessageData,
+  state: AlertMessageState = { kind: 'due' },
+): { text: string; blocks: KnownBlock[] } {
   const name = escapeAndCut(d.leadName, 150);
   const company = d.company && d.company !== d.leadName ? ` (${escapeAndCut(d.company, 100)})` : '';
   const lifetime = d.unconvertedCurrencies.length
@@ -37,7 +43,10 @@ export function buildAlertMessage(d: AlertMessageData, state: AlertMessageState 
         { type: 'mrkdwn', text: `*Lifetime value*\n${lifetime}` },
       ],
     },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `${due} · ${escapeMrkdwn(d.scheduleText)} (${escapeMrkdwn(d.timeZone)})` }] },
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `${due} · ${escapeMrkdwn(d.scheduleText)} (${escapeMrkdwn(d.timeZone)})` }],
+    },
   ];
   const openLead = {
     type: 'button' as const,
@@ -51,9 +60,25 @@ export function buildAlertMessage(d: AlertMessageData, state: AlertMessageState 
       type: 'actions',
       block_id: `alert:${d.deliveryId}`,
       elements: [
-        { type: 'button', action_id: ACTION_IDS.alertDone, style: 'primary', text: { type: 'plain_text', text: 'Done' }, value },
-        { type: 'button', action_id: ACTION_IDS.alertSnoozeDay, text: { type: 'plain_text', text: 'Snooze 1 day' }, value },
-        { type: 'button', action_id: ACTION_IDS.alertSnoozeWeek, text: { type: 'plain_text', text: 'Snooze 1 week' }, value },
+        {
+          type: 'button',
+          action_id: ACTION_IDS.alertDone,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Done' },
+          value,
+        },
+        {
+          type: 'button',
+          action_id: ACTION_IDS.alertSnoozeDay,
+          text: { type: 'plain_text', text: 'Snooze 1 day' },
+          value,
+        },
+        {
+          type: 'button',
+          action_id: ACTION_IDS.alertSnoozeWeek,
+          text: { type: 'plain_text', text: 'Snooze 1 week' },
+          value,
+        },
         openLead,
       ],
     });
@@ -65,6 +90,13 @@ export function buildAlertMessage(d: AlertMessageData, state: AlertMessageState 
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: outcome }] });
     blocks.push({ type: 'actions', block_id: `alert:${d.deliveryId}`, elements: [openLead] });
   }
-  const prefix = state.kind === 'done' ? 'Done: ' : state.kind === 'snoozed' ? 'Snoozed: ' : d.overdueSince ? 'Overdue follow-up: ' : 'Follow-up: ';
+  const prefix =
+    state.kind === 'done'
+      ? 'Done: '
+      : state.kind === 'snoozed'
+        ? 'Snoozed: '
+        : d.overdueSince
+          ? 'Overdue follow-up: '
+          : 'Follow-up: ';
   return { text: `${prefix}${name}: ${escapeAndCut(d.message, 300)}`, blocks };
 }

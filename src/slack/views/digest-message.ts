@@ -1,10 +1,10 @@
 import type { KnownBlock } from '@slack/types';
+import type { DigestFigures, DigestLead } from '../../domain/digest';
+import { formatRateDate, formatUsd } from '../../shared/money';
+import { type StageLabels, stageLabel } from '../../shared/stages';
+import { formatLocalDateOf, formatShortInstantIn } from '../../shared/zoned-time';
 import { ACTION_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList, truncate } from './mrkdwn';
-import { formatRateDate, formatUsd } from '../../shared/money';
-import { stageLabel, type StageLabels } from '../../shared/stages';
-import { formatLocalDateOf, formatShortInstantIn } from '../../shared/zoned-time';
-import type { DigestFigures, DigestLead } from '../../domain/digest';
 
 /** Slack's limit for a message; the digest's layout uses far fewer, whatever the data size. */
 export const MAX_MESSAGE_BLOCKS = 50;
@@ -31,7 +31,12 @@ function section(text: string): KnownBlock {
 }
 
 /** A titled list: whole entries only, and how many of `total` are not shown. */
-function listSection(head: string, lines: string[], total: number, more = (n: number) => `_…and ${n.toLocaleString('en-US')} more_`): KnownBlock {
+function listSection(
+  head: string,
+  lines: string[],
+  total: number,
+  more = (n: number) => `_…and ${n.toLocaleString('en-US')} more_`,
+): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: fitList({ head, lines, total, more }, MAX_SECTION_TEXT) } };
 }
 
@@ -53,7 +58,9 @@ function customerName(name: string, company?: string | null): string {
 }
 
 function usdFigure(lead: Pick<DigestLead, 'lifetimeUsdCents' | 'unknownCurrencies'>): string {
-  const incomplete = lead.unknownCurrencies.length ? ` (incomplete: ${escapeMrkdwn(lead.unknownCurrencies.join(', '))} not converted)` : '';
+  const incomplete = lead.unknownCurrencies.length
+    ? ` (incomplete: ${escapeMrkdwn(lead.unknownCurrencies.join(', '))} not converted)`
+    : '';
   return `${formatUsd(lead.lifetimeUsdCents)}${incomplete}`;
 }
 
@@ -127,14 +134,19 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
 
   if (f.movements.total > 0) {
     const lines = f.movements.latest.map(
-      (m) => `${m.actorId ? `<@${m.actorId}>` : 'The CRM'} moved ${customerName(m.customerName)} from ${label(m.fromStage)} to ${label(m.toStage)}`,
+      (m) =>
+        `${m.actorId ? `<@${m.actorId}>` : 'The CRM'} moved ${customerName(m.customerName)} from ${label(m.fromStage)} to ${label(m.toStage)}`,
     );
-    blocks.push(listSection(`*Stage changes (${f.movements.total.toLocaleString('en-US')})*`, lines, f.movements.total));
+    blocks.push(
+      listSection(`*Stage changes (${f.movements.total.toLocaleString('en-US')})*`, lines, f.movements.total),
+    );
   }
 
   if (f.newLeads.total > 0) {
     const lines = f.newLeads.top.map((l) => `${customerName(l.name, l.company)} · ${usdFigure(l)}`);
-    blocks.push(listSection(`*New leads from sync (${f.newLeads.total.toLocaleString('en-US')})*`, lines, f.newLeads.total));
+    blocks.push(
+      listSection(`*New leads from sync (${f.newLeads.total.toLocaleString('en-US')})*`, lines, f.newLeads.total),
+    );
   }
 
   if (f.uncontacted.total > 0) {
@@ -142,29 +154,55 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
       (l, i) =>
         `${i + 1}. ${customerName(l.name, l.company)} · ${usdFigure(l)} · last order ${l.lastOrderAt ? formatLocalDateOf(l.lastOrderAt, timeZone) : 'unknown'} · ${owner(l.ownerId)}`,
     );
-    blocks.push(listSection(`*Not contacted yet, ordered in the last ${f.uncontacted.days} days (${f.uncontacted.total.toLocaleString('en-US')})*`, lines, f.uncontacted.total));
+    blocks.push(
+      listSection(
+        `*Not contacted yet, ordered in the last ${f.uncontacted.days} days (${f.uncontacted.total.toLocaleString('en-US')})*`,
+        lines,
+        f.uncontacted.total,
+      ),
+    );
   }
 
   if (f.overdue.total > 0) {
     const shown = f.overdue.byOwner.slice(0, 10);
-    const lines = shown.map((o) => `<@${o.ownerId}>: ${plural(o.count, 'overdue follow-up')} (oldest due ${formatLocalDateOf(o.oldestDueAt, timeZone)})`);
-    blocks.push(listSection(`*Overdue follow-ups (${f.overdue.total.toLocaleString('en-US')})*`, lines, f.overdue.byOwner.length, (n) => `_…and ${n} more people_`));
+    const lines = shown.map(
+      (o) =>
+        `<@${o.ownerId}>: ${plural(o.count, 'overdue follow-up')} (oldest due ${formatLocalDateOf(o.oldestDueAt, timeZone)})`,
+    );
+    blocks.push(
+      listSection(
+        `*Overdue follow-ups (${f.overdue.total.toLocaleString('en-US')})*`,
+        lines,
+        f.overdue.byOwner.length,
+        (n) => `_…and ${n} more people_`,
+      ),
+    );
   }
 
   if (f.stale.total > 0) {
-    const perStage = f.stale.byStage.map((s) => `${label(s.slug)}: ${s.count.toLocaleString('en-US')} (no touch for ${s.thresholdDays}+ days)`).join(' · ');
+    const perStage = f.stale.byStage
+      .map((s) => `${label(s.slug)}: ${s.count.toLocaleString('en-US')} (no touch for ${s.thresholdDays}+ days)`)
+      .join(' · ');
     const lines = f.stale.top.map(
-      (l) => `${customerName(l.name, l.company)} · ${label(l.stage)} · ${usdFigure(l)} · last touch ${l.lastTouchAt ? formatLocalDateOf(l.lastTouchAt, timeZone) : 'never'} · ${owner(l.ownerId)}`,
+      (l) =>
+        `${customerName(l.name, l.company)} · ${label(l.stage)} · ${usdFigure(l)} · last touch ${l.lastTouchAt ? formatLocalDateOf(l.lastTouchAt, timeZone) : 'never'} · ${owner(l.ownerId)}`,
     );
-    blocks.push(listSection(`*Stale leads (${f.stale.total.toLocaleString('en-US')})*\n${cutMrkdwn(perStage, 1000)}`, lines, f.stale.total));
+    blocks.push(
+      listSection(
+        `*Stale leads (${f.stale.total.toLocaleString('en-US')})*\n${cutMrkdwn(perStage, 1000)}`,
+        lines,
+        f.stale.total,
+      ),
+    );
   }
 
   const { oldest, newest } = f.rates;
-  const rateText = !oldest || !newest
-    ? 'No USD figures yet (no synced customers).'
-    : formatRateDate(oldest) === formatRateDate(newest)
-      ? `USD figures at the currency rates of ${formatRateDate(newest)}.`
-      : `USD figures at the currency rates of ${formatRateDate(oldest)} to ${formatRateDate(newest)}.`;
+  const rateText =
+    !oldest || !newest
+      ? 'No USD figures yet (no synced customers).'
+      : formatRateDate(oldest) === formatRateDate(newest)
+        ? `USD figures at the currency rates of ${formatRateDate(newest)}.`
+        : `USD figures at the currency rates of ${formatRateDate(oldest)} to ${formatRateDate(newest)}.`;
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: rateText }] });
   blocks.push(viewInCrmButton(options.homeUrl));
 
@@ -183,5 +221,12 @@ export function appHomeUrl(teamId: string, appId: string): string {
 /** Nothing happened and nothing needs attention: the digest says so in one line. */
 export function isQuietDigest(f: DigestFigures): boolean {
   const pipelineMoved = f.pipeline.some((s) => (s.countChange ?? 0) !== 0 || (s.usdChange ?? 0n) !== 0n);
-  return !pipelineMoved && f.movements.total === 0 && f.newLeads.total === 0 && f.uncontacted.total === 0 && f.overdue.total === 0 && f.stale.total === 0;
+  return (
+    !pipelineMoved &&
+    f.movements.total === 0 &&
+    f.newLeads.total === 0 &&
+    f.uncontacted.total === 0 &&
+    f.overdue.total === 0 &&
+    f.stale.total === 0
+  );
 }

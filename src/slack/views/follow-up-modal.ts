@@ -1,10 +1,10 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { AlertForm, AlertFormField } from '../../domain/alerts/alert-input';
+import { ALERT_KINDS, type AlertKind } from '../../shared/choices';
+import { MAX_ALERT_MESSAGE_LENGTH } from '../../shared/limits';
+import { WEEKDAY_NAMES } from '../../shared/zoned-time';
 import { ACTION_IDS, CALLBACK_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, truncate } from './mrkdwn';
-import type { AlertForm, AlertFormField } from '../../domain/alerts/alert-input';
-import { MAX_ALERT_MESSAGE_LENGTH } from '../../shared/limits';
-import { ALERT_KINDS, type AlertKind } from '../../shared/choices';
-import { WEEKDAY_NAMES } from '../../shared/zoned-time';
 
 /**
  * The follow-up modal (callback_id `follow_up`), as a pure builder, and the reader of its
@@ -127,7 +127,14 @@ export function buildFollowUpModal(d: FollowUpModalData): ModalView {
       optional: true,
       label: plain('Every how many days / weeks'),
       hint: plain('For “Every N days” and “Every N weeks”.'),
-      element: { type: 'number_input', action_id: FOLLOW_UP_INPUTS.interval, is_decimal_allowed: false, min_value: '1', max_value: '365', ...(v.interval ? { initial_value: v.interval } : {}) },
+      element: {
+        type: 'number_input',
+        action_id: FOLLOW_UP_INPUTS.interval,
+        is_decimal_allowed: false,
+        min_value: '1',
+        max_value: '365',
+        ...(v.interval ? { initial_value: v.interval } : {}),
+      },
     },
     {
       type: 'input',
@@ -148,7 +155,14 @@ export function buildFollowUpModal(d: FollowUpModalData): ModalView {
       optional: true,
       label: plain('Day of the month'),
       hint: plain('For “Monthly”. 29–31 fall on the last day of shorter months.'),
-      element: { type: 'number_input', action_id: FOLLOW_UP_INPUTS.dayOfMonth, is_decimal_allowed: false, min_value: '1', max_value: '31', ...(v.dayOfMonth ? { initial_value: v.dayOfMonth } : {}) },
+      element: {
+        type: 'number_input',
+        action_id: FOLLOW_UP_INPUTS.dayOfMonth,
+        is_decimal_allowed: false,
+        min_value: '1',
+        max_value: '31',
+        ...(v.dayOfMonth ? { initial_value: v.dayOfMonth } : {}),
+      },
     },
     {
       type: 'input',
@@ -157,7 +171,10 @@ export function buildFollowUpModal(d: FollowUpModalData): ModalView {
       element: { type: 'users_select', action_id: FOLLOW_UP_INPUTS.owner, initial_user: v.ownerId },
     },
   ];
-  const meta: FollowUpMetadata = { leadId: d.lead.leadId, ...(d.editing ? { alertId: d.editing.alertId, version: d.editing.version } : {}) };
+  const meta: FollowUpMetadata = {
+    leadId: d.lead.leadId,
+    ...(d.editing ? { alertId: d.editing.alertId, version: d.editing.version } : {}),
+  };
   return {
     type: 'modal',
     callback_id: CALLBACK_IDS.followUp,
@@ -169,7 +186,16 @@ export function buildFollowUpModal(d: FollowUpModalData): ModalView {
   };
 }
 
-type StateValues = Record<string, Record<string, any>>;
+/** The parts of a submitted input's state the follow-up form reads. */
+export interface InputState {
+  value?: string | null;
+  selected_option?: { value: string } | null;
+  selected_date?: string | null;
+  selected_time?: string | null;
+  selected_user?: string | null;
+}
+
+export type StateValues = Record<string, Record<string, InputState>>;
 
 /** The submitted form, as typed; owner is the selected user. */
 export function readFollowUpSubmission(values: StateValues): AlertForm & { ownerId: string | null } {
@@ -189,10 +215,17 @@ export function readFollowUpSubmission(values: StateValues): AlertForm & { owner
 
 /** Field errors keyed by block_id, as `response_action: "errors"` wants them. */
 export function followUpErrors(errors: Partial<Record<AlertFormField | 'owner', string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [FOLLOW_UP_BLOCKS[field as AlertFormField], message!]));
+  return Object.fromEntries(
+    Object.entries(errors).map(([field, message]) => [FOLLOW_UP_BLOCKS[field as AlertFormField], message!]),
+  );
 }
 
 /** A one-section modal that says why the follow-up modal could not open or save. */
 export function buildFollowUpNoticeModal(text: string): ModalView {
-  return { type: 'modal', title: plain('Follow-up', 24), close: plain('Close', 24), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(text, 3000) } }] };
+  return {
+    type: 'modal',
+    title: plain('Follow-up', 24),
+    close: plain('Close', 24),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(text, 3000) } }],
+  };
 }

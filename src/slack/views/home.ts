@@ -1,6 +1,6 @@
 import type { HomeView } from '@slack/types';
 import type { HomeData } from '../../domain/home-data';
-import { buildAdminHomeSection, ADMIN_SECTION_MAX_BLOCKS } from './admin-home';
+import { ADMIN_SECTION_MAX_BLOCKS, buildAdminHomeSection } from './admin-home';
 import { buildAdminNoticesSection, buildMyFollowUpsSection } from './follow-up-home';
 import { buildPipelineHome, type PipelineHomeViewer } from './pipeline-home';
 

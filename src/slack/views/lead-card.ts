@@ -1,12 +1,12 @@
 import type { Button, KnownBlock } from '@slack/types';
-import type { LeadCardData } from '../../domain/leads';
 import type { HistoryPage } from '../../domain/lead-history';
+import type { LeadCardData } from '../../domain/leads';
 import { formatRateUsed } from '../../shared/money';
-import { stageLabel, type StageLabels } from '../../shared/stages';
+import { type StageLabels, stageLabel } from '../../shared/stages';
 import { ACTION_IDS } from './action-ids';
+import { customerTitle, describeActivity, ownerText, rateDateText, slackDate, usdText } from './lead-format';
 import type { EphemeralMessage } from './message';
 import { escapeMrkdwn, fitList, truncate } from './mrkdwn';
-import { customerTitle, describeActivity, ownerText, rateDateText, slackDate, usdText } from './lead-format';
 
 /** Slack's limit for a section's text. */
 const SECTION_TEXT = 3000;
@@ -19,7 +19,13 @@ export interface LeadCardOptions {
 }
 
 function button(text: string, actionId: string, value: string, style?: 'primary'): Button {
-  return { type: 'button', text: { type: 'plain_text', text, emoji: true }, action_id: actionId, value, ...(style ? { style } : {}) };
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text, emoji: true },
+    action_id: actionId,
+    value,
+    ...(style ? { style } : {}),
+  };
 }
 
 function contactText(c: LeadCardData['contact']): string {
@@ -40,30 +46,55 @@ export function buildLeadCard(card: LeadCardData, options: LeadCardOptions): Eph
     card.phone ? escapeMrkdwn(card.phone) : null,
   ].filter(Boolean);
   const blocks: KnownBlock[] = [
-    { type: 'section', block_id: `lead:${id}`, text: { type: 'mrkdwn', text: `${customerTitle(card.name, card.company)}\n${facts.join(' · ')}` } },
+    {
+      type: 'section',
+      block_id: `lead:${id}`,
+      text: { type: 'mrkdwn', text: `${customerTitle(card.name, card.company)}\n${facts.join(' · ')}` },
+    },
     {
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Stage*\n${escapeMrkdwn(stageLabel(card.stage, labels))}` },
         { type: 'mrkdwn', text: `*Owner*\n${ownerText(card.ownerId)}` },
-        { type: 'mrkdwn', text: `*Lifetime value*\n${usdText(card.lifetimeUsdCents, card.unknownCurrencies)}\n_${rateDateText(card.rateDate)}_` },
-        { type: 'mrkdwn', text: `*Orders*\n${card.orderCount}${card.lastOrderAt ? `, last ${slackDate(card.lastOrderAt)}` : ''}` },
+        {
+          type: 'mrkdwn',
+          text: `*Lifetime value*\n${usdText(card.lifetimeUsdCents, card.unknownCurrencies)}\n_${rateDateText(card.rateDate)}_`,
+        },
+        {
+          type: 'mrkdwn',
+          text: `*Orders*\n${card.orderCount}${card.lastOrderAt ? `, last ${slackDate(card.lastOrderAt)}` : ''}`,
+        },
         { type: 'mrkdwn', text: `*Contact*\n${contactText(card.contact)}` },
-        { type: 'mrkdwn', text: `*Last touch*\n${card.lastTouchAt ? slackDate(card.lastTouchAt) : '_not contacted yet_'}` },
+        {
+          type: 'mrkdwn',
+          text: `*Last touch*\n${card.lastTouchAt ? slackDate(card.lastTouchAt) : '_not contacted yet_'}`,
+        },
       ],
     },
   ];
   if (card.rates.length) {
     const rates = card.rates.map((r) => escapeMrkdwn(formatRateUsed(r))).join(' · ');
-    blocks.push({ type: 'context', block_id: `lead_rates:${id}`, elements: [{ type: 'mrkdwn', text: truncate(`Lifetime value in USD at ${rates}`, 2900) }] });
+    blocks.push({
+      type: 'context',
+      block_id: `lead_rates:${id}`,
+      elements: [{ type: 'mrkdwn', text: truncate(`Lifetime value in USD at ${rates}`, 2900) }],
+    });
   }
   if (card.recentNotes.length) {
     const notes = card.recentNotes.map((n) => `> ${describeActivity(n, labels, 500).replace(/\n/g, '\n> ')}`);
-    blocks.push({ type: 'section', block_id: `lead_notes:${id}`, text: { type: 'mrkdwn', text: fitList({ head: '*Latest notes*', lines: notes }, SECTION_TEXT) } });
+    blocks.push({
+      type: 'section',
+      block_id: `lead_notes:${id}`,
+      text: { type: 'mrkdwn', text: fitList({ head: '*Latest notes*', lines: notes }, SECTION_TEXT) },
+    });
   }
   if (card.recentActivity.length) {
     const lines = card.recentActivity.map((a) => describeActivity(a, labels, 150));
-    blocks.push({ type: 'context', block_id: `lead_history:${id}`, elements: [{ type: 'mrkdwn', text: fitList({ head: '*History*', lines }, SECTION_TEXT) }] });
+    blocks.push({
+      type: 'context',
+      block_id: `lead_history:${id}`,
+      elements: [{ type: 'mrkdwn', text: fitList({ head: '*History*', lines }, SECTION_TEXT) }],
+    });
   }
   const actions: Button[] = [];
   if (options.canEdit) {
@@ -77,7 +108,8 @@ export function buildLeadCard(card: LeadCardData, options: LeadCardOptions): Eph
     actions.push(button('Follow-up', ACTION_IDS.openFollowUpModal, id));
   }
   actions.push(button('Orders', ACTION_IDS.viewOrders, id));
-  if (card.activityCount > card.recentActivity.length) actions.push(button(`All history (${card.activityCount})`, ACTION_IDS.leadHistoryPage, `${id}:1`));
+  if (card.activityCount > card.recentActivity.length)
+    actions.push(button(`All history (${card.activityCount})`, ACTION_IDS.leadHistoryPage, `${id}:1`));
   blocks.push({ type: 'actions', block_id: `lead_actions:${id}`, elements: actions });
   return { text: escapeMrkdwn(`${card.name} · ${stageLabel(card.stage, labels)}`), blocks };
 }
@@ -96,22 +128,40 @@ function entrySections(lines: string[]): KnownBlock[] {
       length += (current.length > 1 ? 1 : 0) + line.length;
     }
   }
-  return sections.map((s) => ({ type: 'section', text: { type: 'mrkdwn', text: fitList({ lines: s }, SECTION_TEXT) } }));
+  return sections.map((s) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: fitList({ lines: s }, SECTION_TEXT) },
+  }));
 }
 
 /** One page of a lead's history, with Newer/Older buttons: every entry of the page, each cut to 300 characters. */
-export function buildLeadHistoryMessage(lead: { name: string; company: string | null }, page: HistoryPage, labels?: StageLabels): EphemeralMessage {
+export function buildLeadHistoryMessage(
+  lead: { name: string; company: string | null },
+  page: HistoryPage,
+  labels?: StageLabels,
+): EphemeralMessage {
   const lines = page.entries.map((e) => `• ${describeActivity(e, labels, 300)}`);
   const blocks: KnownBlock[] = [
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: `${customerTitle(lead.name, lead.company)}: history, page ${page.page} of ${page.pageCount} (${page.total} entries)` },
+      text: {
+        type: 'mrkdwn',
+        text: `${customerTitle(lead.name, lead.company)}: history, page ${page.page} of ${page.pageCount} (${page.total} entries)`,
+      },
     },
-    ...(lines.length ? entrySections(lines) : [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: '_Nothing has happened to this lead yet._' } }]),
+    ...(lines.length
+      ? entrySections(lines)
+      : [
+          {
+            type: 'section' as const,
+            text: { type: 'mrkdwn' as const, text: '_Nothing has happened to this lead yet._' },
+          },
+        ]),
   ];
   const nav: Button[] = [];
   if (page.page > 1) nav.push(button('Newer', ACTION_IDS.leadHistoryPage, `${page.leadId}:${page.page - 1}`));
-  if (page.page < page.pageCount) nav.push(button('Older', ACTION_IDS.leadHistoryPage, `${page.leadId}:${page.page + 1}`));
+  if (page.page < page.pageCount)
+    nav.push(button('Older', ACTION_IDS.leadHistoryPage, `${page.leadId}:${page.page + 1}`));
   if (nav.length) blocks.push({ type: 'actions', block_id: `history_nav:${page.leadId}`, elements: nav });
   return { text: escapeMrkdwn(`${lead.name}: history page ${page.page} of ${page.pageCount}`), blocks };
 }

@@ -1,6 +1,6 @@
-import { formatRateDate, formatUsd } from '../../shared/money';
 import type { ActivityEntry } from '../../domain/leads';
-import { stageLabel, type StageLabels } from '../../shared/stages';
+import { formatRateDate, formatUsd } from '../../shared/money';
+import { type StageLabels, stageLabel } from '../../shared/stages';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';
 import { noteToMrkdwn } from './slack-text';
 
@@ -36,7 +36,7 @@ export function rateDateText(rateDate: Date | null): string {
 /** "*ACME Trading* (ACME LLC)", escaped, each at most 120 characters once escaped. */
 export function customerTitle(name: string, company: string | null): string {
   const n = `*${escapeAndCut(name, 120)}*`;
-  return company && company.trim() && company.trim() !== name.trim() ? `${n} (${escapeAndCut(company, 120)})` : n;
+  return company?.trim() && company.trim() !== name.trim() ? `${n} (${escapeAndCut(company, 120)})` : n;
 }
 
 /**
@@ -47,7 +47,10 @@ export function customerTitle(name: string, company: string | null): string {
 export function describeActivity(entry: ActivityEntry, labels?: StageLabels, maxText = 400): string {
   const who = entry.actorId ? mention(entry.actorId) : 'The CRM';
   const quoted = entry.text ? `: ${cutMrkdwn(noteToMrkdwn(entry.text), maxText)}` : '';
-  const link = entry.permalink && /^https:\/\//.test(entry.permalink) ? ` (<${entry.permalink.replace(/[<>|]/g, '')}|message>)` : '';
+  const link =
+    entry.permalink && /^https:\/\//.test(entry.permalink)
+      ? ` (<${entry.permalink.replace(/[<>|]/g, '')}|message>)`
+      : '';
   let what: string;
   switch (entry.kind) {
     case 'stage_change':

@@ -1,10 +1,10 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { LeadContact, LeadSummary } from '../../domain/leads';
 import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../../shared/limits';
-import { STAGES, stageLabel, type StageLabels } from '../../shared/stages';
+import { STAGES, type StageLabels, stageLabel } from '../../shared/stages';
 import { ACTION_IDS, CALLBACK_IDS } from './action-ids';
-import { cutMrkdwn, escapeMrkdwn, truncate } from './mrkdwn';
 import { customerTitle, ownerText } from './lead-format';
+import { cutMrkdwn, escapeMrkdwn, truncate } from './mrkdwn';
 
 /**
  * The lead modals, as pure builders. Each carries the lead id and the version the user saw
@@ -46,7 +46,11 @@ export function decodeLeadMetadata(text: string | undefined): LeadModalMetadata 
   try {
     const v = JSON.parse(text ?? '') as Partial<LeadModalMetadata>;
     if (!Number.isInteger(v.leadId) || !Number.isInteger(v.version)) return null;
-    return { leadId: v.leadId!, version: v.version!, ...(typeof v.responseUrl === 'string' ? { responseUrl: v.responseUrl } : {}) };
+    return {
+      leadId: v.leadId!,
+      version: v.version!,
+      ...(typeof v.responseUrl === 'string' ? { responseUrl: v.responseUrl } : {}),
+    };
   } catch {
     return null;
   }
@@ -65,11 +69,25 @@ export function decodeLogToCrmMetadata(text: string | undefined): LogToCrmMetada
 const plain = (text: string, max = 75) => ({ type: 'plain_text' as const, text: truncate(text, max), emoji: true });
 
 function modal(callbackId: string, title: string, submit: string, blocks: KnownBlock[], metadata: string): ModalView {
-  return { type: 'modal', callback_id: callbackId, title: plain(title, 24), submit: plain(submit, 24), close: plain('Cancel', 24), private_metadata: metadata, blocks };
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    title: plain(title, 24),
+    submit: plain(submit, 24),
+    close: plain('Cancel', 24),
+    private_metadata: metadata,
+    blocks,
+  };
 }
 
 function leadHeading(lead: LeadSummary, extra?: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: `${customerTitle(lead.name, lead.company)} · \`${escapeMrkdwn(lead.customerId)}\`${extra ? `\n${extra}` : ''}` } };
+  return {
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: `${customerTitle(lead.name, lead.company)} · \`${escapeMrkdwn(lead.customerId)}\`${extra ? `\n${extra}` : ''}`,
+    },
+  };
 }
 
 /** The block that says why a form came back refilled (the lead changed while it was open). */
@@ -100,7 +118,10 @@ export interface Refill<V> {
 
 export function buildStageChangeModal(
   lead: LeadSummary,
-  options: { labels?: StageLabels; preselect?: string; responseUrl?: string } & Refill<{ note?: string; churnReason?: string }> = {},
+  options: { labels?: StageLabels; preselect?: string; responseUrl?: string } & Refill<{
+    note?: string;
+    churnReason?: string;
+  }> = {},
 ): ModalView {
   const selected = options.preselect ?? lead.stage;
   return modal(
@@ -126,14 +147,25 @@ export function buildStageChangeModal(
         block_id: LEAD_BLOCKS.churnReason,
         optional: true,
         label: plain('Reason (required for Churned)'),
-        element: { type: 'plain_text_input', action_id: ACTION_IDS.churnReason, max_length: MAX_CHURN_REASON_LENGTH, ...initialValue(options.values?.churnReason) },
+        element: {
+          type: 'plain_text_input',
+          action_id: ACTION_IDS.churnReason,
+          max_length: MAX_CHURN_REASON_LENGTH,
+          ...initialValue(options.values?.churnReason),
+        },
       },
       {
         type: 'input',
         block_id: LEAD_BLOCKS.stageNote,
         optional: true,
         label: plain('Note'),
-        element: { type: 'plain_text_input', action_id: ACTION_IDS.stageNote, multiline: true, max_length: MAX_NOTE_LENGTH, ...initialValue(options.values?.note) },
+        element: {
+          type: 'plain_text_input',
+          action_id: ACTION_IDS.stageNote,
+          multiline: true,
+          max_length: MAX_NOTE_LENGTH,
+          ...initialValue(options.values?.note),
+        },
       },
     ],
     meta(lead, options.responseUrl),
@@ -151,14 +183,26 @@ export function buildNoteModal(lead: LeadSummary, options: { responseUrl?: strin
         type: 'input',
         block_id: LEAD_BLOCKS.note,
         label: plain('Note'),
-        element: { type: 'plain_text_input', action_id: ACTION_IDS.noteText, multiline: true, max_length: MAX_NOTE_LENGTH, focus_on_load: true },
+        element: {
+          type: 'plain_text_input',
+          action_id: ACTION_IDS.noteText,
+          multiline: true,
+          max_length: MAX_NOTE_LENGTH,
+          focus_on_load: true,
+        },
       },
     ],
     meta(lead, options.responseUrl),
   );
 }
 
-function textInput(blockId: string, actionId: string, label: string, initial: string | null, placeholder: string): KnownBlock {
+function textInput(
+  blockId: string,
+  actionId: string,
+  label: string,
+  initial: string | null,
+  placeholder: string,
+): KnownBlock {
   return {
     type: 'input',
     block_id: blockId,
@@ -174,7 +218,10 @@ function textInput(blockId: string, actionId: string, label: string, initial: st
   };
 }
 
-export function buildContactModal(lead: LeadSummary, options: { responseUrl?: string } & Refill<LeadContact> = {}): ModalView {
+export function buildContactModal(
+  lead: LeadSummary,
+  options: { responseUrl?: string } & Refill<LeadContact> = {},
+): ModalView {
   const c = options.values ?? lead.contact;
   return modal(
     CALLBACK_IDS.leadContact,
@@ -192,7 +239,10 @@ export function buildContactModal(lead: LeadSummary, options: { responseUrl?: st
   );
 }
 
-export function buildOwnerModal(lead: LeadSummary, options: { responseUrl?: string } & Refill<{ ownerId: string | null }> = {}): ModalView {
+export function buildOwnerModal(
+  lead: LeadSummary,
+  options: { responseUrl?: string } & Refill<{ ownerId: string | null }> = {},
+): ModalView {
   const selected = options.values ? options.values.ownerId : lead.ownerId;
   return modal(
     CALLBACK_IDS.leadOwner,
@@ -206,7 +256,11 @@ export function buildOwnerModal(lead: LeadSummary, options: { responseUrl?: stri
         block_id: LEAD_BLOCKS.owner,
         label: plain('New owner'),
         hint: plain('Must be on the CRM roster.', 150),
-        element: { type: 'users_select', action_id: ACTION_IDS.ownerSelect, ...(selected ? { initial_user: selected } : {}) },
+        element: {
+          type: 'users_select',
+          action_id: ACTION_IDS.ownerSelect,
+          ...(selected ? { initial_user: selected } : {}),
+        },
       },
     ],
     meta(lead, options.responseUrl),
@@ -261,7 +315,9 @@ export function buildNoticeModal(title: string, text: string): ModalView {
 }
 
 /** Options for the lead typeahead (Slack allows at most 100; text at most 75 characters). */
-export function buildLeadOptions(matches: { leadId: number; customerId: string; name: string; company: string | null }[]): PlainTextOption[] {
+export function buildLeadOptions(
+  matches: { leadId: number; customerId: string; name: string; company: string | null }[],
+): PlainTextOption[] {
   return matches.slice(0, 100).map((m) => ({
     text: plain(`${m.name}${m.company && m.company !== m.name ? ` (${m.company})` : ''} · ${m.customerId}`, 75),
     value: String(m.leadId),

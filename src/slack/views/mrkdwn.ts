@@ -83,7 +83,9 @@ export function fitList(list: MrkdwnList, max: number): string {
   const more = list.more ?? defaultMore;
   const total = Math.max(list.total ?? list.lines.length, list.lines.length);
   const head = list.head !== undefined ? [list.head] : [];
-  const joined = [...head, ...list.lines, ...(total > list.lines.length ? [more(total - list.lines.length)] : [])].join('\n');
+  const joined = [...head, ...list.lines, ...(total > list.lines.length ? [more(total - list.lines.length)] : [])].join(
+    '\n',
+  );
   if (joined.length <= max) return joined;
 
   const shown: string[] = [...head];

@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
-import { formatRateUsed } from '../../shared/money';
 import type { OrderHistory } from '../../domain/order-history';
+import { formatRateUsed } from '../../shared/money';
+import { customerTitle, slackDate, usdText } from './lead-format';
 import type { EphemeralMessage } from './message';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList } from './mrkdwn';
-import { customerTitle, slackDate, usdText } from './lead-format';
 
 /** How many orders one message lists; totals always cover all of them. */
 export const ORDERS_SHOWN = 25;
@@ -16,7 +16,8 @@ export interface OrderHistoryCustomer {
 
 /** Each rate behind the USD figures with its date, so a figure can be redone by hand. */
 function ratesText(history: OrderHistory): string {
-  if (history.ratesUsed.length) return `USD at ${history.ratesUsed.map((r) => escapeMrkdwn(formatRateUsed(r))).join(' · ')}.`;
+  if (history.ratesUsed.length)
+    return `USD at ${history.ratesUsed.map((r) => escapeMrkdwn(formatRateUsed(r))).join(' · ')}.`;
   return history.rateDates.length ? 'All amounts are in USD: no conversion.' : 'No USD rate used.';
 }
 
@@ -24,7 +25,9 @@ function ratesText(history: OrderHistory): string {
 export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history: OrderHistory): EphemeralMessage {
   const title = `${customerTitle(customer.name, customer.company)} · \`${escapeMrkdwn(customer.customerId)}\``;
   if (history.orders.length === 0) {
-    const rejected = history.rejectedCount ? ` (${history.rejectedCount} order row(s) could not be read and were logged)` : '';
+    const rejected = history.rejectedCount
+      ? ` (${history.rejectedCount} order row(s) could not be read and were logged)`
+      : '';
     return { text: `${title}: production has no orders for this customer${rejected}.` };
   }
   const orderLines = history.orders.slice(0, ORDERS_SHOWN).map((o) => {
@@ -33,14 +36,33 @@ export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history
   });
   const olderOrders = (n: number) => `_…and ${n} older order${n === 1 ? '' : 's'} (included in the totals)._`;
   const totalLines = history.totalsByCurrency.map(
-    (t) => `• ${escapeMrkdwn(t.localFormatted)} (${t.usdFormatted ?? `no USD rate for ${escapeMrkdwn(t.currency)}`}) over ${t.orderCount} order${t.orderCount === 1 ? '' : 's'}`,
+    (t) =>
+      `• ${escapeMrkdwn(t.localFormatted)} (${t.usdFormatted ?? `no USD rate for ${escapeMrkdwn(t.currency)}`}) over ${t.orderCount} order${t.orderCount === 1 ? '' : 's'}`,
   );
   const usdTotal = usdText(history.usdTotal.usdCents, history.usdTotal.unknownCurrencies);
   const usdLine = `*Total in USD: ${usdTotal}*`;
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `${title}: ${history.orders.length} order${history.orders.length === 1 ? '' : 's'}, newest first` } },
-    { type: 'section', text: { type: 'mrkdwn', text: fitList({ lines: orderLines, total: history.orders.length, more: olderOrders }, 3000) } },
-    { type: 'section', text: { type: 'mrkdwn', text: `${fitList({ head: '*Totals*', lines: totalLines, more: (n) => `_…and ${n} more currencies_` }, 3000 - usdLine.length - 1)}\n${usdLine}` } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `${title}: ${history.orders.length} order${history.orders.length === 1 ? '' : 's'}, newest first`,
+      },
+    },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: fitList({ lines: orderLines, total: history.orders.length, more: olderOrders }, 3000),
+      },
+    },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `${fitList({ head: '*Totals*', lines: totalLines, more: (n) => `_…and ${n} more currencies_` }, 3000 - usdLine.length - 1)}\n${usdLine}`,
+      },
+    },
     {
       type: 'context',
       elements: [
@@ -54,7 +76,10 @@ export function buildOrderHistoryMessage(customer: OrderHistoryCustomer, history
       ],
     },
   ];
-  return { text: `${escapeMrkdwn(customer.name)}: ${history.orders.length} orders, ${escapeMrkdwn(usdTotal)} in USD`, blocks };
+  return {
+    text: `${escapeMrkdwn(customer.name)}: ${history.orders.length} orders, ${escapeMrkdwn(usdTotal)} in USD`,
+    blocks,
+  };
 }
 
 export const PRODUCTION_NOT_CONFIGURED =

@@ -1,12 +1,12 @@
 import type { ActionsBlock, HomeView, KnownBlock, Option, PlainTextOption, SectionBlock } from '@slack/types';
-import { ACTION_IDS } from './action-ids';
-import { formatUsd } from '../../shared/money';
-import { formatLocalDate, formatLocalDateOf, formatTimeOfDay, localDateTimeOf } from '../../shared/zoned-time';
-import { STAGES, stageLabel, type StageLabels, type StageSlug } from '../../shared/stages';
 import type { HomeFilter } from '../../domain/home-filter';
-import { OWNER_FILTERS, UNCONTACTED_DAY_CHOICES, type OwnerFilter } from '../../shared/choices';
 import type { PipelineLead, PipelineSnapshot, StageSummary } from '../../domain/pipeline';
 import type { SyncStatus } from '../../domain/sync-coordinator';
+import { OWNER_FILTERS, type OwnerFilter, UNCONTACTED_DAY_CHOICES } from '../../shared/choices';
+import { formatUsd } from '../../shared/money';
+import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../../shared/stages';
+import { formatLocalDate, formatLocalDateOf, formatTimeOfDay, localDateTimeOf } from '../../shared/zoned-time';
+import { ACTION_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn, truncate } from './mrkdwn';
 
 /** Slack's limit of blocks in a Home view. */
@@ -78,7 +78,11 @@ const OWNER_FILTER_LABELS: Record<OwnerFilter, string> = {
 
 const ALL_STAGES_VALUE = 'all';
 
-const plain = (text: string): PlainTextOption['text'] => ({ type: 'plain_text', text: truncate(text, 75), emoji: true });
+const plain = (text: string): PlainTextOption['text'] => ({
+  type: 'plain_text',
+  text: truncate(text, 75),
+  emoji: true,
+});
 const option = (text: string, value: string): PlainTextOption => ({ text: plain(text), value });
 
 function pluralise(n: number, one: string, many = `${one}s`): string {
@@ -110,14 +114,18 @@ export function syncStatusText(sync: HomeSyncStatus, now: Date, timeZone: string
     case 'off':
       return ':warning: Production data is not configured (METABASE_URL unset); sync is off.';
     case 'never':
-      return sync.running ? ':hourglass_flowing_sand: Syncing leads from production for the first time…' : 'Not synced with production yet.';
+      return sync.running
+        ? ':hourglass_flowing_sand: Syncing leads from production for the first time…'
+        : 'Not synced with production yet.';
     case 'ok': {
       const created = sync.created > 0 ? ` · ${pluralise(sync.created, 'new lead')}` : '';
       return `:white_check_mark: Synced ${relativeTime(sync.finishedAt, now)}${created}${sync.running ? ' · syncing…' : ''}`;
     }
     case 'failing': {
       const reason = escapeAndCut(sync.error.replace(UNAVAILABLE_PREFIX, ''), 300);
-      const cached = sync.lastSuccessAt ? `showing cached figures from ${relativeTime(sync.lastSuccessAt, now)}` : 'no cached figures yet';
+      const cached = sync.lastSuccessAt
+        ? `showing cached figures from ${relativeTime(sync.lastSuccessAt, now)}`
+        : 'no cached figures yet';
       return `:warning: Production data unavailable since ${localTimeOrDateTime(sync.since, now, timeZone)} (${reason}) — ${cached}`;
     }
   }
@@ -134,7 +142,10 @@ function filterDescription(filter: HomeFilter, labels: StageLabels): string {
 
 function filterControls(filter: HomeFilter, labels: StageLabels): ActionsBlock {
   const ownerOptions = OWNER_FILTERS.map((f) => option(OWNER_FILTER_LABELS[f], f));
-  const stageOptions = [option('All stages', ALL_STAGES_VALUE), ...STAGES.map((s) => option(stageLabel(s.slug, labels), s.slug))];
+  const stageOptions = [
+    option('All stages', ALL_STAGES_VALUE),
+    ...STAGES.map((s) => option(stageLabel(s.slug, labels), s.slug)),
+  ];
   const dayChoices: number[] = [...UNCONTACTED_DAY_CHOICES];
   if (!dayChoices.includes(filter.uncontactedDays)) dayChoices.push(filter.uncontactedDays);
   const dayOptions = dayChoices.sort((a, b) => a - b).map((d) => option(`Uncontacted: ${d} days`, String(d)));
@@ -206,11 +217,18 @@ function leadLine(lead: PipelineLead, viewer: PipelineHomeViewer): SectionBlock 
   // button (the lead card's Orders button, same listener).
   const accessory: SectionBlock['accessory'] =
     verbs.length === 1 && verbs[0] === 'orders'
-      ? { type: 'button', action_id: ACTION_IDS.viewOrders, text: plain(OVERFLOW_LABELS.orders), value: String(lead.leadId) }
+      ? {
+          type: 'button',
+          action_id: ACTION_IDS.viewOrders,
+          text: plain(OVERFLOW_LABELS.orders),
+          value: String(lead.leadId),
+        }
       : {
           type: 'overflow',
           action_id: ACTION_IDS.leadOverflow,
-          options: verbs.map((v) => option(OVERFLOW_LABELS[v], leadOverflowValue(v, lead.leadId))) as Option[] as PlainTextOption[],
+          options: verbs.map((v) =>
+            option(OVERFLOW_LABELS[v], leadOverflowValue(v, lead.leadId)),
+          ) as Option[] as PlainTextOption[],
         };
   return {
     type: 'section',
@@ -226,10 +244,20 @@ function pagingControls(stage: StageSummary, labels: StageLabels): ActionsBlock 
   const label = stageLabel(stage.slug, labels);
   const elements: ActionsBlock['elements'] = [];
   if (stage.page > 0) {
-    elements.push({ type: 'button', action_id: ACTION_IDS.homeShowPrevious, text: plain(`Back to the top of ${label}`), value: showMoreValue(stage.slug, 0) });
+    elements.push({
+      type: 'button',
+      action_id: ACTION_IDS.homeShowPrevious,
+      text: plain(`Back to the top of ${label}`),
+      value: showMoreValue(stage.slug, 0),
+    });
   }
   if (hasMore) {
-    elements.push({ type: 'button', action_id: ACTION_IDS.homeShowMore, text: plain(`Show more in ${label}`), value: showMoreValue(stage.slug, stage.page + 1) });
+    elements.push({
+      type: 'button',
+      action_id: ACTION_IDS.homeShowMore,
+      text: plain(`Show more in ${label}`),
+      value: showMoreValue(stage.slug, stage.page + 1),
+    });
   }
   return { type: 'actions', block_id: `more:${stage.slug}`, elements };
 }
@@ -256,7 +284,11 @@ export function buildPipelineHome(data: PipelineHomeData): HomeView {
   const extras = budgetExtras(data.extras);
   const head: KnownBlock[] = [
     { type: 'header', block_id: 'home_title', text: { type: 'plain_text', text: 'Pipeline', emoji: true } },
-    { type: 'context', block_id: 'sync_status', elements: [{ type: 'mrkdwn', text: syncStatusText(data.sync, data.now, viewer.timeZone) }] },
+    {
+      type: 'context',
+      block_id: 'sync_status',
+      elements: [{ type: 'mrkdwn', text: syncStatusText(data.sync, data.now, viewer.timeZone) }],
+    },
     filterControls(filter, labels),
     {
       type: 'context',
@@ -293,7 +325,12 @@ export function buildPipelineHome(data: PipelineHomeData): HomeView {
     stageBlocks.push({
       type: 'context',
       block_id: 'home_cut',
-      elements: [{ type: 'mrkdwn', text: 'Not everything fits on the Home tab: pick one stage in the filter to see more of it.' }],
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: 'Not everything fits on the Home tab: pick one stage in the filter to see more of it.',
+        },
+      ],
     });
   }
 

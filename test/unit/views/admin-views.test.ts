@@ -1,10 +1,20 @@
 import type { AdminHomeData } from '../../../src/domain/home-data';
-import { DEFAULT_STALE_THRESHOLDS, type SettingValues } from '../../../src/domain/settings';
 import type { StoredRate } from '../../../src/domain/rates';
+import { DEFAULT_STALE_THRESHOLDS, type SettingValues } from '../../../src/domain/settings';
 import { STAGES, type StageSlug } from '../../../src/shared/stages';
 import { ACTION_IDS, adminCallbackId, isKnownActionId } from '../../../src/slack/views/action-ids';
-import { ADMIN_BLOCKS, ADMIN_SETTINGS, describeSchedule, describeStaleThresholds } from '../../../src/slack/views/admin-common';
-import { ADMIN_SECTION_MAX_BLOCKS, buildAdminHomeSection, formatAuditLine, formatAuditValue } from '../../../src/slack/views/admin-home';
+import {
+  ADMIN_BLOCKS,
+  ADMIN_SETTINGS,
+  describeSchedule,
+  describeStaleThresholds,
+} from '../../../src/slack/views/admin-common';
+import {
+  ADMIN_SECTION_MAX_BLOCKS,
+  buildAdminHomeSection,
+  formatAuditLine,
+  formatAuditValue,
+} from '../../../src/slack/views/admin-home';
 import {
   buildAdminMessageModal,
   buildCurrencyRatesModal,
@@ -28,7 +38,11 @@ const settings: SettingValues = {
 
 const adminData = (partial: Partial<AdminHomeData> = {}): AdminHomeData => ({
   settings,
-  rates: { count: 11, oldestRateDate: new Date('2025-11-24T00:00:00Z'), newestRateDate: new Date('2025-11-24T00:00:00Z') },
+  rates: {
+    count: 11,
+    oldestRateDate: new Date('2025-11-24T00:00:00Z'),
+    newestRateDate: new Date('2025-11-24T00:00:00Z'),
+  },
   rosterCounts: { admin: 1, manager: 2, account_manager: 1 },
   audit: [],
   timeZone: 'UTC',
@@ -36,13 +50,24 @@ const adminData = (partial: Partial<AdminHomeData> = {}): AdminHomeData => ({
 });
 
 const rate = (currency: string, partial: Partial<StoredRate> = {}): StoredRate =>
-  ({ currency, usdPerUnit: '0.2723', units: 2723n, scale: 4, rateDate: new Date('2025-11-24T00:00:00Z'), updatedBy: null, updatedAt: new Date('2025-11-24T00:00:00Z'), ...partial }) as StoredRate;
+  ({
+    currency,
+    usdPerUnit: '0.2723',
+    units: 2723n,
+    scale: 4,
+    rateDate: new Date('2025-11-24T00:00:00Z'),
+    updatedBy: null,
+    updatedAt: new Date('2025-11-24T00:00:00Z'),
+    ...partial,
+  }) as StoredRate;
 
 describe('describing settings', () => {
   it('a schedule and the stale thresholds read as a sentence', () => {
     expect(describeSchedule(settings.digest_schedule)).toBe('Weekly on Monday at 08:30 (Asia/Dubai)');
     expect(describeSchedule({ ...settings.digest_schedule, frequency: 'daily' })).toBe('Daily at 08:30 (Asia/Dubai)');
-    expect(describeStaleThresholds(DEFAULT_STALE_THRESHOLDS, {})).toBe('Lead 14 d · Contacted 14 d · Negotiation 7 d · Trial Order 14 d · Active Account 60 d · Churned off');
+    expect(describeStaleThresholds(DEFAULT_STALE_THRESHOLDS, {})).toBe(
+      'Lead 14 d · Contacted 14 d · Negotiation 7 d · Trial Order 14 d · Active Account 60 d · Churned off',
+    );
   });
 });
 
@@ -63,35 +88,47 @@ describe('the Admin section of Home', () => {
     expect(text).toContain('11 currencies, rates of');
     expect(text).toContain('1 admin · 2 managers · 1 account manager');
     expect(text).toContain('_No changes recorded yet._');
-    expect(visibleText(buildAdminHomeSection(adminData({ settings: { ...settings, digest_channel: null } })))).toContain('Not set: no digest is posted.');
+    expect(
+      visibleText(buildAdminHomeSection(adminData({ settings: { ...settings, digest_channel: null } }))),
+    ).toContain('Not set: no digest is posted.');
   });
 
   it('the audit list names who changed what, from and to, readable', () => {
-    const entry = { id: 1, actorId: 'U0ADMIN01', setting: 'sync_days', oldValue: '90', newValue: '30', createdAt: new Date('2026-11-25T09:00:00Z') };
+    const entry = {
+      id: 1,
+      actorId: 'U0ADMIN01',
+      setting: 'sync_days',
+      oldValue: '90',
+      newValue: '30',
+      createdAt: new Date('2026-11-25T09:00:00Z'),
+    };
     expect(formatAuditLine(entry, 'UTC')).toMatch(/ · <@U0ADMIN01> · Sync window: 90 days → 30 days$/);
     expect(formatAuditValue('roster:U1', null)).toBe('(not on the roster)');
     expect(formatAuditValue('roster:U1', 'account_manager')).toBe('Account manager');
     expect(formatAuditValue('digest_channel', '"C0SALES01"')).toBe('<#C0SALES01>');
     expect(formatAuditValue('digest_channel', '"<!channel>"')).toBe('off');
     expect(formatAuditValue('rate:AED', '<b>')).toBe('&lt;b&gt;');
-    for (const b of buildAdminHomeSection(adminData({ audit: Array.from({ length: 50 }, (_, i) => ({ ...entry, id: i })) })) as any[]) {
+    for (const b of buildAdminHomeSection(
+      adminData({ audit: Array.from({ length: 50 }, (_, i) => ({ ...entry, id: i })) }),
+    ) as any[]) {
       if (b.text?.type === 'mrkdwn') expect(b.text.text.length).toBeLessThanOrEqual(3000);
     }
   });
 });
 
 describe('the admin settings modals', () => {
-  const all = () => [
-    ['digest_channel', buildDigestChannelModal('C0SALES01')],
-    ['digest_schedule', buildDigestScheduleModal(settings.digest_schedule)],
-    ['sync_window', buildSyncWindowModal(90)],
-    ['stale_thresholds', buildStaleThresholdsModal(DEFAULT_STALE_THRESHOLDS, labels)],
-    ['stage_labels', buildStageLabelsModal(settings.stage_labels)],
-    ['currency_rates', buildCurrencyRatesModal([rate('AED'), rate('SAR', { updatedBy: 'U0ADMIN01' })], 'UTC')],
-    ['roster', buildRosterModal([{ userId: 'U0ADMIN01', role: 'admin' }])],
-  ] as const;
+  const all = () =>
+    [
+      ['digest_channel', buildDigestChannelModal('C0SALES01')],
+      ['digest_schedule', buildDigestScheduleModal(settings.digest_schedule)],
+      ['sync_window', buildSyncWindowModal(90)],
+      ['stale_thresholds', buildStaleThresholdsModal(DEFAULT_STALE_THRESHOLDS, labels)],
+      ['stage_labels', buildStageLabelsModal(settings.stage_labels)],
+      ['currency_rates', buildCurrencyRatesModal([rate('AED'), rate('SAR', { updatedBy: 'U0ADMIN01' })], 'UTC')],
+      ['roster', buildRosterModal([{ userId: 'U0ADMIN01', role: 'admin' }])],
+    ] as const;
 
-  it('each modal submits as admin_<setting>, uses known action ids and fits Slack\'s limits', () => {
+  it("each modal submits as admin_<setting>, uses known action ids and fits Slack's limits", () => {
     for (const [setting, view] of all()) {
       expect(view.callback_id).toBe(adminCallbackId(setting));
       expect(view.title.text.length).toBeLessThanOrEqual(24);
@@ -101,8 +138,11 @@ describe('the admin settings modals', () => {
   });
 
   it('is filled with the current values', () => {
-    const byBlock = (view: any) => Object.fromEntries(view.blocks.filter((b: any) => b.block_id).map((b: any) => [b.block_id, b.element]));
-    expect(byBlock(buildDigestChannelModal('C0SALES01'))[ADMIN_BLOCKS.digestChannel].initial_conversation).toBe('C0SALES01');
+    const byBlock = (view: any) =>
+      Object.fromEntries(view.blocks.filter((b: any) => b.block_id).map((b: any) => [b.block_id, b.element]));
+    expect(byBlock(buildDigestChannelModal('C0SALES01'))[ADMIN_BLOCKS.digestChannel].initial_conversation).toBe(
+      'C0SALES01',
+    );
     expect(byBlock(buildDigestChannelModal(null))[ADMIN_BLOCKS.digestChannel].initial_conversation).toBeUndefined();
     const schedule = byBlock(buildDigestScheduleModal(settings.digest_schedule));
     expect(schedule[ADMIN_BLOCKS.digestFrequency].initial_option.value).toBe('weekly');
@@ -113,8 +153,12 @@ describe('the admin settings modals', () => {
     const stale = byBlock(buildStaleThresholdsModal(DEFAULT_STALE_THRESHOLDS, labels));
     expect(stale[ADMIN_BLOCKS.staleDays('negotiation')].initial_value).toBe('7');
     expect(stale[ADMIN_BLOCKS.staleDays('churned')].initial_value).toBeUndefined();
-    expect(byBlock(buildStageLabelsModal(settings.stage_labels))[ADMIN_BLOCKS.stageLabel('lead')].initial_value).toBe('<New> & fresh');
-    expect(byBlock(buildCurrencyRatesModal([rate('AED')], 'UTC'))[ADMIN_BLOCKS.rate('AED')].initial_value).toBe('0.2723');
+    expect(byBlock(buildStageLabelsModal(settings.stage_labels))[ADMIN_BLOCKS.stageLabel('lead')].initial_value).toBe(
+      '<New> & fresh',
+    );
+    expect(byBlock(buildCurrencyRatesModal([rate('AED')], 'UTC'))[ADMIN_BLOCKS.rate('AED')].initial_value).toBe(
+      '0.2723',
+    );
   });
 
   it('rates say who set them, or ask to check a default', () => {
@@ -127,12 +171,18 @@ describe('the admin settings modals', () => {
   it('rates end with an optional "Add a currency" pair, naming the currencies that leave figures incomplete', () => {
     const plain = buildCurrencyRatesModal([rate('AED')], 'UTC');
     const inputs = (view: any) => view.blocks.filter((b: any) => b.type === 'input');
-    expect(inputs(plain).slice(-2).map((b: any) => [b.block_id, b.optional, b.element.action_id])).toEqual([
+    expect(
+      inputs(plain)
+        .slice(-2)
+        .map((b: any) => [b.block_id, b.optional, b.element.action_id]),
+    ).toEqual([
       [ADMIN_BLOCKS.newCurrency, true, ACTION_IDS.adminNewCurrency],
       [ADMIN_BLOCKS.newCurrencyRate, true, ACTION_IDS.adminRate],
     ]);
     expect(visibleText(plain)).not.toContain('Customers bought in');
-    const waiting = visibleText(buildCurrencyRatesModal([rate('AED')], 'UTC', { needRate: ['EUR', 'GBP'], unknownCodes: ['<X>'] }));
+    const waiting = visibleText(
+      buildCurrencyRatesModal([rate('AED')], 'UTC', { needRate: ['EUR', 'GBP'], unknownCodes: ['<X>'] }),
+    );
     expect(waiting).toContain('Customers bought in EUR, GBP, which have no rate yet');
     expect(waiting).toContain('Production also sends &lt;X&gt;, which is not an ISO 4217 code');
   });

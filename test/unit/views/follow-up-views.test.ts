@@ -1,5 +1,5 @@
-import type { AlertMessageData } from '../../../src/domain/alerts/message-data';
 import type { FollowUpList, FollowUpListItem } from '../../../src/domain/alerts/listing';
+import type { AlertMessageData } from '../../../src/domain/alerts/message-data';
 import { ALERT_KINDS } from '../../../src/shared/choices';
 import { ACTION_IDS, CALLBACK_IDS, isKnownActionId } from '../../../src/slack/views/action-ids';
 import { adminNoticeText, digestChannelProblem } from '../../../src/slack/views/admin-notices';
@@ -50,28 +50,44 @@ describe('buildAlertMessage (the follow-up DM)', () => {
       [ACTION_IDS.alertOpenLead, '7'],
     ]);
     const epoch = new Date('2026-11-25T05:00:00Z').getTime() / 1000;
-    expect(visibleText(m.blocks)).toContain(`Due <!date^${epoch}^{date_short_pretty} at {time}|Wed, 25 Nov 2026, 09:00 (Asia/Dubai)> · Once (Asia/Dubai)`);
+    expect(visibleText(m.blocks)).toContain(
+      `Due <!date^${epoch}^{date_short_pretty} at {time}|Wed, 25 Nov 2026, 09:00 (Asia/Dubai)> · Once (Asia/Dubai)`,
+    );
   });
 
   it('overdue: says since when and how many reminders were missed', () => {
     const m = buildAlertMessage(alertData({ overdueSince: new Date('2026-11-24T05:00:00Z'), missedCount: 2 }));
     expect(m.text).toMatch(/^Overdue follow-up: /);
-    expect(visibleText(m.blocks)).toMatch(/:warning: \*Overdue since <!date\^\d+\^[^>]+>\* \(2 more reminders missed while it could not be sent\)/);
+    expect(visibleText(m.blocks)).toMatch(
+      /:warning: \*Overdue since <!date\^\d+\^[^>]+>\* \(2 more reminders missed while it could not be sent\)/,
+    );
   });
 
   it('done and snoozed: who and when, only "Open lead" left', () => {
-    const done = buildAlertMessage(alertData(), { kind: 'done', by: 'U0AMANAGE1', at: new Date('2026-11-25T06:00:00Z') });
+    const done = buildAlertMessage(alertData(), {
+      kind: 'done',
+      by: 'U0AMANAGE1',
+      at: new Date('2026-11-25T06:00:00Z'),
+    });
     expect(done.text).toMatch(/^Done: /);
     expect(visibleText(done.blocks)).toContain(':white_check_mark: Done, marked by <@U0AMANAGE1>');
     expect(actionIds(done.blocks)).toEqual([ACTION_IDS.alertOpenLead]);
-    const snoozed = buildAlertMessage(alertData(), { kind: 'snoozed', by: 'U0AMANAGE1', until: new Date('2026-11-26T05:00:00Z') });
+    const snoozed = buildAlertMessage(alertData(), {
+      kind: 'snoozed',
+      by: 'U0AMANAGE1',
+      until: new Date('2026-11-26T05:00:00Z'),
+    });
     const until = new Date('2026-11-26T05:00:00Z').getTime() / 1000;
-    expect(visibleText(snoozed.blocks)).toContain(`:zzz: Snoozed by <@U0AMANAGE1> until <!date^${until}^{date_short_pretty} at {time}|Thu, 26 Nov 2026, 09:00 (Asia/Dubai)>`);
+    expect(visibleText(snoozed.blocks)).toContain(
+      `:zzz: Snoozed by <@U0AMANAGE1> until <!date^${until}^{date_short_pretty} at {time}|Thu, 26 Nov 2026, 09:00 (Asia/Dubai)>`,
+    );
     expect(actionIds(snoozed.blocks)).toEqual([ACTION_IDS.alertOpenLead]);
   });
 
   it('an incomplete lifetime value names the currencies left out', () => {
-    expect(visibleText(buildAlertMessage(alertData({ unconvertedCurrencies: ['XYZ'] })).blocks)).toContain('$1,234.56 (incomplete: XYZ not converted)');
+    expect(visibleText(buildAlertMessage(alertData({ unconvertedCurrencies: ['XYZ'] })).blocks)).toContain(
+      '$1,234.56 (incomplete: XYZ not converted)',
+    );
   });
 });
 
@@ -96,7 +112,11 @@ describe('"My follow-ups" on Home', () => {
   });
 
   it('each follow-up: escaped text, overdue marked, Edit and Cancel (with a confirm) carrying the alert id', () => {
-    const blocks = buildMyFollowUpsSection({ items: [item(1, { state: 'overdue' }), item(2)], overdue: 1, upcoming: 1 } as FollowUpList);
+    const blocks = buildMyFollowUpsSection({
+      items: [item(1, { state: 'overdue' }), item(2)],
+      overdue: 1,
+      upcoming: 1,
+    } as FollowUpList);
     expect(blocks).toHaveLength(1 + 2 * 2);
     const text = visibleText(blocks);
     expect(text).toContain('*My follow-ups* (1 overdue, 1 upcoming)');
@@ -114,22 +134,36 @@ describe('"My follow-ups" on Home', () => {
   });
 
   it('more than shown: says how many are hidden', () => {
-    expect(visibleText(buildMyFollowUpsSection({ items: [item(1)], overdue: 0, upcoming: 6 } as FollowUpList))).toContain('…and 5 more not shown.');
+    expect(
+      visibleText(buildMyFollowUpsSection({ items: [item(1)], overdue: 0, upcoming: 6 } as FollowUpList)),
+    ).toContain('…and 5 more not shown.');
   });
 });
 
 describe('admin notices', () => {
   it('are worded from data, names and errors escaped, people and channels mentioned', () => {
-    expect(adminNoticeText({ kind: 'follow_up_failed', leadName: NASTY, ownerId: 'U1', attempts: 5, error: 'bad<x>' })).toBe(
-      `Follow-up for *${ESCAPED}* (owner <@U1>) disabled: Slack refused the reminder 5 times (\`bad&lt;x&gt;\`).`,
-    );
-    expect(adminNoticeText({ kind: 'owner_unreachable', ownerId: 'U1', count: 7, leadNames: ['A', 'B'], error: 'user_not_found' })).toBe(
+    expect(
+      adminNoticeText({ kind: 'follow_up_failed', leadName: NASTY, ownerId: 'U1', attempts: 5, error: 'bad<x>' }),
+    ).toBe(`Follow-up for *${ESCAPED}* (owner <@U1>) disabled: Slack refused the reminder 5 times (\`bad&lt;x&gt;\`).`);
+    expect(
+      adminNoticeText({
+        kind: 'owner_unreachable',
+        ownerId: 'U1',
+        count: 7,
+        leadNames: ['A', 'B'],
+        error: 'user_not_found',
+      }),
+    ).toBe(
       '7 follow-ups (*A*, *B* and 5 more) disabled: <@U1> was deactivated or cannot receive messages (`user_not_found`). Reassign the leads and set new follow-ups.',
     );
-    expect(adminNoticeText({ kind: 'digest_not_posted', frequency: 'weekly', channelId: 'C1', error: 'not_in_channel' })).toBe(
+    expect(
+      adminNoticeText({ kind: 'digest_not_posted', frequency: 'weekly', channelId: 'C1', error: 'not_in_channel' }),
+    ).toBe(
       'The weekly digest could not be posted to <#C1>: the CRM app is not a member of that channel. Invite it there with `/invite @CRM`.',
     );
-    expect(adminNoticeText({ kind: 'digest_not_posted', frequency: 'daily', channelId: 'C1', error: 'ratelimited' })).toContain('Slack answered `ratelimited`');
+    expect(
+      adminNoticeText({ kind: 'digest_not_posted', frequency: 'daily', channelId: 'C1', error: 'ratelimited' }),
+    ).toContain('Slack answered `ratelimited`');
   });
 
   it('only errors a retry cannot fix have advice', () => {
@@ -140,7 +174,10 @@ describe('admin notices', () => {
 
   it('the Home section: nothing when none, else a Dismiss per notice and a count of older ones', () => {
     expect(buildAdminNoticesSection([], 0)).toEqual([]);
-    const blocks = buildAdminNoticesSection([{ id: 3, createdAt: new Date(), notice: { kind: 'mrkdwn', text: 'old *text*' } }], 4);
+    const blocks = buildAdminNoticesSection(
+      [{ id: 3, createdAt: new Date(), notice: { kind: 'mrkdwn', text: 'old *text*' } }],
+      4,
+    );
     expect(visibleText(blocks)).toContain(':rotating_light: *Needs an admin* (4)');
     expect((blocks as any[])[1].accessory).toMatchObject({ action_id: ACTION_IDS.adminNoticeResolve, value: '3' });
     expect(visibleText(blocks)).toContain('…and 3 older notices.');
@@ -150,7 +187,16 @@ describe('admin notices', () => {
 describe('the follow-up modal', () => {
   const base = {
     lead: { leadId: 7, name: NASTY, company: 'ACME LLC' },
-    values: { message: null, kind: 'once', date: '2026-11-26', time: '09:00', interval: null, weekday: null, dayOfMonth: null, ownerId: 'U0AMANAGE1' },
+    values: {
+      message: null,
+      kind: 'once',
+      date: '2026-11-26',
+      time: '09:00',
+      interval: null,
+      weekday: null,
+      dayOfMonth: null,
+      ownerId: 'U0AMANAGE1',
+    },
     timeZone: 'Asia/Dubai',
   };
 
@@ -172,7 +218,11 @@ describe('the follow-up modal', () => {
   });
 
   it('edit: prefilled with the follow-up, metadata carries its id and version', () => {
-    const v = buildFollowUpModal({ ...base, values: { ...base.values, message: 'Ping', kind: 'weekly', weekday: '3' }, editing: { alertId: 9, version: 4 } });
+    const v = buildFollowUpModal({
+      ...base,
+      values: { ...base.values, message: 'Ping', kind: 'weekly', weekday: '3' },
+      editing: { alertId: 9, version: 4 },
+    });
     expect(v.title.text).toBe('Edit follow-up');
     expect(decodeFollowUpMetadata(v.private_metadata)).toEqual({ leadId: 7, alertId: 9, version: 4 });
     const weekday = (v.blocks as any[]).find((b) => b.block_id === FOLLOW_UP_BLOCKS.weekday).element;
@@ -188,11 +238,23 @@ describe('the follow-up modal', () => {
       [FOLLOW_UP_BLOCKS.interval]: { [FOLLOW_UP_INPUTS.interval]: { value: ' ' } },
       [FOLLOW_UP_BLOCKS.owner]: { [FOLLOW_UP_INPUTS.owner]: { selected_user: 'U2' } },
     };
-    expect(readFollowUpSubmission(values)).toEqual({ message: 'Call', kind: 'every_days', date: '2026-12-01', time: '10:30', interval: null, weekday: null, dayOfMonth: null, ownerId: 'U2' });
+    expect(readFollowUpSubmission(values)).toEqual({
+      message: 'Call',
+      kind: 'every_days',
+      date: '2026-12-01',
+      time: '10:30',
+      interval: null,
+      weekday: null,
+      dayOfMonth: null,
+      ownerId: 'U2',
+    });
   });
 
   it('field errors go to the block of their field', () => {
-    expect(followUpErrors({ date: 'past', owner: 'nope' })).toEqual({ [FOLLOW_UP_BLOCKS.date]: 'past', [FOLLOW_UP_BLOCKS.owner]: 'nope' });
+    expect(followUpErrors({ date: 'past', owner: 'nope' })).toEqual({
+      [FOLLOW_UP_BLOCKS.date]: 'past',
+      [FOLLOW_UP_BLOCKS.owner]: 'nope',
+    });
   });
 
   it('the notice modal closes only', () => {

@@ -30,7 +30,16 @@ function homeData(partial: Partial<HomeData> = {}, leadsPerStage = 2): HomeData 
   let id = 0;
   const stages = STAGES.map((s) => {
     const leads = Array.from({ length: leadsPerStage }, () => lead(++id, s.slug));
-    return { slug: s.slug, count: leads.length, lifetimeUsdCents: 200_00n, incompleteCurrencies: [], incompleteCount: 0, leads, page: 0, pageSize: 5 };
+    return {
+      slug: s.slug,
+      count: leads.length,
+      lifetimeUsdCents: 200_00n,
+      incompleteCurrencies: [],
+      incompleteCount: 0,
+      leads,
+      page: 0,
+      pageSize: 5,
+    };
   });
   return {
     now,
@@ -39,11 +48,31 @@ function homeData(partial: Partial<HomeData> = {}, leadsPerStage = 2): HomeData 
     snapshot: { totalCount: id, stages } as HomeData['snapshot'],
     sync: { kind: 'ok', finishedAt: new Date(now.getTime() - 60_000), created: 0, running: false },
     followUps: {
-      items: [{ alertId: 5, leadId: 1, leadName: NASTY, message: 'Call', scheduleText: 'Once', timeZone: 'UTC', state: 'upcoming', at: now }],
+      items: [
+        {
+          alertId: 5,
+          leadId: 1,
+          leadName: NASTY,
+          message: 'Call',
+          scheduleText: 'Once',
+          timeZone: 'UTC',
+          state: 'upcoming',
+          at: now,
+        },
+      ],
       overdue: 0,
       upcoming: 1,
     } as HomeData['followUps'],
-    notices: { notices: [{ id: 9, createdAt: now, notice: { kind: 'digest_not_posted', frequency: 'weekly', channelId: 'C1', error: 'not_in_channel' } }], total: 1 },
+    notices: {
+      notices: [
+        {
+          id: 9,
+          createdAt: now,
+          notice: { kind: 'digest_not_posted', frequency: 'weekly', channelId: 'C1', error: 'not_in_channel' },
+        },
+      ],
+      total: 1,
+    },
     admin: null,
     ...partial,
   };
@@ -86,14 +115,19 @@ describe('buildHomeView', () => {
   });
 
   it('a reader gets no edit controls in the lead menus; an editor does', () => {
-    const overflowValues = (v: any) => (v.blocks as any[]).flatMap((b) => (b.accessory?.action_id === ACTION_IDS.leadOverflow ? b.accessory.options.map((o: any) => o.value) : []));
+    const overflowValues = (v: any) =>
+      (v.blocks as any[]).flatMap((b) =>
+        b.accessory?.action_id === ACTION_IDS.leadOverflow ? b.accessory.options.map((o: any) => o.value) : [],
+      );
     const reader = overflowValues(buildHomeView(homeData(), { ...viewer, canEdit: false }));
     const editor = overflowValues(buildHomeView(homeData(), viewer));
     expect(editor.some((v: string) => v.startsWith('stage:'))).toBe(true);
-    expect(reader.some((v: string) => v.startsWith('stage:') || v.startsWith('note:') || v.startsWith('assign:'))).toBe(false);
+    expect(reader.some((v: string) => v.startsWith('stage:') || v.startsWith('note:') || v.startsWith('assign:'))).toBe(
+      false,
+    );
   });
 
-  it('stays within Slack\'s 100 blocks with every section full', () => {
+  it("stays within Slack's 100 blocks with every section full", () => {
     const view = buildHomeView(homeData({ admin: adminData }, 40), viewer);
     expect(view.blocks.length).toBeLessThanOrEqual(HOME_MAX_BLOCKS);
     const ids = (view.blocks as any[]).map((b) => b.block_id);

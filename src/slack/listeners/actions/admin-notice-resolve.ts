@@ -12,7 +12,9 @@ export function adminNoticeResolve(deps: AppContext): ButtonListener {
     const refusal = refusalFor(viewer, 'admin');
     if (refusal) {
       deps.logger.warn({ userId: viewer.userId }, 'notice dismissal refused');
-      await client.views.open({ trigger_id: body.trigger_id, view: buildAdminMessageModal(refusal) }).catch((err) => deps.logger.warn({ err }, 'could not show the refusal'));
+      await client.views
+        .open({ trigger_id: body.trigger_id, view: buildAdminMessageModal(refusal) })
+        .catch((err) => deps.logger.warn({ err }, 'could not show the refusal'));
       return;
     }
     await resolveAdminNotice(deps.db.prisma, Number(action.value), deps.clock.now());

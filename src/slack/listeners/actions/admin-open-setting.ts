@@ -1,14 +1,12 @@
 import type { ModalView } from '@slack/types';
-import type { AppDeps } from '../../../deps';
 import type { AppContext } from '../../../app-context';
-import type { ButtonListener } from '../types';
-import { refusalFor, type Viewer } from '../../viewer';
-import { openModal, type InteractionOrigin } from '../../reply';
-import { viewerForAction } from '../viewer-for-action';
-import { getAllSettings } from '../../../domain/settings';
+import type { AppDeps } from '../../../deps';
 import { listRates, unconvertedCurrencies } from '../../../domain/rates';
 import { listRoster } from '../../../domain/roster';
-import { isAdminSettingName, type AdminSettingName } from '../../views/admin-common';
+import { getAllSettings } from '../../../domain/settings';
+import { type InteractionOrigin, openModal } from '../../reply';
+import { refusalFor, type Viewer } from '../../viewer';
+import { type AdminSettingName, isAdminSettingName } from '../../views/admin-common';
 import {
   buildAdminMessageModal,
   buildCurrencyRatesModal,
@@ -19,9 +17,15 @@ import {
   buildStaleThresholdsModal,
   buildSyncWindowModal,
 } from '../../views/admin-modals';
+import type { ButtonListener } from '../types';
+import { viewerForAction } from '../viewer-for-action';
 
 /** The modal of one admin setting, filled with its current value. */
-export async function buildAdminSettingModal(deps: AppDeps, viewer: Viewer, name: AdminSettingName): Promise<ModalView> {
+export async function buildAdminSettingModal(
+  deps: AppDeps,
+  viewer: Viewer,
+  name: AdminSettingName,
+): Promise<ModalView> {
   const { prisma } = deps.db;
   const settings = await getAllSettings(prisma, deps.config);
   switch (name) {

@@ -1,10 +1,10 @@
 import type { AppContext } from '../../../app-context';
 import { getAlertWithCustomer, mayManageAlert } from '../../../domain/alerts/alerts';
+import { type InteractionOrigin, openModal } from '../../reply';
 import { canAdminister, refusalFor } from '../../viewer';
-import { openModal, type InteractionOrigin } from '../../reply';
-import { viewerForAction } from '../viewer-for-action';
 import { buildFollowUpModal, buildFollowUpNoticeModal } from '../../views/follow-up-modal';
 import type { ButtonListener } from '../types';
+import { viewerForAction } from '../viewer-for-action';
 
 /** "Edit" under one of "My follow-ups" on Home: the follow-up modal, prefilled. */
 export function alertEdit(deps: AppContext): ButtonListener {
@@ -17,7 +17,7 @@ export function alertEdit(deps: AppContext): ButtonListener {
     const alert = refusal || !Number.isInteger(alertId) ? null : await getAlertWithCustomer(deps.db.prisma, alertId);
     const message = refusal
       ? refusal
-      : !alert || !alert.active
+      : !alert?.active
         ? 'That follow-up was cancelled or completed.'
         : !mayManageAlert(alert, viewer.userId, canAdminister(viewer))
           ? 'Only the person reminded, the one who set the follow-up, or an admin can change it.'

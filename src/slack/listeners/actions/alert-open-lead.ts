@@ -15,10 +15,18 @@ export function alertOpenLead(deps: AppContext): ButtonListener {
     const leadId = Number(action.value);
     try {
       const [card, labels] = await Promise.all([getLeadCard(deps.db.prisma, leadId), loadStageLabels(deps.db.prisma)]);
-      await respond({ response_type: 'ephemeral', replace_original: false, ...buildLeadCard(card, { labels, viewerId: viewer.userId, canEdit: canEdit(viewer) }) });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...buildLeadCard(card, { labels, viewerId: viewer.userId, canEdit: canEdit(viewer) }),
+      });
     } catch (err) {
       deps.logger.warn({ err, leadId }, 'could not open the lead from a follow-up');
-      await respond({ response_type: 'ephemeral', replace_original: false, text: 'That lead could not be opened; it may have been removed.' });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'That lead could not be opened; it may have been removed.',
+      });
     }
   };
 }

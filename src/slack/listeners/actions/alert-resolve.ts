@@ -1,8 +1,14 @@
 import type { AppContext } from '../../../app-context';
-import { AlertError, markDeliveryDone, snoozeDelivery, type DeliveryAction, type SnoozeLength } from '../../../domain/alerts/alerts';
+import {
+  AlertError,
+  type DeliveryAction,
+  markDeliveryDone,
+  type SnoozeLength,
+  snoozeDelivery,
+} from '../../../domain/alerts/alerts';
 import { loadAlertMessageData } from '../../../domain/alerts/message-data';
 import { canAdminister, refusalFor, resolveViewer } from '../../viewer';
-import { buildAlertMessage, type AlertMessageState } from '../../views/alert-message';
+import { type AlertMessageState, buildAlertMessage } from '../../views/alert-message';
 import { userErrorText } from '../../views/user-error';
 import type { ButtonListener } from '../types';
 
@@ -15,8 +21,14 @@ export function resolveFollowUp(deps: AppContext, what: 'done' | SnoozeLength): 
     await ack();
     const deliveryId = Number(action.value);
     const tell = (text: string) =>
-      respond({ response_type: 'ephemeral', replace_original: false, text }).catch((err) => deps.logger.warn({ err }, 'could not answer a follow-up button'));
-    if (!Number.isInteger(deliveryId)) return void deps.logger.warn({ actionId: action.action_id, value: action.value }, 'follow-up button without a delivery id');
+      respond({ response_type: 'ephemeral', replace_original: false, text }).catch((err) =>
+        deps.logger.warn({ err }, 'could not answer a follow-up button'),
+      );
+    if (!Number.isInteger(deliveryId))
+      return void deps.logger.warn(
+        { actionId: action.action_id, value: action.value },
+        'follow-up button without a delivery id',
+      );
     const viewer = await resolveViewer(deps, client, body.user.id);
     // Owning the DM is not enough: someone removed from the roster, made a guest or read-only keeps no say.
     const refusal = refusalFor(viewer, 'edit');
@@ -25,7 +37,10 @@ export function resolveFollowUp(deps: AppContext, what: 'done' | SnoozeLength): 
     const actor = { userId: viewer.userId, isAdmin: canAdminister(viewer) };
     let result: DeliveryAction;
     try {
-      result = what === 'done' ? await markDeliveryDone(prisma, deps.clock, deliveryId, actor) : await snoozeDelivery(prisma, deps.clock, deliveryId, what, actor);
+      result =
+        what === 'done'
+          ? await markDeliveryDone(prisma, deps.clock, deliveryId, actor)
+          : await snoozeDelivery(prisma, deps.clock, deliveryId, what, actor);
     } catch (err) {
       if (err instanceof AlertError) return void (await tell(userErrorText(err)));
       throw err;
@@ -35,7 +50,9 @@ export function resolveFollowUp(deps: AppContext, what: 'done' | SnoozeLength): 
     const ts = result.messageTs ?? body.message?.ts;
     if (data && channel && ts) {
       const state: AlertMessageState =
-        what === 'done' ? { kind: 'done', by: viewer.userId, at: deps.clock.now() } : { kind: 'snoozed', by: viewer.userId, until: result.snoozedUntil! };
+        what === 'done'
+          ? { kind: 'done', by: viewer.userId, at: deps.clock.now() }
+          : { kind: 'snoozed', by: viewer.userId, until: result.snoozedUntil! };
       await client.chat.update({ channel, ts, ...buildAlertMessage(data, state) });
     }
     await deps.homePublisher.republish(client, [result.ownerId]);

@@ -1,10 +1,10 @@
-import { changeOwner, getLeadSummary } from '../../../domain/leads';
 import type { AppContext } from '../../../app-context';
+import { changeOwner, getLeadSummary } from '../../../domain/leads';
 import { tellUser } from '../../reply';
 import { escapeMrkdwn } from '../../views/mrkdwn';
 import { afterLeadChange } from '../lead-change';
 import type { ButtonListener } from '../types';
-import { leadButton, type LeadVerb } from './lead-verb';
+import { type LeadVerb, leadButton } from './lead-verb';
 
 /** "Assign to me": the viewer takes an unowned lead (or one they own already). */
 export const assignVerb: LeadVerb = {
@@ -12,7 +12,12 @@ export const assignVerb: LeadVerb = {
   access: 'edit',
   async run({ deps, client, viewer, origin, leadId }) {
     const { prisma } = deps.db;
-    const change = await changeOwner(prisma, deps.clock, { leadId, actorId: viewer.userId, ownerId: viewer.userId, onlyIfUnownedOrMine: true });
+    const change = await changeOwner(prisma, deps.clock, {
+      leadId,
+      actorId: viewer.userId,
+      ownerId: viewer.userId,
+      onlyIfUnownedOrMine: true,
+    });
     // A card (response_url) is refreshed and shows the new owner; elsewhere (Home) say it.
     const confirm = async () => {
       if (origin.responseUrl) return;

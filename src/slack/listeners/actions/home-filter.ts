@@ -1,8 +1,13 @@
 import type { AppContext } from '../../../app-context';
-import { isOwnerFilter, isValidUncontactedDays, updateHomeFilter, type HomeFilterChange } from '../../../domain/home-filter';
+import {
+  type HomeFilterChange,
+  isOwnerFilter,
+  isValidUncontactedDays,
+  updateHomeFilter,
+} from '../../../domain/home-filter';
 import { isStageSlug } from '../../../domain/stages';
-import { ACTION_IDS } from '../../views/action-ids';
 import { canRead, resolveViewer } from '../../viewer';
+import { ACTION_IDS } from '../../views/action-ids';
 import type { SelectListener } from '../types';
 
 /** The change a filter control asks for, or null when the value is not one we offer. */
@@ -29,7 +34,11 @@ export function homeFilter(deps: AppContext): SelectListener {
       if (canRead(viewer)) {
         const change = filterChangeFor(action.action_id, action.selected_option?.value ?? '');
         if (change) await updateHomeFilter(deps.db.prisma, userId, change);
-        else deps.logger.warn({ actionId: action.action_id, value: action.selected_option?.value }, 'unknown Home filter value ignored');
+        else
+          deps.logger.warn(
+            { actionId: action.action_id, value: action.selected_option?.value },
+            'unknown Home filter value ignored',
+          );
       }
       await deps.homePublisher.publish(client, viewer);
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../../app-context';
-import { MAX_PAGE, updateHomeFilter, type HomeFilterChange } from '../../../domain/home-filter';
+import { type HomeFilterChange, MAX_PAGE, updateHomeFilter } from '../../../domain/home-filter';
 import { isStageSlug } from '../../../domain/stages';
 import { canRead, resolveViewer } from '../../viewer';
 import type { ButtonListener } from '../types';

@@ -5,11 +5,11 @@ import { loadStageLabels } from '../../../domain/stages';
 import { UserFacingError } from '../../../shared/errors';
 import { actionOrigin, openModal, postToResponseUrl, tellUser } from '../../reply';
 import { refusalFor } from '../../viewer';
-import { viewerForAction } from '../viewer-for-action';
 import { buildLeadHistoryMessage } from '../../views/lead-card';
 import { buildNoticeModal } from '../../views/lead-modals';
 import { userErrorText } from '../../views/user-error';
 import type { ButtonListener } from '../types';
+import { viewerForAction } from '../viewer-for-action';
 
 /** "All history" / "Older" / "Newer": value `<leadId>:<page>`; replaces the message with that page. */
 export function leadHistoryPage(deps: AppContext): ButtonListener {
@@ -24,10 +24,18 @@ export function leadHistoryPage(deps: AppContext): ButtonListener {
     const { prisma } = deps.db;
     const leadId = Number(m[1]);
     try {
-      const [lead, page, labels] = await Promise.all([getLeadSummary(prisma, leadId), getLeadHistory(prisma, leadId, Number(m[2])), loadStageLabels(prisma)]);
+      const [lead, page, labels] = await Promise.all([
+        getLeadSummary(prisma, leadId),
+        getLeadHistory(prisma, leadId, Number(m[2])),
+        loadStageLabels(prisma),
+      ]);
       const message = buildLeadHistoryMessage(lead, page, labels);
       if (origin.responseUrl) await postToResponseUrl(deps, origin.responseUrl, { ...message, replace_original: true });
-      else await openModal(client, origin, { ...buildNoticeModal('Lead history', message.text), blocks: message.blocks ?? [] });
+      else
+        await openModal(client, origin, {
+          ...buildNoticeModal('Lead history', message.text),
+          blocks: message.blocks ?? [],
+        });
     } catch (err) {
       if (err instanceof UserFacingError) return tellUser(deps, client, origin, userErrorText(err));
       deps.logger.error({ err }, 'lead history failed');

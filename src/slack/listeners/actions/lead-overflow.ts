@@ -1,9 +1,9 @@
 import type { AppContext } from '../../../app-context';
 import { actionOrigin } from '../../reply';
 import type { OverflowListener } from '../types';
-import { assignVerb } from './assign-to-me';
-import { runLeadVerb, type LeadVerb } from './lead-verb';
 import { viewerForAction } from '../viewer-for-action';
+import { assignVerb } from './assign-to-me';
+import { type LeadVerb, runLeadVerb } from './lead-verb';
 import { contactVerb } from './open-contact-modal';
 import { followUpVerb } from './open-follow-up-modal';
 import { noteVerb } from './open-note-modal';

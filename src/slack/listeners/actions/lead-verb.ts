@@ -1,11 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
 import { UserFacingError } from '../../../shared/errors';
-import { actionOrigin, tellUser, type InteractionOrigin } from '../../reply';
+import { actionOrigin, type InteractionOrigin, tellUser } from '../../reply';
 import { refusalFor, type Viewer } from '../../viewer';
-import { viewerForAction } from '../viewer-for-action';
 import { userErrorText } from '../../views/user-error';
 import type { ButtonListener } from '../types';
+import { viewerForAction } from '../viewer-for-action';
 
 /**
  * Something a user does with one lead: from a lead card button, the Home tab's overflow menu
@@ -48,7 +48,11 @@ export function leadButton(deps: AppContext, verb: LeadVerb): ButtonListener {
   return async ({ ack, body, action, client }) => {
     await ack();
     const leadId = Number(action.value);
-    if (!Number.isInteger(leadId)) return void deps.logger.warn({ actionId: action.action_id, value: action.value }, 'lead button without a lead id');
+    if (!Number.isInteger(leadId))
+      return void deps.logger.warn(
+        { actionId: action.action_id, value: action.value },
+        'lead button without a lead id',
+      );
     const origin = actionOrigin(body);
     const viewer = await viewerForAction(deps, client, origin);
     await runLeadVerb({ deps, client, viewer, origin, leadId }, verb);

@@ -1,9 +1,9 @@
-import { getLeadSummary } from '../../../domain/leads';
 import type { AppContext } from '../../../app-context';
+import { getLeadSummary } from '../../../domain/leads';
+import { openModal } from '../../reply';
 import { buildContactModal } from '../../views/lead-modals';
 import type { ButtonListener } from '../types';
-import { openModal } from '../../reply';
-import { leadButton, type LeadVerb } from './lead-verb';
+import { type LeadVerb, leadButton } from './lead-verb';
 
 /** Opens the contact modal of a lead. */
 export const contactVerb: LeadVerb = {

@@ -2,11 +2,11 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
 import { getLeadSummary, LeadNotFoundError } from '../../../domain/leads';
 import { formatLocalDate, localDateTimeOf } from '../../../shared/zoned-time';
-import { openModal, tellUser, type InteractionOrigin } from '../../reply';
+import { type InteractionOrigin, openModal, tellUser } from '../../reply';
 import { refusalFor, type Viewer } from '../../viewer';
 import { buildFollowUpModal } from '../../views/follow-up-modal';
 import type { ButtonListener } from '../types';
-import { leadButton, type LeadVerb } from './lead-verb';
+import { type LeadVerb, leadButton } from './lead-verb';
 
 export type OpenResult = { ok: true } | { ok: false; message: string };
 
@@ -22,7 +22,7 @@ export async function openNewFollowUpModal(
 ): Promise<OpenResult> {
   const refusal = refusalFor(args.viewer, 'edit');
   if (refusal) return { ok: false, message: refusal };
-  let lead;
+  let lead: Awaited<ReturnType<typeof getLeadSummary>>;
   try {
     lead = await getLeadSummary(deps.db.prisma, args.leadId);
   } catch (err) {
@@ -33,7 +33,16 @@ export async function openNewFollowUpModal(
   const tomorrow = formatLocalDate(localDateTimeOf(deps.clock.now(), timeZone).day + 1);
   const view = buildFollowUpModal({
     lead: { leadId: lead.leadId, name: lead.name, company: lead.company },
-    values: { message: null, kind: 'once', date: tomorrow, time: '09:00', interval: null, weekday: null, dayOfMonth: null, ownerId: args.viewer.userId },
+    values: {
+      message: null,
+      kind: 'once',
+      date: tomorrow,
+      time: '09:00',
+      interval: null,
+      weekday: null,
+      dayOfMonth: null,
+      ownerId: args.viewer.userId,
+    },
     timeZone,
   });
   await openModal(client, args.origin, view);

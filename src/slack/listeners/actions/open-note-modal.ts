@@ -1,9 +1,9 @@
-import { getLeadSummary } from '../../../domain/leads';
 import type { AppContext } from '../../../app-context';
+import { getLeadSummary } from '../../../domain/leads';
+import { openModal } from '../../reply';
 import { buildNoteModal } from '../../views/lead-modals';
 import type { ButtonListener } from '../types';
-import { openModal } from '../../reply';
-import { leadButton, type LeadVerb } from './lead-verb';
+import { type LeadVerb, leadButton } from './lead-verb';
 
 /** Opens the note modal of a lead. */
 export const noteVerb: LeadVerb = {

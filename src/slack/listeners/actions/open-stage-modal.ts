@@ -1,10 +1,10 @@
+import type { AppContext } from '../../../app-context';
 import { getLeadSummary } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/stages';
-import type { AppContext } from '../../../app-context';
+import { openModal } from '../../reply';
 import { buildStageChangeModal } from '../../views/lead-modals';
 import type { ButtonListener } from '../types';
-import { openModal } from '../../reply';
-import { leadButton, type LeadVerb } from './lead-verb';
+import { type LeadVerb, leadButton } from './lead-verb';
 
 /** "Change stage": opens the stage-change modal (with the current labels). */
 export const stageVerb: LeadVerb = {

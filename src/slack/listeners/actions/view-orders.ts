@@ -4,17 +4,17 @@ import { getLeadSummary } from '../../../domain/leads';
 import { getOrderHistory } from '../../../domain/order-history';
 import { getRates } from '../../../domain/rates';
 import { ProductionError } from '../../../production/types';
-import { openModal, postToResponseUrl, type InteractionOrigin } from '../../reply';
+import { type InteractionOrigin, openModal, postToResponseUrl } from '../../reply';
 import { buildNoticeModal } from '../../views/lead-modals';
 import type { EphemeralMessage } from '../../views/message';
 import {
   buildOrderHistoryMessage,
   buildOrderHistoryUnavailable,
-  PRODUCTION_NOT_CONFIGURED,
   type OrderHistoryCustomer,
+  PRODUCTION_NOT_CONFIGURED,
 } from '../../views/order-history';
 import type { ButtonListener } from '../types';
-import { leadButton, type LeadVerb } from './lead-verb';
+import { type LeadVerb, leadButton } from './lead-verb';
 
 /**
  * A customer's order history as a message, read from production now. Never throws for a
@@ -40,17 +40,29 @@ export async function orderHistoryMessage(deps: AppContext, customer: OrderHisto
  * the Home tab) in a modal opened at once with "Loading…" and updated when Metabase
  * answers, because a trigger_id expires in 3 s and Metabase may take longer.
  */
-async function showOrderHistory(deps: AppContext, client: WebClient, origin: InteractionOrigin, leadId: number): Promise<void> {
+async function showOrderHistory(
+  deps: AppContext,
+  client: WebClient,
+  origin: InteractionOrigin,
+  leadId: number,
+): Promise<void> {
   const { prisma } = deps.db;
   if (origin.responseUrl) {
-    await postToResponseUrl(deps, origin.responseUrl, await orderHistoryMessage(deps, await getLeadSummary(prisma, leadId)));
+    await postToResponseUrl(
+      deps,
+      origin.responseUrl,
+      await orderHistoryMessage(deps, await getLeadSummary(prisma, leadId)),
+    );
     return;
   }
   // Opened (or, after a slow start, updated) at once; every later answer, errors included,
   // updates this modal: the trigger_id is spent.
   await openModal(client, origin, buildNoticeModal('Order history', 'Loading orders from production…'));
   const message = await orderHistoryMessage(deps, await getLeadSummary(prisma, leadId));
-  await openModal(client, origin, { ...buildNoticeModal('Order history', message.text), ...(message.blocks ? { blocks: message.blocks } : {}) });
+  await openModal(client, origin, {
+    ...buildNoticeModal('Order history', message.text),
+    ...(message.blocks ? { blocks: message.blocks } : {}),
+  });
 }
 
 /** "Orders": the lead's order history from production. */

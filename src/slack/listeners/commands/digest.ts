@@ -21,13 +21,25 @@ export const digestSubcommand: Subcommand = {
     const settings = await getAllSettings(prisma, deps.config);
     const now = deps.clock.now();
     const period = trailingDigestPeriod(settings.digest_schedule, now);
-    const [figures, homeUrl] = await Promise.all([digestFiguresFor(prisma, settings, period, now), deps.appHomeUrl.get(ctx.client)]);
-    const message = buildDigestMessage(figures, { stageLabels: settings.stage_labels, timeZone: settings.digest_schedule.timeZone, homeUrl, preview: true });
+    const [figures, homeUrl] = await Promise.all([
+      digestFiguresFor(prisma, settings, period, now),
+      deps.appHomeUrl.get(ctx.client),
+    ]);
+    const message = buildDigestMessage(figures, {
+      stageLabels: settings.stage_labels,
+      timeZone: settings.digest_schedule.timeZone,
+      homeUrl,
+      preview: true,
+    });
     await ctx.reply({ text: message.text, blocks: message.blocks });
     // An ephemeral message cannot carry an uploaded file: the picture goes to the asker's DM with the app.
     const chart = { stageLabels: settings.stage_labels, timeZone: settings.digest_schedule.timeZone };
     const picture = await shareDigestPicture(deps, ctx.client, { figures, chart, to: { userId: ctx.viewer.userId } });
-    if (picture === 'shared') await ctx.reply({ text: 'The pipeline picture for this preview is in your messages with the CRM app.' });
-    if (picture === 'failed') await ctx.reply({ text: 'The pipeline picture could not be sent (the preview above has the same figures). The problem has been logged.' });
+    if (picture === 'shared')
+      await ctx.reply({ text: 'The pipeline picture for this preview is in your messages with the CRM app.' });
+    if (picture === 'failed')
+      await ctx.reply({
+        text: 'The pipeline picture could not be sent (the preview above has the same figures). The problem has been logged.',
+      });
   },
 };

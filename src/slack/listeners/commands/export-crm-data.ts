@@ -34,9 +34,16 @@ export async function runCrmDataExport(ctx: CommandContext): Promise<void> {
   } catch (err) {
     const code = err instanceof FileUploadError ? err.code : 'an error';
     const reason = err instanceof FileUploadError ? `${err.step}: ${err.code}` : 'error';
-    await markExportUndelivered(deps.db.prisma, auditId, reason).catch((e: unknown) => deps.logger.warn({ err: e }, 'could not mark the export undelivered'));
-    throw new UserFacingError(`Could not send the export file to you (Slack answered \`${code}\`). Please try again later.`, { cause: err });
+    await markExportUndelivered(deps.db.prisma, auditId, reason).catch((e: unknown) =>
+      deps.logger.warn({ err: e }, 'could not mark the export undelivered'),
+    );
+    throw new UserFacingError(
+      `Could not send the export file to you (Slack answered \`${code}\`). Please try again later.`,
+      { cause: err },
+    );
   }
   deps.logger.info({ actorId: viewer.userId, rows: summary.rows, bytes: bytes.length }, 'CRM data exported');
-  await ctx.reply({ text: `:white_check_mark: Sent to your direct messages with the app: ${summary.text} (${Math.ceil(bytes.length / 1024).toLocaleString('en-US')} KB).` });
+  await ctx.reply({
+    text: `:white_check_mark: Sent to your direct messages with the app: ${summary.text} (${Math.ceil(bytes.length / 1024).toLocaleString('en-US')} KB).`,
+  });
 }

@@ -14,10 +14,10 @@ import {
 import { loadStageLabels } from '../../../domain/stages';
 import { formatLocalDateOf } from '../../../shared/zoned-time';
 import { FileUploadError, openDirectMessage, shareFile } from '../../files';
-import { escapeMrkdwn } from '../../views/mrkdwn';
 import { refusalFor } from '../../viewer';
+import { escapeMrkdwn } from '../../views/mrkdwn';
 import { CRM_DATA_EXPORT_ARGUMENT, runCrmDataExport } from './export-crm-data';
-import { UsageError, type Subcommand } from './subcommand';
+import { type Subcommand, UsageError } from './subcommand';
 
 /** Display names of the owners in an export; an owner Slack will not describe keeps their id. */
 async function ownerNames(client: WebClient, ownerIds: Iterable<string>): Promise<Map<string, string>> {
@@ -51,12 +51,13 @@ export const exportCommand: Subcommand = {
     const { deps, client, viewer } = ctx;
     const { prisma } = deps.db;
     if (/^crm-data\b/i.test(ctx.args)) {
-      if (ctx.args.toLowerCase() !== CRM_DATA_EXPORT_ARGUMENT) throw new UsageError('`/crm export crm-data` takes nothing after it.');
+      if (ctx.args.toLowerCase() !== CRM_DATA_EXPORT_ARGUMENT)
+        throw new UsageError('`/crm export crm-data` takes nothing after it.');
       const denied = refusalFor(viewer, 'admin');
       return denied ? ctx.reply({ text: denied }) : runCrmDataExport(ctx);
     }
     const labels = await loadStageLabels(prisma);
-    let filter;
+    let filter: ReturnType<typeof parseExportRequest>;
     try {
       filter = parseExportRequest(ctx.args, labels);
     } catch (err) {
@@ -69,19 +70,32 @@ export const exportCommand: Subcommand = {
     const rows = await loadLeadsForExport(prisma, { filter, scope, viewerId: viewer.userId, now });
     if (rows.length === 0) return ctx.reply({ text: `No leads to export (${escapeMrkdwn(description)}).` });
 
-    const names = await ownerNames(client, rows.flatMap((r) => (r.ownerId ? [r.ownerId] : [])));
+    const names = await ownerNames(
+      client,
+      rows.flatMap((r) => (r.ownerId ? [r.ownerId] : [])),
+    );
     const csv = leadExportCsv(rows, { stageLabels: labels, timeZone: viewer.timeZone, ownerNames: names });
     const summary = exportAuditSummary(rows.length, description);
     const auditId = await recordExport(prisma, deps.clock, viewer.userId, summary);
     try {
       const channelId = await openDirectMessage(client, viewer.userId);
       const filename = exportFileName(filter, formatLocalDateOf(now, viewer.timeZone));
-      await shareFile(deps, client, { channelId, filename, title: filename, bytes: Buffer.from(csv, 'utf8'), initialComment: `Your CRM export: ${summary}.` });
+      await shareFile(deps, client, {
+        channelId,
+        filename,
+        title: filename,
+        bytes: Buffer.from(csv, 'utf8'),
+        initialComment: `Your CRM export: ${summary}.`,
+      });
     } catch (err) {
       const reason = err instanceof FileUploadError ? `${err.step}: ${err.code}` : 'error';
       deps.logger.error({ err, user: viewer.userId, rows: rows.length }, 'lead export could not be sent');
-      await markExportUndelivered(prisma, auditId, reason).catch((e: unknown) => deps.logger.warn({ err: e }, 'could not mark the export undelivered'));
-      return ctx.reply({ text: 'Sorry, the export file could not be sent to your messages with the CRM app. The problem has been logged; try again later.' });
+      await markExportUndelivered(prisma, auditId, reason).catch((e: unknown) =>
+        deps.logger.warn({ err: e }, 'could not mark the export undelivered'),
+      );
+      return ctx.reply({
+        text: 'Sorry, the export file could not be sent to your messages with the CRM app. The problem has been logged; try again later.',
+      });
     }
     deps.logger.info({ user: viewer.userId, rows: rows.length }, 'lead export sent');
     await ctx.reply({ text: `Your export (${escapeMrkdwn(summary)}) is in your messages with the CRM app.` });

@@ -1,7 +1,7 @@
 import { searchLeads } from '../../../domain/lead-search';
 import { loadStageLabels } from '../../../domain/stages';
 import { buildFindResults } from '../../views/lead-lists';
-import { UsageError, type Subcommand } from './subcommand';
+import { type Subcommand, UsageError } from './subcommand';
 
 export const FIND_RESULTS_LIMIT = 10;
 
@@ -13,7 +13,10 @@ export const findCommand: Subcommand = {
   async run(ctx) {
     if (!ctx.args) throw new UsageError('Say what to search for.');
     const { prisma } = ctx.deps.db;
-    const [{ matches, total }, labels] = await Promise.all([searchLeads(prisma, ctx.args, FIND_RESULTS_LIMIT), loadStageLabels(prisma)]);
+    const [{ matches, total }, labels] = await Promise.all([
+      searchLeads(prisma, ctx.args, FIND_RESULTS_LIMIT),
+      loadStageLabels(prisma),
+    ]);
     await ctx.reply(buildFindResults(ctx.args, matches, total, labels));
   },
 };

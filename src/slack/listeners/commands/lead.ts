@@ -1,7 +1,7 @@
 import { getLeadCard } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/stages';
-import { buildLeadCard } from '../../views/lead-card';
 import { canEdit } from '../../viewer';
+import { buildLeadCard } from '../../views/lead-card';
 import { leadFromArgument } from './lead-argument';
 import type { Subcommand } from './subcommand';
 

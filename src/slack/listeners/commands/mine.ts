@@ -1,7 +1,7 @@
 import { listLeadsOwnedBy } from '../../../domain/my-leads';
 import { loadStageLabels } from '../../../domain/stages';
 import { buildMyLeads } from '../../views/lead-lists';
-import { UsageError, type Subcommand } from './subcommand';
+import { type Subcommand, UsageError } from './subcommand';
 
 export const mineCommand: Subcommand = {
   name: 'mine',

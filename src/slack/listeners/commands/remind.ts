@@ -1,6 +1,6 @@
 import { openNewFollowUpModal } from '../actions/open-follow-up-modal';
 import { leadFromArgument } from './lead-argument';
-import { UsageError, type Subcommand } from './subcommand';
+import { type Subcommand, UsageError } from './subcommand';
 
 const USAGE = '/crm remind <customer>';
 
@@ -15,7 +15,11 @@ export const remindCommand: Subcommand = {
     if (!q) throw new UsageError('Say which customer to set a follow-up for: a customer id, name, company or e-mail.');
     const lead = await leadFromArgument(ctx, q, USAGE);
     if (!lead) return;
-    const result = await openNewFollowUpModal(ctx.deps, ctx.client, { origin: { userId: ctx.viewer.userId, triggerId: ctx.triggerId }, viewer: ctx.viewer, leadId: lead.leadId });
+    const result = await openNewFollowUpModal(ctx.deps, ctx.client, {
+      origin: { userId: ctx.viewer.userId, triggerId: ctx.triggerId },
+      viewer: ctx.viewer,
+      leadId: lead.leadId,
+    });
     if (!result.ok) await ctx.reply({ text: result.message });
   },
 };

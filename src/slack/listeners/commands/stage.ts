@@ -1,23 +1,27 @@
+import { resolveLeadText } from '../../../domain/lead-search';
 import { changeStage, getLeadSummary, homesToRepublish } from '../../../domain/leads';
-import { loadStageLabels, STAGES, stageLabel, type StageLabels, type StageSlug } from '../../../domain/stages';
+import { loadStageLabels, STAGES, type StageLabels, type StageSlug, stageLabel } from '../../../domain/stages';
 import { customerTitle } from '../../views/lead-format';
 import { buildStageChangeModal } from '../../views/lead-modals';
 import { escapeAndCut, escapeMrkdwn } from '../../views/mrkdwn';
-import { resolveLeadText } from '../../../domain/lead-search';
 import { leadFromArgument, leadFromResolution } from './lead-argument';
-import { UsageError, type CommandContext, type Subcommand } from './subcommand';
+import { type CommandContext, type Subcommand, UsageError } from './subcommand';
 
 /** Every way to name a stage (slug, default label, admin label), lower-cased, longest first. */
 function stageNames(labels: StageLabels): { name: string; slug: StageSlug }[] {
   const names: { name: string; slug: StageSlug }[] = [];
   for (const s of STAGES) {
-    for (const n of [s.slug, s.slug.replace(/_/g, ' '), s.label, stageLabel(s.slug, labels)]) names.push({ name: n.toLowerCase(), slug: s.slug });
+    for (const n of [s.slug, s.slug.replace(/_/g, ' '), s.label, stageLabel(s.slug, labels)])
+      names.push({ name: n.toLowerCase(), slug: s.slug });
   }
   return names.sort((a, b) => b.name.length - a.name.length);
 }
 
 /** "<customer> <stage>" where both may contain spaces: the stage is recognised at the end. */
-export function splitCustomerAndStage(args: string, labels: StageLabels): { customer: string; stage: StageSlug | null } {
+export function splitCustomerAndStage(
+  args: string,
+  labels: StageLabels,
+): { customer: string; stage: StageSlug | null } {
   const lower = args.toLowerCase();
   for (const { name, slug } of stageNames(labels)) {
     if (lower === name) return { customer: '', stage: slug };
@@ -26,9 +30,17 @@ export function splitCustomerAndStage(args: string, labels: StageLabels): { cust
   return { customer: args, stage: null };
 }
 
-async function openStageModal(ctx: CommandContext, leadId: number, labels: StageLabels, preselect?: StageSlug): Promise<void> {
+async function openStageModal(
+  ctx: CommandContext,
+  leadId: number,
+  labels: StageLabels,
+  preselect?: StageSlug,
+): Promise<void> {
   const lead = await getLeadSummary(ctx.deps.db.prisma, leadId);
-  await ctx.client.views.open({ trigger_id: ctx.triggerId, view: buildStageChangeModal(lead, { labels, ...(preselect ? { preselect } : {}) }) });
+  await ctx.client.views.open({
+    trigger_id: ctx.triggerId,
+    view: buildStageChangeModal(lead, { labels, ...(preselect ? { preselect } : {}) }),
+  });
 }
 
 export const stageCommand: Subcommand = {
@@ -48,7 +60,9 @@ export const stageCommand: Subcommand = {
       const words = customer.split(/\s+/);
       if (resolution.kind !== 'found' && words.length > 1) {
         const stageList = STAGES.map((s) => stageLabel(s.slug, labels)).join(', ');
-        throw new UsageError(`“${escapeAndCut(words[words.length - 1]!, 40)}” is not a stage. Stages: ${escapeMrkdwn(stageList)}.`);
+        throw new UsageError(
+          `“${escapeAndCut(words[words.length - 1]!, 40)}” is not a stage. Stages: ${escapeMrkdwn(stageList)}.`,
+        );
       }
       const lead = await leadFromResolution(ctx, customer, resolution, this.usage);
       if (lead) await openStageModal(ctx, lead.leadId, labels);
@@ -58,10 +72,17 @@ export const stageCommand: Subcommand = {
     if (!lead) return;
     if (stage === 'churned') {
       await openStageModal(ctx, lead.leadId, labels, 'churned');
-      await ctx.reply({ text: `Moving ${customerTitle(lead.name, lead.company)} to ${escapeMrkdwn(stageLabel('churned', labels))} needs a reason: fill it in the form.` });
+      await ctx.reply({
+        text: `Moving ${customerTitle(lead.name, lead.company)} to ${escapeMrkdwn(stageLabel('churned', labels))} needs a reason: fill it in the form.`,
+      });
       return;
     }
-    const change = await changeStage(prisma, ctx.deps.clock, { leadId: lead.leadId, actorId: ctx.viewer.userId, toStage: stage, labels });
+    const change = await changeStage(prisma, ctx.deps.clock, {
+      leadId: lead.leadId,
+      actorId: ctx.viewer.userId,
+      toStage: stage,
+      labels,
+    });
     await ctx.reply({
       text: `Moved ${customerTitle(lead.name, lead.company)} from ${escapeMrkdwn(stageLabel(lead.stage, labels))} to *${escapeMrkdwn(stageLabel(stage, labels))}*.`,
     });

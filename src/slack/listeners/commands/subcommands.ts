@@ -1,16 +1,16 @@
-import type { Subcommand } from './subcommand';
-import { syncSubcommand } from './sync';
 import { digestSubcommand } from './digest';
+import { doctorSubcommand } from './doctor';
+import { exportCommand } from './export';
 import { findCommand } from './find';
 import { leadCommand } from './lead';
-import { uncontactedCommand } from './uncontacted';
 import { mineCommand } from './mine';
-import { stageCommand } from './stage';
 import { noteCommand } from './note';
 import { ordersCommand } from './orders';
 import { remindCommand } from './remind';
-import { exportCommand } from './export';
-import { doctorSubcommand } from './doctor';
+import { stageCommand } from './stage';
+import type { Subcommand } from './subcommand';
+import { syncSubcommand } from './sync';
+import { uncontactedCommand } from './uncontacted';
 
 /** Every /crm subcommand, in the order `/crm help` lists them. Features add theirs here. */
 export const SUBCOMMANDS: Subcommand[] = [

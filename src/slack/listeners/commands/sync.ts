@@ -1,6 +1,6 @@
 import type { SyncOutcome } from '../../../domain/sync-coordinator';
 import { escapeMrkdwn } from '../../views/mrkdwn';
-import { UsageError, type Subcommand } from './subcommand';
+import { type Subcommand, UsageError } from './subcommand';
 
 /** The reply to `/crm sync` for what the coordinator did. */
 export function syncReplyText(outcome: SyncOutcome): string {
@@ -16,7 +16,8 @@ export function syncReplyText(outcome: SyncOutcome): string {
     case 'ran': {
       const r = outcome.run;
       const seconds = ((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1);
-      if (r.status === 'failed') return `:warning: Sync failed: ${escapeMrkdwn(r.error ?? 'unknown error')}. Cached figures are unchanged.`;
+      if (r.status === 'failed')
+        return `:warning: Sync failed: ${escapeMrkdwn(r.error ?? 'unknown error')}. Cached figures are unchanged.`;
       const rejected = r.rejected ? ` ${r.rejected.toLocaleString('en-US')} row(s) were refused (see the logs).` : '';
       return (
         `:white_check_mark: Sync done${outcome.joined ? ' (joined the run already in progress)' : ''}: ` +

@@ -1,8 +1,8 @@
-import { DEFAULT_UNCONTACTED_DAYS, findUncontacted, MAX_UNCONTACTED_DAYS } from '../../../domain/uncontacted';
 import { loadStageLabels } from '../../../domain/stages';
+import { DEFAULT_UNCONTACTED_DAYS, findUncontacted, MAX_UNCONTACTED_DAYS } from '../../../domain/uncontacted';
 import { buildUncontactedList } from '../../views/lead-lists';
 import { escapeAndCut } from '../../views/mrkdwn';
-import { UsageError, type Subcommand } from './subcommand';
+import { type Subcommand, UsageError } from './subcommand';
 
 export const UNCONTACTED_LIST_LIMIT = 20;
 
@@ -15,7 +15,9 @@ export const uncontactedCommand: Subcommand = {
     let days = DEFAULT_UNCONTACTED_DAYS;
     if (ctx.args) {
       if (!/^\d+$/.test(ctx.args) || Number(ctx.args) < 1 || Number(ctx.args) > MAX_UNCONTACTED_DAYS) {
-        throw new UsageError(`“${escapeAndCut(ctx.args, 40)}” is not a number of days from 1 to ${MAX_UNCONTACTED_DAYS}.`);
+        throw new UsageError(
+          `“${escapeAndCut(ctx.args, 40)}” is not a number of days from 1 to ${MAX_UNCONTACTED_DAYS}.`,
+        );
       }
       days = Number(ctx.args);
     }

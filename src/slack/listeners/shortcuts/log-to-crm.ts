@@ -1,10 +1,10 @@
 import type { AppContext } from '../../../app-context';
-import { openModal, tellUser, type InteractionOrigin } from '../../reply';
+import { type InteractionOrigin, openModal, tellUser } from '../../reply';
 import { refusalFor } from '../../viewer';
 import { buildLogToCrmModal } from '../../views/lead-modals';
 import { decodeSlackText } from '../../views/slack-text';
-import { viewerForAction } from '../viewer-for-action';
 import type { MessageShortcutListener } from '../types';
+import { viewerForAction } from '../viewer-for-action';
 
 /**
  * Message shortcut "Log to CRM": a modal to pick a lead, with the message text as the note.
@@ -23,6 +23,14 @@ export function logToCrmShortcut(deps: AppContext): MessageShortcutListener {
       return tellUser(deps, client, origin, refusal, 'Not allowed');
     }
     const text = typeof shortcut.message.text === 'string' ? decodeSlackText(shortcut.message.text, 'note') : '';
-    await openModal(client, origin, buildLogToCrmModal({ text, channelId: shortcut.channel.id, messageTs: shortcut.message_ts ?? shortcut.message.ts }));
+    await openModal(
+      client,
+      origin,
+      buildLogToCrmModal({
+        text,
+        channelId: shortcut.channel.id,
+        messageTs: shortcut.message_ts ?? shortcut.message.ts,
+      }),
+    );
   };
 }

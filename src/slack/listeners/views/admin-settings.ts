@@ -1,11 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
-import { answerInTime, type SubmissionAnswer } from './answer-in-time';
 import { refusalFor, resolveViewer } from '../../viewer';
-import type { ViewListener } from '../types';
 import { isAdminSettingName } from '../../views/admin-common';
 import { buildAdminMessageModal } from '../../views/admin-modals';
+import type { ViewListener } from '../types';
 import { ADMIN_SUBMISSIONS } from './admin-submissions';
+import { answerInTime, type SubmissionAnswer } from './answer-in-time';
 
 /** callback_id of every admin settings modal: `admin_<setting>`. */
 export const ADMIN_CALLBACK = /^admin_(.+)$/;
@@ -34,16 +34,27 @@ export function adminSettings(deps: AppContext): ViewListener {
         const viewer = await resolveViewer(deps, client, userId);
         const refusal = refusalFor(viewer, 'admin');
         if (refusal) {
-          deps.logger.warn({ userId, callbackId: view.callback_id, role: viewer.role }, 'refused an admin settings submission from a non-admin');
+          deps.logger.warn(
+            { userId, callbackId: view.callback_id, role: viewer.role },
+            'refused an admin settings submission from a non-admin',
+          );
           return { ack: { response_action: 'update', view: buildAdminMessageModal(refusal) } };
         }
         if (!isAdminSettingName(name)) {
           deps.logger.warn({ userId, callbackId: view.callback_id }, 'submission of an unknown admin setting');
-          return { ack: { response_action: 'update', view: buildAdminMessageModal('That setting does not exist (any more). Open it again from the Home tab.') } };
+          return {
+            ack: {
+              response_action: 'update',
+              view: buildAdminMessageModal('That setting does not exist (any more). Open it again from the Home tab.'),
+            },
+          };
         }
         const errors = await ADMIN_SUBMISSIONS[name]({ deps, client, viewer, values: view.state.values, afterSave });
         if (Object.keys(errors).length) {
-          deps.logger.info({ userId, setting: name, fields: Object.keys(errors) }, 'admin setting refused: invalid input');
+          deps.logger.info(
+            { userId, setting: name, fields: Object.keys(errors) },
+            'admin setting refused: invalid input',
+          );
           return { ack: { response_action: 'errors', errors }, after: runAfterSave };
         }
         deps.logger.info({ userId, setting: name }, 'admin setting saved');
@@ -57,7 +68,15 @@ export function adminSettings(deps: AppContext): ViewListener {
         };
       } catch (err) {
         deps.logger.error({ err, userId, setting: name }, 'saving an admin setting failed');
-        return { ack: { response_action: 'update', view: buildAdminMessageModal('Sorry, the setting could not be saved. The error has been logged; please try again.') }, after: runAfterSave };
+        return {
+          ack: {
+            response_action: 'update',
+            view: buildAdminMessageModal(
+              'Sorry, the setting could not be saved. The error has been logged; please try again.',
+            ),
+          },
+          after: runAfterSave,
+        };
       }
     };
     await answerInTime({ ack, client, logger: deps.logger, viewId: view.id, title: 'CRM settings', work: work() });

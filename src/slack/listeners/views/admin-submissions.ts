@@ -1,18 +1,18 @@
-import type { WebClient } from '@slack/web-api';
 import type { ViewStateValue } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
+import { listRates, RateValidationError, validCurrencyCode } from '../../../domain/rates';
+import { changeRates } from '../../../domain/revalue-figures';
+import { changeRoster, isRole, RosterError } from '../../../domain/roster';
+import { type SettingKey, SettingValidationError, updateSetting } from '../../../domain/settings';
+import { STAGES } from '../../../domain/stages';
+import { rateProblem } from '../../../shared/money';
 import { slackErrorCode } from '../../../shared/slack-error-code';
-import { userErrorPlain } from '../../views/user-error';
+import { isSharedChannel, SHARED_CHANNEL_REFUSAL } from '../../channel-sharing';
 import type { Viewer } from '../../viewer';
 import { ACTION_IDS } from '../../views/action-ids';
 import { ADMIN_BLOCKS, type AdminSettingName } from '../../views/admin-common';
-import { SettingValidationError, updateSetting, type SettingKey } from '../../../domain/settings';
-import { STAGES } from '../../../domain/stages';
-import { listRates, RateValidationError, validCurrencyCode } from '../../../domain/rates';
-import { changeRates } from '../../../domain/revalue-figures';
-import { rateProblem } from '../../../shared/money';
-import { RosterError, changeRoster, isRole } from '../../../domain/roster';
-import { isSharedChannel, SHARED_CHANNEL_REFUSAL } from '../../channel-sharing';
+import { userErrorPlain } from '../../views/user-error';
 
 /** A modal's submitted values: block_id -> action_id -> value (as Slack sends them). */
 export type ViewValues = Record<string, Record<string, ViewStateValue>>;
@@ -41,14 +41,24 @@ function text(values: ViewValues, blockId: string, actionId: string): string {
 }
 
 /** Maps a setting's field errors to the modal's blocks. */
-function settingErrors(err: unknown, blockFor: (field: string) => string, labelFor: (field: string) => string): FieldErrors {
+function settingErrors(
+  err: unknown,
+  blockFor: (field: string) => string,
+  labelFor: (field: string) => string,
+): FieldErrors {
   if (!(err instanceof SettingValidationError)) throw err;
   const errors: FieldErrors = {};
   for (const [f, message] of Object.entries(err.fieldErrors)) errors[blockFor(f)] ??= `${labelFor(f)} ${message}.`;
   return errors;
 }
 
-async function save(ctx: SubmissionContext, key: SettingKey, value: unknown, blockFor: (field: string) => string, labelFor: (field: string) => string): Promise<FieldErrors> {
+async function save(
+  ctx: SubmissionContext,
+  key: SettingKey,
+  value: unknown,
+  blockFor: (field: string) => string,
+  labelFor: (field: string) => string,
+): Promise<FieldErrors> {
   try {
     await updateSetting(ctx.deps.db.prisma, ctx.deps.config, ctx.deps.clock, ctx.viewer.userId, key, value);
     return {};
@@ -73,14 +83,22 @@ async function digestChannel(ctx: SubmissionContext): Promise<FieldErrors> {
         ctx.deps.logger.warn({ channel, userId: ctx.viewer.userId }, 'refused a shared channel as the digest channel');
         return { [block]: SHARED_CHANNEL_REFUSAL };
       }
-      if (!c?.is_member) return { [block]: `The CRM app is not a member of ${c?.name ? `#${c.name}` : 'that channel'}. ${INVITE_HINT}` };
+      if (!c?.is_member)
+        return { [block]: `The CRM app is not a member of ${c?.name ? `#${c.name}` : 'that channel'}. ${INVITE_HINT}` };
     } catch (err) {
-      if (slackErrorCode(err) === 'channel_not_found') return { [block]: `The CRM app cannot see that channel (a private channel it is not in). ${INVITE_HINT}` };
+      if (slackErrorCode(err) === 'channel_not_found')
+        return { [block]: `The CRM app cannot see that channel (a private channel it is not in). ${INVITE_HINT}` };
       ctx.deps.logger.error({ err, channel }, 'conversations.info failed while checking the digest channel');
       return { [block]: 'Slack could not confirm the app can post there. Please try again in a moment.' };
     }
   }
-  return save(ctx, 'digest_channel', channel, () => block, () => 'The channel');
+  return save(
+    ctx,
+    'digest_channel',
+    channel,
+    () => block,
+    () => 'The channel',
+  );
 }
 
 async function digestSchedule(ctx: SubmissionContext): Promise<FieldErrors> {
@@ -98,11 +116,22 @@ async function digestSchedule(ctx: SubmissionContext): Promise<FieldErrors> {
     time: ADMIN_BLOCKS.digestTime,
     timeZone: ADMIN_BLOCKS.digestTimeZone,
   };
-  const labels: Record<string, string> = { frequency: 'How often', weekday: 'The day', time: 'The time', timeZone: `"${candidate.timeZone}"` };
+  const labels: Record<string, string> = {
+    frequency: 'How often',
+    weekday: 'The day',
+    time: 'The time',
+    timeZone: `"${candidate.timeZone}"`,
+  };
   if (candidate.frequency === undefined) return { [blocks.frequency!]: 'Choose daily or weekly.' };
   if (candidate.weekday === undefined) return { [blocks.weekday!]: 'Choose a day of the week.' };
   if (!candidate.timeZone) return { [blocks.timeZone!]: 'Enter a time zone, e.g. Asia/Dubai.' };
-  return save(ctx, 'digest_schedule', candidate, (f) => blocks[f] ?? blocks.time!, (f) => labels[f] ?? 'The value');
+  return save(
+    ctx,
+    'digest_schedule',
+    candidate,
+    (f) => blocks[f] ?? blocks.time!,
+    (f) => labels[f] ?? 'The value',
+  );
 }
 
 /** A whole number of days from a number input, or an error message. */
@@ -115,7 +144,13 @@ async function syncWindow(ctx: SubmissionContext): Promise<FieldErrors> {
   const block = ADMIN_BLOCKS.syncDays;
   const days = parseDays(text(ctx.values, block, ACTION_IDS.adminSyncDays));
   if (typeof days === 'string') return { [block]: days };
-  return save(ctx, 'sync_days', days, () => block, () => 'The window');
+  return save(
+    ctx,
+    'sync_days',
+    days,
+    () => block,
+    () => 'The window',
+  );
 }
 
 async function staleThresholds(ctx: SubmissionContext): Promise<FieldErrors> {
@@ -133,16 +168,33 @@ async function staleThresholds(ctx: SubmissionContext): Promise<FieldErrors> {
     else candidate[s.slug] = days;
   }
   if (Object.keys(errors).length) return errors;
-  return save(ctx, 'stale_thresholds', candidate, (f) => ADMIN_BLOCKS.staleDays(f), () => 'The threshold');
+  return save(
+    ctx,
+    'stale_thresholds',
+    candidate,
+    (f) => ADMIN_BLOCKS.staleDays(f),
+    () => 'The threshold',
+  );
 }
 
 async function stageLabels(ctx: SubmissionContext): Promise<FieldErrors> {
-  const candidate = Object.fromEntries(STAGES.map((s) => [s.slug, text(ctx.values, ADMIN_BLOCKS.stageLabel(s.slug), ACTION_IDS.adminStageLabel)]));
-  return save(ctx, 'stage_labels', candidate, (f) => ADMIN_BLOCKS.stageLabel(f), () => 'The label');
+  const candidate = Object.fromEntries(
+    STAGES.map((s) => [s.slug, text(ctx.values, ADMIN_BLOCKS.stageLabel(s.slug), ACTION_IDS.adminStageLabel)]),
+  );
+  return save(
+    ctx,
+    'stage_labels',
+    candidate,
+    (f) => ADMIN_BLOCKS.stageLabel(f),
+    () => 'The label',
+  );
 }
 
 /** The "Add a currency" pair of the rates modal: nothing, a valid new rate, or the errors to show. */
-function newCurrency(ctx: SubmissionContext, existing: Set<string>): { add: { currency: string; usdPerUnit: string } | null; errors: FieldErrors } {
+function newCurrency(
+  ctx: SubmissionContext,
+  existing: Set<string>,
+): { add: { currency: string; usdPerUnit: string } | null; errors: FieldErrors } {
   const codeBlock = ADMIN_BLOCKS.newCurrency;
   const rateBlock = ADMIN_BLOCKS.newCurrencyRate;
   const typedCode = text(ctx.values, codeBlock, ACTION_IDS.adminNewCurrency);
@@ -154,7 +206,8 @@ function newCurrency(ctx: SubmissionContext, existing: Set<string>): { add: { cu
   else {
     try {
       currency = validCurrencyCode(typedCode);
-      if (existing.has(currency)) errors[codeBlock] = `${currency} already has a rate: change it in its own field above.`;
+      if (existing.has(currency))
+        errors[codeBlock] = `${currency} already has a rate: change it in its own field above.`;
     } catch (err) {
       if (!(err instanceof RateValidationError)) throw err;
       errors[codeBlock] = err.userMessage;
@@ -162,7 +215,9 @@ function newCurrency(ctx: SubmissionContext, existing: Set<string>): { add: { cu
   }
   const problem = typedRate ? rateProblem(typedRate) : 'is needed: the USD value of one unit, e.g. 1.27';
   if (problem) errors[rateBlock] = `The rate ${problem}.`;
-  return Object.keys(errors).length || !currency ? { add: null, errors } : { add: { currency, usdPerUnit: typedRate }, errors };
+  return Object.keys(errors).length || !currency
+    ? { add: null, errors }
+    : { add: { currency, usdPerUnit: typedRate }, errors };
 }
 
 async function currencyRates(ctx: SubmissionContext): Promise<FieldErrors> {
@@ -194,7 +249,8 @@ async function currencyRates(ctx: SubmissionContext): Promise<FieldErrors> {
     if (!(err instanceof RateValidationError)) throw err;
     // Another admin added the new currency meanwhile, or a rate changed under the form.
     const onNew = added.add !== null && (err.currency === undefined || err.currency === added.add.currency);
-    if (onNew) return { [err.field === 'currency' ? ADMIN_BLOCKS.newCurrency : ADMIN_BLOCKS.newCurrencyRate]: err.userMessage };
+    if (onNew)
+      return { [err.field === 'currency' ? ADMIN_BLOCKS.newCurrency : ADMIN_BLOCKS.newCurrencyRate]: err.userMessage };
     return { [ADMIN_BLOCKS.rate(err.currency ?? changes[0]!.currency)]: err.userMessage };
   }
   return {};
@@ -204,7 +260,8 @@ async function roster(ctx: SubmissionContext): Promise<FieldErrors> {
   const users = field(ctx.values, ADMIN_BLOCKS.rosterUsers, ACTION_IDS.adminRosterUsers)?.selected_users ?? [];
   const choice = field(ctx.values, ADMIN_BLOCKS.rosterRole, ACTION_IDS.adminRosterRole)?.selected_option?.value ?? '';
   if (users.length === 0) return { [ADMIN_BLOCKS.rosterUsers]: 'Choose at least one person.' };
-  if (choice !== 'remove' && !isRole(choice)) return { [ADMIN_BLOCKS.rosterRole]: 'Choose a role, or remove from the roster.' };
+  if (choice !== 'remove' && !isRole(choice))
+    return { [ADMIN_BLOCKS.rosterRole]: 'Choose a role, or remove from the roster.' };
   const { prisma } = ctx.deps.db;
   // Everyone chosen changes in one transaction: a refusal (last admin) saves nothing and says why.
   try {
@@ -215,7 +272,12 @@ async function roster(ctx: SubmissionContext): Promise<FieldErrors> {
   }
   // Whoever was changed sees their new access on Home at once (no-access, read-only, or more).
   // The admin's own Home is republished anyway.
-  ctx.afterSave.push(() => ctx.deps.homePublisher.republish(ctx.client, users.filter((id) => id !== ctx.viewer.userId)));
+  ctx.afterSave.push(() =>
+    ctx.deps.homePublisher.republish(
+      ctx.client,
+      users.filter((id) => id !== ctx.viewer.userId),
+    ),
+  );
   return {};
 }
 

@@ -5,7 +5,13 @@ import { AlertError, createAlert, getAlert, mayManageAlert, updateAlert } from '
 import { getRole } from '../../../domain/roster';
 import { isValidTimeZone } from '../../../shared/zoned-time';
 import { canAdminister, refusalFor, resolveViewer, slackUserFacts, type Viewer } from '../../viewer';
-import { decodeFollowUpMetadata, followUpErrors, FOLLOW_UP_BLOCKS, readFollowUpSubmission } from '../../views/follow-up-modal';
+import {
+  decodeFollowUpMetadata,
+  FOLLOW_UP_BLOCKS,
+  followUpErrors,
+  readFollowUpSubmission,
+  type StateValues,
+} from '../../views/follow-up-modal';
 import { userErrorPlain } from '../../views/user-error';
 import type { ViewListener } from '../types';
 import { answerInTime, type SubmissionAnswer } from './answer-in-time';
@@ -16,16 +22,21 @@ async function ownerTimeZone(deps: AppContext, client: WebClient, userId: string
   return isValidTimeZone(facts.tz) ? facts.tz : deps.config.CRM_TIMEZONE;
 }
 
-type SubmissionResult = { ok: true; alertId: number | null; ownerId: string; nextDueAt: Date } | { ok: false; errors: Record<string, string> };
+type SubmissionResult =
+  | { ok: true; alertId: number | null; ownerId: string; nextDueAt: Date }
+  | { ok: false; errors: Record<string, string> };
 
 /** Validates and saves a follow-up modal submission: the field errors to answer with, or what was saved. */
 async function saveFollowUp(
   deps: AppContext,
   client: WebClient,
   viewer: Viewer,
-  view: { private_metadata?: string; state: { values: Record<string, Record<string, any>> } },
+  view: { private_metadata?: string; state: { values: StateValues } },
 ): Promise<SubmissionResult> {
-  const fail = (field: keyof typeof FOLLOW_UP_BLOCKS, message: string): SubmissionResult => ({ ok: false, errors: { [FOLLOW_UP_BLOCKS[field]]: message } });
+  const fail = (field: keyof typeof FOLLOW_UP_BLOCKS, message: string): SubmissionResult => ({
+    ok: false,
+    errors: { [FOLLOW_UP_BLOCKS[field]]: message },
+  });
   const refusal = refusalFor(viewer, 'edit');
   if (refusal) {
     deps.logger.warn({ userId: viewer.userId }, 'follow-up submission refused');
@@ -40,9 +51,11 @@ async function saveFollowUp(
   const form = readFollowUpSubmission(view.state.values);
   const ownerId = form.ownerId ?? viewer.userId;
   if (ownerId !== viewer.userId) {
-    if ((await getRole(prisma, ownerId)) === null) return fail('owner', 'That person is not on the CRM roster, so they cannot get follow-ups.');
+    if ((await getRole(prisma, ownerId)) === null)
+      return fail('owner', 'That person is not on the CRM roster, so they cannot get follow-ups.');
     const facts = await slackUserFacts(deps, client, ownerId);
-    if (facts.deleted || facts.guest) return fail('owner', 'That person cannot get follow-ups (deactivated or a guest account).');
+    if (facts.deleted || facts.guest)
+      return fail('owner', 'That person cannot get follow-ups (deactivated or a guest account).');
   }
   const timeZone = ownerId === viewer.userId ? viewer.timeZone : await ownerTimeZone(deps, client, ownerId);
   const valid = validateAlertForm(form, timeZone, deps.clock.now());
@@ -58,7 +71,12 @@ async function saveFollowUp(
       if (!mayManageAlert(existing, viewer.userId, canAdminister(viewer))) {
         return fail('message', 'Only the person reminded, the one who set the follow-up, or an admin can change it.');
       }
-      const saved = await updateAlert(prisma, deps.clock, { alertId: meta.alertId, expectedVersion: meta.version!, actorId: viewer.userId, ...fields });
+      const saved = await updateAlert(prisma, deps.clock, {
+        alertId: meta.alertId,
+        expectedVersion: meta.version!,
+        actorId: viewer.userId,
+        ...fields,
+      });
       return { ok: true, alertId: meta.alertId, ownerId, nextDueAt: saved.nextDueAt };
     }
     const created = await createAlert(prisma, deps.clock, { leadId: meta.leadId, createdBy: viewer.userId, ...fields });
@@ -74,18 +92,27 @@ export function followUp(deps: AppContext): ViewListener {
   return async ({ ack, body, view, client }) => {
     const work = async (): Promise<SubmissionAnswer> => {
       const viewer = await resolveViewer(deps, client, body.user.id);
-      let result;
+      let result: Awaited<ReturnType<typeof saveFollowUp>>;
       try {
         result = await saveFollowUp(deps, client, viewer, view);
       } catch (err) {
         deps.logger.error({ err, userId: viewer.userId }, 'saving a follow-up failed');
-        const errors = { [FOLLOW_UP_BLOCKS.message]: 'Sorry, the follow-up could not be saved. It has been logged; try again.' };
+        const errors = {
+          [FOLLOW_UP_BLOCKS.message]: 'Sorry, the follow-up could not be saved. It has been logged; try again.',
+        };
         return { ack: { response_action: 'errors', errors } };
       }
       if (!result.ok) return { ack: { response_action: 'errors', errors: result.errors } };
-      deps.logger.info({ userId: viewer.userId, alertId: result.alertId, nextDueAt: result.nextDueAt }, 'follow-up saved');
+      deps.logger.info(
+        { userId: viewer.userId, alertId: result.alertId, nextDueAt: result.nextDueAt },
+        'follow-up saved',
+      );
       const ownerId = result.ownerId;
-      return { ack: undefined, done: 'Follow-up saved.', after: () => deps.homePublisher.republish(client, [viewer.userId, ownerId]) };
+      return {
+        ack: undefined,
+        done: 'Follow-up saved.',
+        after: () => deps.homePublisher.republish(client, [viewer.userId, ownerId]),
+      };
     };
     await answerInTime({ ack, client, logger: deps.logger, viewId: view.id, title: 'Follow-up', work: work() });
   };

@@ -11,7 +11,14 @@ import { inputValue, leadSubmission } from './lead-submission';
  * lose the user's text.
  */
 export function leadNote(deps: AppContext): ViewListener {
-  return leadSubmission(deps, { callbackId: CALLBACK_IDS.leadNote, primaryBlock: LEAD_BLOCKS.note }, ({ view, viewer, meta }) =>
-    addNote(deps.db.prisma, deps.clock, { leadId: meta.leadId, actorId: viewer.userId, text: inputValue(view, LEAD_BLOCKS.note, ACTION_IDS.noteText) }),
+  return leadSubmission(
+    deps,
+    { callbackId: CALLBACK_IDS.leadNote, primaryBlock: LEAD_BLOCKS.note },
+    ({ view, viewer, meta }) =>
+      addNote(deps.db.prisma, deps.clock, {
+        leadId: meta.leadId,
+        actorId: viewer.userId,
+        text: inputValue(view, LEAD_BLOCKS.note, ACTION_IDS.noteText),
+      }),
   );
 }

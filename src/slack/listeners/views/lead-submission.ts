@@ -1,18 +1,25 @@
 import type { ViewOutput } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
-import type { AppDeps } from '../../../deps';
 import type { AppContext } from '../../../app-context';
+import type { AppDeps } from '../../../deps';
 import { changesSince } from '../../../domain/lead-changes';
-import { LeadNotFoundError, LeadValidationError, StaleLeadError, type LeadChange, type LeadField, type LeadSummary } from '../../../domain/leads';
+import {
+  type LeadChange,
+  type LeadField,
+  LeadNotFoundError,
+  type LeadSummary,
+  LeadValidationError,
+  StaleLeadError,
+} from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/stages';
 import type { StageLabels } from '../../../shared/stages';
+import { refusalFor, resolveViewer, type Viewer } from '../../viewer';
+import { decodeLeadMetadata, LEAD_BLOCKS, type LeadModalMetadata } from '../../views/lead-modals';
 import { staleLeadNotice } from '../../views/stale-lead';
 import { userErrorPlain } from '../../views/user-error';
 import { afterLeadChange } from '../lead-change';
 import type { ViewListener } from '../types';
 import { answerInTime, type SubmissionAnswer } from './answer-in-time';
-import { decodeLeadMetadata, LEAD_BLOCKS, type LeadModalMetadata } from '../../views/lead-modals';
-import { refusalFor, resolveViewer, type Viewer } from '../../viewer';
 
 /** Shared steps of the lead modals' view_submission listeners. */
 
@@ -92,14 +99,19 @@ export function leadSubmission(
       const meta = decodeLeadMetadata(view.private_metadata);
       if (!meta) {
         deps.logger.warn({ userId, callbackId }, 'lead modal without valid metadata');
-        return { ack: fieldErrors({ [primaryBlock]: 'This form is out of date. Close it and open it again from the lead.' }) };
+        return {
+          ack: fieldErrors({ [primaryBlock]: 'This form is out of date. Close it and open it again from the lead.' }),
+        };
       }
       let change: LeadChange;
       try {
         change = await save({ view, viewer, meta });
       } catch (err) {
         // A stale form is given back refilled at the lead's new version, with what changed.
-        const refilled = err instanceof StaleLeadError && options.refill ? await refilledForm(deps, err, { view, viewer, meta }, options.refill) : null;
+        const refilled =
+          err instanceof StaleLeadError && options.refill
+            ? await refilledForm(deps, err, { view, viewer, meta }, options.refill)
+            : null;
         return { ack: refilled ?? errorsForFailure(deps, err, primaryBlock, options.overrides) };
       }
       return { ack: undefined, after: () => afterLeadChange(deps, client, viewer, change, meta.responseUrl) };
@@ -109,13 +121,28 @@ export function leadSubmission(
 }
 
 /** The form refilled at the lead's current version; null when the lead cannot be read (then the plain refusal). */
-async function refilledForm(deps: AppContext, err: StaleLeadError, submission: LeadSubmission, refill: NonNullable<LeadSubmissionOptions['refill']>): Promise<UpdateResponse | null> {
+async function refilledForm(
+  deps: AppContext,
+  err: StaleLeadError,
+  submission: LeadSubmission,
+  refill: NonNullable<LeadSubmissionOptions['refill']>,
+): Promise<UpdateResponse | null> {
   try {
-    const [{ lead, changes }, labels] = await Promise.all([changesSince(deps.db.prisma, err.leadId, err.expectedVersion), loadStageLabels(deps.db.prisma)]);
-    deps.logger.info({ leadId: err.leadId, expected: err.expectedVersion, actual: lead.version }, 'stale lead modal refilled at the new version');
-    return { response_action: 'update', view: refill(submission, { lead, notice: staleLeadNotice(changes, labels), labels }) };
+    const [{ lead, changes }, labels] = await Promise.all([
+      changesSince(deps.db.prisma, err.leadId, err.expectedVersion),
+      loadStageLabels(deps.db.prisma),
+    ]);
+    deps.logger.info(
+      { leadId: err.leadId, expected: err.expectedVersion, actual: lead.version },
+      'stale lead modal refilled at the new version',
+    );
+    return {
+      response_action: 'update',
+      view: refill(submission, { lead, notice: staleLeadNotice(changes, labels), labels }),
+    };
   } catch (readErr) {
-    if (!(readErr instanceof LeadNotFoundError)) deps.logger.error({ err: readErr, leadId: err.leadId }, 'reading what changed on a stale lead failed');
+    if (!(readErr instanceof LeadNotFoundError))
+      deps.logger.error({ err: readErr, leadId: err.leadId }, 'reading what changed on a stale lead failed');
     return null;
   }
 }
@@ -135,13 +162,24 @@ const FIELD_BLOCKS: Record<LeadField, string> = {
  * A failed change as field errors: validation on its field, a stale lead or a vanished one
  * on the primary field. Anything else is logged; the modal stays open with what was typed.
  */
-export function errorsForFailure(deps: AppDeps, err: unknown, primaryBlock: string, overrides: Partial<Record<LeadField, string>> = {}): ErrorsResponse {
-  if (err instanceof LeadValidationError) return fieldErrors({ [overrides[err.field] ?? FIELD_BLOCKS[err.field]]: userErrorPlain(err) });
+export function errorsForFailure(
+  deps: AppDeps,
+  err: unknown,
+  primaryBlock: string,
+  overrides: Partial<Record<LeadField, string>> = {},
+): ErrorsResponse {
+  if (err instanceof LeadValidationError)
+    return fieldErrors({ [overrides[err.field] ?? FIELD_BLOCKS[err.field]]: userErrorPlain(err) });
   if (err instanceof StaleLeadError) {
-    deps.logger.info({ leadId: err.leadId, expected: err.expectedVersion, actual: err.actualVersion }, 'stale lead modal refused');
+    deps.logger.info(
+      { leadId: err.leadId, expected: err.expectedVersion, actual: err.actualVersion },
+      'stale lead modal refused',
+    );
     return fieldErrors({ [primaryBlock]: err.userMessage });
   }
   if (err instanceof LeadNotFoundError) return fieldErrors({ [primaryBlock]: err.userMessage });
   deps.logger.error({ err }, 'saving a lead modal failed');
-  return fieldErrors({ [primaryBlock]: 'Sorry, saving failed. It has been logged; what you typed is still here, try again.' });
+  return fieldErrors({
+    [primaryBlock]: 'Sorry, saving failed. It has been logged; what you typed is still here, try again.',
+  });
 }

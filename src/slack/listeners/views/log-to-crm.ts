@@ -1,10 +1,10 @@
 import type { AppContext } from '../../../app-context';
 import { addNote, type LeadChange } from '../../../domain/leads';
+import { refusalFor, resolveViewer } from '../../viewer';
 import { ACTION_IDS } from '../../views/action-ids';
+import { decodeLogToCrmMetadata, LEAD_BLOCKS } from '../../views/lead-modals';
 import { afterLeadChange } from '../lead-change';
 import type { ViewListener } from '../types';
-import { decodeLogToCrmMetadata, LEAD_BLOCKS } from '../../views/lead-modals';
-import { refusalFor, resolveViewer } from '../../viewer';
 import { answerInTime, type SubmissionAnswer } from './answer-in-time';
 import { errorsForFailure, fieldErrors, inputValue, selectedValue } from './lead-submission';
 
@@ -20,7 +20,8 @@ export function logToCrm(deps: AppContext): ViewListener {
   return async ({ ack, body, view, client }) => {
     const work = async (): Promise<SubmissionAnswer> => {
       const leadId = Number(selectedValue(view, LEAD_BLOCKS.lead, ACTION_IDS.leadSelect));
-      if (!Number.isInteger(leadId) || leadId <= 0) return { ack: fieldErrors({ [LEAD_BLOCKS.lead]: 'Pick the lead this message is about.' }) };
+      if (!Number.isInteger(leadId) || leadId <= 0)
+        return { ack: fieldErrors({ [LEAD_BLOCKS.lead]: 'Pick the lead this message is about.' }) };
       const text = inputValue(view, LEAD_BLOCKS.note, ACTION_IDS.noteText);
       if (!text.trim()) return { ack: fieldErrors({ [LEAD_BLOCKS.note]: 'The note is empty.' }) };
       const viewer = await resolveViewer(deps, client, body.user.id);
@@ -44,7 +45,12 @@ export function logToCrm(deps: AppContext): ViewListener {
 }
 
 /** The message's permalink, or null when Slack fails or takes longer than `waitMs` (logged). */
-async function permalinkWithin(deps: AppContext, client: Parameters<ViewListener>[0]['client'], source: { channelId: string; messageTs: string }, waitMs: number): Promise<string | null> {
+async function permalinkWithin(
+  deps: AppContext,
+  client: Parameters<ViewListener>[0]['client'],
+  source: { channelId: string; messageTs: string },
+  waitMs: number,
+): Promise<string | null> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), waitMs);
@@ -58,7 +64,10 @@ async function permalinkWithin(deps: AppContext, client: Parameters<ViewListener
   );
   const first = await Promise.race([asked, late]).finally(() => clearTimeout(timer));
   if (first === 'late') {
-    deps.logger.warn({ channel: source.channelId, waitMs }, 'chat.getPermalink too slow; saving the note without a link');
+    deps.logger.warn(
+      { channel: source.channelId, waitMs },
+      'chat.getPermalink too slow; saving the note without a link',
+    );
     return null;
   }
   return first;

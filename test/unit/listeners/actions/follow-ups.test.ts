@@ -13,7 +13,6 @@ import { buildAlertMessage } from '../../../../src/slack/views/alert-message';
 import { buildFollowUpModal, buildFollowUpNoticeModal } from '../../../../src/slack/views/follow-up-modal';
 import { buildLeadCard } from '../../../../src/slack/views/lead-card';
 import { seedAlert } from '../../../support/alert-fixtures';
-import { seedLead } from '../../../support/seed-leads';
 import {
   ADMIN,
   AM,
@@ -21,14 +20,15 @@ import {
   blockAction,
   fakes,
   GUEST,
+  type ListenerDeps,
   MANAGER,
   openListenerDeps,
+  published,
   STRANGER,
   TRIGGER_ID,
   viewerOf,
-  type ListenerDeps,
-  published,
 } from '../../../support/listener-kit';
+import { seedLead } from '../../../support/seed-leads';
 
 const DM = 'D0AMDM001';
 const TS = '1764061200.000200';
@@ -45,40 +45,83 @@ const prisma = () => t.deps.db.prisma;
 
 /** A follow-up of AM's with one reminder sent to AM's DM. */
 async function sentReminder(kind: 'once' | 'every_days' = 'once') {
-  const alertId = await seedAlert(t.deps, leadId, AM, kind === 'once' ? { kind, startDate: '2026-11-26' } : { kind, interval: 2, startDate: '2026-11-26' });
+  const alertId = await seedAlert(
+    t.deps,
+    leadId,
+    AM,
+    kind === 'once' ? { kind, startDate: '2026-11-26' } : { kind, interval: 2, startDate: '2026-11-26' },
+  );
   const occurrenceAt = new Date('2026-11-24T09:00:00Z');
   const d = await prisma().alertDelivery.create({
-    data: { alertId, occurrenceAt, claimedBy: 'test', leaseUntil: occurrenceAt, status: 'sent', sentAt: occurrenceAt, channel: DM, messageTs: TS },
+    data: {
+      alertId,
+      occurrenceAt,
+      claimedBy: 'test',
+      leaseUntil: occurrenceAt,
+      status: 'sent',
+      sentAt: occurrenceAt,
+      channel: DM,
+      messageTs: TS,
+    },
   });
   return { alertId, deliveryId: d.id, occurrenceAt, sentAt: occurrenceAt };
 }
 
 describe('alertDone', () => {
-  it('marks the reminder done, rewrites the DM with what the builder makes, then republishes the owner\'s Home', async () => {
+  it("marks the reminder done, rewrites the DM with what the builder makes, then republishes the owner's Home", async () => {
     const r = await sentReminder();
     const f = fakes();
-    await alertDone(t.deps)(blockAction(f, { userId: AM, actionId: ACTION_IDS.alertDone, value: String(r.deliveryId), from: 'message', channelId: DM, messageTs: TS }));
+    await alertDone(t.deps)(
+      blockAction(f, {
+        userId: AM,
+        actionId: ACTION_IDS.alertDone,
+        value: String(r.deliveryId),
+        from: 'message',
+        channelId: DM,
+        messageTs: TS,
+      }),
+    );
     expect(f.calls[0]).toBe('ack');
     expect((await getAlert(prisma(), r.alertId))!.active).toBe(false);
     const data = await loadAlertMessageData(prisma(), r);
-    expect(f.client.chat.update).toHaveBeenCalledWith({ channel: DM, ts: TS, ...buildAlertMessage(data!, { kind: 'done', by: AM, at: t.clock.now() }) });
+    expect(f.client.chat.update).toHaveBeenCalledWith({
+      channel: DM,
+      ts: TS,
+      ...buildAlertMessage(data!, { kind: 'done', by: AM, at: t.clock.now() }),
+    });
     expect(f.shown()).toEqual(['chat.update', 'views.publish']);
-    expect(f.client.views.publish).toHaveBeenCalledWith(published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager'))));
+    expect(f.client.views.publish).toHaveBeenCalledWith(
+      published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager'))),
+    );
   });
 
-  it('refuses someone else\'s reminder, in the conversation, and changes nothing', async () => {
+  it("refuses someone else's reminder, in the conversation, and changes nothing", async () => {
     const r = await sentReminder();
     const f = fakes();
-    await alertDone(t.deps)(blockAction(f, { userId: AM2, actionId: ACTION_IDS.alertDone, value: String(r.deliveryId), from: 'message', channelId: DM }));
+    await alertDone(t.deps)(
+      blockAction(f, {
+        userId: AM2,
+        actionId: ACTION_IDS.alertDone,
+        value: String(r.deliveryId),
+        from: 'message',
+        channelId: DM,
+      }),
+    );
     expect(f.calls[0]).toBe('ack');
-    expect(f.respond).toHaveBeenCalledWith({ response_type: 'ephemeral', replace_original: false, text: 'Only the person this follow-up is for can answer it.' });
+    expect(f.respond).toHaveBeenCalledWith({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: 'Only the person this follow-up is for can answer it.',
+    });
     expect(f.client.chat.update).not.toHaveBeenCalled();
     expect((await getAlert(prisma(), r.alertId))!.active).toBe(true);
   });
 
   it('ignores a button without a delivery id', async () => {
     const f = fakes();
-    await alertDone(t.deps)(blockAction(f, { userId: AM, actionId: ACTION_IDS.alertDone, value: 'x', from: 'message' }));
+    await alertDone(t.deps)(
+      blockAction(f, { userId: AM, actionId: ACTION_IDS.alertDone, value: 'x', from: 'message' }),
+    );
     expect(f.calls).toEqual(['ack']);
   });
 });
@@ -87,25 +130,56 @@ describe('alertSnooze', () => {
   it.each([
     ['day', ACTION_IDS.alertSnoozeDay, '2026-11-26T09:00:00.000Z'],
     ['week', ACTION_IDS.alertSnoozeWeek, '2026-12-02T09:00:00.000Z'],
-  ] as const)('snoozes a %s: the DM says until when, the owner\'s Home is republished', async (length, actionId, until) => {
-    const r = await sentReminder('every_days');
-    // Far enough ahead that the snooze, not the schedule, decides when it comes back.
-    await prisma().followUpAlert.update({ where: { id: r.alertId }, data: { nextDueAt: new Date('2027-01-01T09:00:00Z') } });
-    const f = fakes();
-    await alertSnooze(t.deps, length)(blockAction(f, { userId: AM, actionId, value: String(r.deliveryId), from: 'message', channelId: DM, messageTs: TS }));
-    expect(f.calls[0]).toBe('ack');
-    const data = await loadAlertMessageData(prisma(), r);
-    expect(f.client.chat.update).toHaveBeenCalledWith({ channel: DM, ts: TS, ...buildAlertMessage(data!, { kind: 'snoozed', by: AM, until: new Date(until) }) });
-    expect((await getAlert(prisma(), r.alertId))!.nextDueAt!.toISOString()).toBe(until);
-    expect(f.shown()).toEqual(['chat.update', 'views.publish']);
-  });
+  ] as const)(
+    "snoozes a %s: the DM says until when, the owner's Home is republished",
+    async (length, actionId, until) => {
+      const r = await sentReminder('every_days');
+      // Far enough ahead that the snooze, not the schedule, decides when it comes back.
+      await prisma().followUpAlert.update({
+        where: { id: r.alertId },
+        data: { nextDueAt: new Date('2027-01-01T09:00:00Z') },
+      });
+      const f = fakes();
+      await alertSnooze(
+        t.deps,
+        length,
+      )(
+        blockAction(f, {
+          userId: AM,
+          actionId,
+          value: String(r.deliveryId),
+          from: 'message',
+          channelId: DM,
+          messageTs: TS,
+        }),
+      );
+      expect(f.calls[0]).toBe('ack');
+      const data = await loadAlertMessageData(prisma(), r);
+      expect(f.client.chat.update).toHaveBeenCalledWith({
+        channel: DM,
+        ts: TS,
+        ...buildAlertMessage(data!, { kind: 'snoozed', by: AM, until: new Date(until) }),
+      });
+      expect((await getAlert(prisma(), r.alertId))!.nextDueAt!.toISOString()).toBe(until);
+      expect(f.shown()).toEqual(['chat.update', 'views.publish']);
+    },
+  );
 
   it('refuses to snooze a cancelled follow-up', async () => {
     const r = await sentReminder();
     await prisma().followUpAlert.update({ where: { id: r.alertId }, data: { active: false } });
     const f = fakes();
-    await alertSnooze(t.deps, 'day')(blockAction(f, { userId: AM, actionId: ACTION_IDS.alertSnoozeDay, value: String(r.deliveryId), from: 'message' }));
-    expect(f.respond).toHaveBeenCalledWith({ response_type: 'ephemeral', replace_original: false, text: 'This follow-up was cancelled or disabled, so it cannot be snoozed.' });
+    await alertSnooze(
+      t.deps,
+      'day',
+    )(
+      blockAction(f, { userId: AM, actionId: ACTION_IDS.alertSnoozeDay, value: String(r.deliveryId), from: 'message' }),
+    );
+    expect(f.respond).toHaveBeenCalledWith({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: 'This follow-up was cancelled or disabled, so it cannot be snoozed.',
+    });
     expect(f.client.chat.update).not.toHaveBeenCalled();
   });
 });
@@ -113,8 +187,14 @@ describe('alertSnooze', () => {
 describe('alertOpenLead', () => {
   it('shows the lead card the builder makes, to the clicker only', async () => {
     const f = fakes();
-    await alertOpenLead(t.deps)(blockAction(f, { userId: AM, actionId: ACTION_IDS.alertOpenLead, value: String(leadId), from: 'message' }));
-    const card = buildLeadCard(await getLeadCard(prisma(), leadId), { labels: await loadStageLabels(prisma()), viewerId: AM, canEdit: true });
+    await alertOpenLead(t.deps)(
+      blockAction(f, { userId: AM, actionId: ACTION_IDS.alertOpenLead, value: String(leadId), from: 'message' }),
+    );
+    const card = buildLeadCard(await getLeadCard(prisma(), leadId), {
+      labels: await loadStageLabels(prisma()),
+      viewerId: AM,
+      canEdit: true,
+    });
     expect(f.calls[0]).toBe('ack');
     expect(f.respond.mock.calls).toEqual([[{ response_type: 'ephemeral', replace_original: false, ...card }]]);
     expect(card.text + JSON.stringify(card.blocks)).toContain('&lt;!here&gt; Dates &amp; Figs');
@@ -122,21 +202,43 @@ describe('alertOpenLead', () => {
 
   it('a manager sees the card without edit buttons', async () => {
     const f = fakes();
-    await alertOpenLead(t.deps)(blockAction(f, { userId: MANAGER, actionId: ACTION_IDS.alertOpenLead, value: String(leadId), from: 'message' }));
-    const card = buildLeadCard(await getLeadCard(prisma(), leadId), { labels: await loadStageLabels(prisma()), viewerId: MANAGER, canEdit: false });
+    await alertOpenLead(t.deps)(
+      blockAction(f, { userId: MANAGER, actionId: ACTION_IDS.alertOpenLead, value: String(leadId), from: 'message' }),
+    );
+    const card = buildLeadCard(await getLeadCard(prisma(), leadId), {
+      labels: await loadStageLabels(prisma()),
+      viewerId: MANAGER,
+      canEdit: false,
+    });
     expect(f.respond).toHaveBeenCalledWith({ response_type: 'ephemeral', replace_original: false, ...card });
   });
 
   it('refuses a guest', async () => {
     const f = fakes();
-    await alertOpenLead(t.deps)(blockAction(f, { userId: GUEST, actionId: ACTION_IDS.alertOpenLead, value: String(leadId), from: 'message' }));
-    expect(f.respond.mock.calls).toEqual([[{ response_type: 'ephemeral', replace_original: false, text: 'Sorry, the CRM is not available to guest accounts.' }]]);
+    await alertOpenLead(t.deps)(
+      blockAction(f, { userId: GUEST, actionId: ACTION_IDS.alertOpenLead, value: String(leadId), from: 'message' }),
+    );
+    expect(f.respond.mock.calls).toEqual([
+      [
+        {
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: 'Sorry, the CRM is not available to guest accounts.',
+        },
+      ],
+    ]);
   });
 
   it('says so when the lead is gone', async () => {
     const f = fakes();
-    await alertOpenLead(t.deps)(blockAction(f, { userId: AM, actionId: ACTION_IDS.alertOpenLead, value: '999999', from: 'message' }));
-    expect(f.respond).toHaveBeenCalledWith({ response_type: 'ephemeral', replace_original: false, text: 'That lead could not be opened; it may have been removed.' });
+    await alertOpenLead(t.deps)(
+      blockAction(f, { userId: AM, actionId: ACTION_IDS.alertOpenLead, value: '999999', from: 'message' }),
+    );
+    expect(f.respond).toHaveBeenCalledWith({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: 'That lead could not be opened; it may have been removed.',
+    });
   });
 });
 
@@ -151,7 +253,16 @@ describe('alertEdit', () => {
       trigger_id: TRIGGER_ID,
       view: buildFollowUpModal({
         lead: { leadId, name: '<!here> Dates & Figs', company: null },
-        values: { message: a.message, kind: 'every_days', date: a.startDate, time: a.timeOfDay, interval: '2', weekday: null, dayOfMonth: null, ownerId: AM },
+        values: {
+          message: a.message,
+          kind: 'every_days',
+          date: a.startDate,
+          time: a.timeOfDay,
+          interval: '2',
+          weekday: null,
+          dayOfMonth: null,
+          ownerId: AM,
+        },
         timeZone: a.timeZone,
         editing: { alertId, version: a.version },
       }),
@@ -166,7 +277,9 @@ describe('alertEdit', () => {
     const { alertId } = await sentReminder();
     const f = fakes();
     await alertEdit(t.deps)(blockAction(f, { userId, actionId: ACTION_IDS.alertEdit, value: String(alertId) }));
-    expect(f.client.views.open.mock.calls).toEqual([[{ trigger_id: TRIGGER_ID, view: buildFollowUpNoticeModal(message) }]]);
+    expect(f.client.views.open.mock.calls).toEqual([
+      [{ trigger_id: TRIGGER_ID, view: buildFollowUpNoticeModal(message) }],
+    ]);
   });
 
   it('says a finished follow-up cannot be edited', async () => {
@@ -174,15 +287,20 @@ describe('alertEdit', () => {
     await prisma().followUpAlert.update({ where: { id: alertId }, data: { active: false } });
     const f = fakes();
     await alertEdit(t.deps)(blockAction(f, { userId: AM, actionId: ACTION_IDS.alertEdit, value: String(alertId) }));
-    expect(f.client.views.open).toHaveBeenCalledWith({ trigger_id: TRIGGER_ID, view: buildFollowUpNoticeModal('That follow-up was cancelled or completed.') });
+    expect(f.client.views.open).toHaveBeenCalledWith({
+      trigger_id: TRIGGER_ID,
+      view: buildFollowUpNoticeModal('That follow-up was cancelled or completed.'),
+    });
   });
 });
 
 describe('alertCancel', () => {
-  it('an admin cancels someone\'s follow-up; the Homes of both are republished', async () => {
+  it("an admin cancels someone's follow-up; the Homes of both are republished", async () => {
     const { alertId } = await sentReminder();
     const f = fakes();
-    await alertCancel(t.deps)(blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.alertCancel, value: String(alertId) }));
+    await alertCancel(t.deps)(
+      blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.alertCancel, value: String(alertId) }),
+    );
     expect(f.calls[0]).toBe('ack');
     expect((await getAlert(prisma(), alertId))!.active).toBe(false);
     expect(f.client.views.publish.mock.calls.map((c) => c[0].user_id).sort()).toEqual([ADMIN, AM].sort());
@@ -192,10 +310,19 @@ describe('alertCancel', () => {
   it('refuses another account manager with a notice; the follow-up stays', async () => {
     const { alertId } = await sentReminder();
     const f = fakes();
-    await alertCancel(t.deps)(blockAction(f, { userId: AM2, actionId: ACTION_IDS.alertCancel, value: String(alertId) }));
+    await alertCancel(t.deps)(
+      blockAction(f, { userId: AM2, actionId: ACTION_IDS.alertCancel, value: String(alertId) }),
+    );
     expect((await getAlert(prisma(), alertId))!.active).toBe(true);
     expect(f.client.views.open.mock.calls).toEqual([
-      [{ trigger_id: TRIGGER_ID, view: buildFollowUpNoticeModal('Only the person reminded, the one who set the follow-up, or an admin can cancel it.') }],
+      [
+        {
+          trigger_id: TRIGGER_ID,
+          view: buildFollowUpNoticeModal(
+            'Only the person reminded, the one who set the follow-up, or an admin can cancel it.',
+          ),
+        },
+      ],
     ]);
     expect(f.client.views.publish).not.toHaveBeenCalled();
   });
@@ -203,6 +330,9 @@ describe('alertCancel', () => {
   it('says so when the follow-up is gone', async () => {
     const f = fakes();
     await alertCancel(t.deps)(blockAction(f, { userId: AM, actionId: ACTION_IDS.alertCancel, value: '999999' }));
-    expect(f.client.views.open).toHaveBeenCalledWith({ trigger_id: TRIGGER_ID, view: buildFollowUpNoticeModal('That follow-up no longer exists.') });
+    expect(f.client.views.open).toHaveBeenCalledWith({
+      trigger_id: TRIGGER_ID,
+      view: buildFollowUpNoticeModal('That follow-up no longer exists.'),
+    });
   });
 });

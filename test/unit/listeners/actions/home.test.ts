@@ -1,5 +1,6 @@
 import { listOpenAdminNotices, raiseAdminNotice } from '../../../../src/domain/admin-notices';
 import { DEFAULT_HOME_FILTER, loadHomeFilter } from '../../../../src/domain/home-filter';
+import { listRoster } from '../../../../src/domain/roster';
 import { getAllSettings } from '../../../../src/domain/settings';
 import { adminCheckSetup } from '../../../../src/slack/listeners/actions/admin-check-setup';
 import { adminNoticeResolve } from '../../../../src/slack/listeners/actions/admin-notice-resolve';
@@ -9,27 +10,30 @@ import { homeFilter } from '../../../../src/slack/listeners/actions/home-filter'
 import { homePaging } from '../../../../src/slack/listeners/actions/home-paging';
 import { homeRefresh } from '../../../../src/slack/listeners/actions/home-refresh';
 import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
-import { buildAdminMessageModal, buildRosterModal, buildSyncWindowModal } from '../../../../src/slack/views/admin-modals';
+import {
+  buildAdminMessageModal,
+  buildRosterModal,
+  buildSyncWindowModal,
+} from '../../../../src/slack/views/admin-modals';
 import { buildDoctorModal } from '../../../../src/slack/views/doctor-report';
 import { buildNoAccessHome } from '../../../../src/slack/views/pipeline-home';
-import { listRoster } from '../../../../src/domain/roster';
-import { customerRow, StaticProductionReader } from '../../../support/static-production';
-import { seedLead } from '../../../support/seed-leads';
 import {
   ADMIN,
   AM,
   blockAction,
   fakes,
   GUEST,
+  type ListenerDeps,
   MANAGER,
   openListenerDeps,
+  published,
   STRANGER,
   TRIGGER_ID,
   viewerOf,
   visibleText,
-  type ListenerDeps,
-  published,
 } from '../../../support/listener-kit';
+import { seedLead } from '../../../support/seed-leads';
+import { customerRow, StaticProductionReader } from '../../../support/static-production';
 
 let t: ListenerDeps;
 beforeAll(async () => {
@@ -43,31 +47,46 @@ const NO_ROSTER = 'Sorry, you are not on the CRM roster yet. Ask a CRM admin to 
 describe('homeFilter', () => {
   it('saves the chosen stage for the user and publishes their Home with it, after the ack', async () => {
     const f = fakes();
-    await homeFilter(t.deps)(blockAction(f, { userId: AM, actionId: ACTION_IDS.homeFilterStage, selected: 'contacted' }));
+    await homeFilter(t.deps)(
+      blockAction(f, { userId: AM, actionId: ACTION_IDS.homeFilterStage, selected: 'contacted' }),
+    );
     expect(f.calls[0]).toBe('ack');
     expect((await loadHomeFilter(t.deps.db.prisma, AM)).stage).toBe('contacted');
     expect(f.client.views.publish).toHaveBeenCalledTimes(1);
-    expect(f.client.views.publish).toHaveBeenCalledWith(published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager'))));
+    expect(f.client.views.publish).toHaveBeenCalledWith(
+      published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager'))),
+    );
   });
 
   it('saves the owner choice; choosing a number of days switches to the uncontacted view', async () => {
-    await homeFilter(t.deps)(blockAction(fakes(), { userId: MANAGER, actionId: ACTION_IDS.homeFilterOwner, selected: 'unowned' }));
+    await homeFilter(t.deps)(
+      blockAction(fakes(), { userId: MANAGER, actionId: ACTION_IDS.homeFilterOwner, selected: 'unowned' }),
+    );
     expect((await loadHomeFilter(t.deps.db.prisma, MANAGER)).owner).toBe('unowned');
-    await homeFilter(t.deps)(blockAction(fakes(), { userId: MANAGER, actionId: ACTION_IDS.homeFilterUncontactedDays, selected: '30' }));
+    await homeFilter(t.deps)(
+      blockAction(fakes(), { userId: MANAGER, actionId: ACTION_IDS.homeFilterUncontactedDays, selected: '30' }),
+    );
     const saved = await loadHomeFilter(t.deps.db.prisma, MANAGER);
-    expect({ owner: saved.owner, uncontactedDays: saved.uncontactedDays }).toEqual({ owner: 'uncontacted', uncontactedDays: 30 });
+    expect({ owner: saved.owner, uncontactedDays: saved.uncontactedDays }).toEqual({
+      owner: 'uncontacted',
+      uncontactedDays: 30,
+    });
   });
 
   it('ignores a value it does not offer, and still republishes the unchanged Home', async () => {
     const f = fakes();
-    await homeFilter(t.deps)(blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.homeFilterStage, selected: 'bogus' }));
+    await homeFilter(t.deps)(
+      blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.homeFilterStage, selected: 'bogus' }),
+    );
     expect(await loadHomeFilter(t.deps.db.prisma, ADMIN)).toEqual(DEFAULT_HOME_FILTER);
     expect(f.client.views.publish).toHaveBeenCalledTimes(1);
   });
 
   it('saves nothing for someone outside the roster and publishes the no-access Home', async () => {
     const f = fakes();
-    await homeFilter(t.deps)(blockAction(f, { userId: STRANGER, actionId: ACTION_IDS.homeFilterStage, selected: 'lead' }));
+    await homeFilter(t.deps)(
+      blockAction(f, { userId: STRANGER, actionId: ACTION_IDS.homeFilterStage, selected: 'lead' }),
+    );
     expect(await loadHomeFilter(t.deps.db.prisma, STRANGER)).toEqual(DEFAULT_HOME_FILTER);
     expect(f.client.views.publish).toHaveBeenCalledWith(published(STRANGER, buildNoAccessHome(NO_ROSTER)));
   });
@@ -79,12 +98,16 @@ describe('homePaging', () => {
     await homePaging(t.deps)(blockAction(f, { userId: AM, actionId: ACTION_IDS.homeShowMore, value: 'contacted:1' }));
     expect(f.calls[0]).toBe('ack');
     expect((await loadHomeFilter(t.deps.db.prisma, AM)).pages).toEqual({ contacted: 1 });
-    expect(f.client.views.publish).toHaveBeenCalledWith(published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager'))));
+    expect(f.client.views.publish).toHaveBeenCalledWith(
+      published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager'))),
+    );
   });
 
   it('ignores a malformed value', async () => {
     const f = fakes();
-    await homePaging(t.deps)(blockAction(f, { userId: MANAGER, actionId: ACTION_IDS.homeShowMore, value: 'nowhere:abc' }));
+    await homePaging(t.deps)(
+      blockAction(f, { userId: MANAGER, actionId: ACTION_IDS.homeShowMore, value: 'nowhere:abc' }),
+    );
     expect((await loadHomeFilter(t.deps.db.prisma, MANAGER)).pages).toEqual({});
     expect(f.client.views.publish).toHaveBeenCalledTimes(1);
   });
@@ -93,7 +116,9 @@ describe('homePaging', () => {
     const f = fakes();
     await homePaging(t.deps)(blockAction(f, { userId: GUEST, actionId: ACTION_IDS.homeShowMore, value: 'lead:1' }));
     expect(await loadHomeFilter(t.deps.db.prisma, GUEST)).toEqual(DEFAULT_HOME_FILTER);
-    expect(f.client.views.publish).toHaveBeenCalledWith(published(GUEST, buildNoAccessHome('Sorry, the CRM is not available to guest accounts.')));
+    expect(f.client.views.publish).toHaveBeenCalledWith(
+      published(GUEST, buildNoAccessHome('Sorry, the CRM is not available to guest accounts.')),
+    );
   });
 });
 
@@ -110,7 +135,9 @@ describe('homeRefresh', () => {
     const local = await openListenerDeps({ production: reader });
     try {
       const f = fakes();
-      await homeRefresh(local.deps)(blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.homeRefresh, value: 'refresh' }));
+      await homeRefresh(local.deps)(
+        blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.homeRefresh, value: 'refresh' }),
+      );
       expect(reader.calls).toHaveLength(1);
       expect(f.shown()).toEqual(['views.publish', 'views.publish']);
       const [first, second] = f.client.views.publish.mock.calls.map((c) => visibleText(c[0].view));
@@ -126,7 +153,9 @@ describe('homeRefresh', () => {
     const local = await openListenerDeps({ production: reader });
     try {
       const f = fakes();
-      await homeRefresh(local.deps)(blockAction(f, { userId: STRANGER, actionId: ACTION_IDS.homeRefresh, value: 'refresh' }));
+      await homeRefresh(local.deps)(
+        blockAction(f, { userId: STRANGER, actionId: ACTION_IDS.homeRefresh, value: 'refresh' }),
+      );
       expect(reader.calls).toHaveLength(0);
       expect(f.client.views.publish.mock.calls).toEqual([[published(STRANGER, buildNoAccessHome(NO_ROSTER))]]);
     } finally {
@@ -136,17 +165,25 @@ describe('homeRefresh', () => {
 });
 
 describe('digestViewInCrm', () => {
-  it('acks, then publishes the clicker\'s Home so it is fresh when it opens', async () => {
+  it("acks, then publishes the clicker's Home so it is fresh when it opens", async () => {
     const f = fakes();
-    await digestViewInCrm(t.deps)(blockAction(f, { userId: MANAGER, actionId: ACTION_IDS.digestViewInCrm, value: 'home', from: 'message' }));
+    await digestViewInCrm(t.deps)(
+      blockAction(f, { userId: MANAGER, actionId: ACTION_IDS.digestViewInCrm, value: 'home', from: 'message' }),
+    );
     expect(f.calls[0]).toBe('ack');
-    expect(f.client.views.publish.mock.calls).toEqual([[published(MANAGER, await t.deps.homePublisher.buildFor(viewerOf(MANAGER, 'manager')))]]);
+    expect(f.client.views.publish.mock.calls).toEqual([
+      [published(MANAGER, await t.deps.homePublisher.buildFor(viewerOf(MANAGER, 'manager')))],
+    ]);
   });
 });
 
 describe('adminNoticeResolve', () => {
   async function raise(): Promise<number> {
-    await raiseAdminNotice(t.deps.db.prisma, { kind: 'digest_not_posted', frequency: 'weekly', channelId: 'C0SALES01', error: 'not_in_channel' }, t.clock.now());
+    await raiseAdminNotice(
+      t.deps.db.prisma,
+      { kind: 'digest_not_posted', frequency: 'weekly', channelId: 'C0SALES01', error: 'not_in_channel' },
+      t.clock.now(),
+    );
     const { notices } = await listOpenAdminNotices(t.deps.db.prisma, 50);
     return notices[notices.length - 1]!.id;
   }
@@ -154,35 +191,53 @@ describe('adminNoticeResolve', () => {
   it('an admin dismisses the notice; their Home is republished without it', async () => {
     const id = await raise();
     const f = fakes();
-    await adminNoticeResolve(t.deps)(blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.adminNoticeResolve, value: String(id) }));
+    await adminNoticeResolve(t.deps)(
+      blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.adminNoticeResolve, value: String(id) }),
+    );
     expect(f.calls[0]).toBe('ack');
     expect((await listOpenAdminNotices(t.deps.db.prisma, 50)).notices.map((n) => n.id)).not.toContain(id);
-    expect(f.client.views.publish.mock.calls).toEqual([[published(ADMIN, await t.deps.homePublisher.buildFor(viewerOf(ADMIN, 'admin')))]]);
+    expect(f.client.views.publish.mock.calls).toEqual([
+      [published(ADMIN, await t.deps.homePublisher.buildFor(viewerOf(ADMIN, 'admin')))],
+    ]);
   });
 
   it('a manager (e.g. a demoted admin on a stale Home) is told why; the notice stays open', async () => {
     const id = await raise();
     const f = fakes();
-    await adminNoticeResolve(t.deps)(blockAction(f, { userId: MANAGER, actionId: ACTION_IDS.adminNoticeResolve, value: String(id) }));
+    await adminNoticeResolve(t.deps)(
+      blockAction(f, { userId: MANAGER, actionId: ACTION_IDS.adminNoticeResolve, value: String(id) }),
+    );
     expect((await listOpenAdminNotices(t.deps.db.prisma, 50)).notices.map((n) => n.id)).toContain(id);
     expect(f.client.views.publish).not.toHaveBeenCalled();
-    expect(f.client.views.open.mock.calls).toEqual([[{ trigger_id: TRIGGER_ID, view: buildAdminMessageModal('Only CRM admins can do that.') }]]);
+    expect(f.client.views.open.mock.calls).toEqual([
+      [{ trigger_id: TRIGGER_ID, view: buildAdminMessageModal('Only CRM admins can do that.') }],
+    ]);
   });
 });
 
 describe('adminOpenSetting', () => {
-  it('opens the setting\'s modal filled with its current value', async () => {
+  it("opens the setting's modal filled with its current value", async () => {
     const f = fakes();
-    await adminOpenSetting(t.deps)(blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.adminOpenSetting, value: 'sync_window' }));
+    await adminOpenSetting(t.deps)(
+      blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.adminOpenSetting, value: 'sync_window' }),
+    );
     const settings = await getAllSettings(t.deps.db.prisma, t.deps.config);
     expect(f.calls[0]).toBe('ack');
-    expect(f.client.views.open).toHaveBeenCalledWith({ trigger_id: TRIGGER_ID, view: buildSyncWindowModal(settings.sync_days) });
+    expect(f.client.views.open).toHaveBeenCalledWith({
+      trigger_id: TRIGGER_ID,
+      view: buildSyncWindowModal(settings.sync_days),
+    });
   });
 
   it('the roster modal lists the roster', async () => {
     const f = fakes();
-    await adminOpenSetting(t.deps)(blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.adminOpenSetting, value: 'roster' }));
-    expect(f.client.views.open).toHaveBeenCalledWith({ trigger_id: TRIGGER_ID, view: buildRosterModal(await listRoster(t.deps.db.prisma)) });
+    await adminOpenSetting(t.deps)(
+      blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.adminOpenSetting, value: 'roster' }),
+    );
+    expect(f.client.views.open).toHaveBeenCalledWith({
+      trigger_id: TRIGGER_ID,
+      view: buildRosterModal(await listRoster(t.deps.db.prisma)),
+    });
   });
 
   it.each([
@@ -191,12 +246,16 @@ describe('adminOpenSetting', () => {
   ])('refuses %s with a message modal', async (userId, refusal) => {
     const f = fakes();
     await adminOpenSetting(t.deps)(blockAction(f, { userId, actionId: ACTION_IDS.adminOpenSetting, value: 'roster' }));
-    expect(f.client.views.open.mock.calls).toEqual([[{ trigger_id: TRIGGER_ID, view: buildAdminMessageModal(refusal) }]]);
+    expect(f.client.views.open.mock.calls).toEqual([
+      [{ trigger_id: TRIGGER_ID, view: buildAdminMessageModal(refusal) }],
+    ]);
   });
 
   it('ignores an unknown setting', async () => {
     const f = fakes();
-    await adminOpenSetting(t.deps)(blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.adminOpenSetting, value: 'launch_codes' }));
+    await adminOpenSetting(t.deps)(
+      blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.adminOpenSetting, value: 'launch_codes' }),
+    );
     expect(f.shown()).toEqual([]);
   });
 });
@@ -233,7 +292,9 @@ describe('adminCheckSetup', () => {
   ])('refuses %s with a message modal and checks nothing', async (userId, refusal) => {
     const f = fakes();
     await adminCheckSetup(t.deps)(blockAction(f, { userId, actionId: ACTION_IDS.adminCheckSetup }));
-    expect(f.client.views.open.mock.calls).toEqual([[{ trigger_id: TRIGGER_ID, view: buildAdminMessageModal(refusal) }]]);
+    expect(f.client.views.open.mock.calls).toEqual([
+      [{ trigger_id: TRIGGER_ID, view: buildAdminMessageModal(refusal) }],
+    ]);
     expect(f.client.auth.test).not.toHaveBeenCalled();
     expect(f.client.views.update).not.toHaveBeenCalled();
   });

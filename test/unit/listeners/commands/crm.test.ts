@@ -15,40 +15,54 @@ import { FIND_RESULTS_LIMIT } from '../../../../src/slack/listeners/commands/fin
 import { SUBCOMMANDS } from '../../../../src/slack/listeners/commands/subcommands';
 import { UNCONTACTED_LIST_LIMIT } from '../../../../src/slack/listeners/commands/uncontacted';
 import { refusalFor } from '../../../../src/slack/viewer';
+import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
 import { buildDigestMessage } from '../../../../src/slack/views/digest-message';
 import { buildFollowUpModal } from '../../../../src/slack/views/follow-up-modal';
 import { buildHelpMessage } from '../../../../src/slack/views/help';
 import { buildLeadCard } from '../../../../src/slack/views/lead-card';
-import { buildCandidatesMessage, buildFindResults, buildMyLeads, buildUncontactedList } from '../../../../src/slack/views/lead-lists';
+import {
+  buildCandidatesMessage,
+  buildFindResults,
+  buildMyLeads,
+  buildUncontactedList,
+} from '../../../../src/slack/views/lead-lists';
 import { buildStageChangeModal } from '../../../../src/slack/views/lead-modals';
-import { buildNoteLeadChoice, buildNoteNotSaved } from '../../../../src/slack/views/note-replies';
-import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
-import { buildOrderHistoryMessage } from '../../../../src/slack/views/order-history';
 import type { EphemeralMessage } from '../../../../src/slack/views/message';
-import { customerRow, StaticProductionReader } from '../../../support/static-production';
-import { seedLead } from '../../../support/seed-leads';
+import { buildNoteLeadChoice, buildNoteNotSaved } from '../../../../src/slack/views/note-replies';
+import { buildOrderHistoryMessage } from '../../../../src/slack/views/order-history';
 import {
   ADMIN,
   AM,
   AM2,
+  type Fakes,
   fakes,
   GUEST,
+  type ListenerDeps,
   MANAGER,
   openListenerDeps,
-  slashCommand,
   STRANGER,
+  slashCommand,
   TRIGGER_ID,
   USER_TZ,
   viewerOf,
   visibleText,
-  type Fakes,
-  type ListenerDeps,
 } from '../../../support/listener-kit';
+import { seedLead } from '../../../support/seed-leads';
+import { customerRow, StaticProductionReader } from '../../../support/static-production';
 
 const orders: ProductionReader = {
   fetchCustomers: () => Promise.reject(new Error('not used')),
   fetchOrders: async () => ({
-    rows: [{ orderId: 'O-77', createdAt: new Date('2026-11-01T10:00:00Z'), market: 'AE', currency: 'AED', total: '500.00', status: 'delivered' }],
+    rows: [
+      {
+        orderId: 'O-77',
+        createdAt: new Date('2026-11-01T10:00:00Z'),
+        market: 'AE',
+        currency: 'AED',
+        total: '500.00',
+        status: 'delivered',
+      },
+    ],
     rejected: [],
   }),
   lastCall: () => null,
@@ -59,7 +73,12 @@ let acme: number;
 beforeAll(async () => {
   t = await openListenerDeps({ production: orders });
   const p = t.deps.db.prisma;
-  acme = await seedLead(p, { customerId: 'C100', name: 'ACME <Trading> & Co', ownerId: AM, lastOrderAt: new Date('2026-11-20T10:00:00Z') });
+  acme = await seedLead(p, {
+    customerId: 'C100',
+    name: 'ACME <Trading> & Co',
+    ownerId: AM,
+    lastOrderAt: new Date('2026-11-20T10:00:00Z'),
+  });
   await seedLead(p, { customerId: 'C101', name: 'Acme Foods', ownerId: AM2 });
   await seedLead(p, { customerId: 'C102', name: 'Acme Metals' });
   await seedLead(p, { customerId: 'C200', name: 'Zenith', ownerId: AM });
@@ -111,7 +130,9 @@ describe('/crm (router)', () => {
     f.client.views.open.mockRejectedValueOnce(new Error('socket hang up'));
     const error = jest.spyOn(t.deps.logger, 'error');
     await run(f, AM, 'remind C100');
-    expect(f.respond.mock.calls).toEqual([reply({ text: 'Sorry, something went wrong running that command. It has been logged.' })]);
+    expect(f.respond.mock.calls).toEqual([
+      reply({ text: 'Sorry, something went wrong running that command. It has been logged.' }),
+    ]);
     expect(error).toHaveBeenCalledWith(expect.objectContaining({ subcommand: 'remind' }), '/crm failed');
     error.mockRestore();
   });
@@ -138,7 +159,11 @@ describe('/crm lead', () => {
   it('replies with the lead card the builder makes, with edit buttons for an account manager', async () => {
     const f = fakes();
     await run(f, AM, 'lead C100');
-    const card = buildLeadCard(await getLeadCard(prisma(), acme), { labels: await labels(), viewerId: AM, canEdit: true });
+    const card = buildLeadCard(await getLeadCard(prisma(), acme), {
+      labels: await labels(),
+      viewerId: AM,
+      canEdit: true,
+    });
     expect(f.respond.mock.calls).toEqual([reply(card)]);
     expect(JSON.stringify(card)).toContain('ACME &lt;Trading&gt; &amp; Co');
   });
@@ -146,7 +171,11 @@ describe('/crm lead', () => {
   it('a manager gets the read-only card', async () => {
     const f = fakes();
     await run(f, MANAGER, 'lead C100');
-    expect(f.respond.mock.calls).toEqual([reply(buildLeadCard(await getLeadCard(prisma(), acme), { labels: await labels(), viewerId: MANAGER, canEdit: false }))]);
+    expect(f.respond.mock.calls).toEqual([
+      reply(
+        buildLeadCard(await getLeadCard(prisma(), acme), { labels: await labels(), viewerId: MANAGER, canEdit: false }),
+      ),
+    ]);
   });
 
   it('several matches: lists the candidates', async () => {
@@ -154,17 +183,31 @@ describe('/crm lead', () => {
     await run(f, AM, 'lead acme');
     const resolution = await resolveLeadText(prisma(), 'acme');
     if (resolution.kind !== 'ambiguous') throw new Error(`expected candidates, got ${resolution.kind}`);
-    expect(f.respond.mock.calls).toEqual([reply(buildCandidatesMessage('acme', resolution.candidates, resolution.total, '/crm lead <customer id or name>', await labels()))]);
+    expect(f.respond.mock.calls).toEqual([
+      reply(
+        buildCandidatesMessage(
+          'acme',
+          resolution.candidates,
+          resolution.total,
+          '/crm lead <customer id or name>',
+          await labels(),
+        ),
+      ),
+    ]);
   });
 
   it('no match: says so, escaped, with the usage', async () => {
     const f = fakes();
     // Slack sends a mention as `<@U123>` and a typed `<b>` as `&lt;b&gt;`: both read as typed, shown escaped.
     await run(f, AM, 'lead <@U123>');
-    expect(f.respond.mock.calls).toEqual([reply({ text: 'No lead matches “@U123”.\nUsage: `/crm lead &lt;customer id or name&gt;`' })]);
+    expect(f.respond.mock.calls).toEqual([
+      reply({ text: 'No lead matches “@U123”.\nUsage: `/crm lead &lt;customer id or name&gt;`' }),
+    ]);
     const g = fakes();
     await run(g, AM, 'lead &lt;b&gt; &amp; co');
-    expect(g.respond.mock.calls).toEqual([reply({ text: 'No lead matches “&lt;b&gt; &amp; co”.\nUsage: `/crm lead &lt;customer id or name&gt;`' })]);
+    expect(g.respond.mock.calls).toEqual([
+      reply({ text: 'No lead matches “&lt;b&gt; &amp; co”.\nUsage: `/crm lead &lt;customer id or name&gt;`' }),
+    ]);
   });
 });
 
@@ -174,7 +217,10 @@ describe('/crm orders', () => {
     await run(f, MANAGER, 'orders C100');
     const resolution = await resolveLeadText(prisma(), 'C100');
     if (resolution.kind !== 'found') throw new Error('C100 not found');
-    const expected = buildOrderHistoryMessage(resolution.lead, await getOrderHistory(orders, await getRates(prisma()), 'C100'));
+    const expected = buildOrderHistoryMessage(
+      resolution.lead,
+      await getOrderHistory(orders, await getRates(prisma()), 'C100'),
+    );
     expect(f.respond.mock.calls).toEqual([reply(expected)]);
     expect(JSON.stringify(expected)).toContain('O-77');
   });
@@ -197,7 +243,7 @@ describe('/crm uncontacted', () => {
 });
 
 describe('/crm mine', () => {
-  it('replies with the viewer\'s leads by stage', async () => {
+  it("replies with the viewer's leads by stage", async () => {
     const f = fakes();
     await run(f, AM, 'mine');
     expect(f.respond.mock.calls).toEqual([reply(buildMyLeads(await listLeadsOwnedBy(prisma(), AM), await labels()))]);
@@ -218,7 +264,14 @@ describe('/crm stage', () => {
   it('without a stage: opens the stage modal the builder makes', async () => {
     const f = fakes();
     await run(f, AM, 'stage C100');
-    expect(f.client.views.open.mock.calls).toEqual([[{ trigger_id: TRIGGER_ID, view: buildStageChangeModal(await getLeadSummary(prisma(), acme), { labels: await labels() }) }]]);
+    expect(f.client.views.open.mock.calls).toEqual([
+      [
+        {
+          trigger_id: TRIGGER_ID,
+          view: buildStageChangeModal(await getLeadSummary(prisma(), acme), { labels: await labels() }),
+        },
+      ],
+    ]);
     expect(f.respond).not.toHaveBeenCalled();
   });
 
@@ -227,9 +280,14 @@ describe('/crm stage', () => {
     await run(f, AM, 'stage C100 churned');
     expect(f.client.views.open).toHaveBeenCalledWith({
       trigger_id: TRIGGER_ID,
-      view: buildStageChangeModal(await getLeadSummary(prisma(), acme), { labels: await labels(), preselect: 'churned' }),
+      view: buildStageChangeModal(await getLeadSummary(prisma(), acme), {
+        labels: await labels(),
+        preselect: 'churned',
+      }),
     });
-    expect(f.respond.mock.calls).toEqual([reply({ text: 'Moving *ACME &lt;Trading&gt; &amp; Co* to Churned needs a reason: fill it in the form.' })]);
+    expect(f.respond.mock.calls).toEqual([
+      reply({ text: 'Moving *ACME &lt;Trading&gt; &amp; Co* to Churned needs a reason: fill it in the form.' }),
+    ]);
     expect((await getLeadSummary(prisma(), acme)).stage).toBe('lead');
   });
 
@@ -245,7 +303,7 @@ describe('/crm note', () => {
   it('saves the note on a quoted customer name and confirms', async () => {
     const f = fakes();
     await run(f, AM, 'note "Zenith" wants samples');
-    const card = await getLeadCard(prisma(), (await resolveLeadText(prisma(), 'C200') as any).lead.leadId);
+    const card = await getLeadCard(prisma(), ((await resolveLeadText(prisma(), 'C200')) as any).lead.leadId);
     expect(card.recentNotes[0]!.text).toBe('wants samples');
     expect(f.respond.mock.calls).toEqual([reply({ text: 'Note saved on *Zenith*.' })]);
     expect(f.client.views.publish).toHaveBeenCalledWith(expect.objectContaining({ user_id: AM }));
@@ -266,7 +324,9 @@ describe('/crm note', () => {
     // As Slack sends a typed `<!channel> &` (a real @channel would arrive as `<!channel>`).
     await run(f, AM, 'note Nobody Called &lt;!channel&gt; &amp; agreed `a` ```trial```');
     const note = 'Called <!channel> & agreed `a` ```trial```';
-    expect(f.respond.mock.calls).toEqual([reply(buildNoteNotSaved('No lead matches “Nobody”.', note, '/crm note <customer> <text>'))]);
+    expect(f.respond.mock.calls).toEqual([
+      reply(buildNoteNotSaved('No lead matches “Nobody”.', note, '/crm note <customer> <text>')),
+    ]);
     const message = f.respond.mock.calls[0]![0];
     expect(visibleText(message)).toContain('Your note was not saved');
     expect(givenBackText(message)).toBe('Called &lt;!channel&gt; &amp; agreed `a` `\u200b`\u200b`trial`\u200b`\u200b`');
@@ -281,7 +341,9 @@ describe('/crm note', () => {
     await run(f, AM, `note C200 ${note}`);
     const message = f.respond.mock.calls[0]![0];
     expect(message.blocks[0].text.text).toBe(`The note is too long (${note.length} characters; at most 2900).`);
-    const pieces = (message.blocks as any[]).filter((b) => b.text?.text?.startsWith('```')).map((b) => unescaped(b.text.text.slice(4, -4)));
+    const pieces = (message.blocks as any[])
+      .filter((b) => b.text?.text?.startsWith('```'))
+      .map((b) => unescaped(b.text.text.slice(4, -4)));
     expect(pieces.length).toBeGreaterThan(1);
     for (const b of message.blocks) if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
     expect(pieces.join('')).toBe(note);
@@ -295,22 +357,49 @@ describe('/crm note', () => {
     const tx = jest.spyOn(prisma(), '$transaction').mockRejectedValueOnce(new Error('database is locked'));
     await run(f, AM, 'note C200 Kept & safe');
     tx.mockRestore();
-    expect(f.respond.mock.calls).toEqual([reply(buildNoteNotSaved('Sorry, saving the note failed. It has been logged; try again in a moment.', 'Kept & safe'))]);
-    expect(error).toHaveBeenCalledWith(expect.objectContaining({ leadId: expect.any(Number) }), '/crm note: saving failed');
+    expect(f.respond.mock.calls).toEqual([
+      reply(
+        buildNoteNotSaved('Sorry, saving the note failed. It has been logged; try again in a moment.', 'Kept & safe'),
+      ),
+    ]);
+    expect(error).toHaveBeenCalledWith(
+      expect.objectContaining({ leadId: expect.any(Number) }),
+      '/crm note: saving failed',
+    );
     error.mockRestore();
   });
 
   it('a customer matching several leads: one button per lead saves the kept note there; nothing saved yet', async () => {
     const f = fakes();
     await run(f, AM, 'note acme Wants <b>samples</b> & prices');
-    const kept = await prisma().pendingNote.findFirstOrThrow({ where: { authorId: AM }, orderBy: { createdAt: 'desc' } });
-    expect(kept).toMatchObject({ text: 'Wants <b>samples</b> & prices', usedAt: null, expiresAt: new Date(t.clock.now().getTime() + 30 * 60_000) });
+    const kept = await prisma().pendingNote.findFirstOrThrow({
+      where: { authorId: AM },
+      orderBy: { createdAt: 'desc' },
+    });
+    expect(kept).toMatchObject({
+      text: 'Wants <b>samples</b> & prices',
+      usedAt: null,
+      expiresAt: new Date(t.clock.now().getTime() + 30 * 60_000),
+    });
     const resolution = await resolveLeadText(prisma(), 'acme', 5);
     if (resolution.kind !== 'ambiguous') throw new Error('expected several leads');
-    const expected = buildNoteLeadChoice({ query: 'acme', candidates: resolution.candidates, total: resolution.total, pendingId: kept.id, note: kept.text, minutes: 30, usage: '/crm note <customer> <text>', labels: await labels() });
+    const expected = buildNoteLeadChoice({
+      query: 'acme',
+      candidates: resolution.candidates,
+      total: resolution.total,
+      pendingId: kept.id,
+      note: kept.text,
+      minutes: 30,
+      usage: '/crm note <customer> <text>',
+      labels: await labels(),
+    });
     expect(f.respond.mock.calls).toEqual([reply(expected)]);
     const buttons = (expected.blocks as any[]).filter((b) => b.accessory).map((b) => b.accessory);
-    expect(buttons.map((b) => b.action_id)).toEqual([ACTION_IDS.notePickLead, ACTION_IDS.notePickLead, ACTION_IDS.notePickLead]);
+    expect(buttons.map((b) => b.action_id)).toEqual([
+      ACTION_IDS.notePickLead,
+      ACTION_IDS.notePickLead,
+      ACTION_IDS.notePickLead,
+    ]);
     expect(buttons.map((b) => b.value)).toEqual(resolution.candidates.map((c) => `${kept.id}:${c.leadId}`));
     expect(givenBackText(expected)).toBe('Wants &lt;b&gt;samples&lt;/b&gt; &amp; prices');
     expect(await prisma().activity.count({ where: { kind: 'note', text: kept.text } })).toBe(0);
@@ -322,7 +411,9 @@ describe('/crm note', () => {
     await run(f, AM, 'note manyco hello');
     const message = f.respond.mock.calls[0]![0];
     expect((message.blocks as any[]).filter((b) => b.accessory?.action_id === ACTION_IDS.notePickLead)).toHaveLength(5);
-    expect(visibleText(message)).toContain('…and 2 more. Not listed? Send the note again with the customer id: `/crm note &lt;customer&gt; &lt;text&gt;` (`/crm find manyco` shows the ids).');
+    expect(visibleText(message)).toContain(
+      '…and 2 more. Not listed? Send the note again with the customer id: `/crm note &lt;customer&gt; &lt;text&gt;` (`/crm find manyco` shows the ids).',
+    );
   });
 
   it('refuses a manager', async () => {
@@ -337,14 +428,23 @@ describe('/crm remind', () => {
     const f = fakes();
     await run(f, AM, 'remind C200');
     const tomorrow = formatLocalDate(localDateTimeOf(t.clock.now(), USER_TZ).day + 1);
-    const lead = await getLeadSummary(prisma(), (await resolveLeadText(prisma(), 'C200') as any).lead.leadId);
+    const lead = await getLeadSummary(prisma(), ((await resolveLeadText(prisma(), 'C200')) as any).lead.leadId);
     expect(f.client.views.open.mock.calls).toEqual([
       [
         {
           trigger_id: TRIGGER_ID,
           view: buildFollowUpModal({
             lead: { leadId: lead.leadId, name: lead.name, company: lead.company },
-            values: { message: null, kind: 'once', date: tomorrow, time: '09:00', interval: null, weekday: null, dayOfMonth: null, ownerId: AM },
+            values: {
+              message: null,
+              kind: 'once',
+              date: tomorrow,
+              time: '09:00',
+              interval: null,
+              weekday: null,
+              dayOfMonth: null,
+              ownerId: AM,
+            },
             timeZone: USER_TZ,
           }),
         },
@@ -359,7 +459,12 @@ describe('/crm digest', () => {
     await run(f, MANAGER, 'digest');
     const settings = await getAllSettings(prisma(), t.deps.config);
     const now = t.clock.now();
-    const figures = await digestFiguresFor(prisma(), settings, trailingDigestPeriod(settings.digest_schedule, now), now);
+    const figures = await digestFiguresFor(
+      prisma(),
+      settings,
+      trailingDigestPeriod(settings.digest_schedule, now),
+      now,
+    );
     const message = buildDigestMessage(figures, {
       stageLabels: settings.stage_labels,
       timeZone: settings.digest_schedule.timeZone,
@@ -394,7 +499,9 @@ describe('/crm sync', () => {
       expect(reader.calls).toHaveLength(1);
       const texts = f.respond.mock.calls.map((c) => c[0].text);
       expect(texts[0]).toBe(':hourglass_flowing_sand: Syncing leads from production…');
-      expect(texts[1]).toMatch(/^:white_check_mark: Sync done: 1 customers read, 1 new leads, 0 updated, in \d+\.\d s\.$/);
+      expect(texts[1]).toMatch(
+        /^:white_check_mark: Sync done: 1 customers read, 1 new leads, 0 updated, in \d+\.\d s\.$/,
+      );
       expect(f.client.views.publish).toHaveBeenCalledWith(expect.objectContaining({ user_id: ADMIN }));
     } finally {
       await local.cleanup();
@@ -406,7 +513,9 @@ describe('/crm sync', () => {
     try {
       const f = fakes();
       await crmCommand(local.deps)(slashCommand(f, { userId: ADMIN, text: 'sync' }));
-      expect(f.respond.mock.calls).toEqual([reply({ text: 'Production data is not configured (METABASE_URL unset), so there is nothing to sync.' })]);
+      expect(f.respond.mock.calls).toEqual([
+        reply({ text: 'Production data is not configured (METABASE_URL unset), so there is nothing to sync.' }),
+      ]);
     } finally {
       await local.cleanup();
     }

@@ -1,8 +1,20 @@
 import { appHomeOpened } from '../../../../src/slack/listeners/events/app-home-opened';
 import { buildNoAccessHome } from '../../../../src/slack/views/pipeline-home';
-import { customerRow, StaticProductionReader } from '../../../support/static-production';
+import {
+  AM,
+  type Fakes,
+  fakes,
+  GUEST,
+  type ListenerDeps,
+  MANAGER,
+  openListenerDeps,
+  published,
+  STRANGER,
+  viewerOf,
+  visibleText,
+} from '../../../support/listener-kit';
 import { seedLead } from '../../../support/seed-leads';
-import { AM, fakes, GUEST, MANAGER, openListenerDeps, STRANGER, viewerOf, visibleText, type Fakes, published, type ListenerDeps } from '../../../support/listener-kit';
+import { customerRow, StaticProductionReader } from '../../../support/static-production';
 
 /** app_home_opened as Bolt hands it over (Bolt has acked the event already). */
 const opened = (f: Fakes, user: string, tab = 'home') => ({
@@ -26,7 +38,9 @@ describe('appHomeOpened', () => {
   it('publishes the dashboard the Home builder makes for the viewer', async () => {
     const f = fakes();
     await appHomeOpened(t.deps)(opened(f, AM) as any);
-    expect(f.client.views.publish.mock.calls).toEqual([[published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager')))]]);
+    expect(f.client.views.publish.mock.calls).toEqual([
+      [published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager')))],
+    ]);
     expect(visibleText(f.client.views.publish.mock.calls[0]![0].view)).toContain('ACME &amp; Co');
   });
 
@@ -48,7 +62,9 @@ describe('appHomeOpened', () => {
 
   it('a publish Slack refuses is logged, not thrown', async () => {
     const f = fakes();
-    f.client.views.publish.mockRejectedValueOnce(Object.assign(new Error('An API error occurred: invalid_blocks'), { data: { error: 'invalid_blocks' } }));
+    f.client.views.publish.mockRejectedValueOnce(
+      Object.assign(new Error('An API error occurred: invalid_blocks'), { data: { error: 'invalid_blocks' } }),
+    );
     const error = jest.spyOn(t.deps.logger, 'error');
     await expect(appHomeOpened(t.deps)(opened(f, MANAGER) as any)).resolves.toBeUndefined();
     expect(error).toHaveBeenCalledWith(expect.objectContaining({ user: MANAGER }), 'publishing the Home tab failed');

@@ -2,8 +2,17 @@ import { searchLeads } from '../../../../src/domain/lead-search';
 import { LEAD_OPTIONS_LIMIT, leadSelectOptions } from '../../../../src/slack/listeners/options/lead-select-options';
 import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
 import { buildLeadOptions } from '../../../../src/slack/views/lead-modals';
+import {
+  AM,
+  type Fakes,
+  fakes,
+  GUEST,
+  type ListenerDeps,
+  MANAGER,
+  openListenerDeps,
+  STRANGER,
+} from '../../../support/listener-kit';
 import { seedLead } from '../../../support/seed-leads';
-import { AM, fakes, GUEST, MANAGER, openListenerDeps, STRANGER, type Fakes, type ListenerDeps } from '../../../support/listener-kit';
 
 let t: ListenerDeps;
 beforeAll(async () => {
@@ -16,8 +25,24 @@ afterAll(() => t.cleanup());
 
 /** block_suggestion for the lead picker. */
 const suggestion = (f: Fakes, userId: string, value: string) => {
-  const body = { type: 'block_suggestion', action_id: ACTION_IDS.leadSelect, block_id: 'lead_block', user: { id: userId }, value, view: { id: 'V0MODAL01' } };
-  return { ack: f.ack, client: f.web, body, options: body, payload: body, next: jest.fn(), logger: console, context: {} } as any;
+  const body = {
+    type: 'block_suggestion',
+    action_id: ACTION_IDS.leadSelect,
+    block_id: 'lead_block',
+    user: { id: userId },
+    value,
+    view: { id: 'V0MODAL01' },
+  };
+  return {
+    ack: f.ack,
+    client: f.web,
+    body,
+    options: body,
+    payload: body,
+    next: jest.fn(),
+    logger: console,
+    context: {},
+  } as any;
 };
 
 describe('leadSelectOptions', () => {

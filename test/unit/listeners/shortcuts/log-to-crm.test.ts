@@ -2,7 +2,18 @@ import { logToCrmShortcut } from '../../../../src/slack/listeners/shortcuts/log-
 import { refusalFor } from '../../../../src/slack/viewer';
 import { LOG_TO_CRM_SHORTCUT } from '../../../../src/slack/views/action-ids';
 import { buildLogToCrmModal, buildNoticeModal } from '../../../../src/slack/views/lead-modals';
-import { AM, fakes, GUEST, MANAGER, openListenerDeps, STRANGER, TRIGGER_ID, viewerOf, type Fakes, type ListenerDeps } from '../../../support/listener-kit';
+import {
+  AM,
+  type Fakes,
+  fakes,
+  GUEST,
+  type ListenerDeps,
+  MANAGER,
+  openListenerDeps,
+  STRANGER,
+  TRIGGER_ID,
+  viewerOf,
+} from '../../../support/listener-kit';
 
 let t: ListenerDeps;
 beforeAll(async () => {
@@ -22,7 +33,18 @@ const shortcut = (f: Fakes, userId: string, text: unknown = 'They want 40 pallet
     message: { type: 'message', ts: '1700000000.000100', text },
     response_url: 'https://hooks.slack.com/shortcut',
   };
-  return { ack: f.ack, client: f.web, shortcut: s, body: s, payload: s, respond: f.respond, say: jest.fn(), next: jest.fn(), logger: console, context: {} } as any;
+  return {
+    ack: f.ack,
+    client: f.web,
+    shortcut: s,
+    body: s,
+    payload: s,
+    respond: f.respond,
+    say: jest.fn(),
+    next: jest.fn(),
+    logger: console,
+    context: {},
+  } as any;
 };
 
 describe('logToCrmShortcut', () => {
@@ -32,14 +54,26 @@ describe('logToCrmShortcut', () => {
     expect(f.calls[0]).toBe('ack');
     expect(f.ack.mock.calls).toEqual([[]]);
     expect(f.client.views.open.mock.calls).toEqual([
-      [{ trigger_id: TRIGGER_ID, view: buildLogToCrmModal({ text: 'They want 40 pallets by March', channelId: 'C0SALES01', messageTs: '1700000000.000100' }) }],
+      [
+        {
+          trigger_id: TRIGGER_ID,
+          view: buildLogToCrmModal({
+            text: 'They want 40 pallets by March',
+            channelId: 'C0SALES01',
+            messageTs: '1700000000.000100',
+          }),
+        },
+      ],
     ]);
   });
 
   it('a message without text (a file, an attachment) opens with an empty note', async () => {
     const f = fakes();
     await logToCrmShortcut(t.deps)(shortcut(f, AM, null));
-    expect(f.client.views.open).toHaveBeenCalledWith({ trigger_id: TRIGGER_ID, view: buildLogToCrmModal({ text: '', channelId: 'C0SALES01', messageTs: '1700000000.000100' }) });
+    expect(f.client.views.open).toHaveBeenCalledWith({
+      trigger_id: TRIGGER_ID,
+      view: buildLogToCrmModal({ text: '', channelId: 'C0SALES01', messageTs: '1700000000.000100' }),
+    });
   });
 
   it.each([
@@ -50,6 +84,8 @@ describe('logToCrmShortcut', () => {
     const f = fakes();
     await logToCrmShortcut(t.deps)(shortcut(f, userId));
     expect(f.calls[0]).toBe('ack');
-    expect(f.client.views.open.mock.calls).toEqual([[{ trigger_id: TRIGGER_ID, view: buildNoticeModal('Not allowed', refusal) }]]);
+    expect(f.client.views.open.mock.calls).toEqual([
+      [{ trigger_id: TRIGGER_ID, view: buildNoticeModal('Not allowed', refusal) }],
+    ]);
   });
 });

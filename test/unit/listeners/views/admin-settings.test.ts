@@ -1,12 +1,25 @@
-import { getAllSettings } from '../../../../src/domain/settings';
 import { listRates } from '../../../../src/domain/rates';
 import { getRole } from '../../../../src/domain/roster';
+import { getAllSettings } from '../../../../src/domain/settings';
 import { adminSettings } from '../../../../src/slack/listeners/views/admin-settings';
 import { ACTION_IDS, adminCallbackId } from '../../../../src/slack/views/action-ids';
 import { ADMIN_BLOCKS } from '../../../../src/slack/views/admin-common';
 import { buildAdminMessageModal } from '../../../../src/slack/views/admin-modals';
+import {
+  ADMIN,
+  type Fakes,
+  fakes,
+  input,
+  type ListenerDeps,
+  MANAGER,
+  openListenerDeps,
+  published,
+  STRANGER,
+  select,
+  viewerOf,
+  viewSubmission,
+} from '../../../support/listener-kit';
 import { seedLead } from '../../../support/seed-leads';
-import { ADMIN, fakes, input, MANAGER, openListenerDeps, select, STRANGER, viewerOf, viewSubmission, type Fakes, published, type ListenerDeps } from '../../../support/listener-kit';
 
 let t: ListenerDeps;
 beforeAll(async () => {
@@ -26,11 +39,13 @@ const syncDays = (value: string) => ({ [ADMIN_BLOCKS.syncDays]: { [ACTION_IDS.ad
 async function expectSaved(f: Fakes): Promise<void> {
   expect(f.ack.mock.calls).toEqual([[]]);
   expect(f.indexOf('ack')).toBeLessThan(f.indexOf('views.publish'));
-  expect(f.client.views.publish.mock.calls).toEqual([[published(ADMIN, await t.deps.homePublisher.buildFor(viewerOf(ADMIN, 'admin')))]]);
+  expect(f.client.views.publish.mock.calls).toEqual([
+    [published(ADMIN, await t.deps.homePublisher.buildFor(viewerOf(ADMIN, 'admin')))],
+  ]);
 }
 
 describe('adminSettings (view submission)', () => {
-  it('saves the sync window and republishes the admin\'s Home', async () => {
+  it("saves the sync window and republishes the admin's Home", async () => {
     const f = fakes();
     await submit(f, ADMIN, 'sync_window', syncDays('45'));
     expect((await settings()).sync_days).toBe(45);
@@ -64,22 +79,48 @@ describe('adminSettings (view submission)', () => {
   it('an unknown setting is answered in the modal', async () => {
     const f = fakes();
     await submit(f, ADMIN, 'launch_codes', {});
-    expect(f.ack.mock.calls).toEqual([[{ response_action: 'update', view: buildAdminMessageModal('That setting does not exist (any more). Open it again from the Home tab.') }]]);
+    expect(f.ack.mock.calls).toEqual([
+      [
+        {
+          response_action: 'update',
+          view: buildAdminMessageModal('That setting does not exist (any more). Open it again from the Home tab.'),
+        },
+      ],
+    ]);
   });
 
   it('digest channel: refused under the field when the app is not a member, naming the channel', async () => {
     const f = fakes();
-    f.client.conversations.info.mockResolvedValueOnce({ ok: true, channel: { id: 'C0SALES01', name: 'sales', is_member: false } });
-    await submit(f, ADMIN, 'digest_channel', { [ADMIN_BLOCKS.digestChannel]: { [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: 'C0SALES01' } } });
+    f.client.conversations.info.mockResolvedValueOnce({
+      ok: true,
+      channel: { id: 'C0SALES01', name: 'sales', is_member: false },
+    });
+    await submit(f, ADMIN, 'digest_channel', {
+      [ADMIN_BLOCKS.digestChannel]: {
+        [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: 'C0SALES01' },
+      },
+    });
     expect(f.ack.mock.calls).toEqual([
-      [{ response_action: 'errors', errors: { [ADMIN_BLOCKS.digestChannel]: 'The CRM app is not a member of #sales. Type /invite @CRM in that channel, then save again.' } }],
+      [
+        {
+          response_action: 'errors',
+          errors: {
+            [ADMIN_BLOCKS.digestChannel]:
+              'The CRM app is not a member of #sales. Type /invite @CRM in that channel, then save again.',
+          },
+        },
+      ],
     ]);
     expect((await settings()).digest_channel).toBeNull();
   });
 
   it('digest channel: saved when the app can post there', async () => {
     const f = fakes();
-    await submit(f, ADMIN, 'digest_channel', { [ADMIN_BLOCKS.digestChannel]: { [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: 'C0SALES01' } } });
+    await submit(f, ADMIN, 'digest_channel', {
+      [ADMIN_BLOCKS.digestChannel]: {
+        [ACTION_IDS.adminDigestChannel]: { type: 'conversations_select', selected_conversation: 'C0SALES01' },
+      },
+    });
     expect(f.client.conversations.info).toHaveBeenCalledWith({ channel: 'C0SALES01' });
     expect((await settings()).digest_channel).toBe('C0SALES01');
     await expectSaved(f);
@@ -88,7 +129,9 @@ describe('adminSettings (view submission)', () => {
   it('roster: adds people with a role, and their Home follows at once', async () => {
     const f = fakes();
     await submit(f, ADMIN, 'roster', {
-      [ADMIN_BLOCKS.rosterUsers]: { [ACTION_IDS.adminRosterUsers]: { type: 'multi_users_select', selected_users: ['U0NEWBIE1'] } },
+      [ADMIN_BLOCKS.rosterUsers]: {
+        [ACTION_IDS.adminRosterUsers]: { type: 'multi_users_select', selected_users: ['U0NEWBIE1'] },
+      },
       [ADMIN_BLOCKS.rosterRole]: { [ACTION_IDS.adminRosterRole]: select('manager') },
     });
     expect(await getRole(prisma(), 'U0NEWBIE1')).toBe('manager');
@@ -103,7 +146,9 @@ describe('adminSettings (view submission)', () => {
   it('roster: the last admin cannot remove themselves', async () => {
     const f = fakes();
     await submit(f, ADMIN, 'roster', {
-      [ADMIN_BLOCKS.rosterUsers]: { [ACTION_IDS.adminRosterUsers]: { type: 'multi_users_select', selected_users: [ADMIN] } },
+      [ADMIN_BLOCKS.rosterUsers]: {
+        [ACTION_IDS.adminRosterUsers]: { type: 'multi_users_select', selected_users: [ADMIN] },
+      },
       [ADMIN_BLOCKS.rosterRole]: { [ACTION_IDS.adminRosterRole]: select('remove') },
     });
     expect(f.ack).toHaveBeenCalledTimes(1);
@@ -116,8 +161,11 @@ describe('adminSettings (view submission)', () => {
   it('currency rates: a bad rate is refused under its field; a good one is saved and lifetime USD follows it', async () => {
     await seedLead(prisma(), { customerId: 'C100', name: 'Rated', lifetimeUsdCents: 272_30n });
     // 1,000.00 AED in orders: $272.30 at the default rate.
-    await prisma().customerCurrencyTotal.create({ data: { customerId: 'C100', currency: 'AED', market: 'AE', orderCount: 1, lifetimeMinor: 1000_00n } });
-    const lifetime = async () => (await prisma().customerFigures.findUniqueOrThrow({ where: { customerId: 'C100' } })).lifetimeUsdCents;
+    await prisma().customerCurrencyTotal.create({
+      data: { customerId: 'C100', currency: 'AED', market: 'AE', orderCount: 1, lifetimeMinor: 1000_00n },
+    });
+    const lifetime = async () =>
+      (await prisma().customerFigures.findUniqueOrThrow({ where: { customerId: 'C100' } })).lifetimeUsdCents;
     const rate = (v: string) => ({ [ADMIN_BLOCKS.rate('AED')]: { [ACTION_IDS.adminRate]: input(v) } });
 
     const bad = fakes();

@@ -2,10 +2,27 @@ import { getAlert } from '../../../../src/domain/alerts/alerts';
 import { followUp } from '../../../../src/slack/listeners/views/follow-up';
 import { refusalFor } from '../../../../src/slack/viewer';
 import { CALLBACK_IDS } from '../../../../src/slack/views/action-ids';
-import { encodeFollowUpMetadata, FOLLOW_UP_BLOCKS, FOLLOW_UP_INPUTS } from '../../../../src/slack/views/follow-up-modal';
+import {
+  encodeFollowUpMetadata,
+  FOLLOW_UP_BLOCKS,
+  FOLLOW_UP_INPUTS,
+} from '../../../../src/slack/views/follow-up-modal';
 import { seedAlert } from '../../../support/alert-fixtures';
+import {
+  AM,
+  AM2,
+  type Fakes,
+  fakes,
+  GUEST,
+  type ListenerDeps,
+  MANAGER,
+  openListenerDeps,
+  published,
+  STRANGER,
+  viewerOf,
+  viewSubmission,
+} from '../../../support/listener-kit';
 import { seedLead } from '../../../support/seed-leads';
-import { AM, AM2, fakes, GUEST, MANAGER, openListenerDeps, STRANGER, viewerOf, viewSubmission, type Fakes, published, type ListenerDeps } from '../../../support/listener-kit';
 
 let t: ListenerDeps;
 let leadId: number;
@@ -18,11 +35,28 @@ afterAll(() => t.cleanup());
 const prisma = () => t.deps.db.prisma;
 
 /** The follow-up modal's state as Slack sends it. */
-function form(o: { message?: string | null; kind?: string; date?: string | null; time?: string | null; interval?: string | null; owner?: string | null } = {}) {
-  const el = (field: keyof typeof FOLLOW_UP_BLOCKS, value: Record<string, unknown>) => ({ [FOLLOW_UP_BLOCKS[field]]: { [FOLLOW_UP_INPUTS[field]]: value } });
+function form(
+  o: {
+    message?: string | null;
+    kind?: string;
+    date?: string | null;
+    time?: string | null;
+    interval?: string | null;
+    owner?: string | null;
+  } = {},
+) {
+  const el = (field: keyof typeof FOLLOW_UP_BLOCKS, value: Record<string, unknown>) => ({
+    [FOLLOW_UP_BLOCKS[field]]: { [FOLLOW_UP_INPUTS[field]]: value },
+  });
   return {
-    ...el('message', { type: 'plain_text_input', value: o.message === undefined ? 'Call about the trial order' : o.message }),
-    ...el('kind', { type: 'static_select', selected_option: { value: o.kind ?? 'once', text: { type: 'plain_text', text: 'x' } } }),
+    ...el('message', {
+      type: 'plain_text_input',
+      value: o.message === undefined ? 'Call about the trial order' : o.message,
+    }),
+    ...el('kind', {
+      type: 'static_select',
+      selected_option: { value: o.kind ?? 'once', text: { type: 'plain_text', text: 'x' } },
+    }),
     ...el('date', { type: 'datepicker', selected_date: o.date === undefined ? '2026-11-27' : o.date }),
     ...el('time', { type: 'timepicker', selected_time: o.time === undefined ? '10:00' : o.time }),
     ...el('interval', { type: 'plain_text_input', value: o.interval ?? null }),
@@ -30,22 +64,36 @@ function form(o: { message?: string | null; kind?: string; date?: string | null;
   };
 }
 
-const submit = async (f: Fakes, userId: string, values: ReturnType<typeof form>, meta = encodeFollowUpMetadata({ leadId })) =>
-  followUp(t.deps)(viewSubmission(f, { userId, callbackId: CALLBACK_IDS.followUp, privateMetadata: meta, values }));
+const submit = async (
+  f: Fakes,
+  userId: string,
+  values: ReturnType<typeof form>,
+  meta = encodeFollowUpMetadata({ leadId }),
+) => followUp(t.deps)(viewSubmission(f, { userId, callbackId: CALLBACK_IDS.followUp, privateMetadata: meta, values }));
 
-const alertsOf = (ownerId: string) => prisma().followUpAlert.findMany({ where: { leadId, ownerId }, orderBy: { id: 'asc' } });
+const alertsOf = (ownerId: string) =>
+  prisma().followUpAlert.findMany({ where: { leadId, ownerId }, orderBy: { id: 'asc' } });
 
 describe('followUp (view submission)', () => {
-  it('saves a new follow-up in the setter\'s zone, closes the modal, then republishes their Home', async () => {
+  it("saves a new follow-up in the setter's zone, closes the modal, then republishes their Home", async () => {
     const f = fakes();
     await submit(f, AM, form({ message: 'Send the price list' }));
     expect(f.ack.mock.calls).toEqual([[]]);
     const [saved] = (await alertsOf(AM)).filter((a) => a.message === 'Send the price list');
-    expect(saved).toMatchObject({ kind: 'once', startDate: '2026-11-27', timeOfDay: '10:00', timeZone: 'Asia/Dubai', createdBy: AM, active: true });
+    expect(saved).toMatchObject({
+      kind: 'once',
+      startDate: '2026-11-27',
+      timeOfDay: '10:00',
+      timeZone: 'Asia/Dubai',
+      createdBy: AM,
+      active: true,
+    });
     expect(saved!.nextDueAt!.toISOString()).toBe('2026-11-27T06:00:00.000Z');
     expect(f.shown()).toEqual(['views.publish']);
     expect(f.indexOf('ack')).toBeLessThan(f.indexOf('views.publish'));
-    expect(f.client.views.publish).toHaveBeenCalledWith(published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager'))));
+    expect(f.client.views.publish).toHaveBeenCalledWith(
+      published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager'))),
+    );
   });
 
   it('for someone else: saved for them, both Homes republished', async () => {
@@ -75,10 +123,17 @@ describe('followUp (view submission)', () => {
     expect(await alertsOf(AM)).toHaveLength(before);
   });
 
-  it('a date in the past is refused on the date field, in the owner\'s zone', async () => {
+  it("a date in the past is refused on the date field, in the owner's zone", async () => {
     const f = fakes();
     await submit(f, AM, form({ date: '2026-11-20' }));
-    expect(f.ack.mock.calls).toEqual([[{ response_action: 'errors', errors: { [FOLLOW_UP_BLOCKS.date]: 'That date is in the past (today is 2026-11-25 in Asia/Dubai).' } }]]);
+    expect(f.ack.mock.calls).toEqual([
+      [
+        {
+          response_action: 'errors',
+          errors: { [FOLLOW_UP_BLOCKS.date]: 'That date is in the past (today is 2026-11-25 in Asia/Dubai).' },
+        },
+      ],
+    ]);
   });
 
   it.each([
@@ -93,7 +148,14 @@ describe('followUp (view submission)', () => {
   it('refuses a manager on the message field', async () => {
     const f = fakes();
     await submit(f, MANAGER, form());
-    expect(f.ack.mock.calls).toEqual([[{ response_action: 'errors', errors: { [FOLLOW_UP_BLOCKS.message]: refusalFor(viewerOf(MANAGER, 'manager'), 'edit') } }]]);
+    expect(f.ack.mock.calls).toEqual([
+      [
+        {
+          response_action: 'errors',
+          errors: { [FOLLOW_UP_BLOCKS.message]: refusalFor(viewerOf(MANAGER, 'manager'), 'edit') },
+        },
+      ],
+    ]);
     expect(await alertsOf(MANAGER)).toEqual([]);
   });
 
@@ -105,7 +167,15 @@ describe('followUp (view submission)', () => {
     const refused = fakes();
     await submit(refused, AM2, form({ message: 'Hijacked' }), meta);
     expect(refused.ack.mock.calls).toEqual([
-      [{ response_action: 'errors', errors: { [FOLLOW_UP_BLOCKS.message]: 'Only the person reminded, the one who set the follow-up, or an admin can change it.' } }],
+      [
+        {
+          response_action: 'errors',
+          errors: {
+            [FOLLOW_UP_BLOCKS.message]:
+              'Only the person reminded, the one who set the follow-up, or an admin can change it.',
+          },
+        },
+      ],
     ]);
 
     const f = fakes();
@@ -117,6 +187,13 @@ describe('followUp (view submission)', () => {
   it('refuses metadata it did not write', async () => {
     const f = fakes();
     await submit(f, AM, form(), 'not json');
-    expect(f.ack.mock.calls).toEqual([[{ response_action: 'errors', errors: { [FOLLOW_UP_BLOCKS.message]: 'This form is out of date. Close it and open it again from the lead.' } }]]);
+    expect(f.ack.mock.calls).toEqual([
+      [
+        {
+          response_action: 'errors',
+          errors: { [FOLLOW_UP_BLOCKS.message]: 'This form is out of date. Close it and open it again from the lead.' },
+        },
+      ],
+    ]);
   });
 });
