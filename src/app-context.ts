@@ -1,8 +1,8 @@
 import type { AppDeps } from './deps';
 import type { PipelineCache } from './domain/pipeline';
 import type { SyncCoordinator } from './domain/sync-coordinator';
-import type { AppHomeUrl } from './slack/app-home-url';
 import type { HomePublisher } from './slack/publish-home';
+import type { AppHomeUrl } from './slack/web-api/app-home-url';
 
 /** State that lives as long as the app: built once by `createAppServices` in server.ts. */
 export interface AppServices {

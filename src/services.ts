@@ -2,8 +2,8 @@ import type { AppServices } from './app-context';
 import type { AppDeps } from './deps';
 import { PipelineCache } from './domain/pipeline';
 import { SyncCoordinator } from './domain/sync-coordinator';
-import { AppHomeUrl } from './slack/app-home-url';
 import { HomePublisher } from './slack/publish-home';
+import { AppHomeUrl } from './slack/web-api/app-home-url';
 
 /** Builds the app-lifetime state once, for one running app (server.ts calls it at start). */
 export function createAppServices(deps: AppDeps): AppServices {

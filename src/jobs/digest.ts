@@ -6,10 +6,10 @@ import { type DigestFailure, markDigestFailed, markDigestPosted, takeDigestRun }
 import { dueDigestPeriod } from '../domain/digest-schedule';
 import { getAllSettings } from '../domain/settings';
 import { slackErrorCode } from '../shared/slack-error-code';
-import { assertChannelNotShared, CHANNEL_SHARED } from '../slack/channel-sharing';
-import { shareDigestPicture } from '../slack/files';
 import { digestChannelProblem } from '../slack/views/admin-notices';
 import { buildDigestMessage } from '../slack/views/digest-message';
+import { assertChannelNotShared, CHANNEL_SHARED } from '../slack/web-api/channel-sharing';
+import { shareDigestPicture } from '../slack/web-api/files';
 import type { Job } from './scheduler';
 import { findPostedMessage, type PostMetadata, type PostResult, postingClient, postOnce } from './slack-post';
 

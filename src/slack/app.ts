@@ -3,13 +3,13 @@ import { WebClient } from '@slack/web-api';
 import type { AppContext } from '../app-context';
 import type { AppDeps } from '../deps';
 import { createAppServices } from '../services';
-import { boltLogger } from './bolt-logger';
-import { healthRoute } from './health';
-import { InFlightWork } from './in-flight';
 import { registerListeners } from './listeners';
-import { slackFetch } from './slack-http';
-import { SocketReceiver } from './socket-receiver';
-import { SlackTokenCheck } from './token-check';
+import { boltLogger } from './runtime/bolt-logger';
+import { healthRoute } from './runtime/health';
+import { InFlightWork } from './runtime/in-flight';
+import { slackFetch } from './runtime/slack-http';
+import { SocketReceiver } from './runtime/socket-receiver';
+import { SlackTokenCheck } from './runtime/token-check';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack's own payloads are a few kilobytes; a larger body is refused (413) as it streams in. */

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { AppDeps } from '../../src/deps';
 import { createLogger } from '../../src/logger';
 import { MetabaseClient } from '../../src/production/metabase-client';
-import { healthReport } from '../../src/slack/health';
+import { healthReport } from '../../src/slack/runtime/health';
 import { type FakeMetabase, startFakeMetabase } from '../support/fake-metabase';
 import { startTestApp, type TestApp } from '../support/harness';
 import { ADMIN, AM, addRosterUsers, crm, ROSTER_ENV, visibleText } from '../support/lead-e2e';

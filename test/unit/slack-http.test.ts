@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { createLogger } from '../../src/logger';
-import { shareFile } from '../../src/slack/files';
-import { NotSlackUrlError, postToResponseUrl, slackFetch } from '../../src/slack/slack-http';
+import { NotSlackUrlError, postToResponseUrl, slackFetch } from '../../src/slack/runtime/slack-http';
+import { shareFile } from '../../src/slack/web-api/files';
 
 /** Where the app may send HTTP requests for Slack, with Slack's real hosts (no SLACK_API_URL). */
 describe('outbound requests to Slack', () => {

@@ -1,5 +1,5 @@
 import { createLogger } from '../../src/logger';
-import { SlackTokenCheck, tokenCheckFailure } from '../../src/slack/token-check';
+import { SlackTokenCheck, tokenCheckFailure } from '../../src/slack/runtime/token-check';
 
 /** An auth.test that fails with `errors` in turn, then answers. */
 function authTest(errors: unknown[]) {

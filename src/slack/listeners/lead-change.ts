@@ -2,9 +2,9 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../app-context';
 import { getLeadCard, homesToRepublish, type LeadChange } from '../../domain/leads';
 import { loadStageLabels } from '../../domain/stages';
-import { postToResponseUrl } from '../reply';
 import { canEdit, type Viewer } from '../viewer';
 import { buildLeadCard } from '../views/lead-card';
+import { postToResponseUrl } from '../web-api/reply';
 
 /** Replaces the lead card a modal was opened from with its current state. */
 export async function refreshLeadCard(

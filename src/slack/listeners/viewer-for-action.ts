@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../../deps';
-import { type InteractionOrigin, openModal } from '../reply';
 import { resolveViewerWithin, type Viewer } from '../viewer';
 import { buildNoticeModal } from '../views/lead-modals';
+import { type InteractionOrigin, openModal } from '../web-api/reply';
 
 /**
  * The viewer of an action that may answer in a modal. When Slack is too slow to say who it

@@ -4,7 +4,6 @@ import type { AppDeps } from '../../../deps';
 import { listRates, unconvertedCurrencies } from '../../../domain/rates';
 import { listRoster } from '../../../domain/roster';
 import { getAllSettings } from '../../../domain/settings';
-import { type InteractionOrigin, openModal } from '../../reply';
 import { refusalFor, type Viewer } from '../../viewer';
 import { type AdminSettingName, isAdminSettingName } from '../../views/admin-common';
 import {
@@ -17,6 +16,7 @@ import {
   buildStaleThresholdsModal,
   buildSyncWindowModal,
 } from '../../views/admin-modals';
+import { type InteractionOrigin, openModal } from '../../web-api/reply';
 import type { ButtonListener } from '../types';
 import { viewerForAction } from '../viewer-for-action';
 

@@ -1,8 +1,8 @@
 import type { AppContext } from '../../../app-context';
 import { getAlertWithCustomer, mayManageAlert } from '../../../domain/alerts/alerts';
-import { type InteractionOrigin, openModal } from '../../reply';
 import { canAdminister, refusalFor } from '../../viewer';
 import { buildFollowUpModal, buildFollowUpNoticeModal } from '../../views/follow-up-modal';
+import { type InteractionOrigin, openModal } from '../../web-api/reply';
 import type { ButtonListener } from '../types';
 import { viewerForAction } from '../viewer-for-action';
 

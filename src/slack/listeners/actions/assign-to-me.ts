@@ -1,7 +1,7 @@
 import type { AppContext } from '../../../app-context';
 import { changeOwner, getLeadSummary } from '../../../domain/leads';
-import { tellUser } from '../../reply';
 import { escapeMrkdwn } from '../../views/mrkdwn';
+import { tellUser } from '../../web-api/reply';
 import { afterLeadChange } from '../lead-change';
 import type { ButtonListener } from '../types';
 import { type LeadVerb, leadButton } from './lead-verb';

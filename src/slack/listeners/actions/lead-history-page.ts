@@ -3,11 +3,11 @@ import { getLeadHistory } from '../../../domain/lead-history';
 import { getLeadSummary } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/stages';
 import { UserFacingError } from '../../../shared/errors';
-import { actionOrigin, openModal, postToResponseUrl, tellUser } from '../../reply';
 import { refusalFor } from '../../viewer';
 import { buildLeadHistoryMessage } from '../../views/lead-card';
 import { buildNoticeModal } from '../../views/lead-modals';
 import { userErrorText } from '../../views/user-error';
+import { actionOrigin, openModal, postToResponseUrl, tellUser } from '../../web-api/reply';
 import type { ButtonListener } from '../types';
 import { viewerForAction } from '../viewer-for-action';
 

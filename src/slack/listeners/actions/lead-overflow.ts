@@ -1,5 +1,5 @@
 import type { AppContext } from '../../../app-context';
-import { actionOrigin } from '../../reply';
+import { actionOrigin } from '../../web-api/reply';
 import type { OverflowListener } from '../types';
 import { viewerForAction } from '../viewer-for-action';
 import { assignVerb } from './assign-to-me';

@@ -1,9 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
 import { UserFacingError } from '../../../shared/errors';
-import { actionOrigin, type InteractionOrigin, tellUser } from '../../reply';
 import { refusalFor, type Viewer } from '../../viewer';
 import { userErrorText } from '../../views/user-error';
+import { actionOrigin, type InteractionOrigin, tellUser } from '../../web-api/reply';
 import type { ButtonListener } from '../types';
 import { viewerForAction } from '../viewer-for-action';
 

@@ -2,7 +2,6 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
 import { getLeadSummary } from '../../../domain/leads';
 import { PENDING_NOTE_TTL_MS, type PendingNoteOutcome, savePendingNote } from '../../../domain/pending-notes';
-import { actionOrigin, type InteractionOrigin, postToResponseUrl } from '../../reply';
 import { refusalFor, resolveViewer } from '../../viewer';
 import type { EphemeralMessage } from '../../views/message';
 import {
@@ -13,6 +12,7 @@ import {
   parsePickLeadValue,
 } from '../../views/note-replies';
 import { userErrorText } from '../../views/user-error';
+import { actionOrigin, type InteractionOrigin, postToResponseUrl } from '../../web-api/reply';
 import { afterLeadChange } from '../lead-change';
 import type { ButtonListener } from '../types';
 

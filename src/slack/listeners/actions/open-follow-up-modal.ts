@@ -2,9 +2,9 @@ import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
 import { getLeadSummary, LeadNotFoundError } from '../../../domain/leads';
 import { formatLocalDate, localDateTimeOf } from '../../../shared/zoned-time';
-import { type InteractionOrigin, openModal, tellUser } from '../../reply';
 import { refusalFor, type Viewer } from '../../viewer';
 import { buildFollowUpModal } from '../../views/follow-up-modal';
+import { type InteractionOrigin, openModal, tellUser } from '../../web-api/reply';
 import type { ButtonListener } from '../types';
 import { type LeadVerb, leadButton } from './lead-verb';
 

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../../app-context';
 import { getLeadSummary } from '../../../domain/leads';
-import { openModal } from '../../reply';
 import { buildOwnerModal } from '../../views/lead-modals';
+import { openModal } from '../../web-api/reply';
 import type { ButtonListener } from '../types';
 import { type LeadVerb, leadButton } from './lead-verb';
 

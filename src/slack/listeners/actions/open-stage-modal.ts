@@ -1,8 +1,8 @@
 import type { AppContext } from '../../../app-context';
 import { getLeadSummary } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/stages';
-import { openModal } from '../../reply';
 import { buildStageChangeModal } from '../../views/lead-modals';
+import { openModal } from '../../web-api/reply';
 import type { ButtonListener } from '../types';
 import { type LeadVerb, leadButton } from './lead-verb';
 

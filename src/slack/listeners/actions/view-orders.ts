@@ -4,7 +4,6 @@ import { getLeadSummary } from '../../../domain/leads';
 import { getOrderHistory } from '../../../domain/order-history';
 import { getRates } from '../../../domain/rates';
 import { ProductionError } from '../../../production/types';
-import { type InteractionOrigin, openModal, postToResponseUrl } from '../../reply';
 import { buildNoticeModal } from '../../views/lead-modals';
 import type { EphemeralMessage } from '../../views/message';
 import {
@@ -13,6 +12,7 @@ import {
   type OrderHistoryCustomer,
   PRODUCTION_NOT_CONFIGURED,
 } from '../../views/order-history';
+import { type InteractionOrigin, openModal, postToResponseUrl } from '../../web-api/reply';
 import type { ButtonListener } from '../types';
 import { type LeadVerb, leadButton } from './lead-verb';
 

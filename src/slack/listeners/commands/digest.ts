@@ -1,8 +1,8 @@
 import { digestFiguresFor } from '../../../domain/digest';
 import { trailingDigestPeriod } from '../../../domain/digest-schedule';
 import { getAllSettings } from '../../../domain/settings';
-import { shareDigestPicture } from '../../files';
 import { buildDigestMessage } from '../../views/digest-message';
+import { shareDigestPicture } from '../../web-api/files';
 import type { Subcommand } from './subcommand';
 
 /** `/crm digest`: what the channel digest would say for a period ending now, to the caller only. */

@@ -1,7 +1,7 @@
 import { describeCrmDataExport, exportCrmData, recordCrmDataExport } from '../../../domain/crm-data';
 import { markExportUndelivered } from '../../../domain/lead-export';
 import { UserFacingError } from '../../../shared/errors';
-import { FileUploadError, openDirectMessage, shareFile } from '../../files';
+import { FileUploadError, openDirectMessage, shareFile } from '../../web-api/files';
 import type { CommandContext } from './subcommand';
 
 /** `/crm export crm-data`: the argument that asks for the whole-data JSON export instead of a CSV. */

@@ -13,9 +13,9 @@ import {
 } from '../../../domain/lead-export';
 import { loadStageLabels } from '../../../domain/stages';
 import { formatLocalDateOf } from '../../../shared/zoned-time';
-import { FileUploadError, openDirectMessage, shareFile } from '../../files';
 import { refusalFor } from '../../viewer';
 import { escapeMrkdwn } from '../../views/mrkdwn';
+import { FileUploadError, openDirectMessage, shareFile } from '../../web-api/files';
 import { CRM_DATA_EXPORT_ARGUMENT, runCrmDataExport } from './export-crm-data';
 import { type Subcommand, UsageError } from './subcommand';
 

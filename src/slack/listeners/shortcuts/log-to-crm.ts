@@ -1,8 +1,8 @@
 import type { AppContext } from '../../../app-context';
-import { type InteractionOrigin, openModal, tellUser } from '../../reply';
 import { refusalFor } from '../../viewer';
 import { buildLogToCrmModal } from '../../views/lead-modals';
 import { decodeSlackText } from '../../views/slack-text';
+import { type InteractionOrigin, openModal, tellUser } from '../../web-api/reply';
 import type { MessageShortcutListener } from '../types';
 import { viewerForAction } from '../viewer-for-action';
 

@@ -8,11 +8,11 @@ import { type SettingKey, SettingValidationError, updateSetting } from '../../..
 import { STAGES } from '../../../domain/stages';
 import { rateProblem } from '../../../shared/money';
 import { slackErrorCode } from '../../../shared/slack-error-code';
-import { isSharedChannel, SHARED_CHANNEL_REFUSAL } from '../../channel-sharing';
 import type { Viewer } from '../../viewer';
 import { ACTION_IDS } from '../../views/action-ids';
 import { ADMIN_BLOCKS, type AdminSettingName } from '../../views/admin-common';
 import { userErrorPlain } from '../../views/user-error';
+import { isSharedChannel, SHARED_CHANNEL_REFUSAL } from '../../web-api/channel-sharing';
 
 /** A modal's submitted values: block_id -> action_id -> value (as Slack sends them). */
 export type ViewValues = Record<string, Record<string, ViewStateValue>>;

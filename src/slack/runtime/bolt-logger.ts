@@ -1,6 +1,6 @@
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
-import { describeError } from '../error-serializer';
-import type { Logger } from '../logger';
+import { describeError } from '../../error-serializer';
+import type { Logger } from '../../logger';
 
 /** Bolt's logger interface backed by our pino logger, so Bolt's own messages are structured and redacted. */
 export function boltLogger(logger: Logger): BoltLogger {

@@ -1,5 +1,5 @@
-import type { AppConfig } from '../config';
-import type { Logger } from '../logger';
+import type { AppConfig } from '../../config';
+import type { Logger } from '../../logger';
 
 /** Where Slack's `response_url`s point. */
 export const SLACK_HOOKS_ORIGIN = 'https://hooks.slack.com';

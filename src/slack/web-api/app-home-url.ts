@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../logger';
-import { appHomeUrl } from './views/digest-message';
+import type { Logger } from '../../logger';
+import { appHomeUrl } from '../views/digest-message';
 
 /**
  * The Home tab deep link, from auth.test (team, bot) and bots.info (app id). The app's team

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type BackupHealth, backupHealth } from '../backup/backup-health';
-import { checkDatabase } from '../db/client';
-import type { AppDeps } from '../deps';
+import { type BackupHealth, backupHealth } from '../../backup/backup-health';
+import { checkDatabase } from '../../db/client';
+import type { AppDeps } from '../../deps';
 import type { SocketConnection } from './socket-receiver';
 import type { SlackTokenStatus } from './token-check';
 
@@ -26,7 +26,7 @@ export type SlackConnectionReport = (
 ) & { token?: SlackTokenStatus };
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const version: string = require('../../package.json').version;
+const version: string = require('../../../package.json').version;
 
 /**
  * Database answers? How did the last Metabase call go? Sends Metabase nothing. The route is

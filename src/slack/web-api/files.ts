@@ -1,13 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import { request } from 'undici';
-import { renderPipelineChart } from '../charts/pipeline-chart';
-import { type ChartOptions, pipelineChartData } from '../charts/pipeline-chart-data';
-import type { AppDeps } from '../deps';
-import type { DigestFigures } from '../domain/digest';
-import { slackErrorCode } from '../shared/slack-error-code';
-import { formatLocalDateOf } from '../shared/zoned-time';
-import { NotSlackUrlError, requireSlackOrigin, SLACK_FILES_ORIGIN, type SlackHttpDeps } from './slack-http';
-import { isQuietDigest } from './views/digest-message';
+import { renderPipelineChart } from '../../charts/pipeline-chart';
+import { type ChartOptions, pipelineChartData } from '../../charts/pipeline-chart-data';
+import type { AppDeps } from '../../deps';
+import type { DigestFigures } from '../../domain/digest';
+import { slackErrorCode } from '../../shared/slack-error-code';
+import { formatLocalDateOf } from '../../shared/zoned-time';
+import { NotSlackUrlError, requireSlackOrigin, SLACK_FILES_ORIGIN, type SlackHttpDeps } from '../runtime/slack-http';
+import { isQuietDigest } from '../views/digest-message';
 
 /**
  * Files the app shares in Slack: the upload flow below, and the digest's pipeline picture

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import { postToResponseUrl as postToSlackHook, type SlackHttpDeps } from './slack-http';
-import { buildNoticeModal } from './views/lead-modals';
-import type { EphemeralMessage } from './views/message';
+import { postToResponseUrl as postToSlackHook, type SlackHttpDeps } from '../runtime/slack-http';
+import { buildNoticeModal } from '../views/lead-modals';
+import type { EphemeralMessage } from '../views/message';
 
 /** Where an interaction came from: a message has a response_url; a view (Home, modal) only a trigger. */
 export interface InteractionOrigin {

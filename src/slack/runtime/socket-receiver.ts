@@ -8,8 +8,8 @@ import {
   SocketModeReceiver,
 } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
-import type { Clock } from '../clock';
-import type { Logger } from '../logger';
+import type { Clock } from '../../clock';
+import type { Logger } from '../../logger';
 import type { InFlightWork } from './in-flight';
 
 /** What /healthz says about the socket. */
