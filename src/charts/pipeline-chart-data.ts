@@ -1,5 +1,5 @@
 import type { DigestFigures } from '../domain/digest';
-import { formatUsd } from '../shared/money';
+import { describeUnconverted, formatUsd } from '../shared/money';
 import { type StageLabels, stageLabel } from '../shared/stages';
 import { formatShortInstantIn } from '../shared/zoned-time';
 
@@ -81,7 +81,7 @@ function signedUsd(cents: bigint): string {
 function stageSentence(s: ChartStage): string {
   let text = `${s.label}: ${leads(s.count)}, ${formatUsd(s.usdCents)}`;
   if (s.incompleteCount)
-    text += ` (${s.incompleteCount} incomplete: ${s.unknownCurrencies.join(', ') || 'unknown currency'} not converted)`;
+    text += ` (${s.incompleteCount} incomplete: ${describeUnconverted(s.unknownCurrencies) || 'unknown currency not converted'})`;
   if (s.previousCount !== null && s.previousUsdCents !== null) {
     const countChange = s.count - s.previousCount;
     const usdChange = s.usdCents - s.previousUsdCents;

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { formatUsd } from '../shared/money';
+import { formatUsd, UNREADABLE_ROW } from '../shared/money';
 import { type PipelineChartData, pipelineChartAltText } from './pipeline-chart-data';
 
 /**
@@ -153,12 +153,16 @@ export function buildPipelineChartSpec(data: PipelineChartData): TopLevelSpec {
       },
     ],
   });
+  const incompleteSubtitle = (codes: string[]) => {
+    const currencies = codes.filter((c) => c !== UNREADABLE_ROW);
+    const unread = currencies.length < codes.length ? 'a row that could not be read' : '';
+    const converted =
+      currencies.length || !unread ? `${currencies.join(', ') || 'a currency'} not converted to USD` : '';
+    return `* incomplete: ${[converted, unread].filter(Boolean).join('; ')}`;
+  };
   const anyIncomplete = data.stages.some((s) => s.incompleteCount > 0);
   const unknown = [...new Set(data.stages.flatMap((s) => s.unknownCurrencies))].sort();
-  const subtitle = [
-    data.period,
-    ...(anyIncomplete ? [`* incomplete: ${unknown.join(', ') || 'a currency'} not converted to USD`] : []),
-  ];
+  const subtitle = [data.period, ...(anyIncomplete ? [incompleteSubtitle(unknown)] : [])];
   const movesTitle = `Stage changes in the period: ${data.movements.total.toLocaleString('en-US')}`;
   const moves =
     rows.routes.length === 0

@@ -5,8 +5,21 @@ import { LOCKS, lockForTransaction } from '../db/locks';
 import { compactStageTotals } from '../db/stage-totals';
 import type { AppDeps } from '../deps';
 import { Prisma } from '../generated/sqlite/client';
-import { type CustomerCurrencyRow, ProductionError, type ProductionReader } from '../production/types';
-import { MoneyError, parseAmount, type RateTable, sumUsd, toUsd, type UsdConversion } from '../shared/money';
+import {
+  type CustomerCurrencyRow,
+  ProductionError,
+  type ProductionReader,
+  type RejectedRow,
+} from '../production/types';
+import {
+  MoneyError,
+  parseAmount,
+  type RateTable,
+  sumUsd,
+  toUsd,
+  UNREADABLE_ROW,
+  type UsdConversion,
+} from '../shared/money';
 import { getRates } from './rates';
 import { usdFigureFromTotals } from './revalue-figures';
 import { getSyncDays } from './settings';
@@ -107,11 +120,14 @@ const present = (v: string | null): v is string => v !== null && v !== '';
  * customer: lifetime USD over every currency (exact, at the current rates), order count,
  * markets, last order and contact fields. An amount that cannot be read is counted in
  * `unreadableRows` and its currency marks the figure incomplete, so the total is never
- * silently too low. Only a compact running total per customer is held, never the rows, and
- * snapshots are made a chunk at a time for writing.
+ * silently too low. A row the card's schema refused (see `refused`) marks its customer's
+ * figure incomplete the same way. Only a compact running total per customer is held, never
+ * the rows, and snapshots are made a chunk at a time for writing.
  */
 export class CustomerSnapshotBuilder {
   private readonly byCustomer = new Map<string, CustomerAccumulator>();
+  /** Per customer, the currencies of its refused rows (UNREADABLE_ROW when the currency did not read). */
+  private readonly refusedRows = new Map<string, Set<string>>();
   unreadableRows = 0;
 
   constructor(private readonly onUnreadable: (row: CustomerCurrencyRow, reason: string) => void = () => undefined) {}
@@ -124,7 +140,31 @@ export class CustomerSnapshotBuilder {
   /** Forgets everything (the card is being read again from the top). */
   clear(): void {
     this.byCustomer.clear();
+    this.refusedRows.clear();
     this.unreadableRows = 0;
+  }
+
+  /**
+   * A row the card refused but whose customer id still reads: that customer's figure leaves
+   * out the row's currency, and says so. A customer with no other row gets no snapshot (there
+   * is nothing readable to show). Returns whether the row named a customer.
+   */
+  refused(row: Pick<RejectedRow, 'customerId' | 'currency'>): boolean {
+    if (row.customerId === undefined) return false;
+    let currencies = this.refusedRows.get(row.customerId);
+    if (!currencies) {
+      currencies = new Set();
+      this.refusedRows.set(row.customerId, currencies);
+    }
+    currencies.add(row.currency ?? UNREADABLE_ROW);
+    return true;
+  }
+
+  /** Customers with a snapshot whose figure a refused row left incomplete. */
+  get customersWithRefusedRows(): number {
+    let n = 0;
+    for (const id of this.refusedRows.keys()) if (this.byCustomer.has(id)) n += 1;
+    return n;
   }
 
   add(row: CustomerCurrencyRow): void {
@@ -189,7 +229,7 @@ export class CustomerSnapshotBuilder {
   *chunks(rates: RateTable, size: number): Generator<CustomerSnapshot[]> {
     let chunk: CustomerSnapshot[] = [];
     for (const acc of this.byCustomer.values()) {
-      chunk.push(snapshotOf(acc, rates));
+      chunk.push(snapshotOf(acc, rates, this.refusedRows.get(acc.customerId)));
       if (chunk.length >= size) {
         yield chunk;
         chunk = [];
@@ -199,7 +239,7 @@ export class CustomerSnapshotBuilder {
   }
 }
 
-function snapshotOf(acc: CustomerAccumulator, rates: RateTable): CustomerSnapshot {
+function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: ReadonlySet<string>): CustomerSnapshot {
   const conversions: UsdConversion[] = [];
   const totals: CurrencyTotalRow[] = [];
   let orderCount = 0;
@@ -209,13 +249,16 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable): CustomerSnapsho
     orderCount += cur.orderCount;
     lastOrderAt = maxDate(lastOrderAt, cur.lastOrderAt);
     markets.add(cur.market);
-    if (cur.minor === null || cur.exponent === null || cur.unreadable) {
+    // A refused row in a currency the customer also has a readable row in: that currency's
+    // total is unknown, like an unreadable amount (and, like it, gets no totals row).
+    const partial = refused?.has(cur.currency) ?? false;
+    if (cur.minor === null || cur.exponent === null || cur.unreadable || partial) {
       conversions.push({ kind: 'unknown_currency', currency: cur.currency });
     } else {
       conversions.push(toUsd({ currency: cur.currency, minor: cur.minor, exponent: cur.exponent }, rates));
     }
     // Amounts in a currency without a known exponent cannot be held in minor units: no row.
-    if (cur.minor !== null && cur.exponent !== null) {
+    if (cur.minor !== null && cur.exponent !== null && !partial) {
       totals.push({
         customerId: acc.customerId,
         currency: cur.currency,
@@ -226,6 +269,8 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable): CustomerSnapsho
       });
     }
   }
+  // The currencies of refused rows are left out of the sum, named as unconverted.
+  for (const currency of refused ?? []) conversions.push({ kind: 'unknown_currency', currency });
   const sum = sumUsd(conversions);
   const name = acc.name ?? acc.customerId;
   return {
@@ -635,7 +680,7 @@ export async function syncLeadsFromProduction(
         'customer row refused: lifetime_total unreadable',
       ),
     );
-    let rejected: number;
+    let rejected: RejectedRow[];
     if (production.streamCustomers) {
       // Rows are added as they are read: the export is never held whole.
       const read = await production.streamCustomers(days, {
@@ -644,17 +689,26 @@ export async function syncLeadsFromProduction(
           for (const row of batch) builder.add(row);
         },
       });
-      rejected = read.rejected.length;
+      rejected = read.rejected;
     } else {
       const card = await production.fetchCustomers(days);
       for (let i = 0; i < card.rows.length; i++) {
         if ((i & 255) === 0 && slicer.due()) await slicer.yield();
         builder.add(card.rows[i]!);
       }
-      rejected = card.rejected.length;
+      rejected = card.rejected;
+    }
+    // Each refused row was logged by the reader; what matters here is whose figure it leaves incomplete.
+    let unnamed = 0;
+    for (const row of rejected) if (!builder.refused(row)) unnamed += 1;
+    if (rejected.length) {
+      log.warn(
+        { refused: rejected.length, withoutCustomerId: unnamed, customersIncomplete: builder.customersWithRefusedRows },
+        'customer rows refused: the figures of their customers are marked incomplete',
+      );
     }
     counts.fetched = builder.size;
-    counts.rejected = rejected + builder.unreadableRows;
+    counts.rejected = rejected.length + builder.unreadableRows;
     const written = await writeSnapshotChunks(
       deps.db,
       builder.chunks(rates, SYNC_CHUNK_SIZE),

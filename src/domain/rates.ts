@@ -9,6 +9,7 @@ import {
   normaliseDecimalText,
   type RateTable,
   rateProblem,
+  UNREADABLE_ROW,
   type UsdRate,
 } from '../shared/money';
 
@@ -256,6 +257,8 @@ export async function unconvertedCurrencies(prisma: CrmPrisma): Promise<Unconver
         .filter(Boolean),
     ),
   );
+  // The mark of an unreadable row is no currency: no rate would help.
+  codes.delete(UNREADABLE_ROW);
   const missing = [...codes].filter((c) => !rates.has(c)).sort();
   return { needRate: missing.filter(isKnownCurrency), unknownCodes: missing.filter((c) => !isKnownCurrency(c)) };
 }

@@ -219,6 +219,15 @@ export interface CardSpec<S extends z.ZodType, T> {
   /** True exactly when `schema` accepts the row (a fast answer; zod words the reasons). */
   fits(keyed: Record<string, unknown>): boolean;
   toRow(checked: z.infer<S>): T;
+  /** What a refused row was still about (its customer and currency), from whatever columns read. */
+  identify?(keyed: Record<string, unknown>): Pick<RejectedRow, 'customerId' | 'currency'>;
+}
+
+/** A refused Customers row's id and currency, each only if it reads on its own. */
+function identifyCustomerRow(r: Record<string, unknown>): Pick<RejectedRow, 'customerId' | 'currency'> {
+  const customerId = toIdText(r.customer_id) ?? undefined;
+  const currency = typeof r.currency === 'string' && CURRENCY_RE.test(r.currency) ? code(r.currency) : undefined;
+  return { ...(customerId ? { customerId } : {}), ...(currency ? { currency } : {}) };
 }
 
 export const CUSTOMERS_CARD: CardSpec<typeof customerRowSchema, CustomerCurrencyRow> = {
@@ -226,6 +235,7 @@ export const CUSTOMERS_CARD: CardSpec<typeof customerRowSchema, CustomerCurrency
   columns: Object.keys(customerRowSchema.shape),
   fits: customerRowFits,
   toRow: toCustomerRow,
+  identify: identifyCustomerRow,
 };
 
 export const ORDERS_CARD: CardSpec<typeof orderRowSchema, OrderRow> = {
@@ -312,7 +322,7 @@ export class CardRowReader<S extends z.ZodType, T> {
       if (!spec.fits(keyed)) {
         const parsed = spec.schema.safeParse(keyed);
         if (!parsed.success) {
-          this.rejected.push({ index, reason: reasonOf(parsed.error) });
+          this.rejected.push({ index, reason: reasonOf(parsed.error), ...spec.identify?.(keyed) });
           continue;
         }
         checked = parsed.data;
@@ -321,7 +331,7 @@ export class CardRowReader<S extends z.ZodType, T> {
         batch.push(spec.toRow(checked));
       } catch (err) {
         if (!(err instanceof ColumnProblem)) throw err;
-        this.rejected.push({ index, reason: err.message });
+        this.rejected.push({ index, reason: err.message, ...spec.identify?.(keyed) });
       }
     }
     this.kept += batch.length - before;

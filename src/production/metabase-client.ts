@@ -170,7 +170,8 @@ export class MetabaseClient implements ProductionReader {
     if (result.rejected.length > 0) {
       for (const r of result.rejected.slice(0, MAX_REJECTED_ROWS_LOGGED)) {
         this.#log.warn(
-          { card, rowIndex: r.index, reason: r.reason },
+          // The customer id and currency say which figure it leaves incomplete; no contact data.
+          { card, rowIndex: r.index, reason: r.reason, customerId: r.customerId, currency: r.currency },
           'Metabase row rejected: it does not fit the card schema',
         );
       }

@@ -34,6 +34,12 @@ export interface RejectedRow {
   /** 0-based position in the card's result. */
   index: number;
   reason: string;
+  /**
+   * Who and what the row was about, when those columns still read (Customers card only):
+   * the sync marks that customer's figure incomplete rather than silently leaving the row out.
+   */
+  customerId?: string;
+  currency?: string;
 }
 
 export interface CardResult<T> {

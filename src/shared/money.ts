@@ -264,6 +264,25 @@ export function decimalToUsd(text: string, currency: string, rates: RateTable): 
   return toUsd(parseAmount(text, currency), rates);
 }
 
+/**
+ * Stands in a figure's list of unconverted currencies for a production row that was refused
+ * and whose currency could not be read either: the figure is incomplete by an unknown amount.
+ */
+export const UNREADABLE_ROW = '?';
+
+/**
+ * Why a figure is incomplete, in words: "GBP, XYZ not converted", "a row that could not be
+ * read", or both ("GBP not converted; a row that could not be read").
+ */
+export function describeUnconverted(codes: readonly string[], max = Number.POSITIVE_INFINITY): string {
+  const currencies = codes.filter((c) => c !== UNREADABLE_ROW);
+  const shown = currencies.slice(0, max).join(', ');
+  const listed = currencies.length > max ? `${shown} and ${currencies.length - max} more` : shown;
+  const parts = currencies.length ? [`${listed} not converted`] : [];
+  if (codes.includes(UNREADABLE_ROW)) parts.push('a row that could not be read');
+  return parts.join('; ');
+}
+
 /** A sum in USD that says whether it is whole and which rates it rests on. */
 export interface UsdSum {
   usdCents: bigint;

@@ -200,8 +200,8 @@ describe('Customers card through the export endpoint', () => {
 
     expect(rows.map((r) => r.customerId)).toEqual(['C1', 'C2']);
     expect(rejected).toEqual([
-      { index: 2, reason: 'lifetime_total: must be a plain decimal number' },
-      { index: 3, reason: 'last_order_at: must be an ISO 8601 date' },
+      { index: 2, reason: 'lifetime_total: must be a plain decimal number', customerId: 'C3', currency: 'AED' },
+      { index: 3, reason: 'last_order_at: must be an ISO 8601 date', customerId: 'C4', currency: 'AED' },
     ]);
     const rejectedLogs = logs.lines.filter((l) => l.msg === 'Metabase row rejected: it does not fit the card schema');
     expect(rejectedLogs.map((l) => [l.rowIndex, l.reason])).toEqual([

@@ -80,16 +80,18 @@ describe('bad rows', () => {
     ];
     const { rows: kept, rejected } = parseCardRows(CUSTOMERS_CARD, rows);
     expect(kept.map((r) => r.customerId)).toEqual(['C1', 'C2']);
+    // Each refused row keeps the customer and currency it was about, when those columns read.
+    const c1 = { customerId: 'C1', currency: 'AED' };
     expect(rejected).toEqual([
-      { index: 1, reason: 'customer_id: must be non-empty text or an integer' },
-      { index: 2, reason: 'lifetime_total: must be a plain decimal number' },
-      { index: 3, reason: 'last_order_at: must be an ISO 8601 date' },
-      { index: 4, reason: 'order_count: must be a whole number, zero or more' },
-      { index: 5, reason: 'currency: must be a 3-letter currency code' },
-      { index: 6, reason: 'lifetime_total: has more than 2 decimals for USD' },
-      { index: 7, reason: 'email: must be text or empty' },
+      { index: 1, reason: 'customer_id: must be non-empty text or an integer', currency: 'AED' },
+      { index: 2, reason: 'lifetime_total: must be a plain decimal number', ...c1 },
+      { index: 3, reason: 'last_order_at: must be an ISO 8601 date', ...c1 },
+      { index: 4, reason: 'order_count: must be a whole number, zero or more', ...c1 },
+      { index: 5, reason: 'currency: must be a 3-letter currency code', customerId: 'C1' },
+      { index: 6, reason: 'lifetime_total: has more than 2 decimals for USD', customerId: 'C1', currency: 'USD' },
+      { index: 7, reason: 'email: must be text or empty', ...c1 },
       { index: 8, reason: 'row: not an object keyed by column' },
-      { index: 9, reason: 'customer_name: missing' },
+      { index: 9, reason: 'customer_name: missing', ...c1 },
     ]);
     expect(JSON.stringify(rejected)).not.toContain('x@y.z');
   });

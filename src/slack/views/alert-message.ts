@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { AlertMessageData } from '../../domain/alerts/message-data';
+import { describeUnconverted } from '../../shared/money';
 import { formatInstantIn } from '../../shared/zoned-time';
 import { ACTION_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';
@@ -23,7 +24,7 @@ export function buildAlertMessage(
   const name = escapeAndCut(d.leadName, 150);
   const company = d.company && d.company !== d.leadName ? ` (${escapeAndCut(d.company, 100)})` : '';
   const lifetime = d.unconvertedCurrencies.length
-    ? `${d.lifetimeUsd} (incomplete: ${escapeMrkdwn(d.unconvertedCurrencies.join(', '))} not converted)`
+    ? `${d.lifetimeUsd} (incomplete: ${escapeMrkdwn(describeUnconverted(d.unconvertedCurrencies))})`
     : d.lifetimeUsd;
   const due = d.overdueSince
     ? `:warning: *Overdue since ${slackDate(d.overdueSince, d.timeZone)}*${d.missedCount > 0 ? ` (${d.missedCount} more reminder${d.missedCount === 1 ? '' : 's'} missed while it could not be sent)` : ''}`

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { DigestFigures, DigestLead } from '../../domain/digest';
-import { formatRateDate, formatUsd } from '../../shared/money';
+import { describeUnconverted, formatRateDate, formatUsd } from '../../shared/money';
 import { type StageLabels, stageLabel } from '../../shared/stages';
 import { formatLocalDateOf, formatShortInstantIn } from '../../shared/zoned-time';
 import { ACTION_IDS } from './action-ids';
@@ -59,7 +59,7 @@ function customerName(name: string, company?: string | null): string {
 
 function usdFigure(lead: Pick<DigestLead, 'lifetimeUsdCents' | 'unknownCurrencies'>): string {
   const incomplete = lead.unknownCurrencies.length
-    ? ` (incomplete: ${escapeMrkdwn(lead.unknownCurrencies.join(', '))} not converted)`
+    ? ` (incomplete: ${escapeMrkdwn(describeUnconverted(lead.unknownCurrencies))})`
     : '';
   return `${formatUsd(lead.lifetimeUsdCents)}${incomplete}`;
 }
@@ -125,7 +125,7 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
         ? ` (${signed(s.countChange)} · ${signedUsd(s.usdChange)})`
         : '';
     const incomplete = s.incompleteCount
-      ? ` · :warning: ${s.incompleteCount} incomplete (${escapeMrkdwn(s.unknownCurrencies.join(', ') || 'unknown currency')} not converted)`
+      ? ` · :warning: ${s.incompleteCount} incomplete (${escapeMrkdwn(describeUnconverted(s.unknownCurrencies) || 'unknown currency not converted')})`
       : '';
     return `*${label(s.slug)}*: ${plural(s.count, 'lead')} · ${formatUsd(s.usdCents)}${change}${incomplete}`;
   });

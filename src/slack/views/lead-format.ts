@@ -1,5 +1,5 @@
 import type { ActivityEntry } from '../../domain/leads';
-import { formatRateDate, formatUsd } from '../../shared/money';
+import { describeUnconverted, formatRateDate, formatUsd } from '../../shared/money';
 import { type StageLabels, stageLabel } from '../../shared/stages';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';
 import { noteToMrkdwn } from './slack-text';
@@ -22,11 +22,11 @@ export function slackDate(date: Date, format = '{date_short}'): string {
   return `<!date^${Math.floor(date.getTime() / 1000)}^${format}|${date.toISOString().slice(0, 10)}>`;
 }
 
-/** "$1,234.56", marked incomplete (currencies named) when some currency could not be converted. */
+/** "$1,234.56", marked incomplete (currencies or an unreadable row named) when some amount is not counted. */
 export function usdText(cents: bigint, unknownCurrencies: string[] = []): string {
   const base = formatUsd(cents);
   if (unknownCurrencies.length === 0) return base;
-  return `${base}+ (incomplete: ${escapeMrkdwn(unknownCurrencies.join(', '))} not converted)`;
+  return `${base}+ (incomplete: ${escapeMrkdwn(describeUnconverted(unknownCurrencies))})`;
 }
 
 export function rateDateText(rateDate: Date | null): string {

@@ -3,7 +3,7 @@ import type { HomeFilter } from '../../domain/home-filter';
 import type { PipelineLead, PipelineSnapshot, StageSummary } from '../../domain/pipeline';
 import type { SyncStatus } from '../../domain/sync-coordinator';
 import { OWNER_FILTERS, type OwnerFilter, UNCONTACTED_DAY_CHOICES } from '../../shared/choices';
-import { formatUsd } from '../../shared/money';
+import { describeUnconverted, formatUsd, UNREADABLE_ROW } from '../../shared/money';
 import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../../shared/stages';
 import { formatLocalDate, formatLocalDateOf, formatTimeOfDay, localDateTimeOf } from '../../shared/zoned-time';
 import { ACTION_IDS } from './action-ids';
@@ -185,7 +185,11 @@ function stageHeading(stage: StageSummary, labels: StageLabels): SectionBlock {
   const label = escapeMrkdwn(stageLabel(stage.slug, labels));
   let text = `*${label}*  ·  ${pluralise(stage.count, 'lead')}  ·  ${formatUsd(stage.lifetimeUsdCents)}`;
   if (stage.incompleteCurrencies.length) {
-    text += `\n:warning: Incomplete: ${pluralise(stage.incompleteCount, 'lead')} with amounts in ${listOf(stage.incompleteCurrencies)} not converted to USD`;
+    const currencies = stage.incompleteCurrencies.filter((c) => c !== UNREADABLE_ROW);
+    const unread = currencies.length < stage.incompleteCurrencies.length;
+    text += currencies.length
+      ? `\n:warning: Incomplete: ${pluralise(stage.incompleteCount, 'lead')} with amounts in ${listOf(currencies)} not converted to USD${unread ? ' or in a row that could not be read' : ''}`
+      : `\n:warning: Incomplete: ${pluralise(stage.incompleteCount, 'lead')} with a row that could not be read`;
   }
   if (stage.count === 0) text += '\n_No leads here._';
   else if (stage.page > 0) {
@@ -199,7 +203,7 @@ function leadLine(lead: PipelineLead, viewer: PipelineHomeViewer): SectionBlock 
   const name = escapeAndCut(lead.name, 80);
   const company = lead.company && lead.company !== lead.name ? `  ·  ${escapeAndCut(lead.company, 60)}` : '';
   const usd = lead.unknownCurrencies.length
-    ? `*${formatUsd(lead.lifetimeUsdCents)}* + ${listOf(lead.unknownCurrencies, 4)} not converted (incomplete)`
+    ? `*${formatUsd(lead.lifetimeUsdCents)}* + ${escapeMrkdwn(describeUnconverted(lead.unknownCurrencies, 4))} (incomplete)`
     : `*${formatUsd(lead.lifetimeUsdCents)}*`;
   const facts = [
     lead.markets.length ? listOf(lead.markets, 11) : null,
