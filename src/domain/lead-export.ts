@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { CrmPrisma } from '../db/client';
-import { currencyExponent } from '../shared/money';
+import { currencyExponent, UNREADABLE_ROW } from '../shared/money';
 import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../shared/zoned-time';
 import { toCsv } from './csv';
 import { splitList } from './pipeline';
@@ -261,7 +261,7 @@ export function leadExportCsv(rows: readonly LeadExportRow[], options: CsvOption
       r.ownerId,
       r.markets.join(', '),
       minorToDecimal(r.lifetimeUsdCents, 2),
-      r.unknownCurrencies.join(', '),
+      r.unknownCurrencies.map((c) => (c === UNREADABLE_ROW ? 'a row that could not be read' : c)).join(', '),
       ...currencies.map((c) => {
         const minor = byCurrency.get(c);
         const exponent = currencyExponent(c);
