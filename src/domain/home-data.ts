@@ -1,11 +1,19 @@
 import type { Clock } from '../clock';
 import type { AppConfig } from '../config';
 import type { Database } from '../db/client';
+import { Prisma } from '../generated/sqlite/client';
 import type { ProductionReader } from '../production/types';
 import { type AdminNoticeItem, listOpenAdminNotices } from './admin-notices';
 import { type FollowUpList, listFollowUpsForOwner } from './alerts/listing';
-import { type HomeFilter, loadHomeFilter } from './home-filter';
-import { loadPipeline, type PipelineCache, type PipelineSnapshot, shareAtCurrentVersion } from './pipeline';
+import { type HomeFilter, parseHomeFilter } from './home-filter';
+import {
+  loadPipeline,
+  type PipelineCache,
+  type PipelineSnapshot,
+  SQLITE_DATA_VERSION_COLUMNS,
+  shareAtVersion,
+  sqliteDataVersionOf,
+} from './pipeline';
 import { listRates } from './rates';
 import { countRosterByRole, type Role } from './roster';
 import { type AuditRecord, getAllSettings, latestAuditEntries, type SettingValues } from './settings';
@@ -84,6 +92,32 @@ async function loadAdminHomeData(deps: HomeDataDeps, reader: HomeReader): Promis
   };
 }
 
+/** What every Home open reads first about its reader, and (SQLite) the data version. */
+interface HomeStart {
+  filterJson: string | null;
+  hasFollowUps: boolean;
+  version: string | null;
+}
+
+/**
+ * The saved filter, whether any follow-up is active, and the data version, in one query:
+ * on SQLite every query is a turn on the one connection that fifty opening viewers share.
+ * Read by each open, never shared: a publish that follows a write must see that write.
+ */
+async function readHomeStart(db: Database, userId: string): Promise<HomeStart> {
+  const version = db.provider === 'sqlite' ? Prisma.sql`, ${SQLITE_DATA_VERSION_COLUMNS}` : Prisma.empty;
+  const [row] = await db.prisma.$queryRaw<
+    { hf: string | null; fu: unknown; tc?: bigint | number; dv?: bigint | number }[]
+  >`
+    SELECT (SELECT "homeFilter" FROM "UserPreference" WHERE "userId" = ${userId}) AS "hf",
+      EXISTS (SELECT 1 FROM "FollowUpAlert" WHERE "ownerId" = ${userId} AND "active" = TRUE) AS "fu"${version}`;
+  return {
+    filterJson: row?.hf ?? null,
+    hasFollowUps: row ? row.fu === true || Number(row.fu) === 1 : false,
+    version: row?.tc !== undefined && row.dv !== undefined ? sqliteDataVersionOf({ tc: row.tc, dv: row.dv }) : null,
+  };
+}
+
 /**
  * Everything the Home tab shows for one reader, from the CRM database only (never
  * Metabase): the pipeline with their filter, the sync state, their follow-ups, and for
@@ -95,10 +129,9 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
   const running = deps.syncRunning();
   // What every viewer sees alike (labels, sync state, the pipeline for a filter) is read once
   // per data version and shared by everyone opening Home meanwhile.
-  const [filter, share] = await Promise.all([
-    loadHomeFilter(prisma, reader.userId),
-    shareAtCurrentVersion(deps.db, deps.pipelineCache),
-  ]);
+  const start = await readHomeStart(deps.db, reader.userId);
+  const filter = parseHomeFilter(start.filterJson);
+  const share = shareAtVersion(deps.db, deps.pipelineCache, start.version);
   const noNotices = { notices: [], total: 0 };
   const [stageLabels, snapshot, sync, followUps, notices, admin] = await Promise.all([
     share.get('stageLabels', () => loadStageLabels(prisma)),
@@ -113,7 +146,7 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
       share,
     ),
     share.get(`sync:${running}`, () => loadSyncStatus(deps, running)),
-    listFollowUpsForOwner(prisma, reader.userId, now, HOME_FOLLOW_UPS_SHOWN),
+    listFollowUpsForOwner(prisma, reader.userId, now, HOME_FOLLOW_UPS_SHOWN, start.hasFollowUps),
     reader.isAdmin ? listOpenAdminNotices(prisma, HOME_NOTICES_SHOWN) : Promise.resolve(noNotices),
     reader.isAdmin ? loadAdminHomeData(deps, reader) : Promise.resolve(null),
   ]);

@@ -290,8 +290,8 @@ export async function computePipeline(
 async function sqliteDataVersion(db: Pick<Database, 'prisma' | 'provider'>): Promise<string | null> {
   if (db.provider !== 'sqlite') return null;
   const [row] = await db.prisma.$queryRaw<{ tc: bigint | number; dv: bigint | number }[]>`
-    SELECT total_changes() AS "tc", (SELECT data_version FROM pragma_data_version) AS "dv"`;
-  return row ? `${row.tc}:${row.dv}` : null;
+    SELECT ${SQLITE_DATA_VERSION_COLUMNS}`;
+  return row ? sqliteDataVersionOf(row) : null;
 }
 
 interface VersionCache {
@@ -336,8 +336,26 @@ export async function shareAtCurrentVersion(
   shared?: PipelineCache,
 ): Promise<VersionedShare> {
   if (!shared) return UNSHARED;
-  const version = await sqliteDataVersion(db);
-  if (version === null) return UNSHARED;
+  return shareAtVersion(db, shared, await sqliteDataVersion(db));
+}
+
+/** The SQL reading the data version on SQLite: `sqliteDataVersionOf` makes the version of its columns. */
+export const SQLITE_DATA_VERSION_COLUMNS = Prisma.sql`total_changes() AS "tc", (SELECT data_version FROM pragma_data_version) AS "dv"`;
+
+export function sqliteDataVersionOf(row: { tc: bigint | number; dv: bigint | number }): string {
+  return `${row.tc}:${row.dv}`;
+}
+
+/**
+ * The share at a version the caller has just read (SQLITE_DATA_VERSION_COLUMNS, in a query it
+ * makes anyway), under the same rule as shareAtCurrentVersion. Null version: nothing shared.
+ */
+export function shareAtVersion(
+  db: Pick<Database, 'prisma'>,
+  shared: PipelineCache | undefined,
+  version: string | null,
+): VersionedShare {
+  if (!shared || version === null) return UNSHARED;
   let cache = shared.get(db);
   if (!cache || cache.version !== version) {
     cache = { version, entries: new Map() };

@@ -1,5 +1,6 @@
-import { jsonRowsSelect } from '../db/bulk-rows';
+import { jsonRowsSelect, rawDate } from '../db/bulk-rows';
 import type { CrmPrisma, DbProvider } from '../db/client';
+import { isRole, type Role } from '../shared/roles';
 
 /** What the app keeps of a Slack user's profile (users.info), to decide access and time zones. */
 export interface UserFacts {
@@ -22,6 +23,54 @@ export async function readUserFacts(prisma: CrmPrisma, userId: string): Promise<
       fetchedAt: row.fetchedAt,
     }
   );
+}
+
+/** A user's roster role and stored users.info facts. */
+export interface MemberFacts {
+  /** Null: not on the roster. */
+  role: Role | null;
+  /** Null: never fetched. */
+  facts: UserFacts | null;
+}
+
+/** Reads from raw rows: SQLite answers booleans as 0/1 (number or bigint). */
+const rawBool = (v: unknown): boolean => v === true || (v !== false && v !== null && Number(v) !== 0);
+
+/**
+ * The role and the stored facts in one query: every Slack request resolves its viewer, and
+ * on SQLite's one connection each query is a turn the other requests wait behind.
+ */
+export async function readMemberFacts(prisma: CrmPrisma, userId: string): Promise<MemberFacts> {
+  const [row] = await prisma.$queryRaw<
+    {
+      role: string | null;
+      cachedId: string | null;
+      tz: string | null;
+      isRestricted: unknown;
+      isUltraRestricted: unknown;
+      deleted: unknown;
+      fetchedAt: Date | string | null;
+    }[]
+  >`
+    SELECT r."role", c."userId" AS "cachedId", c."tz", c."isRestricted", c."isUltraRestricted", c."deleted", c."fetchedAt"
+    FROM (SELECT CAST(${userId} AS TEXT) AS "uid") AS q
+    LEFT JOIN "RosterMember" AS r ON r."userId" = q."uid"
+    LEFT JOIN "SlackUserCache" AS c ON c."userId" = q."uid"`;
+  const role = row?.role != null && isRole(row.role) ? row.role : null;
+  const fetchedAt = row?.cachedId != null ? rawDate(row.fetchedAt) : null;
+  return {
+    role,
+    facts:
+      row && fetchedAt
+        ? {
+            tz: row.tz,
+            isRestricted: rawBool(row.isRestricted),
+            isUltraRestricted: rawBool(row.isUltraRestricted),
+            deleted: rawBool(row.deleted),
+            fetchedAt,
+          }
+        : null,
+  };
 }
 
 export async function saveUserFacts(prisma: CrmPrisma, userId: string, facts: UserFacts): Promise<void> {

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../deps';
-import { canConfigure, canEditLeads, getRole, type Role } from '../domain/roster';
-import { readUserFacts, saveUserFacts, type UserFacts } from '../domain/user-facts';
+import { canConfigure, canEditLeads, type Role } from '../domain/roster';
+import { readMemberFacts, readUserFacts, saveUserFacts, type UserFacts } from '../domain/user-facts';
 import { slackErrorCode } from '../shared/slack-error-code';
 
 /** Who is asking, and what they may do. Resolved once per request, in one place. */
@@ -34,11 +34,19 @@ export interface SlackUserFacts {
   deleted: boolean;
 }
 
-/** users.info (time zone, guest, deactivated), cached in SlackUserCache. */
-export async function slackUserFacts(deps: AppDeps, client: WebClient, userId: string): Promise<SlackUserFacts> {
+/**
+ * users.info (time zone, guest, deactivated), cached in SlackUserCache. Pass `known` when the
+ * cache row was just read (null: none stored), so it is not read again.
+ */
+export async function slackUserFacts(
+  deps: AppDeps,
+  client: WebClient,
+  userId: string,
+  known?: UserFacts | null,
+): Promise<SlackUserFacts> {
   const { prisma } = deps.db;
   const now = deps.clock.now();
-  const cached = await readUserFacts(prisma, userId);
+  const cached = known === undefined ? await readUserFacts(prisma, userId) : known;
   if (cached && now.getTime() - cached.fetchedAt.getTime() < USER_CACHE_TTL_MS) {
     return { tz: cached.tz, guest: cached.isRestricted || cached.isUltraRestricted, deleted: cached.deleted };
   }
@@ -65,10 +73,10 @@ export async function slackUserFacts(deps: AppDeps, client: WebClient, userId: s
 }
 
 export async function resolveViewer(deps: AppDeps, client: WebClient, userId: string): Promise<Viewer> {
-  const role = await getRole(deps.db.prisma, userId);
+  const { role, facts: cached } = await readMemberFacts(deps.db.prisma, userId);
   // Non-members never see data, so their guest status does not matter: skip the call.
   if (role === null) return { userId, role, guest: false, timeZone: deps.config.CRM_TIMEZONE };
-  const facts = await slackUserFacts(deps, client, userId);
+  const facts = await slackUserFacts(deps, client, userId, cached);
   return { userId, role, guest: facts.guest, timeZone: facts.tz ?? deps.config.CRM_TIMEZONE };
 }
 
@@ -100,7 +108,7 @@ export async function resolveViewerWithin(
   });
   const first = await Promise.race([full, timeout]).finally(() => clearTimeout(timer));
   if (first) return { viewer: first };
-  const [role, cached] = await Promise.all([getRole(deps.db.prisma, userId), readUserFacts(deps.db.prisma, userId)]);
+  const { role, facts: cached } = await readMemberFacts(deps.db.prisma, userId);
   if (role !== null && cached) {
     full.catch(() => undefined);
     return {

@@ -49,10 +49,14 @@ export async function listFollowUpsForOwner(
   ownerId: string,
   now: Date,
   limit: number,
+  /** Whether the owner has any active follow-up, when the caller has just read it. */
+  hasAny?: boolean,
 ): Promise<FollowUpList> {
   // Most Home opens are by owners without follow-ups: one indexed probe answers them, where
   // the read below costs four queries (the relations are read separately) even when empty.
-  const any = await prisma.followUpAlert.findFirst({ where: { ownerId, active: true }, select: { id: true } });
+  const any =
+    hasAny ??
+    (await prisma.followUpAlert.findFirst({ where: { ownerId, active: true }, select: { id: true } })) !== null;
   if (!any) return { items: [], overdue: 0, upcoming: 0 };
   const alerts = await prisma.followUpAlert.findMany({
     where: { ownerId, active: true },
