@@ -245,7 +245,12 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
   let orderCount = 0;
   let lastOrderAt: Date | null = null;
   const markets = new Set<string>();
-  for (const cur of [...acc.currencies].sort((a, b) => a.currency.localeCompare(b.currency))) {
+  // Nearly every customer has one currency: nothing to sort then.
+  const currencies =
+    acc.currencies.length > 1
+      ? [...acc.currencies].sort((a, b) => a.currency.localeCompare(b.currency))
+      : acc.currencies;
+  for (const cur of currencies) {
     orderCount += cur.orderCount;
     lastOrderAt = maxDate(lastOrderAt, cur.lastOrderAt);
     markets.add(cur.market);
@@ -280,7 +285,7 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
       company: acc.company,
       email: acc.email,
       phone: acc.phone,
-      markets: [...markets].sort().join(','),
+      markets: markets.size === 1 ? markets.values().next().value! : [...markets].sort().join(','),
       orderCount,
       lifetimeUsdCents: sum.usdCents,
       unknownCurrencies: sum.unknownCurrencies.join(','),
