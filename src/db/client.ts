@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
-import { ImmediateSqliteAdapterFactory } from './sqlite-adapter';
+import { ImmediateSqliteAdapterFactory, type SqliteRawRead } from './sqlite-adapter';
 
 /**
  * The CRM's Prisma client. Both generated clients come from the same models
@@ -18,6 +18,8 @@ export interface Database {
   provider: DbProvider;
   url: string;
   close(): Promise<void>;
+  /** SQLite only: reads past Prisma on its own connection (see SqliteRawRead). */
+  sqliteRawRead?: SqliteRawRead;
 }
 
 /** SQLite busy timeout: how long a writer waits for another connection's lock. */
@@ -68,7 +70,16 @@ export function openDatabase(url: string): Database {
     // Write transactions begin IMMEDIATE and wait for the lock without blocking the event loop.
     const adapter = new ImmediateSqliteAdapterFactory(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
     const prisma = new SqlitePrismaClient({ adapter, transactionOptions: { maxWait: SQLITE_TRANSACTION_MAX_WAIT_MS } });
-    return { prisma, provider, url, close: () => prisma.$disconnect() };
+    const sqliteRawRead: SqliteRawRead = async (sql, params) => {
+      let read = adapter.rawReader();
+      if (!read) {
+        await prisma.$connect();
+        read = adapter.rawReader();
+        if (!read) throw new Error('the SQLite connection did not open');
+      }
+      return read(sql, params);
+    };
+    return { prisma, provider, url, close: () => prisma.$disconnect(), sqliteRawRead };
   }
   const schema = postgresSchemaOf(url);
   // The search path makes raw SQL (insert-or-ignore, leases) hit the same schema as Prisma's queries.

@@ -35,9 +35,16 @@ export interface LockWaitOptions {
 
 /** The raw better-sqlite3 connection (the adapter keeps it in a plain field). */
 interface BetterSqliteClient {
-  prepare(sql: string): { run(): unknown };
+  prepare(sql: string): { run(): unknown; all(...params: unknown[]): unknown[] };
   pragma(source: string): unknown;
 }
+
+/**
+ * A read straight on the connection, past Prisma: a prepared statement, cached by its text.
+ * For a hot bulk read whose Prisma round trip (query compile, parameter and result
+ * marshalling) costs more than the query itself.
+ */
+export type SqliteRawRead = (sql: string, params: readonly unknown[]) => Promise<unknown[]>;
 
 function isBusy(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
@@ -79,6 +86,7 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
   readonly adapterName: string;
   private readonly mutex = new Mutex();
   private readonly client: BetterSqliteClient;
+  private readonly statements = new Map<string, ReturnType<BetterSqliteClient['prepare']>>();
 
   constructor(
     private readonly inner: SqlDriverAdapter,
@@ -105,6 +113,25 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
 
   dispose(): Promise<void> {
     return this.inner.dispose();
+  }
+
+  /**
+   * See SqliteRawRead. Taken under the transaction lock, so it never runs inside another
+   * caller's open transaction on this connection (and never sees its uncommitted rows).
+   */
+  async rawRead(sql: string, params: readonly unknown[]): Promise<unknown[]> {
+    const release = await this.mutex.acquire();
+    try {
+      let statement = this.statements.get(sql);
+      if (!statement) {
+        statement = this.client.prepare(sql);
+        this.statements.set(sql, statement);
+      }
+      const prepared = statement;
+      return await retryOnBusy(() => prepared.all(...params), this.wait);
+    } finally {
+      release();
+    }
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
@@ -142,6 +169,8 @@ export class ImmediateSqliteAdapterFactory implements SqlDriverAdapterFactory {
   readonly provider = 'sqlite' as const;
   readonly adapterName: string;
   private readonly inner: PrismaBetterSQLite3;
+  /** The adapter Prisma connected last (it connects lazily, and again after a disconnect). */
+  private connected: ImmediateSqliteAdapter | null = null;
 
   constructor(
     path: string,
@@ -152,6 +181,13 @@ export class ImmediateSqliteAdapterFactory implements SqlDriverAdapterFactory {
   }
 
   async connect(): Promise<SqlDriverAdapter> {
-    return new ImmediateSqliteAdapter(await this.inner.connect(), this.wait);
+    this.connected = new ImmediateSqliteAdapter(await this.inner.connect(), this.wait);
+    return this.connected;
+  }
+
+  /** The connection Prisma uses, for SqliteRawRead; null until Prisma has connected. */
+  rawReader(): SqliteRawRead | null {
+    const adapter = this.connected;
+    return adapter && ((sql, params) => adapter.rawRead(sql, params));
   }
 }

@@ -245,7 +245,12 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
   let orderCount = 0;
   let lastOrderAt: Date | null = null;
   const markets = new Set<string>();
-  for (const cur of [...acc.currencies].sort((a, b) => a.currency.localeCompare(b.currency))) {
+  // Nearly every customer has one currency: nothing to sort then.
+  const currencies =
+    acc.currencies.length > 1
+      ? [...acc.currencies].sort((a, b) => a.currency.localeCompare(b.currency))
+      : acc.currencies;
+  for (const cur of currencies) {
     orderCount += cur.orderCount;
     lastOrderAt = maxDate(lastOrderAt, cur.lastOrderAt);
     markets.add(cur.market);
@@ -280,7 +285,7 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
       company: acc.company,
       email: acc.email,
       phone: acc.phone,
-      markets: [...markets].sort().join(','),
+      markets: markets.size === 1 ? markets.values().next().value! : [...markets].sort().join(','),
       orderCount,
       lifetimeUsdCents: sum.usdCents,
       unknownCurrencies: sum.unknownCurrencies.join(','),
@@ -416,58 +421,79 @@ const UNIT = '\u001f';
 const ROW = '\u001d';
 const NULL_MARK = '\u001e';
 const fpText = (v: string | null) => (v === null ? NULL_MARK : v);
-const fpDate = (d: Date | null) => (d === null ? NULL_MARK : d.toISOString().replace('Z', '+00:00'));
-
-/** A customer's stored state as one string, built the same way in JavaScript and in SQLite's SQL below. */
-function fingerprint(s: CustomerSnapshot): string {
-  const f = s.figures;
-  const totals = [...s.totals]
-    .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0))
-    .map((t) => [t.currency, t.market, t.orderCount, t.lifetimeMinor, fpDate(t.lastOrderAt)].join(UNIT))
-    .join(ROW);
-  return [
-    f.name,
-    fpText(f.company),
-    fpText(f.email),
-    fpText(f.phone),
-    f.markets,
-    f.orderCount,
-    f.lifetimeUsdCents,
-    f.unknownCurrencies,
-    fpDate(f.lastOrderAt),
-    fpDate(f.rateDate),
-    f.searchText,
-    totals,
-  ].join(UNIT);
+/** As SQLite stores a DateTime. The same date recurs (a customer's last order, the rate date): its text is reused. */
+let lastDateMs = Number.NaN;
+let lastDateText = '';
+let otherDateMs = Number.NaN;
+let otherDateText = '';
+function fpDate(d: Date | null): string {
+  if (d === null) return NULL_MARK;
+  const ms = d.getTime();
+  if (ms === lastDateMs) return lastDateText;
+  if (ms === otherDateMs) return otherDateText;
+  [otherDateMs, otherDateText] = [lastDateMs, lastDateText];
+  lastDateMs = ms;
+  lastDateText = `${d.toISOString().slice(0, -1)}+00:00`;
+  return lastDateText;
 }
 
-const SQLITE_FINGERPRINT =
-  Prisma.raw(`c."name" || char(31) || COALESCE(c."company", char(30)) || char(31) || COALESCE(c."email", char(30)) || char(31)
+const byCurrency = (a: CurrencyTotalRow, b: CurrencyTotalRow) =>
+  a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0;
+
+/**
+ * A customer's stored state as one string, built the same way in JavaScript and in SQLite's
+ * SQL below. Plain concatenation: it runs for every customer of every sync.
+ */
+function fingerprint(s: CustomerSnapshot): string {
+  const f = s.figures;
+  const sorted = s.totals.length > 1 ? [...s.totals].sort(byCurrency) : s.totals;
+  let totals = '';
+  for (let i = 0; i < sorted.length; i++) {
+    const t = sorted[i]!;
+    if (i > 0) totals += ROW;
+    totals += `${t.currency}${UNIT}${t.market}${UNIT}${t.orderCount}${UNIT}${t.lifetimeMinor}${UNIT}${fpDate(t.lastOrderAt)}`;
+  }
+  return `${f.name}${UNIT}${fpText(f.company)}${UNIT}${fpText(f.email)}${UNIT}${fpText(f.phone)}${UNIT}${f.markets}${UNIT}${f.orderCount}${UNIT}${f.lifetimeUsdCents}${UNIT}${f.unknownCurrencies}${UNIT}${fpDate(f.lastOrderAt)}${UNIT}${fpDate(f.rateDate)}${UNIT}${f.searchText}${UNIT}${totals}`;
+}
+
+const SQLITE_FINGERPRINT = `c."name" || char(31) || COALESCE(c."company", char(30)) || char(31) || COALESCE(c."email", char(30)) || char(31)
   || COALESCE(c."phone", char(30)) || char(31) || c."markets" || char(31) || c."orderCount" || char(31) || c."lifetimeUsdCents" || char(31)
   || c."unknownCurrencies" || char(31) || COALESCE(c."lastOrderAt", char(30)) || char(31) || COALESCE(c."rateDate", char(30)) || char(31)
   || c."searchText" || char(31) || COALESCE((SELECT group_concat(s."currency" || char(31) || s."market" || char(31) || s."orderCount" || char(31)
      || s."lifetimeMinor" || char(31) || COALESCE(s."lastOrderAt", char(30)), char(29) ORDER BY s."currency")
-     FROM "CustomerCurrencyTotal" s WHERE s."customerId" = c."customerId"), '')`);
+     FROM "CustomerCurrencyTotal" s WHERE s."customerId" = c."customerId"), '')`;
 
-/**
- * pendingWork on SQLite: each customer travels as its id and one fingerprint string, which
- * SQLite compares with the same string made from the stored rows (found by primary key).
- * Two JSON values per customer instead of eighteen: SQLite re-reads a row's JSON text for
- * every value taken from it, which was most of the cost.
- */
-async function pendingWorkSqlite(db: Database, chunk: readonly CustomerSnapshot[]): Promise<Map<string, PendingWork>> {
-  const values = JSON.stringify(chunk.map((snap) => [snap.figures.customerId, fingerprint(snap)]));
-  const rows = await db.prisma.$queryRaw<
-    { id: string; known: number | bigint; changed: number | bigint; hasLead: number | bigint }[]
-  >`
+/** pendingWork's SQLite statement, around its one parameter: the chunk as `[[id, fingerprint], …]` JSON. */
+const [SQLITE_PENDING_HEAD, SQLITE_PENDING_TAIL] = [
+  `
     SELECT * FROM (
       SELECT n."id",
         CASE WHEN c."customerId" IS NULL THEN 0 ELSE 1 END AS "known",
         CASE WHEN c."customerId" IS NULL OR ${SQLITE_FINGERPRINT} IS NOT n."fp" THEN 1 ELSE 0 END AS "changed",
         CASE WHEN l."id" IS NULL THEN 0 ELSE 1 END AS "hasLead"
-      FROM (SELECT value->>0 AS "id", value->>1 AS "fp" FROM json_each(${values})) n
+      FROM (SELECT value->>0 AS "id", value->>1 AS "fp" FROM json_each(`,
+  `)) n
       LEFT JOIN "CustomerFigures" c ON c."customerId" = n."id" LEFT JOIN "Lead" l ON l."customerId" = n."id"
-    ) w WHERE "changed" = 1 OR "hasLead" = 0`;
+    ) w WHERE "changed" = 1 OR "hasLead" = 0`,
+] as const;
+
+const SQLITE_PENDING_RAW = `${SQLITE_PENDING_HEAD}?${SQLITE_PENDING_TAIL}`;
+
+type PendingRow = { id: string; known: number | bigint; changed: number | bigint; hasLead: number | bigint };
+
+/**
+ * pendingWork on SQLite: each customer travels as its id and one fingerprint string, which
+ * SQLite compares with the same string made from the stored rows (found by primary key).
+ * Two JSON values per customer instead of eighteen: SQLite re-reads a row's JSON text for
+ * every value taken from it, which was most of the cost. The statement runs straight on the
+ * connection when the database offers it: through Prisma, compiling the query and carrying
+ * the parameter cost more than the comparison.
+ */
+async function pendingWorkSqlite(db: Database, chunk: readonly CustomerSnapshot[]): Promise<Map<string, PendingWork>> {
+  const values = JSON.stringify(chunk.map((snap) => [snap.figures.customerId, fingerprint(snap)]));
+  const rows = db.sqliteRawRead
+    ? ((await db.sqliteRawRead(SQLITE_PENDING_RAW, [values])) as PendingRow[])
+    : await db.prisma.$queryRaw<PendingRow[]>(Prisma.sql([SQLITE_PENDING_HEAD, SQLITE_PENDING_TAIL], values));
   return new Map(
     rows.map((r) => [
       r.id,

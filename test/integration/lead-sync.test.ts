@@ -137,6 +137,33 @@ describe.each<Provider>(['sqlite', 'postgres'])('syncLeadsFromProduction on %s',
     expect(await db.prisma.lead.count()).toBe(2);
   });
 
+  it('tells changed from unchanged customers the same way through Prisma as through the direct SQLite read', async () => {
+    const production = new StaticProductionReader([
+      customerRow({ customerId: 'C1', lifetimeTotal: '100.00' }),
+      customerRow({ customerId: 'C2', currency: 'EUR', lifetimeTotal: '10.00' }),
+      customerRow({ customerId: 'C2', currency: 'AED', lifetimeTotal: '5.00' }),
+    ]);
+    const viaPrisma: SyncDeps = { ...deps, db: { ...db, sqliteRawRead: undefined } };
+    for (const d of [deps, viaPrisma]) {
+      await db.prisma.lead.deleteMany();
+      await db.prisma.customerCurrencyTotal.deleteMany();
+      await db.prisma.customerFigures.deleteMany();
+      production.rows[0] = customerRow({ customerId: 'C1', lifetimeTotal: '100.00' });
+      expect(await syncLeadsFromProduction(d, production, { trigger: 'test' })).toMatchObject({ created: 2 });
+      expect(await syncLeadsFromProduction(d, production, { trigger: 'test' })).toMatchObject({
+        created: 0,
+        updated: 0,
+      });
+      production.rows[0] = customerRow({ customerId: 'C1', lifetimeTotal: '100.01' });
+      expect(await syncLeadsFromProduction(d, production, { trigger: 'test' })).toMatchObject({
+        created: 0,
+        updated: 1,
+      });
+      await db.prisma.customerCurrencyTotal.deleteMany({ where: { customerId: 'C2', currency: 'AED' } });
+      expect(await syncLeadsFromProduction(d, production, { trigger: 'test' })).toMatchObject({ updated: 1 });
+    }
+  });
+
   it('marks a figure incomplete, naming the currency, for an unknown currency or an unreadable amount', async () => {
     const production = new StaticProductionReader([
       customerRow({ customerId: 'C1', currency: 'AED', lifetimeTotal: '100.00' }),

@@ -45,4 +45,44 @@ describe('SQLite write transactions from two connections', () => {
     expect(await one.prisma.activity.count({ where: { leadId: id, kind: 'note' } })).toBe(40);
     expect((await one.prisma.lead.findUniqueOrThrow({ where: { id } })).version).toBe(61 - refused);
   }, 60_000);
+
+  it("a read past Prisma waits for the connection's open transaction and never sees its uncommitted rows", async () => {
+    const read = one.sqliteRawRead!;
+    const count = async () =>
+      (
+        (await read(`SELECT COUNT(*) AS n FROM "CustomerFigures" WHERE "customerId" = ?`, ['RAW-1'])) as { n: number }[]
+      )[0]!.n;
+    let seenDuring: number | null = null;
+    let inside!: () => void;
+    const insideTx = new Promise<void>((resolve) => (inside = resolve));
+    let finish!: () => void;
+    const finishTx = new Promise<void>((resolve) => (finish = resolve));
+    const tx = one.prisma
+      .$transaction(async (t) => {
+        await t.customerFigures.create({
+          data: {
+            customerId: 'RAW-1',
+            name: 'Raw',
+            markets: 'AE',
+            orderCount: 1,
+            lifetimeUsdCents: 100n,
+            searchText: 'raw',
+          },
+        });
+        inside();
+        await finishTx;
+        throw new Error('rolled back on purpose');
+      })
+      .catch((err: Error) => err.message);
+    await insideTx;
+    const during = count().then((n) => (seenDuring = Number(n)));
+    // The read is queued behind the transaction rather than run inside it.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seenDuring).toBeNull();
+    finish();
+    expect(await tx).toBe('rolled back on purpose');
+    await during;
+    expect(seenDuring).toBe(0);
+    expect(Number(await count())).toBe(0);
+  });
 });
