@@ -17,17 +17,17 @@ module.exports = {
       name: 'views-only-views-and-domain-types',
       severity: 'error',
       comment:
-        'Block Kit builders are pure functions: they may import other views, the I/O-free helpers in shared/, and types from the domain or from packages (e.g. Block Kit types), nothing else.',
+        'Block Kit builders are pure functions: they may import other views, the I/O-free helpers in common/, and types from the domain or from packages (e.g. Block Kit types), nothing else.',
       from: { path: '^src/slack/views/' },
-      to: { pathNot: ['^src/slack/views/', '^src/shared/', '^src/domain/', 'node_modules'] },
+      to: { pathNot: ['^src/slack/views/', '^src/common/', '^src/domain/', 'node_modules'] },
     },
     {
-      name: 'shared-is-a-leaf',
+      name: 'common-is-a-leaf',
       severity: 'error',
       comment:
-        'shared/ holds pure helpers (money, zoned time, stages, errors) used by every layer; it imports nothing of ours.',
-      from: { path: '^src/shared/' },
-      to: { path: '^src/', pathNot: '^src/shared/' },
+        'common/ holds pure helpers (money, zoned time, stages, errors) used by every layer; it imports nothing of ours.',
+      from: { path: '^src/common/' },
+      to: { path: '^src/', pathNot: '^src/common/' },
     },
     {
       name: 'views-only-type-imports-from-domain',

@@ -27,12 +27,12 @@
  *   kernel's high-water mark over the whole benchmark.
  */
 import { cpus, loadavg } from 'node:os';
+import { decimalToUsd, formatUsd, sumUsd, type UsdConversion } from '../src/common/money';
 import { CustomerSnapshotBuilder } from '../src/domain/lead-sync';
 import { defaultRateTable } from '../src/domain/rates';
 import { createLogger } from '../src/logger';
 import { createProductionReader } from '../src/production/metabase-client';
 import type { CustomerCurrencyRow } from '../src/production/types';
-import { decimalToUsd, formatUsd, sumUsd, type UsdConversion } from '../src/shared/money';
 import { startFakeMetabaseProcess } from './support/fake-metabase-process';
 import { fetchExportBody } from './support/floors';
 import { ms, percentile, ratio, rssSampler } from './support/measure';

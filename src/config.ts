@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidTimeZone } from './shared/zoned-time';
+import { isValidTimeZone } from './common/zoned-time';
 
 const slackUserIdList = z
   .string()

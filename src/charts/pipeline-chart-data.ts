@@ -1,7 +1,7 @@
+import { describeUnconverted, formatUsd } from '../common/money';
+import { type StageLabels, stageLabel } from '../common/stages';
+import { formatShortInstantIn } from '../common/zoned-time';
 import type { DigestFigures } from '../domain/digest';
-import { describeUnconverted, formatUsd } from '../shared/money';
-import { type StageLabels, stageLabel } from '../shared/stages';
-import { formatShortInstantIn } from '../shared/zoned-time';
 
 /**
  * What the digest's pipeline picture shows, taken from the same figures as the digest's

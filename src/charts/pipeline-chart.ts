@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { formatUsd, UNREADABLE_ROW } from '../shared/money';
+import { formatUsd, UNREADABLE_ROW } from '../common/money';
 import { type PipelineChartData, pipelineChartAltText } from './pipeline-chart-data';
 
 /**

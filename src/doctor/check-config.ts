@@ -1,5 +1,5 @@
+import type { CheckResult } from '../common/doctor-report';
 import { type AppConfig, ConfigError, loadConfig } from '../config';
-import type { CheckResult } from '../shared/doctor-report';
 
 export interface ConfigCheck {
   /** Null when the configuration is not valid: nothing else can be checked. */

@@ -1,6 +1,6 @@
+import type { CheckResult } from '../common/doctor-report';
 import { postgresSchemaOf, providerOf } from '../db/client';
 import { type MigrationStatus, migrationStatus } from '../db/migrate';
-import type { CheckResult } from '../shared/doctor-report';
 
 export interface DatabaseCheck {
   database: CheckResult;

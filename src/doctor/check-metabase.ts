@@ -1,8 +1,8 @@
+import type { CheckResult } from '../common/doctor-report';
 import type { MetabaseConfig } from '../config';
 import { CUSTOMERS_CARD, normaliseColumnKey, ORDERS_CARD } from '../production/card-schemas';
 import { formatSeconds, MetabaseError } from '../production/metabase-error';
 import type { CardResult, ProductionReader } from '../production/types';
-import type { CheckResult } from '../shared/doctor-report';
 
 /**
  * Metabase: reachable, the credential accepted, and each saved question returning the

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { CheckResult } from '../shared/doctor-report';
+import type { CheckResult } from '../common/doctor-report';
 import type { ManifestScope } from './manifest-scopes';
 import { describeSlackFailure, slackFailureOf, UNREACHABLE_FIX } from './slack-errors';
 

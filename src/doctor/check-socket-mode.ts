@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { CheckResult } from '../shared/doctor-report';
+import type { CheckResult } from '../common/doctor-report';
 import { describeSlackFailure, slackFailureOf, UNREACHABLE_FIX } from './slack-errors';
 
 const TITLE = 'Socket Mode';

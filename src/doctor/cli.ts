@@ -1,7 +1,7 @@
 // `npm run doctor`: checks the configuration, the database, Slack and Metabase, prints a
 // report with a fix for each problem, and exits 1 when anything failed (0 with warnings only).
 
-import { summarise } from '../shared/doctor-report';
+import { summarise } from '../common/doctor-report';
 import { formatDoctorReport } from './format-text';
 import { doctorFromEnvironment, secretValuesIn } from './from-environment';
 

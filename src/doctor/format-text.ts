@@ -1,4 +1,4 @@
-import { type CheckStatus, type DoctorReport, summarise, summaryLine } from '../shared/doctor-report';
+import { type CheckStatus, type DoctorReport, summarise, summaryLine } from '../common/doctor-report';
 
 const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗', skip: '–' };
 const COLOUR: Record<CheckStatus, string> = { ok: '\x1b[32m', warn: '\x1b[33m', fail: '\x1b[31m', skip: '\x1b[2m' };

@@ -1,10 +1,10 @@
 import { LogLevel, type Logger as SlackLogger, WebClient } from '@slack/web-api';
 import { type Clock, systemClock } from '../clock';
+import { type CheckId, type DoctorReport, skipped, withoutSecrets } from '../common/doctor-report';
 import { metabaseConfig } from '../config';
 import { type Database, openDatabase } from '../db/client';
 import { createLogger } from '../logger';
 import { createProductionReader } from '../production/metabase-client';
-import { type CheckId, type DoctorReport, skipped, withoutSecrets } from '../shared/doctor-report';
 import { checkConfig } from './check-config';
 import { MANIFEST_PATH, type ManifestScope, readManifestBotScopes } from './manifest-scopes';
 import { runDoctor, secretsOf } from './run-doctor';

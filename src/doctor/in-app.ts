@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
+import type { DoctorReport } from '../common/doctor-report';
 import type { AppDeps } from '../deps';
-import type { DoctorReport } from '../shared/doctor-report';
 import { type ManifestScope, readManifestBotScopes } from './manifest-scopes';
 import { runDoctor } from './run-doctor';
 

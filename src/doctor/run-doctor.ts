@@ -1,11 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock';
+import { type CheckResult, type DoctorReport, skipped, withoutSecrets } from '../common/doctor-report';
 import type { AppConfig } from '../config';
 import { metabaseConfig } from '../config';
 import type { CrmPrisma } from '../db/client';
 import { getSetting } from '../domain/settings';
 import type { ProductionReader } from '../production/types';
-import { type CheckResult, type DoctorReport, skipped, withoutSecrets } from '../shared/doctor-report';
 import { checkDatabase, describeDatabase } from './check-database';
 import { checkDigestChannel } from './check-digest-channel';
 import { checkMetabase } from './check-metabase';

@@ -6,7 +6,7 @@ import {
   MS_PER_DAY,
   parseTimeOfDay,
   zonedToInstant,
-} from '../shared/zoned-time';
+} from '../common/zoned-time';
 import type { DigestSchedule } from './settings';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { MS_PER_DAY } from '../common/zoned-time';
 import type { CrmPrisma } from '../db/client';
-import { MS_PER_DAY } from '../shared/zoned-time';
 import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './alerts/listing';
 import { type LeadMatch, type LeadMatchRow, leadMatchSelect, toLeadMatch } from './lead-search';
 import { splitList } from './pipeline';

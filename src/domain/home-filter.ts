@@ -1,9 +1,9 @@
+import { OWNER_FILTERS, type OwnerFilter } from '../common/choices';
 import type { CrmPrisma } from '../db/client';
-import { OWNER_FILTERS, type OwnerFilter } from '../shared/choices';
 import { isStageSlug, type StageSlug } from './stages';
 
 /** Whose leads the Home tab shows. */
-export { OWNER_FILTERS, type OwnerFilter, UNCONTACTED_DAY_CHOICES } from '../shared/choices';
+export { OWNER_FILTERS, type OwnerFilter, UNCONTACTED_DAY_CHOICES } from '../common/choices';
 
 export const DEFAULT_UNCONTACTED_DAYS = 90;
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
+import { currencyExponent, UNREADABLE_ROW } from '../common/money';
+import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../common/zoned-time';
 import type { CrmPrisma } from '../db/client';
-import { currencyExponent, UNREADABLE_ROW } from '../shared/money';
-import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../shared/zoned-time';
 import { toCsv } from './csv';
 import { splitList } from './pipeline';
 import type { Role } from './roster';

@@ -1,3 +1,12 @@
+import {
+  MoneyError,
+  parseAmount,
+  type RateTable,
+  sumUsd,
+  toUsd,
+  UNREADABLE_ROW,
+  type UsdConversion,
+} from '../common/money';
 import { TimeSlicer, yieldToEventLoop } from '../cooperative';
 import { type BulkColumnType, jsonRowsSelect, jsonTextList } from '../db/bulk-rows';
 import type { Database, DbProvider } from '../db/client';
@@ -11,15 +20,6 @@ import {
   type ProductionReader,
   type RejectedRow,
 } from '../production/types';
-import {
-  MoneyError,
-  parseAmount,
-  type RateTable,
-  sumUsd,
-  toUsd,
-  UNREADABLE_ROW,
-  type UsdConversion,
-} from '../shared/money';
 import { getRates } from './rates';
 import { usdFigureFromTotals } from './revalue-figures';
 import { getSyncDays } from './settings';

@@ -1,8 +1,8 @@
 import type { Clock } from '../clock';
+import { UserFacingError } from '../common/errors';
+import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../common/limits';
+import { distinctRates, type RateUsed } from '../common/money';
 import type { CrmPrisma } from '../db/client';
-import { UserFacingError } from '../shared/errors';
-import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../shared/limits';
-import { distinctRates, type RateUsed } from '../shared/money';
 import { splitList } from './pipeline';
 import { getRates } from './rates';
 import { getRole } from './roster';
@@ -25,7 +25,7 @@ export type ActivityKind =
   | 'follow_up'
   | 'created';
 
-export { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../shared/limits';
+export { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../common/limits';
 
 export class LeadNotFoundError extends UserFacingError {
   constructor(readonly leadId: number) {

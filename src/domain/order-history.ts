@@ -1,4 +1,3 @@
-import type { OrderRow, ProductionReader } from '../production/types';
 import {
   formatAmount,
   formatUsd,
@@ -12,7 +11,8 @@ import {
   toUsd,
   type UsdConversion,
   type UsdSum,
-} from '../shared/money';
+} from '../common/money';
+import type { OrderRow, ProductionReader } from '../production/types';
 
 /** One order as shown to a user: local amount, its USD value and the rate behind it. */
 export interface OrderHistoryLine {

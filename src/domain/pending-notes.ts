@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
+import { UserFacingError } from '../common/errors';
 import type { CrmPrisma } from '../db/client';
-import { UserFacingError } from '../shared/errors';
 import { addNoteIn, type LeadChange, type Tx, validateNoteText } from './leads';
 
 /**

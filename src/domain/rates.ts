@@ -1,7 +1,5 @@
 import type { Clock } from '../clock';
-import type { CrmPrisma } from '../db/client';
-import type { CrmTx } from '../db/locks';
-import { UserFacingError } from '../shared/errors';
+import { UserFacingError } from '../common/errors';
 import {
   buildRateTable,
   isKnownCurrency,
@@ -11,7 +9,9 @@ import {
   rateProblem,
   UNREADABLE_ROW,
   type UsdRate,
-} from '../shared/money';
+} from '../common/money';
+import type { CrmPrisma } from '../db/client';
+import type { CrmTx } from '../db/locks';
 
 /**
  * Default USD value of one unit of each market currency, seeded on first start.
@@ -136,7 +136,7 @@ interface CheckedRate {
 
 /**
  * The code an admin typed, upper-cased, or a RateValidationError saying what is wrong. Only
- * a code in the ISO 4217 table (shared/money.ts) is accepted: its exponent comes from there.
+ * a code in the ISO 4217 table (common/money.ts) is accepted: its exponent comes from there.
  */
 export function validCurrencyCode(typed: string): string {
   const currency = typed.trim().toUpperCase();

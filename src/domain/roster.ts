@@ -1,11 +1,11 @@
 import type { Clock } from '../clock';
+import { UserFacingError } from '../common/errors';
+import { isRole, ROLES, type Role } from '../common/roles';
 import { type CrmPrisma, providerOfClient } from '../db/client';
 import { type CrmTx, LOCKS, lockForTransaction } from '../db/locks';
-import { UserFacingError } from '../shared/errors';
-import { isRole, ROLES, type Role } from '../shared/roles';
 import { pauseAlertsOfOwner } from './alerts/owner-access';
 
-export { isRole, ROLE_LABELS, ROLES, type Role } from '../shared/roles';
+export { isRole, ROLE_LABELS, ROLES, type Role } from '../common/roles';
 
 /** Account managers and admins change leads; managers read everything. */
 export function canEditLeads(role: Role | null): boolean {

@@ -1,8 +1,6 @@
 import type { z } from 'zod';
 import type { Clock } from '../clock';
-import type { AppConfig } from '../config';
-import type { CrmPrisma } from '../db/client';
-import { UserFacingError } from '../shared/errors';
+import { UserFacingError } from '../common/errors';
 import {
   channelIdSchema,
   DEFAULT_STALE_THRESHOLDS,
@@ -15,7 +13,9 @@ import {
   type StaleThresholds,
   stageLabelsSchema,
   staleThresholdsSchema,
-} from '../shared/setting-schemas';
+} from '../common/setting-schemas';
+import type { AppConfig } from '../config';
+import type { CrmPrisma } from '../db/client';
 import { STAGES, type StageSlug } from './stages';
 
 export { DEFAULT_STALE_THRESHOLDS, type DigestSchedule, isSettingKey, type StaleThresholds };

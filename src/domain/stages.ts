@@ -1,7 +1,7 @@
+import { parseStageLabels, STAGE_LABELS_SETTING, type StageLabels } from '../common/stages';
 import type { CrmPrisma } from '../db/client';
-import { parseStageLabels, STAGE_LABELS_SETTING, type StageLabels } from '../shared/stages';
 
-export * from '../shared/stages';
+export * from '../common/stages';
 
 /** The current labels (admin's where set). */
 export async function loadStageLabels(prisma: Pick<CrmPrisma, 'setting'>): Promise<StageLabels> {

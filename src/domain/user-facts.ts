@@ -1,6 +1,6 @@
+import { isRole, type Role } from '../common/roles';
 import { jsonRowsSelect, rawDate } from '../db/bulk-rows';
 import type { CrmPrisma, DbProvider } from '../db/client';
-import { isRole, type Role } from '../shared/roles';
 
 /** What the app keeps of a Slack user's profile (users.info), to decide access and time zones. */
 export interface UserFacts {

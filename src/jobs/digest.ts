@@ -1,11 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../app-context';
+import { slackErrorCode } from '../common/slack-error-code';
 import { raiseAdminNotice } from '../domain/admin-notices';
 import { type DigestFigures, digestFiguresFor, saveSnapshot } from '../domain/digest';
 import { type DigestFailure, markDigestFailed, markDigestPosted, takeDigestRun } from '../domain/digest-runs';
 import { dueDigestPeriod } from '../domain/digest-schedule';
 import { getAllSettings } from '../domain/settings';
-import { slackErrorCode } from '../shared/slack-error-code';
 import { digestChannelProblem } from '../slack/views/admin-notices';
 import { buildDigestMessage } from '../slack/views/digest-message';
 import { assertChannelNotShared, CHANNEL_SHARED } from '../slack/web-api/channel-sharing';

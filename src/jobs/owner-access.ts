@@ -1,9 +1,9 @@
 import type { WebClient } from '@slack/web-api';
+import { slackErrorCode } from '../common/slack-error-code';
 import type { AppDeps } from '../deps';
 import type { NoAccessReason } from '../domain/alerts/owner-access';
 import { canEditLeads, isRole } from '../domain/roster';
 import { readUserFactsOf, saveUserFactsOf, type UserFacts } from '../domain/user-facts';
-import { slackErrorCode } from '../shared/slack-error-code';
 import { USER_CACHE_TTL_MS } from '../slack/viewer';
 
 /** May this owner receive a follow-up now? 'unknown' when Slack could not say whether they are a guest. */

@@ -1,5 +1,5 @@
 import { type ChatPostMessageArguments, ErrorCode, LogLevel, WebClient } from '@slack/web-api';
-import { slackErrorCode } from '../shared/slack-error-code';
+import { slackErrorCode } from '../common/slack-error-code';
 
 /**
  * Posting for the sending jobs, where a message must reach Slack exactly once.

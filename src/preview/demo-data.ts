@@ -1,4 +1,4 @@
-import type { StageSlug } from '../shared/stages';
+import type { StageSlug } from '../common/stages';
 
 /**
  * A small, made-up B2B book for `npm run preview`: fourteen customers over the eleven

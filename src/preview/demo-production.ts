@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { parseAmount, sumAmounts } from '../common/money';
 import { minorToDecimal } from '../domain/lead-export';
 import type {
   CardResult,
@@ -7,7 +8,6 @@ import type {
   ProductionCallStatus,
   ProductionReader,
 } from '../production/types';
-import { parseAmount, sumAmounts } from '../shared/money';
 import type { DemoCustomer, DemoOrder } from './demo-data';
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;

@@ -1,6 +1,7 @@
 import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import { renderPipelineChart } from '../charts/pipeline-chart';
 import { pipelineChartData } from '../charts/pipeline-chart-data';
+import { formatLocalDate, localDateTimeOf } from '../common/zoned-time';
 import { claimOccurrences, findDueOccurrences } from '../domain/alerts/delivery';
 import { alertMessageData, loadAlertsWithLead } from '../domain/alerts/message-data';
 import { digestFiguresFor } from '../domain/digest';
@@ -13,7 +14,6 @@ import { getRates, listRates, unconvertedCurrencies } from '../domain/rates';
 import { listRoster } from '../domain/roster';
 import { getAllSettings } from '../domain/settings';
 import { loadStageLabels } from '../domain/stages';
-import { formatLocalDate, localDateTimeOf } from '../shared/zoned-time';
 import type { Viewer } from '../slack/viewer';
 import { refusalFor } from '../slack/viewer';
 import type { AdminSettingName } from '../slack/views/admin-common';

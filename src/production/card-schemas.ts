@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyExponent } from '../shared/money';
+import { currencyExponent } from '../common/money';
 import { toCount, toDecimalText, toIdText, toIsoDate, toOptionalText } from './coerce';
 import type { CardResult, CustomerCurrencyRow, OrderRow, RejectedRow, RowSink } from './types';
 

@@ -1,4 +1,4 @@
-import { isPlainDecimal } from '../shared/money';
+import { isPlainDecimal } from '../common/money';
 
 /**
  * Value coercions for Metabase export rows. With format_rows=false Metabase sends numbers

@@ -1,4 +1,4 @@
-import { UserFacingError } from '../shared/errors';
+import { UserFacingError } from '../common/errors';
 /**
  * The production read layer's contract. Production (customers, orders) is read through
  * Metabase saved questions only; see docs/metabase.md.

@@ -1,11 +1,11 @@
 import type { HomeView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import { slackErrorCode } from '../common/slack-error-code';
 import { asForeground } from '../cooperative';
 import type { AppDeps } from '../deps';
 import { loadHomeData } from '../domain/home-data';
 import type { PipelineCache } from '../domain/pipeline';
 import type { SyncCoordinator } from '../domain/sync-coordinator';
-import { slackErrorCode } from '../shared/slack-error-code';
 import { canAdminister, canEdit, refusalFor, resolveViewer, type Viewer } from './viewer';
 import { buildHomeView } from './views/home';
 import { buildNoAccessHome } from './views/pipeline-home';

@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
+import { slackErrorCode } from '../common/slack-error-code';
 import type { AppDeps } from '../deps';
 import { canConfigure, canEditLeads, type Role } from '../domain/roster';
 import { readMemberFacts, readUserFacts, saveUserFacts, type UserFacts } from '../domain/user-facts';
-import { slackErrorCode } from '../shared/slack-error-code';
 
 /** Who is asking, and what they may do. Resolved once per request, in one place. */
 export interface Viewer {

@@ -1,9 +1,9 @@
 import { buildPipelineChartSpec, type RouteBarRow, type StageBarRow } from '../../src/charts/pipeline-chart';
 import { pipelineChartAltText, pipelineChartData } from '../../src/charts/pipeline-chart-data';
+import { formatUsd } from '../../src/common/money';
 import type { CrmPrisma } from '../../src/db/client';
 import { computeDigestFigures, type DigestFigures } from '../../src/domain/digest';
 import { DEFAULT_STALE_THRESHOLDS } from '../../src/domain/settings';
-import { formatUsd } from '../../src/shared/money';
 import { buildDigestMessage } from '../../src/slack/views/digest-message';
 import { openTestDatabase } from '../support/databases';
 import { seedLead } from '../support/seed-leads';

@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/clock';
+import { type CheckId, type CheckResult, type DoctorReport, summarise } from '../../src/common/doctor-report';
 import { knownMigrations } from '../../src/db/migrate';
 import { formatDoctorReport } from '../../src/doctor/format-text';
 import { doctorFromEnvironment } from '../../src/doctor/from-environment';
-import { type CheckId, type CheckResult, type DoctorReport, summarise } from '../../src/shared/doctor-report';
 import {
   CUSTOMERS_CARD_ID,
   DOCTOR_NOW,

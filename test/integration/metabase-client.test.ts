@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { ManualClock } from '../../src/clock';
+import { decimalToMinor } from '../../src/common/money';
 import type { MetabaseConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import {
@@ -9,7 +10,6 @@ import {
 } from '../../src/production/metabase-client';
 import { MetabaseError } from '../../src/production/metabase-error';
 import { ProductionError } from '../../src/production/types';
-import { decimalToMinor } from '../../src/shared/money';
 import {
   type FakeCustomerRow,
   type FakeMetabase,

@@ -1,4 +1,5 @@
 import { ManualClock } from '../../src/clock';
+import { decimalToUsd } from '../../src/common/money';
 import { type Database, openDatabase } from '../../src/db/client';
 import {
   addRate,
@@ -12,7 +13,6 @@ import {
   updateRate,
 } from '../../src/domain/rates';
 import { changeRates } from '../../src/domain/revalue-figures';
-import { decimalToUsd } from '../../src/shared/money';
 import { openTestDatabase, type Provider } from '../support/databases';
 import { seedLead } from '../support/seed-leads';
 

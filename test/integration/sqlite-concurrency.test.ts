@@ -1,8 +1,8 @@
 import { ManualClock } from '../../src/clock';
+import { UserFacingError } from '../../src/common/errors';
 import { type Database, openDatabase } from '../../src/db/client';
 import { migrateDatabase } from '../../src/db/migrate';
 import { addNote, changeStage } from '../../src/domain/leads';
-import { UserFacingError } from '../../src/shared/errors';
 import { type TestDatabaseUrl, tempSqliteUrl } from '../support/databases';
 import { seedLead } from '../support/seed-leads';
 

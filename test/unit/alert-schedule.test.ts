@@ -1,3 +1,4 @@
+import { addLocalDays, parseLocalDate, zonedToInstant } from '../../src/common/zoned-time';
 import { type AlertForm, validateAlertForm } from '../../src/domain/alerts/alert-input';
 import {
   type AlertSchedule,
@@ -5,7 +6,6 @@ import {
   describeSchedule,
   nextOccurrenceAfter,
 } from '../../src/domain/alerts/schedule';
-import { addLocalDays, parseLocalDate, zonedToInstant } from '../../src/shared/zoned-time';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 

@@ -1,4 +1,4 @@
-import type { DoctorReport } from '../../src/shared/doctor-report';
+import type { DoctorReport } from '../../src/common/doctor-report';
 import { buildDoctorModal, buildDoctorReportMessage } from '../../src/slack/views/doctor-report';
 
 const report: DoctorReport = {

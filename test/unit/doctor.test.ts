@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type DoctorReport, summarise, withoutSecrets } from '../../src/common/doctor-report';
 import { describeDatabase } from '../../src/doctor/check-database';
 import { compareColumns } from '../../src/doctor/check-metabase';
 import { compareScopes } from '../../src/doctor/check-slack-token';
 import { formatDoctorReport } from '../../src/doctor/format-text';
 import { botScopesFromManifest, readManifestBotScopes } from '../../src/doctor/manifest-scopes';
 import { CUSTOMERS_CARD } from '../../src/production/card-schemas';
-import { type DoctorReport, summarise, withoutSecrets } from '../../src/shared/doctor-report';
 
 const root = join(__dirname, '..', '..');
 

@@ -1,4 +1,3 @@
-import { DEFAULT_RATES_DATE, defaultRateTable } from '../../src/domain/rates';
 import {
   buildRateTable,
   currencyExponent,
@@ -23,7 +22,8 @@ import {
   sumUsd,
   toUsd,
   type UsdConversion,
-} from '../../src/shared/money';
+} from '../../src/common/money';
+import { DEFAULT_RATES_DATE, defaultRateTable } from '../../src/domain/rates';
 
 const rates = defaultRateTable();
 const cents = (c: UsdConversion): bigint => {

@@ -1,7 +1,7 @@
+import { buildRateTable, makeUsdRate } from '../../src/common/money';
 import { buildOrderHistory, getOrderHistory } from '../../src/domain/order-history';
 import { DEFAULT_RATES_DATE, defaultRateTable } from '../../src/domain/rates';
 import { type CardResult, type OrderRow, ProductionError, type ProductionReader } from '../../src/production/types';
-import { buildRateTable, makeUsdRate } from '../../src/shared/money';
 import { buildOrderHistoryMessage } from '../../src/slack/views/order-history';
 import { visibleText } from '../support/lead-e2e';
 

@@ -1,11 +1,11 @@
-import { MAX_ALERT_MESSAGE_LENGTH } from '../../shared/limits';
+import { MAX_ALERT_MESSAGE_LENGTH } from '../../common/limits';
 import {
   formatLocalDate,
   formatTimeOfDay,
   localDateTimeOf,
   parseLocalDate,
   parseTimeOfDay,
-} from '../../shared/zoned-time';
+} from '../../common/zoned-time';
 import { type AlertKind, type AlertSchedule, isAlertKind, nextOccurrenceAfter } from './schedule';
 
 /** What the follow-up modal collects, as typed (strings; missing = null). */
@@ -22,7 +22,7 @@ export interface AlertForm {
 
 export type AlertFormField = keyof AlertForm;
 
-export { MAX_ALERT_MESSAGE_LENGTH } from '../../shared/limits';
+export { MAX_ALERT_MESSAGE_LENGTH } from '../../common/limits';
 
 const MAX_INTERVAL: Record<'every_days' | 'every_weeks', number> = { every_days: 365, every_weeks: 52 };
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock';
+import { UserFacingError } from '../../common/errors';
+import { addLocalDays } from '../../common/zoned-time';
 import type { CrmPrisma } from '../../db/client';
-import { UserFacingError } from '../../shared/errors';
-import { addLocalDays } from '../../shared/zoned-time';
 import { type AlertSchedule, describeSchedule } from './schedule';
 
 /**

@@ -1,5 +1,5 @@
+import { formatUsd } from '../../common/money';
 import type { CrmPrisma } from '../../db/client';
-import { formatUsd } from '../../shared/money';
 import { splitList } from '../pipeline';
 import { loadStageLabels, type StageLabels, stageLabel } from '../stages';
 import { countOccurrencesBetween, describeSchedule } from './schedule';

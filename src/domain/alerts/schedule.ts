@@ -1,4 +1,4 @@
-import { ALERT_KINDS, type AlertKind } from '../../shared/choices';
+import { ALERT_KINDS, type AlertKind } from '../../common/choices';
 import {
   type DayNumber,
   dayOf,
@@ -11,13 +11,13 @@ import {
   parseTimeOfDay,
   WEEKDAY_NAMES,
   zonedToInstant,
-} from '../../shared/zoned-time';
+} from '../../common/zoned-time';
 
 /**
  * When a follow-up falls due. Occurrences are computed from the schedule alone (start
  * date, time of day, zone), never from when the last one was sent, so they never drift.
  */
-export { ALERT_KINDS, type AlertKind } from '../../shared/choices';
+export { ALERT_KINDS, type AlertKind } from '../../common/choices';
 
 export function isAlertKind(value: string): value is AlertKind {
   return (ALERT_KINDS as readonly string[]).includes(value);

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
+import { requestFailureCode, slackErrorCode } from '../../common/slack-error-code';
 import type { Logger } from '../../logger';
-import { requestFailureCode, slackErrorCode } from '../../shared/slack-error-code';
 
 /**
  * The start-up check of the bot token (auth.test), retried with backoff until Slack

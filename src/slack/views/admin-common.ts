@@ -1,6 +1,6 @@
+import { STAGES, type StageLabels, stageLabel } from '../../common/stages';
+import { WEEKDAY_NAMES } from '../../common/zoned-time';
 import type { DigestSchedule, StaleThresholds } from '../../domain/settings';
-import { STAGES, type StageLabels, stageLabel } from '../../shared/stages';
-import { WEEKDAY_NAMES } from '../../shared/zoned-time';
 
 /** The admin settings, by the name used in the Home button's value and the modal's callback_id (`admin_<name>`). */
 export const ADMIN_SETTINGS = [

@@ -1,16 +1,16 @@
 import type { KnownBlock } from '@slack/types';
-import type { AdminHomeData } from '../../domain/home-data';
-import type { AuditRecord } from '../../domain/settings';
-import { formatRateDate } from '../../shared/money';
-import { isRole, ROLE_LABELS } from '../../shared/roles';
+import { formatRateDate } from '../../common/money';
+import { isRole, ROLE_LABELS } from '../../common/roles';
 import {
   digestScheduleSchema,
   isSettingKey,
   SETTING_TITLES,
   staleThresholdsSchema,
-} from '../../shared/setting-schemas';
-import { STAGES, stageLabel } from '../../shared/stages';
-import { formatShortInstantIn } from '../../shared/zoned-time';
+} from '../../common/setting-schemas';
+import { STAGES, stageLabel } from '../../common/stages';
+import { formatShortInstantIn } from '../../common/zoned-time';
+import type { AdminHomeData } from '../../domain/home-data';
+import type { AuditRecord } from '../../domain/settings';
 import { ACTION_IDS } from './action-ids';
 import { type AdminSettingName, describeSchedule, describeStaleThresholds } from './admin-common';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList } from './mrkdwn';

@@ -1,10 +1,10 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { formatRateDate } from '../../common/money';
+import { ROLE_LABELS, ROLES, type Role } from '../../common/roles';
+import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from '../../common/stages';
+import { formatShortInstantIn, WEEKDAY_NAMES } from '../../common/zoned-time';
 import type { StoredRate, UnconvertedCurrencies } from '../../domain/rates';
 import type { DigestSchedule, StaleThresholds } from '../../domain/settings';
-import { formatRateDate } from '../../shared/money';
-import { ROLE_LABELS, ROLES, type Role } from '../../shared/roles';
-import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from '../../shared/stages';
-import { formatShortInstantIn, WEEKDAY_NAMES } from '../../shared/zoned-time';
 import { ACTION_IDS, adminCallbackId } from './action-ids';
 import { ADMIN_BLOCKS, type AdminSettingName } from './admin-common';
 import { cutMrkdwn, escapeMrkdwn, truncate } from './mrkdwn';

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import { describeUnconverted } from '../../common/money';
+import { formatInstantIn } from '../../common/zoned-time';
 import type { AlertMessageData } from '../../domain/alerts/message-data';
-import { describeUnconverted } from '../../shared/money';
-import { formatInstantIn } from '../../shared/zoned-time';
 import { ACTION_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';
 

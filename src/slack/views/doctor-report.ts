@@ -5,7 +5,7 @@ import {
   type DoctorReport,
   summarise,
   summaryLine,
-} from '../../shared/doctor-report';
+} from '../../common/doctor-report';
 import { escapeMrkdwn, truncate } from './mrkdwn';
 
 const EMOJI: Record<CheckStatus, string> = {

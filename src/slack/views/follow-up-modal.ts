@@ -1,8 +1,8 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { ALERT_KINDS, type AlertKind } from '../../common/choices';
+import { MAX_ALERT_MESSAGE_LENGTH } from '../../common/limits';
+import { WEEKDAY_NAMES } from '../../common/zoned-time';
 import type { AlertForm, AlertFormField } from '../../domain/alerts/alert-input';
-import { ALERT_KINDS, type AlertKind } from '../../shared/choices';
-import { MAX_ALERT_MESSAGE_LENGTH } from '../../shared/limits';
-import { WEEKDAY_NAMES } from '../../shared/zoned-time';
 import { ACTION_IDS, CALLBACK_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, truncate } from './mrkdwn';
 

@@ -1,8 +1,8 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { formatRateUsed } from '../../common/money';
+import { type StageLabels, stageLabel } from '../../common/stages';
 import type { HistoryPage } from '../../domain/lead-history';
 import type { LeadCardData } from '../../domain/leads';
-import { formatRateUsed } from '../../shared/money';
-import { type StageLabels, stageLabel } from '../../shared/stages';
 import { ACTION_IDS } from './action-ids';
 import { customerTitle, describeActivity, ownerText, rateDateText, slackDate, usdText } from './lead-format';
 import type { EphemeralMessage } from './message';

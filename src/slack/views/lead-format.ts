@@ -1,6 +1,6 @@
+import { describeUnconverted, formatRateDate, formatUsd } from '../../common/money';
+import { type StageLabels, stageLabel } from '../../common/stages';
 import type { ActivityEntry } from '../../domain/leads';
-import { describeUnconverted, formatRateDate, formatUsd } from '../../shared/money';
-import { type StageLabels, stageLabel } from '../../shared/stages';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';
 import { noteToMrkdwn } from './slack-text';
 

@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
+import { formatUsd } from '../../common/money';
+import { type StageLabels, stageLabel } from '../../common/stages';
 import type { LeadMatch } from '../../domain/lead-search';
 import type { OwnedStage } from '../../domain/my-leads';
 import type { UncontactedResult } from '../../domain/uncontacted';
-import { formatUsd } from '../../shared/money';
-import { type StageLabels, stageLabel } from '../../shared/stages';
 import { customerTitle, ownerText, slackDate, usdText } from './lead-format';
 import type { EphemeralMessage } from './message';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';

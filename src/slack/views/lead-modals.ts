@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../../common/limits';
+import { STAGES, type StageLabels, stageLabel } from '../../common/stages';
 import type { LeadContact, LeadSummary } from '../../domain/leads';
-import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../../shared/limits';
-import { STAGES, type StageLabels, stageLabel } from '../../shared/stages';
 import { ACTION_IDS, CALLBACK_IDS } from './action-ids';
 import { customerTitle, ownerText } from './lead-format';
 import { cutMrkdwn, escapeMrkdwn, truncate } from './mrkdwn';

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
+import type { StageLabels } from '../../common/stages';
 import type { LeadMatch } from '../../domain/lead-search';
-import type { StageLabels } from '../../shared/stages';
 import { ACTION_IDS } from './action-ids';
 import { givenBack } from './given-back';
 import { customerTitle } from './lead-format';

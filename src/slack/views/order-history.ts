@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
+import { formatRateUsed } from '../../common/money';
 import type { OrderHistory } from '../../domain/order-history';
-import { formatRateUsed } from '../../shared/money';
 import { customerTitle, slackDate, usdText } from './lead-format';
 import type { EphemeralMessage } from './message';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList } from './mrkdwn';

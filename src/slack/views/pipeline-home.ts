@@ -1,11 +1,11 @@
 import type { ActionsBlock, HomeView, KnownBlock, Option, PlainTextOption, SectionBlock } from '@slack/types';
+import { OWNER_FILTERS, type OwnerFilter, UNCONTACTED_DAY_CHOICES } from '../../common/choices';
+import { describeUnconverted, formatUsd, UNREADABLE_ROW } from '../../common/money';
+import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../../common/stages';
+import { formatLocalDate, formatLocalDateOf, formatTimeOfDay, localDateTimeOf } from '../../common/zoned-time';
 import type { HomeFilter } from '../../domain/home-filter';
 import type { PipelineLead, PipelineSnapshot, StageSummary } from '../../domain/pipeline';
 import type { SyncStatus } from '../../domain/sync-coordinator';
-import { OWNER_FILTERS, type OwnerFilter, UNCONTACTED_DAY_CHOICES } from '../../shared/choices';
-import { describeUnconverted, formatUsd, UNREADABLE_ROW } from '../../shared/money';
-import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../../shared/stages';
-import { formatLocalDate, formatLocalDateOf, formatTimeOfDay, localDateTimeOf } from '../../shared/zoned-time';
 import { ACTION_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn, truncate } from './mrkdwn';
 

@@ -1,5 +1,5 @@
+import { type StageLabels, stageLabel } from '../../common/stages';
 import type { ActivityEntry } from '../../domain/leads';
-import { type StageLabels, stageLabel } from '../../shared/stages';
 import { mention, slackDate } from './lead-format';
 import { escapeMrkdwn, truncate } from './mrkdwn';
 

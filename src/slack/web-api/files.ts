@@ -2,10 +2,10 @@ import type { WebClient } from '@slack/web-api';
 import { request } from 'undici';
 import { renderPipelineChart } from '../../charts/pipeline-chart';
 import { type ChartOptions, pipelineChartData } from '../../charts/pipeline-chart-data';
+import { slackErrorCode } from '../../common/slack-error-code';
+import { formatLocalDateOf } from '../../common/zoned-time';
 import type { AppDeps } from '../../deps';
 import type { DigestFigures } from '../../domain/digest';
-import { slackErrorCode } from '../../shared/slack-error-code';
-import { formatLocalDateOf } from '../../shared/zoned-time';
 import { NotSlackUrlError, requireSlackOrigin, SLACK_FILES_ORIGIN, type SlackHttpDeps } from '../runtime/slack-http';
 import { isQuietDigest } from '../views/digest-message';
 

@@ -1,7 +1,7 @@
+import { STAGES, type StageSlug } from '../../../src/common/stages';
 import type { AdminHomeData } from '../../../src/domain/home-data';
 import type { StoredRate } from '../../../src/domain/rates';
 import { DEFAULT_STALE_THRESHOLDS, type SettingValues } from '../../../src/domain/settings';
-import { STAGES, type StageSlug } from '../../../src/shared/stages';
 import { ACTION_IDS, adminCallbackId, isKnownActionId } from '../../../src/slack/views/action-ids';
 import {
   ADMIN_BLOCKS,

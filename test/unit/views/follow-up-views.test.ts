@@ -1,6 +1,6 @@
+import { ALERT_KINDS } from '../../../src/common/choices';
 import type { FollowUpList, FollowUpListItem } from '../../../src/domain/alerts/listing';
 import type { AlertMessageData } from '../../../src/domain/alerts/message-data';
-import { ALERT_KINDS } from '../../../src/shared/choices';
 import { ACTION_IDS, CALLBACK_IDS, isKnownActionId } from '../../../src/slack/views/action-ids';
 import { adminNoticeText, digestChannelProblem } from '../../../src/slack/views/admin-notices';
 import { buildAlertMessage } from '../../../src/slack/views/alert-message';

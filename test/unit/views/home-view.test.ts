@@ -1,8 +1,8 @@
+import { STAGES, type StageSlug } from '../../../src/common/stages';
 import type { HomeData } from '../../../src/domain/home-data';
 import { DEFAULT_HOME_FILTER } from '../../../src/domain/home-filter';
 import type { PipelineLead } from '../../../src/domain/pipeline';
 import { DEFAULT_STALE_THRESHOLDS } from '../../../src/domain/settings';
-import { STAGES, type StageSlug } from '../../../src/shared/stages';
 import { ACTION_IDS, isKnownActionId } from '../../../src/slack/views/action-ids';
 import { buildHomeView } from '../../../src/slack/views/home';
 import { HOME_MAX_BLOCKS } from '../../../src/slack/views/pipeline-home';

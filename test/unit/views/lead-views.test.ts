@@ -1,6 +1,6 @@
+import { STAGES } from '../../../src/common/stages';
 import type { LeadMatch } from '../../../src/domain/lead-search';
 import type { ActivityEntry, LeadCardData, LeadSummary } from '../../../src/domain/leads';
-import { STAGES } from '../../../src/shared/stages';
 import { ACTION_IDS, CALLBACK_IDS, isKnownActionId } from '../../../src/slack/views/action-ids';
 import { buildHelpMessage } from '../../../src/slack/views/help';
 import { buildLeadCard, buildLeadHistoryMessage } from '../../../src/slack/views/lead-card';

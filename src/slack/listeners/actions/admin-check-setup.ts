@@ -1,6 +1,6 @@
 import type { AppContext } from '../../../app-context';
+import type { DoctorReport } from '../../../common/doctor-report';
 import { runDoctorInApp } from '../../../doctor/in-app';
-import type { DoctorReport } from '../../../shared/doctor-report';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { buildAdminMessageModal } from '../../views/admin-modals';
 import { buildDoctorModal } from '../../views/doctor-report';

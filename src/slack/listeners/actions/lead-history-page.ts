@@ -1,8 +1,8 @@
 import type { AppContext } from '../../../app-context';
+import { UserFacingError } from '../../../common/errors';
 import { getLeadHistory } from '../../../domain/lead-history';
 import { getLeadSummary } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/stages';
-import { UserFacingError } from '../../../shared/errors';
 import { refusalFor } from '../../viewer';
 import { buildLeadHistoryMessage } from '../../views/lead-card';
 import { buildNoticeModal } from '../../views/lead-modals';

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
-import { UserFacingError } from '../../../shared/errors';
+import { UserFacingError } from '../../../common/errors';
 import { refusalFor, type Viewer } from '../../viewer';
 import { userErrorText } from '../../views/user-error';
 import { actionOrigin, type InteractionOrigin, tellUser } from '../../web-api/reply';

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
+import { formatLocalDate, localDateTimeOf } from '../../../common/zoned-time';
 import { getLeadSummary, LeadNotFoundError } from '../../../domain/leads';
-import { formatLocalDate, localDateTimeOf } from '../../../shared/zoned-time';
 import { refusalFor, type Viewer } from '../../viewer';
 import { buildFollowUpModal } from '../../views/follow-up-modal';
 import { type InteractionOrigin, openModal, tellUser } from '../../web-api/reply';

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../../app-context';
-import { UserFacingError } from '../../../shared/errors';
+import { UserFacingError } from '../../../common/errors';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { buildHelpMessage } from '../../views/help';
 import { escapeMrkdwn } from '../../views/mrkdwn';

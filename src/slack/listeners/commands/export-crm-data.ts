@@ -1,6 +1,6 @@
+import { UserFacingError } from '../../../common/errors';
 import { describeCrmDataExport, exportCrmData, recordCrmDataExport } from '../../../domain/crm-data';
 import { markExportUndelivered } from '../../../domain/lead-export';
-import { UserFacingError } from '../../../shared/errors';
 import { FileUploadError, openDirectMessage, shareFile } from '../../web-api/files';
 import type { CommandContext } from './subcommand';
 

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { formatLocalDateOf } from '../../../common/zoned-time';
 import {
   describeExport,
   ExportRequestError,
@@ -12,7 +13,6 @@ import {
   recordExport,
 } from '../../../domain/lead-export';
 import { loadStageLabels } from '../../../domain/stages';
-import { formatLocalDateOf } from '../../../shared/zoned-time';
 import { refusalFor } from '../../viewer';
 import { escapeMrkdwn } from '../../views/mrkdwn';
 import { FileUploadError, openDirectMessage, shareFile } from '../../web-api/files';

@@ -1,3 +1,4 @@
+import { UserFacingError } from '../../../common/errors';
 import { resolveLeadText } from '../../../domain/lead-search';
 import {
   addNote,
@@ -8,7 +9,6 @@ import {
 } from '../../../domain/leads';
 import { keepPendingNote, PENDING_NOTE_TTL_MS } from '../../../domain/pending-notes';
 import { loadStageLabels } from '../../../domain/stages';
-import { UserFacingError } from '../../../shared/errors';
 import { customerTitle } from '../../views/lead-format';
 import { escapeMrkdwn, truncate } from '../../views/mrkdwn';
 import { buildNoteLeadChoice, buildNoteNotSaved, NOTE_CHOICES, NOTE_USAGE } from '../../views/note-replies';

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
-import { UserFacingError } from '../../../shared/errors';
+import { UserFacingError } from '../../../common/errors';
 import type { AccessLevel, Viewer } from '../../viewer';
 import type { EphemeralMessage } from '../../views/message';
 

@@ -1,13 +1,13 @@
 import type { ViewStateValue } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
+import { rateProblem } from '../../../common/money';
+import { slackErrorCode } from '../../../common/slack-error-code';
 import { listRates, RateValidationError, validCurrencyCode } from '../../../domain/rates';
 import { changeRates } from '../../../domain/revalue-figures';
 import { changeRoster, isRole, RosterError } from '../../../domain/roster';
 import { type SettingKey, SettingValidationError, updateSetting } from '../../../domain/settings';
 import { STAGES } from '../../../domain/stages';
-import { rateProblem } from '../../../shared/money';
-import { slackErrorCode } from '../../../shared/slack-error-code';
 import type { Viewer } from '../../viewer';
 import { ACTION_IDS } from '../../views/action-ids';
 import { ADMIN_BLOCKS, type AdminSettingName } from '../../views/admin-common';

@@ -1,9 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
+import { isValidTimeZone } from '../../../common/zoned-time';
 import { validateAlertForm } from '../../../domain/alerts/alert-input';
 import { AlertError, createAlert, getAlert, mayManageAlert, updateAlert } from '../../../domain/alerts/alerts';
 import { getRole } from '../../../domain/roster';
-import { isValidTimeZone } from '../../../shared/zoned-time';
 import { canAdminister, refusalFor, resolveViewer, slackUserFacts, type Viewer } from '../../viewer';
 import {
   decodeFollowUpMetadata,

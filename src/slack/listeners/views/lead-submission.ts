@@ -1,6 +1,7 @@
 import type { ViewOutput } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { AppContext } from '../../../app-context';
+import type { StageLabels } from '../../../common/stages';
 import type { AppDeps } from '../../../deps';
 import { changesSince } from '../../../domain/lead-changes';
 import {
@@ -12,7 +13,6 @@ import {
   StaleLeadError,
 } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/stages';
-import type { StageLabels } from '../../../shared/stages';
 import { refusalFor, resolveViewer, type Viewer } from '../../viewer';
 import { decodeLeadMetadata, LEAD_BLOCKS, type LeadModalMetadata } from '../../views/lead-modals';
 import { staleLeadNotice } from '../../views/stale-lead';

@@ -1,10 +1,10 @@
+import { formatLocalDate, localDateTimeOf } from '../../../../src/common/zoned-time';
 import { getLeadHistory } from '../../../../src/domain/lead-history';
 import { getLeadCard, getLeadSummary } from '../../../../src/domain/leads';
 import { getOrderHistory } from '../../../../src/domain/order-history';
 import { getRates } from '../../../../src/domain/rates';
 import { loadStageLabels } from '../../../../src/domain/stages';
 import type { ProductionReader } from '../../../../src/production/types';
-import { formatLocalDate, localDateTimeOf } from '../../../../src/shared/zoned-time';
 import { assignToMe } from '../../../../src/slack/listeners/actions/assign-to-me';
 import { leadHistoryPage } from '../../../../src/slack/listeners/actions/lead-history-page';
 import { leadOverflow } from '../../../../src/slack/listeners/actions/lead-overflow';

@@ -1,3 +1,4 @@
+import { formatLocalDate, localDateTimeOf } from '../../../../src/common/zoned-time';
 import { digestFiguresFor } from '../../../../src/domain/digest';
 import { trailingDigestPeriod } from '../../../../src/domain/digest-schedule';
 import { resolveLeadText, searchLeads } from '../../../../src/domain/lead-search';
@@ -9,7 +10,6 @@ import { getAllSettings } from '../../../../src/domain/settings';
 import { loadStageLabels } from '../../../../src/domain/stages';
 import { findUncontacted } from '../../../../src/domain/uncontacted';
 import type { ProductionReader } from '../../../../src/production/types';
-import { formatLocalDate, localDateTimeOf } from '../../../../src/shared/zoned-time';
 import { crmCommand } from '../../../../src/slack/listeners/commands/crm';
 import { FIND_RESULTS_LIMIT } from '../../../../src/slack/listeners/commands/find';
 import { SUBCOMMANDS } from '../../../../src/slack/listeners/commands/subcommands';
