@@ -16,6 +16,7 @@ export function secretsOf(config: {
   METABASE_API_KEY?: string;
   METABASE_PASSWORD?: string;
   DATABASE_URL?: string;
+  METABASE_URL?: string;
 }): string[] {
   return [
     config.SLACK_BOT_TOKEN,
@@ -23,12 +24,14 @@ export function secretsOf(config: {
     config.SLACK_APP_TOKEN,
     config.METABASE_API_KEY,
     config.METABASE_PASSWORD,
-    databasePassword(config.DATABASE_URL),
+    urlPassword(config.DATABASE_URL),
+    urlPassword(config.METABASE_URL),
   ].filter((s): s is string => typeof s === 'string' && s.length >= MIN_MASKED_LENGTH);
 }
 
-function databasePassword(url: string | undefined): string | undefined {
-  if (!url || !/^postgres(ql)?:\/\//.test(url)) return undefined;
+/** A password written inside a URL (postgres://user:pw@…, https://user:pw@…). */
+function urlPassword(url: string | undefined): string | undefined {
+  if (!url || url.startsWith('file:')) return undefined;
   try {
     const password = decodeURIComponent(new URL(url).password);
     return password || undefined;

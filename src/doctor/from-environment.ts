@@ -5,9 +5,10 @@ import { metabaseConfig } from '../config';
 import { type Database, openDatabase } from '../db/client';
 import { createLogger } from '../logger';
 import { createProductionReader } from '../production/metabase-client';
+import { secretsOf } from '../secret-masking';
 import { checkConfig } from './check-config';
 import { MANIFEST_PATH, type ManifestScope, readManifestBotScopes } from './manifest-scopes';
-import { runDoctor, secretsOf } from './run-doctor';
+import { runDoctor } from './run-doctor';
 
 export interface EnvironmentDoctorOptions {
   clock?: Clock;

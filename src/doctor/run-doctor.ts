@@ -6,6 +6,7 @@ import { metabaseConfig } from '../config';
 import type { CrmPrisma } from '../db/client';
 import { getSetting } from '../domain/settings';
 import type { ProductionReader } from '../production/types';
+import { secretsOf } from '../secret-masking';
 import { checkDatabase, describeDatabase } from './check-database';
 import { checkDigestChannel } from './check-digest-channel';
 import { checkMetabase } from './check-metabase';
@@ -111,24 +112,4 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     checks: [configSummary(config), db.database, db.migrations, ...slack, ...metabase],
   };
   return withoutSecrets(report, secretsOf(config));
-}
-
-/** Every secret the configuration holds, for the last guard over the report's text. */
-export function secretsOf(config: Partial<AppConfig>): (string | undefined)[] {
-  const urlPassword = (url: string | undefined) => {
-    try {
-      return url ? decodeURIComponent(new URL(url).password) || undefined : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  return [
-    config.SLACK_BOT_TOKEN,
-    config.SLACK_APP_TOKEN,
-    config.SLACK_SIGNING_SECRET,
-    config.METABASE_API_KEY,
-    config.METABASE_PASSWORD,
-    urlPassword(config.DATABASE_URL),
-    urlPassword(config.METABASE_URL),
-  ];
 }
