@@ -5,7 +5,7 @@ import { describeError } from './error-serializer';
 import { DotEnvError, loadDotEnv } from './load-dot-env';
 import { createLogger } from './logger';
 import { maskSecrets, secretsOf } from './secret-masking';
-import { startServer } from './server';
+import type { RunningServer } from './server';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -39,14 +39,16 @@ async function main(): Promise<void> {
     process.exit(1);
   };
 
-  // Signals are handled from here on, while the database is migrated too: a stop asked for
-  // during start-up waits for the start to finish, then stops the same way.
-  const starting = startServer({ config, logger, onFatal: failed });
+  // Signals are handled from here on: while the rest of the app loads, while the database is
+  // migrated, before the socket connects. A stop asked for during start-up waits for the start
+  // to finish, then stops the same way; one asked for before it began just exits.
+  let starting: Promise<RunningServer> | null = null;
   let signals = 0;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals > 1) process.exit(1);
     logger.info({ signal }, 'shutting down: finishing in-flight work');
+    if (!starting) process.exit(0);
     starting
       .then((server) => server.stop())
       .then(
@@ -57,8 +59,12 @@ async function main(): Promise<void> {
         },
       );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+
+  // Loaded after the handlers are in place: most of the start-up time is spent loading it.
+  const { startServer } = require('./server') as typeof import('./server');
+  starting = startServer({ config, logger, onFatal: failed });
   await starting.catch(failed);
 }
 
