@@ -146,7 +146,11 @@ export function prepare({ build = false } = {}) {
     if (build) {
       const inputs = buildInputs();
       if (stale(STAMPS.build, inputs, [join(root, 'dist', 'index.js')])) {
-        run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], 'Source changed since the last build');
+        run(
+          join(root, 'node_modules', '.bin', 'tsc'),
+          ['-p', 'tsconfig.build.json'],
+          'Source changed since the last build',
+        );
         stampDone(STAMPS.build, inputs);
         ran.push('build');
       }

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+
 /**
  * Reads `.env` from the working directory into `process.env` with Node's own parser
  * (`process.loadEnvFile`, Node 20.12 and later). A variable already in the environment wins
@@ -8,13 +10,15 @@
  * backup, restore and migrate commands.
  */
 export function loadDotEnv(path = '.env'): 'loaded' | 'absent' {
+  const found = statSync(path, { throwIfNoEntry: false });
+  if (!found) return 'absent';
+  // Say which file and why, never its contents.
+  if (!found.isFile()) throw new DotEnvError(`Could not read ${path}: not a file`);
   const before = { ...process.env };
   try {
     process.loadEnvFile(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
-    // Unreadable (permissions, a folder): say which file, never its contents.
-    throw new DotEnvError(`Could not read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new DotEnvError(`Could not read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
   // Node keeps variables already set; restoring them makes that hold whatever the Node version.
   Object.assign(process.env, before);
