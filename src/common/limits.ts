@@ -2,7 +2,7 @@
 export const MAX_NOTE_LENGTH = 2900;
 export const MAX_CHURN_REASON_LENGTH = 500;
 export const MAX_CONTACT_FIELD_LENGTH = 150;
-export const MAX_ALERT_MESSAGE_LENGTH = 1000;
+export const MAX_FOLLOW_UP_MESSAGE_LENGTH = 1000;
 
 /**
  * Longest search text (after runs of spaces fold into one): `/crm find`, the lead typeahead and

@@ -1,13 +1,13 @@
 import type { Clock } from '../clock';
 import { currencyExponent, UNREADABLE_ROW } from '../common/money';
+import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../common/stages';
 import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../common/zoned-time';
-import type { CrmPrisma } from '../db/client';
 import { yieldToEventLoop } from '../cooperative';
+import type { CrmPrisma } from '../db/client';
 import { csvRecord, toCsv, UTF8_BOM } from './csv';
 import { splitList } from './pipeline';
 import type { Role } from './roster';
-import { STAGES, type StageLabels, type StageSlug, stageLabel } from './stages';
-import { DEFAULT_UNCONTACTED_DAYS, MAX_UNCONTACTED_DAYS } from './uncontacted';
+import { DEFAULT_UNCONTACTED_DAYS, MAX_UNCONTACTED_DAYS } from './uncontacted-leads';
 
 /**
  * Leads as a spreadsheet: which leads a person may export, the rows, the CSV, and the audit

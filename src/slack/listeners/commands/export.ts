@@ -4,8 +4,8 @@ import {
   describeExport,
   ExportRequestError,
   exportAuditSummary,
-  exportFileName,
   exportCurrencies,
+  exportFileName,
   exportOwnersAndCount,
   exportScopeFor,
   leadExportCsvPieces,
@@ -14,7 +14,7 @@ import {
   parseExportRequest,
   recordExport,
 } from '../../../domain/lead-export';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { spoolToTempFile } from '../../../exports/spool-file';
 import { refusalFor } from '../../viewer';
 import { escapeMrkdwn } from '../../views/mrkdwn';

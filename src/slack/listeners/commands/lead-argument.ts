@@ -6,7 +6,7 @@ import {
   searchTextOverLimit,
   searchTooLongMessage,
 } from '../../../domain/lead-search';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { buildCandidatesMessage } from '../../views/lead-lists';
 import { escapeAndCut } from '../../views/mrkdwn';
 import { type CommandContext, UsageError } from './subcommand';

@@ -1,18 +1,21 @@
-import type { CrmPrisma } from '../../db/client';
+import type { CrmTx } from '../../db/client';
 import { NOTICE_LEAD_NAMES, raiseAdminNotice } from '../admin-notices';
 
 /** Why an owner may no longer receive follow-ups. */
 export type NoAccessReason = 'removed' | 'read_only' | 'guest';
 
-type Tx = Pick<CrmPrisma, 'followUpAlert' | 'adminNotice'>;
-
 /**
  * Pauses every active follow-up of an owner who lost access, with one admin notice naming
  * the first few leads. Runs inside the caller's transaction (the roster change, or the
- * delivery outcome), so access and alerts never disagree. Returns how many were paused.
+ * delivery outcome), so access and follow-ups never disagree. Returns how many were paused.
  */
-export async function pauseAlertsOfOwner(tx: Tx, ownerId: string, reason: NoAccessReason, now: Date): Promise<number> {
-  return pauseActiveAlertsOf(tx, ownerId, `owner has no access: ${reason}`, (count, leadNames) =>
+export async function pauseFollowUpsOfOwner(
+  tx: CrmTx,
+  ownerId: string,
+  reason: NoAccessReason,
+  now: Date,
+): Promise<number> {
+  return pauseActiveFollowUpsOf(tx, ownerId, `owner has no access: ${reason}`, (count, leadNames) =>
     raiseAdminNotice(tx, { kind: 'owner_no_access', ownerId, count, leadNames, reason }, now),
   );
 }
@@ -22,8 +25,8 @@ export async function pauseAlertsOfOwner(tx: Tx, ownerId: string, reason: NoAcce
  * ids: an owner may have thousands), after reading the first few lead names for the notice.
  * Calls `notice` with the count and those names when any were paused; returns the count.
  */
-export async function pauseActiveAlertsOf(
-  tx: Tx,
+export async function pauseActiveFollowUpsOf(
+  tx: CrmTx,
   ownerId: string,
   disabledReason: string,
   notice: (count: number, leadNames: string[]) => Promise<unknown>,
