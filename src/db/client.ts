@@ -11,6 +11,9 @@ import { ImmediateSqliteAdapterFactory, type SqliteRawRead } from './sqlite-adap
  * written against one type and either provider fits it.
  */
 export type CrmPrisma = SqlitePrismaClient;
+
+/** A Prisma interactive transaction's client: the one transaction type of the app. */
+export type CrmTx = Parameters<Parameters<CrmPrisma['$transaction']>[0]>[0];
 export type DbProvider = 'sqlite' | 'postgres';
 
 export interface Database {

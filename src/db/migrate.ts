@@ -160,7 +160,7 @@ function migrateSqlite(url: string, migrations: MigrationFile[]): MigrationResul
   keepSqliteFilesPrivate(path);
   const db = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   try {
-    // WAL lets the Home tab read while sync and alerts write; it persists in the file.
+    // WAL lets the Home tab read while sync and follow-ups write; it persists in the file.
     db.pragma('journal_mode = WAL');
     db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME,
