@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { backupSettings } from '../backup/settings';
+import { backupSettings } from '../backup/backup-settings';
 import type { Clock } from '../clock';
 import { type CheckResult, type DoctorReport, skipped, withoutSecrets } from '../common/doctor-report';
 import type { AppConfig } from '../config';
