@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
+import { keepSqliteFilesPrivate } from './private-files';
 import { ImmediateSqliteAdapterFactory, type SqliteRawRead } from './sqlite-adapter';
 
 /**
@@ -69,7 +69,7 @@ export function openDatabase(url: string): Database {
   const provider = providerOf(url);
   if (provider === 'sqlite') {
     const path = sqlitePath(url);
-    mkdirSync(dirname(path), { recursive: true });
+    keepSqliteFilesPrivate(path);
     // Write transactions begin IMMEDIATE and wait for the lock without blocking the event loop.
     const adapter = new ImmediateSqliteAdapterFactory(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
     const prisma = new SqlitePrismaClient({ adapter, transactionOptions: { maxWait: SQLITE_TRANSACTION_MAX_WAIT_MS } });
