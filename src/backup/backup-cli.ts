@@ -4,8 +4,8 @@ import { systemClock } from '../clock';
 import { configSchema } from '../config';
 import { loadDotEnvOrExit } from '../load-dot-env';
 import { createLogger } from '../logger';
+import { backupSettings } from './backup-settings';
 import { takeManualBackup } from './manual-backup';
-import { backupSettings } from './settings';
 
 async function main(): Promise<number> {
   loadDotEnvOrExit(2);
