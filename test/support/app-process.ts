@@ -27,7 +27,7 @@ export function runNode(args: string[], options: { cwd: string; env: Record<stri
 }
 
 /** Waits until the output matches, or the process ends without it. */
-export async function waitForOutput(app: AppProcess, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+export async function waitForOutput(app: AppProcess, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const m = app.output().match(pattern);
