@@ -16,6 +16,20 @@ const MAX_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
  */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
 
+const localDate = (d: Date | null) => (d === null ? null : new Date(d.getTime()));
+
+/**
+ * A snapshot's dates as this context's Date: a structured clone is made in Node's main realm,
+ * and code running in another context (a test runner's VM) checks `instanceof Date` against
+ * its own.
+ */
+function withLocalDates(s: CustomerSnapshot): CustomerSnapshot {
+  return {
+    figures: { ...s.figures, lastOrderAt: localDate(s.figures.lastOrderAt), rateDate: localDate(s.figures.rateDate) },
+    totals: s.totals.map((t) => ({ ...t, lastOrderAt: localDate(t.lastOrderAt) })),
+  };
+}
+
 /** A chunk to write; `pending` null when it still needs comparing (PostgreSQL). */
 export interface WorkerChunk {
   snapshots: CustomerSnapshot[];
@@ -111,7 +125,7 @@ export class SyncWorker {
       const msg = await this.ask({ op: 'next' }, 'chunk', 'done');
       if (msg.op === 'done') return;
       yield {
-        snapshots: msg.snapshots,
+        snapshots: msg.snapshots.map(withLocalDates),
         pending: msg.pending
           ? new Map(msg.pending.map(([id, known, changed, needsLead]) => [id, { known, changed, needsLead }]))
           : null,
