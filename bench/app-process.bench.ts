@@ -23,9 +23,9 @@
  * `BENCH_SKIP_BUILD=1` reuses dist/; `BENCH_APP_NODE_FLAGS="…"` overrides npm start's node flags.
  */
 import { loadavg } from 'node:os';
+import { STAGES } from '../src/common/stages';
 import { migrateDatabase } from '../src/db/migrate';
 import { HOME_PAGE_SIZE_ALL_STAGES } from '../src/domain/home-data';
-import { STAGES } from '../src/domain/stages';
 import { tempPostgresUrl, tempSqliteUrl } from '../test/support/databases';
 import { type FakeSlack, startFakeSlack } from '../test/support/fake-slack';
 import { SlackDriver } from '../test/support/slack-driver';
