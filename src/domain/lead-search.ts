@@ -100,6 +100,13 @@ export const SEARCH_WINDOW = 5_000;
 /** The trigram index needs three characters. */
 const MIN_INDEXED_LENGTH = 3;
 
+/**
+ * Past this length the plain scan is cheaper than the index: the index looks up every
+ * trigram of the text (a 1 MB paste held SQLite, and so the event loop, for seconds),
+ * while the scan drops each customer at once whose text is shorter than it.
+ */
+export const MAX_INDEXED_LENGTH = 200;
+
 interface Dialect {
   provider: 'sqlite' | 'postgres';
   /** The substring-position function. */
@@ -165,7 +172,7 @@ async function rankedThroughIndex(
   needle: string,
   limit: number,
 ): Promise<LeadSearchResult | null> {
-  if (needle.length < MIN_INDEXED_LENGTH) return null;
+  if (needle.length < MIN_INDEXED_LENGTH || needle.length > MAX_INDEXED_LENGTH) return null;
   const probe =
     d.provider === 'sqlite'
       ? Prisma.sql`SELECT COUNT(*) AS n FROM (SELECT 1 FROM "CustomerSearch" s WHERE ${containsSql(d, needle, 's')} LIMIT ${INDEXED_SEARCH_MAX_MATCHES + 1}) p`
@@ -220,10 +227,23 @@ async function rankedInWindow(prisma: CrmPrisma, d: Dialect, needle: string, lim
   return [...exact, ...rows].map(toRanked);
 }
 
+/**
+ * A text longer than every customer's searchText cannot match (a pasted page, a 1 MB
+ * request): answered from one length scan instead of queries carrying the whole text.
+ */
+async function longerThanEveryCustomer(prisma: CrmPrisma, needle: string): Promise<boolean> {
+  if (needle.length <= MAX_INDEXED_LENGTH) return false;
+  // Characters, as SQL's LENGTH counts them: a JS length counts a surrogate pair twice.
+  const characters = needle.length - (needle.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
+  const [row] = await prisma.$queryRaw<unknown[]>`
+    SELECT 1 AS "found" FROM "CustomerFigures" WHERE LENGTH("searchText") >= ${characters} LIMIT 1`;
+  return row === undefined;
+}
+
 /** The best `limit` leads for the text (no total: the typeahead does not show one). */
 export async function searchLeadsTop(prisma: CrmPrisma, text: string, limit = 10): Promise<RankedMatch[]> {
   const needle = normaliseQuery(text);
-  if (!needle) return [];
+  if (!needle || (await longerThanEveryCustomer(prisma, needle))) return [];
   const d = dialectOf(prisma);
   const indexed = await rankedThroughIndex(prisma, d, needle, limit);
   return indexed ? indexed.matches : rankedInWindow(prisma, d, needle, limit);
@@ -235,7 +255,7 @@ export async function searchLeadsTop(prisma: CrmPrisma, text: string, limit = 10
  */
 export async function searchLeads(prisma: CrmPrisma, text: string, limit = 10): Promise<LeadSearchResult> {
   const needle = normaliseQuery(text);
-  if (!needle) return { matches: [], total: 0 };
+  if (!needle || (await longerThanEveryCustomer(prisma, needle))) return { matches: [], total: 0 };
   const d = dialectOf(prisma);
   const indexed = await rankedThroughIndex(prisma, d, needle, limit);
   if (indexed) return indexed;

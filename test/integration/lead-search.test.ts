@@ -1,6 +1,11 @@
 import { ManualClock } from '../../src/clock';
 import type { Database } from '../../src/db/client';
-import { INDEXED_SEARCH_MAX_MATCHES, searchLeads, searchLeadsTop } from '../../src/domain/lead-search';
+import {
+  INDEXED_SEARCH_MAX_MATCHES,
+  MAX_INDEXED_LENGTH,
+  searchLeads,
+  searchLeadsTop,
+} from '../../src/domain/lead-search';
 import { type CustomerSnapshot, writeCustomerSnapshots } from '../../src/domain/lead-sync';
 import { openTestDatabase, type Provider } from '../support/databases';
 
@@ -61,5 +66,17 @@ describe.each<Provider>(['sqlite', 'postgres'])('lead search index on %s', (prov
       byUsd.slice(0, 3).map((s) => s.figures.customerId),
     );
     expect(ids(await searchLeadsTop(db.prisma, 'b', 2))).toEqual(['BR-Y', prefixed[0]]);
+  });
+
+  it('finds a customer by a text longer than the index takes, and nothing for a text longer than every customer', async () => {
+    const longName = `Long Name Trading ${'and sons '.repeat(40)}Limited`;
+    await writeCustomerSnapshots(db, [snapshot('LN-1', longName, 10n)], clock.now());
+    const inside = longName.slice(5, 5 + MAX_INDEXED_LENGTH + 50);
+    expect(ids((await searchLeads(db.prisma, inside)).matches)).toEqual(['LN-1']);
+    expect(ids(await searchLeadsTop(db.prisma, inside))).toEqual(['LN-1']);
+    // Longer than any customer's text (a pasted page, a 1 MB request): no match, at once.
+    const pasted = `${longName} `.repeat(3000);
+    expect(await searchLeads(db.prisma, pasted)).toEqual({ matches: [], total: 0 });
+    expect(await searchLeadsTop(db.prisma, pasted)).toEqual([]);
   });
 });
