@@ -1,3 +1,5 @@
+import { UserFacingError } from '../common/errors';
+import { MAX_SEARCH_LENGTH } from '../common/limits';
 import { type CrmPrisma, providerOfClient } from '../db/client';
 import { Prisma } from '../generated/sqlite/client';
 import type { LeadIdentity } from './leads';
@@ -75,6 +77,33 @@ export function normaliseQuery(text: string): string {
   return text.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
+/** A search text longer than MAX_SEARCH_LENGTH: refused before any query runs. */
+export class SearchTextTooLongError extends UserFacingError {
+  constructor(readonly length: number) {
+    super(searchTooLongMessage(length));
+  }
+}
+
+/** What the person reads when their search text is too long. */
+export function searchTooLongMessage(length: number): string {
+  return `Search text can be at most ${MAX_SEARCH_LENGTH} characters (this one has ${length.toLocaleString('en-US')}). Type a shorter part of the name, company, e-mail or customer id.`;
+}
+
+/** The length a search text counts as (spaces folded), or null when it is within MAX_SEARCH_LENGTH. */
+export function searchTextOverLimit(text: string): number | null {
+  // A cheap bound first: the folding below is linear, but need not run on a huge text.
+  if (text.length <= MAX_SEARCH_LENGTH) return null;
+  const length = normaliseQuery(text).length;
+  return length > MAX_SEARCH_LENGTH ? length : null;
+}
+
+/** The normalised text of a search, or SearchTextTooLongError. */
+function needleOf(text: string): string {
+  const over = searchTextOverLimit(text);
+  if (over !== null) throw new SearchTextTooLongError(over);
+  return normaliseQuery(text);
+}
+
 interface MatchRow {
   id: number | bigint;
   customerId: string;
@@ -99,13 +128,6 @@ export const SEARCH_WINDOW = 5_000;
 
 /** The trigram index needs three characters. */
 const MIN_INDEXED_LENGTH = 3;
-
-/**
- * Past this length the plain scan is cheaper than the index: the index looks up every
- * trigram of the text (a 1 MB paste held SQLite, and so the event loop, for seconds),
- * while the scan drops each customer at once whose text is shorter than it.
- */
-export const MAX_INDEXED_LENGTH = 200;
 
 interface Dialect {
   provider: 'sqlite' | 'postgres';
@@ -172,7 +194,7 @@ async function rankedThroughIndex(
   needle: string,
   limit: number,
 ): Promise<LeadSearchResult | null> {
-  if (needle.length < MIN_INDEXED_LENGTH || needle.length > MAX_INDEXED_LENGTH) return null;
+  if (needle.length < MIN_INDEXED_LENGTH) return null;
   const probe =
     d.provider === 'sqlite'
       ? Prisma.sql`SELECT COUNT(*) AS n FROM (SELECT 1 FROM "CustomerSearch" s WHERE ${containsSql(d, needle, 's')} LIMIT ${INDEXED_SEARCH_MAX_MATCHES + 1}) p`
@@ -227,23 +249,10 @@ async function rankedInWindow(prisma: CrmPrisma, d: Dialect, needle: string, lim
   return [...exact, ...rows].map(toRanked);
 }
 
-/**
- * A text longer than every customer's searchText cannot match (a pasted page, a 1 MB
- * request): answered from one length scan instead of queries carrying the whole text.
- */
-async function longerThanEveryCustomer(prisma: CrmPrisma, needle: string): Promise<boolean> {
-  if (needle.length <= MAX_INDEXED_LENGTH) return false;
-  // Characters, as SQL's LENGTH counts them: a JS length counts a surrogate pair twice.
-  const characters = needle.length - (needle.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
-  const [row] = await prisma.$queryRaw<unknown[]>`
-    SELECT 1 AS "found" FROM "CustomerFigures" WHERE LENGTH("searchText") >= ${characters} LIMIT 1`;
-  return row === undefined;
-}
-
 /** The best `limit` leads for the text (no total: the typeahead does not show one). */
 export async function searchLeadsTop(prisma: CrmPrisma, text: string, limit = 10): Promise<RankedMatch[]> {
-  const needle = normaliseQuery(text);
-  if (!needle || (await longerThanEveryCustomer(prisma, needle))) return [];
+  const needle = needleOf(text);
+  if (!needle) return [];
   const d = dialectOf(prisma);
   const indexed = await rankedThroughIndex(prisma, d, needle, limit);
   return indexed ? indexed.matches : rankedInWindow(prisma, d, needle, limit);
@@ -254,8 +263,8 @@ export async function searchLeadsTop(prisma: CrmPrisma, text: string, limit = 10
  * client from openDatabase (not a transaction's): the SQL differs by provider.
  */
 export async function searchLeads(prisma: CrmPrisma, text: string, limit = 10): Promise<LeadSearchResult> {
-  const needle = normaliseQuery(text);
-  if (!needle || (await longerThanEveryCustomer(prisma, needle))) return { matches: [], total: 0 };
+  const needle = needleOf(text);
+  if (!needle) return { matches: [], total: 0 };
   const d = dialectOf(prisma);
   const indexed = await rankedThroughIndex(prisma, d, needle, limit);
   if (indexed) return indexed;
@@ -289,6 +298,45 @@ export async function resolveLeadExactly(prisma: CrmPrisma, text: string): Promi
   if (!first) return null;
   if (first.rank === MATCH_RANK.exactId) return strip(first);
   if (first.rank === MATCH_RANK.exactName && second?.rank !== MATCH_RANK.exactName) return strip(first);
+  return null;
+}
+
+/**
+ * The first of `texts` (in the order given) that names one lead exactly: a customer id, or
+ * the name of exactly one lead; null when none does. One query for all of them (the list is
+ * the caller's few candidate texts, never data), where resolveLeadExactly would run a search
+ * per text. Texts over MAX_SEARCH_LENGTH are skipped.
+ */
+export async function firstExactLead(
+  prisma: CrmPrisma,
+  texts: readonly string[],
+): Promise<{ text: string; lead: LeadMatch } | null> {
+  const wanted = texts.filter((t) => searchTextOverLimit(t) === null).map((t) => ({ t, needle: normaliseQuery(t) }));
+  const needles = [...new Set(wanted.map((w) => w.needle).filter((n) => n !== ''))];
+  if (needles.length === 0) return null;
+  const list = Prisma.join(needles);
+  const rows = await prisma.$queryRaw<
+    { rank: number | bigint; key: string; n: number | bigint; id: number | bigint }[]
+  >`
+    SELECT 0 AS "rank", LOWER(c."customerId") AS "key", COUNT(*) AS "n", MIN(l."id") AS "id"
+    FROM "CustomerFigures" c JOIN "Lead" l ON l."customerId" = c."customerId"
+    WHERE LOWER(c."customerId") IN (${list}) GROUP BY LOWER(c."customerId")
+    UNION ALL
+    SELECT 1 AS "rank", LOWER(c."name") AS "key", COUNT(*) AS "n", MIN(l."id") AS "id"
+    FROM "CustomerFigures" c JOIN "Lead" l ON l."customerId" = c."customerId"
+    WHERE LOWER(c."name") IN (${list}) GROUP BY LOWER(c."name")`;
+  const byId = new Map<string, number>();
+  const byName = new Map<string, number>();
+  for (const r of rows) {
+    if (Number(r.rank) === MATCH_RANK.exactId) byId.set(r.key, Number(r.id));
+    else if (Number(r.n) === 1) byName.set(r.key, Number(r.id));
+  }
+  for (const { t, needle } of wanted) {
+    const leadId = byId.get(needle) ?? byName.get(needle);
+    if (leadId === undefined) continue;
+    const lead = await prisma.lead.findUnique({ where: { id: leadId }, select: leadMatchSelect });
+    if (lead) return { text: t, lead: toLeadMatch(lead) };
+  }
   return null;
 }
 
