@@ -161,12 +161,13 @@ function putBack(aside: string | null, path: string): void {
 
 /**
  * The copy was taken from a running app: its leases and heartbeats (the backup's own lease
- * among them) and its unfinished backup run describe processes that are gone.
+ * among them), its unfinished backup run and the Slack requests it had seen describe processes that are gone.
  */
 async function forgetRunningState(databaseUrl: string, now: Date): Promise<void> {
   const db = openDatabase(databaseUrl);
   try {
     await db.prisma.jobLease.deleteMany({});
+    await db.prisma.seenSlackRequest.deleteMany({});
     await db.prisma.backupRun.updateMany({
       where: { status: 'running' },
       data: { status: 'failed', finishedAt: now, error: 'unfinished in the backup this database was restored from' },

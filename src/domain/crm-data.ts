@@ -16,9 +16,10 @@ export const CRM_EXPORT_VERSION = 1;
 
 /**
  * Left out on purpose: leases (which running instance holds which job, and instance
- * heartbeats) and the backup history describe the machine the data came from, not the CRM.
+ * heartbeats), the backup history and the Slack requests seen in the last minutes describe
+ * the machine the data came from, not the CRM.
  */
-export const TABLES_NOT_EXPORTED: readonly string[] = ['JobLease', 'BackupRun', 'StageTotal'];
+export const TABLES_NOT_EXPORTED: readonly string[] = ['JobLease', 'BackupRun', 'StageTotal', 'SeenSlackRequest'];
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 type Row = Record<string, unknown>;
