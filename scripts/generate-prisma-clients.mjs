@@ -2,8 +2,17 @@
 // both Prisma clients (src/generated/sqlite, src/generated/postgres). The datasource URL
 // is only read, not used, by `prisma generate`; a placeholder of the right kind is passed
 // so generation works on a machine with no DATABASE_URL set.
+//
+// Then it copies the few runtime files the two clients load from @prisma/client into
+// src/generated/runtime and points the clients' imports there. @prisma/client is 74 MB (every
+// engine for every database, source maps) and declares the Prisma CLI and TypeScript as
+// optional peers, which `npm ci --omit=dev` keeps; with its runtime copied, @prisma/client,
+// the CLI and TypeScript are development dependencies and the production install is small.
+// The runtime files are self-contained (Node built-ins only) and copied from the installed
+// version at every generation, so they always match the generator.
 import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import schemaTools from './postgres-schema.cjs';
 
@@ -30,4 +39,39 @@ for (const [schema, url] of targets) {
     throw err;
   }
 }
-if (!quiet) console.log('Prisma clients generated (sqlite, postgres).');
+
+const RUNTIME_FILES = [
+  'client.js',
+  'client.d.ts',
+  'index-browser.js',
+  'index-browser.d.ts',
+  'query_compiler_bg.sqlite.js',
+  'query_compiler_bg.sqlite.wasm-base64.js',
+  'query_compiler_bg.postgresql.js',
+  'query_compiler_bg.postgresql.wasm-base64.js',
+];
+const generated = join(root, 'src', 'generated');
+const runtimeDir = join(generated, 'runtime');
+rmSync(runtimeDir, { recursive: true, force: true });
+mkdirSync(runtimeDir, { recursive: true });
+const installedRuntime = join(root, 'node_modules', '@prisma', 'client', 'runtime');
+for (const file of RUNTIME_FILES) copyFileSync(join(installedRuntime, file), join(runtimeDir, file));
+
+const tsFiles = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+for (const provider of ['sqlite', 'postgres']) {
+  for (const file of tsFiles(join(generated, provider))) {
+    const toRuntime = relative(dirname(file), runtimeDir).split(sep).join('/');
+    const before = readFileSync(file, 'utf8');
+    const after = before.replaceAll('"@prisma/client/runtime/', `"${toRuntime}/`);
+    if (after.includes('@prisma/client')) {
+      throw new Error(
+        `${relative(root, file)} still imports @prisma/client: copy what it needs into src/generated/runtime`,
+      );
+    }
+    if (after !== before) writeFileSync(file, after);
+  }
+}
+if (!quiet) console.log('Prisma clients generated (sqlite, postgres), with their runtime in src/generated/runtime.');

@@ -1,7 +1,8 @@
 // Makes a clone ready to run, doing only what changed since the last time:
 //   install   `npm install`, when package.json's dependencies, package-lock.json or Node's ABI changed;
 //   generate  the Prisma clients, when the schema, the generator scripts or the install changed;
-//   build     `tsc` into dist/, when a file under src/ or a tsconfig changed (with --build).
+//   build     scripts/build.mjs (tsc) into dist/, when a file under src/, a tsconfig or the
+//             build script changed (with --build).
 // Each step leaves a stamp (a hash of its inputs) next to its output; a missing output or a
 // different hash reruns the step. Used by `npm run setup`, `npm start` and `npm run doctor`
 // (through run-compiled.mjs). A lock keeps two of them from working on one clone at once.
@@ -62,7 +63,7 @@ function buildInputs() {
   files.sort();
   const hash = createHash('sha256');
   for (const file of files) hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
-  for (const f of ['tsconfig.json', 'tsconfig.build.json']) hash.update(read(join(root, f)));
+  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs']) hash.update(read(join(root, f)));
   hash.update(read(STAMPS.install));
   return hash.digest('hex');
 }
@@ -78,7 +79,8 @@ function stampDone(stamp, inputs) {
 export class PrepareError extends Error {}
 
 function run(command, args, why) {
-  const line = [relative(root, command) || command, ...args].join(' ');
+  const shown = (a) => (a === process.execPath ? 'node' : a.startsWith(root) ? relative(root, a) : a);
+  const line = [command, ...args].map(shown).join(' ');
   process.stderr.write(`${why}: ${line}\n`);
   try {
     execFileSync(command, args, { cwd: root, stdio: 'inherit' });
@@ -137,7 +139,9 @@ export function prepare({ build = false } = {}) {
       ran.push('install');
     }
     const generate = generateInputs();
-    const clients = ['sqlite', 'postgres'].map((p) => join(root, 'src', 'generated', p, 'client.ts'));
+    const clients = ['sqlite/client.ts', 'postgres/client.ts', 'runtime/client.js'].map((f) =>
+      join(root, 'src', 'generated', f),
+    );
     if (stale(STAMPS.generate, generate, clients)) {
       run(process.execPath, [join(root, 'scripts', 'generate-prisma-clients.mjs')], 'Prisma schema changed');
       stampDone(STAMPS.generate, generateInputs());
@@ -146,11 +150,7 @@ export function prepare({ build = false } = {}) {
     if (build) {
       const inputs = buildInputs();
       if (stale(STAMPS.build, inputs, [join(root, 'dist', 'index.js')])) {
-        run(
-          join(root, 'node_modules', '.bin', 'tsc'),
-          ['-p', 'tsconfig.build.json'],
-          'Source changed since the last build',
-        );
+        run(process.execPath, [join(root, 'scripts', 'build.mjs')], 'Source changed since the last build');
         stampDone(STAMPS.build, inputs);
         ran.push('build');
       }
