@@ -1,5 +1,8 @@
 # syntax=docker/dockerfile:1
-# Build stage: install everything, generate the Prisma clients, compile TypeScript.
+# Build stage: install everything, generate the Prisma clients, compile TypeScript, then drop
+# the development dependencies (TypeScript, tsx, the Prisma CLI and @prisma/client: the
+# generated clients carry the runtime files they load). .dockerignore keeps local builds,
+# node_modules, data and .env out of the context.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -11,19 +14,22 @@ COPY scripts ./scripts
 RUN npm run generate
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-# Runtime stage: compiled code, production dependencies and the migrations only.
+# Runtime stage: compiled code (with the generated clients), production dependencies and the
+# migrations only. test/e2e/runtime-image.test.ts starts the same file set.
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     DATABASE_URL=file:/data/crm.db \
     PORT=3000
 WORKDIR /app
+COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/prisma ./prisma
+COPY --from=build /app/prisma/migrations ./prisma/migrations
+COPY --from=build /app/prisma/postgres/migrations ./prisma/postgres/migrations
 # The doctor (node dist/doctor/doctor-cli.js) compares the token's scopes with the manifest's.
-COPY package.json manifest.yml ./
+COPY manifest.yml ./
 # Owner-only: the database and its backups hold customer e-mails and phones.
 RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 USER node

@@ -15,11 +15,11 @@ import { postgresConnectionString, postgresSchemaOf, providerOf, sqlitePath } fr
 
 const ROOT = join(__dirname, '..', '..');
 
-/** Compiles src/ to dist/ (as `npm run build`), unless BENCH_SKIP_BUILD=1. */
+/** Compiles src/ to dist/ (`npm run build`: tsc, then the Prisma runtime files), unless BENCH_SKIP_BUILD=1. */
 export function buildApp(): void {
   if (process.env.BENCH_SKIP_BUILD === '1') return;
-  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  const build = join(ROOT, 'scripts', 'build.mjs');
+  const built = spawnSync(process.execPath, [build], { cwd: ROOT, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('npm run build failed');
 }
 
@@ -32,7 +32,7 @@ export function startFlags(): string[] {
   const override = process.env.BENCH_APP_NODE_FLAGS;
   if (override !== undefined) return override.split(/\s+/).filter(Boolean);
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const m = /\bnode\s+((?:--\S+\s+)*)dist\/index\.js/.exec(pkg.scripts.start ?? '');
+  const m = /\bnode\s+((?:--\S+\s+)*)(?:scripts\/run-compiled\.mjs\s+)?dist\/index\.js/.exec(pkg.scripts.start ?? '');
   return m?.[1] ? m[1].trim().split(/\s+/) : [];
 }
 

@@ -7,7 +7,7 @@ import { repoRoot } from './app-process';
 
 /**
  * The file set of the Dockerfile's runtime stage, put together from this clone: the compiled
- * code (dist/, with the generated clients and their runtime), the migrations (prisma/),
+ * code (dist/, with the generated clients and their runtime), the migrations of both providers,
  * package.json and manifest.yml, and node_modules holding only what `npm prune --omit=dev`
  * keeps, by the lockfile's flags. It lives outside the clone, so Node cannot find the
  * clone's other packages by walking up the folders.
@@ -50,7 +50,8 @@ function copyTree(from: string, to: string): void {
 export function assembleRuntimeImage(): RuntimeImage {
   const dir = mkdtempSync(join(tmpdir(), 'crm-runtime-image-'));
   copyTree(join(repoRoot, 'dist'), join(dir, 'dist'));
-  copyTree(join(repoRoot, 'prisma'), join(dir, 'prisma'));
+  for (const migrations of ['prisma/migrations', 'prisma/postgres/migrations'])
+    copyTree(join(repoRoot, migrations), join(dir, migrations));
   for (const file of ['package.json', 'manifest.yml']) cpSync(join(repoRoot, file), join(dir, file));
   const packages = productionPackages();
   for (const path of packages) copyTree(join(repoRoot, path), join(dir, path));
