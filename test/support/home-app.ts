@@ -125,20 +125,11 @@ export function lastView(slack: FakeSlack, userId: string): HomeView {
 }
 
 /** Waits until `count` views have been published for the user. */
-export async function waitForViews(
-  slack: FakeSlack,
-  userId: string,
-  count: number,
-  timeoutMs = 10_000,
-): Promise<HomeView[]> {
-  return slack.waitFor(
-    () => {
-      const v = publishedViews(slack, userId);
-      return v.length >= count ? v : undefined;
-    },
-    timeoutMs,
-    `${count} Home view(s) for ${userId}`,
-  );
+export async function waitForViews(slack: FakeSlack, userId: string, count: number): Promise<HomeView[]> {
+  return slack.waitFor(() => {
+    const v = publishedViews(slack, userId);
+    return v.length >= count ? v : undefined;
+  }, `${count} Home view(s) for ${userId}`);
 }
 
 /** Waits until every listener run the requests so far started (sync and republish included) has finished. */
