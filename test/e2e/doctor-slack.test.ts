@@ -62,11 +62,12 @@ describe('the setup check in Slack', () => {
     );
 
   it('/crm doctor answers the ack at once, then "checking", then the report', async () => {
-    // Metabase answers slowly: the report cannot be ready when the command is acknowledged.
-    mb.setLatency(1000);
+    // Metabase holds its answers: the report cannot be ready when the command is acknowledged.
+    const releaseMetabase = mb.holdAnswers();
     const res = await t.driver.crm(ADMIN, 'doctor');
     expect(res.status).toBe(200);
     expect(slack.responses.some((r) => JSON.stringify(r.body).includes('doctor:config'))).toBe(false);
+    releaseMetabase();
     const [checking, report] = await slack.waitForResponse(2);
     expect(checking!.body.text).toMatch(/^:hourglass_flowing_sand: Checking the configuration/);
     expect(report!.body.response_type).toBe('ephemeral');

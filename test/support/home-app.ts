@@ -7,6 +7,7 @@ import { type FakeSlack, startFakeSlack } from './fake-slack';
 import { startFakeSocketMode } from './fake-socket-mode';
 import { startTestApp, type TestApp } from './harness';
 import type { Transport } from './slack-driver';
+import { TIMEOUT_NOT_UNDER_TEST_MS } from './timeouts';
 
 /** Roster of the Home tests. */
 export const ADMIN = 'U0ADMIN01';
@@ -58,9 +59,9 @@ export async function startHomeApp(
         auth: { kind: 'apiKey', apiKey: 'mb-key' },
         customersCardId: CUSTOMERS_CARD_ID,
         ordersCardId: ORDERS_CARD_ID,
-        timeoutMs: 5_000,
+        timeoutMs: TIMEOUT_NOT_UNDER_TEST_MS,
       },
-      // Quiet, and quick to give up: these tests are about what Home does with a failure.
+      // Quiet, and quick to give up on a failure: these tests are about what Home does with one.
       createLogger('silent'),
       clock,
       { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } },
