@@ -247,7 +247,7 @@ async function importDataExport(options: RestoreOptions): Promise<RestoreReport>
     await migrateDatabase(options.databaseUrl);
     const db = openDatabase(options.databaseUrl);
     try {
-      const { rowCounts } = await importCrmData(db.prisma, provider, doc);
+      const { rowCounts } = await importCrmData(db, doc);
       return { kind: 'data-export', setAside: aside, migrated: [], rowCounts };
     } finally {
       await db.close();

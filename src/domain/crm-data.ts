@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CrmPrisma, DbProvider } from '../db/client';
+import type { CrmPrisma, Database } from '../db/client';
+import { currentMigration, schemaCatalogue } from '../db/schema-catalogue/schema-catalogue';
 import { Prisma } from '../generated/sqlite/client';
 
 /**
@@ -110,14 +111,6 @@ function decodeValue(type: string, value: unknown, where: string): unknown {
   }
 }
 
-/** The last migration applied to the database, e.g. "20261130040554_backup_runs". */
-export async function currentMigration(prisma: CrmPrisma): Promise<string | null> {
-  const rows = await prisma.$queryRawUnsafe<{ name: string }[]>(
-    'SELECT migration_name AS "name" FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name DESC LIMIT 1',
-  );
-  return rows[0]?.name ?? null;
-}
-
 /** Reads every exported table into one document. */
 export async function exportCrmData(prisma: CrmPrisma, now: Date = new Date()): Promise<CrmDataExport> {
   const migration = await currentMigration(prisma);
@@ -188,17 +181,8 @@ export function parseCrmDataExport(data: unknown): CrmDataExport {
 }
 
 /** Tables referenced by foreign keys come first, so every row's parent exists when it is inserted. */
-async function parentsFirst(prisma: CrmPrisma, provider: DbProvider, models: string[]): Promise<string[]> {
-  const edges =
-    provider === 'sqlite'
-      ? await prisma.$queryRawUnsafe<{ child: string; parent: string }[]>(
-          `SELECT m.name AS "child", f."table" AS "parent" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'`,
-        )
-      : await prisma.$queryRawUnsafe<{ child: string; parent: string }[]>(
-          `SELECT cl.relname::text AS "child", ref.relname::text AS "parent" FROM pg_constraint c
-             JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_class ref ON ref.oid = c.confrelid
-           WHERE c.contype = 'f' AND cl.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())`,
-        );
+async function parentsFirst(db: Pick<Database, 'prisma' | 'provider'>, models: string[]): Promise<string[]> {
+  const edges = await schemaCatalogue(db.provider).foreignKeys(db.prisma);
   const ordered: string[] = [];
   const visiting = new Set<string>();
   const visit = (m: string) => {
@@ -211,24 +195,6 @@ async function parentsFirst(prisma: CrmPrisma, provider: DbProvider, models: str
   return ordered;
 }
 
-/** PostgreSQL: rows arrived with their ids, so each serial sequence must continue after the largest. */
-async function advanceSequences(tx: CrmPrisma, models: string[]): Promise<void> {
-  const serials = await tx.$queryRawUnsafe<{ table: string; column: string }[]>(
-    `SELECT table_name::text AS "table", column_name::text AS "column" FROM information_schema.columns
-     WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'`,
-  );
-  for (const { table, column } of serials) {
-    if (!models.includes(table)) continue;
-    const t = `"${table.replace(/"/g, '""')}"`;
-    const c = `"${column.replace(/"/g, '""')}"`;
-    await tx.$queryRawUnsafe(
-      `SELECT setval(pg_get_serial_sequence($1, $2), GREATEST(COALESCE(MAX(${c}), 0), 1), MAX(${c}) IS NOT NULL) FROM ${t}`,
-      t,
-      column,
-    );
-  }
-}
-
 const INSERT_BATCH = 500;
 
 /**
@@ -237,10 +203,10 @@ const INSERT_BATCH = 500;
  * migration level, a database that already holds CRM data, and any row that does not fit.
  */
 export async function importCrmData(
-  prisma: CrmPrisma,
-  provider: DbProvider,
+  db: Pick<Database, 'prisma' | 'provider'>,
   data: unknown,
 ): Promise<{ rowCounts: Record<string, number> }> {
+  const { prisma } = db;
   const doc = parseCrmDataExport(data);
   const level = await currentMigration(prisma);
   if (level !== doc.migration) {
@@ -259,7 +225,7 @@ export async function importCrmData(
       `The database is not empty (${occupied.join(', ')}): import only into a new, empty database`,
     );
 
-  const order = await parentsFirst(prisma, provider, models);
+  const order = await parentsFirst(db, models);
   await prisma.$transaction(
     async (tx) => {
       for (const model of order) {
@@ -283,7 +249,7 @@ export async function importCrmData(
           }
         }
       }
-      if (provider === 'postgres') await advanceSequences(tx as CrmPrisma, models);
+      await schemaCatalogue(db.provider).afterRowsWithIds(tx, order);
     },
     { timeout: 10 * 60_000, maxWait: 60_000 },
   );
