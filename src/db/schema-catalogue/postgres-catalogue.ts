@@ -1,6 +1,17 @@
 import type { CrmPrisma, CrmTx } from '../client';
 
 export const postgresCatalogue = {
+  primaryKeyColumns: async (prisma: CrmPrisma, table: string) =>
+    (
+      await prisma.$queryRawUnsafe<{ name: string }[]>(
+        `SELECT k.column_name::text AS "name" FROM information_schema.table_constraints c
+           JOIN information_schema.key_column_usage k
+             ON k.constraint_name = c.constraint_name AND k.table_schema = c.table_schema AND k.table_name = c.table_name
+         WHERE c.constraint_type = 'PRIMARY KEY' AND c.table_schema = current_schema() AND c.table_name = $1
+         ORDER BY k.ordinal_position`,
+        table,
+      )
+    ).map((r) => r.name),
   foreignKeys: (prisma: CrmPrisma) =>
     prisma.$queryRawUnsafe<{ child: string; parent: string }[]>(
       `SELECT cl.relname::text AS "child", ref.relname::text AS "parent" FROM pg_constraint c

@@ -11,6 +11,7 @@ import type { WebClientOptions } from '@slack/web-api';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import type { InFlightWork } from './in-flight';
+import { envelopeProperties } from './request-guard';
 
 /** What /healthz says about the socket. */
 export type SocketConnection = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
@@ -70,6 +71,8 @@ export class SocketReceiver implements Receiver {
     this.bolt = new SocketModeReceiver({
       appToken: options.appToken,
       logger: options.boltLogger,
+      // The envelope id reaches processEvent, where each envelope is acted on once.
+      customPropertiesExtractor: envelopeProperties,
       // No routes or installer given to Bolt: it starts no HTTP server of its own.
       installerOptions: {
         clientOptions: {
