@@ -1,12 +1,13 @@
-import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { openDatabase, providerOf, sqlitePath } from '../db/client';
 import { INSTANCE_HEARTBEAT_TTL_MS, liveInstances } from '../db/instance-heartbeat';
 import { knownMigrations, migrateDatabase } from '../db/migrate';
 import { ensurePrivateDir, makePrivate } from '../db/private-files';
 import { differencesFromMigrations } from '../db/sqlite-schema';
-import { CrmDataImportError, importCrmData, parseCrmDataExport } from '../domain/crm-data';
+import { CrmDataImportError, type CrmDataSource, importCrmDataFrom, parseCrmDataSkeleton } from '../domain/crm-data';
 import { fsyncDir, fsyncFile, readManifest, sha256OfFile } from './backup-files';
+import { type CrmDataSkeleton, CrmDataSyntaxError, readCrmDataFile } from './crm-data-reader';
 import { inspectSqliteFile, type SqliteInspection } from './sqlite-snapshot';
 
 /** A restore that must not go ahead; the message is for the person running it. Nothing was changed. */
@@ -227,20 +228,29 @@ async function restoreSqliteBackup(options: RestoreOptions): Promise<RestoreRepo
 
 async function importDataExport(options: RestoreOptions): Promise<RestoreReport> {
   const say = options.say ?? (() => undefined);
-  let data: unknown;
+  // Read through once to check it (rows are counted, not kept), before anything is changed.
+  let skeleton: CrmDataSkeleton;
   try {
-    data = JSON.parse(readFileSync(options.file, 'utf8'));
+    skeleton = await readCrmDataFile(options.file);
   } catch (err) {
+    if (!(err instanceof CrmDataSyntaxError || err instanceof SyntaxError)) throw err;
     throw new RestoreRefusedError(`${basename(options.file)} is not valid JSON (${(err as Error).message}).`);
   }
   const doc = (() => {
     try {
-      return parseCrmDataExport(data);
+      return parseCrmDataSkeleton(skeleton.document, skeleton.found);
     } catch (err) {
       if (err instanceof CrmDataImportError) throw new RestoreRefusedError(err.message);
       throw err;
     }
   })();
+  const source: CrmDataSource = {
+    doc,
+    tableOrder: skeleton.tableOrder,
+    read: async (onRows, tables) => {
+      await readCrmDataFile(options.file, onRows, tables);
+    },
+  };
   const provider = providerOf(options.databaseUrl);
   const known = knownMigrations(provider).map((m) => m.name);
   if (!known.includes(doc.migration)) {
@@ -265,7 +275,7 @@ async function importDataExport(options: RestoreOptions): Promise<RestoreReport>
     await migrateDatabase(options.databaseUrl);
     const db = openDatabase(options.databaseUrl);
     try {
-      const { rowCounts } = await importCrmData(db.prisma, provider, doc);
+      const { rowCounts } = await importCrmDataFrom(db.prisma, provider, source);
       return { kind: 'data-export', setAside: aside, migrated: [], rowCounts };
     } finally {
       await db.close();

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { restoreFromFile } from '../../src/backup/restore';
 import type { CrmPrisma } from '../../src/db/client';
-import { openDatabase } from '../../src/db/client';
+import { openDatabase, sqlitePath } from '../../src/db/client';
 import { knownMigrations, migrateDatabase } from '../../src/db/migrate';
 import {
   type CrmDataExport,
@@ -346,6 +346,67 @@ describe('npm run restore with a CRM data export', () => {
       await expect(
         restoreFromFile({ file, databaseUrl: target.url, now: new Date('2026-11-25T12:01:00Z') }),
       ).rejects.toThrow(/^The database is not empty/);
+    } finally {
+      await source.cleanup();
+      await target.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('imports a document laid out the earlier way (row counts first, tables in schema order, indented): read once per table, parents first', async () => {
+    const source = await openTestDatabase('sqlite');
+    const target = tempSqliteUrl();
+    const dir = mkdtempSync(join(tmpdir(), 'crm-export-'));
+    try {
+      await seedEveryTable(source.db.prisma);
+      const doc = await exportCrmData(source.db.prisma);
+      // Lead comes before CustomerFigures, the table its rows refer to.
+      const schemaOrder = Object.fromEntries(exportedModels().map((m) => [m, doc.tables[m]]));
+      expect(Object.keys(schemaOrder).indexOf('Lead')).toBeLessThan(
+        Object.keys(schemaOrder).indexOf('CustomerFigures'),
+      );
+      const earlier = {
+        format: doc.format,
+        version: doc.version,
+        exportedAt: doc.exportedAt,
+        migration: doc.migration,
+        rowCounts: doc.rowCounts,
+        tables: schemaOrder,
+      };
+      const file = join(dir, 'crm-data.json');
+      writeFileSync(file, JSON.stringify(earlier, null, 2));
+      const report = await restoreFromFile({ file, databaseUrl: target.url, now: new Date('2026-11-25T12:00:00Z') });
+      expect(report.rowCounts).toEqual(doc.rowCounts);
+      const db = openDatabase(target.url);
+      try {
+        expect(withoutTime(await exportCrmData(db.prisma))).toEqual(withoutTime(doc));
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await source.cleanup();
+      await target.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a file cut short or not JSON before touching the database', async () => {
+    const source = await openTestDatabase('sqlite');
+    const target = tempSqliteUrl();
+    const dir = mkdtempSync(join(tmpdir(), 'crm-export-'));
+    try {
+      await seedEveryTable(source.db.prisma);
+      const whole = JSON.stringify(await exportCrmData(source.db.prisma));
+      const file = join(dir, 'crm-data.json');
+      writeFileSync(file, whole.slice(0, Math.floor(whole.length * 0.6)));
+      await expect(
+        restoreFromFile({ file, databaseUrl: target.url, now: new Date('2026-11-25T12:00:00Z') }),
+      ).rejects.toThrow(/is not valid JSON \(the file ends too early\)/);
+      writeFileSync(file, whole.replace('"tables":{', '"tables":{"Lead":[{"id":1},,],'));
+      await expect(
+        restoreFromFile({ file, databaseUrl: target.url, now: new Date('2026-11-25T12:00:00Z') }),
+      ).rejects.toThrow(/is not valid JSON \(table Lead: /);
+      expect(existsSync(sqlitePath(target.url))).toBe(false);
     } finally {
       await source.cleanup();
       await target.cleanup();
