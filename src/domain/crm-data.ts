@@ -109,7 +109,8 @@ function decodeValue(type: string, value: unknown, where: string): unknown {
       if (typeof value !== 'string') throw fail('text');
       return value;
     default:
-      return value;
+      // A field type this importer has no rule for: refused rather than passed through unchecked.
+      throw fail(`a value of a type this version cannot import (${type})`);
   }
 }
 
@@ -242,6 +243,11 @@ function parseCrmDataHead(data: unknown): CrmDataExport {
   const unknown = Object.keys(doc.tables).filter((t) => !expected.includes(t));
   if (unknown.length)
     throw new CrmDataImportError(`The export has tables this version of the CRM does not know: ${unknown.join(', ')}`);
+  const uncounted = Object.keys(doc.rowCounts).filter((t) => !expected.includes(t));
+  if (uncounted.length)
+    throw new CrmDataImportError(
+      `The export counts rows of tables this version of the CRM does not know: ${uncounted.join(', ')}`,
+    );
   const missing = expected.filter((t) => !(t in doc.tables));
   if (missing.length)
     throw new CrmDataImportError(`The export is incomplete: tables ${missing.join(', ')} are missing`);

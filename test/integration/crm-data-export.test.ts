@@ -282,6 +282,28 @@ describe('CRM data import refuses what it cannot take whole', () => {
     expect(await refusalInto(orphan)).toMatch(/^Lead: rows 1 to 2 could not be inserted/);
   });
 
+  it('refuses tables, columns and value types this version does not know, naming them', async () => {
+    expect(await refusalInto({ ...doc, rowCounts: { ...doc.rowCounts, Unicorn: 0 } })).toBe(
+      'The export counts rows of tables this version of the CRM does not know: Unicorn',
+    );
+    // Tables left out of exports on purpose cannot be brought in by one.
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, JobLease: [] } })).toBe(
+      'The export has tables this version of the CRM does not know: JobLease',
+    );
+    const extraField = doc.tables.Lead!.map((r, i) => (i === 0 ? { ...r, isAdmin: true } : r));
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, Lead: extraField } })).toBe(
+      'Lead row 1: unknown field "isAdmin"',
+    );
+    const objectText = doc.tables.CustomerFigures!.map((r, i) => (i === 0 ? { ...r, name: { $gt: '' } } : r));
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, CustomerFigures: objectText } })).toBe(
+      'CustomerFigures row 1, name: expected text, got {"$gt":""}',
+    );
+    const textNumber = doc.tables.Lead!.map((r, i) => (i === 0 ? { ...r, version: '1' } : r));
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, Lead: textNumber } })).toBe(
+      'Lead row 1, version: expected a whole number, got "1"',
+    );
+  });
+
   it('leaves only leases, backup history, seen Slack requests and the derived stage totals out, and every other model in', () => {
     expect([...TABLES_NOT_EXPORTED].sort()).toEqual(['BackupRun', 'JobLease', 'SeenSlackRequest', 'StageTotal']);
     expect([...exportedModels(), ...TABLES_NOT_EXPORTED].sort()).toEqual(Object.values(Prisma.ModelName).sort());
