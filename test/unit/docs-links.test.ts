@@ -103,7 +103,7 @@ describe('links in the README and docs/', () => {
     }
   });
 
-  it('the README stays a newcomer's page: 250 lines at most, the Home tab pictured near the top', () => {
+  it("the README stays a newcomer's page: 250 lines at most, the Home tab pictured near the top", () => {
     const lines = readFileSync(join(root, 'README.md'), 'utf8').split('\n');
     expect(lines.length).toBeLessThanOrEqual(250);
     expect(lines.slice(0, 20).join('\n')).toContain('](docs/images/home-account-manager.png)');
