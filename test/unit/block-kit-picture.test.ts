@@ -1,5 +1,5 @@
 import { loadFontMetrics } from '../../src/preview/render/font-metrics';
-import { parseMrkdwn } from '../../src/preview/render/mrkdwn';
+import { parseMrkdwn } from '../../src/preview/render/parse-mrkdwn';
 import { svgToPng } from '../../src/preview/render/png';
 import { renderSurfaceSvg } from '../../src/preview/render/surface';
 import { layoutText, lineHeightOf } from '../../src/preview/render/text-layout';

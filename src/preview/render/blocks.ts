@@ -1,5 +1,5 @@
 import { type Drawn, imagePlaceholder, type Json, place, type RenderContext, renderElement } from './elements';
-import { parseMrkdwn, parsePlainText } from './mrkdwn';
+import { parseMrkdwn, parsePlainText } from './parse-mrkdwn';
 import { COLOURS, fmt, layoutText } from './text-layout';
 
 /**

@@ -1,5 +1,5 @@
 import type { FontMetrics } from './font-metrics';
-import { parsePlainText } from './mrkdwn';
+import { parsePlainText } from './parse-mrkdwn';
 import { COLOURS, escapeXml, fmt, layoutText } from './text-layout';
 
 /**

@@ -1,6 +1,6 @@
 import { emojiSvg, emojiWidth } from './emoji';
 import type { FontMetrics, TextFace } from './font-metrics';
-import type { MrkdwnLine, Run, TextStyle } from './mrkdwn';
+import type { MrkdwnLine, Run, TextStyle } from './parse-mrkdwn';
 
 /**
  * Lays parsed text out in a box of a given width: words wrap where they would overflow

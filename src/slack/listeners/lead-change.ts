@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../app-context';
 import { getLeadCard, homesToRepublish, type LeadChange } from '../../domain/leads';
-import { loadStageLabels } from '../../domain/stages';
+import { loadStageLabels } from '../../domain/settings';
 import { canEdit, type Viewer } from '../viewer';
 import { buildLeadCard } from '../views/lead-card';
 import { postToResponseUrl } from '../web-api/reply';

@@ -1,5 +1,5 @@
 import { getLeadCard } from '../../../domain/leads';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { canEdit } from '../../viewer';
 import { buildLeadCard } from '../../views/lead-card';
 import { leadFromArgument } from './lead-argument';

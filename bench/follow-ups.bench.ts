@@ -1,8 +1,8 @@
-// Follow-up delivery benchmark: 10,000 alerts fall due in the same minute and two app
+// Follow-up delivery benchmark: 10,000 follow-ups fall due in the same minute and two app
 // instances (own connection pools and Slack clients) deliver them together from one
 // database to the fake Slack. Prints time to deliver all, duplicates and peak RSS; once with
 // every owner's guest status to look up in Slack (users.info each), once with it cached.
-// Run: npx tsx bench/alerts.bench.ts [sqlite|postgres]   (or npm run bench -- alerts)
+// Run: npx tsx bench/follow-ups.bench.ts [sqlite|postgres]   (or npm run bench -- follow-ups)
 import { randomUUID } from 'node:crypto';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { ManualClock } from '../src/clock';
@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/client';
 import { migrateDatabase } from '../src/db/migrate';
 import type { AppDeps } from '../src/deps';
-import { type AlertDeliveryOptions, DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../src/jobs/follow-up-alerts';
+import { DEFAULT_FOLLOW_UP_DELIVERY, type FollowUpDeliveryOptions, followUpJob } from '../src/jobs/follow-up-job';
 import { createLogger } from '../src/logger';
 import { tempPostgresUrl, tempSqliteUrl } from '../test/support/databases';
 import { startFakeSlack } from '../test/support/fake-slack';
@@ -18,13 +18,13 @@ import { runWhenMain } from './support/run-directly';
 
 type Row = Record<string, string | number>;
 
-const ALERTS = 10_000;
+const FOLLOW_UPS = 10_000;
 const LEADS = 1_000;
 const DUE = new Date('2026-03-02T09:00:00Z');
 
 /** Pacing lifted for the fake (no workspace limit): what the code itself can do. */
-const BENCH_DELIVERY: AlertDeliveryOptions = {
-  ...DEFAULT_ALERT_DELIVERY,
+const BENCH_DELIVERY: FollowUpDeliveryOptions = {
+  ...DEFAULT_FOLLOW_UP_DELIVERY,
   concurrency: 32,
   maxPerSecond: 5_000,
   batchSize: 500,
@@ -61,9 +61,9 @@ async function seed(d: AppDeps, ownersCached: boolean): Promise<void> {
   await prisma.lead.createMany({ data: customers.map((c) => ({ customerId: c.customerId, stage: 'negotiation' })) });
   const leadIds = (await prisma.lead.findMany({ select: { id: true } })).map((l) => l.id);
   // Follow-ups go only to roster members who can change leads (checked at send).
-  for (let start = 0; start < ALERTS; start += 1000) {
+  for (let start = 0; start < FOLLOW_UPS; start += 1000) {
     const ids = Array.from(
-      { length: Math.min(1000, ALERTS - start) },
+      { length: Math.min(1000, FOLLOW_UPS - start) },
       (_, k) => `U${String(start + k).padStart(8, '0')}`,
     );
     await prisma.rosterMember.createMany({
@@ -73,19 +73,19 @@ async function seed(d: AppDeps, ownersCached: boolean): Promise<void> {
   if (ownersCached) {
     // Their guest status fetched within the hour (e.g. they opened Home): no users.info at send.
     const fetchedAt = d.clock.now();
-    for (let start = 0; start < ALERTS; start += 1000) {
+    for (let start = 0; start < FOLLOW_UPS; start += 1000) {
       const ids = Array.from(
-        { length: Math.min(1000, ALERTS - start) },
+        { length: Math.min(1000, FOLLOW_UPS - start) },
         (_, k) => `U${String(start + k).padStart(8, '0')}`,
       );
       await prisma.slackUserCache.createMany({ data: ids.map((userId) => ({ userId, tz: 'UTC', fetchedAt })) });
     }
   }
-  for (let start = 0; start < ALERTS; start += 1000) {
+  for (let start = 0; start < FOLLOW_UPS; start += 1000) {
     await prisma.followUpAlert.createMany({
-      data: Array.from({ length: Math.min(1000, ALERTS - start) }, (_, k) => {
+      data: Array.from({ length: Math.min(1000, FOLLOW_UPS - start) }, (_, k) => {
         const i = start + k;
-        // One owner per alert, so a duplicate shows as a second DM to the same user.
+        // One owner per follow-up, so a duplicate shows as a second DM to the same user.
         return {
           leadId: leadIds[i % leadIds.length]!,
           ownerId: `U${String(i).padStart(8, '0')}`,
@@ -118,8 +118,8 @@ async function runOnce(provider: 'sqlite' | 'postgres', ownersCached: boolean): 
     });
   try {
     await seed(a, ownersCached);
-    for (let i = 0; i < ALERTS; i += 1) slack.addUser({ id: `U${String(i).padStart(8, '0')}`, tz: 'UTC' });
-    const job = followUpAlertsJob(BENCH_DELIVERY);
+    for (let i = 0; i < FOLLOW_UPS; i += 1) slack.addUser({ id: `U${String(i).padStart(8, '0')}`, tz: 'UTC' });
+    const job = followUpJob(BENCH_DELIVERY);
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
     const started = performance.now();
@@ -136,7 +136,7 @@ async function runOnce(provider: 'sqlite' | 'postgres', ownersCached: boolean): 
     const stillDue = await a.db.prisma.followUpAlert.count({ where: { nextDueAt: { lte: clock.now() } } });
     return {
       database: provider,
-      alerts: ALERTS,
+      followUps: FOLLOW_UPS,
       'owner status': ownersCached ? 'cached' : 'users.info each',
       delivered: recipients.size,
       duplicates: dms.length - recipients.size,
@@ -157,17 +157,17 @@ async function runOnce(provider: 'sqlite' | 'postgres', ownersCached: boolean): 
 
 /** At the production default pacing, how long a burst takes (computed, not run: it is the cap). */
 function defaultPacingRow(): Row {
-  const perInstance = DEFAULT_ALERT_DELIVERY.maxPerSecond;
+  const perInstance = DEFAULT_FOLLOW_UP_DELIVERY.maxPerSecond;
   return {
     database: '(default pacing)',
-    alerts: ALERTS,
-    pacing: `${DEFAULT_ALERT_DELIVERY.concurrency} in flight, ≤${perInstance}/s per instance`,
-    'seconds to deliver all': Math.ceil(ALERTS / (2 * perInstance)),
+    followUps: FOLLOW_UPS,
+    pacing: `${DEFAULT_FOLLOW_UP_DELIVERY.concurrency} in flight, ≤${perInstance}/s per instance`,
+    'seconds to deliver all': Math.ceil(FOLLOW_UPS / (2 * perInstance)),
     'DMs per second': 2 * perInstance,
   };
 }
 
-export async function runAlertsBench(providers: ('sqlite' | 'postgres')[] = ['sqlite', 'postgres']): Promise<Row[]> {
+export async function runFollowUpsBench(providers: ('sqlite' | 'postgres')[] = ['sqlite', 'postgres']): Promise<Row[]> {
   const rows: Row[] = [];
   for (const p of providers) {
     rows.push(await runOnce(p, false));
@@ -179,5 +179,5 @@ export async function runAlertsBench(providers: ('sqlite' | 'postgres')[] = ['sq
 
 runWhenMain(module, () => {
   const arg = process.argv[2];
-  return runAlertsBench(arg === 'sqlite' || arg === 'postgres' ? [arg] : undefined);
+  return runFollowUpsBench(arg === 'sqlite' || arg === 'postgres' ? [arg] : undefined);
 });

@@ -1,25 +1,25 @@
 import type { KnownBlock } from '@slack/types';
 import { describeUnconverted } from '../../common/money';
 import { formatInstantIn } from '../../common/zoned-time';
-import type { AlertMessageData } from '../../domain/alerts/message-data';
+import type { FollowUpMessageData } from '../../domain/follow-ups/message-data';
 import { ACTION_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';
 
-export type AlertMessageState =
+export type FollowUpMessageState =
   | { kind: 'due' }
   | { kind: 'done'; by: string; at: Date }
   | { kind: 'snoozed'; by: string; until: Date };
 
-/** Slack renders this in each reader's own time zone; the fallback is in the alert's zone. */
+/** Slack renders this in each reader's own time zone; the fallback is in the follow-up's zone. */
 export function slackDate(instant: Date, timeZone: string): string {
   const epoch = Math.floor(instant.getTime() / 1000);
   return `<!date^${epoch}^{date_short_pretty} at {time}|${formatInstantIn(instant, timeZone)} (${timeZone})>`;
 }
 
 /** The follow-up DM: lead, stage, lifetime USD, the message, and Done / Snooze / Open lead. */
-export function buildAlertMessage(
-  d: AlertMessageData,
-  state: AlertMessageState = { kind: 'due' },
+export function buildFollowUpMessage(
+  d: FollowUpMessageData,
+  state: FollowUpMessageState = { kind: 'due' },
 ): { text: string; blocks: KnownBlock[] } {
   const name = escapeAndCut(d.leadName, 150);
   const company = d.company && d.company !== d.leadName ? ` (${escapeAndCut(d.company, 100)})` : '';
@@ -51,7 +51,7 @@ export function buildAlertMessage(
   ];
   const openLead = {
     type: 'button' as const,
-    action_id: ACTION_IDS.alertOpenLead,
+    action_id: ACTION_IDS.followUpOpenLead,
     text: { type: 'plain_text' as const, text: 'Open lead' },
     value: String(d.leadId),
   };
@@ -63,20 +63,20 @@ export function buildAlertMessage(
       elements: [
         {
           type: 'button',
-          action_id: ACTION_IDS.alertDone,
+          action_id: ACTION_IDS.followUpDone,
           style: 'primary',
           text: { type: 'plain_text', text: 'Done' },
           value,
         },
         {
           type: 'button',
-          action_id: ACTION_IDS.alertSnoozeDay,
+          action_id: ACTION_IDS.followUpSnoozeDay,
           text: { type: 'plain_text', text: 'Snooze 1 day' },
           value,
         },
         {
           type: 'button',
-          action_id: ACTION_IDS.alertSnoozeWeek,
+          action_id: ACTION_IDS.followUpSnoozeWeek,
           text: { type: 'plain_text', text: 'Snooze 1 week' },
           value,
         },

@@ -1,12 +1,12 @@
 import type { AppContext } from '../../../app-context';
 import { getLeadCard } from '../../../domain/leads';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { canEdit, refusalFor, resolveViewer } from '../../viewer';
 import { buildLeadCard } from '../../views/lead-card';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 
 /** "Open lead" on a follow-up DM: the lead card, to the clicker only. */
-export function alertOpenLead(deps: AppContext): ButtonListener {
+export function followUpOpenLead(deps: AppContext): ButtonListener {
   return async ({ ack, body, action, client, respond }) => {
     await ack();
     const viewer = await resolveViewer(deps, client, body.user.id);

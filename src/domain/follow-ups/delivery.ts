@@ -2,13 +2,13 @@ import { jsonRowsTable } from '../../db/bulk-rows';
 import type { CrmPrisma, DbProvider } from '../../db/client';
 import { Prisma } from '../../generated/sqlite/client';
 import { NOTICE_LEAD_NAMES, raiseAdminNotice } from '../admin-notices';
-import { type NoAccessReason, pauseAlertsOfOwner } from './owner-access';
+import { type NoAccessReason, pauseFollowUpsOfOwner } from './pause-follow-ups';
 import { nextOccurrenceAfter } from './schedule';
 
 /**
  * Exactly-once delivery of due follow-ups across app instances sharing one database.
  *
- * A due occurrence is claimed by inserting its AlertDelivery row (unique per alert and
+ * A due occurrence is claimed by inserting its AlertDelivery row (unique per follow-up and
  * occurrence) with a lease. Only the instance whose insert (or re-claim of an expired,
  * unsent lease) succeeds sends it. A crash between claim and send leaves the row
  * `claimed`; once the lease expires any instance re-claims and sends it.
@@ -19,7 +19,7 @@ import { nextOccurrenceAfter } from './schedule';
  * is what makes that work for a crash: it stays set while the holder may be posting, and
  * a takeover turns it into `checkFrom`.
  *
- * The occurrence claimed is the alert's nextDueAt: after downtime that is the first one
+ * The occurrence claimed is the follow-up's nextDueAt: after downtime that is the first one
  * missed, and after sending nextDueAt jumps to the first occurrence after now, so one
  * message ("overdue since …") stands for all the missed ones.
  */
@@ -27,15 +27,15 @@ import { nextOccurrenceAfter } from './schedule';
 /** How long a claim holds before another instance may take the occurrence over. */
 export const DEFAULT_CLAIM_LEASE_MS = 2 * 60_000;
 
-/** Sends that failed this many times for an unexpected reason disable the alert (with an admin notice). */
+/** Sends that failed this many times for an unexpected reason disable the follow-up (with an admin notice). */
 export const MAX_DELIVERY_ATTEMPTS = 5;
 
 export interface DueOccurrence {
-  alertId: number;
+  followUpId: number;
   occurrenceAt: Date;
 }
 
-/** Active alerts due at `now`, in id order after `afterId` (a cursor, so a tick visits each once). */
+/** Active follow-ups due at `now`, in id order after `afterId` (a cursor, so a tick visits each once). */
 export async function findDueOccurrences(
   prisma: CrmPrisma,
   now: Date,
@@ -48,7 +48,7 @@ export async function findDueOccurrences(
     take: limit,
     select: { id: true, nextDueAt: true },
   });
-  return rows.map((r) => ({ alertId: r.id, occurrenceAt: r.nextDueAt! }));
+  return rows.map((r) => ({ followUpId: r.id, occurrenceAt: r.nextDueAt! }));
 }
 
 export interface ClaimedOccurrence extends DueOccurrence {
@@ -81,7 +81,7 @@ export async function claimOccurrences(
   const leaseUntil = new Date(now.getTime() + leaseMs);
   const values = Prisma.join(
     due.map(
-      (d) => Prisma.sql`(${d.alertId}, ${d.occurrenceAt}, ${holder}, ${leaseUntil}, 1, 'claimed', ${now}, ${now})`,
+      (d) => Prisma.sql`(${d.followUpId}, ${d.occurrenceAt}, ${holder}, ${leaseUntil}, 1, 'claimed', ${now}, ${now})`,
     ),
   );
   // A takeover inherits the previous holder's doubt: if it never said its post failed
@@ -96,10 +96,10 @@ export async function claimOccurrences(
           "checkFrom" = COALESCE("AlertDelivery"."checkFrom", "AlertDelivery"."claimedAt"), "claimedAt" = excluded."claimedAt"
       WHERE "AlertDelivery"."status" = 'claimed' AND "AlertDelivery"."leaseUntil" <= ${now}
     RETURNING "id", "alertId", "attempts", "checkFrom"`;
-  const occurrenceOf = new Map(due.map((d) => [d.alertId, d.occurrenceAt]));
+  const occurrenceOf = new Map(due.map((d) => [d.followUpId, d.occurrenceAt]));
   return rows.map((r) => ({
     deliveryId: Number(r.id),
-    alertId: Number(r.alertId),
+    followUpId: Number(r.alertId),
     occurrenceAt: occurrenceOf.get(Number(r.alertId))!,
     attempts: Number(r.attempts),
     checkFrom: toDate(r.checkFrom),
@@ -141,7 +141,7 @@ export type DeliveryOutcome =
   /** Failed for a reason that will not pass by itself: stop and tell the admins. */
   | { kind: 'failed'; claim: ClaimedOccurrence; error: string };
 
-export interface AlertForOutcome {
+export interface FollowUpForOutcome {
   id: number;
   ownerId: string;
   kind: string;
@@ -157,36 +157,36 @@ export interface AlertForOutcome {
 /**
  * Records the outcomes of sends, in one transaction (the job records each send as soon as
  * Slack accepts it, grouping those that finish while a write is under way). A sent occurrence moves
- * the alert to its next occurrence after now (only if nobody changed nextDueAt meanwhile,
- * e.g. an edit or a snooze); an unreachable owner disables every active alert of theirs,
+ * the follow-up to its next occurrence after now (only if nobody changed nextDueAt meanwhile,
+ * e.g. an edit or a snooze); an unreachable owner disables every active follow-up of theirs,
  * with one admin notice per owner.
  */
 export async function recordOutcomes(
   prisma: CrmPrisma,
   provider: DbProvider,
   outcomes: DeliveryOutcome[],
-  alerts: ReadonlyMap<number, AlertForOutcome>,
+  followUps: ReadonlyMap<number, FollowUpForOutcome>,
   holder: string,
   now: Date,
-): Promise<{ disabledAlerts: number; notices: number }> {
-  if (outcomes.length === 0) return { disabledAlerts: 0, notices: 0 };
-  let disabledAlerts = 0;
+): Promise<{ disabledFollowUps: number; notices: number }> {
+  if (outcomes.length === 0) return { disabledFollowUps: 0, notices: 0 };
+  let disabledFollowUps = 0;
   let notices = 0;
   await prisma.$transaction(async (tx) => {
     const unreachableOwners = new Map<string, string>();
     const noAccessOwners = new Map<string, NoAccessReason>();
-    // [alert id, the occurrence sent, the next one]: all advance in one statement.
+    // [follow-up id, the occurrence sent, the next one]: all advance in one statement.
     const advances: [number, Date, Date | null][] = [];
     const sent: Extract<DeliveryOutcome, { kind: 'sent' }>[] = [];
     for (const o of outcomes) {
       const { claim } = o;
       const mine = { id: claim.deliveryId, claimedBy: holder };
-      const alert = alerts.get(claim.alertId);
+      const followUp = followUps.get(claim.followUpId);
       if (o.kind === 'sent') {
         sent.push(o);
-        if (alert) {
+        if (followUp) {
           const later = now.getTime() > claim.occurrenceAt.getTime() ? now : claim.occurrenceAt;
-          advances.push([claim.alertId, claim.occurrenceAt, nextOccurrenceAfter(alert, later)]);
+          advances.push([claim.followUpId, claim.occurrenceAt, nextOccurrenceAfter(followUp, later)]);
         }
       } else if (o.kind === 'retry') {
         // claimedAt cleared: this holder knows where its post stands (not posted, or noted in checkFrom).
@@ -200,28 +200,28 @@ export async function recordOutcomes(
           where: mine,
           data: { status: 'failed', lastError: o.error.slice(0, 500), claimedAt: null },
         });
-        if (!alert) continue;
+        if (!followUp) continue;
         if (o.kind === 'no_access') {
-          noAccessOwners.set(alert.ownerId, o.error);
+          noAccessOwners.set(followUp.ownerId, o.error);
           continue;
         }
         if (o.kind === 'unreachable') {
-          unreachableOwners.set(alert.ownerId, o.error);
+          unreachableOwners.set(followUp.ownerId, o.error);
           continue;
         }
         const res = await tx.followUpAlert.updateMany({
-          where: { id: alert.id, active: true },
+          where: { id: followUp.id, active: true },
           data: { active: false, disabledReason: `delivery failed: ${o.error}`.slice(0, 500) },
         });
         if (res.count) {
-          disabledAlerts += res.count;
+          disabledFollowUps += res.count;
           notices += 1;
           await raiseAdminNotice(
             tx,
             {
               kind: 'follow_up_failed',
-              leadName: alert.leadName,
-              ownerId: alert.ownerId,
+              leadName: followUp.leadName,
+              ownerId: followUp.ownerId,
               attempts: MAX_DELIVERY_ATTEMPTS,
               error: o.error,
             },
@@ -261,8 +261,8 @@ export async function recordOutcomes(
         WHERE "FollowUpAlert"."id" = r."id" AND "FollowUpAlert"."nextDueAt" = r."occurrenceAt"`;
     }
     for (const [ownerId, reason] of noAccessOwners) {
-      const paused = await pauseAlertsOfOwner(tx, ownerId, reason, now);
-      disabledAlerts += paused;
+      const paused = await pauseFollowUpsOfOwner(tx, ownerId, reason, now);
+      disabledFollowUps += paused;
       if (paused) notices += 1;
     }
     for (const [ownerId, error] of unreachableOwners) {
@@ -277,11 +277,11 @@ export async function recordOutcomes(
         where: { id: { in: affected.map((a) => a.id) } },
         data: { active: false, disabledReason: `owner unreachable: ${error}` },
       });
-      disabledAlerts += affected.length;
+      disabledFollowUps += affected.length;
       notices += 1;
       const leadNames = affected.slice(0, NOTICE_LEAD_NAMES).map((a) => a.lead.customer.name);
       await raiseAdminNotice(tx, { kind: 'owner_unreachable', ownerId, count: affected.length, leadNames, error }, now);
     }
   });
-  return { disabledAlerts, notices };
+  return { disabledFollowUps, notices };
 }

@@ -2,39 +2,39 @@ import type { Clock } from '../../clock';
 import { UserFacingError } from '../../common/errors';
 import { addLocalDays } from '../../common/zoned-time';
 import type { CrmPrisma } from '../../db/client';
-import { type AlertSchedule, describeSchedule } from './schedule';
+import { describeSchedule, type FollowUpSchedule } from './schedule';
 
 /**
- * Follow-up alerts: create, edit, cancel, and what the owner does with a delivered
+ * Follow-up follow-ups: create, edit, cancel, and what the owner does with a delivered
  * reminder (Done, Snooze). Each change that matters to the lead is written to its history
  * as an Activity of kind `follow_up`.
  */
 
 /** A follow-up operation the user cannot do: the text says why. */
-export class AlertError extends UserFacingError {
+export class FollowUpError extends UserFacingError {
   constructor(
     readonly code: 'not_found' | 'stale' | 'inactive' | 'forbidden',
     userMessage: string,
   ) {
     super(userMessage);
-    this.name = 'AlertError';
+    this.name = 'FollowUpError';
   }
 }
 
-export interface NewAlert {
+export interface NewFollowUp {
   leadId: number;
   ownerId: string;
   createdBy: string;
   message: string;
-  schedule: AlertSchedule;
+  schedule: FollowUpSchedule;
   firstDueAt: Date;
 }
 
-function historyText(schedule: AlertSchedule, message: string, ownerId: string): string {
+function historyText(schedule: FollowUpSchedule, message: string, ownerId: string): string {
   return `${describeSchedule(schedule)} (${schedule.timeZone}) for <@${ownerId}>: ${message}`;
 }
 
-function scheduleColumns(s: AlertSchedule) {
+function scheduleColumns(s: FollowUpSchedule) {
   return {
     kind: s.kind,
     interval: s.interval ?? null,
@@ -46,16 +46,16 @@ function scheduleColumns(s: AlertSchedule) {
   };
 }
 
-export async function createAlert(
+export async function createFollowUp(
   prisma: CrmPrisma,
   clock: Clock,
-  input: NewAlert,
+  input: NewFollowUp,
 ): Promise<{ id: number; nextDueAt: Date }> {
   const now = clock.now();
   return prisma.$transaction(async (tx) => {
     const lead = await tx.lead.findUnique({ where: { id: input.leadId }, select: { id: true } });
-    if (!lead) throw new AlertError('not_found', 'That lead no longer exists.');
-    const alert = await tx.followUpAlert.create({
+    if (!lead) throw new FollowUpError('not_found', 'That lead no longer exists.');
+    const followUp = await tx.followUpAlert.create({
       data: {
         leadId: input.leadId,
         ownerId: input.ownerId,
@@ -76,29 +76,33 @@ export async function createAlert(
         createdAt: now,
       },
     });
-    return { id: alert.id, nextDueAt: input.firstDueAt };
+    return { id: followUp.id, nextDueAt: input.firstDueAt };
   });
 }
 
-export interface AlertEdit {
-  alertId: number;
+export interface FollowUpEdit {
+  followUpId: number;
   /** The version the modal was opened with: a newer one means someone changed it meanwhile. */
   expectedVersion: number;
   actorId: string;
   ownerId: string;
   message: string;
-  schedule: AlertSchedule;
+  schedule: FollowUpSchedule;
   firstDueAt: Date;
 }
 
-export async function updateAlert(prisma: CrmPrisma, clock: Clock, edit: AlertEdit): Promise<{ nextDueAt: Date }> {
+export async function updateFollowUp(
+  prisma: CrmPrisma,
+  clock: Clock,
+  edit: FollowUpEdit,
+): Promise<{ nextDueAt: Date }> {
   const now = clock.now();
   return prisma.$transaction(async (tx) => {
-    const current = await tx.followUpAlert.findUnique({ where: { id: edit.alertId } });
-    if (!current) throw new AlertError('not_found', 'That follow-up no longer exists.');
-    if (!current.active) throw new AlertError('inactive', 'That follow-up was cancelled or completed meanwhile.');
+    const current = await tx.followUpAlert.findUnique({ where: { id: edit.followUpId } });
+    if (!current) throw new FollowUpError('not_found', 'That follow-up no longer exists.');
+    if (!current.active) throw new FollowUpError('inactive', 'That follow-up was cancelled or completed meanwhile.');
     const changed = await tx.followUpAlert.updateMany({
-      where: { id: edit.alertId, version: edit.expectedVersion },
+      where: { id: edit.followUpId, version: edit.expectedVersion },
       data: {
         ownerId: edit.ownerId,
         message: edit.message,
@@ -109,7 +113,7 @@ export async function updateAlert(prisma: CrmPrisma, clock: Clock, edit: AlertEd
       },
     });
     if (changed.count === 0)
-      throw new AlertError(
+      throw new FollowUpError(
         'stale',
         'Someone changed this follow-up while you were editing it. Open it again to see the current version.',
       );
@@ -128,27 +132,27 @@ export async function updateAlert(prisma: CrmPrisma, clock: Clock, edit: AlertEd
 }
 
 /** Only the owner, the creator or an admin may change or cancel a follow-up. */
-export function mayManageAlert(
-  alert: { ownerId: string; createdBy: string },
+export function mayManageFollowUp(
+  followUp: { ownerId: string; createdBy: string },
   userId: string,
   isAdmin: boolean,
 ): boolean {
-  return isAdmin || alert.ownerId === userId || alert.createdBy === userId;
+  return isAdmin || followUp.ownerId === userId || followUp.createdBy === userId;
 }
 
-export async function cancelAlert(
+export async function cancelFollowUp(
   prisma: CrmPrisma,
   clock: Clock,
-  alertId: number,
+  followUpId: number,
   actorId: string,
 ): Promise<{ leadId: number; ownerId: string }> {
   const now = clock.now();
   return prisma.$transaction(async (tx) => {
-    const alert = await tx.followUpAlert.findUnique({ where: { id: alertId } });
-    if (!alert) throw new AlertError('not_found', 'That follow-up no longer exists.');
-    if (!alert.active) return { leadId: alert.leadId, ownerId: alert.ownerId };
+    const followUp = await tx.followUpAlert.findUnique({ where: { id: followUpId } });
+    if (!followUp) throw new FollowUpError('not_found', 'That follow-up no longer exists.');
+    if (!followUp.active) return { leadId: followUp.leadId, ownerId: followUp.ownerId };
     await tx.followUpAlert.update({
-      where: { id: alertId },
+      where: { id: followUpId },
       data: {
         active: false,
         nextDueAt: null,
@@ -159,21 +163,21 @@ export async function cancelAlert(
     });
     await tx.activity.create({
       data: {
-        leadId: alert.leadId,
+        leadId: followUp.leadId,
         actorId,
         kind: 'follow_up',
         toValue: 'cancelled',
-        text: alert.message,
+        text: followUp.message,
         createdAt: now,
       },
     });
-    return { leadId: alert.leadId, ownerId: alert.ownerId };
+    return { leadId: followUp.leadId, ownerId: followUp.ownerId };
   });
 }
 
 export interface DeliveryAction {
   deliveryId: number;
-  alertId: number;
+  followUpId: number;
   leadId: number;
   ownerId: string;
   channel: string | null;
@@ -182,7 +186,7 @@ export interface DeliveryAction {
   sentAt: Date | null;
   /** Set by snooze: when the reminder comes back. */
   snoozedUntil?: Date;
-  /** True when this press changed nothing (already done / alert gone). */
+  /** True when this press changed nothing (already done / follow-up gone). */
   alreadyHandled: boolean;
 }
 
@@ -194,12 +198,12 @@ export interface DeliveryActor {
 
 async function loadDelivery(prisma: CrmPrisma, deliveryId: number, actor: DeliveryActor) {
   const d = await prisma.alertDelivery.findUnique({ where: { id: deliveryId }, include: { alert: true } });
-  if (!d) throw new AlertError('not_found', 'That follow-up no longer exists.');
+  if (!d) throw new FollowUpError('not_found', 'That follow-up no longer exists.');
   if (d.alert.ownerId !== actor.userId && !actor.isAdmin)
-    throw new AlertError('forbidden', 'Only the person this follow-up is for can answer it.');
+    throw new FollowUpError('forbidden', 'Only the person this follow-up is for can answer it.');
   const base = {
     deliveryId: d.id,
-    alertId: d.alertId,
+    followUpId: d.alertId,
     leadId: d.alert.leadId,
     ownerId: d.alert.ownerId,
     channel: d.channel,
@@ -212,7 +216,7 @@ async function loadDelivery(prisma: CrmPrisma, deliveryId: number, actor: Delive
 
 /**
  * The owner pressed Done on a reminder: that reminder and any earlier unanswered ones of
- * the alert are done; a one-off alert is complete. Written to the lead's history.
+ * the follow-up are done; a one-off follow-up is complete. Written to the lead's history.
  */
 export async function markDeliveryDone(
   prisma: CrmPrisma,
@@ -229,7 +233,7 @@ export async function markDeliveryDone(
       data: { status: 'done' },
     });
     await tx.alertDelivery.update({ where: { id: d.id }, data: { status: 'done' } });
-    // A one-off alert with nothing more to send is complete (a pending snooze keeps it alive only if not done).
+    // A one-off follow-up with nothing more to send is complete (a pending snooze keeps it alive only if not done).
     if (d.alert.kind === 'once' && d.alert.active) {
       await tx.followUpAlert.update({
         where: { id: d.alertId },
@@ -254,8 +258,8 @@ export type SnoozeLength = 'day' | 'week';
 
 /**
  * The owner pressed Snooze: the reminder comes back at the same wall-clock time one day or
- * one week later in the alert's zone (or sooner, if the schedule's next occurrence is
- * sooner). The schedule itself is untouched, so a recurring alert keeps its rhythm.
+ * one week later in the follow-up's zone (or sooner, if the schedule's next occurrence is
+ * sooner). The schedule itself is untouched, so a recurring follow-up keeps its rhythm.
  */
 export async function snoozeDelivery(
   prisma: CrmPrisma,
@@ -267,7 +271,7 @@ export async function snoozeDelivery(
   const now = clock.now();
   const { d, base } = await loadDelivery(prisma, deliveryId, actor);
   if (!d.alert.active)
-    throw new AlertError('inactive', 'This follow-up was cancelled or disabled, so it cannot be snoozed.');
+    throw new FollowUpError('inactive', 'This follow-up was cancelled or disabled, so it cannot be snoozed.');
   if (d.status === 'done') return { ...base, alreadyHandled: true };
   const until = addLocalDays(
     new Date(Math.floor(now.getTime() / 60_000) * 60_000),
@@ -287,14 +291,14 @@ export async function snoozeDelivery(
 }
 
 /** One follow-up, or null when it does not exist. */
-export function getAlert(prisma: CrmPrisma, alertId: number) {
-  return prisma.followUpAlert.findUnique({ where: { id: alertId } });
+export function getFollowUp(prisma: CrmPrisma, followUpId: number) {
+  return prisma.followUpAlert.findUnique({ where: { id: followUpId } });
 }
 
 /** One follow-up with its lead's customer name and company (the modal shows them), or null. */
-export function getAlertWithCustomer(prisma: CrmPrisma, alertId: number) {
+export function getFollowUpWithCustomer(prisma: CrmPrisma, followUpId: number) {
   return prisma.followUpAlert.findUnique({
-    where: { id: alertId },
+    where: { id: followUpId },
     include: { lead: { include: { customer: { select: { name: true, company: true } } } } },
   });
 }

@@ -1,14 +1,14 @@
 import type { AppContext } from '../../../app-context';
+import { isStageSlug } from '../../../common/stages';
 import {
   type HomeFilterChange,
   isOwnerFilter,
   isValidUncontactedDays,
   updateHomeFilter,
 } from '../../../domain/home-filter';
-import { isStageSlug } from '../../../domain/stages';
 import { canRead, resolveViewer } from '../../viewer';
 import { ACTION_IDS } from '../../views/action-ids';
-import type { SelectListener } from '../types';
+import type { SelectListener } from '../listener-types';
 
 /** The change a filter control asks for, or null when the value is not one we offer. */
 export function filterChangeFor(actionId: string, value: string): HomeFilterChange | null {

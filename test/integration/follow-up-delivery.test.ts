@@ -3,19 +3,19 @@ import { ManualClock } from '../../src/clock';
 import { migrateDatabase } from '../../src/db/migrate';
 import type { AppDeps } from '../../src/deps';
 import { listOpenAdminNotices } from '../../src/domain/admin-notices';
-import { claimOccurrences, DEFAULT_CLAIM_LEASE_MS, findDueOccurrences } from '../../src/domain/alerts/delivery';
-import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
-import { adminNoticeText } from '../../src/slack/views/admin-notices';
-import { allText, dmsTo, instanceDeps, seedAlert, seedLead, slackClient } from '../support/alert-fixtures';
+import { claimOccurrences, DEFAULT_CLAIM_LEASE_MS, findDueOccurrences } from '../../src/domain/follow-ups/delivery';
+import { DEFAULT_FOLLOW_UP_DELIVERY, followUpJob } from '../../src/jobs/follow-up-job';
+import { adminNoticeText } from '../../src/slack/views/admin-notice-text';
 import { tempSqliteUrl } from '../support/databases';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
+import { allText, dmsTo, instanceDeps, seedFollowUp, seedLead, slackClient } from '../support/follow-up-fixtures';
 
 /** The open admin notices as admins read them (mrkdwn). */
 async function noticeTexts(deps: AppDeps): Promise<string[]> {
   return (await listOpenAdminNotices(deps.db.prisma, 10)).notices.map((n) => adminNoticeText(n.notice));
 }
 
-const fast = followUpAlertsJob({ ...DEFAULT_ALERT_DELIVERY, maxPerSecond: 1000, concurrency: 8 });
+const fast = followUpJob({ ...DEFAULT_FOLLOW_UP_DELIVERY, maxPerSecond: 1000, concurrency: 8 });
 
 describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
   let slack: FakeSlack;
@@ -45,7 +45,7 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
       lifetimeUsdCents: 123_456n,
       unknownCurrencies: 'XYZ',
     });
-    const alertId = await seedAlert(deps, leadId, 'U0AM0001', {
+    const followUpId = await seedFollowUp(deps, leadId, 'U0AM0001', {
       kind: 'once',
       startDate: '2026-03-02',
       timeOfDay: '09:00',
@@ -73,15 +73,15 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
     clock.advance(60_000);
     await fast.run(deps, client);
     expect(dmsTo(slack, 'U0AM0001')).toHaveLength(1);
-    const alert = await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } });
-    expect(alert.nextDueAt).toBeNull();
-    const delivery = await deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
+    const followUp = await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: followUpId } });
+    expect(followUp.nextDueAt).toBeNull();
+    const delivery = await deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId: followUpId } });
     expect(delivery).toMatchObject({ status: 'sent', channel: 'DU0AM0001' });
   });
 
-  it('moves a recurring alert to its next scheduled time, not to send time plus the interval', async () => {
+  it('moves a recurring follow-up to its next scheduled time, not to send time plus the interval', async () => {
     const leadId = await seedLead(deps.db.prisma, 'Gulf Traders');
-    const alertId = await seedAlert(deps, leadId, 'U0AM0001', {
+    const followUpId = await seedFollowUp(deps, leadId, 'U0AM0001', {
       kind: 'every_weeks',
       interval: 2,
       startDate: '2026-03-02',
@@ -92,13 +92,13 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
     clock.set('2026-03-16T03:33:00Z');
     await fast.run(deps, client);
     expect(dmsTo(slack, 'U0AM0001')).toHaveLength(1);
-    const alert = await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } });
-    expect(alert.nextDueAt?.toISOString()).toBe('2026-03-30T03:30:00.000Z');
+    const followUp = await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: followUpId } });
+    expect(followUp.nextDueAt?.toISOString()).toBe('2026-03-30T03:30:00.000Z');
   });
 
   it('after downtime sends one “overdue since …” message for all missed occurrences', async () => {
     const leadId = await seedLead(deps.db.prisma, 'Nile Foods');
-    const alertId = await seedAlert(deps, leadId, 'U0AM0001', {
+    const followUpId = await seedFollowUp(deps, leadId, 'U0AM0001', {
       kind: 'every_days',
       interval: 1,
       startDate: '2026-03-02',
@@ -113,15 +113,15 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
     const text = allText(dms[0]!.args.blocks);
     expect(text).toContain('Overdue since <!date^1772470800^');
     expect(text).toContain('3 more reminders missed');
-    const alert = await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } });
-    expect(alert.nextDueAt?.toISOString()).toBe('2026-03-06T17:00:00.000Z');
+    const followUp = await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: followUpId } });
+    expect(followUp.nextDueAt?.toISOString()).toBe('2026-03-06T17:00:00.000Z');
     await fast.run(deps, client);
     expect(dmsTo(slack, 'U0AM0001')).toHaveLength(1);
   });
 
   it('re-sends an occurrence claimed by an instance that crashed before sending, once, after its lease expires', async () => {
     const leadId = await seedLead(deps.db.prisma, 'Crash Test Ltd');
-    const alertId = await seedAlert(deps, leadId, 'U0AM0001', {
+    const followUpId = await seedFollowUp(deps, leadId, 'U0AM0001', {
       kind: 'once',
       startDate: '2026-03-02',
       timeOfDay: '09:00',
@@ -129,7 +129,7 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
     clock.set('2026-03-02T09:00:10Z');
     const due = await findDueOccurrences(deps.db.prisma, clock.now(), 0, 10);
     const claimed = await claimOccurrences(deps.db.prisma, due, 'crashed-instance', clock.now());
-    expect(claimed.map((c) => c.alertId)).toEqual([alertId]);
+    expect(claimed.map((c) => c.followUpId)).toEqual([followUpId]);
 
     clock.advance(30_000);
     await fast.run(deps, client);
@@ -139,13 +139,13 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
     await fast.run(deps, client);
     await fast.run(deps, client);
     expect(dmsTo(slack, 'U0AM0001')).toHaveLength(1);
-    const delivery = await deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
+    const delivery = await deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId: followUpId } });
     expect(delivery).toMatchObject({ status: 'sent', claimedBy: deps.instanceId, attempts: 2 });
   });
 
   it('honours a 429 Retry-After and delivers once', async () => {
     const leadId = await seedLead(deps.db.prisma, 'Rate Limited LLC');
-    await seedAlert(deps, leadId, 'U0AM0001', { kind: 'once', startDate: '2026-03-02', timeOfDay: '09:00' });
+    await seedFollowUp(deps, leadId, 'U0AM0001', { kind: 'once', startDate: '2026-03-02', timeOfDay: '09:00' });
     slack.rateLimit('chat.postMessage', 1, 1);
     clock.set('2026-03-02T09:00:05Z');
     const started = Date.now();
@@ -160,7 +160,7 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
   it('keeps an occurrence whose send hit a 5xx and delivers it on the next tick', async () => {
     const noRetry = slackClient(slack, 0);
     const leadId = await seedLead(deps.db.prisma, 'Flaky Slack Co');
-    const alertId = await seedAlert(deps, leadId, 'U0AM0001', {
+    const followUpId = await seedFollowUp(deps, leadId, 'U0AM0001', {
       kind: 'every_days',
       interval: 1,
       startDate: '2026-03-02',
@@ -169,31 +169,31 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
     slack.serverError('chat.postMessage', 1);
     clock.set('2026-03-02T09:00:05Z');
     await fast.run(deps, noRetry);
-    const pending = await deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
+    const pending = await deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId: followUpId } });
     expect(pending).toMatchObject({ status: 'claimed', lastError: 'http_500' });
     expect(
-      (await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).nextDueAt?.toISOString(),
+      (await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: followUpId } })).nextDueAt?.toISOString(),
     ).toBe('2026-03-02T09:00:00.000Z');
 
     clock.advance(60_000);
     await fast.run(deps, noRetry);
-    expect(await deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } })).toMatchObject({
+    expect(await deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId: followUpId } })).toMatchObject({
       status: 'sent',
       attempts: 2,
     });
     expect(
-      (await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).nextDueAt?.toISOString(),
+      (await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: followUpId } })).nextDueAt?.toISOString(),
     ).toBe('2026-03-03T09:00:00.000Z');
   });
 
   it('disables every follow-up of a deactivated owner and tells the admins once', async () => {
     slack.addUser({ id: 'U0GONE001', deleted: true });
-    const a = await seedAlert(deps, await seedLead(deps.db.prisma, 'ACME <Trading>'), 'U0GONE001', {
+    const a = await seedFollowUp(deps, await seedLead(deps.db.prisma, 'ACME <Trading>'), 'U0GONE001', {
       kind: 'once',
       startDate: '2026-03-02',
       timeOfDay: '09:00',
     });
-    const b = await seedAlert(deps, await seedLead(deps.db.prisma, 'Later Ltd'), 'U0GONE001', {
+    const b = await seedFollowUp(deps, await seedLead(deps.db.prisma, 'Later Ltd'), 'U0GONE001', {
       kind: 'weekly',
       weekday: 5,
       startDate: '2026-03-02',
@@ -201,8 +201,8 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
     });
     clock.set('2026-03-02T09:00:05Z');
     await fast.run(deps, client);
-    const alerts = await deps.db.prisma.followUpAlert.findMany({ where: { id: { in: [a, b] } } });
-    expect(alerts.map((x) => [x.active, x.disabledReason])).toEqual([
+    const followUps = await deps.db.prisma.followUpAlert.findMany({ where: { id: { in: [a, b] } } });
+    expect(followUps.map((x) => [x.active, x.disabledReason])).toEqual([
       [false, 'owner unreachable: user_not_found'],
       [false, 'owner unreachable: user_not_found'],
     ]);
@@ -218,9 +218,9 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
     expect(dmsTo(slack, 'U0GONE001')).toHaveLength(1);
   });
 
-  it('disables an alert Slack keeps refusing for an unexpected reason after a few tries, with a notice', async () => {
+  it('disables a follow-up Slack keeps refusing for an unexpected reason after a few tries, with a notice', async () => {
     const leadId = await seedLead(deps.db.prisma, 'Broken Blocks Inc');
-    const alertId = await seedAlert(deps, leadId, 'U0AM0001', {
+    const followUpId = await seedFollowUp(deps, leadId, 'U0AM0001', {
       kind: 'once',
       startDate: '2026-03-02',
       timeOfDay: '09:00',
@@ -232,7 +232,7 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
       clock.advance(60_000);
     }
     expect(dmsTo(slack, 'U0AM0001')).toHaveLength(5);
-    expect(await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({
+    expect(await deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: followUpId } })).toMatchObject({
       active: false,
     });
     expect(await noticeTexts(deps)).toEqual([
@@ -250,13 +250,13 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
   it('paces a burst: sends spread out at maxPerSecond', async () => {
     const leadId = await seedLead(deps.db.prisma, 'Burst Co');
     for (let i = 0; i < 25; i++)
-      await seedAlert(deps, leadId, `U0AM${String(i).padStart(5, '0')}`, {
+      await seedFollowUp(deps, leadId, `U0AM${String(i).padStart(5, '0')}`, {
         kind: 'once',
         startDate: '2026-03-02',
         timeOfDay: '09:00',
       });
     clock.set('2026-03-02T09:00:05Z');
-    await followUpAlertsJob({ ...DEFAULT_ALERT_DELIVERY, maxPerSecond: 10, concurrency: 4 }).run(deps, client);
+    await followUpJob({ ...DEFAULT_FOLLOW_UP_DELIVERY, maxPerSecond: 10, concurrency: 4 }).run(deps, client);
     const at = slack.callsTo('chat.postMessage').map((c) => c.at);
     expect(at).toHaveLength(25);
     // 100 ms apart; the window is shorter than a second to allow for network jitter.

@@ -4,7 +4,7 @@ import { refusalFor, resolveViewer } from '../../viewer';
 import { ACTION_IDS } from '../../views/action-ids';
 import { decodeLogToCrmMetadata, LEAD_BLOCKS } from '../../views/lead-modals';
 import { afterLeadChange } from '../lead-change';
-import type { ViewListener } from '../types';
+import type { ViewListener } from '../listener-types';
 import { answerInTime, type SubmissionAnswer } from './answer-in-time';
 import { errorsForFailure, fieldErrors, inputValue, selectedValue } from './lead-submission';
 

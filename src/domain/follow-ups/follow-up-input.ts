@@ -1,4 +1,4 @@
-import { MAX_ALERT_MESSAGE_LENGTH } from '../../common/limits';
+import { MAX_FOLLOW_UP_MESSAGE_LENGTH } from '../../common/limits';
 import {
   formatLocalDate,
   formatTimeOfDay,
@@ -6,10 +6,10 @@ import {
   parseLocalDate,
   parseTimeOfDay,
 } from '../../common/zoned-time';
-import { type AlertKind, type AlertSchedule, isAlertKind, nextOccurrenceAfter } from './schedule';
+import { type FollowUpKind, type FollowUpSchedule, isFollowUpKind, nextOccurrenceAfter } from './schedule';
 
 /** What the follow-up modal collects, as typed (strings; missing = null). */
-export interface AlertForm {
+export interface FollowUpForm {
   message: string | null;
   kind: string | null;
   /** once: the date; recurring: the start date ("YYYY-MM-DD"). */
@@ -20,15 +20,15 @@ export interface AlertForm {
   dayOfMonth: string | null;
 }
 
-export type AlertFormField = keyof AlertForm;
+export type FollowUpFormField = keyof FollowUpForm;
 
-export { MAX_ALERT_MESSAGE_LENGTH } from '../../common/limits';
+export { MAX_FOLLOW_UP_MESSAGE_LENGTH } from '../../common/limits';
 
 const MAX_INTERVAL: Record<'every_days' | 'every_weeks', number> = { every_days: 365, every_weeks: 52 };
 
-export type ValidatedAlert =
-  | { ok: true; message: string; schedule: AlertSchedule & { kind: AlertKind }; firstDueAt: Date }
-  | { ok: false; errors: Partial<Record<AlertFormField, string>> };
+export type ValidatedFollowUp =
+  | { ok: true; message: string; schedule: FollowUpSchedule & { kind: FollowUpKind }; firstDueAt: Date }
+  | { ok: false; errors: Partial<Record<FollowUpFormField, string>> };
 
 function wholeNumber(text: string | null, min: number, max: number): number | null | 'bad' {
   const t = (text ?? '').trim();
@@ -42,15 +42,15 @@ function wholeNumber(text: string | null, min: number, max: number): number | nu
  * Checks a follow-up form against the owner's time zone and the current time. Every
  * problem is reported on its own field, so the modal can show them all at once.
  */
-export function validateAlertForm(form: AlertForm, timeZone: string, now: Date): ValidatedAlert {
-  const errors: Partial<Record<AlertFormField, string>> = {};
+export function validateFollowUpForm(form: FollowUpForm, timeZone: string, now: Date): ValidatedFollowUp {
+  const errors: Partial<Record<FollowUpFormField, string>> = {};
   const message = (form.message ?? '').trim();
   if (!message) errors.message = 'Write what to follow up on, e.g. “Call about the trial order”.';
-  else if (message.length > MAX_ALERT_MESSAGE_LENGTH)
-    errors.message = `Keep the message under ${MAX_ALERT_MESSAGE_LENGTH} characters.`;
+  else if (message.length > MAX_FOLLOW_UP_MESSAGE_LENGTH)
+    errors.message = `Keep the message under ${MAX_FOLLOW_UP_MESSAGE_LENGTH} characters.`;
 
   const kind = (form.kind ?? '').trim();
-  if (!isAlertKind(kind)) errors.kind = 'Choose how often to remind.';
+  if (!isFollowUpKind(kind)) errors.kind = 'Choose how often to remind.';
 
   const minutes = parseTimeOfDay(form.time);
   if (minutes === null)
@@ -80,7 +80,7 @@ export function validateAlertForm(form: AlertForm, timeZone: string, now: Date):
     else dayOfMonth = n;
   }
 
-  if (Object.keys(errors).length || day === null || minutes === null || !isAlertKind(kind))
+  if (Object.keys(errors).length || day === null || minutes === null || !isFollowUpKind(kind))
     return { ok: false, errors };
 
   const schedule = {
@@ -104,6 +104,6 @@ export function validateAlertForm(form: AlertForm, timeZone: string, now: Date):
       return { ok: false, errors: { time: `That time has already passed today in ${timeZone}. Choose a later time.` } };
     return { ok: true, message, schedule, firstDueAt: at };
   }
-  // A recurring start date may lie in the past (an edited alert keeps its anchor); the first due time is still in the future.
+  // A recurring start date may lie in the past (an edited follow-up keeps its anchor); the first due time is still in the future.
   return { ok: true, message, schedule, firstDueAt: nextOccurrenceAfter(schedule, now)! };
 }

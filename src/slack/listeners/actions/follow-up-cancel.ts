@@ -1,34 +1,34 @@
 import type { AppContext } from '../../../app-context';
-import { AlertError, cancelAlert, getAlert, mayManageAlert } from '../../../domain/alerts/alerts';
+import { cancelFollowUp, FollowUpError, getFollowUp, mayManageFollowUp } from '../../../domain/follow-ups/follow-ups';
 import { canAdminister, refusalFor, resolveViewer } from '../../viewer';
 import { buildFollowUpNoticeModal } from '../../views/follow-up-modal';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 
 /** "Cancel" under one of "My follow-ups" on Home: stops the follow-up, republishes the Homes it showed on. */
-export function alertCancel(deps: AppContext): ButtonListener {
+export function followUpCancel(deps: AppContext): ButtonListener {
   return async ({ ack, body, action, client }) => {
     await ack();
     const viewer = await resolveViewer(deps, client, body.user.id);
-    const alertId = Number(action.value);
-    const alert = Number.isInteger(alertId) ? await getAlert(deps.db.prisma, alertId) : null;
+    const followUpId = Number(action.value);
+    const followUp = Number.isInteger(followUpId) ? await getFollowUp(deps.db.prisma, followUpId) : null;
     const refusal =
       refusalFor(viewer, 'edit') ??
-      (!alert
+      (!followUp
         ? 'That follow-up no longer exists.'
-        : !mayManageAlert(alert, viewer.userId, canAdminister(viewer))
+        : !mayManageFollowUp(followUp, viewer.userId, canAdminister(viewer))
           ? 'Only the person reminded, the one who set the follow-up, or an admin can cancel it.'
           : null);
-    if (refusal || !alert) {
-      deps.logger.info({ userId: viewer.userId, alertId }, 'follow-up cancel refused');
+    if (refusal || !followUp) {
+      deps.logger.info({ userId: viewer.userId, followUpId }, 'follow-up cancel refused');
       const view = buildFollowUpNoticeModal(refusal ?? 'That follow-up no longer exists.');
       await client.views.open({ trigger_id: body.trigger_id, view }).catch(() => undefined);
       return;
     }
     try {
-      await cancelAlert(deps.db.prisma, deps.clock, alertId, viewer.userId);
+      await cancelFollowUp(deps.db.prisma, deps.clock, followUpId, viewer.userId);
     } catch (err) {
-      if (!(err instanceof AlertError)) throw err;
+      if (!(err instanceof FollowUpError)) throw err;
     }
-    await deps.homePublisher.republish(client, [viewer.userId, alert.ownerId]);
+    await deps.homePublisher.republish(client, [viewer.userId, followUp.ownerId]);
   };
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { STAGES, type StageSlug } from '../common/stages';
 import { MS_PER_DAY } from '../common/zoned-time';
 import type { CrmPrisma } from '../db/client';
-import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './alerts/listing';
+import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './follow-ups/listing';
 import { type LeadMatch, type LeadMatchRow, leadMatchSelect, toLeadMatch } from './lead-search';
 import { splitList } from './pipeline';
 import type { SettingValues, StaleThresholds } from './settings';
-import { STAGES, type StageSlug } from './stages';
-import { DEFAULT_UNCONTACTED_DAYS, findUncontacted } from './uncontacted';
+import { DEFAULT_UNCONTACTED_DAYS, findUncontacted } from './uncontacted-leads';
 
 /**
  * The figures of a manager digest for a period, from the CRM database only (no Metabase):

@@ -3,7 +3,7 @@ import { describeSchedule } from './schedule';
 
 /** One line of "My follow-ups". */
 export interface FollowUpListItem {
-  alertId: number;
+  followUpId: number;
   leadId: number;
   leadName: string;
   message: string;
@@ -21,7 +21,7 @@ export interface FollowUpList {
   upcoming: number;
 }
 
-/** The oldest reminder sent and not yet marked Done (or snoozed) of an alert. */
+/** The oldest reminder sent and not yet marked Done (or snoozed) of a follow-up. */
 const oldestUnansweredDelivery = {
   where: { status: 'sent' },
   orderBy: { occurrenceAt: 'asc' },
@@ -30,7 +30,7 @@ const oldestUnansweredDelivery = {
 } as const;
 
 /**
- * Since when an active alert is overdue, or null when it is not: the earlier of its oldest
+ * Since when an active follow-up is overdue, or null when it is not: the earlier of its oldest
  * unanswered reminder (sending moves nextDueAt on, so that alone would miss it) and its
  * next occurrence when that is due and not yet sent.
  */
@@ -58,7 +58,7 @@ export async function listFollowUpsForOwner(
     hasAny ??
     (await prisma.followUpAlert.findFirst({ where: { ownerId, active: true }, select: { id: true } })) !== null;
   if (!any) return { items: [], overdue: 0, upcoming: 0 };
-  const alerts = await prisma.followUpAlert.findMany({
+  const followUps = await prisma.followUpAlert.findMany({
     where: { ownerId, active: true },
     take: OWNER_SCAN_LIMIT,
     orderBy: { id: 'asc' },
@@ -67,10 +67,10 @@ export async function listFollowUpsForOwner(
       deliveries: oldestUnansweredDelivery,
     },
   });
-  const all: FollowUpListItem[] = alerts.map((a) => {
+  const all: FollowUpListItem[] = followUps.map((a) => {
     const since = overdueSince(a, now);
     return {
-      alertId: a.id,
+      followUpId: a.id,
       leadId: a.leadId,
       leadName: a.lead.customer.name,
       message: a.message,

@@ -1,17 +1,20 @@
-import type { CrmPrisma } from '../../db/client';
+import type { CrmTx } from '../../db/client';
 import { NOTICE_LEAD_NAMES, raiseAdminNotice } from '../admin-notices';
 
 /** Why an owner may no longer receive follow-ups. */
 export type NoAccessReason = 'removed' | 'read_only' | 'guest';
 
-type Tx = Pick<CrmPrisma, 'followUpAlert' | 'adminNotice'>;
-
 /**
  * Pauses every active follow-up of an owner who lost access, with one admin notice naming
  * the first few leads. Runs inside the caller's transaction (the roster change, or the
- * delivery outcome), so access and alerts never disagree. Returns how many were paused.
+ * delivery outcome), so access and follow-ups never disagree. Returns how many were paused.
  */
-export async function pauseAlertsOfOwner(tx: Tx, ownerId: string, reason: NoAccessReason, now: Date): Promise<number> {
+export async function pauseFollowUpsOfOwner(
+  tx: CrmTx,
+  ownerId: string,
+  reason: NoAccessReason,
+  now: Date,
+): Promise<number> {
   const affected = await tx.followUpAlert.findMany({
     where: { ownerId, active: true },
     select: { id: true, lead: { select: { customer: { select: { name: true } } } } },

@@ -1,16 +1,16 @@
 import { addLocalDays, parseLocalDate, zonedToInstant } from '../../src/common/zoned-time';
-import { type AlertForm, validateAlertForm } from '../../src/domain/alerts/alert-input';
+import { type FollowUpForm, validateFollowUpForm } from '../../src/domain/follow-ups/follow-up-input';
 import {
-  type AlertSchedule,
   countOccurrencesBetween,
   describeSchedule,
+  type FollowUpSchedule,
   nextOccurrenceAfter,
-} from '../../src/domain/alerts/schedule';
+} from '../../src/domain/follow-ups/schedule';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** The first `n` occurrences after `from`, as ISO strings. */
-function occurrences(s: AlertSchedule, from: string, n: number): string[] {
+function occurrences(s: FollowUpSchedule, from: string, n: number): string[] {
   const out: string[] = [];
   let cursor: Date | null = nextOccurrenceAfter(s, new Date(from));
   while (out.length < n && cursor) {
@@ -234,7 +234,7 @@ describe('next occurrence of a follow-up schedule', () => {
 
 describe('validating the follow-up form', () => {
   const now = new Date('2026-03-02T10:00:00Z'); // 14:00 in Dubai
-  const form = (over: Partial<AlertForm>): AlertForm => ({
+  const form = (over: Partial<FollowUpForm>): FollowUpForm => ({
     message: 'Call about the trial order',
     kind: 'once',
     date: '2026-03-02',
@@ -246,7 +246,7 @@ describe('validating the follow-up form', () => {
   });
 
   it('accepts a one-off later today in the owner’s zone', () => {
-    const v = validateAlertForm(form({}), 'Asia/Dubai', now);
+    const v = validateFollowUpForm(form({}), 'Asia/Dubai', now);
     expect(v).toMatchObject({
       ok: true,
       firstDueAt: new Date('2026-03-02T11:00:00Z'),
@@ -255,53 +255,53 @@ describe('validating the follow-up form', () => {
   });
 
   it('refuses a date in the past, a time already passed today, a bad time and a missing message', () => {
-    expect(validateAlertForm(form({ date: '2026-03-01' }), 'Asia/Dubai', now)).toEqual({
+    expect(validateFollowUpForm(form({ date: '2026-03-01' }), 'Asia/Dubai', now)).toEqual({
       ok: false,
       errors: { date: expect.stringMatching(/past/) },
     });
-    expect(validateAlertForm(form({ time: '13:59' }), 'Asia/Dubai', now)).toEqual({
+    expect(validateFollowUpForm(form({ time: '13:59' }), 'Asia/Dubai', now)).toEqual({
       ok: false,
       errors: { time: expect.stringMatching(/already passed/) },
     });
-    expect(validateAlertForm(form({ time: '25:00' }), 'Asia/Dubai', now)).toEqual({
+    expect(validateFollowUpForm(form({ time: '25:00' }), 'Asia/Dubai', now)).toEqual({
       ok: false,
       errors: { time: expect.stringMatching(/HH:MM/) },
     });
-    expect(validateAlertForm(form({ message: '   ' }), 'Asia/Dubai', now)).toEqual({
+    expect(validateFollowUpForm(form({ message: '   ' }), 'Asia/Dubai', now)).toEqual({
       ok: false,
       errors: { message: expect.any(String) },
     });
-    expect(validateAlertForm(form({ date: '2026-02-30' }), 'Asia/Dubai', now)).toEqual({
+    expect(validateFollowUpForm(form({ date: '2026-02-30' }), 'Asia/Dubai', now)).toEqual({
       ok: false,
       errors: { date: expect.stringMatching(/YYYY-MM-DD/) },
     });
   });
 
   it('asks for the interval, weekday or day of month each recurring kind needs', () => {
-    expect(validateAlertForm(form({ kind: 'every_days' }), 'UTC', now)).toEqual({
+    expect(validateFollowUpForm(form({ kind: 'every_days' }), 'UTC', now)).toEqual({
       ok: false,
       errors: { interval: expect.stringMatching(/how many days/) },
     });
-    expect(validateAlertForm(form({ kind: 'every_weeks', interval: '0' }), 'UTC', now)).toEqual({
+    expect(validateFollowUpForm(form({ kind: 'every_weeks', interval: '0' }), 'UTC', now)).toEqual({
       ok: false,
       errors: { interval: expect.stringMatching(/1 to 52/) },
     });
-    expect(validateAlertForm(form({ kind: 'weekly' }), 'UTC', now)).toEqual({
+    expect(validateFollowUpForm(form({ kind: 'weekly' }), 'UTC', now)).toEqual({
       ok: false,
       errors: { weekday: expect.any(String) },
     });
-    expect(validateAlertForm(form({ kind: 'monthly', dayOfMonth: '32' }), 'UTC', now)).toEqual({
+    expect(validateFollowUpForm(form({ kind: 'monthly', dayOfMonth: '32' }), 'UTC', now)).toEqual({
       ok: false,
       errors: { dayOfMonth: expect.stringMatching(/1 to 31/) },
     });
-    expect(validateAlertForm(form({ kind: null }), 'UTC', now)).toEqual({
+    expect(validateFollowUpForm(form({ kind: null }), 'UTC', now)).toEqual({
       ok: false,
       errors: { kind: expect.any(String) },
     });
   });
 
-  it('accepts a recurring alert whose start time today has passed: it starts with the next occurrence', () => {
-    const v = validateAlertForm(form({ kind: 'every_weeks', interval: '2', time: '09:00' }), 'Asia/Dubai', now);
+  it('accepts a recurring follow-up whose start time today has passed: it starts with the next occurrence', () => {
+    const v = validateFollowUpForm(form({ kind: 'every_weeks', interval: '2', time: '09:00' }), 'Asia/Dubai', now);
     expect(v).toMatchObject({ ok: true, firstDueAt: new Date('2026-03-16T05:00:00Z'), schedule: { interval: 2 } });
   });
 });

@@ -1,12 +1,12 @@
 import { ManualClock } from '../../src/clock';
 import { migrateDatabase } from '../../src/db/migrate';
-import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
-import { instanceDeps, seedAlert, seedLead, slackClient } from '../support/alert-fixtures';
+import { DEFAULT_FOLLOW_UP_DELIVERY, followUpJob } from '../../src/jobs/follow-up-job';
 import { type Provider, tempPostgresUrl, tempSqliteUrl } from '../support/databases';
 import { startFakeSlack } from '../support/fake-slack';
+import { instanceDeps, seedFollowUp, seedLead, slackClient } from '../support/follow-up-fixtures';
 
 // Small batches so the two instances contend for the same occurrences many times over.
-const job = followUpAlertsJob({ ...DEFAULT_ALERT_DELIVERY, maxPerSecond: 2000, concurrency: 8, batchSize: 15 });
+const job = followUpJob({ ...DEFAULT_FOLLOW_UP_DELIVERY, maxPerSecond: 2000, concurrency: 8, batchSize: 15 });
 
 describe.each<Provider>(['sqlite', 'postgres'])('two app instances on one %s database', (provider) => {
   it('deliver every due follow-up exactly once when their ticks run at the same time', async () => {
@@ -22,7 +22,7 @@ describe.each<Provider>(['sqlite', 'postgres'])('two app instances on one %s dat
       for (const id of owners) slack.addUser({ id, tz: 'Europe/London' });
       const leadId = await seedLead(a.db.prisma, 'Shared Co');
       for (const owner of owners) {
-        await seedAlert(a, leadId, owner, {
+        await seedFollowUp(a, leadId, owner, {
           kind: 'every_days',
           interval: 1,
           startDate: '2026-03-02',

@@ -1,16 +1,16 @@
 import type { AppContext } from '../../../app-context';
 import {
-  AlertError,
   type DeliveryAction,
+  FollowUpError,
   markDeliveryDone,
   type SnoozeLength,
   snoozeDelivery,
-} from '../../../domain/alerts/alerts';
-import { loadAlertMessageData } from '../../../domain/alerts/message-data';
+} from '../../../domain/follow-ups/follow-ups';
+import { loadFollowUpMessageData } from '../../../domain/follow-ups/message-data';
 import { canAdminister, refusalFor, resolveViewer } from '../../viewer';
-import { type AlertMessageState, buildAlertMessage } from '../../views/alert-message';
+import { buildFollowUpMessage, type FollowUpMessageState } from '../../views/follow-up-message';
 import { userErrorText } from '../../views/user-error';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 
 /**
  * Done / Snooze on a follow-up DM (value: the delivery id): updates the follow-up, then that
@@ -42,18 +42,18 @@ export function resolveFollowUp(deps: AppContext, what: 'done' | SnoozeLength): 
           ? await markDeliveryDone(prisma, deps.clock, deliveryId, actor)
           : await snoozeDelivery(prisma, deps.clock, deliveryId, what, actor);
     } catch (err) {
-      if (err instanceof AlertError) return void (await tell(userErrorText(err)));
+      if (err instanceof FollowUpError) return void (await tell(userErrorText(err)));
       throw err;
     }
-    const data = await loadAlertMessageData(prisma, result);
+    const data = await loadFollowUpMessageData(prisma, result);
     const channel = result.channel ?? body.channel?.id;
     const ts = result.messageTs ?? body.message?.ts;
     if (data && channel && ts) {
-      const state: AlertMessageState =
+      const state: FollowUpMessageState =
         what === 'done'
           ? { kind: 'done', by: viewer.userId, at: deps.clock.now() }
           : { kind: 'snoozed', by: viewer.userId, until: result.snoozedUntil! };
-      await client.chat.update({ channel, ts, ...buildAlertMessage(data, state) });
+      await client.chat.update({ channel, ts, ...buildFollowUpMessage(data, state) });
     }
     await deps.homePublisher.republish(client, [result.ownerId]);
   };

@@ -4,9 +4,9 @@ import type { ManualClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import { type CrmPrisma, openDatabase } from '../../src/db/client';
 import type { AppDeps } from '../../src/deps';
-import { createAlert } from '../../src/domain/alerts/alerts';
-import type { AlertSchedule } from '../../src/domain/alerts/schedule';
-import { nextOccurrenceAfter } from '../../src/domain/alerts/schedule';
+import { createFollowUp } from '../../src/domain/follow-ups/follow-ups';
+import type { FollowUpSchedule } from '../../src/domain/follow-ups/schedule';
+import { nextOccurrenceAfter } from '../../src/domain/follow-ups/schedule';
 import { createLogger } from '../../src/logger';
 import type { FakeSlack } from './fake-slack';
 
@@ -59,14 +59,14 @@ export async function seedLead(
   return lead.id;
 }
 
-export async function seedAlert(
+export async function seedFollowUp(
   deps: AppDeps,
   leadId: number,
   ownerId: string,
-  schedule: Partial<AlertSchedule> & { kind: string },
+  schedule: Partial<FollowUpSchedule> & { kind: string },
   message = 'Call about the trial order',
 ): Promise<number> {
-  const full: AlertSchedule = {
+  const full: FollowUpSchedule = {
     interval: null,
     weekday: null,
     dayOfMonth: null,
@@ -83,7 +83,7 @@ export async function seedAlert(
     create: { userId: ownerId, role: 'account_manager', addedBy: 'test' },
     update: {},
   });
-  const { id } = await createAlert(deps.db.prisma, deps.clock, {
+  const { id } = await createFollowUp(deps.db.prisma, deps.clock, {
     leadId,
     ownerId,
     createdBy: ownerId,

@@ -1,13 +1,14 @@
 import { formatUsd } from '../../common/money';
+import { type StageLabels, stageLabel } from '../../common/stages';
 import type { CrmPrisma } from '../../db/client';
 import { splitList } from '../pipeline';
-import { loadStageLabels, type StageLabels, stageLabel } from '../stages';
+import { loadStageLabels } from '../settings';
 import { countOccurrencesBetween, describeSchedule } from './schedule';
 
 /** Everything a follow-up DM shows. */
-export interface AlertMessageData {
+export interface FollowUpMessageData {
   deliveryId: number;
-  alertId: number;
+  followUpId: number;
   leadId: number;
   leadName: string;
   company: string | null;
@@ -30,7 +31,7 @@ export interface AlertMessageData {
 export const OVERDUE_AFTER_MS = 5 * 60_000;
 
 /** Follow-ups with what their DM shows of the lead. */
-export function loadAlertsWithLead(prisma: CrmPrisma, ids: number[]) {
+export function loadFollowUpsWithLead(prisma: CrmPrisma, ids: number[]) {
   return prisma.followUpAlert.findMany({
     where: { id: { in: ids } },
     include: {
@@ -45,45 +46,46 @@ export function loadAlertsWithLead(prisma: CrmPrisma, ids: number[]) {
   });
 }
 
-export type AlertWithLead = Awaited<ReturnType<typeof loadAlertsWithLead>>[number];
+export type FollowUpWithLead = Awaited<ReturnType<typeof loadFollowUpsWithLead>>[number];
 
 /** What one occurrence's DM shows, as of `now` (overdue when sent late). */
-export function alertMessageData(
-  alert: AlertWithLead,
+export function followUpMessageData(
+  followUp: FollowUpWithLead,
   labels: StageLabels,
   delivery: { deliveryId: number; occurrenceAt: Date },
   now: Date,
-): AlertMessageData {
+): FollowUpMessageData {
   const late = now.getTime() - delivery.occurrenceAt.getTime() > OVERDUE_AFTER_MS;
-  const customer = alert.lead.customer;
+  const customer = followUp.lead.customer;
   return {
     deliveryId: delivery.deliveryId,
-    alertId: alert.id,
-    leadId: alert.leadId,
+    followUpId: followUp.id,
+    leadId: followUp.leadId,
     leadName: customer.name,
     company: customer.company,
-    stageLabel: stageLabel(alert.lead.stage, labels),
+    stageLabel: stageLabel(followUp.lead.stage, labels),
     lifetimeUsd: formatUsd(customer.lifetimeUsdCents),
     unconvertedCurrencies: splitList(customer.unknownCurrencies),
-    message: alert.message,
-    scheduleText: describeSchedule(alert),
-    timeZone: alert.timeZone,
+    message: followUp.message,
+    scheduleText: describeSchedule(followUp),
+    timeZone: followUp.timeZone,
     occurrenceAt: delivery.occurrenceAt,
     overdueSince: late ? delivery.occurrenceAt : null,
-    missedCount: late && alert.kind !== 'once' ? countOccurrencesBetween(alert, delivery.occurrenceAt, now, 99) : 0,
+    missedCount:
+      late && followUp.kind !== 'once' ? countOccurrencesBetween(followUp, delivery.occurrenceAt, now, 99) : 0,
   };
 }
 
 /** Loads what the Done/Snooze update of one sent delivery shows. */
-export async function loadAlertMessageData(
+export async function loadFollowUpMessageData(
   prisma: CrmPrisma,
-  delivery: { deliveryId: number; alertId: number; occurrenceAt: Date; sentAt: Date | null },
-): Promise<AlertMessageData | null> {
-  const [[alert], labels] = await Promise.all([
-    loadAlertsWithLead(prisma, [delivery.alertId]),
+  delivery: { deliveryId: number; followUpId: number; occurrenceAt: Date; sentAt: Date | null },
+): Promise<FollowUpMessageData | null> {
+  const [[followUp], labels] = await Promise.all([
+    loadFollowUpsWithLead(prisma, [delivery.followUpId]),
     loadStageLabels(prisma),
   ]);
-  if (!alert) return null;
+  if (!followUp) return null;
   // Overdue-ness as of when it was sent, so an update does not change the story.
-  return alertMessageData(alert, labels, delivery, delivery.sentAt ?? delivery.occurrenceAt);
+  return followUpMessageData(followUp, labels, delivery, delivery.sentAt ?? delivery.occurrenceAt);
 }

@@ -1,4 +1,4 @@
-import { ALERT_KINDS, type AlertKind } from '../../common/choices';
+import { FOLLOW_UP_KINDS, type FollowUpKind } from '../../common/choices';
 import {
   type DayNumber,
   dayOf,
@@ -17,14 +17,14 @@ import {
  * When a follow-up falls due. Occurrences are computed from the schedule alone (start
  * date, time of day, zone), never from when the last one was sent, so they never drift.
  */
-export { ALERT_KINDS, type AlertKind } from '../../common/choices';
+export { FOLLOW_UP_KINDS, type FollowUpKind } from '../../common/choices';
 
-export function isAlertKind(value: string): value is AlertKind {
-  return (ALERT_KINDS as readonly string[]).includes(value);
+export function isFollowUpKind(value: string): value is FollowUpKind {
+  return (FOLLOW_UP_KINDS as readonly string[]).includes(value);
 }
 
 /** The schedule columns of FollowUpAlert; a row fits this type as it is. */
-export interface AlertSchedule {
+export interface FollowUpSchedule {
   kind: string;
   /** every_days / every_weeks: N. */
   interval?: number | null;
@@ -47,7 +47,7 @@ export class InvalidScheduleError extends Error {
 }
 
 /** Local dates the schedule fires on, from `fromDay` on (never before the start date). */
-function* candidateDays(s: AlertSchedule, start: DayNumber, fromDay: DayNumber): Generator<DayNumber> {
+function* candidateDays(s: FollowUpSchedule, start: DayNumber, fromDay: DayNumber): Generator<DayNumber> {
   const from = Math.max(start, fromDay);
   switch (s.kind) {
     case 'once':
@@ -80,11 +80,11 @@ function* candidateDays(s: AlertSchedule, start: DayNumber, fromDay: DayNumber):
       }
     }
     default:
-      throw new InvalidScheduleError(`unknown alert kind ${s.kind}`);
+      throw new InvalidScheduleError(`unknown follow-up kind ${s.kind}`);
   }
 }
 
-function parsed(s: AlertSchedule): { start: DayNumber; minutes: number } {
+function parsed(s: FollowUpSchedule): { start: DayNumber; minutes: number } {
   const start = parseLocalDate(s.startDate);
   const minutes = parseTimeOfDay(s.timeOfDay);
   if (start === null) throw new InvalidScheduleError(`bad start date ${s.startDate}`);
@@ -93,7 +93,7 @@ function parsed(s: AlertSchedule): { start: DayNumber; minutes: number } {
 }
 
 /** The first occurrence strictly after `after`, or null when there is none (a one-off that has passed). */
-export function nextOccurrenceAfter(s: AlertSchedule, after: Date): Date | null {
+export function nextOccurrenceAfter(s: FollowUpSchedule, after: Date): Date | null {
   const { start, minutes } = parsed(s);
   // The local day before `after` is early enough: nothing on it can fall after `after`
   // by more than a DST shift, and the check below discards what does not.
@@ -108,7 +108,7 @@ export function nextOccurrenceAfter(s: AlertSchedule, after: Date): Date | null 
 }
 
 /** Occurrences in (from, to], at most `limit` (to say how many reminders were missed). */
-export function countOccurrencesBetween(s: AlertSchedule, from: Date, to: Date, limit = 100): number {
+export function countOccurrencesBetween(s: FollowUpSchedule, from: Date, to: Date, limit = 100): number {
   let count = 0;
   let cursor: Date | null = nextOccurrenceAfter(s, from);
   while (count < limit && cursor && cursor.getTime() <= to.getTime()) {
@@ -132,7 +132,7 @@ function ordinal(n: number): string {
 }
 
 /** "Every 2 weeks at 09:00", "Monthly on the 31st (or the month's last day) at 17:30"… without the zone. */
-export function describeSchedule(s: AlertSchedule): string {
+export function describeSchedule(s: FollowUpSchedule): string {
   const time = formatTimeOfDay(parseTimeOfDay(s.timeOfDay) ?? 0);
   const n = s.interval ?? 1;
   switch (s.kind) {

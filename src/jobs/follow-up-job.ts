@@ -1,19 +1,20 @@
 import type { WebClient } from '@slack/web-api';
+import type { StageLabels } from '../common/stages';
 import type { AppDeps } from '../deps';
 import {
-  type AlertForOutcome,
   type ClaimedOccurrence,
   claimOccurrences,
   DEFAULT_CLAIM_LEASE_MS,
   type DeliveryOutcome,
+  type FollowUpForOutcome,
   findDueOccurrences,
   MAX_DELIVERY_ATTEMPTS,
   recordOutcomes,
   renewClaims,
-} from '../domain/alerts/delivery';
-import { alertMessageData, loadAlertsWithLead } from '../domain/alerts/message-data';
-import { loadStageLabels, type StageLabels } from '../domain/stages';
-import { buildAlertMessage } from '../slack/views/alert-message';
+} from '../domain/follow-ups/delivery';
+import { followUpMessageData, loadFollowUpsWithLead } from '../domain/follow-ups/message-data';
+import { loadStageLabels } from '../domain/settings';
+import { buildFollowUpMessage } from '../slack/views/follow-up-message';
 import { LeaseKeeper } from './lease-keeper';
 import { OutcomeRecorder } from './outcome-recorder';
 import { ownerAccess } from './owner-access';
@@ -21,7 +22,7 @@ import type { Job } from './scheduler';
 import { forEachPaced, type Pacing } from './send-pacer';
 import { findPostedMessage, POST_TIMEOUT_MS, type PostMetadata, postingClient, postOnce } from './slack-post';
 
-export interface AlertDeliveryOptions extends Pacing {
+export interface FollowUpDeliveryOptions extends Pacing {
   /** Occurrences claimed at a time. */
   batchSize: number;
   leaseMs: number;
@@ -36,7 +37,7 @@ export interface AlertDeliveryOptions extends Pacing {
  * DMs go to many channels at once: 10 a second with a few in flight stays under them.
  * A 429 pauses every send of the batch for its Retry-After.
  */
-export const DEFAULT_ALERT_DELIVERY: AlertDeliveryOptions = {
+export const DEFAULT_FOLLOW_UP_DELIVERY: FollowUpDeliveryOptions = {
   concurrency: 4,
   maxPerSecond: 10,
   batchSize: 100,
@@ -48,10 +49,10 @@ export const DEFAULT_ALERT_DELIVERY: AlertDeliveryOptions = {
 /** The metadata every follow-up DM carries, so a resend can first look for it in the DM. */
 export const FOLLOW_UP_EVENT_TYPE = 'crm_follow_up';
 
-export function followUpMetadata(claim: Pick<ClaimedOccurrence, 'alertId' | 'occurrenceAt'>): PostMetadata {
+export function followUpMetadata(claim: Pick<ClaimedOccurrence, 'followUpId' | 'occurrenceAt'>): PostMetadata {
   return {
     event_type: FOLLOW_UP_EVENT_TYPE,
-    event_payload: { alert_id: claim.alertId, occurrence_at: claim.occurrenceAt.toISOString() },
+    event_payload: { alert_id: claim.followUpId, occurrence_at: claim.occurrenceAt.toISOString() },
   };
 }
 
@@ -89,44 +90,44 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * run on several instances at once against one database: each occurrence is sent by one
  * of them, and a post whose outcome is unknown is looked for in the DM before any resend.
  */
-export async function deliverDueAlerts(
+export async function deliverDueFollowUps(
   deps: AppDeps,
   client: WebClient,
-  options: AlertDeliveryOptions = DEFAULT_ALERT_DELIVERY,
+  options: FollowUpDeliveryOptions = DEFAULT_FOLLOW_UP_DELIVERY,
 ): Promise<DeliveryReport> {
   const { prisma } = deps.db;
   const tickAt = deps.clock.now();
   const report: DeliveryReport = { claimed: 0, sent: 0, retried: 0, disabled: 0, found: 0 };
   const poster = postingClient(client, options.postTimeoutMs ?? POST_TIMEOUT_MS);
-  const maxWait = options.maxRateLimitWaitMs ?? DEFAULT_ALERT_DELIVERY.maxRateLimitWaitMs!;
+  const maxWait = options.maxRateLimitWaitMs ?? DEFAULT_FOLLOW_UP_DELIVERY.maxRateLimitWaitMs!;
   // Read once a tick has something to send: most minutes nothing is due.
   let labels: StageLabels | undefined;
   let cursor = 0;
   for (;;) {
     const due = await findDueOccurrences(prisma, tickAt, cursor, options.batchSize);
     if (due.length === 0) break;
-    cursor = due[due.length - 1]!.alertId;
+    cursor = due[due.length - 1]!.followUpId;
     const claims = await claimOccurrences(prisma, due, deps.instanceId, deps.clock.now(), options.leaseMs);
     if (claims.length === 0) continue;
     report.claimed += claims.length;
     labels ??= await loadStageLabels(prisma);
     const stageLabels = labels;
-    const alerts = new Map(
+    const followUps = new Map(
       (
-        await loadAlertsWithLead(
+        await loadFollowUpsWithLead(
           prisma,
-          claims.map((c) => c.alertId),
+          claims.map((c) => c.followUpId),
         )
       ).map((a) => [a.id, a]),
     );
     const access = await ownerAccess(
       deps,
       client,
-      [...alerts.values()].map((a) => a.ownerId),
+      [...followUps.values()].map((a) => a.ownerId),
       options.concurrency,
     );
-    const forOutcome = new Map<number, AlertForOutcome>(
-      [...alerts].map(([id, a]) => [id, { ...a, leadName: a.lead.customer.name }]),
+    const forOutcome = new Map<number, FollowUpForOutcome>(
+      [...followUps].map(([id, a]) => [id, { ...a, leadName: a.lead.customer.name }]),
     );
 
     const lease = new LeaseKeeper(
@@ -148,10 +149,10 @@ export async function deliverDueAlerts(
           deps.instanceId,
           deps.clock.now(),
         );
-        report.disabled += recorded.disabledAlerts;
+        report.disabled += recorded.disabledFollowUps;
         if (recorded.notices)
           deps.logger.warn(
-            { notices: recorded.notices, disabled: recorded.disabledAlerts },
+            { notices: recorded.notices, disabled: recorded.disabledFollowUps },
             'follow-ups disabled; admins notified',
           );
       },
@@ -170,12 +171,15 @@ export async function deliverDueAlerts(
     let releaseAt: Date | null = null;
 
     await forEachPaced(claims, options, async (claim) => {
-      const alert = alerts.get(claim.alertId);
-      if (!alert) return; // deleted with its lead meanwhile: nothing to send
+      const followUp = followUps.get(claim.followUpId);
+      if (!followUp) return; // deleted with its lead meanwhile: nothing to send
       const metadata = followUpMetadata(claim);
-      const allowed = access.get(alert.ownerId);
+      const allowed = access.get(followUp.ownerId);
       if (allowed?.ok === false) {
-        deps.logger.info({ alertId: claim.alertId, reason: allowed.reason }, 'follow-up owner has no access; paused');
+        deps.logger.info(
+          { followUpId: claim.followUpId, reason: allowed.reason },
+          'follow-up owner has no access; paused',
+        );
         return finish({ kind: 'no_access', claim, error: allowed.reason });
       }
       if (allowed?.ok === 'unknown')
@@ -188,19 +192,19 @@ export async function deliverDueAlerts(
         if (!lease.held()) return;
         const now = deps.clock.now();
         if (claim.checkFrom) {
-          const where = await lookForDm(deps, poster, alert.ownerId, claim.checkFrom, metadata);
+          const where = await lookForDm(deps, poster, followUp.ownerId, claim.checkFrom, metadata);
           if (where === 'unknown') return finish({ kind: 'retry', claim, error: 'could_not_check_dm', retryAt: now });
           if (where) {
             report.found += 1;
             return finish({ kind: 'sent', claim, channel: where.channel, messageTs: where.ts });
           }
         }
-        const message = buildAlertMessage(alertMessageData(alert, stageLabels, claim, now));
-        const result = await postOnce(poster, { channel: alert.ownerId, ...message, unfurl_links: false, metadata });
+        const message = buildFollowUpMessage(followUpMessageData(followUp, stageLabels, claim, now));
+        const result = await postOnce(poster, { channel: followUp.ownerId, ...message, unfurl_links: false, metadata });
         if (result.kind === 'posted')
           return finish({ kind: 'sent', claim, channel: result.channel, messageTs: result.ts });
         const fields = {
-          alertId: claim.alertId,
+          followUpId: claim.followUpId,
           occurrenceAt: claim.occurrenceAt,
           attempts: claim.attempts,
           result: result.kind,
@@ -226,7 +230,7 @@ export async function deliverDueAlerts(
     await recorder.drain();
     await lease.stop();
   }
-  if (report.claimed) deps.logger.info({ ...report }, 'follow-up alerts delivered');
+  if (report.claimed) deps.logger.info({ ...report }, 'follow-ups delivered');
   return report;
 }
 
@@ -250,12 +254,12 @@ async function lookForDm(
 }
 
 /** Every minute: DM the owners of follow-ups that fell due (exactly once across instances). */
-export function followUpAlertsJob(options: AlertDeliveryOptions = DEFAULT_ALERT_DELIVERY): Job<AppDeps> {
+export function followUpJob(options: FollowUpDeliveryOptions = DEFAULT_FOLLOW_UP_DELIVERY): Job<AppDeps> {
   return {
-    name: 'follow-up-alerts',
+    name: 'follow-ups',
     schedule: '* * * * *',
     async run(deps, client) {
-      await deliverDueAlerts(deps, client, options);
+      await deliverDueFollowUps(deps, client, options);
     },
   };
 }
