@@ -160,13 +160,7 @@ function drawLine(line: Atom[], x0: number, top: number, opts: TextOptions): { s
     }
     const s = first.style;
     const size = s.code ? codeSize(opts.size) : opts.size;
-    const colour = s.code
-      ? COLOURS.code
-      : s.link || s.mention
-        ? COLOURS.link
-        : s.muted
-          ? COLOURS.muted
-          : opts.colour;
+    const colour = s.code ? COLOURS.code : s.link || s.mention ? COLOURS.link : s.muted ? COLOURS.muted : opts.colour;
     if (s.code) {
       back.push(
         `<rect x="${fmt(x - 2)}" y="${fmt(baseline - size * 1.02)}" width="${fmt(width + 4)}" height="${fmt(size * 1.4)}" rx="3" fill="${COLOURS.codeTint}" stroke="${COLOURS.codeBorder}"/>`,
