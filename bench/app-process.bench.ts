@@ -135,7 +135,6 @@ async function runOne(provider: BenchProvider, customers: number): Promise<Row[]
         .waitFor(
           () =>
             publishesOf(slack, first).find((c) => JSON.stringify(c.args.view).includes('Bench Customer')) ?? undefined,
-          120_000,
           'Home showing the synced leads',
         )
         .then((c) => {
