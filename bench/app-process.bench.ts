@@ -70,7 +70,7 @@ async function timeFirstPublish(slack: FakeSlack, driver: SlackDriver, user: str
     return driver.openHome(user);
   });
   if (res.status !== 200) throw new Error(`app_home_opened answered ${res.status}`);
-  const call = await slack.waitFor(() => publishesOf(slack, user)[seen], 60_000, `publish for ${user}`);
+  const call = await slack.waitFor(() => publishesOf(slack, user)[seen], `publish for ${user}`);
   return call.at - started;
 }
 
