@@ -2,11 +2,13 @@
 
 import { systemClock } from '../clock';
 import { configSchema } from '../config';
+import { loadDotEnvOrExit } from '../load-dot-env';
 import { createLogger } from '../logger';
 import { backupSettings } from './backup-settings';
 import { takeManualBackup } from './manual-backup';
 
 async function main(): Promise<number> {
+  loadDotEnvOrExit(2);
   const parsed = configSchema
     .pick({
       DATABASE_URL: true,
@@ -26,7 +28,7 @@ async function main(): Promise<number> {
   const settings = backupSettings({ ...parsed.data, CRM_BACKUP: true });
   if (settings.mode !== 'sqlite') {
     console.error(
-      'DATABASE_URL points at PostgreSQL: back it up with pg_dump (see README, Operations). The CRM takes no PostgreSQL backups itself.',
+      'DATABASE_URL points at PostgreSQL: back it up with pg_dump (see docs/operations.md). The CRM takes no PostgreSQL backups itself.',
     );
     return 2;
   }

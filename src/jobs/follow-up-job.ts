@@ -141,14 +141,7 @@ export async function deliverDueFollowUps(
     ).start();
     const recorder = new OutcomeRecorder<DeliveryOutcome>(
       async (outcomes) => {
-        const recorded = await recordOutcomes(
-          prisma,
-          deps.db.provider,
-          outcomes,
-          forOutcome,
-          deps.instanceId,
-          deps.clock.now(),
-        );
+        const recorded = await recordOutcomes(deps.db, outcomes, forOutcome, deps.instanceId, deps.clock.now());
         report.disabled += recorded.disabledFollowUps;
         if (recorded.notices)
           deps.logger.warn(

@@ -190,7 +190,7 @@ describe.each<[Provider, Provider]>([
       for (const model of exportedModels()) expect(first.rowCounts[model]).toBeGreaterThan(0);
       expect(first.tables.JobLease).toBeUndefined();
 
-      const imported = await importCrmData(dest.db.prisma, to, throughJson(first));
+      const imported = await importCrmData(dest.db.prisma, throughJson(first));
       expect(imported.rowCounts).toEqual(first.rowCounts);
       const second = await exportCrmData(dest.db.prisma, at('2026-11-25T12:05:00Z'));
       expect(withoutTime(second)).toEqual(withoutTime(first));
@@ -236,7 +236,7 @@ describe('CRM data import refuses what it cannot take whole', () => {
   async function refusalInto(data: unknown): Promise<string> {
     const dest = await openTestDatabase('sqlite');
     try {
-      const err = await importCrmData(dest.db.prisma, 'sqlite', data).then(
+      const err = await importCrmData(dest.db.prisma, data).then(
         () => null,
         (e: unknown) => e,
       );
@@ -250,7 +250,7 @@ describe('CRM data import refuses what it cannot take whole', () => {
   }
 
   it('refuses a database that already holds data', async () => {
-    const err = await importCrmData(source.db.prisma, 'sqlite', doc).catch((e: Error) => e);
+    const err = await importCrmData(source.db.prisma, doc).catch((e: Error) => e);
     expect(err).toBeInstanceOf(CrmDataImportError);
     expect((err as Error).message).toMatch(
       /^The database is not empty \(.*CustomerFigures \(2\).*\): import only into a new, empty database$/,
@@ -280,6 +280,28 @@ describe('CRM data import refuses what it cannot take whole', () => {
       rowCounts: { ...doc.rowCounts, CustomerFigures: 1 },
     };
     expect(await refusalInto(orphan)).toMatch(/^Lead: rows 1 to 2 could not be inserted/);
+  });
+
+  it('refuses tables, columns and value types this version does not know, naming them', async () => {
+    expect(await refusalInto({ ...doc, rowCounts: { ...doc.rowCounts, Unicorn: 0 } })).toBe(
+      'The export counts rows of tables this version of the CRM does not know: Unicorn',
+    );
+    // Tables left out of exports on purpose cannot be brought in by one.
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, JobLease: [] } })).toBe(
+      'The export has tables this version of the CRM does not know: JobLease',
+    );
+    const extraField = doc.tables.Lead!.map((r, i) => (i === 0 ? { ...r, isAdmin: true } : r));
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, Lead: extraField } })).toBe(
+      'Lead row 1: unknown field "isAdmin"',
+    );
+    const objectText = doc.tables.CustomerFigures!.map((r, i) => (i === 0 ? { ...r, name: { $gt: '' } } : r));
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, CustomerFigures: objectText } })).toBe(
+      'CustomerFigures row 1, name: expected text, got {"$gt":""}',
+    );
+    const textNumber = doc.tables.Lead!.map((r, i) => (i === 0 ? { ...r, version: '1' } : r));
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, Lead: textNumber } })).toBe(
+      'Lead row 1, version: expected a whole number, got "1"',
+    );
   });
 
   it('leaves only leases, backup history, seen Slack requests and the derived stage totals out, and every other model in', () => {
