@@ -22,6 +22,7 @@ import {
 } from '../production/types';
 import { getRates } from './rates';
 import { usdFigureFromTotals } from './revalue-figures';
+import { orderRhythm } from './rhythm';
 import { getSyncDays } from './settings';
 
 /** Customers per write transaction (each chunk is a handful of statements, whatever its size). */
@@ -63,6 +64,11 @@ export interface CustomerFiguresRow {
   lastOrderAt: Date | null;
   rateDate: Date | null;
   searchText: string;
+  /** Earliest first order over every currency; null (or absent) when any currency's is unknown. */
+  firstOrderAt?: Date | null;
+  /** The order rhythm (rhythm.ts), null (or absent) when it cannot be told. */
+  rhythmIntervalMs?: bigint | null;
+  rhythmNextMs?: bigint | null;
 }
 
 export interface CurrencyTotalRow {
@@ -72,6 +78,8 @@ export interface CurrencyTotalRow {
   orderCount: number;
   lifetimeMinor: bigint;
   lastOrderAt: Date | null;
+  /** Null (or absent) when the card has no first_order_at. */
+  firstOrderAt?: Date | null;
 }
 
 export interface CustomerSnapshot {
@@ -88,6 +96,8 @@ interface CurrencyAccumulator {
   minor: bigint | null;
   exponent: number | null;
   lastOrderAt: Date;
+  /** Null once a row of this currency came without a first order (the column is optional). */
+  firstOrderAt: Date | null;
   /** An amount of this currency could not be read: the figure is incomplete. */
   unreadable: boolean;
 }
@@ -113,6 +123,7 @@ interface CustomerAccumulator {
 
 const maxDate = (a: Date | null, b: Date | null) =>
   a === null ? b : b === null ? a : a.getTime() >= b.getTime() ? a : b;
+const minDate = (a: Date, b: Date) => (a.getTime() <= b.getTime() ? a : b);
 const present = (v: string | null): v is string => v !== null && v !== '';
 
 /**
@@ -211,6 +222,7 @@ export class CustomerSnapshotBuilder {
         minor: parsed?.kind === 'money' ? parsed.minor : null,
         exponent: parsed?.kind === 'money' ? parsed.exponent : null,
         lastOrderAt: row.lastOrderAt,
+        firstOrderAt: row.firstOrderAt,
         unreadable,
       });
     } else {
@@ -222,6 +234,8 @@ export class CustomerSnapshotBuilder {
         cur.marketAt = at;
       }
       cur.lastOrderAt = maxDate(cur.lastOrderAt, row.lastOrderAt)!;
+      cur.firstOrderAt =
+        cur.firstOrderAt === null || row.firstOrderAt === null ? null : minDate(cur.firstOrderAt, row.firstOrderAt);
     }
   }
 
@@ -244,6 +258,9 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
   const totals: CurrencyTotalRow[] = [];
   let orderCount = 0;
   let lastOrderAt: Date | null = null;
+  // Known only if every currency's first order is.
+  let firstOrderAt: Date | null = null;
+  let firstKnown = true;
   const markets = new Set<string>();
   // Nearly every customer has one currency: nothing to sort then.
   const currencies =
@@ -253,6 +270,8 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
   for (const cur of currencies) {
     orderCount += cur.orderCount;
     lastOrderAt = maxDate(lastOrderAt, cur.lastOrderAt);
+    if (cur.firstOrderAt === null) firstKnown = false;
+    else firstOrderAt = firstOrderAt === null ? cur.firstOrderAt : minDate(firstOrderAt, cur.firstOrderAt);
     markets.add(cur.market);
     // A refused row in a currency the customer also has a readable row in: that currency's
     // total is unknown, like an unreadable amount (and, like it, gets no totals row).
@@ -271,6 +290,7 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
         orderCount: cur.orderCount,
         lifetimeMinor: cur.minor,
         lastOrderAt: cur.lastOrderAt,
+        firstOrderAt: cur.firstOrderAt,
       });
     }
   }
@@ -278,6 +298,8 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
   for (const currency of refused ?? []) conversions.push({ kind: 'unknown_currency', currency });
   const sum = sumUsd(conversions);
   const name = acc.name ?? acc.customerId;
+  if (!firstKnown) firstOrderAt = null;
+  const rhythm = orderRhythm(firstOrderAt, lastOrderAt, orderCount);
   return {
     figures: {
       customerId: acc.customerId,
@@ -293,6 +315,9 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
       // The oldest rate the figure rests on: the date a reader should be wary of.
       rateDate: sum.rateDates[0] ?? null,
       searchText: `${name} ${acc.company ?? ''} ${acc.email ?? ''} ${acc.customerId}`.toLowerCase(),
+      firstOrderAt,
+      rhythmIntervalMs: rhythm?.intervalMs ?? null,
+      rhythmNextMs: rhythm?.nextMs ?? null,
     },
     totals,
   };
@@ -337,9 +362,20 @@ const FIGURE_COLUMNS = [
   'lastOrderAt',
   'rateDate',
   'searchText',
+  'firstOrderAt',
+  'rhythmIntervalMs',
+  'rhythmNextMs',
 ];
-const TOTAL_COLUMNS = ['customerId', 'currency', 'market', 'orderCount', 'lifetimeMinor', 'lastOrderAt'];
-const TOTAL_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'int', 'bigint', 'datetime'];
+const TOTAL_COLUMNS = [
+  'customerId',
+  'currency',
+  'market',
+  'orderCount',
+  'lifetimeMinor',
+  'lastOrderAt',
+  'firstOrderAt',
+];
+const TOTAL_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'int', 'bigint', 'datetime', 'datetime'];
 
 const figureValues = (f: CustomerFiguresRow) => [
   f.customerId,
@@ -354,6 +390,9 @@ const figureValues = (f: CustomerFiguresRow) => [
   f.lastOrderAt,
   f.rateDate,
   f.searchText,
+  f.firstOrderAt ?? null,
+  f.rhythmIntervalMs ?? null,
+  f.rhythmNextMs ?? null,
 ];
 const totalValues = (t: CurrencyTotalRow) => [
   t.customerId,
@@ -362,6 +401,7 @@ const totalValues = (t: CurrencyTotalRow) => [
   t.orderCount,
   t.lifetimeMinor,
   t.lastOrderAt,
+  t.firstOrderAt ?? null,
 ];
 
 /** What one customer of a chunk needs: its figures written (new or changed), a lead created. */
@@ -421,6 +461,7 @@ const UNIT = '\u001f';
 const ROW = '\u001d';
 const NULL_MARK = '\u001e';
 const fpText = (v: string | null) => (v === null ? NULL_MARK : v);
+const fpInt = (v: bigint | null) => (v === null ? NULL_MARK : String(v));
 /** As SQLite stores a DateTime. The same date recurs (a customer's last order, the rate date): its text is reused. */
 let lastDateMs = Number.NaN;
 let lastDateText = '';
@@ -451,16 +492,17 @@ function fingerprint(s: CustomerSnapshot): string {
   for (let i = 0; i < sorted.length; i++) {
     const t = sorted[i]!;
     if (i > 0) totals += ROW;
-    totals += `${t.currency}${UNIT}${t.market}${UNIT}${t.orderCount}${UNIT}${t.lifetimeMinor}${UNIT}${fpDate(t.lastOrderAt)}`;
+    totals += `${t.currency}${UNIT}${t.market}${UNIT}${t.orderCount}${UNIT}${t.lifetimeMinor}${UNIT}${fpDate(t.lastOrderAt)}${UNIT}${fpDate(t.firstOrderAt ?? null)}`;
   }
-  return `${f.name}${UNIT}${fpText(f.company)}${UNIT}${fpText(f.email)}${UNIT}${fpText(f.phone)}${UNIT}${f.markets}${UNIT}${f.orderCount}${UNIT}${f.lifetimeUsdCents}${UNIT}${f.unknownCurrencies}${UNIT}${fpDate(f.lastOrderAt)}${UNIT}${fpDate(f.rateDate)}${UNIT}${f.searchText}${UNIT}${totals}`;
+  return `${f.name}${UNIT}${fpText(f.company)}${UNIT}${fpText(f.email)}${UNIT}${fpText(f.phone)}${UNIT}${f.markets}${UNIT}${f.orderCount}${UNIT}${f.lifetimeUsdCents}${UNIT}${f.unknownCurrencies}${UNIT}${fpDate(f.lastOrderAt)}${UNIT}${fpDate(f.rateDate)}${UNIT}${f.searchText}${UNIT}${fpDate(f.firstOrderAt ?? null)}${UNIT}${fpInt(f.rhythmIntervalMs ?? null)}${UNIT}${fpInt(f.rhythmNextMs ?? null)}${UNIT}${totals}`;
 }
 
 const SQLITE_FINGERPRINT = `c."name" || char(31) || COALESCE(c."company", char(30)) || char(31) || COALESCE(c."email", char(30)) || char(31)
   || COALESCE(c."phone", char(30)) || char(31) || c."markets" || char(31) || c."orderCount" || char(31) || c."lifetimeUsdCents" || char(31)
   || c."unknownCurrencies" || char(31) || COALESCE(c."lastOrderAt", char(30)) || char(31) || COALESCE(c."rateDate", char(30)) || char(31)
-  || c."searchText" || char(31) || COALESCE((SELECT group_concat(s."currency" || char(31) || s."market" || char(31) || s."orderCount" || char(31)
-     || s."lifetimeMinor" || char(31) || COALESCE(s."lastOrderAt", char(30)), char(29) ORDER BY s."currency")
+  || c."searchText" || char(31) || COALESCE(c."firstOrderAt", char(30)) || char(31) || COALESCE(c."rhythmIntervalMs", char(30)) || char(31)
+  || COALESCE(c."rhythmNextMs", char(30)) || char(31) || COALESCE((SELECT group_concat(s."currency" || char(31) || s."market" || char(31) || s."orderCount" || char(31)
+     || s."lifetimeMinor" || char(31) || COALESCE(s."lastOrderAt", char(30)) || char(31) || COALESCE(s."firstOrderAt", char(30)), char(29) ORDER BY s."currency")
      FROM "CustomerCurrencyTotal" s WHERE s."customerId" = c."customerId"), '')`;
 
 /** pendingWork's SQLite statement, around its one parameter: the chunk as `[[id, fingerprint], …]` JSON. */
@@ -517,6 +559,9 @@ const FIGURE_TYPES: BulkColumnType[] = [
   'datetime',
   'datetime',
   'text',
+  'datetime',
+  'bigint',
+  'bigint',
 ];
 
 /** Insert-or-update of the figure cache: one statement per chunk; firstSeenAt only on insert. */
@@ -526,13 +571,15 @@ async function upsertFigures(tx: Tx, provider: DbProvider, rows: CustomerFigures
   const at = { value: now, type: 'datetime' } as const;
   await tx.$executeRaw`
     INSERT INTO "CustomerFigures" ("customerId", "name", "company", "email", "phone", "markets", "orderCount",
-      "lifetimeUsdCents", "unknownCurrencies", "lastOrderAt", "rateDate", "searchText", "firstSeenAt", "refreshedAt")
+      "lifetimeUsdCents", "unknownCurrencies", "lastOrderAt", "rateDate", "searchText", "firstOrderAt", "rhythmIntervalMs",
+      "rhythmNextMs", "firstSeenAt", "refreshedAt")
     ${jsonRowsSelect(provider, values, FIGURE_TYPES, [at, at])}
     ON CONFLICT ("customerId") DO UPDATE SET
       "name" = excluded."name", "company" = excluded."company", "email" = excluded."email", "phone" = excluded."phone",
       "markets" = excluded."markets", "orderCount" = excluded."orderCount", "lifetimeUsdCents" = excluded."lifetimeUsdCents",
       "unknownCurrencies" = excluded."unknownCurrencies", "lastOrderAt" = excluded."lastOrderAt", "rateDate" = excluded."rateDate",
-      "searchText" = excluded."searchText", "refreshedAt" = excluded."refreshedAt"`;
+      "searchText" = excluded."searchText", "firstOrderAt" = excluded."firstOrderAt",
+      "rhythmIntervalMs" = excluded."rhythmIntervalMs", "rhythmNextMs" = excluded."rhythmNextMs", "refreshedAt" = excluded."refreshedAt"`;
 }
 
 /** Replaces the per-currency totals of the given customers. */
@@ -546,11 +593,11 @@ async function replaceTotals(
   await tx.$executeRaw`DELETE FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${jsonTextList(provider, customerIds)})`;
   if (!totals.length) return;
   await tx.$executeRaw`
-    INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt")
+    INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt", "firstOrderAt")
     ${jsonRowsSelect(provider, totals.map(totalValues), TOTAL_TYPES)}
     ON CONFLICT ("customerId", "currency") DO UPDATE SET
       "market" = excluded."market", "orderCount" = excluded."orderCount",
-      "lifetimeMinor" = excluded."lifetimeMinor", "lastOrderAt" = excluded."lastOrderAt"`;
+      "lifetimeMinor" = excluded."lifetimeMinor", "lastOrderAt" = excluded."lastOrderAt", "firstOrderAt" = excluded."firstOrderAt"`;
 }
 
 /**

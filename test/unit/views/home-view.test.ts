@@ -84,6 +84,8 @@ const adminData: NonNullable<HomeData['admin']> = {
     digest_schedule: { frequency: 'daily', weekday: 1, time: '08:00', timeZone: 'UTC' },
     sync_days: 90,
     stale_thresholds: DEFAULT_STALE_THRESHOLDS,
+    rhythm_factors: { overdue: 1.5, atRisk: 2 },
+    agenda_schedule: { time: '08:30', workdays: [1, 2, 3, 4, 5] },
     stage_labels: Object.fromEntries(STAGES.map((s) => [s.slug, s.label])) as Record<StageSlug, string>,
   },
   rates: { count: 0, oldestRateDate: null, newestRateDate: null },
