@@ -10,11 +10,12 @@ import type { CrmPrisma } from './client';
  * its owner's count and total, so a Home tab for 50,000 customers reads a few dozen rows.
  */
 
-/** Whose leads: one person's (and, when they may take them, the unowned ones), or everyone's. */
-export type TodayScope = { ownerId: string; withUnowned: boolean } | { team: true };
+/** Whose leads: one person's (and, when they may take them, the unowned ones), everyone's, or one lead. */
+export type TodayScope = { ownerId: string; withUnowned: boolean } | { team: true } | { leadId: number };
 
 function scopeSql(scope: TodayScope): Prisma.Sql {
   if ('team' in scope) return Prisma.sql`TRUE`;
+  if ('leadId' in scope) return Prisma.sql`l."id" = ${scope.leadId}`;
   return scope.withUnowned
     ? Prisma.sql`(l."ownerId" = ${scope.ownerId} OR l."ownerId" IS NULL)`
     : Prisma.sql`l."ownerId" = ${scope.ownerId}`;
@@ -144,7 +145,12 @@ export async function dueFollowUps(
   scope: TodayScope,
   q: { before: Date; perOwner: number },
 ): Promise<DueFollowUpRow[]> {
-  const who = 'team' in scope ? Prisma.sql`TRUE` : Prisma.sql`f."ownerId" = ${scope.ownerId}`;
+  const who =
+    'team' in scope
+      ? Prisma.sql`TRUE`
+      : 'leadId' in scope
+        ? Prisma.sql`f."leadId" = ${scope.leadId}`
+        : Prisma.sql`f."ownerId" = ${scope.ownerId}`;
   const rows = await prisma.$queryRaw<
     {
       alertId: number | bigint;
