@@ -22,9 +22,10 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma ./prisma
-# The doctor (node dist/doctor/cli.js) compares the token's scopes with the manifest's.
+# The doctor (node dist/doctor/doctor-cli.js) compares the token's scopes with the manifest's.
 COPY package.json manifest.yml ./
-RUN mkdir -p /data && chown node:node /data
+# Owner-only: the database and its backups hold customer e-mails and phones.
+RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

@@ -7,4 +7,5 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 30000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };

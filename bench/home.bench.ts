@@ -30,10 +30,10 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ManualClock } from '../src/clock';
+import { STAGES } from '../src/common/stages';
 import { migrateDatabase } from '../src/db/migrate';
 import { HOME_PAGE_SIZE_ALL_STAGES } from '../src/domain/home-data';
 import { syncLeadsFromProduction } from '../src/domain/lead-sync';
-import { STAGES } from '../src/domain/stages';
 import { createLogger } from '../src/logger';
 import { createProductionReader } from '../src/production/metabase-client';
 import { tempSqliteUrl } from '../test/support/databases';

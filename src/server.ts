@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppContext } from './app-context';
-import { describeBackupMode } from './backup/settings';
+import { describeBackupMode } from './backup/backup-settings';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
 import type { AppConfig } from './config';

@@ -5,8 +5,8 @@
  */
 import Database from 'better-sqlite3';
 import { request } from 'undici';
+import { STAGES } from '../../src/common/stages';
 import { sqlitePath } from '../../src/db/client';
-import { STAGES } from '../../src/domain/stages';
 
 interface ExportRow {
   customer_id: string;

@@ -3,8 +3,8 @@
 import { systemClock } from '../clock';
 import { configSchema } from '../config';
 import { createLogger } from '../logger';
+import { backupSettings } from './backup-settings';
 import { takeManualBackup } from './manual-backup';
-import { backupSettings } from './settings';
 
 async function main(): Promise<number> {
   const parsed = configSchema

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
+import { makePrivate, PRIVATE_FILE_MODE } from '../db/private-files';
 
 /**
  * The backup folder's layout: `crm-backup-<UTC time>.db` and, once the copy has been
@@ -65,7 +66,8 @@ export function readManifest(backupPath: string): BackupManifest | null {
 export function writeManifest(backupPath: string, manifest: BackupManifest): void {
   const path = manifestPathFor(backupPath);
   const tmp = `${path}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+  makePrivate(tmp); // a leftover .tmp keeps its old mode
   fsyncFile(tmp);
   renameSync(tmp, path);
   fsyncDir(dirname(path));

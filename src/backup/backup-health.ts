@@ -1,6 +1,6 @@
 import type { AppDeps } from '../deps';
+import { backupSettings } from './backup-settings';
 import { backupFreshness } from './freshness';
-import { backupSettings } from './settings';
 
 /**
  * The backup part of /healthz: how old the last good backup is. No path, file name or

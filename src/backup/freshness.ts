@@ -1,6 +1,6 @@
 import type { CrmPrisma } from '../db/client';
 import { firstBackupAttemptAt, lastGoodBackupAt } from './backup-runs';
-import { staleAfterMs } from './settings';
+import { staleAfterMs } from './backup-settings';
 
 export interface BackupFreshness {
   lastGoodAt: Date | null;

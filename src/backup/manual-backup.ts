@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import { type CrmPrisma, openDatabase } from '../db/client';
 import { releaseLease, tryAcquireLease } from '../db/leases';
 import type { Logger } from '../logger';
-import { BACKUP_LEASE_MS, BACKUP_LEASE_NAME } from './settings';
+import { BACKUP_LEASE_MS, BACKUP_LEASE_NAME } from './backup-settings';
 import { type BackupResult, type SqliteBackupTarget, takeBackup } from './take-backup';
 
 export interface ManualBackupOptions {

@@ -1,18 +1,9 @@
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-} from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { openDatabase, providerOf, sqlitePath } from '../db/client';
 import { INSTANCE_HEARTBEAT_TTL_MS, liveInstances } from '../db/instance-heartbeat';
 import { knownMigrations, migrateDatabase } from '../db/migrate';
+import { ensurePrivateDir, makePrivate } from '../db/private-files';
 import { CrmDataImportError, importCrmData, parseCrmDataExport } from '../domain/crm-data';
 import { fsyncDir, fsyncFile, readManifest, sha256OfFile } from './backup-files';
 import { inspectSqliteFile, type SqliteInspection } from './sqlite-snapshot';
@@ -144,7 +135,11 @@ function litestreamDirOf(path: string): string {
 function setAside(path: string, now: Date, say: (line: string) => void): string | null {
   if (!existsSync(path)) return null;
   const aside = `${path}.before-restore-${stampOf(now)}`;
-  for (const suffix of SIDE_FILES) if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+  for (const suffix of SIDE_FILES) {
+    if (!existsSync(path + suffix)) continue;
+    renameSync(path + suffix, aside + suffix);
+    makePrivate(aside + suffix);
+  }
   const litestream = litestreamDirOf(path);
   if (existsSync(litestream)) {
     renameSync(litestream, litestreamDirOf(aside));
@@ -193,12 +188,13 @@ async function restoreSqliteBackup(options: RestoreOptions): Promise<RestoreRepo
   );
   await refuseIfAppRunning(options.databaseUrl, options.now, say);
   const path = sqlitePath(options.databaseUrl);
-  mkdirSync(dirname(path), { recursive: true });
+  ensurePrivateDir(dirname(path));
   const aside = setAside(path, options.now, say);
   if (aside) say(`The current database was kept as ${aside}.`);
   try {
     const incoming = `${path}.restoring`;
     copyFileSync(options.file, incoming);
+    makePrivate(incoming); // the copy took the backup file's mode
     fsyncFile(incoming);
     renameSync(incoming, path);
     fsyncDir(dirname(path));

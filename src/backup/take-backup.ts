@@ -1,7 +1,8 @@
-import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock';
 import type { CrmPrisma } from '../db/client';
+import { createPrivateFile, ensurePrivateDir } from '../db/private-files';
 import { resolveAdminNoticesOfKind } from '../domain/admin-notices';
 import type { Logger } from '../logger';
 import {
@@ -59,7 +60,9 @@ export async function takeBackup(options: TakeBackupOptions): Promise<BackupResu
   const path = join(target.dir, backupFileName(startedAt));
   const partial = partialPathFor(path);
   try {
-    mkdirSync(target.dir, { recursive: true });
+    ensurePrivateDir(target.dir);
+    // VACUUM INTO fills an empty file it finds and keeps its owner-only mode.
+    createPrivateFile(partial);
     const check = await snapshotSqlite(target.databasePath, partial);
     if (!check.ok) throw new Error(`the copy failed its integrity check: ${check.problems.slice(0, 3).join('; ')}`);
     fsyncFile(partial);

@@ -1,5 +1,5 @@
 import type { StageSlug } from '../common/stages';
-import type { DigestFigures, StageFigure, StagePath } from '../domain/digest';
+import type { DigestFigures, StageFigure, StagePath } from '../domain/digest-figures';
 
 /**
  * A made-up week of a mid-sized team, for looking at the digest picture without Slack or a

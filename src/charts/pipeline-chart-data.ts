@@ -1,7 +1,7 @@
 import { describeUnconverted, formatUsd } from '../common/money';
 import { type StageLabels, stageLabel } from '../common/stages';
 import { formatShortInstantIn } from '../common/zoned-time';
-import type { DigestFigures } from '../domain/digest';
+import type { DigestFigures } from '../domain/digest-figures';
 
 /**
  * What the digest's pipeline picture shows, taken from the same figures as the digest's

@@ -1,8 +1,8 @@
 /** Fixed sets of choices the app offers, shared by the domain (validation) and the views (menus). */
 
 /** How a follow-up repeats. */
-export const ALERT_KINDS = ['once', 'every_days', 'every_weeks', 'weekly', 'monthly'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+export const FOLLOW_UP_KINDS = ['once', 'every_days', 'every_weeks', 'weekly', 'monthly'] as const;
+export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
 
 /** Whose leads the Home tab shows. */
 export const OWNER_FILTERS = ['all', 'mine', 'unowned', 'uncontacted'] as const;

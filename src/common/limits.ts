@@ -2,4 +2,4 @@
 export const MAX_NOTE_LENGTH = 2900;
 export const MAX_CHURN_REASON_LENGTH = 500;
 export const MAX_CONTACT_FIELD_LENGTH = 150;
-export const MAX_ALERT_MESSAGE_LENGTH = 1000;
+export const MAX_FOLLOW_UP_MESSAGE_LENGTH = 1000;

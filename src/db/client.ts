@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
+import { keepSqliteFilesPrivate } from './private-files';
 import { ImmediateSqliteAdapterFactory, type SqliteRawRead } from './sqlite-adapter';
 
 /**
@@ -11,6 +11,9 @@ import { ImmediateSqliteAdapterFactory, type SqliteRawRead } from './sqlite-adap
  * written against one type and either provider fits it.
  */
 export type CrmPrisma = SqlitePrismaClient;
+
+/** A Prisma interactive transaction's client: the one transaction type of the app. */
+export type CrmTx = Parameters<Parameters<CrmPrisma['$transaction']>[0]>[0];
 export type DbProvider = 'sqlite' | 'postgres';
 
 export interface Database {
@@ -66,7 +69,7 @@ export function openDatabase(url: string): Database {
   const provider = providerOf(url);
   if (provider === 'sqlite') {
     const path = sqlitePath(url);
-    mkdirSync(dirname(path), { recursive: true });
+    keepSqliteFilesPrivate(path);
     // Write transactions begin IMMEDIATE and wait for the lock without blocking the event loop.
     const adapter = new ImmediateSqliteAdapterFactory(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
     const prisma = new SqlitePrismaClient({ adapter, transactionOptions: { maxWait: SQLITE_TRANSACTION_MAX_WAIT_MS } });

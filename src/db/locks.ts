@@ -1,7 +1,4 @@
-import type { CrmPrisma, DbProvider } from './client';
-
-/** A Prisma interactive transaction's client. */
-export type CrmTx = Parameters<Parameters<CrmPrisma['$transaction']>[0]>[0];
+import type { CrmTx, DbProvider } from './client';
 
 /** Advisory lock keys: constants unique to each purpose. */
 export const LOCKS = {

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { postgresConnectionString, postgresSchemaOf, providerOf, SQLITE_BUSY_TIMEOUT_MS, sqlitePath } from './client';
+import { keepSqliteFilesPrivate } from './private-files';
 import { SQLITE_SEARCH_INDEX_REPAIR, SQLITE_SEARCH_TABLE } from './search-index';
 import { SQLITE_STAGE_TOTALS_REPAIR, SQLITE_STAGE_TOTALS_TABLE } from './stage-totals';
 
@@ -156,10 +157,10 @@ export async function migrateDatabase(url: string): Promise<MigrationResult> {
 
 function migrateSqlite(url: string, migrations: MigrationFile[]): MigrationResult {
   const path = sqlitePath(url);
-  mkdirSync(dirname(path), { recursive: true });
+  keepSqliteFilesPrivate(path);
   const db = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   try {
-    // WAL lets the Home tab read while sync and alerts write; it persists in the file.
+    // WAL lets the Home tab read while sync and follow-ups write; it persists in the file.
     db.pragma('journal_mode = WAL');
     db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME,

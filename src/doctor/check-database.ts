@@ -1,6 +1,7 @@
 import type { CheckResult } from '../common/doctor-report';
-import { postgresSchemaOf, providerOf } from '../db/client';
+import { postgresSchemaOf, providerOf, sqlitePath } from '../db/client';
 import { type MigrationStatus, migrationStatus } from '../db/migrate';
+import { describeOpenFiles, filesOpenToOthers } from './check-file-access';
 
 export interface DatabaseCheck {
   database: CheckResult;
@@ -19,9 +20,10 @@ export function describeDatabase(url: string): string {
 
 /**
  * Does the database answer, and where does it stand against the committed migrations?
- * Read-only: a missing SQLite file is reported, not created, and nothing is migrated.
+ * Read-only: a missing SQLite file is reported, not created, and nothing is migrated. A SQLite
+ * file (or a backup in `backupDir`) that other accounts on the host can read is a warning.
  */
-export async function checkDatabase(url: string): Promise<DatabaseCheck> {
+export async function checkDatabase(url: string, backupDir: string | null = null): Promise<DatabaseCheck> {
   const where = describeDatabase(url);
   let status: MigrationStatus;
   try {
@@ -62,8 +64,18 @@ export async function checkDatabase(url: string): Promise<DatabaseCheck> {
       readable: false,
     };
   }
+  const open = providerOf(url) === 'sqlite' ? filesOpenToOthers(sqlitePath(url), backupDir) : [];
+  const openWords = open.length ? describeOpenFiles(open) : null;
   return {
-    database: { id: 'database', title: 'Database', status: 'ok', finding: `${where} answers` },
+    database: openWords
+      ? {
+          id: 'database',
+          title: 'Database',
+          status: 'warn',
+          finding: `${where} answers, but ${openWords.finding}`,
+          fix: openWords.fix,
+        }
+      : { id: 'database', title: 'Database', status: 'ok', finding: `${where} answers` },
     migrations: migrationsResult(status),
     readable: status.applied.length > 0,
   };

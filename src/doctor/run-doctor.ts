@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { backupSettings } from '../backup/backup-settings';
 import type { Clock } from '../clock';
 import { type CheckResult, type DoctorReport, skipped, withoutSecrets } from '../common/doctor-report';
 import type { AppConfig } from '../config';
@@ -53,7 +54,8 @@ export function configSummary(config: AppConfig): CheckResult {
 export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   const { config } = deps;
   const checkedAt = deps.clock.now();
-  const db = await checkDatabase(config.DATABASE_URL);
+  const backups = backupSettings(config);
+  const db = await checkDatabase(config.DATABASE_URL, backups.mode === 'sqlite' ? backups.dir : null);
 
   let settings: { digestChannel: string | null; syncDays: number } | null = null;
   let prisma: CrmPrisma | null = null;

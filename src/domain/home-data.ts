@@ -1,11 +1,12 @@
 import type { Clock } from '../clock';
+import type { StageLabels } from '../common/stages';
 import type { AppConfig } from '../config';
 import type { Database } from '../db/client';
 import { Prisma } from '../generated/sqlite/client';
 import type { ProductionReader } from '../production/types';
 import { type AdminNoticeItem, listOpenAdminNotices } from './admin-notices';
 import { type AgendaSetting, agendaSettingOf } from './agenda/preferences';
-import { type FollowUpList, listFollowUpsForOwner } from './alerts/listing';
+import { type FollowUpList, listFollowUpsForOwner } from './follow-ups/listing';
 import { type HomeFilter, parseHomeFilter } from './home-filter';
 import {
   loadPipeline,
@@ -17,10 +18,9 @@ import {
 } from './pipeline';
 import { listRates } from './rates';
 import { countRosterByRole, type Role } from './roster';
-import { type AuditRecord, getAllSettings, latestAuditEntries, type SettingValues } from './settings';
-import { loadStageLabels, type StageLabels } from './stages';
+import { type AuditRecord, getAllSettings, latestAuditEntries, loadStageLabels, type SettingValues } from './settings';
 import { loadSyncStatus, type SyncStatus } from './sync-coordinator';
-import { loadToday, type TodayData } from './today';
+import { loadToday, type TodayData } from './who-to-call';
 
 /** Follow-ups shown on Home; each takes 2 blocks of the Home budget. */
 export const HOME_FOLLOW_UPS_SHOWN = 5;

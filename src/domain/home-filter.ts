@@ -1,6 +1,6 @@
 import { OWNER_FILTERS, type OwnerFilter } from '../common/choices';
+import { isStageSlug, type StageSlug } from '../common/stages';
 import type { CrmPrisma } from '../db/client';
-import { isStageSlug, type StageSlug } from './stages';
 
 /** Whose leads the Home tab shows. */
 export { OWNER_FILTERS, type OwnerFilter, UNCONTACTED_DAY_CHOICES } from '../common/choices';

@@ -1,12 +1,12 @@
 import type { Clock } from '../clock';
 import { currencyExponent, UNREADABLE_ROW } from '../common/money';
+import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../common/stages';
 import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../common/zoned-time';
 import type { CrmPrisma } from '../db/client';
 import { toCsv } from './csv';
 import { splitList } from './pipeline';
 import type { Role } from './roster';
-import { STAGES, type StageLabels, type StageSlug, stageLabel } from './stages';
-import { DEFAULT_UNCONTACTED_DAYS, MAX_UNCONTACTED_DAYS } from './uncontacted';
+import { DEFAULT_UNCONTACTED_DAYS, MAX_UNCONTACTED_DAYS } from './uncontacted-leads';
 
 /**
  * Leads as a spreadsheet: which leads a person may export, the rows, the CSV, and the audit

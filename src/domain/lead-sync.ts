@@ -9,7 +9,7 @@ import {
 } from '../common/money';
 import { TimeSlicer, yieldToEventLoop } from '../cooperative';
 import { type BulkColumnType, jsonRowsSelect, jsonTextList } from '../db/bulk-rows';
-import type { Database, DbProvider } from '../db/client';
+import type { CrmTx, Database, DbProvider } from '../db/client';
 import { LOCKS, lockForTransaction } from '../db/locks';
 import { compactStageTotals } from '../db/stage-totals';
 import type { AppDeps } from '../deps';
@@ -544,8 +544,6 @@ async function pendingWorkSqlite(db: Database, chunk: readonly CustomerSnapshot[
   );
 }
 
-type Tx = Prisma.TransactionClient;
-
 const FIGURE_TYPES: BulkColumnType[] = [
   'text',
   'text',
@@ -565,7 +563,7 @@ const FIGURE_TYPES: BulkColumnType[] = [
 ];
 
 /** Insert-or-update of the figure cache: one statement per chunk; firstSeenAt only on insert. */
-async function upsertFigures(tx: Tx, provider: DbProvider, rows: CustomerFiguresRow[], now: Date): Promise<void> {
+async function upsertFigures(tx: CrmTx, provider: DbProvider, rows: CustomerFiguresRow[], now: Date): Promise<void> {
   if (!rows.length) return;
   const values = rows.map(figureValues);
   const at = { value: now, type: 'datetime' } as const;
@@ -584,7 +582,7 @@ async function upsertFigures(tx: Tx, provider: DbProvider, rows: CustomerFigures
 
 /** Replaces the per-currency totals of the given customers. */
 async function replaceTotals(
-  tx: Tx,
+  tx: CrmTx,
   provider: DbProvider,
   customerIds: string[],
   totals: CurrencyTotalRow[],
@@ -605,7 +603,7 @@ async function replaceTotals(
  * customer id: a lead created meanwhile by another run or instance is left alone, and only
  * the rows this statement inserted come back, so each gets exactly one "created" activity.
  */
-async function insertMissingLeads(tx: Tx, provider: DbProvider, customerIds: string[], now: Date): Promise<number> {
+async function insertMissingLeads(tx: CrmTx, provider: DbProvider, customerIds: string[], now: Date): Promise<number> {
   if (!customerIds.length) return 0;
   const inserted = await tx.$queryRaw<{ id: number | bigint }[]>`
     INSERT INTO "Lead" ("customerId", "stage", "version", "createdAt", "updatedAt")

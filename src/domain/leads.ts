@@ -2,11 +2,11 @@ import type { Clock } from '../clock';
 import { UserFacingError } from '../common/errors';
 import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../common/limits';
 import { distinctRates, type RateUsed } from '../common/money';
-import type { CrmPrisma } from '../db/client';
+import { isStageSlug, type StageLabels, type StageSlug, stageLabel } from '../common/stages';
+import type { CrmPrisma, CrmTx } from '../db/client';
 import { splitList } from './pipeline';
 import { getRates } from './rates';
 import { getRole } from './roster';
-import { isStageSlug, type StageLabels, type StageSlug, stageLabel } from './stages';
 
 /**
  * Everything a person does to a lead: stage changes, notes, contact info, ownership and
@@ -241,9 +241,6 @@ export interface LeadChange {
   activityId: number;
 }
 
-/** The client inside an interactive transaction. */
-export type Tx = Parameters<Parameters<CrmPrisma['$transaction']>[0]>[0];
-
 const leadBeforeSelect = {
   version: true,
   ownerId: true,
@@ -296,11 +293,11 @@ interface ApplyArgs {
  */
 async function applyChange(prisma: CrmPrisma, clock: Clock, args: ApplyArgs, check?: ChangeCheck): Promise<LeadChange> {
   const now = clock.now();
-  return prisma.$transaction((tx: Tx) => applyChangeIn(tx, now, args, check));
+  return prisma.$transaction((tx: CrmTx) => applyChangeIn(tx, now, args, check));
 }
 
 /** applyChange inside a transaction the caller runs (a change saved together with other writes). */
-async function applyChangeIn(tx: Tx, now: Date, args: ApplyArgs, check?: ChangeCheck): Promise<LeadChange> {
+async function applyChangeIn(tx: CrmTx, now: Date, args: ApplyArgs, check?: ChangeCheck): Promise<LeadChange> {
   const before = await tx.lead.findUnique({ where: { id: args.leadId }, select: leadBeforeSelect });
   if (!before) throw new LeadNotFoundError(args.leadId);
   if (args.expectedVersion !== undefined && before.version !== args.expectedVersion) {
@@ -437,7 +434,7 @@ export async function addNote(prisma: CrmPrisma, clock: Clock, input: NoteInput)
 }
 
 /** addNote inside the caller's transaction, so the note lands together with the caller's other writes. */
-export async function addNoteIn(tx: Tx, now: Date, input: NoteInput): Promise<LeadChange> {
+export async function addNoteIn(tx: CrmTx, now: Date, input: NoteInput): Promise<LeadChange> {
   return applyChangeIn(tx, now, noteChange(input));
 }
 

@@ -1,5 +1,5 @@
+import { STAGES } from '../common/stages';
 import type { CrmPrisma } from '../db/client';
-import { STAGES } from './stages';
 
 /** A user's own leads, grouped by stage in pipeline order, biggest lifetime USD first. */
 

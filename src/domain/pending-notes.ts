@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { UserFacingError } from '../common/errors';
-import type { CrmPrisma } from '../db/client';
-import { addNoteIn, type LeadChange, type Tx, validateNoteText } from './leads';
+import type { CrmPrisma, CrmTx } from '../db/client';
+import { addNoteIn, type LeadChange, validateNoteText } from './leads';
 
 /**
  * Notes waiting for their lead: `/crm note` with a customer that matched several leads keeps
@@ -63,7 +63,7 @@ export async function savePendingNote(
   if (pending.usedAt) return { kind: 'already_saved', leadId: pending.leadId };
   if (pending.expiresAt.getTime() <= now.getTime()) return { kind: 'expired', text: pending.text };
   try {
-    return await prisma.$transaction(async (tx: Tx): Promise<PendingNoteOutcome> => {
+    return await prisma.$transaction(async (tx: CrmTx): Promise<PendingNoteOutcome> => {
       const claimed = await tx.pendingNote.updateMany({
         where: { id: input.id, usedAt: null },
         data: { usedAt: now, leadId: input.leadId },

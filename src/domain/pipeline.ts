@@ -1,8 +1,8 @@
+import { STAGES, type StageSlug } from '../common/stages';
 import { rawDate } from '../db/bulk-rows';
 import type { Database } from '../db/client';
 import { Prisma } from '../generated/sqlite/client';
 import type { HomeFilter } from './home-filter';
-import { STAGES, type StageSlug } from './stages';
 
 /** One lead as the dashboard lists it: CRM fields plus the cached production figures. */
 export interface PipelineLead {

@@ -10,8 +10,7 @@ import {
   UNREADABLE_ROW,
   type UsdRate,
 } from '../common/money';
-import type { CrmPrisma } from '../db/client';
-import type { CrmTx } from '../db/locks';
+import type { CrmPrisma, CrmTx } from '../db/client';
 
 /**
  * Default USD value of one unit of each market currency, seeded on first start.

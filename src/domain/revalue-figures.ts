@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import { currencyExponent, type RateTable, sumUsd, toUsd, type UsdConversion } from '../common/money';
-import { type CrmPrisma, providerOfClient } from '../db/client';
-import { type CrmTx, LOCKS, lockForTransaction } from '../db/locks';
+import { type CrmPrisma, type CrmTx, providerOfClient } from '../db/client';
+import { LOCKS, lockForTransaction } from '../db/locks';
 import { splitList } from './pipeline';
 import { checkRateUpdate, getRates, type RateUpdate, type StoredRate, saveRateIn } from './rates';
 

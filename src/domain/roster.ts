@@ -1,9 +1,9 @@
 import type { Clock } from '../clock';
 import { UserFacingError } from '../common/errors';
 import { isRole, ROLES, type Role } from '../common/roles';
-import { type CrmPrisma, providerOfClient } from '../db/client';
-import { type CrmTx, LOCKS, lockForTransaction } from '../db/locks';
-import { pauseAlertsOfOwner } from './alerts/owner-access';
+import { type CrmPrisma, type CrmTx, providerOfClient } from '../db/client';
+import { LOCKS, lockForTransaction } from '../db/locks';
+import { pauseFollowUpsOfOwner } from './follow-ups/pause-follow-ups';
 
 export { isRole, ROLE_LABELS, ROLES, type Role } from '../common/roles';
 
@@ -63,8 +63,6 @@ export async function listRoster(prisma: CrmPrisma): Promise<{ userId: string; r
   return rows.filter((r) => isRole(r.role)).map((r) => ({ userId: r.userId, role: r.role as Role }));
 }
 
-type Tx = CrmTx;
-
 /**
  * One roster transaction: changes of several people land together or not at all, and the
  * last-admin rule is checked inside it. Concurrent roster transactions run one after the
@@ -73,7 +71,7 @@ type Tx = CrmTx;
  * let both count the other as still an admin); SQLite write transactions begin IMMEDIATE
  * (db/sqlite-adapter.ts), which serialises them already.
  */
-async function rosterTransaction<T>(prisma: CrmPrisma, work: (tx: Tx) => Promise<T>): Promise<T> {
+async function rosterTransaction<T>(prisma: CrmPrisma, work: (tx: CrmTx) => Promise<T>): Promise<T> {
   const provider = providerOfClient(prisma);
   return prisma.$transaction(async (tx) => {
     await lockForTransaction(tx, provider, LOCKS.roster);
@@ -81,7 +79,7 @@ async function rosterTransaction<T>(prisma: CrmPrisma, work: (tx: Tx) => Promise
   });
 }
 
-async function setRoleIn(tx: Tx, clock: Clock, actorId: string, userId: string, role: Role): Promise<void> {
+async function setRoleIn(tx: CrmTx, clock: Clock, actorId: string, userId: string, role: Role): Promise<void> {
   const current = await tx.rosterMember.findUnique({ where: { userId } });
   if (current?.role === role) return;
   if (current?.role === 'admin' && role !== 'admin') {
@@ -91,7 +89,7 @@ async function setRoleIn(tx: Tx, clock: Clock, actorId: string, userId: string, 
   await tx.rosterMember.upsert({ where: { userId }, create: { userId, role, addedBy: actorId }, update: { role } });
   // Follow-ups go only to people who can act on them: a demotion to read-only pauses theirs.
   if (current && canEditLeads(current.role as Role) && !canEditLeads(role))
-    await pauseAlertsOfOwner(tx, userId, 'read_only', clock.now());
+    await pauseFollowUpsOfOwner(tx, userId, 'read_only', clock.now());
   await tx.auditEntry.create({
     data: {
       actorId,
@@ -103,7 +101,7 @@ async function setRoleIn(tx: Tx, clock: Clock, actorId: string, userId: string, 
   });
 }
 
-async function removeMemberIn(tx: Tx, clock: Clock, actorId: string, userId: string): Promise<void> {
+async function removeMemberIn(tx: CrmTx, clock: Clock, actorId: string, userId: string): Promise<void> {
   const current = await tx.rosterMember.findUnique({ where: { userId } });
   if (!current) throw new RosterError('is not on the roster.', userId);
   if (current.role === 'admin') {
@@ -111,7 +109,7 @@ async function removeMemberIn(tx: Tx, clock: Clock, actorId: string, userId: str
     if (admins <= 1) throw new RosterError('The last admin cannot be removed: make someone else an admin first.');
   }
   await tx.rosterMember.delete({ where: { userId } });
-  await pauseAlertsOfOwner(tx, userId, 'removed', clock.now());
+  await pauseFollowUpsOfOwner(tx, userId, 'removed', clock.now());
   await tx.auditEntry.create({
     data: { actorId, setting: `roster:${userId}`, oldValue: current.role, newValue: null, createdAt: clock.now() },
   });

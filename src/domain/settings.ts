@@ -20,9 +20,9 @@ import {
   stageLabelsSchema,
   staleThresholdsSchema,
 } from '../common/setting-schemas';
+import { parseStageLabels, STAGE_LABELS_SETTING, STAGES, type StageLabels, type StageSlug } from '../common/stages';
 import type { AppConfig } from '../config';
 import type { CrmPrisma } from '../db/client';
-import { STAGES, type StageSlug } from './stages';
 
 export {
   type AgendaSchedule,
@@ -232,4 +232,10 @@ export interface AuditRecord {
 /** The latest changes, newest first. */
 export async function latestAuditEntries(prisma: CrmPrisma, take = 10): Promise<AuditRecord[]> {
   return prisma.auditEntry.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take });
+}
+
+/** The current stage labels (the admin's where set). */
+export async function loadStageLabels(prisma: Pick<CrmPrisma, 'setting'>): Promise<StageLabels> {
+  const row = await prisma.setting.findUnique({ where: { key: STAGE_LABELS_SETTING } });
+  return parseStageLabels(row?.value);
 }

@@ -5,7 +5,7 @@ import type { CrmPrisma } from '../db/client';
 import { stageSuggestionRows } from '../db/today-queries';
 import { factorPermille, localDayBounds } from './rhythm';
 import type { RhythmFactors } from './settings';
-import { type StageSuggestion, SUGGESTED_STAGE, type SuggestionKind, suggestionFacts } from './today';
+import { type StageSuggestion, SUGGESTED_STAGE, type SuggestionKind, suggestionFacts } from './who-to-call';
 
 /**
  * Stage suggestions are never applied by themselves: Accept opens the stage modal (the

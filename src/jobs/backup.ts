@@ -1,12 +1,12 @@
 import { findBackupRun } from '../backup/backup-runs';
-import { backupFreshness } from '../backup/freshness';
 import {
   BACKUP_LEASE_MS,
   BACKUP_LEASE_NAME,
   type BackupSettings,
   backupPeriod,
   backupSettings,
-} from '../backup/settings';
+} from '../backup/backup-settings';
+import { backupFreshness } from '../backup/freshness';
 import { takeBackup } from '../backup/take-backup';
 import { releaseLease, tryAcquireLease } from '../db/leases';
 import type { AppDeps } from '../deps';

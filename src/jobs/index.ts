@@ -1,9 +1,9 @@
 import { backupJob } from './backup';
-import { digestJob } from './digest';
-import { followUpAlertsJob } from './follow-up-alerts';
+import { digestJob } from './digest-job';
+import { followUpJob } from './follow-up-job';
 import type { Job } from './scheduler';
 
 /** Every scheduled job of the app. Features add theirs here. */
 export function allJobs(): Job[] {
-  return [digestJob, followUpAlertsJob(), backupJob];
+  return [digestJob, followUpJob(), backupJob];
 }

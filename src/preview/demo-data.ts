@@ -18,6 +18,18 @@ export const DEMO_USERS = {
   stranger: 'U0DEMOXXX1',
 } as const;
 
+/** How the people and channels read in the pictures, where Slack would show their names. */
+export const DEMO_NAMES = {
+  users: {
+    U0DEMOADM1: 'Amira Haddad',
+    U0DEMOMGR1: 'Omar Khalil',
+    U0DEMOAM01: 'Sara Nair',
+    U0DEMOAM02: 'Yusuf Rahman',
+    U0DEMOXXX1: 'Guest',
+  } as Record<string, string>,
+  channels: { C0DEMODIG1: 'sales-digest', C0DEMOSAL1: 'sales' } as Record<string, string>,
+};
+
 export const DEMO_TIME_ZONE = 'Asia/Dubai';
 export const DEMO_DIGEST_CHANNEL = 'C0DEMODIG1';
 export const DEMO_TEAM_ID = 'T0DEMO0001';

@@ -7,10 +7,10 @@ import { type Database, openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import type { AppDeps } from '../deps';
 import { raiseAdminNotice } from '../domain/admin-notices';
-import { validateAlertForm } from '../domain/alerts/alert-input';
-import { createAlert } from '../domain/alerts/alerts';
-import { digestFiguresFor, saveSnapshot } from '../domain/digest';
+import { digestFiguresFor, saveSnapshot } from '../domain/digest-figures';
 import { latestDigestPeriod } from '../domain/digest-schedule';
+import { validateFollowUpForm } from '../domain/follow-ups/follow-up-input';
+import { createFollowUp } from '../domain/follow-ups/follow-ups';
 import { syncLeadsFromProduction } from '../domain/lead-sync';
 import { addNote, changeOwner, changeStage, updateContact } from '../domain/leads';
 import { seedDefaultRates } from '../domain/rates';
@@ -37,7 +37,7 @@ export interface DemoWorld {
   /** Lead id by customer id. */
   leadIds: Map<string, number>;
   /** Follow-up ids in the order the demo created them. */
-  alertIds: number[];
+  followUpIds: number[];
   /** Which sync round production is at: the second brings the newer customers. */
   syncRound: { current: 1 | 2 };
   close(): Promise<void>;
@@ -136,9 +136,9 @@ async function apply(world: DemoWorld, event: DemoEvent): Promise<void> {
         weekday: event.weekday ? String(event.weekday) : null,
         dayOfMonth: null,
       };
-      const valid = validateAlertForm(form, DEMO_TIME_ZONE, clock.now());
+      const valid = validateFollowUpForm(form, DEMO_TIME_ZONE, clock.now());
       if (!valid.ok) throw new Error(`demo follow-up refused: ${JSON.stringify(valid.errors)}`);
-      const created = await createAlert(prisma, clock, {
+      const created = await createFollowUp(prisma, clock, {
         leadId: await leadIdOf(world, event.customerId),
         ownerId: event.ownerId,
         createdBy: event.by,
@@ -146,7 +146,7 @@ async function apply(world: DemoWorld, event: DemoEvent): Promise<void> {
         schedule: valid.schedule,
         firstDueAt: valid.firstDueAt,
       });
-      world.alertIds.push(created.id);
+      world.followUpIds.push(created.id);
       return;
     }
     case 'digest_failed':
@@ -196,7 +196,7 @@ export async function buildDemoWorld(): Promise<DemoWorld> {
       clock,
       production,
       leadIds: new Map(),
-      alertIds: [],
+      followUpIds: [],
       syncRound,
       close: async () => {
         await opened.close();

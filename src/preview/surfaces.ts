@@ -2,18 +2,17 @@ import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import { renderPipelineChart } from '../charts/pipeline-chart';
 import { pipelineChartData } from '../charts/pipeline-chart-data';
 import { formatLocalDate, localDateTimeOf } from '../common/zoned-time';
-import { claimOccurrences, findDueOccurrences } from '../domain/alerts/delivery';
-import { alertMessageData, loadAlertsWithLead } from '../domain/alerts/message-data';
-import { digestFiguresFor } from '../domain/digest';
+import { digestFiguresFor } from '../domain/digest-figures';
 import { latestDigestPeriod } from '../domain/digest-schedule';
+import { claimOccurrences, findDueOccurrences } from '../domain/follow-ups/delivery';
+import { followUpMessageData, loadFollowUpsWithLead } from '../domain/follow-ups/message-data';
 import { loadHomeData } from '../domain/home-data';
 import { getLeadCard, getLeadSummary } from '../domain/leads';
 import { getOrderHistory } from '../domain/order-history';
 import { PipelineCache } from '../domain/pipeline';
 import { getRates, listRates, unconvertedCurrencies } from '../domain/rates';
 import { listRoster } from '../domain/roster';
-import { getAllSettings } from '../domain/settings';
-import { loadStageLabels } from '../domain/stages';
+import { getAllSettings, loadStageLabels } from '../domain/settings';
 import type { Viewer } from '../slack/viewer';
 import { refusalFor } from '../slack/viewer';
 import type { AdminSettingName } from '../slack/views/admin-common';
@@ -26,8 +25,8 @@ import {
   buildStaleThresholdsModal,
   buildSyncWindowModal,
 } from '../slack/views/admin-modals';
-import { buildAlertMessage } from '../slack/views/alert-message';
 import { appHomeUrl, buildDigestMessage } from '../slack/views/digest-message';
+import { buildFollowUpMessage } from '../slack/views/follow-up-message';
 import { buildFollowUpModal } from '../slack/views/follow-up-modal';
 import { buildHomeView } from '../slack/views/home';
 import { buildLeadCard } from '../slack/views/lead-card';
@@ -38,7 +37,7 @@ import {
   buildOwnerModal,
   buildStageChangeModal,
 } from '../slack/views/lead-modals';
-import { buildOrderHistoryMessage } from '../slack/views/order-history';
+import { buildOrderHistoryMessage } from '../slack/views/order-history-message';
 import { buildNoAccessHome } from '../slack/views/pipeline-home';
 import {
   DEMO_APP_ID,
@@ -113,12 +112,15 @@ async function adminModals(world: DemoWorld): Promise<Record<AdminSettingName, M
 async function followUpDm(world: DemoWorld): Promise<{ blocks: KnownBlock[] }> {
   const { prisma } = world.deps.db;
   const now = world.clock.now();
-  const alertId = world.alertIds[0]!;
-  const due = (await findDueOccurrences(prisma, now, 0, 100)).filter((d) => d.alertId === alertId);
+  const followUpId = world.followUpIds[0]!;
+  const due = (await findDueOccurrences(prisma, now, 0, 100)).filter((d) => d.followUpId === followUpId);
   const [claimed] = await claimOccurrences(prisma, due, world.deps.instanceId, now);
   if (!claimed) throw new Error('the demo follow-up is not due at the demo time');
-  const [[alert], labels] = await Promise.all([loadAlertsWithLead(prisma, [alertId]), loadStageLabels(prisma)]);
-  return message(buildAlertMessage(alertMessageData(alert!, labels, claimed, now)));
+  const [[followUp], labels] = await Promise.all([
+    loadFollowUpsWithLead(prisma, [followUpId]),
+    loadStageLabels(prisma),
+  ]);
+  return message(buildFollowUpMessage(followUpMessageData(followUp!, labels, claimed, now)));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ManualClock } from '../../src/clock';
 import type { CrmPrisma } from '../../src/db/client';
 import { updateSetting } from '../../src/domain/settings';
-import { runDigestJob } from '../../src/jobs/digest';
+import { runDigestJob } from '../../src/jobs/digest-job';
 import { type FakeSlackFiles, fakeFilesOf } from '../support/fake-slack-files';
 import { startTestApp, type TestApp } from '../support/harness';
 import { seedLead } from '../support/seed-leads';

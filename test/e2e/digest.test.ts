@@ -2,8 +2,8 @@ import { ManualClock } from '../../src/clock';
 import type { CrmPrisma } from '../../src/db/client';
 import { listOpenAdminNotices } from '../../src/domain/admin-notices';
 import { updateSetting } from '../../src/domain/settings';
-import { runDigestJob } from '../../src/jobs/digest';
-import { adminNoticeText } from '../../src/slack/views/admin-notices';
+import { runDigestJob } from '../../src/jobs/digest-job';
+import { adminNoticeText } from '../../src/slack/views/admin-notice-text';
 import { startTestApp, type TestApp } from '../support/harness';
 
 const ADMIN = 'U0ADMIN01';

@@ -1,5 +1,5 @@
 /**
- * `npm run doctor` as a real process (tsx src/doctor/cli.ts), against the fake Slack, the
+ * `npm run doctor` as a real process (tsx src/doctor/doctor-cli.ts), against the fake Slack, the
  * fake Metabase and a real SQLite file: its output and its exit status.
  */
 import { execFile } from 'node:child_process';
@@ -22,7 +22,7 @@ function runDoctorCli(env: Record<string, string>): Promise<{ code: number; stdo
   return new Promise((resolve) => {
     execFile(
       join(root, 'node_modules', '.bin', 'tsx'),
-      ['src/doctor/cli.ts'],
+      ['src/doctor/doctor-cli.ts'],
       { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 60_000 },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
     );

@@ -1,14 +1,14 @@
 import { ManualClock } from '../../src/clock';
-import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
+import { DEFAULT_FOLLOW_UP_DELIVERY, followUpJob } from '../../src/jobs/follow-up-job';
 import { buildFollowUpModal, FOLLOW_UP_BLOCKS, FOLLOW_UP_INPUTS } from '../../src/slack/views/follow-up-modal';
-import { seedAlert, seedLead } from '../support/alert-fixtures';
+import { seedFollowUp, seedLead } from '../support/follow-up-fixtures';
 import { startTestApp, type TestApp } from '../support/harness';
 
 const ADMIN = 'U0ADMIN01';
 const AM = 'U0AM00001';
 const AM2 = 'U0AM00002';
 const MANAGER = 'U0MGR0001';
-const job = followUpAlertsJob({ ...DEFAULT_ALERT_DELIVERY, maxPerSecond: 1000 });
+const job = followUpJob({ ...DEFAULT_FOLLOW_UP_DELIVERY, maxPerSecond: 1000 });
 
 /** Slack's view_submission state for the follow-up modal. */
 function formValues(v: {
@@ -107,11 +107,11 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
     });
     expect(res.status).toBe(200);
     expect(res.json?.response_action).toBeUndefined();
-    const alert = await t.deps.db.prisma.followUpAlert.findFirstOrThrow({
+    const followUp = await t.deps.db.prisma.followUpAlert.findFirstOrThrow({
       where: { leadId, message: 'Check in about <the> trial & pricing' },
     });
     // 09:00 in Dubai today has passed (it is 10:00): the first reminder is in two weeks.
-    expect(alert).toMatchObject({
+    expect(followUp).toMatchObject({
       ownerId: AM,
       kind: 'every_weeks',
       interval: 2,
@@ -126,7 +126,9 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
     const home = JSON.stringify(publish.args.view.blocks);
     expect(home).toContain('My follow-ups');
     expect(home).toContain('Check in about &lt;the&gt; trial &amp; pricing');
-    expect(home).toContain(`"action_id":"alert_edit","text":{"type":"plain_text","text":"Edit"},"value":"${alert.id}"`);
+    expect(home).toContain(
+      `"action_id":"alert_edit","text":{"type":"plain_text","text":"Edit"},"value":"${followUp.id}"`,
+    );
   });
 
   it('answers bad input on the offending fields and saves nothing', async () => {
@@ -162,7 +164,7 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
   });
 
   it('Done on the DM updates that message in place, completes a one-off and writes the history', async () => {
-    const alertId = await seedAlert(
+    const followUpId = await seedFollowUp(
       t.deps,
       leadId,
       AM,
@@ -174,7 +176,7 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
     const [dm] = t.slack
       .callsTo('chat.postMessage')
       .filter((c) => JSON.stringify(c.args.blocks).includes('Send the price list'));
-    const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
+    const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId: followUpId } });
     const done = dm!.args.blocks.find((b: any) => b.type === 'actions').elements[0];
     expect(done).toMatchObject({ action_id: 'alert_done', value: String(delivery.id) });
 
@@ -189,7 +191,7 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
     const updated = JSON.stringify(update!.args.blocks);
     expect(updated).toContain(`Done, marked by <@${AM}>`);
     expect(updated).not.toContain('alert_done');
-    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({
+    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: followUpId } })).toMatchObject({
       active: false,
       nextDueAt: null,
     });
@@ -199,7 +201,7 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
   });
 
   it('Snooze 1 day moves the next reminder to the same local time tomorrow and updates the DM; it then comes back', async () => {
-    const alertId = await seedAlert(
+    const followUpId = await seedFollowUp(
       t.deps,
       leadId,
       AM2,
@@ -208,8 +210,8 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
     );
     clock.set('2026-03-02T16:00:30Z'); // Monday 08:00:30 in Los Angeles
     await job.run(t.deps, t.server.built.app.client);
-    const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
-    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({
+    const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId: followUpId } });
+    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: followUpId } })).toMatchObject({
       nextDueAt: new Date('2026-03-09T15:00:00Z'),
     });
 
@@ -224,7 +226,7 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
     expect(JSON.stringify(update!.args.blocks)).toContain(
       `Snoozed by <@${AM2}> until <!date^${Date.parse('2026-03-03T16:05:00Z') / 1000}^`,
     );
-    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({
+    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: followUpId } })).toMatchObject({
       nextDueAt: new Date('2026-03-03T16:05:00Z'),
     });
 
@@ -232,7 +234,7 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
     await job.run(t.deps, t.server.built.app.client);
     expect(t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === AM2)).toHaveLength(2);
     // The weekly rhythm is untouched: next Monday 08:00 (15:00Z after DST starts on 8 March).
-    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({
+    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: followUpId } })).toMatchObject({
       nextDueAt: new Date('2026-03-09T15:00:00Z'),
     });
   });
@@ -250,7 +252,7 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
   });
 
   it('someone else cannot press Done on a DM that is not theirs', async () => {
-    const alertId = await seedAlert(
+    const followUpId = await seedFollowUp(
       t.deps,
       leadId,
       AM2,
@@ -259,7 +261,7 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
     );
     clock.set('2026-03-02T12:00:10Z');
     await job.run(t.deps, t.server.built.app.client);
-    const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
+    const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId: followUpId } });
     await t.driver.blockAction(
       AM,
       { action_id: 'alert_done', value: String(delivery.id) },
@@ -275,17 +277,17 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
   });
 
   it('Edit on the Home tab opens the modal prefilled; saving changes the schedule; Cancel stops it', async () => {
-    const alertId = await seedAlert(
+    const followUpId = await seedFollowUp(
       t.deps,
       leadId,
       AM,
       { kind: 'every_days', interval: 3, startDate: '2026-03-02', timeOfDay: '15:00', timeZone: 'Asia/Dubai' },
       'Every third day',
     );
-    await t.driver.blockAction(AM, { action_id: 'alert_edit', value: String(alertId) });
+    await t.driver.blockAction(AM, { action_id: 'alert_edit', value: String(followUpId) });
     const [open] = await t.slack.waitForCalls('views.open');
     const meta = JSON.parse(open!.args.view.private_metadata);
-    expect(meta).toEqual({ leadId, alertId, version: 1 });
+    expect(meta).toEqual({ leadId, alertId: followUpId, version: 1 });
     expect(JSON.stringify(open!.args.view)).toContain('"initial_value":"Every third day"');
 
     const saved = await t.driver.submitView(AM, {
@@ -301,7 +303,7 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
       }),
     });
     expect(saved.json?.response_action).toBeUndefined();
-    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({
+    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: followUpId } })).toMatchObject({
       kind: 'monthly',
       dayOfMonth: 31,
       version: 2,
@@ -316,9 +318,9 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
     expect(stale.json.errors[FOLLOW_UP_BLOCKS.message]).toContain('changed this follow-up while you were editing');
 
     t.slack.reset();
-    await t.driver.blockAction(AM, { action_id: 'alert_cancel', value: String(alertId) });
+    await t.driver.blockAction(AM, { action_id: 'alert_cancel', value: String(followUpId) });
     await t.slack.waitForCalls('views.publish');
-    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({
+    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: followUpId } })).toMatchObject({
       active: false,
       nextDueAt: null,
     });
@@ -326,7 +328,7 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
 
   it('tells admins on their Home tab when a deactivated owner’s follow-up was disabled, and lets them dismiss it', async () => {
     t.slack.addUser({ id: 'U0LEFT0001', deleted: true });
-    await seedAlert(t.deps, await seedLead(t.deps.db.prisma, 'ACME <Holdings>'), 'U0LEFT0001', {
+    await seedFollowUp(t.deps, await seedLead(t.deps.db.prisma, 'ACME <Holdings>'), 'U0LEFT0001', {
       kind: 'once',
       startDate: '2026-03-02',
       timeOfDay: '13:00',

@@ -1,5 +1,5 @@
+import { STAGES } from '../../src/common/stages';
 import { type CustomerSnapshot, writeCustomerSnapshots } from '../../src/domain/lead-sync';
-import { STAGES } from '../../src/domain/stages';
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { startTestApp, type TestApp } from '../support/harness';
 import {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 
-/** Runs `npm run preview -- --out <dir>` as a user would (minus npm): a real process, no Slack, no Metabase. */
+/** Runs `npm run preview -- <args>` as a user would (minus npm): a real process, no Slack, no Metabase. */
 function runPreview(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/preview/cli.ts', ...args], {
@@ -22,6 +22,8 @@ function runPreview(args: string[]): Promise<{ code: number | null; stdout: stri
   });
 }
 
+const SURFACES = 21;
+
 describe('npm run preview as a process', () => {
   let out: string;
   let run: Awaited<ReturnType<typeof runPreview>>;
@@ -31,58 +33,92 @@ describe('npm run preview as a process', () => {
   }, 60_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('writes every surface as JSON, the digest picture and an index, and exits 0', () => {
+  it('writes every surface as JSON and as a PNG, the digest picture and an index, and exits 0', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const files = readdirSync(out).sort();
-    expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(21);
+    const json = files.filter((f) => f.endsWith('.json'));
+    expect(json).toHaveLength(SURFACES);
     expect(files).toEqual(
       expect.arrayContaining([
         'home-account-manager.json',
-        'home-manager.json',
-        'home-admin.json',
-        'home-no-access.json',
-        'lead-card.json',
+        'home-account-manager.png',
+        'home-no-access.png',
+        'lead-card.png',
         'order-history.json',
-        'modal-admin_currency_rates.json',
+        'modal-admin_currency_rates.png',
         'modal-log-to-crm.json',
-        'message-follow-up-dm.json',
-        'message-digest.json',
+        'message-follow-up-dm.png',
+        'message-digest.png',
         'digest-chart.png',
         'index.html',
       ]),
     );
-    for (const f of files.filter((x) => x.endsWith('.json'))) {
+    for (const f of json) {
       const payload = JSON.parse(readFileSync(join(out, f), 'utf8'));
       if (f.startsWith('home-')) expect(payload.type).toBe('home');
       else if (f.startsWith('modal-')) expect(payload.type).toBe('modal');
       else expect(Object.keys(payload)).toEqual(['blocks']);
+      const png = readFileSync(join(out, f.replace(/\.json$/, '.png')));
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     }
-    expect(readFileSync(join(out, 'digest-chart.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
   });
 
-  it("prints a Block Kit Builder link per file whose fragment is that file's JSON, and says the file is the fallback", () => {
-    const links = run.stdout
-      .split('\n')
-      .filter((l) => l.trim().startsWith('https://app.slack.com/block-kit-builder/#'));
-    expect(links).toHaveLength(21);
+  it('prints a short summary naming the folder and the index, with no Block Kit Builder links', () => {
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(4);
+    expect(run.stdout).toContain(`${SURFACES} surfaces`);
+    expect(run.stdout).toContain(join(out, 'index.html').replace(`${root}/`, ''));
+    expect(run.stdout).not.toContain('block-kit-builder');
+  });
+
+  it("index.html shows every surface's picture with links to its JSON and to Block Kit Builder", () => {
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    for (const f of readdirSync(out).filter((x) => x.endsWith('.json'))) {
+      const name = f.replace(/\.json$/, '');
+      expect(html).toContain(`<img src="${name}.png"`);
+      expect(html).toContain(`href="${name}.json"`);
+    }
+    const builder = [...html.matchAll(/href="https:\/\/app\.slack\.com\/block-kit-builder\/#([^"]+)"/g)];
+    expect(builder).toHaveLength(SURFACES);
     const home = JSON.parse(readFileSync(join(out, 'home-account-manager.json'), 'utf8'));
-    const decoded = links.map((l) => JSON.parse(decodeURIComponent(l.trim().split('#')[1]!)));
-    expect(decoded).toContainEqual(home);
-    expect(run.stdout).toContain('paste the JSON file into the Builder instead');
-    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('href="https://app.slack.com/block-kit-builder/#');
+    const decode = (s: string) => JSON.parse(decodeURIComponent(s.replace(/&quot;/g, '"').replace(/&amp;/g, '&')));
+    expect(builder.map((m) => decode(m[1]!))).toContainEqual(home);
+    expect(html).toContain('<img src="digest-chart.png"');
   });
 
-  it('the previews committed under docs/preview are what the command writes today', () => {
+  it('the pictures and JSON committed under docs/ are byte for byte what the command writes today', () => {
+    const pictures = readdirSync(join(root, 'docs', 'images')).filter((f) => f !== 'digest-chart.png');
+    expect(pictures).toContain('home-account-manager.png');
+    for (const f of pictures) {
+      expect({ f, same: readFileSync(join(root, 'docs', 'images', f)).equals(readFileSync(join(out, f))) }).toEqual({
+        f,
+        same: true,
+      });
+    }
     for (const f of readdirSync(join(root, 'docs', 'preview'))) {
       expect(existsSync(join(out, f))).toBe(true);
       expect(readFileSync(join(root, 'docs', 'preview', f), 'utf8')).toBe(readFileSync(join(out, f), 'utf8'));
     }
   });
 
-  it('refuses --out without a folder, saying how to use it', async () => {
+  it('--help prints the usage and writes nothing', async () => {
+    const untouched = join(out, 'not-written');
+    const help = await runPreview(['--out', untouched, '--help']);
+    expect(help.code).toBe(0);
+    expect(existsSync(untouched)).toBe(false);
+    expect(help.stdout).toContain('Usage: npm run preview');
+    expect(help.stdout).toContain('--out <folder>');
+    expect(help.stdout).toContain('--update-docs');
+  }, 30_000);
+
+  it('refuses --out without a folder, or an unknown option, saying how to use it', async () => {
     const bad = await runPreview(['--out']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--out needs a folder');
+    const unknown = await runPreview(['--outt', out]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('unknown option --outt');
+    expect(unknown.stderr).toContain('Usage: npm run preview');
   }, 30_000);
 });

@@ -1,13 +1,13 @@
 import { ManualClock } from '../../src/clock';
 import { listOpenAdminNotices } from '../../src/domain/admin-notices';
 import { removeMember, setRole } from '../../src/domain/roster';
-import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
-import { dmsTo, seedAlert, seedLead } from '../support/alert-fixtures';
+import { DEFAULT_FOLLOW_UP_DELIVERY, followUpJob } from '../../src/jobs/follow-up-job';
+import { dmsTo, seedFollowUp, seedLead } from '../support/follow-up-fixtures';
 import { startTestApp, type TestApp } from '../support/harness';
 
 // Follow-ups follow the roster at every moment: checked at send, paused with the roster change.
 const ADMIN = 'U0ADMIN01';
-const job = followUpAlertsJob({ ...DEFAULT_ALERT_DELIVERY, maxPerSecond: 1000 });
+const job = followUpJob({ ...DEFAULT_FOLLOW_UP_DELIVERY, maxPerSecond: 1000 });
 
 describe('follow-ups and the roster', () => {
   let t: TestApp;
@@ -19,15 +19,15 @@ describe('follow-ups and the roster', () => {
     t.slack.addUser({ id, tz });
     return id;
   };
-  const dueAlert = async (ownerId: string, at: string) =>
-    seedAlert(t.deps, leadId, ownerId, {
+  const dueFollowUp = async (ownerId: string, at: string) =>
+    seedFollowUp(t.deps, leadId, ownerId, {
       kind: 'every_days',
       interval: 1,
       startDate: '2026-03-02',
       timeOfDay: at,
       timeZone: 'UTC',
     });
-  const alertRow = (id: number) => t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id } });
+  const followUpRow = (id: number) => t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id } });
   const noticesAbout = async (ownerId: string) =>
     (await listOpenAdminNotices(t.deps.db.prisma, 50)).notices.filter(
       (x) => x.notice.kind === 'owner_no_access' && x.notice.ownerId === ownerId,
@@ -44,56 +44,62 @@ describe('follow-ups and the roster', () => {
 
   it('a follow-up of someone no longer on the roster is not sent: it is paused and admins are told', async () => {
     const who = owner();
-    const alertId = await dueAlert(who, '07:00');
+    const followUpId = await dueFollowUp(who, '07:00');
     await t.deps.db.prisma.rosterMember.delete({ where: { userId: who } }); // removed behind the app's back
     clock.set('2026-03-02T07:00:10Z');
     await job.run(t.deps, t.server.built.app.client);
     expect(dmsTo(t.slack, who)).toHaveLength(0);
-    expect(await alertRow(alertId)).toMatchObject({ active: false });
+    expect(await followUpRow(followUpId)).toMatchObject({ active: false });
     expect(await noticesAbout(who)).toHaveLength(1);
   });
 
   it('a guest owner gets no DM; guest status is looked up again after an hour', async () => {
     const who = owner();
-    const first = await dueAlert(who, '08:00');
+    const first = await dueFollowUp(who, '08:00');
     clock.set('2026-03-02T08:00:10Z');
     await job.run(t.deps, t.server.built.app.client);
     expect(dmsTo(t.slack, who)).toHaveLength(1); // a full member then
     // They become a guest in Slack; within the hour the cached status holds, after it is refreshed.
     t.slack.addUser({ id: who, is_restricted: true });
-    const second = await dueAlert(who, '09:05');
+    const second = await dueFollowUp(who, '09:05');
     clock.set('2026-03-02T09:05:10Z');
     await job.run(t.deps, t.server.built.app.client);
     expect(dmsTo(t.slack, who)).toHaveLength(1);
-    expect(await alertRow(second)).toMatchObject({ active: false });
-    expect(await alertRow(first)).toMatchObject({ active: false });
+    expect(await followUpRow(second)).toMatchObject({ active: false });
+    expect(await followUpRow(first)).toMatchObject({ active: false });
     expect((await noticesAbout(who))[0]!.notice).toMatchObject({ reason: 'guest' });
   });
 
   it('removing someone pauses their follow-ups in the same change, with a notice', async () => {
     const who = owner();
-    const alertId = await dueAlert(who, '10:00');
+    const followUpId = await dueFollowUp(who, '10:00');
     await removeMember(t.deps.db.prisma, clock, ADMIN, who);
-    expect(await alertRow(alertId)).toMatchObject({ active: false, disabledReason: 'owner has no access: removed' });
+    expect(await followUpRow(followUpId)).toMatchObject({
+      active: false,
+      disabledReason: 'owner has no access: removed',
+    });
     expect(await noticesAbout(who)).toHaveLength(1);
   });
 
   it('demoting an account manager to read-only pauses their follow-ups; a refused demotion pauses nothing', async () => {
     const who = owner();
-    const alertId = await dueAlert(who, '10:00');
+    const followUpId = await dueFollowUp(who, '10:00');
     await setRole(t.deps.db.prisma, clock, ADMIN, who, 'manager');
-    expect(await alertRow(alertId)).toMatchObject({ active: false, disabledReason: 'owner has no access: read_only' });
-    const mine = await dueAlert(ADMIN, '10:00');
+    expect(await followUpRow(followUpId)).toMatchObject({
+      active: false,
+      disabledReason: 'owner has no access: read_only',
+    });
+    const mine = await dueFollowUp(ADMIN, '10:00');
     await expect(setRole(t.deps.db.prisma, clock, ADMIN, ADMIN, 'manager')).rejects.toThrow(/last admin/);
-    expect(await alertRow(mine)).toMatchObject({ active: true });
+    expect(await followUpRow(mine)).toMatchObject({ active: true });
   });
 
   it('Done and Snooze check the role, not only who the DM is for', async () => {
     const who = owner();
-    const alertId = await dueAlert(who, '11:00');
+    const followUpId = await dueFollowUp(who, '11:00');
     clock.set('2026-03-02T11:00:10Z');
     await job.run(t.deps, t.server.built.app.client);
-    const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
+    const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId: followUpId } });
     await t.deps.db.prisma.rosterMember.update({ where: { userId: who }, data: { role: 'manager' } });
     for (const [i, action] of ['alert_done', 'alert_snooze_day'].entries()) {
       await t.driver.blockAction(
@@ -113,10 +119,10 @@ describe('follow-ups and the roster', () => {
 
   it('Open lead on a follow-up DM checks the role: read-only for a manager, refused once removed or a guest', async () => {
     const who = owner();
-    const alertId = await dueAlert(who, '12:00');
+    const followUpId = await dueFollowUp(who, '12:00');
     clock.set('2026-03-02T12:00:10Z');
     await job.run(t.deps, t.server.built.app.client);
-    const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
+    const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId: followUpId } });
     const openLead = async (n: number) => {
       await t.driver.blockAction(
         who,

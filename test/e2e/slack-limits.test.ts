@@ -7,14 +7,14 @@
  * tests make the app send the largest payloads it can.
  */
 import { ManualClock } from '../../src/clock';
-import { MAX_ALERT_MESSAGE_LENGTH } from '../../src/domain/alerts/alert-input';
+import { MAX_FOLLOW_UP_MESSAGE_LENGTH } from '../../src/domain/follow-ups/follow-up-input';
 import { addNote, MAX_NOTE_LENGTH } from '../../src/domain/leads';
-import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
+import { DEFAULT_FOLLOW_UP_DELIVERY, followUpJob } from '../../src/jobs/follow-up-job';
 import { createLogger } from '../../src/logger';
 import { MetabaseClient } from '../../src/production/metabase-client';
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
-import { seedAlert } from '../support/alert-fixtures';
 import { type FakeMetabase, startFakeMetabase } from '../support/fake-metabase';
+import { seedFollowUp } from '../support/follow-up-fixtures';
 import { startTestApp, type TestApp } from '../support/harness';
 import { AM, addRosterUsers, crm, MANAGER, ROSTER_ENV, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';
@@ -114,15 +114,15 @@ describe('Slack limits with hostile data', () => {
 
   it('delivers a follow-up whose message is 1,000 ampersands, cut to fit once escaped', async () => {
     clock.set('2026-11-25T09:00:00Z');
-    await seedAlert(
+    await seedFollowUp(
       t.deps,
       leadId,
       AM,
       { kind: 'once', startDate: '2026-11-25', timeOfDay: '10:00', timeZone: 'UTC' },
-      '&'.repeat(MAX_ALERT_MESSAGE_LENGTH),
+      '&'.repeat(MAX_FOLLOW_UP_MESSAGE_LENGTH),
     );
     clock.set('2026-11-25T10:00:10Z');
-    await followUpAlertsJob({ ...DEFAULT_ALERT_DELIVERY, maxPerSecond: 1000 }).run(t.deps, t.server.built.app.client);
+    await followUpJob({ ...DEFAULT_FOLLOW_UP_DELIVERY, maxPerSecond: 1000 }).run(t.deps, t.server.built.app.client);
     const dm = t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === AM);
     expect(dm).toBeDefined();
     const first = dm!.args.blocks[0].text.text as string;

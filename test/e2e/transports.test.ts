@@ -1,7 +1,7 @@
-import { DEFAULT_ALERT_DELIVERY, followUpAlertsJob } from '../../src/jobs/follow-up-alerts';
+import { DEFAULT_FOLLOW_UP_DELIVERY, followUpJob } from '../../src/jobs/follow-up-job';
 import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/views/action-ids';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
-import { seedAlert } from '../support/alert-fixtures';
+import { seedFollowUp } from '../support/follow-up-fixtures';
 import type { TestApp } from '../support/harness';
 import { AM, type HomeApp, leadNamesInStage, publishedViews, startHomeApp, waitForQuiet } from '../support/home-app';
 import { crm, visibleText } from '../support/lead-e2e';
@@ -10,7 +10,7 @@ import type { DriverResponse } from '../support/slack-driver';
 const A = ACTION_IDS;
 const B = LEAD_BLOCKS;
 const NOW = '2026-11-25T09:00:00Z';
-const job = followUpAlertsJob({ ...DEFAULT_ALERT_DELIVERY, maxPerSecond: 1000 });
+const job = followUpJob({ ...DEFAULT_FOLLOW_UP_DELIVERY, maxPerSecond: 1000 });
 
 /**
  * The same journeys over HTTP (signed requests, answered in the HTTP response) and over Socket
@@ -177,7 +177,7 @@ describe.each(['http', 'socket'] as const)('the main journeys over %s', (transpo
   it('a follow-up DM: Done updates the message in place and completes the follow-up', async () => {
     const desert = await lead('DR1');
     // 14:00 in Dubai is 10:00Z.
-    const alertId = await seedAlert(
+    const followUpId = await seedFollowUp(
       t.deps,
       desert.id,
       AM,
@@ -186,16 +186,16 @@ describe.each(['http', 'socket'] as const)('the main journeys over %s', (transpo
     );
     app.clock.set('2026-11-25T10:00:10Z');
     await job.run(t.deps, t.server.built.app.client);
-    const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId } });
+    const delivery = await t.deps.db.prisma.alertDelivery.findFirstOrThrow({ where: { alertId: followUpId } });
     const [dm] = t.slack
       .callsTo('chat.postMessage')
       .filter((c) => JSON.stringify(c.args.blocks).includes('Send the price list'));
     const done = dm!.args.blocks.find((b: any) => b.type === 'actions').elements[0];
-    expect(done.action_id).toBe(A.alertDone);
+    expect(done.action_id).toBe(A.followUpDone);
 
     const res = await t.driver.blockAction(
       AM,
-      { action_id: A.alertDone, value: done.value },
+      { action_id: A.followUpDone, value: done.value },
       { type: 'message', channel_id: delivery.channel, message_ts: delivery.messageTs },
       { channel: { id: delivery.channel }, message: { ts: delivery.messageTs, text: 'x' } },
     );
@@ -204,7 +204,7 @@ describe.each(['http', 'socket'] as const)('the main journeys over %s', (transpo
     const [update] = await t.slack.waitForCalls('chat.update');
     expect(update!.args).toMatchObject({ channel: delivery.channel, ts: delivery.messageTs });
     expect(JSON.stringify(update!.args.blocks)).toContain(`Done, marked by <@${AM}>`);
-    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({
+    expect(await t.deps.db.prisma.followUpAlert.findUniqueOrThrow({ where: { id: followUpId } })).toMatchObject({
       active: false,
       nextDueAt: null,
     });

@@ -92,7 +92,7 @@ async function seedEveryTable(prisma: CrmPrisma): Promise<void> {
       },
     ],
   });
-  const alert = await prisma.followUpAlert.create({
+  const followUp = await prisma.followUpAlert.create({
     data: {
       leadId: lead.id,
       ownerId: 'U0OWNER01',
@@ -108,7 +108,7 @@ async function seedEveryTable(prisma: CrmPrisma): Promise<void> {
   });
   await prisma.alertDelivery.create({
     data: {
-      alertId: alert.id,
+      alertId: followUp.id,
       occurrenceAt: at('2026-11-12T05:30:00Z'),
       claimedBy: 'i1',
       leaseUntil: at('2026-11-12T05:31:00Z'),

@@ -2,7 +2,7 @@ import { buildPipelineChartSpec, type RouteBarRow, type StageBarRow } from '../.
 import { pipelineChartAltText, pipelineChartData } from '../../src/charts/pipeline-chart-data';
 import { formatUsd } from '../../src/common/money';
 import type { CrmPrisma } from '../../src/db/client';
-import { computeDigestFigures, type DigestFigures } from '../../src/domain/digest';
+import { computeDigestFigures, type DigestFigures } from '../../src/domain/digest-figures';
 import { DEFAULT_STALE_THRESHOLDS } from '../../src/domain/settings';
 import { buildDigestMessage } from '../../src/slack/views/digest-message';
 import { openTestDatabase } from '../support/databases';

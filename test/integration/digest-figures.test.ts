@@ -1,5 +1,5 @@
 import type { CrmPrisma } from '../../src/db/client';
-import { computeDigestFigures, loadLastSnapshot, saveSnapshot } from '../../src/domain/digest';
+import { computeDigestFigures, loadLastSnapshot, saveSnapshot } from '../../src/domain/digest-figures';
 import { claimDigestRun, markDigestFailed, markDigestPosted } from '../../src/domain/digest-runs';
 import { DEFAULT_STALE_THRESHOLDS } from '../../src/domain/settings';
 import { openTestDatabase, type Provider } from '../support/databases';
@@ -48,7 +48,7 @@ async function customerWithLead(
   return lead.id;
 }
 
-async function alert(
+async function followUp(
   prisma: CrmPrisma,
   leadId: number,
   ownerId: string,
@@ -72,10 +72,10 @@ async function alert(
   return created.id;
 }
 
-async function reminder(prisma: CrmPrisma, alertId: number, occurrenceAt: Date, status: string): Promise<void> {
+async function reminder(prisma: CrmPrisma, followUpId: number, occurrenceAt: Date, status: string): Promise<void> {
   await prisma.alertDelivery.create({
     data: {
-      alertId,
+      alertId: followUpId,
       occurrenceAt,
       claimedBy: 'test',
       leaseUntil: occurrenceAt,
@@ -172,11 +172,11 @@ async function seed(prisma: CrmPrisma): Promise<void> {
     },
   });
 
-  await alert(prisma, acme, 'U0AM1', day('2026-11-20'));
-  await alert(prisma, delta, 'U0AM1', day('2026-11-24'));
-  await alert(prisma, acme, 'U0AM1', day('2026-11-30'));
-  await alert(prisma, delta, 'U0AM2', day('2026-11-23'));
-  await alert(prisma, delta, 'U0AM3', day('2026-11-01'), false);
+  await followUp(prisma, acme, 'U0AM1', day('2026-11-20'));
+  await followUp(prisma, delta, 'U0AM1', day('2026-11-24'));
+  await followUp(prisma, acme, 'U0AM1', day('2026-11-30'));
+  await followUp(prisma, delta, 'U0AM2', day('2026-11-23'));
+  await followUp(prisma, delta, 'U0AM3', day('2026-11-01'), false);
 }
 
 describe.each<Provider>(['sqlite', 'postgres'])('digest figures on %s', (provider) => {
@@ -273,16 +273,16 @@ describe.each<Provider>(['sqlite', 'postgres'])('digest figures on %s', (provide
         lastTouchAt: day('2026-11-24'),
       });
       // Weekly: sent on the 18th and the 25th at 09:00 (now), never answered; sending moved nextDueAt to next week.
-      const unanswered = await alert(db.prisma, lead, 'U0AM1', day('2026-12-02'));
+      const unanswered = await followUp(db.prisma, lead, 'U0AM1', day('2026-12-02'));
       await reminder(db.prisma, unanswered, new Date('2026-11-18T09:00:00Z'), 'sent');
       await reminder(db.prisma, unanswered, new Date('2026-11-25T09:00:00Z'), 'sent');
       // Answered (Done or snoozed): not overdue.
-      const done = await alert(db.prisma, lead, 'U0AM2', day('2026-12-02'));
+      const done = await followUp(db.prisma, lead, 'U0AM2', day('2026-12-02'));
       await reminder(db.prisma, done, new Date('2026-11-18T09:00:00Z'), 'done');
-      const snoozed = await alert(db.prisma, lead, 'U0AM2', day('2026-11-26'));
+      const snoozed = await followUp(db.prisma, lead, 'U0AM2', day('2026-11-26'));
       await reminder(db.prisma, snoozed, new Date('2026-11-18T09:00:00Z'), 'snoozed');
       // Sent and unanswered, but cancelled since: not overdue.
-      const cancelled = await alert(db.prisma, lead, 'U0AM3', day('2026-12-02'), false);
+      const cancelled = await followUp(db.prisma, lead, 'U0AM3', day('2026-12-02'), false);
       await reminder(db.prisma, cancelled, new Date('2026-11-18T09:00:00Z'), 'sent');
 
       const f = await computeDigestFigures(db.prisma, {

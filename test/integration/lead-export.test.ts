@@ -38,7 +38,7 @@ async function seed(prisma: CrmPrisma): Promise<Record<string, number>> {
       { customerId: 'a', currency: 'AED', market: 'AE', orderCount: 1, lifetimeMinor: 10_000n },
     ],
   });
-  const alert = (leadId: number, nextDueAt: Date | null, active: boolean) =>
+  const followUp = (leadId: number, nextDueAt: Date | null, active: boolean) =>
     prisma.followUpAlert.create({
       data: {
         leadId,
@@ -53,10 +53,10 @@ async function seed(prisma: CrmPrisma): Promise<Record<string, number>> {
         createdBy: 'U0AM1',
       },
     });
-  await alert(ids.a!, new Date('2026-12-05T09:00:00Z'), true);
-  await alert(ids.a!, new Date('2026-12-02T09:00:00Z'), true);
-  await alert(ids.a!, new Date('2026-12-01T09:00:00Z'), false);
-  await alert(ids.b!, null, true);
+  await followUp(ids.a!, new Date('2026-12-05T09:00:00Z'), true);
+  await followUp(ids.a!, new Date('2026-12-02T09:00:00Z'), true);
+  await followUp(ids.a!, new Date('2026-12-01T09:00:00Z'), false);
+  await followUp(ids.b!, null, true);
   return ids;
 }
 

@@ -11,7 +11,7 @@ import {
   StaleLeadError,
   updateContact,
 } from '../../src/domain/leads';
-import { findUncontacted } from '../../src/domain/uncontacted';
+import { findUncontacted } from '../../src/domain/uncontacted-leads';
 import { openTestDatabase, type Provider } from '../support/databases';
 import { seedLead } from '../support/seed-leads';
 

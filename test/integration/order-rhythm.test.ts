@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config';
 import type { Database } from '../../src/db/client';
 import { type SyncDeps, syncLeadsFromProduction } from '../../src/domain/lead-sync';
 import { seedDefaultRates } from '../../src/domain/rates';
-import { loadToday, type TodayReader } from '../../src/domain/today';
+import { loadToday, type TodayReader } from '../../src/domain/who-to-call';
 import { createLogger } from '../../src/logger';
 import { openTestDatabase, type Provider } from '../support/databases';
 import { customerRow, StaticProductionReader } from '../support/static-production';

@@ -4,8 +4,8 @@
  * Usage: child-instance.ts follow-ups|digest <database url> <slack api url> [delivery options JSON]
  */
 import { systemClock } from '../../src/clock';
-import { runDigestJob } from '../../src/jobs/digest';
-import { type AlertDeliveryOptions, deliverDueAlerts } from '../../src/jobs/follow-up-alerts';
+import { runDigestJob } from '../../src/jobs/digest-job';
+import { deliverDueFollowUps, type FollowUpDeliveryOptions } from '../../src/jobs/follow-up-job';
 import { appClient, instance } from './exactly-once';
 import type { FakeSlack } from './fake-slack';
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const deps = instance(url, apiUrl, systemClock);
   const client = appClient({ apiUrl } as FakeSlack);
   if (job === 'digest') await runDigestJob(deps, client);
-  else await deliverDueAlerts(deps, client, JSON.parse(options ?? '{}') as AlertDeliveryOptions);
+  else await deliverDueFollowUps(deps, client, JSON.parse(options ?? '{}') as FollowUpDeliveryOptions);
   await deps.db.close();
 }
 

@@ -6,8 +6,16 @@ import { Client } from 'pg';
 import { type Database, openDatabase } from '../../src/db/client';
 import { migrateDatabase } from '../../src/db/migrate';
 
-/** The local PostgreSQL server every session and CI run has (trust auth). */
-export const POSTGRES_BASE_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * The PostgreSQL server of this run: jest's global setup (global-setup.ts) picks
+ * a configured, local or embedded one and passes it on in TEST_POSTGRES_URL.
+ */
+export function postgresBaseUrl(): string {
+  const url = process.env.TEST_POSTGRES_URL;
+  if (!url)
+    throw new Error('TEST_POSTGRES_URL is unset: run the tests with jest, whose global setup provides PostgreSQL');
+  return url;
+}
 
 export interface TestDatabaseUrl {
   url: string;
@@ -24,13 +32,14 @@ export function tempSqliteUrl(): TestDatabaseUrl {
   };
 }
 
-/** A fresh PostgreSQL schema on the local server, so test files can run in parallel. */
+/** A fresh PostgreSQL schema on the run's server, so test files can run in parallel. */
 export function tempPostgresUrl(): TestDatabaseUrl {
+  const base = postgresBaseUrl();
   const schema = `crm_test_${randomBytes(6).toString('hex')}`;
   return {
-    url: `${POSTGRES_BASE_URL}?schema=${schema}`,
+    url: `${base}?schema=${schema}`,
     cleanup: async () => {
-      const client = new Client({ connectionString: POSTGRES_BASE_URL });
+      const client = new Client({ connectionString: base });
       await client.connect();
       try {
         await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -17,8 +17,12 @@ import { migrateDatabase } from '../../src/db/migrate';
 import type { AppDeps } from '../../src/deps';
 import { DIGEST_CLAIM_LEASE_MS } from '../../src/domain/digest-runs';
 import { updateSetting } from '../../src/domain/settings';
-import { runDigestJob } from '../../src/jobs/digest';
-import { type AlertDeliveryOptions, DEFAULT_ALERT_DELIVERY, deliverDueAlerts } from '../../src/jobs/follow-up-alerts';
+import { runDigestJob } from '../../src/jobs/digest-job';
+import {
+  DEFAULT_FOLLOW_UP_DELIVERY,
+  deliverDueFollowUps,
+  type FollowUpDeliveryOptions,
+} from '../../src/jobs/follow-up-job';
 import { createLogger } from '../../src/logger';
 import { createAppServices } from '../../src/services';
 import { type Provider, tempPostgresUrl, tempSqliteUrl } from './databases';
@@ -149,8 +153,8 @@ function startChild(args: string[]) {
 
 // ---------------------------------------------------------------- follow-up DMs
 
-export const FAULT_DELIVERY: AlertDeliveryOptions = {
-  ...DEFAULT_ALERT_DELIVERY,
+export const FAULT_DELIVERY: FollowUpDeliveryOptions = {
+  ...DEFAULT_FOLLOW_UP_DELIVERY,
   concurrency: 4,
   maxPerSecond: 200,
   batchSize: 15,
@@ -158,7 +162,7 @@ export const FAULT_DELIVERY: AlertDeliveryOptions = {
   postTimeoutMs: 5_000,
 };
 
-async function seedDueAlerts(db: Database, count: number): Promise<string[]> {
+async function seedDueFollowUps(db: Database, count: number): Promise<string[]> {
   const { prisma } = db;
   await prisma.customerFigures.create({
     data: {
@@ -233,7 +237,7 @@ async function tickUntilRecorded(
 ): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
-    await Promise.all(instances.map((d, i) => deliverDueAlerts(d, clients[i]!, options)));
+    await Promise.all(instances.map((d, i) => deliverDueFollowUps(d, clients[i]!, options)));
     if ((await db.prisma.alertDelivery.count({ where: { status: 'sent' } })) >= total) return;
     await sleep(250);
   }
@@ -246,7 +250,7 @@ export async function runFollowUpScenario(scenario: Scenario, provider: Provider
   const shared = openDatabase(target.url);
   const opened: Database[] = [shared];
   try {
-    const owners = await seedDueAlerts(shared, count);
+    const owners = await seedDueFollowUps(shared, count);
     for (const id of owners) slack.addUser({ id });
     let killed = 0;
     const dbA =
@@ -265,7 +269,7 @@ export async function runFollowUpScenario(scenario: Scenario, provider: Provider
     } else if (scenario === 'db_refuses_outcome') {
       // Instance A alone first, its database refusing every outcome write (retries too): the
       // DMs it sends go unrecorded, and must not be sent again once the database is back.
-      await deliverDueAlerts(a, clients[0]!, FAULT_DELIVERY);
+      await deliverDueFollowUps(a, clients[0]!, FAULT_DELIVERY);
       (dbA as ReturnType<typeof refusingOutcomeWrites>).heal();
     } else if (scenario === 'sigkill') {
       const slow = JSON.stringify({ ...FAULT_DELIVERY, maxPerSecond: 10, concurrency: 2 });

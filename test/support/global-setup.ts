@@ -1,12 +1,83 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+
+/** Where a developer's own PostgreSQL usually is (trust auth, database `test`). */
+export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Shared with global-teardown.ts, which jest runs in this same process. */
+export const EMBEDDED_KEY = Symbol.for('crm.test.embeddedPostgres');
+type WithEmbedded = typeof globalThis & { [EMBEDDED_KEY]?: EmbeddedPostgres };
+
+function say(line: string): void {
+  process.stderr.write(`\n[test setup] ${line}\n`);
+}
 
 /** Fails fast with a helpful message when the Prisma clients were not generated. */
-export default async function globalSetup(): Promise<void> {
+function checkGeneratedClients(): void {
   const root = join(__dirname, '..', '..');
   for (const p of ['src/generated/sqlite/client.ts', 'src/generated/postgres/client.ts']) {
     if (!existsSync(join(root, p))) {
       throw new Error(`${p} is missing: run \`npm test\` (it generates the Prisma clients) or \`npm run generate\``);
     }
   }
+}
+
+/** Why the local server cannot be used, or undefined when it can. */
+async function localServerProblem(url: string): Promise<string | undefined> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    return e.code ?? e.message ?? String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Picks the PostgreSQL server the tests use and hands its URL to the test
+ * workers through TEST_POSTGRES_URL (they inherit this process's environment):
+ * - TEST_POSTGRES=embedded: always a fresh embedded server (what CI runs);
+ * - TEST_POSTGRES_URL set: that server, as configured;
+ * - otherwise the local server on 127.0.0.1:5432 if it answers, else an embedded one.
+ */
+async function choosePostgres(): Promise<void> {
+  const mode = process.env.TEST_POSTGRES ?? '';
+  if (mode !== '' && mode !== 'embedded' && mode !== 'auto') {
+    throw new Error(`TEST_POSTGRES=${mode} is not understood: use "embedded" (always start one) or leave it unset`);
+  }
+  if (mode !== 'embedded') {
+    if (process.env.TEST_POSTGRES_URL) return;
+    const problem = await localServerProblem(LOCAL_POSTGRES_URL);
+    if (problem === undefined) {
+      process.env.TEST_POSTGRES_URL = LOCAL_POSTGRES_URL;
+      return;
+    }
+    say(`No usable PostgreSQL on 127.0.0.1:5432 (${problem}): starting an embedded one.`);
+  }
+  const started = Date.now();
+  const server = await startEmbeddedPostgres();
+  (globalThis as WithEmbedded)[EMBEDDED_KEY] = server;
+  process.env.TEST_POSTGRES_URL = server.url;
+  const port = new URL(server.url).port;
+  say(`Embedded PostgreSQL on 127.0.0.1:${port} (${server.dir}), ready in ${Date.now() - started} ms.`);
+  // Teardown stops it; these cover a run that ends without teardown (a crash, a kill).
+  process.once('exit', () => server.killNow());
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      server.killNow();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+export default async function globalSetup(): Promise<void> {
+  checkGeneratedClients();
+  await choosePostgres();
 }

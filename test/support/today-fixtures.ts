@@ -1,4 +1,10 @@
-import type { StageSuggestion, TodayAccount, TodayData, TodayFollowUp, TodayUncontacted } from '../../src/domain/today';
+import type {
+  StageSuggestion,
+  TodayAccount,
+  TodayData,
+  TodayFollowUp,
+  TodayUncontacted,
+} from '../../src/domain/who-to-call';
 
 /** "Who to call today" data for view tests: `n` lines per list, names that try to ping a channel. */
 export const NASTY_NAME = '<!channel> ACME & Co';

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { backupPeriod, backupSettings, describeBackupMode } from '../../src/backup/settings';
+import { backupPeriod, backupSettings, describeBackupMode } from '../../src/backup/backup-settings';
 import { loadConfig } from '../../src/config';
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'shh' };

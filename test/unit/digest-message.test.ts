@@ -1,7 +1,7 @@
-import type { DigestFigures, DigestLead } from '../../src/domain/digest';
+import { STAGES } from '../../src/common/stages';
+import type { DigestFigures, DigestLead } from '../../src/domain/digest-figures';
 import { dueDigestPeriod, latestDigestPeriod } from '../../src/domain/digest-schedule';
 import { type DigestSchedule, SettingValidationError, validateSetting } from '../../src/domain/settings';
-import { STAGES } from '../../src/domain/stages';
 import { ACTION_IDS, isKnownActionId } from '../../src/slack/views/action-ids';
 import { buildDigestMessage, MAX_MESSAGE_BLOCKS } from '../../src/slack/views/digest-message';
 

@@ -1,5 +1,5 @@
 import type { DoctorReport } from '../../src/common/doctor-report';
-import { buildDoctorModal, buildDoctorReportMessage } from '../../src/slack/views/doctor-report';
+import { buildDoctorModal, buildDoctorReportMessage } from '../../src/slack/views/doctor-report-blocks';
 
 const report: DoctorReport = {
   checkedAt: new Date('2026-11-25T09:00:00Z'),

@@ -2,7 +2,7 @@ import { buildRateTable, makeUsdRate } from '../../src/common/money';
 import { buildOrderHistory, getOrderHistory } from '../../src/domain/order-history';
 import { DEFAULT_RATES_DATE, defaultRateTable } from '../../src/domain/rates';
 import { type CardResult, type OrderRow, ProductionError, type ProductionReader } from '../../src/production/types';
-import { buildOrderHistoryMessage } from '../../src/slack/views/order-history';
+import { buildOrderHistoryMessage } from '../../src/slack/views/order-history-message';
 import { visibleText } from '../support/lead-e2e';
 
 const order = (

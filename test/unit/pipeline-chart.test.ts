@@ -11,8 +11,8 @@ import {
   renderPipelineChart,
 } from '../../src/charts/pipeline-chart';
 import { MAX_ALT_TEXT, pipelineChartAltText, pipelineChartData } from '../../src/charts/pipeline-chart-data';
-import type { DigestFigures } from '../../src/domain/digest';
-import { STAGES } from '../../src/domain/stages';
+import { STAGES } from '../../src/common/stages';
+import type { DigestFigures } from '../../src/domain/digest-figures';
 
 const options = { stageLabels: {}, timeZone: 'Asia/Dubai' };
 

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import { STAGES, type StageSlug } from '../../src/common/stages';
 import { DEFAULT_HOME_FILTER, type HomeFilter } from '../../src/domain/home-filter';
 import type { PipelineLead, PipelineSnapshot, StageSummary } from '../../src/domain/pipeline';
-import { STAGES, type StageSlug } from '../../src/domain/stages';
 import { ACTION_IDS, isKnownActionId } from '../../src/slack/views/action-ids';
 import {
   buildNoAccessHome,

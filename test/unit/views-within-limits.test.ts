@@ -5,7 +5,7 @@
  * entity or a mention.
  */
 
-import { MAX_ALERT_MESSAGE_LENGTH } from '../../src/domain/alerts/alert-input';
+import { MAX_FOLLOW_UP_MESSAGE_LENGTH } from '../../src/domain/follow-ups/follow-up-input';
 import type { ActivityEntry, LeadCardData } from '../../src/domain/leads';
 import { MAX_NOTE_LENGTH } from '../../src/domain/leads';
 import { buildOrderHistory } from '../../src/domain/order-history';
@@ -13,9 +13,9 @@ import { defaultRateTable } from '../../src/domain/rates';
 import type { OrderRow } from '../../src/production/types';
 import { buildAdminHomeSection } from '../../src/slack/views/admin-home';
 import { buildRosterModal } from '../../src/slack/views/admin-modals';
-import { buildAlertMessage } from '../../src/slack/views/alert-message';
+import { buildFollowUpMessage } from '../../src/slack/views/follow-up-message';
 import { buildLeadCard, buildLeadHistoryMessage } from '../../src/slack/views/lead-card';
-import { buildOrderHistoryMessage } from '../../src/slack/views/order-history';
+import { buildOrderHistoryMessage } from '../../src/slack/views/order-history-message';
 import { checkBlocks, checkMessage, checkView } from '../support/block-kit-limits';
 import { brokenMrkdwn, mrkdwnTexts } from '../support/mrkdwn-audit';
 
@@ -44,16 +44,16 @@ function note(id: number, text: string): ActivityEntry {
 
 describe('views with hostile data stay within Slack limits and never cut through an entity', () => {
   it('a follow-up DM whose message is all ampersands', () => {
-    const message = buildAlertMessage({
+    const message = buildFollowUpMessage({
       deliveryId: 1,
-      alertId: 1,
+      followUpId: 1,
       leadId: 1,
       leadName: hostile(300),
       company: hostile(200),
       stageLabel: 'Lead & <friends>',
       lifetimeUsd: '$1.00',
       unconvertedCurrencies: [],
-      message: '&'.repeat(MAX_ALERT_MESSAGE_LENGTH),
+      message: '&'.repeat(MAX_FOLLOW_UP_MESSAGE_LENGTH),
       scheduleText: 'Once',
       timeZone: 'UTC',
       occurrenceAt: at,

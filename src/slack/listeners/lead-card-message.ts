@@ -1,7 +1,6 @@
 import type { AppContext } from '../../app-context';
 import { getLeadCard } from '../../domain/leads';
-import { getSetting } from '../../domain/settings';
-import { loadStageLabels } from '../../domain/stages';
+import { getSetting, loadStageLabels } from '../../domain/settings';
 import { suggestionForLead } from '../../domain/suggestions';
 import { canEdit, type Viewer } from '../viewer';
 import { buildLeadCard } from '../views/lead-card';

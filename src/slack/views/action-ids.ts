@@ -27,13 +27,13 @@ export const ACTION_IDS = {
   suggestionDismiss: 'suggestion_dismiss',
   agendaTime: 'agenda_time',
   agendaToggle: 'agenda_toggle',
-  // Follow-up alerts
-  alertDone: 'alert_done',
-  alertSnoozeDay: 'alert_snooze_day',
-  alertSnoozeWeek: 'alert_snooze_week',
-  alertOpenLead: 'alert_open_lead',
-  alertCancel: 'alert_cancel',
-  alertEdit: 'alert_edit',
+  // Follow-up follow-ups
+  followUpDone: 'alert_done',
+  followUpSnoozeDay: 'alert_snooze_day',
+  followUpSnoozeWeek: 'alert_snooze_week',
+  followUpOpenLead: 'alert_open_lead',
+  followUpCancel: 'alert_cancel',
+  followUpEdit: 'alert_edit',
   adminNoticeResolve: 'admin_notice_resolve',
   // Follow-up modal's inputs
   followUpMessage: 'follow_up_message_input',

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { describeUnconverted, formatRateDate, formatUsd } from '../../common/money';
 import { type StageLabels, stageLabel } from '../../common/stages';
 import { formatLocalDateOf, formatShortInstantIn } from '../../common/zoned-time';
-import type { DigestFigures, DigestLead } from '../../domain/digest';
+import type { DigestFigures, DigestLead } from '../../domain/digest-figures';
 import { ACTION_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList, truncate } from './mrkdwn';
 

@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { AdminNoticeItem } from '../../domain/admin-notices';
-import type { FollowUpList } from '../../domain/alerts/listing';
+import type { FollowUpList } from '../../domain/follow-ups/listing';
 import { ACTION_IDS } from './action-ids';
-import { adminNoticeText } from './admin-notices';
-import { slackDate } from './alert-message';
+import { adminNoticeText } from './admin-notice-text';
+import { slackDate } from './follow-up-message';
 import { cutMrkdwn, escapeAndCut } from './mrkdwn';
 
 /** Part of HOME_EXTRAS_BLOCK_BUDGET (shared with the admin section): 2 blocks per follow-up. */
@@ -35,7 +35,7 @@ export function buildMyFollowUpsSection(list: FollowUpList): KnownBlock[] {
       : '';
     blocks.push({
       type: 'section',
-      block_id: `follow_up:${item.alertId}`,
+      block_id: `follow_up:${item.followUpId}`,
       text: {
         type: 'mrkdwn',
         text: cutMrkdwn(
@@ -46,20 +46,20 @@ export function buildMyFollowUpsSection(list: FollowUpList): KnownBlock[] {
     });
     blocks.push({
       type: 'actions',
-      block_id: `follow_up_actions:${item.alertId}`,
+      block_id: `follow_up_actions:${item.followUpId}`,
       elements: [
         {
           type: 'button',
-          action_id: ACTION_IDS.alertEdit,
+          action_id: ACTION_IDS.followUpEdit,
           text: { type: 'plain_text', text: 'Edit' },
-          value: String(item.alertId),
+          value: String(item.followUpId),
         },
         {
           type: 'button',
-          action_id: ACTION_IDS.alertCancel,
+          action_id: ACTION_IDS.followUpCancel,
           style: 'danger',
           text: { type: 'plain_text', text: 'Cancel' },
-          value: String(item.alertId),
+          value: String(item.followUpId),
           confirm: {
             title: { type: 'plain_text', text: 'Cancel follow-up?' },
             text: {

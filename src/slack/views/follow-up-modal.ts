@@ -1,18 +1,18 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { ALERT_KINDS, type AlertKind } from '../../common/choices';
-import { MAX_ALERT_MESSAGE_LENGTH } from '../../common/limits';
+import { FOLLOW_UP_KINDS, type FollowUpKind } from '../../common/choices';
+import { MAX_FOLLOW_UP_MESSAGE_LENGTH } from '../../common/limits';
 import { WEEKDAY_NAMES } from '../../common/zoned-time';
-import type { AlertForm, AlertFormField } from '../../domain/alerts/alert-input';
+import type { FollowUpForm, FollowUpFormField } from '../../domain/follow-ups/follow-up-input';
 import { ACTION_IDS, CALLBACK_IDS } from './action-ids';
 import { cutMrkdwn, escapeAndCut, truncate } from './mrkdwn';
 
 /**
  * The follow-up modal (callback_id `follow_up`), as a pure builder, and the reader of its
- * submission. One modal creates and edits: an alert id in private_metadata means edit.
+ * submission. One modal creates and edits: a follow-up id in private_metadata means edit.
  */
 
 /** block_id of each input (errors are answered by these). */
-export const FOLLOW_UP_BLOCKS: Record<AlertFormField | 'owner', string> = {
+export const FOLLOW_UP_BLOCKS: Record<FollowUpFormField | 'owner', string> = {
   message: 'follow_up_message',
   kind: 'follow_up_kind',
   date: 'follow_up_date',
@@ -23,7 +23,7 @@ export const FOLLOW_UP_BLOCKS: Record<AlertFormField | 'owner', string> = {
   owner: 'follow_up_owner',
 };
 /** action_id of each input (ACTION_IDS lists them). */
-export const FOLLOW_UP_INPUTS: Record<AlertFormField | 'owner', string> = {
+export const FOLLOW_UP_INPUTS: Record<FollowUpFormField | 'owner', string> = {
   message: ACTION_IDS.followUpMessage,
   kind: ACTION_IDS.followUpKind,
   date: ACTION_IDS.followUpDate,
@@ -37,27 +37,35 @@ export const FOLLOW_UP_INPUTS: Record<AlertFormField | 'owner', string> = {
 export interface FollowUpMetadata {
   leadId: number;
   /** Set when editing. */
+  followUpId?: number;
+  version?: number;
+}
+
+/** What travels in private_metadata: the key stays `alertId`, which modals already open in Slack carry. */
+interface MetadataOnTheWire {
+  leadId?: number;
   alertId?: number;
   version?: number;
 }
 
 export function encodeFollowUpMetadata(m: FollowUpMetadata): string {
-  return JSON.stringify(m);
+  const wire: MetadataOnTheWire = { leadId: m.leadId, alertId: m.followUpId, version: m.version };
+  return JSON.stringify(wire);
 }
 
 /** Null when the metadata is not what this modal writes (a forged or foreign submission). */
 export function decodeFollowUpMetadata(text: string | undefined): FollowUpMetadata | null {
   try {
-    const v = JSON.parse(text ?? '') as Partial<FollowUpMetadata>;
+    const v = JSON.parse(text ?? '') as MetadataOnTheWire;
     if (!Number.isInteger(v.leadId)) return null;
     if (v.alertId !== undefined && (!Number.isInteger(v.alertId) || !Number.isInteger(v.version))) return null;
-    return { leadId: v.leadId!, ...(v.alertId !== undefined ? { alertId: v.alertId, version: v.version! } : {}) };
+    return { leadId: v.leadId!, ...(v.alertId !== undefined ? { followUpId: v.alertId, version: v.version! } : {}) };
   } catch {
     return null;
   }
 }
 
-export const KIND_LABELS: Record<AlertKind, string> = {
+export const KIND_LABELS: Record<FollowUpKind, string> = {
   once: 'Once',
   every_days: 'Every N days',
   every_weeks: 'Every N weeks',
@@ -67,11 +75,11 @@ export const KIND_LABELS: Record<AlertKind, string> = {
 
 export interface FollowUpModalData {
   lead: { leadId: number; name: string; company: string | null };
-  /** Prefill: the alert being edited, or defaults for a new one. */
-  values: AlertForm & { ownerId: string };
+  /** Prefill: the follow-up being edited, or defaults for a new one. */
+  values: FollowUpForm & { ownerId: string };
   /** The zone the times are read in (the owner's), shown so nobody guesses. */
   timeZone: string;
-  editing?: { alertId: number; version: number };
+  editing?: { followUpId: number; version: number };
 }
 
 const plain = (text: string, max = 75) => ({ type: 'plain_text' as const, text: truncate(text, max), emoji: true });
@@ -79,7 +87,7 @@ const option = (text: string, value: string): PlainTextOption => ({ text: plain(
 
 export function buildFollowUpModal(d: FollowUpModalData): ModalView {
   const v = d.values;
-  const kindOptions = ALERT_KINDS.map((k) => option(KIND_LABELS[k], k));
+  const kindOptions = FOLLOW_UP_KINDS.map((k) => option(KIND_LABELS[k], k));
   const weekdayOptions = WEEKDAY_NAMES.map((name, i) => option(name, String(i + 1)));
   const company = d.lead.company && d.lead.company !== d.lead.name ? ` (${escapeAndCut(d.lead.company, 100)})` : '';
   const blocks: KnownBlock[] = [
@@ -92,7 +100,7 @@ export function buildFollowUpModal(d: FollowUpModalData): ModalView {
         type: 'plain_text_input',
         action_id: FOLLOW_UP_INPUTS.message,
         multiline: true,
-        max_length: MAX_ALERT_MESSAGE_LENGTH,
+        max_length: MAX_FOLLOW_UP_MESSAGE_LENGTH,
         placeholder: plain('e.g. Call about the trial order'),
         ...(v.message ? { initial_value: v.message } : {}),
       },
@@ -173,7 +181,7 @@ export function buildFollowUpModal(d: FollowUpModalData): ModalView {
   ];
   const meta: FollowUpMetadata = {
     leadId: d.lead.leadId,
-    ...(d.editing ? { alertId: d.editing.alertId, version: d.editing.version } : {}),
+    ...(d.editing ? { followUpId: d.editing.followUpId, version: d.editing.version } : {}),
   };
   return {
     type: 'modal',
@@ -198,8 +206,8 @@ export interface InputState {
 export type StateValues = Record<string, Record<string, InputState>>;
 
 /** The submitted form, as typed; owner is the selected user. */
-export function readFollowUpSubmission(values: StateValues): AlertForm & { ownerId: string | null } {
-  const el = (field: AlertFormField | 'owner') => values[FOLLOW_UP_BLOCKS[field]]?.[FOLLOW_UP_INPUTS[field]] ?? {};
+export function readFollowUpSubmission(values: StateValues): FollowUpForm & { ownerId: string | null } {
+  const el = (field: FollowUpFormField | 'owner') => values[FOLLOW_UP_BLOCKS[field]]?.[FOLLOW_UP_INPUTS[field]] ?? {};
   const text = (x: unknown) => (typeof x === 'string' && x.trim() !== '' ? x : null);
   return {
     message: text(el('message').value),
@@ -214,9 +222,9 @@ export function readFollowUpSubmission(values: StateValues): AlertForm & { owner
 }
 
 /** Field errors keyed by block_id, as `response_action: "errors"` wants them. */
-export function followUpErrors(errors: Partial<Record<AlertFormField | 'owner', string>>): Record<string, string> {
+export function followUpErrors(errors: Partial<Record<FollowUpFormField | 'owner', string>>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(errors).map(([field, message]) => [FOLLOW_UP_BLOCKS[field as AlertFormField], message!]),
+    Object.entries(errors).map(([field, message]) => [FOLLOW_UP_BLOCKS[field as FollowUpFormField], message!]),
   );
 }
 

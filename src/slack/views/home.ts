@@ -3,7 +3,7 @@ import type { HomeData } from '../../domain/home-data';
 import { ADMIN_SECTION_MAX_BLOCKS, buildAdminHomeSection } from './admin-home';
 import { buildAdminNoticesSection, buildMyFollowUpsSection } from './follow-up-home';
 import { buildPipelineHome, type PipelineHomeViewer } from './pipeline-home';
-import { buildAgendaControls, buildTodayBlocks, TODAY_HOME_MAX_BLOCKS } from './today';
+import { buildAgendaControls, buildTodayBlocks, TODAY_HOME_MAX_BLOCKS } from './today-section';
 
 /** The whole Home tab of a roster member: admin notices, who to call today, pipeline, their follow-ups, and the Admin section for admins. */
 export function buildHomeView(data: HomeData, viewer: PipelineHomeViewer): HomeView {

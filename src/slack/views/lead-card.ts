@@ -3,12 +3,12 @@ import { formatRateUsed } from '../../common/money';
 import { type StageLabels, stageLabel } from '../../common/stages';
 import type { HistoryPage } from '../../domain/lead-history';
 import type { LeadCardData } from '../../domain/leads';
-import type { StageSuggestion } from '../../domain/today';
+import type { StageSuggestion } from '../../domain/who-to-call';
 import { ACTION_IDS } from './action-ids';
 import { customerTitle, describeActivity, ownerText, rateDateText, slackDate, usdText } from './lead-format';
 import type { EphemeralMessage } from './message';
 import { escapeMrkdwn, fitList, truncate } from './mrkdwn';
-import { suggestionButtons, suggestionText } from './today';
+import { suggestionButtons, suggestionText } from './today-section';
 
 /** Slack's limit for a section's text. */
 const SECTION_TEXT = 3000;

@@ -3,7 +3,7 @@ import { formatUsd } from '../../common/money';
 import { type StageLabels, stageLabel } from '../../common/stages';
 import type { LeadMatch } from '../../domain/lead-search';
 import type { OwnedStage } from '../../domain/my-leads';
-import type { UncontactedResult } from '../../domain/uncontacted';
+import type { UncontactedResult } from '../../domain/uncontacted-leads';
 import { customerTitle, ownerText, slackDate, usdText } from './lead-format';
 import type { EphemeralMessage } from './message';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';

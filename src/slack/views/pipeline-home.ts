@@ -20,7 +20,7 @@ export type HomeSyncStatus = SyncStatus;
  * Slack's 100-block budget.
  */
 export interface HomeExtras {
-  /** Shown first (e.g. admin notices: an alert disabled because its owner left). */
+  /** Shown first (e.g. admin notices: a follow-up disabled because its owner left). */
   notices: KnownBlock[];
   /** "Who to call today" and the agenda setting: the first section, with a budget of its own. */
   today: KnownBlock[];

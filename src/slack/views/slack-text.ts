@@ -1,3 +1,4 @@
+import { hiddenLinkHost } from './link-host';
 import { escapeMrkdwn } from './mrkdwn';
 
 /**
@@ -118,7 +119,8 @@ const normalised = (text: string) => escapeMrkdwn(decodeEntities(text));
 /**
  * A stored note as mrkdwn: everything escaped except the people, channels and links kept
  * by `decodeSlackText(…, 'note')` (or typed in that form), which show as mentions and
- * links. `<!here>` and the like are escaped: a note never pings.
+ * links. `<!here>` and the like are escaped: a note never pings. A link whose label names
+ * another address than its target gets the real host beside it (`hiddenLinkHost`).
  */
 export function noteToMrkdwn(stored: string): string {
   let out = '';
@@ -126,7 +128,10 @@ export function noteToMrkdwn(stored: string): string {
   for (const m of stored.matchAll(KEPT_MARKUP)) {
     out += escapeMrkdwn(stored.slice(last, m.index));
     const [target, label] = splitLabel(m[1]!);
-    out += `<${normalised(target)}${label !== undefined ? `|${escapeMrkdwn(label)}` : ''}>`;
+    // The real host goes inside the link text, so a cut (`cutMrkdwn` keeps `<…>` whole) never drops it.
+    const realHost = hiddenLinkHost(decodeEntities(target), label);
+    const shown = label === undefined ? undefined : realHost === undefined ? label : `${label} (${realHost})`;
+    out += `<${normalised(target)}${shown !== undefined ? `|${escapeMrkdwn(shown)}` : ''}>`;
     last = m.index! + m[0].length;
   }
   return out + escapeMrkdwn(stored.slice(last));

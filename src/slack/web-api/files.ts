@@ -5,7 +5,7 @@ import { type ChartOptions, pipelineChartData } from '../../charts/pipeline-char
 import { slackErrorCode } from '../../common/slack-error-code';
 import { formatLocalDateOf } from '../../common/zoned-time';
 import type { AppDeps } from '../../deps';
-import type { DigestFigures } from '../../domain/digest';
+import type { DigestFigures } from '../../domain/digest-figures';
 import { NotSlackUrlError, requireSlackOrigin, SLACK_FILES_ORIGIN, type SlackHttpDeps } from '../runtime/slack-http';
 import { isQuietDigest } from '../views/digest-message';
 

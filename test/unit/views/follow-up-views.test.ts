@@ -1,10 +1,10 @@
-import { ALERT_KINDS } from '../../../src/common/choices';
-import type { FollowUpList, FollowUpListItem } from '../../../src/domain/alerts/listing';
-import type { AlertMessageData } from '../../../src/domain/alerts/message-data';
+import { FOLLOW_UP_KINDS } from '../../../src/common/choices';
+import type { FollowUpList, FollowUpListItem } from '../../../src/domain/follow-ups/listing';
+import type { FollowUpMessageData } from '../../../src/domain/follow-ups/message-data';
 import { ACTION_IDS, CALLBACK_IDS, isKnownActionId } from '../../../src/slack/views/action-ids';
-import { adminNoticeText, digestChannelProblem } from '../../../src/slack/views/admin-notices';
-import { buildAlertMessage } from '../../../src/slack/views/alert-message';
+import { adminNoticeText, digestChannelProblem } from '../../../src/slack/views/admin-notice-text';
 import { buildAdminNoticesSection, buildMyFollowUpsSection } from '../../../src/slack/views/follow-up-home';
+import { buildFollowUpMessage } from '../../../src/slack/views/follow-up-message';
 import {
   buildFollowUpModal,
   buildFollowUpNoticeModal,
@@ -19,9 +19,9 @@ import { actionIds, visibleText } from '../../support/lead-e2e';
 const NASTY = '<!channel> ACME & Co';
 const ESCAPED = '&lt;!channel&gt; ACME &amp; Co';
 
-const alertData = (partial: Partial<AlertMessageData> = {}): AlertMessageData => ({
+const followUpData = (partial: Partial<FollowUpMessageData> = {}): FollowUpMessageData => ({
   deliveryId: 41,
-  alertId: 9,
+  followUpId: 9,
   leadId: 7,
   leadName: NASTY,
   company: null,
@@ -37,17 +37,17 @@ const alertData = (partial: Partial<AlertMessageData> = {}): AlertMessageData =>
   ...partial,
 });
 
-describe('buildAlertMessage (the follow-up DM)', () => {
+describe('buildFollowUpMessage (the follow-up DM)', () => {
   it('due: escaped lead and message, Done / Snooze 1 day / Snooze 1 week / Open lead, each carrying its id', () => {
-    const m = buildAlertMessage(alertData());
+    const m = buildFollowUpMessage(followUpData());
     expect(m.text).toBe(`Follow-up: ${ESCAPED}: Call &lt;them&gt;\nabout &gt; price`);
     expect(visibleText(m.blocks)).toContain(`:bell: *Follow-up: ${ESCAPED}*\n>Call &lt;them&gt;\n>about &gt; price`);
     const actions = (m.blocks as any[]).find((b) => b.type === 'actions');
     expect(actions.elements.map((e: any) => [e.action_id, e.value])).toEqual([
-      [ACTION_IDS.alertDone, '41'],
-      [ACTION_IDS.alertSnoozeDay, '41'],
-      [ACTION_IDS.alertSnoozeWeek, '41'],
-      [ACTION_IDS.alertOpenLead, '7'],
+      [ACTION_IDS.followUpDone, '41'],
+      [ACTION_IDS.followUpSnoozeDay, '41'],
+      [ACTION_IDS.followUpSnoozeWeek, '41'],
+      [ACTION_IDS.followUpOpenLead, '7'],
     ]);
     const epoch = new Date('2026-11-25T05:00:00Z').getTime() / 1000;
     expect(visibleText(m.blocks)).toContain(
@@ -56,7 +56,7 @@ describe('buildAlertMessage (the follow-up DM)', () => {
   });
 
   it('overdue: says since when and how many reminders were missed', () => {
-    const m = buildAlertMessage(alertData({ overdueSince: new Date('2026-11-24T05:00:00Z'), missedCount: 2 }));
+    const m = buildFollowUpMessage(followUpData({ overdueSince: new Date('2026-11-24T05:00:00Z'), missedCount: 2 }));
     expect(m.text).toMatch(/^Overdue follow-up: /);
     expect(visibleText(m.blocks)).toMatch(
       /:warning: \*Overdue since <!date\^\d+\^[^>]+>\* \(2 more reminders missed while it could not be sent\)/,
@@ -64,15 +64,15 @@ describe('buildAlertMessage (the follow-up DM)', () => {
   });
 
   it('done and snoozed: who and when, only "Open lead" left', () => {
-    const done = buildAlertMessage(alertData(), {
+    const done = buildFollowUpMessage(followUpData(), {
       kind: 'done',
       by: 'U0AMANAGE1',
       at: new Date('2026-11-25T06:00:00Z'),
     });
     expect(done.text).toMatch(/^Done: /);
     expect(visibleText(done.blocks)).toContain(':white_check_mark: Done, marked by <@U0AMANAGE1>');
-    expect(actionIds(done.blocks)).toEqual([ACTION_IDS.alertOpenLead]);
-    const snoozed = buildAlertMessage(alertData(), {
+    expect(actionIds(done.blocks)).toEqual([ACTION_IDS.followUpOpenLead]);
+    const snoozed = buildFollowUpMessage(followUpData(), {
       kind: 'snoozed',
       by: 'U0AMANAGE1',
       until: new Date('2026-11-26T05:00:00Z'),
@@ -81,18 +81,18 @@ describe('buildAlertMessage (the follow-up DM)', () => {
     expect(visibleText(snoozed.blocks)).toContain(
       `:zzz: Snoozed by <@U0AMANAGE1> until <!date^${until}^{date_short_pretty} at {time}|Thu, 26 Nov 2026, 09:00 (Asia/Dubai)>`,
     );
-    expect(actionIds(snoozed.blocks)).toEqual([ACTION_IDS.alertOpenLead]);
+    expect(actionIds(snoozed.blocks)).toEqual([ACTION_IDS.followUpOpenLead]);
   });
 
   it('an incomplete lifetime value names the currencies left out', () => {
-    expect(visibleText(buildAlertMessage(alertData({ unconvertedCurrencies: ['XYZ'] })).blocks)).toContain(
+    expect(visibleText(buildFollowUpMessage(followUpData({ unconvertedCurrencies: ['XYZ'] })).blocks)).toContain(
       '$1,234.56 (incomplete: XYZ not converted)',
     );
   });
 });
 
 const item = (i: number, partial: Partial<FollowUpListItem> = {}): FollowUpListItem => ({
-  alertId: i,
+  followUpId: i,
   leadId: 100 + i,
   leadName: NASTY,
   message: 'Send <prices>',
@@ -111,7 +111,7 @@ describe('"My follow-ups" on Home', () => {
     expect(visibleText(blocks)).toContain('/crm remind <customer>');
   });
 
-  it('each follow-up: escaped text, overdue marked, Edit and Cancel (with a confirm) carrying the alert id', () => {
+  it('each follow-up: escaped text, overdue marked, Edit and Cancel (with a confirm) carrying the follow-up id', () => {
     const blocks = buildMyFollowUpsSection({
       items: [item(1, { state: 'overdue' }), item(2)],
       overdue: 1,
@@ -125,10 +125,10 @@ describe('"My follow-ups" on Home', () => {
     expect(text).not.toContain('<!channel>');
     const buttons = (blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements);
     expect(buttons.map((b: any) => [b.action_id, b.value])).toEqual([
-      [ACTION_IDS.alertEdit, '1'],
-      [ACTION_IDS.alertCancel, '1'],
-      [ACTION_IDS.alertEdit, '2'],
-      [ACTION_IDS.alertCancel, '2'],
+      [ACTION_IDS.followUpEdit, '1'],
+      [ACTION_IDS.followUpCancel, '1'],
+      [ACTION_IDS.followUpEdit, '2'],
+      [ACTION_IDS.followUpCancel, '2'],
     ]);
     expect(buttons[1].confirm.text.text).toContain(ESCAPED);
   });
@@ -206,7 +206,7 @@ describe('the follow-up modal', () => {
     expect(v.title.text).toBe('New follow-up');
     expect(decodeFollowUpMetadata(v.private_metadata)).toEqual({ leadId: 7 });
     const byBlock = Object.fromEntries((v.blocks as any[]).filter((b) => b.block_id).map((b) => [b.block_id, b]));
-    expect(byBlock[FOLLOW_UP_BLOCKS.kind].element.options.map((o: any) => o.value)).toEqual([...ALERT_KINDS]);
+    expect(byBlock[FOLLOW_UP_BLOCKS.kind].element.options.map((o: any) => o.value)).toEqual([...FOLLOW_UP_KINDS]);
     expect(byBlock[FOLLOW_UP_BLOCKS.kind].element.initial_option.value).toBe('once');
     expect(byBlock[FOLLOW_UP_BLOCKS.date].element.initial_date).toBe('2026-11-26');
     expect(byBlock[FOLLOW_UP_BLOCKS.time].element.initial_time).toBe('09:00');
@@ -221,10 +221,10 @@ describe('the follow-up modal', () => {
     const v = buildFollowUpModal({
       ...base,
       values: { ...base.values, message: 'Ping', kind: 'weekly', weekday: '3' },
-      editing: { alertId: 9, version: 4 },
+      editing: { followUpId: 9, version: 4 },
     });
     expect(v.title.text).toBe('Edit follow-up');
-    expect(decodeFollowUpMetadata(v.private_metadata)).toEqual({ leadId: 7, alertId: 9, version: 4 });
+    expect(decodeFollowUpMetadata(v.private_metadata)).toEqual({ leadId: 7, followUpId: 9, version: 4 });
     const weekday = (v.blocks as any[]).find((b) => b.block_id === FOLLOW_UP_BLOCKS.weekday).element;
     expect(weekday.initial_option.text.text).toBe('Wednesday');
   });

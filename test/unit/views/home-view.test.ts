@@ -51,7 +51,7 @@ function homeData(partial: Partial<HomeData> = {}, leadsPerStage = 2): HomeData 
     followUps: {
       items: [
         {
-          alertId: 5,
+          followUpId: 5,
           leadId: 1,
           leadName: NASTY,
           message: 'Call',

@@ -8,7 +8,7 @@ import {
   TODAY_HOME_MAX_BLOCKS,
   TODAY_MESSAGE_MAX_BLOCKS,
   workdaysText,
-} from '../../../src/slack/views/today';
+} from '../../../src/slack/views/today-section';
 import { checkBlocks, checkMessage } from '../../support/block-kit-limits';
 import { actionIds, visibleText } from '../../support/lead-e2e';
 import { brokenMrkdwn, mrkdwnTexts } from '../../support/mrkdwn-audit';

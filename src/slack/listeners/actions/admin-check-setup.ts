@@ -3,8 +3,8 @@ import type { DoctorReport } from '../../../common/doctor-report';
 import { runDoctorInApp } from '../../../doctor/in-app';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { buildAdminMessageModal } from '../../views/admin-modals';
-import { buildDoctorModal } from '../../views/doctor-report';
-import type { ButtonListener } from '../types';
+import { buildDoctorModal } from '../../views/doctor-report-blocks';
+import type { ButtonListener } from '../listener-types';
 
 /**
  * *Check setup* in the Admin section of Home: opens a modal at once (the trigger expires in

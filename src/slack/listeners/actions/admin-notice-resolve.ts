@@ -2,7 +2,7 @@ import type { AppContext } from '../../../app-context';
 import { resolveAdminNotice } from '../../../domain/admin-notices';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { buildAdminMessageModal } from '../../views/admin-modals';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 
 /** "Dismiss" on an admin notice on Home (admins only; a demoted admin's stale Home is told why). */
 export function adminNoticeResolve(deps: AppContext): ButtonListener {

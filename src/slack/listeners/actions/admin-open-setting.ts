@@ -17,7 +17,7 @@ import {
   buildSyncWindowModal,
 } from '../../views/admin-modals';
 import { type InteractionOrigin, openModal } from '../../web-api/reply';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 import { viewerForAction } from '../viewer-for-action';
 
 /** The modal of one admin setting, filled with its current value. */

@@ -3,7 +3,7 @@ import { changeOwner, getLeadSummary } from '../../../domain/leads';
 import { escapeMrkdwn } from '../../views/mrkdwn';
 import { tellUser } from '../../web-api/reply';
 import { afterLeadChange } from '../lead-change';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 import { type LeadVerb, leadButton } from './lead-verb';
 
 /** "Assign to me": the viewer takes an unowned lead (or one they own already). */

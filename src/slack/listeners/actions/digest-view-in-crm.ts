@@ -1,5 +1,5 @@
 import type { AppContext } from '../../../app-context';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 
 /**
  * "View in CRM" on a digest. With the app's deep link the button opens Home itself; Slack

@@ -1,8 +1,8 @@
 import type { AppContext } from '../../../app-context';
+import { isStageSlug } from '../../../common/stages';
 import { type HomeFilterChange, MAX_PAGE, updateHomeFilter } from '../../../domain/home-filter';
-import { isStageSlug } from '../../../domain/stages';
 import { canRead, resolveViewer } from '../../viewer';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 
 /** Reads a paging button's `<stage>:<page>` value. */
 export function pageChangeFor(value: string): HomeFilterChange | null {

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../../app-context';
 import { canRead, resolveViewer } from '../../viewer';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 
 /**
  * The Home "Refresh" button: republish now, then ask for a sync under the usual rules (a

@@ -5,14 +5,14 @@ import { adminCheckSetup } from './admin-check-setup';
 import { adminNoticeResolve } from './admin-notice-resolve';
 import { adminOpenSetting } from './admin-open-setting';
 import { agendaTime, agendaToggle } from './agenda-settings';
-import { alertCancel } from './alert-cancel';
-import { alertDone } from './alert-done';
-import { alertEdit } from './alert-edit';
-import { alertOpenLead } from './alert-open-lead';
-import { alertSnooze } from './alert-snooze';
 import { assignToMe } from './assign-to-me';
 import { digestViewInCrm } from './digest-view-in-crm';
-import { homeFilter } from './home-filter';
+import { followUpCancel } from './follow-up-cancel';
+import { followUpDone } from './follow-up-done';
+import { followUpEdit } from './follow-up-edit';
+import { followUpOpenLead } from './follow-up-open-lead';
+import { followUpSnooze } from './follow-up-snooze';
+import { homeFilter } from './home-filter-select';
 import { homePaging } from './home-paging';
 import { homeRefresh } from './home-refresh';
 import { leadHistoryPage } from './lead-history-page';
@@ -51,12 +51,12 @@ export function registerActions(app: App, deps: AppContext): void {
   // `/crm note` whose customer matched several leads
   app.action<Button>(ACTION_IDS.notePickLead, notePickLead(deps));
   // Follow-ups: the DM's buttons, and "My follow-ups" on Home
-  app.action<Button>(ACTION_IDS.alertDone, alertDone(deps));
-  app.action<Button>(ACTION_IDS.alertSnoozeDay, alertSnooze(deps, 'day'));
-  app.action<Button>(ACTION_IDS.alertSnoozeWeek, alertSnooze(deps, 'week'));
-  app.action<Button>(ACTION_IDS.alertOpenLead, alertOpenLead(deps));
-  app.action<Button>(ACTION_IDS.alertEdit, alertEdit(deps));
-  app.action<Button>(ACTION_IDS.alertCancel, alertCancel(deps));
+  app.action<Button>(ACTION_IDS.followUpDone, followUpDone(deps));
+  app.action<Button>(ACTION_IDS.followUpSnoozeDay, followUpSnooze(deps, 'day'));
+  app.action<Button>(ACTION_IDS.followUpSnoozeWeek, followUpSnooze(deps, 'week'));
+  app.action<Button>(ACTION_IDS.followUpOpenLead, followUpOpenLead(deps));
+  app.action<Button>(ACTION_IDS.followUpEdit, followUpEdit(deps));
+  app.action<Button>(ACTION_IDS.followUpCancel, followUpCancel(deps));
   // Who to call today: Home, /crm today, the morning agenda
   app.action<Button>(ACTION_IDS.todayOpenLead, todayOpenLead(deps));
   app.action<Button>(ACTION_IDS.suggestionAccept, suggestionAccept(deps));

@@ -2,13 +2,13 @@ import type { AppContext } from '../../../app-context';
 import { UserFacingError } from '../../../common/errors';
 import { getLeadHistory } from '../../../domain/lead-history';
 import { getLeadSummary } from '../../../domain/leads';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { refusalFor } from '../../viewer';
 import { buildLeadHistoryMessage } from '../../views/lead-card';
 import { buildNoticeModal } from '../../views/lead-modals';
 import { userErrorText } from '../../views/user-error';
 import { actionOrigin, openModal, postToResponseUrl, tellUser } from '../../web-api/reply';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 import { viewerForAction } from '../viewer-for-action';
 
 /** "All history" / "Older" / "Newer": value `<leadId>:<page>`; replaces the message with that page. */

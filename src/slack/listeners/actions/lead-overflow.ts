@@ -1,6 +1,6 @@
 import type { AppContext } from '../../../app-context';
 import { actionOrigin } from '../../web-api/reply';
-import type { OverflowListener } from '../types';
+import type { OverflowListener } from '../listener-types';
 import { viewerForAction } from '../viewer-for-action';
 import { assignVerb } from './assign-to-me';
 import { type LeadVerb, runLeadVerb } from './lead-verb';

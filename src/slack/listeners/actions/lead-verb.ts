@@ -4,7 +4,7 @@ import { UserFacingError } from '../../../common/errors';
 import { refusalFor, type Viewer } from '../../viewer';
 import { userErrorText } from '../../views/user-error';
 import { actionOrigin, type InteractionOrigin, tellUser } from '../../web-api/reply';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 import { viewerForAction } from '../viewer-for-action';
 
 /**

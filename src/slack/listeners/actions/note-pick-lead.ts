@@ -14,7 +14,7 @@ import {
 import { userErrorText } from '../../views/user-error';
 import { actionOrigin, type InteractionOrigin, postToResponseUrl } from '../../web-api/reply';
 import { afterLeadChange } from '../lead-change';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 
 /**
  * "Save note here" under a `/crm note` whose customer matched several leads: saves the kept

@@ -5,7 +5,7 @@ import { getLeadSummary, LeadNotFoundError } from '../../../domain/leads';
 import { refusalFor, type Viewer } from '../../viewer';
 import { buildFollowUpModal } from '../../views/follow-up-modal';
 import { type InteractionOrigin, openModal, tellUser } from '../../web-api/reply';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 import { type LeadVerb, leadButton } from './lead-verb';
 
 export type OpenResult = { ok: true } | { ok: false; message: string };
@@ -49,7 +49,7 @@ export async function openNewFollowUpModal(
   return { ok: true };
 }
 
-/** "Follow-up": the modal decides who may set alerts; reading leads is the floor. */
+/** "Follow-up": the modal decides who may set follow-ups; reading leads is the floor. */
 export const followUpVerb: LeadVerb = {
   name: 'follow_up',
   access: 'read',

@@ -2,7 +2,7 @@ import type { AppContext } from '../../../app-context';
 import { getLeadSummary } from '../../../domain/leads';
 import { buildNoteModal } from '../../views/lead-modals';
 import { openModal } from '../../web-api/reply';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 import { type LeadVerb, leadButton } from './lead-verb';
 
 /** Opens the note modal of a lead. */

@@ -1,9 +1,9 @@
 import type { AppContext } from '../../../app-context';
 import { getLeadSummary } from '../../../domain/leads';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { buildStageChangeModal } from '../../views/lead-modals';
 import { openModal } from '../../web-api/reply';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 import { type LeadVerb, leadButton } from './lead-verb';
 
 /** "Change stage": opens the stage-change modal (with the current labels). */

@@ -1,13 +1,13 @@
 import type { AppContext } from '../../../app-context';
 import { UserFacingError } from '../../../common/errors';
 import { getLeadSummary } from '../../../domain/leads';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { acceptedSuggestionNote, isSuggestionKind } from '../../../domain/suggestions';
-import { SUGGESTED_STAGE } from '../../../domain/today';
+import { SUGGESTED_STAGE } from '../../../domain/who-to-call';
 import { buildStageChangeModal } from '../../views/lead-modals';
-import { parseSuggestionValue } from '../../views/today';
+import { parseSuggestionValue } from '../../views/today-section';
 import { actionOrigin, openModal } from '../../web-api/reply';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 import { viewerForAction } from '../viewer-for-action';
 import { runLeadVerb } from './lead-verb';
 

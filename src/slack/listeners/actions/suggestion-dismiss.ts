@@ -1,10 +1,10 @@
 import type { AppContext } from '../../../app-context';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { dismissSuggestion } from '../../../domain/suggestions';
-import { parseSuggestionValue } from '../../views/today';
+import { parseSuggestionValue } from '../../views/today-section';
 import { actionOrigin, tellUser } from '../../web-api/reply';
 import { refreshLeadCard } from '../lead-change';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 import { viewerForAction } from '../viewer-for-action';
 import { runLeadVerb } from './lead-verb';
 

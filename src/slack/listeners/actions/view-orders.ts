@@ -11,9 +11,9 @@ import {
   buildOrderHistoryUnavailable,
   type OrderHistoryCustomer,
   PRODUCTION_NOT_CONFIGURED,
-} from '../../views/order-history';
+} from '../../views/order-history-message';
 import { type InteractionOrigin, openModal, postToResponseUrl } from '../../web-api/reply';
-import type { ButtonListener } from '../types';
+import type { ButtonListener } from '../listener-types';
 import { type LeadVerb, leadButton } from './lead-verb';
 
 /**

@@ -5,7 +5,7 @@ import { buildHelpMessage } from '../../views/help';
 import { escapeMrkdwn } from '../../views/mrkdwn';
 import { decodeSlackText } from '../../views/slack-text';
 import { userErrorText } from '../../views/user-error';
-import type { CommandListener } from '../types';
+import type { CommandListener } from '../listener-types';
 import { type EphemeralMessage, UsageError } from './subcommand';
 import { findSubcommand, SUBCOMMANDS } from './subcommands';
 

@@ -1,4 +1,4 @@
-import { digestFiguresFor } from '../../../domain/digest';
+import { digestFiguresFor } from '../../../domain/digest-figures';
 import { trailingDigestPeriod } from '../../../domain/digest-schedule';
 import { getAllSettings } from '../../../domain/settings';
 import { buildDigestMessage } from '../../views/digest-message';

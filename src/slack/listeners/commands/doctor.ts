@@ -1,5 +1,5 @@
 import { runDoctorInApp } from '../../../doctor/in-app';
-import { buildDoctorReportMessage, DOCTOR_RUNNING_TEXT } from '../../views/doctor-report';
+import { buildDoctorReportMessage, DOCTOR_RUNNING_TEXT } from '../../views/doctor-report-blocks';
 import { type Subcommand, UsageError } from './subcommand';
 
 /**

@@ -12,7 +12,7 @@ import {
   parseExportRequest,
   recordExport,
 } from '../../../domain/lead-export';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { refusalFor } from '../../viewer';
 import { escapeMrkdwn } from '../../views/mrkdwn';
 import { FileUploadError, openDirectMessage, shareFile } from '../../web-api/files';

@@ -1,5 +1,5 @@
 import { searchLeads } from '../../../domain/lead-search';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { buildFindResults } from '../../views/lead-lists';
 import { type Subcommand, UsageError } from './subcommand';
 

@@ -1,5 +1,5 @@
 import { type LeadMatch, type LeadResolution, resolveLeadExactly, resolveLeadText } from '../../../domain/lead-search';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { buildCandidatesMessage } from '../../views/lead-lists';
 import { escapeAndCut } from '../../views/mrkdwn';
 import { type CommandContext, UsageError } from './subcommand';

@@ -1,5 +1,5 @@
 import { listLeadsOwnedBy } from '../../../domain/my-leads';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { buildMyLeads } from '../../views/lead-lists';
 import { type Subcommand, UsageError } from './subcommand';
 

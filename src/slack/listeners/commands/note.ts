@@ -8,7 +8,7 @@ import {
   validateNoteText,
 } from '../../../domain/leads';
 import { keepPendingNote, PENDING_NOTE_TTL_MS } from '../../../domain/pending-notes';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { customerTitle } from '../../views/lead-format';
 import { escapeMrkdwn, truncate } from '../../views/mrkdwn';
 import { buildNoteLeadChoice, buildNoteNotSaved, NOTE_CHOICES, NOTE_USAGE } from '../../views/note-replies';

@@ -1,6 +1,7 @@
+import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../../../common/stages';
 import { resolveLeadText } from '../../../domain/lead-search';
 import { changeStage, getLeadSummary, homesToRepublish } from '../../../domain/leads';
-import { loadStageLabels, STAGES, type StageLabels, type StageSlug, stageLabel } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { customerTitle } from '../../views/lead-format';
 import { buildStageChangeModal } from '../../views/lead-modals';
 import { escapeAndCut, escapeMrkdwn } from '../../views/mrkdwn';

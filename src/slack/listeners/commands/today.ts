@@ -1,8 +1,7 @@
-import { getAllSettings } from '../../../domain/settings';
-import { loadStageLabels } from '../../../domain/stages';
-import { loadToday } from '../../../domain/today';
+import { getAllSettings, loadStageLabels } from '../../../domain/settings';
+import { loadToday } from '../../../domain/who-to-call';
 import { canEdit } from '../../viewer';
-import { buildTodayMessage, TODAY_MESSAGE_MAX_BLOCKS } from '../../views/today';
+import { buildTodayMessage, TODAY_MESSAGE_MAX_BLOCKS } from '../../views/today-section';
 import { type Subcommand, UsageError } from './subcommand';
 
 /** Lines per list (per person for managers) `/crm today` shows. */

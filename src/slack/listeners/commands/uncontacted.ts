@@ -1,5 +1,5 @@
-import { loadStageLabels } from '../../../domain/stages';
-import { DEFAULT_UNCONTACTED_DAYS, findUncontacted, MAX_UNCONTACTED_DAYS } from '../../../domain/uncontacted';
+import { loadStageLabels } from '../../../domain/settings';
+import { DEFAULT_UNCONTACTED_DAYS, findUncontacted, MAX_UNCONTACTED_DAYS } from '../../../domain/uncontacted-leads';
 import { buildUncontactedList } from '../../views/lead-lists';
 import { escapeAndCut } from '../../views/mrkdwn';
 import { type Subcommand, UsageError } from './subcommand';

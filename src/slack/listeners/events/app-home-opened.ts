@@ -1,6 +1,6 @@
 import type { AppContext } from '../../../app-context';
 import { canRead, resolveViewer, type Viewer } from '../../viewer';
-import type { AppHomeOpenedListener } from '../types';
+import type { AppHomeOpenedListener } from '../listener-types';
 
 /**
  * A user opened the Home tab: publish at once from the CRM database, then run (or join) the

@@ -2,7 +2,7 @@ import type { AppContext } from '../../../app-context';
 import { searchLeadsTop } from '../../../domain/lead-search';
 import { refusalFor, resolveViewerWithin } from '../../viewer';
 import { buildLeadOptions } from '../../views/lead-modals';
-import type { OptionsListener } from '../types';
+import type { OptionsListener } from '../listener-types';
 
 /** Slack shows at most 100 options and waits 3 s for them. */
 export const LEAD_OPTIONS_LIMIT = 100;

@@ -3,7 +3,7 @@ import { refusalFor } from '../../viewer';
 import { buildLogToCrmModal } from '../../views/lead-modals';
 import { decodeSlackText } from '../../views/slack-text';
 import { type InteractionOrigin, openModal, tellUser } from '../../web-api/reply';
-import type { MessageShortcutListener } from '../types';
+import type { MessageShortcutListener } from '../listener-types';
 import { viewerForAction } from '../viewer-for-action';
 
 /**

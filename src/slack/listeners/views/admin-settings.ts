@@ -3,7 +3,7 @@ import type { AppContext } from '../../../app-context';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { isAdminSettingName } from '../../views/admin-common';
 import { buildAdminMessageModal } from '../../views/admin-modals';
-import type { ViewListener } from '../types';
+import type { ViewListener } from '../listener-types';
 import { ADMIN_SUBMISSIONS } from './admin-submissions';
 import { answerInTime, type SubmissionAnswer } from './answer-in-time';
 

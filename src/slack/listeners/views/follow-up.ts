@@ -1,8 +1,14 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
 import { isValidTimeZone } from '../../../common/zoned-time';
-import { validateAlertForm } from '../../../domain/alerts/alert-input';
-import { AlertError, createAlert, getAlert, mayManageAlert, updateAlert } from '../../../domain/alerts/alerts';
+import { validateFollowUpForm } from '../../../domain/follow-ups/follow-up-input';
+import {
+  createFollowUp,
+  FollowUpError,
+  getFollowUp,
+  mayManageFollowUp,
+  updateFollowUp,
+} from '../../../domain/follow-ups/follow-ups';
 import { getRole } from '../../../domain/roster';
 import { canAdminister, refusalFor, resolveViewer, slackUserFacts, type Viewer } from '../../viewer';
 import {
@@ -13,7 +19,7 @@ import {
   type StateValues,
 } from '../../views/follow-up-modal';
 import { userErrorPlain } from '../../views/user-error';
-import type { ViewListener } from '../types';
+import type { ViewListener } from '../listener-types';
 import { answerInTime, type SubmissionAnswer } from './answer-in-time';
 
 /** The zone a person's follow-ups are read in: their Slack zone (cached users.info), else CRM_TIMEZONE. */
@@ -23,7 +29,7 @@ async function ownerTimeZone(deps: AppContext, client: WebClient, userId: string
 }
 
 type SubmissionResult =
-  | { ok: true; alertId: number | null; ownerId: string; nextDueAt: Date }
+  | { ok: true; followUpId: number | null; ownerId: string; nextDueAt: Date }
   | { ok: false; errors: Record<string, string> };
 
 /** Validates and saves a follow-up modal submission: the field errors to answer with, or what was saved. */
@@ -58,31 +64,35 @@ async function saveFollowUp(
       return fail('owner', 'That person cannot get follow-ups (deactivated or a guest account).');
   }
   const timeZone = ownerId === viewer.userId ? viewer.timeZone : await ownerTimeZone(deps, client, ownerId);
-  const valid = validateAlertForm(form, timeZone, deps.clock.now());
+  const valid = validateFollowUpForm(form, timeZone, deps.clock.now());
   if (!valid.ok) {
     deps.logger.info({ userId: viewer.userId, fields: Object.keys(valid.errors) }, 'follow-up form refused');
     return { ok: false, errors: followUpErrors(valid.errors) };
   }
   const fields = { ownerId, message: valid.message, schedule: valid.schedule, firstDueAt: valid.firstDueAt };
   try {
-    if (meta.alertId !== undefined) {
-      const existing = await getAlert(prisma, meta.alertId);
+    if (meta.followUpId !== undefined) {
+      const existing = await getFollowUp(prisma, meta.followUpId);
       if (!existing || existing.leadId !== meta.leadId) return fail('message', 'That follow-up no longer exists.');
-      if (!mayManageAlert(existing, viewer.userId, canAdminister(viewer))) {
+      if (!mayManageFollowUp(existing, viewer.userId, canAdminister(viewer))) {
         return fail('message', 'Only the person reminded, the one who set the follow-up, or an admin can change it.');
       }
-      const saved = await updateAlert(prisma, deps.clock, {
-        alertId: meta.alertId,
+      const saved = await updateFollowUp(prisma, deps.clock, {
+        followUpId: meta.followUpId,
         expectedVersion: meta.version!,
         actorId: viewer.userId,
         ...fields,
       });
-      return { ok: true, alertId: meta.alertId, ownerId, nextDueAt: saved.nextDueAt };
+      return { ok: true, followUpId: meta.followUpId, ownerId, nextDueAt: saved.nextDueAt };
     }
-    const created = await createAlert(prisma, deps.clock, { leadId: meta.leadId, createdBy: viewer.userId, ...fields });
-    return { ok: true, alertId: created.id, ownerId, nextDueAt: created.nextDueAt };
+    const created = await createFollowUp(prisma, deps.clock, {
+      leadId: meta.leadId,
+      createdBy: viewer.userId,
+      ...fields,
+    });
+    return { ok: true, followUpId: created.id, ownerId, nextDueAt: created.nextDueAt };
   } catch (err) {
-    if (err instanceof AlertError) return fail('message', userErrorPlain(err));
+    if (err instanceof FollowUpError) return fail('message', userErrorPlain(err));
     throw err;
   }
 }
@@ -104,7 +114,7 @@ export function followUp(deps: AppContext): ViewListener {
       }
       if (!result.ok) return { ack: { response_action: 'errors', errors: result.errors } };
       deps.logger.info(
-        { userId: viewer.userId, alertId: result.alertId, nextDueAt: result.nextDueAt },
+        { userId: viewer.userId, followUpId: result.followUpId, nextDueAt: result.nextDueAt },
         'follow-up saved',
       );
       const ownerId = result.ownerId;

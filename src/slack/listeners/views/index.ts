@@ -6,7 +6,7 @@ import { followUp } from './follow-up';
 import { leadContact } from './lead-contact';
 import { leadNote } from './lead-note';
 import { leadOwner } from './lead-owner';
-import { logToCrm } from './log-to-crm';
+import { logToCrm } from './log-to-crm-submission';
 import { stageChange } from './stage-change';
 
 /** Every modal submission, by callback id; one listener per file. */

@@ -3,7 +3,7 @@ import type { AppContext } from '../../../app-context';
 import { updateContact } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildContactModal, LEAD_BLOCKS } from '../../views/lead-modals';
-import type { ViewListener } from '../types';
+import type { ViewListener } from '../listener-types';
 import { inputValue, type LeadSubmissionOptions, leadSubmission } from './lead-submission';
 
 const typed = (view: ViewOutput) => ({

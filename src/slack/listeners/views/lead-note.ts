@@ -2,7 +2,7 @@ import type { AppContext } from '../../../app-context';
 import { addNote } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { LEAD_BLOCKS } from '../../views/lead-modals';
-import type { ViewListener } from '../types';
+import type { ViewListener } from '../listener-types';
 import { inputValue, leadSubmission } from './lead-submission';
 
 /**

@@ -2,7 +2,7 @@ import type { AppContext } from '../../../app-context';
 import { changeOwner, LeadValidationError } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildOwnerModal, LEAD_BLOCKS } from '../../views/lead-modals';
-import type { ViewListener } from '../types';
+import type { ViewListener } from '../listener-types';
 import { type LeadSubmissionOptions, leadSubmission, selectedUser } from './lead-submission';
 
 /** The change-owner modal submitted. */

@@ -12,13 +12,13 @@ import {
   LeadValidationError,
   StaleLeadError,
 } from '../../../domain/leads';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { refusalFor, resolveViewer, type Viewer } from '../../viewer';
 import { decodeLeadMetadata, LEAD_BLOCKS, type LeadModalMetadata } from '../../views/lead-modals';
 import { staleLeadNotice } from '../../views/stale-lead';
 import { userErrorPlain } from '../../views/user-error';
 import { afterLeadChange } from '../lead-change';
-import type { ViewListener } from '../types';
+import type { ViewListener } from '../listener-types';
 import { answerInTime, type SubmissionAnswer } from './answer-in-time';
 
 /** Shared steps of the lead modals' view_submission listeners. */

@@ -1,10 +1,10 @@
 import type { ViewOutput } from '@slack/bolt';
 import type { AppContext } from '../../../app-context';
 import { changeStage, LeadValidationError } from '../../../domain/leads';
-import { loadStageLabels } from '../../../domain/stages';
+import { loadStageLabels } from '../../../domain/settings';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildStageChangeModal, LEAD_BLOCKS } from '../../views/lead-modals';
-import type { ViewListener } from '../types';
+import type { ViewListener } from '../listener-types';
 import { inputValue, type LeadSubmissionOptions, leadSubmission, selectedValue } from './lead-submission';
 
 const typed = (view: ViewOutput) => ({

@@ -1,18 +1,18 @@
-import { getAlert, getAlertWithCustomer } from '../../../../src/domain/alerts/alerts';
-import { loadAlertMessageData } from '../../../../src/domain/alerts/message-data';
+import { getFollowUp, getFollowUpWithCustomer } from '../../../../src/domain/follow-ups/follow-ups';
+import { loadFollowUpMessageData } from '../../../../src/domain/follow-ups/message-data';
 import { getLeadCard } from '../../../../src/domain/leads';
-import { loadStageLabels } from '../../../../src/domain/stages';
-import { alertCancel } from '../../../../src/slack/listeners/actions/alert-cancel';
-import { alertDone } from '../../../../src/slack/listeners/actions/alert-done';
-import { alertEdit } from '../../../../src/slack/listeners/actions/alert-edit';
-import { alertOpenLead } from '../../../../src/slack/listeners/actions/alert-open-lead';
-import { alertSnooze } from '../../../../src/slack/listeners/actions/alert-snooze';
+import { loadStageLabels } from '../../../../src/domain/settings';
+import { followUpCancel } from '../../../../src/slack/listeners/actions/follow-up-cancel';
+import { followUpDone } from '../../../../src/slack/listeners/actions/follow-up-done';
+import { followUpEdit } from '../../../../src/slack/listeners/actions/follow-up-edit';
+import { followUpOpenLead } from '../../../../src/slack/listeners/actions/follow-up-open-lead';
+import { followUpSnooze } from '../../../../src/slack/listeners/actions/follow-up-snooze';
 import { refusalFor } from '../../../../src/slack/viewer';
 import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
-import { buildAlertMessage } from '../../../../src/slack/views/alert-message';
+import { buildFollowUpMessage } from '../../../../src/slack/views/follow-up-message';
 import { buildFollowUpModal, buildFollowUpNoticeModal } from '../../../../src/slack/views/follow-up-modal';
 import { buildLeadCard } from '../../../../src/slack/views/lead-card';
-import { seedAlert } from '../../../support/alert-fixtures';
+import { seedFollowUp } from '../../../support/follow-up-fixtures';
 import {
   ADMIN,
   AM,
@@ -45,7 +45,7 @@ const prisma = () => t.deps.db.prisma;
 
 /** A follow-up of AM's with one reminder sent to AM's DM. */
 async function sentReminder(kind: 'once' | 'every_days' = 'once') {
-  const alertId = await seedAlert(
+  const followUpId = await seedFollowUp(
     t.deps,
     leadId,
     AM,
@@ -54,7 +54,7 @@ async function sentReminder(kind: 'once' | 'every_days' = 'once') {
   const occurrenceAt = new Date('2026-11-24T09:00:00Z');
   const d = await prisma().alertDelivery.create({
     data: {
-      alertId,
+      alertId: followUpId,
       occurrenceAt,
       claimedBy: 'test',
       leaseUntil: occurrenceAt,
@@ -64,17 +64,17 @@ async function sentReminder(kind: 'once' | 'every_days' = 'once') {
       messageTs: TS,
     },
   });
-  return { alertId, deliveryId: d.id, occurrenceAt, sentAt: occurrenceAt };
+  return { followUpId, deliveryId: d.id, occurrenceAt, sentAt: occurrenceAt };
 }
 
-describe('alertDone', () => {
+describe('followUpDone', () => {
   it("marks the reminder done, rewrites the DM with what the builder makes, then republishes the owner's Home", async () => {
     const r = await sentReminder();
     const f = fakes();
-    await alertDone(t.deps)(
+    await followUpDone(t.deps)(
       blockAction(f, {
         userId: AM,
-        actionId: ACTION_IDS.alertDone,
+        actionId: ACTION_IDS.followUpDone,
         value: String(r.deliveryId),
         from: 'message',
         channelId: DM,
@@ -82,12 +82,12 @@ describe('alertDone', () => {
       }),
     );
     expect(f.calls[0]).toBe('ack');
-    expect((await getAlert(prisma(), r.alertId))!.active).toBe(false);
-    const data = await loadAlertMessageData(prisma(), r);
+    expect((await getFollowUp(prisma(), r.followUpId))!.active).toBe(false);
+    const data = await loadFollowUpMessageData(prisma(), r);
     expect(f.client.chat.update).toHaveBeenCalledWith({
       channel: DM,
       ts: TS,
-      ...buildAlertMessage(data!, { kind: 'done', by: AM, at: t.clock.now() }),
+      ...buildFollowUpMessage(data!, { kind: 'done', by: AM, at: t.clock.now() }),
     });
     expect(f.shown()).toEqual(['chat.update', 'views.publish']);
     expect(f.client.views.publish).toHaveBeenCalledWith(
@@ -98,10 +98,10 @@ describe('alertDone', () => {
   it("refuses someone else's reminder, in the conversation, and changes nothing", async () => {
     const r = await sentReminder();
     const f = fakes();
-    await alertDone(t.deps)(
+    await followUpDone(t.deps)(
       blockAction(f, {
         userId: AM2,
-        actionId: ACTION_IDS.alertDone,
+        actionId: ACTION_IDS.followUpDone,
         value: String(r.deliveryId),
         from: 'message',
         channelId: DM,
@@ -114,33 +114,33 @@ describe('alertDone', () => {
       text: 'Only the person this follow-up is for can answer it.',
     });
     expect(f.client.chat.update).not.toHaveBeenCalled();
-    expect((await getAlert(prisma(), r.alertId))!.active).toBe(true);
+    expect((await getFollowUp(prisma(), r.followUpId))!.active).toBe(true);
   });
 
   it('ignores a button without a delivery id', async () => {
     const f = fakes();
-    await alertDone(t.deps)(
-      blockAction(f, { userId: AM, actionId: ACTION_IDS.alertDone, value: 'x', from: 'message' }),
+    await followUpDone(t.deps)(
+      blockAction(f, { userId: AM, actionId: ACTION_IDS.followUpDone, value: 'x', from: 'message' }),
     );
     expect(f.calls).toEqual(['ack']);
   });
 });
 
-describe('alertSnooze', () => {
+describe('followUpSnooze', () => {
   it.each([
-    ['day', ACTION_IDS.alertSnoozeDay, '2026-11-26T09:00:00.000Z'],
-    ['week', ACTION_IDS.alertSnoozeWeek, '2026-12-02T09:00:00.000Z'],
+    ['day', ACTION_IDS.followUpSnoozeDay, '2026-11-26T09:00:00.000Z'],
+    ['week', ACTION_IDS.followUpSnoozeWeek, '2026-12-02T09:00:00.000Z'],
   ] as const)(
     "snoozes a %s: the DM says until when, the owner's Home is republished",
     async (length, actionId, until) => {
       const r = await sentReminder('every_days');
       // Far enough ahead that the snooze, not the schedule, decides when it comes back.
       await prisma().followUpAlert.update({
-        where: { id: r.alertId },
+        where: { id: r.followUpId },
         data: { nextDueAt: new Date('2027-01-01T09:00:00Z') },
       });
       const f = fakes();
-      await alertSnooze(
+      await followUpSnooze(
         t.deps,
         length,
       )(
@@ -154,26 +154,31 @@ describe('alertSnooze', () => {
         }),
       );
       expect(f.calls[0]).toBe('ack');
-      const data = await loadAlertMessageData(prisma(), r);
+      const data = await loadFollowUpMessageData(prisma(), r);
       expect(f.client.chat.update).toHaveBeenCalledWith({
         channel: DM,
         ts: TS,
-        ...buildAlertMessage(data!, { kind: 'snoozed', by: AM, until: new Date(until) }),
+        ...buildFollowUpMessage(data!, { kind: 'snoozed', by: AM, until: new Date(until) }),
       });
-      expect((await getAlert(prisma(), r.alertId))!.nextDueAt!.toISOString()).toBe(until);
+      expect((await getFollowUp(prisma(), r.followUpId))!.nextDueAt!.toISOString()).toBe(until);
       expect(f.shown()).toEqual(['chat.update', 'views.publish']);
     },
   );
 
   it('refuses to snooze a cancelled follow-up', async () => {
     const r = await sentReminder();
-    await prisma().followUpAlert.update({ where: { id: r.alertId }, data: { active: false } });
+    await prisma().followUpAlert.update({ where: { id: r.followUpId }, data: { active: false } });
     const f = fakes();
-    await alertSnooze(
+    await followUpSnooze(
       t.deps,
       'day',
     )(
-      blockAction(f, { userId: AM, actionId: ACTION_IDS.alertSnoozeDay, value: String(r.deliveryId), from: 'message' }),
+      blockAction(f, {
+        userId: AM,
+        actionId: ACTION_IDS.followUpSnoozeDay,
+        value: String(r.deliveryId),
+        from: 'message',
+      }),
     );
     expect(f.respond).toHaveBeenCalledWith({
       response_type: 'ephemeral',
@@ -184,11 +189,11 @@ describe('alertSnooze', () => {
   });
 });
 
-describe('alertOpenLead', () => {
+describe('followUpOpenLead', () => {
   it('shows the lead card the builder makes, to the clicker only', async () => {
     const f = fakes();
-    await alertOpenLead(t.deps)(
-      blockAction(f, { userId: AM, actionId: ACTION_IDS.alertOpenLead, value: String(leadId), from: 'message' }),
+    await followUpOpenLead(t.deps)(
+      blockAction(f, { userId: AM, actionId: ACTION_IDS.followUpOpenLead, value: String(leadId), from: 'message' }),
     );
     const card = buildLeadCard(await getLeadCard(prisma(), leadId), {
       labels: await loadStageLabels(prisma()),
@@ -202,8 +207,13 @@ describe('alertOpenLead', () => {
 
   it('a manager sees the card without edit buttons', async () => {
     const f = fakes();
-    await alertOpenLead(t.deps)(
-      blockAction(f, { userId: MANAGER, actionId: ACTION_IDS.alertOpenLead, value: String(leadId), from: 'message' }),
+    await followUpOpenLead(t.deps)(
+      blockAction(f, {
+        userId: MANAGER,
+        actionId: ACTION_IDS.followUpOpenLead,
+        value: String(leadId),
+        from: 'message',
+      }),
     );
     const card = buildLeadCard(await getLeadCard(prisma(), leadId), {
       labels: await loadStageLabels(prisma()),
@@ -215,8 +225,8 @@ describe('alertOpenLead', () => {
 
   it('refuses a guest', async () => {
     const f = fakes();
-    await alertOpenLead(t.deps)(
-      blockAction(f, { userId: GUEST, actionId: ACTION_IDS.alertOpenLead, value: String(leadId), from: 'message' }),
+    await followUpOpenLead(t.deps)(
+      blockAction(f, { userId: GUEST, actionId: ACTION_IDS.followUpOpenLead, value: String(leadId), from: 'message' }),
     );
     expect(f.respond.mock.calls).toEqual([
       [
@@ -231,8 +241,8 @@ describe('alertOpenLead', () => {
 
   it('says so when the lead is gone', async () => {
     const f = fakes();
-    await alertOpenLead(t.deps)(
-      blockAction(f, { userId: AM, actionId: ACTION_IDS.alertOpenLead, value: '999999', from: 'message' }),
+    await followUpOpenLead(t.deps)(
+      blockAction(f, { userId: AM, actionId: ACTION_IDS.followUpOpenLead, value: '999999', from: 'message' }),
     );
     expect(f.respond).toHaveBeenCalledWith({
       response_type: 'ephemeral',
@@ -242,12 +252,14 @@ describe('alertOpenLead', () => {
   });
 });
 
-describe('alertEdit', () => {
+describe('followUpEdit', () => {
   it('opens the follow-up modal prefilled with the follow-up', async () => {
-    const { alertId } = await sentReminder('every_days');
+    const { followUpId } = await sentReminder('every_days');
     const f = fakes();
-    await alertEdit(t.deps)(blockAction(f, { userId: AM, actionId: ACTION_IDS.alertEdit, value: String(alertId) }));
-    const a = (await getAlertWithCustomer(prisma(), alertId))!;
+    await followUpEdit(t.deps)(
+      blockAction(f, { userId: AM, actionId: ACTION_IDS.followUpEdit, value: String(followUpId) }),
+    );
+    const a = (await getFollowUpWithCustomer(prisma(), followUpId))!;
     expect(f.calls[0]).toBe('ack');
     expect(f.client.views.open).toHaveBeenCalledWith({
       trigger_id: TRIGGER_ID,
@@ -264,7 +276,7 @@ describe('alertEdit', () => {
           ownerId: AM,
         },
         timeZone: a.timeZone,
-        editing: { alertId, version: a.version },
+        editing: { followUpId, version: a.version },
       }),
     });
   });
@@ -274,19 +286,23 @@ describe('alertEdit', () => {
     [MANAGER, refusalFor(viewerOf(MANAGER, 'manager'), 'edit')!],
     [STRANGER, 'Sorry, you are not on the CRM roster yet. Ask a CRM admin to add you.'],
   ])('refuses %s with a notice', async (userId, message) => {
-    const { alertId } = await sentReminder();
+    const { followUpId } = await sentReminder();
     const f = fakes();
-    await alertEdit(t.deps)(blockAction(f, { userId, actionId: ACTION_IDS.alertEdit, value: String(alertId) }));
+    await followUpEdit(t.deps)(
+      blockAction(f, { userId, actionId: ACTION_IDS.followUpEdit, value: String(followUpId) }),
+    );
     expect(f.client.views.open.mock.calls).toEqual([
       [{ trigger_id: TRIGGER_ID, view: buildFollowUpNoticeModal(message) }],
     ]);
   });
 
   it('says a finished follow-up cannot be edited', async () => {
-    const { alertId } = await sentReminder();
-    await prisma().followUpAlert.update({ where: { id: alertId }, data: { active: false } });
+    const { followUpId } = await sentReminder();
+    await prisma().followUpAlert.update({ where: { id: followUpId }, data: { active: false } });
     const f = fakes();
-    await alertEdit(t.deps)(blockAction(f, { userId: AM, actionId: ACTION_IDS.alertEdit, value: String(alertId) }));
+    await followUpEdit(t.deps)(
+      blockAction(f, { userId: AM, actionId: ACTION_IDS.followUpEdit, value: String(followUpId) }),
+    );
     expect(f.client.views.open).toHaveBeenCalledWith({
       trigger_id: TRIGGER_ID,
       view: buildFollowUpNoticeModal('That follow-up was cancelled or completed.'),
@@ -294,26 +310,26 @@ describe('alertEdit', () => {
   });
 });
 
-describe('alertCancel', () => {
+describe('followUpCancel', () => {
   it("an admin cancels someone's follow-up; the Homes of both are republished", async () => {
-    const { alertId } = await sentReminder();
+    const { followUpId } = await sentReminder();
     const f = fakes();
-    await alertCancel(t.deps)(
-      blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.alertCancel, value: String(alertId) }),
+    await followUpCancel(t.deps)(
+      blockAction(f, { userId: ADMIN, actionId: ACTION_IDS.followUpCancel, value: String(followUpId) }),
     );
     expect(f.calls[0]).toBe('ack');
-    expect((await getAlert(prisma(), alertId))!.active).toBe(false);
+    expect((await getFollowUp(prisma(), followUpId))!.active).toBe(false);
     expect(f.client.views.publish.mock.calls.map((c) => c[0].user_id).sort()).toEqual([ADMIN, AM].sort());
     expect(f.client.views.open).not.toHaveBeenCalled();
   });
 
   it('refuses another account manager with a notice; the follow-up stays', async () => {
-    const { alertId } = await sentReminder();
+    const { followUpId } = await sentReminder();
     const f = fakes();
-    await alertCancel(t.deps)(
-      blockAction(f, { userId: AM2, actionId: ACTION_IDS.alertCancel, value: String(alertId) }),
+    await followUpCancel(t.deps)(
+      blockAction(f, { userId: AM2, actionId: ACTION_IDS.followUpCancel, value: String(followUpId) }),
     );
-    expect((await getAlert(prisma(), alertId))!.active).toBe(true);
+    expect((await getFollowUp(prisma(), followUpId))!.active).toBe(true);
     expect(f.client.views.open.mock.calls).toEqual([
       [
         {
@@ -329,7 +345,7 @@ describe('alertCancel', () => {
 
   it('says so when the follow-up is gone', async () => {
     const f = fakes();
-    await alertCancel(t.deps)(blockAction(f, { userId: AM, actionId: ACTION_IDS.alertCancel, value: '999999' }));
+    await followUpCancel(t.deps)(blockAction(f, { userId: AM, actionId: ACTION_IDS.followUpCancel, value: '999999' }));
     expect(f.client.views.open).toHaveBeenCalledWith({
       trigger_id: TRIGGER_ID,
       view: buildFollowUpNoticeModal('That follow-up no longer exists.'),

@@ -6,7 +6,7 @@ import { adminCheckSetup } from '../../../../src/slack/listeners/actions/admin-c
 import { adminNoticeResolve } from '../../../../src/slack/listeners/actions/admin-notice-resolve';
 import { adminOpenSetting } from '../../../../src/slack/listeners/actions/admin-open-setting';
 import { digestViewInCrm } from '../../../../src/slack/listeners/actions/digest-view-in-crm';
-import { homeFilter } from '../../../../src/slack/listeners/actions/home-filter';
+import { homeFilter } from '../../../../src/slack/listeners/actions/home-filter-select';
 import { homePaging } from '../../../../src/slack/listeners/actions/home-paging';
 import { homeRefresh } from '../../../../src/slack/listeners/actions/home-refresh';
 import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
@@ -15,7 +15,7 @@ import {
   buildRosterModal,
   buildSyncWindowModal,
 } from '../../../../src/slack/views/admin-modals';
-import { buildDoctorModal } from '../../../../src/slack/views/doctor-report';
+import { buildDoctorModal } from '../../../../src/slack/views/doctor-report-blocks';
 import { buildNoAccessHome } from '../../../../src/slack/views/pipeline-home';
 import {
   ADMIN,

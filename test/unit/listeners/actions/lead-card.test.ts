@@ -3,7 +3,7 @@ import { getLeadHistory } from '../../../../src/domain/lead-history';
 import { getLeadCard, getLeadSummary } from '../../../../src/domain/leads';
 import { getOrderHistory } from '../../../../src/domain/order-history';
 import { getRates } from '../../../../src/domain/rates';
-import { loadStageLabels } from '../../../../src/domain/stages';
+import { loadStageLabels } from '../../../../src/domain/settings';
 import type { ProductionReader } from '../../../../src/production/types';
 import { assignToMe } from '../../../../src/slack/listeners/actions/assign-to-me';
 import { leadHistoryPage } from '../../../../src/slack/listeners/actions/lead-history-page';
@@ -25,7 +25,7 @@ import {
   buildOwnerModal,
   buildStageChangeModal,
 } from '../../../../src/slack/views/lead-modals';
-import { buildOrderHistoryMessage, PRODUCTION_NOT_CONFIGURED } from '../../../../src/slack/views/order-history';
+import { buildOrderHistoryMessage, PRODUCTION_NOT_CONFIGURED } from '../../../../src/slack/views/order-history-message';
 import {
   ADMIN,
   AM,

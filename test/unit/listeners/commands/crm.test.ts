@@ -1,14 +1,13 @@
 import { formatLocalDate, localDateTimeOf } from '../../../../src/common/zoned-time';
-import { digestFiguresFor } from '../../../../src/domain/digest';
+import { digestFiguresFor } from '../../../../src/domain/digest-figures';
 import { trailingDigestPeriod } from '../../../../src/domain/digest-schedule';
 import { resolveLeadText, searchLeads } from '../../../../src/domain/lead-search';
 import { getLeadCard, getLeadSummary } from '../../../../src/domain/leads';
 import { listLeadsOwnedBy } from '../../../../src/domain/my-leads';
 import { getOrderHistory } from '../../../../src/domain/order-history';
 import { getRates } from '../../../../src/domain/rates';
-import { getAllSettings } from '../../../../src/domain/settings';
-import { loadStageLabels } from '../../../../src/domain/stages';
-import { findUncontacted } from '../../../../src/domain/uncontacted';
+import { getAllSettings, loadStageLabels } from '../../../../src/domain/settings';
+import { findUncontacted } from '../../../../src/domain/uncontacted-leads';
 import type { ProductionReader } from '../../../../src/production/types';
 import { crmCommand } from '../../../../src/slack/listeners/commands/crm';
 import { FIND_RESULTS_LIMIT } from '../../../../src/slack/listeners/commands/find';
@@ -29,7 +28,7 @@ import {
 import { buildStageChangeModal } from '../../../../src/slack/views/lead-modals';
 import type { EphemeralMessage } from '../../../../src/slack/views/message';
 import { buildNoteLeadChoice, buildNoteNotSaved } from '../../../../src/slack/views/note-replies';
-import { buildOrderHistoryMessage } from '../../../../src/slack/views/order-history';
+import { buildOrderHistoryMessage } from '../../../../src/slack/views/order-history-message';
 import {
   ADMIN,
   AM,

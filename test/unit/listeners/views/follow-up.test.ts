@@ -1,4 +1,4 @@
-import { getAlert } from '../../../../src/domain/alerts/alerts';
+import { getFollowUp } from '../../../../src/domain/follow-ups/follow-ups';
 import { followUp } from '../../../../src/slack/listeners/views/follow-up';
 import { refusalFor } from '../../../../src/slack/viewer';
 import { CALLBACK_IDS } from '../../../../src/slack/views/action-ids';
@@ -7,7 +7,7 @@ import {
   FOLLOW_UP_BLOCKS,
   FOLLOW_UP_INPUTS,
 } from '../../../../src/slack/views/follow-up-modal';
-import { seedAlert } from '../../../support/alert-fixtures';
+import { seedFollowUp } from '../../../support/follow-up-fixtures';
 import {
   AM,
   AM2,
@@ -71,7 +71,7 @@ const submit = async (
   meta = encodeFollowUpMetadata({ leadId }),
 ) => followUp(t.deps)(viewSubmission(f, { userId, callbackId: CALLBACK_IDS.followUp, privateMetadata: meta, values }));
 
-const alertsOf = (ownerId: string) =>
+const followUpsOf = (ownerId: string) =>
   prisma().followUpAlert.findMany({ where: { leadId, ownerId }, orderBy: { id: 'asc' } });
 
 describe('followUp (view submission)', () => {
@@ -79,7 +79,7 @@ describe('followUp (view submission)', () => {
     const f = fakes();
     await submit(f, AM, form({ message: 'Send the price list' }));
     expect(f.ack.mock.calls).toEqual([[]]);
-    const [saved] = (await alertsOf(AM)).filter((a) => a.message === 'Send the price list');
+    const [saved] = (await followUpsOf(AM)).filter((a) => a.message === 'Send the price list');
     expect(saved).toMatchObject({
       kind: 'once',
       startDate: '2026-11-27',
@@ -99,12 +99,12 @@ describe('followUp (view submission)', () => {
   it('for someone else: saved for them, both Homes republished', async () => {
     const f = fakes();
     await submit(f, AM, form({ message: 'For AM2', owner: AM2 }));
-    expect((await alertsOf(AM2)).map((a) => a.message)).toContain('For AM2');
+    expect((await followUpsOf(AM2)).map((a) => a.message)).toContain('For AM2');
     expect(f.client.views.publish.mock.calls.map((c) => c[0].user_id).sort()).toEqual([AM, AM2].sort());
   });
 
   it('answers every bad field at once, under its field, and saves nothing', async () => {
-    const before = (await alertsOf(AM)).length;
+    const before = (await followUpsOf(AM)).length;
     const f = fakes();
     await submit(f, AM, form({ message: '', time: null, kind: 'every_days', interval: 'x' }));
     expect(f.ack.mock.calls).toEqual([
@@ -120,7 +120,7 @@ describe('followUp (view submission)', () => {
       ],
     ]);
     expect(f.shown()).toEqual([]);
-    expect(await alertsOf(AM)).toHaveLength(before);
+    expect(await followUpsOf(AM)).toHaveLength(before);
   });
 
   it("a date in the past is refused on the date field, in the owner's zone", async () => {
@@ -156,13 +156,13 @@ describe('followUp (view submission)', () => {
         },
       ],
     ]);
-    expect(await alertsOf(MANAGER)).toEqual([]);
+    expect(await followUpsOf(MANAGER)).toEqual([]);
   });
 
   it('edits an existing follow-up; someone who may not manage it is refused', async () => {
-    const alertId = await seedAlert(t.deps, leadId, AM, { kind: 'once', startDate: '2026-11-26' }, 'Old text');
-    const { version } = (await getAlert(prisma(), alertId))!;
-    const meta = encodeFollowUpMetadata({ leadId, alertId, version });
+    const followUpId = await seedFollowUp(t.deps, leadId, AM, { kind: 'once', startDate: '2026-11-26' }, 'Old text');
+    const { version } = (await getFollowUp(prisma(), followUpId))!;
+    const meta = encodeFollowUpMetadata({ leadId, followUpId, version });
 
     const refused = fakes();
     await submit(refused, AM2, form({ message: 'Hijacked' }), meta);
@@ -181,7 +181,7 @@ describe('followUp (view submission)', () => {
     const f = fakes();
     await submit(f, AM, form({ message: 'New text' }), meta);
     expect(f.ack.mock.calls).toEqual([[]]);
-    expect((await getAlert(prisma(), alertId))!.message).toBe('New text');
+    expect((await getFollowUp(prisma(), followUpId))!.message).toBe('New text');
   });
 
   it('refuses metadata it did not write', async () => {

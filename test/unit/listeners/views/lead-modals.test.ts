@@ -1,9 +1,9 @@
 import { getLeadCard, getLeadSummary } from '../../../../src/domain/leads';
-import { loadStageLabels } from '../../../../src/domain/stages';
+import { loadStageLabels } from '../../../../src/domain/settings';
 import { leadContact } from '../../../../src/slack/listeners/views/lead-contact';
 import { leadNote } from '../../../../src/slack/listeners/views/lead-note';
 import { leadOwner } from '../../../../src/slack/listeners/views/lead-owner';
-import { logToCrm } from '../../../../src/slack/listeners/views/log-to-crm';
+import { logToCrm } from '../../../../src/slack/listeners/views/log-to-crm-submission';
 import { stageChange } from '../../../../src/slack/listeners/views/stage-change';
 import { refusalFor } from '../../../../src/slack/viewer';
 import { ACTION_IDS, CALLBACK_IDS } from '../../../../src/slack/views/action-ids';

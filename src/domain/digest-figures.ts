@@ -1,0 +1,340 @@
+import { z } from 'zod';
+import { STAGES, type StageSlug } from '../common/stages';
+import { MS_PER_DAY } from '../common/zoned-time';
+import type { CrmPrisma } from '../db/client';
+import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './follow-ups/listing';
+import { type LeadMatch, type LeadMatchRow, leadMatchSelect, toLeadMatch } from './lead-search';
+import { splitList } from './pipeline';
+import type { SettingValues, StaleThresholds } from './settings';
+import { DEFAULT_UNCONTACTED_DAYS, findUncontacted } from './uncontacted-leads';
+
+/**
+ * The figures of a manager digest for a period, from the CRM database only (no Metabase):
+ * the pipeline by stage with its change since the last posted digest, stage movements,
+ * new leads from sync, the biggest uncontacted recent buyers, overdue follow-ups per
+ * account manager, stale leads, and the rate dates the USD figures rest on.
+ */
+
+export const TOP_UNCONTACTED = 10;
+/** How many items of each list a digest carries; the rest are counted ("and 12 more"). */
+export const DIGEST_LIST_LIMIT = 10;
+export const DIGEST_SHORT_LIST_LIMIT = 5;
+
+export interface StageFigure {
+  slug: StageSlug;
+  count: number;
+  usdCents: bigint;
+  /** Leads whose lifetime figure left out a currency it could not convert. */
+  incompleteCount: number;
+  unknownCurrencies: string[];
+  /** Change since the last posted digest; null when there was none. */
+  countChange: number | null;
+  usdChange: bigint | null;
+}
+
+export interface DigestLead extends LeadMatch {
+  unknownCurrencies: string[];
+  lastOrderAt: Date | null;
+  lastTouchAt: Date | null;
+}
+
+export interface StageMovement {
+  at: Date;
+  /** Null: a system change. */
+  actorId: string | null;
+  leadId: number;
+  customerName: string;
+  fromStage: string | null;
+  toStage: string | null;
+}
+
+/** How many leads took one route between two stages in the period (slugs; null: none). */
+export interface StagePath {
+  fromStage: string | null;
+  toStage: string | null;
+  count: number;
+}
+
+export interface StaleStage {
+  slug: StageSlug;
+  thresholdDays: number;
+  count: number;
+}
+
+export interface DigestFigures {
+  from: Date;
+  to: Date;
+  generatedAt: Date;
+  pipeline: StageFigure[];
+  /** When the snapshot the changes compare with was taken; null: first digest. */
+  comparedWith: Date | null;
+  /** `paths` covers every stage change of the period, most travelled first: its counts add up to `total`. */
+  movements: { total: number; latest: StageMovement[]; paths: StagePath[] };
+  newLeads: { total: number; top: DigestLead[] };
+  uncontacted: { days: number; total: number; top: DigestLead[] };
+  /** Per owner; see countOverdueFollowUpsByOwner for what counts as overdue. */
+  overdue: { total: number; byOwner: OverdueFollowUps[] };
+  stale: { total: number; byStage: StaleStage[]; top: DigestLead[] };
+  /** Oldest and newest rate dates behind the cached USD figures; null when there are none. */
+  rates: { oldest: Date | null; newest: Date | null };
+}
+
+/** The pipeline as it stood when a digest was posted: the baseline of the next one's changes. */
+export interface PipelineSnapshot {
+  takenAt: Date;
+  periodKey: string;
+  stages: Partial<Record<StageSlug, { count: number; usdCents: bigint }>>;
+}
+
+/** Internal state, not an admin setting: kept in the Setting table under this key. */
+export const DIGEST_SNAPSHOT_KEY = 'digest_last_snapshot';
+
+const storedSnapshotSchema = z.object({
+  takenAt: z.iso.datetime(),
+  periodKey: z.string(),
+  stages: z.record(z.string(), z.object({ count: z.number().int(), usdCents: z.string().regex(/^-?\d+$/) })),
+});
+
+export async function loadLastSnapshot(prisma: CrmPrisma): Promise<PipelineSnapshot | null> {
+  const row = await prisma.setting.findUnique({ where: { key: DIGEST_SNAPSHOT_KEY } });
+  if (!row) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(row.value);
+  } catch {
+    return null;
+  }
+  const parsed = storedSnapshotSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const stages: PipelineSnapshot['stages'] = {};
+  for (const s of STAGES) {
+    const v = parsed.data.stages[s.slug];
+    if (v) stages[s.slug] = { count: v.count, usdCents: BigInt(v.usdCents) };
+  }
+  return { takenAt: new Date(parsed.data.takenAt), periodKey: parsed.data.periodKey, stages };
+}
+
+export async function saveSnapshot(prisma: CrmPrisma, figures: DigestFigures, periodKey: string): Promise<void> {
+  const value = JSON.stringify({
+    takenAt: figures.generatedAt.toISOString(),
+    periodKey,
+    stages: Object.fromEntries(
+      figures.pipeline.map((s) => [s.slug, { count: s.count, usdCents: s.usdCents.toString() }]),
+    ),
+  });
+  // One statement (not Prisma's read-then-write upsert), so it cannot deadlock with another instance's write on SQLite.
+  await prisma.$executeRaw`
+    INSERT INTO "Setting" ("key", "value", "updatedBy", "updatedAt")
+    VALUES (${DIGEST_SNAPSHOT_KEY}, ${value}, NULL, ${figures.generatedAt})
+    ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "updatedAt" = excluded."updatedAt"`;
+}
+
+export interface DigestInput {
+  from: Date;
+  to: Date;
+  now: Date;
+  staleThresholds: StaleThresholds;
+  previous: PipelineSnapshot | null;
+}
+
+const leadSelect = {
+  ...leadMatchSelect,
+  lastTouchAt: true,
+  customer: { select: { ...leadMatchSelect.customer.select, unknownCurrencies: true, lastOrderAt: true } },
+} as const;
+
+type SelectedLead = LeadMatchRow & {
+  lastTouchAt: Date | null;
+  customer: { unknownCurrencies: string; lastOrderAt: Date | null };
+};
+
+function toDigestLead(l: SelectedLead): DigestLead {
+  return {
+    ...toLeadMatch(l),
+    unknownCurrencies: splitList(l.customer.unknownCurrencies),
+    lastOrderAt: l.customer.lastOrderAt,
+    lastTouchAt: l.lastTouchAt,
+  };
+}
+
+async function pipelineFigures(prisma: CrmPrisma, previous: PipelineSnapshot | null): Promise<StageFigure[]> {
+  return Promise.all(
+    STAGES.map(async ({ slug }) => {
+      const [agg, incompleteCount, incompleteLists] = await Promise.all([
+        prisma.customerFigures.aggregate({
+          where: { lead: { is: { stage: slug } } },
+          _sum: { lifetimeUsdCents: true },
+          _count: { _all: true },
+        }),
+        prisma.customerFigures.count({ where: { lead: { is: { stage: slug } }, unknownCurrencies: { not: '' } } }),
+        prisma.customerFigures.findMany({
+          where: { lead: { is: { stage: slug } }, unknownCurrencies: { not: '' } },
+          distinct: ['unknownCurrencies'],
+          select: { unknownCurrencies: true },
+          take: 20,
+        }),
+      ]);
+      const count = agg._count._all;
+      const usdCents = agg._sum.lifetimeUsdCents ?? 0n;
+      const before = previous?.stages[slug];
+      const unknown = new Set(incompleteLists.flatMap((r) => splitList(r.unknownCurrencies)));
+      return {
+        slug,
+        count,
+        usdCents,
+        incompleteCount,
+        unknownCurrencies: [...unknown].sort(),
+        countChange: previous ? count - (before?.count ?? 0) : null,
+        usdChange: previous ? usdCents - (before?.usdCents ?? 0n) : null,
+      };
+    }),
+  );
+}
+
+async function staleLeads(prisma: CrmPrisma, thresholds: StaleThresholds, now: Date): Promise<DigestFigures['stale']> {
+  const tracked = STAGES.flatMap(({ slug }) => {
+    const thresholdDays = thresholds[slug];
+    return thresholdDays ? [{ slug, thresholdDays, cutoff: new Date(now.getTime() - thresholdDays * MS_PER_DAY) }] : [];
+  });
+  // Never touched: its age counts from when sync created it.
+  const whereFor = (t: (typeof tracked)[number]) => ({
+    stage: t.slug,
+    OR: [{ lastTouchAt: { lt: t.cutoff } }, { lastTouchAt: null, createdAt: { lt: t.cutoff } }],
+  });
+  const byStage = await Promise.all(
+    tracked.map(async (t) => ({
+      slug: t.slug,
+      thresholdDays: t.thresholdDays,
+      count: await prisma.lead.count({ where: whereFor(t) }),
+    })),
+  );
+  const total = byStage.reduce((n, s) => n + s.count, 0);
+  const top =
+    total === 0
+      ? []
+      : await prisma.lead.findMany({
+          where: { OR: tracked.map(whereFor) },
+          orderBy: [{ customer: { lifetimeUsdCents: 'desc' } }, { id: 'asc' }],
+          take: DIGEST_SHORT_LIST_LIMIT,
+          select: leadSelect,
+        });
+  return { total, byStage: byStage.filter((s) => s.count > 0), top: top.map(toDigestLead) };
+}
+
+export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput): Promise<DigestFigures> {
+  const { from, to, now } = input;
+  const inPeriod = { gte: from, lt: to };
+
+  const [
+    pipeline,
+    movementTotal,
+    movementRows,
+    movementPaths,
+    newTotal,
+    newTop,
+    uncontacted,
+    overdueByOwner,
+    stale,
+    rateAgg,
+  ] = await Promise.all([
+    pipelineFigures(prisma, input.previous),
+    prisma.activity.count({ where: { kind: 'stage_change', createdAt: inPeriod } }),
+    prisma.activity.findMany({
+      where: { kind: 'stage_change', createdAt: inPeriod },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: DIGEST_LIST_LIMIT,
+      select: {
+        createdAt: true,
+        actorId: true,
+        leadId: true,
+        fromValue: true,
+        toValue: true,
+        lead: { select: { customer: { select: { name: true } } } },
+      },
+    }),
+    prisma.activity.groupBy({
+      by: ['fromValue', 'toValue'],
+      where: { kind: 'stage_change', createdAt: inPeriod },
+      _count: { _all: true },
+    }),
+    prisma.lead.count({ where: { createdAt: inPeriod } }),
+    prisma.lead.findMany({
+      where: { createdAt: inPeriod },
+      orderBy: [{ customer: { lifetimeUsdCents: 'desc' } }, { id: 'asc' }],
+      take: DIGEST_SHORT_LIST_LIMIT,
+      select: leadSelect,
+    }),
+    // The `/crm uncontacted` question with its default window.
+    findUncontacted(prisma, { days: DEFAULT_UNCONTACTED_DAYS, now, limit: TOP_UNCONTACTED }),
+    countOverdueFollowUpsByOwner(prisma, now),
+    staleLeads(prisma, input.staleThresholds, now),
+    prisma.customerFigures.aggregate({
+      where: { lead: { isNot: null }, rateDate: { not: null } },
+      _min: { rateDate: true },
+      _max: { rateDate: true },
+    }),
+  ]);
+
+  return {
+    from,
+    to,
+    generatedAt: now,
+    pipeline,
+    comparedWith: input.previous?.takenAt ?? null,
+    movements: {
+      total: movementTotal,
+      latest: movementRows.map((a) => ({
+        at: a.createdAt,
+        actorId: a.actorId,
+        leadId: a.leadId,
+        customerName: a.lead.customer.name,
+        fromStage: a.fromValue,
+        toStage: a.toValue,
+      })),
+      paths: sortPaths(
+        movementPaths.map((p) => ({ fromStage: p.fromValue, toStage: p.toValue, count: p._count._all })),
+      ),
+    },
+    newLeads: { total: newTotal, top: newTop.map(toDigestLead) },
+    uncontacted: {
+      days: uncontacted.days,
+      total: uncontacted.total,
+      top: uncontacted.leads.map((l) => ({ ...l, lastTouchAt: null })),
+    },
+    overdue: { total: overdueByOwner.reduce((n, o) => n + o.count, 0), byOwner: overdueByOwner },
+    stale,
+    rates: { oldest: rateAgg._min.rateDate, newest: rateAgg._max.rateDate },
+  };
+}
+
+function stageOrder(slug: string | null): number {
+  const i = STAGES.findIndex((s) => s.slug === slug);
+  return i === -1 ? STAGES.length : i;
+}
+
+/** Most travelled first; ties in pipeline order of the stage left, then of the stage reached. */
+function sortPaths(paths: StagePath[]): StagePath[] {
+  return paths.sort(
+    (a, b) =>
+      b.count - a.count ||
+      stageOrder(a.fromStage) - stageOrder(b.fromStage) ||
+      stageOrder(a.toStage) - stageOrder(b.toStage),
+  );
+}
+
+/** A period's figures, compared with the last posted digest's snapshot, with the stale thresholds of `settings`. */
+export async function digestFiguresFor(
+  prisma: CrmPrisma,
+  settings: Pick<SettingValues, 'stale_thresholds'>,
+  period: { from: Date; to: Date },
+  now: Date,
+): Promise<DigestFigures> {
+  const previous = await loadLastSnapshot(prisma);
+  return computeDigestFigures(prisma, {
+    from: period.from,
+    to: period.to,
+    now,
+    staleThresholds: settings.stale_thresholds,
+    previous,
+  });
+}

@@ -1,0 +1,287 @@
+import { jsonRowsTable } from '../../db/bulk-rows';
+import type { CrmPrisma, DbProvider } from '../../db/client';
+import { Prisma } from '../../generated/sqlite/client';
+import { NOTICE_LEAD_NAMES, raiseAdminNotice } from '../admin-notices';
+import { type NoAccessReason, pauseFollowUpsOfOwner } from './pause-follow-ups';
+import { nextOccurrenceAfter } from './schedule';
+
+/**
+ * Exactly-once delivery of due follow-ups across app instances sharing one database.
+ *
+ * A due occurrence is claimed by inserting its AlertDelivery row (unique per follow-up and
+ * occurrence) with a lease. Only the instance whose insert (or re-claim of an expired,
+ * unsent lease) succeeds sends it. A crash between claim and send leaves the row
+ * `claimed`; once the lease expires any instance re-claims and sends it.
+ *
+ * A holder that may have posted without recording it (its answer was lost, or it died
+ * between post and record) leaves `checkFrom` behind: whoever sends the occurrence next
+ * first looks for the DM in Slack (by its metadata) instead of posting blindly. `claimedAt`
+ * is what makes that work for a crash: it stays set while the holder may be posting, and
+ * a takeover turns it into `checkFrom`.
+ *
+ * The occurrence claimed is the follow-up's nextDueAt: after downtime that is the first one
+ * missed, and after sending nextDueAt jumps to the first occurrence after now, so one
+ * message ("overdue since …") stands for all the missed ones.
+ */
+
+/** How long a claim holds before another instance may take the occurrence over. */
+export const DEFAULT_CLAIM_LEASE_MS = 2 * 60_000;
+
+/** Sends that failed this many times for an unexpected reason disable the follow-up (with an admin notice). */
+export const MAX_DELIVERY_ATTEMPTS = 5;
+
+export interface DueOccurrence {
+  followUpId: number;
+  occurrenceAt: Date;
+}
+
+/** Active follow-ups due at `now`, in id order after `afterId` (a cursor, so a tick visits each once). */
+export async function findDueOccurrences(
+  prisma: CrmPrisma,
+  now: Date,
+  afterId: number,
+  limit: number,
+): Promise<DueOccurrence[]> {
+  const rows = await prisma.followUpAlert.findMany({
+    where: { active: true, nextDueAt: { lte: now }, id: { gt: afterId } },
+    orderBy: { id: 'asc' },
+    take: limit,
+    select: { id: true, nextDueAt: true },
+  });
+  return rows.map((r) => ({ followUpId: r.id, occurrenceAt: r.nextDueAt! }));
+}
+
+export interface ClaimedOccurrence extends DueOccurrence {
+  deliveryId: number;
+  /** 1 on the first claim; more when re-claimed after a failed or abandoned attempt. */
+  attempts: number;
+  /** Set when an earlier attempt may have reached Slack: look for the DM from this time before posting. */
+  checkFrom: Date | null;
+}
+
+function toDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  const d = new Date(typeof v === 'bigint' ? Number(v) : (v as string | number));
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/**
+ * Claims the given occurrences for `holder` in one statement: new ones are inserted, ones
+ * whose earlier claim expired without a send are taken over. Returns those now held.
+ */
+export async function claimOccurrences(
+  prisma: CrmPrisma,
+  due: DueOccurrence[],
+  holder: string,
+  now: Date,
+  leaseMs = DEFAULT_CLAIM_LEASE_MS,
+): Promise<ClaimedOccurrence[]> {
+  if (due.length === 0) return [];
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const values = Prisma.join(
+    due.map(
+      (d) => Prisma.sql`(${d.followUpId}, ${d.occurrenceAt}, ${holder}, ${leaseUntil}, 1, 'claimed', ${now}, ${now})`,
+    ),
+  );
+  // A takeover inherits the previous holder's doubt: if it never said its post failed
+  // (claimedAt still set), that post may be in Slack.
+  const rows = await prisma.$queryRaw<
+    { id: number | bigint; alertId: number | bigint; attempts: number | bigint; checkFrom: unknown }[]
+  >`
+    INSERT INTO "AlertDelivery" ("alertId", "occurrenceAt", "claimedBy", "leaseUntil", "attempts", "status", "claimedAt", "createdAt")
+    VALUES ${values}
+    ON CONFLICT ("alertId", "occurrenceAt") DO UPDATE
+      SET "claimedBy" = excluded."claimedBy", "leaseUntil" = excluded."leaseUntil", "attempts" = "AlertDelivery"."attempts" + 1,
+          "checkFrom" = COALESCE("AlertDelivery"."checkFrom", "AlertDelivery"."claimedAt"), "claimedAt" = excluded."claimedAt"
+      WHERE "AlertDelivery"."status" = 'claimed' AND "AlertDelivery"."leaseUntil" <= ${now}
+    RETURNING "id", "alertId", "attempts", "checkFrom"`;
+  const occurrenceOf = new Map(due.map((d) => [d.followUpId, d.occurrenceAt]));
+  return rows.map((r) => ({
+    deliveryId: Number(r.id),
+    followUpId: Number(r.alertId),
+    occurrenceAt: occurrenceOf.get(Number(r.alertId))!,
+    attempts: Number(r.attempts),
+    checkFrom: toDate(r.checkFrom),
+  }));
+}
+
+/**
+ * Extends the lease of claims still being worked on by `holder`; returns how many it still
+ * holds. A batch renews while it runs, so a slow batch (rate limits, a slow Slack) is not
+ * taken over and sent twice.
+ */
+export async function renewClaims(
+  prisma: CrmPrisma,
+  deliveryIds: number[],
+  holder: string,
+  now: Date,
+  leaseMs = DEFAULT_CLAIM_LEASE_MS,
+): Promise<number> {
+  if (deliveryIds.length === 0) return 0;
+  const res = await prisma.alertDelivery.updateMany({
+    where: { id: { in: deliveryIds }, claimedBy: holder, status: 'claimed' },
+    data: { leaseUntil: new Date(now.getTime() + leaseMs) },
+  });
+  return res.count;
+}
+
+/** What became of one claimed occurrence. */
+export type DeliveryOutcome =
+  | { kind: 'sent'; claim: ClaimedOccurrence; channel: string; messageTs: string }
+  /**
+   * A fault that may pass (5xx, network, rate limit): claimable again from `retryAt`.
+   * `mayHavePosted` is when an attempt whose outcome is unknown began (lost answer, timeout).
+   */
+  | { kind: 'retry'; claim: ClaimedOccurrence; error: string; retryAt: Date; mayHavePosted?: Date }
+  /** The owner cannot receive DMs any more (deactivated, not found): stop and tell the admins. */
+  | { kind: 'unreachable'; claim: ClaimedOccurrence; error: string }
+  /** The owner may not receive it (not on the roster, read-only, a guest): nothing sent; their follow-ups pause. */
+  | { kind: 'no_access'; claim: ClaimedOccurrence; error: NoAccessReason }
+  /** Failed for a reason that will not pass by itself: stop and tell the admins. */
+  | { kind: 'failed'; claim: ClaimedOccurrence; error: string };
+
+export interface FollowUpForOutcome {
+  id: number;
+  ownerId: string;
+  kind: string;
+  interval: number | null;
+  weekday: number | null;
+  dayOfMonth: number | null;
+  timeOfDay: string;
+  timeZone: string;
+  startDate: string;
+  leadName: string;
+}
+
+/**
+ * Records the outcomes of sends, in one transaction (the job records each send as soon as
+ * Slack accepts it, grouping those that finish while a write is under way). A sent occurrence moves
+ * the follow-up to its next occurrence after now (only if nobody changed nextDueAt meanwhile,
+ * e.g. an edit or a snooze); an unreachable owner disables every active follow-up of theirs,
+ * with one admin notice per owner.
+ */
+export async function recordOutcomes(
+  prisma: CrmPrisma,
+  provider: DbProvider,
+  outcomes: DeliveryOutcome[],
+  followUps: ReadonlyMap<number, FollowUpForOutcome>,
+  holder: string,
+  now: Date,
+): Promise<{ disabledFollowUps: number; notices: number }> {
+  if (outcomes.length === 0) return { disabledFollowUps: 0, notices: 0 };
+  let disabledFollowUps = 0;
+  let notices = 0;
+  await prisma.$transaction(async (tx) => {
+    const unreachableOwners = new Map<string, string>();
+    const noAccessOwners = new Map<string, NoAccessReason>();
+    // [follow-up id, the occurrence sent, the next one]: all advance in one statement.
+    const advances: [number, Date, Date | null][] = [];
+    const sent: Extract<DeliveryOutcome, { kind: 'sent' }>[] = [];
+    for (const o of outcomes) {
+      const { claim } = o;
+      const mine = { id: claim.deliveryId, claimedBy: holder };
+      const followUp = followUps.get(claim.followUpId);
+      if (o.kind === 'sent') {
+        sent.push(o);
+        if (followUp) {
+          const later = now.getTime() > claim.occurrenceAt.getTime() ? now : claim.occurrenceAt;
+          advances.push([claim.followUpId, claim.occurrenceAt, nextOccurrenceAfter(followUp, later)]);
+        }
+      } else if (o.kind === 'retry') {
+        // claimedAt cleared: this holder knows where its post stands (not posted, or noted in checkFrom).
+        const checkFrom = claim.checkFrom ?? o.mayHavePosted ?? null;
+        await tx.alertDelivery.updateMany({
+          where: mine,
+          data: { leaseUntil: o.retryAt, lastError: o.error.slice(0, 500), claimedAt: null, checkFrom },
+        });
+      } else {
+        await tx.alertDelivery.updateMany({
+          where: mine,
+          data: { status: 'failed', lastError: o.error.slice(0, 500), claimedAt: null },
+        });
+        if (!followUp) continue;
+        if (o.kind === 'no_access') {
+          noAccessOwners.set(followUp.ownerId, o.error);
+          continue;
+        }
+        if (o.kind === 'unreachable') {
+          unreachableOwners.set(followUp.ownerId, o.error);
+          continue;
+        }
+        const res = await tx.followUpAlert.updateMany({
+          where: { id: followUp.id, active: true },
+          data: { active: false, disabledReason: `delivery failed: ${o.error}`.slice(0, 500) },
+        });
+        if (res.count) {
+          disabledFollowUps += res.count;
+          notices += 1;
+          await raiseAdminNotice(
+            tx,
+            {
+              kind: 'follow_up_failed',
+              leadName: followUp.leadName,
+              ownerId: followUp.ownerId,
+              attempts: MAX_DELIVERY_ATTEMPTS,
+              error: o.error,
+            },
+            now,
+          );
+        }
+      }
+    }
+    if (sent.length) {
+      // Every send of this write in one statement: the rows travel as one JSON parameter.
+      const rows = jsonRowsTable(
+        provider,
+        sent.map((o) => [o.claim.deliveryId, o.channel, o.messageTs]),
+        [
+          { name: 'id', type: 'int' },
+          { name: 'channel', type: 'text' },
+          { name: 'messageTs', type: 'text' },
+        ],
+      );
+      await tx.$executeRaw`
+        UPDATE "AlertDelivery"
+        SET "status" = 'sent', "sentAt" = ${now}, "lastError" = NULL, "channel" = r."channel", "messageTs" = r."messageTs"
+        FROM ${rows} AS r
+        WHERE "AlertDelivery"."id" = r."id" AND "AlertDelivery"."claimedBy" = ${holder}`;
+    }
+    if (advances.length) {
+      // Only if nobody moved nextDueAt meanwhile (an edit or a snooze wins).
+      const rows = jsonRowsTable(provider, advances, [
+        { name: 'id', type: 'int' },
+        { name: 'occurrenceAt', type: 'datetime' },
+        { name: 'next', type: 'datetime' },
+      ]);
+      await tx.$executeRaw`
+        UPDATE "FollowUpAlert"
+        SET "nextDueAt" = r."next", "updatedAt" = ${now}
+        FROM ${rows} AS r
+        WHERE "FollowUpAlert"."id" = r."id" AND "FollowUpAlert"."nextDueAt" = r."occurrenceAt"`;
+    }
+    for (const [ownerId, reason] of noAccessOwners) {
+      const paused = await pauseFollowUpsOfOwner(tx, ownerId, reason, now);
+      disabledFollowUps += paused;
+      if (paused) notices += 1;
+    }
+    for (const [ownerId, error] of unreachableOwners) {
+      const affected = await tx.followUpAlert.findMany({
+        where: { ownerId, active: true },
+        select: { id: true, lead: { select: { customer: { select: { name: true } } } } },
+        orderBy: { id: 'asc' },
+        take: 1000,
+      });
+      if (affected.length === 0) continue;
+      await tx.followUpAlert.updateMany({
+        where: { id: { in: affected.map((a) => a.id) } },
+        data: { active: false, disabledReason: `owner unreachable: ${error}` },
+      });
+      disabledFollowUps += affected.length;
+      notices += 1;
+      const leadNames = affected.slice(0, NOTICE_LEAD_NAMES).map((a) => a.lead.customer.name);
+      await raiseAdminNotice(tx, { kind: 'owner_unreachable', ownerId, count: affected.length, leadNames, error }, now);
+    }
+  });
+  return { disabledFollowUps, notices };
+}
