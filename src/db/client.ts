@@ -3,7 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
 import { keepSqliteFilesPrivate } from './private-files';
-import { ImmediateSqliteAdapterFactory, type SqliteRawRead } from './sqlite-adapter';
+import { ImmediateSqliteAdapterFactory, type SqliteRawRead, SqliteReadConnection } from './sqlite-adapter';
 
 /**
  * The CRM's Prisma client. Both generated clients come from the same models
@@ -72,17 +72,16 @@ export function openDatabase(url: string): Database {
     keepSqliteFilesPrivate(path);
     // Write transactions begin IMMEDIATE and wait for the lock without blocking the event loop.
     const adapter = new ImmediateSqliteAdapterFactory(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
-    const prisma = new SqlitePrismaClient({ adapter, transactionOptions: { maxWait: SQLITE_TRANSACTION_MAX_WAIT_MS } });
-    const sqliteRawRead: SqliteRawRead = async (sql, params) => {
-      let read = adapter.rawReader();
-      if (!read) {
-        await prisma.$connect();
-        read = adapter.rawReader();
-        if (!read) throw new Error('the SQLite connection did not open');
-      }
-      return read(sql, params);
+    const prisma: CrmPrisma = new SqlitePrismaClient({
+      adapter,
+      transactionOptions: { maxWait: SQLITE_TRANSACTION_MAX_WAIT_MS },
+    });
+    const reader = new SqliteReadConnection(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
+    const close = async () => {
+      reader.close();
+      await prisma.$disconnect();
     };
-    return { prisma, provider, url, close: () => prisma.$disconnect(), sqliteRawRead };
+    return { prisma, provider, url, close, sqliteRawRead: reader.read };
   }
   const schema = postgresSchemaOf(url);
   // The search path makes raw SQL (insert-or-ignore, leases) hit the same schema as Prisma's queries.

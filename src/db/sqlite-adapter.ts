@@ -8,6 +8,7 @@ import type {
   SqlResultSet,
   Transaction,
 } from '@prisma/driver-adapter-utils';
+import BetterSqlite3 from 'better-sqlite3';
 
 /**
  * The better-sqlite3 adapter, with write transactions that cannot fail on a lock.
@@ -33,16 +34,11 @@ export interface LockWaitOptions {
   maxPauseMs?: number;
 }
 
-/** The raw better-sqlite3 connection (the adapter keeps it in a plain field). */
-interface BetterSqliteClient {
-  prepare(sql: string): { run(): unknown; all(...params: unknown[]): unknown[] };
-  pragma(source: string): unknown;
-}
-
 /**
- * A read straight on the connection, past Prisma: a prepared statement, cached by its text.
- * For a hot bulk read whose Prisma round trip (query compile, parameter and result
- * marshalling) costs more than the query itself.
+ * A read past Prisma, on a connection of our own to the same file: a prepared statement,
+ * cached by its text. For a hot bulk read whose Prisma round trip (query compile, parameter
+ * and result marshalling) costs more than the query itself. The file is in WAL mode, so the
+ * read sees the last committed state and never a transaction's uncommitted rows.
  */
 export type SqliteRawRead = (sql: string, params: readonly unknown[]) => Promise<unknown[]>;
 
@@ -85,18 +81,12 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
   readonly provider = 'sqlite' as const;
   readonly adapterName: string;
   private readonly mutex = new Mutex();
-  private readonly client: BetterSqliteClient;
-  private readonly statements = new Map<string, ReturnType<BetterSqliteClient['prepare']>>();
 
   constructor(
     private readonly inner: SqlDriverAdapter,
     private readonly wait: LockWaitOptions,
   ) {
     this.adapterName = inner.adapterName;
-    this.client = (inner as unknown as { client: BetterSqliteClient }).client;
-    if (!this.client || typeof this.client.prepare !== 'function')
-      throw new Error('the better-sqlite3 adapter no longer exposes its connection');
-    this.client.pragma(`busy_timeout = ${SYNC_BUSY_WAIT_MS}`);
   }
 
   queryRaw(query: SqlQuery): Promise<SqlResultSet> {
@@ -115,32 +105,14 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
     return this.inner.dispose();
   }
 
-  /**
-   * See SqliteRawRead. Taken under the transaction lock, so it never runs inside another
-   * caller's open transaction on this connection (and never sees its uncommitted rows).
-   */
-  async rawRead(sql: string, params: readonly unknown[]): Promise<unknown[]> {
-    const release = await this.mutex.acquire();
-    try {
-      let statement = this.statements.get(sql);
-      if (!statement) {
-        statement = this.client.prepare(sql);
-        this.statements.set(sql, statement);
-      }
-      const prepared = statement;
-      return await retryOnBusy(() => prepared.all(...params), this.wait);
-    } finally {
-      release();
-    }
-  }
-
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
     // SQLite transactions are serializable; any other level is a caller's mistake.
     if (isolationLevel && isolationLevel !== 'SERIALIZABLE')
       throw new Error(`SQLite has no ${isolationLevel} isolation level`);
     const release = await this.mutex.acquire();
     try {
-      await retryOnBusy(() => this.client.prepare('BEGIN IMMEDIATE').run(), this.wait);
+      // Through the adapter's public executeRaw: the statement runs on Prisma's connection.
+      await retryOnBusy(() => this.inner.executeRaw({ sql: 'BEGIN IMMEDIATE', args: [], argTypes: [] }), this.wait);
     } catch (err) {
       release();
       throw err;
@@ -169,25 +141,55 @@ export class ImmediateSqliteAdapterFactory implements SqlDriverAdapterFactory {
   readonly provider = 'sqlite' as const;
   readonly adapterName: string;
   private readonly inner: PrismaBetterSQLite3;
-  /** The adapter Prisma connected last (it connects lazily, and again after a disconnect). */
-  private connected: ImmediateSqliteAdapter | null = null;
 
   constructor(
     path: string,
     private readonly wait: LockWaitOptions,
   ) {
+    // `timeout` is better-sqlite3's busy timeout for each statement: kept short (see above).
     this.inner = new PrismaBetterSQLite3({ url: path, timeout: SYNC_BUSY_WAIT_MS });
     this.adapterName = this.inner.adapterName;
   }
 
   async connect(): Promise<SqlDriverAdapter> {
-    this.connected = new ImmediateSqliteAdapter(await this.inner.connect(), this.wait);
-    return this.connected;
+    return new ImmediateSqliteAdapter(await this.inner.connect(), this.wait);
+  }
+}
+
+/** The SqliteRawRead connection: opened on first use, read-only by pragma, closed with the database. */
+export class SqliteReadConnection {
+  private connection: BetterSqlite3.Database | null = null;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(
+    private readonly path: string,
+    private readonly wait: LockWaitOptions,
+  ) {}
+
+  readonly read: SqliteRawRead = (sql, params) => {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.open().prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    const prepared = statement;
+    return retryOnBusy(() => prepared.all(...params), this.wait);
+  };
+
+  close(): void {
+    this.statements.clear();
+    this.connection?.close();
+    this.connection = null;
   }
 
-  /** The connection Prisma uses, for SqliteRawRead; null until Prisma has connected. */
-  rawReader(): SqliteRawRead | null {
-    const adapter = this.connected;
-    return adapter && ((sql, params) => adapter.rawRead(sql, params));
+  private open(): BetterSqlite3.Database {
+    if (!this.connection) {
+      const connection = new BetterSqlite3(this.path, { timeout: SYNC_BUSY_WAIT_MS });
+      connection.pragma('query_only = ON');
+      // As Prisma's connection reads them: integers as BigInt, so no large value loses digits.
+      connection.defaultSafeIntegers(true);
+      this.connection = connection;
+    }
+    return this.connection;
   }
 }

@@ -2,8 +2,9 @@ import type { Clock } from '../clock';
 import { currencyExponent, UNREADABLE_ROW } from '../common/money';
 import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../common/stages';
 import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../common/zoned-time';
+import { yieldToEventLoop } from '../cooperative';
 import type { CrmPrisma } from '../db/client';
-import { toCsv } from './csv';
+import { csvRecord, toCsv, UTF8_BOM } from './csv';
 import { splitList } from './pipeline';
 import type { Role } from './roster';
 import { DEFAULT_UNCONTACTED_DAYS, MAX_UNCONTACTED_DAYS } from './uncontacted-leads';
@@ -122,15 +123,24 @@ export interface LeadExportRow {
   nextFollowUpAt: Date | null;
 }
 
-const PAGE = 1000;
+/**
+ * Leads per page. Each page is one keyset query (no OFFSET: the 200th page costs what the
+ * first does) plus one grouped query for the pages' next follow-ups, bounded by the same
+ * keyset range (never a list of the page's ids: SQLite takes at most 999 parameters).
+ */
+export const EXPORT_PAGE_SIZE = 500;
 
-/** Every matching lead, biggest lifetime USD first (as on Home), read a page at a time. */
-export async function loadLeadsForExport(
-  prisma: CrmPrisma,
-  request: { filter: ExportFilter; scope: ExportScope; viewerId: string; now: Date; pageSize?: number },
-): Promise<LeadExportRow[]> {
+export interface ExportRequest {
+  filter: ExportFilter;
+  scope: ExportScope;
+  viewerId: string;
+  now: Date;
+  pageSize?: number;
+}
+
+/** The leads an export covers, as a Prisma `where`. */
+function exportConditions(request: ExportRequest): object[] {
   const { filter, scope } = request;
-  const pageSize = request.pageSize ?? PAGE;
   const conditions: object[] = [];
   if (scope.ownerId) conditions.push({ ownerId: scope.ownerId });
   if (filter.kind === 'mine') conditions.push({ ownerId: request.viewerId });
@@ -141,21 +151,35 @@ export async function loadLeadsForExport(
       customer: { lastOrderAt: { gte: new Date(request.now.getTime() - filter.days * MS_PER_DAY) } },
     });
   }
-  const rows: LeadExportRow[] = [];
-  let after: { cents: bigint; id: number } | null = null;
+  return conditions;
+}
+
+type Keyset = { cents: bigint; id: number };
+
+/** Leads after `k` in export order (lifetime USD descending, then id). */
+const after = (k: Keyset) => ({
+  OR: [
+    { customer: { lifetimeUsdCents: { lt: k.cents } } },
+    { customer: { lifetimeUsdCents: k.cents }, id: { gt: k.id } },
+  ],
+});
+
+/** Leads up to and including `k` in export order. */
+const upTo = (k: Keyset) => ({
+  OR: [
+    { customer: { lifetimeUsdCents: { gt: k.cents } } },
+    { customer: { lifetimeUsdCents: k.cents }, id: { lte: k.id } },
+  ],
+});
+
+/** Every matching lead, biggest lifetime USD first (as on Home), a page at a time. */
+export async function* leadExportPages(prisma: CrmPrisma, request: ExportRequest): AsyncGenerator<LeadExportRow[]> {
+  const pageSize = request.pageSize ?? EXPORT_PAGE_SIZE;
+  const conditions = exportConditions(request);
+  let last: Keyset | null = null;
   for (;;) {
-    const keyset: object[] = after
-      ? [
-          {
-            OR: [
-              { customer: { lifetimeUsdCents: { lt: after.cents } } },
-              { customer: { lifetimeUsdCents: after.cents }, id: { gt: after.id } },
-            ],
-          },
-        ]
-      : [];
     const page = await prisma.lead.findMany({
-      where: { AND: [...conditions, ...keyset] },
+      where: { AND: [...conditions, ...(last ? [after(last)] : [])] },
       orderBy: [{ customer: { lifetimeUsdCents: 'desc' } }, { id: 'asc' }],
       take: pageSize,
       select: {
@@ -177,36 +201,73 @@ export async function loadLeadsForExport(
         },
       },
     });
-    if (page.length === 0) break;
+    if (page.length === 0) return;
+    const end = page[page.length - 1]!;
+    const pageEnd: Keyset = { cents: end.customer.lifetimeUsdCents, id: end.id };
+    // This page's leads are exactly the matching ones in (last, pageEnd]: the same range selects their follow-ups.
     const followUps = await prisma.followUpAlert.groupBy({
       by: ['leadId'],
-      where: { leadId: { in: page.map((l) => l.id) }, active: true, nextDueAt: { not: null } },
+      where: {
+        active: true,
+        nextDueAt: { not: null },
+        lead: { AND: [...conditions, ...(last ? [after(last)] : []), upTo(pageEnd)] },
+      },
       _min: { nextDueAt: true },
     });
     const nextByLead = new Map(followUps.map((f) => [f.leadId, f._min.nextDueAt]));
-    for (const l of page) {
-      rows.push({
-        customerId: l.customerId,
-        name: l.customer.name,
-        company: l.customer.company,
-        stage: l.stage,
-        ownerId: l.ownerId,
-        markets: splitList(l.customer.markets),
-        lifetimeUsdCents: l.customer.lifetimeUsdCents,
-        unknownCurrencies: splitList(l.customer.unknownCurrencies),
-        totals: l.customer.totals
-          .map((t) => ({ currency: t.currency, minor: t.lifetimeMinor }))
-          .sort((a, b) => a.currency.localeCompare(b.currency)),
-        lastOrderAt: l.customer.lastOrderAt,
-        lastTouchAt: l.lastTouchAt,
-        nextFollowUpAt: nextByLead.get(l.id) ?? null,
-      });
-    }
-    const last = page[page.length - 1]!;
-    after = { cents: last.customer.lifetimeUsdCents, id: last.id };
-    if (page.length < pageSize) break;
+    yield page.map((l) => ({
+      customerId: l.customerId,
+      name: l.customer.name,
+      company: l.customer.company,
+      stage: l.stage,
+      ownerId: l.ownerId,
+      markets: splitList(l.customer.markets),
+      lifetimeUsdCents: l.customer.lifetimeUsdCents,
+      unknownCurrencies: splitList(l.customer.unknownCurrencies),
+      totals: l.customer.totals
+        .map((t) => ({ currency: t.currency, minor: t.lifetimeMinor }))
+        .sort((a, b) => a.currency.localeCompare(b.currency)),
+      lastOrderAt: l.customer.lastOrderAt,
+      lastTouchAt: l.lastTouchAt,
+      nextFollowUpAt: nextByLead.get(l.id) ?? null,
+    }));
+    if (page.length < pageSize) return;
+    last = pageEnd;
   }
+}
+
+/** Every matching lead in one array: for small books and tests (exports stream leadExportPages). */
+export async function loadLeadsForExport(prisma: CrmPrisma, request: ExportRequest): Promise<LeadExportRow[]> {
+  const rows: LeadExportRow[] = [];
+  for await (const page of leadExportPages(prisma, request)) rows.push(...page);
   return rows;
+}
+
+/** The currencies the matching leads bought in (one CSV column each), sorted: a short list, whatever the book. */
+export async function exportCurrencies(prisma: CrmPrisma, request: ExportRequest): Promise<string[]> {
+  const rows = await prisma.customerCurrencyTotal.findMany({
+    where: { customer: { lead: { is: { AND: exportConditions(request) } } } },
+    distinct: ['currency'],
+    select: { currency: true },
+    orderBy: { currency: 'asc' },
+  });
+  return rows.map((r) => r.currency);
+}
+
+/** The owners of the matching leads (at most the roster), and how many leads match. */
+export async function exportOwnersAndCount(
+  prisma: CrmPrisma,
+  request: ExportRequest,
+): Promise<{ ownerIds: string[]; count: number }> {
+  const groups = await prisma.lead.groupBy({
+    by: ['ownerId'],
+    where: { AND: exportConditions(request) },
+    _count: { _all: true },
+  });
+  return {
+    ownerIds: groups.flatMap((g) => (g.ownerId ? [g.ownerId] : [])),
+    count: groups.reduce((n, g) => n + g._count._all, 0),
+  };
 }
 
 /** Exact decimal text of minor units, no grouping, so spreadsheets read it as a number: "-1234.50". */
@@ -231,11 +292,9 @@ export interface CsvOptions {
   ownerNames: ReadonlyMap<string, string>;
 }
 
-/** The CSV: fixed columns, then one column per currency the exported leads bought in. */
-export function leadExportCsv(rows: readonly LeadExportRow[], options: CsvOptions): string {
-  const currencies = [...new Set(rows.flatMap((r) => r.totals.map((t) => t.currency)))].sort();
-  const zone = options.timeZone;
-  const header = [
+/** The CSV's header: fixed columns, then one column per currency, then the dates in the reader's zone. */
+function csvHeader(currencies: readonly string[], zone: string): string[] {
+  return [
     'Customer ID',
     'Name',
     'Company',
@@ -250,29 +309,58 @@ export function leadExportCsv(rows: readonly LeadExportRow[], options: CsvOption
     `Last touch (${zone})`,
     `Next follow-up (${zone})`,
   ];
-  const body = rows.map((r) => {
-    const byCurrency = new Map(r.totals.map((t) => [t.currency, t.minor]));
-    return [
-      r.customerId,
-      r.name,
-      r.company,
-      stageLabel(r.stage, options.stageLabels),
-      r.ownerId ? (options.ownerNames.get(r.ownerId) ?? r.ownerId) : '',
-      r.ownerId,
-      r.markets.join(', '),
-      minorToDecimal(r.lifetimeUsdCents, 2),
-      r.unknownCurrencies.map((c) => (c === UNREADABLE_ROW ? 'a row that could not be read' : c)).join(', '),
-      ...currencies.map((c) => {
-        const minor = byCurrency.get(c);
-        const exponent = currencyExponent(c);
-        return minor === undefined || exponent === undefined ? '' : minorToDecimal(minor, exponent);
-      }),
-      localDateTime(r.lastOrderAt, zone),
-      localDateTime(r.lastTouchAt, zone),
-      localDateTime(r.nextFollowUpAt, zone),
-    ];
-  });
-  return toCsv(header, body);
+}
+
+function csvCells(r: LeadExportRow, currencies: readonly string[], options: CsvOptions): (string | null)[] {
+  const zone = options.timeZone;
+  const byCurrency = new Map(r.totals.map((t) => [t.currency, t.minor]));
+  return [
+    r.customerId,
+    r.name,
+    r.company,
+    stageLabel(r.stage, options.stageLabels),
+    r.ownerId ? (options.ownerNames.get(r.ownerId) ?? r.ownerId) : '',
+    r.ownerId,
+    r.markets.join(', '),
+    minorToDecimal(r.lifetimeUsdCents, 2),
+    r.unknownCurrencies.map((c) => (c === UNREADABLE_ROW ? 'a row that could not be read' : c)).join(', '),
+    ...currencies.map((c) => {
+      const minor = byCurrency.get(c);
+      const exponent = currencyExponent(c);
+      return minor === undefined || exponent === undefined ? '' : minorToDecimal(minor, exponent);
+    }),
+    localDateTime(r.lastOrderAt, zone),
+    localDateTime(r.lastTouchAt, zone),
+    localDateTime(r.nextFollowUpAt, zone),
+  ];
+}
+
+/** The CSV of rows already in memory: fixed columns, then one column per currency the rows bought in. */
+export function leadExportCsv(rows: readonly LeadExportRow[], options: CsvOptions): string {
+  const currencies = [...new Set(rows.flatMap((r) => r.totals.map((t) => t.currency)))].sort();
+  return toCsv(
+    csvHeader(currencies, options.timeZone),
+    rows.map((r) => csvCells(r, currencies, options)),
+  );
+}
+
+/**
+ * The same CSV, as text pieces: the header, then one piece per page of leads, read as it is
+ * written (a page of 500 leads is about 100 KB). `currencies` comes from exportCurrencies.
+ * Yields to the event loop between pages; `tally.rows` counts the leads written.
+ */
+export async function* leadExportCsvPieces(
+  pages: AsyncIterable<readonly LeadExportRow[]>,
+  currencies: readonly string[],
+  options: CsvOptions,
+  tally: { rows: number },
+): AsyncGenerator<string> {
+  yield UTF8_BOM + csvRecord(csvHeader(currencies, options.timeZone));
+  for await (const page of pages) {
+    yield page.map((r) => csvRecord(csvCells(r, currencies, options))).join('');
+    tally.rows += page.length;
+    await yieldToEventLoop();
+  }
 }
 
 /** AuditEntry.setting of a lead export. */

@@ -1,3 +1,5 @@
+import { UserFacingError } from '../common/errors';
+import { MAX_SEARCH_LENGTH } from '../common/limits';
 import { type CrmPrisma, providerOfClient } from '../db/client';
 import { Prisma } from '../generated/sqlite/client';
 import type { LeadIdentity } from './leads';
@@ -73,6 +75,33 @@ function globEscape(text: string): string {
 
 export function normaliseQuery(text: string): string {
   return text.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** A search text longer than MAX_SEARCH_LENGTH: refused before any query runs. */
+export class SearchTextTooLongError extends UserFacingError {
+  constructor(readonly length: number) {
+    super(searchTooLongMessage(length));
+  }
+}
+
+/** What the person reads when their search text is too long. */
+export function searchTooLongMessage(length: number): string {
+  return `Search text can be at most ${MAX_SEARCH_LENGTH} characters (this one has ${length.toLocaleString('en-US')}). Type a shorter part of the name, company, e-mail or customer id.`;
+}
+
+/** The length a search text counts as (spaces folded), or null when it is within MAX_SEARCH_LENGTH. */
+export function searchTextOverLimit(text: string): number | null {
+  // A cheap bound first: the folding below is linear, but need not run on a huge text.
+  if (text.length <= MAX_SEARCH_LENGTH) return null;
+  const length = normaliseQuery(text).length;
+  return length > MAX_SEARCH_LENGTH ? length : null;
+}
+
+/** The normalised text of a search, or SearchTextTooLongError. */
+function needleOf(text: string): string {
+  const over = searchTextOverLimit(text);
+  if (over !== null) throw new SearchTextTooLongError(over);
+  return normaliseQuery(text);
 }
 
 interface MatchRow {
@@ -222,7 +251,7 @@ async function rankedInWindow(prisma: CrmPrisma, d: Dialect, needle: string, lim
 
 /** The best `limit` leads for the text (no total: the typeahead does not show one). */
 export async function searchLeadsTop(prisma: CrmPrisma, text: string, limit = 10): Promise<RankedMatch[]> {
-  const needle = normaliseQuery(text);
+  const needle = needleOf(text);
   if (!needle) return [];
   const d = dialectOf(prisma);
   const indexed = await rankedThroughIndex(prisma, d, needle, limit);
@@ -234,7 +263,7 @@ export async function searchLeadsTop(prisma: CrmPrisma, text: string, limit = 10
  * client from openDatabase (not a transaction's): the SQL differs by provider.
  */
 export async function searchLeads(prisma: CrmPrisma, text: string, limit = 10): Promise<LeadSearchResult> {
-  const needle = normaliseQuery(text);
+  const needle = needleOf(text);
   if (!needle) return { matches: [], total: 0 };
   const d = dialectOf(prisma);
   const indexed = await rankedThroughIndex(prisma, d, needle, limit);
@@ -269,6 +298,45 @@ export async function resolveLeadExactly(prisma: CrmPrisma, text: string): Promi
   if (!first) return null;
   if (first.rank === MATCH_RANK.exactId) return strip(first);
   if (first.rank === MATCH_RANK.exactName && second?.rank !== MATCH_RANK.exactName) return strip(first);
+  return null;
+}
+
+/**
+ * The first of `texts` (in the order given) that names one lead exactly: a customer id, or
+ * the name of exactly one lead; null when none does. One query for all of them (the list is
+ * the caller's few candidate texts, never data), where resolveLeadExactly would run a search
+ * per text. Texts over MAX_SEARCH_LENGTH are skipped.
+ */
+export async function firstExactLead(
+  prisma: CrmPrisma,
+  texts: readonly string[],
+): Promise<{ text: string; lead: LeadMatch } | null> {
+  const wanted = texts.filter((t) => searchTextOverLimit(t) === null).map((t) => ({ t, needle: normaliseQuery(t) }));
+  const needles = [...new Set(wanted.map((w) => w.needle).filter((n) => n !== ''))];
+  if (needles.length === 0) return null;
+  const list = Prisma.join(needles);
+  const rows = await prisma.$queryRaw<
+    { rank: number | bigint; key: string; n: number | bigint; id: number | bigint }[]
+  >`
+    SELECT 0 AS "rank", LOWER(c."customerId") AS "key", COUNT(*) AS "n", MIN(l."id") AS "id"
+    FROM "CustomerFigures" c JOIN "Lead" l ON l."customerId" = c."customerId"
+    WHERE LOWER(c."customerId") IN (${list}) GROUP BY LOWER(c."customerId")
+    UNION ALL
+    SELECT 1 AS "rank", LOWER(c."name") AS "key", COUNT(*) AS "n", MIN(l."id") AS "id"
+    FROM "CustomerFigures" c JOIN "Lead" l ON l."customerId" = c."customerId"
+    WHERE LOWER(c."name") IN (${list}) GROUP BY LOWER(c."name")`;
+  const byId = new Map<string, number>();
+  const byName = new Map<string, number>();
+  for (const r of rows) {
+    if (Number(r.rank) === MATCH_RANK.exactId) byId.set(r.key, Number(r.id));
+    else if (Number(r.n) === 1) byName.set(r.key, Number(r.id));
+  }
+  for (const { t, needle } of wanted) {
+    const leadId = byId.get(needle) ?? byName.get(needle);
+    if (leadId === undefined) continue;
+    const lead = await prisma.lead.findUnique({ where: { id: leadId }, select: leadMatchSelect });
+    if (lead) return { text: t, lead: toLeadMatch(lead) };
+  }
   return null;
 }
 

@@ -6,95 +6,166 @@
  * memory, and every raw row lives long enough to be promoted by the garbage collector.
  * Parsing as the bytes arrive keeps only the validated rows.
  *
- * How, without a hand-written JSON parser: after each piece we cut the buffered text after
- * its last `}` and give `[` + text + `]` to JSON.parse. If that `}` sat inside a string,
- * the text ends in an unterminated string and JSON.parse throws, so a successful parse
- * proves the cut was between elements; on failure we try an earlier `}` a few times, then
- * wait for more text. Elements that are not objects simply wait for the final parse.
+ * How: each character is looked at once. A small state machine (inside a string or not,
+ * after a backslash or not, how deeply nested) carries over from piece to piece and finds
+ * the commas that separate the array's elements. Text up to the last such comma in a
+ * piece holds whole elements: JSON.parse turns it into values, and only the unfinished
+ * element's text is kept, as a list of pieces joined once when it completes. The cost is
+ * linear in the body whatever the size of a row (a row spread over many pieces is neither
+ * rescanned nor re-joined per piece); JSON.parse still checks the elements' syntax.
  */
+/** What ends a run of plain string characters. */
+const STRING_STOP = /["\\]/g;
+
 export class JsonArrayStream {
-  private buffer = '';
-  private opened = false;
-  /** True right after elements were handed out, until the separating comma has been seen. */
-  private betweenElements = false;
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
+  /** Unfinished text after the last handed-out element, in arrival order (joined when it completes). */
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private opened = false;
+  private closed = false;
+  /** An element has been handed out at a comma: the array must go on with another. */
+  private afterComma = false;
+  /** Nesting below the top-level array (0: between its elements). */
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** Text after the closing `]` that is not blank (a malformed body). */
+  private trailing = false;
+  /** Set when a batch failed to parse: nothing more is handed out, and end() throws it. */
+  private failure: SyntaxError | null = null;
+  /** The whole text when it turned out not to be an array (a failed-query object), for takeText. */
+  private notArrayText: string[] = [];
 
   /** True once the first non-blank character has been seen and it was not `[`. */
   notAnArray = false;
 
   /** Feeds bytes; returns the elements completed by them (possibly none). */
   push(chunk: Uint8Array): unknown[] {
-    this.buffer += this.decoder.decode(chunk, { stream: true });
-    if (!this.opened && !this.open()) return [];
-    if (this.notAnArray) return [];
-    return this.drain();
+    return this.take(this.decoder.decode(chunk, { stream: true }));
   }
 
   /** Ends the input; returns the last elements. Throws SyntaxError if the array is incomplete or malformed. */
   end(): unknown[] {
-    this.buffer += this.decoder.decode();
-    if (!this.opened && !this.open()) throw new SyntaxError('empty body');
+    const last = this.take(this.decoder.decode());
+    if (!this.opened) throw new SyntaxError('empty body');
     if (this.notAnArray) throw new SyntaxError('not a JSON array');
-    this.dropSeparator();
-    const rest = this.buffer.trimEnd();
-    if (!rest.endsWith(']')) throw new SyntaxError('JSON array is not closed');
-    const body = rest.slice(0, -1).trim();
-    this.buffer = '';
-    if (body === '') return [];
-    return JSON.parse(`[${body}]`) as unknown[];
+    if (this.failure) throw this.failure;
+    if (!this.closed) throw new SyntaxError('JSON array is not closed');
+    if (this.trailing) throw new SyntaxError('unexpected text after the JSON array');
+    return last;
   }
 
   /** The text received when it was not an array (a failed-query object), for the caller to read. */
   takeText(): string {
-    const text = this.buffer + this.decoder.decode();
-    this.buffer = '';
+    const text = this.notArrayText.join('') + this.decoder.decode();
+    this.notArrayText = [];
     return text;
   }
 
-  private open(): boolean {
-    const start = this.buffer.search(/\S/);
-    if (start === -1) return false;
-    this.opened = true;
-    if (this.buffer[start] !== '[') {
-      this.notAnArray = true;
-      return true;
+  private take(text: string): unknown[] {
+    if (text === '' || this.failure) return [];
+    let start = 0;
+    if (!this.opened) {
+      const first = text.search(/\S/);
+      if (first === -1) return [];
+      this.opened = true;
+      if (text[first] !== '[') this.notAnArray = true;
+      else start = first + 1;
     }
-    this.buffer = this.buffer.slice(start + 1);
-    return true;
+    if (this.notAnArray) {
+      this.notArrayText.push(text);
+      return [];
+    }
+    if (this.closed) {
+      if (/\S/.test(text)) this.trailing = true;
+      return [];
+    }
+    return this.scan(text, start);
   }
 
-  /** After handing out elements the text resumes at `,` (more) or `]` (the end): drop the comma. */
-  private dropSeparator(): void {
-    if (!this.betweenElements) return;
-    const i = this.buffer.search(/\S/);
-    if (i === -1) return;
-    if (this.buffer[i] === ',') this.buffer = this.buffer.slice(i + 1);
-    this.betweenElements = false;
-  }
-
-  private drain(): unknown[] {
-    this.dropSeparator();
-    if (this.betweenElements) return [];
-    let cut = this.buffer.lastIndexOf('}');
-    for (let tries = 0; cut !== -1 && tries < 4; tries++) {
-      const after = this.buffer.slice(cut + 1).trimStart();
-      // A row boundary is followed by `,` (more rows) or `]` (the end; left for end()).
-      if (after === '' || after[0] === ',') {
-        let items: unknown[] | null = null;
-        try {
-          items = JSON.parse(`[${this.buffer.slice(0, cut + 1)}]`) as unknown[];
-        } catch {
-          items = null;
+  /** Walks `text` from `start`; hands out the elements that end in it. */
+  private scan(text: string, start: number): unknown[] {
+    let cut = -1;
+    let closeAt = -1;
+    let { depth, inString, escaped } = this;
+    for (let i = start; i < text.length; i++) {
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+          continue;
         }
-        if (items) {
-          this.buffer = after;
-          this.betweenElements = true;
-          this.dropSeparator();
-          return items;
-        }
+        // Jump to the next quote or backslash: most of a row's text is inside strings.
+        STRING_STOP.lastIndex = i;
+        const stop = STRING_STOP.exec(text);
+        if (!stop) break;
+        i = stop.index;
+        if (text.charCodeAt(i) === 0x5c /* \ */) escaped = true;
+        else inString = false;
+        continue;
       }
-      cut = this.buffer.lastIndexOf('}', cut - 1);
+      const c = text.charCodeAt(i);
+      if (c === 0x22) inString = true;
+      else if (c === 0x7b /* { */ || c === 0x5b /* [ */) depth += 1;
+      else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+        if (depth === 0) {
+          // The closing `]` of the top-level array (a `}` here is a syntax error JSON.parse reports).
+          closeAt = i;
+          break;
+        }
+        depth -= 1;
+      } else if (c === 0x2c /* , */ && depth === 0) cut = i;
     }
-    return [];
+    this.depth = depth;
+    this.inString = inString;
+    this.escaped = escaped;
+    if (closeAt !== -1) {
+      this.closed = true;
+      if (/\S/.test(text.slice(closeAt + 1))) this.trailing = true;
+      const body = this.flush(text.slice(start, closeAt));
+      if (body.trim() === '' && !this.afterComma) return [];
+      return this.parse(body);
+    }
+    if (cut === -1) {
+      this.keep(start === 0 ? text : text.slice(start));
+      return [];
+    }
+    const complete = this.flush(text.slice(start, cut));
+    this.keep(text.slice(cut + 1));
+    this.afterComma = true;
+    return this.parse(complete);
+  }
+
+  private keep(text: string): void {
+    if (text === '') return;
+    this.pending.push(text);
+    this.pendingChars += text.length;
+  }
+
+  /** The pending text followed by `tail`, and nothing pending any more. */
+  private flush(tail: string): string {
+    this.pending.push(tail);
+    const text = this.pending.length === 1 ? tail : this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    return text;
+  }
+
+  private parse(elements: string): unknown[] {
+    if (elements.trim() === '') {
+      this.failure = new SyntaxError('a JSON array element is missing (two commas, or a comma at the start or end)');
+      return [];
+    }
+    try {
+      return JSON.parse(`[${elements}]`) as unknown[];
+    } catch (err) {
+      this.failure = err instanceof SyntaxError ? err : new SyntaxError(String(err));
+      return [];
+    }
+  }
+
+  /** Characters held for the element not yet complete (for tests and benchmarks). */
+  get heldChars(): number {
+    return this.pendingChars;
   }
 }

@@ -1,6 +1,12 @@
 import { ManualClock } from '../../src/clock';
 import type { Database } from '../../src/db/client';
-import { INDEXED_SEARCH_MAX_MATCHES, searchLeads, searchLeadsTop } from '../../src/domain/lead-search';
+import {
+  firstExactLead,
+  INDEXED_SEARCH_MAX_MATCHES,
+  SearchTextTooLongError,
+  searchLeads,
+  searchLeadsTop,
+} from '../../src/domain/lead-search';
 import { type CustomerSnapshot, writeCustomerSnapshots } from '../../src/domain/lead-sync';
 import { openTestDatabase, type Provider } from '../support/databases';
 
@@ -31,6 +37,33 @@ describe.each<Provider>(['sqlite', 'postgres'])('lead search index on %s', (prov
     totals: [],
   });
   const ids = (r: { customerId: string }[]) => r.map((m) => m.customerId);
+
+  it('names the first of several texts that is a customer id or a single exact name, in one look-up', async () => {
+    await writeCustomerSnapshots(
+      db,
+      [
+        snapshot('FX-1', 'Falcon Trading', 5n),
+        snapshot('FX-2', 'Twin Co', 5n),
+        snapshot('FX-3', 'Twin Co', 6n),
+        snapshot('FX-4', 'Falcon', 7n),
+      ],
+      clock.now(),
+    );
+    const found = await firstExactLead(db.prisma, ['falcon trading says', 'Falcon  Trading', 'falcon']);
+    expect(found?.text).toBe('Falcon  Trading');
+    expect(found?.lead.customerId).toBe('FX-1');
+    // Two leads share the name: not exact; the id is.
+    expect(await firstExactLead(db.prisma, ['twin co', 'twin'])).toBeNull();
+    expect((await firstExactLead(db.prisma, ['fx-3 hello', 'FX-3']))?.lead.name).toBe('Twin Co');
+    expect(await firstExactLead(db.prisma, ['x'.repeat(101)])).toBeNull();
+  });
+
+  it('refuses a search text over the limit before asking the database', async () => {
+    await expect(searchLeads(db.prisma, `falcon ${'x'.repeat(200)}`)).rejects.toThrow(SearchTextTooLongError);
+    await expect(searchLeadsTop(db.prisma, 'y'.repeat(60_000))).rejects.toThrow(
+      'Search text can be at most 100 characters (this one has 60,000)',
+    );
+  });
 
   it('keeps the index in step with the sync: new customers, renames, wildcard characters', async () => {
     await writeCustomerSnapshots(db, [snapshot('IX-1', 'Zephyr Star*Trade [KSA]', 10n)], clock.now());

@@ -1,8 +1,8 @@
 import { jsonRowsTable } from '../../db/bulk-rows';
 import type { CrmPrisma, DbProvider } from '../../db/client';
 import { Prisma } from '../../generated/sqlite/client';
-import { NOTICE_LEAD_NAMES, raiseAdminNotice } from '../admin-notices';
-import { type NoAccessReason, pauseFollowUpsOfOwner } from './pause-follow-ups';
+import { raiseAdminNotice } from '../admin-notices';
+import { type NoAccessReason, pauseActiveFollowUpsOf, pauseFollowUpsOfOwner } from './pause-follow-ups';
 import { nextOccurrenceAfter } from './schedule';
 
 /**
@@ -266,21 +266,11 @@ export async function recordOutcomes(
       if (paused) notices += 1;
     }
     for (const [ownerId, error] of unreachableOwners) {
-      const affected = await tx.followUpAlert.findMany({
-        where: { ownerId, active: true },
-        select: { id: true, lead: { select: { customer: { select: { name: true } } } } },
-        orderBy: { id: 'asc' },
-        take: 1000,
-      });
-      if (affected.length === 0) continue;
-      await tx.followUpAlert.updateMany({
-        where: { id: { in: affected.map((a) => a.id) } },
-        data: { active: false, disabledReason: `owner unreachable: ${error}` },
-      });
-      disabledFollowUps += affected.length;
-      notices += 1;
-      const leadNames = affected.slice(0, NOTICE_LEAD_NAMES).map((a) => a.lead.customer.name);
-      await raiseAdminNotice(tx, { kind: 'owner_unreachable', ownerId, count: affected.length, leadNames, error }, now);
+      const paused = await pauseActiveFollowUpsOf(tx, ownerId, `owner unreachable: ${error}`, (count, leadNames) =>
+        raiseAdminNotice(tx, { kind: 'owner_unreachable', ownerId, count, leadNames, error }, now),
+      );
+      disabledFollowUps += paused;
+      if (paused) notices += 1;
     }
   });
   return { disabledFollowUps, notices };

@@ -15,18 +15,37 @@ export async function pauseFollowUpsOfOwner(
   reason: NoAccessReason,
   now: Date,
 ): Promise<number> {
-  const affected = await tx.followUpAlert.findMany({
+  return pauseActiveFollowUpsOf(tx, ownerId, `owner has no access: ${reason}`, (count, leadNames) =>
+    raiseAdminNotice(tx, { kind: 'owner_no_access', ownerId, count, leadNames, reason }, now),
+  );
+}
+
+/**
+ * Turns off every active follow-up of `ownerId` in one statement (by owner, never a list of
+ * ids: an owner may have thousands), after reading the first few lead names for the notice.
+ * Calls `notice` with the count and those names when any were paused; returns the count.
+ */
+export async function pauseActiveFollowUpsOf(
+  tx: CrmTx,
+  ownerId: string,
+  disabledReason: string,
+  notice: (count: number, leadNames: string[]) => Promise<unknown>,
+): Promise<number> {
+  const named = await tx.followUpAlert.findMany({
     where: { ownerId, active: true },
-    select: { id: true, lead: { select: { customer: { select: { name: true } } } } },
+    select: { lead: { select: { customer: { select: { name: true } } } } },
     orderBy: { id: 'asc' },
-    take: 1000,
+    take: NOTICE_LEAD_NAMES,
   });
-  if (affected.length === 0) return 0;
-  await tx.followUpAlert.updateMany({
-    where: { id: { in: affected.map((a) => a.id) } },
-    data: { active: false, disabledReason: `owner has no access: ${reason}` },
+  if (named.length === 0) return 0;
+  const { count } = await tx.followUpAlert.updateMany({
+    where: { ownerId, active: true },
+    data: { active: false, disabledReason },
   });
-  const leadNames = affected.slice(0, NOTICE_LEAD_NAMES).map((a) => a.lead.customer.name);
-  await raiseAdminNotice(tx, { kind: 'owner_no_access', ownerId, count: affected.length, leadNames, reason }, now);
-  return affected.length;
+  if (count > 0)
+    await notice(
+      count,
+      named.map((a) => a.lead.customer.name),
+    );
+  return count;
 }

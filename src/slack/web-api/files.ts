@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import type { WebClient } from '@slack/web-api';
 import { request } from 'undici';
 import { renderPipelineChart } from '../../charts/pipeline-chart';
@@ -29,12 +30,19 @@ export interface FileShare {
   channelId: string;
   filename: string;
   title: string;
-  bytes: Buffer;
+  /** The bytes, or a file holding them (an export: streamed from disk, never read whole). */
+  bytes: Buffer | FileOnDisk;
   /** For screen readers; Slack allows 1,000 characters. */
   altText?: string;
   /** The message the file is shared with. */
   initialComment?: string;
   threadTs?: string;
+}
+
+/** A finished file and its size in bytes (Slack wants the length before the bytes). */
+export interface FileOnDisk {
+  path: string;
+  length: number;
 }
 
 export type UploadStep = 'get_upload_url' | 'upload' | 'complete' | 'open_dm';
@@ -72,7 +80,12 @@ async function slackStep<T>(step: UploadStep, call: () => Promise<T>): Promise<T
   }
 }
 
-async function postBytes(deps: SlackHttpDeps, url: string, bytes: Buffer, options: UploadOptions): Promise<void> {
+async function postBytes(
+  deps: SlackHttpDeps,
+  url: string,
+  bytes: Buffer | FileOnDisk,
+  options: UploadOptions,
+): Promise<void> {
   try {
     // The bytes go to Slack's upload host only, whatever an answer names.
     requireSlackOrigin(deps, url, SLACK_FILES_ORIGIN, 'an upload URL');
@@ -85,11 +98,13 @@ async function postBytes(deps: SlackHttpDeps, url: string, bytes: Buffer, option
   let lastCode = 'unknown_error';
   for (let attempt = 0; attempt <= delays.length; attempt += 1) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, delays[attempt - 1]));
+    // A file is read afresh on each attempt, a piece at a time, as the socket takes it.
+    const body = Buffer.isBuffer(bytes) ? bytes : createReadStream(bytes.path);
     try {
       const res = await request(url, {
         method: 'POST',
-        body: bytes,
-        headers: { 'content-type': 'application/octet-stream' },
+        body,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) },
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
@@ -101,6 +116,8 @@ async function postBytes(deps: SlackHttpDeps, url: string, bytes: Buffer, option
       if (res.statusCode < 500) break;
     } catch (err) {
       lastCode = (err as { code?: string; name?: string }).code ?? (err as Error).name ?? 'network_error';
+    } finally {
+      if (!Buffer.isBuffer(body)) body.destroy();
     }
   }
   throw new FileUploadError('upload', lastCode);

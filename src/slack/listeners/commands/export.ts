@@ -4,26 +4,34 @@ import {
   describeExport,
   ExportRequestError,
   exportAuditSummary,
+  exportCurrencies,
   exportFileName,
+  exportOwnersAndCount,
   exportScopeFor,
-  leadExportCsv,
-  loadLeadsForExport,
+  leadExportCsvPieces,
+  leadExportPages,
   markExportUndelivered,
   parseExportRequest,
   recordExport,
 } from '../../../domain/lead-export';
 import { loadStageLabels } from '../../../domain/settings';
+import { spoolToTempFile } from '../../../exports/spool-file';
 import { refusalFor } from '../../viewer';
 import { escapeMrkdwn } from '../../views/mrkdwn';
 import { FileUploadError, openDirectMessage, shareFile } from '../../web-api/files';
 import { CRM_DATA_EXPORT_ARGUMENT, runCrmDataExport } from './export-crm-data';
 import { type Subcommand, UsageError } from './subcommand';
 
+/** users.info calls in flight at once (Tier 4): an export may name every member of the roster. */
+const OWNER_LOOKUPS_IN_FLIGHT = 8;
+
 /** Display names of the owners in an export; an owner Slack will not describe keeps their id. */
-async function ownerNames(client: WebClient, ownerIds: Iterable<string>): Promise<Map<string, string>> {
+async function ownerNames(client: WebClient, ownerIds: readonly string[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
-  await Promise.all(
-    [...new Set(ownerIds)].map(async (id) => {
+  let next = 0;
+  const lookup = async (): Promise<void> => {
+    while (next < ownerIds.length) {
+      const id = ownerIds[next++]!;
       try {
         const { user } = await client.users.info({ user: id });
         const name = user?.profile?.display_name || user?.profile?.real_name || user?.real_name || user?.name;
@@ -31,8 +39,9 @@ async function ownerNames(client: WebClient, ownerIds: Iterable<string>): Promis
       } catch {
         // The id alone still says who owns the lead.
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(OWNER_LOOKUPS_IN_FLIGHT, ownerIds.length) }, lookup));
   return names;
 }
 
@@ -67,37 +76,45 @@ export const exportCommand: Subcommand = {
     const scope = exportScopeFor(viewer.role!, viewer.userId);
     const description = describeExport(filter, scope, labels);
     const now = deps.clock.now();
-    const rows = await loadLeadsForExport(prisma, { filter, scope, viewerId: viewer.userId, now });
-    if (rows.length === 0) return ctx.reply({ text: `No leads to export (${escapeMrkdwn(description)}).` });
+    const request = { filter, scope, viewerId: viewer.userId, now };
+    const { ownerIds, count } = await exportOwnersAndCount(prisma, request);
+    if (count === 0) return ctx.reply({ text: `No leads to export (${escapeMrkdwn(description)}).` });
 
-    const names = await ownerNames(
-      client,
-      rows.flatMap((r) => (r.ownerId ? [r.ownerId] : [])),
+    const [currencies, names] = await Promise.all([exportCurrencies(prisma, request), ownerNames(client, ownerIds)]);
+    const filename = exportFileName(filter, formatLocalDateOf(now, viewer.timeZone));
+    // Written page by page to a private temporary file, then streamed to Slack from it.
+    const tally = { rows: 0 };
+    const csvOptions = { stageLabels: labels, timeZone: viewer.timeZone, ownerNames: names };
+    const file = await spoolToTempFile(
+      leadExportCsvPieces(leadExportPages(prisma, request), currencies, csvOptions, tally),
+      filename,
     );
-    const csv = leadExportCsv(rows, { stageLabels: labels, timeZone: viewer.timeZone, ownerNames: names });
-    const summary = exportAuditSummary(rows.length, description);
-    const auditId = await recordExport(prisma, deps.clock, viewer.userId, summary);
     try {
-      const channelId = await openDirectMessage(client, viewer.userId);
-      const filename = exportFileName(filter, formatLocalDateOf(now, viewer.timeZone));
-      await shareFile(deps, client, {
-        channelId,
-        filename,
-        title: filename,
-        bytes: Buffer.from(csv, 'utf8'),
-        initialComment: `Your CRM export: ${summary}.`,
-      });
-    } catch (err) {
-      const reason = err instanceof FileUploadError ? `${err.step}: ${err.code}` : 'error';
-      deps.logger.error({ err, user: viewer.userId, rows: rows.length }, 'lead export could not be sent');
-      await markExportUndelivered(prisma, auditId, reason).catch((e: unknown) =>
-        deps.logger.warn({ err: e }, 'could not mark the export undelivered'),
-      );
-      return ctx.reply({
-        text: 'Sorry, the export file could not be sent to your messages with the CRM app. The problem has been logged; try again later.',
-      });
+      const summary = exportAuditSummary(tally.rows, description);
+      const auditId = await recordExport(prisma, deps.clock, viewer.userId, summary);
+      try {
+        const channelId = await openDirectMessage(client, viewer.userId);
+        await shareFile(deps, client, {
+          channelId,
+          filename,
+          title: filename,
+          bytes: { path: file.path, length: file.length },
+          initialComment: `Your CRM export: ${summary}.`,
+        });
+      } catch (err) {
+        const reason = err instanceof FileUploadError ? `${err.step}: ${err.code}` : 'error';
+        deps.logger.error({ err, user: viewer.userId, rows: tally.rows }, 'lead export could not be sent');
+        await markExportUndelivered(prisma, auditId, reason).catch((e: unknown) =>
+          deps.logger.warn({ err: e }, 'could not mark the export undelivered'),
+        );
+        return ctx.reply({
+          text: 'Sorry, the export file could not be sent to your messages with the CRM app. The problem has been logged; try again later.',
+        });
+      }
+      deps.logger.info({ user: viewer.userId, rows: tally.rows, bytes: file.length }, 'lead export sent');
+      await ctx.reply({ text: `Your export (${escapeMrkdwn(summary)}) is in your messages with the CRM app.` });
+    } finally {
+      await file.remove();
     }
-    deps.logger.info({ user: viewer.userId, rows: rows.length }, 'lead export sent');
-    await ctx.reply({ text: `Your export (${escapeMrkdwn(summary)}) is in your messages with the CRM app.` });
   },
 };

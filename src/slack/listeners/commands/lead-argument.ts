@@ -1,4 +1,11 @@
-import { type LeadMatch, type LeadResolution, resolveLeadExactly, resolveLeadText } from '../../../domain/lead-search';
+import {
+  firstExactLead,
+  type LeadMatch,
+  type LeadResolution,
+  resolveLeadText,
+  searchTextOverLimit,
+  searchTooLongMessage,
+} from '../../../domain/lead-search';
 import { loadStageLabels } from '../../../domain/settings';
 import { buildCandidatesMessage } from '../../views/lead-lists';
 import { escapeAndCut } from '../../views/mrkdwn';
@@ -11,6 +18,7 @@ import { type CommandContext, UsageError } from './subcommand';
 export async function leadFromArgument(ctx: CommandContext, text: string, usage: string): Promise<LeadMatch | null> {
   const q = text.trim();
   if (!q) throw new UsageError('Say which customer: a customer id, name, company or e-mail.');
+  refuseLongSearch(ctx, q);
   return leadFromResolution(ctx, q, await resolveLeadText(ctx.deps.db.prisma, q), usage);
 }
 
@@ -35,6 +43,14 @@ export async function leadFromResolution(
   return null;
 }
 
+/** A UsageError saying the limit when `text` is too long to search for (logged, without the text). */
+export function refuseLongSearch(ctx: CommandContext, text: string): void {
+  const over = searchTextOverLimit(text);
+  if (over === null) return;
+  ctx.deps.logger.info({ userId: ctx.viewer.userId, length: over }, 'search text too long; refused');
+  throw new UsageError(searchTooLongMessage(over));
+}
+
 const MAX_NAME_WORDS = 8;
 
 /**
@@ -45,17 +61,37 @@ const MAX_NAME_WORDS = 8;
 export async function splitCustomerAndText(
   ctx: CommandContext,
   args: string,
+  /** When even the longest customer leaves a rest this refuses, no look-up runs: the first word is the customer. */
+  refusesRest?: (rest: string) => boolean,
 ): Promise<{ customer: string; rest: string; exact: LeadMatch | null }> {
   const quoted = /^["“”']([^"“”']+)["“”']\s*([\s\S]*)$/.exec(args);
   if (quoted) return { customer: quoted[1]!.trim(), rest: quoted[2]!.trim(), exact: null };
-  const words = [...args.matchAll(/\S+/g)].map((m) => ({ text: m[0], end: m.index + m[0].length }));
+  // The first words only: a customer is named by at most MAX_NAME_WORDS, then comes the rest.
+  const words: { text: string; end: number }[] = [];
+  for (const m of args.matchAll(/\S+/g)) {
+    words.push({ text: m[0], end: m.index + m[0].length });
+    if (words.length > MAX_NAME_WORDS) break;
+  }
+  const firstWord = {
+    customer: words[0]?.text ?? '',
+    rest: words[0] ? args.slice(words[0].end).trim() : '',
+    exact: null,
+  };
+  // Longest first; every candidate is looked up in one query.
+  const candidates: { text: string; end: number }[] = [];
   for (let n = Math.min(MAX_NAME_WORDS, words.length - 1); n >= 1; n -= 1) {
-    const candidate = words
+    const text = words
       .slice(0, n)
       .map((w) => w.text)
       .join(' ');
-    const exact = await resolveLeadExactly(ctx.deps.db.prisma, candidate);
-    if (exact) return { customer: candidate, rest: args.slice(words[n - 1]!.end).trim(), exact };
+    candidates.push({ text, end: words[n - 1]!.end });
   }
-  return { customer: words[0]?.text ?? '', rest: words[0] ? args.slice(words[0].end).trim() : '', exact: null };
+  if (candidates.length === 0 || refusesRest?.(args.slice(candidates[0]!.end).trim())) return firstWord;
+  const found = await firstExactLead(
+    ctx.deps.db.prisma,
+    candidates.map((c) => c.text),
+  );
+  if (!found) return firstWord;
+  const end = candidates.find((c) => c.text === found.text)!.end;
+  return { customer: found.text, rest: args.slice(end).trim(), exact: found.lead };
 }

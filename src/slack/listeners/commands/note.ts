@@ -1,5 +1,6 @@
 import { UserFacingError } from '../../../common/errors';
-import { resolveLeadText } from '../../../domain/lead-search';
+import { MAX_NOTE_LENGTH } from '../../../common/limits';
+import { resolveLeadText, searchTextOverLimit, searchTooLongMessage } from '../../../domain/lead-search';
 import {
   addNote,
   homesToRepublish,
@@ -30,13 +31,23 @@ export const noteCommand: Subcommand = {
   async run(ctx) {
     if (!ctx.args) throw new UsageError('Say which customer, then the note.');
     // Split on the note form, so the note keeps its mentions and links.
-    const { customer, rest, exact } = await splitCustomerAndText(ctx, ctx.noteArgs);
+    // A note too long whichever words name the customer is refused without looking any up.
+    const { customer, rest, exact } = await splitCustomerAndText(
+      ctx,
+      ctx.noteArgs,
+      (shortestRest) => shortestRest.length > MAX_NOTE_LENGTH,
+    );
     if (!rest) throw new UsageError('Write the note after the customer.');
     try {
       validateNoteText(rest);
     } catch (err) {
       if (err instanceof LeadValidationError) return ctx.reply(buildNoteNotSaved(userErrorText(err), rest));
       throw err;
+    }
+    const over = exact ? null : searchTextOverLimit(customer);
+    if (over !== null) {
+      ctx.deps.logger.info({ userId: ctx.viewer.userId, length: over }, '/crm note: customer text too long; refused');
+      return ctx.reply(buildNoteNotSaved(searchTooLongMessage(over), rest, USAGE));
     }
     let lead = exact;
     if (!lead) {

@@ -5,7 +5,7 @@ import { loadStageLabels } from '../../../domain/settings';
 import { customerTitle } from '../../views/lead-format';
 import { buildStageChangeModal } from '../../views/lead-modals';
 import { escapeAndCut, escapeMrkdwn } from '../../views/mrkdwn';
-import { leadFromArgument, leadFromResolution } from './lead-argument';
+import { leadFromArgument, leadFromResolution, refuseLongSearch } from './lead-argument';
 import { type CommandContext, type Subcommand, UsageError } from './subcommand';
 
 /** Every way to name a stage (slug, default label, admin label), lower-cased, longest first. */
@@ -55,6 +55,7 @@ export const stageCommand: Subcommand = {
     const labels = await loadStageLabels(prisma);
     const { customer, stage } = splitCustomerAndStage(ctx.args, labels);
     if (!customer) throw new UsageError('Say which customer to move.');
+    refuseLongSearch(ctx, customer);
     if (!stage) {
       // "stage ACME": let the user pick in the form. "stage ACME bogus": say the stage is unknown.
       const resolution = await resolveLeadText(prisma, customer);

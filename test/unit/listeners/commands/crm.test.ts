@@ -1,3 +1,4 @@
+import { MAX_SEARCH_LENGTH } from '../../../../src/common/limits';
 import { formatLocalDate, localDateTimeOf } from '../../../../src/common/zoned-time';
 import { digestFiguresFor } from '../../../../src/domain/digest-figures';
 import { trailingDigestPeriod } from '../../../../src/domain/digest-schedule';
@@ -137,6 +138,11 @@ describe('/crm (router)', () => {
   });
 });
 
+/** Watches the raw queries; `searches` keeps those that search customers (not the viewer, not Home). */
+const searchSpy = () => jest.spyOn(prisma(), '$queryRaw');
+const searches = (spy: ReturnType<typeof searchSpy>) =>
+  spy.mock.calls.filter((call) => /CustomerSearch|LOWER\(c\.|instr\(|strpos\(/.test(JSON.stringify(call)));
+
 describe('/crm find', () => {
   it('replies with the results the builder makes', async () => {
     const f = fakes();
@@ -151,6 +157,90 @@ describe('/crm find', () => {
     const f = fakes();
     await run(f, MANAGER, 'find');
     expect(f.respond.mock.calls).toEqual([reply({ text: 'Say what to search for.\nUsage: `/crm find &lt;text&gt;`' })]);
+  });
+
+  it('a text over the search limit: says the limit and the length, searches nothing', async () => {
+    const f = fakes();
+    const search = searchSpy();
+    try {
+      await run(f, MANAGER, `find ${'acme '.repeat(8_000)}`);
+      expect(searches(search)).toEqual([]);
+    } finally {
+      search.mockRestore();
+    }
+    expect(f.respond.mock.calls).toEqual([
+      reply({
+        text: `Search text can be at most ${MAX_SEARCH_LENGTH} characters (this one has 39,999). Type a shorter part of the name, company, e-mail or customer id.\nUsage: \`/crm find &lt;text&gt;\``,
+      }),
+    ]);
+  });
+
+  it('a text of exactly the limit is searched', async () => {
+    const f = fakes();
+    await run(f, MANAGER, `find ${'z'.repeat(MAX_SEARCH_LENGTH)}`);
+    expect(visibleText(f.respond.mock.calls[0]![0])).toContain('No lead matches');
+  });
+});
+
+describe('the customer argument is bounded like a search', () => {
+  const tooLong = 'Zenith '.repeat(30).trim();
+  it.each([
+    ['stage', `stage ${tooLong} contacted`],
+    ['lead', `lead ${tooLong}`],
+  ])('/crm %s: refused with the limit, nothing changed', async (_name, text) => {
+    const f = fakes();
+    await run(f, AM, text);
+    const said = visibleText(f.respond.mock.calls[0]![0]);
+    expect(said).toContain(
+      `Search text can be at most ${MAX_SEARCH_LENGTH} characters (this one has ${tooLong.length})`,
+    );
+    expect(f.client.views.open).not.toHaveBeenCalled();
+  });
+
+  it('/crm note with a quoted customer over the limit: the note is given back, with the limit', async () => {
+    const f = fakes();
+    const before = await prisma().activity.count({ where: { kind: 'note' } });
+    await run(f, AM, `note "${tooLong}" call back Monday`);
+    expect(f.respond.mock.calls).toEqual([
+      reply(
+        buildNoteNotSaved(
+          `Search text can be at most ${MAX_SEARCH_LENGTH} characters (this one has ${tooLong.length}). Type a shorter part of the name, company, e-mail or customer id.`,
+          'call back Monday',
+          '/crm note <customer> <text>',
+        ),
+      ),
+    ]);
+    expect(await prisma().activity.count({ where: { kind: 'note' } })).toBe(before);
+  });
+
+  it('/crm note too long whichever words name the customer: refused before any search, the note given back', async () => {
+    const f = fakes();
+    const note = 'long words '.repeat(400).trim();
+    const search = searchSpy();
+    try {
+      await run(f, AM, `note Zenith Trading ${note}`);
+      expect(searches(search)).toEqual([]);
+    } finally {
+      search.mockRestore();
+    }
+    const message = f.respond.mock.calls[0]![0];
+    // The first word is taken as the customer: the rest is given back whole.
+    expect(message.blocks[0].text.text).toBe(`The note is too long (${note.length + 8} characters; at most 2900).`);
+  });
+
+  it('/crm note names a customer of several words in one look-up, whatever the number of words', async () => {
+    await seedLead(prisma(), { customerId: 'C900', name: 'Gulf Star Trading Co' });
+    const f = fakes();
+    const search = searchSpy();
+    try {
+      await run(f, AM, 'note Gulf Star Trading Co wants a quote for 20 pallets next week');
+      expect(searches(search)).toHaveLength(1);
+    } finally {
+      search.mockRestore();
+    }
+    expect(f.respond.mock.calls).toEqual([reply({ text: 'Note saved on *Gulf Star Trading Co*.' })]);
+    const notes = await prisma().activity.findMany({ where: { kind: 'note', lead: { customerId: 'C900' } } });
+    expect(notes.map((n) => n.text)).toEqual(['wants a quote for 20 pallets next week']);
   });
 });
 

@@ -1,5 +1,10 @@
+import { MAX_SEARCH_LENGTH } from '../../../../src/common/limits';
 import { searchLeads } from '../../../../src/domain/lead-search';
-import { LEAD_OPTIONS_LIMIT, leadSelectOptions } from '../../../../src/slack/listeners/options/lead-select-options';
+import {
+  LEAD_OPTIONS_LIMIT,
+  leadSelectOptions,
+  SEARCH_TOO_LONG_OPTION,
+} from '../../../../src/slack/listeners/options/lead-select-options';
 import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
 import { buildLeadOptions } from '../../../../src/slack/views/lead-modals';
 import {
@@ -46,6 +51,22 @@ const suggestion = (f: Fakes, userId: string, value: string) => {
 };
 
 describe('leadSelectOptions', () => {
+  it('a text over the search limit: one option saying the limit, no search', async () => {
+    const f = fakes();
+    const search = jest.spyOn(t.deps.db.prisma, '$queryRaw');
+    try {
+      await leadSelectOptions(t.deps)(suggestion(f, AM, 'a'.repeat(MAX_SEARCH_LENGTH + 1)));
+      const searches = search.mock.calls.filter((call) =>
+        /CustomerSearch|LOWER\(c\.|instr\(|strpos\(/.test(JSON.stringify(call)),
+      );
+      expect(searches).toEqual([]);
+    } finally {
+      search.mockRestore();
+    }
+    expect(f.ack.mock.calls).toEqual([[{ options: [SEARCH_TOO_LONG_OPTION] }]]);
+    expect(SEARCH_TOO_LONG_OPTION.text.text).toBe(`Too long: type at most ${MAX_SEARCH_LENGTH} characters`);
+  });
+
   it('answers with the options the builder makes for the ranked search', async () => {
     const f = fakes();
     await leadSelectOptions(t.deps)(suggestion(f, AM, 'acme'));
