@@ -29,6 +29,8 @@ export interface RunningServer {
   built: BuiltApp;
   /** The HTTP port actually bound (/slack/events and /healthz, or only /healthz in Socket Mode), useful with PORT=0. */
   port: number | null;
+  /** Resolves once Slack can reach the app: at once over HTTP, at the first socket hello in Socket Mode. */
+  connected(): Promise<void>;
   /** Graceful stop: stop taking work, finish in-flight requests, stop schedules, close the database. */
   stop(): Promise<void>;
 }
@@ -41,6 +43,11 @@ export interface StartOptions {
   production?: ProductionReader | null;
   /** Run the cron schedules (default true). Tests drive jobs directly. */
   schedules?: boolean;
+  /**
+   * Called when the app cannot go on after start-up has returned: Slack refused the app-level
+   * token of Socket Mode. Without it, the refusal is logged.
+   */
+  onFatal?: (err: unknown) => void;
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -69,18 +76,27 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port = (server.address() as AddressInfo).port;
     logger.info({ port }, 'listening (HTTP mode: POST /slack/events, GET /healthz)');
   } else {
+    // Returns once /healthz listens; the socket connects in the background, retried for as
+    // long as Slack is unreachable, so the schedules below run either way.
     await built.app.start();
     port = built.socket!.port;
-    logger.info({ port }, 'connected (Socket Mode; GET /healthz on this port)');
+    logger.info({ port }, 'listening (Socket Mode: GET /healthz on this port; connecting to Slack)');
   }
   const scheduler: Scheduler | null =
     options.schedules === false ? null : startScheduler(deps, built.app.client, allJobs());
 
   let stopping: Promise<void> | null = null;
+  const connected = built.socket ? built.socket.connected() : Promise.resolve();
+  connected.catch((err: unknown) => {
+    if (stopping) return;
+    if (options.onFatal) options.onFatal(err);
+    else logger.error({ err }, 'Socket Mode cannot connect');
+  });
   return {
     deps,
     built,
     port,
+    connected: () => connected,
     stop() {
       stopping ??= (async () => {
         // Stop taking work first. Over HTTP, closing the server lets requests already in finish;

@@ -2,11 +2,13 @@
 
 import { systemClock } from '../clock';
 import { configSchema } from '../config';
+import { loadDotEnvOrExit } from '../load-dot-env';
 import { createLogger } from '../logger';
 import { backupSettings } from './backup-settings';
 import { takeManualBackup } from './manual-backup';
 
 async function main(): Promise<number> {
+  loadDotEnvOrExit(2);
   const parsed = configSchema
     .pick({
       DATABASE_URL: true,

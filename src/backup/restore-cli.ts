@@ -1,8 +1,10 @@
 // `npm run restore -- <file>`: restores a backup (.db) or imports a CRM data export (.json)
 // into DATABASE_URL, with every check first. See README, Operations.
+import { loadDotEnvOrExit } from '../load-dot-env';
 import { RestoreRefusedError, restoreFromFile } from './restore';
 
 async function main(): Promise<number> {
+  loadDotEnvOrExit(2);
   const file = process.argv[2];
   if (!file || process.argv.length > 3) {
     console.error('usage: npm run restore -- <backup.db | crm-data.json>');

@@ -1,11 +1,13 @@
-import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { openDatabase, providerOf, sqlitePath } from '../db/client';
 import { INSTANCE_HEARTBEAT_TTL_MS, liveInstances } from '../db/instance-heartbeat';
 import { knownMigrations, migrateDatabase } from '../db/migrate';
 import { ensurePrivateDir, makePrivate } from '../db/private-files';
-import { CrmDataImportError, importCrmData, parseCrmDataExport } from '../domain/crm-data';
+import { differencesFromMigrations } from '../db/sqlite-schema';
+import { CrmDataImportError, type CrmDataSource, importCrmDataFrom, parseCrmDataSkeleton } from '../domain/crm-data';
 import { fsyncDir, fsyncFile, readManifest, sha256OfFile } from './backup-files';
+import { type CrmDataSkeleton, CrmDataSyntaxError, readCrmDataFile } from './crm-data-reader';
 import { inspectSqliteFile, type SqliteInspection } from './sqlite-snapshot';
 
 /** A restore that must not go ahead; the message is for the person running it. Nothing was changed. */
@@ -54,9 +56,14 @@ function looksLikeJson(file: string): boolean {
   }
 }
 
+/** At most this many schema differences are named in a refusal; the rest are counted. */
+const DIFFERENCES_SHOWN = 5;
+
 /**
  * Checks a backup file before anything is replaced: it must be sound (its manifest's checksum
- * when it has one, then SQLite's integrity check) and at a migration level this code knows.
+ * when it has one, then SQLite's integrity check), at a migration level this code knows, and
+ * have exactly the schema those migrations make: every table, column, index, trigger and
+ * view, nothing more. A trigger or table added to a copied file is refused, named.
  */
 export async function checkBackupFile(file: string): Promise<SqliteInspection> {
   const name = basename(file);
@@ -91,6 +98,17 @@ export async function checkBackupFile(file: string): Promise<SqliteInspection> {
   if (edited.length) {
     throw new RestoreRefusedError(
       `${name} applied a different version of migration ${edited.join(', ')} than this code ships; restore it with the version of the CRM that made it.`,
+    );
+  }
+  const differences = differencesFromMigrations(
+    file,
+    inspection.migrations.map((m) => m.name),
+  );
+  if (differences.length) {
+    const shown = differences.slice(0, DIFFERENCES_SHOWN).join('; ');
+    const more = differences.length > DIFFERENCES_SHOWN ? `; and ${differences.length - DIFFERENCES_SHOWN} more` : '';
+    throw new RestoreRefusedError(
+      `${name} does not have the schema its migrations make, so it was not restored: ${shown}${more}. A backup the CRM took has exactly that schema: this file was changed after it was taken. Restore another backup.`,
     );
   }
   return inspection;
@@ -160,12 +178,13 @@ function putBack(aside: string | null, path: string): void {
 
 /**
  * The copy was taken from a running app: its leases and heartbeats (the backup's own lease
- * among them) and its unfinished backup run describe processes that are gone.
+ * among them), its unfinished backup run and the Slack requests it had seen describe processes that are gone.
  */
 async function forgetRunningState(databaseUrl: string, now: Date): Promise<void> {
   const db = openDatabase(databaseUrl);
   try {
     await db.prisma.jobLease.deleteMany({});
+    await db.prisma.seenSlackRequest.deleteMany({});
     await db.prisma.backupRun.updateMany({
       where: { status: 'running' },
       data: { status: 'failed', finishedAt: now, error: 'unfinished in the backup this database was restored from' },
@@ -209,20 +228,29 @@ async function restoreSqliteBackup(options: RestoreOptions): Promise<RestoreRepo
 
 async function importDataExport(options: RestoreOptions): Promise<RestoreReport> {
   const say = options.say ?? (() => undefined);
-  let data: unknown;
+  // Read through once to check it (rows are counted, not kept), before anything is changed.
+  let skeleton: CrmDataSkeleton;
   try {
-    data = JSON.parse(readFileSync(options.file, 'utf8'));
+    skeleton = await readCrmDataFile(options.file);
   } catch (err) {
+    if (!(err instanceof CrmDataSyntaxError || err instanceof SyntaxError)) throw err;
     throw new RestoreRefusedError(`${basename(options.file)} is not valid JSON (${(err as Error).message}).`);
   }
   const doc = (() => {
     try {
-      return parseCrmDataExport(data);
+      return parseCrmDataSkeleton(skeleton.document, skeleton.found);
     } catch (err) {
       if (err instanceof CrmDataImportError) throw new RestoreRefusedError(err.message);
       throw err;
     }
   })();
+  const source: CrmDataSource = {
+    doc,
+    tableOrder: skeleton.tableOrder,
+    read: async (onRows, tables) => {
+      await readCrmDataFile(options.file, onRows, tables);
+    },
+  };
   const provider = providerOf(options.databaseUrl);
   const known = knownMigrations(provider).map((m) => m.name);
   if (!known.includes(doc.migration)) {
@@ -247,7 +275,7 @@ async function importDataExport(options: RestoreOptions): Promise<RestoreReport>
     await migrateDatabase(options.databaseUrl);
     const db = openDatabase(options.databaseUrl);
     try {
-      const { rowCounts } = await importCrmData(db.prisma, provider, doc);
+      const { rowCounts } = await importCrmDataFrom(db.prisma, provider, source);
       return { kind: 'data-export', setAside: aside, migrated: [], rowCounts };
     } finally {
       await db.close();

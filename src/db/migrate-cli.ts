@@ -1,6 +1,9 @@
-// `npm run db:migrate`: applies pending migrations to DATABASE_URL (default file:./data/crm.db).
+// `npm run db:migrate`: applies pending migrations to DATABASE_URL (from the environment or .env;
+// default file:./data/crm.db).
+import { loadDotEnvOrExit } from '../load-dot-env';
 import { migrateDatabase } from './migrate';
 
+loadDotEnvOrExit(1);
 const url = process.env.DATABASE_URL || 'file:./data/crm.db';
 migrateDatabase(url).then(
   (r) => {

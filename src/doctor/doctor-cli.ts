@@ -2,9 +2,11 @@
 // report with a fix for each problem, and exits 1 when anything failed (0 with warnings only).
 
 import { summarise } from '../common/doctor-report';
+import { loadDotEnvOrExit } from '../load-dot-env';
 import { formatDoctorReport } from './format-text';
 import { doctorFromEnvironment, secretValuesIn } from './from-environment';
 
+loadDotEnvOrExit(2);
 doctorFromEnvironment(process.env).then(
   (report) => {
     const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { CrmPrisma, DbProvider } from '../db/client';
+import { yieldToEventLoop } from '../cooperative';
+import { type CrmPrisma, type DbProvider, providerOfClient } from '../db/client';
+import { primaryKeyColumns } from '../db/table-keys';
 import { Prisma } from '../generated/sqlite/client';
 
 /**
@@ -14,9 +16,10 @@ export const CRM_EXPORT_VERSION = 1;
 
 /**
  * Left out on purpose: leases (which running instance holds which job, and instance
- * heartbeats) and the backup history describe the machine the data came from, not the CRM.
+ * heartbeats), the backup history and the Slack requests seen in the last minutes describe
+ * the machine the data came from, not the CRM.
  */
-export const TABLES_NOT_EXPORTED: readonly string[] = ['JobLease', 'BackupRun', 'StageTotal'];
+export const TABLES_NOT_EXPORTED: readonly string[] = ['JobLease', 'BackupRun', 'StageTotal', 'SeenSlackRequest'];
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 type Row = Record<string, unknown>;
@@ -41,7 +44,7 @@ export class CrmDataImportError extends Error {
 
 interface ModelAccess {
   fields: Record<string, { name: string; typeName: string; isList?: boolean }>;
-  findMany(args: { orderBy?: Record<string, 'asc'> }): Promise<Row[]>;
+  findMany(args: { where?: object; orderBy?: object; take?: number }): Promise<Row[]>;
   createMany(args: { data: Row[] }): Promise<{ count: number }>;
   count(): Promise<number>;
 }
@@ -106,7 +109,8 @@ function decodeValue(type: string, value: unknown, where: string): unknown {
       if (typeof value !== 'string') throw fail('text');
       return value;
     default:
-      return value;
+      // A field type this importer has no rule for: refused rather than passed through unchecked.
+      throw fail(`a value of a type this version cannot import (${type})`);
   }
 }
 
@@ -118,33 +122,80 @@ export async function currentMigration(prisma: CrmPrisma): Promise<string | null
   return rows[0]?.name ?? null;
 }
 
-/** Reads every exported table into one document. */
-export async function exportCrmData(prisma: CrmPrisma, now: Date = new Date()): Promise<CrmDataExport> {
-  const migration = await currentMigration(prisma);
-  if (!migration) throw new Error('The database has no migration history: it was not created by the CRM');
-  const tables: CrmDataExport['tables'] = {};
-  const rowCounts: Record<string, number> = {};
-  for (const model of exportedModels()) {
-    const access = modelOf(prisma, model);
-    const types = fieldTypes(prisma, model);
-    // Every field in the order: a stable, complete order whatever the key (composite keys included).
-    const orderBy = [...types.keys()].map((f) => ({ [f]: 'asc' as const }));
-    const rows = (await access.findMany({ orderBy: orderBy as unknown as Record<string, 'asc'> })).map((row) => {
+/** Rows read per query when a table is written out. */
+export const EXPORT_PAGE_ROWS = 1000;
+
+/** Rows after `last` in the order of `keys` (lexicographic): one OR branch per key column. */
+function afterKey(keys: readonly string[], last: Row): object {
+  return {
+    OR: keys.map((key, i) => ({
+      ...Object.fromEntries(keys.slice(0, i).map((k) => [k, last[k]])),
+      [key]: { gt: last[key] },
+    })),
+  };
+}
+
+/** Every row of `model`, in primary-key order, a page at a time, encoded for JSON. */
+async function* tableRows(prisma: CrmPrisma, model: string): AsyncGenerator<Record<string, JsonValue>[]> {
+  const access = modelOf(prisma, model);
+  const types = fieldTypes(prisma, model);
+  const keys = await primaryKeyColumns(prisma, providerOfClient(prisma), model);
+  if (keys.length === 0) throw new Error(`table ${model} has no primary key to page through`);
+  const orderBy = keys.map((k) => ({ [k]: 'asc' as const }));
+  let last: Row | null = null;
+  for (;;) {
+    const page = await access.findMany({
+      ...(last ? { where: afterKey(keys, last) } : {}),
+      orderBy,
+      take: EXPORT_PAGE_ROWS,
+    });
+    if (page.length === 0) return;
+    yield page.map((row) => {
       const out: Record<string, JsonValue> = {};
       for (const [field, type] of types) out[field] = encodeValue(type, row[field]);
       return out;
     });
-    tables[model] = rows;
-    rowCounts[model] = rows.length;
+    if (page.length < EXPORT_PAGE_ROWS) return;
+    last = page[page.length - 1]!;
   }
-  return {
-    format: CRM_EXPORT_FORMAT,
-    version: CRM_EXPORT_VERSION,
-    exportedAt: now.toISOString(),
-    migration,
-    rowCounts,
-    tables,
-  };
+}
+
+/**
+ * The export as text pieces, written as it is read: the head (format, version, time,
+ * migration), then each table's rows a page at a time (parents before the tables whose rows
+ * refer to them, so an import can insert in the order it reads), then the row counts.
+ * Yields to the event loop after every page. `tally.rowCounts` holds the counts written.
+ */
+export async function* crmDataExportPieces(
+  prisma: CrmPrisma,
+  now: Date,
+  tally: { rowCounts: Record<string, number>; migration: string },
+): AsyncGenerator<string> {
+  const migration = await currentMigration(prisma);
+  if (!migration) throw new Error('The database has no migration history: it was not created by the CRM');
+  tally.migration = migration;
+  const head = { format: CRM_EXPORT_FORMAT, version: CRM_EXPORT_VERSION, exportedAt: now.toISOString(), migration };
+  yield `${JSON.stringify(head).slice(0, -1)},"tables":{`;
+  const order = await parentsFirst(prisma, providerOfClient(prisma), exportedModels());
+  for (const [t, model] of order.entries()) {
+    tally.rowCounts[model] = 0;
+    yield `${t ? ',' : ''}${JSON.stringify(model)}:[`;
+    for await (const page of tableRows(prisma, model)) {
+      const text = page.map((row) => JSON.stringify(row)).join(',');
+      yield tally.rowCounts[model] ? `,${text}` : text;
+      tally.rowCounts[model] += page.length;
+      await yieldToEventLoop();
+    }
+    yield ']';
+  }
+  yield `},"rowCounts":${JSON.stringify(tally.rowCounts)}}\n`;
+}
+
+/** Reads every exported table into one document in memory: for small databases and tests (the app streams crmDataExportPieces). */
+export async function exportCrmData(prisma: CrmPrisma, now: Date = new Date()): Promise<CrmDataExport> {
+  const pieces: string[] = [];
+  for await (const piece of crmDataExportPieces(prisma, now, { rowCounts: {}, migration: '' })) pieces.push(piece);
+  return JSON.parse(pieces.join('')) as CrmDataExport;
 }
 
 const headerSchema = z.object({
@@ -162,6 +213,32 @@ const headerSchema = z.object({
 
 /** Checks the document's shape (not yet its rows); throws CrmDataImportError saying what is wrong. */
 export function parseCrmDataExport(data: unknown): CrmDataExport {
+  const doc = parseCrmDataHead(data);
+  checkRowCounts(doc.rowCounts, (t) => doc.tables[t]!.length);
+  return doc;
+}
+
+/**
+ * Checks a document whose tables' rows were left out (read from a file as they stream):
+ * its head and table names; `found` are the rows each table actually holds.
+ */
+export function parseCrmDataSkeleton(data: unknown, found: Record<string, number>): CrmDataExport {
+  const doc = parseCrmDataHead(data);
+  checkRowCounts(doc.rowCounts, (t) => found[t] ?? 0);
+  return doc;
+}
+
+function checkRowCounts(said: Record<string, number>, holds: (table: string) => number): void {
+  for (const t of exportedModels()) {
+    if (said[t] !== holds(t)) {
+      throw new CrmDataImportError(
+        `The export is damaged: table ${t} says ${said[t] ?? 'no'} rows but holds ${holds(t)}`,
+      );
+    }
+  }
+}
+
+function parseCrmDataHead(data: unknown): CrmDataExport {
   const parsed = headerSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -174,16 +251,14 @@ export function parseCrmDataExport(data: unknown): CrmDataExport {
   const unknown = Object.keys(doc.tables).filter((t) => !expected.includes(t));
   if (unknown.length)
     throw new CrmDataImportError(`The export has tables this version of the CRM does not know: ${unknown.join(', ')}`);
+  const uncounted = Object.keys(doc.rowCounts).filter((t) => !expected.includes(t));
+  if (uncounted.length)
+    throw new CrmDataImportError(
+      `The export counts rows of tables this version of the CRM does not know: ${uncounted.join(', ')}`,
+    );
   const missing = expected.filter((t) => !(t in doc.tables));
   if (missing.length)
     throw new CrmDataImportError(`The export is incomplete: tables ${missing.join(', ')} are missing`);
-  for (const t of expected) {
-    if (doc.rowCounts[t] !== doc.tables[t]!.length) {
-      throw new CrmDataImportError(
-        `The export is damaged: table ${t} says ${doc.rowCounts[t] ?? 'no'} rows but holds ${doc.tables[t]!.length}`,
-      );
-    }
-  }
   return doc;
 }
 
@@ -231,6 +306,32 @@ async function advanceSequences(tx: CrmPrisma, models: string[]): Promise<void> 
 
 const INSERT_BATCH = 500;
 
+/** Where the rows of an import come from: a document in memory, or a file read as it streams. */
+export interface CrmDataSource {
+  /** The checked document; its `tables` may be empty arrays when the rows stream (see read). */
+  doc: CrmDataExport;
+  /** Table names in the order the rows arrive. */
+  tableOrder: readonly string[];
+  /** Hands every row of `tables` (all when omitted) to `onRows` in batches, in tableOrder. */
+  read(
+    onRows: (table: string, rows: Record<string, unknown>[]) => Promise<void>,
+    tables?: ReadonlySet<string>,
+  ): Promise<void>;
+}
+
+/** A document already in memory as a source. */
+export function inMemorySource(data: unknown): CrmDataSource {
+  const doc = parseCrmDataExport(data);
+  const tableOrder = Object.keys(doc.tables);
+  return {
+    doc,
+    tableOrder,
+    async read(onRows, tables) {
+      for (const t of tableOrder) if (!tables || tables.has(t)) await onRows(t, doc.tables[t]!);
+    },
+  };
+}
+
 /**
  * Imports an export into an empty database at the export's migration level, in one
  * transaction: all of it or nothing. Refuses (CrmDataImportError) a document of another
@@ -241,7 +342,20 @@ export async function importCrmData(
   provider: DbProvider,
   data: unknown,
 ): Promise<{ rowCounts: Record<string, number> }> {
-  const doc = parseCrmDataExport(data);
+  return importCrmDataFrom(prisma, provider, inMemorySource(data));
+}
+
+/**
+ * importCrmData from any source. Rows are inserted as they arrive when every table comes
+ * after the tables it refers to (as this version writes them); otherwise the source is read
+ * once per table, parents first. Either way a batch of rows is all that is held.
+ */
+export async function importCrmDataFrom(
+  prisma: CrmPrisma,
+  provider: DbProvider,
+  source: CrmDataSource,
+): Promise<{ rowCounts: Record<string, number> }> {
+  const { doc } = source;
   const level = await currentMigration(prisma);
   if (level !== doc.migration) {
     throw new CrmDataImportError(
@@ -260,38 +374,61 @@ export async function importCrmData(
     );
 
   const order = await parentsFirst(prisma, provider, models);
+  const arriving = source.tableOrder.filter((t) => models.includes(t));
+  const inOrder = isParentsFirst(arriving, order);
   await prisma.$transaction(
     async (tx) => {
-      for (const model of order) {
+      const inserted: Record<string, number> = {};
+      const insert = async (model: string, rows: Record<string, unknown>[]) => {
         const types = fieldTypes(prisma, model);
-        const rows = doc.tables[model]!.map((row, i) => {
+        const first = inserted[model] ?? 0;
+        const decoded = rows.map((row, i) => {
           const out: Row = {};
           for (const [field, value] of Object.entries(row)) {
             const type = types.get(field);
-            if (!type) throw new CrmDataImportError(`${model} row ${i + 1}: unknown field "${field}"`);
-            out[field] = decodeValue(type, value, `${model} row ${i + 1}, ${field}`);
+            if (!type) throw new CrmDataImportError(`${model} row ${first + i + 1}: unknown field "${field}"`);
+            out[field] = decodeValue(type, value, `${model} row ${first + i + 1}, ${field}`);
           }
           return out;
         });
-        for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+        for (let i = 0; i < decoded.length; i += INSERT_BATCH) {
           try {
-            await modelOf(tx, model).createMany({ data: rows.slice(i, i + INSERT_BATCH) });
+            await modelOf(tx, model).createMany({ data: decoded.slice(i, i + INSERT_BATCH) });
           } catch (err) {
             throw new CrmDataImportError(
-              `${model}: rows ${i + 1} to ${Math.min(i + INSERT_BATCH, rows.length)} could not be inserted (${(err as Error).message.split('\n').at(-1)})`,
+              `${model}: rows ${first + i + 1} to ${first + Math.min(i + INSERT_BATCH, decoded.length)} could not be inserted (${(err as Error).message.split('\n').at(-1)})`,
             );
           }
         }
-      }
+        inserted[model] = first + rows.length;
+      };
+      if (inOrder) await source.read(insert);
+      else for (const model of order) await source.read(insert, new Set([model]));
       if (provider === 'postgres') await advanceSequences(tx as CrmPrisma, models);
     },
-    { timeout: 10 * 60_000, maxWait: 60_000 },
+    { timeout: 30 * 60_000, maxWait: 60_000 },
   );
   return { rowCounts: doc.rowCounts };
 }
 
+/**
+ * Whether the tables arrive in the relative order of `order` (parents first): then every row's
+ * parent is inserted before it. Stricter than needed (another parents-first order is read table
+ * by table instead), and what this version writes always passes.
+ */
+function isParentsFirst(arriving: readonly string[], order: readonly string[]): boolean {
+  for (let i = 1; i < arriving.length; i++) {
+    if (order.indexOf(arriving[i]!) < order.indexOf(arriving[i - 1]!)) return false;
+  }
+  return true;
+}
+
 /** How much an export holds, for the person who asked and the audit list. */
-export function describeCrmDataExport(doc: CrmDataExport): { rows: number; tables: number; text: string } {
+export function describeCrmDataExport(doc: Pick<CrmDataExport, 'rowCounts'>): {
+  rows: number;
+  tables: number;
+  text: string;
+} {
   const rows = Object.values(doc.rowCounts).reduce((a, b) => a + b, 0);
   const tables = Object.keys(doc.rowCounts).length;
   return { rows, tables, text: `${rows.toLocaleString('en-US')} rows in ${tables} tables` };
@@ -304,7 +441,7 @@ export const CRM_DATA_EXPORT_AUDIT_KEY = 'export:crm-data';
 export async function recordCrmDataExport(
   prisma: CrmPrisma,
   actorId: string,
-  doc: CrmDataExport,
+  doc: Pick<CrmDataExport, 'rowCounts'>,
   now: Date,
 ): Promise<number> {
   const entry = await prisma.auditEntry.create({

@@ -27,16 +27,27 @@ export async function spoolToTempFile(chunks: AsyncIterable<string | Buffer>, na
   const remove = () => rm(dir, { recursive: true, force: true });
   const path = join(dir, name.replace(/[^\w.-]/g, '_'));
   const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  // Always listened to: a disk error while the next piece is being produced must not go unhandled.
+  let failure: Error | null = null;
+  out.on('error', (err) => {
+    failure ??= err;
+  });
   try {
     await once(out, 'open');
     for await (const chunk of chunks) {
+      if (failure) throw failure;
       if (!out.write(chunk)) await once(out, 'drain');
     }
     out.end();
     await once(out, 'finish');
+    if (failure) throw failure;
     return { path, length: out.bytesWritten, remove };
   } catch (err) {
-    out.destroy();
+    if (!out.destroyed) {
+      const closed = once(out, 'close').catch(() => undefined);
+      out.destroy();
+      await closed;
+    }
     await remove();
     throw err;
   }

@@ -34,6 +34,8 @@ export class JsonArrayStream {
   private trailing = false;
   /** Set when a batch failed to parse: nothing more is handed out, and end() throws it. */
   private failure: SyntaxError | null = null;
+  /** Text after the closing `]` in the piece where it closed (pushText's `rest`). */
+  private restAfterClose = '';
   /** The whole text when it turned out not to be an array (a failed-query object), for takeText. */
   private notArrayText: string[] = [];
 
@@ -54,6 +56,22 @@ export class JsonArrayStream {
     if (!this.closed) throw new SyntaxError('JSON array is not closed');
     if (this.trailing) throw new SyntaxError('unexpected text after the JSON array');
     return last;
+  }
+
+  /**
+   * For an array inside a larger document: feeds text that starts at (or continues after) the
+   * array's `[`; `rest` is the text after its closing `]` once it has closed, else null.
+   * Check `error` when it has closed.
+   */
+  pushText(text: string): { elements: unknown[]; rest: string | null } {
+    this.restAfterClose = '';
+    const elements = this.take(text);
+    return { elements, rest: this.closed ? this.restAfterClose : null };
+  }
+
+  /** Why the array is malformed, once that is known (the elements after it are not handed out). */
+  get error(): SyntaxError | null {
+    return this.failure;
   }
 
   /** The text received when it was not an array (a failed-query object), for the caller to read. */
@@ -121,7 +139,8 @@ export class JsonArrayStream {
     this.escaped = escaped;
     if (closeAt !== -1) {
       this.closed = true;
-      if (/\S/.test(text.slice(closeAt + 1))) this.trailing = true;
+      this.restAfterClose = text.slice(closeAt + 1);
+      if (/\S/.test(this.restAfterClose)) this.trailing = true;
       const body = this.flush(text.slice(start, closeAt));
       if (body.trim() === '' && !this.afterComma) return [];
       return this.parse(body);

@@ -5,13 +5,14 @@ import { systemClock } from '../clock';
 import type { MetabaseConfig } from '../config';
 import { TimeSlicer } from '../cooperative';
 import type { Logger } from '../logger';
-import { CardRowReader, type CardSpec, CUSTOMERS_CARD, ORDERS_CARD } from './card-schemas';
-import { JsonArrayStream } from './json-array-stream';
+import { CardExportReader } from './card-export-reader';
+import { type CardSpec, CUSTOMERS_CARD, ORDERS_CARD } from './card-schemas';
 import { clip, fromTransportError, healthKindOf, MetabaseError, redactPersonal, UNAVAILABLE } from './metabase-error';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from './retry';
 import type {
   CardResult,
   CustomerCurrencyRow,
+  ExportParser,
   OrderRow,
   ProductionCallStatus,
   ProductionReader,
@@ -60,7 +61,7 @@ const SESSION_HEADER = 'X-Metabase-Session';
 const MAX_REJECTED_ROWS_LOGGED = 20;
 
 /**
- * Everything but the four public methods is an ES private (#) member, so the guarantee
+ * Everything but the public reader methods is an ES private (#) member, so the guarantee
  * holds at run time too: no cast or bracket access can reach the request function.
  */
 export class MetabaseClient implements ProductionReader {
@@ -103,10 +104,16 @@ export class MetabaseClient implements ProductionReader {
     return { kept, rejected };
   }
 
-  /** The Customers card, held whole or handed to `sink` as it is read. */
+  async readCustomersExport(days: number, parser: ExportParser): Promise<{ kept: number; rejected: RejectedRow[] }> {
+    const { kept, rejected } = await this.#customers(days, undefined, parser);
+    return { kept, rejected };
+  }
+
+  /** The Customers card, held whole, handed to `sink` as it is read, or its bytes to `parser`. */
   async #customers(
     days: number,
     sink?: RowSink<CustomerCurrencyRow>,
+    parser?: ExportParser,
   ): Promise<CardResult<CustomerCurrencyRow> & { kept: number }> {
     if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
     return this.#track('customers', async () => {
@@ -115,6 +122,7 @@ export class MetabaseClient implements ProductionReader {
         CUSTOMERS_CARD,
         [templateTag('number', 'days', days)],
         sink,
+        parser,
       );
       this.#validate('customers', result);
       return result;
@@ -183,17 +191,22 @@ export class MetabaseClient implements ProductionReader {
     return result;
   }
 
-  /** Runs one saved question and validates its rows as they arrive, retrying transient failures. */
+  /**
+   * Runs one saved question and validates its rows as they arrive (or hands its bytes to
+   * `parser`), retrying transient failures.
+   */
   #runCard<S extends z.ZodType, T>(
     cardId: number,
     spec: CardSpec<S, T>,
     parameters: CardParameter[],
     sink?: RowSink<T>,
+    parser?: ExportParser,
   ): Promise<CardResult<T> & { kept: number }> {
     const path = `/api/card/${cardId}/query/json`;
     const body = new URLSearchParams({ parameters: JSON.stringify(parameters), format_rows: 'false' }).toString();
     const form = 'application/x-www-form-urlencoded';
-    const read = (status: number, answer: ResponseBody) => this.#readCardAnswer(cardId, spec, status, answer, sink);
+    const read = (status: number, answer: ResponseBody) =>
+      this.#readCardAnswer(cardId, spec, status, answer, sink, parser);
     let reloggedIn = false;
     return withRetry(
       this.#retry,
@@ -229,6 +242,7 @@ export class MetabaseClient implements ProductionReader {
     status: number,
     answer: ResponseBody,
     sink?: RowSink<T>,
+    parser?: ExportParser,
   ): Promise<(CardResult<T> & { kept: number }) | typeof UNAUTHORISED> {
     if (status === 401) {
       await answer.dump();
@@ -238,29 +252,27 @@ export class MetabaseClient implements ProductionReader {
 
     // A retry reads the card from the top: what an earlier try handed out is forgotten.
     sink?.restart();
-    const stream = new JsonArrayStream();
-    const reader = new CardRowReader(spec, sink);
+    parser?.restart();
+    const local = parser ? null : new CardExportReader(spec, sink);
     // Chunks already buffered are handed out through microtasks only: without a yield now and
     // then, parsing a large export would hold the event loop (and every Slack request) until done.
     const slicer = new TimeSlicer();
     for await (const chunk of answer) {
-      const items = stream.push(chunk as Uint8Array);
-      if (items.length) reader.push(items);
+      if (parser) await parser.bytes(chunk as Uint8Array);
+      else local!.push(chunk as Uint8Array);
       if (slicer.due()) await slicer.yield();
     }
-    if (stream.notAnArray) throw bodyError(status, stream.takeText());
-    try {
-      reader.push(stream.end());
-    } catch (err) {
-      if (!(err instanceof SyntaxError)) throw err;
+    const ended = parser ? await parser.end() : local!.end();
+    if (ended.kind === 'not_an_array') throw bodyError(status, ended.text);
+    if (ended.kind === 'malformed')
       throw new MetabaseError(
         'bad_response',
         `${UNAVAILABLE}: Metabase answered with something that is not a list of rows`,
-        err.message,
+        ended.message,
         status,
       );
-    }
-    return { ...reader.result(), kept: reader.kept };
+    const rows = local ? local.rows.result().rows : [];
+    return { rows, rejected: ended.rejected, ...(ended.columns ? { columns: ended.columns } : {}), kept: ended.kept };
   }
 
   async #authHeaders(): Promise<Record<string, string>> {

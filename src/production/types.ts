@@ -72,6 +72,28 @@ export interface RowSink<T> {
   rows(batch: readonly T[]): void;
 }
 
+/** How a card export read elsewhere ended (see ExportParser). */
+export type ExportParseResult =
+  | { kind: 'rows'; kept: number; rejected: RejectedRow[]; columns?: string[] }
+  /** The body was not a JSON array: a failed query's object, or something else; its text. */
+  | { kind: 'not_an_array'; text: string }
+  /** The array was cut short or malformed. */
+  | { kind: 'malformed'; message: string };
+
+/**
+ * Parses a card's export from its bytes, as they arrive, away from the thread reading them
+ * (the lead sync hands them to its worker thread). The reader keeps the HTTP side: auth,
+ * time limits, retries and the error words.
+ */
+export interface ExportParser {
+  /** The card is being read again from the top (a retry): forget the bytes so far. */
+  restart(): void;
+  /** The next bytes of the body; may ask the reader to wait (backpressure). */
+  bytes(chunk: Uint8Array): void | Promise<void>;
+  /** The body is complete: resolves with what it held. */
+  end(): Promise<ExportParseResult>;
+}
+
 /** Read-only access to production. There is deliberately nothing here that writes. */
 export interface ProductionReader {
   /** B2B customers with an order in the last `days` days, one row per currency. */
@@ -84,6 +106,11 @@ export interface ProductionReader {
     days: number,
     sink: RowSink<CustomerCurrencyRow>,
   ): Promise<{ kept: number; rejected: RejectedRow[] }>;
+  /**
+   * The same card's bytes handed to `parser` as they arrive (optional): the parsing runs
+   * wherever the parser does. Resolves with the rows kept and refused, as streamCustomers.
+   */
+  readCustomersExport?(days: number, parser: ExportParser): Promise<{ kept: number; rejected: RejectedRow[] }>;
   /** Every order of one customer. */
   fetchOrders(customerId: string): Promise<CardResult<OrderRow>>;
   /** The latest call's outcome, without making a request. Null before the first call. */

@@ -7,6 +7,7 @@ import { registerListeners } from './listeners';
 import { boltLogger } from './runtime/bolt-logger';
 import { healthRoute } from './runtime/health';
 import { InFlightWork } from './runtime/in-flight';
+import { SlackRequestGuard, signedRequestProperties } from './runtime/request-guard';
 import { slackFetch } from './runtime/slack-http';
 import { SocketReceiver } from './runtime/socket-receiver';
 import { SlackTokenCheck } from './runtime/token-check';
@@ -30,9 +31,10 @@ export interface BuiltApp {
 
 /**
  * The Bolt app with every listener registered. HTTP mode serves events, commands and
- * interactivity on POST /slack/events (signatures verified by Bolt, requests older than
- * five minutes refused) and GET /healthz; Socket Mode when SLACK_APP_TOKEN is set (GET /healthz
- * still served on PORT, with the socket's state).
+ * interactivity on POST /slack/events (signatures verified by Bolt, requests stamped more
+ * than five minutes before or after now refused, each signed request acted on once) and
+ * GET /healthz; Socket Mode when SLACK_APP_TOKEN is set (each envelope acted on once; GET
+ * /healthz still served on PORT, with the socket's state).
  */
 export function buildApp(base: AppDeps | AppContext): BuiltApp {
   // server.ts hands over the app-lifetime state it built; a bare AppDeps gets its own.
@@ -69,6 +71,7 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
   let receiver: HTTPReceiver | null = null;
   let socket: SocketReceiver | null = null;
   const inFlight = new InFlightWork();
+  const guard = new SlackRequestGuard({ prisma: deps.db.prisma, logger: deps.logger });
   if (config.SLACK_APP_TOKEN) {
     const socketHealth = () => {
       const { connection, since } = socket!.status();
@@ -86,6 +89,8 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
       boltLogger: logger,
       clock: deps.clock,
     });
+    const init = socket.init.bind(socket);
+    socket.init = (bolt) => init(guard.onceOnly(bolt));
     app = new App({ authorize, receiver: socket, logger, logLevel: LogLevel.INFO, clientOptions });
   } else {
     receiver = new HTTPReceiver({
@@ -93,8 +98,12 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
       endpoints: SLACK_EVENTS_PATH,
       bodyLimit: MAX_REQUEST_BODY_BYTES,
       customRoutes: [healthRoute(deps, () => ({ mode: 'http', token: tokenCheck.status() }))],
+      customPropertiesExtractor: signedRequestProperties,
       logger,
     });
+    receiver.requestListener = guard.refuseFutureRequests(receiver.requestListener);
+    const init = receiver.init.bind(receiver);
+    receiver.init = (bolt) => init(guard.onceOnly(bolt));
     app = new App({ authorize, receiver, logger, logLevel: LogLevel.INFO, clientOptions });
   }
   // With `authorize` Bolt builds its client without the token; listeners and jobs use this one.

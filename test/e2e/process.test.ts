@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempSqliteUrl } from '../support/databases';
 import { FakeSlack, startFakeSlack } from '../support/fake-slack';
@@ -10,16 +11,20 @@ import { SlackDriver, SocketDriver } from '../support/slack-driver';
 
 const root = join(__dirname, '..', '..');
 
-/** Runs src/index.ts as the real process would (`npm start` minus the install). */
+/**
+ * Runs src/index.ts as the real process would (`npm start` runs the same code compiled), in a
+ * working folder of its own, so a `.env` in the clone is not read.
+ */
 function runApp(
   env: Record<string, string>,
   preload: string[] = [],
 ): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const cwd = mkdtempSync(join(tmpdir(), 'crm-process-'));
   const child = spawn(
     process.execPath,
-    ['--require', 'tsx/cjs', ...preload.flatMap((p) => ['--require', p]), 'src/index.ts'],
+    ['--require', require.resolve('tsx/cjs'), ...preload.flatMap((p) => ['--require', p]), join(root, 'src/index.ts')],
     {
-      cwd: root,
+      cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -27,7 +32,12 @@ function runApp(
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      rmSync(cwd, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
   return { child, output: () => out, exited };
 }
 
@@ -40,7 +50,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForLog(output: () => string, pattern: RegExp, timeoutMs = 15000): Promise<RegExpMatchArray> {
+// Each test starts real processes that load the whole app: on a busy machine that alone can take
+// many seconds. The waits below end as soon as the line appears; their bound only limits a failure.
+jest.setTimeout(150_000);
+
+async function waitForLog(output: () => string, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const m = output().match(pattern);
@@ -108,8 +122,8 @@ describe('the app as a process', () => {
     });
 
     it('keeps running with the README’s "try it locally" command, says so on /healthz, and recovers when Slack answers', async () => {
-      // The command line as the README writes it: its variables, then `npm start`, which is
-      // the set-up (done for this test run) followed by `tsx src/index.ts`, run here.
+      // The command line as the README writes it: its variables, then `npm start`, which brings
+      // the clone up to date and runs the compiled src/index.ts (run here from source).
       const line = /^(SLACK_BOT_TOKEN=\S+(?: [A-Z_]+=\S+)*) npm start$/m.exec(
         readFileSync(join(root, 'README.md'), 'utf8'),
       );
@@ -121,7 +135,7 @@ describe('the app as a process', () => {
         SLACK_API_URL: 'http://127.0.0.1:9999/api/',
       });
       expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start).toBe(
-        'npm run setup && tsx src/index.ts',
+        'exec node scripts/run-compiled.mjs dist/index.js',
       );
       // Port 9999 may be taken on this machine: another port where nothing listens, same shape.
       const slackPort = await freePort();
@@ -139,7 +153,7 @@ describe('the app as a process', () => {
         const driver = new SlackDriver(`http://127.0.0.1:${port}`, 'dev', new FakeSlack());
         expect((await driver.openHome('U0ADMIN01')).status).toBe(200);
         // Checks 1 s, 2 s and 4 s apart: the fourth comes after the 6 s the process used to die at.
-        await waitForLog(app.output, /"attempt":4/, 20_000);
+        await waitForLog(app.output, /"attempt":4/);
         expect(app.child.exitCode).toBeNull();
         const down = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
         expect(down).toMatchObject({
@@ -150,7 +164,7 @@ describe('the app as a process', () => {
 
         // Slack comes up where the app expects it: the next check succeeds.
         slack = await new FakeSlack().start(slackPort);
-        await waitForLog(app.output, /Slack accepted the bot token/, 20_000);
+        await waitForLog(app.output, /Slack accepted the bot token/);
         const up = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { slack: unknown };
         expect(up.slack).toMatchObject({ token: { ok: true } });
 
@@ -162,7 +176,7 @@ describe('the app as a process', () => {
         app.child.kill('SIGKILL');
         await slack?.close();
       }
-    }, 60_000);
+    });
 
     it('logs a promise rejection nothing handled, without the token, and keeps serving', async () => {
       const slack = await startFakeSlack();
@@ -216,7 +230,8 @@ describe('the app as a process', () => {
     it('connects, answers /healthz with the socket state, serves an event, and on SIGTERM finishes the work in flight, closes the socket and exits 0', async () => {
       const app = runApp(env(socket.appToken));
       try {
-        const [, port] = await waitForLog(app.output, /"port":(\d+)[^\n]*connected \(Socket Mode/);
+        const [, port] = await waitForLog(app.output, /"port":(\d+)[^\n]*listening \(Socket Mode: GET \/healthz/);
+        await waitForLog(app.output, /Socket Mode connected/);
         const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as Record<string, any>;
         expect(health).toMatchObject({ ok: true, slack: { mode: 'socket', connection: 'connected' } });
 
@@ -237,6 +252,53 @@ describe('the app as a process', () => {
         expect(app.output()).not.toContain(socket.appToken);
       } finally {
         app.child.kill('SIGKILL');
+      }
+    });
+
+    it('with Slack unreachable: says where /healthz listens, takes its backup while the socket is down, and exits 0 on SIGTERM', async () => {
+      const slackPort = await freePort();
+      const app = runApp({ ...env(socket.appToken), SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/` });
+      try {
+        const [line, port] = await waitForLog(app.output, /^.*"port":(\d+).*$/m);
+        expect(JSON.parse(line!).msg).toBe('listening (Socket Mode: GET /healthz on this port; connecting to Slack)');
+        const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as Record<string, any>;
+        expect(health).toMatchObject({ ok: true, slack: { mode: 'socket' } });
+        expect(['connecting', 'reconnecting']).toContain(health.slack.connection);
+
+        // The schedules run without the socket: the backup job (every minute) takes the first backup.
+        await waitForLog(app.output, /backup taken and verified/, 90_000);
+        const after = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as Record<string, any>;
+        expect(after.backup.lastGoodAt).toEqual(expect.any(String));
+        expect(after.slack.connection).not.toBe('connected');
+
+        app.child.kill('SIGTERM');
+        expect(await app.exited).toBe(0);
+        expect(app.output()).toMatch(/"signal":"SIGTERM"[^\n]*shutting down/);
+        expect(app.output()).toContain('"msg":"stopped"');
+        expect(app.output()).not.toContain(socket.appToken);
+      } finally {
+        app.child.kill('SIGKILL');
+      }
+    });
+
+    it('stops with status 0 on SIGINT sent while it is still starting, before the socket connects', async () => {
+      const slackPort = await freePort();
+      const fresh = tempSqliteUrl();
+      const app = runApp({
+        ...env(socket.appToken),
+        SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
+        DATABASE_URL: fresh.url,
+      });
+      try {
+        // The first line a fresh database gets, before the app listens.
+        await waitForLog(app.output, /database migrated/);
+        app.child.kill('SIGINT');
+        expect(await app.exited).toBe(0);
+        expect(app.output()).toMatch(/"signal":"SIGINT"[^\n]*shutting down/);
+        expect(app.output()).not.toMatch(/Socket Mode connected|\n\s+at /);
+      } finally {
+        app.child.kill('SIGKILL');
+        await fresh.cleanup();
       }
     });
 

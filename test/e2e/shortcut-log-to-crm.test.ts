@@ -54,10 +54,9 @@ describe('"Log to CRM" message shortcut over HTTP', () => {
     expect(JSON.parse(view.private_metadata)).toEqual({ channelId: 'C0SALES', messageTs: '1732000000.000100' });
   });
 
-  it('answers the typeahead with ranked leads, at most 100, quickly', async () => {
-    const started = Date.now();
+  it('answers the typeahead with ranked leads, at most 100', async () => {
+    // Answered within Slack's 3 seconds: the harness checks every request's ack time.
     const gulfOptions = await t.driver.suggestion(AM, ACTION_IDS.leadSelect, 'gulf');
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(gulfOptions.json.options.map((o: any) => o.value)).toEqual([String(gulf + 1), String(gulf)]);
     expect(gulfOptions.json.options[0].text.text).toBe('Big Gulf Imports · G-2');
     const widgets = await t.driver.suggestion(AM, ACTION_IDS.leadSelect, 'widget');

@@ -93,7 +93,9 @@ describe('Slack I/O limits', () => {
   it('still serves a signed request just under 1 MB', async () => {
     const res = await t.driver.crm(AM, `find ${'x'.repeat(MAX_REQUEST_BODY_BYTES - 2_000)}`);
     expect(res.status).toBe(200);
-    await t.slack.waitForResponse(1);
+    const [reply] = await t.slack.waitForResponse(1);
+    // Read whole, and answered: the search text is refused in words, before any query.
+    expect(reply!.body.text).toMatch(/^Search text can be at most \d+ characters/);
   });
 
   it('gives up a Web API call that does not answer within SLACK_TIMEOUT_MS, retries it a bounded number of times, and goes on', async () => {

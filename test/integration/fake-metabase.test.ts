@@ -134,13 +134,11 @@ describe('fake Metabase', () => {
     expect(mb.loginCount).toBe(1);
   });
 
-  it('serves 100,000 rows quickly', async () => {
+  it('serves 100,000 rows as one JSON array', async () => {
     mb.setCustomers(Array.from({ length: 100_000 }, (_, i) => row(i)));
-    const started = Date.now();
     const res = await exportCustomers(120);
     expect(res.status).toBe(200);
     expect(res.text.startsWith('[{') && res.text.endsWith('}]')).toBe(true);
-    // Generous: this only guards against an accidental quadratic serialiser.
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(JSON.parse(res.text)).toHaveLength(100_000);
   });
 });

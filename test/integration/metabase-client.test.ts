@@ -343,15 +343,14 @@ describe('failures', () => {
     });
   });
 
-  it('times out a slow Metabase quickly, retries, and says so in seconds', async () => {
+  it('times out a slow Metabase, retries, and says so in seconds', async () => {
     const { mb, client } = await setup(
       {},
       { timeoutMs: 200, options: { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 } } },
     );
-    mb.failNext({ kind: 'slow', delayMs: 5_000, times: 2 });
-    const started = Date.now();
+    // Slow answers come after a minute, longer than the test may run: only the timeout ends the call.
+    mb.failNext({ kind: 'slow', times: 2 });
     const err = await client.fetchCustomers(120).catch((e: unknown) => e);
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(err).toBeInstanceOf(MetabaseError);
     expect((err as MetabaseError).userMessage).toBe('Production data unavailable: Metabase timed out after 0.2 s');
     expect(cardRequests(mb)).toHaveLength(2);
@@ -359,13 +358,12 @@ describe('failures', () => {
 
   it('times out a body that stalls halfway, not only a late answer', async () => {
     const { mb, client } = await setup({}, { timeoutMs: 300, options: { retry: { maxAttempts: 1 } } });
-    mb.failNext({ kind: 'stalledBody', delayMs: 5_000 });
-    const started = Date.now();
+    // The body's end comes after a minute: only the timeout ends the call.
+    mb.failNext({ kind: 'stalledBody' });
     await expect(client.fetchCustomers(120)).rejects.toMatchObject({
       kind: 'timeout',
       userMessage: 'Production data unavailable: Metabase timed out after 0.3 s',
     });
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('recovers from a slow answer by retrying', async () => {

@@ -223,6 +223,7 @@ describe('by construction', () => {
       'fetchCustomers',
       'fetchOrders',
       'lastCall',
+      'readCustomersExport',
       'streamCustomers',
     ]);
   });

@@ -30,7 +30,9 @@
  * failed202 / failed200 (`{"status":"failed","error":…}`), http500, httpError (any status,
  * JSON message or raw `body`), slow (answers after `delayMs`), stalledBody (headers and `[`,
  * then silence), deadSocket (connection destroyed), sessionExpired (401). `times` repeats.
- * `setLatency(ms)` delays every answer; `expireSessions()` invalidates every session.
+ * `setLatency(ms)` delays every answer; `holdAnswers()` keeps every answer until it is released (a
+ * Metabase that is "still working", for tests that wait on events, not on time);
+ * `expireSessions()` invalidates every session.
  * Serialised rows are cached per output style, so repeated 100,000-row answers stay cheap.
  */
 import { randomUUID } from 'node:crypto';
@@ -148,6 +150,8 @@ export interface FakeMetabase {
   failNext(spec: FailureSpec): void;
   /** Added delay before every answer. */
   setLatency(ms: number): void;
+  /** Holds every answer (those already waiting too) until the returned release is called. */
+  holdAnswers(): () => void;
   /** Invalidates every session: the next session-authenticated call gets 401. */
   expireSessions(): void;
   clearRequests(): void;
@@ -230,6 +234,7 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let latencyMs = 0;
+  let held: Promise<void> | null = null;
   let loginCount = 0;
 
   const wait = (ms: number) =>
@@ -447,6 +452,7 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
     });
 
     await wait(latencyMs);
+    while (held) await held;
 
     if (req.method === 'POST' && path === '/api/session') {
       const failure = takeFailure('session');
@@ -553,6 +559,17 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
     },
     failNext(spec) {
       failures.push({ ...spec, times: spec.times ?? 1, target: spec.target ?? 'card' });
+    },
+    holdAnswers() {
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      held = gate;
+      return () => {
+        if (held === gate) held = null;
+        open();
+      };
     },
     setLatency(ms) {
       latencyMs = ms;

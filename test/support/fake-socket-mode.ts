@@ -89,6 +89,8 @@ interface Pending {
 export class FakeSocketMode {
   readonly deliveries: Delivery[] = [];
   readonly acks: RecordedAck[] = [];
+  /** Acks of envelopes later sent again with `resend`. */
+  readonly resentAcks: RecordedAck[] = [];
   readonly connections: ConnectionRecord[] = [];
   readonly protocolErrors: string[] = [];
   private readonly pending = new Map<string, Pending>();
@@ -175,6 +177,29 @@ export class FakeSocketMode {
   async send(type: EnvelopeType, payload: Record<string, any>, timeoutMs = 10_000): Promise<RecordedAck> {
     const envelope = this.enqueue(type, payload);
     return this.waitForAck(envelope.envelope_id, timeoutMs);
+  }
+
+  /**
+   * Sends an acknowledged envelope again, same envelope_id, as Slack does when the app's ack
+   * did not reach it (lost with its connection). Resolves with the ack of this delivery.
+   */
+  async resend(envelopeId: string, timeoutMs = 10_000): Promise<RecordedAck> {
+    const first = this.deliveries.find((d) => d.envelope.envelope_id === envelopeId);
+    if (!first) throw new Error(`envelope ${envelopeId} was never sent`);
+    // The earlier ack is moved aside, so waitForAck finds the ack of this delivery.
+    const earlier = this.acks.findIndex((a) => a.envelope_id === envelopeId);
+    if (earlier !== -1) this.resentAcks.push(...this.acks.splice(earlier, 1));
+    this.acked.delete(envelopeId);
+    const envelope: Envelope = {
+      ...first.envelope,
+      retry_attempt: first.envelope.retry_attempt + 1,
+      retry_reason: 'timeout',
+    };
+    const entry: Pending = { envelope, connection: null, deliveredAt: 0 };
+    this.pending.set(envelopeId, entry);
+    const target = this.newest();
+    if (target) this.deliver(entry, target);
+    return this.waitForAck(envelopeId, timeoutMs);
   }
 
   ackFor(envelopeId: string): RecordedAck | undefined {

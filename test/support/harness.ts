@@ -127,6 +127,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     schedules: false,
     ...(options.production !== undefined ? { production: options.production } : {}),
   });
+  // In Socket Mode the app serves before the socket is up; tests drive it once Slack reaches it.
+  await server.connected();
   const baseUrl = `http://127.0.0.1:${server.port}`;
   const driver = socket ? new SocketDriver(socket, slack) : new SlackDriver(baseUrl, TEST_SIGNING_SECRET, slack);
   let appStopped = false;

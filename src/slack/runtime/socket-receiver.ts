@@ -7,10 +7,11 @@ import {
   type ReceiverEvent,
   SocketModeReceiver,
 } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
+import type { RetryOptions, WebClientOptions } from '@slack/web-api';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import type { InFlightWork } from './in-flight';
+import { envelopeProperties } from './request-guard';
 
 /** What /healthz says about the socket. */
 export type SocketConnection = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
@@ -47,9 +48,10 @@ const CLOSE_TIMEOUT_MS = 5_000;
 /**
  * apps.connections.open is retried for as long as it takes: the socket client (3.x) treats an
  * HTTP or network error that outlasts the Web API's retries as unrecoverable and would then
- * never reconnect. Rate limits (429 Retry-After) are honoured by the Web API client.
+ * never reconnect. Rate limits (429 Retry-After) are honoured by the Web API client. The wait
+ * between attempts never keeps the process alive (`unref`).
  */
-const CONNECT_RETRY = { forever: true, factor: 2, minTimeout: 200, maxTimeout: 30_000 };
+const CONNECT_RETRY: RetryOptions = { forever: true, factor: 2, minTimeout: 200, maxTimeout: 30_000, unref: true };
 
 /**
  * Bolt's Socket Mode receiver, wrapped so that the app can report the socket's state on
@@ -63,6 +65,7 @@ export class SocketReceiver implements Receiver {
   private accepting = true;
   private stopping = false;
   private state: SocketStatus;
+  private connecting: Promise<void> | null = null;
 
   constructor(private readonly options: SocketReceiverOptions) {
     const log = options.logger.child({ component: 'socket' });
@@ -70,13 +73,15 @@ export class SocketReceiver implements Receiver {
     this.bolt = new SocketModeReceiver({
       appToken: options.appToken,
       logger: options.boltLogger,
+      // The envelope id reaches processEvent, where each envelope is acted on once.
+      customPropertiesExtractor: envelopeProperties,
       // No routes or installer given to Bolt: it starts no HTTP server of its own.
       installerOptions: {
         clientOptions: {
           ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
           ...(options.fetch ? { fetch: options.fetch } : {}),
           ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
-          retryConfig: CONNECT_RETRY,
+          retryConfig: this.connectRetry(),
         } satisfies WebClientOptions,
       },
     });
@@ -109,7 +114,10 @@ export class SocketReceiver implements Receiver {
     this.bolt.init(gated);
   }
 
-  /** Serves the routes on PORT, then resolves once Slack has said hello on the socket. */
+  /**
+   * Serves the routes on PORT and starts connecting to Slack. It does not wait for the socket:
+   * like HTTP mode, the app is up (health check, schedules) whether or not Slack is reachable.
+   */
   async start(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
@@ -118,18 +126,36 @@ export class SocketReceiver implements Receiver {
         resolve();
       });
     });
-    try {
-      await this.bolt.start();
-    } catch (err) {
-      // Slack refused the app-level token (network faults are retried, never end up here).
-      this.set('stopped');
-      await new Promise<void>((resolve) => this.server.close(() => resolve()));
-      const code = (err as { data?: { error?: string } }).data?.error;
-      if (!code) throw err;
-      throw new Error(
-        `Slack refused to open a Socket Mode connection (${code}): check SLACK_APP_TOKEN, an app-level token (xapp-) with the connections:write scope`,
-      );
-    }
+    this.connecting = this.bolt.start().then(
+      () => undefined,
+      (err: unknown) => this.refused(err),
+    );
+  }
+
+  /**
+   * Resolves once Slack has first said hello on the socket. Rejects when Slack refuses the
+   * app-level token (network faults are retried for ever and never end up here).
+   */
+  connected(): Promise<void> {
+    return this.connecting ?? Promise.reject(new Error('Socket Mode receiver not started'));
+  }
+
+  private async refused(err: unknown): Promise<never> {
+    this.set('stopped');
+    if (this.server.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (!code) throw err;
+    throw new Error(
+      `Slack refused to open a Socket Mode connection (${code}): check SLACK_APP_TOKEN, an app-level token (xapp-) with the connections:write scope`,
+    );
+  }
+
+  /** Retries of apps.connections.open end when the app stops, even before the first connection. */
+  private connectRetry(): RetryOptions {
+    const onFailedAttempt = () => {
+      if (this.stopping) throw new Error('Socket Mode stopped before it connected');
+    };
+    return Object.assign({ onFailedAttempt }, CONNECT_RETRY);
   }
 
   /** The port the routes are served on, once started. */
@@ -147,12 +173,14 @@ export class SocketReceiver implements Receiver {
     this.accepting = false;
   }
 
-  /** Closes the socket (no reconnection) and the route server. */
+  /** Closes the socket (no reconnection) and the route server; also before the socket ever connected. */
   async stop(): Promise<void> {
     this.accepting = false;
     this.stopping = true;
+    const wasConnected = this.state.connection === 'connected';
     const closed = await settlesWithin(this.bolt.client.disconnect(), CLOSE_TIMEOUT_MS);
-    if (!closed) this.options.logger.warn('Slack did not answer the socket close in time; stopping anyway');
+    if (!closed && wasConnected)
+      this.options.logger.warn('Slack did not answer the socket close in time; stopping anyway');
     this.set('stopped');
     if (this.server.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

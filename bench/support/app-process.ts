@@ -1,0 +1,187 @@
+/**
+ * The app as a user runs it: the compiled code (`node dist/index.js`, with the node flags of
+ * `npm start`) in a process of its own, configured through its environment like any
+ * deployment. The benchmark reads its memory from /proc, its sync figures from its log
+ * lines, and reaches its database directly only to set up a scenario (age the last sync,
+ * spread the pipeline over the stages).
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
+import { postgresConnectionString, postgresSchemaOf, providerOf, sqlitePath } from '../../src/db/client';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Compiles src/ to dist/ (as `npm run build`), unless BENCH_SKIP_BUILD=1. */
+export function buildApp(): void {
+  if (process.env.BENCH_SKIP_BUILD === '1') return;
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('npm run build failed');
+}
+
+/**
+ * The node flags `npm start` runs the app with (e.g. `--max-old-space-size=…`), read from
+ * package.json's start script so the benchmark measures what users run.
+ * BENCH_APP_NODE_FLAGS overrides them (e.g. `BENCH_APP_NODE_FLAGS=` for none).
+ */
+export function startFlags(): string[] {
+  const override = process.env.BENCH_APP_NODE_FLAGS;
+  if (override !== undefined) return override.split(/\s+/).filter(Boolean);
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const m = /\bnode\s+((?:--\S+\s+)*)dist\/index\.js/.exec(pkg.scripts.start ?? '');
+  return m?.[1] ? m[1].trim().split(/\s+/) : [];
+}
+
+/** One `lead sync finished` log line. */
+export interface SyncLogLine {
+  ms: number;
+  created: number;
+  updated: number;
+  fetched: number;
+  ok: boolean;
+  loopDelayP99Ms?: number;
+  loopDelayMaxMs?: number;
+}
+
+export interface AppProcess {
+  readonly pid: number;
+  readonly baseUrl: string;
+  readonly flags: string[];
+  /** `lead sync finished` lines so far, oldest first. */
+  readonly syncs: SyncLogLine[];
+  /** Resident set size now, MB. */
+  rssMb(): number;
+  /** Highest resident set size since the start (VmHWM), MB. */
+  peakRssMb(): number;
+  /** Samples RSS every 20 ms until the returned function is called; it returns the peak, MB. */
+  sampleRss(): () => number;
+  /** Resolves once `count` syncs have finished. */
+  waitForSyncs(count: number, timeoutMs?: number): Promise<SyncLogLine[]>;
+  stop(): Promise<void>;
+}
+
+function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return Math.round(kb / 1024);
+}
+
+/** Starts `node <flags> dist/index.js` with `env`; resolves once it listens. */
+export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
+  const flags = startFlags();
+  const child: ChildProcess = spawn(process.execPath, [...flags, join(ROOT, 'dist', 'index.js')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: '0', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const syncs: SyncLogLine[] = [];
+  const waiters: Array<() => void> = [];
+  let port = 0;
+  let onListening: (() => void) | null = null;
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    let entry: Record<string, unknown>;
+    try {
+      entry = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    if (typeof entry.port === 'number' && String(entry.msg).startsWith('listening')) {
+      port = entry.port;
+      onListening?.();
+    }
+    if (entry.msg === 'lead sync finished') {
+      syncs.push(entry as unknown as SyncLogLine);
+      for (const w of waiters.splice(0)) w();
+    }
+    if (typeof entry.level === 'number' && entry.level >= 50) process.stderr.write(`app: ${line}\n`);
+  });
+  await new Promise<void>((resolve, reject) => {
+    onListening = resolve;
+    child.once('exit', (code) => reject(new Error(`the app exited with ${code} before listening`)));
+  });
+  const pid = child.pid!;
+  return {
+    pid,
+    baseUrl: `http://127.0.0.1:${port}`,
+    flags,
+    syncs,
+    rssMb: () => procStatusMb(pid, 'VmRSS'),
+    peakRssMb: () => procStatusMb(pid, 'VmHWM'),
+    sampleRss() {
+      let peak = procStatusMb(pid, 'VmRSS');
+      const timer = setInterval(() => {
+        peak = Math.max(peak, procStatusMb(pid, 'VmRSS'));
+      }, 20);
+      return () => {
+        clearInterval(timer);
+        return Math.max(peak, procStatusMb(pid, 'VmRSS'));
+      };
+    },
+    async waitForSyncs(count, timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (syncs.length < count) {
+        if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${count} syncs, saw ${syncs.length}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 1000);
+        });
+      }
+      return syncs.slice(0, count);
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The app's database, reached from the benchmark to set a scenario up. */
+export interface BenchDatabase {
+  exec(sql: string, params?: unknown[]): Promise<void>;
+  /** Makes every finished sync look `ageMs` old, so the next Home open runs a sync. */
+  ageSyncs(ageMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openBenchDatabase(url: string): Promise<BenchDatabase> {
+  if (providerOf(url) === 'sqlite') {
+    const db = new Database(sqlitePath(url));
+    db.pragma('busy_timeout = 10000');
+    // As Prisma stores a DateTime on SQLite.
+    const stored = (d: Date) => `${d.toISOString().slice(0, -1)}+00:00`;
+    return {
+      exec: async (sql, params = []) => void db.prepare(sql).run(...params),
+      async ageSyncs(ageMs) {
+        const at = new Date(Date.now() - ageMs);
+        db.prepare(`UPDATE "SyncRun" SET "startedAt" = ?, "finishedAt" = ? WHERE "finishedAt" IS NOT NULL`).run(
+          stored(new Date(at.getTime() - 1000)),
+          stored(at),
+        );
+      },
+      close: async () => void db.close(),
+    };
+  }
+  const schema = postgresSchemaOf(url);
+  const client = new Client({
+    connectionString: postgresConnectionString(url),
+    options: `-c search_path="${schema}"`,
+  });
+  await client.connect();
+  return {
+    exec: async (sql, params = []) => void (await client.query(sql, params)),
+    async ageSyncs(ageMs) {
+      const at = new Date(Date.now() - ageMs);
+      await client.query(`UPDATE "SyncRun" SET "startedAt" = $1, "finishedAt" = $2 WHERE "finishedAt" IS NOT NULL`, [
+        new Date(at.getTime() - 1000),
+        at,
+      ]);
+    },
+    close: () => client.end(),
+  };
+}

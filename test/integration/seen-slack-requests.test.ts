@@ -1,0 +1,70 @@
+import { forgetSlackRequest, markSlackRequestSeen, purgeExpiredSlackRequests } from '../../src/db/seen-slack-requests';
+import { createLogger } from '../../src/logger';
+import { SlackRequestGuard } from '../../src/slack/runtime/request-guard';
+import { openTestDatabase, type Provider } from '../support/databases';
+
+const T0 = new Date('2026-12-07T10:00:00Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+describe.each<Provider>(['sqlite', 'postgres'])('seen Slack requests on %s', (provider) => {
+  let h: Awaited<ReturnType<typeof openTestDatabase>>;
+  beforeAll(async () => {
+    h = await openTestDatabase(provider);
+  });
+  afterAll(async () => h.cleanup());
+
+  it('marks a request once; a second mark within its window says it was seen', async () => {
+    const p = h.db.prisma;
+    expect(await markSlackRequestSeen(p, 'sig:v0=a', at(300), at(0))).toBe(true);
+    expect(await markSlackRequestSeen(p, 'sig:v0=a', at(300), at(10))).toBe(false);
+    // Two instances marking the same request at the same moment: exactly one wins.
+    const both = await Promise.all([
+      markSlackRequestSeen(p, 'sig:v0=b', at(300), at(0)),
+      markSlackRequestSeen(p, 'sig:v0=b', at(300), at(0)),
+    ]);
+    expect(both.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('takes over a row whose window has passed, and forgets one on request', async () => {
+    const p = h.db.prisma;
+    expect(await markSlackRequestSeen(p, 'envelope:e1', at(60), at(0))).toBe(true);
+    expect(await markSlackRequestSeen(p, 'envelope:e1', at(200), at(61))).toBe(true);
+    expect(await markSlackRequestSeen(p, 'envelope:e1', at(300), at(100))).toBe(false);
+    await forgetSlackRequest(p, 'envelope:e1');
+    expect(await markSlackRequestSeen(p, 'envelope:e1', at(300), at(100))).toBe(true);
+  });
+
+  it('deletes only the rows whose window has passed', async () => {
+    const p = h.db.prisma;
+    await p.seenSlackRequest.deleteMany({});
+    await markSlackRequestSeen(p, 'sig:old', at(10), at(0));
+    await markSlackRequestSeen(p, 'sig:live', at(1000), at(0));
+    expect(await purgeExpiredSlackRequests(p, at(500))).toBe(1);
+    expect((await p.seenSlackRequest.findMany()).map((r) => r.key)).toEqual(['sig:live']);
+  });
+
+  it('the guard purges expired rows when a request comes, at most once a minute', async () => {
+    const p = h.db.prisma;
+    await p.seenSlackRequest.deleteMany({});
+    let now = at(1000).getTime();
+    const guard = new SlackRequestGuard({ prisma: p, logger: createLogger('silent'), now: () => now });
+    const acted: string[] = [];
+    const app = guard.onceOnly({ processEvent: async (e: any) => void acted.push(e.body.n) } as any);
+    const event = (n: string, signature: string) => ({
+      body: { n },
+      ack: async () => undefined,
+      customProperties: { slackSignature: signature, slackRequestTimestamp: String(now / 1000) },
+    });
+    await markSlackRequestSeen(p, 'sig:stale', at(900), at(600));
+    await app.processEvent(event('1', 'v0=one') as any);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await p.seenSlackRequest.count({ where: { key: 'sig:stale' } })).toBe(0);
+    await markSlackRequestSeen(p, 'sig:stale2', at(950), at(600));
+    now += 30_000;
+    await app.processEvent(event('2', 'v0=two') as any);
+    await app.processEvent(event('2 again', 'v0=two') as any);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await p.seenSlackRequest.count({ where: { key: 'sig:stale2' } })).toBe(1);
+    expect(acted).toEqual(['1', '2']);
+  });
+});
