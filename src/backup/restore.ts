@@ -275,7 +275,7 @@ async function importDataExport(options: RestoreOptions): Promise<RestoreReport>
     await migrateDatabase(options.databaseUrl);
     const db = openDatabase(options.databaseUrl);
     try {
-      const { rowCounts } = await importCrmDataFrom(db.prisma, provider, source);
+      const { rowCounts } = await importCrmDataFrom(db.prisma, source);
       return { kind: 'data-export', setAside: aside, migrated: [], rowCounts };
     } finally {
       await db.close();

@@ -128,8 +128,7 @@ export async function deliverDueFollowUps(
         renew: (ids, now) => renewClaims(prisma, ids, deps.instanceId, now, options.leaseMs),
         async record(outcomes) {
           const recorded = await recordOutcomes(
-            prisma,
-            deps.db.provider,
+            deps.db,
             // A follow-up always has something to say: never skipped.
             outcomes.filter((o): o is DeliveryOutcome => o.kind !== 'skipped'),
             forOutcome,

@@ -58,7 +58,7 @@ describe('/crm export crm-data', () => {
     // What the admin downloads imports into an empty database.
     const dest = await openTestDatabase('sqlite');
     try {
-      await importCrmData(dest.db.prisma, 'sqlite', doc);
+      await importCrmData(dest.db.prisma, doc);
       expect(await dest.db.prisma.lead.count()).toBe(1);
     } finally {
       await dest.cleanup();

@@ -217,7 +217,7 @@ describe.each<[Provider, Provider]>([
       for (const model of exportedModels()) expect(first.rowCounts[model]).toBeGreaterThan(0);
       expect(first.tables.JobLease).toBeUndefined();
 
-      const imported = await importCrmData(dest.db.prisma, to, throughJson(first));
+      const imported = await importCrmData(dest.db.prisma, throughJson(first));
       expect(imported.rowCounts).toEqual(first.rowCounts);
       const second = await exportCrmData(dest.db.prisma, at('2026-11-25T12:05:00Z'));
       expect(withoutTime(second)).toEqual(withoutTime(first));
@@ -263,7 +263,7 @@ describe('CRM data import refuses what it cannot take whole', () => {
   async function refusalInto(data: unknown): Promise<string> {
     const dest = await openTestDatabase('sqlite');
     try {
-      const err = await importCrmData(dest.db.prisma, 'sqlite', data).then(
+      const err = await importCrmData(dest.db.prisma, data).then(
         () => null,
         (e: unknown) => e,
       );
@@ -277,7 +277,7 @@ describe('CRM data import refuses what it cannot take whole', () => {
   }
 
   it('refuses a database that already holds data', async () => {
-    const err = await importCrmData(source.db.prisma, 'sqlite', doc).catch((e: Error) => e);
+    const err = await importCrmData(source.db.prisma, doc).catch((e: Error) => e);
     expect(err).toBeInstanceOf(CrmDataImportError);
     expect((err as Error).message).toMatch(
       /^The database is not empty \(.*CustomerFigures \(2\).*\): import only into a new, empty database$/,
