@@ -27,6 +27,7 @@ describe('the setup check in Slack', () => {
         order_count: 1,
         lifetime_total: '5.00',
         last_order_at: new Date(),
+        first_order_at: new Date(),
       },
     ]);
     mb.setOrders('C1', [

@@ -85,6 +85,25 @@ describe('taking over a lead', () => {
     );
   });
 
+  it.each([
+    [
+      'a post Slack carried out but whose answer was lost',
+      (t: TestApp) => t.slack.acceptThenFail('chat.postMessage', 'http500'),
+    ],
+    ['a post Slack answered with HTTP 500 without posting', (t: TestApp) => t.slack.serverError('chat.postMessage')],
+    ['a post refused with 429 Retry-After', (t: TestApp) => t.slack.rateLimit('chat.postMessage', 1)],
+  ])('delivers the DM exactly once after %s', async (_what, fault) => {
+    const customerId = `C-FAULT-${t.slack.callsTo('chat.postMessage').length}-${Date.now()}`;
+    const leadId = await seedLead(t.deps.db.prisma, { customerId, name: 'Faulty Line', ownerId: AM2 });
+    fault(t);
+    await submitOwner(AM, leadId, AM);
+    const delivered = () =>
+      t.slack.messagesIn(AM2).filter((m: any) => String(m.text ?? '').includes(`(${customerId})`));
+    await t.slack.waitFor(() => (delivered().length ? true : undefined), 8000, 'the DM in the DM channel');
+    await settle();
+    expect(delivered()).toHaveLength(1);
+  });
+
   it('tells nobody when the owner moves their own lead, and never someone off the roster or a guest', async () => {
     const own = await seedLead(t.deps.db.prisma, { customerId: 'C-MINE', name: 'My Own', ownerId: AM });
     await submitOwner(AM, own, AM2);
