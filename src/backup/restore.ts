@@ -4,6 +4,7 @@ import { openDatabase, providerOf, sqlitePath } from '../db/client';
 import { INSTANCE_HEARTBEAT_TTL_MS, liveInstances } from '../db/instance-heartbeat';
 import { knownMigrations, migrateDatabase } from '../db/migrate';
 import { ensurePrivateDir, makePrivate } from '../db/private-files';
+import { differencesFromMigrations } from '../db/sqlite-schema';
 import { CrmDataImportError, type CrmDataSource, importCrmDataFrom, parseCrmDataSkeleton } from '../domain/crm-data';
 import { fsyncDir, fsyncFile, readManifest, sha256OfFile } from './backup-files';
 import { type CrmDataSkeleton, CrmDataSyntaxError, readCrmDataFile } from './crm-data-reader';
@@ -55,9 +56,14 @@ function looksLikeJson(file: string): boolean {
   }
 }
 
+/** At most this many schema differences are named in a refusal; the rest are counted. */
+const DIFFERENCES_SHOWN = 5;
+
 /**
  * Checks a backup file before anything is replaced: it must be sound (its manifest's checksum
- * when it has one, then SQLite's integrity check) and at a migration level this code knows.
+ * when it has one, then SQLite's integrity check), at a migration level this code knows, and
+ * have exactly the schema those migrations make: every table, column, index, trigger and
+ * view, nothing more. A trigger or table added to a copied file is refused, named.
  */
 export async function checkBackupFile(file: string): Promise<SqliteInspection> {
   const name = basename(file);
@@ -92,6 +98,17 @@ export async function checkBackupFile(file: string): Promise<SqliteInspection> {
   if (edited.length) {
     throw new RestoreRefusedError(
       `${name} applied a different version of migration ${edited.join(', ')} than this code ships; restore it with the version of the CRM that made it.`,
+    );
+  }
+  const differences = differencesFromMigrations(
+    file,
+    inspection.migrations.map((m) => m.name),
+  );
+  if (differences.length) {
+    const shown = differences.slice(0, DIFFERENCES_SHOWN).join('; ');
+    const more = differences.length > DIFFERENCES_SHOWN ? `; and ${differences.length - DIFFERENCES_SHOWN} more` : '';
+    throw new RestoreRefusedError(
+      `${name} does not have the schema its migrations make, so it was not restored: ${shown}${more}. A backup the CRM took has exactly that schema: this file was changed after it was taken. Restore another backup.`,
     );
   }
   return inspection;
@@ -258,7 +275,7 @@ async function importDataExport(options: RestoreOptions): Promise<RestoreReport>
     await migrateDatabase(options.databaseUrl);
     const db = openDatabase(options.databaseUrl);
     try {
-      const { rowCounts } = await importCrmDataFrom(db.prisma, provider, source);
+      const { rowCounts } = await importCrmDataFrom(db.prisma, source);
       return { kind: 'data-export', setAside: aside, migrated: [], rowCounts };
     } finally {
       await db.close();

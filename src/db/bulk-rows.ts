@@ -137,6 +137,9 @@ export function jsonTextList(provider: DbProvider, values: readonly string[]): P
 }
 
 /** A DateTime column read by a raw query: a Date on PostgreSQL, the stored text on SQLite. */
-export function rawDate(value: Date | string | null): Date | null {
-  return value === null ? null : value instanceof Date ? value : new Date(value);
+export function rawDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  const d = new Date(typeof value === 'bigint' ? Number(value) : (value as string | number));
+  return Number.isNaN(d.getTime()) ? null : d;
 }

@@ -155,6 +155,30 @@ export async function migrateDatabase(url: string): Promise<MigrationResult> {
   return provider === 'sqlite' ? migrateSqlite(url, migrations) : migratePostgres(url, migrations);
 }
 
+const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+      "id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME,
+      "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" DATETIME,
+      "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
+      "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`;
+
+/** Applies `todo` in order and records each; then re-creates what a table redefinition dropped. Call inside a transaction. */
+function applySqliteMigrations(db: Database.Database, todo: MigrationFile[]): string[] {
+  const applied: string[] = [];
+  for (const m of todo) {
+    db.exec(m.sql);
+    db.prepare(
+      'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
+    ).run(randomUUID(), m.checksum, new Date().toISOString(), m.name, new Date().toISOString());
+    applied.push(m.name);
+  }
+  // A migration that redefined Lead or CustomerFigures dropped their triggers with the old table.
+  const hasTable = (name: string) =>
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+  if (applied.length && hasTable(SQLITE_SEARCH_TABLE)) db.exec(SQLITE_SEARCH_INDEX_REPAIR);
+  if (applied.length && hasTable(SQLITE_STAGE_TOTALS_TABLE)) db.exec(SQLITE_STAGE_TOTALS_REPAIR);
+  return applied;
+}
+
 function migrateSqlite(url: string, migrations: MigrationFile[]): MigrationResult {
   const path = sqlitePath(url);
   keepSqliteFilesPrivate(path);
@@ -162,35 +186,43 @@ function migrateSqlite(url: string, migrations: MigrationFile[]): MigrationResul
   try {
     // WAL lets the Home tab read while sync and follow-ups write; it persists in the file.
     db.pragma('journal_mode = WAL');
-    db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
-      "id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME,
-      "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" DATETIME,
-      "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
-      "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`);
-    const applied: string[] = [];
+    db.exec(SQLITE_MIGRATIONS_TABLE);
+    let applied: string[] = [];
     // IMMEDIATE takes the write lock first, so two processes starting together migrate once.
     const run = db.transaction(() => {
       const todo = pendingMigrations(
         migrations,
         db.prepare(APPLIED_SQL).all() as { migration_name: string; checksum: string }[],
       );
-      for (const m of todo) {
-        db.exec(m.sql);
-        db.prepare(
-          'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
-        ).run(randomUUID(), m.checksum, new Date().toISOString(), m.name, new Date().toISOString());
-        applied.push(m.name);
-      }
-      // A migration that redefined Lead or CustomerFigures dropped their triggers with the old table.
-      const hasTable = (name: string) =>
-        db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
-      if (applied.length && hasTable(SQLITE_SEARCH_TABLE)) db.exec(SQLITE_SEARCH_INDEX_REPAIR);
-      if (applied.length && hasTable(SQLITE_STAGE_TOTALS_TABLE)) db.exec(SQLITE_STAGE_TOTALS_REPAIR);
+      applied = applySqliteMigrations(db, todo);
     });
     run.immediate();
     return { applied, alreadyApplied: migrations.length - applied.length };
   } finally {
     db.close();
+  }
+}
+
+/**
+ * A new in-memory SQLite database migrated exactly to `names` (in that order), as the
+ * migrator would have made it: what a database at that migration level must look like.
+ * The caller closes it. Throws when a name is not a migration this code ships.
+ */
+export function freshSqliteAt(names: readonly string[]): Database.Database {
+  const shipped = new Map(readMigrations(migrationsDir('sqlite')).map((m) => [m.name, m]));
+  const todo = names.map((name) => {
+    const m = shipped.get(name);
+    if (!m) throw new Error(`Migration ${name} is not one this version ships`);
+    return m;
+  });
+  const db = new Database(':memory:');
+  try {
+    db.exec(SQLITE_MIGRATIONS_TABLE);
+    db.transaction(() => applySqliteMigrations(db, todo))();
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
   }
 }
 

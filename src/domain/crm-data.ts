@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { yieldToEventLoop } from '../cooperative';
-import { type CrmPrisma, type DbProvider, providerOfClient } from '../db/client';
-import { primaryKeyColumns } from '../db/table-keys';
+import type { CrmPrisma } from '../db/client';
+import { catalogueOf, currentMigration } from '../db/schema-catalogue/schema-catalogue';
 import { Prisma } from '../generated/sqlite/client';
 
 /**
@@ -109,16 +109,9 @@ function decodeValue(type: string, value: unknown, where: string): unknown {
       if (typeof value !== 'string') throw fail('text');
       return value;
     default:
-      return value;
+      // A field type this importer has no rule for: refused rather than passed through unchecked.
+      throw fail(`a value of a type this version cannot import (${type})`);
   }
-}
-
-/** The last migration applied to the database, e.g. "20261130040554_backup_runs". */
-export async function currentMigration(prisma: CrmPrisma): Promise<string | null> {
-  const rows = await prisma.$queryRawUnsafe<{ name: string }[]>(
-    'SELECT migration_name AS "name" FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name DESC LIMIT 1',
-  );
-  return rows[0]?.name ?? null;
 }
 
 /** Rows read per query when a table is written out. */
@@ -138,7 +131,7 @@ function afterKey(keys: readonly string[], last: Row): object {
 async function* tableRows(prisma: CrmPrisma, model: string): AsyncGenerator<Record<string, JsonValue>[]> {
   const access = modelOf(prisma, model);
   const types = fieldTypes(prisma, model);
-  const keys = await primaryKeyColumns(prisma, providerOfClient(prisma), model);
+  const keys = await catalogueOf(prisma).primaryKeyColumns(prisma, model);
   if (keys.length === 0) throw new Error(`table ${model} has no primary key to page through`);
   const orderBy = keys.map((k) => ({ [k]: 'asc' as const }));
   let last: Row | null = null;
@@ -175,7 +168,7 @@ export async function* crmDataExportPieces(
   tally.migration = migration;
   const head = { format: CRM_EXPORT_FORMAT, version: CRM_EXPORT_VERSION, exportedAt: now.toISOString(), migration };
   yield `${JSON.stringify(head).slice(0, -1)},"tables":{`;
-  const order = await parentsFirst(prisma, providerOfClient(prisma), exportedModels());
+  const order = await parentsFirst(prisma, exportedModels());
   for (const [t, model] of order.entries()) {
     tally.rowCounts[model] = 0;
     yield `${t ? ',' : ''}${JSON.stringify(model)}:[`;
@@ -250,6 +243,11 @@ function parseCrmDataHead(data: unknown): CrmDataExport {
   const unknown = Object.keys(doc.tables).filter((t) => !expected.includes(t));
   if (unknown.length)
     throw new CrmDataImportError(`The export has tables this version of the CRM does not know: ${unknown.join(', ')}`);
+  const uncounted = Object.keys(doc.rowCounts).filter((t) => !expected.includes(t));
+  if (uncounted.length)
+    throw new CrmDataImportError(
+      `The export counts rows of tables this version of the CRM does not know: ${uncounted.join(', ')}`,
+    );
   const missing = expected.filter((t) => !(t in doc.tables));
   if (missing.length)
     throw new CrmDataImportError(`The export is incomplete: tables ${missing.join(', ')} are missing`);
@@ -257,17 +255,8 @@ function parseCrmDataHead(data: unknown): CrmDataExport {
 }
 
 /** Tables referenced by foreign keys come first, so every row's parent exists when it is inserted. */
-async function parentsFirst(prisma: CrmPrisma, provider: DbProvider, models: string[]): Promise<string[]> {
-  const edges =
-    provider === 'sqlite'
-      ? await prisma.$queryRawUnsafe<{ child: string; parent: string }[]>(
-          `SELECT m.name AS "child", f."table" AS "parent" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'`,
-        )
-      : await prisma.$queryRawUnsafe<{ child: string; parent: string }[]>(
-          `SELECT cl.relname::text AS "child", ref.relname::text AS "parent" FROM pg_constraint c
-             JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_class ref ON ref.oid = c.confrelid
-           WHERE c.contype = 'f' AND cl.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())`,
-        );
+async function parentsFirst(prisma: CrmPrisma, models: string[]): Promise<string[]> {
+  const edges = await catalogueOf(prisma).foreignKeys(prisma);
   const ordered: string[] = [];
   const visiting = new Set<string>();
   const visit = (m: string) => {
@@ -278,24 +267,6 @@ async function parentsFirst(prisma: CrmPrisma, provider: DbProvider, models: str
   };
   models.forEach(visit);
   return ordered;
-}
-
-/** PostgreSQL: rows arrived with their ids, so each serial sequence must continue after the largest. */
-async function advanceSequences(tx: CrmPrisma, models: string[]): Promise<void> {
-  const serials = await tx.$queryRawUnsafe<{ table: string; column: string }[]>(
-    `SELECT table_name::text AS "table", column_name::text AS "column" FROM information_schema.columns
-     WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'`,
-  );
-  for (const { table, column } of serials) {
-    if (!models.includes(table)) continue;
-    const t = `"${table.replace(/"/g, '""')}"`;
-    const c = `"${column.replace(/"/g, '""')}"`;
-    await tx.$queryRawUnsafe(
-      `SELECT setval(pg_get_serial_sequence($1, $2), GREATEST(COALESCE(MAX(${c}), 0), 1), MAX(${c}) IS NOT NULL) FROM ${t}`,
-      t,
-      column,
-    );
-  }
 }
 
 const INSERT_BATCH = 500;
@@ -331,12 +302,8 @@ export function inMemorySource(data: unknown): CrmDataSource {
  * transaction: all of it or nothing. Refuses (CrmDataImportError) a document of another
  * migration level, a database that already holds CRM data, and any row that does not fit.
  */
-export async function importCrmData(
-  prisma: CrmPrisma,
-  provider: DbProvider,
-  data: unknown,
-): Promise<{ rowCounts: Record<string, number> }> {
-  return importCrmDataFrom(prisma, provider, inMemorySource(data));
+export async function importCrmData(prisma: CrmPrisma, data: unknown): Promise<{ rowCounts: Record<string, number> }> {
+  return importCrmDataFrom(prisma, inMemorySource(data));
 }
 
 /**
@@ -346,7 +313,6 @@ export async function importCrmData(
  */
 export async function importCrmDataFrom(
   prisma: CrmPrisma,
-  provider: DbProvider,
   source: CrmDataSource,
 ): Promise<{ rowCounts: Record<string, number> }> {
   const { doc } = source;
@@ -367,7 +333,7 @@ export async function importCrmDataFrom(
       `The database is not empty (${occupied.join(', ')}): import only into a new, empty database`,
     );
 
-  const order = await parentsFirst(prisma, provider, models);
+  const order = await parentsFirst(prisma, models);
   const arriving = source.tableOrder.filter((t) => models.includes(t));
   const inOrder = isParentsFirst(arriving, order);
   await prisma.$transaction(
@@ -398,7 +364,7 @@ export async function importCrmDataFrom(
       };
       if (inOrder) await source.read(insert);
       else for (const model of order) await source.read(insert, new Set([model]));
-      if (provider === 'postgres') await advanceSequences(tx as CrmPrisma, models);
+      await catalogueOf(prisma).afterRowsWithIds(tx, models);
     },
     { timeout: 30 * 60_000, maxWait: 60_000 },
   );

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { STAGES, type StageSlug } from '../common/stages';
 import { MS_PER_DAY } from '../common/zoned-time';
 import type { CrmPrisma } from '../db/client';
+import { upsertSetting } from '../db/single-statement-upserts';
 import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './follow-ups/listing';
 import { type LeadMatch, type LeadMatchRow, leadMatchSelect, toLeadMatch } from './lead-search';
 import { splitList } from './pipeline';
@@ -122,11 +123,7 @@ export async function saveSnapshot(prisma: CrmPrisma, figures: DigestFigures, pe
       figures.pipeline.map((s) => [s.slug, { count: s.count, usdCents: s.usdCents.toString() }]),
     ),
   });
-  // One statement (not Prisma's read-then-write upsert), so it cannot deadlock with another instance's write on SQLite.
-  await prisma.$executeRaw`
-    INSERT INTO "Setting" ("key", "value", "updatedBy", "updatedAt")
-    VALUES (${DIGEST_SNAPSHOT_KEY}, ${value}, NULL, ${figures.generatedAt})
-    ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "updatedAt" = excluded."updatedAt"`;
+  await upsertSetting(prisma, DIGEST_SNAPSHOT_KEY, value, figures.generatedAt);
 }
 
 export interface DigestInput {

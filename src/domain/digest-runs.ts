@@ -1,4 +1,5 @@
 import type { CrmPrisma } from '../db/client';
+import { upsertDigestRunClaim } from '../db/single-statement-upserts';
 
 /**
  * One DigestRun row per period keeps a digest single across app instances sharing one
@@ -32,25 +33,9 @@ export interface HeldDigestRun {
 /** The claim when `holder` now owns the period's post; null when it is posted or someone else holds it. */
 export async function takeDigestRun(prisma: CrmPrisma, claim: DigestClaim): Promise<HeldDigestRun | null> {
   const leaseUntil = new Date(claim.now.getTime() + (claim.leaseMs ?? DIGEST_CLAIM_LEASE_MS));
-  // One statement: insert the period's run, or take over a claim that expired unposted.
-  // Two instances can never both win it, and there is no read-then-write for SQLite to deadlock on.
-  const rows = await prisma.$queryRaw<{ claimedBy: string; checkFrom: unknown }[]>`
-    INSERT INTO "DigestRun" ("periodKey", "channel", "claimedBy", "leaseUntil", "claimedAt", "createdAt")
-    VALUES (${claim.periodKey}, ${claim.channel}, ${claim.holder}, ${leaseUntil}, ${claim.now}, ${claim.now})
-    ON CONFLICT ("periodKey") DO UPDATE
-      SET "claimedBy" = excluded."claimedBy", "leaseUntil" = excluded."leaseUntil", "channel" = excluded."channel",
-          "checkFrom" = COALESCE("DigestRun"."checkFrom", "DigestRun"."claimedAt"), "claimedAt" = excluded."claimedAt"
-      WHERE "DigestRun"."postedAt" IS NULL AND "DigestRun"."leaseUntil" <= ${claim.now}
-    RETURNING "claimedBy", "checkFrom"`;
-  if (rows.length !== 1 || rows[0]!.claimedBy !== claim.holder) return null;
-  const raw = rows[0]!.checkFrom;
-  const checkFrom =
-    raw === null || raw === undefined
-      ? null
-      : raw instanceof Date
-        ? raw
-        : new Date(typeof raw === 'bigint' ? Number(raw) : (raw as string | number));
-  return { checkFrom: checkFrom && !Number.isNaN(checkFrom.getTime()) ? checkFrom : null };
+  // One statement: two instances can never both win the period's post.
+  const held = await upsertDigestRunClaim(prisma, { ...claim, leaseUntil });
+  return held && held.claimedBy === claim.holder ? { checkFrom: held.checkFrom } : null;
 }
 
 /** True when `holder` now owns the period's post; false when it is posted or someone else holds it. */

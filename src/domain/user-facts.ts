@@ -1,6 +1,6 @@
 import { isRole, type Role } from '../common/roles';
-import { jsonRowsSelect, rawDate } from '../db/bulk-rows';
-import type { CrmPrisma, DbProvider } from '../db/client';
+import type { CrmPrisma, Database } from '../db/client';
+import { selectMemberFacts, upsertUserFacts } from '../db/member-facts';
 
 /** What the app keeps of a Slack user's profile (users.info), to decide access and time zones. */
 export interface UserFacts {
@@ -33,44 +33,10 @@ export interface MemberFacts {
   facts: UserFacts | null;
 }
 
-/** Reads from raw rows: SQLite answers booleans as 0/1 (number or bigint). */
-const rawBool = (v: unknown): boolean => v === true || (v !== false && v !== null && Number(v) !== 0);
-
-/**
- * The role and the stored facts in one query: every Slack request resolves its viewer, and
- * on SQLite's one connection each query is a turn the other requests wait behind.
- */
+/** The role and the stored facts in one query (every Slack request resolves its viewer). */
 export async function readMemberFacts(prisma: CrmPrisma, userId: string): Promise<MemberFacts> {
-  const [row] = await prisma.$queryRaw<
-    {
-      role: string | null;
-      cachedId: string | null;
-      tz: string | null;
-      isRestricted: unknown;
-      isUltraRestricted: unknown;
-      deleted: unknown;
-      fetchedAt: Date | string | null;
-    }[]
-  >`
-    SELECT r."role", c."userId" AS "cachedId", c."tz", c."isRestricted", c."isUltraRestricted", c."deleted", c."fetchedAt"
-    FROM (SELECT CAST(${userId} AS TEXT) AS "uid") AS q
-    LEFT JOIN "RosterMember" AS r ON r."userId" = q."uid"
-    LEFT JOIN "SlackUserCache" AS c ON c."userId" = q."uid"`;
-  const role = row?.role != null && isRole(row.role) ? row.role : null;
-  const fetchedAt = row?.cachedId != null ? rawDate(row.fetchedAt) : null;
-  return {
-    role,
-    facts:
-      row && fetchedAt
-        ? {
-            tz: row.tz,
-            isRestricted: rawBool(row.isRestricted),
-            isUltraRestricted: rawBool(row.isUltraRestricted),
-            deleted: rawBool(row.deleted),
-            fetchedAt,
-          }
-        : null,
-  };
+  const { role, facts } = await selectMemberFacts(prisma, userId);
+  return { role: role !== null && isRole(role) ? role : null, facts };
 }
 
 export async function saveUserFacts(prisma: CrmPrisma, userId: string, facts: UserFacts): Promise<void> {
@@ -96,22 +62,12 @@ export async function readUserFactsOf(prisma: CrmPrisma, userIds: string[]): Pro
 
 /** Saves the facts of many users in one statement (a burst of sends checks hundreds of owners). */
 export async function saveUserFactsOf(
-  prisma: CrmPrisma,
-  provider: DbProvider,
+  db: Pick<Database, 'prisma' | 'provider'>,
   facts: ReadonlyMap<string, UserFacts>,
 ): Promise<void> {
   if (facts.size === 0) return;
-  const rows = [...facts].map(([userId, f]) => [
-    userId,
-    f.tz,
-    f.isRestricted,
-    f.isUltraRestricted,
-    f.deleted,
-    f.fetchedAt,
-  ]);
-  await prisma.$executeRaw`
-    INSERT INTO "SlackUserCache" ("userId", "tz", "isRestricted", "isUltraRestricted", "deleted", "fetchedAt")
-    ${jsonRowsSelect(provider, rows, ['text', 'text', 'bool', 'bool', 'bool', 'datetime'])}
-    ON CONFLICT ("userId") DO UPDATE SET "tz" = excluded."tz", "isRestricted" = excluded."isRestricted",
-      "isUltraRestricted" = excluded."isUltraRestricted", "deleted" = excluded."deleted", "fetchedAt" = excluded."fetchedAt"`;
+  await upsertUserFacts(
+    db,
+    [...facts].map(([userId, f]) => [userId, f.tz, f.isRestricted, f.isUltraRestricted, f.deleted, f.fetchedAt]),
+  );
 }

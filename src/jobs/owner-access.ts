@@ -65,7 +65,7 @@ export async function ownerAccess(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(inFlight, stale.length)) }, lookup));
-  await saveUserFactsOf(prisma, deps.db.provider, fetched);
+  await saveUserFactsOf(deps.db, fetched);
   for (const id of members) {
     if (unknown.has(id)) {
       out.set(id, { ok: 'unknown' });

@@ -21,7 +21,7 @@ describe('/crm export crm-data', () => {
   });
 
   async function responsesAfter(before: number, count: number): Promise<string[]> {
-    const all = await t.slack.waitForResponse(before + count, 10_000);
+    const all = await t.slack.waitForResponse(before + count);
     return all.slice(before).map((r) => visibleText(r.body));
   }
 
@@ -58,7 +58,7 @@ describe('/crm export crm-data', () => {
     // What the admin downloads imports into an empty database.
     const dest = await openTestDatabase('sqlite');
     try {
-      await importCrmData(dest.db.prisma, 'sqlite', doc);
+      await importCrmData(dest.db.prisma, doc);
       expect(await dest.db.prisma.lead.count()).toBe(1);
     } finally {
       await dest.cleanup();

@@ -32,6 +32,9 @@ async function seedEveryTable(prisma: CrmPrisma): Promise<void> {
       lifetimeUsdCents: 9_007_199_254_740_993n, // beyond a double's exact range
       unknownCurrencies: 'XYZ',
       lastOrderAt: at('2026-11-20T10:11:12.345Z'),
+      firstOrderAt: at('2025-11-20T10:11:12.345Z'),
+      rhythmIntervalMs: 2_869_090_909n,
+      rhythmNextMs: 1_798_662_763_254n,
       rateDate: null,
       searchText: 'acme',
       firstSeenAt: at('2026-01-01T00:00:00.001Z'),
@@ -157,6 +160,30 @@ async function seedEveryTable(prisma: CrmPrisma): Promise<void> {
       expiresAt: at('2026-11-25T09:30:00Z'),
     },
   });
+  await prisma.agendaPreference.create({ data: { userId: 'U0OWNER01', enabled: false, timeOfDay: '07:45' } });
+  await prisma.agendaDelivery.create({
+    data: {
+      userId: 'U0OWNER01',
+      day: '2026-11-25',
+      claimedBy: 'abc',
+      leaseUntil: at('2026-11-25T04:32:00Z'),
+      attempts: 1,
+      status: 'sent',
+      sentAt: at('2026-11-25T04:30:01Z'),
+      channel: 'D0OWNER01',
+      messageTs: '1795580000.000100',
+    },
+  });
+  const firstLead = await prisma.lead.findFirstOrThrow();
+  await prisma.suggestionDismissal.create({
+    data: {
+      leadId: firstLead.id,
+      kind: 'repeat_order',
+      facts: '12',
+      dismissedBy: 'U0OWNER01',
+      dismissedAt: at('2026-11-25T09:00:00Z'),
+    },
+  });
   // Machine state that stays out of the export.
   await prisma.jobLease.create({
     data: { name: 'instance:abc', holder: 'abc', expiresAt: at('2026-11-25T09:01:00Z') },
@@ -190,7 +217,7 @@ describe.each<[Provider, Provider]>([
       for (const model of exportedModels()) expect(first.rowCounts[model]).toBeGreaterThan(0);
       expect(first.tables.JobLease).toBeUndefined();
 
-      const imported = await importCrmData(dest.db.prisma, to, throughJson(first));
+      const imported = await importCrmData(dest.db.prisma, throughJson(first));
       expect(imported.rowCounts).toEqual(first.rowCounts);
       const second = await exportCrmData(dest.db.prisma, at('2026-11-25T12:05:00Z'));
       expect(withoutTime(second)).toEqual(withoutTime(first));
@@ -236,7 +263,7 @@ describe('CRM data import refuses what it cannot take whole', () => {
   async function refusalInto(data: unknown): Promise<string> {
     const dest = await openTestDatabase('sqlite');
     try {
-      const err = await importCrmData(dest.db.prisma, 'sqlite', data).then(
+      const err = await importCrmData(dest.db.prisma, data).then(
         () => null,
         (e: unknown) => e,
       );
@@ -250,7 +277,7 @@ describe('CRM data import refuses what it cannot take whole', () => {
   }
 
   it('refuses a database that already holds data', async () => {
-    const err = await importCrmData(source.db.prisma, 'sqlite', doc).catch((e: Error) => e);
+    const err = await importCrmData(source.db.prisma, doc).catch((e: Error) => e);
     expect(err).toBeInstanceOf(CrmDataImportError);
     expect((err as Error).message).toMatch(
       /^The database is not empty \(.*CustomerFigures \(2\).*\): import only into a new, empty database$/,
@@ -280,6 +307,28 @@ describe('CRM data import refuses what it cannot take whole', () => {
       rowCounts: { ...doc.rowCounts, CustomerFigures: 1 },
     };
     expect(await refusalInto(orphan)).toMatch(/^Lead: rows 1 to 2 could not be inserted/);
+  });
+
+  it('refuses tables, columns and value types this version does not know, naming them', async () => {
+    expect(await refusalInto({ ...doc, rowCounts: { ...doc.rowCounts, Unicorn: 0 } })).toBe(
+      'The export counts rows of tables this version of the CRM does not know: Unicorn',
+    );
+    // Tables left out of exports on purpose cannot be brought in by one.
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, JobLease: [] } })).toBe(
+      'The export has tables this version of the CRM does not know: JobLease',
+    );
+    const extraField = doc.tables.Lead!.map((r, i) => (i === 0 ? { ...r, isAdmin: true } : r));
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, Lead: extraField } })).toBe(
+      'Lead row 1: unknown field "isAdmin"',
+    );
+    const objectText = doc.tables.CustomerFigures!.map((r, i) => (i === 0 ? { ...r, name: { $gt: '' } } : r));
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, CustomerFigures: objectText } })).toBe(
+      'CustomerFigures row 1, name: expected text, got {"$gt":""}',
+    );
+    const textNumber = doc.tables.Lead!.map((r, i) => (i === 0 ? { ...r, version: '1' } : r));
+    expect(await refusalInto({ ...doc, tables: { ...doc.tables, Lead: textNumber } })).toBe(
+      'Lead row 1, version: expected a whole number, got "1"',
+    );
   });
 
   it('leaves only leases, backup history, seen Slack requests and the derived stage totals out, and every other model in', () => {

@@ -13,8 +13,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { readManifest, sha256OfFile, writeManifest } from '../../src/backup/backup-files';
 import { takeManualBackup } from '../../src/backup/manual-backup';
 import { RestoreRefusedError, restoreFromFile } from '../../src/backup/restore';
 import { ManualClock } from '../../src/clock';
@@ -175,6 +176,55 @@ describe('npm run restore with a SQLite backup', () => {
       expect(await refusal(restoreFromFile({ file: future, databaseUrl: env.url, now: clock.now() }))).toBe(
         'future.db was made by a newer version of the CRM: it has migration 29991231000000_from_the_future that this version does not know. Upgrade the CRM, then restore it.',
       );
+      expect(filesBeside(env.url)).toEqual([]);
+    } finally {
+      await env.cleanup();
+    }
+  });
+
+  it('refuses a backup whose schema differs from what its migrations make, naming each difference, even with a matching manifest', async () => {
+    const env = await databaseWithBackup();
+    try {
+      await changeLiveData(env.url);
+      // A copy given a trigger that makes someone an admin on the next note, and a table of its own.
+      const tampered = join(env.dir, 'crm-backup-20261125T100000000Z.db');
+      copyFileSync(env.backup, tampered);
+      const raw = new Database(tampered);
+      raw.exec(`CREATE TRIGGER "promote" AFTER INSERT ON "Activity" BEGIN
+          UPDATE "RosterMember" SET "role" = 'admin' WHERE "userId" = 'U0EVIL001'; END;
+        CREATE TABLE "Sneaky" ("x" TEXT);`);
+      raw.close();
+      // Anyone who can write the folder can write a manifest whose checksum matches.
+      writeManifest(tampered, {
+        ...readManifest(env.backup)!,
+        file: basename(tampered),
+        sha256: await sha256OfFile(tampered),
+      });
+      expect(await refusal(restoreFromFile({ file: tampered, databaseUrl: env.url, now: clock.now() }))).toBe(
+        'crm-backup-20261125T100000000Z.db does not have the schema its migrations make, so it was not restored: an extra table "Sneaky"; an extra trigger "promote" on "Activity". A backup the CRM took has exactly that schema: this file was changed after it was taken. Restore another backup.',
+      );
+
+      const other = join(env.dir, 'other.db');
+      copyFileSync(env.backup, other);
+      const raw2 = new Database(other);
+      raw2.exec(`DROP INDEX "Lead_stage_idx";
+        ALTER TABLE "Lead" ADD COLUMN "extra" TEXT;
+        CREATE VIEW "everything" AS SELECT * FROM "CustomerFigures";
+        DROP TRIGGER "StageTotal_lead_ai";
+        CREATE TRIGGER "StageTotal_lead_ai" AFTER INSERT ON "Lead" BEGIN DELETE FROM "Activity"; END;`);
+      raw2.close();
+      const message = await refusal(restoreFromFile({ file: other, databaseUrl: env.url, now: clock.now() }));
+      expect(message).toMatch(/^other\.db does not have the schema its migrations make, so it was not restored: /);
+      for (const named of [
+        'an extra view "everything"',
+        'index "Lead_stage_idx" on "Lead" is missing',
+        'an extra column "extra" in table "Lead"',
+        'trigger "StageTotal_lead_ai" on "Lead" is defined differently from its migrations',
+      ])
+        expect(message).toContain(named);
+
+      // Nothing was replaced.
+      expect(await leadNames(env.url)).toEqual(['Changed Since']);
       expect(filesBeside(env.url)).toEqual([]);
     } finally {
       await env.cleanup();

@@ -1,6 +1,5 @@
-import { jsonRowsTable } from '../../db/bulk-rows';
-import type { CrmPrisma, DbProvider } from '../../db/client';
-import { Prisma } from '../../generated/sqlite/client';
+import type { CrmPrisma, Database } from '../../db/client';
+import { advanceNextDue, insertClaims, markDeliveriesSent } from '../../db/follow-up-deliveries';
 import { raiseAdminNotice } from '../admin-notices';
 import { type NoAccessReason, pauseActiveFollowUpsOf, pauseFollowUpsOfOwner } from './pause-follow-ups';
 import { nextOccurrenceAfter } from './schedule';
@@ -59,13 +58,6 @@ export interface ClaimedOccurrence extends DueOccurrence {
   checkFrom: Date | null;
 }
 
-function toDate(v: unknown): Date | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v;
-  const d = new Date(typeof v === 'bigint' ? Number(v) : (v as string | number));
-  return Number.isNaN(d.getTime()) ? null : d;
-}
-
 /**
  * Claims the given occurrences for `holder` in one statement: new ones are inserted, ones
  * whose earlier claim expired without a send are taken over. Returns those now held.
@@ -78,32 +70,9 @@ export async function claimOccurrences(
   leaseMs = DEFAULT_CLAIM_LEASE_MS,
 ): Promise<ClaimedOccurrence[]> {
   if (due.length === 0) return [];
-  const leaseUntil = new Date(now.getTime() + leaseMs);
-  const values = Prisma.join(
-    due.map(
-      (d) => Prisma.sql`(${d.followUpId}, ${d.occurrenceAt}, ${holder}, ${leaseUntil}, 1, 'claimed', ${now}, ${now})`,
-    ),
-  );
-  // A takeover inherits the previous holder's doubt: if it never said its post failed
-  // (claimedAt still set), that post may be in Slack.
-  const rows = await prisma.$queryRaw<
-    { id: number | bigint; alertId: number | bigint; attempts: number | bigint; checkFrom: unknown }[]
-  >`
-    INSERT INTO "AlertDelivery" ("alertId", "occurrenceAt", "claimedBy", "leaseUntil", "attempts", "status", "claimedAt", "createdAt")
-    VALUES ${values}
-    ON CONFLICT ("alertId", "occurrenceAt") DO UPDATE
-      SET "claimedBy" = excluded."claimedBy", "leaseUntil" = excluded."leaseUntil", "attempts" = "AlertDelivery"."attempts" + 1,
-          "checkFrom" = COALESCE("AlertDelivery"."checkFrom", "AlertDelivery"."claimedAt"), "claimedAt" = excluded."claimedAt"
-      WHERE "AlertDelivery"."status" = 'claimed' AND "AlertDelivery"."leaseUntil" <= ${now}
-    RETURNING "id", "alertId", "attempts", "checkFrom"`;
+  const claimed = await insertClaims(prisma, due, holder, now, new Date(now.getTime() + leaseMs));
   const occurrenceOf = new Map(due.map((d) => [d.followUpId, d.occurrenceAt]));
-  return rows.map((r) => ({
-    deliveryId: Number(r.id),
-    followUpId: Number(r.alertId),
-    occurrenceAt: occurrenceOf.get(Number(r.alertId))!,
-    attempts: Number(r.attempts),
-    checkFrom: toDate(r.checkFrom),
-  }));
+  return claimed.map((c) => ({ ...c, occurrenceAt: occurrenceOf.get(c.followUpId)! }));
 }
 
 /**
@@ -162,8 +131,7 @@ export interface FollowUpForOutcome {
  * with one admin notice per owner.
  */
 export async function recordOutcomes(
-  prisma: CrmPrisma,
-  provider: DbProvider,
+  db: Pick<Database, 'prisma' | 'provider'>,
   outcomes: DeliveryOutcome[],
   followUps: ReadonlyMap<number, FollowUpForOutcome>,
   holder: string,
@@ -172,7 +140,7 @@ export async function recordOutcomes(
   if (outcomes.length === 0) return { disabledFollowUps: 0, notices: 0 };
   let disabledFollowUps = 0;
   let notices = 0;
-  await prisma.$transaction(async (tx) => {
+  await db.prisma.$transaction(async (tx) => {
     const unreachableOwners = new Map<string, string>();
     const noAccessOwners = new Map<string, NoAccessReason>();
     // [follow-up id, the occurrence sent, the next one]: all advance in one statement.
@@ -230,36 +198,15 @@ export async function recordOutcomes(
         }
       }
     }
-    if (sent.length) {
-      // Every send of this write in one statement: the rows travel as one JSON parameter.
-      const rows = jsonRowsTable(
-        provider,
-        sent.map((o) => [o.claim.deliveryId, o.channel, o.messageTs]),
-        [
-          { name: 'id', type: 'int' },
-          { name: 'channel', type: 'text' },
-          { name: 'messageTs', type: 'text' },
-        ],
+    if (sent.length)
+      await markDeliveriesSent(
+        db,
+        tx,
+        sent.map((o) => ({ deliveryId: o.claim.deliveryId, channel: o.channel, messageTs: o.messageTs })),
+        holder,
+        now,
       );
-      await tx.$executeRaw`
-        UPDATE "AlertDelivery"
-        SET "status" = 'sent', "sentAt" = ${now}, "lastError" = NULL, "channel" = r."channel", "messageTs" = r."messageTs"
-        FROM ${rows} AS r
-        WHERE "AlertDelivery"."id" = r."id" AND "AlertDelivery"."claimedBy" = ${holder}`;
-    }
-    if (advances.length) {
-      // Only if nobody moved nextDueAt meanwhile (an edit or a snooze wins).
-      const rows = jsonRowsTable(provider, advances, [
-        { name: 'id', type: 'int' },
-        { name: 'occurrenceAt', type: 'datetime' },
-        { name: 'next', type: 'datetime' },
-      ]);
-      await tx.$executeRaw`
-        UPDATE "FollowUpAlert"
-        SET "nextDueAt" = r."next", "updatedAt" = ${now}
-        FROM ${rows} AS r
-        WHERE "FollowUpAlert"."id" = r."id" AND "FollowUpAlert"."nextDueAt" = r."occurrenceAt"`;
-    }
+    if (advances.length) await advanceNextDue(db, tx, advances, now);
     for (const [ownerId, reason] of noAccessOwners) {
       const paused = await pauseFollowUpsOfOwner(tx, ownerId, reason, now);
       disabledFollowUps += paused;
