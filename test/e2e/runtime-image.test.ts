@@ -80,7 +80,7 @@ describe('the runtime image file set', () => {
 
       const driver = new SlackDriver(`http://127.0.0.1:${port}`, 'runtime-image-secret', slack);
       expect((await driver.openHome('U0IMAGE01')).status).toBe(200);
-      const [publish] = await slack.waitForCalls('views.publish', 1, 60_000);
+      const [publish] = await slack.waitForCalls('views.publish', 1);
       expect(publish!.args.user_id).toBe('U0IMAGE01');
 
       app.child.kill('SIGTERM');
