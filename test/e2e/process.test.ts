@@ -3,13 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { tempSqliteUrl } from '../support/databases';
 import { FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { type FakeSocketMode, startFakeSocketMode } from '../support/fake-socket-mode';
 import { SlackDriver, SocketDriver } from '../support/slack-driver';
 
 const root = join(__dirname, '..', '..');
+/** tsx's loader for both module systems, as the `tsx` command uses it (dynamic imports of .ts included). */
+const TSX_LOADER = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
 
 /**
  * Runs src/index.ts as the real process would (`npm start` runs the same code compiled), in a
@@ -22,7 +25,7 @@ function runApp(
   const cwd = mkdtempSync(join(tmpdir(), 'crm-process-'));
   const child = spawn(
     process.execPath,
-    ['--require', require.resolve('tsx/cjs'), ...preload.flatMap((p) => ['--require', p]), join(root, 'src/index.ts')],
+    ['--import', TSX_LOADER, ...preload.flatMap((p) => ['--require', p]), join(root, 'src/index.ts')],
     {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
