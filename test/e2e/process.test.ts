@@ -25,7 +25,12 @@ function runApp(
   const cwd = mkdtempSync(join(tmpdir(), 'crm-process-'));
   const child = spawn(
     process.execPath,
-    ['--import', TSX_LOADER, ...preload.flatMap((p) => ['--require', p]), join(root, 'src/index.ts')],
+    // A preload that patches CommonJS modules needs the app loaded through tsx's CommonJS hook.
+    [
+      ...(preload.length ? ['--require', require.resolve('tsx/cjs')] : ['--import', TSX_LOADER]),
+      ...preload.flatMap((p) => ['--require', p]),
+      join(root, 'src/index.ts'),
+    ],
     {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
