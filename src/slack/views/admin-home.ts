@@ -8,7 +8,7 @@ import {
   staleThresholdsSchema,
 } from '../../common/setting-schemas';
 import { STAGES, stageLabel } from '../../common/stages';
-import { formatShortInstantIn } from '../../common/zoned-time';
+import { formatShortInstantIn, WEEKDAY_NAMES } from '../../common/zoned-time';
 import type { AdminHomeData } from '../../domain/home-data';
 import type { AuditRecord } from '../../domain/settings';
 import { ACTION_IDS } from './action-ids';
@@ -126,6 +126,18 @@ export function buildAdminHomeSection(data: AdminHomeData): KnownBlock[] {
       escapeMrkdwn(describeStaleThresholds(settings.stale_thresholds, labels)),
     ),
     settingRow('stage_labels', 'Stage labels', escapeMrkdwn(STAGES.map((s) => stageLabel(s.slug, labels)).join(' → '))),
+    settingRow(
+      'order_rhythm',
+      'Order rhythm',
+      `Overdue after ${settings.rhythm_factors.overdue}×, at risk after ${settings.rhythm_factors.atRisk}× the usual interval between orders.`,
+    ),
+    settingRow(
+      'morning_agenda',
+      'Morning agenda',
+      settings.agenda_schedule.workdays.length
+        ? `DMs at ${settings.agenda_schedule.time} (each person’s zone) on ${settings.agenda_schedule.workdays.map((d) => WEEKDAY_NAMES[d - 1]!.slice(0, 3)).join(', ')}.`
+        : 'No workday chosen: no agenda goes out.',
+    ),
     settingRow(
       'currency_rates',
       'Currency rates (USD)',
