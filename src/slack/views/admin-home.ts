@@ -18,7 +18,7 @@ import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList } from './mrkdwn';
 export type { AdminHomeData };
 
 /** Blocks the Admin section uses at most (part of HOME_EXTRAS_BLOCK_BUDGET). */
-export const ADMIN_SECTION_MAX_BLOCKS = 10;
+export const ADMIN_SECTION_MAX_BLOCKS = 12;
 const MAX_VALUE_TEXT = 80;
 
 function settingRow(name: AdminSettingName, title: string, value: string): KnownBlock {
