@@ -158,12 +158,15 @@ type Keyset = { cents: bigint; customerId: string };
 
 /** Customers after `k` in export order (lifetime USD descending, then customer id). */
 const after = (k: Keyset) => ({
-  OR: [{ lifetimeUsdCents: { lt: k.cents } }, { lifetimeUsdCents: k.cents, customerId: { gt: k.customerId } }],
+  // The bound on its own first: SQLite serves it as a range of the index, where it would scan for the OR alone.
+  lifetimeUsdCents: { lte: k.cents },
+  OR: [{ lifetimeUsdCents: { lt: k.cents } }, { customerId: { gt: k.customerId } }],
 });
 
 /** Customers up to and including `k` in export order. */
 const upTo = (k: Keyset) => ({
-  OR: [{ lifetimeUsdCents: { gt: k.cents } }, { lifetimeUsdCents: k.cents, customerId: { lte: k.customerId } }],
+  lifetimeUsdCents: { gte: k.cents },
+  OR: [{ lifetimeUsdCents: { gt: k.cents } }, { customerId: { lte: k.customerId } }],
 });
 
 /**
@@ -178,7 +181,7 @@ export async function* leadExportPages(prisma: CrmPrisma, request: ExportRequest
   let last: Keyset | null = null;
   for (;;) {
     const page = await prisma.customerFigures.findMany({
-      where: { lead, ...(last ? after(last) : {}) },
+      where: { AND: [{ lead }, ...(last ? [after(last)] : [])] },
       orderBy: [{ lifetimeUsdCents: 'desc' }, { customerId: 'asc' }],
       take: pageSize,
       select: {
