@@ -70,7 +70,7 @@ async function timeFirstPublish(slack: FakeSlack, driver: SlackDriver, user: str
     return driver.openHome(user);
   });
   if (res.status !== 200) throw new Error(`app_home_opened answered ${res.status}`);
-  const call = await slack.waitFor(() => publishesOf(slack, user)[seen], 60_000, `publish for ${user}`);
+  const call = await slack.waitFor(() => publishesOf(slack, user)[seen], `publish for ${user}`);
   return call.at - started;
 }
 
@@ -135,7 +135,6 @@ async function runOne(provider: BenchProvider, customers: number): Promise<Row[]
         .waitFor(
           () =>
             publishesOf(slack, first).find((c) => JSON.stringify(c.args.view).includes('Bench Customer')) ?? undefined,
-          120_000,
           'Home showing the synced leads',
         )
         .then((c) => {
@@ -214,6 +213,21 @@ async function runOne(provider: BenchProvider, customers: number): Promise<Row[]
         peak_rss_mb: peak,
         load: load(),
       });
+    }
+
+    // 50 opens at once, the last sync reused (the crowd alone, beside the row below with a sync).
+    {
+      const latencies = await Promise.all(USERS.slice(0, 50).map((u) => timeFirstPublish(slack, driver, u)));
+      const p95 = percentile(latencies, 95);
+      rows.push({
+        ...base('50 opens at once, sync reused'),
+        p50_ms: ms(percentile(latencies, 50)),
+        p95_ms: ms(p95),
+        target: `p95 ≤ ${goal.crowdP95} ms`,
+        ok: p95 <= goal.crowdP95 ? 'yes' : 'NO',
+        load: load(),
+      });
+      await sleep(500);
     }
 
     // 50 opens at once, a sync due.

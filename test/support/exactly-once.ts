@@ -281,7 +281,6 @@ export async function runFollowUpScenario(scenario: Scenario, provider: Provider
       const run = startChild(['follow-ups', target.url, slack.apiUrl, slow]);
       await slack.waitFor(
         () => slack.callsTo('chat.postMessage').length >= Math.floor(count / 3),
-        20_000,
         'the child to send a third',
       );
       run.child.kill('SIGKILL');
@@ -385,7 +384,7 @@ export async function runDigestScenario(scenario: Scenario, provider: Provider):
       // The post reaches Slack, whose answer never comes; A is killed while waiting for it.
       slack.acceptThenFail('chat.postMessage', 'hold', 1);
       const run = startChild(['digest', target.url, slack.apiUrl]);
-      await slack.waitFor(() => slack.messagesIn(DIGEST_CHANNEL).length >= 1, 20_000, 'the child to post the digest');
+      await slack.waitFor(() => slack.messagesIn(DIGEST_CHANNEL).length >= 1, 'the child to post the digest');
       run.child.kill('SIGKILL');
       await run.exited;
       killed = 1;
@@ -502,7 +501,6 @@ export async function runAgendaScenario(scenario: Scenario, provider: Provider, 
       const run = startChild(['agenda', target.url, slack.apiUrl, slow]);
       await slack.waitFor(
         () => slack.callsTo('chat.postMessage').length >= Math.floor(count / 3),
-        20_000,
         'the child to send a third',
       );
       run.child.kill('SIGKILL');
