@@ -344,7 +344,7 @@ export async function writeSnapshotChunks(
       // The rates are read again under the rates lock: if an admin changed one since the
       // snapshots were built, the figures are redone at the new rates, so a rate change and its
       // revaluation (revalue-figures.ts) never land between this read and this write.
-      await lockForTransaction(tx, provider, LOCKS.rates);
+      await lockForTransaction(prisma, tx, LOCKS.rates);
       const current = builtAt && (await getRates(tx));
       const figures = toWrite.map((s) =>
         current && !sameRates(current, builtAt)
