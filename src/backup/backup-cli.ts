@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   const settings = backupSettings({ ...parsed.data, CRM_BACKUP: true });
   if (settings.mode !== 'sqlite') {
     console.error(
-      'DATABASE_URL points at PostgreSQL: back it up with pg_dump (see README, Operations). The CRM takes no PostgreSQL backups itself.',
+      'DATABASE_URL points at PostgreSQL: back it up with pg_dump (see docs/operations.md). The CRM takes no PostgreSQL backups itself.',
     );
     return 2;
   }

@@ -69,7 +69,7 @@ export function describeBackupMode(config: BackupConfig): {
         mode: 'external',
         level: 'info',
         message:
-          'backups: the app takes none on PostgreSQL; back the database up with pg_dump or WAL archiving (see README, Operations)',
+          'backups: the app takes none on PostgreSQL; back the database up with pg_dump or WAL archiving (see docs/operations.md)',
       };
     case 'off':
       return {

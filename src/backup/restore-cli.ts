@@ -1,5 +1,5 @@
 // `npm run restore -- <file>`: restores a backup (.db) or imports a CRM data export (.json)
-// into DATABASE_URL, with every check first. See README, Operations.
+// into DATABASE_URL, with every check first. See docs/operations.md.
 import { loadDotEnvOrExit } from '../load-dot-env';
 import { RestoreRefusedError, restoreFromFile } from './restore';
 

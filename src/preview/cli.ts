@@ -62,7 +62,8 @@ async function main(options: Options): Promise<void> {
     }
     writeFileSync(join(out, 'digest-chart.png'), digestPicture.png);
     writeFileSync(join(out, 'index.html'), previewIndexHtml(previews, digestPicture.altText));
-    const shown = relative(process.cwd(), out) || '.';
+    const fromHere = relative(process.cwd(), out);
+    const shown = fromHere.startsWith('..') ? out : fromHere || '.';
     const lines = [
       `${previews.length} surfaces from the demo data (no Slack, no Metabase): a .json and a .png each, in ${shown}/`,
       `plus the digest picture (digest-chart.png). Open ${join(shown, 'index.html')} to see them all.`,

@@ -118,7 +118,7 @@ describe('backups on PostgreSQL', () => {
       const res = await fetch(`http://127.0.0.1:${server.port}/healthz`);
       expect(((await res.json()) as Record<string, any>).backup).toEqual({ mode: 'external' });
       expect(lines.map((l) => JSON.parse(l).msg)).toContain(
-        'backups: the app takes none on PostgreSQL; back the database up with pg_dump or WAL archiving (see README, Operations)',
+        'backups: the app takes none on PostgreSQL; back the database up with pg_dump or WAL archiving (see docs/operations.md)',
       );
       expect(await runBackupTick(server.deps)).toBe('not_sqlite');
     } finally {

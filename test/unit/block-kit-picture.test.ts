@@ -98,7 +98,10 @@ describe('a surface as SVG and PNG', () => {
       },
       ctx,
     );
-    expect(texts(modal)).toEqual(expect.arrayContaining(['Change stage', 'Save', 'Cancel', 'Note (optional)']));
+    expect(texts(modal)).toEqual(expect.arrayContaining(['Change stage', 'Save', 'Cancel', 'Note', ' (optional)']));
+    const optional = /<text([^>]*)> \(optional\)<\/text>/.exec(modal)![1]!;
+    expect(optional).toContain('fill="#616061"');
+    expect(optional).not.toContain('bold');
     const home = svgToPng(renderSurfaceSvg('home', { type: 'home', blocks: [] }, ctx));
     // PNG IHDR: width at byte 16; the Home frame is 860 px drawn at 1.5x.
     expect(home.readUInt32BE(16)).toBe(1290);

@@ -106,7 +106,7 @@ function actions(block: Json, ctx: RenderContext, width: number): Drawn {
 
 function input(block: Json, ctx: RenderContext, width: number): Drawn {
   const lines = parsePlainText(String(block.label?.text ?? ''), true);
-  if (block.optional) lines[lines.length - 1]!.runs.push({ text: ' (optional)', style: { italic: false } });
+  if (block.optional) lines[lines.length - 1]!.runs.push({ text: ' (optional)', style: { muted: true } });
   const labelText = layoutText(lines, width, ctx.fonts, { size: TEXT_SIZE, colour: COLOURS.text, bold: true });
   const element = renderElement(block.element, ctx, width);
   const parts = [labelText.svg, place(element, 0, labelText.height + 6)];

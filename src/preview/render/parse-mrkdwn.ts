@@ -14,6 +14,8 @@ export interface TextStyle {
   /** A link or a mention: drawn in link colour; a mention also gets its tint. */
   link?: boolean;
   mention?: boolean;
+  /** Secondary text inside a label, such as an input's "(optional)". */
+  muted?: boolean;
 }
 
 export type Run = { text: string; style: TextStyle } | { emoji: string; style: TextStyle };

@@ -53,7 +53,7 @@ export const fmt = (n: number) => String(Number(n.toFixed(2)));
 
 function faceOf(style: TextStyle, bold: boolean): TextFace {
   if (style.code) return 'mono';
-  const b = bold || style.bold;
+  const b = (bold && !style.muted) || style.bold;
   if (b && style.italic) return 'boldItalic';
   if (b) return 'bold';
   return style.italic ? 'italic' : 'regular';
@@ -132,7 +132,8 @@ const sameStyle = (a: TextStyle, b: TextStyle) =>
   !!a.strike === !!b.strike &&
   !!a.code === !!b.code &&
   !!a.link === !!b.link &&
-  !!a.mention === !!b.mention;
+  !!a.mention === !!b.mention &&
+  !!a.muted === !!b.muted;
 
 function drawLine(line: Atom[], x0: number, top: number, opts: TextOptions): { svg: string; width: number } {
   const lh = lineHeightOf(opts.size);
@@ -159,7 +160,7 @@ function drawLine(line: Atom[], x0: number, top: number, opts: TextOptions): { s
     }
     const s = first.style;
     const size = s.code ? codeSize(opts.size) : opts.size;
-    const colour = s.code ? COLOURS.code : s.link || s.mention ? COLOURS.link : opts.colour;
+    const colour = s.code ? COLOURS.code : s.link || s.mention ? COLOURS.link : s.muted ? COLOURS.muted : opts.colour;
     if (s.code) {
       back.push(
         `<rect x="${fmt(x - 2)}" y="${fmt(baseline - size * 1.02)}" width="${fmt(width + 4)}" height="${fmt(size * 1.4)}" rx="3" fill="${COLOURS.codeTint}" stroke="${COLOURS.codeBorder}"/>`,
@@ -171,7 +172,7 @@ function drawLine(line: Atom[], x0: number, top: number, opts: TextOptions): { s
       );
     }
     // resvg kerns pairs the advance widths do not know of; textLength pins the run to the measured width.
-    const weight = opts.bold || s.bold ? ' font-weight="bold"' : '';
+    const weight = (opts.bold && !s.muted) || s.bold ? ' font-weight="bold"' : '';
     const italic = s.italic && !s.code ? ' font-style="italic"' : '';
     out.push(
       `<text x="${fmt(x)}" y="${fmt(baseline)}" font-family="${s.code ? MONO : FAMILY}" font-size="${fmt(size)}"${weight}${italic} fill="${colour}" textLength="${fmt(width)}" lengthAdjust="spacing" xml:space="preserve">${escapeXml(text)}</text>`,
