@@ -13,8 +13,6 @@ import {
   type RejectedRow,
 } from '../production/types';
 import {
-  type CurrencyTotalRow,
-  type CustomerFiguresRow,
   type CustomerSnapshot,
   CustomerSnapshotBuilder,
   type PendingWork,
