@@ -12,11 +12,7 @@ import {
   type ProductionReader,
   type RejectedRow,
 } from '../production/types';
-import {
-  type CustomerSnapshot,
-  CustomerSnapshotBuilder,
-  type PendingWork,
-} from './customer-snapshots';
+import { type CustomerSnapshot, CustomerSnapshotBuilder, type PendingWork } from './customer-snapshots';
 import { getRates } from './rates';
 import { usdFigureFromTotals } from './revalue-figures';
 import { getSyncDays } from './settings';
