@@ -106,7 +106,7 @@ function foldAggregates(groups: StageGroup[]): StageAggregates {
  * answer it: one grouped scan over the matching leads, grouped by the unknown-currency list
  * as well so the currencies that make a total incomplete come without a second pass.
  */
-async function stageAggregates(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery): Promise<StageAggregates> {
+async function stageAggregates(db: Database, q: PipelineQuery): Promise<StageAggregates> {
   const filter = leadFilter(q, q.filter.stage);
   return foldAggregates(
     q.filter.owner === 'uncontacted' ? await scannedStageGroups(db, filter) : await storedStageGroups(db, filter),
@@ -124,7 +124,7 @@ export function splitList(text: string | null | undefined): string[] {
 
 /** One page of a stage's leads by lifetime USD, highest first. */
 export async function stageLeadsPage(
-  db: Pick<Database, 'prisma' | 'provider'>,
+  db: Database,
   q: PipelineQuery,
   stage: StageSlug,
   page: number,
@@ -148,10 +148,7 @@ export async function stageLeadsPage(
  * What the Home tab shows: every stage (or the filtered one) with its count, USD total and
  * the requested page of its top leads. A page beyond the end falls back to the last page.
  */
-export async function computePipeline(
-  db: Pick<Database, 'prisma' | 'provider'>,
-  q: PipelineQuery,
-): Promise<PipelineSnapshot> {
+export async function computePipeline(db: Database, q: PipelineQuery): Promise<PipelineSnapshot> {
   const [aggregates, customers] = await Promise.all([stageAggregates(db, q), countAllLeads(db)]);
   const shown = STAGES.filter((s) => q.filter.stage === null || s.slug === q.filter.stage);
   const stages = await Promise.all(
@@ -212,10 +209,7 @@ const UNSHARED: VersionedShare = { get: (_key, compute) => compute() };
  * a publish that follows a write must see that write. Without `shared`, or where the database
  * keeps no version, every question is computed afresh.
  */
-export async function shareAtCurrentVersion(
-  db: Pick<Database, 'prisma' | 'provider'>,
-  shared?: PipelineCache,
-): Promise<VersionedShare> {
+export async function shareAtCurrentVersion(db: Database, shared?: PipelineCache): Promise<VersionedShare> {
   if (!shared) return UNSHARED;
   return shareAtVersion(db, shared, await dataVersion(db));
 }
@@ -267,7 +261,7 @@ function pipelineKey(q: PipelineQuery): string {
  * a share already taken for this request. Without either, every call computes afresh.
  */
 export async function loadPipeline(
-  db: Pick<Database, 'prisma' | 'provider'>,
+  db: Database,
   q: PipelineQuery,
   shared?: PipelineCache | VersionedShare,
 ): Promise<PipelineSnapshot> {
