@@ -15,6 +15,9 @@ export const FIGURE_COLUMNS = [
   'lastOrderAt',
   'rateDate',
   'searchText',
+  'firstOrderAt',
+  'rhythmIntervalMs',
+  'rhythmNextMs',
 ];
 export const FIGURE_TYPES: BulkColumnType[] = [
   'text',
@@ -29,9 +32,20 @@ export const FIGURE_TYPES: BulkColumnType[] = [
   'datetime',
   'datetime',
   'text',
+  'datetime',
+  'bigint',
+  'bigint',
 ];
-export const TOTAL_COLUMNS = ['customerId', 'currency', 'market', 'orderCount', 'lifetimeMinor', 'lastOrderAt'];
-export const TOTAL_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'int', 'bigint', 'datetime'];
+export const TOTAL_COLUMNS = [
+  'customerId',
+  'currency',
+  'market',
+  'orderCount',
+  'lifetimeMinor',
+  'lastOrderAt',
+  'firstOrderAt',
+];
+export const TOTAL_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'int', 'bigint', 'datetime', 'datetime'];
 
 export const figureValues = (f: CustomerFiguresRow) => [
   f.customerId,
@@ -46,6 +60,9 @@ export const figureValues = (f: CustomerFiguresRow) => [
   f.lastOrderAt,
   f.rateDate,
   f.searchText,
+  f.firstOrderAt ?? null,
+  f.rhythmIntervalMs ?? null,
+  f.rhythmNextMs ?? null,
 ];
 export const totalValues = (t: CurrencyTotalRow) => [
   t.customerId,
@@ -54,4 +71,5 @@ export const totalValues = (t: CurrencyTotalRow) => [
   t.orderCount,
   t.lifetimeMinor,
   t.lastOrderAt,
+  t.firstOrderAt ?? null,
 ];

@@ -47,13 +47,15 @@ export async function upsertFigures(
   const at = { value: now, type: 'datetime' } as const;
   await tx.$executeRaw`
     INSERT INTO "CustomerFigures" ("customerId", "name", "company", "email", "phone", "markets", "orderCount",
-      "lifetimeUsdCents", "unknownCurrencies", "lastOrderAt", "rateDate", "searchText", "firstSeenAt", "refreshedAt")
+      "lifetimeUsdCents", "unknownCurrencies", "lastOrderAt", "rateDate", "searchText", "firstOrderAt", "rhythmIntervalMs",
+      "rhythmNextMs", "firstSeenAt", "refreshedAt")
     ${jsonRowsSelect(db.provider, rows.map(figureValues), FIGURE_TYPES, [at, at])}
     ON CONFLICT ("customerId") DO UPDATE SET
       "name" = excluded."name", "company" = excluded."company", "email" = excluded."email", "phone" = excluded."phone",
       "markets" = excluded."markets", "orderCount" = excluded."orderCount", "lifetimeUsdCents" = excluded."lifetimeUsdCents",
       "unknownCurrencies" = excluded."unknownCurrencies", "lastOrderAt" = excluded."lastOrderAt", "rateDate" = excluded."rateDate",
-      "searchText" = excluded."searchText", "refreshedAt" = excluded."refreshedAt"`;
+      "searchText" = excluded."searchText", "firstOrderAt" = excluded."firstOrderAt",
+      "rhythmIntervalMs" = excluded."rhythmIntervalMs", "rhythmNextMs" = excluded."rhythmNextMs", "refreshedAt" = excluded."refreshedAt"`;
 }
 
 /** Replaces the per-currency totals of the given customers. */
@@ -67,11 +69,11 @@ export async function replaceTotals(
   await tx.$executeRaw`DELETE FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${jsonTextList(db.provider, [...customerIds])})`;
   if (!totals.length) return;
   await tx.$executeRaw`
-    INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt")
+    INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt", "firstOrderAt")
     ${jsonRowsSelect(db.provider, totals.map(totalValues), TOTAL_TYPES)}
     ON CONFLICT ("customerId", "currency") DO UPDATE SET
       "market" = excluded."market", "orderCount" = excluded."orderCount",
-      "lifetimeMinor" = excluded."lifetimeMinor", "lastOrderAt" = excluded."lastOrderAt"`;
+      "lifetimeMinor" = excluded."lifetimeMinor", "lastOrderAt" = excluded."lastOrderAt", "firstOrderAt" = excluded."firstOrderAt"`;
 }
 
 /**
