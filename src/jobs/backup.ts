@@ -7,7 +7,6 @@ import {
   backupSettings,
 } from '../backup/backup-settings';
 import { backupFreshness } from '../backup/freshness';
-import { takeBackup } from '../backup/take-backup';
 import { releaseLease, tryAcquireLease } from '../db/leases';
 import type { AppDeps } from '../deps';
 import { raiseAdminNotice } from '../domain/admin-notices';
@@ -53,6 +52,8 @@ async function backupIfDue(deps: AppDeps, settings: SqliteSettings): Promise<Bac
     // Another instance may have finished this period's backup since the first read.
     const underLease = await due();
     if (underLease) return underLease;
+    // Loaded when a backup is due (once a day), not at start.
+    const { takeBackup } = await import('../backup/take-backup');
     const result = await takeBackup({
       prisma,
       target: settings,

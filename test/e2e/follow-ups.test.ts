@@ -154,6 +154,15 @@ describe('follow-ups over HTTP (modal, /crm remind, DM buttons, Home)', () => {
     expect(stranger.json.errors).toEqual({
       [FOLLOW_UP_BLOCKS.owner]: expect.stringContaining('not on the CRM roster'),
     });
+    // A manager reads the pipeline but cannot act on a lead: delivery would pause it, so the form refuses it.
+    const manager = await submit({ kind: 'once', date: '2026-03-03', time: '09:00', owner: MANAGER });
+    expect(manager.json).toEqual({
+      response_action: 'errors',
+      errors: {
+        [FOLLOW_UP_BLOCKS.owner]:
+          'Follow-ups go to account managers and admins, who can act on the lead. That person is a manager (read-only): pick someone else.',
+      },
+    });
     const forged = await t.driver.submitView('U0NOTINCRM', {
       callback_id: 'follow_up',
       private_metadata: JSON.stringify({ leadId }),

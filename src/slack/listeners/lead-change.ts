@@ -1,9 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../app-context';
+import { ownerTakenNotice } from '../../domain/lead-ownership';
 import { getLeadCard, homesToRepublish, type LeadChange } from '../../domain/leads';
 import { loadStageLabels } from '../../domain/settings';
 import { canEdit, type Viewer } from '../viewer';
 import { buildLeadCard } from '../views/lead-card';
+import { tellPreviousOwner } from '../web-api/owner-taken-dm';
 import { postToResponseUrl } from '../web-api/reply';
 
 /** Replaces the lead card a modal was opened from with its current state. */
@@ -25,7 +27,20 @@ export async function refreshLeadCard(
   }
 }
 
-/** Everything to do after a change to a lead: the Homes of actor and owners, and the card it came from. */
+/** Tells a lead's previous owner, once, that someone else moved it; a failure is logged, never thrown. */
+async function noticeForPreviousOwner(deps: AppContext, client: WebClient, viewer: Viewer, change: LeadChange) {
+  try {
+    const notice = await ownerTakenNotice(deps.db.prisma, change, viewer.userId);
+    if (notice) await tellPreviousOwner(deps, client, notice);
+  } catch (err) {
+    deps.logger.warn({ err, leadId: change.leadId }, 'could not tell the previous owner about the owner change');
+  }
+}
+
+/**
+ * Everything to do after a change to a lead: the Homes of actor and owners, the card it came
+ * from, and, when someone else moved the lead away from its owner, a DM to that owner.
+ */
 export async function afterLeadChange(
   deps: AppContext,
   client: WebClient,
@@ -36,5 +51,6 @@ export async function afterLeadChange(
   await Promise.all([
     deps.homePublisher.republish(client, homesToRepublish(viewer.userId, change)),
     refreshLeadCard(deps, viewer, change.leadId, responseUrl),
+    noticeForPreviousOwner(deps, client, viewer, change),
   ]);
 }

@@ -177,6 +177,7 @@ export function buildFollowUpModal(d: FollowUpModalData): ModalView {
       block_id: FOLLOW_UP_BLOCKS.owner,
       label: plain('Remind'),
       element: { type: 'users_select', action_id: FOLLOW_UP_INPUTS.owner, initial_user: v.ownerId },
+      hint: plain('An account manager or admin on the CRM roster: they get the reminder and can act on the lead.'),
     },
   ];
   const meta: FollowUpMetadata = {

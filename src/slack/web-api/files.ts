@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { WebClient } from '@slack/web-api';
 import { request } from 'undici';
-import { renderPipelineChart } from '../../charts/pipeline-chart';
-import { type ChartOptions, pipelineChartData } from '../../charts/pipeline-chart-data';
+import type { ChartOptions } from '../../charts/pipeline-chart-data';
 import { slackErrorCode } from '../../common/slack-error-code';
 import { formatLocalDateOf } from '../../common/zoned-time';
 import type { AppDeps } from '../../deps';
@@ -192,6 +191,11 @@ export async function shareDigestPicture(
   if (isQuietDigest(req.figures)) return 'skipped';
   const where = 'channelId' in req.to ? { channel: req.to.channelId } : { user: req.to.userId };
   try {
+    // Loaded on the first picture: the chart renderer (vega, resvg) is megabytes no other path needs.
+    const [{ pipelineChartData }, { renderPipelineChart }] = await Promise.all([
+      import('../../charts/pipeline-chart-data'),
+      import('../../charts/pipeline-chart'),
+    ]);
     const data = pipelineChartData(req.figures, req.chart);
     const { png, altText } = await renderPipelineChart(data);
     const preview = 'userId' in req.to;

@@ -1,6 +1,5 @@
 import type { AppContext } from '../../../app-context';
 import type { DoctorReport } from '../../../common/doctor-report';
-import { runDoctorInApp } from '../../../doctor/in-app';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { buildAdminMessageModal } from '../../views/admin-modals';
 import { buildDoctorModal } from '../../views/doctor-report-blocks';
@@ -27,6 +26,8 @@ export function adminCheckSetup(deps: AppContext): ButtonListener {
       if (!viewId) return;
       let report: DoctorReport;
       try {
+        // The doctor is loaded when asked for: an admin runs it now and then.
+        const { runDoctorInApp } = await import('../../../doctor/in-app');
         report = await runDoctorInApp(deps, client);
       } catch (err) {
         deps.logger.error({ err, userId }, 'the setup check failed');

@@ -1,4 +1,3 @@
-import { runDoctorInApp } from '../../../doctor/in-app';
 import { buildDoctorReportMessage, DOCTOR_RUNNING_TEXT } from '../../views/doctor-report-blocks';
 import { type Subcommand, UsageError } from './subcommand';
 
@@ -14,6 +13,8 @@ export const doctorSubcommand: Subcommand = {
   async run(ctx) {
     if (ctx.args) throw new UsageError('`/crm doctor` takes no arguments.');
     await ctx.reply({ text: DOCTOR_RUNNING_TEXT });
+    // The doctor is loaded when asked for: an admin runs it now and then.
+    const { runDoctorInApp } = await import('../../../doctor/in-app');
     const report = await runDoctorInApp(ctx.deps, ctx.client);
     await ctx.reply(buildDoctorReportMessage(report));
   },

@@ -9,7 +9,7 @@ import {
   mayManageFollowUp,
   updateFollowUp,
 } from '../../../domain/follow-ups/follow-ups';
-import { getRole } from '../../../domain/roster';
+import { canEditLeads, getRole } from '../../../domain/roster';
 import { canAdminister, refusalFor, resolveViewer, slackUserFacts, type Viewer } from '../../viewer';
 import {
   decodeFollowUpMetadata,
@@ -57,8 +57,14 @@ async function saveFollowUp(
   const form = readFollowUpSubmission(view.state.values);
   const ownerId = form.ownerId ?? viewer.userId;
   if (ownerId !== viewer.userId) {
-    if ((await getRole(prisma, ownerId)) === null)
-      return fail('owner', 'That person is not on the CRM roster, so they cannot get follow-ups.');
+    // The rule delivery applies (jobs/owner-access.ts): an owner who can act on the lead and get its DM.
+    const role = await getRole(prisma, ownerId);
+    if (role === null) return fail('owner', 'That person is not on the CRM roster, so they cannot get follow-ups.');
+    if (!canEditLeads(role))
+      return fail(
+        'owner',
+        'Follow-ups go to account managers and admins, who can act on the lead. That person is a manager (read-only): pick someone else.',
+      );
     const facts = await slackUserFacts(deps, client, ownerId);
     if (facts.deleted || facts.guest)
       return fail('owner', 'That person cannot get follow-ups (deactivated or a guest account).');
