@@ -11,6 +11,9 @@ const f = (n: number) => Number(n.toFixed(2));
 const roundedSquare = (x: number, y: number, s: number, fill: string) =>
   `<rect x="${f(x + s * 0.06)}" y="${f(y + s * 0.06)}" width="${f(s * 0.88)}" height="${f(s * 0.88)}" rx="${f(s * 0.18)}" fill="${fill}"/>`;
 
+const circle = (cx: number, cy: number, r: number, fill: string) =>
+  `<circle cx="${f(cx)}" cy="${f(cy)}" r="${f(r)}" fill="${fill}"/>`;
+
 const path = (x: number, y: number, s: number, d: string, attrs: string) =>
   `<path transform="translate(${f(x)} ${f(y)}) scale(${f(s / 20)})" d="${d}" ${attrs}/>`;
 
@@ -118,7 +121,7 @@ const ICONS: Record<string, Icon> = {
       s,
       'M10 1 L10 3.5 M10 16.5 L10 19 M1 10 L3.5 10 M16.5 10 L19 10 M3.6 3.6 L5.4 5.4 M14.6 14.6 L16.4 16.4 M3.6 16.4 L5.4 14.6 M14.6 5.4 L16.4 3.6',
       'stroke="#ffac33" stroke-width="1.8" stroke-linecap="round"',
-    ) + `<circle cx="${f(x + s / 2)}" cy="${f(y + s / 2)}" r="${f(s * 0.25)}" fill="#ffac33"/>`,
+    ) + circle(x + s / 2, y + s / 2, s * 0.25, '#ffac33'),
   sunrise: (x, y, s) =>
     roundedSquare(x, y, s, '#88c9f9') +
     `<circle cx="${f(x + s / 2)}" cy="${f(y + s * 0.66)}" r="${f(s * 0.22)}" fill="#ffcc4d"/>` +
