@@ -153,7 +153,6 @@ async function openAndTimeFirstPublish(app: BenchApp, users: string[]): Promise<
       if (res.status !== 200) throw new Error(`app_home_opened answered ${res.status}`);
       await slack.waitFor(
         () => slack.callsTo('views.publish').filter((c) => c.args.user_id === user).length > seen,
-        30_000,
         `publish for ${user}`,
       );
       return performance.now() - started;

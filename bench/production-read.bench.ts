@@ -151,6 +151,7 @@ export async function runProductionReadBench(): Promise<Row[]> {
         orderCount: Number(r['Order Count']),
         lifetimeTotal: r['Lifetime Total']!.trim(),
         lastOrderAt: new Date(r['Last Order At']!),
+        firstOrderAt: r['First Order At'] ? new Date(r['First Order At']) : null,
       };
       conversions[i] = decimalToUsd(row.lifetimeTotal, row.currency, rates);
     }

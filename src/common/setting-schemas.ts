@@ -14,6 +14,8 @@ export const SETTING_TITLES = {
   sync_days: 'Sync window',
   stale_thresholds: 'Stale lead thresholds',
   stage_labels: 'Stage labels',
+  rhythm_factors: 'Order rhythm',
+  agenda_schedule: 'Morning agenda',
 } as const;
 
 export type SettingKey = keyof typeof SETTING_TITLES;
@@ -84,3 +86,31 @@ export const channelIdSchema = z
   .string()
   .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel')
   .nullable();
+
+/**
+ * How late past the usual interval a customer counts as overdue and at risk: a multiple of
+ * the interval, in hundredths at most (1.5, 2, 2.25), so thousandths hold it exactly.
+ */
+const factor = z
+  .number()
+  .min(1, 'must be at least 1 (one usual interval)')
+  .max(10, 'must be at most 10')
+  .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-9, { message: 'must have at most 2 decimals' });
+
+export const rhythmFactorsSchema = z
+  .object({ overdue: factor, atRisk: factor })
+  .refine((f) => f.atRisk > f.overdue, { path: ['atRisk'], message: 'must be more than the overdue factor' });
+export type RhythmFactors = z.infer<typeof rhythmFactorsSchema>;
+export const DEFAULT_RHYTHM_FACTORS: RhythmFactors = { overdue: 1.5, atRisk: 2 };
+
+/** The team's morning agenda: the default time (each person may choose theirs) and the workdays it goes out on. */
+export const agendaScheduleSchema = z.object({
+  time: z.string().refine(isTimeOfDay, { message: 'must be a time of day such as 08:30' }),
+  /** ISO weekdays, 1 = Monday … 7 = Sunday; empty: no agenda goes out. */
+  workdays: z
+    .array(z.number().int().min(1).max(7))
+    .max(7)
+    .transform((d) => [...new Set(d)].sort((a, b) => a - b)),
+});
+export type AgendaSchedule = z.infer<typeof agendaScheduleSchema>;
+export const DEFAULT_AGENDA_SCHEDULE: AgendaSchedule = { time: '08:30', workdays: [1, 2, 3, 4, 5] };

@@ -11,6 +11,7 @@ const UNIT = '\u001f';
 const ROW = '\u001d';
 const NULL_MARK = '\u001e';
 const fpText = (v: string | null) => (v === null ? NULL_MARK : v);
+const fpInt = (v: bigint | null) => (v === null ? NULL_MARK : String(v));
 /** As SQLite stores a DateTime. The same date recurs (a customer's last order, the rate date): its text is reused. */
 let lastDateMs = Number.NaN;
 let lastDateText = '';
@@ -41,16 +42,17 @@ export function fingerprint(s: CustomerSnapshot): string {
   for (let i = 0; i < sorted.length; i++) {
     const t = sorted[i]!;
     if (i > 0) totals += ROW;
-    totals += `${t.currency}${UNIT}${t.market}${UNIT}${t.orderCount}${UNIT}${t.lifetimeMinor}${UNIT}${fpDate(t.lastOrderAt)}`;
+    totals += `${t.currency}${UNIT}${t.market}${UNIT}${t.orderCount}${UNIT}${t.lifetimeMinor}${UNIT}${fpDate(t.lastOrderAt)}${UNIT}${fpDate(t.firstOrderAt ?? null)}`;
   }
-  return `${f.name}${UNIT}${fpText(f.company)}${UNIT}${fpText(f.email)}${UNIT}${fpText(f.phone)}${UNIT}${f.markets}${UNIT}${f.orderCount}${UNIT}${f.lifetimeUsdCents}${UNIT}${f.unknownCurrencies}${UNIT}${fpDate(f.lastOrderAt)}${UNIT}${fpDate(f.rateDate)}${UNIT}${f.searchText}${UNIT}${totals}`;
+  return `${f.name}${UNIT}${fpText(f.company)}${UNIT}${fpText(f.email)}${UNIT}${fpText(f.phone)}${UNIT}${f.markets}${UNIT}${f.orderCount}${UNIT}${f.lifetimeUsdCents}${UNIT}${f.unknownCurrencies}${UNIT}${fpDate(f.lastOrderAt)}${UNIT}${fpDate(f.rateDate)}${UNIT}${f.searchText}${UNIT}${fpDate(f.firstOrderAt ?? null)}${UNIT}${fpInt(f.rhythmIntervalMs ?? null)}${UNIT}${fpInt(f.rhythmNextMs ?? null)}${UNIT}${totals}`;
 }
 
 const SQLITE_FINGERPRINT = `c."name" || char(31) || COALESCE(c."company", char(30)) || char(31) || COALESCE(c."email", char(30)) || char(31)
   || COALESCE(c."phone", char(30)) || char(31) || c."markets" || char(31) || c."orderCount" || char(31) || c."lifetimeUsdCents" || char(31)
   || c."unknownCurrencies" || char(31) || COALESCE(c."lastOrderAt", char(30)) || char(31) || COALESCE(c."rateDate", char(30)) || char(31)
-  || c."searchText" || char(31) || COALESCE((SELECT group_concat(s."currency" || char(31) || s."market" || char(31) || s."orderCount" || char(31)
-     || s."lifetimeMinor" || char(31) || COALESCE(s."lastOrderAt", char(30)), char(29) ORDER BY s."currency")
+  || c."searchText" || char(31) || COALESCE(c."firstOrderAt", char(30)) || char(31) || COALESCE(c."rhythmIntervalMs", char(30)) || char(31)
+  || COALESCE(c."rhythmNextMs", char(30)) || char(31) || COALESCE((SELECT group_concat(s."currency" || char(31) || s."market" || char(31) || s."orderCount" || char(31)
+     || s."lifetimeMinor" || char(31) || COALESCE(s."lastOrderAt", char(30)) || char(31) || COALESCE(s."firstOrderAt", char(30)), char(29) ORDER BY s."currency")
      FROM "CustomerCurrencyTotal" s WHERE s."customerId" = c."customerId"), '')`;
 
 /** pendingWork's SQLite statement, around its one parameter: the chunk as `[[id, fingerprint], …]` JSON. */

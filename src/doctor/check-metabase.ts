@@ -126,15 +126,21 @@ function windows(syncDays: number): number[] {
   return syncDays > FIRST_WINDOW_DAYS ? [FIRST_WINDOW_DAYS, syncDays] : [syncDays];
 }
 
-/** Columns of the contract missing from the card, and columns it has that the contract does not name. */
+/**
+ * Columns of the contract missing from the card (required ones in `missing`, optional ones in
+ * `missingOptional`), and columns it has that the contract does not name.
+ */
 export function compareColumns(
   contract: readonly string[],
   present: readonly string[],
-): { missing: string[]; unknown: string[] } {
+  optional: readonly string[] = [],
+): { missing: string[]; missingOptional: string[]; unknown: string[] } {
   const have = new Set(present.map(normaliseColumnKey));
   const known = new Set(contract.map(normaliseColumnKey));
+  const absent = contract.filter((c) => !have.has(normaliseColumnKey(c)));
   return {
-    missing: contract.filter((c) => !have.has(normaliseColumnKey(c))),
+    missing: absent.filter((c) => !optional.includes(c)),
+    missingOptional: absent.filter((c) => optional.includes(c)),
     unknown: present.filter((c) => !known.has(normaliseColumnKey(c))),
   };
 }
@@ -157,7 +163,11 @@ function cardColumns(
       fix: `Run it in Metabase to see that it returns rows; docs/metabase.md (${section}) has the contract.`,
     };
   }
-  const { missing, unknown } = compareColumns(contract, result.columns);
+  const { missing, missingOptional, unknown } = compareColumns(
+    contract,
+    result.columns,
+    id === 'customers_card' ? (CUSTOMERS_CARD.optional ?? []) : [],
+  );
   if (missing.length) {
     return {
       id,
@@ -177,6 +187,15 @@ function cardColumns(
       finding: `saved question ${cardId} has every column, but ${result.rejected.length} of ${total} rows (${what}) do not fit the contract`,
       fix: `Fix the values in the question's SQL (docs/metabase.md, section ${section}, says what each column must hold); the sync skips such rows and logs them.`,
       details: reasons.slice(0, 5).concat(reasons.length > 5 ? [`… and ${reasons.length - 5} more kinds`] : []),
+    };
+  }
+  if (missingOptional.length) {
+    return {
+      id,
+      title,
+      status: 'warn',
+      finding: `saved question ${cardId} returns every required column (${total} ${total === 1 ? 'row' : 'rows'} read: ${what}) but not the optional ${missingOptional.join(', ')}, so order rhythm (due, overdue, at risk) is unknown`,
+      fix: `Add ${missingOptional.join(', ')} to saved question ${cardId} (docs/metabase.md, section ${section}, has the SQL); everything else works without it.`,
     };
   }
   return {

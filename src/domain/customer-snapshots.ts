@@ -8,6 +8,7 @@ import {
   type UsdConversion,
 } from '../common/money';
 import type { CustomerCurrencyRow, RejectedRow } from '../production/types';
+import { orderRhythm } from './rhythm';
 
 /**
  * A customer's figures as the sync makes them from the Customers card: the running totals
@@ -30,6 +31,11 @@ export interface CustomerFiguresRow {
   lastOrderAt: Date | null;
   rateDate: Date | null;
   searchText: string;
+  /** Earliest first order over every currency; null (or absent) when any currency's is unknown. */
+  firstOrderAt?: Date | null;
+  /** The order rhythm (rhythm.ts), null (or absent) when it cannot be told. */
+  rhythmIntervalMs?: bigint | null;
+  rhythmNextMs?: bigint | null;
 }
 
 export interface CurrencyTotalRow {
@@ -39,6 +45,8 @@ export interface CurrencyTotalRow {
   orderCount: number;
   lifetimeMinor: bigint;
   lastOrderAt: Date | null;
+  /** Null (or absent) when the card has no first_order_at. */
+  firstOrderAt?: Date | null;
 }
 
 export interface CustomerSnapshot {
@@ -55,6 +63,8 @@ interface CurrencyAccumulator {
   minor: bigint | null;
   exponent: number | null;
   lastOrderAt: Date;
+  /** Null once a row of this currency came without a first order (the column is optional). */
+  firstOrderAt: Date | null;
   /** An amount of this currency could not be read: the figure is incomplete. */
   unreadable: boolean;
 }
@@ -80,6 +90,7 @@ interface CustomerAccumulator {
 
 const maxDate = (a: Date | null, b: Date | null) =>
   a === null ? b : b === null ? a : a.getTime() >= b.getTime() ? a : b;
+const minDate = (a: Date, b: Date) => (a.getTime() <= b.getTime() ? a : b);
 const present = (v: string | null): v is string => v !== null && v !== '';
 
 /**
@@ -178,6 +189,7 @@ export class CustomerSnapshotBuilder {
         minor: parsed?.kind === 'money' ? parsed.minor : null,
         exponent: parsed?.kind === 'money' ? parsed.exponent : null,
         lastOrderAt: row.lastOrderAt,
+        firstOrderAt: row.firstOrderAt,
         unreadable,
       });
     } else {
@@ -189,6 +201,8 @@ export class CustomerSnapshotBuilder {
         cur.marketAt = at;
       }
       cur.lastOrderAt = maxDate(cur.lastOrderAt, row.lastOrderAt)!;
+      cur.firstOrderAt =
+        cur.firstOrderAt === null || row.firstOrderAt === null ? null : minDate(cur.firstOrderAt, row.firstOrderAt);
     }
   }
 
@@ -211,6 +225,9 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
   const totals: CurrencyTotalRow[] = [];
   let orderCount = 0;
   let lastOrderAt: Date | null = null;
+  // Known only if every currency's first order is.
+  let firstOrderAt: Date | null = null;
+  let firstKnown = true;
   const markets = new Set<string>();
   // Nearly every customer has one currency: nothing to sort then.
   const currencies =
@@ -220,6 +237,8 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
   for (const cur of currencies) {
     orderCount += cur.orderCount;
     lastOrderAt = maxDate(lastOrderAt, cur.lastOrderAt);
+    if (cur.firstOrderAt === null) firstKnown = false;
+    else firstOrderAt = firstOrderAt === null ? cur.firstOrderAt : minDate(firstOrderAt, cur.firstOrderAt);
     markets.add(cur.market);
     // A refused row in a currency the customer also has a readable row in: that currency's
     // total is unknown, like an unreadable amount (and, like it, gets no totals row).
@@ -238,6 +257,7 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
         orderCount: cur.orderCount,
         lifetimeMinor: cur.minor,
         lastOrderAt: cur.lastOrderAt,
+        firstOrderAt: cur.firstOrderAt,
       });
     }
   }
@@ -245,6 +265,8 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
   for (const currency of refused ?? []) conversions.push({ kind: 'unknown_currency', currency });
   const sum = sumUsd(conversions);
   const name = acc.name ?? acc.customerId;
+  if (!firstKnown) firstOrderAt = null;
+  const rhythm = orderRhythm(firstOrderAt, lastOrderAt, orderCount);
   return {
     figures: {
       customerId: acc.customerId,
@@ -260,6 +282,9 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
       // The oldest rate the figure rests on: the date a reader should be wary of.
       rateDate: sum.rateDates[0] ?? null,
       searchText: `${name} ${acc.company ?? ''} ${acc.email ?? ''} ${acc.customerId}`.toLowerCase(),
+      firstOrderAt,
+      rhythmIntervalMs: rhythm?.intervalMs ?? null,
+      rhythmNextMs: rhythm?.nextMs ?? null,
     },
     totals,
   };

@@ -5,6 +5,7 @@ import type { Database } from '../db/client';
 import { Prisma } from '../generated/sqlite/client';
 import type { ProductionReader } from '../production/types';
 import { type AdminNoticeItem, listOpenAdminNotices } from './admin-notices';
+import { type AgendaSetting, agendaSettingOf } from './agenda/preferences';
 import { type FollowUpList, listFollowUpsForOwner } from './follow-ups/listing';
 import { type HomeFilter, parseHomeFilter } from './home-filter';
 import {
@@ -19,9 +20,12 @@ import { listRates } from './rates';
 import { countRosterByRole, type Role } from './roster';
 import { type AuditRecord, getAllSettings, latestAuditEntries, loadStageLabels, type SettingValues } from './settings';
 import { loadSyncStatus, type SyncStatus } from './sync-coordinator';
+import { loadToday, type TodayData } from './who-to-call';
 
 /** Follow-ups shown on Home; each takes 2 blocks of the Home budget. */
 export const HOME_FOLLOW_UPS_SHOWN = 5;
+/** Lines per list (per person in the team view) the Home tab reads for "today". */
+export const HOME_TODAY_PER_OWNER = 4;
 /** Admin notices shown on Home; the rest are counted. */
 export const HOME_NOTICES_SHOWN = 3;
 /** Audit lines shown on Home; the full trail stays in AuditEntry. */
@@ -49,6 +53,10 @@ export interface HomeData {
   sync: SyncStatus;
   followUps: FollowUpList;
   notices: { notices: AdminNoticeItem[]; total: number };
+  /** Who to call today: the first section. */
+  today: TodayData;
+  /** The reader's morning agenda setting; null for those who get none (managers). */
+  agenda: AgendaSetting | null;
   /** Null for anyone but an admin. */
   admin: AdminHomeData | null;
 }
@@ -58,6 +66,10 @@ export interface HomeReader {
   userId: string;
   timeZone: string;
   isAdmin: boolean;
+  /** May change leads (account managers, admins): gets an agenda DM and may take unowned leads. */
+  canEdit: boolean;
+  /** Sees the whole team's "today", grouped by owner (managers, admins). */
+  team: boolean;
 }
 
 export interface HomeDataDeps {
@@ -70,10 +82,13 @@ export interface HomeDataDeps {
   syncRunning: () => boolean;
 }
 
-async function loadAdminHomeData(deps: HomeDataDeps, reader: HomeReader): Promise<AdminHomeData> {
+async function loadAdminHomeData(
+  deps: HomeDataDeps,
+  reader: HomeReader,
+  settings: SettingValues,
+): Promise<AdminHomeData> {
   const { prisma } = deps.db;
-  const [settings, rates, rosterCounts, audit] = await Promise.all([
-    getAllSettings(prisma, deps.config),
+  const [rates, rosterCounts, audit] = await Promise.all([
     listRates(prisma),
     countRosterByRole(prisma),
     latestAuditEntries(prisma, HOME_AUDIT_ENTRIES),
@@ -133,7 +148,8 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
   const filter = parseHomeFilter(start.filterJson);
   const share = shareAtVersion(deps.db, deps.pipelineCache, start.version);
   const noNotices = { notices: [], total: 0 };
-  const [stageLabels, snapshot, sync, followUps, notices, admin] = await Promise.all([
+  const settings = await getAllSettings(prisma, deps.config);
+  const [stageLabels, snapshot, sync, followUps, notices, admin, today, agenda] = await Promise.all([
     share.get('stageLabels', () => loadStageLabels(prisma)),
     loadPipeline(
       deps.db,
@@ -148,7 +164,14 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
     share.get(`sync:${running}`, () => loadSyncStatus(deps, running)),
     listFollowUpsForOwner(prisma, reader.userId, now, HOME_FOLLOW_UPS_SHOWN, start.hasFollowUps),
     reader.isAdmin ? listOpenAdminNotices(prisma, HOME_NOTICES_SHOWN) : Promise.resolve(noNotices),
-    reader.isAdmin ? loadAdminHomeData(deps, reader) : Promise.resolve(null),
+    reader.isAdmin ? loadAdminHomeData(deps, reader, settings) : Promise.resolve(null),
+    loadToday(
+      prisma,
+      { userId: reader.userId, timeZone: reader.timeZone, team: reader.team, mayTakeUnowned: reader.canEdit },
+      now,
+      { perOwner: HOME_TODAY_PER_OWNER, factors: settings.rhythm_factors },
+    ),
+    reader.canEdit ? agendaSettingOf(prisma, reader.userId, settings.agenda_schedule) : Promise.resolve(null),
   ]);
-  return { now, stageLabels, filter, snapshot, sync, followUps, notices, admin };
+  return { now, stageLabels, filter, snapshot, sync, followUps, notices, today, agenda, admin };
 }

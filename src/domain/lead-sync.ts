@@ -100,9 +100,20 @@ const FIGURE_COLUMNS = [
   'lastOrderAt',
   'rateDate',
   'searchText',
+  'firstOrderAt',
+  'rhythmIntervalMs',
+  'rhythmNextMs',
 ];
-const TOTAL_COLUMNS = ['customerId', 'currency', 'market', 'orderCount', 'lifetimeMinor', 'lastOrderAt'];
-const TOTAL_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'int', 'bigint', 'datetime'];
+const TOTAL_COLUMNS = [
+  'customerId',
+  'currency',
+  'market',
+  'orderCount',
+  'lifetimeMinor',
+  'lastOrderAt',
+  'firstOrderAt',
+];
+const TOTAL_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'int', 'bigint', 'datetime', 'datetime'];
 
 const figureValues = (f: CustomerFiguresRow) => [
   f.customerId,
@@ -117,6 +128,9 @@ const figureValues = (f: CustomerFiguresRow) => [
   f.lastOrderAt,
   f.rateDate,
   f.searchText,
+  f.firstOrderAt ?? null,
+  f.rhythmIntervalMs ?? null,
+  f.rhythmNextMs ?? null,
 ];
 const totalValues = (t: CurrencyTotalRow) => [
   t.customerId,
@@ -125,6 +139,7 @@ const totalValues = (t: CurrencyTotalRow) => [
   t.orderCount,
   t.lifetimeMinor,
   t.lastOrderAt,
+  t.firstOrderAt ?? null,
 ];
 
 /**
@@ -199,6 +214,9 @@ const FIGURE_TYPES: BulkColumnType[] = [
   'datetime',
   'datetime',
   'text',
+  'datetime',
+  'bigint',
+  'bigint',
 ];
 
 /** Insert-or-update of the figure cache: one statement per chunk; firstSeenAt only on insert. */
@@ -208,13 +226,15 @@ async function upsertFigures(tx: CrmTx, provider: DbProvider, rows: CustomerFigu
   const at = { value: now, type: 'datetime' } as const;
   await tx.$executeRaw`
     INSERT INTO "CustomerFigures" ("customerId", "name", "company", "email", "phone", "markets", "orderCount",
-      "lifetimeUsdCents", "unknownCurrencies", "lastOrderAt", "rateDate", "searchText", "firstSeenAt", "refreshedAt")
+      "lifetimeUsdCents", "unknownCurrencies", "lastOrderAt", "rateDate", "searchText", "firstOrderAt", "rhythmIntervalMs",
+      "rhythmNextMs", "firstSeenAt", "refreshedAt")
     ${jsonRowsSelect(provider, values, FIGURE_TYPES, [at, at])}
     ON CONFLICT ("customerId") DO UPDATE SET
       "name" = excluded."name", "company" = excluded."company", "email" = excluded."email", "phone" = excluded."phone",
       "markets" = excluded."markets", "orderCount" = excluded."orderCount", "lifetimeUsdCents" = excluded."lifetimeUsdCents",
       "unknownCurrencies" = excluded."unknownCurrencies", "lastOrderAt" = excluded."lastOrderAt", "rateDate" = excluded."rateDate",
-      "searchText" = excluded."searchText", "refreshedAt" = excluded."refreshedAt"`;
+      "searchText" = excluded."searchText", "firstOrderAt" = excluded."firstOrderAt",
+      "rhythmIntervalMs" = excluded."rhythmIntervalMs", "rhythmNextMs" = excluded."rhythmNextMs", "refreshedAt" = excluded."refreshedAt"`;
 }
 
 /** Replaces the per-currency totals of the given customers. */
@@ -228,11 +248,11 @@ async function replaceTotals(
   await tx.$executeRaw`DELETE FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${jsonTextList(provider, customerIds)})`;
   if (!totals.length) return;
   await tx.$executeRaw`
-    INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt")
+    INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt", "firstOrderAt")
     ${jsonRowsSelect(provider, totals.map(totalValues), TOTAL_TYPES)}
     ON CONFLICT ("customerId", "currency") DO UPDATE SET
       "market" = excluded."market", "orderCount" = excluded."orderCount",
-      "lifetimeMinor" = excluded."lifetimeMinor", "lastOrderAt" = excluded."lastOrderAt"`;
+      "lifetimeMinor" = excluded."lifetimeMinor", "lastOrderAt" = excluded."lastOrderAt", "firstOrderAt" = excluded."firstOrderAt"`;
 }
 
 /**

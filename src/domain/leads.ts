@@ -23,6 +23,7 @@ export type ActivityKind =
   | 'contact_change'
   | 'touch'
   | 'follow_up'
+  | 'suggestion_dismissed'
   | 'created';
 
 export { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../common/limits';

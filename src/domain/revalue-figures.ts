@@ -6,7 +6,7 @@ import { splitList } from './pipeline';
 import { checkRateUpdate, getRates, type RateUpdate, type StoredRate, saveRateIn } from './rates';
 
 /** Customers revalued per statement batch. */
-const REVALUE_CHUNK_SIZE = 1_000;
+const REVALUE_CHUNK_SIZE = 500;
 
 /** A customer's lifetime USD fields, as CustomerFigures stores them. */
 export interface UsdFigure {
@@ -51,30 +51,39 @@ export function usdFigureFromTotals(
 export async function revalueCustomerFiguresIn(tx: CrmTx, currencies: string[]): Promise<number> {
   if (currencies.length === 0) return 0;
   const rates = await getRates(tx);
-  const affected = await tx.customerCurrencyTotal.findMany({
-    where: { currency: { in: currencies } },
-    select: { customerId: true },
-    distinct: ['customerId'],
-    orderBy: { customerId: 'asc' },
-  });
-  const ids = affected.map((a) => a.customerId);
-  for (let i = 0; i < ids.length; i += REVALUE_CHUNK_SIZE) {
-    const chunk = ids.slice(i, i + REVALUE_CHUNK_SIZE);
-    const totals = await tx.customerCurrencyTotal.findMany({ where: { customerId: { in: chunk } } });
-    const figures = await tx.customerFigures.findMany({
-      where: { customerId: { in: chunk } },
-      select: { customerId: true, unknownCurrencies: true },
+  // A page of affected customers at a time, keyset on the id: never a list of ids (SQLite takes
+  // at most 999 parameters), never every affected customer in memory. `currencies` is the
+  // admin's few changed rates.
+  let after: string | null = null;
+  let revalued = 0;
+  for (;;) {
+    const page: {
+      customerId: string;
+      unknownCurrencies: string;
+      totals: { currency: string; lifetimeMinor: bigint }[];
+    }[] = await tx.customerFigures.findMany({
+      where: {
+        totals: { some: { currency: { in: currencies } } },
+        ...(after === null ? {} : { customerId: { gt: after } }),
+      },
+      select: {
+        customerId: true,
+        unknownCurrencies: true,
+        totals: { select: { currency: true, lifetimeMinor: true } },
+      },
+      orderBy: { customerId: 'asc' },
+      take: REVALUE_CHUNK_SIZE,
     });
-    const totalsByCustomer = new Map<string, typeof totals>();
-    for (const t of totals) totalsByCustomer.set(t.customerId, [...(totalsByCustomer.get(t.customerId) ?? []), t]);
-    for (const f of figures) {
+    for (const f of page) {
       await tx.customerFigures.update({
         where: { customerId: f.customerId },
-        data: usdFigureFromTotals(totalsByCustomer.get(f.customerId) ?? [], f.unknownCurrencies, rates),
+        data: usdFigureFromTotals(f.totals, f.unknownCurrencies, rates),
       });
     }
+    revalued += page.length;
+    if (page.length < REVALUE_CHUNK_SIZE) return revalued;
+    after = page[page.length - 1]!.customerId;
   }
-  return ids.length;
 }
 
 /** Revalues in a transaction of its own (see revalueCustomerFiguresIn). */

@@ -2,12 +2,18 @@ import type { z } from 'zod';
 import type { Clock } from '../clock';
 import { UserFacingError } from '../common/errors';
 import {
+  type AgendaSchedule,
+  agendaScheduleSchema,
   channelIdSchema,
+  DEFAULT_AGENDA_SCHEDULE,
+  DEFAULT_RHYTHM_FACTORS,
   DEFAULT_STALE_THRESHOLDS,
   type DigestSchedule,
   days,
   digestScheduleSchema,
   isSettingKey,
+  type RhythmFactors,
+  rhythmFactorsSchema,
   SETTING_TITLES,
   type SettingKey,
   type StaleThresholds,
@@ -18,7 +24,14 @@ import { parseStageLabels, STAGE_LABELS_SETTING, STAGES, type StageLabels, type 
 import type { AppConfig } from '../config';
 import type { CrmPrisma } from '../db/client';
 
-export { DEFAULT_STALE_THRESHOLDS, type DigestSchedule, isSettingKey, type StaleThresholds };
+export {
+  type AgendaSchedule,
+  DEFAULT_STALE_THRESHOLDS,
+  type DigestSchedule,
+  isSettingKey,
+  type RhythmFactors,
+  type StaleThresholds,
+};
 
 /**
  * Admin settings, one JSON value per key in the Setting table, each validated with zod and
@@ -32,6 +45,8 @@ export const SETTING_KEYS = {
   syncDays: 'sync_days',
   staleThresholds: 'stale_thresholds',
   stageLabels: 'stage_labels',
+  rhythmFactors: 'rhythm_factors',
+  agendaSchedule: 'agenda_schedule',
 } as const;
 
 export type { SettingKey };
@@ -51,6 +66,8 @@ export interface SettingValues {
   sync_days: number;
   stale_thresholds: StaleThresholds;
   stage_labels: Record<StageSlug, string>;
+  rhythm_factors: RhythmFactors;
+  agenda_schedule: AgendaSchedule;
 }
 
 export const SETTINGS: { [K in SettingKey]: SettingDefinition<SettingValues[K]> } = {
@@ -83,6 +100,18 @@ export const SETTINGS: { [K in SettingKey]: SettingDefinition<SettingValues[K]> 
     title: SETTING_TITLES.stage_labels,
     schema: stageLabelsSchema as z.ZodType<Record<StageSlug, string>>,
     defaultValue: () => Object.fromEntries(STAGES.map((s) => [s.slug, s.label])) as Record<StageSlug, string>,
+  },
+  rhythm_factors: {
+    key: 'rhythm_factors',
+    title: SETTING_TITLES.rhythm_factors,
+    schema: rhythmFactorsSchema,
+    defaultValue: () => ({ ...DEFAULT_RHYTHM_FACTORS }),
+  },
+  agenda_schedule: {
+    key: 'agenda_schedule',
+    title: SETTING_TITLES.agenda_schedule,
+    schema: agendaScheduleSchema as z.ZodType<AgendaSchedule>,
+    defaultValue: () => ({ ...DEFAULT_AGENDA_SCHEDULE, workdays: [...DEFAULT_AGENDA_SCHEDULE.workdays] }),
   },
 };
 

@@ -25,8 +25,17 @@ const localDate = (d: Date | null) => (d === null ? null : new Date(d.getTime())
  */
 function withLocalDates(s: CustomerSnapshot): CustomerSnapshot {
   return {
-    figures: { ...s.figures, lastOrderAt: localDate(s.figures.lastOrderAt), rateDate: localDate(s.figures.rateDate) },
-    totals: s.totals.map((t) => ({ ...t, lastOrderAt: localDate(t.lastOrderAt) })),
+    figures: {
+      ...s.figures,
+      lastOrderAt: localDate(s.figures.lastOrderAt),
+      rateDate: localDate(s.figures.rateDate),
+      firstOrderAt: localDate(s.figures.firstOrderAt ?? null),
+    },
+    totals: s.totals.map((t) => ({
+      ...t,
+      lastOrderAt: localDate(t.lastOrderAt),
+      firstOrderAt: localDate(t.firstOrderAt ?? null),
+    })),
   };
 }
 

@@ -42,6 +42,7 @@ export class DemoProduction implements ProductionReader {
           inCurrency.map((o) => parseAmount(o.total, currency)),
         );
         const newest = inCurrency.reduce((a, b) => (a.createdAt > b.createdAt ? a : b));
+        const oldest = inCurrency.reduce((a, b) => (a.createdAt < b.createdAt ? a : b));
         rows.push({
           customerId: c.customerId,
           customerName: c.name,
@@ -56,6 +57,7 @@ export class DemoProduction implements ProductionReader {
               ? minorToDecimal(total.minor, total.exponent)
               : minorToDecimal(total.decimal.units, total.decimal.scale),
           lastOrderAt: new Date(newest.createdAt),
+          firstOrderAt: new Date(oldest.createdAt),
         });
       }
     }

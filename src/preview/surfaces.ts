@@ -78,7 +78,13 @@ function viewer(userId: string, role: Viewer['role']): Viewer {
 async function homeOf(world: DemoWorld, v: Viewer, access: { canEdit: boolean; isAdmin: boolean }): Promise<HomeView> {
   const data = await loadHomeData(
     { ...world.deps, pipelineCache: new PipelineCache(), syncRunning: () => false },
-    { userId: v.userId, timeZone: v.timeZone, isAdmin: access.isAdmin },
+    {
+      userId: v.userId,
+      timeZone: v.timeZone,
+      isAdmin: access.isAdmin,
+      canEdit: access.canEdit,
+      team: v.role !== 'account_manager',
+    },
   );
   return buildHomeView(data, { userId: v.userId, canEdit: access.canEdit, timeZone: v.timeZone });
 }

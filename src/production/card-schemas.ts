@@ -88,7 +88,12 @@ export const customerRowSchema = z.object({
   order_count: countField,
   lifetime_total: decimalField,
   last_order_at: dateField,
+  /** Optional column: without it (or with a null) the customer's order rhythm is unknown. */
+  first_order_at: dateField.nullable().optional(),
 });
+
+/** Columns a card may leave out altogether (the doctor names them as optional). */
+export const OPTIONAL_CUSTOMER_COLUMNS: readonly string[] = ['first_order_at'];
 
 function customerRowFits(r: Record<string, unknown>): boolean {
   return (
@@ -103,7 +108,8 @@ function customerRowFits(r: Record<string, unknown>): boolean {
     CURRENCY_RE.test(r.currency) &&
     textOrNumberFits(r.order_count) &&
     textOrNumberFits(r.lifetime_total) &&
-    typeof r.last_order_at === 'string'
+    typeof r.last_order_at === 'string' &&
+    (r.first_order_at === undefined || r.first_order_at === null || typeof r.first_order_at === 'string')
   );
 }
 
@@ -197,6 +203,10 @@ function toCustomerRow(r: z.infer<typeof customerRowSchema>): CustomerCurrencyRo
     orderCount: need(toCount(r.order_count), 'order_count', COUNT_PROBLEM),
     lifetimeTotal: amountText('lifetime_total', r.lifetime_total, currency),
     lastOrderAt: need(toIsoDate(r.last_order_at), 'last_order_at', DATE_PROBLEM),
+    firstOrderAt:
+      r.first_order_at === undefined || r.first_order_at === null || r.first_order_at.trim() === ''
+        ? null
+        : need(toIsoDate(r.first_order_at), 'first_order_at', DATE_PROBLEM),
   };
 }
 
@@ -216,6 +226,8 @@ export interface CardSpec<S extends z.ZodType, T> {
   schema: S;
   /** SQL names of the card's columns. */
   columns: readonly string[];
+  /** Those of `columns` a card may leave out. */
+  optional?: readonly string[];
   /** True exactly when `schema` accepts the row (a fast answer; zod words the reasons). */
   fits(keyed: Record<string, unknown>): boolean;
   toRow(checked: z.infer<S>): T;
@@ -233,6 +245,7 @@ function identifyCustomerRow(r: Record<string, unknown>): Pick<RejectedRow, 'cus
 export const CUSTOMERS_CARD: CardSpec<typeof customerRowSchema, CustomerCurrencyRow> = {
   schema: customerRowSchema,
   columns: Object.keys(customerRowSchema.shape),
+  optional: OPTIONAL_CUSTOMER_COLUMNS,
   fits: customerRowFits,
   toRow: toCustomerRow,
   identify: identifyCustomerRow,
@@ -264,13 +277,15 @@ function keyedBy(
   columns: readonly string[],
   plan: (string | undefined)[],
   raw: Record<string, unknown>,
+  optional: readonly string[] = [],
 ): { keyed: Record<string, unknown>; complete: boolean } {
   const keyed: Record<string, unknown> = {};
   let complete = true;
   for (let i = 0; i < columns.length; i++) {
     const key = plan[i];
     const value = key === undefined ? undefined : raw[key];
-    if (value === undefined) complete = false;
+    // A card without an optional column is complete: no second look at every row's keys.
+    if (value === undefined && !optional.includes(columns[i]!)) complete = false;
     keyed[columns[i]!] = value;
   }
   return { keyed, complete };
@@ -313,7 +328,7 @@ export class CardRowReader<S extends z.ZodType, T> {
         this.plan = keyPlan(spec.columns, raw);
         this.columns = Object.keys(raw);
       }
-      let { keyed, complete } = keyedBy(spec.columns, this.plan, raw as Record<string, unknown>);
+      let { keyed, complete } = keyedBy(spec.columns, this.plan, raw as Record<string, unknown>, spec.optional);
       // A column missing under the usual title: look at this row's own keys before rejecting it.
       if (!complete) ({ keyed } = keyedBy(spec.columns, keyPlan(spec.columns, raw), raw as Record<string, unknown>));
 

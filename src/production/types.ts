@@ -17,6 +17,8 @@ export interface CustomerCurrencyRow {
   /** Lifetime total in that currency, as an exact decimal string (e.g. "1234.567"). */
   lifetimeTotal: string;
   lastOrderAt: Date;
+  /** The first order in this currency; null when the card has no first_order_at column (rhythm unknown). */
+  firstOrderAt: Date | null;
 }
 
 /** One row of the Orders card. */

@@ -42,7 +42,13 @@ export class HomePublisher {
     const { syncCoordinator, pipelineCache } = this.state;
     const data = await loadHomeData(
       { ...this.deps, pipelineCache, syncRunning: () => syncCoordinator.running },
-      { userId: viewer.userId, timeZone: viewer.timeZone, isAdmin: canAdminister(viewer) },
+      {
+        userId: viewer.userId,
+        timeZone: viewer.timeZone,
+        isAdmin: canAdminister(viewer),
+        canEdit: canEdit(viewer),
+        team: viewer.role !== 'account_manager',
+      },
     );
     return buildHomeView(data, { userId: viewer.userId, canEdit: canEdit(viewer), timeZone: viewer.timeZone });
   }

@@ -25,14 +25,10 @@ describe('admin configuration from the Home tab', () => {
   const audit = (setting: string) =>
     t.deps.db.prisma.auditEntry.findMany({ where: { setting }, orderBy: { id: 'asc' } });
   const publishedHomeOf = async (user: string) => {
-    const calls = await t.slack.waitFor(
-      () => {
-        const c = t.slack.callsTo('views.publish').filter((x) => x.args.user_id === user);
-        return c.length ? c : undefined;
-      },
-      5000,
-      `views.publish for ${user}`,
-    );
+    const calls = await t.slack.waitFor(() => {
+      const c = t.slack.callsTo('views.publish').filter((x) => x.args.user_id === user);
+      return c.length ? c : undefined;
+    }, `views.publish for ${user}`);
     return calls.at(-1)!.args.view;
   };
   const openSetting = (user: string, name: string) =>

@@ -21,7 +21,7 @@ describe('/crm export crm-data', () => {
   });
 
   async function responsesAfter(before: number, count: number): Promise<string[]> {
-    const all = await t.slack.waitForResponse(before + count, 10_000);
+    const all = await t.slack.waitForResponse(before + count);
     return all.slice(before).map((r) => visibleText(r.body));
   }
 

@@ -222,7 +222,6 @@ describe('/crm export', () => {
     await t.driver.openHome(ADMIN);
     const home = await t.slack.waitFor(
       () => t.slack.callsTo('views.publish').find((c) => c.args.user_id === ADMIN),
-      5000,
       'admin home',
     );
     const audit = home.args.view.blocks.find((b: any) => b.block_id === 'admin:audit').text.text;

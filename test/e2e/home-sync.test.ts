@@ -218,7 +218,7 @@ describe('Home tab and sync with a handful of customers', () => {
     ]);
     app.t.slack.reset();
     await app.t.driver.crm(ADMIN, 'sync');
-    const replies = await app.t.slack.waitForResponse(2, 10_000);
+    const replies = await app.t.slack.waitForResponse(2);
     expect(replies[1]!.body.text).toMatch(
       /^:white_check_mark: Sync done: 2 customers read, 1 new leads, 0 updated, in \d+\.\d s\.$/,
     );

@@ -54,7 +54,7 @@ describe('taking over a lead', () => {
     const history = await t.deps.db.prisma.activity.findMany({ where: { leadId, kind: 'owner_change' } });
     expect(history).toEqual([expect.objectContaining({ actorId: AM, fromValue: AM2, toValue: AM, isTouch: false })]);
 
-    await t.slack.waitFor(() => (dmsTo(AM2).length ? true : undefined), 5000, 'the DM to the previous owner');
+    await t.slack.waitFor(() => (dmsTo(AM2).length ? true : undefined), 'the DM to the previous owner');
     expect(dmsTo(AM2).map((c) => c.args.text)).toEqual([
       `<@${AM}> took over *Taken &lt;Buyer&gt; &amp; Co* (C-TAKEN), which was yours. The lead's history shows the change.`,
     ]);
@@ -79,7 +79,7 @@ describe('taking over a lead', () => {
   it('names the new owner when someone hands the lead to a third person', async () => {
     const leadId = await seedLead(t.deps.db.prisma, { customerId: 'C-HANDED', name: 'Handed Over', ownerId: AM2 });
     await submitOwner(AM, leadId, ADMIN);
-    await t.slack.waitFor(() => (dmsTo(AM2).length ? true : undefined), 5000, 'the DM to the previous owner');
+    await t.slack.waitFor(() => (dmsTo(AM2).length ? true : undefined), 'the DM to the previous owner');
     expect(dmsTo(AM2)[0]!.args.text).toBe(
       `<@${AM}> made <@${ADMIN}> the owner of *Handed Over* (C-HANDED), which was yours. The lead's history shows the change.`,
     );

@@ -102,7 +102,7 @@ describe('the app as a process', () => {
 
         const driver = new SlackDriver(`http://127.0.0.1:${port}`, 'process-secret', slack);
         expect((await driver.openHome('U0ADMIN01')).status).toBe(200);
-        const [publish] = await slack.waitForCalls('views.publish', 1, 10000);
+        const [publish] = await slack.waitForCalls('views.publish', 1);
         expect(publish!.args.user_id).toBe('U0ADMIN01');
 
         app.child.kill('SIGTERM');
@@ -239,7 +239,7 @@ describe('the app as a process', () => {
         slack.rateLimit('views.publish', 1, 1);
         const driver = new SocketDriver(socket, slack);
         expect((await driver.openHome('U0ADMIN01')).status).toBe(200);
-        await slack.waitForCalls('views.publish', 1, 10000);
+        await slack.waitForCalls('views.publish', 1);
         app.child.kill('SIGTERM');
         expect(await app.exited).toBe(0);
 

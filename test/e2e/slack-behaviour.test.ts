@@ -80,7 +80,7 @@ describe('real Slack behaviour', () => {
       });
       expect(t.driver.lateAcks().filter((a) => a.what.includes('lead_note'))).toEqual([]);
       // Answered with "Saving…" in time, then the same modal says it is saved; the note is stored once.
-      const [update] = await t.slack.waitForCalls('views.update', 1, 10_000);
+      const [update] = await t.slack.waitForCalls('views.update', 1);
       expect(visibleText(update!.args.view)).toContain('Saved');
       expect(await t.deps.db.prisma.activity.count({ where: { leadId: gulf, text: 'Called back' } })).toBe(1);
     });
@@ -98,9 +98,9 @@ describe('real Slack behaviour', () => {
         },
       });
       expect(t.driver.lateAcks().filter((a) => a.what.includes('admin_digest_channel'))).toEqual([]);
-      const [update] = await t.slack.waitForCalls('views.update', 1, 10_000);
+      const [update] = await t.slack.waitForCalls('views.update', 1);
       expect(visibleText(update!.args.view)).toContain('Saved');
-      await t.slack.waitForCalls('views.publish', 1, 10_000);
+      await t.slack.waitForCalls('views.publish', 1);
       expect(visibleText(t.slack.homeOf(ADMIN)!.view)).toContain('C0DIGEST1');
     });
 
@@ -145,9 +145,9 @@ describe('real Slack behaviour', () => {
         action_id: ACTION_IDS.leadOverflow,
         selected_option: { value: `stage:${gulf}` },
       });
-      await t.slack.waitForCalls('views.open', 1, 10_000);
+      await t.slack.waitForCalls('views.open', 1);
       // "Loading…" opened while the trigger was valid, then turned into the stage modal.
-      await t.slack.waitForCalls('views.update', 1, 10_000);
+      await t.slack.waitForCalls('views.update', 1);
       expect(t.slack.openModalOf(FRESH[2]!)?.view.callback_id).toBe('stage_change');
       expect(t.slack.takeViolations()).toEqual([]);
     });
@@ -158,7 +158,7 @@ describe('real Slack behaviour', () => {
         action_id: ACTION_IDS.leadOverflow,
         selected_option: { value: 'orders:999999' },
       });
-      const [update] = await t.slack.waitForCalls('views.update', 1, 10_000);
+      const [update] = await t.slack.waitForCalls('views.update', 1);
       expect(visibleText(update!.args.view)).toMatch(/no longer exists|not found|removed/i);
       expect(t.slack.takeViolations()).toEqual([]);
     });
@@ -183,7 +183,6 @@ describe('real Slack behaviour', () => {
       await t.driver.openHome(AM2);
       await t.slack.waitFor(
         () => t.slack.hashConflicts.length === 1 && JSON.stringify(t.slack.homeOf(AM2)!.view).includes('Pipeline'),
-        10_000,
         'a rebuilt Home after the conflict',
       );
     });

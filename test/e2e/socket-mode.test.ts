@@ -54,7 +54,7 @@ describe('Socket Mode: reconnection', () => {
 
     const res = await t.driver.openHome(ADMIN);
     expect(socket.ackFor(res.envelopeId!)!.connection).toBe(before + 1);
-    await t.slack.waitFor(() => homePublishesFor(t, ADMIN).length > 0, 5_000, 'a Home publish');
+    await t.slack.waitFor(() => homePublishesFor(t, ADMIN).length > 0, 'a Home publish');
   });
 
   it('does the same on a disconnect warning, and answers a command on the new connection', async () => {
@@ -81,11 +81,7 @@ describe('Socket Mode: reconnection', () => {
     const res = await t.driver.openHome(ADMIN);
     expect(socket.connections[before - 1]!.closedBy).toBe('dropped');
     expect(socket.deliveriesOf(res.envelopeId!).map((d) => d.connection)).toEqual([before + 1]);
-    await t.slack.waitFor(
-      () => homePublishesFor(t, ADMIN).length > published,
-      5_000,
-      'the Home publish for the held event',
-    );
+    await t.slack.waitFor(() => homePublishesFor(t, ADMIN).length > published, 'the Home publish for the held event');
     await waitForSocketHealth(t, 'connected');
   });
 
@@ -151,7 +147,7 @@ describe('Socket Mode: graceful stop', () => {
         [1, 0],
         [2, 1],
       ]);
-      await next.slack.waitFor(() => homePublishesFor(next!, ADMIN).length > 0, 5_000, 'the Home publish');
+      await next.slack.waitFor(() => homePublishesFor(next!, ADMIN).length > 0, 'the Home publish');
     } finally {
       await next?.stop();
       await t.stop();

@@ -71,7 +71,7 @@ describe('npm start', () => {
         const [, port] = await waitForOutput(app, /"port":(\d+)/);
         expect(Number(port)).not.toBe(1);
         // The token and the database come from the file.
-        await slack.waitForCalls('auth.test', 1, 60_000);
+        await slack.waitForCalls('auth.test', 1);
         expect(slack.callsTo('auth.test')[0]!.authorization).toBe('Bearer xoxb-from-dotenv');
         expect(existsSync(join(cwd, 'from-dotenv.db'))).toBe(true);
 
@@ -82,7 +82,7 @@ describe('npm start', () => {
         const withEnvironmentSecret = new SlackDriver(base, 'secret-from-environment', slack);
         expect((await withEnvironmentSecret.openHome('U0DOTENV1')).status).toBe(200);
         // CRM_ADMINS from the file seeded the roster: the admin gets the dashboard.
-        const [publish] = await slack.waitForCalls('views.publish', 1, 60_000);
+        const [publish] = await slack.waitForCalls('views.publish', 1);
         expect(publish!.args.user_id).toBe('U0DOTENV1');
 
         app.child.kill('SIGTERM');

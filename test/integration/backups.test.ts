@@ -133,15 +133,16 @@ describe('scheduled SQLite backups', () => {
   });
 
   it('keeps exactly the newest backup of each of the last 7 days and of each of the last 4 weeks', async () => {
-    const clock = new ManualClock('2026-08-31T21:00:00Z');
+    const clock = new ManualClock('2026-09-30T21:00:00Z');
     const deps = backupDeps(target.url, clock, { CRM_BACKUP_DIR: backupDir });
     try {
-      // Sixty days, 2026-09-01 to 2026-10-30, ticking every six hours.
-      for (let i = 0; i < 60 * 4; i += 1) {
+      // Thirty days, 2026-10-01 to 2026-10-30, ticking every six hours: five ISO weeks (40 to
+      // 44), so the oldest week's backups must go.
+      for (let i = 0; i < 30 * 4; i += 1) {
         clock.advance(6 * HOUR);
         await runBackupTick(deps);
       }
-      expect(await deps.db.prisma.backupRun.count({ where: { status: 'good' } })).toBe(60);
+      expect(await deps.db.prisma.backupRun.count({ where: { status: 'good' } })).toBe(30);
       // 2026-10-30 is a Friday (ISO week 44). Daily: 10-24 to 10-30. Weekly: the newest of
       // weeks 44 (10-30), 43 (Sunday 10-25), 42 (Sunday 10-18) and 41 (Sunday 10-11).
       expect(verifiedBackupDays(backupDir)).toEqual([
@@ -163,7 +164,7 @@ describe('scheduled SQLite backups', () => {
   });
 
   it('applies a configured retention and interval (every 6 h, keep 2 daily and 1 weekly)', async () => {
-    const clock = new ManualClock('2026-11-22T23:30:00Z');
+    const clock = new ManualClock('2026-11-24T23:30:00Z');
     const deps = backupDeps(target.url, clock, {
       CRM_BACKUP_DIR: backupDir,
       CRM_BACKUP_INTERVAL_HOURS: '6',
@@ -171,12 +172,12 @@ describe('scheduled SQLite backups', () => {
       CRM_BACKUP_KEEP_WEEKLY: '1',
     });
     try {
-      for (let i = 0; i < 5 * 24; i += 1) {
+      for (let i = 0; i < 3 * 24; i += 1) {
         clock.advance(HOUR);
         await runBackupTick(deps);
       }
-      // 2026-11-23 00:00 to 2026-11-27 23:30: four backups a day for five days.
-      expect(await deps.db.prisma.backupRun.count({ where: { status: 'good' } })).toBe(20);
+      // 2026-11-25 00:00 to 2026-11-27 23:30: four backups a day for three days.
+      expect(await deps.db.prisma.backupRun.count({ where: { status: 'good' } })).toBe(12);
       const kept = listBackupFolder(backupDir).backups.map((b) => b.takenAt.toISOString());
       // Newest of 11-27 (also the newest of the week) and newest of 11-26.
       expect(kept).toEqual(['2026-11-26T18:30:00.000Z', '2026-11-27T18:30:00.000Z']);

@@ -32,6 +32,9 @@ async function seedEveryTable(prisma: CrmPrisma): Promise<void> {
       lifetimeUsdCents: 9_007_199_254_740_993n, // beyond a double's exact range
       unknownCurrencies: 'XYZ',
       lastOrderAt: at('2026-11-20T10:11:12.345Z'),
+      firstOrderAt: at('2025-11-20T10:11:12.345Z'),
+      rhythmIntervalMs: 2_869_090_909n,
+      rhythmNextMs: 1_798_662_763_254n,
       rateDate: null,
       searchText: 'acme',
       firstSeenAt: at('2026-01-01T00:00:00.001Z'),
@@ -155,6 +158,30 @@ async function seedEveryTable(prisma: CrmPrisma): Promise<void> {
       text: 'Waiting & <kept>',
       createdAt: at('2026-11-25T09:00:00Z'),
       expiresAt: at('2026-11-25T09:30:00Z'),
+    },
+  });
+  await prisma.agendaPreference.create({ data: { userId: 'U0OWNER01', enabled: false, timeOfDay: '07:45' } });
+  await prisma.agendaDelivery.create({
+    data: {
+      userId: 'U0OWNER01',
+      day: '2026-11-25',
+      claimedBy: 'abc',
+      leaseUntil: at('2026-11-25T04:32:00Z'),
+      attempts: 1,
+      status: 'sent',
+      sentAt: at('2026-11-25T04:30:01Z'),
+      channel: 'D0OWNER01',
+      messageTs: '1795580000.000100',
+    },
+  });
+  const firstLead = await prisma.lead.findFirstOrThrow();
+  await prisma.suggestionDismissal.create({
+    data: {
+      leadId: firstLead.id,
+      kind: 'repeat_order',
+      facts: '12',
+      dismissedBy: 'U0OWNER01',
+      dismissedAt: at('2026-11-25T09:00:00Z'),
     },
   });
   // Machine state that stays out of the export.

@@ -302,6 +302,7 @@ describe('the doctor finds what is broken', () => {
         order_count: 2,
         lifetime_total: '10.00',
         last_order_at: '2026-10-01T00:00:00Z',
+        first_order_at: '2026-09-01T00:00:00Z',
       },
     ]);
     const { check } = await doctor();
@@ -314,6 +315,27 @@ describe('the doctor finds what is broken', () => {
       finding:
         'saved question 41 returns every column of the contract (1 row read: customers who ordered in the last 120 days)',
     });
+  });
+
+  it('a card without the optional first_order_at: a warning that order rhythm is unknown, everything else ok', async () => {
+    world.mb.setCustomers([
+      {
+        customer_id: 'C1',
+        customer_name: 'ACME',
+        market: 'AE',
+        currency: 'AED',
+        order_count: 2,
+        lifetime_total: '10.00',
+        last_order_at: '2026-11-20T00:00:00Z',
+      },
+    ]);
+    const { report, check } = await doctor();
+    expect(check('customers_card')).toMatchObject({
+      status: 'warn',
+      finding:
+        'saved question 41 returns every required column (1 row read: customers who ordered in the last 7 days) but not the optional first_order_at, so order rhythm (due, overdue, at risk) is unknown',
+    });
+    expect(summarise(report).ok).toBe(true);
   });
 
   it('no customer in the whole window: the columns cannot be seen, a warning', async () => {

@@ -16,6 +16,7 @@ import {
   type FakeMetabaseOptions,
   startFakeMetabase,
 } from '../support/fake-metabase';
+import { TIMEOUT_NOT_UNDER_TEST_MS } from '../support/timeouts';
 
 const CUSTOMERS = 11;
 const ORDERS = 12;
@@ -85,7 +86,7 @@ async function setup(
       auth: client.auth ?? { kind: 'apiKey', apiKey: 'key-1' },
       customersCardId: client.customersCardId ?? CUSTOMERS,
       ordersCardId: ORDERS,
-      timeoutMs: client.timeoutMs ?? 2_000,
+      timeoutMs: client.timeoutMs ?? TIMEOUT_NOT_UNDER_TEST_MS,
     },
     createLogger('info', logs),
     clock,

@@ -58,6 +58,7 @@ export async function healthyWorld(): Promise<DoctorWorld> {
       order_count: 2,
       lifetime_total: '10.00',
       last_order_at: '2026-11-20T00:00:00Z',
+      first_order_at: '2026-10-20T00:00:00Z',
     },
   ]);
   mb.setOrders('C1', [

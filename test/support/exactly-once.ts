@@ -23,6 +23,11 @@ import {
   deliverDueFollowUps,
   type FollowUpDeliveryOptions,
 } from '../../src/jobs/follow-up-job';
+import {
+  type AgendaDeliveryOptions,
+  DEFAULT_AGENDA_DELIVERY,
+  deliverMorningAgendas,
+} from '../../src/jobs/morning-agenda';
 import { createLogger } from '../../src/logger';
 import { createAppServices } from '../../src/services';
 import { type Provider, tempPostgresUrl, tempSqliteUrl } from './databases';
@@ -32,7 +37,7 @@ export type Scenario = 'ratelimit_storm' | 'db_refuses_outcome' | 'response_lost
 export const SCENARIOS: Scenario[] = ['ratelimit_storm', 'db_refuses_outcome', 'response_lost', 'sigkill'];
 
 export interface Tally {
-  job: 'follow-ups' | 'digest';
+  job: 'follow-ups' | 'digest' | 'agenda';
   scenario: Scenario;
   database: Provider;
   /** Posts Slack accepted. */
@@ -276,7 +281,6 @@ export async function runFollowUpScenario(scenario: Scenario, provider: Provider
       const run = startChild(['follow-ups', target.url, slack.apiUrl, slow]);
       await slack.waitFor(
         () => slack.callsTo('chat.postMessage').length >= Math.floor(count / 3),
-        20_000,
         'the child to send a third',
       );
       run.child.kill('SIGKILL');
@@ -380,7 +384,7 @@ export async function runDigestScenario(scenario: Scenario, provider: Provider):
       // The post reaches Slack, whose answer never comes; A is killed while waiting for it.
       slack.acceptThenFail('chat.postMessage', 'hold', 1);
       const run = startChild(['digest', target.url, slack.apiUrl]);
-      await slack.waitFor(() => slack.messagesIn(DIGEST_CHANNEL).length >= 1, 20_000, 'the child to post the digest');
+      await slack.waitFor(() => slack.messagesIn(DIGEST_CHANNEL).length >= 1, 'the child to post the digest');
       run.child.kill('SIGKILL');
       await run.exited;
       killed = 1;
@@ -390,6 +394,127 @@ export async function runDigestScenario(scenario: Scenario, provider: Provider):
     clockA.offsetMs = clockB.offsetMs = Math.max(clockA.offsetMs, clockB.offsetMs) + DIGEST_CLAIM_LEASE_MS + 1_000;
     await Promise.all([runDigestJob(a, clients[0]!), runDigestJob(b, clients[1]!)]);
     return await digestTally(slack, shared, scenario, provider, killed);
+  } finally {
+    for (const d of opened) await d.close().catch(() => {});
+    await slack.close();
+    await target.cleanup();
+  }
+}
+
+// ---------------------------------------------------------------- morning agendas
+
+export const FAULT_AGENDA: AgendaDeliveryOptions = {
+  ...DEFAULT_AGENDA_DELIVERY,
+  concurrency: 4,
+  maxPerSecond: 200,
+  leaseMs: TEST_LEASE_MS,
+  postTimeoutMs: 5_000,
+};
+
+/**
+ * `count` account managers whose agenda fell due a few minutes ago (UTC, every day), and one
+ * unowned customer who ordered yesterday and was never contacted, so no agenda is empty.
+ */
+async function seedDueAgendas(d: AppContext, count: number): Promise<string[]> {
+  const { prisma } = d.db;
+  await prisma.customerFigures.create({
+    data: {
+      customerId: 'X1',
+      name: 'Faulty Co',
+      markets: 'AE',
+      orderCount: 1,
+      lifetimeUsdCents: 100n,
+      lastOrderAt: new Date(Date.now() - 86_400_000),
+      searchText: 'faulty co',
+    },
+  });
+  await prisma.lead.create({ data: { customerId: 'X1' } });
+  const people = Array.from({ length: count }, (_, i) => `U0AGD${String(i).padStart(4, '0')}`);
+  await prisma.rosterMember.createMany({
+    data: people.map((userId) => ({ userId, role: 'account_manager', addedBy: 'test' })),
+  });
+  const t = new Date(Date.now() - 3 * 60_000);
+  const time = `${String(t.getUTCHours()).padStart(2, '0')}:${String(t.getUTCMinutes()).padStart(2, '0')}`;
+  await updateSetting(prisma, d.config, d.clock, 'UADMIN', 'agenda_schedule', {
+    time,
+    workdays: [1, 2, 3, 4, 5, 6, 7],
+  });
+  return people;
+}
+
+async function agendaTally(
+  slack: FakeSlack,
+  db: Database,
+  people: string[],
+  scenario: Scenario,
+  provider: Provider,
+  killed: number,
+): Promise<Tally> {
+  let sent = 0;
+  let delivered = 0;
+  for (const p of people) {
+    const n = slack.messagesIn(p).filter((m) => m.metadata?.event_type === 'crm_morning_agenda').length;
+    sent += n;
+    if (n > 0) delivered += 1;
+  }
+  const recorded = await db.prisma.agendaDelivery.count({ where: { status: 'sent' } });
+  return {
+    job: 'agenda',
+    scenario,
+    database: provider,
+    sent,
+    delivered,
+    lost: people.length - delivered,
+    duplicates: sent - delivered,
+    unrecorded: delivered - recorded,
+    killed,
+  };
+}
+
+export async function runAgendaScenario(scenario: Scenario, provider: Provider, count = 30): Promise<Tally> {
+  const slack = await startFakeSlack();
+  const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
+  await migrateDatabase(target.url);
+  const shared = openDatabase(target.url);
+  const opened: Database[] = [shared];
+  try {
+    const dbA =
+      scenario === 'db_refuses_outcome' ? refusingOutcomeWrites(openDatabase(target.url)) : openDatabase(target.url);
+    const dbB = openDatabase(target.url);
+    opened.push(dbA, dbB);
+    const a = instance(target.url, slack.apiUrl, systemClock, dbA);
+    const b = instance(target.url, slack.apiUrl, systemClock, dbB);
+    const people = await seedDueAgendas(b, count);
+    for (const id of people) slack.addUser({ id, tz: 'UTC' });
+    const clients = [appClient(slack), appClient(slack)];
+    let killed = 0;
+    if (scenario === 'ratelimit_storm') {
+      slack.rateLimit('chat.postMessage', Math.ceil((TEST_LEASE_MS * 2) / 1000), 6);
+    } else if (scenario === 'response_lost') {
+      slack.acceptThenFail('chat.postMessage', 'drop', 4);
+      slack.acceptThenFail('chat.postMessage', 'http500', 4);
+    } else if (scenario === 'db_refuses_outcome') {
+      await deliverMorningAgendas(a, clients[0]!, FAULT_AGENDA);
+      (dbA as ReturnType<typeof refusingOutcomeWrites>).heal();
+    } else if (scenario === 'sigkill') {
+      const slow = JSON.stringify({ ...FAULT_AGENDA, maxPerSecond: 10, concurrency: 2 });
+      const run = startChild(['agenda', target.url, slack.apiUrl, slow]);
+      await slack.waitFor(
+        () => slack.callsTo('chat.postMessage').length >= Math.floor(count / 3),
+        20_000,
+        'the child to send a third',
+      );
+      run.child.kill('SIGKILL');
+      await run.exited;
+      killed = 1;
+    }
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      await Promise.all([a, b].map((d, i) => deliverMorningAgendas(d, clients[i]!, FAULT_AGENDA)));
+      if ((await shared.prisma.agendaDelivery.count({ where: { status: 'sent' } })) >= count) break;
+      await sleep(250);
+    }
+    return await agendaTally(slack, shared, people, scenario, provider, killed);
   } finally {
     for (const d of opened) await d.close().catch(() => {});
     await slack.close();

@@ -52,6 +52,8 @@ export interface FakeCustomerRow {
   /** Exact decimal text; served as a JSON number literal (or a string with stringValues). */
   lifetime_total: string;
   last_order_at: string | Date;
+  /** The optional column: served only when some row of the card sets it (null: a null cell). */
+  first_order_at?: string | Date | null;
 }
 
 /** An Orders card row (SQL column names). */
@@ -169,6 +171,9 @@ const CUSTOMER_COLUMNS = [
   ['last_order_at', 'Last Order At'],
 ] as const;
 
+/** The Customers card of a production that has the optional first_order_at column. */
+const CUSTOMER_COLUMNS_WITH_FIRST_ORDER = [...CUSTOMER_COLUMNS, ['first_order_at', 'First Order At']] as const;
+
 const ORDER_COLUMNS = [
   ['order_id', 'Order ID'],
   ['created_at', 'Created At'],
@@ -220,6 +225,7 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
   let stringValues = options.stringValues ?? false;
   let now = options.now ?? (() => new Date());
   let customers: StoredCustomer[] = [];
+  let withFirstOrder = false;
   const orders = new Map<string, FakeOrderRow[]>();
   const rawRows: Record<'customers' | 'orders', Record<string, unknown>[]> = { customers: [], orders: [] };
   const failures: QueuedFailure[] = [];
@@ -340,7 +346,11 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
       const since = now().getTime() - days * DAY_MS;
       const active = new Set<string>();
       for (const c of customers) if (c.lastOrderMs >= since) active.add(c.id);
-      return { columns: CUSTOMER_COLUMNS, rows: customers.filter((c) => active.has(c.id)), raw: rawRows.customers };
+      return {
+        columns: withFirstOrder ? CUSTOMER_COLUMNS_WITH_FIRST_ORDER : CUSTOMER_COLUMNS,
+        rows: customers.filter((c) => active.has(c.id)),
+        raw: rawRows.customers,
+      };
     }
     if (cardId === options.ordersCardId) {
       const id = parameterValue(parameters, 'customer_id');
@@ -515,6 +525,7 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
       return loginCount;
     },
     setCustomers(rows) {
+      withFirstOrder = rows.some((row) => row.first_order_at !== undefined);
       customers = rows.map((row) => {
         const lastOrderMs = new Date(row.last_order_at).getTime();
         if (Number.isNaN(lastOrderMs))
@@ -531,6 +542,7 @@ export async function startFakeMetabase(options: FakeMetabaseOptions): Promise<F
           row.lifetime_total,
           isoOf(row.last_order_at),
         ];
+        if (withFirstOrder) cells.push(row.first_order_at ? isoOf(row.first_order_at) : null);
         return { cells, id: String(row.customer_id), lastOrderMs };
       });
     },

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkMessage, checkView, slackMessages } from './block-kit-limits';
+import { trackWait } from './pending-waits';
 
 /**
  * A fake Slack on loopback that answers like Slack and is as strict as Slack: the Web API
@@ -416,48 +417,57 @@ export class FakeSlack {
     }
   }
 
-  /** Resolves when `predicate` holds over the recorded calls, or rejects after `timeoutMs`. */
-  async waitFor<T>(predicate: () => T | undefined | false | null, timeoutMs = 5000, what = 'condition'): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = predicate();
-      if (value) return value;
-      const left = deadline - Date.now();
-      if (left <= 0) {
+  /**
+   * Resolves when `predicate` holds (checked on every recorded call, and every 50 ms for
+   * state kept elsewhere). No deadline of its own: the test's timeout bounds it; a test
+   * that ends first reports what it was still waiting for, and the wait then rejects
+   * (pending-waits.ts).
+   */
+  async waitFor<T>(predicate: () => T | undefined | false | null, what = 'condition'): Promise<T> {
+    let abandoned: Error | null = null;
+    const untrack = trackWait({
+      describe: () => {
         const violations = this.violations.length
           ? `; Slack refused: ${this.violations.map((v) => `${v.method} ${v.error} ${v.messages.join(' ')}`).join('; ')}`
           : '';
-        throw new Error(
-          `timed out after ${timeoutMs} ms waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ') || '(none)'}${violations}`,
-        );
-      }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.min(left, 50));
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
+        return `${what}; calls: ${this.calls.map((c) => c.method).join(', ') || '(none)'}${violations}`;
+      },
+      abandon: () => {
+        abandoned = new Error(`the test ended while waiting for ${what}`);
+        this.notify();
+      },
+    });
+    try {
+      for (;;) {
+        const value = predicate();
+        if (value) return value;
+        // Rejected so the test's own clean-up (finally blocks) still runs.
+        if (abandoned) throw abandoned;
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 50);
+          this.waiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
         });
-      });
+      }
+    } finally {
+      untrack();
     }
   }
 
   /** Waits until `method` has been called at least `count` times in all; returns those calls. */
-  waitForCalls(method: string, count = 1, timeoutMs = 5000): Promise<RecordedCall[]> {
-    return this.waitFor(
-      () => {
-        const c = this.callsTo(method);
-        return c.length >= count ? c : undefined;
-      },
-      timeoutMs,
-      `${count} × ${method}`,
-    );
+  waitForCalls(method: string, count = 1): Promise<RecordedCall[]> {
+    return this.waitFor(() => {
+      const c = this.callsTo(method);
+      return c.length >= count ? c : undefined;
+    }, `${count} × ${method}`);
   }
 
   /** Waits for a POST to a response_url. */
-  waitForResponse(count = 1, timeoutMs = 5000): Promise<RecordedResponse[]> {
+  waitForResponse(count = 1): Promise<RecordedResponse[]> {
     return this.waitFor(
       () => (this.responses.length >= count ? this.responses : undefined),
-      timeoutMs,
       `${count} response_url post(s)`,
     );
   }

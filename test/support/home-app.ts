@@ -7,6 +7,7 @@ import { type FakeSlack, startFakeSlack } from './fake-slack';
 import { startFakeSocketMode } from './fake-socket-mode';
 import { startTestApp, type TestApp } from './harness';
 import type { Transport } from './slack-driver';
+import { TIMEOUT_NOT_UNDER_TEST_MS } from './timeouts';
 
 /** Roster of the Home tests. */
 export const ADMIN = 'U0ADMIN01';
@@ -58,9 +59,9 @@ export async function startHomeApp(
         auth: { kind: 'apiKey', apiKey: 'mb-key' },
         customersCardId: CUSTOMERS_CARD_ID,
         ordersCardId: ORDERS_CARD_ID,
-        timeoutMs: 5_000,
+        timeoutMs: TIMEOUT_NOT_UNDER_TEST_MS,
       },
-      // Quiet, and quick to give up: these tests are about what Home does with a failure.
+      // Quiet, and quick to give up on a failure: these tests are about what Home does with one.
       createLogger('silent'),
       clock,
       { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } },
@@ -125,20 +126,11 @@ export function lastView(slack: FakeSlack, userId: string): HomeView {
 }
 
 /** Waits until `count` views have been published for the user. */
-export async function waitForViews(
-  slack: FakeSlack,
-  userId: string,
-  count: number,
-  timeoutMs = 10_000,
-): Promise<HomeView[]> {
-  return slack.waitFor(
-    () => {
-      const v = publishedViews(slack, userId);
-      return v.length >= count ? v : undefined;
-    },
-    timeoutMs,
-    `${count} Home view(s) for ${userId}`,
-  );
+export async function waitForViews(slack: FakeSlack, userId: string, count: number): Promise<HomeView[]> {
+  return slack.waitFor(() => {
+    const v = publishedViews(slack, userId);
+    return v.length >= count ? v : undefined;
+  }, `${count} Home view(s) for ${userId}`);
 }
 
 /** Waits until every listener run the requests so far started (sync and republish included) has finished. */

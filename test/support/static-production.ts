@@ -70,6 +70,7 @@ export function customerRow(partial: Partial<CustomerCurrencyRow> & { customerId
     orderCount: 1,
     lifetimeTotal: '100.00',
     lastOrderAt: new Date('2026-11-20T10:00:00Z'),
+    firstOrderAt: null,
     ...partial,
   };
 }

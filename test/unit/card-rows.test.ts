@@ -52,8 +52,39 @@ describe('column keys', () => {
       orderCount: 3,
       lifetimeTotal: '1234.5',
       lastOrderAt: new Date('2026-11-20T10:00:00Z'),
+      firstOrderAt: null,
     });
     expect(b).toEqual({ ...a, lifetimeTotal: '1234.50' });
+  });
+
+  it('reads the optional first_order_at under either spelling; without it (or null) the first order is unknown', () => {
+    const { rows, rejected } = parseCardRows(CUSTOMERS_CARD, [
+      { ...sqlRow, first_order_at: '2025-01-05T08:00:00Z' },
+      { ...titleRow, 'First Order At': '2025-01-05 12:00:00+04:00' },
+      { ...sqlRow, first_order_at: null },
+      { ...sqlRow, first_order_at: '' },
+      sqlRow,
+    ]);
+    expect(rejected).toEqual([]);
+    expect(rows.map((r) => r.firstOrderAt?.toISOString() ?? null)).toEqual([
+      '2025-01-05T08:00:00.000Z',
+      '2025-01-05T08:00:00.000Z',
+      null,
+      null,
+      null,
+    ]);
+  });
+
+  it('refuses a first_order_at that is not a date, naming the column', () => {
+    const { rows, rejected } = parseCardRows(CUSTOMERS_CARD, [
+      { ...sqlRow, first_order_at: '2025-02-30' },
+      { ...sqlRow, first_order_at: 20250105 },
+    ]);
+    expect(rows).toEqual([]);
+    expect(rejected.map((r) => r.reason)).toEqual([
+      'first_order_at: must be an ISO 8601 date',
+      'first_order_at: must be an ISO 8601 date',
+    ]);
   });
 
   it('finds a column under another spelling in a later row', () => {

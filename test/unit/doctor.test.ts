@@ -98,13 +98,18 @@ describe('comparing card columns', () => {
       'Lifetime Total',
       'Last Order At',
     ];
-    expect(compareColumns(CUSTOMERS_CARD.columns, titles)).toEqual({ missing: [], unknown: [] });
+    expect(compareColumns(CUSTOMERS_CARD.columns, titles, CUSTOMERS_CARD.optional)).toEqual({
+      missing: [],
+      missingOptional: ['first_order_at'],
+      unknown: [],
+    });
   });
 
   it('names a renamed column on both sides', () => {
     const present = CUSTOMERS_CARD.columns.map((c) => (c === 'lifetime_total' ? 'Lifetime Value' : c));
-    expect(compareColumns(CUSTOMERS_CARD.columns, present)).toEqual({
+    expect(compareColumns(CUSTOMERS_CARD.columns, present, CUSTOMERS_CARD.optional)).toEqual({
       missing: ['lifetime_total'],
+      missingOptional: [],
       unknown: ['Lifetime Value'],
     });
   });

@@ -8,6 +8,7 @@ import {
   buildPipelineHome,
   HOME_EXTRAS_BLOCK_BUDGET,
   HOME_MAX_BLOCKS,
+  HOME_TODAY_BLOCK_BUDGET,
   type PipelineHomeData,
   syncStatusText,
 } from '../../src/slack/views/pipeline-home';
@@ -57,7 +58,7 @@ function data(
     filter: DEFAULT_HOME_FILTER,
     snapshot: { totalCount: snapshot.stages.reduce((n, s) => n + s.count, 0), ...snapshot },
     sync: { kind: 'ok', finishedAt: new Date(now.getTime() - 120_000), created: 3, running: false },
-    extras: { notices: [], followUps: [], admin: [] },
+    extras: { notices: [], today: [], followUps: [], admin: [] },
     ...more,
   };
 }
@@ -204,11 +205,19 @@ describe('buildPipelineHome', () => {
     const view = buildPipelineHome(
       data(
         { stages: allStages(20, 50_000) },
-        { extras: { notices: filler(10, 'n'), followUps: filler(15, 'f'), admin: filler(40, 'a') } },
+        {
+          extras: {
+            notices: filler(10, 'n'),
+            today: filler(40, 't'),
+            followUps: filler(15, 'f'),
+            admin: filler(40, 'a'),
+          },
+        },
       ),
     );
     expect(view.blocks.length).toBeLessThanOrEqual(HOME_MAX_BLOCKS);
     expect(view.blocks.filter((b) => /^[nfa]\d/.test((b as any).block_id ?? '')).length).toBe(HOME_EXTRAS_BLOCK_BUDGET);
+    expect(view.blocks.filter((b) => /^t\d/.test((b as any).block_id ?? '')).length).toBe(HOME_TODAY_BLOCK_BUDGET);
     expect(byId(view.blocks, 'home_cut')).toBeDefined();
     expect(JSON.stringify(view).length).toBeLessThan(100_000);
     const blockIds = view.blocks.map((b) => (b as any).block_id).filter(Boolean);
@@ -220,11 +229,13 @@ describe('buildPipelineHome', () => {
     const view = buildPipelineHome(
       data(
         { stages: allStages(1) },
-        { extras: { notices: [one('notice')], followUps: [one('fu')], admin: [one('adm')] } },
+        { extras: { notices: [one('notice')], today: [one('today')], followUps: [one('fu')], admin: [one('adm')] } },
       ),
     );
     const ids = view.blocks.map((b) => (b as any).block_id);
     expect(ids[0]).toBe('notice');
+    // "Who to call today" is the first section, before the pipeline's header.
+    expect(ids[1]).toBe('today');
     expect(ids.indexOf('fu')).toBe(ids.indexOf('home_filter_summary') + 1);
     expect(ids[ids.length - 1]).toBe('adm');
   });

@@ -1,4 +1,5 @@
 import type { CrmPrisma } from '../../db/client';
+import { oldestUnansweredByOwner } from '../../db/follow-up-overdue';
 import { describeSchedule } from './schedule';
 
 /** One line of "My follow-ups". */
@@ -98,22 +99,28 @@ export interface OverdueFollowUps {
  * most first, then longest overdue first.
  */
 export async function countOverdueFollowUpsByOwner(prisma: CrmPrisma, now: Date): Promise<OverdueFollowUps[]> {
-  const rows = await prisma.followUpAlert.findMany({
-    where: { active: true, OR: [{ nextDueAt: { lte: now } }, { deliveries: { some: { status: 'sent' } } }] },
-    select: { ownerId: true, nextDueAt: true, deliveries: oldestUnansweredDelivery },
+  // Grouped in the database: one row per owner, whatever the number of follow-ups.
+  const [counts, dueSince, unanswered] = await Promise.all([
+    prisma.followUpAlert.groupBy({
+      by: ['ownerId'],
+      where: { active: true, OR: [{ nextDueAt: { lte: now } }, { deliveries: { some: { status: 'sent' } } }] },
+      _count: { _all: true },
+    }),
+    prisma.followUpAlert.groupBy({
+      by: ['ownerId'],
+      where: { active: true, nextDueAt: { lte: now } },
+      _min: { nextDueAt: true },
+    }),
+    oldestUnansweredByOwner(prisma),
+  ]);
+  const dueOf = new Map(dueSince.map((d) => [d.ownerId, d._min.nextDueAt]));
+  const byOwner: OverdueFollowUps[] = counts.map((c) => {
+    const since = [dueOf.get(c.ownerId) ?? null, unanswered.get(c.ownerId) ?? null]
+      .filter((d): d is Date => d !== null)
+      .sort((x, y) => x.getTime() - y.getTime())[0]!;
+    return { ownerId: c.ownerId, count: c._count._all, oldestDueAt: since };
   });
-  const byOwner = new Map<string, OverdueFollowUps>();
-  for (const r of rows) {
-    const since = overdueSince(r, now);
-    if (!since) continue;
-    const o = byOwner.get(r.ownerId);
-    if (!o) byOwner.set(r.ownerId, { ownerId: r.ownerId, count: 1, oldestDueAt: since });
-    else {
-      o.count += 1;
-      if (since.getTime() < o.oldestDueAt.getTime()) o.oldestDueAt = since;
-    }
-  }
-  return [...byOwner.values()].sort(
+  return byOwner.sort(
     (a, b) =>
       b.count - a.count || a.oldestDueAt.getTime() - b.oldestDueAt.getTime() || a.ownerId.localeCompare(b.ownerId),
   );

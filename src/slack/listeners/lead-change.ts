@@ -1,12 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../app-context';
 import { ownerTakenNotice } from '../../domain/lead-ownership';
-import { getLeadCard, homesToRepublish, type LeadChange } from '../../domain/leads';
-import { loadStageLabels } from '../../domain/settings';
-import { canEdit, type Viewer } from '../viewer';
-import { buildLeadCard } from '../views/lead-card';
+import { homesToRepublish, type LeadChange } from '../../domain/leads';
+import type { Viewer } from '../viewer';
 import { tellPreviousOwner } from '../web-api/owner-taken-dm';
 import { postToResponseUrl } from '../web-api/reply';
+import { leadCardFor } from './lead-card-message';
 
 /** Replaces the lead card a modal was opened from with its current state. */
 export async function refreshLeadCard(
@@ -17,9 +16,8 @@ export async function refreshLeadCard(
 ): Promise<void> {
   if (!responseUrl) return;
   try {
-    const [card, labels] = await Promise.all([getLeadCard(deps.db.prisma, leadId), loadStageLabels(deps.db.prisma)]);
     await postToResponseUrl(deps, responseUrl, {
-      ...buildLeadCard(card, { labels, viewerId: viewer.userId, canEdit: canEdit(viewer) }),
+      ...(await leadCardFor(deps, viewer, leadId)),
       replace_original: true,
     });
   } catch (err) {

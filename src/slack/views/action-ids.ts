@@ -21,6 +21,12 @@ export const ACTION_IDS = {
   viewOrders: 'view_orders',
   leadHistoryPage: 'lead_history_page',
   notePickLead: 'note_pick_lead',
+  // Who to call today (Home, /crm today, the morning agenda)
+  todayOpenLead: 'today_open_lead',
+  suggestionAccept: 'suggestion_accept',
+  suggestionDismiss: 'suggestion_dismiss',
+  agendaTime: 'agenda_time',
+  agendaToggle: 'agenda_toggle',
   // Follow-up follow-ups
   followUpDone: 'alert_done',
   followUpSnoozeDay: 'alert_snooze_day',
@@ -67,6 +73,10 @@ export const ACTION_IDS = {
   adminNewCurrency: 'admin_new_currency',
   adminRosterUsers: 'admin_roster_users',
   adminRosterRole: 'admin_roster_role',
+  adminRhythmOverdue: 'admin_rhythm_overdue',
+  adminRhythmAtRisk: 'admin_rhythm_at_risk',
+  adminAgendaTime: 'admin_agenda_time',
+  adminAgendaWorkdays: 'admin_agenda_workdays',
 } as const;
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];

@@ -1,12 +1,14 @@
-import type { Button, KnownBlock } from '@slack/types';
+import type { Button, KnownBlock, ModalView } from '@slack/types';
 import { formatRateUsed } from '../../common/money';
 import { type StageLabels, stageLabel } from '../../common/stages';
 import type { HistoryPage } from '../../domain/lead-history';
 import type { LeadCardData } from '../../domain/leads';
+import type { StageSuggestion } from '../../domain/who-to-call';
 import { ACTION_IDS } from './action-ids';
 import { customerTitle, describeActivity, ownerText, rateDateText, slackDate, usdText } from './lead-format';
 import type { EphemeralMessage } from './message';
 import { escapeMrkdwn, fitList, truncate } from './mrkdwn';
+import { suggestionButtons, suggestionText } from './today-section';
 
 /** Slack's limit for a section's text. */
 const SECTION_TEXT = 3000;
@@ -16,6 +18,10 @@ export interface LeadCardOptions {
   /** The person looking: decides "Assign to me" and whether edit buttons show. */
   viewerId: string;
   canEdit: boolean;
+  /** A stage suggestion for this lead, shown with Accept / Dismiss. */
+  suggestion?: StageSuggestion | null;
+  /** The viewer's zone, for the suggestion's dates. */
+  timeZone?: string;
 }
 
 function button(text: string, actionId: string, value: string, style?: 'primary'): Button {
@@ -96,6 +102,20 @@ export function buildLeadCard(card: LeadCardData, options: LeadCardOptions): Eph
       elements: [{ type: 'mrkdwn', text: fitList({ head: '*History*', lines }, SECTION_TEXT) }],
     });
   }
+  if (options.suggestion) {
+    const s = options.suggestion;
+    blocks.push({
+      type: 'section',
+      block_id: `lead_suggestion:${id}`,
+      text: { type: 'mrkdwn', text: truncate(suggestionText(s, labels ?? {}, options.timeZone ?? 'UTC'), 2900) },
+    });
+    if (options.canEdit)
+      blocks.push({
+        type: 'actions',
+        block_id: `lead_suggestion_do:${id}`,
+        elements: suggestionButtons(s, true, false),
+      });
+  }
   const actions: Button[] = [];
   if (options.canEdit) {
     actions.push(
@@ -164,4 +184,17 @@ export function buildLeadHistoryMessage(
     nav.push(button('Older', ACTION_IDS.leadHistoryPage, `${page.leadId}:${page.page + 1}`));
   if (nav.length) blocks.push({ type: 'actions', block_id: `history_nav:${page.leadId}`, elements: nav });
   return { text: escapeMrkdwn(`${lead.name}: history page ${page.page} of ${page.pageCount}`), blocks };
+}
+
+/**
+ * The lead card in a modal, for a click on the Home tab (which has no conversation to answer
+ * in). Its buttons are left out: the line clicked on Home carries the ones to act with.
+ */
+export function buildLeadCardModal(card: EphemeralMessage): ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: 'Lead', emoji: true },
+    close: { type: 'plain_text', text: 'Close', emoji: true },
+    blocks: (card.blocks ?? []).filter((b) => b.type !== 'actions'),
+  };
 }

@@ -76,6 +76,9 @@ export function describeActivity(entry: ActivityEntry, labels?: StageLabels, max
     case 'created':
       what = 'Lead created by the sync';
       break;
+    case 'suggestion_dismissed':
+      what = `${who} dismissed the suggestion to move it to *${escapeMrkdwn(stageLabel(entry.toValue ?? '?', labels))}*`;
+      break;
     default:
       what = `${who} ${escapeMrkdwn(entry.kind)}${quoted}`;
   }

@@ -22,14 +22,18 @@ export type HomeSyncStatus = SyncStatus;
 export interface HomeExtras {
   /** Shown first (e.g. admin notices: a follow-up disabled because its owner left). */
   notices: KnownBlock[];
+  /** "Who to call today" and the agenda setting: the first section, with a budget of its own. */
+  today: KnownBlock[];
   /** "My follow-ups". */
   followUps: KnownBlock[];
   /** Admin settings and audit, admins only. */
   admin: KnownBlock[];
 }
 
-/** Upper bound of blocks all extras may use together, so the pipeline always fits. */
+/** Upper bound of blocks all extras but "today" may use together, so the pipeline always fits. */
 export const HOME_EXTRAS_BLOCK_BUDGET = 30;
+/** Upper bound of the "today" section's blocks (with the agenda setting). */
+export const HOME_TODAY_BLOCK_BUDGET = 30;
 
 export interface PipelineHomeViewer {
   userId: string;
@@ -274,7 +278,12 @@ function budgetExtras(extras: HomeExtras): HomeExtras {
     left -= kept.length;
     return kept;
   };
-  return { notices: take(extras.notices), followUps: take(extras.followUps), admin: take(extras.admin) };
+  return {
+    notices: take(extras.notices),
+    today: extras.today.slice(0, HOME_TODAY_BLOCK_BUDGET),
+    followUps: take(extras.followUps),
+    admin: take(extras.admin),
+  };
 }
 
 /**
@@ -307,7 +316,14 @@ export function buildPipelineHome(data: PipelineHomeData): HomeView {
   ];
 
   // Room left for the stages once the header, the extras and one "cut" note are placed.
-  let room = HOME_MAX_BLOCKS - extras.notices.length - head.length - extras.followUps.length - extras.admin.length - 1;
+  let room =
+    HOME_MAX_BLOCKS -
+    extras.notices.length -
+    extras.today.length -
+    head.length -
+    extras.followUps.length -
+    extras.admin.length -
+    1;
   const stageBlocks: KnownBlock[] = [];
   let cut = false;
   for (const stage of snapshot.stages) {
@@ -340,7 +356,7 @@ export function buildPipelineHome(data: PipelineHomeData): HomeView {
 
   return {
     type: 'home',
-    blocks: [...extras.notices, ...head, ...extras.followUps, ...stageBlocks, ...extras.admin],
+    blocks: [...extras.notices, ...extras.today, ...head, ...extras.followUps, ...stageBlocks, ...extras.admin],
   };
 }
 

@@ -93,7 +93,8 @@ async function postBytes(
     throw err;
   }
   const delays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-  const timeoutMs = options.timeoutMs ?? deps.config.SLACK_TIMEOUT_MS;
+  // A large file takes longer to send than a request takes to answer: a second more per MB.
+  const timeoutMs = (options.timeoutMs ?? deps.config.SLACK_TIMEOUT_MS) + Math.ceil(bytes.length / 1_048_576) * 1000;
   let lastCode = 'unknown_error';
   for (let attempt = 0; attempt <= delays.length; attempt += 1) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, delays[attempt - 1]));

@@ -33,6 +33,8 @@ const settings: SettingValues = {
   digest_schedule: { frequency: 'weekly', weekday: 1, time: '08:30', timeZone: 'Asia/Dubai' },
   sync_days: 90,
   stale_thresholds: DEFAULT_STALE_THRESHOLDS,
+  rhythm_factors: { overdue: 1.5, atRisk: 2 },
+  agenda_schedule: { time: '08:30', workdays: [1, 2, 3, 4, 5] },
   stage_labels: { ...labels, lead: '<New> & fresh' },
 };
 

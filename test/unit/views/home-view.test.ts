@@ -7,6 +7,7 @@ import { ACTION_IDS, isKnownActionId } from '../../../src/slack/views/action-ids
 import { buildHomeView } from '../../../src/slack/views/home';
 import { HOME_MAX_BLOCKS } from '../../../src/slack/views/pipeline-home';
 import { actionIds, visibleText } from '../../support/lead-e2e';
+import { todayData } from '../../support/today-fixtures';
 
 const now = new Date('2026-11-25T09:00:00Z');
 const NASTY = '<!channel> ACME & Co';
@@ -73,6 +74,8 @@ function homeData(partial: Partial<HomeData> = {}, leadsPerStage = 2): HomeData 
       ],
       total: 1,
     },
+    today: todayData(),
+    agenda: { enabled: true, timeOfDay: null, teamTime: '08:30', workdays: [1, 2, 3, 4, 5] },
     admin: null,
     ...partial,
   };
@@ -84,6 +87,8 @@ const adminData: NonNullable<HomeData['admin']> = {
     digest_schedule: { frequency: 'daily', weekday: 1, time: '08:00', timeZone: 'UTC' },
     sync_days: 90,
     stale_thresholds: DEFAULT_STALE_THRESHOLDS,
+    rhythm_factors: { overdue: 1.5, atRisk: 2 },
+    agenda_schedule: { time: '08:30', workdays: [1, 2, 3, 4, 5] },
     stage_labels: Object.fromEntries(STAGES.map((s) => [s.slug, s.label])) as Record<StageSlug, string>,
   },
   rates: { count: 0, oldestRateDate: null, newestRateDate: null },

@@ -1,9 +1,10 @@
-import type { App, BlockAction, ButtonAction, OverflowAction, StaticSelectAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, OverflowAction, StaticSelectAction, TimepickerAction } from '@slack/bolt';
 import type { AppContext } from '../../../app-context';
 import { ACTION_IDS } from '../../views/action-ids';
 import { adminCheckSetup } from './admin-check-setup';
 import { adminNoticeResolve } from './admin-notice-resolve';
 import { adminOpenSetting } from './admin-open-setting';
+import { agendaTime, agendaToggle } from './agenda-settings';
 import { assignToMe } from './assign-to-me';
 import { digestViewInCrm } from './digest-view-in-crm';
 import { followUpCancel } from './follow-up-cancel';
@@ -22,6 +23,9 @@ import { openFollowUpModal } from './open-follow-up-modal';
 import { openNoteModal } from './open-note-modal';
 import { openOwnerModal } from './open-owner-modal';
 import { openStageModal } from './open-stage-modal';
+import { suggestionAccept } from './suggestion-accept';
+import { suggestionDismiss } from './suggestion-dismiss';
+import { todayOpenLead } from './today-open-lead';
 import { viewOrders } from './view-orders';
 
 /** Every block action, by action id; one listener per file. */
@@ -53,6 +57,12 @@ export function registerActions(app: App, deps: AppContext): void {
   app.action<Button>(ACTION_IDS.followUpOpenLead, followUpOpenLead(deps));
   app.action<Button>(ACTION_IDS.followUpEdit, followUpEdit(deps));
   app.action<Button>(ACTION_IDS.followUpCancel, followUpCancel(deps));
+  // Who to call today: Home, /crm today, the morning agenda
+  app.action<Button>(ACTION_IDS.todayOpenLead, todayOpenLead(deps));
+  app.action<Button>(ACTION_IDS.suggestionAccept, suggestionAccept(deps));
+  app.action<Button>(ACTION_IDS.suggestionDismiss, suggestionDismiss(deps));
+  app.action<BlockAction<TimepickerAction>>(ACTION_IDS.agendaTime, agendaTime(deps));
+  app.action<Button>(ACTION_IDS.agendaToggle, agendaToggle(deps));
   // Admin and digest
   app.action<Button>(ACTION_IDS.adminNoticeResolve, adminNoticeResolve(deps));
   app.action<Button>(ACTION_IDS.adminOpenSetting, adminOpenSetting(deps));

@@ -10,10 +10,12 @@ import { remindCommand } from './remind';
 import { stageCommand } from './stage';
 import type { Subcommand } from './subcommand';
 import { syncSubcommand } from './sync';
+import { todayCommand } from './today';
 import { uncontactedCommand } from './uncontacted';
 
 /** Every /crm subcommand, in the order `/crm help` lists them. Features add theirs here. */
 export const SUBCOMMANDS: Subcommand[] = [
+  todayCommand,
   findCommand,
   leadCommand,
   ordersCommand,

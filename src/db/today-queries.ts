@@ -1,0 +1,224 @@
+import { Prisma } from '../generated/sqlite/client';
+import { rawDate } from './bulk-rows';
+import type { CrmPrisma } from './client';
+
+/**
+ * The queries behind "who to call today" (domain/today.ts). The same SQL runs on SQLite and
+ * PostgreSQL: window functions, integer arithmetic on epoch milliseconds (rhythm.ts) and
+ * integer division for the half-up usual order value of positive amounts. Each returns at
+ * most `perOwner` rows for each owner (unowned leads count as one owner, ''), each row with
+ * its owner's count and total, so a Home tab for 50,000 customers reads a few dozen rows.
+ */
+
+/** Whose leads: one person's (and, when they may take them, the unowned ones), everyone's, or one lead. */
+export type TodayScope = { ownerId: string; withUnowned: boolean } | { team: true } | { leadId: number };
+
+function scopeSql(scope: TodayScope): Prisma.Sql {
+  if ('team' in scope) return Prisma.sql`TRUE`;
+  if ('leadId' in scope) return Prisma.sql`l."id" = ${scope.leadId}`;
+  return scope.withUnowned
+    ? Prisma.sql`(l."ownerId" = ${scope.ownerId} OR l."ownerId" IS NULL)`
+    : Prisma.sql`l."ownerId" = ${scope.ownerId}`;
+}
+
+/** Usual order value in cents, half-up; only ever computed for positive lifetimes (integer division agrees then). */
+const USUAL_VALUE = Prisma.raw(`((c."lifetimeUsdCents" * 2 + c."orderCount") / (2 * c."orderCount"))`);
+const OWNER_KEY = Prisma.raw(`COALESCE(l."ownerId", '')`);
+
+export interface RankedRow {
+  leadId: number;
+  ownerId: string | null;
+  stage: string;
+  customerId: string;
+  name: string;
+  company: string | null;
+  lifetimeUsdCents: bigint;
+  orderCount: number;
+  unknownCurrencies: string;
+  lastOrderAt: Date | null;
+  rhythmIntervalMs: bigint | null;
+  rhythmNextMs: bigint | null;
+  /** Rows of this owner in all (not only those returned). */
+  ownerCount: number;
+  /** This owner's total of the ranking value (value at risk, lifetime USD). */
+  ownerValue: bigint;
+}
+
+interface RawRanked {
+  leadId: number | bigint;
+  ownerId: string | null;
+  stage: string;
+  customerId: string;
+  name: string;
+  company: string | null;
+  lifetimeUsdCents: bigint | number | string;
+  orderCount: number | bigint;
+  unknownCurrencies: string;
+  lastOrderAt: Date | string | null;
+  rhythmIntervalMs: bigint | number | string | null;
+  rhythmNextMs: bigint | number | string | null;
+  ownerCount: number | bigint;
+  ownerValue: bigint | number | string | { toString(): string } | null;
+}
+
+const big = (v: bigint | number | string | null) => (v === null ? null : BigInt(v));
+
+function toRanked(r: RawRanked): RankedRow {
+  return {
+    leadId: Number(r.leadId),
+    ownerId: r.ownerId,
+    stage: r.stage,
+    customerId: r.customerId,
+    name: r.name,
+    company: r.company,
+    lifetimeUsdCents: BigInt(r.lifetimeUsdCents),
+    orderCount: Number(r.orderCount),
+    unknownCurrencies: r.unknownCurrencies,
+    lastOrderAt: rawDate(r.lastOrderAt),
+    rhythmIntervalMs: big(r.rhythmIntervalMs),
+    rhythmNextMs: big(r.rhythmNextMs),
+    ownerCount: Number(r.ownerCount),
+    // PostgreSQL sums bigints as numeric (a Decimal here): whole numbers, read through their text.
+    ownerValue: r.ownerValue === null ? 0n : BigInt(String(r.ownerValue).replace(/\.0*$/, '')),
+  };
+}
+
+const ROW_COLUMNS = Prisma.raw(`l."id" AS "leadId", l."ownerId", l."stage", c."customerId", c."name", c."company",
+  c."lifetimeUsdCents", c."orderCount", c."unknownCurrencies", c."lastOrderAt", c."rhythmIntervalMs", c."rhythmNextMs"`);
+
+async function ranked(prisma: CrmPrisma, where: Prisma.Sql, value: Prisma.Sql, perOwner: number): Promise<RankedRow[]> {
+  const rows = await prisma.$queryRaw<RawRanked[]>`
+    SELECT * FROM (
+      SELECT ${ROW_COLUMNS},
+        ROW_NUMBER() OVER (PARTITION BY ${OWNER_KEY} ORDER BY ${value} DESC, l."id") AS "rank",
+        COUNT(*) OVER (PARTITION BY ${OWNER_KEY}) AS "ownerCount",
+        SUM(${value}) OVER (PARTITION BY ${OWNER_KEY}) AS "ownerValue"
+      FROM "CustomerFigures" c JOIN "Lead" l ON l."customerId" = c."customerId"
+      WHERE ${where}
+    ) r
+    WHERE r."rank" <= ${perOwner}
+    ORDER BY r."ownerValue" DESC, r."ownerId", r."rank"`;
+  return rows.map(toRanked);
+}
+
+/**
+ * Accounts (not churned) whose last order + `factorPermille`/1000 intervals lies before
+ * `startOfTodayMs`, by value at risk (usual order value). The index on rhythmNextMs narrows
+ * to customers already past their expected order (every factor is at least one interval).
+ */
+export function lapsedAccounts(
+  prisma: CrmPrisma,
+  scope: TodayScope,
+  q: { startOfTodayMs: bigint; factorPermille: bigint; perOwner: number },
+): Promise<RankedRow[]> {
+  const where = Prisma.sql`c."rhythmNextMs" < ${q.startOfTodayMs}
+    AND c."rhythmNextMs" * 1000 + ${q.factorPermille - 1000n} * c."rhythmIntervalMs" < ${q.startOfTodayMs * 1000n}
+    AND c."lifetimeUsdCents" > 0 AND l."stage" <> 'churned' AND ${scopeSql(scope)}`;
+  return ranked(prisma, where, USUAL_VALUE, q.perOwner);
+}
+
+/** Leads with an order since `since` and no human touch ever, by lifetime USD. */
+export function uncontactedSince(
+  prisma: CrmPrisma,
+  scope: TodayScope,
+  q: { since: Date; perOwner: number },
+): Promise<RankedRow[]> {
+  const where = Prisma.sql`c."lastOrderAt" >= ${q.since} AND l."lastTouchAt" IS NULL AND ${scopeSql(scope)}`;
+  return ranked(prisma, where, Prisma.raw(`c."lifetimeUsdCents"`), q.perOwner);
+}
+
+export interface DueFollowUpRow {
+  alertId: number;
+  leadId: number;
+  ownerId: string;
+  message: string;
+  nextDueAt: Date;
+  timeZone: string;
+  name: string;
+  company: string | null;
+  ownerCount: number;
+}
+
+/** Active follow-ups due before `before` (the end of the reader's today), earliest first, per owner. */
+export async function dueFollowUps(
+  prisma: CrmPrisma,
+  scope: TodayScope,
+  q: { before: Date; perOwner: number },
+): Promise<DueFollowUpRow[]> {
+  const who =
+    'team' in scope
+      ? Prisma.sql`TRUE`
+      : 'leadId' in scope
+        ? Prisma.sql`f."leadId" = ${scope.leadId}`
+        : Prisma.sql`f."ownerId" = ${scope.ownerId}`;
+  const rows = await prisma.$queryRaw<
+    {
+      alertId: number | bigint;
+      leadId: number | bigint;
+      ownerId: string;
+      message: string;
+      nextDueAt: Date | string;
+      timeZone: string;
+      name: string;
+      company: string | null;
+      ownerCount: number | bigint;
+    }[]
+  >`
+    SELECT * FROM (
+      SELECT f."id" AS "alertId", f."leadId", f."ownerId", f."message", f."nextDueAt", f."timeZone", c."name", c."company",
+        ROW_NUMBER() OVER (PARTITION BY f."ownerId" ORDER BY f."nextDueAt", f."id") AS "rank",
+        COUNT(*) OVER (PARTITION BY f."ownerId") AS "ownerCount"
+      FROM "FollowUpAlert" f JOIN "Lead" l ON l."id" = f."leadId" JOIN "CustomerFigures" c ON c."customerId" = l."customerId"
+      WHERE f."active" = TRUE AND f."nextDueAt" < ${q.before} AND ${who}
+    ) r
+    WHERE r."rank" <= ${q.perOwner}
+    ORDER BY r."ownerCount" DESC, r."ownerId", r."rank"`;
+  return rows.map((r) => ({
+    alertId: Number(r.alertId),
+    leadId: Number(r.leadId),
+    ownerId: r.ownerId,
+    message: r.message,
+    nextDueAt: rawDate(r.nextDueAt)!,
+    timeZone: r.timeZone,
+    name: r.name,
+    company: r.company,
+    ownerCount: Number(r.ownerCount),
+  }));
+}
+
+/**
+ * Leads whose facts call for a stage change, with the kind of suggestion, unless someone
+ * dismissed that suggestion while the facts (the order count) were the same:
+ * - trial_order with 2+ orders and an order since it entered the stage: `repeat_order`;
+ * - active_account at risk (its rhythm past the at-risk factor): `at_risk`;
+ * - churned with an order since it entered the stage: `ordered_again`.
+ * "Entered the stage" is its latest stage change (or its creation).
+ */
+export function stageSuggestionRows(
+  prisma: CrmPrisma,
+  scope: TodayScope,
+  q: { startOfTodayMs: bigint; atRiskPermille: bigint; perOwner: number },
+): Promise<(RankedRow & { kind: string })[]> {
+  const stageSince = Prisma.sql`COALESCE((SELECT MAX(a."createdAt") FROM "Activity" a WHERE a."leadId" = l."id" AND a."kind" = 'stage_change'), l."createdAt")`;
+  const kind = Prisma.sql`CASE l."stage" WHEN 'trial_order' THEN 'repeat_order' WHEN 'active_account' THEN 'at_risk' ELSE 'ordered_again' END`;
+  const where = Prisma.sql`${scopeSql(scope)} AND (
+      (l."stage" = 'trial_order' AND c."orderCount" >= 2 AND c."lastOrderAt" > ${stageSince})
+      OR (l."stage" = 'active_account' AND c."rhythmNextMs" < ${q.startOfTodayMs}
+          AND c."rhythmNextMs" * 1000 + ${q.atRiskPermille - 1000n} * c."rhythmIntervalMs" < ${q.startOfTodayMs * 1000n})
+      OR (l."stage" = 'churned' AND c."lastOrderAt" > ${stageSince}))
+    AND NOT EXISTS (SELECT 1 FROM "SuggestionDismissal" d
+      WHERE d."leadId" = l."id" AND d."kind" = ${kind} AND d."facts" = CAST(c."orderCount" AS TEXT))`;
+  return prisma.$queryRaw<(RawRanked & { kind: string })[]>`
+    SELECT * FROM (
+      SELECT ${ROW_COLUMNS}, ${kind} AS "kind",
+        ROW_NUMBER() OVER (PARTITION BY ${OWNER_KEY} ORDER BY c."lifetimeUsdCents" DESC, l."id") AS "rank",
+        COUNT(*) OVER (PARTITION BY ${OWNER_KEY}) AS "ownerCount",
+        SUM(c."lifetimeUsdCents") OVER (PARTITION BY ${OWNER_KEY}) AS "ownerValue"
+      FROM "CustomerFigures" c JOIN "Lead" l ON l."customerId" = c."customerId"
+      WHERE ${where}
+    ) r
+    WHERE r."rank" <= ${q.perOwner}
+    ORDER BY r."ownerValue" DESC, r."ownerId", r."rank"`.then((rows) =>
+    rows.map((r) => ({ ...toRanked(r), kind: r.kind })),
+  );
+}

@@ -1,0 +1,275 @@
+import type { StageSlug } from '../common/stages';
+import { formatLocalDate, MS_PER_DAY } from '../common/zoned-time';
+import type { CrmPrisma } from '../db/client';
+import {
+  dueFollowUps,
+  lapsedAccounts,
+  type RankedRow,
+  stageSuggestionRows,
+  type TodayScope,
+  uncontactedSince,
+} from '../db/today-queries';
+import { splitList } from './pipeline';
+import {
+  factorPermille,
+  localDayBounds,
+  type OrderRhythm,
+  type RhythmState,
+  rhythmState,
+  usualOrderValue,
+} from './rhythm';
+import type { RhythmFactors } from './settings';
+
+/**
+ * "Who to call today" for one reader: their follow-ups due today or overdue, their accounts
+ * overdue or at risk by value at risk, the leads that ordered lately and were never
+ * contacted, and the stage changes the facts suggest. Read from the CRM database only, a few
+ * rows per owner (see db/today-queries.ts), so it costs the same for 50,000 customers.
+ */
+
+/** "Ordered lately": an order in this many days. */
+export const RECENT_ORDER_DAYS = 14;
+
+export interface TodayReader {
+  userId: string;
+  /** The reader's time zone: it decides what "today" is. */
+  timeZone: string;
+  /** Managers (and admins): everyone's, grouped by owner. */
+  team: boolean;
+  /** May take unowned leads (can change leads): they appear in their own list. */
+  mayTakeUnowned: boolean;
+}
+
+export interface TodayLead {
+  leadId: number;
+  ownerId: string | null;
+  customerId: string;
+  name: string;
+  company: string | null;
+  stage: string;
+}
+
+export interface TodayFollowUp extends TodayLead {
+  alertId: number;
+  message: string;
+  dueAt: Date;
+  overdue: boolean;
+}
+
+export interface TodayAccount extends TodayLead {
+  state: Exclude<RhythmState, 'on_track' | 'due'>;
+  valueAtRiskCents: bigint;
+  unknownCurrencies: string[];
+  lastOrderAt: Date;
+  expectedAt: Date;
+  intervalDays: number;
+}
+
+export interface TodayUncontacted extends TodayLead {
+  lifetimeUsdCents: bigint;
+  unknownCurrencies: string[];
+  lastOrderAt: Date;
+}
+
+export type SuggestionKind = 'repeat_order' | 'at_risk' | 'ordered_again';
+
+/** The stage each suggestion proposes. */
+export const SUGGESTED_STAGE: Record<SuggestionKind, StageSlug> = {
+  repeat_order: 'active_account',
+  at_risk: 'churned',
+  ordered_again: 'active_account',
+};
+
+export interface StageSuggestion extends TodayLead {
+  kind: SuggestionKind;
+  toStage: StageSlug;
+  orderCount: number;
+  lastOrderAt: Date | null;
+  /** The facts it rests on: a dismissal holds while they are the same. */
+  facts: string;
+}
+
+export interface Counted<T> {
+  items: T[];
+  total: number;
+}
+
+export interface TodayData {
+  now: Date;
+  /** The reader's local date, "YYYY-MM-DD". */
+  day: string;
+  timeZone: string;
+  team: boolean;
+  /** False when no customer has an order rhythm (the Customers question lacks first_order_at). */
+  rhythmKnown: boolean;
+  followUps: Counted<TodayFollowUp>;
+  accounts: Counted<TodayAccount> & { valueAtRiskCents: bigint };
+  uncontacted: Counted<TodayUncontacted> & { days: number };
+  suggestions: Counted<StageSuggestion>;
+  /** Per owner ('' for unowned): how many of each, for the team view's headings. */
+  owners: OwnerCounts[];
+}
+
+export interface OwnerCounts {
+  ownerId: string | null;
+  followUps: number;
+  accounts: number;
+  valueAtRiskCents: bigint;
+  uncontacted: number;
+  suggestions: number;
+}
+
+export interface TodayOptions {
+  /** Rows per owner in each list (personal: the list's length; team: per person). */
+  perOwner: number;
+  factors: RhythmFactors;
+}
+
+/** The facts a suggestion rests on, as stored with a dismissal (see SuggestionDismissal). */
+export function suggestionFacts(orderCount: number): string {
+  return String(orderCount);
+}
+
+function lead(r: Pick<RankedRow, 'leadId' | 'ownerId' | 'customerId' | 'name' | 'company' | 'stage'>): TodayLead {
+  return {
+    leadId: r.leadId,
+    ownerId: r.ownerId,
+    customerId: r.customerId,
+    name: r.name,
+    company: r.company,
+    stage: r.stage,
+  };
+}
+
+function rhythmOf(r: RankedRow): OrderRhythm | null {
+  return r.rhythmIntervalMs !== null && r.rhythmNextMs !== null
+    ? { intervalMs: r.rhythmIntervalMs, nextMs: r.rhythmNextMs }
+    : null;
+}
+
+/** Sum of each owner's count (every row carries its owner's). */
+function totalOf(rows: { ownerId: string | null; ownerCount: number }[]): number {
+  const seen = new Map<string, number>();
+  for (const r of rows) seen.set(r.ownerId ?? '', r.ownerCount);
+  let n = 0;
+  for (const c of seen.values()) n += c;
+  return n;
+}
+
+export async function loadToday(
+  prisma: CrmPrisma,
+  reader: TodayReader,
+  now: Date,
+  options: TodayOptions,
+): Promise<TodayData> {
+  const scope: TodayScope = reader.team
+    ? { team: true }
+    : { ownerId: reader.userId, withUnowned: reader.mayTakeUnowned };
+  const { day, start, end } = localDayBounds(now, reader.timeZone);
+  const startMs = BigInt(start.getTime());
+  const permille = factorPermille(options.factors);
+  const perOwner = options.perOwner;
+  const since = new Date(now.getTime() - RECENT_ORDER_DAYS * MS_PER_DAY);
+  const [followRows, accountRows, uncontactedRows, suggestionRows, rhythmKnown] = await Promise.all([
+    dueFollowUps(prisma, scope, { before: end, perOwner }),
+    lapsedAccounts(prisma, scope, { startOfTodayMs: startMs, factorPermille: permille.overdue, perOwner }),
+    uncontactedSince(prisma, scope, { since, perOwner }),
+    stageSuggestionRows(prisma, scope, { startOfTodayMs: startMs, atRiskPermille: permille.atRisk, perOwner }),
+    prisma.customerFigures
+      .findFirst({ where: { rhythmNextMs: { not: null } }, select: { customerId: true } })
+      .then((r) => r !== null),
+  ]);
+
+  const followUps = followRows.map(
+    (r): TodayFollowUp => ({
+      leadId: r.leadId,
+      ownerId: r.ownerId,
+      customerId: '',
+      name: r.name,
+      company: r.company,
+      stage: '',
+      alertId: r.alertId,
+      message: r.message,
+      dueAt: r.nextDueAt,
+      overdue: r.nextDueAt.getTime() < start.getTime(),
+    }),
+  );
+  const accounts = accountRows.map((r): TodayAccount => {
+    const rhythm = rhythmOf(r)!;
+    const state = rhythmState(rhythm, permille, startMs);
+    return {
+      ...lead(r),
+      state: state === 'at_risk' ? 'at_risk' : 'overdue',
+      valueAtRiskCents: usualOrderValue(r.lifetimeUsdCents, r.orderCount) ?? 0n,
+      unknownCurrencies: splitList(r.unknownCurrencies),
+      lastOrderAt: r.lastOrderAt!,
+      expectedAt: new Date(Number(rhythm.nextMs)),
+      intervalDays: Math.max(1, Math.round(Number(rhythm.intervalMs) / MS_PER_DAY)),
+    };
+  });
+  const uncontacted = uncontactedRows.map(
+    (r): TodayUncontacted => ({
+      ...lead(r),
+      lifetimeUsdCents: r.lifetimeUsdCents,
+      unknownCurrencies: splitList(r.unknownCurrencies),
+      lastOrderAt: r.lastOrderAt!,
+    }),
+  );
+  const suggestions = suggestionRows.map((r): StageSuggestion => {
+    const kind = r.kind as SuggestionKind;
+    return {
+      ...lead(r),
+      kind,
+      toStage: SUGGESTED_STAGE[kind],
+      orderCount: r.orderCount,
+      lastOrderAt: r.lastOrderAt,
+      facts: suggestionFacts(r.orderCount),
+    };
+  });
+
+  const owners = new Map<string, OwnerCounts>();
+  const ownerOf = (id: string | null) => {
+    let o = owners.get(id ?? '');
+    if (!o) {
+      o = { ownerId: id, followUps: 0, accounts: 0, valueAtRiskCents: 0n, uncontacted: 0, suggestions: 0 };
+      owners.set(id ?? '', o);
+    }
+    return o;
+  };
+  for (const r of followRows) ownerOf(r.ownerId).followUps = r.ownerCount;
+  for (const r of accountRows) {
+    const o = ownerOf(r.ownerId);
+    o.accounts = r.ownerCount;
+    o.valueAtRiskCents = r.ownerValue;
+  }
+  for (const r of uncontactedRows) ownerOf(r.ownerId).uncontacted = r.ownerCount;
+  for (const r of suggestionRows) ownerOf(r.ownerId).suggestions = r.ownerCount;
+  const ownerList = [...owners.values()].sort(
+    (a, b) =>
+      Number(b.valueAtRiskCents - a.valueAtRiskCents) ||
+      b.followUps + b.accounts + b.uncontacted - (a.followUps + a.accounts + a.uncontacted) ||
+      (a.ownerId ?? '~').localeCompare(b.ownerId ?? '~'),
+  );
+
+  return {
+    now,
+    day: formatLocalDate(day),
+    timeZone: reader.timeZone,
+    team: reader.team,
+    rhythmKnown,
+    followUps: { items: followUps, total: totalOf(followRows) },
+    accounts: {
+      items: accounts,
+      total: totalOf(accountRows),
+      valueAtRiskCents: [...owners.values()].reduce((s, o) => s + o.valueAtRiskCents, 0n),
+    },
+    uncontacted: { items: uncontacted, total: totalOf(uncontactedRows), days: RECENT_ORDER_DAYS },
+    suggestions: { items: suggestions, total: totalOf(suggestionRows) },
+    owners: ownerList,
+  };
+}
+
+/** Nothing to act on: the agenda DM is skipped. */
+export function isTodayEmpty(t: TodayData): boolean {
+  return t.followUps.total + t.accounts.total + t.uncontacted.total + t.suggestions.total === 0;
+}

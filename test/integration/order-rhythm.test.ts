@@ -1,0 +1,161 @@
+import { ManualClock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
+import type { Database } from '../../src/db/client';
+import { type SyncDeps, syncLeadsFromProduction } from '../../src/domain/lead-sync';
+import { seedDefaultRates } from '../../src/domain/rates';
+import { loadToday, type TodayReader } from '../../src/domain/who-to-call';
+import { createLogger } from '../../src/logger';
+import { openTestDatabase, type Provider } from '../support/databases';
+import { customerRow, StaticProductionReader } from '../support/static-production';
+
+const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', LOG_LEVEL: 'silent' });
+const FACTORS = { overdue: 1.5, atRisk: 2 };
+const d = (iso: string) => new Date(iso);
+
+/** Every customer of these tests is owned by U0OWNER so the owner's list is the whole picture. */
+const OWNER = 'U0OWNER01';
+
+function rows(withFirstOrder: boolean) {
+  const first = (iso: string) => (withFirstOrder ? d(iso) : null);
+  return [
+    // Several currencies: 4 orders from 1 June to 1 September -> every 30 2/3 days; at risk by 25 November.
+    customerRow({
+      customerId: 'MULTI',
+      currency: 'USD',
+      market: 'US',
+      orderCount: 2,
+      lifetimeTotal: '1000.03',
+      firstOrderAt: first('2026-06-01T00:00:00Z'),
+      lastOrderAt: d('2026-09-01T00:00:00Z'),
+    }),
+    customerRow({
+      customerId: 'MULTI',
+      currency: 'AED',
+      orderCount: 2,
+      lifetimeTotal: '100.00',
+      firstOrderAt: first('2026-07-01T00:00:00Z'),
+      lastOrderAt: d('2026-08-01T00:00:00Z'),
+    }),
+    // 3 orders, 1 Oct 06:00 to 1 Nov 06:00 UTC: every 15.5 days; 1.5 intervals end 24 Nov 12:00 UTC.
+    customerRow({
+      customerId: 'EDGE',
+      currency: 'USD',
+      market: 'US',
+      orderCount: 3,
+      lifetimeTotal: '300.00',
+      firstOrderAt: first('2026-10-01T06:00:00Z'),
+      lastOrderAt: d('2026-11-01T06:00:00Z'),
+    }),
+    // One order, and two orders: no rhythm.
+    customerRow({
+      customerId: 'ONE',
+      orderCount: 1,
+      firstOrderAt: first('2026-06-01T00:00:00Z'),
+      lastOrderAt: d('2026-06-01T00:00:00Z'),
+    }),
+    customerRow({
+      customerId: 'TWO',
+      orderCount: 2,
+      firstOrderAt: first('2026-05-01T00:00:00Z'),
+      lastOrderAt: d('2026-06-01T00:00:00Z'),
+    }),
+  ];
+}
+
+describe.each<Provider>(['sqlite', 'postgres'])('order rhythm on %s', (provider) => {
+  let db: Database;
+  let cleanup: () => Promise<void>;
+  let clock: ManualClock;
+  let deps: SyncDeps;
+
+  beforeEach(async () => {
+    const t = await openTestDatabase(provider);
+    db = t.db;
+    cleanup = t.cleanup;
+    clock = new ManualClock('2026-11-24T21:00:00Z');
+    deps = { db, clock, config: { ...config, CRM_SYNC_DAYS: 365 }, logger: createLogger('silent') };
+    await seedDefaultRates(db.prisma, clock);
+  });
+  afterEach(async () => {
+    await cleanup();
+  });
+
+  async function sync(withFirstOrder: boolean) {
+    const result = await syncLeadsFromProduction(deps, new StaticProductionReader(rows(withFirstOrder)), {
+      trigger: 'test',
+    });
+    expect(result.status).toBe('ok');
+    await db.prisma.lead.updateMany({ data: { ownerId: OWNER } });
+  }
+
+  const reader = (timeZone: string): TodayReader => ({ userId: OWNER, timeZone, team: false, mayTakeUnowned: true });
+
+  it('stores each customer’s interval and next expected order, across currencies, only from three orders', async () => {
+    await sync(true);
+    const figures = await db.prisma.customerFigures.findMany({ orderBy: { customerId: 'asc' } });
+    const byId = new Map(figures.map((f) => [f.customerId, f]));
+    // 1 June -> 1 September is 92 days over 3 gaps.
+    expect(byId.get('MULTI')).toMatchObject({
+      firstOrderAt: d('2026-06-01T00:00:00Z'),
+      lastOrderAt: d('2026-09-01T00:00:00Z'),
+      orderCount: 4,
+      rhythmIntervalMs: (92n * 86_400_000n) / 3n,
+      rhythmNextMs: BigInt(d('2026-10-01T16:00:00Z').getTime()),
+    });
+    expect(byId.get('EDGE')!.rhythmIntervalMs).toBe(BigInt(15.5 * 86_400_000));
+    for (const id of ['ONE', 'TWO']) {
+      expect(byId.get(id)).toMatchObject({ rhythmIntervalMs: null, rhythmNextMs: null });
+    }
+    const totals = await db.prisma.customerCurrencyTotal.findMany({ where: { customerId: 'MULTI' } });
+    expect(totals.map((t) => [t.currency, t.firstOrderAt?.toISOString()]).sort()).toEqual([
+      ['AED', '2026-07-01T00:00:00.000Z'],
+      ['USD', '2026-06-01T00:00:00.000Z'],
+    ]);
+  });
+
+  it('lists lapsed accounts by value at risk, the usual order value rounded half-up, and the owner’s zone decides today', async () => {
+    await sync(true);
+    const dubai = await loadToday(db.prisma, reader('Asia/Dubai'), clock.now(), { perOwner: 10, factors: FACTORS });
+    expect(dubai.rhythmKnown).toBe(true);
+    expect(dubai.day).toBe('2026-11-25');
+    // MULTI: $1,000.03 + AED 100.00 at 0.2723 ($27.23) = 102,726 cents over 4 orders = 25,681.5 -> 25,682.
+    expect(dubai.accounts.items.map((a) => [a.customerId, a.state, a.valueAtRiskCents])).toEqual([
+      ['MULTI', 'at_risk', 25_682n],
+      ['EDGE', 'overdue', 10_000n],
+    ]);
+    expect(dubai.accounts).toMatchObject({ total: 2, valueAtRiskCents: 35_682n });
+
+    // Same instant, still the 24th in Los Angeles: EDGE is only due (not listed) there.
+    const la = await loadToday(db.prisma, reader('America/Los_Angeles'), clock.now(), {
+      perOwner: 10,
+      factors: FACTORS,
+    });
+    expect(la.day).toBe('2026-11-24');
+    expect(la.accounts.items.map((a) => a.customerId)).toEqual(['MULTI']);
+
+    // Factors are settings: with 1.2 / 1.4 EDGE is at risk in Dubai too.
+    const strict = await loadToday(db.prisma, reader('Asia/Dubai'), clock.now(), {
+      perOwner: 10,
+      factors: { overdue: 1.2, atRisk: 1.4 },
+    });
+    expect(strict.accounts.items.map((a) => [a.customerId, a.state])).toEqual([
+      ['MULTI', 'at_risk'],
+      ['EDGE', 'at_risk'],
+    ]);
+  });
+
+  it('without the first_order_at column nothing has a rhythm, and everything else still syncs', async () => {
+    await sync(false);
+    expect(await db.prisma.customerFigures.count()).toBe(4);
+    expect(await db.prisma.customerFigures.count({ where: { rhythmNextMs: { not: null } } })).toBe(0);
+    const today = await loadToday(db.prisma, reader('UTC'), clock.now(), { perOwner: 10, factors: FACTORS });
+    expect(today.rhythmKnown).toBe(false);
+    expect(today.accounts.total).toBe(0);
+  });
+
+  it('a later sync that brings the column fills the rhythm in (the figures count as changed)', async () => {
+    await sync(false);
+    await sync(true);
+    expect(await db.prisma.customerFigures.count({ where: { rhythmNextMs: { not: null } } })).toBe(2);
+  });
+});
