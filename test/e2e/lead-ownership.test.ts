@@ -99,7 +99,7 @@ describe('taking over a lead', () => {
     await submitOwner(AM, leadId, AM);
     const delivered = () =>
       t.slack.messagesIn(AM2).filter((m: any) => String(m.text ?? '').includes(`(${customerId})`));
-    await t.slack.waitFor(() => (delivered().length ? true : undefined), 8000, 'the DM in the DM channel');
+    await t.slack.waitFor(() => (delivered().length ? true : undefined), 'the DM in the DM channel');
     await settle();
     expect(delivered()).toHaveLength(1);
   });

@@ -152,7 +152,7 @@ describe('who to call today: /crm today, the Home tab and stage suggestions', ()
       value: `${trial}:repeat_order:3`,
       block_id: `today_sug_do:${trial}`,
     });
-    const modal = await t.slack.waitFor(() => t.slack.openModalOf(AM, 'stage_change'), 5000, 'the stage modal');
+    const modal = await t.slack.waitFor(() => t.slack.openModalOf(AM, 'stage_change'), 'the stage modal');
     const json = JSON.stringify(modal.view);
     expect(json).toContain('"initial_option":{"text":{"type":"plain_text","text":"Active Account"');
     expect(json).toContain('Suggested by the CRM: ordered again after the trial (3 orders).');
@@ -167,7 +167,6 @@ describe('who to call today: /crm today, the Home tab and stage suggestions', ()
     });
     const modal = await t.slack.waitFor(
       () => [...t.slack.views.values()].find((v) => v.type === 'modal' && v.view.title?.text === 'Lead'),
-      5000,
       'the lead modal',
     );
     expect(visibleText(modal.view)).toContain('Trial Order → Active Account?');

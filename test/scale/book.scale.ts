@@ -60,7 +60,7 @@ async function crm(userId: string, text: string, count = 1): Promise<string[]> {
   const res = await t.driver.crm(userId, text, { response_url: t.slack.responseUrl(id) });
   expect(res.status).toBe(200);
   const mine = () => t.slack.responses.filter((r) => r.id === id);
-  await t.slack.waitFor(() => (mine().length >= count ? true : undefined), 300_000);
+  await t.slack.waitFor(() => (mine().length >= count ? true : undefined), `${count} publishes`);
   return mine()
     .slice(0, count)
     .map((r) => visibleText(r.body));
@@ -215,7 +215,7 @@ describe(`a book of ${CUSTOMERS.toLocaleString('en-US')} customers`, () => {
       const opened = t.slack.callsTo('views.open').length;
       const res = await t.driver.crm(AM, `remind ${scaleCustomerId(40_012)}`);
       expect(res.status).toBe(200);
-      await t.slack.waitFor(() => (t.slack.callsTo('views.open').length > opened ? true : undefined), 30_000);
+      await t.slack.waitFor(() => (t.slack.callsTo('views.open').length > opened ? true : undefined), 'a views.open');
       expect(JSON.stringify(t.slack.callsTo('views.open').at(-1)!.args.view)).toContain('follow_up');
     });
 

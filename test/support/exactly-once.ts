@@ -501,7 +501,6 @@ export async function runAgendaScenario(scenario: Scenario, provider: Provider, 
       const run = startChild(['agenda', target.url, slack.apiUrl, slow]);
       await slack.waitFor(
         () => slack.callsTo('chat.postMessage').length >= Math.floor(count / 3),
-        20_000,
         'the child to send a third',
       );
       run.child.kill('SIGKILL');
