@@ -104,6 +104,10 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
     child.once('exit', (code) => reject(new Error(`the app exited with ${code} before listening`)));
   });
   const pid = child.pid!;
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`the app exited unexpectedly (code ${code}, signal ${signal})\n`);
+  });
   return {
     pid,
     baseUrl: `http://127.0.0.1:${port}`,
@@ -114,7 +118,7 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
     sampleRss() {
       let peak = procStatusMb(pid, 'VmRSS');
       const timer = setInterval(() => {
-        peak = Math.max(peak, procStatusMb(pid, 'VmRSS'));
+        if (child.exitCode === null && child.signalCode === null) peak = Math.max(peak, procStatusMb(pid, 'VmRSS'));
       }, 20);
       return () => {
         clearInterval(timer);
@@ -134,6 +138,7 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;

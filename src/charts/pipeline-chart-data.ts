@@ -34,6 +34,8 @@ export interface PipelineChartData {
   previousAt: string | null;
   stages: ChartStage[];
   movements: { total: number; routes: ChartRoute[] };
+  /** Accounts at risk and suggestions waiting, as the digest says them; null when not computed. */
+  rhythm: { atRisk: number; valueAtRiskCents: bigint; suggestionsWaiting: number } | null;
 }
 
 export interface ChartOptions {
@@ -60,6 +62,13 @@ export function pipelineChartData(f: DigestFigures, options: ChartOptions): Pipe
       total: f.movements.total,
       routes: f.movements.paths.map((p) => ({ from: label(p.fromStage), to: label(p.toStage), count: p.count })),
     },
+    rhythm: f.atRisk
+      ? {
+          atRisk: f.atRisk.total,
+          valueAtRiskCents: f.atRisk.valueAtRiskCents,
+          suggestionsWaiting: f.suggestionsWaiting ?? 0,
+        }
+      : null,
   };
 }
 
@@ -93,6 +102,11 @@ function stageSentence(s: ChartStage): string {
   return `${text}.`;
 }
 
+/** "Accounts at risk: 3 ($1,234.00 of usual orders); stage suggestions waiting: 2." */
+export function rhythmSentence(r: NonNullable<PipelineChartData['rhythm']>): string {
+  return `Accounts at risk: ${r.atRisk.toLocaleString('en-US')} (${formatUsd(r.valueAtRiskCents)} of usual orders); stage suggestions waiting: ${r.suggestionsWaiting.toLocaleString('en-US')}.`;
+}
+
 /**
  * The picture in words, with the digest's own figures: for screen readers, and for anyone
  * whose Slack does not show the image. Cut to Slack's limit by naming fewer routes.
@@ -101,7 +115,7 @@ export function pipelineChartAltText(data: PipelineChartData): string {
   const head = `Bar charts of the CRM pipeline by stage for ${data.period}${
     data.previousAt ? `, beside the previous digest of ${data.previousAt}` : ' (no previous digest to compare with)'
   }.`;
-  const stages = data.stages.map(stageSentence).join(' ');
+  const stages = `${data.stages.map(stageSentence).join(' ')}${data.rhythm ? ` ${rhythmSentence(data.rhythm)}` : ''}`;
   const { total, routes } = data.movements;
   if (total === 0) return cut(`${head} ${stages} No stage changes in the period.`);
   const intro = `Stage changes in the period: ${total.toLocaleString('en-US')}`;

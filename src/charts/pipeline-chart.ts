@@ -3,7 +3,7 @@ import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { formatUsd, UNREADABLE_ROW } from '../common/money';
-import { type PipelineChartData, pipelineChartAltText } from './pipeline-chart-data';
+import { type PipelineChartData, pipelineChartAltText, rhythmSentence } from './pipeline-chart-data';
 
 /**
  * The digest's pipeline picture, drawn on the server: a Vega-Lite spec, compiled and laid
@@ -162,7 +162,11 @@ export function buildPipelineChartSpec(data: PipelineChartData): TopLevelSpec {
   };
   const anyIncomplete = data.stages.some((s) => s.incompleteCount > 0);
   const unknown = [...new Set(data.stages.flatMap((s) => s.unknownCurrencies))].sort();
-  const subtitle = [data.period, ...(anyIncomplete ? [incompleteSubtitle(unknown)] : [])];
+  const subtitle = [
+    data.period,
+    ...(data.rhythm ? [rhythmSentence(data.rhythm)] : []),
+    ...(anyIncomplete ? [incompleteSubtitle(unknown)] : []),
+  ];
   const movesTitle = `Stage changes in the period: ${data.movements.total.toLocaleString('en-US')}`;
   const moves =
     rows.routes.length === 0

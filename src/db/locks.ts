@@ -1,4 +1,4 @@
-import type { CrmTx, DbProvider } from './client';
+import { type CrmPrisma, type CrmTx, type DbProvider, providerOfClient } from './client';
 
 /** Advisory lock keys: constants unique to each purpose. */
 export const LOCKS = {
@@ -8,11 +8,21 @@ export const LOCKS = {
   rates: 72_410_002,
 } as const;
 
+type Locker = (tx: CrmTx, key: number) => Promise<void>;
+
+const LOCKERS: Record<DbProvider, Locker> = {
+  // Every write transaction begins IMMEDIATE (sqlite-adapter.ts), which already serialises them.
+  sqlite: async () => {},
+  // A transaction-scoped advisory lock: held until commit or rollback.
+  postgres: async (tx, key) => {
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${Number(key)})`);
+  },
+};
+
 /**
- * Makes the transactions that take the same lock run one after the other, until commit. On
- * PostgreSQL a transaction-scoped advisory lock; on SQLite nothing is needed: every write
- * transaction begins IMMEDIATE (sqlite-adapter.ts), which already serialises them.
+ * Makes the transactions that take the same lock run one after the other, until commit.
+ * `client` is the client from openDatabase that opened `tx`.
  */
-export async function lockForTransaction(tx: CrmTx, provider: DbProvider, key: number): Promise<void> {
-  if (provider === 'postgres') await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${Number(key)})`);
+export async function lockForTransaction(client: CrmPrisma, tx: CrmTx, key: number): Promise<void> {
+  await LOCKERS[providerOfClient(client)](tx, key);
 }

@@ -1,4 +1,7 @@
+import BetterSqlite3 from 'better-sqlite3';
 import type { CurrencyTotalRow, CustomerSnapshot, PendingWork } from '../domain/customer-snapshots';
+import { Prisma } from '../generated/sqlite/client';
+import type { Database } from './client';
 
 /**
  * The no-change sync's compare on SQLite: each customer travels as its id and one
@@ -86,4 +89,37 @@ export function pendingFromRows(rows: readonly PendingRow[]): Map<string, Pendin
 /** The statement's one parameter for a chunk: `[[id, fingerprint], …]` as JSON. */
 export function pendingParameter(chunk: readonly CustomerSnapshot[]): string {
   return JSON.stringify(chunk.map((snap) => [snap.figures.customerId, fingerprint(snap)]));
+}
+
+/**
+ * The compare on the app's database. The statement runs straight on the connection when the
+ * database offers it: through Prisma, compiling the query and carrying the parameter cost
+ * more than the comparison.
+ */
+export async function sqlitePendingWork(
+  db: Pick<Database, 'prisma' | 'sqliteRawRead'>,
+  chunk: readonly CustomerSnapshot[],
+): Promise<Map<string, PendingWork>> {
+  const values = pendingParameter(chunk);
+  const rows = db.sqliteRawRead
+    ? ((await db.sqliteRawRead(SQLITE_PENDING_RAW, [values])) as PendingRow[])
+    : await db.prisma.$queryRaw<PendingRow[]>(Prisma.sql([SQLITE_PENDING_HEAD, SQLITE_PENDING_TAIL], values));
+  return pendingFromRows(rows);
+}
+
+/**
+ * The compare on a read-only connection of its own (the sync's worker thread). Blocking on a
+ * lock is harmless there: that thread serves no one else.
+ */
+export function openSqliteCompare(path: string): {
+  compare(chunk: readonly CustomerSnapshot[]): Map<string, PendingWork>;
+  close(): void;
+} {
+  const connection = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  connection.pragma('busy_timeout = 10000');
+  const statement = connection.prepare(SQLITE_PENDING_RAW);
+  return {
+    compare: (chunk) => pendingFromRows(statement.all(pendingParameter(chunk)) as PendingRow[]),
+    close: () => connection.close(),
+  };
 }

@@ -120,6 +120,8 @@ export const EXPORT_PAGE_ROWS = 1000;
 /** Rows after `last` in the order of `keys` (lexicographic): one OR branch per key column. */
 function afterKey(keys: readonly string[], last: Row): object {
   return {
+    // The first key's bound on its own as well: SQLite serves it as an index range, where it would scan for the OR alone.
+    [keys[0]!]: { gte: last[keys[0]!] },
     OR: keys.map((key, i) => ({
       ...Object.fromEntries(keys.slice(0, i).map((k) => [k, last[k]])),
       [key]: { gt: last[key] },

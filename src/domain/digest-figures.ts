@@ -3,10 +3,12 @@ import { STAGES, type StageSlug } from '../common/stages';
 import { MS_PER_DAY } from '../common/zoned-time';
 import type { CrmPrisma } from '../db/client';
 import { upsertSetting } from '../db/single-statement-upserts';
+import { lapsedAccounts, stageSuggestionRows } from '../db/today-queries';
 import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './follow-ups/listing';
 import { type LeadMatch, type LeadMatchRow, leadMatchSelect, toLeadMatch } from './lead-search';
 import { splitList } from './pipeline';
-import type { SettingValues, StaleThresholds } from './settings';
+import { factorPermille, localDayBounds, usualOrderValue } from './rhythm';
+import type { RhythmFactors, SettingValues, StaleThresholds } from './settings';
 import { DEFAULT_UNCONTACTED_DAYS, findUncontacted } from './uncontacted-leads';
 
 /**
@@ -78,6 +80,61 @@ export interface DigestFigures {
   stale: { total: number; byStage: StaleStage[]; top: DigestLead[] };
   /** Oldest and newest rate dates behind the cached USD figures; null when there are none. */
   rates: { oldest: Date | null; newest: Date | null };
+  /** Accounts past the at-risk factor of their order rhythm; absent where not computed. */
+  atRisk?: AtRiskFigures;
+  /** Stage suggestions nobody has accepted or dismissed yet. */
+  suggestionsWaiting?: number;
+}
+
+export interface AtRiskAccount {
+  name: string;
+  company: string | null;
+  ownerId: string | null;
+  valueAtRiskCents: bigint;
+}
+
+export interface AtRiskFigures {
+  total: number;
+  valueAtRiskCents: bigint;
+  /** The five with most value at risk. */
+  top: AtRiskAccount[];
+}
+
+/** Accounts at risk (the whole team, "today" in the digest's zone) and the stage suggestions waiting. */
+export async function rhythmFigures(
+  prisma: CrmPrisma,
+  factors: RhythmFactors,
+  timeZone: string,
+  now: Date,
+): Promise<{ atRisk: AtRiskFigures; suggestionsWaiting: number }> {
+  const { start } = localDayBounds(now, timeZone);
+  const startOfTodayMs = BigInt(start.getTime());
+  const permille = factorPermille(factors);
+  const [accounts, suggestions] = await Promise.all([
+    lapsedAccounts(prisma, { team: true }, { startOfTodayMs, factorPermille: permille.atRisk, perOwner: 5 }),
+    stageSuggestionRows(prisma, { team: true }, { startOfTodayMs, atRiskPermille: permille.atRisk, perOwner: 1 }),
+  ]);
+  const owners = new Map<string, { count: number; value: bigint }>();
+  for (const a of accounts) owners.set(a.ownerId ?? '', { count: a.ownerCount, value: a.ownerValue });
+  const top = accounts
+    .map((a) => ({
+      name: a.name,
+      company: a.company,
+      ownerId: a.ownerId,
+      valueAtRiskCents: usualOrderValue(a.lifetimeUsdCents, a.orderCount) ?? 0n,
+    }))
+    .sort((a, b) => (b.valueAtRiskCents > a.valueAtRiskCents ? 1 : b.valueAtRiskCents < a.valueAtRiskCents ? -1 : 0))
+    .slice(0, 5);
+  const waiting = new Map<string, number>();
+  for (const s of suggestions) waiting.set(s.ownerId ?? '', s.ownerCount);
+  return {
+    atRisk: {
+      total: [...owners.values()].reduce((n, o) => n + o.count, 0),
+      valueAtRiskCents: [...owners.values()].reduce((n, o) => n + o.value, 0n),
+      top,
+    },
+    suggestionsWaiting: [...waiting.values()].reduce((n, c) => n + c, 0),
+  };
 }
 
 /** The pipeline as it stood when a digest was posted: the baseline of the next one's changes. */
@@ -322,16 +379,20 @@ function sortPaths(paths: StagePath[]): StagePath[] {
 /** A period's figures, compared with the last posted digest's snapshot, with the stale thresholds of `settings`. */
 export async function digestFiguresFor(
   prisma: CrmPrisma,
-  settings: Pick<SettingValues, 'stale_thresholds'>,
+  settings: Pick<SettingValues, 'stale_thresholds' | 'rhythm_factors' | 'digest_schedule'>,
   period: { from: Date; to: Date },
   now: Date,
 ): Promise<DigestFigures> {
   const previous = await loadLastSnapshot(prisma);
-  return computeDigestFigures(prisma, {
-    from: period.from,
-    to: period.to,
-    now,
-    staleThresholds: settings.stale_thresholds,
-    previous,
-  });
+  const [figures, rhythm] = await Promise.all([
+    computeDigestFigures(prisma, {
+      from: period.from,
+      to: period.to,
+      now,
+      staleThresholds: settings.stale_thresholds,
+      previous,
+    }),
+    rhythmFigures(prisma, settings.rhythm_factors, settings.digest_schedule.timeZone, now),
+  ]);
+  return { ...figures, ...rhythm };
 }

@@ -2,20 +2,13 @@ import type { Clock } from '../clock';
 import type { StageLabels } from '../common/stages';
 import type { AppConfig } from '../config';
 import type { Database } from '../db/client';
-import { Prisma } from '../generated/sqlite/client';
+import { readHomeStart } from '../db/pipeline/pipeline-sql';
 import type { ProductionReader } from '../production/types';
 import { type AdminNoticeItem, listOpenAdminNotices } from './admin-notices';
 import { type AgendaSetting, agendaSettingOf } from './agenda/preferences';
 import { type FollowUpList, listFollowUpsForOwner } from './follow-ups/listing';
 import { type HomeFilter, parseHomeFilter } from './home-filter';
-import {
-  loadPipeline,
-  type PipelineCache,
-  type PipelineSnapshot,
-  SQLITE_DATA_VERSION_COLUMNS,
-  shareAtVersion,
-  sqliteDataVersionOf,
-} from './pipeline';
+import { loadPipeline, type PipelineCache, type PipelineSnapshot, shareAtVersion } from './pipeline';
 import { listRates } from './rates';
 import { countRosterByRole, type Role } from './roster';
 import { type AuditRecord, getAllSettings, latestAuditEntries, loadStageLabels, type SettingValues } from './settings';
@@ -104,32 +97,6 @@ async function loadAdminHomeData(
     rosterCounts,
     audit,
     timeZone: reader.timeZone,
-  };
-}
-
-/** What every Home open reads first about its reader, and (SQLite) the data version. */
-interface HomeStart {
-  filterJson: string | null;
-  hasFollowUps: boolean;
-  version: string | null;
-}
-
-/**
- * The saved filter, whether any follow-up is active, and the data version, in one query:
- * on SQLite every query is a turn on the one connection that fifty opening viewers share.
- * Read by each open, never shared: a publish that follows a write must see that write.
- */
-async function readHomeStart(db: Database, userId: string): Promise<HomeStart> {
-  const version = db.provider === 'sqlite' ? Prisma.sql`, ${SQLITE_DATA_VERSION_COLUMNS}` : Prisma.empty;
-  const [row] = await db.prisma.$queryRaw<
-    { hf: string | null; fu: unknown; tc?: bigint | number; dv?: bigint | number }[]
-  >`
-    SELECT (SELECT "homeFilter" FROM "UserPreference" WHERE "userId" = ${userId}) AS "hf",
-      EXISTS (SELECT 1 FROM "FollowUpAlert" WHERE "ownerId" = ${userId} AND "active" = TRUE) AS "fu"${version}`;
-  return {
-    filterJson: row?.hf ?? null,
-    hasFollowUps: row ? row.fu === true || Number(row.fu) === 1 : false,
-    version: row?.tc !== undefined && row.dv !== undefined ? sqliteDataVersionOf({ tc: row.tc, dv: row.dv }) : null,
   };
 }
 

@@ -1,33 +1,18 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RateTable } from '../common/money';
 import { TimeSlicer, yieldToEventLoop } from '../cooperative';
-import { type BulkColumnType, jsonRowsSelect, jsonTextList } from '../db/bulk-rows';
-import type { CrmTx, Database, DbProvider } from '../db/client';
+import type { Database } from '../db/client';
+import { insertMissingLeads, pendingWork, replaceTotals, upsertFigures } from '../db/customer-cache/customer-cache-sql';
 import { LOCKS, lockForTransaction } from '../db/locks';
-import {
-  type PendingRow,
-  pendingFromRows,
-  pendingParameter,
-  SQLITE_PENDING_HEAD,
-  SQLITE_PENDING_RAW,
-  SQLITE_PENDING_TAIL,
-} from '../db/sqlite-sync-compare';
 import { compactStageTotals } from '../db/stage-totals';
 import type { AppDeps } from '../deps';
-import { Prisma } from '../generated/sqlite/client';
 import {
   type CustomerCurrencyRow,
   ProductionError,
   type ProductionReader,
   type RejectedRow,
 } from '../production/types';
-import {
-  type CurrencyTotalRow,
-  type CustomerFiguresRow,
-  type CustomerSnapshot,
-  CustomerSnapshotBuilder,
-  type PendingWork,
-} from './customer-snapshots';
+import { type CustomerSnapshot, CustomerSnapshotBuilder, type PendingWork } from './customer-snapshots';
 import { getRates } from './rates';
 import { usdFigureFromTotals } from './revalue-figures';
 import { getSyncDays } from './settings';
@@ -87,216 +72,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-const FIGURE_COLUMNS = [
-  'customerId',
-  'name',
-  'company',
-  'email',
-  'phone',
-  'markets',
-  'orderCount',
-  'lifetimeUsdCents',
-  'unknownCurrencies',
-  'lastOrderAt',
-  'rateDate',
-  'searchText',
-  'firstOrderAt',
-  'rhythmIntervalMs',
-  'rhythmNextMs',
-];
-const TOTAL_COLUMNS = [
-  'customerId',
-  'currency',
-  'market',
-  'orderCount',
-  'lifetimeMinor',
-  'lastOrderAt',
-  'firstOrderAt',
-];
-const TOTAL_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'int', 'bigint', 'datetime', 'datetime'];
-
-const figureValues = (f: CustomerFiguresRow) => [
-  f.customerId,
-  f.name,
-  f.company,
-  f.email,
-  f.phone,
-  f.markets,
-  f.orderCount,
-  f.lifetimeUsdCents,
-  f.unknownCurrencies,
-  f.lastOrderAt,
-  f.rateDate,
-  f.searchText,
-  f.firstOrderAt ?? null,
-  f.rhythmIntervalMs ?? null,
-  f.rhythmNextMs ?? null,
-];
-const totalValues = (t: CurrencyTotalRow) => [
-  t.customerId,
-  t.currency,
-  t.market,
-  t.orderCount,
-  t.lifetimeMinor,
-  t.lastOrderAt,
-  t.firstOrderAt ?? null,
-];
-
-/**
- * Which customers of a chunk need writing, asked of the database in one statement: the
- * chunk's figures and totals travel as JSON parameters and are compared with the stored
- * rows by primary key there; only the customers that differ (or have no lead) come back,
- * so a no-change sync reads no rows at all into JavaScript.
- */
-async function pendingWork(db: Database, chunk: readonly CustomerSnapshot[]): Promise<Map<string, PendingWork>> {
-  const { prisma, provider } = db;
-  if (provider === 'sqlite') return pendingWorkSqlite(db, chunk);
-  const differs = Prisma.raw('IS DISTINCT FROM');
-  const cols = (names: string[]) => Prisma.raw(names.map((c) => `"${c}"`).join(', '));
-  const figureDiffers = Prisma.join(
-    FIGURE_COLUMNS.slice(1).map((c) => Prisma.sql`c.${Prisma.raw(`"${c}"`)} ${differs} n.${Prisma.raw(`"${c}"`)}`),
-    ' OR ',
-  );
-  const totalDiffers = Prisma.join(
-    TOTAL_COLUMNS.slice(2).map((c) => Prisma.sql`s.${Prisma.raw(`"${c}"`)} ${differs} t.${Prisma.raw(`"${c}"`)}`),
-    ' OR ',
-  );
-  const figures = chunk.map((snap) => [...figureValues(snap.figures), snap.totals.length]);
-  const totals = chunk.flatMap((snap) => snap.totals.map(totalValues));
-  const rows = await prisma.$queryRaw<
-    { id: string; known: number | bigint; changed: number | bigint; hasLead: number | bigint }[]
-  >`
-    WITH n(${cols([...FIGURE_COLUMNS, 'totalsCount'])}) AS (${jsonRowsSelect(provider, figures, [...FIGURE_TYPES, 'int'])}),
-         t(${cols(TOTAL_COLUMNS)}) AS (${jsonRowsSelect(provider, totals, TOTAL_TYPES)}),
-         changedTotals AS (
-           SELECT t."customerId" FROM t LEFT JOIN "CustomerCurrencyTotal" s ON s."customerId" = t."customerId" AND s."currency" = t."currency"
-           WHERE s."customerId" IS NULL OR ${totalDiffers})
-    SELECT * FROM (
-      SELECT n."customerId" AS "id",
-        CASE WHEN c."customerId" IS NULL THEN 0 ELSE 1 END AS "known",
-        CASE WHEN c."customerId" IS NULL OR ${figureDiffers}
-          OR (SELECT COUNT(*) FROM "CustomerCurrencyTotal" s WHERE s."customerId" = n."customerId") <> n."totalsCount"
-          OR n."customerId" IN (SELECT "customerId" FROM changedTotals) THEN 1 ELSE 0 END AS "changed",
-        CASE WHEN l."id" IS NULL THEN 0 ELSE 1 END AS "hasLead"
-      FROM n LEFT JOIN "CustomerFigures" c ON c."customerId" = n."customerId" LEFT JOIN "Lead" l ON l."customerId" = n."customerId"
-    ) w WHERE "changed" = 1 OR "hasLead" = 0`;
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      { known: Number(r.known) === 1, changed: Number(r.changed) === 1, needsLead: Number(r.hasLead) === 0 },
-    ]),
-  );
-}
-
-/**
- * pendingWork on SQLite (db/sqlite-sync-compare.ts): two JSON values per customer instead of
- * eighteen. The statement runs straight on the connection when the database offers it:
- * through Prisma, compiling the query and carrying the parameter cost more than the comparison.
- */
-async function pendingWorkSqlite(db: Database, chunk: readonly CustomerSnapshot[]): Promise<Map<string, PendingWork>> {
-  const values = pendingParameter(chunk);
-  const rows = db.sqliteRawRead
-    ? ((await db.sqliteRawRead(SQLITE_PENDING_RAW, [values])) as PendingRow[])
-    : await db.prisma.$queryRaw<PendingRow[]>(Prisma.sql([SQLITE_PENDING_HEAD, SQLITE_PENDING_TAIL], values));
-  return pendingFromRows(rows);
-}
-
-const FIGURE_TYPES: BulkColumnType[] = [
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'int',
-  'bigint',
-  'text',
-  'datetime',
-  'datetime',
-  'text',
-  'datetime',
-  'bigint',
-  'bigint',
-];
-
-/** Insert-or-update of the figure cache: one statement per chunk; firstSeenAt only on insert. */
-async function upsertFigures(tx: CrmTx, provider: DbProvider, rows: CustomerFiguresRow[], now: Date): Promise<void> {
-  if (!rows.length) return;
-  const values = rows.map(figureValues);
-  const at = { value: now, type: 'datetime' } as const;
-  await tx.$executeRaw`
-    INSERT INTO "CustomerFigures" ("customerId", "name", "company", "email", "phone", "markets", "orderCount",
-      "lifetimeUsdCents", "unknownCurrencies", "lastOrderAt", "rateDate", "searchText", "firstOrderAt", "rhythmIntervalMs",
-      "rhythmNextMs", "firstSeenAt", "refreshedAt")
-    ${jsonRowsSelect(provider, values, FIGURE_TYPES, [at, at])}
-    ON CONFLICT ("customerId") DO UPDATE SET
-      "name" = excluded."name", "company" = excluded."company", "email" = excluded."email", "phone" = excluded."phone",
-      "markets" = excluded."markets", "orderCount" = excluded."orderCount", "lifetimeUsdCents" = excluded."lifetimeUsdCents",
-      "unknownCurrencies" = excluded."unknownCurrencies", "lastOrderAt" = excluded."lastOrderAt", "rateDate" = excluded."rateDate",
-      "searchText" = excluded."searchText", "firstOrderAt" = excluded."firstOrderAt",
-      "rhythmIntervalMs" = excluded."rhythmIntervalMs", "rhythmNextMs" = excluded."rhythmNextMs", "refreshedAt" = excluded."refreshedAt"`;
-}
-
-/** Replaces the per-currency totals of the given customers. */
-async function replaceTotals(
-  tx: CrmTx,
-  provider: DbProvider,
-  customerIds: string[],
-  totals: CurrencyTotalRow[],
-): Promise<void> {
-  if (!customerIds.length) return;
-  await tx.$executeRaw`DELETE FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${jsonTextList(provider, customerIds)})`;
-  if (!totals.length) return;
-  await tx.$executeRaw`
-    INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt", "firstOrderAt")
-    ${jsonRowsSelect(provider, totals.map(totalValues), TOTAL_TYPES)}
-    ON CONFLICT ("customerId", "currency") DO UPDATE SET
-      "market" = excluded."market", "orderCount" = excluded."orderCount",
-      "lifetimeMinor" = excluded."lifetimeMinor", "lastOrderAt" = excluded."lastOrderAt", "firstOrderAt" = excluded."firstOrderAt"`;
-}
-
-/**
- * Creates the missing leads (stage `lead`, no owner). Insert-or-ignore on the unique
- * customer id: a lead created meanwhile by another run or instance is left alone, and only
- * the rows this statement inserted come back, so each gets exactly one "created" activity.
- */
-async function insertMissingLeads(tx: CrmTx, provider: DbProvider, customerIds: string[], now: Date): Promise<number> {
-  if (!customerIds.length) return 0;
-  const inserted = await tx.$queryRaw<{ id: number | bigint }[]>`
-    INSERT INTO "Lead" ("customerId", "stage", "version", "createdAt", "updatedAt")
-    ${jsonRowsSelect(
-      provider,
-      customerIds.map((id) => [id]),
-      ['text'],
-      [
-        { value: 'lead', type: 'text' },
-        { value: 1, type: 'int' },
-        { value: now, type: 'datetime' },
-        { value: now, type: 'datetime' },
-      ],
-    )}
-    ON CONFLICT ("customerId") DO NOTHING
-    RETURNING "id"`;
-  if (inserted.length) {
-    await tx.$executeRaw`
-      INSERT INTO "Activity" ("leadId", "actorId", "kind", "toValue", "text", "isTouch", "createdAt")
-      ${jsonRowsSelect(
-        provider,
-        inserted.map((l) => [Number(l.id)]),
-        ['int'],
-        [
-          { value: null, type: 'text' },
-          { value: 'created', type: 'text' },
-          { value: 'lead', type: 'text' },
-          { value: 'Created by the production sync', type: 'text' },
-          { value: false, type: 'bool' },
-          { value: now, type: 'datetime' },
-        ],
-      )}`;
-  }
-  return inserted.length;
-}
-
 const sameRates = (a: RateTable, b: RateTable) =>
   a.size === b.size &&
   [...a.values()].every(
@@ -346,7 +121,7 @@ export async function writeSnapshotChunks(
   /** The rates the snapshots' USD figures were computed at. */
   builtAt?: RateTable,
 ): Promise<SyncWriteCounts> {
-  const { prisma, provider } = db;
+  const { prisma } = db;
   let created = 0;
   let updated = 0;
   // Customers with nothing to write drop out; the rest are written chunk by chunk, figures before leads (foreign key).
@@ -364,21 +139,21 @@ export async function writeSnapshotChunks(
       // The rates are read again under the rates lock: if an admin changed one since the
       // snapshots were built, the figures are redone at the new rates, so a rate change and its
       // revaluation (revalue-figures.ts) never land between this read and this write.
-      await lockForTransaction(tx, provider, LOCKS.rates);
+      await lockForTransaction(prisma, tx, LOCKS.rates);
       const current = builtAt && (await getRates(tx));
       const figures = toWrite.map((s) =>
         current && !sameRates(current, builtAt)
           ? { ...s.figures, ...usdFigureFromTotals(s.totals, s.figures.unknownCurrencies, current) }
           : s.figures,
       );
-      await upsertFigures(tx, provider, figures, now);
+      await upsertFigures(db, tx, figures, now);
       await replaceTotals(
+        db,
         tx,
-        provider,
         toWrite.map((s) => s.figures.customerId),
         toWrite.flatMap((s) => s.totals),
       );
-      return insertMissingLeads(tx, provider, leadIds, now);
+      return insertMissingLeads(db, tx, leadIds, now);
     });
   }
   await compactStageTotals(db);

@@ -1,7 +1,14 @@
 import { STAGES, type StageSlug } from '../common/stages';
-import { rawDate } from '../db/bulk-rows';
 import type { Database } from '../db/client';
-import { Prisma } from '../generated/sqlite/client';
+import {
+  countAllLeads,
+  dataVersion,
+  type LeadFilter,
+  type StageGroup,
+  scannedStageGroups,
+  stageLeadsPage as selectStageLeadsPage,
+  storedStageGroups,
+} from '../db/pipeline/pipeline-sql';
 import type { HomeFilter } from './home-filter';
 
 /** One lead as the dashboard lists it: CRM fields plus the cached production figures. */
@@ -64,108 +71,46 @@ export function uncontactedSince(now: Date, days: number): Date {
   return new Date(Math.floor(now.getTime() / 60_000) * 60_000 - days * DAY_MS);
 }
 
-/** The filter as SQL conditions over `"Lead" l` and `"CustomerFigures" c`. */
-function filterConditions(q: PipelineQuery, stage: StageSlug | null): Prisma.Sql[] {
-  const conditions: Prisma.Sql[] = [];
-  if (stage) conditions.push(Prisma.sql`l."stage" = ${stage}`);
-  switch (q.filter.owner) {
-    case 'mine':
-      conditions.push(Prisma.sql`l."ownerId" = ${q.viewerId}`);
-      break;
-    case 'unowned':
-      conditions.push(Prisma.sql`l."ownerId" IS NULL`);
-      break;
-    case 'uncontacted':
-      conditions.push(Prisma.sql`l."lastTouchAt" IS NULL`);
-      conditions.push(Prisma.sql`c."lastOrderAt" >= ${uncontactedSince(q.now, q.filter.uncontactedDays)}`);
-      break;
-    case 'all':
-      break;
-  }
-  return conditions;
-}
-
-function whereSql(conditions: Prisma.Sql[]): Prisma.Sql {
-  return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
-}
-
-interface StageAggregateRow {
-  stage: string;
-  unknownCurrencies: string;
-  n: bigint | number;
-  cents: string | null;
+/** The leads a question is about, as the database reads them. */
+function leadFilter(q: PipelineQuery, stage: StageSlug | null): LeadFilter {
+  return {
+    stage,
+    owner: q.filter.owner,
+    viewerId: q.viewerId,
+    orderedSince: q.filter.owner === 'uncontacted' ? uncontactedSince(q.now, q.filter.uncontactedDays) : null,
+  };
 }
 
 type StageAggregates = Map<string, { count: number; cents: bigint; incomplete: Set<string>; incompleteCount: number }>;
 
-function foldAggregates(rows: StageAggregateRow[]): StageAggregates {
+function foldAggregates(groups: StageGroup[]): StageAggregates {
   const byStage: StageAggregates = new Map();
-  for (const r of rows) {
-    const n = Number(r.n);
-    if (n === 0) continue;
-    const s = byStage.get(r.stage) ?? { count: 0, cents: 0n, incomplete: new Set<string>(), incompleteCount: 0 };
-    s.count += n;
-    s.cents += BigInt(r.cents ?? '0');
-    if (r.unknownCurrencies) {
-      s.incompleteCount += n;
-      for (const c of splitList(r.unknownCurrencies)) s.incomplete.add(c);
+  for (const g of groups) {
+    if (g.leads === 0) continue;
+    const s = byStage.get(g.stage) ?? { count: 0, cents: 0n, incomplete: new Set<string>(), incompleteCount: 0 };
+    s.count += g.leads;
+    s.cents += g.usdCents;
+    if (g.unknownCurrencies) {
+      s.incompleteCount += g.leads;
+      for (const c of splitList(g.unknownCurrencies)) s.incomplete.add(c);
     }
-    byStage.set(r.stage, s);
+    byStage.set(g.stage, s);
   }
   return byStage;
 }
 
 /**
- * Per-stage counts and USD sums. Every filter but "uncontacted" reads the totals the
- * database keeps per stage, owner and unknown-currency list (src/db/stage-totals.ts): a few
- * dozen rows whatever the number of leads. SUM is cast to text so both providers return it
- * exactly (PostgreSQL sums bigint as numeric).
+ * Per-stage counts and USD sums. Every filter but "uncontacted" reads the totals kept per
+ * stage, owner and unknown-currency list: a few dozen rows whatever the number of leads.
+ * "Uncontacted" depends on the clock (an order in the last N days), so no stored total can
+ * answer it: one grouped scan over the matching leads, grouped by the unknown-currency list
+ * as well so the currencies that make a total incomplete come without a second pass.
  */
-async function stageAggregates(db: Pick<Database, 'prisma' | 'provider'>, q: PipelineQuery): Promise<StageAggregates> {
-  if (q.filter.owner === 'uncontacted') return scannedStageAggregates(db, q);
-  const conditions: Prisma.Sql[] = [];
-  if (q.filter.stage) conditions.push(Prisma.sql`"stage" = ${q.filter.stage}`);
-  if (q.filter.owner === 'mine') conditions.push(Prisma.sql`"ownerKey" = ${q.viewerId}`);
-  if (q.filter.owner === 'unowned') conditions.push(Prisma.sql`"ownerKey" = ''`);
+async function stageAggregates(db: Database, q: PipelineQuery): Promise<StageAggregates> {
+  const filter = leadFilter(q, q.filter.stage);
   return foldAggregates(
-    await db.prisma.$queryRaw<StageAggregateRow[]>`
-      SELECT "stage", "unknownCurrencies", SUM("leads") AS "n", CAST(SUM("usdCents") AS TEXT) AS "cents"
-      FROM "StageTotal" ${whereSql(conditions)}
-      GROUP BY "stage", "unknownCurrencies"`,
+    q.filter.owner === 'uncontacted' ? await scannedStageGroups(db, filter) : await storedStageGroups(db, filter),
   );
-}
-
-/**
- * The "uncontacted" filter depends on the clock (an order in the last N days), so no stored
- * total can answer it: one grouped scan over the matching leads. Grouping by the
- * unknown-currency list as well names the currencies that make a stage's total incomplete
- * without a second pass.
- */
-async function scannedStageAggregates(
-  db: Pick<Database, 'prisma' | 'provider'>,
-  q: PipelineQuery,
-): Promise<StageAggregates> {
-  // On SQLite, unless one stage narrows the leads, reading customers (by the last-order
-  // index) and probing Lead beats SQLite's own plan, which walks Lead and probes at random.
-  const from =
-    db.provider === 'sqlite' && q.filter.stage === null
-      ? Prisma.sql`"CustomerFigures" c CROSS JOIN "Lead" l`
-      : Prisma.sql`"Lead" l CROSS JOIN "CustomerFigures" c`;
-  const rows = await db.prisma.$queryRaw<StageAggregateRow[]>`
-    SELECT l."stage" AS "stage", c."unknownCurrencies" AS "unknownCurrencies",
-           COUNT(*) AS "n", CAST(SUM(c."lifetimeUsdCents") AS TEXT) AS "cents"
-    FROM ${from}
-    ${whereSql([Prisma.sql`c."customerId" = l."customerId"`, ...filterConditions(q, q.filter.stage)])}
-    GROUP BY l."stage", c."unknownCurrencies"`;
-  return foldAggregates(rows);
-}
-
-/** Leads in every stage (for the page planner's density estimate): the sum of the stored totals. */
-async function countAllLeads(db: Pick<Database, 'prisma'>): Promise<number> {
-  const [row] = await db.prisma.$queryRaw<
-    { n: bigint | number | null }[]
-  >`SELECT SUM("leads") AS "n" FROM "StageTotal"`;
-  return Number(row?.n ?? 0);
 }
 
 export function splitList(text: string | null | undefined): string[] {
@@ -177,76 +122,25 @@ export function splitList(text: string | null | undefined): string[] {
     : [];
 }
 
-interface LeadRow {
-  id: number | bigint;
-  customerId: string;
-  stage: string;
-  ownerId: string | null;
-  lastTouchAt: Date | string | null;
-  name: string;
-  company: string | null;
-  markets: string;
-  lifetimeUsdCents: bigint | number | string;
-  unknownCurrencies: string;
-  lastOrderAt: Date | string | null;
-  rateDate: Date | string | null;
-}
-
-const LEAD_COLUMNS =
-  Prisma.raw(`l."id", l."customerId", l."stage", l."ownerId", l."lastTouchAt", c."name", c."company", c."markets",
-  c."lifetimeUsdCents", c."unknownCurrencies", c."lastOrderAt", c."rateDate"`);
-
-/**
- * Above this many index entries to walk, SQLite reads the stage's leads and sorts them
- * instead of walking customers by USD: a sparse stage or a deep page would walk too far.
- */
-const MAX_USD_INDEX_WALK = 5_000;
-
-/**
- * One page of a stage's leads by lifetime USD, highest first (LIMIT/OFFSET; never the whole
- * stage in memory). On SQLite the join order is chosen here (CROSS JOIN fixes it): walking
- * the lifetimeUsdCents index stops after a few rows when the stage is dense, where SQLite's
- * own choice reads and sorts the whole stage. Both orders use the same tie-break (the
- * index's own order), so paging is stable whichever is used. PostgreSQL plans it well itself.
- */
+/** One page of a stage's leads by lifetime USD, highest first. */
 export async function stageLeadsPage(
-  db: Pick<Database, 'prisma' | 'provider'>,
+  db: Database,
   q: PipelineQuery,
   stage: StageSlug,
   page: number,
   density: { matching: number; customers: number },
 ): Promise<PipelineLead[]> {
-  const where = whereSql([Prisma.sql`l."customerId" = c."customerId"`, ...filterConditions(q, stage)]);
-  const limit = q.pageSize;
-  const offset = page * q.pageSize;
-  let rows: LeadRow[];
-  if (db.provider === 'sqlite') {
-    const walk = ((offset + limit) * density.customers) / Math.max(1, density.matching);
-    const from =
-      walk <= MAX_USD_INDEX_WALK
-        ? Prisma.sql`"CustomerFigures" c CROSS JOIN "Lead" l`
-        : Prisma.sql`"Lead" l CROSS JOIN "CustomerFigures" c`;
-    rows = await db.prisma.$queryRaw<LeadRow[]>`
-      SELECT ${LEAD_COLUMNS} FROM ${from} ${where}
-      ORDER BY c."lifetimeUsdCents" DESC, c.rowid DESC LIMIT ${limit} OFFSET ${offset}`;
-  } else {
-    rows = await db.prisma.$queryRaw<LeadRow[]>`
-      SELECT ${LEAD_COLUMNS} FROM "CustomerFigures" c CROSS JOIN "Lead" l ${where}
-      ORDER BY c."lifetimeUsdCents" DESC, c."customerId" DESC LIMIT ${limit} OFFSET ${offset}`;
-  }
+  const rows = await selectStageLeadsPage(
+    db,
+    { ...leadFilter(q, stage), stage },
+    q.pageSize,
+    page * q.pageSize,
+    density,
+  );
   return rows.map((r) => ({
-    leadId: Number(r.id),
-    customerId: r.customerId,
-    stage: r.stage,
-    name: r.name,
-    company: r.company,
+    ...r,
     markets: splitList(r.markets),
-    lifetimeUsdCents: BigInt(r.lifetimeUsdCents),
     unknownCurrencies: splitList(r.unknownCurrencies),
-    lastOrderAt: rawDate(r.lastOrderAt),
-    rateDate: rawDate(r.rateDate),
-    ownerId: r.ownerId,
-    lastTouchAt: rawDate(r.lastTouchAt),
   }));
 }
 
@@ -254,10 +148,7 @@ export async function stageLeadsPage(
  * What the Home tab shows: every stage (or the filtered one) with its count, USD total and
  * the requested page of its top leads. A page beyond the end falls back to the last page.
  */
-export async function computePipeline(
-  db: Pick<Database, 'prisma' | 'provider'>,
-  q: PipelineQuery,
-): Promise<PipelineSnapshot> {
+export async function computePipeline(db: Database, q: PipelineQuery): Promise<PipelineSnapshot> {
   const [aggregates, customers] = await Promise.all([stageAggregates(db, q), countAllLeads(db)]);
   const shown = STAGES.filter((s) => q.filter.stage === null || s.slug === q.filter.stage);
   const stages = await Promise.all(
@@ -279,19 +170,6 @@ export async function computePipeline(
     }),
   );
   return { stages, totalCount: stages.reduce((n, s) => n + s.count, 0) };
-}
-
-/**
- * A version of the CRM data that changes whenever anything is written: on SQLite,
- * total_changes() counts the rows this process's one connection has changed, and
- * data_version changes when another connection (another instance) commits. Null on
- * PostgreSQL, whose connection pool runs dashboard queries in parallel anyway.
- */
-async function sqliteDataVersion(db: Pick<Database, 'prisma' | 'provider'>): Promise<string | null> {
-  if (db.provider !== 'sqlite') return null;
-  const [row] = await db.prisma.$queryRaw<{ tc: bigint | number; dv: bigint | number }[]>`
-    SELECT ${SQLITE_DATA_VERSION_COLUMNS}`;
-  return row ? sqliteDataVersionOf(row) : null;
 }
 
 interface VersionCache {
@@ -323,32 +201,21 @@ export interface VersionedShare {
 const UNSHARED: VersionedShare = { get: (_key, compute) => compute() };
 
 /**
- * The share for the data as it is now (one query reads the version). On SQLite, viewers
- * asking the same question of the same data version share one computation (and its result,
- * until anything is written): SQLite runs every query on one connection, so fifty people
- * opening Home at once would otherwise wait for fifty identical reads. Exact: any write
- * changes the version, so nothing stale is served. The version is read by each caller, never
- * shared while in flight: a publish that follows a write must see that write. Without
- * `shared`, or on PostgreSQL, every question is computed afresh.
+ * The share for the data as it is now (one query reads the version). Viewers asking the same
+ * question of the same data version share one computation (and its result, until anything
+ * is written): where every query runs on one connection, fifty people opening Home at once
+ * would otherwise wait for fifty identical reads. Exact: any write changes the version, so
+ * nothing stale is served. The version is read by each caller, never shared while in flight:
+ * a publish that follows a write must see that write. Without `shared`, or where the database
+ * keeps no version, every question is computed afresh.
  */
-export async function shareAtCurrentVersion(
-  db: Pick<Database, 'prisma' | 'provider'>,
-  shared?: PipelineCache,
-): Promise<VersionedShare> {
+export async function shareAtCurrentVersion(db: Database, shared?: PipelineCache): Promise<VersionedShare> {
   if (!shared) return UNSHARED;
-  return shareAtVersion(db, shared, await sqliteDataVersion(db));
-}
-
-/** The SQL reading the data version on SQLite: `sqliteDataVersionOf` makes the version of its columns. */
-export const SQLITE_DATA_VERSION_COLUMNS = Prisma.sql`total_changes() AS "tc", (SELECT data_version FROM pragma_data_version) AS "dv"`;
-
-export function sqliteDataVersionOf(row: { tc: bigint | number; dv: bigint | number }): string {
-  return `${row.tc}:${row.dv}`;
+  return shareAtVersion(db, shared, await dataVersion(db));
 }
 
 /**
- * The share at a version the caller has just read (SQLITE_DATA_VERSION_COLUMNS, in a query it
- * makes anyway), under the same rule as shareAtCurrentVersion. Null version: nothing shared.
+ * The share at a version the caller has just read (in a query it makes anyway), under the same rule as shareAtCurrentVersion. Null version: nothing shared.
  */
 export function shareAtVersion(
   db: Pick<Database, 'prisma'>,
@@ -390,11 +257,11 @@ function pipelineKey(q: PipelineQuery): string {
 }
 
 /**
- * loadPipeline with sharing on SQLite (see shareAtCurrentVersion): pass the app's cache, or
+ * loadPipeline with sharing (see shareAtCurrentVersion): pass the app's cache, or
  * a share already taken for this request. Without either, every call computes afresh.
  */
 export async function loadPipeline(
-  db: Pick<Database, 'prisma' | 'provider'>,
+  db: Database,
   q: PipelineQuery,
   shared?: PipelineCache | VersionedShare,
 ): Promise<PipelineSnapshot> {

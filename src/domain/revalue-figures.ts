@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { currencyExponent, type RateTable, sumUsd, toUsd, type UsdConversion } from '../common/money';
-import { type CrmPrisma, type CrmTx, providerOfClient } from '../db/client';
+import type { CrmPrisma, CrmTx } from '../db/client';
 import { LOCKS, lockForTransaction } from '../db/locks';
 import { splitList } from './pipeline';
 import { checkRateUpdate, getRates, type RateUpdate, type StoredRate, saveRateIn } from './rates';
@@ -107,11 +107,10 @@ export async function changeRates(
 ): Promise<{ rates: StoredRate[]; revalued: number }> {
   const checked = updates.map(checkRateUpdate);
   if (checked.length === 0) return { rates: [], revalued: 0 };
-  const provider = providerOfClient(prisma);
   const now = clock.now();
   return prisma.$transaction(
     async (tx) => {
-      await lockForTransaction(tx, provider, LOCKS.rates);
+      await lockForTransaction(prisma, tx, LOCKS.rates);
       const rates: StoredRate[] = [];
       for (const c of checked) rates.push(await saveRateIn(tx, c, now));
       const revalued = await revalueCustomerFiguresIn(tx, [...new Set(checked.map((c) => c.currency))]);

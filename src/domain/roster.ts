@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import { UserFacingError } from '../common/errors';
 import { isRole, ROLES, type Role } from '../common/roles';
-import { type CrmPrisma, type CrmTx, providerOfClient } from '../db/client';
+import type { CrmPrisma, CrmTx } from '../db/client';
 import { LOCKS, lockForTransaction } from '../db/locks';
 import { pauseFollowUpsOfOwner } from './follow-ups/pause-follow-ups';
 
@@ -66,15 +66,13 @@ export async function listRoster(prisma: CrmPrisma): Promise<{ userId: string; r
 /**
  * One roster transaction: changes of several people land together or not at all, and the
  * last-admin rule is checked inside it. Concurrent roster transactions run one after the
- * other, so two admins demoting each other at the same moment cannot both see "two admins":
- * on PostgreSQL a transaction-scoped advisory lock queues them (READ COMMITTED alone would
- * let both count the other as still an admin); SQLite write transactions begin IMMEDIATE
- * (db/sqlite-adapter.ts), which serialises them already.
+ * other (LOCKS.roster), so two admins demoting each other at the same moment cannot both
+ * see "two admins" (a transaction alone, at READ COMMITTED, would let both count the other
+ * as still an admin).
  */
 async function rosterTransaction<T>(prisma: CrmPrisma, work: (tx: CrmTx) => Promise<T>): Promise<T> {
-  const provider = providerOfClient(prisma);
   return prisma.$transaction(async (tx) => {
-    await lockForTransaction(tx, provider, LOCKS.roster);
+    await lockForTransaction(prisma, tx, LOCKS.roster);
     return work(tx);
   });
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RateTable } from '../common/money';
 import type { Database } from '../db/client';
-import { sqlitePath } from '../db/client';
+import { compareFileFor } from '../db/customer-cache/customer-cache-sql';
 import type { ExportParseResult, ExportParser, RejectedRow } from '../production/types';
 import type { CustomerSnapshot, PendingWork } from './customer-snapshots';
 import type { FromSyncWorker, SyncWorkerData, ToSyncWorker } from './sync-worker';
@@ -71,7 +71,7 @@ export class SyncWorker {
     chunkSize: number,
     onUnreadable: (customerId: string, currency: string, reason: string) => void,
   ) {
-    const data: SyncWorkerData = { sqlitePath: db.provider === 'sqlite' ? sqlitePath(db.url) : null, chunkSize };
+    const data: SyncWorkerData = { compareFile: compareFileFor(db), chunkSize };
     // Compiled, the worker is sync-worker.js beside this file; run from TypeScript (tsx, tests),
     // it is loaded through tsx's require hook.
     const script = join(__dirname, `sync-worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);

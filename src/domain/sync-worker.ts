@@ -13,17 +13,16 @@
  * Any failure is answered by `failed` with its message.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import type { RateTable } from '../common/money';
-import { type PendingRow, pendingFromRows, pendingParameter, SQLITE_PENDING_RAW } from '../db/sqlite-sync-compare';
+import { openSqliteCompare } from '../db/sqlite-sync-compare';
 import { CardExportReader } from '../production/card-export-reader';
 import { CUSTOMERS_CARD } from '../production/card-schemas';
 import type { CustomerCurrencyRow, ExportParseResult, RejectedRow } from '../production/types';
 import { type CustomerSnapshot, CustomerSnapshotBuilder } from './customer-snapshots';
 
 export interface SyncWorkerData {
-  /** The SQLite file to compare against, or null (PostgreSQL: the main thread compares). */
-  sqlitePath: string | null;
+  /** The database file to compare against on a connection of this thread's own, or null (the main thread compares). */
+  compareFile: string | null;
   /** Customers per chunk handed back. */
   chunkSize: number;
 }
@@ -61,16 +60,7 @@ function serve(port: NonNullable<typeof parentPort>, data: SyncWorkerData): void
   let reader = new CardExportReader(CUSTOMERS_CARD, sink);
   let chunks: Generator<CustomerSnapshot[]> | null = null;
   // Opened when the compare starts: the read before it needs no database.
-  let compare: ((chunk: CustomerSnapshot[]) => PendingRow[]) | null = null;
-  let db: Database.Database | null = null;
-
-  const compareOnSqlite = (path: string) => {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-    // Blocking is harmless here: this thread serves no one else.
-    db.pragma('busy_timeout = 10000');
-    const statement = db.prepare(SQLITE_PENDING_RAW);
-    return (chunk: CustomerSnapshot[]) => statement.all(pendingParameter(chunk)) as PendingRow[];
-  };
+  let compare: ReturnType<typeof openSqliteCompare> | null = null;
 
   const nextChunk = (): FromSyncWorker => {
     for (;;) {
@@ -78,7 +68,7 @@ function serve(port: NonNullable<typeof parentPort>, data: SyncWorkerData): void
       if (step.done) return { op: 'done' };
       const chunk = step.value;
       if (!compare) return { op: 'chunk', snapshots: chunk, pending: null };
-      const pending = pendingFromRows(compare(chunk));
+      const pending = compare.compare(chunk);
       if (pending.size === 0) continue;
       const entries: PendingEntry[] = [...pending].map(([id, p]) => [id, p.known, p.changed, p.needsLead]);
       return { op: 'chunk', snapshots: chunk.filter((s) => pending.has(s.figures.customerId)), pending: entries };
@@ -102,7 +92,7 @@ function serve(port: NonNullable<typeof parentPort>, data: SyncWorkerData): void
           let unnamed = 0;
           for (const row of msg.rejected) if (!builder.refused(row)) unnamed += 1;
           chunks = builder.chunks(msg.rates, data.chunkSize);
-          if (data.sqlitePath) compare = compareOnSqlite(data.sqlitePath);
+          if (data.compareFile) compare = openSqliteCompare(data.compareFile);
           return send({
             op: 'summary',
             fetched: builder.size,
@@ -118,7 +108,7 @@ function serve(port: NonNullable<typeof parentPort>, data: SyncWorkerData): void
       send({ op: 'failed', message: err instanceof Error ? err.message : String(err) });
     }
   });
-  port.once('close', () => (db as Database.Database | null)?.close());
+  port.once('close', () => compare?.close());
 }
 
 if (parentPort && (workerData as { syncWorker?: SyncWorkerData } | null)?.syncWorker) {

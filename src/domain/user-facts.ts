@@ -61,10 +61,7 @@ export async function readUserFactsOf(prisma: CrmPrisma, userIds: string[]): Pro
 }
 
 /** Saves the facts of many users in one statement (a burst of sends checks hundreds of owners). */
-export async function saveUserFactsOf(
-  db: Pick<Database, 'prisma' | 'provider'>,
-  facts: ReadonlyMap<string, UserFacts>,
-): Promise<void> {
+export async function saveUserFactsOf(db: Database, facts: ReadonlyMap<string, UserFacts>): Promise<void> {
   if (facts.size === 0) return;
   await upsertUserFacts(
     db,

@@ -269,6 +269,16 @@ export const DEMO_ORDERS: DemoOrder[] = [
     total: '12999.875',
     status: 'delivered',
   },
+  // Ordered again after moving to Trial Order (26 Nov): the CRM suggests Active Account.
+  {
+    customerId: 'C-1004',
+    orderId: 'KW-50412',
+    createdAt: '2026-11-28T08:00:00Z',
+    market: 'KW',
+    currency: 'KWD',
+    total: '9800.500',
+    status: 'processing',
+  },
   {
     customerId: 'C-1005',
     orderId: 'QA-30071',
@@ -305,10 +315,29 @@ export const DEMO_ORDERS: DemoOrder[] = [
     total: '1250000.00',
     status: 'delivered',
   },
+  // Orders every month, the last on 5 October: overdue by the end of November.
+  {
+    customerId: 'C-1009',
+    orderId: 'IN-65811',
+    createdAt: '2026-08-05T05:00:00Z',
+    market: 'IN',
+    currency: 'INR',
+    total: '2380000.00',
+    status: 'delivered',
+  },
+  {
+    customerId: 'C-1009',
+    orderId: 'IN-65917',
+    createdAt: '2026-09-05T05:00:00Z',
+    market: 'IN',
+    currency: 'INR',
+    total: '2515000.00',
+    status: 'delivered',
+  },
   {
     customerId: 'C-1009',
     orderId: 'IN-66021',
-    createdAt: '2026-10-15T05:00:00Z',
+    createdAt: '2026-10-05T05:00:00Z',
     market: 'IN',
     currency: 'INR',
     total: '2450000.00',

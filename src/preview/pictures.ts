@@ -11,7 +11,13 @@ import type { Preview } from './surfaces';
  */
 
 /** The surfaces the README and docs show; `npm run preview -- --update-docs` refreshes them. */
-export const DOCS_SURFACES = ['home-account-manager', 'lead-card', 'modal-stage-change', 'message-follow-up-dm'];
+export const DOCS_SURFACES = [
+  'home-account-manager',
+  'lead-card',
+  'modal-stage-change',
+  'message-follow-up-dm',
+  'message-morning-agenda',
+];
 
 /** The clock time beside a message's sender: the demo's "now" (10:00 in Dubai). */
 const MESSAGE_TIME = '10:00';

@@ -13,6 +13,8 @@ import { PipelineCache } from '../domain/pipeline';
 import { getRates, listRates, unconvertedCurrencies } from '../domain/rates';
 import { listRoster } from '../domain/roster';
 import { getAllSettings, loadStageLabels } from '../domain/settings';
+import { loadToday } from '../domain/who-to-call';
+import { DEFAULT_AGENDA_DELIVERY } from '../jobs/morning-agenda';
 import type { Viewer } from '../slack/viewer';
 import { refusalFor } from '../slack/viewer';
 import type { AdminSettingName } from '../slack/views/admin-common';
@@ -20,6 +22,8 @@ import {
   buildCurrencyRatesModal,
   buildDigestChannelModal,
   buildDigestScheduleModal,
+  buildMorningAgendaModal,
+  buildOrderRhythmModal,
   buildRosterModal,
   buildStageLabelsModal,
   buildStaleThresholdsModal,
@@ -39,6 +43,7 @@ import {
 } from '../slack/views/lead-modals';
 import { buildOrderHistoryMessage } from '../slack/views/order-history-message';
 import { buildNoAccessHome } from '../slack/views/pipeline-home';
+import { AGENDA_TITLE, buildTodayMessage, TODAY_MESSAGE_MAX_BLOCKS } from '../slack/views/today-section';
 import {
   DEMO_APP_ID,
   DEMO_FEATURED_CUSTOMER,
@@ -99,6 +104,8 @@ async function adminModals(world: DemoWorld): Promise<Record<AdminSettingName, M
     sync_window: buildSyncWindowModal(settings.sync_days),
     stale_thresholds: buildStaleThresholdsModal(settings.stale_thresholds, settings.stage_labels),
     stage_labels: buildStageLabelsModal(settings.stage_labels),
+    order_rhythm: buildOrderRhythmModal(settings.rhythm_factors),
+    morning_agenda: buildMorningAgendaModal(settings.agenda_schedule),
     currency_rates: buildCurrencyRatesModal(
       await listRates(prisma),
       DEMO_TIME_ZONE,
@@ -121,6 +128,50 @@ async function followUpDm(world: DemoWorld): Promise<{ blocks: KnownBlock[] }> {
     loadStageLabels(prisma),
   ]);
   return message(buildFollowUpMessage(followUpMessageData(followUp!, labels, claimed, now)));
+}
+
+/** The account manager's morning agenda, as the job builds it at the demo time in their zone. */
+async function morningAgendaDm(world: DemoWorld, v: Viewer): Promise<{ blocks: KnownBlock[] }> {
+  const { prisma } = world.deps.db;
+  const settings = await getAllSettings(prisma, world.deps.config);
+  const data = await loadToday(
+    prisma,
+    { userId: v.userId, timeZone: v.timeZone, team: false, mayTakeUnowned: true },
+    world.clock.now(),
+    { perOwner: DEFAULT_AGENDA_DELIVERY.perList, factors: settings.rhythm_factors },
+  );
+  return message(
+    buildTodayMessage(data, {
+      viewerId: v.userId,
+      canEdit: true,
+      labels: settings.stage_labels,
+      maxBlocks: TODAY_MESSAGE_MAX_BLOCKS,
+      title: AGENDA_TITLE,
+    }),
+  );
+}
+
+/** The lead card of the first lead with a stage suggestion in the demo book. */
+async function suggestionCard(world: DemoWorld, v: Viewer): Promise<{ blocks: KnownBlock[] }> {
+  const { prisma } = world.deps.db;
+  const settings = await getAllSettings(prisma, world.deps.config);
+  const data = await loadToday(
+    prisma,
+    { userId: v.userId, timeZone: v.timeZone, team: true, mayTakeUnowned: true },
+    world.clock.now(),
+    { perOwner: 5, factors: settings.rhythm_factors },
+  );
+  const first = data.suggestions.items[0];
+  if (!first) throw new Error('the demo book has no stage suggestion at the demo time');
+  return message(
+    buildLeadCard(await getLeadCard(prisma, first.leadId), {
+      labels: settings.stage_labels,
+      viewerId: v.userId,
+      canEdit: true,
+      suggestion: first,
+      timeZone: v.timeZone,
+    }),
+  );
 }
 
 /**
@@ -225,6 +276,18 @@ export async function buildPreviews(world: DemoWorld): Promise<PreviewSet> {
       payload: buildLogToCrmModal(DEMO_LOGGED_MESSAGE),
     },
     { name: 'message-follow-up-dm', title: 'Follow-up reminder DM', kind: 'message', payload: await followUpDm(world) },
+    {
+      name: 'message-morning-agenda',
+      title: 'Morning agenda DM (who to call today)',
+      kind: 'message',
+      payload: await morningAgendaDm(world, am),
+    },
+    {
+      name: 'message-stage-suggestion',
+      title: 'A stage suggestion on the lead card (Accept / Dismiss)',
+      kind: 'message',
+      payload: await suggestionCard(world, am),
+    },
   );
 
   const settings = await getAllSettings(prisma, world.deps.config);

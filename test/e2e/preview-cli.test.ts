@@ -22,7 +22,7 @@ function runPreview(args: string[]): Promise<{ code: number | null; stdout: stri
   });
 }
 
-const SURFACES = 21;
+const SURFACES = 25;
 
 describe('npm run preview as a process', () => {
   let out: string;

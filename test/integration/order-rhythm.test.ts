@@ -1,16 +1,33 @@
 import { ManualClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import type { Database } from '../../src/db/client';
+import { type DigestFigures, rhythmFigures } from '../../src/domain/digest-figures';
 import { type SyncDeps, syncLeadsFromProduction } from '../../src/domain/lead-sync';
 import { seedDefaultRates } from '../../src/domain/rates';
 import { loadToday, type TodayReader } from '../../src/domain/who-to-call';
 import { createLogger } from '../../src/logger';
+import { buildDigestMessage } from '../../src/slack/views/digest-message';
 import { openTestDatabase, type Provider } from '../support/databases';
 import { customerRow, StaticProductionReader } from '../support/static-production';
 
 const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', LOG_LEVEL: 'silent' });
 const FACTORS = { overdue: 1.5, atRisk: 2 };
 const d = (iso: string) => new Date(iso);
+
+/** A digest with nothing in it but what a test adds. */
+const emptyDigest = (now: Date): DigestFigures => ({
+  from: now,
+  to: now,
+  generatedAt: now,
+  pipeline: [],
+  comparedWith: null,
+  movements: { total: 0, latest: [], paths: [] },
+  newLeads: { total: 0, top: [] },
+  uncontacted: { days: 90, total: 0, top: [] },
+  overdue: { total: 0, byOwner: [] },
+  stale: { total: 0, byStage: [], top: [] },
+  rates: { oldest: null, newest: null },
+});
 
 /** Every customer of these tests is owned by U0OWNER so the owner's list is the whole picture. */
 const OWNER = 'U0OWNER01';
@@ -142,6 +159,26 @@ describe.each<Provider>(['sqlite', 'postgres'])('order rhythm on %s', (provider)
       ['MULTI', 'at_risk'],
       ['EDGE', 'at_risk'],
     ]);
+  });
+
+  it('the digest counts accounts at risk with their value at risk and owners, and the suggestions waiting', async () => {
+    await sync(true);
+    await db.prisma.lead.updateMany({ where: { customerId: 'MULTI' }, data: { stage: 'active_account' } });
+    const r = await rhythmFigures(db.prisma, FACTORS, 'Asia/Dubai', clock.now());
+    // EDGE is only overdue: not at risk.
+    expect(r.atRisk).toEqual({
+      total: 1,
+      valueAtRiskCents: 25_682n,
+      top: [{ name: 'Customer MULTI', company: null, ownerId: OWNER, valueAtRiskCents: 25_682n }],
+    });
+    // The Active Account at risk: "Churned?" waits for someone.
+    expect(r.suggestionsWaiting).toBe(1);
+    const message = buildDigestMessage(
+      { ...emptyDigest(clock.now()), ...r },
+      { stageLabels: {}, timeZone: 'Asia/Dubai', homeUrl: null, preview: false },
+    );
+    expect(message.text).toContain('1 account at risk ($256.82), 1 stage suggestion waiting');
+    expect(JSON.stringify(message.blocks)).toContain('Customer MULTI* · $256.82 at risk · <@U0OWNER01>');
   });
 
   it('without the first_order_at column nothing has a rhythm, and everything else still syncs', async () => {

@@ -38,6 +38,8 @@ describe('npm run preview: every surface from the demo data', () => {
       ...ADMIN_SETTINGS.map((s) => `modal-admin_${s}`),
       'modal-log-to-crm',
       'message-follow-up-dm',
+      'message-morning-agenda',
+      'message-stage-suggestion',
       'message-digest',
     ]);
     for (const p of set.previews) {

@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emojiWidth } from '../../src/preview/render/emoji';
 import { loadFontMetrics } from '../../src/preview/render/font-metrics';
 import { parseMrkdwn } from '../../src/preview/render/parse-mrkdwn';
 import { svgToPng } from '../../src/preview/render/png';
@@ -105,5 +108,19 @@ describe('a surface as SVG and PNG', () => {
     const home = svgToPng(renderSurfaceSvg('home', { type: 'home', blocks: [] }, ctx));
     // PNG IHDR: width at byte 16; the Home frame is 860 px drawn at 1.5x.
     expect(home.readUInt32BE(16)).toBe(1290);
+  });
+});
+
+describe('emoji', () => {
+  it("draws every emoji shortcode the app's views write, so no picture shows one as :text:", () => {
+    const views = join(__dirname, '..', '..', 'src', 'slack', 'views');
+    const used = new Set(
+      readdirSync(views).flatMap((f) =>
+        [...readFileSync(join(views, f), 'utf8').matchAll(/:([a-z][a-z0-9_]+):/g)].map((m) => m[1]!),
+      ),
+    );
+    expect(used).toContain('warning');
+    expect([...used].filter((name) => emojiWidth(name, 15) === null)).toEqual([]);
+    expect(emojiWidth('not_an_emoji_we_draw', 15)).toBeNull();
   });
 });

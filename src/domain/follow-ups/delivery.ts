@@ -131,7 +131,7 @@ export interface FollowUpForOutcome {
  * with one admin notice per owner.
  */
 export async function recordOutcomes(
-  db: Pick<Database, 'prisma' | 'provider'>,
+  db: Database,
   outcomes: DeliveryOutcome[],
   followUps: ReadonlyMap<number, FollowUpForOutcome>,
   holder: string,

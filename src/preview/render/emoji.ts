@@ -11,6 +11,9 @@ const f = (n: number) => Number(n.toFixed(2));
 const roundedSquare = (x: number, y: number, s: number, fill: string) =>
   `<rect x="${f(x + s * 0.06)}" y="${f(y + s * 0.06)}" width="${f(s * 0.88)}" height="${f(s * 0.88)}" rx="${f(s * 0.18)}" fill="${fill}"/>`;
 
+const circle = (cx: number, cy: number, r: number, fill: string) =>
+  `<circle cx="${f(cx)}" cy="${f(cy)}" r="${f(r)}" fill="${fill}"/>`;
+
 const path = (x: number, y: number, s: number, d: string, attrs: string) =>
   `<path transform="translate(${f(x)} ${f(y)}) scale(${f(s / 20)})" d="${d}" ${attrs}/>`;
 
@@ -71,6 +74,58 @@ const ICONS: Record<string, Icon> = {
       'stroke="#dd2e44" stroke-width="1.6" stroke-linecap="round"',
     ) +
     `<circle cx="${f(x + s * 0.8)}" cy="${f(y + s * 0.2)}" r="${f(s * 0.07)}" fill="#55acee"/>`,
+  alarm_clock: (x, y, s) =>
+    path(
+      x,
+      y,
+      s,
+      'M3.5 5 L6 2.5 M16.5 5 L14 2.5 M6 17.5 L4.5 19 M14 17.5 L15.5 19',
+      'stroke="#dd2e44" stroke-width="2" stroke-linecap="round"',
+    ) +
+    `<circle cx="${f(x + s / 2)}" cy="${f(y + s * 0.55)}" r="${f(s * 0.36)}" fill="#dd2e44"/><circle cx="${f(x + s / 2)}" cy="${f(y + s * 0.55)}" r="${f(s * 0.28)}" fill="#fff"/>` +
+    path(
+      x,
+      y,
+      s,
+      'M10 7.5 L10 11 L12.5 12.5',
+      'fill="none" stroke="#31373d" stroke-width="1.6" stroke-linecap="round"',
+    ),
+  large_orange_circle: (x, y, s) =>
+    `<circle cx="${f(x + s / 2)}" cy="${f(y + s / 2)}" r="${f(s * 0.42)}" fill="#f4900c"/>`,
+  red_circle: (x, y, s) => `<circle cx="${f(x + s / 2)}" cy="${f(y + s / 2)}" r="${f(s * 0.42)}" fill="#dd2e44"/>`,
+  large_yellow_circle: (x, y, s) =>
+    `<circle cx="${f(x + s / 2)}" cy="${f(y + s / 2)}" r="${f(s * 0.42)}" fill="#fdcb58"/>`,
+  bulb: (x, y, s) =>
+    path(x, y, s, 'M10 1.5 A6 6 0 0 1 14 12 L13 14 L7 14 L6 12 A6 6 0 0 1 10 1.5 Z', 'fill="#ffd983"') +
+    path(
+      x,
+      y,
+      s,
+      'M7.5 15.5 L12.5 15.5 M8 17.8 L12 17.8',
+      'stroke="#99aab5" stroke-width="1.8" stroke-linecap="round"',
+    ),
+  grey_question: (x, y, s) =>
+    path(
+      x,
+      y,
+      s,
+      'M6.5 6.5 A3.5 3.5 0 1 1 11.5 9.5 Q10 10.5 10 12.5 M10 16 L10 16.2',
+      'fill="none" stroke="#99aab5" stroke-width="2.6" stroke-linecap="round"',
+    ),
+  no_bell: (x, y, s) =>
+    ICONS.bell!(x, y, s) + path(x, y, s, 'M3 3 L17 17', 'stroke="#dd2e44" stroke-width="2.2" stroke-linecap="round"'),
+  sunny: (x, y, s) =>
+    path(
+      x,
+      y,
+      s,
+      'M10 1 L10 3.5 M10 16.5 L10 19 M1 10 L3.5 10 M16.5 10 L19 10 M3.6 3.6 L5.4 5.4 M14.6 14.6 L16.4 16.4 M3.6 16.4 L5.4 14.6 M14.6 5.4 L16.4 3.6',
+      'stroke="#ffac33" stroke-width="1.8" stroke-linecap="round"',
+    ) + circle(x + s / 2, y + s / 2, s * 0.25, '#ffac33'),
+  sunrise: (x, y, s) =>
+    roundedSquare(x, y, s, '#88c9f9') +
+    `<circle cx="${f(x + s / 2)}" cy="${f(y + s * 0.66)}" r="${f(s * 0.22)}" fill="#ffcc4d"/>` +
+    `<rect x="${f(x + s * 0.06)}" y="${f(y + s * 0.66)}" width="${f(s * 0.88)}" height="${f(s * 0.28)}" fill="#5c913b"/>`,
   heavy_minus_sign: (x, y, s) =>
     path(x, y, s, 'M4 10 L16 10', 'stroke="#31373d" stroke-width="3.2" stroke-linecap="round"'),
 };

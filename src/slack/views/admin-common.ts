@@ -9,6 +9,8 @@ export const ADMIN_SETTINGS = [
   'sync_window',
   'stale_thresholds',
   'stage_labels',
+  'order_rhythm',
+  'morning_agenda',
   'currency_rates',
   'roster',
 ] as const;
@@ -33,6 +35,10 @@ export const ADMIN_BLOCKS = {
   newCurrencyRate: 'rate_new_usd',
   rosterUsers: 'roster_users',
   rosterRole: 'roster_role',
+  rhythmOverdue: 'rhythm_overdue',
+  rhythmAtRisk: 'rhythm_at_risk',
+  agendaTime: 'agenda_time',
+  agendaWorkdays: 'agenda_workdays',
 } as const;
 
 export function describeSchedule(s: DigestSchedule): string {

@@ -8,7 +8,7 @@ import {
   staleThresholdsSchema,
 } from '../../common/setting-schemas';
 import { STAGES, stageLabel } from '../../common/stages';
-import { formatShortInstantIn } from '../../common/zoned-time';
+import { formatShortInstantIn, WEEKDAY_NAMES } from '../../common/zoned-time';
 import type { AdminHomeData } from '../../domain/home-data';
 import type { AuditRecord } from '../../domain/settings';
 import { ACTION_IDS } from './action-ids';
@@ -18,7 +18,7 @@ import { cutMrkdwn, escapeAndCut, escapeMrkdwn, fitList } from './mrkdwn';
 export type { AdminHomeData };
 
 /** Blocks the Admin section uses at most (part of HOME_EXTRAS_BLOCK_BUDGET). */
-export const ADMIN_SECTION_MAX_BLOCKS = 10;
+export const ADMIN_SECTION_MAX_BLOCKS = 12;
 const MAX_VALUE_TEXT = 80;
 
 function settingRow(name: AdminSettingName, title: string, value: string): KnownBlock {
@@ -126,6 +126,18 @@ export function buildAdminHomeSection(data: AdminHomeData): KnownBlock[] {
       escapeMrkdwn(describeStaleThresholds(settings.stale_thresholds, labels)),
     ),
     settingRow('stage_labels', 'Stage labels', escapeMrkdwn(STAGES.map((s) => stageLabel(s.slug, labels)).join(' → '))),
+    settingRow(
+      'order_rhythm',
+      'Order rhythm',
+      `Overdue after ${settings.rhythm_factors.overdue}×, at risk after ${settings.rhythm_factors.atRisk}× the usual interval between orders.`,
+    ),
+    settingRow(
+      'morning_agenda',
+      'Morning agenda',
+      settings.agenda_schedule.workdays.length
+        ? `DMs at ${settings.agenda_schedule.time} (each person’s zone) on ${settings.agenda_schedule.workdays.map((d) => WEEKDAY_NAMES[d - 1]!.slice(0, 3)).join(', ')}.`
+        : 'No workday chosen: no agenda goes out.',
+    ),
     settingRow(
       'currency_rates',
       'Currency rates (USD)',

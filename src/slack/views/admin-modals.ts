@@ -4,7 +4,7 @@ import { ROLE_LABELS, ROLES, type Role } from '../../common/roles';
 import { MAX_STAGE_LABEL_LENGTH, STAGES, type StageSlug } from '../../common/stages';
 import { formatShortInstantIn, WEEKDAY_NAMES } from '../../common/zoned-time';
 import type { StoredRate, UnconvertedCurrencies } from '../../domain/rates';
-import type { DigestSchedule, StaleThresholds } from '../../domain/settings';
+import type { AgendaSchedule, DigestSchedule, RhythmFactors, StaleThresholds } from '../../domain/settings';
 import { ACTION_IDS, adminCallbackId } from './action-ids';
 import { ADMIN_BLOCKS, type AdminSettingName } from './admin-common';
 import { cutMrkdwn, escapeMrkdwn, truncate } from './mrkdwn';
@@ -94,6 +94,74 @@ export function buildDigestScheduleModal(current: DigestSchedule): ModalView {
         action_id: ACTION_IDS.adminDigestTimeZone,
         initial_value: current.timeZone,
         max_length: 64,
+      },
+    },
+  ]);
+}
+
+const factorInput = (blockId: string, actionId: string, label: string, hint: string, value: number): KnownBlock => ({
+  type: 'input',
+  block_id: blockId,
+  label: { type: 'plain_text', text: label },
+  hint: { type: 'plain_text', text: hint },
+  element: {
+    type: 'number_input',
+    action_id: actionId,
+    is_decimal_allowed: true,
+    min_value: '1',
+    max_value: '10',
+    initial_value: String(value),
+  },
+});
+
+/** How late past its usual interval a customer counts as overdue, and at risk. */
+export function buildOrderRhythmModal(current: RhythmFactors): ModalView {
+  return modal('order_rhythm', 'Order rhythm', [
+    note(
+      'A customer with 3+ orders has a usual interval between orders. It is *due* the day after its next order was expected; *overdue* and *at risk* past these multiples of the interval since its last order.',
+    ),
+    factorInput(
+      ADMIN_BLOCKS.rhythmOverdue,
+      ACTION_IDS.adminRhythmOverdue,
+      'Overdue after (× the usual interval)',
+      'At least 1, at most 2 decimals, e.g. 1.5.',
+      current.overdue,
+    ),
+    factorInput(
+      ADMIN_BLOCKS.rhythmAtRisk,
+      ACTION_IDS.adminRhythmAtRisk,
+      'At risk after (× the usual interval)',
+      'More than the overdue factor, e.g. 2.',
+      current.atRisk,
+    ),
+  ]);
+}
+
+/** The team's morning agenda: its default time (each person may pick theirs on Home) and the workdays. */
+export function buildMorningAgendaModal(current: AgendaSchedule): ModalView {
+  const days = WEEKDAY_NAMES.map((name, i) => option(name, String(i + 1)));
+  const chosen = days.filter((d) => current.workdays.includes(Number(d.value)));
+  return modal('morning_agenda', 'Morning agenda', [
+    note(
+      'Each account manager gets a DM with who to call today on these days, at their own time (or this one) in their own Slack time zone. Nothing is sent when there is nothing to do.',
+    ),
+    {
+      type: 'input',
+      block_id: ADMIN_BLOCKS.agendaTime,
+      label: { type: 'plain_text', text: 'Team default time' },
+      element: { type: 'timepicker', action_id: ACTION_IDS.adminAgendaTime, initial_time: current.time },
+    },
+    {
+      type: 'input',
+      block_id: ADMIN_BLOCKS.agendaWorkdays,
+      optional: true,
+      label: { type: 'plain_text', text: 'Workdays' },
+      hint: { type: 'plain_text', text: 'None ticked: no agenda goes out.' },
+      element: {
+        type: 'checkboxes',
+        action_id: ACTION_IDS.adminAgendaWorkdays,
+        options: days,
+        ...(chosen.length ? { initial_options: chosen } : {}),
       },
     },
   ]);

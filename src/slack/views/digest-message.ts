@@ -163,6 +163,30 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
     );
   }
 
+  if (f.atRisk && f.atRisk.total > 0) {
+    const lines = f.atRisk.top.map(
+      (a, i) =>
+        `${i + 1}. ${customerName(a.name, a.company)} · ${formatUsd(a.valueAtRiskCents)} at risk · ${owner(a.ownerId)}`,
+    );
+    blocks.push(
+      listSection(
+        `*Accounts at risk (${f.atRisk.total.toLocaleString('en-US')}): ${formatUsd(f.atRisk.valueAtRiskCents)} of usual orders at risk*`,
+        lines,
+        f.atRisk.total,
+      ),
+    );
+  }
+
+  if (f.suggestionsWaiting) {
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*Stage suggestions waiting: ${f.suggestionsWaiting.toLocaleString('en-US')}* (accept or dismiss them from Home or \`/crm today\`)`,
+      },
+    });
+  }
+
   if (f.overdue.total > 0) {
     const shown = f.overdue.byOwner.slice(0, 10);
     const lines = shown.map(
@@ -208,7 +232,7 @@ export function buildDigestMessage(f: DigestFigures, options: DigestMessageOptio
 
   const text = [
     `${heading} for ${period}`,
-    `${plural(f.movements.total, 'stage change')}, ${plural(f.newLeads.total, 'new lead')}, ${plural(f.uncontacted.total, 'uncontacted recent buyer')}, ${plural(f.overdue.total, 'overdue follow-up')}, ${plural(f.stale.total, 'stale lead')}`,
+    `${plural(f.movements.total, 'stage change')}, ${plural(f.newLeads.total, 'new lead')}, ${plural(f.uncontacted.total, 'uncontacted recent buyer')}, ${plural(f.overdue.total, 'overdue follow-up')}, ${plural(f.stale.total, 'stale lead')}${f.atRisk ? `, ${plural(f.atRisk.total, 'account')} at risk (${formatUsd(f.atRisk.valueAtRiskCents)})` : ''}${f.suggestionsWaiting ? `, ${plural(f.suggestionsWaiting, 'stage suggestion')} waiting` : ''}`,
   ].join(': ');
   return { text: truncate(text, MAX_SECTION_TEXT), blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
 }
@@ -227,6 +251,8 @@ export function isQuietDigest(f: DigestFigures): boolean {
     f.newLeads.total === 0 &&
     f.uncontacted.total === 0 &&
     f.overdue.total === 0 &&
-    f.stale.total === 0
+    f.stale.total === 0 &&
+    !f.atRisk?.total &&
+    !f.suggestionsWaiting
   );
 }

@@ -11,6 +11,8 @@ import {
   buildCurrencyRatesModal,
   buildDigestChannelModal,
   buildDigestScheduleModal,
+  buildMorningAgendaModal,
+  buildOrderRhythmModal,
   buildRosterModal,
   buildStageLabelsModal,
   buildStaleThresholdsModal,
@@ -39,6 +41,10 @@ export async function buildAdminSettingModal(
       return buildStaleThresholdsModal(settings.stale_thresholds, settings.stage_labels);
     case 'stage_labels':
       return buildStageLabelsModal(settings.stage_labels);
+    case 'order_rhythm':
+      return buildOrderRhythmModal(settings.rhythm_factors);
+    case 'morning_agenda':
+      return buildMorningAgendaModal(settings.agenda_schedule);
     case 'currency_rates':
       return buildCurrencyRatesModal(await listRates(prisma), viewer.timeZone, await unconvertedCurrencies(prisma));
     case 'roster':

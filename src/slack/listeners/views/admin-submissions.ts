@@ -153,6 +153,48 @@ async function syncWindow(ctx: SubmissionContext): Promise<FieldErrors> {
   );
 }
 
+async function orderRhythm(ctx: SubmissionContext): Promise<FieldErrors> {
+  const blocks: Record<string, string> = { overdue: ADMIN_BLOCKS.rhythmOverdue, atRisk: ADMIN_BLOCKS.rhythmAtRisk };
+  const read = (block: string, action: string) => {
+    const raw = text(ctx.values, block, action);
+    return /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+  };
+  const candidate = {
+    overdue: read(ADMIN_BLOCKS.rhythmOverdue, ACTION_IDS.adminRhythmOverdue),
+    atRisk: read(ADMIN_BLOCKS.rhythmAtRisk, ACTION_IDS.adminRhythmAtRisk),
+  };
+  const errors: FieldErrors = {};
+  for (const [f, v] of Object.entries(candidate))
+    if (typeof v !== 'number') errors[blocks[f]!] = 'Enter a number such as 1.5.';
+  if (Object.keys(errors).length) return errors;
+  return save(
+    ctx,
+    'rhythm_factors',
+    candidate,
+    (f) => blocks[f] ?? ADMIN_BLOCKS.rhythmAtRisk,
+    (f) => (f === 'overdue' ? 'The overdue factor' : 'The at-risk factor'),
+  );
+}
+
+async function morningAgenda(ctx: SubmissionContext): Promise<FieldErrors> {
+  const workdays = (
+    field(ctx.values, ADMIN_BLOCKS.agendaWorkdays, ACTION_IDS.adminAgendaWorkdays)?.selected_options ?? []
+  )
+    .map((o) => Number(o.value))
+    .filter((d) => Number.isInteger(d));
+  const candidate = {
+    time: field(ctx.values, ADMIN_BLOCKS.agendaTime, ACTION_IDS.adminAgendaTime)?.selected_time ?? '',
+    workdays,
+  };
+  return save(
+    ctx,
+    'agenda_schedule',
+    candidate,
+    (f) => (f.startsWith('workdays') ? ADMIN_BLOCKS.agendaWorkdays : ADMIN_BLOCKS.agendaTime),
+    (f) => (f.startsWith('workdays') ? 'The workdays' : 'The time'),
+  );
+}
+
 async function staleThresholds(ctx: SubmissionContext): Promise<FieldErrors> {
   const candidate: Record<string, number | null> = {};
   const errors: FieldErrors = {};
@@ -288,6 +330,8 @@ export const ADMIN_SUBMISSIONS: Record<AdminSettingName, (ctx: SubmissionContext
   sync_window: syncWindow,
   stale_thresholds: staleThresholds,
   stage_labels: stageLabels,
+  order_rhythm: orderRhythm,
+  morning_agenda: morningAgenda,
   currency_rates: currencyRates,
   roster,
 };

@@ -1,0 +1,124 @@
+import type {
+  CurrencyTotalRow,
+  CustomerFiguresRow,
+  CustomerSnapshot,
+  PendingWork,
+} from '../../domain/customer-snapshots';
+import { jsonRowsSelect, jsonTextList } from '../bulk-rows';
+import { type CrmTx, type Database, type DbProvider, sqlitePath } from '../client';
+import { sqlitePendingWork } from '../sqlite-sync-compare';
+import { FIGURE_TYPES, figureValues, TOTAL_TYPES, totalValues } from './cache-columns';
+import { postgresPendingWork } from './postgres-sync-compare';
+
+/**
+ * The customer cache (CustomerFigures, CustomerCurrencyTotal) as the lead sync writes it,
+ * and the compare that tells which customers need writing, one per provider.
+ */
+const COMPARES: Record<
+  DbProvider,
+  (db: Database, chunk: readonly CustomerSnapshot[]) => Promise<Map<string, PendingWork>>
+> = {
+  sqlite: sqlitePendingWork,
+  postgres: postgresPendingWork,
+};
+
+/**
+ * Which customers of a chunk need writing, asked of the database in one statement; only
+ * the customers that differ (or have no lead) come back, so a no-change sync reads no rows
+ * into JavaScript.
+ */
+export function pendingWork(db: Database, chunk: readonly CustomerSnapshot[]): Promise<Map<string, PendingWork>> {
+  return COMPARES[db.provider](db, chunk);
+}
+
+/** The database file a worker thread may compare on with a connection of its own, or null (compare through `pendingWork`). */
+export function compareFileFor(db: Pick<Database, 'provider' | 'url'>): string | null {
+  return db.provider === 'sqlite' ? sqlitePath(db.url) : null;
+}
+
+/** Insert-or-update of the figure cache: one statement per chunk; firstSeenAt only on insert. */
+export async function upsertFigures(
+  db: Pick<Database, 'provider'>,
+  tx: CrmTx,
+  rows: readonly CustomerFiguresRow[],
+  now: Date,
+): Promise<void> {
+  if (!rows.length) return;
+  const at = { value: now, type: 'datetime' } as const;
+  await tx.$executeRaw`
+    INSERT INTO "CustomerFigures" ("customerId", "name", "company", "email", "phone", "markets", "orderCount",
+      "lifetimeUsdCents", "unknownCurrencies", "lastOrderAt", "rateDate", "searchText", "firstOrderAt", "rhythmIntervalMs",
+      "rhythmNextMs", "firstSeenAt", "refreshedAt")
+    ${jsonRowsSelect(db.provider, rows.map(figureValues), FIGURE_TYPES, [at, at])}
+    ON CONFLICT ("customerId") DO UPDATE SET
+      "name" = excluded."name", "company" = excluded."company", "email" = excluded."email", "phone" = excluded."phone",
+      "markets" = excluded."markets", "orderCount" = excluded."orderCount", "lifetimeUsdCents" = excluded."lifetimeUsdCents",
+      "unknownCurrencies" = excluded."unknownCurrencies", "lastOrderAt" = excluded."lastOrderAt", "rateDate" = excluded."rateDate",
+      "searchText" = excluded."searchText", "firstOrderAt" = excluded."firstOrderAt",
+      "rhythmIntervalMs" = excluded."rhythmIntervalMs", "rhythmNextMs" = excluded."rhythmNextMs", "refreshedAt" = excluded."refreshedAt"`;
+}
+
+/** Replaces the per-currency totals of the given customers. */
+export async function replaceTotals(
+  db: Pick<Database, 'provider'>,
+  tx: CrmTx,
+  customerIds: readonly string[],
+  totals: readonly CurrencyTotalRow[],
+): Promise<void> {
+  if (!customerIds.length) return;
+  await tx.$executeRaw`DELETE FROM "CustomerCurrencyTotal" WHERE "customerId" IN (${jsonTextList(db.provider, [...customerIds])})`;
+  if (!totals.length) return;
+  await tx.$executeRaw`
+    INSERT INTO "CustomerCurrencyTotal" ("customerId", "currency", "market", "orderCount", "lifetimeMinor", "lastOrderAt", "firstOrderAt")
+    ${jsonRowsSelect(db.provider, totals.map(totalValues), TOTAL_TYPES)}
+    ON CONFLICT ("customerId", "currency") DO UPDATE SET
+      "market" = excluded."market", "orderCount" = excluded."orderCount",
+      "lifetimeMinor" = excluded."lifetimeMinor", "lastOrderAt" = excluded."lastOrderAt", "firstOrderAt" = excluded."firstOrderAt"`;
+}
+
+/**
+ * Creates the missing leads (stage `lead`, no owner). Insert-or-ignore on the unique
+ * customer id: a lead created meanwhile by another run or instance is left alone, and only
+ * the rows this statement inserted come back, so each gets exactly one "created" activity.
+ */
+export async function insertMissingLeads(
+  db: Pick<Database, 'provider'>,
+  tx: CrmTx,
+  customerIds: readonly string[],
+  now: Date,
+): Promise<number> {
+  if (!customerIds.length) return 0;
+  const inserted = await tx.$queryRaw<{ id: number | bigint }[]>`
+    INSERT INTO "Lead" ("customerId", "stage", "version", "createdAt", "updatedAt")
+    ${jsonRowsSelect(
+      db.provider,
+      customerIds.map((id) => [id]),
+      ['text'],
+      [
+        { value: 'lead', type: 'text' },
+        { value: 1, type: 'int' },
+        { value: now, type: 'datetime' },
+        { value: now, type: 'datetime' },
+      ],
+    )}
+    ON CONFLICT ("customerId") DO NOTHING
+    RETURNING "id"`;
+  if (inserted.length) {
+    await tx.$executeRaw`
+      INSERT INTO "Activity" ("leadId", "actorId", "kind", "toValue", "text", "isTouch", "createdAt")
+      ${jsonRowsSelect(
+        db.provider,
+        inserted.map((l) => [Number(l.id)]),
+        ['int'],
+        [
+          { value: null, type: 'text' },
+          { value: 'created', type: 'text' },
+          { value: 'lead', type: 'text' },
+          { value: 'Created by the production sync', type: 'text' },
+          { value: false, type: 'bool' },
+          { value: now, type: 'datetime' },
+        ],
+      )}`;
+  }
+  return inserted.length;
+}

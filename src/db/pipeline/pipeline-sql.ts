@@ -1,0 +1,199 @@
+import { Prisma } from '../../generated/sqlite/client';
+import { rawDate } from '../bulk-rows';
+import type { Database, DbProvider } from '../client';
+import { postgresPipeline } from './postgres-pipeline';
+import { sqlitePipeline } from './sqlite-pipeline';
+
+/** Which leads a pipeline question is about. */
+export interface LeadFilter {
+  /** One stage, or every stage. */
+  stage: string | null;
+  owner: 'all' | 'mine' | 'unowned' | 'uncontacted';
+  /** The viewer, for "mine". */
+  viewerId: string;
+  /** For "uncontacted": leads nobody touched whose customer ordered since then. */
+  orderedSince: Date | null;
+}
+
+/** What differs between the providers' pipeline SQL. */
+export interface PipelineDialect {
+  /** FROM for a grouped scan of the matching leads (`l` Lead, `c` CustomerFigures). */
+  scanFrom(oneStage: boolean): Prisma.Sql;
+  /** One page of leads by lifetime USD, highest first; `walk` estimates the USD-index entries to pass. */
+  pageSql(where: Prisma.Sql, limit: number, offset: number, walk: number): Prisma.Sql;
+  /** Columns reading the data version (`tc`, `dv`), or null where no version is kept. */
+  versionColumns: Prisma.Sql | null;
+}
+
+const DIALECTS: Record<DbProvider, PipelineDialect> = { sqlite: sqlitePipeline, postgres: postgresPipeline };
+
+function filterConditions(f: LeadFilter): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (f.stage) conditions.push(Prisma.sql`l."stage" = ${f.stage}`);
+  if (f.owner === 'mine') conditions.push(Prisma.sql`l."ownerId" = ${f.viewerId}`);
+  if (f.owner === 'unowned') conditions.push(Prisma.sql`l."ownerId" IS NULL`);
+  if (f.owner === 'uncontacted') {
+    conditions.push(Prisma.sql`l."lastTouchAt" IS NULL`);
+    if (f.orderedSince) conditions.push(Prisma.sql`c."lastOrderAt" >= ${f.orderedSince}`);
+  }
+  return conditions;
+}
+
+function whereSql(conditions: Prisma.Sql[]): Prisma.Sql {
+  return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
+}
+
+/** Leads of one stage and unknown-currency list: how many, and their lifetime USD. */
+export interface StageGroup {
+  stage: string;
+  unknownCurrencies: string;
+  leads: number;
+  usdCents: bigint;
+}
+
+type GroupRow = { stage: string; unknownCurrencies: string; n: bigint | number; cents: string | null };
+
+const toGroup = (r: GroupRow): StageGroup => ({
+  stage: r.stage,
+  unknownCurrencies: r.unknownCurrencies,
+  leads: Number(r.n),
+  usdCents: BigInt(r.cents ?? '0'),
+});
+
+/**
+ * Per stage and unknown-currency list, from the totals the database keeps per stage, owner
+ * and list (stage-totals.ts): a few dozen rows whatever the number of leads. Not for
+ * "uncontacted", which depends on the clock (scanStageGroups). SUM is cast to text so both
+ * providers return it exactly (PostgreSQL sums bigint as numeric).
+ */
+export async function storedStageGroups(db: Pick<Database, 'prisma'>, f: LeadFilter): Promise<StageGroup[]> {
+  const conditions: Prisma.Sql[] = [];
+  if (f.stage) conditions.push(Prisma.sql`"stage" = ${f.stage}`);
+  if (f.owner === 'mine') conditions.push(Prisma.sql`"ownerKey" = ${f.viewerId}`);
+  if (f.owner === 'unowned') conditions.push(Prisma.sql`"ownerKey" = ''`);
+  const rows = await db.prisma.$queryRaw<GroupRow[]>`
+    SELECT "stage", "unknownCurrencies", SUM("leads") AS "n", CAST(SUM("usdCents") AS TEXT) AS "cents"
+    FROM "StageTotal" ${whereSql(conditions)}
+    GROUP BY "stage", "unknownCurrencies"`;
+  return rows.map(toGroup);
+}
+
+/** The same groups by one grouped scan over the matching leads (for filters no stored total answers). */
+export async function scannedStageGroups(
+  db: Pick<Database, 'prisma' | 'provider'>,
+  f: LeadFilter,
+): Promise<StageGroup[]> {
+  const rows = await db.prisma.$queryRaw<GroupRow[]>`
+    SELECT l."stage" AS "stage", c."unknownCurrencies" AS "unknownCurrencies",
+           COUNT(*) AS "n", CAST(SUM(c."lifetimeUsdCents") AS TEXT) AS "cents"
+    FROM ${DIALECTS[db.provider].scanFrom(f.stage !== null)}
+    ${whereSql([Prisma.sql`c."customerId" = l."customerId"`, ...filterConditions(f)])}
+    GROUP BY l."stage", c."unknownCurrencies"`;
+  return rows.map(toGroup);
+}
+
+/** Leads in every stage: the sum of the stored totals. */
+export async function countAllLeads(db: Pick<Database, 'prisma'>): Promise<number> {
+  const [row] = await db.prisma.$queryRaw<
+    { n: bigint | number | null }[]
+  >`SELECT SUM("leads") AS "n" FROM "StageTotal"`;
+  return Number(row?.n ?? 0);
+}
+
+/** A lead with its customer's cached figures; list columns as stored (comma-separated). */
+export interface LeadWithFigures {
+  leadId: number;
+  customerId: string;
+  stage: string;
+  ownerId: string | null;
+  lastTouchAt: Date | null;
+  name: string;
+  company: string | null;
+  markets: string;
+  lifetimeUsdCents: bigint;
+  unknownCurrencies: string;
+  lastOrderAt: Date | null;
+  rateDate: Date | null;
+}
+
+export interface LeadRow {
+  id: number | bigint;
+  customerId: string;
+  stage: string;
+  ownerId: string | null;
+  lastTouchAt: Date | string | null;
+  name: string;
+  company: string | null;
+  markets: string;
+  lifetimeUsdCents: bigint | number | string;
+  unknownCurrencies: string;
+  lastOrderAt: Date | string | null;
+  rateDate: Date | string | null;
+}
+
+/**
+ * One page of a stage's matching leads by lifetime USD, highest first (LIMIT/OFFSET; never
+ * the whole stage in memory). `density` (matching leads of all customers) lets the provider
+ * choose how to walk; every way uses the same tie-break, so paging is stable.
+ */
+export async function stageLeadsPage(
+  db: Pick<Database, 'prisma' | 'provider'>,
+  f: LeadFilter & { stage: string },
+  limit: number,
+  offset: number,
+  density: { matching: number; customers: number },
+): Promise<LeadWithFigures[]> {
+  const where = whereSql([Prisma.sql`l."customerId" = c."customerId"`, ...filterConditions(f)]);
+  const walk = ((offset + limit) * density.customers) / Math.max(1, density.matching);
+  const rows = await db.prisma.$queryRaw<LeadRow[]>(DIALECTS[db.provider].pageSql(where, limit, offset, walk));
+  return rows.map((r) => ({
+    leadId: Number(r.id),
+    customerId: r.customerId,
+    stage: r.stage,
+    ownerId: r.ownerId,
+    lastTouchAt: rawDate(r.lastTouchAt),
+    name: r.name,
+    company: r.company,
+    markets: r.markets,
+    lifetimeUsdCents: BigInt(r.lifetimeUsdCents),
+    unknownCurrencies: r.unknownCurrencies,
+    lastOrderAt: rawDate(r.lastOrderAt),
+    rateDate: rawDate(r.rateDate),
+  }));
+}
+
+const versionOf = (row: { tc?: bigint | number; dv?: bigint | number } | undefined): string | null =>
+  row?.tc !== undefined && row.dv !== undefined ? `${row.tc}:${row.dv}` : null;
+
+/**
+ * A version of the CRM data that changes whenever anything is written, or null where the
+ * provider keeps none (then nothing is shared between readers).
+ */
+export async function dataVersion(db: Pick<Database, 'prisma' | 'provider'>): Promise<string | null> {
+  const columns = DIALECTS[db.provider].versionColumns;
+  if (!columns) return null;
+  const [row] = await db.prisma.$queryRaw<{ tc: bigint | number; dv: bigint | number }[]>`SELECT ${columns}`;
+  return versionOf(row);
+}
+
+/**
+ * What every Home open reads first, in one query: the reader's saved filter, whether any
+ * follow-up of theirs is active, and the data version (see dataVersion).
+ */
+export async function readHomeStart(
+  db: Pick<Database, 'prisma' | 'provider'>,
+  userId: string,
+): Promise<{ filterJson: string | null; hasFollowUps: boolean; version: string | null }> {
+  const columns = DIALECTS[db.provider].versionColumns;
+  const version = columns ? Prisma.sql`, ${columns}` : Prisma.empty;
+  const [row] = await db.prisma.$queryRaw<
+    { hf: string | null; fu: unknown; tc?: bigint | number; dv?: bigint | number }[]
+  >`
+    SELECT (SELECT "homeFilter" FROM "UserPreference" WHERE "userId" = ${userId}) AS "hf",
+      EXISTS (SELECT 1 FROM "FollowUpAlert" WHERE "ownerId" = ${userId} AND "active" = TRUE) AS "fu"${version}`;
+  return {
+    filterJson: row?.hf ?? null,
+    hasFollowUps: row ? row.fu === true || Number(row.fu) === 1 : false,
+    version: versionOf(row),
+  };
+}
