@@ -4,12 +4,14 @@
 // so generation works on a machine with no DATABASE_URL set.
 //
 // Then it copies the few runtime files the two clients load from @prisma/client into
-// src/generated/runtime and points the clients' imports there. @prisma/client is 74 MB (every
+// src/generated/@prisma-runtime and points the clients' imports there. @prisma/client is 74 MB (every
 // engine for every database, source maps) and declares the Prisma CLI and TypeScript as
 // optional peers, which `npm ci --omit=dev` keeps; with its runtime copied, @prisma/client,
 // the CLI and TypeScript are development dependencies and the production install is small.
 // The runtime files are self-contained (Node built-ins only) and copied from the installed
-// version at every generation, so they always match the generator.
+// version at every generation, so they always match the generator. The folder's name keeps
+// "@prisma" in the path: Prisma finds the app's call site for an error message ("Invalid
+// `prisma.lead.create()` invocation") by skipping stack frames whose file path contains it.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -51,7 +53,7 @@ const RUNTIME_FILES = [
   'query_compiler_bg.postgresql.wasm-base64.js',
 ];
 const generated = join(root, 'src', 'generated');
-const runtimeDir = join(generated, 'runtime');
+const runtimeDir = join(generated, '@prisma-runtime');
 rmSync(runtimeDir, { recursive: true, force: true });
 mkdirSync(runtimeDir, { recursive: true });
 const installedRuntime = join(root, 'node_modules', '@prisma', 'client', 'runtime');
@@ -68,10 +70,11 @@ for (const provider of ['sqlite', 'postgres']) {
     const after = before.replaceAll('"@prisma/client/runtime/', `"${toRuntime}/`);
     if (after.includes('@prisma/client')) {
       throw new Error(
-        `${relative(root, file)} still imports @prisma/client: copy what it needs into src/generated/runtime`,
+        `${relative(root, file)} still imports @prisma/client: copy what it needs into src/generated/@prisma-runtime`,
       );
     }
     if (after !== before) writeFileSync(file, after);
   }
 }
-if (!quiet) console.log('Prisma clients generated (sqlite, postgres), with their runtime in src/generated/runtime.');
+if (!quiet)
+  console.log('Prisma clients generated (sqlite, postgres), with their runtime in src/generated/@prisma-runtime.');

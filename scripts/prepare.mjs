@@ -139,7 +139,7 @@ export function prepare({ build = false } = {}) {
       ran.push('install');
     }
     const generate = generateInputs();
-    const clients = ['sqlite/client.ts', 'postgres/client.ts', 'runtime/client.js'].map((f) =>
+    const clients = ['sqlite/client.ts', 'postgres/client.ts', '@prisma-runtime/client.js'].map((f) =>
       join(root, 'src', 'generated', f),
     );
     if (stale(STAMPS.generate, generate, clients)) {

@@ -133,7 +133,12 @@ describe('Socket Mode: graceful stop', () => {
       await stopping;
 
       expect((await slow).json).toEqual({ text: 'finished' });
-      const [connection] = socket.connections;
+      // The fake records the close when its side of the socket ends, which can follow the app's own close.
+      const connection = await socket.waitFor(
+        () => (socket.connections[0]?.closedAt ? socket.connections[0] : undefined),
+        30_000,
+        'the socket to close',
+      );
       expect(connection).toMatchObject({ closedBy: 'app', closeCode: 1000 });
       expect(connection!.closedAt!).toBeGreaterThanOrEqual(socket.acks.find((a) => a.type === 'slash_commands')!.at);
       expect(socket.unacked().map((e) => e.type)).toEqual(['events_api']);

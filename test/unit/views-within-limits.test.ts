@@ -145,6 +145,8 @@ describe('views with hostile data stay within Slack limits and never cut through
         digest_schedule: { frequency: 'daily', weekday: 1, time: '09:00', timeZone: 'UTC' },
         sync_days: 90,
         stale_thresholds: { lead: 7, contacted: 14, qualified: 14, negotiation: 7, won: null, churned: null } as any,
+        rhythm_factors: { overdue: 1.5, atRisk: 2 },
+        agenda_schedule: { time: '08:30', workdays: [1, 2, 3, 4, 5] },
         stage_labels: {
           lead: hostile(40),
           contacted: hostile(40),

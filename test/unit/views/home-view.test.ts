@@ -115,7 +115,9 @@ describe('buildHomeView', () => {
   it('the Admin section only for an admin, with its Change buttons', () => {
     expect(actionIds(buildHomeView(homeData(), viewer).blocks)).not.toContain(ACTION_IDS.adminOpenSetting);
     const admin = buildHomeView(homeData({ admin: adminData }), { ...viewer, userId: 'U0ADMIN01' });
-    expect(actionIds(admin.blocks).filter((id) => id === ACTION_IDS.adminOpenSetting)).toHaveLength(7);
+    // Digest channel and schedule, sync window, stale thresholds, stage labels, currency rates, roster,
+    // order rhythm factors and the morning agenda's team schedule.
+    expect(actionIds(admin.blocks).filter((id) => id === ACTION_IDS.adminOpenSetting)).toHaveLength(9);
     expect((admin.blocks as any[]).at(-1)!.block_id).toBe('admin:audit');
   });
 

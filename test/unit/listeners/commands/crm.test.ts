@@ -141,7 +141,11 @@ describe('/crm (router)', () => {
 /** Watches the raw queries; `searches` keeps those that search customers (not the viewer, not Home). */
 const searchSpy = () => jest.spyOn(prisma(), '$queryRaw');
 const searches = (spy: ReturnType<typeof searchSpy>) =>
-  spy.mock.calls.filter((call) => /CustomerSearch|LOWER\(c\.|instr\(|strpos\(/.test(JSON.stringify(call)));
+  spy.mock.calls.filter((call) =>
+    /CustomerSearch|LOWER\(c\.|instr\(|strpos\(/.test(
+      JSON.stringify(call, (_key, value) => (typeof value === 'bigint' ? String(value) : value)),
+    ),
+  );
 
 describe('/crm find', () => {
   it('replies with the results the builder makes', async () => {
