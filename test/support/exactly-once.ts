@@ -232,6 +232,41 @@ async function followUpTally(
 }
 
 /** Ticks both instances until every follow-up is recorded as sent, or the deadline. */
+/**
+ * Sets up one fault of the scenario before both instances tick: Slack refusing or losing
+ * posts, instance A alone with a database refusing outcome writes (then healed), or a child
+ * instance killed with SIGKILL a third of the way through. Returns how many were killed.
+ */
+async function injectFault(
+  scenario: Scenario,
+  slack: FakeSlack,
+  count: number,
+  job: { aloneFirst: () => Promise<unknown>; heal: () => void; child: string[] },
+): Promise<number> {
+  if (scenario === 'ratelimit_storm') {
+    // Every post refused for longer than the lease, several times over.
+    slack.rateLimit('chat.postMessage', Math.ceil((TEST_LEASE_MS * 2) / 1000), 6);
+  } else if (scenario === 'response_lost') {
+    slack.acceptThenFail('chat.postMessage', 'drop', 4);
+    slack.acceptThenFail('chat.postMessage', 'http500', 4);
+  } else if (scenario === 'db_refuses_outcome') {
+    // Instance A alone first, its database refusing every outcome write (retries too): the
+    // messages it sends go unrecorded, and must not be sent again once the database is back.
+    await job.aloneFirst();
+    job.heal();
+  } else if (scenario === 'sigkill') {
+    const run = startChild(job.child);
+    await slack.waitFor(
+      () => slack.callsTo('chat.postMessage').length >= Math.floor(count / 3),
+      'the child to send a third',
+    );
+    run.child.kill('SIGKILL');
+    await run.exited;
+    return 1;
+  }
+  return 0;
+}
+
 async function tickUntilRecorded(
   instances: AppContext[],
   clients: WebClient[],
@@ -257,7 +292,6 @@ export async function runFollowUpScenario(scenario: Scenario, provider: Provider
   try {
     const owners = await seedDueFollowUps(shared, count);
     for (const id of owners) slack.addUser({ id });
-    let killed = 0;
     const dbA =
       scenario === 'db_refuses_outcome' ? refusingOutcomeWrites(openDatabase(target.url)) : openDatabase(target.url);
     const dbB = openDatabase(target.url);
@@ -265,28 +299,16 @@ export async function runFollowUpScenario(scenario: Scenario, provider: Provider
     const a = instance(target.url, slack.apiUrl, systemClock, dbA);
     const b = instance(target.url, slack.apiUrl, systemClock, dbB);
     const clients = [appClient(slack), appClient(slack)];
-    if (scenario === 'ratelimit_storm') {
-      // Every post refused for longer than the lease, several times over.
-      slack.rateLimit('chat.postMessage', Math.ceil((TEST_LEASE_MS * 2) / 1000), 6);
-    } else if (scenario === 'response_lost') {
-      slack.acceptThenFail('chat.postMessage', 'drop', 4);
-      slack.acceptThenFail('chat.postMessage', 'http500', 4);
-    } else if (scenario === 'db_refuses_outcome') {
-      // Instance A alone first, its database refusing every outcome write (retries too): the
-      // DMs it sends go unrecorded, and must not be sent again once the database is back.
-      await deliverDueFollowUps(a, clients[0]!, FAULT_DELIVERY);
-      (dbA as ReturnType<typeof refusingOutcomeWrites>).heal();
-    } else if (scenario === 'sigkill') {
-      const slow = JSON.stringify({ ...FAULT_DELIVERY, maxPerSecond: 10, concurrency: 2 });
-      const run = startChild(['follow-ups', target.url, slack.apiUrl, slow]);
-      await slack.waitFor(
-        () => slack.callsTo('chat.postMessage').length >= Math.floor(count / 3),
-        'the child to send a third',
-      );
-      run.child.kill('SIGKILL');
-      await run.exited;
-      killed = 1;
-    }
+    const killed = await injectFault(scenario, slack, count, {
+      aloneFirst: () => deliverDueFollowUps(a, clients[0]!, FAULT_DELIVERY),
+      heal: () => (dbA as ReturnType<typeof refusingOutcomeWrites>).heal(),
+      child: [
+        'follow-ups',
+        target.url,
+        slack.apiUrl,
+        JSON.stringify({ ...FAULT_DELIVERY, maxPerSecond: 10, concurrency: 2 }),
+      ],
+    });
     await tickUntilRecorded([a, b], clients, shared, count, 30_000);
     return await followUpTally(slack, shared, owners, scenario, provider, killed);
   } finally {
@@ -487,26 +509,16 @@ export async function runAgendaScenario(scenario: Scenario, provider: Provider, 
     const people = await seedDueAgendas(b, count);
     for (const id of people) slack.addUser({ id, tz: 'UTC' });
     const clients = [appClient(slack), appClient(slack)];
-    let killed = 0;
-    if (scenario === 'ratelimit_storm') {
-      slack.rateLimit('chat.postMessage', Math.ceil((TEST_LEASE_MS * 2) / 1000), 6);
-    } else if (scenario === 'response_lost') {
-      slack.acceptThenFail('chat.postMessage', 'drop', 4);
-      slack.acceptThenFail('chat.postMessage', 'http500', 4);
-    } else if (scenario === 'db_refuses_outcome') {
-      await deliverMorningAgendas(a, clients[0]!, FAULT_AGENDA);
-      (dbA as ReturnType<typeof refusingOutcomeWrites>).heal();
-    } else if (scenario === 'sigkill') {
-      const slow = JSON.stringify({ ...FAULT_AGENDA, maxPerSecond: 10, concurrency: 2 });
-      const run = startChild(['agenda', target.url, slack.apiUrl, slow]);
-      await slack.waitFor(
-        () => slack.callsTo('chat.postMessage').length >= Math.floor(count / 3),
-        'the child to send a third',
-      );
-      run.child.kill('SIGKILL');
-      await run.exited;
-      killed = 1;
-    }
+    const killed = await injectFault(scenario, slack, count, {
+      aloneFirst: () => deliverMorningAgendas(a, clients[0]!, FAULT_AGENDA),
+      heal: () => (dbA as ReturnType<typeof refusingOutcomeWrites>).heal(),
+      child: [
+        'agenda',
+        target.url,
+        slack.apiUrl,
+        JSON.stringify({ ...FAULT_AGENDA, maxPerSecond: 10, concurrency: 2 }),
+      ],
+    });
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       await Promise.all([a, b].map((d, i) => deliverMorningAgendas(d, clients[i]!, FAULT_AGENDA)));
