@@ -2,8 +2,9 @@ import type { Clock } from '../clock';
 import { currencyExponent, UNREADABLE_ROW } from '../common/money';
 import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../common/stages';
 import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../common/zoned-time';
-import { yieldToEventLoop } from '../cooperative';
+import { TimeSlicer } from '../cooperative';
 import type { CrmPrisma } from '../db/client';
+import { bulkReads, bulkReadsOf } from '../db/off-loop-reads';
 import { csvRecord, toCsv, UTF8_BOM } from './csv';
 import { splitList } from './pipeline';
 import type { Role } from './roster';
@@ -124,11 +125,13 @@ export interface LeadExportRow {
 }
 
 /**
- * Leads per page. Each page is one keyset query (no OFFSET: the 200th page costs what the
- * first does) plus one grouped query for the pages' next follow-ups, bounded by the same
- * keyset range (never a list of the page's ids: SQLite takes at most 999 parameters).
+ * Leads per page, and the most a request may ask for. Each page is one keyset query (no
+ * OFFSET: the 200th page costs what the first does) plus one grouped query for the page's
+ * next follow-ups by the page's lead ids (SQLite takes at most 999 parameters). The queries
+ * run off the event loop (bulkReads); what stays on it, turning the rows into objects and
+ * text, grows with the page, so a page is small.
  */
-export const EXPORT_PAGE_SIZE = 500;
+export const EXPORT_PAGE_SIZE = 250;
 
 export interface ExportRequest {
   filter: ExportFilter;
@@ -163,20 +166,18 @@ const after = (k: Keyset) => ({
   OR: [{ lifetimeUsdCents: { lt: k.cents } }, { customerId: { gt: k.customerId } }],
 });
 
-/** Customers up to and including `k` in export order. */
-const upTo = (k: Keyset) => ({
-  lifetimeUsdCents: { gte: k.cents },
-  OR: [{ lifetimeUsdCents: { gt: k.cents } }, { customerId: { lte: k.customerId } }],
-});
-
 /**
  * Every matching lead, biggest lifetime USD first (as on Home), a page at a time. Read from
  * the customers' side, in the order of their lifetime-USD index, so each page is an index
  * range (a page costs the same whether it is the first or the hundredth, and no query sorts
  * the book).
  */
-export async function* leadExportPages(prisma: CrmPrisma, request: ExportRequest): AsyncGenerator<LeadExportRow[]> {
-  const pageSize = request.pageSize ?? EXPORT_PAGE_SIZE;
+export function leadExportPages(prisma: CrmPrisma, request: ExportRequest): AsyncGenerator<LeadExportRow[]> {
+  return bulkReadsOf(pagesOf(prisma, request));
+}
+
+async function* pagesOf(prisma: CrmPrisma, request: ExportRequest): AsyncGenerator<LeadExportRow[]> {
+  const pageSize = Math.min(request.pageSize ?? EXPORT_PAGE_SIZE, EXPORT_PAGE_SIZE);
   const lead = { is: { AND: exportConditions(request) } };
   let last: Keyset | null = null;
   for (;;) {
@@ -199,16 +200,11 @@ export async function* leadExportPages(prisma: CrmPrisma, request: ExportRequest
     if (page.length === 0) return;
     const end = page[page.length - 1]!;
     const pageEnd: Keyset = { cents: end.lifetimeUsdCents, customerId: end.customerId };
-    // This page's leads are exactly the matching ones in (last, pageEnd]: the same range selects their follow-ups.
+    // The page's own leads, by the follow-ups' lead index: a list as long as the page (never longer
+    // than EXPORT_PAGE_SIZE, well under SQLite's 999 parameters), whatever the book.
     const followUps = await prisma.followUpAlert.groupBy({
       by: ['leadId'],
-      where: {
-        active: true,
-        nextDueAt: { not: null },
-        lead: {
-          AND: [...exportConditions(request), { customer: { AND: [...(last ? [after(last)] : []), upTo(pageEnd)] } }],
-        },
-      },
+      where: { leadId: { in: page.map((c) => c.lead!.id) }, active: true, nextDueAt: { not: null } },
       _min: { nextDueAt: true },
     });
     const nextByLead = new Map(followUps.map((f) => [f.leadId, f._min.nextDueAt]));
@@ -242,12 +238,14 @@ export async function loadLeadsForExport(prisma: CrmPrisma, request: ExportReque
 
 /** The currencies the matching leads bought in (one CSV column each), sorted: a short list, whatever the book. */
 export async function exportCurrencies(prisma: CrmPrisma, request: ExportRequest): Promise<string[]> {
-  const rows = await prisma.customerCurrencyTotal.findMany({
-    where: { customer: { lead: { is: { AND: exportConditions(request) } } } },
-    distinct: ['currency'],
-    select: { currency: true },
-    orderBy: { currency: 'asc' },
-  });
+  // A grouped scan of the book's totals, off the event loop (Prisma's `distinct` would carry every row back).
+  const rows = await bulkReads(() =>
+    prisma.customerCurrencyTotal.groupBy({
+      by: ['currency'],
+      where: { customer: { lead: { is: { AND: exportConditions(request) } } } },
+      orderBy: { currency: 'asc' },
+    }),
+  );
   return rows.map((r) => r.currency);
 }
 
@@ -256,11 +254,13 @@ export async function exportOwnersAndCount(
   prisma: CrmPrisma,
   request: ExportRequest,
 ): Promise<{ ownerIds: string[]; count: number }> {
-  const groups = await prisma.lead.groupBy({
-    by: ['ownerId'],
-    where: { AND: exportConditions(request) },
-    _count: { _all: true },
-  });
+  const groups = await bulkReads(() =>
+    prisma.lead.groupBy({
+      by: ['ownerId'],
+      where: { AND: exportConditions(request) },
+      _count: { _all: true },
+    }),
+  );
   return {
     ownerIds: groups.flatMap((g) => (g.ownerId ? [g.ownerId] : [])),
     count: groups.reduce((n, g) => n + g._count._all, 0),
@@ -343,8 +343,8 @@ export function leadExportCsv(rows: readonly LeadExportRow[], options: CsvOption
 
 /**
  * The same CSV, as text pieces: the header, then one piece per page of leads, read as it is
- * written (a page of 500 leads is about 100 KB). `currencies` comes from exportCurrencies.
- * Yields to the event loop between pages; `tally.rows` counts the leads written.
+ * written (a page is about 50 KB). `currencies` comes from exportCurrencies. Yields to the
+ * event loop whenever a slice of work is used up; `tally.rows` counts the leads written.
  */
 export async function* leadExportCsvPieces(
   pages: AsyncIterable<readonly LeadExportRow[]>,
@@ -353,10 +353,21 @@ export async function* leadExportCsvPieces(
   tally: { rows: number },
 ): AsyncGenerator<string> {
   yield UTF8_BOM + csvRecord(csvHeader(currencies, options.timeZone));
+  const slicer = new TimeSlicer();
   for await (const page of pages) {
-    yield page.map((r) => csvRecord(csvCells(r, currencies, options))).join('');
-    tally.rows += page.length;
-    await yieldToEventLoop();
+    // A slice of rows at a time: formatting dates in a time zone costs microseconds a cell.
+    let piece: string[] = [];
+    for (const r of page) {
+      piece.push(csvRecord(csvCells(r, currencies, options)));
+      tally.rows += 1;
+      if (slicer.due()) {
+        yield piece.join('');
+        piece = [];
+        await slicer.yield();
+      }
+    }
+    if (piece.length) yield piece.join('');
+    await slicer.yieldIfDue();
   }
 }
 
