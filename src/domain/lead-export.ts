@@ -4,6 +4,8 @@ import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../common/
 import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../common/zoned-time';
 import { TimeSlicer } from '../cooperative';
 import type { CrmPrisma } from '../db/client';
+import { earliestDueByLead } from '../db/follow-up-aggregates';
+import { countLeadsByOwner, currenciesOfTotals } from '../db/lead-aggregates';
 import { bulkReads, bulkReadsOf } from '../db/off-loop-reads';
 import { csvRecord, toCsv, UTF8_BOM } from './csv';
 import { splitList } from './pipeline';
@@ -202,12 +204,11 @@ async function* pagesOf(prisma: CrmPrisma, request: ExportRequest): AsyncGenerat
     const pageEnd: Keyset = { cents: end.lifetimeUsdCents, customerId: end.customerId };
     // The page's own leads, by the follow-ups' lead index: a list as long as the page (never longer
     // than EXPORT_PAGE_SIZE, well under SQLite's 999 parameters), whatever the book.
-    const followUps = await prisma.followUpAlert.groupBy({
-      by: ['leadId'],
-      where: { leadId: { in: page.map((c) => c.lead!.id) }, active: true, nextDueAt: { not: null } },
-      _min: { nextDueAt: true },
+    const nextByLead = await earliestDueByLead(prisma, {
+      leadId: { in: page.map((c) => c.lead!.id) },
+      active: true,
+      nextDueAt: { not: null },
     });
-    const nextByLead = new Map(followUps.map((f) => [f.leadId, f._min.nextDueAt]));
     yield page.map((c) => ({
       customerId: c.customerId,
       name: c.name,
@@ -238,15 +239,10 @@ export async function loadLeadsForExport(prisma: CrmPrisma, request: ExportReque
 
 /** The currencies the matching leads bought in (one CSV column each), sorted: a short list, whatever the book. */
 export async function exportCurrencies(prisma: CrmPrisma, request: ExportRequest): Promise<string[]> {
-  // A grouped scan of the book's totals, off the event loop (Prisma's `distinct` would carry every row back).
-  const rows = await bulkReads(() =>
-    prisma.customerCurrencyTotal.groupBy({
-      by: ['currency'],
-      where: { customer: { lead: { is: { AND: exportConditions(request) } } } },
-      orderBy: { currency: 'asc' },
-    }),
+  // A grouped scan of the book's totals, off the event loop.
+  return bulkReads(() =>
+    currenciesOfTotals(prisma, { customer: { lead: { is: { AND: exportConditions(request) } } } }),
   );
-  return rows.map((r) => r.currency);
 }
 
 /** The owners of the matching leads (at most the roster), and how many leads match. */
@@ -254,16 +250,10 @@ export async function exportOwnersAndCount(
   prisma: CrmPrisma,
   request: ExportRequest,
 ): Promise<{ ownerIds: string[]; count: number }> {
-  const groups = await bulkReads(() =>
-    prisma.lead.groupBy({
-      by: ['ownerId'],
-      where: { AND: exportConditions(request) },
-      _count: { _all: true },
-    }),
-  );
+  const counts = await bulkReads(() => countLeadsByOwner(prisma, { AND: exportConditions(request) }));
   return {
-    ownerIds: groups.flatMap((g) => (g.ownerId ? [g.ownerId] : [])),
-    count: groups.reduce((n, g) => n + g._count._all, 0),
+    ownerIds: [...counts.keys()].flatMap((ownerId) => (ownerId ? [ownerId] : [])),
+    count: [...counts.values()].reduce((n, c) => n + c, 0),
   };
 }
 
