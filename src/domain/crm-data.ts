@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { yieldToEventLoop } from '../cooperative';
 import type { CrmPrisma } from '../db/client';
+import { bulkReadsOf } from '../db/off-loop-reads';
 import { catalogueOf, currentMigration } from '../db/schema-catalogue/schema-catalogue';
 import { Prisma } from '../generated/sqlite/client';
 
@@ -160,7 +161,16 @@ async function* tableRows(prisma: CrmPrisma, model: string): AsyncGenerator<Reco
  * refer to them, so an import can insert in the order it reads), then the row counts.
  * Yields to the event loop after every page. `tally.rowCounts` holds the counts written.
  */
-export async function* crmDataExportPieces(
+export function crmDataExportPieces(
+  prisma: CrmPrisma,
+  now: Date,
+  tally: { rowCounts: Record<string, number>; migration: string },
+): AsyncGenerator<string> {
+  // Every table, read through: off the event loop.
+  return bulkReadsOf(exportPieces(prisma, now, tally));
+}
+
+async function* exportPieces(
   prisma: CrmPrisma,
   now: Date,
   tally: { rowCounts: Record<string, number>; migration: string },

@@ -3,6 +3,7 @@ import { STAGES, type StageSlug } from '../common/stages';
 import { MS_PER_DAY } from '../common/zoned-time';
 import type { CrmPrisma } from '../db/client';
 import { countActivityPaths, rateDateRange, sumLifetimeUsd } from '../db/lead-aggregates';
+import { bulkReads } from '../db/off-loop-reads';
 import { upsertSetting } from '../db/single-statement-upserts';
 import { lapsedAccounts, stageSuggestionRows } from '../db/today-queries';
 import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './follow-ups/listing';
@@ -364,7 +365,17 @@ function sortPaths(paths: StagePath[]): StagePath[] {
 }
 
 /** A period's figures, compared with the last posted digest's snapshot, with the stale thresholds of `settings`. */
-export async function digestFiguresFor(
+export function digestFiguresFor(
+  prisma: CrmPrisma,
+  settings: Pick<SettingValues, 'stale_thresholds' | 'rhythm_factors' | 'digest_schedule'>,
+  period: { from: Date; to: Date },
+  now: Date,
+): Promise<DigestFigures> {
+  // A dozen aggregates over the whole book: off the event loop.
+  return bulkReads(() => figuresFor(prisma, settings, period, now));
+}
+
+async function figuresFor(
   prisma: CrmPrisma,
   settings: Pick<SettingValues, 'stale_thresholds' | 'rhythm_factors' | 'digest_schedule'>,
   period: { from: Date; to: Date },
