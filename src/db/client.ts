@@ -4,6 +4,7 @@ import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/clie
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
 import { keepSqliteFilesPrivate } from './private-files';
 import { ImmediateSqliteAdapterFactory, type SqliteRawRead, SqliteReadConnection } from './sqlite-adapter';
+import { SqliteSideWriter } from './sqlite-side-writer';
 
 export type DbProvider = 'sqlite' | 'postgres';
 
@@ -47,6 +48,8 @@ export interface Database {
   close(): Promise<void>;
   /** SQLite only: reads past Prisma on its own connection (see SqliteRawRead). */
   sqliteRawRead?: SqliteRawRead;
+  /** SQLite only: bookkeeping writes that are not CRM data, on a connection of their own (see SqliteSideWriter). */
+  sqliteSideWriter?: SqliteSideWriter;
 }
 
 /** SQLite busy timeout: how long a writer waits for another connection's lock. */
@@ -125,11 +128,13 @@ export function openDatabase(url: string): Database {
     const prisma: CrmPrisma = client;
     ownClients.set(prisma, { provider, client });
     const reader = new SqliteReadConnection(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
+    const sideWriter = new SqliteSideWriter(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
     const close = async () => {
       reader.close();
+      sideWriter.close();
       await prisma.$disconnect();
     };
-    return { prisma, provider, url, close, sqliteRawRead: reader.read };
+    return { prisma, provider, url, close, sqliteRawRead: reader.read, sqliteSideWriter: sideWriter };
   }
   const schema = postgresSchemaOf(url);
   // The search path makes raw SQL (insert-or-ignore, leases) hit the same schema as Prisma's queries.

@@ -52,7 +52,7 @@ function isBusy(err: unknown): boolean {
 }
 
 /** Runs `attempt` until it does not fail on a lock, pausing a random moment between tries. */
-async function retryOnBusy<T>(attempt: () => T | Promise<T>, options: LockWaitOptions): Promise<T> {
+export async function retryOnBusy<T>(attempt: () => T | Promise<T>, options: LockWaitOptions): Promise<T> {
   const giveUpAt = Date.now() + options.deadlineMs;
   const maxPause = options.maxPauseMs ?? 25;
   for (let tries = 1; ; tries++) {

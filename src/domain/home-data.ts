@@ -136,7 +136,7 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
       prisma,
       { userId: reader.userId, timeZone: reader.timeZone, team: reader.team, mayTakeUnowned: reader.canEdit },
       now,
-      { perOwner: HOME_TODAY_PER_OWNER, factors: settings.rhythm_factors },
+      { perOwner: HOME_TODAY_PER_OWNER, factors: settings.rhythm_factors, share },
     ),
     reader.canEdit ? agendaSettingOf(prisma, reader.userId, settings.agenda_schedule) : Promise.resolve(null),
   ]);
