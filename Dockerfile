@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build stage: install everything, generate the Prisma clients, compile TypeScript, then drop
+# Build stage: install everything, generate the Prisma clients, type-check and build, then drop
 # the development dependencies (TypeScript, tsx, the Prisma CLI and @prisma/client: the
 # generated clients carry the runtime files they load). .dockerignore keeps local builds,
 # node_modules, data and .env out of the context.
