@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
+import type { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
 import { keepSqliteFilesPrivate } from './private-files';
 import { ImmediateSqliteAdapterFactory, type SqliteRawRead, SqliteReadConnection } from './sqlite-adapter';
@@ -136,6 +135,9 @@ export function openDatabase(url: string): Database {
     };
     return { prisma, provider, url, close, sqliteRawRead: reader.read, sqliteSideWriter: sideWriter };
   }
+  // Loaded only here: a SQLite deployment never loads the PostgreSQL client, its driver or its query compiler.
+  const { PrismaPg } = require('@prisma/adapter-pg') as typeof import('@prisma/adapter-pg');
+  const { PrismaClient } = require('../generated/postgres/client') as typeof import('../generated/postgres/client');
   const schema = postgresSchemaOf(url);
   // The search path makes raw SQL (insert-or-ignore, leases) hit the same schema as Prisma's queries.
   const adapter = new PrismaPg(
@@ -146,7 +148,7 @@ export function openDatabase(url: string): Database {
     },
     { schema },
   );
-  const client = new PostgresPrismaClient({ adapter });
+  const client: PostgresPrismaClient = new PrismaClient({ adapter });
   const prisma: CrmPrisma = client;
   ownClients.set(prisma, { provider, client });
   return { prisma, provider, url, close: () => prisma.$disconnect() };

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import { currencyExponent, UNREADABLE_ROW } from '../common/money';
+import type { Role } from '../common/roles';
 import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../common/stages';
 import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../common/zoned-time';
 import { TimeSlicer } from '../cooperative';
@@ -9,7 +10,6 @@ import { countLeadsByOwner, currenciesOfTotals } from '../db/lead-aggregates';
 import { bulkReads, bulkReadsOf } from '../db/off-loop-reads';
 import { csvRecord, toCsv, UTF8_BOM } from './csv';
 import { splitList } from './pipeline';
-import type { Role } from './roster';
 import { DEFAULT_UNCONTACTED_DAYS, MAX_UNCONTACTED_DAYS } from './uncontacted-leads';
 
 /**
