@@ -128,11 +128,9 @@ async function runOnce(provider: 'sqlite' | 'postgres', ownersCached: boolean): 
     clearInterval(sampler);
     const dms = slack.callsTo('chat.postMessage');
     const recipients = new Set(dms.map((c) => c.args.channel));
-    const byInstance = await a.db.prisma.alertDelivery.groupBy({
-      by: ['claimedBy'],
-      _count: true,
-      where: { status: 'sent' },
-    });
+    const byInstance = await Promise.all(
+      [a, b].map((d) => d.db.prisma.alertDelivery.count({ where: { status: 'sent', claimedBy: d.instanceId } })),
+    );
     const stillDue = await a.db.prisma.followUpAlert.count({ where: { nextDueAt: { lte: clock.now() } } });
     return {
       database: provider,
@@ -141,7 +139,7 @@ async function runOnce(provider: 'sqlite' | 'postgres', ownersCached: boolean): 
       delivered: recipients.size,
       duplicates: dms.length - recipients.size,
       'still due': stillDue,
-      'split a/b': byInstance.map((g) => g._count).join(' / '),
+      'split a/b': byInstance.join(' / '),
       'seconds to deliver all': Number(seconds.toFixed(2)),
       'DMs per second': Math.round(recipients.size / seconds),
       'peak RSS MB': Math.round(peakRss / 1024 / 1024),

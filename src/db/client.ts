@@ -5,16 +5,40 @@ import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
 import { keepSqliteFilesPrivate } from './private-files';
 import { ImmediateSqliteAdapterFactory, type SqliteRawRead, SqliteReadConnection } from './sqlite-adapter';
 
-/**
- * The CRM's Prisma client. Both generated clients come from the same models
- * (prisma/postgres/schema.prisma is generated from prisma/schema.prisma), so the code is
- * written against one type and either provider fits it.
- */
-export type CrmPrisma = SqlitePrismaClient;
-
-/** A Prisma interactive transaction's client: the one transaction type of the app. */
-export type CrmTx = Parameters<Parameters<CrmPrisma['$transaction']>[0]>[0];
 export type DbProvider = 'sqlite' | 'postgres';
+
+/** The Prisma client generated for each provider (prisma/schema.prisma and its PostgreSQL copy). */
+export interface ProviderClients {
+  sqlite: SqlitePrismaClient;
+  postgres: PostgresPrismaClient;
+}
+
+/**
+ * The query methods whose types differ between the two generated clients: their argument
+ * types are generic over each provider's own filter types (PostgreSQL's string filters have
+ * `mode`). Those queries are named functions in `src/db/<concern>` that run through
+ * `withProviderClient`, which hands them the client with its own type.
+ */
+type ProviderTypedMethods = 'aggregate' | 'groupBy';
+type ModelName = Exclude<keyof SqlitePrismaClient, `$${string}` | symbol>;
+/** A model's queries common to both clients (without the delegate's symbol-keyed type metadata, which names each client's own types). */
+type SharedQueries<Delegate> = { [Q in Exclude<keyof Delegate, symbol | ProviderTypedMethods>]: Delegate[Q] };
+
+/**
+ * A Prisma interactive transaction's client: the one transaction type of the app. Both
+ * generated clients fit it as they are (both come from the same models): every model's
+ * queries but the provider-typed ones, and raw SQL.
+ */
+export type CrmTx = { readonly [M in ModelName]: SharedQueries<SqlitePrismaClient[M]> } & Pick<
+  SqlitePrismaClient,
+  '$executeRaw' | '$executeRawUnsafe' | '$queryRaw' | '$queryRawUnsafe'
+>;
+
+/** The CRM's Prisma client, whichever the provider: a transaction's client that can begin transactions. */
+export type CrmPrisma = CrmTx & {
+  $transaction<R>(fn: (tx: CrmTx) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R>;
+  $disconnect(): Promise<void>;
+};
 
 export interface Database {
   prisma: CrmPrisma;
@@ -57,11 +81,33 @@ export function postgresConnectionString(url: string): string {
   return u.toString();
 }
 
-const postgresClients = new WeakSet<object>();
+type OwnClient = { [P in DbProvider]: { provider: P; client: ProviderClients[P] } }[DbProvider];
+
+/** Each client opened by openDatabase, with its provider and its own generated type. */
+const ownClients = new WeakMap<CrmPrisma, OwnClient>();
+
+function ownClientOf(prisma: CrmPrisma): OwnClient {
+  const own = ownClients.get(prisma);
+  if (!own) throw new Error('Not a client opened by openDatabase (a transaction client has no provider of its own)');
+  return own;
+}
 
 /** Which provider a client opened by openDatabase talks to (for SQL that differs between them). */
 export function providerOfClient(prisma: CrmPrisma): DbProvider {
-  return postgresClients.has(prisma) ? 'postgres' : 'sqlite';
+  return ownClientOf(prisma).provider;
+}
+
+/**
+ * Runs the implementation for the client's provider, handing it the client with its own
+ * generated type: for the queries whose types differ between the providers (`aggregate`,
+ * `groupBy`). The table must name both providers.
+ */
+export function withProviderClient<R>(
+  prisma: CrmPrisma,
+  implementations: { [P in DbProvider]: (client: ProviderClients[P]) => R },
+): R {
+  const own = ownClientOf(prisma);
+  return own.provider === 'sqlite' ? implementations.sqlite(own.client) : implementations.postgres(own.client);
 }
 
 /** Opens the CRM database. Call `migrateDatabase` first: the app never runs un-migrated. */
@@ -72,10 +118,12 @@ export function openDatabase(url: string): Database {
     keepSqliteFilesPrivate(path);
     // Write transactions begin IMMEDIATE and wait for the lock without blocking the event loop.
     const adapter = new ImmediateSqliteAdapterFactory(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
-    const prisma: CrmPrisma = new SqlitePrismaClient({
+    const client = new SqlitePrismaClient({
       adapter,
       transactionOptions: { maxWait: SQLITE_TRANSACTION_MAX_WAIT_MS },
     });
+    const prisma: CrmPrisma = client;
+    ownClients.set(prisma, { provider, client });
     const reader = new SqliteReadConnection(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
     const close = async () => {
       reader.close();
@@ -93,8 +141,9 @@ export function openDatabase(url: string): Database {
     },
     { schema },
   );
-  const prisma = new PostgresPrismaClient({ adapter }) as unknown as CrmPrisma;
-  postgresClients.add(prisma);
+  const client = new PostgresPrismaClient({ adapter });
+  const prisma: CrmPrisma = client;
+  ownClients.set(prisma, { provider, client });
   return { prisma, provider, url, close: () => prisma.$disconnect() };
 }
 

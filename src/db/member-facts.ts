@@ -1,5 +1,5 @@
 import { jsonRowsSelect, rawDate } from './bulk-rows';
-import type { CrmPrisma, Database } from './client';
+import { type CrmPrisma, type Database, withProviderClient } from './client';
 
 /** A user's roster role (as stored) and cached Slack profile facts (null: never fetched). */
 export interface MemberFactsRow {
@@ -68,4 +68,16 @@ export async function upsertUserFacts(db: Pick<Database, 'prisma' | 'provider'>,
     ${jsonRowsSelect(db.provider, rows, ['text', 'text', 'bool', 'bool', 'bool', 'datetime'])}
     ON CONFLICT ("userId") DO UPDATE SET "tz" = excluded."tz", "isRestricted" = excluded."isRestricted",
       "isUltraRestricted" = excluded."isUltraRestricted", "deleted" = excluded."deleted", "fetchedAt" = excluded."fetchedAt"`;
+}
+
+/**
+ * How many roster members hold each stored role. Prisma's `groupBy` is typed by each
+ * generated client's own types, so the call is written once per provider.
+ */
+export async function countMembersByRole(prisma: CrmPrisma): Promise<Map<string, number>> {
+  const groups = await withProviderClient(prisma, {
+    sqlite: (c) => c.rosterMember.groupBy({ by: ['role'], _count: { _all: true } }),
+    postgres: (c) => c.rosterMember.groupBy({ by: ['role'], _count: { _all: true } }),
+  });
+  return new Map(groups.map((g) => [g.role, g._count._all]));
 }

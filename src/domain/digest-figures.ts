@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { STAGES, type StageSlug } from '../common/stages';
 import { MS_PER_DAY } from '../common/zoned-time';
 import type { CrmPrisma } from '../db/client';
+import { countActivityPaths, rateDateRange, sumLifetimeUsd } from '../db/lead-aggregates';
 import { upsertSetting } from '../db/single-statement-upserts';
 import { lapsedAccounts, stageSuggestionRows } from '../db/today-queries';
 import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './follow-ups/listing';
@@ -215,11 +216,7 @@ async function pipelineFigures(prisma: CrmPrisma, previous: PipelineSnapshot | n
   return Promise.all(
     STAGES.map(async ({ slug }) => {
       const [agg, incompleteCount, incompleteLists] = await Promise.all([
-        prisma.customerFigures.aggregate({
-          where: { lead: { is: { stage: slug } } },
-          _sum: { lifetimeUsdCents: true },
-          _count: { _all: true },
-        }),
+        sumLifetimeUsd(prisma, { lead: { is: { stage: slug } } }),
         prisma.customerFigures.count({ where: { lead: { is: { stage: slug } }, unknownCurrencies: { not: '' } } }),
         prisma.customerFigures.findMany({
           where: { lead: { is: { stage: slug } }, unknownCurrencies: { not: '' } },
@@ -228,8 +225,8 @@ async function pipelineFigures(prisma: CrmPrisma, previous: PipelineSnapshot | n
           take: 20,
         }),
       ]);
-      const count = agg._count._all;
-      const usdCents = agg._sum.lifetimeUsdCents ?? 0n;
+      const count = agg.customers;
+      const usdCents = agg.usdCents;
       const before = previous?.stages[slug];
       const unknown = new Set(incompleteLists.flatMap((r) => splitList(r.unknownCurrencies)));
       return {
@@ -289,7 +286,7 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
     uncontacted,
     overdueByOwner,
     stale,
-    rateAgg,
+    rates,
   ] = await Promise.all([
     pipelineFigures(prisma, input.previous),
     prisma.activity.count({ where: { kind: 'stage_change', createdAt: inPeriod } }),
@@ -306,11 +303,7 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
         lead: { select: { customer: { select: { name: true } } } },
       },
     }),
-    prisma.activity.groupBy({
-      by: ['fromValue', 'toValue'],
-      where: { kind: 'stage_change', createdAt: inPeriod },
-      _count: { _all: true },
-    }),
+    countActivityPaths(prisma, { kind: 'stage_change', createdAt: inPeriod }),
     prisma.lead.count({ where: { createdAt: inPeriod } }),
     prisma.lead.findMany({
       where: { createdAt: inPeriod },
@@ -322,11 +315,7 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
     findUncontacted(prisma, { days: DEFAULT_UNCONTACTED_DAYS, now, limit: TOP_UNCONTACTED }),
     countOverdueFollowUpsByOwner(prisma, now),
     staleLeads(prisma, input.staleThresholds, now),
-    prisma.customerFigures.aggregate({
-      where: { lead: { isNot: null }, rateDate: { not: null } },
-      _min: { rateDate: true },
-      _max: { rateDate: true },
-    }),
+    rateDateRange(prisma, { lead: { isNot: null }, rateDate: { not: null } }),
   ]);
 
   return {
@@ -345,9 +334,7 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
         fromStage: a.fromValue,
         toStage: a.toValue,
       })),
-      paths: sortPaths(
-        movementPaths.map((p) => ({ fromStage: p.fromValue, toStage: p.toValue, count: p._count._all })),
-      ),
+      paths: sortPaths(movementPaths.map((p) => ({ fromStage: p.fromValue, toStage: p.toValue, count: p.count }))),
     },
     newLeads: { total: newTotal, top: newTop.map(toDigestLead) },
     uncontacted: {
@@ -357,7 +344,7 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
     },
     overdue: { total: overdueByOwner.reduce((n, o) => n + o.count, 0), byOwner: overdueByOwner },
     stale,
-    rates: { oldest: rateAgg._min.rateDate, newest: rateAgg._max.rateDate },
+    rates,
   };
 }
 

@@ -4,6 +4,8 @@ import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../common/
 import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../common/zoned-time';
 import { yieldToEventLoop } from '../cooperative';
 import type { CrmPrisma } from '../db/client';
+import { earliestDueByLead } from '../db/follow-up-aggregates';
+import { countLeadsByOwner } from '../db/lead-aggregates';
 import { csvRecord, toCsv, UTF8_BOM } from './csv';
 import { splitList } from './pipeline';
 import type { Role } from './roster';
@@ -200,18 +202,13 @@ export async function* leadExportPages(prisma: CrmPrisma, request: ExportRequest
     const end = page[page.length - 1]!;
     const pageEnd: Keyset = { cents: end.lifetimeUsdCents, customerId: end.customerId };
     // This page's leads are exactly the matching ones in (last, pageEnd]: the same range selects their follow-ups.
-    const followUps = await prisma.followUpAlert.groupBy({
-      by: ['leadId'],
-      where: {
-        active: true,
-        nextDueAt: { not: null },
-        lead: {
-          AND: [...exportConditions(request), { customer: { AND: [...(last ? [after(last)] : []), upTo(pageEnd)] } }],
-        },
+    const nextByLead = await earliestDueByLead(prisma, {
+      active: true,
+      nextDueAt: { not: null },
+      lead: {
+        AND: [...exportConditions(request), { customer: { AND: [...(last ? [after(last)] : []), upTo(pageEnd)] } }],
       },
-      _min: { nextDueAt: true },
     });
-    const nextByLead = new Map(followUps.map((f) => [f.leadId, f._min.nextDueAt]));
     yield page.map((c) => ({
       customerId: c.customerId,
       name: c.name,
@@ -256,14 +253,10 @@ export async function exportOwnersAndCount(
   prisma: CrmPrisma,
   request: ExportRequest,
 ): Promise<{ ownerIds: string[]; count: number }> {
-  const groups = await prisma.lead.groupBy({
-    by: ['ownerId'],
-    where: { AND: exportConditions(request) },
-    _count: { _all: true },
-  });
+  const counts = await countLeadsByOwner(prisma, { AND: exportConditions(request) });
   return {
-    ownerIds: groups.flatMap((g) => (g.ownerId ? [g.ownerId] : [])),
-    count: groups.reduce((n, g) => n + g._count._all, 0),
+    ownerIds: [...counts.keys()].flatMap((ownerId) => (ownerId ? [ownerId] : [])),
+    count: [...counts.values()].reduce((n, c) => n + c, 0),
   };
 }
 

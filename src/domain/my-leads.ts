@@ -1,5 +1,6 @@
 import { STAGES } from '../common/stages';
 import type { CrmPrisma } from '../db/client';
+import { countLeadsByStage } from '../db/lead-aggregates';
 
 /** A user's own leads, grouped by stage in pipeline order, biggest lifetime USD first. */
 
@@ -19,11 +20,10 @@ export interface OwnedStage {
 }
 
 export async function listLeadsOwnedBy(prisma: CrmPrisma, ownerId: string, perStage = 10): Promise<OwnedStage[]> {
-  const counts = await prisma.lead.groupBy({ by: ['stage'], where: { ownerId }, _count: { _all: true } });
-  const countOf = new Map(counts.map((c) => [c.stage, c._count._all]));
+  const countOf = await countLeadsByStage(prisma, { ownerId });
   const stages = STAGES.map((s) => s.slug as string).filter((slug) => countOf.has(slug));
   // Stages no longer in the pipeline (hand-edited data) still show, after the known ones.
-  for (const c of counts) if (!stages.includes(c.stage)) stages.push(c.stage);
+  for (const stage of countOf.keys()) if (!stages.includes(stage)) stages.push(stage);
   return Promise.all(
     stages.map(async (stage) => {
       const rows = await prisma.lead.findMany({

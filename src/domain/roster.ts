@@ -3,6 +3,7 @@ import { UserFacingError } from '../common/errors';
 import { isRole, ROLES, type Role } from '../common/roles';
 import type { CrmPrisma, CrmTx } from '../db/client';
 import { LOCKS, lockForTransaction } from '../db/locks';
+import { countMembersByRole } from '../db/member-facts';
 import { pauseFollowUpsOfOwner } from './follow-ups/pause-follow-ups';
 
 export { isRole, ROLE_LABELS, ROLES, type Role } from '../common/roles';
@@ -150,8 +151,8 @@ export async function changeRoster(
 
 /** How many roster members hold each role. */
 export async function countRosterByRole(prisma: CrmPrisma): Promise<Record<Role, number>> {
-  const groups = await prisma.rosterMember.groupBy({ by: ['role'], _count: { _all: true } });
+  const stored = await countMembersByRole(prisma);
   const counts = Object.fromEntries(ROLES.map((r) => [r, 0])) as Record<Role, number>;
-  for (const g of groups) if (isRole(g.role)) counts[g.role] = g._count._all;
+  for (const [role, n] of stored) if (isRole(role)) counts[role] = n;
   return counts;
 }

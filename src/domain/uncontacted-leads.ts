@@ -1,4 +1,5 @@
 import type { CrmPrisma } from '../db/client';
+import { sumLifetimeUsd } from '../db/lead-aggregates';
 import { type LeadMatch, toLeadMatch } from './lead-search';
 import { splitList } from './pipeline';
 
@@ -41,10 +42,7 @@ export async function findUncontacted(
       take: options.limit ?? 20,
     }),
     prisma.lead.count({ where }),
-    prisma.customerFigures.aggregate({
-      where: { lead: { lastTouchAt: null }, lastOrderAt: { gte: since } },
-      _sum: { lifetimeUsdCents: true },
-    }),
+    sumLifetimeUsd(prisma, { lead: { lastTouchAt: null }, lastOrderAt: { gte: since } }),
   ]);
   return {
     leads: rows.map((l) => ({
@@ -54,7 +52,7 @@ export async function findUncontacted(
       markets: splitList(l.customer.markets),
     })),
     total,
-    totalUsdCents: sum._sum.lifetimeUsdCents ?? 0n,
+    totalUsdCents: sum.usdCents,
     days: options.days,
     since,
   };

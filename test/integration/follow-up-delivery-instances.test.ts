@@ -40,12 +40,7 @@ describe.each<Provider>(['sqlite', 'postgres'])('two app instances on one %s dat
         perOwner.set(c.args.channel, (perOwner.get(c.args.channel) ?? 0) + 1);
       expect(perOwner.size).toBe(120);
       expect([...perOwner.values()].every((n) => n === 2)).toBe(true);
-      const byInstance = await a.db.prisma.alertDelivery.groupBy({
-        by: ['claimedBy'],
-        _count: true,
-        where: { status: 'sent' },
-      });
-      expect(byInstance.reduce((n, g) => n + g._count, 0)).toBe(240);
+      expect(await a.db.prisma.alertDelivery.count({ where: { status: 'sent' } })).toBe(240);
       // Guest status is asked of Slack once per owner a day (the cache is shared by the instances).
       expect(slack.callsTo('users.info')).toHaveLength(240);
       const cached = await a.db.prisma.slackUserCache.findMany({ where: { userId: { in: owners } } });

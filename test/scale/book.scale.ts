@@ -15,6 +15,7 @@ import { restoreFromFile } from '../../src/backup/restore';
 import { ManualClock } from '../../src/clock';
 import { MAX_SEARCH_LENGTH } from '../../src/common/limits';
 import { openDatabase, sqlitePath } from '../../src/db/client';
+import { sumLifetimeUsd as sumCustomersLifetimeUsd } from '../../src/db/lead-aggregates';
 import { CRM_DATA_EXPORT_AUDIT_KEY } from '../../src/domain/crm-data';
 import { removeMember } from '../../src/domain/roster';
 import { DEFAULT_FOLLOW_UP_DELIVERY, followUpJob } from '../../src/jobs/follow-up-job';
@@ -67,8 +68,7 @@ async function crm(userId: string, text: string, count = 1): Promise<string[]> {
 }
 
 async function sumLifetimeUsd(p: ReturnType<typeof prisma>): Promise<bigint> {
-  const agg = await p.customerFigures.aggregate({ _sum: { lifetimeUsdCents: true } });
-  return agg._sum.lifetimeUsdCents ?? 0n;
+  return (await sumCustomersLifetimeUsd(p, {})).usdCents;
 }
 
 /** Cents of a CSV "Lifetime USD" cell ("1234.56"). */
@@ -254,7 +254,11 @@ describe(`a book of ${CUSTOMERS.toLocaleString('en-US')} customers`, () => {
     ])
       expect(header).toContain(`Lifetime ${currency}`);
     const withFollowUp = body.filter((r) => r[header!.length - 1] !== '').length;
-    const leadsWithFollowUp = await prisma().followUpAlert.groupBy({ by: ['leadId'], where: { active: true } });
+    const leadsWithFollowUp = await prisma().followUpAlert.findMany({
+      where: { active: true },
+      distinct: ['leadId'],
+      select: { leadId: true },
+    });
     expect(withFollowUp).toBe(leadsWithFollowUp.length);
   });
 

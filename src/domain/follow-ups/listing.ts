@@ -1,4 +1,5 @@
 import type { CrmPrisma } from '../../db/client';
+import { countFollowUpsByOwner, earliestDueByOwner } from '../../db/follow-up-aggregates';
 import { oldestUnansweredByOwner } from '../../db/follow-up-overdue';
 import { describeSchedule } from './schedule';
 
@@ -101,24 +102,18 @@ export interface OverdueFollowUps {
 export async function countOverdueFollowUpsByOwner(prisma: CrmPrisma, now: Date): Promise<OverdueFollowUps[]> {
   // Grouped in the database: one row per owner, whatever the number of follow-ups.
   const [counts, dueSince, unanswered] = await Promise.all([
-    prisma.followUpAlert.groupBy({
-      by: ['ownerId'],
-      where: { active: true, OR: [{ nextDueAt: { lte: now } }, { deliveries: { some: { status: 'sent' } } }] },
-      _count: { _all: true },
+    countFollowUpsByOwner(prisma, {
+      active: true,
+      OR: [{ nextDueAt: { lte: now } }, { deliveries: { some: { status: 'sent' } } }],
     }),
-    prisma.followUpAlert.groupBy({
-      by: ['ownerId'],
-      where: { active: true, nextDueAt: { lte: now } },
-      _min: { nextDueAt: true },
-    }),
+    earliestDueByOwner(prisma, { active: true, nextDueAt: { lte: now } }),
     oldestUnansweredByOwner(prisma),
   ]);
-  const dueOf = new Map(dueSince.map((d) => [d.ownerId, d._min.nextDueAt]));
-  const byOwner: OverdueFollowUps[] = counts.map((c) => {
-    const since = [dueOf.get(c.ownerId) ?? null, unanswered.get(c.ownerId) ?? null]
+  const byOwner: OverdueFollowUps[] = [...counts].map(([ownerId, count]) => {
+    const since = [dueSince.get(ownerId) ?? null, unanswered.get(ownerId) ?? null]
       .filter((d): d is Date => d !== null)
       .sort((x, y) => x.getTime() - y.getTime())[0]!;
-    return { ownerId: c.ownerId, count: c._count._all, oldestDueAt: since };
+    return { ownerId, count, oldestDueAt: since };
   });
   return byOwner.sort(
     (a, b) =>
