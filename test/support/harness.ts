@@ -11,6 +11,7 @@ import { type FakeSlack, startFakeSlack } from './fake-slack';
 import { fakeFilesOf } from './fake-slack-files';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode';
 import { brokenMrkdwnSentTo } from './mrkdwn-audit';
+import { trackWait } from './pending-waits';
 import { ACK_DEADLINE_MS, SlackDriver, type SlackPayloads, SocketDriver, type Transport } from './slack-driver';
 
 /**
@@ -167,4 +168,26 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (problems.length) throw new Error(`The app broke Slack's rules during this test:\n- ${problems.join('\n- ')}`);
     },
   };
+}
+
+/**
+ * Resolves when the app's listener work has all finished, the work that goes on after an ack
+ * (and whatever it started meanwhile) included. No deadline of its own: jest's test timeout
+ * bounds it, and a test that ends first says how much was still running (pending-waits.ts).
+ */
+export async function waitForSettled(t: Pick<TestApp, 'server'>): Promise<void> {
+  const { inFlight } = t.server.built;
+  let abandon!: (err: Error) => void;
+  const abandoned = new Promise<never>((_resolve, reject) => {
+    abandon = reject;
+  });
+  const untrack = trackWait({
+    describe: () => `the app's listener work to finish (${inFlight.size} still running)`,
+    abandon: () => abandon(new Error('the test ended while waiting for the app to settle')),
+  });
+  try {
+    await Promise.race([inFlight.idle(), abandoned]);
+  } finally {
+    untrack();
+  }
 }
