@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build stage: install everything, generate the Prisma clients, compile TypeScript, then drop
+# Build stage: install everything, generate the Prisma clients, type-check and build, then drop
 # the development dependencies (TypeScript, tsx, the Prisma CLI and @prisma/client: the
 # generated clients carry the runtime files they load). .dockerignore keeps local builds,
 # node_modules, data and .env out of the context.
@@ -38,4 +38,4 @@ EXPOSE 3000
 # The app applies pending migrations itself at start, then serves.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/index.js"]
+CMD ["node", "--max-semi-space-size=1", "dist/index.js"]

@@ -27,7 +27,7 @@ export async function runExactlyOnceBench(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const scenario of SCENARIOS) {
     for (const provider of ['sqlite', 'postgres'] as Provider[]) {
-      rows.push(row(await runFollowUpScenario(scenario, provider, 30)));
+      rows.push(row(await runFollowUpScenario(scenario, provider, 30, { deadlineMs: 30_000 })));
       rows.push(row(await runDigestScenario(scenario, provider)));
     }
   }

@@ -28,7 +28,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { decimalToUsd, formatUsd, sumUsd, type UsdConversion } from '../src/common/money';
-import { CustomerSnapshotBuilder } from '../src/domain/lead-sync';
+import { CustomerSnapshotBuilder } from '../src/domain/customer-snapshots';
 import { defaultRateTable } from '../src/domain/rates';
 import { createLogger } from '../src/logger';
 import { createProductionReader } from '../src/production/metabase-client';

@@ -1,8 +1,9 @@
 // Makes a clone ready to run, doing only what changed since the last time:
 //   install   `npm install`, when package.json's dependencies, package-lock.json or Node's ABI changed;
 //   generate  the Prisma clients, when the schema, the generator scripts or the install changed;
-//   build     scripts/build.mjs (tsc) into dist/, when a file under src/, a tsconfig or the
-//             build script changed (with --build).
+//   check     the type check of src/ (scripts/build.mjs --check), when a file under src/, a
+//             tsconfig or the build script changed (with --check: `npm start`, `npm run doctor`);
+//   build     scripts/build.mjs --emit (swc) into dist/, when the same changed (with --build).
 // Each step leaves a stamp (a hash of its inputs) next to its output; a missing output or a
 // different hash reruns the step. Used by `npm run setup`, `npm start` and `npm run doctor`
 // (through run-compiled.mjs). A lock keeps two of them from working on one clone at once.
@@ -19,6 +20,7 @@ const STAMPS = {
   install: join(root, 'node_modules', '.crm-install-stamp'),
   generate: join(root, 'src', 'generated', '.crm-generate-stamp'),
   build: join(root, 'dist', '.crm-build-stamp'),
+  check: join(root, 'dist', '.crm-check-stamp'),
 };
 
 function sha256(...parts) {
@@ -49,7 +51,7 @@ function generateInputs() {
   );
 }
 
-/** Every file under src/ (the generated clients included), by path and content, and the tsconfigs. */
+/** Every file under src/ (the generated clients included), by path and content, the tsconfigs and the build script. */
 function buildInputs() {
   const files = [];
   const walk = (dir) => {
@@ -127,8 +129,11 @@ function isAlive(pid) {
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** Runs the steps that are out of date; `build` adds the TypeScript build. Returns what it ran. */
-export function prepare({ build = false } = {}) {
+/**
+ * Runs the steps that are out of date; `build` adds the build into dist/, `check` the type
+ * check of src/ (before the build: a type error stops there). Returns what it ran.
+ */
+export function prepare({ build = false, check = false } = {}) {
   return withLock(() => {
     const ran = [];
     const install = installInputs();
@@ -147,13 +152,20 @@ export function prepare({ build = false } = {}) {
       stampDone(STAMPS.generate, generateInputs());
       ran.push('generate');
     }
-    if (build) {
-      const inputs = buildInputs();
-      if (stale(STAMPS.build, inputs, [join(root, 'dist', 'index.js')])) {
-        run(process.execPath, [join(root, 'scripts', 'build.mjs')], 'Source changed since the last build');
-        stampDone(STAMPS.build, inputs);
-        ran.push('build');
-      }
+    const inputs = build || check ? buildInputs() : '';
+    if (check && stale(STAMPS.check, inputs, [])) {
+      run(
+        process.execPath,
+        [join(root, 'scripts', 'build.mjs'), '--check'],
+        'Source changed since the last type check',
+      );
+      stampDone(STAMPS.check, inputs);
+      ran.push('check');
+    }
+    if (build && stale(STAMPS.build, inputs, [join(root, 'dist', 'index.js')])) {
+      run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--emit'], 'Source changed since the last build');
+      stampDone(STAMPS.build, inputs);
+      ran.push('build');
     }
     return ran;
   });
@@ -171,6 +183,6 @@ export function prepareOrExit(options) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const ran = prepareOrExit({ build: process.argv.includes('--build') });
+  const ran = prepareOrExit({ build: process.argv.includes('--build'), check: process.argv.includes('--check') });
   process.stderr.write(ran.length ? `Ready (${ran.join(', ')}).\n` : 'Ready: nothing changed.\n');
 }

@@ -11,7 +11,7 @@ if (!entry) {
   process.stderr.write('usage: node scripts/run-compiled.mjs <dist/entry.js> [arguments]\n');
   process.exit(2);
 }
-prepareOrExit({ build: true });
+prepareOrExit({ build: true, check: true });
 const main = join(root, entry);
 // The entry point sees the command line it would see if run as `node dist/entry.js …`.
 process.argv = [process.argv[0], main, ...args];

@@ -1,5 +1,6 @@
 // Entry point: .env and environment -> config -> dependencies -> Bolt app -> schedules.
 // The only module that reads process.env.
+import { setFlagsFromString } from 'node:v8';
 import { type AppConfig, ConfigError, loadConfig } from './config';
 import { describeError } from './error-serializer';
 import { DotEnvError, loadDotEnv } from './load-dot-env';
@@ -62,6 +63,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
 
+  // Prisma's query compiler is WebAssembly: compiled by V8's baseline compiler only, it takes
+  // about 25 MB less memory than with the optimising tier on top, for about a tenth more time
+  // per Prisma query (docs/benchmarks.md). Set before anything compiles it.
+  setFlagsFromString('--liftoff-only');
   // Loaded after the handlers are in place: most of the start-up time is spent loading it.
   const { startServer } = require('./server') as typeof import('./server');
   starting = startServer({ config, logger, onFatal: failed });

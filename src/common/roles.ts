@@ -11,3 +11,12 @@ export const ROLE_LABELS: Record<Role, string> = {
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
+
+/** Account managers and admins change leads; managers read everything. */
+export function canEditLeads(role: Role | null): boolean {
+  return role === 'admin' || role === 'account_manager';
+}
+
+export function canConfigure(role: Role | null): boolean {
+  return role === 'admin';
+}

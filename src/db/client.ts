@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
+import type { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
 import { keepSqliteFilesPrivate } from './private-files';
 import { ImmediateSqliteAdapterFactory, type SqliteRawRead, SqliteReadConnection } from './sqlite-adapter';
+import { SqliteSideWriter } from './sqlite-side-writer';
 
 export type DbProvider = 'sqlite' | 'postgres';
 
@@ -47,6 +47,8 @@ export interface Database {
   close(): Promise<void>;
   /** SQLite only: reads past Prisma on its own connection (see SqliteRawRead). */
   sqliteRawRead?: SqliteRawRead;
+  /** SQLite only: bookkeeping writes that are not CRM data, on a connection of their own (see SqliteSideWriter). */
+  sqliteSideWriter?: SqliteSideWriter;
 }
 
 /** SQLite busy timeout: how long a writer waits for another connection's lock. */
@@ -125,12 +127,17 @@ export function openDatabase(url: string): Database {
     const prisma: CrmPrisma = client;
     ownClients.set(prisma, { provider, client });
     const reader = new SqliteReadConnection(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
+    const sideWriter = new SqliteSideWriter(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
     const close = async () => {
       reader.close();
+      sideWriter.close();
       await prisma.$disconnect();
     };
-    return { prisma, provider, url, close, sqliteRawRead: reader.read };
+    return { prisma, provider, url, close, sqliteRawRead: reader.read, sqliteSideWriter: sideWriter };
   }
+  // Loaded only here: a SQLite deployment never loads the PostgreSQL client, its driver or its query compiler.
+  const { PrismaPg } = require('@prisma/adapter-pg') as typeof import('@prisma/adapter-pg');
+  const { PrismaClient } = require('../generated/postgres/client') as typeof import('../generated/postgres/client');
   const schema = postgresSchemaOf(url);
   // The search path makes raw SQL (insert-or-ignore, leases) hit the same schema as Prisma's queries.
   const adapter = new PrismaPg(
@@ -141,7 +148,7 @@ export function openDatabase(url: string): Database {
     },
     { schema },
   );
-  const client = new PostgresPrismaClient({ adapter });
+  const client: PostgresPrismaClient = new PrismaClient({ adapter });
   const prisma: CrmPrisma = client;
   ownClients.set(prisma, { provider, client });
   return { prisma, provider, url, close: () => prisma.$disconnect() };

@@ -70,3 +70,18 @@ export async function countActivityPaths(
   });
   return groups.map((g) => ({ fromValue: g.fromValue, toValue: g.toValue, count: g._count._all }));
 }
+
+/**
+ * The currencies of the customer totals matching `where`, sorted: grouped in the database
+ * (Prisma's `distinct` reads every matching row and drops the repeats in memory).
+ */
+export async function currenciesOfTotals(
+  prisma: CrmPrisma,
+  where: Prisma.CustomerCurrencyTotalWhereInput,
+): Promise<string[]> {
+  const groups = await withProviderClient(prisma, {
+    sqlite: (c) => c.customerCurrencyTotal.groupBy({ by: ['currency'], where, orderBy: { currency: 'asc' } }),
+    postgres: (c) => c.customerCurrencyTotal.groupBy({ by: ['currency'], where, orderBy: { currency: 'asc' } }),
+  });
+  return groups.map((g) => g.currency);
+}

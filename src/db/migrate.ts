@@ -2,11 +2,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Client } from 'pg';
+import type { Client as PgClient } from 'pg';
 import { postgresConnectionString, postgresSchemaOf, providerOf, SQLITE_BUSY_TIMEOUT_MS, sqlitePath } from './client';
 import { keepSqliteFilesPrivate } from './private-files';
 import { SQLITE_SEARCH_INDEX_REPAIR, SQLITE_SEARCH_TABLE } from './search-index';
 import { SQLITE_STAGE_TOTALS_REPAIR, SQLITE_STAGE_TOTALS_TABLE } from './stage-totals';
+
+/** The PostgreSQL driver, loaded only when a PostgreSQL database is migrated (a SQLite deployment never loads it). */
+function newPgClient(config: ConstructorParameters<typeof PgClient>[0]): PgClient {
+  const { Client } = require('pg') as typeof import('pg');
+  return new Client(config);
+}
 
 /**
  * Applies the committed migrations (prisma/migrations for SQLite, prisma/postgres/migrations
@@ -125,7 +131,7 @@ function appliedSqlite(url: string): AppliedRow[] | null {
 
 async function appliedPostgres(url: string, timeoutMs: number): Promise<AppliedRow[]> {
   const schema = postgresSchemaOf(url);
-  const client = new Client({
+  const client = newPgClient({
     connectionString: postgresConnectionString(url),
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
@@ -228,7 +234,7 @@ export function freshSqliteAt(names: readonly string[]): Database.Database {
 
 async function migratePostgres(url: string, migrations: MigrationFile[]): Promise<MigrationResult> {
   const schema = postgresSchemaOf(url);
-  const client = new Client({ connectionString: postgresConnectionString(url) });
+  const client = newPgClient({ connectionString: postgresConnectionString(url) });
   await client.connect();
   try {
     const ident = `"${schema.replace(/"/g, '""')}"`;

@@ -9,6 +9,7 @@ import type {
   Transaction,
 } from '@prisma/driver-adapter-utils';
 import BetterSqlite3 from 'better-sqlite3';
+import { inBulkReads, isPlainSelect, OffLoopReader } from './off-loop-reads';
 
 /**
  * The better-sqlite3 adapter, with write transactions that cannot fail on a lock.
@@ -51,7 +52,7 @@ function isBusy(err: unknown): boolean {
 }
 
 /** Runs `attempt` until it does not fail on a lock, pausing a random moment between tries. */
-async function retryOnBusy<T>(attempt: () => T | Promise<T>, options: LockWaitOptions): Promise<T> {
+export async function retryOnBusy<T>(attempt: () => T | Promise<T>, options: LockWaitOptions): Promise<T> {
   const giveUpAt = Date.now() + options.deadlineMs;
   const maxPause = options.maxPauseMs ?? 25;
   for (let tries = 1; ; tries++) {
@@ -85,11 +86,18 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
   constructor(
     private readonly inner: SqlDriverAdapter,
     private readonly wait: LockWaitOptions,
+    private readonly offLoop: OffLoopReader,
   ) {
     this.adapterName = inner.adapterName;
   }
 
   queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    // A bulk read outside a transaction (transactions call `run` below): on the reader thread.
+    if (inBulkReads() && isPlainSelect(query.sql)) return retryOnBusy(() => this.offLoop.queryRaw(query), this.wait);
+    return this.run(query);
+  }
+
+  private run(query: SqlQuery): Promise<SqlResultSet> {
     return retryOnBusy(() => this.inner.queryRaw(query), this.wait);
   }
 
@@ -101,8 +109,9 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
     return retryOnBusy(() => this.inner.executeScript(script), this.wait);
   }
 
-  dispose(): Promise<void> {
-    return this.inner.dispose();
+  async dispose(): Promise<void> {
+    await this.offLoop.close();
+    await this.inner.dispose();
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
@@ -128,7 +137,7 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
       adapterName: this.adapterName,
       // Prisma sends COMMIT / ROLLBACK itself, then calls commit() / rollback().
       options: { usePhantomQuery: false },
-      queryRaw: (query) => this.queryRaw(query),
+      queryRaw: (query) => this.run(query),
       executeRaw: (query) => this.executeRaw(query),
       commit: end,
       rollback: end,
@@ -143,7 +152,7 @@ export class ImmediateSqliteAdapterFactory implements SqlDriverAdapterFactory {
   private readonly inner: PrismaBetterSQLite3;
 
   constructor(
-    path: string,
+    private readonly path: string,
     private readonly wait: LockWaitOptions,
   ) {
     // `timeout` is better-sqlite3's busy timeout for each statement: kept short (see above).
@@ -152,7 +161,11 @@ export class ImmediateSqliteAdapterFactory implements SqlDriverAdapterFactory {
   }
 
   async connect(): Promise<SqlDriverAdapter> {
-    return new ImmediateSqliteAdapter(await this.inner.connect(), this.wait);
+    return new ImmediateSqliteAdapter(
+      await this.inner.connect(),
+      this.wait,
+      new OffLoopReader(this.path, SYNC_BUSY_WAIT_MS),
+    );
   }
 }
 

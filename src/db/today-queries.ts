@@ -10,11 +10,16 @@ import type { CrmPrisma } from './client';
  * its owner's count and total, so a Home tab for 50,000 customers reads a few dozen rows.
  */
 
-/** Whose leads: one person's (and, when they may take them, the unowned ones), everyone's, or one lead. */
-export type TodayScope = { ownerId: string; withUnowned: boolean } | { team: true } | { leadId: number };
+/** Whose leads: one person's (and, when they may take them, the unowned ones), the unowned ones, everyone's, or one lead. */
+export type TodayScope =
+  | { ownerId: string; withUnowned: boolean }
+  | { unowned: true }
+  | { team: true }
+  | { leadId: number };
 
 function scopeSql(scope: TodayScope): Prisma.Sql {
   if ('team' in scope) return Prisma.sql`TRUE`;
+  if ('unowned' in scope) return Prisma.sql`l."ownerId" IS NULL`;
   if ('leadId' in scope) return Prisma.sql`l."id" = ${scope.leadId}`;
   return scope.withUnowned
     ? Prisma.sql`(l."ownerId" = ${scope.ownerId} OR l."ownerId" IS NULL)`
@@ -148,9 +153,11 @@ export async function dueFollowUps(
   const who =
     'team' in scope
       ? Prisma.sql`TRUE`
-      : 'leadId' in scope
-        ? Prisma.sql`f."leadId" = ${scope.leadId}`
-        : Prisma.sql`f."ownerId" = ${scope.ownerId}`;
+      : 'unowned' in scope
+        ? Prisma.sql`FALSE`
+        : 'leadId' in scope
+          ? Prisma.sql`f."leadId" = ${scope.leadId}`
+          : Prisma.sql`f."ownerId" = ${scope.ownerId}`;
   const rows = await prisma.$queryRaw<
     {
       alertId: number | bigint;

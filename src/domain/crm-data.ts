@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { yieldToEventLoop } from '../cooperative';
+import { TimeSlicer } from '../cooperative';
 import type { CrmPrisma } from '../db/client';
+import { bulkReadsOf } from '../db/off-loop-reads';
 import { catalogueOf, currentMigration } from '../db/schema-catalogue/schema-catalogue';
 import { Prisma } from '../generated/sqlite/client';
 
@@ -114,8 +115,11 @@ function decodeValue(type: string, value: unknown, where: string): unknown {
   }
 }
 
-/** Rows read per query when a table is written out. */
-export const EXPORT_PAGE_ROWS = 1000;
+/**
+ * Rows read per query when a table is written out. The query runs off the event loop
+ * (bulkReads); turning its rows into objects and text runs on it and grows with the page.
+ */
+export const EXPORT_PAGE_ROWS = 250;
 
 /** Rows after `last` in the order of `keys` (lexicographic): one OR branch per key column. */
 function afterKey(keys: readonly string[], last: Row): object {
@@ -160,7 +164,16 @@ async function* tableRows(prisma: CrmPrisma, model: string): AsyncGenerator<Reco
  * refer to them, so an import can insert in the order it reads), then the row counts.
  * Yields to the event loop after every page. `tally.rowCounts` holds the counts written.
  */
-export async function* crmDataExportPieces(
+export function crmDataExportPieces(
+  prisma: CrmPrisma,
+  now: Date,
+  tally: { rowCounts: Record<string, number>; migration: string },
+): AsyncGenerator<string> {
+  // Every table, read through: off the event loop.
+  return bulkReadsOf(exportPieces(prisma, now, tally));
+}
+
+async function* exportPieces(
   prisma: CrmPrisma,
   now: Date,
   tally: { rowCounts: Record<string, number>; migration: string },
@@ -171,14 +184,27 @@ export async function* crmDataExportPieces(
   const head = { format: CRM_EXPORT_FORMAT, version: CRM_EXPORT_VERSION, exportedAt: now.toISOString(), migration };
   yield `${JSON.stringify(head).slice(0, -1)},"tables":{`;
   const order = await parentsFirst(prisma, exportedModels());
+  const slicer = new TimeSlicer();
   for (const [t, model] of order.entries()) {
     tally.rowCounts[model] = 0;
+    let written = false;
     yield `${t ? ',' : ''}${JSON.stringify(model)}:[`;
     for await (const page of tableRows(prisma, model)) {
-      const text = page.map((row) => JSON.stringify(row)).join(',');
-      yield tally.rowCounts[model] ? `,${text}` : text;
-      tally.rowCounts[model] += page.length;
-      await yieldToEventLoop();
+      // A slice of rows at a time: a row of notes can be long text.
+      let piece: string[] = [];
+      for (const row of page) {
+        piece.push(JSON.stringify(row));
+        tally.rowCounts[model] += 1;
+        if (slicer.due()) {
+          yield `${written ? ',' : ''}${piece.join(',')}`;
+          written = true;
+          piece = [];
+          await slicer.yield();
+        }
+      }
+      if (piece.length) yield `${written ? ',' : ''}${piece.join(',')}`;
+      written ||= piece.length > 0;
+      await slicer.yieldIfDue();
     }
     yield ']';
   }

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import {
   MoneyError,
   parseAmount,
@@ -288,6 +289,38 @@ function snapshotOf(acc: CustomerAccumulator, rates: RateTable, refused?: Readon
     },
     totals,
   };
+}
+
+/** A figures row as the sync writes it: the figures and the fingerprint of the snapshot they belong to. */
+export interface FingerprintedFigures extends CustomerFiguresRow {
+  fingerprint: string;
+}
+
+/** Separators and the mark of a null in a fingerprint's text: control characters no cached value holds. */
+const UNIT = '\u001f';
+const ROW = '\u001e';
+const NONE = '\u001d';
+const textOf = (v: string | null | undefined) => v ?? NONE;
+const numberOf = (v: number | bigint | null | undefined) => (v === null || v === undefined ? NONE : String(v));
+const dateOf = (d: Date | null | undefined) => (d ? String(d.getTime()) : NONE);
+const byCurrency = (a: CurrencyTotalRow, b: CurrencyTotalRow) =>
+  a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0;
+
+/**
+ * Everything the cache holds for a customer (its figures and its currency totals, sorted by
+ * currency), as one short text: the SHA-256 of the values in a fixed order. The sync stores
+ * it with the figures it writes (CustomerFigures.fingerprint) and compares the stored one with
+ * the new snapshot's to tell which customers changed, on either database, without reading the
+ * rows back. A hash, so no contact detail is kept twice. Whatever else rewrites a cached
+ * figure (a rate change's revaluation) stores the fingerprint of what it wrote.
+ */
+export function customerFingerprint(s: CustomerSnapshot): string {
+  const f = s.figures;
+  let text = `${f.name}${UNIT}${textOf(f.company)}${UNIT}${textOf(f.email)}${UNIT}${textOf(f.phone)}${UNIT}${f.markets}${UNIT}${f.orderCount}${UNIT}${f.lifetimeUsdCents}${UNIT}${f.unknownCurrencies}${UNIT}${dateOf(f.lastOrderAt)}${UNIT}${dateOf(f.rateDate)}${UNIT}${f.searchText}${UNIT}${dateOf(f.firstOrderAt)}${UNIT}${numberOf(f.rhythmIntervalMs)}${UNIT}${numberOf(f.rhythmNextMs)}`;
+  const totals = s.totals.length > 1 ? [...s.totals].sort(byCurrency) : s.totals;
+  for (const t of totals)
+    text += `${ROW}${t.currency}${UNIT}${t.market}${UNIT}${t.orderCount}${UNIT}${t.lifetimeMinor}${UNIT}${dateOf(t.lastOrderAt)}${UNIT}${dateOf(t.firstOrderAt)}`;
+  return hash('sha256', text, 'base64');
 }
 
 /** What one customer of a chunk needs: its figures written (new or changed), a lead created. */

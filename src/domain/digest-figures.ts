@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { STAGES, type StageSlug } from '../common/stages';
 import { MS_PER_DAY } from '../common/zoned-time';
+import { inTurns } from '../cooperative';
 import type { CrmPrisma } from '../db/client';
 import { countActivityPaths, rateDateRange, sumLifetimeUsd } from '../db/lead-aggregates';
+import { bulkReads } from '../db/off-loop-reads';
 import { upsertSetting } from '../db/single-statement-upserts';
 import { lapsedAccounts, stageSuggestionRows } from '../db/today-queries';
 import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './follow-ups/listing';
@@ -213,8 +215,8 @@ function toDigestLead(l: SelectedLead): DigestLead {
 }
 
 async function pipelineFigures(prisma: CrmPrisma, previous: PipelineSnapshot | null): Promise<StageFigure[]> {
-  return Promise.all(
-    STAGES.map(async ({ slug }) => {
+  return inTurns(
+    STAGES.map(({ slug }) => async () => {
       const [agg, incompleteCount, incompleteLists] = await Promise.all([
         sumLifetimeUsd(prisma, { lead: { is: { stage: slug } } }),
         prisma.customerFigures.count({ where: { lead: { is: { stage: slug } }, unknownCurrencies: { not: '' } } }),
@@ -252,8 +254,8 @@ async function staleLeads(prisma: CrmPrisma, thresholds: StaleThresholds, now: D
     stage: t.slug,
     OR: [{ lastTouchAt: { lt: t.cutoff } }, { lastTouchAt: null, createdAt: { lt: t.cutoff } }],
   });
-  const byStage = await Promise.all(
-    tracked.map(async (t) => ({
+  const byStage = await inTurns(
+    tracked.map((t) => async () => ({
       slug: t.slug,
       thresholdDays: t.thresholdDays,
       count: await prisma.lead.count({ where: whereFor(t) }),
@@ -287,35 +289,37 @@ export async function computeDigestFigures(prisma: CrmPrisma, input: DigestInput
     overdueByOwner,
     stale,
     rates,
-  ] = await Promise.all([
-    pipelineFigures(prisma, input.previous),
-    prisma.activity.count({ where: { kind: 'stage_change', createdAt: inPeriod } }),
-    prisma.activity.findMany({
-      where: { kind: 'stage_change', createdAt: inPeriod },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: DIGEST_LIST_LIMIT,
-      select: {
-        createdAt: true,
-        actorId: true,
-        leadId: true,
-        fromValue: true,
-        toValue: true,
-        lead: { select: { customer: { select: { name: true } } } },
-      },
-    }),
-    countActivityPaths(prisma, { kind: 'stage_change', createdAt: inPeriod }),
-    prisma.lead.count({ where: { createdAt: inPeriod } }),
-    prisma.lead.findMany({
-      where: { createdAt: inPeriod },
-      orderBy: [{ customer: { lifetimeUsdCents: 'desc' } }, { id: 'asc' }],
-      take: DIGEST_SHORT_LIST_LIMIT,
-      select: leadSelect,
-    }),
+  ] = await inTurns([
+    () => pipelineFigures(prisma, input.previous),
+    () => prisma.activity.count({ where: { kind: 'stage_change', createdAt: inPeriod } }),
+    () =>
+      prisma.activity.findMany({
+        where: { kind: 'stage_change', createdAt: inPeriod },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: DIGEST_LIST_LIMIT,
+        select: {
+          createdAt: true,
+          actorId: true,
+          leadId: true,
+          fromValue: true,
+          toValue: true,
+          lead: { select: { customer: { select: { name: true } } } },
+        },
+      }),
+    () => countActivityPaths(prisma, { kind: 'stage_change', createdAt: inPeriod }),
+    () => prisma.lead.count({ where: { createdAt: inPeriod } }),
+    () =>
+      prisma.lead.findMany({
+        where: { createdAt: inPeriod },
+        orderBy: [{ customer: { lifetimeUsdCents: 'desc' } }, { id: 'asc' }],
+        take: DIGEST_SHORT_LIST_LIMIT,
+        select: leadSelect,
+      }),
     // The `/crm uncontacted` question with its default window.
-    findUncontacted(prisma, { days: DEFAULT_UNCONTACTED_DAYS, now, limit: TOP_UNCONTACTED }),
-    countOverdueFollowUpsByOwner(prisma, now),
-    staleLeads(prisma, input.staleThresholds, now),
-    rateDateRange(prisma, { lead: { isNot: null }, rateDate: { not: null } }),
+    () => findUncontacted(prisma, { days: DEFAULT_UNCONTACTED_DAYS, now, limit: TOP_UNCONTACTED }),
+    () => countOverdueFollowUpsByOwner(prisma, now),
+    () => staleLeads(prisma, input.staleThresholds, now),
+    () => rateDateRange(prisma, { lead: { isNot: null }, rateDate: { not: null } }),
   ]);
 
   return {
@@ -364,7 +368,17 @@ function sortPaths(paths: StagePath[]): StagePath[] {
 }
 
 /** A period's figures, compared with the last posted digest's snapshot, with the stale thresholds of `settings`. */
-export async function digestFiguresFor(
+export function digestFiguresFor(
+  prisma: CrmPrisma,
+  settings: Pick<SettingValues, 'stale_thresholds' | 'rhythm_factors' | 'digest_schedule'>,
+  period: { from: Date; to: Date },
+  now: Date,
+): Promise<DigestFigures> {
+  // A dozen aggregates over the whole book: off the event loop.
+  return bulkReads(() => figuresFor(prisma, settings, period, now));
+}
+
+async function figuresFor(
   prisma: CrmPrisma,
   settings: Pick<SettingValues, 'stale_thresholds' | 'rhythm_factors' | 'digest_schedule'>,
   period: { from: Date; to: Date },

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import type { Role } from '../common/roles';
 import type { StageLabels } from '../common/stages';
 import type { AppConfig } from '../config';
 import type { Database } from '../db/client';
@@ -10,7 +11,7 @@ import { type FollowUpList, listFollowUpsForOwner } from './follow-ups/listing';
 import { type HomeFilter, parseHomeFilter } from './home-filter';
 import { loadPipeline, type PipelineCache, type PipelineSnapshot, shareAtVersion } from './pipeline';
 import { listRates } from './rates';
-import { countRosterByRole, type Role } from './roster';
+import { countRosterByRole } from './roster';
 import { type AuditRecord, getAllSettings, latestAuditEntries, loadStageLabels, type SettingValues } from './settings';
 import { loadSyncStatus, type SyncStatus } from './sync-coordinator';
 import { loadToday, type TodayData } from './who-to-call';
@@ -136,7 +137,7 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
       prisma,
       { userId: reader.userId, timeZone: reader.timeZone, team: reader.team, mayTakeUnowned: reader.canEdit },
       now,
-      { perOwner: HOME_TODAY_PER_OWNER, factors: settings.rhythm_factors },
+      { perOwner: HOME_TODAY_PER_OWNER, factors: settings.rhythm_factors, share },
     ),
     reader.canEdit ? agendaSettingOf(prisma, reader.userId, settings.agenda_schedule) : Promise.resolve(null),
   ]);

@@ -1,14 +1,15 @@
 import type { Clock } from '../clock';
 import { currencyExponent, UNREADABLE_ROW } from '../common/money';
+import type { Role } from '../common/roles';
 import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../common/stages';
 import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../common/zoned-time';
-import { yieldToEventLoop } from '../cooperative';
+import { TimeSlicer } from '../cooperative';
 import type { CrmPrisma } from '../db/client';
 import { earliestDueByLead } from '../db/follow-up-aggregates';
-import { countLeadsByOwner } from '../db/lead-aggregates';
+import { countLeadsByOwner, currenciesOfTotals } from '../db/lead-aggregates';
+import { bulkReads, bulkReadsOf } from '../db/off-loop-reads';
 import { csvRecord, toCsv, UTF8_BOM } from './csv';
 import { splitList } from './pipeline';
-import type { Role } from './roster';
 import { DEFAULT_UNCONTACTED_DAYS, MAX_UNCONTACTED_DAYS } from './uncontacted-leads';
 
 /**
@@ -126,11 +127,13 @@ export interface LeadExportRow {
 }
 
 /**
- * Leads per page. Each page is one keyset query (no OFFSET: the 200th page costs what the
- * first does) plus one grouped query for the pages' next follow-ups, bounded by the same
- * keyset range (never a list of the page's ids: SQLite takes at most 999 parameters).
+ * Leads per page, and the most a request may ask for. Each page is one keyset query (no
+ * OFFSET: the 200th page costs what the first does) plus one grouped query for the page's
+ * next follow-ups by the page's lead ids (SQLite takes at most 999 parameters). The queries
+ * run off the event loop (bulkReads); what stays on it, turning the rows into objects and
+ * text, grows with the page, so a page is small.
  */
-export const EXPORT_PAGE_SIZE = 500;
+export const EXPORT_PAGE_SIZE = 250;
 
 export interface ExportRequest {
   filter: ExportFilter;
@@ -165,20 +168,18 @@ const after = (k: Keyset) => ({
   OR: [{ lifetimeUsdCents: { lt: k.cents } }, { customerId: { gt: k.customerId } }],
 });
 
-/** Customers up to and including `k` in export order. */
-const upTo = (k: Keyset) => ({
-  lifetimeUsdCents: { gte: k.cents },
-  OR: [{ lifetimeUsdCents: { gt: k.cents } }, { customerId: { lte: k.customerId } }],
-});
-
 /**
  * Every matching lead, biggest lifetime USD first (as on Home), a page at a time. Read from
  * the customers' side, in the order of their lifetime-USD index, so each page is an index
  * range (a page costs the same whether it is the first or the hundredth, and no query sorts
  * the book).
  */
-export async function* leadExportPages(prisma: CrmPrisma, request: ExportRequest): AsyncGenerator<LeadExportRow[]> {
-  const pageSize = request.pageSize ?? EXPORT_PAGE_SIZE;
+export function leadExportPages(prisma: CrmPrisma, request: ExportRequest): AsyncGenerator<LeadExportRow[]> {
+  return bulkReadsOf(pagesOf(prisma, request));
+}
+
+async function* pagesOf(prisma: CrmPrisma, request: ExportRequest): AsyncGenerator<LeadExportRow[]> {
+  const pageSize = Math.min(request.pageSize ?? EXPORT_PAGE_SIZE, EXPORT_PAGE_SIZE);
   const lead = { is: { AND: exportConditions(request) } };
   let last: Keyset | null = null;
   for (;;) {
@@ -201,13 +202,12 @@ export async function* leadExportPages(prisma: CrmPrisma, request: ExportRequest
     if (page.length === 0) return;
     const end = page[page.length - 1]!;
     const pageEnd: Keyset = { cents: end.lifetimeUsdCents, customerId: end.customerId };
-    // This page's leads are exactly the matching ones in (last, pageEnd]: the same range selects their follow-ups.
+    // The page's own leads, by the follow-ups' lead index: a list as long as the page (never longer
+    // than EXPORT_PAGE_SIZE, well under SQLite's 999 parameters), whatever the book.
     const nextByLead = await earliestDueByLead(prisma, {
+      leadId: { in: page.map((c) => c.lead!.id) },
       active: true,
       nextDueAt: { not: null },
-      lead: {
-        AND: [...exportConditions(request), { customer: { AND: [...(last ? [after(last)] : []), upTo(pageEnd)] } }],
-      },
     });
     yield page.map((c) => ({
       customerId: c.customerId,
@@ -239,13 +239,10 @@ export async function loadLeadsForExport(prisma: CrmPrisma, request: ExportReque
 
 /** The currencies the matching leads bought in (one CSV column each), sorted: a short list, whatever the book. */
 export async function exportCurrencies(prisma: CrmPrisma, request: ExportRequest): Promise<string[]> {
-  const rows = await prisma.customerCurrencyTotal.findMany({
-    where: { customer: { lead: { is: { AND: exportConditions(request) } } } },
-    distinct: ['currency'],
-    select: { currency: true },
-    orderBy: { currency: 'asc' },
-  });
-  return rows.map((r) => r.currency);
+  // A grouped scan of the book's totals, off the event loop.
+  return bulkReads(() =>
+    currenciesOfTotals(prisma, { customer: { lead: { is: { AND: exportConditions(request) } } } }),
+  );
 }
 
 /** The owners of the matching leads (at most the roster), and how many leads match. */
@@ -253,7 +250,7 @@ export async function exportOwnersAndCount(
   prisma: CrmPrisma,
   request: ExportRequest,
 ): Promise<{ ownerIds: string[]; count: number }> {
-  const counts = await countLeadsByOwner(prisma, { AND: exportConditions(request) });
+  const counts = await bulkReads(() => countLeadsByOwner(prisma, { AND: exportConditions(request) }));
   return {
     ownerIds: [...counts.keys()].flatMap((ownerId) => (ownerId ? [ownerId] : [])),
     count: [...counts.values()].reduce((n, c) => n + c, 0),
@@ -336,8 +333,8 @@ export function leadExportCsv(rows: readonly LeadExportRow[], options: CsvOption
 
 /**
  * The same CSV, as text pieces: the header, then one piece per page of leads, read as it is
- * written (a page of 500 leads is about 100 KB). `currencies` comes from exportCurrencies.
- * Yields to the event loop between pages; `tally.rows` counts the leads written.
+ * written (a page is about 50 KB). `currencies` comes from exportCurrencies. Yields to the
+ * event loop whenever a slice of work is used up; `tally.rows` counts the leads written.
  */
 export async function* leadExportCsvPieces(
   pages: AsyncIterable<readonly LeadExportRow[]>,
@@ -346,10 +343,21 @@ export async function* leadExportCsvPieces(
   tally: { rows: number },
 ): AsyncGenerator<string> {
   yield UTF8_BOM + csvRecord(csvHeader(currencies, options.timeZone));
+  const slicer = new TimeSlicer();
   for await (const page of pages) {
-    yield page.map((r) => csvRecord(csvCells(r, currencies, options))).join('');
-    tally.rows += page.length;
-    await yieldToEventLoop();
+    // A slice of rows at a time: formatting dates in a time zone costs microseconds a cell.
+    let piece: string[] = [];
+    for (const r of page) {
+      piece.push(csvRecord(csvCells(r, currencies, options)));
+      tally.rows += 1;
+      if (slicer.due()) {
+        yield piece.join('');
+        piece = [];
+        await slicer.yield();
+      }
+    }
+    if (piece.length) yield piece.join('');
+    await slicer.yieldIfDue();
   }
 }
 

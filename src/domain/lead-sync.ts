@@ -2,7 +2,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RateTable } from '../common/money';
 import { TimeSlicer, yieldToEventLoop } from '../cooperative';
 import type { Database } from '../db/client';
-import { insertMissingLeads, pendingWork, replaceTotals, upsertFigures } from '../db/customer-cache/customer-cache-sql';
+import { insertMissingLeads, replaceTotals, upsertFigures } from '../db/customer-cache/customer-cache-sql';
+import { pendingWork } from '../db/customer-cache/sync-compare';
 import { LOCKS, lockForTransaction } from '../db/locks';
 import { compactStageTotals } from '../db/stage-totals';
 import type { AppDeps } from '../deps';
@@ -12,14 +13,18 @@ import {
   type ProductionReader,
   type RejectedRow,
 } from '../production/types';
-import { type CustomerSnapshot, CustomerSnapshotBuilder, type PendingWork } from './customer-snapshots';
+import {
+  type CustomerSnapshot,
+  CustomerSnapshotBuilder,
+  customerFingerprint,
+  type PendingWork,
+} from './customer-snapshots';
 import { getRates } from './rates';
 import { usdFigureFromTotals } from './revalue-figures';
 import { getSyncDays } from './settings';
 import { SyncWorker } from './sync-worker-client';
 
 export type { CurrencyTotalRow, CustomerFiguresRow, CustomerSnapshot } from './customer-snapshots';
-export { CustomerSnapshotBuilder } from './customer-snapshots';
 
 /** Customers per write transaction (each chunk is a handful of statements, whatever its size). */
 export const SYNC_CHUNK_SIZE = 1_000;
@@ -87,7 +92,7 @@ export interface SyncWriteCounts {
 
 /**
  * Writes snapshots to the CRM database: changed or new figures (unchanged ones are skipped
- * by comparison, so a no-change sync writes nothing), their currency totals, and a lead for
+ * by comparing fingerprints, so a no-change sync writes nothing), their currency totals, and a lead for
  * every customer without one. One transaction per chunk of customers. Never touches an
  * existing lead's stage, owner, contact or notes. Cooperative: the event loop turns between
  * reads, every few milliseconds of comparing, and between write transactions (never inside one).
@@ -129,7 +134,12 @@ export async function writeSnapshotChunks(
     await slicer.yieldIfDue();
     const compared = 'snapshots' in item ? item : null;
     const chunk = compared ? compared.snapshots : (item as readonly CustomerSnapshot[]);
-    const pending = compared?.pending ?? (await pendingWork(db, chunk));
+    const pending =
+      compared?.pending ??
+      (await pendingWork(
+        db,
+        chunk.map((s) => [s.figures.customerId, customerFingerprint(s)]),
+      ));
     if (pending.size === 0) continue;
     await yieldToEventLoop();
     const toWrite = chunk.filter((s) => pending.get(s.figures.customerId)?.changed);
@@ -141,12 +151,18 @@ export async function writeSnapshotChunks(
       // revaluation (revalue-figures.ts) never land between this read and this write.
       await lockForTransaction(prisma, tx, LOCKS.rates);
       const current = builtAt && (await getRates(tx));
-      const figures = toWrite.map((s) =>
+      const written = toWrite.map((s) =>
         current && !sameRates(current, builtAt)
-          ? { ...s.figures, ...usdFigureFromTotals(s.totals, s.figures.unknownCurrencies, current) }
-          : s.figures,
+          ? { ...s, figures: { ...s.figures, ...usdFigureFromTotals(s.totals, s.figures.unknownCurrencies, current) } }
+          : s,
       );
-      await upsertFigures(db, tx, figures, now);
+      // The fingerprint of what is written, refigured or not: the next sync compares with it.
+      await upsertFigures(
+        db,
+        tx,
+        written.map((s) => ({ ...s.figures, fingerprint: customerFingerprint(s) })),
+        now,
+      );
       await replaceTotals(
         db,
         tx,

@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import { currencyExponent, type RateTable, sumUsd, toUsd, type UsdConversion } from '../common/money';
 import type { CrmPrisma, CrmTx } from '../db/client';
 import { LOCKS, lockForTransaction } from '../db/locks';
+import { type CurrencyTotalRow, type CustomerFiguresRow, customerFingerprint } from './customer-snapshots';
 import { splitList } from './pipeline';
 import { checkRateUpdate, getRates, type RateUpdate, type StoredRate, saveRateIn } from './rates';
 
@@ -57,28 +58,22 @@ export async function revalueCustomerFiguresIn(tx: CrmTx, currencies: string[]):
   let after: string | null = null;
   let revalued = 0;
   for (;;) {
-    const page: {
-      customerId: string;
-      unknownCurrencies: string;
-      totals: { currency: string; lifetimeMinor: bigint }[];
-    }[] = await tx.customerFigures.findMany({
+    const page: (CustomerFiguresRow & { totals: CurrencyTotalRow[] })[] = await tx.customerFigures.findMany({
       where: {
         totals: { some: { currency: { in: currencies } } },
         ...(after === null ? {} : { customerId: { gt: after } }),
       },
-      select: {
-        customerId: true,
-        unknownCurrencies: true,
-        totals: { select: { currency: true, lifetimeMinor: true } },
-      },
+      omit: { fingerprint: true, firstSeenAt: true, refreshedAt: true },
+      include: { totals: true },
       orderBy: { customerId: 'asc' },
       take: REVALUE_CHUNK_SIZE,
     });
-    for (const f of page) {
-      await tx.customerFigures.update({
-        where: { customerId: f.customerId },
-        data: usdFigureFromTotals(f.totals, f.unknownCurrencies, rates),
-      });
+    for (const { totals, ...stored } of page) {
+      const usd = usdFigureFromTotals(totals, stored.unknownCurrencies, rates);
+      // The fingerprint of the row as it now is, as the sync would make it: a sync at these
+      // rates then finds nothing to write.
+      const fingerprint = customerFingerprint({ figures: { ...stored, ...usd }, totals });
+      await tx.customerFigures.update({ where: { customerId: stored.customerId }, data: { ...usd, fingerprint } });
     }
     revalued += page.length;
     if (page.length < REVALUE_CHUNK_SIZE) return revalued;

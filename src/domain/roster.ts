@@ -1,21 +1,10 @@
 import type { Clock } from '../clock';
 import { UserFacingError } from '../common/errors';
-import { isRole, ROLES, type Role } from '../common/roles';
+import { canEditLeads, isRole, ROLES, type Role } from '../common/roles';
 import type { CrmPrisma, CrmTx } from '../db/client';
 import { LOCKS, lockForTransaction } from '../db/locks';
 import { countMembersByRole } from '../db/member-facts';
 import { pauseFollowUpsOfOwner } from './follow-ups/pause-follow-ups';
-
-export { isRole, ROLE_LABELS, ROLES, type Role } from '../common/roles';
-
-/** Account managers and admins change leads; managers read everything. */
-export function canEditLeads(role: Role | null): boolean {
-  return role === 'admin' || role === 'account_manager';
-}
-
-export function canConfigure(role: Role | null): boolean {
-  return role === 'admin';
-}
 
 export class RosterError extends UserFacingError {
   constructor(userMessage: string, subjectUserId?: string) {

@@ -14,11 +14,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RateTable } from '../common/money';
-import { openSqliteCompare } from '../db/sqlite-sync-compare';
+import { openSqliteCompare } from '../db/customer-cache/sync-compare';
 import { CardExportReader } from '../production/card-export-reader';
 import { CUSTOMERS_CARD } from '../production/card-schemas';
 import type { CustomerCurrencyRow, ExportParseResult, RejectedRow } from '../production/types';
-import { type CustomerSnapshot, CustomerSnapshotBuilder } from './customer-snapshots';
+import { type CustomerSnapshot, CustomerSnapshotBuilder, customerFingerprint } from './customer-snapshots';
 
 export interface SyncWorkerData {
   /** The database file to compare against on a connection of this thread's own, or null (the main thread compares). */
@@ -68,7 +68,7 @@ function serve(port: NonNullable<typeof parentPort>, data: SyncWorkerData): void
       if (step.done) return { op: 'done' };
       const chunk = step.value;
       if (!compare) return { op: 'chunk', snapshots: chunk, pending: null };
-      const pending = compare.compare(chunk);
+      const pending = compare.compare(chunk.map((s) => [s.figures.customerId, customerFingerprint(s)]));
       if (pending.size === 0) continue;
       const entries: PendingEntry[] = [...pending].map(([id, p]) => [id, p.known, p.changed, p.needsLead]);
       return { op: 'chunk', snapshots: chunk.filter((s) => pending.has(s.figures.customerId)), pending: entries };

@@ -9,7 +9,7 @@ import {
   type TodayScope,
   uncontactedSince,
 } from '../db/today-queries';
-import { splitList } from './pipeline';
+import { uncontactedSince as orderedSince, splitList, type VersionedShare } from './pipeline';
 import {
   factorPermille,
   localDayBounds,
@@ -123,6 +123,12 @@ export interface TodayOptions {
   /** Rows per owner in each list (personal: the list's length; team: per person). */
   perOwner: number;
   factors: RhythmFactors;
+  /**
+   * What readers of one data version share (domain/pipeline.ts): the team's lists and the
+   * unowned leads' are the same for everyone asking that day, so one reader reads them and
+   * the others opening Home meanwhile reuse them. Without it every list is read afresh.
+   */
+  share?: VersionedShare;
 }
 
 /** The facts a suggestion rests on, as stored with a dismissal (see SuggestionDismissal). */
@@ -147,6 +153,9 @@ function rhythmOf(r: RankedRow): OrderRhythm | null {
     : null;
 }
 
+/** Below every epoch millisecond a rhythm can hold. */
+const MIN_BIGINT = -(2n ** 63n) + 1n;
+
 /** Sum of each owner's count (every row carries its owner's). */
 function totalOf(rows: { ownerId: string | null; ownerCount: number }[]): number {
   const seen = new Map<string, number>();
@@ -162,22 +171,52 @@ export async function loadToday(
   now: Date,
   options: TodayOptions,
 ): Promise<TodayData> {
-  const scope: TodayScope = reader.team
-    ? { team: true }
-    : { ownerId: reader.userId, withUnowned: reader.mayTakeUnowned };
   const { day, start, end } = localDayBounds(now, reader.timeZone);
   const startMs = BigInt(start.getTime());
   const permille = factorPermille(options.factors);
   const perOwner = options.perOwner;
-  const since = new Date(now.getTime() - RECENT_ORDER_DAYS * MS_PER_DAY);
+  // To the minute (as the pipeline's "uncontacted" filter): readers within a minute share the answer.
+  const since = orderedSince(now, RECENT_ORDER_DAYS);
+  const share = options.share;
+  const shared = <T>(key: unknown[], compute: () => Promise<T>): Promise<T> =>
+    share ? share.get(JSON.stringify(['today', ...key, startMs.toString(), perOwner]), compute) : compute();
+  /**
+   * One ranked list for this reader: the team's (shared); their own; or their own and the
+   * unowned leads' (shared), merged in the order one query would give: owners by their
+   * total, highest first, each owner's rows by rank (the reader's own first on a tie).
+   */
+  const rankedFor = <R extends { ownerValue: bigint }>(
+    list: string,
+    read: (scope: TodayScope) => Promise<R[]>,
+  ): Promise<R[]> => {
+    if (reader.team) return shared([list, 'team'], () => read({ team: true }));
+    const own = read({ ownerId: reader.userId, withUnowned: false });
+    if (!reader.mayTakeUnowned) return own;
+    return Promise.all([own, shared([list, 'unowned'], () => read({ unowned: true }))]).then(([mine, unowned]) =>
+      mine.length && unowned.length && unowned[0]!.ownerValue > mine[0]!.ownerValue
+        ? [...unowned, ...mine]
+        : [...mine, ...unowned],
+    );
+  };
+  const personal: TodayScope = reader.team ? { team: true } : { ownerId: reader.userId, withUnowned: false };
   const [followRows, accountRows, uncontactedRows, suggestionRows, rhythmKnown] = await Promise.all([
-    dueFollowUps(prisma, scope, { before: end, perOwner }),
-    lapsedAccounts(prisma, scope, { startOfTodayMs: startMs, factorPermille: permille.overdue, perOwner }),
-    uncontactedSince(prisma, scope, { since, perOwner }),
-    stageSuggestionRows(prisma, scope, { startOfTodayMs: startMs, atRiskPermille: permille.atRisk, perOwner }),
-    prisma.customerFigures
-      .findFirst({ where: { rhythmNextMs: { not: null } }, select: { customerId: true } })
-      .then((r) => r !== null),
+    // Follow-ups always have an owner: a person's own are few (indexed by owner).
+    reader.team
+      ? shared(['follow_ups', 'team', end.getTime()], () => dueFollowUps(prisma, personal, { before: end, perOwner }))
+      : dueFollowUps(prisma, personal, { before: end, perOwner }),
+    rankedFor(`accounts:${permille.overdue}`, (scope) =>
+      lapsedAccounts(prisma, scope, { startOfTodayMs: startMs, factorPermille: permille.overdue, perOwner }),
+    ),
+    rankedFor(`uncontacted:${since.getTime()}`, (scope) => uncontactedSince(prisma, scope, { since, perOwner })),
+    rankedFor(`suggestions:${permille.atRisk}`, (scope) =>
+      stageSuggestionRows(prisma, scope, { startOfTodayMs: startMs, atRiskPermille: permille.atRisk, perOwner }),
+    ),
+    shared(['rhythm_known'], () =>
+      prisma.customerFigures
+        // A range on the indexed column: IS NOT NULL would read every customer when none has a rhythm.
+        .findFirst({ where: { rhythmNextMs: { gt: MIN_BIGINT } }, select: { customerId: true } })
+        .then((r) => r !== null),
+    ),
   ]);
 
   const followUps = followRows.map(

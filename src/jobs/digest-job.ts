@@ -10,6 +10,7 @@ import { digestChannelProblem } from '../slack/views/admin-notice-text';
 import { buildDigestMessage } from '../slack/views/digest-message';
 import { assertChannelNotShared, CHANNEL_SHARED } from '../slack/web-api/channel-sharing';
 import { shareDigestPicture } from '../slack/web-api/files';
+import { RECORD_RETRY_DELAYS_MS } from './outcome-recorder';
 import type { Job } from './scheduler';
 import { findPostedMessage, type PostMetadata, type PostResult, postingClient, postOnce } from './slack-post';
 
@@ -22,8 +23,10 @@ export function digestMetadata(periodKey: string): PostMetadata {
   return { event_type: DIGEST_EVENT_TYPE, event_payload: { period_key: periodKey } };
 }
 
-/** Retries of the recording of a posted digest (the post itself is never repeated). */
-const RECORD_RETRY_DELAYS_MS = [100, 500, 2000];
+export interface DigestJobOptions {
+  /** Waits before each retry of recording a posted digest (the post itself is never repeated). */
+  recordRetryDelaysMs?: readonly number[];
+}
 
 /**
  * Posts the digest when the configured schedule's period is due in its time zone, once per
@@ -32,7 +35,12 @@ const RECORD_RETRY_DELAYS_MS = [100, 500, 2000];
  * looked for in the channel by its metadata before anyone posts again. A refused post is
  * retried later within the catch-up window; a channel problem also leaves a notice for admins.
  */
-export async function runDigestJob(deps: AppContext, client: WebClient): Promise<DigestRunOutcome> {
+export async function runDigestJob(
+  deps: AppContext,
+  client: WebClient,
+  options: DigestJobOptions = {},
+): Promise<DigestRunOutcome> {
+  const retryDelays = options.recordRetryDelaysMs ?? RECORD_RETRY_DELAYS_MS;
   const { prisma } = deps.db;
   const settings = await getAllSettings(prisma, deps.config);
   const channel = settings.digest_channel;
@@ -65,7 +73,7 @@ export async function runDigestJob(deps: AppContext, client: WebClient): Promise
     }
     if (found) {
       deps.logger.info({ periodKey, channel }, 'digest already posted by an earlier attempt; recorded');
-      await recordPosted(deps, periodKey, found.ts);
+      await recordPosted(deps, periodKey, found.ts, retryDelays);
       return 'posted';
     }
   }
@@ -100,7 +108,7 @@ export async function runDigestJob(deps: AppContext, client: WebClient): Promise
           metadata,
         });
     if (result.kind === 'posted') {
-      await recordPosted(deps, periodKey, result.ts);
+      await recordPosted(deps, periodKey, result.ts, retryDelays);
       deps.logger.info({ periodKey, channel }, 'digest posted');
       // Posted is posted: a lost baseline only makes the next digest's changes read "since" an older one.
       await saveSnapshot(prisma, figures, periodKey).catch((err: unknown) =>
@@ -147,13 +155,18 @@ export async function runDigestJob(deps: AppContext, client: WebClient): Promise
  * Records a posted digest, retrying a failed write a few times. If it still fails the claim
  * keeps its claimedAt, so whoever takes the period over looks in the channel and finds it.
  */
-async function recordPosted(deps: AppContext, periodKey: string, ts: string): Promise<void> {
+async function recordPosted(
+  deps: AppContext,
+  periodKey: string,
+  ts: string,
+  retryDelays: readonly number[],
+): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       await markDigestPosted(deps.db.prisma, periodKey, deps.instanceId, deps.clock.now(), ts);
       return;
     } catch (err) {
-      const delay = RECORD_RETRY_DELAYS_MS[attempt];
+      const delay = retryDelays[attempt];
       if (delay === undefined) {
         deps.logger.error(
           { err, periodKey },

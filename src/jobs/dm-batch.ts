@@ -49,6 +49,8 @@ export interface DmBatchOptions extends Pacing {
   maxRateLimitWaitMs: number;
   /** Refusals for an unexpected reason this many times give up (`failed`). */
   maxAttempts: number;
+  /** Waits before each retry of a failed outcome write (default RECORD_RETRY_DELAYS_MS). */
+  recordRetryDelaysMs?: readonly number[];
 }
 
 /** A DM's content: the notification text and its blocks. */
@@ -132,6 +134,7 @@ export async function sendDmBatch<C extends DmClaim>(
     (outcomes) => {
       for (const o of outcomes) lease.done(o.claim.deliveryId);
     },
+    options.recordRetryDelaysMs,
   );
   const finish = (o: DmOutcome<C>) => {
     if (o.kind === 'sent') report.sent += 1;

@@ -29,6 +29,8 @@ export interface FollowUpDeliveryOptions extends Pacing {
   maxRateLimitWaitMs?: number;
   /** Timeout of one post (its outcome is unknown after it). */
   postTimeoutMs?: number;
+  /** Waits before each retry of a failed outcome write (default RECORD_RETRY_DELAYS_MS). */
+  recordRetryDelaysMs?: readonly number[];
 }
 
 /**

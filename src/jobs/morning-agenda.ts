@@ -26,6 +26,8 @@ export interface AgendaDeliveryOptions extends Pacing {
   postTimeoutMs: number;
   /** Lines per list in the DM. */
   perList: number;
+  /** Waits before each retry of a failed outcome write (default RECORD_RETRY_DELAYS_MS). */
+  recordRetryDelaysMs?: readonly number[];
 }
 
 /** As follow-up DMs: 10 a second with a few in flight stays under Slack's workspace posting limits. */

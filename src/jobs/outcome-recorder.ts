@@ -1,5 +1,8 @@
 import type { Logger } from '../logger';
 
+/** Waits before each retry of a failed outcome write: three retries over about 2.6 s. */
+export const RECORD_RETRY_DELAYS_MS: readonly number[] = [100, 500, 2000];
+
 /**
  * Group commit of outcomes: a write starts as soon as the recorder is idle, and those
  * arriving while a write is under way go together in the next one, so an outcome waits at
@@ -23,7 +26,7 @@ export class OutcomeRecorder<T> {
     private readonly write: (items: T[]) => Promise<void>,
     private readonly logger: Logger,
     private readonly onRecorded: (items: T[]) => void = () => {},
-    private readonly retryDelaysMs: readonly number[] = [100, 500, 2000],
+    private readonly retryDelaysMs: readonly number[] = RECORD_RETRY_DELAYS_MS,
   ) {}
 
   push(item: T): void {

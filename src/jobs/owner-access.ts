@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
+import { canEditLeads, isRole } from '../common/roles';
 import { slackErrorCode } from '../common/slack-error-code';
 import type { AppDeps } from '../deps';
 import type { NoAccessReason } from '../domain/follow-ups/pause-follow-ups';
-import { canEditLeads, isRole } from '../domain/roster';
 import { readUserFactsOf, saveUserFactsOf, type UserFacts } from '../domain/user-facts';
 import { USER_CACHE_TTL_MS } from '../slack/viewer';
 

@@ -92,7 +92,7 @@ export function buildApp(base: AppDeps | AppContext, options: BuildOptions = {})
   let receiver: HTTPReceiver | null = null;
   let socket: SocketReceiver | null = null;
   const inFlight = new InFlightWork();
-  const guard = new SlackRequestGuard({ prisma: deps.db.prisma, logger: deps.logger });
+  const guard = new SlackRequestGuard({ db: deps.db, logger: deps.logger });
   if (config.SLACK_APP_TOKEN) {
     const socketHealth = () => {
       const { connection, since } = socket!.status();

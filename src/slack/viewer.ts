@@ -1,8 +1,10 @@
 import type { WebClient } from '@slack/web-api';
+import { canConfigure, canEditLeads, type Role } from '../common/roles';
 import { slackErrorCode } from '../common/slack-error-code';
 import type { AppDeps } from '../deps';
-import { canConfigure, canEditLeads, type Role } from '../domain/roster';
 import { readMemberFacts, readUserFacts, saveUserFacts, type UserFacts } from '../domain/user-facts';
+import { buildNoticeModal } from './views/lead-modals';
+import { type InteractionOrigin, openModal } from './web-api/reply';
 
 /** Who is asking, and what they may do. Resolved once per request, in one place. */
 export interface Viewer {
@@ -121,6 +123,22 @@ export async function resolveViewerWithin(
     };
   }
   return { later: full };
+}
+
+/**
+ * The viewer of an action that may answer in a modal. When Slack is too slow to say who it
+ * is (users.info, nothing cached), a "Loading…" modal is opened with the trigger while it
+ * is still valid (3 s), and the answer then updates that modal.
+ */
+export async function viewerForAction(deps: AppDeps, client: WebClient, origin: InteractionOrigin): Promise<Viewer> {
+  const inTime = await resolveViewerWithin(deps, client, origin.userId);
+  if (inTime.viewer) return inTime.viewer;
+  if (!origin.responseUrl && origin.triggerId) {
+    await openModal(client, origin, buildNoticeModal('CRM', 'Loading…')).catch((err) =>
+      deps.logger.warn({ err }, 'could not open the loading modal'),
+    );
+  }
+  return inTime.later;
 }
 
 export type AccessLevel = 'read' | 'edit' | 'admin';

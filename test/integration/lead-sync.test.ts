@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config';
 import type { Database } from '../../src/db/client';
 import { type SyncDeps, syncLeadsFromProduction } from '../../src/domain/lead-sync';
 import { seedDefaultRates } from '../../src/domain/rates';
+import { changeRates } from '../../src/domain/revalue-figures';
 import { SETTING_KEYS } from '../../src/domain/settings';
 import { createLogger } from '../../src/logger';
 import type { ProductionReader } from '../../src/production/types';
@@ -137,6 +138,39 @@ describe.each<Provider>(['sqlite', 'postgres'])('syncLeadsFromProduction on %s',
     expect(await db.prisma.lead.count()).toBe(2);
   });
 
+  it('finds nothing to write after a rate change revalued the cached figures, and picks up the next change', async () => {
+    const production = new StaticProductionReader([
+      customerRow({
+        customerId: 'C1',
+        currency: 'KWD',
+        market: 'KW',
+        orderCount: 3,
+        lifetimeTotal: '1000.005',
+        firstOrderAt: new Date('2026-01-05T00:00:00Z'),
+      }),
+      customerRow({ customerId: 'C1', currency: 'AED', market: 'AE', lifetimeTotal: '100.00' }),
+      customerRow({ customerId: 'C2', currency: 'USD', market: 'US', lifetimeTotal: '10.00' }),
+    ]);
+    await syncLeadsFromProduction(deps, production, { trigger: 'test' });
+    const { revalued } = await changeRates(
+      db.prisma,
+      [{ currency: 'KWD', usdPerUnit: '3.5', actorId: 'U0ADMIN01' }],
+      clock,
+    );
+    expect(revalued).toBe(1);
+    const revaluedFigures = await db.prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'C1' } });
+
+    clock.advance(60_000);
+    expect(await syncLeadsFromProduction(deps, production, { trigger: 'test' })).toMatchObject({
+      created: 0,
+      updated: 0,
+    });
+    expect(await db.prisma.customerFigures.findUniqueOrThrow({ where: { customerId: 'C1' } })).toEqual(revaluedFigures);
+
+    production.rows[1] = customerRow({ customerId: 'C1', currency: 'AED', market: 'AE', lifetimeTotal: '100.01' });
+    expect(await syncLeadsFromProduction(deps, production, { trigger: 'test' })).toMatchObject({ updated: 1 });
+  });
+
   it('tells changed from unchanged customers the same way through Prisma as through the direct SQLite read', async () => {
     const production = new StaticProductionReader([
       customerRow({ customerId: 'C1', lifetimeTotal: '100.00' }),
@@ -159,8 +193,10 @@ describe.each<Provider>(['sqlite', 'postgres'])('syncLeadsFromProduction on %s',
         created: 0,
         updated: 1,
       });
-      await db.prisma.customerCurrencyTotal.deleteMany({ where: { customerId: 'C2', currency: 'AED' } });
+      // A change to one currency total of a customer with two.
+      production.rows[2] = customerRow({ customerId: 'C2', currency: 'AED', lifetimeTotal: '5.01' });
       expect(await syncLeadsFromProduction(d, production, { trigger: 'test' })).toMatchObject({ updated: 1 });
+      production.rows[2] = customerRow({ customerId: 'C2', currency: 'AED', lifetimeTotal: '5.00' });
     }
   });
 

@@ -1,8 +1,10 @@
 import { ManualClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import type { Database } from '../../src/db/client';
+import { dataVersion } from '../../src/db/pipeline/pipeline-sql';
 import { type DigestFigures, rhythmFigures } from '../../src/domain/digest-figures';
 import { type SyncDeps, syncLeadsFromProduction } from '../../src/domain/lead-sync';
+import { PipelineCache, shareAtVersion } from '../../src/domain/pipeline';
 import { seedDefaultRates } from '../../src/domain/rates';
 import { loadToday, type TodayReader } from '../../src/domain/who-to-call';
 import { createLogger } from '../../src/logger';
@@ -194,5 +196,35 @@ describe.each<Provider>(['sqlite', 'postgres'])('order rhythm on %s', (provider)
     await sync(false);
     await sync(true);
     expect(await db.prisma.customerFigures.count({ where: { rhythmNextMs: { not: null } } })).toBe(2);
+  });
+
+  it('readers of one data version share the unowned leads’ lists, merged with each one’s own, and a change is seen at once', async () => {
+    await sync(true);
+    await db.prisma.lead.updateMany({ where: { customerId: 'MULTI' }, data: { ownerId: null } });
+    const cache = new PipelineCache();
+    const share = async () => shareAtVersion(db, cache, await dataVersion(db));
+    const options = async () => ({ perOwner: 10, factors: FACTORS, share: await share() });
+    const other: TodayReader = { userId: 'U0OTHER01', timeZone: 'Asia/Dubai', team: false, mayTakeUnowned: true };
+
+    // The owner's list: the unowned MULTI ($256.82 at risk) above their own EDGE ($100.00).
+    const owner = await loadToday(db.prisma, reader('Asia/Dubai'), clock.now(), await options());
+    expect(owner.accounts.items.map((a) => [a.customerId, a.ownerId])).toEqual([
+      ['MULTI', null],
+      ['EDGE', OWNER],
+    ]);
+    expect(owner.accounts).toMatchObject({ total: 2, valueAtRiskCents: 35_682n });
+    // Someone else who may take unowned leads: only MULTI.
+    const someone = await loadToday(db.prisma, other, clock.now(), await options());
+    expect(someone.accounts.items.map((a) => a.customerId)).toEqual(['MULTI']);
+    // Someone who may not take them: nothing.
+    const viewer = await loadToday(db.prisma, { ...other, mayTakeUnowned: false }, clock.now(), await options());
+    expect(viewer.accounts.total).toBe(0);
+
+    // The owner takes MULTI: the next reader sees it gone from the unowned list at once.
+    await db.prisma.lead.updateMany({ where: { customerId: 'MULTI' }, data: { ownerId: OWNER } });
+    const after = await loadToday(db.prisma, other, clock.now(), await options());
+    expect(after.accounts.total).toBe(0);
+    const team = await loadToday(db.prisma, { ...other, team: true }, clock.now(), await options());
+    expect(team.owners.map((o) => [o.ownerId, o.accounts])).toEqual([[OWNER, 2]]);
   });
 });

@@ -1,3 +1,6 @@
+import Database from 'better-sqlite3';
+import { sqlitePath } from '../../src/db/client';
+import { dataVersion } from '../../src/db/pipeline/pipeline-sql';
 import { forgetSlackRequest, markSlackRequestSeen, purgeExpiredSlackRequests } from '../../src/db/seen-slack-requests';
 import { createLogger } from '../../src/logger';
 import { SlackRequestGuard } from '../../src/slack/runtime/request-guard';
@@ -14,7 +17,7 @@ describe.each<Provider>(['sqlite', 'postgres'])('seen Slack requests on %s', (pr
   afterAll(async () => h.cleanup());
 
   it('marks a request once; a second mark within its window says it was seen', async () => {
-    const p = h.db.prisma;
+    const p = h.db;
     expect(await markSlackRequestSeen(p, 'sig:v0=a', at(300), at(0))).toBe(true);
     expect(await markSlackRequestSeen(p, 'sig:v0=a', at(300), at(10))).toBe(false);
     // Two instances marking the same request at the same moment: exactly one wins.
@@ -26,7 +29,7 @@ describe.each<Provider>(['sqlite', 'postgres'])('seen Slack requests on %s', (pr
   });
 
   it('takes over a row whose window has passed, and forgets one on request', async () => {
-    const p = h.db.prisma;
+    const p = h.db;
     expect(await markSlackRequestSeen(p, 'envelope:e1', at(60), at(0))).toBe(true);
     expect(await markSlackRequestSeen(p, 'envelope:e1', at(200), at(61))).toBe(true);
     expect(await markSlackRequestSeen(p, 'envelope:e1', at(300), at(100))).toBe(false);
@@ -35,19 +38,19 @@ describe.each<Provider>(['sqlite', 'postgres'])('seen Slack requests on %s', (pr
   });
 
   it('deletes only the rows whose window has passed', async () => {
-    const p = h.db.prisma;
-    await p.seenSlackRequest.deleteMany({});
+    const p = h.db;
+    await p.prisma.seenSlackRequest.deleteMany({});
     await markSlackRequestSeen(p, 'sig:old', at(10), at(0));
     await markSlackRequestSeen(p, 'sig:live', at(1000), at(0));
     expect(await purgeExpiredSlackRequests(p, at(500))).toBe(1);
-    expect((await p.seenSlackRequest.findMany()).map((r) => r.key)).toEqual(['sig:live']);
+    expect((await p.prisma.seenSlackRequest.findMany()).map((r) => r.key)).toEqual(['sig:live']);
   });
 
   it('the guard purges expired rows when a request comes, at most once a minute', async () => {
-    const p = h.db.prisma;
-    await p.seenSlackRequest.deleteMany({});
+    const p = h.db;
+    await p.prisma.seenSlackRequest.deleteMany({});
     let now = at(1000).getTime();
-    const guard = new SlackRequestGuard({ prisma: p, logger: createLogger('silent'), now: () => now });
+    const guard = new SlackRequestGuard({ db: p, logger: createLogger('silent'), now: () => now });
     const acted: string[] = [];
     const app = guard.onceOnly({ processEvent: async (e: any) => void acted.push(e.body.n) } as any);
     const event = (n: string, signature: string) => ({
@@ -58,13 +61,37 @@ describe.each<Provider>(['sqlite', 'postgres'])('seen Slack requests on %s', (pr
     await markSlackRequestSeen(p, 'sig:stale', at(900), at(600));
     await app.processEvent(event('1', 'v0=one') as any);
     await new Promise((r) => setTimeout(r, 100));
-    expect(await p.seenSlackRequest.count({ where: { key: 'sig:stale' } })).toBe(0);
+    expect(await p.prisma.seenSlackRequest.count({ where: { key: 'sig:stale' } })).toBe(0);
     await markSlackRequestSeen(p, 'sig:stale2', at(950), at(600));
     now += 30_000;
     await app.processEvent(event('2', 'v0=two') as any);
     await app.processEvent(event('2 again', 'v0=two') as any);
     await new Promise((r) => setTimeout(r, 100));
-    expect(await p.seenSlackRequest.count({ where: { key: 'sig:stale2' } })).toBe(1);
+    expect(await p.prisma.seenSlackRequest.count({ where: { key: 'sig:stale2' } })).toBe(1);
     expect(acted).toEqual(['1', '2']);
+  });
+
+  it('a request coming in leaves the data version Home readers share unchanged; a CRM write changes it', async () => {
+    const before = await dataVersion(h.db);
+    await markSlackRequestSeen(h.db, 'sig:v0=version', at(300), at(0));
+    await purgeExpiredSlackRequests(h.db, at(10_000));
+    if (provider === 'postgres') {
+      // No version is kept there: nothing is shared between readers.
+      expect(before).toBeNull();
+      return;
+    }
+    expect(await dataVersion(h.db)).toBe(before);
+    await h.db.prisma.setting.upsert({
+      where: { key: 'version_probe' },
+      create: { key: 'version_probe', value: '1', updatedBy: 'U1' },
+      update: { value: '2' },
+    });
+    const written = await dataVersion(h.db);
+    expect(written).not.toBe(before);
+    // Another process writing the same file (another instance) changes it too.
+    const other = new Database(sqlitePath(h.url));
+    other.prepare(`UPDATE "Setting" SET "value" = '3' WHERE "key" = 'version_probe'`).run();
+    other.close();
+    expect(await dataVersion(h.db)).not.toBe(written);
   });
 });

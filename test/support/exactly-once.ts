@@ -32,6 +32,7 @@ import { createLogger } from '../../src/logger';
 import { createAppServices } from '../../src/services';
 import { type Provider, tempPostgresUrl, tempSqliteUrl } from './databases';
 import { type FakeSlack, startFakeSlack } from './fake-slack';
+import { trackWait } from './pending-waits';
 
 export type Scenario = 'ratelimit_storm' | 'db_refuses_outcome' | 'response_lost' | 'sigkill';
 export const SCENARIOS: Scenario[] = ['ratelimit_storm', 'db_refuses_outcome', 'response_lost', 'sigkill'];
@@ -52,6 +53,23 @@ export interface Tally {
 
 /** Short enough that the faults outlast it; the jobs renew it while they work. */
 export const TEST_LEASE_MS = 1_000;
+
+/**
+ * The jobs retry a failed outcome write three times (100, 500 and 2,000 ms apart in the app);
+ * the scenarios keep the three retries with shorter waits, so a database that refuses every
+ * write is given up on in a few milliseconds rather than 2.6 s a batch.
+ */
+export const FAULT_RECORD_RETRY_DELAYS_MS: readonly number[] = [5, 10, 20];
+
+/** How long a scenario keeps ticking before it tallies. */
+export interface ScenarioOptions {
+  /**
+   * Unset (the tests): until every send is recorded, however long that takes on a busy
+   * machine (jest's timeout is the bound, and a test that runs out says what was missing).
+   * Set (the benchmark): at most this long, then the tally counts what was lost.
+   */
+  deadlineMs?: number;
+}
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -99,7 +117,8 @@ export function appClient(slack: FakeSlack): WebClient {
 /**
  * The same database, except that writes recording outcomes (the delivery transaction, a
  * digest marked posted) are refused `times` times: the database failing right after Slack
- * accepted a post.
+ * accepted a post. Patches the methods of this database's own client (the app's code sees the
+ * client it opened, as it must for `withProviderClient`): pass a database opened for the purpose.
  */
 export function refusingOutcomeWrites(
   db: Database,
@@ -112,32 +131,24 @@ export function refusingOutcomeWrites(
     refused += 1;
     return true;
   };
-  const digestRun = new Proxy(db.prisma.digestRun, {
-    get(target, prop) {
-      const v = Reflect.get(target, prop, target) as unknown;
-      if (prop === 'updateMany') {
-        return async (args: { data?: { postedAt?: unknown } }) => {
-          if (args.data?.postedAt && refuse()) throw new Error('database refused the write (injected)');
-          return (v as (a: unknown) => Promise<unknown>).call(target, args);
-        };
-      }
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-  const prisma = new Proxy(db.prisma, {
-    get(target, prop) {
-      if (prop === 'digestRun') return digestRun;
-      const v = Reflect.get(target, prop, target) as unknown;
-      if (prop === '$transaction') {
-        return async (...args: unknown[]) => {
-          if (refuse()) throw new Error('database refused the write (injected)');
-          return (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        };
-      }
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-  return { ...db, prisma, close: () => db.close(), refused: () => refused, heal: () => (healed = true) };
+  const prisma = db.prisma as unknown as {
+    $transaction: (...args: unknown[]) => Promise<unknown>;
+    digestRun: { updateMany: (args: { data?: { postedAt?: unknown } }) => Promise<unknown> };
+  };
+  const transaction = prisma.$transaction.bind(prisma);
+  prisma.$transaction = async (...args) => {
+    if (refuse()) throw new Error('database refused the write (injected)');
+    return transaction(...args);
+  };
+  const updateMany = prisma.digestRun.updateMany.bind(prisma.digestRun);
+  prisma.digestRun.updateMany = async (args) => {
+    if (args.data?.postedAt && refuse()) throw new Error('database refused the write (injected)');
+    return updateMany(args);
+  };
+  const heal = () => {
+    healed = true;
+  };
+  return Object.assign(db, { refused: () => refused, heal });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -165,6 +176,7 @@ export const FAULT_DELIVERY: FollowUpDeliveryOptions = {
   batchSize: 15,
   leaseMs: TEST_LEASE_MS,
   postTimeoutMs: 5_000,
+  recordRetryDelaysMs: FAULT_RECORD_RETRY_DELAYS_MS,
 };
 
 async function seedDueFollowUps(db: Database, count: number): Promise<string[]> {
@@ -231,7 +243,6 @@ async function followUpTally(
   };
 }
 
-/** Ticks both instances until every follow-up is recorded as sent, or the deadline. */
 /**
  * Sets up one fault of the scenario before both instances tick: Slack refusing or losing
  * posts, instance A alone with a database refusing outcome writes (then healed), or a child
@@ -267,23 +278,46 @@ async function injectFault(
   return 0;
 }
 
+/**
+ * Ticks every instance (as the scheduler does each minute, here back to back) until `done`
+ * counts `total` sends recorded; a short pause between rounds lets the leases of abandoned
+ * claims run out. With no deadline, a scenario that never gets there stays pending and is
+ * reported by what it was waiting for (pending-waits.ts).
+ */
 async function tickUntilRecorded(
-  instances: AppContext[],
-  clients: WebClient[],
-  db: Database,
+  what: string,
+  tick: () => Promise<unknown>,
+  recorded: () => Promise<number>,
   total: number,
-  deadlineMs: number,
-  options = FAULT_DELIVERY,
+  options: ScenarioOptions,
 ): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    await Promise.all(instances.map((d, i) => deliverDueFollowUps(d, clients[i]!, options)));
-    if ((await db.prisma.alertDelivery.count({ where: { status: 'sent' } })) >= total) return;
-    await sleep(250);
+  const deadline = options.deadlineMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.deadlineMs;
+  let seen = 0;
+  let abandoned = false;
+  const untrack = trackWait({
+    describe: () => `${total} ${what} recorded as sent; ${seen} so far`,
+    abandon: () => {
+      abandoned = true;
+    },
+  });
+  try {
+    while (Date.now() < deadline && !abandoned) {
+      await tick();
+      seen = await recorded();
+      if (seen >= total) return;
+      await sleep(100);
+    }
+  } finally {
+    untrack();
   }
 }
 
-export async function runFollowUpScenario(scenario: Scenario, provider: Provider, count = 30): Promise<Tally> {
+export async function runFollowUpScenario(
+  scenario: Scenario,
+  provider: Provider,
+  count = 30,
+  options: ScenarioOptions = {},
+): Promise<Tally> {
   const slack = await startFakeSlack();
   const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
   await migrateDatabase(target.url);
@@ -309,7 +343,13 @@ export async function runFollowUpScenario(scenario: Scenario, provider: Provider
         JSON.stringify({ ...FAULT_DELIVERY, maxPerSecond: 10, concurrency: 2 }),
       ],
     });
-    await tickUntilRecorded([a, b], clients, shared, count, 30_000);
+    await tickUntilRecorded(
+      'follow-up DMs',
+      () => Promise.all([a, b].map((d, i) => deliverDueFollowUps(d, clients[i]!, FAULT_DELIVERY))),
+      () => shared.prisma.alertDelivery.count({ where: { status: 'sent' } }),
+      count,
+      options,
+    );
     return await followUpTally(slack, shared, owners, scenario, provider, killed);
   } finally {
     for (const d of opened) await d.close().catch(() => {});
@@ -361,6 +401,8 @@ async function digestTally(
   };
 }
 
+const DIGEST_FAULT_OPTIONS = { recordRetryDelaysMs: FAULT_RECORD_RETRY_DELAYS_MS };
+
 export async function runDigestScenario(scenario: Scenario, provider: Provider): Promise<Tally> {
   const slack = await startFakeSlack();
   const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
@@ -378,28 +420,30 @@ export async function runDigestScenario(scenario: Scenario, provider: Provider):
     const b = instance(target.url, slack.apiUrl, clockB, dbB);
     await configureDigest(b, slack);
     const clients = [appClient(slack), appClient(slack)];
+    const runA = () => runDigestJob(a, clients[0]!, DIGEST_FAULT_OPTIONS);
+    const runB = () => runDigestJob(b, clients[1]!, DIGEST_FAULT_OPTIONS);
     let killed = 0;
     /** B, with its clock moved past the lease: a takeover of whatever A left. */
     const takeOver = async () => {
       clockB.offsetMs += DIGEST_CLAIM_LEASE_MS + 1_000;
-      return runDigestJob(b, clients[1]!);
+      return runB();
     };
     if (scenario === 'ratelimit_storm') {
       // Retry-After longer than the claim lease, three times.
       slack.rateLimit('chat.postMessage', DIGEST_CLAIM_LEASE_MS / 1000 + 60, 3);
-      await Promise.all([runDigestJob(a, clients[0]!), runDigestJob(b, clients[1]!)]);
+      await Promise.all([runA(), runB()]);
       for (let i = 0; i < 4; i += 1) {
         clockA.offsetMs += (DIGEST_CLAIM_LEASE_MS / 1000) * 1000 + 61_000;
         clockB.offsetMs = clockA.offsetMs;
-        await Promise.all([runDigestJob(a, clients[0]!), runDigestJob(b, clients[1]!)]);
+        await Promise.all([runA(), runB()]);
       }
     } else if (scenario === 'response_lost') {
       slack.acceptThenFail('chat.postMessage', 'drop', 1);
-      await runDigestJob(a, clients[0]!);
-      await Promise.all([runDigestJob(a, clients[0]!), runDigestJob(b, clients[1]!)]);
+      await runA();
+      await Promise.all([runA(), runB()]);
       await takeOver();
     } else if (scenario === 'db_refuses_outcome') {
-      await runDigestJob(a, clients[0]!);
+      await runA();
       (dbA as ReturnType<typeof refusingOutcomeWrites>).heal();
       await takeOver();
     } else if (scenario === 'sigkill') {
@@ -414,7 +458,7 @@ export async function runDigestScenario(scenario: Scenario, provider: Provider):
     }
     // Whatever is left: both instances again, later still.
     clockA.offsetMs = clockB.offsetMs = Math.max(clockA.offsetMs, clockB.offsetMs) + DIGEST_CLAIM_LEASE_MS + 1_000;
-    await Promise.all([runDigestJob(a, clients[0]!), runDigestJob(b, clients[1]!)]);
+    await Promise.all([runA(), runB()]);
     return await digestTally(slack, shared, scenario, provider, killed);
   } finally {
     for (const d of opened) await d.close().catch(() => {});
@@ -431,6 +475,7 @@ export const FAULT_AGENDA: AgendaDeliveryOptions = {
   maxPerSecond: 200,
   leaseMs: TEST_LEASE_MS,
   postTimeoutMs: 5_000,
+  recordRetryDelaysMs: FAULT_RECORD_RETRY_DELAYS_MS,
 };
 
 /**
@@ -493,7 +538,12 @@ async function agendaTally(
   };
 }
 
-export async function runAgendaScenario(scenario: Scenario, provider: Provider, count = 30): Promise<Tally> {
+export async function runAgendaScenario(
+  scenario: Scenario,
+  provider: Provider,
+  count = 30,
+  options: ScenarioOptions = {},
+): Promise<Tally> {
   const slack = await startFakeSlack();
   const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
   await migrateDatabase(target.url);
@@ -519,12 +569,13 @@ export async function runAgendaScenario(scenario: Scenario, provider: Provider, 
         JSON.stringify({ ...FAULT_AGENDA, maxPerSecond: 10, concurrency: 2 }),
       ],
     });
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      await Promise.all([a, b].map((d, i) => deliverMorningAgendas(d, clients[i]!, FAULT_AGENDA)));
-      if ((await shared.prisma.agendaDelivery.count({ where: { status: 'sent' } })) >= count) break;
-      await sleep(250);
-    }
+    await tickUntilRecorded(
+      'morning agendas',
+      () => Promise.all([a, b].map((d, i) => deliverMorningAgendas(d, clients[i]!, FAULT_AGENDA))),
+      () => shared.prisma.agendaDelivery.count({ where: { status: 'sent' } }),
+      count,
+      options,
+    );
     return await agendaTally(slack, shared, people, scenario, provider, killed);
   } finally {
     for (const d of opened) await d.close().catch(() => {});

@@ -1,4 +1,4 @@
-import { asForeground, foregroundPending, TimeSlicer } from '../../src/cooperative';
+import { asForeground, foregroundPending, inTurns, TimeSlicer } from '../../src/cooperative';
 
 /** Background work (a sliced loop) and a foreground task racing on the one event loop. */
 describe('sliced background work gives way to foreground work', () => {
@@ -38,5 +38,26 @@ describe('sliced background work gives way to foreground work', () => {
   test('a failing foreground task is no longer counted', async () => {
     await expect(asForeground(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(foregroundPending()).toBe(0);
+  });
+});
+
+describe('inTurns', () => {
+  it('starts each piece of work in a turn of the event loop of its own, and answers all in order', async () => {
+    const log: string[] = [];
+    const piece = (name: string) => () => {
+      log.push(`start ${name}`);
+      // Other work waiting for the loop: it must run before the next piece starts.
+      setImmediate(() => log.push(`turn after ${name}`));
+      return Promise.resolve(name);
+    };
+    const results = await inTurns([piece('a'), piece('b'), piece('c')]);
+    expect(results).toEqual(['a', 'b', 'c']);
+    expect(log.slice(0, 5)).toEqual(['start a', 'turn after a', 'start b', 'turn after b', 'start c']);
+  });
+
+  it('fails as Promise.all does, with the first failure, and leaves no rejection unhandled', async () => {
+    const failing = () => Promise.reject(new Error('first'));
+    const pending = () => new Promise<string>(() => undefined);
+    await expect(inTurns([failing, pending, () => Promise.reject(new Error('second'))])).rejects.toThrow('first');
   });
 });

@@ -1,46 +1,71 @@
-import type {
-  CurrencyTotalRow,
-  CustomerFiguresRow,
-  CustomerSnapshot,
-  PendingWork,
-} from '../../domain/customer-snapshots';
-import { jsonRowsSelect, jsonTextList } from '../bulk-rows';
-import { type CrmTx, type Database, type DbProvider, sqlitePath } from '../client';
-import { sqlitePendingWork } from '../sqlite-sync-compare';
-import { FIGURE_TYPES, figureValues, TOTAL_TYPES, totalValues } from './cache-columns';
-import { postgresPendingWork } from './postgres-sync-compare';
+import type { CurrencyTotalRow, FingerprintedFigures } from '../../domain/customer-snapshots';
+import { type BulkColumnType, jsonRowsSelect, jsonTextList } from '../bulk-rows';
+import { type CrmTx, type Database, sqlitePath } from '../client';
 
 /**
- * The customer cache (CustomerFigures, CustomerCurrencyTotal) as the lead sync writes it,
- * and the compare that tells which customers need writing, one per provider.
+ * The customer cache (CustomerFigures, CustomerCurrencyTotal) as the lead sync writes it.
+ * Which customers need writing is asked of sync-compare.ts.
  */
-const COMPARES: Record<
-  DbProvider,
-  (db: Database, chunk: readonly CustomerSnapshot[]) => Promise<Map<string, PendingWork>>
-> = {
-  sqlite: sqlitePendingWork,
-  postgres: postgresPendingWork,
-};
-
-/**
- * Which customers of a chunk need writing, asked of the database in one statement; only
- * the customers that differ (or have no lead) come back, so a no-change sync reads no rows
- * into JavaScript.
- */
-export function pendingWork(db: Database, chunk: readonly CustomerSnapshot[]): Promise<Map<string, PendingWork>> {
-  return COMPARES[db.provider](db, chunk);
-}
 
 /** The database file a worker thread may compare on with a connection of its own, or null (compare through `pendingWork`). */
 export function compareFileFor(db: Pick<Database, 'provider' | 'url'>): string | null {
   return db.provider === 'sqlite' ? sqlitePath(db.url) : null;
 }
 
+/** A figures row's values as bulk rows carry them, in the order of upsertFigures' columns. */
+const FIGURE_TYPES: BulkColumnType[] = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'int',
+  'bigint',
+  'text',
+  'datetime',
+  'datetime',
+  'text',
+  'datetime',
+  'bigint',
+  'bigint',
+  'text',
+];
+const figureValues = (f: FingerprintedFigures) => [
+  f.customerId,
+  f.name,
+  f.company,
+  f.email,
+  f.phone,
+  f.markets,
+  f.orderCount,
+  f.lifetimeUsdCents,
+  f.unknownCurrencies,
+  f.lastOrderAt,
+  f.rateDate,
+  f.searchText,
+  f.firstOrderAt ?? null,
+  f.rhythmIntervalMs ?? null,
+  f.rhythmNextMs ?? null,
+  f.fingerprint,
+];
+/** A currency total's values, in the order of replaceTotals' columns. */
+const TOTAL_TYPES: BulkColumnType[] = ['text', 'text', 'text', 'int', 'bigint', 'datetime', 'datetime'];
+const totalValues = (t: CurrencyTotalRow) => [
+  t.customerId,
+  t.currency,
+  t.market,
+  t.orderCount,
+  t.lifetimeMinor,
+  t.lastOrderAt,
+  t.firstOrderAt ?? null,
+];
+
 /** Insert-or-update of the figure cache: one statement per chunk; firstSeenAt only on insert. */
 export async function upsertFigures(
   db: Pick<Database, 'provider'>,
   tx: CrmTx,
-  rows: readonly CustomerFiguresRow[],
+  rows: readonly FingerprintedFigures[],
   now: Date,
 ): Promise<void> {
   if (!rows.length) return;
@@ -48,14 +73,15 @@ export async function upsertFigures(
   await tx.$executeRaw`
     INSERT INTO "CustomerFigures" ("customerId", "name", "company", "email", "phone", "markets", "orderCount",
       "lifetimeUsdCents", "unknownCurrencies", "lastOrderAt", "rateDate", "searchText", "firstOrderAt", "rhythmIntervalMs",
-      "rhythmNextMs", "firstSeenAt", "refreshedAt")
+      "rhythmNextMs", "fingerprint", "firstSeenAt", "refreshedAt")
     ${jsonRowsSelect(db.provider, rows.map(figureValues), FIGURE_TYPES, [at, at])}
     ON CONFLICT ("customerId") DO UPDATE SET
       "name" = excluded."name", "company" = excluded."company", "email" = excluded."email", "phone" = excluded."phone",
       "markets" = excluded."markets", "orderCount" = excluded."orderCount", "lifetimeUsdCents" = excluded."lifetimeUsdCents",
       "unknownCurrencies" = excluded."unknownCurrencies", "lastOrderAt" = excluded."lastOrderAt", "rateDate" = excluded."rateDate",
       "searchText" = excluded."searchText", "firstOrderAt" = excluded."firstOrderAt",
-      "rhythmIntervalMs" = excluded."rhythmIntervalMs", "rhythmNextMs" = excluded."rhythmNextMs", "refreshedAt" = excluded."refreshedAt"`;
+      "rhythmIntervalMs" = excluded."rhythmIntervalMs", "rhythmNextMs" = excluded."rhythmNextMs",
+      "fingerprint" = excluded."fingerprint", "refreshedAt" = excluded."refreshedAt"`;
 }
 
 /** Replaces the per-currency totals of the given customers. */

@@ -21,8 +21,10 @@ export interface PipelineDialect {
   scanFrom(oneStage: boolean): Prisma.Sql;
   /** One page of leads by lifetime USD, highest first; `walk` estimates the USD-index entries to pass. */
   pageSql(where: Prisma.Sql, limit: number, offset: number, walk: number): Prisma.Sql;
-  /** Columns reading the data version (`tc`, `dv`), or null where no version is kept. */
+  /** Columns reading the data version (`tc`: rows changed on this connection), or null where no version is kept. */
   versionColumns: Prisma.Sql | null;
+  /** The column `dv`: changes whenever another connection commits (used where no side connection reads it). */
+  otherCommitsColumn: Prisma.Sql | null;
 }
 
 const DIALECTS: Record<DbProvider, PipelineDialect> = { sqlite: sqlitePipeline, postgres: postgresPipeline };
@@ -162,18 +164,44 @@ export async function stageLeadsPage(
   }));
 }
 
-const versionOf = (row: { tc?: bigint | number; dv?: bigint | number } | undefined): string | null =>
-  row?.tc !== undefined && row.dv !== undefined ? `${row.tc}:${row.dv}` : null;
+type VersionRow = { tc?: bigint | number; dv?: bigint | number } | undefined;
+
+/**
+ * How to read the data version in a query: the columns to add, and how to make the version
+ * of the row read. Where the database has a side connection (SQLite, db.sqliteSideWriter),
+ * other connections' commits are counted by its data_version, read here before the query:
+ * the bookkeeping it writes itself (seen Slack requests) then changes no version, where
+ * the data_version of Prisma's connection would.
+ */
+function versionRead(
+  db: Pick<Database, 'provider' | 'sqliteSideWriter'>,
+): { columns: Prisma.Sql; of(row: VersionRow): string | null } | null {
+  const dialect = DIALECTS[db.provider];
+  if (!dialect.versionColumns) return null;
+  const sideCommits = db.sqliteSideWriter?.dataVersion();
+  if (sideCommits !== undefined)
+    return {
+      columns: dialect.versionColumns,
+      of: (row) => (row?.tc !== undefined ? `${row.tc}:s${sideCommits}` : null),
+    };
+  return {
+    columns: Prisma.sql`${dialect.versionColumns}, ${dialect.otherCommitsColumn}`,
+    of: (row) => (row?.tc !== undefined && row.dv !== undefined ? `${row.tc}:${row.dv}` : null),
+  };
+}
 
 /**
  * A version of the CRM data that changes whenever anything is written, or null where the
- * provider keeps none (then nothing is shared between readers).
+ * provider keeps none (then nothing is shared between readers). Bookkeeping that is not CRM
+ * data (seen Slack requests, written on SQLite's side connection) changes no version.
  */
-export async function dataVersion(db: Pick<Database, 'prisma' | 'provider'>): Promise<string | null> {
-  const columns = DIALECTS[db.provider].versionColumns;
-  if (!columns) return null;
-  const [row] = await db.prisma.$queryRaw<{ tc: bigint | number; dv: bigint | number }[]>`SELECT ${columns}`;
-  return versionOf(row);
+export async function dataVersion(
+  db: Pick<Database, 'prisma' | 'provider' | 'sqliteSideWriter'>,
+): Promise<string | null> {
+  const read = versionRead(db);
+  if (!read) return null;
+  const [row] = await db.prisma.$queryRaw<{ tc: bigint | number; dv?: bigint | number }[]>`SELECT ${read.columns}`;
+  return read.of(row);
 }
 
 /**
@@ -181,11 +209,11 @@ export async function dataVersion(db: Pick<Database, 'prisma' | 'provider'>): Pr
  * follow-up of theirs is active, and the data version (see dataVersion).
  */
 export async function readHomeStart(
-  db: Pick<Database, 'prisma' | 'provider'>,
+  db: Pick<Database, 'prisma' | 'provider' | 'sqliteSideWriter'>,
   userId: string,
 ): Promise<{ filterJson: string | null; hasFollowUps: boolean; version: string | null }> {
-  const columns = DIALECTS[db.provider].versionColumns;
-  const version = columns ? Prisma.sql`, ${columns}` : Prisma.empty;
+  const read = versionRead(db);
+  const version = read ? Prisma.sql`, ${read.columns}` : Prisma.empty;
   const [row] = await db.prisma.$queryRaw<
     { hf: string | null; fu: unknown; tc?: bigint | number; dv?: bigint | number }[]
   >`
@@ -194,6 +222,6 @@ export async function readHomeStart(
   return {
     filterJson: row?.hf ?? null,
     hasFollowUps: row ? row.fu === true || Number(row.fu) === 1 : false,
-    version: versionOf(row),
+    version: read ? read.of(row) : null,
   };
 }

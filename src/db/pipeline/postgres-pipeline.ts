@@ -8,4 +8,5 @@ export const postgresPipeline = {
     Prisma.sql`SELECT ${LEAD_COLUMNS} FROM "CustomerFigures" c CROSS JOIN "Lead" l ${where}
       ORDER BY c."lifetimeUsdCents" DESC, c."customerId" DESC LIMIT ${limit} OFFSET ${offset}`,
   versionColumns: null,
+  otherCommitsColumn: null,
 };

@@ -26,5 +26,6 @@ export const sqlitePipeline = {
   },
   // total_changes() counts the rows this process's one connection changed; data_version
   // changes when another connection (another instance) commits.
-  versionColumns: Prisma.sql`total_changes() AS "tc", (SELECT data_version FROM pragma_data_version) AS "dv"`,
+  versionColumns: Prisma.sql`total_changes() AS "tc"`,
+  otherCommitsColumn: Prisma.sql`(SELECT data_version FROM pragma_data_version) AS "dv"`,
 };

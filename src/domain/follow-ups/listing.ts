@@ -42,10 +42,15 @@ function overdueSince(a: { nextDueAt: Date | null; deliveries: { occurrenceAt: D
   return [unanswered, dueNow].filter((d): d is Date => d !== null).sort((x, y) => x.getTime() - y.getTime())[0] ?? null;
 }
 
-/** Most active follow-ups one owner plausibly has; more are counted, not listed. */
-const OWNER_SCAN_LIMIT = 500;
+/** Unanswered reminders read per query while looking for the follow-ups unanswered longest. */
+const UNANSWERED_PAGE = 100;
 
-/** The owner's active follow-ups: overdue first (oldest first), then upcoming (soonest first). */
+/**
+ * The owner's active follow-ups: overdue first (oldest first), then upcoming (soonest first),
+ * the first `limit` of them, with how many of each there are. Counted in the database and
+ * read as candidates only, so an owner with thousands of follow-ups (an account manager who
+ * took over a colleague's book) sees every one of them counted and the right ones listed.
+ */
 export async function listFollowUpsForOwner(
   prisma: CrmPrisma,
   ownerId: string,
@@ -55,15 +60,41 @@ export async function listFollowUpsForOwner(
   hasAny?: boolean,
 ): Promise<FollowUpList> {
   // Most Home opens are by owners without follow-ups: one indexed probe answers them, where
-  // the read below costs four queries (the relations are read separately) even when empty.
+  // the reads below cost several queries even when empty.
   const any =
     hasAny ??
     (await prisma.followUpAlert.findFirst({ where: { ownerId, active: true }, select: { id: true } })) !== null;
   if (!any) return { items: [], overdue: 0, upcoming: 0 };
+  const mine = { ownerId, active: true };
+  const unanswered = { deliveries: { some: { status: 'sent' } } };
+  const [total, overdue, dueFirst, unansweredFirst, upcomingFirst] = await Promise.all([
+    prisma.followUpAlert.count({ where: mine }),
+    prisma.followUpAlert.count({ where: { ...mine, OR: [{ nextDueAt: { lte: now } }, unanswered] } }),
+    // Overdue since an occurrence due and not sent: the `limit` due longest ago.
+    prisma.followUpAlert.findMany({
+      where: { ...mine, nextDueAt: { lte: now } },
+      orderBy: [{ nextDueAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+      select: { id: true },
+    }),
+    followUpsUnansweredLongest(prisma, ownerId, limit),
+    // Upcoming: nothing due, nothing unanswered; the `limit` due soonest (never-due ones after them).
+    prisma.followUpAlert.findMany({
+      where: {
+        ...mine,
+        OR: [{ nextDueAt: { gt: now } }, { nextDueAt: null }],
+        deliveries: { none: { status: 'sent' } },
+      },
+      orderBy: [{ nextDueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
+      take: limit,
+      select: { id: true },
+    }),
+  ]);
+  // An overdue follow-up's since is the earlier of its due time and its oldest unanswered
+  // reminder, so the `limit` overdue longest are among the `limit` first of each kind.
+  const ids = [...new Set([...dueFirst.map((f) => f.id), ...unansweredFirst, ...upcomingFirst.map((f) => f.id)])];
   const followUps = await prisma.followUpAlert.findMany({
-    where: { ownerId, active: true },
-    take: OWNER_SCAN_LIMIT,
-    orderBy: { id: 'asc' },
+    where: { id: { in: ids } },
     include: {
       lead: { select: { customer: { select: { name: true } } } },
       deliveries: oldestUnansweredDelivery,
@@ -83,9 +114,47 @@ export async function listFollowUpsForOwner(
     };
   });
   const time = (d: Date | null) => d?.getTime() ?? Number.MAX_SAFE_INTEGER;
-  const overdue = all.filter((i) => i.state === 'overdue').sort((x, y) => time(x.at) - time(y.at));
-  const upcoming = all.filter((i) => i.state === 'upcoming').sort((x, y) => time(x.at) - time(y.at));
-  return { items: [...overdue, ...upcoming].slice(0, limit), overdue: overdue.length, upcoming: upcoming.length };
+  const order = (x: FollowUpListItem, y: FollowUpListItem) => time(x.at) - time(y.at) || x.followUpId - y.followUpId;
+  const listed = [
+    ...all.filter((i) => i.state === 'overdue').sort(order),
+    ...all.filter((i) => i.state === 'upcoming').sort(order),
+  ];
+  return { items: listed.slice(0, limit), overdue, upcoming: total - overdue };
+}
+
+/**
+ * Ids of the owner's active follow-ups with a reminder sent and not answered, up to `limit`,
+ * the one unanswered longest first: their reminders read oldest first, a page at a time.
+ */
+async function followUpsUnansweredLongest(prisma: CrmPrisma, ownerId: string, limit: number): Promise<number[]> {
+  const ids = new Set<number>();
+  let after: { occurrenceAt: Date; id: number } | null = null;
+  for (;;) {
+    const page: { id: number; alertId: number; occurrenceAt: Date }[] = await prisma.alertDelivery.findMany({
+      where: {
+        status: 'sent',
+        alert: { ownerId, active: true },
+        ...(after
+          ? {
+              OR: [
+                { occurrenceAt: { gt: after.occurrenceAt } },
+                { occurrenceAt: after.occurrenceAt, id: { gt: after.id } },
+              ],
+            }
+          : {}),
+      },
+      orderBy: [{ occurrenceAt: 'asc' }, { id: 'asc' }],
+      take: UNANSWERED_PAGE,
+      select: { id: true, alertId: true, occurrenceAt: true },
+    });
+    for (const d of page) {
+      ids.add(d.alertId);
+      if (ids.size >= limit) return [...ids];
+    }
+    if (page.length < UNANSWERED_PAGE) return [...ids];
+    const last = page[page.length - 1]!;
+    after = { occurrenceAt: last.occurrenceAt, id: last.id };
+  }
 }
 
 export interface OverdueFollowUps {

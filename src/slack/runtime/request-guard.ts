@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, ReceiverEvent } from '@slack/bolt';
-import type { CrmPrisma } from '../../db/client';
-import { forgetSlackRequest, markSlackRequestSeen, purgeExpiredSlackRequests } from '../../db/seen-slack-requests';
+import {
+  forgetSlackRequest,
+  markSlackRequestSeen,
+  purgeExpiredSlackRequests,
+  type SeenRequestsDb,
+} from '../../db/seen-slack-requests';
 import type { Logger } from '../../logger';
 
 /**
@@ -56,7 +60,7 @@ function timestampOf(req: IncomingMessage): number | null {
 }
 
 export interface RequestGuardDeps {
-  prisma: CrmPrisma;
+  db: SeenRequestsDb;
   logger: Logger;
   /** Wall-clock time, as Bolt's own timestamp check uses. */
   now?: () => number;
@@ -114,9 +118,9 @@ export class SlackRequestGuard {
   private async process(app: App, event: ReceiverEvent): Promise<void> {
     const seen = this.seenKey(event);
     if (!seen) return app.processEvent(event);
-    const { prisma, logger } = this.deps;
+    const { db, logger } = this.deps;
     const now = new Date(this.now());
-    if (!(await markSlackRequestSeen(prisma, seen.key, seen.expiresAt, now))) {
+    if (!(await markSlackRequestSeen(db, seen.key, seen.expiresAt, now))) {
       logger.warn(
         {
           type: (event.body as { type?: unknown }).type,
@@ -131,7 +135,7 @@ export class SlackRequestGuard {
     try {
       await app.processEvent(event);
     } catch (err) {
-      await forgetSlackRequest(prisma, seen.key).catch((e: unknown) =>
+      await forgetSlackRequest(db, seen.key).catch((e: unknown) =>
         logger.error({ err: e }, 'could not forget a failed Slack request'),
       );
       throw err;
@@ -141,7 +145,7 @@ export class SlackRequestGuard {
   private purgeNowAndThen(now: Date): void {
     if (now.getTime() - this.lastPurge < PURGE_EVERY_MS) return;
     this.lastPurge = now.getTime();
-    purgeExpiredSlackRequests(this.deps.prisma, now).catch((err: unknown) =>
+    purgeExpiredSlackRequests(this.deps.db, now).catch((err: unknown) =>
       this.deps.logger.warn({ err }, 'could not delete expired seen Slack requests'),
     );
   }

@@ -4,7 +4,7 @@ import type { AppDeps } from '../../../deps';
 import { listRates, unconvertedCurrencies } from '../../../domain/rates';
 import { listRoster } from '../../../domain/roster';
 import { getAllSettings } from '../../../domain/settings';
-import { refusalFor, type Viewer } from '../../viewer';
+import { refusalFor, type Viewer, viewerForAction } from '../../viewer';
 import { type AdminSettingName, isAdminSettingName } from '../../views/admin-common';
 import {
   buildAdminMessageModal,
@@ -20,7 +20,6 @@ import {
 } from '../../views/admin-modals';
 import { type InteractionOrigin, openModal } from '../../web-api/reply';
 import type { ButtonListener } from '../listener-types';
-import { viewerForAction } from '../viewer-for-action';
 
 /** The modal of one admin setting, filled with its current value. */
 export async function buildAdminSettingModal(

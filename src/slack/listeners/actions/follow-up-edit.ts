@@ -1,10 +1,9 @@
 import type { AppContext } from '../../../app-context';
 import { getFollowUpWithCustomer, mayManageFollowUp } from '../../../domain/follow-ups/follow-ups';
-import { canAdminister, refusalFor } from '../../viewer';
+import { canAdminister, refusalFor, viewerForAction } from '../../viewer';
 import { buildFollowUpModal, buildFollowUpNoticeModal } from '../../views/follow-up-modal';
 import { type InteractionOrigin, openModal } from '../../web-api/reply';
 import type { ButtonListener } from '../listener-types';
-import { viewerForAction } from '../viewer-for-action';
 
 /** "Edit" under one of "My follow-ups" on Home: the follow-up modal, prefilled. */
 export function followUpEdit(deps: AppContext): ButtonListener {

@@ -3,13 +3,12 @@ import { UserFacingError } from '../../../common/errors';
 import { getLeadHistory } from '../../../domain/lead-history';
 import { getLeadSummary } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/settings';
-import { refusalFor } from '../../viewer';
+import { refusalFor, viewerForAction } from '../../viewer';
 import { buildLeadHistoryMessage } from '../../views/lead-card';
 import { buildNoticeModal } from '../../views/lead-modals';
 import { userErrorText } from '../../views/user-error';
 import { actionOrigin, openModal, postToResponseUrl, tellUser } from '../../web-api/reply';
 import type { ButtonListener } from '../listener-types';
-import { viewerForAction } from '../viewer-for-action';
 
 /** "All history" / "Older" / "Newer": value `<leadId>:<page>`; replaces the message with that page. */
 export function leadHistoryPage(deps: AppContext): ButtonListener {

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../../app-context';
+import { viewerForAction } from '../../viewer';
 import { actionOrigin } from '../../web-api/reply';
 import type { OverflowListener } from '../listener-types';
-import { viewerForAction } from '../viewer-for-action';
 import { assignVerb } from './assign-to-me';
 import { type LeadVerb, runLeadVerb } from './lead-verb';
 import { contactVerb } from './open-contact-modal';

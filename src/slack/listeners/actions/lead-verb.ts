@@ -1,11 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
 import { UserFacingError } from '../../../common/errors';
-import { refusalFor, type Viewer } from '../../viewer';
+import { refusalFor, type Viewer, viewerForAction } from '../../viewer';
 import { userErrorText } from '../../views/user-error';
 import { actionOrigin, type InteractionOrigin, tellUser } from '../../web-api/reply';
 import type { ButtonListener } from '../listener-types';
-import { viewerForAction } from '../viewer-for-action';
 
 /**
  * Something a user does with one lead: from a lead card button, the Home tab's overflow menu

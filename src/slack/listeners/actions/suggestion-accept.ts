@@ -4,11 +4,11 @@ import { getLeadSummary } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/settings';
 import { acceptedSuggestionNote, isSuggestionKind } from '../../../domain/suggestions';
 import { SUGGESTED_STAGE } from '../../../domain/who-to-call';
+import { viewerForAction } from '../../viewer';
 import { buildStageChangeModal } from '../../views/lead-modals';
 import { parseSuggestionValue } from '../../views/today-section';
 import { actionOrigin, openModal } from '../../web-api/reply';
 import type { ButtonListener } from '../listener-types';
-import { viewerForAction } from '../viewer-for-action';
 import { runLeadVerb } from './lead-verb';
 
 /**

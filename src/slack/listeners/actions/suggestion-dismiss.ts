@@ -1,11 +1,11 @@
 import type { AppContext } from '../../../app-context';
 import { loadStageLabels } from '../../../domain/settings';
 import { dismissSuggestion } from '../../../domain/suggestions';
+import { viewerForAction } from '../../viewer';
 import { parseSuggestionValue } from '../../views/today-section';
 import { actionOrigin, tellUser } from '../../web-api/reply';
 import { refreshLeadCard } from '../lead-change';
 import type { ButtonListener } from '../listener-types';
-import { viewerForAction } from '../viewer-for-action';
 import { runLeadVerb } from './lead-verb';
 
 /** Dismiss on a stage suggestion: hidden until its facts change, recorded in the lead's history. */

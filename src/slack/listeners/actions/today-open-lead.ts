@@ -1,7 +1,7 @@
 import type { AppContext } from '../../../app-context';
 import { buildLeadCardModal } from '../../views/lead-card';
 import { openModal, postToResponseUrl } from '../../web-api/reply';
-import { leadCardFor } from '../lead-card-message';
+import { leadCardFor } from '../lead-change';
 import type { ButtonListener } from '../listener-types';
 import { type LeadVerb, leadButton } from './lead-verb';
 

@@ -1,4 +1,4 @@
-import { leadCardFor } from '../lead-card-message';
+import { leadCardFor } from '../lead-change';
 import { leadFromArgument } from './lead-argument';
 import type { Subcommand } from './subcommand';
 

@@ -1,10 +1,9 @@
 import type { AppContext } from '../../../app-context';
-import { refusalFor } from '../../viewer';
+import { refusalFor, viewerForAction } from '../../viewer';
 import { buildLogToCrmModal } from '../../views/lead-modals';
 import { decodeSlackText } from '../../views/slack-text';
 import { type InteractionOrigin, openModal, tellUser } from '../../web-api/reply';
 import type { MessageShortcutListener } from '../listener-types';
-import { viewerForAction } from '../viewer-for-action';
 
 /**
  * Message shortcut "Log to CRM": a modal to pick a lead, with the message text as the note.

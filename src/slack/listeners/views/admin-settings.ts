@@ -5,7 +5,7 @@ import { isAdminSettingName } from '../../views/admin-common';
 import { buildAdminMessageModal } from '../../views/admin-modals';
 import type { ViewListener } from '../listener-types';
 import { ADMIN_SUBMISSIONS } from './admin-submissions';
-import { answerInTime, type SubmissionAnswer } from './answer-in-time';
+import { answerInTime, type SubmissionAnswer } from './lead-submission';
 
 /** callback_id of every admin settings modal: `admin_<setting>`. */
 export const ADMIN_CALLBACK = /^admin_(.+)$/;

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../../../app-context';
+import { canEditLeads } from '../../../common/roles';
 import { isValidTimeZone } from '../../../common/zoned-time';
 import { validateFollowUpForm } from '../../../domain/follow-ups/follow-up-input';
 import {
@@ -9,7 +10,7 @@ import {
   mayManageFollowUp,
   updateFollowUp,
 } from '../../../domain/follow-ups/follow-ups';
-import { canEditLeads, getRole } from '../../../domain/roster';
+import { getRole } from '../../../domain/roster';
 import { canAdminister, refusalFor, resolveViewer, slackUserFacts, type Viewer } from '../../viewer';
 import {
   decodeFollowUpMetadata,
@@ -20,7 +21,7 @@ import {
 } from '../../views/follow-up-modal';
 import { userErrorPlain } from '../../views/user-error';
 import type { ViewListener } from '../listener-types';
-import { answerInTime, type SubmissionAnswer } from './answer-in-time';
+import { answerInTime, type SubmissionAnswer } from './lead-submission';
 
 /** The zone a person's follow-ups are read in: their Slack zone (cached users.info), else CRM_TIMEZONE. */
 async function ownerTimeZone(deps: AppContext, client: WebClient, userId: string): Promise<string> {

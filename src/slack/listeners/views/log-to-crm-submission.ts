@@ -5,8 +5,14 @@ import { ACTION_IDS } from '../../views/action-ids';
 import { decodeLogToCrmMetadata, LEAD_BLOCKS } from '../../views/lead-modals';
 import { afterLeadChange } from '../lead-change';
 import type { ViewListener } from '../listener-types';
-import { answerInTime, type SubmissionAnswer } from './answer-in-time';
-import { errorsForFailure, fieldErrors, inputValue, selectedValue } from './lead-submission';
+import {
+  answerInTime,
+  errorsForFailure,
+  fieldErrors,
+  inputValue,
+  type SubmissionAnswer,
+  selectedValue,
+} from './lead-submission';
 
 /** How long the note waits for its link to the message: the note matters more than the link. */
 export const PERMALINK_WAIT_MS = 1_000;

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "FollowUpAlert_leadId_idx" ON "FollowUpAlert"("leadId");
+

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "CustomerFigures" ADD COLUMN     "fingerprint" TEXT NOT NULL DEFAULT '';
+

@@ -1,0 +1,55 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { type LockWaitOptions, retryOnBusy } from './sqlite-adapter';
+
+/** better-sqlite3's own busy wait per attempt: short, because it blocks the event loop (see sqlite-adapter.ts). */
+const SYNC_BUSY_WAIT_MS = 10;
+
+/**
+ * A SQLite connection of our own for bookkeeping rows that are not CRM data (the Slack
+ * requests already seen): its writes do not count as changes of the CRM data on Prisma's
+ * connection, so a Slack request coming in does not end what Home readers share (see
+ * `dataVersion` in db/pipeline/pipeline-sql.ts). Its `data_version` changes whenever any
+ * other connection commits (Prisma's, another process's), never for its own writes, which
+ * is what that version needs. Opened on first use; single autocommit statements, each
+ * waiting for the write lock with short asynchronous retries.
+ */
+export class SqliteSideWriter {
+  private connection: BetterSqlite3.Database | null = null;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(
+    private readonly path: string,
+    private readonly wait: LockWaitOptions,
+  ) {}
+
+  /** Runs one writing statement (cached by its text); resolves with the rows it changed. */
+  run(sql: string, params: readonly unknown[]): Promise<number> {
+    const statement = this.statement(sql);
+    return retryOnBusy(() => statement.run(...params).changes, this.wait);
+  }
+
+  /** Changes whenever another connection has committed since the last call (SQLite's data_version). */
+  dataVersion(): number {
+    return this.open().pragma('data_version', { simple: true }) as number;
+  }
+
+  close(): void {
+    this.statements.clear();
+    this.connection?.close();
+    this.connection = null;
+  }
+
+  private statement(sql: string): BetterSqlite3.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.open().prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private open(): BetterSqlite3.Database {
+    if (!this.connection) this.connection = new BetterSqlite3(this.path, { timeout: SYNC_BUSY_WAIT_MS });
+    return this.connection;
+  }
+}
