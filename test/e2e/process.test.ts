@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, prepareCompiledApp, repoRoot, runCompiledApp } from '../support/app-process';
+import { freePort, prepareCompiledApp, repoRoot, runCompiledApp, startScript } from '../support/app-process';
 import { tempSqliteUrl } from '../support/databases';
 import { FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { startFakeSocketMode } from '../support/fake-socket-mode';
 import { SlackDriver, SocketDriver } from '../support/slack-driver';
 
 /**
- * The app as a real process: the compiled code `npm start` runs (`node dist/index.js`, brought
- * up to date first as `npm start` does), each run in a working folder of its own with only the
+ * The app as a real process: the compiled code `npm start` runs (`node [its flags] dist/index.js`,
+ * brought up to date first as `npm start` does), each run in a working folder of its own with only the
  * environment given, on a SQLite file of its own. The tests run side by side: each has its own
  * fake Slack, so the processes' waits overlap.
  */
@@ -37,9 +37,8 @@ describe('the app as a process', () => {
       SLACK_SIGNING_SECRET: 'dev',
       SLACK_API_URL: 'http://127.0.0.1:9999/api/',
     });
-    expect(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.start).toBe(
-      'exec node scripts/run-compiled.mjs dist/index.js',
-    );
+    // `npm start` runs the compiled app (its Node flags are used below too).
+    expect(startScript()).toMatchObject({ runner: 'scripts/run-compiled.mjs', entry: 'dist/index.js' });
     // Port 9999 may be taken on this machine: another port where nothing listens, same shape.
     const slackPort = await freePort();
     const db = tempSqliteUrl();

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -82,25 +82,39 @@ export function waitForOutput(app: AppProcess, pattern: RegExp): Promise<RegExpM
   return app.waitFor(pattern);
 }
 
+/** package.json's `start`: `exec node [flags] scripts/run-compiled.mjs dist/index.js`, in parts. */
+export function startScript(): { line: string; nodeFlags: string[]; runner: string; entry: string } {
+  const line = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.start as string;
+  const m = /^exec node((?: --\S+)*) (scripts\/run-compiled\.mjs) (dist\/index\.js)$/.exec(line);
+  if (!m)
+    throw new Error(
+      `package.json's start script is not "exec node [flags] scripts/run-compiled.mjs dist/index.js": ${line}`,
+    );
+  return { line, nodeFlags: m[1]!.trim().split(' ').filter(Boolean), runner: m[2]!, entry: m[3]! };
+}
+
 /**
- * Runs the compiled app (`node dist/index.js`, what `npm start` runs once the clone is up to
- * date) with only the given environment, in a working folder of its own (so a `.env` in the
- * clone is not read), removed when the process ends. `preload` modules are loaded first
+ * Runs the compiled app as `npm start` runs it once the clone is up to date (`node [its flags]
+ * dist/index.js`) with only the given environment, in a working folder of its own (so a `.env`
+ * in the clone is not read), removed when the process ends. `preload` modules are loaded first
  * (`node --require`). Call `prepareCompiledApp` once before (in a beforeAll).
  */
 export function runCompiledApp(env: Record<string, string>, options: { preload?: string[] } = {}): AppProcess {
   const cwd = mkdtempSync(join(tmpdir(), 'crm-process-'));
-  const app = runNode([...(options.preload ?? []).flatMap((p) => ['--require', p]), join(repoRoot, 'dist/index.js')], {
-    cwd,
-    env,
-  });
+  const { nodeFlags, entry } = startScript();
+  const preload = (options.preload ?? []).flatMap((p) => ['--require', p]);
+  const app = runNode([...nodeFlags, ...preload, join(repoRoot, entry)], { cwd, env });
   app.exited.then(() => rmSync(cwd, { recursive: true, force: true }));
   return app;
 }
 
-/** Brings the clone's install, Prisma clients and dist/ up to date, as `npm start` does first. */
-export async function prepareCompiledApp(): Promise<string> {
-  const app = runNode([join(repoRoot, 'scripts', 'prepare.mjs'), '--build'], {
+/**
+ * Brings the clone's install, Prisma clients and dist/ up to date (nothing to do after `npm run
+ * setup`); with `check`, also the type check of src/ that `npm start` runs first (its own step:
+ * `npm test` type-checks the whole tree with `npm run typecheck` instead).
+ */
+export async function prepareCompiledApp(options: { check?: boolean } = {}): Promise<string> {
+  const app = runNode([join(repoRoot, 'scripts', 'prepare.mjs'), '--build', ...(options.check ? ['--check'] : [])], {
     cwd: repoRoot,
     env: { ...process.env } as Record<string, string>,
   });
