@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
+import { PostgresSideWriter } from './postgres-side-writer';
 import { keepSqliteFilesPrivate } from './private-files';
 import { ImmediateSqliteAdapterFactory, type SqliteRawRead, SqliteReadConnection } from './sqlite-adapter';
 import { SqliteSideWriter } from './sqlite-side-writer';
@@ -49,6 +50,8 @@ export interface Database {
   sqliteRawRead?: SqliteRawRead;
   /** SQLite only: bookkeeping writes that are not CRM data, on a connection of their own (see SqliteSideWriter). */
   sqliteSideWriter?: SqliteSideWriter;
+  /** PostgreSQL only: the same bookkeeping on a connection of its own (see PostgresSideWriter). */
+  postgresSideWriter?: PostgresSideWriter;
 }
 
 /** SQLite busy timeout: how long a writer waits for another connection's lock. */
@@ -60,6 +63,9 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
  * Prisma's default of 2 s; it stays bounded so a stuck lock still ends in an error.
  */
 export const SQLITE_TRANSACTION_MAX_WAIT_MS = 15_000;
+
+/** Connections in Prisma's PostgreSQL pool. */
+export const POSTGRES_POOL_SIZE = 10;
 
 export function providerOf(url: string): DbProvider {
   if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
@@ -140,18 +146,20 @@ export function openDatabase(url: string): Database {
   const { PrismaClient } = require('../generated/postgres/client') as typeof import('../generated/postgres/client');
   const schema = postgresSchemaOf(url);
   // The search path makes raw SQL (insert-or-ignore, leases) hit the same schema as Prisma's queries.
-  const adapter = new PrismaPg(
-    {
-      connectionString: postgresConnectionString(url),
-      max: 10,
-      options: `-c search_path="${schema.replace(/"/g, '""')}"`,
-    },
-    { schema },
-  );
+  const connection = {
+    connectionString: postgresConnectionString(url),
+    options: `-c search_path="${schema.replace(/"/g, '""')}"`,
+  };
+  const adapter = new PrismaPg({ ...connection, max: POSTGRES_POOL_SIZE }, { schema });
   const client: PostgresPrismaClient = new PrismaClient({ adapter });
   const prisma: CrmPrisma = client;
   ownClients.set(prisma, { provider, client });
-  return { prisma, provider, url, close: () => prisma.$disconnect() };
+  const sideWriter = new PostgresSideWriter(connection);
+  const close = async () => {
+    await sideWriter.close();
+    await prisma.$disconnect();
+  };
+  return { prisma, provider, url, close, postgresSideWriter: sideWriter };
 }
 
 /** Why the database did not answer, in words fit for /healthz (never the driver's text). */

@@ -5,13 +5,12 @@ import { listBackupFolder } from '../../src/backup/backup-files';
 import { restoreFromFile } from '../../src/backup/restore';
 import { ManualClock } from '../../src/clock';
 import { openDatabase } from '../../src/db/client';
-import { migrateDatabase } from '../../src/db/migrate';
 import type { AppDeps } from '../../src/deps';
 import { listOpenAdminNotices } from '../../src/domain/admin-notices';
 import { addNote } from '../../src/domain/leads';
 import { runBackupTick } from '../../src/jobs/backup';
 import { backupDeps } from '../support/backup-deps';
-import { openTestDatabase, tempSqliteUrl } from '../support/databases';
+import { migratedSqliteUrl, openTestDatabase, tempSqliteUrl } from '../support/databases';
 import { seedLead } from '../support/seed-leads';
 
 const HOUR = 3_600_000;
@@ -31,8 +30,7 @@ describe('scheduled SQLite backups', () => {
   let target: { url: string; cleanup(): Promise<void> };
   let backupDir: string;
   beforeEach(async () => {
-    target = tempSqliteUrl();
-    await migrateDatabase(target.url);
+    target = await migratedSqliteUrl();
     backupDir = mkdtempSync(join(tmpdir(), 'crm-backups-'));
   });
   afterEach(async () => {

@@ -1,7 +1,6 @@
 import { ManualClock } from '../../src/clock';
-import { migrateDatabase } from '../../src/db/migrate';
 import { DEFAULT_FOLLOW_UP_DELIVERY, followUpJob } from '../../src/jobs/follow-up-job';
-import { type Provider, tempPostgresUrl, tempSqliteUrl } from '../support/databases';
+import { migratedDatabaseUrl, type Provider } from '../support/databases';
 import { startFakeSlack } from '../support/fake-slack';
 import { instanceDeps, seedFollowUp, seedLead, slackClient } from '../support/follow-up-fixtures';
 
@@ -11,8 +10,7 @@ const job = followUpJob({ ...DEFAULT_FOLLOW_UP_DELIVERY, maxPerSecond: 2000, con
 describe.each<Provider>(['sqlite', 'postgres'])('two app instances on one %s database', (provider) => {
   it('deliver every due follow-up exactly once when their ticks run at the same time', async () => {
     const slack = await startFakeSlack();
-    const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
-    await migrateDatabase(target.url);
+    const target = await migratedDatabaseUrl(provider);
     const clockA = new ManualClock('2026-03-02T08:00:00Z');
     const clockB = new ManualClock('2026-03-02T08:00:00Z');
     const a = instanceDeps(target.url, clockA);

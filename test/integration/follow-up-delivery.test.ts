@@ -1,12 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import { ManualClock } from '../../src/clock';
-import { migrateDatabase } from '../../src/db/migrate';
 import type { AppDeps } from '../../src/deps';
 import { listOpenAdminNotices } from '../../src/domain/admin-notices';
 import { claimOccurrences, DEFAULT_CLAIM_LEASE_MS, findDueOccurrences } from '../../src/domain/follow-ups/delivery';
 import { DEFAULT_FOLLOW_UP_DELIVERY, followUpJob } from '../../src/jobs/follow-up-job';
 import { adminNoticeText } from '../../src/slack/views/admin-notice-text';
-import { tempSqliteUrl } from '../support/databases';
+import { migratedSqliteUrl } from '../support/databases';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { allText, dmsTo, instanceDeps, seedFollowUp, seedLead, slackClient } from '../support/follow-up-fixtures';
 
@@ -26,8 +25,7 @@ describe('follow-up delivery (SQLite, fake Slack, manual clock)', () => {
 
   beforeEach(async () => {
     slack = await startFakeSlack();
-    const target = tempSqliteUrl();
-    await migrateDatabase(target.url);
+    const target = await migratedSqliteUrl();
     clock = new ManualClock('2026-03-02T04:00:00Z');
     deps = instanceDeps(target.url, clock);
     client = slackClient(slack);

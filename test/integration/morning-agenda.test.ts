@@ -1,10 +1,9 @@
 import { ManualClock } from '../../src/clock';
-import { migrateDatabase } from '../../src/db/migrate';
 import type { AppDeps } from '../../src/deps';
 import { setAgendaEnabled, setAgendaTime } from '../../src/domain/agenda/preferences';
 import { updateSetting } from '../../src/domain/settings';
 import { DEFAULT_AGENDA_DELIVERY, deliverMorningAgendas } from '../../src/jobs/morning-agenda';
-import { type Provider, tempPostgresUrl, tempSqliteUrl } from '../support/databases';
+import { migratedDatabaseUrl, type Provider } from '../support/databases';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { dmsTo, instanceDeps, slackClient } from '../support/follow-up-fixtures';
 import { visibleText } from '../support/lead-e2e';
@@ -28,8 +27,7 @@ describe.each<Provider>(['sqlite', 'postgres'])('the morning agenda on %s', (pro
 
   beforeEach(async () => {
     slack = await startFakeSlack();
-    const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
-    await migrateDatabase(target.url);
+    const target = await migratedDatabaseUrl(provider);
     // Monday 30 November 2026.
     clock = new ManualClock('2026-11-30T00:00:00Z');
     deps = instanceDeps(target.url, clock);

@@ -1,7 +1,6 @@
 import { type Database, openDatabase } from '../../src/db/client';
-import { migrateDatabase } from '../../src/db/migrate';
 import { bulkReads, bulkReadsOf } from '../../src/db/off-loop-reads';
-import { type TestDatabaseUrl, tempSqliteUrl } from '../support/databases';
+import { migratedSqliteUrl, type TestDatabaseUrl } from '../support/databases';
 import { seedLead } from '../support/seed-leads';
 
 /** A read that takes SQLite a while: counting a million rows of a recursive CTE. */
@@ -22,8 +21,7 @@ describe('bulk reads on SQLite run off the event loop', () => {
   let target: TestDatabaseUrl;
   let db: Database;
   beforeAll(async () => {
-    target = tempSqliteUrl();
-    await migrateDatabase(target.url);
+    target = await migratedSqliteUrl();
     db = openDatabase(target.url);
     // Connected and warm: what follows measures the read, not the first connection.
     await db.prisma.lead.count();

@@ -20,9 +20,9 @@ import { takeManualBackup } from '../../src/backup/manual-backup';
 import { RestoreRefusedError, restoreFromFile } from '../../src/backup/restore';
 import { ManualClock } from '../../src/clock';
 import { openDatabase, sqlitePath } from '../../src/db/client';
-import { knownMigrations, migrateDatabase } from '../../src/db/migrate';
+import { knownMigrations } from '../../src/db/migrate';
 import { createLogger } from '../../src/logger';
-import { tempSqliteUrl } from '../support/databases';
+import { migratedSqliteUrl, tempSqliteUrl } from '../support/databases';
 import { startTestApp } from '../support/harness';
 import { seedLead } from '../support/seed-leads';
 
@@ -31,8 +31,7 @@ const retention = { daily: 7, weekly: 4 };
 
 /** A database with one lead and a note, and a verified backup of it. */
 async function databaseWithBackup(): Promise<{ url: string; backup: string; dir: string; cleanup(): Promise<void> }> {
-  const target = tempSqliteUrl();
-  await migrateDatabase(target.url);
+  const target = await migratedSqliteUrl();
   const db = openDatabase(target.url);
   await seedLead(db.prisma, { customerId: 'C-1', name: 'Original Buyer' });
   await db.close();

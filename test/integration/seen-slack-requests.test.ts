@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { sqlitePath } from '../../src/db/client';
+import { POSTGRES_POOL_SIZE, sqlitePath } from '../../src/db/client';
 import { dataVersion } from '../../src/db/pipeline/pipeline-sql';
 import { forgetSlackRequest, markSlackRequestSeen, purgeExpiredSlackRequests } from '../../src/db/seen-slack-requests';
 import { createLogger } from '../../src/logger';
@@ -93,5 +93,34 @@ describe.each<Provider>(['sqlite', 'postgres'])('seen Slack requests on %s', (pr
     other.prepare(`UPDATE "Setting" SET "value" = '3' WHERE "key" = 'version_probe'`).run();
     other.close();
     expect(await dataVersion(h.db)).not.toBe(written);
+  });
+
+  it('marks a request while every pooled connection is taken by other work (it has a connection of its own)', async () => {
+    // SQLite has one writer at a time whatever the connection: there the mark waits for the lock.
+    if (provider !== 'postgres') return;
+    // As when fifty people open Home at once: each of Prisma's connections is held by a transaction.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started = 0;
+    let allStarted!: () => void;
+    const allHolding = new Promise<void>((resolve) => (allStarted = resolve));
+    const poolSize = POSTGRES_POOL_SIZE;
+    const holders = Array.from({ length: poolSize }, () =>
+      h.db.prisma.$transaction(
+        async (tx) => {
+          await tx.$queryRawUnsafe('SELECT 1');
+          if (++started === poolSize) allStarted();
+          await held;
+        },
+        { maxWait: 30_000, timeout: 30_000 },
+      ),
+    );
+    await allHolding;
+    try {
+      expect(await markSlackRequestSeen(h.db, 'sig:v0=busy', at(300), at(0))).toBe(true);
+    } finally {
+      release();
+      await Promise.all(holders);
+    }
   });
 });

@@ -1,9 +1,8 @@
 import { ManualClock } from '../../src/clock';
 import { UserFacingError } from '../../src/common/errors';
 import { type Database, openDatabase } from '../../src/db/client';
-import { migrateDatabase } from '../../src/db/migrate';
 import { addNote, changeStage } from '../../src/domain/leads';
-import { type TestDatabaseUrl, tempSqliteUrl } from '../support/databases';
+import { migratedSqliteUrl, type TestDatabaseUrl } from '../support/databases';
 import { seedLead } from '../support/seed-leads';
 
 /** Two connections on one SQLite file stand for two app processes sharing it. */
@@ -12,8 +11,7 @@ describe('SQLite write transactions from two connections', () => {
   let one: Database;
   let two: Database;
   beforeAll(async () => {
-    target = tempSqliteUrl();
-    await migrateDatabase(target.url);
+    target = await migratedSqliteUrl();
     one = openDatabase(target.url);
     two = openDatabase(target.url);
   });

@@ -109,7 +109,9 @@ describe('SQLite settings that Litestream relies on', () => {
     expect([...config.matchAll(/^\s*- path: (\S+)$/gm)].map((m) => m[1])).toEqual([imageDb]);
     const litestreamImage = readFileSync(join(root, 'docs/Dockerfile.litestream'), 'utf8');
     expect(litestreamImage).toContain(`litestream restore -if-db-not-exists -if-replica-exists ${imageDb}`);
-    expect(litestreamImage).toMatch(/exec litestream replicate -exec 'node dist\/index\.js'/);
-    expect(dockerfile).toMatch(/CMD \["node", "dist\/index\.js"\]/);
+    // Under Litestream the app runs with the image's own command (its Node flags included).
+    const imageCommand = (JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[]).join(' ');
+    expect(imageCommand).toMatch(/^node .*dist\/index\.js$/);
+    expect(litestreamImage).toContain(`exec litestream replicate -exec '${imageCommand}'`);
   });
 });

@@ -13,7 +13,6 @@ import type { AppContext } from '../../src/app-context';
 import { type Clock, systemClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import { type Database, openDatabase } from '../../src/db/client';
-import { migrateDatabase } from '../../src/db/migrate';
 import type { AppDeps } from '../../src/deps';
 import { DIGEST_CLAIM_LEASE_MS } from '../../src/domain/digest-runs';
 import { updateSetting } from '../../src/domain/settings';
@@ -30,7 +29,7 @@ import {
 } from '../../src/jobs/morning-agenda';
 import { createLogger } from '../../src/logger';
 import { createAppServices } from '../../src/services';
-import { type Provider, tempPostgresUrl, tempSqliteUrl } from './databases';
+import { migratedDatabaseUrl, type Provider } from './databases';
 import { type FakeSlack, startFakeSlack } from './fake-slack';
 import { trackWait } from './pending-waits';
 
@@ -319,8 +318,7 @@ export async function runFollowUpScenario(
   options: ScenarioOptions = {},
 ): Promise<Tally> {
   const slack = await startFakeSlack();
-  const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
-  await migrateDatabase(target.url);
+  const target = await migratedDatabaseUrl(provider);
   const shared = openDatabase(target.url);
   const opened: Database[] = [shared];
   try {
@@ -405,8 +403,7 @@ const DIGEST_FAULT_OPTIONS = { recordRetryDelaysMs: FAULT_RECORD_RETRY_DELAYS_MS
 
 export async function runDigestScenario(scenario: Scenario, provider: Provider): Promise<Tally> {
   const slack = await startFakeSlack();
-  const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
-  await migrateDatabase(target.url);
+  const target = await migratedDatabaseUrl(provider);
   const shared = openDatabase(target.url);
   const opened: Database[] = [shared];
   try {
@@ -545,8 +542,7 @@ export async function runAgendaScenario(
   options: ScenarioOptions = {},
 ): Promise<Tally> {
   const slack = await startFakeSlack();
-  const target = provider === 'sqlite' ? tempSqliteUrl() : tempPostgresUrl();
-  await migrateDatabase(target.url);
+  const target = await migratedDatabaseUrl(provider);
   const shared = openDatabase(target.url);
   const opened: Database[] = [shared];
   try {

@@ -56,10 +56,17 @@ export interface SlackViolation {
   test?: string;
 }
 
-/** The name of the Jest test running now, to say which test caused a problem. */
+/**
+ * The name of the Jest test running now, to say which test caused a problem: from Jest's
+ * per-test async context, so that tests running side by side (`it.concurrent`) are told apart.
+ */
 export function currentTestName(): string | undefined {
-  return (globalThis as { expect?: { getState?: () => { currentTestName?: string } } }).expect?.getState?.()
-    .currentTestName;
+  const state = (
+    globalThis as {
+      expect?: { getState?: () => { currentTestName?: string; currentConcurrentTestName?: () => string | undefined } };
+    }
+  ).expect?.getState?.();
+  return state?.currentConcurrentTestName?.() ?? state?.currentTestName;
 }
 
 export interface FakeUser {

@@ -9,6 +9,8 @@ export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 /** Shared with global-teardown.ts, which jest runs in this same process. */
 export const EMBEDDED_KEY = Symbol.for('crm.test.embeddedPostgres');
 type WithEmbedded = typeof globalThis & { [EMBEDDED_KEY]?: EmbeddedPostgres };
+export const SQLITE_TEMPLATE_KEY = Symbol.for('crm.test.sqliteTemplate');
+type WithTemplate = typeof globalThis & { [SQLITE_TEMPLATE_KEY]?: { remove(): void } };
 
 function say(line: string): void {
   process.stderr.write(`\n[test setup] ${line}\n`);
@@ -77,7 +79,21 @@ async function choosePostgres(): Promise<void> {
   }
 }
 
+/**
+ * Migrates the run's SQLite template once: tests that need a migrated SQLite file get a copy
+ * of it (databases.ts, migratedSqliteUrl) instead of migrating one each.
+ */
+async function prepareSqliteTemplate(): Promise<void> {
+  // Loaded here, after checkGeneratedClients: it loads the Prisma clients.
+  const { makeSqliteTemplate, SQLITE_TEMPLATE_ENV } = await import('./databases');
+  const template = await makeSqliteTemplate();
+  (globalThis as WithTemplate)[SQLITE_TEMPLATE_KEY] = template;
+  process.env[SQLITE_TEMPLATE_ENV] = template.path;
+  process.once('exit', template.remove);
+}
+
 export default async function globalSetup(): Promise<void> {
   checkGeneratedClients();
   await choosePostgres();
+  await prepareSqliteTemplate();
 }
