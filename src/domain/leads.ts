@@ -26,8 +26,6 @@ export type ActivityKind =
   | 'suggestion_dismissed'
   | 'created';
 
-export { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../common/limits';
-
 export class LeadNotFoundError extends UserFacingError {
   constructor(readonly leadId: number) {
     super('That lead no longer exists.', { detail: `lead ${leadId} not found` });
