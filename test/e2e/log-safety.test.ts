@@ -229,72 +229,87 @@ function expectNoLeaks(s: Scenario): void {
   expect(leaksIn(stderr.join(''))).toEqual([]);
 }
 
+/** A process loading the whole app beside the scenarios below, on a busy machine, takes a while. */
+const PROCESS_TEST_TIMEOUT_MS = 60_000;
+
 describe('no secret or customer contact detail reaches a log line or stderr', () => {
   // The app as a process first: processes load slowly, and their waits overlap the scenarios below.
-  it.concurrent('Slack unreachable at start, HTTP mode: the app starts and serves anyway, and the Slack calls that fail are logged without a secret', async () => {
-    const db = tempSqliteUrl();
-    const closed = await closedPort();
-    const app = runCompiledApp({
-      SLACK_BOT_TOKEN: SECRET.botToken,
-      SLACK_SIGNING_SECRET: SECRET.signingSecret,
-      SLACK_API_URL: `http://127.0.0.1:${closed}/api/`,
-      DATABASE_URL: db.url,
-      CRM_ADMINS: AM,
-      PORT: '0',
-      LOG_LEVEL: 'trace',
-    });
-    try {
-      const port = Number((await app.waitFor(/"port":(\d+)[^\n]*listening/))[1]);
-      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-      // Slack's side of the requests only (trigger ids, response_urls): nothing answers its calls.
-      const driver = new SlackDriver(`http://127.0.0.1:${port}`, SECRET.signingSecret, new FakeSlack());
-      expect((await driver.openHome(AM)).status).toBe(200);
-      // The Home publish cannot reach Slack: logged once the client's retries are spent.
-      await app.waitFor(/WebAPIRequestError/);
-      app.child.kill('SIGTERM');
-      expect(await app.exited).toBe(0);
-      expect(leaksIn(app.output())).toEqual([]);
-    } finally {
-      app.child.kill('SIGKILL');
-      await db.cleanup();
-    }
-  });
+  it.concurrent(
+    'Slack unreachable at start, HTTP mode: the app starts and serves anyway, and the Slack calls that fail are logged without a secret',
+    async () => {
+      const db = tempSqliteUrl();
+      const closed = await closedPort();
+      const app = runCompiledApp({
+        SLACK_BOT_TOKEN: SECRET.botToken,
+        SLACK_SIGNING_SECRET: SECRET.signingSecret,
+        SLACK_API_URL: `http://127.0.0.1:${closed}/api/`,
+        DATABASE_URL: db.url,
+        CRM_ADMINS: AM,
+        PORT: '0',
+        LOG_LEVEL: 'trace',
+      });
+      try {
+        const port = Number((await app.waitFor(/"port":(\d+)[^\n]*listening/))[1]);
+        expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+        // Slack's side of the requests only (trigger ids, response_urls): nothing answers its calls.
+        const driver = new SlackDriver(`http://127.0.0.1:${port}`, SECRET.signingSecret, new FakeSlack());
+        expect((await driver.openHome(AM)).status).toBe(200);
+        // The Home publish cannot reach Slack: logged once the client's retries are spent.
+        await app.waitFor(/WebAPIRequestError/);
+        app.child.kill('SIGTERM');
+        expect(await app.exited).toBe(0);
+        expect(leaksIn(app.output())).toEqual([]);
+      } finally {
+        app.child.kill('SIGKILL');
+        await db.cleanup();
+      }
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it.concurrent('a failure at start prints no secret: Socket Mode with a refused app token', async () => {
-    const slack = await startFakeSlack();
-    const db = tempSqliteUrl();
-    try {
-      slack.failWith('apps.connections.open', 'invalid_auth', 100);
-      slack.failWith('auth.test', 'invalid_auth', 100);
+  it.concurrent(
+    'a failure at start prints no secret: Socket Mode with a refused app token',
+    async () => {
+      const slack = await startFakeSlack();
+      const db = tempSqliteUrl();
+      try {
+        slack.failWith('apps.connections.open', 'invalid_auth', 100);
+        slack.failWith('auth.test', 'invalid_auth', 100);
+        const run = await runApp({
+          SLACK_BOT_TOKEN: SECRET.botToken,
+          SLACK_APP_TOKEN: SECRET.appToken,
+          SLACK_API_URL: slack.apiUrl,
+          DATABASE_URL: db.url,
+          PORT: '0',
+          LOG_LEVEL: 'trace',
+        });
+        expect(run.code).toBe(1);
+        expect(run.output).toContain('Failed to start: Slack refused to open a Socket Mode connection (invalid_auth)');
+        expect(leaksIn(run.output)).toEqual([]);
+      } finally {
+        await slack.close();
+        await db.cleanup();
+      }
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it.concurrent(
+    'a failure at start prints no secret: a PostgreSQL URL with a password that cannot be reached',
+    async () => {
       const run = await runApp({
         SLACK_BOT_TOKEN: SECRET.botToken,
-        SLACK_APP_TOKEN: SECRET.appToken,
-        SLACK_API_URL: slack.apiUrl,
-        DATABASE_URL: db.url,
+        SLACK_SIGNING_SECRET: SECRET.signingSecret,
+        DATABASE_URL: `postgres://crm:${SECRET.databasePassword}@127.0.0.1:${await closedPort()}/crm`,
         PORT: '0',
         LOG_LEVEL: 'trace',
       });
       expect(run.code).toBe(1);
-      expect(run.output).toContain('Failed to start: Slack refused to open a Socket Mode connection (invalid_auth)');
+      expect(run.output).toContain('Failed to start');
       expect(leaksIn(run.output)).toEqual([]);
-    } finally {
-      await slack.close();
-      await db.cleanup();
-    }
-  });
-
-  it.concurrent('a failure at start prints no secret: a PostgreSQL URL with a password that cannot be reached', async () => {
-    const run = await runApp({
-      SLACK_BOT_TOKEN: SECRET.botToken,
-      SLACK_SIGNING_SECRET: SECRET.signingSecret,
-      DATABASE_URL: `postgres://crm:${SECRET.databasePassword}@127.0.0.1:${await closedPort()}/crm`,
-      PORT: '0',
-      LOG_LEVEL: 'trace',
-    });
-    expect(run.code).toBe(1);
-    expect(run.output).toContain('Failed to start');
-    expect(leaksIn(run.output)).toEqual([]);
-  });
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
   it.concurrent('Slack goes away after the app started (connection refused on every call)', async () => {
     const s = await startScenario();

@@ -6,7 +6,7 @@ import type { ProductionReader } from '../../src/production/types';
 import { secretsOf } from '../../src/secret-masking';
 import { type RunningServer, startServer } from '../../src/server';
 import { unknownActionIdsSentTo } from './action-id-audit';
-import { type Provider, tempPostgresUrl, tempSqliteUrl } from './databases';
+import { migratedSqliteUrl, type Provider, tempPostgresUrl } from './databases';
 import { type FakeSlack, startFakeSlack } from './fake-slack';
 import { fakeFilesOf } from './fake-slack-files';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode';
@@ -101,8 +101,8 @@ export interface TestApp {
 }
 
 /**
- * The whole app over real HTTP or a real Socket Mode connection: a temporary SQLite file (or
- * PostgreSQL schema), migrated; the fake Slack Web API (and, in Socket Mode, the fake Socket
+ * The whole app over real HTTP or a real Socket Mode connection: a temporary SQLite file (a
+ * copy of the run's migrated template) or PostgreSQL schema, migrated; the fake Slack Web API (and, in Socket Mode, the fake Socket
  * Mode server); schedules off (tests run jobs directly with the clock they hold); retries of
  * Slack calls as many as in production, with short waits between them.
  */
@@ -111,11 +111,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   fakeFilesOf(slack);
   const transport = options.transport ?? 'http';
   const socket = transport === 'socket' ? (options.socket ?? (await startFakeSocketMode(slack))) : null;
+  // A SQLite file starts as a copy of the run's migrated template (the app's start then finds
+  // nothing to migrate): the app's own first migration is tested by the process tests.
   const target = options.databaseUrl
     ? { url: options.databaseUrl, cleanup: async () => undefined }
     : options.database === 'postgres'
       ? tempPostgresUrl()
-      : tempSqliteUrl();
+      : await migratedSqliteUrl();
   const config = loadConfig({
     SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
     // Socket Mode needs no signing secret: leaving it out shows it.
