@@ -5,7 +5,7 @@
 // output is printed when it ends; any step failing fails the whole (exit status 1), after
 // both lanes have ended, with the failed steps named.
 import { spawn } from 'node:child_process';
-import { prepareOrExit, root } from './prepare.mjs';
+import { prepareOrExit, recordTypeCheck, root, typeCheckInputs } from './prepare.mjs';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -42,9 +42,14 @@ async function lane(steps) {
 }
 
 prepareOrExit();
-const failed = (
-  await Promise.all([lane(['typecheck']), lane([SETUP_BUILD, 'db:migrate', 'lint', 'format:check', 'deps:check'])])
-).flat();
+const sourceChecked = typeCheckInputs();
+const [typeFailed, otherFailed] = await Promise.all([
+  lane(['typecheck']),
+  lane([SETUP_BUILD, 'db:migrate', 'lint', 'format:check', 'deps:check']),
+]);
+// src/ passed the type check: `npm start` after `npm test` has nothing left to check.
+if (typeFailed.length === 0) recordTypeCheck(sourceChecked);
+const failed = [...typeFailed, ...otherFailed];
 if (failed.length) {
   process.stderr.write(`\nFailed: ${failed.join(', ')}. Jest was not started.\n`);
   process.exit(1);

@@ -17,7 +17,7 @@ import type { Logger } from './logger';
 import { createProductionReader } from './production/metabase-client';
 import type { ProductionReader } from './production/types';
 import { createAppServices } from './services';
-import { type BuiltApp, buildApp } from './slack/app';
+import { type BuildOptions, type BuiltApp, buildApp } from './slack/app';
 import { prepareData } from './startup';
 
 /** How long a graceful stop waits for listener work that continues after its ack. */
@@ -43,6 +43,8 @@ export interface StartOptions {
   production?: ProductionReader | null;
   /** Run the cron schedules (default true). Tests drive jobs directly. */
   schedules?: boolean;
+  /** Multiplies the waits between retries of Slack calls (tests: near 0). See BuildOptions. */
+  retryWaitScale?: BuildOptions['retryWaitScale'];
   /**
    * Called when the app cannot go on after start-up has returned: Slack refused the app-level
    * token of Socket Mode. Without it, the refusal is logged.
@@ -68,7 +70,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const backupMode = describeBackupMode(config);
   logger[backupMode.level]({ backup: backupMode.mode }, backupMode.message);
 
-  const built = buildApp(deps);
+  const built = buildApp(deps, { retryWaitScale: options.retryWaitScale });
   built.tokenCheck.start();
   let port: number | null = null;
   if (built.mode === 'http') {

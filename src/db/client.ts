@@ -58,11 +58,12 @@ export interface Database {
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /**
- * How long a SQLite transaction may wait to begin. Writers queue for the one write lock (see
- * sqlite-adapter.ts), so under a burst from several instances the wait is longer than
- * Prisma's default of 2 s; it stays bounded so a stuck lock still ends in an error.
+ * How long a transaction may wait to begin. SQLite writers queue for the one write lock (see
+ * sqlite-adapter.ts), PostgreSQL transactions for one of the pool's connections, so under a
+ * burst (many users at once, several instances) the wait is longer than Prisma's default of
+ * 2 s; it stays bounded so a stuck lock or an exhausted pool still ends in an error.
  */
-export const SQLITE_TRANSACTION_MAX_WAIT_MS = 15_000;
+export const TRANSACTION_MAX_WAIT_MS = 15_000;
 
 /** Connections in Prisma's PostgreSQL pool. */
 export const POSTGRES_POOL_SIZE = 10;
@@ -125,15 +126,15 @@ export function openDatabase(url: string): Database {
     const path = sqlitePath(url);
     keepSqliteFilesPrivate(path);
     // Write transactions begin IMMEDIATE and wait for the lock without blocking the event loop.
-    const adapter = new ImmediateSqliteAdapterFactory(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
+    const adapter = new ImmediateSqliteAdapterFactory(path, { deadlineMs: TRANSACTION_MAX_WAIT_MS - 1000 });
     const client = new SqlitePrismaClient({
       adapter,
-      transactionOptions: { maxWait: SQLITE_TRANSACTION_MAX_WAIT_MS },
+      transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS },
     });
     const prisma: CrmPrisma = client;
     ownClients.set(prisma, { provider, client });
-    const reader = new SqliteReadConnection(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
-    const sideWriter = new SqliteSideWriter(path, { deadlineMs: SQLITE_TRANSACTION_MAX_WAIT_MS - 1000 });
+    const reader = new SqliteReadConnection(path, { deadlineMs: TRANSACTION_MAX_WAIT_MS - 1000 });
+    const sideWriter = new SqliteSideWriter(path, { deadlineMs: TRANSACTION_MAX_WAIT_MS - 1000 });
     const close = async () => {
       reader.close();
       sideWriter.close();
@@ -151,7 +152,10 @@ export function openDatabase(url: string): Database {
     options: `-c search_path="${schema.replace(/"/g, '""')}"`,
   };
   const adapter = new PrismaPg({ ...connection, max: POSTGRES_POOL_SIZE }, { schema });
-  const client: PostgresPrismaClient = new PrismaClient({ adapter });
+  const client: PostgresPrismaClient = new PrismaClient({
+    adapter,
+    transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS },
+  });
   const prisma: CrmPrisma = client;
   ownClients.set(prisma, { provider, client });
   const sideWriter = new PostgresSideWriter(connection);

@@ -1,44 +1,16 @@
-import type { Database } from './client';
+import { type SideWritesDb, sideWritesOf } from './side-writes';
 
 /**
  * Slack requests already acted on, shared by every instance through the database. Marking
  * one is a single atomic upsert, the same SQL on SQLite and PostgreSQL: it inserts the key,
  * or takes over a row whose window has passed, and reports whether it did.
  *
- * These rows are written on a connection of their own: on SQLite (db.sqliteSideWriter) they
- * are bookkeeping, not CRM data, so a request coming in leaves the data version that Home
- * readers share unchanged (db/pipeline/pipeline-sql.ts `dataVersion`); on PostgreSQL
- * (db.postgresSideWriter) the write that comes before the acknowledgement never queues
- * behind other queries for a pooled connection.
+ * These rows are bookkeeping, written on the side connection (db/side-writes.ts): on SQLite
+ * a request coming in then leaves the data version that Home readers share unchanged
+ * (db/pipeline/pipeline-sql.ts `dataVersion`); on PostgreSQL the write that comes before
+ * the acknowledgement never queues behind other queries for a pooled connection.
  */
-export type SeenRequestsDb = Pick<Database, 'sqliteSideWriter' | 'postgresSideWriter'>;
-
-interface Side {
-  run(sql: string, params: readonly unknown[]): Promise<number>;
-  /** The n-th parameter's placeholder. */
-  param(n: number): string;
-  /** A DateTime as Prisma stores it there, so that comparisons with its rows hold. */
-  date(d: Date): string;
-}
-
-function sideOf(db: SeenRequestsDb): Side {
-  const sqlite = db.sqliteSideWriter;
-  if (sqlite)
-    return {
-      run: (sql, params) => sqlite.run(sql, params),
-      param: () => '?',
-      date: (d) => d.toISOString().replace('Z', '+00:00'),
-    };
-  const postgres = db.postgresSideWriter;
-  if (postgres)
-    return {
-      run: (sql, params) => postgres.run(sql, params),
-      param: (n) => `$${n}`,
-      // UTC in a `timestamp` column: the zone of the text is ignored there.
-      date: (d) => d.toISOString(),
-    };
-  throw new Error('Seen Slack requests need a database opened by openDatabase');
-}
+export type SeenRequestsDb = SideWritesDb;
 
 export async function markSlackRequestSeen(
   db: SeenRequestsDb,
@@ -46,7 +18,7 @@ export async function markSlackRequestSeen(
   expiresAt: Date,
   now: Date,
 ): Promise<boolean> {
-  const side = sideOf(db);
+  const side = sideWritesOf(db);
   const p = side.param;
   const changed = await side.run(
     `INSERT INTO "SeenSlackRequest" ("key", "expiresAt") VALUES (${p(1)}, ${p(2)})
@@ -58,12 +30,12 @@ export async function markSlackRequestSeen(
 
 /** Forgets a request, so that Slack's retry of one the app failed on is acted on. */
 export async function forgetSlackRequest(db: SeenRequestsDb, key: string): Promise<void> {
-  const side = sideOf(db);
+  const side = sideWritesOf(db);
   await side.run(`DELETE FROM "SeenSlackRequest" WHERE "key" = ${side.param(1)}`, [key]);
 }
 
 /** Deletes the requests whose window has passed (an indexed range delete). */
 export async function purgeExpiredSlackRequests(db: SeenRequestsDb, now: Date): Promise<number> {
-  const side = sideOf(db);
+  const side = sideWritesOf(db);
   return side.run(`DELETE FROM "SeenSlackRequest" WHERE "expiresAt" < ${side.param(1)}`, [side.date(now)]);
 }

@@ -10,6 +10,7 @@ import type {
 } from '@prisma/driver-adapter-utils';
 import BetterSqlite3 from 'better-sqlite3';
 import { inBulkReads, isPlainSelect, OffLoopReader } from './off-loop-reads';
+import { cachePreparedStatements } from './sqlite-statement-cache';
 
 /**
  * The better-sqlite3 adapter, with write transactions that cannot fail on a lock.
@@ -161,11 +162,10 @@ export class ImmediateSqliteAdapterFactory implements SqlDriverAdapterFactory {
   }
 
   async connect(): Promise<SqlDriverAdapter> {
-    return new ImmediateSqliteAdapter(
-      await this.inner.connect(),
-      this.wait,
-      new OffLoopReader(this.path, SYNC_BUSY_WAIT_MS),
-    );
+    const inner = await this.inner.connect();
+    // The adapter's own connection (a public field of its class): its statements are prepared once.
+    cachePreparedStatements((inner as unknown as { client: BetterSqlite3.Database }).client);
+    return new ImmediateSqliteAdapter(inner, this.wait, new OffLoopReader(this.path, SYNC_BUSY_WAIT_MS));
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { splitList } from '../common/lists';
 import { STAGES, type StageSlug } from '../common/stages';
 import { MS_PER_DAY } from '../common/zoned-time';
 import { inTurns } from '../cooperative';
@@ -9,7 +10,6 @@ import { upsertSetting } from '../db/single-statement-upserts';
 import { lapsedAccounts, stageSuggestionRows } from '../db/today-queries';
 import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './follow-ups/listing';
 import { type LeadMatch, type LeadMatchRow, leadMatchSelect, toLeadMatch } from './lead-search';
-import { splitList } from './pipeline';
 import { factorPermille, localDayBounds, usualOrderValue } from './rhythm';
 import type { RhythmFactors, SettingValues, StaleThresholds } from './settings';
 import { DEFAULT_UNCONTACTED_DAYS, findUncontacted } from './uncontacted-leads';

@@ -2,9 +2,6 @@ import { OWNER_FILTERS, type OwnerFilter } from '../common/choices';
 import { isStageSlug, type StageSlug } from '../common/stages';
 import type { CrmPrisma } from '../db/client';
 
-/** Whose leads the Home tab shows. */
-export { OWNER_FILTERS, type OwnerFilter, UNCONTACTED_DAY_CHOICES } from '../common/choices';
-
 export const DEFAULT_UNCONTACTED_DAYS = 90;
 
 /** A user's Home tab filter and paging, persisted in UserPreference.homeFilter (JSON). */

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { splitList } from '../common/lists';
 import { currencyExponent, UNREADABLE_ROW } from '../common/money';
 import type { Role } from '../common/roles';
 import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../common/stages';
@@ -9,7 +10,6 @@ import { earliestDueByLead } from '../db/follow-up-aggregates';
 import { countLeadsByOwner, currenciesOfTotals } from '../db/lead-aggregates';
 import { bulkReads, bulkReadsOf } from '../db/off-loop-reads';
 import { csvRecord, toCsv, UTF8_BOM } from './csv';
-import { splitList } from './pipeline';
 import { DEFAULT_UNCONTACTED_DAYS, MAX_UNCONTACTED_DAYS } from './uncontacted-leads';
 
 /**

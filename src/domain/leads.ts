@@ -1,10 +1,10 @@
 import type { Clock } from '../clock';
 import { UserFacingError } from '../common/errors';
 import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../common/limits';
+import { splitList } from '../common/lists';
 import { distinctRates, type RateUsed } from '../common/money';
 import { isStageSlug, type StageLabels, type StageSlug, stageLabel } from '../common/stages';
 import type { CrmPrisma, CrmTx } from '../db/client';
-import { splitList } from './pipeline';
 import { getRates } from './rates';
 import { getRole } from './roster';
 
@@ -25,8 +25,6 @@ export type ActivityKind =
   | 'follow_up'
   | 'suggestion_dismissed'
   | 'created';
-
-export { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../common/limits';
 
 export class LeadNotFoundError extends UserFacingError {
   constructor(readonly leadId: number) {

@@ -1,3 +1,4 @@
+import { splitList } from '../common/lists';
 import { STAGES, type StageSlug } from '../common/stages';
 import type { Database } from '../db/client';
 import {
@@ -111,15 +112,6 @@ async function stageAggregates(db: Database, q: PipelineQuery): Promise<StageAgg
   return foldAggregates(
     q.filter.owner === 'uncontacted' ? await scannedStageGroups(db, filter) : await storedStageGroups(db, filter),
   );
-}
-
-export function splitList(text: string | null | undefined): string[] {
-  return text
-    ? text
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : [];
 }
 
 /** One page of a stage's leads by lifetime USD, highest first. */

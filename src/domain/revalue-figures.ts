@@ -1,9 +1,9 @@
 import type { Clock } from '../clock';
+import { splitList } from '../common/lists';
 import { currencyExponent, type RateTable, sumUsd, toUsd, type UsdConversion } from '../common/money';
 import type { CrmPrisma, CrmTx } from '../db/client';
 import { LOCKS, lockForTransaction } from '../db/locks';
 import { type CurrencyTotalRow, type CustomerFiguresRow, customerFingerprint } from './customer-snapshots';
-import { splitList } from './pipeline';
 import { checkRateUpdate, getRates, type RateUpdate, type StoredRate, saveRateIn } from './rates';
 
 /** Customers revalued per statement batch. */

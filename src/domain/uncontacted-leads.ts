@@ -1,7 +1,7 @@
+import { splitList } from '../common/lists';
 import type { CrmPrisma } from '../db/client';
 import { sumLifetimeUsd } from '../db/lead-aggregates';
 import { type LeadMatch, toLeadMatch } from './lead-search';
-import { splitList } from './pipeline';
 
 /**
  * "Which B2B customers ordered in the last N days but haven't been contacted?": leads whose

@@ -1,3 +1,4 @@
+import { splitList } from '../common/lists';
 import type { StageSlug } from '../common/stages';
 import { formatLocalDate, MS_PER_DAY } from '../common/zoned-time';
 import type { CrmPrisma } from '../db/client';
@@ -9,7 +10,7 @@ import {
   type TodayScope,
   uncontactedSince,
 } from '../db/today-queries';
-import { uncontactedSince as orderedSince, splitList, type VersionedShare } from './pipeline';
+import { uncontactedSince as orderedSince, type VersionedShare } from './pipeline';
 import {
   factorPermille,
   localDayBounds,

@@ -10,11 +10,23 @@ import { InFlightWork } from './runtime/in-flight';
 import { SlackRequestGuard, signedRequestProperties } from './runtime/request-guard';
 import { slackFetch } from './runtime/slack-http';
 import { SocketReceiver } from './runtime/socket-receiver';
-import { SlackTokenCheck } from './runtime/token-check';
+import { DEFAULT_TOKEN_CHECK_BACKOFF, SlackTokenCheck } from './runtime/token-check';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack's own payloads are a few kilobytes; a larger body is refused (413) as it streams in. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+export interface BuildOptions {
+  /**
+   * Multiplies every wait between two tries of a Slack call: Web API retries, the bot token
+   * check, opening the Socket Mode connection (default 1). The number of tries is unchanged;
+   * tests set it near 0 so that failures play out without sleeping through the backoff.
+   */
+  retryWaitScale?: number;
+}
+
+/** Web API calls: five retries, 0.2, 0.4, 0.8, 1.6 and 3.2 s apart (429s wait for Retry-After). */
+const WEB_API_RETRY = { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5000 };
 
 export interface BuiltApp {
   app: App;
@@ -36,17 +48,22 @@ export interface BuiltApp {
  * GET /healthz; Socket Mode when SLACK_APP_TOKEN is set (each envelope acted on once; GET
  * /healthz still served on PORT, with the socket's state).
  */
-export function buildApp(base: AppDeps | AppContext): BuiltApp {
+export function buildApp(base: AppDeps | AppContext, options: BuildOptions = {}): BuiltApp {
   // server.ts hands over the app-lifetime state it built; a bare AppDeps gets its own.
   const deps: AppContext = 'homePublisher' in base ? base : { ...base, ...createAppServices(base) };
   const { config } = deps;
   const logger = boltLogger(deps.logger);
   const slackApiUrl = config.SLACK_API_URL?.replace(/\/?$/, '/');
   const apiUrl = slackApiUrl ? { slackApiUrl } : {};
+  const waitScale = options.retryWaitScale ?? 1;
   const clientOptions = {
     ...apiUrl,
     // @slack/web-api queues calls and honours 429 Retry-After; keep retries bounded.
-    retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5000 },
+    retryConfig: {
+      ...WEB_API_RETRY,
+      minTimeout: WEB_API_RETRY.minTimeout * waitScale,
+      maxTimeout: WEB_API_RETRY.maxTimeout * waitScale,
+    },
     // Each attempt is bounded, so one hung socket cannot stall a job.
     timeout: config.SLACK_TIMEOUT_MS,
     // Used for Web API calls and respond(): Slack's hosts only, with a time limit.
@@ -62,6 +79,10 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
       fetch: clientOptions.fetch,
     }),
     deps.logger,
+    {
+      firstDelayMs: DEFAULT_TOKEN_CHECK_BACKOFF.firstDelayMs * waitScale,
+      maxDelayMs: DEFAULT_TOKEN_CHECK_BACKOFF.maxDelayMs * waitScale,
+    },
   );
   // Bolt given a token verifies it with auth.test at once and keeps the rejected promise
   // when Slack is unreachable: unhandled, and every later request refused. Authorize from
@@ -88,6 +109,7 @@ export function buildApp(base: AppDeps | AppContext): BuiltApp {
       logger: deps.logger,
       boltLogger: logger,
       clock: deps.clock,
+      retryWaitScale: waitScale,
     });
     const init = socket.init.bind(socket);
     socket.init = (bolt) => init(guard.onceOnly(bolt));

@@ -1,13 +1,17 @@
 /**
- * `npm run doctor` as a real process (tsx src/doctor/doctor-cli.ts), against the fake Slack, the
- * fake Metabase and a real SQLite file: its output and its exit status.
+ * `npm run doctor` as a real process (the compiled dist/doctor/doctor-cli.js that
+ * `npm run doctor` runs once the clone is up to date), against the fake Slack, the fake
+ * Metabase and a real SQLite file: its output and its exit status.
  */
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { prepareCompiledApp, repoRoot } from '../support/app-process';
 import { type DoctorWorld, healthyWorld, SECRETS } from '../support/doctor-setup';
 
-const root = join(__dirname, '..', '..');
 let world: DoctorWorld;
+
+beforeAll(async () => {
+  await prepareCompiledApp();
+}, 600_000);
 
 beforeEach(async () => {
   world = await healthyWorld();
@@ -21,9 +25,9 @@ afterEach(async () => {
 function runDoctorCli(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
-      join(root, 'node_modules', '.bin', 'tsx'),
-      ['src/doctor/doctor-cli.ts'],
-      { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 60_000 },
+      process.execPath,
+      ['dist/doctor/doctor-cli.js'],
+      { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
     );
   });

@@ -1,14 +1,14 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { ManualClock } from '../../src/clock';
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
+import { prepareCompiledApp, runCompiledApp } from '../support/app-process';
 import { tempSqliteUrl } from '../support/databases';
 import { type FakeMetabase, startFakeMetabase } from '../support/fake-metabase';
 import { FakeSlack, startFakeSlack } from '../support/fake-slack';
-import { startTestApp, type TestApp } from '../support/harness';
+import { startTestApp, type TestApp, waitForSettled } from '../support/harness';
+import { trackWait } from '../support/pending-waits';
 import { seedLead } from '../support/seed-leads';
 import { SlackDriver } from '../support/slack-driver';
 
@@ -34,7 +34,6 @@ const AM = 'U0AMANAGE1';
 const CUSTOMER_ID = 'LEAK-1';
 const CUSTOMERS_CARD = 11;
 const ORDERS_CARD = 12;
-const root = join(__dirname, '..', '..');
 
 /** The forms a value takes in a JSON string, a form-encoded body, a URL, or as bare digits. */
 function forms(value: string): string[] {
@@ -70,6 +69,10 @@ beforeAll(() => {
   }
 });
 afterAll(() => jest.restoreAllMocks());
+// The processes below run the compiled app: brought up to date first, as `npm start` does.
+beforeAll(async () => {
+  await prepareCompiledApp();
+}, 600_000);
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -86,7 +89,8 @@ interface Scenario {
   driver: SlackDriver;
   leadId: number;
   lines: string[];
-  waitForLog(pattern: RegExp, count?: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once `count` log lines match (no deadline of its own: jest's test timeout bounds it). */
+  waitForLog(pattern: RegExp, count?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -99,9 +103,11 @@ async function startScenario(
   metabase: 'apiKey' | 'session' = 'apiKey',
 ): Promise<Scenario> {
   const lines: string[] = [];
+  const logged = new Set<() => void>();
   const logStream = new Writable({
     write(chunk, _enc, cb) {
       lines.push(String(chunk));
+      for (const check of [...logged]) check();
       cb();
     },
   });
@@ -140,8 +146,6 @@ async function startScenario(
       METABASE_URL: mb.url,
       METABASE_CUSTOMERS_CARD_ID: String(CUSTOMERS_CARD),
       METABASE_ORDERS_CARD_ID: String(ORDERS_CARD),
-      METABASE_TIMEOUT_MS: '500',
-      SLACK_TIMEOUT_MS: '500',
       ...mbEnv,
       ...env,
     },
@@ -165,17 +169,35 @@ async function startScenario(
     driver,
     leadId,
     lines,
-    async waitForLog(pattern, count = 1, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (lines.filter((l) => pattern.test(l)).length < count) {
-        if (Date.now() > deadline) throw new Error(`no log line matching ${pattern}; got:\n${lines.join('')}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+    waitForLog(pattern, count = 1) {
+      return new Promise<void>((resolve, reject) => {
+        const stop = () => {
+          logged.delete(check);
+          untrack();
+        };
+        const check = () => {
+          if (lines.filter((l) => pattern.test(l)).length < count) return;
+          stop();
+          resolve();
+        };
+        const untrack = trackWait({
+          describe: () => `${count} log line(s) matching ${pattern}; got:\n${lines.join('')}`,
+          abandon: () => {
+            stop();
+            reject(new Error(`the test ended while waiting for a log line matching ${pattern}`));
+          },
+        });
+        logged.add(check);
+        check();
+      });
     },
     async stop() {
-      await t.stop();
-      await slack.close();
-      await mb.close();
+      try {
+        await t.stop();
+      } finally {
+        await slack.close();
+        await mb.close();
+      }
     },
   };
 }
@@ -192,7 +214,14 @@ async function useTheCrm(s: Scenario): Promise<void> {
     s.driver.crm(AM, `lead ${CUSTOMER_ID}`),
     s.driver.crm(AM, `orders ${CUSTOMER_ID}`),
   ]);
-  if (!(await s.t.server.built.inFlight.drain(60_000))) throw new Error('the app did not settle');
+  await waitForSettled(s.t);
+}
+
+/** Runs the compiled app as `npm start` does and returns everything it printed once it exits. */
+async function runApp(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const app = runCompiledApp(env);
+  const code = await app.exited;
+  return { code, output: app.output() };
 }
 
 function expectNoLeaks(s: Scenario): void {
@@ -200,7 +229,88 @@ function expectNoLeaks(s: Scenario): void {
   expect(leaksIn(stderr.join(''))).toEqual([]);
 }
 
+/** A process loading the whole app beside the scenarios below, on a busy machine, takes a while. */
+const PROCESS_TEST_TIMEOUT_MS = 60_000;
+
 describe('no secret or customer contact detail reaches a log line or stderr', () => {
+  // The app as a process first: processes load slowly, and their waits overlap the scenarios below.
+  it.concurrent(
+    'Slack unreachable at start, HTTP mode: the app starts and serves anyway, and the Slack calls that fail are logged without a secret',
+    async () => {
+      const db = tempSqliteUrl();
+      const closed = await closedPort();
+      const app = runCompiledApp({
+        SLACK_BOT_TOKEN: SECRET.botToken,
+        SLACK_SIGNING_SECRET: SECRET.signingSecret,
+        SLACK_API_URL: `http://127.0.0.1:${closed}/api/`,
+        DATABASE_URL: db.url,
+        CRM_ADMINS: AM,
+        PORT: '0',
+        LOG_LEVEL: 'trace',
+      });
+      try {
+        const port = Number((await app.waitFor(/"port":(\d+)[^\n]*listening/))[1]);
+        expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+        // Slack's side of the requests only (trigger ids, response_urls): nothing answers its calls.
+        const driver = new SlackDriver(`http://127.0.0.1:${port}`, SECRET.signingSecret, new FakeSlack());
+        expect((await driver.openHome(AM)).status).toBe(200);
+        // The Home publish cannot reach Slack: logged once the client's retries are spent.
+        await app.waitFor(/WebAPIRequestError/);
+        app.child.kill('SIGTERM');
+        expect(await app.exited).toBe(0);
+        expect(leaksIn(app.output())).toEqual([]);
+      } finally {
+        app.child.kill('SIGKILL');
+        await db.cleanup();
+      }
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it.concurrent(
+    'a failure at start prints no secret: Socket Mode with a refused app token',
+    async () => {
+      const slack = await startFakeSlack();
+      const db = tempSqliteUrl();
+      try {
+        slack.failWith('apps.connections.open', 'invalid_auth', 100);
+        slack.failWith('auth.test', 'invalid_auth', 100);
+        const run = await runApp({
+          SLACK_BOT_TOKEN: SECRET.botToken,
+          SLACK_APP_TOKEN: SECRET.appToken,
+          SLACK_API_URL: slack.apiUrl,
+          DATABASE_URL: db.url,
+          PORT: '0',
+          LOG_LEVEL: 'trace',
+        });
+        expect(run.code).toBe(1);
+        expect(run.output).toContain('Failed to start: Slack refused to open a Socket Mode connection (invalid_auth)');
+        expect(leaksIn(run.output)).toEqual([]);
+      } finally {
+        await slack.close();
+        await db.cleanup();
+      }
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it.concurrent(
+    'a failure at start prints no secret: a PostgreSQL URL with a password that cannot be reached',
+    async () => {
+      const run = await runApp({
+        SLACK_BOT_TOKEN: SECRET.botToken,
+        SLACK_SIGNING_SECRET: SECRET.signingSecret,
+        DATABASE_URL: `postgres://crm:${SECRET.databasePassword}@127.0.0.1:${await closedPort()}/crm`,
+        PORT: '0',
+        LOG_LEVEL: 'trace',
+      });
+      expect(run.code).toBe(1);
+      expect(run.output).toContain('Failed to start');
+      expect(leaksIn(run.output)).toEqual([]);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
   it.concurrent('Slack goes away after the app started (connection refused on every call)', async () => {
     const s = await startScenario();
     try {
@@ -217,7 +327,7 @@ describe('no secret or customer contact detail reaches a log line or stderr', ()
   });
 
   it.concurrent('a Web API call times out', async () => {
-    const s = await startScenario();
+    const s = await startScenario({ SLACK_TIMEOUT_MS: '250' });
     try {
       s.slack.hang('views.open', 100);
       s.slack.hang('views.publish', 100);
@@ -275,7 +385,7 @@ describe('no secret or customer contact detail reaches a log line or stderr', ()
 
   it.concurrent('Metabase refuses connections, times out, answers 5xx, 403 echoing the key, and fails the query', async () => {
     const s = await startScenario({ METABASE_URL: `http://127.0.0.1:${await closedPort()}` });
-    const t = await startScenario();
+    const t = await startScenario({ METABASE_TIMEOUT_MS: '500' });
     try {
       await useTheCrm(s);
       expect(s.lines.join('')).toMatch(/could not reach Metabase/);
@@ -297,8 +407,8 @@ describe('no secret or customer contact detail reaches a log line or stderr', ()
       expectNoLeaks(s);
       expectNoLeaks(t);
     } finally {
-      await s.stop();
-      await t.stop();
+      // Both stop, even when the first says the app broke a rule.
+      await s.stop().finally(() => t.stop());
     }
   });
 
@@ -336,125 +446,5 @@ describe('no secret or customer contact detail reaches a log line or stderr', ()
     } finally {
       await s.stop();
     }
-  });
-});
-
-/** Runs src/index.ts as `npm start` does and returns everything it printed once it exits. */
-function runApp(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/index.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => {
-    output += d;
-  });
-  child.stderr.on('data', (d) => {
-    output += d;
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    }),
-  );
-}
-
-/** Starts src/index.ts as `npm start` does, without waiting for it to exit. */
-function spawnApp(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/index.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => {
-    output += d;
-  });
-  child.stderr.on('data', (d) => {
-    output += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = async (pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = output.match(pattern);
-      if (m) return m;
-      if (child.exitCode !== null || Date.now() > deadline)
-        throw new Error(`no ${pattern} in the app's output:\n${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  return { child, exited, waitFor, output: () => output };
-}
-
-describe('Slack unreachable at start', () => {
-  it('HTTP mode: the app starts and serves anyway, and the Slack calls that fail are logged without a secret', async () => {
-    const db = tempSqliteUrl();
-    const closed = await closedPort();
-    const app = spawnApp({
-      SLACK_BOT_TOKEN: SECRET.botToken,
-      SLACK_SIGNING_SECRET: SECRET.signingSecret,
-      SLACK_API_URL: `http://127.0.0.1:${closed}/api/`,
-      DATABASE_URL: db.url,
-      CRM_ADMINS: AM,
-      PORT: '0',
-      LOG_LEVEL: 'trace',
-    });
-    try {
-      const port = Number((await app.waitFor(/"port":(\d+)[^\n]*listening/))[1]);
-      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-      // Slack's side of the requests only (trigger ids, response_urls): nothing answers its calls.
-      const driver = new SlackDriver(`http://127.0.0.1:${port}`, SECRET.signingSecret, new FakeSlack());
-      expect((await driver.openHome(AM)).status).toBe(200);
-      // The Home publish cannot reach Slack: logged once the client's retries are spent.
-      await app.waitFor(/WebAPIRequestError/);
-      app.child.kill('SIGTERM');
-      expect(await app.exited).toBe(0);
-      expect(leaksIn(app.output())).toEqual([]);
-    } finally {
-      app.child.kill('SIGKILL');
-      await db.cleanup();
-    }
-  }, 60_000);
-});
-
-describe('a failure at start prints no secret', () => {
-  it('Socket Mode with a refused app token', async () => {
-    const slack = await startFakeSlack();
-    const db = tempSqliteUrl();
-    try {
-      slack.failWith('apps.connections.open', 'invalid_auth', 100);
-      slack.failWith('auth.test', 'invalid_auth', 100);
-      const run = await runApp({
-        SLACK_BOT_TOKEN: SECRET.botToken,
-        SLACK_APP_TOKEN: SECRET.appToken,
-        SLACK_API_URL: slack.apiUrl,
-        DATABASE_URL: db.url,
-        PORT: '0',
-        LOG_LEVEL: 'trace',
-      });
-      expect(run.code).toBe(1);
-      expect(run.output).toContain('Failed to start: Slack refused to open a Socket Mode connection (invalid_auth)');
-      expect(leaksIn(run.output)).toEqual([]);
-    } finally {
-      await slack.close();
-      await db.cleanup();
-    }
-  });
-
-  it('a PostgreSQL URL with a password that cannot be reached', async () => {
-    const run = await runApp({
-      SLACK_BOT_TOKEN: SECRET.botToken,
-      SLACK_SIGNING_SECRET: SECRET.signingSecret,
-      DATABASE_URL: `postgres://crm:${SECRET.databasePassword}@127.0.0.1:${await closedPort()}/crm`,
-      PORT: '0',
-      LOG_LEVEL: 'trace',
-    });
-    expect(run.code).toBe(1);
-    expect(run.output).toContain('Failed to start');
-    expect(leaksIn(run.output)).toEqual([]);
   });
 });

@@ -24,13 +24,24 @@ function runPreview(args: string[]): Promise<{ code: number | null; stdout: stri
 
 const SURFACES = 25;
 
+type Run = Awaited<ReturnType<typeof runPreview>>;
+
 describe('npm run preview as a process', () => {
   let out: string;
-  let run: Awaited<ReturnType<typeof runPreview>>;
+  let run: Run;
+  let help: Run;
+  let bad: Run;
+  let unknown: Run;
+  // The four runs at once: each process spends seconds loading before it does anything.
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'crm-preview-test-'));
-    run = await runPreview(['--out', out]);
-  }, 60_000);
+    [run, help, bad, unknown] = await Promise.all([
+      runPreview(['--out', out]),
+      runPreview(['--out', join(out, 'not-written'), '--help']),
+      runPreview(['--out']),
+      runPreview(['--outt', out]),
+    ]);
+  }, 120_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('writes every surface as JSON and as a PNG, the digest picture and an index, and exits 0', () => {
@@ -102,23 +113,19 @@ describe('npm run preview as a process', () => {
     }
   });
 
-  it('--help prints the usage and writes nothing', async () => {
-    const untouched = join(out, 'not-written');
-    const help = await runPreview(['--out', untouched, '--help']);
+  it('--help prints the usage and writes nothing', () => {
     expect(help.code).toBe(0);
-    expect(existsSync(untouched)).toBe(false);
+    expect(existsSync(join(out, 'not-written'))).toBe(false);
     expect(help.stdout).toContain('Usage: npm run preview');
     expect(help.stdout).toContain('--out <folder>');
     expect(help.stdout).toContain('--update-docs');
-  }, 30_000);
+  });
 
-  it('refuses --out without a folder, or an unknown option, saying how to use it', async () => {
-    const bad = await runPreview(['--out']);
+  it('refuses --out without a folder, or an unknown option, saying how to use it', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--out needs a folder');
-    const unknown = await runPreview(['--outt', out]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('unknown option --outt');
     expect(unknown.stderr).toContain('Usage: npm run preview');
-  }, 30_000);
+  });
 });

@@ -3,20 +3,43 @@
  * mentions and links in Slack's markup; Slack's Web API can take seconds to answer while
  * every request must be acknowledged within 3 seconds; a trigger_id works once and for 3
  * seconds; a Home view carries a hash that protects it from an older publish.
+ *
+ * A slow Slack is a Slack that holds its answer until the test releases it: the app must
+ * acknowledge (in its own time, judged by the harness) before the release, so it did not wait
+ * for Slack, and the test does not sleep through a delay.
  */
 import { WebClient } from '@slack/web-api';
 import { getLeadCard } from '../../src/domain/leads';
+import { readMemberFacts } from '../../src/domain/user-facts';
 import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/views/action-ids';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
-import { startTestApp, type TestApp } from '../support/harness';
+import { startTestApp, type TestApp, waitForSettled } from '../support/harness';
 import { AM, AM2, addRosterUsers, crm, MANAGER, visibleText } from '../support/lead-e2e';
+import { trackWait } from '../support/pending-waits';
 import { seedLead } from '../support/seed-leads';
 
-/** Slack's Web API answering this slowly: longer than the 3 seconds a request may wait for its ack. */
-const SLOW_SLACK_MS = 3_500;
 /** Account managers whose users.info nobody has asked yet (the viewer cache is cold for each). */
 const FRESH = ['U0FRESH001', 'U0FRESH002', 'U0FRESH003', 'U0FRESH004', 'U0FRESH005'];
 const ADMIN = 'U0ADMIN01';
+
+/** Resolves once the app has stored what Slack said about `userId` (no deadline of its own). */
+async function untilStored(t: TestApp, userId: string): Promise<void> {
+  let abandoned = false;
+  const untrack = trackWait({
+    describe: () => `the app to store what users.info said about ${userId}`,
+    abandon: () => {
+      abandoned = true;
+    },
+  });
+  try {
+    while (!(await readMemberFacts(t.deps.db.prisma, userId)).facts) {
+      if (abandoned) throw new Error(`the test ended while waiting for the app to store ${userId}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    untrack();
+  }
+}
 
 describe('real Slack behaviour', () => {
   let t: TestApp;
@@ -36,7 +59,8 @@ describe('real Slack behaviour', () => {
   beforeEach(() => t.slack.reset());
   // Work a test started (after its ack) finishes within that test, so problems are its own.
   afterEach(async () => {
-    await t.server.built.inFlight.drain(20_000);
+    t.slack.releaseHeld();
+    await waitForSettled(t);
   });
 
   describe('text arrives as Slack encodes it', () => {
@@ -71,7 +95,7 @@ describe('real Slack behaviour', () => {
 
   describe('every request is acknowledged within 3 seconds, even when Slack’s API is slow', () => {
     it('a note modal submitted by someone the app has not looked up yet', async () => {
-      t.slack.slowDown('users.info', SLOW_SLACK_MS);
+      const slackAnswers = t.slack.holdAnswers('users.info');
       const card = await getLeadCard(t.deps.db.prisma, gulf);
       await t.driver.submitView(FRESH[0]!, {
         callback_id: 'lead_note',
@@ -79,6 +103,7 @@ describe('real Slack behaviour', () => {
         values: { [LEAD_BLOCKS.note]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: 'Called back' } } },
       });
       expect(t.driver.lateAcks().filter((a) => a.what.includes('lead_note'))).toEqual([]);
+      slackAnswers();
       // Answered with "Saving…" in time, then the same modal says it is saved; the note is stored once.
       const [update] = await t.slack.waitForCalls('views.update', 1);
       expect(visibleText(update!.args.view)).toContain('Saved');
@@ -88,7 +113,7 @@ describe('real Slack behaviour', () => {
     it('saving the digest channel, which Slack must confirm the app can post in', async () => {
       t.slack.channels.set('C0DIGEST1', { id: 'C0DIGEST1', name: 'sales-digest' });
       t.slack.botChannels.add('C0DIGEST1');
-      t.slack.slowDown('conversations.info', SLOW_SLACK_MS);
+      const slackAnswers = t.slack.holdAnswers('conversations.info');
       await t.driver.submitView(ADMIN, {
         callback_id: 'admin_digest_channel',
         values: {
@@ -98,6 +123,7 @@ describe('real Slack behaviour', () => {
         },
       });
       expect(t.driver.lateAcks().filter((a) => a.what.includes('admin_digest_channel'))).toEqual([]);
+      slackAnswers();
       const [update] = await t.slack.waitForCalls('views.update', 1);
       expect(visibleText(update!.args.view)).toContain('Saved');
       await t.slack.waitForCalls('views.publish', 1);
@@ -105,7 +131,7 @@ describe('real Slack behaviour', () => {
     });
 
     it('"Log to CRM" submitted while chat.getPermalink is slow', async () => {
-      t.slack.slowDown('chat.getPermalink', SLOW_SLACK_MS);
+      t.slack.holdAnswers('chat.getPermalink');
       await t.driver.submitView(AM, {
         callback_id: 'log_to_crm',
         private_metadata: JSON.stringify({ channelId: 'C0SALES', messageTs: '1732000000.000300' }),
@@ -125,27 +151,29 @@ describe('real Slack behaviour', () => {
     });
 
     it('the lead typeahead asked by someone the app has not looked up yet', async () => {
-      t.slack.slowDown('users.info', SLOW_SLACK_MS);
+      const slackAnswers = t.slack.holdAnswers('users.info');
       const first = await t.driver.suggestion(FRESH[1]!, ACTION_IDS.leadSelect, 'gulf');
       expect(t.driver.lateAcks().filter((a) => a.what.includes('block_suggestion'))).toEqual([]);
       // Nothing shown to someone not known yet; once Slack has answered, the next keystroke lists the leads.
       expect(first.json).toEqual({ options: [] });
-      await t.server.built.inFlight.drain(10_000);
-      await new Promise((r) => setTimeout(r, SLOW_SLACK_MS));
+      slackAnswers();
+      await waitForSettled(t);
+      await untilStored(t, FRESH[1]!);
       const next = await t.driver.suggestion(FRESH[1]!, ACTION_IDS.leadSelect, 'gulf');
       expect(next.json.options.map((o: any) => o.value)).toContain(String(gulf));
     });
   });
 
   describe('a trigger_id works once and for 3 seconds', () => {
-    it('opens "Change stage" from Home even when looking the user up takes Slack 3.5 seconds', async () => {
-      t.slack.slowDown('users.info', SLOW_SLACK_MS);
+    it('opens "Change stage" from Home while Slack has not yet said who the user is ("Loading…" takes the trigger in time)', async () => {
+      const slackAnswers = t.slack.holdAnswers('users.info');
       await t.driver.blockAction(FRESH[2]!, {
         type: 'overflow',
         action_id: ACTION_IDS.leadOverflow,
         selected_option: { value: `stage:${gulf}` },
       });
       await t.slack.waitForCalls('views.open', 1);
+      slackAnswers();
       // "Loading…" opened while the trigger was valid, then turned into the stage modal.
       await t.slack.waitForCalls('views.update', 1);
       expect(t.slack.openModalOf(FRESH[2]!)?.view.callback_id).toBe('stage_change');

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { MAX_REQUEST_BODY_BYTES } from '../../src/slack/app';
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
-import { startTestApp, TEST_SIGNING_SECRET, type TestApp } from '../support/harness';
+import { startTestApp, TEST_SIGNING_SECRET, type TestApp, waitForSettled } from '../support/harness';
 import { seedLead } from '../support/seed-leads';
 import { SlackDriver, type SlackSide } from '../support/slack-driver';
 
@@ -47,7 +47,7 @@ describe('Slack I/O limits', () => {
     lines.length = 0;
   });
 
-  const settle = async () => expect(await t.server.built.inFlight.drain(20_000)).toBe(true);
+  const settle = () => waitForSettled(t);
   const logged = (msg: string) => lines.map((l) => JSON.parse(l)).filter((l) => l.msg === msg);
 
   /** Sends a request body as a stream and never ends it; resolves with the app's answer. */

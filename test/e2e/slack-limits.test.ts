@@ -7,8 +7,8 @@
  * tests make the app send the largest payloads it can.
  */
 import { ManualClock } from '../../src/clock';
-import { MAX_FOLLOW_UP_MESSAGE_LENGTH } from '../../src/domain/follow-ups/follow-up-input';
-import { addNote, MAX_NOTE_LENGTH } from '../../src/domain/leads';
+import { MAX_FOLLOW_UP_MESSAGE_LENGTH, MAX_NOTE_LENGTH } from '../../src/common/limits';
+import { addNote } from '../../src/domain/leads';
 import { DEFAULT_FOLLOW_UP_DELIVERY, followUpJob } from '../../src/jobs/follow-up-job';
 import { createLogger } from '../../src/logger';
 import { MetabaseClient } from '../../src/production/metabase-client';

@@ -1,4 +1,5 @@
 import { startTestApp, type TestApp } from '../support/harness';
+import { trackWait } from '../support/pending-waits';
 
 const ADMIN = 'U0ADMIN01';
 const ENV = { CRM_ADMINS: ADMIN };
@@ -9,14 +10,28 @@ async function slackHealth(t: TestApp): Promise<Record<string, any>> {
   return ((await res.json()) as Record<string, any>).slack;
 }
 
-/** Polls /healthz until the socket is in `connection` (the app notices a close on its own schedule). */
-async function waitForSocketHealth(t: TestApp, connection: string, timeoutMs = 10_000): Promise<Record<string, any>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const slack = await slackHealth(t);
-    if (slack.connection === connection) return slack;
-    if (Date.now() > deadline) throw new Error(`/healthz still says ${JSON.stringify(slack)}, not ${connection}`);
-    await new Promise((r) => setTimeout(r, 25));
+/**
+ * Asks /healthz until the socket is in `connection` (the app notices a close on its own
+ * schedule). No deadline of its own: jest's test timeout bounds it.
+ */
+async function waitForSocketHealth(t: TestApp, connection: string): Promise<Record<string, any>> {
+  let last: Record<string, any> | undefined;
+  let abandoned = false;
+  const untrack = trackWait({
+    describe: () => `/healthz to say ${connection}; it says ${JSON.stringify(last)}`,
+    abandon: () => {
+      abandoned = true;
+    },
+  });
+  try {
+    for (;;) {
+      last = await slackHealth(t);
+      if (last.connection === connection) return last;
+      if (abandoned) throw new Error(`the test ended while waiting for /healthz to say ${connection}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    untrack();
   }
 }
 
@@ -24,80 +39,87 @@ function homePublishesFor(t: TestApp, userId: string) {
   return t.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId);
 }
 
-// The socket client waits about 5 seconds before it reconnects.
+/** Each test has an app of its own: the socket client waits about 5 seconds before it reconnects, and these waits overlap. */
+async function withSocketApp(test: (t: TestApp) => Promise<void>): Promise<void> {
+  const t = await startTestApp({ transport: 'socket', env: ENV });
+  try {
+    await test(t);
+  } finally {
+    await t.stop();
+  }
+}
+
 describe('Socket Mode: reconnection', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ transport: 'socket', env: ENV });
-  });
-  afterAll(async () => t.stop());
+  it.concurrent('moves to a new connection when Slack asks (refresh_requested), says so on /healthz, and keeps serving', () =>
+    withSocketApp(async (t) => {
+      const socket = t.socket!;
+      const before = socket.helloCount;
+      socket.requestReconnect('refresh_requested', 10_000);
+      await socket.waitForNoConnection();
+      expect(await waitForSocketHealth(t, 'reconnecting')).toEqual({
+        mode: 'socket',
+        connection: 'reconnecting',
+        since: expect.any(String),
+        token: expect.any(Object),
+      });
+      await socket.waitForConnections(before + 1);
+      await waitForSocketHealth(t, 'connected');
+      // The app closed the old connection itself, normally, as soon as Slack asked.
+      expect(socket.connections[before - 1]).toMatchObject({
+        disconnectSent: 'refresh_requested',
+        closedBy: 'app',
+        closeCode: 1000,
+      });
 
-  it('moves to a new connection when Slack asks (refresh_requested), says so on /healthz, and keeps serving', async () => {
-    const socket = t.socket!;
-    const before = socket.helloCount;
-    socket.requestReconnect('refresh_requested', 10_000);
-    await socket.waitForNoConnection();
-    expect(await waitForSocketHealth(t, 'reconnecting')).toEqual({
-      mode: 'socket',
-      connection: 'reconnecting',
-      since: expect.any(String),
-      token: expect.any(Object),
-    });
-    await socket.waitForConnections(before + 1);
-    await waitForSocketHealth(t, 'connected');
-    // The app closed the old connection itself, normally, as soon as Slack asked.
-    expect(socket.connections[before - 1]).toMatchObject({
-      disconnectSent: 'refresh_requested',
-      closedBy: 'app',
-      closeCode: 1000,
-    });
+      const res = await t.driver.openHome(ADMIN);
+      expect(socket.ackFor(res.envelopeId!)!.connection).toBe(before + 1);
+      await t.slack.waitFor(() => homePublishesFor(t, ADMIN).length > 0, 'a Home publish');
+    }));
 
-    const res = await t.driver.openHome(ADMIN);
-    expect(socket.ackFor(res.envelopeId!)!.connection).toBe(before + 1);
-    await t.slack.waitFor(() => homePublishesFor(t, ADMIN).length > 0, 'a Home publish');
-  });
+  it.concurrent('does the same on a disconnect warning, and answers a command on the new connection', () =>
+    withSocketApp(async (t) => {
+      const socket = t.socket!;
+      const before = socket.helloCount;
+      socket.requestReconnect('warning', 10_000);
+      await socket.waitForConnections(before + 1);
+      expect(socket.connections[before - 1]).toMatchObject({ disconnectSent: 'warning', closedBy: 'app' });
+      const answered = t.slack.responses.length;
+      const res = await t.driver.crm(ADMIN, 'help');
+      expect(socket.ackFor(res.envelopeId!)!.connection).toBe(before + 1);
+      const answers = await t.slack.waitForResponse(answered + 1);
+      expect(JSON.stringify(answers[answered]!.body)).toContain('/crm find');
+    }));
 
-  it('does the same on a disconnect warning, and answers a command on the new connection', async () => {
-    const socket = t.socket!;
-    const before = socket.helloCount;
-    socket.requestReconnect('warning', 10_000);
-    await socket.waitForConnections(before + 1);
-    expect(socket.connections[before - 1]).toMatchObject({ disconnectSent: 'warning', closedBy: 'app' });
-    const answered = t.slack.responses.length;
-    const res = await t.driver.crm(ADMIN, 'help');
-    expect(socket.ackFor(res.envelopeId!)!.connection).toBe(before + 1);
-    const answers = await t.slack.waitForResponse(answered + 1);
-    expect(JSON.stringify(answers[answered]!.body)).toContain('/crm find');
-  });
+  it.concurrent('reconnects after the connection drops, and serves the event Slack held during the gap', () =>
+    withSocketApp(async (t) => {
+      const socket = t.socket!;
+      const before = socket.helloCount;
+      const published = homePublishesFor(t, ADMIN).length;
+      socket.drop();
+      await socket.waitForNoConnection();
+      await waitForSocketHealth(t, 'reconnecting');
+      // Sent while the app has no connection: Slack keeps it for the next one.
+      const res = await t.driver.openHome(ADMIN);
+      expect(socket.connections[before - 1]!.closedBy).toBe('dropped');
+      expect(socket.deliveriesOf(res.envelopeId!).map((d) => d.connection)).toEqual([before + 1]);
+      await t.slack.waitFor(() => homePublishesFor(t, ADMIN).length > published, 'the Home publish for the held event');
+      await waitForSocketHealth(t, 'connected');
+    }));
 
-  it('reconnects after the connection drops, and serves the event Slack held during the gap', async () => {
-    const socket = t.socket!;
-    const before = socket.helloCount;
-    const published = homePublishesFor(t, ADMIN).length;
-    socket.drop();
-    await socket.waitForNoConnection();
-    await waitForSocketHealth(t, 'reconnecting');
-    // Sent while the app has no connection: Slack keeps it for the next one.
-    const res = await t.driver.openHome(ADMIN);
-    expect(socket.connections[before - 1]!.closedBy).toBe('dropped');
-    expect(socket.deliveriesOf(res.envelopeId!).map((d) => d.connection)).toEqual([before + 1]);
-    await t.slack.waitFor(() => homePublishesFor(t, ADMIN).length > published, 'the Home publish for the held event');
-    await waitForSocketHealth(t, 'connected');
-  });
-
-  it('keeps asking for a connection through a Slack outage longer than the Web API retries, then reconnects', async () => {
-    const socket = t.socket!;
-    const before = socket.helloCount;
-    const opens = t.slack.callsTo('apps.connections.open').length;
-    // Six attempts is where a bounded retry of apps.connections.open gives up for good.
-    t.slack.serverError('apps.connections.open', 6);
-    socket.drop();
-    await socket.waitForConnections(before + 1, 45_000);
-    expect(t.slack.callsTo('apps.connections.open').length - opens).toBe(7);
-    const res = await t.driver.crm(ADMIN, 'help');
-    expect(res.status).toBe(200);
-    await waitForSocketHealth(t, 'connected');
-  }, 60_000);
+  it.concurrent('keeps asking for a connection through a Slack outage longer than the Web API retries, then reconnects', () =>
+    withSocketApp(async (t) => {
+      const socket = t.socket!;
+      const before = socket.helloCount;
+      const opens = t.slack.callsTo('apps.connections.open').length;
+      // Six attempts is where a bounded retry of apps.connections.open gives up for good.
+      t.slack.serverError('apps.connections.open', 6);
+      socket.drop();
+      await socket.waitForConnections(before + 1);
+      expect(t.slack.callsTo('apps.connections.open').length - opens).toBe(7);
+      const res = await t.driver.crm(ADMIN, 'help');
+      expect(res.status).toBe(200);
+      await waitForSocketHealth(t, 'connected');
+    }));
 });
 
 describe('Socket Mode: graceful stop', () => {
@@ -115,7 +137,7 @@ describe('Socket Mode: graceful stop', () => {
       });
       const slow = t.driver.command(ADMIN, '/slow', '');
       slow.catch(() => undefined); // awaited below; a failure must fail the test, not the worker
-      await socket.waitFor(() => (started ? true : undefined), 5_000, 'the slow command to start');
+      await socket.waitFor(() => (started ? true : undefined), 'the slow command to start');
 
       const stopping = t.stopApp();
       // Arrives while the app stops: delivered, but not taken.
@@ -126,7 +148,6 @@ describe('Socket Mode: graceful stop', () => {
           socket.deliveries.length && socket.deliveries[socket.deliveries.length - 1]!.envelope.type === 'events_api'
             ? true
             : undefined,
-        5_000,
         'the event delivery',
       );
       release();
@@ -136,7 +157,6 @@ describe('Socket Mode: graceful stop', () => {
       // The fake records the close when its side of the socket ends, which can follow the app's own close.
       const connection = await socket.waitFor(
         () => (socket.connections[0]?.closedAt ? socket.connections[0] : undefined),
-        30_000,
         'the socket to close',
       );
       expect(connection).toMatchObject({ closedBy: 'app', closeCode: 1000 });

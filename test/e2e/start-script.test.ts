@@ -1,17 +1,19 @@
 /**
- * `npm start` as a user runs it: `node scripts/run-compiled.mjs dist/index.js` (the script
- * package.json names), which brings the clone up to date only where something changed, then
+ * `npm start` as a user runs it: `node [flags] scripts/run-compiled.mjs dist/index.js` (the
+ * script package.json names), which brings the clone up to date only where something changed, then
  * runs the compiled app. Each run has a working folder of its own (where `.env` and the default
  * ./data/crm.db live).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareCompiledApp, repoRoot, runNode, waitForOutput } from '../support/app-process';
+import { prepareCompiledApp, repoRoot, runNode, startScript, waitForOutput } from '../support/app-process';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { SlackDriver } from '../support/slack-driver';
 
-const START = ['scripts/run-compiled.mjs', 'dist/index.js'];
+/** `node [flags] scripts/run-compiled.mjs dist/index.js`, as package.json's start script runs it. */
+const { nodeFlags, runner, entry } = startScript();
+const START = [...nodeFlags, join(repoRoot, runner), entry];
 
 // Real processes loading the whole app: slow on a busy machine. Waits end when the event comes.
 jest.setTimeout(150_000);
@@ -19,8 +21,8 @@ jest.setTimeout(150_000);
 describe('npm start', () => {
   let cwd: string;
   beforeAll(async () => {
-    // Makes dist/ current (nothing to do after `npm run setup`), so the runs below find nothing to redo.
-    await prepareCompiledApp();
+    // Makes dist/ and the type check of src/ current, so the runs below find nothing to redo.
+    await prepareCompiledApp({ check: true });
   }, 600_000);
   beforeEach(() => {
     cwd = mkdtempSync(join(tmpdir(), 'crm-start-'));
@@ -28,13 +30,12 @@ describe('npm start', () => {
   afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
   it('is the compiled app behind the up-to-date check', () => {
-    const scripts = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts;
     // A young generation of 1 MB semi-spaces keeps an idle process small (docs/benchmarks.md).
-    expect(scripts.start).toBe(`exec node --max-semi-space-size=1 ${START.join(' ')}`);
+    expect(startScript().line).toBe('exec node --max-semi-space-size=1 scripts/run-compiled.mjs dist/index.js');
   });
 
   it('with no token: one configuration message, exit 1, no install or build redone, and no database created', async () => {
-    const app = runNode([join(repoRoot, START[0]!), START[1]!], { cwd, env: {} });
+    const app = runNode(START, { cwd, env: {} });
     expect(await app.exited).toBe(1);
     expect(app.output()).toContain('Configuration error');
     expect(app.output()).toContain('SLACK_BOT_TOKEN is required');
@@ -64,7 +65,7 @@ describe('npm start', () => {
           '',
         ].join('\n'),
       );
-      const app = runNode([join(repoRoot, START[0]!), START[1]!], {
+      const app = runNode(START, {
         cwd,
         env: { SLACK_SIGNING_SECRET: 'secret-from-environment', PORT: '0' },
       });

@@ -132,7 +132,7 @@ describe('the fake Socket Mode server', () => {
     expect(disconnect).toMatchObject({ type: 'disconnect', reason: 'warning' });
     // Nothing new goes to a connection Slack asked the app to leave.
     socket.enqueue('events_api', { type: 'event_callback', event: { type: 'app_home_opened' } });
-    await socket.waitForNoConnection(2_000);
+    await socket.waitForNoConnection();
     expect(socket.connections[0]).toMatchObject({ disconnectSent: 'warning', closedBy: 'slack' });
     expect(app.messages.filter((m) => m.type === 'events_api')).toEqual([]);
   });

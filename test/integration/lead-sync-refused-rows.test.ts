@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { ManualClock } from '../../src/clock';
+import { splitList } from '../../src/common/lists';
 import { loadConfig } from '../../src/config';
 import type { Database } from '../../src/db/client';
 import { type SyncDeps, syncLeadsFromProduction } from '../../src/domain/lead-sync';
-import { splitList } from '../../src/domain/pipeline';
 import { seedDefaultRates } from '../../src/domain/rates';
 import { createLogger } from '../../src/logger';
 import { createProductionReader, type MetabaseClient } from '../../src/production/metabase-client';

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { POSTGRES_POOL_SIZE, sqlitePath } from '../../src/db/client';
+import { beat, liveInstances } from '../../src/db/instance-heartbeat';
 import { dataVersion } from '../../src/db/pipeline/pipeline-sql';
 import { forgetSlackRequest, markSlackRequestSeen, purgeExpiredSlackRequests } from '../../src/db/seen-slack-requests';
 import { createLogger } from '../../src/logger';
@@ -71,10 +72,13 @@ describe.each<Provider>(['sqlite', 'postgres'])('seen Slack requests on %s', (pr
     expect(acted).toEqual(['1', '2']);
   });
 
-  it('a request coming in leaves the data version Home readers share unchanged; a CRM write changes it', async () => {
+  it('a request coming in and the instance heartbeat leave the data version Home readers share unchanged; a CRM write changes it', async () => {
     const before = await dataVersion(h.db);
     await markSlackRequestSeen(h.db, 'sig:v0=version', at(300), at(0));
     await purgeExpiredSlackRequests(h.db, at(10_000));
+    await beat(h.db, 'instance-1', T0);
+    // The heartbeat is there for `npm run restore` to see.
+    expect((await liveInstances(h.db.prisma, T0)).map((i) => i.instanceId)).toEqual(['instance-1']);
     if (provider === 'postgres') {
       // No version is kept there: nothing is shared between readers.
       expect(before).toBeNull();

@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { trackWait } from './pending-waits';
 
 export const repoRoot = join(__dirname, '..', '..');
 
@@ -9,7 +12,13 @@ export interface AppProcess {
   child: ChildProcess;
   /** stdout and stderr so far, interleaved. */
   output: () => string;
+  /** Resolves with the exit status once the process has ended and its output is all read. */
   exited: Promise<number | null>;
+  /**
+   * Resolves when the output matches, rejects when the process ends without it. No deadline of
+   * its own: jest's test timeout bounds it (a test that ends first says what it waited for).
+   */
+  waitFor: (pattern: RegExp) => Promise<RegExpMatchArray>;
 }
 
 /** Starts `node <args>` in `cwd` with only the given environment (plus PATH and HOME). */
@@ -20,27 +29,92 @@ export function runNode(args: string[], options: { cwd: string; env: Record<stri
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
+  let ended = false;
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const w of [...waiters]) w();
+  };
+  const read = (d: Buffer) => {
+    out += d;
+    notify();
+  };
+  child.stdout!.on('data', read);
+  child.stderr!.on('data', read);
+  // 'close' comes after 'exit', once stdout and stderr are read to their end.
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      ended = true;
+      notify();
+      resolve(code);
+    }),
+  );
+  const waitFor = (pattern: RegExp) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const stop = () => {
+        waiters.delete(check);
+        untrack();
+      };
+      const check = () => {
+        const m = out.match(pattern);
+        if (m) {
+          stop();
+          resolve(m);
+        } else if (ended) {
+          stop();
+          reject(new Error(`the process ended (exit ${child.exitCode}) with no output matching ${pattern}:\n${out}`));
+        }
+      };
+      const untrack = trackWait({
+        describe: () => `output matching ${pattern}; output so far:\n${out}`,
+        abandon: () => {
+          stop();
+          reject(new Error(`the test ended while waiting for output matching ${pattern}`));
+        },
+      });
+      waiters.add(check);
+      check();
+    });
+  return { child, output: () => out, exited, waitFor };
 }
 
-/** Waits until the output matches, or the process ends without it. */
-export async function waitForOutput(app: AppProcess, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const m = app.output().match(pattern);
-    if (m) return m;
-    if (app.child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`no output matching ${pattern} (exit ${app.child.exitCode}); output:\n${app.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Waits until the output matches; rejects if the process ends without it. See AppProcess.waitFor. */
+export function waitForOutput(app: AppProcess, pattern: RegExp): Promise<RegExpMatchArray> {
+  return app.waitFor(pattern);
 }
 
-/** Brings the clone's install, Prisma clients and dist/ up to date, as `npm start` does first. */
-export async function prepareCompiledApp(): Promise<string> {
-  const app = runNode([join(repoRoot, 'scripts', 'prepare.mjs'), '--build'], {
+/** package.json's `start`: `exec node [flags] scripts/run-compiled.mjs dist/index.js`, in parts. */
+export function startScript(): { line: string; nodeFlags: string[]; runner: string; entry: string } {
+  const line = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.start as string;
+  const m = /^exec node((?: --\S+)*) (scripts\/run-compiled\.mjs) (dist\/index\.js)$/.exec(line);
+  if (!m)
+    throw new Error(
+      `package.json's start script is not "exec node [flags] scripts/run-compiled.mjs dist/index.js": ${line}`,
+    );
+  return { line, nodeFlags: m[1]!.trim().split(' ').filter(Boolean), runner: m[2]!, entry: m[3]! };
+}
+
+/**
+ * Runs the compiled app as `npm start` runs it once the clone is up to date (`node [its flags]
+ * dist/index.js`) with only the given environment, in a working folder of its own (so a `.env`
+ * in the clone is not read), removed when the process ends. `preload` modules are loaded first
+ * (`node --require`). Call `prepareCompiledApp` once before (in a beforeAll).
+ */
+export function runCompiledApp(env: Record<string, string>, options: { preload?: string[] } = {}): AppProcess {
+  const cwd = mkdtempSync(join(tmpdir(), 'crm-process-'));
+  const { nodeFlags, entry } = startScript();
+  const preload = (options.preload ?? []).flatMap((p) => ['--require', p]);
+  const app = runNode([...nodeFlags, ...preload, join(repoRoot, entry)], { cwd, env });
+  app.exited.then(() => rmSync(cwd, { recursive: true, force: true }));
+  return app;
+}
+
+/**
+ * Brings the clone's install, Prisma clients and dist/ up to date (nothing to do after `npm run
+ * setup`); with `check`, also the type check of src/ that `npm start` runs first (its own step:
+ * `npm test` type-checks the whole tree with `npm run typecheck` instead).
+ */
+export async function prepareCompiledApp(options: { check?: boolean } = {}): Promise<string> {
+  const app = runNode([join(repoRoot, 'scripts', 'prepare.mjs'), '--build', ...(options.check ? ['--check'] : [])], {
     cwd: repoRoot,
     env: { ...process.env } as Record<string, string>,
   });

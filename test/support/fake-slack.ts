@@ -56,10 +56,17 @@ export interface SlackViolation {
   test?: string;
 }
 
-/** The name of the Jest test running now, to say which test caused a problem. */
+/**
+ * The name of the Jest test running now, to say which test caused a problem: from Jest's
+ * per-test async context, so that tests running side by side (`it.concurrent`) are told apart.
+ */
 export function currentTestName(): string | undefined {
-  return (globalThis as { expect?: { getState?: () => { currentTestName?: string } } }).expect?.getState?.()
-    .currentTestName;
+  const state = (
+    globalThis as {
+      expect?: { getState?: () => { currentTestName?: string; currentConcurrentTestName?: () => string | undefined } };
+    }
+  ).expect?.getState?.();
+  return state?.currentConcurrentTestName?.() ?? state?.currentTestName;
 }
 
 export interface FakeUser {
@@ -224,6 +231,7 @@ export class FakeSlack {
   private readonly failures = new Map<string, Failure[]>();
   private hungResponses = 0;
   private readonly delays = new Map<string, Delay>();
+  private readonly held = new Map<string, { answered: Promise<void>; release: () => void }>();
   private readonly waiters: Array<() => void> = [];
   /** Channel id -> messages posted there, oldest first (DMs under `D<user id>`). */
   readonly history = new Map<string, StoredMessage[]>();
@@ -277,6 +285,7 @@ export class FakeSlack {
   }
 
   async close(): Promise<void> {
+    this.releaseHeld();
     this.server.closeAllConnections?.();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -308,6 +317,30 @@ export class FakeSlack {
   /** The next `times` calls of `method` (`*`: any method) answer after `ms`. */
   slowDown(method: string, ms: number, times = Number.POSITIVE_INFINITY): void {
     this.delays.set(method, { ms, remaining: times });
+  }
+
+  /**
+   * Calls of `method` get no answer until the returned function is called (or `reset`,
+   * `releaseHeld`); then each answers as usual. Shows that the app did not wait for Slack by
+   * order, with no clock: whatever the app did before the release, it did without the answer.
+   */
+  holdAnswers(method: string): () => void {
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const entry = { answered, release: () => {} };
+    entry.release = () => {
+      if (this.held.get(method) === entry) this.held.delete(method);
+      release();
+    };
+    this.held.set(method, entry);
+    return entry.release;
+  }
+
+  /** Lets every held call answer (see holdAnswers). */
+  releaseHeld(): void {
+    for (const h of [...this.held.values()]) h.release();
   }
 
   /**
@@ -364,6 +397,7 @@ export class FakeSlack {
     this.responses.length = 0;
     this.failures.clear();
     this.delays.clear();
+    this.releaseHeld();
   }
 
   /** The modal on top of `userId`'s stack (optionally with this callback_id), if one is open. */
@@ -510,6 +544,8 @@ export class FakeSlack {
       delay.remaining -= 1;
       await new Promise((r) => setTimeout(r, delay.ms));
     }
+    const held = this.held.get(method);
+    if (held) await held.answered;
 
     const pending = this.failures.get(method);
     if (pending?.length) {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { FakeSlack, RecordedCall } from './fake-slack';
+import { trackWait } from './pending-waits';
 
 /**
  * Slack's side of Socket Mode, on loopback. Plugs into the fake Web API: `apps.connections.open`
@@ -15,6 +16,11 @@ import type { FakeSlack, RecordedCall } from './fake-slack';
  * while the app has no connection, is delivered again on the next connection (retry_attempt + 1).
  * Slash commands and interactive payloads are not retried: Slack shows the user an error, and
  * waiting for their ack fails.
+ *
+ * Waits (`send`, `waitForAck`, `waitForConnections`, `waitFor`...) end when what they wait for
+ * happens, checked on every connection, delivery, ack and close; they have no deadline of their
+ * own (jest's test timeout bounds them, and a test that ends first says what it still waited
+ * for: pending-waits.ts).
  *
  * Protocol mistakes by the app (an ack that is not JSON or names no envelope, an ack for an
  * envelope never sent or already acknowledged, a response payload on an envelope that accepts
@@ -102,6 +108,7 @@ export class FakeSocketMode {
   private readonly wss = new WebSocketServer({ noServer: true });
   private port = 0;
   private closed = false;
+  private readonly waiters: Array<() => void> = [];
 
   constructor(readonly appToken = FAKE_APP_TOKEN) {
     this.server = createServer((_req, res) => {
@@ -174,16 +181,16 @@ export class FakeSocketMode {
   }
 
   /** Sends an envelope and resolves with its ack. */
-  async send(type: EnvelopeType, payload: Record<string, any>, timeoutMs = 10_000): Promise<RecordedAck> {
+  async send(type: EnvelopeType, payload: Record<string, any>): Promise<RecordedAck> {
     const envelope = this.enqueue(type, payload);
-    return this.waitForAck(envelope.envelope_id, timeoutMs);
+    return this.waitForAck(envelope.envelope_id);
   }
 
   /**
    * Sends an acknowledged envelope again, same envelope_id, as Slack does when the app's ack
    * did not reach it (lost with its connection). Resolves with the ack of this delivery.
    */
-  async resend(envelopeId: string, timeoutMs = 10_000): Promise<RecordedAck> {
+  async resend(envelopeId: string): Promise<RecordedAck> {
     const first = this.deliveries.find((d) => d.envelope.envelope_id === envelopeId);
     if (!first) throw new Error(`envelope ${envelopeId} was never sent`);
     // The earlier ack is moved aside, so waitForAck finds the ack of this delivery.
@@ -199,25 +206,21 @@ export class FakeSocketMode {
     this.pending.set(envelopeId, entry);
     const target = this.newest();
     if (target) this.deliver(entry, target);
-    return this.waitForAck(envelopeId, timeoutMs);
+    return this.waitForAck(envelopeId);
   }
 
   ackFor(envelopeId: string): RecordedAck | undefined {
     return this.acks.find((a) => a.envelope_id === envelopeId);
   }
 
-  async waitForAck(envelopeId: string, timeoutMs = 10_000): Promise<RecordedAck> {
-    return this.waitFor(
-      () => {
-        const ack = this.ackFor(envelopeId);
-        if (ack) return ack;
-        const failed = this.pending.get(envelopeId)?.failed;
-        if (failed) throw new Error(`envelope ${envelopeId} was not acknowledged: ${failed}`);
-        return undefined;
-      },
-      timeoutMs,
-      `the ack of envelope ${envelopeId}`,
-    );
+  async waitForAck(envelopeId: string): Promise<RecordedAck> {
+    return this.waitFor(() => {
+      const ack = this.ackFor(envelopeId);
+      if (ack) return ack;
+      const failed = this.pending.get(envelopeId)?.failed;
+      if (failed) throw new Error(`envelope ${envelopeId} was not acknowledged: ${failed}`);
+      return undefined;
+    }, `the ack of envelope ${envelopeId}`);
   }
 
   /** Envelopes not acknowledged (yet). */
@@ -259,17 +262,16 @@ export class FakeSocketMode {
   }
 
   /** Waits until Slack has said hello on `count` connections in all. */
-  waitForConnections(count: number, timeoutMs = 15_000): Promise<ConnectionRecord> {
+  waitForConnections(count: number): Promise<ConnectionRecord> {
     return this.waitFor(
       () => (this.connections.length >= count && this.connections[count - 1]) || undefined,
-      timeoutMs,
       `connection #${count}`,
     );
   }
 
   /** Waits until no connection is open. */
-  waitForNoConnection(timeoutMs = 15_000): Promise<true> {
-    return this.waitFor(() => (this.live.size === 0 ? true : undefined), timeoutMs, 'every connection to close');
+  waitForNoConnection(): Promise<true> {
+    return this.waitFor(() => (this.live.size === 0 ? true : undefined), 'every connection to close');
   }
 
   async close(): Promise<void> {
@@ -280,21 +282,46 @@ export class FakeSocketMode {
     }
     for (const s of this.sockets) s.destroy();
     this.wss.close();
+    this.notify();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  async waitFor<T>(predicate: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = predicate();
-      if (value !== undefined) return value;
-      if (this.closed) throw new Error(`the fake Socket Mode server closed while waiting for ${what}`);
-      if (Date.now() > deadline)
-        throw new Error(
-          `timed out after ${timeoutMs} ms waiting for ${what}; connections: ${this.connections.length}, open: ${this.live.size}, acks: ${this.acks.length}`,
-        );
-      await new Promise((r) => setTimeout(r, 20));
+  /**
+   * Resolves when `predicate` returns a value (checked on every connection, delivery, ack and
+   * close, and every 50 ms for state kept elsewhere). No deadline of its own: see the class.
+   */
+  async waitFor<T>(predicate: () => T | undefined, what: string): Promise<T> {
+    let abandoned: Error | null = null;
+    const untrack = trackWait({
+      describe: () =>
+        `${what}; connections: ${this.connections.length}, open: ${this.live.size}, deliveries: ${this.deliveries.length}, acks: ${this.acks.length}`,
+      abandon: () => {
+        abandoned = new Error(`the test ended while waiting for ${what}`);
+        this.notify();
+      },
+    });
+    try {
+      for (;;) {
+        const value = predicate();
+        if (value !== undefined) return value;
+        if (this.closed) throw new Error(`the fake Socket Mode server closed while waiting for ${what}`);
+        // Rejected so the test's own clean-up (finally blocks) still runs.
+        if (abandoned) throw abandoned;
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 50);
+          this.waiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+    } finally {
+      untrack();
     }
+  }
+
+  private notify(): void {
+    for (const w of this.waiters.splice(0)) w();
   }
 
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
@@ -313,6 +340,7 @@ export class FakeSocketMode {
     const conn: Live = { id: record.id, ws, record };
     this.connections.push(record);
     this.live.set(conn.id, conn);
+    this.notify();
     ws.on('message', (data, isBinary) => this.received(conn, isBinary ? null : data.toString()));
     ws.on('close', (code) => this.closedConn(conn, code));
     ws.on('error', () => undefined);
@@ -369,6 +397,7 @@ export class FakeSocketMode {
       at,
       afterMs: at - entry.deliveredAt,
     });
+    this.notify();
   }
 
   private closedConn(conn: Live, code: number): void {
@@ -393,6 +422,7 @@ export class FakeSocketMode {
         entry.failed = `its connection closed before the ack (Slack shows the user an error)`;
       }
     }
+    this.notify();
   }
 
   private deliver(entry: Pending, conn: Live): void {
@@ -400,6 +430,7 @@ export class FakeSocketMode {
     entry.deliveredAt = Date.now();
     this.deliveries.push({ envelope: entry.envelope, connection: conn.id, at: entry.deliveredAt });
     conn.ws.send(JSON.stringify(entry.envelope));
+    this.notify();
   }
 
   /** The connection Slack sends on: the newest one it has not asked the app to leave. */

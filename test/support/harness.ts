@@ -6,11 +6,12 @@ import type { ProductionReader } from '../../src/production/types';
 import { secretsOf } from '../../src/secret-masking';
 import { type RunningServer, startServer } from '../../src/server';
 import { unknownActionIdsSentTo } from './action-id-audit';
-import { type Provider, tempPostgresUrl, tempSqliteUrl } from './databases';
+import { migratedSqliteUrl, type Provider, tempPostgresUrl } from './databases';
 import { type FakeSlack, startFakeSlack } from './fake-slack';
 import { fakeFilesOf } from './fake-slack-files';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode';
 import { brokenMrkdwnSentTo } from './mrkdwn-audit';
+import { trackWait } from './pending-waits';
 import { ACK_DEADLINE_MS, SlackDriver, type SlackPayloads, SocketDriver, type Transport } from './slack-driver';
 
 /**
@@ -52,6 +53,8 @@ export function slackRuleBreaches(
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret';
 export const TEST_BOT_TOKEN = 'xoxb-test-token';
+/** Retries of Slack calls wait 1 % of production's waits in tests (2 ms instead of 200 ms, ...). */
+export const TEST_RETRY_WAIT_SCALE = 0.01;
 
 export interface TestAppOptions {
   /** Extra or overriding environment variables (e.g. METABASE_URL, CRM_ADMINS). */
@@ -70,6 +73,11 @@ export interface TestAppOptions {
   transport?: Transport;
   /** Socket Mode: reuse a running fake Socket Mode server (e.g. to restart the app). */
   socket?: FakeSocketMode;
+  /**
+   * Multiplies the app's waits between retries of a Slack call (default 0.01: a failing call
+   * is tried as often as in production, without the test sleeping through seconds of backoff).
+   */
+  retryWaitScale?: number;
 }
 
 export interface TestApp {
@@ -93,20 +101,23 @@ export interface TestApp {
 }
 
 /**
- * The whole app over real HTTP or a real Socket Mode connection: a temporary SQLite file (or
- * PostgreSQL schema), migrated; the fake Slack Web API (and, in Socket Mode, the fake Socket
- * Mode server); schedules off (tests run jobs directly with the clock they hold).
+ * The whole app over real HTTP or a real Socket Mode connection: a temporary SQLite file (a
+ * copy of the run's migrated template) or PostgreSQL schema, migrated; the fake Slack Web API (and, in Socket Mode, the fake Socket
+ * Mode server); schedules off (tests run jobs directly with the clock they hold); retries of
+ * Slack calls as many as in production, with short waits between them.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const slack = options.slack ?? (await startFakeSlack());
   fakeFilesOf(slack);
   const transport = options.transport ?? 'http';
   const socket = transport === 'socket' ? (options.socket ?? (await startFakeSocketMode(slack))) : null;
+  // A SQLite file starts as a copy of the run's migrated template (the app's start then finds
+  // nothing to migrate): the app's own first migration is tested by the process tests.
   const target = options.databaseUrl
     ? { url: options.databaseUrl, cleanup: async () => undefined }
     : options.database === 'postgres'
       ? tempPostgresUrl()
-      : tempSqliteUrl();
+      : await migratedSqliteUrl();
   const config = loadConfig({
     SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
     // Socket Mode needs no signing secret: leaving it out shows it.
@@ -125,6 +136,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger,
     clock,
     schedules: false,
+    retryWaitScale: options.retryWaitScale ?? TEST_RETRY_WAIT_SCALE,
     ...(options.production !== undefined ? { production: options.production } : {}),
   });
   // In Socket Mode the app serves before the socket is up; tests drive it once Slack reaches it.
@@ -158,4 +170,26 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (problems.length) throw new Error(`The app broke Slack's rules during this test:\n- ${problems.join('\n- ')}`);
     },
   };
+}
+
+/**
+ * Resolves when the app's listener work has all finished, the work that goes on after an ack
+ * (and whatever it started meanwhile) included. No deadline of its own: jest's test timeout
+ * bounds it, and a test that ends first says how much was still running (pending-waits.ts).
+ */
+export async function waitForSettled(t: Pick<TestApp, 'server'>): Promise<void> {
+  const { inFlight } = t.server.built;
+  let abandon!: (err: Error) => void;
+  const abandoned = new Promise<never>((_resolve, reject) => {
+    abandon = reject;
+  });
+  const untrack = trackWait({
+    describe: () => `the app's listener work to finish (${inFlight.size} still running)`,
+    abandon: () => abandon(new Error('the test ended while waiting for the app to settle')),
+  });
+  try {
+    await Promise.race([inFlight.idle(), abandoned]);
+  } finally {
+    untrack();
+  }
 }

@@ -5,7 +5,7 @@ import { createProductionReader, type MetabaseClient } from '../../src/productio
 import { type FakeCustomerRow, type FakeMetabase, startFakeMetabase } from './fake-metabase';
 import { type FakeSlack, startFakeSlack } from './fake-slack';
 import { startFakeSocketMode } from './fake-socket-mode';
-import { startTestApp, type TestApp } from './harness';
+import { startTestApp, type TestApp, waitForSettled } from './harness';
 import type { Transport } from './slack-driver';
 import { TIMEOUT_NOT_UNDER_TEST_MS } from './timeouts';
 
@@ -134,9 +134,9 @@ export async function waitForViews(slack: FakeSlack, userId: string, count: numb
 }
 
 /** Waits until every listener run the requests so far started (sync and republish included) has finished. */
-export async function waitForQuiet(t: TestApp, timeoutMs = 20_000): Promise<void> {
+export async function waitForQuiet(t: TestApp): Promise<void> {
   // Every listener run (including the sync and republish after the ack) is tracked by the app.
-  if (!(await t.server.built.inFlight.drain(timeoutMs))) throw new Error('the app did not settle');
+  await waitForSettled(t);
 }
 
 /** The block with this block_id, or undefined. */

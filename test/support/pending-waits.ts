@@ -4,7 +4,9 @@
  * overrun, and jest's testTimeout is the only bound. So that a test that never sees its
  * event still says what it was waiting for, each wait registers here; after every test
  * (wait-report.ts) the waits still pending are abandoned (they reject, so the test's
- * clean-up runs) and reported as the test's error.
+ * clean-up runs) and reported as the test's error. Each wait belongs to the test that started
+ * it, so a test running beside others (`it.concurrent`) abandons only its own waits when it
+ * ends; a wait started outside a test (in a `beforeAll`) is abandoned when the next test ends.
  */
 export interface PendingWait {
   /** What is awaited and what had happened so far. */
@@ -13,20 +15,29 @@ export interface PendingWait {
   abandon(): void;
 }
 
-const pending = new Set<PendingWait>();
+/** The running test, from jest's per-test async context (right for concurrent tests too). */
+function currentTest(): unknown {
+  const state = (
+    globalThis as { expect?: { getState?: () => { currentTestIdentity?: () => unknown } } }
+  ).expect?.getState?.();
+  return state?.currentTestIdentity?.();
+}
+
+const pending = new Map<PendingWait, unknown>();
 
 /** Registers a wait; call the returned function when it ends. */
 export function trackWait(wait: PendingWait): () => void {
-  pending.add(wait);
+  pending.set(wait, currentTest());
   return () => pending.delete(wait);
 }
 
-/** Abandons every pending wait and says what each was waiting for. */
+/** Abandons the pending waits of the test that is ending, and says what each was waiting for. */
 export function abandonPendingWaits(): string[] {
-  const described = [...pending].map((w) => {
+  const test = currentTest();
+  const mine = [...pending].filter(([, owner]) => owner === undefined || owner === test).map(([w]) => w);
+  return mine.map((w) => {
+    pending.delete(w);
     w.abandon();
     return w.describe();
   });
-  pending.clear();
-  return described;
 }

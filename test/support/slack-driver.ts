@@ -436,11 +436,10 @@ export class SlackDriver extends SlackPayloads {
 export class SocketDriver extends SlackPayloads {
   readonly transport = 'socket' as const;
 
+  /** Each request waits for its ack with no deadline of its own (a reconnect alone takes the socket client about 5 seconds). */
   constructor(
     readonly socket: FakeSocketMode,
     slack: SlackSide,
-    /** How long to wait for an ack: a reconnect alone takes the socket client about 5 seconds. */
-    private readonly ackTimeoutMs = 15_000,
   ) {
     super(slack);
   }
@@ -452,7 +451,7 @@ export class SocketDriver extends SlackPayloads {
     options?: SignOptions,
   ): Promise<DriverResponse> {
     if (options) throw new Error('signing options are for HTTP: Socket Mode envelopes are not signed');
-    const ack = await this.socket.send(type, body, this.ackTimeoutMs);
+    const ack = await this.socket.send(type, body);
     return {
       status: 200,
       text: ack.payload ? JSON.stringify(ack.payload) : '',

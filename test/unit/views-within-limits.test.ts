@@ -5,9 +5,8 @@
  * entity or a mention.
  */
 
-import { MAX_FOLLOW_UP_MESSAGE_LENGTH } from '../../src/domain/follow-ups/follow-up-input';
+import { MAX_FOLLOW_UP_MESSAGE_LENGTH, MAX_NOTE_LENGTH } from '../../src/common/limits';
 import type { ActivityEntry, LeadCardData } from '../../src/domain/leads';
-import { MAX_NOTE_LENGTH } from '../../src/domain/leads';
 import { buildOrderHistory } from '../../src/domain/order-history';
 import { defaultRateTable } from '../../src/domain/rates';
 import type { OrderRow } from '../../src/production/types';

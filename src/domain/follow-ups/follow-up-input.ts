@@ -1,3 +1,4 @@
+import type { FollowUpKind } from '../../common/choices';
 import { MAX_FOLLOW_UP_MESSAGE_LENGTH } from '../../common/limits';
 import {
   formatLocalDate,
@@ -6,7 +7,7 @@ import {
   parseLocalDate,
   parseTimeOfDay,
 } from '../../common/zoned-time';
-import { type FollowUpKind, type FollowUpSchedule, isFollowUpKind, nextOccurrenceAfter } from './schedule';
+import { type FollowUpSchedule, isFollowUpKind, nextOccurrenceAfter } from './schedule';
 
 /** What the follow-up modal collects, as typed (strings; missing = null). */
 export interface FollowUpForm {
@@ -21,8 +22,6 @@ export interface FollowUpForm {
 }
 
 export type FollowUpFormField = keyof FollowUpForm;
-
-export { MAX_FOLLOW_UP_MESSAGE_LENGTH } from '../../common/limits';
 
 const MAX_INTERVAL: Record<'every_days' | 'every_weeks', number> = { every_days: 365, every_weeks: 52 };
 

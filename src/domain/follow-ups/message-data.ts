@@ -1,7 +1,7 @@
+import { splitList } from '../../common/lists';
 import { formatUsd } from '../../common/money';
 import { type StageLabels, stageLabel } from '../../common/stages';
 import type { CrmPrisma } from '../../db/client';
-import { splitList } from '../pipeline';
 import { loadStageLabels } from '../settings';
 import { countOccurrencesBetween, describeSchedule } from './schedule';
 

@@ -17,7 +17,6 @@ import {
  * When a follow-up falls due. Occurrences are computed from the schedule alone (start
  * date, time of day, zone), never from when the last one was sent, so they never drift.
  */
-export { FOLLOW_UP_KINDS, type FollowUpKind } from '../../common/choices';
 
 export function isFollowUpKind(value: string): value is FollowUpKind {
   return (FOLLOW_UP_KINDS as readonly string[]).includes(value);

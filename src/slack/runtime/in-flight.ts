@@ -16,16 +16,18 @@ export class InFlightWork {
     return this.running.size;
   }
 
+  /** Resolves when every tracked run has settled, runs started meanwhile included. */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+
   /** Resolves when every tracked run has settled, or after `timeoutMs` (returns false then). */
   async drain(timeoutMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
-    const settled = (async () => {
-      while (this.running.size) await Promise.allSettled([...this.running]);
-      return true as const;
-    })();
+    const settled = this.idle().then(() => true as const);
     const done = await Promise.race([settled, timeout]);
     clearTimeout(timer);
     return done;

@@ -40,6 +40,8 @@ export interface SocketReceiverOptions {
   logger: Logger;
   boltLogger: BoltLogger;
   clock: Clock;
+  /** Multiplies the waits between tries of apps.connections.open (default 1). */
+  retryWaitScale?: number;
 }
 
 /** How long a stop waits for Slack to answer the socket's close frame. */
@@ -51,7 +53,13 @@ const CLOSE_TIMEOUT_MS = 5_000;
  * never reconnect. Rate limits (429 Retry-After) are honoured by the Web API client. The wait
  * between attempts never keeps the process alive (`unref`).
  */
-const CONNECT_RETRY: RetryOptions = { forever: true, factor: 2, minTimeout: 200, maxTimeout: 30_000, unref: true };
+const CONNECT_RETRY = {
+  forever: true,
+  factor: 2,
+  minTimeout: 200,
+  maxTimeout: 30_000,
+  unref: true,
+} satisfies RetryOptions;
 
 /**
  * Bolt's Socket Mode receiver, wrapped so that the app can report the socket's state on
@@ -155,7 +163,11 @@ export class SocketReceiver implements Receiver {
     const onFailedAttempt = () => {
       if (this.stopping) throw new Error('Socket Mode stopped before it connected');
     };
-    return Object.assign({ onFailedAttempt }, CONNECT_RETRY);
+    const scale = this.options.retryWaitScale ?? 1;
+    return Object.assign({ onFailedAttempt }, CONNECT_RETRY, {
+      minTimeout: CONNECT_RETRY.minTimeout * scale,
+      maxTimeout: CONNECT_RETRY.maxTimeout * scale,
+    });
   }
 
   /** The port the routes are served on, once started. */
