@@ -17,6 +17,8 @@ import { MAX_SEARCH_LENGTH } from '../../src/common/limits';
 import { openDatabase, sqlitePath } from '../../src/db/client';
 import { sumLifetimeUsd as sumCustomersLifetimeUsd } from '../../src/db/lead-aggregates';
 import { CRM_DATA_EXPORT_AUDIT_KEY } from '../../src/domain/crm-data';
+import { listFollowUpsForOwner } from '../../src/domain/follow-ups/listing';
+import { HOME_FOLLOW_UPS_SHOWN } from '../../src/domain/home-data';
 import { removeMember } from '../../src/domain/roster';
 import { DEFAULT_FOLLOW_UP_DELIVERY, followUpJob } from '../../src/jobs/follow-up-job';
 import { tempSqliteUrl } from '../support/databases';
@@ -305,6 +307,14 @@ describe(`a book of ${CUSTOMERS.toLocaleString('en-US')} customers`, () => {
     await followUpJob({ ...DEFAULT_FOLLOW_UP_DELIVERY, maxPerSecond: 5_000, concurrency: 8 }).run(t.deps, client);
     expect(t.slack.callsTo('chat.postMessage').length - before).toBe(DUE_NOW);
     expect(await prisma().alertDelivery.count({ where: { status: 'sent' } })).toBe(DUE_NOW);
+  });
+
+  it('an account manager with thousands of follow-ups sees every one counted in My follow-ups, soonest first', async () => {
+    const list = await listFollowUpsForOwner(prisma(), LEAVER, NOW, HOME_FOLLOW_UPS_SHOWN);
+    expect({ overdue: list.overdue, upcoming: list.upcoming }).toEqual({ overdue: 0, upcoming: LEAVER_FOLLOW_UPS });
+    expect(list.items).toHaveLength(HOME_FOLLOW_UPS_SHOWN);
+    // Ten of theirs fall due first, a day from now.
+    expect(list.items.map((i) => i.at)).toEqual(Array(HOME_FOLLOW_UPS_SHOWN).fill(new Date(NOW.getTime() + 24 * HOUR)));
   });
 
   it('removing an account manager pauses all of their thousands of follow-ups, with one notice', async () => {
