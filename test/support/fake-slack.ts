@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkMessage, checkView, slackMessages } from './block-kit-limits';
-import { trackWait } from './pending-waits';
+import { EventWaits } from './pending-waits';
 
 /**
  * A fake Slack on loopback that answers like Slack and is as strict as Slack: the Web API
@@ -232,7 +232,7 @@ export class FakeSlack {
   private hungResponses = 0;
   private readonly delays = new Map<string, Delay>();
   private readonly held = new Map<string, { answered: Promise<void>; release: () => void }>();
-  private readonly waiters: Array<() => void> = [];
+  private readonly waits = new EventWaits();
   /** Channel id -> messages posted there, oldest first (DMs under `D<user id>`). */
   readonly history = new Map<string, StoredMessage[]>();
   private server!: Server;
@@ -458,36 +458,16 @@ export class FakeSlack {
    * (pending-waits.ts).
    */
   async waitFor<T>(predicate: () => T | undefined | false | null, what = 'condition'): Promise<T> {
-    let abandoned: Error | null = null;
-    const untrack = trackWait({
-      describe: () => {
+    return this.waits.until(
+      () => predicate() || undefined,
+      what,
+      () => {
         const violations = this.violations.length
           ? `; Slack refused: ${this.violations.map((v) => `${v.method} ${v.error} ${v.messages.join(' ')}`).join('; ')}`
           : '';
         return `${what}; calls: ${this.calls.map((c) => c.method).join(', ') || '(none)'}${violations}`;
       },
-      abandon: () => {
-        abandoned = new Error(`the test ended while waiting for ${what}`);
-        this.notify();
-      },
-    });
-    try {
-      for (;;) {
-        const value = predicate();
-        if (value) return value;
-        // Rejected so the test's own clean-up (finally blocks) still runs.
-        if (abandoned) throw abandoned;
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, 50);
-          this.waiters.push(() => {
-            clearTimeout(t);
-            resolve();
-          });
-        });
-      }
-    } finally {
-      untrack();
-    }
+    );
   }
 
   /** Waits until `method` has been called at least `count` times in all; returns those calls. */
@@ -513,7 +493,7 @@ export class FakeSlack {
   }
 
   private notify(): void {
-    for (const w of this.waiters.splice(0)) w();
+    this.waits.notify();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

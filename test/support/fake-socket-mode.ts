@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { FakeSlack, RecordedCall } from './fake-slack';
-import { trackWait } from './pending-waits';
+import { EventWaits } from './pending-waits';
 
 /**
  * Slack's side of Socket Mode, on loopback. Plugs into the fake Web API: `apps.connections.open`
@@ -108,7 +108,7 @@ export class FakeSocketMode {
   private readonly wss = new WebSocketServer({ noServer: true });
   private port = 0;
   private closed = false;
-  private readonly waiters: Array<() => void> = [];
+  private readonly waits = new EventWaits();
 
   constructor(readonly appToken = FAKE_APP_TOKEN) {
     this.server = createServer((_req, res) => {
@@ -291,37 +291,22 @@ export class FakeSocketMode {
    * close, and every 50 ms for state kept elsewhere). No deadline of its own: see the class.
    */
   async waitFor<T>(predicate: () => T | undefined, what: string): Promise<T> {
-    let abandoned: Error | null = null;
-    const untrack = trackWait({
-      describe: () =>
-        `${what}; connections: ${this.connections.length}, open: ${this.live.size}, deliveries: ${this.deliveries.length}, acks: ${this.acks.length}`,
-      abandon: () => {
-        abandoned = new Error(`the test ended while waiting for ${what}`);
-        this.notify();
-      },
-    });
-    try {
-      for (;;) {
+    return this.waits.until(
+      () => {
         const value = predicate();
-        if (value !== undefined) return value;
-        if (this.closed) throw new Error(`the fake Socket Mode server closed while waiting for ${what}`);
-        // Rejected so the test's own clean-up (finally blocks) still runs.
-        if (abandoned) throw abandoned;
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, 50);
-          this.waiters.push(() => {
-            clearTimeout(t);
-            resolve();
-          });
-        });
-      }
-    } finally {
-      untrack();
-    }
+        if (value === undefined && this.closed) {
+          throw new Error(`the fake Socket Mode server closed while waiting for ${what}`);
+        }
+        return value;
+      },
+      what,
+      () =>
+        `${what}; connections: ${this.connections.length}, open: ${this.live.size}, deliveries: ${this.deliveries.length}, acks: ${this.acks.length}`,
+    );
   }
 
   private notify(): void {
-    for (const w of this.waiters.splice(0)) w();
+    this.waits.notify();
   }
 
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {

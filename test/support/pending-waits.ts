@@ -41,3 +41,45 @@ export function abandonPendingWaits(): string[] {
     return w.describe();
   });
 }
+
+/**
+ * The waits of one fake, ended by its events: the fake calls `notify()` after every event it
+ * records, and `until` resolves with the first value `check` returns (checked at once, on
+ * every event, and every 50 ms for state kept elsewhere). A check may throw to end the wait
+ * (the fake closed). No deadline of its own: the wait is tracked above, and rejects when its
+ * test ends first, so the test's own clean-up (finally blocks) still runs.
+ */
+export class EventWaits {
+  private readonly waiters: Array<() => void> = [];
+
+  notify(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  async until<T>(check: () => T | undefined, what: string, describe: () => string): Promise<T> {
+    let abandoned: Error | null = null;
+    const untrack = trackWait({
+      describe,
+      abandon: () => {
+        abandoned = new Error(`the test ended while waiting for ${what}`);
+        this.notify();
+      },
+    });
+    try {
+      for (;;) {
+        const value = check();
+        if (value !== undefined) return value;
+        if (abandoned) throw abandoned;
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 50);
+          this.waiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+    } finally {
+      untrack();
+    }
+  }
+}
