@@ -178,6 +178,30 @@ export const FAULT_DELIVERY: FollowUpDeliveryOptions = {
   recordRetryDelaysMs: FAULT_RECORD_RETRY_DELAYS_MS,
 };
 
+/**
+ * Two app instances on one database, each with its own connection and Slack client. With
+ * `db_refuses_outcome`, A's connection refuses outcome writes until `heal`. The connections
+ * join `opened`, which the scenario closes.
+ */
+function twoInstances(
+  scenario: Scenario,
+  url: string,
+  slack: FakeSlack,
+  opened: Database[],
+  clocks: [Clock, Clock] = [systemClock, systemClock],
+) {
+  const refusing = scenario === 'db_refuses_outcome' ? refusingOutcomeWrites(openDatabase(url)) : undefined;
+  const dbA = refusing ?? openDatabase(url);
+  const dbB = openDatabase(url);
+  opened.push(dbA, dbB);
+  return {
+    a: instance(url, slack.apiUrl, clocks[0], dbA),
+    b: instance(url, slack.apiUrl, clocks[1], dbB),
+    clients: [appClient(slack), appClient(slack)] as const,
+    heal: () => refusing?.heal(),
+  };
+}
+
 async function seedDueFollowUps(db: Database, count: number): Promise<string[]> {
   const { prisma } = db;
   await prisma.customerFigures.create({
@@ -324,16 +348,10 @@ export async function runFollowUpScenario(
   try {
     const owners = await seedDueFollowUps(shared, count);
     for (const id of owners) slack.addUser({ id });
-    const dbA =
-      scenario === 'db_refuses_outcome' ? refusingOutcomeWrites(openDatabase(target.url)) : openDatabase(target.url);
-    const dbB = openDatabase(target.url);
-    opened.push(dbA, dbB);
-    const a = instance(target.url, slack.apiUrl, systemClock, dbA);
-    const b = instance(target.url, slack.apiUrl, systemClock, dbB);
-    const clients = [appClient(slack), appClient(slack)];
+    const { a, b, clients, heal } = twoInstances(scenario, target.url, slack, opened);
     const killed = await injectFault(scenario, slack, count, {
-      aloneFirst: () => deliverDueFollowUps(a, clients[0]!, FAULT_DELIVERY),
-      heal: () => (dbA as ReturnType<typeof refusingOutcomeWrites>).heal(),
+      aloneFirst: () => deliverDueFollowUps(a, clients[0], FAULT_DELIVERY),
+      heal,
       child: [
         'follow-ups',
         target.url,
@@ -409,16 +427,10 @@ export async function runDigestScenario(scenario: Scenario, provider: Provider):
   try {
     const clockA = new OffsetClock();
     const clockB = new OffsetClock();
-    const dbA =
-      scenario === 'db_refuses_outcome' ? refusingOutcomeWrites(openDatabase(target.url)) : openDatabase(target.url);
-    const dbB = openDatabase(target.url);
-    opened.push(dbA, dbB);
-    const a = instance(target.url, slack.apiUrl, clockA, dbA);
-    const b = instance(target.url, slack.apiUrl, clockB, dbB);
+    const { a, b, clients, heal } = twoInstances(scenario, target.url, slack, opened, [clockA, clockB]);
     await configureDigest(b, slack);
-    const clients = [appClient(slack), appClient(slack)];
-    const runA = () => runDigestJob(a, clients[0]!, DIGEST_FAULT_OPTIONS);
-    const runB = () => runDigestJob(b, clients[1]!, DIGEST_FAULT_OPTIONS);
+    const runA = () => runDigestJob(a, clients[0], DIGEST_FAULT_OPTIONS);
+    const runB = () => runDigestJob(b, clients[1], DIGEST_FAULT_OPTIONS);
     let killed = 0;
     /** B, with its clock moved past the lease: a takeover of whatever A left. */
     const takeOver = async () => {
@@ -441,7 +453,7 @@ export async function runDigestScenario(scenario: Scenario, provider: Provider):
       await takeOver();
     } else if (scenario === 'db_refuses_outcome') {
       await runA();
-      (dbA as ReturnType<typeof refusingOutcomeWrites>).heal();
+      heal();
       await takeOver();
     } else if (scenario === 'sigkill') {
       // The post reaches Slack, whose answer never comes; A is killed while waiting for it.
@@ -546,18 +558,12 @@ export async function runAgendaScenario(
   const shared = openDatabase(target.url);
   const opened: Database[] = [shared];
   try {
-    const dbA =
-      scenario === 'db_refuses_outcome' ? refusingOutcomeWrites(openDatabase(target.url)) : openDatabase(target.url);
-    const dbB = openDatabase(target.url);
-    opened.push(dbA, dbB);
-    const a = instance(target.url, slack.apiUrl, systemClock, dbA);
-    const b = instance(target.url, slack.apiUrl, systemClock, dbB);
+    const { a, b, clients, heal } = twoInstances(scenario, target.url, slack, opened);
     const people = await seedDueAgendas(b, count);
     for (const id of people) slack.addUser({ id, tz: 'UTC' });
-    const clients = [appClient(slack), appClient(slack)];
     const killed = await injectFault(scenario, slack, count, {
-      aloneFirst: () => deliverMorningAgendas(a, clients[0]!, FAULT_AGENDA),
-      heal: () => (dbA as ReturnType<typeof refusingOutcomeWrites>).heal(),
+      aloneFirst: () => deliverMorningAgendas(a, clients[0], FAULT_AGENDA),
+      heal,
       child: [
         'agenda',
         target.url,
