@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { TimeSlicer } from '../cooperative';
-import type { CrmPrisma } from '../db/client';
+import type { BulkColumnType, BulkValue } from '../db/bulk-rows';
+import { type CrmPrisma, type CrmTx, type DbProvider, providerOfClient } from '../db/client';
 import { bulkReadsOf } from '../db/off-loop-reads';
 import { catalogueOf, currentMigration } from '../db/schema-catalogue/schema-catalogue';
+import { bulkColumnTypeOf, insertTableRows } from '../db/table-rows-insert';
 import { Prisma } from '../generated/sqlite/client';
 
 /**
@@ -297,7 +299,21 @@ async function parentsFirst(prisma: CrmPrisma, models: string[]): Promise<string
   return ordered;
 }
 
-const INSERT_BATCH = 500;
+/**
+ * Rows per insert statement, per table. On SQLite a statement runs on the calling thread,
+ * with the triggers of every row (a customer's row feeds the search index and the stage
+ * totals: ten times the cost of a lead's), so the size follows what the last statement of
+ * the table cost, aiming at a short step; the import lets other work run between steps.
+ */
+class BatchSize {
+  static readonly TARGET_MS = 15;
+  size = 100;
+
+  took(rows: number, ms: number): void {
+    const perRow = Math.max(ms, 0.1) / rows;
+    this.size = Math.round(Math.min(2_000, Math.max(20, BatchSize.TARGET_MS / perRow)));
+  }
+}
 
 /** Where the rows of an import come from: a document in memory, or a file read as it streams. */
 export interface CrmDataSource {
@@ -364,30 +380,53 @@ export async function importCrmDataFrom(
   const order = await parentsFirst(prisma, models);
   const arriving = source.tableOrder.filter((t) => models.includes(t));
   const inOrder = isParentsFirst(arriving, order);
+  const provider = providerOfClient(prisma);
+  const slicer = new TimeSlicer();
   await prisma.$transaction(
     async (tx) => {
       const inserted: Record<string, number> = {};
+      const batchSizes: Record<string, BatchSize> = {};
       const insert = async (model: string, rows: Record<string, unknown>[]) => {
         const types = fieldTypes(prisma, model);
         const first = inserted[model] ?? 0;
-        const decoded = rows.map((row, i) => {
-          const out: Row = {};
-          for (const [field, value] of Object.entries(row)) {
+        batchSizes[model] ??= new BatchSize();
+        const batchRows = batchSizes[model];
+        // Rows with the same fields, in a run: one statement's columns (an export's rows all have every field).
+        let run: { fields: string[]; start: number; values: BulkValue[][] } | null = null;
+        const flush = async () => {
+          if (!run) return;
+          const { fields, start, values } = run;
+          run = null;
+          for (let i = 0; i < values.length; ) {
+            const batch = values.slice(i, i + batchRows.size);
+            const started = performance.now();
+            try {
+              await insertRows(tx, provider, model, fields, types, batch);
+            } catch (err) {
+              throw new CrmDataImportError(
+                `${model}: rows ${first + start + i + 1} to ${first + start + i + batch.length} could not be inserted (${(err as Error).message.split('\n').at(-1)})`,
+              );
+            }
+            batchRows.took(batch.length, performance.now() - started);
+            i += batch.length;
+            // Each statement runs on the calling thread on SQLite: other work gets a turn between them.
+            await slicer.yieldIfDue();
+          }
+        };
+        for (const [i, row] of rows.entries()) {
+          const fields = Object.keys(row);
+          const values: BulkValue[] = [];
+          for (const field of fields) {
             const type = types.get(field);
             if (!type) throw new CrmDataImportError(`${model} row ${first + i + 1}: unknown field "${field}"`);
-            out[field] = decodeValue(type, value, `${model} row ${first + i + 1}, ${field}`);
+            values.push(decodeValue(type, row[field], `${model} row ${first + i + 1}, ${field}`) as BulkValue);
           }
-          return out;
-        });
-        for (let i = 0; i < decoded.length; i += INSERT_BATCH) {
-          try {
-            await modelOf(tx, model).createMany({ data: decoded.slice(i, i + INSERT_BATCH) });
-          } catch (err) {
-            throw new CrmDataImportError(
-              `${model}: rows ${first + i + 1} to ${first + Math.min(i + INSERT_BATCH, decoded.length)} could not be inserted (${(err as Error).message.split('\n').at(-1)})`,
-            );
-          }
+          if (run && !sameFields(run.fields, fields)) await flush();
+          run ??= { fields, start: i, values: [] };
+          run.values.push(values);
+          if (slicer.due()) await slicer.yield();
         }
+        await flush();
         inserted[model] = first + rows.length;
       };
       if (inOrder) await source.read(insert);
@@ -397,6 +436,33 @@ export async function importCrmDataFrom(
     { timeout: 30 * 60_000, maxWait: 60_000 },
   );
   return { rowCounts: doc.rowCounts };
+}
+
+function sameFields(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((f, i) => f === b[i]);
+}
+
+/**
+ * Rows of one table, each holding `fields` in that order: one statement with the rows as a
+ * JSON parameter when every field's type fits one (createMany costs far more per value),
+ * otherwise Prisma's createMany.
+ */
+async function insertRows(
+  tx: CrmTx,
+  provider: DbProvider,
+  model: string,
+  fields: readonly string[],
+  types: ReadonlyMap<string, string>,
+  rows: BulkValue[][],
+): Promise<void> {
+  const columns = fields.map((name) => ({ name, type: bulkColumnTypeOf(types.get(name)!) }));
+  if (columns.every((c): c is { name: string; type: BulkColumnType } => c.type !== null)) {
+    await insertTableRows(tx, provider, model, columns, rows);
+    return;
+  }
+  await modelOf(tx, model).createMany({
+    data: rows.map((values) => Object.fromEntries(fields.map((f, i) => [f, values[i]]))),
+  });
 }
 
 /**
