@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { TimeSlicer } from '../cooperative';
+import { TimeSlicer, yieldToEventLoop } from '../cooperative';
 import type { BulkColumnType, BulkValue } from '../db/bulk-rows';
 import { type CrmPrisma, type CrmTx, type DbProvider, providerOfClient } from '../db/client';
 import { bulkReadsOf } from '../db/off-loop-reads';
 import { catalogueOf, currentMigration } from '../db/schema-catalogue/schema-catalogue';
 import { bulkColumnTypeOf, insertTableRows } from '../db/table-rows-insert';
 import { Prisma } from '../generated/sqlite/client';
+import { encodeRow, type JsonValue } from './crm-data-encoding';
 
 /**
  * The CRM's own data as one JSON document, so it is never locked in: every table, rows as
@@ -24,7 +25,6 @@ export const CRM_EXPORT_VERSION = 1;
  */
 export const TABLES_NOT_EXPORTED: readonly string[] = ['JobLease', 'BackupRun', 'StageTotal', 'SeenSlackRequest'];
 
-type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 type Row = Record<string, unknown>;
 
 export interface CrmDataExport {
@@ -63,21 +63,6 @@ function modelOf(prisma: unknown, model: string): ModelAccess {
 
 function fieldTypes(prisma: unknown, model: string): Map<string, string> {
   return new Map(Object.values(modelOf(prisma, model).fields).map((f) => [f.name, f.typeName]));
-}
-
-function encodeValue(type: string, value: unknown): JsonValue {
-  if (value === null || value === undefined) return null;
-  switch (type) {
-    case 'DateTime':
-      return (value as Date).toISOString();
-    case 'BigInt':
-    case 'Decimal':
-      return String(value);
-    case 'Bytes':
-      return Buffer.from(value as Uint8Array).toString('base64');
-    default:
-      return value as JsonValue;
-  }
 }
 
 function decodeValue(type: string, value: unknown, where: string): unknown {
@@ -150,11 +135,7 @@ async function* tableRows(prisma: CrmPrisma, model: string): AsyncGenerator<Reco
       take: EXPORT_PAGE_ROWS,
     });
     if (page.length === 0) return;
-    yield page.map((row) => {
-      const out: Record<string, JsonValue> = {};
-      for (const [field, type] of types) out[field] = encodeValue(type, row[field]);
-      return out;
-    });
+    yield page.map((row) => encodeRow(types, row));
     if (page.length < EXPORT_PAGE_ROWS) return;
     last = page[page.length - 1]!;
   }
@@ -175,6 +156,37 @@ export function crmDataExportPieces(
   return bulkReadsOf(exportPieces(prisma, now, tally));
 }
 
+/** What an export writes, table by table: its fields and their types, in order, and its primary key. */
+export interface ExportedTable {
+  model: string;
+  fields: [name: string, type: string][];
+  keys: string[];
+}
+
+/** The migration level and the tables an export writes, parents first. */
+export async function crmDataExportPlan(prisma: CrmPrisma): Promise<{ migration: string; tables: ExportedTable[] }> {
+  const migration = await currentMigration(prisma);
+  if (!migration) throw new Error('The database has no migration history: it was not created by the CRM');
+  const tables: ExportedTable[] = [];
+  for (const model of await parentsFirst(prisma, exportedModels())) {
+    const keys = await catalogueOf(prisma).primaryKeyColumns(prisma, model);
+    if (keys.length === 0) throw new Error(`table ${model} has no primary key to page through`);
+    tables.push({ model, fields: [...fieldTypes(prisma, model)], keys });
+  }
+  return { migration, tables };
+}
+
+/** The document's text before the tables. */
+export function crmDataExportHead(now: Date, migration: string): string {
+  const head = { format: CRM_EXPORT_FORMAT, version: CRM_EXPORT_VERSION, exportedAt: now.toISOString(), migration };
+  return `${JSON.stringify(head).slice(0, -1)},"tables":{`;
+}
+
+/** The document's text after the tables. */
+export function crmDataExportTail(rowCounts: Record<string, number>): string {
+  return `},"rowCounts":${JSON.stringify(rowCounts)}}\n`;
+}
+
 async function* exportPieces(
   prisma: CrmPrisma,
   now: Date,
@@ -183,8 +195,7 @@ async function* exportPieces(
   const migration = await currentMigration(prisma);
   if (!migration) throw new Error('The database has no migration history: it was not created by the CRM');
   tally.migration = migration;
-  const head = { format: CRM_EXPORT_FORMAT, version: CRM_EXPORT_VERSION, exportedAt: now.toISOString(), migration };
-  yield `${JSON.stringify(head).slice(0, -1)},"tables":{`;
+  yield crmDataExportHead(now, migration);
   const order = await parentsFirst(prisma, exportedModels());
   const slicer = new TimeSlicer();
   for (const [t, model] of order.entries()) {
@@ -210,7 +221,7 @@ async function* exportPieces(
     }
     yield ']';
   }
-  yield `},"rowCounts":${JSON.stringify(tally.rowCounts)}}\n`;
+  yield crmDataExportTail(tally.rowCounts);
 }
 
 /** Reads every exported table into one document in memory: for small databases and tests (the app streams crmDataExportPieces). */
@@ -303,10 +314,10 @@ async function parentsFirst(prisma: CrmPrisma, models: string[]): Promise<string
  * Rows per insert statement, per table. On SQLite a statement runs on the calling thread,
  * with the triggers of every row (a customer's row feeds the search index and the stage
  * totals: ten times the cost of a lead's), so the size follows what the last statement of
- * the table cost, aiming at a short step; the import lets other work run between steps.
+ * the table cost, aiming at a step of a few milliseconds; the import lets other work run between steps.
  */
 class BatchSize {
-  static readonly TARGET_MS = 15;
+  static readonly TARGET_MS = 8;
   size = 100;
 
   took(rows: number, ms: number): void {
@@ -369,6 +380,8 @@ export async function importCrmDataFrom(
   const models = exportedModels();
   const occupied: string[] = [];
   for (const m of models) {
+    // A turn between queries: each is prepared and, on SQLite, run on the calling thread.
+    await yieldToEventLoop();
     const n = await modelOf(prisma, m).count();
     if (n > 0) occupied.push(`${m} (${n})`);
   }
