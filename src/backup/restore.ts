@@ -9,7 +9,7 @@ import { differencesFromMigrations } from '../db/sqlite-schema';
 import { CrmDataImportError, type CrmDataSource, importCrmDataFrom, parseCrmDataSkeleton } from '../domain/crm-data';
 import { fsyncDir, fsyncFile, readManifest, sha256OfFile } from './backup-files';
 import { type CrmDataSkeleton, CrmDataSyntaxError, readCrmDataFile } from './crm-data-reader';
-import { checkpointSqlite, inspectSqliteFile, type SqliteInspection } from './sqlite-snapshot';
+import { inspectSqliteFile, type SqliteInspection } from './sqlite-snapshot';
 
 /** A restore that must not go ahead; the message is for the person running it. Nothing was changed. */
 export class RestoreRefusedError extends Error {
@@ -280,14 +280,7 @@ async function importDataExport(options: RestoreOptions): Promise<RestoreReport>
     const db = openDatabase(options.databaseUrl);
     try {
       await yieldToEventLoop();
-      // SQLite: neither a checkpoint nor a sync of the whole log at the commit, on the calling
-      // thread; a worker checkpoints and syncs the log and the file before the import is reported done.
-      if (path) {
-        await db.prisma.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0');
-        await db.prisma.$executeRawUnsafe('PRAGMA synchronous = OFF');
-      }
       const { rowCounts } = await importCrmDataFrom(db.prisma, source);
-      if (path) await checkpointSqlite(path);
       return { kind: 'data-export', setAside: aside, migrated: [], rowCounts };
     } finally {
       await db.close();

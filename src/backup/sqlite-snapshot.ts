@@ -51,17 +51,6 @@ try {
       source.close();
     }
     parentPort.postMessage({ result: inspect(workerData.target) });
-  } else if (workerData.task === 'checkpoint') {
-    // Closed while another connection stays open: this close checkpoints nothing more itself.
-    const db = new Database(workerData.target, { fileMustExist: true, timeout: workerData.busyTimeoutMs });
-    try {
-      // Synced: the log first, then the file (an import wrote the log without syncing it).
-      db.pragma('synchronous = FULL');
-      db.pragma('wal_checkpoint(TRUNCATE)');
-    } finally {
-      db.close();
-    }
-    parentPort.postMessage({ result: null });
   } else {
     parentPort.postMessage({ result: inspect(workerData.target) });
   }
@@ -70,22 +59,19 @@ try {
 }
 `;
 
-type WorkerTask =
-  | { task: 'snapshot'; source: string; target: string }
-  | { task: 'inspect'; target: string }
-  | { task: 'checkpoint'; target: string };
+type WorkerTask = { task: 'snapshot'; source: string; target: string } | { task: 'inspect'; target: string };
 
-function runInWorker<R = SqliteInspection>(task: WorkerTask): Promise<R> {
+function runInWorker(task: WorkerTask): Promise<SqliteInspection> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { ...task, driver: require.resolve('better-sqlite3'), busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS },
     });
     let settled = false;
-    worker.once('message', (m: { result?: R; error?: string }) => {
+    worker.once('message', (m: { result?: SqliteInspection; error?: string }) => {
       settled = true;
       if (m.error !== undefined) reject(new Error(m.error));
-      else resolve(m.result as R);
+      else resolve(m.result!);
     });
     worker.once('error', (err) => {
       settled = true;
@@ -109,14 +95,4 @@ export function snapshotSqlite(source: string, target: string): Promise<SqliteIn
 /** Opens a file read-only and checks it: integrity, rows per table, recorded migrations. Never throws for a bad file. */
 export function inspectSqliteFile(path: string): Promise<SqliteInspection> {
   return runInWorker({ task: 'inspect', target: path });
-}
-
-/**
- * Copies what the write-ahead log holds into the database file and empties the log, in a
- * worker thread. After a large import the log holds every page written: SQLite's own
- * checkpoint (at the commit, or when the last connection closes) would copy it on the
- * calling thread, seconds of a blocked event loop at 200,000 leads.
- */
-export async function checkpointSqlite(path: string): Promise<void> {
-  await runInWorker<null>({ task: 'checkpoint', target: path });
 }

@@ -39,8 +39,12 @@ describe('the runtime image file set', () => {
     const required = packagesRequiredBy(join(image.dir, 'dist'));
     expect(required.size).toBeGreaterThan(10);
     // Named in the source the worker threads are given when the app runs from TypeScript (tsx,
-    // tests); compiled, they load sync-worker.js and sqlite-read-worker.js directly.
-    expect(required.get('tsx/cjs/api')?.sort()).toEqual(['db/off-loop-reads.js', 'domain/sync-worker-client.js']);
+    // tests); compiled, they load sync-worker.js, sqlite-read-worker.js and the export threads directly.
+    expect(required.get('tsx/cjs/api')?.sort()).toEqual([
+      'db/off-loop-reads.js',
+      'domain/sync-worker-client.js',
+      'exports/worker-pieces.js',
+    ]);
     required.delete('tsx/cjs/api');
     // Resolved by a Node process in the image's folder, as the app would at run time.
     const script = `
