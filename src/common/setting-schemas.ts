@@ -103,6 +103,16 @@ export const rhythmFactorsSchema = z
 export type RhythmFactors = z.infer<typeof rhythmFactorsSchema>;
 export const DEFAULT_RHYTHM_FACTORS: RhythmFactors = { overdue: 1.5, atRisk: 2 };
 
+/** The rhythm factors in thousandths (1.5 -> 1500): exact in the integer arithmetic of rhythms and their SQL. */
+export interface FactorPermille {
+  overdue: bigint;
+  atRisk: bigint;
+}
+
+export function factorPermille(factors: RhythmFactors): FactorPermille {
+  return { overdue: BigInt(Math.round(factors.overdue * 1000)), atRisk: BigInt(Math.round(factors.atRisk * 1000)) };
+}
+
 /** The team's morning agenda: the default time (each person may choose theirs) and the workdays it goes out on. */
 export const agendaScheduleSchema = z.object({
   time: z.string().refine(isTimeOfDay, { message: 'must be a time of day such as 08:30' }),

@@ -131,6 +131,12 @@ export function zonedToInstant(day: DayNumber, minutes: number, timeZone: string
   return new Date(candidates[0] ?? naive - before);
 }
 
+/** The instant today began and the instant it ends for someone in `timeZone` (DST-aware). */
+export function localDayBounds(now: Date, timeZone: string): { day: DayNumber; start: Date; end: Date } {
+  const day = localDateTimeOf(now, timeZone).day;
+  return { day, start: zonedToInstant(day, 0, timeZone), end: zonedToInstant(day + 1, 0, timeZone) };
+}
+
 /** Adds whole local days to an instant, keeping its wall-clock time (DST-aware). */
 export function addLocalDays(instant: Date, days: number, timeZone: string): Date {
   const local = localDateTimeOf(instant, timeZone);

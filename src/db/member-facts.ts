@@ -1,16 +1,29 @@
+import { isRole, type Role } from '../common/roles';
 import { jsonRowsSelect, rawDate } from './bulk-rows';
 import { type CrmPrisma, type Database, withProviderClient } from './client';
 
-/** A user's roster role (as stored) and cached Slack profile facts (null: never fetched). */
-export interface MemberFactsRow {
-  role: string | null;
-  facts: {
-    tz: string | null;
-    isRestricted: boolean;
-    isUltraRestricted: boolean;
-    deleted: boolean;
-    fetchedAt: Date;
-  } | null;
+/**
+ * What the app keeps of the people it serves: their roster role and what Slack's users.info
+ * said of them (time zone, guest, deactivated), read to decide access and time zones. One
+ * module from the listener's or job's call to the statement: the viewer of every Slack
+ * request, the owners of a burst of follow-ups, the Admin section's head count.
+ */
+
+/** What the app keeps of a Slack user's profile (users.info), to decide access and time zones. */
+export interface UserFacts {
+  tz: string | null;
+  isRestricted: boolean;
+  isUltraRestricted: boolean;
+  deleted: boolean;
+  fetchedAt: Date;
+}
+
+/** A user's roster role and stored users.info facts. */
+export interface MemberFacts {
+  /** Null: not on the roster (or a stored role that is no longer one). */
+  role: Role | null;
+  /** Null: never fetched. */
+  facts: UserFacts | null;
 }
 
 /** SQLite answers booleans in raw rows as 0/1 (number or bigint). */
@@ -20,7 +33,7 @@ const rawBool = (v: unknown): boolean => v === true || (v !== false && v !== nul
  * The role and the stored profile facts in one query: every Slack request resolves its
  * viewer, and on SQLite's one connection each query is a turn the other requests wait behind.
  */
-export async function selectMemberFacts(prisma: CrmPrisma, userId: string): Promise<MemberFactsRow> {
+export async function readMemberFacts(prisma: CrmPrisma, userId: string): Promise<MemberFacts> {
   const [row] = await prisma.$queryRaw<
     {
       role: string | null;
@@ -36,9 +49,10 @@ export async function selectMemberFacts(prisma: CrmPrisma, userId: string): Prom
     FROM (SELECT CAST(${userId} AS TEXT) AS "uid") AS q
     LEFT JOIN "RosterMember" AS r ON r."userId" = q."uid"
     LEFT JOIN "SlackUserCache" AS c ON c."userId" = q."uid"`;
+  const role = row?.role ?? null;
   const fetchedAt = row?.cachedId != null ? rawDate(row.fetchedAt) : null;
   return {
-    role: row?.role ?? null,
+    role: role !== null && isRole(role) ? role : null,
     facts:
       row && fetchedAt
         ? {
@@ -52,17 +66,49 @@ export async function selectMemberFacts(prisma: CrmPrisma, userId: string): Prom
   };
 }
 
-export type UserFactsRow = [
-  userId: string,
-  tz: string | null,
-  isRestricted: boolean,
-  isUltraRestricted: boolean,
-  deleted: boolean,
-  fetchedAt: Date,
-];
+function userFactsOf(row: UserFacts): UserFacts {
+  return {
+    tz: row.tz,
+    isRestricted: row.isRestricted,
+    isUltraRestricted: row.isUltraRestricted,
+    deleted: row.deleted,
+    fetchedAt: row.fetchedAt,
+  };
+}
 
-/** Saves the profile facts of many users in one statement, the rows as one JSON parameter. */
-export async function upsertUserFacts(db: Pick<Database, 'prisma' | 'provider'>, rows: UserFactsRow[]): Promise<void> {
+/** The stored facts of a user, or null when never fetched. */
+export async function readUserFacts(prisma: CrmPrisma, userId: string): Promise<UserFacts | null> {
+  const row = await prisma.slackUserCache.findUnique({ where: { userId } });
+  return row && userFactsOf(row);
+}
+
+export async function saveUserFacts(prisma: CrmPrisma, userId: string, facts: UserFacts): Promise<void> {
+  await prisma.slackUserCache.upsert({ where: { userId }, create: { userId, ...facts }, update: facts });
+}
+
+/** The stored facts of many users at once (those never fetched are absent). */
+export async function readUserFactsOf(prisma: CrmPrisma, userIds: string[]): Promise<Map<string, UserFacts>> {
+  const rows = userIds.length ? await prisma.slackUserCache.findMany({ where: { userId: { in: userIds } } }) : [];
+  return new Map(rows.map((r) => [r.userId, userFactsOf(r)]));
+}
+
+/**
+ * Saves the facts of many users in one statement, the rows as one JSON parameter (a burst of
+ * sends checks hundreds of owners).
+ */
+export async function saveUserFactsOf(
+  db: Pick<Database, 'prisma' | 'provider'>,
+  facts: ReadonlyMap<string, UserFacts>,
+): Promise<void> {
+  if (facts.size === 0) return;
+  const rows = [...facts].map(([userId, f]) => [
+    userId,
+    f.tz,
+    f.isRestricted,
+    f.isUltraRestricted,
+    f.deleted,
+    f.fetchedAt,
+  ]);
   await db.prisma.$executeRaw`
     INSERT INTO "SlackUserCache" ("userId", "tz", "isRestricted", "isUltraRestricted", "deleted", "fetchedAt")
     ${jsonRowsSelect(db.provider, rows, ['text', 'text', 'bool', 'bool', 'bool', 'datetime'])}

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { splitList } from '../common/lists';
+import { factorPermille } from '../common/setting-schemas';
 import { STAGES, type StageSlug } from '../common/stages';
-import { MS_PER_DAY } from '../common/zoned-time';
+import { localDayBounds, MS_PER_DAY } from '../common/zoned-time';
 import { inTurns } from '../cooperative';
 import type { CrmPrisma } from '../db/client';
 import { countActivityPaths, rateDateRange, sumLifetimeUsd } from '../db/lead-aggregates';
@@ -10,7 +11,7 @@ import { upsertSetting } from '../db/single-statement-upserts';
 import { lapsedAccounts, stageSuggestionRows } from '../db/today-queries';
 import { countOverdueFollowUpsByOwner, type OverdueFollowUps } from './follow-ups/listing';
 import { type LeadMatch, type LeadMatchRow, leadMatchSelect, toLeadMatch } from './lead-search';
-import { factorPermille, localDayBounds, usualOrderValue } from './rhythm';
+import { usualOrderValue } from './rhythm';
 import type { RhythmFactors, SettingValues, StaleThresholds } from './settings';
 import { DEFAULT_UNCONTACTED_DAYS, findUncontacted } from './uncontacted-leads';
 

@@ -1,6 +1,6 @@
 import { divideRoundHalfAwayFromZero } from '../common/money';
-import type { RhythmFactors } from '../common/setting-schemas';
-import { type DayNumber, localDateTimeOf, zonedToInstant } from '../common/zoned-time';
+import type { FactorPermille } from '../common/setting-schemas';
+import { localDateTimeOf } from '../common/zoned-time';
 
 /**
  * A customer's order rhythm. From the first and the last order (across every currency) and
@@ -41,16 +41,6 @@ export function orderRhythm(
 
 export type RhythmState = 'on_track' | 'due' | 'overdue' | 'at_risk';
 
-/** Factors in thousandths (1.5 -> 1500): exact in integer arithmetic. */
-export interface FactorPermille {
-  overdue: bigint;
-  atRisk: bigint;
-}
-
-export function factorPermille(factors: RhythmFactors): FactorPermille {
-  return { overdue: BigInt(Math.round(factors.overdue * 1000)), atRisk: BigInt(Math.round(factors.atRisk * 1000)) };
-}
-
 /**
  * Whether `last + factor × interval` lies before `startOfTodayMs` (the reader's local
  * midnight): its local date is then before today. With next = last + interval, that is
@@ -65,12 +55,6 @@ export function rhythmState(rhythm: OrderRhythm, factors: FactorPermille, startO
   if (isPast(rhythm, factors.overdue, startOfTodayMs)) return 'overdue';
   if (isPast(rhythm, 1000n, startOfTodayMs)) return 'due';
   return 'on_track';
-}
-
-/** The instant today began and the instant it ends for someone in `timeZone` (DST-aware). */
-export function localDayBounds(now: Date, timeZone: string): { day: DayNumber; start: Date; end: Date } {
-  const day = localDateTimeOf(now, timeZone).day;
-  return { day, start: zonedToInstant(day, 0, timeZone), end: zonedToInstant(day + 1, 0, timeZone) };
 }
 
 /**

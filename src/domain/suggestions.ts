@@ -1,9 +1,10 @@
 import type { Clock } from '../clock';
 import { UserFacingError } from '../common/errors';
+import { factorPermille } from '../common/setting-schemas';
 import { type StageLabels, stageLabel } from '../common/stages';
+import { localDayBounds } from '../common/zoned-time';
 import type { CrmPrisma } from '../db/client';
 import { stageSuggestionRows } from '../db/today-queries';
-import { factorPermille, localDayBounds } from './rhythm';
 import type { RhythmFactors } from './settings';
 import { type StageSuggestion, SUGGESTED_STAGE, type SuggestionKind, suggestionFacts } from './who-to-call';
 

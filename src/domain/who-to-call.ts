@@ -1,6 +1,7 @@
 import { splitList } from '../common/lists';
+import { factorPermille } from '../common/setting-schemas';
 import type { StageSlug } from '../common/stages';
-import { formatLocalDate, MS_PER_DAY } from '../common/zoned-time';
+import { formatLocalDate, localDayBounds, MS_PER_DAY } from '../common/zoned-time';
 import type { CrmPrisma } from '../db/client';
 import {
   dueFollowUps,
@@ -11,14 +12,7 @@ import {
   uncontactedSince,
 } from '../db/today-queries';
 import { uncontactedSince as orderedSince, type VersionedShare } from './pipeline';
-import {
-  factorPermille,
-  localDayBounds,
-  type OrderRhythm,
-  type RhythmState,
-  rhythmState,
-  usualOrderValue,
-} from './rhythm';
+import { type OrderRhythm, type RhythmState, rhythmState, usualOrderValue } from './rhythm';
 import type { RhythmFactors } from './settings';
 
 /**

@@ -1,9 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import { canEditLeads, isRole } from '../common/roles';
 import { slackErrorCode } from '../common/slack-error-code';
+import { readUserFactsOf, saveUserFactsOf, type UserFacts } from '../db/member-facts';
 import type { AppDeps } from '../deps';
 import type { NoAccessReason } from '../domain/follow-ups/pause-follow-ups';
-import { readUserFactsOf, saveUserFactsOf, type UserFacts } from '../domain/user-facts';
 import { USER_CACHE_TTL_MS } from '../slack/viewer';
 
 /** May this owner receive a follow-up now? 'unknown' when Slack could not say whether they are a guest. */

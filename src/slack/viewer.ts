@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { canConfigure, canEditLeads, type Role } from '../common/roles';
 import { slackErrorCode } from '../common/slack-error-code';
+import { readMemberFacts, readUserFacts, saveUserFacts, type UserFacts } from '../db/member-facts';
 import type { AppDeps } from '../deps';
-import { readMemberFacts, readUserFacts, saveUserFacts, type UserFacts } from '../domain/user-facts';
 import { buildNoticeModal } from './views/lead-modals';
 import { type InteractionOrigin, openModal } from './web-api/reply';
 

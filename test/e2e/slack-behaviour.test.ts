@@ -9,8 +9,8 @@
  * for Slack, and the test does not sleep through a delay.
  */
 import { WebClient } from '@slack/web-api';
+import { readMemberFacts } from '../../src/db/member-facts';
 import { getLeadCard } from '../../src/domain/leads';
-import { readMemberFacts } from '../../src/domain/user-facts';
 import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/views/action-ids';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
 import { startTestApp, type TestApp, waitForSettled } from '../support/harness';

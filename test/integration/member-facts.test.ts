@@ -1,5 +1,5 @@
 import type { Database } from '../../src/db/client';
-import { readMemberFacts, saveUserFacts } from '../../src/domain/user-facts';
+import { readMemberFacts, saveUserFacts } from '../../src/db/member-facts';
 import { openTestDatabase, type Provider } from '../support/databases';
 
 describe.each<Provider>(['sqlite', 'postgres'])('role and cached users.info facts read together on %s', (provider) => {

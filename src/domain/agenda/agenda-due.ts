@@ -8,7 +8,7 @@ import {
   zonedToInstant,
 } from '../../common/zoned-time';
 import type { CrmPrisma } from '../../db/client';
-import { readUserFactsOf } from '../user-facts';
+import { readUserFactsOf } from '../../db/member-facts';
 
 /**
  * Whose morning agenda is due now. Everyone who may change leads (account managers and

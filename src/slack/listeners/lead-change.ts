@@ -48,6 +48,8 @@ export async function refreshLeadCard(
 
 /** Tells a lead's previous owner, once, that someone else moved it; a failure is logged, never thrown. */
 async function noticeForPreviousOwner(deps: AppContext, client: WebClient, viewer: Viewer, change: LeadChange) {
+  // Only a change of owner takes a lead from its owner: any other change has no one to tell.
+  if (change.previousOwnerId === change.ownerId) return;
   try {
     const notice = await ownerTakenNotice(deps.db.prisma, change, viewer.userId);
     if (notice) await tellPreviousOwner(deps, client, notice);

@@ -1,6 +1,10 @@
 import type { App, BlockAction, ButtonAction, OverflowAction, StaticSelectAction, TimepickerAction } from '@slack/bolt';
 import type { AppContext } from '../../../app-context';
 import { ACTION_IDS } from '../../views/action-ids';
+import { openContactModal } from '../views/lead-contact';
+import { openNoteModal } from '../views/lead-note';
+import { openOwnerModal } from '../views/lead-owner';
+import { openStageModal } from '../views/stage-change';
 import { adminCheckSetup } from './admin-check-setup';
 import { adminNoticeResolve } from './admin-notice-resolve';
 import { adminOpenSetting } from './admin-open-setting';
@@ -18,17 +22,13 @@ import { homeRefresh } from './home-refresh';
 import { leadHistoryPage } from './lead-history-page';
 import { leadOverflow } from './lead-overflow';
 import { notePickLead } from './note-pick-lead';
-import { openContactModal } from './open-contact-modal';
 import { openFollowUpModal } from './open-follow-up-modal';
-import { openNoteModal } from './open-note-modal';
-import { openOwnerModal } from './open-owner-modal';
-import { openStageModal } from './open-stage-modal';
 import { suggestionAccept } from './suggestion-accept';
 import { suggestionDismiss } from './suggestion-dismiss';
 import { todayOpenLead } from './today-open-lead';
 import { viewOrders } from './view-orders';
 
-/** Every block action, by action id; one listener per file. */
+/** Every block action, by action id; one listener per file (a lead modal's verb sits with its modal in ../views/). */
 export function registerActions(app: App, deps: AppContext): void {
   type Button = BlockAction<ButtonAction>;
   // Home tab

@@ -2,13 +2,13 @@ import type { AppContext } from '../../../app-context';
 import { viewerForAction } from '../../viewer';
 import { actionOrigin } from '../../web-api/reply';
 import type { OverflowListener } from '../listener-types';
+import { contactVerb } from '../views/lead-contact';
+import { noteVerb } from '../views/lead-note';
+import { ownerVerb } from '../views/lead-owner';
+import { stageVerb } from '../views/stage-change';
 import { assignVerb } from './assign-to-me';
 import { type LeadVerb, runLeadVerb } from './lead-verb';
-import { contactVerb } from './open-contact-modal';
 import { followUpVerb } from './open-follow-up-modal';
-import { noteVerb } from './open-note-modal';
-import { ownerVerb } from './open-owner-modal';
-import { stageVerb } from './open-stage-modal';
 import { ordersVerb } from './view-orders';
 
 /** The verbs the overflow menu may name, by name (the same listeners as the lead card's buttons). */

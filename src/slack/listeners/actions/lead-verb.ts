@@ -8,7 +8,8 @@ import type { ButtonListener } from '../listener-types';
 
 /**
  * Something a user does with one lead: from a lead card button, the Home tab's overflow menu
- * (`<verb>:<leadId>`), or a command. Each verb lives in its own listener file.
+ * (`<verb>:<leadId>`), or a command. Each verb lives in its listener file; a lead modal's
+ * verb lives with the modal's submission (listeners/views/).
  */
 export interface LeadVerb {
   name: string;

@@ -9,7 +9,7 @@ import { leadOwner } from './lead-owner';
 import { logToCrm } from './log-to-crm-submission';
 import { stageChange } from './stage-change';
 
-/** Every modal submission, by callback id; one listener per file. */
+/** Every modal submission, by callback id; one listener per file (a lead modal's file also opens it). */
 export function registerViews(app: App, deps: AppContext): void {
   app.view<ViewSubmitAction>(CALLBACK_IDS.stageChange, stageChange(deps));
   app.view<ViewSubmitAction>(CALLBACK_IDS.leadNote, leadNote(deps));

@@ -1,10 +1,28 @@
 import type { ViewOutput } from '@slack/bolt';
 import type { AppContext } from '../../../app-context';
-import { updateContact } from '../../../domain/leads';
+import { getLeadSummary, updateContact } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildContactModal, LEAD_BLOCKS } from '../../views/lead-modals';
-import type { ViewListener } from '../listener-types';
+import { openModal } from '../../web-api/reply';
+import { type LeadVerb, leadButton } from '../actions/lead-verb';
+import type { ButtonListener, ViewListener } from '../listener-types';
 import { inputValue, type LeadSubmissionOptions, leadSubmission } from './lead-submission';
+
+/** The contact modal: the `contact` verb that opens it, and its submission. */
+
+/** Opens the contact modal of a lead. */
+export const contactVerb: LeadVerb = {
+  name: 'contact',
+  access: 'edit',
+  async run({ deps, client, origin, leadId }) {
+    const lead = await getLeadSummary(deps.db.prisma, leadId);
+    await openModal(client, origin, buildContactModal(lead, { responseUrl: origin.responseUrl }));
+  },
+};
+
+export function openContactModal(deps: AppContext): ButtonListener {
+  return leadButton(deps, contactVerb);
+}
 
 const typed = (view: ViewOutput) => ({
   name: inputValue(view, LEAD_BLOCKS.contactName, ACTION_IDS.contactName),

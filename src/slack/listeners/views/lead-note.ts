@@ -1,9 +1,27 @@
 import type { AppContext } from '../../../app-context';
-import { addNote } from '../../../domain/leads';
+import { addNote, getLeadSummary } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
-import { LEAD_BLOCKS } from '../../views/lead-modals';
-import type { ViewListener } from '../listener-types';
+import { buildNoteModal, LEAD_BLOCKS } from '../../views/lead-modals';
+import { openModal } from '../../web-api/reply';
+import { type LeadVerb, leadButton } from '../actions/lead-verb';
+import type { ButtonListener, ViewListener } from '../listener-types';
 import { inputValue, leadSubmission } from './lead-submission';
+
+/** The note modal: the `note` verb that opens it, and its submission. */
+
+/** Opens the note modal of a lead. */
+export const noteVerb: LeadVerb = {
+  name: 'note',
+  access: 'edit',
+  async run({ deps, client, origin, leadId }) {
+    const lead = await getLeadSummary(deps.db.prisma, leadId);
+    await openModal(client, origin, buildNoteModal(lead, { responseUrl: origin.responseUrl }));
+  },
+};
+
+export function openNoteModal(deps: AppContext): ButtonListener {
+  return leadButton(deps, noteVerb);
+}
 
 /**
  * The note modal submitted. A note only appends, so a note written in a modal opened before

@@ -1,9 +1,27 @@
 import type { AppContext } from '../../../app-context';
-import { changeOwner, LeadValidationError } from '../../../domain/leads';
+import { changeOwner, getLeadSummary, LeadValidationError } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildOwnerModal, LEAD_BLOCKS } from '../../views/lead-modals';
-import type { ViewListener } from '../listener-types';
+import { openModal } from '../../web-api/reply';
+import { type LeadVerb, leadButton } from '../actions/lead-verb';
+import type { ButtonListener, ViewListener } from '../listener-types';
 import { type LeadSubmissionOptions, leadSubmission, selectedUser } from './lead-submission';
+
+/** The change-owner modal: the `owner` verb that opens it, and its submission. */
+
+/** Opens the change-owner modal of a lead. */
+export const ownerVerb: LeadVerb = {
+  name: 'owner',
+  access: 'edit',
+  async run({ deps, client, origin, leadId }) {
+    const lead = await getLeadSummary(deps.db.prisma, leadId);
+    await openModal(client, origin, buildOwnerModal(lead, { responseUrl: origin.responseUrl }));
+  },
+};
+
+export function openOwnerModal(deps: AppContext): ButtonListener {
+  return leadButton(deps, ownerVerb);
+}
 
 /** The change-owner modal submitted. */
 export function leadOwner(deps: AppContext): ViewListener {

@@ -1,11 +1,30 @@
 import type { ViewOutput } from '@slack/bolt';
 import type { AppContext } from '../../../app-context';
-import { changeStage, LeadValidationError } from '../../../domain/leads';
+import { changeStage, getLeadSummary, LeadValidationError } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/settings';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildStageChangeModal, LEAD_BLOCKS } from '../../views/lead-modals';
-import type { ViewListener } from '../listener-types';
+import { openModal } from '../../web-api/reply';
+import { type LeadVerb, leadButton } from '../actions/lead-verb';
+import type { ButtonListener, ViewListener } from '../listener-types';
 import { inputValue, type LeadSubmissionOptions, leadSubmission, selectedValue } from './lead-submission';
+
+/** The stage-change modal: the `stage` verb that opens it, and its submission. */
+
+/** "Change stage": opens the stage-change modal (with the current labels). */
+export const stageVerb: LeadVerb = {
+  name: 'stage',
+  access: 'edit',
+  async run({ deps, client, origin, leadId }) {
+    const { prisma } = deps.db;
+    const [lead, labels] = await Promise.all([getLeadSummary(prisma, leadId), loadStageLabels(prisma)]);
+    await openModal(client, origin, buildStageChangeModal(lead, { labels, responseUrl: origin.responseUrl }));
+  },
+};
+
+export function openStageModal(deps: AppContext): ButtonListener {
+  return leadButton(deps, stageVerb);
+}
 
 const typed = (view: ViewOutput) => ({
   stage: selectedValue(view, LEAD_BLOCKS.stage, ACTION_IDS.stageSelect),
