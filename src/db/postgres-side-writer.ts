@@ -18,6 +18,12 @@ export class PostgresSideWriter {
     return result.rowCount ?? 0;
   }
 
+  /** Runs one INSERT … RETURNING "id"; resolves with that id. */
+  async insert(sql: string, params: readonly unknown[]): Promise<number> {
+    const result = await this.open().query<{ id: number | string }>(sql, params as unknown[]);
+    return Number(result.rows[0]!.id);
+  }
+
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = null;

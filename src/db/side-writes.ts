@@ -1,8 +1,8 @@
 import type { Database } from './client';
 
 /**
- * Bookkeeping writes that are not CRM data (seen Slack requests, the instance heartbeat),
- * on the database's side connection (db.sqliteSideWriter, db.postgresSideWriter): on SQLite
+ * Bookkeeping writes that are not CRM data (seen Slack requests, the instance heartbeat, the
+ * lead sync's run record and lease), on the database's side connection (db.sqliteSideWriter, db.postgresSideWriter): on SQLite
  * they then leave the data version Home readers share unchanged, on PostgreSQL they never
  * queue behind other queries for a pooled connection. The SQL is the same on both but for
  * the placeholders, numbered in the order the parameters are given (SQLite's are `?`).
@@ -11,6 +11,8 @@ export type SideWritesDb = Pick<Database, 'sqliteSideWriter' | 'postgresSideWrit
 
 export interface SideWrites {
   run(sql: string, params: readonly unknown[]): Promise<number>;
+  /** Runs one INSERT … RETURNING "id"; resolves with that id. */
+  insert(sql: string, params: readonly unknown[]): Promise<number>;
   /** The n-th parameter's placeholder (each parameter appears once, in order). */
   param(n: number): string;
   /** A DateTime as Prisma stores it there, so that comparisons with its rows hold. */
@@ -22,6 +24,7 @@ export function sideWritesOf(db: SideWritesDb): SideWrites {
   if (sqlite)
     return {
       run: (sql, params) => sqlite.run(sql, params),
+      insert: (sql, params) => sqlite.insert(sql, params),
       param: () => '?',
       date: (d) => d.toISOString().replace('Z', '+00:00'),
     };
@@ -29,6 +32,7 @@ export function sideWritesOf(db: SideWritesDb): SideWrites {
   if (postgres)
     return {
       run: (sql, params) => postgres.run(sql, params),
+      insert: (sql, params) => postgres.insert(sql, params),
       param: (n) => `$${n}`,
       // UTC in a `timestamp` column: the zone of the text is ignored there.
       date: (d) => d.toISOString(),

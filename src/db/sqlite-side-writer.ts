@@ -28,6 +28,12 @@ export class SqliteSideWriter {
     return retryOnBusy(() => statement.run(...params).changes, this.wait);
   }
 
+  /** Runs one INSERT … RETURNING "id" (cached by its text); resolves with that id. */
+  insert(sql: string, params: readonly unknown[]): Promise<number> {
+    const statement = this.statement(sql);
+    return retryOnBusy(() => Number((statement.get(...params) as { id: number | bigint }).id), this.wait);
+  }
+
   /** Changes whenever another connection has committed since the last call (SQLite's data_version). */
   dataVersion(): number {
     return this.open().pragma('data_version', { simple: true }) as number;

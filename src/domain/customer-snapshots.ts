@@ -9,6 +9,7 @@ import {
   type UsdConversion,
 } from '../common/money';
 import type { CustomerCurrencyRow, RejectedRow } from '../production/types';
+import { CONTACT_FIELDS, type CurrencyTotal, CustomerRunningTotals } from './customer-running-totals';
 import { orderRhythm } from './rhythm';
 
 /**
@@ -55,43 +56,21 @@ export interface CustomerSnapshot {
   totals: CurrencyTotalRow[];
 }
 
-interface CurrencyAccumulator {
-  currency: string;
-  market: string;
-  marketAt: number;
-  orderCount: number;
-  /** Null once an amount of this currency could not be read or has no known exponent. */
-  minor: bigint | null;
-  exponent: number | null;
-  lastOrderAt: Date;
-  /** Null once a row of this currency came without a first order (the column is optional). */
-  firstOrderAt: Date | null;
-  /** An amount of this currency could not be read: the figure is incomplete. */
-  unreadable: boolean;
-}
-
-/**
- * What one customer's rows add up to so far: no row is kept. The contact fields are those
- * of the newest row that has them (production's latest data wins; the first such row on a
- * tie), tracked with the time of the row they came from.
- */
+/** What one customer's rows add up to, as the snapshot is made from it. */
 interface CustomerAccumulator {
   customerId: string;
   name: string | null;
-  nameAt: number;
   company: string | null;
-  companyAt: number;
   email: string | null;
-  emailAt: number;
   phone: string | null;
-  phoneAt: number;
-  /** Usually one currency; a short array is smaller than a Map. */
-  currencies: CurrencyAccumulator[];
+  /** Usually one currency. */
+  currencies: CurrencyTotal[];
 }
 
 const maxDate = (a: Date | null, b: Date | null) =>
   a === null ? b : b === null ? a : a.getTime() >= b.getTime() ? a : b;
 const minDate = (a: Date, b: Date) => (a.getTime() <= b.getTime() ? a : b);
+const [NAME, COMPANY, EMAIL, PHONE] = CONTACT_FIELDS.map((_, i) => i) as [number, number, number, number];
 const present = (v: string | null): v is string => v !== null && v !== '';
 
 /**
@@ -104,7 +83,7 @@ const present = (v: string | null): v is string => v !== null && v !== '';
  * the rows, and snapshots are made a chunk at a time for writing.
  */
 export class CustomerSnapshotBuilder {
-  private readonly byCustomer = new Map<string, CustomerAccumulator>();
+  private totals = new CustomerRunningTotals();
   /** Per customer, the currencies of its refused rows (UNREADABLE_ROW when the currency did not read). */
   private readonly refusedRows = new Map<string, Set<string>>();
   unreadableRows = 0;
@@ -113,12 +92,12 @@ export class CustomerSnapshotBuilder {
 
   /** Distinct customers so far. */
   get size(): number {
-    return this.byCustomer.size;
+    return this.totals.size;
   }
 
   /** Forgets everything (the card is being read again from the top). */
   clear(): void {
-    this.byCustomer.clear();
+    this.totals = new CustomerRunningTotals();
     this.refusedRows.clear();
     this.unreadableRows = 0;
   }
@@ -142,34 +121,18 @@ export class CustomerSnapshotBuilder {
   /** Customers with a snapshot whose figure a refused row left incomplete. */
   get customersWithRefusedRows(): number {
     let n = 0;
-    for (const id of this.refusedRows.keys()) if (this.byCustomer.has(id)) n += 1;
+    for (const id of this.refusedRows.keys()) if (this.totals.has(id)) n += 1;
     return n;
   }
 
   add(row: CustomerCurrencyRow): void {
-    let acc = this.byCustomer.get(row.customerId);
-    if (!acc) {
-      acc = {
-        customerId: row.customerId,
-        name: null,
-        nameAt: 0,
-        company: null,
-        companyAt: 0,
-        email: null,
-        emailAt: 0,
-        phone: null,
-        phoneAt: 0,
-        currencies: [],
-      };
-      this.byCustomer.set(row.customerId, acc);
-    }
+    const { totals } = this;
+    const c = totals.customer(row.customerId);
     const at = row.lastOrderAt.getTime();
-    if (present(row.customerName) && (acc.name === null || at > acc.nameAt))
-      [acc.name, acc.nameAt] = [row.customerName, at];
-    if (present(row.company) && (acc.company === null || at > acc.companyAt))
-      [acc.company, acc.companyAt] = [row.company, at];
-    if (present(row.email) && (acc.email === null || at > acc.emailAt)) [acc.email, acc.emailAt] = [row.email, at];
-    if (present(row.phone) && (acc.phone === null || at > acc.phoneAt)) [acc.phone, acc.phoneAt] = [row.phone, at];
+    if (present(row.customerName)) totals.offerContact(c, NAME, row.customerName, at);
+    if (present(row.company)) totals.offerContact(c, COMPANY, row.company, at);
+    if (present(row.email)) totals.offerContact(c, EMAIL, row.email, at);
+    if (present(row.phone)) totals.offerContact(c, PHONE, row.phone, at);
     let parsed: ReturnType<typeof parseAmount> | null = null;
     let unreadable = false;
     try {
@@ -179,39 +142,46 @@ export class CustomerSnapshotBuilder {
       this.unreadableRows += 1;
       this.onUnreadable(row, err instanceof MoneyError ? err.message : String(err));
     }
-    const cur = acc.currencies.find((c) => c.currency === row.currency);
+    const minor = parsed?.kind === 'money' ? parsed.minor : null;
+    const firstOrderAt = row.firstOrderAt === null ? null : row.firstOrderAt.getTime();
+    const slot = totals.slotOf(c, row.currency);
     // The card gives one row per currency; should it ever give two, they add up.
-    if (!cur) {
-      acc.currencies.push({
+    if (slot < 0) {
+      totals.addSlot(c, {
         currency: row.currency,
         market: row.market,
         marketAt: at,
         orderCount: row.orderCount,
-        minor: parsed?.kind === 'money' ? parsed.minor : null,
+        minor,
         exponent: parsed?.kind === 'money' ? parsed.exponent : null,
-        lastOrderAt: row.lastOrderAt,
-        firstOrderAt: row.firstOrderAt,
+        lastOrderAt: at,
+        firstOrderAt,
         unreadable,
       });
     } else {
-      cur.orderCount += row.orderCount;
-      cur.minor = cur.minor !== null && parsed?.kind === 'money' ? cur.minor + parsed.minor : null;
-      cur.unreadable ||= unreadable;
-      if (at > cur.marketAt) {
-        cur.market = row.market;
-        cur.marketAt = at;
-      }
-      cur.lastOrderAt = maxDate(cur.lastOrderAt, row.lastOrderAt)!;
-      cur.firstOrderAt =
-        cur.firstOrderAt === null || row.firstOrderAt === null ? null : minDate(cur.firstOrderAt, row.firstOrderAt);
+      totals.addToSlot(
+        slot,
+        { market: row.market, at, orderCount: row.orderCount, minor, unreadable },
+        at,
+        firstOrderAt,
+      );
     }
   }
 
   /** The snapshots, `size` customers at a time (each chunk made when asked for). */
   *chunks(rates: RateTable, size: number): Generator<CustomerSnapshot[]> {
+    const { totals } = this;
     let chunk: CustomerSnapshot[] = [];
-    for (const acc of this.byCustomer.values()) {
-      chunk.push(snapshotOf(acc, rates, this.refusedRows.get(acc.customerId)));
+    for (const [customerId, c] of totals.customers()) {
+      const acc: CustomerAccumulator = {
+        customerId,
+        name: totals.contact(c, NAME),
+        company: totals.contact(c, COMPANY),
+        email: totals.contact(c, EMAIL),
+        phone: totals.contact(c, PHONE),
+        currencies: totals.totalsOf(c),
+      };
+      chunk.push(snapshotOf(acc, rates, this.refusedRows.get(customerId)));
       if (chunk.length >= size) {
         yield chunk;
         chunk = [];

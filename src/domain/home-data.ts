@@ -4,6 +4,7 @@ import type { StageLabels } from '../common/stages';
 import type { AppConfig } from '../config';
 import type { Database } from '../db/client';
 import { readHomeStart } from '../db/pipeline/pipeline-sql';
+import { syncRunsRecorded } from '../db/sync-runs';
 import type { ProductionReader } from '../production/types';
 import { type AdminNoticeItem, listOpenAdminNotices } from './admin-notices';
 import { type AgendaSetting, agendaSettingOf } from './agenda/preferences';
@@ -129,7 +130,9 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
       },
       share,
     ),
-    share.get(`sync:${running}`, () => loadSyncStatus(deps, running)),
+    // The run records are written on the side connection, which changes no data version: the
+    // records this process wrote are counted into the key instead (other instances' change it).
+    share.get(`sync:${running}:${syncRunsRecorded(deps.db)}`, () => loadSyncStatus(deps, running)),
     listFollowUpsForOwner(prisma, reader.userId, now, HOME_FOLLOW_UPS_SHOWN, start.hasFollowUps),
     reader.isAdmin ? listOpenAdminNotices(prisma, HOME_NOTICES_SHOWN) : Promise.resolve(noNotices),
     reader.isAdmin ? loadAdminHomeData(deps, reader, settings) : Promise.resolve(null),

@@ -6,6 +6,7 @@ import { insertMissingLeads, replaceTotals, upsertFigures } from '../db/customer
 import { pendingWork } from '../db/customer-cache/sync-compare';
 import { LOCKS, lockForTransaction } from '../db/locks';
 import { compactStageTotals } from '../db/stage-totals';
+import { recordSyncFinished, recordSyncStarted } from '../db/sync-runs';
 import type { AppDeps } from '../deps';
 import {
   type CustomerCurrencyRow,
@@ -196,7 +197,7 @@ export async function syncLeadsFromProduction(
   const { prisma } = deps.db;
   const log = deps.logger.child({ component: 'lead-sync', trigger: options.trigger });
   const startedAt = deps.clock.now();
-  const run = await prisma.syncRun.create({ data: { trigger: options.trigger, startedAt, status: 'running' } });
+  const runId = await recordSyncStarted(deps.db, options.trigger, startedAt);
   const counts = { fetched: 0, created: 0, updated: 0, rejected: 0 };
   let error: string | null = null;
   const started = performance.now();
@@ -274,10 +275,7 @@ export async function syncLeadsFromProduction(
   }
   loopDelay.disable();
   const finishedAt = deps.clock.now();
-  await prisma.syncRun.update({
-    where: { id: run.id },
-    data: { finishedAt, status: error ? 'failed' : 'ok', ...counts, error },
-  });
+  await recordSyncFinished(deps.db, runId, { finishedAt, status: error ? 'failed' : 'ok', ...counts, error });
   log.info(
     {
       ...counts,
@@ -289,7 +287,7 @@ export async function syncLeadsFromProduction(
     'lead sync finished',
   );
   return {
-    runId: run.id,
+    runId,
     trigger: options.trigger,
     status: error ? 'failed' : 'ok',
     startedAt,

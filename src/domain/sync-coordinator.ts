@@ -1,4 +1,4 @@
-import { releaseLease, tryAcquireLease } from '../db/leases';
+import { releaseLeaseAside, tryAcquireLeaseAside } from '../db/leases';
 import type { AppDeps } from '../deps';
 import { type SyncRunResult, type SyncTrigger, syncLeadsFromProduction } from './lead-sync';
 
@@ -116,8 +116,10 @@ export class SyncCoordinator {
   ): Promise<SyncOutcome> {
     const { prisma } = this.deps.db;
     const holder = this.deps.instanceId;
-    const acquired = await tryAcquireLease(
-      prisma,
+    // Taken and given back on the side connection, as the run is recorded (db/sync-runs.ts): a
+    // sync that writes no CRM data leaves what Home readers share as it was.
+    const acquired = await tryAcquireLeaseAside(
+      this.deps.db,
       SYNC_LEASE_NAME,
       holder,
       this.policy.leaseTtlMs,
@@ -135,7 +137,7 @@ export class SyncCoordinator {
         run.created > 0 || run.updated > 0 || (previous?.status ?? null) !== run.status || run.status === 'failed';
       return { kind: 'ran', run, joined: false, changed };
     } finally {
-      await releaseLease(prisma, SYNC_LEASE_NAME, holder).catch((err: unknown) =>
+      await releaseLeaseAside(this.deps.db, SYNC_LEASE_NAME, holder).catch((err: unknown) =>
         this.deps.logger.warn({ err }, 'could not release the lead sync lease; it expires on its own'),
       );
     }

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { RateTable } from '../common/money';
 import type { Database } from '../db/client';
 import { compareFileFor } from '../db/customer-cache/customer-cache-sql';
+import { sqliteCompareSql } from '../db/customer-cache/sync-compare';
 import type { ExportParseResult, ExportParser, RejectedRow } from '../production/types';
 import { workerSource } from '../worker-source';
 import type { CustomerSnapshot, PendingWork } from './customer-snapshots';
@@ -11,10 +12,14 @@ import type { FromSyncWorker, SyncWorkerData, ToSyncWorker } from './sync-worker
 const MAX_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
 
 /**
- * The worker's heap: what 200,000 customers' running totals need, with room. A sync past it
- * fails (its worker stops with an out-of-memory error) and the process serving Slack goes on.
+ * The worker's heap. The running totals are compact (customer-running-totals.ts: about 100
+ * bytes of heap per customer, the rest in typed arrays outside it), so 200,000 customers'
+ * need about 25 MB of it; parsing makes only short-lived garbage. A small limit makes the
+ * collector keep the heap near what is live instead of letting it grow (docs/benchmarks.md).
+ * A sync past it fails (its worker stops with an out-of-memory error) and the process
+ * serving Slack goes on.
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
 
 const localDate = (d: Date | null) => (d === null ? null : new Date(d.getTime()));
 
@@ -71,7 +76,8 @@ export class SyncWorker {
     chunkSize: number,
     onUnreadable: (customerId: string, currency: string, reason: string) => void,
   ) {
-    const data: SyncWorkerData = { compareFile: compareFileFor(db), chunkSize };
+    const compareFile = compareFileFor(db);
+    const data: SyncWorkerData = { compareFile, compareSql: compareFile ? sqliteCompareSql() : null, chunkSize };
     this.worker = new Worker(workerSource(__filename, 'sync-worker'), {
       eval: true,
       workerData: { syncWorker: data },

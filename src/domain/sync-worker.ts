@@ -14,7 +14,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RateTable } from '../common/money';
-import { openSqliteCompare } from '../db/customer-cache/sync-compare';
+import { openSqliteCompare } from '../db/customer-cache/sync-compare-rows';
 import { CardExportReader } from '../production/card-export-reader';
 import { CUSTOMERS_CARD } from '../production/card-schemas';
 import type { CustomerCurrencyRow, ExportParseResult, RejectedRow } from '../production/types';
@@ -23,6 +23,8 @@ import { type CustomerSnapshot, CustomerSnapshotBuilder, customerFingerprint } f
 export interface SyncWorkerData {
   /** The database file to compare against on a connection of this thread's own, or null (the main thread compares). */
   compareFile: string | null;
+  /** The compare's statement there (sqliteCompareSql), when `compareFile` is set. */
+  compareSql: string | null;
   /** Customers per chunk handed back. */
   chunkSize: number;
 }
@@ -92,7 +94,7 @@ function serve(port: NonNullable<typeof parentPort>, data: SyncWorkerData): void
           let unnamed = 0;
           for (const row of msg.rejected) if (!builder.refused(row)) unnamed += 1;
           chunks = builder.chunks(msg.rates, data.chunkSize);
-          if (data.compareFile) compare = openSqliteCompare(data.compareFile);
+          if (data.compareFile && data.compareSql) compare = openSqliteCompare(data.compareFile, data.compareSql);
           return send({
             op: 'summary',
             fetched: builder.size,

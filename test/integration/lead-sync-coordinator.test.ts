@@ -1,5 +1,6 @@
 import { ManualClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
+import { dataVersion } from '../../src/db/pipeline/pipeline-sql';
 import type { AppDeps } from '../../src/deps';
 import { seedDefaultRates } from '../../src/domain/rates';
 import { loadSyncStatus, SyncCoordinator } from '../../src/domain/sync-coordinator';
@@ -111,6 +112,23 @@ describe('SyncCoordinator', () => {
     // Once released, the other instance may run (forced) or reuses the fresh run.
     expect((await second.requestSync({ trigger: 'home_opened' })).kind).toBe('reused');
     expect((await second.requestSync({ trigger: 'command', force: true })).kind).toBe('ran');
+  });
+
+  it('a sync that finds nothing new leaves what Home readers share as it was, and Home shows when it ran', async () => {
+    const coordinator = new SyncCoordinator(deps);
+    expect((await coordinator.requestSync({ trigger: 'home_opened' })).kind).toBe('ran');
+    const before = await dataVersion(deps.db);
+    clock.advance(120_000);
+    const again = await coordinator.requestSync({ trigger: 'home_opened' });
+    expect(again).toMatchObject({ kind: 'ran', changed: false, run: { created: 0, updated: 0, status: 'ok' } });
+    // Its run record and lease are bookkeeping: the data version stays, so the share is kept.
+    expect(await dataVersion(deps.db)).toBe(before);
+    expect(await loadSyncStatus(deps)).toEqual({ kind: 'ok', finishedAt: clock.now(), created: 0, running: false });
+    // A sync that writes changes it.
+    production.rows = [...production.rows, customerRow({ customerId: 'C3' })];
+    clock.advance(120_000);
+    expect((await coordinator.requestSync({ trigger: 'home_opened' })).changed).toBe(true);
+    expect(await dataVersion(deps.db)).not.toBe(before);
   });
 
   it('does nothing without production configured', async () => {

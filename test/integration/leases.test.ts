@@ -1,4 +1,4 @@
-import { releaseLease, tryAcquireLease } from '../../src/db/leases';
+import { releaseLease, releaseLeaseAside, tryAcquireLease, tryAcquireLeaseAside } from '../../src/db/leases';
 import { openTestDatabase, type Provider } from '../support/databases';
 
 describe.each<Provider>(['sqlite', 'postgres'])('job leases on %s', (provider) => {
@@ -14,6 +14,23 @@ describe.each<Provider>(['sqlite', 'postgres'])('job leases on %s', (provider) =
       expect(await tryAcquireLease(db.prisma, 'sync', 'b', 60_000, at(61_001))).toBe(true);
       await releaseLease(db.prisma, 'sync', 'b');
       expect(await tryAcquireLease(db.prisma, 'sync', 'c', 60_000, at(61_002))).toBe(true);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('holds the same way when taken on the side connection, and a lease taken there keeps Prisma-side takers out', async () => {
+    const { db, cleanup } = await openTestDatabase(provider);
+    try {
+      const t0 = new Date('2026-11-25T10:00:00Z');
+      const at = (ms: number) => new Date(t0.getTime() + ms);
+      expect(await tryAcquireLeaseAside(db, 'lead_sync', 'a', 60_000, t0)).toBe(true);
+      expect(await tryAcquireLeaseAside(db, 'lead_sync', 'b', 60_000, at(1_000))).toBe(false);
+      expect(await tryAcquireLease(db.prisma, 'lead_sync', 'b', 60_000, at(59_000))).toBe(false);
+      expect(await tryAcquireLeaseAside(db, 'lead_sync', 'a', 60_000, at(1_000))).toBe(true);
+      expect(await tryAcquireLeaseAside(db, 'lead_sync', 'b', 60_000, at(61_001))).toBe(true);
+      await releaseLeaseAside(db, 'lead_sync', 'b');
+      expect(await tryAcquireLease(db.prisma, 'lead_sync', 'c', 60_000, at(61_002))).toBe(true);
     } finally {
       await cleanup();
     }

@@ -286,9 +286,15 @@ export const userSelect = (user: string | null) => ({ type: 'users_select', sele
 export { actionIds, visibleText } from './lead-e2e';
 
 /**
- * What a views.publish call must carry: this user and exactly this view (other arguments,
- * such as a hash against out-of-order publishes, are not this test's business).
+ * What a views.publish call must carry: this user and exactly this view, as the JSON text the
+ * publisher sends (other arguments, such as a hash against out-of-order publishes, are not
+ * this test's business).
  */
 export function published(userId: string, view: unknown) {
-  return expect.objectContaining({ user_id: userId, view });
+  return expect.objectContaining({ user_id: userId, view: JSON.stringify(view) });
+}
+
+/** The view a views.publish call carried (sent as JSON text). */
+export function publishedView(args: { view: string }): unknown {
+  return JSON.parse(args.view);
 }

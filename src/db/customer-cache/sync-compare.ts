@@ -1,8 +1,8 @@
-import BetterSqlite3 from 'better-sqlite3';
 import type { PendingWork } from '../../domain/customer-snapshots';
 import { Prisma } from '../../generated/sqlite/client';
 import { jsonRowsTable } from '../bulk-rows';
 import type { Database, DbProvider } from '../client';
+import { type FingerprintedId, type PendingRow, pendingFromRows } from './sync-compare-rows';
 
 /**
  * The sync's compare, the same statement on both providers: each customer of a chunk travels
@@ -11,8 +11,7 @@ import type { Database, DbProvider } from '../client';
  * differs, or that have no lead come back, so a no-change sync reads no rows into JavaScript.
  */
 
-/** A customer of a chunk: its id and the fingerprint of its new snapshot. */
-export type FingerprintedId = [customerId: string, fingerprint: string];
+export type { FingerprintedId } from './sync-compare-rows';
 
 function pendingSql(provider: DbProvider, chunk: readonly FingerprintedId[]): Prisma.Sql {
   const n = jsonRowsTable(provider, chunk, [
@@ -27,17 +26,6 @@ function pendingSql(provider: DbProvider, chunk: readonly FingerprintedId[]): Pr
     FROM ${n} n
     LEFT JOIN "CustomerFigures" c ON c."customerId" = n."id" LEFT JOIN "Lead" l ON l."customerId" = n."id"
     WHERE c."customerId" IS NULL OR c."fingerprint" <> n."fp" OR l."id" IS NULL`;
-}
-
-type PendingRow = { id: string; known: number | bigint; changed: number | bigint; hasLead: number | bigint };
-
-function pendingFromRows(rows: readonly PendingRow[]): Map<string, PendingWork> {
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      { known: Number(r.known) === 1, changed: Number(r.changed) === 1, needsLead: Number(r.hasLead) === 0 },
-    ]),
-  );
 }
 
 /**
@@ -57,19 +45,10 @@ export async function pendingWork(
 }
 
 /**
- * The compare on a read-only SQLite connection of its own (the sync's worker thread).
- * Blocking on a lock is harmless there: that thread serves no one else.
+ * The compare's SQLite statement: its one parameter is the chunk as JSON (see
+ * sync-compare-rows.ts). Made here, handed to the sync's worker thread as text, so that
+ * thread does not load the Prisma client (about 11 MB) to build it.
  */
-export function openSqliteCompare(path: string): {
-  compare(chunk: readonly FingerprintedId[]): Map<string, PendingWork>;
-  close(): void;
-} {
-  const connection = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
-  connection.pragma('busy_timeout = 10000');
-  // The statement's text is the same for every chunk: only its one parameter differs.
-  const statement = connection.prepare(pendingSql('sqlite', []).sql);
-  return {
-    compare: (chunk) => pendingFromRows(statement.all(...pendingSql('sqlite', chunk).values) as PendingRow[]),
-    close: () => connection.close(),
-  };
+export function sqliteCompareSql(): string {
+  return pendingSql('sqlite', []).sql;
 }

@@ -29,8 +29,10 @@ function configuredOrigin(config: SlackConfig): string | null {
   return config.SLACK_API_URL ? new URL(config.SLACK_API_URL).origin : null;
 }
 
+const hrefOf = (input: string | URL | Request) => (input instanceof Request ? input.url : String(input));
+
 function originOf(input: string | URL | Request): string {
-  const href = input instanceof Request ? input.url : String(input);
+  const href = hrefOf(input);
   try {
     return new URL(href).origin;
   } catch {
@@ -51,8 +53,24 @@ export function slackFetch(config: SlackConfig, logger: Logger): FetchFunction {
       logger.warn({ origin }, 'refused a request to a host that is not Slack');
       return Promise.reject(new NotSlackUrlError(origin));
     }
-    return fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(config.SLACK_TIMEOUT_MS) });
+    const answer = fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(config.SLACK_TIMEOUT_MS) });
+    return hrefOf(input).endsWith('/views.publish') ? answer.then(withoutViewBody) : answer;
   };
+}
+
+/**
+ * A views.publish answer with only the id and hash of the view Slack echoes back (all the
+ * app reads of it): the Web API client copies, redacts and serialises the whole answer for a
+ * debug line it never prints, and a Home view's blocks are most of it.
+ */
+async function withoutViewBody(response: Response): Promise<Response> {
+  if (!(response.headers.get('content-type') ?? '').includes('application/json')) return response;
+  const { view, ...rest } = JSON.parse(await response.text()) as { view?: { id?: string; hash?: string } };
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  const body = view ? { ...rest, view: { id: view.id, hash: view.hash } } : rest;
+  return new Response(JSON.stringify(body), { status: response.status, statusText: response.statusText, headers });
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   MANAGER,
   openListenerDeps,
   published,
+  publishedView,
   STRANGER,
   TRIGGER_ID,
   viewerOf,
@@ -140,7 +141,7 @@ describe('homeRefresh', () => {
       );
       expect(reader.calls).toHaveLength(1);
       expect(f.shown()).toEqual(['views.publish', 'views.publish']);
-      const [first, second] = f.client.views.publish.mock.calls.map((c) => visibleText(c[0].view));
+      const [first, second] = f.client.views.publish.mock.calls.map((c) => visibleText(publishedView(c[0])));
       expect(first).not.toContain('Fresh Imports');
       expect(second).toContain('Fresh Imports');
     } finally {

@@ -9,6 +9,7 @@ import {
   MANAGER,
   openListenerDeps,
   published,
+  publishedView,
   STRANGER,
   viewerOf,
   visibleText,
@@ -41,7 +42,7 @@ describe('appHomeOpened', () => {
     expect(f.client.views.publish.mock.calls).toEqual([
       [published(AM, await t.deps.homePublisher.buildFor(viewerOf(AM, 'account_manager')))],
     ]);
-    expect(visibleText(f.client.views.publish.mock.calls[0]![0].view)).toContain('ACME &amp; Co');
+    expect(visibleText(publishedView(f.client.views.publish.mock.calls[0]![0]))).toContain('ACME &amp; Co');
   });
 
   it.each([
@@ -51,7 +52,7 @@ describe('appHomeOpened', () => {
     const f = fakes();
     await appHomeOpened(t.deps)(opened(f, userId) as any);
     expect(f.client.views.publish.mock.calls).toEqual([[published(userId, buildNoAccessHome(refusal))]]);
-    expect(visibleText(f.client.views.publish.mock.calls[0]![0].view)).not.toContain('ACME');
+    expect(visibleText(publishedView(f.client.views.publish.mock.calls[0]![0]))).not.toContain('ACME');
   });
 
   it('ignores the Messages tab', async () => {
@@ -80,7 +81,7 @@ describe('appHomeOpened with production', () => {
       const f = fakes();
       await appHomeOpened(t.deps)(opened(f, MANAGER) as any);
       expect(reader.calls).toHaveLength(1);
-      const views = f.client.views.publish.mock.calls.map((c) => visibleText(c[0].view));
+      const views = f.client.views.publish.mock.calls.map((c) => visibleText(publishedView(c[0])));
       expect(views).toHaveLength(2);
       expect(views[0]).not.toContain('Fresh Imports');
       expect(views[1]).toContain('Fresh Imports');

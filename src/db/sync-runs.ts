@@ -1,0 +1,54 @@
+import { type SideWritesDb, sideWritesOf } from './side-writes';
+
+/**
+ * The lead sync's run records (SyncRun), written on the side connection (db/side-writes.ts):
+ * a sync that finds nothing to write then changes nothing Home readers share, where its
+ * record alone used to end the share for everyone. Read back through Prisma as any row; what
+ * is shared of them (Home's sync state) is keyed by syncRunsRecorded.
+ */
+
+/** Per database handle, how many run records this process has written there. */
+const recorded = new WeakMap<object, number>();
+const count = (db: SideWritesDb) => recorded.set(db, (recorded.get(db) ?? 0) + 1);
+
+/**
+ * Changes with every run record this process writes through `db`: its own side writes change
+ * no data version (another process's do), so what is shared of the records is keyed by this too.
+ */
+export function syncRunsRecorded(db: SideWritesDb): number {
+  return recorded.get(db) ?? 0;
+}
+
+/** Records a run as started; resolves with its id. */
+export function recordSyncStarted(db: SideWritesDb, trigger: string, startedAt: Date): Promise<number> {
+  const side = sideWritesOf(db);
+  const p = side.param;
+  count(db);
+  return side.insert(
+    `INSERT INTO "SyncRun" ("trigger", "startedAt", "status", "fetched", "created", "updated", "rejected")
+     VALUES (${p(1)}, ${p(2)}, 'running', 0, 0, 0, 0) RETURNING "id"`,
+    [trigger, side.date(startedAt)],
+  );
+}
+
+export interface SyncRunEnd {
+  finishedAt: Date;
+  status: 'ok' | 'failed';
+  fetched: number;
+  created: number;
+  updated: number;
+  rejected: number;
+  error: string | null;
+}
+
+/** Records how a run ended. */
+export async function recordSyncFinished(db: SideWritesDb, id: number, end: SyncRunEnd): Promise<void> {
+  const side = sideWritesOf(db);
+  const p = side.param;
+  await side.run(
+    `UPDATE "SyncRun" SET "finishedAt" = ${p(1)}, "status" = ${p(2)}, "fetched" = ${p(3)}, "created" = ${p(4)},
+       "updated" = ${p(5)}, "rejected" = ${p(6)}, "error" = ${p(7)} WHERE "id" = ${p(8)}`,
+    [side.date(end.finishedAt), end.status, end.fetched, end.created, end.updated, end.rejected, end.error, id],
+  );
+  count(db);
+}
