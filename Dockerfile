@@ -38,4 +38,4 @@ EXPOSE 3000
 # The app applies pending migrations itself at start, then serves.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--max-semi-space-size=1", "--max-old-space-size=160", "dist/index.js"]
+CMD ["node", "--max-semi-space-size=1", "dist/index.js"]

@@ -1,25 +1,30 @@
-// `npm test` before jest: the set-up and the static checks, on both cores. The set-up's
-// install and Prisma generation come first (everything else needs them); then the type
-// check (the longest step, one core) runs beside the build, the migration of ./data and
-// lint, format and import checks (one after the other, on the other core). Each lane's
-// output is printed when it ends; any step failing fails the whole (exit status 1), after
-// both lanes have ended, with the failed steps named.
+// `npm test`: the set-up, the static checks and jest, on both cores. The set-up (the install,
+// the Prisma clients and the build into dist/, each only when out of date) comes first:
+// everything needs it. Then jest starts, and beside it the type check (the longest check, one
+// core) and the migration of ./data, lint, format and import checks (one after the other): the
+// checks fill the time jest's workers spend waiting on processes, servers and timers, instead
+// of jest waiting for them. Each check prints one line with its time, and its output when it
+// fails; a failed check stops jest at once and fails the whole (exit status 1) with the failed
+// checks named. Otherwise the exit status is jest's. Arguments are passed on to jest.
 import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { prepareOrExit, recordTypeCheck, root, typeCheckInputs } from './prepare.mjs';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** A step: an npm script's name, or a command line. */
-const SETUP_BUILD = {
-  name: 'build (scripts/prepare.mjs --build)',
-  command: [process.execPath, 'scripts/prepare.mjs', '--build'],
-};
+/**
+ * Where the type check's outcome is written when it ends (`passed` or `failed`), for the test
+ * that runs `npm start` (test/support/app-process.ts): its `--check` waits for it rather than
+ * type-checking src/ a second time beside this one.
+ */
+const TYPE_CHECK_RESULT = join(root, 'node_modules', '.cache', 'crm-typecheck-result');
+const TYPE_CHECK_RESULT_ENV = 'CRM_TYPECHECK_RESULT';
 
-/** Runs a step with its output kept; resolves to the output and whether it passed. */
+/** Runs a step (an npm script's name) with its output kept; resolves to the output and whether it passed. */
 function runStep(step) {
-  const [command, ...args] = typeof step === 'string' ? [npm, 'run', '--silent', step] : step.command;
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(npm, ['run', '--silent', step], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks = [];
     child.stdout.on('data', (d) => chunks.push(d));
     child.stderr.on('data', (d) => chunks.push(d));
@@ -31,7 +36,7 @@ function runStep(step) {
 /** Runs the steps of one lane in order, stopping at the first that fails. */
 async function lane(steps) {
   for (const step of steps) {
-    const name = typeof step === 'string' ? `npm run ${step}` : step.name;
+    const name = `npm run ${step}`;
     const started = Date.now();
     const { ok, output } = await runStep(step);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -41,16 +46,67 @@ async function lane(steps) {
   return [];
 }
 
-prepareOrExit();
+/**
+ * Jest, with the arguments `npm test` was given, in a process group of its own so that a failed
+ * check can stop it with every process its tests started; Ctrl-C and the like are passed on.
+ */
+function startJest() {
+  const child = spawn(
+    process.execPath,
+    [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...process.argv.slice(2)],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      detached: true,
+      env: { ...process.env, [TYPE_CHECK_RESULT_ENV]: TYPE_CHECK_RESULT },
+    },
+  );
+  const exited = new Promise((resolve) => {
+    child.on('error', (err) => {
+      process.stderr.write(`jest could not be started: ${err.message}\n`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+  let running = true;
+  exited.then(() => {
+    running = false;
+  });
+  const stop = (signal) => {
+    if (!running) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
+  return { exited, stop };
+}
+
+prepareOrExit({ build: true });
 const sourceChecked = typeCheckInputs();
+rmSync(TYPE_CHECK_RESULT, { force: true });
+const jest = startJest();
+/** A lane's failures stop jest at once. */
+const stopJestIfFailed = (failed) => {
+  if (failed.length) jest.stop('SIGTERM');
+  return failed;
+};
 const [typeFailed, otherFailed] = await Promise.all([
-  lane(['typecheck']),
-  lane([SETUP_BUILD, 'db:migrate', 'lint', 'format:check', 'deps:check']),
+  lane(['typecheck']).then((failed) => {
+    // src/ passed the type check: `npm start` after `npm test` has nothing left to check.
+    if (failed.length === 0) recordTypeCheck(sourceChecked);
+    mkdirSync(dirname(TYPE_CHECK_RESULT), { recursive: true });
+    writeFileSync(TYPE_CHECK_RESULT, failed.length ? 'failed' : 'passed');
+    return stopJestIfFailed(failed);
+  }),
+  lane(['db:migrate', 'lint', 'format:check', 'deps:check']).then(stopJestIfFailed),
 ]);
-// src/ passed the type check: `npm start` after `npm test` has nothing left to check.
-if (typeFailed.length === 0) recordTypeCheck(sourceChecked);
+const jestStatus = await jest.exited;
 const failed = [...typeFailed, ...otherFailed];
 if (failed.length) {
-  process.stderr.write(`\nFailed: ${failed.join(', ')}. Jest was not started.\n`);
+  process.stderr.write(`\nFailed: ${failed.join(', ')}. Jest was stopped.\n`);
   process.exit(1);
 }
+process.exit(jestStatus);

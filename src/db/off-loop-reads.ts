@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SqlQuery, SqlResultSet } from '@prisma/driver-adapter-utils';
+import { workerSource } from '../worker-source';
 import type { FromReadWorker, ReadWorkerData, ToReadWorker } from './sqlite-read-worker';
 
 /**
@@ -97,12 +97,7 @@ export class OffLoopReader {
 
   private started(): Worker {
     if (this.worker) return this.worker;
-    // Compiled, the worker is sqlite-read-worker.js beside this file; run from TypeScript (tsx,
-    // tests), it is loaded through tsx's require hook.
-    const script = join(__dirname, `sqlite-read-worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
-    const source = __filename.endsWith('.ts')
-      ? `require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`
-      : `require(${JSON.stringify(script)});`;
+    const source = workerSource(__filename, 'sqlite-read-worker');
     const data: ReadWorkerData = { path: this.path, busyTimeoutMs: this.busyTimeoutMs };
     const worker = new Worker(source, { eval: true, workerData: data, resourceLimits: READER_LIMITS });
     worker.on('message', (msg: FromReadWorker) => {

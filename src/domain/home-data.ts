@@ -117,7 +117,8 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
   const filter = parseHomeFilter(start.filterJson);
   const share = shareAtVersion(deps.db, deps.pipelineCache, start.version);
   const noNotices = { notices: [], total: 0 };
-  const settings = await getAllSettings(prisma, deps.config);
+  // The same for everyone, and changed only by a write (which changes the version).
+  const settings = await share.get('settings', () => getAllSettings(prisma, deps.config));
   const [stageLabels, snapshot, sync, followUps, notices, admin, today, agenda] = await Promise.all([
     share.get('stageLabels', () => loadStageLabels(prisma)),
     loadPipeline(

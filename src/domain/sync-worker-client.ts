@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RateTable } from '../common/money';
 import type { Database } from '../db/client';
 import { compareFileFor } from '../db/customer-cache/customer-cache-sql';
 import { sqliteCompareSql } from '../db/customer-cache/sync-compare';
 import type { ExportParseResult, ExportParser, RejectedRow } from '../production/types';
+import { workerSource } from '../worker-source';
 import type { CustomerSnapshot, PendingWork } from './customer-snapshots';
 import type { FromSyncWorker, SyncWorkerData, ToSyncWorker } from './sync-worker';
 
@@ -78,13 +78,7 @@ export class SyncWorker {
   ) {
     const compareFile = compareFileFor(db);
     const data: SyncWorkerData = { compareFile, compareSql: compareFile ? sqliteCompareSql() : null, chunkSize };
-    // Compiled, the worker is sync-worker.js beside this file; run from TypeScript (tsx, tests),
-    // it is loaded through tsx's require hook.
-    const script = join(__dirname, `sync-worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
-    const source = __filename.endsWith('.ts')
-      ? `require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`
-      : `require(${JSON.stringify(script)});`;
-    this.worker = new Worker(source, {
+    this.worker = new Worker(workerSource(__filename, 'sync-worker'), {
       eval: true,
       workerData: { syncWorker: data },
       resourceLimits: WORKER_LIMITS,

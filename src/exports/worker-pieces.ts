@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import { parentPort, Worker } from 'node:worker_threads';
+import { workerSource } from '../worker-source';
 
 /**
  * Text made by a worker thread and written by the main thread, a piece at a time: the
@@ -30,13 +30,11 @@ const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 
  * yields its pieces in order; ends the thread when done, failed or abandoned.
  */
 export async function* piecesFromWorker(script: string, data: unknown): AsyncGenerator<Piece> {
-  // Compiled, the worker is <script>.js beside this file; run from TypeScript (tsx, tests), it
-  // is loaded through tsx's require hook.
-  const path = join(__dirname, `${script}${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
-  const source = __filename.endsWith('.ts')
-    ? `require('tsx/cjs/api').register(); require(${JSON.stringify(path)});`
-    : `require(${JSON.stringify(path)});`;
-  const worker = new Worker(source, { eval: true, workerData: data, resourceLimits: WORKER_LIMITS });
+  const worker = new Worker(workerSource(__filename, script), {
+    eval: true,
+    workerData: data,
+    resourceLimits: WORKER_LIMITS,
+  });
   const arrived: FromWorker[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;

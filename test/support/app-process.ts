@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -114,6 +114,7 @@ export function runCompiledApp(env: Record<string, string>, options: { preload?:
  * `npm test` type-checks the whole tree with `npm run typecheck` instead).
  */
 export async function prepareCompiledApp(options: { check?: boolean } = {}): Promise<string> {
+  if (options.check) await typeCheckBesideJest();
   const app = runNode([join(repoRoot, 'scripts', 'prepare.mjs'), '--build', ...(options.check ? ['--check'] : [])], {
     cwd: repoRoot,
     env: { ...process.env } as Record<string, string>,
@@ -121,6 +122,29 @@ export async function prepareCompiledApp(options: { check?: boolean } = {}): Pro
   const code = await app.exited;
   if (code !== 0) throw new Error(`scripts/prepare.mjs --build failed:\n${app.output()}`);
   return app.output();
+}
+
+/**
+ * `npm test` type-checks the whole tree beside jest (scripts/test-checks.mjs) and records that
+ * src/ passed, which is what `--check` looks for: waits until that check has ended (its result
+ * file, named in CRM_TYPECHECK_RESULT, exists), so src/ is not type-checked a second time. No
+ * deadline of its own: the hook's timeout bounds it. Outside `npm test`, returns at once.
+ */
+async function typeCheckBesideJest(): Promise<void> {
+  const result = process.env.CRM_TYPECHECK_RESULT;
+  if (!result || existsSync(result)) return;
+  let abandoned = false;
+  const untrack = trackWait({
+    describe: () => `npm test's type check to end (${result})`,
+    abandon: () => {
+      abandoned = true;
+    },
+  });
+  try {
+    while (!abandoned && !existsSync(result)) await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    untrack();
+  }
 }
 
 /** A loopback port nothing listens on (yet). */

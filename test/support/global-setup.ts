@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { COMPILED_WORKERS_ENV } from '../../src/worker-source';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 
 /** Where a developer's own PostgreSQL usually is (trust auth, database `test`). */
@@ -92,8 +94,26 @@ async function prepareSqliteTemplate(): Promise<void> {
   process.once('exit', template.remove);
 }
 
+/**
+ * Brings dist/ up to date (nothing to do after `npm test`'s checks or `npm run setup`; the swc
+ * build otherwise, a second or two) and has the app's worker threads run its compiled worker
+ * scripts (src/worker-source.ts): loading them through tsx in every thread costs more than the
+ * work of most tests that start one. The process tests run dist/ as well.
+ */
+function useCompiledWorkers(): void {
+  const root = join(__dirname, '..', '..');
+  try {
+    execFileSync(process.execPath, [join(root, 'scripts', 'prepare.mjs'), '--build'], { cwd: root, stdio: 'pipe' });
+  } catch (error) {
+    const e = error as { stderr?: Buffer; stdout?: Buffer; message: string };
+    throw new Error(`scripts/prepare.mjs --build failed:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
+  }
+  process.env[COMPILED_WORKERS_ENV] = join(root, 'dist');
+}
+
 export default async function globalSetup(): Promise<void> {
   checkGeneratedClients();
+  useCompiledWorkers();
   await choosePostgres();
   await prepareSqliteTemplate();
 }
