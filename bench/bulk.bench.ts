@@ -30,18 +30,14 @@ import { request } from 'undici';
 import { restoreFromFile } from '../src/backup/restore';
 import { ManualClock } from '../src/clock';
 import { sqlitePath } from '../src/db/client';
-import { crmDataExportPieces } from '../src/domain/crm-data';
 import { digestFiguresFor } from '../src/domain/digest-figures';
 import { pauseFollowUpsOfOwner } from '../src/domain/follow-ups/pause-follow-ups';
-import {
-  exportCurrencies,
-  exportOwnersAndCount,
-  leadExportCsvPieces,
-  leadExportPages,
-} from '../src/domain/lead-export';
+import { exportCurrencies, exportOwnersAndCount } from '../src/domain/lead-export';
 import { searchLeads } from '../src/domain/lead-search';
 import { type CustomerSnapshot, writeCustomerSnapshots } from '../src/domain/lead-sync';
 import { getAllSettings } from '../src/domain/settings';
+import { crmDataExportStream } from '../src/exports/crm-data-json';
+import { leadExportCsvStream } from '../src/exports/lead-csv';
 import { spoolToTempFile } from '../src/exports/spool-file';
 import { tempSqliteUrl } from '../test/support/databases';
 import { startTestApp, type TestApp } from '../test/support/harness';
@@ -271,7 +267,7 @@ async function benchOne(leads: number): Promise<Row[]> {
       const tally = { rows: 0 };
       const options = { stageLabels: {}, timeZone: 'Asia/Dubai', ownerNames: new Map<string, string>() };
       const file = await spoolToTempFile(
-        leadExportCsvPieces(leadExportPages(prisma, request0), currencies, options, tally),
+        leadExportCsvStream(t.deps.db, request0, currencies, options, tally),
         'leads.csv',
       );
       try {
@@ -303,7 +299,7 @@ async function benchOne(leads: number): Promise<Row[]> {
     let jsonBytes = 0;
     const json = await measure(t.baseUrl, async () => {
       const tally = { rowCounts: {} as Record<string, number>, migration: '' };
-      const file = await spoolToTempFile(crmDataExportPieces(prisma, NOW, tally), 'crm-data.json');
+      const file = await spoolToTempFile(crmDataExportStream(t.deps.db, NOW, tally), 'crm-data.json');
       try {
         await upload(sink.url, file.path, file.length);
         jsonBytes = file.length;

@@ -155,7 +155,7 @@ export async function readCrmDataFile(
   onRows?: RowsHandler,
   tables?: ReadonlySet<string>,
   /** Bytes read at a time (tests use small pieces to cut the text everywhere). */
-  chunkBytes = 256 * 1024,
+  chunkBytes = 64 * 1024,
 ): Promise<CrmDataSkeleton> {
   let pending: { table: string; rows: Record<string, unknown>[] }[] = [];
   const scanner = new DocumentScanner((table, rows) => {

@@ -1,5 +1,6 @@
 import { closeSync, copyFileSync, existsSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { yieldToEventLoop } from '../cooperative';
 import { openDatabase, providerOf, sqlitePath } from '../db/client';
 import { INSTANCE_HEARTBEAT_TTL_MS, liveInstances } from '../db/instance-heartbeat';
 import { knownMigrations, migrateDatabase } from '../db/migrate';
@@ -272,9 +273,13 @@ async function importDataExport(options: RestoreOptions): Promise<RestoreReport>
   const aside = path ? setAside(path, options.now, say) : null;
   if (aside) say(`The current database was kept as ${aside}.`);
   try {
+    // Turns between the steps that run on the calling thread (SQLite's schema, the new client).
+    await yieldToEventLoop();
     await migrateDatabase(options.databaseUrl);
+    await yieldToEventLoop();
     const db = openDatabase(options.databaseUrl);
     try {
+      await yieldToEventLoop();
       const { rowCounts } = await importCrmDataFrom(db.prisma, source);
       return { kind: 'data-export', setAside: aside, migrated: [], rowCounts };
     } finally {

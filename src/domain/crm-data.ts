@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { TimeSlicer } from '../cooperative';
-import type { CrmPrisma } from '../db/client';
+import { TimeSlicer, yieldToEventLoop } from '../cooperative';
+import type { BulkColumnType, BulkValue } from '../db/bulk-rows';
+import { type CrmPrisma, type CrmTx, type DbProvider, providerOfClient } from '../db/client';
 import { bulkReadsOf } from '../db/off-loop-reads';
 import { catalogueOf, currentMigration } from '../db/schema-catalogue/schema-catalogue';
+import { bulkColumnTypeOf, insertTableRows } from '../db/table-rows-insert';
 import { Prisma } from '../generated/sqlite/client';
+import { encodeRow, type JsonValue } from './crm-data-encoding';
 
 /**
  * The CRM's own data as one JSON document, so it is never locked in: every table, rows as
@@ -22,7 +25,6 @@ export const CRM_EXPORT_VERSION = 1;
  */
 export const TABLES_NOT_EXPORTED: readonly string[] = ['JobLease', 'BackupRun', 'StageTotal', 'SeenSlackRequest'];
 
-type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 type Row = Record<string, unknown>;
 
 export interface CrmDataExport {
@@ -61,21 +63,6 @@ function modelOf(prisma: unknown, model: string): ModelAccess {
 
 function fieldTypes(prisma: unknown, model: string): Map<string, string> {
   return new Map(Object.values(modelOf(prisma, model).fields).map((f) => [f.name, f.typeName]));
-}
-
-function encodeValue(type: string, value: unknown): JsonValue {
-  if (value === null || value === undefined) return null;
-  switch (type) {
-    case 'DateTime':
-      return (value as Date).toISOString();
-    case 'BigInt':
-    case 'Decimal':
-      return String(value);
-    case 'Bytes':
-      return Buffer.from(value as Uint8Array).toString('base64');
-    default:
-      return value as JsonValue;
-  }
 }
 
 function decodeValue(type: string, value: unknown, where: string): unknown {
@@ -148,11 +135,7 @@ async function* tableRows(prisma: CrmPrisma, model: string): AsyncGenerator<Reco
       take: EXPORT_PAGE_ROWS,
     });
     if (page.length === 0) return;
-    yield page.map((row) => {
-      const out: Record<string, JsonValue> = {};
-      for (const [field, type] of types) out[field] = encodeValue(type, row[field]);
-      return out;
-    });
+    yield page.map((row) => encodeRow(types, row));
     if (page.length < EXPORT_PAGE_ROWS) return;
     last = page[page.length - 1]!;
   }
@@ -173,6 +156,37 @@ export function crmDataExportPieces(
   return bulkReadsOf(exportPieces(prisma, now, tally));
 }
 
+/** What an export writes, table by table: its fields and their types, in order, and its primary key. */
+export interface ExportedTable {
+  model: string;
+  fields: [name: string, type: string][];
+  keys: string[];
+}
+
+/** The migration level and the tables an export writes, parents first. */
+export async function crmDataExportPlan(prisma: CrmPrisma): Promise<{ migration: string; tables: ExportedTable[] }> {
+  const migration = await currentMigration(prisma);
+  if (!migration) throw new Error('The database has no migration history: it was not created by the CRM');
+  const tables: ExportedTable[] = [];
+  for (const model of await parentsFirst(prisma, exportedModels())) {
+    const keys = await catalogueOf(prisma).primaryKeyColumns(prisma, model);
+    if (keys.length === 0) throw new Error(`table ${model} has no primary key to page through`);
+    tables.push({ model, fields: [...fieldTypes(prisma, model)], keys });
+  }
+  return { migration, tables };
+}
+
+/** The document's text before the tables. */
+export function crmDataExportHead(now: Date, migration: string): string {
+  const head = { format: CRM_EXPORT_FORMAT, version: CRM_EXPORT_VERSION, exportedAt: now.toISOString(), migration };
+  return `${JSON.stringify(head).slice(0, -1)},"tables":{`;
+}
+
+/** The document's text after the tables. */
+export function crmDataExportTail(rowCounts: Record<string, number>): string {
+  return `},"rowCounts":${JSON.stringify(rowCounts)}}\n`;
+}
+
 async function* exportPieces(
   prisma: CrmPrisma,
   now: Date,
@@ -181,8 +195,7 @@ async function* exportPieces(
   const migration = await currentMigration(prisma);
   if (!migration) throw new Error('The database has no migration history: it was not created by the CRM');
   tally.migration = migration;
-  const head = { format: CRM_EXPORT_FORMAT, version: CRM_EXPORT_VERSION, exportedAt: now.toISOString(), migration };
-  yield `${JSON.stringify(head).slice(0, -1)},"tables":{`;
+  yield crmDataExportHead(now, migration);
   const order = await parentsFirst(prisma, exportedModels());
   const slicer = new TimeSlicer();
   for (const [t, model] of order.entries()) {
@@ -208,7 +221,7 @@ async function* exportPieces(
     }
     yield ']';
   }
-  yield `},"rowCounts":${JSON.stringify(tally.rowCounts)}}\n`;
+  yield crmDataExportTail(tally.rowCounts);
 }
 
 /** Reads every exported table into one document in memory: for small databases and tests (the app streams crmDataExportPieces). */
@@ -297,7 +310,21 @@ async function parentsFirst(prisma: CrmPrisma, models: string[]): Promise<string
   return ordered;
 }
 
-const INSERT_BATCH = 500;
+/**
+ * Rows per insert statement, per table. On SQLite a statement runs on the calling thread,
+ * with the triggers of every row (a customer's row feeds the search index and the stage
+ * totals: ten times the cost of a lead's), so the size follows what the last statement of
+ * the table cost, aiming at a step of a few milliseconds; the import lets other work run between steps.
+ */
+class BatchSize {
+  static readonly TARGET_MS = 8;
+  size = 100;
+
+  took(rows: number, ms: number): void {
+    const perRow = Math.max(ms, 0.1) / rows;
+    this.size = Math.round(Math.min(2_000, Math.max(20, BatchSize.TARGET_MS / perRow)));
+  }
+}
 
 /** Where the rows of an import come from: a document in memory, or a file read as it streams. */
 export interface CrmDataSource {
@@ -353,6 +380,8 @@ export async function importCrmDataFrom(
   const models = exportedModels();
   const occupied: string[] = [];
   for (const m of models) {
+    // A turn between queries: each is prepared and, on SQLite, run on the calling thread.
+    await yieldToEventLoop();
     const n = await modelOf(prisma, m).count();
     if (n > 0) occupied.push(`${m} (${n})`);
   }
@@ -364,30 +393,53 @@ export async function importCrmDataFrom(
   const order = await parentsFirst(prisma, models);
   const arriving = source.tableOrder.filter((t) => models.includes(t));
   const inOrder = isParentsFirst(arriving, order);
+  const provider = providerOfClient(prisma);
+  const slicer = new TimeSlicer();
   await prisma.$transaction(
     async (tx) => {
       const inserted: Record<string, number> = {};
+      const batchSizes: Record<string, BatchSize> = {};
       const insert = async (model: string, rows: Record<string, unknown>[]) => {
         const types = fieldTypes(prisma, model);
         const first = inserted[model] ?? 0;
-        const decoded = rows.map((row, i) => {
-          const out: Row = {};
-          for (const [field, value] of Object.entries(row)) {
+        batchSizes[model] ??= new BatchSize();
+        const batchRows = batchSizes[model];
+        // Rows with the same fields, in a run: one statement's columns (an export's rows all have every field).
+        let run: { fields: string[]; start: number; values: BulkValue[][] } | null = null;
+        const flush = async () => {
+          if (!run) return;
+          const { fields, start, values } = run;
+          run = null;
+          for (let i = 0; i < values.length; ) {
+            const batch = values.slice(i, i + batchRows.size);
+            const started = performance.now();
+            try {
+              await insertRows(tx, provider, model, fields, types, batch);
+            } catch (err) {
+              throw new CrmDataImportError(
+                `${model}: rows ${first + start + i + 1} to ${first + start + i + batch.length} could not be inserted (${(err as Error).message.split('\n').at(-1)})`,
+              );
+            }
+            batchRows.took(batch.length, performance.now() - started);
+            i += batch.length;
+            // Each statement runs on the calling thread on SQLite: other work gets a turn between them.
+            await slicer.yieldIfDue();
+          }
+        };
+        for (const [i, row] of rows.entries()) {
+          const fields = Object.keys(row);
+          const values: BulkValue[] = [];
+          for (const field of fields) {
             const type = types.get(field);
             if (!type) throw new CrmDataImportError(`${model} row ${first + i + 1}: unknown field "${field}"`);
-            out[field] = decodeValue(type, value, `${model} row ${first + i + 1}, ${field}`);
+            values.push(decodeValue(type, row[field], `${model} row ${first + i + 1}, ${field}`) as BulkValue);
           }
-          return out;
-        });
-        for (let i = 0; i < decoded.length; i += INSERT_BATCH) {
-          try {
-            await modelOf(tx, model).createMany({ data: decoded.slice(i, i + INSERT_BATCH) });
-          } catch (err) {
-            throw new CrmDataImportError(
-              `${model}: rows ${first + i + 1} to ${first + Math.min(i + INSERT_BATCH, decoded.length)} could not be inserted (${(err as Error).message.split('\n').at(-1)})`,
-            );
-          }
+          if (run && !sameFields(run.fields, fields)) await flush();
+          run ??= { fields, start: i, values: [] };
+          run.values.push(values);
+          if (slicer.due()) await slicer.yield();
         }
+        await flush();
         inserted[model] = first + rows.length;
       };
       if (inOrder) await source.read(insert);
@@ -397,6 +449,33 @@ export async function importCrmDataFrom(
     { timeout: 30 * 60_000, maxWait: 60_000 },
   );
   return { rowCounts: doc.rowCounts };
+}
+
+function sameFields(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((f, i) => f === b[i]);
+}
+
+/**
+ * Rows of one table, each holding `fields` in that order: one statement with the rows as a
+ * JSON parameter when every field's type fits one (createMany costs far more per value),
+ * otherwise Prisma's createMany.
+ */
+async function insertRows(
+  tx: CrmTx,
+  provider: DbProvider,
+  model: string,
+  fields: readonly string[],
+  types: ReadonlyMap<string, string>,
+  rows: BulkValue[][],
+): Promise<void> {
+  const columns = fields.map((name) => ({ name, type: bulkColumnTypeOf(types.get(name)!) }));
+  if (columns.every((c): c is { name: string; type: BulkColumnType } => c.type !== null)) {
+    await insertTableRows(tx, provider, model, columns, rows);
+    return;
+  }
+  await modelOf(tx, model).createMany({
+    data: rows.map((values) => Object.fromEntries(fields.map((f, i) => [f, values[i]]))),
+  });
 }
 
 /**

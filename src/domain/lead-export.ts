@@ -1,16 +1,25 @@
 import type { Clock } from '../clock';
 import { splitList } from '../common/lists';
-import { currencyExponent, UNREADABLE_ROW } from '../common/money';
 import type { Role } from '../common/roles';
 import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../common/stages';
-import { formatLocalDate, formatTimeOfDay, localDateTimeOf, MS_PER_DAY } from '../common/zoned-time';
+import { MS_PER_DAY } from '../common/zoned-time';
 import { TimeSlicer } from '../cooperative';
 import type { CrmPrisma } from '../db/client';
 import { earliestDueByLead } from '../db/follow-up-aggregates';
 import { countLeadsByOwner, currenciesOfTotals } from '../db/lead-aggregates';
+import type { LeadExportWhere } from '../db/lead-export-sql';
 import { bulkReads, bulkReadsOf } from '../db/off-loop-reads';
 import { csvRecord, toCsv, UTF8_BOM } from './csv';
+import { type CsvOptions, csvCells, csvHeader, type LeadExportRow } from './lead-export-csv';
 import { DEFAULT_UNCONTACTED_DAYS, MAX_UNCONTACTED_DAYS } from './uncontacted-leads';
+
+export {
+  type CsvOptions,
+  type CurrencyTotal,
+  csvRecordsOf,
+  type LeadExportRow,
+  minorToDecimal,
+} from './lead-export-csv';
 
 /**
  * Leads as a spreadsheet: which leads a person may export, the rows, the CSV, and the audit
@@ -105,27 +114,6 @@ export function exportFileName(filter: ExportFilter, day: string): string {
   return `crm-leads-${part}-${day}.csv`;
 }
 
-export interface CurrencyTotal {
-  currency: string;
-  minor: bigint;
-}
-
-export interface LeadExportRow {
-  customerId: string;
-  name: string;
-  company: string | null;
-  stage: string;
-  ownerId: string | null;
-  markets: string[];
-  lifetimeUsdCents: bigint;
-  /** Currencies left out of the USD figure (no rate, or amounts that could not be read). */
-  unknownCurrencies: string[];
-  totals: CurrencyTotal[];
-  lastOrderAt: Date | null;
-  lastTouchAt: Date | null;
-  nextFollowUpAt: Date | null;
-}
-
 /**
  * Leads per page, and the most a request may ask for. Each page is one keyset query (no
  * OFFSET: the 200th page costs what the first does) plus one grouped query for the page's
@@ -157,6 +145,19 @@ function exportConditions(request: ExportRequest): object[] {
     });
   }
   return conditions;
+}
+
+/** The same leads as exportConditions, as plain values, for the SQLite export thread's own SQL. */
+export function exportWhere(request: ExportRequest): LeadExportWhere {
+  const { filter, scope } = request;
+  const ownerIds: string[] = [];
+  if (scope.ownerId) ownerIds.push(scope.ownerId);
+  if (filter.kind === 'mine') ownerIds.push(request.viewerId);
+  return {
+    ownerIds,
+    stage: filter.kind === 'stage' ? filter.stage : null,
+    uncontactedSince: filter.kind === 'uncontacted' ? new Date(request.now.getTime() - filter.days * MS_PER_DAY) : null,
+  };
 }
 
 type Keyset = { cents: bigint; customerId: string };
@@ -255,71 +256,6 @@ export async function exportOwnersAndCount(
     ownerIds: [...counts.keys()].flatMap((ownerId) => (ownerId ? [ownerId] : [])),
     count: [...counts.values()].reduce((n, c) => n + c, 0),
   };
-}
-
-/** Exact decimal text of minor units, no grouping, so spreadsheets read it as a number: "-1234.50". */
-export function minorToDecimal(minor: bigint, exponent: number): string {
-  const negative = minor < 0n;
-  const digits = (negative ? -minor : minor).toString().padStart(exponent + 1, '0');
-  const whole = exponent ? `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}` : digits;
-  return negative ? `-${whole}` : whole;
-}
-
-function localDateTime(at: Date | null, timeZone: string): string {
-  if (!at) return '';
-  const local = localDateTimeOf(at, timeZone);
-  return `${formatLocalDate(local.day)} ${formatTimeOfDay(local.minutes)}`;
-}
-
-export interface CsvOptions {
-  stageLabels: StageLabels;
-  /** Dates are written as local "YYYY-MM-DD HH:MM" in this zone, named in the header. */
-  timeZone: string;
-  /** Owner display names by Slack id; an unknown owner shows as the id alone. */
-  ownerNames: ReadonlyMap<string, string>;
-}
-
-/** The CSV's header: fixed columns, then one column per currency, then the dates in the reader's zone. */
-function csvHeader(currencies: readonly string[], zone: string): string[] {
-  return [
-    'Customer ID',
-    'Name',
-    'Company',
-    'Stage',
-    'Owner',
-    'Owner Slack ID',
-    'Markets',
-    'Lifetime USD',
-    'Not converted to USD',
-    ...currencies.map((c) => `Lifetime ${c}`),
-    `Last order (${zone})`,
-    `Last touch (${zone})`,
-    `Next follow-up (${zone})`,
-  ];
-}
-
-function csvCells(r: LeadExportRow, currencies: readonly string[], options: CsvOptions): (string | null)[] {
-  const zone = options.timeZone;
-  const byCurrency = new Map(r.totals.map((t) => [t.currency, t.minor]));
-  return [
-    r.customerId,
-    r.name,
-    r.company,
-    stageLabel(r.stage, options.stageLabels),
-    r.ownerId ? (options.ownerNames.get(r.ownerId) ?? r.ownerId) : '',
-    r.ownerId,
-    r.markets.join(', '),
-    minorToDecimal(r.lifetimeUsdCents, 2),
-    r.unknownCurrencies.map((c) => (c === UNREADABLE_ROW ? 'a row that could not be read' : c)).join(', '),
-    ...currencies.map((c) => {
-      const minor = byCurrency.get(c);
-      const exponent = currencyExponent(c);
-      return minor === undefined || exponent === undefined ? '' : minorToDecimal(minor, exponent);
-    }),
-    localDateTime(r.lastOrderAt, zone),
-    localDateTime(r.lastTouchAt, zone),
-    localDateTime(r.nextFollowUpAt, zone),
-  ];
 }
 
 /** The CSV of rows already in memory: fixed columns, then one column per currency the rows bought in. */

@@ -8,11 +8,13 @@ import { knownMigrations, migrateDatabase } from '../../src/db/migrate';
 import {
   type CrmDataExport,
   CrmDataImportError,
+  crmDataExportPieces,
   exportCrmData,
   exportedModels,
   importCrmData,
   TABLES_NOT_EXPORTED,
 } from '../../src/domain/crm-data';
+import { crmDataExportStream } from '../../src/exports/crm-data-json';
 import { Prisma } from '../../src/generated/sqlite/client';
 import { openTestDatabase, type Provider, tempPostgresUrl, tempSqliteUrl } from '../support/databases';
 
@@ -246,6 +248,32 @@ describe.each<[Provider, Provider]>([
     } finally {
       await source.cleanup();
       await dest.cleanup();
+    }
+  });
+});
+
+describe.each<Provider>(['sqlite', 'postgres'])('the CRM data file an export writes on %s', (provider) => {
+  it('holds the same document, byte for byte, as the tables read through Prisma, and tallies every row', async () => {
+    const source = await openTestDatabase(provider);
+    try {
+      await seedEveryTable(source.db.prisma);
+      const now = at('2026-11-25T12:00:00Z');
+      const tally = { rowCounts: {} as Record<string, number>, migration: '' };
+      let written = '';
+      for await (const piece of crmDataExportStream(source.db, now, tally)) written += piece;
+      let throughPrisma = '';
+      for await (const piece of crmDataExportPieces(source.db.prisma, now, { rowCounts: {}, migration: '' }))
+        throughPrisma += piece;
+      expect(written).toBe(throughPrisma);
+      const doc = JSON.parse(written) as CrmDataExport;
+      expect(tally.rowCounts).toEqual(doc.rowCounts);
+      expect(tally.migration).toBe(doc.migration);
+      for (const model of exportedModels()) expect(doc.tables[model]!.length).toBe(doc.rowCounts[model]);
+      expect(doc.tables.CustomerFigures!.find((r) => r.customerId === 'C-1')!.lifetimeUsdCents).toBe(
+        '9007199254740993',
+      );
+    } finally {
+      await source.cleanup();
     }
   });
 });

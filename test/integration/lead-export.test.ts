@@ -1,5 +1,15 @@
-import type { CrmPrisma } from '../../src/db/client';
-import { type ExportFilter, type ExportScope, loadLeadsForExport } from '../../src/domain/lead-export';
+import type { CrmPrisma, Database } from '../../src/db/client';
+import {
+  type ExportFilter,
+  type ExportRequest,
+  type ExportScope,
+  exportCurrencies,
+  leadExportCsv,
+  leadExportCsvPieces,
+  leadExportPages,
+  loadLeadsForExport,
+} from '../../src/domain/lead-export';
+import { leadExportCsvStream } from '../../src/exports/lead-csv';
 import { openTestDatabase, type Provider } from '../support/databases';
 import { seedLead } from '../support/seed-leads';
 
@@ -113,5 +123,77 @@ describe.each<Provider>(['sqlite', 'postgres'])('loading leads for export on %s'
     expect(a.nextFollowUpAt).toEqual(new Date('2026-12-02T09:00:00Z'));
     expect(rows.find((r) => r.customerId === 'b')!.nextFollowUpAt).toBeNull();
     expect(a.lifetimeUsdCents).toBe(900_00n);
+  });
+});
+
+async function textOf(pieces: AsyncIterable<string>): Promise<string> {
+  let text = '';
+  for await (const piece of pieces) text += piece;
+  return text;
+}
+
+describe.each<Provider>(['sqlite', 'postgres'])('the CSV file an export writes on %s', (provider) => {
+  let db: Database;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const opened = await openTestDatabase(provider);
+    db = opened.db;
+    cleanup = opened.cleanup;
+    await seed(db.prisma);
+  });
+  afterAll(() => cleanup());
+
+  const options = {
+    stageLabels: { negotiation: 'Talks' },
+    timeZone: 'Asia/Dubai',
+    ownerNames: new Map([['U0AM1', 'Amira']]),
+  };
+
+  const requests: [string, ExportFilter, ExportScope][] = [
+    ['all', { kind: 'all' }, { ownerId: null }],
+    ['a stage', { kind: 'stage', stage: 'negotiation' }, { ownerId: null }],
+    ['mine', { kind: 'mine' }, { ownerId: null }],
+    ['uncontacted', { kind: 'uncontacted', days: 90 }, { ownerId: null }],
+    ["an account manager's own", { kind: 'all' }, { ownerId: 'U0AM2' }],
+    ["an account manager's uncontacted", { kind: 'uncontacted', days: 90 }, { ownerId: 'U0AM1' }],
+  ];
+
+  it.each(requests)(
+    'holds the same bytes as the rows read whole, for %s, at any page size',
+    async (_, filter, scope) => {
+      for (const pageSize of [undefined, 1, 2]) {
+        const request: ExportRequest = { filter, scope, viewerId: 'U0AM1', now, ...(pageSize ? { pageSize } : {}) };
+        const currencies = await exportCurrencies(db.prisma, request);
+        const tally = { rows: 0 };
+        const written = await textOf(leadExportCsvStream(db, request, currencies, options, tally));
+        const rows = await loadLeadsForExport(db.prisma, request);
+        // Built from the rows in memory, which names exactly the currencies the rows bought in.
+        expect(written).toBe(leadExportCsv(rows, options));
+        // And the Prisma pages written in slices (PostgreSQL's way; SQLite's before it had a thread).
+        const sliced = await textOf(
+          leadExportCsvPieces(leadExportPages(db.prisma, request), currencies, options, { rows: 0 }),
+        );
+        expect(written).toBe(sliced);
+        expect(tally.rows).toBe(rows.length);
+      }
+    },
+  );
+
+  it('writes the rows a reader expects: money, currencies, owner names and local dates', async () => {
+    const request: ExportRequest = { filter: { kind: 'mine' }, scope: { ownerId: null }, viewerId: 'U0AM1', now };
+    const currencies = await exportCurrencies(db.prisma, request);
+    const lines = (await textOf(leadExportCsvStream(db, request, currencies, options, { rows: 0 }))).split('\r\n');
+    expect(lines[0]).toBe(
+      '\uFEFFCustomer ID,Name,Company,Stage,Owner,Owner Slack ID,Markets,Lifetime USD,Not converted to USD,Lifetime AED,Lifetime KWD,Last order (Asia/Dubai),Last touch (Asia/Dubai),Next follow-up (Asia/Dubai)',
+    );
+    expect(lines.slice(1, -1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([
+      'h,H,,Churned,Amira',
+      'a,A,,Lead,Amira',
+      'b,B,,Talks,Amira',
+    ]);
+    const a = lines[2]!.split(',');
+    expect(a.slice(7, 11)).toEqual(['900.00', '', '100.00', '123.456']);
+    expect(a[13]).toBe('2026-12-02 13:00');
+    expect(lines.at(-1)).toBe('');
   });
 });

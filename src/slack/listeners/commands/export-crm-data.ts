@@ -1,6 +1,7 @@
 import { UserFacingError } from '../../../common/errors';
-import { crmDataExportPieces, describeCrmDataExport, recordCrmDataExport } from '../../../domain/crm-data';
+import { describeCrmDataExport, recordCrmDataExport } from '../../../domain/crm-data';
 import { markExportUndelivered } from '../../../domain/lead-export';
+import { crmDataExportStream } from '../../../exports/crm-data-json';
 import { spoolToTempFile } from '../../../exports/spool-file';
 import { FileUploadError, openDirectMessage, shareFile } from '../../web-api/files';
 import type { CommandContext } from './subcommand';
@@ -20,7 +21,7 @@ export async function runCrmDataExport(ctx: CommandContext): Promise<void> {
   const filename = `crm-data-${now.toISOString().slice(0, 10)}.json`;
   // Written table by table, page by page, to a private temporary file; streamed to Slack from it.
   const tally = { rowCounts: {} as Record<string, number>, migration: '' };
-  const file = await spoolToTempFile(crmDataExportPieces(deps.db.prisma, now, tally), filename);
+  const file = await spoolToTempFile(crmDataExportStream(deps.db, now, tally), filename);
   try {
     const summary = describeCrmDataExport(tally);
     const auditId = await recordCrmDataExport(deps.db.prisma, viewer.userId, tally, now);

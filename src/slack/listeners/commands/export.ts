@@ -8,13 +8,12 @@ import {
   exportFileName,
   exportOwnersAndCount,
   exportScopeFor,
-  leadExportCsvPieces,
-  leadExportPages,
   markExportUndelivered,
   parseExportRequest,
   recordExport,
 } from '../../../domain/lead-export';
 import { loadStageLabels } from '../../../domain/settings';
+import { leadExportCsvStream } from '../../../exports/lead-csv';
 import { spoolToTempFile } from '../../../exports/spool-file';
 import { refusalFor } from '../../viewer';
 import { escapeMrkdwn } from '../../views/mrkdwn';
@@ -85,10 +84,7 @@ export const exportCommand: Subcommand = {
     // Written page by page to a private temporary file, then streamed to Slack from it.
     const tally = { rows: 0 };
     const csvOptions = { stageLabels: labels, timeZone: viewer.timeZone, ownerNames: names };
-    const file = await spoolToTempFile(
-      leadExportCsvPieces(leadExportPages(prisma, request), currencies, csvOptions, tally),
-      filename,
-    );
+    const file = await spoolToTempFile(leadExportCsvStream(deps.db, request, currencies, csvOptions, tally), filename);
     try {
       const summary = exportAuditSummary(tally.rows, description);
       const auditId = await recordExport(prisma, deps.clock, viewer.userId, summary);
