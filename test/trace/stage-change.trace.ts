@@ -4,6 +4,7 @@ import { startTestApp, type TestApp, waitForSettled } from '../support/harness';
 import { AM, AM2, addRosterUsers, ROSTER_ENV } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';
 import { coverageRecorder } from './coverage';
+import { printTrace } from './print';
 
 /** Stage change from the lead card: click, modal, submit, the card and the Homes back. */
 it('stage change from the lead card', async () => {
@@ -37,8 +38,7 @@ it('stage change from the lead card', async () => {
   }
   await stageChange(); // warm-up
   await stageChange();
-  const files = await rec.files();
+  printTrace('Stage change from the lead card', await rec.files());
   await rec.stop();
   await t.stop();
-  console.log(`${files.size} files\n${[...files].map(([f, fns]) => `${f}  ${fns.join(' ')}`).join('\n')}`);
 });
