@@ -5,10 +5,10 @@ import type { AppContext } from '../../app-context';
 import { UserFacingError } from '../../common/errors';
 import type { StageLabels } from '../../common/stages';
 import type { AppDeps } from '../../deps';
+import { loadLeadCard } from '../../domain/lead-card-data';
 import { changesSince } from '../../domain/lead-changes';
 import { ownerTakenNotice } from '../../domain/lead-ownership';
 import {
-  getLeadCard,
   homesToRepublish,
   type LeadChange,
   type LeadField,
@@ -17,8 +17,7 @@ import {
   LeadValidationError,
   StaleLeadError,
 } from '../../domain/leads';
-import { getSetting, loadStageLabels } from '../../domain/settings';
-import { suggestionForLead } from '../../domain/suggestions';
+import { loadStageLabels } from '../../domain/settings';
 import { canEdit, refusalFor, resolveViewer, type Viewer, viewerForAction } from '../viewer';
 import { buildLeadCard } from '../views/lead-card';
 import { decodeLeadMetadata, LEAD_BLOCKS, type LeadModalMetadata } from '../views/lead-modals';
@@ -247,13 +246,10 @@ export function errorsForFailure(
 
 /** The lead card for a viewer, with the stage suggestion the facts make (if any). */
 export async function leadCardFor(deps: AppContext, viewer: Viewer, leadId: number): Promise<EphemeralMessage> {
-  const { prisma } = deps.db;
-  const [card, labels, factors] = await Promise.all([
-    getLeadCard(prisma, leadId),
-    loadStageLabels(prisma),
-    getSetting(prisma, deps.config, 'rhythm_factors'),
-  ]);
-  const suggestion = await suggestionForLead(prisma, leadId, deps.clock.now(), viewer.timeZone, factors);
+  const { card, labels, suggestion } = await loadLeadCard(deps.db.prisma, deps.config, leadId, {
+    now: deps.clock.now(),
+    timeZone: viewer.timeZone,
+  });
   return buildLeadCard(card, {
     labels,
     viewerId: viewer.userId,
