@@ -227,9 +227,7 @@ export async function readHomeStart(
 ): Promise<{ filterJson: string | null; hasFollowUps: boolean; version: string | null }> {
   const read = versionRead(db);
   const version = read ? Prisma.sql`, ${read.columns}` : Prisma.empty;
-  const [row] = await db.prisma.$queryRaw<
-    ({ hf: string | null; fu: unknown } & NonNullable<VersionRow>)[]
-  >`
+  const [row] = await db.prisma.$queryRaw<({ hf: string | null; fu: unknown } & NonNullable<VersionRow>)[]>`
     SELECT (SELECT "homeFilter" FROM "UserPreference" WHERE "userId" = ${userId}) AS "hf",
       EXISTS (SELECT 1 FROM "FollowUpAlert" WHERE "ownerId" = ${userId} AND "active" = TRUE) AS "fu"${version}`;
   return {
