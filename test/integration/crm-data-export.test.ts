@@ -17,6 +17,7 @@ import {
 import { crmDataExportStream } from '../../src/exports/crm-data-json';
 import { Prisma } from '../../src/generated/sqlite/client';
 import { openTestDatabase, type Provider, tempPostgresUrl, tempSqliteUrl } from '../support/databases';
+import { seedLead } from '../support/seed-leads';
 
 const at = (iso: string) => new Date(iso);
 
@@ -274,6 +275,48 @@ describe.each<Provider>(['sqlite', 'postgres'])('the CRM data file an export wri
       );
     } finally {
       await source.cleanup();
+    }
+  });
+});
+
+describe.each<Provider>(['sqlite', 'postgres'])('a CRM data export on %s while someone writes', (provider) => {
+  it('reads one snapshot: rows written after it began are wholly left out, and restore takes the file', async () => {
+    const source = await openTestDatabase(provider);
+    const target = tempSqliteUrl();
+    const dir = mkdtempSync(join(tmpdir(), 'crm-export-'));
+    try {
+      const { prisma } = source.db;
+      await seedEveryTable(prisma);
+      const now = at('2026-11-25T12:00:00Z');
+      const before = await exportCrmData(prisma, now);
+      let text = '';
+      let wrote = false;
+      for await (const piece of crmDataExportStream(source.db, now, { rowCounts: {}, migration: '' })) {
+        text += piece;
+        if (wrote || !text.includes('"CustomerFigures":[')) continue;
+        wrote = true;
+        // The customers are being read; their leads and the activities come later: a new
+        // customer with its lead and a note on it, and a lead moved on.
+        const leadId = await seedLead(prisma, { customerId: 'C-NEW', name: 'Newcomer' });
+        await prisma.activity.create({
+          data: { leadId, actorId: 'U0OWNER01', kind: 'note', text: 'Met them', isTouch: true },
+        });
+        await prisma.lead.updateMany({ where: { customerId: 'C-2' }, data: { stage: 'won' } });
+      }
+      expect(wrote).toBe(true);
+      expect(withoutTime(JSON.parse(text) as CrmDataExport)).toEqual(withoutTime(before));
+      // The writes landed: the next export has them.
+      const after = await exportCrmData(prisma, now);
+      expect(after.rowCounts.Activity).toBe(before.rowCounts.Activity! + 1);
+      expect(after.tables.Lead!.find((l) => l.customerId === 'C-2')!.stage).toBe('won');
+      const file = join(dir, 'crm-data.json');
+      writeFileSync(file, text);
+      const report = await restoreFromFile({ file, databaseUrl: target.url, now });
+      expect(report.rowCounts).toEqual(before.rowCounts);
+    } finally {
+      await source.cleanup();
+      await target.cleanup();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
