@@ -10,9 +10,9 @@ import { CrmDataSyntaxError, readCrmDataFile } from './crm-data-reader';
  * as it streams and inserts its rows on a connection of its own, in one transaction, so the
  * parsing, every statement and the commit (which writes the whole import's pages) run here,
  * and the calling thread only waits for the last message. Nothing is kept unless all of it
- * went in: any failure rolls the transaction back.
+ * went in: any failure rolls the transaction back. Its data: where from and where to, and the
+ * plan (crmDataImportPlan: the tables' order and fields).
  */
-/** Where from and where to; the plan (crmDataImportPlan) says the tables' order and fields. */
 export interface SqliteImportTarget {
   /** The export file. */
   file: string;
