@@ -4,6 +4,7 @@ import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } fr
 import { isStageSlug, type StageLabels, type StageSlug, stageLabel } from '../common/stages';
 import type { CrmPrisma, CrmTx } from '../db/client';
 import { getRole } from './roster';
+import { loadStageLabels } from './settings';
 
 /**
  * Everything a person does to a lead: stage changes, notes, contact info, ownership and
@@ -260,6 +261,7 @@ export interface StageChangeInput {
   note?: string | null;
   /** Required when moving to churned. */
   churnReason?: string | null;
+  /** The stage labels when the caller has them (a refusal names the stage); else read when needed. */
   labels?: StageLabels;
 }
 
@@ -287,23 +289,32 @@ export async function changeStage(prisma: CrmPrisma, clock: Clock, input: StageC
   const text =
     [toStage === 'churned' && reason ? `Churn reason: ${reason}` : null, note || null].filter(Boolean).join('\n') ||
     null;
-  return applyChange(
-    prisma,
-    clock,
-    {
-      leadId: input.leadId,
-      expectedVersion: input.expectedVersion,
-      actorId: input.actorId,
-      data: { stage: toStage },
-      activity: { kind: 'stage_change', toValue: toStage, text, isTouch: toStage !== 'lead' },
-    },
-    (lead) => {
-      if (lead.stage === toStage)
-        throw new LeadValidationError('stage', `The lead is already in ${stageLabel(toStage, input.labels)}.`);
-      return { fromValue: lead.stage };
-    },
-  );
+  try {
+    return await applyChange(
+      prisma,
+      clock,
+      {
+        leadId: input.leadId,
+        expectedVersion: input.expectedVersion,
+        actorId: input.actorId,
+        data: { stage: toStage },
+        activity: { kind: 'stage_change', toValue: toStage, text, isTouch: toStage !== 'lead' },
+      },
+      (lead) => {
+        if (lead.stage === toStage) throw new AlreadyInStage();
+        return { fromValue: lead.stage };
+      },
+    );
+  } catch (err) {
+    if (!(err instanceof AlreadyInStage)) throw err;
+    // Worded with the stage's current name: the labels are read for this refusal only.
+    const labels = input.labels ?? (await loadStageLabels(prisma));
+    throw new LeadValidationError('stage', `The lead is already in ${stageLabel(toStage, labels)}.`);
+  }
 }
+
+/** The lead is already in the stage asked for (nothing was written). */
+class AlreadyInStage extends Error {}
 
 export interface NoteInput {
   leadId: number;

@@ -3,9 +3,9 @@ import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../logger';
 import { postToResponseUrl as postToSlackHook, type SlackHttpDeps } from '../runtime/slack-http';
-import { buildNoticeModal } from '../views/lead-modals';
 import type { EphemeralMessage } from '../views/message';
 import { escapeMrkdwn } from '../views/mrkdwn';
+import { buildNoticeModal } from '../views/notice-modal';
 
 /**
  * The conversation with the person who acted: where their interaction came from and what a

@@ -17,7 +17,6 @@ import {
   buildLeadOptions,
   buildLogToCrmModal,
   buildNoteModal,
-  buildNoticeModal,
   buildOwnerModal,
   buildStageChangeModal,
   decodeLeadMetadata,
@@ -25,6 +24,7 @@ import {
   LEAD_BLOCKS,
 } from '../../../src/slack/views/lead-modals';
 import { escapeMrkdwn, truncate } from '../../../src/slack/views/mrkdwn';
+import { buildNoticeModal } from '../../../src/slack/views/notice-modal';
 import { userErrorPlain, userErrorText } from '../../../src/slack/views/user-error';
 import { actionIds, visibleText } from '../../support/lead-e2e';
 

@@ -4,8 +4,8 @@ import { getLeadSummary } from '../../../domain/leads';
 import { getOrderHistory } from '../../../domain/order-history';
 import { getRates } from '../../../domain/rates';
 import { ProductionError } from '../../../production/types';
-import { buildNoticeModal } from '../../views/lead-modals';
 import type { EphemeralMessage } from '../../views/message';
+import { buildNoticeModal } from '../../views/notice-modal';
 import {
   buildOrderHistoryMessage,
   buildOrderHistoryUnavailable,

@@ -58,7 +58,6 @@ export function stageChange(deps: AppContext): ViewListener {
       toStage,
       note,
       churnReason,
-      labels: await loadStageLabels(deps.db.prisma),
     });
   });
 }

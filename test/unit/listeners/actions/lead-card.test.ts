@@ -22,10 +22,10 @@ import { buildLeadCard, buildLeadHistoryMessage } from '../../../../src/slack/vi
 import {
   buildContactModal,
   buildNoteModal,
-  buildNoticeModal,
   buildOwnerModal,
   buildStageChangeModal,
 } from '../../../../src/slack/views/lead-modals';
+import { buildNoticeModal } from '../../../../src/slack/views/notice-modal';
 import { buildOrderHistoryMessage, PRODUCTION_NOT_CONFIGURED } from '../../../../src/slack/views/order-history-message';
 import {
   ADMIN,
