@@ -48,11 +48,7 @@ import type { ButtonListener, ViewListener } from './listener-types';
 
 // ---- A verb on a lead --------------------------------------------------------------------
 
-/**
- * Something a user does with one lead: from a lead card button, the Home tab's overflow menu
- * (`<verb>:<leadId>`), or a command. Each verb lives in its listener file; a lead modal's
- * verb lives with the modal's submission (listeners/views/).
- */
+/** Something a user does with one lead: from a lead card button, the Home tab's overflow menu (`<verb>:<leadId>`), or a command. */
 export interface LeadVerb {
   name: string;
   /** What the viewer needs: reading the lead, or changing it. */
