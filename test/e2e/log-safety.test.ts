@@ -229,222 +229,230 @@ function expectNoLeaks(s: Scenario): void {
   expect(leaksIn(stderr.join(''))).toEqual([]);
 }
 
-/** A process loading the whole app beside the scenarios below, on a busy machine, takes a while. */
+/** Three processes loading the whole app at once, on a busy machine, take a while. */
 const PROCESS_TEST_TIMEOUT_MS = 60_000;
 
 describe('no secret or customer contact detail reaches a log line or stderr', () => {
-  // The app as a process first: processes load slowly, and their waits overlap the scenarios below.
-  it.concurrent(
-    'Slack unreachable at start, HTTP mode: the app starts and serves anyway, and the Slack calls that fail are logged without a secret',
-    async () => {
-      const db = tempSqliteUrl();
-      const closed = await closedPort();
-      const app = runCompiledApp({
-        SLACK_BOT_TOKEN: SECRET.botToken,
-        SLACK_SIGNING_SECRET: SECRET.signingSecret,
-        SLACK_API_URL: `http://127.0.0.1:${closed}/api/`,
-        DATABASE_URL: db.url,
-        CRM_ADMINS: AM,
-        PORT: '0',
-        LOG_LEVEL: 'trace',
-      });
-      try {
-        const port = Number((await app.waitFor(/"port":(\d+)[^\n]*listening/))[1]);
-        expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-        // Slack's side of the requests only (trigger ids, response_urls): nothing answers its calls.
-        const driver = new SlackDriver(`http://127.0.0.1:${port}`, SECRET.signingSecret, new FakeSlack());
-        expect((await driver.openHome(AM)).status).toBe(200);
-        // The Home publish cannot reach Slack: logged once the client's retries are spent.
-        await app.waitFor(/WebAPIRequestError/);
-        app.child.kill('SIGTERM');
-        expect(await app.exited).toBe(0);
-        expect(leaksIn(app.output())).toEqual([]);
-      } finally {
-        app.child.kill('SIGKILL');
-        await db.cleanup();
-      }
-    },
-    PROCESS_TEST_TIMEOUT_MS,
-  );
+  // The app as a process: three processes loading the whole app at once. They run side by side,
+  // but not beside the scenarios in this process below: a scenario's time bound would count the
+  // processes' loading (on a busy machine, most of the 30 s), not the scenario's own work.
+  describe('the app as a process', () => {
+    it.concurrent(
+      'Slack unreachable at start, HTTP mode: the app starts and serves anyway, and the Slack calls that fail are logged without a secret',
+      async () => {
+        const db = tempSqliteUrl();
+        const closed = await closedPort();
+        const app = runCompiledApp({
+          SLACK_BOT_TOKEN: SECRET.botToken,
+          SLACK_SIGNING_SECRET: SECRET.signingSecret,
+          SLACK_API_URL: `http://127.0.0.1:${closed}/api/`,
+          DATABASE_URL: db.url,
+          CRM_ADMINS: AM,
+          PORT: '0',
+          LOG_LEVEL: 'trace',
+        });
+        try {
+          const port = Number((await app.waitFor(/"port":(\d+)[^\n]*listening/))[1]);
+          expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+          // Slack's side of the requests only (trigger ids, response_urls): nothing answers its calls.
+          const driver = new SlackDriver(`http://127.0.0.1:${port}`, SECRET.signingSecret, new FakeSlack());
+          expect((await driver.openHome(AM)).status).toBe(200);
+          // The Home publish cannot reach Slack: logged once the client's retries are spent.
+          await app.waitFor(/WebAPIRequestError/);
+          app.child.kill('SIGTERM');
+          expect(await app.exited).toBe(0);
+          expect(leaksIn(app.output())).toEqual([]);
+        } finally {
+          app.child.kill('SIGKILL');
+          await db.cleanup();
+        }
+      },
+      PROCESS_TEST_TIMEOUT_MS,
+    );
 
-  it.concurrent(
-    'a failure at start prints no secret: Socket Mode with a refused app token',
-    async () => {
-      const slack = await startFakeSlack();
-      const db = tempSqliteUrl();
-      try {
-        slack.failWith('apps.connections.open', 'invalid_auth', 100);
-        slack.failWith('auth.test', 'invalid_auth', 100);
+    it.concurrent(
+      'a failure at start prints no secret: Socket Mode with a refused app token',
+      async () => {
+        const slack = await startFakeSlack();
+        const db = tempSqliteUrl();
+        try {
+          slack.failWith('apps.connections.open', 'invalid_auth', 100);
+          slack.failWith('auth.test', 'invalid_auth', 100);
+          const run = await runApp({
+            SLACK_BOT_TOKEN: SECRET.botToken,
+            SLACK_APP_TOKEN: SECRET.appToken,
+            SLACK_API_URL: slack.apiUrl,
+            DATABASE_URL: db.url,
+            PORT: '0',
+            LOG_LEVEL: 'trace',
+          });
+          expect(run.code).toBe(1);
+          expect(run.output).toContain(
+            'Failed to start: Slack refused to open a Socket Mode connection (invalid_auth)',
+          );
+          expect(leaksIn(run.output)).toEqual([]);
+        } finally {
+          await slack.close();
+          await db.cleanup();
+        }
+      },
+      PROCESS_TEST_TIMEOUT_MS,
+    );
+
+    it.concurrent(
+      'a failure at start prints no secret: a PostgreSQL URL with a password that cannot be reached',
+      async () => {
         const run = await runApp({
           SLACK_BOT_TOKEN: SECRET.botToken,
-          SLACK_APP_TOKEN: SECRET.appToken,
-          SLACK_API_URL: slack.apiUrl,
-          DATABASE_URL: db.url,
+          SLACK_SIGNING_SECRET: SECRET.signingSecret,
+          DATABASE_URL: `postgres://crm:${SECRET.databasePassword}@127.0.0.1:${await closedPort()}/crm`,
           PORT: '0',
           LOG_LEVEL: 'trace',
         });
         expect(run.code).toBe(1);
-        expect(run.output).toContain('Failed to start: Slack refused to open a Socket Mode connection (invalid_auth)');
+        expect(run.output).toContain('Failed to start');
         expect(leaksIn(run.output)).toEqual([]);
-      } finally {
-        await slack.close();
-        await db.cleanup();
-      }
-    },
-    PROCESS_TEST_TIMEOUT_MS,
-  );
-
-  it.concurrent(
-    'a failure at start prints no secret: a PostgreSQL URL with a password that cannot be reached',
-    async () => {
-      const run = await runApp({
-        SLACK_BOT_TOKEN: SECRET.botToken,
-        SLACK_SIGNING_SECRET: SECRET.signingSecret,
-        DATABASE_URL: `postgres://crm:${SECRET.databasePassword}@127.0.0.1:${await closedPort()}/crm`,
-        PORT: '0',
-        LOG_LEVEL: 'trace',
-      });
-      expect(run.code).toBe(1);
-      expect(run.output).toContain('Failed to start');
-      expect(leaksIn(run.output)).toEqual([]);
-    },
-    PROCESS_TEST_TIMEOUT_MS,
-  );
-
-  it.concurrent('Slack goes away after the app started (connection refused on every call)', async () => {
-    const s = await startScenario();
-    try {
-      await s.driver.crm(AM, 'help'); // authorises once, as a running app has
-      await s.slack.waitForResponse(1);
-      await s.slack.close();
-      await useTheCrm(s);
-      await s.waitForLog(/"msg":"lead action failed"/);
-      expect(s.lines.join('')).toMatch(/"code":"ECONNREFUSED"/);
-      expectNoLeaks(s);
-    } finally {
-      await s.stop();
-    }
+      },
+      PROCESS_TEST_TIMEOUT_MS,
+    );
   });
 
-  it.concurrent('a Web API call times out', async () => {
-    const s = await startScenario({ SLACK_TIMEOUT_MS: '250' });
-    try {
-      s.slack.hang('views.open', 100);
-      s.slack.hang('views.publish', 100);
-      await useTheCrm(s);
-      expect(s.lines.join('')).toMatch(/TimeoutError/);
-      expectNoLeaks(s);
-    } finally {
-      await s.stop();
-    }
-  });
-
-  for (const status of [400, 403, 500, 502]) {
-    it.concurrent(`the Web API answers HTTP ${status} with a body echoing the request`, async () => {
+  describe('the app in this process, with Slack, Metabase or the database failing', () => {
+    it.concurrent('Slack goes away after the app started (connection refused on every call)', async () => {
       const s = await startScenario();
       try {
-        s.slack.httpError('views.open', status, 100);
-        s.slack.httpError('views.publish', status, 100);
+        await s.driver.crm(AM, 'help'); // authorises once, as a running app has
+        await s.slack.waitForResponse(1);
+        await s.slack.close();
         await useTheCrm(s);
-        expect(s.lines.join('')).toContain(`"statusCode":${status}`);
+        await s.waitForLog(/"msg":"lead action failed"/);
+        expect(s.lines.join('')).toMatch(/"code":"ECONNREFUSED"/);
         expectNoLeaks(s);
       } finally {
         await s.stop();
       }
     });
-  }
 
-  it.concurrent('the Web API keeps answering 429', async () => {
-    const s = await startScenario();
-    try {
-      s.slack.rateLimit('views.open', 0, 100);
-      s.slack.rateLimit('views.publish', 0, 100);
-      await useTheCrm(s);
-      expect(s.lines.join('')).toMatch(/rate limit/i);
-      expectNoLeaks(s);
-    } finally {
-      await s.stop();
-    }
-  });
-
-  it.concurrent('the bot token is refused (invalid_auth)', async () => {
-    const s = await startScenario();
-    try {
-      await s.driver.crm(AM, 'help'); // the token was fine at start, then revoked
-      await s.slack.waitForResponse(1);
-      for (const method of ['users.info', 'views.open', 'views.publish', 'chat.postMessage']) {
-        s.slack.failWith(method, 'invalid_auth', 100);
+    it.concurrent('a Web API call times out', async () => {
+      const s = await startScenario({ SLACK_TIMEOUT_MS: '250' });
+      try {
+        s.slack.hang('views.open', 100);
+        s.slack.hang('views.publish', 100);
+        await useTheCrm(s);
+        expect(s.lines.join('')).toMatch(/TimeoutError/);
+        expectNoLeaks(s);
+      } finally {
+        await s.stop();
       }
-      await useTheCrm(s);
-      await s.waitForLog(/"data":\{"error":"invalid_auth"\}/);
-      expectNoLeaks(s);
-    } finally {
-      await s.stop();
-    }
-  });
+    });
 
-  it.concurrent('Metabase refuses connections, times out, answers 5xx, 403 echoing the key, and fails the query', async () => {
-    const s = await startScenario({ METABASE_URL: `http://127.0.0.1:${await closedPort()}` });
-    const t = await startScenario({ METABASE_TIMEOUT_MS: '500' });
-    try {
-      await useTheCrm(s);
-      expect(s.lines.join('')).toMatch(/could not reach Metabase/);
-      // Each round reads both cards (the sync and the order history); transient failures are tried 3 times.
-      for (const failure of [
-        { kind: 'slow' as const, delayMs: 5_000, times: 6 },
-        { kind: 'http500' as const, times: 6 },
-        { kind: 'httpError' as const, status: 403, body: `denied: x-api-key ${SECRET.metabaseKey}`, times: 2 },
-        { kind: 'failed202' as const, message: 'ERROR: relation "orders" does not exist', times: 2 },
-      ]) {
-        (t.t.clock as ManualClock).advance(3_600_000); // past the sync's reuse and back-off windows
-        t.mb.failNext(failure);
-        await useTheCrm(t);
-      }
-      expect(t.lines.join('')).toMatch(/timed out/);
-      expect(t.lines.join('')).toMatch(/"statusCode":500/);
-      expect(t.lines.join('')).toMatch(/"statusCode":403/);
-      expect(t.lines.join('')).toMatch(/"kind":"query_failed"/);
-      expectNoLeaks(s);
-      expectNoLeaks(t);
-    } finally {
-      // Both stop, even when the first says the app broke a rule.
-      await s.stop().finally(() => t.stop());
-    }
-  });
-
-  it.concurrent('Metabase rejects the login password', async () => {
-    const s = await startScenario({}, 'session');
-    try {
-      await useTheCrm(s);
-      expect(s.lines.join('')).toMatch(/rejected the login/);
-      expectNoLeaks(s);
-    } finally {
-      await s.stop();
-    }
-  });
-
-  it.concurrent('the database fails while a contact with an e-mail and a phone is saved', async () => {
-    const s = await startScenario();
-    try {
-      await s.t.deps.db.prisma.$executeRawUnsafe('DROP TABLE "Activity"');
-      const lead = await s.t.deps.db.prisma.lead.findUniqueOrThrow({ where: { id: s.leadId } });
-      const text = (value: string) => ({ type: 'plain_text_input', value });
-      const res = await s.driver.submitView(AM, {
-        callback_id: 'lead_contact',
-        private_metadata: JSON.stringify({ leadId: s.leadId, version: lead.version }),
-        values: {
-          [LEAD_BLOCKS.contactName]: { [ACTION_IDS.contactName]: text('Omar') },
-          [LEAD_BLOCKS.contactRole]: { [ACTION_IDS.contactRole]: text('Buyer') },
-          [LEAD_BLOCKS.contactEmail]: { [ACTION_IDS.contactEmail]: text(`new.${SECRET.contactEmail}`) },
-          [LEAD_BLOCKS.contactPhone]: { [ACTION_IDS.contactPhone]: text(SECRET.contactPhone) },
-        },
+    for (const status of [400, 403, 500, 502]) {
+      it.concurrent(`the Web API answers HTTP ${status} with a body echoing the request`, async () => {
+        const s = await startScenario();
+        try {
+          s.slack.httpError('views.open', status, 100);
+          s.slack.httpError('views.publish', status, 100);
+          await useTheCrm(s);
+          expect(s.lines.join('')).toContain(`"statusCode":${status}`);
+          expectNoLeaks(s);
+        } finally {
+          await s.stop();
+        }
       });
-      expect(JSON.stringify(res.json)).toContain('saving failed');
-      await s.waitForLog(/"msg":"saving a lead modal failed"/);
-      expect(s.lines.join('')).toMatch(/"type":"PrismaClient/);
-      expectNoLeaks(s);
-    } finally {
-      await s.stop();
     }
+
+    it.concurrent('the Web API keeps answering 429', async () => {
+      const s = await startScenario();
+      try {
+        s.slack.rateLimit('views.open', 0, 100);
+        s.slack.rateLimit('views.publish', 0, 100);
+        await useTheCrm(s);
+        expect(s.lines.join('')).toMatch(/rate limit/i);
+        expectNoLeaks(s);
+      } finally {
+        await s.stop();
+      }
+    });
+
+    it.concurrent('the bot token is refused (invalid_auth)', async () => {
+      const s = await startScenario();
+      try {
+        await s.driver.crm(AM, 'help'); // the token was fine at start, then revoked
+        await s.slack.waitForResponse(1);
+        for (const method of ['users.info', 'views.open', 'views.publish', 'chat.postMessage']) {
+          s.slack.failWith(method, 'invalid_auth', 100);
+        }
+        await useTheCrm(s);
+        await s.waitForLog(/"data":\{"error":"invalid_auth"\}/);
+        expectNoLeaks(s);
+      } finally {
+        await s.stop();
+      }
+    });
+
+    it.concurrent('Metabase refuses connections, times out, answers 5xx, 403 echoing the key, and fails the query', async () => {
+      const s = await startScenario({ METABASE_URL: `http://127.0.0.1:${await closedPort()}` });
+      const t = await startScenario({ METABASE_TIMEOUT_MS: '500' });
+      try {
+        await useTheCrm(s);
+        expect(s.lines.join('')).toMatch(/could not reach Metabase/);
+        // Each round reads both cards (the sync and the order history); transient failures are tried 3 times.
+        for (const failure of [
+          { kind: 'slow' as const, delayMs: 5_000, times: 6 },
+          { kind: 'http500' as const, times: 6 },
+          { kind: 'httpError' as const, status: 403, body: `denied: x-api-key ${SECRET.metabaseKey}`, times: 2 },
+          { kind: 'failed202' as const, message: 'ERROR: relation "orders" does not exist', times: 2 },
+        ]) {
+          (t.t.clock as ManualClock).advance(3_600_000); // past the sync's reuse and back-off windows
+          t.mb.failNext(failure);
+          await useTheCrm(t);
+        }
+        expect(t.lines.join('')).toMatch(/timed out/);
+        expect(t.lines.join('')).toMatch(/"statusCode":500/);
+        expect(t.lines.join('')).toMatch(/"statusCode":403/);
+        expect(t.lines.join('')).toMatch(/"kind":"query_failed"/);
+        expectNoLeaks(s);
+        expectNoLeaks(t);
+      } finally {
+        // Both stop, even when the first says the app broke a rule.
+        await s.stop().finally(() => t.stop());
+      }
+    });
+
+    it.concurrent('Metabase rejects the login password', async () => {
+      const s = await startScenario({}, 'session');
+      try {
+        await useTheCrm(s);
+        expect(s.lines.join('')).toMatch(/rejected the login/);
+        expectNoLeaks(s);
+      } finally {
+        await s.stop();
+      }
+    });
+
+    it.concurrent('the database fails while a contact with an e-mail and a phone is saved', async () => {
+      const s = await startScenario();
+      try {
+        await s.t.deps.db.prisma.$executeRawUnsafe('DROP TABLE "Activity"');
+        const lead = await s.t.deps.db.prisma.lead.findUniqueOrThrow({ where: { id: s.leadId } });
+        const text = (value: string) => ({ type: 'plain_text_input', value });
+        const res = await s.driver.submitView(AM, {
+          callback_id: 'lead_contact',
+          private_metadata: JSON.stringify({ leadId: s.leadId, version: lead.version }),
+          values: {
+            [LEAD_BLOCKS.contactName]: { [ACTION_IDS.contactName]: text('Omar') },
+            [LEAD_BLOCKS.contactRole]: { [ACTION_IDS.contactRole]: text('Buyer') },
+            [LEAD_BLOCKS.contactEmail]: { [ACTION_IDS.contactEmail]: text(`new.${SECRET.contactEmail}`) },
+            [LEAD_BLOCKS.contactPhone]: { [ACTION_IDS.contactPhone]: text(SECRET.contactPhone) },
+          },
+        });
+        expect(JSON.stringify(res.json)).toContain('saving failed');
+        await s.waitForLog(/"msg":"saving a lead modal failed"/);
+        expect(s.lines.join('')).toMatch(/"type":"PrismaClient/);
+        expectNoLeaks(s);
+      } finally {
+        await s.stop();
+      }
+    });
   });
 });
