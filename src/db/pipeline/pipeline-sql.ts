@@ -21,7 +21,10 @@ export interface PipelineDialect {
   scanFrom(oneStage: boolean): Prisma.Sql;
   /** One page of leads by lifetime USD, highest first; `walk` estimates the USD-index entries to pass. */
   pageSql(where: Prisma.Sql, limit: number, offset: number, walk: number): Prisma.Sql;
-  /** Columns reading the data version (`tc`: rows changed on this connection), or null where no version is kept. */
+  /**
+   * Columns reading the data version, or null where none is kept: SQLite `tc`, the rows
+   * changed on this connection; PostgreSQL `ps`, the query's transaction snapshot.
+   */
   versionColumns: Prisma.Sql | null;
   /** The column `dv`: changes whenever another connection commits (used where no side connection reads it). */
   otherCommitsColumn: Prisma.Sql | null;
@@ -164,43 +167,53 @@ export async function stageLeadsPage(
   }));
 }
 
-type VersionRow = { tc?: bigint | number; dv?: bigint | number } | undefined;
+type VersionRow = { tc?: bigint | number; dv?: bigint | number; ps?: string } | undefined;
 
 /**
  * How to read the data version in a query: the columns to add, and how to make the version
- * of the row read. Where the database has a side connection (SQLite, db.sqliteSideWriter),
- * other connections' commits are counted by its data_version, read here before the query:
- * the bookkeeping it writes itself (seen Slack requests) then changes no version, where
- * the data_version of Prisma's connection would.
+ * of the row read. Where the database has a side connection, its bookkeeping writes (seen
+ * Slack requests, the heartbeat, sync run records) change no version. On SQLite
+ * (db.sqliteSideWriter) other connections' commits are counted by the side connection's
+ * data_version, read here before the query, where the data_version of Prisma's connection
+ * would count the side's writes too. On PostgreSQL (db.postgresSideWriter) the query reads
+ * its transaction snapshot, and the side writer tells whether anything but its own
+ * bookkeeping committed since the last (db/postgres-data-version.ts).
  */
 function versionRead(
-  db: Pick<Database, 'provider' | 'sqliteSideWriter'>,
-): { columns: Prisma.Sql; of(row: VersionRow): string | null } | null {
+  db: Pick<Database, 'provider' | 'sqliteSideWriter' | 'postgresSideWriter'>,
+): { columns: Prisma.Sql; of(row: VersionRow): Promise<string | null> } | null {
   const dialect = DIALECTS[db.provider];
   if (!dialect.versionColumns) return null;
+  const postgresSide = db.postgresSideWriter;
+  if (postgresSide)
+    return {
+      columns: dialect.versionColumns,
+      of: async (row) => (row?.ps !== undefined ? postgresSide.dataVersion(row.ps) : null),
+    };
   const sideCommits = db.sqliteSideWriter?.dataVersion();
   if (sideCommits !== undefined)
     return {
       columns: dialect.versionColumns,
-      of: (row) => (row?.tc !== undefined ? `${row.tc}:s${sideCommits}` : null),
+      of: async (row) => (row?.tc !== undefined ? `${row.tc}:s${sideCommits}` : null),
     };
+  if (!dialect.otherCommitsColumn) return null;
   return {
     columns: Prisma.sql`${dialect.versionColumns}, ${dialect.otherCommitsColumn}`,
-    of: (row) => (row?.tc !== undefined && row.dv !== undefined ? `${row.tc}:${row.dv}` : null),
+    of: async (row) => (row?.tc !== undefined && row.dv !== undefined ? `${row.tc}:${row.dv}` : null),
   };
 }
 
 /**
  * A version of the CRM data that changes whenever anything is written, or null where the
  * provider keeps none (then nothing is shared between readers). Bookkeeping that is not CRM
- * data (seen Slack requests, written on SQLite's side connection) changes no version.
+ * data (seen Slack requests and the like, written on the side connection) changes no version.
  */
 export async function dataVersion(
-  db: Pick<Database, 'prisma' | 'provider' | 'sqliteSideWriter'>,
+  db: Pick<Database, 'prisma' | 'provider' | 'sqliteSideWriter' | 'postgresSideWriter'>,
 ): Promise<string | null> {
   const read = versionRead(db);
   if (!read) return null;
-  const [row] = await db.prisma.$queryRaw<{ tc: bigint | number; dv?: bigint | number }[]>`SELECT ${read.columns}`;
+  const [row] = await db.prisma.$queryRaw<NonNullable<VersionRow>[]>`SELECT ${read.columns}`;
   return read.of(row);
 }
 
@@ -209,19 +222,17 @@ export async function dataVersion(
  * follow-up of theirs is active, and the data version (see dataVersion).
  */
 export async function readHomeStart(
-  db: Pick<Database, 'prisma' | 'provider' | 'sqliteSideWriter'>,
+  db: Pick<Database, 'prisma' | 'provider' | 'sqliteSideWriter' | 'postgresSideWriter'>,
   userId: string,
 ): Promise<{ filterJson: string | null; hasFollowUps: boolean; version: string | null }> {
   const read = versionRead(db);
   const version = read ? Prisma.sql`, ${read.columns}` : Prisma.empty;
-  const [row] = await db.prisma.$queryRaw<
-    { hf: string | null; fu: unknown; tc?: bigint | number; dv?: bigint | number }[]
-  >`
+  const [row] = await db.prisma.$queryRaw<({ hf: string | null; fu: unknown } & NonNullable<VersionRow>)[]>`
     SELECT (SELECT "homeFilter" FROM "UserPreference" WHERE "userId" = ${userId}) AS "hf",
       EXISTS (SELECT 1 FROM "FollowUpAlert" WHERE "ownerId" = ${userId} AND "active" = TRUE) AS "fu"${version}`;
   return {
     filterJson: row?.hf ?? null,
     hasFollowUps: row ? row.fu === true || Number(row.fu) === 1 : false,
-    version: read ? read.of(row) : null,
+    version: read ? await read.of(row) : null,
   };
 }
