@@ -56,19 +56,17 @@ export class ImportProgressHomes {
     if (!progress.first && now - this.lastRoundAt < spacing) return;
     this.lastRoundAt = now;
     // The sync waits until each view has been read, so it shows exactly the chunks written so
-    // far; the sends go on without it.
-    await Promise.all(
-      [...this.watching.values()].map(
-        ({ client, viewer }) =>
-          new Promise<void>((built) => {
-            this.homePublisher
-              .publish(client, viewer, built)
-              .catch((err: unknown) =>
-                this.deps.logger.warn({ err, userId: viewer.userId }, 'publishing the import progress failed'),
-              )
-              .finally(built);
-          }),
-      ),
-    );
+    // far; the sends go on without it. One view after another, in the order they opened Home:
+    // the first reader's goes out before the others are read, not after all of them.
+    for (const { client, viewer } of [...this.watching.values()]) {
+      await new Promise<void>((built) => {
+        this.homePublisher
+          .publish(client, viewer, built)
+          .catch((err: unknown) =>
+            this.deps.logger.warn({ err, userId: viewer.userId }, 'publishing the import progress failed'),
+          )
+          .finally(built);
+      });
+    }
   }
 }
