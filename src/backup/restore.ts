@@ -1,14 +1,21 @@
 import { closeSync, copyFileSync, existsSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { yieldToEventLoop } from '../cooperative';
-import { openDatabase, providerOf, sqlitePath } from '../db/client';
+import { openDatabase, providerOf, SQLITE_BUSY_TIMEOUT_MS, sqlitePath } from '../db/client';
 import { INSTANCE_HEARTBEAT_TTL_MS, liveInstances } from '../db/instance-heartbeat';
 import { knownMigrations, migrateDatabase } from '../db/migrate';
 import { ensurePrivateDir, makePrivate } from '../db/private-files';
 import { differencesFromMigrations } from '../db/sqlite-schema';
-import { CrmDataImportError, type CrmDataSource, importCrmDataFrom, parseCrmDataSkeleton } from '../domain/crm-data';
+import {
+  CrmDataImportError,
+  type CrmDataSource,
+  crmDataImportPlan,
+  importCrmDataFrom,
+  parseCrmDataSkeleton,
+} from '../domain/crm-data';
 import { fsyncDir, fsyncFile, readManifest, sha256OfFile } from './backup-files';
 import { type CrmDataSkeleton, CrmDataSyntaxError, readCrmDataFile } from './crm-data-reader';
+import { importableInSqliteThread, importFileInSqliteThread } from './sqlite-import';
 import { inspectSqliteFile, type SqliteInspection } from './sqlite-snapshot';
 
 /** A restore that must not go ahead; the message is for the person running it. Nothing was changed. */
@@ -227,6 +234,40 @@ async function restoreSqliteBackup(options: RestoreOptions): Promise<RestoreRepo
   return { kind: 'sqlite-backup', setAside: aside, migrated, rowCounts: inspection.tableCounts };
 }
 
+/**
+ * Imports the checked export into the migrated, empty database. SQLite: on a thread of its own
+ * (sqlite-import.ts), whose commit writes the whole import; PostgreSQL (or a field type that
+ * thread does not carry): through Prisma, whose statements and commit on PostgreSQL do not
+ * hold the event loop.
+ */
+async function importInto(
+  databaseUrl: string,
+  file: string,
+  source: CrmDataSource,
+): Promise<{ rowCounts: Record<string, number> }> {
+  const db = openDatabase(databaseUrl);
+  try {
+    await yieldToEventLoop();
+    if (db.provider === 'sqlite') {
+      const plan = await crmDataImportPlan(db.prisma, source);
+      if (importableInSqliteThread(plan)) {
+        // The thread's connection is the only one writing; Prisma's is closed first.
+        await db.close();
+        await importFileInSqliteThread({
+          file,
+          path: sqlitePath(databaseUrl),
+          busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
+          ...plan,
+        });
+        return { rowCounts: source.doc.rowCounts };
+      }
+    }
+    return await importCrmDataFrom(db.prisma, source);
+  } finally {
+    await db.close();
+  }
+}
+
 async function importDataExport(options: RestoreOptions): Promise<RestoreReport> {
   const say = options.say ?? (() => undefined);
   // Read through once to check it (rows are counted, not kept), before anything is changed.
@@ -277,14 +318,8 @@ async function importDataExport(options: RestoreOptions): Promise<RestoreReport>
     await yieldToEventLoop();
     await migrateDatabase(options.databaseUrl);
     await yieldToEventLoop();
-    const db = openDatabase(options.databaseUrl);
-    try {
-      await yieldToEventLoop();
-      const { rowCounts } = await importCrmDataFrom(db.prisma, source);
-      return { kind: 'data-export', setAside: aside, migrated: [], rowCounts };
-    } finally {
-      await db.close();
-    }
+    const { rowCounts } = await importInto(options.databaseUrl, options.file, source);
+    return { kind: 'data-export', setAside: aside, migrated: [], rowCounts };
   } catch (err) {
     if (path) putBack(aside, path);
     if (err instanceof CrmDataImportError) throw new RestoreRefusedError(err.message);

@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/sqlite/client';
+import { type BulkColumnType, type BulkValue, columnExpr, encode } from './bulk-values';
 import type { DbProvider } from './client';
 
 /**
@@ -7,51 +8,7 @@ import type { DbProvider } from './client';
  * single JSON text unpacked by the database (SQLite json_each, PostgreSQL
  * jsonb_array_elements) is several times faster, and the same statement shape works on both.
  */
-export type BulkColumnType = 'text' | 'int' | 'bigint' | 'bool' | 'datetime';
-
-export type BulkValue = string | number | bigint | boolean | Date | null;
-
-/** How the Prisma SQLite adapter stores a DateTime (ISO 8601 with an explicit UTC offset); kept identical so comparisons work. */
-function sqliteDate(d: Date): string {
-  return d.toISOString().replace('Z', '+00:00');
-}
-
-function encode(provider: DbProvider, value: BulkValue, type: BulkColumnType): string | number | boolean | null {
-  if (value === null) return null;
-  switch (type) {
-    case 'datetime':
-      if (!(value instanceof Date)) throw new TypeError('datetime column needs a Date');
-      return provider === 'sqlite' ? sqliteDate(value) : value.toISOString();
-    case 'bigint':
-      // As text: a JSON number would lose precision beyond 2^53.
-      return String(value);
-    case 'bool':
-      return provider === 'sqlite' ? (value ? 1 : 0) : Boolean(value);
-    case 'int':
-      return Number(value);
-    case 'text':
-      return String(value);
-  }
-}
-
-/** The SQL reading one column of a JSON row (`index`), or the whole element when rows are bare values (null). */
-function columnExpr(provider: DbProvider, index: number | null, type: BulkColumnType): string {
-  const v = index === null ? (provider === 'sqlite' ? 'value' : "(value #>> '{}')") : `value->>${index}`;
-  if (provider === 'sqlite')
-    return type === 'int' || type === 'bigint' || type === 'bool' ? `CAST(${v} AS INTEGER)` : v;
-  switch (type) {
-    case 'int':
-      return `CAST(${v} AS integer)`;
-    case 'bigint':
-      return `CAST(${v} AS bigint)`;
-    case 'bool':
-      return `CAST(${v} AS boolean)`;
-    case 'datetime':
-      return `CAST(${v} AS timestamp(3))`;
-    case 'text':
-      return v;
-  }
-}
+export type { BulkColumnType, BulkValue } from './bulk-values';
 
 /** A value that is the same for every row: bound once, not repeated in the JSON. */
 export interface BulkConstant {

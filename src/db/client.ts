@@ -107,6 +107,18 @@ export function providerOfClient(prisma: CrmPrisma): DbProvider {
 }
 
 /**
+ * `tx` (a transaction of `prisma`) as a client of the same provider, for code that takes a
+ * client and reads only (an export read in one snapshot: postgres-read-snapshot.ts). Its
+ * queries run in the transaction; it cannot begin transactions of its own.
+ */
+export function transactionClientOf(prisma: CrmPrisma, tx: CrmTx): CrmPrisma {
+  const own = ownClientOf(prisma);
+  const client = tx as unknown as CrmPrisma;
+  ownClients.set(client, { ...own, client: tx } as unknown as OwnClient);
+  return client;
+}
+
+/**
  * Runs the implementation for the client's provider, handing it the client with its own
  * generated type: for the queries whose types differ between the providers (`aggregate`,
  * `groupBy`). The table must name both providers.

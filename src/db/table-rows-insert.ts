@@ -9,20 +9,6 @@ import type { CrmTx, DbProvider } from './client';
  * The statement is the same on both databases; the values arrive decoded (Date, bigint…).
  */
 
-/** A Prisma scalar type this insert can carry, and how the JSON row holds it. */
-const COLUMN_TYPES: Record<string, BulkColumnType> = {
-  String: 'text',
-  Int: 'int',
-  BigInt: 'bigint',
-  Boolean: 'bool',
-  DateTime: 'datetime',
-};
-
-/** The column type for a Prisma field type, or null when the JSON rows cannot carry it. */
-export function bulkColumnTypeOf(prismaType: string): BulkColumnType | null {
-  return COLUMN_TYPES[prismaType] ?? null;
-}
-
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { TimeSlicer, yieldToEventLoop } from '../cooperative';
-import type { BulkColumnType, BulkValue } from '../db/bulk-rows';
+import { type BulkColumnType, type BulkValue, bulkColumnTypeOf } from '../db/bulk-values';
 import { type CrmPrisma, type CrmTx, type DbProvider, providerOfClient } from '../db/client';
 import { bulkReadsOf } from '../db/off-loop-reads';
 import { catalogueOf, currentMigration } from '../db/schema-catalogue/schema-catalogue';
-import { bulkColumnTypeOf, insertTableRows } from '../db/table-rows-insert';
+import { insertTableRows } from '../db/table-rows-insert';
 import { Prisma } from '../generated/sqlite/client';
-import { encodeRow, type JsonValue } from './crm-data-encoding';
+import { CrmDataImportError, decodeRow, encodeRow, type JsonValue } from './crm-data-encoding';
+
+export { CrmDataImportError };
 
 /**
  * The CRM's own data as one JSON document, so it is never locked in: every table, rows as
@@ -37,14 +39,6 @@ export interface CrmDataExport {
   tables: Record<string, Record<string, JsonValue>[]>;
 }
 
-/** A document that cannot be imported; the message says why, for the person running the import. */
-export class CrmDataImportError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CrmDataImportError';
-  }
-}
-
 interface ModelAccess {
   fields: Record<string, { name: string; typeName: string; isList?: boolean }>;
   findMany(args: { where?: object; orderBy?: object; take?: number }): Promise<Row[]>;
@@ -63,43 +57,6 @@ function modelOf(prisma: unknown, model: string): ModelAccess {
 
 function fieldTypes(prisma: unknown, model: string): Map<string, string> {
   return new Map(Object.values(modelOf(prisma, model).fields).map((f) => [f.name, f.typeName]));
-}
-
-function decodeValue(type: string, value: unknown, where: string): unknown {
-  if (value === null) return null;
-  const fail = (expected: string) =>
-    new CrmDataImportError(`${where}: expected ${expected}, got ${JSON.stringify(value)?.slice(0, 40)}`);
-  switch (type) {
-    case 'DateTime': {
-      const d = typeof value === 'string' ? new Date(value) : null;
-      if (!d || Number.isNaN(d.getTime())) throw fail('an ISO 8601 date-time');
-      return d;
-    }
-    case 'BigInt':
-      if (typeof value !== 'string' || !/^-?\d+$/.test(value)) throw fail('an integer as a string');
-      return BigInt(value);
-    case 'Decimal':
-      if (typeof value !== 'string' || !/^-?\d+(\.\d+)?$/.test(value)) throw fail('a decimal as a string');
-      return value;
-    case 'Bytes':
-      if (typeof value !== 'string') throw fail('base64 text');
-      return Buffer.from(value, 'base64');
-    case 'Int':
-      if (!Number.isInteger(value)) throw fail('a whole number');
-      return value;
-    case 'Float':
-      if (typeof value !== 'number') throw fail('a number');
-      return value;
-    case 'Boolean':
-      if (typeof value !== 'boolean') throw fail('true or false');
-      return value;
-    case 'String':
-      if (typeof value !== 'string') throw fail('text');
-      return value;
-    default:
-      // A field type this importer has no rule for: refused rather than passed through unchecked.
-      throw fail(`a value of a type this version cannot import (${type})`);
-  }
 }
 
 /**
@@ -361,15 +318,18 @@ export async function importCrmData(prisma: CrmPrisma, data: unknown): Promise<{
   return importCrmDataFrom(prisma, inMemorySource(data));
 }
 
+/** The tables of an import, parents first, each with its fields and their Prisma types. */
+export interface CrmDataImportPlan {
+  tables: { model: string; fields: [name: string, type: string][] }[];
+  /** The source's tables arrive parents first: its rows are inserted as they are read, in one pass. */
+  inOrder: boolean;
+}
+
 /**
- * importCrmData from any source. Rows are inserted as they arrive when every table comes
- * after the tables it refers to (as this version writes them); otherwise the source is read
- * once per table, parents first. Either way a batch of rows is all that is held.
+ * Checks that `prisma`'s database can take the import (the export's migration level, and
+ * empty: CrmDataImportError otherwise), and says in which order its tables go in.
  */
-export async function importCrmDataFrom(
-  prisma: CrmPrisma,
-  source: CrmDataSource,
-): Promise<{ rowCounts: Record<string, number> }> {
+export async function crmDataImportPlan(prisma: CrmPrisma, source: CrmDataSource): Promise<CrmDataImportPlan> {
   const { doc } = source;
   const level = await currentMigration(prisma);
   if (level !== doc.migration) {
@@ -389,10 +349,27 @@ export async function importCrmDataFrom(
     throw new CrmDataImportError(
       `The database is not empty (${occupied.join(', ')}): import only into a new, empty database`,
     );
-
   const order = await parentsFirst(prisma, models);
   const arriving = source.tableOrder.filter((t) => models.includes(t));
-  const inOrder = isParentsFirst(arriving, order);
+  return {
+    tables: order.map((model) => ({ model, fields: [...fieldTypes(prisma, model)] })),
+    inOrder: isParentsFirst(arriving, order),
+  };
+}
+
+/**
+ * importCrmData from any source. Rows are inserted as they arrive when every table comes
+ * after the tables it refers to (as this version writes them); otherwise the source is read
+ * once per table, parents first. Either way a batch of rows is all that is held.
+ */
+export async function importCrmDataFrom(
+  prisma: CrmPrisma,
+  source: CrmDataSource,
+): Promise<{ rowCounts: Record<string, number> }> {
+  const { doc } = source;
+  const { tables, inOrder } = await crmDataImportPlan(prisma, source);
+  const order = tables.map((t) => t.model);
+  const models = exportedModels();
   const provider = providerOfClient(prisma);
   const slicer = new TimeSlicer();
   await prisma.$transaction(
@@ -427,13 +404,7 @@ export async function importCrmDataFrom(
           }
         };
         for (const [i, row] of rows.entries()) {
-          const fields = Object.keys(row);
-          const values: BulkValue[] = [];
-          for (const field of fields) {
-            const type = types.get(field);
-            if (!type) throw new CrmDataImportError(`${model} row ${first + i + 1}: unknown field "${field}"`);
-            values.push(decodeValue(type, row[field], `${model} row ${first + i + 1}, ${field}`) as BulkValue);
-          }
+          const { fields, values } = decodeRow(types, row, `${model} row ${first + i + 1}`);
           if (run && !sameFields(run.fields, fields)) await flush();
           run ??= { fields, start: i, values: [] };
           run.values.push(values);

@@ -1,12 +1,10 @@
 import type { Clock } from '../clock';
 import { UserFacingError } from '../common/errors';
 import { MAX_CHURN_REASON_LENGTH, MAX_CONTACT_FIELD_LENGTH, MAX_NOTE_LENGTH } from '../common/limits';
-import { splitList } from '../common/lists';
-import { distinctRates, type RateUsed } from '../common/money';
 import { isStageSlug, type StageLabels, type StageSlug, stageLabel } from '../common/stages';
 import type { CrmPrisma, CrmTx } from '../db/client';
-import { getRates } from './rates';
 import { getRole } from './roster';
+import { loadStageLabels } from './settings';
 
 /**
  * Everything a person does to a lead: stage changes, notes, contact info, ownership and
@@ -99,101 +97,14 @@ export const activityEntrySelect = {
   createdAt: true,
 } as const satisfies Record<keyof ActivityEntry, true>;
 
-/** What the lead card shows. */
-export interface LeadCardData {
-  leadId: number;
-  customerId: string;
-  name: string;
-  company: string | null;
-  email: string | null;
-  phone: string | null;
-  markets: string[];
-  stage: string;
-  ownerId: string | null;
-  contact: LeadContact;
-  orderCount: number;
-  lifetimeUsdCents: bigint;
-  /** Currencies left out of the USD figure (it is then a lower bound). */
-  unknownCurrencies: string[];
-  rateDate: Date | null;
-  /**
-   * The current rate of each currency the customer bought in (by currency, USD at 1 left
-   * out): the rates the lifetime value is kept at, since a rate change revalues it.
-   */
-  rates: RateUsed[];
-  lastOrderAt: Date | null;
-  lastTouchAt: Date | null;
-  version: number;
-  /** The latest notes (notes and logged touches with text), newest first. */
-  recentNotes: ActivityEntry[];
-  /** The latest activity of every kind, newest first. */
-  recentActivity: ActivityEntry[];
-  activityCount: number;
-}
-
 /** The contact person stored in a Lead row's contact columns. */
-function contactOf(lead: {
+export function contactOf(lead: {
   contactName: string | null;
   contactRole: string | null;
   contactEmail: string | null;
   contactPhone: string | null;
 }): LeadContact {
   return { name: lead.contactName, role: lead.contactRole, email: lead.contactEmail, phone: lead.contactPhone };
-}
-
-export async function getLeadCard(
-  prisma: CrmPrisma,
-  leadId: number,
-  options: { notes?: number; activity?: number } = {},
-): Promise<LeadCardData> {
-  const lead = await prisma.lead.findUnique({ where: { id: leadId }, include: { customer: true } });
-  if (!lead) throw new LeadNotFoundError(leadId);
-  const [recentNotes, recentActivity, activityCount, currencies, rateTable] = await Promise.all([
-    prisma.activity.findMany({
-      where: { leadId, kind: { in: ['note', 'touch'] }, text: { not: null } },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: options.notes ?? 3,
-      select: activityEntrySelect,
-    }),
-    prisma.activity.findMany({
-      where: { leadId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: options.activity ?? 5,
-      select: activityEntrySelect,
-    }),
-    prisma.activity.count({ where: { leadId } }),
-    prisma.customerCurrencyTotal.findMany({
-      where: { customerId: lead.customerId },
-      select: { currency: true },
-      orderBy: { currency: 'asc' },
-    }),
-    getRates(prisma),
-  ]);
-  const c = lead.customer;
-  const rates = distinctRates(currencies.flatMap(({ currency }) => rateTable.get(currency) ?? []));
-  return {
-    leadId: lead.id,
-    customerId: lead.customerId,
-    name: c.name,
-    company: c.company,
-    email: c.email,
-    phone: c.phone,
-    markets: splitList(c.markets),
-    stage: lead.stage,
-    ownerId: lead.ownerId,
-    contact: contactOf(lead),
-    orderCount: c.orderCount,
-    lifetimeUsdCents: c.lifetimeUsdCents,
-    unknownCurrencies: splitList(c.unknownCurrencies),
-    rateDate: c.rateDate,
-    rates,
-    lastOrderAt: c.lastOrderAt,
-    lastTouchAt: lead.lastTouchAt,
-    version: lead.version,
-    recentNotes,
-    recentActivity,
-    activityCount,
-  };
 }
 
 /** Who a lead is and where it stands: the fields every list, modal and message names it by. */
@@ -350,6 +261,7 @@ export interface StageChangeInput {
   note?: string | null;
   /** Required when moving to churned. */
   churnReason?: string | null;
+  /** The stage labels when the caller has them (a refusal names the stage); else read when needed. */
   labels?: StageLabels;
 }
 
@@ -377,23 +289,32 @@ export async function changeStage(prisma: CrmPrisma, clock: Clock, input: StageC
   const text =
     [toStage === 'churned' && reason ? `Churn reason: ${reason}` : null, note || null].filter(Boolean).join('\n') ||
     null;
-  return applyChange(
-    prisma,
-    clock,
-    {
-      leadId: input.leadId,
-      expectedVersion: input.expectedVersion,
-      actorId: input.actorId,
-      data: { stage: toStage },
-      activity: { kind: 'stage_change', toValue: toStage, text, isTouch: toStage !== 'lead' },
-    },
-    (lead) => {
-      if (lead.stage === toStage)
-        throw new LeadValidationError('stage', `The lead is already in ${stageLabel(toStage, input.labels)}.`);
-      return { fromValue: lead.stage };
-    },
-  );
+  try {
+    return await applyChange(
+      prisma,
+      clock,
+      {
+        leadId: input.leadId,
+        expectedVersion: input.expectedVersion,
+        actorId: input.actorId,
+        data: { stage: toStage },
+        activity: { kind: 'stage_change', toValue: toStage, text, isTouch: toStage !== 'lead' },
+      },
+      (lead) => {
+        if (lead.stage === toStage) throw new AlreadyInStage();
+        return { fromValue: lead.stage };
+      },
+    );
+  } catch (err) {
+    if (!(err instanceof AlreadyInStage)) throw err;
+    // Worded with the stage's current name: the labels are read for this refusal only.
+    const labels = input.labels ?? (await loadStageLabels(prisma));
+    throw new LeadValidationError('stage', `The lead is already in ${stageLabel(toStage, labels)}.`);
+  }
 }
+
+/** The lead is already in the stage asked for (nothing was written). */
+class AlreadyInStage extends Error {}
 
 export interface NoteInput {
   leadId: number;

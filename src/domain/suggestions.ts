@@ -1,12 +1,8 @@
 import type { Clock } from '../clock';
 import { UserFacingError } from '../common/errors';
-import { factorPermille } from '../common/setting-schemas';
 import { type StageLabels, stageLabel } from '../common/stages';
-import { localDayBounds } from '../common/zoned-time';
 import type { CrmPrisma } from '../db/client';
-import { stageSuggestionRows } from '../db/today-queries';
-import type { RhythmFactors } from './settings';
-import { type StageSuggestion, SUGGESTED_STAGE, type SuggestionKind, suggestionFacts } from './who-to-call';
+import { type StageSuggestion, SUGGESTED_STAGE, type SuggestionKind } from './who-to-call';
 
 /**
  * Stage suggestions are never applied by themselves: Accept opens the stage modal (the
@@ -18,37 +14,6 @@ export const SUGGESTION_KINDS: readonly SuggestionKind[] = ['repeat_order', 'at_
 
 export function isSuggestionKind(v: string): v is SuggestionKind {
   return (SUGGESTION_KINDS as readonly string[]).includes(v);
-}
-
-/** The suggestion the facts make for one lead now (null: none, or dismissed on the same facts). */
-export async function suggestionForLead(
-  prisma: CrmPrisma,
-  leadId: number,
-  now: Date,
-  timeZone: string,
-  factors: RhythmFactors,
-): Promise<StageSuggestion | null> {
-  const { start } = localDayBounds(now, timeZone);
-  const [row] = await stageSuggestionRows(
-    prisma,
-    { leadId },
-    { startOfTodayMs: BigInt(start.getTime()), atRiskPermille: factorPermille(factors).atRisk, perOwner: 1 },
-  );
-  if (!row) return null;
-  const kind = row.kind as SuggestionKind;
-  return {
-    leadId: row.leadId,
-    ownerId: row.ownerId,
-    customerId: row.customerId,
-    name: row.name,
-    company: row.company,
-    stage: row.stage,
-    kind,
-    toStage: SUGGESTED_STAGE[kind],
-    orderCount: row.orderCount,
-    lastOrderAt: row.lastOrderAt,
-    facts: suggestionFacts(row.orderCount),
-  };
 }
 
 /** The note the stage modal opens with when a suggestion is accepted. */

@@ -33,6 +33,12 @@ export interface TodayReader {
   team: boolean;
   /** May take unowned leads (can change leads): they appear in their own list. */
   mayTakeUnowned: boolean;
+  /**
+   * Known already (Home's first read): false when no lead is theirs, or no follow-up of
+   * theirs is active, so their own lists of those are empty and not read. Unknown: read.
+   */
+  ownsLeads?: boolean;
+  hasFollowUps?: boolean;
 }
 
 export interface TodayLead {
@@ -185,7 +191,7 @@ export async function loadToday(
     read: (scope: TodayScope) => Promise<R[]>,
   ): Promise<R[]> => {
     if (reader.team) return shared([list, 'team'], () => read({ team: true }));
-    const own = read({ ownerId: reader.userId, withUnowned: false });
+    const own = reader.ownsLeads === false ? Promise.resolve([]) : read({ ownerId: reader.userId, withUnowned: false });
     if (!reader.mayTakeUnowned) return own;
     return Promise.all([own, shared([list, 'unowned'], () => read({ unowned: true }))]).then(([mine, unowned]) =>
       mine.length && unowned.length && unowned[0]!.ownerValue > mine[0]!.ownerValue
@@ -198,7 +204,9 @@ export async function loadToday(
     // Follow-ups always have an owner: a person's own are few (indexed by owner).
     reader.team
       ? shared(['follow_ups', 'team', end.getTime()], () => dueFollowUps(prisma, personal, { before: end, perOwner }))
-      : dueFollowUps(prisma, personal, { before: end, perOwner }),
+      : reader.hasFollowUps === false
+        ? []
+        : dueFollowUps(prisma, personal, { before: end, perOwner }),
     rankedFor(`accounts:${permille.overdue}`, (scope) =>
       lapsedAccounts(prisma, scope, { startOfTodayMs: startMs, factorPermille: permille.overdue, perOwner }),
     ),

@@ -1,4 +1,5 @@
 import { type Database, SQLITE_BUSY_TIMEOUT_MS, sqlitePath } from '../db/client';
+import { piecesInPostgresSnapshot } from '../db/postgres-read-snapshot';
 import { SQLITE_PAGE_TYPES } from '../db/table-pages-sql';
 import {
   crmDataExportHead,
@@ -15,7 +16,9 @@ import { piecesFromWorker } from './worker-pieces';
  * the tables are read and written as JSON by a thread of the export's own
  * (crm-data-worker.ts), as the lead export's CSV is (lead-csv.ts): the event loop only writes
  * the text. On PostgreSQL, or when a table has a field type that thread does not read, the
- * pages come through Prisma (crmDataExportPieces). The document is the same either way.
+ * pages come through Prisma (crmDataExportPieces). The document is the same either way, and
+ * is read in one snapshot (the thread's read transaction; on PostgreSQL a REPEATABLE READ
+ * transaction), so rows written during the export are all in it or all out of it.
  * `tally` gets the migration and the rows written per table.
  */
 export function crmDataExportStream(
@@ -24,7 +27,7 @@ export function crmDataExportStream(
   tally: { rowCounts: Record<string, number>; migration: string },
 ): AsyncGenerator<string> {
   if (db.provider === 'sqlite') return crmDataOffLoop(db, now, tally);
-  return crmDataExportPieces(db.prisma, now, tally);
+  return piecesInPostgresSnapshot(db.prisma, (snapshot) => crmDataExportPieces(snapshot, now, tally));
 }
 
 /** Rows per page in the thread: a page's text is one piece. */

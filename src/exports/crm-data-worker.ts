@@ -1,5 +1,6 @@
 import { workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { inSqliteReadSnapshot } from '../db/sqlite-read-snapshot';
 import { SqliteTablePages } from '../db/table-pages-sql';
 import { encodeRow } from '../domain/crm-data-encoding';
 import { endPieces, sendPiece } from './worker-pieces';
@@ -22,21 +23,24 @@ const data = workerData as CrmDataWorkerData;
 async function run(): Promise<void> {
   const db = new Database(data.path, { readonly: true, fileMustExist: true, timeout: data.busyTimeoutMs });
   try {
-    for (const [t, { model, fields, keys }] of data.tables.entries()) {
-      const pages = new SqliteTablePages(db, model, fields, keys);
-      let opening = `${t ? ',' : ''}${JSON.stringify(model)}:[`;
-      let sent = 0;
-      for (;;) {
-        const page = pages.page(data.pageRows);
-        if (page.length === 0) break;
-        const text = page.map((row) => JSON.stringify(encodeRow(fields, row))).join(',');
-        await sendPiece({ table: model, text: `${opening}${sent ? ',' : ''}${text}`, rows: page.length });
-        opening = '';
-        sent += page.length;
-        if (page.length < data.pageRows) break;
+    // Every table in one snapshot: a row written meanwhile is in every table or in none.
+    await inSqliteReadSnapshot(db, async () => {
+      for (const [t, { model, fields, keys }] of data.tables.entries()) {
+        const pages = new SqliteTablePages(db, model, fields, keys);
+        let opening = `${t ? ',' : ''}${JSON.stringify(model)}:[`;
+        let sent = 0;
+        for (;;) {
+          const page = pages.page(data.pageRows);
+          if (page.length === 0) break;
+          const text = page.map((row) => JSON.stringify(encodeRow(fields, row))).join(',');
+          await sendPiece({ table: model, text: `${opening}${sent ? ',' : ''}${text}`, rows: page.length });
+          opening = '';
+          sent += page.length;
+          if (page.length < data.pageRows) break;
+        }
+        await sendPiece({ table: model, text: `${opening}]`, rows: 0 });
       }
-      await sendPiece({ table: model, text: `${opening}]`, rows: 0 });
-    }
+    });
   } finally {
     db.close();
   }

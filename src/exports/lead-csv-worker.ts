@@ -1,6 +1,7 @@
 import { workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { type LeadExportKeyset, type LeadExportWhere, SqliteLeadExportPages } from '../db/lead-export-sql';
+import { inSqliteReadSnapshot } from '../db/sqlite-read-snapshot';
 import { type CsvOptions, csvRecordsOf } from '../domain/lead-export-csv';
 import { endPieces, sendPiece } from './worker-pieces';
 
@@ -24,16 +25,19 @@ const data = workerData as LeadCsvWorkerData;
 async function run(): Promise<void> {
   const db = new Database(data.path, { readonly: true, fileMustExist: true, timeout: data.busyTimeoutMs });
   try {
-    const pages = new SqliteLeadExportPages(db, data.where);
-    let after: LeadExportKeyset | null = null;
-    for (;;) {
-      const page = pages.page(after, data.pageSize);
-      if (page.length === 0) break;
-      await sendPiece({ text: csvRecordsOf(page, data.currencies, data.options), rows: page.length });
-      if (page.length < data.pageSize) break;
-      const last = page[page.length - 1]!;
-      after = { cents: last.lifetimeUsdCents, customerId: last.customerId };
-    }
+    // Every page in one snapshot: a lead written or moved meanwhile is never missed or written twice.
+    await inSqliteReadSnapshot(db, async () => {
+      const pages = new SqliteLeadExportPages(db, data.where);
+      let after: LeadExportKeyset | null = null;
+      for (;;) {
+        const page = pages.page(after, data.pageSize);
+        if (page.length === 0) break;
+        await sendPiece({ text: csvRecordsOf(page, data.currencies, data.options), rows: page.length });
+        if (page.length < data.pageSize) break;
+        const last = page[page.length - 1]!;
+        after = { cents: last.lifetimeUsdCents, customerId: last.customerId };
+      }
+    });
   } finally {
     db.close();
   }

@@ -1,4 +1,5 @@
 import { type Database, SQLITE_BUSY_TIMEOUT_MS, sqlitePath } from '../db/client';
+import { piecesInPostgresSnapshot } from '../db/postgres-read-snapshot';
 import { csvRecord, UTF8_BOM } from '../domain/csv';
 import {
   type CsvOptions,
@@ -17,7 +18,9 @@ import { piecesFromWorker } from './worker-pieces';
  * synchronously, and Prisma's objects for a page and their text were the event loop's
  * longest blocks and most of the export's garbage. On PostgreSQL the queries are already
  * asynchronous: the pages come through Prisma and are written in slices (leadExportCsvPieces).
- * Either way the bytes are the same. `tally.rows` counts the leads written.
+ * Either way the bytes are the same, and the pages are read in one snapshot (the thread's
+ * read transaction; on PostgreSQL a REPEATABLE READ transaction), so a lead written or moved
+ * during the export is never missed or written twice. `tally.rows` counts the leads written.
  */
 export function leadExportCsvStream(
   db: Pick<Database, 'prisma' | 'provider' | 'url'>,
@@ -27,7 +30,9 @@ export function leadExportCsvStream(
   tally: { rows: number },
 ): AsyncGenerator<string> {
   if (db.provider === 'sqlite') return leadCsvOffLoop(sqlitePath(db.url), request, currencies, options, tally);
-  return leadExportCsvPieces(leadExportPages(db.prisma, request), currencies, options, tally);
+  return piecesInPostgresSnapshot(db.prisma, (snapshot) =>
+    leadExportCsvPieces(leadExportPages(snapshot, request), currencies, options, tally),
+  );
 }
 
 /** Leads per page in the thread: its text is one piece (about 120 KB). */

@@ -3,7 +3,7 @@ import { canConfigure, canEditLeads, type Role } from '../common/roles';
 import { slackErrorCode } from '../common/slack-error-code';
 import { readMemberFacts, readUserFacts, saveUserFacts, type UserFacts } from '../db/member-facts';
 import type { AppDeps } from '../deps';
-import { buildNoticeModal } from './views/lead-modals';
+import { buildNoticeModal } from './views/notice-modal';
 import { type InteractionOrigin, openModal } from './web-api/reply';
 
 /** Who is asking, and what they may do. Resolved once per request, in one place. */

@@ -10,7 +10,7 @@
  */
 import { WebClient } from '@slack/web-api';
 import { readMemberFacts } from '../../src/db/member-facts';
-import { getLeadCard } from '../../src/domain/leads';
+import { getLeadCard } from '../../src/domain/lead-card-data';
 import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/views/action-ids';
 import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
 import { startTestApp, type TestApp, waitForSettled } from '../support/harness';

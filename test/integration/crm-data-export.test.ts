@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { restoreFromFile } from '../../src/backup/restore';
+import { dirname, join } from 'node:path';
+import { RestoreRefusedError, restoreFromFile } from '../../src/backup/restore';
 import type { CrmPrisma } from '../../src/db/client';
 import { openDatabase, sqlitePath } from '../../src/db/client';
 import { knownMigrations, migrateDatabase } from '../../src/db/migrate';
@@ -16,7 +16,14 @@ import {
 } from '../../src/domain/crm-data';
 import { crmDataExportStream } from '../../src/exports/crm-data-json';
 import { Prisma } from '../../src/generated/sqlite/client';
-import { openTestDatabase, type Provider, tempPostgresUrl, tempSqliteUrl } from '../support/databases';
+import {
+  migratedSqliteUrl,
+  openTestDatabase,
+  type Provider,
+  tempPostgresUrl,
+  tempSqliteUrl,
+} from '../support/databases';
+import { seedLead } from '../support/seed-leads';
 
 const at = (iso: string) => new Date(iso);
 
@@ -278,6 +285,48 @@ describe.each<Provider>(['sqlite', 'postgres'])('the CRM data file an export wri
   });
 });
 
+describe.each<Provider>(['sqlite', 'postgres'])('a CRM data export on %s while someone writes', (provider) => {
+  it('reads one snapshot: rows written after it began are wholly left out, and restore takes the file', async () => {
+    const source = await openTestDatabase(provider);
+    const target = tempSqliteUrl();
+    const dir = mkdtempSync(join(tmpdir(), 'crm-export-'));
+    try {
+      const { prisma } = source.db;
+      await seedEveryTable(prisma);
+      const now = at('2026-11-25T12:00:00Z');
+      const before = await exportCrmData(prisma, now);
+      let text = '';
+      let wrote = false;
+      for await (const piece of crmDataExportStream(source.db, now, { rowCounts: {}, migration: '' })) {
+        text += piece;
+        if (wrote || !text.includes('"CustomerFigures":[')) continue;
+        wrote = true;
+        // The customers are being read; their leads and the activities come later: a new
+        // customer with its lead and a note on it, and a lead moved on.
+        const leadId = await seedLead(prisma, { customerId: 'C-NEW', name: 'Newcomer' });
+        await prisma.activity.create({
+          data: { leadId, actorId: 'U0OWNER01', kind: 'note', text: 'Met them', isTouch: true },
+        });
+        await prisma.lead.updateMany({ where: { customerId: 'C-2' }, data: { stage: 'won' } });
+      }
+      expect(wrote).toBe(true);
+      expect(withoutTime(JSON.parse(text) as CrmDataExport)).toEqual(withoutTime(before));
+      // The writes landed: the next export has them.
+      const after = await exportCrmData(prisma, now);
+      expect(after.rowCounts.Activity).toBe(before.rowCounts.Activity! + 1);
+      expect(after.tables.Lead!.find((l) => l.customerId === 'C-2')!.stage).toBe('won');
+      const file = join(dir, 'crm-data.json');
+      writeFileSync(file, text);
+      const report = await restoreFromFile({ file, databaseUrl: target.url, now });
+      expect(report.rowCounts).toEqual(before.rowCounts);
+    } finally {
+      await source.cleanup();
+      await target.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('CRM data import refuses what it cannot take whole', () => {
   let source: Awaited<ReturnType<typeof openTestDatabase>>;
   let doc: CrmDataExport;
@@ -459,6 +508,86 @@ describe('npm run restore with a CRM data export', () => {
         expect(withoutTime(await exportCrmData(db.prisma))).toEqual(withoutTime(doc));
       } finally {
         await db.close();
+      }
+    } finally {
+      await source.cleanup();
+      await target.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the current SQLite database as it was when a row fails midway through the import, naming the rows', async () => {
+    const source = await openTestDatabase('sqlite');
+    const target = await migratedSqliteUrl();
+    const dir = mkdtempSync(join(tmpdir(), 'crm-export-'));
+    try {
+      // Enough rows for many statements before the broken one: 2,000 leads with a note each.
+      const { prisma } = source.db;
+      const ids = Array.from({ length: 2_000 }, (_, i) => `C-${String(i).padStart(4, '0')}`);
+      await prisma.customerFigures.createMany({
+        data: ids.map((customerId) => ({
+          customerId,
+          name: customerId,
+          markets: 'AE',
+          orderCount: 1,
+          lifetimeUsdCents: 100n,
+          searchText: customerId,
+        })),
+      });
+      await prisma.lead.createMany({ data: ids.map((customerId) => ({ customerId })) });
+      const leads = await prisma.lead.findMany({ select: { id: true } });
+      await prisma.activity.createMany({
+        data: leads.map((l) => ({ leadId: l.id, kind: 'note', text: 'Called them', isTouch: true })),
+      });
+      const doc = await exportCrmData(prisma);
+      // The database the restore would replace holds a book of its own.
+      const current = openDatabase(target.url);
+      await seedEveryTable(current.prisma);
+      const before = await exportCrmData(current.prisma);
+      await current.close();
+
+      const lastNote = doc.tables.Activity!.length - 1;
+      const orphanNote = doc.tables.Activity!.map((r, i) => (i === lastNote ? { ...r, leadId: 999_999 } : r));
+      const badDate = doc.tables.Lead!.map((r, i) => (i === 1_989 ? { ...r, createdAt: 'yesterday' } : r));
+      const broken: [CrmDataExport, RegExp][] = [
+        [
+          { ...doc, tables: { ...doc.tables, Activity: orphanNote } },
+          /^Activity: rows \d+ to 2000 could not be inserted \(FOREIGN KEY constraint failed\)$/,
+        ],
+        [
+          { ...doc, tables: { ...doc.tables, Lead: badDate } },
+          /^Lead row 1990, createdAt: expected an ISO 8601 date-time/,
+        ],
+      ];
+      const file = join(dir, 'crm-data.json');
+      for (const [content, refusal] of broken) {
+        writeFileSync(file, JSON.stringify(content));
+        const err = await restoreFromFile({
+          file,
+          databaseUrl: target.url,
+          now: new Date('2026-11-25T12:00:00Z'),
+        }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(RestoreRefusedError);
+        expect((err as Error).message).toMatch(refusal);
+        // The database is the one that was there, every row of it; nothing was left beside it.
+        const after = openDatabase(target.url);
+        try {
+          expect(withoutTime(await exportCrmData(after.prisma))).toEqual(withoutTime(before));
+        } finally {
+          await after.close();
+        }
+        expect(readdirSync(dirname(sqlitePath(target.url))).filter((f) => /before-restore|restoring/.test(f))).toEqual(
+          [],
+        );
+      }
+      // The same file whole goes in.
+      writeFileSync(file, JSON.stringify(doc));
+      await restoreFromFile({ file, databaseUrl: target.url, now: new Date('2026-11-25T12:00:00Z') });
+      const restored = openDatabase(target.url);
+      try {
+        expect(withoutTime(await exportCrmData(restored.prisma))).toEqual(withoutTime(doc));
+      } finally {
+        await restored.close();
       }
     } finally {
       await source.cleanup();

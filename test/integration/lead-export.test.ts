@@ -197,3 +197,49 @@ describe.each<Provider>(['sqlite', 'postgres'])('the CSV file an export writes o
     expect(lines.at(-1)).toBe('');
   });
 });
+
+describe.each<Provider>(['sqlite', 'postgres'])('a CSV export on %s while someone writes', (provider) => {
+  it('reads one snapshot: a lead moved or added between its pages is neither missed, written twice nor added', async () => {
+    const opened = await openTestDatabase(provider);
+    try {
+      const { prisma } = opened.db;
+      await seed(prisma);
+      // A lead a page, so the export reads nine pages, and the writes fall between them.
+      const request: ExportRequest = {
+        filter: { kind: 'all' },
+        scope: { ownerId: null },
+        viewerId: 'U0AM1',
+        now,
+        pageSize: 1,
+      };
+      const options = { stageLabels: {}, timeZone: 'UTC', ownerNames: new Map<string, string>() };
+      const currencies = await exportCurrencies(prisma, request);
+      const before = await textOf(leadExportCsvStream(opened.db, request, currencies, options, { rows: 0 }));
+      let during = '';
+      let pieces = 0;
+      for await (const piece of leadExportCsvStream(opened.db, request, currencies, options, { rows: 0 })) {
+        during += piece;
+        pieces += 1;
+        if (pieces !== 2) continue;
+        // The header and the first lead (h, the biggest) are written: the biggest drops to the
+        // bottom, the smallest (g) rises to the top, and a new small lead arrives.
+        await prisma.customerFigures.update({ where: { customerId: 'h' }, data: { lifetimeUsdCents: 1n } });
+        await prisma.customerFigures.update({ where: { customerId: 'g' }, data: { lifetimeUsdCents: 5_000_00n } });
+        await seedLead(prisma, { customerId: 'z', name: 'Z', lifetimeUsdCents: 0n });
+      }
+      expect(pieces).toBeGreaterThan(2);
+      expect(during).toBe(before);
+      // The writes landed: the next export has them.
+      const after = await textOf(leadExportCsvStream(opened.db, request, currencies, options, { rows: 0 }));
+      const customers = (csv: string) =>
+        csv
+          .split('\r\n')
+          .slice(1, -1)
+          .map((line) => line.split(',')[0]);
+      expect(customers(before)).toEqual(['h', 'a', 'b', 'c', 'd', 'i', 'e', 'f', 'g']);
+      expect(customers(after)).toEqual(['g', 'a', 'b', 'c', 'd', 'i', 'e', 'f', 'h', 'z']);
+    } finally {
+      await opened.cleanup();
+    }
+  });
+});

@@ -1,12 +1,12 @@
 import { ManualClock } from '../../src/clock';
 import type { Database } from '../../src/db/client';
+import { getLeadCard } from '../../src/domain/lead-card-data';
 import { getLeadHistory } from '../../src/domain/lead-history';
 import { resolveLeadText, searchLeads } from '../../src/domain/lead-search';
 import {
   addNote,
   changeOwner,
   changeStage,
-  getLeadCard,
   LeadValidationError,
   StaleLeadError,
   updateContact,

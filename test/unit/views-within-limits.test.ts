@@ -6,7 +6,8 @@
  */
 
 import { MAX_FOLLOW_UP_MESSAGE_LENGTH, MAX_NOTE_LENGTH } from '../../src/common/limits';
-import type { ActivityEntry, LeadCardData } from '../../src/domain/leads';
+import type { LeadCardData } from '../../src/domain/lead-card-data';
+import type { ActivityEntry } from '../../src/domain/leads';
 import { buildOrderHistory } from '../../src/domain/order-history';
 import { defaultRateTable } from '../../src/domain/rates';
 import type { OrderRow } from '../../src/production/types';

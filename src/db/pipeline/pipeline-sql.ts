@@ -217,22 +217,51 @@ export async function dataVersion(
   return read.of(row);
 }
 
+/** What every Home open reads first about its reader (readHomeStart). */
+export interface HomeStart {
+  filterJson: string | null;
+  hasFollowUps: boolean;
+  /** Whether any lead is theirs (the stored per-owner totals): else their own "today" lists are empty. */
+  ownsLeads: boolean;
+  /** Their agenda preference, null when they never set one. */
+  agenda: { enabled: boolean; timeOfDay: string | null } | null;
+  version: string | null;
+}
+
+const truthy = (v: unknown) => v === true || Number(v) === 1;
+
 /**
  * What every Home open reads first, in one query: the reader's saved filter, whether any
- * follow-up of theirs is active, and the data version (see dataVersion).
+ * follow-up of theirs is active and any lead is theirs, their agenda preference, and the data
+ * version (see dataVersion). The per-reader lists that these say are empty are not read.
  */
 export async function readHomeStart(
   db: Pick<Database, 'prisma' | 'provider' | 'sqliteSideWriter' | 'postgresSideWriter'>,
   userId: string,
-): Promise<{ filterJson: string | null; hasFollowUps: boolean; version: string | null }> {
+): Promise<HomeStart> {
   const read = versionRead(db);
   const version = read ? Prisma.sql`, ${read.columns}` : Prisma.empty;
-  const [row] = await db.prisma.$queryRaw<({ hf: string | null; fu: unknown } & NonNullable<VersionRow>)[]>`
+  const [row] = await db.prisma.$queryRaw<
+    ({
+      hf: string | null;
+      fu: unknown;
+      ol: unknown;
+      ap: unknown;
+      ae: unknown;
+      at: string | null;
+    } & NonNullable<VersionRow>)[]
+  >`
     SELECT (SELECT "homeFilter" FROM "UserPreference" WHERE "userId" = ${userId}) AS "hf",
-      EXISTS (SELECT 1 FROM "FollowUpAlert" WHERE "ownerId" = ${userId} AND "active" = TRUE) AS "fu"${version}`;
+      EXISTS (SELECT 1 FROM "FollowUpAlert" WHERE "ownerId" = ${userId} AND "active" = TRUE) AS "fu",
+      EXISTS (SELECT 1 FROM "StageTotal" WHERE "ownerKey" = ${userId} AND "leads" > 0) AS "ol",
+      EXISTS (SELECT 1 FROM "AgendaPreference" WHERE "userId" = ${userId}) AS "ap",
+      (SELECT "enabled" FROM "AgendaPreference" WHERE "userId" = ${userId}) AS "ae",
+      (SELECT "timeOfDay" FROM "AgendaPreference" WHERE "userId" = ${userId}) AS "at"${version}`;
   return {
     filterJson: row?.hf ?? null,
-    hasFollowUps: row ? row.fu === true || Number(row.fu) === 1 : false,
+    hasFollowUps: row ? truthy(row.fu) : false,
+    ownsLeads: row ? truthy(row.ol) : false,
+    agenda: row && truthy(row.ap) ? { enabled: truthy(row.ae), timeOfDay: row.at ?? null } : null,
     version: read ? await read.of(row) : null,
   };
 }

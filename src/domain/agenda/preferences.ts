@@ -24,6 +24,14 @@ export async function agendaSettingOf(
   schedule: AgendaSchedule,
 ): Promise<AgendaSetting> {
   const row = await prisma.agendaPreference.findUnique({ where: { userId } });
+  return agendaSettingFrom(row, schedule);
+}
+
+/** The setting from someone's stored preference (null: never set) and the team's schedule. */
+export function agendaSettingFrom(
+  row: { enabled: boolean; timeOfDay: string | null } | null,
+  schedule: AgendaSchedule,
+): AgendaSetting {
   return {
     enabled: row?.enabled ?? true,
     timeOfDay: row?.timeOfDay ?? null,

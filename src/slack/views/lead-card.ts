@@ -1,8 +1,8 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
 import { formatRateUsed } from '../../common/money';
 import { type StageLabels, stageLabel } from '../../common/stages';
+import type { LeadCardData } from '../../domain/lead-card-data';
 import type { HistoryPage } from '../../domain/lead-history';
-import type { LeadCardData } from '../../domain/leads';
 import type { StageSuggestion } from '../../domain/who-to-call';
 import { ACTION_IDS } from './action-ids';
 import { customerTitle, describeActivity, ownerText, rateDateText, slackDate, usdText } from './lead-format';

@@ -4,7 +4,7 @@ import { STAGES, type StageLabels, stageLabel } from '../../common/stages';
 import type { LeadContact, LeadSummary } from '../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from './action-ids';
 import { customerTitle, ownerText } from './lead-format';
-import { cutMrkdwn, escapeMrkdwn, truncate } from './mrkdwn';
+import { escapeMrkdwn, truncate } from './mrkdwn';
 
 /**
  * The lead modals, as pure builders. Each carries the lead id and the version the user saw
@@ -302,16 +302,6 @@ export function buildLogToCrmModal(message: { text: string; channelId: string; m
     ],
     encodeMetadata({ channelId: message.channelId, messageTs: message.messageTs }),
   );
-}
-
-/** A one-message modal: refusals and notices where there is no message to reply to (the Home tab). */
-export function buildNoticeModal(title: string, text: string): ModalView {
-  return {
-    type: 'modal',
-    title: plain(title, 24),
-    close: plain('Close', 24),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(text, 3000) } }],
-  };
 }
 
 /** Options for the lead typeahead (Slack allows at most 100; text at most 75 characters). */

@@ -1,6 +1,7 @@
 import { STAGES } from '../../../src/common/stages';
+import type { LeadCardData } from '../../../src/domain/lead-card-data';
 import type { LeadMatch } from '../../../src/domain/lead-search';
-import type { ActivityEntry, LeadCardData, LeadSummary } from '../../../src/domain/leads';
+import type { ActivityEntry, LeadSummary } from '../../../src/domain/leads';
 import { ACTION_IDS, CALLBACK_IDS, isKnownActionId } from '../../../src/slack/views/action-ids';
 import { buildHelpMessage } from '../../../src/slack/views/help';
 import { buildLeadCard, buildLeadHistoryMessage } from '../../../src/slack/views/lead-card';
@@ -16,7 +17,6 @@ import {
   buildLeadOptions,
   buildLogToCrmModal,
   buildNoteModal,
-  buildNoticeModal,
   buildOwnerModal,
   buildStageChangeModal,
   decodeLeadMetadata,
@@ -24,6 +24,7 @@ import {
   LEAD_BLOCKS,
 } from '../../../src/slack/views/lead-modals';
 import { escapeMrkdwn, truncate } from '../../../src/slack/views/mrkdwn';
+import { buildNoticeModal } from '../../../src/slack/views/notice-modal';
 import { userErrorPlain, userErrorText } from '../../../src/slack/views/user-error';
 import { actionIds, visibleText } from '../../support/lead-e2e';
 

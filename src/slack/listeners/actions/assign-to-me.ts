@@ -2,9 +2,8 @@ import type { AppContext } from '../../../app-context';
 import { changeOwner, getLeadSummary } from '../../../domain/leads';
 import { escapeMrkdwn } from '../../views/mrkdwn';
 import { tellUser } from '../../web-api/reply';
-import { afterLeadChange } from '../lead-change';
+import { afterLeadChange, type LeadVerb, leadButton } from '../lead-flow';
 import type { ButtonListener } from '../listener-types';
-import { type LeadVerb, leadButton } from './lead-verb';
 
 /** "Assign to me": the viewer takes an unowned lead (or one they own already). */
 export const assignVerb: LeadVerb = {

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../../app-context';
-import { getLeadCard } from '../../../domain/leads';
+import { getLeadCard } from '../../../domain/lead-card-data';
 import { loadStageLabels } from '../../../domain/settings';
 import { canEdit, refusalFor, resolveViewer } from '../../viewer';
 import { buildLeadCard } from '../../views/lead-card';

@@ -5,7 +5,7 @@ import { getLeadSummary } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/settings';
 import { refusalFor, viewerForAction } from '../../viewer';
 import { buildLeadHistoryMessage } from '../../views/lead-card';
-import { buildNoticeModal } from '../../views/lead-modals';
+import { buildNoticeModal } from '../../views/notice-modal';
 import { userErrorText } from '../../views/user-error';
 import { actionOrigin, openModal, postToResponseUrl, tellUser } from '../../web-api/reply';
 import type { ButtonListener } from '../listener-types';

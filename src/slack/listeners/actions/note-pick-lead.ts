@@ -13,7 +13,7 @@ import {
 } from '../../views/note-replies';
 import { userErrorText } from '../../views/user-error';
 import { actionOrigin, type InteractionOrigin, postToResponseUrl } from '../../web-api/reply';
-import { afterLeadChange } from '../lead-change';
+import { afterLeadChange } from '../lead-flow';
 import type { ButtonListener } from '../listener-types';
 
 /**

@@ -5,8 +5,8 @@ import { getLeadSummary, LeadNotFoundError } from '../../../domain/leads';
 import { refusalFor, type Viewer } from '../../viewer';
 import { buildFollowUpModal } from '../../views/follow-up-modal';
 import { type InteractionOrigin, openModal, tellUser } from '../../web-api/reply';
+import { type LeadVerb, leadButton } from '../lead-flow';
 import type { ButtonListener } from '../listener-types';
-import { type LeadVerb, leadButton } from './lead-verb';
 
 export type OpenResult = { ok: true } | { ok: false; message: string };
 

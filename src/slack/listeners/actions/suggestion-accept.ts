@@ -8,8 +8,8 @@ import { viewerForAction } from '../../viewer';
 import { buildStageChangeModal } from '../../views/lead-modals';
 import { parseSuggestionValue } from '../../views/today-section';
 import { actionOrigin, openModal } from '../../web-api/reply';
+import { runLeadVerb } from '../lead-flow';
 import type { ButtonListener } from '../listener-types';
-import { runLeadVerb } from './lead-verb';
 
 /**
  * Accept on a stage suggestion: the stage modal, the suggested stage picked and a note saying

@@ -4,9 +4,8 @@ import { dismissSuggestion } from '../../../domain/suggestions';
 import { viewerForAction } from '../../viewer';
 import { parseSuggestionValue } from '../../views/today-section';
 import { actionOrigin, tellUser } from '../../web-api/reply';
-import { refreshLeadCard } from '../lead-change';
+import { refreshLeadCard, runLeadVerb } from '../lead-flow';
 import type { ButtonListener } from '../listener-types';
-import { runLeadVerb } from './lead-verb';
 
 /** Dismiss on a stage suggestion: hidden until its facts change, recorded in the lead's history. */
 export function suggestionDismiss(deps: AppContext): ButtonListener {

@@ -1,9 +1,8 @@
 import type { AppContext } from '../../../app-context';
 import { buildLeadCardModal } from '../../views/lead-card';
 import { openModal, postToResponseUrl } from '../../web-api/reply';
-import { leadCardFor } from '../lead-change';
+import { type LeadVerb, leadButton, leadCardFor } from '../lead-flow';
 import type { ButtonListener } from '../listener-types';
-import { type LeadVerb, leadButton } from './lead-verb';
 
 /**
  * "Open lead" on a line of today's list: the lead card (with its stage suggestion) under the

@@ -4,8 +4,8 @@ import { getLeadSummary } from '../../../domain/leads';
 import { getOrderHistory } from '../../../domain/order-history';
 import { getRates } from '../../../domain/rates';
 import { ProductionError } from '../../../production/types';
-import { buildNoticeModal } from '../../views/lead-modals';
 import type { EphemeralMessage } from '../../views/message';
+import { buildNoticeModal } from '../../views/notice-modal';
 import {
   buildOrderHistoryMessage,
   buildOrderHistoryUnavailable,
@@ -13,8 +13,8 @@ import {
   PRODUCTION_NOT_CONFIGURED,
 } from '../../views/order-history-message';
 import { type InteractionOrigin, openModal, postToResponseUrl } from '../../web-api/reply';
+import { type LeadVerb, leadButton } from '../lead-flow';
 import type { ButtonListener } from '../listener-types';
-import { type LeadVerb, leadButton } from './lead-verb';
 
 /**
  * A customer's order history as a message, read from production now. Never throws for a

@@ -1,4 +1,4 @@
-import { leadCardFor } from '../lead-change';
+import { leadCardFor } from '../lead-flow';
 import { leadFromArgument } from './lead-argument';
 import type { Subcommand } from './subcommand';
 

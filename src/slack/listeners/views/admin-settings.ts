@@ -3,9 +3,9 @@ import type { AppContext } from '../../../app-context';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { isAdminSettingName } from '../../views/admin-common';
 import { buildAdminMessageModal } from '../../views/admin-modals';
+import { answerInTime, type SubmissionAnswer } from '../../web-api/reply';
 import type { ViewListener } from '../listener-types';
 import { ADMIN_SUBMISSIONS } from './admin-submissions';
-import { answerInTime, type SubmissionAnswer } from './lead-submission';
 
 /** callback_id of every admin settings modal: `admin_<setting>`. */
 export const ADMIN_CALLBACK = /^admin_(.+)$/;

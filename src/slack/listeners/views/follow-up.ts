@@ -20,8 +20,8 @@ import {
   type StateValues,
 } from '../../views/follow-up-modal';
 import { userErrorPlain } from '../../views/user-error';
+import { answerInTime, type SubmissionAnswer } from '../../web-api/reply';
 import type { ViewListener } from '../listener-types';
-import { answerInTime, type SubmissionAnswer } from './lead-submission';
 
 /** The zone a person's follow-ups are read in: their Slack zone (cached users.info), else CRM_TIMEZONE. */
 async function ownerTimeZone(deps: AppContext, client: WebClient, userId: string): Promise<string> {

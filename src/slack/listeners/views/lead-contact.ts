@@ -3,10 +3,9 @@ import type { AppContext } from '../../../app-context';
 import { getLeadSummary, updateContact } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildContactModal, LEAD_BLOCKS } from '../../views/lead-modals';
-import { openModal } from '../../web-api/reply';
-import { type LeadVerb, leadButton } from '../actions/lead-verb';
+import { inputValue, openModal } from '../../web-api/reply';
+import { type LeadSubmissionOptions, type LeadVerb, leadButton, leadSubmission } from '../lead-flow';
 import type { ButtonListener, ViewListener } from '../listener-types';
-import { inputValue, type LeadSubmissionOptions, leadSubmission } from './lead-submission';
 
 /** The contact modal: the `contact` verb that opens it, and its submission. */
 

@@ -2,10 +2,9 @@ import type { AppContext } from '../../../app-context';
 import { addNote, getLeadSummary } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildNoteModal, LEAD_BLOCKS } from '../../views/lead-modals';
-import { openModal } from '../../web-api/reply';
-import { type LeadVerb, leadButton } from '../actions/lead-verb';
+import { inputValue, openModal } from '../../web-api/reply';
+import { type LeadVerb, leadButton, leadSubmission } from '../lead-flow';
 import type { ButtonListener, ViewListener } from '../listener-types';
-import { inputValue, leadSubmission } from './lead-submission';
 
 /** The note modal: the `note` verb that opens it, and its submission. */
 

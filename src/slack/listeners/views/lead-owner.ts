@@ -2,10 +2,9 @@ import type { AppContext } from '../../../app-context';
 import { changeOwner, getLeadSummary, LeadValidationError } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildOwnerModal, LEAD_BLOCKS } from '../../views/lead-modals';
-import { openModal } from '../../web-api/reply';
-import { type LeadVerb, leadButton } from '../actions/lead-verb';
+import { openModal, selectedUser } from '../../web-api/reply';
+import { type LeadSubmissionOptions, type LeadVerb, leadButton, leadSubmission } from '../lead-flow';
 import type { ButtonListener, ViewListener } from '../listener-types';
-import { type LeadSubmissionOptions, leadSubmission, selectedUser } from './lead-submission';
 
 /** The change-owner modal: the `owner` verb that opens it, and its submission. */
 

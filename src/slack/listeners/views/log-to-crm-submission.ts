@@ -3,16 +3,9 @@ import { addNote, type LeadChange } from '../../../domain/leads';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { ACTION_IDS } from '../../views/action-ids';
 import { decodeLogToCrmMetadata, LEAD_BLOCKS } from '../../views/lead-modals';
-import { afterLeadChange } from '../lead-change';
+import { answerInTime, fieldErrors, inputValue, type SubmissionAnswer, selectedValue } from '../../web-api/reply';
+import { afterLeadChange, errorsForFailure } from '../lead-flow';
 import type { ViewListener } from '../listener-types';
-import {
-  answerInTime,
-  errorsForFailure,
-  fieldErrors,
-  inputValue,
-  type SubmissionAnswer,
-  selectedValue,
-} from './lead-submission';
 
 /** How long the note waits for its link to the message: the note matters more than the link. */
 export const PERMALINK_WAIT_MS = 1_000;

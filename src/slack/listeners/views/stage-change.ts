@@ -4,10 +4,9 @@ import { changeStage, getLeadSummary, LeadValidationError } from '../../../domai
 import { loadStageLabels } from '../../../domain/settings';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildStageChangeModal, LEAD_BLOCKS } from '../../views/lead-modals';
-import { openModal } from '../../web-api/reply';
-import { type LeadVerb, leadButton } from '../actions/lead-verb';
+import { inputValue, openModal, selectedValue } from '../../web-api/reply';
+import { type LeadSubmissionOptions, type LeadVerb, leadButton, leadSubmission } from '../lead-flow';
 import type { ButtonListener, ViewListener } from '../listener-types';
-import { inputValue, type LeadSubmissionOptions, leadSubmission, selectedValue } from './lead-submission';
 
 /** The stage-change modal: the `stage` verb that opens it, and its submission. */
 
@@ -59,7 +58,6 @@ export function stageChange(deps: AppContext): ViewListener {
       toStage,
       note,
       churnReason,
-      labels: await loadStageLabels(deps.db.prisma),
     });
   });
 }

@@ -1,6 +1,6 @@
 import { getFollowUp, getFollowUpWithCustomer } from '../../../../src/domain/follow-ups/follow-ups';
 import { loadFollowUpMessageData } from '../../../../src/domain/follow-ups/message-data';
-import { getLeadCard } from '../../../../src/domain/leads';
+import { getLeadCard } from '../../../../src/domain/lead-card-data';
 import { loadStageLabels } from '../../../../src/domain/settings';
 import { followUpCancel } from '../../../../src/slack/listeners/actions/follow-up-cancel';
 import { followUpDone } from '../../../../src/slack/listeners/actions/follow-up-done';

@@ -1,6 +1,7 @@
 import { formatLocalDate, localDateTimeOf } from '../../../../src/common/zoned-time';
+import { getLeadCard } from '../../../../src/domain/lead-card-data';
 import { getLeadHistory } from '../../../../src/domain/lead-history';
-import { getLeadCard, getLeadSummary } from '../../../../src/domain/leads';
+import { getLeadSummary } from '../../../../src/domain/leads';
 import { getOrderHistory } from '../../../../src/domain/order-history';
 import { getRates } from '../../../../src/domain/rates';
 import { loadStageLabels } from '../../../../src/domain/settings';
@@ -21,10 +22,10 @@ import { buildLeadCard, buildLeadHistoryMessage } from '../../../../src/slack/vi
 import {
   buildContactModal,
   buildNoteModal,
-  buildNoticeModal,
   buildOwnerModal,
   buildStageChangeModal,
 } from '../../../../src/slack/views/lead-modals';
+import { buildNoticeModal } from '../../../../src/slack/views/notice-modal';
 import { buildOrderHistoryMessage, PRODUCTION_NOT_CONFIGURED } from '../../../../src/slack/views/order-history-message';
 import {
   ADMIN,

@@ -1,4 +1,4 @@
-import { getLeadCard } from '../../../../src/domain/leads';
+import { getLeadCard } from '../../../../src/domain/lead-card-data';
 import { keepPendingNote } from '../../../../src/domain/pending-notes';
 import { notePickLead } from '../../../../src/slack/listeners/actions/note-pick-lead';
 import { refusalFor } from '../../../../src/slack/viewer';

@@ -1,4 +1,5 @@
-import { getLeadCard, getLeadSummary } from '../../../../src/domain/leads';
+import { getLeadCard } from '../../../../src/domain/lead-card-data';
+import { getLeadSummary } from '../../../../src/domain/leads';
 import { loadStageLabels } from '../../../../src/domain/settings';
 import { leadContact } from '../../../../src/slack/listeners/views/lead-contact';
 import { leadNote } from '../../../../src/slack/listeners/views/lead-note';

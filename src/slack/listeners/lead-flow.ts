@@ -1,0 +1,304 @@
+import type { ViewOutput } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { AppContext } from '../../app-context';
+import { UserFacingError } from '../../common/errors';
+import type { StageLabels } from '../../common/stages';
+import type { AppDeps } from '../../deps';
+import { loadLeadCard } from '../../domain/lead-card-data';
+import { changesSince } from '../../domain/lead-changes';
+import { ownerTakenNotice } from '../../domain/lead-ownership';
+import {
+  homesToRepublish,
+  type LeadChange,
+  type LeadField,
+  LeadNotFoundError,
+  type LeadSummary,
+  LeadValidationError,
+  StaleLeadError,
+} from '../../domain/leads';
+import { loadStageLabels } from '../../domain/settings';
+import { canEdit, refusalFor, resolveViewer, type Viewer, viewerForAction } from '../viewer';
+import { buildLeadCard } from '../views/lead-card';
+import { decodeLeadMetadata, LEAD_BLOCKS, type LeadModalMetadata } from '../views/lead-modals';
+import type { EphemeralMessage } from '../views/message';
+import { staleLeadNotice } from '../views/stale-lead';
+import { userErrorPlain, userErrorText } from '../views/user-error';
+import { tellPreviousOwner } from '../web-api/owner-taken-dm';
+import {
+  actionOrigin,
+  answerInTime,
+  type ErrorsResponse,
+  fieldErrors,
+  type InteractionOrigin,
+  postToResponseUrl,
+  type SubmissionAnswer,
+  tellUser,
+} from '../web-api/reply';
+import type { ButtonListener, ViewListener } from './listener-types';
+
+/**
+ * A person's work on one lead, in the order it happens: a verb run on the lead (from its
+ * card, the Home tab's overflow menu or a command: authorised, and any failure answered), a
+ * lead modal's submission (authorised again, saved, answered within Slack's 3 s, a stale
+ * form given back refilled), and what follows a change (the Homes it concerns republished,
+ * the card it came from replaced, a previous owner told). The verbs themselves live in their
+ * listener files; a lead modal's verb next to its submission (views/).
+ */
+
+// ---- A verb on a lead --------------------------------------------------------------------
+
+/** Something a user does with one lead: from a lead card button, the Home tab's overflow menu (`<verb>:<leadId>`), or a command. */
+export interface LeadVerb {
+  name: string;
+  /** What the viewer needs: reading the lead, or changing it. */
+  access: 'read' | 'edit';
+  run(ctx: LeadVerbContext): Promise<void>;
+}
+
+export interface LeadVerbContext {
+  deps: AppContext;
+  client: WebClient;
+  viewer: Viewer;
+  origin: InteractionOrigin;
+  leadId: number;
+}
+
+/** Runs one verb on one lead for a viewer: authorises, and answers the user whatever happens. */
+export async function runLeadVerb(ctx: LeadVerbContext, verb: LeadVerb): Promise<void> {
+  const { deps, client, viewer, origin, leadId } = ctx;
+  const refusal = refusalFor(viewer, verb.access);
+  if (refusal) {
+    deps.logger.info({ userId: viewer.userId, verb: verb.name, leadId }, 'lead action refused');
+    return tellUser(deps, client, origin, refusal, 'Not allowed');
+  }
+  try {
+    await verb.run(ctx);
+  } catch (err) {
+    if (err instanceof UserFacingError) return tellUser(deps, client, origin, userErrorText(err));
+    deps.logger.error({ err, verb: verb.name, leadId }, 'lead action failed');
+    await tellUser(deps, client, origin, 'Sorry, that did not work. It has been logged.');
+  }
+}
+
+/** A lead card button whose value is the lead id, running `verb`. */
+export function leadButton(deps: AppContext, verb: LeadVerb): ButtonListener {
+  return async ({ ack, body, action, client }) => {
+    await ack();
+    const leadId = Number(action.value);
+    if (!Number.isInteger(leadId))
+      return void deps.logger.warn(
+        { actionId: action.action_id, value: action.value },
+        'lead button without a lead id',
+      );
+    const origin = actionOrigin(body);
+    const viewer = await viewerForAction(deps, client, origin);
+    await runLeadVerb({ deps, client, viewer, origin, leadId }, verb);
+  };
+}
+
+// ---- A lead modal submitted ---------------------------------------------------------------
+
+export interface LeadSubmission {
+  view: ViewOutput;
+  viewer: Viewer;
+  meta: LeadModalMetadata;
+}
+
+/** The lead as it is now, for a form refilled after someone else's change. */
+export interface LeadNow {
+  lead: LeadSummary;
+  /** mrkdwn: who changed what while the form was open. */
+  notice: string;
+  labels: StageLabels;
+}
+
+export interface LeadSubmissionOptions {
+  callbackId: string;
+  primaryBlock: string;
+  overrides?: Partial<Record<LeadField, string>>;
+  refill?: (submission: LeadSubmission, now: LeadNow) => ModalView;
+}
+
+export interface UpdateResponse {
+  response_action: 'update';
+  view: ModalView;
+}
+
+/**
+ * The view_submission listener of a lead modal: authorises the submitter (edit
+ * access), reads the lead metadata, runs `save`, and answers its failure as field errors
+ * (a LeadValidationError on its field, anything else on `primaryBlock`; `overrides` moves
+ * a field's errors to another block). When the lead changed since the form was opened and
+ * `refill` is given, the form is replaced by `refill`'s: the same form at the lead's new
+ * version, holding what was typed and saying what changed, so submitting again applies it.
+ * On success it acks, then republishes the Homes the change concerns and refreshes the card
+ * the modal came from.
+ */
+export function leadSubmission(
+  deps: AppContext,
+  options: LeadSubmissionOptions,
+  save: (submission: LeadSubmission) => Promise<LeadChange>,
+): ViewListener {
+  const { callbackId, primaryBlock } = options;
+  return async ({ ack, body, view, client }) => {
+    const userId = body.user.id;
+    const work = async (): Promise<SubmissionAnswer> => {
+      const viewer = await resolveViewer(deps, client, userId);
+      const refusal = refusalFor(viewer, 'edit');
+      if (refusal) {
+        deps.logger.warn({ userId, callbackId }, 'lead modal submission refused');
+        return { ack: fieldErrors({ [primaryBlock]: refusal }) };
+      }
+      const meta = decodeLeadMetadata(view.private_metadata);
+      if (!meta) {
+        deps.logger.warn({ userId, callbackId }, 'lead modal without valid metadata');
+        return {
+          ack: fieldErrors({ [primaryBlock]: 'This form is out of date. Close it and open it again from the lead.' }),
+        };
+      }
+      let change: LeadChange;
+      try {
+        change = await save({ view, viewer, meta });
+      } catch (err) {
+        // A stale form is given back refilled at the lead's new version, with what changed.
+        const refilled =
+          err instanceof StaleLeadError && options.refill
+            ? await refilledForm(deps, err, { view, viewer, meta }, options.refill)
+            : null;
+        return { ack: refilled ?? errorsForFailure(deps, err, primaryBlock, options.overrides) };
+      }
+      return { ack: undefined, after: () => afterLeadChange(deps, client, viewer, change, meta.responseUrl) };
+    };
+    await answerInTime({ ack, client, logger: deps.logger, viewId: view.id, title: 'Lead', work: work() });
+  };
+}
+
+/** The form refilled at the lead's current version; null when the lead cannot be read (then the plain refusal). */
+async function refilledForm(
+  deps: AppContext,
+  err: StaleLeadError,
+  submission: LeadSubmission,
+  refill: NonNullable<LeadSubmissionOptions['refill']>,
+): Promise<UpdateResponse | null> {
+  try {
+    const [{ lead, changes }, labels] = await Promise.all([
+      changesSince(deps.db.prisma, err.leadId, err.expectedVersion),
+      loadStageLabels(deps.db.prisma),
+    ]);
+    deps.logger.info(
+      { leadId: err.leadId, expected: err.expectedVersion, actual: lead.version },
+      'stale lead modal refilled at the new version',
+    );
+    return {
+      response_action: 'update',
+      view: refill(submission, { lead, notice: staleLeadNotice(changes, labels), labels }),
+    };
+  } catch (readErr) {
+    if (!(readErr instanceof LeadNotFoundError))
+      deps.logger.error({ err: readErr, leadId: err.leadId }, 'reading what changed on a stale lead failed');
+    return null;
+  }
+}
+
+const FIELD_BLOCKS: Record<LeadField, string> = {
+  stage: LEAD_BLOCKS.stage,
+  note: LEAD_BLOCKS.note,
+  churnReason: LEAD_BLOCKS.churnReason,
+  contactName: LEAD_BLOCKS.contactName,
+  contactRole: LEAD_BLOCKS.contactRole,
+  contactEmail: LEAD_BLOCKS.contactEmail,
+  contactPhone: LEAD_BLOCKS.contactPhone,
+  owner: LEAD_BLOCKS.owner,
+};
+
+/**
+ * A failed change as field errors: validation on its field, a stale lead or a vanished one
+ * on the primary field. Anything else is logged; the modal stays open with what was typed.
+ */
+export function errorsForFailure(
+  deps: AppDeps,
+  err: unknown,
+  primaryBlock: string,
+  overrides: Partial<Record<LeadField, string>> = {},
+): ErrorsResponse {
+  if (err instanceof LeadValidationError)
+    return fieldErrors({ [overrides[err.field] ?? FIELD_BLOCKS[err.field]]: userErrorPlain(err) });
+  if (err instanceof StaleLeadError) {
+    deps.logger.info(
+      { leadId: err.leadId, expected: err.expectedVersion, actual: err.actualVersion },
+      'stale lead modal refused',
+    );
+    return fieldErrors({ [primaryBlock]: err.userMessage });
+  }
+  if (err instanceof LeadNotFoundError) return fieldErrors({ [primaryBlock]: err.userMessage });
+  deps.logger.error({ err }, 'saving a lead modal failed');
+  return fieldErrors({
+    [primaryBlock]: 'Sorry, saving failed. It has been logged; what you typed is still here, try again.',
+  });
+}
+
+// ---- After a change: the card and the Homes ---------------------------------------------
+
+/** The lead card for a viewer, with the stage suggestion the facts make (if any). */
+export async function leadCardFor(deps: AppContext, viewer: Viewer, leadId: number): Promise<EphemeralMessage> {
+  const { card, labels, suggestion } = await loadLeadCard(deps.db.prisma, deps.config, leadId, {
+    now: deps.clock.now(),
+    timeZone: viewer.timeZone,
+  });
+  return buildLeadCard(card, {
+    labels,
+    viewerId: viewer.userId,
+    canEdit: canEdit(viewer),
+    suggestion,
+    timeZone: viewer.timeZone,
+  });
+}
+
+/** Replaces the lead card a modal was opened from with its current state. */
+export async function refreshLeadCard(
+  deps: AppContext,
+  viewer: Viewer,
+  leadId: number,
+  responseUrl: string | undefined,
+): Promise<void> {
+  if (!responseUrl) return;
+  try {
+    await postToResponseUrl(deps, responseUrl, {
+      ...(await leadCardFor(deps, viewer, leadId)),
+      replace_original: true,
+    });
+  } catch (err) {
+    deps.logger.warn({ err, leadId }, 'could not refresh the lead card');
+  }
+}
+
+/** Tells a lead's previous owner, once, that someone else moved it; a failure is logged, never thrown. */
+async function noticeForPreviousOwner(deps: AppContext, client: WebClient, viewer: Viewer, change: LeadChange) {
+  // Only a change of owner takes a lead from its owner: any other change has no one to tell.
+  if (change.previousOwnerId === change.ownerId) return;
+  try {
+    const notice = await ownerTakenNotice(deps.db.prisma, change, viewer.userId);
+    if (notice) await tellPreviousOwner(deps, client, notice);
+  } catch (err) {
+    deps.logger.warn({ err, leadId: change.leadId }, 'could not tell the previous owner about the owner change');
+  }
+}
+
+/**
+ * Everything to do after a change to a lead: the Homes of actor and owners, the card it came
+ * from, and, when someone else moved the lead away from its owner, a DM to that owner.
+ */
+export async function afterLeadChange(
+  deps: AppContext,
+  client: WebClient,
+  viewer: Viewer,
+  change: LeadChange,
+  responseUrl?: string,
+): Promise<void> {
+  await Promise.all([
+    deps.homePublisher.republish(client, homesToRepublish(viewer.userId, change)),
+    refreshLeadCard(deps, viewer, change.leadId, responseUrl),
+    noticeForPreviousOwner(deps, client, viewer, change),
+  ]);
+}
