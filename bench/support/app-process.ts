@@ -62,6 +62,11 @@ export interface SyncLogLine {
   ok: boolean;
   loopDelayP99Ms?: number;
   loopDelayMaxMs?: number;
+  /** ms from the run's start to the end of each phase (lead-sync.ts). */
+  readMs?: number;
+  summariseMs?: number;
+  firstWriteMs?: number;
+  writeMs?: number;
 }
 
 export interface AppProcess {

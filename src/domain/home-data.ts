@@ -3,25 +3,19 @@ import type { Role } from '../common/roles';
 import type { StageLabels } from '../common/stages';
 import type { AppConfig } from '../config';
 import type { Database } from '../db/client';
-import { bulkReads } from '../db/off-loop-reads';
-import { countAllLeads, readHomeStart } from '../db/pipeline/pipeline-sql';
+import { readHomeStart } from '../db/pipeline/pipeline-sql';
 import { syncRunsRecorded } from '../db/sync-runs';
 import type { ProductionReader } from '../production/types';
 import { type AdminNoticeItem, listOpenAdminNotices } from './admin-notices';
 import { type AgendaSetting, agendaSettingFrom } from './agenda/preferences';
 import { type FollowUpList, listFollowUpsForOwner } from './follow-ups/listing';
 import { type HomeFilter, parseHomeFilter } from './home-filter';
-import {
-  loadPipeline,
-  type PipelineCache,
-  type PipelineSnapshot,
-  shareAtVersion,
-  type VersionedShare,
-} from './pipeline';
+import type { SyncProgress } from './lead-sync';
+import { loadPipeline, type PipelineCache, type PipelineSnapshot, shareAtVersion } from './pipeline';
 import { listRates } from './rates';
 import { countRosterByRole } from './roster';
 import { type AuditRecord, getAllSettings, latestAuditEntries, loadStageLabels, type SettingValues } from './settings';
-import { loadSyncStatus, type SyncStatus } from './sync-coordinator';
+import { loadSyncStatus, type SyncStatus, withImportProgress } from './sync-coordinator';
 import { loadToday, type TodayData } from './who-to-call';
 
 /** Follow-ups shown on Home; each takes 2 blocks of the Home budget. */
@@ -35,14 +29,6 @@ export const HOME_AUDIT_ENTRIES = 8;
 /** Leads per stage on one page: with every stage shown, and with one stage picked. */
 export const HOME_PAGE_SIZE_ALL_STAGES = 5;
 export const HOME_PAGE_SIZE_ONE_STAGE = 20;
-/**
- * From this many leads, what Home shares per data version (the pipeline's pages, the team's
- * and the unowned leads' "today" lists) is read off the event loop (db/off-loop-reads.ts): at
- * 50,000 leads those reads take 100–300 ms of SQLite after every write, which would otherwise
- * hold every other request of the process meanwhile. Below it they take a few ms, less than
- * a message to the reader thread and back.
- */
-export const HOME_OFF_LOOP_FROM_LEADS = 10_000;
 
 /** What the Admin section shows. */
 export interface AdminHomeData {
@@ -90,18 +76,8 @@ export interface HomeDataDeps {
   pipelineCache: PipelineCache;
   /** Whether this process is syncing now. */
   syncRunning: () => boolean;
-}
-
-/**
- * The share for the heavy questions: off the event loop for a big book (see
- * HOME_OFF_LOOP_FROM_LEADS), computed once per data version like the rest.
- */
-async function heavyShare(deps: HomeDataDeps, share: VersionedShare): Promise<VersionedShare> {
-  // PostgreSQL's queries never hold the event loop.
-  if (deps.db.provider !== 'sqlite') return share;
-  const leads = await share.get('leads', () => countAllLeads(deps.db));
-  if (leads < HOME_OFF_LOOP_FROM_LEADS) return share;
-  return { get: (key, compute) => share.get(key, () => bulkReads(compute)) };
+  /** How far the import this process is running has got (SyncCoordinator.importProgress). */
+  importProgress?: () => SyncProgress | null;
 }
 
 async function loadAdminHomeData(
@@ -138,6 +114,7 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
   const { prisma } = deps.db;
   const now = deps.clock.now();
   const running = deps.syncRunning();
+  const progress = deps.importProgress?.() ?? null;
   // What every viewer sees alike (labels, sync state, the pipeline for a filter) is read once
   // per data version and shared by everyone opening Home meanwhile.
   const start = await readHomeStart(deps.db, reader.userId);
@@ -145,10 +122,7 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
   const share = shareAtVersion(deps.db, deps.pipelineCache, start.version);
   const noNotices = { notices: [], total: 0 };
   // The same for everyone, and changed only by a write (which changes the version).
-  const [settings, heavy] = await Promise.all([
-    share.get('settings', () => getAllSettings(prisma, deps.config)),
-    heavyShare(deps, share),
-  ]);
+  const settings = await share.get('settings', () => getAllSettings(prisma, deps.config));
   const [stageLabels, snapshot, sync, followUps, notices, admin, today] = await Promise.all([
     share.get('stageLabels', () => loadStageLabels(prisma)),
     loadPipeline(
@@ -159,7 +133,7 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
         now,
         pageSize: filter.stage ? HOME_PAGE_SIZE_ONE_STAGE : HOME_PAGE_SIZE_ALL_STAGES,
       },
-      heavy,
+      share,
     ),
     // The run records are written on the side connection, which changes no data version: the
     // records this process wrote are counted into the key instead (other instances' change it).
@@ -178,9 +152,11 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
         hasFollowUps: start.hasFollowUps,
       },
       now,
-      { perOwner: HOME_TODAY_PER_OWNER, factors: settings.rhythm_factors, share: heavy },
+      { perOwner: HOME_TODAY_PER_OWNER, factors: settings.rhythm_factors, share },
     ),
   ]);
   const agenda = reader.canEdit ? agendaSettingFrom(start.agenda, settings.agenda_schedule) : null;
-  return { now, stageLabels, filter, snapshot, sync, followUps, notices, today, agenda, admin };
+  // The import's progress changes with every chunk (each a write), so it is read per open, not shared.
+  const syncShown = withImportProgress(sync, progress);
+  return { now, stageLabels, filter, snapshot, sync: syncShown, followUps, notices, today, agenda, admin };
 }

@@ -184,7 +184,7 @@ describe('Home dashboard with 50,000 leads (no Metabase configured)', () => {
     expect(blockById(unowned, 'home_filter_summary').elements[0].text).toMatch(/^Showing unowned leads: 45,000 leads/);
   });
 
-  it('shows a change another connection wrote on the next open (what is shared is read off the event loop at this size)', async () => {
+  it('shows a change another connection wrote on the next open', async () => {
     await t.driver.openHome(AM2);
     const [before] = await waitForViews(t.slack, AM2, 1);
     expect(leadNamesInStage(before!, 'lead')[0]).toBe('Customer 49998');
