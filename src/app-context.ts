@@ -1,6 +1,7 @@
 import type { AppDeps } from './deps';
 import type { PipelineCache } from './domain/pipeline';
 import type { SyncCoordinator } from './domain/sync-coordinator';
+import type { ImportProgressHomes } from './slack/import-progress-homes';
 import type { HomePublisher } from './slack/publish-home';
 import type { AppHomeUrl } from './slack/web-api/app-home-url';
 
@@ -12,6 +13,8 @@ export interface AppServices {
   pipelineCache: PipelineCache;
   /** Publishes Home tabs, in order per user. */
   homePublisher: HomePublisher;
+  /** The Home tabs that follow the first sync (an import) as it goes. */
+  importProgressHomes: ImportProgressHomes;
   /** The Home tab's deep link, looked up once. */
   appHomeUrl: AppHomeUrl;
 }

@@ -2,6 +2,7 @@ import type { AppServices } from './app-context';
 import type { AppDeps } from './deps';
 import { PipelineCache } from './domain/pipeline';
 import { SyncCoordinator } from './domain/sync-coordinator';
+import { ImportProgressHomes } from './slack/import-progress-homes';
 import { HomePublisher } from './slack/publish-home';
 import { AppHomeUrl } from './slack/web-api/app-home-url';
 
@@ -9,10 +10,12 @@ import { AppHomeUrl } from './slack/web-api/app-home-url';
 export function createAppServices(deps: AppDeps): AppServices {
   const syncCoordinator = new SyncCoordinator(deps);
   const pipelineCache = new PipelineCache();
+  const homePublisher = new HomePublisher(deps, { syncCoordinator, pipelineCache });
   return {
     syncCoordinator,
     pipelineCache,
-    homePublisher: new HomePublisher(deps, { syncCoordinator, pipelineCache }),
+    homePublisher,
+    importProgressHomes: new ImportProgressHomes(deps, homePublisher, syncCoordinator),
     appHomeUrl: new AppHomeUrl(deps.logger),
   };
 }

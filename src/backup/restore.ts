@@ -14,6 +14,7 @@ import {
   parseCrmDataSkeleton,
 } from '../domain/crm-data';
 import { fsyncDir, fsyncFile, readManifest, sha256OfFile } from './backup-files';
+import { checkCrmDataFile } from './crm-data-check';
 import { type CrmDataSkeleton, CrmDataSyntaxError, readCrmDataFile } from './crm-data-reader';
 import { importableInSqliteThread, importFileInSqliteThread } from './sqlite-import';
 import { inspectSqliteFile, type SqliteInspection } from './sqlite-snapshot';
@@ -270,12 +271,12 @@ async function importInto(
 
 async function importDataExport(options: RestoreOptions): Promise<RestoreReport> {
   const say = options.say ?? (() => undefined);
-  // Read through once to check it (rows are counted, not kept), before anything is changed.
+  // Read through once to check it (rows are counted, not kept), before anything is changed: on a thread.
   let skeleton: CrmDataSkeleton;
   try {
-    skeleton = await readCrmDataFile(options.file);
+    skeleton = await checkCrmDataFile(options.file);
   } catch (err) {
-    if (!(err instanceof CrmDataSyntaxError || err instanceof SyntaxError)) throw err;
+    if (!(err instanceof CrmDataSyntaxError)) throw err;
     throw new RestoreRefusedError(`${basename(options.file)} is not valid JSON (${(err as Error).message}).`);
   }
   const doc = (() => {

@@ -1,9 +1,8 @@
-import { Worker } from 'node:worker_threads';
 import { bulkColumnTypeOf } from '../db/bulk-values';
 import type { CrmDataImportPlan } from '../domain/crm-data';
 import { CrmDataImportError } from '../domain/crm-data-encoding';
-import { workerSource } from '../worker-source';
 import type { FromImportWorker, SqliteImportData } from './sqlite-import-worker';
+import { threadAnswer } from './thread-answer';
 
 /**
  * Imports a CRM data export file into a migrated, empty SQLite database on a thread of its
@@ -12,28 +11,10 @@ import type { FromImportWorker, SqliteImportData } from './sqlite-import-worker'
  * event loop. Throws CrmDataImportError for a file that cannot go in as it is (a row that does
  * not fit), Error when the thread failed or stopped; either way nothing was kept.
  */
-export function importFileInSqliteThread(data: SqliteImportData): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const worker = new Worker(workerSource(__filename, 'sqlite-import-worker'), {
-      eval: true,
-      workerData: data,
-      resourceLimits: IMPORT_THREAD_LIMITS,
-    });
-    let settled = false;
-    const settle = (err: Error | null) => {
-      if (settled) return;
-      settled = true;
-      // Ends the thread (and its connection: an open transaction is rolled back) before answering.
-      void worker.terminate().then(() => (err ? reject(err) : resolve()));
-    };
-    worker.on('message', (msg: FromImportWorker) => {
-      if (msg.op === 'done') settle(null);
-      else if (msg.op === 'refused') settle(new CrmDataImportError(msg.message));
-      else settle(new Error(`the import failed: ${msg.message}`));
-    });
-    worker.on('error', (err) => settle(new Error(`the import thread failed: ${err.message}`)));
-    worker.on('exit', (code) => settle(new Error(`the import thread stopped before it finished (exit code ${code})`)));
-  });
+export async function importFileInSqliteThread(data: SqliteImportData): Promise<void> {
+  const answer = await threadAnswer<FromImportWorker>('sqlite-import-worker', data, IMPORT_THREAD_LIMITS);
+  if (answer.op === 'refused') throw new CrmDataImportError(answer.message);
+  if (answer.op === 'failed') throw new Error(`the import failed: ${answer.message}`);
 }
 
 /** Whether every field of the plan's tables has a type the thread's inserts carry (otherwise Prisma's path imports it). */

@@ -10,11 +10,12 @@ import { type AdminNoticeItem, listOpenAdminNotices } from './admin-notices';
 import { type AgendaSetting, agendaSettingFrom } from './agenda/preferences';
 import { type FollowUpList, listFollowUpsForOwner } from './follow-ups/listing';
 import { type HomeFilter, parseHomeFilter } from './home-filter';
+import type { SyncProgress } from './lead-sync';
 import { loadPipeline, type PipelineCache, type PipelineSnapshot, shareAtVersion } from './pipeline';
 import { listRates } from './rates';
 import { countRosterByRole } from './roster';
 import { type AuditRecord, getAllSettings, latestAuditEntries, loadStageLabels, type SettingValues } from './settings';
-import { loadSyncStatus, type SyncStatus } from './sync-coordinator';
+import { loadSyncStatus, type SyncStatus, withImportProgress } from './sync-coordinator';
 import { loadToday, type TodayData } from './who-to-call';
 
 /** Follow-ups shown on Home; each takes 2 blocks of the Home budget. */
@@ -75,6 +76,8 @@ export interface HomeDataDeps {
   pipelineCache: PipelineCache;
   /** Whether this process is syncing now. */
   syncRunning: () => boolean;
+  /** How far the import this process is running has got (SyncCoordinator.importProgress). */
+  importProgress?: () => SyncProgress | null;
 }
 
 async function loadAdminHomeData(
@@ -111,6 +114,7 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
   const { prisma } = deps.db;
   const now = deps.clock.now();
   const running = deps.syncRunning();
+  const progress = deps.importProgress?.() ?? null;
   // What every viewer sees alike (labels, sync state, the pipeline for a filter) is read once
   // per data version and shared by everyone opening Home meanwhile.
   const start = await readHomeStart(deps.db, reader.userId);
@@ -152,5 +156,7 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Prom
     ),
   ]);
   const agenda = reader.canEdit ? agendaSettingFrom(start.agenda, settings.agenda_schedule) : null;
-  return { now, stageLabels, filter, snapshot, sync, followUps, notices, today, agenda, admin };
+  // The import's progress changes with every chunk (each a write), so it is read per open, not shared.
+  const syncShown = withImportProgress(sync, progress);
+  return { now, stageLabels, filter, snapshot, sync: syncShown, followUps, notices, today, agenda, admin };
 }

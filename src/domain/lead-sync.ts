@@ -52,6 +52,17 @@ export interface SyncRunResult {
 
 export type SyncDeps = Pick<AppDeps, 'db' | 'clock' | 'logger' | 'config'>;
 
+/** How far a run's writes have got, after each chunk it commits. */
+export interface SyncProgress {
+  /** Customers of the export gone through so far (written, or found unchanged). */
+  through: number;
+  /** Distinct customers in the export. */
+  of: number;
+  /** Leads created and known customers updated so far. */
+  created: number;
+  updated: number;
+}
+
 /** All rows at once (see CustomerSnapshotBuilder). Cooperative: the event loop turns every few milliseconds. */
 export async function buildCustomerSnapshots(
   rows: readonly CustomerCurrencyRow[],
@@ -89,6 +100,8 @@ const sameRates = (a: RateTable, b: RateTable) =>
 export interface SyncWriteCounts {
   created: number;
   updated: number;
+  /** Customers gone through (written, or found unchanged). */
+  through: number;
 }
 
 /**
@@ -113,6 +126,8 @@ export async function writeCustomerSnapshots(
 export interface ComparedChunk {
   snapshots: readonly CustomerSnapshot[];
   pending: Map<string, PendingWork> | null;
+  /** Customers gone through up to the end of this chunk, the unchanged ones left out of it included. */
+  through?: number;
 }
 
 /**
@@ -126,15 +141,19 @@ export async function writeSnapshotChunks(
   slicer: TimeSlicer = new TimeSlicer(),
   /** The rates the snapshots' USD figures were computed at. */
   builtAt?: RateTable,
+  /** Called after each chunk's transaction commits, with the counts so far; awaited. */
+  onWritten?: (counts: SyncWriteCounts) => void | Promise<void>,
 ): Promise<SyncWriteCounts> {
   const { prisma } = db;
   let created = 0;
   let updated = 0;
+  let through = 0;
   // Customers with nothing to write drop out; the rest are written chunk by chunk, figures before leads (foreign key).
   for await (const item of snapshotChunks) {
     await slicer.yieldIfDue();
     const compared = 'snapshots' in item ? item : null;
     const chunk = compared ? compared.snapshots : (item as readonly CustomerSnapshot[]);
+    through = compared?.through ?? through + chunk.length;
     const pending =
       compared?.pending ??
       (await pendingWork(
@@ -172,9 +191,10 @@ export async function writeSnapshotChunks(
       );
       return insertMissingLeads(db, tx, leadIds, now);
     });
+    await onWritten?.({ created, updated, through });
   }
   await compactStageTotals(db);
-  return { created, updated };
+  return { created, updated, through };
 }
 
 /** Short text for SyncRun.error and the Home warning. */
@@ -192,7 +212,11 @@ export function syncErrorMessage(err: unknown): string {
 export async function syncLeadsFromProduction(
   deps: SyncDeps,
   production: ProductionReader,
-  options: { trigger: SyncTrigger | string },
+  options: {
+    trigger: SyncTrigger | string;
+    /** Told after each chunk is written (and awaited): the Home can show an import as it goes. */
+    onProgress?: (progress: SyncProgress) => void | Promise<void>;
+  },
 ): Promise<SyncRunResult> {
   const { prisma } = deps.db;
   const log = deps.logger.child({ component: 'lead-sync', trigger: options.trigger });
@@ -201,6 +225,16 @@ export async function syncLeadsFromProduction(
   const counts = { fetched: 0, created: 0, updated: 0, rejected: 0 };
   let error: string | null = null;
   const started = performance.now();
+  // Where the run's time went (logged below): ms from the start to the end of each phase.
+  const phases: Record<string, number> = {};
+  const mark = (phase: string) => (phases[phase] = Math.round(performance.now() - started));
+  // After each chunk: the counts so far (a run that fails midway records what it wrote) and the progress.
+  const written = async (c: SyncWriteCounts) => {
+    phases.firstWriteMs ??= Math.round(performance.now() - started);
+    counts.created = c.created;
+    counts.updated = c.updated;
+    await options.onProgress?.({ ...c, of: counts.fetched });
+  };
   // What a Slack request arriving during the sync waits before it is even read (logged below).
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
@@ -223,13 +257,14 @@ export async function syncLeadsFromProduction(
       const worker = new SyncWorker(deps.db, SYNC_CHUNK_SIZE, logUnreadable);
       try {
         const read = await production.readCustomersExport(days, worker.parser);
+        mark('readMs');
         const summary = await worker.summarise(read.rejected, rates);
+        mark('summariseMs');
         logRefused(read.rejected.length, summary.unnamed, summary.customersIncomplete);
         counts.fetched = summary.fetched;
         counts.rejected = read.rejected.length + summary.unreadableRows;
-        const written = await writeSnapshotChunks(deps.db, worker.chunks(), deps.clock.now(), slicer, rates);
-        counts.created = written.created;
-        counts.updated = written.updated;
+        await writeSnapshotChunks(deps.db, worker.chunks(), deps.clock.now(), slicer, rates, written);
+        mark('writeMs');
       } finally {
         await worker.close();
       }
@@ -259,15 +294,15 @@ export async function syncLeadsFromProduction(
       logRefused(rejected.length, unnamed, builder.customersWithRefusedRows);
       counts.fetched = builder.size;
       counts.rejected = rejected.length + builder.unreadableRows;
-      const written = await writeSnapshotChunks(
+      await writeSnapshotChunks(
         deps.db,
         builder.chunks(rates, SYNC_CHUNK_SIZE),
         deps.clock.now(),
         slicer,
         rates,
+        written,
       );
-      counts.created = written.created;
-      counts.updated = written.updated;
+      mark('writeMs');
     }
   } catch (err) {
     error = syncErrorMessage(err);
@@ -283,6 +318,7 @@ export async function syncLeadsFromProduction(
       ok: !error,
       loopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
       loopDelayMaxMs: Math.round(loopDelay.max / 1e5) / 10,
+      ...phases,
     },
     'lead sync finished',
   );

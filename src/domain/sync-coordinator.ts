@@ -1,6 +1,6 @@
 import { releaseLeaseAside, tryAcquireLeaseAside } from '../db/leases';
 import type { AppDeps } from '../deps';
-import { type SyncRunResult, type SyncTrigger, syncLeadsFromProduction } from './lead-sync';
+import { type SyncProgress, type SyncRunResult, type SyncTrigger, syncLeadsFromProduction } from './lead-sync';
 
 /** The lease that keeps the sync single across app instances sharing one database. */
 export const SYNC_LEASE_NAME = 'lead_sync';
@@ -37,6 +37,8 @@ export interface LastSyncRun {
   status: 'ok' | 'failed';
   startedAt: Date;
   finishedAt: Date;
+  /** Distinct customers the run read. */
+  fetched: number;
   created: number;
   updated: number;
   error: string | null;
@@ -53,6 +55,7 @@ export async function latestFinishedRun(prisma: AppDeps['db']['prisma']): Promis
     status: row.status === 'ok' ? 'ok' : 'failed',
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
+    fetched: row.fetched,
     created: row.created,
     updated: row.updated,
     error: row.error,
@@ -65,8 +68,16 @@ export async function latestFinishedRun(prisma: AppDeps['db']['prisma']): Promis
  * and a database lease keeps other instances out while a run is going. Decisions read the
  * latest run from the database, so instances also reuse each other's runs.
  */
+/** An import (a run before any successful one) as far as it has got, after each chunk it wrote. */
+export type ImportProgress = SyncProgress & {
+  /** The chunk just written is the run's first. */
+  first: boolean;
+};
+
 export class SyncCoordinator {
   private inFlight: Promise<SyncOutcome> | null = null;
+  private importing: SyncProgress | null = null;
+  private importListener: ((progress: ImportProgress) => Promise<void>) | null = null;
 
   constructor(
     private readonly deps: AppDeps,
@@ -76,6 +87,22 @@ export class SyncCoordinator {
   /** True while this process is running a sync. */
   get running(): boolean {
     return this.inFlight !== null;
+  }
+
+  /**
+   * How far the import this process is running has got (a run while no sync has ever
+   * succeeded: the CRM is filling up), or null: no import running, or none of it written yet.
+   */
+  get importProgress(): SyncProgress | null {
+    return this.importing;
+  }
+
+  /**
+   * Told after each chunk an import writes (awaited, so what it reads is that chunk's state;
+   * keep it short). Its failures are logged, never the sync's.
+   */
+  onImportProgress(listener: (progress: ImportProgress) => Promise<void>): void {
+    this.importListener = listener;
   }
 
   /**
@@ -131,7 +158,15 @@ export class SyncCoordinator {
     }
     try {
       const previous = await latestFinishedRun(prisma);
-      const run = await syncLeadsFromProduction(this.deps, production, { trigger });
+      // No success yet (none ever, or only failures): this run fills an empty CRM, shown as it goes.
+      const isImport =
+        previous?.status !== 'ok' && (await prisma.syncRun.findFirst({ where: { status: 'ok' } })) === null;
+      const run = await syncLeadsFromProduction(this.deps, production, {
+        trigger,
+        onProgress: isImport ? (progress) => this.imported(progress) : undefined,
+      }).finally(() => {
+        this.importing = null;
+      });
       // A run that changed data, or turned a failure into a success (or back), changes what Home shows.
       const changed =
         run.created > 0 || run.updated > 0 || (previous?.status ?? null) !== run.status || run.status === 'failed';
@@ -142,14 +177,41 @@ export class SyncCoordinator {
       );
     }
   }
+
+  private async imported(progress: SyncProgress): Promise<void> {
+    const first = this.importing === null;
+    this.importing = progress;
+    try {
+      await this.importListener?.({ ...progress, first });
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'showing the import progress failed');
+    }
+  }
 }
 
 /** The state of the lead sync as the Home header shows it. */
 export type SyncStatus =
   | { kind: 'off' }
-  | { kind: 'never'; running: boolean }
+  /** `progress`: the import this process is running, once its first chunk is written. */
+  | { kind: 'never'; running: boolean; progress?: SyncProgress | null }
   | { kind: 'ok'; finishedAt: Date; created: number; running: boolean }
-  | { kind: 'failing'; since: Date; error: string; lastSuccessAt: Date | null };
+  | {
+      kind: 'failing';
+      since: Date;
+      error: string;
+      lastSuccessAt: Date | null;
+      /** The latest run failed after writing some customers: how many, of how many it read. */
+      partial?: { created: number; updated: number; fetched: number } | null;
+      /** An import running again (see `never`). */
+      progress?: SyncProgress | null;
+    };
+
+/** The status with the progress of the import this process is running, if any. */
+export function withImportProgress(status: SyncStatus, progress: SyncProgress | null): SyncStatus {
+  if (!progress) return status;
+  if (status.kind === 'never' || status.kind === 'failing') return { ...status, progress };
+  return status;
+}
 
 /**
  * Reads the sync state from SyncRun: the last success, or, when the latest run failed,
@@ -175,5 +237,7 @@ export async function loadSyncStatus(deps: Pick<AppDeps, 'db' | 'production'>, r
     since: firstFailure?.startedAt ?? last.startedAt,
     error: last.error ?? 'Production data unavailable',
     lastSuccessAt: lastOk?.finishedAt ?? null,
+    partial:
+      last.created + last.updated > 0 ? { created: last.created, updated: last.updated, fetched: last.fetched } : null,
   };
 }

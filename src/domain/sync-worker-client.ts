@@ -48,6 +48,8 @@ function withLocalDates(s: CustomerSnapshot): CustomerSnapshot {
 export interface WorkerChunk {
   snapshots: CustomerSnapshot[];
   pending: Map<string, PendingWork> | null;
+  /** Customers gone through up to the end of this chunk (the unchanged ones left out of it included). */
+  through: number;
 }
 
 export interface SyncSummary {
@@ -138,6 +140,7 @@ export class SyncWorker {
         pending: msg.pending
           ? new Map(msg.pending.map(([id, known, changed, needsLead]) => [id, { known, changed, needsLead }]))
           : null,
+        through: msg.through,
       };
     }
   }

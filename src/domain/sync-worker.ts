@@ -45,7 +45,7 @@ export type FromSyncWorker =
   | { op: 'unreadable'; customerId: string; currency: string; reason: string }
   | { op: 'summary'; fetched: number; unreadableRows: number; unnamed: number; customersIncomplete: number }
   /** `pending` null: compare these on the main thread. */
-  | { op: 'chunk'; snapshots: CustomerSnapshot[]; pending: PendingEntry[] | null }
+  | { op: 'chunk'; snapshots: CustomerSnapshot[]; pending: PendingEntry[] | null; through: number }
   | { op: 'done' }
   | { op: 'failed'; message: string };
 
@@ -64,16 +64,24 @@ function serve(port: NonNullable<typeof parentPort>, data: SyncWorkerData): void
   // Opened when the compare starts: the read before it needs no database.
   let compare: ReturnType<typeof openSqliteCompare> | null = null;
 
+  // Customers made into snapshots so far, those found unchanged included (the sync's progress).
+  let through = 0;
   const nextChunk = (): FromSyncWorker => {
     for (;;) {
       const step = chunks!.next();
       if (step.done) return { op: 'done' };
       const chunk = step.value;
-      if (!compare) return { op: 'chunk', snapshots: chunk, pending: null };
+      through += chunk.length;
+      if (!compare) return { op: 'chunk', snapshots: chunk, pending: null, through };
       const pending = compare.compare(chunk.map((s) => [s.figures.customerId, customerFingerprint(s)]));
       if (pending.size === 0) continue;
       const entries: PendingEntry[] = [...pending].map(([id, p]) => [id, p.known, p.changed, p.needsLead]);
-      return { op: 'chunk', snapshots: chunk.filter((s) => pending.has(s.figures.customerId)), pending: entries };
+      return {
+        op: 'chunk',
+        snapshots: chunk.filter((s) => pending.has(s.figures.customerId)),
+        pending: entries,
+        through,
+      };
     }
   };
 
@@ -94,6 +102,7 @@ function serve(port: NonNullable<typeof parentPort>, data: SyncWorkerData): void
           let unnamed = 0;
           for (const row of msg.rejected) if (!builder.refused(row)) unnamed += 1;
           chunks = builder.chunks(msg.rates, data.chunkSize);
+          through = 0;
           if (data.compareFile && data.compareSql) compare = openSqliteCompare(data.compareFile, data.compareSql);
           return send({
             op: 'summary',

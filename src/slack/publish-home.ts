@@ -41,7 +41,12 @@ export class HomePublisher {
     if (refusal) return buildNoAccessHome(refusal);
     const { syncCoordinator, pipelineCache } = this.state;
     const data = await loadHomeData(
-      { ...this.deps, pipelineCache, syncRunning: () => syncCoordinator.running },
+      {
+        ...this.deps,
+        pipelineCache,
+        syncRunning: () => syncCoordinator.running,
+        importProgress: () => syncCoordinator.importProgress,
+      },
       {
         userId: viewer.userId,
         timeZone: viewer.timeZone,
@@ -57,17 +62,19 @@ export class HomePublisher {
    * Publishes the Home tab for one user. Pass the Viewer when the caller has already resolved
    * it for this request, so the roster and users.info cache are not read twice.
    */
-  publish(client: WebClient, who: string | Viewer): Promise<void> {
+  publish(client: WebClient, who: string | Viewer, onBuilt?: () => void): Promise<void> {
     // Someone is looking at the tab: ahead of the sync (see asForeground).
-    return asForeground(() => this.publishNow(client, who));
+    return asForeground(() => this.publishNow(client, who, onBuilt));
   }
 
-  private async publishNow(client: WebClient, who: string | Viewer): Promise<void> {
+  /** `onBuilt`: the view has been read from the database and is about to be sent. */
+  private async publishNow(client: WebClient, who: string | Viewer, onBuilt?: () => void): Promise<void> {
     const userId = typeof who === 'string' ? who : who.userId;
     const ticket = ++this.next;
     this.latest.set(userId, ticket);
     const viewer = typeof who === 'string' ? await resolveViewer(this.deps, client, who) : who;
     const view = await this.buildFor(viewer);
+    onBuilt?.();
     const previous = this.sending.get(userId) ?? Promise.resolve();
     const send = previous.then(async () => {
       if (this.latest.get(userId) !== ticket) return;

@@ -266,6 +266,40 @@ describe('syncStatusText', () => {
       ':warning: Production data unavailable since 10:42 (Metabase timed out &lt;after&gt; 10 s) — showing cached figures from 3 h ago',
     );
   });
+  it('says which customers a sync that failed midway updated, and that the others are cached', () => {
+    const text = syncStatusText(
+      {
+        kind: 'failing',
+        since: new Date('2026-11-25T06:42:00Z'),
+        error: 'Lead sync failed with an internal error (see the logs)',
+        lastSuccessAt: new Date('2026-11-25T06:00:00Z'),
+        partial: { created: 2, updated: 998, fetched: 2_500 },
+      },
+      now,
+      'UTC',
+    );
+    expect(text).toBe(
+      ':warning: Production data unavailable since 06:42 (Lead sync failed with an internal error (see the logs)) — 1,000 customers of 2,500 updated before it stopped, the others showing cached figures from 3 h ago',
+    );
+  });
+  it('says how far an import running again after a failure has got', () => {
+    const text = syncStatusText(
+      {
+        kind: 'failing',
+        since: new Date('2026-11-25T06:42:00Z'),
+        error: 'Production data unavailable: Metabase timed out after 10 s',
+        lastSuccessAt: null,
+        partial: null,
+        progress: { through: 3_000, of: 50_000, created: 3_000, updated: 0 },
+      },
+      now,
+      'UTC',
+    );
+    expect(text).toBe(
+      ':warning: Production data unavailable since 06:42 (Metabase timed out after 10 s) — no cached figures yet\n' +
+        ':hourglass_flowing_sand: Importing customers from production: 3,000 of 50,000 so far. The leads and totals below count only those; the rest are on their way.',
+    );
+  });
   it('says sync is off when Metabase is not configured', () => {
     expect(syncStatusText({ kind: 'off' }, now, 'UTC')).toBe(
       ':warning: Production data is not configured (METABASE_URL unset); sync is off.',

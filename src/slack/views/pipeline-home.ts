@@ -4,6 +4,7 @@ import { describeUnconverted, formatUsd, UNREADABLE_ROW } from '../../common/mon
 import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../../common/stages';
 import { formatLocalDate, formatLocalDateOf, formatTimeOfDay, localDateTimeOf } from '../../common/zoned-time';
 import type { HomeFilter } from '../../domain/home-filter';
+import type { SyncProgress } from '../../domain/lead-sync';
 import type { PipelineLead, PipelineSnapshot, StageSummary } from '../../domain/pipeline';
 import type { SyncStatus } from '../../domain/sync-coordinator';
 import { ACTION_IDS } from './action-ids';
@@ -118,6 +119,7 @@ export function syncStatusText(sync: HomeSyncStatus, now: Date, timeZone: string
     case 'off':
       return ':warning: Production data is not configured (METABASE_URL unset); sync is off.';
     case 'never':
+      if (sync.progress) return importingText(sync.progress);
       return sync.running
         ? ':hourglass_flowing_sand: Syncing leads from production for the first time…'
         : 'Not synced with production yet.';
@@ -130,9 +132,31 @@ export function syncStatusText(sync: HomeSyncStatus, now: Date, timeZone: string
       const cached = sync.lastSuccessAt
         ? `showing cached figures from ${relativeTime(sync.lastSuccessAt, now)}`
         : 'no cached figures yet';
-      return `:warning: Production data unavailable since ${localTimeOrDateTime(sync.since, now, timeZone)} (${reason}) — ${cached}`;
+      const partial = sync.partial ? partialText(sync.partial, sync.lastSuccessAt, now) : cached;
+      const again = sync.progress ? `\n${importingText(sync.progress)}` : '';
+      return `:warning: Production data unavailable since ${localTimeOrDateTime(sync.since, now, timeZone)} (${reason}) — ${partial}${again}`;
     }
   }
+}
+
+/** An import as it goes: how far, and that the leads and totals shown are only those so far. */
+function importingText(progress: SyncProgress): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return (
+    `:hourglass_flowing_sand: Importing customers from production: ${n(progress.through)} of ${n(progress.of)} so far. ` +
+    'The leads and totals below count only those; the rest are on their way.'
+  );
+}
+
+/** The latest run failed after writing some customers: each of them is whole, the others are as they were. */
+function partialText(
+  partial: { created: number; updated: number; fetched: number },
+  lastSuccessAt: Date | null,
+  now: Date,
+): string {
+  if (!lastSuccessAt)
+    return `the import stopped partway (${pluralise(partial.created, 'new lead')} of ${pluralise(partial.fetched, 'customer')} read): the leads shown are complete, the rest come with the next sync`;
+  return `${pluralise(partial.created + partial.updated, 'customer')} of ${partial.fetched.toLocaleString('en-US')} updated before it stopped, the others showing cached figures from ${relativeTime(lastSuccessAt, now)}`;
 }
 
 function filterDescription(filter: HomeFilter, labels: StageLabels): string {

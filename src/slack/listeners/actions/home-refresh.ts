@@ -14,10 +14,13 @@ export function homeRefresh(deps: AppContext): ButtonListener {
       const viewer = await resolveViewer(deps, client, userId);
       await deps.homePublisher.publish(client, viewer);
       if (!canRead(viewer) || !deps.production) return;
+      deps.importProgressHomes.watch(client, viewer);
       const outcome = await deps.syncCoordinator.requestSync({ trigger: 'home_opened' });
       if (outcome.changed) await deps.homePublisher.publish(client, viewer);
     } catch (err) {
       deps.logger.error({ err, user: userId }, 'Home refresh failed');
+    } finally {
+      deps.importProgressHomes.unwatch(userId);
     }
   };
 }
