@@ -121,7 +121,7 @@ async function runOne(provider: BenchProvider, customers: number): Promise<Row[]
       rss_mb: idleStart,
       target: '≤ 100 MB',
       ok: idleStart <= 100 ? 'yes' : 'NO',
-      node_flags: app.flags.join(' ') || '(none)',
+      node_flags: [...Object.entries(app.startEnv).map(([k, v]) => `${k}=${v}`), ...app.flags].join(' ') || '(none)',
       load: load(),
     });
 

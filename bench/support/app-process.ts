@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { postgresConnectionString, postgresSchemaOf, providerOf, sqlitePath } from '../../src/db/client';
+import { startScriptEnv } from '../../test/support/app-process';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -31,9 +32,25 @@ export function buildApp(): void {
 export function startFlags(): string[] {
   const override = process.env.BENCH_APP_NODE_FLAGS;
   if (override !== undefined) return override.split(/\s+/).filter(Boolean);
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const m = /\bnode\s+((?:--\S+\s+)*)(?:scripts\/run-compiled\.mjs\s+)?dist\/index\.js/.exec(pkg.scripts.start ?? '');
+  const m = /\bnode\s+((?:--\S+\s+)*)(?:scripts\/run-compiled\.mjs\s+)?dist\/index\.js/.exec(startLine());
   return m?.[1] ? m[1].trim().split(/\s+/) : [];
+}
+
+function startLine(): string {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return pkg.scripts.start ?? '';
+}
+
+/**
+ * The environment `npm start` sets before node (e.g. `MALLOC_ARENA_MAX`), with the C library's
+ * malloc settings of the benchmark's own environment over it (`MALLOC_ARENA_MAX=8 npm run bench …`).
+ */
+export function startEnv(): Record<string, string> {
+  const assignments = /^((?:[A-Z_]+=\S+ )*)exec node/.exec(startLine())?.[1] ?? '';
+  const own = Object.entries(process.env).filter(
+    (e): e is [string, string] => e[0].startsWith('MALLOC_') && e[1] !== undefined,
+  );
+  return { ...startScriptEnv(assignments), ...Object.fromEntries(own) };
 }
 
 /** One `lead sync finished` log line. */
@@ -56,6 +73,8 @@ export interface AppProcess {
   readonly pid: number;
   readonly baseUrl: string;
   readonly flags: string[];
+  /** The variables `npm start` sets, as given to it (see startEnv). */
+  readonly startEnv: Record<string, string>;
   /** `lead sync finished` lines so far, oldest first. */
   readonly syncs: SyncLogLine[];
   /** Resident set size now, MB. */
@@ -78,9 +97,17 @@ function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 /** Starts `node <flags> dist/index.js` with `env`; resolves once it listens. */
 export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
   const flags = startFlags();
+  const setEnv = startEnv();
   const child: ChildProcess = spawn(process.execPath, [...flags, join(ROOT, 'dist', 'index.js')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: '0', LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...setEnv,
+      ...env,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const syncs: SyncLogLine[] = [];
@@ -117,6 +144,7 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
     pid,
     baseUrl: `http://127.0.0.1:${port}`,
     flags,
+    startEnv: setEnv,
     syncs,
     rssMb: () => procStatusMb(pid, 'VmRSS'),
     peakRssMb: () => procStatusMb(pid, 'VmHWM'),

@@ -83,14 +83,36 @@ export function waitForOutput(app: AppProcess, pattern: RegExp): Promise<RegExpM
 }
 
 /** package.json's `start`: `exec node [flags] scripts/run-compiled.mjs dist/index.js`, in parts. */
-export function startScript(): { line: string; nodeFlags: string[]; runner: string; entry: string } {
+export function startScript(): {
+  line: string;
+  env: Record<string, string>;
+  nodeFlags: string[];
+  runner: string;
+  entry: string;
+} {
   const line = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.start as string;
-  const m = /^exec node((?: --\S+)*) (scripts\/run-compiled\.mjs) (dist\/index\.js)$/.exec(line);
+  const m = /^((?:[A-Z_]+=\S+ )*)exec node((?: --\S+)*) (scripts\/run-compiled\.mjs) (dist\/index\.js)$/.exec(line);
   if (!m)
     throw new Error(
-      `package.json's start script is not "exec node [flags] scripts/run-compiled.mjs dist/index.js": ${line}`,
+      `package.json's start script is not "[NAME=value …] exec node [flags] scripts/run-compiled.mjs dist/index.js": ${line}`,
     );
-  return { line, nodeFlags: m[1]!.trim().split(' ').filter(Boolean), runner: m[2]!, entry: m[3]! };
+  return {
+    line,
+    env: startScriptEnv(m[1]!),
+    nodeFlags: m[2]!.trim().split(' ').filter(Boolean),
+    runner: m[3]!,
+    entry: m[4]!,
+  };
+}
+
+/** The start script's variable assignments; `NAME=${NAME:-default}` gives its default. */
+export function startScriptEnv(assignments: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const a of assignments.trim().split(' ').filter(Boolean)) {
+    const [, name, value] = /^([A-Z_]+)=(.*)$/.exec(a)!;
+    env[name!] = /^\$\{[A-Z_]+:-(.*)\}$/.exec(value!)?.[1] ?? value!;
+  }
+  return env;
 }
 
 /**
@@ -101,9 +123,12 @@ export function startScript(): { line: string; nodeFlags: string[]; runner: stri
  */
 export function runCompiledApp(env: Record<string, string>, options: { preload?: string[] } = {}): AppProcess {
   const cwd = mkdtempSync(join(tmpdir(), 'crm-process-'));
-  const { nodeFlags, entry } = startScript();
+  const start = startScript();
   const preload = (options.preload ?? []).flatMap((p) => ['--require', p]);
-  const app = runNode([...nodeFlags, ...preload, join(repoRoot, entry)], { cwd, env });
+  const app = runNode([...start.nodeFlags, ...preload, join(repoRoot, start.entry)], {
+    cwd,
+    env: { ...start.env, ...env },
+  });
   app.exited.then(() => rmSync(cwd, { recursive: true, force: true }));
   return app;
 }
