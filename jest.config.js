@@ -7,6 +7,12 @@ module.exports = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   maxWorkers: 2,
   testTimeout: 30000,
+  // How long a worker may take to exit once its files are done before jest kills it and says it
+  // "failed to exit gracefully" (default 500 ms). A worker run with `nice -n 19` while other work
+  // takes both cores gets a few percent of one: its ordinary exit then takes seconds, with no
+  // handle left open (the same files run in band exit at once). A worker that stays up for a
+  // leaked server or timer is still killed, and named, after this.
+  workerGracefulExitTimeout: 10_000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFilesAfterEnv: ['<rootDir>/test/support/wait-report.ts'],
