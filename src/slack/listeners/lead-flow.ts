@@ -9,6 +9,7 @@ import { loadLeadCard } from '../../domain/lead-card-data';
 import { changesSince } from '../../domain/lead-changes';
 import { ownerTakenNotice } from '../../domain/lead-ownership';
 import {
+  getLeadSummary,
   homesToRepublish,
   type LeadChange,
   type LeadField,
@@ -31,6 +32,7 @@ import {
   type ErrorsResponse,
   fieldErrors,
   type InteractionOrigin,
+  openModal,
   postToResponseUrl,
   type SubmissionAnswer,
   tellUser,
@@ -79,6 +81,25 @@ export async function runLeadVerb(ctx: LeadVerbContext, verb: LeadVerb): Promise
     deps.logger.error({ err, verb: verb.name, leadId }, 'lead action failed');
     await tellUser(deps, client, origin, 'Sorry, that did not work. It has been logged.');
   }
+}
+
+/**
+ * The verb of a lead modal that needs only the lead (note, contact, owner): reads it and opens
+ * the modal `build` makes where the click came from (a card's modal keeps its response URL,
+ * so the submission can replace that card).
+ */
+export function leadModalVerb(
+  name: string,
+  build: (lead: LeadSummary, options: { responseUrl?: string }) => ModalView,
+): LeadVerb {
+  return {
+    name,
+    access: 'edit',
+    async run({ deps, client, origin, leadId }) {
+      const lead = await getLeadSummary(deps.db.prisma, leadId);
+      await openModal(client, origin, build(lead, { responseUrl: origin.responseUrl }));
+    },
+  };
 }
 
 /** A lead card button whose value is the lead id, running `verb`. */

@@ -1,23 +1,16 @@
 import type { ViewOutput } from '@slack/bolt';
 import type { AppContext } from '../../../app-context';
-import { getLeadSummary, updateContact } from '../../../domain/leads';
+import { updateContact } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildContactModal, LEAD_BLOCKS } from '../../views/lead-modals';
-import { inputValue, openModal } from '../../web-api/reply';
-import { type LeadSubmissionOptions, type LeadVerb, leadButton, leadSubmission } from '../lead-flow';
+import { inputValue } from '../../web-api/reply';
+import { type LeadSubmissionOptions, type LeadVerb, leadButton, leadModalVerb, leadSubmission } from '../lead-flow';
 import type { ButtonListener, ViewListener } from '../listener-types';
 
 /** The contact modal: the `contact` verb that opens it, and its submission. */
 
 /** Opens the contact modal of a lead. */
-export const contactVerb: LeadVerb = {
-  name: 'contact',
-  access: 'edit',
-  async run({ deps, client, origin, leadId }) {
-    const lead = await getLeadSummary(deps.db.prisma, leadId);
-    await openModal(client, origin, buildContactModal(lead, { responseUrl: origin.responseUrl }));
-  },
-};
+export const contactVerb: LeadVerb = leadModalVerb('contact', buildContactModal);
 
 export function openContactModal(deps: AppContext): ButtonListener {
   return leadButton(deps, contactVerb);

@@ -1,22 +1,15 @@
 import type { AppContext } from '../../../app-context';
-import { addNote, getLeadSummary } from '../../../domain/leads';
+import { addNote } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildNoteModal, LEAD_BLOCKS } from '../../views/lead-modals';
-import { inputValue, openModal } from '../../web-api/reply';
-import { type LeadVerb, leadButton, leadSubmission } from '../lead-flow';
+import { inputValue } from '../../web-api/reply';
+import { type LeadVerb, leadButton, leadModalVerb, leadSubmission } from '../lead-flow';
 import type { ButtonListener, ViewListener } from '../listener-types';
 
 /** The note modal: the `note` verb that opens it, and its submission. */
 
 /** Opens the note modal of a lead. */
-export const noteVerb: LeadVerb = {
-  name: 'note',
-  access: 'edit',
-  async run({ deps, client, origin, leadId }) {
-    const lead = await getLeadSummary(deps.db.prisma, leadId);
-    await openModal(client, origin, buildNoteModal(lead, { responseUrl: origin.responseUrl }));
-  },
-};
+export const noteVerb: LeadVerb = leadModalVerb('note', buildNoteModal);
 
 export function openNoteModal(deps: AppContext): ButtonListener {
   return leadButton(deps, noteVerb);

@@ -1,22 +1,15 @@
 import type { AppContext } from '../../../app-context';
-import { changeOwner, getLeadSummary, LeadValidationError } from '../../../domain/leads';
+import { changeOwner, LeadValidationError } from '../../../domain/leads';
 import { ACTION_IDS, CALLBACK_IDS } from '../../views/action-ids';
 import { buildOwnerModal, LEAD_BLOCKS } from '../../views/lead-modals';
-import { openModal, selectedUser } from '../../web-api/reply';
-import { type LeadSubmissionOptions, type LeadVerb, leadButton, leadSubmission } from '../lead-flow';
+import { selectedUser } from '../../web-api/reply';
+import { type LeadSubmissionOptions, type LeadVerb, leadButton, leadModalVerb, leadSubmission } from '../lead-flow';
 import type { ButtonListener, ViewListener } from '../listener-types';
 
 /** The change-owner modal: the `owner` verb that opens it, and its submission. */
 
 /** Opens the change-owner modal of a lead. */
-export const ownerVerb: LeadVerb = {
-  name: 'owner',
-  access: 'edit',
-  async run({ deps, client, origin, leadId }) {
-    const lead = await getLeadSummary(deps.db.prisma, leadId);
-    await openModal(client, origin, buildOwnerModal(lead, { responseUrl: origin.responseUrl }));
-  },
-};
+export const ownerVerb: LeadVerb = leadModalVerb('owner', buildOwnerModal);
 
 export function openOwnerModal(deps: AppContext): ButtonListener {
   return leadButton(deps, ownerVerb);
