@@ -9,6 +9,9 @@ import { loadLeadCard } from '../../domain/lead-card-data';
 import { changesSince } from '../../domain/lead-changes';
 import { ownerTakenNotice } from '../../domain/lead-ownership';
 import {
+  addNote,
+  changeOwner,
+  changeStage,
   getLeadSummary,
   homesToRepublish,
   type LeadChange,
@@ -17,11 +20,21 @@ import {
   type LeadSummary,
   LeadValidationError,
   StaleLeadError,
+  updateContact,
 } from '../../domain/leads';
 import { loadStageLabels } from '../../domain/settings';
 import { canEdit, refusalFor, resolveViewer, type Viewer, viewerForAction } from '../viewer';
+import { ACTION_IDS, CALLBACK_IDS } from '../views/action-ids';
 import { buildLeadCard } from '../views/lead-card';
-import { decodeLeadMetadata, LEAD_BLOCKS, type LeadModalMetadata } from '../views/lead-modals';
+import {
+  buildContactModal,
+  buildNoteModal,
+  buildOwnerModal,
+  buildStageChangeModal,
+  decodeLeadMetadata,
+  LEAD_BLOCKS,
+  type LeadModalMetadata,
+} from '../views/lead-modals';
 import type { EphemeralMessage } from '../views/message';
 import { staleLeadNotice } from '../views/stale-lead';
 import { userErrorPlain, userErrorText } from '../views/user-error';
@@ -32,9 +45,12 @@ import {
   type ErrorsResponse,
   fieldErrors,
   type InteractionOrigin,
+  inputValue,
   openModal,
   postToResponseUrl,
   type SubmissionAnswer,
+  selectedUser,
+  selectedValue,
   tellUser,
 } from '../web-api/reply';
 import type { ButtonListener, ViewListener } from './listener-types';
@@ -44,8 +60,10 @@ import type { ButtonListener, ViewListener } from './listener-types';
  * card, the Home tab's overflow menu or a command: authorised, and any failure answered), a
  * lead modal's submission (authorised again, saved, answered within Slack's 3 s, a stale
  * form given back refilled), and what follows a change (the Homes it concerns republished,
- * the card it came from replaced, a previous owner told). The verbs themselves live in their
- * listener files; a lead modal's verb next to its submission (views/).
+ * the card it came from replaced, a previous owner told). At the end, the lead card's four
+ * edits that go through all of it: stage, note, contact and owner, each a verb that opens
+ * its modal and the listener of that modal's submission. The other verbs (assign, orders,
+ * follow-up) live in their listener files in actions/.
  */
 
 // ---- A verb on a lead --------------------------------------------------------------------
@@ -322,4 +340,146 @@ export async function afterLeadChange(
     refreshLeadCard(deps, viewer, change.leadId, responseUrl),
     noticeForPreviousOwner(deps, client, viewer, change),
   ]);
+}
+
+// ---- The lead card's edits: stage, note, contact, owner ----------------------------------
+
+/** "Change stage": opens the stage-change modal (with the current labels). */
+export const stageVerb: LeadVerb = {
+  name: 'stage',
+  access: 'edit',
+  async run({ deps, client, origin, leadId }) {
+    const { prisma } = deps.db;
+    const [lead, labels] = await Promise.all([getLeadSummary(prisma, leadId), loadStageLabels(prisma)]);
+    await openModal(client, origin, buildStageChangeModal(lead, { labels, responseUrl: origin.responseUrl }));
+  },
+};
+
+export function openStageModal(deps: AppContext): ButtonListener {
+  return leadButton(deps, stageVerb);
+}
+
+const typedStage = (view: ViewOutput) => ({
+  stage: selectedValue(view, LEAD_BLOCKS.stage, ACTION_IDS.stageSelect),
+  note: inputValue(view, LEAD_BLOCKS.stageNote, ACTION_IDS.stageNote),
+  churnReason: inputValue(view, LEAD_BLOCKS.churnReason, ACTION_IDS.churnReason),
+});
+
+/** The stage-change modal submitted: moves the lead (a churn needs its reason). */
+export function stageChange(deps: AppContext): ViewListener {
+  const options: LeadSubmissionOptions = {
+    callbackId: CALLBACK_IDS.stageChange,
+    primaryBlock: LEAD_BLOCKS.stage,
+    overrides: { note: LEAD_BLOCKS.stageNote },
+    refill: ({ view, meta }, { lead, notice, labels }) => {
+      const { stage, note, churnReason } = typedStage(view);
+      return buildStageChangeModal(lead, {
+        labels,
+        responseUrl: meta.responseUrl,
+        notice,
+        values: { note, churnReason },
+        ...(stage ? { preselect: stage } : {}),
+      });
+    },
+  };
+  return leadSubmission(deps, options, async ({ view, viewer, meta }) => {
+    const { stage: toStage, note, churnReason } = typedStage(view);
+    if (!toStage) throw new LeadValidationError('stage', 'Pick a stage.');
+    return changeStage(deps.db.prisma, deps.clock, {
+      leadId: meta.leadId,
+      expectedVersion: meta.version,
+      actorId: viewer.userId,
+      toStage,
+      note,
+      churnReason,
+    });
+  });
+}
+
+/** Opens the note modal of a lead. */
+export const noteVerb: LeadVerb = leadModalVerb('note', buildNoteModal);
+
+export function openNoteModal(deps: AppContext): ButtonListener {
+  return leadButton(deps, noteVerb);
+}
+
+/**
+ * The note modal submitted. A note only appends, so a note written in a modal opened before
+ * someone else's change is still saved (the version is not checked): refusing it would only
+ * lose the user's text.
+ */
+export function leadNote(deps: AppContext): ViewListener {
+  return leadSubmission(
+    deps,
+    { callbackId: CALLBACK_IDS.leadNote, primaryBlock: LEAD_BLOCKS.note },
+    ({ view, viewer, meta }) =>
+      addNote(deps.db.prisma, deps.clock, {
+        leadId: meta.leadId,
+        actorId: viewer.userId,
+        text: inputValue(view, LEAD_BLOCKS.note, ACTION_IDS.noteText),
+      }),
+  );
+}
+
+/** Opens the contact modal of a lead. */
+export const contactVerb: LeadVerb = leadModalVerb('contact', buildContactModal);
+
+export function openContactModal(deps: AppContext): ButtonListener {
+  return leadButton(deps, contactVerb);
+}
+
+const typedContact = (view: ViewOutput) => ({
+  name: inputValue(view, LEAD_BLOCKS.contactName, ACTION_IDS.contactName),
+  role: inputValue(view, LEAD_BLOCKS.contactRole, ACTION_IDS.contactRole),
+  email: inputValue(view, LEAD_BLOCKS.contactEmail, ACTION_IDS.contactEmail),
+  phone: inputValue(view, LEAD_BLOCKS.contactPhone, ACTION_IDS.contactPhone),
+});
+
+/** The contact modal submitted: the lead's contact person. */
+export function leadContact(deps: AppContext): ViewListener {
+  const options: LeadSubmissionOptions = {
+    callbackId: CALLBACK_IDS.leadContact,
+    primaryBlock: LEAD_BLOCKS.contactName,
+    refill: ({ view, meta }, { lead, notice }) =>
+      buildContactModal(lead, { responseUrl: meta.responseUrl, notice, values: typedContact(view) }),
+  };
+  return leadSubmission(deps, options, ({ view, viewer, meta }) =>
+    updateContact(deps.db.prisma, deps.clock, {
+      leadId: meta.leadId,
+      expectedVersion: meta.version,
+      actorId: viewer.userId,
+      contact: typedContact(view),
+    }),
+  );
+}
+
+/** Opens the change-owner modal of a lead. */
+export const ownerVerb: LeadVerb = leadModalVerb('owner', buildOwnerModal);
+
+export function openOwnerModal(deps: AppContext): ButtonListener {
+  return leadButton(deps, ownerVerb);
+}
+
+/** The change-owner modal submitted. */
+export function leadOwner(deps: AppContext): ViewListener {
+  const options: LeadSubmissionOptions = {
+    callbackId: CALLBACK_IDS.leadOwner,
+    primaryBlock: LEAD_BLOCKS.owner,
+    refill: ({ view, meta }, { lead, notice }) =>
+      buildOwnerModal(lead, {
+        responseUrl: meta.responseUrl,
+        notice,
+        values: { ownerId: selectedUser(view, LEAD_BLOCKS.owner, ACTION_IDS.ownerSelect) },
+      }),
+  };
+  return leadSubmission(deps, options, async ({ view, viewer, meta }) => {
+    const ownerId = selectedUser(view, LEAD_BLOCKS.owner, ACTION_IDS.ownerSelect);
+    if (!ownerId) throw new LeadValidationError('owner', 'Pick the new owner.');
+    return changeOwner(deps.db.prisma, deps.clock, {
+      leadId: meta.leadId,
+      expectedVersion: meta.version,
+      actorId: viewer.userId,
+      ownerId,
+    });
+  });
 }

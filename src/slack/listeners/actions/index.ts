@@ -1,10 +1,7 @@
 import type { App, BlockAction, ButtonAction, OverflowAction, StaticSelectAction, TimepickerAction } from '@slack/bolt';
 import type { AppContext } from '../../../app-context';
 import { ACTION_IDS } from '../../views/action-ids';
-import { openContactModal } from '../views/lead-contact';
-import { openNoteModal } from '../views/lead-note';
-import { openOwnerModal } from '../views/lead-owner';
-import { openStageModal } from '../views/stage-change';
+import { openContactModal, openNoteModal, openOwnerModal, openStageModal } from '../lead-flow';
 import { adminCheckSetup } from './admin-check-setup';
 import { adminNoticeResolve } from './admin-notice-resolve';
 import { adminOpenSetting } from './admin-open-setting';
@@ -28,7 +25,10 @@ import { suggestionDismiss } from './suggestion-dismiss';
 import { todayOpenLead } from './today-open-lead';
 import { viewOrders } from './view-orders';
 
-/** Every block action, by action id; one listener per file (a lead modal's verb sits with its modal in ../views/). */
+/**
+ * Every block action, by action id; one listener per file, except the lead card's four edits
+ * (stage, note, contact, owner), whose verbs sit with their modals' submissions in ../lead-flow.ts.
+ */
 export function registerActions(app: App, deps: AppContext): void {
   type Button = BlockAction<ButtonAction>;
   // Home tab

@@ -1,12 +1,8 @@
 import type { AppContext } from '../../../app-context';
 import { viewerForAction } from '../../viewer';
 import { actionOrigin } from '../../web-api/reply';
-import { type LeadVerb, runLeadVerb } from '../lead-flow';
+import { contactVerb, type LeadVerb, noteVerb, ownerVerb, runLeadVerb, stageVerb } from '../lead-flow';
 import type { OverflowListener } from '../listener-types';
-import { contactVerb } from '../views/lead-contact';
-import { noteVerb } from '../views/lead-note';
-import { ownerVerb } from '../views/lead-owner';
-import { stageVerb } from '../views/stage-change';
 import { assignVerb } from './assign-to-me';
 import { followUpVerb } from './open-follow-up-modal';
 import { ordersVerb } from './view-orders';

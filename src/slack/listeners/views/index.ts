@@ -1,15 +1,15 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { AppContext } from '../../../app-context';
 import { CALLBACK_IDS } from '../../views/action-ids';
+import { leadContact, leadNote, leadOwner, stageChange } from '../lead-flow';
 import { ADMIN_CALLBACK, adminSettings } from './admin-settings';
 import { followUp } from './follow-up';
-import { leadContact } from './lead-contact';
-import { leadNote } from './lead-note';
-import { leadOwner } from './lead-owner';
 import { logToCrm } from './log-to-crm-submission';
-import { stageChange } from './stage-change';
 
-/** Every modal submission, by callback id; one listener per file (a lead modal's file also opens it). */
+/**
+ * Every modal submission, by callback id; one listener per file, except the lead card's four
+ * edits (stage, note, contact, owner), which sit with the flow they share in ../lead-flow.ts.
+ */
 export function registerViews(app: App, deps: AppContext): void {
   app.view<ViewSubmitAction>(CALLBACK_IDS.stageChange, stageChange(deps));
   app.view<ViewSubmitAction>(CALLBACK_IDS.leadNote, leadNote(deps));

@@ -11,10 +11,12 @@ import { leadHistoryPage } from '../../../../src/slack/listeners/actions/lead-hi
 import { leadOverflow } from '../../../../src/slack/listeners/actions/lead-overflow';
 import { openFollowUpModal } from '../../../../src/slack/listeners/actions/open-follow-up-modal';
 import { viewOrders } from '../../../../src/slack/listeners/actions/view-orders';
-import { openContactModal } from '../../../../src/slack/listeners/views/lead-contact';
-import { openNoteModal } from '../../../../src/slack/listeners/views/lead-note';
-import { openOwnerModal } from '../../../../src/slack/listeners/views/lead-owner';
-import { openStageModal } from '../../../../src/slack/listeners/views/stage-change';
+import {
+  openContactModal,
+  openNoteModal,
+  openOwnerModal,
+  openStageModal,
+} from '../../../../src/slack/listeners/lead-flow';
 import { refusalFor } from '../../../../src/slack/viewer';
 import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
 import { buildFollowUpModal } from '../../../../src/slack/views/follow-up-modal';

@@ -1,11 +1,8 @@
 import { getLeadCard } from '../../../../src/domain/lead-card-data';
 import { getLeadSummary } from '../../../../src/domain/leads';
 import { loadStageLabels } from '../../../../src/domain/settings';
-import { leadContact } from '../../../../src/slack/listeners/views/lead-contact';
-import { leadNote } from '../../../../src/slack/listeners/views/lead-note';
-import { leadOwner } from '../../../../src/slack/listeners/views/lead-owner';
+import { leadContact, leadNote, leadOwner, stageChange } from '../../../../src/slack/listeners/lead-flow';
 import { logToCrm } from '../../../../src/slack/listeners/views/log-to-crm-submission';
-import { stageChange } from '../../../../src/slack/listeners/views/stage-change';
 import { refusalFor } from '../../../../src/slack/viewer';
 import { ACTION_IDS, CALLBACK_IDS } from '../../../../src/slack/views/action-ids';
 import { buildLeadCard } from '../../../../src/slack/views/lead-card';
