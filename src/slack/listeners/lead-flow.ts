@@ -106,7 +106,7 @@ export async function runLeadVerb(ctx: LeadVerbContext, verb: LeadVerb): Promise
  * the modal `build` makes where the click came from (a card's modal keeps its response URL,
  * so the submission can replace that card).
  */
-export function leadModalVerb(
+function leadModalVerb(
   name: string,
   build: (lead: LeadSummary, options: { responseUrl?: string }) => ModalView,
 ): LeadVerb {
@@ -138,28 +138,28 @@ export function leadButton(deps: AppContext, verb: LeadVerb): ButtonListener {
 
 // ---- A lead modal submitted ---------------------------------------------------------------
 
-export interface LeadSubmission {
+interface LeadSubmission {
   view: ViewOutput;
   viewer: Viewer;
   meta: LeadModalMetadata;
 }
 
 /** The lead as it is now, for a form refilled after someone else's change. */
-export interface LeadNow {
+interface LeadNow {
   lead: LeadSummary;
   /** mrkdwn: who changed what while the form was open. */
   notice: string;
   labels: StageLabels;
 }
 
-export interface LeadSubmissionOptions {
+interface LeadSubmissionOptions {
   callbackId: string;
   primaryBlock: string;
   overrides?: Partial<Record<LeadField, string>>;
   refill?: (submission: LeadSubmission, now: LeadNow) => ModalView;
 }
 
-export interface UpdateResponse {
+interface UpdateResponse {
   response_action: 'update';
   view: ModalView;
 }
@@ -174,7 +174,7 @@ export interface UpdateResponse {
  * On success it acks, then republishes the Homes the change concerns and refreshes the card
  * the modal came from.
  */
-export function leadSubmission(
+function leadSubmission(
   deps: AppContext,
   options: LeadSubmissionOptions,
   save: (submission: LeadSubmission) => Promise<LeadChange>,
