@@ -17,7 +17,7 @@ import type { Logger } from './logger';
 import { createProductionReader } from './production/metabase-client';
 import type { ProductionReader } from './production/types';
 import { createAppServices } from './services';
-import { type BuildOptions, type BuiltApp, buildApp } from './slack/app';
+import { type BuildOptions, type BuiltApp, buildApp, slackViewsPublish } from './slack/app';
 import { prepareData } from './startup';
 
 /** How long a graceful stop waits for listener work that continues after its ack. */
@@ -65,7 +65,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const base: AppDeps = { config, db, production, clock, logger, instanceId: randomUUID() };
   await prepareData(base);
   // App-lifetime state is built here, once, and handed to listeners and jobs.
-  const deps: AppContext = { ...base, ...createAppServices(base) };
+  const viewsPublish = slackViewsPublish(base, options.retryWaitScale);
+  const deps: AppContext = { ...base, ...createAppServices(base, { viewsPublish }) };
   const heartbeat = await startInstanceHeartbeat(deps);
   const backupMode = describeBackupMode(config);
   logger[backupMode.level]({ backup: backupMode.mode }, backupMode.message);

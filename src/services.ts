@@ -5,12 +5,16 @@ import { SyncCoordinator } from './domain/sync-coordinator';
 import { ImportProgressHomes } from './slack/import-progress-homes';
 import { HomePublisher } from './slack/publish-home';
 import { AppHomeUrl } from './slack/web-api/app-home-url';
+import type { ViewsPublish } from './slack/web-api/views-publish';
 
-/** Builds the app-lifetime state once, for one running app (server.ts calls it at start). */
-export function createAppServices(deps: AppDeps): AppServices {
+/**
+ * Builds the app-lifetime state once, for one running app (server.ts calls it at start).
+ * `viewsPublish`: how Home views are sent (the running app: as JSON, slackViewsPublish).
+ */
+export function createAppServices(deps: AppDeps, options: { viewsPublish?: ViewsPublish } = {}): AppServices {
   const syncCoordinator = new SyncCoordinator(deps);
   const pipelineCache = new PipelineCache();
-  const homePublisher = new HomePublisher(deps, { syncCoordinator, pipelineCache });
+  const homePublisher = new HomePublisher(deps, { syncCoordinator, pipelineCache }, options.viewsPublish);
   return {
     syncCoordinator,
     pipelineCache,

@@ -3,7 +3,7 @@ import type { Role } from '../common/roles';
 import type { StageLabels } from '../common/stages';
 import type { AppConfig } from '../config';
 import type { Database } from '../db/client';
-import { readHomeStart } from '../db/pipeline/pipeline-sql';
+import { type HomeStart, readHomeStart } from '../db/pipeline/pipeline-sql';
 import { syncRunsRecorded } from '../db/sync-runs';
 import type { ProductionReader } from '../production/types';
 import { type AdminNoticeItem, listOpenAdminNotices } from './admin-notices';
@@ -105,19 +105,50 @@ async function loadAdminHomeData(
   };
 }
 
+/** Home shows the CRM as of the minute it is opened in: its times are in minutes. */
+export function homeMinute(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+}
+
+/**
+ * What a Home open reads first (readHomeStart), and what everything the Home then shows
+ * depends on: `key` is equal for two opens exactly when their Home tabs are the same (null
+ * where the database keeps no data version), `epoch` the part of it that is the same for
+ * every reader (the data version and the minute).
+ */
+export interface HomeOpening {
+  now: Date;
+  start: HomeStart;
+  running: boolean;
+  progress: SyncProgress | null;
+  cache: { epoch: string; key: string } | null;
+}
+
+export async function openHome(deps: HomeDataDeps, reader: HomeReader): Promise<HomeOpening> {
+  const now = homeMinute(deps.clock.now());
+  const running = deps.syncRunning();
+  const progress = deps.importProgress?.() ?? null;
+  const start = await readHomeStart(deps.db, reader.userId);
+  if (start.version === null) return { now, start, running, progress, cache: null };
+  const epoch = `${start.version}@${now.getTime()}`;
+  // Beside the data version (any write changes it) and the minute: the reader, their own
+  // facts as read with the version, the sync run records this process wrote (on the side
+  // connection, which changes no version), whether it is syncing, and how far its import is.
+  const key = JSON.stringify([epoch, reader, start, running, syncRunsRecorded(deps.db), progress]);
+  return { now, start, running, progress, cache: { epoch, key } };
+}
+
 /**
  * Everything the Home tab shows for one reader, from the CRM database only (never
  * Metabase): the pipeline with their filter, the sync state, their follow-ups, and for
- * admins the open notices and the admin settings.
+ * admins the open notices and the admin settings, as of the minute (homeMinute). `opening`:
+ * what openHome read for this open, if it has been read.
  */
-export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader): Promise<HomeData> {
+export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader, opening?: HomeOpening): Promise<HomeData> {
   const { prisma } = deps.db;
-  const now = deps.clock.now();
-  const running = deps.syncRunning();
-  const progress = deps.importProgress?.() ?? null;
+  const { now, start, running, progress } = opening ?? (await openHome(deps, reader));
   // What every viewer sees alike (labels, sync state, the pipeline for a filter) is read once
   // per data version and shared by everyone opening Home meanwhile.
-  const start = await readHomeStart(deps.db, reader.userId);
   const filter = parseHomeFilter(start.filterJson);
   const share = shareAtVersion(deps.db, deps.pipelineCache, start.version);
   const noNotices = { notices: [], total: 0 };

@@ -9,8 +9,10 @@ import { healthRoute } from './runtime/health';
 import { InFlightWork } from './runtime/in-flight';
 import { SlackRequestGuard, signedRequestProperties } from './runtime/request-guard';
 import { slackFetch } from './runtime/slack-http';
+import { SlackJsonApi, WEB_API_RETRY } from './runtime/slack-json-api';
 import { SocketReceiver } from './runtime/socket-receiver';
 import { DEFAULT_TOKEN_CHECK_BACKOFF, SlackTokenCheck } from './runtime/token-check';
+import { publishAsJson, type ViewsPublish } from './web-api/views-publish';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack's own payloads are a few kilobytes; a larger body is refused (413) as it streams in. */
@@ -25,8 +27,31 @@ export interface BuildOptions {
   retryWaitScale?: number;
 }
 
-/** Web API calls: five retries, 0.2, 0.4, 0.8, 1.6 and 3.2 s apart (429s wait for Retry-After). */
-const WEB_API_RETRY = { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5000 };
+/** Web API retries with every wait multiplied by `waitScale` (see BuildOptions.retryWaitScale). */
+function webApiRetry(waitScale: number) {
+  return {
+    ...WEB_API_RETRY,
+    minTimeout: WEB_API_RETRY.minTimeout * waitScale,
+    maxTimeout: WEB_API_RETRY.maxTimeout * waitScale,
+  };
+}
+
+/**
+ * views.publish as the running app sends it: a JSON body (SlackJsonApi), to the same host,
+ * with the same token, time limit and retries as the Web API client below.
+ */
+export function slackViewsPublish(deps: Pick<AppDeps, 'config' | 'logger'>, waitScale = 1): ViewsPublish {
+  const { config, logger } = deps;
+  return publishAsJson(
+    new SlackJsonApi({
+      apiUrl: config.SLACK_API_URL?.replace(/\/?$/, '/') ?? 'https://slack.com/api/',
+      token: config.SLACK_BOT_TOKEN,
+      fetch: slackFetch(config, logger),
+      retry: webApiRetry(waitScale),
+      logger,
+    }),
+  );
+}
 
 export interface BuiltApp {
   app: App;
@@ -49,21 +74,20 @@ export interface BuiltApp {
  * /healthz still served on PORT, with the socket's state).
  */
 export function buildApp(base: AppDeps | AppContext, options: BuildOptions = {}): BuiltApp {
+  const waitScale = options.retryWaitScale ?? 1;
   // server.ts hands over the app-lifetime state it built; a bare AppDeps gets its own.
-  const deps: AppContext = 'homePublisher' in base ? base : { ...base, ...createAppServices(base) };
+  const deps: AppContext =
+    'homePublisher' in base
+      ? base
+      : { ...base, ...createAppServices(base, { viewsPublish: slackViewsPublish(base, waitScale) }) };
   const { config } = deps;
   const logger = boltLogger(deps.logger);
   const slackApiUrl = config.SLACK_API_URL?.replace(/\/?$/, '/');
   const apiUrl = slackApiUrl ? { slackApiUrl } : {};
-  const waitScale = options.retryWaitScale ?? 1;
   const clientOptions = {
     ...apiUrl,
     // @slack/web-api queues calls and honours 429 Retry-After; keep retries bounded.
-    retryConfig: {
-      ...WEB_API_RETRY,
-      minTimeout: WEB_API_RETRY.minTimeout * waitScale,
-      maxTimeout: WEB_API_RETRY.maxTimeout * waitScale,
-    },
+    retryConfig: webApiRetry(waitScale),
     // Each attempt is bounded, so one hung socket cannot stall a job.
     timeout: config.SLACK_TIMEOUT_MS,
     // Used for Web API calls and respond(): Slack's hosts only, with a time limit.

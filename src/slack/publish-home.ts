@@ -3,12 +3,13 @@ import type { WebClient } from '@slack/web-api';
 import { slackErrorCode } from '../common/slack-error-code';
 import { asForeground } from '../cooperative';
 import type { AppDeps } from '../deps';
-import { loadHomeData } from '../domain/home-data';
+import { type HomeDataDeps, type HomeReader, loadHomeData, openHome } from '../domain/home-data';
 import type { PipelineCache } from '../domain/pipeline';
 import type { SyncCoordinator } from '../domain/sync-coordinator';
 import { canAdminister, canEdit, refusalFor, resolveViewer, type Viewer } from './viewer';
 import { buildHomeView } from './views/home';
 import { buildNoAccessHome } from './views/pipeline-home';
+import { publishThroughClient, type ViewsPublish } from './web-api/views-publish';
 
 /**
  * Publishes Home tabs: load (domain) -> build (view) -> views.publish. Built once per app
@@ -29,33 +30,61 @@ export class HomePublisher {
   private readonly sending = new Map<string, Promise<void>>();
   /** The hash of the Home view last published for each user, from Slack's answer. */
   private readonly hashes = new Map<string, string>();
+  /** The Home views built at the latest data version and minute, per user (viewJsonFor). */
+  private built: { epoch: string; byUser: Map<string, { key: string; json: string }> } = {
+    epoch: '',
+    byUser: new Map(),
+  };
 
+  /**
+   * `viewsPublish`: how views.publish is sent; the running app sends JSON bodies
+   * (publishAsJson), else the client given to `publish` is used.
+   */
   constructor(
     private readonly deps: AppDeps,
     private readonly state: { syncCoordinator: SyncCoordinator; pipelineCache: PipelineCache },
+    private readonly viewsPublish: ViewsPublish = publishThroughClient,
   ) {}
 
   /** The Home view of one viewer: no-access for guests and users outside the roster, else the dashboard. */
   async buildFor(viewer: Viewer): Promise<HomeView> {
+    return JSON.parse(await this.viewJsonFor(viewer)) as HomeView;
+  }
+
+  /**
+   * The Home view of one viewer as JSON text. An open whose Home would be the same as the
+   * one last built for this viewer (same data version, minute, viewer and sync state: see
+   * openHome) reuses its text; any other reads and builds it.
+   */
+  private async viewJsonFor(viewer: Viewer): Promise<string> {
     const refusal = refusalFor(viewer, 'read');
-    if (refusal) return buildNoAccessHome(refusal);
+    if (refusal) return JSON.stringify(buildNoAccessHome(refusal));
     const { syncCoordinator, pipelineCache } = this.state;
-    const data = await loadHomeData(
-      {
-        ...this.deps,
-        pipelineCache,
-        syncRunning: () => syncCoordinator.running,
-        importProgress: () => syncCoordinator.importProgress,
-      },
-      {
-        userId: viewer.userId,
-        timeZone: viewer.timeZone,
-        isAdmin: canAdminister(viewer),
-        canEdit: canEdit(viewer),
-        team: viewer.role !== 'account_manager',
-      },
+    const deps: HomeDataDeps = {
+      ...this.deps,
+      pipelineCache,
+      syncRunning: () => syncCoordinator.running,
+      importProgress: () => syncCoordinator.importProgress,
+    };
+    const reader: HomeReader = {
+      userId: viewer.userId,
+      timeZone: viewer.timeZone,
+      isAdmin: canAdminister(viewer),
+      canEdit: canEdit(viewer),
+      team: viewer.role !== 'account_manager',
+    };
+    const opening = await openHome(deps, reader);
+    const cache = opening.cache;
+    if (cache && cache.epoch !== this.built.epoch) this.built = { epoch: cache.epoch, byUser: new Map() };
+    const last = this.built.byUser.get(viewer.userId);
+    if (cache && last?.key === cache.key) return last.json;
+    const data = await loadHomeData(deps, reader, opening);
+    const json = JSON.stringify(
+      buildHomeView(data, { userId: viewer.userId, canEdit: canEdit(viewer), timeZone: viewer.timeZone }),
     );
-    return buildHomeView(data, { userId: viewer.userId, canEdit: canEdit(viewer), timeZone: viewer.timeZone });
+    // Kept while the data version and the minute stay as they are: what a later open can reuse.
+    if (cache && cache.epoch === this.built.epoch) this.built.byUser.set(viewer.userId, { key: cache.key, json });
+    return json;
   }
 
   /**
@@ -73,7 +102,7 @@ export class HomePublisher {
     const ticket = ++this.next;
     this.latest.set(userId, ticket);
     const viewer = typeof who === 'string' ? await resolveViewer(this.deps, client, who) : who;
-    const view = await this.buildFor(viewer);
+    const view = await this.viewJsonFor(viewer);
     onBuilt?.();
     const previous = this.sending.get(userId) ?? Promise.resolve();
     const send = previous.then(async () => {
@@ -85,7 +114,7 @@ export class HomePublisher {
         // Another instance published since: rebuild from the data as it is now, publish once more.
         this.hashes.delete(userId);
         this.deps.logger.info({ userId }, 'Home changed elsewhere since our last publish: rebuilding it');
-        await this.send(client, userId, await this.buildFor(viewer), undefined);
+        await this.send(client, userId, await this.viewJsonFor(viewer), undefined);
       }
     });
     const settled = send.catch(() => undefined);
@@ -100,12 +129,9 @@ export class HomePublisher {
     }
   }
 
-  private async send(client: WebClient, userId: string, view: HomeView, hash: string | undefined): Promise<void> {
-    // The view goes as JSON text, the form field Slack receives either way: an object argument
-    // the Web API client would first copy and redact for a debug line it never prints.
-    const text = JSON.stringify(view) as unknown as HomeView;
-    const res = await client.views.publish({ user_id: userId, view: text, ...(hash ? { hash } : {}) });
-    if (res.view?.hash) this.hashes.set(userId, res.view.hash);
+  private async send(client: WebClient, userId: string, viewJson: string, hash: string | undefined): Promise<void> {
+    const published = await this.viewsPublish(client, { userId, viewJson, hash });
+    if (published) this.hashes.set(userId, published);
   }
 
   /** Republishes the Home tabs of everyone a change concerns; failures are logged, never thrown. */

@@ -216,6 +216,36 @@ describe('real Slack behaviour', () => {
     });
   });
 
+  describe('Home views go as JSON bodies, through Slack’s rate limits and failures', () => {
+    it('sends the view as JSON with the bot token in the Authorization header', async () => {
+      await t.driver.openHome(AM);
+      const [publish] = await t.slack.waitForCalls('views.publish');
+      expect(publish!.contentType).toMatch(/^application\/json/);
+      expect(publish!.authorization).toBe(`Bearer ${t.config.SLACK_BOT_TOKEN}`);
+      expect(publish!.args).toMatchObject({ user_id: AM, view: { type: 'home' } });
+      expect(visibleText(t.slack.homeOf(AM)!.view)).toContain('Gulf Traders');
+    });
+
+    it('waits as long as a 429 on views.publish says (Retry-After), then publishes', async () => {
+      t.slack.rateLimit('views.publish', 1);
+      await t.driver.openHome(MANAGER);
+      const [limited, retried] = await t.slack.waitForCalls('views.publish', 2);
+      expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(1000);
+      await t.slack.waitFor(() => t.slack.homeOf(MANAGER), 'the Home view stored');
+      expect(visibleText(t.slack.homeOf(MANAGER)!.view)).toContain('Gulf Traders');
+    });
+
+    it('tries a views.publish that failed (HTTP 500, a dropped connection) again', async () => {
+      t.slack.serverError('views.publish');
+      t.slack.acceptThenFail('views.publish', 'drop');
+      await t.driver.openHome(FRESH[4]!);
+      await t.slack.waitForCalls('views.publish', 3);
+      await waitForSettled(t);
+      expect(t.slack.callsTo('views.publish')).toHaveLength(3);
+      expect(visibleText(t.slack.homeOf(FRESH[4]!)!.view)).toContain('Gulf Traders');
+    });
+  });
+
   it('gives a manager a "View orders" button on Home rows, which opens the order history', async () => {
     await t.driver.openHome(MANAGER);
     const [publish] = await t.slack.waitForCalls('views.publish');

@@ -45,28 +45,6 @@ describe('outbound requests to Slack', () => {
     expect(fetchSpy).toHaveBeenCalledTimes(2);
   });
 
-  it('hands the Web API client a Home publish answer with what the app reads of it: its outcome and the view id and hash', async () => {
-    const echoed = {
-      id: 'V1',
-      hash: 'h-2',
-      type: 'home',
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x' } }],
-    };
-    const json = { 'content-type': 'application/json; charset=utf-8' };
-    fetchSpy.mockResolvedValueOnce(new Response(JSON.stringify({ ok: true, view: echoed }), { headers: json }));
-    fetchSpy.mockResolvedValueOnce(
-      new Response(JSON.stringify({ ok: false, error: 'hash_conflict', response_metadata: { messages: ['m'] } }), {
-        headers: json,
-      }),
-    );
-    const boltFetch = slackFetch(production, createLogger('silent'));
-    const published = await boltFetch('https://slack.com/api/views.publish', { method: 'POST', body: 'x' });
-    expect(await published.json()).toEqual({ ok: true, view: { id: 'V1', hash: 'h-2' } });
-    const refused = await boltFetch('https://slack.com/api/views.publish', { method: 'POST', body: 'x' });
-    expect(refused.status).toBe(200);
-    expect(await refused.json()).toEqual({ ok: false, error: 'hash_conflict', response_metadata: { messages: ['m'] } });
-  });
-
   it('keeps the Web API client’s own per-attempt signal', async () => {
     const signal = new AbortController().signal;
     await slackFetch(production, createLogger('silent'))('https://slack.com/api/auth.test', { signal });

@@ -41,7 +41,8 @@ function originOf(input: string | URL | Request): string {
 }
 
 /**
- * `fetch` for everything Bolt sends (Web API calls and `respond()`): only to the Web API's
+ * `fetch` for everything Bolt sends (Web API calls and `respond()`) and Home views sent as
+ * JSON (slack-json-api.ts): only to the Web API's
  * origin or Slack's hooks host, and never longer than SLACK_TIMEOUT_MS when the caller set
  * no limit of its own (the Web API client sets one per attempt).
  */
@@ -53,24 +54,8 @@ export function slackFetch(config: SlackConfig, logger: Logger): FetchFunction {
       logger.warn({ origin }, 'refused a request to a host that is not Slack');
       return Promise.reject(new NotSlackUrlError(origin));
     }
-    const answer = fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(config.SLACK_TIMEOUT_MS) });
-    return hrefOf(input).endsWith('/views.publish') ? answer.then(withoutViewBody) : answer;
+    return fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(config.SLACK_TIMEOUT_MS) });
   };
-}
-
-/**
- * A views.publish answer with only the id and hash of the view Slack echoes back (all the
- * app reads of it): the Web API client copies, redacts and serialises the whole answer for a
- * debug line it never prints, and a Home view's blocks are most of it.
- */
-async function withoutViewBody(response: Response): Promise<Response> {
-  if (!(response.headers.get('content-type') ?? '').includes('application/json')) return response;
-  const { view, ...rest } = JSON.parse(await response.text()) as { view?: { id?: string; hash?: string } };
-  const headers = new Headers(response.headers);
-  headers.delete('content-length');
-  headers.delete('content-encoding');
-  const body = view ? { ...rest, view: { id: view.id, hash: view.hash } } : rest;
-  return new Response(JSON.stringify(body), { status: response.status, statusText: response.statusText, headers });
 }
 
 /**
