@@ -133,8 +133,8 @@ export async function syncCompareFloor(
 
 /**
  * Home floor: the minimal indexed queries behind the all-stages view (counts and USD sums
- * per stage from the stored per-stage totals, then each stage's top `pageSize` by the USD
- * index) and JSON.stringify of the view the app published. Returns a function timing one
+ * per stage from the stored per-stage totals, then each stage's top `pageSize` by the lead's
+ * (stage, USD) index) and JSON.stringify of the view the app published. Returns a function timing one
  * such build; `scanOnce` times the floor before stored totals existed (one grouped scan of
  * every lead instead of the totals), printed beside it to show what the totals take away.
  */
@@ -149,9 +149,10 @@ export function homeFloor(
   const scan = db.prepare(
     `SELECT l."stage", COUNT(*) AS n, SUM(c."lifetimeUsdCents") AS cents FROM "CustomerFigures" c JOIN "Lead" l ON l."customerId" = c."customerId" GROUP BY l."stage"`,
   );
+  // A range of the lead's (stage, lifetimeUsdCents, customerId) index, each row joined to its customer.
   const page =
-    db.prepare(`SELECT l."id", c."name", c."company", c."lifetimeUsdCents", c."lastOrderAt", l."ownerId" FROM "CustomerFigures" c CROSS JOIN "Lead" l
-    WHERE l."customerId" = c."customerId" AND l."stage" = ? ORDER BY c."lifetimeUsdCents" DESC LIMIT ?`);
+    db.prepare(`SELECT l."id", c."name", c."company", c."lifetimeUsdCents", c."lastOrderAt", l."ownerId" FROM "Lead" l CROSS JOIN "CustomerFigures" c
+    WHERE l."customerId" = c."customerId" AND l."stage" = ? ORDER BY l."lifetimeUsdCents" DESC, l."customerId" DESC LIMIT ?`);
   const build = (aggregate: Database.Statement, view: unknown) => {
     const started = performance.now();
     aggregate.all();

@@ -206,7 +206,7 @@ describe('npm run restore with a SQLite backup', () => {
       const other = join(env.dir, 'other.db');
       copyFileSync(env.backup, other);
       const raw2 = new Database(other);
-      raw2.exec(`DROP INDEX "Lead_stage_idx";
+      raw2.exec(`DROP INDEX "Lead_stage_lifetimeUsdCents_customerId_idx";
         ALTER TABLE "Lead" ADD COLUMN "extra" TEXT;
         CREATE VIEW "everything" AS SELECT * FROM "CustomerFigures";
         DROP TRIGGER "StageTotal_lead_ai";
@@ -216,7 +216,7 @@ describe('npm run restore with a SQLite backup', () => {
       expect(message).toMatch(/^other\.db does not have the schema its migrations make, so it was not restored: /);
       for (const named of [
         'an extra view "everything"',
-        'index "Lead_stage_idx" on "Lead" is missing',
+        'index "Lead_stage_lifetimeUsdCents_customerId_idx" on "Lead" is missing',
         'an extra column "extra" in table "Lead"',
         'trigger "StageTotal_lead_ai" on "Lead" is defined differently from its migrations',
       ])

@@ -103,9 +103,11 @@ export async function replaceTotals(
 }
 
 /**
- * Creates the missing leads (stage `lead`, no owner). Insert-or-ignore on the unique
- * customer id: a lead created meanwhile by another run or instance is left alone, and only
- * the rows this statement inserted come back, so each gets exactly one "created" activity.
+ * Creates the missing leads (stage `lead`, no owner), each with its customer's lifetime USD
+ * (the copy the triggers of lead-usd.ts keep; inserted right, it is not written twice).
+ * Insert-or-ignore on the unique customer id: a lead created meanwhile by another run or
+ * instance is left alone, and only the rows this statement inserted come back, so each gets
+ * exactly one "created" activity.
  */
 export async function insertMissingLeads(
   db: Pick<Database, 'provider'>,
@@ -115,8 +117,7 @@ export async function insertMissingLeads(
 ): Promise<number> {
   if (!customerIds.length) return 0;
   const inserted = await tx.$queryRaw<{ id: number | bigint }[]>`
-    INSERT INTO "Lead" ("customerId", "stage", "version", "createdAt", "updatedAt")
-    ${jsonRowsSelect(
+    WITH n ("customerId", "stage", "version", "createdAt", "updatedAt") AS (${jsonRowsSelect(
       db.provider,
       customerIds.map((id) => [id]),
       ['text'],
@@ -126,7 +127,10 @@ export async function insertMissingLeads(
         { value: now, type: 'datetime' },
         { value: now, type: 'datetime' },
       ],
-    )}
+    )})
+    INSERT INTO "Lead" ("customerId", "stage", "version", "createdAt", "updatedAt", "lifetimeUsdCents")
+    SELECT n."customerId", n."stage", n."version", n."createdAt", n."updatedAt", c."lifetimeUsdCents"
+    FROM n JOIN "CustomerFigures" c ON c."customerId" = n."customerId" WHERE true
     ON CONFLICT ("customerId") DO NOTHING
     RETURNING "id"`;
   if (inserted.length) {

@@ -19,7 +19,10 @@ export interface LeadFilter {
 export interface PipelineDialect {
   /** FROM for a grouped scan of the matching leads (`l` Lead, `c` CustomerFigures). */
   scanFrom(oneStage: boolean): Prisma.Sql;
-  /** One page of leads by lifetime USD, highest first; `walk` estimates the USD-index entries to pass. */
+  /**
+   * One page of leads by lifetime USD, highest first (the lead's copy of it, lead-usd.ts);
+   * `walk` estimates the entries of the stage's USD index to pass (0: the index holds the filter).
+   */
   pageSql(where: Prisma.Sql, limit: number, offset: number, walk: number): Prisma.Sql;
   /**
    * Columns reading the data version, or null where none is kept: SQLite `tc`, the rows
@@ -138,8 +141,11 @@ export interface LeadRow {
 
 /**
  * One page of a stage's matching leads by lifetime USD, highest first (LIMIT/OFFSET; never
- * the whole stage in memory). `density` (matching leads of all customers) lets the provider
- * choose how to walk; every way uses the same tie-break, so paging is stable.
+ * the whole stage in memory), ties by customer id, highest first. Every filter but
+ * "uncontacted" is a range of one index of the lead (stage, or owner and stage, then USD);
+ * for "uncontacted", `density` (matching leads of all customers) lets the provider choose
+ * between walking that index and sorting the recent orderers; both give the same order, so
+ * paging is stable.
  */
 export async function stageLeadsPage(
   db: Pick<Database, 'prisma' | 'provider'>,
@@ -149,7 +155,7 @@ export async function stageLeadsPage(
   density: { matching: number; customers: number },
 ): Promise<LeadWithFigures[]> {
   const where = whereSql([Prisma.sql`l."customerId" = c."customerId"`, ...filterConditions(f)]);
-  const walk = ((offset + limit) * density.customers) / Math.max(1, density.matching);
+  const walk = f.owner === 'uncontacted' ? ((offset + limit) * density.customers) / Math.max(1, density.matching) : 0;
   const rows = await db.prisma.$queryRaw<LeadRow[]>(DIALECTS[db.provider].pageSql(where, limit, offset, walk));
   return rows.map((r) => ({
     leadId: Number(r.id),

@@ -2,8 +2,8 @@ import { Prisma } from '../../generated/sqlite/client';
 import { LEAD_COLUMNS } from './lead-columns';
 
 /**
- * Above this many index entries to walk, a page reads the stage's leads and sorts them
- * instead of walking customers by USD: a sparse stage or a deep page would walk too far.
+ * Above this many entries of a stage's USD index to walk (the "uncontacted" filter, which
+ * the index does not hold), a page reads the recent orderers instead and sorts them.
  */
 const MAX_USD_INDEX_WALK = 5_000;
 
@@ -14,15 +14,17 @@ export const sqlitePipeline = {
     oneStage
       ? Prisma.sql`"Lead" l CROSS JOIN "CustomerFigures" c`
       : Prisma.sql`"CustomerFigures" c CROSS JOIN "Lead" l`,
-  // Walking the lifetimeUsdCents index stops after a few rows when the stage is dense, where
-  // SQLite's own choice reads and sorts the whole stage. Both orders tie-break on the index's own order.
+  // A range of the lead's (stage, lifetimeUsdCents, customerId) index, or of the one with the
+  // owner first, walked from the top: it stops after the page. A sparse "uncontacted" page
+  // would walk far: it reads the customers who ordered in the window (by their last-order
+  // index) and sorts those instead. Both orders tie-break on the index's own order.
   pageSql: (where: Prisma.Sql, limit: number, offset: number, walk: number) => {
     const from =
       walk <= MAX_USD_INDEX_WALK
-        ? Prisma.sql`"CustomerFigures" c CROSS JOIN "Lead" l`
-        : Prisma.sql`"Lead" l CROSS JOIN "CustomerFigures" c`;
+        ? Prisma.sql`"Lead" l CROSS JOIN "CustomerFigures" c`
+        : Prisma.sql`"CustomerFigures" c CROSS JOIN "Lead" l`;
     return Prisma.sql`SELECT ${LEAD_COLUMNS} FROM ${from} ${where}
-      ORDER BY c."lifetimeUsdCents" DESC, c.rowid DESC LIMIT ${limit} OFFSET ${offset}`;
+      ORDER BY l."lifetimeUsdCents" DESC, l."customerId" DESC LIMIT ${limit} OFFSET ${offset}`;
   },
   // total_changes() counts the rows this process's one connection changed; data_version
   // changes when another connection (another instance) commits.
