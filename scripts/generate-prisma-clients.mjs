@@ -14,6 +14,7 @@
 // `prisma.lead.create()` invocation") by skipping stack frames whose file path contains it.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import schemaTools from './postgres-schema.cjs';
@@ -48,16 +49,26 @@ const RUNTIME_FILES = [
   'index-browser.js',
   'index-browser.d.ts',
   'query_compiler_bg.sqlite.js',
-  'query_compiler_bg.sqlite.wasm-base64.js',
   'query_compiler_bg.postgresql.js',
-  'query_compiler_bg.postgresql.wasm-base64.js',
 ];
+/** The query compiler of each client's database (Prisma's name for it), as WebAssembly. */
+const COMPILERS = { sqlite: 'sqlite', postgres: 'postgresql' };
 const generated = join(root, 'src', 'generated');
 const runtimeDir = join(generated, '@prisma-runtime');
 rmSync(runtimeDir, { recursive: true, force: true });
 mkdirSync(runtimeDir, { recursive: true });
 const installedRuntime = join(root, 'node_modules', '@prisma', 'client', 'runtime');
 for (const file of RUNTIME_FILES) copyFileSync(join(installedRuntime, file), join(runtimeDir, file));
+// Prisma ships the query compiler as a module holding its WebAssembly as one base64 string
+// (2.5 MB), which the client decodes and compiles on its first query. Loaded that way, the
+// string stays in the heap for good and parsing the module leaves about 5 MB more of the C
+// library's heap in use: 6 MB of an idle app's resident memory (docs/benchmarks.md). Decoded
+// here into a .wasm file instead, which the client reads and compiles (the patch below).
+const installedRequire = createRequire(join(installedRuntime, 'client.js'));
+for (const compiler of Object.values(COMPILERS)) {
+  const { wasm } = installedRequire(`./query_compiler_bg.${compiler}.wasm-base64.js`);
+  writeFileSync(join(runtimeDir, `query_compiler_bg.${compiler}.wasm`), Buffer.from(wasm, 'base64'));
+}
 
 const tsFiles = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -67,7 +78,27 @@ for (const provider of ['sqlite', 'postgres']) {
   for (const file of tsFiles(join(generated, provider))) {
     const toRuntime = relative(dirname(file), runtimeDir).split(sep).join('/');
     const before = readFileSync(file, 'utf8');
-    const after = before.replaceAll('"@prisma/client/runtime/', `"${toRuntime}/`);
+    let after = before.replaceAll('"@prisma/client/runtime/', `"${toRuntime}/`);
+    const compiler = COMPILERS[provider];
+    const base64Load = [
+      `    const { wasm } = await import("${toRuntime}/query_compiler_bg.${compiler}.wasm-base64.js")`,
+      '    return await decodeBase64AsWasm(wasm)',
+    ].join('\n');
+    if (after.includes(base64Load)) {
+      after = after.replace(
+        base64Load,
+        [
+          "    const { readFile } = await import('node:fs/promises')",
+          "    const { join } = await import('node:path')",
+          `    return new WebAssembly.Module(await readFile(join(__dirname, "${toRuntime}/query_compiler_bg.${compiler}.wasm")))`,
+        ].join('\n'),
+      );
+    }
+    if (after.includes('wasm-base64')) {
+      throw new Error(
+        `${relative(root, file)} loads Prisma's query compiler in a way this script does not know: update its patch`,
+      );
+    }
     if (after.includes('@prisma/client')) {
       throw new Error(
         `${relative(root, file)} still imports @prisma/client: copy what it needs into src/generated/@prisma-runtime`,
