@@ -1,4 +1,9 @@
-import { App, type Authorize, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { Authorize } from '@slack/bolt';
+// Bolt's modules themselves, not its index: the index also loads the Express and AWS Lambda
+// receivers, Express and its sixty-odd packages among them, which this app never uses
+// (2.5 MB of an idle process's memory, docs/benchmarks.md).
+import App, { LogLevel } from '@slack/bolt/dist/App';
+import HTTPReceiver from '@slack/bolt/dist/receivers/HTTPReceiver';
 import { WebClient } from '@slack/web-api';
 import type { AppContext } from '../app-context';
 import type { AppDeps } from '../deps';

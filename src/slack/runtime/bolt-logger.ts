@@ -1,4 +1,6 @@
-import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import type { Logger as BoltLogger } from '@slack/bolt';
+// Not from Bolt's index, which loads receivers this app never uses (see ../app.ts).
+import { LogLevel } from '@slack/bolt/dist/App';
 import { describeError } from '../../error-serializer';
 import type { Logger } from '../../logger';
 

@@ -1,12 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type App,
-  type Logger as BoltLogger,
-  type Receiver,
-  type ReceiverEvent,
-  SocketModeReceiver,
-} from '@slack/bolt';
+import type { App, Logger as BoltLogger, Receiver, ReceiverEvent } from '@slack/bolt';
+// Not from Bolt's index, which loads receivers this app never uses (see ../app.ts).
+import SocketModeReceiver from '@slack/bolt/dist/receivers/SocketModeReceiver';
 import type { RetryOptions, WebClientOptions } from '@slack/web-api';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
