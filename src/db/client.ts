@@ -4,6 +4,7 @@ import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
 import { PostgresSideWriter } from './postgres-side-writer';
 import { keepSqliteFilesPrivate } from './private-files';
 import { ImmediateSqliteAdapterFactory, type SqliteRawRead, SqliteReadConnection } from './sqlite-adapter';
+import { SqliteDataVersion } from './sqlite-data-version';
 import { SqliteSideWriter } from './sqlite-side-writer';
 
 export type DbProvider = 'sqlite' | 'postgres';
@@ -50,6 +51,8 @@ export interface Database {
   sqliteRawRead?: SqliteRawRead;
   /** SQLite only: bookkeeping writes that are not CRM data, on a connection of their own (see SqliteSideWriter). */
   sqliteSideWriter?: SqliteSideWriter;
+  /** SQLite only: what the data versions need to know of Prisma's connection (see SqliteDataVersion). */
+  sqliteDataVersion?: SqliteDataVersion;
   /** PostgreSQL only: the same bookkeeping on a connection of its own (see PostgresSideWriter). */
   postgresSideWriter?: PostgresSideWriter;
 }
@@ -138,7 +141,8 @@ export function openDatabase(url: string): Database {
     const path = sqlitePath(url);
     keepSqliteFilesPrivate(path);
     // Write transactions begin IMMEDIATE and wait for the lock without blocking the event loop.
-    const adapter = new ImmediateSqliteAdapterFactory(path, { deadlineMs: TRANSACTION_MAX_WAIT_MS - 1000 });
+    const versions = new SqliteDataVersion();
+    const adapter = new ImmediateSqliteAdapterFactory(path, { deadlineMs: TRANSACTION_MAX_WAIT_MS - 1000 }, versions);
     const client = new SqlitePrismaClient({
       adapter,
       transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS },
@@ -152,7 +156,15 @@ export function openDatabase(url: string): Database {
       sideWriter.close();
       await prisma.$disconnect();
     };
-    return { prisma, provider, url, close, sqliteRawRead: reader.read, sqliteSideWriter: sideWriter };
+    return {
+      prisma,
+      provider,
+      url,
+      close,
+      sqliteRawRead: reader.read,
+      sqliteSideWriter: sideWriter,
+      sqliteDataVersion: versions,
+    };
   }
   // Loaded only here: a SQLite deployment never loads the PostgreSQL client, its driver or its query compiler.
   const { PrismaPg } = require('@prisma/adapter-pg') as typeof import('@prisma/adapter-pg');

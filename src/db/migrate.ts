@@ -7,6 +7,7 @@ import { postgresConnectionString, postgresSchemaOf, providerOf, SQLITE_BUSY_TIM
 import { SQLITE_LEAD_USD_REPAIR } from './lead-usd';
 import { keepSqliteFilesPrivate } from './private-files';
 import { SQLITE_SEARCH_INDEX_REPAIR, SQLITE_SEARCH_TABLE } from './search-index';
+import { SQLITE_DATA_VERSION_REPAIR, SQLITE_DATA_VERSION_TABLE } from './sqlite-data-version';
 import { SQLITE_STAGE_TOTALS_REPAIR, SQLITE_STAGE_TOTALS_TABLE } from './stage-totals';
 
 /** The PostgreSQL driver, loaded only when a PostgreSQL database is migrated (a SQLite deployment never loads it). */
@@ -178,13 +179,14 @@ function applySqliteMigrations(db: Database.Database, todo: MigrationFile[]): st
     ).run(randomUUID(), m.checksum, new Date().toISOString(), m.name, new Date().toISOString());
     applied.push(m.name);
   }
-  // A migration that redefined Lead or CustomerFigures dropped their triggers with the old table.
+  // A migration that redefined a table dropped its triggers with the old table.
   const hasTable = (name: string) =>
     db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
   if (applied.length && hasTable(SQLITE_SEARCH_TABLE)) db.exec(SQLITE_SEARCH_INDEX_REPAIR);
   if (applied.length && hasTable(SQLITE_STAGE_TOTALS_TABLE)) db.exec(SQLITE_STAGE_TOTALS_REPAIR);
   const hasLeadUsd = () => db.prepare(`SELECT 1 FROM pragma_table_info('Lead') WHERE name = 'lifetimeUsdCents'`).get();
   if (applied.length && hasLeadUsd()) db.exec(SQLITE_LEAD_USD_REPAIR);
+  if (applied.length && hasTable(SQLITE_DATA_VERSION_TABLE)) db.exec(SQLITE_DATA_VERSION_REPAIR);
   return applied;
 }
 

@@ -5,9 +5,9 @@ import { type SideWritesDb, sideWritesOf } from './side-writes';
  * one is a single atomic upsert, the same SQL on SQLite and PostgreSQL: it inserts the key,
  * or takes over a row whose window has passed, and reports whether it did.
  *
- * These rows are bookkeeping, written on the side connection (db/side-writes.ts): on SQLite
- * a request coming in then leaves the data version that Home readers share unchanged
- * (db/pipeline/pipeline-sql.ts `dataVersion`); on PostgreSQL the write that comes before
+ * These rows are bookkeeping, written on the side connection (db/side-writes.ts): a request
+ * coming in leaves the data version that Home readers share unchanged
+ * (db/pipeline/pipeline-sql.ts `dataVersion`), and on PostgreSQL the write that comes before
  * the acknowledgement never queues behind other queries for a pooled connection.
  */
 export type SeenRequestsDb = SideWritesDb;

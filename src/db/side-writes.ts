@@ -3,7 +3,9 @@ import type { Database } from './client';
 /**
  * Bookkeeping writes that are not CRM data (seen Slack requests, the instance heartbeat, the
  * lead sync's run record and lease), on the database's side connection (db.sqliteSideWriter, db.postgresSideWriter): on SQLite
- * they then leave the data version Home readers share unchanged, on PostgreSQL they never
+ * they then never join a transaction open on Prisma's one connection (their tables change
+ * no data version there, whoever writes them: db/sqlite-data-version.ts); on PostgreSQL they
+ * leave the data version Home readers share unchanged (db/postgres-data-version.ts) and never
  * queue behind other queries for a pooled connection. The SQL is the same on both but for
  * the placeholders, numbered in the order the parameters are given (SQLite's are `?`).
  */

@@ -10,6 +10,7 @@ import type {
 } from '@prisma/driver-adapter-utils';
 import BetterSqlite3 from 'better-sqlite3';
 import { inBulkReads, isPlainSelect, OffLoopReader } from './off-loop-reads';
+import type { SqliteDataVersion } from './sqlite-data-version';
 import { cachePreparedStatements } from './sqlite-statement-cache';
 
 /**
@@ -79,6 +80,8 @@ class Mutex {
   }
 }
 
+const isCommit = (sql: string) => /^\s*(COMMIT|END)\b/i.test(sql);
+
 class ImmediateSqliteAdapter implements SqlDriverAdapter {
   readonly provider = 'sqlite' as const;
   readonly adapterName: string;
@@ -86,8 +89,11 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
 
   constructor(
     private readonly inner: SqlDriverAdapter,
+    /** The connection `inner` runs its statements on. */
+    private readonly connection: BetterSqlite3.Database,
     private readonly wait: LockWaitOptions,
     private readonly offLoop: OffLoopReader,
+    private readonly versions: SqliteDataVersion,
   ) {
     this.adapterName = inner.adapterName;
   }
@@ -138,11 +144,28 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
       adapterName: this.adapterName,
       // Prisma sends COMMIT / ROLLBACK itself, then calls commit() / rollback().
       options: { usePhantomQuery: false },
-      queryRaw: (query) => this.run(query),
-      executeRaw: (query) => this.executeRaw(query),
+      queryRaw: (query) => this.inTransaction(query, (q) => this.inner.queryRaw(q)),
+      executeRaw: (query) => this.inTransaction(query, (q) => this.inner.executeRaw(q)),
       commit: end,
-      rollback: end,
+      rollback: () => {
+        this.versions.noteRollback();
+        return end();
+      },
     };
+  }
+
+  /**
+   * One statement of a transaction. The data versions (sqlite-data-version.ts) must know
+   * when the transaction's writes are undone: a ROLLBACK, or SQLite ending the transaction
+   * itself after an error. better-sqlite3 runs the statement before `run` returns, so that is
+   * noted before any other statement can read the connection.
+   */
+  private inTransaction<T>(query: SqlQuery, run: (query: SqlQuery) => Promise<T>): Promise<T> {
+    return retryOnBusy(() => {
+      const result = run(query);
+      if (!this.connection.inTransaction && !isCommit(query.sql)) this.versions.noteRollback();
+      return result;
+    }, this.wait);
   }
 }
 
@@ -155,6 +178,7 @@ export class ImmediateSqliteAdapterFactory implements SqlDriverAdapterFactory {
   constructor(
     private readonly path: string,
     private readonly wait: LockWaitOptions,
+    private readonly versions: SqliteDataVersion,
   ) {
     // `timeout` is better-sqlite3's busy timeout for each statement: kept short (see above).
     this.inner = new PrismaBetterSQLite3({ url: path, timeout: SYNC_BUSY_WAIT_MS });
@@ -164,8 +188,15 @@ export class ImmediateSqliteAdapterFactory implements SqlDriverAdapterFactory {
   async connect(): Promise<SqlDriverAdapter> {
     const inner = await this.inner.connect();
     // The adapter's own connection (a public field of its class): its statements are prepared once.
-    cachePreparedStatements((inner as unknown as { client: BetterSqlite3.Database }).client);
-    return new ImmediateSqliteAdapter(inner, this.wait, new OffLoopReader(this.path, SYNC_BUSY_WAIT_MS));
+    const connection = (inner as unknown as { client: BetterSqlite3.Database }).client;
+    cachePreparedStatements(connection);
+    return new ImmediateSqliteAdapter(
+      inner,
+      connection,
+      this.wait,
+      new OffLoopReader(this.path, SYNC_BUSY_WAIT_MS),
+      this.versions,
+    );
   }
 }
 

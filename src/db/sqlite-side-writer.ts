@@ -6,12 +6,12 @@ const SYNC_BUSY_WAIT_MS = 10;
 
 /**
  * A SQLite connection of our own for bookkeeping rows that are not CRM data (the Slack
- * requests already seen): its writes do not count as changes of the CRM data on Prisma's
- * connection, so a Slack request coming in does not end what Home readers share (see
- * `dataVersion` in db/pipeline/pipeline-sql.ts). Its `data_version` changes whenever any
- * other connection commits (Prisma's, another process's), never for its own writes, which
- * is what that version needs. Opened on first use; single autocommit statements, each
- * waiting for the write lock with short asynchronous retries.
+ * requests already seen, leases, the heartbeat, the sync's run records): Prisma's one
+ * connection runs every statement of the process, so there such a write made while one of
+ * its transactions is open would be part of that transaction, and wait for it. (Which writes
+ * change the data version Home readers share is the triggers' business, whatever the
+ * connection: db/sqlite-data-version.ts.) Opened on first use; single autocommit
+ * statements, each waiting for the write lock with short asynchronous retries.
  */
 export class SqliteSideWriter {
   private connection: BetterSqlite3.Database | null = null;
@@ -32,11 +32,6 @@ export class SqliteSideWriter {
   insert(sql: string, params: readonly unknown[]): Promise<number> {
     const statement = this.statement(sql);
     return retryOnBusy(() => Number((statement.get(...params) as { id: number | bigint }).id), this.wait);
-  }
-
-  /** Changes whenever another connection has committed since the last call (SQLite's data_version). */
-  dataVersion(): number {
-    return this.open().pragma('data_version', { simple: true }) as number;
   }
 
   close(): void {

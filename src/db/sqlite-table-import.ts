@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { type BulkColumnType, type BulkValue, columnExpr, encode } from './bulk-values';
+import { SQLITE_DATA_VERSION_PAUSE, SQLITE_DATA_VERSION_RESUME } from './sqlite-data-version';
 
 /**
  * A whole-database import into a SQLite file on a connection of its own, for the thread that
@@ -24,9 +25,13 @@ export class SqliteTableImport {
     this.db = new Database(path, { fileMustExist: true, timeout: busyTimeoutMs });
   }
 
-  /** Begins the import's one transaction, holding the write lock from the start. */
+  /**
+   * Begins the import's one transaction, holding the write lock from the start. The data
+   * version's triggers are off until the commit (sqlite-data-version.ts).
+   */
   begin(): void {
     this.db.exec('BEGIN IMMEDIATE');
+    this.db.exec(SQLITE_DATA_VERSION_PAUSE);
   }
 
   /** Inserts `rows` (each a value for every one of `columns`, in order) into `table`: one statement. */
@@ -36,8 +41,9 @@ export class SqliteTableImport {
     this.statement(table, columns).run(json);
   }
 
-  /** Commits everything inserted since `begin`. */
+  /** Commits everything inserted since `begin`, with the data version's triggers back. */
   commit(): void {
+    this.db.exec(SQLITE_DATA_VERSION_RESUME);
     this.db.exec('COMMIT');
   }
 

@@ -4,7 +4,8 @@ import { type SideWritesDb, sideWritesOf } from './side-writes';
  * The lead sync's run records (SyncRun), written on the side connection (db/side-writes.ts):
  * a sync that finds nothing to write then changes nothing Home readers share, where its
  * record alone used to end the share for everyone. Read back through Prisma as any row; what
- * is shared of them (Home's sync state) is keyed by syncRunsRecorded.
+ * is shared of them (Home's sync state) has a version of its own (readHomeStart's
+ * `syncVersion`: on SQLite a counter the triggers keep, on PostgreSQL syncRunsRecorded).
  */
 
 /** Per database handle, how many run records this process has written there. */
@@ -12,8 +13,8 @@ const recorded = new WeakMap<object, number>();
 const count = (db: SideWritesDb) => recorded.set(db, (recorded.get(db) ?? 0) + 1);
 
 /**
- * Changes with every run record this process writes through `db`: its own side writes change
- * no data version (another process's do), so what is shared of the records is keyed by this too.
+ * Changes with every run record this process writes through `db`: on PostgreSQL its own side
+ * writes change no data version (another process's do), so the sync's version counts them.
  */
 export function syncRunsRecorded(db: SideWritesDb): number {
   return recorded.get(db) ?? 0;

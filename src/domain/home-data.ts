@@ -4,7 +4,6 @@ import type { StageLabels } from '../common/stages';
 import type { AppConfig } from '../config';
 import type { Database } from '../db/client';
 import { type HomeStart, readHomeStart } from '../db/pipeline/pipeline-sql';
-import { syncRunsRecorded } from '../db/sync-runs';
 import type { ProductionReader } from '../production/types';
 import { type AdminNoticeItem, listOpenAdminNotices } from './admin-notices';
 import { type AgendaSetting, agendaSettingFrom } from './agenda/preferences';
@@ -132,9 +131,9 @@ export async function openHome(deps: HomeDataDeps, reader: HomeReader): Promise<
   if (start.version === null) return { now, start, running, progress, cache: null };
   const epoch = `${start.version}@${now.getTime()}`;
   // Beside the data version (any write changes it) and the minute: the reader, their own
-  // facts as read with the version, the sync run records this process wrote (on the side
-  // connection, which changes no version), whether it is syncing, and how far its import is.
-  const key = JSON.stringify([epoch, reader, start, running, syncRunsRecorded(deps.db), progress]);
+  // facts and the sync's version as read with it, whether this process is syncing, and how
+  // far its import is.
+  const key = JSON.stringify([epoch, reader, start, running, progress]);
   return { now, start, running, progress, cache: { epoch, key } };
 }
 
@@ -166,9 +165,8 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader, openi
       },
       share,
     ),
-    // The run records are written on the side connection, which changes no data version: the
-    // records this process wrote are counted into the key instead (other instances' change it).
-    share.get(`sync:${running}:${syncRunsRecorded(deps.db)}`, () => loadSyncStatus(deps, running)),
+    // The sync's run records are bookkeeping, which changes no data version: they have a version of their own.
+    share.get(`sync:${running}:${start.syncVersion}`, () => loadSyncStatus(deps, running)),
     listFollowUpsForOwner(prisma, reader.userId, now, HOME_FOLLOW_UPS_SHOWN, start.hasFollowUps),
     reader.isAdmin ? listOpenAdminNotices(prisma, HOME_NOTICES_SHOWN) : Promise.resolve(noNotices),
     reader.isAdmin ? loadAdminHomeData(deps, reader, settings) : Promise.resolve(null),

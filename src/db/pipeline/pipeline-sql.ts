@@ -1,6 +1,8 @@
 import { Prisma } from '../../generated/sqlite/client';
 import { rawDate } from '../bulk-rows';
 import type { Database, DbProvider } from '../client';
+import type { DataVersionRow, DataVersions } from '../sqlite-data-version';
+import { syncRunsRecorded } from '../sync-runs';
 import { postgresPipeline } from './postgres-pipeline';
 import { sqlitePipeline } from './sqlite-pipeline';
 
@@ -25,12 +27,10 @@ export interface PipelineDialect {
    */
   pageSql(where: Prisma.Sql, limit: number, offset: number, walk: number): Prisma.Sql;
   /**
-   * Columns reading the data version, or null where none is kept: SQLite `tc`, the rows
-   * changed on this connection; PostgreSQL `ps`, the query's transaction snapshot.
+   * Columns reading the data versions: SQLite `cv` and `sv`, the counters of the CRM data's
+   * writes and of the sync's run records; PostgreSQL `ps`, the query's transaction snapshot.
    */
-  versionColumns: Prisma.Sql | null;
-  /** The column `dv`: changes whenever another connection commits (used where no side connection reads it). */
-  otherCommitsColumn: Prisma.Sql | null;
+  versionColumns: Prisma.Sql;
 }
 
 const DIALECTS: Record<DbProvider, PipelineDialect> = { sqlite: sqlitePipeline, postgres: postgresPipeline };
@@ -173,54 +173,51 @@ export async function stageLeadsPage(
   }));
 }
 
-type VersionRow = { tc?: bigint | number; dv?: bigint | number; ps?: string } | undefined;
+type VersionRow = (DataVersionRow & { ps?: string }) | undefined;
 
 /**
- * How to read the data version in a query: the columns to add, and how to make the version
- * of the row read. Where the database has a side connection, its bookkeeping writes (seen
- * Slack requests, the heartbeat, sync run records) change no version. On SQLite
- * (db.sqliteSideWriter) other connections' commits are counted by the side connection's
- * data_version, read here before the query, where the data_version of Prisma's connection
- * would count the side's writes too. On PostgreSQL (db.postgresSideWriter) the query reads
- * its transaction snapshot, and the side writer tells whether anything but its own
- * bookkeeping committed since the last (db/postgres-data-version.ts).
+ * How to read the data versions in a query: the columns to add, and how to make the versions
+ * of the row read. Bookkeeping writes (seen Slack requests, leases and the heartbeat, the
+ * sync's run records) change no version of the CRM data. On SQLite (db.sqliteDataVersion)
+ * the database counts the writes of each concern itself, with triggers, whichever connection
+ * makes them (db/sqlite-data-version.ts). On PostgreSQL (db.postgresSideWriter) the query
+ * reads its transaction snapshot, and the side writer tells whether anything but its own
+ * bookkeeping committed since the last (db/postgres-data-version.ts); the run records this
+ * process wrote are counted into the sync's version (another instance's end the snapshot's).
  */
 function versionRead(
-  db: Pick<Database, 'provider' | 'sqliteSideWriter' | 'postgresSideWriter'>,
-): { columns: Prisma.Sql; of(row: VersionRow): Promise<string | null> } | null {
-  const dialect = DIALECTS[db.provider];
-  if (!dialect.versionColumns) return null;
+  db: Pick<Database, 'provider' | 'sqliteDataVersion' | 'postgresSideWriter'>,
+): { columns: Prisma.Sql; of(row: VersionRow): Promise<DataVersions | null> } | null {
+  const columns = DIALECTS[db.provider].versionColumns;
   const postgresSide = db.postgresSideWriter;
   if (postgresSide)
     return {
-      columns: dialect.versionColumns,
-      of: async (row) => (row?.ps !== undefined ? postgresSide.dataVersion(row.ps) : null),
+      columns,
+      of: async (row) =>
+        row?.ps !== undefined
+          ? { data: await postgresSide.dataVersion(row.ps), sync: String(syncRunsRecorded(db)) }
+          : null,
     };
-  const sideCommits = db.sqliteSideWriter?.dataVersion();
-  if (sideCommits !== undefined)
-    return {
-      columns: dialect.versionColumns,
-      of: async (row) => (row?.tc !== undefined ? `${row.tc}:s${sideCommits}` : null),
-    };
-  if (!dialect.otherCommitsColumn) return null;
-  return {
-    columns: Prisma.sql`${dialect.versionColumns}, ${dialect.otherCommitsColumn}`,
-    of: async (row) => (row?.tc !== undefined && row.dv !== undefined ? `${row.tc}:${row.dv}` : null),
-  };
+  const sqlite = db.sqliteDataVersion;
+  if (sqlite) {
+    const of = sqlite.begin();
+    return { columns, of: async (row) => of(row) };
+  }
+  return null;
 }
 
 /**
- * A version of the CRM data that changes whenever anything is written, or null where the
- * provider keeps none (then nothing is shared between readers). Bookkeeping that is not CRM
- * data (seen Slack requests and the like, written on the side connection) changes no version.
+ * A version of the CRM data that changes whenever any of it is written, or null where none
+ * is kept (then nothing is shared between readers). Bookkeeping that is not CRM data (seen
+ * Slack requests, leases, the sync's run records and the like) changes no version.
  */
 export async function dataVersion(
-  db: Pick<Database, 'prisma' | 'provider' | 'sqliteSideWriter' | 'postgresSideWriter'>,
+  db: Pick<Database, 'prisma' | 'provider' | 'sqliteDataVersion' | 'postgresSideWriter'>,
 ): Promise<string | null> {
   const read = versionRead(db);
   if (!read) return null;
   const [row] = await db.prisma.$queryRaw<NonNullable<VersionRow>[]>`SELECT ${read.columns}`;
-  return read.of(row);
+  return (await read.of(row))?.data ?? null;
 }
 
 /** What every Home open reads first about its reader (readHomeStart). */
@@ -231,7 +228,10 @@ export interface HomeStart {
   ownsLeads: boolean;
   /** Their agenda preference, null when they never set one. */
   agenda: { enabled: boolean; timeOfDay: string | null } | null;
+  /** The CRM data's version (see dataVersion). */
   version: string | null;
+  /** Changes whenever a sync's run is recorded, by any instance; null with `version`. */
+  syncVersion: string | null;
 }
 
 const truthy = (v: unknown) => v === true || Number(v) === 1;
@@ -242,7 +242,7 @@ const truthy = (v: unknown) => v === true || Number(v) === 1;
  * version (see dataVersion). The per-reader lists that these say are empty are not read.
  */
 export async function readHomeStart(
-  db: Pick<Database, 'prisma' | 'provider' | 'sqliteSideWriter' | 'postgresSideWriter'>,
+  db: Pick<Database, 'prisma' | 'provider' | 'sqliteDataVersion' | 'postgresSideWriter'>,
   userId: string,
 ): Promise<HomeStart> {
   const read = versionRead(db);
@@ -263,11 +263,13 @@ export async function readHomeStart(
       EXISTS (SELECT 1 FROM "AgendaPreference" WHERE "userId" = ${userId}) AS "ap",
       (SELECT "enabled" FROM "AgendaPreference" WHERE "userId" = ${userId}) AS "ae",
       (SELECT "timeOfDay" FROM "AgendaPreference" WHERE "userId" = ${userId}) AS "at"${version}`;
+  const versions = read ? await read.of(row) : null;
   return {
     filterJson: row?.hf ?? null,
     hasFollowUps: row ? truthy(row.fu) : false,
     ownsLeads: row ? truthy(row.ol) : false,
     agenda: row && truthy(row.ap) ? { enabled: truthy(row.ae), timeOfDay: row.at ?? null } : null,
-    version: read ? await read.of(row) : null,
+    version: versions?.data ?? null,
+    syncVersion: versions?.sync ?? null,
   };
 }

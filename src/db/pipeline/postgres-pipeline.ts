@@ -9,5 +9,4 @@ export const postgresPipeline = {
       ORDER BY l."lifetimeUsdCents" DESC, l."customerId" DESC LIMIT ${limit} OFFSET ${offset}`,
   // The query's transaction snapshot: which writes had ended (db/postgres-data-version.ts).
   versionColumns: Prisma.sql`CAST(pg_current_snapshot() AS TEXT) AS "ps"`,
-  otherCommitsColumn: null,
 };

@@ -1,4 +1,5 @@
 import { Prisma } from '../../generated/sqlite/client';
+import { SQLITE_DATA_VERSION_COLUMNS } from '../sqlite-data-version';
 import { LEAD_COLUMNS } from './lead-columns';
 
 /**
@@ -26,8 +27,6 @@ export const sqlitePipeline = {
     return Prisma.sql`SELECT ${LEAD_COLUMNS} FROM ${from} ${where}
       ORDER BY l."lifetimeUsdCents" DESC, l."customerId" DESC LIMIT ${limit} OFFSET ${offset}`;
   },
-  // total_changes() counts the rows this process's one connection changed; data_version
-  // changes when another connection (another instance) commits.
-  versionColumns: Prisma.sql`total_changes() AS "tc"`,
-  otherCommitsColumn: Prisma.sql`(SELECT data_version FROM pragma_data_version) AS "dv"`,
+  // The counters the triggers keep (sqlite-data-version.ts).
+  versionColumns: Prisma.raw(SQLITE_DATA_VERSION_COLUMNS),
 };

@@ -1,0 +1,2 @@
+-- Nothing on PostgreSQL: its data version is made from transaction snapshots
+-- (src/db/postgres-data-version.ts); the SQLite migration of the same name adds its counters.
