@@ -45,6 +45,8 @@ export async function beat(db: SideWritesDb, instanceId: string, now: Date): Pro
     `${INSTANCE_LEASE_PREFIX}%`,
     side.date(new Date(now.getTime() - INSTANCE_HEARTBEAT_TTL_MS)),
   ]);
+  // PostgreSQL: the noted CRM writes that no reader needs any more (db/postgres-data-version.ts).
+  await db.postgresSideWriter?.pruneDataWrites(now);
 }
 
 async function endHeartbeat(db: SideWritesDb, instanceId: string): Promise<void> {

@@ -1,8 +1,7 @@
 import type { Pool, PoolConfig } from 'pg';
-import { PostgresDataVersion } from './postgres-data-version';
-
-/** How long a version read waits for the side statement in flight before counting it as a change. */
-const VERSION_WAIT_MS = 1000;
+import type { Prisma } from '../generated/sqlite/client';
+import { PostgresDataVersion, type PostgresVersionRow, PRUNE_DATA_WRITES } from './postgres-data-version';
+import type { DataVersions } from './sqlite-data-version';
 
 /**
  * A PostgreSQL connection of our own for bookkeeping rows that are not CRM data (the Slack
@@ -12,25 +11,21 @@ const VERSION_WAIT_MS = 1000;
  * people opening Home at once, while a sync compares its chunks), so it gets one connection
  * that nothing else uses. Opened on first use.
  *
- * It also keeps the data version Home readers share (PostgresDataVersion): each statement
- * returns its transaction's id with its answer, and a version read waits for the one
- * statement in flight (its commit may already be in the reader's snapshot), so these writes
- * never count as changes of the CRM data.
+ * It also keeps the data versions Home readers share (PostgresDataVersion), and prunes the
+ * writes they are made from on the heartbeat's schedule.
  */
 export class PostgresSideWriter {
   private pool: Pool | null = null;
   private readonly versions = new PostgresDataVersion();
-  /** Statements run one at a time; the one running, if any. */
+  /** Statements run one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
-  private running: Promise<unknown> | null = null;
 
   constructor(private readonly config: PoolConfig) {}
 
   /** Runs one writing statement (`$1`… parameters, no RETURNING); resolves with the rows it changed. */
   async run(sql: string, params: readonly unknown[]): Promise<number> {
     const row = await this.statement<{ n: number }>(
-      `WITH w AS (${sql} RETURNING 1)
-       SELECT c."n", CAST(pg_current_xact_id_if_assigned() AS TEXT) AS "xid" FROM (SELECT CAST(COUNT(*) AS INT) AS "n" FROM w) c`,
+      `WITH w AS (${sql} RETURNING 1) SELECT CAST(COUNT(*) AS INT) AS "n" FROM w`,
       params,
     );
     return row.n;
@@ -38,33 +33,20 @@ export class PostgresSideWriter {
 
   /** Runs one INSERT … RETURNING "id"; resolves with that id. */
   async insert(sql: string, params: readonly unknown[]): Promise<number> {
-    const row = await this.statement<{ id: number | string }>(
-      `WITH w AS (${sql}) SELECT w."id", CAST(pg_current_xact_id_if_assigned() AS TEXT) AS "xid" FROM w`,
-      params,
-    );
+    const row = await this.statement<{ id: number | string }>(sql, params);
     return Number(row.id);
   }
 
-  /**
-   * The data version for a read whose snapshot (`pg_current_snapshot()` as text) was just
-   * answered: the same as long as only this connection's bookkeeping committed since.
-   */
-  async dataVersion(snapshot: string): Promise<string> {
-    const running = this.running;
-    if (!running) return this.versions.versionOf(snapshot);
-    let timer: NodeJS.Timeout | undefined;
-    const settled = await Promise.race([
-      running.then(
-        () => true,
-        () => true,
-      ),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), VERSION_WAIT_MS);
-        timer.unref();
-      }),
-    ]);
-    clearTimeout(timer);
-    return this.versions.versionOf(snapshot, !settled);
+  /** Starts a read of the data versions: the columns its query adds, and the versions of the row it returned. */
+  versionRead(): { columns: Prisma.Sql; of(row: PostgresVersionRow | undefined): DataVersions | null } {
+    return this.versions.begin();
+  }
+
+  /** Deletes the noted writes no reader needs any more (see PostgresDataVersion.pruneBelow); for the heartbeat. */
+  async pruneDataWrites(now: Date): Promise<void> {
+    const { ps } = await this.statement<{ ps: string }>('SELECT CAST(pg_current_snapshot() AS TEXT) AS "ps"', []);
+    const below = this.versions.pruneBelow(ps, now.getTime());
+    if (below !== null) await this.statement(PRUNE_DATA_WRITES, [String(below)]);
   }
 
   async close(): Promise<void> {
@@ -73,23 +55,13 @@ export class PostgresSideWriter {
     await pool?.end();
   }
 
-  /** One statement answering one row with its transaction's id (`xid`), noted before the answer is used. */
+  /** One statement, answering its first row. */
   private statement<R>(sql: string, params: readonly unknown[]): Promise<R> {
-    const run = this.queue.then(() => {
-      const running = this.open()
-        .query<R & { xid: string | null }>(sql, params as unknown[])
-        .then((result) => {
-          const row = result.rows[0]!;
-          if (row.xid !== null) this.versions.noteOwn(BigInt(row.xid));
-          return row as R;
-        });
-      this.running = running;
-      const done = () => {
-        if (this.running === running) this.running = null;
-      };
-      running.then(done, done);
-      return running;
-    });
+    const run = this.queue.then(() =>
+      this.open()
+        .query(sql, params as unknown[])
+        .then((result) => result.rows[0] as R),
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }

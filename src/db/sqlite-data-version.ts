@@ -16,8 +16,9 @@
  *   deliveries, backup runs, the users.info cache, notes waiting for their lead, a person's
  *   Home filter and agenda preference.
  *
- * A table added later whose rows Home or the card shows needs its triggers here. Each write
- * costs one more single-row UPDATE per row (about a microsecond).
+ * A table added later whose rows Home or the card shows needs its triggers here, and on
+ * PostgreSQL in a migration (the same list: db/postgres-data-version.ts; a test compares
+ * them). Each write costs one more single-row UPDATE per row (about a microsecond).
  *
  * A rollback undoes the counters with the data, so a number can come back with different
  * data behind it: a reader on Prisma's connection sees an open transaction's writes (the

@@ -5,26 +5,14 @@ import { type SideWritesDb, sideWritesOf } from './side-writes';
  * a sync that finds nothing to write then changes nothing Home readers share, where its
  * record alone used to end the share for everyone. Read back through Prisma as any row; what
  * is shared of them (Home's sync state) has a version of its own (readHomeStart's
- * `syncVersion`: on SQLite a counter the triggers keep, on PostgreSQL syncRunsRecorded).
+ * `syncVersion`), which triggers keep whoever writes the records (db/sqlite-data-version.ts,
+ * db/postgres-data-version.ts).
  */
-
-/** Per database handle, how many run records this process has written there. */
-const recorded = new WeakMap<object, number>();
-const count = (db: SideWritesDb) => recorded.set(db, (recorded.get(db) ?? 0) + 1);
-
-/**
- * Changes with every run record this process writes through `db`: on PostgreSQL its own side
- * writes change no data version (another process's do), so the sync's version counts them.
- */
-export function syncRunsRecorded(db: SideWritesDb): number {
-  return recorded.get(db) ?? 0;
-}
 
 /** Records a run as started; resolves with its id. */
 export function recordSyncStarted(db: SideWritesDb, trigger: string, startedAt: Date): Promise<number> {
   const side = sideWritesOf(db);
   const p = side.param;
-  count(db);
   return side.insert(
     `INSERT INTO "SyncRun" ("trigger", "startedAt", "status", "fetched", "created", "updated", "rejected")
      VALUES (${p(1)}, ${p(2)}, 'running', 0, 0, 0, 0) RETURNING "id"`,
@@ -51,5 +39,4 @@ export async function recordSyncFinished(db: SideWritesDb, id: number, end: Sync
        "updated" = ${p(5)}, "rejected" = ${p(6)}, "error" = ${p(7)} WHERE "id" = ${p(8)}`,
     [side.date(end.finishedAt), end.status, end.fetched, end.created, end.updated, end.rejected, end.error, id],
   );
-  count(db);
 }

@@ -1,62 +1,69 @@
 import { PostgresDataVersion } from '../../src/db/postgres-data-version';
 
-// Snapshots as pg_current_snapshot() prints them: xmin:xmax:ids in progress below xmax.
-describe('the data version made from PostgreSQL transaction snapshots', () => {
-  it('stays while nothing ended, and while only own bookkeeping transactions ended', () => {
+// Snapshots as pg_current_snapshot() prints them (xmin:xmax:ids in progress below xmax), and the
+// rows of "DataWrite" a read returns (`id:concern`, from the lowest id open at the reference on).
+describe('the data versions made from PostgreSQL transaction snapshots and the noted writes', () => {
+  /** One read as the pipeline's queries make it: `writes` are those the query found from `since` on. */
+  function read(v: PostgresDataVersion, snapshot: string, writes: string | null = null, horizon = '0') {
+    const started = v.begin();
+    return started.of({ ps: snapshot, ph: horizon, pw: writes });
+  }
+
+  it('keeps both versions while only transactions that wrote no CRM data ended', () => {
     const v = new PostgresDataVersion();
-    const first = v.versionOf('100:100:');
-    expect(v.versionOf('100:100:')).toBe(first);
-    v.noteOwn(100n);
-    // Own 100 running, then ended; own 101 ended while 102 (another's) still runs.
-    expect(v.versionOf('100:101:100')).toBe(first);
-    expect(v.versionOf('101:101:')).toBe(first);
-    v.noteOwn(101n);
-    expect(v.versionOf('102:103:102')).toBe(first);
-    expect(v.versionOf('103:103:')).not.toBe(first);
+    const first = read(v, '100:100:');
+    // 100 to 109 ended (heartbeats, leases, an outside UPDATE of nothing counted): no row noted.
+    expect(read(v, '110:110:')).toEqual(first);
+    expect(read(v, '120:125:121')).toEqual(first);
   });
 
-  it('changes when another transaction ends: one started after the last snapshot, or one in progress then', () => {
+  it('changes the CRM data’s version alone for a CRM write, the sync’s alone for a run record', () => {
     const v = new PostgresDataVersion();
-    const a = v.versionOf('50:60:55');
-    const b = v.versionOf('50:61:55');
-    expect(b).not.toBe(a);
-    // 55 was in progress at both; it ends now.
-    const c = v.versionOf('61:61:');
-    expect(c).not.toBe(b);
-    expect(v.versionOf('61:61:')).toBe(c);
+    const first = read(v, '100:100:')!;
+    const crm = read(v, '103:103:', '101:crm')!;
+    expect(crm.data).not.toBe(first.data);
+    expect(crm.sync).toBe(first.sync);
+    // 101's row is still there, but it had ended at the reference: nothing new.
+    const sync = read(v, '105:105:', '101:crm,104:sync')!;
+    expect(sync).toEqual({ data: crm.data, sync: expect.not.stringMatching(`^${crm.sync}$`) });
+    expect(read(v, '106:106:', '101:crm,104:sync')).toEqual(sync);
   });
 
-  it('counts ids still in progress as not ended, and own ids among many', () => {
+  it('counts a write that was in progress at the reference when it ends, and not before', () => {
     const v = new PostgresDataVersion();
-    const a = v.versionOf('10:10:');
-    v.noteOwn(11n);
-    v.noteOwn(13n);
-    // 10 and 12 (another's) started and still run; 11 and 13 (own) ended.
-    expect(v.versionOf('10:14:10,12')).toBe(a);
-    // 12 ends.
-    expect(v.versionOf('10:14:10')).not.toBe(a);
+    const first = read(v, '90:100:90,95')!;
+    // 95 still running: its row is not seen yet.
+    expect(read(v, '90:101:90,95')).toEqual(first);
+    const ended = read(v, '90:101:90', '95:crm')!;
+    expect(ended.data).not.toBe(first.data);
+    expect(read(v, '101:101:', '95:crm')).toEqual(ended);
   });
 
-  it('keeps the version for a snapshot answered after a newer one, and moves on from the newer', () => {
+  it('counts everything as changed when rows it needs may have been pruned, or before any reference', () => {
     const v = new PostgresDataVersion();
-    v.versionOf('20:20:');
-    const newer = v.versionOf('21:21:');
-    expect(v.versionOf('20:20:')).toBe(newer);
-    expect(v.versionOf('21:21:')).toBe(newer);
-    expect(v.versionOf('22:22:')).not.toBe(newer);
+    const first = read(v, '100:100:')!;
+    const pruned = read(v, '200:200:', null, '150')!;
+    expect(pruned.data).not.toBe(first.data);
+    expect(pruned.sync).not.toBe(first.sync);
+    expect(read(v, '201:201:', null, '150')).toEqual(pruned);
   });
 
-  it('counts own ids as changes when unsure that every own id was noted', () => {
+  it('keeps the newer reference when an older snapshot is answered later', () => {
     const v = new PostgresDataVersion();
-    const a = v.versionOf('30:30:');
-    v.noteOwn(30n);
-    expect(v.versionOf('31:31:', true)).not.toBe(a);
+    read(v, '100:100:');
+    const early = v.begin();
+    const current = read(v, '110:110:', '105:crm')!;
+    // A read begun before, whose snapshot is older: it found the same write and changes nothing.
+    expect(early.of({ ps: '108:108:', ph: '0', pw: '105:crm' })).toEqual(current);
+    expect(read(v, '111:111:', '105:crm')).toEqual(current);
   });
 
-  it('never gives an earlier version again after a change', () => {
+  it('prunes below a snapshot taken at least ten minutes before', () => {
     const v = new PostgresDataVersion();
-    const seen = new Set<string>();
-    for (let x = 1; x <= 5; x++) seen.add(v.versionOf(`${x}:${x}:`));
-    expect(seen.size).toBe(5);
+    expect(v.pruneBelow('100:105:100', 0)).toBeNull();
+    expect(v.pruneBelow('200:200:', 5 * 60_000)).toBeNull();
+    expect(v.pruneBelow('300:300:', 10 * 60_000)).toBe(100n);
+    expect(v.pruneBelow('400:400:', 12 * 60_000)).toBeNull();
+    expect(v.pruneBelow('500:500:', 16 * 60_000)).toBe(200n);
   });
 });

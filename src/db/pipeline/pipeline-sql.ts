@@ -1,8 +1,8 @@
 import { Prisma } from '../../generated/sqlite/client';
 import { rawDate } from '../bulk-rows';
 import type { Database, DbProvider } from '../client';
+import type { PostgresVersionRow } from '../postgres-data-version';
 import type { DataVersionRow, DataVersions } from '../sqlite-data-version';
-import { syncRunsRecorded } from '../sync-runs';
 import { postgresPipeline } from './postgres-pipeline';
 import { sqlitePipeline } from './sqlite-pipeline';
 
@@ -173,31 +173,26 @@ export async function stageLeadsPage(
   }));
 }
 
-type VersionRow = (DataVersionRow & { ps?: string }) | undefined;
+type VersionRow = (DataVersionRow & PostgresVersionRow) | undefined;
 
 /**
  * How to read the data versions in a query: the columns to add, and how to make the versions
  * of the row read. Bookkeeping writes (seen Slack requests, leases and the heartbeat, the
- * sync's run records) change no version of the CRM data. On SQLite (db.sqliteDataVersion)
- * the database counts the writes of each concern itself, with triggers, whichever connection
- * makes them (db/sqlite-data-version.ts). On PostgreSQL (db.postgresSideWriter) the query
- * reads its transaction snapshot, and the side writer tells whether anything but its own
- * bookkeeping committed since the last (db/postgres-data-version.ts); the run records this
- * process wrote are counted into the sync's version (another instance's end the snapshot's).
+ * sync's run records) change no version of the CRM data. The database notes the writes of
+ * each concern itself, with triggers, whoever makes them: on SQLite (db.sqliteDataVersion)
+ * counters (db/sqlite-data-version.ts); on PostgreSQL (db.postgresSideWriter) the ids of the
+ * transactions that wrote, compared with the query's transaction snapshot
+ * (db/postgres-data-version.ts).
  */
 function versionRead(
   db: Pick<Database, 'provider' | 'sqliteDataVersion' | 'postgresSideWriter'>,
 ): { columns: Prisma.Sql; of(row: VersionRow): Promise<DataVersions | null> } | null {
   const columns = DIALECTS[db.provider].versionColumns;
   const postgresSide = db.postgresSideWriter;
-  if (postgresSide)
-    return {
-      columns,
-      of: async (row) =>
-        row?.ps !== undefined
-          ? { data: await postgresSide.dataVersion(row.ps), sync: String(syncRunsRecorded(db)) }
-          : null,
-    };
+  if (postgresSide) {
+    const read = postgresSide.versionRead();
+    return { columns: Prisma.sql`${columns}, ${read.columns}`, of: async (row) => read.of(row) };
+  }
   const sqlite = db.sqliteDataVersion;
   if (sqlite) {
     const of = sqlite.begin();

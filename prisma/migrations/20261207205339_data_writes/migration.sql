@@ -1,0 +1,2 @@
+-- Nothing on SQLite: its data versions are counters kept by the data_version migration's
+-- triggers; the PostgreSQL migration of the same name notes the writing transactions.
