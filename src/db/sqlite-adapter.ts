@@ -11,6 +11,7 @@ import type {
 import BetterSqlite3 from 'better-sqlite3';
 import { inBulkReads, isPlainSelect, OffLoopReader } from './off-loop-reads';
 import type { SqliteDataVersion } from './sqlite-data-version';
+import { limitPageCache } from './sqlite-page-cache';
 import { cachePreparedStatements } from './sqlite-statement-cache';
 
 /**
@@ -187,7 +188,8 @@ export class ImmediateSqliteAdapterFactory implements SqlDriverAdapterFactory {
 
   async connect(): Promise<SqlDriverAdapter> {
     const inner = await this.inner.connect();
-    // The adapter's own connection (a public field of its class): its statements are prepared once.
+    // The adapter's own connection (a public field of its class): its statements are prepared
+    // once. It keeps better-sqlite3's page cache (see sqlite-page-cache.ts).
     const connection = (inner as unknown as { client: BetterSqlite3.Database }).client;
     cachePreparedStatements(connection);
     return new ImmediateSqliteAdapter(
@@ -230,6 +232,7 @@ export class SqliteReadConnection {
     if (!this.connection) {
       const connection = new BetterSqlite3(this.path, { timeout: SYNC_BUSY_WAIT_MS });
       connection.pragma('query_only = ON');
+      limitPageCache(connection);
       // As Prisma's connection reads them: integers as BigInt, so no large value loses digits.
       connection.defaultSafeIntegers(true);
       this.connection = connection;

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlQuery, SqlResultSet } from '@prisma/driver-adapter-utils';
+import { PAGE_CACHE_PRAGMA } from './sqlite-page-cache';
 
 /**
  * The thread behind OffLoopReader (off-loop-reads.ts): Prisma's own better-sqlite3 adapter on
@@ -26,7 +27,7 @@ const connected = new PrismaBetterSQLite3({ url: data.path, timeout: data.busyTi
   .connect()
   .then(async (adapter) => {
     // Reads only: a write sent here by mistake fails instead of racing the app's own connection.
-    await adapter.executeScript('PRAGMA query_only = ON');
+    await adapter.executeScript(`PRAGMA query_only = ON; PRAGMA ${PAGE_CACHE_PRAGMA}`);
     return adapter;
   });
 

@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { type LockWaitOptions, retryOnBusy } from './sqlite-adapter';
+import { limitPageCache } from './sqlite-page-cache';
 
 /** better-sqlite3's own busy wait per attempt: short, because it blocks the event loop (see sqlite-adapter.ts). */
 const SYNC_BUSY_WAIT_MS = 10;
@@ -50,7 +51,10 @@ export class SqliteSideWriter {
   }
 
   private open(): BetterSqlite3.Database {
-    if (!this.connection) this.connection = new BetterSqlite3(this.path, { timeout: SYNC_BUSY_WAIT_MS });
+    if (!this.connection) {
+      this.connection = new BetterSqlite3(this.path, { timeout: SYNC_BUSY_WAIT_MS });
+      limitPageCache(this.connection);
+    }
     return this.connection;
   }
 }

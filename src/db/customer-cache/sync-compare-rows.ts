@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { PendingWork } from '../../domain/customer-snapshots';
+import { limitPageCache } from '../sqlite-page-cache';
 
 /**
  * The sync's compare as the worker thread runs it on SQLite (sync-compare.ts makes the
@@ -34,6 +35,7 @@ export function openSqliteCompare(
 } {
   const connection = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
   connection.pragma('busy_timeout = 10000');
+  limitPageCache(connection);
   const statement = connection.prepare(sql);
   return {
     // The chunk's one parameter, as bulk-rows.ts encodes text columns: [[id, fingerprint], …].
