@@ -114,24 +114,45 @@ const JOINED: Record<DriveFrom, Prisma.Sql> = {
 /** One owner's list reads their own leads; the shared ones (unowned, team) read from the customers' index. */
 const sharedScope = (scope: TodayScope): boolean => 'team' in scope || 'unowned' in scope;
 
-async function ranked(
+/**
+ * The top `perOwner` matching leads of each owner by `value` (ties by lead id), each with its
+ * owner's count and total. The window functions rank narrow rows (lead id, owner, value): only
+ * the rows kept are joined again for the columns a list shows, so the sort over every matching
+ * lead carries three values, not the names and figures of each. (CROSS JOIN: SQLite joins in
+ * the order written, from the ranked rows; PostgreSQL plans it as the inner join it is.)
+ */
+async function ranked<R extends RawRanked = RawRanked>(
+  prisma: CrmPrisma,
+  matching: { from: Prisma.Sql; where: Prisma.Sql; value: Prisma.Sql; extra?: Prisma.Sql },
+  perOwner: number,
+): Promise<R[]> {
+  return prisma.$queryRaw<R[]>`
+    SELECT ${ROW_COLUMNS}${matching.extra ?? Prisma.empty}, r."ownerCount", r."ownerValue" FROM (
+      SELECT l."id" AS "rankedId",
+        ROW_NUMBER() OVER (PARTITION BY ${OWNER_KEY} ORDER BY ${matching.value} DESC, l."id") AS "rank",
+        COUNT(*) OVER (PARTITION BY ${OWNER_KEY}) AS "ownerCount",
+        SUM(${matching.value}) OVER (PARTITION BY ${OWNER_KEY}) AS "ownerValue"
+      FROM ${matching.from}
+      WHERE ${matching.where}
+    ) r
+    CROSS JOIN "Lead" l CROSS JOIN "CustomerFigures" c
+    WHERE r."rank" <= ${perOwner} AND l."id" = r."rankedId" AND c."customerId" = l."customerId"
+    ORDER BY r."ownerValue" DESC, l."ownerId", r."rank"`;
+}
+
+/** ranked() for a list driven from the scope's leads or from the customers (see DriveFrom). */
+async function rankedFrom(
   prisma: CrmPrisma,
   where: Prisma.Sql,
   value: Prisma.Sql,
   perOwner: number,
   from: DriveFrom,
 ): Promise<RankedRow[]> {
-  const rows = await prisma.$queryRaw<RawRanked[]>`
-    SELECT * FROM (
-      SELECT ${ROW_COLUMNS},
-        ROW_NUMBER() OVER (PARTITION BY ${OWNER_KEY} ORDER BY ${value} DESC, l."id") AS "rank",
-        COUNT(*) OVER (PARTITION BY ${OWNER_KEY}) AS "ownerCount",
-        SUM(${value}) OVER (PARTITION BY ${OWNER_KEY}) AS "ownerValue"
-      FROM ${FROM[from]}
-      WHERE ${JOINED[from]} AND ${where}
-    ) r
-    WHERE r."rank" <= ${perOwner}
-    ORDER BY r."ownerValue" DESC, r."ownerId", r."rank"`;
+  const rows = await ranked(
+    prisma,
+    { from: FROM[from], where: Prisma.sql`${JOINED[from]} AND ${where}`, value },
+    perOwner,
+  );
   return rows.map(toRanked);
 }
 
@@ -151,7 +172,7 @@ export function lapsedAccounts(
     AND c."lifetimeUsdCents" > 0 AND l."stage" <> 'churned' AND ${scopeSql(scope)}`;
   // Customers past their expected order are a narrow range of the rhythm index, whoever owns
   // them; one lead is read by its id.
-  return ranked(prisma, where, USUAL_VALUE, q.perOwner, 'leadId' in scope ? 'leads' : 'customers');
+  return rankedFrom(prisma, where, USUAL_VALUE, q.perOwner, 'leadId' in scope ? 'leads' : 'customers');
 }
 
 /** Leads with an order since `since` and no human touch ever, by lifetime USD. */
@@ -162,7 +183,7 @@ export function uncontactedSince(
 ): Promise<RankedRow[]> {
   const where = Prisma.sql`c."lastOrderAt" >= ${q.since} AND l."lastTouchAt" IS NULL AND ${scopeSql(scope)}`;
   // Recent orderers (the lastOrderAt index) for the shared lists; one person's own leads else.
-  return ranked(
+  return rankedFrom(
     prisma,
     where,
     Prisma.raw(`c."lifetimeUsdCents"`),
@@ -240,31 +261,31 @@ export async function dueFollowUps(
  * - churned with an order since it entered the stage: `ordered_again`.
  * "Entered the stage" is its latest stage change (or its creation).
  */
-export function stageSuggestionRows(
+export async function stageSuggestionRows(
   prisma: CrmPrisma,
   scope: TodayScope,
   q: { startOfTodayMs: bigint; atRiskPermille: bigint; perOwner: number },
 ): Promise<(RankedRow & { kind: string })[]> {
   const stageSince = Prisma.sql`COALESCE((SELECT MAX(a."createdAt") FROM "Activity" a WHERE a."leadId" = l."id" AND a."kind" = 'stage_change'), l."createdAt")`;
   const kind = Prisma.sql`CASE l."stage" WHEN 'trial_order' THEN 'repeat_order' WHEN 'active_account' THEN 'at_risk' ELSE 'ordered_again' END`;
-  const where = Prisma.sql`${scopeSql(scope)} AND (
+  // The three stages named on their own first, so the leads are read from the (owner and)
+  // stage index: three stages of six, where the conditions joined by OR read every lead.
+  const where = Prisma.sql`${scopeSql(scope)} AND l."stage" IN ('trial_order', 'active_account', 'churned') AND (
       (l."stage" = 'trial_order' AND c."orderCount" >= 2 AND c."lastOrderAt" > ${stageSince})
       OR (l."stage" = 'active_account' AND c."rhythmNextMs" < ${q.startOfTodayMs}
           AND c."rhythmNextMs" * 1000 + ${q.atRiskPermille - 1000n} * c."rhythmIntervalMs" < ${q.startOfTodayMs * 1000n})
       OR (l."stage" = 'churned' AND c."lastOrderAt" > ${stageSince}))
     AND NOT EXISTS (SELECT 1 FROM "SuggestionDismissal" d
       WHERE d."leadId" = l."id" AND d."kind" = ${kind} AND d."facts" = CAST(c."orderCount" AS TEXT))`;
-  return prisma.$queryRaw<(RawRanked & { kind: string })[]>`
-    SELECT * FROM (
-      SELECT ${ROW_COLUMNS}, ${kind} AS "kind",
-        ROW_NUMBER() OVER (PARTITION BY ${OWNER_KEY} ORDER BY c."lifetimeUsdCents" DESC, l."id") AS "rank",
-        COUNT(*) OVER (PARTITION BY ${OWNER_KEY}) AS "ownerCount",
-        SUM(c."lifetimeUsdCents") OVER (PARTITION BY ${OWNER_KEY}) AS "ownerValue"
-      FROM "CustomerFigures" c JOIN "Lead" l ON l."customerId" = c."customerId"
-      WHERE ${where}
-    ) r
-    WHERE r."rank" <= ${q.perOwner}
-    ORDER BY r."ownerValue" DESC, r."ownerId", r."rank"`.then((rows) =>
-    rows.map((r) => ({ ...toRanked(r), kind: r.kind })),
+  const rows = await ranked<RawRanked & { kind: string }>(
+    prisma,
+    {
+      from: Prisma.sql`"Lead" l JOIN "CustomerFigures" c ON c."customerId" = l."customerId"`,
+      where,
+      value: Prisma.raw(`c."lifetimeUsdCents"`),
+      extra: Prisma.sql`, ${kind} AS "kind"`,
+    },
+    q.perOwner,
   );
+  return rows.map((r) => ({ ...toRanked(r), kind: r.kind }));
 }
