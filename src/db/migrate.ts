@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Client as PgClient } from 'pg';
 import { postgresConnectionString, postgresSchemaOf, providerOf, SQLITE_BUSY_TIMEOUT_MS, sqlitePath } from './client';
-import { SQLITE_LEAD_USD_REPAIR } from './lead-usd';
+import { SQLITE_LEAD_FIGURES_REPAIR } from './lead-figures';
 import { keepSqliteFilesPrivate } from './private-files';
 import { SQLITE_SEARCH_INDEX_REPAIR, SQLITE_SEARCH_TABLE } from './search-index';
 import { SQLITE_DATA_VERSION_REPAIR, SQLITE_DATA_VERSION_TABLE } from './sqlite-data-version';
@@ -184,8 +184,8 @@ function applySqliteMigrations(db: Database.Database, todo: MigrationFile[]): st
     db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
   if (applied.length && hasTable(SQLITE_SEARCH_TABLE)) db.exec(SQLITE_SEARCH_INDEX_REPAIR);
   if (applied.length && hasTable(SQLITE_STAGE_TOTALS_TABLE)) db.exec(SQLITE_STAGE_TOTALS_REPAIR);
-  const hasLeadUsd = () => db.prepare(`SELECT 1 FROM pragma_table_info('Lead') WHERE name = 'lifetimeUsdCents'`).get();
-  if (applied.length && hasLeadUsd()) db.exec(SQLITE_LEAD_USD_REPAIR);
+  const hasLeadFigures = () => db.prepare(`SELECT 1 FROM pragma_table_info('Lead') WHERE name = 'lastOrderAt'`).get();
+  if (applied.length && hasLeadFigures()) db.exec(SQLITE_LEAD_FIGURES_REPAIR);
   if (applied.length && hasTable(SQLITE_DATA_VERSION_TABLE)) db.exec(SQLITE_DATA_VERSION_REPAIR);
   return applied;
 }

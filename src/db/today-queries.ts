@@ -92,9 +92,9 @@ const ROW_COLUMNS = Prisma.raw(`l."id" AS "leadId", l."ownerId", l."stage", c."c
   c."lifetimeUsdCents", c."orderCount", c."unknownCurrencies", c."lastOrderAt", c."rhythmIntervalMs", c."rhythmNextMs"`);
 
 /**
- * How the customers and their leads are joined. `leads`: from the scope's leads (one owner's,
- * by the owner index). `customers`: from the customers the list's own condition narrows by an
- * index of CustomerFigures (a range of rhythmNextMs or lastOrderAt), each joined to its lead:
+ * How the customers and their leads are joined (the overdue accounts). `leads`: from the
+ * scope's leads (one lead, by its id). `customers`: from the customers the list's own condition
+ * narrows by an index of CustomerFigures (a range of rhythmNextMs), each joined to its lead:
  * for the unowned leads (most of a book) or the whole team, and wherever that range is narrower
  * than any owner's leads. SQLite joins a CROSS JOIN in the order written (else it picks the
  * owner index, an equality, over the range: 42,857 unowned leads read instead of 6,000 recent
@@ -110,9 +110,6 @@ const JOINED: Record<DriveFrom, Prisma.Sql> = {
   leads: Prisma.sql`TRUE`,
   customers: Prisma.sql`l."customerId" = c."customerId"`,
 };
-
-/** One owner's list reads their own leads; the shared ones (unowned, team) read from the customers' index. */
-const sharedScope = (scope: TodayScope): boolean => 'team' in scope || 'unowned' in scope;
 
 /**
  * The top `perOwner` matching leads of each owner by `value` (ties by lead id), each with its
@@ -175,21 +172,23 @@ export function lapsedAccounts(
   return rankedFrom(prisma, where, USUAL_VALUE, q.perOwner, 'leadId' in scope ? 'leads' : 'customers');
 }
 
-/** Leads with an order since `since` and no human touch ever, by lifetime USD. */
-export function uncontactedSince(
+/**
+ * Leads with an order since `since` and no human touch ever, by lifetime USD. Read from the
+ * lead's own copies of its last order and USD (lead-figures.ts): a range of its (lastTouchAt,
+ * lastOrderAt, ownerId, lifetimeUsdCents) index, no customer row read but the ones shown.
+ */
+export async function uncontactedSince(
   prisma: CrmPrisma,
   scope: TodayScope,
   q: { since: Date; perOwner: number },
 ): Promise<RankedRow[]> {
-  const where = Prisma.sql`c."lastOrderAt" >= ${q.since} AND l."lastTouchAt" IS NULL AND ${scopeSql(scope)}`;
-  // Recent orderers (the lastOrderAt index) for the shared lists; one person's own leads else.
-  return rankedFrom(
+  const where = Prisma.sql`l."lastTouchAt" IS NULL AND l."lastOrderAt" >= ${q.since} AND ${scopeSql(scope)}`;
+  const rows = await ranked(
     prisma,
-    where,
-    Prisma.raw(`c."lifetimeUsdCents"`),
+    { from: Prisma.sql`"Lead" l`, where, value: Prisma.raw(`l."lifetimeUsdCents"`) },
     q.perOwner,
-    sharedScope(scope) ? 'customers' : 'leads',
   );
+  return rows.map(toRanked);
 }
 
 export interface DueFollowUpRow {
@@ -269,8 +268,11 @@ export async function stageSuggestionRows(
   const stageSince = Prisma.sql`COALESCE((SELECT MAX(a."createdAt") FROM "Activity" a WHERE a."leadId" = l."id" AND a."kind" = 'stage_change'), l."createdAt")`;
   const kind = Prisma.sql`CASE l."stage" WHEN 'trial_order' THEN 'repeat_order' WHEN 'active_account' THEN 'at_risk' ELSE 'ordered_again' END`;
   // The three stages named on their own first, so the leads are read from the (owner and)
-  // stage index: three stages of six, where the conditions joined by OR read every lead.
-  const where = Prisma.sql`${scopeSql(scope)} AND l."stage" IN ('trial_order', 'active_account', 'churned') AND (
+  // stage index: three stages of six, where the conditions joined by OR read every lead. Then,
+  // on the lead alone (its copy of the last order), whether it could be a suggestion at all:
+  // a customer's row is read only for the leads that pass.
+  const where = Prisma.sql`${scopeSql(scope)} AND l."stage" IN ('trial_order', 'active_account', 'churned')
+    AND (l."stage" = 'active_account' OR l."lastOrderAt" > ${stageSince}) AND (
       (l."stage" = 'trial_order' AND c."orderCount" >= 2 AND c."lastOrderAt" > ${stageSince})
       OR (l."stage" = 'active_account' AND c."rhythmNextMs" < ${q.startOfTodayMs}
           AND c."rhythmNextMs" * 1000 + ${q.atRiskPermille - 1000n} * c."rhythmIntervalMs" < ${q.startOfTodayMs * 1000n})
@@ -280,8 +282,8 @@ export async function stageSuggestionRows(
   const rows = await ranked<RawRanked & { kind: string }>(
     prisma,
     {
-      from: Prisma.sql`"Lead" l JOIN "CustomerFigures" c ON c."customerId" = l."customerId"`,
-      where,
+      from: Prisma.sql`"Lead" l CROSS JOIN "CustomerFigures" c`,
+      where: Prisma.sql`c."customerId" = l."customerId" AND ${where}`,
       value: Prisma.raw(`c."lifetimeUsdCents"`),
       extra: Prisma.sql`, ${kind} AS "kind"`,
     },

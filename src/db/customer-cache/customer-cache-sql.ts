@@ -104,7 +104,8 @@ export async function replaceTotals(
 
 /**
  * Creates the missing leads (stage `lead`, no owner), each with its customer's lifetime USD
- * (the copy the triggers of lead-usd.ts keep; inserted right, it is not written twice).
+ * and last order (the copies the triggers of lead-figures.ts keep; inserted right, they are
+ * not written twice).
  * Insert-or-ignore on the unique customer id: a lead created meanwhile by another run or
  * instance is left alone, and only the rows this statement inserted come back, so each gets
  * exactly one "created" activity.
@@ -128,8 +129,8 @@ export async function insertMissingLeads(
         { value: now, type: 'datetime' },
       ],
     )})
-    INSERT INTO "Lead" ("customerId", "stage", "version", "createdAt", "updatedAt", "lifetimeUsdCents")
-    SELECT n."customerId", n."stage", n."version", n."createdAt", n."updatedAt", c."lifetimeUsdCents"
+    INSERT INTO "Lead" ("customerId", "stage", "version", "createdAt", "updatedAt", "lifetimeUsdCents", "lastOrderAt")
+    SELECT n."customerId", n."stage", n."version", n."createdAt", n."updatedAt", c."lifetimeUsdCents", c."lastOrderAt"
     FROM n JOIN "CustomerFigures" c ON c."customerId" = n."customerId" WHERE true
     ON CONFLICT ("customerId") DO NOTHING
     RETURNING "id"`;

@@ -14,16 +14,17 @@ import { revalueCustomerFigures } from '../../src/domain/revalue-figures';
 import { openTestDatabase, type Provider, tempSqliteUrl } from '../support/databases';
 
 /**
- * The pipeline's pages by lifetime USD read each lead's copy of its customer's figure (kept
- * on "Lead" by database triggers, so a page is one index range). Each step below writes the
- * way the app does, then checks that every copy equals its figure and that the pages the
- * Home tab shows are the leads ordered by the figures themselves.
+ * The pipeline's pages by lifetime USD and the "ordered lately, never contacted" lists read
+ * each lead's copies of its customer's lifetime USD and last order (kept on "Lead" by database
+ * triggers, so each is one index range). Each step below writes the way the app does, then
+ * checks that every copy equals its figure and that the pages the Home tab shows are the leads
+ * ordered by the figures themselves.
  */
 const NOW = new Date('2026-11-25T09:00:00Z');
 const AM = 'U0AM00001';
 const AM2 = 'U0AM00002';
 
-function snapshot(id: string, usdCents: bigint, kwdMinor?: bigint): CustomerSnapshot {
+function snapshot(id: string, usdCents: bigint, kwdMinor?: bigint, lastOrderAt?: Date): CustomerSnapshot {
   return {
     figures: {
       customerId: id,
@@ -35,7 +36,7 @@ function snapshot(id: string, usdCents: bigint, kwdMinor?: bigint): CustomerSnap
       orderCount: 1,
       lifetimeUsdCents: usdCents,
       unknownCurrencies: '',
-      lastOrderAt: new Date(NOW.getTime() - 86_400_000),
+      lastOrderAt: lastOrderAt ?? new Date(NOW.getTime() - 86_400_000),
       rateDate: null,
       searchText: id.toLowerCase(),
     },
@@ -46,11 +47,13 @@ function snapshot(id: string, usdCents: bigint, kwdMinor?: bigint): CustomerSnap
   };
 }
 
-/** Leads whose copy differs from their customer's figure (none, when in step). */
+/** Leads whose copies differ from their customer's figures (none, when in step). */
 async function outOfStep(prisma: CrmPrisma): Promise<string[]> {
   const rows = await prisma.$queryRawUnsafe<{ customerId: string }[]>(
     `SELECT l."customerId" FROM "Lead" l JOIN "CustomerFigures" c ON c."customerId" = l."customerId"
-     WHERE l."lifetimeUsdCents" <> c."lifetimeUsdCents" ORDER BY l."customerId"`,
+     WHERE l."lifetimeUsdCents" <> c."lifetimeUsdCents"
+       OR NOT (l."lastOrderAt" = c."lastOrderAt" OR (l."lastOrderAt" IS NULL AND c."lastOrderAt" IS NULL))
+     ORDER BY l."customerId"`,
   );
   return rows.map((r) => r.customerId);
 }
@@ -108,7 +111,7 @@ async function expectInStep(db: CrmDatabase): Promise<void> {
 const leadId = async (db: CrmDatabase, customerId: string) =>
   (await db.prisma.lead.findUniqueOrThrow({ where: { customerId } })).id;
 
-describe.each<Provider>(['sqlite', 'postgres'])("each lead's copy of its lifetime USD on %s", (provider) => {
+describe.each<Provider>(['sqlite', 'postgres'])("each lead's copies of its customer's figures on %s", (provider) => {
   let db: CrmDatabase;
   let cleanup: () => Promise<void>;
   const clock = new ManualClock(NOW);
@@ -151,13 +154,25 @@ describe.each<Provider>(['sqlite', 'postgres'])("each lead's copy of its lifetim
     await expectInStep(db);
   });
 
-  it('follows a sync that changes figures (and creates a lead beside them)', async () => {
+  it('follows a sync that changes figures or only the last order (and creates a lead beside them)', async () => {
+    const lastOrderOf = async (id: string) =>
+      (await db.prisma.lead.findUniqueOrThrow({ where: { customerId: id } })).lastOrderAt?.toISOString();
+    const lately = new Date(NOW.getTime() - 3_600_000);
     await writeCustomerSnapshots(
       db,
-      [snapshot('C00', 1n), snapshot('C05', 2_000_00n), snapshot('C09', 300_00n), snapshot('C12', 650_00n)],
+      [
+        snapshot('C00', 1n),
+        snapshot('C05', 2_000_00n),
+        snapshot('C09', 300_00n),
+        snapshot('C12', 650_00n),
+        // The same lifetime, a later order.
+        snapshot('C11', 60_00n, undefined, lately),
+      ],
       NOW,
     );
     expect((await shownPages(db, { stage: 'lead', owner: 'all' }))[0]).toEqual(['C05', 'C03', 'C12']);
+    expect(await lastOrderOf('C11')).toBe(lately.toISOString());
+    expect(await lastOrderOf('C12')).toBe(new Date(NOW.getTime() - 86_400_000).toISOString());
     await expectInStep(db);
   });
 
@@ -174,7 +189,10 @@ describe.each<Provider>(['sqlite', 'postgres'])("each lead's copy of its lifetim
     const doc = await exportCrmData(db.prisma);
     // A file edited by hand (or written wrongly): the copies say nothing true.
     const edited = JSON.parse(JSON.stringify(doc)) as typeof doc;
-    for (const lead of edited.tables.Lead!) lead.lifetimeUsdCents = '7';
+    for (const lead of edited.tables.Lead!) {
+      lead.lifetimeUsdCents = '7';
+      lead.lastOrderAt = null;
+    }
     const dest = await openTestDatabase(provider);
     try {
       await importCrmData(dest.db.prisma, edited);
@@ -188,8 +206,8 @@ describe.each<Provider>(['sqlite', 'postgres'])("each lead's copy of its lifetim
   });
 });
 
-describe("the lead's copy of its lifetime USD on an older SQLite database", () => {
-  it('is copied from the figures when the migration adds it (a backup restored from before it)', async () => {
+describe("the lead's copies of its customer's figures on an older SQLite database", () => {
+  it('are copied from the figures when the migrations add them (a backup restored from before them)', async () => {
     const migrations = knownMigrations('sqlite').map((m) => m.name);
     const added = migrations.findIndex((m) => m.endsWith('_lead_usd_index'));
     const older = freshSqliteAt(migrations.slice(0, added));
@@ -197,6 +215,7 @@ describe("the lead's copy of its lifetime USD on an older SQLite database", () =
     try {
       older.exec(`INSERT INTO "CustomerFigures" ("customerId", "name", "markets", "orderCount", "lifetimeUsdCents", "searchText")
         VALUES ('A', 'A', 'AE', 1, 12345, 'a'), ('B', 'B', 'AE', 1, 999, 'b');
+        UPDATE "CustomerFigures" SET "lastOrderAt" = '2026-11-20T10:00:00.000+00:00' WHERE "customerId" = 'A';
         INSERT INTO "Lead" ("customerId", "stage", "updatedAt") VALUES ('A', 'lead', 0), ('B', 'contacted', 0);`);
       const path = sqlitePath(target.url);
       mkdirSync(dirname(path), { recursive: true });
@@ -205,16 +224,21 @@ describe("the lead's copy of its lifetime USD on an older SQLite database", () =
       expect(result.applied).toEqual(migrations.slice(added));
       const raw = new Database(path, { readonly: true });
       try {
-        expect(raw.prepare(`SELECT "customerId", "lifetimeUsdCents" FROM "Lead" ORDER BY "customerId"`).all()).toEqual([
-          { customerId: 'A', lifetimeUsdCents: 12345 },
-          { customerId: 'B', lifetimeUsdCents: 999 },
+        expect(
+          raw.prepare(`SELECT "customerId", "lifetimeUsdCents", "lastOrderAt" FROM "Lead" ORDER BY "customerId"`).all(),
+        ).toEqual([
+          { customerId: 'A', lifetimeUsdCents: 12345, lastOrderAt: '2026-11-20T10:00:00.000+00:00' },
+          { customerId: 'B', lifetimeUsdCents: 999, lastOrderAt: null },
         ]);
       } finally {
         raw.close();
       }
       const db = openDatabase(target.url);
       try {
-        await db.prisma.customerFigures.update({ where: { customerId: 'B' }, data: { lifetimeUsdCents: 5n } });
+        await db.prisma.customerFigures.update({
+          where: { customerId: 'B' },
+          data: { lifetimeUsdCents: 5n, lastOrderAt: new Date('2026-11-24T00:00:00Z') },
+        });
         expect(await outOfStep(db.prisma)).toEqual([]);
       } finally {
         await db.close();
