@@ -22,7 +22,7 @@ export interface PipelineDialect {
   /** FROM for a grouped scan of the matching leads (`l` Lead, `c` CustomerFigures). */
   scanFrom(oneStage: boolean): Prisma.Sql;
   /**
-   * One page of leads by lifetime USD, highest first (the lead's copy of it, lead-usd.ts);
+   * One page of leads by lifetime USD, highest first (the lead's copy of it, lead-figures.ts);
    * `walk` estimates the entries of the stage's USD index to pass (0: the index holds the filter).
    */
   pageSql(where: Prisma.Sql, limit: number, offset: number, walk: number): Prisma.Sql;
