@@ -3,28 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { restoreFromFile } from '../../src/backup/restore';
-import { ManualClock } from '../../src/clock';
 import { STAGES } from '../../src/common/stages';
-import { loadConfig } from '../../src/config';
 import { type Database as CrmDatabase, openDatabase, sqlitePath } from '../../src/db/client';
 import { knownMigrations } from '../../src/db/migrate';
 import { dataVersion } from '../../src/db/pipeline/pipeline-sql';
 import { DATA_VERSION_NOT_COUNTED, DATA_VERSION_TABLES } from '../../src/db/sqlite-data-version';
 import { differencesFromMigrations } from '../../src/db/sqlite-schema';
 import { exportCrmData } from '../../src/domain/crm-data';
-import { type HomeData, loadHomeData } from '../../src/domain/home-data';
-import { PipelineCache, type StageSummary } from '../../src/domain/pipeline';
 import { Prisma } from '../../src/generated/sqlite/client';
 import { openTestDatabase, tempSqliteUrl } from '../support/databases';
-import { seedLead } from '../support/seed-leads';
-import { StaticProductionReader } from '../support/static-production';
+import { minutesAgo, NOW, type SharedHome, sharedHome, stageOf } from '../support/shared-home-reads';
 
-const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', LOG_LEVEL: 'silent' });
-const NOW = new Date('2026-12-07T09:00:00Z');
-const OWNER = 'U0OWNER01';
-/** Owns no lead and has no follow-up: every list their Home shows is shared (their own would be read per open). */
-const READER = 'U0READER1';
-const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
 /** A DateTime as Prisma stores it on SQLite. */
 const stored = (d: Date) => d.toISOString().replace('Z', '+00:00');
 
@@ -38,47 +27,21 @@ describe('the data version Home readers share, on SQLite', () => {
   let db: CrmDatabase;
   let url: string;
   let cleanup: () => Promise<void>;
-  let cache: PipelineCache;
-  /** The raw queries Prisma was asked for since the last call, as SQL text. */
-  let queriesSince: () => string[];
+  let home: SharedHome;
 
   beforeEach(async () => {
     ({ db, url, cleanup } = await openTestDatabase('sqlite'));
-    cache = new PipelineCache();
-    await seedLead(db.prisma, { customerId: 'A', name: 'Alpha', ownerId: OWNER, lastOrderAt: minutesAgo(60) });
-    await seedLead(db.prisma, { customerId: 'B', name: 'Bravo', lastOrderAt: minutesAgo(120) });
-    await seedLead(db.prisma, { customerId: 'C', name: 'Charlie', ownerId: OWNER, lastOrderAt: minutesAgo(180) });
-    await db.prisma.syncRun.create({
-      data: { trigger: 'schedule', startedAt: minutesAgo(31), finishedAt: minutesAgo(30), status: 'ok', created: 3 },
-    });
-    const spy = jest.spyOn(db.prisma, '$queryRaw');
-    let seen = 0;
-    queriesSince = () => {
-      const calls = spy.mock.calls.slice(seen);
-      seen = spy.mock.calls.length;
-      return calls.map(([q]) => (Array.isArray(q) ? q.join('?') : (q as Prisma.Sql).sql));
-    };
+    home = await sharedHome(db);
   });
   afterEach(async () => {
     jest.restoreAllMocks();
     await cleanup();
   });
 
-  const open = (): Promise<HomeData> =>
-    loadHomeData(
-      {
-        db,
-        config,
-        clock: new ManualClock(NOW),
-        production: new StaticProductionReader([]),
-        pipelineCache: cache,
-        syncRunning: () => false,
-      },
-      { userId: READER, timeZone: 'UTC', isAdmin: false, canEdit: true, team: false },
-    );
+  const open = () => home.open();
   /** The pipeline's stage pages and the shared "today" lists all read the customers' figures. */
-  const customerReads = () => queriesSince().filter((sql) => sql.includes('"CustomerFigures"'));
-  const stage = (data: HomeData, slug: string) => data.snapshot.stages.find((s) => s.slug === slug) as StageSummary;
+  const customerReads = () => home.customerReads();
+  const stage = stageOf;
 
   /** Runs statements on a connection of their own, as another instance sharing the file does. */
   function asAnotherInstance(statements: [sql: string, ...params: unknown[]][], databaseUrl = url): void {
@@ -131,7 +94,7 @@ describe('the data version Home readers share, on SQLite', () => {
 
   it('a CRM write by another instance shows on the next open', async () => {
     await open();
-    queriesSince();
+    customerReads();
     asAnotherInstance([[`UPDATE "Lead" SET "stage" = 'contacted' WHERE "customerId" = 'B'`]]);
     const after = await open();
     expect(customerReads().length).toBeGreaterThan(0);

@@ -1,6 +1,4 @@
 import { Client } from 'pg';
-import { ManualClock } from '../../src/clock';
-import { loadConfig } from '../../src/config';
 import {
   type Database as CrmDatabase,
   openDatabase,
@@ -10,19 +8,8 @@ import {
 import { beat } from '../../src/db/instance-heartbeat';
 import { markSlackRequestSeen } from '../../src/db/seen-slack-requests';
 import { DATA_VERSION_TABLES } from '../../src/db/sqlite-data-version';
-import { type HomeData, loadHomeData } from '../../src/domain/home-data';
-import { PipelineCache, type StageSummary } from '../../src/domain/pipeline';
-import type { Prisma } from '../../src/generated/sqlite/client';
 import { openTestDatabase } from '../support/databases';
-import { seedLead } from '../support/seed-leads';
-import { StaticProductionReader } from '../support/static-production';
-
-const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', LOG_LEVEL: 'silent' });
-const NOW = new Date('2026-12-07T09:00:00Z');
-const OWNER = 'U0OWNER01';
-/** Owns no lead and has no follow-up: every list their Home shows is shared (their own would be read per open). */
-const READER = 'U0READER1';
-const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
+import { minutesAgo, NOW, type SharedHome, sharedHome, stageOf } from '../support/shared-home-reads';
 
 /**
  * On PostgreSQL, Home readers share what everyone sees alike per version of the CRM data, made
@@ -34,27 +21,12 @@ describe('the data version Home readers share, on PostgreSQL', () => {
   let db: CrmDatabase;
   let url: string;
   let cleanup: () => Promise<void>;
-  let cache: PipelineCache;
-  /** The raw queries Prisma was asked for since the last call, as SQL text. */
-  let queriesSince: () => string[];
+  let home: SharedHome;
   const others: Client[] = [];
 
   beforeEach(async () => {
     ({ db, url, cleanup } = await openTestDatabase('postgres'));
-    cache = new PipelineCache();
-    await seedLead(db.prisma, { customerId: 'A', name: 'Alpha', ownerId: OWNER, lastOrderAt: minutesAgo(60) });
-    await seedLead(db.prisma, { customerId: 'B', name: 'Bravo', lastOrderAt: minutesAgo(120) });
-    await seedLead(db.prisma, { customerId: 'C', name: 'Charlie', ownerId: OWNER, lastOrderAt: minutesAgo(180) });
-    await db.prisma.syncRun.create({
-      data: { trigger: 'schedule', startedAt: minutesAgo(31), finishedAt: minutesAgo(30), status: 'ok', created: 3 },
-    });
-    const spy = jest.spyOn(db.prisma, '$queryRaw');
-    let seen = 0;
-    queriesSince = () => {
-      const calls = spy.mock.calls.slice(seen);
-      seen = spy.mock.calls.length;
-      return calls.map(([q]) => (Array.isArray(q) ? q.join('?') : (q as Prisma.Sql).sql));
-    };
+    home = await sharedHome(db);
   });
   afterEach(async () => {
     jest.restoreAllMocks();
@@ -62,21 +34,10 @@ describe('the data version Home readers share, on PostgreSQL', () => {
     await cleanup();
   });
 
-  const open = (): Promise<HomeData> =>
-    loadHomeData(
-      {
-        db,
-        config,
-        clock: new ManualClock(NOW),
-        production: new StaticProductionReader([]),
-        pipelineCache: cache,
-        syncRunning: () => false,
-      },
-      { userId: READER, timeZone: 'UTC', isAdmin: false, canEdit: true, team: false },
-    );
+  const open = () => home.open();
   /** The pipeline's stage pages and the shared "today" lists all read the customers' figures. */
-  const customerReads = () => queriesSince().filter((sql) => sql.includes('"CustomerFigures"'));
-  const stage = (data: HomeData, slug: string) => data.snapshot.stages.find((s) => s.slug === slug) as StageSummary;
+  const customerReads = () => home.customerReads();
+  const stage = stageOf;
 
   /** A connection of its own to the same schema, as another instance or a person with psql has. */
   async function anotherConnection(): Promise<Client> {
@@ -130,7 +91,7 @@ describe('the data version Home readers share, on PostgreSQL', () => {
 
   it('a CRM write by another instance shows on the next open; one rolled back changes nothing', async () => {
     await open();
-    queriesSince();
+    customerReads();
     // A stage change that another connection makes, then takes back.
     const psql = await anotherConnection();
     await psql.query('BEGIN');
