@@ -107,11 +107,25 @@ export function localDateTimeOf(
   };
 }
 
+/**
+ * offsetAt's answers by zone and second: a pure function, asked for the same few instants
+ * (a day's bounds, a day either side) by every Home open and list of that day, where each
+ * answer costs an Intl formatting.
+ */
+const offsets = new Map<string, number>();
+const MAX_OFFSETS = 1_000;
+
 /** Offset of `timeZone` from UTC at an instant, in ms (positive east of Greenwich). */
 function offsetAt(instantMs: number, timeZone: string): number {
   const wholeSeconds = Math.floor(instantMs / 1000) * 1000;
+  const key = `${timeZone}|${wholeSeconds}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
   const local = localDateTimeOf(wholeSeconds, timeZone);
-  return local.day * MS_PER_DAY + local.minutes * MS_PER_MINUTE + local.seconds * 1000 - wholeSeconds;
+  const offset = local.day * MS_PER_DAY + local.minutes * MS_PER_MINUTE + local.seconds * 1000 - wholeSeconds;
+  if (offsets.size >= MAX_OFFSETS) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
 }
 
 /**

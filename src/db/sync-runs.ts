@@ -1,3 +1,5 @@
+import { rawDate } from './bulk-rows';
+import type { CrmPrisma } from './client';
 import { type SideWritesDb, sideWritesOf } from './side-writes';
 
 /**
@@ -39,4 +41,51 @@ export async function recordSyncFinished(db: SideWritesDb, id: number, end: Sync
        "updated" = ${p(5)}, "rejected" = ${p(6)}, "error" = ${p(7)} WHERE "id" = ${p(8)}`,
     [side.date(end.finishedAt), end.status, end.fetched, end.created, end.updated, end.rejected, end.error, id],
   );
+}
+
+/** The latest run that ended (ok or failed), as stored. */
+export interface FinishedRunRow {
+  id: number;
+  status: string;
+  startedAt: Date;
+  finishedAt: Date;
+  fetched: number;
+  created: number;
+  updated: number;
+  error: string | null;
+}
+
+/**
+ * The latest run that ended, by start (ties by id), or null. Every Home open asks it (is a
+ * sync due?), so it is one raw read: a Prisma model query is compiled each time it runs,
+ * several times the cost of this read.
+ */
+export async function latestFinishedRunRow(prisma: CrmPrisma): Promise<FinishedRunRow | null> {
+  const [row] = await prisma.$queryRaw<
+    {
+      id: number | bigint;
+      status: string;
+      startedAt: unknown;
+      finishedAt: unknown;
+      fetched: number | bigint;
+      created: number | bigint;
+      updated: number | bigint;
+      error: string | null;
+    }[]
+  >`SELECT "id", "status", "startedAt", "finishedAt", "fetched", "created", "updated", "error" FROM "SyncRun"
+    WHERE "status" IN ('ok', 'failed') AND "finishedAt" IS NOT NULL
+    ORDER BY "startedAt" DESC, "id" DESC LIMIT 1`;
+  const startedAt = rawDate(row?.startedAt);
+  const finishedAt = rawDate(row?.finishedAt);
+  if (!row || !startedAt || !finishedAt) return null;
+  return {
+    id: Number(row.id),
+    status: row.status,
+    startedAt,
+    finishedAt,
+    fetched: Number(row.fetched),
+    created: Number(row.created),
+    updated: Number(row.updated),
+    error: row.error,
+  };
 }

@@ -1,4 +1,5 @@
 import { releaseLeaseAside, tryAcquireLeaseAside } from '../db/leases';
+import { latestFinishedRunRow } from '../db/sync-runs';
 import type { AppDeps } from '../deps';
 import { type SyncProgress, type SyncRunResult, type SyncTrigger, syncLeadsFromProduction } from './lead-sync';
 
@@ -45,21 +46,8 @@ export interface LastSyncRun {
 }
 
 export async function latestFinishedRun(prisma: AppDeps['db']['prisma']): Promise<LastSyncRun | null> {
-  const row = await prisma.syncRun.findFirst({
-    where: { status: { in: ['ok', 'failed'] }, finishedAt: { not: null } },
-    orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
-  });
-  if (!row?.finishedAt) return null;
-  return {
-    id: row.id,
-    status: row.status === 'ok' ? 'ok' : 'failed',
-    startedAt: row.startedAt,
-    finishedAt: row.finishedAt,
-    fetched: row.fetched,
-    created: row.created,
-    updated: row.updated,
-    error: row.error,
-  };
+  const row = await latestFinishedRunRow(prisma);
+  return row ? { ...row, status: row.status === 'ok' ? 'ok' : 'failed' } : null;
 }
 
 /**
