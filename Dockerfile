@@ -19,12 +19,12 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 # Runtime stage: compiled code (with the generated clients), production dependencies and the
 # migrations only. test/e2e/runtime-image.test.ts starts the same file set.
 FROM node:20-bookworm-slim AS runtime
-# Two malloc arenas: memory freed by worker threads goes back to a shared pool instead of
+# One malloc arena: memory freed by worker threads goes back to the one pool instead of
 # staying in arenas of their own (docs/deployment.md).
 ENV NODE_ENV=production \
     DATABASE_URL=file:/data/crm.db \
     PORT=3000 \
-    MALLOC_ARENA_MAX=2
+    MALLOC_ARENA_MAX=1
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -30,13 +30,13 @@ describe('npm start', () => {
   afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
   it('is the compiled app behind the up-to-date check', () => {
-    // A young generation of 1 MB semi-spaces, an old generation of at most 160 MB and two
-    // malloc arenas keep the process small (docs/benchmarks.md).
+    // A young generation of 1 MB semi-spaces, an old generation of at most 160 MB and one
+    // malloc arena keep the process small (docs/benchmarks.md).
     expect(startScript().line).toBe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's default-value expansion, as package.json has it
-      'MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} exec node --max-semi-space-size=1 --max-old-space-size=160 scripts/run-compiled.mjs dist/index.js',
+      'MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} exec node --max-semi-space-size=1 --max-old-space-size=160 scripts/run-compiled.mjs dist/index.js',
     );
-    expect(startScript().env).toEqual({ MALLOC_ARENA_MAX: '2' });
+    expect(startScript().env).toEqual({ MALLOC_ARENA_MAX: '1' });
   });
 
   it('with no token: one configuration message, exit 1, no install or build redone, and no database created', async () => {
