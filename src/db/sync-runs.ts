@@ -43,12 +43,13 @@ export async function recordSyncFinished(db: SideWritesDb, id: number, end: Sync
   );
 }
 
-/** The latest run that ended (ok or failed), as stored. */
-export interface FinishedRunRow {
+/** A run that ended, as the sync coordinator and Home's sync line read it. */
+export interface FinishedSyncRun {
   id: number;
-  status: string;
+  status: 'ok' | 'failed';
   startedAt: Date;
   finishedAt: Date;
+  /** Distinct customers the run read. */
   fetched: number;
   created: number;
   updated: number;
@@ -60,7 +61,7 @@ export interface FinishedRunRow {
  * sync due?), so it is one raw read: a Prisma model query is compiled each time it runs,
  * several times the cost of this read.
  */
-export async function latestFinishedRunRow(prisma: CrmPrisma): Promise<FinishedRunRow | null> {
+export async function latestFinishedRun(prisma: CrmPrisma): Promise<FinishedSyncRun | null> {
   const [row] = await prisma.$queryRaw<
     {
       id: number | bigint;
@@ -80,7 +81,7 @@ export async function latestFinishedRunRow(prisma: CrmPrisma): Promise<FinishedR
   if (!row || !startedAt || !finishedAt) return null;
   return {
     id: Number(row.id),
-    status: row.status,
+    status: row.status === 'ok' ? 'ok' : 'failed',
     startedAt,
     finishedAt,
     fetched: Number(row.fetched),

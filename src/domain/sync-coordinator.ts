@@ -1,5 +1,5 @@
 import { releaseLeaseAside, tryAcquireLeaseAside } from '../db/leases';
-import { latestFinishedRunRow } from '../db/sync-runs';
+import { type FinishedSyncRun, latestFinishedRun } from '../db/sync-runs';
 import type { AppDeps } from '../deps';
 import { type SyncProgress, type SyncRunResult, type SyncTrigger, syncLeadsFromProduction } from './lead-sync';
 
@@ -33,22 +33,7 @@ export type SyncOutcome =
   | { kind: 'off'; changed: false };
 
 /** The latest finished run, as the coordinator and the Home header read it. */
-export interface LastSyncRun {
-  id: number;
-  status: 'ok' | 'failed';
-  startedAt: Date;
-  finishedAt: Date;
-  /** Distinct customers the run read. */
-  fetched: number;
-  created: number;
-  updated: number;
-  error: string | null;
-}
-
-export async function latestFinishedRun(prisma: AppDeps['db']['prisma']): Promise<LastSyncRun | null> {
-  const row = await latestFinishedRunRow(prisma);
-  return row ? { ...row, status: row.status === 'ok' ? 'ok' : 'failed' } : null;
-}
+export type LastSyncRun = FinishedSyncRun;
 
 /**
  * Decides when the lead sync runs, for one process: concurrent requests share one run
