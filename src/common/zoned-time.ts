@@ -91,41 +91,55 @@ function partsFormatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** What a wall clock in `timeZone` shows at a whole second, read through Intl (a few µs). */
+function wallClockAt(wholeSecondMs: number, timeZone: string): number {
+  const parts: Record<string, number> = {};
+  for (const p of partsFormatter(timeZone).formatToParts(new Date(wholeSecondMs))) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour! % 24, parts.minute!, parts.second!);
+}
+
+/** Offset of `timeZone` from UTC at a whole second, in ms, read through Intl. */
+function exactOffsetAt(wholeSecondMs: number, timeZone: string): number {
+  return wallClockAt(wholeSecondMs, timeZone) - wholeSecondMs;
+}
+
+const MS_PER_HOUR = 3_600_000;
+/**
+ * Offsets by zone and UTC hour, null for an hour in which the offset changes. A zone's offset
+ * is a step function whose steps are months apart (never two within an hour), so an hour
+ * whose first and last second have the same offset has it throughout. Home formats a date
+ * for every lead line it shows (dates months apart, a few hundred hours in all), each an
+ * Intl formatting without this.
+ */
+const hourOffsets = new Map<string, number | null>();
+const MAX_HOUR_OFFSETS = 4_096;
+
+/** Offset of `timeZone` from UTC at an instant, in ms (positive east of Greenwich). */
+function offsetAt(instantMs: number, timeZone: string): number {
+  const hourStart = Math.floor(instantMs / MS_PER_HOUR) * MS_PER_HOUR;
+  const key = `${timeZone}|${hourStart}`;
+  let known = hourOffsets.get(key);
+  if (known === undefined) {
+    const first = exactOffsetAt(hourStart, timeZone);
+    known = first === exactOffsetAt(hourStart + MS_PER_HOUR - 1000, timeZone) ? first : null;
+    if (hourOffsets.size >= MAX_HOUR_OFFSETS) hourOffsets.clear();
+    hourOffsets.set(key, known);
+  }
+  return known ?? exactOffsetAt(Math.floor(instantMs / 1000) * 1000, timeZone);
+}
+
 /** The local date and minute of the day a wall clock in `timeZone` shows at `instantMs`. */
 export function localDateTimeOf(
   instant: Date | number,
   timeZone: string,
 ): { day: DayNumber; minutes: number; seconds: number } {
-  const parts: Record<string, number> = {};
-  for (const p of partsFormatter(timeZone).formatToParts(new Date(instant))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return {
-    day: dayOf(parts.year!, parts.month!, parts.day!),
-    minutes: (parts.hour! % 24) * 60 + parts.minute!,
-    seconds: parts.second!,
-  };
-}
-
-/**
- * offsetAt's answers by zone and second: a pure function, asked for the same few instants
- * (a day's bounds, a day either side) by every Home open and list of that day, where each
- * answer costs an Intl formatting.
- */
-const offsets = new Map<string, number>();
-const MAX_OFFSETS = 1_000;
-
-/** Offset of `timeZone` from UTC at an instant, in ms (positive east of Greenwich). */
-function offsetAt(instantMs: number, timeZone: string): number {
-  const wholeSeconds = Math.floor(instantMs / 1000) * 1000;
-  const key = `${timeZone}|${wholeSeconds}`;
-  const known = offsets.get(key);
-  if (known !== undefined) return known;
-  const local = localDateTimeOf(wholeSeconds, timeZone);
-  const offset = local.day * MS_PER_DAY + local.minutes * MS_PER_MINUTE + local.seconds * 1000 - wholeSeconds;
-  if (offsets.size >= MAX_OFFSETS) offsets.clear();
-  offsets.set(key, offset);
-  return offset;
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  const wall = Math.floor(ms / 1000) * 1000 + offsetAt(ms, timeZone);
+  const day = Math.floor(wall / MS_PER_DAY);
+  const secondOfDay = (wall - day * MS_PER_DAY) / 1000;
+  return { day, minutes: Math.floor(secondOfDay / 60), seconds: secondOfDay % 60 };
 }
 
 /**
