@@ -34,14 +34,14 @@ import { appHomeUrl, buildDigestMessage } from '../slack/views/digest-message';
 import { buildFollowUpMessage } from '../slack/views/follow-up-message';
 import { buildFollowUpModal } from '../slack/views/follow-up-modal';
 import { buildHomeView } from '../slack/views/home';
-import { buildLeadCard } from '../slack/views/lead-card';
 import {
   buildContactModal,
-  buildLogToCrmModal,
+  buildLeadCard,
   buildNoteModal,
   buildOwnerModal,
   buildStageChangeModal,
-} from '../slack/views/lead-modals';
+} from '../slack/views/lead-card';
+import { buildLogToCrmModal } from '../slack/views/log-to-crm-modal';
 import { buildOrderHistoryMessage } from '../slack/views/order-history-message';
 import { buildNoAccessHome } from '../slack/views/pipeline-home';
 import { AGENDA_TITLE, buildTodayMessage, TODAY_MESSAGE_MAX_BLOCKS } from '../slack/views/today-section';

@@ -1,5 +1,5 @@
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
-import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
+import { LEAD_BLOCKS } from '../../src/slack/views/lead-card';
 import { startTestApp, type TestApp } from '../support/harness';
 import { ADMIN, AM, addRosterUsers, crm, GUEST, MANAGER, ROSTER_ENV, STRANGER, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';

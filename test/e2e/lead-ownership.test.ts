@@ -6,7 +6,7 @@
  * DM, never a person off the roster or a guest.
  */
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
-import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
+import { LEAD_BLOCKS } from '../../src/slack/views/lead-card';
 import { type FakeSlackFiles, fakeFilesOf } from '../support/fake-slack-files';
 import { startTestApp, type TestApp } from '../support/harness';
 import { ADMIN, AM, AM2, addRosterUsers, GUEST, ROSTER_ENV, STRANGER } from '../support/lead-e2e';

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import type { ManualClock } from '../../src/clock';
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
-import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
+import { LEAD_BLOCKS } from '../../src/slack/views/lead-card';
 import { prepareCompiledApp, runCompiledApp } from '../support/app-process';
 import { tempSqliteUrl } from '../support/databases';
 import { type FakeMetabase, startFakeMetabase } from '../support/fake-metabase';

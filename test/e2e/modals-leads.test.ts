@@ -1,6 +1,6 @@
 import { getLeadSummary } from '../../src/domain/leads';
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
-import { buildStageChangeModal, LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
+import { buildStageChangeModal, LEAD_BLOCKS } from '../../src/slack/views/lead-card';
 import { startTestApp, type TestApp } from '../support/harness';
 import { ADMIN, AM, AM2, addRosterUsers, crm, ROSTER_ENV, STRANGER, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';

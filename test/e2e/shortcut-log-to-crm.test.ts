@@ -1,5 +1,5 @@
 import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/views/action-ids';
-import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
+import { LOG_TO_CRM_BLOCKS } from '../../src/slack/views/log-to-crm-modal';
 import { startTestApp, type TestApp } from '../support/harness';
 import { AM, addRosterUsers, crm, MANAGER, ROSTER_ENV, STRANGER, visibleText } from '../support/lead-e2e';
 import { seedLead } from '../support/seed-leads';
@@ -29,13 +29,13 @@ describe('"Log to CRM" message shortcut over HTTP', () => {
       callback_id: 'log_to_crm',
       private_metadata: metadata,
       values: {
-        [LEAD_BLOCKS.lead]: {
+        [LOG_TO_CRM_BLOCKS.lead]: {
           [ACTION_IDS.leadSelect]: {
             type: 'external_select',
             selected_option: leadId === null ? null : { value: String(leadId) },
           },
         },
-        [LEAD_BLOCKS.note]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: note } },
+        [LOG_TO_CRM_BLOCKS.note]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: note } },
       },
     });
 
@@ -90,11 +90,11 @@ describe('"Log to CRM" message shortcut over HTTP', () => {
   it('refuses a submission without a lead or with an empty note, on the field', async () => {
     expect((await submit(AM, null, 'text')).json).toEqual({
       response_action: 'errors',
-      errors: { [LEAD_BLOCKS.lead]: 'Pick the lead this message is about.' },
+      errors: { [LOG_TO_CRM_BLOCKS.lead]: 'Pick the lead this message is about.' },
     });
     expect((await submit(AM, gulf, '  ')).json).toEqual({
       response_action: 'errors',
-      errors: { [LEAD_BLOCKS.note]: 'The note is empty.' },
+      errors: { [LOG_TO_CRM_BLOCKS.note]: 'The note is empty.' },
     });
   });
 
@@ -115,7 +115,7 @@ describe('"Log to CRM" message shortcut over HTTP', () => {
     expect(visibleText(open!.args.view)).toContain('can read the pipeline but not change leads');
     const before = await t.deps.db.prisma.activity.count();
     const res = await submit(MANAGER, gulf, 'sneaky');
-    expect(res.json.errors[LEAD_BLOCKS.lead]).toContain('not change leads');
+    expect(res.json.errors[LOG_TO_CRM_BLOCKS.lead]).toContain('not change leads');
     expect(await t.deps.db.prisma.activity.count()).toBe(before);
   });
 });

@@ -12,7 +12,8 @@ import { WebClient } from '@slack/web-api';
 import { readMemberFacts } from '../../src/db/member-facts';
 import { getLeadCard } from '../../src/domain/lead-card-data';
 import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/views/action-ids';
-import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
+import { LEAD_BLOCKS } from '../../src/slack/views/lead-card';
+import { LOG_TO_CRM_BLOCKS } from '../../src/slack/views/log-to-crm-modal';
 import { startTestApp, type TestApp, waitForSettled } from '../support/harness';
 import { AM, AM2, addRosterUsers, crm, MANAGER, visibleText } from '../support/lead-e2e';
 import { trackWait } from '../support/pending-waits';
@@ -80,10 +81,10 @@ describe('real Slack behaviour', () => {
         callback_id: 'log_to_crm',
         private_metadata: open!.args.view.private_metadata,
         values: {
-          [LEAD_BLOCKS.lead]: {
+          [LOG_TO_CRM_BLOCKS.lead]: {
             [ACTION_IDS.leadSelect]: { type: 'external_select', selected_option: { value: String(gulf) } },
           },
-          [LEAD_BLOCKS.note]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: prefilled } },
+          [LOG_TO_CRM_BLOCKS.note]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: prefilled } },
         },
       });
       const card = visibleText(await crm(t, AM, 'lead G-1'));
@@ -136,10 +137,10 @@ describe('real Slack behaviour', () => {
         callback_id: 'log_to_crm',
         private_metadata: JSON.stringify({ channelId: 'C0SALES', messageTs: '1732000000.000300' }),
         values: {
-          [LEAD_BLOCKS.lead]: {
+          [LOG_TO_CRM_BLOCKS.lead]: {
             [ACTION_IDS.leadSelect]: { type: 'external_select', selected_option: { value: String(gulf) } },
           },
-          [LEAD_BLOCKS.note]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: 'Slow permalink' } },
+          [LOG_TO_CRM_BLOCKS.note]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: 'Slow permalink' } },
         },
       });
       expect(t.driver.lateAcks().filter((a) => a.what.includes('log_to_crm'))).toEqual([]);

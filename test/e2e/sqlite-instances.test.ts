@@ -1,5 +1,5 @@
 import { ACTION_IDS } from '../../src/slack/views/action-ids';
-import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
+import { LEAD_BLOCKS } from '../../src/slack/views/lead-card';
 import { type TestDatabaseUrl, tempSqliteUrl } from '../support/databases';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { startTestApp, type TestApp } from '../support/harness';

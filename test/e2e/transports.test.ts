@@ -1,6 +1,7 @@
 import { DEFAULT_FOLLOW_UP_DELIVERY, followUpJob } from '../../src/jobs/follow-up-job';
 import { ACTION_IDS, LOG_TO_CRM_SHORTCUT } from '../../src/slack/views/action-ids';
-import { LEAD_BLOCKS } from '../../src/slack/views/lead-modals';
+import { LEAD_BLOCKS } from '../../src/slack/views/lead-card';
+import { LOG_TO_CRM_BLOCKS } from '../../src/slack/views/log-to-crm-modal';
 import { seedFollowUp } from '../support/follow-up-fixtures';
 import type { TestApp } from '../support/harness';
 import { AM, type HomeApp, leadNamesInStage, publishedViews, startHomeApp, waitForQuiet } from '../support/home-app';
@@ -161,8 +162,10 @@ describe.each(['http', 'socket'] as const)('the main journeys over %s', (transpo
       callback_id: 'log_to_crm',
       private_metadata: open!.args.view.private_metadata,
       values: {
-        [B.lead]: { [A.leadSelect]: { type: 'external_select', selected_option: { value: String(desert.id) } } },
-        [B.note]: { [A.noteText]: { type: 'plain_text_input', value: 'They want 50 units' } },
+        [LOG_TO_CRM_BLOCKS.lead]: {
+          [A.leadSelect]: { type: 'external_select', selected_option: { value: String(desert.id) } },
+        },
+        [LOG_TO_CRM_BLOCKS.note]: { [A.noteText]: { type: 'plain_text_input', value: 'They want 50 units' } },
       },
     });
     expect(saved.json).toBeUndefined();

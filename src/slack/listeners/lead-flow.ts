@@ -25,16 +25,16 @@ import {
 import { loadStageLabels } from '../../domain/settings';
 import { canEdit, refusalFor, resolveViewer, type Viewer, viewerForAction } from '../viewer';
 import { ACTION_IDS, CALLBACK_IDS } from '../views/action-ids';
-import { buildLeadCard } from '../views/lead-card';
 import {
   buildContactModal,
+  buildLeadCard,
   buildNoteModal,
   buildOwnerModal,
   buildStageChangeModal,
   decodeLeadMetadata,
   LEAD_BLOCKS,
   type LeadModalMetadata,
-} from '../views/lead-modals';
+} from '../views/lead-card';
 import type { EphemeralMessage } from '../views/message';
 import { staleLeadNotice } from '../views/stale-lead';
 import { userErrorPlain, userErrorText } from '../views/user-error';

@@ -4,7 +4,16 @@ import type { LeadMatch } from '../../../src/domain/lead-search';
 import type { ActivityEntry, LeadSummary } from '../../../src/domain/leads';
 import { ACTION_IDS, CALLBACK_IDS, isKnownActionId } from '../../../src/slack/views/action-ids';
 import { buildHelpMessage } from '../../../src/slack/views/help';
-import { buildLeadCard, buildLeadHistoryMessage } from '../../../src/slack/views/lead-card';
+import {
+  buildContactModal,
+  buildLeadCard,
+  buildLeadHistoryMessage,
+  buildNoteModal,
+  buildOwnerModal,
+  buildStageChangeModal,
+  decodeLeadMetadata,
+  LEAD_BLOCKS,
+} from '../../../src/slack/views/lead-card';
 import { customerTitle, describeActivity, mention, ownerText, usdText } from '../../../src/slack/views/lead-format';
 import {
   buildCandidatesMessage,
@@ -13,16 +22,11 @@ import {
   buildUncontactedList,
 } from '../../../src/slack/views/lead-lists';
 import {
-  buildContactModal,
   buildLeadOptions,
   buildLogToCrmModal,
-  buildNoteModal,
-  buildOwnerModal,
-  buildStageChangeModal,
-  decodeLeadMetadata,
   decodeLogToCrmMetadata,
-  LEAD_BLOCKS,
-} from '../../../src/slack/views/lead-modals';
+  LOG_TO_CRM_BLOCKS,
+} from '../../../src/slack/views/log-to-crm-modal';
 import { escapeMrkdwn, truncate } from '../../../src/slack/views/mrkdwn';
 import { buildNoticeModal } from '../../../src/slack/views/notice-modal';
 import { userErrorPlain, userErrorText } from '../../../src/slack/views/user-error';
@@ -343,10 +347,10 @@ describe('lead modals', () => {
       messageTs: '1700000000.000100',
     });
     expect(v.callback_id).toBe(CALLBACK_IDS.logToCrm);
-    expect((v.blocks as any[]).find((b) => b.block_id === LEAD_BLOCKS.note).element.initial_value).toBe(
+    expect((v.blocks as any[]).find((b) => b.block_id === LOG_TO_CRM_BLOCKS.note).element.initial_value).toBe(
       'They want 40 pallets',
     );
-    expect((v.blocks as any[]).find((b) => b.block_id === LEAD_BLOCKS.lead).element).toMatchObject({
+    expect((v.blocks as any[]).find((b) => b.block_id === LOG_TO_CRM_BLOCKS.lead).element).toMatchObject({
       type: 'external_select',
       action_id: ACTION_IDS.leadSelect,
     });
@@ -355,7 +359,9 @@ describe('lead modals', () => {
       messageTs: '1700000000.000100',
     });
     const empty = buildLogToCrmModal({ text: '', channelId: 'C1', messageTs: '1.2' });
-    expect((empty.blocks as any[]).find((b) => b.block_id === LEAD_BLOCKS.note).element.initial_value).toBeUndefined();
+    expect(
+      (empty.blocks as any[]).find((b) => b.block_id === LOG_TO_CRM_BLOCKS.note).element.initial_value,
+    ).toBeUndefined();
   });
 
   it('metadata readers refuse what the modals do not write', () => {

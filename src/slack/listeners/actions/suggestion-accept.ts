@@ -5,7 +5,7 @@ import { loadStageLabels } from '../../../domain/settings';
 import { acceptedSuggestionNote, isSuggestionKind } from '../../../domain/suggestions';
 import { SUGGESTED_STAGE } from '../../../domain/who-to-call';
 import { viewerForAction } from '../../viewer';
-import { buildStageChangeModal } from '../../views/lead-modals';
+import { buildStageChangeModal } from '../../views/lead-card';
 import { parseSuggestionValue } from '../../views/today-section';
 import { actionOrigin, openModal } from '../../web-api/reply';
 import { runLeadVerb } from '../lead-flow';

@@ -2,8 +2,8 @@ import { STAGES, type StageLabels, type StageSlug, stageLabel } from '../../../c
 import { resolveLeadText } from '../../../domain/lead-search';
 import { changeStage, getLeadSummary, homesToRepublish } from '../../../domain/leads';
 import { loadStageLabels } from '../../../domain/settings';
+import { buildStageChangeModal } from '../../views/lead-card';
 import { customerTitle } from '../../views/lead-format';
-import { buildStageChangeModal } from '../../views/lead-modals';
 import { escapeAndCut, escapeMrkdwn } from '../../views/mrkdwn';
 import { leadFromArgument, leadFromResolution, refuseLongSearch } from './lead-argument';
 import { type CommandContext, type Subcommand, UsageError } from './subcommand';

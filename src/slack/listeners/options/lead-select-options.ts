@@ -2,7 +2,7 @@ import type { AppContext } from '../../../app-context';
 import { MAX_SEARCH_LENGTH } from '../../../common/limits';
 import { searchLeadsTop, searchTextOverLimit } from '../../../domain/lead-search';
 import { refusalFor, resolveViewerWithin } from '../../viewer';
-import { buildLeadOptions } from '../../views/lead-modals';
+import { buildLeadOptions } from '../../views/log-to-crm-modal';
 import type { OptionsListener } from '../listener-types';
 
 /** Slack shows at most 100 options and waits 3 s for them. */

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../../app-context';
 import { refusalFor, viewerForAction } from '../../viewer';
-import { buildLogToCrmModal } from '../../views/lead-modals';
+import { buildLogToCrmModal } from '../../views/log-to-crm-modal';
 import { decodeSlackText } from '../../views/slack-text';
 import { type InteractionOrigin, openModal, tellUser } from '../../web-api/reply';
 import type { MessageShortcutListener } from '../listener-types';

@@ -2,7 +2,7 @@ import type { AppContext } from '../../../app-context';
 import { addNote, type LeadChange } from '../../../domain/leads';
 import { refusalFor, resolveViewer } from '../../viewer';
 import { ACTION_IDS } from '../../views/action-ids';
-import { decodeLogToCrmMetadata, LEAD_BLOCKS } from '../../views/lead-modals';
+import { decodeLogToCrmMetadata, LOG_TO_CRM_BLOCKS } from '../../views/log-to-crm-modal';
 import { answerInTime, fieldErrors, inputValue, type SubmissionAnswer, selectedValue } from '../../web-api/reply';
 import { afterLeadChange, errorsForFailure } from '../lead-flow';
 import type { ViewListener } from '../listener-types';
@@ -18,16 +18,16 @@ export const PERMALINK_WAIT_MS = 1_000;
 export function logToCrm(deps: AppContext): ViewListener {
   return async ({ ack, body, view, client }) => {
     const work = async (): Promise<SubmissionAnswer> => {
-      const leadId = Number(selectedValue(view, LEAD_BLOCKS.lead, ACTION_IDS.leadSelect));
+      const leadId = Number(selectedValue(view, LOG_TO_CRM_BLOCKS.lead, ACTION_IDS.leadSelect));
       if (!Number.isInteger(leadId) || leadId <= 0)
-        return { ack: fieldErrors({ [LEAD_BLOCKS.lead]: 'Pick the lead this message is about.' }) };
-      const text = inputValue(view, LEAD_BLOCKS.note, ACTION_IDS.noteText);
-      if (!text.trim()) return { ack: fieldErrors({ [LEAD_BLOCKS.note]: 'The note is empty.' }) };
+        return { ack: fieldErrors({ [LOG_TO_CRM_BLOCKS.lead]: 'Pick the lead this message is about.' }) };
+      const text = inputValue(view, LOG_TO_CRM_BLOCKS.note, ACTION_IDS.noteText);
+      if (!text.trim()) return { ack: fieldErrors({ [LOG_TO_CRM_BLOCKS.note]: 'The note is empty.' }) };
       const viewer = await resolveViewer(deps, client, body.user.id);
       const refusal = refusalFor(viewer, 'edit');
       if (refusal) {
         deps.logger.warn({ userId: body.user.id }, 'Log to CRM submission refused');
-        return { ack: fieldErrors({ [LEAD_BLOCKS.lead]: refusal }) };
+        return { ack: fieldErrors({ [LOG_TO_CRM_BLOCKS.lead]: refusal }) };
       }
       const source = decodeLogToCrmMetadata(view.private_metadata);
       const permalink = source ? await permalinkWithin(deps, client, source, PERMALINK_WAIT_MS) : null;
@@ -35,7 +35,7 @@ export function logToCrm(deps: AppContext): ViewListener {
       try {
         change = await addNote(deps.db.prisma, deps.clock, { leadId, actorId: viewer.userId, text, permalink });
       } catch (err) {
-        return { ack: errorsForFailure(deps, err, LEAD_BLOCKS.lead) };
+        return { ack: errorsForFailure(deps, err, LOG_TO_CRM_BLOCKS.lead) };
       }
       return { ack: undefined, done: 'Saved on the lead.', after: () => afterLeadChange(deps, client, viewer, change) };
     };

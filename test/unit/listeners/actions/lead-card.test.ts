@@ -20,13 +20,14 @@ import {
 import { refusalFor } from '../../../../src/slack/viewer';
 import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
 import { buildFollowUpModal } from '../../../../src/slack/views/follow-up-modal';
-import { buildLeadCard, buildLeadHistoryMessage } from '../../../../src/slack/views/lead-card';
 import {
   buildContactModal,
+  buildLeadCard,
+  buildLeadHistoryMessage,
   buildNoteModal,
   buildOwnerModal,
   buildStageChangeModal,
-} from '../../../../src/slack/views/lead-modals';
+} from '../../../../src/slack/views/lead-card';
 import { buildNoticeModal } from '../../../../src/slack/views/notice-modal';
 import { buildOrderHistoryMessage, PRODUCTION_NOT_CONFIGURED } from '../../../../src/slack/views/order-history-message';
 import {

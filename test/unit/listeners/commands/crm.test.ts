@@ -20,14 +20,13 @@ import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
 import { buildDigestMessage } from '../../../../src/slack/views/digest-message';
 import { buildFollowUpModal } from '../../../../src/slack/views/follow-up-modal';
 import { buildHelpMessage } from '../../../../src/slack/views/help';
-import { buildLeadCard } from '../../../../src/slack/views/lead-card';
+import { buildLeadCard, buildStageChangeModal } from '../../../../src/slack/views/lead-card';
 import {
   buildCandidatesMessage,
   buildFindResults,
   buildMyLeads,
   buildUncontactedList,
 } from '../../../../src/slack/views/lead-lists';
-import { buildStageChangeModal } from '../../../../src/slack/views/lead-modals';
 import type { EphemeralMessage } from '../../../../src/slack/views/message';
 import { buildNoteLeadChoice, buildNoteNotSaved } from '../../../../src/slack/views/note-replies';
 import { buildOrderHistoryMessage } from '../../../../src/slack/views/order-history-message';

@@ -6,7 +6,7 @@ import {
   SEARCH_TOO_LONG_OPTION,
 } from '../../../../src/slack/listeners/options/lead-select-options';
 import { ACTION_IDS } from '../../../../src/slack/views/action-ids';
-import { buildLeadOptions } from '../../../../src/slack/views/lead-modals';
+import { buildLeadOptions } from '../../../../src/slack/views/log-to-crm-modal';
 import {
   AM,
   type Fakes,

@@ -1,7 +1,7 @@
 import { logToCrmShortcut } from '../../../../src/slack/listeners/shortcuts/log-to-crm';
 import { refusalFor } from '../../../../src/slack/viewer';
 import { LOG_TO_CRM_SHORTCUT } from '../../../../src/slack/views/action-ids';
-import { buildLogToCrmModal } from '../../../../src/slack/views/lead-modals';
+import { buildLogToCrmModal } from '../../../../src/slack/views/log-to-crm-modal';
 import { buildNoticeModal } from '../../../../src/slack/views/notice-modal';
 import {
   AM,

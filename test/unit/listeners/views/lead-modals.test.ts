@@ -5,14 +5,15 @@ import { leadContact, leadNote, leadOwner, stageChange } from '../../../../src/s
 import { logToCrm } from '../../../../src/slack/listeners/views/log-to-crm-submission';
 import { refusalFor } from '../../../../src/slack/viewer';
 import { ACTION_IDS, CALLBACK_IDS } from '../../../../src/slack/views/action-ids';
-import { buildLeadCard } from '../../../../src/slack/views/lead-card';
 import {
   buildContactModal,
+  buildLeadCard,
   buildOwnerModal,
   buildStageChangeModal,
-  encodeMetadata,
+  encodeLeadMetadata,
   LEAD_BLOCKS,
-} from '../../../../src/slack/views/lead-modals';
+} from '../../../../src/slack/views/lead-card';
+import { encodeLogToCrmMetadata, LOG_TO_CRM_BLOCKS } from '../../../../src/slack/views/log-to-crm-modal';
 import { staleLeadNotice } from '../../../../src/slack/views/stale-lead';
 import {
   AM,
@@ -51,7 +52,7 @@ const newLead = (ownerId: string | null = AM) =>
 
 async function metaFor(leadId: number, responseUrl?: string): Promise<string> {
   const lead = await getLeadSummary(prisma(), leadId);
-  return encodeMetadata({ leadId, version: lead.version, ...(responseUrl ? { responseUrl } : {}) });
+  return encodeLeadMetadata({ leadId, version: lead.version, ...(responseUrl ? { responseUrl } : {}) });
 }
 
 /**
@@ -476,15 +477,15 @@ describe('leadOwner', () => {
 });
 
 describe('logToCrm', () => {
-  const source = encodeMetadata({ channelId: 'C0SALES01', messageTs: '1700000000.000100' });
+  const source = encodeLogToCrmMetadata({ channelId: 'C0SALES01', messageTs: '1700000000.000100' });
   const values = (leadId: number | null, text: string) => ({
-    [LEAD_BLOCKS.lead]: {
+    [LOG_TO_CRM_BLOCKS.lead]: {
       [ACTION_IDS.leadSelect]: {
         type: 'external_select',
         selected_option: leadId === null ? null : { value: String(leadId), text: { type: 'plain_text', text: 'x' } },
       },
     },
-    [LEAD_BLOCKS.note]: { [ACTION_IDS.noteText]: input(text) },
+    [LOG_TO_CRM_BLOCKS.note]: { [ACTION_IDS.noteText]: input(text) },
   });
 
   it('stores the message as a note with its permalink, then republishes Home', async () => {
@@ -526,9 +527,9 @@ describe('logToCrm', () => {
   });
 
   it.each([
-    ['no lead picked', null, 'x', { [LEAD_BLOCKS.lead]: 'Pick the lead this message is about.' }],
-    ['an empty note', 1, '   ', { [LEAD_BLOCKS.note]: 'The note is empty.' }],
-    ['a lead that is gone', 999999, 'x', { [LEAD_BLOCKS.lead]: 'That lead no longer exists.' }],
+    ['no lead picked', null, 'x', { [LOG_TO_CRM_BLOCKS.lead]: 'Pick the lead this message is about.' }],
+    ['an empty note', 1, '   ', { [LOG_TO_CRM_BLOCKS.note]: 'The note is empty.' }],
+    ['a lead that is gone', 999999, 'x', { [LOG_TO_CRM_BLOCKS.lead]: 'That lead no longer exists.' }],
   ])('%s: field error, nothing saved', async (_what, leadId, text, errors) => {
     const f = fakes();
     await logToCrm(t.deps)(
@@ -554,7 +555,7 @@ describe('logToCrm', () => {
         values: values(leadId, 'x'),
       }),
     );
-    expectErrors(f, { [LEAD_BLOCKS.lead]: refusalFor(viewerOf(MANAGER, 'manager'), 'edit')! });
+    expectErrors(f, { [LOG_TO_CRM_BLOCKS.lead]: refusalFor(viewerOf(MANAGER, 'manager'), 'edit')! });
     expect((await getLeadCard(prisma(), leadId)).recentNotes).toEqual([]);
   });
 });
