@@ -65,8 +65,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const base: AppDeps = { config, db, production, clock, logger, instanceId: randomUUID() };
   await prepareData(base);
   // App-lifetime state is built here, once, and handed to listeners and jobs.
-  const viewsPublish = slackViewsPublish(base, options.retryWaitScale);
-  const deps: AppContext = { ...base, ...createAppServices(base, { viewsPublish }) };
+  const homeViews = slackViewsPublish(base, options.retryWaitScale);
+  const deps: AppContext = { ...base, ...createAppServices(base, { viewsPublish: homeViews.viewsPublish }) };
   const heartbeat = await startInstanceHeartbeat(deps);
   const backupMode = describeBackupMode(config);
   logger[backupMode.level]({ backup: backupMode.mode }, backupMode.message);
@@ -112,6 +112,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         if (built.socket) await built.app.stop();
         await scheduler?.stop();
         await heartbeat.stop();
+        // After the listeners and jobs that publish Home views have finished.
+        await homeViews.close();
         await production?.close?.();
         await db.close();
         logger.info('stopped');

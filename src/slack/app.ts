@@ -15,6 +15,7 @@ import { InFlightWork } from './runtime/in-flight';
 import { SlackRequestGuard, signedRequestProperties } from './runtime/request-guard';
 import { slackFetch } from './runtime/slack-http';
 import { SlackJsonApi, WEB_API_RETRY } from './runtime/slack-json-api';
+import { SlackJsonPoster } from './runtime/slack-json-post';
 import { SocketReceiver } from './runtime/socket-receiver';
 import { DEFAULT_TOKEN_CHECK_BACKOFF, SlackTokenCheck } from './runtime/token-check';
 import { publishAsJson, type ViewsPublish } from './web-api/views-publish';
@@ -41,21 +42,28 @@ function webApiRetry(waitScale: number) {
   };
 }
 
+/** How the running app sends Home views, and how it frees their connections when it stops. */
+export interface SlackViewsPublishing {
+  viewsPublish: ViewsPublish;
+  close(): Promise<void>;
+}
+
 /**
- * views.publish as the running app sends it: a JSON body (SlackJsonApi), to the same host,
- * with the same token, time limit and retries as the Web API client below.
+ * views.publish as the running app sends it: a JSON body (SlackJsonApi) on a connection pool
+ * of its own (SlackJsonPoster), to the same host, with the same token, time limit and
+ * retries as the Web API client below. `close()` frees the pool (server.ts, on stop).
  */
-export function slackViewsPublish(deps: Pick<AppDeps, 'config' | 'logger'>, waitScale = 1): ViewsPublish {
+export function slackViewsPublish(deps: Pick<AppDeps, 'config' | 'logger'>, waitScale = 1): SlackViewsPublishing {
   const { config, logger } = deps;
-  return publishAsJson(
-    new SlackJsonApi({
-      apiUrl: config.SLACK_API_URL?.replace(/\/?$/, '/') ?? 'https://slack.com/api/',
-      token: config.SLACK_BOT_TOKEN,
-      fetch: slackFetch(config, logger),
-      retry: webApiRetry(waitScale),
-      logger,
-    }),
-  );
+  const poster = new SlackJsonPoster(config, logger);
+  const api = new SlackJsonApi({
+    apiUrl: config.SLACK_API_URL?.replace(/\/?$/, '/') ?? 'https://slack.com/api/',
+    token: config.SLACK_BOT_TOKEN,
+    post: poster.post,
+    retry: webApiRetry(waitScale),
+    logger,
+  });
+  return { viewsPublish: publishAsJson(api), close: () => poster.close() };
 }
 
 export interface BuiltApp {
@@ -80,11 +88,12 @@ export interface BuiltApp {
  */
 export function buildApp(base: AppDeps | AppContext, options: BuildOptions = {}): BuiltApp {
   const waitScale = options.retryWaitScale ?? 1;
-  // server.ts hands over the app-lifetime state it built; a bare AppDeps gets its own.
+  // server.ts hands over the app-lifetime state it built; a bare AppDeps gets its own (its
+  // pool is never closed: undici leaves idle connections unreferenced, so none holds a process).
   const deps: AppContext =
     'homePublisher' in base
       ? base
-      : { ...base, ...createAppServices(base, { viewsPublish: slackViewsPublish(base, waitScale) }) };
+      : { ...base, ...createAppServices(base, { viewsPublish: slackViewsPublish(base, waitScale).viewsPublish }) };
   const { config } = deps;
   const logger = boltLogger(deps.logger);
   const slackApiUrl = config.SLACK_API_URL?.replace(/\/?$/, '/');

@@ -41,18 +41,32 @@ function originOf(input: string | URL | Request): string {
 }
 
 /**
- * `fetch` for everything Bolt sends (Web API calls and `respond()`) and Home views sent as
- * JSON (slack-json-api.ts): only to the Web API's
- * origin or Slack's hooks host, and never longer than SLACK_TIMEOUT_MS when the caller set
+ * The check every request to Slack's Web API passes (Bolt's, through slackFetch, and Home
+ * views sent as JSON, slack-json-post.ts): throws NotSlackUrlError, logging the origin only,
+ * unless `url` is on the Web API's origin (the configured one in tests) or Slack's hooks host.
+ */
+export function slackOriginCheck(config: SlackConfig, logger: Logger): (url: string | URL | Request) => void {
+  const allowed = new Set([configuredOrigin(config) ?? SLACK_API_ORIGIN, SLACK_HOOKS_ORIGIN]);
+  return (url) => {
+    const origin = originOf(url);
+    if (allowed.has(origin)) return;
+    logger.warn({ origin }, 'refused a request to a host that is not Slack');
+    throw new NotSlackUrlError(origin);
+  };
+}
+
+/**
+ * `fetch` for everything Bolt sends (Web API calls and `respond()`): only where
+ * slackOriginCheck allows, and never longer than SLACK_TIMEOUT_MS when the caller set
  * no limit of its own (the Web API client sets one per attempt).
  */
 export function slackFetch(config: SlackConfig, logger: Logger): FetchFunction {
-  const allowed = new Set([configuredOrigin(config) ?? SLACK_API_ORIGIN, SLACK_HOOKS_ORIGIN]);
+  const check = slackOriginCheck(config, logger);
   return (input, init) => {
-    const origin = originOf(input);
-    if (!allowed.has(origin)) {
-      logger.warn({ origin }, 'refused a request to a host that is not Slack');
-      return Promise.reject(new NotSlackUrlError(origin));
+    try {
+      check(input);
+    } catch (err) {
+      return Promise.reject(err);
     }
     return fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(config.SLACK_TIMEOUT_MS) });
   };

@@ -1,20 +1,27 @@
 import type { Logger } from '../../logger';
+import { NotSlackUrlError } from './slack-http';
+import type { SlackPost, SlackPostAnswer } from './slack-json-post';
 
 /** Web API calls: five retries, 0.2, 0.4, 0.8, 1.6 and 3.2 s apart (429s wait for Retry-After). */
 export const WEB_API_RETRY = { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5000 };
 
 export type RetryPolicy = typeof WEB_API_RETRY;
-type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface SlackJsonApiOptions {
   /** The Web API's base URL, ending in `/` (https://slack.com/api/, or a fake's in tests). */
   apiUrl: string;
   token: string;
-  /** Slack's hosts only, with a time limit per attempt (slackFetch). */
-  fetch: FetchFunction;
+  /** Slack's hosts only, with a time limit per attempt (SlackJsonPoster). */
+  post: SlackPost;
   retry: RetryPolicy;
   logger: Logger;
 }
+
+/**
+ * Reads a successful answer's text cheaply: the fields a caller needs, or null whenever it
+ * is not certain the answer says `ok: true` (then the whole text is parsed).
+ */
+export type BriefAnswerReader = (text: string) => Record<string, unknown> | null;
 
 /** A failed call, shaped as @slack/web-api's errors are (`code`; `data.error` for Slack's refusals). */
 export class SlackApiCallError extends Error {
@@ -32,9 +39,8 @@ export class SlackApiCallError extends Error {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Retry-After in seconds, or null when absent or not a number. */
-function retryAfterSeconds(response: Response): number | null {
-  const header = response.headers.get('retry-after');
-  const seconds = header === null ? Number.NaN : Number.parseInt(header, 10);
+function retryAfterSeconds(header: string | undefined): number | null {
+  const seconds = header === undefined ? Number.NaN : Number.parseInt(header, 10);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
@@ -48,30 +54,34 @@ function retryAfterSeconds(response: Response): number | null {
  * Retries as the Web API client is configured to (app.ts): an HTTP 429 waits for its
  * Retry-After, a failed request or an HTTP error waits the policy's backoff, both within
  * `retry.retries`; Slack's refusals (`ok: false`) are thrown at once, `data.error` naming them.
+ * A request to a host that is not Slack's is refused at once (NotSlackUrlError as the cause).
  */
 export class SlackJsonApi {
-  constructor(private readonly options: SlackJsonApiOptions) {}
+  readonly #headers: Record<string, string>;
 
-  async call(method: string, json: string): Promise<Record<string, unknown>> {
-    const { apiUrl, token, retry, logger } = this.options;
+  constructor(private readonly options: SlackJsonApiOptions) {
+    this.#headers = {
+      authorization: `Bearer ${options.token}`,
+      'content-type': 'application/json; charset=utf-8',
+      accept: 'application/json',
+    };
+  }
+
+  /**
+   * Calls `method` with `json` as its body; resolves with Slack's answer, or with what
+   * `brief` read of it when `brief` was certain the answer is a success.
+   */
+  async call(method: string, json: string, brief?: BriefAnswerReader): Promise<Record<string, unknown>> {
+    const { apiUrl, retry, logger } = this.options;
     const url = `${apiUrl}${method}`;
     for (let attempt = 0; ; attempt += 1) {
       const last = attempt >= retry.retries;
       const backoff = Math.min(retry.minTimeout * retry.factor ** attempt, retry.maxTimeout);
-      let response: Response;
+      let answer: SlackPostAnswer;
       try {
-        response = await this.options.fetch(url, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json; charset=utf-8',
-            accept: 'application/json',
-          },
-          body: json,
-          redirect: 'error',
-        });
+        answer = await this.options.post(url, this.#headers, json);
       } catch (err) {
-        if (last)
+        if (last || err instanceof NotSlackUrlError)
           throw new SlackApiCallError('slack_webapi_request_error', `${method}: request failed`, undefined, {
             cause: err,
           });
@@ -79,9 +89,8 @@ export class SlackJsonApi {
         await sleep(backoff);
         continue;
       }
-      if (response.status === 429) {
-        await response.body?.cancel();
-        const wait = retryAfterSeconds(response);
+      if (answer.status === 429) {
+        const wait = retryAfterSeconds(answer.retryAfter);
         if (wait === null || last)
           throw new SlackApiCallError('slack_webapi_platform_error', `${method}: rate limited`, {
             ok: false,
@@ -91,14 +100,15 @@ export class SlackJsonApi {
         await sleep(wait * 1000);
         continue;
       }
-      if (response.status !== 200) {
-        await response.body?.cancel();
-        if (last) throw new SlackApiCallError('slack_webapi_http_error', `${method}: HTTP ${response.status}`);
-        logger.warn({ method, status: response.status }, 'Slack answered an HTTP error; retrying');
+      if (answer.status !== 200) {
+        if (last) throw new SlackApiCallError('slack_webapi_http_error', `${method}: HTTP ${answer.status}`);
+        logger.warn({ method, status: answer.status }, 'Slack answered an HTTP error; retrying');
         await sleep(backoff);
         continue;
       }
-      const result = (await response.json()) as Record<string, unknown>;
+      const read = brief?.(answer.text);
+      if (read) return read;
+      const result = JSON.parse(answer.text) as Record<string, unknown>;
       if (result.ok !== true)
         throw new SlackApiCallError('slack_webapi_platform_error', `${method}: ${String(result.error)}`, result);
       return result;
