@@ -15,6 +15,8 @@
  * - first publish after `app_home_opened`, 20 opens one after another, each with a sync due
  *   (the last sync aged in the database), p50/p95; floor: the queries behind the view and
  *   JSON.stringify of the view (SQLite only);
+ * - 50 opens at once, the last sync reused: p50/p95, and the app's CPU time per open (its
+ *   main thread / the whole process, from /proc: a figure the machine's load hardly moves);
  * - 50 opens at once, a sync due: Metabase calls, p50/p95; floor: those queries once and 50
  *   views serialised;
  * - peak RSS of the app process (VmHWM, the whole run) and per phase.
@@ -238,12 +240,16 @@ async function runOne(provider: BenchProvider, customers: number): Promise<Row[]
 
     // 50 opens at once, the last sync reused (the crowd alone, beside the row below with a sync).
     {
+      const cpuBefore = app.cpuMs();
       const latencies = await Promise.all(USERS.slice(0, 50).map((u) => timeFirstPublish(slack, driver, u)));
+      const cpuAfter = app.cpuMs();
       const p95 = percentile(latencies, 95);
       rows.push({
         ...base('50 opens at once, sync reused'),
         p50_ms: ms(percentile(latencies, 50)),
         p95_ms: ms(p95),
+        // The app's CPU per open, ms: its main thread (where the opens queue), and the whole process.
+        cpu_ms_per_open: `${((cpuAfter.main - cpuBefore.main) / 50).toFixed(1)} / ${((cpuAfter.process - cpuBefore.process) / 50).toFixed(1)}`,
         target: `p95 ≤ ${goal.crowdP95} ms`,
         ok: p95 <= goal.crowdP95 ? 'yes' : 'NO',
         load: load(),

@@ -83,6 +83,8 @@ export interface AppProcess {
   peakRssMb(): number;
   /** Samples RSS every 20 ms until the returned function is called; it returns the peak, MB. */
   sampleRss(): () => number;
+  /** CPU time used so far (user + system), ms: by the whole process, and by its main thread alone. */
+  cpuMs(): { process: number; main: number };
   /** Resolves once `count` syncs have finished. */
   waitForSyncs(count: number, timeoutMs?: number): Promise<SyncLogLine[]>;
   stop(): Promise<void>;
@@ -92,6 +94,16 @@ function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return Math.round(kb / 1024);
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a /proc stat file, ms (fields 14 and 15, counted after the command's closing parenthesis). */
+function procCpuMs(path: string): number {
+  const stat = readFileSync(path, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
 /** Starts `node <flags> dist/index.js` with `env`; resolves once it listens. */
@@ -148,6 +160,7 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
     syncs,
     rssMb: () => procStatusMb(pid, 'VmRSS'),
     peakRssMb: () => procStatusMb(pid, 'VmHWM'),
+    cpuMs: () => ({ process: procCpuMs(`/proc/${pid}/stat`), main: procCpuMs(`/proc/${pid}/task/${pid}/stat`) }),
     sampleRss() {
       let peak = procStatusMb(pid, 'VmRSS');
       const timer = setInterval(() => {

@@ -24,6 +24,13 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack's own payloads are a few kilobytes; a larger body is refused (413) as it streams in. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Bolt's options besides the receiver. No conversation store: Bolt's default keeps one in
+ * memory and looks every event's conversation up in it, a rejected lookup with an Error (and
+ * its stack) for each event of a conversation it never stored, and the app stores none.
+ */
+const BOLT_OPTIONS = { logLevel: LogLevel.INFO, convoStore: false } as const;
+
 export interface BuildOptions {
   /**
    * Multiplies every wait between two tries of a Slack call: Web API retries, the bot token
@@ -151,7 +158,7 @@ export function buildApp(base: AppDeps | AppContext, options: BuildOptions = {})
     });
     const init = socket.init.bind(socket);
     socket.init = (bolt) => init(guard.onceOnly(bolt));
-    app = new App({ authorize, receiver: socket, logger, logLevel: LogLevel.INFO, clientOptions });
+    app = new App({ authorize, receiver: socket, ...BOLT_OPTIONS, logger, clientOptions });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET!,
@@ -164,7 +171,7 @@ export function buildApp(base: AppDeps | AppContext, options: BuildOptions = {})
     receiver.requestListener = guard.refuseFutureRequests(receiver.requestListener);
     const init = receiver.init.bind(receiver);
     receiver.init = (bolt) => init(guard.onceOnly(bolt));
-    app = new App({ authorize, receiver, logger, logLevel: LogLevel.INFO, clientOptions });
+    app = new App({ authorize, receiver, ...BOLT_OPTIONS, logger, clientOptions });
   }
   // With `authorize` Bolt builds its client without the token; listeners and jobs use this one.
   app.client = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, logger });
