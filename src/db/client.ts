@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import type { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client';
+import { postgresRowReader } from './postgres-row-reader';
 import { PostgresSideWriter } from './postgres-side-writer';
 import { keepSqliteFilesPrivate } from './private-files';
+import type { RowReader } from './read-rows';
 import { ImmediateSqliteAdapterFactory, type SqliteRawRead, SqliteReadConnection } from './sqlite-adapter';
 import { SqliteDataVersion } from './sqlite-data-version';
+import { sqliteRowReader } from './sqlite-row-reader';
 import { SqliteSideWriter } from './sqlite-side-writer';
 
 export type DbProvider = 'sqlite' | 'postgres';
@@ -47,6 +50,8 @@ export interface Database {
   provider: DbProvider;
   url: string;
   close(): Promise<void>;
+  /** Small reads past Prisma's client, on Prisma's connection (SQLite) or pool (PostgreSQL): see read-rows.ts. */
+  rowReader: RowReader;
   /** SQLite only: reads past Prisma on its own connection (see SqliteRawRead). */
   sqliteRawRead?: SqliteRawRead;
   /** SQLite only: bookkeeping writes that are not CRM data, on a connection of their own (see SqliteSideWriter). */
@@ -161,6 +166,10 @@ export function openDatabase(url: string): Database {
       provider,
       url,
       close,
+      rowReader: sqliteRowReader(
+        () => adapter.prismaConnection(),
+        () => client.$connect(),
+      ),
       sqliteRawRead: reader.read,
       sqliteSideWriter: sideWriter,
       sqliteDataVersion: versions,
@@ -168,6 +177,7 @@ export function openDatabase(url: string): Database {
   }
   // Loaded only here: a SQLite deployment never loads the PostgreSQL client, its driver or its query compiler.
   const { PrismaPg } = require('@prisma/adapter-pg') as typeof import('@prisma/adapter-pg');
+  const { Pool } = require('pg') as typeof import('pg');
   const { PrismaClient } = require('../generated/postgres/client') as typeof import('../generated/postgres/client');
   const schema = postgresSchemaOf(url);
   // The search path makes raw SQL (insert-or-ignore, leases) hit the same schema as Prisma's queries.
@@ -175,7 +185,14 @@ export function openDatabase(url: string): Database {
     connectionString: postgresConnectionString(url),
     options: `-c search_path="${schema.replace(/"/g, '""')}"`,
   };
-  const adapter = new PrismaPg({ ...connection, max: POSTGRES_POOL_SIZE }, { schema });
+  // The pool is the app's, handed to the adapter: the reads made past Prisma's client
+  // (read-rows.ts) share its connections instead of opening more. The adapter leaves a pool
+  // it was given open when Prisma disconnects; it is ended with the database.
+  const pool = new Pool({ ...connection, max: POSTGRES_POOL_SIZE });
+  // An idle connection the server dropped is discarded by the pool; the next query opens
+  // another (the adapter adds the same listener while Prisma is connected).
+  pool.on('error', () => undefined);
+  const adapter = new PrismaPg(pool, { schema });
   const client: PostgresPrismaClient = new PrismaClient({
     adapter,
     transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS },
@@ -186,8 +203,9 @@ export function openDatabase(url: string): Database {
   const close = async () => {
     await sideWriter.close();
     await prisma.$disconnect();
+    await pool.end();
   };
-  return { prisma, provider, url, close, postgresSideWriter: sideWriter };
+  return { prisma, provider, url, close, rowReader: postgresRowReader(pool), postgresSideWriter: sideWriter };
 }
 
 /** Why the database did not answer, in words fit for /healthz (never the driver's text). */

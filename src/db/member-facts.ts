@@ -1,6 +1,8 @@
 import { isRole, type Role } from '../common/roles';
+import { Prisma } from '../generated/sqlite/client';
 import { jsonRowsSelect, rawDate } from './bulk-rows';
 import { type CrmPrisma, type Database, withProviderClient } from './client';
+import { readRows } from './read-rows';
 
 /**
  * What the app keeps of the people it serves: their roster role and what Slack's users.info
@@ -32,23 +34,25 @@ const rawBool = (v: unknown): boolean => v === true || (v !== false && v !== nul
 /**
  * The role and the stored profile facts in one query: every Slack request resolves its
  * viewer, and on SQLite's one connection each query is a turn the other requests wait behind.
+ * Past Prisma's client (read-rows.ts): the client costs more than the query.
  */
-export async function readMemberFacts(prisma: CrmPrisma, userId: string): Promise<MemberFacts> {
-  const [row] = await prisma.$queryRaw<
-    {
-      role: string | null;
-      cachedId: string | null;
-      tz: string | null;
-      isRestricted: unknown;
-      isUltraRestricted: unknown;
-      deleted: unknown;
-      fetchedAt: Date | string | null;
-    }[]
-  >`
+export async function readMemberFacts(db: Pick<Database, 'rowReader'>, userId: string): Promise<MemberFacts> {
+  const [row] = await readRows<{
+    role: string | null;
+    cachedId: string | null;
+    tz: string | null;
+    isRestricted: unknown;
+    isUltraRestricted: unknown;
+    deleted: unknown;
+    fetchedAt: Date | string | null;
+  }>(
+    db,
+    Prisma.sql`
     SELECT r."role", c."userId" AS "cachedId", c."tz", c."isRestricted", c."isUltraRestricted", c."deleted", c."fetchedAt"
     FROM (SELECT CAST(${userId} AS TEXT) AS "uid") AS q
     LEFT JOIN "RosterMember" AS r ON r."userId" = q."uid"
-    LEFT JOIN "SlackUserCache" AS c ON c."userId" = q."uid"`;
+    LEFT JOIN "SlackUserCache" AS c ON c."userId" = q."uid"`,
+  );
   const role = row?.role ?? null;
   const fetchedAt = row?.cachedId != null ? rawDate(row.fetchedAt) : null;
   return {

@@ -12,7 +12,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { inBulkReads, isPlainSelect, OffLoopReader } from './off-loop-reads';
 import type { SqliteDataVersion } from './sqlite-data-version';
 import { limitPageCache } from './sqlite-page-cache';
-import { cachePreparedStatements } from './sqlite-statement-cache';
+import { cachePreparedStatements, type PreparedStatements } from './sqlite-statement-cache';
 
 /**
  * The better-sqlite3 adapter, with write transactions that cannot fail on a lock.
@@ -95,6 +95,7 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
     private readonly wait: LockWaitOptions,
     private readonly offLoop: OffLoopReader,
     private readonly versions: SqliteDataVersion,
+    private readonly disposed: () => void,
   ) {
     this.adapterName = inner.adapterName;
   }
@@ -118,6 +119,7 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
   }
 
   async dispose(): Promise<void> {
+    this.disposed();
     await this.offLoop.close();
     await this.inner.dispose();
   }
@@ -170,11 +172,23 @@ class ImmediateSqliteAdapter implements SqlDriverAdapter {
   }
 }
 
+/**
+ * Prisma's connection, for reads made past Prisma's client on it (sqlite-row-reader.ts): the
+ * better-sqlite3 handle its adapter runs every statement on, with the adapter's statement cache.
+ */
+export interface PrismaSqliteConnection {
+  readonly database: BetterSqlite3.Database;
+  readonly prepared: PreparedStatements;
+  /** How long a statement may wait for a lock, as the adapter's statements do. */
+  readonly wait: LockWaitOptions;
+}
+
 /** A Prisma adapter factory for a SQLite file whose transactions begin IMMEDIATE. */
 export class ImmediateSqliteAdapterFactory implements SqlDriverAdapterFactory {
   readonly provider = 'sqlite' as const;
   readonly adapterName: string;
   private readonly inner: PrismaBetterSQLite3;
+  private current: PrismaSqliteConnection | null = null;
 
   constructor(
     private readonly path: string,
@@ -191,14 +205,27 @@ export class ImmediateSqliteAdapterFactory implements SqlDriverAdapterFactory {
     // The adapter's own connection (a public field of its class): its statements are prepared
     // once. It keeps better-sqlite3's page cache (see sqlite-page-cache.ts).
     const connection = (inner as unknown as { client: BetterSqlite3.Database }).client;
-    cachePreparedStatements(connection);
+    const current: PrismaSqliteConnection = {
+      database: connection,
+      prepared: cachePreparedStatements(connection),
+      wait: this.wait,
+    };
+    this.current = current;
     return new ImmediateSqliteAdapter(
       inner,
       connection,
       this.wait,
       new OffLoopReader(this.path, SYNC_BUSY_WAIT_MS),
       this.versions,
+      () => {
+        if (this.current === current) this.current = null;
+      },
     );
+  }
+
+  /** The connection of the adapter Prisma holds now; null before Prisma connects and once it disconnects. */
+  prismaConnection(): PrismaSqliteConnection | null {
+    return this.current;
   }
 }
 

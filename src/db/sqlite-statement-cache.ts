@@ -9,6 +9,9 @@ import type BetterSqlite3 from 'better-sqlite3';
  *
  * Only what the adapter uses is offered: `reader`, `columns()`, `raw().all()` and `run()`.
  * Each runs to completion before it returns, so a cached statement is never in use twice.
+ * The same cache is returned, for the reads made past Prisma on its connection
+ * (sqlite-row-reader.ts): a statement from it is run to completion at once, as the adapter
+ * runs its own, and in raw mode or not as the reader sets it each time.
  */
 interface BoundOnce {
   readonly reader: boolean;
@@ -17,7 +20,10 @@ interface BoundOnce {
   run(): BetterSqlite3.RunResult;
 }
 
-export function cachePreparedStatements(client: BetterSqlite3.Database, size = 256): void {
+/** A prepared statement of a connection by its text, from its cache. */
+export type PreparedStatements = (sql: string) => BetterSqlite3.Statement;
+
+export function cachePreparedStatements(client: BetterSqlite3.Database, size = 256): PreparedStatements {
   const prepare = client.prepare.bind(client);
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepared = (sql: string): BetterSqlite3.Statement => {
@@ -45,4 +51,5 @@ export function cachePreparedStatements(client: BetterSqlite3.Database, size = 2
     };
   };
   (client as unknown as { prepare: typeof cached }).prepare = cached;
+  return prepared;
 }

@@ -1,5 +1,7 @@
+import { Prisma } from '../generated/sqlite/client';
 import { rawDate } from './bulk-rows';
-import type { CrmPrisma } from './client';
+import type { Database } from './client';
+import { readRows } from './read-rows';
 import { type SideWritesDb, sideWritesOf } from './side-writes';
 
 /**
@@ -58,24 +60,25 @@ export interface FinishedSyncRun {
 
 /**
  * The latest run that ended, by start (ties by id), or null. Every Home open asks it (is a
- * sync due?), so it is one raw read: a Prisma model query is compiled each time it runs,
- * several times the cost of this read.
+ * sync due?), so it is one raw read past Prisma's client (read-rows.ts): a Prisma model query
+ * is compiled each time it runs, and even a raw one costs more in the client than this read.
  */
-export async function latestFinishedRun(prisma: CrmPrisma): Promise<FinishedSyncRun | null> {
-  const [row] = await prisma.$queryRaw<
-    {
-      id: number | bigint;
-      status: string;
-      startedAt: unknown;
-      finishedAt: unknown;
-      fetched: number | bigint;
-      created: number | bigint;
-      updated: number | bigint;
-      error: string | null;
-    }[]
-  >`SELECT "id", "status", "startedAt", "finishedAt", "fetched", "created", "updated", "error" FROM "SyncRun"
+export async function latestFinishedRun(db: Pick<Database, 'rowReader'>): Promise<FinishedSyncRun | null> {
+  const [row] = await readRows<{
+    id: number | bigint;
+    status: string;
+    startedAt: unknown;
+    finishedAt: unknown;
+    fetched: number | bigint;
+    created: number | bigint;
+    updated: number | bigint;
+    error: string | null;
+  }>(
+    db,
+    Prisma.sql`SELECT "id", "status", "startedAt", "finishedAt", "fetched", "created", "updated", "error" FROM "SyncRun"
     WHERE "status" IN ('ok', 'failed') AND "finishedAt" IS NOT NULL
-    ORDER BY "startedAt" DESC, "id" DESC LIMIT 1`;
+    ORDER BY "startedAt" DESC, "id" DESC LIMIT 1`,
+  );
   const startedAt = rawDate(row?.startedAt);
   const finishedAt = rawDate(row?.finishedAt);
   if (!row || !startedAt || !finishedAt) return null;

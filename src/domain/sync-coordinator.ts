@@ -88,7 +88,7 @@ export class SyncCoordinator {
     if (this.inFlight) return this.join(this.inFlight);
 
     if (!options.force) {
-      const last = await latestFinishedRun(this.deps.db.prisma);
+      const last = await latestFinishedRun(this.deps.db);
       // Another request may have started a run while we were reading.
       if (this.inFlight) return this.join(this.inFlight);
       const age = last ? this.deps.clock.now().getTime() - last.finishedAt.getTime() : Infinity;
@@ -130,7 +130,7 @@ export class SyncCoordinator {
       return { kind: 'busy_elsewhere', changed: false };
     }
     try {
-      const previous = await latestFinishedRun(prisma);
+      const previous = await latestFinishedRun(this.deps.db);
       // No success yet (none ever, or only failures): this run fills an empty CRM, shown as it goes.
       const isImport =
         previous?.status !== 'ok' && (await prisma.syncRun.findFirst({ where: { status: 'ok' } })) === null;
@@ -194,7 +194,7 @@ export function withImportProgress(status: SyncStatus, progress: SyncProgress | 
 export async function loadSyncStatus(deps: Pick<AppDeps, 'db' | 'production'>, running = false): Promise<SyncStatus> {
   if (!deps.production) return { kind: 'off' };
   const { prisma } = deps.db;
-  const last = await latestFinishedRun(prisma);
+  const last = await latestFinishedRun(deps.db);
   if (!last) return { kind: 'never', running };
   if (last.status === 'ok') return { kind: 'ok', finishedAt: last.finishedAt, created: last.created, running };
   const lastOk = await prisma.syncRun.findFirst({

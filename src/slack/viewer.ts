@@ -75,7 +75,7 @@ export async function slackUserFacts(
 }
 
 export async function resolveViewer(deps: AppDeps, client: WebClient, userId: string): Promise<Viewer> {
-  const { role, facts: cached } = await readMemberFacts(deps.db.prisma, userId);
+  const { role, facts: cached } = await readMemberFacts(deps.db, userId);
   // Non-members never see data, so their guest status does not matter: skip the call.
   if (role === null) return { userId, role, guest: false, timeZone: deps.config.CRM_TIMEZONE };
   const facts = await slackUserFacts(deps, client, userId, cached);
@@ -110,7 +110,7 @@ export async function resolveViewerWithin(
   });
   const first = await Promise.race([full, timeout]).finally(() => clearTimeout(timer));
   if (first) return { viewer: first };
-  const { role, facts: cached } = await readMemberFacts(deps.db.prisma, userId);
+  const { role, facts: cached } = await readMemberFacts(deps.db, userId);
   if (role !== null && cached) {
     full.catch(() => undefined);
     return {

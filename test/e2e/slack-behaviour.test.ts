@@ -33,7 +33,7 @@ async function untilStored(t: TestApp, userId: string): Promise<void> {
     },
   });
   try {
-    while (!(await readMemberFacts(t.deps.db.prisma, userId)).facts) {
+    while (!(await readMemberFacts(t.deps.db, userId)).facts) {
       if (abandoned) throw new Error(`the test ended while waiting for the app to store ${userId}`);
       await new Promise((r) => setTimeout(r, 20));
     }

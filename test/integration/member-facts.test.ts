@@ -29,21 +29,21 @@ describe.each<Provider>(['sqlite', 'postgres'])('role and cached users.info fact
   afterAll(() => cleanup());
 
   it('gives a member their role and the facts as stored', async () => {
-    expect(await readMemberFacts(db.prisma, 'U_GUEST')).toEqual({
+    expect(await readMemberFacts(db, 'U_GUEST')).toEqual({
       role: 'account_manager',
       facts: { tz: 'Asia/Dubai', isRestricted: true, isUltraRestricted: false, deleted: false, fetchedAt },
     });
   });
 
   it('gives a member never looked up no facts, so users.info is asked', async () => {
-    expect(await readMemberFacts(db.prisma, 'U_NEW')).toEqual({ role: 'admin', facts: null });
+    expect(await readMemberFacts(db, 'U_NEW')).toEqual({ role: 'admin', facts: null });
   });
 
   it('gives someone off the roster no role, with their facts if stored', async () => {
-    expect(await readMemberFacts(db.prisma, 'U_STRANGER')).toEqual({
+    expect(await readMemberFacts(db, 'U_STRANGER')).toEqual({
       role: null,
       facts: { tz: null, isRestricted: false, isUltraRestricted: true, deleted: true, fetchedAt },
     });
-    expect(await readMemberFacts(db.prisma, 'U_NOBODY')).toEqual({ role: null, facts: null });
+    expect(await readMemberFacts(db, 'U_NOBODY')).toEqual({ role: null, facts: null });
   });
 });

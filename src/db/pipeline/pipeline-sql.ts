@@ -2,6 +2,7 @@ import { Prisma } from '../../generated/sqlite/client';
 import { rawDate } from '../bulk-rows';
 import type { Database, DbProvider } from '../client';
 import type { PostgresVersionRow } from '../postgres-data-version';
+import { readRows } from '../read-rows';
 import type { DataVersionRow, DataVersions } from '../sqlite-data-version';
 import { postgresPipeline } from './postgres-pipeline';
 import { sqlitePipeline } from './sqlite-pipeline';
@@ -235,29 +236,34 @@ const truthy = (v: unknown) => v === true || Number(v) === 1;
  * What every Home open reads first, in one query: the reader's saved filter, whether any
  * follow-up of theirs is active and any lead is theirs, their agenda preference, and the data
  * version (see dataVersion). The per-reader lists that these say are empty are not read.
+ * Past Prisma's client (read-rows.ts), on the connection Prisma's own reads use: on SQLite
+ * the version must be of what Prisma's connection sees (sqlite-data-version.ts).
  */
 export async function readHomeStart(
-  db: Pick<Database, 'prisma' | 'provider' | 'sqliteDataVersion' | 'postgresSideWriter'>,
+  db: Pick<Database, 'rowReader' | 'provider' | 'sqliteDataVersion' | 'postgresSideWriter'>,
   userId: string,
 ): Promise<HomeStart> {
   const read = versionRead(db);
   const version = read ? Prisma.sql`, ${read.columns}` : Prisma.empty;
-  const [row] = await db.prisma.$queryRaw<
-    ({
+  const [row] = await readRows<
+    {
       hf: string | null;
       fu: unknown;
       ol: unknown;
       ap: unknown;
       ae: unknown;
       at: string | null;
-    } & NonNullable<VersionRow>)[]
-  >`
+    } & NonNullable<VersionRow>
+  >(
+    db,
+    Prisma.sql`
     SELECT (SELECT "homeFilter" FROM "UserPreference" WHERE "userId" = ${userId}) AS "hf",
       EXISTS (SELECT 1 FROM "FollowUpAlert" WHERE "ownerId" = ${userId} AND "active" = TRUE) AS "fu",
       EXISTS (SELECT 1 FROM "StageTotal" WHERE "ownerKey" = ${userId} AND "leads" > 0) AS "ol",
       EXISTS (SELECT 1 FROM "AgendaPreference" WHERE "userId" = ${userId}) AS "ap",
       (SELECT "enabled" FROM "AgendaPreference" WHERE "userId" = ${userId}) AS "ae",
-      (SELECT "timeOfDay" FROM "AgendaPreference" WHERE "userId" = ${userId}) AS "at"${version}`;
+      (SELECT "timeOfDay" FROM "AgendaPreference" WHERE "userId" = ${userId}) AS "at"${version}`,
+  );
   const versions = read ? await read.of(row) : null;
   return {
     filterJson: row?.hf ?? null,
