@@ -176,7 +176,7 @@ export async function loadToday(
   const startMs = BigInt(start.getTime());
   const permille = factorPermille(options.factors);
   const perOwner = options.perOwner;
-  // To the minute (as the pipeline's "uncontacted" filter): readers within a minute share the answer.
+  // From the start of the hour (as the pipeline's "uncontacted" filter): readers within the hour share the answer.
   const since = orderedSince(now, RECENT_ORDER_DAYS);
   const share = options.share;
   const shared = <T>(key: unknown[], compute: () => Promise<T>): Promise<T> =>

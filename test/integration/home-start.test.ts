@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config';
 import type { Database } from '../../src/db/client';
 import { loadHomeData } from '../../src/domain/home-data';
 import { PipelineCache } from '../../src/domain/pipeline';
+import { RECENT_ORDER_DAYS } from '../../src/domain/who-to-call';
 import { openTestDatabase, type Provider } from '../support/databases';
 import { seedLead } from '../support/seed-leads';
 
@@ -26,14 +27,14 @@ describe.each<Provider>(['sqlite', 'postgres'])('a Home open for one reader on %
   });
   afterEach(async () => cleanup());
 
-  const open = (userId: string) =>
+  const open = (userId: string, at = NOW, pipelineCache = new PipelineCache()) =>
     loadHomeData(
       {
         db,
         config,
-        clock: new ManualClock(NOW),
+        clock: new ManualClock(at),
         production: null,
-        pipelineCache: new PipelineCache(),
+        pipelineCache,
         syncRunning: () => false,
       },
       { userId, timeZone: 'UTC', isAdmin: false, canEdit: true, team: false },
@@ -46,6 +47,19 @@ describe.each<Provider>(['sqlite', 'postgres'])('a Home open for one reader on %
     await db.prisma.lead.update({ where: { customerId: 'O-1' }, data: { ownerId: NEWCOMER } });
     expect(names(await open(NEWCOMER))).toEqual(['Owned One', 'Unowned One']);
     expect(names(await open(OWNER))).toEqual(['Unowned One']);
+  });
+
+  it('counts "ordered lately" from the start of the hour: a lead leaves the list on the hour after its days are up, the same for everyone in the hour', async () => {
+    // Its last order turns RECENT_ORDER_DAYS old at 09:20.
+    const lastOrderAt = new Date(NOW.getTime() + 20 * 60_000 - RECENT_ORDER_DAYS * 86_400_000);
+    await seedLead(db.prisma, { customerId: 'L-1', name: 'Lately One', lastOrderAt });
+    const cache = new PipelineCache();
+    const at = (hh: number, mm: number) => new Date(Date.UTC(2026, 10, 25, hh, mm));
+    expect(names(await open(NEWCOMER, at(9, 10), cache))).toContain('Lately One');
+    expect(names(await open(NEWCOMER, at(9, 59), cache))).toContain('Lately One');
+    expect(names(await open(NEWCOMER, at(10, 0), cache))).not.toContain('Lately One');
+    // Without a shared answer, too: the window is the hour's, not the minute's.
+    expect(names(await open(NEWCOMER, at(9, 59)))).toContain('Lately One');
   });
 
   it('reads the agenda preference with it: the team’s time until they set their own, and off when they turn it off', async () => {
