@@ -166,6 +166,23 @@ function totalOf(rows: { ownerId: string | null; ownerCount: number }[]): number
   return n;
 }
 
+/**
+ * The item made of a row, per row object and `key` (every other input the item depends on):
+ * the team's and the unowned leads' rows are shared by the readers of a data version, so each
+ * reader gets the same items, and the views reuse the lines built of them (slack/views/block-memo.ts).
+ * Weak: the items go with the rows.
+ */
+const itemsOfRows = new WeakMap<object, Map<string, unknown>>();
+function itemOf<T>(row: object, key: string, make: () => T): T {
+  let byKey = itemsOfRows.get(row);
+  if (!byKey) {
+    byKey = new Map();
+    itemsOfRows.set(row, byKey);
+  }
+  if (!byKey.has(key)) byKey.set(key, make());
+  return byKey.get(key) as T;
+}
+
 export async function loadToday(
   prisma: CrmPrisma,
   reader: TodayReader,
@@ -222,52 +239,67 @@ export async function loadToday(
     ),
   ]);
 
-  const followUps = followRows.map(
-    (r): TodayFollowUp => ({
-      leadId: r.leadId,
-      ownerId: r.ownerId,
-      customerId: '',
-      name: r.name,
-      company: r.company,
-      stage: '',
-      alertId: r.alertId,
-      message: r.message,
-      dueAt: r.nextDueAt,
-      overdue: r.nextDueAt.getTime() < start.getTime(),
+  // A shared row gives the same item to every reader (itemOf), so the views can reuse its lines.
+  const followUpKey = `follow_up:${start.getTime()}`;
+  const followUps = followRows.map((r) =>
+    itemOf(
+      r,
+      followUpKey,
+      (): TodayFollowUp => ({
+        leadId: r.leadId,
+        ownerId: r.ownerId,
+        customerId: '',
+        name: r.name,
+        company: r.company,
+        stage: '',
+        alertId: r.alertId,
+        message: r.message,
+        dueAt: r.nextDueAt,
+        overdue: r.nextDueAt.getTime() < start.getTime(),
+      }),
+    ),
+  );
+  const accountKey = `account:${permille.overdue}:${permille.atRisk}:${startMs}`;
+  const accounts = accountRows.map((r) =>
+    itemOf(r, accountKey, (): TodayAccount => {
+      const rhythm = rhythmOf(r)!;
+      const state = rhythmState(rhythm, permille, startMs);
+      return {
+        ...lead(r),
+        state: state === 'at_risk' ? 'at_risk' : 'overdue',
+        valueAtRiskCents: usualOrderValue(r.lifetimeUsdCents, r.orderCount) ?? 0n,
+        unknownCurrencies: splitList(r.unknownCurrencies),
+        lastOrderAt: r.lastOrderAt!,
+        expectedAt: new Date(Number(rhythm.nextMs)),
+        intervalDays: Math.max(1, Math.round(Number(rhythm.intervalMs) / MS_PER_DAY)),
+      };
     }),
   );
-  const accounts = accountRows.map((r): TodayAccount => {
-    const rhythm = rhythmOf(r)!;
-    const state = rhythmState(rhythm, permille, startMs);
-    return {
-      ...lead(r),
-      state: state === 'at_risk' ? 'at_risk' : 'overdue',
-      valueAtRiskCents: usualOrderValue(r.lifetimeUsdCents, r.orderCount) ?? 0n,
-      unknownCurrencies: splitList(r.unknownCurrencies),
-      lastOrderAt: r.lastOrderAt!,
-      expectedAt: new Date(Number(rhythm.nextMs)),
-      intervalDays: Math.max(1, Math.round(Number(rhythm.intervalMs) / MS_PER_DAY)),
-    };
-  });
-  const uncontacted = uncontactedRows.map(
-    (r): TodayUncontacted => ({
-      ...lead(r),
-      lifetimeUsdCents: r.lifetimeUsdCents,
-      unknownCurrencies: splitList(r.unknownCurrencies),
-      lastOrderAt: r.lastOrderAt!,
+  const uncontacted = uncontactedRows.map((r) =>
+    itemOf(
+      r,
+      'uncontacted',
+      (): TodayUncontacted => ({
+        ...lead(r),
+        lifetimeUsdCents: r.lifetimeUsdCents,
+        unknownCurrencies: splitList(r.unknownCurrencies),
+        lastOrderAt: r.lastOrderAt!,
+      }),
+    ),
+  );
+  const suggestions = suggestionRows.map((r) =>
+    itemOf(r, 'suggestion', (): StageSuggestion => {
+      const kind = r.kind as SuggestionKind;
+      return {
+        ...lead(r),
+        kind,
+        toStage: SUGGESTED_STAGE[kind],
+        orderCount: r.orderCount,
+        lastOrderAt: r.lastOrderAt,
+        facts: suggestionFacts(r.orderCount),
+      };
     }),
   );
-  const suggestions = suggestionRows.map((r): StageSuggestion => {
-    const kind = r.kind as SuggestionKind;
-    return {
-      ...lead(r),
-      kind,
-      toStage: SUGGESTED_STAGE[kind],
-      orderCount: r.orderCount,
-      lastOrderAt: r.lastOrderAt,
-      facts: suggestionFacts(r.orderCount),
-    };
-  });
 
   const owners = new Map<string, OwnerCounts>();
   const ownerOf = (id: string | null) => {

@@ -6,6 +6,7 @@ import type { AppDeps } from '../deps';
 import { type HomeDataDeps, type HomeReader, loadHomeData, openHome } from '../domain/home-data';
 import type { PipelineCache } from '../domain/pipeline';
 import type { SyncCoordinator } from '../domain/sync-coordinator';
+import { viewJson } from './view-json';
 import { canAdminister, canEdit, refusalFor, resolveViewer, type Viewer } from './viewer';
 import { buildHomeView } from './views/home';
 import { buildNoAccessHome } from './views/pipeline-home';
@@ -79,7 +80,8 @@ export class HomePublisher {
     const last = this.built.byUser.get(viewer.userId);
     if (cache && last?.key === cache.key) return last.json;
     const data = await loadHomeData(deps, reader, opening);
-    const json = JSON.stringify(
+    // The lines it shares with other viewers' Homes are built and serialised once (views/block-memo.ts).
+    const json = viewJson(
       buildHomeView(data, { userId: viewer.userId, canEdit: canEdit(viewer), timeZone: viewer.timeZone }),
     );
     // Kept while the data version and the minute stay as they are: what a later open can reuse.

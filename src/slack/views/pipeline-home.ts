@@ -8,6 +8,7 @@ import type { SyncProgress } from '../../domain/lead-sync';
 import type { PipelineLead, PipelineSnapshot, StageSummary } from '../../domain/pipeline';
 import type { SyncStatus } from '../../domain/sync-coordinator';
 import { ACTION_IDS } from './action-ids';
+import { blockMemo } from './block-memo';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn, truncate } from './mrkdwn';
 
 /** Slack's limit of blocks in a Home view. */
@@ -227,7 +228,20 @@ function stageHeading(stage: StageSummary, labels: StageLabels): SectionBlock {
   return { type: 'section', block_id: `stage:${stage.slug}`, text: { type: 'mrkdwn', text: cutMrkdwn(text, 3000) } };
 }
 
+const leadLines = blockMemo<PipelineLead, SectionBlock>();
+
+/**
+ * A lead's line, shared by every viewer who sees it alike (block-memo.ts): it depends on the
+ * lead, the viewer's zone (the last order's date), their edit rights and, when they may edit,
+ * whether the lead is theirs (no "Assign to me"); on nothing else (not the time, labels or filter).
+ */
 function leadLine(lead: PipelineLead, viewer: PipelineHomeViewer): SectionBlock {
+  const owns = viewer.canEdit && lead.ownerId !== null && lead.ownerId === viewer.userId;
+  const key = `${viewer.canEdit ? 'e' : 'r'}${owns ? 'o' : '-'}${viewer.timeZone}`;
+  return leadLines(lead, key, () => buildLeadLine(lead, viewer));
+}
+
+function buildLeadLine(lead: PipelineLead, viewer: PipelineHomeViewer): SectionBlock {
   const name = escapeAndCut(lead.name, 80);
   const company = lead.company && lead.company !== lead.name ? `  ·  ${escapeAndCut(lead.company, 60)}` : '';
   const usd = lead.unknownCurrencies.length

@@ -13,6 +13,7 @@ import type {
   TodayUncontacted,
 } from '../../domain/who-to-call';
 import { ACTION_IDS } from './action-ids';
+import { blockMemo } from './block-memo';
 import { customerTitle, mention, usdText } from './lead-format';
 import type { EphemeralMessage } from './message';
 import { cutMrkdwn, escapeAndCut, escapeMrkdwn } from './mrkdwn';
@@ -84,18 +85,49 @@ function whenDue(f: TodayFollowUp, data: TodayData): string {
 const ownerNote = (ownerId: string | null, data: TodayData) =>
   data.team ? '' : ownerId === null ? ' · _unowned: yours to take_' : '';
 
+/**
+ * Each line's blocks are shared by the viewers who see them alike (block-memo.ts): the key is
+ * everything a line reads besides its row: the zone (dates), the team view or not (the
+ * "unowned" note), edit rights (buttons), and the labels of the stages it names.
+ */
+const followUpLines = blockMemo<TodayFollowUp, KnownBlock[]>();
+const accountLines = blockMemo<TodayAccount, KnownBlock[]>();
+const uncontactedLines = blockMemo<TodayUncontacted, KnownBlock[]>();
+const suggestionLines = blockMemo<StageSuggestion, KnownBlock[]>();
+
+function lineKey(data: TodayData, o: TodayViewOptions, ...labels: string[]): string {
+  return JSON.stringify([data.timeZone, data.team, o.canEdit, ...labels]);
+}
+
 function followUpLine(f: TodayFollowUp, data: TodayData, o: TodayViewOptions): KnownBlock[] {
+  return followUpLines(f, lineKey(data, o), () => buildFollowUpLine(f, data, o));
+}
+
+function accountLine(a: TodayAccount, data: TodayData, o: TodayViewOptions): KnownBlock[] {
+  return accountLines(a, lineKey(data, o, stageLabel(a.stage, o.labels)), () => buildAccountLine(a, data, o));
+}
+
+function uncontactedLine(u: TodayUncontacted, data: TodayData, o: TodayViewOptions): KnownBlock[] {
+  return uncontactedLines(u, lineKey(data, o), () => buildUncontactedLine(u, data, o));
+}
+
+function suggestionLine(s: StageSuggestion, data: TodayData, o: TodayViewOptions): KnownBlock[] {
+  const key = lineKey(data, o, stageLabel(s.stage, o.labels), stageLabel(s.toStage, o.labels));
+  return suggestionLines(s, key, () => buildSuggestionLine(s, data, o));
+}
+
+function buildFollowUpLine(f: TodayFollowUp, data: TodayData, o: TodayViewOptions): KnownBlock[] {
   const text = `:alarm_clock: ${customerTitle(f.name, f.company)}: ${escapeAndCut(f.message, 200)} · ${whenDue(f, data)}`;
   return [section(`today_fu:${f.alertId}`, text), actions(`today_fu_do:${f.alertId}`, leadButtons(f, o))];
 }
 
-function accountLine(a: TodayAccount, data: TodayData, o: TodayViewOptions): KnownBlock[] {
+function buildAccountLine(a: TodayAccount, data: TodayData, o: TodayViewOptions): KnownBlock[] {
   const state = a.state === 'at_risk' ? ':red_circle: *at risk*' : ':large_orange_circle: *overdue*';
   const text = `${state} ${customerTitle(a.name, a.company)} · ${usdText(a.valueAtRiskCents, a.unknownCurrencies)} at risk (a usual order)\norders about every ${a.intervalDays} day${a.intervalDays === 1 ? '' : 's'} · expected ${day(a.expectedAt, data.timeZone)} · last ${day(a.lastOrderAt, data.timeZone)} · ${escapeMrkdwn(stageLabel(a.stage, o.labels))}${ownerNote(a.ownerId, data)}`;
   return [section(`today_acct:${a.leadId}`, text), actions(`today_acct_do:${a.leadId}`, leadButtons(a, o))];
 }
 
-function uncontactedLine(u: TodayUncontacted, data: TodayData, o: TodayViewOptions): KnownBlock[] {
+function buildUncontactedLine(u: TodayUncontacted, data: TodayData, o: TodayViewOptions): KnownBlock[] {
   const text = `:new: ${customerTitle(u.name, u.company)} · ${usdText(u.lifetimeUsdCents, u.unknownCurrencies)} lifetime · ordered ${day(u.lastOrderAt, data.timeZone)} · never contacted${ownerNote(u.ownerId, data)}`;
   return [section(`today_new:${u.leadId}`, text), actions(`today_new_do:${u.leadId}`, leadButtons(u, o))];
 }
@@ -134,7 +166,7 @@ export function parseSuggestionValue(
   return m ? { leadId: Number(m[1]), kind: m[2]!, facts: m[3]! } : null;
 }
 
-function suggestionLine(s: StageSuggestion, data: TodayData, o: TodayViewOptions): KnownBlock[] {
+function buildSuggestionLine(s: StageSuggestion, data: TodayData, o: TodayViewOptions): KnownBlock[] {
   return [
     section(`today_sug:${s.leadId}`, `${suggestionText(s, o.labels, data.timeZone)}${ownerNote(s.ownerId, data)}`),
     actions(`today_sug_do:${s.leadId}`, suggestionButtons(s, o.canEdit)),
