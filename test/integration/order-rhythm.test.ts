@@ -216,6 +216,8 @@ describe.each<Provider>(['sqlite', 'postgres'])('order rhythm on %s', (provider)
     // Someone else who may take unowned leads: only MULTI.
     const someone = await loadToday(db.prisma, other, clock.now(), await options());
     expect(someone.accounts.items.map((a) => a.customerId)).toEqual(['MULTI']);
+    // The same item, not an equal one: the views reuse the line built of it (slack/views/block-memo.ts).
+    expect(someone.accounts.items[0]).toBe(owner.accounts.items[0]);
     // Someone who may not take them: nothing.
     const viewer = await loadToday(db.prisma, { ...other, mayTakeUnowned: false }, clock.now(), await options());
     expect(viewer.accounts.total).toBe(0);
