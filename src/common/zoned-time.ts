@@ -159,10 +159,27 @@ export function zonedToInstant(day: DayNumber, minutes: number, timeZone: string
   return new Date(candidates[0] ?? naive - before);
 }
 
+/**
+ * The local day last asked for in each zone, with its bounds: every Home open and list asks
+ * for today's, and every instant from its start to its end has the same answer.
+ */
+const lastDays = new Map<string, { day: DayNumber; startMs: number; endMs: number }>();
+
 /** The instant today began and the instant it ends for someone in `timeZone` (DST-aware). */
 export function localDayBounds(now: Date, timeZone: string): { day: DayNumber; start: Date; end: Date } {
-  const day = localDateTimeOf(now, timeZone).day;
-  return { day, start: zonedToInstant(day, 0, timeZone), end: zonedToInstant(day + 1, 0, timeZone) };
+  const at = now.getTime();
+  let known = lastDays.get(timeZone);
+  if (!known || at < known.startMs || at >= known.endMs) {
+    const day = localDateTimeOf(now, timeZone).day;
+    known = {
+      day,
+      startMs: zonedToInstant(day, 0, timeZone).getTime(),
+      endMs: zonedToInstant(day + 1, 0, timeZone).getTime(),
+    };
+    if (lastDays.size >= MAX_HOUR_OFFSETS) lastDays.clear();
+    lastDays.set(timeZone, known);
+  }
+  return { day: known.day, start: new Date(known.startMs), end: new Date(known.endMs) };
 }
 
 /** Adds whole local days to an instant, keeping its wall-clock time (DST-aware). */

@@ -1,4 +1,4 @@
-import { formatLocalDateOf, localDateTimeOf } from '../../src/common/zoned-time';
+import { formatLocalDateOf, localDateTimeOf, localDayBounds, zonedToInstant } from '../../src/common/zoned-time';
 
 /** What Intl itself says a wall clock in `timeZone` shows at `ms`: the reference. */
 const references = new Map<string, Intl.DateTimeFormat>();
@@ -76,4 +76,29 @@ describe('the wall clock of a zone at an instant', () => {
   it('refuses an invalid instant as Intl does', () => {
     expect(() => localDateTimeOf(Number.NaN, 'Europe/London')).toThrow(RangeError);
   });
+});
+
+describe('the bounds of a local day', () => {
+  it.each(['America/New_York', 'Australia/Lord_Howe', 'America/Santiago', 'Asia/Kathmandu'])(
+    'are the same asked in any order, every 17 minutes over a year, in %s',
+    (zone) => {
+      const fresh = (at: number) => {
+        const day = localDateTimeOf(at, zone).day;
+        return [day, zonedToInstant(day, 0, zone).getTime(), zonedToInstant(day + 1, 0, zone).getTime()];
+      };
+      const wrong: string[] = [];
+      const instants: number[] = [];
+      for (let at = Date.UTC(2026, 0, 1); at < Date.UTC(2027, 0, 1); at += 17 * 60_000) instants.push(at);
+      // Forwards, then jumping about (a day back, a month on) as opens in different zones and days do.
+      const order = [...instants, ...instants.map((_, i) => instants[(i * 7919) % instants.length]!)];
+      for (const at of order) {
+        const b = localDayBounds(new Date(at), zone);
+        const [day, start, end] = fresh(at);
+        if (b.day !== day || b.start.getTime() !== start || b.end.getTime() !== end)
+          wrong.push(new Date(at).toISOString());
+        if (at < b.start.getTime() || at >= b.end.getTime()) wrong.push(`outside ${new Date(at).toISOString()}`);
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
 });
