@@ -165,8 +165,13 @@ export async function loadHomeData(deps: HomeDataDeps, reader: HomeReader, openi
       },
       share,
     ),
-    // The sync's run records are bookkeeping, which changes no data version: they have a version of their own.
-    share.get(`sync:${running}:${start.syncVersion}`, () => loadSyncStatus(deps, running)),
+    // The sync's run records are bookkeeping, which changes no data version: they have a version of their own,
+    // which moves many times in one sync, so only its latest answer is kept (beside the version's share).
+    start.version === null
+      ? loadSyncStatus(deps, running)
+      : deps.pipelineCache.latest(deps.db, 'sync', `${start.version}:${running}:${start.syncVersion}`, () =>
+          loadSyncStatus(deps, running),
+        ),
     listFollowUpsForOwner(prisma, reader.userId, now, HOME_FOLLOW_UPS_SHOWN, start.hasFollowUps),
     reader.isAdmin ? listOpenAdminNotices(prisma, HOME_NOTICES_SHOWN) : Promise.resolve(noNotices),
     reader.isAdmin ? loadAdminHomeData(deps, reader, settings) : Promise.resolve(null),

@@ -181,6 +181,7 @@ const MAX_CACHED_ENTRIES = 100;
 /** Results shared by the viewers of one app, per database connection and data version; built once in server.ts. */
 export class PipelineCache {
   private readonly byConnection = new WeakMap<object, VersionCache>();
+  private readonly latestByConnection = new WeakMap<object, Map<string, { key: string; value: Promise<unknown> }>>();
 
   get(db: Pick<Database, 'prisma'>): VersionCache | undefined {
     return this.byConnection.get(db.prisma);
@@ -188,6 +189,29 @@ export class PipelineCache {
 
   set(db: Pick<Database, 'prisma'>, cache: VersionCache): void {
     this.byConnection.set(db.prisma, cache);
+  }
+
+  /**
+   * One answer per `name`, for its latest `key` only: for a question whose key moves on with
+   * more than the data version (Home's sync line: the sync's run records change many times in
+   * one sync), so its past keys never fill the version's share and push the shared lists out.
+   */
+  latest<T>(db: Pick<Database, 'prisma'>, name: string, key: string, compute: () => Promise<T>): Promise<T> {
+    let slots = this.latestByConnection.get(db.prisma);
+    if (!slots) {
+      slots = new Map();
+      this.latestByConnection.set(db.prisma, slots);
+    }
+    const slot = slots.get(name);
+    if (slot?.key === key) return slot.value as Promise<T>;
+    const value = compute();
+    const kept = { key, value };
+    slots.set(name, kept);
+    // A failed computation is not kept: the next viewer tries again.
+    value.catch(() => {
+      if (slots.get(name) === kept) slots.delete(name);
+    });
+    return value;
   }
 }
 

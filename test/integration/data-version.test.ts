@@ -92,6 +92,29 @@ describe('the data version Home readers share, on SQLite', () => {
     expect(customerReads()).toEqual([]);
   });
 
+  it('a long sync’s many run-record writes keep the shared pipeline and lists, and Home shows the latest record', async () => {
+    await open();
+    expect(customerReads().length).toBeGreaterThan(0);
+    // A sync updates its run record as it goes (a write each), and Home is opened between them.
+    const [{ id }] = await db.prisma.$queryRaw<{ id: number }[]>`SELECT MAX("id") AS "id" FROM "SyncRun"`;
+    for (let fetched = 1; fetched <= 150; fetched++) {
+      asAnotherInstance([[`UPDATE "SyncRun" SET "fetched" = ? WHERE "id" = ?`, fetched, Number(id)]]);
+      await open();
+    }
+    expect(customerReads()).toEqual([]);
+    asAnotherInstance([
+      [
+        `INSERT INTO "SyncRun" ("trigger", "startedAt", "finishedAt", "status", "fetched", "created", "updated", "rejected")
+         VALUES ('home_opened', ?, ?, 'ok', 3, 1, 0, 0)`,
+        stored(minutesAgo(2)),
+        stored(minutesAgo(1)),
+      ],
+    ]);
+    const latest = await open();
+    expect(customerReads()).toEqual([]);
+    expect(latest.sync).toEqual({ kind: 'ok', finishedAt: minutesAgo(1), created: 1, running: false });
+  });
+
   it('a CRM write by another instance shows on the next open', async () => {
     await open();
     customerReads();
