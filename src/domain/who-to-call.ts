@@ -1,6 +1,7 @@
 import { splitList } from '../common/lists';
 import { factorPermille } from '../common/setting-schemas';
 import type { StageSlug } from '../common/stages';
+import { weakMemo } from '../common/weak-memo';
 import { formatLocalDate, localDayBounds, MS_PER_DAY } from '../common/zoned-time';
 import type { CrmPrisma } from '../db/client';
 import {
@@ -172,16 +173,8 @@ function totalOf(rows: { ownerId: string | null; ownerCount: number }[]): number
  * reader gets the same items, and the views reuse the lines built of them (slack/views/block-memo.ts).
  * Weak: the items go with the rows.
  */
-const itemsOfRows = new WeakMap<object, Map<string, unknown>>();
-function itemOf<T>(row: object, key: string, make: () => T): T {
-  let byKey = itemsOfRows.get(row);
-  if (!byKey) {
-    byKey = new Map();
-    itemsOfRows.set(row, byKey);
-  }
-  if (!byKey.has(key)) byKey.set(key, make());
-  return byKey.get(key) as T;
-}
+const itemsOfRows = weakMemo<object, unknown>();
+const itemOf = <T>(row: object, key: string, make: () => T): T => itemsOfRows(row, key, make) as T;
 
 export async function loadToday(
   prisma: CrmPrisma,

@@ -1,3 +1,5 @@
+import { weakMemo } from '../../common/weak-memo';
+
 /**
  * Blocks built once per shared row and reused by every view that shows the row the same way.
  *
@@ -40,20 +42,8 @@ function share<B extends object>(built: B): B {
 
 /** A new memo for one builder (a module-level constant beside the builder). */
 export function blockMemo<R extends object, B extends object>(): BlockMemo<R, B> {
-  const byRow = new WeakMap<R, Map<string, B>>();
-  return (row, key, build) => {
-    let byKey = byRow.get(row);
-    if (!byKey) {
-      byKey = new Map();
-      byRow.set(row, byKey);
-    }
-    let built = byKey.get(key);
-    if (!built) {
-      built = share(build());
-      byKey.set(key, built);
-    }
-    return built;
-  };
+  const byRow = weakMemo<R, B>();
+  return (row, key, build) => byRow(row, key, () => share(build()));
 }
 
 /** `JSON.stringify(block)`, kept for the blocks a memo made (they do not change: frozen). */
